@@ -1,0 +1,6 @@
+import type { Command } from 'commander';
+import type { CliIo } from './context.js';
+import { registerInfo } from './info.js';
+
+/** Every `strata` command. Each module registers one command with its options and help. */
+export const COMMANDS: Array<(program: Command, io: CliIo) => void> = [registerInfo];

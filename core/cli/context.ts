@@ -1,0 +1,45 @@
+import { StrataError, UsageError } from '../model/errors.js';
+
+/** What a command needs from the outside world; tests pass their own to capture output. */
+export interface CliIo {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  /** True when stderr is a terminal (progress bars redraw in place only then). */
+  stderrIsTty: boolean;
+}
+
+export const processIo: CliIo = {
+  stdout: (t) => void process.stdout.write(t),
+  stderr: (t) => void process.stderr.write(t),
+  stderrIsTty: Boolean(process.stderr.isTTY),
+};
+
+/** Exit codes: 0 success, 1 bad input (a file), 2 bad usage. */
+export const EXIT = { ok: 0, badInput: 1, usage: 2 } as const;
+
+/** Maps an error to its exit code and the one line the user sees. */
+export function describeFailure(err: unknown): { code: number; line: string } {
+  if (err instanceof ReportedError) return { code: describeFailure(err.original).code, line: '' };
+  if (err instanceof UsageError) return { code: EXIT.usage, line: `strata: ${err.message}` };
+  if (err instanceof StrataError) return { code: EXIT.badInput, line: `strata: ${err.message}` };
+  const e = err as NodeJS.ErrnoException;
+  if (e && typeof e === 'object' && typeof e.code === 'string' && 'path' in e) {
+    const what = e.code === 'ENOENT' ? 'no such file or folder' : e.code === 'EACCES' ? 'permission denied' : e.code === 'EISDIR' ? 'is a folder' : e.code;
+    return { code: EXIT.badInput, line: `strata: ${e.path}: ${what}` };
+  }
+  return { code: EXIT.badInput, line: `strata: ${e instanceof Error ? e.message : String(err)}` };
+}
+
+/** Parses a positive number option, or throws a UsageError naming the option. */
+export function positiveNumber(option: string, value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new UsageError(`${option} wants a positive number, got '${value}'`);
+  return n;
+}
+
+/** An error whose one-line message has already been printed; main() only sets the exit code. */
+export class ReportedError extends Error {
+  constructor(readonly original: unknown) {
+    super('already reported');
+  }
+}

@@ -1,0 +1,26 @@
+/**
+ * Where bytes come from, hidden behind two members so a reader never cares whether a file
+ * is in memory, on disk, or behind a browser File object. Large stacks are read slice by slice.
+ */
+export interface ByteSource {
+  /** File name for error messages and format detection. */
+  readonly name: string;
+  readonly size: number;
+  /** Bytes [offset, offset + length), clipped at the end of the source. */
+  read(offset: number, length: number): Promise<Uint8Array>;
+}
+
+export function bytesSource(name: string, bytes: Uint8Array): ByteSource {
+  return {
+    name,
+    size: bytes.byteLength,
+    async read(offset, length) {
+      return bytes.subarray(offset, Math.min(bytes.byteLength, offset + length));
+    },
+  };
+}
+
+/** Reads the whole source; for formats small enough to parse at once (text profiles, XRD). */
+export async function readAll(source: ByteSource): Promise<Uint8Array> {
+  return source.read(0, source.size);
+}

@@ -1,0 +1,64 @@
+/**
+ * Typed errors. Every error a user can cause names the file and, where it helps,
+ * the line or byte offset that was wrong, so a one-line message is enough to act on.
+ */
+export class StrataError extends Error {
+  override name = 'StrataError';
+}
+
+/** A file that cannot be read as the format it claims (or was detected as). */
+export class FormatError extends StrataError {
+  override name = 'FormatError';
+  constructor(
+    readonly fileName: string,
+    readonly detail: string,
+    readonly where: { line?: number; offset?: number } = {},
+  ) {
+    super(`${fileName}${FormatError.locate(where)}: ${detail}`);
+  }
+  private static locate(where: { line?: number; offset?: number }): string {
+    if (where.line !== undefined) return `:${where.line}`;
+    if (where.offset !== undefined) return ` @${where.offset}`;
+    return '';
+  }
+}
+
+/** A study manifest or project file that does not follow its schema. */
+export class ManifestError extends StrataError {
+  override name = 'ManifestError';
+  constructor(readonly fileName: string, detail: string) {
+    super(`${fileName}: ${detail}`);
+  }
+}
+
+/** Parameters that make an analysis impossible (e.g. a marker ion that is not in the data). */
+export class AnalysisError extends StrataError {
+  override name = 'AnalysisError';
+}
+
+/** Wrong command-line usage; the CLI exits with code 2. */
+export class UsageError extends StrataError {
+  override name = 'UsageError';
+}
+
+/**
+ * Refuses sizes a header claims before anything is allocated. `limitBytes` defaults to 4 GiB,
+ * far above any single plane or profile a reader needs in memory at once.
+ */
+export function assertSaneAllocation(
+  fileName: string,
+  what: string,
+  elementCount: number,
+  bytesPerElement: number,
+  limitBytes = 4 * 1024 ** 3,
+): void {
+  if (!Number.isFinite(elementCount) || elementCount < 0 || !Number.isInteger(elementCount)) {
+    throw new FormatError(fileName, `${what}: impossible element count ${elementCount}`);
+  }
+  if (elementCount * bytesPerElement > limitBytes) {
+    throw new FormatError(
+      fileName,
+      `${what}: header claims ${elementCount} elements (${((elementCount * bytesPerElement) / 1024 ** 3).toFixed(1)} GiB), refused`,
+    );
+  }
+}

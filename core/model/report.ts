@@ -1,0 +1,110 @@
+import type { PixelSizeSource } from './semImage.js';
+import type { Provenance } from './provenance.js';
+
+/** A layer found in a depth profile, on both the time and the depth axis. */
+export interface LayerSegment {
+  role: string;
+  label: string;
+  startS: number;
+  endS: number;
+  /** Depth axis from the calibration; NaN-free only when a calibration was possible. */
+  startNm: number;
+  endNm: number;
+  widthNm: number;
+  /** 0..1: how clearly the markers separate this layer from its neighbours. */
+  confidence: number;
+}
+
+/** An interface between two layers: 50 % point of a marker's rise or fall. */
+export interface InterfaceResult {
+  upper: string;
+  lower: string;
+  markerIon: string;
+  timeS: number;
+  depthNm: number;
+  /** Depth resolution: distance between the 84 % and 16 % points. */
+  resolutionS: number;
+  resolutionNm: number;
+}
+
+export interface LiLayerResult {
+  role: string;
+  /** Integrated Li counts in the layer (after dead-time correction and normalisation). */
+  counts: number;
+  /** Poisson σ of `counts`, carried through corrections and normalisation. */
+  sigma: number;
+  /** Share of the stack total. */
+  fraction: number;
+  fractionSigma: number;
+}
+
+export interface LiMapStats {
+  role: string;
+  mean: number;
+  cv: number;
+  hotSpotFraction: number;
+}
+
+export interface SimsStateResult {
+  layers: LayerSegment[];
+  interfaces: InterfaceResult[];
+  li: LiLayerResult[];
+  liPeak?: { timeS: number; depthNm: number; role: string };
+  maps?: LiMapStats[];
+  /** How the depth axis was made: from SEM thicknesses, typed-in/nominal, or not at all. */
+  depthCalibration: 'sem' | 'nominal' | 'none';
+  saturatedPoints: number;
+}
+
+export interface SemLayerThickness {
+  role: string;
+  thicknessNm: number;
+  sigmaNm: number;
+}
+
+export interface SemResult {
+  file: string;
+  pixelSizeNm: number | null;
+  pixelSizeSource: PixelSizeSource;
+  layers: SemLayerThickness[];
+}
+
+export interface XrdPeakResult {
+  twoThetaDeg: number;
+  fwhmDeg: number;
+  area: number;
+  phase: string | null;
+  hkl: string | null;
+  crystalliteNm: number | null;
+}
+
+export interface XrdResult {
+  file: string;
+  peaks: XrdPeakResult[];
+  amorphousFraction: number | null;
+}
+
+export interface StateReport {
+  state: string;
+  sims?: SimsStateResult;
+  sem?: SemResult;
+  xrd?: XrdResult;
+}
+
+export interface LiChange {
+  role: string;
+  state: string;
+  /** Li fraction in this state minus the pristine one. */
+  deltaFraction: number;
+  sigma: number;
+}
+
+export interface Report {
+  schema: 'strata.report/1';
+  study: string;
+  stack: string;
+  states: StateReport[];
+  comparison: { li: LiChange[] };
+  warnings: string[];
+  provenance: Provenance;
+}

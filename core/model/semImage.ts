@@ -1,0 +1,26 @@
+import type { SourceInfo } from './provenance.js';
+
+/** Where the pixel size came from; users must always be able to see this. */
+export type PixelSizeSource = 'metadata' | 'sidecar' | 'scalebar' | 'manual' | 'estimate' | 'none';
+
+/** A grey-level SEM image, vendor data bar already cropped off. */
+export interface SemImage {
+  kind: 'semImage';
+  source: SourceInfo;
+  width: number;
+  height: number;
+  /** Row-major grey levels. */
+  pixels: Uint8Array | Uint16Array | Float32Array;
+  bitsPerSample: 8 | 16 | 32;
+  /** Null when nothing calibrates the image; the user then sets it (`manual`). */
+  pixelSizeNm: number | null;
+  pixelSizeSource: PixelSizeSource;
+  /** What exactly gave the pixel size, e.g. `tag 34682 [Scan] PixelWidth`. */
+  pixelSizeDetail?: string;
+  /** Stage or view tilt, degrees, when known: a tilted cross-section foreshortens the vertical. */
+  tiltDeg: number | null;
+  /** Rows removed from the bottom (the instrument's data bar). */
+  dataBarRows: number;
+  instrument?: string;
+  metadata: Record<string, string>;
+}

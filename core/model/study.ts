@@ -1,0 +1,44 @@
+import type { LayerStack } from './layerStack.js';
+
+/** States in the order scientists expect them; unknown states sort after, by name. */
+export const STATE_ORDER = ['pristine', 'charged', 'discharged'] as const;
+
+export type DatasetKind = 'sims-profile' | 'sims-stack' | 'xrd' | 'sem' | 'unknown';
+
+export interface StudyFile {
+  /** Path relative to the study folder, forward slashes. */
+  path: string;
+  kind: DatasetKind;
+  /** Format id from detectFormat. */
+  format: string;
+}
+
+export interface StudyState {
+  state: string;
+  files: StudyFile[];
+  /** Per-state instrument parameters (e.g. `shotsPerPixel` for dead time). */
+  sims?: { shotsPerPixel?: number };
+  /** SEM tilt for this state's cross-section, degrees, if the image metadata lacks it. */
+  semTiltDeg?: number;
+}
+
+export interface Study {
+  name: string;
+  /** Absolute folder path the file paths are relative to. */
+  root: string;
+  stack: LayerStack;
+  states: StudyState[];
+  /** How the study was put together: `manifest`, or `guessed` from file names. */
+  origin: 'manifest' | 'guessed';
+  /** Human-readable notes on what was guessed or skipped. */
+  notes: string[];
+}
+
+/** Sort key that puts pristine, charged, discharged first, then cycled-N by N, then the rest. */
+export function compareStates(a: string, b: string): number {
+  const rank = (s: string): number => {
+    const i = (STATE_ORDER as readonly string[]).indexOf(s);
+    return i >= 0 ? i : STATE_ORDER.length;
+  };
+  return rank(a) - rank(b) || a.localeCompare(b, 'en', { numeric: true });
+}

@@ -1,0 +1,96 @@
+import { readFile, access } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { detectFormat, FORMATS } from '../io/detect.js';
+import type { FormatId } from '../io/detect.js';
+import { readSurfaceLabProfile } from '../io/sims/surfacelab.js';
+import { openTiffStack } from '../io/sims/tiffStack.js';
+import { openImzml } from '../io/sims/imzml.js';
+import type { ImzmlOptions } from '../io/sims/imzml.js';
+import { classifyTiff } from '../io/tiff/classify.js';
+import { readSemImage } from '../io/sem/index.js';
+import { readXrd } from '../io/xrd/index.js';
+import { FormatError } from '../model/errors.js';
+import type { DepthProfile } from '../model/depthProfile.js';
+import type { IonStack } from '../model/ionStack.js';
+import type { SemImage } from '../model/semImage.js';
+import type { XrdPattern } from '../model/xrdPattern.js';
+import { openFileSource } from './fileSource.js';
+import type { FileSource } from './fileSource.js';
+
+export type Dataset = DepthProfile | IonStack | SemImage | XrdPattern;
+
+export interface OpenedDataset<D extends Dataset = Dataset> {
+  format: FormatId;
+  dataset: D;
+  /** Releases file handles a streaming dataset keeps open (ion stacks). */
+  close(): Promise<void>;
+}
+
+const HEAD_BYTES = 8192;
+
+/** Format of a file on disk from its name and first bytes. */
+export async function detectFileFormat(path: string): Promise<FormatId> {
+  const source = await openFileSource(path);
+  try {
+    return detectFormat(path, await source.read(0, HEAD_BYTES));
+  } finally {
+    await source.close();
+  }
+}
+
+async function exists(path: string): Promise<boolean> {
+  return access(path).then(
+    () => true,
+    () => false,
+  );
+}
+
+/** The sidecar text of an SEM image: same base name with `.txt` (JEOL, Hitachi). */
+export async function findSemSidecar(path: string): Promise<string | null> {
+  const base = path.replace(/\.[^./\\]+$/, '');
+  for (const ext of ['.txt', '.TXT']) if (await exists(base + ext)) return base + ext;
+  return null;
+}
+
+/**
+ * Opens any supported file as its dataset. `displayName` is what errors and provenance call it
+ * (the path relative to the study folder, usually). Ion stacks stay backed by the open file.
+ */
+export async function openDataset(path: string, opts: { displayName?: string; imzml?: ImzmlOptions } = {}): Promise<OpenedDataset> {
+  const name = opts.displayName ?? basename(path);
+  const format = await detectFileFormat(path);
+  const none = async (): Promise<void> => undefined;
+  switch (format) {
+    case 'iontof-ascii':
+      return { format, dataset: readSurfaceLabProfile(await readFile(path), name), close: none };
+    case 'tiff': {
+      const source: FileSource = await openFileSource(path, name);
+      try {
+        if ((await classifyTiff(source)) === 'sims-stack') {
+          return { format, dataset: await openTiffStack(source), close: () => source.close() };
+        }
+      } catch (err) {
+        await source.close();
+        throw err;
+      }
+      await source.close();
+      const sidecarPath = await findSemSidecar(path);
+      const sidecar = sidecarPath ? { name: basename(sidecarPath), bytes: await readFile(sidecarPath) } : undefined;
+      return { format, dataset: await readSemImage(await readFile(path), name, sidecar), close: none };
+    }
+    case 'imzml': {
+      const ibdPath = path.replace(/\.imzml$/i, '.ibd');
+      if (!(await exists(ibdPath))) throw new FormatError(name, `the binary part ${basename(ibdPath)} is missing beside it`);
+      const ibd = await openFileSource(ibdPath, basename(ibdPath));
+      try {
+        return { format, dataset: await openImzml(await readFile(path), ibd, name, opts.imzml), close: () => ibd.close() };
+      } catch (err) {
+        await ibd.close();
+        throw err;
+      }
+    }
+    default:
+      if (FORMATS[format].kind === 'xrd') return { format, dataset: readXrd(await readFile(path), name, format), close: none };
+      throw new FormatError(name, `not a data file Strata reads (${FORMATS[format].description})`);
+  }
+}

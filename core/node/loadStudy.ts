@@ -1,0 +1,106 @@
+import { readFile, readdir, stat } from 'node:fs/promises';
+import { basename, join, relative, resolve, sep } from 'node:path';
+import { FORMATS } from '../io/detect.js';
+import type { FormatId } from '../io/detect.js';
+import { ManifestError, StrataError } from '../model/errors.js';
+import { DEFAULT_STACK_ID, STACK_PRESETS } from '../model/layerStack.js';
+import { compareStates } from '../model/study.js';
+import type { DatasetKind, Study, StudyFile, StudyState } from '../model/study.js';
+import { parseStudyManifest, resolveStack } from '../pipeline/manifest.js';
+import type { StudyManifest } from '../pipeline/manifest.js';
+import { guessState } from '../pipeline/guessStates.js';
+import { detectFileFormat } from './openDataset.js';
+
+export const MANIFEST_NAME = 'study.json';
+
+/** Extra facts loadStudy keeps for the pipeline: the parsed manifest, if there was one. */
+export interface LoadedStudy extends Study {
+  manifest?: StudyManifest;
+}
+
+/**
+ * Opens a study: a folder with `study.json`, the manifest file itself, or a folder without a
+ * manifest, whose states are guessed from file names (the guess is reported in `notes`).
+ */
+export async function loadStudy(path: string): Promise<LoadedStudy> {
+  const abs = resolve(path);
+  const info = await stat(abs);
+  if (info.isFile()) {
+    if (!abs.endsWith('.json')) throw new StrataError(`${path}: a study is a folder or its study.json`);
+    return loadFromManifest(abs);
+  }
+  const manifestPath = join(abs, MANIFEST_NAME);
+  const hasManifest = await stat(manifestPath).then((s) => s.isFile(), () => false);
+  return hasManifest ? loadFromManifest(manifestPath) : guessStudy(abs);
+}
+
+async function classify(root: string, rel: string): Promise<StudyFile> {
+  const format: FormatId = await detectFileFormat(join(root, rel));
+  const kind = FORMATS[format].kind;
+  return { path: rel, format, kind: kind === 'sidecar' || kind === 'manifest' ? 'unknown' : (kind as DatasetKind) };
+}
+
+async function loadFromManifest(manifestPath: string): Promise<LoadedStudy> {
+  const root = resolve(manifestPath, '..');
+  const manifest = parseStudyManifest(await readFile(manifestPath, 'utf8'), manifestPath);
+  const states: StudyState[] = [];
+  for (const s of manifest.states) {
+    const files: StudyFile[] = [];
+    for (const rel of s.files) {
+      const exists = await stat(join(root, rel)).then((st) => st.isFile(), () => false);
+      if (!exists) throw new ManifestError(manifestPath, `state '${s.state}': file ${rel} not found`);
+      files.push(await classify(root, rel));
+    }
+    states.push({ state: s.state, files, sims: s.sims, semTiltDeg: s.semTiltDeg });
+  }
+  return {
+    name: manifest.name,
+    root,
+    stack: resolveStack(manifest.stack, manifestPath),
+    states,
+    origin: 'manifest',
+    notes: [],
+    manifest,
+  };
+}
+
+const MAX_FILES = 2000;
+
+async function walk(root: string, dir = root, out: string[] = []): Promise<string[]> {
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    if (entry.name.startsWith('.') || entry.name === 'node_modules') continue;
+    const full = join(dir, entry.name);
+    if (entry.isDirectory()) await walk(root, full, out);
+    else if (entry.isFile()) out.push(relative(root, full).split(sep).join('/'));
+    if (out.length > MAX_FILES) throw new StrataError(`${root}: more than ${MAX_FILES} files; write a study.json listing the data files`);
+  }
+  return out;
+}
+
+async function guessStudy(root: string): Promise<LoadedStudy> {
+  const notes: string[] = [];
+  const byState = new Map<string, StudyFile[]>();
+  for (const rel of (await walk(root)).sort()) {
+    const file = await classify(root, rel);
+    if (file.kind === 'unknown') continue;
+    const guess = guessState(rel);
+    if (!guess.state) {
+      notes.push(`${rel}: no state in its name; left out`);
+      continue;
+    }
+    notes.push(`${rel}: state '${guess.state}' guessed from '${guess.matched}'`);
+    const list = byState.get(guess.state) ?? [];
+    list.push(file);
+    byState.set(guess.state, list);
+  }
+  if (byState.size === 0) throw new StrataError(`${root}: no data files with a state in their names (pristine, charged, discharged, …) and no study.json`);
+  const states = [...byState.keys()].sort(compareStates).map((state) => ({ state, files: byState.get(state)! }));
+  return {
+    name: basename(root),
+    root,
+    stack: STACK_PRESETS[DEFAULT_STACK_ID],
+    states,
+    origin: 'guessed',
+    notes,
+  };
+}

@@ -1,0 +1,87 @@
+import { z } from 'zod';
+import { ManifestError } from '../model/errors.js';
+import { STACK_PRESETS } from '../model/layerStack.js';
+import type { LayerStack } from '../model/layerStack.js';
+
+/** Inline layer definition in a manifest (same fields as LayerDef). */
+const layerSchema = z.object({
+  role: z.string().regex(/^[a-z][a-z0-9_]*$/, 'role ids are lower-case identifiers like cc_aam'),
+  label: z.string().min(1),
+  material: z.string().default(''),
+  markerIons: z.array(z.string().min(1)).min(1, 'a layer needs at least one marker ion'),
+  nominalThicknessNm: z.number().positive().optional(),
+  isSubstrate: z.boolean().optional(),
+});
+
+const inlineStackSchema = z.object({
+  id: z.string().min(1).default('custom'),
+  name: z.string().default('custom stack'),
+  layers: z.array(layerSchema).min(1),
+  analyteIon: z.string().optional(),
+  referenceIon: z.string().optional(),
+});
+
+const relativePath = z
+  .string()
+  .min(1)
+  .refine((p) => !p.startsWith('/') && !/^[A-Za-z]:[\\/]/.test(p) && !p.split(/[\\/]/).includes('..'), {
+    message: 'file paths must be relative to the study folder and stay inside it',
+  });
+
+const stateSchema = z.object({
+  state: z.string().min(1),
+  files: z.array(relativePath).min(1, 'a state needs at least one file'),
+  sims: z.object({ shotsPerPixel: z.number().int().positive().optional() }).optional(),
+  semTiltDeg: z.number().min(-90).max(90).optional(),
+});
+
+export const studyManifestSchema = z.object({
+  schema: z.literal('strata.study/1'),
+  name: z.string().min(1),
+  stack: z.union([z.string().min(1), inlineStackSchema]),
+  states: z.array(stateSchema).min(1, 'a study needs at least one state'),
+  /** Typed-in layer thicknesses (nm) by role, used for the depth axis when no SEM image gives them. */
+  thicknessesNm: z.record(z.string(), z.number().positive()).optional(),
+});
+
+export type StudyManifest = z.infer<typeof studyManifestSchema>;
+
+/** Parses and validates a `study.json`; every problem is reported with its JSON path. */
+export function parseStudyManifest(text: string, fileName: string): StudyManifest {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    throw new ManifestError(fileName, `not valid JSON (${(err as Error).message})`);
+  }
+  const parsed = studyManifestSchema.safeParse(json);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(top)'}: ${i.message}`);
+    throw new ManifestError(fileName, issues.join('; '));
+  }
+  const duplicate = findDuplicate(parsed.data.states.map((s) => s.state));
+  if (duplicate) throw new ManifestError(fileName, `state '${duplicate}' is listed twice`);
+  resolveStack(parsed.data.stack, fileName);
+  return parsed.data;
+}
+
+/** The LayerStack a manifest names (a preset id) or defines inline. */
+export function resolveStack(stack: StudyManifest['stack'], fileName: string): LayerStack {
+  if (typeof stack === 'string') {
+    const preset = STACK_PRESETS[stack];
+    if (!preset) throw new ManifestError(fileName, `unknown stack preset '${stack}' (known: ${Object.keys(STACK_PRESETS).join(', ')})`);
+    return preset;
+  }
+  const duplicate = findDuplicate(stack.layers.map((l) => l.role));
+  if (duplicate) throw new ManifestError(fileName, `stack: role '${duplicate}' is listed twice`);
+  return stack;
+}
+
+function findDuplicate(values: string[]): string | undefined {
+  const seen = new Set<string>();
+  for (const v of values) {
+    if (seen.has(v)) return v;
+    seen.add(v);
+  }
+  return undefined;
+}

@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { parseStudyManifest } from '../../core/pipeline/manifest.js';
+import { ManifestError } from '../../core/model/errors.js';
+import { guessState } from '../../core/pipeline/guessStates.js';
+
+const valid = {
+  schema: 'strata.study/1',
+  name: 'cell A',
+  stack: 'anode-free-ss-lfp',
+  states: [
+    { state: 'pristine', files: ['pristine/profile.txt'], sims: { shotsPerPixel: 1000 } },
+    { state: 'charged', files: ['charged/profile.txt', 'charged/sem.tif'] },
+  ],
+};
+
+const parse = (o: unknown) => parseStudyManifest(JSON.stringify(o), 'study.json');
+
+describe('study manifest', () => {
+  it('accepts a valid manifest with a preset stack', () => {
+    const m = parse(valid);
+    expect(m.states.map((s) => s.state)).toEqual(['pristine', 'charged']);
+    expect(m.states[0].sims?.shotsPerPixel).toBe(1000);
+  });
+
+  it('accepts an inline stack', () => {
+    const m = parse({ ...valid, stack: { id: 'cigs', name: 'CIGS', layers: [{ role: 'window', label: 'ZnO', material: 'ZnO', markerIons: ['Zn+'] }, { role: 'absorber', label: 'CIGS', markerIons: ['Cu+', 'In+'] }] } });
+    expect(typeof m.stack === 'object' && m.stack.layers.length).toBe(2);
+  });
+
+  const invalid: Array<[string, unknown, RegExp]> = [
+    ['wrong schema', { ...valid, schema: 'strata.study/2' }, /schema/],
+    ['unknown preset', { ...valid, stack: 'no-such-stack' }, /unknown stack preset 'no-such-stack'/],
+    ['no states', { ...valid, states: [] }, /at least one state/],
+    ['absolute path', { ...valid, states: [{ state: 'pristine', files: ['/etc/passwd'] }] }, /relative/],
+    ['escaping path', { ...valid, states: [{ state: 'pristine', files: ['../other/x.txt'] }] }, /stay inside/],
+    ['duplicate state', { ...valid, states: [valid.states[0], valid.states[0]] }, /listed twice/],
+    ['bad shots', { ...valid, states: [{ state: 'pristine', files: ['a.txt'], sims: { shotsPerPixel: -3 } }] }, /states\.0\.sims\.shotsPerPixel/],
+    ['layer without markers', { ...valid, stack: { layers: [{ role: 'a', label: 'A', markerIons: [] }] } }, /marker ion/],
+  ];
+  for (const [what, manifest, message] of invalid) {
+    it(`rejects ${what} with a message naming the file`, () => {
+      expect(() => parse(manifest)).toThrow(ManifestError);
+      expect(() => parse(manifest)).toThrow(message);
+      expect(() => parse(manifest)).toThrow(/^study\.json: /);
+    });
+  }
+
+  it('rejects text that is not JSON', () => {
+    expect(() => parseStudyManifest('{"schema": ', 'x/study.json')).toThrow(/x\/study\.json: not valid JSON/);
+  });
+});
+
+describe('state guessing from file names', () => {
+  const cases: Array<[string, string | null]> = [
+    ['pristine/profile.txt', 'pristine'],
+    ['cellA_chg_profile.txt', 'charged'],
+    ['cellA_dis_stack.tif', 'discharged'],
+    ['Discharged/sem.tif', 'discharged'],
+    ['charged/xrd.ras', 'charged'],
+    ['run3/cycled-10.txt', 'cycled-10'],
+    ['as-deposited.ras', 'pristine'],
+    ['notes/cathode.txt', null],
+  ];
+  for (const [path, state] of cases) {
+    it(`${path} → ${state}`, () => expect(guessState(path).state).toBe(state));
+  }
+  it('prefers the file name over the folder', () => {
+    expect(guessState('charged/discharged_profile.txt').state).toBe('discharged');
+  });
+});

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { CliIo } from './context.js';
 import { registerInfo } from './info.js';
+import { registerServe } from './serve.js';
 
 /** Every `strata` command. Each module registers one command with its options and help. */
-export const COMMANDS: Array<(program: Command, io: CliIo) => void> = [registerInfo];
+export const COMMANDS: Array<(program: Command, io: CliIo) => void> = [registerInfo, registerServe];

@@ -1,65 +1,8 @@
 import type { Command } from 'commander';
 import { openDataset } from '../node/openDataset.js';
-import type { Dataset } from '../node/openDataset.js';
-import { FORMATS } from '../io/detect.js';
+import { summarizeDataset } from '../pipeline/summarizeDataset.js';
 import type { CliIo } from './context.js';
 import { describeFailure, ReportedError } from './context.js';
-
-/** The key facts of a dataset, as plain JSON (what `strata info --json` prints). */
-export function summarizeDataset(format: string, d: Dataset): Record<string, unknown> {
-  const base = { file: d.source.fileName, format, description: FORMATS[format as keyof typeof FORMATS]?.description };
-  switch (d.kind) {
-    case 'depthProfile':
-      return {
-        ...base,
-        kind: 'sims-profile',
-        scans: d.timeS.length,
-        ions: d.ions.length,
-        timeRangeS: [d.timeS[0] ?? null, d.timeS[d.timeS.length - 1] ?? null],
-        polarity: d.polarity,
-        poissonCorrected: d.ions.some((i) => i.poissonCorrected),
-        ionLabels: d.ions.map((i) => i.label),
-      };
-    case 'ionStack':
-      return {
-        ...base,
-        kind: 'sims-stack',
-        scans: d.scans,
-        height: d.height,
-        width: d.width,
-        ions: d.ions.map((i) => i.label),
-        pixelSizeNm: d.pixelSizeNm,
-        timeRangeS: [d.timeS[0] ?? null, d.timeS[d.timeS.length - 1] ?? null],
-        shotsPerPixel: d.shotsPerPixel ?? null,
-      };
-    case 'semImage':
-      return {
-        ...base,
-        kind: 'sem',
-        width: d.width,
-        height: d.height,
-        bitsPerSample: d.bitsPerSample,
-        pixelSizeNm: d.pixelSizeNm,
-        pixelSizeSource: d.pixelSizeSource,
-        pixelSizeDetail: d.pixelSizeDetail ?? null,
-        dataBarRows: d.dataBarRows,
-        tiltDeg: d.tiltDeg,
-        instrument: d.instrument ?? null,
-      };
-    case 'xrdPattern': {
-      const n = d.twoThetaDeg.length;
-      return {
-        ...base,
-        kind: 'xrd',
-        points: n,
-        twoThetaRangeDeg: [d.twoThetaDeg[0] ?? null, d.twoThetaDeg[n - 1] ?? null],
-        stepDeg: n > 1 ? (d.twoThetaDeg[n - 1] - d.twoThetaDeg[0]) / (n - 1) : null,
-        wavelength: d.wavelength,
-        scans: 1 + (d.otherScans?.length ?? 0),
-      };
-    }
-  }
-}
 
 function formatLine(s: Record<string, unknown>): string {
   const skip = new Set(['file', 'description', 'ionLabels']);

@@ -8,3 +8,4 @@ export * from './semImage.js';
 export * from './layerStack.js';
 export * from './study.js';
 export * from './report.js';
+export * from './dataset.js';

@@ -10,14 +10,11 @@ import { classifyTiff } from '../io/tiff/classify.js';
 import { readSemImage } from '../io/sem/index.js';
 import { readXrd } from '../io/xrd/index.js';
 import { FormatError } from '../model/errors.js';
-import type { DepthProfile } from '../model/depthProfile.js';
-import type { IonStack } from '../model/ionStack.js';
-import type { SemImage } from '../model/semImage.js';
-import type { XrdPattern } from '../model/xrdPattern.js';
+import type { Dataset } from '../model/dataset.js';
 import { openFileSource } from './fileSource.js';
 import type { FileSource } from './fileSource.js';
 
-export type Dataset = DepthProfile | IonStack | SemImage | XrdPattern;
+export type { Dataset };
 
 export interface OpenedDataset<D extends Dataset = Dataset> {
   format: FormatId;

@@ -1,0 +1,33 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { Command } from 'commander';
+import { UsageError, StrataError } from '../model/errors.js';
+import { WorkbenchServices } from '../node/services.js';
+import { startWorkbenchServer } from '../node/server.js';
+import type { CliIo } from './context.js';
+
+/** The built renderer (electron-vite writes it to out/renderer). */
+export const RENDERER_DIR = fileURLToPath(new URL('../../out/renderer', import.meta.url));
+
+export function registerServe(program: Command, io: CliIo): void {
+  program
+    .command('serve')
+    .description('Serve the workbench to a browser on this machine (loopback only, per-session token)')
+    .argument('[study]', 'study folder or study.json to open')
+    .option('--port <n>', 'port to listen on (default: any free port)')
+    .action(async (study: string | undefined, options: { port?: string }) => {
+      const port = options.port === undefined ? 0 : Number(options.port);
+      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port wants a port number, got '${options.port}'`);
+      if (!existsSync(`${RENDERER_DIR}/index.html`)) throw new StrataError(`the workbench is not built (${RENDERER_DIR} missing): run 'npm run build'`);
+      if (study && !existsSync(study)) throw new StrataError(`${study}: no such file or folder`);
+      const api = new WorkbenchServices({ mode: 'browser', startupStudy: study ?? null });
+      const server = await startWorkbenchServer({ api, staticDir: RENDERER_DIR, port });
+      io.stdout(`Strata workbench: ${server.url}\n`);
+      io.stderr('Open that address in a browser; press Ctrl+C to stop.\n');
+      await new Promise<void>((resolve) => {
+        const stop = () => void server.close().then(resolve);
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+      });
+    });
+}

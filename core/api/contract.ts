@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Report } from '../model/report.js';
+import { API_METHOD_NAMES } from './methods.js';
 
 /**
  * The one API the renderer talks to. In Electron the preload provides it over IPC; in the
@@ -67,6 +68,11 @@ export interface ApiResponses {
 export type StrataApi = { [M in ApiMethod]: (request: ApiRequest<M>) => Promise<ApiResponses[M]> };
 
 export const API_METHODS = Object.keys(apiRequestSchemas) as ApiMethod[];
+
+// The preload's dependency-free list must name exactly these methods.
+type SameMethods = ApiMethod extends (typeof API_METHOD_NAMES)[number] ? ((typeof API_METHOD_NAMES)[number] extends ApiMethod ? true : false) : false;
+const methodsInStep: SameMethods = true;
+void methodsInStep;
 
 /** Validates an untrusted request; throws a one-line error naming the method and field. */
 export function validateRequest<M extends ApiMethod>(method: string, body: unknown): { method: M; request: ApiRequest<M> } {

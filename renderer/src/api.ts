@@ -1,0 +1,34 @@
+import { API_METHOD_NAMES } from '../../core/api/methods.js';
+import type { StrataApi } from '../../core/api/contract.js';
+
+/** Electron's preload adds `pickStudy`; the browser mode has no native dialog. */
+export type RendererApi = StrataApi & { pickStudy?: () => Promise<string | null> };
+
+declare global {
+  interface Window {
+    strata?: RendererApi;
+  }
+}
+
+/**
+ * The StrataApi for this page: `window.strata` inside Electron, else an HTTP client for the
+ * browser-mode backend, with the session token taken from the address's fragment.
+ */
+export function connectApi(): RendererApi {
+  if (window.strata) return window.strata;
+  const token = new URLSearchParams(window.location.hash.slice(1)).get('token') ?? '';
+  const api: Record<string, (request?: unknown) => Promise<unknown>> = {};
+  for (const method of API_METHOD_NAMES) {
+    api[method] = async (request) => {
+      const res = await fetch(`/api/${method}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-strata-token': token },
+        body: JSON.stringify(request ?? {}),
+      });
+      const body = (await res.json()) as { result?: unknown; error?: string };
+      if (!res.ok) throw new Error(body.error ?? `${method} failed (${res.status})`);
+      return body.result;
+    };
+  }
+  return api as unknown as RendererApi;
+}

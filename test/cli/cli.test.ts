@@ -1,0 +1,55 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { buildProgram } from '../../core/cli.js';
+import { STRATA_VERSION } from '../../core/version.js';
+import { runCli } from '../helpers/cli.js';
+import { PROJECT_ROOT } from '../helpers/sharedData.js';
+import pkg from '../../package.json' with { type: 'json' };
+
+const silent = { stdout: () => undefined, stderr: () => undefined, stderrIsTty: false };
+
+describe('strata CLI', () => {
+  it('keeps its version in step with package.json', () => {
+    expect(STRATA_VERSION).toBe(pkg.version);
+  });
+
+  it('has --help for every command', async () => {
+    const names = buildProgram(silent).commands.map((c) => c.name());
+    expect(names).toContain('info');
+    for (const name of names) {
+      const r = await runCli([name, '--help']);
+      expect(r.code, name).toBe(0);
+      expect(r.stdout, name).toMatch(new RegExp(`Usage: strata ${name}`));
+    }
+  });
+
+  it('exits 2 on bad usage', async () => {
+    expect((await runCli(['no-such-command'])).code).toBe(2);
+    expect((await runCli(['info'])).code).toBe(2);
+    expect((await runCli(['info', '--no-such-option', 'x'])).code).toBe(2);
+  });
+
+  it('exits 1 with a one-line error naming the file on bad input', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'strata-cli-'));
+    const junk = join(dir, 'junk.bin');
+    writeFileSync(junk, new Uint8Array([1, 2, 3, 4, 5]));
+    const r = await runCli(['info', junk]);
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toContain('junk.bin');
+    const missing = await runCli(['info', join(dir, 'missing.txt')]);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/missing\.txt: no such file/);
+  });
+
+  it('runs as a real process through bin/strata.js with the same exit codes', () => {
+    const ok = spawnSync(process.execPath, [join(PROJECT_ROOT, 'bin/strata.js'), '--version'], { encoding: 'utf8' });
+    expect(ok.status).toBe(0);
+    expect(ok.stdout.trim()).toBe(STRATA_VERSION);
+    const bad = spawnSync(process.execPath, [join(PROJECT_ROOT, 'bin/strata.js'), 'info'], { encoding: 'utf8' });
+    expect(bad.status).toBe(2);
+  });
+});

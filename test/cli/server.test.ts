@@ -1,0 +1,75 @@
+import { mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { request } from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startWorkbenchServer } from '../../core/node/server.js';
+import type { WorkbenchServer } from '../../core/node/server.js';
+import { WorkbenchServices } from '../../core/node/services.js';
+
+/** Raw HTTP so the test can send any Host header. */
+function call(port: number, path: string, opts: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<{ status: number; body: string; headers: Record<string, unknown> }> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, path, method: opts.method ?? 'GET', headers: { host: `127.0.0.1:${port}`, ...opts.headers } }, (res) => {
+      let body = '';
+      res.on('data', (c) => (body += c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body, headers: res.headers }));
+    });
+    req.on('error', reject);
+    req.end(opts.body);
+  });
+}
+
+describe('browser-mode backend', () => {
+  let server: WorkbenchServer;
+  const staticDir = mkdtempSync(join(tmpdir(), 'strata-static-'));
+  const studyDir = mkdtempSync(join(tmpdir(), 'strata-study-'));
+  beforeAll(async () => {
+    writeFileSync(join(staticDir, 'index.html'), '<!doctype html><title>x</title>');
+    mkdirSync(join(studyDir, 'pristine'));
+    server = await startWorkbenchServer({ api: new WorkbenchServices({ mode: 'browser', startupStudy: studyDir }), staticDir });
+  });
+  afterAll(() => server.close());
+
+  it('listens on loopback and prints a URL with the session token', () => {
+    expect(server.url).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:${server.port}/#token=[0-9a-f]{48}$`));
+  });
+
+  it('refuses to listen on a non-loopback address', async () => {
+    await expect(startWorkbenchServer({ api: new WorkbenchServices({ mode: 'browser', startupStudy: null }), staticDir, host: '0.0.0.0' })).rejects.toThrow(/loopback only/);
+  });
+
+  it('serves the app with a strict CSP', async () => {
+    const r = await call(server.port, '/');
+    expect(r.status).toBe(200);
+    expect(String(r.headers['content-security-policy'])).toContain("default-src 'self'");
+  });
+
+  it('rejects API calls without the token, with a wrong token, or from a foreign Host', async () => {
+    expect((await call(server.port, '/api/startup', { method: 'POST', body: '{}' })).status).toBe(401);
+    expect((await call(server.port, '/api/startup', { method: 'POST', body: '{}', headers: { 'x-strata-token': 'f'.repeat(48) } })).status).toBe(401);
+    expect((await call(server.port, '/api/startup', { method: 'POST', body: '{}', headers: { 'x-strata-token': server.token, host: 'evil.example:80' } })).status).toBe(403);
+  });
+
+  it('answers valid calls and validates requests against the schema', async () => {
+    const ok = await call(server.port, '/api/startup', { method: 'POST', body: '{}', headers: { 'x-strata-token': server.token } });
+    expect(ok.status).toBe(200);
+    expect(JSON.parse(ok.body).result.studyPath).toBe(studyDir);
+    const bad = await call(server.port, '/api/openStudy', { method: 'POST', body: '{"path": 42}', headers: { 'x-strata-token': server.token } });
+    expect(bad.status).toBe(400);
+    expect(JSON.parse(bad.body).error).toMatch(/openStudy: path/);
+    const unknown = await call(server.port, '/api/rmrf', { method: 'POST', body: '{}', headers: { 'x-strata-token': server.token } });
+    expect(unknown.status).toBe(400);
+  });
+
+  it('gives access only to the study it was started with', async () => {
+    const r = await call(server.port, '/api/openStudy', { method: 'POST', body: JSON.stringify({ path: '/etc' }), headers: { 'x-strata-token': server.token } });
+    expect(r.status).toBe(422);
+    expect(JSON.parse(r.body).error).toMatch(/not a study you opened/);
+  });
+
+  it('does not serve files outside its folder', async () => {
+    const r = await call(server.port, '/../../etc/passwd');
+    expect(r.status).toBe(404);
+  });
+});

@@ -1,13 +1,102 @@
 import { FormatError } from '../../model/errors.js';
-import type { SemImage } from '../../model/semImage.js';
+import type { PixelSizeSource, SemImage } from '../../model/semImage.js';
+import { cropRows, decodeGreyTiff } from './decode.js';
+import { detectDataBarRows } from './dataBar.js';
+import { FEI_TAG, parseFeiMetadata } from './fei.js';
+import { isHitachiText, parseHitachiMetadata } from './hitachi.js';
+import { parseJeolMetadata } from './jeol.js';
+import { measureScaleBarPx } from './scaleBar.js';
+import { TESCAN_TAG, parseTescanMetadata } from './tescan.js';
+import { decodeSidecarText } from './text.js';
+import { readRawTags, tagLatin1 } from './tiffTags.js';
+import type { VendorInfo } from './vendor.js';
+import { ZEISS_TAG, parseZeissMetadata } from './zeiss.js';
 
 export interface SidecarFile {
   name: string;
   bytes: Uint8Array;
 }
 
-/** SEM TIFF (+ optional JEOL/Hitachi sidecar) → SemImage. (placeholder, being written) */
+/** Where the burned-in scale bar is searched when there is no data bar: the bottom fifth. */
+const OVERLAY_SEARCH_FRACTION = 0.2;
+
+/**
+ * The vendor metadata of a TIFF: a private tag when there is one (FEI/Thermo 34682, Zeiss
+ * 34118, Tescan 50431), else the JEOL or Hitachi sidecar text. A tag wins over a sidecar:
+ * it was written with the pixels.
+ */
+function vendorInfo(header: NonNullable<ReturnType<typeof readRawTags>>, width: number, height: number, sidecar?: SidecarFile): VendorInfo | null {
+  const fei = tagLatin1(header.tags.get(FEI_TAG));
+  if (fei) return parseFeiMetadata(fei, width);
+  const zeiss = tagLatin1(header.tags.get(ZEISS_TAG));
+  if (zeiss) return parseZeissMetadata(zeiss, width);
+  const tescan = header.tags.get(TESCAN_TAG);
+  if (tescan) return parseTescanMetadata(tescan.bytes, height);
+  if (sidecar) {
+    const text = decodeSidecarText(sidecar.bytes);
+    return isHitachiText(text) ? parseHitachiMetadata(text, width, height) : parseJeolMetadata(text, width, height);
+  }
+  return null;
+}
+
+/**
+ * SEM TIFF (+ optional JEOL/Hitachi sidecar) → SemImage: grey pixels with the data bar
+ * cropped off, the pixel size with where it came from, and the stage tilt when recorded.
+ * An image nothing calibrates has `pixelSizeNm: null`, `pixelSizeSource: 'none'`; the user
+ * then sets the scale (`core/sem/calibration.ts`).
+ */
 export async function readSemImage(bytes: Uint8Array, fileName: string, sidecar?: SidecarFile): Promise<SemImage> {
-  void bytes; void sidecar;
-  throw new FormatError(fileName, 'SEM reader not written yet');
+  const header = readRawTags(bytes);
+  if (!header) throw new FormatError(fileName, 'not a TIFF file (no II*/MM* header)', { offset: 0 });
+  const grey = await decodeGreyTiff(bytes, fileName, header);
+  const { width, height } = grey;
+  const vendor = vendorInfo(header, width, height, sidecar);
+
+  // Data bar: the vendor's frame height when it gives one, else detected from the pixels.
+  let imageRows = vendor?.imageRows;
+  let barDetail = imageRows !== undefined ? 'metadata' : 'detected';
+  if (imageRows === undefined || !(imageRows > 0 && imageRows <= height)) {
+    imageRows = height - detectDataBarRows(grey.pixels, width, height);
+    barDetail = 'detected';
+  }
+  const dataBarRows = height - imageRows;
+
+  let pixelSizeNm: number | null = null;
+  let pixelSizeSource: PixelSizeSource = 'none';
+  let pixelSizeDetail: string | undefined;
+  for (const candidate of vendor?.candidates ?? []) {
+    if (candidate.kind === 'value') {
+      ({ pixelSizeNm, source: pixelSizeSource, detail: pixelSizeDetail } = candidate);
+      break;
+    }
+    const [rowStart, rowEnd] = dataBarRows > 0 ? [imageRows, height] : [Math.floor(height * (1 - OVERLAY_SEARCH_FRACTION)), height];
+    const bar = measureScaleBarPx(grey.pixels, width, rowStart, rowEnd);
+    if (bar) {
+      pixelSizeNm = candidate.markerNm / bar.lengthPx;
+      pixelSizeSource = 'scalebar';
+      pixelSizeDetail = `${candidate.detail} = ${bar.lengthPx} px (row ${bar.row}, x ${bar.x0})`;
+      break;
+    }
+  }
+
+  const metadata: Record<string, string> = { ...(vendor?.metadata ?? {}) };
+  if (vendor) metadata['strata.vendor'] = vendor.vendor;
+  if (sidecar) metadata['strata.sidecar'] = sidecar.name;
+  metadata['strata.dataBar'] = `${dataBarRows} rows (${barDetail})`;
+
+  return {
+    kind: 'semImage',
+    source: { fileName, format: 'tiff', sizeBytes: bytes.byteLength },
+    width,
+    height: imageRows,
+    pixels: dataBarRows > 0 ? cropRows(grey.pixels, width, imageRows) : grey.pixels,
+    bitsPerSample: grey.bitsPerSample,
+    pixelSizeNm,
+    pixelSizeSource,
+    pixelSizeDetail,
+    tiltDeg: vendor?.tiltDeg ?? null,
+    dataBarRows,
+    instrument: vendor?.instrument,
+    metadata,
+  };
 }

@@ -1,0 +1,89 @@
+import { fromArrayBuffer } from 'geotiff';
+import { FormatError, assertSaneAllocation } from '../../model/errors.js';
+import type { RawTiffHeader } from './tiffTags.js';
+
+export interface GreyImage {
+  width: number;
+  height: number;
+  pixels: Uint8Array | Uint16Array | Float32Array;
+  bitsPerSample: 8 | 16 | 32;
+}
+
+const PHOTOMETRIC_WHITE_IS_ZERO = 0;
+const PHOTOMETRIC_PALETTE = 3;
+
+function u16Array(header: RawTiffHeader, tag: number): number[] | null {
+  const t = header.tags.get(tag);
+  if (!t || t.type !== 3) return null;
+  const dv = new DataView(t.bytes.buffer, t.bytes.byteOffset, t.bytes.byteLength);
+  return Array.from({ length: t.count }, (_, i) => dv.getUint16(2 * i, header.littleEndian));
+}
+
+function u16(header: RawTiffHeader, tag: number): number | null {
+  return u16Array(header, tag)?.[0] ?? null;
+}
+
+/**
+ * The first image of a TIFF as grey levels. geotiff does the decompression (none, LZW,
+ * Deflate, PackBits, with predictors); this maps what SEM software writes onto one grey
+ * channel: palette indices through the colour map (Zeiss and JEOL save grey images as
+ * palette TIFFs), RGB through Rec. 601 luma, WhiteIsZero inverted. 8 and 16-bit stay integer;
+ * anything else becomes Float32.
+ */
+export async function decodeGreyTiff(bytes: Uint8Array, fileName: string, header: RawTiffHeader): Promise<GreyImage> {
+  let tiff;
+  let image;
+  try {
+    const buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+    tiff = await fromArrayBuffer(buffer);
+    image = await tiff.getImage(0);
+  } catch (err) {
+    throw new FormatError(fileName, `not a readable TIFF (${(err as Error).message})`);
+  }
+  const width = image.getWidth();
+  const height = image.getHeight();
+  if (!(width > 0 && height > 0)) throw new FormatError(fileName, `TIFF has an empty image (${width} × ${height})`);
+  assertSaneAllocation(fileName, 'SEM image', width * height, 4);
+  const spp = image.getSamplesPerPixel();
+  const bits = image.getBitsPerSample(0);
+  const photometric = u16(header, 262);
+  let bands;
+  try {
+    bands = (await image.readRasters({ interleave: false })) as unknown as ArrayLike<number>[];
+  } catch (err) {
+    throw new FormatError(fileName, `TIFF pixels could not be decoded (${(err as Error).message})`);
+  }
+  const n = width * height;
+  if (photometric === PHOTOMETRIC_PALETTE) {
+    const map = u16Array(header, 320);
+    const entries = 1 << bits;
+    if (!map || map.length < 3 * entries) throw new FormatError(fileName, 'palette TIFF without a usable ColorMap (tag 320)');
+    const lut = new Float64Array(entries);
+    for (let i = 0; i < entries; i++) lut[i] = (0.299 * map[i] + 0.587 * map[entries + i] + 0.114 * map[2 * entries + i]) / 257;
+    const out = new Uint8Array(n);
+    const idx = bands[0];
+    for (let i = 0; i < n; i++) out[i] = Math.round(lut[idx[i]] ?? 0);
+    return { width, height, pixels: out, bitsPerSample: 8 };
+  }
+  const sampleFormat = image.getSampleFormat(0);
+  const integer = sampleFormat === 1 || sampleFormat === undefined;
+  const target: Uint8Array | Uint16Array | Float32Array =
+    integer && bits <= 8 ? new Uint8Array(n) : integer && bits === 16 ? new Uint16Array(n) : new Float32Array(n);
+  const maxValue = integer ? 2 ** bits - 1 : 1;
+  if (spp >= 3 && photometric === 2) {
+    const [r, g, b] = bands;
+    for (let i = 0; i < n; i++) target[i] = 0.299 * r[i] + 0.587 * g[i] + 0.114 * b[i];
+    if (!(target instanceof Float32Array)) for (let i = 0; i < n; i++) target[i] = Math.min(maxValue, target[i]);
+  } else {
+    const grey = bands[0];
+    const invert = photometric === PHOTOMETRIC_WHITE_IS_ZERO && integer;
+    for (let i = 0; i < n; i++) target[i] = invert ? maxValue - grey[i] : grey[i];
+  }
+  const bitsPerSample = target instanceof Uint8Array ? 8 : target instanceof Uint16Array ? 16 : 32;
+  return { width, height, pixels: target, bitsPerSample };
+}
+
+/** The top `rows` rows (the image above a data bar). */
+export function cropRows<T extends Uint8Array | Uint16Array | Float32Array>(pixels: T, width: number, rows: number): T {
+  return pixels.slice(0, width * rows) as T;
+}

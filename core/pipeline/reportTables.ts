@@ -1,0 +1,32 @@
+import { csvFormat } from 'd3-dsv';
+import type { Report } from '../model/report.js';
+
+/** One spreadsheet table of a report: a file name and its rows. */
+export interface ReportTable {
+  name: string;
+  rows: Record<string, string | number | null>[];
+}
+
+/** Flattens a report into tidy tables (one row per state × layer, etc.) for spreadsheets. */
+export function reportTables(report: Report): ReportTable[] {
+  const layers: ReportTable = { name: 'sims_layers.csv', rows: [] };
+  const interfaces: ReportTable = { name: 'sims_interfaces.csv', rows: [] };
+  const li: ReportTable = { name: 'li_per_layer.csv', rows: [] };
+  const maps: ReportTable = { name: 'li_maps.csv', rows: [] };
+  const sem: ReportTable = { name: 'sem_thickness.csv', rows: [] };
+  const xrd: ReportTable = { name: 'xrd_peaks.csv', rows: [] };
+  for (const s of report.states) {
+    for (const l of s.sims?.layers ?? []) layers.rows.push({ state: s.state, ...l });
+    for (const i of s.sims?.interfaces ?? []) interfaces.rows.push({ state: s.state, ...i });
+    for (const l of s.sims?.li ?? []) li.rows.push({ state: s.state, ...l });
+    for (const m of s.sims?.maps ?? []) maps.rows.push({ state: s.state, ...m });
+    if (s.sem) for (const l of s.sem.layers) sem.rows.push({ state: s.state, file: s.sem.file, pixelSizeNm: s.sem.pixelSizeNm, pixelSizeSource: s.sem.pixelSizeSource, ...l });
+    if (s.xrd) for (const p of s.xrd.peaks) xrd.rows.push({ state: s.state, file: s.xrd.file, ...p });
+  }
+  const comparison: ReportTable = { name: 'li_change_vs_pristine.csv', rows: report.comparison.li.map((c) => ({ ...c })) };
+  return [layers, interfaces, li, comparison, maps, sem, xrd].filter((t) => t.rows.length > 0);
+}
+
+export function tableToCsv(table: ReportTable): string {
+  return csvFormat(table.rows) + '\n';
+}

@@ -1,0 +1,53 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { svgSizeMm, svgToPdf, svgToPng } from '../../core/figures/export.js';
+import { figureFonts } from '../../core/node/fonts.js';
+
+const hasPoppler = spawnSync('pdftoppm', ['-v']).status === 0;
+
+const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="85mm" height="40mm" viewBox="0 0 240.9 113.4">
+<rect x="10" y="10" width="100" height="50" fill="#0072B2"/><text x="120" y="40" font-size="8">Sputter time (s)</text></svg>`;
+
+/** PNG width and height from the IHDR chunk. */
+function pngSize(png: Uint8Array): { width: number; height: number } {
+  const view = new DataView(png.buffer, png.byteOffset);
+  return { width: view.getUint32(16), height: view.getUint32(20) };
+}
+
+describe('figure export', () => {
+  it('reads the figure size in mm from the SVG', () => {
+    expect(svgSizeMm(svg)).toEqual({ widthMm: 85, heightMm: 40 });
+    expect(() => svgSizeMm('<svg width="100" height="50"></svg>')).toThrow(/width in mm/);
+  });
+
+  it('writes a PNG whose width is width × dpi', () => {
+    const fonts = figureFonts();
+    for (const dpi of [300, 600]) {
+      const png = svgToPng(svg, { dpi, fonts });
+      expect([...png.slice(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+      const { width, height } = pngSize(png);
+      expect(width).toBe(Math.round((85 / 25.4) * dpi));
+      expect(Math.abs(height - (40 / 25.4) * dpi)).toBeLessThanOrEqual(1);
+    }
+  });
+
+  it.skipIf(!hasPoppler)('writes a PDF that pdftoppm opens, with the font embedded', async () => {
+    const pdf = await svgToPdf(svg, { fonts: figureFonts() });
+    const dir = mkdtempSync(join(tmpdir(), 'strata-pdf-'));
+    const file = join(dir, 'fig.pdf');
+    writeFileSync(file, pdf);
+    execFileSync('pdftoppm', ['-r', '72', '-png', file, join(dir, 'page')]);
+    const fonts = execFileSync('pdffonts', [file], { encoding: 'utf8' });
+    expect(fonts).toMatch(/DejaVuSans/);
+    // pdffonts' "emb" column: every font line must say yes.
+    const rows = fonts.split('\n').slice(2).filter((l) => l.trim());
+    expect(rows.length).toBeGreaterThan(0);
+    for (const row of rows) expect(row).toMatch(/\byes\b/);
+    const info = execFileSync('pdfinfo', [file], { encoding: 'utf8' });
+    const size = /Page size:\s+([\d.]+) x ([\d.]+) pts/.exec(info)!;
+    expect(Number(size[1])).toBeCloseTo((85 / 25.4) * 72, 0);
+  });
+});

@@ -54,6 +54,10 @@ export interface SimsStateResult {
   /** How the depth axis was made: from SEM thicknesses, typed-in/nominal, or not at all. */
   depthCalibration: 'sem' | 'nominal' | 'none';
   saturatedPoints: number;
+  /** Parameters the analysis ran with (normalisation, smoothing, N, ROI, …), for provenance. */
+  parameters?: Record<string, unknown>;
+  /** What the analysis had to guess or could not do. */
+  warnings?: string[];
 }
 
 export interface SemLayerThickness {

@@ -1,0 +1,296 @@
+/**
+ * One ToF-SIMS state from plain inputs to a `SimsStateResult`: dead time → (normalisation) →
+ * segmentation → depth calibration → Li inventory, maps and peak. Pure apart from reading
+ * stack planes through `readPlane`; every parameter used is recorded in `parameters`.
+ *
+ * Data preference: segmentation uses the profile when there is one (the instrument's own
+ * sum over the analysis area), else a profile built from the stack. The Li inventory uses the
+ * stack when it holds the analyte (per-pixel dead-time correction is exact), else the profile
+ * (dead time corrected on the sum with N × pixel count, an approximation).
+ */
+import type { DepthProfile } from '../model/depthProfile.js';
+import type { IonStack } from '../model/ionStack.js';
+import { findIon, type IonChannel } from '../model/ions.js';
+import type { LayerStack } from '../model/layerStack.js';
+import type { InterfaceResult, LayerSegment, LiMapStats, SimsStateResult } from '../model/report.js';
+import { calibrateDepth, timeToDepthNm, type DepthCalibration } from './calibrate.js';
+import { correctDeadTime, poissonSigma, sigmaOfCorrected } from './deadTime.js';
+import { integrateLayers, mapStatistics, peakTime, shares } from './liInventory.js';
+import { normalizeSeries, type NormalizationMode, type Series } from './normalize.js';
+import type { Roi } from './roi.js';
+import { conditionSignal, segmentProfile } from './segment.js';
+import { profileFromStack, windowMapsFromStack } from './stack.js';
+
+export interface SimsAnalysisOptions {
+  /** Normalisation of the analyte before integration. Default `none` (raw corrected counts). */
+  normalization?: NormalizationMode;
+  /** Reference ion for `reference` normalisation; default the stack's `referenceIon`. */
+  referenceIon?: string;
+  /** Ion whose inventory is computed; default the stack's `analyteIon`, else `Li-`. */
+  analyteIon?: string;
+  /** Savitzky–Golay half-width (scans) used for segmentation and the peak. Default 2. */
+  smoothHalfWidth?: number;
+  /** Minimum relative step for a marker to place a boundary. Default 0.3. */
+  minContrast?: number;
+  /** ROI on the stack (crater rim excluded); default the whole field. */
+  roi?: Roi;
+  /** Substrate sputter rate, nm/s; default: the rate of the layer above (extrapolated). */
+  substrateRateNmPerS?: number;
+  /** Hot-spot threshold in Poisson σ above the map mean. Default 3. */
+  hotSpotSigma?: number;
+  /** Use the stack (when present) for the Li inventory. Default true. */
+  preferStack?: boolean;
+}
+
+export interface SimsStateInput {
+  profile?: DepthProfile;
+  stack?: IonStack;
+  layerStack: LayerStack;
+  /** N of the dead-time correction; default the profile's or the stack's. */
+  shotsPerPixel?: number;
+  /** Pixels summed into each profile point; default the profile's, else the stack's field. */
+  pixelCount?: number;
+  /** Thickness per role, nm (SEM or typed in); missing roles fall back to the preset's nominal. */
+  thicknessesNm?: Record<string, number>;
+  /** Where `thicknessesNm` came from. Default `sem` when given, else nominal. */
+  thicknessSource?: 'sem' | 'nominal';
+  options?: SimsAnalysisOptions;
+}
+
+export interface SimsStateDetail {
+  result: SimsStateResult;
+  calibration: DepthCalibration | null;
+  /** The analyte per scan as integrated (corrected, normalised), with σ, and its time axis. */
+  analyte: { timeS: Float64Array; values: Float64Array; sigma: Float64Array; source: 'stack' | 'profile' } | null;
+  /** Per-layer Li maps (y × x) when a stack was used. */
+  maps?: { role: string; values: Float64Array; width: number; height: number }[];
+}
+
+interface SeriesSet {
+  timeS: Float64Array;
+  ions: IonChannel[];
+  series: Series[];
+  saturated: number[];
+  total?: Series;
+  corrected: boolean;
+}
+
+/** Dead-time corrected series of a profile's ions (N × pixel count on the sums). */
+function profileSeries(profile: DepthProfile, shots: number | undefined, pixelCount: number | undefined, warnings: string[]): SeriesSet {
+  const nEff = shots !== undefined && pixelCount !== undefined ? shots * pixelCount : undefined;
+  let corrected = true;
+  const saturated: number[] = [];
+  const series = profile.ions.map((ion) => {
+    if (ion.poissonCorrected) {
+      saturated.push(0);
+      return { values: Float64Array.from(ion.counts), sigma: nEff ? sigmaOfCorrected(ion.counts, nEff) : poissonSigma(ion.counts) };
+    }
+    if (nEff === undefined) {
+      corrected = false;
+      saturated.push(0);
+      return { values: Float64Array.from(ion.counts), sigma: poissonSigma(ion.counts) };
+    }
+    const r = correctDeadTime(ion.counts, nEff);
+    saturated.push(r.saturatedCount);
+    return { values: r.counts, sigma: r.sigma };
+  });
+  if (!corrected) warnings.push('profile: shots per pixel or pixel count unknown; raw counts not dead-time corrected');
+  const total = profile.totalCounts
+    ? { values: Float64Array.from(profile.totalCounts), sigma: poissonSigma(profile.totalCounts) }
+    : sumSeries(series, profile.timeS.length);
+  return { timeS: profile.timeS, ions: profile.ions, series, saturated, total, corrected };
+}
+
+function sumSeries(series: Series[], n: number): Series {
+  const values = new Float64Array(n);
+  const v = new Float64Array(n);
+  for (const s of series) {
+    for (let i = 0; i < n; i++) {
+      if (!Number.isFinite(s.values[i])) continue;
+      values[i] += s.values[i];
+      v[i] += s.sigma[i] ** 2;
+    }
+  }
+  return { values, sigma: v.map(Math.sqrt) };
+}
+
+/** Analyses one state; returns the report's result plus the intermediate axes and maps. */
+export async function analyzeSimsStateDetailed(input: SimsStateInput): Promise<SimsStateDetail> {
+  const { profile, stack, layerStack } = input;
+  const o = input.options ?? {};
+  const warnings: string[] = [];
+  if (!profile && !stack) throw new Error('analyzeSimsState: needs a profile or a stack');
+  const normalization = o.normalization ?? 'none';
+  const analyteIon = o.analyteIon ?? layerStack.analyteIon ?? 'Li-';
+  const referenceIon = o.referenceIon ?? layerStack.referenceIon;
+  const smoothHalfWidth = o.smoothHalfWidth ?? 2;
+  const shots = input.shotsPerPixel ?? profile?.shotsPerPixel ?? stack?.shotsPerPixel;
+  const pixelCount = input.pixelCount ?? profile?.pixelCount ?? (stack ? stack.width * stack.height : undefined);
+  const preferStack = o.preferStack ?? true;
+
+  // Signals for segmentation (and for the analyte when no stack is used).
+  let set: SeriesSet;
+  if (profile) {
+    set = profileSeries(profile, shots, pixelCount, warnings);
+  } else {
+    const st = stack!;
+    const sp = await profileFromStack(st, { roi: o.roi, shotsPerPixel: shots });
+    set = {
+      timeS: sp.timeS,
+      ions: sp.ions,
+      series: sp.counts.map((c, i) => ({ values: c, sigma: sp.sigma[i] })),
+      saturated: sp.saturatedPixels.map((a) => a.reduce((s, x) => s + x, 0)),
+      corrected: sp.deadTimeCorrected,
+    };
+    set.total = sumSeries(set.series, set.timeS.length);
+    if (!sp.deadTimeCorrected) warnings.push('stack: shots per pixel unknown; counts not dead-time corrected');
+  }
+
+  const seg = segmentProfile(
+    set.timeS,
+    set.ions,
+    set.series.map((s) => s.values),
+    layerStack,
+    { smoothHalfWidth, minContrast: o.minContrast },
+  );
+  warnings.push(...seg.warnings);
+
+  // Depth calibration.
+  const given = input.thicknessesNm ?? {};
+  let usedNominal = false;
+  const thickness = (role: string): number | undefined => {
+    if (given[role] !== undefined) return given[role];
+    const nominal = layerStack.layers.find((l) => l.role === role)?.nominalThicknessNm;
+    if (nominal !== undefined) usedNominal = true;
+    return nominal;
+  };
+  const cal = calibrateDepth(
+    seg.layers.map((l, j) => ({ ...l, isSubstrate: layerStack.layers[j].isSubstrate })),
+    thickness,
+    { substrateRateNmPerS: o.substrateRateNmPerS },
+  );
+  if (!cal) warnings.push('depth calibration impossible (a layer has no thickness or no duration); depths are NaN');
+  const depthCalibration: SimsStateResult['depthCalibration'] = !cal
+    ? 'none'
+    : usedNominal || Object.keys(given).length === 0 || input.thicknessSource === 'nominal'
+      ? 'nominal'
+      : 'sem';
+  const depth = (t: number): number => (cal ? timeToDepthNm(cal, t) : NaN);
+
+  const layers: LayerSegment[] = seg.layers.map((l) => ({
+    role: l.role,
+    label: l.label,
+    startS: l.startS,
+    endS: l.endS,
+    startNm: depth(l.startS),
+    endNm: depth(l.endS),
+    widthNm: depth(l.endS) - depth(l.startS),
+    confidence: l.confidence,
+  }));
+  const interfaces: InterfaceResult[] = seg.boundaries.map((b) => ({
+    upper: b.upper,
+    lower: b.lower,
+    markerIon: b.primary?.ion ?? '',
+    timeS: b.timeS,
+    depthNm: depth(b.timeS),
+    resolutionS: b.primary?.resolutionS ?? NaN,
+    resolutionNm: b.primary ? Math.abs(depth(b.primary.t84S) - depth(b.primary.t16S)) : NaN,
+  }));
+  const windows = layers.map((l) => ({ role: l.role, startS: l.startS, endS: l.endS }));
+
+  // Normalisation denominators per scan of the segmentation series (same time axis as stack).
+  const denominator = (timeLen: number): Series | undefined => {
+    if (normalization === 'tic') return set.total;
+    if (normalization === 'reference') {
+      if (!referenceIon) throw new Error("normalisation 'reference' needs a reference ion");
+      const r = findIon(set.ions, referenceIon);
+      if (r < 0) throw new Error(`reference ion ${referenceIon} not in the data`);
+      return set.series[r];
+    }
+    void timeLen;
+    return undefined;
+  };
+
+  // Analyte: stack (exact per-pixel dead time) or profile.
+  let analyte: SimsStateDetail['analyte'] = null;
+  let maps: LiMapStats[] | undefined;
+  let mapArrays: SimsStateDetail['maps'];
+  let saturatedPoints = 0;
+  const stackLi = stack ? findIon(stack.ions, analyteIon) : -1;
+  const sameAxis = stack && stack.scans === set.timeS.length;
+  if (stack && stackLi >= 0 && preferStack && (normalization === 'none' || sameAxis)) {
+    const sp = await profileFromStack(stack, { roi: o.roi, ions: [stackLi], shotsPerPixel: shots });
+    if (!sp.deadTimeCorrected) warnings.push('stack: shots per pixel unknown; Li not dead-time corrected');
+    saturatedPoints = sp.saturatedTotal;
+    let li: Series = { values: sp.counts[0], sigma: sp.sigma[0] };
+    const den = denominator(stack.scans);
+    if (den) li = normalizeSeries(li, normalization, den);
+    analyte = { timeS: sp.timeS, values: li.values, sigma: li.sigma, source: 'stack' };
+    let scanScale: Float64Array | undefined;
+    if (den) {
+      const m = den.values.reduce((s, x) => s + x, 0) / den.values.length;
+      scanScale = den.values.map((x) => (x > 0 ? m / x : 0));
+    }
+    const wm = await windowMapsFromStack(stack, stackLi, windows.map((w, j) => ({
+      startS: j === 0 ? -Infinity : w.startS,
+      endS: j === windows.length - 1 ? Infinity : w.endS,
+    })), { roi: o.roi, shotsPerPixel: shots, scanScale });
+    maps = wm.maps.map((m, j) => {
+      const s = mapStatistics(windows[j].role, m.values, m.variance, wm.mask, o.hotSpotSigma ?? 3);
+      return { role: s.role, mean: s.mean, cv: s.cv, hotSpotFraction: s.hotSpotFraction };
+    });
+    mapArrays = wm.maps.map((m, j) => ({ role: windows[j].role, values: m.values, width: wm.width, height: wm.height }));
+  } else {
+    const li = findIon(set.ions, analyteIon);
+    if (li < 0) {
+      warnings.push(`analyte ${analyteIon} not in the data: no Li inventory`);
+    } else {
+      saturatedPoints = set.saturated[li];
+      let s = set.series[li];
+      const den = denominator(set.timeS.length);
+      if (den) s = normalizeSeries(s, normalization, den);
+      analyte = { timeS: set.timeS, values: s.values, sigma: s.sigma, source: 'profile' };
+    }
+  }
+  if (saturatedPoints > 0) warnings.push(`${saturatedPoints} saturated ${analyteIon} points (lower bounds, flagged)`);
+
+  const li = analyte ? shares(integrateLayers(analyte.timeS, analyte.values, analyte.sigma, windows)) : [];
+  let liPeak: SimsStateResult['liPeak'];
+  if (analyte) {
+    const pk = peakTime(analyte.timeS, conditionSignal(analyte.values, smoothHalfWidth));
+    const role = windows.find((w, j) => pk.timeS < w.endS || j === windows.length - 1)?.role ?? '';
+    liPeak = { timeS: pk.timeS, depthNm: depth(pk.timeS), role };
+  }
+
+  const result: SimsStateResult = {
+    layers,
+    interfaces,
+    li,
+    liPeak,
+    maps,
+    depthCalibration,
+    saturatedPoints,
+    parameters: {
+      normalization,
+      analyteIon,
+      referenceIon: normalization === 'reference' ? referenceIon : undefined,
+      shotsPerPixel: shots,
+      pixelCount,
+      deadTime: analyte?.source === 'stack' ? 'per-pixel (stack)' : set.corrected ? 'on sums (N × pixels)' : 'none',
+      liSource: analyte?.source ?? null,
+      roi: o.roi ?? { kind: 'all' },
+      segmentation: { ...seg.parameters, source: profile ? 'profile' : 'stack', boundaryMarkers: seg.boundaries.map((b) => ({ upper: b.upper, lower: b.lower, markers: b.markers.map((m) => ({ ion: m.ion, t50S: m.t50S, contrast: m.contrast })) })) },
+      calibration: cal ? { ratesNmPerS: cal.ratesNmPerS, substrateRule: o.substrateRateNmPerS !== undefined ? 'given' : 'rate of the layer above' } : null,
+      thicknessesNm: given,
+      hotSpotSigma: o.hotSpotSigma ?? 3,
+      stack: layerStack.id,
+    },
+    warnings,
+  };
+  return { result, calibration: cal, analyte, maps: mapArrays };
+}
+
+/** The report's result for one state (see `analyzeSimsStateDetailed` for the intermediates). */
+export async function analyzeSimsState(input: SimsStateInput): Promise<SimsStateResult> {
+  return (await analyzeSimsStateDetailed(input)).result;
+}

@@ -1,0 +1,45 @@
+/**
+ * Regions of interest on an ion stack (to exclude the crater rim), as a y × x mask.
+ */
+
+export type Roi =
+  | { kind: 'all' }
+  /** Pixel rectangle, inclusive start, exclusive end. */
+  | { kind: 'rect'; x0: number; y0: number; x1: number; y1: number }
+  /** y × x mask, row-major, non-zero = inside. */
+  | { kind: 'mask'; mask: Uint8Array; width: number; height: number };
+
+/** The ROI as a mask of `width × height` (row-major, 1 = inside). Throws on a mismatch. */
+export function roiMask(roi: Roi | undefined, width: number, height: number): Uint8Array {
+  const mask = new Uint8Array(width * height);
+  if (!roi || roi.kind === 'all') return mask.fill(1);
+  if (roi.kind === 'rect') {
+    const x0 = Math.max(0, Math.floor(roi.x0));
+    const y0 = Math.max(0, Math.floor(roi.y0));
+    const x1 = Math.min(width, Math.floor(roi.x1));
+    const y1 = Math.min(height, Math.floor(roi.y1));
+    for (let y = y0; y < y1; y++) for (let x = x0; x < x1; x++) mask[y * width + x] = 1;
+    return mask;
+  }
+  if (roi.width !== width || roi.height !== height || roi.mask.length !== width * height) {
+    throw new RangeError(`ROI mask ${roi.width}×${roi.height} does not match the stack's ${width}×${height}`);
+  }
+  for (let k = 0; k < mask.length; k++) mask[k] = roi.mask[k] ? 1 : 0;
+  return mask;
+}
+
+/** A centred rectangle covering `fraction` of each side: the usual "exclude the rim" ROI. */
+export function centralRoi(width: number, height: number, fraction: number): Roi {
+  const f = Math.min(1, Math.max(0, fraction));
+  const w = Math.round(width * f);
+  const h = Math.round(height * f);
+  const x0 = Math.floor((width - w) / 2);
+  const y0 = Math.floor((height - h) / 2);
+  return { kind: 'rect', x0, y0, x1: x0 + w, y1: y0 + h };
+}
+
+export function maskPixelCount(mask: Uint8Array): number {
+  let n = 0;
+  for (const m of mask) n += m ? 1 : 0;
+  return n;
+}

@@ -1,0 +1,260 @@
+/**
+ * Segmentation of a depth profile into the layers of a `LayerStack` (top-down order).
+ *
+ * Two steps:
+ * 1. Coarse: every marker is despiked, smoothed and scaled to 0…1 over the profile; a layer's
+ *    score at a scan is the mean scaled signal of its markers. Scans are assigned to layers in
+ *    the stack's order (monotone, every layer at least one scan) so that the summed score of
+ *    the assigned layers is maximal (dynamic programming, O(layers × scans)). The order
+ *    constraint is what tells apart two layers with the same markers (the two steel layers).
+ * 2. Fine: each coarse boundary is refined from the markers that distinguish the two layers
+ *    (markers of the lower layer that are not markers of the upper one rise; those of the upper
+ *    that the lower lacks fall): each one's 50 % point between its two plateaus, nearest the
+ *    coarse boundary, interpolated between scans. The boundary is the median of those 50 %
+ *    points over markers with a clear step; the marker with the largest step is reported as
+ *    the interface's marker, with its 84–16 % width as the depth resolution.
+ *
+ * Confidence of a boundary: the median relative step height of the markers used (0…1) times
+ * an agreement factor 1/(1 + (spread/width)²), spread being the median absolute deviation of
+ * the markers' 50 % points and width the interface's 84–16 % width (at least one scan). A
+ * boundary without any usable marker falls back to the coarse one with confidence 0.1. A
+ * layer's confidence is the lower of its two boundaries' (one for the top layer and the
+ * substrate).
+ */
+import type { IonChannel } from '../model/ions.js';
+import { findIon } from '../model/ions.js';
+import type { LayerStack } from '../model/layerStack.js';
+import { findTransition, median, type Transition } from './interfaces.js';
+import { smoothSavitzkyGolay } from './smooth.js';
+
+export interface SegmentOptions {
+  /** Savitzky–Golay half-width, scans, applied before plateaus and crossings. Default 2. */
+  smoothHalfWidth?: number;
+  /** Markers whose relative step at a boundary is below this are not used there. Default 0.3. */
+  minContrast?: number;
+}
+
+export interface MarkerTransition extends Transition {
+  ion: string;
+}
+
+export interface SegmentBoundary {
+  upper: string;
+  lower: string;
+  /** Refined boundary time, s. */
+  timeS: number;
+  /** First scan of the lower layer in the coarse assignment. */
+  coarseIndex: number;
+  /** The marker with the largest step, if any (its 16/84 % points give the resolution). */
+  primary: MarkerTransition | null;
+  markers: MarkerTransition[];
+  confidence: number;
+}
+
+export interface SegmentLayer {
+  role: string;
+  label: string;
+  startS: number;
+  endS: number;
+  confidence: number;
+  /** Marker labels found among the profile's ions. */
+  markersFound: string[];
+}
+
+export interface Segmentation {
+  layers: SegmentLayer[];
+  boundaries: SegmentBoundary[];
+  warnings: string[];
+  parameters: { smoothHalfWidth: number; minContrast: number };
+}
+
+/** A 3-point running median (ends use the first/last three scans): removes one-scan spikes. */
+export function despike(values: ArrayLike<number>): Float64Array {
+  const n = values.length;
+  const out = Float64Array.from(values);
+  if (n < 3) return out;
+  const med3 = (a: number, b: number, c: number): number => Math.max(Math.min(a, b), Math.min(Math.max(a, b), c));
+  for (let i = 1; i < n - 1; i++) out[i] = med3(values[i - 1], values[i], values[i + 1]);
+  out[0] = med3(values[0], values[1], values[2]);
+  out[n - 1] = med3(values[n - 1], values[n - 2], values[n - 3]);
+  return out;
+}
+
+/** Despiked and smoothed copy of a signal, the form every step below works on. */
+export function conditionSignal(values: ArrayLike<number>, smoothHalfWidth: number): Float64Array {
+  return smoothSavitzkyGolay(despike(values), smoothHalfWidth);
+}
+
+function scaled(y: Float64Array): Float64Array {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const v of y) {
+    if (!Number.isFinite(v)) continue;
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  const out = new Float64Array(y.length);
+  if (!(hi > lo)) return out;
+  for (let i = 0; i < y.length; i++) out[i] = Math.min(1, Math.max(0, (y[i] - lo) / (hi - lo)));
+  return out;
+}
+
+/**
+ * Monotone assignment of scans to K ordered layers maximising the summed score. Returns the
+ * first scan of each layer (starts[0] = 0). Needs scans ≥ layers.
+ */
+export function orderedAssignment(score: Float64Array[]): number[] {
+  const K = score.length;
+  const T = score[0]?.length ?? 0;
+  if (T < K) throw new RangeError(`segmentation: ${T} scans cannot hold ${K} layers`);
+  const dp = score.map(() => new Float64Array(T).fill(-Infinity));
+  const fromPrev = score.map(() => new Uint8Array(T));
+  dp[0][0] = score[0][0];
+  for (let t = 1; t < T; t++) {
+    for (let j = 0; j < K; j++) {
+      const stay = dp[j][t - 1];
+      const step = j > 0 ? dp[j - 1][t - 1] : -Infinity;
+      if (step > stay) {
+        dp[j][t] = step + score[j][t];
+        fromPrev[j][t] = 1;
+      } else {
+        dp[j][t] = stay + score[j][t];
+      }
+    }
+  }
+  const starts = new Array<number>(K).fill(0);
+  let j = K - 1;
+  for (let t = T - 1; t > 0 && j > 0; t--) {
+    if (fromPrev[j][t]) {
+      starts[j] = t;
+      j--;
+    }
+  }
+  return starts;
+}
+
+/**
+ * Segments a profile. `ions[i]` and `counts[i]` describe one signal (dead-time corrected
+ * counts are best; normalisation is not needed: each marker is scaled to its own range).
+ */
+export function segmentProfile(
+  timeS: Float64Array,
+  ions: readonly IonChannel[],
+  counts: readonly ArrayLike<number>[],
+  stack: LayerStack,
+  options: SegmentOptions = {},
+): Segmentation {
+  const smoothHalfWidth = options.smoothHalfWidth ?? 2;
+  const minContrast = options.minContrast ?? 0.3;
+  const warnings: string[] = [];
+  const T = timeS.length;
+  const K = stack.layers.length;
+  if (K === 0) throw new RangeError(`stack ${stack.id} has no layers`);
+
+  const conditioned = new Map<number, Float64Array>();
+  const signal = (ionIndex: number): Float64Array => {
+    let y = conditioned.get(ionIndex);
+    if (!y) {
+      y = conditionSignal(counts[ionIndex], smoothHalfWidth);
+      conditioned.set(ionIndex, y);
+    }
+    return y;
+  };
+  const markerIndex = new Map<string, number>();
+  const layerMarkers = stack.layers.map((layer) => {
+    const found: string[] = [];
+    for (const m of layer.markerIons) {
+      const i = findIon(ions, m);
+      if (i >= 0) {
+        markerIndex.set(m, i);
+        found.push(m);
+      }
+    }
+    if (found.length === 0) warnings.push(`layer ${layer.role}: none of its markers (${layer.markerIons.join(', ')}) is in the profile`);
+    return found;
+  });
+
+  // Coarse assignment.
+  const scaledCache = new Map<number, Float64Array>();
+  const score = layerMarkers.map((markers) => {
+    const s = new Float64Array(T);
+    if (markers.length === 0) return s;
+    for (const m of markers) {
+      const i = markerIndex.get(m)!;
+      let n = scaledCache.get(i);
+      if (!n) {
+        n = scaled(signal(i));
+        scaledCache.set(i, n);
+      }
+      for (let t = 0; t < T; t++) s[t] += n[t] / markers.length;
+    }
+    return s;
+  });
+  const starts = orderedAssignment(score);
+  const ends = starts.map((_, j) => (j + 1 < K ? starts[j + 1] : T));
+
+  // Refinement of each boundary.
+  const boundaries: SegmentBoundary[] = [];
+  for (let j = 0; j + 1 < K; j++) {
+    const up = stack.layers[j];
+    const low = stack.layers[j + 1];
+    const upSet = new Set(layerMarkers[j]);
+    const lowSet = new Set(layerMarkers[j + 1]);
+    let rising = layerMarkers[j + 1].filter((m) => !upSet.has(m));
+    let falling = layerMarkers[j].filter((m) => !lowSet.has(m));
+    if (rising.length + falling.length === 0) {
+      rising = layerMarkers[j + 1];
+      falling = layerMarkers[j];
+    }
+    const b = starts[j + 1];
+    const coarseS = 0.5 * (timeS[b - 1] + timeS[b]);
+    const transitions: MarkerTransition[] = [];
+    const consider = (m: string, want: 'rise' | 'fall'): void => {
+      const tr = findTransition(timeS, signal(markerIndex.get(m)!), [starts[j], ends[j]], [starts[j + 1], ends[j + 1]], coarseS);
+      if (tr && tr.direction === want && tr.contrast >= minContrast) transitions.push({ ion: m, ...tr });
+    };
+    rising.forEach((m) => consider(m, 'rise'));
+    falling.forEach((m) => consider(m, 'fall'));
+    if (transitions.length === 0) {
+      warnings.push(`boundary ${up.role}/${low.role}: no marker with a clear step; coarse boundary used`);
+      boundaries.push({ upper: up.role, lower: low.role, timeS: coarseS, coarseIndex: b, primary: null, markers: [], confidence: 0.1 });
+      continue;
+    }
+    const t50s = transitions.map((t) => t.t50S);
+    const timeB = median(t50s);
+    const primary = transitions.reduce((a, c) => (c.contrast > a.contrast ? c : a));
+    const spread = median(t50s.map((t) => Math.abs(t - timeB)));
+    const scanS = (timeS[T - 1] - timeS[0]) / Math.max(1, T - 1);
+    const width = Math.max(primary.resolutionS, scanS);
+    const confidence = median(transitions.map((t) => t.contrast)) / (1 + (spread / width) ** 2);
+    boundaries.push({ upper: up.role, lower: low.role, timeS: timeB, coarseIndex: b, primary, markers: transitions, confidence });
+  }
+
+  // Boundaries must increase; a refinement that crossed its neighbour falls back to the coarse.
+  for (let k = 0; k < boundaries.length; k++) {
+    const prev = k > 0 ? boundaries[k - 1].timeS : -Infinity;
+    if (!(boundaries[k].timeS > prev)) {
+      warnings.push(`boundary ${boundaries[k].upper}/${boundaries[k].lower}: refined time out of order; coarse boundary used`);
+      const bi = boundaries[k].coarseIndex;
+      boundaries[k].timeS = Math.max(0.5 * (timeS[bi - 1] + timeS[bi]), prev + 1e-6);
+      boundaries[k].confidence = Math.min(boundaries[k].confidence, 0.1);
+    }
+  }
+
+  const surfaceS = Math.min(0, timeS[0]);
+  const layers: SegmentLayer[] = stack.layers.map((layer, j) => {
+    const above = j > 0 ? boundaries[j - 1] : null;
+    const below = j + 1 < K ? boundaries[j] : null;
+    const confs = [above?.confidence, below?.confidence].filter((c): c is number => c !== undefined);
+    return {
+      role: layer.role,
+      label: layer.label,
+      startS: above ? above.timeS : surfaceS,
+      // The substrate (or the last layer) reaches the end of the profile.
+      endS: below ? below.timeS : timeS[T - 1],
+      confidence: layerMarkers[j].length === 0 ? 0 : confs.length ? Math.min(...confs) : 1,
+      markersFound: layerMarkers[j],
+    };
+  });
+  return { layers, boundaries, warnings, parameters: { smoothHalfWidth, minContrast } };
+}

@@ -7,30 +7,78 @@ import { API_METHOD_NAMES } from './methods.js';
  * browser mode (`strata serve`) a loopback HTTP backend provides it. Both validate every
  * request against these schemas before a service sees it.
  */
+const path = z.string().min(1).max(4096);
+const state = z.string().min(1).max(200);
+const ion = z.string().min(1).max(64);
+/** Pixel rectangle on an ion stack: inclusive start, exclusive end. */
+const roi = z
+  .object({ x0: z.number().int().min(0), y0: z.number().int().min(0), x1: z.number().int().min(1), y1: z.number().int().min(1) })
+  .strict()
+  .refine((r) => r.x1 > r.x0 && r.y1 > r.y0, { message: 'empty rectangle' });
+/** Lets the renderer follow and cancel long backend work (`jobProgress`, `cancelJob`). */
+const jobId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
+
+export const analyzeOverridesSchema = z
+  .object({
+    /** Interface times per state (state name → times in s, top-down), e.g. after a drag. */
+    interfacesS: z.record(z.string(), z.array(z.number().finite()).max(64)).optional(),
+    roi: roi.optional(),
+  })
+  .strict();
+
 export const apiRequestSchemas = {
   /** What the app should show first (the study given on the command line, recent studies). */
   startup: z.object({}).strict(),
   /** Opens a study folder or manifest; returns its summary. */
-  openStudy: z.object({ path: z.string().min(1).max(4096) }).strict(),
+  openStudy: z.object({ path }).strict(),
   /** Runs the full analysis; `overrides` carries user edits (dragged interfaces, ROI). */
-  analyzeStudy: z
+  analyzeStudy: z.object({ path, overrides: analyzeOverridesSchema.optional() }).strict(),
+  /**
+   * A state's depth profile as plain arrays for plotting. With `roi`, the profile is summed
+   * again from the state's 3-D ion stack over that rectangle only.
+   */
+  getProfile: z.object({ path, state, roi: roi.optional(), jobId: jobId.optional() }).strict(),
+  /**
+   * 2-D images of one ion for every state with a stack: the sum over all scans plus one sum per
+   * requested window (e.g. a layer's scans), made in one streaming pass over the planes.
+   */
+  getIonMaps: z
     .object({
-      path: z.string().min(1).max(4096),
-      overrides: z
-        .object({
-          interfacesS: z.record(z.string(), z.array(z.number().finite()).max(64)).optional(),
-          roi: z.object({ x0: z.number().int().min(0), y0: z.number().int().min(0), x1: z.number().int().min(1), y1: z.number().int().min(1) }).strict().optional(),
-        })
-        .strict()
-        .optional(),
+      path,
+      ion,
+      windows: z.array(z.object({ name: z.string().min(1).max(100), startS: z.number().finite(), endS: z.number().finite() }).strict()).max(16).optional(),
+      jobId: jobId.optional(),
     })
     .strict(),
-  /** A state's depth profile as plain arrays for plotting. */
-  getProfile: z.object({ path: z.string().min(1).max(4096), state: z.string().min(1).max(200) }).strict(),
+  /** One state's ion stack binned to fit a 3-D texture (`maxSize` per side, `maxVoxels` in all). */
+  getVolume: z
+    .object({
+      path,
+      state,
+      ion,
+      maxSize: z.number().int().min(8).max(4096),
+      maxVoxels: z.number().int().min(512).max(64 * 1024 * 1024),
+      jobId: jobId.optional(),
+    })
+    .strict(),
+  /** A state's SEM cross-section as 8-bit grey levels, binned to at most `maxSize` px a side. */
+  getSemImage: z.object({ path, state, maxSize: z.number().int().min(64).max(4096) }).strict(),
+  /** Every state's XRD pattern. */
+  getXrd: z.object({ path }).strict(),
+  /** Progress of a running job (ion maps, volume, ROI profile). */
+  jobProgress: z.object({ jobId }).strict(),
+  /** Asks a running job to stop; it ends with an error saying it was cancelled. */
+  cancelJob: z.object({ jobId }).strict(),
+  /** Writes a project file (`*.strata.json`) atomically; the path must lie in an opened study. */
+  saveProject: z.object({ path, project: z.unknown() }).strict(),
+  /** Reads and validates a project file; grants its study. */
+  openProject: z.object({ path }).strict(),
 } as const;
 
 export type ApiMethod = keyof typeof apiRequestSchemas;
 export type ApiRequest<M extends ApiMethod> = z.infer<(typeof apiRequestSchemas)[M]>;
+export type AnalyzeOverrides = z.infer<typeof analyzeOverridesSchema>;
+export type RoiRect = { x0: number; y0: number; x1: number; y1: number };
 
 export interface StudyFileSummary {
   path: string;
@@ -46,23 +94,140 @@ export interface StudySummary {
   name: string;
   origin: 'manifest' | 'guessed';
   notes: string[];
-  stack: { id: string; name: string; layers: { role: string; label: string; material: string; markerIons: string[] }[] };
+  stack: { id: string; name: string; analyteIon: string | null; layers: { role: string; label: string; material: string; markerIons: string[] }[] };
   states: { state: string; files: StudyFileSummary[] }[];
 }
 
 export interface ProfilePayload {
   state: string;
   file: string;
+  /** `profile`: the file's own profile; `stack-roi`: summed from the 3-D stack over `roi`. */
+  source: 'profile' | 'stack-roi';
+  roi: RoiRect | null;
   timeS: number[];
+  /** Total ion counts per scan, when known (for normalisation). */
+  totalCounts: number[] | null;
   ions: { label: string; mz: number | null; counts: number[] }[];
 }
 
+/** A 2-D map as a base64 little-endian Float32 array, row-major y × x. */
+export interface MapPayload {
+  name: string;
+  /** Scans summed into it. */
+  scans: number;
+  valuesF32: string;
+  min: number;
+  max: number;
+}
+
+export interface IonMapsPayload {
+  ion: string;
+  states: { state: string; file: string; width: number; height: number; pixelSizeNm: number | null; maps: MapPayload[] }[];
+  /** States without a stack, or whose stack lacks the ion. */
+  missing: { state: string; reason: string }[];
+}
+
+export interface VolumePayload {
+  state: string;
+  ion: string;
+  /** Binned size: x, y, z (z = scan bins, z = 0 is the surface). */
+  size: [number, number, number];
+  /** How many stack voxels went into each bin along x, y, z. */
+  binning: [number, number, number];
+  /** Mean counts per stack voxel in each bin, base64 Float32, x fastest then y then z. */
+  valuesF32: string;
+  min: number;
+  max: number;
+  /** Sputter time at the start and end of each z bin, s. */
+  zTimeS: [number, number][];
+  widthUm: number | null;
+  heightUm: number | null;
+}
+
+export interface SemImagePayload {
+  state: string;
+  file: string;
+  width: number;
+  height: number;
+  /** Pixels of the image as sent (after binning), base64 Uint8 grey levels, row-major. */
+  greyU8: string;
+  /** Binning factor from the original image. */
+  binning: number;
+  /** Pixel size of the image as sent, nm; null when nothing calibrates it. */
+  pixelSizeNm: number | null;
+  pixelSizeSource: string;
+  pixelSizeDetail: string | null;
+  tiltDeg: number | null;
+}
+
+export interface XrdPayload {
+  patterns: { state: string; file: string; twoThetaDeg: number[]; intensity: number[]; intensityUnit: string; wavelengthA: number | null }[];
+  missing: { state: string; reason: string }[];
+}
+
+export interface JobProgress {
+  jobId: string;
+  done: number;
+  total: number;
+  running: boolean;
+  label: string;
+}
+
+export interface ProjectOpened {
+  path: string;
+  project: StrataProject;
+}
+
 export interface ApiResponses {
-  startup: { studyPath: string | null; recent: string[]; version: string; mode: 'electron' | 'browser' };
+  startup: { studyPath: string | null; recent: string[]; version: string; mode: 'electron' | 'browser'; allowedRoots: string[] };
   openStudy: StudySummary;
   analyzeStudy: Report;
   getProfile: ProfilePayload;
+  getIonMaps: IonMapsPayload;
+  getVolume: VolumePayload;
+  getSemImage: SemImagePayload;
+  getXrd: XrdPayload;
+  jobProgress: JobProgress;
+  cancelJob: { cancelled: boolean };
+  saveProject: { path: string; bytes: number };
+  openProject: ProjectOpened;
 }
+
+/**
+ * A project file (`*.strata.json`): the study manifest plus every parameter and annotation,
+ * so that reopening it restores the analysis and the views exactly.
+ */
+export const projectSchema = z
+  .object({
+    schema: z.literal('strata.project/1'),
+    /** The study folder or manifest, relative to the project file's folder when inside it. */
+    study: z.string().min(1).max(4096),
+    /** The manifest as it was when saved (states, files, stack), for the record. */
+    manifest: z.unknown().optional(),
+    overrides: analyzeOverridesSchema,
+    view: z
+      .object({
+        tab: z.string().max(40),
+        profile: z.object({
+          states: z.array(z.string().max(200)).max(32),
+          ions: z.array(z.string().max(64)).max(64),
+          logY: z.boolean(),
+          normalise: z.boolean(),
+          axis: z.enum(['time', 'depth']),
+          interfacesOf: z.string().max(200),
+        }),
+        maps: z.object({ ion: z.string().max(64), colormap: z.enum(['viridis', 'cividis', 'magma']), window: z.string().max(100), logColour: z.boolean() }),
+        volume: z.object({ ion: z.string().max(64), mode: z.enum(['mip', 'composite']), zExaggeration: z.number().min(1).max(1e6), clipTopNm: z.number(), clipBottomNm: z.number(), azimuthDeg: z.number(), elevationDeg: z.number() }),
+        xrd: z.object({ offsetFraction: z.number().min(0).max(5), logY: z.boolean() }),
+      })
+      .strict(),
+    annotations: z.array(z.object({ id: z.string().max(64), target: z.string().max(200), text: z.string().max(4000) }).strict()).max(1000),
+    savedAt: z.string().max(64),
+    software: z.string().max(64),
+  })
+  .strict();
+
+export type StrataProject = z.infer<typeof projectSchema>;
 
 /** The typed API object (`window.strata` in Electron, an HTTP client in the browser). */
 export type StrataApi = { [M in ApiMethod]: (request: ApiRequest<M>) => Promise<ApiResponses[M]> };

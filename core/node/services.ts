@@ -1,12 +1,26 @@
-import { resolve, sep, join } from 'node:path';
-import type { ApiRequest, ApiResponses, StrataApi, StudySummary } from '../api/contract.js';
+import { mkdir, readFile } from 'node:fs/promises';
+import { dirname, join, resolve, sep } from 'node:path';
+import type {
+  ApiRequest,
+  ApiResponses,
+  JobProgress,
+  MapPayload,
+  StrataApi,
+  StudySummary,
+} from '../api/contract.js';
 import { StrataError } from '../model/errors.js';
+import { findIon } from '../model/ions.js';
+import type { IonStack } from '../model/ionStack.js';
+import type { StudyFile } from '../model/study.js';
 import { STRATA_VERSION } from '../version.js';
 import { summarizeDataset } from '../pipeline/summarizeDataset.js';
 import { loadStudy } from './loadStudy.js';
 import type { LoadedStudy } from './loadStudy.js';
 import { openDataset } from './openDataset.js';
+import type { Dataset, OpenedDataset } from './openDataset.js';
 import { analyzeStudyOnDisk } from './analyzeStudyOnDisk.js';
+import { writeFileAtomic } from './files.js';
+import { isProjectPath, parseProject, readProject, resolveProjectStudy, writeProject } from './project.js';
 
 /**
  * The main-side services behind the StrataApi, shared by the Electron IPC handlers and the
@@ -16,11 +30,35 @@ import { analyzeStudyOnDisk } from './analyzeStudyOnDisk.js';
 export interface ServiceOptions {
   mode: 'electron' | 'browser';
   startupStudy: string | null;
+  /** Where the recent-studies list is kept (e.g. Electron's userData); none: memory only. */
+  stateDir?: string;
+}
+
+interface Job {
+  done: number;
+  total: number;
+  label: string;
+  running: boolean;
+  cancelled: boolean;
+}
+
+const MAX_RECENT = 10;
+
+/**
+ * Called between planes: throws once the user cancelled, and now and then gives the event loop
+ * a turn so progress and cancel requests are answered while a long pass runs.
+ */
+async function step(job: Job): Promise<void> {
+  if (job.cancelled) throw new StrataError(`${job.label}: cancelled`);
+  job.done++;
+  if (job.done % 8 === 0) await new Promise<void>((r) => setImmediate(r));
 }
 
 export class WorkbenchServices implements StrataApi {
   private readonly allowedRoots = new Set<string>();
-  private readonly recent: string[] = [];
+  private recent: string[] = [];
+  private recentLoaded = false;
+  private readonly jobs = new Map<string, Job>();
 
   constructor(private readonly options: ServiceOptions) {
     if (options.startupStudy) this.allow(options.startupStudy);
@@ -31,13 +69,18 @@ export class WorkbenchServices implements StrataApi {
     this.allowedRoots.add(resolve(path));
   }
 
+  private isAllowed(abs: string): boolean {
+    for (const root of this.allowedRoots) {
+      if (abs === root || abs.startsWith(root.endsWith(sep) ? root : root + sep)) return true;
+      // A manifest or project file grants its folder.
+      if (root.endsWith('.json') && (abs === dirname(root) || abs.startsWith(dirname(root) + sep))) return true;
+    }
+    return false;
+  }
+
   private checkAllowed(path: string): string {
     const abs = resolve(path);
-    for (const root of this.allowedRoots) {
-      if (abs === root || abs.startsWith(root.endsWith(sep) ? root : root + sep)) return abs;
-      // A manifest path grants its folder.
-      if (root.endsWith('.json') && abs === resolve(root, '..')) return abs;
-    }
+    if (this.isAllowed(abs)) return abs;
     throw new StrataError(`${path}: not a study you opened in this session`);
   }
 
@@ -45,14 +88,75 @@ export class WorkbenchServices implements StrataApi {
     return loadStudy(this.checkAllowed(path));
   }
 
-  async startup(_: ApiRequest<'startup'>): Promise<ApiResponses['startup']> {
-    return { studyPath: this.options.startupStudy, recent: [...this.recent], version: STRATA_VERSION, mode: this.options.mode };
+  // ---- recent studies -------------------------------------------------------------------
+
+  private recentFile(): string | null {
+    return this.options.stateDir ? join(this.options.stateDir, 'recent.json') : null;
   }
+
+  private async loadRecent(): Promise<void> {
+    if (this.recentLoaded) return;
+    this.recentLoaded = true;
+    const file = this.recentFile();
+    if (!file) return;
+    try {
+      const list = JSON.parse(await readFile(file, 'utf8')) as unknown;
+      if (Array.isArray(list)) this.recent = list.filter((p): p is string => typeof p === 'string').slice(0, MAX_RECENT);
+    } catch {
+      // No list yet, or an unreadable one: start afresh rather than fail the app.
+    }
+  }
+
+  private async remember(abs: string): Promise<void> {
+    await this.loadRecent();
+    this.recent = [abs, ...this.recent.filter((p) => p !== abs)].slice(0, MAX_RECENT);
+    const file = this.recentFile();
+    if (file) {
+      await mkdir(dirname(file), { recursive: true });
+      await writeFileAtomic(file, JSON.stringify(this.recent, null, 2));
+    }
+  }
+
+  async startup(_: ApiRequest<'startup'>): Promise<ApiResponses['startup']> {
+    await this.loadRecent();
+    // In the browser mode only studies inside the granted folders can be reopened; a recent
+    // study elsewhere is not offered (the page cannot prove the user picked it).
+    const recent = this.options.mode === 'electron' ? this.recent : this.recent.filter((p) => this.isAllowed(p));
+    return { studyPath: this.options.startupStudy, recent, version: STRATA_VERSION, mode: this.options.mode, allowedRoots: [...this.allowedRoots] };
+  }
+
+  // ---- jobs: progress and cancellation of long backend work ------------------------------
+
+  private startJob(id: string | undefined, label: string, total: number): Job {
+    const job: Job = { done: 0, total, label, running: true, cancelled: false };
+    if (id) {
+      const old = this.jobs.get(id);
+      if (old) old.cancelled = true;
+      this.jobs.set(id, job);
+      // Finished jobs are forgotten after a while so the map cannot grow without bound.
+      if (this.jobs.size > 64) for (const [k, j] of this.jobs) if (!j.running) this.jobs.delete(k);
+    }
+    return job;
+  }
+
+  async jobProgress({ jobId }: ApiRequest<'jobProgress'>): Promise<JobProgress> {
+    const job = this.jobs.get(jobId);
+    if (!job) return { jobId, done: 0, total: 0, running: false, label: '' };
+    return { jobId, done: job.done, total: job.total, running: job.running, label: job.label };
+  }
+
+  async cancelJob({ jobId }: ApiRequest<'cancelJob'>): Promise<{ cancelled: boolean }> {
+    const job = this.jobs.get(jobId);
+    if (!job || !job.running) return { cancelled: false };
+    job.cancelled = true;
+    return { cancelled: true };
+  }
+
+  // ---- studies ------------------------------------------------------------------------------
 
   async openStudy({ path }: ApiRequest<'openStudy'>): Promise<StudySummary> {
     const study = await this.study(path);
     const abs = resolve(path);
-    this.recent.splice(0, this.recent.length, abs, ...this.recent.filter((p) => p !== abs).slice(0, 9));
     const states = [];
     for (const s of study.states) {
       const files = [];
@@ -70,12 +174,18 @@ export class WorkbenchServices implements StrataApi {
       }
       states.push({ state: s.state, files });
     }
+    await this.remember(abs);
     return {
       path: abs,
       name: study.name,
       origin: study.origin,
       notes: study.notes,
-      stack: { id: study.stack.id, name: study.stack.name, layers: study.stack.layers.map(({ role, label, material, markerIons }) => ({ role, label, material, markerIons })) },
+      stack: {
+        id: study.stack.id,
+        name: study.stack.name,
+        analyteIon: study.stack.analyteIon ?? null,
+        layers: study.stack.layers.map(({ role, label, material, markerIons }) => ({ role, label, material, markerIons })),
+      },
       states,
     };
   }
@@ -85,15 +195,282 @@ export class WorkbenchServices implements StrataApi {
     return analyzeStudyOnDisk(study, { overrides });
   }
 
-  async getProfile({ path, state }: ApiRequest<'getProfile'>): Promise<ApiResponses['getProfile']> {
-    const study = await this.study(path);
+  private static fileOf(study: LoadedStudy, state: string, kind: StudyFile['kind']): StudyFile | null {
     const s = study.states.find((x) => x.state === state);
     if (!s) throw new StrataError(`${study.name}: no state '${state}'`);
-    const file = s.files.find((f) => f.kind === 'sims-profile');
-    if (!file) throw new StrataError(`${study.name}: state '${state}' has no depth profile`);
-    const opened = await openDataset(join(study.root, file.path), { displayName: file.path });
-    const d = opened.dataset;
-    if (d.kind !== 'depthProfile') throw new StrataError(`${file.path}: not a depth profile`);
-    return { state, file: file.path, timeS: Array.from(d.timeS), ions: d.ions.map((i) => ({ label: i.label, mz: i.mz, counts: Array.from(i.counts) })) };
+    return s.files.find((f) => f.kind === kind) ?? null;
   }
+
+  private static async open<K extends Dataset['kind']>(study: LoadedStudy, file: StudyFile, kind: K): Promise<OpenedDataset<Extract<Dataset, { kind: K }>>> {
+    const opened = await openDataset(join(study.root, file.path), { displayName: file.path });
+    if (opened.dataset.kind !== kind) {
+      await opened.close();
+      throw new StrataError(`${file.path}: not a ${kind}`);
+    }
+    return opened as OpenedDataset<Extract<Dataset, { kind: K }>>;
+  }
+
+  async getProfile({ path, state, roi, jobId }: ApiRequest<'getProfile'>): Promise<ApiResponses['getProfile']> {
+    const study = await this.study(path);
+    if (roi) return this.roiProfile(study, state, roi, jobId);
+    const file = WorkbenchServices.fileOf(study, state, 'sims-profile');
+    if (!file) throw new StrataError(`${study.name}: state '${state}' has no depth profile`);
+    const opened = await WorkbenchServices.open(study, file, 'depthProfile');
+    const d = opened.dataset;
+    return {
+      state,
+      file: file.path,
+      source: 'profile',
+      roi: null,
+      timeS: Array.from(d.timeS),
+      totalCounts: d.totalCounts ? Array.from(d.totalCounts) : null,
+      ions: d.ions.map((i) => ({ label: i.label, mz: i.mz, counts: Array.from(i.counts) })),
+    };
+  }
+
+  /** Every ion summed over a rectangle of the state's stack, scan by scan: one pass. */
+  private async roiProfile(study: LoadedStudy, state: string, roi: NonNullable<ApiRequest<'getProfile'>['roi']>, jobId?: string): Promise<ApiResponses['getProfile']> {
+    const file = WorkbenchServices.fileOf(study, state, 'sims-stack');
+    if (!file) throw new StrataError(`${study.name}: state '${state}' has no 3-D ion stack to take an ROI from`);
+    const opened = await WorkbenchServices.open(study, file, 'ionStack');
+    const stack = opened.dataset;
+    const job = this.startJob(jobId, `ROI profile of ${state}`, stack.scans * stack.ions.length);
+    try {
+      const x0 = Math.min(roi.x0, stack.width);
+      const x1 = Math.min(roi.x1, stack.width);
+      const y0 = Math.min(roi.y0, stack.height);
+      const y1 = Math.min(roi.y1, stack.height);
+      if (x1 <= x0 || y1 <= y0) throw new StrataError(`${file.path}: the ROI lies outside the ${stack.width}×${stack.height} image`);
+      const ions = stack.ions.map((ion) => ({ label: ion.label, mz: ion.mz, counts: new Array<number>(stack.scans).fill(0) }));
+      const total = new Array<number>(stack.scans).fill(0);
+      for (let s = 0; s < stack.scans; s++) {
+        for (let i = 0; i < stack.ions.length; i++) {
+          await step(job);
+          const plane = await stack.readPlane(i, s);
+          let sum = 0;
+          for (let y = y0; y < y1; y++) for (let x = x0; x < x1; x++) sum += plane.get(y, x);
+          ions[i].counts[s] = sum;
+          total[s] += sum;
+        }
+      }
+      return { state, file: file.path, source: 'stack-roi', roi: { x0, y0, x1, y1 }, timeS: Array.from(stack.timeS), totalCounts: total, ions };
+    } finally {
+      job.running = false;
+      await opened.close();
+    }
+  }
+
+  async getIonMaps({ path, ion, windows = [], jobId }: ApiRequest<'getIonMaps'>): Promise<ApiResponses['getIonMaps']> {
+    const study = await this.study(path);
+    const states: ApiResponses['getIonMaps']['states'] = [];
+    const missing: ApiResponses['getIonMaps']['missing'] = [];
+    const withStacks = study.states.map((s) => ({ state: s.state, file: s.files.find((f) => f.kind === 'sims-stack') ?? null }));
+    const job = this.startJob(jobId, `${ion} maps`, 0);
+    try {
+      for (const { state, file } of withStacks) {
+        if (!file) {
+          missing.push({ state, reason: 'no 3-D ion stack' });
+          continue;
+        }
+        const opened = await WorkbenchServices.open(study, file, 'ionStack');
+        try {
+          const stack = opened.dataset;
+          const ionIndex = findIon(stack.ions, ion);
+          if (ionIndex < 0) {
+            missing.push({ state, reason: `${file.path} has no ${ion}` });
+            continue;
+          }
+          job.total += stack.scans;
+          states.push({ state, file: file.path, width: stack.width, height: stack.height, pixelSizeNm: stack.pixelSizeNm, maps: await sumWindows(stack, ionIndex, windows, job) });
+        } finally {
+          await opened.close();
+        }
+      }
+    } finally {
+      job.running = false;
+    }
+    return { ion, states, missing };
+  }
+
+  async getVolume({ path, state, ion, maxSize, maxVoxels, jobId }: ApiRequest<'getVolume'>): Promise<ApiResponses['getVolume']> {
+    const study = await this.study(path);
+    const file = WorkbenchServices.fileOf(study, state, 'sims-stack');
+    if (!file) throw new StrataError(`${study.name}: state '${state}' has no 3-D ion stack`);
+    const opened = await WorkbenchServices.open(study, file, 'ionStack');
+    const stack = opened.dataset;
+    const job = this.startJob(jobId, `${ion} volume of ${state}`, stack.scans);
+    try {
+      const ionIndex = findIon(stack.ions, ion);
+      if (ionIndex < 0) throw new StrataError(`${file.path}: no ${ion} in this stack`);
+      const [bx, by, bz] = volumeBinning(stack.width, stack.height, stack.scans, maxSize, maxVoxels);
+      const nx = Math.ceil(stack.width / bx);
+      const ny = Math.ceil(stack.height / by);
+      const nz = Math.ceil(stack.scans / bz);
+      const sums = new Float64Array(nx * ny * nz);
+      const hits = new Uint32Array(nx * ny * nz);
+      for (let s = 0; s < stack.scans; s++) {
+        await step(job);
+        const plane = await stack.readPlane(ionIndex, s);
+        const zOff = Math.floor(s / bz) * nx * ny;
+        for (let y = 0; y < stack.height; y++) {
+          const row = zOff + Math.floor(y / by) * nx;
+          for (let x = 0; x < stack.width; x++) {
+            const k = row + Math.floor(x / bx);
+            sums[k] += plane.get(y, x);
+            hits[k]++;
+          }
+        }
+      }
+      const values = new Float32Array(sums.length);
+      let min = Infinity;
+      let max = -Infinity;
+      for (let k = 0; k < values.length; k++) {
+        values[k] = hits[k] ? sums[k] / hits[k] : 0;
+        if (values[k] < min) min = values[k];
+        if (values[k] > max) max = values[k];
+      }
+      const zTimeS: [number, number][] = [];
+      for (let z = 0; z < nz; z++) zTimeS.push([stack.timeS[z * bz], stack.timeS[Math.min(stack.scans - 1, (z + 1) * bz - 1)]]);
+      const um = (n: number) => (stack.pixelSizeNm ? (n * stack.pixelSizeNm) / 1000 : null);
+      return { state, ion: stack.ions[ionIndex].label, size: [nx, ny, nz], binning: [bx, by, bz], valuesF32: f32ToBase64(values), min, max, zTimeS, widthUm: um(stack.width), heightUm: um(stack.height) };
+    } finally {
+      job.running = false;
+      await opened.close();
+    }
+  }
+
+  async getSemImage({ path, state, maxSize }: ApiRequest<'getSemImage'>): Promise<ApiResponses['getSemImage']> {
+    const study = await this.study(path);
+    const file = WorkbenchServices.fileOf(study, state, 'sem');
+    if (!file) throw new StrataError(`${study.name}: state '${state}' has no SEM image`);
+    const img = (await WorkbenchServices.open(study, file, 'semImage')).dataset;
+    const bin = Math.max(1, Math.ceil(Math.max(img.width, img.height) / maxSize));
+    const w = Math.floor(img.width / bin);
+    const h = Math.floor(img.height / bin);
+    // Grey levels stretched between the 0.5 and 99.5 percentiles: 16-bit images use a small
+    // part of their range, and one hot pixel must not wash the picture out.
+    const [lo, hi] = percentiles(img.pixels, 0.005, 0.995);
+    const out = new Uint8Array(w * h);
+    const scale = hi > lo ? 255 / (hi - lo) : 0;
+    for (let y = 0; y < h; y++) {
+      for (let x = 0; x < w; x++) {
+        let sum = 0;
+        for (let dy = 0; dy < bin; dy++) for (let dx = 0; dx < bin; dx++) sum += img.pixels[(y * bin + dy) * img.width + x * bin + dx];
+        out[y * w + x] = Math.max(0, Math.min(255, Math.round((sum / (bin * bin) - lo) * scale)));
+      }
+    }
+    return {
+      state,
+      file: file.path,
+      width: w,
+      height: h,
+      greyU8: Buffer.from(out.buffer, out.byteOffset, out.byteLength).toString('base64'),
+      binning: bin,
+      pixelSizeNm: img.pixelSizeNm === null ? null : img.pixelSizeNm * bin,
+      pixelSizeSource: img.pixelSizeSource,
+      pixelSizeDetail: img.pixelSizeDetail ?? null,
+      tiltDeg: img.tiltDeg,
+    };
+  }
+
+  async getXrd({ path }: ApiRequest<'getXrd'>): Promise<ApiResponses['getXrd']> {
+    const study = await this.study(path);
+    const patterns: ApiResponses['getXrd']['patterns'] = [];
+    const missing: ApiResponses['getXrd']['missing'] = [];
+    for (const s of study.states) {
+      const file = s.files.find((f) => f.kind === 'xrd');
+      if (!file) {
+        missing.push({ state: s.state, reason: 'no XRD pattern' });
+        continue;
+      }
+      try {
+        const d = (await WorkbenchServices.open(study, file, 'xrdPattern')).dataset;
+        patterns.push({ state: s.state, file: file.path, twoThetaDeg: Array.from(d.twoThetaDeg), intensity: Array.from(d.intensity), intensityUnit: d.intensityUnit, wavelengthA: d.wavelength?.alpha1A ?? null });
+      } catch (err) {
+        missing.push({ state: s.state, reason: (err as Error).message });
+      }
+    }
+    return { patterns, missing };
+  }
+
+  // ---- projects -----------------------------------------------------------------------------
+
+  async saveProject({ path, project }: ApiRequest<'saveProject'>): Promise<ApiResponses['saveProject']> {
+    const abs = this.checkAllowed(path);
+    if (!isProjectPath(abs)) throw new StrataError(`${path}: project files end in .strata.json`);
+    const checked = parseProject(JSON.stringify(project ?? null), path);
+    // The study it names must be one the user opened: a project cannot smuggle in a path.
+    this.checkAllowed(resolveProjectStudy(abs, checked));
+    const bytes = await writeProject(abs, checked);
+    return { path: abs, bytes };
+  }
+
+  async openProject({ path }: ApiRequest<'openProject'>): Promise<ApiResponses['openProject']> {
+    const abs = this.checkAllowed(path);
+    const project = await readProject(abs);
+    const studyAbs = resolveProjectStudy(abs, project);
+    // A project the user picked in a dialog grants its study (as picking the study would); in
+    // the browser mode the study must already lie inside a granted folder.
+    if (this.options.mode === 'electron') this.allow(studyAbs);
+    else this.checkAllowed(studyAbs);
+    return { path: abs, project };
+  }
+}
+
+/** Bin factors (x, y, z) so that each side fits `maxSize` and the total fits `maxVoxels`. */
+export function volumeBinning(width: number, height: number, scans: number, maxSize: number, maxVoxels: number): [number, number, number] {
+  let bxy = Math.max(1, Math.ceil(Math.max(width, height) / maxSize));
+  let bz = Math.max(1, Math.ceil(scans / maxSize));
+  const voxels = () => Math.ceil(width / bxy) * Math.ceil(height / bxy) * Math.ceil(scans / bz);
+  // Lateral detail goes first: depth is what the layers are about.
+  while (voxels() > maxVoxels) {
+    if (Math.ceil(Math.max(width, height) / bxy) > 16 || bz >= scans) bxy++;
+    else bz++;
+  }
+  return [bxy, bxy, bz];
+}
+
+/** Sum of one ion over all scans, and over each time window, in one pass over the planes. */
+async function sumWindows(stack: IonStack, ionIndex: number, windows: { name: string; startS: number; endS: number }[], job: Job): Promise<MapPayload[]> {
+  const n = stack.width * stack.height;
+  const all = { name: 'all', startS: -Infinity, endS: Infinity };
+  const wins = [all, ...windows];
+  const sums = wins.map(() => new Float64Array(n));
+  const scans = wins.map(() => 0);
+  for (let s = 0; s < stack.scans; s++) {
+    await step(job);
+    const t = stack.timeS[s];
+    const targets = wins.map((w, k) => (t >= w.startS && t < w.endS ? k : -1)).filter((k) => k >= 0);
+    if (!targets.length) continue;
+    const plane = await stack.readPlane(ionIndex, s);
+    for (const k of targets) {
+      scans[k]++;
+      const sum = sums[k];
+      for (let y = 0; y < stack.height; y++) for (let x = 0; x < stack.width; x++) sum[y * stack.width + x] += plane.get(y, x);
+    }
+  }
+  return wins.map((w, k) => {
+    const f = Float32Array.from(sums[k]);
+    let min = Infinity;
+    let max = -Infinity;
+    for (const v of f) {
+      if (v < min) min = v;
+      if (v > max) max = v;
+    }
+    return { name: w.name, scans: scans[k], valuesF32: f32ToBase64(f), min: scans[k] ? min : 0, max: scans[k] ? max : 0 };
+  });
+}
+
+function f32ToBase64(values: Float32Array): string {
+  return Buffer.from(values.buffer, values.byteOffset, values.byteLength).toString('base64');
+}
+
+function percentiles(pixels: ArrayLike<number>, lo: number, hi: number): [number, number] {
+  // A strided sample is plenty for a display stretch and keeps big images cheap.
+  const step = Math.max(1, Math.floor(pixels.length / 200_000));
+  const sample: number[] = [];
+  for (let k = 0; k < pixels.length; k += step) sample.push(pixels[k]);
+  sample.sort((a, b) => a - b);
+  const at = (q: number) => sample[Math.min(sample.length - 1, Math.max(0, Math.round(q * (sample.length - 1))))] ?? 0;
+  return [at(lo), at(hi)];
 }

@@ -1,0 +1,60 @@
+import type { ScaleContinuousNumeric } from 'd3-scale';
+import { el, num, text, TYPE } from './svg.js';
+
+type Scale = ScaleContinuousNumeric<number, number>;
+
+interface AxisOptions {
+  /** Axis title with its unit, e.g. `Sputter time (s)`. */
+  label: string;
+  ticks?: number;
+  format?: string;
+  tickSizePt?: number;
+}
+
+function tickFormatter(scale: Scale, count: number, format?: string): (v: number) => string {
+  return scale.tickFormat(count, format);
+}
+
+/** Horizontal axis at `y` (pt), labels below. */
+export function axisBottom(scale: Scale, y: number, opts: AxisOptions): string {
+  const count = opts.ticks ?? 6;
+  const fmt = tickFormatter(scale, count, opts.format);
+  const [r0, r1] = scale.range();
+  const size = opts.tickSizePt ?? 3;
+  const ticks = scale.ticks(count).map((t) => {
+    const x = scale(t);
+    return el('line', { x1: x, x2: x, y1: y, y2: y + size, stroke: '#000', 'stroke-width': 0.5 }) + text(x, y + size + TYPE.basePt, fmt(t), { 'text-anchor': 'middle' });
+  });
+  return el(
+    'g',
+    { class: 'axis axis-x' },
+    el('line', { x1: r0, x2: r1, y1: y, y2: y, stroke: '#000', 'stroke-width': 0.6 }),
+    ...ticks,
+    text((r0 + r1) / 2, y + size + TYPE.basePt * 2.3, opts.label, { 'text-anchor': 'middle', 'font-size': TYPE.labelPt, class: 'axis-label' }),
+  );
+}
+
+/** Vertical axis at `x` (pt), labels left, title rotated. */
+export function axisLeft(scale: Scale, x: number, opts: AxisOptions & { titleOffsetPt?: number }): string {
+  const count = opts.ticks ?? 5;
+  const fmt = tickFormatter(scale, count, opts.format);
+  const [r0, r1] = scale.range();
+  const size = opts.tickSizePt ?? 3;
+  const ticks = scale.ticks(count).map((t) => {
+    const y = scale(t);
+    return el('line', { x1: x - size, x2: x, y1: y, y2: y, stroke: '#000', 'stroke-width': 0.5 }) + text(x - size - 1.5, y + TYPE.basePt * 0.35, fmt(t), { 'text-anchor': 'end' });
+  });
+  const titleX = x - (opts.titleOffsetPt ?? 26);
+  const mid = (r0 + r1) / 2;
+  return el(
+    'g',
+    { class: 'axis axis-y' },
+    el('line', { x1: x, x2: x, y1: r0, y2: r1, stroke: '#000', 'stroke-width': 0.6 }),
+    ...ticks,
+    el('text', { x: titleX, y: mid, transform: `rotate(-90 ${num(titleX)} ${num(mid)})`, 'text-anchor': 'middle', 'font-size': TYPE.labelPt, class: 'axis-label' }, escText(opts.label)),
+  );
+}
+
+function escText(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}

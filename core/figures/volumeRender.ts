@@ -1,0 +1,120 @@
+/**
+ * A CPU ray-marching volume renderer (orthographic, maximum-intensity or emission–absorption
+ * compositing), so the CLI and figure export need no GPU. The app's 3-D view renders the same
+ * volume with three.js; this one makes the still images for papers.
+ */
+export interface Volume {
+  /** nz × ny × nx values, x fastest; z is the scan (depth) axis, 0 at the surface. */
+  data: Float32Array;
+  nx: number;
+  ny: number;
+  nz: number;
+  /** Physical voxel size, nm: lateral pixel size and depth per scan. */
+  voxelNm: { x: number; y: number; z: number };
+}
+
+export interface RenderOptions {
+  widthPx: number;
+  heightPx: number;
+  /** Rotation about the vertical (depth) axis and the tilt toward the viewer, degrees. */
+  azimuthDeg: number;
+  elevationDeg: number;
+  /** Depth is stretched by this factor: 300 µm wide, 1.2 µm deep stacks need ~50–100×. */
+  zExaggeration: number;
+  mode: 'mip' | 'composite';
+  /** Value range mapped to 0..1 (shared across states for comparable renderings). */
+  min: number;
+  max: number;
+}
+
+export interface Rendering {
+  /** Normalised intensity per output pixel, row-major, NaN where the ray misses the volume. */
+  image: Float32Array;
+  widthPx: number;
+  heightPx: number;
+  /** The volume's eight corners in output pixel coordinates (for drawing its outline). */
+  corners: Array<[number, number]>;
+}
+
+type Vec3 = [number, number, number];
+
+/** Rows of the world→view rotation: azimuth about z, then elevation about x. */
+function viewBasis(azimuthDeg: number, elevationDeg: number): { right: Vec3; up: Vec3; forward: Vec3 } {
+  const a = (azimuthDeg * Math.PI) / 180;
+  const e = (elevationDeg * Math.PI) / 180;
+  const right: Vec3 = [Math.cos(a), Math.sin(a), 0];
+  // Depth (z) grows downward into the sample, so "up" on screen is toward -z when seen from the side.
+  const horizontal: Vec3 = [-Math.sin(a), Math.cos(a), 0];
+  const up: Vec3 = [horizontal[0] * Math.sin(e), horizontal[1] * Math.sin(e), -Math.cos(e)];
+  const forward: Vec3 = [horizontal[0] * Math.cos(e), horizontal[1] * Math.cos(e), Math.sin(e)];
+  return { right, up, forward };
+}
+
+const dot = (p: Vec3, q: Vec3): number => p[0] * q[0] + p[1] * q[1] + p[2] * q[2];
+
+export function renderVolume(vol: Volume, opts: RenderOptions): Rendering {
+  const { nx, ny, nz, data } = vol;
+  const ext: Vec3 = [nx * vol.voxelNm.x, ny * vol.voxelNm.y, nz * vol.voxelNm.z * opts.zExaggeration];
+  const half: Vec3 = [ext[0] / 2, ext[1] / 2, ext[2] / 2];
+  const { right, up, forward } = viewBasis(opts.azimuthDeg, opts.elevationDeg);
+  const corners3: Vec3[] = [];
+  for (const sx of [-1, 1]) for (const sy of [-1, 1]) for (const sz of [-1, 1]) corners3.push([sx * half[0], sy * half[1], sz * half[2]]);
+  // Fit the projected box into the image with a small margin.
+  const us = corners3.map((c) => dot(c, right));
+  const vs = corners3.map((c) => dot(c, up));
+  const spanU = Math.max(...us) - Math.min(...us);
+  const spanV = Math.max(...vs) - Math.min(...vs);
+  const scale = 0.92 * Math.min(opts.widthPx / spanU, opts.heightPx / spanV);
+  const cu = (Math.max(...us) + Math.min(...us)) / 2;
+  const cv = (Math.max(...vs) + Math.min(...vs)) / 2;
+  const toPx = (u: number, v: number): [number, number] => [opts.widthPx / 2 + (u - cu) * scale, opts.heightPx / 2 - (v - cv) * scale];
+
+  const image = new Float32Array(opts.widthPx * opts.heightPx).fill(NaN);
+  const span = opts.max > opts.min ? opts.max - opts.min : 1;
+  const voxel: Vec3 = [vol.voxelNm.x, vol.voxelNm.y, vol.voxelNm.z * opts.zExaggeration];
+  // Half a voxel along the ray, in the smallest voxel dimension: no voxel is skipped.
+  const step = 0.5 * Math.min(...voxel.map((v, i) => (Math.abs(forward[i]) > 1e-9 ? v / Math.abs(forward[i]) : Infinity)).filter(Number.isFinite), ...voxel);
+  const diag = Math.hypot(...ext);
+  for (let py = 0; py < opts.heightPx; py++) {
+    for (let px = 0; px < opts.widthPx; px++) {
+      const u = cu + (px + 0.5 - opts.widthPx / 2) / scale;
+      const v = cv - (py + 0.5 - opts.heightPx / 2) / scale;
+      const origin: Vec3 = [0, 1, 2].map((i) => u * right[i] + v * up[i] - diag * forward[i]) as Vec3;
+      // Slab intersection with the box.
+      let t0 = -Infinity;
+      let t1 = Infinity;
+      for (let i = 0; i < 3; i++) {
+        if (Math.abs(forward[i]) < 1e-12) {
+          if (Math.abs(origin[i]) > half[i]) t0 = Infinity;
+          continue;
+        }
+        const ta = (-half[i] - origin[i]) / forward[i];
+        const tb = (half[i] - origin[i]) / forward[i];
+        t0 = Math.max(t0, Math.min(ta, tb));
+        t1 = Math.min(t1, Math.max(ta, tb));
+      }
+      if (!(t1 > t0)) continue;
+      let best = -Infinity;
+      let transmitted = 1;
+      let emitted = 0;
+      for (let t = t0 + step / 2; t < t1; t += step) {
+        const ix = Math.floor((origin[0] + t * forward[0] + half[0]) / voxel[0]);
+        const iy = Math.floor((origin[1] + t * forward[1] + half[1]) / voxel[1]);
+        const iz = Math.floor((origin[2] + t * forward[2] + half[2]) / voxel[2]);
+        if (ix < 0 || iy < 0 || iz < 0 || ix >= nx || iy >= ny || iz >= nz) continue;
+        const value = (data[(iz * ny + iy) * nx + ix] - opts.min) / span;
+        if (opts.mode === 'mip') {
+          if (value > best) best = value;
+        } else {
+          // Emission–absorption: each sample emits its value and absorbs in proportion to it.
+          const a = Math.min(1, Math.max(0, value)) * 0.08;
+          emitted += transmitted * a * value;
+          transmitted *= 1 - a;
+          if (transmitted < 0.01) break;
+        }
+      }
+      image[py * opts.widthPx + px] = opts.mode === 'mip' ? Math.min(1, Math.max(0, best)) : Math.min(1, emitted / 0.6);
+    }
+  }
+  return { image, widthPx: opts.widthPx, heightPx: opts.heightPx, corners: corners3.map((c) => toPx(dot(c, right), dot(c, up))) };
+}

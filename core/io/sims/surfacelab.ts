@@ -234,7 +234,8 @@ function buildProfile(
   };
   const totalCol = columns.findIndex((c) => c.role === 'total');
   if (totalCol >= 0) profile.totalCounts = values[totalCol]!.slice(0, kept);
-  const doseCol = columns.findIndex((c) => c.role === 'dose');
+  // An all-zero dose column means the exporter had no dose to write (Strata's own writer does this).
+  const doseCol = columns.findIndex((c, j) => c.role === 'dose' && values[j]!.subarray(0, kept).some((v) => v !== 0));
   if (doseCol >= 0) profile.primaryDoseIons = values[doseCol]!.slice(0, kept);
   const fluenceCol = columns.findIndex((c) => c.role === 'fluence');
   if (doseCol >= 0 && fluenceCol >= 0) {

@@ -1,8 +1,254 @@
-import { FormatError } from '../../model/errors.js';
-import type { IonStack } from '../../model/ionStack.js';
+import ndarray from 'ndarray';
+import { GeoTIFF, GeoTIFFImage } from 'geotiff';
+import { assertSaneAllocation, FormatError } from '../../model/errors.js';
+import { assertPlaneIndex } from '../../model/ionStack.js';
+import type { IonPlane, IonStack } from '../../model/ionStack.js';
+import type { IonChannel } from '../../model/ions.js';
 import type { ByteSource } from '../byteSource.js';
+import { fullResolutionPages, isOmeXml, parseImageJDescription } from '../tiff/classify.js';
+import { toGeotiffSource } from '../tiff/geotiffSource.js';
+import { readTagNumber, readTagNumbers, readTagText, readTiffStructure, TAG } from '../tiff/ifd.js';
+import type { TiffIfd, TiffStructure } from '../tiff/ifd.js';
+import { readPageInfo } from '../tiff/page.js';
+import type { TiffPageInfo } from '../tiff/page.js';
+import { asFormatError } from './formatErrors.js';
+import { nominalMz, splitLabelMz } from './nominalIons.js';
+import { parseOmeXml } from './omeXml.js';
 
-/** OME-TIFF or plain multi-page TIFF ion stack, read plane by plane. (placeholder, being written) */
+/** One plane in memory as Float32: 1 GiB is far above any ToF-SIMS image (e.g. 4096² px). */
+const MAX_PLANE_BYTES = 1024 ** 3;
+/**
+ * Compressed strips cannot expand beyond this ratio for the codecs TIFF stacks use (deflate
+ * ≈ 1032:1, LZW ≈ 2730:1): a page whose strips could not hold its claimed size is refused.
+ */
+const MAX_EXPANSION = 4096;
+const SMALL_PLANE_BYTES = 16 * 1024 * 1024;
+
+/** How the stack's (ion, scan) planes map onto the file's IFDs, and what the file says about them. */
+interface Layout {
+  format: 'ome-tiff' | 'imagej-tiff' | 'tiff';
+  ions: IonChannel[];
+  scans: number;
+  ifdIndex: (ion: number, scan: number) => number;
+  pixelSizeNm: number | null;
+  timeS?: Float64Array;
+  shotsPerPixel?: number;
+  metadata: Record<string, string>;
+}
+
+/**
+ * OME-TIFF or plain multi-page TIFF → IonStack, read plane by plane.
+ *
+ * - OME-TIFF: SizeC channels are ions (Channel Name is the label; an m/z in the name, as
+ *   `Li- (7.016)`, or the nominal mass of a known marker ion gives `mz`); SizeZ planes are scans,
+ *   or SizeT when SizeZ is 1. PhysicalSizeX (with its unit) gives `pixelSizeNm`; Plane DeltaT of
+ *   the first channel gives `timeS`; a MapAnnotation `shotsPerPixel` gives the dead-time N, and
+ *   `timeS` / `scanTimesS` (comma-separated) per-scan times when there are no DeltaTs.
+ * - ImageJ hyperstack (`ImageJ=…`, channels / slices / frames, channel fastest): channels are ions.
+ * - Plain multi-page TIFF: one ion (named after the file), each full-resolution page one scan.
+ * Pixel sizes of ImageJ/plain files come from XResolution with ImageJ's `unit=` or a centimetre
+ * ResolutionUnit; an inch unit (a screen dpi) is ignored.
+ */
 export async function openTiffStack(source: ByteSource): Promise<IonStack> {
-  throw new FormatError(source.name, 'TIFF stack reader not written yet');
+  try {
+    return await openStack(source);
+  } catch (err) {
+    throw asFormatError(source.name, err, 'not a readable ion-stack TIFF');
+  }
+}
+
+async function openStack(source: ByteSource): Promise<IonStack> {
+  const name = source.name;
+  const tiff = await readTiffStructure(source);
+  const first = tiff.ifds[0];
+  const info = await readPageInfo(source, tiff, first);
+  assertDecodable(name, info, first);
+  assertSaneAllocation(name, `plane of ${info.width} × ${info.height} pixels`, info.width * info.height, 4, MAX_PLANE_BYTES);
+  const description = (await readTagText(source, first, TAG.ImageDescription)) ?? '';
+
+  let layout: Layout;
+  if (isOmeXml(description)) layout = omeLayout(name, description, tiff, info);
+  else {
+    const ij = parseImageJDescription(description);
+    layout = ij ? await imageJLayout(source, tiff, ij) : await plainLayout(source, tiff);
+  }
+
+  let geotiff: Promise<GeoTIFF> | null = null;
+  const gtSource = toGeotiffSource(source);
+  const openGeotiff = (): Promise<GeoTIFF> => {
+    geotiff ??= GeoTIFF.fromSource(gtSource);
+    return geotiff;
+  };
+
+  const stack: IonStack = {
+    kind: 'ionStack',
+    source: { fileName: name, format: layout.format, sizeBytes: source.size },
+    ions: layout.ions,
+    scans: layout.scans,
+    height: info.height,
+    width: info.width,
+    pixelSizeNm: layout.pixelSizeNm,
+    timeS: layout.timeS ?? Float64Array.from({ length: layout.scans }, (_, i) => i),
+    shotsPerPixel: layout.shotsPerPixel,
+    metadata: { ...layout.metadata, bitsPerSample: String(info.bitsPerSample), sampleFormat: String(info.sampleFormat), compression: String(info.compression) },
+    async readPlane(ionIndex: number, scanIndex: number): Promise<IonPlane> {
+      assertPlaneIndex(stack, ionIndex, scanIndex);
+      const ifdIndex = layout.ifdIndex(ionIndex, scanIndex);
+      const ifd = tiff.ifds[ifdIndex];
+      try {
+        return await decodePage(source, tiff, ifd, info, await openGeotiff());
+      } catch (err) {
+        throw asFormatError(name, err, `page ${ifdIndex} (ion ${ionIndex}, scan ${scanIndex}) does not decode`, { offset: ifd.offset });
+      }
+    },
+  };
+  return stack;
+}
+
+function assertDecodable(name: string, info: TiffPageInfo, ifd: TiffIfd): void {
+  if (info.samplesPerPixel !== 1) throw new FormatError(name, `page at ${ifd.offset} has ${info.samplesPerPixel} samples per pixel; an ion image has one`, { offset: ifd.offset });
+  const intOk = (info.sampleFormat === 1 || info.sampleFormat === 2 || info.sampleFormat === 4) && [8, 16, 32].includes(info.bitsPerSample);
+  const floatOk = info.sampleFormat === 3 && (info.bitsPerSample === 32 || info.bitsPerSample === 64);
+  if (!intOk && !floatOk) {
+    throw new FormatError(name, `page at ${ifd.offset}: ${info.bitsPerSample}-bit samples of format ${info.sampleFormat} are not supported`, { offset: ifd.offset });
+  }
+}
+
+async function decodePage(source: ByteSource, tiff: TiffStructure, ifd: TiffIfd, expected: TiffPageInfo, gt: GeoTIFF): Promise<IonPlane> {
+  const name = source.name;
+  const info = await readPageInfo(source, tiff, ifd);
+  if (info.width !== expected.width || info.height !== expected.height) {
+    throw new FormatError(name, `page is ${info.width} × ${info.height}, the stack is ${expected.width} × ${expected.height}`, { offset: ifd.offset });
+  }
+  assertDecodable(name, info, ifd);
+  // The page's strips (or tiles) must be able to hold what it claims, before geotiff allocates.
+  const counts = ifd.entries.has(TAG.TileByteCounts)
+    ? await readTagNumbers(source, tiff, ifd, TAG.TileByteCounts)
+    : await readTagNumbers(source, tiff, ifd, TAG.StripByteCounts);
+  const stored = counts.reduce((a, b) => a + b, 0);
+  const planeBytes = info.width * info.height * (info.bitsPerSample / 8);
+  const limit = info.compression === 1 ? stored : Math.max(stored * MAX_EXPANSION, SMALL_PLANE_BYTES);
+  if (planeBytes > limit) {
+    throw new FormatError(name, `page claims ${planeBytes} bytes of pixels but stores ${stored}`, { offset: ifd.offset });
+  }
+  const directory = await gt.parser.parseFileDirectoryAt(ifd.offset);
+  const image = new GeoTIFFImage(directory, tiff.littleEndian, false, gt.source);
+  const raster = await image.readRasters({ samples: [0], interleave: true });
+  const n = info.width * info.height;
+  if (raster.length !== n) throw new FormatError(name, `page decoded to ${raster.length} values, expected ${n}`, { offset: ifd.offset });
+  const plane = raster instanceof Float32Array ? raster : Float32Array.from(raster as ArrayLike<number>);
+  return ndarray(plane, [info.height, info.width]);
+}
+
+function omeLayout(name: string, xml: string, tiff: TiffStructure, info: TiffPageInfo): Layout {
+  const ome = parseOmeXml(xml, name, tiff.ifds.length);
+  if (ome.sizeX !== info.width || ome.sizeY !== info.height) {
+    throw new FormatError(name, `OME-XML says ${ome.sizeX} × ${ome.sizeY} pixels, the first page is ${info.width} × ${info.height}`);
+  }
+  if (ome.sizeZ > 1 && ome.sizeT > 1) throw new FormatError(name, `OME-XML has both SizeZ=${ome.sizeZ} and SizeT=${ome.sizeT}; which one is the scan axis is ambiguous`);
+  const scanAxis = ome.sizeZ > 1 ? 'Z' : 'T';
+  const scans = scanAxis === 'Z' ? ome.sizeZ : ome.sizeT;
+  const plane = (c: number, s: number): number => (scanAxis === 'Z' ? s + ome.sizeZ * c : ome.sizeZ * (c + ome.sizeC * s));
+  const ions = ome.channelNames.map((n, c) => (n === null ? { label: `channel ${c}`, mz: null } : splitLabelMz(n)));
+  const metadata: Record<string, string> = { layout: `OME-XML ${ome.dimensionOrder}, scans along ${scanAxis}` };
+  for (const [k, v] of Object.entries(ome.annotations)) metadata[`ome:${k}`] = v;
+  if (ome.physicalSizeYNm !== null && ome.physicalSizeXNm !== null && Math.abs(ome.physicalSizeYNm - ome.physicalSizeXNm) > 1e-9 * ome.physicalSizeXNm) {
+    metadata.pixelSizeYNm = String(ome.physicalSizeYNm);
+  }
+  const times = Float64Array.from({ length: scans }, (_, s) => ome.deltaTS[plane(0, s)]);
+  const layout: Layout = {
+    format: 'ome-tiff',
+    ions,
+    scans,
+    ifdIndex: (c, s) => ome.ifdOfPlane[plane(c, s)],
+    pixelSizeNm: ome.physicalSizeXNm,
+    metadata,
+  };
+  layout.timeS = increasing(times) ? times : annotatedTimes(ome.annotations, scans);
+  const shots = annotationValue(ome.annotations, /^shots ?per ?pixel$/i);
+  if (shots !== undefined && Number.isFinite(Number(shots)) && Number(shots) > 0) layout.shotsPerPixel = Number(shots);
+  return layout;
+}
+
+function annotationValue(annotations: Record<string, string>, key: RegExp): string | undefined {
+  const k = Object.keys(annotations).find((a) => key.test(a.replace(/[_\s]/g, ' ').replace(/([a-z])([A-Z])/g, '$1 $2')));
+  return k === undefined ? undefined : annotations[k];
+}
+
+function annotatedTimes(annotations: Record<string, string>, scans: number): Float64Array | undefined {
+  const text = annotationValue(annotations, /^(scan )?times? ?s$/i);
+  if (text === undefined) return undefined;
+  const values = Float64Array.from(text.split(/[,;\s]+/).filter((v) => v !== ''), Number);
+  return values.length === scans && increasing(values) ? values : undefined;
+}
+
+function increasing(values: Float64Array): boolean {
+  if (values.length === 0 || !values.every(Number.isFinite)) return false;
+  for (let i = 1; i < values.length; i++) if (!(values[i] > values[i - 1])) return false;
+  return true;
+}
+
+async function imageJLayout(source: ByteSource, tiff: TiffStructure, ij: NonNullable<ReturnType<typeof parseImageJDescription>>): Promise<Layout> {
+  const name = source.name;
+  const { channels, slices, frames } = ij;
+  if (![channels, slices, frames].every(Number.isInteger)) throw new FormatError(name, 'ImageJ description has invalid channels/slices/frames');
+  if (slices > 1 && frames > 1) throw new FormatError(name, `ImageJ hyperstack has both slices=${slices} and frames=${frames}; which one is the scan axis is ambiguous`);
+  const planes = channels * slices * frames;
+  const pages = await fullResolutionPages(source, tiff);
+  if (planes > pages.length) throw new FormatError(name, `ImageJ description claims ${planes} images; the file has ${pages.length} pages`);
+  const scans = slices * frames;
+  const pageIndex = new Map(tiff.ifds.map((ifd, i) => [ifd, i]));
+  const labelFromFile = channels === 1 ? ionLabelFromFileName(name) : null;
+  const ions = Array.from({ length: channels }, (_, c) => (labelFromFile ?? { label: `channel ${c + 1}`, mz: null }));
+  const layout: Layout = {
+    format: 'imagej-tiff',
+    ions,
+    scans,
+    // ImageJ stores hyperstacks channel-fastest (CZT).
+    ifdIndex: (c, s) => pageIndex.get(pages[c + channels * s])!,
+    pixelSizeNm: await resolutionPixelSizeNm(source, tiff, ij.unit),
+    metadata: { layout: `ImageJ hyperstack, channels=${channels} slices=${slices} frames=${frames}` },
+  };
+  if (frames > 1 && ij.frameIntervalS !== undefined) layout.timeS = Float64Array.from({ length: scans }, (_, s) => s * ij.frameIntervalS!);
+  return layout;
+}
+
+async function plainLayout(source: ByteSource, tiff: TiffStructure): Promise<Layout> {
+  const pages = await fullResolutionPages(source, tiff);
+  const pageIndex = new Map(tiff.ifds.map((ifd, i) => [ifd, i]));
+  return {
+    format: 'tiff',
+    ions: [ionLabelFromFileName(source.name)],
+    scans: pages.length,
+    ifdIndex: (_c, s) => pageIndex.get(pages[s])!,
+    pixelSizeNm: await resolutionPixelSizeNm(source, tiff, undefined),
+    metadata: { layout: `multi-page TIFF, one ion, ${pages.length} pages as scans` },
+  };
+}
+
+const UNIT_NM: Record<string, number> = { nm: 1, nanometer: 1, um: 1e3, 'µm': 1e3, 'μm': 1e3, micron: 1e3, '\\u00B5m': 1e3, mm: 1e6, cm: 1e7, m: 1e9 };
+
+async function resolutionPixelSizeNm(source: ByteSource, tiff: TiffStructure, imageJUnit: string | undefined): Promise<number | null> {
+  const first = tiff.ifds[0];
+  const xres = await readTagNumber(source, tiff, first, TAG.XResolution, NaN);
+  if (!(Number.isFinite(xres) && xres > 0)) return null;
+  if (imageJUnit !== undefined) {
+    const nm = UNIT_NM[imageJUnit];
+    return nm === undefined ? null : nm / xres;
+  }
+  const unit = await readTagNumber(source, tiff, first, TAG.ResolutionUnit, 2);
+  return unit === 3 ? 1e7 / xres : null;
+}
+
+/**
+ * Ion label of a one-ion file from its name: the last `_`/space-separated token of the stem
+ * when it ends in a charge sign (`pristine_Li-.tif` → `Li-`), else the whole stem.
+ */
+export function ionLabelFromFileName(fileName: string): IonChannel {
+  const base = fileName.split(/[\\/]/).pop() ?? fileName;
+  const stem = base.replace(/(\.ome)?\.tiff?$/i, '');
+  const tokens = stem.split(/[_\s]+/).filter((t) => t !== '');
+  const lastToken = tokens[tokens.length - 1] ?? stem;
+  const label = /[+-]$/.test(lastToken) ? lastToken : stem;
+  return { label, mz: nominalMz(label) };
 }

@@ -1,0 +1,110 @@
+import type { DepthProfile } from '../model/depthProfile.js';
+import type { IonStack } from '../model/ionStack.js';
+import type { LayerStack } from '../model/layerStack.js';
+import type { Provenance } from '../model/provenance.js';
+import type { Report, SemResult, StateReport, XrdResult } from '../model/report.js';
+import type { SemImage } from '../model/semImage.js';
+import type { XrdPattern } from '../model/xrdPattern.js';
+import { analyzeSimsStateDetailed, compareLiStates } from '../sims/index.js';
+import type { SimsAnalysisOptions, SimsStateDetail } from '../sims/index.js';
+
+/** One state's opened datasets (at most one of each kind is analysed; the first wins). */
+export interface StateData {
+  state: string;
+  profile?: DepthProfile;
+  stack?: IonStack;
+  sem?: SemImage;
+  xrd?: XrdPattern;
+  shotsPerPixel?: number;
+  semTiltDeg?: number;
+}
+
+export interface StudyAnalysisOptions {
+  sims?: SimsAnalysisOptions;
+  /** Typed-in thicknesses by role, nm: used where no SEM image of the state gives them. */
+  thicknessesNm?: Record<string, number>;
+  /** The state changes are measured against. */
+  referenceState?: string;
+}
+
+/** Steps for the modalities that have their own modules; injected so each stays testable alone. */
+export interface ModalitySteps {
+  measureSem?: (image: SemImage, stack: LayerStack, opts: { tiltDeg?: number }) => SemResult;
+  analyzeXrd?: (pattern: XrdPattern) => XrdResult;
+}
+
+export interface StudyAnalysis {
+  report: Report;
+  /** Per state, the SIMS intermediates (analyte per scan, calibration, maps) for views and figures. */
+  details: Map<string, SimsStateDetail>;
+}
+
+/**
+ * Composes the analysis of a study: per state, SEM thicknesses (when an image is there) feed the
+ * ToF-SIMS depth calibration of the same state; XRD is analysed alone; Li fractions are then
+ * compared against the reference state. Pure: datasets in, report out.
+ */
+export async function analyzeStudy(
+  study: { name: string; stack: LayerStack },
+  states: StateData[],
+  steps: ModalitySteps,
+  options: StudyAnalysisOptions,
+  provenance: Omit<Provenance, 'parameters'>,
+): Promise<StudyAnalysis> {
+  const warnings: string[] = [];
+  const reports: StateReport[] = [];
+  const details = new Map<string, SimsStateDetail>();
+  for (const s of states) {
+    const report: StateReport = { state: s.state };
+    if (s.sem && steps.measureSem) {
+      try {
+        report.sem = steps.measureSem(s.sem, study.stack, { tiltDeg: s.semTiltDeg });
+      } catch (err) {
+        warnings.push(`${s.state}: SEM ${s.sem.source.fileName}: ${(err as Error).message}`);
+      }
+    }
+    const semThickness = Object.fromEntries((report.sem?.layers ?? []).filter((l) => Number.isFinite(l.thicknessNm)).map((l) => [l.role, l.thicknessNm]));
+    const thicknessesNm = { ...(options.thicknessesNm ?? {}), ...semThickness };
+    if (s.profile || s.stack) {
+      try {
+        const detail = await analyzeSimsStateDetailed({
+          profile: s.profile,
+          stack: s.stack,
+          layerStack: study.stack,
+          shotsPerPixel: s.shotsPerPixel,
+          thicknessesNm,
+          thicknessSource: Object.keys(semThickness).length > 0 ? 'sem' : 'nominal',
+          options: options.sims,
+        });
+        report.sims = detail.result;
+        details.set(s.state, detail);
+      } catch (err) {
+        warnings.push(`${s.state}: ToF-SIMS: ${(err as Error).message}`);
+      }
+    }
+    if (s.xrd && steps.analyzeXrd) {
+      try {
+        report.xrd = steps.analyzeXrd(s.xrd);
+      } catch (err) {
+        warnings.push(`${s.state}: XRD ${s.xrd.source.fileName}: ${(err as Error).message}`);
+      }
+    }
+    reports.push(report);
+  }
+  const referenceState = options.referenceState ?? 'pristine';
+  const withLi = reports.filter((r) => r.sims && r.sims.li.length > 0).map((r) => ({ state: r.state, li: r.sims!.li }));
+  const hasReference = withLi.some((r) => r.state === referenceState);
+  if (!hasReference && withLi.length > 1) warnings.push(`no '${referenceState}' state with a Li inventory: no comparison`);
+  return {
+    report: {
+      schema: 'strata.report/1',
+      study: study.name,
+      stack: study.stack.id,
+      states: reports,
+      comparison: { li: hasReference ? compareLiStates(withLi, referenceState) : [] },
+      warnings,
+      provenance: { ...provenance, parameters: { ...options, referenceState } },
+    },
+    details,
+  };
+}

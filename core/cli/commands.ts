@@ -3,6 +3,7 @@ import type { CliIo } from './context.js';
 import { registerInfo } from './info.js';
 import { registerAnalyze } from './analyze.js';
 import { registerServe } from './serve.js';
+import { registerSem } from './sem.js';
 
 /** Every `strata` command. Each module registers one command with its options and help. */
-export const COMMANDS: Array<(program: Command, io: CliIo) => void> = [registerInfo, registerAnalyze, registerServe];
+export const COMMANDS: Array<(program: Command, io: CliIo) => void> = [registerInfo, registerAnalyze, registerServe, registerSem];

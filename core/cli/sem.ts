@@ -1,0 +1,97 @@
+import type { Command } from 'commander';
+import { openDataset } from '../node/openDataset.js';
+import { DEFAULT_STACK_ID, STACK_PRESETS } from '../model/layerStack.js';
+import { FormatError, UsageError } from '../model/errors.js';
+import type { SemImage } from '../model/semImage.js';
+import { measureCrossSection, toSemResult, withPixelSize } from '../sem/index.js';
+import type { CrossSectionResult } from '../sem/index.js';
+import type { CliIo } from './context.js';
+import { positiveNumber } from './context.js';
+
+interface SemOptions {
+  json?: boolean;
+  stack?: string;
+  tilt?: string;
+  pixelSize?: string;
+  roi?: string;
+  angle?: string;
+}
+
+function parseRoi(value: string): { x: number; y: number; width: number; height: number } {
+  const parts = value.split(',').map(Number);
+  if (parts.length !== 4 || parts.some((p) => !Number.isFinite(p)) || parts[2] <= 0 || parts[3] <= 0) {
+    throw new UsageError(`--roi wants x,y,width,height in pixels, got '${value}'`);
+  }
+  const [x, y, width, height] = parts;
+  return { x, y, width, height };
+}
+
+function parseTilt(value: string): number {
+  const t = Number(value);
+  if (!Number.isFinite(t) || Math.abs(t) >= 90) throw new UsageError(`--tilt wants degrees between -90 and 90, got '${value}'`);
+  return t;
+}
+
+/** The JSON printed by `strata sem --json`: the report's `sem` section plus how it was found. */
+export function semJson(image: SemImage, r: CrossSectionResult): Record<string, unknown> {
+  return {
+    ...toSemResult(r),
+    pixelSizeDetail: image.pixelSizeDetail ?? null,
+    angleDeg: r.details.angleDeg,
+    tiltDeg: r.details.tiltDeg,
+    roi: r.details.roi,
+    substrateMeasured: r.details.substrateMeasured,
+    boundaries: r.details.boundaries.map((b) => ({ upper: b.upper, lower: b.lower, uPx: b.uPx, yPxAtCentre: b.yPxAtCentre, contrast: b.contrast })),
+    warnings: r.details.warnings,
+  };
+}
+
+function table(image: SemImage, r: CrossSectionResult): string {
+  const lines = [
+    `${r.file}: ${image.width} × ${image.height} px, pixel ${r.pixelSizeNm!.toPrecision(5)} nm (${r.pixelSizeSource}${image.pixelSizeDetail ? `: ${image.pixelSizeDetail}` : ''})`,
+    `  layers at ${r.details.angleDeg.toFixed(2)}°, tilt ${r.details.tiltDeg}°, ${r.details.strips} strips`,
+    `  ${'role'.padEnd(12)}${'thickness nm'.padStart(14)}${'σ nm'.padStart(10)}`,
+    ...r.layers.map((l) => `  ${l.role.padEnd(12)}${l.thicknessNm.toFixed(1).padStart(14)}${l.sigmaNm.toFixed(1).padStart(10)}`),
+    ...r.details.warnings.map((w) => `  warning: ${w}`),
+  ];
+  return lines.join('\n') + '\n';
+}
+
+export function registerSem(program: Command, io: CliIo): void {
+  program
+    .command('sem')
+    .description('Measure the layer thicknesses of one SEM cross-section image')
+    .argument('<file>', 'SEM image (TIFF; a JEOL/Hitachi .txt sidecar beside it is read too)')
+    .option('--json', 'machine-readable output on stdout')
+    .option('--stack <id>', `layer stack preset (${Object.keys(STACK_PRESETS).join(', ')})`, DEFAULT_STACK_ID)
+    .option('--tilt <deg>', 'tilt between beam and the cross-section face normal, degrees (default: from the metadata, else 0)')
+    .option('--pixel-size <nm>', 'pixel size in nm, overriding the metadata')
+    .option('--roi <x,y,w,h>', 'analyse only this rectangle, pixels')
+    .option('--angle <deg>', 'layer angle in the image, degrees (default: found automatically)')
+    .action(async (file: string, options: SemOptions) => {
+      const stack = STACK_PRESETS[options.stack ?? DEFAULT_STACK_ID];
+      if (!stack) throw new UsageError(`--stack: no preset '${options.stack}' (known: ${Object.keys(STACK_PRESETS).join(', ')})`);
+      const tiltDeg = options.tilt !== undefined ? parseTilt(options.tilt) : undefined;
+      const pixelSizeNm = options.pixelSize !== undefined ? positiveNumber('--pixel-size', options.pixelSize) : undefined;
+      const roi = options.roi !== undefined ? parseRoi(options.roi) : undefined;
+      const angleDeg = options.angle !== undefined ? Number(options.angle) : undefined;
+      if (angleDeg !== undefined && !(Math.abs(angleDeg) <= 45)) throw new UsageError(`--angle wants degrees within ±45, got '${options.angle}'`);
+      const opened = await openDataset(file, { displayName: file });
+      try {
+        if (opened.dataset.kind !== 'semImage') throw new FormatError(file, `not an SEM image (read as ${opened.dataset.kind})`);
+        let image = opened.dataset;
+        if (pixelSizeNm !== undefined) image = withPixelSize(image, pixelSizeNm);
+        let result: CrossSectionResult;
+        try {
+          result = measureCrossSection(image, stack, { tiltDeg, roi, angleDeg });
+        } catch (err) {
+          // A ROI outside the image is a usage mistake, reported as such.
+          if (err instanceof RangeError) throw new UsageError(`${file}: ${err.message}`);
+          throw err;
+        }
+        io.stdout(options.json ? JSON.stringify(semJson(image, result), null, 2) + '\n' : table(image, result));
+      } finally {
+        await opened.close();
+      }
+    });
+}

@@ -1,0 +1,213 @@
+import { AnalysisError } from '../model/errors.js';
+import type { LayerDef, LayerStack } from '../model/layerStack.js';
+import type { SemLayerThickness, SemResult } from '../model/report.js';
+import type { SemImage } from '../model/semImage.js';
+import { findLayerOrientation } from './orientation.js';
+import { projectAcross, wellAveraged } from './projection.js';
+import { asRaster, clipRoi } from './raster.js';
+import type { RoiPx } from './raster.js';
+import { fitSteps, gaussianSmooth, gradient, strongestEdge } from './steps.js';
+import type { StepFit } from './steps.js';
+import { MAX_TILT_DEG, normalThicknessNm } from './tilt.js';
+
+export interface CrossSectionOptions {
+  /** Overrides the image's tilt (see tilt.ts for the convention). */
+  tiltDeg?: number;
+  /** Region to analyse, px; the whole image by default. */
+  roi?: RoiPx;
+  /** Layer angle, degrees, when known; searched over ±`maxAngleDeg` otherwise. */
+  angleDeg?: number;
+  maxAngleDeg?: number;
+  /** Strips along the layers for the spread (default: one per ~48 px, 3 to 12). */
+  strips?: number;
+  /** Smoothing of the profile before the gradient, px (default 1). */
+  smoothPx?: number;
+}
+
+export interface BoundaryDetail {
+  /** Roles above and below ('above' for what is over the stack, 'bulk' under the substrate). */
+  upper: string;
+  lower: string;
+  /** Position across the layers, u = −x·sin α + y·cos α, px. */
+  uPx: number;
+  /** The same as an image row at the ROI's horizontal centre. */
+  yPxAtCentre: number;
+  /** Grey-level step across it (lower minus upper). */
+  contrast: number;
+  /** Position in each strip (null where no edge of that polarity was found). */
+  stripUPx: (number | null)[];
+}
+
+export interface CrossSectionDetails {
+  angleDeg: number;
+  tiltDeg: number;
+  roi: RoiPx;
+  boundaries: BoundaryDetail[];
+  /** The averaged profile across the layers (u from `profileU0Px`, 1-px steps). */
+  profileU0Px: number;
+  profile: number[];
+  strips: number;
+  /** Whether the substrate's over-layer (e.g. SiO2 on Si) was resolved and measured. */
+  substrateMeasured: boolean;
+  warnings: string[];
+}
+
+export type CrossSectionResult = SemResult & { details: CrossSectionDetails };
+
+/** A step fit is trusted when its weakest step is not lost among the others. */
+const WEAKEST_STEP_SHARE = 0.2;
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+function stepContrasts(fit: StepFit): number[] {
+  return fit.levels.slice(1).map((l, i) => l - fit.levels[i]);
+}
+
+function plausible(fit: StepFit): boolean {
+  const c = stepContrasts(fit).map(Math.abs);
+  return Math.min(...c) >= WEAKEST_STEP_SHARE * median(c);
+}
+
+function sampleStd(xs: number[]): number {
+  if (xs.length < 2) return 0;
+  const m = xs.reduce((a, b) => a + b, 0) / xs.length;
+  return Math.sqrt(xs.reduce((a, b) => a + (b - m) ** 2, 0) / (xs.length - 1));
+}
+
+/**
+ * Automatic layer analysis of a cross-section (DOMAIN.md §5):
+ * 1. orientation of the layers by projection search (±10°);
+ * 2. the image averaged along the layers into one profile across them;
+ * 3. interfaces placed by a piecewise-constant fit, then moved to the strongest gradient
+ *    nearby (sub-pixel);
+ * 4. the same interfaces found in strips along the layers; the spread of each layer's
+ *    thickness between strips is its σ;
+ * 5. thickness along the layer normal, corrected for tilt (tilt.ts), in nm.
+ *
+ * Assignment top-down: the image is expected to show something above the stack (vacuum,
+ * resin or a protective coating: one region, not reported), then the stack's layers in order.
+ * A substrate layer with a nominal thickness (SiO2 on Si) is an over-layer on a bulk: it is
+ * measured when its lower interface is resolved (a fit with one more region stays plausible),
+ * otherwise reported without thickness (left out) and the rest of the image is substrate.
+ */
+export function measureCrossSection(image: SemImage, stack: LayerStack, options: CrossSectionOptions = {}): CrossSectionResult {
+  const file = image.source.fileName;
+  if (image.pixelSizeNm === null) throw new AnalysisError(`${file}: no pixel size (nothing calibrates this image): set the scale first`);
+  const pixelSizeNm = image.pixelSizeNm;
+  const tiltDeg = options.tiltDeg ?? image.tiltDeg ?? 0;
+  if (!(Math.abs(tiltDeg) <= MAX_TILT_DEG)) throw new AnalysisError(`${file}: tilt ${tiltDeg}° is beyond the ±${MAX_TILT_DEG}° that can be corrected`);
+  const raster = asRaster(image);
+  const roi = clipRoi(raster, options.roi);
+  const warnings: string[] = [];
+
+  const layers = stack.layers;
+  const last = layers[layers.length - 1];
+  const substrate: LayerDef | undefined = last?.isSubstrate ? last : undefined;
+  const films = substrate ? layers.slice(0, -1) : layers;
+  if (!films.length) throw new AnalysisError(`${file}: stack ${stack.id} has no layers to measure`);
+
+  const angleDeg = options.angleDeg ?? findLayerOrientation(raster, roi, options.maxAngleDeg ?? 10).angleDeg;
+  const angleRad = (angleDeg * Math.PI) / 180;
+  const pr = projectAcross(raster, roi, angleRad);
+  const { start, end } = wellAveraged(pr);
+  const profile = Array.from(pr.mean.subarray(start, end));
+  const smoothPx = options.smoothPx ?? 1;
+  const g = gradient(gaussianSmooth(profile, smoothPx));
+
+  // Regions: above + films + substrate(+ bulk when its over-layer is resolved).
+  const base = fitSteps(profile, films.length + 2);
+  if (!base) throw new AnalysisError(`${file}: the region is too small for ${films.length} layers`);
+  let fit = base;
+  let substrateMeasured = false;
+  if (substrate && (substrate.nominalThicknessNm ?? 0) > 0) {
+    const withOverlayer = fitSteps(profile, films.length + 3);
+    if (withOverlayer && plausible(withOverlayer)) {
+      fit = withOverlayer;
+      substrateMeasured = true;
+    } else {
+      warnings.push(`the lower interface of ${substrate.role} was not resolved: its thickness is not reported`);
+    }
+  }
+  if (!plausible(fit)) warnings.push('one interface has much less contrast than the others: check the layer assignment');
+
+  const roles = ['above', ...films.map((l) => l.role), ...(substrate ? [substrate.role] : ['below']), ...(substrateMeasured ? ['bulk'] : [])];
+  const contrasts = stepContrasts(fit);
+  const edges = fit.starts.map((b, i) => {
+    const prevLen = b - (i === 0 ? 0 : fit.starts[i - 1]);
+    const nextLen = (i + 1 < fit.starts.length ? fit.starts[i + 1] : profile.length) - b;
+    const window = Math.max(1.5, Math.min(8, 0.5 * Math.min(prevLen, nextLen)));
+    const sign = Math.sign(contrasts[i]) || 1;
+    const at = strongestEdge(g, b - 0.5, window, sign) ?? b - 0.5;
+    return { at, sign, window };
+  });
+
+  // Strips along the layers: vertical bands of the ROI (the layers are within ±10° of level).
+  const strips = Math.max(1, options.strips ?? Math.min(12, Math.max(3, Math.round(roi.width / 48))));
+  const stripPositions: (number | null)[][] = edges.map(() => []);
+  for (let s = 0; s < strips; s++) {
+    const x0 = roi.x + Math.round((s * roi.width) / strips);
+    const x1 = roi.x + Math.round(((s + 1) * roi.width) / strips);
+    const sp = projectAcross(raster, { x: x0, y: roi.y, width: x1 - x0, height: roi.height }, angleRad);
+    const sg = gradient(gaussianSmooth(Array.from(sp.mean, (v) => (Number.isNaN(v) ? 0 : v)), smoothPx));
+    // Same u axis: shift the global bin index into this strip's bins.
+    const offset = pr.u0 + start - sp.u0;
+    const sw = wellAveraged(sp);
+    edges.forEach((e, i) => {
+      const near = e.at + offset;
+      const found = near - e.window >= sw.start && near + e.window < sw.end ? strongestEdge(sg, near, e.window, e.sign) : null;
+      stripPositions[i].push(found === null ? null : found - offset);
+    });
+  }
+
+  const uOf = (i: number): number => pr.u0 + start + i;
+  const xc = roi.x + (roi.width - 1) / 2;
+  const boundaries: BoundaryDetail[] = edges.map((e, i) => ({
+    upper: roles[i],
+    lower: roles[i + 1],
+    uPx: uOf(e.at),
+    yPxAtCentre: (uOf(e.at) + xc * Math.sin(angleRad)) / Math.cos(angleRad),
+    contrast: contrasts[i],
+    stripUPx: stripPositions[i].map((p) => (p === null ? null : uOf(p))),
+  }));
+
+  const measured = films.length + (substrateMeasured ? 1 : 0);
+  const out: SemLayerThickness[] = [];
+  for (let i = 0; i < measured; i++) {
+    const role = roles[i + 1];
+    const thicknessNm = normalThicknessNm(edges[i + 1].at - edges[i].at, pixelSizeNm, angleRad, tiltDeg);
+    const perStrip: number[] = [];
+    for (let s = 0; s < strips; s++) {
+      const top = stripPositions[i][s];
+      const bottom = stripPositions[i + 1][s];
+      if (top !== null && bottom !== null) perStrip.push(normalThicknessNm(bottom - top, pixelSizeNm, angleRad, tiltDeg));
+    }
+    if (perStrip.length < Math.min(2, strips)) warnings.push(`${role}: its interfaces were found in only ${perStrip.length} of ${strips} strips`);
+    out.push({ role, thicknessNm, sigmaNm: sampleStd(perStrip) });
+  }
+
+  return {
+    file,
+    pixelSizeNm,
+    pixelSizeSource: image.pixelSizeSource,
+    layers: out,
+    details: {
+      angleDeg,
+      tiltDeg,
+      roi,
+      boundaries,
+      profileU0Px: uOf(0),
+      profile,
+      strips,
+      substrateMeasured,
+      warnings,
+    },
+  };
+}
+
+/** The report's `sem` section alone (what the ToF-SIMS depth calibration reads). */
+export function toSemResult(r: CrossSectionResult): SemResult {
+  return { file: r.file, pixelSizeNm: r.pixelSizeNm, pixelSizeSource: r.pixelSizeSource, layers: r.layers.map((l) => ({ ...l })) };
+}

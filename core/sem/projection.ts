@@ -1,0 +1,64 @@
+import type { Raster, RoiPx } from './raster.js';
+
+/**
+ * Averaging along the layers. Layers run along the direction (cos α, sin α) in image
+ * coordinates (x right, y down: a positive α means the layers descend to the right); the
+ * coordinate across them is u = −x·sin α + y·cos α, which grows downwards. Every pixel of the
+ * ROI is split linearly between the two 1-px bins around its u, so the averaged profile is
+ * sampled every pixel along the layer normal whatever the angle.
+ */
+export interface Projection {
+  /** u of bin 0, px; bin i is at u0 + i. */
+  u0: number;
+  /** Mean grey level per bin (NaN where no pixel fell). */
+  mean: Float64Array;
+  /** Weight (pixel count) per bin: low at the ends of a rotated ROI. */
+  weight: Float64Array;
+}
+
+export function projectAcross(r: Raster, roi: RoiPx, angleRad: number): Projection {
+  const s = Math.sin(angleRad);
+  const c = Math.cos(angleRad);
+  const corners = [
+    [roi.x, roi.y],
+    [roi.x + roi.width - 1, roi.y],
+    [roi.x, roi.y + roi.height - 1],
+    [roi.x + roi.width - 1, roi.y + roi.height - 1],
+  ].map(([x, y]) => -x * s + y * c);
+  const u0 = Math.floor(Math.min(...corners));
+  const n = Math.ceil(Math.max(...corners)) - u0 + 2;
+  const sum = new Float64Array(n);
+  const weight = new Float64Array(n);
+  const p = r.pixels;
+  for (let y = roi.y; y < roi.y + roi.height; y++) {
+    const row = y * r.width;
+    const base = y * c - u0;
+    for (let x = roi.x; x < roi.x + roi.width; x++) {
+      const u = base - x * s;
+      const i = Math.floor(u);
+      const f = u - i;
+      const v = p[row + x];
+      sum[i] += v * (1 - f);
+      weight[i] += 1 - f;
+      sum[i + 1] += v * f;
+      weight[i + 1] += f;
+    }
+  }
+  const mean = new Float64Array(n);
+  for (let i = 0; i < n; i++) mean[i] = weight[i] > 0 ? sum[i] / weight[i] : NaN;
+  return { u0, mean, weight };
+}
+
+/**
+ * The bins that are well averaged: weight at least half the largest. At the ends of a rotated
+ * ROI only a corner of it falls into a bin, and those means are noisy and biased.
+ */
+export function wellAveraged(pr: Projection, share = 0.5): { start: number; end: number } {
+  let max = 0;
+  for (const w of pr.weight) if (w > max) max = w;
+  let start = 0;
+  while (start < pr.weight.length && pr.weight[start] < share * max) start++;
+  let end = pr.weight.length;
+  while (end > start && pr.weight[end - 1] < share * max) end--;
+  return { start, end };
+}

@@ -1,12 +1,20 @@
 import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join, resolve } from 'node:path';
+import { csvFormat } from 'd3-dsv';
 import type { Command } from 'commander';
 import type { Report } from '../model/report.js';
 import { loadStudy } from '../node/loadStudy.js';
 import { analyzeStudyOnDisk } from '../node/analyzeStudyOnDisk.js';
 import { writeFileAtomic } from '../node/files.js';
-import { reportTables, tableToCsv } from '../pipeline/reportTables.js';
+import { writeReportFiles } from '../node/reportFiles.js';
+import { StrataError, UsageError } from '../model/errors.js';
+import { runBatch, progressBar } from '../node/batch.js';
+import { findStudies } from '../node/findStudies.js';
+import { batchSummary } from '../pipeline/batchSummary.js';
+import type { StudyOutcome } from '../pipeline/batchSummary.js';
+import { STRATA_VERSION } from '../version.js';
 import type { CliIo } from './context.js';
+import { positiveNumber, ReportedError } from './context.js';
 
 const pct = (x: number): string => `${(100 * x).toFixed(1)} %`;
 
@@ -32,35 +40,78 @@ export function formatReport(report: Report): string {
   return lines.join('\n') + '\n';
 }
 
-/** Writes report.json and the CSV tables into `dir` (each file atomically). */
-export async function writeReportFiles(report: Report, dir: string): Promise<string[]> {
-  await mkdir(dir, { recursive: true });
-  const written = [join(dir, 'report.json')];
-  await writeFileAtomic(written[0], JSON.stringify(report, null, 2) + '\n');
-  for (const table of reportTables(report)) {
-    const path = join(dir, table.name);
-    await writeFileAtomic(path, tableToCsv(table));
-    written.push(path);
-  }
-  return written;
+/** Folder names for studies in a batch: the study's folder name, made unique. */
+function uniqueNames(paths: string[]): string[] {
+  const used = new Map<string, number>();
+  return paths.map((p) => {
+    const base = basename(resolve(p).replace(/[\\/]study\.json$/, '')).replace(/[^\w.-]+/g, '_') || 'study';
+    const n = (used.get(base) ?? 0) + 1;
+    used.set(base, n);
+    return n === 1 ? base : `${base}-${n}`;
+  });
 }
 
 export function registerAnalyze(program: Command, io: CliIo): void {
   program
     .command('analyze')
-    .description('Analyse a study: layers, depth calibration, Li per layer per state, SEM thickness, XRD peaks')
-    .argument('<study>', 'study folder (with or without study.json) or a study.json')
-    .option('--json', 'print report.json on stdout')
-    .option('--out <dir>', 'write report.json and CSV tables into this folder')
-    .action(async (studyPath: string, options: { json?: boolean; out?: string }) => {
-      const study = await loadStudy(studyPath);
-      for (const note of study.notes) io.stderr(`note: ${note}\n`);
-      io.stderr(`analysing ${study.name}: ${study.states.length} states…\n`);
-      const report = await analyzeStudyOnDisk(study);
-      if (options.out) {
-        const files = await writeReportFiles(report, options.out);
-        io.stderr(`wrote ${files.length} files to ${options.out}\n`);
-      }
-      io.stdout(options.json ? JSON.stringify(report, null, 2) + '\n' : formatReport(report));
+    .description('Analyse studies: layers, depth calibration, Li per layer per state, SEM thickness, XRD peaks')
+    .argument('<studies...>', 'study folders (with or without study.json), study.json files, or folders holding many studies')
+    .option('--json', 'print the report (one study) or the summary (several) as JSON on stdout')
+    .option('--out <dir>', 'write report.json and CSV tables (one sub-folder per study when there are several, plus summary.csv/json)')
+    .option('--jobs <n>', 'studies analysed in parallel (worker threads; default: the available cores)')
+    .addHelpText(
+      'after',
+      `\nOne study: prints a summary (or --json the report); --out DIR also writes report.json and CSV tables.\nSeveral studies (or a folder of studies): analysed in parallel, each into DIR/<study>/, with\nDIR/summary.csv and DIR/summary.json across studies; a failing study is reported, the rest finish,\nand the exit code is 1 if any failed.`,
+    )
+    .action(async (args: string[], options: { json?: boolean; out?: string; jobs?: string }) => {
+      const jobs = options.jobs === undefined ? undefined : positiveNumber('--jobs', options.jobs);
+      if (jobs !== undefined && !Number.isInteger(jobs)) throw new UsageError(`--jobs wants a whole number, got '${options.jobs}'`);
+      const studies = (await Promise.all(args.map((a) => findStudies(a)))).flat();
+      if (studies.length === 1) return analyzeOne(studies[0], options, io);
+      if (!options.out) throw new UsageError('several studies need --out DIR for their reports');
+      await analyzeMany(studies, options.out, { json: options.json, jobs }, io);
     });
+}
+
+async function analyzeOne(studyPath: string, options: { json?: boolean; out?: string }, io: CliIo): Promise<void> {
+  const study = await loadStudy(studyPath);
+  for (const note of study.notes) io.stderr(`note: ${note}\n`);
+  io.stderr(`analysing ${study.name}: ${study.states.length} states…\n`);
+  const report = await analyzeStudyOnDisk(study);
+  if (options.out) {
+    const files = await writeReportFiles(report, options.out);
+    io.stderr(`wrote ${files.length} files to ${options.out}\n`);
+  }
+  io.stdout(options.json ? JSON.stringify(report, null, 2) + '\n' : formatReport(report));
+}
+
+async function analyzeMany(studies: string[], outDir: string, options: { json?: boolean; jobs?: number }, io: CliIo): Promise<void> {
+  const names = uniqueNames(studies);
+  const jobs = studies.map((studyPath, i) => ({ studyPath, outDir: join(outDir, names[i]) }));
+  io.stderr(`analysing ${studies.length} studies…\n`);
+  const replies = await runBatch(jobs, {
+    concurrency: options.jobs,
+    onProgress: (p) => {
+      const line = progressBar(p);
+      if (!p.last.ok) io.stderr(`${io.stderrIsTty ? '\r\x1b[K' : ''}strata: ${p.last.studyPath}: ${p.last.error}\n`);
+      io.stderr(io.stderrIsTty ? `\r\x1b[K${line}` : `${line}\n`);
+    },
+  });
+  if (io.stderrIsTty) io.stderr('\n');
+  const outcomes: StudyOutcome[] = replies.map((r, i) => ({ studyPath: studies[i], outDir: jobs[i].outDir, report: r.ok ? r.report : undefined, error: r.ok ? undefined : r.error }));
+  const rows = batchSummary(outcomes);
+  await mkdir(outDir, { recursive: true });
+  const summary = {
+    schema: 'strata.batch/1',
+    version: STRATA_VERSION,
+    createdAt: new Date().toISOString(),
+    studies: outcomes.map((o) => ({ path: o.studyPath, outDir: o.outDir, status: o.report ? 'ok' : 'failed', error: o.error ?? null, provenance: o.report?.provenance ?? null })),
+    rows,
+  };
+  await writeFileAtomic(join(outDir, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');
+  await writeFileAtomic(join(outDir, 'summary.csv'), csvFormat(rows) + '\n');
+  const failed = outcomes.filter((o) => !o.report).length;
+  io.stderr(`wrote ${join(outDir, 'summary.csv')}: ${studies.length - failed} studies ok, ${failed} failed\n`);
+  if (options.json) io.stdout(JSON.stringify(summary, null, 2) + '\n');
+  if (failed) throw new ReportedError(new StrataError(`${failed} of ${studies.length} studies failed`));
 }

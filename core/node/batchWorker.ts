@@ -1,0 +1,32 @@
+import { parentPort } from 'node:worker_threads';
+import { analyzeStudyOnDisk } from './analyzeStudyOnDisk.js';
+import { loadStudy } from './loadStudy.js';
+import { writeReportFiles } from './reportFiles.js';
+import type { Report } from '../model/report.js';
+
+/** A job for a batch worker: analyse one study and write its files. */
+export interface BatchJob {
+  index: number;
+  studyPath: string;
+  outDir: string;
+}
+
+export type BatchReply =
+  | { index: number; ok: true; report: Report; files: string[] }
+  | { index: number; ok: false; error: string };
+
+/** Runs one job; never throws (a failure is a reply, so the pool carries on). */
+export async function runBatchJob(job: BatchJob): Promise<BatchReply> {
+  try {
+    const study = await loadStudy(job.studyPath);
+    const report = await analyzeStudyOnDisk(study);
+    const files = await writeReportFiles(report, job.outDir);
+    return { index: job.index, ok: true, report, files };
+  } catch (err) {
+    return { index: job.index, ok: false, error: (err as Error).message };
+  }
+}
+
+parentPort?.on('message', (job: BatchJob) => {
+  void runBatchJob(job).then((reply) => parentPort!.postMessage(reply));
+});

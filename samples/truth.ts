@@ -4,6 +4,9 @@
  */
 export interface TruthLayer {
   role: string;
+  /** Generator material id: steel, li3po4, lifepo4, sio2 (the substrate's over-layer; Si below). */
+  material: string;
+  /** For `substrate`, the SiO2 over-layer (the Si wafer below is bulk). */
   thicknessNm: number;
   /** Sputter rate of this material, nm/s (per-material: time is not depth). */
   sputterRateNmPerS: number;
@@ -17,6 +20,11 @@ export interface TruthBoundary {
   timeS: number;
 }
 
+/**
+ * A layer's true window on both axes. The substrate's window ends where the measurement ends
+ * (scans × scanPeriodS), not at the bottom of the SiO2. A scan at time t belongs to the layer
+ * with startS ≤ t < endS (scan k is at t = k · scanPeriodS, the first at 0).
+ */
 export interface TruthStateLayer {
   role: string;
   startNm: number;
@@ -43,13 +51,40 @@ export interface TruthState {
   sem: {
     pixelSizeNm: number;
     tiltDeg: number;
-    /** Thickness along the layer normal (what the analysis must report), nm. */
+    /** In-plane rotation of the layers in the image, degrees; positive = they fall towards the right (y down). */
+    rotationDeg: number;
+    /** Rows of the data bar at the bottom of the image (part of the TIFF, as in JEOL files). */
+    dataBarRows: number;
+    /** Burned-in scale bar: its length in px and what it stands for. */
+    scaleBarPx: number;
+    scaleBarNm: number;
+    /** `$CM_MAG` as written (0.128 m / (Mag × width) = pixel size). */
+    magnification: number;
+    /** Thickness along the layer normal (what the analysis must report), nm. Substrate = SiO2. */
     layers: { role: string; thicknessNm: number }[];
   };
   xrd: {
+    /**
+     * Crystalline lines: 2θ of Kα1 (Kα2 lies where Bragg's law puts λ2, with half the area),
+     * FWHM of the pseudo-Voigt, area of the Kα1 component in counts·deg (intensity = counts ×
+     * attenuation). Includes the Si 400 of the wafer (phase `Si (substrate)`).
+     */
     peaks: { twoThetaDeg: number; fwhmDeg: number; area: number; phase: string; hkl: string }[];
-    /** Amorphous share of the integrated (background-free) intensity. */
+    /**
+     * Amorphous share of the integrated (background-free) intensity of the films: humps /
+     * (humps + film crystalline lines), Kα1 areas, the Si substrate line excluded (users mask it).
+     */
     amorphousFraction: number;
+    /** The amorphous humps, Kα1 area in counts·deg (pure Gaussian shape). */
+    humps: { twoThetaDeg: number; fwhmDeg: number; area: number; phase: string }[];
+  };
+  sims: {
+    /** Primary current of this measurement relative to pristine (drift: normalise before comparing states). */
+    primaryCurrentFactor: number;
+    /** Pixel-scans whose raw Li− count reached N (saturated: the correction is undefined there). */
+    liSaturatedPixelScans: number;
+    /** Largest expected Li− count of one pixel in one scan (compare with N). */
+    liMaxExpectedPerPixel: number;
   };
 }
 
@@ -61,7 +96,15 @@ export interface Truth {
   shotsPerPixel: number;
   /** Scan period, s (sputter + analysis cycle). */
   scanPeriodS: number;
+  /** Scans per measurement (the same in every state). */
+  scans: number;
+  /** The generator's noise scale (0 = expected values, no sampling). */
+  noiseScale: number;
   stackPixels: { width: number; height: number; pixelSizeNm: number };
+  /** Ions of profile.txt, in column order after `total`, with the m/z written. */
+  profileIons: { label: string; mz: number }[];
+  /** Channels of stack.ome.tif in order (C index). */
+  stackChannels: string[];
   layers: TruthLayer[];
   states: TruthState[];
 }

@@ -1,0 +1,156 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { bytesSource } from '../../../core/io/byteSource.js';
+import { openImzml } from '../../../core/io/sims/imzml.js';
+import { readSurfaceLabProfile } from '../../../core/io/sims/surfacelab.js';
+import { openTiffStack } from '../../../core/io/sims/tiffStack.js';
+import { writeSurfaceLabProfile } from '../../../core/io/sims/writeSurfaceLab.js';
+import { classifyTiff } from '../../../core/io/tiff/classify.js';
+import { writeTiff } from '../../../core/io/tiff/writeTiff.js';
+import type { DepthProfile } from '../../../core/model/depthProfile.js';
+import type { IonStack } from '../../../core/model/ionStack.js';
+import { hasSharedData, readSharedData } from '../../helpers/sharedData.js';
+import { applyMutation, FUZZ_RUNS, FuzzTally, mutationArb } from './fuzzUtil.js';
+import { makeImzml } from './imzmlTestUtil.js';
+
+// Hostile input (issue 7): each reader gets valid files edited in the ways broken and crafted
+// files are broken, and must return a valid dataset or a FormatError naming the file, quickly.
+
+function checkProfile(p: DepthProfile): void {
+  const n = p.timeS.length;
+  expect(n).toBeGreaterThan(0);
+  for (let i = 1; i < n; i++) expect(p.timeS[i]).toBeGreaterThan(p.timeS[i - 1]);
+  for (const ion of p.ions) {
+    expect(ion.counts.length).toBe(n);
+    expect(ion.counts.every(Number.isFinite)).toBe(true);
+  }
+  if (p.totalCounts) expect(p.totalCounts.length).toBe(n);
+}
+
+async function checkStack(s: IonStack): Promise<void> {
+  expect(s.ions.length).toBeGreaterThan(0);
+  expect(s.timeS.length).toBe(s.scans);
+  // A few planes: first, last; enough to exercise decoding without reading a huge claimed stack.
+  const planes: Array<[number, number]> = [[0, 0], [s.ions.length - 1, s.scans - 1]];
+  for (const [ion, scan] of planes) {
+    const plane = await s.readPlane(ion, scan);
+    expect(plane.shape).toEqual([s.height, s.width]);
+    expect(plane.data).toBeInstanceOf(Float32Array);
+  }
+}
+
+describe('hostile input', () => {
+  it(`SurfaceLab reader: ${FUZZ_RUNS} mutated exports`, () => {
+    const profile: DepthProfile = {
+      kind: 'depthProfile',
+      source: { fileName: 'seed', format: 'iontof-ascii' },
+      polarity: 'negative',
+      timeS: Float64Array.from({ length: 6 }, (_, i) => 1.25 * i),
+      ions: [
+        { label: 'Li-', mz: 7.016, counts: Float64Array.from([5, 6, 7, 8, 9, 10]), poissonCorrected: false },
+        { label: 'PO_2-', mz: 62.964, counts: Float64Array.from([1.5, 2, 3, 4, 5, 6]), poissonCorrected: true },
+      ],
+      totalCounts: Float64Array.from([10, 11, 12, 13, 14, 15]),
+      metadata: {},
+    };
+    const seeds = [writeSurfaceLabProfile(profile)];
+    if (hasSharedData) {
+      seeds.push(readSharedData('sims', 'uhasselt_psc_pos_roi.txt'));
+      seeds.push(readSharedData('sims', 'grapa_cigs_sample_d.txt').subarray(0, 6000));
+    }
+    const tally = new FuzzTally('surfacelab');
+    const textEdits = fc.constantFrom('\t', '\n', '\r', ',', '.', '#', 'inf', 'nan', 'N/A', '1e308', '-', '\u0000', '\u00b5', 'Intensity');
+    fc.assert(
+      fc.property(
+        fc.nat({ max: seeds.length - 1 }),
+        fc.oneof(
+          mutationArb(2048).map((m) => ({ m })),
+          fc.record({ at: fc.nat({ max: 3000 }), text: textEdits }),
+        ),
+        (seedIndex, edit) => {
+          const seed = seeds[seedIndex];
+          let bytes: Uint8Array;
+          if ('m' in edit) bytes = applyMutation(seed, edit.m);
+          else {
+            const at = Math.min(edit.at, seed.length);
+            const ins = new TextEncoder().encode(edit.text);
+            bytes = new Uint8Array(seed.length + ins.length);
+            bytes.set(seed.subarray(0, at));
+            bytes.set(ins, at);
+            bytes.set(seed.subarray(at), at + ins.length);
+          }
+          tally.runSync(['fuzz.txt'], () => checkProfile(readSurfaceLabProfile(bytes, 'fuzz.txt')));
+        },
+      ),
+      { numRuns: FUZZ_RUNS },
+    );
+    tally.report();
+    expect(tally.tried).toBe(FUZZ_RUNS);
+  });
+
+  it(`TIFF stack reader and classifier: ${FUZZ_RUNS} mutated stacks`, async () => {
+    const page = (k: number, make: (v: number[]) => Uint8Array | Uint16Array | Float32Array) => ({
+      width: 12,
+      height: 7,
+      data: make(Array.from({ length: 84 }, (_, i) => i * 3 + k)),
+    });
+    const ome = `<?xml version="1.0"?><OME xmlns="http://www.openmicroscopy.org/Schemas/OME/2016-06"><Image ID="Image:0"><Pixels ID="Pixels:0" DimensionOrder="XYZCT" Type="uint16" SizeX="12" SizeY="7" SizeZ="2" SizeC="2" SizeT="1" PhysicalSizeX="1"><Channel ID="Channel:0:0" Name="Li-"/><Channel ID="Channel:0:1" Name="Fe-"/><TiffData/></Pixels></Image></OME>`;
+    const seeds = [
+      writeTiff([0, 1, 2].map((k) => page(k, (v) => Uint16Array.from(v)))),
+      writeTiff([0, 1, 2, 3].map((k) => ({ ...page(k, (v) => Uint16Array.from(v)), ...(k === 0 ? { description: ome } : {}) })), { compression: 'deflate' }),
+      writeTiff([0, 1].map((k) => page(k, (v) => Float32Array.from(v, (x) => x / 3))), { stripBytes: 100 }),
+      writeTiff([0, 1].map((k) => ({ ...page(k, (v) => Uint8Array.from(v, (x) => x % 256)), ...(k === 0 ? { description: 'ImageJ=1.54\nimages=2\nchannels=1\nslices=2\n' } : {}) }))),
+    ];
+    const tally = new FuzzTally('tiff-stack');
+    await fc.assert(
+      fc.asyncProperty(fc.nat({ max: seeds.length - 1 }), mutationArb(1200), async (seedIndex, m) => {
+        const bytes = applyMutation(seeds[seedIndex], m);
+        await tally.run(['fuzz_Li-.tif'], async () => {
+          const source = bytesSource('fuzz_Li-.tif', bytes);
+          await classifyTiff(source);
+          await checkStack(await openTiffStack(source));
+        });
+      }),
+      { numRuns: FUZZ_RUNS },
+    );
+    tally.report();
+    expect(tally.tried).toBe(FUZZ_RUNS);
+  });
+
+  it(`imzML reader: ${FUZZ_RUNS} mutated imzML/ibd pairs`, async () => {
+    const pair = makeImzml(
+      [
+        { x: 1, y: 1, mz: [7.016, 62.964], intensity: [3, 4] },
+        { x: 2, y: 1, mz: [7.01, 27.977], intensity: [5, 6] },
+        { x: 1, y: 2, z: 2, mz: [55.935], intensity: [7] },
+      ],
+      { mzType: 'f64', intensityType: 'i32' },
+    );
+    const xmlText = new TextDecoder().decode(pair.xml);
+    const numberEdits = fc.constantFrom('-1', '0', '1e9', '4294967296', '9007199254740993', 'NaN', '', '2.5', '65536');
+    const tally = new FuzzTally('imzml');
+    await fc.assert(
+      fc.asyncProperty(
+        fc.oneof(
+          // Edit one attribute value of the XML (offsets, lengths, positions, UUID…).
+          fc.record({ target: fc.constant('value' as const), which: fc.nat({ max: 200 }), value: numberEdits }),
+          fc.record({ target: fc.constant('xml' as const), m: mutationArb(pair.xml.length) }),
+          fc.record({ target: fc.constant('ibd' as const), m: mutationArb(pair.ibd.length) }),
+        ),
+        async (edit) => {
+          let xml = pair.xml;
+          let ibd = pair.ibd;
+          if (edit.target === 'value') {
+            let k = 0;
+            xml = new TextEncoder().encode(xmlText.replace(/value="[^"]*"/g, (all) => (k++ === edit.which % 40 ? `value="${edit.value}"` : all)));
+          } else if (edit.target === 'xml') xml = applyMutation(pair.xml, edit.m);
+          else ibd = applyMutation(pair.ibd, edit.m);
+          await tally.run(['fuzz.imzML', 'fuzz.ibd'], async () => checkStack(await openImzml(xml, bytesSource('fuzz.ibd', ibd), 'fuzz.imzML')));
+        },
+      ),
+      { numRuns: FUZZ_RUNS },
+    );
+    tally.report();
+    expect(tally.tried).toBe(FUZZ_RUNS);
+  });
+});

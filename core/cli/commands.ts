@@ -4,6 +4,7 @@ import { registerInfo } from './info.js';
 import { registerAnalyze } from './analyze.js';
 import { registerServe } from './serve.js';
 import { registerSem } from './sem.js';
+import { registerXrd } from './xrd.js';
 
 /** Every `strata` command. Each module registers one command with its options and help. */
-export const COMMANDS: Array<(program: Command, io: CliIo) => void> = [registerInfo, registerAnalyze, registerServe, registerSem];
+export const COMMANDS: Array<(program: Command, io: CliIo) => void> = [registerInfo, registerAnalyze, registerServe, registerSem, registerXrd];

@@ -1,0 +1,55 @@
+import type { Command } from 'commander';
+import { openDataset } from '../node/openDataset.js';
+import { UsageError } from '../model/errors.js';
+import { analyzeXrdPattern } from '../xrd/analyze.js';
+import type { XrdAnalysis } from '../xrd/analyze.js';
+import type { CliIo } from './context.js';
+import { positiveNumber } from './context.js';
+
+const fmt = (v: number | null | undefined, digits: number): string => (v === null || v === undefined || !Number.isFinite(v) ? '—' : v.toFixed(digits));
+
+/** The peaks table as text: one row per peak, with fit uncertainties. */
+export function formatXrdTable(a: XrdAnalysis): string {
+  const lines = [
+    `${a.result.file}: λ(Kα1) = ${a.wavelength.alpha1A} Å${a.wavelengthAssumed ? ' (assumed Cu: the file gives none)' : ''}; masks: ${a.masks.map((m) => `${m.label} ${m.fromDeg}–${m.toDeg}°`).join(', ') || 'none'}`,
+    `  2θ (deg)            FWHM (deg)          area             phase          hkl      size (nm)`,
+  ];
+  for (const p of a.peaks) {
+    lines.push(
+      `  ${fmt(p.twoThetaDeg, 3).padStart(7)} ± ${fmt(p.fit.sigma.centerDeg, 3).padEnd(7)}  ${fmt(p.fwhmDeg, 3).padStart(6)} ± ${fmt(p.fit.sigma.fwhmDeg, 3).padEnd(7)}  ${fmt(p.area, 1).padStart(8)} ± ${fmt(p.fit.sigma.area, 1).padEnd(6)}  ${(p.phase ?? '—').padEnd(13)}  ${(p.hkl ?? '—').padEnd(7)}  ${fmt(p.crystalliteNm, 1).padStart(8)}`,
+    );
+  }
+  if (a.peaks.length === 0) lines.push('  (no significant peaks)');
+  lines.push(`  amorphous fraction (hump area / total): ${fmt(a.result.amorphousFraction, 3)}`);
+  return lines.join('\n') + '\n';
+}
+
+export function registerXrd(program: Command, io: CliIo): void {
+  program
+    .command('xrd')
+    .description('XRD peaks: Kα2 stripping, background, peak search, pseudo-Voigt fits, Scherrer size, phase markers')
+    .argument('<file>', 'XRD pattern (.ras, .rasx, .asc, .xrdml, .brml, .raw, .xy/.xye/.csv)')
+    .option('--json', 'machine-readable output (the report\'s xrd section plus uncertainties)')
+    .option('--no-mask-si', 'do not mask the Si (400) substrate reflection')
+    .option('--mask <from-to>', 'mask a 2θ range in degrees, e.g. 43.2-44.0 (repeatable)', (v: string, prev: string[] = []) => [...prev, v])
+    .option('--instrument-fwhm <deg>', 'instrumental FWHM for Scherrer, deg (default 0.05)')
+    .action(async (file: string, options: { json?: boolean; maskSi: boolean; mask?: string[]; instrumentFwhm?: string }) => {
+      const masks = (options.mask ?? []).map((m) => {
+        const r = /^\s*([\d.]+)\s*-\s*([\d.]+)\s*$/.exec(m);
+        if (!r) throw new UsageError(`--mask wants FROM-TO in degrees, got '${m}'`);
+        return { fromDeg: Number(r[1]), toDeg: Number(r[2]), label: `user mask ${m}` };
+      });
+      const instrumentFwhmDeg = options.instrumentFwhm !== undefined ? positiveNumber('--instrument-fwhm', options.instrumentFwhm) : undefined;
+      const opened = await openDataset(file, { displayName: file });
+      try {
+        if (opened.dataset.kind !== 'xrdPattern') throw new UsageError(`${file} is not an XRD pattern (${opened.format})`);
+        const a = analyzeXrdPattern(opened.dataset, { maskSi: options.maskSi, masks, scherrer: instrumentFwhmDeg !== undefined ? { instrumentFwhmDeg } : undefined });
+        if (options.json) {
+          const peaks = a.peaks.map((p, i) => ({ ...a.result.peaks[i], sigma: p.fit.sigma, eta: p.fit.eta }));
+          io.stdout(JSON.stringify({ ...a.result, peaks, wavelength: a.wavelength, wavelengthAssumed: a.wavelengthAssumed, parameters: a.parameters }, null, 2) + '\n');
+        } else io.stdout(formatXrdTable(a));
+      } finally {
+        await opened.close();
+      }
+    });
+}

@@ -1,0 +1,131 @@
+import { leastSquares } from './linalg.js';
+
+/** Grid step (deg) of a roughly even 2θ axis: the median spacing, robust to a few gaps. */
+export function medianStepDeg(twoThetaDeg: ArrayLike<number>): number {
+  const n = twoThetaDeg.length;
+  if (n < 2) return 1;
+  const d: number[] = [];
+  for (let i = 1; i < n; i++) d.push(twoThetaDeg[i] - twoThetaDeg[i - 1]);
+  d.sort((a, b) => a - b);
+  return d[Math.floor(d.length / 2)] || 1;
+}
+
+export interface SnipOptions {
+  /** Half-width of the clipping window, deg: features narrower than about this are removed. */
+  halfWidthDeg: number;
+  /**
+   * Log-log-square-root transform before clipping (Morháč et al. 1997): flattens the huge dynamic
+   * range of diffraction data so the clip follows the baseline under strong peaks. Default true.
+   */
+  lls?: boolean;
+}
+
+const lls = (v: number): number => Math.log(Math.log(Math.sqrt(Math.max(v, 0) + 1) + 1) + 1);
+const llsInverse = (w: number): number => {
+  const a = Math.exp(Math.exp(w) - 1) - 1;
+  return a * a - 1;
+};
+
+/**
+ * SNIP background (Statistics-sensitive Non-linear Iterative Peak-clipping; Ryan et al. 1988,
+ * Morháč et al. 1997), as in PyMca and fityk's baseline tools: for window p from the largest
+ * down to 1 point, every value is replaced by the smaller of itself and the mean of its
+ * neighbours ±p. The decreasing order gives a smoother baseline than increasing windows.
+ * Ends keep their values where the window would run off the data.
+ */
+export function snipBackground(twoThetaDeg: ArrayLike<number>, intensity: ArrayLike<number>, opts: SnipOptions): Float64Array {
+  const n = intensity.length;
+  const useLls = opts.lls ?? true;
+  let v = Float64Array.from(intensity, (y) => (useLls ? lls(y) : y));
+  const m = Math.max(1, Math.round(opts.halfWidthDeg / medianStepDeg(twoThetaDeg)));
+  let next = new Float64Array(n);
+  for (let p = Math.min(m, Math.floor((n - 1) / 2)); p >= 1; p--) {
+    for (let i = 0; i < n; i++) {
+      if (i < p || i + p >= n) {
+        next[i] = v[i];
+        continue;
+      }
+      const mean = 0.5 * (v[i - p] + v[i + p]);
+      next[i] = mean < v[i] ? mean : v[i];
+    }
+    [v, next] = [next, v];
+  }
+  return useLls ? Float64Array.from(v, llsInverse) : v;
+}
+
+export interface PolynomialBackgroundOptions {
+  /** Polynomial degree, default 4. */
+  degree?: number;
+  maxIterations?: number;
+  /** Stop when the largest relative change of the fit is below this, default 1e-4. */
+  tolerance?: number;
+}
+
+/**
+ * Iterative (modified) polynomial baseline (Lieber & Mahadevan-Jansen 2003): fit a polynomial,
+ * replace every point above the fit by the fit, refit, until it stops moving. Peaks are
+ * pushed out iteration by iteration; the result lies under the data. The abscissa is mapped
+ * to [−1, 1] so higher degrees stay well conditioned.
+ */
+export function polynomialBackground(twoThetaDeg: ArrayLike<number>, intensity: ArrayLike<number>, opts: PolynomialBackgroundOptions = {}): Float64Array {
+  const n = intensity.length;
+  const degree = opts.degree ?? 4;
+  const x0 = twoThetaDeg[0];
+  const x1 = twoThetaDeg[n - 1];
+  const design = Array.from({ length: n }, (_, i) => {
+    const t = x1 === x0 ? 0 : (2 * (twoThetaDeg[i] - x0)) / (x1 - x0) - 1;
+    const row = [1];
+    for (let d = 1; d <= degree; d++) row.push(row[d - 1] * t);
+    return row;
+  });
+  const work = Float64Array.from(intensity);
+  const fit = new Float64Array(n);
+  const scale = Math.max(...Array.from(intensity, Math.abs), 1e-12);
+  for (let it = 0; it < (opts.maxIterations ?? 200); it++) {
+    const c = leastSquares(design, work);
+    if (!c) break;
+    let change = 0;
+    for (let i = 0; i < n; i++) {
+      const f = design[i].reduce((s, v, k) => s + v * c[k], 0);
+      change = Math.max(change, Math.abs(f - fit[i]) / scale);
+      fit[i] = f;
+      if (work[i] > f) work[i] = f;
+    }
+    if (it > 0 && change < (opts.tolerance ?? 1e-4)) break;
+  }
+  return fit;
+}
+
+/**
+ * Rolling-ball baseline with a flat ball: a morphological opening (running minimum, then running
+ * maximum, each over ±halfWidth) followed by a running mean over the same window, as in the
+ * morphological baselines of Perez-Pueyo et al. (2010). Unlike SNIP, whose repeated clipping
+ * erodes every concave stretch, an opening leaves humps wider than the window almost intact —
+ * which is what separating sharp peaks from an amorphous hump needs. Smooth noisy data first:
+ * the running minimum follows the bottom of the noise.
+ */
+export function rollingBallBackground(twoThetaDeg: ArrayLike<number>, intensity: ArrayLike<number>, opts: { halfWidthDeg: number }): Float64Array {
+  const n = intensity.length;
+  const m = Math.max(1, Math.round(opts.halfWidthDeg / medianStepDeg(twoThetaDeg)));
+  const run = (src: ArrayLike<number>, pick: (a: number, b: number) => number): Float64Array => {
+    const out = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      let v = src[i];
+      for (let j = Math.max(0, i - m); j <= Math.min(n - 1, i + m); j++) v = pick(v, src[j]);
+      out[i] = v;
+    }
+    return out;
+  };
+  const opened = run(run(intensity, Math.min), Math.max);
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    let s = 0;
+    let c = 0;
+    for (let j = Math.max(0, i - m); j <= Math.min(n - 1, i + m); j++) {
+      s += opened[j];
+      c++;
+    }
+    out[i] = Math.min(s / c, intensity[i]);
+  }
+  return out;
+}

@@ -1,0 +1,110 @@
+import type { XrdPattern } from '../model/xrdPattern.js';
+import { CU_K_ALPHA } from '../model/xrdPattern.js';
+import { snipBackground } from './background.js';
+import { stripKAlpha2 } from './kalpha2.js';
+import { bridgeMasked, maskedPoints, SI_400_MASK } from './mask.js';
+import type { MaskRange } from './mask.js';
+import { PHASES, phaseSticks } from './phases.js';
+import type { PhaseStick, ReferencePhase } from './phases.js';
+
+export interface WaterfallState {
+  /** State label as the figure shows it: pristine, charged, discharged, … */
+  label: string;
+  pattern: XrdPattern;
+}
+
+export interface WaterfallOptions {
+  /** `max`: divide by the largest unmasked value (default); `area`: by the integral; `none`. */
+  normalise?: 'max' | 'area' | 'none';
+  /** Vertical gap between traces, in units of the normalised maximum (default 1.1). */
+  offset?: number;
+  /** Plot range; default the union of the patterns. */
+  twoThetaRangeDeg?: [number, number];
+  stripKAlpha2?: boolean;
+  /** Subtract a SNIP background (half-width deg) before normalising; default none. */
+  subtractBackgroundHalfWidthDeg?: number;
+  /** Masked ranges are drawn as gaps (NaN), so the Si wafer does not set the scale. Default Si (400). */
+  masks?: MaskRange[];
+  phases?: readonly ReferencePhase[];
+  /** Height of the strongest reference stick, in normalised units (default 0.4). */
+  stickHeight?: number;
+}
+
+export interface WaterfallTrace {
+  label: string;
+  twoThetaDeg: Float64Array;
+  /** Normalised intensity plus `offset` (NaN in masked ranges). */
+  y: Float64Array;
+  offset: number;
+  /** What the raw intensity was divided by. */
+  scale: number;
+}
+
+export interface WaterfallSticks {
+  phaseId: string;
+  phaseName: string;
+  /** Baseline of this phase's stick row (below the traces: negative). */
+  baseline: number;
+  sticks: Array<PhaseStick & { top: number }>;
+}
+
+export interface WaterfallData {
+  traces: WaterfallTrace[];
+  sticks: WaterfallSticks[];
+  twoThetaRangeDeg: [number, number];
+  yRange: [number, number];
+  normalise: 'max' | 'area' | 'none';
+}
+
+/**
+ * Stacked ("waterfall") comparison of states, as in the paper's Fig. 2a: each state's pattern
+ * cropped to a common range, optionally Kα2-stripped and background-subtracted, normalised,
+ * and lifted by `offset` × its order (first state at the bottom); reference sticks of the
+ * phases in rows below zero, heights scaled by relative intensity. Pure data for the figure
+ * builders: no drawing here.
+ */
+export function prepareWaterfall(states: readonly WaterfallState[], opts: WaterfallOptions = {}): WaterfallData {
+  const normalise = opts.normalise ?? 'max';
+  const gap = opts.offset ?? 1.1;
+  const masks = opts.masks ?? [SI_400_MASK];
+  const lo = opts.twoThetaRangeDeg?.[0] ?? Math.min(...states.map((s) => s.pattern.twoThetaDeg[0]));
+  const hi = opts.twoThetaRangeDeg?.[1] ?? Math.max(...states.map((s) => s.pattern.twoThetaDeg[s.pattern.twoThetaDeg.length - 1]));
+  const traces: WaterfallTrace[] = states.map((state, k) => {
+    const p = state.pattern;
+    const keep: number[] = [];
+    for (let i = 0; i < p.twoThetaDeg.length; i++) if (p.twoThetaDeg[i] >= lo && p.twoThetaDeg[i] <= hi) keep.push(i);
+    const x = Float64Array.from(keep, (i) => p.twoThetaDeg[i]);
+    const masked = maskedPoints(x, masks);
+    let y = bridgeMasked(Float64Array.from(keep, (i) => p.intensity[i]), masked);
+    if (opts.stripKAlpha2) y = stripKAlpha2(x, y, p.wavelength ?? CU_K_ALPHA);
+    if (opts.subtractBackgroundHalfWidthDeg) {
+      const bg = snipBackground(x, y, { halfWidthDeg: opts.subtractBackgroundHalfWidthDeg });
+      y = y.map((v, i) => v - bg[i]);
+    }
+    let scale = 1;
+    if (normalise === 'max') scale = Math.max(...y.filter((_, i) => !masked[i]), 1e-300);
+    else if (normalise === 'area') {
+      let a = 0;
+      for (let i = 1; i < x.length; i++) if (!masked[i] && !masked[i - 1]) a += 0.5 * (x[i] - x[i - 1]) * (y[i] + y[i - 1]);
+      scale = a > 0 ? a : 1;
+    }
+    const offset = k * gap;
+    return { label: state.label, twoThetaDeg: x, y: y.map((v, i) => (masked[i] ? Number.NaN : v / scale + offset)), offset, scale };
+  });
+  const stickHeight = opts.stickHeight ?? 0.4;
+  const wavelengthA = states[0]?.pattern.wavelength?.alpha1A ?? CU_K_ALPHA.alpha1A;
+  const sticks: WaterfallSticks[] = (opts.phases ?? PHASES).map((phase, r) => {
+    const baseline = -(r + 1) * stickHeight * 1.2;
+    return {
+      phaseId: phase.id,
+      phaseName: phase.name,
+      baseline,
+      sticks: phaseSticks(phase, wavelengthA)
+        .filter((s) => s.twoThetaDeg >= lo && s.twoThetaDeg <= hi)
+        .map((s) => ({ ...s, top: baseline + (stickHeight * s.relIntensity) / 100 })),
+    };
+  });
+  const yMax = Math.max(0, ...traces.map((t) => Math.max(...t.y.filter((v) => Number.isFinite(v)))));
+  const yMin = sticks.length ? Math.min(...sticks.map((s) => s.baseline)) : 0;
+  return { traces, sticks, twoThetaRangeDeg: [lo, hi], yRange: [yMin, yMax], normalise };
+}

@@ -56,6 +56,10 @@ export type CrossSectionResult = SemResult & { details: CrossSectionDetails };
 
 /** A step fit is trusted when its weakest step is not lost among the others. */
 const WEAKEST_STEP_SHARE = 0.2;
+/** Two interfaces closer than this (px) after refinement are one edge counted twice. */
+const MIN_EDGE_GAP_PX = 2;
+/** An interface must have a gradient this many noise σ strong. */
+const MIN_EDGE_SNR = 5;
 
 const median = (xs: number[]): number => {
   const s = [...xs].sort((a, b) => a - b);
@@ -66,9 +70,46 @@ function stepContrasts(fit: StepFit): number[] {
   return fit.levels.slice(1).map((l, i) => l - fit.levels[i]);
 }
 
-function plausible(fit: StepFit): boolean {
+function balanced(fit: StepFit): boolean {
   const c = stepContrasts(fit).map(Math.abs);
   return Math.min(...c) >= WEAKEST_STEP_SHARE * median(c);
+}
+
+interface Edge {
+  /** Refined position, profile bins. */
+  at: number;
+  sign: number;
+  window: number;
+  /** |gradient| at the edge. */
+  strength: number;
+}
+
+/** Each fitted step moved to the strongest gradient of its polarity nearby (sub-pixel). */
+function refineEdges(fit: StepFit, g: Float64Array, n: number): Edge[] {
+  const contrasts = stepContrasts(fit);
+  return fit.starts.map((b, i) => {
+    const prevLen = b - (i === 0 ? 0 : fit.starts[i - 1]);
+    const nextLen = (i + 1 < fit.starts.length ? fit.starts[i + 1] : n) - b;
+    const window = Math.max(1.5, Math.min(8, 0.5 * Math.min(prevLen, nextLen)));
+    const sign = Math.sign(contrasts[i]) || 1;
+    const at = strongestEdge(g, b - 0.5, window, sign) ?? b - 0.5;
+    const strength = Math.abs(g[Math.round(at)] ?? 0);
+    return { at, sign, window, strength };
+  });
+}
+
+/**
+ * A fit describes real interfaces when each lands on its own edge (a fit with too many steps
+ * splits one blurred edge in two, and both move to the same gradient peak) and each edge
+ * stands out of the profile's noise (a step placed in a flat region finds no gradient).
+ */
+function distinctEdges(edges: Edge[], gradientNoise: number): boolean {
+  return edges.every((e, i) => e.strength >= MIN_EDGE_SNR * gradientNoise && (i === 0 || e.at - edges[i - 1].at >= MIN_EDGE_GAP_PX));
+}
+
+/** Robust σ of the gradient: the median absolute gradient (edges are few) as a Gaussian σ. */
+function gradientNoise(g: Float64Array): number {
+  return 1.4826 * median(Array.from(g, Math.abs));
 }
 
 function sampleStd(xs: number[]): number {
@@ -90,7 +131,8 @@ function sampleStd(xs: number[]): number {
  * Assignment top-down: the image is expected to show something above the stack (vacuum,
  * resin or a protective coating: one region, not reported), then the stack's layers in order.
  * A substrate layer with a nominal thickness (SiO2 on Si) is an over-layer on a bulk: it is
- * measured when its lower interface is resolved (a fit with one more region stays plausible),
+ * measured when its lower interface is resolved (a fit with one more region finds one more
+ * distinct edge),
  * otherwise reported without thickness (left out) and the rest of the image is substrate.
  */
 export function measureCrossSection(image: SemImage, stack: LayerStack, options: CrossSectionOptions = {}): CrossSectionResult {
@@ -120,29 +162,25 @@ export function measureCrossSection(image: SemImage, stack: LayerStack, options:
   // Regions: above + films + substrate(+ bulk when its over-layer is resolved).
   const base = fitSteps(profile, films.length + 2);
   if (!base) throw new AnalysisError(`${file}: the region is too small for ${films.length} layers`);
+  const noise = gradientNoise(g);
   let fit = base;
+  let edges = refineEdges(base, g, profile.length);
   let substrateMeasured = false;
   if (substrate && (substrate.nominalThicknessNm ?? 0) > 0) {
     const withOverlayer = fitSteps(profile, films.length + 3);
-    if (withOverlayer && plausible(withOverlayer)) {
+    const overlayerEdges = withOverlayer ? refineEdges(withOverlayer, g, profile.length) : [];
+    if (withOverlayer && distinctEdges(overlayerEdges, noise)) {
       fit = withOverlayer;
+      edges = overlayerEdges;
       substrateMeasured = true;
     } else {
       warnings.push(`the lower interface of ${substrate.role} was not resolved: its thickness is not reported`);
     }
   }
-  if (!plausible(fit)) warnings.push('one interface has much less contrast than the others: check the layer assignment');
+  if (!distinctEdges(edges, noise) || !balanced(fit)) warnings.push('an interface is weak or doubtful: check the layer assignment');
 
   const roles = ['above', ...films.map((l) => l.role), ...(substrate ? [substrate.role] : ['below']), ...(substrateMeasured ? ['bulk'] : [])];
   const contrasts = stepContrasts(fit);
-  const edges = fit.starts.map((b, i) => {
-    const prevLen = b - (i === 0 ? 0 : fit.starts[i - 1]);
-    const nextLen = (i + 1 < fit.starts.length ? fit.starts[i + 1] : profile.length) - b;
-    const window = Math.max(1.5, Math.min(8, 0.5 * Math.min(prevLen, nextLen)));
-    const sign = Math.sign(contrasts[i]) || 1;
-    const at = strongestEdge(g, b - 0.5, window, sign) ?? b - 0.5;
-    return { at, sign, window };
-  });
 
   // Strips along the layers: vertical bands of the ROI (the layers are within ±10° of level).
   const strips = Math.max(1, options.strips ?? Math.min(12, Math.max(3, Math.round(roi.width / 48))));

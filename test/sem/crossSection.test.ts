@@ -1,0 +1,106 @@
+import { describe, expect, it } from 'vitest';
+import { AnalysisError } from '../../core/model/errors.js';
+import { PAPER_ANODE_FREE } from '../../core/model/layerStack.js';
+import type { LayerStack } from '../../core/model/layerStack.js';
+import { findLayerOrientation, measureCrossSection } from '../../core/sem/index.js';
+import { syntheticSection } from './synthetic.js';
+import type { SyntheticSection } from './synthetic.js';
+
+const ROLES = PAPER_ANODE_FREE.layers.map((l) => l.role);
+/** Above, cc_aam, sei_se, cam, cc, SiO2, Si: the generator's contrast order (steel bright). */
+const LEVELS = [16, 182, 70, 120, 182, 56, 98];
+
+function section(o: Partial<SyntheticSection> & { thicknessesNm: number[] }): ReturnType<typeof syntheticSection> {
+  return syntheticSection({ width: 480, height: 400, pixelSizeNm: 4, topNm: 160, levels: LEVELS, noise: 8, blurNm: 4, ...o });
+}
+
+/** The issue's acceptance tolerance: max(3 %, 2 px). */
+function expectWithin(result: { layers: { role: string; thicknessNm: number }[] }, truthNm: number[], pixelSizeNm: number): void {
+  expect(result.layers.map((l) => l.role)).toEqual(ROLES.slice(0, truthNm.length));
+  result.layers.forEach((l, i) => {
+    const tol = Math.max(0.03 * truthNm[i], 2 * pixelSizeNm);
+    expect(Math.abs(l.thicknessNm - truthNm[i]), `${l.role}: ${l.thicknessNm} vs ${truthNm[i]} ± ${tol}`).toBeLessThanOrEqual(tol);
+  });
+}
+
+describe('layer orientation', () => {
+  for (const rotationDeg of [-5, -2.3, 0, 1.1, 5]) {
+    it(`finds layers rotated by ${rotationDeg}° to 0.1°`, () => {
+      const img = section({ thicknessesNm: [150, 200, 600, 150, 200], rotationDeg, noise: 15 });
+      expect(Math.abs(findLayerOrientation(img, { x: 0, y: 0, width: img.width, height: img.height }).angleDeg - rotationDeg)).toBeLessThan(0.1);
+    });
+  }
+});
+
+describe('cross-section thickness on synthetic images', () => {
+  const cases: { name: string; o: Partial<SyntheticSection>; t: number[] }[] = [
+    { name: 'the paper stack, level, moderate noise', o: {}, t: [150, 200, 600, 150, 200] },
+    { name: 'rotated +5°, tilted 30°', o: { rotationDeg: 5, tiltDeg: 30 }, t: [150, 200, 600, 150, 200] },
+    { name: 'rotated −5°, tilted 45°, low contrast, heavy noise', o: { rotationDeg: -5, tiltDeg: 45, noise: 20, levels: LEVELS.map((l) => 100 + 0.4 * (l - 100)) }, t: [150, 200, 600, 150, 200] },
+    { name: 'thin layers (down to 10 px)', o: { rotationDeg: 2, pixelSizeNm: 5 }, t: [50, 80, 300, 60, 200] },
+    { name: 'inverted contrast', o: { levels: LEVELS.map((l) => 255 - l), rotationDeg: -3 }, t: [120, 250, 500, 180, 200] },
+  ];
+  for (const c of cases) {
+    it(`${c.name}: every thickness within max(3 %, 2 px)`, () => {
+      const img = section({ thicknessesNm: c.t, ...c.o });
+      const r = measureCrossSection(img, PAPER_ANODE_FREE);
+      expectWithin(r, c.t, img.pixelSizeNm!);
+      expect(r.details.substrateMeasured).toBe(true);
+      expect(r.pixelSizeSource).toBe('metadata');
+    });
+  }
+
+  it('reports a spread that grows with the interfaces\' roughness', () => {
+    const smooth = measureCrossSection(section({ thicknessesNm: [150, 200, 600, 150, 200] }), PAPER_ANODE_FREE);
+    const rough = measureCrossSection(section({ thicknessesNm: [150, 200, 600, 150, 200], roughnessNm: 12 }), PAPER_ANODE_FREE);
+    for (let i = 0; i < 5; i++) {
+      expect(rough.layers[i].sigmaNm).toBeGreaterThan(2 * smooth.layers[i].sigmaNm);
+      expect(rough.layers[i].sigmaNm).toBeGreaterThan(5);
+    }
+    expect(smooth.layers.every((l) => l.sigmaNm < 4)).toBe(true);
+  });
+
+  it('corrects the tilt: ignoring a 40° tilt gives thicknesses × cos 40°', () => {
+    const img = section({ thicknessesNm: [150, 200, 600, 150, 200], tiltDeg: 40 });
+    const corrected = measureCrossSection(img, PAPER_ANODE_FREE);
+    const ignored = measureCrossSection(img, PAPER_ANODE_FREE, { tiltDeg: 0 });
+    corrected.layers.forEach((l, i) => expect(ignored.layers[i].thicknessNm / l.thicknessNm).toBeCloseTo(Math.cos((40 * Math.PI) / 180), 6));
+    expect(corrected.details.tiltDeg).toBe(40);
+  });
+
+  it('leaves the substrate out, with a warning, when its over-layer cannot be told from the bulk', () => {
+    const levels = [...LEVELS.slice(0, 6), LEVELS[5]];
+    const r = measureCrossSection(section({ thicknessesNm: [150, 200, 600, 150, 200], levels }), PAPER_ANODE_FREE);
+    expect(r.layers.map((l) => l.role)).toEqual(ROLES.slice(0, 4));
+    expectWithin(r, [150, 200, 600, 150], 4);
+    expect(r.details.warnings.join(' ')).toMatch(/substrate/);
+  });
+
+  it('measures only inside a ROI, and gives boundaries in image rows', () => {
+    const img = section({ thicknessesNm: [150, 200, 600, 150, 200] });
+    const r = measureCrossSection(img, PAPER_ANODE_FREE, { roi: { x: 100, y: 0, width: 200, height: 400 } });
+    expectWithin(r, [150, 200, 600, 150, 200], 4);
+    // Top surface at 160 nm = row 40 (pixel centres at integer rows: the step sits at 39.5 + 0.5).
+    expect(Math.abs(r.details.boundaries[0].yPxAtCentre - 40)).toBeLessThan(0.5);
+    expect(r.details.roi).toEqual({ x: 100, y: 0, width: 200, height: 400 });
+  });
+
+  it('works with any stack (the stack is data): two films on a bulk substrate', () => {
+    const stack: LayerStack = { id: 't', name: 't', layers: [
+      { role: 'a', label: 'A', material: 'a', markerIons: [] },
+      { role: 'b', label: 'B', material: 'b', markerIons: [] },
+      { role: 'sub', label: 'S', material: 's', markerIons: [], isSubstrate: true },
+    ] };
+    const img = syntheticSection({ width: 300, height: 300, pixelSizeNm: 2, topNm: 100, thicknessesNm: [140, 220], levels: [10, 200, 90, 150], noise: 6 });
+    const r = measureCrossSection(img, stack);
+    expect(r.layers.map((l) => l.role)).toEqual(['a', 'b']);
+    expect(Math.abs(r.layers[0].thicknessNm - 140)).toBeLessThan(4);
+    expect(Math.abs(r.layers[1].thicknessNm - 220)).toBeLessThan(4);
+  });
+
+  it('refuses an uncalibrated image with an AnalysisError naming the file', () => {
+    const img = { ...section({ thicknessesNm: [150, 200, 600, 150, 200] }), pixelSizeNm: null, pixelSizeSource: 'none' as const };
+    expect(() => measureCrossSection(img, PAPER_ANODE_FREE)).toThrow(AnalysisError);
+    expect(() => measureCrossSection(img, PAPER_ANODE_FREE)).toThrow(/synthetic\.tif/);
+  });
+});

@@ -40,6 +40,12 @@ export interface SimsAnalysisOptions {
   hotSpotSigma?: number;
   /** Use the stack (when present) for the Li inventory. Default true. */
   preferStack?: boolean;
+  /**
+   * Minor isotope for saturated analyte pixels: `{ ion, abundanceRatio }` (minor/major), or
+   * false. Default for a Li analyte: `6Li` with the natural 6Li/7Li = 0.0811 (DOMAIN.md §2),
+   * when the stack holds it.
+   */
+  isotopeForSaturated?: { ion: string; abundanceRatio: number } | false;
 }
 
 export interface SimsStateInput {
@@ -128,13 +134,30 @@ export async function analyzeSimsStateDetailed(input: SimsStateInput): Promise<S
   const pixelCount = input.pixelCount ?? profile?.pixelCount ?? (stack ? stack.width * stack.height : undefined);
   const preferStack = o.preferStack ?? true;
 
+  // The stack's time axis: a reader that found no scan times falls back to scan indices; when a
+  // profile with the same number of scans is present, its times are the stack's too.
+  let stackTimeS = stack?.timeS;
+  if (stack && profile && stack.scans === profile.timeS.length) {
+    const isIndex = stack.timeS.every((t, i) => t === i);
+    const differs = stack.timeS.some((t, i) => Math.abs(t - profile.timeS[i]) > 1e-6 * Math.max(1, Math.abs(t)));
+    if (isIndex && differs) {
+      stackTimeS = profile.timeS;
+      warnings.push(`stack ${stack.source.fileName}: no scan times (indices); the profile's times are used`);
+    } else if (differs) {
+      warnings.push(`stack ${stack.source.fileName}: scan times differ from the profile's; each keeps its own`);
+    }
+  }
+  // A 'total' channel in a stack is the total ion count, not an ion.
+  const stackTotal = stack ? stack.ions.findIndex((i) => i.label.trim().toLowerCase() === 'total') : -1;
+
   // Signals for segmentation (and for the analyte when no stack is used).
   let set: SeriesSet;
   if (profile) {
     set = profileSeries(profile, shots, pixelCount, warnings);
   } else {
     const st = stack!;
-    const sp = await profileFromStack(st, { roi: o.roi, shotsPerPixel: shots });
+    const ionIdx = st.ions.map((_, i) => i).filter((i) => i !== stackTotal);
+    const sp = await profileFromStack(st, { roi: o.roi, shotsPerPixel: shots, ions: ionIdx, timeS: stackTimeS });
     set = {
       timeS: sp.timeS,
       ions: sp.ions,
@@ -142,7 +165,13 @@ export async function analyzeSimsStateDetailed(input: SimsStateInput): Promise<S
       saturated: sp.saturatedPixels.map((a) => a.reduce((s, x) => s + x, 0)),
       corrected: sp.deadTimeCorrected,
     };
-    set.total = sumSeries(set.series, set.timeS.length);
+    if (stackTotal >= 0) {
+      // The total channel counts every ion; it is not dead-time corrected (it is not one species).
+      const tp = await profileFromStack(st, { roi: o.roi, ions: [stackTotal], deadTime: false, timeS: stackTimeS });
+      set.total = { values: tp.counts[0], sigma: tp.sigma[0] };
+    } else {
+      set.total = sumSeries(set.series, set.timeS.length);
+    }
     if (!sp.deadTimeCorrected) warnings.push('stack: shots per pixel unknown; counts not dead-time corrected');
   }
 
@@ -216,10 +245,15 @@ export async function analyzeSimsStateDetailed(input: SimsStateInput): Promise<S
   let maps: LiMapStats[] | undefined;
   let mapArrays: SimsStateDetail['maps'];
   let saturatedPoints = 0;
+  let isotopeUsed: { ion: string; abundanceRatio: number } | null = null;
   const stackLi = stack ? findIon(stack.ions, analyteIon) : -1;
   const sameAxis = stack && stack.scans === set.timeS.length;
   if (stack && stackLi >= 0 && preferStack && (normalization === 'none' || sameAxis)) {
-    const sp = await profileFromStack(stack, { roi: o.roi, ions: [stackLi], shotsPerPixel: shots });
+    const iso = o.isotopeForSaturated ?? (/^(7)?Li[+-]?$/.test(analyteIon.replace(/[\s_^]/g, '')) ? { ion: `6${analyteIon.replace(/^[\s_^]*7?/, '')}`, abundanceRatio: 0.0811 } : false);
+    const isoIdx = iso ? findIon(stack.ions, iso.ion) : -1;
+    const substitute = iso && isoIdx >= 0 && isoIdx !== stackLi ? { ionIndex: isoIdx, factor: 1 / iso.abundanceRatio } : undefined;
+    isotopeUsed = substitute && iso ? iso : null;
+    const sp = await profileFromStack(stack, { roi: o.roi, ions: [stackLi], shotsPerPixel: shots, timeS: stackTimeS, substitute });
     if (!sp.deadTimeCorrected) warnings.push('stack: shots per pixel unknown; Li not dead-time corrected');
     saturatedPoints = sp.saturatedTotal;
     let li: Series = { values: sp.counts[0], sigma: sp.sigma[0] };
@@ -234,7 +268,7 @@ export async function analyzeSimsStateDetailed(input: SimsStateInput): Promise<S
     const wm = await windowMapsFromStack(stack, stackLi, windows.map((w, j) => ({
       startS: j === 0 ? -Infinity : w.startS,
       endS: j === windows.length - 1 ? Infinity : w.endS,
-    })), { roi: o.roi, shotsPerPixel: shots, scanScale });
+    })), { roi: o.roi, shotsPerPixel: shots, scanScale, timeS: stackTimeS, substitute });
     maps = wm.maps.map((m, j) => {
       const s = mapStatistics(windows[j].role, m.values, m.variance, wm.mask, o.hotSpotSigma ?? 3);
       return { role: s.role, mean: s.mean, cv: s.cv, hotSpotFraction: s.hotSpotFraction };
@@ -252,7 +286,13 @@ export async function analyzeSimsStateDetailed(input: SimsStateInput): Promise<S
       analyte = { timeS: set.timeS, values: s.values, sigma: s.sigma, source: 'profile' };
     }
   }
-  if (saturatedPoints > 0) warnings.push(`${saturatedPoints} saturated ${analyteIon} points (lower bounds, flagged)`);
+  if (saturatedPoints > 0) {
+    warnings.push(
+      isotopeUsed
+        ? `${saturatedPoints} saturated ${analyteIon} pixel-scans: estimated from ${isotopeUsed.ion} / ${isotopeUsed.abundanceRatio} (flagged)`
+        : `${saturatedPoints} saturated ${analyteIon} points (lower bounds, flagged)`,
+    );
+  }
 
   const li = analyte ? shares(integrateLayers(analyte.timeS, analyte.values, analyte.sigma, windows)) : [];
   let liPeak: SimsStateResult['liPeak'];
@@ -278,6 +318,7 @@ export async function analyzeSimsStateDetailed(input: SimsStateInput): Promise<S
       pixelCount,
       deadTime: analyte?.source === 'stack' ? 'per-pixel (stack)' : set.corrected ? 'on sums (N × pixels)' : 'none',
       liSource: analyte?.source ?? null,
+      saturatedSubstitute: isotopeUsed,
       roi: o.roi ?? { kind: 'all' },
       segmentation: { ...seg.parameters, source: profile ? 'profile' : 'stack', boundaryMarkers: seg.boundaries.map((b) => ({ upper: b.upper, lower: b.lower, markers: b.markers.map((m) => ({ ion: m.ion, t50S: m.t50S, contrast: m.contrast })) })) },
       calibration: cal ? { ratesNmPerS: cal.ratesNmPerS, substrateRule: o.substrateRateNmPerS !== undefined ? 'given' : 'rate of the layer above' } : null,

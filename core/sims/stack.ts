@@ -17,6 +17,15 @@ export interface StackProfileOptions {
   shotsPerPixel?: number;
   /** Set false to skip the correction even when N is known. Default true. */
   deadTime?: boolean;
+  /** Time of each scan, s, overriding the stack's (e.g. the matching profile's when the stack
+   * file carried no times and the reader fell back to scan indices). */
+  timeS?: Float64Array;
+  /**
+   * Minor isotope standing in for saturated pixels of the ion (e.g. 6Li for 7Li): a saturated
+   * pixel gets the corrected minor-isotope count × `factor` (1 / abundance ratio), σ likewise,
+   * instead of the lower bound. Still counted as saturated.
+   */
+  substitute?: { ionIndex: number; factor: number };
 }
 
 export interface StackProfile {
@@ -74,6 +83,45 @@ function forEachPixel(
   }
 }
 
+interface CorrectedPlane {
+  value: Float64Array;
+  variance: Float64Array;
+  saturated: Uint8Array;
+}
+
+/** One plane, dead-time corrected per ROI pixel, with saturated pixels replaced if asked. */
+async function correctedPlane(
+  stack: IonStack,
+  ionIndex: number,
+  scan: number,
+  mask: Uint8Array,
+  shots: number | undefined,
+  substitute: StackProfileOptions['substitute'],
+): Promise<CorrectedPlane> {
+  const n = stack.width * stack.height;
+  const out: CorrectedPlane = { value: new Float64Array(n), variance: new Float64Array(n), saturated: new Uint8Array(n) };
+  const plane = await stack.readPlane(ionIndex, scan);
+  let any = false;
+  forEachPixel(plane, mask, stack.width, stack.height, shots, (k, value, vr, saturated) => {
+    out.value[k] = value;
+    out.variance[k] = vr;
+    if (saturated) {
+      out.saturated[k] = 1;
+      any = true;
+    }
+  });
+  if (any && substitute && shots !== undefined) {
+    const minor = await stack.readPlane(substitute.ionIndex, scan);
+    forEachPixel(minor, out.saturated, stack.width, stack.height, shots, (k, value, vr, saturated) => {
+      // A saturated minor isotope as well leaves the lower bound in place.
+      if (saturated) return;
+      out.value[k] = Math.max(out.value[k], value * substitute.factor);
+      out.variance[k] = vr * substitute.factor * substitute.factor;
+    });
+  }
+  return out;
+}
+
 /** Depth profile of the chosen ions over an ROI, dead-time corrected per pixel. */
 export async function profileFromStack(stack: IonStack, options: StackProfileOptions = {}): Promise<StackProfile> {
   const ionIdx = options.ions ?? stack.ions.map((_, i) => i);
@@ -85,15 +133,25 @@ export async function profileFromStack(stack: IonStack, options: StackProfileOpt
   let saturatedTotal = 0;
   for (let s = 0; s < stack.scans; s++) {
     for (let j = 0; j < ionIdx.length; j++) {
-      const plane = await stack.readPlane(ionIdx[j], s);
       let c = 0;
       let v = 0;
       let sat = 0;
-      forEachPixel(plane, mask, stack.width, stack.height, shots, (_k, value, vr, saturated) => {
-        c += value;
-        v += vr;
-        if (saturated) sat++;
-      });
+      if (options.substitute) {
+        const cp = await correctedPlane(stack, ionIdx[j], s, mask, shots, options.substitute);
+        for (let k = 0; k < mask.length; k++) {
+          if (!mask[k]) continue;
+          c += cp.value[k];
+          v += cp.variance[k];
+          sat += cp.saturated[k];
+        }
+      } else {
+        const plane = await stack.readPlane(ionIdx[j], s);
+        forEachPixel(plane, mask, stack.width, stack.height, shots, (_k, value, vr, saturated) => {
+          c += value;
+          v += vr;
+          if (saturated) sat++;
+        });
+      }
       counts[j][s] = c;
       variance[j][s] = v;
       saturatedPixels[j][s] = sat;
@@ -101,7 +159,7 @@ export async function profileFromStack(stack: IonStack, options: StackProfileOpt
     }
   }
   return {
-    timeS: Float64Array.from(stack.timeS),
+    timeS: Float64Array.from(options.timeS ?? stack.timeS),
     ions: ionIdx.map((i) => stack.ions[i]),
     counts,
     sigma: variance.map((v) => v.map(Math.sqrt)),
@@ -154,7 +212,7 @@ export async function windowMapsFromStack(
   const shots = options.deadTime === false ? undefined : (options.shotsPerPixel ?? stack.shotsPerPixel);
   const { width, height } = stack;
   const mask = roiMask(options.roi, width, height);
-  const weights = windows.map((w) => scanWeights(stack.timeS, w.startS, w.endS));
+  const weights = windows.map((w) => scanWeights(options.timeS ?? stack.timeS, w.startS, w.endS));
   const maps: WindowMap[] = windows.map(() => ({
     values: new Float64Array(width * height),
     variance: new Float64Array(width * height),
@@ -165,9 +223,13 @@ export async function windowMapsFromStack(
   for (let s = 0; s < stack.scans; s++) {
     const active = weights.map((w, i) => (w[s] > 0 ? i : -1)).filter((i) => i >= 0);
     if (active.length === 0) continue;
-    const plane = await stack.readPlane(ionIndex, s);
     const scale = options.scanScale ? options.scanScale[s] : 1;
-    forEachPixel(plane, mask, width, height, shots, (k, value, vr, saturated) => {
+    const cp = await correctedPlane(stack, ionIndex, s, mask, shots, options.substitute);
+    for (let k = 0; k < mask.length; k++) {
+      if (!mask[k]) continue;
+      const value = cp.value[k];
+      const vr = cp.variance[k];
+      const saturated = cp.saturated[k] === 1;
       for (const i of active) {
         const w = weights[i][s] * scale;
         maps[i].values[k] += w * value;
@@ -175,7 +237,7 @@ export async function windowMapsFromStack(
         maps[i].variance[k] += w * w * vr;
         if (saturated && weights[i][s] > 0) maps[i].saturatedPixels++;
       }
-    });
+    }
   }
   for (const m of maps) {
     let t = 0;

@@ -149,7 +149,12 @@ function omeLayout(name: string, xml: string, tiff: TiffStructure, info: TiffPag
   const scanAxis = ome.sizeZ > 1 ? 'Z' : 'T';
   const scans = scanAxis === 'Z' ? ome.sizeZ : ome.sizeT;
   const plane = (c: number, s: number): number => (scanAxis === 'Z' ? s + ome.sizeZ * c : ome.sizeZ * (c + ome.sizeC * s));
-  const ions = ome.channelNames.map((n, c) => (n === null ? { label: `channel ${c}`, mz: null } : splitLabelMz(n)));
+  const annotatedMz = channelMzAnnotation(ome.annotations);
+  const ions = ome.channelNames.map((n, c): IonChannel => {
+    if (n === null) return { label: `channel ${c}`, mz: null };
+    const ion = splitLabelMz(n);
+    return annotatedMz.has(ion.label) ? { label: ion.label, mz: annotatedMz.get(ion.label)! } : ion;
+  });
   const metadata: Record<string, string> = { layout: `OME-XML ${ome.dimensionOrder}, scans along ${scanAxis}` };
   for (const [k, v] of Object.entries(ome.annotations)) metadata[`ome:${k}`] = v;
   if (ome.physicalSizeYNm !== null && ome.physicalSizeXNm !== null && Math.abs(ome.physicalSizeYNm - ome.physicalSizeXNm) > 1e-9 * ome.physicalSizeXNm) {
@@ -175,8 +180,27 @@ function annotationValue(annotations: Record<string, string>, key: RegExp): stri
   return k === undefined ? undefined : annotations[k];
 }
 
+/** `ChannelMz` annotation (`Li-=7.0160;total=N/A`): the m/z the writer knew for each channel label. */
+function channelMzAnnotation(annotations: Record<string, string>): Map<string, number | null> {
+  const out = new Map<string, number | null>();
+  const text = annotationValue(annotations, /^channel ?mz$/i);
+  for (const pair of text?.split(';') ?? []) {
+    const eq = pair.lastIndexOf('=');
+    if (eq <= 0) continue;
+    const mz = Number(pair.slice(eq + 1));
+    out.set(pair.slice(0, eq).trim(), Number.isFinite(mz) && mz > 0 ? mz : null);
+  }
+  return out;
+}
+
+/** Per-scan times from annotations: a `scanTimesS` list, or `ScanPeriodS` (+ `TimeOriginS`). */
 function annotatedTimes(annotations: Record<string, string>, scans: number): Float64Array | undefined {
   const text = annotationValue(annotations, /^(scan )?times? ?s$/i);
+  const period = Number(annotationValue(annotations, /^scan ?period ?s$/i));
+  if (text === undefined && Number.isFinite(period) && period > 0) {
+    const origin = Number(annotationValue(annotations, /^time ?origin ?s$/i) ?? 0);
+    return Float64Array.from({ length: scans }, (_, z) => (Number.isFinite(origin) ? origin : 0) + z * period);
+  }
   if (text === undefined) return undefined;
   const values = Float64Array.from(text.split(/[,;\s]+/).filter((v) => v !== ''), Number);
   return values.length === scans && increasing(values) ? values : undefined;

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readSurfaceLabProfile } from '../../../core/io/sims/surfacelab.js';
+import { writeSurfaceLabProfile } from '../../../core/io/sims/writeSurfaceLab.js';
+import type { DepthProfile } from '../../../core/model/depthProfile.js';
 import { FormatError } from '../../../core/model/errors.js';
 import { describeShared, readSharedData } from '../../helpers/sharedData.js';
 
@@ -67,6 +69,32 @@ describe('readSurfaceLabProfile on hand-made exports', () => {
     const p = readSurfaceLabProfile(enc(export7('\n').replace('\t30\t', '\t30.0012\t')), 'c.txt');
     expect(p.ions.every((i) => i.poissonCorrected)).toBe(true);
     expect(p.metadata.poissonCorrection).toMatch(/inferred/);
+  });
+
+  it('reads back what the sample writer (writeSurfaceLab.ts) writes: labels, m/z, raw counts, total, dose', () => {
+    const n = 50;
+    const profile: DepthProfile = {
+      kind: 'depthProfile',
+      source: { fileName: 'pristine/profile.txt', format: 'iontof-ascii' },
+      polarity: 'negative',
+      timeS: Float64Array.from({ length: n }, (_, i) => 1.7 * i + 0.35),
+      ions: [
+        { label: 'Li-', mz: 7.016, counts: Float64Array.from({ length: n }, (_, i) => (i * 7919) % 100003), poissonCorrected: false },
+        { label: 'PO2-', mz: 62.964, counts: Float64Array.from({ length: n }, (_, i) => i * 3), poissonCorrected: false },
+        { label: 'Fe-', mz: 55.935, counts: Float64Array.from({ length: n }, (_, i) => 10 + i), poissonCorrected: true },
+      ],
+      totalCounts: Float64Array.from({ length: n }, (_, i) => 1e6 + i),
+      primaryDoseIons: Float64Array.from({ length: n }, (_, i) => 2.5e9 * (i + 1)),
+      metadata: {},
+    };
+    const p = readSurfaceLabProfile(writeSurfaceLabProfile(profile), 'pristine/profile.txt');
+    expect(p.timeS.length).toBe(n);
+    p.timeS.forEach((t, i) => expect(t).toBeCloseTo(profile.timeS[i], 4));
+    expect(p.ions.map((i) => [i.label, i.mz, i.poissonCorrected])).toEqual(profile.ions.map((i) => [i.label, i.mz, i.poissonCorrected]));
+    p.ions.forEach((ion, k) => expect(Array.from(ion.counts)).toEqual(Array.from(profile.ions[k].counts)));
+    expect(Array.from(p.totalCounts!)).toEqual(Array.from(profile.totalCounts!));
+    expect(Array.from(p.primaryDoseIons!)).toEqual(Array.from(profile.primaryDoseIons!));
+    expect(p.polarity).toBe('negative');
   });
 
   const bad: Array<[string, string, RegExp, number | undefined]> = [

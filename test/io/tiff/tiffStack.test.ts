@@ -224,3 +224,31 @@ describeShared('classifyTiff on real SEM files', () => {
     },
   );
 });
+
+describe('openTiffStack on the sample generator\'s OME-TIFF layout (samples/gen/omeTiff.ts)', () => {
+  it('reads channels with their m/z, DeltaT times, shots per pixel and every plane', async () => {
+    const { omePages, volumePlanes } = await import('../../../samples/gen/omeTiff.js');
+    const meta = {
+      name: 'pristine',
+      width: 6,
+      height: 4,
+      scans: 5,
+      channels: [{ label: 'Li-', mz: 7.016 }, { label: 'PO2-', mz: 62.964 }, { label: 'total', mz: null }],
+      pixelSizeNm: 1171.875,
+      pixelType: 'uint16' as const,
+      scanPeriodS: 2.5,
+      shotsPerPixel: 50,
+    };
+    const volumes = meta.channels.map((_, c) => Float32Array.from({ length: 5 * 24 }, (_, i) => (i * 7 + c * 13) % 60));
+    const bytes = writeTiff([...omePages(meta, volumePlanes(meta, volumes))], { compression: 'deflate' });
+    const stack = await openTiffStack(bytesSource('pristine/stack.ome.tif', bytes));
+    expect(stack.ions).toEqual([{ label: 'Li-', mz: 7.016 }, { label: 'PO2-', mz: 62.964 }, { label: 'total', mz: null }]);
+    expect({ scans: stack.scans, w: stack.width, h: stack.height, shots: stack.shotsPerPixel }).toEqual({ scans: 5, w: 6, h: 4, shots: 50 });
+    expect(stack.pixelSizeNm).toBeCloseTo(1171.875, 6);
+    expect(Array.from(stack.timeS)).toEqual([0, 2.5, 5, 7.5, 10]);
+    expect(stack.metadata['ome:PixelValues']).toMatch(/raw counts/);
+    for (let c = 0; c < 3; c++) {
+      for (let z = 0; z < 5; z++) expect(Array.from((await stack.readPlane(c, z)).data)).toEqual(Array.from(volumes[c].subarray(z * 24, (z + 1) * 24)));
+    }
+  });
+});

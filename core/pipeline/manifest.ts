@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { ManifestError } from '../model/errors.js';
 import { STACK_PRESETS } from '../model/layerStack.js';
+// Registers the presets beyond the paper's cell (solar-cell stacks of the real test files).
+import '../model/stackPresets.js';
 import type { LayerStack } from '../model/layerStack.js';
 
 /** Inline layer definition in a manifest (same fields as LayerDef). */

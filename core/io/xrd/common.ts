@@ -43,7 +43,7 @@ export function decodeRigakuText(bytes: Uint8Array): { text: string; encoding: '
 export function parseNumberAt(fileName: string, text: string, line: number, what = 'number'): number {
   const value = Number(text.trim());
   if (text.trim() === '' || !Number.isFinite(value)) {
-    throw new FormatError(fileName, `expected a ${what}, found '${text.trim().slice(0, 40)}'`, { line });
+    throw new FormatError(fileName, `expected ${what}, found '${text.trim().slice(0, 40)}'`, { line });
   }
   return value;
 }

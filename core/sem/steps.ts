@@ -121,14 +121,3 @@ export function strongestEdge(g: Float64Array, near: number, window: number, sig
   const shift = curvature < 0 ? (0.5 * (a - c)) / curvature : 0;
   return bestI + Math.max(-0.5, Math.min(0.5, shift));
 }
-
-/** Robust noise level of a profile: MAD of its first differences, as a Gaussian σ. */
-export function noiseSigma(v: ArrayLike<number>): number {
-  const d: number[] = [];
-  for (let i = 1; i < v.length; i++) d.push(v[i] - v[i - 1]);
-  if (!d.length) return 0;
-  d.sort((a, b) => a - b);
-  const med = d[d.length >> 1];
-  const dev = d.map((x) => Math.abs(x - med)).sort((a, b) => a - b);
-  return (1.4826 * dev[dev.length >> 1]) / Math.SQRT2;
-}

@@ -63,6 +63,12 @@ describe.skipIf(!existsSync(GENERATOR))('SEM on generated variants (generateStud
       const study = generateStudy({ stackWidth: 8, stackHeight: 8, ...v.options });
       expect(study.truth.states.length).toBeGreaterThan(0);
       for (const st of study.truth.states) await checkState(st, study.files.get(st.files.sem)!, study.files.get(st.files.semSidecar)!);
+      // Without $$SM_MICRON_BAR the burned-in scale bar in the data bar calibrates the image.
+      const st = study.truth.states[0];
+      const sidecar = new TextDecoder().decode(study.files.get(st.files.semSidecar)!).replace(/^\$\$SM_MICRON_BAR .*\r?\n/m, '');
+      const img = await readSemImage(study.files.get(st.files.sem)!, st.files.sem, { name: 'sem.txt', bytes: new TextEncoder().encode(sidecar) });
+      expect(img.pixelSizeSource).toBe('scalebar');
+      expect(Math.abs(img.pixelSizeNm! / st.sem.pixelSizeNm - 1)).toBeLessThan(1e-3);
     }, 120_000);
   }
 });

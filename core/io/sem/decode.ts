@@ -72,8 +72,9 @@ export async function decodeGreyTiff(bytes: Uint8Array, fileName: string, header
   const maxValue = integer ? 2 ** bits - 1 : 1;
   if (spp >= 3 && photometric === 2) {
     const [r, g, b] = bands;
-    for (let i = 0; i < n; i++) target[i] = 0.299 * r[i] + 0.587 * g[i] + 0.114 * b[i];
-    if (!(target instanceof Float32Array)) for (let i = 0; i < n; i++) target[i] = Math.min(maxValue, target[i]);
+    // Integer arrays truncate on assignment: round (the weights sum to 1, so no overflow).
+    const round = target instanceof Float32Array ? (v: number) => v : (v: number) => Math.min(maxValue, Math.round(v));
+    for (let i = 0; i < n; i++) target[i] = round(0.299 * r[i] + 0.587 * g[i] + 0.114 * b[i]);
   } else {
     const grey = bands[0];
     const invert = photometric === PHOTOMETRIC_WHITE_IS_ZERO && integer;

@@ -79,7 +79,7 @@ export function parseJeolMetadata(text: string, tiffWidth: number, tiffHeight: n
     vendor: 'JEOL',
     instrument: keys.get('$CM_INSTRUMENT') || undefined,
     candidates,
-    tiltDeg: tiltDeg === 0 ? 0 : tiltDeg,
+    tiltDeg: tiltDeg === 0 ? 0 : tiltDeg, // JEOL writes "-0.0": report 0, not -0
     imageRows: frameRows !== undefined && frameRows < tiffHeight ? frameRows : undefined,
     metadata: Object.fromEntries(keys),
   };

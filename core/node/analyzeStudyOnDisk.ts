@@ -3,6 +3,7 @@ import type { InputRecord } from '../model/provenance.js';
 import type { Report } from '../model/report.js';
 import { analyzeStudy } from '../pipeline/analyzeStudy.js';
 import type { ModalitySteps, StateData, StudyAnalysis, StudyAnalysisOptions } from '../pipeline/analyzeStudy.js';
+import { measureCrossSection, toSemResult } from '../sem/index.js';
 import { STRATA_VERSION } from '../version.js';
 import { inputRecord } from './files.js';
 import { findSemSidecar, openDataset } from './openDataset.js';
@@ -14,8 +15,10 @@ export interface AnalyzeOverrides {
   roi?: { x0: number; y0: number; x1: number; y1: number };
 }
 
-/** The modality steps the pipeline runs (SEM and XRD join as their modules land). */
-export const DEFAULT_STEPS: ModalitySteps = {};
+/** The modality steps the pipeline runs. The SEM step keeps only the report's fields. */
+export const DEFAULT_STEPS: ModalitySteps = {
+  measureSem: (image, stack, opts) => toSemResult(measureCrossSection(image, stack, opts)),
+};
 
 /**
  * Opens a study's files (read-only), records each input's checksum, and runs the analysis.

@@ -2,9 +2,9 @@
  * Where the Li is, per state (DOMAIN.md §3). Concentrations are in relative units (Li3PO4 = 1),
  * given per layer as components: a depth shape inside the layer times a lateral map of mean 1.
  *
- * On charge Li leaves LiFePO4 (more near the electrolyte, which it reaches first), half of it
- * plates into the steel CC/AAM as islands concentrated at the SE/steel interface and half forms
- * an SEI at the top of the Li3PO4. Li is conserved: concentration × thickness moved out of the
+ * On charge Li leaves LiFePO4 (more near the electrolyte, which it reaches first); a third of it
+ * plates into the steel CC/AAM as islands concentrated at the SE/steel interface and two thirds
+ * form an SEI at the top of the Li3PO4. Li is conserved: concentration × thickness moved out of the
  * CAM equals what arrives (with the default thicknesses). On discharge 85 % goes back; what
  * stays keeps the islands' pattern.
  */
@@ -38,12 +38,18 @@ interface StateLevels {
 // cam loss × 600 nm = plated × 150 nm + sei × 200 nm (Li conserved with the default thicknesses).
 const LEVELS: Record<StateName, StateLevels> = {
   pristine: { camLevel: 0.6, camSlope: 0, plated: 0, sei: 0 },
-  charged: { camLevel: 0.35, camSlope: 0.4, plated: 0.5, sei: 0.375 },
-  discharged: { camLevel: 0.5625, camSlope: 0.1, plated: 0.075, sei: 0.05625 },
+  charged: { camLevel: 0.35, camSlope: 0.4, plated: 1 / 3, sei: 0.5 },
+  discharged: { camLevel: 0.5625, camSlope: 0.1, plated: 0.05, sei: 0.075 },
 };
 
 export function stateLevels(state: StateName): StateLevels {
   return LEVELS[state];
+}
+
+/** Plated Li piles up at the SE/steel interface (u = 1): exponential, mean 1 over the layer. */
+const PLATING_DECAY = 0.3;
+function platingShape(u: number): number {
+  return Math.exp((u - 1) / PLATING_DECAY) / (PLATING_DECAY * (1 - Math.exp(-1 / PLATING_DECAY)));
 }
 
 /** Smooth lateral map of mean 1 and coefficient of variation ≈ cv. */
@@ -76,9 +82,9 @@ export function liComponents(
   }
   if (lv.plated > 0 && roles.includes('cc_aam')) {
     // Same islands in charged and discharged: stripping leaves Li where it plated.
-    const isl = islands(rngFor(seed, 'li-plating-islands'), 6);
-    const lateral = toUnitMean(sampleGrid(width, height, (u, v) => 0.25 + 2.2 * lateralScale * isl.at(u, v)));
-    comps.push({ role: 'cc_aam', name: 'cc_aam:plated', depthShape: (u) => lv.plated * (0.4 + 1.2 * u), lateral });
+    const isl = islands(rngFor(seed, 'li-plating-islands'), 5);
+    const lateral = toUnitMean(sampleGrid(width, height, (u, v) => 0.15 + 2.5 * lateralScale * isl.at(u, v)));
+    comps.push({ role: 'cc_aam', name: 'cc_aam:plated', depthShape: (u) => lv.plated * platingShape(u), lateral });
   }
   if (lv.sei > 0 && roles.includes('sei_se')) {
     comps.push({

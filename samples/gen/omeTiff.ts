@@ -2,7 +2,8 @@
  * Ion stacks as OME-TIFF (OME data model 2016-06): one IFD per plane, channels = ions,
  * Z = scans, DimensionOrder XYZCT (Z fastest, so IFD = z + SizeZ·c), OME-XML in the first
  * IFD's ImageDescription. Scan timing and the dead-time N go in a MapAnnotation linked to the
- * image, because OME has no field for "shots per pixel". Bio-Formats (Fiji) opens it as a
+ * image, because OME has no field for "shots per pixel"; the sputter time of each scan is also
+ * the DeltaT of channel 0's Plane elements, where OME readers look for it. Bio-Formats (Fiji) opens it as a
  * C × Z hyperstack.
  */
 import type { TiffPage, TiffStream } from '../../core/io/tiff/writeTiff.js';
@@ -54,6 +55,8 @@ export function omeXml(m: OmeStackMeta): string {
     `PhysicalSizeX="${pxUm}" PhysicalSizeXUnit="µm" PhysicalSizeY="${pxUm}" PhysicalSizeYUnit="µm">` +
     channels +
     `<TiffData IFD="0" PlaneCount="${m.scans * m.channels.length}"/>` +
+    // Sputter time of each scan as the DeltaT of channel 0's planes (the same for every channel).
+    Array.from({ length: m.scans }, (_, z) => `<Plane TheZ="${z}" TheC="0" TheT="0" DeltaT="${+(z * m.scanPeriodS).toFixed(6)}" DeltaTUnit="s"/>`).join('') +
     '</Pixels>' +
     '<AnnotationRef ID="Annotation:0"/>' +
     '</Image>' +

@@ -85,7 +85,7 @@ const MATRIX_YIELD: Record<string, Record<Material, number>> = {
  * Li− counts per pixel per scan per unit Li concentration (the `lithium.ts` levels): the matrix
  * effect on Li. A metallic steel host ionises Li far better than the phosphates.
  */
-export const LI_YIELD: Record<Material, number> = { steel: 130, li3po4: 60, lifepo4: 75, sio2: 35, si: 20 };
+export const LI_YIELD: Record<Material, number> = { steel: 180, li3po4: 110, lifepo4: 120, sio2: 50, si: 30 };
 /** LiO− per unit Li concentration: needs oxygen around, so weak in the metal. */
 const LIO_YIELD: Record<Material, number> = { steel: 1.5, li3po4: 6, lifepo4: 5, sio2: 2, si: 0.2 };
 

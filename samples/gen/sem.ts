@@ -94,7 +94,7 @@ export function renderSem(p: SemParams): SemResult {
         if (share > 1e-4) {
           let t = GREY[materials[i]];
           if (materials[i] === 'steel') t += columns(xs + i * 977);
-          else if (materials[i] !== 'si') t += 5 * grains.at(xs / 800, d / 800);
+          else t += (materials[i] === 'si' ? 2 : 5) * grains.at(xs / 800, d / 800);
           g += share * t;
         }
         prev = next;

@@ -1,10 +1,11 @@
-import { rollingBallBackground, snipBackground } from './background.js';
+import { medianStepDeg, polynomialBackground, rollingBallBackground } from './background.js';
+import { convolve, savitzkyGolayWeights } from './smooth.js';
 
 export interface AmorphousOptions {
-  /** Rolling-ball half-width that removes sharp peaks but keeps humps, deg (default 1). */
+  /** Rolling-ball half-width that removes sharp peaks but keeps humps, deg (default 1.5). */
   sharpHalfWidthDeg?: number;
-  /** SNIP half-width that removes humps too, leaving the instrument/air baseline, deg (default 20). */
-  baselineHalfWidthDeg?: number;
+  /** Degree of the iterative polynomial under the humps (instrument/air baseline), default 2. */
+  baselineDegree?: number;
   /** Points excluded from the areas (masks). */
   masked?: readonly boolean[];
 }
@@ -25,15 +26,20 @@ export interface AmorphousResult {
  * Amorphous vs crystalline by integrated area after background, with two backgrounds of very
  * different width (the two-background approach of crystallinity estimates, as done in
  * HighScore/Profex with an amorphous hump): a narrow rolling ball removes sharp peaks and keeps
- * the humps (hump curve); a wide SNIP clips the humps too (baseline). Sharp area =
+ * the humps (hump curve); an iterative low-degree polynomial under it is the baseline. Sharp area =
  * ∫(y − hump curve), amorphous area = ∫(hump curve − baseline). A ratio of scattered
  * intensities, not a mass fraction: it ignores differences in scattering power between phases.
  */
 export function amorphousCrystalline(twoThetaDeg: ArrayLike<number>, intensity: ArrayLike<number>, opts: AmorphousOptions = {}): AmorphousResult {
   const n = intensity.length;
-  const humpCurve = rollingBallBackground(twoThetaDeg, intensity, { halfWidthDeg: opts.sharpHalfWidthDeg ?? 1 });
-  // Linear SNIP here: in LLS space a sloping baseline turns concave and the clip would sag under the hump.
-  const baselineRaw = snipBackground(twoThetaDeg, humpCurve, { halfWidthDeg: opts.baselineHalfWidthDeg ?? 20, lls: false });
+  // Smooth first (±0.25°): the rolling ball's running minimum would otherwise follow the
+  // bottom of the counting noise and pull the hump curve down.
+  const half = Math.max(2, Math.round(0.25 / medianStepDeg(twoThetaDeg)));
+  const smoothed = convolve(intensity, savitzkyGolayWeights(half, 2, 0));
+  const humpCurve = rollingBallBackground(twoThetaDeg, smoothed, { halfWidthDeg: opts.sharpHalfWidthDeg ?? 1.5 });
+  // A low-degree iterative polynomial follows a smooth air/instrument background but cannot
+  // bend into a hump a few degrees wide, so it passes under the humps.
+  const baselineRaw = polynomialBackground(twoThetaDeg, humpCurve, { degree: opts.baselineDegree ?? 2 });
   const baseline = Float64Array.from(baselineRaw, (b, i) => Math.min(b, humpCurve[i]));
   let crystalline = 0;
   let amorphous = 0;

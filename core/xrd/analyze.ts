@@ -35,8 +35,8 @@ export interface AnalyzeXrdOptions {
   scherrer?: ScherrerOptions;
   phases?: readonly ReferencePhase[];
   phaseToleranceDeg?: number;
-  /** Broad-hump / baseline SNIP half-widths for the amorphous fraction, deg (1.5°, 20°). */
-  amorphous?: { sharpHalfWidthDeg?: number; baselineHalfWidthDeg?: number };
+  /** Rolling-ball half-width (deg, default 1.5) and baseline polynomial degree (2) for the amorphous fraction. */
+  amorphous?: { sharpHalfWidthDeg?: number; baselineDegree?: number };
 }
 
 export interface XrdPeakDetail extends XrdPeakResult {
@@ -99,7 +99,7 @@ export function analyzeXrdPattern(pattern: XrdPattern, opts: AnalyzeXrdOptions =
     x,
     net,
     candidates.map((c) => ({ centerDeg: c.twoThetaDeg, fwhmDeg: Math.min(c.fwhmDeg, bgHalf), height: c.height })),
-    { variance, masked, background: 'quadratic' },
+    { variance, masked, background: 'quadratic', windowFwhm: 4 },
   );
   const minAreaSig = opts.minAreaSignificance ?? 3;
   const scherrer: ScherrerOptions = { k: 0.9, instrumentFwhmDeg: DEFAULT_INSTRUMENT_FWHM_DEG, broadening: 'quadratic', ...opts.scherrer };
@@ -128,7 +128,7 @@ export function analyzeXrdPattern(pattern: XrdPattern, opts: AnalyzeXrdOptions =
   });
   // Amorphous vs crystalline: hump area from the two-SNIP curves on the Kα1 data, crystalline
   // area from the fitted peaks (integrated by the fit, so noise does not inflate it).
-  const am = amorphousCrystalline(x, smoothed, { ...opts.amorphous, masked });
+  const am = amorphousCrystalline(x, alpha1, { ...opts.amorphous, masked });
   const crystallineArea = peaks.reduce((s, p) => s + p.area, 0);
   const total = am.amorphousArea + crystallineArea;
   const result: XrdResult = {
@@ -159,7 +159,7 @@ export function analyzeXrdPattern(pattern: XrdPattern, opts: AnalyzeXrdOptions =
       peakSearch: { method: 'smoothed second derivative', minFwhmDeg: opts.minFwhmDeg ?? 0.1, minSignificance: opts.minSignificance ?? 5 },
       fit: { profile: 'pseudo-Voigt', background: 'quadratic', minAreaSignificance: minAreaSig, uncertainty: 'sqrt(diag((JᵀWJ)⁻¹)·χ²ᵣ)' },
       scherrer,
-      amorphous: { method: 'two-window SNIP hump area vs fitted peak areas', ...opts.amorphous },
+      amorphous: { method: 'rolling-ball hump curve over iterative-polynomial baseline, vs fitted peak areas', ...opts.amorphous },
       phaseToleranceDeg: opts.phaseToleranceDeg ?? 0.3,
     },
   };

@@ -57,7 +57,7 @@ export interface PolynomialBackgroundOptions {
   /** Polynomial degree, default 4. */
   degree?: number;
   maxIterations?: number;
-  /** Stop when the largest relative change of the fit is below this, default 1e-4. */
+  /** Stop when the largest change of the fit, relative to the median level, is below this (default 1e-5). */
   tolerance?: number;
 }
 
@@ -80,8 +80,10 @@ export function polynomialBackground(twoThetaDeg: ArrayLike<number>, intensity: 
   });
   const work = Float64Array.from(intensity);
   const fit = new Float64Array(n);
-  const scale = Math.max(...Array.from(intensity, Math.abs), 1e-12);
-  for (let it = 0; it < (opts.maxIterations ?? 200); it++) {
+  // Convergence relative to the typical level (median), not the strongest peak.
+  const sorted = Array.from(intensity, Math.abs).sort((a, b) => a - b);
+  const scale = Math.max(sorted[Math.floor(n / 2)], 1e-12);
+  for (let it = 0; it < (opts.maxIterations ?? 1000); it++) {
     const c = leastSquares(design, work);
     if (!c) break;
     let change = 0;
@@ -91,7 +93,7 @@ export function polynomialBackground(twoThetaDeg: ArrayLike<number>, intensity: 
       fit[i] = f;
       if (work[i] > f) work[i] = f;
     }
-    if (it > 0 && change < (opts.tolerance ?? 1e-4)) break;
+    if (it > 0 && change < (opts.tolerance ?? 1e-5)) break;
   }
   return fit;
 }

@@ -1,0 +1,191 @@
+import { describe, expect, it } from 'vitest';
+import { CU_K_ALPHA } from '../../core/model/xrdPattern.js';
+import { analyzeXrd, analyzeXrdPattern } from '../../core/xrd/analyze.js';
+import { polynomialBackground, rollingBallBackground, snipBackground } from '../../core/xrd/background.js';
+import { fitPeakGroup } from '../../core/xrd/fit.js';
+import { kAlpha2PositionDeg, stripKAlpha2 } from '../../core/xrd/kalpha2.js';
+import { matchPeaks, PHASES, phaseSticks } from '../../core/xrd/phases.js';
+import { renderPeaks } from '../../core/xrd/profile.js';
+import { sampleBroadeningDeg, scherrerSizeNm } from '../../core/xrd/scherrer.js';
+import { prepareWaterfall } from '../../core/xrd/waterfall.js';
+import { synthesize } from './synthetic.js';
+
+const integrate = (x: ArrayLike<number>, y: ArrayLike<number>): number => {
+  let s = 0;
+  for (let i = 1; i < x.length; i++) s += 0.5 * (x[i] - x[i - 1]) * (y[i] + y[i - 1]);
+  return s;
+};
+
+/** Film peaks of a generated pattern: a doublet, a peak on the amorphous hump, a broad and a narrow one. */
+const TRUE_PEAKS = [
+  { centerDeg: 20.77, fwhmDeg: 0.25, area: 400, eta: 0.4 },
+  { centerDeg: 35.59, fwhmDeg: 0.3, area: 800, eta: 0.5 },
+  { centerDeg: 35.95, fwhmDeg: 0.3, area: 300, eta: 0.5 },
+  { centerDeg: 43.57, fwhmDeg: 0.4, area: 600, eta: 0.3 },
+  { centerDeg: 50.75, fwhmDeg: 0.15, area: 250, eta: 0.6 },
+];
+const HUMPS = [{ centerDeg: 22, fwhmDeg: 7, area: 8000, eta: 0 }];
+const baseline = (t: number): number => 200 + 2 * (80 - t);
+
+describe('Kα2 stripping (Rachinger)', () => {
+  for (const centerDeg of [35.6, 69.1]) {
+    it(`removes ≥ 90 % of the Kα2 area of a synthetic doublet at ${centerDeg}°`, () => {
+      const s = synthesize({ startDeg: centerDeg - 2, stopDeg: centerDeg + 2, stepDeg: 0.01, peaks: [{ centerDeg, fwhmDeg: 0.15, area: 1000, eta: 0.5 }], seed: null });
+      const stripped = stripKAlpha2(s.x, s.pattern.intensity, CU_K_ALPHA);
+      const residual = stripped.map((v, i) => Math.abs(v - s.sharpAlpha1[i]));
+      const alpha2Area = integrate(s.x, s.sharpAlpha2);
+      const removed = 1 - integrate(s.x, residual) / alpha2Area;
+      expect(Math.abs(alpha2Area / 500 - 1)).toBeLessThan(0.03); // Lorentzian tails beyond ±2° missing
+      expect(removed).toBeGreaterThanOrEqual(0.9);
+      // The Kα1 line itself survives: its area within 2 %.
+      expect(integrate(s.x, stripped) / 1000).toBeGreaterThan(0.98);
+    });
+  }
+
+  it('puts Kα2 where Bragg\'s law says (Si 400: 69.13° → 69.33°)', () => {
+    expect(kAlpha2PositionDeg(69.13, CU_K_ALPHA.alpha1A, CU_K_ALPHA.alpha2A)).toBeCloseTo(69.33, 2);
+  });
+});
+
+describe('backgrounds', () => {
+  const s = synthesize({ peaks: TRUE_PEAKS, baseline: (t) => 300 + 0.08 * (t - 45) ** 2, kAlpha2: false, seed: null });
+  const away = (i: number): boolean => TRUE_PEAKS.every((p) => Math.abs(s.x[i] - p.centerDeg) > 3 * p.fwhmDeg + 1);
+  // The iterative polynomial is known to sit low near the ends of the range: 6 % allowed there.
+  for (const [name, bg, tol] of [
+    ['SNIP', snipBackground(s.x, s.pattern.intensity, { halfWidthDeg: 1.5 }), 0.03],
+    ['iterative polynomial', polynomialBackground(s.x, s.pattern.intensity, { degree: 4 }), 0.06],
+    ['rolling ball', rollingBallBackground(s.x, s.pattern.intensity, { halfWidthDeg: 1 }), 0.03],
+  ] as const) {
+    it(`${name}: within ${tol * 100} % of the true baseline, and under the peaks`, () => {
+      let worst = 0;
+      for (let i = 0; i < s.x.length; i++) {
+        if (away(i)) worst = Math.max(worst, Math.abs(bg[i] - s.baseline[i]) / s.baseline[i]);
+        expect(bg[i]).toBeLessThanOrEqual(s.pattern.intensity[i] * 1.005);
+      }
+      expect(worst).toBeLessThan(tol);
+    });
+  }
+});
+
+describe('pseudo-Voigt fitting', () => {
+  it('recovers one noise-free peak exactly and reports tiny uncertainties', () => {
+    const x = Float64Array.from({ length: 201 }, (_, i) => 40 + 0.01 * i);
+    const y = renderPeaks(x, [{ centerDeg: 41.03, fwhmDeg: 0.22, area: 500, eta: 0.35 }]).map((v, i) => v + 50 + 3 * (x[i] - 41));
+    const f = fitPeakGroup(x, y, [{ centerDeg: 41.0, fwhmDeg: 0.3, height: 1500 }], { background: 'linear' })!;
+    expect(f.peaks[0].centerDeg).toBeCloseTo(41.03, 4);
+    expect(f.peaks[0].fwhmDeg).toBeCloseTo(0.22, 4);
+    expect(f.peaks[0].area).toBeCloseTo(500, 1);
+    expect(f.peaks[0].eta).toBeCloseTo(0.35, 3);
+    expect(f.peaks[0].sigma.centerDeg).toBeLessThan(1e-4);
+  });
+
+  it('on a noisy pattern (Kα2, hump, sloping background): positions within 0.02°, FWHM within 10 %, truth within 4σ', () => {
+    for (const seed of [1, 2, 3]) {
+      const s = synthesize({ peaks: TRUE_PEAKS, humps: HUMPS, baseline, seed });
+      const a = analyzeXrdPattern(s.pattern, { scherrer: { instrumentFwhmDeg: 0 } });
+      for (const t of TRUE_PEAKS) {
+        const found = a.peaks.filter((p) => Math.abs(p.twoThetaDeg - t.centerDeg) < 0.1);
+        expect(found.length, `seed ${seed}: peak at ${t.centerDeg}°`).toBe(1);
+        const p = found[0];
+        expect(Math.abs(p.twoThetaDeg - t.centerDeg)).toBeLessThan(0.02);
+        expect(Math.abs(p.fwhmDeg / t.fwhmDeg - 1)).toBeLessThan(0.1);
+        expect(Math.abs(p.twoThetaDeg - t.centerDeg)).toBeLessThan(4 * p.fit.sigma.centerDeg + 1e-3);
+        expect(Math.abs(p.area / t.area - 1)).toBeLessThan(0.2);
+      }
+      // No spurious peaks from noise or the hump.
+      expect(a.peaks.length).toBe(TRUE_PEAKS.length);
+    }
+  });
+});
+
+describe('Scherrer', () => {
+  // τ = Kλ/(β cos θ): 0.9 × 1.5406 Å / (0.2° in rad × cos 20°) = 422.7 Å.
+  const expectedNm = (0.9 * 1.5406) / ((0.2 * Math.PI) / 180) / Math.cos((20 * Math.PI) / 180) / 10;
+  it('gives the textbook size for a known width', () => {
+    expect(expectedNm).toBeCloseTo(42.27, 2);
+    expect(scherrerSizeNm(40, 0.2, 1.5406)).toBeCloseTo(expectedNm, 6);
+  });
+  it('removes instrument broadening quadratically (default) or linearly', () => {
+    expect(sampleBroadeningDeg(0.25, { instrumentFwhmDeg: 0.15 })).toBeCloseTo(0.2, 10);
+    expect(scherrerSizeNm(40, 0.25, 1.5406, { instrumentFwhmDeg: 0.15 })).toBeCloseTo(expectedNm, 6);
+    expect(scherrerSizeNm(40, 0.35, 1.5406, { instrumentFwhmDeg: 0.15, broadening: 'linear' })).toBeCloseTo(expectedNm, 6);
+    expect(scherrerSizeNm(40, 0.1, 1.5406, { instrumentFwhmDeg: 0.15 })).toBeNull();
+  });
+  it('end to end: a 20 nm crystallite peak is sized within 10 %', () => {
+    const twoTheta = 43.57;
+    const betaDeg = ((0.9 * 1.5406) / (200 * Math.cos((twoTheta / 2) * (Math.PI / 180)))) * (180 / Math.PI);
+    const fwhmDeg = Math.sqrt(betaDeg ** 2 + 0.05 ** 2);
+    const s = synthesize({ peaks: [{ centerDeg: twoTheta, fwhmDeg, area: 1500, eta: 0.3 }], baseline, seed: 7 });
+    const r = analyzeXrd(s.pattern);
+    const p = r.peaks.find((q) => Math.abs(q.twoThetaDeg - twoTheta) < 0.05)!;
+    expect(p.phase).toBe('austenite');
+    expect(p.hkl).toBe('(111)');
+    expect(Math.abs(p.crystalliteNm! / 20 - 1)).toBeLessThan(0.1);
+  });
+});
+
+describe('amorphous fraction, masks', () => {
+  it('hump vs peaks: within 0.05 of the true Kα1 area ratio', () => {
+    const s = synthesize({ peaks: TRUE_PEAKS, humps: HUMPS, baseline, seed: 11 });
+    const truth = 8000 / (8000 + TRUE_PEAKS.reduce((a, p) => a + p.area, 0));
+    const r = analyzeXrd(s.pattern);
+    expect(Math.abs(r.amorphousFraction! - truth)).toBeLessThan(0.05);
+    const crystalline = synthesize({ peaks: TRUE_PEAKS, baseline, seed: 12 });
+    // Without any hump, peak tails and smoothed noise still leave a floor of ~0.2 here: the
+    // method cannot call a film less than ~25 % amorphous on data this noisy.
+    expect(analyzeXrd(crystalline.pattern).amorphousFraction!).toBeLessThan(0.25);
+  });
+
+  it('masks Si (400) by default, reports it with --no-mask-si, and honours user masks', () => {
+    const s = synthesize({ peaks: [...TRUE_PEAKS, { centerDeg: 69.13, fwhmDeg: 0.1, area: 50000, eta: 0.3 }], baseline, seed: 5 });
+    const masked = analyzeXrd(s.pattern);
+    expect(masked.peaks.some((p) => Math.abs(p.twoThetaDeg - 69.13) < 0.3)).toBe(false);
+    const unmasked = analyzeXrd(s.pattern, { maskSi: false });
+    const si = unmasked.peaks.find((p) => Math.abs(p.twoThetaDeg - 69.13) < 0.05);
+    expect(si?.phase).toBe('Si');
+    expect(si?.hkl).toBe('(400)');
+    const user = analyzeXrd(s.pattern, { masks: [{ fromDeg: 43, toDeg: 44.2, label: 'steel' }] });
+    expect(user.peaks.some((p) => Math.abs(p.twoThetaDeg - 43.57) < 0.3)).toBe(false);
+  });
+});
+
+describe('phase markers', () => {
+  it('2θ from the cells agrees with the positions users know', () => {
+    const at = (id: string, hkl: string): number => phaseSticks(PHASES.find((p) => p.id === id)!).find((s) => s.hkl === hkl)!.twoThetaDeg;
+    expect(at('austenite', '(111)')).toBeCloseTo(43.6, 1); // DOMAIN.md §4
+    expect(at('austenite', '(200)')).toBeCloseTo(50.7, 1);
+    expect(at('Si', '(400)')).toBeCloseTo(69.13, 2);
+    expect(at('Si', '(111)')).toBeCloseTo(28.44, 2);
+    expect(Math.abs(at('LiFePO4', '(311)') - 35.6)).toBeLessThan(0.1);
+    expect(Math.abs(at('LiFePO4', '(101)') - 20.8)).toBeLessThan(0.1);
+    expect(Math.abs(at('Li', '(110)') - 36.2)).toBeLessThan(0.1);
+    for (const p of PHASES) expect(p.source.length).toBeGreaterThan(10);
+  });
+  it('matches within tolerance and refuses peaks far from every reflection', () => {
+    const m = matchPeaks([43.6, 17.16, 18.05, 12.0]);
+    expect(m[0]).toMatchObject({ phaseId: 'austenite', hkl: '(111)' });
+    expect(m[1]).toMatchObject({ phaseId: 'LiFePO4', hkl: '(200)' });
+    expect(m[2]).toMatchObject({ phaseId: 'FePO4', hkl: '(200)' });
+    expect(m[3]).toBeNull();
+  });
+});
+
+describe('waterfall data', () => {
+  it('normalises each state, lifts it by its order, blanks masks and puts sticks below', () => {
+    const states = ['pristine', 'charged', 'discharged'].map((label, k) => ({
+      label,
+      pattern: synthesize({ peaks: [{ centerDeg: 35.59, fwhmDeg: 0.3, area: 500 * (k + 1), eta: 0.5 }, { centerDeg: 69.13, fwhmDeg: 0.05, area: 1e5, eta: 0.3 }], baseline, seed: k + 20 }).pattern,
+    }));
+    const w = prepareWaterfall(states, { offset: 1.2 });
+    expect(w.traces.map((t) => t.label)).toEqual(['pristine', 'charged', 'discharged']);
+    w.traces.forEach((t, k) => {
+      const finite = Array.from(t.y).filter(Number.isFinite);
+      expect(Math.max(...finite)).toBeCloseTo(1 + 1.2 * k, 10);
+      expect(t.offset).toBe(1.2 * k);
+      const i = t.twoThetaDeg.findIndex((x) => x > 69.1);
+      expect(Number.isNaN(t.y[i])).toBe(true);
+    });
+    expect(w.sticks.every((row) => row.baseline < 0 && row.sticks.every((s) => s.top > row.baseline && s.top <= 0))).toBe(true);
+    expect(w.yRange[1]).toBeCloseTo(1 + 2.4, 10);
+  });
+});

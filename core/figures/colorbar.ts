@@ -1,25 +1,69 @@
 import { scaleLinear } from 'd3-scale';
 import { COLORMAPS } from './colormaps.js';
 import type { ColormapName } from './colormaps.js';
-import { el, num, text, TYPE } from './svg.js';
+import { textWidthPt, wrapText } from './style.js';
+import { el, esc, num, text, TYPE } from './svg.js';
 
-/** A vertical colour bar with ticks and a title (quantity and unit). */
-export function colorbar(opts: { x: number; y: number; widthPt: number; heightPt: number; min: number; max: number; map: ColormapName; label: string; id: string }): string {
+export interface ColorbarOptions {
+  x: number;
+  y: number;
+  widthPt: number;
+  heightPt: number;
+  min: number;
+  max: number;
+  map: ColormapName;
+  /** Quantity and unit, e.g. `Li⁻ (counts/pixel)`; wrapped onto two lines when longer than the bar. */
+  label: string;
+  id: string;
+  /** Name of the colour scale; images drawn on it carry the same `data-scale-id`. */
+  scaleId?: string;
+  /** d3 format of the tick labels; default d3's choice for the tick step (10,000 · 150 · 0.25). */
+  format?: string;
+}
+
+function layout(o: Omit<ColorbarOptions, 'x' | 'y' | 'id'>): { ticks: number[]; labels: string[]; tickW: number; titleLines: string[] } {
+  const scale = scaleLinear().domain([o.min, o.max]);
+  const count = o.heightPt < 50 ? 3 : 4;
+  const ticks = scale.ticks(count);
+  const fmt = scale.tickFormat(count, o.format);
+  const labels = ticks.map(fmt);
+  const tickW = Math.max(0, ...labels.map((l) => textWidthPt(l, TYPE.smallPt)));
+  const titleLines = wrapText(o.label, o.heightPt, TYPE.smallPt).slice(0, 3);
+  return { ticks, labels, tickW, titleLines };
+}
+
+/** Total width a colour bar takes with its ticks and title, pt: for laying out around it. */
+export function colorbarWidthPt(o: Omit<ColorbarOptions, 'x' | 'y' | 'id'>): number {
+  const l = layout(o);
+  return o.widthPt + 4 + l.tickW + 3 + l.titleLines.length * (TYPE.smallPt + 1.5);
+}
+
+/**
+ * A vertical colour bar with ticks and a title (quantity and unit). `scaleId` names the colour
+ * scale: images drawn on it carry `data-scale-id` with the same value, so a reader (or a test)
+ * can check which images share one scale.
+ */
+export function colorbar(opts: ColorbarOptions): string {
   const { x, y, widthPt, heightPt, min, max, map, label, id } = opts;
   const stops = Array.from({ length: 11 }, (_, i) => el('stop', { offset: `${i * 10}%`, 'stop-color': COLORMAPS[map](i / 10) }));
   const scale = scaleLinear().domain([min, max]).range([y + heightPt, y]);
-  const ticks = scale.ticks(4).map((t) => {
+  const l = layout(opts);
+  const ticks = l.ticks.map((t, i) => {
     const ty = scale(t);
-    return el('line', { x1: x + widthPt, x2: x + widthPt + 2.5, y1: ty, y2: ty, stroke: '#000', 'stroke-width': 0.5 }) + text(x + widthPt + 4, ty + TYPE.smallPt * 0.35, scale.tickFormat(4, '~s')(t), { 'font-size': TYPE.smallPt });
+    return el('line', { x1: x + widthPt, x2: x + widthPt + 2.5, y1: ty, y2: ty, stroke: '#000', 'stroke-width': 0.5 }) + text(x + widthPt + 4, ty + TYPE.smallPt * 0.35, l.labels[i], { 'font-size': TYPE.smallPt });
   });
-  const tx = x + widthPt + 26;
   const ty = y + heightPt / 2;
+  const titles = l.titleLines.map((line, i) => {
+    // Rotated text: its baseline sits at tx, the glyphs extend left of it by about the cap height.
+    const tx = x + widthPt + 4 + l.tickW + 3 + (i + 1) * (TYPE.smallPt + 1.5) - 1.5;
+    return el('text', { x: tx, y: ty, transform: `rotate(-90 ${num(tx)} ${num(ty)})`, 'text-anchor': 'middle', 'font-size': TYPE.smallPt, class: 'colorbar-label' }, esc(line));
+  });
   return el(
     'g',
-    { class: 'colorbar', 'data-colorbar': map, 'data-min': min, 'data-max': max },
+    { class: 'colorbar', 'data-colorbar': map, 'data-scale-id': opts.scaleId ?? id, 'data-min': min, 'data-max': max, 'data-label': label },
     el('defs', {}, el('linearGradient', { id, x1: 0, y1: 1, x2: 0, y2: 0 }, ...stops)),
     el('rect', { x, y, width: widthPt, height: heightPt, fill: `url(#${id})`, stroke: '#000', 'stroke-width': 0.4 }),
     ...ticks,
-    el('text', { x: tx, y: ty, transform: `rotate(-90 ${num(tx)} ${num(ty)})`, 'text-anchor': 'middle', 'font-size': TYPE.smallPt }, label.replace(/&/g, '&amp;').replace(/</g, '&lt;')),
+    ...titles,
   );
 }

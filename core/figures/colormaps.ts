@@ -22,9 +22,9 @@ export function colormapLut(name: ColormapName): Uint8Array {
 
 /**
  * Values → RGBA pixels on a fixed [min, max] (the shared scale across states); NaN is drawn
- * in light grey so missing data never passes for a low value.
+ * in light grey so missing data never passes for a low value (or left transparent on request).
  */
-export function colorize(values: ArrayLike<number>, min: number, max: number, name: ColormapName): Uint8Array {
+export function colorize(values: ArrayLike<number>, min: number, max: number, name: ColormapName, opts: { transparentNaN?: boolean } = {}): Uint8Array {
   const lut = colormapLut(name);
   const out = new Uint8Array(values.length * 4);
   const span = max > min ? max - min : 1;
@@ -32,13 +32,15 @@ export function colorize(values: ArrayLike<number>, min: number, max: number, na
     const v = values[i];
     const o = i * 4;
     if (!Number.isFinite(v)) {
-      out[o] = out[o + 1] = out[o + 2] = 220;
-    } else {
-      const k = Math.max(0, Math.min(255, Math.round(((v - min) / span) * 255))) * 3;
-      out[o] = lut[k];
-      out[o + 1] = lut[k + 1];
-      out[o + 2] = lut[k + 2];
+      // Rays that miss a rendered volume are background, not missing data: transparent.
+      out[o] = out[o + 1] = out[o + 2] = opts.transparentNaN ? 255 : 220;
+      out[o + 3] = opts.transparentNaN ? 0 : 255;
+      continue;
     }
+    const k = Math.max(0, Math.min(255, Math.round(((v - min) / span) * 255))) * 3;
+    out[o] = lut[k];
+    out[o + 1] = lut[k + 1];
+    out[o + 2] = lut[k + 2];
     out[o + 3] = 255;
   }
   return out;

@@ -9,8 +9,8 @@ import SVGtoPDF from 'svg-to-pdfkit';
 export const MM_PER_INCH = 25.4;
 export const PT_PER_INCH = 72;
 
-/** Journal column widths, mm. */
-export const WIDTH_PRESETS_MM = { single: 85, onehalf: 114, double: 180 } as const;
+/** Journal column widths, mm (defined in width.ts so the renderer can use them without Node). */
+export { WIDTH_PRESETS_MM } from './width.js';
 
 export interface FigureFonts {
   family: string;

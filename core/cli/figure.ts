@@ -1,0 +1,134 @@
+import { mkdir } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import type { Command } from 'commander';
+import { svgSizeMm, svgToPdf, svgToPng } from '../figures/export.js';
+import { parseWidthMm } from '../figures/width.js';
+import type { IntensityScale } from '../figures/xrdFigure.js';
+import { UsageError } from '../model/errors.js';
+import { StrataError } from '../model/errors.js';
+import { figureFonts } from '../node/fonts.js';
+import { sha256File, writeFileAtomic } from '../node/files.js';
+import { buildFigures, collectFigureData, FIGURE_NAMES } from '../node/figureFiles.js';
+import type { FigureName } from '../node/figureFiles.js';
+import { loadStudy } from '../node/loadStudy.js';
+import { STRATA_VERSION } from '../version.js';
+import type { CliIo } from './context.js';
+import { positiveNumber } from './context.js';
+
+const FORMATS = ['svg', 'png', 'pdf'] as const;
+type Format = (typeof FORMATS)[number];
+
+interface FigureOptions {
+  out?: string;
+  format: string;
+  dpi: string;
+  width?: string;
+  figures: string;
+  xrdScale: string;
+}
+
+/** A comma list whose items must all be in `allowed`; names the option in the usage error. */
+function list<T extends string>(option: string, value: string, allowed: readonly T[]): T[] {
+  const items = value.split(',').map((s) => s.trim()).filter(Boolean);
+  if (!items.length) throw new UsageError(`${option} wants one or more of ${allowed.join(',')}`);
+  for (const it of items) if (!(allowed as readonly string[]).includes(it)) throw new UsageError(`${option}: unknown '${it}' (use ${allowed.join(',')})`);
+  return [...new Set(items)] as T[];
+}
+
+export interface FigureParameters {
+  formats: Format[];
+  dpi: number;
+  widthMm: number | null;
+  figures: FigureName[];
+  xrdScale: IntensityScale;
+}
+
+/** Parses and checks the options before any file is read: usage errors exit 2. */
+export function parseFigureOptions(o: FigureOptions): FigureParameters & { out: string } {
+  if (!o.out) throw new UsageError('figure: --out <dir> is required');
+  const dpi = positiveNumber('--dpi', o.dpi);
+  if (dpi < 72 || dpi > 2400) throw new UsageError(`--dpi wants 72…2400, got '${o.dpi}'`);
+  let widthMm: number | null = null;
+  if (o.width !== undefined) {
+    try {
+      widthMm = parseWidthMm(o.width);
+    } catch (err) {
+      throw new UsageError(`--width: ${(err as Error).message}`);
+    }
+  }
+  const xrdScale = list('--xrd-scale', o.xrdScale, ['linear', 'sqrt', 'log'] as const);
+  if (xrdScale.length !== 1) throw new UsageError('--xrd-scale takes one of linear, sqrt, log');
+  return { out: o.out, formats: list('--format', o.format, FORMATS), dpi, widthMm, figures: list('--figures', o.figures, FIGURE_NAMES), xrdScale: xrdScale[0] };
+}
+
+export function registerFigure(program: Command, io: CliIo): void {
+  program
+    .command('figure')
+    .description('Journal figures of a study: Li maps/3-D/profiles (fig4), SEM with layers, XRD waterfall, Li per layer')
+    .argument('<study>', 'study folder (with or without study.json) or a study.json')
+    .option('--out <dir>', 'folder for the figures and figures.json (required)')
+    .option('--format <list>', 'any of svg,png,pdf', 'svg,png,pdf')
+    .option('--dpi <n>', 'PNG resolution', '600')
+    .option('--width <w>', 'figure width: 85mm|114mm|180mm or single|onehalf|double (default: double for fig4, single for sem/xrd, 1.5 column for li-bars)')
+    .option('--figures <list>', `any of ${FIGURE_NAMES.join(',')}`, FIGURE_NAMES.join(','))
+    .option('--xrd-scale <scale>', 'XRD intensity scale: linear, sqrt or log', 'sqrt')
+    .action(async (studyPath: string, options: FigureOptions) => {
+      const p = parseFigureOptions(options);
+      const study = await loadStudy(studyPath);
+      for (const note of study.notes) io.stderr(`note: ${note}\n`);
+      const progress = (line: string): void => io.stderr(`${line}\n`);
+      const data = await collectFigureData(study, {
+        progress,
+        needVolumes: p.figures.includes('fig4'),
+        needSem: p.figures.includes('fig4') || p.figures.includes('sem'),
+        needXrd: p.figures.includes('xrd'),
+      });
+      const warnings = [...data.report.warnings, ...data.warnings];
+      const built = buildFigures(data, { figures: p.figures, widthMm: p.widthMm ?? undefined, xrdScale: p.xrdScale }, warnings);
+      for (const w of warnings) io.stderr(`warning: ${w}\n`);
+      if (!built.length) throw new StrataError(`${study.name}: none of the figures ${p.figures.join(', ')} could be made from this study`);
+      const outDir = resolve(p.out);
+      await mkdir(outDir, { recursive: true });
+      const fonts = p.formats.some((f) => f !== 'svg') ? figureFonts() : null;
+      const files: Record<string, unknown>[] = [];
+      const total = built.length * p.formats.length;
+      let done = 0;
+      for (const fig of built) {
+        const size = svgSizeMm(fig.svg);
+        for (const format of p.formats) {
+          const file = `${fig.name}.${format}`;
+          const path = join(outDir, file);
+          io.stderr(`[${++done}/${total}] ${file}\n`);
+          const bytes = format === 'svg' ? fig.svg : format === 'png' ? svgToPng(fig.svg, { dpi: p.dpi, fonts: fonts! }) : await svgToPdf(fig.svg, { fonts: fonts!, title: fig.name });
+          await writeFileAtomic(path, bytes);
+          files.push({
+            figure: fig.figure,
+            name: fig.name,
+            format,
+            path: file,
+            widthMm: size.widthMm,
+            heightMm: +size.heightMm.toFixed(2),
+            ...(format === 'png' ? { dpi: p.dpi, widthPx: Math.round((size.widthMm / 25.4) * p.dpi) } : {}),
+            sizeBytes: typeof bytes === 'string' ? Buffer.byteLength(bytes) : bytes.length,
+            sha256: await sha256File(path),
+          });
+        }
+      }
+      const manifest = {
+        schema: 'strata.figures/1',
+        study: data.report.study,
+        stack: data.report.stack,
+        createdAt: new Date().toISOString(),
+        software: 'strata',
+        version: STRATA_VERSION,
+        // The figures rest on this analysis: its inputs (with checksums) and parameters.
+        inputs: data.report.provenance.inputs,
+        analysis: { version: data.report.provenance.version, createdAt: data.report.provenance.createdAt, parameters: data.report.provenance.parameters },
+        parameters: { formats: p.formats, dpi: p.dpi, widthMm: p.widthMm, figures: p.figures, xrdScale: p.xrdScale },
+        files,
+        warnings,
+      };
+      await writeFileAtomic(join(outDir, 'figures.json'), JSON.stringify(manifest, null, 2) + '\n');
+      io.stderr(`wrote ${files.length} files and figures.json to ${p.out}\n`);
+    });
+}

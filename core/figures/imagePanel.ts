@@ -1,0 +1,34 @@
+/**
+ * A false-colour image (2-D ion map) on a given colour scale, drawn as an embedded PNG with a
+ * frame and a scale bar. The image carries `data-scale-id` so figures can prove that several
+ * maps share one scale.
+ */
+import type { ColormapName } from './colormaps.js';
+import { colorize } from './colormaps.js';
+import { rgbaToPngDataUri } from './raster.js';
+import { scaleBar } from './scaleBar.js';
+import { el } from './svg.js';
+
+export interface MapImage {
+  /** y × x values, row-major. */
+  values: ArrayLike<number>;
+  width: number;
+  height: number;
+}
+
+export function mapImage(
+  map: MapImage,
+  opts: { x: number; y: number; widthPt: number; heightPt: number; min: number; max: number; colormap: ColormapName; scaleId: string; pixelSizeNm: number | null; state?: string },
+): string {
+  const rgba = colorize(map.values, opts.min, opts.max, opts.colormap);
+  const uri = rgbaToPngDataUri(rgba, map.width, map.height);
+  const { x, y, widthPt, heightPt } = opts;
+  return el(
+    'g',
+    { class: 'map', 'data-state': opts.state },
+    // Pixelated: every ion-map pixel is a measurement, smoothing would invent detail.
+    el('image', { x, y, width: widthPt, height: heightPt, href: uri, preserveAspectRatio: 'none', 'image-rendering': 'pixelated', style: 'image-rendering:pixelated', 'data-scale-id': opts.scaleId, 'data-state': opts.state }),
+    el('rect', { x, y, width: widthPt, height: heightPt, fill: 'none', stroke: '#000', 'stroke-width': 0.4 }),
+    opts.pixelSizeNm ? scaleBar({ x: x + widthPt - 2, y: y + heightPt - 2, imageWidthPt: widthPt, imageWidthNm: map.width * opts.pixelSizeNm }) : '',
+  );
+}

@@ -1,0 +1,116 @@
+/**
+ * Li per layer as bars: (a) the Li fraction of the stack total per layer, one bar per state,
+ * with ±σ error bars; (b) the change of that fraction against the reference state (pristine),
+ * in percentage points, with its σ. Fractions, not raw counts: the primary current drifts
+ * between measurements, so only normalised quantities compare across states (DOMAIN.md §2).
+ */
+import { scaleBand, scaleLinear } from 'd3-scale';
+import type { ScaleBand, ScaleLinear } from 'd3-scale';
+import { axisLeft } from './axes.js';
+import { legend, stateColour, textWidthPt } from './style.js';
+import { el, figureRoot, panel, panelLetter, PT_PER_MM, text, TYPE } from './svg.js';
+
+export interface LiBarsInput {
+  /** Layers in stack order, with their figure labels. */
+  layers: { role: string; label: string }[];
+  states: { state: string; li: { role: string; fraction: number; fractionSigma: number }[] }[];
+  changes: { role: string; state: string; deltaFraction: number; sigma: number }[];
+  referenceState: string;
+  widthMm: number;
+}
+
+interface Bar {
+  group: string;
+  key: string;
+  colour: string;
+  value: number;
+  sigma: number;
+}
+
+const M = { left: 34, right: 4, top: 14, bottom: 30 };
+
+function barChart(bars: Bar[], groups: { role: string; label: string }[], keys: string[], o: { widthPt: number; heightPt: number; yLabel: string; domain: [number, number] }): string {
+  const x0 = M.left;
+  const x1 = o.widthPt - M.right;
+  const y0 = M.top;
+  const y1 = o.heightPt - M.bottom;
+  const xg: ScaleBand<string> = scaleBand<string>().domain(groups.map((g) => g.role)).range([x0, x1]).paddingInner(0.25).paddingOuter(0.12);
+  const xk: ScaleBand<string> = scaleBand<string>().domain(keys).range([0, xg.bandwidth()]).padding(0.08);
+  const ys: ScaleLinear<number, number> = scaleLinear().domain(o.domain).range([y1, y0]).nice();
+  const zero = ys(0);
+  const parts: string[] = [];
+  for (const b of bars) {
+    const gx = xg(b.group);
+    const kx = xk(b.key);
+    if (gx === undefined || kx === undefined) continue;
+    const x = gx + kx;
+    const w = xk.bandwidth();
+    const yv = ys(b.value);
+    const cx = x + w / 2;
+    const cap = Math.min(2, w / 3);
+    const hasSigma = Number.isFinite(b.sigma) && b.sigma > 0;
+    parts.push(
+      el('g', { 'data-bar': `${b.key}/${b.group}`, 'data-state': b.key, 'data-layer': b.group, 'data-value': b.value, 'data-sigma': b.sigma },
+        el('rect', { x, y: Math.min(yv, zero), width: w, height: Math.abs(zero - yv), fill: b.colour }),
+        hasSigma ? el('path', { d: `M${cx},${ys(b.value - b.sigma)}V${ys(b.value + b.sigma)}M${cx - cap},${ys(b.value - b.sigma)}h${2 * cap}M${cx - cap},${ys(b.value + b.sigma)}h${2 * cap}`, stroke: '#000', 'stroke-width': 0.5, fill: 'none', class: 'error-bar' }) : ''),
+    );
+  }
+  // Labels wider than their group are staggered in two rows so neighbours never collide.
+  const stagger = groups.some((g) => textWidthPt(g.label, TYPE.smallPt) > xg.step() - 2);
+  const labelRow = (g: { role: string; label: string }, i: number): string => {
+    const cx = (xg(g.role) ?? 0) + xg.bandwidth() / 2;
+    const row = stagger && i % 2 === 1 ? 1 : 0;
+    return text(cx, y1 + TYPE.smallPt + 3 + row * (TYPE.smallPt + 1), g.label, { 'text-anchor': 'middle', 'font-size': TYPE.smallPt, 'data-layer-label': g.label });
+  };
+  return el(
+    'g',
+    { class: 'bar-chart' },
+    o.domain[0] < 0 ? el('line', { x1: x0, x2: x1, y1: zero, y2: zero, stroke: '#000', 'stroke-width': 0.4, 'stroke-dasharray': '2 1.5' }) : '',
+    ...parts,
+    el('line', { x1: x0, x2: x1, y1: y1, y2: y1, stroke: '#000', 'stroke-width': 0.6 }),
+    ...groups.map(labelRow),
+    text((x0 + x1) / 2, o.heightPt - 3, 'Layer', { 'text-anchor': 'middle', 'font-size': TYPE.labelPt, class: 'axis-label' }),
+    axisLeft(ys, x0, { label: o.yLabel, ticks: 5, titleOffsetPt: 24 }),
+  );
+}
+
+export function liBarsFigure(input: LiBarsInput): string {
+  const W = input.widthMm * PT_PER_MM;
+  const sideBySide = W >= 300;
+  const panelW = sideBySide ? (W - 8) / 2 : W - 4;
+  // Tall enough for the rotated y title (≈ 120 pt) beside the plot.
+  const panelH = Math.min(190, Math.max(165, panelW * 0.8));
+  const states = input.states.map((s) => s.state);
+  const layers = input.layers.filter((l) => input.states.some((s) => s.li.some((x) => x.role === l.role)));
+  const pct = 100;
+  const barsA: Bar[] = input.states.flatMap((s, i) =>
+    s.li.map((x) => ({ group: x.role, key: s.state, colour: stateColour(s.state, i), value: x.fraction * pct, sigma: x.fractionSigma * pct })),
+  );
+  const maxA = Math.max(1, ...barsA.map((b) => b.value + (Number.isFinite(b.sigma) ? b.sigma : 0)));
+  const others = states.filter((s) => s !== input.referenceState);
+  const barsB: Bar[] = input.changes.map((c) => ({ group: c.role, key: c.state, colour: stateColour(c.state, states.indexOf(c.state)), value: c.deltaFraction * pct, sigma: c.sigma * pct }));
+  const lo = Math.min(0, ...barsB.map((b) => b.value - (Number.isFinite(b.sigma) ? b.sigma : 0)));
+  const hi = Math.max(0, ...barsB.map((b) => b.value + (Number.isFinite(b.sigma) ? b.sigma : 0)));
+  const pad = 0.08 * (hi - lo || 1);
+  const legendH = TYPE.smallPt + 6;
+  const legendEntries = states.map((s, i) => ({ label: s, colour: stateColour(s, i), state: s }));
+  const parts: string[] = [
+    legend(legendEntries, 40, TYPE.smallPt + 2, { columns: legendEntries.length, columnWidthPt: Math.max(...states.map((s) => textWidthPt(s, TYPE.smallPt))) + 20 }),
+  ];
+  const top = legendH + 2;
+  parts.push(panel(2, top, 'li-fraction', panelLetter(0, TYPE.panelLetterPt, 'a'), barChart(barsA, layers, states, { widthPt: panelW, heightPt: panelH, yLabel: 'Li share of the stack (%)', domain: [0, maxA * 1.08] })));
+  const bx = sideBySide ? 2 + panelW + 4 : 2;
+  const by = sideBySide ? top : top + panelH + 6;
+  const haveChanges = barsB.length > 0;
+  parts.push(
+    panel(bx, by, 'li-change', panelLetter(0, TYPE.panelLetterPt, 'b'),
+      haveChanges
+        ? barChart(barsB, layers, others, { widthPt: panelW, heightPt: panelH, yLabel: `Δ Li share vs ${input.referenceState} (pp)`, domain: [lo - pad, hi + pad] })
+        : text(panelW / 2, panelH / 2, `no ${input.referenceState} state to compare against`, { 'text-anchor': 'middle', 'font-size': TYPE.smallPt })),
+  );
+  const H = (sideBySide ? top + panelH : by + panelH) + 4;
+  return figureRoot(input.widthMm, H / PT_PER_MM, el('g', { 'data-figure': 'li-bars', 'data-states': states.join(',') }, ...parts), {
+    title: 'Li per layer across states',
+    description: `Li fraction per layer (${states.join(', ')}) and change against ${input.referenceState}; pp = percentage points`,
+  });
+}

@@ -1,0 +1,197 @@
+/**
+ * The paper's Fig. 4 as one figure: Li 2-D maps of the states on one colour scale, 3-D Li
+ * renderings on one scale, the Li depth profiles of the states with their layers, and the
+ * normalised Li profile over the SEM cross-section. Pure: results in, SVG string out; panels
+ * whose data are missing are left out and the letters follow the panels that are there.
+ */
+import type { ColormapName } from './colormaps.js';
+import { colorbar, colorbarWidthPt } from './colorbar.js';
+import { mapImage } from './imagePanel.js';
+import type { MapImage } from './imagePanel.js';
+import { profilePlot, type LayerSpan, type ProfileSeries } from './profilePlot.js';
+import { rgbaToPngDataUri } from './raster.js';
+import { semDepthRaster, type SemPixels } from './semRaster.js';
+import { pooledMax, pooledQuantile, twoSignificant } from './stats.js';
+import { ionLabel } from './style.js';
+import { el, figureRoot, panel, panelLetter, PT_PER_MM, text, TYPE } from './svg.js';
+import { volumePanel } from './volumePanel.js';
+import type { Volume } from './volumeRender.js';
+
+export interface LiFigureLayer {
+  role: string;
+  label: string;
+  startS: number;
+  endS: number;
+  startNm: number;
+  endNm: number;
+}
+
+export interface LiFigureState {
+  state: string;
+  /** Li map (y × x), counts per pixel over the depth range the caption names. */
+  map?: MapImage;
+  /** Li volume with z on a uniform depth axis (see volumeOnDepthAxis). */
+  volume?: Volume;
+  /** Li per scan as analysed (corrected, normalised), σ from Poisson statistics. */
+  profile?: { timeS: ArrayLike<number>; values: ArrayLike<number>; sigma: ArrayLike<number>; depthNm?: ArrayLike<number> };
+  layers: LiFigureLayer[];
+}
+
+export interface LiFigureInput {
+  /** States in display order (pristine, charged, discharged …). */
+  states: LiFigureState[];
+  widthMm: number;
+  /** Analyte ion, e.g. `Li-` or `7Li-`. */
+  ion?: string;
+  /** Map pixel size, nm, for the scale bars (null: no scale bar, and the caption says so). */
+  mapPixelSizeNm: number | null;
+  /** What the maps sum over, for the colour-bar title, e.g. `all layers`. */
+  mapRange?: string;
+  /** Cross-section behind the normalised profile: surface row and nm per image row. */
+  sem?: SemPixels & { surfaceRowPx: number; nmPerRowPx: number };
+  colormap?: ColormapName;
+  /** Depth exaggeration of the 3-D renderings; default: the box is 0.3× as deep as wide. */
+  zExaggeration?: number;
+  renderPxPerPt?: number;
+  title?: string;
+}
+
+const LETTERS = 'abcdefghijklmnopqrstuvwxyz';
+const GAP = 6;
+const TITLE_H = TYPE.basePt + 4;
+
+/** The depth the profile-over-SEM panel and 3-D boxes show: the stack plus a bit of substrate. */
+export function displayDepthNm(layers: LiFigureLayer[]): number {
+  const sub = layers[layers.length - 1];
+  const bottom = layers.length > 1 ? sub.startNm : sub?.endNm;
+  return Number.isFinite(bottom) && bottom > 0 ? bottom * 1.2 : NaN;
+}
+
+export function liFigure(input: LiFigureInput): string {
+  const W = input.widthMm * PT_PER_MM;
+  const cmap = input.colormap ?? 'viridis';
+  const ion = ionLabel(input.ion ?? 'Li-');
+  const states = input.states;
+  const n = states.length;
+  const parts: string[] = [];
+  let letter = 0;
+  const nextLetter = (): string => LETTERS[letter++];
+  let y = 4;
+  const left = 2;
+  const cbW = 6;
+  const withMaps = states.filter((s) => s.map);
+  const withVol = states.filter((s) => s.volume);
+  // Shared scales: 0 … a high quantile of all states pooled (a single hot pixel must not set
+  // the scale; a zero minimum keeps ratios between states honest).
+  const mapMax = withMaps.length ? pooledQuantile(withMaps.map((s) => s.map!.values), 0.995) || 1 : 1;
+  const volMax = withVol.length ? pooledQuantile(withVol.map((s) => s.volume!.data), 0.998) || 1 : 1;
+  const mapLabel = `${ion} (counts/pixel${input.mapRange ? `, ${input.mapRange}` : ''})`;
+  const volLabel = `${ion} (counts/voxel)`;
+  const ref = withMaps[0]?.map;
+  const geometry = (cbSpace: number): { cellW: number; mapH: number; volH: number } => {
+    const cellW = (W - left - cbSpace - GAP * (n - 1)) / Math.max(1, n);
+    return { cellW, mapH: ref ? Math.min(cellW * (ref.height / ref.width), cellW * 1.2) : 0, volH: cellW * 0.8 };
+  };
+  // The colour bars' width depends on their height (titles wrap), which depends on the cell
+  // width: two passes settle it.
+  let cbSpace = GAP + 40;
+  for (let pass = 0; pass < 2; pass++) {
+    const g = geometry(cbSpace);
+    const wMap = withMaps.length ? colorbarWidthPt({ widthPt: cbW, heightPt: g.mapH, min: 0, max: mapMax, map: cmap, label: mapLabel }) : 0;
+    const wVol = withVol.length ? colorbarWidthPt({ widthPt: cbW, heightPt: g.volH * 0.75, min: 0, max: volMax, map: cmap, label: volLabel }) : 0;
+    cbSpace = GAP + Math.max(wMap, wVol) + 1;
+  }
+  const { cellW, mapH, volH } = geometry(cbSpace);
+  const cbX = W - cbSpace + GAP;
+
+  // Row 1: maps on one shared scale.
+  if (withMaps.length) {
+    states.forEach((s, i) => {
+      if (!s.map) return;
+      const x = left + i * (cellW + GAP);
+      const l = nextLetter();
+      parts.push(
+        panel(x, y, `map-${s.state}`, panelLetter(0, TYPE.panelLetterPt, l), text(cellW / 2, TYPE.basePt + 1, s.state, { 'text-anchor': 'middle', 'data-state-title': s.state }),
+          mapImage(s.map, { x: 0, y: TITLE_H, widthPt: cellW, heightPt: mapH, min: 0, max: mapMax, colormap: cmap, scaleId: 'li-map', pixelSizeNm: input.mapPixelSizeNm, state: s.state })),
+      );
+    });
+    parts.push(colorbar({ x: cbX, y: y + TITLE_H, widthPt: cbW, heightPt: mapH, min: 0, max: mapMax, map: cmap, label: mapLabel, id: 'cb-li-map', scaleId: 'li-map' }));
+    y += TITLE_H + mapH + GAP + 2;
+  }
+
+  // Row 2: 3-D renderings on one shared scale.
+  if (withVol.length) {
+    const v0 = withVol[0].volume!;
+    const lateralNm = v0.nx * v0.voxelNm.x;
+    const depthNm = v0.nz * v0.voxelNm.z;
+    const zEx = input.zExaggeration ?? Math.max(1, twoSignificant((0.3 * lateralNm) / depthNm));
+    let captionH = 0;
+    states.forEach((s, i) => {
+      if (!s.volume) return;
+      const x = left + i * (cellW + GAP);
+      const l = nextLetter();
+      const vp = volumePanel(s.volume, { x: 0, y: TITLE_H, widthPt: cellW, heightPt: volH, min: 0, max: volMax, colormap: cmap, scaleId: 'li-volume', zExaggeration: zEx, pxPerPt: input.renderPxPerPt ?? 3, state: s.state, lateralKnown: input.mapPixelSizeNm !== null });
+      captionH = vp.captionHeightPt;
+      parts.push(panel(x, y, `volume-${s.state}`, panelLetter(0, TYPE.panelLetterPt, l), text(cellW / 2, TYPE.basePt + 1, s.state, { 'text-anchor': 'middle', 'data-state-title': s.state }), vp.svg));
+    });
+    parts.push(colorbar({ x: cbX, y: y + TITLE_H, widthPt: cbW, heightPt: volH - captionH, min: 0, max: volMax, map: cmap, label: volLabel, id: 'cb-li-volume', scaleId: 'li-volume' }));
+    y += TITLE_H + volH + GAP + 2;
+  }
+
+  // Row 3: profiles (time) and profiles over the SEM cross-section (depth).
+  const withProfile = states.filter((s) => s.profile);
+  const layersOf = (s: LiFigureState | undefined): LiFigureLayer[] => s?.layers ?? [];
+  const refLayers = layersOf(withProfile[0] ?? states[0]);
+  // One normalisation for all states (the largest value of any): relative levels between
+  // states are what the figure is about, so each state is not scaled to its own maximum.
+  const norm = pooledMax(withProfile.map((s) => s.profile!.values)) || 1;
+  const series = (useDepth: boolean): ProfileSeries[] =>
+    withProfile
+      .filter((s) => !useDepth || s.profile!.depthNm)
+      .map((s) => ({
+        state: s.state,
+        x: useDepth ? s.profile!.depthNm! : s.profile!.timeS,
+        y: Array.from(s.profile!.values, (v) => v / norm),
+        sigma: Array.from(s.profile!.sigma, (v) => v / norm),
+      }));
+  const depthMax = displayDepthNm(refLayers);
+  const canOverlay = withProfile.some((s) => s.profile!.depthNm) && Number.isFinite(depthMax);
+  const sideBySide = W >= 380 && canOverlay && withProfile.length > 0;
+  const plotW = sideBySide ? (W - left - GAP) / 2 : W - left;
+  const plotH = sideBySide ? plotW * 0.62 : Math.min(plotW * 0.5, 190);
+  const yLabel = `${ion} (normalised)`;
+  if (withProfile.length) {
+    const tMax = Math.max(...withProfile.map((s) => s.profile!.timeS[s.profile!.timeS.length - 1]));
+    const spans: LayerSpan[] = refLayers.map((l) => ({ role: l.role, label: l.label, start: l.startS, end: l.endS }));
+    parts.push(
+      panel(left, y, 'profiles', panelLetter(0, TYPE.panelLetterPt, nextLetter()),
+        profilePlot(series(false), { x: 6, y: 0, widthPt: plotW - 6, heightPt: plotH, xDomain: [0, tMax], yDomain: [0, 1.05], xLabel: 'Sputter time (s)', yLabel, layers: spans, clipId: 'clip-profiles' })),
+    );
+  }
+  if (canOverlay) {
+    const px = sideBySide ? left + plotW + GAP : left;
+    const py = sideBySide ? y : y + plotH + GAP;
+    const spans: LayerSpan[] = refLayers.map((l) => ({ role: l.role, label: l.label, start: l.startNm, end: l.endNm }));
+    const sem = input.sem;
+    const backdrop = sem
+      ? (a: { x: number; y: number; width: number; height: number }): string => {
+          const columns = Math.max(16, Math.min(1200, Math.round(depthMax / sem.nmPerRowPx)));
+          const rows = Math.max(8, Math.round((columns * a.height) / a.width));
+          const r = semDepthRaster(sem, { depthMaxNm: depthMax, columns, rows });
+          return el('image', { ...a, href: rgbaToPngDataUri(r.rgba, r.width, r.height), preserveAspectRatio: 'none', 'data-sem-backdrop': 'true' });
+        }
+      : undefined;
+    parts.push(
+      panel(px, py, 'sem-overlay', panelLetter(0, TYPE.panelLetterPt, nextLetter()),
+        profilePlot(series(true), { x: 6, y: 0, widthPt: plotW - 6, heightPt: plotH, xDomain: [0, depthMax], yDomain: [0, 1.05], xLabel: 'Depth (nm)', yLabel, layers: spans, clipId: 'clip-sem-overlay', backdrop })),
+    );
+    y = (sideBySide ? y : py) + plotH + GAP;
+  } else if (withProfile.length) {
+    y += plotH + GAP;
+  }
+  const heightMm = y / PT_PER_MM;
+  return figureRoot(input.widthMm, heightMm, el('g', { 'data-figure': 'li', 'data-states': states.map((s) => s.state).join(',') }, ...parts), {
+    title: input.title ?? 'Li distribution across cell states',
+    description: `${ion} maps, 3-D renderings and depth profiles of ${states.map((s) => s.state).join(', ')}`,
+  });
+}

@@ -1,0 +1,97 @@
+/**
+ * Depth profiles of several states in one plot: a line per state with its ±σ band, layer bands
+ * labelled above the plot, and optionally a backdrop (the SEM cross-section) behind the data.
+ * Used by Fig. 4's profile panel (x = sputter time) and its SEM overlay (x = depth).
+ */
+import { scaleLinear } from 'd3-scale';
+import { area, line } from 'd3-shape';
+import { axisBottom, axisLeft } from './axes.js';
+import { el, TYPE } from './svg.js';
+import { layerBands, legend, stateColour } from './style.js';
+
+export interface ProfileSeries {
+  state: string;
+  x: ArrayLike<number>;
+  y: ArrayLike<number>;
+  sigma: ArrayLike<number>;
+}
+
+export interface LayerSpan {
+  role: string;
+  label: string;
+  start: number;
+  end: number;
+}
+
+/** Space around the plot area for ticks, titles and two rows of layer labels, pt. */
+export const PLOT_MARGIN = { left: 30, right: 4, top: 2 * TYPE.smallPt + 6, bottom: 24 } as const;
+
+export interface ProfilePlotOptions {
+  /** Outer box of the plot (axes and labels inside it), pt. */
+  x: number;
+  y: number;
+  widthPt: number;
+  heightPt: number;
+  xDomain: [number, number];
+  yDomain: [number, number];
+  xLabel: string;
+  yLabel: string;
+  layers: LayerSpan[];
+  clipId: string;
+  /** Markup drawn behind the data, given the plot area in pt. */
+  backdrop?: (area: { x: number; y: number; width: number; height: number }) => string;
+  /** Layer bands are filled unless a backdrop shows the layers itself. */
+  fillLayers?: boolean;
+}
+
+export function profilePlot(series: ProfileSeries[], o: ProfilePlotOptions): string {
+  const px0 = o.x + PLOT_MARGIN.left;
+  const px1 = o.x + o.widthPt - PLOT_MARGIN.right;
+  const py0 = o.y + PLOT_MARGIN.top;
+  const py1 = o.y + o.heightPt - PLOT_MARGIN.bottom;
+  const xs = scaleLinear().domain(o.xDomain).range([px0, px1]);
+  const ys = scaleLinear().domain(o.yDomain).range([py1, py0]);
+  const clamp = (v: number, lo: number, hi: number): number => Math.max(lo, Math.min(hi, v));
+  const bands = o.layers
+    .map((l) => ({ role: l.role, label: l.label, x0: clamp(xs(l.start), px0, px1), x1: clamp(xs(l.end), px0, px1) }))
+    .filter((b) => b.x1 - b.x0 > 0.5);
+  const fill = o.fillLayers ?? !o.backdrop;
+  const areaBox = { x: px0, y: py0, width: px1 - px0, height: py1 - py0 };
+  const boundaries = o.backdrop
+    ? bands.slice(1).map((b) => el('line', { x1: b.x0, x2: b.x0, y1: py0, y2: py1, stroke: '#fff', 'stroke-width': 0.6, 'stroke-dasharray': '2 1.5', 'data-layer-boundary': b.role }))
+    : [];
+  const lines = series.map((s, i) => {
+    const idx = Array.from({ length: s.x.length }, (_, k) => k).filter((k) => Number.isFinite(s.x[k]) && Number.isFinite(s.y[k]));
+    const colour = stateColour(s.state, i);
+    const bandPath = area<number>()
+      .x((k) => xs(s.x[k]))
+      .y0((k) => ys(s.y[k] - (Number.isFinite(s.sigma[k]) ? s.sigma[k] : 0)))
+      .y1((k) => ys(s.y[k] + (Number.isFinite(s.sigma[k]) ? s.sigma[k] : 0)))(idx);
+    const linePath = line<number>()
+      .x((k) => xs(s.x[k]))
+      .y((k) => ys(s.y[k]))(idx);
+    return el(
+      'g',
+      { 'data-series': s.state, 'data-state': s.state },
+      el('path', { d: bandPath ?? '', fill: colour, 'fill-opacity': 0.3, stroke: 'none', class: 'sigma-band' }),
+      // A white halo keeps the line readable over an SEM image or a dark band.
+      o.backdrop ? el('path', { d: linePath ?? '', fill: 'none', stroke: '#fff', 'stroke-width': 2, 'stroke-linejoin': 'round' }) : '',
+      el('path', { d: linePath ?? '', fill: 'none', stroke: colour, 'stroke-width': 1, 'stroke-linejoin': 'round' }),
+    );
+  });
+  const legendW = 52;
+  return el(
+    'g',
+    { class: 'profile-plot' },
+    el('defs', {}, el('clipPath', { id: o.clipId }, el('rect', areaBox))),
+    fill ? layerBands(bands, py0, py1) : layerBands(bands, py0, py1, { fills: ['none'] }),
+    o.backdrop ? el('g', { 'clip-path': `url(#${o.clipId})` }, o.backdrop(areaBox)) : '',
+    ...boundaries,
+    el('g', { 'clip-path': `url(#${o.clipId})` }, ...lines),
+    el('rect', { ...areaBox, fill: 'none', stroke: '#000', 'stroke-width': 0.5 }),
+    axisBottom(xs, py1, { label: o.xLabel, ticks: Math.max(3, Math.round((px1 - px0) / 45)) }),
+    axisLeft(ys, px0, { label: o.yLabel, ticks: 4, titleOffsetPt: 22 }),
+    el('rect', { x: px1 - legendW - 2, y: py0 + 2, width: legendW, height: series.length * (TYPE.smallPt + 2.5) + 3, fill: '#fff', 'fill-opacity': 0.85, stroke: 'none' }),
+    legend(series.map((s, i) => ({ label: s.state, colour: stateColour(s.state, i), state: s.state })), px1 - legendW + 1, py0 + 3 + TYPE.smallPt),
+  );
+}

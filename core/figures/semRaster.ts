@@ -1,0 +1,78 @@
+/**
+ * Grey-level SEM pixels → embeddable images: contrast stretched between percentiles (16-bit
+ * images use a small part of their range; one hot pixel must not wash the picture out), either
+ * as shot or turned so that depth runs left → right under a depth profile.
+ */
+import { pooledQuantile } from './stats.js';
+
+export interface SemPixels {
+  pixels: ArrayLike<number>;
+  width: number;
+  height: number;
+}
+
+export interface GreyRaster {
+  rgba: Uint8Array;
+  width: number;
+  height: number;
+}
+
+function stretch(sem: SemPixels): (v: number) => number {
+  // A strided sample is enough for percentiles and keeps big images cheap.
+  const stride = Math.max(1, Math.floor((sem.width * sem.height) / 200_000));
+  const sample: number[] = [];
+  for (let i = 0; i < sem.pixels.length; i += stride) sample.push(sem.pixels[i]);
+  const lo = pooledQuantile([sample], 0.005);
+  const hi = pooledQuantile([sample], 0.995);
+  const k = hi > lo ? 255 / (hi - lo) : 0;
+  return (v) => Math.max(0, Math.min(255, Math.round((v - lo) * k)));
+}
+
+function grey(out: Uint8Array, i: number, g: number): void {
+  out[i * 4] = out[i * 4 + 1] = out[i * 4 + 2] = g;
+  out[i * 4 + 3] = 255;
+}
+
+/** The image as shot, binned down so neither side exceeds `maxPx` (box average). */
+export function semImageRaster(sem: SemPixels, maxPx = 1600): GreyRaster & { binning: number } {
+  const bin = Math.max(1, Math.ceil(Math.max(sem.width, sem.height) / maxPx));
+  const w = Math.floor(sem.width / bin);
+  const h = Math.floor(sem.height / bin);
+  const g = stretch(sem);
+  const rgba = new Uint8Array(w * h * 4);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      let sum = 0;
+      for (let dy = 0; dy < bin; dy++) for (let dx = 0; dx < bin; dx++) sum += sem.pixels[(y * bin + dy) * sem.width + x * bin + dx];
+      grey(rgba, y * w + x, g(sum / (bin * bin)));
+    }
+  }
+  return { rgba, width: w, height: h, binning: bin };
+}
+
+/**
+ * The cross-section turned so depth is the horizontal axis: output column j is depth
+ * (j + ½)·depthMaxNm/columns below the surface row, output row i a position along the layers.
+ * `rows` lateral positions are taken around the image centre (the layers' middle is the part
+ * the thickness was measured on). Depth beyond the image is white.
+ */
+export function semDepthRaster(
+  sem: SemPixels & { surfaceRowPx: number; nmPerRowPx: number },
+  opts: { depthMaxNm: number; columns: number; rows: number },
+): GreyRaster {
+  const g = stretch(sem);
+  const { columns, rows } = opts;
+  const rgba = new Uint8Array(columns * rows * 4);
+  const lateral = Math.min(rows, sem.width);
+  const x0 = Math.floor((sem.width - lateral) / 2);
+  for (let j = 0; j < columns; j++) {
+    const depthNm = ((j + 0.5) * opts.depthMaxNm) / columns;
+    const yPx = Math.round(sem.surfaceRowPx + depthNm / sem.nmPerRowPx);
+    for (let i = 0; i < rows; i++) {
+      const xPx = x0 + Math.floor((i * lateral) / rows);
+      const v = yPx >= 0 && yPx < sem.height ? g(sem.pixels[yPx * sem.width + xPx]) : 255;
+      grey(rgba, i * columns + j, v);
+    }
+  }
+  return { rgba, width: columns, height: rows };
+}

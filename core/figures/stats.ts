@@ -1,0 +1,30 @@
+/** Small numeric helpers the figure builders share (scale limits that ignore hot pixels). */
+
+/** The q-quantile (0..1) of the finite values of several arrays pooled; NaN when none. */
+export function pooledQuantile(arrays: ArrayLike<number>[], q: number): number {
+  let n = 0;
+  for (const a of arrays) for (let i = 0; i < a.length; i++) if (Number.isFinite(a[i])) n++;
+  if (n === 0) return NaN;
+  const all = new Float64Array(n);
+  let k = 0;
+  for (const a of arrays) for (let i = 0; i < a.length; i++) if (Number.isFinite(a[i])) all[k++] = a[i];
+  all.sort();
+  const pos = Math.min(n - 1, Math.max(0, q * (n - 1)));
+  const lo = Math.floor(pos);
+  const hi = Math.min(n - 1, lo + 1);
+  return all[lo] + (all[hi] - all[lo]) * (pos - lo);
+}
+
+/** Largest finite value of several arrays; -Infinity when none. */
+export function pooledMax(arrays: ArrayLike<number>[]): number {
+  let m = -Infinity;
+  for (const a of arrays) for (let i = 0; i < a.length; i++) if (Number.isFinite(a[i]) && a[i] > m) m = a[i];
+  return m;
+}
+
+/** Two significant digits: stated factors (z exaggeration) read 87×, not 86.71×. */
+export function twoSignificant(x: number): number {
+  if (!(x > 0)) return x;
+  const p = 10 ** (Math.floor(Math.log10(x)) - 1);
+  return Math.round(x / p) * p;
+}

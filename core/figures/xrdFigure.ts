@@ -1,0 +1,109 @@
+/**
+ * XRD waterfall of the states (the paper's Fig. 2a): traces lifted by an offset, first state
+ * at the bottom, each labelled at its right end; reference sticks of the phases in rows under
+ * the traces; masked ranges (the wafer's Si 400) shaded and named. The traces come from
+ * `prepareWaterfall` (core/xrd), run on intensities already put on the chosen scale.
+ */
+import { scaleLinear } from 'd3-scale';
+import { line } from 'd3-shape';
+import type { MaskRange } from '../xrd/mask.js';
+import type { WaterfallData } from '../xrd/waterfall.js';
+import { axisBottom } from './axes.js';
+import { OKABE_ITO } from './colormaps.js';
+import { stateColour, textWidthPt } from './style.js';
+import { el, figureRoot, num, panel, PT_PER_MM, text, TYPE } from './svg.js';
+
+export type IntensityScale = 'linear' | 'sqrt' | 'log';
+
+/** Puts raw intensities on the display scale (before the waterfall normalises them). */
+export function scaleIntensity(values: ArrayLike<number>, scale: IntensityScale): Float64Array {
+  const out = Float64Array.from(values);
+  if (scale === 'sqrt') for (let i = 0; i < out.length; i++) out[i] = Math.sqrt(Math.max(0, out[i]));
+  // log10(1 + I): defined at zero counts, and ≈ log10 I where it matters.
+  if (scale === 'log') for (let i = 0; i < out.length; i++) out[i] = Math.log10(1 + Math.max(0, out[i]));
+  return out;
+}
+
+export const INTENSITY_LABELS: Record<IntensityScale, string> = {
+  linear: 'Intensity (a.u., offset)',
+  sqrt: '√Intensity (a.u., offset)',
+  log: 'log₁₀ intensity (a.u., offset)',
+};
+
+export interface XrdFigureInput {
+  data: WaterfallData;
+  intensityScale: IntensityScale;
+  masks?: readonly MaskRange[];
+  widthMm: number;
+  /** Short phase names for the stick rows, by phase id (default the id). */
+  phaseLabels?: Record<string, string>;
+}
+
+const STICK_COLOURS = [OKABE_ITO[3], OKABE_ITO[4], OKABE_ITO[5], '#000000', '#666666', OKABE_ITO[0]];
+
+export function xrdFigure(input: XrdFigureInput): string {
+  const W = input.widthMm * PT_PER_MM;
+  const { data } = input;
+  const traceLabels = data.traces.map((t) => t.label);
+  const phaseLabels = data.sticks.map((s) => input.phaseLabels?.[s.phaseId] ?? s.phaseId);
+  const rightW = Math.max(...[...traceLabels, ...phaseLabels].map((l) => textWidthPt(l, TYPE.smallPt)), 20) + 6;
+  const m = { left: 18, right: rightW, top: 14, bottom: 26 };
+  const plotH = Math.max(150, Math.min(260, W * 0.55));
+  const H = plotH + m.top + m.bottom;
+  const x0 = m.left;
+  const x1 = W - m.right;
+  const y0 = m.top;
+  const y1 = m.top + plotH;
+  const xs = scaleLinear().domain(data.twoThetaRangeDeg).range([x0, x1]);
+  const [yMin, yMax] = data.yRange;
+  const ys = scaleLinear().domain([yMin - 0.05, yMax + 0.08]).range([y1, y0]);
+  const parts: string[] = [el('defs', {}, el('clipPath', { id: 'clip-xrd' }, el('rect', { x: x0, y: y0, width: x1 - x0, height: y1 - y0 })))];
+  for (const mask of input.masks ?? []) {
+    const a = Math.max(x0, xs(mask.fromDeg));
+    const b = Math.min(x1, xs(mask.toDeg));
+    if (b <= a) continue;
+    const name = (mask.label ?? '').replace(/\s*substrate\s*$/i, '') || 'masked';
+    parts.push(
+      el('g', { 'data-mask': name },
+        el('rect', { x: a, y: y0, width: b - a, height: y1 - y0, fill: '#dddddd' }),
+        text((a + b) / 2, y0 - 3, `${name} (masked)`, { 'text-anchor': 'middle', 'font-size': TYPE.smallPt })),
+    );
+  }
+  // Separator between traces and the reference rows.
+  if (data.sticks.length) {
+    const ySep = ys(-0.04);
+    parts.push(el('line', { x1: x0, x2: x1, y1: ySep, y2: ySep, stroke: '#999', 'stroke-width': 0.4 }));
+  }
+  data.traces.forEach((t, i) => {
+    const idx = Array.from({ length: t.twoThetaDeg.length }, (_, k) => k);
+    const path = line<number>()
+      .defined((k) => Number.isFinite(t.y[k]))
+      .x((k) => xs(t.twoThetaDeg[k]))
+      .y((k) => ys(t.y[k]))(idx);
+    const colour = stateColour(t.label, i);
+    parts.push(
+      el('g', { 'data-trace': t.label, 'data-state': t.label, 'data-offset': t.offset },
+        el('path', { d: path ?? '', fill: 'none', stroke: colour, 'stroke-width': 0.7, 'stroke-linejoin': 'round', 'clip-path': 'url(#clip-xrd)' }),
+        text(x1 + 3, ys(t.offset + 0.25), t.label, { 'font-size': TYPE.smallPt, fill: colour, 'data-state-label': t.label })),
+    );
+  });
+  data.sticks.forEach((row, r) => {
+    const colour = STICK_COLOURS[r % STICK_COLOURS.length];
+    const d = row.sticks.map((s) => `M${num(xs(s.twoThetaDeg))},${num(ys(row.baseline))}V${num(ys(s.top))}`).join('');
+    parts.push(
+      el('g', { 'data-phase': row.phaseId, 'data-sticks': row.sticks.length },
+        el('line', { x1: x0, x2: x1, y1: ys(row.baseline), y2: ys(row.baseline), stroke: '#bbb', 'stroke-width': 0.3 }),
+        el('path', { d, stroke: colour, 'stroke-width': 0.9, fill: 'none' }),
+        text(x1 + 3, ys(row.baseline) - 0.5, phaseLabels[r], { 'font-size': TYPE.smallPt, fill: colour, 'data-phase-label': row.phaseId })),
+    );
+  });
+  parts.push(el('rect', { x: x0, y: y0, width: x1 - x0, height: y1 - y0, fill: 'none', stroke: '#000', 'stroke-width': 0.5 }));
+  parts.push(axisBottom(xs, y1, { label: '2θ (°)', ticks: Math.max(4, Math.round((x1 - x0) / 50)) }));
+  // No intensity ticks: the traces are normalised and offset, numbers would mislead.
+  const ty = (y0 + y1) / 2;
+  parts.push(el('text', { x: 9, y: ty, transform: `rotate(-90 9 ${num(ty)})`, 'text-anchor': 'middle', 'font-size': TYPE.labelPt, class: 'axis-label' }, INTENSITY_LABELS[input.intensityScale]));
+  return figureRoot(input.widthMm, H / PT_PER_MM, el('g', { 'data-figure': 'xrd', 'data-intensity-scale': input.intensityScale, 'data-states': traceLabels.join(',') }, panel(0, 0, 'xrd-waterfall', ...parts)), {
+    title: 'XRD patterns of the states (waterfall)',
+    description: `${traceLabels.join(', ')}; ${INTENSITY_LABELS[input.intensityScale]}; reference phases ${phaseLabels.join(', ')}`,
+  });
+}

@@ -1,0 +1,270 @@
+/**
+ * What `strata figure` does between the study on disk and the figure builders: runs the
+ * analysis, opens the stacks, SEM images and XRD patterns again to collect what the figures
+ * draw (Li maps, binned Li volumes, the cross-section with its measured boundaries), and turns
+ * it into the builders' plain inputs. The builders themselves stay pure (core/figures).
+ */
+import { join } from 'node:path';
+import type { IonStack } from '../model/ionStack.js';
+import { findIon } from '../model/ions.js';
+import type { Report } from '../model/report.js';
+import type { SemImage } from '../model/semImage.js';
+import type { XrdPattern } from '../model/xrdPattern.js';
+import { StrataError } from '../model/errors.js';
+import { measureCrossSection, toSemResult } from '../sem/index.js';
+import type { CrossSectionResult } from '../sem/index.js';
+import { depthAxisNm } from '../sims/calibrate.js';
+import type { SimsStateDetail } from '../sims/analyze.js';
+import { binStackVolume } from '../sims/volume.js';
+import { analyzeXrd } from '../xrd/analyze.js';
+import { displayDepthNm, liFigure, type LiFigureInput, type LiFigureState } from '../figures/liFigure.js';
+import { liBarsFigure } from '../figures/liBars.js';
+import { semFigure, type SemFigureInput } from '../figures/semFigure.js';
+import { volumeOnDepthAxis } from '../figures/volumeDepth.js';
+import { WIDTH_PRESETS_MM } from '../figures/width.js';
+import { scaleIntensity, xrdFigure, type IntensityScale } from '../figures/xrdFigure.js';
+import { SI_400_MASK } from '../xrd/mask.js';
+import { prepareWaterfall } from '../xrd/waterfall.js';
+import type { LoadedStudy } from './loadStudy.js';
+import { analyzeStudyDetailedOnDisk, DEFAULT_STEPS } from './analyzeStudyOnDisk.js';
+import { openDataset } from './openDataset.js';
+
+export interface StateFigureData {
+  state: string;
+  stack?: { file: string; volume?: Awaited<ReturnType<typeof binStackVolume>>; pixelSizeNm: number | null };
+  sem?: { file: string; image: SemImage; section: CrossSectionResult | null; error?: string };
+  xrd?: { file: string; pattern: XrdPattern };
+}
+
+export interface FigureData {
+  study: LoadedStudy;
+  report: Report;
+  details: Map<string, SimsStateDetail>;
+  states: StateFigureData[];
+  warnings: string[];
+}
+
+/** Volume size for figure renderings: enough for a print panel, small enough to render fast. */
+export const FIGURE_VOLUME = { maxSize: 96, maxVoxels: 96 * 96 * 160 } as const;
+
+function fileOf(study: LoadedStudy, state: string, kind: string): string | undefined {
+  return study.states.find((s) => s.state === state)?.files.find((f) => f.kind === kind)?.path;
+}
+
+/**
+ * TIFFs are listed as kind `unknown` by the study loader (an ion stack and an SEM image are both
+ * TIFFs; only their tags tell). Opening each one tells which it is, so the analysis and the
+ * figures see the stacks and cross-sections. A no-op once the loader classifies TIFFs itself.
+ */
+export async function withTiffKinds(study: LoadedStudy): Promise<LoadedStudy> {
+  const states = [];
+  for (const s of study.states) {
+    const files = [];
+    for (const f of s.files) {
+      if (f.kind === 'unknown' && f.format === 'tiff') {
+        const opened = await openDataset(join(study.root, f.path), { displayName: f.path });
+        await opened.close();
+        const k = opened.dataset.kind;
+        files.push({ ...f, kind: k === 'ionStack' ? ('sims-stack' as const) : k === 'semImage' ? ('sem' as const) : f.kind });
+      } else files.push(f);
+    }
+    states.push({ ...s, files });
+  }
+  return { ...study, states };
+}
+
+/**
+ * Analyses the study and gathers the figure data. SEM thicknesses feed the depth calibration
+ * (the pipeline's own SEM step wins once it has one). `progress` gets one line per step.
+ */
+export async function collectFigureData(loaded: LoadedStudy, opts: { progress?: (line: string) => void; needVolumes?: boolean; needSem?: boolean; needXrd?: boolean } = {}): Promise<FigureData> {
+  const progress = opts.progress ?? (() => undefined);
+  const warnings: string[] = [];
+  const study = await withTiffKinds(loaded);
+  progress(`analysing ${study.name} (${study.states.length} states)`);
+  const { report, details } = await analyzeStudyDetailedOnDisk(study, {
+    steps: {
+      measureSem: (image, stack, o) => toSemResult(measureCrossSection(image, stack, { tiltDeg: o.tiltDeg })),
+      analyzeXrd: (p) => analyzeXrd(p),
+      ...DEFAULT_STEPS,
+    },
+  });
+  const analyte = study.stack.analyteIon ?? 'Li-';
+  const states: StateFigureData[] = [];
+  for (const s of study.states) {
+    const data: StateFigureData = { state: s.state };
+    const stackFile = fileOf(study, s.state, 'sims-stack');
+    if (stackFile && opts.needVolumes !== false) {
+      const opened = await openDataset(join(study.root, stackFile), { displayName: stackFile });
+      try {
+        const stack = opened.dataset as IonStack;
+        const ion = findIon(stack.ions, analyte);
+        if (ion < 0) warnings.push(`${stackFile}: no ${analyte} channel: no 3-D rendering`);
+        else {
+          progress(`${s.state}: binning the ${analyte} volume of ${stackFile}`);
+          const volume = await binStackVolume(stack, ion, { ...FIGURE_VOLUME, shotsPerPixel: s.sims?.shotsPerPixel });
+          data.stack = { file: stackFile, volume, pixelSizeNm: stack.pixelSizeNm };
+        }
+      } finally {
+        await opened.close();
+      }
+    }
+    const semFile = fileOf(study, s.state, 'sem');
+    if (semFile && opts.needSem !== false) {
+      const opened = await openDataset(join(study.root, semFile), { displayName: semFile });
+      const image = opened.dataset as SemImage;
+      await opened.close();
+      progress(`${s.state}: measuring the cross-section ${semFile}`);
+      try {
+        data.sem = { file: semFile, image, section: measureCrossSection(image, study.stack, { tiltDeg: s.semTiltDeg }) };
+      } catch (err) {
+        data.sem = { file: semFile, image, section: null, error: (err as Error).message };
+        warnings.push(`${semFile}: ${(err as Error).message}`);
+      }
+    }
+    const xrdFile = fileOf(study, s.state, 'xrd');
+    if (xrdFile && opts.needXrd !== false) {
+      const opened = await openDataset(join(study.root, xrdFile), { displayName: xrdFile });
+      data.xrd = { file: xrdFile, pattern: opened.dataset as XrdPattern };
+      await opened.close();
+    }
+    states.push(data);
+  }
+  return { study, report, details, states, warnings };
+}
+
+/** Row of the surface and nm per image row, from the measured boundaries (tilt included). */
+export function semDepthMapping(section: CrossSectionResult): { surfaceRowPx: number; nmPerRowPx: number } | null {
+  const b = section.details.boundaries;
+  if (b.length < 2 || section.layers.length === 0) return null;
+  const measured = section.layers.length;
+  const top = b[0].yPxAtCentre;
+  const bottom = b[measured].yPxAtCentre;
+  const totalNm = section.layers.reduce((s, l) => s + l.thicknessNm, 0);
+  if (!(bottom > top) || !(totalNm > 0)) return null;
+  return { surfaceRowPx: top, nmPerRowPx: totalNm / (bottom - top) };
+}
+
+/** Fig. 4's input from the analysis and the collected data. */
+export function liFigureInput(data: FigureData, widthMm: number): LiFigureInput {
+  const analyte = data.study.stack.analyteIon ?? 'Li-';
+  let mapPixelSizeNm: number | null = null;
+  const states: LiFigureState[] = data.states.map((s) => {
+    const detail = data.details.get(s.state);
+    const sims = data.report.states.find((r) => r.state === s.state)?.sims;
+    const layers = sims?.layers ?? [];
+    const out: LiFigureState = { state: s.state, layers };
+    if (detail?.maps?.length) {
+      // The map of the whole depth: the per-layer windows tile the profile, so their sum is it.
+      const m0 = detail.maps[0];
+      const values = new Float64Array(m0.values.length);
+      for (const m of detail.maps) for (let i = 0; i < values.length; i++) values[i] += m.values[i];
+      out.map = { values, width: m0.width, height: m0.height };
+    }
+    if (detail?.analyte) {
+      out.profile = {
+        timeS: detail.analyte.timeS,
+        values: detail.analyte.values,
+        sigma: detail.analyte.sigma,
+        depthNm: detail.calibration ? depthAxisNm(detail.calibration, detail.analyte.timeS) : undefined,
+      };
+    }
+    if (s.stack?.volume && detail?.calibration) {
+      mapPixelSizeNm ??= s.stack.pixelSizeNm;
+      const depthMax = displayDepthNm(layers);
+      if (Number.isFinite(depthMax)) out.volume = volumeOnDepthAxis(s.stack.volume, detail.calibration, { depthMaxNm: depthMax, slices: 96 });
+    } else if (s.stack) mapPixelSizeNm ??= s.stack.pixelSizeNm;
+    return out;
+  });
+  // The cross-section behind the profiles: the first state (pristine) with a measured one.
+  const semState = data.states.find((s) => s.sem?.section && semDepthMapping(s.sem.section));
+  let sem: LiFigureInput['sem'];
+  if (semState?.sem?.section) {
+    const m = semDepthMapping(semState.sem.section)!;
+    const img = semState.sem.image;
+    sem = { pixels: img.pixels, width: img.width, height: img.height, ...m };
+  }
+  return { states, widthMm, ion: analyte, mapPixelSizeNm, mapRange: 'all layers', sem };
+}
+
+/** The SEM figure's input for one state. */
+export function semFigureInput(s: StateFigureData, data: FigureData, widthMm: number): SemFigureInput {
+  if (!s.sem) throw new StrataError(`${s.state}: no SEM image`);
+  const labels = Object.fromEntries(data.study.stack.layers.map((l) => [l.role, l.label]));
+  const img = s.sem.image;
+  const section = s.sem.section;
+  return {
+    state: s.state,
+    file: s.sem.file,
+    image: { pixels: img.pixels, width: img.width, height: img.height },
+    pixelSizeNm: img.pixelSizeNm,
+    pixelSizeSource: img.pixelSizeSource,
+    angleDeg: section?.details.angleDeg ?? 0,
+    roi: section?.details.roi,
+    boundaries: (section?.details.boundaries ?? []).map((b) => ({ upper: b.upper, lower: b.lower, yPxAtCentre: b.yPxAtCentre })),
+    layers: (section?.layers ?? []).map((l) => ({ role: l.role, label: labels[l.role] ?? l.role, thicknessNm: l.thicknessNm, sigmaNm: l.sigmaNm })),
+    tiltDeg: section?.details.tiltDeg ?? img.tiltDeg ?? 0,
+    widthMm,
+    note: s.sem.error,
+    roleLabels: labels,
+  };
+}
+
+export const FIGURE_NAMES = ['fig4', 'sem', 'xrd', 'li-bars'] as const;
+export type FigureName = (typeof FIGURE_NAMES)[number];
+
+/** Widths used when the user gives none: the multi-panel figure spans two columns. */
+export const DEFAULT_WIDTH_MM: Record<FigureName, number> = { fig4: WIDTH_PRESETS_MM.double, sem: WIDTH_PRESETS_MM.single, xrd: WIDTH_PRESETS_MM.single, 'li-bars': WIDTH_PRESETS_MM.onehalf };
+
+export interface BuiltFigure {
+  /** File stem: fig4, sem-pristine, xrd, li-bars. */
+  name: string;
+  figure: FigureName;
+  svg: string;
+  widthMm: number;
+}
+
+/** Builds the requested figures' SVGs; what a figure lacks goes to `warnings`, not an error. */
+export function buildFigures(data: FigureData, opts: { figures: readonly FigureName[]; widthMm?: number; xrdScale?: IntensityScale }, warnings: string[]): BuiltFigure[] {
+  const out: BuiltFigure[] = [];
+  const width = (f: FigureName): number => opts.widthMm ?? DEFAULT_WIDTH_MM[f];
+  const labels = Object.fromEntries(data.study.stack.layers.map((l) => [l.role, l.label]));
+  for (const f of opts.figures) {
+    if (f === 'fig4') {
+      const input = liFigureInput(data, width(f));
+      if (!input.states.some((s) => s.map || s.profile)) warnings.push('fig4: no ToF-SIMS Li data in any state');
+      else out.push({ name: 'fig4', figure: f, svg: liFigure(input), widthMm: width(f) });
+    } else if (f === 'sem') {
+      const withSem = data.states.filter((s) => s.sem);
+      if (!withSem.length) warnings.push('sem: no SEM image in any state');
+      for (const s of withSem) out.push({ name: `sem-${s.state}`, figure: f, svg: semFigure(semFigureInput(s, data, width(f))), widthMm: width(f) });
+    } else if (f === 'xrd') {
+      const withXrd = data.states.filter((s) => s.xrd);
+      if (!withXrd.length) warnings.push('xrd: no XRD pattern in any state');
+      else {
+        const scale = opts.xrdScale ?? 'sqrt';
+        const waterfall = prepareWaterfall(
+          withXrd.map((s) => ({ label: s.state, pattern: { ...s.xrd!.pattern, intensity: scaleIntensity(s.xrd!.pattern.intensity, scale) } })),
+          { masks: [SI_400_MASK], stickHeight: 0.32, offset: 1.05 },
+        );
+        out.push({ name: 'xrd', figure: f, svg: xrdFigure({ data: waterfall, intensityScale: scale, masks: [SI_400_MASK], widthMm: width(f), phaseLabels: PHASE_SHORT_LABELS }), widthMm: width(f) });
+      }
+    } else if (f === 'li-bars') {
+      const states = data.report.states.filter((s) => s.sims?.li.length).map((s) => ({ state: s.state, li: s.sims!.li }));
+      if (!states.length) warnings.push('li-bars: no Li inventory in any state');
+      else {
+        const referenceState = String(data.report.provenance.parameters.referenceState ?? 'pristine');
+        out.push({
+          name: 'li-bars',
+          figure: f,
+          svg: liBarsFigure({ layers: data.study.stack.layers.map((l) => ({ role: l.role, label: labels[l.role] })), states, changes: data.report.comparison.li, referenceState, widthMm: width(f) }),
+          widthMm: width(f),
+        });
+      }
+    }
+  }
+  return out;
+}
+
+/** Short names for the stick rows (the library's names are long). */
+const PHASE_SHORT_LABELS: Record<string, string> = { LiFePO4: 'LiFePO₄', FePO4: 'FePO₄', 'gamma-Li3PO4': 'γ-Li₃PO₄', Si: 'Si', austenite: 'SS (fcc)' };

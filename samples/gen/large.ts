@@ -74,10 +74,10 @@ export async function writeLargeStack(
     const plane = new Float32Array(pixels);
     let k = ((c * 7919 + s * 104729) * 31) & (pool.length - 1);
     for (let px = 0; px < pixels; px++) {
-      model.lambdas(s, px, lambda);
       let v: number;
-      if (c < STACK_IONS.length) v = detectApprox(lambda[channelIon[c]] + DARK_COUNTS, N, pool[k]);
+      if (c < STACK_IONS.length) v = detectApprox(model.lambdaOf(channelIon[c], s, px) + DARK_COUNTS, N, pool[k]);
       else {
+        model.lambdas(s, px, lambda);
         let mean = OTHER_IONS_COUNTS;
         for (let i = 0; i < IONS.length; i++) mean += N * (1 - Math.exp(-(lambda[i] + DARK_COUNTS) / N));
         v = Math.max(0, Math.round(mean + Math.sqrt(mean) * pool[k]));

@@ -8,7 +8,9 @@
  * per species per shot, so with N shots the counts are Binomial(N, 1 − exp(−λ/N)): Poisson
  * arrivals and dead-time saturation in one draw, inverted by I_true = −N·ln(1 − I/N).
  *
- * The 1-D profile is the sum over pixels of the same raw counts, so stack and profile agree.
+ * The 1-D profile is the sum over pixels of the same raw counts, so stack and profile agree for
+ * every stack channel (`total` included). Ions that are only in the profile are drawn once per
+ * scan as Binomial(N·pixels, mean p) (see the loop), which keeps the study fast.
  */
 import type { DepthProfile } from '../../core/model/depthProfile.js';
 import { sampleGrid, smoothField } from './fields.js';
@@ -112,6 +114,8 @@ export interface SimsModel {
   pixels: number;
   /** Fills `out[ion]` with λ (counts per pixel, primary current included, dark counts not). */
   lambdas(scan: number, pixel: number, out: Float64Array): void;
+  /** λ of one ion (index into IONS): the same number `lambdas` gives, for one ion only. */
+  lambdaOf(ion: number, scan: number, pixel: number): number;
 }
 
 export function buildSimsModel(p: ModelParams): SimsModel {
@@ -186,6 +190,18 @@ export function buildSimsModel(p: ModelParams): SimsModel {
     timeS,
     depthNm,
     pixels,
+    lambdaOf(ii, scan, px) {
+      const z = depthNm[scan];
+      const ze = z + rough[px] * (ROUGHNESS.rms0Nm + ROUGHNESS.rmsPerNm * z);
+      const y = yields[ii];
+      let lambda = contamination[ii] === 0 ? 0 : contamination[ii] * lookup(surfaceGrid, ze);
+      if (IONS[ii].lithium) {
+        for (let c = 0; c < liGrids.length; c++) lambda += y[liCompMaterial[c]] * lookup(liGrids[c].grid, ze) * liGrids[c].lateral[px];
+      } else {
+        for (let mi = 0; mi < materialGrids.length; mi++) if (y[mi] !== 0) lambda += y[mi] * lookup(materialGrids[mi], ze);
+      }
+      return lambda;
+    },
     lambdas(scan, px, out) {
       const z = depthNm[scan];
       const ze = z + rough[px] * (ROUGHNESS.rms0Nm + ROUGHNESS.rmsPerNm * z);

@@ -16,7 +16,7 @@ import { STRATA_VERSION } from '../version.js';
 import type { CliIo } from './context.js';
 import { positiveNumber, ReportedError } from './context.js';
 
-const pct = (x: number): string => `${(100 * x).toFixed(1)} %`;
+const pct = (x: number): string => `${(100 * x).toFixed(2)} %`;
 
 /** A short human summary of a report: layers, Li shares and changes, warnings. */
 export function formatReport(report: Report): string {

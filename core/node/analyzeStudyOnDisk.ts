@@ -4,6 +4,7 @@ import type { Report } from '../model/report.js';
 import { analyzeStudy } from '../pipeline/analyzeStudy.js';
 import type { ModalitySteps, StateData, StudyAnalysis, StudyAnalysisOptions } from '../pipeline/analyzeStudy.js';
 import { measureCrossSection, toSemResult } from '../sem/index.js';
+import { analyzeXrd } from '../xrd/analyze.js';
 import { STRATA_VERSION } from '../version.js';
 import { inputRecord } from './files.js';
 import { findSemSidecar, openDataset } from './openDataset.js';
@@ -18,6 +19,7 @@ export interface AnalyzeOverrides {
 /** The modality steps the pipeline runs. The SEM step keeps only the report's fields. */
 export const DEFAULT_STEPS: ModalitySteps = {
   measureSem: (image, stack, opts) => toSemResult(measureCrossSection(image, stack, opts)),
+  analyzeXrd: (pattern) => analyzeXrd(pattern),
 };
 
 /**

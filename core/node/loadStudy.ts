@@ -10,6 +10,8 @@ import { parseStudyManifest, resolveStack } from '../pipeline/manifest.js';
 import type { StudyManifest } from '../pipeline/manifest.js';
 import { guessState } from '../pipeline/guessStates.js';
 import { detectFileFormat } from './openDataset.js';
+import { withFileSource } from './fileSource.js';
+import { classifyTiff } from '../io/tiff/classify.js';
 
 export const MANIFEST_NAME = 'study.json';
 
@@ -36,6 +38,8 @@ export async function loadStudy(path: string): Promise<LoadedStudy> {
 
 async function classify(root: string, rel: string): Promise<StudyFile> {
   const format: FormatId = await detectFileFormat(join(root, rel));
+  // A TIFF is an ion stack or an SEM image: only its tags tell.
+  if (format === 'tiff') return { path: rel, format, kind: await withFileSource(join(root, rel), rel, classifyTiff) };
   const kind = FORMATS[format].kind;
   return { path: rel, format, kind: kind === 'sidecar' || kind === 'manifest' ? 'unknown' : (kind as DatasetKind) };
 }

@@ -1,0 +1,116 @@
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { analyzeStudyOnDisk } from '../../core/node/analyzeStudyOnDisk.js';
+import { loadStudy } from '../../core/node/loadStudy.js';
+import { writeReportFiles } from '../../core/node/reportFiles.js';
+import type { Report } from '../../core/model/report.js';
+import type { Truth } from '../../samples/truth.js';
+import { PROJECT_ROOT } from '../helpers/sharedData.js';
+
+const STUDY = join(PROJECT_ROOT, 'samples/study');
+const truth = JSON.parse(readFileSync(join(STUDY, 'truth.json'), 'utf8')) as Truth;
+
+function checksums(dir: string): Map<string, string> {
+  const out = new Map<string, string>();
+  const walk = (d: string): void => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      const p = join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else out.set(relative(dir, p), createHash('sha256').update(readFileSync(p)).digest('hex') + ':' + statSync(p).mtimeMs);
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+describe('study analysis end to end on the sample study', () => {
+  let report: Report;
+  let before: Map<string, string>;
+  beforeAll(async () => {
+    before = checksums(STUDY);
+    report = await analyzeStudyOnDisk(await loadStudy(STUDY));
+  }, 120_000);
+
+  it('never modifies the raw data (checksums and mtimes before and after)', () => {
+    expect(checksums(STUDY)).toEqual(before);
+  });
+
+  it('follows the report contract', () => {
+    expect(report.schema).toBe('strata.report/1');
+    expect(report.states.map((s) => s.state)).toEqual(['pristine', 'charged', 'discharged']);
+    for (const s of report.states) {
+      for (const l of s.sims!.layers) for (const k of ['role', 'startS', 'endS', 'startNm', 'endNm', 'widthNm'] as const) expect(l[k]).toBeDefined();
+      for (const l of s.sims!.li) for (const k of ['role', 'counts', 'sigma', 'fraction', 'fractionSigma'] as const) expect(l[k]).toBeDefined();
+      expect(s.sem).toMatchObject({ pixelSizeSource: expect.any(String) });
+    }
+    for (const c of report.comparison.li) for (const k of ['role', 'state', 'deltaFraction', 'sigma'] as const) expect(c[k]).toBeDefined();
+    // Provenance: every data file with its checksum, the parameters, the version.
+    expect(report.provenance.inputs.length).toBeGreaterThanOrEqual(12);
+    for (const i of report.provenance.inputs) expect(i.sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(report.provenance.version).toMatch(/^\d+\.\d+\.\d+/);
+  });
+
+  it('takes the depth axis from the SEM thicknesses of the same state', () => {
+    for (const s of report.states) expect(s.sims!.depthCalibration).toBe('sem');
+  });
+
+  it('puts every interface within max(10 nm, 2 scans) of the truth', () => {
+    const rate = new Map(truth.layers.map((l) => [l.role, l.sputterRateNmPerS]));
+    for (const s of report.states) {
+      const ts = truth.states.find((t) => t.state === s.state)!;
+      expect(s.sims!.interfaces).toHaveLength(ts.boundaries.length);
+      ts.boundaries.forEach((b, k) => {
+        const found = s.sims!.interfaces[k];
+        const slower = Math.min(rate.get(b.upper)!, rate.get(b.lower)!);
+        const tolNm = Math.max(10, 2 * truth.scanPeriodS * slower);
+        expect(Math.abs(found.depthNm - b.depthNm), `${s.state} ${b.upper}/${b.lower}`).toBeLessThanOrEqual(tolNm);
+        expect(Math.abs(found.timeS - b.timeS), `${s.state} ${b.upper}/${b.lower}`).toBeLessThanOrEqual(tolNm / slower);
+      });
+    }
+  });
+
+  it('gets every Li fraction within 0.02 of the truth and the charged shift signs right', () => {
+    for (const s of report.states) {
+      const ts = truth.states.find((t) => t.state === s.state)!;
+      for (const t of ts.liFraction) {
+        const got = s.sims!.li.find((l) => l.role === t.role)!;
+        expect(Math.abs(got.fraction - t.fraction), `${s.state} ${t.role}`).toBeLessThanOrEqual(0.02);
+      }
+    }
+    const fraction = (state: string, role: string) => truth.states.find((t) => t.state === state)!.liFraction.find((f) => f.role === role)!.fraction;
+    let checked = 0;
+    for (const c of report.comparison.li.filter((x) => x.state === 'charged')) {
+      const truthDelta = fraction('charged', c.role) - fraction('pristine', c.role);
+      if (Math.abs(truthDelta) > 3 * c.sigma) {
+        checked++;
+        expect(Math.sign(c.deltaFraction), c.role).toBe(Math.sign(truthDelta));
+      }
+    }
+    expect(checked).toBeGreaterThanOrEqual(2);
+  });
+
+  it('measures SEM thicknesses within max(3 %, 2 px) of the truth', () => {
+    for (const s of report.states) {
+      const ts = truth.states.find((t) => t.state === s.state)!;
+      for (const t of ts.sem.layers) {
+        const got = s.sem!.layers.find((l) => l.role === t.role);
+        if (!got) continue; // the substrate's lower edge may be out of the image
+        expect(Math.abs(got.thicknessNm - t.thicknessNm), `${s.state} ${t.role}`).toBeLessThanOrEqual(Math.max(0.03 * t.thicknessNm, 2 * ts.sem.pixelSizeNm));
+      }
+      expect(s.sem!.layers.filter((l) => l.role !== 'substrate')).toHaveLength(4);
+    }
+  });
+
+  it('writes report.json and CSV tables', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'strata-report-'));
+    const files = (await writeReportFiles(report, dir)).map((f) => relative(dir, f));
+    expect(files).toEqual(expect.arrayContaining(['report.json', 'sims_layers.csv', 'li_per_layer.csv', 'li_change_vs_pristine.csv', 'sem_thickness.csv']));
+    const csv = readFileSync(join(dir, 'li_per_layer.csv'), 'utf8').trim().split('\n');
+    expect(csv[0]).toBe('state,role,counts,sigma,fraction,fractionSigma');
+    expect(csv).toHaveLength(1 + 3 * 5);
+    expect(JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')).schema).toBe('strata.report/1');
+  });
+});

@@ -1,0 +1,136 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.js';
+import { PROJECT_ROOT } from '../helpers/sharedData.js';
+import { all, parseSvg, withAttr } from '../figures/svgQuery.js';
+
+const SAMPLE = join(PROJECT_ROOT, 'samples/study');
+const hasSample = existsSync(join(SAMPLE, 'study.json'));
+const hasPoppler = spawnSync('pdftoppm', ['-v']).status === 0;
+const DPI = 100;
+
+function pngSize(png: Uint8Array): { width: number; height: number } {
+  const view = new DataView(png.buffer, png.byteOffset);
+  return { width: view.getUint32(16), height: view.getUint32(20) };
+}
+
+describe('strata figure: usage', () => {
+  it('exits 2 on bad options, before reading the study', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'strata-fig-'));
+    for (const args of [
+      ['figure', '/nonexistent'],
+      ['figure', '/nonexistent', '--out', out, '--format', 'svg,gif'],
+      ['figure', '/nonexistent', '--out', out, '--dpi', '-3'],
+      ['figure', '/nonexistent', '--out', out, '--width', '3cm'],
+      ['figure', '/nonexistent', '--out', out, '--figures', 'fig9'],
+      ['figure', '/nonexistent', '--out', out, '--xrd-scale', 'cube'],
+    ]) {
+      const r = await runCli(args);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    }
+  });
+
+  it('exits 1 with a one-line error naming the file on bad input', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'strata-fig-'));
+    const manifest = (files: string[]): string => JSON.stringify({ schema: 'strata.study/1', name: 'x', stack: 'anode-free-ss-lfp', states: [{ state: 'pristine', files }] });
+    writeFileSync(join(dir, 'study.json'), manifest(['pristine/missing.txt']));
+    let r = await runCli(['figure', dir, '--out', join(dir, 'out')]);
+    expect(r.code).toBe(1);
+    let lines = r.stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/study\.json.*missing\.txt/);
+    // A TIFF that is not one: the error names the file.
+    mkdirSync(join(dir, 'pristine'), { recursive: true });
+    writeFileSync(join(dir, 'pristine', 'stack.tif'), Buffer.concat([Buffer.from('II*\0'), Buffer.from([0xff, 0xff, 0xff, 0x7f]), Buffer.alloc(64, 7)]));
+    writeFileSync(join(dir, 'study.json'), manifest(['pristine/stack.tif']));
+    r = await runCli(['figure', dir, '--out', join(dir, 'out')]);
+    expect(r.code, r.stderr).toBe(1);
+    lines = r.stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/stack\.tif/);
+  });
+});
+
+describe.skipIf(!hasSample)('strata figure on the sample study', () => {
+  const out = mkdtempSync(join(tmpdir(), 'strata-fig-'));
+  let result: { code: number; stdout: string; stderr: string };
+  let manifest: { files: { name: string; format: string; path: string; sha256: string; widthMm: number; widthPx?: number }[]; inputs: { path: string; sha256: string }[]; parameters: Record<string, unknown>; version: string };
+
+  beforeAll(async () => {
+    result = await runCli(['figure', SAMPLE, '--out', out, '--dpi', String(DPI)]);
+    manifest = JSON.parse(readFileSync(join(out, 'figures.json'), 'utf8'));
+  }, 120_000);
+
+  it('writes every figure in svg, png and pdf, reporting progress on stderr', () => {
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toMatch(/\[1\/\d+\] fig4\.svg/);
+    const names = [...new Set(manifest.files.map((f) => f.name))];
+    expect(names).toEqual(['fig4', 'sem-pristine', 'sem-charged', 'sem-discharged', 'xrd', 'li-bars']);
+    for (const n of names) for (const ext of ['svg', 'png', 'pdf']) expect(existsSync(join(out, `${n}.${ext}`)), `${n}.${ext}`).toBe(true);
+    // Atomic writes leave no temporary files behind.
+    expect(readdirSync(out).filter((f) => f.startsWith('.strata-tmp'))).toEqual([]);
+  });
+
+  it('records provenance: inputs with checksums, parameters, version, file checksums', () => {
+    expect(manifest.version).toMatch(/^\d+\.\d+\.\d+/);
+    expect(manifest.inputs.map((i) => i.path)).toEqual(expect.arrayContaining(['pristine/stack.ome.tif', 'charged/sem.tif', 'discharged/xrd.ras']));
+    const stack = manifest.inputs.find((i) => i.path === 'pristine/stack.ome.tif')!;
+    expect(stack.sha256).toBe(createHash('sha256').update(readFileSync(join(SAMPLE, 'pristine/stack.ome.tif'))).digest('hex'));
+    expect(manifest.parameters).toMatchObject({ dpi: DPI, formats: ['svg', 'png', 'pdf'], widthMm: null });
+    for (const f of manifest.files) expect(f.sha256).toBe(createHash('sha256').update(readFileSync(join(out, f.path))).digest('hex'));
+  });
+
+  it('writes SVGs that parse, with fig4 holding its panels, one map scale and the layer labels', () => {
+    for (const f of manifest.files.filter((x) => x.format === 'svg')) parseSvg(readFileSync(join(out, f.path), 'utf8'));
+    const root = parseSvg(readFileSync(join(out, 'fig4.svg'), 'utf8'));
+    expect(root.attrs.width).toBe('180mm');
+    expect(withAttr(root, 'data-panel-letter').map((n) => n.attrs['data-panel-letter'])).toEqual([...'abcdefgh']);
+    expect(all(root, (n) => n.attrs.class === 'colorbar' && n.attrs['data-scale-id'] === 'li-map')).toHaveLength(1);
+    expect(withAttr(root, 'data-scale-id', 'li-map').filter((n) => n.tag === 'image').map((n) => n.attrs['data-state'])).toEqual(['pristine', 'charged', 'discharged']);
+    const layerLabels = new Set(withAttr(root, 'data-layer-label').map((n) => n.text));
+    for (const l of ['CC/AAM', 'SEI/SE', 'CAM', 'CC', 'SiO2/Si']) expect(layerLabels.has(l), l).toBe(true);
+    expect(withAttr(root, 'data-sem-backdrop')).toHaveLength(1);
+    const sem = parseSvg(readFileSync(join(out, 'sem-pristine.svg'), 'utf8'));
+    expect(withAttr(sem, 'data-boundary').length).toBeGreaterThanOrEqual(5);
+    expect(withAttr(sem, 'data-layer-label').map((n) => n.text).join(' ')).toMatch(/CAM \d+ ± [\d.]+ nm/);
+  });
+
+  it('writes PNGs whose pixel width is width × dpi', () => {
+    for (const f of manifest.files.filter((x) => x.format === 'png')) {
+      const { width } = pngSize(new Uint8Array(readFileSync(join(out, f.path))));
+      expect(width, f.path).toBe(Math.round((f.widthMm / 25.4) * DPI));
+      expect(f.widthPx).toBe(width);
+    }
+  });
+
+  it.skipIf(!hasPoppler)('writes PDFs that pdftoppm opens, with the font embedded', () => {
+    const dir = join(out, 'ppm');
+    mkdirSync(dir, { recursive: true });
+    for (const f of manifest.files.filter((x) => x.format === 'pdf')) {
+      const file = join(out, f.path);
+      execFileSync('pdftoppm', ['-r', '20', '-png', file, join(dir, f.name)]);
+      const fonts = execFileSync('pdffonts', [file], { encoding: 'utf8' });
+      const rows = fonts.split('\n').slice(2).filter((l) => l.trim());
+      expect(rows.length, f.path).toBeGreaterThan(0);
+      for (const row of rows) {
+        expect(row).toMatch(/DejaVuSans/);
+        expect(row).toMatch(/\byes\b/);
+      }
+    }
+    expect(readdirSync(dir).filter((f) => f.endsWith('.png'))).toHaveLength(6);
+  });
+
+  it('honours --figures, --format and --width', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'strata-fig-'));
+    const r = await runCli(['figure', SAMPLE, '--out', dir, '--figures', 'li-bars,xrd', '--format', 'png', '--width', 'single', '--dpi', '150']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(readdirSync(dir).sort()).toEqual(['figures.json', 'li-bars.png', 'xrd.png']);
+    const { width } = pngSize(new Uint8Array(readFileSync(join(dir, 'xrd.png'))));
+    expect(width).toBe(Math.round((85 / 25.4) * 150));
+  }, 60_000);
+});

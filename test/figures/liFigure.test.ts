@@ -1,0 +1,99 @@
+import { decode } from 'fast-png';
+import { describe, expect, it } from 'vitest';
+import { liFigure } from '../../core/figures/liFigure.js';
+import { PT_PER_MM } from '../../core/figures/svg.js';
+import { liInput, LABELS, STATES } from './fixtures.js';
+import { all, parseSvg, texts, withAttr } from './svgQuery.js';
+import type { Node } from './svgQuery.js';
+
+/** RGBA of pixel (x, y) of an <image> whose href is a PNG data URI. */
+function pixel(image: Node, x: number, y: number): number[] {
+  const png = decode(Buffer.from(image.attrs.href.split(',')[1], 'base64'));
+  const o = (y * png.width + x) * png.channels;
+  return Array.from(png.data.slice(o, o + 3));
+}
+
+describe('Fig. 4 (Li across states)', () => {
+  const svg = liFigure(liInput(180));
+  const root = parseSvg(svg);
+
+  it('has eight panels lettered a–h: 3 maps, 3 renderings, profiles, profile over SEM', () => {
+    const panels = withAttr(root, 'data-panel').map((n) => n.attrs['data-panel']);
+    expect(panels).toEqual(['map-pristine', 'map-charged', 'map-discharged', 'volume-pristine', 'volume-charged', 'volume-discharged', 'profiles', 'sem-overlay']);
+    expect(withAttr(root, 'data-panel-letter').map((n) => n.attrs['data-panel-letter'])).toEqual([...'abcdefgh']);
+  });
+
+  it('draws the three maps on exactly one colour scale with one colour bar', () => {
+    const bars = withAttr(root, 'data-scale-id', 'li-map').filter((n) => n.attrs.class === 'colorbar');
+    expect(bars).toHaveLength(1);
+    const maps = withAttr(root, 'data-scale-id', 'li-map').filter((n) => n.tag === 'image');
+    expect(maps.map((m) => m.attrs['data-state'])).toEqual([...STATES]);
+    expect(Number(bars[0].attrs['data-min'])).toBe(0);
+    // The charged hot half (200) sets the top of the shared scale, not each map its own.
+    expect(Number(bars[0].attrs['data-max'])).toBeCloseTo(200, 0);
+    // Same value, same colour, whatever the state: pristine (100) = charged's right half (100).
+    expect(pixel(maps[0], 1, 1)).toEqual(pixel(maps[1], 6, 1));
+    expect(pixel(maps[1], 1, 1)).not.toEqual(pixel(maps[1], 6, 1));
+    // Discharged (150) lies between them.
+    expect(pixel(maps[2], 1, 1)).not.toEqual(pixel(maps[0], 1, 1));
+  });
+
+  it('renders the volumes on one scale and states the depth exaggeration', () => {
+    const vols = withAttr(root, 'data-scale-id', 'li-volume').filter((n) => n.tag === 'image');
+    expect(vols).toHaveLength(3);
+    expect(withAttr(root, 'data-scale-id', 'li-volume').filter((n) => n.attrs.class === 'colorbar')).toHaveLength(1);
+    const z = withAttr(root, 'data-z-exaggeration').map((n) => n.attrs['data-z-exaggeration']);
+    expect(new Set(z).size).toBe(1);
+    expect(texts(root).filter((t) => /depth ×\d+/.test(t)).length).toBeGreaterThanOrEqual(3);
+  });
+
+  it('labels the layers, the axes with units and the states in order', () => {
+    const layerLabels = withAttr(root, 'data-layer-label').map((n) => n.text);
+    for (const l of LABELS) expect(layerLabels.filter((x) => x === l).length, l).toBe(2);
+    const axes = all(root, (n) => n.attrs.class === 'axis-label').map((n) => n.text);
+    expect(axes).toEqual(expect.arrayContaining(['Sputter time (s)', 'Depth (nm)', 'Li⁻ (normalised)']));
+    const bars = all(root, (n) => n.attrs.class === 'colorbar').map((n) => n.attrs['data-label']);
+    for (const b of bars) expect(b).toMatch(/\(counts\/(pixel|voxel)/);
+    expect(withAttr(root, 'data-state-title').map((n) => n.text)).toEqual([...STATES, ...STATES]);
+    const series = withAttr(root, 'data-series').map((n) => n.attrs['data-series']);
+    expect(series).toEqual([...STATES, ...STATES]);
+    expect(withAttr(root, 'data-sem-backdrop')).toHaveLength(1);
+    expect(all(root, (n) => n.attrs.class === 'scale-bar')).toHaveLength(3);
+  });
+
+  it('keeps text at 6 pt or more and inside the page, at every width', () => {
+    for (const widthMm of [85, 114, 180]) {
+      const r = parseSvg(liFigure(liInput(widthMm)));
+      expect(r.attrs.width).toBe(`${widthMm}mm`);
+      const wPt = widthMm * PT_PER_MM;
+      for (const t of all(r, (n) => n.tag === 'text')) {
+        if (t.attrs['font-size']) expect(Number(t.attrs['font-size'])).toBeGreaterThanOrEqual(6);
+      }
+      // Panels sit inside the page: their translate() x plus nothing negative.
+      for (const p of withAttr(r, 'data-panel')) {
+        const [x, y] = /translate\(([-\d.]+),([-\d.]+)\)/.exec(p.attrs.transform)!.slice(1).map(Number);
+        expect(x).toBeGreaterThanOrEqual(0);
+        expect(x).toBeLessThan(wPt);
+        expect(y).toBeGreaterThanOrEqual(0);
+      }
+    }
+  });
+
+  it('stacks the profile panels at single-column width and puts them side by side at double', () => {
+    const y = (svgText: string, id: string): number => {
+      const p = withAttr(parseSvg(svgText), 'data-panel', id)[0];
+      return Number(/translate\([-\d.]+,([-\d.]+)\)/.exec(p.attrs.transform)![1]);
+    };
+    const single = liFigure(liInput(85));
+    const double = liFigure(liInput(180));
+    expect(y(single, 'sem-overlay')).toBeGreaterThan(y(single, 'profiles'));
+    expect(y(double, 'sem-overlay')).toBe(y(double, 'profiles'));
+  });
+
+  it('leaves out panels without data and letters the rest in sequence', () => {
+    const r = parseSvg(liFigure(liInput(180, { volumes: false, sem: false })));
+    expect(withAttr(r, 'data-panel').map((n) => n.attrs['data-panel'])).toEqual(['map-pristine', 'map-charged', 'map-discharged', 'profiles', 'sem-overlay']);
+    expect(withAttr(r, 'data-panel-letter').map((n) => n.attrs['data-panel-letter'])).toEqual([...'abcde']);
+    expect(withAttr(r, 'data-sem-backdrop')).toHaveLength(0);
+  });
+});

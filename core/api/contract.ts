@@ -46,7 +46,8 @@ export const apiRequestSchemas = {
     .object({
       path,
       ion,
-      windows: z.array(z.object({ name: z.string().min(1).max(100), startS: z.number().finite(), endS: z.number().finite() }).strict()).max(16).optional(),
+      /** Time windows to sum; a window naming a state applies to that state only (layers differ). */
+      windows: z.array(z.object({ name: z.string().min(1).max(100), startS: z.number().finite(), endS: z.number().finite(), state: state.optional() }).strict()).max(64).optional(),
       jobId: jobId.optional(),
     })
     .strict(),
@@ -158,6 +159,12 @@ export interface SemImagePayload {
   pixelSizeSource: string;
   pixelSizeDetail: string | null;
   tiltDeg: number | null;
+  /**
+   * Layer boundaries as the SEM cross-section measurement found them, in the original image's
+   * pixels: the line u = −x·sin α + y·cos α = uPx, from x0 to x1. Null when it could not measure.
+   */
+  boundaries: { angleDeg: number; x0Px: number; x1Px: number; lines: { upper: string; lower: string; uPx: number }[] } | null;
+  boundaryError: string | null;
 }
 
 export interface XrdPayload {
@@ -176,6 +183,8 @@ export interface JobProgress {
 export interface ProjectOpened {
   path: string;
   project: StrataProject;
+  /** The project's study as an absolute path (the file may store it relative to itself). */
+  studyPath: string;
 }
 
 export interface ApiResponses {
@@ -217,7 +226,7 @@ export const projectSchema = z
           interfacesOf: z.string().max(200),
         }),
         maps: z.object({ ion: z.string().max(64), colormap: z.enum(['viridis', 'cividis', 'magma']), window: z.string().max(100), logColour: z.boolean() }),
-        volume: z.object({ ion: z.string().max(64), mode: z.enum(['mip', 'composite']), zExaggeration: z.number().min(1).max(1e6), clipTopNm: z.number(), clipBottomNm: z.number(), azimuthDeg: z.number(), elevationDeg: z.number() }),
+        volume: z.object({ ion: z.string().max(64), mode: z.enum(['mip', 'composite']), zExaggeration: z.number().min(1).max(1e6), clipTop: z.number().min(0).max(1), clipBottom: z.number().min(0).max(1), azimuthDeg: z.number(), elevationDeg: z.number() }),
         xrd: z.object({ offsetFraction: z.number().min(0).max(5), logY: z.boolean() }),
       })
       .strict(),

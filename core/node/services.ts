@@ -14,13 +14,14 @@ import type { IonStack } from '../model/ionStack.js';
 import type { StudyFile } from '../model/study.js';
 import { STRATA_VERSION } from '../version.js';
 import { summarizeDataset } from '../pipeline/summarizeDataset.js';
+import { measureCrossSection } from '../sem/crossSection.js';
 import { loadStudy } from './loadStudy.js';
 import type { LoadedStudy } from './loadStudy.js';
 import { openDataset } from './openDataset.js';
 import type { Dataset, OpenedDataset } from './openDataset.js';
 import { analyzeStudyOnDisk } from './analyzeStudyOnDisk.js';
 import { writeFileAtomic } from './files.js';
-import { isProjectPath, parseProject, readProject, resolveProjectStudy, writeProject } from './project.js';
+import { isProjectPath, parseProject, readProject, resolveProjectStudy, studyPathForProject, writeProject } from './project.js';
 
 /**
  * The main-side services behind the StrataApi, shared by the Electron IPC handlers and the
@@ -281,7 +282,7 @@ export class WorkbenchServices implements StrataApi {
             continue;
           }
           job.total += stack.scans;
-          states.push({ state, file: file.path, width: stack.width, height: stack.height, pixelSizeNm: stack.pixelSizeNm, maps: await sumWindows(stack, ionIndex, windows, job) });
+          states.push({ state, file: file.path, width: stack.width, height: stack.height, pixelSizeNm: stack.pixelSizeNm, maps: await sumWindows(stack, ionIndex, windows.filter((w) => !w.state || w.state === state), job) });
         } finally {
           await opened.close();
         }
@@ -344,6 +345,18 @@ export class WorkbenchServices implements StrataApi {
     const file = WorkbenchServices.fileOf(study, state, 'sem');
     if (!file) throw new StrataError(`${study.name}: state '${state}' has no SEM image`);
     const img = (await WorkbenchServices.open(study, file, 'semImage')).dataset;
+    // The boundaries come from the same measurement the analysis makes (its report keeps only
+    // the thicknesses), so what is drawn is what was measured.
+    let boundaries: ApiResponses['getSemImage']['boundaries'] = null;
+    let boundaryError: string | null = null;
+    try {
+      const semTiltDeg = study.states.find((s) => s.state === state)?.semTiltDeg;
+      const measured = measureCrossSection(img, study.stack, { tiltDeg: semTiltDeg });
+      const { roi, angleDeg } = measured.details;
+      boundaries = { angleDeg, x0Px: roi.x, x1Px: roi.x + roi.width, lines: measured.details.boundaries.map((b) => ({ upper: b.upper, lower: b.lower, uPx: b.uPx })) };
+    } catch (err) {
+      boundaryError = (err as Error).message;
+    }
     const bin = Math.max(1, Math.ceil(Math.max(img.width, img.height) / maxSize));
     const w = Math.floor(img.width / bin);
     const h = Math.floor(img.height / bin);
@@ -370,6 +383,8 @@ export class WorkbenchServices implements StrataApi {
       pixelSizeSource: img.pixelSizeSource,
       pixelSizeDetail: img.pixelSizeDetail ?? null,
       tiltDeg: img.tiltDeg,
+      boundaries,
+      boundaryError,
     };
   }
 
@@ -398,10 +413,10 @@ export class WorkbenchServices implements StrataApi {
   async saveProject({ path, project }: ApiRequest<'saveProject'>): Promise<ApiResponses['saveProject']> {
     const abs = this.checkAllowed(path);
     if (!isProjectPath(abs)) throw new StrataError(`${path}: project files end in .strata.json`);
-    const checked = parseProject(JSON.stringify(project ?? null), path);
+    const given = parseProject(JSON.stringify(project ?? null), path);
     // The study it names must be one the user opened: a project cannot smuggle in a path.
-    this.checkAllowed(resolveProjectStudy(abs, checked));
-    const bytes = await writeProject(abs, checked);
+    const studyAbs = this.checkAllowed(resolve(dirname(abs), given.study));
+    const bytes = await writeProject(abs, { ...given, study: studyPathForProject(abs, studyAbs) });
     return { path: abs, bytes };
   }
 
@@ -413,7 +428,7 @@ export class WorkbenchServices implements StrataApi {
     // the browser mode the study must already lie inside a granted folder.
     if (this.options.mode === 'electron') this.allow(studyAbs);
     else this.checkAllowed(studyAbs);
-    return { path: abs, project };
+    return { path: abs, project, studyPath: studyAbs };
   }
 }
 

@@ -1,8 +1,16 @@
 import { API_METHOD_NAMES } from '../../core/api/methods.js';
 import type { StrataApi } from '../../core/api/contract.js';
 
-/** Electron's preload adds `pickStudy`; the browser mode has no native dialog. */
-export type RendererApi = StrataApi & { pickStudy?: () => Promise<string | null> };
+/**
+ * Electron's preload adds native dialogs and dropped-file paths; the browser mode has none of
+ * them (a web page never learns where a dropped file lives).
+ */
+export type RendererApi = StrataApi & {
+  pickStudy?: () => Promise<string | null>;
+  pickProjectSave?: (defaultPath: string) => Promise<string | null>;
+  /** Path of a dropped file or folder, granted for this session (Electron only). */
+  grantDropped?: (file: File) => Promise<string | null>;
+};
 
 declare global {
   interface Window {

@@ -1,28 +1,215 @@
+import type { StrataProject } from '../../core/api/contract.js';
 import { connectApi } from './api.js';
 import { h } from './dom.js';
-import { renderStudyBrowser } from './views/studyBrowser.js';
-import { renderProfilePanel } from './views/profileView.js';
+import { jobBar } from './jobs.js';
+import { defaultProjectPath, projectFromState } from './project.js';
+import { defaultView, Store } from './store.js';
+import type { AppState } from './store.js';
+import { ionMapsView } from './views/ionMapsView.js';
+import { liDashboard } from './views/liDashboard.js';
+import { profileView } from './views/profileView.js';
+import { semView } from './views/semView.js';
+import { studyBrowser } from './views/studyBrowser.js';
+import type { View, ViewFactory } from './views/view.js';
+import { xrdView } from './views/xrdView.js';
+
+const TABS: { id: string; label: string; make: ViewFactory; lazy?: () => Promise<ViewFactory> }[] = [
+  { id: 'study', label: 'Study', make: studyBrowser },
+  { id: 'profile', label: 'Depth profiles', make: profileView },
+  { id: 'maps', label: '2-D images', make: ionMapsView },
+  // three.js is loaded only when the 3-D tab is first opened.
+  { id: 'volume', label: '3-D', make: () => { throw new Error('lazy'); }, lazy: async () => (await import('./views/volumeView.js')).volumeView },
+  { id: 'sem', label: 'SEM', make: semView },
+  { id: 'xrd', label: 'XRD', make: xrdView },
+  { id: 'li', label: 'Li dashboard', make: liDashboard },
+];
 
 const api = connectApi();
 const app = document.getElementById('app')!;
+let version = '';
+let mode: 'electron' | 'browser' = 'browser';
+let allowedRoots: string[] = [];
+let recent: string[] = [];
 
-function showError(err: unknown): void {
-  app.append(h('p', { class: 'error', role: 'alert' }, (err as Error).message));
+const status = h('span', { class: 'status', id: 'status', role: 'status' });
+const studyLabel = h('span', { class: 'study', id: 'study-path' }, 'no study open');
+const openForm = h('form', { class: 'inline-form', id: 'open-form', hidden: true });
+const saveForm = h('form', { class: 'inline-form', id: 'save-form', hidden: true });
+const message = h('div', { id: 'message', role: 'alert' });
+const nav = h('nav', { class: 'tabs', role: 'tablist' });
+const body = h('main', {});
+
+let store: Store | null = null;
+const views = new Map<string, View>();
+let unsubscribe: (() => void) | null = null;
+
+function say(text: string, kind: 'info' | 'error' = 'info'): void {
+  message.replaceChildren(text ? h('p', { class: kind === 'error' ? 'error' : 'notes' }, text) : '');
+}
+
+async function viewFor(tab: string): Promise<View> {
+  const existing = views.get(tab);
+  if (existing) return existing;
+  const def = TABS.find((t) => t.id === tab) ?? TABS[0];
+  const make = def.lazy ? await def.lazy() : def.make;
+  const view = make(store!);
+  views.set(def.id, view);
+  return view;
+}
+
+let shownTab = '';
+async function showTab(tab: string): Promise<void> {
+  if (!store) return;
+  for (const b of nav.querySelectorAll('button')) b.setAttribute('aria-selected', String(b.dataset.tab === tab));
+  const view = await viewFor(tab);
+  if (store.state.view.tab !== tab) return; // another tab was picked meanwhile
+  body.replaceChildren(view.el);
+  shownTab = tab;
+  view.shown?.();
+}
+
+function renderStatus(s: AppState): void {
+  status.textContent = s.analyzing ? 'Analysing…' : s.report ? `Report ready (${s.report.states.length} states${s.report.warnings.length ? `, ${s.report.warnings.length} warnings` : ''})` : s.reportError ? 'No analysis' : '';
+  status.title = s.reportError ?? '';
+}
+
+/** Opens a study (and, from a project, its saved overrides, view and annotations). */
+async function openStudy(path: string, project?: StrataProject): Promise<void> {
+  say('');
+  const summary = await api.openStudy({ path });
+  for (const v of views.values()) v.dispose();
+  views.clear();
+  unsubscribe?.();
+  const view = project ? { ...defaultView(summary), ...project.view } : defaultView(summary);
+  store = new Store(api, { study: summary, report: null, reportError: null, analyzing: false, reportVersion: 0, overrides: project?.overrides ?? {}, view, annotations: project?.annotations ?? [] });
+  studyLabel.textContent = `${summary.name} — ${summary.path}`;
+  document.title = `Strata — ${summary.name}`;
+  nav.replaceChildren(
+    ...TABS.map((t) => {
+      const b = h('button', { type: 'button', role: 'tab', 'data-tab': t.id, id: `tab-${t.id}` }, t.label);
+      b.addEventListener('click', () => store!.setView('tab', t.id as never));
+      return b;
+    }),
+  );
+  unsubscribe = store.on((s, changed) => {
+    renderStatus(s);
+    if (s.view.tab !== shownTab) {
+      void showTab(s.view.tab);
+      return;
+    }
+    views.get(s.view.tab)?.update(s, changed);
+  });
+  recent = [summary.path, ...recent.filter((r) => r !== summary.path)].slice(0, 10);
+  renderRecent();
+  await showTab(store.state.view.tab);
+  void store.analyze();
+}
+
+async function openAny(path: string): Promise<void> {
+  try {
+    if (/\.strata\.json$/i.test(path)) {
+      const opened = await api.openProject({ path });
+      await openStudy(opened.studyPath, opened.project);
+      say(`Opened project ${opened.path}.`);
+    } else {
+      await openStudy(path);
+    }
+  } catch (err) {
+    say((err as Error).message, 'error');
+  }
+}
+
+const recentSelect = h('select', { id: 'recent', 'aria-label': 'Recent studies' });
+function renderRecent(): void {
+  recentSelect.replaceChildren(h('option', { value: '' }, recent.length ? 'Recent studies…' : 'no recent studies'), ...recent.map((r) => h('option', { value: r }, r)));
+}
+recentSelect.addEventListener('change', () => {
+  if (recentSelect.value) void openAny(recentSelect.value);
+});
+
+function typedPathForm(form: HTMLFormElement, label: string, value: string, submit: (path: string) => Promise<void>): void {
+  const input = h('input', { type: 'text', name: 'path', size: 70, value, 'aria-label': label, spellcheck: false });
+  const cancel = h('button', { type: 'button' }, 'Cancel');
+  cancel.addEventListener('click', () => (form.hidden = true));
+  form.replaceChildren(h('label', {}, `${label} `, input), h('button', { type: 'submit' }, 'OK'), cancel, h('span', { class: 'notes' }, ` Browser mode: paths inside ${allowedRoots.join(', ') || 'the folder given to strata serve'} only.`));
+  form.onsubmit = (e) => {
+    e.preventDefault();
+    form.hidden = true;
+    void submit(input.value.trim());
+  };
+  form.hidden = false;
+  input.focus();
+}
+
+async function onOpen(): Promise<void> {
+  if (api.pickStudy) {
+    const path = await api.pickStudy();
+    if (path) await openAny(path);
+    return;
+  }
+  typedPathForm(openForm, 'Study folder, study.json or project (.strata.json):', store?.state.study.path ?? allowedRoots[0] ?? '', openAny);
+}
+
+async function saveProjectTo(path: string): Promise<void> {
+  if (!store) return;
+  try {
+    const saved = await api.saveProject({ path, project: projectFromState(store.state, version) });
+    say(`Saved project ${saved.path} (${saved.bytes} bytes).`);
+    recent = [saved.path, ...recent.filter((r) => r !== saved.path)].slice(0, 10);
+    renderRecent();
+  } catch (err) {
+    say((err as Error).message, 'error');
+  }
+}
+
+async function onSave(): Promise<void> {
+  if (!store) return;
+  const suggested = defaultProjectPath(store.state.study);
+  if (api.pickProjectSave) {
+    const path = await api.pickProjectSave(suggested);
+    if (path) await saveProjectTo(path);
+    return;
+  }
+  typedPathForm(saveForm, 'Save project as:', suggested, saveProjectTo);
+}
+
+/** Drag-and-drop: Electron learns the dropped path; a browser page cannot, and says so. */
+function installDrop(): void {
+  window.addEventListener('dragover', (e) => {
+    e.preventDefault();
+    document.body.classList.add('dropping');
+  });
+  window.addEventListener('dragleave', () => document.body.classList.remove('dropping'));
+  window.addEventListener('drop', (e) => {
+    e.preventDefault();
+    document.body.classList.remove('dropping');
+    const file = e.dataTransfer?.files[0];
+    if (!file) return;
+    if (api.grantDropped) {
+      void api.grantDropped(file).then((path) => (path ? openAny(path) : say(`${file.name}: not a study folder, study.json or project`, 'error')));
+      return;
+    }
+    say(`A web page cannot learn where “${file.name}” lives on disk, so dropping does not open it in the browser mode. Use Open… and type its path (inside ${allowedRoots.join(', ') || 'the folder given to strata serve'}).`);
+    void onOpen();
+  });
 }
 
 async function start(): Promise<void> {
   const info = await api.startup({});
-  const header = h('header', {}, h('h1', {}, 'Strata'), h('span', { class: 'study' }, info.studyPath ?? 'no study open'), h('span', { class: 'notes' }, `v${info.version} · ${info.mode} mode`));
-  const body = h('main', {});
-  app.replaceChildren(header, body);
-  if (!info.studyPath) {
-    body.append(h('p', {}, 'Open a study: start with `strata serve <study folder>` or use File → Open in the desktop app.'));
-    return;
-  }
-  const study = await api.openStudy({ path: info.studyPath });
-  body.append(renderStudyBrowser(study));
-  const profileStates = study.states.filter((s) => s.files.some((f) => f.kind === 'sims-profile' && !f.error)).map((s) => s.state);
-  if (profileStates.length) body.append(renderProfilePanel(profileStates, (state) => api.getProfile({ path: study.path, state })));
+  version = info.version;
+  mode = info.mode;
+  allowedRoots = info.allowedRoots;
+  recent = info.recent;
+  const openBtn = h('button', { type: 'button', id: 'open-button' }, 'Open…');
+  openBtn.addEventListener('click', () => void onOpen());
+  const saveBtn = h('button', { type: 'button', id: 'save-project' }, 'Save project…');
+  saveBtn.addEventListener('click', () => void onSave());
+  const header = h('header', {}, h('h1', {}, 'Strata'), studyLabel, openBtn, saveBtn, recentSelect, status, h('span', { class: 'notes' }, `v${info.version} · ${mode} mode`));
+  app.replaceChildren(header, openForm, saveForm, jobBar(), message, nav, body);
+  renderRecent();
+  installDrop();
+  if (info.studyPath) await openAny(info.studyPath);
+  else body.append(h('p', { class: 'notes' }, mode === 'electron' ? 'Open a study folder with Open… or drop it here.' : 'Open a study with Open… (type its path), or start with `strata serve <study folder>`.'));
 }
 
-start().catch(showError);
+start().catch((err) => say((err as Error).message, 'error'));

@@ -1,66 +1,311 @@
 import * as d3 from 'd3';
 import type { ProfilePayload } from '../../../core/api/contract.js';
+import type { InterfaceResult, LayerSegment } from '../../../core/model/report.js';
 import { h } from '../dom.js';
+import { BAND_FILLS, OKABE_ITO } from '../colour.js';
+import { CancelledError, runBackendJob } from '../jobs.js';
+import type { AppState, Store } from '../store.js';
+import { nearestIndex, seriesOf, timeToDepth } from './profileMath.js';
+import type { Series } from './profileMath.js';
+import { noteText } from './view.js';
+import type { View } from './view.js';
 
-/** Colour-blind-safe categorical palette (Okabe–Ito). */
-export const OKABE_ITO = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '#56B4E9', '#F0E442', '#000000'];
+const DASHES = ['', '6 3', '2 3', '9 3 2 3', '1 2'];
 
-/** A log-scale depth profile of the chosen ions against sputter time. */
-export function renderProfileChart(profile: ProfilePayload, ionLabels: string[], size = { width: 860, height: 360 }): SVGSVGElement {
-  const margin = { top: 12, right: 130, bottom: 42, left: 64 };
-  const { width, height } = size;
-  const svg = d3.create('svg').attr('viewBox', `0 0 ${width} ${height}`).attr('width', width).attr('height', height).attr('role', 'img').attr('aria-label', `Depth profile, ${profile.state}`);
-  const x = d3.scaleLinear().domain(d3.extent(profile.timeS) as [number, number]).range([margin.left, width - margin.right]);
-  const series = profile.ions.filter((i) => ionLabels.includes(i.label));
-  const positive = series.flatMap((s) => s.counts.filter((c) => c > 0));
-  const y = d3.scaleLog().domain([Math.max(0.5, d3.min(positive) ?? 1), Math.max(10, d3.max(positive) ?? 10)]).range([height - margin.bottom, margin.top]).nice();
-  svg.append('g').attr('transform', `translate(0,${height - margin.bottom})`).call(d3.axisBottom(x).ticks(8));
-  svg.append('g').attr('transform', `translate(${margin.left},0)`).call(d3.axisLeft(y).ticks(6, '~s'));
-  svg.append('text').attr('x', (margin.left + width - margin.right) / 2).attr('y', height - 6).attr('text-anchor', 'middle').text('Sputter time (s)');
-  svg.append('text').attr('transform', `translate(16,${(height - margin.bottom + margin.top) / 2}) rotate(-90)`).attr('text-anchor', 'middle').text('Intensity (counts)');
-  const line = d3
-    .line<number>()
-    .defined((c) => c > 0)
-    .x((_, i) => x(profile.timeS[i]))
-    .y((c) => y(c));
-  series.forEach((s, k) => {
-    const colour = OKABE_ITO[k % OKABE_ITO.length];
-    svg.append('path').attr('d', line(s.counts)).attr('fill', 'none').attr('stroke', colour).attr('stroke-width', 1.4).attr('data-ion', s.label);
-    svg.append('text').attr('x', width - margin.right + 8).attr('y', margin.top + 14 + k * 16).attr('fill', colour).text(s.label);
-  });
-  return svg.node()!;
-}
+/**
+ * Depth profiles: any ions of any states, linear/log, raw/normalised, time or depth axis, the
+ * layers of one state shaded and labelled, its interfaces draggable (the drag re-runs the
+ * analysis with `overrides.interfacesS`), Poisson bands, and a hover read-out.
+ */
+export function profileView(store: Store): View {
+  const el = h('section', { class: 'panel view', id: 'profile-view' }, h('h2', {}, 'Depth profiles'));
+  const controls = h('div', { class: 'controls' });
+  const note = h('p', { class: 'notes', id: 'profile-note' });
+  const chartHost = h('div', { class: 'chart', id: 'profile-chart' });
+  const readout = h('div', { class: 'readout', id: 'profile-readout' }, 'Hover over the chart for values.');
+  const tables = h('div', { class: 'tables' });
+  el.append(controls, note, chartHost, readout, tables);
 
-/** The profile panel: state and ion pickers and the chart. */
-export function renderProfilePanel(states: string[], load: (state: string) => Promise<ProfilePayload>): HTMLElement {
-  const panel = h('section', { class: 'panel', id: 'profile-view' }, h('h2', {}, 'Depth profile'));
-  const stateSelect = h('select', { 'aria-label': 'State' }, ...states.map((s) => h('option', { value: s }, s)));
-  const controls = h('div', { class: 'controls' }, h('label', {}, 'State ', stateSelect));
-  const chartHost = h('div', {});
-  panel.append(controls, chartHost);
-  let chosen = new Set<string>();
-  const draw = async () => {
-    const profile = await load(stateSelect.value);
-    if (chosen.size === 0) {
-      const preferred = ['Li-', 'PO_2-', 'FeO-', 'Cr-', 'Si-'];
-      chosen = new Set(profile.ions.filter((i) => preferred.includes(i.label)).map((i) => i.label));
-      if (chosen.size === 0) chosen = new Set(profile.ions.slice(0, 5).map((i) => i.label));
+  const profiles = new Map<string, ProfilePayload>();
+  let loadedKey = '';
+  let loading: Promise<void> | null = null;
+  const study = store.state.study;
+  const profileStates = study.states.filter((s) => s.files.some((f) => f.kind === 'sims-profile' && !f.error)).map((s) => s.state);
+  const stackStates = study.states.filter((s) => s.files.some((f) => f.kind === 'sims-stack' && !f.error)).map((s) => s.state);
+
+  function roiKey(s: AppState): string {
+    const r = s.overrides.roi;
+    return r ? `${r.x0},${r.y0},${r.x1},${r.y1}` : '';
+  }
+
+  async function load(s: AppState): Promise<void> {
+    const key = roiKey(s);
+    if (key === loadedKey && profiles.size) return;
+    const roi = s.overrides.roi;
+    const states = roi ? stackStates : profileStates;
+    const next = new Map<string, ProfilePayload>();
+    for (const state of states) {
+      const p = roi
+        ? await runBackendJob(store.api, `ROI profile: ${state}`, (jobId) => store.api.getProfile({ path: study.path, state, roi, jobId }))
+        : await store.api.getProfile({ path: study.path, state });
+      next.set(state, p);
     }
-    const boxes = h('div', { class: 'controls ions' });
-    for (const ion of profile.ions) {
-      const box = h('input', { type: 'checkbox', value: ion.label, checked: chosen.has(ion.label) });
-      box.addEventListener('change', () => {
-        if (box.checked) chosen.add(ion.label);
-        else chosen.delete(ion.label);
-        chartHost.replaceChildren(renderProfileChart(profile, [...chosen]));
+    profiles.clear();
+    for (const [k, v] of next) profiles.set(k, v);
+    loadedKey = key;
+  }
+
+  function ionsAvailable(): string[] {
+    const set = new Set<string>();
+    for (const p of profiles.values()) for (const i of p.ions) set.add(i.label);
+    return [...set];
+  }
+
+  function buildControls(s: AppState): void {
+    const v = s.view.profile;
+    const stateBoxes = [...profiles.keys()].map((state) => {
+      const box = h('input', { type: 'checkbox', name: 'profile-state', value: state, checked: v.states.includes(state) });
+      box.addEventListener('change', () => store.setView('profile', { states: box.checked ? [...new Set([...store.state.view.profile.states, state])] : store.state.view.profile.states.filter((x) => x !== state) }));
+      return h('label', {}, box, ` ${state}`);
+    });
+    const ionBoxes = ionsAvailable().map((ion) => {
+      const box = h('input', { type: 'checkbox', name: 'profile-ion', value: ion, checked: v.ions.includes(ion) });
+      box.addEventListener('change', () => store.setView('profile', { ions: box.checked ? [...new Set([...store.state.view.profile.ions, ion])] : store.state.view.profile.ions.filter((x) => x !== ion) }));
+      return h('label', {}, box, ` ${ion}`);
+    });
+    const log = h('input', { type: 'checkbox', id: 'profile-log', checked: v.logY });
+    log.addEventListener('change', () => store.setView('profile', { logY: log.checked }));
+    const norm = h('input', { type: 'checkbox', id: 'profile-normalise', checked: v.normalise });
+    norm.addEventListener('change', () => store.setView('profile', { normalise: norm.checked }));
+    const depthOk = profileStatesWithDepth(s).length > 0;
+    const axis = h('select', { id: 'profile-axis', 'aria-label': 'Horizontal axis' }, h('option', { value: 'time', selected: v.axis === 'time' }, 'sputter time (s)'), h('option', { value: 'depth', selected: v.axis === 'depth', disabled: !depthOk }, depthOk ? 'depth (nm)' : 'depth (needs a calibrated report)'));
+    axis.addEventListener('change', () => store.setView('profile', { axis: axis.value as 'time' | 'depth' }));
+    const ifaceOf = h('select', { id: 'profile-layers-of', 'aria-label': 'Layers and interfaces of' }, ...[...profiles.keys()].map((st) => h('option', { value: st, selected: st === v.interfacesOf }, st)));
+    ifaceOf.addEventListener('change', () => store.setView('profile', { interfacesOf: ifaceOf.value }));
+    controls.replaceChildren(
+      h('fieldset', {}, h('legend', {}, 'States'), ...stateBoxes),
+      h('fieldset', { class: 'ions' }, h('legend', {}, 'Ions'), ...ionBoxes),
+      h('fieldset', {}, h('legend', {}, 'Display'), h('label', {}, log, ' log scale'), h('label', {}, norm, ' normalised to total'), h('label', {}, 'x: ', axis), h('label', {}, 'layers of ', ifaceOf)),
+    );
+  }
+
+  function simsOf(s: AppState, state: string) {
+    return s.report?.states.find((r) => r.state === state)?.sims;
+  }
+
+  function profileStatesWithDepth(s: AppState): string[] {
+    return [...profiles.keys()].filter((st) => {
+      const sims = simsOf(s, st);
+      return sims && sims.depthCalibration !== 'none' && timeToDepth(sims.layers) !== null;
+    });
+  }
+
+  function draw(s: AppState): void {
+    const v = s.view.profile;
+    const useDepth = v.axis === 'depth' && profileStatesWithDepth(s).length > 0;
+    const notes: string[] = [];
+    const analysisNote = noteText(s, 'layer bands and interfaces');
+    if (analysisNote) notes.push(analysisNote);
+    if (s.overrides.roi) notes.push(`Profiles summed from the 3-D stacks over the ROI x ${s.overrides.roi.x0}–${s.overrides.roi.x1}, y ${s.overrides.roi.y0}–${s.overrides.roi.y1} px (raw counts).`);
+    if (v.axis === 'depth' && !useDepth) notes.push('No depth calibration in the report: the axis stays in sputter time.');
+    if (v.normalise) notes.push('Normalised: counts divided by the total ion counts of each scan; bands are ±1σ (Poisson, propagated).');
+    else notes.push('Raw counts; bands are ±1σ = √counts.');
+    note.replaceChildren(...notes.map((n) => h('span', {}, n, ' ')));
+    if (s.overrides.roi) {
+      const clear = h('button', { type: 'button', id: 'clear-roi' }, 'Clear ROI');
+      clear.addEventListener('click', () => {
+        const { roi: _, ...rest } = store.state.overrides;
+        void store.analyze(rest);
       });
-      boxes.append(h('label', {}, box, ` ${ion.label}`));
+      note.append(clear);
     }
-    controls.querySelector('.ions')?.remove();
-    controls.append(boxes);
-    chartHost.replaceChildren(renderProfileChart(profile, [...chosen]));
+
+    const width = Math.max(720, Math.min(1400, chartHost.clientWidth || el.clientWidth - 40 || 960));
+    const height = 420;
+    const margin = { top: 28, right: 150, bottom: 44, left: 72 };
+    const toX = (state: string): ((t: number) => number) => (useDepth ? timeToDepth(simsOf(s, state)?.layers) ?? ((t) => t) : (t) => t);
+    const series: Series[] = [];
+    for (const state of v.states) {
+      const p = profiles.get(state);
+      if (!p) continue;
+      for (const ion of v.ions) {
+        const ser = seriesOf(p, ion, v.normalise, toX(state));
+        if (ser) series.push(ser);
+      }
+    }
+    const byState = new Set(series.map((x) => x.state)).size > 1;
+    const stateIndex = (st: string) => Math.max(0, study.states.findIndex((x) => x.state === st));
+    const colourOf = (ser: Series) => OKABE_ITO[(byState ? stateIndex(ser.state) : v.ions.indexOf(ser.ion)) % OKABE_ITO.length];
+    const dashOf = (ser: Series) => (byState ? DASHES[v.ions.indexOf(ser.ion) % DASHES.length] : '');
+
+    const svg = d3.create('svg').attr('viewBox', `0 0 ${width} ${height}`).attr('width', width).attr('height', height).attr('role', 'img').attr('aria-label', 'Depth profiles');
+    const allX = series.flatMap((x) => x.x);
+    const x = d3.scaleLinear().domain((d3.extent(allX) as [number, number])[0] === undefined ? [0, 1] : (d3.extent(allX) as [number, number])).range([margin.left, width - margin.right]);
+    const lows = series.flatMap((ser) => ser.y.map((yv, k) => yv - ser.sigma[k]));
+    const highs = series.flatMap((ser) => ser.y.map((yv, k) => yv + ser.sigma[k]));
+    const positive = series.flatMap((ser) => ser.y.filter((yv) => yv > 0));
+    const minPos = d3.min(positive) ?? 1e-6;
+    const y = v.logY
+      ? d3.scaleLog().domain([minPos * 0.5, Math.max(minPos * 10, d3.max(highs) ?? 10)]).range([height - margin.bottom, margin.top]).nice().clamp(true)
+      : d3.scaleLinear().domain([Math.min(0, d3.min(lows) ?? 0), d3.max(highs) ?? 1]).range([height - margin.bottom, margin.top]).nice();
+
+    // Layer bands of the chosen state, labelled with their roles.
+    const sims = simsOf(s, v.interfacesOf);
+    const bandLayer = svg.append('g').attr('class', 'bands');
+    const layerX = toX(v.interfacesOf);
+    (sims?.layers ?? []).forEach((layer: LayerSegment, k) => {
+      const x0 = x(layerX(layer.startS));
+      const x1 = x(layerX(layer.endS));
+      const label = study.stack.layers.find((l) => l.role === layer.role)?.label ?? layer.label ?? layer.role;
+      bandLayer.append('rect').attr('class', 'band').attr('data-role', layer.role).attr('x', Math.min(x0, x1)).attr('width', Math.abs(x1 - x0)).attr('y', margin.top).attr('height', height - margin.top - margin.bottom).attr('fill', BAND_FILLS[k % BAND_FILLS.length]);
+      bandLayer.append('text').attr('x', (x0 + x1) / 2).attr('y', margin.top - 8).attr('text-anchor', 'middle').attr('font-size', 11).attr('fill', '#333').text(label);
+    });
+
+    svg.append('g').attr('transform', `translate(0,${height - margin.bottom})`).call(d3.axisBottom(x).ticks(10));
+    svg.append('g').attr('transform', `translate(${margin.left},0)`).call(v.logY ? d3.axisLeft(y).ticks(6, '~g') : d3.axisLeft(y).ticks(6, '~g'));
+    svg.append('text').attr('x', (margin.left + width - margin.right) / 2).attr('y', height - 8).attr('text-anchor', 'middle').text(useDepth ? 'Depth (nm)' : 'Sputter time (s)');
+    svg.append('text').attr('transform', `translate(16,${(height - margin.bottom + margin.top) / 2}) rotate(-90)`).attr('text-anchor', 'middle').text(v.normalise ? 'Intensity / total counts' : 'Intensity (counts)');
+
+    const plot = svg.append('g').attr('class', 'series');
+    const floor = y.domain()[0];
+    for (const ser of series) {
+      const colour = colourOf(ser);
+      const band = d3
+        .area<number>()
+        .x((_, k) => x(ser.x[k]))
+        .y0((yv, k) => y(Math.max(floor, yv - ser.sigma[k])))
+        .y1((yv, k) => y(Math.max(floor, yv + ser.sigma[k])));
+      plot.append('path').attr('class', 'sigma-band').attr('d', band(ser.y)).attr('fill', colour).attr('fill-opacity', 0.18).attr('stroke', 'none');
+      const line = d3
+        .line<number>()
+        .defined((yv) => !v.logY || yv > 0)
+        .x((_, k) => x(ser.x[k]))
+        .y((yv) => y(yv));
+      plot.append('path').attr('class', 'trace').attr('data-state', ser.state).attr('data-ion', ser.ion).attr('d', line(ser.y)).attr('fill', 'none').attr('stroke', colour).attr('stroke-width', 1.5).attr('stroke-dasharray', dashOf(ser));
+    }
+    series.forEach((ser, k) => {
+      const ly = margin.top + 8 + k * 17;
+      svg.append('line').attr('x1', width - margin.right + 8).attr('x2', width - margin.right + 30).attr('y1', ly).attr('y2', ly).attr('stroke', colourOf(ser)).attr('stroke-width', 2).attr('stroke-dasharray', dashOf(ser));
+      svg.append('text').attr('x', width - margin.right + 34).attr('y', ly + 4).attr('font-size', 12).text(`${ser.ion} · ${ser.state}`);
+    });
+
+    // Interfaces of the chosen state, draggable along the axis.
+    const ifaces: InterfaceResult[] = sims?.interfaces ?? [];
+    const ifaceLayer = svg.append('g').attr('class', 'interfaces');
+    const dragState = v.interfacesOf;
+    const profile = profiles.get(dragState);
+    const invert = (px: number): number => {
+      const value = x.invert(px);
+      if (!useDepth || !profile) return value;
+      // Depth → time through the same piecewise calibration, by interpolation on the scans.
+      const depths = profile.timeS.map(layerX);
+      const k = nearestIndex(depths, value);
+      return profile.timeS[k];
+    };
+    ifaces.forEach((iface, idx) => {
+      const g = ifaceLayer.append('g').attr('class', 'interface').attr('data-index', idx).attr('data-time-s', iface.timeS.toFixed(3)).attr('transform', `translate(${x(layerX(iface.timeS))},0)`).style('cursor', 'ew-resize');
+      g.append('line').attr('y1', margin.top).attr('y2', height - margin.bottom).attr('stroke', '#222').attr('stroke-width', 1.5).attr('stroke-dasharray', '5 3');
+      g.append('rect').attr('class', 'iface-handle').attr('x', -6).attr('width', 12).attr('y', margin.top).attr('height', height - margin.top - margin.bottom).attr('fill', 'transparent');
+      g.append('title').text(`${iface.upper} | ${iface.lower}: ${iface.timeS.toFixed(1)} s (${iface.markerIon}); drag to move`);
+      g.call(
+        d3
+          .drag<SVGGElement, undefined>()
+          .on('drag', (event: { x: number }) => {
+            const px = Math.max(margin.left, Math.min(width - margin.right, event.x));
+            g.attr('transform', `translate(${px},0)`);
+          })
+          .on('end', (event: { x: number }) => {
+            const px = Math.max(margin.left, Math.min(width - margin.right, event.x));
+            const times = ifaces.map((f) => f.timeS);
+            times[idx] = invert(px);
+            times.sort((a, b) => a - b);
+            const interfacesS = { ...(store.state.overrides.interfacesS ?? {}), [dragState]: times };
+            void store.analyze({ ...store.state.overrides, interfacesS });
+          }),
+      );
+    });
+
+    // Hover read-out: a rule and the values ± σ of every series at the nearest scan.
+    const rule = svg.append('line').attr('class', 'hover-rule').attr('y1', margin.top).attr('y2', height - margin.bottom).attr('stroke', '#777').attr('visibility', 'hidden');
+    svg
+      .insert('rect', '.interfaces')
+      .attr('class', 'hover-area')
+      .attr('x', margin.left)
+      .attr('y', margin.top)
+      .attr('width', width - margin.left - margin.right)
+      .attr('height', height - margin.top - margin.bottom)
+      .attr('fill', 'transparent')
+      .on('pointermove', (event: PointerEvent) => {
+        const [px] = d3.pointer(event);
+        rule.attr('x1', px).attr('x2', px).attr('visibility', 'visible');
+        const at = x.invert(px);
+        const fmt = d3.format('.4~g');
+        const parts = series.map((ser) => {
+          const k = nearestIndex(ser.x, at);
+          return `${ser.ion} (${ser.state}): ${fmt(ser.y[k])} ± ${fmt(ser.sigma[k])}`;
+        });
+        readout.textContent = `${useDepth ? 'depth' : 'time'} ${fmt(at)} ${useDepth ? 'nm' : 's'} — ${parts.join('; ')}`;
+      })
+      .on('pointerleave', () => rule.attr('visibility', 'hidden'));
+
+    chartHost.replaceChildren(svg.node()!);
+    drawTables(s);
+  }
+
+  function drawTables(s: AppState): void {
+    const sims = simsOf(s, s.view.profile.interfacesOf);
+    if (!sims) {
+      tables.replaceChildren();
+      return;
+    }
+    const fmt = (n: number, d = 1) => (Number.isFinite(n) ? n.toFixed(d) : '—');
+    const overridden = s.overrides.interfacesS?.[s.view.profile.interfacesOf] ? ' (moved by hand)' : '';
+    tables.replaceChildren(
+      h(
+        'table',
+        { id: 'interface-table', class: 'compact' },
+        h('caption', {}, `Interfaces of ${s.view.profile.interfacesOf}${overridden}`),
+        h('thead', {}, h('tr', {}, h('th', {}, 'Upper | lower'), h('th', {}, 'Marker'), h('th', {}, 'Time (s)'), h('th', {}, 'Depth (nm)'), h('th', {}, 'Resolution (nm)'))),
+        h('tbody', {}, ...sims.interfaces.map((f) => h('tr', {}, h('td', {}, `${f.upper} | ${f.lower}`), h('td', {}, f.markerIon), h('td', { class: 'num' }, fmt(f.timeS)), h('td', { class: 'num' }, fmt(f.depthNm)), h('td', { class: 'num' }, fmt(f.resolutionNm))))),
+      ),
+      h(
+        'table',
+        { id: 'layer-table', class: 'compact' },
+        h('caption', {}, `Layers of ${s.view.profile.interfacesOf} (depth: ${sims.depthCalibration})`),
+        h('thead', {}, h('tr', {}, h('th', {}, 'Layer'), h('th', {}, 'Start (s)'), h('th', {}, 'End (s)'), h('th', {}, 'Width (nm)'), h('th', {}, 'Confidence'))),
+        h('tbody', {}, ...sims.layers.map((l) => h('tr', { 'data-role': l.role }, h('td', {}, l.label || l.role), h('td', { class: 'num' }, fmt(l.startS)), h('td', { class: 'num' }, fmt(l.endS)), h('td', { class: 'num' }, fmt(l.widthNm)), h('td', { class: 'num' }, fmt(l.confidence, 2))))),
+      ),
+    );
+  }
+
+  async function refresh(s: AppState, rebuildControls: boolean): Promise<void> {
+    try {
+      const key = roiKey(s);
+      if (key !== loadedKey || !profiles.size) {
+        loading = load(s);
+        await loading;
+        rebuildControls = true;
+      }
+      if (rebuildControls) buildControls(store.state);
+      draw(store.state);
+    } catch (err) {
+      if (err instanceof CancelledError) note.textContent = 'ROI profile cancelled; showing the previous profiles.';
+      else note.replaceChildren(h('span', { class: 'error' }, (err as Error).message));
+    }
+  }
+
+  return {
+    el,
+    shown() {
+      void refresh(store.state, true);
+    },
+    update(s, changed) {
+      if (!el.isConnected) return;
+      void changed;
+      void refresh(s, true);
+    },
+    dispose() {
+      el.remove();
+    },
   };
-  stateSelect.addEventListener('change', () => void draw());
-  void draw();
-  return panel;
 }

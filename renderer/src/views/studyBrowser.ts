@@ -1,10 +1,15 @@
 import type { StudySummary } from '../../../core/api/contract.js';
 import { h } from '../dom.js';
+import type { Store } from '../store.js';
+import type { View } from './view.js';
 
 const KIND_LABEL: Record<string, string> = { 'sims-profile': 'ToF-SIMS profile', 'sims-stack': 'ToF-SIMS 3-D stack', xrd: 'XRD', sem: 'SEM', unknown: 'other' };
+/** Which view shows a modality, for the matrix's links. */
+const KIND_TAB: Record<string, string> = { 'sims-profile': 'profile', 'sims-stack': 'maps', xrd: 'xrd', sem: 'sem' };
+const KINDS = ['sims-profile', 'sims-stack', 'sem', 'xrd'];
 
 /** Key metadata of a file in one short line, e.g. "256 scans · 17 ions · 0–6030 s". */
-function describe(summary: Record<string, unknown> | null): string {
+export function describe(summary: Record<string, unknown> | null): string {
   if (!summary) return '';
   const parts: string[] = [];
   const range = (v: unknown, unit: string) => (Array.isArray(v) && v.length === 2 && typeof v[0] === 'number' ? `${+v[0].toFixed(2)}–${+(v[1] as number).toFixed(2)} ${unit}` : null);
@@ -18,11 +23,36 @@ function describe(summary: Record<string, unknown> | null): string {
   if (tt) parts.push(tt);
   if (typeof summary.points === 'number') parts.push(`${summary.points} points`);
   if (typeof summary.pixelSizeNm === 'number') parts.push(`${+summary.pixelSizeNm.toPrecision(4)} nm/px${summary.pixelSizeSource ? ` (${summary.pixelSizeSource})` : ''}`);
+  if (typeof summary.tiltDeg === 'number') parts.push(`tilt ${summary.tiltDeg}°`);
+  if (typeof summary.shotsPerPixel === 'number') parts.push(`${summary.shotsPerPixel} shots/px`);
+  if (typeof summary.format === 'string') parts.push(String(summary.description ?? summary.format));
   return parts.join(' · ');
 }
 
-/** States × files, each file with its format and key metadata. */
-export function renderStudyBrowser(study: StudySummary): HTMLElement {
+function matrix(study: StudySummary, go: (tab: string) => void): HTMLElement {
+  const head = h('tr', {}, h('th', {}, 'State'), ...KINDS.map((k) => h('th', {}, KIND_LABEL[k])));
+  const rows = study.states.map((s) =>
+    h(
+      'tr',
+      { 'data-state': s.state },
+      h('th', { scope: 'row' }, s.state),
+      ...KINDS.map((k) => {
+        const f = s.files.find((x) => x.kind === k);
+        if (!f) return h('td', { class: 'cell missing' }, '—');
+        if (f.error) return h('td', { class: 'cell error', title: f.error }, '✗ unreadable');
+        const b = h('button', { type: 'button', class: 'link', title: `open in the ${KIND_TAB[k]} view` }, '✓ ', f.path.split('/').pop() ?? f.path);
+        b.addEventListener('click', () => go(KIND_TAB[k]));
+        return h('td', { class: 'cell ok' }, b);
+      }),
+    ),
+  );
+  return h('table', { id: 'study-matrix', class: 'matrix' }, h('caption', {}, 'States × modalities'), h('thead', {}, head), h('tbody', {}, ...rows));
+}
+
+/** States × modalities at a glance, then every file with its format and key metadata. */
+export function studyBrowser(store: Store): View {
+  const study = store.state.study;
+  const go = (tab: string) => store.setView('tab', tab as never);
   const rows = study.states.flatMap((s) =>
     s.files.map((f, i) =>
       h(
@@ -31,16 +61,20 @@ export function renderStudyBrowser(study: StudySummary): HTMLElement {
         i === 0 ? h('th', { rowspan: s.files.length, scope: 'row' }, s.state) : null,
         h('td', {}, KIND_LABEL[f.kind] ?? f.kind),
         h('td', {}, f.path),
+        h('td', {}, f.format),
         h('td', { class: f.error ? 'meta error' : 'meta' }, f.error ?? describe(f.summary)),
       ),
     ),
   );
-  return h(
+  const el = h(
     'section',
-    { class: 'panel', id: 'study-browser' },
+    { class: 'panel view', id: 'study-browser' },
     h('h2', {}, `Study: ${study.name}`),
-    h('p', { class: 'notes' }, `Stack: ${study.stack.name} — ${study.stack.layers.map((l) => l.label).join(' / ')}${study.origin === 'guessed' ? ' · states guessed from file names' : ''}`),
-    h('table', {}, h('thead', {}, h('tr', {}, h('th', {}, 'State'), h('th', {}, 'Modality'), h('th', {}, 'File'), h('th', {}, 'Metadata'))), h('tbody', {}, ...rows)),
+    h('p', { class: 'notes' }, `${study.path} · stack: ${study.stack.name} — ${study.stack.layers.map((l) => l.label).join(' / ')}${study.origin === 'guessed' ? ' · states guessed from file names' : ' · from study.json'}`),
+    matrix(study, go),
+    h('table', { id: 'study-files' }, h('caption', {}, 'Files'), h('thead', {}, h('tr', {}, h('th', {}, 'State'), h('th', {}, 'Modality'), h('th', {}, 'File'), h('th', {}, 'Format'), h('th', {}, 'Metadata'))), h('tbody', {}, ...rows)),
+    h('table', { id: 'study-stack', class: 'compact' }, h('caption', {}, 'Layer stack (top-down, as the sputter beam meets it)'), h('thead', {}, h('tr', {}, h('th', {}, 'Role'), h('th', {}, 'Label'), h('th', {}, 'Material'), h('th', {}, 'Marker ions'))), h('tbody', {}, ...study.stack.layers.map((l) => h('tr', {}, h('td', {}, h('code', {}, l.role)), h('td', {}, l.label), h('td', {}, l.material), h('td', {}, l.markerIons.join(', ')))))),
     study.notes.length ? h('details', { class: 'notes' }, h('summary', {}, `${study.notes.length} notes on how the study was put together`), h('ul', {}, ...study.notes.map((n) => h('li', {}, n)))) : null,
   );
+  return { el, update() {}, dispose: () => el.remove() };
 }

@@ -1,0 +1,37 @@
+import * as d3 from 'd3';
+
+/** Perceptually uniform, colour-blind-safe colour maps (d3-scale-chromatic). */
+export const COLORMAPS = {
+  viridis: d3.interpolateViridis,
+  cividis: d3.interpolateCividis,
+  magma: d3.interpolateMagma,
+} as const;
+export type ColormapName = keyof typeof COLORMAPS;
+
+/** A 256-entry RGBA lookup table, for workers and textures (they cannot call d3). */
+export function colormapLut(name: ColormapName): Uint8Array {
+  const lut = new Uint8Array(256 * 4);
+  for (let i = 0; i < 256; i++) {
+    const c = d3.rgb(COLORMAPS[name](i / 255));
+    lut.set([c.r, c.g, c.b, 255], i * 4);
+  }
+  return lut;
+}
+
+/** Colour-blind-safe categorical palette (Okabe–Ito). */
+export const OKABE_ITO = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '#56B4E9', '#000000', '#F0E442'];
+
+/** Light fills for layer bands: neutral and pale tints that keep data lines readable. */
+export const BAND_FILLS = ['#e8eef4', '#f6efe4', '#e6f2ec', '#f3e8ef', '#eeeeee', '#eaf3f8'];
+
+export function base64ToBytes(b64: string): Uint8Array {
+  const bin = atob(b64);
+  const out = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+  return out;
+}
+
+export function base64ToF32(b64: string): Float32Array {
+  const bytes = base64ToBytes(b64);
+  return new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
+}

@@ -1,0 +1,80 @@
+import { h } from './dom.js';
+import type { RendererApi } from './api.js';
+
+/**
+ * Long work, shown in the job bar with its progress and a Cancel button. Backend jobs report
+ * progress through `jobProgress` (polled) and stop on `cancelJob`; worker jobs report through
+ * their own messages. A cancelled job rejects with a `CancelledError`.
+ */
+export class CancelledError extends Error {
+  override name = 'CancelledError';
+}
+
+let seq = 0;
+const bar = h('div', { id: 'job-bar', role: 'status', 'aria-live': 'polite' });
+
+export function jobBar(): HTMLElement {
+  return bar;
+}
+
+interface Row {
+  el: HTMLElement;
+  progress: HTMLProgressElement;
+}
+
+function addRow(label: string, onCancel: () => void): Row {
+  const progress = h('progress', { max: 1 }) as HTMLProgressElement;
+  progress.removeAttribute('value'); // indeterminate until the first report
+  const cancel = h('button', { type: 'button', class: 'cancel' }, 'Cancel');
+  cancel.addEventListener('click', onCancel);
+  const el = h('div', { class: 'job' }, h('span', {}, label), progress, cancel);
+  bar.append(el);
+  return { el, progress };
+}
+
+/** Runs a backend call that accepts a jobId, with progress and cancellation. */
+export async function runBackendJob<T>(api: RendererApi, label: string, call: (jobId: string) => Promise<T>): Promise<T> {
+  const jobId = `job-${Date.now().toString(36)}-${++seq}`;
+  let cancelled = false;
+  let rejectCancel: (err: Error) => void = () => undefined;
+  const cancelPromise = new Promise<never>((_, reject) => (rejectCancel = reject));
+  const row = addRow(label, () => {
+    cancelled = true;
+    void api.cancelJob({ jobId }).catch(() => undefined);
+    rejectCancel(new CancelledError(`${label}: cancelled`));
+  });
+  const timer = window.setInterval(async () => {
+    try {
+      const p = await api.jobProgress({ jobId });
+      if (p.total > 0) {
+        row.progress.max = p.total;
+        row.progress.value = p.done;
+      }
+    } catch {
+      // Progress is a courtesy: a failed poll must not fail the job.
+    }
+  }, 250);
+  try {
+    return await Promise.race([call(jobId), cancelPromise]);
+  } catch (err) {
+    if (cancelled) throw new CancelledError(`${label}: cancelled`);
+    throw err;
+  } finally {
+    window.clearInterval(timer);
+    row.el.remove();
+  }
+}
+
+/** Shows a row for work done elsewhere (a worker); returns setters for progress and the end. */
+export function showJob(label: string, onCancel: () => void): { progress(done: number, total: number): void; end(): void } {
+  const row = addRow(label, onCancel);
+  return {
+    progress(done, total) {
+      row.progress.max = total;
+      row.progress.value = done;
+    },
+    end() {
+      row.el.remove();
+    },
+  };
+}

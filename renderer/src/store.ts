@@ -1,0 +1,78 @@
+import type { AnalyzeOverrides, StrataProject, StudySummary } from '../../core/api/contract.js';
+import type { Report } from '../../core/model/report.js';
+import type { RendererApi } from './api.js';
+
+export type ViewSettings = StrataProject['view'];
+export type Annotation = StrataProject['annotations'][number];
+
+export interface AppState {
+  study: StudySummary;
+  report: Report | null;
+  /** Why there is no report (analysis failed or not available); shown as a note, never hidden. */
+  reportError: string | null;
+  analyzing: boolean;
+  /** Bumped on every new report so views can tell a fresh one from a repeat. */
+  reportVersion: number;
+  overrides: AnalyzeOverrides;
+  view: ViewSettings;
+  annotations: Annotation[];
+}
+
+export function defaultView(study: StudySummary): ViewSettings {
+  const analyte = study.stack.analyteIon ?? 'Li-';
+  return {
+    tab: 'study',
+    profile: { states: study.states.map((s) => s.state), ions: [analyte], logY: true, normalise: false, axis: 'time', interfacesOf: study.states[0]?.state ?? '' },
+    maps: { ion: analyte, colormap: 'viridis', window: 'all', logColour: false },
+    volume: { ion: analyte, mode: 'mip', zExaggeration: 30, clipTop: 0, clipBottom: 1, azimuthDeg: 35, elevationDeg: 25 },
+    xrd: { offsetFraction: 0.6, logY: true },
+  };
+}
+
+type Listener = (state: AppState, changed: Set<keyof AppState>) => void;
+
+/**
+ * The app's one store: the open study, its report, the user's overrides and view settings.
+ * Views read from it and write through `set`; `analyze` re-runs the analysis with the current
+ * overrides. Later answers win over earlier ones only if they were asked for later.
+ */
+export class Store {
+  private listeners = new Set<Listener>();
+  private analysisSeq = 0;
+
+  constructor(
+    readonly api: RendererApi,
+    public state: AppState,
+  ) {}
+
+  on(fn: Listener): () => void {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
+
+  set(patch: Partial<AppState>): void {
+    this.state = { ...this.state, ...patch };
+    const changed = new Set(Object.keys(patch) as (keyof AppState)[]);
+    for (const fn of this.listeners) fn(this.state, changed);
+  }
+
+  setView<K extends keyof ViewSettings>(key: K, value: Partial<ViewSettings[K]>): void {
+    const current = this.state.view[key];
+    const next = typeof current === 'object' ? { ...current, ...value } : value;
+    this.set({ view: { ...this.state.view, [key]: next } });
+  }
+
+  async analyze(overrides: AnalyzeOverrides = this.state.overrides): Promise<void> {
+    const seq = ++this.analysisSeq;
+    this.set({ overrides, analyzing: true });
+    try {
+      const hasOverrides = Object.keys(overrides).length > 0;
+      const report = await this.api.analyzeStudy({ path: this.state.study.path, ...(hasOverrides ? { overrides } : {}) });
+      if (seq !== this.analysisSeq) return;
+      this.set({ report, reportError: null, analyzing: false, reportVersion: this.state.reportVersion + 1 });
+    } catch (err) {
+      if (seq !== this.analysisSeq) return;
+      this.set({ report: null, reportError: (err as Error).message, analyzing: false, reportVersion: this.state.reportVersion + 1 });
+    }
+  }
+}

@@ -1,0 +1,190 @@
+import * as d3 from 'd3';
+import type { IonMapsPayload } from '../../../core/api/contract.js';
+import { h } from '../dom.js';
+import { base64ToF32, colormapLut, COLORMAPS } from '../colour.js';
+import type { ColormapName } from '../colour.js';
+import { CancelledError, runBackendJob } from '../jobs.js';
+import type { AppState, Store } from '../store.js';
+import { runInWorker } from '../workers/client.js';
+import { noteText } from './view.js';
+import type { View } from './view.js';
+
+const CELL_PX = 280;
+
+/**
+ * 2-D ion images: every state side by side on one shared colour scale with a colour bar, the
+ * sum over all scans or over one layer's scans (each state's own layer window from the report),
+ * and a rectangle ROI drawn on any map that re-runs the profiles and the analysis on it.
+ */
+export function ionMapsView(store: Store): View {
+  const el = h('section', { class: 'panel view', id: 'maps-view' }, h('h2', {}, '2-D ion images'));
+  const controls = h('div', { class: 'controls' });
+  const note = h('p', { class: 'notes', id: 'maps-note' });
+  const grid = h('div', { class: 'small-multiples', id: 'maps-grid' });
+  const colourBar = h('div', { class: 'colour-bar', id: 'maps-colour-bar' });
+  const stats = h('div', { class: 'tables' });
+  el.append(controls, note, h('div', { class: 'maps-row' }, grid, colourBar), stats);
+  const study = store.state.study;
+  let data: IonMapsPayload | null = null;
+  let dataKey = '';
+  let drawSeq = 0;
+
+  const stackIons = (() => {
+    const set = new Set<string>();
+    for (const s of study.states) for (const f of s.files) if (f.kind === 'sims-stack' && Array.isArray(f.summary?.ions)) for (const i of f.summary!.ions as string[]) set.add(i);
+    return [...set];
+  })();
+
+  /** Each state's layer windows from the report: the layer's name with that state's times. */
+  function windowsOf(s: AppState) {
+    const out: { name: string; startS: number; endS: number; state: string }[] = [];
+    for (const st of s.report?.states ?? []) for (const l of st.sims?.layers ?? []) out.push({ name: l.role, startS: l.startS, endS: l.endS, state: st.state });
+    return out;
+  }
+
+  function buildControls(s: AppState): void {
+    const v = s.view.maps;
+    const ion = h('select', { id: 'maps-ion', 'aria-label': 'Ion' }, ...stackIons.map((i) => h('option', { value: i, selected: i === v.ion }, i)));
+    ion.addEventListener('change', () => store.setView('maps', { ion: ion.value }));
+    const cmap = h('select', { id: 'maps-colormap', 'aria-label': 'Colour map' }, ...Object.keys(COLORMAPS).map((c) => h('option', { value: c, selected: c === v.colormap }, c)));
+    cmap.addEventListener('change', () => store.setView('maps', { colormap: cmap.value as ColormapName }));
+    const layers = [...new Set(windowsOf(s).map((w) => w.name))];
+    const win = h(
+      'select',
+      { id: 'maps-window', 'aria-label': 'Scans summed' },
+      h('option', { value: 'all', selected: v.window === 'all' }, 'all scans'),
+      ...layers.map((r) => h('option', { value: r, selected: r === v.window }, `layer ${study.stack.layers.find((l) => l.role === r)?.label ?? r}`)),
+    );
+    win.addEventListener('change', () => store.setView('maps', { window: win.value }));
+    const log = h('input', { type: 'checkbox', id: 'maps-log', checked: v.logColour });
+    log.addEventListener('change', () => store.setView('maps', { logColour: log.checked }));
+    controls.replaceChildren(h('label', {}, 'Ion ', ion), h('label', {}, 'Sum over ', win), h('label', {}, 'Colours ', cmap), h('label', {}, log, ' log colour scale'), h('span', { class: 'notes' }, 'Drag on a map to draw an ROI.'));
+  }
+
+  async function fetchMaps(s: AppState): Promise<void> {
+    const windows = windowsOf(s);
+    const key = `${s.view.maps.ion}|${JSON.stringify(windows)}`;
+    if (key === dataKey && data) return;
+    data = await runBackendJob(store.api, `${s.view.maps.ion} maps`, (jobId) => store.api.getIonMaps({ path: study.path, ion: s.view.maps.ion, windows, jobId }));
+    dataKey = key;
+  }
+
+  async function draw(s: AppState): Promise<void> {
+    const seq = ++drawSeq;
+    const v = s.view.maps;
+    const notes: string[] = [];
+    const n = noteText(s, 'per-layer sums');
+    if (n) notes.push(n);
+    await fetchMaps(s);
+    if (seq !== drawSeq || !data) return;
+    const maps = data.states.map((st) => ({ st, map: st.maps.find((m) => m.name === v.window) ?? st.maps[0] }));
+    if (v.window !== 'all' && maps.some((m) => m.map.name !== v.window)) notes.push(`Some states have no layer '${v.window}': they show all scans.`);
+    for (const m of data.missing) notes.push(`${m.state}: ${m.reason}.`);
+    notes.push('Raw counts summed over the scans (not dead-time corrected); one colour scale for all states.');
+    note.textContent = notes.join(' ');
+    // One shared scale: the lowest and highest pixel of any state's shown map.
+    const lo = Math.max(v.logColour ? 0 : -Infinity, d3.min(maps, (m) => m.map.min) ?? 0);
+    const hi = d3.max(maps, (m) => m.map.max) ?? 1;
+    const lut = colormapLut(v.colormap);
+    const cells: HTMLElement[] = [];
+    for (const { st, map } of maps) {
+      const values = base64ToF32(map.valuesF32);
+      const rgba = (await runInWorker(`colouring ${st.state}`, { op: 'colourize', values, lo, hi, log: v.logColour, lut })) as Uint8ClampedArray;
+      if (seq !== drawSeq) return;
+      cells.push(mapCell(s, st, rgba, map.scans, values));
+    }
+    grid.replaceChildren(...cells);
+    drawColourBar(v.colormap, lo, hi, v.logColour);
+    drawStats(maps.map((m) => ({ state: m.st.state, values: base64ToF32(m.map.valuesF32), w: m.st.width, h: m.st.height })), s);
+  }
+
+  function mapCell(s: AppState, st: IonMapsPayload['states'][number], rgba: Uint8ClampedArray, scans: number, values: Float32Array): HTMLElement {
+    const canvas = h('canvas', { width: st.width, height: st.height, class: 'map', 'data-state': st.state }) as HTMLCanvasElement;
+    const scale = CELL_PX / Math.max(st.width, st.height);
+    canvas.style.width = `${st.width * scale}px`;
+    canvas.style.height = `${st.height * scale}px`;
+    canvas.getContext('2d')!.putImageData(new ImageData(new Uint8ClampedArray(rgba), st.width, st.height), 0, 0);
+    const overlay = d3.create('svg').attr('class', 'roi-layer').attr('width', st.width * scale).attr('height', st.height * scale).attr('viewBox', `0 0 ${st.width} ${st.height}`).attr('preserveAspectRatio', 'none');
+    const roi = s.overrides.roi;
+    const rect = overlay.append('rect').attr('class', 'roi').attr('fill', 'none').attr('stroke', '#fff').attr('stroke-width', Math.max(0.5, 1.5 / scale)).attr('vector-effect', 'non-scaling-stroke').attr('stroke-dasharray', '4 2');
+    const place = (r: { x0: number; y0: number; x1: number; y1: number } | undefined) => {
+      if (!r) return void rect.attr('visibility', 'hidden');
+      rect.attr('visibility', 'visible').attr('x', r.x0).attr('y', r.y0).attr('width', r.x1 - r.x0).attr('height', r.y1 - r.y0);
+    };
+    place(roi);
+    const toPx = (event: PointerEvent): [number, number] => {
+      const [px, py] = d3.pointer(event, overlay.node());
+      return [Math.max(0, Math.min(st.width, Math.round(px))), Math.max(0, Math.min(st.height, Math.round(py)))];
+    };
+    let start: [number, number] | null = null;
+    let current: { x0: number; y0: number; x1: number; y1: number } | undefined;
+    const node = overlay.node()!;
+    node.addEventListener('pointerdown', (e) => {
+      start = toPx(e);
+      node.setPointerCapture(e.pointerId);
+    });
+    node.addEventListener('pointermove', (e) => {
+      const [px, py] = toPx(e);
+      readout.textContent = `${st.state}: x ${px} y ${py} px · ${d3.format('.4~g')(values[Math.min(st.height - 1, py) * st.width + Math.min(st.width - 1, px)] ?? 0)} counts over ${scans} scans`;
+      if (!start) return;
+      current = { x0: Math.min(start[0], px), y0: Math.min(start[1], py), x1: Math.max(start[0], px), y1: Math.max(start[1], py) };
+      place(current);
+    });
+    node.addEventListener('pointerup', () => {
+      start = null;
+      if (current && current.x1 - current.x0 >= 2 && current.y1 - current.y0 >= 2) void store.analyze({ ...store.state.overrides, roi: current });
+      current = undefined;
+    });
+    const readout = h('div', { class: 'notes readout' }, `${st.width}×${st.height} px${st.pixelSizeNm ? ` · ${d3.format('.3~g')((st.width * st.pixelSizeNm) / 1000)} µm wide` : ''} · ${scans} scans`);
+    return h('figure', { class: 'map-cell' }, h('figcaption', {}, st.state), h('div', { class: 'map-stack' }, canvas, node), readout);
+  }
+
+  function drawColourBar(name: ColormapName, lo: number, hi: number, log: boolean): void {
+    const height = CELL_PX;
+    const canvas = h('canvas', { width: 1, height: 256 }) as HTMLCanvasElement;
+    const ctx = canvas.getContext('2d')!;
+    for (let i = 0; i < 256; i++) {
+      ctx.fillStyle = COLORMAPS[name](1 - i / 255);
+      ctx.fillRect(0, i, 1, 1);
+    }
+    canvas.style.width = '18px';
+    canvas.style.height = `${height}px`;
+    const scale = log ? d3.scaleSymlog().domain([lo, hi]).range([height, 0]) : d3.scaleLinear().domain([lo, hi]).range([height, 0]);
+    const axis = d3.create('svg').attr('width', 70).attr('height', height + 12);
+    axis.append('g').attr('transform', 'translate(2,6)').call(d3.axisRight(scale).ticks(6, '~s'));
+    colourBar.replaceChildren(h('div', { class: 'bar-title' }, 'counts'), h('div', { class: 'bar-body' }, canvas, axis.node()!));
+  }
+
+  function drawStats(maps: { state: string; values: Float32Array; w: number; h: number }[], s: AppState): void {
+    const fmt = d3.format('.4~g');
+    const rows = maps.map((m) => {
+      const mean = d3.mean(m.values) ?? 0;
+      const sd = d3.deviation(m.values) ?? 0;
+      return h('tr', {}, h('td', {}, m.state), h('td', { class: 'num' }, fmt(d3.sum(m.values))), h('td', { class: 'num' }, fmt(mean)), h('td', { class: 'num' }, mean ? d3.format('.1%')(sd / mean) : '—'));
+    });
+    stats.replaceChildren(h('table', { class: 'compact', id: 'maps-stats' }, h('caption', {}, `Lateral statistics of ${s.view.maps.ion} (${s.view.maps.window === 'all' ? 'all scans' : `layer ${s.view.maps.window}`})`), h('thead', {}, h('tr', {}, h('th', {}, 'State'), h('th', {}, 'Sum (counts)'), h('th', {}, 'Mean per pixel'), h('th', {}, 'CV'))), h('tbody', {}, ...rows)));
+  }
+
+  async function refresh(s: AppState): Promise<void> {
+    buildControls(s);
+    try {
+      await draw(s);
+    } catch (err) {
+      if (err instanceof CancelledError) note.textContent = 'Cancelled.';
+      else note.replaceChildren(h('span', { class: 'error' }, (err as Error).message));
+    }
+  }
+
+  return {
+    el,
+    shown() {
+      void refresh(store.state);
+    },
+    update(s) {
+      if (el.isConnected) void refresh(s);
+    },
+    dispose() {
+      el.remove();
+    },
+  };
+}

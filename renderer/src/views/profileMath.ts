@@ -1,0 +1,79 @@
+import type { ProfilePayload } from '../../../core/api/contract.js';
+import type { LayerSegment } from '../../../core/model/report.js';
+
+/** One plotted series: values and their Poisson σ on the chosen axis. */
+export interface Series {
+  state: string;
+  ion: string;
+  x: number[];
+  y: number[];
+  sigma: number[];
+}
+
+/**
+ * Counts → what is plotted. Raw: counts with σ = √counts. Normalised: counts / total counts per
+ * scan, σ propagated from both (r·√(1/c + 1/T)); without total counts no normalisation is made.
+ */
+export function seriesOf(profile: ProfilePayload, ion: string, normalise: boolean, toX: (t: number) => number): Series | null {
+  const signal = profile.ions.find((i) => i.label === ion);
+  if (!signal) return null;
+  const total = normalise ? profile.totalCounts ?? profile.ions.reduce<number[]>((acc, i) => acc.map((v, k) => v + i.counts[k]), new Array(profile.timeS.length).fill(0)) : null;
+  const x: number[] = [];
+  const y: number[] = [];
+  const sigma: number[] = [];
+  profile.timeS.forEach((t, k) => {
+    const c = Math.max(0, signal.counts[k]);
+    x.push(toX(t));
+    if (total) {
+      const T = total[k];
+      const r = T > 0 ? c / T : 0;
+      y.push(r);
+      sigma.push(T > 0 && c > 0 ? r * Math.sqrt(1 / c + 1 / T) : 0);
+    } else {
+      y.push(c);
+      sigma.push(Math.sqrt(c));
+    }
+  });
+  return { state: profile.state, ion, x, y, sigma };
+}
+
+/**
+ * Time → depth for one state, piecewise linear through its layers' (startS, startNm) and
+ * (endS, endNm): each layer has its own sputter rate. Null when the layers carry no depths.
+ */
+export function timeToDepth(layers: LayerSegment[] | undefined): ((t: number) => number) | null {
+  if (!layers || layers.length === 0) return null;
+  const knots: [number, number][] = [];
+  for (const l of layers) {
+    if (![l.startS, l.endS, l.startNm, l.endNm].every(Number.isFinite)) return null;
+    knots.push([l.startS, l.startNm], [l.endS, l.endNm]);
+  }
+  knots.sort((a, b) => a[0] - b[0]);
+  return (t) => {
+    if (t <= knots[0][0]) {
+      const [t0, d0] = knots[0];
+      const [t1, d1] = knots[1];
+      return t1 > t0 ? d0 + ((t - t0) * (d1 - d0)) / (t1 - t0) : d0;
+    }
+    for (let k = 1; k < knots.length; k++) {
+      const [t0, d0] = knots[k - 1];
+      const [t1, d1] = knots[k];
+      if (t <= t1) return t1 > t0 ? d0 + ((t - t0) * (d1 - d0)) / (t1 - t0) : d1;
+    }
+    const [t0, d0] = knots[knots.length - 2];
+    const [t1, d1] = knots[knots.length - 1];
+    return t1 > t0 ? d1 + ((t - t1) * (d1 - d0)) / (t1 - t0) : d1;
+  };
+}
+
+/** Index of the sample nearest to x in an increasing array. */
+export function nearestIndex(xs: number[], x: number): number {
+  let lo = 0;
+  let hi = xs.length - 1;
+  while (hi - lo > 1) {
+    const mid = (lo + hi) >> 1;
+    if (xs[mid] < x) lo = mid;
+    else hi = mid;
+  }
+  return Math.abs(xs[lo] - x) <= Math.abs(xs[hi] - x) ? lo : hi;
+}

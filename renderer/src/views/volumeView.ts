@@ -1,0 +1,338 @@
+import * as THREE from 'three';
+import * as d3 from 'd3';
+import type { VolumePayload } from '../../../core/api/contract.js';
+import { h } from '../dom.js';
+import { base64ToF32, colormapLut } from '../colour.js';
+import { CancelledError, runBackendJob } from '../jobs.js';
+import type { AppState, Store } from '../store.js';
+import { runInWorker } from '../workers/client.js';
+import { timeToDepth } from './profileMath.js';
+import { noteText } from './view.js';
+import type { View } from './view.js';
+import { VOLUME_FRAGMENT, VOLUME_VERTEX } from './volumeShader.js';
+
+const CELL_W = 340;
+const CELL_H = 340;
+/** Nominal stack thickness when the report gives no depth calibration (DOMAIN.md §1). */
+const NOMINAL_DEPTH_UM = 1.2;
+/** Voxel budget per state: software WebGL must still draw three of them interactively. */
+const MAX_VOXELS = 96 * 96 * 160;
+
+interface StateVolume {
+  payload: VolumePayload;
+  scene: THREE.Scene;
+  mesh: THREE.Mesh<THREE.BoxGeometry, THREE.ShaderMaterial>;
+  texture: THREE.Data3DTexture;
+  depthLut: THREE.DataTexture;
+  depthUm: number;
+  depthFromReport: boolean;
+}
+
+/**
+ * Each state's ion distribution as a volume, side by side in one WebGL canvas (one context,
+ * one viewport per state) with one shared camera, so the views stay linked by construction.
+ * Drawn on demand only (no animation loop): software WebGL has no frames to spare.
+ */
+export function volumeView(store: Store): View {
+  const el = h('section', { class: 'panel view', id: 'volume-view' }, h('h2', {}, '3-D ion distribution'));
+  const controls = h('div', { class: 'controls' });
+  const note = h('p', { class: 'notes', id: 'volume-note' });
+  const labels = h('div', { class: 'volume-labels' });
+  const canvasHost = h('div', { class: 'volume-host' });
+  el.append(controls, note, labels, canvasHost);
+  const study = store.state.study;
+  const stackStates = study.states.filter((s) => s.files.some((f) => f.kind === 'sims-stack' && !f.error)).map((s) => s.state);
+  const stackIons = [...new Set(study.states.flatMap((s) => s.files.filter((f) => f.kind === 'sims-stack').flatMap((f) => (Array.isArray(f.summary?.ions) ? (f.summary!.ions as string[]) : []))))];
+
+  let renderer: THREE.WebGLRenderer | null = null;
+  const camera = new THREE.PerspectiveCamera(30, CELL_W / CELL_H, 0.01, 50);
+  let volumes: StateVolume[] = [];
+  let volumesKey = '';
+  let lutTexture: THREE.DataTexture | null = null;
+  let lutName = '';
+  let raf = 0;
+
+  function ensureRenderer(): THREE.WebGLRenderer | null {
+    if (renderer) return renderer;
+    try {
+      // preserveDrawingBuffer lets tests and screenshots read the pixels back.
+      renderer = new THREE.WebGLRenderer({ antialias: false, preserveDrawingBuffer: true, powerPreference: 'low-power' });
+    } catch (err) {
+      note.textContent = `No WebGL here (${(err as Error).message}); the 3-D view needs WebGL 2 (software rendering is enough).`;
+      return null;
+    }
+    renderer.setPixelRatio(1);
+    renderer.setClearColor(0x111111, 1);
+    renderer.domElement.id = 'volume-canvas';
+    attachOrbit(renderer.domElement);
+    canvasHost.replaceChildren(renderer.domElement);
+    return renderer;
+  }
+
+  function maxTextureSize(r: THREE.WebGLRenderer): number {
+    const gl = r.getContext() as WebGL2RenderingContext;
+    return gl.getParameter(gl.MAX_3D_TEXTURE_SIZE) as number;
+  }
+
+  function attachOrbit(canvas: HTMLCanvasElement): void {
+    let last: [number, number] | null = null;
+    canvas.addEventListener('pointerdown', (e) => {
+      last = [e.clientX, e.clientY];
+      canvas.setPointerCapture(e.pointerId);
+    });
+    canvas.addEventListener('pointermove', (e) => {
+      if (!last) return;
+      const v = store.state.view.volume;
+      const az = v.azimuthDeg - (e.clientX - last[0]) * 0.5;
+      const el2 = Math.max(-89, Math.min(89, v.elevationDeg + (e.clientY - last[1]) * 0.5));
+      last = [e.clientX, e.clientY];
+      store.setView('volume', { azimuthDeg: ((az % 360) + 360) % 360, elevationDeg: el2 });
+    });
+    const end = () => (last = null);
+    canvas.addEventListener('pointerup', end);
+    canvas.addEventListener('pointercancel', end);
+  }
+
+  function buildControls(s: AppState): void {
+    const v = s.view.volume;
+    const ion = h('select', { id: 'volume-ion', 'aria-label': 'Ion' }, ...stackIons.map((i) => h('option', { value: i, selected: i === v.ion }, i)));
+    ion.addEventListener('change', () => store.setView('volume', { ion: ion.value }));
+    const mode = h('select', { id: 'volume-mode', 'aria-label': 'Rendering' }, h('option', { value: 'mip', selected: v.mode === 'mip' }, 'maximum intensity'), h('option', { value: 'composite', selected: v.mode === 'composite' }, 'composite'));
+    mode.addEventListener('change', () => store.setView('volume', { mode: mode.value as 'mip' | 'composite' }));
+    const zx = h('input', { type: 'range', id: 'volume-zscale', min: 1, max: 400, step: 1, value: v.zExaggeration });
+    const zxOut = h('output', {}, `${v.zExaggeration}×`);
+    zx.addEventListener('input', () => store.setView('volume', { zExaggeration: Number(zx.value) }));
+    const top = h('input', { type: 'range', id: 'volume-clip-top', min: 0, max: 1, step: 0.01, value: v.clipTop });
+    const bottom = h('input', { type: 'range', id: 'volume-clip-bottom', min: 0, max: 1, step: 0.01, value: v.clipBottom });
+    top.addEventListener('input', () => store.setView('volume', { clipTop: Math.min(Number(top.value), store.state.view.volume.clipBottom - 0.01) }));
+    bottom.addEventListener('input', () => store.setView('volume', { clipBottom: Math.max(Number(bottom.value), store.state.view.volume.clipTop + 0.01) }));
+    // Layer clip planes: keep only one layer (its depth range in the first state's calibration).
+    const ref = volumes[0];
+    const layers = ref ? layerFractions(s, ref) : [];
+    const layerSel = h('select', { id: 'volume-layer', 'aria-label': 'Clip to layer' }, h('option', { value: '' }, 'all layers'), ...layers.map((l) => h('option', { value: l.role }, l.label)));
+    layerSel.addEventListener('change', () => {
+      const l = layers.find((x) => x.role === layerSel.value);
+      store.setView('volume', l ? { clipTop: l.top, clipBottom: l.bottom } : { clipTop: 0, clipBottom: 1 });
+    });
+    controls.replaceChildren(
+      h('label', {}, 'Ion ', ion),
+      h('label', {}, 'Mode ', mode),
+      h('label', {}, 'z-exaggeration ', zx, ' ', zxOut),
+      h('label', {}, 'Clip to ', layerSel),
+      h('label', {}, 'top ', top),
+      h('label', {}, 'bottom ', bottom),
+      h('span', { class: 'notes' }, 'Drag to rotate; all states turn together.'),
+    );
+  }
+
+  /** Top and bottom of each layer as fractions of the volume's depth. */
+  function layerFractions(s: AppState, vol: StateVolume): { role: string; label: string; top: number; bottom: number }[] {
+    const layers = s.report?.states.find((r) => r.state === vol.payload.state)?.sims?.layers ?? [];
+    const toDepth = timeToDepth(layers);
+    if (!toDepth || !vol.depthFromReport) return [];
+    const total = vol.depthUm * 1000;
+    return layers.map((l) => ({ role: l.role, label: study.stack.layers.find((x) => x.role === l.role)?.label ?? l.role, top: Math.max(0, toDepth(l.startS) / total), bottom: Math.min(1, toDepth(l.endS) / total) }));
+  }
+
+  async function loadVolumes(s: AppState, r: THREE.WebGLRenderer): Promise<void> {
+    const v = s.view.volume;
+    const key = `${v.ion}|${s.reportVersion}`;
+    if (key === volumesKey && volumes.length) return;
+    const maxSize = maxTextureSize(r);
+    const payloads: VolumePayload[] = [];
+    for (const state of stackStates) {
+      payloads.push(await runBackendJob(store.api, `${v.ion} volume: ${state}`, (jobId) => store.api.getVolume({ path: study.path, state, ion: v.ion, maxSize, maxVoxels: MAX_VOXELS, jobId })));
+    }
+    // One scale for all states, so brighter means more in every panel.
+    const hi = d3.max(payloads, (p) => p.max) ?? 1;
+    const lo = Math.max(0, d3.min(payloads, (p) => p.min) ?? 0);
+    const next: StateVolume[] = [];
+    for (const p of payloads) {
+      const u8 = (await runInWorker(`scaling ${p.state} volume`, { op: 'volumeToU8', values: base64ToF32(p.valuesF32), lo, hi })) as Uint8Array;
+      next.push(makeVolume(s, p, u8));
+    }
+    disposeVolumes();
+    volumes = next;
+    volumesKey = key;
+  }
+
+  function makeVolume(s: AppState, p: VolumePayload, u8: Uint8Array): StateVolume {
+    const texture = new THREE.Data3DTexture(u8, p.size[0], p.size[1], p.size[2]);
+    texture.format = THREE.RedFormat;
+    texture.type = THREE.UnsignedByteType;
+    texture.minFilter = THREE.LinearFilter;
+    texture.magFilter = THREE.LinearFilter;
+    texture.unpackAlignment = 1;
+    texture.needsUpdate = true;
+    // Depth → scan lookup from the report's calibration; linear in time without one.
+    const layers = s.report?.states.find((r) => r.state === p.state)?.sims?.layers;
+    const toDepth = timeToDepth(layers);
+    const t0 = p.zTimeS[0][0];
+    const t1 = p.zTimeS[p.zTimeS.length - 1][1];
+    const N = 512;
+    const lut = new Float32Array(N * 4);
+    let depthUm = NOMINAL_DEPTH_UM;
+    let fromReport = false;
+    if (toDepth) {
+      const d0 = toDepth(t0);
+      const d1 = toDepth(t1);
+      if (d1 > d0) {
+        depthUm = (d1 - d0) / 1000;
+        fromReport = true;
+        // Invert depth(t) by walking t finely: depth is monotone in time.
+        const M = 4096;
+        let j = 0;
+        for (let i = 0; i < N; i++) {
+          const target = d0 + ((i + 0.5) / N) * (d1 - d0);
+          while (j < M && toDepth(t0 + ((j + 1) / M) * (t1 - t0)) < target) j++;
+          lut[i * 4] = j / M;
+        }
+      }
+    }
+    if (!fromReport) for (let i = 0; i < N; i++) lut[i * 4] = (i + 0.5) / N;
+    const depthLut = new THREE.DataTexture(lut, N, 1, THREE.RGBAFormat, THREE.FloatType);
+    depthLut.minFilter = THREE.NearestFilter;
+    depthLut.magFilter = THREE.NearestFilter;
+    depthLut.needsUpdate = true;
+    const material = new THREE.ShaderMaterial({
+      glslVersion: THREE.GLSL3,
+      vertexShader: VOLUME_VERTEX,
+      fragmentShader: VOLUME_FRAGMENT,
+      side: THREE.BackSide,
+      uniforms: {
+        uVolume: { value: texture },
+        uLut: { value: null },
+        uDepthToScan: { value: depthLut },
+        uCamLocal: { value: new THREE.Vector3() },
+        uMode: { value: 0 },
+        uClip: { value: new THREE.Vector2(0, 1) },
+        uSteps: { value: 160 },
+        uOpacity: { value: 0.35 },
+      },
+    });
+    const mesh = new THREE.Mesh(new THREE.BoxGeometry(1, 1, 1), material);
+    const scene = new THREE.Scene();
+    scene.add(mesh);
+    const edges = new THREE.LineSegments(new THREE.EdgesGeometry(mesh.geometry), new THREE.LineBasicMaterial({ color: 0x888888 }));
+    mesh.add(edges);
+    return { payload: p, scene, mesh, texture, depthLut, depthUm, depthFromReport: fromReport };
+  }
+
+  function render(s: AppState): void {
+    if (!renderer || !volumes.length) return;
+    const v = s.view.volume;
+    if (lutName !== s.view.maps.colormap || !lutTexture) {
+      lutTexture?.dispose();
+      lutTexture = new THREE.DataTexture(colormapLut(s.view.maps.colormap), 256, 1, THREE.RGBAFormat);
+      lutTexture.minFilter = THREE.LinearFilter;
+      lutTexture.magFilter = THREE.LinearFilter;
+      lutTexture.needsUpdate = true;
+      lutName = s.view.maps.colormap;
+    }
+    const n = volumes.length;
+    renderer.setSize(CELL_W * n, CELL_H, true);
+    const az = (v.azimuthDeg * Math.PI) / 180;
+    const elv = (v.elevationDeg * Math.PI) / 180;
+    // The box: 1 unit = the stack's width; depth stretched by the exaggeration.
+    const scales = volumes.map((vol) => {
+      const widthUm = vol.payload.widthUm ?? 300;
+      const heightUm = vol.payload.heightUm ?? widthUm;
+      return new THREE.Vector3(1, Math.min(4, (vol.depthUm / widthUm) * v.zExaggeration), heightUm / widthUm);
+    });
+    // Far enough that the largest box fits the 30° field of view from any angle.
+    const radius = 1.95 * Math.max(...scales.map((sc) => sc.length()));
+    camera.position.set(radius * Math.cos(elv) * Math.sin(az), radius * Math.sin(elv), radius * Math.cos(elv) * Math.cos(az));
+    camera.lookAt(0, 0, 0);
+    camera.far = radius * 4;
+    camera.updateProjectionMatrix();
+    camera.updateMatrixWorld();
+    renderer.setScissorTest(true);
+    volumes.forEach((vol, k) => {
+      vol.mesh.scale.copy(scales[k]);
+      vol.mesh.updateMatrixWorld();
+      const u = vol.mesh.material.uniforms;
+      u.uLut.value = lutTexture;
+      u.uMode.value = v.mode === 'mip' ? 0 : 1;
+      u.uClip.value.set(v.clipTop, v.clipBottom);
+      u.uCamLocal.value.copy(vol.mesh.worldToLocal(camera.position.clone()));
+      renderer!.setViewport(k * CELL_W, 0, CELL_W, CELL_H);
+      renderer!.setScissor(k * CELL_W, 0, CELL_W, CELL_H);
+      renderer!.render(vol.scene, camera);
+    });
+    labels.replaceChildren(
+      ...volumes.map((vol) =>
+        h('div', { class: 'volume-label', style: `width:${CELL_W}px` }, h('strong', {}, vol.payload.state), ` ${vol.payload.size.join('×')} bins · ${vol.depthFromReport ? `${vol.depthUm.toFixed(2)} µm deep (report calibration)` : `${NOMINAL_DEPTH_UM} µm nominal depth`}`),
+      ),
+    );
+    el.querySelector('#volume-zscale + output')?.replaceChildren(`${v.zExaggeration}×`);
+    canvasHost.dataset.azimuth = v.azimuthDeg.toFixed(1);
+    canvasHost.dataset.rendered = String(Number(canvasHost.dataset.rendered ?? 0) + 1);
+  }
+
+  function scheduleRender(): void {
+    if (raf) return;
+    raf = requestAnimationFrame(() => {
+      raf = 0;
+      render(store.state);
+    });
+  }
+
+  function disposeVolumes(): void {
+    for (const vol of volumes) {
+      vol.texture.dispose();
+      vol.depthLut.dispose();
+      vol.mesh.geometry.dispose();
+      vol.mesh.material.dispose();
+      vol.mesh.traverse((o) => {
+        if (o instanceof THREE.LineSegments) {
+          o.geometry.dispose();
+          (o.material as THREE.Material).dispose();
+        }
+      });
+    }
+    volumes = [];
+  }
+
+  let lastLoad = '';
+  async function refresh(s: AppState): Promise<void> {
+    const r = ensureRenderer();
+    if (!r) return;
+    const n = noteText(s, 'the depth calibration and layer clip planes');
+    note.textContent = [n, stackStates.length ? 'Mean counts per voxel (raw), one colour scale for all states; the colour map follows the 2-D images.' : 'No state has a 3-D ion stack.'].filter(Boolean).join(' ');
+    if (!stackStates.length) return;
+    try {
+      const key = `${s.view.volume.ion}|${s.reportVersion}`;
+      if (key !== lastLoad) {
+        lastLoad = key;
+        await loadVolumes(s, r);
+        buildControls(store.state);
+      }
+      scheduleRender();
+    } catch (err) {
+      lastLoad = '';
+      if (err instanceof CancelledError) note.textContent = 'Loading the volumes was cancelled.';
+      else note.replaceChildren(h('span', { class: 'error' }, (err as Error).message));
+    }
+  }
+
+  return {
+    el,
+    shown() {
+      buildControls(store.state);
+      void refresh(store.state);
+    },
+    update(s, changed) {
+      if (!el.isConnected) return;
+      if (changed.has('report') && volumes.length) buildControls(s);
+      void refresh(s);
+    },
+    dispose() {
+      if (raf) cancelAnimationFrame(raf);
+      disposeVolumes();
+      lutTexture?.dispose();
+      renderer?.dispose();
+      renderer = null;
+      el.remove();
+    },
+  };
+}

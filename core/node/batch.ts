@@ -27,7 +27,9 @@ export async function runBatch(
   let failed = 0;
   const runWorker = (): Promise<void> =>
     new Promise((resolve, reject) => {
-      const worker = new Worker(WORKER_URL);
+      // An (empty) workerData object: geotiff's `web-worker` dependency, when loaded inside a worker
+      // thread, reads workerData to decide whether it is itself a web-worker shim; without one it throws.
+      const worker = new Worker(WORKER_URL, { workerData: {} });
       let current = -1;
       const feed = (): void => {
         if (next >= jobs.length) {

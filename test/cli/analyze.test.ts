@@ -1,0 +1,78 @@
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.js';
+import { PROJECT_ROOT } from '../helpers/sharedData.js';
+
+const STUDY = join(PROJECT_ROOT, 'samples/study');
+
+describe('strata info on the sample study', () => {
+  it('reads every data file of every state', async () => {
+    const manifest = JSON.parse(readFileSync(join(STUDY, 'study.json'), 'utf8')) as { states: { files: string[] }[] };
+    const dataFiles = manifest.states.flatMap((s) => s.files).filter((f) => !f.endsWith('.txt') || f.endsWith('profile.txt'));
+    const r = await runCli(['info', '--json', ...dataFiles.map((f) => join(STUDY, f))]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const infos = JSON.parse(r.stdout) as Record<string, unknown>[];
+    expect(infos).toHaveLength(dataFiles.length);
+    const kinds = infos.map((i) => i.kind);
+    expect(kinds.filter((k) => k === 'sims-profile')).toHaveLength(3);
+    expect(kinds.filter((k) => k === 'sims-stack')).toHaveLength(3);
+    expect(kinds.filter((k) => k === 'xrd')).toHaveLength(3);
+    expect(kinds.filter((k) => k === 'sem')).toHaveLength(3);
+    const sem = infos.find((i) => i.kind === 'sem')!;
+    expect(sem.pixelSizeNm).toBeCloseTo(4, 3);
+    const stack = infos.find((i) => i.kind === 'sims-stack')!;
+    expect(stack.scans).toBe(250);
+  });
+});
+
+describe('strata analyze', () => {
+  it('analyses one study, printing JSON and writing report files', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'strata-an-'));
+    const r = await runCli(['analyze', STUDY, '--json', '--out', out]);
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.stdout);
+    expect(report.schema).toBe('strata.report/1');
+    expect(existsSync(join(out, 'report.json'))).toBe(true);
+    expect(existsSync(join(out, 'li_per_layer.csv'))).toBe(true);
+  });
+
+  it('fails with exit 1 and a one-line error naming a broken manifest', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'strata-bad-'));
+    writeFileSync(join(dir, 'study.json'), '{"schema":"strata.study/1","name":"x","stack":"nope","states":[{"state":"pristine","files":["a.txt"]}]}');
+    const r = await runCli(['analyze', dir]);
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/study\.json: unknown stack preset 'nope'/);
+  });
+
+  it('analyses many studies in parallel, reports the broken one, finishes the rest, and writes a summary', () => {
+    const root = mkdtempSync(join(tmpdir(), 'strata-batch-'));
+    cpSync(STUDY, join(root, 'cellA'), { recursive: true });
+    cpSync(STUDY, join(root, 'cellB'), { recursive: true });
+    mkdirSync(join(root, 'cellC'));
+    writeFileSync(join(root, 'cellC', 'study.json'), '{"schema":"strata.study/1","name":"C","stack":"anode-free-ss-lfp","states":[{"state":"pristine","files":["missing.txt"]}]}');
+    const out = join(root, 'out');
+    const r = spawnSync(process.execPath, [join(PROJECT_ROOT, 'bin/strata.js'), 'analyze', root, '--out', out, '--jobs', '2'], { encoding: 'utf8', timeout: 180_000 });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/cellC.*missing\.txt not found/);
+    expect(r.stderr).toMatch(/3\/3 studies, 1 failed/);
+    // A failed study leaves no folder of its own; the summary holds its error.
+    expect(readdirSync(out).sort()).toEqual(['cellA', 'cellB', 'summary.csv', 'summary.json']);
+    const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
+    expect(summary.studies.map((s: { status: string }) => s.status)).toEqual(['ok', 'ok', 'failed']);
+    expect(summary.studies[0].provenance.inputs.length).toBeGreaterThan(0);
+    const csv = readFileSync(join(out, 'summary.csv'), 'utf8').trim().split('\n');
+    // Two studies × 3 states × 5 layers, plus one row for the failure, plus the header.
+    expect(csv).toHaveLength(1 + 2 * 15 + 1);
+    expect(existsSync(join(out, 'cellA', 'report.json'))).toBe(true);
+  }, 200_000);
+
+  it('wants --out for several studies', async () => {
+    const r = await runCli(['analyze', STUDY, STUDY]);
+    expect(r.code).toBe(2);
+  });
+});

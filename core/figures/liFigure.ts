@@ -154,7 +154,9 @@ export function liFigure(input: LiFigureInput): string {
         y: Array.from(s.profile!.values, (v) => v / norm),
         sigma: Array.from(s.profile!.sigma, (v) => v / norm),
       }));
-  const depthMax = displayDepthNm(refLayers);
+  // Depth shown: the stack plus a little substrate, but not beyond the bottom of the SEM image.
+  const semBottomNm = input.sem ? (input.sem.height - input.sem.surfaceRowPx) * input.sem.nmPerRowPx : Infinity;
+  const depthMax = Math.min(displayDepthNm(refLayers), semBottomNm);
   const canOverlay = withProfile.some((s) => s.profile!.depthNm) && Number.isFinite(depthMax);
   const sideBySide = W >= 380 && canOverlay && withProfile.length > 0;
   const plotW = sideBySide ? (W - left - GAP) / 2 : W - left;

@@ -39,7 +39,8 @@ export interface XrdFigureInput {
   phaseLabels?: Record<string, string>;
 }
 
-const STICK_COLOURS = [OKABE_ITO[3], OKABE_ITO[4], OKABE_ITO[5], '#000000', '#666666', OKABE_ITO[0]];
+// Not the state colours (blue, vermilion, green), so sticks never read as a trace.
+const STICK_COLOURS = [OKABE_ITO[3], OKABE_ITO[4], OKABE_ITO[5], '#000000', '#666666', '#332288'];
 
 export function xrdFigure(input: XrdFigureInput): string {
   const W = input.widthMm * PT_PER_MM;

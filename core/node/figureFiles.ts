@@ -11,12 +11,11 @@ import type { Report } from '../model/report.js';
 import type { SemImage } from '../model/semImage.js';
 import type { XrdPattern } from '../model/xrdPattern.js';
 import { StrataError } from '../model/errors.js';
-import { measureCrossSection, toSemResult } from '../sem/index.js';
+import { measureCrossSection } from '../sem/index.js';
 import type { CrossSectionResult } from '../sem/index.js';
 import { depthAxisNm } from '../sims/calibrate.js';
 import type { SimsStateDetail } from '../sims/analyze.js';
 import { binStackVolume } from '../sims/volume.js';
-import { analyzeXrd } from '../xrd/analyze.js';
 import { displayDepthNm, liFigure, type LiFigureInput, type LiFigureState } from '../figures/liFigure.js';
 import { liBarsFigure } from '../figures/liBars.js';
 import { semFigure, type SemFigureInput } from '../figures/semFigure.js';
@@ -26,7 +25,7 @@ import { scaleIntensity, xrdFigure, type IntensityScale } from '../figures/xrdFi
 import { SI_400_MASK } from '../xrd/mask.js';
 import { prepareWaterfall } from '../xrd/waterfall.js';
 import type { LoadedStudy } from './loadStudy.js';
-import { analyzeStudyDetailedOnDisk, DEFAULT_STEPS } from './analyzeStudyOnDisk.js';
+import { analyzeStudyDetailedOnDisk } from './analyzeStudyOnDisk.js';
 import { openDataset } from './openDataset.js';
 
 export interface StateFigureData {
@@ -52,43 +51,15 @@ function fileOf(study: LoadedStudy, state: string, kind: string): string | undef
 }
 
 /**
- * TIFFs are listed as kind `unknown` by the study loader (an ion stack and an SEM image are both
- * TIFFs; only their tags tell). Opening each one tells which it is, so the analysis and the
- * figures see the stacks and cross-sections. A no-op once the loader classifies TIFFs itself.
+ * Analyses the study and gathers the figure data. `progress` gets one line per step.
  */
-export async function withTiffKinds(study: LoadedStudy): Promise<LoadedStudy> {
-  const states = [];
-  for (const s of study.states) {
-    const files = [];
-    for (const f of s.files) {
-      if (f.kind === 'unknown' && f.format === 'tiff') {
-        const opened = await openDataset(join(study.root, f.path), { displayName: f.path });
-        await opened.close();
-        const k = opened.dataset.kind;
-        files.push({ ...f, kind: k === 'ionStack' ? ('sims-stack' as const) : k === 'semImage' ? ('sem' as const) : f.kind });
-      } else files.push(f);
-    }
-    states.push({ ...s, files });
-  }
-  return { ...study, states };
-}
-
-/**
- * Analyses the study and gathers the figure data. SEM thicknesses feed the depth calibration
- * (the pipeline's own SEM step wins once it has one). `progress` gets one line per step.
- */
-export async function collectFigureData(loaded: LoadedStudy, opts: { progress?: (line: string) => void; needVolumes?: boolean; needSem?: boolean; needXrd?: boolean } = {}): Promise<FigureData> {
+export async function collectFigureData(study: LoadedStudy, opts: { progress?: (line: string) => void; needVolumes?: boolean; needSem?: boolean; needXrd?: boolean } = {}): Promise<FigureData> {
   const progress = opts.progress ?? (() => undefined);
   const warnings: string[] = [];
-  const study = await withTiffKinds(loaded);
   progress(`analysing ${study.name} (${study.states.length} states)`);
-  const { report, details } = await analyzeStudyDetailedOnDisk(study, {
-    steps: {
-      measureSem: (image, stack, o) => toSemResult(measureCrossSection(image, stack, { tiltDeg: o.tiltDeg })),
-      analyzeXrd: (p) => analyzeXrd(p),
-      ...DEFAULT_STEPS,
-    },
-  });
+  // The same analysis as `strata analyze` (its default SEM and XRD steps), so figures and
+  // report.json agree.
+  const { report, details } = await analyzeStudyDetailedOnDisk(study);
   const analyte = study.stack.analyteIon ?? 'Li-';
   const states: StateFigureData[] = [];
   for (const s of study.states) {

@@ -1,16 +1,21 @@
 import { app, BrowserWindow, dialog, ipcMain, session, shell } from 'electron';
+import type { IpcMainInvokeEvent } from 'electron';
+import { statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { validateRequest } from '../core/api/contract.js';
 import { WorkbenchServices } from '../core/node/services.js';
 import { CONTENT_SECURITY_POLICY } from '../core/node/server.js';
-import { isAppUrl, secureWebPreferences } from './security.js';
+import { isAppUrl, isOpenablePath, projectSavePath, secureWebPreferences } from './security.js';
 
 /**
  * Electron main process: one window on the renderer, the StrataApi served over IPC from the
- * same services the browser-mode backend uses. Every IPC message is schema-validated.
+ * same services the browser-mode backend uses. Every IPC message is schema-validated and must
+ * come from the app's own page; paths reach the services only from the user's own choice
+ * (a dialog, or a file dropped on the window).
  */
 const studyArg = process.argv.slice(app.isPackaged ? 1 : 2).find((a) => !a.startsWith('-')) ?? null;
-const services = new WorkbenchServices({ mode: 'electron', startupStudy: studyArg ? resolve(studyArg) : null });
+let services: WorkbenchServices;
+let appOrigin = 'file://';
 
 function createWindow(): void {
   const win = new BrowserWindow({
@@ -20,7 +25,7 @@ function createWindow(): void {
     webPreferences: secureWebPreferences(join(__dirname, '../preload/preload.cjs')),
   });
   const devUrl = process.env.ELECTRON_RENDERER_URL;
-  const appOrigin = devUrl ? new URL(devUrl).origin : 'file://';
+  appOrigin = devUrl ? new URL(devUrl).origin : 'file://';
   // No navigation away from the app and no new windows; external links go to the browser.
   win.webContents.on('will-navigate', (event, url) => {
     if (!isAppUrl(url, appOrigin)) event.preventDefault();
@@ -33,23 +38,56 @@ function createWindow(): void {
   else void win.loadFile(join(__dirname, '../renderer/index.html'));
 }
 
+/** IPC is answered only for the app's own page (not for a frame that navigated elsewhere). */
+function trusted(event: IpcMainInvokeEvent): void {
+  const url = event.senderFrame?.url ?? '';
+  if (!isAppUrl(url, appOrigin)) throw new Error('IPC refused: not the Strata page');
+}
+
 app.whenReady().then(() => {
+  services = new WorkbenchServices({ mode: 'electron', startupStudy: studyArg ? resolve(studyArg) : null, stateDir: app.getPath('userData') });
   session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
     callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] } });
   });
   session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
 
-  ipcMain.handle('strata:call', async (_event, method: unknown, body: unknown) => {
+  ipcMain.handle('strata:call', async (event, method: unknown, body: unknown) => {
+    trusted(event);
     const call = validateRequest(String(method), body);
     const fn = services[call.method] as (r: unknown) => Promise<unknown>;
     return fn.call(services, call.request);
   });
   // Paths only ever come from the user's own choice in a dialog.
-  ipcMain.handle('strata:pickStudy', async () => {
-    const result = await dialog.showOpenDialog({ properties: ['openDirectory', 'openFile'], filters: [{ name: 'Study', extensions: ['json'] }] });
+  ipcMain.handle('strata:pickStudy', async (event) => {
+    trusted(event);
+    const result = await dialog.showOpenDialog({ properties: ['openDirectory', 'openFile'], filters: [{ name: 'Study or project', extensions: ['json'] }] });
     if (result.canceled || result.filePaths.length === 0) return null;
     services.allow(result.filePaths[0]);
     return result.filePaths[0];
+  });
+  ipcMain.handle('strata:pickProjectSave', async (event, defaultPath: unknown) => {
+    trusted(event);
+    const suggested = typeof defaultPath === 'string' && defaultPath.length <= 4096 ? defaultPath : undefined;
+    const result = await dialog.showSaveDialog({ defaultPath: suggested, filters: [{ name: 'Strata project', extensions: ['strata.json'] }] });
+    if (result.canceled || !result.filePath) return null;
+    const path = projectSavePath(result.filePath);
+    services.allow(path);
+    return path;
+  });
+  // A dropped file: the preload turns the DOM File into its path (a page cannot forge one).
+  ipcMain.handle('strata:grantDropped', async (event, path: unknown) => {
+    trusted(event);
+    if (typeof path !== 'string' || path.length === 0 || path.length > 4096) return null;
+    const isDir = (() => {
+      try {
+        return statSync(path).isDirectory();
+      } catch {
+        return null;
+      }
+    })();
+    if (isDir === null || !isOpenablePath(path, isDir)) return null;
+    services.allow(path);
+    return path;
   });
   createWindow();
   app.on('activate', () => {

@@ -11,10 +11,12 @@ export function secureWebPreferences(preloadPath: string): WebPreferences {
     sandbox: true,
     nodeIntegration: false,
     nodeIntegrationInWorker: false,
+    nodeIntegrationInSubFrames: false,
     webSecurity: true,
     allowRunningInsecureContent: false,
     experimentalFeatures: false,
     webviewTag: false,
+    navigateOnDragDrop: false,
     spellcheck: false,
   };
 }
@@ -28,4 +30,15 @@ export function isAppUrl(url: string, appOrigin: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** The path a project is saved to: the dialog may drop the double extension, so add it back. */
+export function projectSavePath(path: string): string {
+  if (/\.strata\.json$/i.test(path)) return path;
+  return path.replace(/\.json$/i, '').replace(/\.strata$/i, '') + '.strata.json';
+}
+
+/** What a drop may open: a folder (a study), a study.json or a project file. */
+export function isOpenablePath(path: string, isDirectory: boolean): boolean {
+  return isDirectory || /(^|[\\/])study\.json$/i.test(path) || /\.strata\.json$/i.test(path) || /\.json$/i.test(path);
 }

@@ -8,6 +8,8 @@ import type {
   StrataApi,
   StudySummary,
 } from '../api/contract.js';
+import { FORMATS } from '../io/detect.js';
+import type { FormatId } from '../io/detect.js';
 import { StrataError } from '../model/errors.js';
 import { findIon } from '../model/ions.js';
 import type { IonStack } from '../model/ionStack.js';
@@ -162,6 +164,12 @@ export class WorkbenchServices implements StrataApi {
     for (const s of study.states) {
       const files = [];
       for (const f of s.files) {
+        const formatKind = FORMATS[f.format as FormatId]?.kind;
+        if (formatKind === 'sidecar' || formatKind === 'manifest') {
+          // A sidecar is read with its image (SEM metadata text), not as data of its own.
+          files.push({ ...f, kind: formatKind, summary: { format: f.format, description: FORMATS[f.format as FormatId].description }, error: null });
+          continue;
+        }
         try {
           const opened = await openDataset(join(study.root, f.path), { displayName: f.path });
           try {

@@ -54,6 +54,7 @@ describe.skipIf(skipReason !== null)('workbench in the browser mode', () => {
 
   it('opens the sample study and shows states × modalities', async () => {
     await page.waitForSelector('#study-matrix');
+    await page.waitForSelector('#study-files');
     const states = await page.$$eval('#study-matrix tbody tr', (rows) => rows.map((r) => r.getAttribute('data-state')));
     expect(states).toEqual(['pristine', 'charged', 'discharged']);
     // Every state has all four modalities, each readable.
@@ -80,6 +81,11 @@ describe.skipIf(skipReason !== null)('workbench in the browser mode', () => {
     const b = (await box)!;
     await page.mouse.move(b.x + b.width * 0.3, b.y + b.height / 2);
     expect(await page.textContent('#profile-readout')).toMatch(/time [\d.]+ s — Li- \(pristine\): [\d.e+-]+ ± /);
+    // Depth axis from the report's calibration (per-layer sputter rates).
+    await page.selectOption('#profile-axis', 'depth');
+    await page.waitForFunction(() => [...document.querySelectorAll('#profile-chart text')].some((t) => t.textContent === 'Depth (nm)'));
+    await page.selectOption('#profile-axis', 'time');
+    await page.waitForFunction(() => [...document.querySelectorAll('#profile-chart text')].some((t) => t.textContent === 'Sputter time (s)'));
     await screenshot(page, '02-depth-profiles');
   });
 
@@ -91,13 +97,18 @@ describe.skipIf(skipReason !== null)('workbench in the browser mode', () => {
     await page.mouse.down();
     await page.mouse.move(hb.x + hb.width / 2 + 25, hb.y + hb.height / 2, { steps: 5 });
     await page.mouse.up();
-    await page.waitForFunction((old) => {
-      const now = [...document.querySelectorAll('#interface-table tbody tr')].map((r) => r.children[2].textContent);
-      return now.length > 0 && JSON.stringify(now) !== JSON.stringify(old);
-    }, before, { timeout: 60_000 });
+    // The drag sends the new times as overrides.interfacesS; the analysis must use them.
+    await page.waitForFunction(() => /moved by hand/.test(document.querySelector('#interface-table caption')?.textContent ?? ''));
+    await waitForReport();
+    const changed = await page
+      .waitForFunction((old) => {
+        const now = [...document.querySelectorAll('#interface-table tbody tr')].map((r) => r.children[2].textContent);
+        return now.length > 0 && JSON.stringify(now) !== JSON.stringify(old);
+      }, before, { timeout: 20_000 })
+      .then(() => true, () => false);
+    expect(changed, 'the report did not change after the drag: analyzeStudy ignores overrides.interfacesS').toBe(true);
     const after = await page.$$eval('#interface-table tbody tr', (rows) => rows.map((r) => r.children[2].textContent));
     expect(Number(after[1])).toBeGreaterThan(Number(before[1]));
-    expect(await page.textContent('#interface-table caption')).toMatch(/moved by hand/);
     await screenshot(page, '03-interface-dragged');
   });
 
@@ -174,6 +185,9 @@ describe.skipIf(skipReason !== null)('workbench in the browser mode', () => {
     await page.waitForSelector('#sem-canvas');
     expect(await page.textContent('#sem-figure .scale-bar text')).toMatch(/\d+(\.\d+)? (nm|µm)/);
     expect(await page.textContent('#sem-note')).toMatch(/Pixel size [\d.]+ nm from the (sidecar|metadata)/);
+    // The measured boundaries are drawn over the image, and the report's thicknesses tabled.
+    expect(await page.$$eval('#sem-figure line.boundary', (l) => l.length)).toBeGreaterThanOrEqual(5);
+    expect(await page.$$eval('#sem-thickness tbody tr', (r) => r.map((x) => x.getAttribute('data-role')))).toEqual(['cc_aam', 'sei_se', 'cam', 'cc', 'substrate']);
     await screenshot(page, '08-sem');
   });
 

@@ -85,7 +85,7 @@ export function semView(store: Store): View {
       b.lines.forEach((line, i) => {
         const colour = OKABE_ITO[(i + 4) % 6];
         svg.append('line').attr('class', 'boundary').attr('data-upper', line.upper).attr('data-lower', line.lower).attr('x1', b.x0Px / img.binning).attr('x2', b.x1Px / img.binning).attr('y1', yAt(line.uPx, b.x0Px) / img.binning).attr('y2', yAt(line.uPx, b.x1Px) / img.binning).attr('stroke', colour).attr('stroke-width', 2).attr('vector-effect', 'non-scaling-stroke').attr('stroke-dasharray', '10 5');
-        svg.append('text').attr('x', img.width - 6).attr('y', yAt(line.uPx, b.x1Px) / img.binning - 4).attr('text-anchor', 'end').attr('font-size', Math.max(11, img.height * 0.028)).attr('fill', colour).attr('stroke', '#000').attr('stroke-width', 0.4).text(`${labelOf(line.upper)} | ${labelOf(line.lower)}`);
+        svg.append('text').attr('x', img.width - 6).attr('y', yAt(line.uPx, b.x1Px) / img.binning - 4).attr('text-anchor', 'end').attr('font-size', Math.max(11, img.height * 0.028)).attr('fill', '#fff').attr('stroke', '#000').attr('stroke-width', 3).attr('paint-order', 'stroke').text(`${labelOf(line.upper)} | ${labelOf(line.lower)}`);
       });
     }
     const analysis = noteText(s, 'measured boundaries and thicknesses');

@@ -3,7 +3,7 @@ import { h } from '../dom.js';
 import type { Store } from '../store.js';
 import type { View } from './view.js';
 
-const KIND_LABEL: Record<string, string> = { 'sims-profile': 'ToF-SIMS profile', 'sims-stack': 'ToF-SIMS 3-D stack', xrd: 'XRD', sem: 'SEM', unknown: 'other' };
+const KIND_LABEL: Record<string, string> = { 'sims-profile': 'ToF-SIMS profile', 'sims-stack': 'ToF-SIMS 3-D stack', xrd: 'XRD', sem: 'SEM', sidecar: 'metadata sidecar', manifest: 'manifest', unknown: 'other' };
 /** Which view shows a modality, for the matrix's links. */
 const KIND_TAB: Record<string, string> = { 'sims-profile': 'profile', 'sims-stack': 'maps', xrd: 'xrd', sem: 'sem' };
 const KINDS = ['sims-profile', 'sims-stack', 'sem', 'xrd'];

@@ -1,0 +1,179 @@
+import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { StrataProject } from '../../core/api/contract.js';
+import { volumeBinning, WorkbenchServices } from '../../core/node/services.js';
+
+/** The workbench services the views read: maps, volumes, ROI profiles, SEM, jobs, projects. */
+const sample = resolve(__dirname, '../../samples/study');
+const haveSample = existsSync(join(sample, 'study.json'));
+
+const f32 = (b64: string) => {
+  const bytes = Buffer.from(b64, 'base64');
+  return new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
+};
+const sum = (a: ArrayLike<number>): number => {
+  let s = 0;
+  for (let k = 0; k < a.length; k++) s += a[k];
+  return s;
+};
+
+describe('volumeBinning', () => {
+  it('fits each side into the texture limit and the total into the voxel budget', () => {
+    for (const [w, h, s, max, vox] of [
+      [256, 256, 1000, 2048, 96 * 96 * 160],
+      [32, 32, 250, 8, 4096],
+      [1024, 512, 60, 256, 1 << 20],
+    ]) {
+      const [bx, by, bz] = volumeBinning(w, h, s, max, vox);
+      const n = [Math.ceil(w / bx), Math.ceil(h / by), Math.ceil(s / bz)];
+      expect(Math.max(...n)).toBeLessThanOrEqual(max);
+      expect(n[0] * n[1] * n[2]).toBeLessThanOrEqual(vox);
+      expect(bx).toBe(by);
+    }
+  });
+});
+
+describe.skipIf(!haveSample)('workbench services on the sample study', () => {
+  let dir: string;
+  let study: string;
+  let api: WorkbenchServices;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'strata-services-'));
+    study = join(dir, 'study');
+    cpSync(sample, study, { recursive: true });
+    api = new WorkbenchServices({ mode: 'browser', startupStudy: study, stateDir: join(dir, 'state') });
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('ion maps: the sum over all scans equals the sum of windows that split the scans', async () => {
+    const profile = await api.getProfile({ path: study, state: 'charged' });
+    const mid = profile.timeS[Math.floor(profile.timeS.length / 2)];
+    const end = profile.timeS[profile.timeS.length - 1] + 1;
+    const maps = await api.getIonMaps({ path: study, ion: 'Li-', windows: [{ name: 'top', startS: -1, endS: mid, state: 'charged' }, { name: 'bottom', startS: mid, endS: end, state: 'charged' }] });
+    expect(maps.states.map((s) => s.state)).toEqual(['pristine', 'charged', 'discharged']);
+    expect(maps.states[0].maps.map((m) => m.name)).toEqual(['all']); // windows naming a state stay there
+    const charged = maps.states[1];
+    const [all, top, bottom] = charged.maps.map((m) => f32(m.valuesF32));
+    expect(all.length).toBe(charged.width * charged.height);
+    expect(charged.maps[1].scans + charged.maps[2].scans).toBe(charged.maps[0].scans);
+    for (let k = 0; k < all.length; k += 37) expect(top[k] + bottom[k]).toBeCloseTo(all[k], 0);
+    expect((await api.getIonMaps({ path: study, ion: 'Xe-' })).missing).toHaveLength(3);
+  });
+
+  it('an ROI over the whole image gives the same Li total as the maps; a smaller one less', async () => {
+    const maps = await api.getIonMaps({ path: study, ion: 'Li-' });
+    const st = maps.states[0];
+    const whole = await api.getProfile({ path: study, state: 'pristine', roi: { x0: 0, y0: 0, x1: st.width, y1: st.height } });
+    expect(whole.source).toBe('stack-roi');
+    const li = whole.ions.find((i) => i.label === 'Li-')!;
+    expect(sum(li.counts)).toBeCloseTo(sum(f32(st.maps[0].valuesF32)), -2);
+    const part = await api.getProfile({ path: study, state: 'pristine', roi: { x0: 4, y0: 4, x1: 12, y1: 10 } });
+    expect(sum(part.ions.find((i) => i.label === 'Li-')!.counts)).toBeLessThan(sum(li.counts) / 5);
+    await expect(api.getProfile({ path: study, state: 'pristine', roi: { x0: 500, y0: 500, x1: 600, y1: 600 } })).rejects.toThrow(/outside/);
+  });
+
+  it('a volume binned to a small texture keeps the mean counts', async () => {
+    const vol = await api.getVolume({ path: study, state: 'pristine', ion: 'Li-', maxSize: 8, maxVoxels: 4096 });
+    expect(Math.max(...vol.size)).toBeLessThanOrEqual(8);
+    const values = f32(vol.valuesF32);
+    expect(values.length).toBe(vol.size[0] * vol.size[1] * vol.size[2]);
+    const maps = await api.getIonMaps({ path: study, ion: 'Li-' });
+    const st = maps.states[0];
+    const scans = st.maps[0].scans;
+    // Weight each bin by how many stack voxels fell in it (the last z bin may be partial).
+    const [bx, by, bz] = vol.binning;
+    let weighted = 0;
+    for (let z = 0; z < vol.size[2]; z++) {
+      const depth = Math.min(bz, scans - z * bz);
+      for (let k = 0; k < vol.size[0] * vol.size[1]; k++) weighted += values[z * vol.size[0] * vol.size[1] + k] * bx * by * depth;
+    }
+    expect(weighted / sum(f32(st.maps[0].valuesF32))).toBeCloseTo(1, 4);
+    expect(vol.zTimeS[0][0]).toBeLessThan(vol.zTimeS[vol.zTimeS.length - 1][1]);
+  });
+
+  it('the SEM image comes with its calibration and the measured boundaries', async () => {
+    const img = await api.getSemImage({ path: study, state: 'pristine', maxSize: 256 });
+    expect(Math.max(img.width, img.height)).toBeLessThanOrEqual(256);
+    expect(Buffer.from(img.greyU8, 'base64').length).toBe(img.width * img.height);
+    expect(img.pixelSizeSource).toBe('sidecar');
+    const truth = JSON.parse(readFileSync(join(study, 'truth.json'), 'utf8')) as { states: { state: string; sem: { pixelSizeNm: number } }[] };
+    expect(img.pixelSizeNm! / img.binning).toBeCloseTo(truth.states[0].sem.pixelSizeNm, 6);
+    expect(img.boundaries?.lines.length).toBeGreaterThanOrEqual(5);
+    const xrd = await api.getXrd({ path: study });
+    expect(xrd.patterns.map((p) => p.state)).toEqual(['pristine', 'charged', 'discharged']);
+  });
+
+  it('a running job reports progress and stops when cancelled', async () => {
+    const jobId = 'cancel-me';
+    const running = api.getIonMaps({ path: study, ion: 'Li-', jobId });
+    let progress = await api.jobProgress({ jobId });
+    while (!progress.running || progress.done === 0) {
+      await new Promise((r) => setImmediate(r));
+      progress = await api.jobProgress({ jobId });
+    }
+    expect(progress.total).toBeGreaterThan(progress.done);
+    expect(await api.cancelJob({ jobId })).toEqual({ cancelled: true });
+    await expect(running).rejects.toThrow(/cancelled/);
+    expect((await api.jobProgress({ jobId })).running).toBe(false);
+  });
+
+  it('refuses paths outside the studies the user opened', async () => {
+    await expect(api.getVolume({ path: '/etc', state: 'pristine', ion: 'Li-', maxSize: 64, maxVoxels: 4096 })).rejects.toThrow(/not a study you opened/);
+    await expect(api.saveProject({ path: join(tmpdir(), 'x.strata.json'), project: {} })).rejects.toThrow(/not a study you opened/);
+  });
+
+  const project = (over: Partial<StrataProject> = {}): StrataProject => ({
+    schema: 'strata.project/1',
+    study,
+    overrides: { interfacesS: { pristine: [1200, 2100, 4000, 5300] }, roi: { x0: 2, y0: 3, x1: 20, y1: 25 } },
+    view: {
+      tab: 'maps',
+      profile: { states: ['pristine'], ions: ['Li-', 'Fe-'], logY: false, normalise: true, axis: 'depth', interfacesOf: 'pristine' },
+      maps: { ion: 'Li-', colormap: 'magma', window: 'cam', logColour: true },
+      volume: { ion: 'Li-', mode: 'composite', zExaggeration: 42, clipTop: 0.1, clipBottom: 0.8, azimuthDeg: 12, elevationDeg: -5 },
+      xrd: { offsetFraction: 1.2, logY: true },
+    },
+    annotations: [{ id: 'a1', target: 'study', text: 'Crater rim excluded.' }],
+    savedAt: '2026-01-01T00:00:00.000Z',
+    software: 'strata test',
+    ...over,
+  });
+
+  it('saves a project atomically (study stored relative) and reopens it exactly', async () => {
+    const path = join(study, 'run.strata.json');
+    const saved = await api.saveProject({ path, project: project() });
+    expect(saved.bytes).toBeGreaterThan(100);
+    expect(readdirSync(study).filter((f) => f.startsWith('.strata-tmp-'))).toEqual([]); // no temporary left
+    const onDisk = JSON.parse(readFileSync(path, 'utf8')) as StrataProject;
+    expect(onDisk.study).toBe('.');
+    const opened = await api.openProject({ path });
+    expect(opened.studyPath).toBe(study);
+    expect(opened.project).toEqual({ ...project(), study: '.' });
+    // Saving over it replaces it whole.
+    await api.saveProject({ path, project: project({ annotations: [] }) });
+    expect((await api.openProject({ path })).project.annotations).toEqual([]);
+  });
+
+  it('rejects bad projects: wrong name, wrong schema, or a study outside the granted folders', async () => {
+    await expect(api.saveProject({ path: join(study, 'run.json'), project: project() })).rejects.toThrow(/\.strata\.json/);
+    await expect(api.saveProject({ path: join(study, 'bad.strata.json'), project: { ...project(), schema: 'nope' } })).rejects.toThrow(/schema/);
+    await expect(api.saveProject({ path: join(study, 'bad.strata.json'), project: project({ study: '/etc' }) })).rejects.toThrow(/not a study you opened/);
+    // A hand-written project pointing elsewhere does not open a door in the browser mode.
+    const sneaky = join(study, 'sneaky.strata.json');
+    writeFileSync(sneaky, JSON.stringify(project({ study: '/etc' })));
+    await expect(api.openProject({ path: sneaky })).rejects.toThrow(/not a study you opened/);
+    writeFileSync(sneaky, '{"schema": "strata.project/1"');
+    await expect(api.openProject({ path: sneaky })).rejects.toThrow(/not JSON/);
+  });
+
+  it('remembers recent studies across sessions', async () => {
+    await api.openStudy({ path: study });
+    const again = new WorkbenchServices({ mode: 'browser', startupStudy: study, stateDir: join(dir, 'state') });
+    expect((await again.startup({})).recent[0]).toBe(study);
+    // In the browser mode a remembered study outside the granted folders is not offered.
+    const elsewhere = new WorkbenchServices({ mode: 'browser', startupStudy: dir + '-other', stateDir: join(dir, 'state') });
+    expect((await elsewhere.startup({})).recent).toEqual([]);
+  });
+});

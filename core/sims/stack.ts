@@ -5,7 +5,7 @@
  */
 import type { IonPlane, IonStack } from '../model/ionStack.js';
 import type { IonChannel } from '../model/ions.js';
-import { correctCount } from './deadTime.js';
+import { saturatedValue } from './deadTime.js';
 import { maskPixelCount, roiMask, type Roi } from './roi.js';
 import { scanWeights } from './windows.js';
 
@@ -43,50 +43,108 @@ export interface StackProfile {
   shotsPerPixel?: number;
 }
 
-interface PlaneAccessor {
-  data: Float32Array;
-  offset: number;
-  sy: number;
-  sx: number;
-}
-
-function accessor(plane: IonPlane): PlaneAccessor {
-  return { data: plane.data, offset: plane.offset, sy: plane.stride[0], sx: plane.stride[1] };
-}
-
-/**
- * Visits every ROI pixel of a plane with its corrected value and variance. `shots` undefined:
- * no correction, variance = counts.
- */
-function forEachPixel(
-  plane: IonPlane,
-  mask: Uint8Array,
-  width: number,
-  height: number,
-  shots: number | undefined,
-  visit: (k: number, value: number, variance: number, saturated: boolean) => void,
-): void {
-  const a = accessor(plane);
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      const k = y * width + x;
-      if (!mask[k]) continue;
-      const raw = a.data[a.offset + y * a.sy + x * a.sx];
-      if (shots === undefined) {
-        const v = raw > 0 ? raw : 0;
-        visit(k, v, v, false);
-      } else {
-        const r = correctCount(raw, shots);
-        visit(k, r.value, r.sigma * r.sigma, r.saturated);
-      }
-    }
-  }
-}
-
+/** Per-pixel corrected values of one plane, row-major; reused from plane to plane. */
 interface CorrectedPlane {
   value: Float64Array;
   variance: Float64Array;
   saturated: Uint8Array;
+}
+
+function planeBuffers(n: number): CorrectedPlane {
+  return { value: new Float64Array(n), variance: new Float64Array(n), saturated: new Uint8Array(n) };
+}
+
+/**
+ * Fills `out` with the plane's ROI pixels, dead-time corrected (`shots` undefined: raw counts,
+ * variance = counts); pixels outside the ROI get 0. One tight loop with the correction inlined:
+ * this runs once per pixel of every plane of a stack, so it decides the streaming speed.
+ * Returns the number of saturated pixels.
+ */
+function correctPlaneInto(plane: IonPlane, mask: Uint8Array, width: number, height: number, shots: number | undefined, out: CorrectedPlane): number {
+  const { value, variance, saturated } = out;
+  const n = width * height;
+  const raw = contiguousPlane(plane, width, height);
+  saturated.fill(0);
+  if (shots === undefined) {
+    for (let k = 0; k < n; k++) {
+      const i = mask[k] && raw[k] > 0 ? raw[k] : 0;
+      value[k] = i;
+      variance[k] = i;
+    }
+    return 0;
+  }
+  const satValue = saturatedValue(shots);
+  let saturatedCount = 0;
+  for (let k = 0; k < n; k++) {
+    const i = mask[k] && raw[k] > 0 ? raw[k] : 0;
+    if (i >= shots) {
+      value[k] = satValue;
+      variance[k] = satValue * satValue;
+      saturated[k] = 1;
+      saturatedCount++;
+    } else {
+      // Same formulas as correctCount (deadTime.ts): I_true = −N ln(1 − I/N), σ = √I / (1 − I/N).
+      const frac = i / shots;
+      value[k] = -shots * Math.log1p(-frac);
+      variance[k] = i / ((1 - frac) * (1 - frac));
+    }
+  }
+  return saturatedCount;
+}
+
+/** The plane's values in row-major order (readers return contiguous planes: then no copy). */
+function contiguousPlane(plane: IonPlane, width: number, height: number): Float32Array {
+  const [sy, sx] = plane.stride;
+  if (plane.offset === 0 && sx === 1 && sy === width && plane.data.length === width * height) return plane.data;
+  const out = new Float32Array(width * height);
+  for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) out[y * width + x] = plane.data[plane.offset + y * sy + x * sx];
+  return out;
+}
+
+/**
+ * Adds w × the dead-time corrected ROI pixels of a plane to a map, and w² × their variance
+ * (w·X has variance w²σ²), marking saturated pixels in `saturatedOut`. Fused into one loop with
+ * no intermediate arrays: this is the inner loop of every per-layer map over a whole stack.
+ * Returns the number of saturated pixels.
+ */
+function accumulateCorrected(
+  raw: Float32Array,
+  mask: Uint8Array,
+  shots: number | undefined,
+  w: number,
+  values: Float64Array,
+  variance: Float64Array,
+  saturatedOut: Uint8Array,
+): number {
+  const n = raw.length;
+  const w2 = w * w;
+  saturatedOut.fill(0);
+  if (shots === undefined) {
+    for (let k = 0; k < n; k++) {
+      const i = mask[k] && raw[k] > 0 ? raw[k] : 0;
+      values[k] += w * i;
+      variance[k] += w2 * i;
+    }
+    return 0;
+  }
+  const satValue = saturatedValue(shots);
+  let saturated = 0;
+  for (let k = 0; k < n; k++) {
+    if (!mask[k]) continue;
+    const i = raw[k] > 0 ? raw[k] : 0;
+    if (i >= shots) {
+      values[k] += w * satValue;
+      variance[k] += w2 * satValue * satValue;
+      saturatedOut[k] = 1;
+      saturated++;
+    } else {
+      // Same formulas as correctCount (deadTime.ts): I_true = −N ln(1 − I/N), σ = √I / (1 − I/N).
+      const frac = i / shots;
+      values[k] += -w * shots * Math.log1p(-frac);
+      variance[k] += (w2 * i) / ((1 - frac) * (1 - frac));
+    }
+  }
+  return saturated;
 }
 
 /** One plane, dead-time corrected per ROI pixel, with saturated pixels replaced if asked. */
@@ -97,27 +155,20 @@ async function correctedPlane(
   mask: Uint8Array,
   shots: number | undefined,
   substitute: StackProfileOptions['substitute'],
+  out: CorrectedPlane,
+  minor: CorrectedPlane,
 ): Promise<CorrectedPlane> {
-  const n = stack.width * stack.height;
-  const out: CorrectedPlane = { value: new Float64Array(n), variance: new Float64Array(n), saturated: new Uint8Array(n) };
-  const plane = await stack.readPlane(ionIndex, scan);
-  let any = false;
-  forEachPixel(plane, mask, stack.width, stack.height, shots, (k, value, vr, saturated) => {
-    out.value[k] = value;
-    out.variance[k] = vr;
-    if (saturated) {
-      out.saturated[k] = 1;
-      any = true;
-    }
-  });
-  if (any && substitute && shots !== undefined) {
-    const minor = await stack.readPlane(substitute.ionIndex, scan);
-    forEachPixel(minor, out.saturated, stack.width, stack.height, shots, (k, value, vr, saturated) => {
+  const { width, height } = stack;
+  const saturatedCount = correctPlaneInto(await stack.readPlane(ionIndex, scan), mask, width, height, shots, out);
+  if (saturatedCount > 0 && substitute && shots !== undefined) {
+    correctPlaneInto(await stack.readPlane(substitute.ionIndex, scan), out.saturated, width, height, shots, minor);
+    const f = substitute.factor;
+    for (let k = 0; k < out.saturated.length; k++) {
       // A saturated minor isotope as well leaves the lower bound in place.
-      if (saturated) return;
-      out.value[k] = Math.max(out.value[k], value * substitute.factor);
-      out.variance[k] = vr * substitute.factor * substitute.factor;
-    });
+      if (!out.saturated[k] || minor.saturated[k]) continue;
+      out.value[k] = Math.max(out.value[k], minor.value[k] * f);
+      out.variance[k] = minor.variance[k] * f * f;
+    }
   }
   return out;
 }
@@ -131,26 +182,18 @@ export async function profileFromStack(stack: IonStack, options: StackProfileOpt
   const variance = ionIdx.map(() => new Float64Array(stack.scans));
   const saturatedPixels = ionIdx.map(() => new Int32Array(stack.scans));
   let saturatedTotal = 0;
+  const buffers = planeBuffers(stack.width * stack.height);
+  const minor = planeBuffers(stack.width * stack.height);
   for (let s = 0; s < stack.scans; s++) {
     for (let j = 0; j < ionIdx.length; j++) {
+      const cp = await correctedPlane(stack, ionIdx[j], s, mask, shots, options.substitute, buffers, minor);
       let c = 0;
       let v = 0;
       let sat = 0;
-      if (options.substitute) {
-        const cp = await correctedPlane(stack, ionIdx[j], s, mask, shots, options.substitute);
-        for (let k = 0; k < mask.length; k++) {
-          if (!mask[k]) continue;
-          c += cp.value[k];
-          v += cp.variance[k];
-          sat += cp.saturated[k];
-        }
-      } else {
-        const plane = await stack.readPlane(ionIdx[j], s);
-        forEachPixel(plane, mask, stack.width, stack.height, shots, (_k, value, vr, saturated) => {
-          c += value;
-          v += vr;
-          if (saturated) sat++;
-        });
+      for (let k = 0; k < mask.length; k++) {
+        c += cp.value[k];
+        v += cp.variance[k];
+        sat += cp.saturated[k];
       }
       counts[j][s] = c;
       variance[j][s] = v;
@@ -220,22 +263,31 @@ export async function windowMapsFromStack(
     totalSigma: 0,
     saturatedPixels: 0,
   }));
+  const saturatedHere = new Uint8Array(width * height);
+  const minorBuffers = planeBuffers(width * height);
+  const satValue = shots === undefined ? 0 : saturatedValue(shots);
   for (let s = 0; s < stack.scans; s++) {
     const active = weights.map((w, i) => (w[s] > 0 ? i : -1)).filter((i) => i >= 0);
     if (active.length === 0) continue;
     const scale = options.scanScale ? options.scanScale[s] : 1;
-    const cp = await correctedPlane(stack, ionIndex, s, mask, shots, options.substitute);
-    for (let k = 0; k < mask.length; k++) {
-      if (!mask[k]) continue;
-      const value = cp.value[k];
-      const vr = cp.variance[k];
-      const saturated = cp.saturated[k] === 1;
-      for (const i of active) {
-        const w = weights[i][s] * scale;
-        maps[i].values[k] += w * value;
-        // A fractionally counted scan contributes w² of its variance (w·X has variance w²σ²).
-        maps[i].variance[k] += w * w * vr;
-        if (saturated && weights[i][s] > 0) maps[i].saturatedPixels++;
+    const raw = contiguousPlane(await stack.readPlane(ionIndex, s), width, height);
+    let minor: CorrectedPlane | null = null;
+    for (const i of active) {
+      const w = weights[i][s] * scale;
+      const map = maps[i];
+      const saturated = accumulateCorrected(raw, mask, shots, w, map.values, map.variance, saturatedHere);
+      map.saturatedPixels += saturated;
+      if (saturated > 0 && options.substitute && shots !== undefined) {
+        // Replace the lower bound of saturated pixels by the minor isotope's estimate.
+        minor ??= (correctPlaneInto(await stack.readPlane(options.substitute.ionIndex, s), saturatedHere, width, height, shots, minorBuffers), minorBuffers);
+        const f = options.substitute.factor;
+        for (let k = 0; k < saturatedHere.length; k++) {
+          // A saturated minor isotope as well leaves the lower bound in place.
+          if (!saturatedHere[k] || minor.saturated[k]) continue;
+          const replaced = Math.max(satValue, minor.value[k] * f);
+          map.values[k] += w * (replaced - satValue);
+          map.variance[k] += w * w * (minor.variance[k] * f * f - satValue * satValue);
+        }
       }
     }
   }

@@ -7,6 +7,7 @@ import type { IonChannel } from '../../model/ions.js';
 import type { ByteSource } from '../byteSource.js';
 import { fullResolutionPages, isOmeXml, parseImageJDescription } from '../tiff/classify.js';
 import { toGeotiffSource } from '../tiff/geotiffSource.js';
+import { readUncompressedPlane } from '../tiff/rawPlane.js';
 import { readTagNumber, readTagNumbers, readTagText, readTiffStructure, TAG } from '../tiff/ifd.js';
 import type { TiffIfd, TiffStructure } from '../tiff/ifd.js';
 import { readPageInfo } from '../tiff/page.js';
@@ -131,6 +132,8 @@ async function decodePage(source: ByteSource, tiff: TiffStructure, ifd: TiffIfd,
   if (planeBytes > limit) {
     throw new FormatError(name, `page claims ${planeBytes} bytes of pixels but stores ${stored}`, { offset: ifd.offset });
   }
+  const raw = await readUncompressedPlane(source, tiff, ifd, info);
+  if (raw) return ndarray(raw, [info.height, info.width]);
   const directory = await gt.parser.parseFileDirectoryAt(ifd.offset);
   const image = new GeoTIFFImage(directory, tiff.littleEndian, false, gt.source);
   const raster = await image.readRasters({ samples: [0], interleave: true });

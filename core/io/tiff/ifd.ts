@@ -15,6 +15,8 @@ export interface TiffEntry {
   /** Absolute offset of the value bytes (inside the entry when they fit there). */
   valueOffset: number;
   byteLength: number;
+  /** The value bytes when they sit inside the entry: read with the IFD, so no further I/O. */
+  inlineBytes?: Uint8Array;
 }
 
 export interface TiffIfd {
@@ -131,7 +133,8 @@ export async function readTiffStructure(source: ByteSource, maxPages = MAX_PAGES
       if (!inline && (valueOffset + byteLength > source.size || !Number.isSafeInteger(byteLength))) {
         throw new FormatError(name, `tag ${tag} claims ${count} values at ${valueOffset}, beyond the end of the file`, { offset: entryAt });
       }
-      entries.set(tag, { tag, type, count, valueOffset, byteLength });
+      const inlineBytes = inline ? block.slice(e + (bigTiff ? 12 : 8), e + (bigTiff ? 12 : 8) + byteLength) : undefined;
+      entries.set(tag, { tag, type, count, valueOffset, byteLength, inlineBytes });
     }
     ifds.push({ offset: at, entries });
     next = readUint(dv, n * entryBytes, offsetBytes as 4 | 8, le);
@@ -144,7 +147,7 @@ export async function readTiffStructure(source: ByteSource, maxPages = MAX_PAGES
 export async function readTagNumbers(source: ByteSource, tiff: TiffStructure, ifd: TiffIfd, tag: number): Promise<number[]> {
   const e = ifd.entries.get(tag);
   if (!e) return [];
-  const bytes = await readExact(source, e.valueOffset, e.byteLength, `tag ${tag}`);
+  const bytes = e.inlineBytes ?? (await readExact(source, e.valueOffset, e.byteLength, `tag ${tag}`));
   const dv = view(bytes);
   const le = tiff.littleEndian;
   const out: number[] = [];
@@ -172,7 +175,7 @@ export async function readTagNumber(source: ByteSource, tiff: TiffStructure, ifd
   const e = ifd.entries.get(tag);
   if (!e || e.count === 0) return fallback;
   // Only the first value is needed: read at most one value's worth.
-  const one = { ...e, count: 1, byteLength: e.byteLength / e.count };
+  const one = { ...e, count: 1, byteLength: e.byteLength / e.count, inlineBytes: e.inlineBytes?.subarray(0, e.byteLength / e.count) };
   const values = await readTagNumbers(source, tiff, { offset: ifd.offset, entries: new Map([[tag, one]]) }, tag);
   return values[0] ?? fallback;
 }

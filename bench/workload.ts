@@ -1,0 +1,133 @@
+/**
+ * One benchmark workload, run in its own process so its peak RSS is its own:
+ *   node --import tsx bench/workload.ts <workload> <file> [shotsPerPixel]
+ * Prints one JSON line: { seconds, maxRssBytes, check } (check: a number that proves the work
+ * was done, compared across workloads that compute the same thing).
+ */
+import { open } from 'node:fs/promises';
+import { openTiffStack } from '../core/io/sims/tiffStack.js';
+import { findIon } from '../core/model/ions.js';
+import { openFileSource } from '../core/node/fileSource.js';
+import { windowMapsFromStack } from '../core/sims/stack.js';
+import { readTagNumbers, readTiffStructure, TAG } from '../core/io/tiff/ifd.js';
+
+const [workload, file, shotsArg] = process.argv.slice(2);
+const shotsPerPixel = shotsArg ? Number(shotsArg) : undefined;
+const CHUNK = 8 << 20;
+
+/** Five equal time windows over the stack: stand-ins for the layers. */
+function windowsOf(timeS: Float64Array): { startS: number; endS: number }[] {
+  const t0 = timeS[0];
+  const t1 = timeS[timeS.length - 1] + (timeS[1] - timeS[0]);
+  return Array.from({ length: 5 }, (_, k) => ({ startS: t0 + ((t1 - t0) * k) / 5, endS: t0 + ((t1 - t0) * (k + 1)) / 5 }));
+}
+
+async function fsRead(): Promise<number> {
+  const handle = await open(file, 'r');
+  const buf = Buffer.allocUnsafe(CHUNK);
+  let total = 0;
+  for (;;) {
+    const { bytesRead } = await handle.read(buf, 0, CHUNK, null);
+    if (bytesRead === 0) break;
+    total += bytesRead;
+  }
+  await handle.close();
+  return total;
+}
+
+async function stackRead(): Promise<number> {
+  const source = await openFileSource(file);
+  const stack = await openTiffStack(source);
+  let sum = 0;
+  for (let ion = 0; ion < stack.ions.length; ion++) {
+    for (let scan = 0; scan < stack.scans; scan++) {
+      const plane = await stack.readPlane(ion, scan);
+      sum += plane.data[0];
+    }
+  }
+  await source.close();
+  return sum;
+}
+
+/** Per-window Li maps and sums through the project's streaming reduction (open included). */
+async function liReduction(deadTime: boolean): Promise<number> {
+  const source = await openFileSource(file);
+  const stack = await openTiffStack(source);
+  const li = findIon(stack.ions, 'Li-');
+  const result = await windowMapsFromStack(stack, li, windowsOf(stack.timeS), { shotsPerPixel, deadTime });
+  await source.close();
+  return result.maps.reduce((s, m) => s + m.values.reduce((a, b) => a + b, 0), 0);
+}
+
+/** Byte offsets of the Li planes and the window of each scan, for the numpy comparison. */
+async function liLayout(): Promise<object> {
+  const source = await openFileSource(file);
+  const tiff = await readTiffStructure(source);
+  const stack = await openTiffStack(source);
+  const li = findIon(stack.ions, 'Li-');
+  const windows = windowsOf(stack.timeS);
+  const scans: { offset: number; window: number }[] = [];
+  // Pages are in OME order (scan fastest within a channel): channel li holds pages li·scans … .
+  for (let s = 0; s < stack.scans; s++) {
+    const ifd = tiff.ifds[li * stack.scans + s];
+    const [offset] = await readTagNumbers(source, tiff, ifd, TAG.StripOffsets);
+    const t = stack.timeS[s];
+    scans.push({ offset, window: windows.findIndex((w) => t >= w.startS && t < w.endS) });
+  }
+  await source.close();
+  return { width: stack.width, height: stack.height, windows: windows.length, scans };
+}
+
+/**
+ * The memory-bandwidth bound: the Li channel already in one Uint16Array (loading it is not
+ * timed), summed once into per-window maps in a plain loop.
+ */
+async function typedPass(): Promise<{ seconds: number; check: number }> {
+  const source = await openFileSource(file);
+  const stack = await openTiffStack(source);
+  const li = findIon(stack.ions, 'Li-');
+  const planeSize = stack.width * stack.height;
+  const volume = new Uint16Array(stack.scans * planeSize);
+  for (let s = 0; s < stack.scans; s++) volume.set((await stack.readPlane(li, s)).data, s * planeSize);
+  await source.close();
+  const windows = windowsOf(stack.timeS);
+  const started = process.hrtime.bigint();
+  const maps = windows.map(() => new Float64Array(planeSize));
+  for (let s = 0; s < stack.scans; s++) {
+    const t = stack.timeS[s];
+    const k = windows.findIndex((w) => t >= w.startS && t < w.endS);
+    if (k < 0) continue;
+    const map = maps[k];
+    const off = s * planeSize;
+    for (let i = 0; i < planeSize; i++) map[i] += volume[off + i];
+  }
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  return { seconds, check: maps.reduce((s, m) => s + m.reduce((a, b) => a + b, 0), 0) };
+}
+
+const started = process.hrtime.bigint();
+let result: { seconds: number; check: number };
+switch (workload) {
+  case 'fs-read':
+    result = { check: await fsRead(), seconds: 0 };
+    break;
+  case 'stack-read':
+    result = { check: await stackRead(), seconds: 0 };
+    break;
+  case 'li-maps-raw':
+    result = { check: await liReduction(false), seconds: 0 };
+    break;
+  case 'li-maps-corrected':
+    result = { check: await liReduction(true), seconds: 0 };
+    break;
+  case 'li-layout':
+    process.stdout.write(JSON.stringify(await liLayout()) + '\n');
+    process.exit(0);
+  case 'typed-pass':
+    result = await typedPass();
+    break;
+  default:
+    throw new Error(`unknown workload ${workload}`);
+}
+if (result.seconds === 0) result.seconds = Number(process.hrtime.bigint() - started) / 1e9;
+process.stdout.write(JSON.stringify({ ...result, maxRssBytes: process.resourceUsage().maxRSS * 1024 }) + '\n');

@@ -251,6 +251,8 @@ export class WorkbenchServices implements StrataApi {
       const y1 = Math.min(roi.y1, stack.height);
       if (x1 <= x0 || y1 <= y0) throw new StrataError(`${file.path}: the ROI lies outside the ${stack.width}×${stack.height} image`);
       const ions = stack.ions.map((ion) => ({ label: ion.label, mz: ion.mz, counts: new Array<number>(stack.scans).fill(0) }));
+      // A stack may carry the total ion image as a channel: it is the total, not one more ion.
+      const totalChannel = stack.ions.findIndex((ion) => /^total\b/i.test(ion.label.trim()));
       const total = new Array<number>(stack.scans).fill(0);
       for (let s = 0; s < stack.scans; s++) {
         for (let i = 0; i < stack.ions.length; i++) {
@@ -259,10 +261,11 @@ export class WorkbenchServices implements StrataApi {
           let sum = 0;
           for (let y = y0; y < y1; y++) for (let x = x0; x < x1; x++) sum += plane.get(y, x);
           ions[i].counts[s] = sum;
-          total[s] += sum;
+          if (totalChannel < 0) total[s] += sum;
+          else if (i === totalChannel) total[s] = sum;
         }
       }
-      return { state, file: file.path, source: 'stack-roi', roi: { x0, y0, x1, y1 }, timeS: Array.from(stack.timeS), totalCounts: total, ions };
+      return { state, file: file.path, source: 'stack-roi', roi: { x0, y0, x1, y1 }, timeS: Array.from(stack.timeS), totalCounts: total, ions: ions.filter((_, i) => i !== totalChannel) };
     } finally {
       job.running = false;
       await opened.close();

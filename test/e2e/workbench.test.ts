@@ -61,6 +61,16 @@ describe.skipIf(skipReason !== null)('workbench in the browser mode', () => {
     expect(await page.$$eval('#study-matrix td.cell.ok', (c) => c.length)).toBe(12);
     expect(await page.$$eval('#study-files td.meta.error', (c) => c.length)).toBe(0);
     await waitForReport();
+    await page.fill('#study-annotation', 'Crater rim left out with an ROI.');
+    await page.dispatchEvent('#study-annotation', 'change');
+    // Browser mode: a dropped folder cannot give its path; the page says so instead of failing.
+    await page.evaluate(() => {
+      const dt = new DataTransfer();
+      dt.items.add(new File(['{}'], 'study.json', { type: 'application/json' }));
+      window.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+    });
+    expect(await page.textContent('#message')).toMatch(/cannot learn where “study\.json” lives/);
+    await page.click('#open-form button[type="button"]'); // the typed-path form it offered: cancel
     await screenshot(page, '01-study-browser');
   });
 
@@ -176,7 +186,16 @@ describe.skipIf(skipReason !== null)('workbench in the browser mode', () => {
     await page.fill('#volume-zscale', '250');
     await page.dispatchEvent('#volume-zscale', 'input');
     await page.waitForTimeout(300);
-    expect((await litFraction()).lit).toBeGreaterThan(0.03);
+    const composite = await litFraction();
+    expect(composite.lit).toBeGreaterThan(0.03);
+    // Layer clip planes: keeping only the CAM layer draws less of the stack.
+    await page.selectOption('#volume-layer', 'cam');
+    await page.waitForTimeout(300);
+    const clipped = await litFraction();
+    expect(clipped.lit).toBeGreaterThan(0.005);
+    expect(clipped.lit).toBeLessThan(composite.lit);
+    await page.selectOption('#volume-layer', '');
+    await page.waitForTimeout(300);
     await screenshot(page, '07-volume-composite');
   });
 
@@ -219,6 +238,7 @@ describe.skipIf(skipReason !== null)('workbench in the browser mode', () => {
     expect(Object.keys(saved.overrides.interfacesS ?? {})).toEqual(['pristine']);
     expect(saved.view.volume.mode).toBe('composite');
     expect(saved.view.tab).toBe('li');
+    expect(saved.annotations).toEqual([{ id: 'study-notes', target: 'study', text: 'Crater rim left out with an ROI.' }]);
     // Change things, then reopen: everything comes back as saved.
     await tab('profile');
     await page.click('#profile-log');

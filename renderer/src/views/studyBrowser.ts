@@ -76,5 +76,14 @@ export function studyBrowser(store: Store): View {
     h('table', { id: 'study-stack', class: 'compact' }, h('caption', {}, 'Layer stack (top-down, as the sputter beam meets it)'), h('thead', {}, h('tr', {}, h('th', {}, 'Role'), h('th', {}, 'Label'), h('th', {}, 'Material'), h('th', {}, 'Marker ions'))), h('tbody', {}, ...study.stack.layers.map((l) => h('tr', {}, h('td', {}, h('code', {}, l.role)), h('td', {}, l.label), h('td', {}, l.material), h('td', {}, l.markerIons.join(', ')))))),
     study.notes.length ? h('details', { class: 'notes' }, h('summary', {}, `${study.notes.length} notes on how the study was put together`), h('ul', {}, ...study.notes.map((n) => h('li', {}, n)))) : null,
   );
-  return { el, update() {}, dispose: () => el.remove() };
+  // The user's own notes on the study: kept in the project file with everything else.
+  const notes = h('textarea', { id: 'study-annotation', rows: 3, cols: 90, placeholder: 'Your notes on this study (saved in the project file)', spellcheck: true }) as HTMLTextAreaElement;
+  const sync = () => (notes.value = store.state.annotations.find((a) => a.id === 'study-notes')?.text ?? '');
+  sync();
+  notes.addEventListener('change', () => {
+    const others = store.state.annotations.filter((a) => a.id !== 'study-notes');
+    store.set({ annotations: notes.value.trim() ? [...others, { id: 'study-notes', target: 'study', text: notes.value }] : others });
+  });
+  el.append(h('label', { class: 'annotation' }, h('div', { class: 'notes' }, 'Notes'), notes));
+  return { el, update: (_s, changed) => void (changed.has('annotations') && document.activeElement !== notes && sync()), dispose: () => el.remove() };
 }

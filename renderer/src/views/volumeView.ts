@@ -39,7 +39,9 @@ export function volumeView(store: Store): View {
   const note = h('p', { class: 'notes', id: 'volume-note' });
   const labels = h('div', { class: 'volume-labels' });
   const canvasHost = h('div', { class: 'volume-host' });
-  el.append(controls, note, labels, canvasHost);
+  const colourBar = h('div', { class: 'volume-colour-bar', id: 'volume-colour-bar' });
+  el.append(controls, note, labels, canvasHost, colourBar);
+  let scaleRange: [number, number] = [0, 1];
   const study = store.state.study;
   const stackStates = study.states.filter((s) => s.files.some((f) => f.kind === 'sims-stack' && !f.error)).map((s) => s.state);
   const stackIons = [...new Set(study.states.flatMap((s) => s.files.filter((f) => f.kind === 'sims-stack').flatMap((f) => (Array.isArray(f.summary?.ions) ? (f.summary!.ions as string[]) : []))))];
@@ -146,6 +148,7 @@ export function volumeView(store: Store): View {
     // One scale for all states, so brighter means more in every panel.
     const hi = d3.max(payloads, (p) => p.max) ?? 1;
     const lo = Math.max(0, d3.min(payloads, (p) => p.min) ?? 0);
+    scaleRange = [lo, hi];
     const next: StateVolume[] = [];
     for (const p of payloads) {
       const u8 = (await runInWorker(`scaling ${p.state} volume`, { op: 'volumeToU8', values: base64ToF32(p.valuesF32), lo, hi })) as Uint8Array;
@@ -265,8 +268,25 @@ export function volumeView(store: Store): View {
       ),
     );
     el.querySelector('#volume-zscale + output')?.replaceChildren(`${v.zExaggeration}×`);
+    drawColourBar(s);
     canvasHost.dataset.azimuth = v.azimuthDeg.toFixed(1);
     canvasHost.dataset.rendered = String(Number(canvasHost.dataset.rendered ?? 0) + 1);
+  }
+
+  /** A horizontal colour bar under the volumes: mean counts per voxel, shared by all states. */
+  function drawColourBar(s: AppState): void {
+    const width = 320;
+    const bar = h('canvas', { width: 256, height: 1 }) as HTMLCanvasElement;
+    const ctx = bar.getContext('2d')!;
+    const lut = colormapLut(s.view.maps.colormap);
+    const img = ctx.createImageData(256, 1);
+    img.data.set(lut);
+    ctx.putImageData(img, 0, 0);
+    bar.style.width = `${width}px`;
+    bar.style.height = '14px';
+    const axis = d3.create('svg').attr('width', width + 40).attr('height', 24);
+    axis.append('g').attr('transform', 'translate(0.5,2)').call(d3.axisBottom(d3.scaleLinear().domain(scaleRange).range([0, width])).ticks(5, '~s'));
+    colourBar.replaceChildren(h('div', { class: 'notes' }, `${volumes[0]?.payload.ion ?? ''} mean counts per voxel${s.view.volume.mode === 'composite' ? ' (composite: opacity grows with the value)' : ' (maximum along each ray)'}`), bar, axis.node()!);
   }
 
   function scheduleRender(): void {

@@ -1,8 +1,18 @@
 import type { Command } from 'commander';
-import { openDataset } from '../node/openDataset.js';
+import { existsSync } from 'node:fs';
+import { basename } from 'node:path';
+import { FORMATS } from '../io/detect.js';
+import { detectFileFormat, openDataset } from '../node/openDataset.js';
 import { summarizeDataset } from '../pipeline/summarizeDataset.js';
 import type { CliIo } from './context.js';
 import { describeFailure, ReportedError } from './context.js';
+
+/** A sidecar: which image it belongs to (same base name), the one whose pixel size it gives. */
+async function describeSidecar(file: string): Promise<Record<string, unknown>> {
+  const base = file.replace(/\.[^./\\]+$/, '');
+  const image = ['.tif', '.tiff', '.TIF', '.TIFF'].map((e) => base + e).find((p) => existsSync(p)) ?? null;
+  return { file, format: 'sem-sidecar', description: FORMATS['sem-sidecar'].description, kind: 'sem-sidecar', image: image ? basename(image) : null };
+}
 
 function formatLine(s: Record<string, unknown>): string {
   const skip = new Set(['file', 'description', 'ionLabels']);
@@ -23,6 +33,11 @@ export function registerInfo(program: Command, io: CliIo): void {
       let failed: unknown = null;
       for (const file of files) {
         try {
+          // A JEOL/Hitachi metadata text is described as the sidecar of its image, not as an error.
+          if ((await detectFileFormat(file)) === 'sem-sidecar') {
+            results.push(await describeSidecar(file));
+            continue;
+          }
           const opened = await openDataset(file, { displayName: file });
           try {
             results.push(summarizeDataset(opened.format, opened.dataset));

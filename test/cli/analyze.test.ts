@@ -29,6 +29,14 @@ describe('strata info on the sample study', () => {
   });
 });
 
+describe('strata info on a sidecar', () => {
+  it('describes a JEOL sidecar as belonging to its image, not as an error', async () => {
+    const r = await runCli(['info', '--json', join(STUDY, 'pristine/sem.txt')]);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ kind: 'sem-sidecar', image: 'sem.tif' });
+  });
+});
+
 describe('strata analyze', () => {
   it('analyses one study, printing JSON and writing report files', async () => {
     const out = mkdtempSync(join(tmpdir(), 'strata-an-'));

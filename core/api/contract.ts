@@ -48,6 +48,8 @@ export const apiRequestSchemas = {
       ion,
       /** Time windows to sum; a window naming a state applies to that state only (layers differ). */
       windows: z.array(z.object({ name: z.string().min(1).max(100), startS: z.number().finite(), endS: z.number().finite(), state: state.optional() }).strict()).max(64).optional(),
+      /** Poisson dead-time correction per pixel (needs N, the shots per pixel per scan). */
+      deadTime: z.boolean().optional(),
       jobId: jobId.optional(),
     })
     .strict(),
@@ -59,6 +61,7 @@ export const apiRequestSchemas = {
       ion,
       maxSize: z.number().int().min(8).max(4096),
       maxVoxels: z.number().int().min(512).max(64 * 1024 * 1024),
+      deadTime: z.boolean().optional(),
       jobId: jobId.optional(),
     })
     .strict(),
@@ -121,9 +124,17 @@ export interface MapPayload {
   max: number;
 }
 
+/** Whether counts were dead-time corrected, with which N, and how many pixels saturated. */
+export interface DeadTimeInfo {
+  applied: boolean;
+  shotsPerPixel: number | null;
+  /** Pixel-scans with counts ≥ N: their corrected value is only a lower bound. */
+  saturatedPixels: number;
+}
+
 export interface IonMapsPayload {
   ion: string;
-  states: { state: string; file: string; width: number; height: number; pixelSizeNm: number | null; maps: MapPayload[] }[];
+  states: { state: string; file: string; width: number; height: number; pixelSizeNm: number | null; deadTime: DeadTimeInfo; maps: MapPayload[] }[];
   /** States without a stack, or whose stack lacks the ion. */
   missing: { state: string; reason: string }[];
 }
@@ -143,6 +154,7 @@ export interface VolumePayload {
   zTimeS: [number, number][];
   widthUm: number | null;
   heightUm: number | null;
+  deadTime: DeadTimeInfo;
 }
 
 export interface SemImagePayload {
@@ -225,8 +237,8 @@ export const projectSchema = z
           axis: z.enum(['time', 'depth']),
           interfacesOf: z.string().max(200),
         }),
-        maps: z.object({ ion: z.string().max(64), colormap: z.enum(['viridis', 'cividis', 'magma']), window: z.string().max(100), logColour: z.boolean() }),
-        volume: z.object({ ion: z.string().max(64), mode: z.enum(['mip', 'composite']), zExaggeration: z.number().min(1).max(1e6), clipTop: z.number().min(0).max(1), clipBottom: z.number().min(0).max(1), azimuthDeg: z.number(), elevationDeg: z.number() }),
+        maps: z.object({ ion: z.string().max(64), colormap: z.enum(['viridis', 'cividis', 'magma']), window: z.string().max(100), logColour: z.boolean(), deadTime: z.boolean().default(true) }),
+        volume: z.object({ ion: z.string().max(64), deadTime: z.boolean().default(true), mode: z.enum(['mip', 'composite']), zExaggeration: z.number().min(1).max(1e6), clipTop: z.number().min(0).max(1), clipBottom: z.number().min(0).max(1), azimuthDeg: z.number(), elevationDeg: z.number() }),
         xrd: z.object({ offsetFraction: z.number().min(0).max(5), logY: z.boolean() }),
       })
       .strict(),

@@ -3,6 +3,7 @@ import { dirname, join, resolve, sep } from 'node:path';
 import type {
   ApiRequest,
   ApiResponses,
+  DeadTimeInfo,
   JobProgress,
   MapPayload,
   StrataApi,
@@ -12,6 +13,7 @@ import { FORMATS } from '../io/detect.js';
 import type { FormatId } from '../io/detect.js';
 import { StrataError } from '../model/errors.js';
 import { findIon } from '../model/ions.js';
+import { correctCount } from '../sims/deadTime.js';
 import type { IonStack } from '../model/ionStack.js';
 import type { StudyFile } from '../model/study.js';
 import { STRATA_VERSION } from '../version.js';
@@ -272,7 +274,7 @@ export class WorkbenchServices implements StrataApi {
     }
   }
 
-  async getIonMaps({ path, ion, windows = [], jobId }: ApiRequest<'getIonMaps'>): Promise<ApiResponses['getIonMaps']> {
+  async getIonMaps({ path, ion, windows = [], deadTime = false, jobId }: ApiRequest<'getIonMaps'>): Promise<ApiResponses['getIonMaps']> {
     const study = await this.study(path);
     const states: ApiResponses['getIonMaps']['states'] = [];
     const missing: ApiResponses['getIonMaps']['missing'] = [];
@@ -293,7 +295,9 @@ export class WorkbenchServices implements StrataApi {
             continue;
           }
           job.total += stack.scans;
-          states.push({ state, file: file.path, width: stack.width, height: stack.height, pixelSizeNm: stack.pixelSizeNm, maps: await sumWindows(stack, ionIndex, windows.filter((w) => !w.state || w.state === state), job) });
+          const dt = deadTimeFor(study, state, stack, deadTime);
+          const maps = await sumWindows(stack, ionIndex, windows.filter((w) => !w.state || w.state === state), job, dt);
+          states.push({ state, file: file.path, width: stack.width, height: stack.height, pixelSizeNm: stack.pixelSizeNm, deadTime: dt, maps });
         } finally {
           await opened.close();
         }
@@ -304,7 +308,7 @@ export class WorkbenchServices implements StrataApi {
     return { ion, states, missing };
   }
 
-  async getVolume({ path, state, ion, maxSize, maxVoxels, jobId }: ApiRequest<'getVolume'>): Promise<ApiResponses['getVolume']> {
+  async getVolume({ path, state, ion, maxSize, maxVoxels, deadTime = false, jobId }: ApiRequest<'getVolume'>): Promise<ApiResponses['getVolume']> {
     const study = await this.study(path);
     const file = WorkbenchServices.fileOf(study, state, 'sims-stack');
     if (!file) throw new StrataError(`${study.name}: state '${state}' has no 3-D ion stack`);
@@ -318,6 +322,7 @@ export class WorkbenchServices implements StrataApi {
       const nx = Math.ceil(stack.width / bx);
       const ny = Math.ceil(stack.height / by);
       const nz = Math.ceil(stack.scans / bz);
+      const dt = deadTimeFor(study, state, stack, deadTime);
       const sums = new Float64Array(nx * ny * nz);
       const hits = new Uint32Array(nx * ny * nz);
       for (let s = 0; s < stack.scans; s++) {
@@ -328,7 +333,7 @@ export class WorkbenchServices implements StrataApi {
           const row = zOff + Math.floor(y / by) * nx;
           for (let x = 0; x < stack.width; x++) {
             const k = row + Math.floor(x / bx);
-            sums[k] += plane.get(y, x);
+            sums[k] += pixelValue(plane.get(y, x), dt);
             hits[k]++;
           }
         }
@@ -344,7 +349,7 @@ export class WorkbenchServices implements StrataApi {
       const zTimeS: [number, number][] = [];
       for (let z = 0; z < nz; z++) zTimeS.push([stack.timeS[z * bz], stack.timeS[Math.min(stack.scans - 1, (z + 1) * bz - 1)]]);
       const um = (n: number) => (stack.pixelSizeNm ? (n * stack.pixelSizeNm) / 1000 : null);
-      return { state, ion: stack.ions[ionIndex].label, size: [nx, ny, nz], binning: [bx, by, bz], valuesF32: f32ToBase64(values), min, max, zTimeS, widthUm: um(stack.width), heightUm: um(stack.height) };
+      return { state, ion: stack.ions[ionIndex].label, size: [nx, ny, nz], binning: [bx, by, bz], valuesF32: f32ToBase64(values), min, max, zTimeS, widthUm: um(stack.width), heightUm: um(stack.height), deadTime: dt };
     } finally {
       job.running = false;
       await opened.close();
@@ -456,8 +461,26 @@ export function volumeBinning(width: number, height: number, scans: number, maxS
   return [bxy, bxy, bz];
 }
 
+/**
+ * N for a state's dead-time correction (the manifest's value wins over the file's), or a record
+ * that none was applied. The info object also counts saturated pixels as planes are read.
+ */
+function deadTimeFor(study: LoadedStudy, state: string, stack: IonStack, wanted: boolean): DeadTimeInfo {
+  const shots = study.states.find((s) => s.state === state)?.sims?.shotsPerPixel ?? stack.shotsPerPixel ?? null;
+  if (wanted && shots === null) throw new StrataError(`${stack.source.fileName}: no shots per pixel (N) in the file or study.json: cannot correct dead time`);
+  return { applied: wanted && shots !== null, shotsPerPixel: shots, saturatedPixels: 0 };
+}
+
+/** One pixel's count, Poisson dead-time corrected when asked (saturated ones are counted). */
+function pixelValue(raw: number, dt: DeadTimeInfo): number {
+  if (!dt.applied) return raw;
+  const r = correctCount(raw, dt.shotsPerPixel!);
+  if (r.saturated) dt.saturatedPixels++;
+  return r.value;
+}
+
 /** Sum of one ion over all scans, and over each time window, in one pass over the planes. */
-async function sumWindows(stack: IonStack, ionIndex: number, windows: { name: string; startS: number; endS: number }[], job: Job): Promise<MapPayload[]> {
+async function sumWindows(stack: IonStack, ionIndex: number, windows: { name: string; startS: number; endS: number }[], job: Job, dt: DeadTimeInfo): Promise<MapPayload[]> {
   const n = stack.width * stack.height;
   const all = { name: 'all', startS: -Infinity, endS: Infinity };
   const wins = [all, ...windows];
@@ -469,10 +492,12 @@ async function sumWindows(stack: IonStack, ionIndex: number, windows: { name: st
     const targets = wins.map((w, k) => (t >= w.startS && t < w.endS ? k : -1)).filter((k) => k >= 0);
     if (!targets.length) continue;
     const plane = await stack.readPlane(ionIndex, s);
+    const values = new Float64Array(n);
+    for (let y = 0; y < stack.height; y++) for (let x = 0; x < stack.width; x++) values[y * stack.width + x] = pixelValue(plane.get(y, x), dt);
     for (const k of targets) {
       scans[k]++;
       const sum = sums[k];
-      for (let y = 0; y < stack.height; y++) for (let x = 0; x < stack.width; x++) sum[y * stack.width + x] += plane.get(y, x);
+      for (let p = 0; p < n; p++) sum[p] += values[p];
     }
   }
   return wins.map((w, k) => {

@@ -23,8 +23,8 @@ export function defaultView(study: StudySummary): ViewSettings {
   return {
     tab: 'study',
     profile: { states: study.states.map((s) => s.state), ions: [analyte], logY: true, normalise: false, axis: 'time', interfacesOf: study.states[0]?.state ?? '' },
-    maps: { ion: analyte, colormap: 'viridis', window: 'all', logColour: false },
-    volume: { ion: analyte, mode: 'mip', zExaggeration: 30, clipTop: 0, clipBottom: 1, azimuthDeg: 35, elevationDeg: 25 },
+    maps: { ion: analyte, colormap: 'viridis', window: 'all', logColour: false, deadTime: true },
+    volume: { ion: analyte, deadTime: true, mode: 'mip', zExaggeration: 30, clipTop: 0, clipBottom: 1, azimuthDeg: 35, elevationDeg: 25 },
     xrd: { offsetFraction: 0.6, logY: true },
   };
 }

@@ -62,6 +62,25 @@ describe.skipIf(!haveSample)('workbench services on the sample study', () => {
     expect((await api.getIonMaps({ path: study, ion: 'Xe-' })).missing).toHaveLength(3);
   });
 
+  it('dead-time correction (N from study.json) raises saturating Li and flags saturated pixels', async () => {
+    const raw = await api.getIonMaps({ path: study, ion: 'Li-' });
+    const corrected = await api.getIonMaps({ path: study, ion: 'Li-', deadTime: true });
+    expect(raw.states[1].deadTime).toEqual({ applied: false, shotsPerPixel: 50, saturatedPixels: 0 });
+    expect(corrected.states[1].deadTime.applied).toBe(true);
+    const r = f32(raw.states[1].maps[0].valuesF32);
+    const c = f32(corrected.states[1].maps[0].valuesF32);
+    for (let k = 0; k < r.length; k += 13) expect(c[k]).toBeGreaterThanOrEqual(r[k]);
+    expect(sum(c)).toBeGreaterThan(sum(r) * 1.05);
+    // Counts at N are lower bounds: the sample's strong Li saturates some pixels.
+    const truth = JSON.parse(readFileSync(join(study, 'truth.json'), 'utf8')) as { shotsPerPixel?: number };
+    expect(corrected.states[1].deadTime.shotsPerPixel).toBe(truth.shotsPerPixel);
+    expect(corrected.states[1].deadTime.saturatedPixels).toBeGreaterThan(0);
+    // Charged plates Li at the top: more saturation there than in the pristine cell.
+    expect(corrected.states[1].deadTime.saturatedPixels).toBeGreaterThan(corrected.states[0].deadTime.saturatedPixels);
+    const vol = await api.getVolume({ path: study, state: 'charged', ion: 'Li-', maxSize: 64, maxVoxels: 1 << 20, deadTime: true });
+    expect(vol.deadTime.saturatedPixels).toBe(corrected.states[1].deadTime.saturatedPixels);
+  });
+
   it('an ROI over the whole image gives the same Li total as the maps; a smaller one less', async () => {
     const maps = await api.getIonMaps({ path: study, ion: 'Li-' });
     const st = maps.states[0];
@@ -131,8 +150,8 @@ describe.skipIf(!haveSample)('workbench services on the sample study', () => {
     view: {
       tab: 'maps',
       profile: { states: ['pristine'], ions: ['Li-', 'Fe-'], logY: false, normalise: true, axis: 'depth', interfacesOf: 'pristine' },
-      maps: { ion: 'Li-', colormap: 'magma', window: 'cam', logColour: true },
-      volume: { ion: 'Li-', mode: 'composite', zExaggeration: 42, clipTop: 0.1, clipBottom: 0.8, azimuthDeg: 12, elevationDeg: -5 },
+      maps: { ion: 'Li-', colormap: 'magma', window: 'cam', logColour: true, deadTime: false },
+      volume: { ion: 'Li-', deadTime: false, mode: 'composite', zExaggeration: 42, clipTop: 0.1, clipBottom: 0.8, azimuthDeg: 12, elevationDeg: -5 },
       xrd: { offsetFraction: 1.2, logY: true },
     },
     annotations: [{ id: 'a1', target: 'study', text: 'Crater rim excluded.' }],

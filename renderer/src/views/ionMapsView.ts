@@ -56,16 +56,19 @@ export function ionMapsView(store: Store): View {
       ...layers.map((r) => h('option', { value: r, selected: r === v.window }, `layer ${study.stack.layers.find((l) => l.role === r)?.label ?? r}`)),
     );
     win.addEventListener('change', () => store.setView('maps', { window: win.value }));
+    const dead = h('input', { type: 'checkbox', id: 'maps-deadtime', checked: v.deadTime });
+    dead.addEventListener('change', () => store.setView('maps', { deadTime: dead.checked }));
     const log = h('input', { type: 'checkbox', id: 'maps-log', checked: v.logColour });
     log.addEventListener('change', () => store.setView('maps', { logColour: log.checked }));
-    controls.replaceChildren(h('label', {}, 'Ion ', ion), h('label', {}, 'Sum over ', win), h('label', {}, 'Colours ', cmap), h('label', {}, log, ' log colour scale'), h('span', { class: 'notes' }, 'Drag on a map to draw an ROI.'));
+    controls.replaceChildren(h('label', {}, 'Ion ', ion), h('label', {}, 'Sum over ', win), h('label', {}, 'Colours ', cmap), h('label', {}, log, ' log colour scale'), h('label', {}, dead, ' dead-time corrected'), h('span', { class: 'notes' }, 'Drag on a map to draw an ROI.'));
   }
 
   async function fetchMaps(s: AppState): Promise<void> {
     const windows = windowsOf(s);
-    const key = `${s.view.maps.ion}|${JSON.stringify(windows)}`;
+    const deadTime = s.view.maps.deadTime;
+    const key = `${s.view.maps.ion}|${deadTime}|${JSON.stringify(windows)}`;
     if (key === dataKey && data) return;
-    data = await runBackendJob(store.api, `${s.view.maps.ion} maps`, (jobId) => store.api.getIonMaps({ path: study.path, ion: s.view.maps.ion, windows, jobId }));
+    data = await runBackendJob(store.api, `${s.view.maps.ion} maps`, (jobId) => store.api.getIonMaps({ path: study.path, ion: s.view.maps.ion, windows, deadTime, jobId }));
     dataKey = key;
   }
 
@@ -80,7 +83,11 @@ export function ionMapsView(store: Store): View {
     const maps = data.states.map((st) => ({ st, map: st.maps.find((m) => m.name === v.window) ?? st.maps[0] }));
     if (v.window !== 'all' && maps.some((m) => m.map.name !== v.window)) notes.push(`Some states have no layer '${v.window}': they show all scans.`);
     for (const m of data.missing) notes.push(`${m.state}: ${m.reason}.`);
-    notes.push('Raw counts summed over the scans (not dead-time corrected); one colour scale for all states.');
+    const dts = data.states.map((st) => st.deadTime);
+    if (dts.some((d) => d.applied)) {
+      const sat = d3.sum(dts, (d) => d.saturatedPixels);
+      notes.push(`Counts summed over the scans, Poisson dead-time corrected per pixel (N = ${[...new Set(dts.map((d) => d.shotsPerPixel))].join(', ')} shots)${sat ? `; ${sat} saturated pixel-scans count as lower bounds` : ''}; one colour scale for all states.`);
+    } else notes.push('Raw counts summed over the scans (not dead-time corrected); one colour scale for all states.');
     note.textContent = notes.join(' ');
     // One shared scale: the lowest and highest pixel of any state's shown map.
     const lo = Math.max(v.logColour ? 0 : -Infinity, d3.min(maps, (m) => m.map.min) ?? 0);

@@ -13,7 +13,7 @@ export function describe(summary: Record<string, unknown> | null): string {
   if (!summary) return '';
   const parts: string[] = [];
   const range = (v: unknown, unit: string) => (Array.isArray(v) && v.length === 2 && typeof v[0] === 'number' ? `${+v[0].toFixed(2)}–${+(v[1] as number).toFixed(2)} ${unit}` : null);
-  if (typeof summary.scans === 'number') parts.push(`${summary.scans} scans`);
+  if (typeof summary.scans === 'number' && summary.kind !== 'xrd') parts.push(`${summary.scans} scans`);
   if (typeof summary.width === 'number') parts.push(`${summary.width}×${summary.height} px`);
   if (Array.isArray(summary.ions)) parts.push(`${summary.ions.length} ions`);
   else if (typeof summary.ions === 'number') parts.push(`${summary.ions} ions`);

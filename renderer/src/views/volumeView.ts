@@ -99,6 +99,8 @@ export function volumeView(store: Store): View {
     const v = s.view.volume;
     const ion = h('select', { id: 'volume-ion', 'aria-label': 'Ion' }, ...stackIons.map((i) => h('option', { value: i, selected: i === v.ion }, i)));
     ion.addEventListener('change', () => store.setView('volume', { ion: ion.value }));
+    const dead = h('input', { type: 'checkbox', id: 'volume-deadtime', checked: v.deadTime });
+    dead.addEventListener('change', () => store.setView('volume', { deadTime: dead.checked }));
     const mode = h('select', { id: 'volume-mode', 'aria-label': 'Rendering' }, h('option', { value: 'mip', selected: v.mode === 'mip' }, 'maximum intensity'), h('option', { value: 'composite', selected: v.mode === 'composite' }, 'composite'));
     mode.addEventListener('change', () => store.setView('volume', { mode: mode.value as 'mip' | 'composite' }));
     const zx = h('input', { type: 'range', id: 'volume-zscale', min: 1, max: 400, step: 1, value: v.zExaggeration });
@@ -118,6 +120,7 @@ export function volumeView(store: Store): View {
     });
     controls.replaceChildren(
       h('label', {}, 'Ion ', ion),
+      h('label', {}, dead, ' dead-time corrected'),
       h('label', {}, 'Mode ', mode),
       h('label', {}, 'z-exaggeration ', zx, ' ', zxOut),
       h('label', {}, 'Clip to ', layerSel),
@@ -138,12 +141,12 @@ export function volumeView(store: Store): View {
 
   async function loadVolumes(s: AppState, r: THREE.WebGLRenderer): Promise<void> {
     const v = s.view.volume;
-    const key = `${v.ion}|${s.reportVersion}`;
+    const key = `${v.ion}|${v.deadTime}|${s.reportVersion}`;
     if (key === volumesKey && volumes.length) return;
     const maxSize = maxTextureSize(r);
     const payloads: VolumePayload[] = [];
     for (const state of stackStates) {
-      payloads.push(await runBackendJob(store.api, `${v.ion} volume: ${state}`, (jobId) => store.api.getVolume({ path: study.path, state, ion: v.ion, maxSize, maxVoxels: MAX_VOXELS, jobId })));
+      payloads.push(await runBackendJob(store.api, `${v.ion} volume: ${state}`, (jobId) => store.api.getVolume({ path: study.path, state, ion: v.ion, maxSize, maxVoxels: MAX_VOXELS, deadTime: v.deadTime, jobId })));
     }
     // One scale for all states, so brighter means more in every panel.
     const hi = d3.max(payloads, (p) => p.max) ?? 1;
@@ -286,7 +289,10 @@ export function volumeView(store: Store): View {
     bar.style.height = '14px';
     const axis = d3.create('svg').attr('width', width + 40).attr('height', 24);
     axis.append('g').attr('transform', 'translate(0.5,2)').call(d3.axisBottom(d3.scaleLinear().domain(scaleRange).range([0, width])).ticks(5, '~s'));
-    colourBar.replaceChildren(h('div', { class: 'notes' }, `${volumes[0]?.payload.ion ?? ''} mean counts per voxel${s.view.volume.mode === 'composite' ? ' (composite: opacity grows with the value)' : ' (maximum along each ray)'}`), bar, axis.node()!);
+    const dt = volumes[0]?.payload.deadTime;
+    const sat = d3.sum(volumes, (vol) => vol.payload.deadTime.saturatedPixels);
+    const how = dt?.applied ? `, dead-time corrected (N = ${dt.shotsPerPixel})${sat ? `, ${sat} saturated pixel-scans as lower bounds` : ''}` : ', raw';
+    colourBar.replaceChildren(h('div', { class: 'notes' }, `${volumes[0]?.payload.ion ?? ''} mean counts per voxel${how}${s.view.volume.mode === 'composite' ? ' (composite: opacity grows with the value)' : ' (maximum along each ray)'}`), bar, axis.node()!);
   }
 
   function scheduleRender(): void {
@@ -318,10 +324,10 @@ export function volumeView(store: Store): View {
     const r = ensureRenderer();
     if (!r) return;
     const n = noteText(s, 'the depth calibration and layer clip planes');
-    note.textContent = [n, stackStates.length ? 'Mean counts per voxel (raw), one colour scale for all states; the colour map follows the 2-D images.' : 'No state has a 3-D ion stack.'].filter(Boolean).join(' ');
+    note.textContent = [n, stackStates.length ? 'Mean counts per voxel, one colour scale for all states; the colour map follows the 2-D images.' : 'No state has a 3-D ion stack.'].filter(Boolean).join(' ');
     if (!stackStates.length) return;
     try {
-      const key = `${s.view.volume.ion}|${s.reportVersion}`;
+      const key = `${s.view.volume.ion}|${s.view.volume.deadTime}|${s.reportVersion}`;
       if (key !== lastLoad) {
         lastLoad = key;
         await loadVolumes(s, r);

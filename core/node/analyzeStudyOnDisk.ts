@@ -57,6 +57,7 @@ export async function analyzeStudyDetailedOnDisk(
     const options: StudyAnalysisOptions = {
       ...opts.options,
       thicknessesNm: { ...(study.manifest?.thicknessesNm ?? {}), ...(opts.options?.thicknessesNm ?? {}) },
+      interfacesS: { ...opts.options?.interfacesS, ...opts.overrides?.interfacesS },
       sims: {
         ...opts.options?.sims,
         ...(opts.overrides?.roi ? { roi: { kind: 'rect' as const, ...opts.overrides.roi } } : {}),

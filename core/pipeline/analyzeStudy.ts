@@ -23,6 +23,8 @@ export interface StudyAnalysisOptions {
   sims?: SimsAnalysisOptions;
   /** Typed-in thicknesses by role, nm: used where no SEM image of the state gives them. */
   thicknessesNm?: Record<string, number>;
+  /** Interface times set by hand per state, s, top-down. */
+  interfacesS?: Record<string, number[]>;
   /** The state changes are measured against. */
   referenceState?: string;
 }
@@ -74,7 +76,7 @@ export async function analyzeStudy(
           shotsPerPixel: s.shotsPerPixel,
           thicknessesNm,
           thicknessSource: Object.keys(semThickness).length > 0 ? 'sem' : 'nominal',
-          options: options.sims,
+          options: options.interfacesS?.[s.state] ? { ...options.sims, interfaceTimesS: options.interfacesS[s.state] } : options.sims,
         });
         report.sims = detail.result;
         details.set(s.state, detail);

@@ -19,6 +19,7 @@ import { integrateLayers, mapStatistics, peakTime, shares } from './liInventory.
 import { normalizeSeries, type NormalizationMode, type Series } from './normalize.js';
 import type { Roi } from './roi.js';
 import { conditionSignal, segmentProfile } from './segment.js';
+import { withInterfaceTimes } from './overrides.js';
 import { profileFromStack, windowMapsFromStack } from './stack.js';
 
 export interface SimsAnalysisOptions {
@@ -38,6 +39,8 @@ export interface SimsAnalysisOptions {
   substrateRateNmPerS?: number;
   /** Hot-spot threshold in Poisson σ above the map mean. Default 3. */
   hotSpotSigma?: number;
+  /** Interface times set by hand, s, top-down (one per interface of the stack): replace the found ones. */
+  interfaceTimesS?: number[];
   /** Use the stack (when present) for the Li inventory. Default true. */
   preferStack?: boolean;
   /**
@@ -175,13 +178,14 @@ export async function analyzeSimsStateDetailed(input: SimsStateInput): Promise<S
     if (!sp.deadTimeCorrected) warnings.push('stack: shots per pixel unknown; counts not dead-time corrected');
   }
 
-  const seg = segmentProfile(
+  const found = segmentProfile(
     set.timeS,
     set.ions,
     set.series.map((s) => s.values),
     layerStack,
     { smoothHalfWidth, minContrast: o.minContrast },
   );
+  const seg = o.interfaceTimesS ? withInterfaceTimes(found, o.interfaceTimesS, [set.timeS[0], set.timeS[set.timeS.length - 1]]) : found;
   warnings.push(...seg.warnings);
 
   // Depth calibration.
@@ -320,6 +324,7 @@ export async function analyzeSimsStateDetailed(input: SimsStateInput): Promise<S
       liSource: analyte?.source ?? null,
       saturatedSubstitute: isotopeUsed,
       roi: o.roi ?? { kind: 'all' },
+      interfacesSetByHand: o.interfaceTimesS ?? null,
       segmentation: { ...seg.parameters, source: profile ? 'profile' : 'stack', boundaryMarkers: seg.boundaries.map((b) => ({ upper: b.upper, lower: b.lower, markers: b.markers.map((m) => ({ ion: m.ion, t50S: m.t50S, contrast: m.contrast })) })) },
       calibration: cal ? { ratesNmPerS: cal.ratesNmPerS, substrateRule: o.substrateRateNmPerS !== undefined ? 'given' : 'rate of the layer above' } : null,
       thicknessesNm: given,

@@ -6,6 +6,7 @@ export * from './windows.js';
 export * from './stack.js';
 export * from './interfaces.js';
 export * from './segment.js';
+export * from './overrides.js';
 export * from './calibrate.js';
 export * from './liInventory.js';
 export * from './analyze.js';

@@ -104,6 +104,23 @@ describe('study analysis end to end on the sample study', () => {
     }
   });
 
+  it('takes interfaces set by hand for one state, and the Li shares follow them', async () => {
+    const charged = report.states.find((s) => s.state === 'charged')!.sims!;
+    const found = charged.interfaces.map((i) => i.timeS);
+    const moved = found.map((t, i) => (i === 0 ? t + 100 : t));
+    const edited = await analyzeStudyOnDisk(await loadStudy(STUDY), { overrides: { interfacesS: { charged: moved } } });
+    const editedCharged = edited.states.find((s) => s.state === 'charged')!.sims!;
+    expect(editedCharged.interfaces.map((i) => i.timeS)).toEqual(moved);
+    expect(editedCharged.layers[0].endS).toBe(moved[0]);
+    // Moving the CC/AAM | SEI/SE interface 100 s deeper moves Li from SEI/SE into CC/AAM.
+    const share = (sims: typeof charged, role: string) => sims.li.find((l) => l.role === role)!.fraction;
+    expect(share(editedCharged, 'cc_aam')).toBeGreaterThan(share(charged, 'cc_aam') + 0.01);
+    expect(share(editedCharged, 'sei_se')).toBeLessThan(share(charged, 'sei_se') - 0.01);
+    // Other states are untouched.
+    expect(edited.states.find((s) => s.state === 'pristine')!.sims!.interfaces.map((i) => i.timeS)).toEqual(report.states[0].sims!.interfaces.map((i) => i.timeS));
+    await expect(analyzeStudyOnDisk(await loadStudy(STUDY), { overrides: { interfacesS: { charged: [3000, 2000, 4000, 5000] } } }).then((r) => r.warnings.join(' '))).resolves.toMatch(/interface times must increase/);
+  }, 60_000);
+
   it('writes report.json and CSV tables', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'strata-report-'));
     const files = (await writeReportFiles(report, dir)).map((f) => relative(dir, f));

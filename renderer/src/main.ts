@@ -87,7 +87,10 @@ async function openStudy(path: string, project?: StrataProject): Promise<void> {
   nav.replaceChildren(
     ...TABS.map((t) => {
       const b = h('button', { type: 'button', role: 'tab', 'data-tab': t.id, id: `tab-${t.id}` }, t.label);
-      b.addEventListener('click', () => store!.setView('tab', t.id as never));
+      b.addEventListener('click', () => {
+        say(''); // a message belongs to what was just done, not to the next view
+        store!.setView('tab', t.id as never);
+      });
       return b;
     }),
   );

@@ -217,6 +217,28 @@ describe.skipIf(skipReason !== null)('workbench in the browser mode', () => {
     await screenshot(page, '09-xrd');
   });
 
+  it('long work shows progress in the job bar and can be cancelled', async () => {
+    await tab('maps');
+    await page.waitForSelector('#maps-grid canvas.map');
+    // Hold the maps answer back so the job is still running when Cancel is clicked.
+    await page.route('**/api/getIonMaps', async (route) => {
+      await new Promise((r) => setTimeout(r, 2500));
+      await route.continue().catch(() => undefined);
+    });
+    const cancelSent = page.waitForRequest('**/api/cancelJob');
+    await page.selectOption('#maps-ion', 'Fe-');
+    await page.waitForSelector('#job-bar .job progress');
+    await screenshot(page, '09b-job-progress');
+    await page.click('#job-bar .job button.cancel');
+    const req = await cancelSent;
+    expect(JSON.parse(req.postData() ?? '{}').jobId).toMatch(/^job-/);
+    await page.waitForFunction(() => document.querySelector('#maps-note')?.textContent === 'Cancelled.');
+    expect(await page.$$eval('#job-bar .job', (j) => j.length)).toBe(0);
+    await page.unroute('**/api/getIonMaps');
+    await page.selectOption('#maps-ion', 'Li-');
+    await page.waitForFunction(() => /Li- \(/.test(document.querySelector('#maps-stats caption')?.textContent ?? ''));
+  });
+
   it('Li dashboard: per-layer fractions with error bars and the change against pristine', async () => {
     await tab('li');
     await page.waitForSelector('#li-fraction-chart rect.bar');

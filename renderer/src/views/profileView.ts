@@ -249,6 +249,7 @@ export function profileView(store: Store): View {
       .on('pointerleave', () => rule.attr('visibility', 'hidden'));
 
     chartHost.replaceChildren(svg.node()!);
+    readout.textContent = 'Hover over the chart for values.'; // old values belong to the old chart
     drawTables(s);
   }
 

@@ -10,6 +10,7 @@
  * this beam current; the substrate's nominal thickness says nothing about its rate). The
  * same holds for a last layer not flagged as substrate: the profile stops inside it.
  */
+import { segmentIndex } from './windows.js';
 
 export interface CalibrationLayer {
   role: string;
@@ -82,14 +83,8 @@ function piecewise(xs: Float64Array, ys: Float64Array, x: number, tailSlope: num
     const s = n > 1 ? (ys[1] - ys[0]) / (xs[1] - xs[0]) : tailSlope;
     return ys[0] + (x - xs[0]) * s;
   }
-  let lo = 0;
-  let hi = n - 1;
-  while (hi - lo > 1) {
-    const mid = (lo + hi) >> 1;
-    if (xs[mid] <= x) lo = mid;
-    else hi = mid;
-  }
-  return ys[lo] + ((x - xs[lo]) / (xs[hi] - xs[lo])) * (ys[hi] - ys[lo]);
+  const lo = segmentIndex(xs, x);
+  return ys[lo] + ((x - xs[lo]) / (xs[lo + 1] - xs[lo])) * (ys[lo + 1] - ys[lo]);
 }
 
 export function timeToDepthNm(cal: DepthCalibration, timeS: number): number {

@@ -5,6 +5,7 @@
  * Fractional weights at the window edges keep integrals continuous in the boundary times
  * (sub-scan boundaries count).
  */
+import { bisectRight } from 'd3-array';
 
 /** Interval edges of the scans: n + 1 values, edges[i]..edges[i+1] belong to scan i. */
 export function scanEdges(timeS: ArrayLike<number>): Float64Array {
@@ -40,19 +41,21 @@ export function scanWeights(timeS: ArrayLike<number>, startS: number, endS: numb
   return w;
 }
 
+/**
+ * Index `lo` of the segment [xs[lo], xs[lo + 1]] that holds x, for xs increasing and
+ * xs[0] < x < xs[n − 1] (callers handle the ends).
+ */
+export function segmentIndex(xs: ArrayLike<number>, x: number): number {
+  return Math.min(xs.length - 2, Math.max(0, bisectRight(xs as number[], x) - 1));
+}
+
 /** Linear interpolation of y(x) at x, x increasing; clamped to the ends. */
 export function interpolate(xs: ArrayLike<number>, ys: ArrayLike<number>, x: number): number {
   const n = xs.length;
   if (n === 0) return NaN;
   if (x <= xs[0]) return ys[0];
   if (x >= xs[n - 1]) return ys[n - 1];
-  let lo = 0;
-  let hi = n - 1;
-  while (hi - lo > 1) {
-    const mid = (lo + hi) >> 1;
-    if (xs[mid] <= x) lo = mid;
-    else hi = mid;
-  }
-  const f = (x - xs[lo]) / (xs[hi] - xs[lo]);
-  return ys[lo] + f * (ys[hi] - ys[lo]);
+  const lo = segmentIndex(xs, x);
+  const f = (x - xs[lo]) / (xs[lo + 1] - xs[lo]);
+  return ys[lo] + f * (ys[lo + 1] - ys[lo]);
 }

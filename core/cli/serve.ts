@@ -1,4 +1,6 @@
 import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { UsageError, StrataError } from '../model/errors.js';
@@ -8,6 +10,11 @@ import type { CliIo } from './context.js';
 
 /** The built renderer (electron-vite writes it to out/renderer). */
 export const RENDERER_DIR = fileURLToPath(new URL('../../out/renderer', import.meta.url));
+
+/** Where the browser mode keeps its recent-studies list: $XDG_CONFIG_HOME/strata or ~/.config/strata. */
+function userStateDir(): string {
+  return join(process.env.XDG_CONFIG_HOME || join(homedir(), '.config'), 'strata');
+}
 
 export function registerServe(program: Command, io: CliIo): void {
   program
@@ -20,7 +27,7 @@ export function registerServe(program: Command, io: CliIo): void {
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port wants a port number, got '${options.port}'`);
       if (!existsSync(`${RENDERER_DIR}/index.html`)) throw new StrataError(`the workbench is not built (${RENDERER_DIR} missing): run 'npm run build'`);
       if (study && !existsSync(study)) throw new StrataError(`${study}: no such file or folder`);
-      const api = new WorkbenchServices({ mode: 'browser', startupStudy: study ?? null });
+      const api = new WorkbenchServices({ mode: 'browser', startupStudy: study ?? null, stateDir: userStateDir() });
       const server = await startWorkbenchServer({ api, staticDir: RENDERER_DIR, port });
       io.stdout(`Strata workbench: ${server.url}\n`);
       io.stderr('Open that address in a browser; press Ctrl+C to stop.\n');

@@ -48,6 +48,10 @@ function vendorInfo(header: NonNullable<ReturnType<typeof readRawTags>>, width: 
 export async function readSemImage(bytes: Uint8Array, fileName: string, sidecar?: SidecarFile): Promise<SemImage> {
   const header = readRawTags(bytes);
   if (!header) throw new FormatError(fileName, 'not a TIFF file (no II*/MM* header)', { offset: 0 });
+  if (header.impossibleTag) {
+    const { tag, count, bytes: claimed } = header.impossibleTag;
+    throw new FormatError(fileName, `TIFF tag ${tag} claims ${count} values (${claimed} bytes), more than the whole file (${bytes.length} bytes)`);
+  }
   const grey = await decodeGreyTiff(bytes, fileName, header);
   const { width, height } = grey;
   const vendor = vendorInfo(header, width, height, sidecar);

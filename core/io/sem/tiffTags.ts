@@ -13,6 +13,11 @@ export interface RawTag {
 export interface RawTiffHeader {
   littleEndian: boolean;
   tags: Map<number, RawTag>;
+  /**
+   * A tag whose value is larger than the whole file (a corrupt count): no reader can use it,
+   * and geotiff allocates `count` values before finding that out, so the reader refuses it.
+   */
+  impossibleTag?: { tag: number; count: number; bytes: number };
 }
 
 const TYPE_SIZES: Record<number, number> = { 1: 1, 2: 1, 3: 2, 4: 4, 5: 8, 6: 1, 7: 1, 8: 2, 9: 4, 10: 8, 11: 4, 12: 8, 13: 4, 16: 8, 17: 8, 18: 8 };
@@ -34,6 +39,7 @@ export function readRawTags(bytes: Uint8Array): RawTiffHeader | null {
   if (ifd + countSize > bytes.length) return null;
   const n = big ? u64(ifd) : dv.getUint16(ifd, littleEndian);
   const tags = new Map<number, RawTag>();
+  let impossibleTag: RawTiffHeader['impossibleTag'];
   for (let i = 0; i < n; i++) {
     const e = ifd + countSize + entrySize * i;
     if (e + entrySize > bytes.length) break;
@@ -42,12 +48,13 @@ export function readRawTags(bytes: Uint8Array): RawTiffHeader | null {
     const count = big ? u64(e + 4) : dv.getUint32(e + 4, littleEndian);
     const valueAt = e + (big ? 12 : 8);
     const length = (TYPE_SIZES[type] ?? 1) * count;
+    if (length > bytes.length && !impossibleTag) impossibleTag = { tag, count, bytes: length };
     const offset = length <= inlineSize ? valueAt : big ? u64(valueAt) : dv.getUint32(valueAt, littleEndian);
     // A tag pointing past the end is skipped, not fatal: pixels may still be readable.
     if (offset + length > bytes.length) continue;
     tags.set(tag, { tag, type, count, bytes: bytes.subarray(offset, offset + length) });
   }
-  return { littleEndian, tags };
+  return impossibleTag ? { littleEndian, tags, impossibleTag } : { littleEndian, tags };
 }
 
 /** An ASCII/undefined tag as Latin-1 text, cut at the first NUL (vendors pad with them). */

@@ -9,6 +9,13 @@ export interface GreyImage {
   bitsPerSample: 8 | 16 | 32;
 }
 
+/**
+ * Most decoded bytes a compressed TIFF may claim per byte of file: above the best ratios of
+ * the codecs SEM software writes (deflate at most 1032:1, LZW about 1300:1 on a blank image),
+ * far below what a corrupt header's dimensions claim. Uncompressed pixels must fit in the file.
+ */
+export const MAX_DECODE_RATIO = 2048;
+
 const PHOTOMETRIC_WHITE_IS_ZERO = 0;
 const PHOTOMETRIC_PALETTE = 3;
 
@@ -46,6 +53,14 @@ export async function decodeGreyTiff(bytes: Uint8Array, fileName: string, header
   assertSaneAllocation(fileName, 'SEM image', width * height, 4);
   const spp = image.getSamplesPerPixel();
   const bits = image.getBitsPerSample(0);
+  // geotiff allocates the claimed raster before reading a strip: refuse dimensions the file
+  // cannot hold (uncompressed) or could not decompress to (compressed).
+  const compression = u16(header, 259) ?? 1;
+  const packedBytes = Math.ceil((width * Math.max(1, bits)) / 8) * height * (spp > 1 ? spp : 1);
+  const limit = compression === 1 ? bytes.length : MAX_DECODE_RATIO * bytes.length;
+  if (!(packedBytes <= limit)) {
+    throw new FormatError(fileName, `TIFF claims ${width} × ${height} pixels (${packedBytes} bytes decoded), more than a ${bytes.length}-byte file can hold${compression === 1 ? '' : ` at ${MAX_DECODE_RATIO}:1`}`);
+  }
   const photometric = u16(header, 262);
   let bands;
   try {

@@ -69,6 +69,11 @@ export async function decodeGreyTiff(bytes: Uint8Array, fileName: string, header
     throw new FormatError(fileName, `TIFF pixels could not be decoded (${(err as Error).message})`);
   }
   const n = width * height;
+  // A corrupt SamplesPerPixel (count 0, or fewer bands than it says) leaves bands missing.
+  const needBands = spp >= 3 && photometric === 2 ? 3 : 1;
+  for (let k = 0; k < needBands; k++) {
+    if (!(bands[k]?.length >= n)) throw new FormatError(fileName, `TIFF pixels could not be decoded (band ${k + 1} of ${spp} missing or short)`);
+  }
   if (photometric === PHOTOMETRIC_PALETTE) {
     const map = u16Array(header, 320);
     const entries = 1 << bits;

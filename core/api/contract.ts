@@ -23,6 +23,8 @@ export const analyzeOverridesSchema = z
     /** Interface times per state (state name → times in s, top-down), e.g. after a drag. */
     interfacesS: z.record(z.string(), z.array(z.number().finite()).max(64)).optional(),
     roi: roi.optional(),
+    /** SEM pixel size set by the user per state, nm (two clicks on the scale bar, or typed). */
+    semPixelSizeNm: z.record(z.string(), z.number().finite().positive().max(1e9)).optional(),
   })
   .strict();
 

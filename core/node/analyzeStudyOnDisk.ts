@@ -14,6 +14,7 @@ import type { LoadedStudy } from './loadStudy.js';
 export interface AnalyzeOverrides {
   interfacesS?: Record<string, number[]>;
   roi?: { x0: number; y0: number; x1: number; y1: number };
+  semPixelSizeNm?: Record<string, number>;
 }
 
 /** The modality steps the pipeline runs. The SEM step keeps only the report's fields. */
@@ -58,6 +59,7 @@ export async function analyzeStudyDetailedOnDisk(
       ...opts.options,
       thicknessesNm: { ...(study.manifest?.thicknessesNm ?? {}), ...(opts.options?.thicknessesNm ?? {}) },
       interfacesS: { ...opts.options?.interfacesS, ...opts.overrides?.interfacesS },
+      semPixelSizeNm: { ...opts.options?.semPixelSizeNm, ...opts.overrides?.semPixelSizeNm },
       sims: {
         ...opts.options?.sims,
         ...(opts.overrides?.roi ? { roi: { kind: 'rect' as const, ...opts.overrides.roi } } : {}),

@@ -6,6 +6,7 @@ import type { Report, SemResult, StateReport, XrdResult } from '../model/report.
 import type { SemImage } from '../model/semImage.js';
 import type { XrdPattern } from '../model/xrdPattern.js';
 import { analyzeSimsStateDetailed, compareLiStates } from '../sims/index.js';
+import { withPixelSize } from '../sem/calibration.js';
 import type { SimsAnalysisOptions, SimsStateDetail } from '../sims/index.js';
 
 /** One state's opened datasets (at most one of each kind is analysed; the first wins). */
@@ -23,6 +24,8 @@ export interface StudyAnalysisOptions {
   sims?: SimsAnalysisOptions;
   /** Typed-in thicknesses by role, nm: used where no SEM image of the state gives them. */
   thicknessesNm?: Record<string, number>;
+  /** SEM pixel size set by the user per state, nm: replaces what the image's metadata says. */
+  semPixelSizeNm?: Record<string, number>;
   /** Interface times set by hand per state, s, top-down. */
   interfacesS?: Record<string, number[]>;
   /** The state changes are measured against. */
@@ -60,7 +63,9 @@ export async function analyzeStudy(
     const report: StateReport = { state: s.state };
     if (s.sem && steps.measureSem) {
       try {
-        report.sem = steps.measureSem(s.sem, study.stack, { tiltDeg: s.semTiltDeg });
+        const manualNm = options.semPixelSizeNm?.[s.state];
+        const image = manualNm !== undefined ? withPixelSize(s.sem, manualNm) : s.sem;
+        report.sem = steps.measureSem(image, study.stack, { tiltDeg: s.semTiltDeg });
       } catch (err) {
         warnings.push(`${s.state}: SEM ${s.sem.source.fileName}: ${(err as Error).message}`);
       }

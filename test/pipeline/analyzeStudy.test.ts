@@ -121,6 +121,17 @@ describe('study analysis end to end on the sample study', () => {
     await expect(analyzeStudyOnDisk(await loadStudy(STUDY), { overrides: { interfacesS: { charged: [3000, 2000, 4000, 5000] } } }).then((r) => r.warnings.join(' '))).resolves.toMatch(/interface times must increase/);
   }, 60_000);
 
+  it('takes an SEM pixel size set by the user, and the thicknesses scale with it', async () => {
+    const edited = await analyzeStudyOnDisk(await loadStudy(STUDY), { overrides: { semPixelSizeNm: { discharged: 5 } } });
+    const before = report.states.find((s) => s.state === 'discharged')!.sem!;
+    const after = edited.states.find((s) => s.state === 'discharged')!.sem!;
+    expect(after.pixelSizeNm).toBe(5);
+    expect(after.pixelSizeSource).toBe('manual');
+    const cam = (sem: typeof before) => sem.layers.find((l) => l.role === 'cam')!.thicknessNm;
+    expect(cam(after) / cam(before)).toBeCloseTo(5 / 4, 2);
+    expect(edited.states.find((s) => s.state === 'pristine')!.sem!.pixelSizeSource).toBe('sidecar');
+  }, 60_000);
+
   it('writes report.json and CSV tables', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'strata-report-'));
     const files = (await writeReportFiles(report, dir)).map((f) => relative(dir, f));

@@ -17,6 +17,8 @@ export interface BinVolumeOptions {
   maxVoxels: number;
   /** Dead-time N (primary pulses per pixel per scan); default the stack's, none if unknown. */
   shotsPerPixel?: number;
+  /** False: raw counts, no dead-time correction (the workbench's toggle); default true. */
+  deadTime?: boolean;
   /** Called after each plane (progress, cancellation by throwing). */
   onPlane?: (done: number, total: number) => void | Promise<void>;
 }
@@ -62,7 +64,7 @@ export async function binStackVolume(stack: IonStack, ionIndex: number, opts: Bi
   const ny = Math.ceil(stack.height / by);
   const nz = Math.ceil(stack.scans / bz);
   const shots = opts.shotsPerPixel ?? stack.shotsPerPixel;
-  const correct = shots !== undefined && shots > 0 && Number.isFinite(shots);
+  const correct = opts.deadTime !== false && shots !== undefined && shots > 0 && Number.isFinite(shots);
   const sums = new Float64Array(nx * ny * nz);
   const hits = new Uint32Array(nx * ny * nz);
   let saturatedPixels = 0;

@@ -90,6 +90,12 @@ export function patternFromScans(fileName: string, scans: ScanInit[]): XrdPatter
       throw new FormatError(fileName, `${s.twoThetaDeg.length} angles but ${s.intensity.length} intensities`);
     }
     if (s.twoThetaDeg.length === 0) throw new FormatError(fileName, 'a scan has no data points');
+    // Each value may parse, yet overflow once combined (counts × attenuation, start + i·step)
+    // or be a NaN/Inf float in a binary file: a pattern holds finite numbers only.
+    for (const [what, values] of [['angle', s.twoThetaDeg], ['intensity', s.intensity]] as const) {
+      const i = values.findIndex((v) => !Number.isFinite(v));
+      if (i >= 0) throw new FormatError(fileName, `${what} of point ${i + 1} is ${values[i]}, not a finite number`);
+    }
     return { kind: 'xrdPattern', ...s };
   });
   const [first, ...rest] = patterns;

@@ -2,6 +2,9 @@ import { unzipSync } from 'fflate';
 import { FormatError } from '../../model/errors.js';
 import { MAX_ZIP_MEMBER_BYTES } from './common.js';
 
+/** Deflate's best ratio: a 258-byte match costs at least 2 bits, so about 1032 bytes per byte. */
+export const MAX_DEFLATE_RATIO = 1032;
+
 /**
  * Members of a zip archive (rasx, brml), by path. A member whose stated size is absurd is refused
  * before it is inflated, so a corrupt or hostile archive cannot exhaust memory.
@@ -15,6 +18,11 @@ export function unzipMembers(bytes: Uint8Array, fileName: string, want: (path: s
         if (!want(f.name)) return false;
         if (f.originalSize > MAX_ZIP_MEMBER_BYTES) {
           tooBig = `${f.name} claims ${f.originalSize} bytes`;
+          return false;
+        }
+        // fflate allocates the stated size before inflating: it must be one deflate can reach.
+        if (f.compression === 8 && f.originalSize > MAX_DEFLATE_RATIO * f.size + 1024) {
+          tooBig = `${f.name} claims ${f.originalSize} bytes from ${f.size} compressed (deflate gives at most ${MAX_DEFLATE_RATIO}:1)`;
           return false;
         }
         return true;

@@ -48,6 +48,8 @@ export const studyManifestSchema = z.object({
 
 export type StudyManifest = z.infer<typeof studyManifestSchema>;
 
+const MAX_ISSUES_SHOWN = 10;
+
 /** Parses and validates a `study.json`; every problem is reported with its JSON path. */
 export function parseStudyManifest(text: string, fileName: string): StudyManifest {
   let json: unknown;
@@ -58,8 +60,11 @@ export function parseStudyManifest(text: string, fileName: string): StudyManifes
   }
   const parsed = studyManifestSchema.safeParse(json);
   if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(top)'}: ${i.message}`);
-    throw new ManifestError(fileName, issues.join('; '));
+    // The first few problems are enough to act on; a huge wrong array would otherwise give a
+    // message of megabytes.
+    const issues = parsed.error.issues.slice(0, MAX_ISSUES_SHOWN).map((i) => `${i.path.join('.') || '(top)'}: ${i.message}`);
+    const more = parsed.error.issues.length - MAX_ISSUES_SHOWN;
+    throw new ManifestError(fileName, issues.join('; ') + (more > 0 ? `; … and ${more} more` : ''));
   }
   const duplicate = findDuplicate(parsed.data.states.map((s) => s.state));
   if (duplicate) throw new ManifestError(fileName, `state '${duplicate}' is listed twice`);

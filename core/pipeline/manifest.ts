@@ -50,6 +50,9 @@ export type StudyManifest = z.infer<typeof studyManifestSchema>;
 
 const MAX_ISSUES_SHOWN = 10;
 
+/** A value from the file as quoted in a message: long ones cut, so a message stays one line. */
+const quote = (value: string): string => `'${value.length > 80 ? `${value.slice(0, 80)}…` : value}'`;
+
 /** Parses and validates a `study.json`; every problem is reported with its JSON path. */
 export function parseStudyManifest(text: string, fileName: string): StudyManifest {
   let json: unknown;
@@ -67,7 +70,7 @@ export function parseStudyManifest(text: string, fileName: string): StudyManifes
     throw new ManifestError(fileName, issues.join('; ') + (more > 0 ? `; … and ${more} more` : ''));
   }
   const duplicate = findDuplicate(parsed.data.states.map((s) => s.state));
-  if (duplicate) throw new ManifestError(fileName, `state '${duplicate}' is listed twice`);
+  if (duplicate) throw new ManifestError(fileName, `state ${quote(duplicate)} is listed twice`);
   resolveStack(parsed.data.stack, fileName);
   return parsed.data;
 }
@@ -76,11 +79,11 @@ export function parseStudyManifest(text: string, fileName: string): StudyManifes
 export function resolveStack(stack: StudyManifest['stack'], fileName: string): LayerStack {
   if (typeof stack === 'string') {
     const preset = STACK_PRESETS[stack];
-    if (!preset) throw new ManifestError(fileName, `unknown stack preset '${stack}' (known: ${Object.keys(STACK_PRESETS).join(', ')})`);
+    if (!preset) throw new ManifestError(fileName, `unknown stack preset ${quote(stack)} (known: ${Object.keys(STACK_PRESETS).join(', ')})`);
     return preset;
   }
   const duplicate = findDuplicate(stack.layers.map((l) => l.role));
-  if (duplicate) throw new ManifestError(fileName, `stack: role '${duplicate}' is listed twice`);
+  if (duplicate) throw new ManifestError(fileName, `stack: role ${quote(duplicate)} is listed twice`);
   return stack;
 }
 

@@ -6,25 +6,45 @@ import type { ByteSource } from './byteSource.js';
  * thread pool (~0.1 ms), which dominated a stack's read time. Reading aligned blocks and serving
  * the pieces from memory brings that close to the speed of the disk. Memory stays bounded:
  * at most `maxBlocks` blocks, least recently used dropped first; big reads bypass the cache.
+ *
+ * Blocks only pay when the pieces are dense. A TIFF whose IFDs sit between big planes (one
+ * IFD every 512 KiB in a 2 GB stack) would make every IFD fetch a whole block: opening the
+ * file would read all of it. So the cache watches how many reads each evicted block served;
+ * when recent blocks served fewer than three reads each (a block costs about as much as a few
+ * small reads), misses are read as they are asked (sparse
+ * mode), with a full block fetched now and then to notice when reads become dense again.
  */
 export function withReadCache<S extends ByteSource>(source: S, opts: { blockBytes?: number; maxBlocks?: number } = {}): S {
   const blockBytes = opts.blockBytes ?? 1 << 20;
   const maxBlocks = opts.maxBlocks ?? 8;
   // Map iteration order is insertion order: re-inserting on use makes the first key the LRU.
-  const blocks = new Map<number, Promise<Uint8Array>>();
+  const blocks = new Map<number, { bytes: Promise<Uint8Array>; reads: number }>();
+  /** Reads served by each of the last evicted blocks (a ring), to tell dense from sparse. */
+  const history: number[] = [];
+  const HISTORY = 8;
+  let sparseMisses = 0;
+
+  const sparse = (): boolean => history.length === HISTORY && history.reduce((a, b) => a + b, 0) < 3 * HISTORY;
 
   const block = (index: number): Promise<Uint8Array> => {
     let b = blocks.get(index);
     if (b) {
       blocks.delete(index);
+      b.reads++;
     } else {
-      b = source.read(index * blockBytes, blockBytes);
+      const bytes = source.read(index * blockBytes, blockBytes);
+      b = { bytes, reads: 1 };
       // A failed read must not stay cached.
-      b.catch(() => blocks.delete(index));
-      if (blocks.size >= maxBlocks) blocks.delete(blocks.keys().next().value!);
+      bytes.catch(() => blocks.delete(index));
+      if (blocks.size >= maxBlocks) {
+        const lru = blocks.keys().next().value!;
+        history.push(blocks.get(lru)!.reads);
+        if (history.length > HISTORY) history.shift();
+        blocks.delete(lru);
+      }
     }
     blocks.set(index, b);
-    return b;
+    return b.bytes;
   };
 
   const read = async (offset: number, length: number): Promise<Uint8Array> => {
@@ -33,6 +53,9 @@ export function withReadCache<S extends ByteSource>(source: S, opts: { blockByte
     if (end - offset >= blockBytes) return source.read(offset, end - offset);
     const first = Math.floor(offset / blockBytes);
     const last = Math.floor((end - 1) / blockBytes);
+    if (sparse() && !blocks.has(first) && !blocks.has(last) && ++sparseMisses % 16 !== 0) {
+      return source.read(offset, end - offset);
+    }
     if (first === last) {
       const b = await block(first);
       const start = offset - first * blockBytes;

@@ -15,7 +15,8 @@ export interface TiffEntry {
   /** Absolute offset of the value bytes (inside the entry when they fit there). */
   valueOffset: number;
   byteLength: number;
-  /** The value bytes when they sit inside the entry: read with the IFD, so no further I/O. */
+  /** The value bytes when they came with the IFD read (inside the entry, or small and right
+   * after the IFD): read with the IFD, so no further I/O. */
   inlineBytes?: Uint8Array;
 }
 
@@ -64,6 +65,10 @@ const TYPE_SIZE: Record<number, number> = { 1: 1, 2: 1, 3: 2, 4: 4, 5: 8, 6: 1, 
 
 /** More entries than this in one IFD is not a real image (real files have tens). */
 const MAX_ENTRIES = 4096;
+/** Bytes read at each IFD: the entries of a typical page (~20) plus its nearby tag values. */
+const IFD_PROBE_BYTES = 1024;
+/** Out-of-line values up to this size that arrive with the IFD read are kept with the entry. */
+const MAX_KEPT_VALUE_BYTES = 256;
 /** Pages one file may hold; far above any ion stack (ions × scans) and bounded by file size anyway. */
 export const MAX_PAGES = 1_000_000;
 
@@ -113,19 +118,29 @@ export async function readTiffStructure(source: ByteSource, maxPages = MAX_PAGES
     if (ifds.length >= maxPages) throw new FormatError(name, `more than ${maxPages} pages`, { offset: next });
     seen.add(next);
     const at = next;
-    const countView = view(await readExact(source, at, countBytes, `IFD ${ifds.length}`));
-    const n = readUint(countView, 0, bigTiff ? 8 : 2, le);
+    if (at < 0 || at + countBytes > source.size) {
+      throw new FormatError(name, `IFD ${ifds.length} lies outside the file (${countBytes} bytes at ${at}, file is ${source.size})`, { offset: at });
+    }
+    // One read for the count, the entries and (usually) the small out-of-line values that
+    // writers put right after the IFD: a stack has thousands of IFDs, and each read is a trip
+    // to the I/O thread pool.
+    let block = await readExact(source, at, Math.min(IFD_PROBE_BYTES, source.size - at), `IFD ${ifds.length}`);
+    const n = readUint(view(block), 0, bigTiff ? 8 : 2, le);
     if (n === 0 || n > MAX_ENTRIES) throw new FormatError(name, `IFD ${ifds.length} claims ${n} entries`, { offset: at });
-    const block = await readExact(source, at + countBytes, n * entryBytes + offsetBytes, `IFD ${ifds.length} entries`);
+    const ifdBytes = countBytes + n * entryBytes + offsetBytes;
+    if (block.byteLength < ifdBytes) block = await readExact(source, at, ifdBytes, `IFD ${ifds.length} entries`);
+    // Kept values are views into one copy of the bytes read (one allocation per IFD, not one
+    // per tag; a copy, as a view into the reader's buffer could pin a whole cache block).
+    block = block.slice();
     const dv = view(block);
     const entries = new Map<number, TiffEntry>();
     for (let i = 0; i < n; i++) {
-      const e = i * entryBytes;
+      const e = countBytes + i * entryBytes;
       const tag = dv.getUint16(e, le);
       const type = dv.getUint16(e + 2, le);
       const count = readUint(dv, e + 4, bigTiff ? 8 : 4, le);
       const size = TYPE_SIZE[type];
-      const entryAt = at + countBytes + e;
+      const entryAt = at + e;
       if (size === undefined) throw new FormatError(name, `tag ${tag} has unknown field type ${type}`, { offset: entryAt });
       const byteLength = count * size;
       const inline = byteLength <= offsetBytes;
@@ -133,11 +148,14 @@ export async function readTiffStructure(source: ByteSource, maxPages = MAX_PAGES
       if (!inline && (valueOffset + byteLength > source.size || !Number.isSafeInteger(byteLength))) {
         throw new FormatError(name, `tag ${tag} claims ${count} values at ${valueOffset}, beyond the end of the file`, { offset: entryAt });
       }
-      const inlineBytes = inline ? block.slice(e + (bigTiff ? 12 : 8), e + (bigTiff ? 12 : 8) + byteLength) : undefined;
+      // Values already in hand are kept.
+      const rel = valueOffset - at;
+      const inHand = inline || (byteLength <= MAX_KEPT_VALUE_BYTES && rel >= 0 && rel + byteLength <= block.byteLength);
+      const inlineBytes = inHand ? block.subarray(rel, rel + byteLength) : undefined;
       entries.set(tag, { tag, type, count, valueOffset, byteLength, inlineBytes });
     }
     ifds.push({ offset: at, entries });
-    next = readUint(dv, n * entryBytes, offsetBytes as 4 | 8, le);
+    next = readUint(dv, countBytes + n * entryBytes, offsetBytes as 4 | 8, le);
   }
   if (ifds.length === 0) throw new FormatError(name, 'no image (first IFD offset is 0)', { offset: bigTiff ? 8 : 4 });
   return { name, size: source.size, littleEndian: le, bigTiff, ifds };
@@ -147,9 +165,37 @@ export async function readTiffStructure(source: ByteSource, maxPages = MAX_PAGES
 export async function readTagNumbers(source: ByteSource, tiff: TiffStructure, ifd: TiffIfd, tag: number): Promise<number[]> {
   const e = ifd.entries.get(tag);
   if (!e) return [];
-  const bytes = e.inlineBytes ?? (await readExact(source, e.valueOffset, e.byteLength, `tag ${tag}`));
+  return decodeNumbers(e, e.inlineBytes ?? (await readExact(source, e.valueOffset, e.byteLength, `tag ${tag}`)), tiff.littleEndian);
+}
+
+/**
+ * Numeric values of a tag when they came with the IFD read; [] when the tag is absent, null
+ * when its values would need a read. Lets a caller vet thousands of pages without any I/O.
+ */
+export function tagNumbersInHand(tiff: TiffStructure, ifd: TiffIfd, tag: number): number[] | null {
+  const e = ifd.entries.get(tag);
+  if (!e) return [];
+  return e.inlineBytes ? decodeNumbers(e, e.inlineBytes, tiff.littleEndian) : null;
+}
+
+function decodeNumbers(e: TiffEntry, bytes: Uint8Array, le: boolean): number[] {
+  // SHORT and LONG (nearly every tag a page is vetted by) without a DataView: thousands of
+  // pages × several tags made the views' allocation a visible share of opening a stack.
+  if (e.type === 3 || e.type === 4) {
+    const out = new Array<number>(e.count);
+    for (let i = 0; i < e.count; i++) {
+      if (e.type === 3) {
+        const a = bytes[2 * i];
+        const b = bytes[2 * i + 1];
+        out[i] = le ? a | (b << 8) : (a << 8) | b;
+      } else {
+        const j = 4 * i;
+        out[i] = (le ? bytes[j] | (bytes[j + 1] << 8) | (bytes[j + 2] << 16) | (bytes[j + 3] << 24) : (bytes[j] << 24) | (bytes[j + 1] << 16) | (bytes[j + 2] << 8) | bytes[j + 3]) >>> 0;
+      }
+    }
+    return out;
+  }
   const dv = view(bytes);
-  const le = tiff.littleEndian;
   const out: number[] = [];
   for (let i = 0; i < e.count; i++) {
     switch (e.type) {

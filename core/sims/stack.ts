@@ -9,6 +9,33 @@ import { saturatedValue } from './deadTime.js';
 import { maskPixelCount, roiMask, type Roi } from './roi.js';
 import { scanWeights } from './windows.js';
 
+/**
+ * Consecutive planes of one ion read in one piece: plane k (scan `scanStart + k`) is
+ * `data[starts[k] … starts[k] + width·height)`, row-major. The values are exactly those
+ * `readPlane` would give (its Float32 values), possibly in the file's own integer type.
+ */
+export interface PlaneRun {
+  data: Uint8Array | Int8Array | Uint16Array | Int16Array | Float32Array;
+  starts: ArrayLike<number>;
+}
+
+/**
+ * An optional capability of an IonStack (file-backed stacks have it): read `count` scans of
+ * one ion at once. Reductions use it when present, as one read of a run of planes costs
+ * about what one read of one plane does; they fall back to `readPlane` otherwise.
+ */
+export interface PlaneRunReader {
+  /**
+   * `scratch`, when given, may receive the bytes (if it is big enough), so the run is only
+   * valid until the caller reuses it: streaming reductions pass one buffer for every run.
+   */
+  readPlanes(ionIndex: number, scanStart: number, count: number, scratch?: Uint8Array): Promise<PlaneRun>;
+}
+
+export function hasPlaneRuns(stack: IonStack): stack is IonStack & PlaneRunReader {
+  return typeof (stack as Partial<PlaneRunReader>).readPlanes === 'function';
+}
+
 export interface StackProfileOptions {
   roi?: Roi;
   /** Ion indices to profile; default all of the stack's ions. */
@@ -26,6 +53,8 @@ export interface StackProfileOptions {
    * instead of the lower bound. Still counted as saturated.
    */
   substitute?: { ionIndex: number; factor: number };
+  /** Stops a long reduction (the UI's cancel): checked between reads, rejects with its reason. */
+  signal?: AbortSignal;
 }
 
 export interface StackProfile {
@@ -55,19 +84,18 @@ function planeBuffers(n: number): CorrectedPlane {
 }
 
 /**
- * Fills `out` with the plane's ROI pixels, dead-time corrected (`shots` undefined: raw counts,
- * variance = counts); pixels outside the ROI get 0. One tight loop with the correction inlined:
- * this runs once per pixel of every plane of a stack, so it decides the streaming speed.
- * Returns the number of saturated pixels.
+ * Fills `out` with the plane's ROI pixels (`raw[base …]`), dead-time corrected (`shots`
+ * undefined: raw counts, variance = counts); pixels outside the ROI get 0. One tight loop with
+ * the correction inlined: this runs once per pixel of every plane of a stack, so it decides
+ * the streaming speed. Returns the number of saturated pixels.
  */
-function correctPlaneInto(plane: IonPlane, mask: Uint8Array, width: number, height: number, shots: number | undefined, out: CorrectedPlane): number {
+function correctPlaneInto(raw: Samples, base: number, mask: Uint8Array, n: number, shots: number | undefined, out: CorrectedPlane): number {
   const { value, variance, saturated } = out;
-  const n = width * height;
-  const raw = contiguousPlane(plane, width, height);
   saturated.fill(0);
   if (shots === undefined) {
     for (let k = 0; k < n; k++) {
-      const i = mask[k] && raw[k] > 0 ? raw[k] : 0;
+      const r = raw[base + k];
+      const i = mask[k] && r > 0 ? r : 0;
       value[k] = i;
       variance[k] = i;
     }
@@ -76,7 +104,8 @@ function correctPlaneInto(plane: IonPlane, mask: Uint8Array, width: number, heig
   const satValue = saturatedValue(shots);
   let saturatedCount = 0;
   for (let k = 0; k < n; k++) {
-    const i = mask[k] && raw[k] > 0 ? raw[k] : 0;
+    const r = raw[base + k];
+    const i = mask[k] && r > 0 ? r : 0;
     if (i >= shots) {
       value[k] = satValue;
       variance[k] = satValue * satValue;
@@ -90,6 +119,48 @@ function correctPlaneInto(plane: IonPlane, mask: Uint8Array, width: number, heig
     }
   }
   return saturatedCount;
+}
+
+/** Samples of planes: Float32 planes, or a run's samples in the file's type (same values). */
+type Samples = PlaneRun['data'];
+
+/** Bytes (at 4 a sample, the most a run's samples take) a reduction asks for per read. */
+const RUN_BYTES = 16 * 1024 * 1024;
+
+/**
+ * The planes of one ion at the given scans (ascending), in order, each as samples and the
+ * index where it starts. Consecutive scans are read as runs where the stack can
+ * (`readPlanes`), else plane by plane; the signal is checked before every read. A yielded
+ * plane is valid until the loop asks for the next one (runs share one buffer).
+ */
+export async function* ionPlanes(
+  stack: IonStack,
+  ionIndex: number,
+  scans: readonly number[],
+  signal?: AbortSignal,
+): AsyncGenerator<{ scan: number; raw: Samples; base: number }> {
+  const { width, height } = stack;
+  const perRun = Math.max(1, Math.floor(RUN_BYTES / (4 * width * height)));
+  // One buffer for every run (each run is used up before the next is read): twice a run's
+  // samples leaves room for the IFDs between planes.
+  let scratch: Uint8Array | undefined;
+  for (let i = 0; i < scans.length; ) {
+    signal?.throwIfAborted();
+    if (!hasPlaneRuns(stack)) {
+      yield { scan: scans[i], raw: contiguousPlane(await stack.readPlane(ionIndex, scans[i]), width, height), base: 0 };
+      i++;
+      continue;
+    }
+    let j = i + 1;
+    while (j < scans.length && j - i < perRun && scans[j] === scans[j - 1] + 1) j++;
+    scratch ??= new Uint8Array(Math.min(2 * RUN_BYTES, 2 * 4 * width * height * perRun + (1 << 20)));
+    const run = await stack.readPlanes(ionIndex, scans[i], j - i, scratch);
+    for (let k = 0; k < j - i; k++) {
+      if (k > 0) signal?.throwIfAborted();
+      yield { scan: scans[i + k], raw: run.data, base: run.starts[k] };
+    }
+    i = j;
+  }
 }
 
 /** The plane's values in row-major order (readers return contiguous planes: then no copy). */
@@ -108,7 +179,9 @@ function contiguousPlane(plane: IonPlane, width: number, height: number): Float3
  * Returns the number of saturated pixels.
  */
 function accumulateCorrected(
-  raw: Float32Array,
+  raw: Samples,
+  base: number,
+  n: number,
   mask: Uint8Array,
   shots: number | undefined,
   w: number,
@@ -116,12 +189,12 @@ function accumulateCorrected(
   variance: Float64Array,
   saturatedOut: Uint8Array,
 ): number {
-  const n = raw.length;
   const w2 = w * w;
   saturatedOut.fill(0);
   if (shots === undefined) {
     for (let k = 0; k < n; k++) {
-      const i = mask[k] && raw[k] > 0 ? raw[k] : 0;
+      const r = raw[base + k];
+      const i = mask[k] && r > 0 ? r : 0;
       values[k] += w * i;
       variance[k] += w2 * i;
     }
@@ -131,7 +204,8 @@ function accumulateCorrected(
   let saturated = 0;
   for (let k = 0; k < n; k++) {
     if (!mask[k]) continue;
-    const i = raw[k] > 0 ? raw[k] : 0;
+    const r = raw[base + k];
+    const i = r > 0 ? r : 0;
     if (i >= shots) {
       values[k] += w * satValue;
       variance[k] += w2 * satValue * satValue;
@@ -147,30 +221,25 @@ function accumulateCorrected(
   return saturated;
 }
 
-/** One plane, dead-time corrected per ROI pixel, with saturated pixels replaced if asked. */
-async function correctedPlane(
+/** Replaces the lower bound of saturated pixels in `out` by the minor isotope's estimate. */
+async function substituteSaturated(
   stack: IonStack,
-  ionIndex: number,
   scan: number,
-  mask: Uint8Array,
-  shots: number | undefined,
-  substitute: StackProfileOptions['substitute'],
+  shots: number,
+  substitute: NonNullable<StackProfileOptions['substitute']>,
   out: CorrectedPlane,
   minor: CorrectedPlane,
-): Promise<CorrectedPlane> {
-  const { width, height } = stack;
-  const saturatedCount = correctPlaneInto(await stack.readPlane(ionIndex, scan), mask, width, height, shots, out);
-  if (saturatedCount > 0 && substitute && shots !== undefined) {
-    correctPlaneInto(await stack.readPlane(substitute.ionIndex, scan), out.saturated, width, height, shots, minor);
-    const f = substitute.factor;
-    for (let k = 0; k < out.saturated.length; k++) {
-      // A saturated minor isotope as well leaves the lower bound in place.
-      if (!out.saturated[k] || minor.saturated[k]) continue;
-      out.value[k] = Math.max(out.value[k], minor.value[k] * f);
-      out.variance[k] = minor.variance[k] * f * f;
-    }
+): Promise<void> {
+  const n = stack.width * stack.height;
+  const plane = contiguousPlane(await stack.readPlane(substitute.ionIndex, scan), stack.width, stack.height);
+  correctPlaneInto(plane, 0, out.saturated, n, shots, minor);
+  const f = substitute.factor;
+  for (let k = 0; k < n; k++) {
+    // A saturated minor isotope as well leaves the lower bound in place.
+    if (!out.saturated[k] || minor.saturated[k]) continue;
+    out.value[k] = Math.max(out.value[k], minor.value[k] * f);
+    out.variance[k] = minor.variance[k] * f * f;
   }
-  return out;
 }
 
 /** Depth profile of the chosen ions over an ROI, dead-time corrected per pixel. */
@@ -182,18 +251,25 @@ export async function profileFromStack(stack: IonStack, options: StackProfileOpt
   const variance = ionIdx.map(() => new Float64Array(stack.scans));
   const saturatedPixels = ionIdx.map(() => new Int32Array(stack.scans));
   let saturatedTotal = 0;
-  const buffers = planeBuffers(stack.width * stack.height);
-  const minor = planeBuffers(stack.width * stack.height);
-  for (let s = 0; s < stack.scans; s++) {
-    for (let j = 0; j < ionIdx.length; j++) {
-      const cp = await correctedPlane(stack, ionIdx[j], s, mask, shots, options.substitute, buffers, minor);
+  const n = stack.width * stack.height;
+  const buffers = planeBuffers(n);
+  const minor = planeBuffers(n);
+  const allScans = Array.from({ length: stack.scans }, (_, s) => s);
+  // Ion by ion, each through all its scans: a channel's planes are neighbours in the file, so
+  // they come in long runs. Every (ion, scan) sum is computed exactly as before.
+  for (let j = 0; j < ionIdx.length; j++) {
+    for await (const { scan: s, raw, base } of ionPlanes(stack, ionIdx[j], allScans, options.signal)) {
+      const saturatedCount = correctPlaneInto(raw, base, mask, n, shots, buffers);
+      if (saturatedCount > 0 && options.substitute && shots !== undefined) {
+        await substituteSaturated(stack, s, shots, options.substitute, buffers, minor);
+      }
       let c = 0;
       let v = 0;
       let sat = 0;
-      for (let k = 0; k < mask.length; k++) {
-        c += cp.value[k];
-        v += cp.variance[k];
-        sat += cp.saturated[k];
+      for (let k = 0; k < n; k++) {
+        c += buffers.value[k];
+        v += buffers.variance[k];
+        sat += buffers.saturated[k];
       }
       counts[j][s] = c;
       variance[j][s] = v;
@@ -266,20 +342,26 @@ export async function windowMapsFromStack(
   const saturatedHere = new Uint8Array(width * height);
   const minorBuffers = planeBuffers(width * height);
   const satValue = shots === undefined ? 0 : saturatedValue(shots);
-  for (let s = 0; s < stack.scans; s++) {
-    const active = weights.map((w, i) => (w[s] > 0 ? i : -1)).filter((i) => i >= 0);
-    if (active.length === 0) continue;
+  const n = width * height;
+  const activeAt = (s: number): number[] => weights.map((w, i) => (w[s] > 0 ? i : -1)).filter((i) => i >= 0);
+  // Planes that no window touches are not read.
+  const needed = Array.from({ length: stack.scans }, (_, s) => s).filter((s) => activeAt(s).length > 0);
+  for await (const { scan: s, raw, base } of ionPlanes(stack, ionIndex, needed, options.signal)) {
+    const active = activeAt(s);
     const scale = options.scanScale ? options.scanScale[s] : 1;
-    const raw = contiguousPlane(await stack.readPlane(ionIndex, s), width, height);
     let minor: CorrectedPlane | null = null;
     for (const i of active) {
       const w = weights[i][s] * scale;
       const map = maps[i];
-      const saturated = accumulateCorrected(raw, mask, shots, w, map.values, map.variance, saturatedHere);
+      const saturated = accumulateCorrected(raw, base, n, mask, shots, w, map.values, map.variance, saturatedHere);
       map.saturatedPixels += saturated;
       if (saturated > 0 && options.substitute && shots !== undefined) {
         // Replace the lower bound of saturated pixels by the minor isotope's estimate.
-        minor ??= (correctPlaneInto(await stack.readPlane(options.substitute.ionIndex, s), saturatedHere, width, height, shots, minorBuffers), minorBuffers);
+        if (minor === null) {
+          const plane = contiguousPlane(await stack.readPlane(options.substitute.ionIndex, s), width, height);
+          correctPlaneInto(plane, 0, saturatedHere, n, shots, minorBuffers);
+          minor = minorBuffers;
+        }
         const f = options.substitute.factor;
         for (let k = 0; k < saturatedHere.length; k++) {
           // A saturated minor isotope as well leaves the lower bound in place.

@@ -7,7 +7,9 @@ import type { IonChannel } from '../../model/ions.js';
 import type { ByteSource } from '../byteSource.js';
 import { fullResolutionPages, isOmeXml, parseImageJDescription } from '../tiff/classify.js';
 import { toGeotiffSource } from '../tiff/geotiffSource.js';
-import { readUncompressedPlane } from '../tiff/rawPlane.js';
+import { planesFromBytes, readUncompressedPlane, toFloat32 } from '../tiff/rawPlane.js';
+import { uniformPages } from '../tiff/uniformPages.js';
+import type { PlaneRun, PlaneRunReader } from '../../sims/stack.js';
 import { readTagNumber, readTagNumbers, readTagText, readTiffStructure, TAG } from '../tiff/ifd.js';
 import type { TiffIfd, TiffStructure } from '../tiff/ifd.js';
 import { readPageInfo } from '../tiff/page.js';
@@ -24,6 +26,13 @@ const MAX_PLANE_BYTES = 1024 ** 3;
  */
 const MAX_EXPANSION = 4096;
 const SMALL_PLANE_BYTES = 16 * 1024 * 1024;
+/** Most bytes `readPlanes` reads at once; a longer run is read in pieces. */
+const MAX_RUN_BYTES = 64 * 1024 * 1024;
+
+/** A source that can read into the caller's buffer (file sources can: see core/node/fileSource.ts). */
+interface ReusableReads {
+  readInto(offset: number, target: Uint8Array): Promise<number>;
+}
 
 /** How the stack's (ion, scan) planes map onto the file's IFDs, and what the file says about them. */
 interface Layout {
@@ -81,7 +90,64 @@ async function openStack(source: ByteSource): Promise<IonStack> {
     return geotiff;
   };
 
-  const stack: IonStack = {
+  // Pages that share one simple layout are vetted once here, from the tag values the IFD walk
+  // already holds; then a plane is one read and one conversion (see uniformPages.ts).
+  const planeIfds = function* (): Generator<number> {
+    for (let c = 0; c < layout.ions.length; c++) for (let s = 0; s < layout.scans; s++) yield layout.ifdIndex(c, s);
+  };
+  const uniform = await uniformPages(source, tiff, info, planeIfds());
+  const n = info.width * info.height;
+
+  const readOne = async (ionIndex: number, scanIndex: number): Promise<IonPlane> => {
+    assertPlaneIndex(stack, ionIndex, scanIndex);
+    const ifdIndex = layout.ifdIndex(ionIndex, scanIndex);
+    const ifd = tiff.ifds[ifdIndex];
+    try {
+      if (uniform) {
+        const at = uniform.pixelOffsets[ifdIndex];
+        const bytes = await source.read(at, uniform.planeBytes);
+        if (bytes.byteLength < uniform.planeBytes) throw new FormatError(name, 'page pixels: file truncated', { offset: at });
+        return ndarray(toFloat32(bytes, n, info, tiff.littleEndian), [info.height, info.width]);
+      }
+      return await decodePage(source, tiff, ifd, info, await openGeotiff());
+    } catch (err) {
+      throw asFormatError(name, err, `page ${ifdIndex} (ion ${ionIndex}, scan ${scanIndex}) does not decode`, { offset: ifd.offset });
+    }
+  };
+
+  /**
+   * A run of scans of one ion. When the run's pixels lie in file order close together (OME
+   * stacks are channel-major, so a channel's scans are neighbours, IFDs between them), it is
+   * one read; otherwise plane by plane.
+   */
+  const readInto = (source as Partial<ReusableReads>).readInto?.bind(source);
+  const readRun = async (ionIndex: number, scanStart: number, count: number, scratch?: Uint8Array): Promise<PlaneRun> => {
+    if (!Number.isInteger(count) || count < 1) throw new RangeError(`${name}: run of ${count} planes`);
+    assertPlaneIndex(stack, ionIndex, scanStart);
+    assertPlaneIndex(stack, ionIndex, scanStart + count - 1);
+    if (uniform) {
+      const at = Array.from({ length: count }, (_, k) => uniform.pixelOffsets[layout.ifdIndex(ionIndex, scanStart + k)]);
+      let ordered = true;
+      for (let k = 1; k < count; k++) if (!(at[k] >= at[k - 1] + uniform.planeBytes)) ordered = false;
+      const span = at[count - 1] + uniform.planeBytes - at[0];
+      // Gaps may hold IFDs and tag values, not much else: at most a plane's worth (or 16 KiB,
+      // cheaper to read than a separate read) per plane; otherwise plane by plane.
+      if (ordered && span <= Math.min(MAX_RUN_BYTES, count * (uniform.planeBytes + Math.max(uniform.planeBytes, 16 * 1024)))) {
+        // Into the caller's scratch buffer when the source can (see PlaneRunReader).
+        const bytes = readInto && scratch && scratch.byteLength >= span ? scratch.subarray(0, await readInto(at[0], scratch.subarray(0, span))) : await source.read(at[0], span);
+        if (bytes.byteLength < span) throw new FormatError(name, `planes of ion ${ionIndex} from scan ${scanStart}: file truncated`, { offset: at[0] });
+        return planesFromBytes(bytes, at.map((a) => a - at[0]), n, info, tiff.littleEndian);
+      }
+    }
+    const data = new Float32Array(count * n);
+    for (let k = 0; k < count; k++) {
+      const plane = await readOne(ionIndex, scanStart + k);
+      data.set(plane.data.subarray(0, n), k * n);
+    }
+    return { data, starts: Float64Array.from({ length: count }, (_, k) => k * n) };
+  };
+
+  const stack: IonStack & PlaneRunReader = {
     kind: 'ionStack',
     source: { fileName: name, format: layout.format, sizeBytes: source.size },
     ions: layout.ions,
@@ -92,16 +158,8 @@ async function openStack(source: ByteSource): Promise<IonStack> {
     timeS: layout.timeS ?? Float64Array.from({ length: layout.scans }, (_, i) => i),
     shotsPerPixel: layout.shotsPerPixel,
     metadata: { ...layout.metadata, bitsPerSample: String(info.bitsPerSample), sampleFormat: String(info.sampleFormat), compression: String(info.compression) },
-    async readPlane(ionIndex: number, scanIndex: number): Promise<IonPlane> {
-      assertPlaneIndex(stack, ionIndex, scanIndex);
-      const ifdIndex = layout.ifdIndex(ionIndex, scanIndex);
-      const ifd = tiff.ifds[ifdIndex];
-      try {
-        return await decodePage(source, tiff, ifd, info, await openGeotiff());
-      } catch (err) {
-        throw asFormatError(name, err, `page ${ifdIndex} (ion ${ionIndex}, scan ${scanIndex}) does not decode`, { offset: ifd.offset });
-      }
-    },
+    readPlane: readOne,
+    readPlanes: readRun,
   };
   return stack;
 }

@@ -29,7 +29,8 @@ export async function readUncompressedPlane(source: ByteSource, tiff: TiffStruct
   return toFloat32(bytes, n, info, tiff.littleEndian);
 }
 
-function toFloat32(bytes: Uint8Array, n: number, info: TiffPageInfo, littleEndian: boolean): Float32Array {
+/** Samples of one plane as Float32 (what IonPlane holds). */
+export function toFloat32(bytes: Uint8Array, n: number, info: TiffPageInfo, littleEndian: boolean): Float32Array {
   const out = new Float32Array(n);
   const { bitsPerSample: bits, sampleFormat: format } = info;
   if (bits === 8) {
@@ -58,4 +59,44 @@ function toFloat32(bytes: Uint8Array, n: number, info: TiffPageInfo, littleEndia
       : bits === 16 ? dv.getUint16(at, littleEndian) : dv.getUint32(at, littleEndian);
   }
   return out;
+}
+
+/** Typed arrays whose values are exactly the Float32 values a plane would hold. */
+export type ExactSamples = Uint8Array | Int8Array | Uint16Array | Int16Array | Float32Array;
+
+/**
+ * Several planes read in one piece (`bytes`, plane k's pixels at byte `starts[k]`) as one
+ * array of samples and the element index where each plane starts. Where the file's samples
+ * are exactly what Float32 would hold (8/16-bit integers, 32-bit floats) in the host's byte
+ * order, the array is a view over the bytes: no conversion, no copy. Otherwise (32-bit
+ * integers, 64-bit floats, the other byte order, misaligned planes) each plane is converted
+ * to Float32 as readPlane would, so a reduction gets the same numbers either way.
+ */
+export function planesFromBytes(
+  bytes: Uint8Array,
+  starts: ArrayLike<number>,
+  n: number,
+  info: TiffPageInfo,
+  littleEndian: boolean,
+): { data: ExactSamples; starts: Int32Array | Float64Array } {
+  const { bitsPerSample: bits, sampleFormat: format } = info;
+  const size = bits / 8;
+  const count = starts.length;
+  const exact = bits === 8 || (bits === 16 && format !== 3) || (bits === 32 && format === 3);
+  const aligned = bytes.byteOffset % size === 0 && Array.prototype.every.call(starts, (s: number) => s % size === 0);
+  if (exact && aligned && (bits === 8 || littleEndian === HOST_LITTLE_ENDIAN)) {
+    const buf = bytes.buffer;
+    const off = bytes.byteOffset;
+    const len = Math.floor(bytes.byteLength / size);
+    const data =
+      bits === 8 ? (format === 2 ? new Int8Array(buf, off, len) : new Uint8Array(buf, off, len))
+      : bits === 16 ? (format === 2 ? new Int16Array(buf, off, len) : new Uint16Array(buf, off, len))
+      : new Float32Array(buf, off, len);
+    return { data, starts: Float64Array.from(starts, (s) => s / size) };
+  }
+  const data = new Float32Array(count * n);
+  for (let k = 0; k < count; k++) {
+    data.set(toFloat32(bytes.subarray(starts[k], starts[k] + n * size), n, info, littleEndian), k * n);
+  }
+  return { data, starts: Float64Array.from({ length: count }, (_, k) => k * n) };
 }

@@ -1,14 +1,17 @@
 /**
  * One ion of a 3-D stack binned into a smaller volume for 3-D views and figure renderings.
- * Streaming: one pass over the planes through `readPlane`, so a stack backed by a large file
- * is never held whole; the output is bounded by `maxSize` per axis and `maxVoxels` in all.
+ * Streaming: one pass over the planes (in runs of planes where the reader has them, see
+ * stack.ts `ionPlanes`), so a stack backed by a large file is never held whole. Memory is
+ * bounded by the output (`maxSize` per axis, `maxVoxels` in all, Float32), one z slab of
+ * Float64 sums and one run of planes (a few MB), whatever the file size.
  *
  * Dead time is corrected per pixel before binning when the shots per pixel are known: the
  * Poisson correction is non-linear, so correcting a bin mean would under-correct wherever the
  * pixels of a bin differ (Jensen's inequality). Each voxel is the mean of its pixels.
  */
 import type { IonStack } from '../model/ionStack.js';
-import { correctCount } from './deadTime.js';
+import { saturatedValue } from './deadTime.js';
+import { ionPlanes } from './stack.js';
 
 export interface BinVolumeOptions {
   /** Most bins along any axis. */
@@ -21,6 +24,8 @@ export interface BinVolumeOptions {
   deadTime?: boolean;
   /** Called after each plane (progress, cancellation by throwing). */
   onPlane?: (done: number, total: number) => void | Promise<void>;
+  /** Cancels the binning between reads (rejects with the signal's reason). */
+  signal?: AbortSignal;
 }
 
 export interface BinnedVolume {
@@ -59,44 +64,77 @@ export function volumeBinning(width: number, height: number, scans: number, maxS
 }
 
 export async function binStackVolume(stack: IonStack, ionIndex: number, opts: BinVolumeOptions): Promise<BinnedVolume> {
-  const [bx, by, bz] = volumeBinning(stack.width, stack.height, stack.scans, opts.maxSize, opts.maxVoxels);
-  const nx = Math.ceil(stack.width / bx);
-  const ny = Math.ceil(stack.height / by);
-  const nz = Math.ceil(stack.scans / bz);
+  const { width, height, scans } = stack;
+  const [bx, by, bz] = volumeBinning(width, height, scans, opts.maxSize, opts.maxVoxels);
+  const nx = Math.ceil(width / bx);
+  const ny = Math.ceil(height / by);
+  const nz = Math.ceil(scans / bz);
   const shots = opts.shotsPerPixel ?? stack.shotsPerPixel;
   const correct = opts.deadTime !== false && shots !== undefined && shots > 0 && Number.isFinite(shots);
-  const sums = new Float64Array(nx * ny * nz);
-  const hits = new Uint32Array(nx * ny * nz);
+  const satValue = correct ? saturatedValue(shots) : 0;
+  const data = new Float32Array(nx * ny * nz);
+  // Sums of one z slab only: each slab is finished (divided into `data`) once its last scan is
+  // in, so the working memory is one slab of Float64 sums plus the output, not a Float64 copy
+  // of the whole volume. Pixels per bin are known from the geometry, not counted.
+  const slab = new Float64Array(nx * ny);
+  const colOf = Int32Array.from({ length: width }, (_, x) => Math.floor(x / bx));
   let saturatedPixels = 0;
-  for (let s = 0; s < stack.scans; s++) {
-    const plane = await stack.readPlane(ionIndex, s);
-    const zOff = Math.floor(s / bz) * nx * ny;
-    for (let y = 0; y < stack.height; y++) {
-      const row = zOff + Math.floor(y / by) * nx;
-      for (let x = 0; x < stack.width; x++) {
-        let v = plane.get(y, x);
-        if (correct) {
-          const c = correctCount(v, shots);
-          v = c.value;
-          if (c.saturated) saturatedPixels++;
-        }
-        const k = row + Math.floor(x / bx);
-        sums[k] += v;
-        hits[k]++;
-      }
-    }
-    await opts.onPlane?.(s + 1, stack.scans);
-  }
-  const data = new Float32Array(sums.length);
   let min = Infinity;
   let max = -Infinity;
-  for (let k = 0; k < data.length; k++) {
-    data[k] = hits[k] ? sums[k] / hits[k] : 0;
-    if (data[k] < min) min = data[k];
-    if (data[k] > max) max = data[k];
+  const finishSlab = (z: number): void => {
+    const scansIn = Math.min(scans, (z + 1) * bz) - z * bz;
+    for (let j = 0; j < ny; j++) {
+      const rowsIn = Math.min(height, (j + 1) * by) - j * by;
+      for (let i = 0; i < nx; i++) {
+        const hits = (Math.min(width, (i + 1) * bx) - i * bx) * rowsIn * scansIn;
+        const v = slab[j * nx + i] / hits;
+        const k = z * nx * ny + j * nx + i;
+        data[k] = v;
+        if (data[k] < min) min = data[k];
+        if (data[k] > max) max = data[k];
+      }
+    }
+    slab.fill(0);
+  };
+  // −N ln(1 − i/N) for every integer count below N: the log is most of the binning's time, and
+  // integer samples (the usual case) take only these values. Only for a sane N.
+  const table = correct && shots <= 1 << 20 ? Float64Array.from({ length: Math.ceil(shots) }, (_, i) => -shots * Math.log1p(-(i / shots))) : null;
+  const allScans = Array.from({ length: scans }, (_, s) => s);
+  let done = 0;
+  for await (const { scan: s, raw, base } of ionPlanes(stack, ionIndex, allScans, opts.signal)) {
+    for (let y = 0; y < height; y++) {
+      const row = Math.floor(y / by) * nx;
+      const at = base + y * width;
+      if (table && !(raw instanceof Float32Array)) {
+        // Integer counts: the correction of each possible count, computed once (same value).
+        for (let x = 0; x < width; x++) {
+          const i = raw[at + x] > 0 ? raw[at + x] : 0;
+          if (i >= shots!) saturatedPixels++;
+          slab[row + colOf[x]] += i >= shots! ? satValue : table[i];
+        }
+      } else if (correct) {
+        for (let x = 0; x < width; x++) {
+          // Same arithmetic as correctCount (deadTime.ts), without an object per pixel.
+          const i = raw[at + x] > 0 ? raw[at + x] : 0;
+          let v: number;
+          if (i >= shots) {
+            v = satValue;
+            saturatedPixels++;
+          } else {
+            v = -shots * Math.log1p(-(i / shots));
+          }
+          slab[row + colOf[x]] += v;
+        }
+      } else {
+        for (let x = 0; x < width; x++) slab[row + colOf[x]] += raw[at + x];
+      }
+    }
+    done++;
+    if ((s + 1) % bz === 0 || s === scans - 1) finishSlab(Math.floor(s / bz));
+    await opts.onPlane?.(done, scans);
   }
   const zTimeS: [number, number][] = [];
-  for (let z = 0; z < nz; z++) zTimeS.push([stack.timeS[z * bz], stack.timeS[Math.min(stack.scans - 1, (z + 1) * bz - 1)]]);
+  for (let z = 0; z < nz; z++) zTimeS.push([stack.timeS[z * bz], stack.timeS[Math.min(scans - 1, (z + 1) * bz - 1)]]);
   return {
     data,
     nx,

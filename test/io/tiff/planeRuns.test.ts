@@ -1,0 +1,233 @@
+import { describe, expect, it } from 'vitest';
+import { bytesSource } from '../../../core/io/byteSource.js';
+import { openTiffStack } from '../../../core/io/sims/tiffStack.js';
+import { FormatError } from '../../../core/model/errors.js';
+import type { IonStack } from '../../../core/model/ionStack.js';
+import { hasPlaneRuns, ionPlanes, profileFromStack, windowMapsFromStack } from '../../../core/sims/stack.js';
+import { binStackVolume } from '../../../core/sims/volume.js';
+import { recordingSource } from './tiffTestUtil.js';
+
+/**
+ * A small TIFF writer for the reader's fast paths: either byte order, 8/16/32-bit integers and
+ * 32/64-bit floats, several strips per page, and strips placed apart (`gap` bytes between
+ * them) so a page whose strips are not back to back can be made.
+ */
+interface Spec {
+  le: boolean;
+  bits: 8 | 16 | 32 | 64;
+  format: 1 | 2 | 3;
+  width: number;
+  height: number;
+  pages: number;
+  rowsPerStrip: number;
+  gap?: number;
+}
+
+function value(spec: Spec, page: number, i: number): number {
+  const v = (page * 37 + i * 11) % 120;
+  return spec.format === 2 ? v - 60 : spec.format === 3 ? v + 0.25 : v;
+}
+
+function buildTiff(spec: Spec): Uint8Array {
+  const { le, bits, format, width, height, pages, rowsPerStrip } = spec;
+  const gap = spec.gap ?? 0;
+  const bps = bits / 8;
+  const strips = Math.ceil(height / rowsPerStrip);
+  const entries = 10;
+  const ifdBytes = 2 + entries * 12 + 4;
+  const arrays = strips > 1 ? 2 * strips * 4 : 0;
+  const pixelBytes = width * height * bps + gap * (strips - 1);
+  const pageBytes = ifdBytes + arrays + pixelBytes + (gap ? 2 : 0);
+  const out = new Uint8Array(8 + pages * pageBytes);
+  const dv = new DataView(out.buffer);
+  out[0] = out[1] = le ? 0x49 : 0x4d;
+  dv.setUint16(2, 42, le);
+  dv.setUint32(4, 8, le);
+  for (let p = 0; p < pages; p++) {
+    const at = 8 + p * pageBytes;
+    const arraysAt = at + ifdBytes;
+    const pixelsAt = arraysAt + arrays;
+    const stripOffsets: number[] = [];
+    const stripCounts: number[] = [];
+    let cursor = pixelsAt;
+    for (let s = 0; s < strips; s++) {
+      const rows = Math.min(rowsPerStrip, height - s * rowsPerStrip);
+      stripOffsets.push(cursor);
+      stripCounts.push(rows * width * bps);
+      for (let k = 0; k < rows * width; k++) {
+        const i = s * rowsPerStrip * width + k;
+        const o = cursor + k * bps;
+        const v = value(spec, p, i);
+        if (format === 3) bits === 32 ? dv.setFloat32(o, v, le) : dv.setFloat64(o, v, le);
+        else if (bits === 8) dv.setUint8(o, v & 0xff);
+        else if (bits === 16) dv.setUint16(o, v & 0xffff, le);
+        else dv.setUint32(o, v >>> 0, le);
+      }
+      cursor += rows * width * bps + gap;
+    }
+    const tags: Array<[number, number, number[] | number]> = [
+      [256, 4, width],
+      [257, 4, height],
+      [258, 3, bits],
+      [259, 3, 1],
+      [262, 3, 1],
+      [273, 4, stripOffsets],
+      [277, 3, 1],
+      [278, 4, rowsPerStrip],
+      [279, 4, stripCounts],
+      [339, 3, format],
+    ];
+    dv.setUint16(at, entries, le);
+    let arrayCursor = arraysAt;
+    tags.forEach(([tag, type, v], i) => {
+      const e = at + 2 + i * 12;
+      const values = typeof v === 'number' ? [v] : v;
+      dv.setUint16(e, tag, le);
+      dv.setUint16(e + 2, type, le);
+      dv.setUint32(e + 4, values.length, le);
+      const write = (o: number, x: number): void => (type === 3 ? dv.setUint16(o, x, le) : dv.setUint32(o, x, le));
+      if (values.length * (type === 3 ? 2 : 4) <= 4) write(e + 8, values[0]);
+      else {
+        dv.setUint32(e + 8, arrayCursor, le);
+        values.forEach((x, j) => write(arrayCursor + j * 4, x));
+        arrayCursor += values.length * 4;
+      }
+    });
+    dv.setUint32(at + 2 + entries * 12, p === pages - 1 ? 0 : at + pageBytes, le);
+  }
+  return out;
+}
+
+const expected = (spec: Spec, page: number): number[] => Array.from({ length: spec.width * spec.height }, (_, i) => Math.fround(value(spec, page, i)));
+
+async function runValues(stack: IonStack, scanStart: number, count: number): Promise<number[][]> {
+  if (!hasPlaneRuns(stack)) throw new Error('no readPlanes');
+  const run = await stack.readPlanes(0, scanStart, count);
+  const n = stack.width * stack.height;
+  return Array.from({ length: count }, (_, k) => Array.from(run.data.subarray(run.starts[k], run.starts[k] + n)));
+}
+
+const base = { width: 5, height: 7, pages: 4, rowsPerStrip: 3 } as const;
+const kinds: Array<Pick<Spec, 'bits' | 'format'>> = [
+  { bits: 8, format: 1 },
+  { bits: 8, format: 2 },
+  { bits: 16, format: 1 },
+  { bits: 16, format: 2 },
+  { bits: 32, format: 1 },
+  { bits: 32, format: 2 },
+  { bits: 32, format: 3 },
+  { bits: 64, format: 3 },
+];
+
+describe('uncompressed stacks: one read per plane, one read per run of planes', () => {
+  for (const le of [true, false]) {
+    for (const kind of kinds) {
+      const spec: Spec = { ...base, ...kind, le };
+      it(`${le ? 'little' : 'big'}-endian ${kind.bits}-bit format ${kind.format}, three strips a page: planes and runs hold the file's values`, async () => {
+        const file = buildTiff(spec);
+        const source = recordingSource('runs.tif', file);
+        const stack = await openTiffStack(source);
+        expect(stack.scans).toBe(spec.pages);
+        for (let s = 0; s < spec.pages; s++) expect(Array.from((await stack.readPlane(0, s)).data)).toEqual(expected(spec, s));
+        source.reads.length = 0;
+        const runs = await runValues(stack, 1, 3);
+        expect(runs).toEqual([1, 2, 3].map((s) => expected(spec, s)));
+        // Pages share one layout: the whole run is one read, no tag is read again.
+        expect(source.reads.length).toBe(1);
+        source.reads.length = 0;
+        await stack.readPlane(0, 2);
+        expect(source.reads.length).toBe(1);
+      });
+    }
+  }
+
+  it('a page whose strips are not back to back is read the careful way, with the same values', async () => {
+    const spec: Spec = { ...base, bits: 16, format: 1, le: true, gap: 6 };
+    const stack = await openTiffStack(bytesSource('gaps.tif', buildTiff(spec)));
+    for (let s = 0; s < spec.pages; s++) expect(Array.from((await stack.readPlane(0, s)).data)).toEqual(expected(spec, s));
+    expect(await runValues(stack, 0, 4)).toEqual([0, 1, 2, 3].map((s) => expected(spec, s)));
+  });
+
+  it('a later page that stores fewer bytes than it claims is still refused with a FormatError, by plane and by run', async () => {
+    const spec: Spec = { ...base, bits: 16, format: 1, le: true };
+    const file = buildTiff(spec);
+    const dv = new DataView(file.buffer);
+    // Page 2's first strip count (out of line, right after its IFD) cut to 2 bytes.
+    const page2 = dv.getUint32(8 + 2 + 10 * 12, true);
+    const ifd2 = dv.getUint32(page2 + 2 + 10 * 12, true);
+    const countsAt = dv.getUint32(ifd2 + 2 + 8 * 12 + 8, true);
+    dv.setUint32(countsAt, 2, true);
+    const stack = await openTiffStack(bytesSource('short.tif', file));
+    expect(Array.from((await stack.readPlane(0, 1)).data)).toEqual(expected(spec, 1));
+    await expect(stack.readPlane(0, 2)).rejects.toThrow(FormatError);
+    await expect(runValues(stack, 1, 3)).rejects.toThrow(FormatError);
+  });
+
+  it('a truncated file gives a FormatError for the planes past its end', async () => {
+    const spec: Spec = { ...base, bits: 16, format: 1, le: true };
+    const file = buildTiff(spec);
+    const stack = await openTiffStack(bytesSource('cut.tif', file));
+    const cutStack = await openTiffStack({ ...bytesSource('cut.tif', file), size: file.length - 10, read: async (o, l) => file.subarray(o, Math.min(file.length - 10, o + l)) }).catch((e: unknown) => e);
+    expect(stack.scans).toBe(4);
+    // Either refused at open (the last page's pixels lie past the end) or when that page is read.
+    if (cutStack instanceof Error) expect(cutStack).toBeInstanceOf(FormatError);
+    else await expect((cutStack as IonStack).readPlane(0, 3)).rejects.toThrow(FormatError);
+  });
+});
+
+describe('reductions give the same numbers with and without runs of planes', () => {
+  const spec: Spec = { width: 6, height: 4, pages: 12, rowsPerStrip: 2, bits: 16, format: 1, le: true };
+  const planeOnly = (stack: IonStack): IonStack => ({ ...stack, readPlane: stack.readPlane, readPlanes: undefined } as IonStack);
+
+  it('window maps, profiles and the binned volume, raw and dead-time corrected', async () => {
+    const stack = await openTiffStack(bytesSource('same.tif', buildTiff(spec)));
+    expect(hasPlaneRuns(stack)).toBe(true);
+    expect(hasPlaneRuns(planeOnly(stack))).toBe(false);
+    const windows = [{ startS: 0, endS: 3.5 }, { startS: 3.5, endS: 8 }, { startS: 8, endS: 12 }];
+    for (const deadTime of [false, true]) {
+      const opts = { shotsPerPixel: 100, deadTime };
+      const a = await windowMapsFromStack(stack, 0, windows, opts);
+      const b = await windowMapsFromStack(planeOnly(stack), 0, windows, opts);
+      expect(a.maps.map((m) => [Array.from(m.values), Array.from(m.variance), m.total, m.saturatedPixels])).toEqual(b.maps.map((m) => [Array.from(m.values), Array.from(m.variance), m.total, m.saturatedPixels]));
+      expect(a.maps[0].total).toBeGreaterThan(0);
+      const p = await profileFromStack(stack, opts);
+      const q = await profileFromStack(planeOnly(stack), opts);
+      expect([Array.from(p.counts[0]), Array.from(p.sigma[0]), p.saturatedTotal]).toEqual([Array.from(q.counts[0]), Array.from(q.sigma[0]), q.saturatedTotal]);
+    }
+    const v = await binStackVolume(stack, 0, { maxSize: 3, maxVoxels: 100, shotsPerPixel: 100 });
+    const w = await binStackVolume(planeOnly(stack), 0, { maxSize: 3, maxVoxels: 100, shotsPerPixel: 100 });
+    expect([Array.from(v.data), v.min, v.max, v.saturatedPixels]).toEqual([Array.from(w.data), w.min, w.max, w.saturatedPixels]);
+    expect(v.saturatedPixels).toBeGreaterThan(0);
+  });
+
+  it('binned volume voxels are the means of their pixels (dead time off), slab by slab', async () => {
+    const stack = await openTiffStack(bytesSource('vol.tif', buildTiff(spec)));
+    const v = await binStackVolume(stack, 0, { maxSize: 4, maxVoxels: 1000 });
+    expect([v.nx, v.ny, v.nz, ...v.binning]).toEqual([3, 2, 4, 2, 2, 3]);
+    // Voxel (x 0, y 0, z 1): pixels x 0–1, y 0–1 of scans 3–5.
+    let sum = 0;
+    for (let s = 3; s < 6; s++) for (const i of [0, 1, 6, 7]) sum += Math.fround(value(spec, s, i));
+    expect(v.data[1 * 6]).toBeCloseTo(sum / 12, 4);
+  });
+
+  it('an aborted signal stops a reduction with its reason', async () => {
+    const stack = await openTiffStack(bytesSource('abort.tif', buildTiff(spec)));
+    const controller = new AbortController();
+    controller.abort(new Error('cancelled by the user'));
+    await expect(windowMapsFromStack(stack, 0, [{ startS: 0, endS: 12 }], { signal: controller.signal })).rejects.toThrow('cancelled by the user');
+    await expect(profileFromStack(stack, { signal: controller.signal })).rejects.toThrow('cancelled by the user');
+    await expect(binStackVolume(stack, 0, { maxSize: 4, maxVoxels: 100, signal: controller.signal })).rejects.toThrow('cancelled by the user');
+    const scans: number[] = [];
+    const later = new AbortController();
+    await expect(
+      (async () => {
+        for await (const p of ionPlanes(stack, 0, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11], later.signal)) {
+          scans.push(p.scan);
+          later.abort(new Error('stop'));
+        }
+      })(),
+    ).rejects.toThrow('stop');
+    // Planes of the run already read may still come; no further read is made.
+    expect(scans.length).toBeLessThan(12);
+  });
+});

@@ -26,10 +26,11 @@ export interface PlaneRun {
  */
 export interface PlaneRunReader {
   /**
-   * `scratch`, when given, may receive the bytes (if it is big enough), so the run is only
-   * valid until the caller reuses it: streaming reductions pass one buffer for every run.
+   * `scratch`, when given, is a buffer the reader may read into (and grow, keeping the grown
+   * one in `scratch.bytes`), so the run is only valid until the caller passes the same
+   * scratch again: streaming reductions pass one for every run.
    */
-  readPlanes(ionIndex: number, scanStart: number, count: number, scratch?: Uint8Array): Promise<PlaneRun>;
+  readPlanes(ionIndex: number, scanStart: number, count: number, scratch?: { bytes?: Uint8Array }): Promise<PlaneRun>;
 }
 
 export function hasPlaneRuns(stack: IonStack): stack is IonStack & PlaneRunReader {
@@ -141,9 +142,8 @@ export async function* ionPlanes(
 ): AsyncGenerator<{ scan: number; raw: Samples; base: number }> {
   const { width, height } = stack;
   const perRun = Math.max(1, Math.floor(RUN_BYTES / (4 * width * height)));
-  // One buffer for every run (each run is used up before the next is read): twice a run's
-  // samples leaves room for the IFDs between planes.
-  let scratch: Uint8Array | undefined;
+  // One buffer for every run (each run is used up before the next is read), sized by the reader.
+  const scratch: { bytes?: Uint8Array } = {};
   for (let i = 0; i < scans.length; ) {
     signal?.throwIfAborted();
     if (!hasPlaneRuns(stack)) {
@@ -153,7 +153,6 @@ export async function* ionPlanes(
     }
     let j = i + 1;
     while (j < scans.length && j - i < perRun && scans[j] === scans[j - 1] + 1) j++;
-    scratch ??= new Uint8Array(Math.min(2 * RUN_BYTES, 2 * 4 * width * height * perRun + (1 << 20)));
     const run = await stack.readPlanes(ionIndex, scans[i], j - i, scratch);
     for (let k = 0; k < j - i; k++) {
       if (k > 0) signal?.throwIfAborted();

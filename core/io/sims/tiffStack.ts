@@ -121,7 +121,7 @@ async function openStack(source: ByteSource): Promise<IonStack> {
    * one read; otherwise plane by plane.
    */
   const readInto = (source as Partial<ReusableReads>).readInto?.bind(source);
-  const readRun = async (ionIndex: number, scanStart: number, count: number, scratch?: Uint8Array): Promise<PlaneRun> => {
+  const readRun = async (ionIndex: number, scanStart: number, count: number, scratch?: { bytes?: Uint8Array }): Promise<PlaneRun> => {
     if (!Number.isInteger(count) || count < 1) throw new RangeError(`${name}: run of ${count} planes`);
     assertPlaneIndex(stack, ionIndex, scanStart);
     assertPlaneIndex(stack, ionIndex, scanStart + count - 1);
@@ -133,8 +133,15 @@ async function openStack(source: ByteSource): Promise<IonStack> {
       // Gaps may hold IFDs and tag values, not much else: at most a plane's worth (or 16 KiB,
       // cheaper to read than a separate read) per plane; otherwise plane by plane.
       if (ordered && span <= Math.min(MAX_RUN_BYTES, count * (uniform.planeBytes + Math.max(uniform.planeBytes, 16 * 1024)))) {
-        // Into the caller's scratch buffer when the source can (see PlaneRunReader).
-        const bytes = readInto && scratch && scratch.byteLength >= span ? scratch.subarray(0, await readInto(at[0], scratch.subarray(0, span))) : await source.read(at[0], span);
+        // Into the caller's scratch buffer when the source can (see PlaneRunReader): no fresh
+        // multi-MB buffer (page faults, GC of external memory) per run.
+        let bytes: Uint8Array;
+        if (readInto && scratch) {
+          if (!scratch.bytes || scratch.bytes.byteLength < span) scratch.bytes = new Uint8Array(span);
+          bytes = scratch.bytes.subarray(0, await readInto(at[0], scratch.bytes.subarray(0, span)));
+        } else {
+          bytes = await source.read(at[0], span);
+        }
         if (bytes.byteLength < span) throw new FormatError(name, `planes of ion ${ionIndex} from scan ${scanStart}: file truncated`, { offset: at[0] });
         return planesFromBytes(bytes, at.map((a) => a - at[0]), n, info, tiff.littleEndian);
       }

@@ -8,7 +8,8 @@ import { open } from 'node:fs/promises';
 import { openTiffStack } from '../core/io/sims/tiffStack.js';
 import { findIon } from '../core/model/ions.js';
 import { openFileSource } from '../core/node/fileSource.js';
-import { windowMapsFromStack } from '../core/sims/stack.js';
+import { ionPlanes, windowMapsFromStack } from '../core/sims/stack.js';
+import { binStackVolume } from '../core/sims/volume.js';
 import { readTagNumbers, readTiffStructure, TAG } from '../core/io/tiff/ifd.js';
 
 const [workload, file, shotsArg] = process.argv.slice(2);
@@ -35,7 +36,21 @@ async function fsRead(): Promise<number> {
   return total;
 }
 
+/** Every plane of every ion through the streaming API (runs of planes where the reader has them). */
 async function stackRead(): Promise<number> {
+  const source = await openFileSource(file);
+  const stack = await openTiffStack(source);
+  const scans = Array.from({ length: stack.scans }, (_, s) => s);
+  let sum = 0;
+  for (let ion = 0; ion < stack.ions.length; ion++) {
+    for await (const { raw, base } of ionPlanes(stack, ion, scans)) sum += raw[base];
+  }
+  await source.close();
+  return sum;
+}
+
+/** Every plane through `readPlane`, one Float32 plane at a time (what a viewer does). */
+async function stackReadPlanes(): Promise<number> {
   const source = await openFileSource(file);
   const stack = await openTiffStack(source);
   let sum = 0;
@@ -50,13 +65,32 @@ async function stackRead(): Promise<number> {
 }
 
 /** Per-window Li maps and sums through the project's streaming reduction (open included). */
-async function liReduction(deadTime: boolean): Promise<number> {
+async function liReduction(deadTime: boolean): Promise<{ check: number; openSeconds: number }> {
+  const t0 = process.hrtime.bigint();
   const source = await openFileSource(file);
   const stack = await openTiffStack(source);
+  const openSeconds = Number(process.hrtime.bigint() - t0) / 1e9;
   const li = findIon(stack.ions, 'Li-');
   const result = await windowMapsFromStack(stack, li, windowsOf(stack.timeS), { shotsPerPixel, deadTime });
   await source.close();
-  return result.maps.reduce((s, m) => s + m.values.reduce((a, b) => a + b, 0), 0);
+  return { check: result.maps.reduce((s, m) => s + m.values.reduce((a, b) => a + b, 0), 0), openSeconds };
+}
+
+/** Opening alone: the IFD walk, the OME-XML and the page layout. */
+async function openOnly(): Promise<number> {
+  const source = await openFileSource(file);
+  const stack = await openTiffStack(source);
+  await source.close();
+  return stack.scans * stack.ions.length;
+}
+
+/** The 3-D view's binned Li volume (256³ texture limit, 8 M voxels). */
+async function volume(): Promise<number> {
+  const source = await openFileSource(file);
+  const stack = await openTiffStack(source);
+  const v = await binStackVolume(stack, findIon(stack.ions, 'Li-'), { maxSize: 256, maxVoxels: 8 << 20 });
+  await source.close();
+  return v.data.reduce((a, b) => a + b, 0);
 }
 
 /** Byte offsets of the Li planes and the window of each scan, for the numpy comparison. */
@@ -106,7 +140,7 @@ async function typedPass(): Promise<{ seconds: number; check: number }> {
 }
 
 const started = process.hrtime.bigint();
-let result: { seconds: number; check: number };
+let result: { seconds: number; check: number; openSeconds?: number };
 switch (workload) {
   case 'fs-read':
     result = { check: await fsRead(), seconds: 0 };
@@ -114,11 +148,20 @@ switch (workload) {
   case 'stack-read':
     result = { check: await stackRead(), seconds: 0 };
     break;
+  case 'stack-read-planes':
+    result = { check: await stackReadPlanes(), seconds: 0 };
+    break;
+  case 'open':
+    result = { check: await openOnly(), seconds: 0 };
+    break;
+  case 'volume':
+    result = { check: await volume(), seconds: 0 };
+    break;
   case 'li-maps-raw':
-    result = { check: await liReduction(false), seconds: 0 };
+    result = { ...(await liReduction(false)), seconds: 0 };
     break;
   case 'li-maps-corrected':
-    result = { check: await liReduction(true), seconds: 0 };
+    result = { ...(await liReduction(true)), seconds: 0 };
     break;
   case 'li-layout':
     process.stdout.write(JSON.stringify(await liLayout()) + '\n');

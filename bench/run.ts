@@ -1,0 +1,163 @@
+/**
+ * `npm run bench [-- --sizes 64MB,512MB,2GB] [--repeats N]`: the benchmark suite of issue 6.
+ *
+ * For each size it makes the generated stack if missing (bench/data, never committed), then
+ * runs every workload of bench/workload.ts in its own child process (so each peak RSS is its
+ * own and no JIT or page state leaks from one workload to the next), takes the median time,
+ * and reports each as a ratio against a baseline measured in the same run:
+ *   (a) stack read (every plane) vs reading the same file with `fs` alone;
+ *   (b) per-window Li maps (and their sums) vs one plain typed-array pass over the Li channel;
+ *   (c) the same reduction in numpy, where `python3 -c "import numpy"` works;
+ *   (d) `node bin/strata.js analyze samples/study --json`, end to end;
+ *   (e) peak RSS of the streaming workloads vs 0.25 × file size + 300 MB.
+ * Prints a table and writes bench/results.json.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseSize } from '../samples/gen/large.js';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const dataDir = join(root, 'bench', 'data');
+const MB = 2 ** 20;
+
+function arg(name: string): string | undefined {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+const sizes = (arg('--sizes') ?? '64MB,512MB,2GB').split(',').map((s) => s.trim()).filter((s) => s !== '');
+const repeatsArg = arg('--repeats');
+
+interface Run {
+  seconds: number;
+  check: number;
+  maxRssBytes: number;
+  openSeconds?: number;
+}
+
+interface Measured {
+  /** Median seconds over the repeats. */
+  seconds: number;
+  all: number[];
+  check: number;
+  maxRssBytes: number;
+  openSeconds?: number;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+function runJson(cmd: string, args: string[]): Run {
+  const r = spawnSync(cmd, args, { cwd: root, encoding: 'utf8', maxBuffer: 64 * MB });
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${r.status}): ${r.stderr}`);
+  const line = r.stdout.trim().split('\n').pop()!;
+  return JSON.parse(line) as Run;
+}
+
+function measure(repeats: number, once: () => Run): Measured {
+  const runs = Array.from({ length: repeats }, once);
+  return {
+    seconds: median(runs.map((r) => r.seconds)),
+    all: runs.map((r) => r.seconds),
+    check: runs[0].check,
+    maxRssBytes: Math.max(...runs.map((r) => r.maxRssBytes)),
+    openSeconds: runs[0].openSeconds === undefined ? undefined : median(runs.map((r) => r.openSeconds!)),
+  };
+}
+
+const workload = (name: string, file: string) => (): Run => runJson(process.execPath, ['--import', 'tsx', 'bench/workload.ts', name, file]);
+
+function ensureStack(size: string): string {
+  const file = join(dataDir, `large-${size.toLowerCase()}.ome.tif`);
+  if (existsSync(file)) return file;
+  mkdirSync(dataDir, { recursive: true });
+  process.stderr.write(`making ${file} (2 GB takes minutes)…\n`);
+  execFileSync(process.execPath, ['--import', 'tsx', 'samples/generate.ts', '--large', size, '--out', dataDir], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+  return file;
+}
+
+function hasNumpy(): boolean {
+  return spawnSync('python3', ['-c', 'import numpy'], { stdio: 'ignore' }).status === 0;
+}
+
+const numpy = hasNumpy();
+const results: Record<string, unknown> = { machine: { cpus: (await import('node:os')).cpus().length, node: process.version }, sizes: {} };
+const rows: string[][] = [];
+const fmt = (x: number | undefined, d = 3): string => (x === undefined || !Number.isFinite(x) ? '–' : x.toFixed(d));
+
+for (const size of sizes) {
+  parseSize(size);
+  const file = ensureStack(size);
+  const bytes = statSync(file).size;
+  const repeats = repeatsArg ? Number(repeatsArg) : bytes <= 128 * MB ? 3 : bytes <= 1024 * MB ? 2 : 1;
+  process.stderr.write(`${size}: ${(bytes / MB).toFixed(0)} MiB, ${repeats} run(s) per workload\n`);
+  // Warm the page cache once so every workload (and the baseline) reads from memory alike.
+  runJson(process.execPath, ['--import', 'tsx', 'bench/workload.ts', 'fs-read', file]);
+  const m: Record<string, Measured> = {};
+  for (const w of ['fs-read', 'stack-read', 'stack-read-planes', 'open', 'typed-pass', 'li-maps-raw', 'li-maps-corrected', 'volume']) {
+    m[w] = measure(repeats, workload(w, file));
+    process.stderr.write(`  ${w.padEnd(18)} ${fmt(m[w].seconds)} s  [${m[w].all.map((s) => fmt(s)).join(', ')}]  rss ${(m[w].maxRssBytes / MB).toFixed(0)} MiB\n`);
+  }
+  if (numpy) {
+    const layoutFile = join(dataDir, `layout-${size.toLowerCase()}.json`);
+    const layout = spawnSync(process.execPath, ['--import', 'tsx', 'bench/workload.ts', 'li-layout', file], { cwd: root, encoding: 'utf8', maxBuffer: 64 * MB });
+    writeFileSync(layoutFile, layout.stdout);
+    m.numpy = measure(repeats, () => runJson('python3', ['bench/numpy_reduction.py', file, layoutFile]));
+    process.stderr.write(`  ${'numpy'.padEnd(18)} ${fmt(m.numpy.seconds)} s\n`);
+  }
+  const rssLimit = 0.25 * bytes + 300 * MB;
+  const streamingRss = Math.max(m['stack-read'].maxRssBytes, m['stack-read-planes'].maxRssBytes, m['li-maps-raw'].maxRssBytes, m['li-maps-corrected'].maxRssBytes, m.volume.maxRssBytes);
+  const ratios = {
+    aStackReadVsFs: m['stack-read'].seconds / m['fs-read'].seconds,
+    aStackReadPlanesVsFs: m['stack-read-planes'].seconds / m['fs-read'].seconds,
+    bLiMapsRawVsTyped: m['li-maps-raw'].seconds / m['typed-pass'].seconds,
+    bLiMapsCorrectedVsTyped: m['li-maps-corrected'].seconds / m['typed-pass'].seconds,
+    bLiMapsRawAfterOpenVsTyped: (m['li-maps-raw'].seconds - (m['li-maps-raw'].openSeconds ?? 0)) / m['typed-pass'].seconds,
+    cLiMapsRawVsNumpy: m.numpy ? m['li-maps-raw'].seconds / m.numpy.seconds : undefined,
+    cLiMapsRawAfterOpenVsNumpy: m.numpy ? (m['li-maps-raw'].seconds - (m['li-maps-raw'].openSeconds ?? 0)) / m.numpy.seconds : undefined,
+    ePeakRssBytes: streamingRss,
+    eRssLimitBytes: rssLimit,
+    eRssVsLimit: streamingRss / rssLimit,
+  };
+  (results.sizes as Record<string, unknown>)[size] = { file, bytes, repeats, workloads: m, ratios };
+  rows.push([
+    size,
+    fmt(m['fs-read'].seconds),
+    fmt(m['stack-read'].seconds),
+    fmt(ratios.aStackReadVsFs, 2),
+    fmt(ratios.aStackReadPlanesVsFs, 2),
+    fmt(m['typed-pass'].seconds),
+    fmt(m['li-maps-raw'].seconds),
+    fmt(m['li-maps-raw'].openSeconds),
+    fmt(ratios.bLiMapsRawVsTyped, 2),
+    fmt(ratios.bLiMapsCorrectedVsTyped, 2),
+    fmt(ratios.bLiMapsRawAfterOpenVsTyped, 2),
+    fmt(m.numpy?.seconds),
+    fmt(ratios.cLiMapsRawVsNumpy, 2),
+    fmt(m.volume.seconds),
+    `${(streamingRss / MB).toFixed(0)}/${(rssLimit / MB).toFixed(0)}`,
+  ]);
+}
+
+// (d) the sample study end to end, through the real CLI (process start and module loading included).
+const analyze = measure(3, () => {
+  const t = process.hrtime.bigint();
+  const r = spawnSync(process.execPath, ['bin/strata.js', 'analyze', 'samples/study', '--json'], { cwd: root, encoding: 'utf8', maxBuffer: 256 * MB });
+  if (r.status !== 0) throw new Error(`strata analyze failed (${r.status}): ${r.stderr}`);
+  return { seconds: Number(process.hrtime.bigint() - t) / 1e9, check: r.stdout.length, maxRssBytes: 0 };
+});
+results.analyze = { seconds: analyze.seconds, all: analyze.all, target: 3 };
+
+const head = ['size', 'fs s', 'stack s', '(a) ×fs', 'planes ×fs', 'typed s', 'Li maps s', 'open s', '(b) raw ×', 'corr ×', 'raw-open ×', 'numpy s', '(c) ×np', 'volume s', '(e) RSS/limit MiB'];
+const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+const line = (r: string[]): string => r.map((c, i) => c.padStart(widths[i])).join('  ');
+process.stdout.write(`${line(head)}\n${rows.map(line).join('\n')}\n`);
+process.stdout.write(`(d) strata analyze samples/study: ${fmt(analyze.seconds, 2)} s (median of 3: ${analyze.all.map((s) => fmt(s, 2)).join(', ')}; target < 3 s)\n`);
+if (!numpy) process.stdout.write('(c) skipped: python3 with numpy not found\n');
+process.stdout.write('targets: (a) ≤ 1.5×  (b) ≤ 2× and < numpy  (e) RSS ≤ 0.25 × size + 300 MB\n');
+writeFileSync(join(root, 'bench', 'results.json'), JSON.stringify(results, null, 2) + '\n');
+process.stdout.write('written bench/results.json\n');

@@ -177,6 +177,29 @@ function contiguousPlane(plane: IonPlane, width: number, height: number): Float3
  * no intermediate arrays: this is the inner loop of every per-layer map over a whole stack.
  * Returns the number of saturated pixels.
  */
+/** ln(1 − i/N) and (1 − i/N)² for each integer count i below N. */
+interface CorrectionTable {
+  log1p: Float64Array;
+  denom: Float64Array;
+}
+
+/**
+ * The dead-time terms of every possible integer count (a file's 8/16-bit samples), made once
+ * per reduction when N is not absurd: the logarithm was most of a corrected reduction's time.
+ */
+function correctionTable(shots: number | undefined): CorrectionTable | null {
+  if (shots === undefined || !(shots > 0) || shots > 1 << 20) return null;
+  const size = Math.ceil(shots);
+  const log1p = new Float64Array(size);
+  const denom = new Float64Array(size);
+  for (let i = 0; i < size; i++) {
+    const frac = i / shots;
+    log1p[i] = Math.log1p(-frac);
+    denom[i] = (1 - frac) * (1 - frac);
+  }
+  return { log1p, denom };
+}
+
 function accumulateCorrected(
   raw: Samples,
   base: number,
@@ -187,6 +210,7 @@ function accumulateCorrected(
   values: Float64Array,
   variance: Float64Array,
   saturatedOut: Uint8Array,
+  table: CorrectionTable | null,
 ): number {
   const w2 = w * w;
   saturatedOut.fill(0);
@@ -201,6 +225,26 @@ function accumulateCorrected(
   }
   const satValue = saturatedValue(shots);
   let saturated = 0;
+  if (table && !(raw instanceof Float32Array)) {
+    // Integer counts: ln(1 − i/N) and (1 − i/N)² looked up, not recomputed; the same
+    // expressions as below, term for term, so the same sums to the last bit.
+    const { log1p, denom } = table;
+    for (let k = 0; k < n; k++) {
+      if (!mask[k]) continue;
+      const r = raw[base + k];
+      const i = r > 0 ? r : 0;
+      if (i >= shots) {
+        values[k] += w * satValue;
+        variance[k] += w2 * satValue * satValue;
+        saturatedOut[k] = 1;
+        saturated++;
+      } else {
+        values[k] += -w * shots * log1p[i];
+        variance[k] += (w2 * i) / denom[i];
+      }
+    }
+    return saturated;
+  }
   for (let k = 0; k < n; k++) {
     if (!mask[k]) continue;
     const r = raw[base + k];
@@ -342,6 +386,7 @@ export async function windowMapsFromStack(
   const minorBuffers = planeBuffers(width * height);
   const satValue = shots === undefined ? 0 : saturatedValue(shots);
   const n = width * height;
+  const table = correctionTable(shots);
   const activeAt = (s: number): number[] => weights.map((w, i) => (w[s] > 0 ? i : -1)).filter((i) => i >= 0);
   // Planes that no window touches are not read.
   const needed = Array.from({ length: stack.scans }, (_, s) => s).filter((s) => activeAt(s).length > 0);
@@ -352,7 +397,7 @@ export async function windowMapsFromStack(
     for (const i of active) {
       const w = weights[i][s] * scale;
       const map = maps[i];
-      const saturated = accumulateCorrected(raw, base, n, mask, shots, w, map.values, map.variance, saturatedHere);
+      const saturated = accumulateCorrected(raw, base, n, mask, shots, w, map.values, map.variance, saturatedHere, table);
       map.saturatedPixels += saturated;
       if (saturated > 0 && options.substitute && shots !== undefined) {
         // Replace the lower bound of saturated pixels by the minor isotope's estimate.

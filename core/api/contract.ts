@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Report } from '../model/report.js';
+import { MAX_WIDTH_MM, MIN_WIDTH_MM } from '../figures/width.js';
 import { API_METHOD_NAMES } from './methods.js';
 
 /**
@@ -18,13 +19,22 @@ const roi = z
 /** Lets the renderer follow and cancel long backend work (`jobProgress`, `cancelJob`). */
 const jobId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
 
+/** SEM pixel size set by the user, nm (two clicks on the scale bar, or typed). */
+const manualPixelSizeNm = z.number().finite().positive().max(1e9);
+
+/** The figures the workbench exports (the names `strata figure --figures` takes). */
+export const FIGURE_KINDS = ['fig4', 'sem', 'xrd', 'li-bars'] as const;
+export const FIGURE_FORMATS = ['svg', 'png', 'pdf'] as const;
+export type FigureKind = (typeof FIGURE_KINDS)[number];
+export type FigureFormat = (typeof FIGURE_FORMATS)[number];
+
 export const analyzeOverridesSchema = z
   .object({
     /** Interface times per state (state name → times in s, top-down), e.g. after a drag. */
     interfacesS: z.record(z.string(), z.array(z.number().finite()).max(64)).optional(),
     roi: roi.optional(),
     /** SEM pixel size set by the user per state, nm (two clicks on the scale bar, or typed). */
-    semPixelSizeNm: z.record(z.string(), z.number().finite().positive().max(1e9)).optional(),
+    semPixelSizeNm: z.record(z.string(), manualPixelSizeNm).optional(),
   })
   .strict();
 
@@ -67,8 +77,12 @@ export const apiRequestSchemas = {
       jobId: jobId.optional(),
     })
     .strict(),
-  /** A state's SEM cross-section as 8-bit grey levels, binned to at most `maxSize` px a side. */
-  getSemImage: z.object({ path, state, maxSize: z.number().int().min(64).max(4096) }).strict(),
+  /**
+   * A state's SEM cross-section as 8-bit grey levels, binned to at most `maxSize` px a side.
+   * `pixelSizeNm`: a scale the user set (overrides.semPixelSizeNm of the state); the payload and
+   * the measured boundaries then use it, source `manual`.
+   */
+  getSemImage: z.object({ path, state, maxSize: z.number().int().min(64).max(4096), pixelSizeNm: manualPixelSizeNm.optional() }).strict(),
   /** Every state's XRD pattern. */
   getXrd: z.object({ path }).strict(),
   /** Progress of a running job (ion maps, volume, ROI profile). */
@@ -79,6 +93,26 @@ export const apiRequestSchemas = {
   saveProject: z.object({ path, project: z.unknown() }).strict(),
   /** Reads and validates a project file; grants its study. */
   openProject: z.object({ path }).strict(),
+  /**
+   * One figure built on the backend by the same code as `strata figure`, from the analysis
+   * with the user's overrides, returned as a file's bytes. `state` picks the SEM figure's state.
+   */
+  exportFigure: z
+    .object({
+      path,
+      figure: z.enum(FIGURE_KINDS),
+      state: state.optional(),
+      format: z.enum(FIGURE_FORMATS),
+      /** Journal widths are 85, 114 and 180 mm; the builders keep text legible in this range. */
+      widthMm: z.number().finite().min(MIN_WIDTH_MM).max(MAX_WIDTH_MM),
+      /** PNG only; the figure's pixel width is widthMm × dpi / 25.4. */
+      dpi: z.number().int().min(72).max(2400),
+      overrides: analyzeOverridesSchema.optional(),
+      jobId: jobId.optional(),
+    })
+    .strict()
+    // A 250 mm figure at 2400 dpi would be a 23,600 px PNG: refuse before rendering.
+    .refine((r) => r.format !== 'png' || (r.widthMm / 25.4) * r.dpi <= 20_000, { message: 'PNG wider than 20000 px: lower the dpi or the width' }),
 } as const;
 
 export type ApiMethod = keyof typeof apiRequestSchemas;
@@ -179,11 +213,33 @@ export interface SemImagePayload {
    */
   boundaries: { angleDeg: number; x0Px: number; x1Px: number; lines: { upper: string; lower: string; uPx: number }[] } | null;
   boundaryError: string | null;
+  /**
+   * The instrument's data bar under the image (the reader crops it off), binned like the image,
+   * so the user can click the ends of the burned-in scale bar it carries. Null when there is none.
+   */
+  dataBar: { height: number; greyU8: string } | null;
+  /** The pixel size the file gives (original pixels), whatever the user set. */
+  filePixelSizeNm: number | null;
+  filePixelSizeSource: string;
 }
 
 export interface XrdPayload {
   patterns: { state: string; file: string; twoThetaDeg: number[]; intensity: number[]; intensityUnit: string; wavelengthA: number | null }[];
   missing: { state: string; reason: string }[];
+}
+
+export interface ExportedFigure {
+  /** e.g. `fig4.png`, `sem-charged.svg`: the name `strata figure` writes. */
+  fileName: string;
+  mimeType: string;
+  /** The file's bytes, base64. */
+  base64: string;
+  widthMm: number;
+  heightMm: number;
+  /** PNG only. */
+  widthPx: number | null;
+  /** What the figure lacks, and the analysis's own warnings. */
+  warnings: string[];
 }
 
 export interface JobProgress {
@@ -214,6 +270,7 @@ export interface ApiResponses {
   cancelJob: { cancelled: boolean };
   saveProject: { path: string; bytes: number };
   openProject: ProjectOpened;
+  exportFigure: ExportedFigure;
 }
 
 /**

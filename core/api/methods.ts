@@ -15,4 +15,5 @@ export const API_METHOD_NAMES = [
   'cancelJob',
   'saveProject',
   'openProject',
+  'exportFigure',
 ] as const;

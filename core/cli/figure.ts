@@ -1,14 +1,14 @@
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { svgSizeMm, svgToPdf, svgToPng } from '../figures/export.js';
+import { svgSizeMm } from '../figures/export.js';
 import { parseWidthMm } from '../figures/width.js';
 import type { IntensityScale } from '../figures/xrdFigure.js';
 import { UsageError } from '../model/errors.js';
 import { StrataError } from '../model/errors.js';
 import { figureFonts } from '../node/fonts.js';
 import { sha256File, writeFileAtomic } from '../node/files.js';
-import { buildFigures, collectFigureData, FIGURE_NAMES } from '../node/figureFiles.js';
+import { buildStudyFigures, FIGURE_NAMES, figureFileContent } from '../node/figureFiles.js';
 import type { FigureName } from '../node/figureFiles.js';
 import { loadStudy } from '../node/loadStudy.js';
 import { STRATA_VERSION } from '../version.js';
@@ -77,14 +77,7 @@ export function registerFigure(program: Command, io: CliIo): void {
       const study = await loadStudy(studyPath);
       for (const note of study.notes) io.stderr(`note: ${note}\n`);
       const progress = (line: string): void => io.stderr(`${line}\n`);
-      const data = await collectFigureData(study, {
-        progress,
-        needVolumes: p.figures.includes('fig4'),
-        needSem: p.figures.includes('fig4') || p.figures.includes('sem'),
-        needXrd: p.figures.includes('xrd'),
-      });
-      const warnings = [...data.report.warnings, ...data.warnings];
-      const built = buildFigures(data, { figures: p.figures, widthMm: p.widthMm ?? undefined, xrdScale: p.xrdScale }, warnings);
+      const { data, built, warnings } = await buildStudyFigures(study, { figures: p.figures, widthMm: p.widthMm ?? undefined, xrdScale: p.xrdScale, progress });
       for (const w of warnings) io.stderr(`warning: ${w}\n`);
       if (!built.length) throw new StrataError(`${study.name}: none of the figures ${p.figures.join(', ')} could be made from this study`);
       const outDir = resolve(p.out);
@@ -99,7 +92,7 @@ export function registerFigure(program: Command, io: CliIo): void {
           const file = `${fig.name}.${format}`;
           const path = join(outDir, file);
           io.stderr(`[${++done}/${total}] ${file}\n`);
-          const bytes = format === 'svg' ? fig.svg : format === 'png' ? svgToPng(fig.svg, { dpi: p.dpi, fonts: fonts! }) : await svgToPdf(fig.svg, { fonts: fonts!, title: fig.name });
+          const bytes = await figureFileContent(fig, format, { dpi: p.dpi, fonts });
           await writeFileAtomic(path, bytes);
           files.push({
             figure: fig.figure,

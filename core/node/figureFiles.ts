@@ -13,6 +13,7 @@ import type { XrdPattern } from '../model/xrdPattern.js';
 import { StrataError } from '../model/errors.js';
 import { measureCrossSection } from '../sem/index.js';
 import type { CrossSectionResult } from '../sem/index.js';
+import { withPixelSize } from '../sem/calibration.js';
 import { depthAxisNm } from '../sims/calibrate.js';
 import type { SimsStateDetail } from '../sims/analyze.js';
 import { binStackVolume } from '../sims/volume.js';
@@ -21,11 +22,14 @@ import { liBarsFigure } from '../figures/liBars.js';
 import { semFigure, type SemFigureInput } from '../figures/semFigure.js';
 import { volumeOnDepthAxis } from '../figures/volumeDepth.js';
 import { WIDTH_PRESETS_MM } from '../figures/width.js';
+import { svgToPdf, svgToPng } from '../figures/export.js';
+import type { FigureFonts } from '../figures/export.js';
 import { scaleIntensity, xrdFigure, type IntensityScale } from '../figures/xrdFigure.js';
 import { SI_400_MASK } from '../xrd/mask.js';
 import { prepareWaterfall } from '../xrd/waterfall.js';
 import type { LoadedStudy } from './loadStudy.js';
 import { analyzeStudyDetailedOnDisk } from './analyzeStudyOnDisk.js';
+import type { AnalyzeOverrides } from './analyzeStudyOnDisk.js';
 import { openDataset } from './openDataset.js';
 
 export interface StateFigureData {
@@ -50,16 +54,29 @@ function fileOf(study: LoadedStudy, state: string, kind: string): string | undef
   return study.states.find((s) => s.state === state)?.files.find((f) => f.kind === kind)?.path;
 }
 
+export interface CollectOptions {
+  /** Gets one line per step; may throw to stop (the workbench's Cancel). */
+  progress?: (line: string) => void;
+  needVolumes?: boolean;
+  needSem?: boolean;
+  needXrd?: boolean;
+  /**
+   * The workbench's edits (dragged interfaces, ROI, SEM scale set by hand): the figures then
+   * show the analysis the user is looking at, not the file defaults.
+   */
+  overrides?: AnalyzeOverrides;
+}
+
 /**
  * Analyses the study and gathers the figure data. `progress` gets one line per step.
  */
-export async function collectFigureData(study: LoadedStudy, opts: { progress?: (line: string) => void; needVolumes?: boolean; needSem?: boolean; needXrd?: boolean } = {}): Promise<FigureData> {
+export async function collectFigureData(study: LoadedStudy, opts: CollectOptions = {}): Promise<FigureData> {
   const progress = opts.progress ?? (() => undefined);
   const warnings: string[] = [];
   progress(`analysing ${study.name} (${study.states.length} states)`);
   // The same analysis as `strata analyze` (its default SEM and XRD steps), so figures and
   // report.json agree.
-  const { report, details } = await analyzeStudyDetailedOnDisk(study);
+  const { report, details } = await analyzeStudyDetailedOnDisk(study, { overrides: opts.overrides });
   const analyte = study.stack.analyteIon ?? 'Li-';
   const states: StateFigureData[] = [];
   for (const s of study.states) {
@@ -83,8 +100,11 @@ export async function collectFigureData(study: LoadedStudy, opts: { progress?: (
     const semFile = fileOf(study, s.state, 'sem');
     if (semFile && opts.needSem !== false) {
       const opened = await openDataset(join(study.root, semFile), { displayName: semFile });
-      const image = opened.dataset as SemImage;
+      const fileImage = opened.dataset as SemImage;
       await opened.close();
+      // A scale set by hand replaces the file's, as it does in the analysis (same function).
+      const manualNm = opts.overrides?.semPixelSizeNm?.[s.state];
+      const image = manualNm !== undefined ? withPixelSize(fileImage, manualNm) : fileImage;
       progress(`${s.state}: measuring the cross-section ${semFile}`);
       try {
         data.sem = { file: semFile, image, section: measureCrossSection(image, study.stack, { tiltDeg: s.semTiltDeg }) };
@@ -239,3 +259,40 @@ export function buildFigures(data: FigureData, opts: { figures: readonly FigureN
 
 /** Short names for the stick rows (the library's names are long). */
 const PHASE_SHORT_LABELS: Record<string, string> = { LiFePO4: 'LiFePO₄', FePO4: 'FePO₄', 'gamma-Li3PO4': 'γ-Li₃PO₄', Si: 'Si', austenite: 'SS (fcc)' };
+
+export interface StudyFiguresOptions {
+  figures: readonly FigureName[];
+  widthMm?: number;
+  xrdScale?: IntensityScale;
+  overrides?: AnalyzeOverrides;
+  progress?: (line: string) => void;
+}
+
+/**
+ * From a study to its figures' SVGs: what `strata figure` and the workbench's Export figure
+ * both call, so the app and the CLI export the same picture. Reads only what the requested
+ * figures draw. `warnings` holds the analysis's warnings and what a figure lacked.
+ */
+export async function buildStudyFigures(study: LoadedStudy, opts: StudyFiguresOptions): Promise<{ data: FigureData; built: BuiltFigure[]; warnings: string[] }> {
+  const f = opts.figures;
+  const data = await collectFigureData(study, {
+    progress: opts.progress,
+    overrides: opts.overrides,
+    needVolumes: f.includes('fig4'),
+    // fig4 draws the profiles over the cross-section, so it needs the SEM images too.
+    needSem: f.includes('fig4') || f.includes('sem'),
+    needXrd: f.includes('xrd'),
+  });
+  const warnings = [...data.report.warnings, ...data.warnings];
+  const built = buildFigures(data, { figures: f, widthMm: opts.widthMm, xrdScale: opts.xrdScale }, warnings);
+  return { data, built, warnings };
+}
+
+export type FigureFormat = 'svg' | 'png' | 'pdf';
+
+/** One figure as a file's content: the SVG text itself, or PNG/PDF made from it. */
+export async function figureFileContent(fig: BuiltFigure, format: FigureFormat, opts: { dpi: number; fonts: FigureFonts | null }): Promise<string | Uint8Array> {
+  if (format === 'svg') return fig.svg;
+  if (!opts.fonts) throw new StrataError(`${fig.name}.${format}: no figure fonts given`);
+  return format === 'png' ? svgToPng(fig.svg, { dpi: opts.dpi, fonts: opts.fonts }) : svgToPdf(fig.svg, { fonts: opts.fonts, title: fig.name });
+}

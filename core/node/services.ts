@@ -14,7 +14,13 @@ import type { FormatId } from '../io/detect.js';
 import { StrataError } from '../model/errors.js';
 import { findIon } from '../model/ions.js';
 import { correctCount } from '../sims/deadTime.js';
+import { binStackVolume } from '../sims/volume.js';
+import { withPixelSize } from '../sem/calibration.js';
+import { decodeGreyTiff } from '../io/sem/decode.js';
+import { readRawTags } from '../io/sem/tiffTags.js';
+import { svgSizeMm } from '../figures/export.js';
 import type { IonStack } from '../model/ionStack.js';
+import type { SemImage } from '../model/semImage.js';
 import type { StudyFile } from '../model/study.js';
 import { STRATA_VERSION } from '../version.js';
 import { summarizeDataset } from '../pipeline/summarizeDataset.js';
@@ -25,6 +31,8 @@ import { openDataset } from './openDataset.js';
 import type { Dataset, OpenedDataset } from './openDataset.js';
 import { analyzeStudyOnDisk } from './analyzeStudyOnDisk.js';
 import { writeFileAtomic } from './files.js';
+import { buildStudyFigures, figureFileContent } from './figureFiles.js';
+import { figureFonts } from './fonts.js';
 import { isProjectPath, parseProject, readProject, resolveProjectStudy, studyPathForProject, writeProject } from './project.js';
 
 /**
@@ -318,49 +326,48 @@ export class WorkbenchServices implements StrataApi {
     try {
       const ionIndex = findIon(stack.ions, ion);
       if (ionIndex < 0) throw new StrataError(`${file.path}: no ${ion} in this stack`);
-      const [bx, by, bz] = volumeBinning(stack.width, stack.height, stack.scans, maxSize, maxVoxels);
-      const nx = Math.ceil(stack.width / bx);
-      const ny = Math.ceil(stack.height / by);
-      const nz = Math.ceil(stack.scans / bz);
       const dt = deadTimeFor(study, state, stack, deadTime);
-      const sums = new Float64Array(nx * ny * nz);
-      const hits = new Uint32Array(nx * ny * nz);
-      for (let s = 0; s < stack.scans; s++) {
-        await step(job);
-        const plane = await stack.readPlane(ionIndex, s);
-        const zOff = Math.floor(s / bz) * nx * ny;
-        for (let y = 0; y < stack.height; y++) {
-          const row = zOff + Math.floor(y / by) * nx;
-          for (let x = 0; x < stack.width; x++) {
-            const k = row + Math.floor(x / bx);
-            sums[k] += pixelValue(plane.get(y, x), dt);
-            hits[k]++;
-          }
-        }
-      }
-      const values = new Float32Array(sums.length);
-      let min = Infinity;
-      let max = -Infinity;
-      for (let k = 0; k < values.length; k++) {
-        values[k] = hits[k] ? sums[k] / hits[k] : 0;
-        if (values[k] < min) min = values[k];
-        if (values[k] > max) max = values[k];
-      }
-      const zTimeS: [number, number][] = [];
-      for (let z = 0; z < nz; z++) zTimeS.push([stack.timeS[z * bz], stack.timeS[Math.min(stack.scans - 1, (z + 1) * bz - 1)]]);
+      // The same binning as the figures' 3-D panels (core/sims/volume.ts), so the view and an
+      // exported figure show the same voxels.
+      const v = await binStackVolume(stack, ionIndex, {
+        maxSize,
+        maxVoxels,
+        deadTime: dt.applied,
+        shotsPerPixel: dt.shotsPerPixel ?? undefined,
+        onPlane: async (done) => {
+          if (job.cancelled) throw new StrataError(`${job.label}: cancelled`);
+          job.done = done;
+          // A turn for the event loop now and then, so progress and Cancel are answered.
+          if (done % 8 === 0) await new Promise<void>((r) => setImmediate(r));
+        },
+      });
       const um = (n: number) => (stack.pixelSizeNm ? (n * stack.pixelSizeNm) / 1000 : null);
-      return { state, ion: stack.ions[ionIndex].label, size: [nx, ny, nz], binning: [bx, by, bz], valuesF32: f32ToBase64(values), min, max, zTimeS, widthUm: um(stack.width), heightUm: um(stack.height), deadTime: dt };
+      return {
+        state,
+        ion: stack.ions[ionIndex].label,
+        size: [v.nx, v.ny, v.nz],
+        binning: v.binning,
+        valuesF32: f32ToBase64(v.data),
+        min: v.min,
+        max: v.max,
+        zTimeS: v.zTimeS,
+        widthUm: um(stack.width),
+        heightUm: um(stack.height),
+        deadTime: { applied: v.deadTimeCorrected, shotsPerPixel: dt.shotsPerPixel, saturatedPixels: v.saturatedPixels },
+      };
     } finally {
       job.running = false;
       await opened.close();
     }
   }
 
-  async getSemImage({ path, state, maxSize }: ApiRequest<'getSemImage'>): Promise<ApiResponses['getSemImage']> {
+  async getSemImage({ path, state, maxSize, pixelSizeNm }: ApiRequest<'getSemImage'>): Promise<ApiResponses['getSemImage']> {
     const study = await this.study(path);
     const file = WorkbenchServices.fileOf(study, state, 'sem');
     if (!file) throw new StrataError(`${study.name}: state '${state}' has no SEM image`);
-    const img = (await WorkbenchServices.open(study, file, 'semImage')).dataset;
+    const fileImg = (await WorkbenchServices.open(study, file, 'semImage')).dataset;
+    // A scale the user set replaces the file's, exactly as the analysis applies it.
+    const img = pixelSizeNm !== undefined ? withPixelSize(fileImg, pixelSizeNm) : fileImg;
     // The boundaries come from the same measurement the analysis makes (its report keeps only
     // the thicknesses), so what is drawn is what was measured.
     let boundaries: ApiResponses['getSemImage']['boundaries'] = null;
@@ -379,15 +386,8 @@ export class WorkbenchServices implements StrataApi {
     // Grey levels stretched between the 0.5 and 99.5 percentiles: 16-bit images use a small
     // part of their range, and one hot pixel must not wash the picture out.
     const [lo, hi] = percentiles(img.pixels, 0.005, 0.995);
-    const out = new Uint8Array(w * h);
-    const scale = hi > lo ? 255 / (hi - lo) : 0;
-    for (let y = 0; y < h; y++) {
-      for (let x = 0; x < w; x++) {
-        let sum = 0;
-        for (let dy = 0; dy < bin; dy++) for (let dx = 0; dx < bin; dx++) sum += img.pixels[(y * bin + dy) * img.width + x * bin + dx];
-        out[y * w + x] = Math.max(0, Math.min(255, Math.round((sum / (bin * bin) - lo) * scale)));
-      }
-    }
+    const out = binGrey(img.pixels, img.width, bin, w, h, lo, hi);
+    const dataBar = img.dataBarRows >= bin ? await dataBarStrip(join(study.root, file.path), img, bin, w) : null;
     return {
       state,
       file: file.path,
@@ -401,6 +401,9 @@ export class WorkbenchServices implements StrataApi {
       tiltDeg: img.tiltDeg,
       boundaries,
       boundaryError,
+      dataBar,
+      filePixelSizeNm: fileImg.pixelSizeNm,
+      filePixelSizeSource: fileImg.pixelSizeSource,
     };
   }
 
@@ -422,6 +425,45 @@ export class WorkbenchServices implements StrataApi {
       }
     }
     return { patterns, missing };
+  }
+
+  // ---- figures ------------------------------------------------------------------------------
+
+  async exportFigure({ path, figure, state, format, widthMm, dpi, overrides, jobId }: ApiRequest<'exportFigure'>): Promise<ApiResponses['exportFigure']> {
+    const study = await this.study(path);
+    if (state !== undefined && !study.states.some((s) => s.state === state)) throw new StrataError(`${study.name}: no state '${state}'`);
+    // Steps: the analysis, then per state a volume, an SEM image and an XRD pattern at most.
+    const job = this.startJob(jobId, `Figure ${figure}`, 1 + 3 * study.states.length);
+    try {
+      const { built, warnings } = await buildStudyFigures(study, {
+        figures: [figure],
+        widthMm,
+        overrides,
+        progress: (line) => {
+          if (job.cancelled) throw new StrataError(`${job.label}: cancelled`);
+          job.done++;
+          job.label = `Figure ${figure}: ${line}`;
+        },
+      });
+      // The SEM figure exists once per state: the one asked for, else the first.
+      const fig = figure === 'sem' && state !== undefined ? built.find((b) => b.name === `sem-${state}`) : built[0];
+      if (!fig) throw new StrataError(`${study.name}: no ${figure} figure${state ? ` for ${state}` : ''}: ${warnings.filter((w) => w.startsWith(figure)).join('; ') || 'nothing to draw'}`);
+      if (job.cancelled) throw new StrataError(`${job.label}: cancelled`);
+      const content = await figureFileContent(fig, format, { dpi, fonts: format === 'svg' ? null : figureFonts() });
+      const bytes = typeof content === 'string' ? Buffer.from(content, 'utf8') : Buffer.from(content.buffer, content.byteOffset, content.byteLength);
+      const size = svgSizeMm(fig.svg);
+      return {
+        fileName: `${fig.name}.${format}`,
+        mimeType: FIGURE_MIME[format],
+        base64: bytes.toString('base64'),
+        widthMm: size.widthMm,
+        heightMm: +size.heightMm.toFixed(2),
+        widthPx: format === 'png' ? Math.round((size.widthMm / 25.4) * dpi) : null,
+        warnings,
+      };
+    } finally {
+      job.running = false;
+    }
   }
 
   // ---- projects -----------------------------------------------------------------------------
@@ -448,18 +490,7 @@ export class WorkbenchServices implements StrataApi {
   }
 }
 
-/** Bin factors (x, y, z) so that each side fits `maxSize` and the total fits `maxVoxels`. */
-export function volumeBinning(width: number, height: number, scans: number, maxSize: number, maxVoxels: number): [number, number, number] {
-  let bxy = Math.max(1, Math.ceil(Math.max(width, height) / maxSize));
-  let bz = Math.max(1, Math.ceil(scans / maxSize));
-  const voxels = () => Math.ceil(width / bxy) * Math.ceil(height / bxy) * Math.ceil(scans / bz);
-  // Lateral detail goes first: depth is what the layers are about.
-  while (voxels() > maxVoxels) {
-    if (Math.ceil(Math.max(width, height) / bxy) > 16 || bz >= scans) bxy++;
-    else bz++;
-  }
-  return [bxy, bxy, bz];
-}
+const FIGURE_MIME = { svg: 'image/svg+xml', png: 'image/png', pdf: 'application/pdf' } as const;
 
 /**
  * N for a state's dead-time correction (the manifest's value wins over the file's), or a record
@@ -510,6 +541,48 @@ async function sumWindows(stack: IonStack, ionIndex: number, windows: { name: st
     }
     return { name: w.name, scans: scans[k], valuesF32: f32ToBase64(f), min: scans[k] ? min : 0, max: scans[k] ? max : 0 };
   });
+}
+
+/** Grey levels binned `bin`×`bin` and stretched from lo…hi onto 0…255. */
+function binGrey(pixels: ArrayLike<number>, width: number, bin: number, w: number, h: number, lo: number, hi: number): Uint8Array {
+  const out = new Uint8Array(w * h);
+  const scale = hi > lo ? 255 / (hi - lo) : 0;
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      let sum = 0;
+      for (let dy = 0; dy < bin; dy++) for (let dx = 0; dx < bin; dx++) sum += pixels[(y * bin + dy) * width + x * bin + dx];
+      out[y * w + x] = Math.max(0, Math.min(255, Math.round((sum / (bin * bin) - lo) * scale)));
+    }
+  }
+  return out;
+}
+
+/**
+ * The data bar the reader cropped off, read again from the file: the burned-in scale bar the
+ * user clicks to set the scale lives there. Stretched on its own (it is text and lines, not
+ * sample), binned like the image. Null when the file cannot be decoded again.
+ */
+async function dataBarStrip(abs: string, img: SemImage, bin: number, w: number): Promise<ApiResponses['getSemImage']['dataBar']> {
+  try {
+    const bytes = new Uint8Array(await readFile(abs));
+    const header = readRawTags(bytes);
+    if (!header) return null;
+    const full = await decodeGreyTiff(bytes, img.source.fileName, header);
+    if (full.width !== img.width || full.height !== img.height + img.dataBarRows) return null;
+    const bar = full.pixels.subarray(img.height * img.width);
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (let k = 0; k < bar.length; k++) {
+      if (bar[k] < lo) lo = bar[k];
+      if (bar[k] > hi) hi = bar[k];
+    }
+    const h = Math.floor(img.dataBarRows / bin);
+    const out = binGrey(bar, img.width, bin, w, h, lo, hi);
+    return { height: h, greyU8: Buffer.from(out.buffer, out.byteOffset, out.byteLength).toString('base64') };
+  } catch {
+    // The data bar is a convenience for clicking its scale bar; the image itself is what matters.
+    return null;
+  }
 }
 
 function f32ToBase64(values: Float32Array): string {

@@ -2,6 +2,7 @@ import type { StrataProject } from '../../core/api/contract.js';
 import { connectApi } from './api.js';
 import { h } from './dom.js';
 import { jobBar } from './jobs.js';
+import { exportBar } from './exportFigure.js';
 import { defaultProjectPath, projectFromState } from './project.js';
 import { defaultView, Store } from './store.js';
 import type { AppState } from './store.js';
@@ -63,7 +64,9 @@ async function showTab(tab: string): Promise<void> {
   for (const b of nav.querySelectorAll('button')) b.setAttribute('aria-selected', String(b.dataset.tab === tab));
   const view = await viewFor(tab);
   if (store.state.view.tab !== tab) return; // another tab was picked meanwhile
-  body.replaceChildren(view.el);
+  // Every view that stands for a figure offers to export it (the same picture as `strata figure`).
+  const figureOf = view.figure?.bind(view);
+  body.replaceChildren(...(figureOf ? [exportBar(store, figureOf, say)] : []), view.el);
   shownTab = tab;
   view.shown?.();
 }

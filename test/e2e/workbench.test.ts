@@ -19,7 +19,8 @@ const sampleStudy = findStudy();
 const skipReason = !chromium ? 'no chromium on this machine (apt-get install chromium)' : !sampleStudy ? 'no sample study (npm run samples)' : null;
 if (skipReason) console.warn(`e2e tests skipped: ${skipReason}`);
 
-describe.skipIf(skipReason !== null)('workbench in the browser mode', () => {
+// Each re-analysis reads every stack again: on a busy two-core machine one takes tens of seconds.
+describe.skipIf(skipReason !== null)('workbench in the browser mode', { timeout: 300_000 }, () => {
   let server: WorkbenchServer;
   let browser: BrowserSession;
   let page: Page;
@@ -32,6 +33,7 @@ describe.skipIf(skipReason !== null)('workbench in the browser mode', () => {
     server = await startWorkbenchServer({ api: new WorkbenchServices({ mode: 'browser', startupStudy: study.dir }), staticDir: renderer.dir });
     browser = await openBrowser(chromium!);
     page = browser.page;
+    page.setDefaultTimeout(120_000);
     await page.goto(server.url);
   }, 120_000);
 
@@ -50,7 +52,7 @@ describe.skipIf(skipReason !== null)('workbench in the browser mode', () => {
     await page.click(`#tab-${id}`);
     await page.waitForSelector(`#tab-${id}[aria-selected="true"]`);
   };
-  const waitForReport = () => page.waitForFunction(() => /Report ready/.test(document.querySelector('#status')?.textContent ?? ''), null, { timeout: 60_000 });
+  const waitForReport = () => page.waitForFunction(() => /Report ready/.test(document.querySelector('#status')?.textContent ?? ''), null, { timeout: 120_000 });
 
   it('opens the sample study and shows states × modalities', async () => {
     await page.waitForSelector('#study-matrix');
@@ -210,6 +212,56 @@ describe.skipIf(skipReason !== null)('workbench in the browser mode', () => {
     await screenshot(page, '08-sem');
   });
 
+  const thicknesses = () => page.$$eval('#sem-thickness tbody tr', (rows) => rows.map((r) => Number(r.children[1].textContent)));
+
+  it('SEM: the scale set from two clicks on the scale bar, then a typed pixel size; thicknesses follow', async () => {
+    await page.waitForSelector('#sem-thickness');
+    const before = await thicknesses();
+    expect(before.every((t) => t > 0)).toBe(true);
+    await page.click('#sem-set-scale');
+    await page.waitForSelector('#sem-scale-form:not([hidden])');
+    // The sample's data bar: 32 rows under the 448-row image, the 125 px = 500 nm scale bar at
+    // x 385…510 (left edge of the first pixel to the right edge of the last), rows 454…457 of
+    // the frame (samples/gen/sem.ts drawDataBar). Shown unbinned at 1:1, under the image.
+    const cb = (await (await page.$('#sem-canvas'))!.boundingBox())!;
+    expect(cb.width).toBe(640);
+    expect(cb.height).toBe(480);
+    const grey = (x: number, y: number) =>
+      page.evaluate(([x, y]) => (document.querySelector('#sem-canvas') as HTMLCanvasElement).getContext('2d')!.getImageData(x, y, 1, 1).data[0], [x, y]);
+    expect(await grey(386, 455)).toBeGreaterThan(150); // on the bar
+    expect(await grey(509, 455)).toBeGreaterThan(150);
+    expect(await grey(383, 455)).toBeLessThan(60); // just beside it
+    expect(await grey(512, 455)).toBeLessThan(60);
+    await page.mouse.click(cb.x + 385, cb.y + 455.5);
+    await page.mouse.click(cb.x + 510, cb.y + 455.5);
+    expect(await page.textContent('#sem-scale-points')).toBe('Distance 125.0 px.');
+    expect(await page.$$eval('#sem-figure circle.scale-point', (c) => c.length)).toBe(2);
+    await page.fill('#sem-known-length', '0.5');
+    await page.selectOption('#sem-known-unit', 'µm');
+    await screenshot(page, '08b-sem-set-scale-clicks');
+    await page.click('#sem-apply-length');
+    // 500 nm over 125 px: 4 nm, the sidecar's value, now with the source `manual`.
+    await page.waitForFunction(() => /Pixel size 4 nm, manual \(set by hand: 0\.5 µm over 125\.0 px/.test(document.querySelector('#sem-note')?.textContent ?? ''));
+    await page.waitForFunction(() => /pixel size from manual/.test(document.querySelector('#sem-thickness caption')?.textContent ?? ''), null, { timeout: 120_000 });
+    expect(await thicknesses()).toEqual(before);
+    // A typed pixel size of 5 nm: every thickness × 5/4.
+    await page.click('#sem-set-scale');
+    await page.fill('#sem-pixel-size', '5');
+    await page.click('#sem-apply-pixel');
+    await page.waitForFunction(() => /Pixel size 5 nm, manual \(set by hand: typed: 5 nm\/px\); the file gives 4 nm \(sidecar\)/.test(document.querySelector('#sem-note')?.textContent ?? ''));
+    await page.waitForFunction((old) => {
+      const now = [...document.querySelectorAll('#sem-thickness tbody tr')].map((r) => Number(r.children[1].textContent));
+      return now.length === old.length && now[0] > old[0] * 1.2;
+    }, before, { timeout: 120_000 });
+    await waitForReport();
+    const after = await thicknesses();
+    for (let i = 0; i < before.length; i++) expect(after[i] / before[i], `layer ${i}`).toBeCloseTo(1.25, 2);
+    // The scale bar drawn over the image follows the new pixel size, and the boundaries stay.
+    expect(await page.$$eval('#sem-figure line.boundary', (l) => l.length)).toBeGreaterThanOrEqual(5);
+    expect(await page.isVisible('#sem-clear-scale')).toBe(true);
+    await screenshot(page, '08c-sem-manual-scale');
+  }, 300_000);
+
   it('XRD waterfall: one trace per state', async () => {
     await tab('xrd');
     await page.waitForSelector('#xrd-chart path.xrd-trace');
@@ -261,6 +313,7 @@ describe.skipIf(skipReason !== null)('workbench in the browser mode', () => {
     expect(saved.view.volume.mode).toBe('composite');
     expect(saved.view.tab).toBe('li');
     expect(saved.annotations).toEqual([{ id: 'study-notes', target: 'study', text: 'Crater rim left out with an ROI.' }]);
+    expect(saved.overrides.semPixelSizeNm).toEqual({ pristine: 5 }); // the SEM scale set by hand
     // Change things, then reopen: everything comes back as saved.
     await tab('profile');
     await page.click('#profile-log');
@@ -282,5 +335,62 @@ describe.skipIf(skipReason !== null)('workbench in the browser mode', () => {
     await tab('profile');
     expect(await page.isChecked('#profile-log')).toBe(saved.view.profile.logY);
     await screenshot(page, '11-project-reopened');
+    // The SEM scale comes back with the project, and the thicknesses with it.
+    await tab('sem');
+    await page.waitForFunction(() => /Pixel size 5 nm, manual/.test(document.querySelector('#sem-note')?.textContent ?? ''));
+    await page.waitForFunction(() => /pixel size from manual/.test(document.querySelector('#sem-thickness caption')?.textContent ?? ''));
   });
+
+  /** Opens the export form, picks format, width and dpi, and returns the downloaded file. */
+  const exportFigure = async (format: 'svg' | 'png' | 'pdf', widthMm: number, dpi?: number) => {
+    await page.click('#export-figure');
+    await page.waitForSelector('#export-form:not([hidden])');
+    await page.selectOption('#export-format', format);
+    await page.selectOption('#export-width', String(widthMm));
+    if (dpi) await page.fill('#export-dpi', String(dpi));
+    expect(await page.isDisabled('#export-dpi')).toBe(format !== 'png');
+    const [download] = await Promise.all([page.waitForEvent('download', { timeout: 90_000 }), page.click('#export-go')]);
+    const bytes = readFileSync((await download.path())!);
+    await page.waitForFunction(() => /Exported /.test(document.querySelector('#message')?.textContent ?? ''));
+    return { name: download.suggestedFilename(), bytes };
+  };
+
+  it('exports figures from the views: SEM as SVG (with the scale set by hand), Li bars as PNG, Fig. 4 as PDF', async () => {
+    // The study tab stands for no figure: no export there.
+    await tab('study');
+    expect(await page.$('#export-figure')).toBeNull();
+    await tab('sem');
+    await page.waitForSelector('#sem-thickness');
+    const sem = await exportFigure('svg', 85);
+    expect(sem.name).toBe('sem-pristine.svg');
+    const svg = sem.bytes.toString('utf8');
+    const doc = await page.evaluate((text) => {
+      const d = new DOMParser().parseFromString(text, 'image/svg+xml');
+      return { error: d.querySelector('parsererror')?.textContent ?? null, panels: d.querySelectorAll('[data-panel]').length, width: d.documentElement.getAttribute('width') };
+    }, svg);
+    expect(doc.error).toBeNull();
+    expect(doc.panels).toBeGreaterThan(0);
+    expect(doc.width).toBe('85mm');
+    // The override reached the figure: the backend built it with the user's 5 nm pixels.
+    expect(svg).toMatch(/pixel size 5 nm \(manual\)/);
+    await screenshot(page, '12-export-sem-svg');
+
+    await tab('li');
+    await page.waitForSelector('#li-fraction-chart rect.bar');
+    await page.click('#export-figure');
+    await page.selectOption('#export-format', 'png');
+    await screenshot(page, '13-export-form-png');
+    await page.click('#export-form button[type="button"]');
+    const png = await exportFigure('png', 114, 150);
+    expect(png.name).toBe('li-bars.png');
+    expect(png.bytes.subarray(1, 4).toString('latin1')).toBe('PNG');
+    expect(png.bytes.readUInt32BE(16)).toBe(Math.round((114 * 150) / 25.4));
+
+    await tab('profile');
+    await page.waitForSelector('#profile-chart path.trace');
+    const pdf = await exportFigure('pdf', 180);
+    expect(pdf.name).toBe('fig4.pdf');
+    expect(pdf.bytes.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+    expect(await page.textContent('#message')).toMatch(/Exported fig4\.pdf \(180 × [\d.]+ mm\)/);
+  }, 300_000);
 });

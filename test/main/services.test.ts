@@ -3,7 +3,10 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StrataProject } from '../../core/api/contract.js';
-import { volumeBinning, WorkbenchServices } from '../../core/node/services.js';
+import { validateRequest } from '../../core/api/contract.js';
+import { WorkbenchServices } from '../../core/node/services.js';
+import { volumeBinning } from '../../core/sims/volume.js';
+import { parseSvg, withAttr } from '../figures/svgQuery.js';
 
 /** The workbench services the views read: maps, volumes, ROI profiles, SEM, jobs, projects. */
 const sample = resolve(__dirname, '../../samples/study');
@@ -123,6 +126,64 @@ describe.skipIf(!haveSample)('workbench services on the sample study', () => {
     const xrd = await api.getXrd({ path: study });
     expect(xrd.patterns.map((p) => p.state)).toEqual(['pristine', 'charged', 'discharged']);
   });
+
+  it('a volume follows the dead-time toggle: raw counts when off, corrected (and higher) when on', async () => {
+    const req = { path: study, state: 'charged', ion: 'Li-', maxSize: 32, maxVoxels: 1 << 16 };
+    const raw = await api.getVolume(req);
+    const corrected = await api.getVolume({ ...req, deadTime: true });
+    expect(raw.deadTime).toEqual({ applied: false, shotsPerPixel: 50, saturatedPixels: 0 });
+    expect(corrected.deadTime.applied).toBe(true);
+    expect(corrected.binning).toEqual(raw.binning);
+    const r = f32(raw.valuesF32);
+    const c = f32(corrected.valuesF32);
+    expect(sum(c)).toBeGreaterThan(sum(r) * 1.05);
+    for (let k = 0; k < r.length; k += 17) expect(c[k]).toBeGreaterThanOrEqual(r[k] - 1e-3);
+  });
+
+  it('the SEM image takes a scale set by hand (source manual) and brings its data bar with the scale bar', async () => {
+    const fileImg = await api.getSemImage({ path: study, state: 'charged', maxSize: 640 });
+    const img = await api.getSemImage({ path: study, state: 'charged', maxSize: 640, pixelSizeNm: 5 });
+    expect(img.binning).toBe(1);
+    expect(img.pixelSizeNm).toBe(5);
+    expect(img.pixelSizeSource).toBe('manual');
+    expect(img.filePixelSizeNm).toBeCloseTo(4, 6);
+    expect(img.filePixelSizeSource).toBe('sidecar');
+    // Same pixels, so the same boundaries in pixels: only their distances in nm change.
+    expect(img.boundaries!.lines.map((l) => l.uPx)).toEqual(fileImg.boundaries!.lines.map((l) => l.uPx));
+    // The sample's data bar: 32 rows under the 448-row image, a 125 px bar from x = 385.
+    expect(img.height).toBe(448);
+    expect(img.dataBar?.height).toBe(32);
+    const bar = Buffer.from(img.dataBar!.greyU8, 'base64');
+    expect(bar.length).toBe(img.width * 32);
+    const row = bar.subarray(7 * img.width, 8 * img.width);
+    const lit = [...row].map((v, x) => (v > 200 ? x : -1)).filter((x) => x >= 0 && x < 520);
+    expect(lit[0]).toBe(385);
+    expect(lit.filter((x) => x < 515).length).toBe(125);
+  });
+
+  it('exports figures: SVG with panels, PNG of width × dpi, PDF; the SEM figure honours a scale set by hand', async () => {
+    const sem = await api.exportFigure({ path: study, figure: 'sem', state: 'discharged', format: 'svg', widthMm: 85, dpi: 600, overrides: { semPixelSizeNm: { discharged: 5 } } });
+    expect(sem.fileName).toBe('sem-discharged.svg');
+    expect(sem.mimeType).toBe('image/svg+xml');
+    const svg = Buffer.from(sem.base64, 'base64').toString('utf8');
+    const root = parseSvg(svg);
+    expect(root.attrs.width).toBe('85mm');
+    expect(svg).toMatch(/pixel size 5 nm \(manual\)/);
+    const report = await api.analyzeStudy({ path: study });
+    const camFile = report.states.find((s) => s.state === 'discharged')!.sem!.layers.find((l) => l.role === 'cam')!.thicknessNm;
+    const camLabel = withAttr(root, 'data-layer-label').map((n) => n.text).find((t) => /^CAM /.test(t ?? ''))!;
+    expect(Number(/CAM (\d+)/.exec(camLabel)![1])).toBeCloseTo(camFile * 1.25, -1);
+    const png = await api.exportFigure({ path: study, figure: 'li-bars', format: 'png', widthMm: 85, dpi: 150 });
+    const bytes = Buffer.from(png.base64, 'base64');
+    expect(bytes.readUInt32BE(16)).toBe(Math.round((85 / 25.4) * 150));
+    expect(png.widthPx).toBe(bytes.readUInt32BE(16));
+    const pdf = await api.exportFigure({ path: study, figure: 'xrd', format: 'pdf', widthMm: 114, dpi: 300 });
+    expect(Buffer.from(pdf.base64, 'base64').subarray(0, 5).toString('latin1')).toBe('%PDF-');
+    expect(pdf.widthMm).toBe(114);
+    await expect(api.exportFigure({ path: study, figure: 'sem', state: 'nope', format: 'svg', widthMm: 85, dpi: 300 })).rejects.toThrow(/no state 'nope'/);
+    expect(() => validateRequest('exportFigure', { path: study, figure: 'fig9', format: 'svg', widthMm: 85, dpi: 300 })).toThrow(/figure/);
+    expect(() => validateRequest('exportFigure', { path: study, figure: 'fig4', format: 'png', widthMm: 250, dpi: 2400 })).toThrow(/20000 px/);
+  }, 240_000);
 
   it('a running job reports progress and stops when cancelled', async () => {
     const jobId = 'cancel-me';

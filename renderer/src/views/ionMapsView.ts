@@ -8,6 +8,7 @@ import type { AppState, Store } from '../store.js';
 import { runInWorker } from '../workers/client.js';
 import { noteText } from './view.js';
 import type { View } from './view.js';
+import { FIG4_LABEL } from './view.js';
 
 const CELL_PX = 280;
 
@@ -184,6 +185,7 @@ export function ionMapsView(store: Store): View {
 
   return {
     el,
+    figure: () => ({ figure: 'fig4', label: FIG4_LABEL }),
     shown() {
       void refresh(store.state);
     },

@@ -112,6 +112,7 @@ export function liDashboard(store: Store): View {
 
   return {
     el,
+    figure: () => ({ figure: 'li-bars', label: 'Li per layer: shares per state and the change against the reference' }),
     shown() {
       draw(store.state);
     },

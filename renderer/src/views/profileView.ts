@@ -9,6 +9,7 @@ import { nearestIndex, seriesOf, timeToDepth } from './profileMath.js';
 import type { Series } from './profileMath.js';
 import { noteText } from './view.js';
 import type { View } from './view.js';
+import { FIG4_LABEL } from './view.js';
 
 const DASHES = ['', '6 3', '2 3', '9 3 2 3', '1 2'];
 
@@ -297,6 +298,7 @@ export function profileView(store: Store): View {
 
   return {
     el,
+    figure: () => ({ figure: 'fig4', label: FIG4_LABEL }),
     shown() {
       void refresh(store.state, true);
     },

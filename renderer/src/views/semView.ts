@@ -4,6 +4,8 @@ import { h } from '../dom.js';
 import { base64ToBytes, OKABE_ITO } from '../colour.js';
 import type { AppState, Store } from '../store.js';
 import { formatLengthNm, niceLengthNm } from './scaleBar.js';
+import { lengthToNm, pixelSizeFromPoints } from './semScale.js';
+import type { PointPx } from './semScale.js';
 import { noteText } from './view.js';
 import type { View } from './view.js';
 
@@ -13,38 +15,138 @@ const MAX_SIDE_PX = 1024;
 /**
  * The SEM cross-section of a state with a scale bar (and where its pixel size came from), the
  * boundaries the analysis measured drawn over it, and the thickness table of the report.
+ * "Set scale…" (Fiji's Set Scale): two clicks on the ends of the burned-in scale bar plus its
+ * length, or a typed pixel size. It becomes `overrides.semPixelSizeNm[state]`: the analysis
+ * re-runs with it, and the project saves it.
  */
 export function semView(store: Store): View {
   const el = h('section', { class: 'panel view', id: 'sem-view' }, h('h2', {}, 'SEM cross-section'));
   const controls = h('div', { class: 'controls' });
   const note = h('p', { class: 'notes', id: 'sem-note' });
+  const scaleForm = h('form', { class: 'scale-form', id: 'sem-scale-form', hidden: true });
   const figure = h('div', { class: 'sem-figure', id: 'sem-figure' });
   const table = h('div', { class: 'tables' });
-  el.append(controls, note, figure, table);
+  el.append(controls, scaleForm, note, figure, table);
   const study = store.state.study;
   const semStates = study.states.filter((s) => s.files.some((f) => f.kind === 'sem' && !f.error)).map((s) => s.state);
   let current = semStates[0] ?? '';
   const cache = new Map<string, SemImagePayload>();
+  /** Clicked points on the shown image, original pixels; two make a length. */
+  let points: PointPx[] = [];
+  /** How the user's scale was set (the override keeps only the number), per state. */
+  const howSet = new Map<string, string>();
+  let shown: SemImagePayload | null = null;
+  let pointsLayer: d3.Selection<SVGGElement, undefined, null, undefined> | null = null;
 
-  function buildControls(): void {
-    const sel = h('select', { id: 'sem-state', 'aria-label': 'State' }, ...semStates.map((s) => h('option', { value: s, selected: s === current }, s)));
+  const manualOf = (s: AppState, state: string): number | undefined => s.overrides.semPixelSizeNm?.[state];
+
+  function buildControls(s: AppState): void {
+    const sel = h('select', { id: 'sem-state', 'aria-label': 'State' }, ...semStates.map((x) => h('option', { value: x, selected: x === current }, x)));
     sel.addEventListener('change', () => {
       current = sel.value;
+      points = [];
+      scaleForm.hidden = true;
       void refresh(store.state);
     });
-    controls.replaceChildren(h('label', {}, 'State ', sel));
+    const setScale = h('button', { type: 'button', id: 'sem-set-scale' }, 'Set scale…');
+    setScale.addEventListener('click', () => openScaleForm());
+    const items: Node[] = [h('label', {}, 'State ', sel), setScale];
+    if (manualOf(s, current) !== undefined) {
+      const reset = h('button', { type: 'button', id: 'sem-clear-scale' }, 'Use the file’s calibration');
+      reset.addEventListener('click', () => setManual(undefined));
+      items.push(reset);
+    }
+    controls.replaceChildren(...items);
+  }
+
+  /** Stores (or, with undefined, removes) the state's scale and re-runs the analysis with it. */
+  function setManual(pixelSizeNm: number | undefined, how?: string): void {
+    const all = { ...(store.state.overrides.semPixelSizeNm ?? {}) };
+    if (pixelSizeNm === undefined) {
+      delete all[current];
+      howSet.delete(current);
+    } else {
+      all[current] = pixelSizeNm;
+      if (how) howSet.set(current, how);
+    }
+    const { semPixelSizeNm: _old, ...rest } = store.state.overrides;
+    points = [];
+    scaleForm.hidden = true;
+    void store.analyze(Object.keys(all).length ? { ...rest, semPixelSizeNm: all } : rest);
+  }
+
+  function openScaleForm(): void {
+    points = [];
+    drawPoints();
+    const status = h('span', { class: 'notes', id: 'sem-scale-points' });
+    const length = h('input', { type: 'number', id: 'sem-known-length', min: 0, step: 'any', size: 7, 'aria-label': 'Known length' });
+    const unit = h('select', { id: 'sem-known-unit', 'aria-label': 'Unit' }, h('option', { value: 'nm' }, 'nm'), h('option', { value: 'µm' }, 'µm'));
+    const applyLength = h('button', { type: 'button', id: 'sem-apply-length' }, 'Apply length');
+    const pixel = h('input', { type: 'number', id: 'sem-pixel-size', min: 0, step: 'any', size: 7, 'aria-label': 'Pixel size (nm)' });
+    const applyPixel = h('button', { type: 'button', id: 'sem-apply-pixel' }, 'Apply pixel size');
+    const close = h('button', { type: 'button' }, 'Close');
+    const error = h('span', { class: 'error', id: 'sem-scale-error' });
+    const fail = (text: string): void => void (error.textContent = text);
+    applyLength.addEventListener('click', () => {
+      if (points.length < 2) return fail('Click the two ends of the scale bar first.');
+      const nm = lengthToNm(Number(length.value), unit.value as 'nm' | 'µm');
+      if (nm === null) return fail('Type the known length (a positive number).');
+      const px = pixelSizeFromPoints(points[0], points[1], nm);
+      if (px === null) return fail('The two points must differ.');
+      const [a, b] = points;
+      setManual(px.pixelSizeNm, `${length.value} ${unit.value} over ${px.distancePx.toFixed(1)} px between (${a.x.toFixed(0)}, ${a.y.toFixed(0)}) and (${b.x.toFixed(0)}, ${b.y.toFixed(0)})`);
+    });
+    applyPixel.addEventListener('click', () => {
+      const nm = lengthToNm(Number(pixel.value), 'nm');
+      if (nm === null) return fail('Type the pixel size in nm (a positive number).');
+      setManual(nm, `typed: ${nm} nm/px`);
+    });
+    close.addEventListener('click', () => {
+      scaleForm.hidden = true;
+      points = [];
+      drawPoints();
+    });
+    scaleForm.onsubmit = (e) => e.preventDefault();
+    scaleForm.replaceChildren(
+      h('p', {}, 'Click the two ends of the scale bar (in the data bar under the image) or of any feature of known length, then type that length. Or type the pixel size. ', status),
+      h('div', { class: 'controls' }, h('label', {}, 'Known length ', length), unit, applyLength, h('span', { class: 'notes' }, 'or'), h('label', {}, 'Pixel size ', pixel, ' nm'), applyPixel, close, error),
+    );
+    scaleForm.hidden = false;
+    updateStatus();
+  }
+
+  function updateStatus(): void {
+    const status = scaleForm.querySelector('#sem-scale-points');
+    if (!status) return;
+    if (points.length < 2) status.textContent = `${points.length} of 2 points clicked.`;
+    else status.textContent = `Distance ${Math.hypot(points[1].x - points[0].x, points[1].y - points[0].y).toFixed(1)} px.`;
+  }
+
+  /** The clicked points and the line between them, over the image (binned display pixels). */
+  function drawPoints(): void {
+    if (!pointsLayer || !shown) return;
+    const bin = shown.binning;
+    const p = points.map((q) => ({ x: q.x / bin, y: q.y / bin }));
+    pointsLayer.selectAll('*').remove();
+    if (p.length === 2) pointsLayer.append('line').attr('class', 'scale-line').attr('x1', p[0].x).attr('y1', p[0].y).attr('x2', p[1].x).attr('y2', p[1].y).attr('stroke', '#e69f00').attr('stroke-width', 2).attr('vector-effect', 'non-scaling-stroke');
+    for (const q of p) pointsLayer.append('circle').attr('class', 'scale-point').attr('cx', q.x).attr('cy', q.y).attr('r', 4).attr('fill', 'none').attr('stroke', '#e69f00').attr('stroke-width', 2).attr('vector-effect', 'non-scaling-stroke');
   }
 
   async function refresh(s: AppState): Promise<void> {
-    buildControls();
+    buildControls(s);
     if (!current) {
       note.textContent = 'No state has an SEM image.';
       return;
     }
+    const manual = manualOf(s, current);
+    const key = `${current}|${manual ?? ''}`;
     try {
-      const img = cache.get(current) ?? (await store.api.getSemImage({ path: study.path, state: current, maxSize: MAX_SIDE_PX }));
-      cache.set(current, img);
-      draw(s, img);
+      const img = cache.get(key) ?? (await store.api.getSemImage({ path: study.path, state: current, maxSize: MAX_SIDE_PX, ...(manual !== undefined ? { pixelSizeNm: manual } : {}) }));
+      cache.set(key, img);
+      if (img.state !== current || manualOf(store.state, current) !== manual) return; // a newer request follows
+      draw(store.state, img);
+      // An image nothing calibrates cannot be measured: offer the scale straight away.
+      if (img.pixelSizeNm === null && scaleForm.hidden) openScaleForm();
     } catch (err) {
       note.replaceChildren(h('span', { class: 'error' }, (err as Error).message));
     }
@@ -52,19 +154,33 @@ export function semView(store: Store): View {
 
   function draw(s: AppState, img: SemImagePayload): void {
     const sem = s.report?.states.find((r) => r.state === img.state)?.sem;
+    shown = img;
+    // The image with the instrument's data bar under it: its scale bar is what one clicks.
+    const barH = img.dataBar?.height ?? 0;
+    const fullH = img.height + barH;
     const grey = base64ToBytes(img.greyU8);
-    const rgba = new Uint8ClampedArray(img.width * img.height * 4);
+    const barGrey = img.dataBar ? base64ToBytes(img.dataBar.greyU8) : new Uint8Array(0);
+    const rgba = new Uint8ClampedArray(img.width * fullH * 4);
     for (let k = 0; k < grey.length; k++) rgba.set([grey[k], grey[k], grey[k], 255], k * 4);
-    const canvas = h('canvas', { width: img.width, height: img.height, id: 'sem-canvas' }) as HTMLCanvasElement;
-    canvas.getContext('2d')!.putImageData(new ImageData(rgba, img.width, img.height), 0, 0);
+    // The data bar tinted blue-grey so it reads as the instrument's, not as sample.
+    for (let k = 0; k < barGrey.length; k++) rgba.set([barGrey[k] * 0.85, barGrey[k] * 0.9, Math.min(255, barGrey[k] + 24), 255], (grey.length + k) * 4);
+    const canvas = h('canvas', { width: img.width, height: fullH, id: 'sem-canvas' }) as HTMLCanvasElement;
+    canvas.getContext('2d')!.putImageData(new ImageData(rgba, img.width, fullH), 0, 0);
     const shownW = Math.min(900, img.width);
     const k = shownW / img.width;
     canvas.style.width = `${shownW}px`;
-    canvas.style.height = `${img.height * k}px`;
-    const svg = d3.create('svg').attr('class', 'sem-overlay').attr('width', shownW).attr('height', img.height * k).attr('viewBox', `0 0 ${img.width} ${img.height}`);
+    canvas.style.height = `${fullH * k}px`;
+    const svg = d3.create('svg').attr('class', 'sem-overlay').attr('width', shownW).attr('height', fullH * k).attr('viewBox', `0 0 ${img.width} ${fullH}`);
     const notes: string[] = [];
-    const source = img.pixelSizeSource === 'none' ? 'no calibration' : `from the ${img.pixelSizeSource}${img.pixelSizeDetail ? ` (${img.pixelSizeDetail})` : ''}`;
-    notes.push(img.pixelSizeNm ? `Pixel size ${d3.format('.4~g')(img.pixelSizeNm / img.binning)} nm ${source}${img.binning > 1 ? `; shown binned ${img.binning}×` : ''}.` : 'The image carries no pixel size: no scale bar.');
+    const px = (nm: number): string => d3.format('.4~g')(nm);
+    if (img.pixelSizeSource === 'manual' && img.pixelSizeNm) {
+      const how = howSet.get(img.state);
+      const file = img.filePixelSizeNm ? `${px(img.filePixelSizeNm)} nm (${img.filePixelSizeSource})` : 'none';
+      notes.push(`Pixel size ${px(img.pixelSizeNm / img.binning)} nm, manual (set by hand${how ? `: ${how}` : ''}); the file gives ${file}.`);
+    } else {
+      const source = img.pixelSizeSource === 'none' ? 'no calibration' : `from the ${img.pixelSizeSource}${img.pixelSizeDetail ? ` (${img.pixelSizeDetail})` : ''}`;
+      notes.push(img.pixelSizeNm ? `Pixel size ${px(img.pixelSizeNm / img.binning)} nm ${source}${img.binning > 1 ? `; shown binned ${img.binning}×` : ''}.` : 'The image carries no pixel size: no scale bar and no thicknesses until the scale is set (Set scale…).');
+    }
     if (img.tiltDeg) notes.push(`Tilt ${img.tiltDeg}°: vertical distances are corrected in the thickness table.`);
     if (img.pixelSizeNm) {
       const barNm = niceLengthNm(img.width * img.pixelSizeNm * 0.2);
@@ -94,7 +210,19 @@ export function semView(store: Store): View {
     if (!b) notes.push(`No boundaries drawn: ${img.boundaryError ?? 'the measurement found none'}.`);
     else notes.push(`Dashed lines: the ${b.lines.length} boundaries the cross-section measurement found (layers at ${d3.format('.2~f')(b.angleDeg)}°).`);
     note.textContent = notes.join(' ');
-    figure.replaceChildren(h('div', { class: 'map-stack' }, canvas, svg.node()!));
+    pointsLayer = svg.append('g').attr('class', 'scale-points');
+    const node = svg.node()!;
+    node.addEventListener('click', (e) => {
+      if (scaleForm.hidden) return;
+      const r = node.getBoundingClientRect();
+      // Display → binned image pixels (the viewBox) → original pixels.
+      const at = { x: ((e.clientX - r.left) / r.width) * img.width * img.binning, y: ((e.clientY - r.top) / r.height) * fullH * img.binning };
+      points = points.length >= 2 ? [at] : [...points, at];
+      drawPoints();
+      updateStatus();
+    });
+    drawPoints();
+    figure.replaceChildren(h('div', { class: 'map-stack' }, canvas, node));
     const fmt = d3.format('.1f');
     table.replaceChildren(
       sem
@@ -111,11 +239,13 @@ export function semView(store: Store): View {
 
   return {
     el,
+    figure: () => (current ? { figure: 'sem', state: current, label: `SEM cross-section of ${current} with the measured layers` } : null),
     shown() {
       void refresh(store.state);
     },
     update(s, changed) {
-      if (el.isConnected && changed.has('report')) void refresh(s);
+      // New overrides may carry a new scale for the image; a new report, new thicknesses.
+      if (el.isConnected && (changed.has('report') || changed.has('overrides'))) void refresh(s);
     },
     dispose() {
       el.remove();

@@ -1,3 +1,4 @@
+import type { FigureChoice } from '../exportFigure.js';
 import type { AppState, Store } from '../store.js';
 
 /** A view owns its DOM (and GPU resources); the shell shows, updates and disposes it. */
@@ -6,6 +7,8 @@ export interface View {
   update(state: AppState, changed: Set<keyof AppState>): void;
   /** Called when its tab is shown (views that draw lazily start their work here). */
   shown?(): void;
+  /** The figure "Export figure" makes from this view; null when it has nothing to export now. */
+  figure?(): FigureChoice | null;
   dispose(): void;
 }
 
@@ -17,3 +20,6 @@ export function noteText(state: AppState, what: string): string | null {
   if (state.reportError) return `No analysis (${state.reportError}); ${what} are not shown.`;
   return null;
 }
+
+/** The profile, map and 3-D views all export the paper's Fig. 4, which is made of them. */
+export const FIG4_LABEL = 'Fig. 4: Li maps of the states, 3-D renderings, Li profiles over the SEM cross-section';

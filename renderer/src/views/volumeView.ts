@@ -10,6 +10,7 @@ import { timeToDepth } from './profileMath.js';
 import { noteText } from './view.js';
 import type { View } from './view.js';
 import { VOLUME_FRAGMENT, VOLUME_VERTEX } from './volumeShader.js';
+import { FIG4_LABEL } from './view.js';
 
 const CELL_W = 340;
 const CELL_H = 340;
@@ -343,6 +344,7 @@ export function volumeView(store: Store): View {
 
   return {
     el,
+    figure: () => ({ figure: 'fig4', label: FIG4_LABEL }),
     shown() {
       buildControls(store.state);
       void refresh(store.state);

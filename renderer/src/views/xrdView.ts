@@ -81,6 +81,7 @@ export function xrdView(store: Store): View {
 
   return {
     el,
+    figure: () => ({ figure: 'xrd', label: 'XRD waterfall of the states, with phase sticks' }),
     shown() {
       void refresh(store.state);
     },

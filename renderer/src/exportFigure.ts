@@ -1,0 +1,108 @@
+import type { FigureFormat, FigureKind } from '../../core/api/contract.js';
+import { WIDTH_PRESETS_MM } from '../../core/figures/width.js';
+import { base64ToBytes } from './colour.js';
+import { h } from './dom.js';
+import { CancelledError, runBackendJob } from './jobs.js';
+import type { Store } from './store.js';
+
+/** What a view exports: a figure of `strata figure`, and for the SEM figure the shown state. */
+export interface FigureChoice {
+  figure: FigureKind;
+  state?: string;
+  /** Said in the dialog, so the user knows which picture comes out of this view. */
+  label: string;
+}
+
+/** Widths used when the user picks none, as `strata figure` has them (figureFiles.ts). */
+const DEFAULT_WIDTH: Record<FigureKind, number> = { fig4: WIDTH_PRESETS_MM.double, sem: WIDTH_PRESETS_MM.single, xrd: WIDTH_PRESETS_MM.single, 'li-bars': WIDTH_PRESETS_MM.onehalf };
+const DEFAULT_DPI = 600;
+
+/** Hands bytes to the browser as a download; Electron's session turns it into a save dialog. */
+export function downloadBytes(bytes: Uint8Array, fileName: string, mimeType: string): void {
+  const url = URL.createObjectURL(new Blob([bytes as Uint8Array<ArrayBuffer>], { type: mimeType }));
+  const a = h('a', { href: url, download: fileName, hidden: true });
+  document.body.append(a);
+  a.click();
+  a.remove();
+  // The download has taken its copy once the click is handled; free the blob afterwards.
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+/**
+ * The "Export figure…" bar above a view: format, width preset and dpi, then the backend builds
+ * the figure with the same code as `strata figure`, from the analysis with the user's current
+ * overrides (dragged interfaces, ROI, SEM scale), and the browser downloads it.
+ */
+export function exportBar(store: Store, choice: () => FigureChoice | null, say: (text: string, kind?: 'info' | 'error') => void): HTMLElement {
+  const open = h('button', { type: 'button', id: 'export-figure' }, 'Export figure…');
+  const form = h('form', { class: 'export-form', id: 'export-form', hidden: true });
+  const what = h('span', { class: 'notes', id: 'export-what' });
+  const format = h('select', { id: 'export-format', 'aria-label': 'Format' }, ...(['svg', 'png', 'pdf'] as const).map((f) => h('option', { value: f }, f.toUpperCase())));
+  const width = h(
+    'select',
+    { id: 'export-width', 'aria-label': 'Width' },
+    h('option', { value: String(WIDTH_PRESETS_MM.single) }, `single column, ${WIDTH_PRESETS_MM.single} mm`),
+    h('option', { value: String(WIDTH_PRESETS_MM.onehalf) }, `1.5 column, ${WIDTH_PRESETS_MM.onehalf} mm`),
+    h('option', { value: String(WIDTH_PRESETS_MM.double) }, `double column, ${WIDTH_PRESETS_MM.double} mm`),
+  );
+  const dpi = h('input', { id: 'export-dpi', type: 'number', min: 72, max: 2400, step: 1, value: DEFAULT_DPI, 'aria-label': 'dpi', size: 5 });
+  const dpiLabel = h('label', {}, 'PNG dpi ', dpi);
+  const go = h('button', { type: 'submit', id: 'export-go' }, 'Export');
+  const cancel = h('button', { type: 'button' }, 'Close');
+  form.append(what, h('label', {}, 'Format ', format), h('label', {}, 'Width ', width), dpiLabel, go, cancel);
+  const bar = h('div', { class: 'export-bar', id: 'export-bar' }, open, form);
+
+  // dpi means something for PNG only: SVG and PDF are vector.
+  const syncDpi = (): void => {
+    dpi.disabled = format.value !== 'png';
+    dpiLabel.classList.toggle('muted', dpi.disabled);
+  };
+  format.addEventListener('change', syncDpi);
+  open.addEventListener('click', () => {
+    const c = choice();
+    if (!c) return;
+    what.textContent = c.label;
+    width.value = String(DEFAULT_WIDTH[c.figure]);
+    syncDpi();
+    form.hidden = false;
+    open.hidden = true;
+  });
+  const close = (): void => {
+    form.hidden = true;
+    open.hidden = false;
+  };
+  cancel.addEventListener('click', close);
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    const c = choice();
+    if (!c) return;
+    const dpiValue = Math.round(Number(dpi.value));
+    if (format.value === 'png' && !(dpiValue >= 72 && dpiValue <= 2400)) {
+      say('PNG dpi must lie between 72 and 2400.', 'error');
+      return;
+    }
+    void run(c, format.value as FigureFormat, Number(width.value), format.value === 'png' ? dpiValue : DEFAULT_DPI);
+  });
+
+  async function run(c: FigureChoice, fmt: FigureFormat, widthMm: number, dpiValue: number): Promise<void> {
+    go.disabled = true;
+    const s = store.state;
+    const hasOverrides = Object.keys(s.overrides).length > 0;
+    try {
+      const out = await runBackendJob(store.api, `Exporting ${c.label}`, (jobId) =>
+        store.api.exportFigure({ path: s.study.path, figure: c.figure, ...(c.state ? { state: c.state } : {}), format: fmt, widthMm, dpi: dpiValue, ...(hasOverrides ? { overrides: s.overrides } : {}), jobId }),
+      );
+      downloadBytes(base64ToBytes(out.base64), out.fileName, out.mimeType);
+      const size = `${out.widthMm} × ${out.heightMm} mm${out.widthPx ? `, ${out.widthPx} px wide at ${dpiValue} dpi` : ''}`;
+      const lacking = out.warnings.filter((w) => w.startsWith(`${c.figure}:`));
+      say(`Exported ${out.fileName} (${size}).${lacking.length ? ` ${lacking.join(' ')}` : ''}`);
+      close();
+    } catch (err) {
+      say(err instanceof CancelledError ? 'Export cancelled.' : (err as Error).message, err instanceof CancelledError ? 'info' : 'error');
+    } finally {
+      go.disabled = false;
+    }
+  }
+
+  return bar;
+}

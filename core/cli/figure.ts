@@ -1,15 +1,13 @@
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { svgSizeMm } from '../figures/export.js';
 import { parseWidthMm } from '../figures/width.js';
 import type { IntensityScale } from '../figures/xrdFigure.js';
 import { UsageError } from '../model/errors.js';
 import { StrataError } from '../model/errors.js';
-import { figureFonts } from '../node/fonts.js';
 import { sha256File, writeFileAtomic } from '../node/files.js';
-import { buildStudyFigures, FIGURE_NAMES, figureFileContent } from '../node/figureFiles.js';
-import type { FigureName } from '../node/figureFiles.js';
+import { FIGURE_NAMES } from '../figures/figureNames.js';
+import type { FigureName } from '../figures/figureNames.js';
 import { loadStudy } from '../node/loadStudy.js';
 import { STRATA_VERSION } from '../version.js';
 import type { CliIo } from './context.js';
@@ -77,6 +75,10 @@ export function registerFigure(program: Command, io: CliIo): void {
       const study = await loadStudy(studyPath);
       for (const note of study.notes) io.stderr(`note: ${note}\n`);
       const progress = (line: string): void => io.stderr(`${line}\n`);
+      // The renderers (resvg, pdfkit, fonts) load only when figures are made: other commands start faster.
+      const { buildStudyFigures, figureFileContent } = await import('../node/figureFiles.js');
+      const { svgSizeMm } = await import('../figures/export.js');
+      const { figureFonts } = await import('../node/fonts.js');
       const { data, built, warnings } = await buildStudyFigures(study, { figures: p.figures, widthMm: p.widthMm ?? undefined, xrdScale: p.xrdScale, progress });
       for (const w of warnings) io.stderr(`warning: ${w}\n`);
       if (!built.length) throw new StrataError(`${study.name}: none of the figures ${p.figures.join(', ')} could be made from this study`);

@@ -4,8 +4,6 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { UsageError, StrataError } from '../model/errors.js';
-import { WorkbenchServices } from '../node/services.js';
-import { startWorkbenchServer } from '../node/server.js';
 import type { CliIo } from './context.js';
 
 /** The built renderer (electron-vite writes it to out/renderer). */
@@ -27,6 +25,9 @@ export function registerServe(program: Command, io: CliIo): void {
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port wants a port number, got '${options.port}'`);
       if (!existsSync(`${RENDERER_DIR}/index.html`)) throw new StrataError(`the workbench is not built (${RENDERER_DIR} missing): run 'npm run build'`);
       if (study && !existsSync(study)) throw new StrataError(`${study}: no such file or folder`);
+      // The backend loads only for this command: the others start faster without it.
+      const { WorkbenchServices } = await import('../node/services.js');
+      const { startWorkbenchServer } = await import('../node/server.js');
       const api = new WorkbenchServices({ mode: 'browser', startupStudy: study ?? null, stateDir: userStateDir() });
       const server = await startWorkbenchServer({ api, staticDir: RENDERER_DIR, port });
       io.stdout(`Strata workbench: ${server.url}\n`);

@@ -4,6 +4,8 @@
  * draw (Li maps, binned Li volumes, the cross-section with its measured boundaries), and turns
  * it into the builders' plain inputs. The builders themselves stay pure (core/figures).
  */
+import { FIGURE_NAMES } from '../figures/figureNames.js';
+import type { FigureName } from '../figures/figureNames.js';
 import { join } from 'node:path';
 import type { IonStack } from '../model/ionStack.js';
 import { findIon } from '../model/ions.js';
@@ -201,8 +203,8 @@ export function semFigureInput(s: StateFigureData, data: FigureData, widthMm: nu
   };
 }
 
-export const FIGURE_NAMES = ['fig4', 'sem', 'xrd', 'li-bars'] as const;
-export type FigureName = (typeof FIGURE_NAMES)[number];
+export { FIGURE_NAMES };
+export type { FigureName };
 
 /** Widths used when the user gives none: the multi-panel figure spans two columns. */
 export const DEFAULT_WIDTH_MM: Record<FigureName, number> = { fig4: WIDTH_PRESETS_MM.double, sem: WIDTH_PRESETS_MM.single, xrd: WIDTH_PRESETS_MM.single, 'li-bars': WIDTH_PRESETS_MM.onehalf };

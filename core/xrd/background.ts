@@ -1,4 +1,4 @@
-import { leastSquares } from './linalg.js';
+import { invert } from './linalg.js';
 
 /** Grid step (deg) of a roughly even 2θ axis: the median spacing, robust to a few gaps. */
 export function medianStepDeg(twoThetaDeg: ArrayLike<number>): number {
@@ -83,12 +83,25 @@ export function polynomialBackground(twoThetaDeg: ArrayLike<number>, intensity: 
   // Convergence relative to the typical level (median), not the strongest peak.
   const sorted = Array.from(intensity, Math.abs).sort((a, b) => a - b);
   const scale = Math.max(sorted[Math.floor(n / 2)], 1e-12);
+  // The design never changes between iterations, only the clipped data do: invert AᵀA once and
+  // each iteration costs one pass for Aᵀy and one for the fit (the fit ran hundreds of times).
+  const p = degree + 1;
+  const ata = Array.from({ length: p }, (_, j) => Array.from({ length: p }, (_, k) => design.reduce((sum, row) => sum + row[j] * row[k], 0)));
+  const inverse = invert(ata);
+  if (!inverse) return fit;
+  const aty = new Float64Array(p);
   for (let it = 0; it < (opts.maxIterations ?? 1000); it++) {
-    const c = leastSquares(design, work);
-    if (!c) break;
+    aty.fill(0);
+    for (let i = 0; i < n; i++) {
+      const row = design[i];
+      for (let k = 0; k < p; k++) aty[k] += row[k] * work[i];
+    }
+    const c = inverse.map((r) => r.reduce((sum, v, k) => sum + v * aty[k], 0));
     let change = 0;
     for (let i = 0; i < n; i++) {
-      const f = design[i].reduce((s, v, k) => s + v * c[k], 0);
+      const row = design[i];
+      let f = 0;
+      for (let k = 0; k < p; k++) f += row[k] * c[k];
       change = Math.max(change, Math.abs(f - fit[i]) / scale);
       fit[i] = f;
       if (work[i] > f) work[i] = f;

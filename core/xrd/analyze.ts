@@ -1,4 +1,5 @@
 import type { XrdPeakResult, XrdResult } from '../model/report.js';
+import { bisectLeft } from 'd3-array';
 import type { XrdPattern, XrdWavelength } from '../model/xrdPattern.js';
 import { CU_K_ALPHA } from '../model/xrdPattern.js';
 import { amorphousCrystalline } from './amorphous.js';
@@ -170,13 +171,9 @@ export function analyzeXrd(pattern: XrdPattern, opts: AnalyzeXrdOptions = {}): X
   return analyzeXrdPattern(pattern, opts).result;
 }
 
+/** Index of the angle nearest to `value` (x increasing). */
 function nearestIndex(x: ArrayLike<number>, value: number): number {
-  let lo = 0;
-  let hi = x.length - 1;
-  while (hi - lo > 1) {
-    const mid = (lo + hi) >> 1;
-    if (x[mid] < value) lo = mid;
-    else hi = mid;
-  }
+  const hi = Math.min(x.length - 1, Math.max(1, bisectLeft(x as number[], value)));
+  const lo = hi - 1;
   return Math.abs(x[lo] - value) <= Math.abs(x[hi] - value) ? lo : hi;
 }

@@ -1,4 +1,4 @@
-import { XMLParser } from 'fast-xml-parser';
+import { parseXmlTree } from './xmlTree.js';
 import { assertSaneAllocation, FormatError } from '../../model/errors.js';
 import { ionStackFromArrays } from '../../model/ionStack.js';
 import type { IonStack } from '../../model/ionStack.js';
@@ -298,15 +298,7 @@ function parseXml(xmlBytes: Uint8Array, fileName: string): Node {
   }
   if (!/<mzML[\s>]/.test(text.slice(0, 4096))) throw new FormatError(fileName, 'no <mzML> root element in the first 4 KiB: not imzML', { offset: 0 });
   try {
-    const parser = new XMLParser({
-      ignoreAttributes: false,
-      attributeNamePrefix: '',
-      removeNSPrefix: true,
-      parseAttributeValue: false,
-      parseTagValue: false,
-      isArray: (name) => ARRAY_TAGS.has(name),
-    });
-    return parser.parse(text) as Node;
+    return parseXmlTree(text, ARRAY_TAGS);
   } catch (err) {
     throw new FormatError(fileName, `XML does not parse: ${(err as Error).message}`);
   }

@@ -1,4 +1,4 @@
-import { XMLParser } from 'fast-xml-parser';
+import { parseXmlTree } from './xmlTree.js';
 import { FormatError } from '../../model/errors.js';
 
 /**
@@ -40,15 +40,7 @@ const TIME_TO_S: Record<string, number> = { s: 1, ms: 1e-3, 'µs': 1e-6, min: 60
 export function parseOmeXml(xml: string, fileName: string, planesInFile: number): OmeImage {
   let doc: Node;
   try {
-    const parser = new XMLParser({
-      ignoreAttributes: false,
-      attributeNamePrefix: '',
-      removeNSPrefix: true,
-      parseAttributeValue: false,
-      parseTagValue: false,
-      isArray: (name) => ARRAY_TAGS.has(name),
-    });
-    doc = parser.parse(xml) as Node;
+    doc = parseXmlTree(xml, ARRAY_TAGS);
   } catch (err) {
     throw new FormatError(fileName, `OME-XML does not parse: ${(err as Error).message}`);
   }

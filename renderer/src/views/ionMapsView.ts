@@ -3,10 +3,10 @@ import type { IonMapsPayload } from '../../../core/api/contract.js';
 import { h } from '../dom.js';
 import { base64ToF32, colormapLut, COLORMAPS } from '../colour.js';
 import type { ColormapName } from '../colour.js';
-import { CancelledError, runBackendJob } from '../jobs.js';
+import { runBackendJob } from '../jobs.js';
 import type { AppState, Store } from '../store.js';
 import { runInWorker } from '../workers/client.js';
-import { noteText } from './view.js';
+import { noteText, showFailure } from './view.js';
 import type { View } from './view.js';
 import { FIG4_LABEL } from './view.js';
 
@@ -178,8 +178,7 @@ export function ionMapsView(store: Store): View {
     try {
       await draw(s);
     } catch (err) {
-      if (err instanceof CancelledError) note.textContent = 'Cancelled.';
-      else note.replaceChildren(h('span', { class: 'error' }, (err as Error).message));
+      showFailure(note, err);
     }
   }
 

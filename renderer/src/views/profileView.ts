@@ -3,11 +3,11 @@ import type { ProfilePayload } from '../../../core/api/contract.js';
 import type { InterfaceResult, LayerSegment } from '../../../core/model/report.js';
 import { h } from '../dom.js';
 import { BAND_FILLS, OKABE_ITO } from '../colour.js';
-import { CancelledError, runBackendJob } from '../jobs.js';
+import { runBackendJob } from '../jobs.js';
 import type { AppState, Store } from '../store.js';
 import { nearestIndex, seriesOf, timeToDepth } from './profileMath.js';
 import type { Series } from './profileMath.js';
-import { noteText } from './view.js';
+import { noteText, showFailure } from './view.js';
 import type { View } from './view.js';
 import { FIG4_LABEL } from './view.js';
 
@@ -291,8 +291,7 @@ export function profileView(store: Store): View {
       if (rebuildControls) buildControls(store.state);
       draw(store.state);
     } catch (err) {
-      if (err instanceof CancelledError) note.textContent = 'ROI profile cancelled; showing the previous profiles.';
-      else note.replaceChildren(h('span', { class: 'error' }, (err as Error).message));
+      showFailure(note, err, 'ROI profile cancelled; showing the previous profiles.');
     }
   }
 

@@ -1,5 +1,7 @@
 import type { FigureChoice } from '../exportFigure.js';
 import type { AppState, Store } from '../store.js';
+import { h } from '../dom.js';
+import { CancelledError } from '../jobs.js';
 
 /** A view owns its DOM (and GPU resources); the shell shows, updates and disposes it. */
 export interface View {
@@ -23,3 +25,9 @@ export function noteText(state: AppState, what: string): string | null {
 
 /** The profile, map and 3-D views all export the paper's Fig. 4, which is made of them. */
 export const FIG4_LABEL = 'Fig. 4: Li maps of the states, 3-D renderings, Li profiles over the SEM cross-section';
+
+/** Shows why a view's work ended early: the user's cancel as a plain note, anything else as an error. */
+export function showFailure(note: HTMLElement, err: unknown, cancelledText = 'Cancelled.'): void {
+  if (err instanceof CancelledError) note.textContent = cancelledText;
+  else note.replaceChildren(h('span', { class: 'error' }, (err as Error).message));
+}

@@ -3,11 +3,11 @@ import * as d3 from 'd3';
 import type { VolumePayload } from '../../../core/api/contract.js';
 import { h } from '../dom.js';
 import { base64ToF32, colormapLut } from '../colour.js';
-import { CancelledError, runBackendJob } from '../jobs.js';
+import { runBackendJob } from '../jobs.js';
 import type { AppState, Store } from '../store.js';
 import { runInWorker } from '../workers/client.js';
 import { timeToDepth } from './profileMath.js';
-import { noteText } from './view.js';
+import { noteText, showFailure } from './view.js';
 import type { View } from './view.js';
 import { VOLUME_FRAGMENT, VOLUME_VERTEX } from './volumeShader.js';
 import { FIG4_LABEL } from './view.js';
@@ -337,8 +337,7 @@ export function volumeView(store: Store): View {
       scheduleRender();
     } catch (err) {
       lastLoad = '';
-      if (err instanceof CancelledError) note.textContent = 'Loading the volumes was cancelled.';
-      else note.replaceChildren(h('span', { class: 'error' }, (err as Error).message));
+      showFailure(note, err, 'Loading the volumes was cancelled.');
     }
   }
 

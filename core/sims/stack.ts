@@ -3,35 +3,13 @@
  * (`readPlane`, one y × x plane at a time: the whole stack is never held). The dead-time
  * correction is applied per pixel (exact, N = shots per pixel per scan) before any sum.
  */
-import type { IonPlane, IonStack } from '../model/ionStack.js';
+import type { IonPlane, IonStack, PlaneRun, PlaneRunReader } from '../model/ionStack.js';
 import type { IonChannel } from '../model/ions.js';
 import { saturatedValue } from './deadTime.js';
 import { maskPixelCount, roiMask, type Roi } from './roi.js';
 import { scanWeights } from './windows.js';
 
-/**
- * Consecutive planes of one ion read in one piece: plane k (scan `scanStart + k`) is
- * `data[starts[k] … starts[k] + width·height)`, row-major. The values are exactly those
- * `readPlane` would give (its Float32 values), possibly in the file's own integer type.
- */
-export interface PlaneRun {
-  data: Uint8Array | Int8Array | Uint16Array | Int16Array | Float32Array;
-  starts: ArrayLike<number>;
-}
-
-/**
- * An optional capability of an IonStack (file-backed stacks have it): read `count` scans of
- * one ion at once. Reductions use it when present, as one read of a run of planes costs
- * about what one read of one plane does; they fall back to `readPlane` otherwise.
- */
-export interface PlaneRunReader {
-  /**
-   * `scratch`, when given, is a buffer the reader may read into (and grow, keeping the grown
-   * one in `scratch.bytes`), so the run is only valid until the caller passes the same
-   * scratch again: streaming reductions pass one for every run.
-   */
-  readPlanes(ionIndex: number, scanStart: number, count: number, scratch?: { bytes?: Uint8Array }): Promise<PlaneRun>;
-}
+export type { PlaneRun, PlaneRunReader } from '../model/ionStack.js';
 
 export function hasPlaneRuns(stack: IonStack): stack is IonStack & PlaneRunReader {
   return typeof (stack as Partial<PlaneRunReader>).readPlanes === 'function';

@@ -9,7 +9,7 @@ import { fullResolutionPages, isOmeXml, parseImageJDescription } from '../tiff/c
 import { toGeotiffSource } from '../tiff/geotiffSource.js';
 import { planesFromBytes, readUncompressedPlane, toFloat32 } from '../tiff/rawPlane.js';
 import { uniformPages } from '../tiff/uniformPages.js';
-import type { PlaneRun, PlaneRunReader } from '../../sims/stack.js';
+import type { PlaneRun, PlaneRunReader } from '../../model/ionStack.js';
 import { readTagNumber, readTagNumbers, readTagText, readTiffStructure, TAG } from '../tiff/ifd.js';
 import type { TiffIfd, TiffStructure } from '../tiff/ifd.js';
 import { readPageInfo } from '../tiff/page.js';

@@ -1,7 +1,8 @@
 import { levenbergMarquardt } from 'ml-levenberg-marquardt';
 import { medianStepDeg } from './background.js';
-import { invert } from './linalg.js';
-import { gaussian, lorentzian, pseudoVoigtPeakValue } from './profile.js';
+import { kAlpha2PositionDeg } from './kalpha2.js';
+import { invert, leastSquares } from './linalg.js';
+import { gaussian, lorentzian, pseudoVoigt, pseudoVoigtPeakValue } from './profile.js';
 import type { PeakShape } from './profile.js';
 
 export type BackgroundTerms = 'none' | 'constant' | 'linear' | 'quadratic';
@@ -28,6 +29,20 @@ export interface FitOptions {
   /** Points excluded from the fit (masks): true = excluded. */
   masked?: ArrayLike<boolean>;
   maxIterations?: number;
+  /** Half-width of the window beyond the outermost peaks, deg (overrides `windowFwhm`). */
+  windowDeg?: number;
+  /** Explicit fit window, deg (overrides both). */
+  rangeDeg?: [number, number];
+  /** Fix η of every peak at this value (free when undefined). */
+  fixEta?: number;
+  /** Upper bound of a peak's FWHM, deg (default min(window, 6 × guess)). */
+  maxFwhmDeg?: number;
+  /** A broad Gaussian hump in the background, FWHM bounded to [minFwhmDeg, maxFwhmDeg]. */
+  hump?: { minFwhmDeg: number; maxFwhmDeg?: number };
+  /** Put the Kα2 companion of every peak into the model (same shape, area × ratio, at λ2's angle). */
+  kAlpha2?: { ratio: number; alpha1A: number; alpha2A: number };
+  /** Stop when a burst of iterations lowers χ² by less than this fraction (default 1e-6). */
+  chi2Tolerance?: number;
 }
 
 export interface FittedPeak extends PeakShape {
@@ -39,6 +54,8 @@ export interface PeakGroupFit {
   peaks: FittedPeak[];
   /** Background polynomial coefficients c0 + c1·t + c2·t², t = 2θ − `originDeg`. */
   background: number[];
+  /** The hump term, when fitted (Gaussian, area in counts·deg). */
+  hump?: { centerDeg: number; fwhmDeg: number; area: number };
   originDeg: number;
   rangeDeg: [number, number];
   points: number;
@@ -49,31 +66,54 @@ export interface PeakGroupFit {
 
 const BG_TERMS: Record<BackgroundTerms, number> = { none: 0, constant: 1, linear: 2, quadratic: 3 };
 const PER_PEAK = 4;
+const HUMP_TERMS = 3;
 
-/** Model value and analytic gradient for parameters [c, w, A, η]×peaks + background. */
-function evaluate(params: number[], nPeaks: number, nBg: number, origin: number, x: number, grad?: number[]): number {
+interface ModelLayout {
+  nPeaks: number;
+  nBg: number;
+  hump: boolean;
+  origin: number;
+  /** Kα2 companion of every peak: ratio and λ2/λ1 (null: none). */
+  alpha2: { ratio: number; alpha1A: number; alpha2A: number } | null;
+}
+
+/** Adds the value (and gradient) of one pseudo-Voigt of area a at centre c to y/grad. */
+function pvTerm(x: number, c: number, w: number, a: number, eta: number, scale: number, dcdc: number, grad: number[] | undefined, at: number): number {
+  const g = gaussian(x, c, w);
+  const l = lorentzian(x, c, w);
+  const pv = eta * l + (1 - eta) * g;
+  if (grad) {
+    const u = (x - c) / w;
+    const q = 1 + 4 * u * u;
+    const dgdc = g * ((8 * Math.LN2 * u) / w);
+    const dldc = l * ((8 * u) / w / q);
+    const dgdw = (g / w) * (8 * Math.LN2 * u * u - 1);
+    const dldw = (l / w) * ((4 * u * u - 1) / q);
+    grad[at] += scale * a * (eta * dldc + (1 - eta) * dgdc) * dcdc;
+    grad[at + 1] += scale * a * (eta * dldw + (1 - eta) * dgdw);
+    grad[at + 2] += scale * pv;
+    grad[at + 3] += scale * a * (l - g);
+  }
+  return scale * a * pv;
+}
+
+/**
+ * Model value and analytic gradient for the full parameter vector: [c, w, A, η]×peaks, the
+ * background polynomial, and (optionally) a Gaussian hump [centre, FWHM, area].
+ * `a2` holds, per peak, the Kα2 position and its derivative with respect to the Kα1 centre.
+ */
+function evaluate(params: number[], layout: ModelLayout, a2: Array<[number, number]> | null, x: number, grad?: number[]): number {
+  const { nPeaks, nBg, origin } = layout;
+  if (grad) grad.fill(0);
   let y = 0;
   for (let k = 0; k < nPeaks; k++) {
-    const c = params[PER_PEAK * k];
-    const w = params[PER_PEAK * k + 1];
-    const a = params[PER_PEAK * k + 2];
-    const eta = params[PER_PEAK * k + 3];
-    const g = gaussian(x, c, w);
-    const l = lorentzian(x, c, w);
-    const pv = eta * l + (1 - eta) * g;
-    y += a * pv;
-    if (grad) {
-      const u = (x - c) / w;
-      const q = 1 + 4 * u * u;
-      const dgdc = g * ((8 * Math.LN2 * u) / w);
-      const dldc = l * ((8 * u) / w / q);
-      const dgdw = (g / w) * (8 * Math.LN2 * u * u - 1);
-      const dldw = (l / w) * ((4 * u * u - 1) / q);
-      grad[PER_PEAK * k] = a * (eta * dldc + (1 - eta) * dgdc);
-      grad[PER_PEAK * k + 1] = a * (eta * dldw + (1 - eta) * dgdw);
-      grad[PER_PEAK * k + 2] = pv;
-      grad[PER_PEAK * k + 3] = a * (l - g);
-    }
+    const at = PER_PEAK * k;
+    const c = params[at];
+    const w = params[at + 1];
+    const a = params[at + 2];
+    const eta = params[at + 3];
+    y += pvTerm(x, c, w, a, eta, 1, 1, grad, at);
+    if (a2 && layout.alpha2) y += pvTerm(x, a2[k][0], w, a, eta, layout.alpha2.ratio, a2[k][1], grad, at);
   }
   const t = x - origin;
   let tp = 1;
@@ -83,24 +123,58 @@ function evaluate(params: number[], nPeaks: number, nBg: number, origin: number,
     if (grad) grad[i] = tp;
     tp *= t;
   }
+  if (layout.hump) {
+    const i = PER_PEAK * nPeaks + nBg;
+    const c = params[i];
+    const w = params[i + 1];
+    const a = params[i + 2];
+    const g = gaussian(x, c, w);
+    y += a * g;
+    if (grad) {
+      const u = (x - c) / w;
+      grad[i] = a * g * ((8 * Math.LN2 * u) / w);
+      grad[i + 1] = ((a * g) / w) * (8 * Math.LN2 * u * u - 1);
+      grad[i + 2] = g;
+    }
+  }
   return y;
+}
+
+function alpha2Positions(params: number[], layout: ModelLayout): Array<[number, number]> | null {
+  const k2 = layout.alpha2;
+  if (!k2) return null;
+  return Array.from({ length: layout.nPeaks }, (_, k) => {
+    const c = params[PER_PEAK * k];
+    const c2 = kAlpha2PositionDeg(c, k2.alpha1A, k2.alpha2A);
+    const d = (kAlpha2PositionDeg(c + 1e-4, k2.alpha1A, k2.alpha2A) - kAlpha2PositionDeg(c - 1e-4, k2.alpha1A, k2.alpha2A)) / 2e-4;
+    return [c2, d];
+  });
 }
 
 /**
  * Fits one group of (possibly overlapping) pseudo-Voigt peaks plus a polynomial background
  * on the window around them, with ml-levenberg-marquardt and an analytic Jacobian.
+ * Optionally: a broad Gaussian hump term (width bounded from below, so it can take up an
+ * amorphous hump under a weak peak but not the peak itself), the Kα2 companion of every peak
+ * in the model (fit raw, unstripped data), and η fixed (weak peaks cannot tell a Lorentzian
+ * from a Gaussian wing; a free η then trades with the width).
  *
- * Uncertainties: at the optimum the weighted Jacobian J (rows ∂modelᵢ/∂p / σᵢ) gives the
- * covariance C = (JᵀJ)⁻¹ · χ²ᵣ, with χ²ᵣ = Σ rᵢ²/σᵢ² / (n − p). Scaling by χ²ᵣ (as fityk and
- * GSAS-II report) makes the errors honest when the model or the weights are imperfect; with
- * correct Poisson weights χ²ᵣ ≈ 1 and the scaling changes little. σ = √diag(C).
+ * Uncertainties: at the optimum the weighted Jacobian J (rows ∂modelᵢ/∂p / σᵢ, over the free
+ * parameters only) gives the covariance C = (JᵀJ)⁻¹ · χ²ᵣ, with χ²ᵣ = Σ rᵢ²/σᵢ² / (n − p).
+ * Scaling by χ²ᵣ (as fityk and GSAS-II report) makes the errors honest when the model or the
+ * weights are imperfect; with correct Poisson weights χ²ᵣ ≈ 1 and the scaling changes little.
+ * σ = √diag(C); a fixed parameter has σ = 0.
+ *
+ * Convergence: the library only stops on an absolute error (Σ of whitened squared residuals ≤
+ * `errorTolerance`), which noisy data never reach. The fit therefore runs in short bursts and
+ * stops when a burst lowers χ² by less than `chi2Tolerance` (default 1e-6 relative, + 1e-3: far below the Δχ² = 1 of one standard deviation).
  */
 export function fitPeakGroup(twoThetaDeg: ArrayLike<number>, y: ArrayLike<number>, guesses: readonly PeakGuess[], opts: FitOptions = {}): PeakGroupFit | null {
   if (guesses.length === 0) return null;
   const step = medianStepDeg(twoThetaDeg);
   const k = opts.windowFwhm ?? 3;
-  const lo = Math.min(...guesses.map((g) => g.centerDeg - k * g.fwhmDeg));
-  const hi = Math.max(...guesses.map((g) => g.centerDeg + k * g.fwhmDeg));
+  const lo = opts.rangeDeg ? opts.rangeDeg[0] : Math.min(...guesses.map((g) => g.centerDeg - (opts.windowDeg ?? k * g.fwhmDeg)));
+  const hi = opts.rangeDeg ? opts.rangeDeg[1] : Math.max(...guesses.map((g) => g.centerDeg + (opts.windowDeg ?? k * g.fwhmDeg)));
   const xs: number[] = [];
   const ys: number[] = [];
   const ws: number[] = [];
@@ -112,64 +186,133 @@ export function fitPeakGroup(twoThetaDeg: ArrayLike<number>, y: ArrayLike<number
     ws.push(opts.variance ? 1 / Math.sqrt(Math.max(opts.variance[i], 1)) : 1);
   }
   const nBg = BG_TERMS[opts.background ?? 'quadratic'];
-  const p = PER_PEAK * guesses.length + nBg;
+  const nPeaks = guesses.length;
+  const layout: ModelLayout = { nPeaks, nBg, hump: opts.hump !== undefined, origin: 0.5 * (lo + hi), alpha2: opts.kAlpha2 ?? null };
+  const pFull = PER_PEAK * nPeaks + nBg + (layout.hump ? HUMP_TERMS : 0);
+  const fixedEta = opts.fixEta;
+  const free: number[] = [];
+  for (let i = 0; i < pFull; i++) if (!(fixedEta !== undefined && i < PER_PEAK * nPeaks && i % PER_PEAK === 3)) free.push(i);
+  const p = free.length;
   if (xs.length <= p + 2) return null;
-  const origin = 0.5 * (lo + hi);
-  const init: number[] = [];
+  const origin = layout.origin;
+  const full: number[] = [];
   const min: number[] = [];
   const max: number[] = [];
   const yMax = Math.max(...ys.map(Math.abs), 1e-12);
   for (const g of guesses) {
-    const eta = g.eta ?? 0.5;
+    const eta = fixedEta ?? g.eta ?? 0.5;
     const area = g.area ?? Math.max(g.height ?? 0, 1e-9) / pseudoVoigtPeakValue(g.fwhmDeg, eta);
-    init.push(g.centerDeg, g.fwhmDeg, area, eta);
+    full.push(g.centerDeg, g.fwhmDeg, area, eta);
+    const maxW = opts.maxFwhmDeg ?? Math.min(hi - lo, g.fwhmDeg * 6);
     min.push(g.centerDeg - Math.max(g.fwhmDeg, 2 * step), Math.max(step / 2, g.fwhmDeg / 10), 0, 0);
-    max.push(g.centerDeg + Math.max(g.fwhmDeg, 2 * step), Math.min(hi - lo, g.fwhmDeg * 6), 10 * yMax * (hi - lo) + 10 * area, 1);
+    max.push(g.centerDeg + Math.max(g.fwhmDeg, 2 * step), Math.max(maxW, g.fwhmDeg), 10 * yMax * (hi - lo) + 10 * area, 1);
   }
   for (let j = 0; j < nBg; j++) {
-    init.push(0);
+    full.push(0);
     min.push(-1e3 * yMax);
     max.push(1e3 * yMax);
   }
-  const nPeaks = guesses.length;
+  if (layout.hump && opts.hump) {
+    const hMin = opts.hump.minFwhmDeg;
+    const hMax = opts.hump.maxFwhmDeg ?? Math.max(4 * hMin, 20);
+    full.push(origin, 2 * hMin, 0);
+    min.push(lo - 3 * hMin, hMin, -1e3 * yMax * hMax);
+    max.push(hi + 3 * hMin, hMax, 1e3 * yMax * hMax);
+    initialiseLinear(full, layout, xs, ys, ws, hMin, hMax, [lo, hi]);
+  } else if (nBg > 0) {
+    initialiseLinear(full, layout, xs, ys, ws, 0, 0, [lo, hi]);
+  }
+  for (let i = 0; i < pFull; i++) full[i] = Math.min(max[i], Math.max(min[i], full[i]));
+  const expand = (q: number[]): number[] => {
+    const v = full.slice();
+    free.forEach((fi, j) => (v[fi] = q[j]));
+    return v;
+  };
   // Weighted least squares by whitening: the library sees point indices, data yᵢ/σᵢ and model
   // mᵢ/σᵢ with unit weights. (Its own `weights` option is applied inconsistently between the
   // step and the error in v5, so it is not used.)
   const index = xs.map((_, i) => i);
   const white = ys.map((v, i) => v * ws[i]);
-  const result = levenbergMarquardt(
-    { x: index, y: white },
-    (params) => (i) => evaluate(params, nPeaks, nBg, origin, xs[i]) * ws[i],
-    {
-      initialValues: init,
-      minValues: min,
-      maxValues: max,
-      damping: 1e-2,
-      maxIterations: opts.maxIterations ?? 200,
-      errorTolerance: 1e-10,
-      jacobianFunction: (params) => (i) => {
-        const g = new Array<number>(p).fill(0);
-        evaluate(params, nPeaks, nBg, origin, xs[i], g);
-        return g.map((v) => v * ws[i]);
+  const gradFull = new Array<number>(pFull).fill(0);
+  const chi2Of = (params: number[]): number => {
+    const a2 = alpha2Positions(params, layout);
+    let s = 0;
+    for (let i = 0; i < xs.length; i++) s += ((ys[i] - evaluate(params, layout, a2, xs[i])) * ws[i]) ** 2;
+    return s;
+  };
+  let current = free.map((fi) => full[fi]);
+  let chi2Now = chi2Of(expand(current));
+  const maxIterations = opts.maxIterations ?? 200;
+  const burst = 10;
+  const relTol = opts.chi2Tolerance ?? 1e-6;
+  let iterations = 0;
+  while (iterations < maxIterations) {
+    const result = levenbergMarquardt(
+      { x: index, y: white },
+      (q) => {
+        const params = expand(q);
+        const a2 = alpha2Positions(params, layout);
+        return (i) => evaluate(params, layout, a2, xs[i]) * ws[i];
       },
-    },
-  );
-  const best = result.parameterValues;
-  // Covariance from the weighted Jacobian at the optimum.
-  const jtj = Array.from({ length: p }, () => new Array<number>(p).fill(0));
-  const grad = new Array<number>(p).fill(0);
+      {
+        initialValues: current,
+        minValues: free.map((fi) => min[fi]),
+        maxValues: free.map((fi) => max[fi]),
+        damping: 1e-2,
+        maxIterations: Math.min(burst, maxIterations - iterations),
+        errorTolerance: 0,
+        jacobianFunction: (q) => {
+          const params = expand(q);
+          const a2 = alpha2Positions(params, layout);
+          return (i) => {
+            evaluate(params, layout, a2, xs[i], gradFull);
+            return free.map((fi) => gradFull[fi] * ws[i]);
+          };
+        },
+      },
+    );
+    iterations += result.iterations;
+    const chi2Next = chi2Of(expand(result.parameterValues));
+    const improved = chi2Next < chi2Now;
+    if (improved) current = result.parameterValues.slice();
+    const gain = chi2Now - chi2Next;
+    if (improved) chi2Now = chi2Next;
+    if (!improved || gain <= relTol * chi2Now + 1e-3) break;
+  }
+  const best = expand(current);
+  // Covariance from the weighted Jacobian at the optimum, over the free parameters that are not
+  // held by a bound (an active bound acts as a fixed value). When that matrix is singular (a
+  // hump term with no area has no defined centre or width), the hump is treated as fixed too.
+  const hStart = PER_PEAK * nPeaks + nBg;
+  const atBound = (i: number): boolean => best[i] <= min[i] + 1e-9 * Math.max(1, Math.abs(min[i])) || best[i] >= max[i] - 1e-9 * Math.max(1, Math.abs(max[i]));
+  const a2Best = alpha2Positions(best, layout);
+  const rows: number[][] = [];
   let chi2 = 0;
   for (let i = 0; i < xs.length; i++) {
-    const model = evaluate(best, nPeaks, nBg, origin, xs[i], grad);
-    const w = ws[i];
-    chi2 += ((ys[i] - model) * w) ** 2;
-    for (let a = 0; a < p; a++) for (let b = a; b < p; b++) jtj[a][b] += grad[a] * grad[b] * w * w;
+    const model = evaluate(best, layout, a2Best, xs[i], gradFull);
+    chi2 += ((ys[i] - model) * ws[i]) ** 2;
+    rows.push(gradFull.map((g) => g * ws[i]));
   }
-  for (let a = 0; a < p; a++) for (let b = 0; b < a; b++) jtj[a][b] = jtj[b][a];
   const dof = Math.max(1, xs.length - p);
   const chi2Reduced = chi2 / dof;
-  const inv = invert(jtj);
-  const sd = (i: number): number => (inv ? Math.sqrt(Math.max(inv[i][i], 0) * chi2Reduced) : Number.NaN);
+  const covariance = (use: number[]): number[][] | null => {
+    const jtj = use.map((a) => use.map((b) => rows.reduce((sum, r) => sum + r[a] * r[b], 0)));
+    return invert(jtj);
+  };
+  // Peak areas stay in even at their bound of 0 (a vanished peak still has an uncertainty).
+  const isPeakArea = (i: number): boolean => i < PER_PEAK * nPeaks && i % PER_PEAK === 2;
+  let used = free.filter((i) => isPeakArea(i) || !atBound(i));
+  let inv = covariance(used);
+  if (!inv && layout.hump) {
+    used = used.filter((i) => i < hStart);
+    inv = covariance(used);
+  }
+  const sd = (i: number): number => {
+    if (!free.includes(i)) return 0;
+    const j = used.indexOf(i);
+    if (j < 0) return inv ? 0 : Number.NaN;
+    return inv ? Math.sqrt(Math.max(inv[j][j], 0) * chi2Reduced) : Number.NaN;
+  };
   const peaks: FittedPeak[] = guesses.map((_, k) => ({
     centerDeg: best[PER_PEAK * k],
     fwhmDeg: best[PER_PEAK * k + 1],
@@ -177,15 +320,68 @@ export function fitPeakGroup(twoThetaDeg: ArrayLike<number>, y: ArrayLike<number
     eta: best[PER_PEAK * k + 3],
     sigma: { centerDeg: sd(PER_PEAK * k), fwhmDeg: sd(PER_PEAK * k + 1), area: sd(PER_PEAK * k + 2), eta: sd(PER_PEAK * k + 3) },
   }));
+  const h = PER_PEAK * nPeaks + nBg;
   return {
     peaks,
-    background: best.slice(PER_PEAK * nPeaks),
+    background: best.slice(PER_PEAK * nPeaks, h),
+    hump: layout.hump ? { centerDeg: best[h], fwhmDeg: best[h + 1], area: best[h + 2] } : undefined,
     originDeg: origin,
     rangeDeg: [lo, hi],
     points: xs.length,
     chi2Reduced,
-    iterations: result.iterations,
+    iterations,
   };
+}
+
+/**
+ * Starting values of the linear parameters (peak areas, background polynomial, hump area) by
+ * weighted linear least squares with the peaks' centres and widths at their guesses; with a hump
+ * term, its centre and width are chosen on a coarse grid by the best χ².
+ */
+function initialiseLinear(full: number[], layout: ModelLayout, xs: number[], ys: number[], ws: number[], hMin: number, hMax: number, [lo, hi]: [number, number]): void {
+  const { nPeaks, nBg, origin } = layout;
+  const a2 = alpha2Positions(full, layout);
+  const peakCols = xs.map((x) =>
+    Array.from({ length: nPeaks }, (_, k) => {
+      const at = PER_PEAK * k;
+      const c = full[at];
+      const w = full[at + 1];
+      const eta = full[at + 3];
+      return pseudoVoigt(x, c, w, eta) + (a2 && layout.alpha2 ? layout.alpha2.ratio * pseudoVoigt(x, a2[k][0], w, eta) : 0);
+    }),
+  );
+  const weights = ws.map((w) => w * w);
+  const humpGrid: Array<[number, number] | null> = [];
+  if (layout.hump) {
+    for (let hw = hMin * 1.25; hw <= hMax; hw *= 1.6) for (let hc = lo - 2 * hMin; hc <= hi + 2 * hMin + 1e-9; hc += hMin) humpGrid.push([hc, hw]);
+  } else humpGrid.push(null);
+  let bestChi2 = Infinity;
+  for (const hg of humpGrid) {
+    const design = xs.map((x, i) => {
+      const row = [...peakCols[i]];
+      let tp = 1;
+      for (let j = 0; j < nBg; j++) {
+        row.push(tp);
+        tp *= x - origin;
+      }
+      if (hg) row.push(gaussian(x, hg[0], hg[1]));
+      return row;
+    });
+    const coef = leastSquares(design, ys, weights);
+    if (!coef) continue;
+    let chi2 = 0;
+    for (let i = 0; i < xs.length; i++) chi2 += weights[i] * (ys[i] - design[i].reduce((s, v, j) => s + v * coef[j], 0)) ** 2;
+    if (chi2 >= bestChi2) continue;
+    bestChi2 = chi2;
+    for (let k = 0; k < nPeaks; k++) full[PER_PEAK * k + 2] = Math.max(coef[k], 1e-9);
+    for (let j = 0; j < nBg; j++) full[PER_PEAK * nPeaks + j] = coef[nPeaks + j];
+    if (hg) {
+      const h = PER_PEAK * nPeaks + nBg;
+      full[h] = hg[0];
+      full[h + 1] = hg[1];
+      full[h + 2] = coef[nPeaks + nBg];
+    }
+  }
 }
 
 /**

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { N, X, Y, raw101, raw400, rawV1 } from './xrdFixtures.js';
 import { resolve } from 'node:path';
 import fc from 'fast-check';
 import { strToU8, zipSync } from 'fflate';
@@ -28,9 +29,6 @@ import { hasSharedData, PROJECT_ROOT, readSharedData } from '../../helpers/share
 // FormatError naming the file (or `file:member` inside an archive), quickly, allocating no
 // more than the input can justify.
 
-const N = 20;
-const X = Array.from({ length: N }, (_, i) => 20 + 0.02 * i);
-const Y = Array.from({ length: N }, (_, i) => 100 + 7 * i + (i === 9 ? 900 : 0));
 
 function ras(): string {
   const block = (k: number): string[] => [
@@ -104,66 +102,6 @@ const rasxProfile = (): string => '\ufeff' + X.map((x, i) => `${x.toFixed(4)}\t$
 const rasx = (profile = rasxProfile(), conditions = rasxConditions): Uint8Array =>
   zipSync({ 'root.xml': strToU8('<Root/>'), 'Data0/MesurementConditions0.xml': strToU8(conditions), 'Data0/Profile0.txt': strToU8(profile) });
 
-class Bin {
-  readonly bytes: Uint8Array;
-  readonly view: DataView;
-  constructor(size: number) {
-    this.bytes = new Uint8Array(size);
-    this.view = new DataView(this.bytes.buffer);
-  }
-  str(o: number, s: string): this {
-    for (let i = 0; i < s.length; i++) this.bytes[o + i] = s.charCodeAt(i);
-    return this;
-  }
-  u32(o: number, v: number): this {
-    this.view.setUint32(o, v, true);
-    return this;
-  }
-  f32(o: number, v: number): this {
-    this.view.setFloat32(o, v, true);
-    return this;
-  }
-  f64(o: number, v: number): this {
-    this.view.setFloat64(o, v, true);
-    return this;
-  }
-}
-
-function raw101(): Uint8Array {
-  const b = new Bin(712 + 304 + 4 * N);
-  b.str(0, 'RAW1.01').u32(8, 1).u32(12, 1).str(16, '01/01/24').str(26, '10:00:00').str(36, 'tester').str(326, 'LFP film').str(608, 'Cu');
-  b.f64(616, 1.54184).f64(624, 1.5406).f64(632, 1.54439).f64(640, 1.39222).f64(648, 0.5);
-  const r = 712;
-  b.u32(r, 304).u32(r + 4, N).f64(r + 8, 10).f64(r + 16, 20).f64(r + 176, 0.02).f32(r + 192, 1).u32(r + 224, 40).u32(r + 228, 40).f64(r + 240, 1.5406).u32(r + 256, 0);
-  Y.forEach((y, i) => b.f32(r + 304 + 4 * i, y));
-  return b.bytes;
-}
-
-function raw400(): Uint8Array {
-  const seg10 = 36 + 16;
-  const seg30 = 120;
-  const b = new Bin(61 + seg10 + seg30 + 160 + 24 + 4 * N);
-  b.str(0, 'RAW4.00').str(12, '2024-01-01').str(24, '10:00:00');
-  let o = 61;
-  b.u32(o, 10).u32(o + 4, seg10).str(o + 12, 'SampleID').str(o + 36, 'LFP film');
-  o += seg10;
-  b.u32(o, 30).u32(o + 4, seg30).f64(o + 72, 1.54184).f64(o + 80, 1.5406).f64(o + 88, 1.54439).f64(o + 96, 1.39222).f64(o + 104, 0.5).str(o + 116, 'Cu');
-  o += seg30;
-  b.u32(o, 160).str(o + 32, 'Locked Coupled').f64(o + 72, 20).f64(o + 80, 0.02).u32(o + 88, N).f32(o + 92, 1).f32(o + 100, 40).f32(o + 104, 40).f64(o + 112, 1.5406).u32(o + 136, 4).u32(o + 140, 24);
-  o += 160 + 24;
-  Y.forEach((y, i) => b.f32(o + 4 * i, y));
-  return b.bytes;
-}
-
-function rawV1(): Uint8Array {
-  const b = new Bin(4 + 152 + 4 * N);
-  const o = 4;
-  b.str(0, 'RAW ').u32(o, N).f32(o + 4, 1).f32(o + 8, 0.02).u32(o + 12, 0).f32(o + 20, 20);
-  b.str(o + 36, 'LFP film').f32(o + 68, 1.5406).f32(o + 72, 1.54439).u32(o + 148, 0);
-  Y.forEach((y, i) => b.f32(o + 152 + 4 * i, y));
-  return b.bytes;
-}
-
 /** A consistent pattern: matching, non-empty, finite arrays, as many as the file can hold. */
 function checkPattern(p: XrdPattern, inputBytes: number, maxPoints: number): void {
   const scans = [p, ...(p.otherScans ?? [])];
@@ -204,7 +142,7 @@ const FORMATS: Format[] = [
   { id: 'xrdml', name: 'fuzz.xrdml', seeds: [enc(xrdml(false)), enc(xrdml(true))], texts: [xrdml(false), xrdml(true)], pointsPerByte: 0.5 },
   { id: 'rigaku-rasx', name: 'fuzz.rasx', seeds: [rasx(), ...shared('gredig_RM20220915Si01.rasx')], texts: [rasxProfile(), rasxConditions], rezip: (t) => (t.startsWith('<') ? rasx(undefined, t) : rasx(t)), pointsPerByte: 600, compressed: true },
   { id: 'bruker-brml', name: 'fuzz.brml', seeds: [brml()], texts: [brmlXml()], rezip: (t) => brml(t), pointsPerByte: 600, compressed: true },
-  { id: 'bruker-raw', name: 'fuzz.raw', seeds: [raw101(), raw400(), rawV1()], pointsPerByte: 0.25 },
+  { id: 'bruker-raw', name: 'fuzz.raw', seeds: [raw101(), raw400(24), rawV1()], pointsPerByte: 0.25 },
 ];
 
 /** A zip whose every member claims `size` bytes once inflated (local and central headers). */

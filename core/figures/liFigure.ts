@@ -16,15 +16,10 @@ import { ionLabel } from './style.js';
 import { el, figureRoot, panel, panelLetter, PT_PER_MM, text, TYPE } from './svg.js';
 import { volumePanel } from './volumePanel.js';
 import type { Volume } from './volumeRender.js';
+import type { LayerSegment } from '../model/report.js';
 
-export interface LiFigureLayer {
-  role: string;
-  label: string;
-  startS: number;
-  endS: number;
-  startNm: number;
-  endNm: number;
-}
+/** A layer as the report gives it (time and depth range, role and label). */
+export type LiFigureLayer = Pick<LayerSegment, 'role' | 'label' | 'startS' | 'endS' | 'startNm' | 'endNm'>;
 
 export interface LiFigureState {
   state: string;

@@ -1,6 +1,5 @@
-// Bootstrap of a batch worker thread: loads the TypeScript sources through tsx (as
-// bin/strata.js does for the CLI), then the worker module listens for jobs.
-import { register } from 'tsx/esm/api';
+// Bootstrap of a batch worker thread: loads the worker module as bin/strata.js loads the CLI
+// (see loadEntry.js), then it listens for jobs.
+import { loadEntry } from './loadEntry.js';
 
-register();
-await import('../core/node/batchWorker.ts');
+await loadEntry('core/node/batchWorker.ts');

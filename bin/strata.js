@@ -1,8 +1,7 @@
 #!/usr/bin/env node
-// Entry point for `npx strata`: runs the TypeScript CLI through tsx so that the
-// installed package needs no separate build step.
-import { register } from 'tsx/esm/api';
+// Entry point for `npx strata`: the TypeScript CLI, loaded without a separate build step
+// (bundled on first use and whenever a source changes; see loadEntry.js).
+import { loadEntry } from './loadEntry.js';
 
-register();
-const { main } = await import('../core/cli.ts');
+const { main } = await loadEntry('core/cli.ts');
 process.exitCode = await main(process.argv.slice(2));

@@ -110,7 +110,8 @@ const RUN_BYTES = 16 * 1024 * 1024;
  * The planes of one ion at the given scans (ascending), in order, each as samples and the
  * index where it starts. Consecutive scans are read as runs where the stack can
  * (`readPlanes`), else plane by plane; the signal is checked before every read. A yielded
- * plane is valid until the loop asks for the next one (runs share one buffer).
+ * plane is valid until the loop asks for the next one (runs share one buffer, which the
+ * stack's next pass reuses once this one is done).
  */
 export async function* ionPlanes(
   stack: IonStack,
@@ -120,8 +121,43 @@ export async function* ionPlanes(
 ): AsyncGenerator<{ scan: number; raw: Samples; base: number }> {
   const { width, height } = stack;
   const perRun = Math.max(1, Math.floor(RUN_BYTES / (4 * width * height)));
-  // One buffer for every run (each run is used up before the next is read), sized by the reader.
-  const scratch: { bytes?: Uint8Array } = {};
+  // One buffer for every run (each run is used up before the next is read), sized by the
+  // reader, and handed on to the stack's next pass: a reduction over every ion is a pass per
+  // ion, and a fresh multi-MB buffer each time cost more than the reads (page faults, GC).
+  const scratch = takeScratch(stack);
+  try {
+    yield* planeRuns(stack, ionIndex, scans, perRun, scratch, signal);
+  } finally {
+    giveBackScratch(stack, scratch);
+  }
+}
+
+type Scratch = { bytes?: Uint8Array };
+/** Idle run buffers of each stack (gone with the stack); passes running at once each take their own. */
+const idleScratch = new WeakMap<IonStack, Scratch[]>();
+/** Idle buffers kept per stack: each is up to RUN_BYTES plus the gaps between planes. */
+const MAX_IDLE_SCRATCH = 2;
+
+function takeScratch(stack: IonStack): Scratch {
+  return idleScratch.get(stack)?.pop() ?? {};
+}
+
+function giveBackScratch(stack: IonStack, scratch: Scratch): void {
+  if (!scratch.bytes) return;
+  const idle = idleScratch.get(stack) ?? [];
+  if (idle.length < MAX_IDLE_SCRATCH) idle.push(scratch);
+  idleScratch.set(stack, idle);
+}
+
+async function* planeRuns(
+  stack: IonStack,
+  ionIndex: number,
+  scans: readonly number[],
+  perRun: number,
+  scratch: Scratch,
+  signal: AbortSignal | undefined,
+): AsyncGenerator<{ scan: number; raw: Samples; base: number }> {
+  const { width, height } = stack;
   for (let i = 0; i < scans.length; ) {
     signal?.throwIfAborted();
     if (!hasPlaneRuns(stack)) {
@@ -149,12 +185,6 @@ function contiguousPlane(plane: IonPlane, width: number, height: number): Float3
   return out;
 }
 
-/**
- * Adds w × the dead-time corrected ROI pixels of a plane to a map, and w² × their variance
- * (w·X has variance w²σ²), marking saturated pixels in `saturatedOut`. Fused into one loop with
- * no intermediate arrays: this is the inner loop of every per-layer map over a whole stack.
- * Returns the number of saturated pixels.
- */
 /** ln(1 − i/N) and (1 − i/N)² for each integer count i below N. */
 interface CorrectionTable {
   log1p: Float64Array;
@@ -178,12 +208,49 @@ function correctionTable(shots: number | undefined): CorrectionTable | null {
   return { log1p, denom };
 }
 
+/**
+ * Raw counts of a plane added to a map: `values += w·i`, and `varianceExtra += (w² − w)·i`,
+ * so that the Poisson variance Σ w²·i is `values + varianceExtra` at the end. Interior scans of
+ * a window have w = 1 and touch `values` alone: one array per pixel instead of two, which is
+ * most of the pass's memory traffic. `mask` null: every pixel (no ROI), no mask load.
+ */
+function accumulateRaw(raw: Samples, base: number, n: number, mask: Uint8Array | null, w: number, values: Float64Array, varianceExtra: Float64Array): void {
+  if (w === 1) {
+    if (mask === null) {
+      for (let k = 0; k < n; k++) {
+        const r = raw[base + k];
+        values[k] += r > 0 ? r : 0;
+      }
+    } else {
+      for (let k = 0; k < n; k++) {
+        const r = raw[base + k];
+        if (mask[k] && r > 0) values[k] += r;
+      }
+    }
+    return;
+  }
+  const extra = w * w - w;
+  for (let k = 0; k < n; k++) {
+    const r = raw[base + k];
+    if ((mask === null || mask[k]) && r > 0) {
+      values[k] += w * r;
+      varianceExtra[k] += extra * r;
+    }
+  }
+}
+
+/**
+ * Adds w × the dead-time corrected ROI pixels of a plane to a map, and w² × their variance
+ * (w·X has variance w²σ²), marking saturated pixels in `saturatedOut`. Fused into one loop with
+ * no intermediate arrays: this is the inner loop of every per-layer map over a whole stack.
+ * `mask` null: every pixel. Returns the number of saturated pixels.
+ */
 function accumulateCorrected(
   raw: Samples,
   base: number,
   n: number,
-  mask: Uint8Array,
-  shots: number | undefined,
+  mask: Uint8Array | null,
+  shots: number,
   w: number,
   values: Float64Array,
   variance: Float64Array,
@@ -192,15 +259,6 @@ function accumulateCorrected(
 ): number {
   const w2 = w * w;
   saturatedOut.fill(0);
-  if (shots === undefined) {
-    for (let k = 0; k < n; k++) {
-      const r = raw[base + k];
-      const i = mask[k] && r > 0 ? r : 0;
-      values[k] += w * i;
-      variance[k] += w2 * i;
-    }
-    return 0;
-  }
   const satValue = saturatedValue(shots);
   let saturated = 0;
   if (table && !(raw instanceof Float32Array)) {
@@ -208,7 +266,7 @@ function accumulateCorrected(
     // expressions as below, term for term, so the same sums to the last bit.
     const { log1p, denom } = table;
     for (let k = 0; k < n; k++) {
-      if (!mask[k]) continue;
+      if (mask !== null && !mask[k]) continue;
       const r = raw[base + k];
       const i = r > 0 ? r : 0;
       if (i >= shots) {
@@ -224,7 +282,7 @@ function accumulateCorrected(
     return saturated;
   }
   for (let k = 0; k < n; k++) {
-    if (!mask[k]) continue;
+    if (mask !== null && !mask[k]) continue;
     const r = raw[base + k];
     const i = r > 0 ? r : 0;
     if (i >= shots) {
@@ -365,6 +423,8 @@ export async function windowMapsFromStack(
   const satValue = shots === undefined ? 0 : saturatedValue(shots);
   const n = width * height;
   const table = correctionTable(shots);
+  // No ROI: the loops skip the mask.
+  const loopMask = maskPixelCount(mask) === n ? null : mask;
   const activeAt = (s: number): number[] => weights.map((w, i) => (w[s] > 0 ? i : -1)).filter((i) => i >= 0);
   // Planes that no window touches are not read.
   const needed = Array.from({ length: stack.scans }, (_, s) => s).filter((s) => activeAt(s).length > 0);
@@ -375,9 +435,14 @@ export async function windowMapsFromStack(
     for (const i of active) {
       const w = weights[i][s] * scale;
       const map = maps[i];
-      const saturated = accumulateCorrected(raw, base, n, mask, shots, w, map.values, map.variance, saturatedHere, table);
+      if (shots === undefined) {
+        // Raw counts: variance is values + the extra term kept in `variance` (added below).
+        accumulateRaw(raw, base, n, loopMask, w, map.values, map.variance);
+        continue;
+      }
+      const saturated = accumulateCorrected(raw, base, n, loopMask, shots, w, map.values, map.variance, saturatedHere, table);
       map.saturatedPixels += saturated;
-      if (saturated > 0 && options.substitute && shots !== undefined) {
+      if (saturated > 0 && options.substitute) {
         // Replace the lower bound of saturated pixels by the minor isotope's estimate.
         if (minor === null) {
           const plane = contiguousPlane(await stack.readPlane(options.substitute.ionIndex, s), width, height);
@@ -396,6 +461,7 @@ export async function windowMapsFromStack(
     }
   }
   for (const m of maps) {
+    if (shots === undefined) for (let k = 0; k < n; k++) m.variance[k] += m.values[k];
     let t = 0;
     let v = 0;
     for (let k = 0; k < mask.length; k++) {

@@ -5,6 +5,8 @@ import { FormatError } from '../../../core/model/errors.js';
 import type { IonStack } from '../../../core/model/ionStack.js';
 import { hasPlaneRuns, ionPlanes, profileFromStack, windowMapsFromStack } from '../../../core/sims/stack.js';
 import { binStackVolume } from '../../../core/sims/volume.js';
+import { correctCount } from '../../../core/sims/deadTime.js';
+import { scanWeights } from '../../../core/sims/windows.js';
 import { recordingSource } from './tiffTestUtil.js';
 
 /**
@@ -198,6 +200,46 @@ describe('reductions give the same numbers with and without runs of planes', () 
     const w = await binStackVolume(planeOnly(stack), 0, { maxSize: 3, maxVoxels: 100, shotsPerPixel: 100 });
     expect([Array.from(v.data), v.min, v.max, v.saturatedPixels]).toEqual([Array.from(w.data), w.min, w.max, w.saturatedPixels]);
     expect(v.saturatedPixels).toBeGreaterThan(0);
+  });
+
+  it('window maps match a plain per-pixel sum (fractional boundary scans, ROI or none, raw and corrected)', async () => {
+    // Reference: every pixel of every scan corrected alone (correctCount) and summed with the
+    // scan's window weight w (values) and w² (variance), outside the ROI nothing.
+    const stack = await openTiffStack(bytesSource('ref.tif', buildTiff(spec)));
+    const windows = [{ startS: 0.25, endS: 3.5 }, { startS: 3.5, endS: 11.6 }];
+    const rect = { kind: 'rect' as const, x0: 1, y0: 1, x1: 5, y1: 3 };
+    for (const roi of [undefined, rect]) {
+      for (const deadTime of [false, true]) {
+        const shots = 100;
+        const got = await windowMapsFromStack(stack, 0, windows, { shotsPerPixel: shots, deadTime, roi });
+        windows.forEach((win, j) => {
+          const w = scanWeights(stack.timeS, win.startS, win.endS);
+          const values = new Float64Array(24);
+          const variance = new Float64Array(24);
+          for (let s = 0; s < stack.scans; s++) {
+            for (let i = 0; i < 24; i++) {
+              const x = i % 6;
+              const y = Math.floor(i / 6);
+              if (roi && !(x >= 1 && x < 5 && y >= 1 && y < 3)) continue;
+              const raw = value(spec, s, i);
+              const c = deadTime ? correctCount(raw, shots) : { value: raw, sigma: Math.sqrt(raw) };
+              values[i] += w[s] * c.value;
+              variance[i] += w[s] * w[s] * c.sigma * c.sigma;
+            }
+          }
+          const map = got.maps[j];
+          for (let i = 0; i < 24; i++) {
+            expect(map.values[i]).toBeCloseTo(values[i], 9);
+            expect(map.variance[i]).toBeCloseTo(variance[i], 9);
+          }
+          expect(map.total).toBeCloseTo(values.reduce((a, b) => a + b, 0), 8);
+          expect(map.totalSigma).toBeCloseTo(Math.sqrt(variance.reduce((a, b) => a + b, 0)), 8);
+        });
+        // The windows cut scans in parts: the fractional path was taken as well as w = 1.
+        const w0 = Array.from(scanWeights(stack.timeS, windows[0].startS, windows[0].endS));
+        expect(w0.some((x) => x > 0 && x < 1) && w0.includes(1)).toBe(true);
+      }
+    }
   });
 
   it('binned volume voxels are the means of their pixels (dead time off), slab by slab', async () => {

@@ -215,15 +215,21 @@ function correctionTable(shots: number | undefined): CorrectionTable | null {
  * most of the pass's memory traffic. `mask` null: every pixel (no ROI), no mask load.
  */
 function accumulateRaw(raw: Samples, base: number, n: number, mask: Uint8Array | null, w: number, values: Float64Array, varianceExtra: Float64Array): void {
+  // The plane as its own view, indexed from 0: `raw[base + k]` with a non-Smi base made every
+  // load take V8's slow path (3× the time of the whole loop).
+  const plane = raw.subarray(base, base + n);
   if (w === 1) {
-    if (mask === null) {
+    if (mask === null && plane instanceof Uint16Array) {
+      // The usual case (16-bit counts, no ROI) on its own loop: one type, no clamp.
+      for (let k = 0; k < n; k++) values[k] += plane[k];
+    } else if (mask === null) {
       for (let k = 0; k < n; k++) {
-        const r = raw[base + k];
+        const r = plane[k];
         values[k] += r > 0 ? r : 0;
       }
     } else {
       for (let k = 0; k < n; k++) {
-        const r = raw[base + k];
+        const r = plane[k];
         if (mask[k] && r > 0) values[k] += r;
       }
     }
@@ -231,7 +237,7 @@ function accumulateRaw(raw: Samples, base: number, n: number, mask: Uint8Array |
   }
   const extra = w * w - w;
   for (let k = 0; k < n; k++) {
-    const r = raw[base + k];
+    const r = plane[k];
     if ((mask === null || mask[k]) && r > 0) {
       values[k] += w * r;
       varianceExtra[k] += extra * r;
@@ -258,16 +264,17 @@ function accumulateCorrected(
   table: CorrectionTable | null,
 ): number {
   const w2 = w * w;
+  const plane = raw.subarray(base, base + n);
   saturatedOut.fill(0);
   const satValue = saturatedValue(shots);
   let saturated = 0;
-  if (table && !(raw instanceof Float32Array)) {
+  if (table && !(plane instanceof Float32Array)) {
     // Integer counts: ln(1 − i/N) and (1 − i/N)² looked up, not recomputed; the same
     // expressions as below, term for term, so the same sums to the last bit.
     const { log1p, denom } = table;
     for (let k = 0; k < n; k++) {
       if (mask !== null && !mask[k]) continue;
-      const r = raw[base + k];
+      const r = plane[k];
       const i = r > 0 ? r : 0;
       if (i >= shots) {
         values[k] += w * satValue;
@@ -283,7 +290,7 @@ function accumulateCorrected(
   }
   for (let k = 0; k < n; k++) {
     if (mask !== null && !mask[k]) continue;
-    const r = raw[base + k];
+    const r = plane[k];
     const i = r > 0 ? r : 0;
     if (i >= shots) {
       values[k] += w * satValue;

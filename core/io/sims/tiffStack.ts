@@ -11,6 +11,8 @@ import { planesFromBytes, readUncompressedPlane, toFloat32 } from '../tiff/rawPl
 import { uniformPages } from '../tiff/uniformPages.js';
 import type { PlaneRun, PlaneRunReader } from '../../model/ionStack.js';
 import { readTagNumber, readTagNumbers, readTagText, readTiffStructure, TAG } from '../tiff/ifd.js';
+import { ChainMismatch, readRegularChain } from '../tiff/regularChain.js';
+import type { RegularChain } from '../tiff/regularChain.js';
 import type { TiffIfd, TiffStructure } from '../tiff/ifd.js';
 import { readPageInfo } from '../tiff/page.js';
 import type { TiffPageInfo } from '../tiff/page.js';
@@ -59,22 +61,179 @@ interface Layout {
  * Pixel sizes of ImageJ/plain files come from XResolution with ImageJ's `unit=` or a centimetre
  * ResolutionUnit; an inch unit (a screen dpi) is ignored.
  */
-export async function openTiffStack(source: ByteSource): Promise<IonStack> {
+export async function openTiffStack(source: ByteSource, options: { predictPages?: boolean } = {}): Promise<IonStack> {
   try {
-    return await openStack(source);
+    return await openStack(source, options.predictPages ?? true);
   } catch (err) {
     throw asFormatError(source.name, err, 'not a readable ion-stack TIFF');
   }
 }
 
-async function openStack(source: ByteSource): Promise<IonStack> {
-  const name = source.name;
-  const tiff = await readTiffStructure(source);
+/**
+ * An OME-TIFF written page after page is opened from its first and last pages, its other IFDs
+ * checked as their planes are read (see regularChain.ts): opening a 2000-page stack took longer
+ * than reading its pixels. Anything else, or a file that turns out not to be regular, is walked
+ * page by page first.
+ */
+async function openStack(source: ByteSource, predict: boolean): Promise<IonStack> {
+  if (predict) {
+    const chain = await readRegularChain(source);
+    if (chain) {
+      const stack = await openRegularOme(source, chain);
+      if (stack) return stack;
+    }
+  }
+  return openWalked(source, await readTiffStructure(source));
+}
+
+/** The first page's facts (refused when it cannot be an ion image) and its description. */
+async function firstPage(source: ByteSource, tiff: TiffStructure): Promise<{ info: TiffPageInfo; description: string }> {
   const first = tiff.ifds[0];
   const info = await readPageInfo(source, tiff, first);
-  assertDecodable(name, info, first);
-  assertSaneAllocation(name, `plane of ${info.width} × ${info.height} pixels`, info.width * info.height, 4, MAX_PLANE_BYTES);
+  assertDecodable(source.name, info, first);
+  assertSaneAllocation(source.name, `plane of ${info.width} × ${info.height} pixels`, info.width * info.height, 4, MAX_PLANE_BYTES);
   const description = (await readTagText(source, first, TAG.ImageDescription)) ?? '';
+  return { info, description };
+}
+
+/** The stack object both ways of opening return, around their plane readers. */
+function makeStack(source: ByteSource, layout: Layout, info: TiffPageInfo, readPlane: IonStack['readPlane'], readPlanes: PlaneRunReader['readPlanes']): IonStack & PlaneRunReader {
+  return {
+    kind: 'ionStack',
+    source: { fileName: source.name, format: layout.format, sizeBytes: source.size },
+    ions: layout.ions,
+    scans: layout.scans,
+    height: info.height,
+    width: info.width,
+    pixelSizeNm: layout.pixelSizeNm,
+    timeS: layout.timeS ?? Float64Array.from({ length: layout.scans }, (_, i) => i),
+    shotsPerPixel: layout.shotsPerPixel,
+    metadata: { ...layout.metadata, bitsPerSample: String(info.bitsPerSample), sampleFormat: String(info.sampleFormat), compression: String(info.compression) },
+    readPlane,
+    readPlanes,
+  };
+}
+
+function assertRunArgs(stack: IonStack, ionIndex: number, scanStart: number, count: number): void {
+  if (!Number.isInteger(count) || count < 1) throw new RangeError(`${stack.source.fileName}: run of ${count} planes`);
+  assertPlaneIndex(stack, ionIndex, scanStart);
+  assertPlaneIndex(stack, ionIndex, scanStart + count - 1);
+}
+
+/** Reads [offset, offset + length) into the caller's scratch buffer when the source can, else fresh. */
+async function readSpan(source: ByteSource, offset: number, length: number, scratch?: { bytes?: Uint8Array }): Promise<Uint8Array> {
+  const readInto = (source as Partial<ReusableReads>).readInto;
+  if (readInto && scratch) {
+    // No fresh multi-MB buffer (page faults, GC of external memory) per run.
+    if (!scratch.bytes || scratch.bytes.byteLength < length) scratch.bytes = new Uint8Array(length);
+    return scratch.bytes.subarray(0, await readInto.call(source, offset, scratch.bytes.subarray(0, length)));
+  }
+  return source.read(offset, length);
+}
+
+/** Bytes between a page's IFD and its pixels still read as one piece with them. */
+const NEIGHBOUR_BYTES = 64 * 1024;
+
+/**
+ * An OME-TIFF whose pages follow one another regularly: planes are read with the IFDs around
+ * them, and those IFDs checked against the prediction before the pixels are used. Null when
+ * the file is not of this kind (not OME, or pages not of one simple layout).
+ */
+async function openRegularOme(source: ByteSource, chain: RegularChain): Promise<IonStack | null> {
+  const name = source.name;
+  const tiff = chain.structure;
+  const { info, description } = await firstPage(source, tiff);
+  if (!isOmeXml(description)) return null;
+  const layout = omeLayout(name, description, tiff, info);
+  const vetted = await uniformPages(source, tiff, info, chain.known);
+  if (!vetted) return null;
+  const last = chain.count - 1;
+  const p1 = vetted.pixelOffsets[1];
+  const pixelStep = vetted.pixelOffsets[2] - p1;
+  // Pixel offsets are fields of the IFDs, so linear in the page; these hold unless written oddly.
+  if (!(pixelStep > 0) || vetted.pixelOffsets[3] !== p1 + 2 * pixelStep || vetted.pixelOffsets[last] !== p1 + (last - 1) * pixelStep) return null;
+  const pixelsOf = (k: number): number => (k === 0 ? vetted.pixelOffsets[0] : p1 + (k - 1) * pixelStep);
+  const { planeBytes } = vetted;
+  const n = info.width * info.height;
+  const le = tiff.littleEndian;
+
+  // Once a page is not what was predicted, every read goes to the careful reader.
+  let careful: Promise<IonStack & PlaneRunReader> | null = null;
+  const walked = (): Promise<IonStack & PlaneRunReader> => {
+    careful ??= readTiffStructure(source)
+      .then((t) => openWalked(source, t))
+      .then((s) => {
+        if (s.scans !== stack.scans || s.ions.length !== stack.ions.length || s.width !== stack.width || s.height !== stack.height) {
+          throw new FormatError(name, `the pages past the first are not the stack its first pages describe (${s.ions.length} × ${s.scans} planes of ${s.width} × ${s.height}, not ${stack.ions.length} × ${stack.scans} of ${stack.width} × ${stack.height})`);
+        }
+        return s;
+      });
+    return careful;
+  };
+
+  /** The bytes holding IFDs k0 … k1 and their pixels (one read: they are neighbours). */
+  const spanOf = (k0: number, k1: number): { lo: number; hi: number } => ({
+    lo: Math.min(chain.offsetOf(k0), pixelsOf(k0)),
+    hi: Math.max(chain.offsetOf(k1) + chain.extentBytes, pixelsOf(k1) + planeBytes),
+  });
+
+  const readOne = async (ionIndex: number, scanIndex: number): Promise<IonPlane> => {
+    assertPlaneIndex(stack, ionIndex, scanIndex);
+    if (careful) return (await careful).readPlane(ionIndex, scanIndex);
+    const k = layout.ifdIndex(ionIndex, scanIndex);
+    const p = pixelsOf(k);
+    try {
+      const { lo, hi } = spanOf(k, k);
+      const [from, length] = hi - lo <= planeBytes + NEIGHBOUR_BYTES ? [lo, hi - lo] : [p, planeBytes];
+      const bytes = await source.read(from, length);
+      if (bytes.byteLength < length) throw new FormatError(name, 'page pixels: file truncated', { offset: from });
+      await chain.verifyThrough(k, bytes, from);
+      return ndarray(toFloat32(bytes.subarray(p - from), n, info, le), [info.height, info.width]);
+    } catch (err) {
+      if (err instanceof ChainMismatch) return (await walked()).readPlane(ionIndex, scanIndex);
+      throw asFormatError(name, err, `page ${k} (ion ${ionIndex}, scan ${scanIndex}) does not decode`, { offset: chain.offsetOf(k) });
+    }
+  };
+
+  const readRun = async (ionIndex: number, scanStart: number, count: number, scratch?: { bytes?: Uint8Array }): Promise<PlaneRun> => {
+    assertRunArgs(stack, ionIndex, scanStart, count);
+    if (careful) return (await careful).readPlanes(ionIndex, scanStart, count, scratch);
+    const k0 = layout.ifdIndex(ionIndex, scanStart);
+    let consecutive = true;
+    for (let j = 1; j < count; j++) if (layout.ifdIndex(ionIndex, scanStart + j) !== k0 + j) consecutive = false;
+    const k1 = k0 + count - 1;
+    const { lo, hi } = spanOf(k0, k1);
+    if (!consecutive || hi - lo > MAX_RUN_BYTES) return planeByPlane(stack, ionIndex, scanStart, count);
+    try {
+      const bytes = await readSpan(source, lo, hi - lo, scratch);
+      if (bytes.byteLength < hi - lo) throw new FormatError(name, `planes of ion ${ionIndex} from scan ${scanStart}: file truncated`, { offset: lo });
+      await chain.verifyThrough(k1, bytes, lo);
+      return planesFromBytes(bytes, Array.from({ length: count }, (_, j) => pixelsOf(k0 + j) - lo), n, info, le);
+    } catch (err) {
+      if (err instanceof ChainMismatch) return (await walked()).readPlanes(ionIndex, scanStart, count, scratch);
+      throw asFormatError(name, err, `pages ${k0}–${k1} (ion ${ionIndex}) do not decode`, { offset: lo });
+    }
+  };
+
+  const stack = makeStack(source, layout, info, readOne, readRun);
+  return stack;
+}
+
+/** A run of planes read one at a time into one Float32 array (when they are not neighbours). */
+async function planeByPlane(stack: IonStack, ionIndex: number, scanStart: number, count: number): Promise<PlaneRun> {
+  const n = stack.width * stack.height;
+  const data = new Float32Array(count * n);
+  for (let k = 0; k < count; k++) {
+    const plane = await stack.readPlane(ionIndex, scanStart + k);
+    data.set(plane.data.subarray(0, n), k * n);
+  }
+  return { data, starts: Float64Array.from({ length: count }, (_, k) => k * n) };
+}
+
+/** Any ion-stack TIFF, its IFD chain walked to the end first. */
+async function openWalked(source: ByteSource, tiff: TiffStructure): Promise<IonStack & PlaneRunReader> {
+  const name = source.name;
+  const { info, description } = await firstPage(source, tiff);
 
   let layout: Layout;
   if (isOmeXml(description)) layout = omeLayout(name, description, tiff, info);
@@ -120,11 +279,8 @@ async function openStack(source: ByteSource): Promise<IonStack> {
    * stacks are channel-major, so a channel's scans are neighbours, IFDs between them), it is
    * one read; otherwise plane by plane.
    */
-  const readInto = (source as Partial<ReusableReads>).readInto?.bind(source);
   const readRun = async (ionIndex: number, scanStart: number, count: number, scratch?: { bytes?: Uint8Array }): Promise<PlaneRun> => {
-    if (!Number.isInteger(count) || count < 1) throw new RangeError(`${name}: run of ${count} planes`);
-    assertPlaneIndex(stack, ionIndex, scanStart);
-    assertPlaneIndex(stack, ionIndex, scanStart + count - 1);
+    assertRunArgs(stack, ionIndex, scanStart, count);
     if (uniform) {
       const at = Array.from({ length: count }, (_, k) => uniform.pixelOffsets[layout.ifdIndex(ionIndex, scanStart + k)]);
       let ordered = true;
@@ -133,41 +289,15 @@ async function openStack(source: ByteSource): Promise<IonStack> {
       // Gaps may hold IFDs and tag values, not much else: at most a plane's worth (or 16 KiB,
       // cheaper to read than a separate read) per plane; otherwise plane by plane.
       if (ordered && span <= Math.min(MAX_RUN_BYTES, count * (uniform.planeBytes + Math.max(uniform.planeBytes, 16 * 1024)))) {
-        // Into the caller's scratch buffer when the source can (see PlaneRunReader): no fresh
-        // multi-MB buffer (page faults, GC of external memory) per run.
-        let bytes: Uint8Array;
-        if (readInto && scratch) {
-          if (!scratch.bytes || scratch.bytes.byteLength < span) scratch.bytes = new Uint8Array(span);
-          bytes = scratch.bytes.subarray(0, await readInto(at[0], scratch.bytes.subarray(0, span)));
-        } else {
-          bytes = await source.read(at[0], span);
-        }
+        const bytes = await readSpan(source, at[0], span, scratch);
         if (bytes.byteLength < span) throw new FormatError(name, `planes of ion ${ionIndex} from scan ${scanStart}: file truncated`, { offset: at[0] });
         return planesFromBytes(bytes, at.map((a) => a - at[0]), n, info, tiff.littleEndian);
       }
     }
-    const data = new Float32Array(count * n);
-    for (let k = 0; k < count; k++) {
-      const plane = await readOne(ionIndex, scanStart + k);
-      data.set(plane.data.subarray(0, n), k * n);
-    }
-    return { data, starts: Float64Array.from({ length: count }, (_, k) => k * n) };
+    return planeByPlane(stack, ionIndex, scanStart, count);
   };
 
-  const stack: IonStack & PlaneRunReader = {
-    kind: 'ionStack',
-    source: { fileName: name, format: layout.format, sizeBytes: source.size },
-    ions: layout.ions,
-    scans: layout.scans,
-    height: info.height,
-    width: info.width,
-    pixelSizeNm: layout.pixelSizeNm,
-    timeS: layout.timeS ?? Float64Array.from({ length: layout.scans }, (_, i) => i),
-    shotsPerPixel: layout.shotsPerPixel,
-    metadata: { ...layout.metadata, bitsPerSample: String(info.bitsPerSample), sampleFormat: String(info.sampleFormat), compression: String(info.compression) },
-    readPlane: readOne,
-    readPlanes: readRun,
-  };
+  const stack = makeStack(source, layout, info, readOne, readRun);
   return stack;
 }
 

@@ -85,7 +85,7 @@ async function readExact(source: ByteSource, offset: number, length: number, wha
   return bytes;
 }
 
-function readUint(dv: DataView, at: number, bytes: 2 | 4 | 8, le: boolean): number {
+export function readUint(dv: DataView, at: number, bytes: 2 | 4 | 8, le: boolean): number {
   if (bytes === 2) return dv.getUint16(at, le);
   if (bytes === 4) return dv.getUint32(at, le);
   const v = dv.getBigUint64(at, le);
@@ -93,8 +93,16 @@ function readUint(dv: DataView, at: number, bytes: 2 | 4 | 8, le: boolean): numb
   return v > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(v);
 }
 
-/** Reads header and every IFD; refuses cycles, out-of-file offsets and impossible tag sizes. */
-export async function readTiffStructure(source: ByteSource, maxPages = MAX_PAGES): Promise<TiffStructure> {
+/** What the header says: byte order, classic or BigTIFF, and where the first IFD is. */
+export interface TiffHeader {
+  name: string;
+  size: number;
+  littleEndian: boolean;
+  bigTiff: boolean;
+  firstIfdOffset: number;
+}
+
+export async function readTiffHeader(source: ByteSource): Promise<TiffHeader> {
   const name = source.name;
   if (source.size < 8) throw new FormatError(name, source.size === 0 ? 'empty file' : 'too short for a TIFF header', { offset: 0 });
   const head = await readExact(source, 0, Math.min(16, source.size), 'TIFF header');
@@ -106,59 +114,84 @@ export async function readTiffStructure(source: ByteSource, maxPages = MAX_PAGES
   if (magic !== 42 && magic !== 43) throw new FormatError(name, `not a TIFF (magic ${magic})`, { offset: 2 });
   const bigTiff = magic === 43;
   if (bigTiff && (head.byteLength < 16 || hv.getUint16(4, le) !== 8)) throw new FormatError(name, 'BigTIFF header malformed', { offset: 4 });
-  let next = bigTiff ? readUint(hv, 8, 8, le) : readUint(hv, 4, 4, le);
+  const firstIfdOffset = bigTiff ? readUint(hv, 8, 8, le) : readUint(hv, 4, 4, le);
+  if (firstIfdOffset === 0) throw new FormatError(name, 'no image (first IFD offset is 0)', { offset: bigTiff ? 8 : 4 });
+  return { name, size: source.size, littleEndian: le, bigTiff, firstIfdOffset };
+}
 
-  const countBytes = bigTiff ? 8 : 2;
-  const entryBytes = bigTiff ? 20 : 12;
-  const offsetBytes = bigTiff ? 8 : 4;
+/** One IFD as read from the file, with the offset of the next (0 at the end of the chain). */
+export interface IfdRead {
+  ifd: TiffIfd;
+  next: number;
+  /** The bytes read at the IFD (its entries, next offset and whatever followed within the probe). */
+  block: Uint8Array;
+}
+
+/** Sizes of an IFD's parts in this flavour of TIFF. */
+export function ifdLayout(bigTiff: boolean): { countBytes: number; entryBytes: number; offsetBytes: 4 | 8 } {
+  return bigTiff ? { countBytes: 8, entryBytes: 20, offsetBytes: 8 } : { countBytes: 2, entryBytes: 12, offsetBytes: 4 };
+}
+
+/** Reads and parses the IFD at `at` (the `index`-th of the chain, for messages); refuses impossible entries. */
+export async function readIfdAt(source: ByteSource, header: TiffHeader, at: number, index: number): Promise<IfdRead> {
+  const { name } = header;
+  const le = header.littleEndian;
+  const bigTiff = header.bigTiff;
+  const { countBytes, entryBytes, offsetBytes } = ifdLayout(bigTiff);
+  if (at < 0 || at + countBytes > source.size) {
+    throw new FormatError(name, `IFD ${index} lies outside the file (${countBytes} bytes at ${at}, file is ${source.size})`, { offset: at });
+  }
+  // One read for the count, the entries and (usually) the small out-of-line values that
+  // writers put right after the IFD: a stack has thousands of IFDs, and each read is a trip
+  // to the I/O thread pool.
+  let block = await readExact(source, at, Math.min(IFD_PROBE_BYTES, source.size - at), `IFD ${index}`);
+  const n = readUint(view(block), 0, bigTiff ? 8 : 2, le);
+  if (n === 0 || n > MAX_ENTRIES) throw new FormatError(name, `IFD ${index} claims ${n} entries`, { offset: at });
+  const ifdBytes = countBytes + n * entryBytes + offsetBytes;
+  if (block.byteLength < ifdBytes) block = await readExact(source, at, ifdBytes, `IFD ${index} entries`);
+  // Kept values are views into one copy of the bytes read (one allocation per IFD, not one
+  // per tag; a copy, as a view into the reader's buffer could pin a whole cache block).
+  block = block.slice();
+  const dv = view(block);
+  const entries = new Map<number, TiffEntry>();
+  for (let i = 0; i < n; i++) {
+    const e = countBytes + i * entryBytes;
+    const tag = dv.getUint16(e, le);
+    const type = dv.getUint16(e + 2, le);
+    const count = readUint(dv, e + 4, bigTiff ? 8 : 4, le);
+    const size = TYPE_SIZE[type];
+    const entryAt = at + e;
+    if (size === undefined) throw new FormatError(name, `tag ${tag} has unknown field type ${type}`, { offset: entryAt });
+    const byteLength = count * size;
+    const inline = byteLength <= offsetBytes;
+    const valueOffset = inline ? entryAt + (bigTiff ? 12 : 8) : readUint(dv, e + (bigTiff ? 12 : 8), offsetBytes, le);
+    if (!inline && (valueOffset + byteLength > source.size || !Number.isSafeInteger(byteLength))) {
+      throw new FormatError(name, `tag ${tag} claims ${count} values at ${valueOffset}, beyond the end of the file`, { offset: entryAt });
+    }
+    // Values already in hand are kept.
+    const rel = valueOffset - at;
+    const inHand = inline || (byteLength <= MAX_KEPT_VALUE_BYTES && rel >= 0 && rel + byteLength <= block.byteLength);
+    const inlineBytes = inHand ? block.subarray(rel, rel + byteLength) : undefined;
+    entries.set(tag, { tag, type, count, valueOffset, byteLength, inlineBytes });
+  }
+  return { ifd: { offset: at, entries }, next: readUint(dv, countBytes + n * entryBytes, offsetBytes, le), block };
+}
+
+/** Reads header and every IFD; refuses cycles, out-of-file offsets and impossible tag sizes. */
+export async function readTiffStructure(source: ByteSource, maxPages = MAX_PAGES): Promise<TiffStructure> {
+  const header = await readTiffHeader(source);
   const seen = new Set<number>();
   const ifds: TiffIfd[] = [];
+  let next = header.firstIfdOffset;
   while (next !== 0) {
-    if (seen.has(next)) throw new FormatError(name, `IFD chain loops back to offset ${next}`, { offset: next });
-    if (ifds.length >= maxPages) throw new FormatError(name, `more than ${maxPages} pages`, { offset: next });
+    if (seen.has(next)) throw new FormatError(source.name, `IFD chain loops back to offset ${next}`, { offset: next });
+    if (ifds.length >= maxPages) throw new FormatError(source.name, `more than ${maxPages} pages`, { offset: next });
     seen.add(next);
-    const at = next;
-    if (at < 0 || at + countBytes > source.size) {
-      throw new FormatError(name, `IFD ${ifds.length} lies outside the file (${countBytes} bytes at ${at}, file is ${source.size})`, { offset: at });
-    }
-    // One read for the count, the entries and (usually) the small out-of-line values that
-    // writers put right after the IFD: a stack has thousands of IFDs, and each read is a trip
-    // to the I/O thread pool.
-    let block = await readExact(source, at, Math.min(IFD_PROBE_BYTES, source.size - at), `IFD ${ifds.length}`);
-    const n = readUint(view(block), 0, bigTiff ? 8 : 2, le);
-    if (n === 0 || n > MAX_ENTRIES) throw new FormatError(name, `IFD ${ifds.length} claims ${n} entries`, { offset: at });
-    const ifdBytes = countBytes + n * entryBytes + offsetBytes;
-    if (block.byteLength < ifdBytes) block = await readExact(source, at, ifdBytes, `IFD ${ifds.length} entries`);
-    // Kept values are views into one copy of the bytes read (one allocation per IFD, not one
-    // per tag; a copy, as a view into the reader's buffer could pin a whole cache block).
-    block = block.slice();
-    const dv = view(block);
-    const entries = new Map<number, TiffEntry>();
-    for (let i = 0; i < n; i++) {
-      const e = countBytes + i * entryBytes;
-      const tag = dv.getUint16(e, le);
-      const type = dv.getUint16(e + 2, le);
-      const count = readUint(dv, e + 4, bigTiff ? 8 : 4, le);
-      const size = TYPE_SIZE[type];
-      const entryAt = at + e;
-      if (size === undefined) throw new FormatError(name, `tag ${tag} has unknown field type ${type}`, { offset: entryAt });
-      const byteLength = count * size;
-      const inline = byteLength <= offsetBytes;
-      const valueOffset = inline ? entryAt + (bigTiff ? 12 : 8) : readUint(dv, e + (bigTiff ? 12 : 8), offsetBytes as 4 | 8, le);
-      if (!inline && (valueOffset + byteLength > source.size || !Number.isSafeInteger(byteLength))) {
-        throw new FormatError(name, `tag ${tag} claims ${count} values at ${valueOffset}, beyond the end of the file`, { offset: entryAt });
-      }
-      // Values already in hand are kept.
-      const rel = valueOffset - at;
-      const inHand = inline || (byteLength <= MAX_KEPT_VALUE_BYTES && rel >= 0 && rel + byteLength <= block.byteLength);
-      const inlineBytes = inHand ? block.subarray(rel, rel + byteLength) : undefined;
-      entries.set(tag, { tag, type, count, valueOffset, byteLength, inlineBytes });
-    }
-    ifds.push({ offset: at, entries });
-    next = readUint(dv, countBytes + n * entryBytes, offsetBytes as 4 | 8, le);
+    const read = await readIfdAt(source, header, next, ifds.length);
+    ifds.push(read.ifd);
+    next = read.next;
   }
-  if (ifds.length === 0) throw new FormatError(name, 'no image (first IFD offset is 0)', { offset: bigTiff ? 8 : 4 });
-  return { name, size: source.size, littleEndian: le, bigTiff, ifds };
+  return { name: header.name, size: header.size, littleEndian: header.littleEndian, bigTiff: header.bigTiff, ifds };
 }
 
 /** Numeric values of a tag (integers and rationals as numbers); [] when absent. */

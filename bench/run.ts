@@ -3,8 +3,10 @@
  *
  * For each size it makes the generated stack if missing (bench/data, never committed), then
  * runs every workload of bench/workload.ts in its own child process (so each peak RSS is its
- * own and no JIT or page state leaks from one workload to the next), takes the median time,
- * and reports each as a ratio against a baseline measured in the same run:
+ * own and no JIT or page state leaks from one workload to the next), twice in that process
+ * (the second run is the one compared; the first, which pays for V8 compiling the code, is
+ * reported beside it), takes the median time, and reports each as a ratio against a baseline
+ * measured in the same run:
  *   (a) stack read (every plane) vs reading the same file with `fs` alone;
  *   (b) per-window Li maps (and their sums) vs one plain typed-array pass over the Li channel;
  *   (c) the same reduction in numpy, where `python3 -c "import numpy"` works;
@@ -31,14 +33,19 @@ const repeatsArg = arg('--repeats');
 
 interface Run {
   seconds: number;
+  /** The workload's first run in its process (code not yet compiled); `seconds` is the second. */
+  coldSeconds?: number;
   check: number;
   maxRssBytes: number;
   openSeconds?: number;
+  coldOpenSeconds?: number;
 }
 
 interface Measured {
-  /** Median seconds over the repeats. */
+  /** Median seconds over the repeats (second run in each process). */
   seconds: number;
+  /** Median seconds of the first run in each process. */
+  coldSeconds?: number;
   all: number[];
   check: number;
   maxRssBytes: number;
@@ -62,6 +69,7 @@ function measure(repeats: number, once: () => Run): Measured {
   const runs = Array.from({ length: repeats }, once);
   return {
     seconds: median(runs.map((r) => r.seconds)),
+    coldSeconds: runs[0].coldSeconds === undefined ? undefined : median(runs.map((r) => r.coldSeconds!)),
     all: runs.map((r) => r.seconds),
     check: runs[0].check,
     maxRssBytes: Math.max(...runs.map((r) => r.maxRssBytes)),
@@ -100,14 +108,14 @@ for (const size of sizes) {
   const m: Record<string, Measured> = {};
   for (const w of ['fs-read', 'stack-read', 'stack-read-planes', 'open', 'typed-pass', 'li-maps-raw', 'li-maps-corrected', 'volume']) {
     m[w] = measure(repeats, workload(w, file));
-    process.stderr.write(`  ${w.padEnd(18)} ${fmt(m[w].seconds)} s  [${m[w].all.map((s) => fmt(s)).join(', ')}]  rss ${(m[w].maxRssBytes / MB).toFixed(0)} MiB\n`);
+    process.stderr.write(`  ${w.padEnd(18)} ${fmt(m[w].seconds)} s  [${m[w].all.map((s) => fmt(s)).join(', ')}]  first run ${fmt(m[w].coldSeconds)} s  rss ${(m[w].maxRssBytes / MB).toFixed(0)} MiB\n`);
   }
   if (numpy) {
     const layoutFile = join(dataDir, `layout-${size.toLowerCase()}.json`);
     const layout = spawnSync(process.execPath, ['--import', 'tsx', 'bench/workload.ts', 'li-layout', file], { cwd: root, encoding: 'utf8', maxBuffer: 64 * MB });
     writeFileSync(layoutFile, layout.stdout);
     m.numpy = measure(repeats, () => runJson('python3', ['bench/numpy_reduction.py', file, layoutFile]));
-    process.stderr.write(`  ${'numpy'.padEnd(18)} ${fmt(m.numpy.seconds)} s\n`);
+    process.stderr.write(`  ${'numpy'.padEnd(18)} ${fmt(m.numpy.seconds)} s  first run ${fmt(m.numpy.coldSeconds)} s\n`);
   }
   const rssLimit = 0.25 * bytes + 300 * MB;
   const streamingRss = Math.max(m['stack-read'].maxRssBytes, m['stack-read-planes'].maxRssBytes, m['li-maps-raw'].maxRssBytes, m['li-maps-corrected'].maxRssBytes, m.volume.maxRssBytes);
@@ -118,6 +126,12 @@ for (const size of sizes) {
     bLiMapsCorrectedVsTyped: m['li-maps-corrected'].seconds / m['typed-pass'].seconds,
     bLiMapsRawAfterOpenVsTyped: (m['li-maps-raw'].seconds - (m['li-maps-raw'].openSeconds ?? 0)) / m['typed-pass'].seconds,
     cLiMapsRawVsNumpy: m.numpy ? m['li-maps-raw'].seconds / m.numpy.seconds : undefined,
+    // The same ratios for each workload's first run in its process (the baselines' first runs too).
+    firstRun: {
+      aStackReadVsFs: m['stack-read'].coldSeconds! / m['fs-read'].coldSeconds!,
+      bLiMapsRawVsTyped: m['li-maps-raw'].coldSeconds! / m['typed-pass'].coldSeconds!,
+      cLiMapsRawVsNumpy: m.numpy ? m['li-maps-raw'].coldSeconds! / m.numpy.coldSeconds! : undefined,
+    },
     cLiMapsRawAfterOpenVsNumpy: m.numpy ? (m['li-maps-raw'].seconds - (m['li-maps-raw'].openSeconds ?? 0)) / m.numpy.seconds : undefined,
     ePeakRssBytes: streamingRss,
     eRssLimitBytes: rssLimit,
@@ -138,6 +152,8 @@ for (const size of sizes) {
     fmt(ratios.bLiMapsRawAfterOpenVsTyped, 2),
     fmt(m.numpy?.seconds),
     fmt(ratios.cLiMapsRawVsNumpy, 2),
+    fmt(ratios.cLiMapsRawAfterOpenVsNumpy, 2),
+    `${fmt(ratios.firstRun.aStackReadVsFs, 1)}/${fmt(ratios.firstRun.bLiMapsRawVsTyped, 1)}/${fmt(ratios.firstRun.cLiMapsRawVsNumpy, 1)}`,
     fmt(m.volume.seconds),
     `${(streamingRss / MB).toFixed(0)}/${(rssLimit / MB).toFixed(0)}`,
   ]);
@@ -152,12 +168,13 @@ const analyze = measure(3, () => {
 });
 results.analyze = { seconds: analyze.seconds, all: analyze.all, target: 3 };
 
-const head = ['size', 'fs s', 'stack s', '(a) ×fs', 'planes ×fs', 'typed s', 'Li maps s', 'open s', '(b) raw ×', 'corr ×', 'raw-open ×', 'numpy s', '(c) ×np', 'volume s', '(e) RSS/limit MiB'];
+const head = ['size', 'fs s', 'stack s', '(a) ×fs', 'planes ×fs', 'typed s', 'Li maps s', 'open s', '(b) raw ×', 'corr ×', 'raw-open ×', 'numpy s', '(c) ×np', 'np-open ×', '1st run a/b/c ×', 'volume s', '(e) RSS/limit MiB'];
 const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
 const line = (r: string[]): string => r.map((c, i) => c.padStart(widths[i])).join('  ');
 process.stdout.write(`${line(head)}\n${rows.map(line).join('\n')}\n`);
 process.stdout.write(`(d) strata analyze samples/study: ${fmt(analyze.seconds, 2)} s (median of 3: ${analyze.all.map((s) => fmt(s, 2)).join(', ')}; target < 3 s)\n`);
 if (!numpy) process.stdout.write('(c) skipped: python3 with numpy not found\n');
+process.stdout.write('times: each workload run twice in its own process, the second reported (the first, with V8 still compiling, in "1st run")\n');
 process.stdout.write('targets: (a) ≤ 1.5×  (b) ≤ 2× and < numpy  (e) RSS ≤ 0.25 × size + 300 MB\n');
 writeFileSync(join(root, 'bench', 'results.json'), JSON.stringify(results, null, 2) + '\n');
 process.stdout.write('written bench/results.json\n');

@@ -13,7 +13,8 @@ import { FORMATS } from '../io/detect.js';
 import type { FormatId } from '../io/detect.js';
 import { StrataError } from '../model/errors.js';
 import { findIon } from '../model/ions.js';
-import { correctCount } from '../sims/deadTime.js';
+import { windowMapsFromStack } from '../sims/stack.js';
+import { scanWeights } from '../sims/windows.js';
 import { binStackVolume } from '../sims/volume.js';
 import { withPixelSize } from '../sem/calibration.js';
 import { decodeGreyTiff } from '../io/sem/decode.js';
@@ -502,44 +503,30 @@ function deadTimeFor(study: LoadedStudy, state: string, stack: IonStack, wanted:
   return { applied: wanted && shots !== null, shotsPerPixel: shots, saturatedPixels: 0 };
 }
 
-/** One pixel's count, Poisson dead-time corrected when asked (saturated ones are counted). */
-function pixelValue(raw: number, dt: DeadTimeInfo): number {
-  if (!dt.applied) return raw;
-  const r = correctCount(raw, dt.shotsPerPixel!);
-  if (r.saturated) dt.saturatedPixels++;
-  return r.value;
-}
-
-/** Sum of one ion over all scans, and over each time window, in one pass over the planes. */
+/**
+ * Sum of one ion over all scans, and over each time window, in one pass over the planes: the
+ * analysis's own reduction (core/sims/stack.ts), so the view's maps are the report's numbers
+ * (boundary scans weighted by the part of them inside a window).
+ */
 async function sumWindows(stack: IonStack, ionIndex: number, windows: { name: string; startS: number; endS: number }[], job: Job, dt: DeadTimeInfo): Promise<MapPayload[]> {
-  const n = stack.width * stack.height;
-  const all = { name: 'all', startS: -Infinity, endS: Infinity };
-  const wins = [all, ...windows];
-  const sums = wins.map(() => new Float64Array(n));
-  const scans = wins.map(() => 0);
-  for (let s = 0; s < stack.scans; s++) {
-    await step(job);
-    const t = stack.timeS[s];
-    const targets = wins.map((w, k) => (t >= w.startS && t < w.endS ? k : -1)).filter((k) => k >= 0);
-    if (!targets.length) continue;
-    const plane = await stack.readPlane(ionIndex, s);
-    const values = new Float64Array(n);
-    for (let y = 0; y < stack.height; y++) for (let x = 0; x < stack.width; x++) values[y * stack.width + x] = pixelValue(plane.get(y, x), dt);
-    for (const k of targets) {
-      scans[k]++;
-      const sum = sums[k];
-      for (let p = 0; p < n; p++) sum[p] += values[p];
-    }
-  }
+  const wins = [{ name: 'all', startS: -Infinity, endS: Infinity }, ...windows];
+  const result = await windowMapsFromStack(stack, ionIndex, wins, {
+    deadTime: dt.applied,
+    shotsPerPixel: dt.shotsPerPixel ?? undefined,
+    onPlane: () => step(job),
+  });
+  // Saturated pixels counted once (every plane is in the 'all' map).
+  dt.saturatedPixels += result.maps[0].saturatedPixels;
   return wins.map((w, k) => {
-    const f = Float32Array.from(sums[k]);
+    const f = Float32Array.from(result.maps[k].values);
     let min = Infinity;
     let max = -Infinity;
     for (const v of f) {
       if (v < min) min = v;
       if (v > max) max = v;
     }
-    return { name: w.name, scans: scans[k], valuesF32: f32ToBase64(f), min: scans[k] ? min : 0, max: scans[k] ? max : 0 };
+    const scans = scanWeights(stack.timeS, w.startS, w.endS).reduce((a, b) => a + b, 0);
+    return { name: w.name, scans, valuesF32: f32ToBase64(f), min: scans ? min : 0, max: scans ? max : 0 };
   });
 }
 

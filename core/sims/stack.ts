@@ -412,6 +412,8 @@ export async function windowMapsFromStack(
   options: Omit<StackProfileOptions, 'ions'> & {
     /** Per-scan factor applied to every pixel (normalisation, e.g. mean TIC / TIC of the scan). */
     scanScale?: ArrayLike<number>;
+    /** Called after each plane read (progress; throwing cancels), with the planes done and to do. */
+    onPlane?: (done: number, total: number) => void | Promise<void>;
   } = {},
 ): Promise<WindowMapsResult> {
   const shots = options.deadTime === false ? undefined : (options.shotsPerPixel ?? stack.shotsPerPixel);
@@ -435,6 +437,7 @@ export async function windowMapsFromStack(
   const activeAt = (s: number): number[] => weights.map((w, i) => (w[s] > 0 ? i : -1)).filter((i) => i >= 0);
   // Planes that no window touches are not read.
   const needed = Array.from({ length: stack.scans }, (_, s) => s).filter((s) => activeAt(s).length > 0);
+  let planesDone = 0;
   for await (const { scan: s, raw, base } of ionPlanes(stack, ionIndex, needed, options.signal)) {
     const active = activeAt(s);
     const scale = options.scanScale ? options.scanScale[s] : 1;
@@ -466,6 +469,7 @@ export async function windowMapsFromStack(
         }
       }
     }
+    await options.onPlane?.(++planesDone, needed.length);
   }
   for (const m of maps) {
     if (shots === undefined) for (let k = 0; k < n; k++) m.variance[k] += m.values[k];

@@ -133,7 +133,7 @@ export function ionMapsView(store: Store): View {
     });
     node.addEventListener('pointermove', (e) => {
       const [px, py] = toPx(e);
-      readout.textContent = `${st.state}: x ${px} y ${py} px · ${d3.format('.4~g')(values[Math.min(st.height - 1, py) * st.width + Math.min(st.width - 1, px)] ?? 0)} counts over ${scans} scans`;
+      readout.textContent = `${st.state}: x ${px} y ${py} px · ${d3.format('.4~g')(values[Math.min(st.height - 1, py) * st.width + Math.min(st.width - 1, px)] ?? 0)} counts over ${d3.format('.4~g')(scans)} scans`;
       if (!start) return;
       current = { x0: Math.min(start[0], px), y0: Math.min(start[1], py), x1: Math.max(start[0], px), y1: Math.max(start[1], py) };
       place(current);

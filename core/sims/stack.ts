@@ -68,12 +68,13 @@ function planeBuffers(n: number): CorrectedPlane {
  * the correction inlined: this runs once per pixel of every plane of a stack, so it decides
  * the streaming speed. Returns the number of saturated pixels.
  */
-function correctPlaneInto(raw: Samples, base: number, mask: Uint8Array, n: number, shots: number | undefined, out: CorrectedPlane): number {
+function correctPlaneInto(raw: Samples, base: number, mask: Uint8Array, n: number, shots: number | undefined, out: CorrectedPlane, table: CorrectionTable | null = null): number {
   const { value, variance, saturated } = out;
+  const plane = raw.subarray(base, base + n);
   saturated.fill(0);
   if (shots === undefined) {
     for (let k = 0; k < n; k++) {
-      const r = raw[base + k];
+      const r = plane[k];
       const i = mask[k] && r > 0 ? r : 0;
       value[k] = i;
       variance[k] = i;
@@ -82,14 +83,18 @@ function correctPlaneInto(raw: Samples, base: number, mask: Uint8Array, n: numbe
   }
   const satValue = saturatedValue(shots);
   let saturatedCount = 0;
+  const lookUp = usesTable(table, plane);
   for (let k = 0; k < n; k++) {
-    const r = raw[base + k];
+    const r = plane[k];
     const i = mask[k] && r > 0 ? r : 0;
     if (i >= shots) {
       value[k] = satValue;
       variance[k] = satValue * satValue;
       saturated[k] = 1;
       saturatedCount++;
+    } else if (lookUp) {
+      value[k] = table!.value[i];
+      variance[k] = table!.variance[i];
     } else {
       // Same formulas as correctCount (deadTime.ts): I_true = −N ln(1 − I/N), σ = √I / (1 − I/N).
       const frac = i / shots;
@@ -185,27 +190,34 @@ function contiguousPlane(plane: IonPlane, width: number, height: number): Float3
   return out;
 }
 
-/** ln(1 − i/N) and (1 − i/N)² for each integer count i below N. */
-interface CorrectionTable {
-  log1p: Float64Array;
-  denom: Float64Array;
+/** The corrected value −N ln(1 − i/N) and its variance i / (1 − i/N)² for each integer count i below N. */
+export interface CorrectionTable {
+  value: Float64Array;
+  variance: Float64Array;
 }
 
 /**
- * The dead-time terms of every possible integer count (a file's 8/16-bit samples), made once
- * per reduction when N is not absurd: the logarithm was most of a corrected reduction's time.
+ * The dead-time correction of every possible integer count (a file's 8/16-bit samples), made
+ * once per reduction when N is not absurd: the logarithm and the division were most of a
+ * corrected reduction's time. Entries are computed with the very expressions of the per-pixel
+ * paths, so a looked-up value is bit for bit the computed one.
  */
-function correctionTable(shots: number | undefined): CorrectionTable | null {
+export function correctionTable(shots: number | undefined): CorrectionTable | null {
   if (shots === undefined || !(shots > 0) || shots > 1 << 20) return null;
   const size = Math.ceil(shots);
-  const log1p = new Float64Array(size);
-  const denom = new Float64Array(size);
+  const value = new Float64Array(size);
+  const variance = new Float64Array(size);
   for (let i = 0; i < size; i++) {
     const frac = i / shots;
-    log1p[i] = Math.log1p(-frac);
-    denom[i] = (1 - frac) * (1 - frac);
+    value[i] = -shots * Math.log1p(-frac);
+    variance[i] = i / ((1 - frac) * (1 - frac));
   }
-  return { log1p, denom };
+  return { value, variance };
+}
+
+/** Whether the samples are integers the table covers (Float32 planes may hold fractions). */
+function usesTable(table: CorrectionTable | null, samples: Samples): table is CorrectionTable {
+  return table !== null && !(samples instanceof Float32Array);
 }
 
 /**
@@ -268,10 +280,9 @@ function accumulateCorrected(
   saturatedOut.fill(0);
   const satValue = saturatedValue(shots);
   let saturated = 0;
-  if (table && !(plane instanceof Float32Array)) {
-    // Integer counts: ln(1 − i/N) and (1 − i/N)² looked up, not recomputed; the same
-    // expressions as below, term for term, so the same sums to the last bit.
-    const { log1p, denom } = table;
+  if (usesTable(table, plane)) {
+    // Integer counts: the correction looked up, not recomputed (the same numbers, see correctionTable).
+    const { value: tv, variance: tvar } = table;
     for (let k = 0; k < n; k++) {
       if (mask !== null && !mask[k]) continue;
       const r = plane[k];
@@ -282,8 +293,8 @@ function accumulateCorrected(
         saturatedOut[k] = 1;
         saturated++;
       } else {
-        values[k] += -w * shots * log1p[i];
-        variance[k] += (w2 * i) / denom[i];
+        values[k] += w * tv[i];
+        variance[k] += w2 * tvar[i];
       }
     }
     return saturated;
@@ -300,8 +311,8 @@ function accumulateCorrected(
     } else {
       // Same formulas as correctCount (deadTime.ts): I_true = −N ln(1 − I/N), σ = √I / (1 − I/N).
       const frac = i / shots;
-      values[k] += -w * shots * Math.log1p(-frac);
-      variance[k] += (w2 * i) / ((1 - frac) * (1 - frac));
+      values[k] += w * (-shots * Math.log1p(-frac));
+      variance[k] += w2 * (i / ((1 - frac) * (1 - frac)));
     }
   }
   return saturated;
@@ -340,12 +351,13 @@ export async function profileFromStack(stack: IonStack, options: StackProfileOpt
   const n = stack.width * stack.height;
   const buffers = planeBuffers(n);
   const minor = planeBuffers(n);
+  const table = correctionTable(shots);
   const allScans = Array.from({ length: stack.scans }, (_, s) => s);
   // Ion by ion, each through all its scans: a channel's planes are neighbours in the file, so
   // they come in long runs. Every (ion, scan) sum is computed exactly as before.
   for (let j = 0; j < ionIdx.length; j++) {
     for await (const { scan: s, raw, base } of ionPlanes(stack, ionIdx[j], allScans, options.signal)) {
-      const saturatedCount = correctPlaneInto(raw, base, mask, n, shots, buffers);
+      const saturatedCount = correctPlaneInto(raw, base, mask, n, shots, buffers, table);
       if (saturatedCount > 0 && options.substitute && shots !== undefined) {
         await substituteSaturated(stack, s, shots, options.substitute, buffers, minor);
       }

@@ -11,7 +11,7 @@
  */
 import type { IonStack } from '../model/ionStack.js';
 import { saturatedValue } from './deadTime.js';
-import { ionPlanes } from './stack.js';
+import { correctionTable, ionPlanes } from './stack.js';
 
 export interface BinVolumeOptions {
   /** Most bins along any axis. */
@@ -98,7 +98,7 @@ export async function binStackVolume(stack: IonStack, ionIndex: number, opts: Bi
   };
   // −N ln(1 − i/N) for every integer count below N: the log is most of the binning's time, and
   // integer samples (the usual case) take only these values. Only for a sane N.
-  const table = correct && shots <= 1 << 20 ? Float64Array.from({ length: Math.ceil(shots) }, (_, i) => -shots * Math.log1p(-(i / shots))) : null;
+  const table = correct ? (correctionTable(shots)?.value ?? null) : null;
   const allScans = Array.from({ length: scans }, (_, s) => s);
   let done = 0;
   for await (const { scan: s, raw, base } of ionPlanes(stack, ionIndex, allScans, opts.signal)) {

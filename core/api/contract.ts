@@ -74,6 +74,11 @@ export const apiRequestSchemas = {
       maxSize: z.number().int().min(8).max(4096),
       maxVoxels: z.number().int().min(512).max(64 * 1024 * 1024),
       deadTime: z.boolean().optional(),
+      /** Only the scans whose time lies in [start, end] s: a depth range refined with the whole voxel budget. */
+      timeRangeS: z
+        .tuple([z.number().finite(), z.number().finite()])
+        .refine(([a, b]) => b >= a, { message: 'time range ends before it starts' })
+        .optional(),
       jobId: jobId.optional(),
     })
     .strict(),
@@ -188,6 +193,9 @@ export interface VolumePayload {
   max: number;
   /** Sputter time at the start and end of each z bin, s. */
   zTimeS: [number, number][];
+  /** Scans binned, [first, end), and how many the stack has (a refined volume holds a part). */
+  scanRange: [number, number];
+  totalScans: number;
   widthUm: number | null;
   heightUm: number | null;
   deadTime: DeadTimeInfo;

@@ -1,4 +1,5 @@
 import { mkdir, readFile } from 'node:fs/promises';
+import { bisectLeft, bisectRight } from 'd3-array';
 import { dirname, join, resolve, sep } from 'node:path';
 import type {
   ApiRequest,
@@ -317,7 +318,7 @@ export class WorkbenchServices implements StrataApi {
     return { ion, states, missing };
   }
 
-  async getVolume({ path, state, ion, maxSize, maxVoxels, deadTime = false, jobId }: ApiRequest<'getVolume'>): Promise<ApiResponses['getVolume']> {
+  async getVolume({ path, state, ion, maxSize, maxVoxels, deadTime = false, timeRangeS, jobId }: ApiRequest<'getVolume'>): Promise<ApiResponses['getVolume']> {
     const study = await this.study(path);
     const file = WorkbenchServices.fileOf(study, state, 'sims-stack');
     if (!file) throw new StrataError(`${study.name}: state '${state}' has no 3-D ion stack`);
@@ -328,11 +329,13 @@ export class WorkbenchServices implements StrataApi {
       const ionIndex = findIon(stack.ions, ion);
       if (ionIndex < 0) throw new StrataError(`${file.path}: no ${ion} in this stack`);
       const dt = deadTimeFor(study, state, stack, deadTime);
+      const scanRange = timeRangeS ? scansWithin(stack, timeRangeS) : undefined;
       // The same binning as the figures' 3-D panels (core/sims/volume.ts), so the view and an
       // exported figure show the same voxels.
       const v = await binStackVolume(stack, ionIndex, {
         maxSize,
         maxVoxels,
+        scanRange,
         deadTime: dt.applied,
         shotsPerPixel: dt.shotsPerPixel ?? undefined,
         onPlane: async (done) => {
@@ -352,6 +355,8 @@ export class WorkbenchServices implements StrataApi {
         min: v.min,
         max: v.max,
         zTimeS: v.zTimeS,
+        scanRange: v.scanRange,
+        totalScans: stack.scans,
         widthUm: um(stack.width),
         heightUm: um(stack.height),
         deadTime: { applied: v.deadTimeCorrected, shotsPerPixel: dt.shotsPerPixel, saturatedPixels: v.saturatedPixels },
@@ -501,6 +506,15 @@ function deadTimeFor(study: LoadedStudy, state: string, stack: IonStack, wanted:
   const shots = study.states.find((s) => s.state === state)?.sims?.shotsPerPixel ?? stack.shotsPerPixel ?? null;
   if (wanted && shots === null) throw new StrataError(`${stack.source.fileName}: no shots per pixel (N) in the file or study.json: cannot correct dead time`);
   return { applied: wanted && shots !== null, shotsPerPixel: shots, saturatedPixels: 0 };
+}
+
+/** The scans [first, end) whose time lies in [startS, endS]; refused when there are none. */
+function scansWithin(stack: IonStack, [startS, endS]: [number, number]): [number, number] {
+  // Scan times increase (the readers make sure of it).
+  const first = bisectLeft(stack.timeS, startS);
+  const end = bisectRight(stack.timeS, endS);
+  if (end <= first) throw new StrataError(`${stack.source.fileName}: no scan between ${startS} and ${endS} s`);
+  return [first, end];
 }
 
 /**

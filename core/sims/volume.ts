@@ -26,6 +26,11 @@ export interface BinVolumeOptions {
   onPlane?: (done: number, total: number) => void | Promise<void>;
   /** Cancels the binning between reads (rejects with the signal's reason). */
   signal?: AbortSignal;
+  /**
+   * Scans [first, end) to bin, default all: the 3-D view's refinement of a depth range, which
+   * then gets the whole voxel budget (finer bins in z, and laterally where the budget allows).
+   */
+  scanRange?: [number, number];
 }
 
 export interface BinnedVolume {
@@ -40,6 +45,8 @@ export interface BinnedVolume {
   max: number;
   /** First and last scan time of each z bin, s. */
   zTimeS: [number, number][];
+  /** The scans binned, [first, end). */
+  scanRange: [number, number];
   /** Lateral bin size, nm (null when the stack has no pixel size). */
   binSizeNm: number | null;
   deadTimeCorrected: boolean;
@@ -64,7 +71,12 @@ export function volumeBinning(width: number, height: number, scans: number, maxS
 }
 
 export async function binStackVolume(stack: IonStack, ionIndex: number, opts: BinVolumeOptions): Promise<BinnedVolume> {
-  const { width, height, scans } = stack;
+  const { width, height } = stack;
+  const [first, end] = opts.scanRange ?? [0, stack.scans];
+  if (!(Number.isInteger(first) && Number.isInteger(end) && first >= 0 && end <= stack.scans && end > first)) {
+    throw new RangeError(`${stack.source.fileName}: scans ${first}–${end} are not a range of the stack's ${stack.scans}`);
+  }
+  const scans = end - first;
   const [bx, by, bz] = volumeBinning(width, height, scans, opts.maxSize, opts.maxVoxels);
   const nx = Math.ceil(width / bx);
   const ny = Math.ceil(height / by);
@@ -99,9 +111,10 @@ export async function binStackVolume(stack: IonStack, ionIndex: number, opts: Bi
   // −N ln(1 − i/N) for every integer count below N: the log is most of the binning's time, and
   // integer samples (the usual case) take only these values. Only for a sane N.
   const table = correct ? (correctionTable(shots)?.value ?? null) : null;
-  const allScans = Array.from({ length: scans }, (_, s) => s);
+  const rangeScans = Array.from({ length: scans }, (_, s) => first + s);
   let done = 0;
-  for await (const { scan: s, raw, base } of ionPlanes(stack, ionIndex, allScans, opts.signal)) {
+  for await (const { scan, raw, base } of ionPlanes(stack, ionIndex, rangeScans, opts.signal)) {
+    const s = scan - first;
     for (let y = 0; y < height; y++) {
       const row = Math.floor(y / by) * nx;
       const at = base + y * width;
@@ -134,7 +147,7 @@ export async function binStackVolume(stack: IonStack, ionIndex: number, opts: Bi
     await opts.onPlane?.(done, scans);
   }
   const zTimeS: [number, number][] = [];
-  for (let z = 0; z < nz; z++) zTimeS.push([stack.timeS[z * bz], stack.timeS[Math.min(scans - 1, (z + 1) * bz - 1)]]);
+  for (let z = 0; z < nz; z++) zTimeS.push([stack.timeS[first + z * bz], stack.timeS[first + Math.min(scans - 1, (z + 1) * bz - 1)]]);
   return {
     data,
     nx,
@@ -144,6 +157,7 @@ export async function binStackVolume(stack: IonStack, ionIndex: number, opts: Bi
     min,
     max,
     zTimeS,
+    scanRange: [first, end],
     binSizeNm: stack.pixelSizeNm ? stack.pixelSizeNm * bx : null,
     deadTimeCorrected: correct,
     saturatedPixels,

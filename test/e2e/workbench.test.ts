@@ -196,6 +196,20 @@ describe.skipIf(skipReason !== null)('workbench in the browser mode', { timeout:
     const clipped = await litFraction();
     expect(clipped.lit).toBeGreaterThan(0.005);
     expect(clipped.lit).toBeLessThan(composite.lit);
+    // Level of detail on demand: the clipped layer loaded alone (its scans only), then back.
+    const bins = async (): Promise<number[]> => page.$$eval('.volume-label', (ls) => ls.map((l) => Number(/×(\d+) bins/.exec(l.textContent ?? '')?.[1])));
+    const wholeBins = await bins();
+    await page.click('#volume-refine');
+    await page.waitForFunction(() => document.querySelectorAll('.volume-refined').length === 3, null, { timeout: 60_000 });
+    const refinedBins = await bins();
+    refinedBins.forEach((b, k) => expect(b).toBeLessThan(wholeBins[k]));
+    expect(await page.$eval('#volume-clip-top', (e) => (e as HTMLInputElement).value)).toBe('0');
+    await page.waitForTimeout(300);
+    expect((await litFraction()).lit).toBeGreaterThan(0.005);
+    await screenshot(page, '07a-volume-refined');
+    await page.click('#volume-whole');
+    await page.waitForFunction(() => document.querySelectorAll('.volume-refined').length === 0 && document.querySelectorAll('.volume-label').length === 3, null, { timeout: 60_000 });
+    expect(await bins()).toEqual(wholeBins);
     await page.selectOption('#volume-layer', '');
     await page.waitForTimeout(300);
     await screenshot(page, '07-volume-composite');

@@ -143,6 +143,20 @@ describe.skipIf(!haveSample)('workbench services on the sample study', () => {
     for (let k = 0; k < r.length; k += 17) expect(c[k]).toBeGreaterThanOrEqual(r[k] - 1e-3);
   });
 
+  it('a depth range refined on demand: only its scans, binned finer for the same voxel budget', async () => {
+    const req = { path: study, state: 'charged', ion: 'Li-', maxSize: 16, maxVoxels: 1 << 16 };
+    const whole = await api.getVolume(req);
+    expect(whole.scanRange).toEqual([0, whole.totalScans]);
+    const t = whole.zTimeS.flat();
+    const [t0, t1] = [t[Math.floor(t.length / 4)], t[Math.floor(t.length / 2)]];
+    const part = await api.getVolume({ ...req, timeRangeS: [t0, t1] });
+    expect(part.zTimeS[0][0]).toBeGreaterThanOrEqual(t0);
+    expect(part.zTimeS[part.zTimeS.length - 1][1]).toBeLessThanOrEqual(t1);
+    expect(part.scanRange[1] - part.scanRange[0]).toBeLessThan(whole.totalScans / 2);
+    expect(part.binning[2]).toBeLessThan(whole.binning[2]);
+    await expect(api.getVolume({ ...req, timeRangeS: [1e9, 2e9] })).rejects.toThrow(/no scan between/);
+  });
+
   it('the SEM image takes a scale set by hand (source manual) and brings its data bar with the scale bar', async () => {
     const fileImg = await api.getSemImage({ path: study, state: 'charged', maxSize: 640 });
     const img = await api.getSemImage({ path: study, state: 'charged', maxSize: 640, pixelSizeNm: 5 });

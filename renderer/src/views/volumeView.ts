@@ -27,6 +27,17 @@ interface StateVolume {
   depthLut: THREE.DataTexture;
   depthUm: number;
   depthFromReport: boolean;
+  /** Time fraction of the volume's [first, last] scan time at each of DEPTH_LUT_SIZE depth fractions. */
+  depthToTimeFraction: Float32Array;
+}
+
+const DEPTH_LUT_SIZE = 512;
+
+/** A depth range shown at the whole voxel budget: clip fractions of the whole stack and each state's time range. */
+interface Refinement {
+  top: number;
+  bottom: number;
+  timeRangeS: Map<string, [number, number]>;
 }
 
 /**
@@ -54,6 +65,8 @@ export function volumeView(store: Store): View {
   let lutTexture: THREE.DataTexture | null = null;
   let lutName = '';
   let raf = 0;
+  let refinement: Refinement | null = null;
+  const refinementKey = (): string => (refinement ? `${refinement.top}-${refinement.bottom}` : 'whole');
 
   function ensureRenderer(): THREE.WebGLRenderer | null {
     if (renderer) return renderer;
@@ -119,6 +132,14 @@ export function volumeView(store: Store): View {
       const l = layers.find((x) => x.role === layerSel.value);
       store.setView('volume', l ? { clipTop: l.top, clipBottom: l.bottom } : { clipTop: 0, clipBottom: 1 });
     });
+    const refine = h('button', { type: 'button', id: 'volume-refine', title: 'Load the clipped depth range alone, binned finer with the whole voxel budget' }, 'Refine clipped range');
+    refine.addEventListener('click', () => refineToClip());
+    const whole = h('button', { type: 'button', id: 'volume-whole', title: 'Back to the whole stack' }, 'Whole stack');
+    whole.addEventListener('click', () => {
+      const r = refinement;
+      refinement = null;
+      store.setView('volume', r ? { clipTop: r.top, clipBottom: r.bottom } : { clipTop: 0, clipBottom: 1 });
+    });
     controls.replaceChildren(
       h('label', {}, 'Ion ', ion),
       h('label', {}, dead, ' dead-time corrected'),
@@ -127,8 +148,38 @@ export function volumeView(store: Store): View {
       h('label', {}, 'Clip to ', layerSel),
       h('label', {}, 'top ', top),
       h('label', {}, 'bottom ', bottom),
+      refinement ? whole : refine,
       h('span', { class: 'notes' }, 'Drag to rotate; all states turn together.'),
     );
+  }
+
+  /**
+   * Level of detail on demand: the clipped depth range of every state loaded alone, so the
+   * texture budget (and the maximum 3-D texture size) is spent on it; clip planes reset to it.
+   */
+  function refineToClip(): void {
+    const v = store.state.view.volume;
+    if (refinement || !volumes.length) return;
+    if (v.clipTop <= 0 && v.clipBottom >= 1) {
+      note.textContent = 'Clip to a depth range (a layer, or the top and bottom sliders) first, then refine it.';
+      return;
+    }
+    const timeRangeS = new Map<string, [number, number]>();
+    for (const vol of volumes) timeRangeS.set(vol.payload.state, [timeAtDepth(vol, v.clipTop), timeAtDepth(vol, v.clipBottom)]);
+    refinement = { top: v.clipTop, bottom: v.clipBottom, timeRangeS };
+    store.setView('volume', { clipTop: 0, clipBottom: 1 });
+  }
+
+  /** Sputter time at a depth fraction of a volume (its depth → time lookup). */
+  function timeAtDepth(vol: StateVolume, f: number): number {
+    const z = vol.payload.zTimeS;
+    const t0 = z[0][0];
+    const t1 = z[z.length - 1][1];
+    const lut = vol.depthToTimeFraction;
+    const x = Math.max(0, Math.min(1, f)) * (lut.length - 1);
+    const i = Math.floor(x);
+    const g = i + 1 < lut.length ? lut[i] + (x - i) * (lut[i + 1] - lut[i]) : lut[i];
+    return t0 + g * (t1 - t0);
   }
 
   /** Top and bottom of each layer as fractions of the volume's depth. */
@@ -137,17 +188,21 @@ export function volumeView(store: Store): View {
     const toDepth = timeToDepth(layers);
     if (!toDepth || !vol.depthFromReport) return [];
     const total = vol.depthUm * 1000;
-    return layers.map((l) => ({ role: l.role, label: study.stack.layers.find((x) => x.role === l.role)?.label ?? l.role, top: Math.max(0, toDepth(l.startS) / total), bottom: Math.min(1, toDepth(l.endS) / total) }));
+    // From the volume's own top (a refined volume starts below the surface).
+    const top = toDepth(vol.payload.zTimeS[0][0]);
+    return layers
+      .map((l) => ({ role: l.role, label: study.stack.layers.find((x) => x.role === l.role)?.label ?? l.role, top: Math.max(0, (toDepth(l.startS) - top) / total), bottom: Math.min(1, (toDepth(l.endS) - top) / total) }))
+      .filter((l) => l.bottom > l.top);
   }
 
   async function loadVolumes(s: AppState, r: THREE.WebGLRenderer): Promise<void> {
     const v = s.view.volume;
-    const key = `${v.ion}|${v.deadTime}|${s.reportVersion}`;
+    const key = `${v.ion}|${v.deadTime}|${s.reportVersion}|${refinementKey()}`;
     if (key === volumesKey && volumes.length) return;
     const maxSize = maxTextureSize(r);
     const payloads: VolumePayload[] = [];
     for (const state of stackStates) {
-      payloads.push(await runBackendJob(store.api, `${v.ion} volume: ${state}`, (jobId) => store.api.getVolume({ path: study.path, state, ion: v.ion, maxSize, maxVoxels: MAX_VOXELS, deadTime: v.deadTime, jobId })));
+      payloads.push(await runBackendJob(store.api, `${v.ion} volume: ${state}`, (jobId) => store.api.getVolume({ path: study.path, state, ion: v.ion, maxSize, maxVoxels: MAX_VOXELS, deadTime: v.deadTime, timeRangeS: refinement?.timeRangeS.get(state), jobId })));
     }
     // One scale for all states, so brighter means more in every panel.
     const hi = d3.max(payloads, (p) => p.max) ?? 1;
@@ -176,7 +231,7 @@ export function volumeView(store: Store): View {
     const toDepth = timeToDepth(layers);
     const t0 = p.zTimeS[0][0];
     const t1 = p.zTimeS[p.zTimeS.length - 1][1];
-    const N = 512;
+    const N = DEPTH_LUT_SIZE;
     const lut = new Float32Array(N * 4);
     let depthUm = NOMINAL_DEPTH_UM;
     let fromReport = false;
@@ -196,7 +251,11 @@ export function volumeView(store: Store): View {
         }
       }
     }
-    if (!fromReport) for (let i = 0; i < N; i++) lut[i * 4] = (i + 0.5) / N;
+    if (!fromReport) {
+      for (let i = 0; i < N; i++) lut[i * 4] = (i + 0.5) / N;
+      // Nominal depth in proportion to the scans shown (a refined volume is a part of the stack).
+      depthUm = (NOMINAL_DEPTH_UM * (p.scanRange[1] - p.scanRange[0])) / p.totalScans;
+    }
     const depthLut = new THREE.DataTexture(lut, N, 1, THREE.RGBAFormat, THREE.FloatType);
     depthLut.minFilter = THREE.NearestFilter;
     depthLut.magFilter = THREE.NearestFilter;
@@ -222,7 +281,8 @@ export function volumeView(store: Store): View {
     scene.add(mesh);
     const edges = new THREE.LineSegments(new THREE.EdgesGeometry(mesh.geometry), new THREE.LineBasicMaterial({ color: 0x888888 }));
     mesh.add(edges);
-    return { payload: p, scene, mesh, texture, depthLut, depthUm, depthFromReport: fromReport };
+    const depthToTimeFraction = Float32Array.from({ length: N }, (_, i) => lut[i * 4]);
+    return { payload: p, scene, mesh, texture, depthLut, depthUm, depthFromReport: fromReport, depthToTimeFraction };
   }
 
   function render(s: AppState): void {
@@ -268,7 +328,13 @@ export function volumeView(store: Store): View {
     });
     labels.replaceChildren(
       ...volumes.map((vol) =>
-        h('div', { class: 'volume-label', style: `width:${CELL_W}px` }, h('strong', {}, vol.payload.state), ` ${vol.payload.size.join('×')} bins · ${vol.depthFromReport ? `${vol.depthUm.toFixed(2)} µm deep (report calibration)` : `${NOMINAL_DEPTH_UM} µm nominal depth`}`),
+        h(
+          'div',
+          { class: 'volume-label', style: `width:${CELL_W}px` },
+          h('strong', {}, vol.payload.state),
+          ` ${vol.payload.size.join('×')} bins · ${vol.depthFromReport ? `${vol.depthUm.toFixed(2)} µm deep (report calibration)` : `${vol.depthUm.toFixed(2)} µm nominal depth`}`,
+          refinement ? h('span', { class: 'volume-refined' }, ` · refined: scans ${vol.payload.scanRange[0] + 1}–${vol.payload.scanRange[1]} of ${vol.payload.totalScans}`) : '',
+        ),
       ),
     );
     el.querySelector('#volume-zscale + output')?.replaceChildren(`${v.zExaggeration}×`);
@@ -328,7 +394,7 @@ export function volumeView(store: Store): View {
     note.textContent = [n, stackStates.length ? 'Mean counts per voxel, one colour scale for all states; the colour map follows the 2-D images.' : 'No state has a 3-D ion stack.'].filter(Boolean).join(' ');
     if (!stackStates.length) return;
     try {
-      const key = `${s.view.volume.ion}|${s.view.volume.deadTime}|${s.reportVersion}`;
+      const key = `${s.view.volume.ion}|${s.view.volume.deadTime}|${s.reportVersion}|${refinementKey()}`;
       if (key !== lastLoad) {
         lastLoad = key;
         await loadVolumes(s, r);

@@ -252,6 +252,20 @@ describe('reductions give the same numbers with and without runs of planes', () 
     expect(v.data[1 * 6]).toBeCloseTo(sum / 12, 4);
   });
 
+  it('a range of scans binned alone: the same voxels as the whole stack there, finer bins for the same budget', async () => {
+    const stack = await openTiffStack(bytesSource('range.tif', buildTiff(spec)));
+    const whole = await binStackVolume(stack, 0, { maxSize: 64, maxVoxels: 10_000, shotsPerPixel: 100 });
+    const part = await binStackVolume(stack, 0, { maxSize: 64, maxVoxels: 10_000, shotsPerPixel: 100, scanRange: [3, 9] });
+    expect(whole.binning).toEqual([1, 1, 1]);
+    expect([part.nz, part.scanRange, part.zTimeS[0][0], part.zTimeS[5][1]]).toEqual([6, [3, 9], stack.timeS[3], stack.timeS[8]]);
+    expect(Array.from(part.data)).toEqual(Array.from(whole.data.subarray(3 * 24, 9 * 24)));
+    // A budget that bins the whole stack 2× in depth leaves the range at full depth resolution.
+    const coarse = await binStackVolume(stack, 0, { maxSize: 6, maxVoxels: 10_000 });
+    const fine = await binStackVolume(stack, 0, { maxSize: 6, maxVoxels: 10_000, scanRange: [3, 9] });
+    expect([coarse.binning[2], fine.binning[2]]).toEqual([2, 1]);
+    await expect(binStackVolume(stack, 0, { maxSize: 6, maxVoxels: 100, scanRange: [9, 3] })).rejects.toThrow(RangeError);
+  });
+
   it('an aborted signal stops a reduction with its reason', async () => {
     const stack = await openTiffStack(bytesSource('abort.tif', buildTiff(spec)));
     const controller = new AbortController();

@@ -1,5 +1,5 @@
 import type { ByteSource } from '../byteSource.js';
-import { readTagText, readTiffStructure, TAG } from './ifd.js';
+import { readIfdAt, readTagText, readTiffHeader, readTiffStructure, TAG } from './ifd.js';
 import type { TiffStructure } from './ifd.js';
 import { readPageInfo } from './page.js';
 
@@ -15,17 +15,20 @@ const SEM_VENDOR_TAGS = [TAG.FeiHelios, TAG.ZeissSem, TAG.TescanSem];
  * Throws FormatError when the file is not a readable TIFF.
  */
 export async function classifyTiff(source: ByteSource): Promise<'sims-stack' | 'sem'> {
-  const tiff = await readTiffStructure(source);
-  return classifyStructure(source, tiff);
-}
-
-export async function classifyStructure(source: ByteSource, tiff: TiffStructure): Promise<'sims-stack' | 'sem'> {
-  const first = tiff.ifds[0];
+  // The first page decides most files: walking a 2000-page stack's chain just to find its
+  // OME-XML on page 0 cost more than opening the stack.
+  const header = await readTiffHeader(source);
+  const { ifd: first } = await readIfdAt(source, header, header.firstIfdOffset, 0);
   if (SEM_VENDOR_TAGS.some((t) => first.entries.has(t))) return 'sem';
   const description = (await readTagText(source, first, TAG.ImageDescription)) ?? '';
   if (isOmeXml(description)) return 'sims-stack';
   const ij = parseImageJDescription(description);
   if (ij && (ij.channels > 1 || ij.slices > 1 || ij.frames > 1 || ij.images > 1)) return 'sims-stack';
+  return classifyByPages(source, await readTiffStructure(source));
+}
+
+/** A TIFF whose first page says nothing: a stack when it has two or more alike full-resolution pages. */
+async function classifyByPages(source: ByteSource, tiff: TiffStructure): Promise<'sims-stack' | 'sem'> {
   const pages = await fullResolutionPages(source, tiff);
   if (pages.length < 2) return 'sem';
   const info = await readPageInfo(source, tiff, pages[0]);

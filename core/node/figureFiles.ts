@@ -31,6 +31,7 @@ import { SI_400_MASK } from '../xrd/mask.js';
 import { prepareWaterfall } from '../xrd/waterfall.js';
 import type { LoadedStudy } from './loadStudy.js';
 import { analyzeStudyDetailedOnDisk } from './analyzeStudyOnDisk.js';
+import type { StudyAnalysis } from '../pipeline/analyzeStudy.js';
 import type { AnalyzeOverrides } from './analyzeStudyOnDisk.js';
 import { openDataset } from './openDataset.js';
 
@@ -67,6 +68,8 @@ export interface CollectOptions {
    * show the analysis the user is looking at, not the file defaults.
    */
   overrides?: AnalyzeOverrides;
+  /** The study's analysis with these overrides when the caller has it already (the workbench's cache). */
+  analysis?: StudyAnalysis;
 }
 
 /**
@@ -78,7 +81,7 @@ export async function collectFigureData(study: LoadedStudy, opts: CollectOptions
   progress(`analysing ${study.name} (${study.states.length} states)`);
   // The same analysis as `strata analyze` (its default SEM and XRD steps), so figures and
   // report.json agree.
-  const { report, details } = await analyzeStudyDetailedOnDisk(study, { overrides: opts.overrides });
+  const { report, details } = opts.analysis ?? (await analyzeStudyDetailedOnDisk(study, { overrides: opts.overrides }));
   const analyte = study.stack.analyteIon ?? 'Li-';
   const states: StateFigureData[] = [];
   for (const s of study.states) {
@@ -267,6 +270,8 @@ export interface StudyFiguresOptions {
   widthMm?: number;
   xrdScale?: IntensityScale;
   overrides?: AnalyzeOverrides;
+  /** See CollectOptions. */
+  analysis?: StudyAnalysis;
   progress?: (line: string) => void;
 }
 
@@ -280,6 +285,7 @@ export async function buildStudyFigures(study: LoadedStudy, opts: StudyFiguresOp
   const data = await collectFigureData(study, {
     progress: opts.progress,
     overrides: opts.overrides,
+    analysis: opts.analysis,
     needVolumes: f.includes('fig4'),
     // fig4 draws the profiles over the cross-section, so it needs the SEM images too.
     needSem: f.includes('fig4') || f.includes('sem'),

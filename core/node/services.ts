@@ -31,7 +31,7 @@ import { loadStudy } from './loadStudy.js';
 import type { LoadedStudy } from './loadStudy.js';
 import { openDataset } from './openDataset.js';
 import type { Dataset, OpenedDataset } from './openDataset.js';
-import { analyzeStudyOnDisk } from './analyzeStudyOnDisk.js';
+import { AnalysisCache } from './analysisCache.js';
 import { writeFileAtomic } from './files.js';
 import { buildStudyFigures, figureFileContent } from './figureFiles.js';
 import { figureFonts } from './fonts.js';
@@ -74,6 +74,7 @@ export class WorkbenchServices implements StrataApi {
   private recent: string[] = [];
   private recentLoaded = false;
   private readonly jobs = new Map<string, Job>();
+  private readonly analyses = new AnalysisCache();
 
   constructor(private readonly options: ServiceOptions) {
     if (options.startupStudy) this.allow(options.startupStudy);
@@ -213,7 +214,7 @@ export class WorkbenchServices implements StrataApi {
 
   async analyzeStudy({ path, overrides }: ApiRequest<'analyzeStudy'>): Promise<ApiResponses['analyzeStudy']> {
     const study = await this.study(path);
-    return analyzeStudyOnDisk(study, { overrides });
+    return (await this.analyses.get(study, overrides)).report;
   }
 
   private static fileOf(study: LoadedStudy, state: string, kind: StudyFile['kind']): StudyFile | null {
@@ -441,10 +442,12 @@ export class WorkbenchServices implements StrataApi {
     // Steps: the analysis, then per state a volume, an SEM image and an XRD pattern at most.
     const job = this.startJob(jobId, `Figure ${figure}`, 1 + 3 * study.states.length);
     try {
+      const analysis = await this.analyses.get(study, overrides);
       const { built, warnings } = await buildStudyFigures(study, {
         figures: [figure],
         widthMm,
         overrides,
+        analysis,
         progress: (line) => {
           if (job.cancelled) throw new StrataError(`${job.label}: cancelled`);
           job.done++;

@@ -1,4 +1,4 @@
-import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -155,6 +155,22 @@ describe.skipIf(!haveSample)('workbench services on the sample study', () => {
     expect(part.scanRange[1] - part.scanRange[0]).toBeLessThan(whole.totalScans / 2);
     expect(part.binning[2]).toBeLessThan(whole.binning[2]);
     await expect(api.getVolume({ ...req, timeRangeS: [1e9, 2e9] })).rejects.toThrow(/no scan between/);
+  });
+
+  it('the analysis is reused until a file it read or the overrides change', async () => {
+    const first = await api.analyzeStudy({ path: study });
+    expect(await api.analyzeStudy({ path: study })).toBe(first);
+    // Other overrides: a fresh analysis (and the first one is not what it returns).
+    const moved = await api.analyzeStudy({ path: study, overrides: { interfacesS: { charged: first.states[1].sims!.layers.slice(1).map((l) => l.startS + 12) } } });
+    expect(moved).not.toBe(first);
+    const again = await api.analyzeStudy({ path: study });
+    expect(again).not.toBe(moved);
+    expect(await api.analyzeStudy({ path: study })).toBe(again);
+    // An input touched on disk (here its mtime): analysed afresh.
+    const xrd = join(study, 'pristine', 'xrd.ras');
+    const later = new Date(Date.now() + 5000);
+    utimesSync(xrd, later, later);
+    expect(await api.analyzeStudy({ path: study })).not.toBe(again);
   });
 
   it('the SEM image takes a scale set by hand (source manual) and brings its data bar with the scale bar', async () => {

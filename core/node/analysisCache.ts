@@ -1,0 +1,57 @@
+import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { StudyAnalysis } from '../pipeline/analyzeStudy.js';
+import { analyzeStudyDetailedOnDisk } from './analyzeStudyOnDisk.js';
+import type { AnalyzeOverrides } from './analyzeStudyOnDisk.js';
+import type { LoadedStudy } from './loadStudy.js';
+
+/**
+ * The workbench's last analysis of a study, reused while nothing it depends on has changed:
+ * the study as loaded (manifest, states, files), the user's overrides, and the size and mtime of
+ * every file it read. Exporting a figure, or asking for the report again, then costs no
+ * re-analysis (it took ~2–10 s a time); any edit of a file or of the overrides starts a fresh
+ * one. One entry: the workbench looks at one study at a time.
+ */
+export class AnalysisCache {
+  private last: { key: string; stamps: Map<string, string>; result: Promise<StudyAnalysis> } | null = null;
+
+  async get(study: LoadedStudy, overrides: AnalyzeOverrides | undefined): Promise<StudyAnalysis> {
+    const key = JSON.stringify([study.root, study.name, study.stack, study.states, study.manifest ?? null, overrides ?? null]);
+    const last = this.last;
+    if (last && last.key === key && (await unchanged(last.stamps))) return last.result;
+    // Stamped before the analysis reads anything: a file changed meanwhile is noticed next time.
+    const stamps = await stampFiles(study.states.flatMap((s) => s.files.map((f) => join(study.root, f.path))));
+    const entry = { key, stamps, result: analyzeStudyDetailedOnDisk(study, { overrides }) };
+    this.last = entry;
+    entry.result.then(
+      // Files found while analysing (SEM sidecars) are watched too.
+      async (r) => {
+        const more = r.report.provenance.inputs.map((i) => join(study.root, i.path)).filter((p) => !entry.stamps.has(p));
+        for (const [p, s] of await stampFiles(more)) entry.stamps.set(p, s);
+      },
+      () => {
+        // A failed analysis is not kept: the next request tries again.
+        if (this.last === entry) this.last = null;
+      },
+    );
+    return entry.result;
+  }
+}
+
+async function stampFiles(paths: string[]): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  for (const p of paths) out.set(p, await stamp(p));
+  return out;
+}
+
+async function stamp(path: string): Promise<string> {
+  return stat(path).then(
+    (s) => `${s.size}:${s.mtimeMs}`,
+    () => 'missing',
+  );
+}
+
+async function unchanged(stamps: Map<string, string>): Promise<boolean> {
+  for (const [p, s] of stamps) if ((await stamp(p)) !== s) return false;
+  return true;
+}

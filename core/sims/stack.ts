@@ -280,6 +280,24 @@ function accumulateCorrected(
   saturatedOut.fill(0);
   const satValue = saturatedValue(shots);
   let saturated = 0;
+  if (usesTable(table, plane) && mask === null && plane instanceof Uint16Array) {
+    // The usual case (16-bit counts, no ROI) on its own loop, as in accumulateRaw.
+    const { value: tv, variance: tvar } = table;
+    const size = tv.length;
+    for (let k = 0; k < n; k++) {
+      const i = plane[k];
+      if (i < size && i < shots) {
+        values[k] += w * tv[i];
+        variance[k] += w2 * tvar[i];
+      } else {
+        values[k] += w * satValue;
+        variance[k] += w2 * satValue * satValue;
+        saturatedOut[k] = 1;
+        saturated++;
+      }
+    }
+    return saturated;
+  }
   if (usesTable(table, plane)) {
     // Integer counts: the correction looked up, not recomputed (the same numbers, see correctionTable).
     const { value: tv, variance: tvar } = table;

@@ -126,21 +126,22 @@ export async function* ionPlanes(
 ): AsyncGenerator<{ scan: number; raw: Samples; base: number }> {
   const { width, height } = stack;
   const perRun = Math.max(1, Math.floor(RUN_BYTES / (4 * width * height)));
-  // One buffer for every run (each run is used up before the next is read), sized by the
-  // reader, and handed on to the stack's next pass: a reduction over every ion is a pass per
-  // ion, and a fresh multi-MB buffer each time cost more than the reads (page faults, GC).
-  const scratch = takeScratch(stack);
+  // Two buffers, sized by the reader: one run is used while the next is read into the other
+  // (the copy from the page cache runs on the I/O thread pool beside the reduction). Both are
+  // handed on to the stack's next pass: a reduction over every ion is a pass per ion, and a
+  // fresh multi-MB buffer each time cost more than the reads (page faults, GC).
+  const scratches: [Scratch, Scratch] = [takeScratch(stack), takeScratch(stack)];
   try {
-    yield* planeRuns(stack, ionIndex, scans, perRun, scratch, signal);
+    yield* planeRuns(stack, ionIndex, scans, perRun, scratches, signal);
   } finally {
-    giveBackScratch(stack, scratch);
+    for (const s of scratches) giveBackScratch(stack, s);
   }
 }
 
 type Scratch = { bytes?: Uint8Array };
 /** Idle run buffers of each stack (gone with the stack); passes running at once each take their own. */
 const idleScratch = new WeakMap<IonStack, Scratch[]>();
-/** Idle buffers kept per stack: each is up to RUN_BYTES plus the gaps between planes. */
+/** Idle buffers kept per stack (one pass's two): each is up to RUN_BYTES plus the gaps between planes. */
 const MAX_IDLE_SCRATCH = 2;
 
 function takeScratch(stack: IonStack): Scratch {
@@ -159,25 +160,47 @@ async function* planeRuns(
   ionIndex: number,
   scans: readonly number[],
   perRun: number,
-  scratch: Scratch,
+  scratches: [Scratch, Scratch],
   signal: AbortSignal | undefined,
 ): AsyncGenerator<{ scan: number; raw: Samples; base: number }> {
   const { width, height } = stack;
-  for (let i = 0; i < scans.length; ) {
-    signal?.throwIfAborted();
-    if (!hasPlaneRuns(stack)) {
-      yield { scan: scans[i], raw: contiguousPlane(await stack.readPlane(ionIndex, scans[i]), width, height), base: 0 };
-      i++;
-      continue;
+  if (!hasPlaneRuns(stack)) {
+    for (const scan of scans) {
+      signal?.throwIfAborted();
+      yield { scan, raw: contiguousPlane(await stack.readPlane(ionIndex, scan), width, height), base: 0 };
     }
+    return;
+  }
+  const reader = stack;
+  /** Starts reading the run from scans[i]: consecutive scans, at most perRun. */
+  const startRun = (i: number, scratch: Scratch): { i: number; j: number; run: Promise<PlaneRun> } => {
     let j = i + 1;
     while (j < scans.length && j - i < perRun && scans[j] === scans[j - 1] + 1) j++;
-    const run = await stack.readPlanes(ionIndex, scans[i], j - i, scratch);
-    for (let k = 0; k < j - i; k++) {
-      if (k > 0) signal?.throwIfAborted();
-      yield { scan: scans[i + k], raw: run.data, base: run.starts[k] };
+    const run = reader.readPlanes(ionIndex, scans[i], j - i, scratch);
+    // Awaited below; a failure while the previous run is in use must not go unhandled meanwhile.
+    run.catch(() => undefined);
+    return { i, j, run };
+  };
+  signal?.throwIfAborted();
+  let slot = 0;
+  let next = scans.length > 0 ? startRun(0, scratches[slot]) : null;
+  try {
+    while (next) {
+      const { i, j } = next;
+      const run = await next.run;
+      next = null;
+      signal?.throwIfAborted();
+      slot ^= 1;
+      next = j < scans.length ? startRun(j, scratches[slot]) : null;
+      for (let k = 0; k < j - i; k++) {
+        if (k > 0) signal?.throwIfAborted();
+        yield { scan: scans[i + k], raw: run.data, base: run.starts[k] };
+      }
     }
-    i = j;
+  } finally {
+    // A pass left early (break, cancel, error) still has a read writing into a buffer: it must
+    // land before the buffer goes back to the pool for another pass.
+    if (next) await next.run.catch(() => undefined);
   }
 }
 

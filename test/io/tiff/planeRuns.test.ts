@@ -287,3 +287,46 @@ describe('reductions give the same numbers with and without runs of planes', () 
     expect(scans.length).toBeLessThan(12);
   });
 });
+
+describe('runs read ahead into two buffers', () => {
+  // 512 × 512 16-bit planes: 16 to a run (RUN_BYTES), so 40 scans make three runs and the next
+  // run is being read while one is in use.
+  const spec: Spec = { width: 512, height: 512, pages: 40, rowsPerStrip: 512, bits: 16, format: 1, le: true };
+  const file = buildTiff(spec);
+  const n = spec.width * spec.height;
+  const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+  /** A source that copies into the caller's buffer (as files do), the second copy slowly. */
+  function slowSource(delays: number[]) {
+    let calls = 0;
+    const inner = bytesSource('ahead.tif', file);
+    return {
+      ...inner,
+      async readInto(offset: number, target: Uint8Array): Promise<number> {
+        await sleep(delays[calls++] ?? 0);
+        const bytes = file.subarray(offset, Math.min(file.length, offset + target.byteLength));
+        target.set(bytes);
+        return bytes.byteLength;
+      },
+    };
+  }
+
+  it('a pass left early lets its read-ahead land before the buffers serve the next pass', async () => {
+    const source = slowSource([0, 80]);
+    const stack = await openTiffStack(source);
+    const scans = Array.from({ length: 40 }, (_, s) => s);
+    // Leave after the first plane: the second run's read (slow) is in flight.
+    for await (const p of ionPlanes(stack, 0, scans)) {
+      expect(p.scan).toBe(0);
+      break;
+    }
+    let checked = 0;
+    for await (const { scan, raw, base } of ionPlanes(stack, 0, scans)) {
+      // Slow consumer: were the late write let into a buffer in use, it would land meanwhile.
+      if (scan < 16) await sleep(6);
+      for (const i of [0, 1, 777, n - 1]) expect(raw[base + i]).toBe(value(spec, scan, i));
+      checked++;
+    }
+    expect(checked).toBe(40);
+  });
+});

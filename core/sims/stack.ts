@@ -8,6 +8,7 @@ import type { IonChannel } from '../model/ions.js';
 import { saturatedValue } from './deadTime.js';
 import { maskPixelCount, roiMask, type Roi } from './roi.js';
 import { scanWeights } from './windows.js';
+import { u16Sums } from './kernels/u16Sums.js';
 
 export type { PlaneRun, PlaneRunReader } from '../model/ionStack.js';
 
@@ -244,37 +245,49 @@ function usesTable(table: CorrectionTable | null, samples: Samples): table is Co
 }
 
 /**
- * Raw counts of a plane added to a map: `values += w·i`, and `varianceExtra += (w² − w)·i`,
- * so that the Poisson variance Σ w²·i is `values + varianceExtra` at the end. Interior scans of
- * a window have w = 1 and touch `values` alone: one array per pixel instead of two, which is
- * most of the pass's memory traffic. `mask` null: every pixel (no ROI), no mask load.
+ * Raw counts of a plane added to a map. Interior scans of a window (w = 1) go to `unit`, the
+ * scans it cuts to `fractional` (w·i) and `varianceExtra` ((w² − w)·i): at the end the map is
+ * unit + fractional and its Poisson variance Σ w²·i is that plus `varianceExtra`. So the common
+ * scan touches one array per pixel instead of two (most of the pass's memory traffic), and the
+ * integer unit sums are exact whichever way they are made (here or in the SIMD kernel).
+ * `mask` null: every pixel (no ROI), no mask load.
  */
-function accumulateRaw(raw: Samples, base: number, n: number, mask: Uint8Array | null, w: number, values: Float64Array, varianceExtra: Float64Array): void {
+function accumulateRaw(
+  raw: Samples,
+  base: number,
+  n: number,
+  mask: Uint8Array | null,
+  w: number,
+  unit: Float64Array,
+  fractional: () => Float64Array,
+  varianceExtra: Float64Array,
+): void {
   // The plane as its own view, indexed from 0: `raw[base + k]` with a non-Smi base made every
   // load take V8's slow path (3× the time of the whole loop).
   const plane = raw.subarray(base, base + n);
   if (w === 1) {
     if (mask === null && plane instanceof Uint16Array) {
       // The usual case (16-bit counts, no ROI) on its own loop: one type, no clamp.
-      for (let k = 0; k < n; k++) values[k] += plane[k];
+      for (let k = 0; k < n; k++) unit[k] += plane[k];
     } else if (mask === null) {
       for (let k = 0; k < n; k++) {
         const r = plane[k];
-        values[k] += r > 0 ? r : 0;
+        unit[k] += r > 0 ? r : 0;
       }
     } else {
       for (let k = 0; k < n; k++) {
         const r = plane[k];
-        if (mask[k] && r > 0) values[k] += r;
+        if (mask[k] && r > 0) unit[k] += r;
       }
     }
     return;
   }
+  const part = fractional();
   const extra = w * w - w;
   for (let k = 0; k < n; k++) {
     const r = plane[k];
     if ((mask === null || mask[k]) && r > 0) {
-      values[k] += w * r;
+      part[k] += w * r;
       varianceExtra[k] += extra * r;
     }
   }
@@ -467,6 +480,8 @@ export async function windowMapsFromStack(
     scanScale?: ArrayLike<number>;
     /** Called after each plane read (progress; throwing cancels), with the planes done and to do. */
     onPlane?: (done: number, total: number) => void | Promise<void>;
+    /** False: sum raw 16-bit counts in JavaScript only, not in the WebAssembly kernel (the same numbers). */
+    simd?: boolean;
   } = {},
 ): Promise<WindowMapsResult> {
   const shots = options.deadTime === false ? undefined : (options.shotsPerPixel ?? stack.shotsPerPixel);
@@ -487,6 +502,11 @@ export async function windowMapsFromStack(
   const table = correctionTable(shots);
   // No ROI: the loops skip the mask.
   const loopMask = maskPixelCount(mask) === n ? null : mask;
+  // Raw counts: unit-weight sums of 16-bit planes in the SIMD kernel where there is one, the
+  // parts of cut scans in per-window arrays made when first needed (see accumulateRaw).
+  const simd = shots === undefined && loopMask === null && options.simd !== false ? u16Sums(maps.length, n) : null;
+  const fractional: (Float64Array | null)[] = maps.map(() => null);
+  const fractionalOf = (i: number) => (): Float64Array => (fractional[i] ??= new Float64Array(n));
   const activeAt = (s: number): number[] => weights.map((w, i) => (w[s] > 0 ? i : -1)).filter((i) => i >= 0);
   // Planes that no window touches are not read.
   const needed = Array.from({ length: stack.scans }, (_, s) => s).filter((s) => activeAt(s).length > 0);
@@ -500,7 +520,8 @@ export async function windowMapsFromStack(
       const map = maps[i];
       if (shots === undefined) {
         // Raw counts: variance is values + the extra term kept in `variance` (added below).
-        accumulateRaw(raw, base, n, loopMask, w, map.values, map.variance);
+        if (w === 1 && simd && raw instanceof Uint16Array) simd.add(i, raw.subarray(base, base + n));
+        else accumulateRaw(raw, base, n, loopMask, w, map.values, fractionalOf(i), map.variance);
         continue;
       }
       const saturated = accumulateCorrected(raw, base, n, loopMask, shots, w, map.values, map.variance, saturatedHere, table);
@@ -524,8 +545,16 @@ export async function windowMapsFromStack(
     }
     await options.onPlane?.(++planesDone, needed.length);
   }
+  maps.forEach((m, i) => {
+    if (shots !== undefined) return;
+    // Raw counts: the unit sums (exact integers), then the cut scans' parts, then the variance.
+    simd?.addInto(i, m.values);
+    if (i === maps.length - 1) simd?.release();
+    const part = fractional[i];
+    if (part) for (let k = 0; k < n; k++) m.values[k] += part[k];
+    for (let k = 0; k < n; k++) m.variance[k] += m.values[k];
+  });
   for (const m of maps) {
-    if (shots === undefined) for (let k = 0; k < n; k++) m.variance[k] += m.values[k];
     let t = 0;
     let v = 0;
     for (let k = 0; k < mask.length; k++) {

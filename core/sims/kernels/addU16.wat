@@ -1,0 +1,41 @@
+;; dst[k] += src[k] for k < n: 16-bit unsigned counts added into float64 sums, eight at a time
+;; with 128-bit SIMD. The inner loop of a per-layer map over a stack of raw counts; sums of
+;; integers below 2^53 are exact, so the result is bit for bit what a scalar loop gives.
+;; Source of addU16.wasm.ts (`npm run kernels` compiles it; a test checks the two agree).
+(module
+  (memory (export "memory") 1)
+  (func (export "addU16ToF64") (param $src i32) (param $dst i32) (param $n i32)
+    (local $end i32)
+    (local $v v128)
+    (local $lo v128)
+    (local $hi v128)
+    ;; Whole groups of eight first.
+    (local.set $end (i32.add (local.get $src) (i32.shl (i32.and (local.get $n) (i32.const -8)) (i32.const 1))))
+    (block $groups_done
+      (loop $groups
+        (br_if $groups_done (i32.ge_u (local.get $src) (local.get $end)))
+        (local.set $v (v128.load (local.get $src)))
+        (local.set $lo (i32x4.extend_low_i16x8_u (local.get $v)))
+        (local.set $hi (i32x4.extend_high_i16x8_u (local.get $v)))
+        (v128.store offset=0 (local.get $dst)
+          (f64x2.add (v128.load offset=0 (local.get $dst)) (f64x2.convert_low_i32x4_u (local.get $lo))))
+        (v128.store offset=16 (local.get $dst)
+          (f64x2.add (v128.load offset=16 (local.get $dst))
+            (f64x2.convert_low_i32x4_u (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $lo) (local.get $lo)))))
+        (v128.store offset=32 (local.get $dst)
+          (f64x2.add (v128.load offset=32 (local.get $dst)) (f64x2.convert_low_i32x4_u (local.get $hi))))
+        (v128.store offset=48 (local.get $dst)
+          (f64x2.add (v128.load offset=48 (local.get $dst))
+            (f64x2.convert_low_i32x4_u (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $hi) (local.get $hi)))))
+        (local.set $src (i32.add (local.get $src) (i32.const 16)))
+        (local.set $dst (i32.add (local.get $dst) (i32.const 64)))
+        (br $groups)))
+    ;; The rest one by one.
+    (local.set $end (i32.add (local.get $end) (i32.shl (i32.and (local.get $n) (i32.const 7)) (i32.const 1))))
+    (block $rest_done
+      (loop $rest
+        (br_if $rest_done (i32.ge_u (local.get $src) (local.get $end)))
+        (f64.store (local.get $dst) (f64.add (f64.load (local.get $dst)) (f64.convert_i32_u (i32.load16_u (local.get $src)))))
+        (local.set $src (i32.add (local.get $src) (i32.const 2)))
+        (local.set $dst (i32.add (local.get $dst) (i32.const 8)))
+        (br $rest)))))

@@ -442,6 +442,34 @@ export async function profileFromStack(stack: IonStack, options: StackProfileOpt
   };
 }
 
+/**
+ * Completes a window map in one pass: for raw counts the unit sums (JavaScript's, then the
+ * kernel's: exact integers either way), then the cut scans' parts, then the variance as values
+ * plus the extra term already in `variance` (see accumulateRaw); and the ROI totals.
+ */
+function finishMap(m: WindowMap, mask: Uint8Array, raw: { simd: Float64Array | null; fractional: Float64Array | null } | null): void {
+  const { values, variance } = m;
+  const simd = raw?.simd ?? null;
+  const part = raw?.fractional ?? null;
+  let t = 0;
+  let v = 0;
+  for (let k = 0; k < values.length; k++) {
+    if (raw) {
+      let value = values[k];
+      if (simd) value += simd[k];
+      if (part) value += part[k];
+      values[k] = value;
+      variance[k] += value;
+    }
+    if (mask[k]) {
+      t += values[k];
+      v += variance[k];
+    }
+  }
+  m.total = t;
+  m.totalSigma = Math.sqrt(v);
+}
+
 export interface TimeWindow {
   startS: number;
   endS: number;
@@ -496,7 +524,8 @@ export async function windowMapsFromStack(
     saturatedPixels: 0,
   }));
   const saturatedHere = new Uint8Array(width * height);
-  const minorBuffers = planeBuffers(width * height);
+  // The minor isotope's plane, made only when a saturated pixel needs it.
+  let minorBuffers: CorrectedPlane | null = null;
   const satValue = shots === undefined ? 0 : saturatedValue(shots);
   const n = width * height;
   const table = correctionTable(shots);
@@ -530,6 +559,7 @@ export async function windowMapsFromStack(
         // Replace the lower bound of saturated pixels by the minor isotope's estimate.
         if (minor === null) {
           const plane = contiguousPlane(await stack.readPlane(options.substitute.ionIndex, s), width, height);
+          minorBuffers ??= planeBuffers(n);
           correctPlaneInto(plane, 0, saturatedHere, n, shots, minorBuffers);
           minor = minorBuffers;
         }
@@ -545,25 +575,7 @@ export async function windowMapsFromStack(
     }
     await options.onPlane?.(++planesDone, needed.length);
   }
-  maps.forEach((m, i) => {
-    if (shots !== undefined) return;
-    // Raw counts: the unit sums (exact integers), then the cut scans' parts, then the variance.
-    simd?.addInto(i, m.values);
-    if (i === maps.length - 1) simd?.release();
-    const part = fractional[i];
-    if (part) for (let k = 0; k < n; k++) m.values[k] += part[k];
-    for (let k = 0; k < n; k++) m.variance[k] += m.values[k];
-  });
-  for (const m of maps) {
-    let t = 0;
-    let v = 0;
-    for (let k = 0; k < mask.length; k++) {
-      if (!mask[k]) continue;
-      t += m.values[k];
-      v += m.variance[k];
-    }
-    m.total = t;
-    m.totalSigma = Math.sqrt(v);
-  }
+  maps.forEach((m, i) => finishMap(m, mask, shots === undefined ? { simd: simd?.sum(i) ?? null, fractional: fractional[i] } : null));
+  simd?.release();
   return { width, height, mask, maps, deadTimeCorrected: shots !== undefined };
 }

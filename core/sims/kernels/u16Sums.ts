@@ -10,8 +10,8 @@ import { AddU16WasmBase64 } from './addU16.wasm.js';
 export interface U16Sums {
   /** Adds a plane of `n` samples to sum `index`. */
   add(index: number, plane: Uint16Array): void;
-  /** Adds sum `index` into `out` (n values). */
-  addInto(index: number, out: Float64Array): void;
+  /** Sum `index` (n values): a view into the instance's memory, valid until `release`. */
+  sum(index: number): Float64Array;
   /** Hands the instance back for the next reduction (its memory is kept: making one is not free). */
   release(): void;
 }
@@ -72,10 +72,7 @@ export function u16Sums(count: number, n: number): U16Sums | null {
       staging.set(plane.subarray(0, n));
       addU16ToF64(0, stagingBytes + index * sumBytes, n);
     },
-    addInto(index, out) {
-      const s = sums[index];
-      for (let k = 0; k < n; k++) out[k] += s[k];
-    },
+    sum: (index) => sums[index],
     release() {
       // A big memory is not kept for later (it would stay as large as the largest reduction).
       if (memory.buffer.byteLength <= KEEP_BYTES) idle = exports;

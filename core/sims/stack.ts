@@ -124,9 +124,14 @@ export async function* ionPlanes(
   ionIndex: number,
   scans: readonly number[],
   signal?: AbortSignal,
+  /** Run buffers of the caller's (the SIMD kernel's memory); by default the stack's pool. */
+  buffers?: [Scratch, Scratch],
 ): AsyncGenerator<{ scan: number; raw: Samples; base: number }> {
-  const { width, height } = stack;
-  const perRun = Math.max(1, Math.floor(RUN_BYTES / (4 * width * height)));
+  const perRun = planesPerRun(stack);
+  if (buffers) {
+    yield* planeRuns(stack, ionIndex, scans, perRun, buffers, signal);
+    return;
+  }
   // Two buffers, sized by the reader: one run is used while the next is read into the other
   // (the copy from the page cache runs on the I/O thread pool beside the reduction). Both are
   // handed on to the stack's next pass: a reduction over every ion is a pass per ion, and a
@@ -139,7 +144,12 @@ export async function* ionPlanes(
   }
 }
 
-type Scratch = { bytes?: Uint8Array };
+/** Planes per read of a pass: RUN_BYTES at 4 bytes a sample. */
+function planesPerRun(stack: IonStack): number {
+  return Math.max(1, Math.floor(RUN_BYTES / (4 * stack.width * stack.height)));
+}
+
+export type Scratch = { bytes?: Uint8Array };
 /** Idle run buffers of each stack (gone with the stack); passes running at once each take their own. */
 const idleScratch = new WeakMap<IonStack, Scratch[]>();
 /** Idle buffers kept per stack (one pass's two): each is up to RUN_BYTES plus the gaps between planes. */
@@ -444,10 +454,15 @@ export async function profileFromStack(stack: IonStack, options: StackProfileOpt
 
 /**
  * Completes a window map in one pass: for raw counts the unit sums (JavaScript's, then the
- * kernel's: exact integers either way), then the cut scans' parts, then the variance as values
- * plus the extra term already in `variance` (see accumulateRaw); and the ROI totals.
+ * kernel's: exact integers either way), then the cut scans' parts, then the variance as those
+ * parts' extra term plus the values (see accumulateRaw); and the ROI totals. The kernel's and
+ * JavaScript's terms meet in the same order, so either way gives the same numbers.
  */
-function finishMap(m: WindowMap, mask: Uint8Array, raw: { simd: Float64Array | null; fractional: Float64Array | null } | null): void {
+function finishMap(
+  m: WindowMap,
+  mask: Uint8Array,
+  raw: { fractional: Float64Array | null; simd: { unit: Float64Array; part: Float64Array; extra: Float64Array } | null } | null,
+): void {
   const { values, variance } = m;
   const simd = raw?.simd ?? null;
   const part = raw?.fractional ?? null;
@@ -456,10 +471,15 @@ function finishMap(m: WindowMap, mask: Uint8Array, raw: { simd: Float64Array | n
   for (let k = 0; k < values.length; k++) {
     if (raw) {
       let value = values[k];
-      if (simd) value += simd[k];
+      let extra = variance[k];
+      if (simd) {
+        value += simd.unit[k];
+        value += simd.part[k];
+        extra += simd.extra[k];
+      }
       if (part) value += part[k];
       values[k] = value;
-      variance[k] += value;
+      variance[k] = extra + value;
     }
     if (mask[k]) {
       t += values[k];
@@ -468,6 +488,11 @@ function finishMap(m: WindowMap, mask: Uint8Array, raw: { simd: Float64Array | n
   }
   m.total = t;
   m.totalSigma = Math.sqrt(v);
+}
+
+/** Bytes a run of planes of the stack takes as read (16-bit samples, a few KiB of IFD between planes, OME-XML before the first). */
+function runBufferBytes(stack: IonStack): number {
+  return planesPerRun(stack) * (2 * stack.width * stack.height + 4096) + (1 << 20);
 }
 
 export interface TimeWindow {
@@ -531,16 +556,17 @@ export async function windowMapsFromStack(
   const table = correctionTable(shots);
   // No ROI: the loops skip the mask.
   const loopMask = maskPixelCount(mask) === n ? null : mask;
-  // Raw counts: unit-weight sums of 16-bit planes in the SIMD kernel where there is one, the
-  // parts of cut scans in per-window arrays made when first needed (see accumulateRaw).
-  const simd = shots === undefined && loopMask === null && options.simd !== false ? u16Sums(maps.length, n) : null;
+  // Raw counts: sums of 16-bit planes in the SIMD kernel where there is one, its memory also
+  // holding the pass's run buffers (no copy); the parts of cut scans summed in JavaScript in
+  // per-window arrays made when first needed (see accumulateRaw).
+  const simd = shots === undefined && loopMask === null && options.simd !== false ? u16Sums(maps.length, n, runBufferBytes(stack)) : null;
   const fractional: (Float64Array | null)[] = maps.map(() => null);
   const fractionalOf = (i: number) => (): Float64Array => (fractional[i] ??= new Float64Array(n));
   const activeAt = (s: number): number[] => weights.map((w, i) => (w[s] > 0 ? i : -1)).filter((i) => i >= 0);
   // Planes that no window touches are not read.
   const needed = Array.from({ length: stack.scans }, (_, s) => s).filter((s) => activeAt(s).length > 0);
   let planesDone = 0;
-  for await (const { scan: s, raw, base } of ionPlanes(stack, ionIndex, needed, options.signal)) {
+  for await (const { scan: s, raw, base } of ionPlanes(stack, ionIndex, needed, options.signal, simd?.scratches)) {
     const active = activeAt(s);
     const scale = options.scanScale ? options.scanScale[s] : 1;
     let minor: CorrectedPlane | null = null;
@@ -549,7 +575,7 @@ export async function windowMapsFromStack(
       const map = maps[i];
       if (shots === undefined) {
         // Raw counts: variance is values + the extra term kept in `variance` (added below).
-        if (w === 1 && simd && raw instanceof Uint16Array) simd.add(i, raw.subarray(base, base + n));
+        if (simd && raw instanceof Uint16Array) simd.add(i, raw.subarray(base, base + n), w);
         else accumulateRaw(raw, base, n, loopMask, w, map.values, fractionalOf(i), map.variance);
         continue;
       }
@@ -575,7 +601,7 @@ export async function windowMapsFromStack(
     }
     await options.onPlane?.(++planesDone, needed.length);
   }
-  maps.forEach((m, i) => finishMap(m, mask, shots === undefined ? { simd: simd?.sum(i) ?? null, fractional: fractional[i] } : null));
+  maps.forEach((m, i) => finishMap(m, mask, shots === undefined ? { fractional: fractional[i], simd: simd ? { unit: simd.unit(i), part: simd.part(i), extra: simd.extra(i) } : null } : null));
   simd?.release();
   return { width, height, mask, maps, deadTimeCorrected: shots !== undefined };
 }

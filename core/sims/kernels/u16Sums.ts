@@ -1,26 +1,38 @@
 import { AddU16WasmBase64 } from './addU16.wasm.js';
 
 /**
- * Per-pixel sums of 16-bit planes computed in WebAssembly with 128-bit SIMD (addU16.wat): the
- * unit-weight raw-count maps of a stack, the bulk of a per-layer Li reduction, in about a
- * quarter of the scalar loop's time. Integer sums below 2^53 are exact, so the numbers are the
- * scalar loop's to the last bit. Each reduction gets its own instance (its own memory), so
- * reductions interleaved at their awaits cannot disturb one another.
+ * Per-window sums of 16-bit planes computed in WebAssembly with 128-bit SIMD (addU16.wat): the
+ * raw-count maps of a stack, the bulk of a per-layer Li reduction, in a fraction of the scalar
+ * loop's time. For each window: `unit` (planes of weight 1, exact integer sums), and for the
+ * scans the window cuts, `part` (w·i) and `extra` ((w² − w)·i), computed with the scalar loop's
+ * very operations (see core/sims/stack.ts accumulateRaw), so the numbers are the same.
+ *
+ * The instance's memory also holds two run buffers (`scratches`): a reader that reads into them
+ * (file sources do) puts the planes where the kernel sums them, with no copy. Planes from
+ * anywhere else are copied in first. Each reduction has its own instance; an idle one is kept
+ * for the next (making one and growing its memory is not free).
  */
 export interface U16Sums {
-  /** Adds a plane of `n` samples to sum `index`. */
-  add(index: number, plane: Uint16Array): void;
-  /** Sum `index` (n values): a view into the instance's memory, valid until `release`. */
-  sum(index: number): Float64Array;
-  /** Hands the instance back for the next reduction (its memory is kept: making one is not free). */
+  /** Buffers for a pass's runs of planes (see stack.ts ionPlanes), inside the kernel's memory. */
+  scratches: [{ bytes?: Uint8Array }, { bytes?: Uint8Array }];
+  /** Adds a plane of n samples to window `index`, with weight w (1: an interior scan). */
+  add(index: number, plane: Uint16Array, w: number): void;
+  unit(index: number): Float64Array;
+  part(index: number): Float64Array;
+  extra(index: number): Float64Array;
+  /** Hands the instance back: the views above are not to be used after. */
   release(): void;
 }
 
-type KernelExports = { memory: WebAssembly.Memory; addU16ToF64: (src: number, dst: number, n: number) => void };
-/** An instance no reduction is using. */
-let idle: KernelExports | null = null;
+type KernelExports = {
+  memory: WebAssembly.Memory;
+  addU16ToF64: (src: number, dst: number, n: number) => void;
+  addScaledU16ToF64: (src: number, dst: number, dst2: number, n: number, w: number, e: number) => void;
+};
 
 let compiled: WebAssembly.Module | null | undefined;
+/** An instance no reduction is using. */
+let idle: KernelExports | null = null;
 
 /** The compiled kernel, or null where WebAssembly SIMD is not available. */
 function kernelModule(): WebAssembly.Module | null {
@@ -36,21 +48,24 @@ function kernelModule(): WebAssembly.Module | null {
 }
 
 const PAGE_BYTES = 65536;
-/** Most memory one reduction's sums may take (the maps of a 512² stack with 64 windows is 134 MB). */
+/** Most memory one reduction may take (32-bit addresses; far above a 512² stack's needs). */
 const MAX_BYTES = 1 << 30;
-
 /** Largest idle instance memory kept between reductions. */
-const KEEP_BYTES = 64 << 20;
+const KEEP_BYTES = 128 << 20;
 
 const align16 = (bytes: number): number => Math.ceil(bytes / 16) * 16;
 
-/** `count` sums of `n` pixels, or null (no SIMD here, or too large): then sum in JavaScript. */
-export function u16Sums(count: number, n: number): U16Sums | null {
+/**
+ * Sums for `count` windows of `n` pixels, with run buffers of `scratchBytes` each; null where
+ * there is no SIMD, or it would be too large: then sum in JavaScript.
+ */
+export function u16Sums(count: number, n: number, scratchBytes = 0): U16Sums | null {
   const mod = kernelModule();
   if (!mod || !(count >= 1) || !(n >= 1)) return null;
-  const stagingBytes = align16(2 * n);
+  const scratch = align16(Math.max(0, scratchBytes));
+  const staging = align16(2 * n);
   const sumBytes = align16(8 * n);
-  const need = stagingBytes + count * sumBytes;
+  const need = 2 * scratch + staging + 3 * count * sumBytes;
   if (need > MAX_BYTES) return null;
   let exports: KernelExports;
   try {
@@ -62,17 +77,29 @@ export function u16Sums(count: number, n: number): U16Sums | null {
     return null;
   }
   // Views made after the growth: they stay valid for the reduction.
-  const { memory, addU16ToF64 } = exports;
-  const staging = new Uint16Array(memory.buffer, 0, n);
-  const sums = Array.from({ length: count }, (_, i) => new Float64Array(memory.buffer, stagingBytes + i * sumBytes, n));
-  for (const sum of sums) sum.fill(0);
+  const { memory, addU16ToF64, addScaledU16ToF64 } = exports;
+  const buffer = memory.buffer;
+  const stagingAt = 2 * scratch;
+  const stagingView = new Uint16Array(buffer, stagingAt, n);
+  const sumsAt = stagingAt + staging;
+  const at = (kind: number, index: number): number => sumsAt + (kind * count + index) * sumBytes;
+  const view = (kind: number, index: number): Float64Array => new Float64Array(buffer, at(kind, index), n);
+  new Float64Array(buffer, sumsAt, (3 * count * sumBytes) / 8).fill(0);
+  /** Where the plane's samples are in the kernel's memory (copied there when they are not). */
+  const pointer = (plane: Uint16Array): number => {
+    if (plane.buffer === buffer) return plane.byteOffset;
+    stagingView.set(plane.subarray(0, n));
+    return stagingAt;
+  };
   return {
-    add(index, plane) {
-      // One copy into the instance's memory (memcpy speed), then the SIMD pass.
-      staging.set(plane.subarray(0, n));
-      addU16ToF64(0, stagingBytes + index * sumBytes, n);
+    scratches: [{ bytes: new Uint8Array(buffer, 0, scratch) }, { bytes: new Uint8Array(buffer, scratch, scratch) }],
+    add(index, plane, w) {
+      if (w === 1) addU16ToF64(pointer(plane), at(0, index), n);
+      else addScaledU16ToF64(pointer(plane), at(1, index), at(2, index), n, w, w * w - w);
     },
-    sum: (index) => sums[index],
+    unit: (index) => view(0, index),
+    part: (index) => view(1, index),
+    extra: (index) => view(2, index),
     release() {
       // A big memory is not kept for later (it would stay as large as the largest reduction).
       if (memory.buffer.byteLength <= KEEP_BYTES) idle = exports;

@@ -40,6 +40,6 @@ export function centralRoi(width: number, height: number, fraction: number): Roi
 
 export function maskPixelCount(mask: Uint8Array): number {
   let n = 0;
-  for (const m of mask) n += m ? 1 : 0;
+  for (let k = 0; k < mask.length; k++) if (mask[k]) n++;
   return n;
 }

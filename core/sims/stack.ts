@@ -329,10 +329,27 @@ function accumulateCorrected(
   if (usesTable(table, plane) && mask === null && plane instanceof Uint16Array) {
     // The usual case (16-bit counts, no ROI) on its own loop, as in accumulateRaw.
     const { value: tv, variance: tvar } = table;
+    // Integer counts below ceil(N) are exactly those below N: the table's size is the test.
     const size = tv.length;
+    if (w === 1) {
+      // Interior scans: 1·x is x, so the products are left out (same numbers).
+      for (let k = 0; k < n; k++) {
+        const i = plane[k];
+        if (i < size) {
+          values[k] += tv[i];
+          variance[k] += tvar[i];
+        } else {
+          values[k] += satValue;
+          variance[k] += w2 * satValue * satValue;
+          saturatedOut[k] = 1;
+          saturated++;
+        }
+      }
+      return saturated;
+    }
     for (let k = 0; k < n; k++) {
       const i = plane[k];
-      if (i < size && i < shots) {
+      if (i < size) {
         values[k] += w * tv[i];
         variance[k] += w2 * tvar[i];
       } else {

@@ -1,27 +1,19 @@
 import { mkdir, readFile } from 'node:fs/promises';
-import { bisectLeft, bisectRight } from 'd3-array';
 import { dirname, join, resolve, sep } from 'node:path';
 import type {
   ApiRequest,
   ApiResponses,
-  DeadTimeInfo,
   JobProgress,
-  MapPayload,
   StrataApi,
   StudySummary,
 } from '../api/contract.js';
 import { FORMATS } from '../io/detect.js';
 import type { FormatId } from '../io/detect.js';
 import { StrataError } from '../model/errors.js';
-import { findIon } from '../model/ions.js';
-import { windowMapsFromStack } from '../sims/stack.js';
-import { scanWeights } from '../sims/windows.js';
-import { binStackVolume } from '../sims/volume.js';
 import { withPixelSize } from '../sem/calibration.js';
 import { decodeGreyTiff } from '../io/sem/decode.js';
 import { readRawTags } from '../io/sem/tiffTags.js';
 import { svgSizeMm } from '../figures/export.js';
-import type { IonStack } from '../model/ionStack.js';
 import type { SemImage } from '../model/semImage.js';
 import type { StudyFile } from '../model/study.js';
 import { STRATA_VERSION } from '../version.js';
@@ -32,6 +24,9 @@ import type { LoadedStudy } from './loadStudy.js';
 import { openDataset } from './openDataset.js';
 import type { Dataset, OpenedDataset } from './openDataset.js';
 import { AnalysisCache } from './analysisCache.js';
+import { StackPool, WorkerLost } from './stackPool.js';
+import { runStackTask } from './stackTasks.js';
+import type { MapsTask, MapsTaskResult, StackTask, StackTaskResult, VolumeTask } from './stackTasks.js';
 import { writeFileAtomic } from './files.js';
 import { buildStudyFigures, figureFileContent } from './figureFiles.js';
 import { figureFonts } from './fonts.js';
@@ -75,6 +70,7 @@ export class WorkbenchServices implements StrataApi {
   private recentLoaded = false;
   private readonly jobs = new Map<string, Job>();
   private readonly analyses = new AnalysisCache();
+  private readonly pool = new StackPool();
 
   constructor(private readonly options: ServiceOptions) {
     if (options.startupStudy) this.allow(options.startupStudy);
@@ -289,29 +285,31 @@ export class WorkbenchServices implements StrataApi {
     const study = await this.study(path);
     const states: ApiResponses['getIonMaps']['states'] = [];
     const missing: ApiResponses['getIonMaps']['missing'] = [];
-    const withStacks = study.states.map((s) => ({ state: s.state, file: s.files.find((f) => f.kind === 'sims-stack') ?? null }));
     const job = this.startJob(jobId, `${ion} maps`, 0);
     try {
-      for (const { state, file } of withStacks) {
-        if (!file) {
-          missing.push({ state, reason: 'no 3-D ion stack' });
-          continue;
-        }
-        const opened = await WorkbenchServices.open(study, file, 'ionStack');
-        try {
-          const stack = opened.dataset;
-          const ionIndex = findIon(stack.ions, ion);
-          if (ionIndex < 0) {
-            missing.push({ state, reason: `${file.path} has no ${ion}` });
-            continue;
-          }
-          job.total += stack.scans;
-          const dt = deadTimeFor(study, state, stack, deadTime);
-          const maps = await sumWindows(stack, ionIndex, windows.filter((w) => !w.state || w.state === state), job, dt);
-          states.push({ state, file: file.path, width: stack.width, height: stack.height, pixelSizeNm: stack.pixelSizeNm, deadTime: dt, maps });
-        } finally {
-          await opened.close();
-        }
+      // Every state's stack at once, each on its own worker thread.
+      const tasks = study.states.map(async (s) => {
+        const file = s.files.find((f) => f.kind === 'sims-stack') ?? null;
+        if (!file) return { state: s.state, missing: 'no 3-D ion stack' };
+        const task: MapsTask = {
+          kind: 'maps',
+          file: join(study.root, file.path),
+          displayName: file.path,
+          ion,
+          deadTime,
+          studyShotsPerPixel: s.sims?.shotsPerPixel ?? null,
+          windows: windows.filter((w) => !w.state || w.state === s.state).map(({ name, startS, endS }) => ({ name, startS, endS })),
+        };
+        const r = (await this.runTask(task, job)) as MapsTaskResult;
+        return { state: s.state, file: file.path, result: r };
+      });
+      const done = await Promise.all(tasks);
+      // Cancelled while the last results came in: still cancelled, as the user was told.
+      if (job.cancelled) throw new StrataError(`${job.label}: cancelled`);
+      for (const t of done) {
+        if ('missing' in t) missing.push({ state: t.state, reason: t.missing as string });
+        else if (t.result.missing !== null) missing.push({ state: t.state, reason: t.result.missing });
+        else states.push({ state: t.state, file: t.file, width: t.result.width, height: t.result.height, pixelSizeNm: t.result.pixelSizeNm, deadTime: t.result.deadTime, maps: t.result.maps });
       }
     } finally {
       job.running = false;
@@ -323,49 +321,53 @@ export class WorkbenchServices implements StrataApi {
     const study = await this.study(path);
     const file = WorkbenchServices.fileOf(study, state, 'sims-stack');
     if (!file) throw new StrataError(`${study.name}: state '${state}' has no 3-D ion stack`);
-    const opened = await WorkbenchServices.open(study, file, 'ionStack');
-    const stack = opened.dataset;
-    const job = this.startJob(jobId, `${ion} volume of ${state}`, stack.scans);
+    const job = this.startJob(jobId, `${ion} volume of ${state}`, 0);
     try {
-      const ionIndex = findIon(stack.ions, ion);
-      if (ionIndex < 0) throw new StrataError(`${file.path}: no ${ion} in this stack`);
-      const dt = deadTimeFor(study, state, stack, deadTime);
-      const scanRange = timeRangeS ? scansWithin(stack, timeRangeS) : undefined;
-      // The same binning as the figures' 3-D panels (core/sims/volume.ts), so the view and an
-      // exported figure show the same voxels.
-      const v = await binStackVolume(stack, ionIndex, {
-        maxSize,
-        maxVoxels,
-        scanRange,
-        deadTime: dt.applied,
-        shotsPerPixel: dt.shotsPerPixel ?? undefined,
-        onPlane: async (done) => {
-          if (job.cancelled) throw new StrataError(`${job.label}: cancelled`);
-          job.done = done;
+      const studyShots = study.states.find((s) => s.state === state)?.sims?.shotsPerPixel ?? null;
+      const task: VolumeTask = { kind: 'volume', file: join(study.root, file.path), displayName: file.path, ion, deadTime, studyShotsPerPixel: studyShots, state, maxSize, maxVoxels, timeRangeS };
+      const r = await this.runTask(task, job);
+      if (r.kind !== 'volume') throw new StrataError(`${file.path}: not a volume`);
+      return r.payload;
+    } finally {
+      job.running = false;
+    }
+  }
+
+  /**
+   * A pass over a stack on the worker pool, its progress added to the job's; run here instead
+   * when no worker can be had (the result is the same, only not beside the other states).
+   */
+  private async runTask(task: StackTask, job: Job): Promise<StackTaskResult> {
+    const seen = { done: 0, total: 0 };
+    const progress = (done: number, total: number): void => {
+      job.total += total - seen.total;
+      job.done += done - seen.done;
+      seen.done = done;
+      seen.total = total;
+    };
+    const cancelled = (): string | null => (job.cancelled ? `${job.label}: cancelled` : null);
+    try {
+      const result = await this.pool.run(task, { onProgress: progress, cancelled });
+      const why = cancelled();
+      if (why) throw new StrataError(why);
+      return result;
+    } catch (err) {
+      if (!(err instanceof WorkerLost)) throw err;
+      return runStackTask(task, {
+        onPlane: async (done, total) => {
+          const why = cancelled();
+          if (why) throw new StrataError(why);
+          progress(done, total);
           // A turn for the event loop now and then, so progress and Cancel are answered.
           if (done % 8 === 0) await new Promise<void>((r) => setImmediate(r));
         },
       });
-      const um = (n: number) => (stack.pixelSizeNm ? (n * stack.pixelSizeNm) / 1000 : null);
-      return {
-        state,
-        ion: stack.ions[ionIndex].label,
-        size: [v.nx, v.ny, v.nz],
-        binning: v.binning,
-        valuesF32: f32ToBase64(v.data),
-        min: v.min,
-        max: v.max,
-        zTimeS: v.zTimeS,
-        scanRange: v.scanRange,
-        totalScans: stack.scans,
-        widthUm: um(stack.width),
-        heightUm: um(stack.height),
-        deadTime: { applied: v.deadTimeCorrected, shotsPerPixel: dt.shotsPerPixel, saturatedPixels: v.saturatedPixels },
-      };
-    } finally {
-      job.running = false;
-      await opened.close();
     }
+  }
+
+  /** Stops the worker threads (they do not keep the process alive, but tests end cleanly). */
+  async close(): Promise<void> {
+    await this.pool.close();
   }
 
   async getSemImage({ path, state, maxSize, pixelSizeNm }: ApiRequest<'getSemImage'>): Promise<ApiResponses['getSemImage']> {
@@ -505,48 +507,6 @@ const FIGURE_MIME = { svg: 'image/svg+xml', png: 'image/png', pdf: 'application/
  * N for a state's dead-time correction (the manifest's value wins over the file's), or a record
  * that none was applied. The info object also counts saturated pixels as planes are read.
  */
-function deadTimeFor(study: LoadedStudy, state: string, stack: IonStack, wanted: boolean): DeadTimeInfo {
-  const shots = study.states.find((s) => s.state === state)?.sims?.shotsPerPixel ?? stack.shotsPerPixel ?? null;
-  if (wanted && shots === null) throw new StrataError(`${stack.source.fileName}: no shots per pixel (N) in the file or study.json: cannot correct dead time`);
-  return { applied: wanted && shots !== null, shotsPerPixel: shots, saturatedPixels: 0 };
-}
-
-/** The scans [first, end) whose time lies in [startS, endS]; refused when there are none. */
-function scansWithin(stack: IonStack, [startS, endS]: [number, number]): [number, number] {
-  // Scan times increase (the readers make sure of it).
-  const first = bisectLeft(stack.timeS, startS);
-  const end = bisectRight(stack.timeS, endS);
-  if (end <= first) throw new StrataError(`${stack.source.fileName}: no scan between ${startS} and ${endS} s`);
-  return [first, end];
-}
-
-/**
- * Sum of one ion over all scans, and over each time window, in one pass over the planes: the
- * analysis's own reduction (core/sims/stack.ts), so the view's maps are the report's numbers
- * (boundary scans weighted by the part of them inside a window).
- */
-async function sumWindows(stack: IonStack, ionIndex: number, windows: { name: string; startS: number; endS: number }[], job: Job, dt: DeadTimeInfo): Promise<MapPayload[]> {
-  const wins = [{ name: 'all', startS: -Infinity, endS: Infinity }, ...windows];
-  const result = await windowMapsFromStack(stack, ionIndex, wins, {
-    deadTime: dt.applied,
-    shotsPerPixel: dt.shotsPerPixel ?? undefined,
-    onPlane: () => step(job),
-  });
-  // Saturated pixels counted once (every plane is in the 'all' map).
-  dt.saturatedPixels += result.maps[0].saturatedPixels;
-  return wins.map((w, k) => {
-    const f = Float32Array.from(result.maps[k].values);
-    let min = Infinity;
-    let max = -Infinity;
-    for (const v of f) {
-      if (v < min) min = v;
-      if (v > max) max = v;
-    }
-    const scans = scanWeights(stack.timeS, w.startS, w.endS).reduce((a, b) => a + b, 0);
-    return { name: w.name, scans, valuesF32: f32ToBase64(f), min: scans ? min : 0, max: scans ? max : 0 };
-  });
-}
-
 /** Grey levels binned `bin`×`bin` and stretched from lo…hi onto 0…255. */
 function binGrey(pixels: ArrayLike<number>, width: number, bin: number, w: number, h: number, lo: number, hi: number): Uint8Array {
   const out = new Uint8Array(w * h);
@@ -587,10 +547,6 @@ async function dataBarStrip(abs: string, img: SemImage, bin: number, w: number):
     // The data bar is a convenience for clicking its scale bar; the image itself is what matters.
     return null;
   }
-}
-
-function f32ToBase64(values: Float32Array): string {
-  return Buffer.from(values.buffer, values.byteOffset, values.byteLength).toString('base64');
 }
 
 function percentiles(pixels: ArrayLike<number>, lo: number, hi: number): [number, number] {

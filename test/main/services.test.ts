@@ -48,7 +48,10 @@ describe.skipIf(!haveSample)('workbench services on the sample study', () => {
     cpSync(sample, study, { recursive: true });
     api = new WorkbenchServices({ mode: 'browser', startupStudy: study, stateDir: join(dir, 'state') });
   });
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  afterAll(async () => {
+    await api.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
 
   it('ion maps: the sum over all scans equals the sum of windows that split the scans', async () => {
     const profile = await api.getProfile({ path: study, state: 'charged' });

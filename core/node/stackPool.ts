@@ -1,0 +1,120 @@
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import { StrataError } from '../model/errors.js';
+import type { StackTask, StackTaskResult } from './stackTasks.js';
+
+export type WorkerRequest = { id: number; task: StackTask; cancel?: undefined } | { id: number; cancel: string; task?: undefined };
+export type WorkerReply =
+  | { id: number; progress: { done: number; total: number } }
+  | { id: number; result: StackTaskResult }
+  | { id: number; error: { name: string; message: string } };
+
+/** The worker bootstrap beside the CLI entry (it loads the TypeScript sources, see loadEntry.js). */
+const WORKER_URL = new URL('../../bin/strata-stack-worker.js', import.meta.url);
+
+/** The worker could not run the task (it failed to start or crashed): the caller may run it itself. */
+export class WorkerLost extends Error {}
+
+interface Pending {
+  id: number;
+  task: StackTask;
+  onProgress?: (done: number, total: number) => void;
+  cancelled?: () => string | null;
+  resolve: (r: StackTaskResult) => void;
+  reject: (e: Error) => void;
+}
+
+interface Slot {
+  worker: Worker;
+  current: Pending | null;
+  /** Tasks it has answered. */
+  finished: number;
+}
+
+/**
+ * Worker threads for the workbench's passes over 3-D stacks: the states of a study are reduced
+ * side by side, one per core, while the main thread stays free to answer the UI. Workers start
+ * when first needed and stay (starting one loads the code, ~0.2 s); they do not keep the process
+ * alive. Tasks beyond the pool's size wait their turn. Cancellation is passed on at the next
+ * progress report and stops the task between reads.
+ */
+export class StackPool {
+  private readonly slots: Slot[] = [];
+  private readonly queue: Pending[] = [];
+  private nextId = 1;
+  /** Workers lost before finishing any task: after two, no more are started (they cannot load here). */
+  private failedStarts = 0;
+
+  constructor(
+    private readonly size = Math.max(1, Math.min(4, availableParallelism())),
+    private readonly workerUrl: URL = WORKER_URL,
+  ) {}
+
+  run(task: StackTask, opts: { onProgress?: (done: number, total: number) => void; cancelled?: () => string | null } = {}): Promise<StackTaskResult> {
+    if (this.failedStarts >= 2) return Promise.reject(new WorkerLost('stack workers cannot start here'));
+    return new Promise((resolve, reject) => {
+      this.queue.push({ id: this.nextId++, task, ...opts, resolve, reject });
+      this.pump();
+    });
+  }
+
+  async close(): Promise<void> {
+    const slots = this.slots.splice(0);
+    await Promise.all(slots.map((s) => s.worker.terminate()));
+  }
+
+  private pump(): void {
+    while (this.queue.length) {
+      let slot = this.slots.find((s) => s.current === null);
+      if (!slot && this.slots.length < this.size) slot = this.spawn();
+      if (!slot) return;
+      const job = this.queue.shift()!;
+      const why = job.cancelled?.();
+      if (why) {
+        job.reject(new StrataError(why));
+        continue;
+      }
+      slot.current = job;
+      slot.worker.ref();
+      slot.worker.postMessage({ id: job.id, task: job.task } satisfies WorkerRequest);
+    }
+  }
+
+  private spawn(): Slot {
+    // An (empty) workerData object: geotiff's `web-worker` dependency reads it inside a worker.
+    const worker = new Worker(this.workerUrl, { workerData: {} });
+    worker.unref();
+    const slot: Slot = { worker, current: null, finished: 0 };
+    this.slots.push(slot);
+    worker.on('message', (reply: WorkerReply) => {
+      const job = slot.current;
+      if (!job || job.id !== reply.id) return;
+      if ('progress' in reply) {
+        job.onProgress?.(reply.progress.done, reply.progress.total);
+        const why = job.cancelled?.();
+        if (why) worker.postMessage({ id: job.id, cancel: why } satisfies WorkerRequest);
+        return;
+      }
+      slot.current = null;
+      slot.finished++;
+      worker.unref();
+      if ('result' in reply) job.resolve(reply.result);
+      else job.reject(new StrataError(reply.error.message));
+      this.pump();
+    });
+    const lost = (why: string): void => {
+      const i = this.slots.indexOf(slot);
+      if (i < 0) return;
+      this.slots.splice(i, 1);
+      if (slot.finished === 0) this.failedStarts++;
+      const job = slot.current;
+      slot.current = null;
+      job?.reject(new WorkerLost(`stack worker ${why}`));
+      if (this.failedStarts >= 2) for (const queued of this.queue.splice(0)) queued.reject(new WorkerLost('stack workers cannot start here'));
+      else this.pump();
+    };
+    worker.on('error', (err) => lost(`failed: ${err.message}`));
+    worker.on('exit', (code) => lost(`exited (${code})`));
+    return slot;
+  }
+}

@@ -1,0 +1,71 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { writeTiff } from '../../core/io/tiff/writeTiff.js';
+import { StackPool, WorkerLost } from '../../core/node/stackPool.js';
+import { runStackTask } from '../../core/node/stackTasks.js';
+import type { MapsTask, VolumeTask } from '../../core/node/stackTasks.js';
+import { PROJECT_ROOT } from '../helpers/sharedData.js';
+
+// The workbench's passes over 3-D stacks run on worker threads, the states side by side: the
+// numbers must be those of the same task run here, progress must come back, and a cancel must
+// stop a task under way.
+describe('StackPool: stack passes on worker threads', () => {
+  const pool = new StackPool(2);
+  const dir = mkdtempSync(join(tmpdir(), 'strata-pool-'));
+  afterAll(async () => {
+    await pool.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const sample = (state: string): string => join(PROJECT_ROOT, 'samples', 'study', state, 'stack.ome.tif');
+  const maps = (state: string): MapsTask => ({
+    kind: 'maps',
+    file: sample(state),
+    displayName: `${state}/stack.ome.tif`,
+    ion: 'Li-',
+    deadTime: true,
+    studyShotsPerPixel: null,
+    windows: [{ name: 'top', startS: 0, endS: 2000 }],
+  });
+
+  it('gives the numbers of the same task run in this thread, three states at once, with progress', async () => {
+    const states = ['pristine', 'charged', 'discharged'];
+    const progress = states.map(() => ({ done: 0, total: 0 }));
+    const inPool = await Promise.all(states.map((s, k) => pool.run(maps(s), { onProgress: (done, total) => (progress[k] = { done, total }) })));
+    const here = await Promise.all(states.map((s) => runStackTask(maps(s))));
+    expect(inPool).toEqual(here);
+    for (const p of progress) expect(p.done).toBe(p.total);
+    expect(progress[0].total).toBeGreaterThan(100);
+  });
+
+  it('passes errors on with their message', async () => {
+    await expect(pool.run({ ...maps('pristine'), file: join(dir, 'missing.tif') })).rejects.toThrow(/missing\.tif/);
+    const volume: VolumeTask = { kind: 'volume', file: sample('charged'), displayName: 'charged/stack.ome.tif', ion: 'Li-', deadTime: false, studyShotsPerPixel: null, state: 'charged', maxSize: 16, maxVoxels: 4096, timeRangeS: [1e9, 2e9] };
+    await expect(pool.run(volume)).rejects.toThrow(/no scan between/);
+  });
+
+  it('a cancel stops a task under way between reads', async () => {
+    // 300 planes of 256 × 256: long enough for progress to come back before the end.
+    const file = join(dir, 'long.tif');
+    const pages = Array.from({ length: 300 }, (_, s) => ({ width: 256, height: 256, data: new Uint16Array(256 * 256).fill(s % 50) }));
+    writeFileSync(file, writeTiff(pages, { compression: 'none' }));
+    let reports = 0;
+    const task: VolumeTask = { kind: 'volume', file, displayName: 'long_Li-.tif', ion: 'Li-', deadTime: false, studyShotsPerPixel: null, state: 's', maxSize: 64, maxVoxels: 1 << 18 };
+    const run = pool.run(task, { onProgress: () => reports++, cancelled: () => (reports > 0 ? 'volume: cancelled' : null) });
+    await expect(run).rejects.toThrow('volume: cancelled');
+    expect(reports).toBeGreaterThan(0);
+    // The pool goes on working after a cancel.
+    expect((await pool.run(maps('pristine'))).kind).toBe('maps');
+  });
+
+  it('a worker that cannot start fails its task as WorkerLost (the services then run it themselves), and after two no more are tried', async () => {
+    const broken = new StackPool(1, new URL('file:///nonexistent/strata-stack-worker.js'));
+    await expect(broken.run(maps('pristine'))).rejects.toBeInstanceOf(WorkerLost);
+    await expect(broken.run(maps('pristine'))).rejects.toBeInstanceOf(WorkerLost);
+    const started = performance.now();
+    await expect(broken.run(maps('pristine'))).rejects.toThrow(/cannot start here/);
+    expect(performance.now() - started).toBeLessThan(50);
+    await broken.close();
+  });
+});

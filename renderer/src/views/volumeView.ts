@@ -200,10 +200,12 @@ export function volumeView(store: Store): View {
     const key = `${v.ion}|${v.deadTime}|${s.reportVersion}|${refinementKey()}`;
     if (key === volumesKey && volumes.length) return;
     const maxSize = maxTextureSize(r);
-    const payloads: VolumePayload[] = [];
-    for (const state of stackStates) {
-      payloads.push(await runBackendJob(store.api, `${v.ion} volume: ${state}`, (jobId) => store.api.getVolume({ path: study.path, state, ion: v.ion, maxSize, maxVoxels: MAX_VOXELS, deadTime: v.deadTime, timeRangeS: refinement?.timeRangeS.get(state), jobId })));
-    }
+    // All states at once: the backend bins them side by side on its worker threads.
+    const payloads: VolumePayload[] = await Promise.all(
+      stackStates.map((state) =>
+        runBackendJob(store.api, `${v.ion} volume: ${state}`, (jobId) => store.api.getVolume({ path: study.path, state, ion: v.ion, maxSize, maxVoxels: MAX_VOXELS, deadTime: v.deadTime, timeRangeS: refinement?.timeRangeS.get(state), jobId })),
+      ),
+    );
     // One scale for all states, so brighter means more in every panel.
     const hi = d3.max(payloads, (p) => p.max) ?? 1;
     const lo = Math.max(0, d3.min(payloads, (p) => p.min) ?? 0);

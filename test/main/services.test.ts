@@ -1,9 +1,10 @@
-import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StrataProject } from '../../core/api/contract.js';
 import { validateRequest } from '../../core/api/contract.js';
+import { writeTiff } from '../../core/io/tiff/writeTiff.js';
 import { WorkbenchServices } from '../../core/node/services.js';
 import { volumeBinning } from '../../core/sims/volume.js';
 import { parseSvg, withAttr } from '../figures/svgQuery.js';
@@ -222,17 +223,40 @@ describe.skipIf(!haveSample)('workbench services on the sample study', () => {
   }, 240_000);
 
   it('a running job reports progress and stops when cancelled', async () => {
-    const jobId = 'cancel-me';
-    const running = api.getIonMaps({ path: study, ion: 'Li-', jobId });
-    let progress = await api.jobProgress({ jobId });
-    while (!progress.running || progress.done === 0) {
-      await new Promise((r) => setImmediate(r));
-      progress = await api.jobProgress({ jobId });
+    // A stack big enough (500 planes of 256 × 256, dead time corrected) to be caught running.
+    const bigDir = mkdtempSync(join(tmpdir(), 'strata-big-'));
+    try {
+      const pages = Array.from({ length: 500 }, (_, s) => ({ width: 256, height: 256, data: new Uint16Array(256 * 256).fill(s % 40) }));
+      mkdirSync(join(bigDir, 'pristine'));
+      writeFileSync(join(bigDir, 'pristine', 'stack_Li-.tif'), writeTiff(pages, { compression: 'none' }));
+      writeFileSync(join(bigDir, 'study.json'), JSON.stringify({ schema: 'strata.study/1', name: 'big', stack: 'anode-free-ss-lfp', states: [{ state: 'pristine', files: ['pristine/stack_Li-.tif'], sims: { shotsPerPixel: 100 } }] }));
+      const big = new WorkbenchServices({ mode: 'browser', startupStudy: bigDir });
+      try {
+        const jobId = 'cancel-me';
+        const running = big.getIonMaps({ path: bigDir, ion: 'Li-', deadTime: true, jobId });
+        let settled = false;
+        const outcome = running.then(
+          () => 'finished',
+          (e: Error) => e.message,
+        ).finally(() => (settled = true));
+        // The job is known once the study is loaded; it reports once its worker has read planes.
+        let progress = await big.jobProgress({ jobId });
+        while (!settled && !(progress.running && progress.done > 0)) {
+          await new Promise((r) => setTimeout(r, 5));
+          progress = await big.jobProgress({ jobId });
+        }
+        expect(progress.running).toBe(true);
+        expect(progress.total).toBe(500);
+        expect(progress.done).toBeLessThan(500);
+        expect(await big.cancelJob({ jobId })).toEqual({ cancelled: true });
+        expect(await outcome).toMatch(/cancelled/);
+        expect((await big.jobProgress({ jobId })).running).toBe(false);
+      } finally {
+        await big.close();
+      }
+    } finally {
+      rmSync(bigDir, { recursive: true, force: true });
     }
-    expect(progress.total).toBeGreaterThan(progress.done);
-    expect(await api.cancelJob({ jobId })).toEqual({ cancelled: true });
-    await expect(running).rejects.toThrow(/cancelled/);
-    expect((await api.jobProgress({ jobId })).running).toBe(false);
   });
 
   it('refuses paths outside the studies the user opened', async () => {

@@ -54,16 +54,6 @@ interface Job {
 
 const MAX_RECENT = 10;
 
-/**
- * Called between planes: throws once the user cancelled, and now and then gives the event loop
- * a turn so progress and cancel requests are answered while a long pass runs.
- */
-async function step(job: Job): Promise<void> {
-  if (job.cancelled) throw new StrataError(`${job.label}: cancelled`);
-  job.done++;
-  if (job.done % 8 === 0) await new Promise<void>((r) => setImmediate(r));
-}
-
 export class WorkbenchServices implements StrataApi {
   private readonly allowedRoots = new Set<string>();
   private recent: string[] = [];
@@ -246,38 +236,17 @@ export class WorkbenchServices implements StrataApi {
     };
   }
 
-  /** Every ion summed over a rectangle of the state's stack, scan by scan: one pass. */
+  /** Every ion summed over a rectangle of the state's stack, scan by scan: one pass, on a worker. */
   private async roiProfile(study: LoadedStudy, state: string, roi: NonNullable<ApiRequest<'getProfile'>['roi']>, jobId?: string): Promise<ApiResponses['getProfile']> {
     const file = WorkbenchServices.fileOf(study, state, 'sims-stack');
     if (!file) throw new StrataError(`${study.name}: state '${state}' has no 3-D ion stack to take an ROI from`);
-    const opened = await WorkbenchServices.open(study, file, 'ionStack');
-    const stack = opened.dataset;
-    const job = this.startJob(jobId, `ROI profile of ${state}`, stack.scans * stack.ions.length);
+    const job = this.startJob(jobId, `ROI profile of ${state}`, 0);
     try {
-      const x0 = Math.min(roi.x0, stack.width);
-      const x1 = Math.min(roi.x1, stack.width);
-      const y0 = Math.min(roi.y0, stack.height);
-      const y1 = Math.min(roi.y1, stack.height);
-      if (x1 <= x0 || y1 <= y0) throw new StrataError(`${file.path}: the ROI lies outside the ${stack.width}×${stack.height} image`);
-      const ions = stack.ions.map((ion) => ({ label: ion.label, mz: ion.mz, counts: new Array<number>(stack.scans).fill(0) }));
-      // A stack may carry the total ion image as a channel: it is the total, not one more ion.
-      const totalChannel = stack.ions.findIndex((ion) => /^total\b/i.test(ion.label.trim()));
-      const total = new Array<number>(stack.scans).fill(0);
-      for (let s = 0; s < stack.scans; s++) {
-        for (let i = 0; i < stack.ions.length; i++) {
-          await step(job);
-          const plane = await stack.readPlane(i, s);
-          let sum = 0;
-          for (let y = y0; y < y1; y++) for (let x = x0; x < x1; x++) sum += plane.get(y, x);
-          ions[i].counts[s] = sum;
-          if (totalChannel < 0) total[s] += sum;
-          else if (i === totalChannel) total[s] = sum;
-        }
-      }
-      return { state, file: file.path, source: 'stack-roi', roi: { x0, y0, x1, y1 }, timeS: Array.from(stack.timeS), totalCounts: total, ions: ions.filter((_, i) => i !== totalChannel) };
+      const r = await this.runTask({ kind: 'roi-profile', file: join(study.root, file.path), displayName: file.path, state, roi }, job);
+      if (r.kind !== 'roi-profile') throw new StrataError(`${file.path}: not a profile`);
+      return r.payload;
     } finally {
       job.running = false;
-      await opened.close();
     }
   }
 

@@ -1,9 +1,9 @@
 import { bisectLeft, bisectRight } from 'd3-array';
-import type { DeadTimeInfo, MapPayload, VolumePayload } from '../api/contract.js';
+import type { DeadTimeInfo, MapPayload, ProfilePayload, VolumePayload } from '../api/contract.js';
 import { StrataError } from '../model/errors.js';
 import type { IonStack } from '../model/ionStack.js';
 import { findIon } from '../model/ions.js';
-import { windowMapsFromStack } from '../sims/stack.js';
+import { profileFromStack, windowMapsFromStack } from '../sims/stack.js';
 import { binStackVolume } from '../sims/volume.js';
 import { scanWeights } from '../sims/windows.js';
 import { openDataset } from './openDataset.js';
@@ -13,7 +13,7 @@ import { openDataset } from './openDataset.js';
  * as self-contained tasks: a file, an ion and options in, a payload out. The services run them
  * on worker threads (reductionPool.ts), one state per thread, or here when no worker can be had.
  */
-export type StackTask = MapsTask | VolumeTask;
+export type StackTask = MapsTask | VolumeTask | RoiProfileTask;
 
 interface TaskBase {
   /** Absolute path of the stack file, and its name as the user knows it (for messages). */
@@ -38,6 +38,13 @@ export interface VolumeTask extends TaskBase {
   timeRangeS?: [number, number];
 }
 
+/** Every ion of the stack summed over a rectangle, scan by scan (raw counts, as the file's profile). */
+export interface RoiProfileTask extends Omit<TaskBase, 'ion' | 'deadTime' | 'studyShotsPerPixel'> {
+  kind: 'roi-profile';
+  state: string;
+  roi: { x0: number; y0: number; x1: number; y1: number };
+}
+
 export interface MapsTaskResult {
   kind: 'maps';
   /** Null when the stack has no such ion (`missing` says so). */
@@ -49,7 +56,7 @@ export interface MapsTaskResult {
   maps: MapPayload[];
 }
 
-export type StackTaskResult = MapsTaskResult | { kind: 'volume'; payload: VolumePayload };
+export type StackTaskResult = MapsTaskResult | { kind: 'volume'; payload: VolumePayload } | { kind: 'roi-profile'; payload: ProfilePayload };
 
 export interface TaskControl {
   signal?: AbortSignal;
@@ -62,7 +69,9 @@ export async function runStackTask(task: StackTask, control: TaskControl = {}): 
   try {
     if (opened.dataset.kind !== 'ionStack') throw new StrataError(`${task.displayName}: not an ion stack`);
     const stack = opened.dataset;
-    return task.kind === 'maps' ? await mapsOf(stack, task, control) : { kind: 'volume', payload: await volumeOf(stack, task, control) };
+    if (task.kind === 'maps') return await mapsOf(stack, task, control);
+    if (task.kind === 'volume') return { kind: 'volume', payload: await volumeOf(stack, task, control) };
+    return { kind: 'roi-profile', payload: await roiProfileOf(stack, task, control) };
   } finally {
     await opened.close();
   }
@@ -138,6 +147,28 @@ async function volumeOf(stack: IonStack, task: VolumeTask, control: TaskControl)
     widthUm: um(stack.width),
     heightUm: um(stack.height),
     deadTime: { applied: v.deadTimeCorrected, shotsPerPixel: dt.shotsPerPixel, saturatedPixels: v.saturatedPixels },
+  };
+}
+
+/** The analysis's stack profile (core/sims/stack.ts) over the rectangle, raw counts. */
+async function roiProfileOf(stack: IonStack, task: RoiProfileTask, control: TaskControl): Promise<ProfilePayload> {
+  const x0 = Math.min(task.roi.x0, stack.width);
+  const x1 = Math.min(task.roi.x1, stack.width);
+  const y0 = Math.min(task.roi.y0, stack.height);
+  const y1 = Math.min(task.roi.y1, stack.height);
+  if (x1 <= x0 || y1 <= y0) throw new StrataError(`${task.displayName}: the ROI lies outside the ${stack.width}×${stack.height} image`);
+  const p = await profileFromStack(stack, { roi: { kind: 'rect', x0, y0, x1, y1 }, deadTime: false, signal: control.signal, onPlane: control.onPlane });
+  // A stack may carry the total ion image as a channel: it is the total, not one more ion.
+  const totalChannel = stack.ions.findIndex((ion) => /^total\b/i.test(ion.label.trim()));
+  const total = totalChannel >= 0 ? Array.from(p.counts[totalChannel]) : Array.from({ length: stack.scans }, (_, s) => p.counts.reduce((sum, c) => sum + c[s], 0));
+  return {
+    state: task.state,
+    file: task.displayName,
+    source: 'stack-roi',
+    roi: { x0, y0, x1, y1 },
+    timeS: Array.from(stack.timeS),
+    totalCounts: total,
+    ions: p.ions.map((ion, i) => ({ label: ion.label, mz: ion.mz, counts: Array.from(p.counts[i]) })).filter((_, i) => i !== totalChannel),
   };
 }
 

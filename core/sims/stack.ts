@@ -35,6 +35,8 @@ export interface StackProfileOptions {
   substitute?: { ionIndex: number; factor: number };
   /** Stops a long reduction (the UI's cancel): checked between reads, rejects with its reason. */
   signal?: AbortSignal;
+  /** Called after each plane read (progress; throwing cancels), with the planes done and to do. */
+  onPlane?: (done: number, total: number) => void | Promise<void>;
 }
 
 export interface StackProfile {
@@ -483,8 +485,12 @@ export async function profileFromStack(stack: IonStack, options: StackProfileOpt
   const allScans = Array.from({ length: stack.scans }, (_, s) => s);
   // Ion by ion, each through all its scans: a channel's planes are neighbours in the file, so
   // they come in long runs. Every (ion, scan) sum is computed exactly as before.
+  let planesDone = 0;
+  const planesTotal = ionIdx.length * stack.scans;
   for (let j = 0; j < ionIdx.length; j++) {
     for await (const { scan: s, raw, base } of ionPlanes(stack, ionIdx[j], allScans, options.signal)) {
+      if (options.onPlane && planesDone > 0) await options.onPlane(planesDone, planesTotal);
+      planesDone++;
       // The common planes summed in one loop with no per-pixel arrays; a plane with saturated
       // pixels to replace (or of another kind) takes the full path below.
       if (sumPlaneFast(raw, base, n, wholeMask, shots, table, planeSum) && !(planeSum.saturated > 0 && options.substitute)) {
@@ -512,6 +518,7 @@ export async function profileFromStack(stack: IonStack, options: StackProfileOpt
       saturatedTotal += sat;
     }
   }
+  await options.onPlane?.(planesDone, planesTotal);
   return {
     timeS: Float64Array.from(options.timeS ?? stack.timeS),
     ions: ionIdx.map((i) => stack.ions[i]),
@@ -611,8 +618,6 @@ export async function windowMapsFromStack(
   options: Omit<StackProfileOptions, 'ions'> & {
     /** Per-scan factor applied to every pixel (normalisation, e.g. mean TIC / TIC of the scan). */
     scanScale?: ArrayLike<number>;
-    /** Called after each plane read (progress; throwing cancels), with the planes done and to do. */
-    onPlane?: (done: number, total: number) => void | Promise<void>;
     /** False: sum raw 16-bit counts in JavaScript only, not in the WebAssembly kernel (the same numbers). */
     simd?: boolean;
   } = {},

@@ -2,7 +2,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { openTiffStack } from '../../core/io/sims/tiffStack.js';
 import { writeTiff } from '../../core/io/tiff/writeTiff.js';
+import { openFileSource } from '../../core/node/fileSource.js';
 import { StackPool, WorkerLost } from '../../core/node/stackPool.js';
 import { runStackTask } from '../../core/node/stackTasks.js';
 import type { MapsTask, VolumeTask } from '../../core/node/stackTasks.js';
@@ -67,5 +69,26 @@ describe('StackPool: stack passes on worker threads', () => {
     await expect(broken.run(maps('pristine'))).rejects.toThrow(/cannot start here/);
     expect(performance.now() - started).toBeLessThan(50);
     await broken.close();
+  });
+
+  it('an ROI profile is every ion summed over the rectangle, scan by scan', async () => {
+    const roi = { x0: 3, y0: 5, x1: 17, y1: 11 };
+    const r = await pool.run({ kind: 'roi-profile', file: sample('charged'), displayName: 'charged/stack.ome.tif', state: 'charged', roi });
+    if (r.kind !== 'roi-profile') throw new Error('not a profile');
+    const source = await openFileSource(sample('charged'));
+    try {
+      const stack = await openTiffStack(source);
+      const li = stack.ions.findIndex((i) => i.label === 'Li-');
+      const got = r.payload.ions.find((i) => i.label === 'Li-')!.counts;
+      for (const s of [0, 100, stack.scans - 1]) {
+        const plane = await stack.readPlane(li, s);
+        let sum = 0;
+        for (let y = roi.y0; y < roi.y1; y++) for (let x = roi.x0; x < roi.x1; x++) sum += plane.get(y, x);
+        expect(got[s]).toBe(sum);
+      }
+      expect(r.payload.timeS).toHaveLength(stack.scans);
+    } finally {
+      await source.close();
+    }
   });
 });

@@ -118,8 +118,8 @@ const RUN_BYTES = 16 * 1024 * 1024;
  * The planes of one ion at the given scans (ascending), in order, each as samples and the
  * index where it starts. Consecutive scans are read as runs where the stack can
  * (`readPlanes`), else plane by plane; the signal is checked before every read. A yielded
- * plane is valid until the loop asks for the next one (runs share one buffer, which the
- * stack's next pass reuses once this one is done).
+ * plane is valid until the loop asks for the next one (runs share two buffers, read into
+ * by turns, which the stack's next pass reuses once this one is done).
  */
 export async function* ionPlanes(
   stack: IonStack,

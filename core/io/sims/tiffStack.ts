@@ -171,9 +171,13 @@ async function openRegularOme(source: ByteSource, chain: RegularChain): Promise<
     return careful;
   };
 
-  /** The bytes holding IFDs k0 … k1 and their pixels (one read: they are neighbours). */
+  /**
+   * The bytes holding IFDs k0 … k1 and their pixels (one read: they are neighbours). Page 0's
+   * IFD was read at open and is followed by the OME-XML (megabytes in a big stack): a span from
+   * page 0 starts at its pixels.
+   */
   const spanOf = (k0: number, k1: number): { lo: number; hi: number } => ({
-    lo: Math.min(chain.offsetOf(k0), pixelsOf(k0)),
+    lo: k0 === 0 ? Math.min(pixelsOf(0), chain.offsetOf(1)) : Math.min(chain.offsetOf(k0), pixelsOf(k0)),
     hi: Math.max(chain.offsetOf(k1) + chain.extentBytes, pixelsOf(k1) + planeBytes),
   });
 

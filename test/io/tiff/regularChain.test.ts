@@ -22,12 +22,12 @@ function planeValues(ion: number, scan: number): number[] {
   return Array.from({ length: W * H }, (_, i) => ion * 1000 + scan * 100 + (i % 97) + (i >> 5));
 }
 
-function omeStack(): Uint8Array {
+function omeStack(padXmlBytes = 0): Uint8Array {
   const xml = `<?xml version="1.0" encoding="UTF-8"?>
 <OME xmlns="http://www.openmicroscopy.org/Schemas/OME/2016-06">
   <Image ID="Image:0"><Pixels ID="Pixels:0" DimensionOrder="XYZCT" Type="uint16" SizeX="${W}" SizeY="${H}" SizeZ="${Z}" SizeC="${C}" SizeT="1">
     <Channel ID="Channel:0:0" Name="Li-" SamplesPerPixel="1"/><Channel ID="Channel:0:1" Name="Co-" SamplesPerPixel="1"/><TiffData/>
-  </Pixels></Image>
+  </Pixels></Image>${padXmlBytes ? `<!--${'x'.repeat(padXmlBytes)}-->` : ''}
 </OME>`;
   // XYZCT: Z fastest, so pages are (c0 z0..5) then (c1 z0..5).
   const pages = Array.from({ length: C * Z }, (_, k) => ({
@@ -124,5 +124,16 @@ describe('regular OME-TIFF: IFDs predicted at open, checked as read', () => {
       const stack = await openTiffStack(bytesSource('tail.ome.tif', longer));
       expect(await allPlanes(stack, 'run')).toEqual([expected(0), expected(1)]);
     }
+  });
+
+  it('runs from page 0 start at its pixels, not at the OME-XML before them', async () => {
+    const bytes = omeStack(200_000);
+    const source = recordingSource('xml.ome.tif', bytes);
+    const stack = await openTiffStack(source);
+    expect(stack.source.format).toBe('ome-tiff');
+    const atOpen = source.reads.length;
+    expect((await allPlanes(stack, 'run', [0]))[0]).toEqual(expected(0));
+    const xmlEnd = 150_000; // well inside the 200 kB comment
+    expect(source.reads.slice(atOpen).filter(([from]) => from < xmlEnd)).toEqual([]);
   });
 });

@@ -132,6 +132,8 @@ describe.skipIf(skipReason !== null)('workbench in the browser mode', { timeout:
     // Per-layer sums: pick a layer window.
     await page.selectOption('#maps-window', 'sei_se');
     await page.waitForFunction(() => /layer sei_se/.test(document.querySelector('#maps-stats caption')?.textContent ?? ''));
+    // A layer's scans: those it cuts count in part, shown to a few digits.
+    for (const text of await page.$$eval('#maps-grid .readout', (r) => r.map((x) => x.textContent ?? ''))) expect(text).toMatch(/ · \d+(\.\d{1,2})? scans$/);
     const overlay = (await page.$('#maps-grid svg.roi-layer'))!;
     const ob = (await overlay.boundingBox())!;
     await page.mouse.move(ob.x + ob.width * 0.2, ob.y + ob.height * 0.2);

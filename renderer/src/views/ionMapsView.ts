@@ -143,7 +143,7 @@ export function ionMapsView(store: Store): View {
       if (current && current.x1 - current.x0 >= 2 && current.y1 - current.y0 >= 2) void store.analyze({ ...store.state.overrides, roi: current });
       current = undefined;
     });
-    const readout = h('div', { class: 'notes readout' }, `${st.width}×${st.height} px${st.pixelSizeNm ? ` · ${d3.format('.3~g')((st.width * st.pixelSizeNm) / 1000)} µm wide` : ''} · ${scans} scans`);
+    const readout = h('div', { class: 'notes readout' }, `${st.width}×${st.height} px${st.pixelSizeNm ? ` · ${d3.format('.3~g')((st.width * st.pixelSizeNm) / 1000)} µm wide` : ''} · ${d3.format('.4~g')(scans)} scans`);
     return h('figure', { class: 'map-cell' }, h('figcaption', {}, st.state), h('div', { class: 'map-stack' }, canvas, node), readout);
   }
 

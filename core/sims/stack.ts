@@ -86,7 +86,9 @@ function correctPlaneInto(raw: Samples, base: number, mask: Uint8Array, n: numbe
   }
   const satValue = saturatedValue(shots);
   let saturatedCount = 0;
-  const lookUp = usesTable(table, plane);
+  // Integer sample types always use the table; Float32 planes (read one at a time) where the
+  // value is a whole count, as a 16-bit file's always is.
+  const integers = usesTable(table, plane);
   for (let k = 0; k < n; k++) {
     const r = plane[k];
     const i = mask[k] && r > 0 ? r : 0;
@@ -95,7 +97,7 @@ function correctPlaneInto(raw: Samples, base: number, mask: Uint8Array, n: numbe
       variance[k] = satValue * satValue;
       saturated[k] = 1;
       saturatedCount++;
-    } else if (lookUp) {
+    } else if (table !== null && (integers || Number.isInteger(i))) {
       value[k] = table!.value[i];
       variance[k] = table!.variance[i];
     } else {
@@ -409,10 +411,11 @@ async function substituteSaturated(
   substitute: NonNullable<StackProfileOptions['substitute']>,
   out: CorrectedPlane,
   minor: CorrectedPlane,
+  table: CorrectionTable | null,
 ): Promise<void> {
   const n = stack.width * stack.height;
   const plane = contiguousPlane(await stack.readPlane(substitute.ionIndex, scan), stack.width, stack.height);
-  correctPlaneInto(plane, 0, out.saturated, n, shots, minor);
+  correctPlaneInto(plane, 0, out.saturated, n, shots, minor, table);
   const f = substitute.factor;
   for (let k = 0; k < n; k++) {
     // A saturated minor isotope as well leaves the lower bound in place.
@@ -502,7 +505,7 @@ export async function profileFromStack(stack: IonStack, options: StackProfileOpt
       }
       const saturatedCount = correctPlaneInto(raw, base, mask, n, shots, buffers, table);
       if (saturatedCount > 0 && options.substitute && shots !== undefined) {
-        await substituteSaturated(stack, s, shots, options.substitute, buffers, minor);
+        await substituteSaturated(stack, s, shots, options.substitute, buffers, minor, table);
       }
       let c = 0;
       let v = 0;
@@ -671,7 +674,7 @@ export async function windowMapsFromStack(
         if (minor === null) {
           const plane = contiguousPlane(await stack.readPlane(options.substitute.ionIndex, s), width, height);
           minorBuffers ??= planeBuffers(n);
-          correctPlaneInto(plane, 0, saturatedHere, n, shots, minorBuffers);
+          correctPlaneInto(plane, 0, saturatedHere, n, shots, minorBuffers, table);
           minor = minorBuffers;
         }
         const f = options.substitute.factor;

@@ -53,6 +53,8 @@ interface Job {
 }
 
 const MAX_RECENT = 10;
+/** Progress units of one stack task within a job (see runTask). */
+const TASK_UNITS = 1000;
 
 export class WorkbenchServices implements StrataApi {
   private readonly allowedRoots = new Set<string>();
@@ -307,12 +309,15 @@ export class WorkbenchServices implements StrataApi {
    * when no worker can be had (the result is the same, only not beside the other states).
    */
   private async runTask(task: StackTask, job: Job): Promise<StackTaskResult> {
-    const seen = { done: 0, total: 0 };
+    // Each task is an equal share of the job, counted from its start: the states run side by
+    // side and learn their plane counts only once they have opened their files, so a total of
+    // planes would grow as they report and the bar would step back.
+    job.total += TASK_UNITS;
+    let counted = 0;
     const progress = (done: number, total: number): void => {
-      job.total += total - seen.total;
-      job.done += done - seen.done;
-      seen.done = done;
-      seen.total = total;
+      const now = total > 0 ? Math.floor((done / total) * TASK_UNITS) : 0;
+      job.done += now - counted;
+      counted = now;
     };
     const cancelled = (): string | null => (job.cancelled ? `${job.label}: cancelled` : null);
     try {

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { bytesSource } from '../../../core/io/byteSource.js';
 import { openTiffStack } from '../../../core/io/sims/tiffStack.js';
@@ -6,6 +7,7 @@ import { writeTiff } from '../../../core/io/tiff/writeTiff.js';
 import { FormatError } from '../../../core/model/errors.js';
 import type { IonStack } from '../../../core/model/ionStack.js';
 import { ionPlanes } from '../../../core/sims/stack.js';
+import { FUZZ_RUNS } from '../../helpers/fuzz.js';
 import { entryOffset, ifdOffsets, recordingSource } from './tiffTestUtil.js';
 
 // An OME-TIFF written page after page is opened from its first and last IFDs; the others are
@@ -135,5 +137,40 @@ describe('regular OME-TIFF: IFDs predicted at open, checked as read', () => {
     expect((await allPlanes(stack, 'run', [0]))[0]).toEqual(expected(0));
     const xmlEnd = 150_000; // well inside the 200 kB comment
     expect(source.reads.slice(atOpen).filter(([from]) => from < xmlEnd)).toEqual([]);
+  });
+});
+
+describe('predicted and walked opening agree on damaged files', () => {
+  // Any one byte of any page's IFD (past page 0) changed: opening with predicted IFDs and
+  // walking the whole chain first must end alike: both fail, or both give the same planes.
+  const outcome = async (bytes: Uint8Array, predictPages: boolean): Promise<string | number[][][]> => {
+    try {
+      const stack = await openTiffStack(bytesSource('f.ome.tif', bytes), { predictPages });
+      const runs = await allPlanes(stack, 'run');
+      const planes = await allPlanes(stack, 'plane');
+      expect(planes).toEqual(runs);
+      return runs;
+    } catch (err) {
+      expect(err).toBeInstanceOf(FormatError);
+      return 'FormatError';
+    }
+  };
+
+  it(`${FUZZ_RUNS} one-byte changes in the IFDs of pages 1–11`, async () => {
+    const clean = omeStack();
+    const offsets = ifdOffsets(clean);
+    let differentFromClean = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 1, max: offsets.length - 1 }), fc.nat({ max: 2 + 12 * 12 + 4 - 1 }), fc.nat({ max: 255 }), async (page, at, value) => {
+        const bytes = clean.slice();
+        bytes[offsets[page] + at] = value;
+        const predicted = await outcome(bytes, true);
+        expect(predicted).toEqual(await outcome(bytes, false));
+        if (typeof predicted === 'string' || JSON.stringify(predicted) !== JSON.stringify([expected(0), expected(1)])) differentFromClean++;
+      }),
+      { numRuns: FUZZ_RUNS },
+    );
+    // The changes do matter: many of them make the file fail or read differently.
+    expect(differentFromClean).toBeGreaterThan(FUZZ_RUNS / 10);
   });
 });

@@ -335,22 +335,6 @@ function accumulateCorrected(
     const { value: tv, variance: tvar } = table;
     // Integer counts below ceil(N) are exactly those below N: the table's size is the test.
     const size = tv.length;
-    if (w === 1) {
-      // Interior scans: 1·x is x, so the products are left out (same numbers).
-      for (let k = 0; k < n; k++) {
-        const i = plane[k];
-        if (i < size) {
-          values[k] += tv[i];
-          variance[k] += tvar[i];
-        } else {
-          values[k] += satValue;
-          variance[k] += w2 * satValue * satValue;
-          saturatedOut[k] = 1;
-          saturated++;
-        }
-      }
-      return saturated;
-    }
     for (let k = 0; k < n; k++) {
       const i = plane[k];
       if (i < size) {
@@ -365,25 +349,9 @@ function accumulateCorrected(
     }
     return saturated;
   }
-  if (usesTable(table, plane)) {
-    // Integer counts: the correction looked up, not recomputed (the same numbers, see correctionTable).
-    const { value: tv, variance: tvar } = table;
-    for (let k = 0; k < n; k++) {
-      if (mask !== null && !mask[k]) continue;
-      const r = plane[k];
-      const i = r > 0 ? r : 0;
-      if (i >= shots) {
-        values[k] += w * satValue;
-        variance[k] += w2 * satValue * satValue;
-        saturatedOut[k] = 1;
-        saturated++;
-      } else {
-        values[k] += w * tv[i];
-        variance[k] += w2 * tvar[i];
-      }
-    }
-    return saturated;
-  }
+  // Integer sample types always use the table; Float32 planes where the value is a whole count
+  // (the same numbers, see correctionTable).
+  const integers = usesTable(table, plane);
   for (let k = 0; k < n; k++) {
     if (mask !== null && !mask[k]) continue;
     const r = plane[k];
@@ -393,6 +361,9 @@ function accumulateCorrected(
       variance[k] += w2 * satValue * satValue;
       saturatedOut[k] = 1;
       saturated++;
+    } else if (table !== null && (integers || Number.isInteger(i))) {
+      values[k] += w * table.value[i];
+      variance[k] += w2 * table.variance[i];
     } else {
       // Same formulas as correctCount (deadTime.ts): I_true = −N ln(1 − I/N), σ = √I / (1 − I/N).
       const frac = i / shots;

@@ -181,6 +181,6 @@ function scansWithin(stack: IonStack, [startS, endS]: [number, number]): [number
   return [first, end];
 }
 
-export function f32ToBase64(values: Float32Array): string {
+function f32ToBase64(values: Float32Array): string {
   return Buffer.from(values.buffer, values.byteOffset, values.byteLength).toString('base64');
 }

@@ -65,9 +65,8 @@ describe('StackPool: stack passes on worker threads', () => {
     const broken = new StackPool(1, new URL('file:///nonexistent/strata-stack-worker.js'));
     await expect(broken.run(maps('pristine'))).rejects.toBeInstanceOf(WorkerLost);
     await expect(broken.run(maps('pristine'))).rejects.toBeInstanceOf(WorkerLost);
-    const started = performance.now();
+    // The third is refused at once, with no worker tried (the message of that branch alone).
     await expect(broken.run(maps('pristine'))).rejects.toThrow(/cannot start here/);
-    expect(performance.now() - started).toBeLessThan(50);
     await broken.close();
   });
 

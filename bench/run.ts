@@ -11,7 +11,8 @@
  *   (b) per-window Li maps (and their sums) vs one plain typed-array pass over the Li channel;
  *   (c) the same reduction in numpy, where `python3 -c "import numpy"` works;
  *   (d) `node bin/strata.js analyze samples/study --json`, end to end;
- *   (e) peak RSS of the streaming workloads vs 0.25 × file size + 300 MB.
+ *   (e) peak RSS of the streaming workloads vs 0.25 × file size + 300 MB;
+ *   (f) the XRD analysis of each sample pattern vs reading and parsing that pattern.
  * Prints a table and writes bench/results.json.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -168,11 +169,24 @@ const analyze = measure(3, () => {
 });
 results.analyze = { seconds: analyze.seconds, all: analyze.all, target: 3 };
 
+// (f) XRD: the analysis of each of the sample study's patterns (a few hundred ms is what keeps
+// the XRD view interactive when a parameter changes), against reading and parsing that pattern.
+const xrd = ['pristine', 'charged', 'discharged'].map((state) => {
+  const file = join('samples', 'study', state, 'xrd.ras');
+  const parse = measure(3, workload('xrd-parse', file));
+  const analysis = measure(3, workload('xrd-analyze', file));
+  return { state, parseSeconds: parse.seconds, analyzeSeconds: analysis.seconds, ratio: analysis.seconds / parse.seconds, peaks: analysis.check };
+});
+results.xrd = xrd;
+
 const head = ['size', 'fs s', 'stack s', '(a) ×fs', 'planes ×fs', 'typed s', 'Li maps s', 'open s', '(b) raw ×', 'corr ×', 'raw-open ×', 'numpy s', '(c) ×np', 'np-open ×', '1st run a/b/c ×', 'volume s', '(e) RSS/limit MiB'];
 const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
 const line = (r: string[]): string => r.map((c, i) => c.padStart(widths[i])).join('  ');
 process.stdout.write(`${line(head)}\n${rows.map(line).join('\n')}\n`);
 process.stdout.write(`(d) strata analyze samples/study: ${fmt(analyze.seconds, 2)} s (median of 3: ${analyze.all.map((s) => fmt(s, 2)).join(', ')}; target < 3 s)\n`);
+for (const x of xrd) {
+  process.stdout.write(`(f) XRD ${x.state}: analysis ${fmt(x.analyzeSeconds * 1e3, 0)} ms, ×${fmt(x.ratio, 0)} its read + parse (${fmt(x.parseSeconds * 1e3, 1)} ms), ${x.peaks} peaks\n`);
+}
 if (!numpy) process.stdout.write('(c) skipped: python3 with numpy not found\n');
 process.stdout.write('times: each workload run twice in its own process, the second reported (the first, with V8 still compiling, in "1st run")\n');
 process.stdout.write('targets: (a) ≤ 1.5×  (b) ≤ 2× and < numpy  (e) RSS ≤ 0.25 × size + 300 MB\n');

@@ -123,6 +123,17 @@ const RUN_BYTES = 16 * 1024 * 1024;
  * plane is valid until the loop asks for the next one (runs share two buffers, read into
  * by turns, which the stack's next pass reuses once this one is done).
  */
+/**
+ * One plane of a pass: `raw[base …]`. `raw` stays as it is until the consumer asks for the plane
+ * after the one with `runEnd` (then its buffer may be read into again).
+ */
+export interface PlaneInRun {
+  scan: number;
+  raw: Samples;
+  base: number;
+  runEnd: boolean;
+}
+
 export async function* ionPlanes(
   stack: IonStack,
   ionIndex: number,
@@ -130,7 +141,7 @@ export async function* ionPlanes(
   signal?: AbortSignal,
   /** Run buffers of the caller's (the SIMD kernel's memory); by default the stack's pool. */
   buffers?: [Scratch, Scratch],
-): AsyncGenerator<{ scan: number; raw: Samples; base: number }> {
+): AsyncGenerator<PlaneInRun> {
   const perRun = planesPerRun(stack);
   if (buffers) {
     yield* planeRuns(stack, ionIndex, scans, perRun, buffers, signal);
@@ -177,12 +188,12 @@ async function* planeRuns(
   perRun: number,
   scratches: [Scratch, Scratch],
   signal: AbortSignal | undefined,
-): AsyncGenerator<{ scan: number; raw: Samples; base: number }> {
+): AsyncGenerator<PlaneInRun> {
   const { width, height } = stack;
   if (!hasPlaneRuns(stack)) {
     for (const scan of scans) {
       signal?.throwIfAborted();
-      yield { scan, raw: contiguousPlane(await stack.readPlane(ionIndex, scan), width, height), base: 0 };
+      yield { scan, raw: contiguousPlane(await stack.readPlane(ionIndex, scan), width, height), base: 0, runEnd: true };
     }
     return;
   }
@@ -209,7 +220,7 @@ async function* planeRuns(
       next = j < scans.length ? startRun(j, scratches[slot]) : null;
       for (let k = 0; k < j - i; k++) {
         if (k > 0) signal?.throwIfAborted();
-        yield { scan: scans[i + k], raw: run.data, base: run.starts[k] };
+        yield { scan: scans[i + k], raw: run.data, base: run.starts[k], runEnd: k === j - i - 1 };
       }
     }
   } finally {
@@ -620,12 +631,14 @@ export async function windowMapsFromStack(
   // per-window arrays made when first needed (see accumulateRaw).
   const simd = shots === undefined && loopMask === null && options.simd !== false ? u16Sums(maps.length, n, runBufferBytes(stack)) : null;
   const fractional: (Float64Array | null)[] = maps.map(() => null);
+  /** Windows with planes summed in JavaScript (not 16-bit): their map is finished there too. */
+  const summedInJs = maps.map(() => false);
   const fractionalOf = (i: number) => (): Float64Array => (fractional[i] ??= new Float64Array(n));
   const activeAt = (s: number): number[] => weights.map((w, i) => (w[s] > 0 ? i : -1)).filter((i) => i >= 0);
   // Planes that no window touches are not read.
   const needed = Array.from({ length: stack.scans }, (_, s) => s).filter((s) => activeAt(s).length > 0);
   let planesDone = 0;
-  for await (const { scan: s, raw, base } of ionPlanes(stack, ionIndex, needed, options.signal, simd?.scratches)) {
+  for await (const { scan: s, raw, base, runEnd } of ionPlanes(stack, ionIndex, needed, options.signal, simd?.scratches)) {
     const active = activeAt(s);
     const scale = options.scanScale ? options.scanScale[s] : 1;
     let minor: CorrectedPlane | null = null;
@@ -635,7 +648,10 @@ export async function windowMapsFromStack(
       if (shots === undefined) {
         // Raw counts: variance is values + the extra term kept in `variance` (added below).
         if (simd && raw instanceof Uint16Array) simd.add(i, raw.subarray(base, base + n), w);
-        else accumulateRaw(raw, base, n, loopMask, w, map.values, fractionalOf(i), map.variance);
+        else {
+          accumulateRaw(raw, base, n, loopMask, w, map.values, fractionalOf(i), map.variance);
+          summedInJs[i] = true;
+        }
         continue;
       }
       const saturated = accumulateCorrected(raw, base, n, loopMask, shots, w, map.values, map.variance, saturatedHere, table);
@@ -658,9 +674,18 @@ export async function windowMapsFromStack(
         }
       }
     }
+    // The kernel's batched planes are summed before their run buffer is read into again.
+    if (runEnd) simd?.flush();
     await options.onPlane?.(++planesDone, needed.length);
   }
-  maps.forEach((m, i) => finishMap(m, mask, shots === undefined ? { fractional: fractional[i], simd: simd ? { unit: simd.unit(i), part: simd.part(i), extra: simd.extra(i) } : null } : null));
+  maps.forEach((m, i) => {
+    if (simd && !summedInJs[i]) {
+      // Every plane went through the kernel (no ROI, so every pixel counts in the totals).
+      const { total, varianceTotal } = simd.finishInto(i, m.values, m.variance);
+      m.total = total;
+      m.totalSigma = Math.sqrt(varianceTotal);
+    } else finishMap(m, mask, shots === undefined ? { fractional: fractional[i], simd: simd ? { unit: simd.unit(i), part: simd.part(i), extra: simd.extra(i) } : null } : null);
+  });
   simd?.release();
   return { width, height, mask, maps, deadTimeCorrected: shots !== undefined };
 }

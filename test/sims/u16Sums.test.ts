@@ -48,6 +48,45 @@ describe('SIMD sums of 16-bit planes (WebAssembly)', () => {
     again.release();
   });
 
+  it('batches whole-weight planes that lie in its run buffers and sums them as plane by plane would', () => {
+    for (const n of [1, 15, 16, 17, 1000, 4099]) {
+      const planes = 150;
+      const sums = u16Sums(2, n, planes * 2 * n)!;
+      const { bytes } = sums.scratches[0];
+      const expected = [new Float64Array(n), new Float64Array(n)];
+      for (let p = 0; p < planes; p++) {
+        // In place, as a reader puts them: more planes than one batch holds, both windows in turn.
+        const plane = new Uint16Array(bytes!.buffer, bytes!.byteOffset + p * 2 * n, n);
+        for (let k = 0; k < n; k++) plane[k] = 65535 - ((k * 7919 + p * 104729) % 4096);
+        sums.add(p % 5 === 0 ? 1 : 0, plane, 1);
+        for (let k = 0; k < n; k++) expected[p % 5 === 0 ? 1 : 0][k] += plane[k];
+      }
+      expect(Array.from(sums.unit(0)), `n = ${n}`).toEqual(Array.from(expected[0]));
+      expect(Array.from(sums.unit(1)), `n = ${n}`).toEqual(Array.from(expected[1]));
+      sums.release();
+    }
+  });
+
+  it('window maps over several runs of planes (batches flushed before a run buffer is read again) equal the JavaScript sums', async () => {
+    // 600 × 500 planes: 13 to a run, so 40 scans are four runs through the two buffers.
+    const W = 600;
+    const H = 500;
+    const pages = Array.from({ length: 40 }, (_, s) => ({ width: W, height: H, data: Uint16Array.from({ length: W * H }, (_, i) => (i * 31 + s * 977) % 60000) }));
+    const file = writeTiff(pages, { compression: 'none' });
+    const intoSource = {
+      ...bytesSource('runs.tif', file),
+      async readInto(offset: number, target: Uint8Array): Promise<number> {
+        const bytes = file.subarray(offset, Math.min(file.length, offset + target.byteLength));
+        target.set(bytes);
+        return bytes.byteLength;
+      },
+    };
+    const windows = [{ startS: -1, endS: 9.5 }, { startS: 9.5, endS: 31 }, { startS: 31, endS: 100 }];
+    const numbers = (r: Awaited<ReturnType<typeof windowMapsFromStack>>) => r.maps.map((m) => [m.total, m.totalSigma, Array.from(m.values.subarray(0, 2000))]);
+    const plain = numbers(await windowMapsFromStack(await openTiffStack(bytesSource('runs.tif', file)), 0, windows, { deadTime: false, simd: false }));
+    expect(numbers(await windowMapsFromStack(await openTiffStack(intoSource), 0, windows, { deadTime: false }))).toEqual(plain);
+  });
+
   it('window maps are the same to the last bit with and without the kernel', async () => {
     const W = 13;
     const H = 5;

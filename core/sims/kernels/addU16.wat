@@ -3,6 +3,13 @@
 ;; below 2^53 are exact); addScaledU16ToF64: dst[k] += w·src[k] and dst2[k] += e·src[k], each a
 ;; multiply then an add, as the scalar loop does (WebAssembly does not fuse them), so the
 ;; results are bit for bit the scalar loop's.
+;; addU16PlanesToF64: dst[k] += Σ_p plane_p[k] over a batch of planes whose addresses are listed
+;; at $list: the batch is summed in 32-bit integer lanes (exact below 65537 planes) and the float64
+;; sums, the bulk of the memory traffic, are read and written once per batch instead of once per
+;; plane. Integer sums below 2^53 are exact in any order: the same numbers as plane by plane.
+;; finishSums: a window's sums made into its map, in place: part[k] := unit[k] + part[k] (the
+;; values), extra[k] := extra[k] + values[k] (the variances), and the totals of both summed in
+;; pixel order, one add at a time as the JavaScript loop does (so they are its very numbers).
 ;; Source of addU16.wasm.ts (`npm run kernels` compiles it; a test checks the two agree).
 (module
   (memory (export "memory") 1)
@@ -41,6 +48,100 @@
         (local.set $src (i32.add (local.get $src) (i32.const 2)))
         (local.set $dst (i32.add (local.get $dst) (i32.const 8)))
         (br $rest))))
+  (func (export "addU16PlanesToF64") (param $list i32) (param $count i32) (param $dst i32) (param $n i32)
+    (local $off i32)
+    (local $end i32)
+    (local $p i32)
+    (local $listEnd i32)
+    (local $at i32)
+    (local $v v128)
+    (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128)
+    (local $s i32)
+    (local.set $listEnd (i32.add (local.get $list) (i32.shl (local.get $count) (i32.const 2))))
+    ;; Whole groups of sixteen samples (32 bytes of each plane) first: four 32-bit accumulators.
+    (local.set $end (i32.shl (i32.and (local.get $n) (i32.const -16)) (i32.const 1)))
+    (block $groups_done
+      (loop $groups
+        (br_if $groups_done (i32.ge_u (local.get $off) (local.get $end)))
+        (local.set $a0 (v128.const i32x4 0 0 0 0))
+        (local.set $a1 (v128.const i32x4 0 0 0 0))
+        (local.set $a2 (v128.const i32x4 0 0 0 0))
+        (local.set $a3 (v128.const i32x4 0 0 0 0))
+        (local.set $p (local.get $list))
+        (block $planes_done
+          (loop $planes
+            (br_if $planes_done (i32.ge_u (local.get $p) (local.get $listEnd)))
+            (local.set $at (i32.add (i32.load (local.get $p)) (local.get $off)))
+            (local.set $v (v128.load offset=0 (local.get $at)))
+            (local.set $a0 (i32x4.add (local.get $a0) (i32x4.extend_low_i16x8_u (local.get $v))))
+            (local.set $a1 (i32x4.add (local.get $a1) (i32x4.extend_high_i16x8_u (local.get $v))))
+            (local.set $v (v128.load offset=16 (local.get $at)))
+            (local.set $a2 (i32x4.add (local.get $a2) (i32x4.extend_low_i16x8_u (local.get $v))))
+            (local.set $a3 (i32x4.add (local.get $a3) (i32x4.extend_high_i16x8_u (local.get $v))))
+            (local.set $p (i32.add (local.get $p) (i32.const 4)))
+            (br $planes)))
+        (v128.store offset=0 (local.get $dst)
+          (f64x2.add (v128.load offset=0 (local.get $dst)) (f64x2.convert_low_i32x4_u (local.get $a0))))
+        (v128.store offset=16 (local.get $dst)
+          (f64x2.add (v128.load offset=16 (local.get $dst))
+            (f64x2.convert_low_i32x4_u (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $a0) (local.get $a0)))))
+        (v128.store offset=32 (local.get $dst)
+          (f64x2.add (v128.load offset=32 (local.get $dst)) (f64x2.convert_low_i32x4_u (local.get $a1))))
+        (v128.store offset=48 (local.get $dst)
+          (f64x2.add (v128.load offset=48 (local.get $dst))
+            (f64x2.convert_low_i32x4_u (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $a1) (local.get $a1)))))
+        (v128.store offset=64 (local.get $dst)
+          (f64x2.add (v128.load offset=64 (local.get $dst)) (f64x2.convert_low_i32x4_u (local.get $a2))))
+        (v128.store offset=80 (local.get $dst)
+          (f64x2.add (v128.load offset=80 (local.get $dst))
+            (f64x2.convert_low_i32x4_u (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $a2) (local.get $a2)))))
+        (v128.store offset=96 (local.get $dst)
+          (f64x2.add (v128.load offset=96 (local.get $dst)) (f64x2.convert_low_i32x4_u (local.get $a3))))
+        (v128.store offset=112 (local.get $dst)
+          (f64x2.add (v128.load offset=112 (local.get $dst))
+            (f64x2.convert_low_i32x4_u (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $a3) (local.get $a3)))))
+        (local.set $off (i32.add (local.get $off) (i32.const 32)))
+        (local.set $dst (i32.add (local.get $dst) (i32.const 128)))
+        (br $groups)))
+    ;; The rest one sample at a time, across the planes.
+    (local.set $end (i32.shl (local.get $n) (i32.const 1)))
+    (block $rest_done
+      (loop $rest
+        (br_if $rest_done (i32.ge_u (local.get $off) (local.get $end)))
+        (local.set $s (i32.const 0))
+        (local.set $p (local.get $list))
+        (block $rplanes_done
+          (loop $rplanes
+            (br_if $rplanes_done (i32.ge_u (local.get $p) (local.get $listEnd)))
+            (local.set $s (i32.add (local.get $s) (i32.load16_u (i32.add (i32.load (local.get $p)) (local.get $off)))))
+            (local.set $p (i32.add (local.get $p) (i32.const 4)))
+            (br $rplanes)))
+        (f64.store (local.get $dst) (f64.add (f64.load (local.get $dst)) (f64.convert_i32_u (local.get $s))))
+        (local.set $off (i32.add (local.get $off) (i32.const 2)))
+        (local.set $dst (i32.add (local.get $dst) (i32.const 8)))
+        (br $rest))))
+  (func (export "finishSums") (param $unit i32) (param $part i32) (param $extra i32) (param $n i32) (result f64 f64)
+    (local $end i32)
+    (local $value f64)
+    (local $variance f64)
+    (local $total f64)
+    (local $varianceTotal f64)
+    (local.set $end (i32.add (local.get $unit) (i32.shl (local.get $n) (i32.const 3))))
+    (block $done
+      (loop $pixels
+        (br_if $done (i32.ge_u (local.get $unit) (local.get $end)))
+        (local.set $value (f64.add (f64.load (local.get $unit)) (f64.load (local.get $part))))
+        (local.set $variance (f64.add (f64.load (local.get $extra)) (local.get $value)))
+        (f64.store (local.get $part) (local.get $value))
+        (f64.store (local.get $extra) (local.get $variance))
+        (local.set $total (f64.add (local.get $total) (local.get $value)))
+        (local.set $varianceTotal (f64.add (local.get $varianceTotal) (local.get $variance)))
+        (local.set $unit (i32.add (local.get $unit) (i32.const 8)))
+        (local.set $part (i32.add (local.get $part) (i32.const 8)))
+        (local.set $extra (i32.add (local.get $extra) (i32.const 8)))
+        (br $pixels)))
+    (local.get $total)
+    (local.get $varianceTotal))
   (func (export "addScaledU16ToF64") (param $src i32) (param $dst i32) (param $dst2 i32) (param $n i32) (param $w f64) (param $e f64)
     (local $end i32)
     (local $v v128)

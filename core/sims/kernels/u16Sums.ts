@@ -9,14 +9,29 @@ import { AddU16WasmBase64 } from './addU16.wasm.js';
  *
  * The instance's memory also holds two run buffers (`scratches`): a reader that reads into them
  * (file sources do) puts the planes where the kernel sums them, with no copy. Planes from
- * anywhere else are copied in first. Each reduction has its own instance; an idle one is kept
+ * anywhere else are copied in first. Whole-weight planes in the run buffers are not summed at
+ * once but batched per window (up to a run's worth) and summed together, so each float64 sum
+ * is read and written once per batch rather than once per plane (a plane is a quarter of its
+ * sums' bytes): the caller calls `flush` before a run buffer is read into again. Each reduction has its own instance; an idle one is kept
  * for the next (making one and growing its memory is not free).
  */
 export interface U16Sums {
   /** Buffers for a pass's runs of planes (see stack.ts ionPlanes), inside the kernel's memory. */
   scratches: [{ bytes?: Uint8Array }, { bytes?: Uint8Array }];
-  /** Adds a plane of n samples to window `index`, with weight w (1: an interior scan). */
+  /**
+   * Adds a plane of n samples to window `index`, with weight w (1: an interior scan). A plane
+   * in a run buffer may only be read when `flush` is called: keep it until then.
+   */
   add(index: number, plane: Uint16Array, w: number): void;
+  /** Sums the planes batched so far (before their run buffer is reused). */
+  flush(): void;
+  /**
+   * The window's map made from its sums alone (no other part added in JavaScript): values
+   * unit + part and variances extra + values, written into the two arrays, and their totals.
+   * Run in the kernel because a JavaScript loop over a few maps of a megapixel is not yet
+   * optimised by V8 in a process's first reductions, and was then the slowest step.
+   */
+  finishInto(index: number, values: Float64Array, variance: Float64Array): { total: number; varianceTotal: number };
   unit(index: number): Float64Array;
   part(index: number): Float64Array;
   extra(index: number): Float64Array;
@@ -28,6 +43,8 @@ type KernelExports = {
   memory: WebAssembly.Memory;
   addU16ToF64: (src: number, dst: number, n: number) => void;
   addScaledU16ToF64: (src: number, dst: number, dst2: number, n: number, w: number, e: number) => void;
+  addU16PlanesToF64: (list: number, count: number, dst: number, n: number) => void;
+  finishSums: (unit: number, part: number, extra: number, n: number) => [number, number];
 };
 
 let compiled: WebAssembly.Module | null | undefined;
@@ -54,6 +71,8 @@ const MAX_BYTES = 1 << 30;
 const KEEP_BYTES = 128 << 20;
 
 const align16 = (bytes: number): number => Math.ceil(bytes / 16) * 16;
+/** Most planes summed in one batch (32-bit lanes stay exact far beyond; this bounds the list). */
+const MAX_BATCH = 64;
 
 /**
  * Sums for `count` windows of `n` pixels, with run buffers of `scratchBytes` each; null where
@@ -65,7 +84,8 @@ export function u16Sums(count: number, n: number, scratchBytes = 0): U16Sums | n
   const scratch = align16(Math.max(0, scratchBytes));
   const staging = align16(2 * n);
   const sumBytes = align16(8 * n);
-  const need = 2 * scratch + staging + 3 * count * sumBytes;
+  const listBytes = align16(4 * MAX_BATCH);
+  const need = 2 * scratch + staging + listBytes + 3 * count * sumBytes;
   if (need > MAX_BYTES) return null;
   let exports: KernelExports;
   try {
@@ -77,11 +97,13 @@ export function u16Sums(count: number, n: number, scratchBytes = 0): U16Sums | n
     return null;
   }
   // Views made after the growth: they stay valid for the reduction.
-  const { memory, addU16ToF64, addScaledU16ToF64 } = exports;
+  const { memory, addU16ToF64, addScaledU16ToF64, addU16PlanesToF64, finishSums } = exports;
   const buffer = memory.buffer;
   const stagingAt = 2 * scratch;
   const stagingView = new Uint16Array(buffer, stagingAt, n);
-  const sumsAt = stagingAt + staging;
+  const listAt = stagingAt + staging;
+  const listView = new Uint32Array(buffer, listAt, MAX_BATCH);
+  const sumsAt = listAt + listBytes;
   const at = (kind: number, index: number): number => sumsAt + (kind * count + index) * sumBytes;
   const view = (kind: number, index: number): Float64Array => new Float64Array(buffer, at(kind, index), n);
   new Float64Array(buffer, sumsAt, (3 * count * sumBytes) / 8).fill(0);
@@ -91,13 +113,36 @@ export function u16Sums(count: number, n: number, scratchBytes = 0): U16Sums | n
     stagingView.set(plane.subarray(0, n));
     return stagingAt;
   };
+  /** Addresses of the whole-weight run-buffer planes of each window not yet summed. */
+  const pending: number[][] = Array.from({ length: count }, () => []);
+  const sumPending = (index: number): void => {
+    const planes = pending[index];
+    if (planes.length === 0) return;
+    listView.set(planes);
+    addU16PlanesToF64(listAt, planes.length, at(0, index), n);
+    planes.length = 0;
+  };
+  const flush = (): void => {
+    for (let i = 0; i < count; i++) sumPending(i);
+  };
   return {
     scratches: [{ bytes: new Uint8Array(buffer, 0, scratch) }, { bytes: new Uint8Array(buffer, scratch, scratch) }],
     add(index, plane, w) {
-      if (w === 1) addU16ToF64(pointer(plane), at(0, index), n);
+      if (w === 1 && plane.buffer === buffer) {
+        pending[index].push(plane.byteOffset);
+        if (pending[index].length === MAX_BATCH) sumPending(index);
+      } else if (w === 1) addU16ToF64(pointer(plane), at(0, index), n);
       else addScaledU16ToF64(pointer(plane), at(1, index), at(2, index), n, w, w * w - w);
     },
-    unit: (index) => view(0, index),
+    flush,
+    finishInto(index, values, variance) {
+      sumPending(index);
+      const [total, varianceTotal] = finishSums(at(0, index), at(1, index), at(2, index), n);
+      values.set(view(1, index));
+      variance.set(view(2, index));
+      return { total, varianceTotal };
+    },
+    unit: (index) => (sumPending(index), view(0, index)),
     part: (index) => view(1, index),
     extra: (index) => view(2, index),
     release() {

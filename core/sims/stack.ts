@@ -8,7 +8,7 @@ import type { IonChannel } from '../model/ions.js';
 import { saturatedValue } from './deadTime.js';
 import { maskPixelCount, roiMask, type Roi } from './roi.js';
 import { scanWeights } from './windows.js';
-import { u16Sums } from './kernels/u16Sums.js';
+import { correctedPlaneSums, u16Sums, type CorrectedPlaneSums } from './kernels/u16Sums.js';
 
 export type { PlaneRun, PlaneRunReader } from '../model/ionStack.js';
 
@@ -37,6 +37,8 @@ export interface StackProfileOptions {
   signal?: AbortSignal;
   /** Called after each plane read (progress; throwing cancels), with the planes done and to do. */
   onPlane?: (done: number, total: number) => void | Promise<void>;
+  /** False: sum in JavaScript only, not in the WebAssembly kernels (the same numbers). */
+  simd?: boolean;
 }
 
 export interface StackProfile {
@@ -419,9 +421,23 @@ interface PlaneSum {
  * the same numbers, without writing three per-pixel arrays (most of a profile's time). False
  * when the plane is not of this kind (then the caller takes the full path).
  */
-function sumPlaneFast(raw: Samples, base: number, n: number, wholeMask: boolean, shots: number | undefined, table: CorrectionTable | null, out: PlaneSum): boolean {
+function sumPlaneFast(
+  raw: Samples,
+  base: number,
+  n: number,
+  wholeMask: boolean,
+  shots: number | undefined,
+  table: CorrectionTable | null,
+  out: PlaneSum,
+  kernel: CorrectedPlaneSums | null,
+): boolean {
   const plane = raw.subarray(base, base + n);
   if (!wholeMask || !(plane instanceof Uint16Array)) return false;
+  if (kernel && shots !== undefined) {
+    // The same loop in WebAssembly (the same numbers: see sumCorrectedU16).
+    kernel.sum(plane, out);
+    return true;
+  }
   let c = 0;
   let v = 0;
   let saturated = 0;
@@ -467,41 +483,50 @@ export async function profileFromStack(stack: IonStack, options: StackProfileOpt
   const table = correctionTable(shots);
   const wholeMask = maskPixelCount(mask) === n;
   const planeSum: PlaneSum = { counts: 0, variance: 0, saturated: 0 };
+  // Corrected sums of whole 16-bit planes in the kernel, whose memory holds the run buffers.
+  const kernel =
+    shots !== undefined && table !== null && wholeMask && options.simd !== false
+      ? correctedPlaneSums(n, runBufferBytes(stack), table, saturatedValue(shots))
+      : null;
   const allScans = Array.from({ length: stack.scans }, (_, s) => s);
   // Ion by ion, each through all its scans: a channel's planes are neighbours in the file, so
   // they come in long runs. Every (ion, scan) sum is computed exactly as before.
   let planesDone = 0;
   const planesTotal = ionIdx.length * stack.scans;
-  for (let j = 0; j < ionIdx.length; j++) {
-    for await (const { scan: s, raw, base } of ionPlanes(stack, ionIdx[j], allScans, options.signal)) {
-      if (options.onPlane && planesDone > 0) await options.onPlane(planesDone, planesTotal);
-      planesDone++;
-      // The common planes summed in one loop with no per-pixel arrays; a plane with saturated
-      // pixels to replace (or of another kind) takes the full path below.
-      if (sumPlaneFast(raw, base, n, wholeMask, shots, table, planeSum) && !(planeSum.saturated > 0 && options.substitute)) {
-        counts[j][s] = planeSum.counts;
-        variance[j][s] = planeSum.variance;
-        saturatedPixels[j][s] = planeSum.saturated;
-        saturatedTotal += planeSum.saturated;
-        continue;
+  try {
+    for (let j = 0; j < ionIdx.length; j++) {
+      for await (const { scan: s, raw, base } of ionPlanes(stack, ionIdx[j], allScans, options.signal, kernel?.scratches)) {
+        if (options.onPlane && planesDone > 0) await options.onPlane(planesDone, planesTotal);
+        planesDone++;
+        // The common planes summed in one loop with no per-pixel arrays; a plane with saturated
+        // pixels to replace (or of another kind) takes the full path below.
+        if (sumPlaneFast(raw, base, n, wholeMask, shots, table, planeSum, kernel) && !(planeSum.saturated > 0 && options.substitute)) {
+          counts[j][s] = planeSum.counts;
+          variance[j][s] = planeSum.variance;
+          saturatedPixels[j][s] = planeSum.saturated;
+          saturatedTotal += planeSum.saturated;
+          continue;
+        }
+        const saturatedCount = correctPlaneInto(raw, base, mask, n, shots, buffers, table);
+        if (saturatedCount > 0 && options.substitute && shots !== undefined) {
+          await substituteSaturated(stack, s, shots, options.substitute, buffers, minor, table);
+        }
+        let c = 0;
+        let v = 0;
+        let sat = 0;
+        for (let k = 0; k < n; k++) {
+          c += buffers.value[k];
+          v += buffers.variance[k];
+          sat += buffers.saturated[k];
+        }
+        counts[j][s] = c;
+        variance[j][s] = v;
+        saturatedPixels[j][s] = sat;
+        saturatedTotal += sat;
       }
-      const saturatedCount = correctPlaneInto(raw, base, mask, n, shots, buffers, table);
-      if (saturatedCount > 0 && options.substitute && shots !== undefined) {
-        await substituteSaturated(stack, s, shots, options.substitute, buffers, minor, table);
-      }
-      let c = 0;
-      let v = 0;
-      let sat = 0;
-      for (let k = 0; k < n; k++) {
-        c += buffers.value[k];
-        v += buffers.variance[k];
-        sat += buffers.saturated[k];
-      }
-      counts[j][s] = c;
-      variance[j][s] = v;
-      saturatedPixels[j][s] = sat;
-      saturatedTotal += sat;
     }
+  } finally {
+    kernel?.release();
   }
   await options.onPlane?.(planesDone, planesTotal);
   return {
@@ -603,8 +628,6 @@ export async function windowMapsFromStack(
   options: Omit<StackProfileOptions, 'ions'> & {
     /** Per-scan factor applied to every pixel (normalisation, e.g. mean TIC / TIC of the scan). */
     scanScale?: ArrayLike<number>;
-    /** False: sum raw 16-bit counts in JavaScript only, not in the WebAssembly kernel (the same numbers). */
-    simd?: boolean;
   } = {},
 ): Promise<WindowMapsResult> {
   const shots = options.deadTime === false ? undefined : (options.shotsPerPixel ?? stack.shotsPerPixel);

@@ -10,6 +10,10 @@
 ;; finishSums: a window's sums made into its map, in place: part[k] := unit[k] + part[k] (the
 ;; values), extra[k] := extra[k] + values[k] (the variances), and the totals of both summed in
 ;; pixel order, one add at a time as the JavaScript loop does (so they are its very numbers).
+;; sumCorrectedU16: a 16-bit plane's dead-time corrected sum over a table of corrected values and
+;; variances (counts at or above the table's size saturated: satValue, satVariance, counted),
+;; added pixel by pixel in order as the JavaScript loop does (so its very numbers). Not SIMD
+;; (a table lookup per pixel), but without JavaScript's bounds checks, twice its speed or more.
 ;; Source of addU16.wasm.ts (`npm run kernels` compiles it; a test checks the two agree).
 (module
   (memory (export "memory") 1)
@@ -142,6 +146,30 @@
         (br $pixels)))
     (local.get $total)
     (local.get $varianceTotal))
+  (func (export "sumCorrectedU16") (param $plane i32) (param $n i32) (param $tv i32) (param $tvar i32) (param $size i32) (param $satValue f64) (param $satVariance f64) (result f64 f64 i32)
+    (local $end i32)
+    (local $i i32)
+    (local $counts f64)
+    (local $variance f64)
+    (local $saturated i32)
+    (local.set $end (i32.add (local.get $plane) (i32.shl (local.get $n) (i32.const 1))))
+    (block $done
+      (loop $pixels
+        (br_if $done (i32.ge_u (local.get $plane) (local.get $end)))
+        (local.set $i (i32.load16_u (local.get $plane)))
+        (if (i32.lt_u (local.get $i) (local.get $size))
+          (then
+            (local.set $counts (f64.add (local.get $counts) (f64.load (i32.add (local.get $tv) (i32.shl (local.get $i) (i32.const 3))))))
+            (local.set $variance (f64.add (local.get $variance) (f64.load (i32.add (local.get $tvar) (i32.shl (local.get $i) (i32.const 3)))))))
+          (else
+            (local.set $counts (f64.add (local.get $counts) (local.get $satValue)))
+            (local.set $variance (f64.add (local.get $variance) (local.get $satVariance)))
+            (local.set $saturated (i32.add (local.get $saturated) (i32.const 1)))))
+        (local.set $plane (i32.add (local.get $plane) (i32.const 2)))
+        (br $pixels)))
+    (local.get $counts)
+    (local.get $variance)
+    (local.get $saturated))
   (func (export "addScaledU16ToF64") (param $src i32) (param $dst i32) (param $dst2 i32) (param $n i32) (param $w f64) (param $e f64)
     (local $end i32)
     (local $v v128)

@@ -45,6 +45,7 @@ type KernelExports = {
   addScaledU16ToF64: (src: number, dst: number, dst2: number, n: number, w: number, e: number) => void;
   addU16PlanesToF64: (list: number, count: number, dst: number, n: number) => void;
   finishSums: (unit: number, part: number, extra: number, n: number) => [number, number];
+  sumCorrectedU16: (plane: number, n: number, tv: number, tvar: number, size: number, satValue: number, satVariance: number) => [number, number, number];
 };
 
 let compiled: WebAssembly.Module | null | undefined;
@@ -74,28 +75,43 @@ const align16 = (bytes: number): number => Math.ceil(bytes / 16) * 16;
 /** Most planes summed in one batch (32-bit lanes stay exact far beyond; this bounds the list). */
 const MAX_BATCH = 64;
 
+/** An instance with at least `need` bytes of memory (the idle one when there is one), or null. */
+function acquire(need: number): KernelExports | null {
+  const mod = kernelModule();
+  if (!mod || need > MAX_BYTES) return null;
+  try {
+    const exports = idle ?? (new WebAssembly.Instance(mod).exports as KernelExports);
+    idle = null;
+    const pages = Math.ceil(need / PAGE_BYTES) - exports.memory.buffer.byteLength / PAGE_BYTES;
+    if (pages > 0) exports.memory.grow(pages);
+    return exports;
+  } catch {
+    return null;
+  }
+}
+
+/** Hands an instance back. A big memory is not kept (it would stay as large as the largest reduction). */
+function giveBack(exports: KernelExports): void {
+  if (exports.memory.buffer.byteLength <= KEEP_BYTES) idle = exports;
+}
+
+/** The two run buffers at the start of an instance's memory. */
+function runBuffers(buffer: ArrayBuffer, scratch: number): [{ bytes?: Uint8Array }, { bytes?: Uint8Array }] {
+  return [{ bytes: new Uint8Array(buffer, 0, scratch) }, { bytes: new Uint8Array(buffer, scratch, scratch) }];
+}
+
 /**
  * Sums for `count` windows of `n` pixels, with run buffers of `scratchBytes` each; null where
  * there is no SIMD, or it would be too large: then sum in JavaScript.
  */
 export function u16Sums(count: number, n: number, scratchBytes = 0): U16Sums | null {
-  const mod = kernelModule();
-  if (!mod || !(count >= 1) || !(n >= 1)) return null;
+  if (!(count >= 1) || !(n >= 1)) return null;
   const scratch = align16(Math.max(0, scratchBytes));
   const staging = align16(2 * n);
   const sumBytes = align16(8 * n);
   const listBytes = align16(4 * MAX_BATCH);
-  const need = 2 * scratch + staging + listBytes + 3 * count * sumBytes;
-  if (need > MAX_BYTES) return null;
-  let exports: KernelExports;
-  try {
-    exports = idle ?? (new WebAssembly.Instance(mod).exports as KernelExports);
-    idle = null;
-    const pages = Math.ceil(need / PAGE_BYTES) - exports.memory.buffer.byteLength / PAGE_BYTES;
-    if (pages > 0) exports.memory.grow(pages);
-  } catch {
-    return null;
-  }
+  const exports = acquire(2 * scratch + staging + listBytes + 3 * count * sumBytes);
+  if (!exports) return null;
   // Views made after the growth: they stay valid for the reduction.
   const { memory, addU16ToF64, addScaledU16ToF64, addU16PlanesToF64, finishSums } = exports;
   const buffer = memory.buffer;
@@ -126,7 +142,7 @@ export function u16Sums(count: number, n: number, scratchBytes = 0): U16Sums | n
     for (let i = 0; i < count; i++) sumPending(i);
   };
   return {
-    scratches: [{ bytes: new Uint8Array(buffer, 0, scratch) }, { bytes: new Uint8Array(buffer, scratch, scratch) }],
+    scratches: runBuffers(buffer, scratch),
     add(index, plane, w) {
       if (w === 1 && plane.buffer === buffer) {
         pending[index].push(plane.byteOffset);
@@ -145,9 +161,59 @@ export function u16Sums(count: number, n: number, scratchBytes = 0): U16Sums | n
     unit: (index) => (sumPending(index), view(0, index)),
     part: (index) => view(1, index),
     extra: (index) => view(2, index),
-    release() {
-      // A big memory is not kept for later (it would stay as large as the largest reduction).
-      if (memory.buffer.byteLength <= KEEP_BYTES) idle = exports;
+    release: () => giveBack(exports),
+  };
+}
+
+/** Dead-time corrected sums of whole 16-bit planes (a depth profile's), in the kernel. */
+export interface CorrectedPlaneSums {
+  /** Buffers for a pass's runs of planes, inside the kernel's memory (see U16Sums). */
+  scratches: [{ bytes?: Uint8Array }, { bytes?: Uint8Array }];
+  /** The plane's corrected sum and variance over every pixel, and its saturated pixels. */
+  sum(plane: Uint16Array, out: { counts: number; variance: number; saturated: number }): void;
+  release(): void;
+}
+
+/**
+ * Corrected plane sums of `n` pixels over `table` (values and variances of the counts below its
+ * size; counts above: `satValue`, variance its square), with run buffers of `scratchBytes` each;
+ * null where there is no kernel: then sum in JavaScript (the same numbers).
+ */
+export function correctedPlaneSums(
+  n: number,
+  scratchBytes: number,
+  table: { value: Float64Array; variance: Float64Array },
+  satValue: number,
+): CorrectedPlaneSums | null {
+  if (!(n >= 1)) return null;
+  const scratch = align16(Math.max(0, scratchBytes));
+  const staging = align16(2 * n);
+  const size = table.value.length;
+  const tableBytes = align16(8 * size);
+  const exports = acquire(2 * scratch + staging + 2 * tableBytes);
+  if (!exports) return null;
+  const { memory, sumCorrectedU16 } = exports;
+  const buffer = memory.buffer;
+  const stagingAt = 2 * scratch;
+  const stagingView = new Uint16Array(buffer, stagingAt, n);
+  const valueAt = stagingAt + staging;
+  const varianceAt = valueAt + tableBytes;
+  new Float64Array(buffer, valueAt, size).set(table.value);
+  new Float64Array(buffer, varianceAt, size).set(table.variance);
+  const satVariance = satValue * satValue;
+  return {
+    scratches: runBuffers(buffer, scratch),
+    sum(plane, out) {
+      let at = plane.byteOffset;
+      if (plane.buffer !== buffer) {
+        stagingView.set(plane.subarray(0, n));
+        at = stagingAt;
+      }
+      const [counts, variance, saturated] = sumCorrectedU16(at, n, valueAt, varianceAt, size, satValue, satVariance);
+      out.counts = counts;
+      out.variance = variance;
+      out.saturated = saturated;
     },
+    release: () => giveBack(exports),
   };
 }

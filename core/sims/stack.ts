@@ -8,7 +8,7 @@ import type { IonChannel } from '../model/ions.js';
 import { saturatedValue } from './deadTime.js';
 import { maskPixelCount, roiMask, type Roi } from './roi.js';
 import { scanWeights } from './windows.js';
-import { correctedPlaneSums, u16Sums, type CorrectedPlaneSums } from './kernels/u16Sums.js';
+import { correctedMapSums, correctedPlaneSums, u16Sums, type CorrectedPlaneSums } from './kernels/u16Sums.js';
 
 export type { PlaneRun, PlaneRunReader } from '../model/ionStack.js';
 
@@ -653,15 +653,21 @@ export async function windowMapsFromStack(
   // holding the pass's run buffers (no copy); the parts of cut scans summed in JavaScript in
   // per-window arrays made when first needed (see accumulateRaw).
   const simd = shots === undefined && loopMask === null && options.simd !== false ? u16Sums(maps.length, n, runBufferBytes(stack)) : null;
+  // Dead-time corrected: the same per-pixel loop in the kernel, the maps in its memory meanwhile.
+  const corrected =
+    shots !== undefined && table !== null && loopMask === null && options.simd !== false
+      ? correctedMapSums(maps.length, n, runBufferBytes(stack), table, satValue)
+      : null;
   const fractional: (Float64Array | null)[] = maps.map(() => null);
-  /** Windows with planes summed in JavaScript (not 16-bit): their map is finished there too. */
+  /** Windows with planes summed in JavaScript (not 16-bit), and with planes corrected in the kernel. */
   const summedInJs = maps.map(() => false);
+  const correctedInKernel = maps.map(() => false);
   const fractionalOf = (i: number) => (): Float64Array => (fractional[i] ??= new Float64Array(n));
   const activeAt = (s: number): number[] => weights.map((w, i) => (w[s] > 0 ? i : -1)).filter((i) => i >= 0);
   // Planes that no window touches are not read.
   const needed = Array.from({ length: stack.scans }, (_, s) => s).filter((s) => activeAt(s).length > 0);
   let planesDone = 0;
-  for await (const { scan: s, raw, base, runEnd } of ionPlanes(stack, ionIndex, needed, options.signal, simd?.scratches)) {
+  for await (const { scan: s, raw, base, runEnd } of ionPlanes(stack, ionIndex, needed, options.signal, simd?.scratches ?? corrected?.scratches)) {
     const active = activeAt(s);
     const scale = options.scanScale ? options.scanScale[s] : 1;
     let minor: CorrectedPlane | null = null;
@@ -677,23 +683,31 @@ export async function windowMapsFromStack(
         }
         continue;
       }
-      const saturated = accumulateCorrected(raw, base, n, loopMask, shots, w, map.values, map.variance, saturatedHere, table);
+      const inKernel = corrected !== null && raw instanceof Uint16Array;
+      const values = inKernel ? corrected.values(i) : map.values;
+      const variance = inKernel ? corrected.variance(i) : map.variance;
+      const saturatedFlags = inKernel ? corrected.saturated : saturatedHere;
+      const saturated = inKernel
+        ? corrected.add(i, raw.subarray(base, base + n), w)
+        : accumulateCorrected(raw, base, n, loopMask, shots, w, values, variance, saturatedHere, table);
+      if (inKernel) correctedInKernel[i] = true;
+      else summedInJs[i] = true;
       map.saturatedPixels += saturated;
       if (saturated > 0 && options.substitute) {
         // Replace the lower bound of saturated pixels by the minor isotope's estimate.
         if (minor === null) {
           const plane = contiguousPlane(await stack.readPlane(options.substitute.ionIndex, s), width, height);
           minorBuffers ??= planeBuffers(n);
-          correctPlaneInto(plane, 0, saturatedHere, n, shots, minorBuffers, table);
+          correctPlaneInto(plane, 0, saturatedFlags, n, shots, minorBuffers, table);
           minor = minorBuffers;
         }
         const f = options.substitute.factor;
-        for (let k = 0; k < saturatedHere.length; k++) {
+        for (let k = 0; k < n; k++) {
           // A saturated minor isotope as well leaves the lower bound in place.
-          if (!saturatedHere[k] || minor.saturated[k]) continue;
+          if (!saturatedFlags[k] || minor.saturated[k]) continue;
           const replaced = Math.max(satValue, minor.value[k] * f);
-          map.values[k] += w * (replaced - satValue);
-          map.variance[k] += w * w * (minor.variance[k] * f * f - satValue * satValue);
+          values[k] += w * (replaced - satValue);
+          variance[k] += w * w * (minor.variance[k] * f * f - satValue * satValue);
         }
       }
     }
@@ -702,7 +716,21 @@ export async function windowMapsFromStack(
     await options.onPlane?.(++planesDone, needed.length);
   }
   maps.forEach((m, i) => {
-    if (simd && !summedInJs[i]) {
+    if (corrected && correctedInKernel[i]) {
+      if (summedInJs[i]) {
+        // Not met with real stacks (one sample type throughout), but summed correctly if it were.
+        const kv = corrected.values(i);
+        const kvar = corrected.variance(i);
+        for (let k = 0; k < n; k++) {
+          m.values[k] += kv[k];
+          m.variance[k] += kvar[k];
+        }
+      } else {
+        m.values.set(corrected.values(i));
+        m.variance.set(corrected.variance(i));
+      }
+      finishMap(m, mask, null);
+    } else if (simd && !summedInJs[i]) {
       // Every plane went through the kernel (no ROI, so every pixel counts in the totals).
       const { total, varianceTotal } = simd.finishInto(i, m.values, m.variance);
       m.total = total;
@@ -710,5 +738,6 @@ export async function windowMapsFromStack(
     } else finishMap(m, mask, shots === undefined ? { fractional: fractional[i], simd: simd ? { unit: simd.unit(i), part: simd.part(i), extra: simd.extra(i) } : null } : null);
   });
   simd?.release();
+  corrected?.release();
   return { width, height, mask, maps, deadTimeCorrected: shots !== undefined };
 }

@@ -8,6 +8,33 @@ import { profileFromStack, windowMapsFromStack } from '../../core/sims/stack.js'
 import { compiledKernels } from '../../scripts/kernels.js';
 import { omePages } from '../../samples/gen/omeTiff.js';
 
+/** 7Li and 6Li over 12 scans as an OME-TIFF, 7Li counts up to and beyond N (40) so that some pixels saturate. */
+function lithiumStack(): { file: Uint8Array; shots: number; sources: () => ReturnType<typeof bytesSource>[] } {
+  const W = 37;
+  const H = 29;
+  const shots = 40;
+  const meta = {
+    name: 'kernel', width: W, height: H, scans: 12, pixelSizeNm: 100, pixelType: 'uint16' as const, scanPeriodS: 10, shotsPerPixel: shots,
+    channels: [{ label: 'Li-', mz: 7.016 }, { label: '^6Li-', mz: 6.015 }],
+  };
+  const planeAt = (c: number, z: number) => Float32Array.from({ length: W * H }, (_, i) => (c === 0 ? (i * 13 + z * 7) % (shots + 6) : (i * 5 + z) % 9));
+  const file = writeTiff([...omePages(meta, planeAt)], { compression: 'none' });
+  // A plain in-memory source, and one that reads into the caller's buffer as files do (then the
+  // runs land in the kernel's memory).
+  const sources = () => [
+    bytesSource('lithium.tif', file),
+    {
+      ...bytesSource('lithium.tif', file),
+      async readInto(offset: number, target: Uint8Array): Promise<number> {
+        const bytes = file.subarray(offset, Math.min(file.length, offset + target.byteLength));
+        target.set(bytes);
+        return bytes.byteLength;
+      },
+    },
+  ];
+  return { file, shots, sources };
+}
+
 describe('SIMD sums of 16-bit planes (WebAssembly)', () => {
   it('the committed kernel bytes are what its .wat compiles to', async () => {
     for (const [path, text] of await compiledKernels()) expect(readFileSync(path, 'utf8')).toBe(text);
@@ -113,34 +140,25 @@ describe('SIMD sums of 16-bit planes (WebAssembly)', () => {
   });
 
   it('dead-time corrected depth profiles are the same to the last bit with and without the kernel, saturated pixels and a stand-in isotope included', async () => {
-    const W = 37;
-    const H = 29;
-    const shots = 40;
-    // 7Li and 6Li over 12 scans, as an OME-TIFF: 7Li counts up to and beyond N so that some
-    // pixels saturate (and 6Li stands in for them).
-    const meta = {
-      name: 'kernel', width: W, height: H, scans: 12, pixelSizeNm: 100, pixelType: 'uint16' as const, scanPeriodS: 10, shotsPerPixel: shots,
-      channels: [{ label: 'Li-', mz: 7.016 }, { label: '^6Li-', mz: 6.015 }],
-    };
-    const planeAt = (c: number, z: number) => Float32Array.from({ length: W * H }, (_, i) => (c === 0 ? (i * 13 + z * 7) % (shots + 6) : (i * 5 + z) % 9));
-    const file = writeTiff([...omePages(meta, planeAt)], { compression: 'none' });
-    const intoSource = {
-      ...bytesSource('profile.tif', file),
-      async readInto(offset: number, target: Uint8Array): Promise<number> {
-        const bytes = file.subarray(offset, Math.min(file.length, offset + target.byteLength));
-        target.set(bytes);
-        return bytes.byteLength;
-      },
-    };
+    const { file, shots, sources } = lithiumStack();
     const numbers = (p: Awaited<ReturnType<typeof profileFromStack>>) => [p.counts.map((c) => Array.from(c)), p.sigma.map((c) => Array.from(c)), p.saturatedPixels.map((c) => Array.from(c)), p.saturatedTotal];
     for (const substitute of [undefined, { ionIndex: 1, factor: 12.3 }]) {
       const options = { shotsPerPixel: shots, ions: [0], substitute };
-      const asPlanes = (source: typeof intoSource | ReturnType<typeof bytesSource>) => openTiffStack(source);
-      const plain = numbers(await profileFromStack(await asPlanes(bytesSource('profile.tif', file)), { ...options, simd: false }));
-      for (const source of [bytesSource('profile.tif', file), intoSource]) {
-        expect(numbers(await profileFromStack(await asPlanes(source), options))).toEqual(plain);
-      }
+      const plain = numbers(await profileFromStack(await openTiffStack(bytesSource('lithium.tif', file)), { ...options, simd: false }));
+      for (const source of sources()) expect(numbers(await profileFromStack(await openTiffStack(source), options))).toEqual(plain);
       expect(plain[3]).toBeGreaterThan(0);
+    }
+  });
+
+  it('dead-time corrected window maps are the same to the last bit with and without the kernel, cut scans, saturated pixels and a stand-in isotope included', async () => {
+    const { file, shots, sources } = lithiumStack();
+    const windows = [{ startS: -3, endS: 33.3 }, { startS: 33.3, endS: 87.5 }, { startS: 87.5, endS: 200 }];
+    const numbers = (r: Awaited<ReturnType<typeof windowMapsFromStack>>) => r.maps.map((m) => [Array.from(m.values), Array.from(m.variance), m.total, m.totalSigma, m.saturatedPixels]);
+    for (const substitute of [undefined, { ionIndex: 1, factor: 12.3 }]) {
+      const options = { shotsPerPixel: shots, substitute };
+      const plain = numbers(await windowMapsFromStack(await openTiffStack(bytesSource('lithium.tif', file)), 0, windows, { ...options, simd: false }));
+      for (const source of sources()) expect(numbers(await windowMapsFromStack(await openTiffStack(source), 0, windows, options))).toEqual(plain);
+      expect(plain[1][4]).toBeGreaterThan(0);
     }
   });
 });

@@ -1,18 +1,22 @@
 import { AddU16WasmBase64 } from './addU16.wasm.js';
 
 /**
- * Per-window sums of 16-bit planes computed in WebAssembly with 128-bit SIMD (addU16.wat): the
- * raw-count maps of a stack, the bulk of a per-layer Li reduction, in a fraction of the scalar
- * loop's time. For each window: `unit` (planes of weight 1, exact integer sums), and for the
- * scans the window cuts, `part` (w·i) and `extra` ((w² − w)·i), computed with the scalar loop's
- * very operations (see core/sims/stack.ts accumulateRaw), so the numbers are the same.
+ * The reductions of 16-bit stacks run in WebAssembly (addU16.wat), each doing the scalar
+ * JavaScript loop's very operations in its order, so either way gives the same numbers (the
+ * tests compare them bit for bit):
+ * - `u16Sums`: raw-count window maps, with 128-bit SIMD. For each window: `unit` (planes of
+ *   weight 1, exact integer sums), and for the scans the window cuts, `part` (w·i) and `extra`
+ *   ((w² − w)·i) (see core/sims/stack.ts accumulateRaw). Whole-weight planes in the run buffers
+ *   are batched per window and summed together, so each float64 sum is read and written once
+ *   per batch rather than once per plane (a plane is a quarter of its sums' bytes): the caller
+ *   calls `flush` before a run buffer is read into again.
+ * - `correctedMapSums`: dead-time corrected window maps (a table lookup per pixel: not SIMD,
+ *   but without JavaScript's bounds checks, about four times its speed).
+ * - `correctedPlaneSums`: a depth profile's corrected plane sums.
  *
- * The instance's memory also holds two run buffers (`scratches`): a reader that reads into them
- * (file sources do) puts the planes where the kernel sums them, with no copy. Planes from
- * anywhere else are copied in first. Whole-weight planes in the run buffers are not summed at
- * once but batched per window (up to a run's worth) and summed together, so each float64 sum
- * is read and written once per batch rather than once per plane (a plane is a quarter of its
- * sums' bytes): the caller calls `flush` before a run buffer is read into again. Each reduction has its own instance; an idle one is kept
+ * Each instance's memory also holds two run buffers (`scratches`): a reader that reads into them
+ * (file sources do) puts the planes where the kernel works on them, with no copy. Planes from
+ * anywhere else are copied in first. Each reduction has its own instance; an idle one is kept
  * for the next (making one and growing its memory is not free).
  */
 export interface U16Sums {
@@ -46,6 +50,20 @@ type KernelExports = {
   addU16PlanesToF64: (list: number, count: number, dst: number, n: number) => void;
   finishSums: (unit: number, part: number, extra: number, n: number) => [number, number];
   sumCorrectedU16: (plane: number, n: number, tv: number, tvar: number, size: number, satValue: number, satVariance: number) => [number, number, number];
+  addCorrectedU16: (
+    plane: number,
+    n: number,
+    values: number,
+    variance: number,
+    saturated: number,
+    tv: number,
+    tvar: number,
+    size: number,
+    w: number,
+    w2: number,
+    satW: number,
+    satW2: number,
+  ) => number;
 };
 
 let compiled: WebAssembly.Module | null | undefined;
@@ -116,19 +134,13 @@ export function u16Sums(count: number, n: number, scratchBytes = 0): U16Sums | n
   const { memory, addU16ToF64, addScaledU16ToF64, addU16PlanesToF64, finishSums } = exports;
   const buffer = memory.buffer;
   const stagingAt = 2 * scratch;
-  const stagingView = new Uint16Array(buffer, stagingAt, n);
   const listAt = stagingAt + staging;
   const listView = new Uint32Array(buffer, listAt, MAX_BATCH);
   const sumsAt = listAt + listBytes;
   const at = (kind: number, index: number): number => sumsAt + (kind * count + index) * sumBytes;
   const view = (kind: number, index: number): Float64Array => new Float64Array(buffer, at(kind, index), n);
   new Float64Array(buffer, sumsAt, (3 * count * sumBytes) / 8).fill(0);
-  /** Where the plane's samples are in the kernel's memory (copied there when they are not). */
-  const pointer = (plane: Uint16Array): number => {
-    if (plane.buffer === buffer) return plane.byteOffset;
-    stagingView.set(plane.subarray(0, n));
-    return stagingAt;
-  };
+  const pointer = (plane: Uint16Array): number => planeAddress(buffer, plane, n, stagingAt);
   /** Addresses of the whole-weight run-buffer planes of each window not yet summed. */
   const pending: number[][] = Array.from({ length: count }, () => []);
   const sumPending = (index: number): void => {
@@ -165,6 +177,24 @@ export function u16Sums(count: number, n: number, scratchBytes = 0): U16Sums | n
   };
 }
 
+type Table = { value: Float64Array; variance: Float64Array };
+
+/** Copies the correction table to `at` in the instance's memory: where its values and variances lie. */
+function placeTable(buffer: ArrayBuffer, at: number, table: Table): { valueAt: number; varianceAt: number; size: number } {
+  const size = table.value.length;
+  const varianceAt = at + align16(8 * size);
+  new Float64Array(buffer, at, size).set(table.value);
+  new Float64Array(buffer, varianceAt, size).set(table.variance);
+  return { valueAt: at, varianceAt, size };
+}
+
+/** Where a plane's samples are in the kernel's memory: in place, or copied to the staging area. */
+function planeAddress(buffer: ArrayBuffer, plane: Uint16Array, n: number, stagingAt: number): number {
+  if (plane.buffer === buffer) return plane.byteOffset;
+  new Uint16Array(buffer, stagingAt, n).set(plane.subarray(0, n));
+  return stagingAt;
+}
+
 /** Dead-time corrected sums of whole 16-bit planes (a depth profile's), in the kernel. */
 export interface CorrectedPlaneSums {
   /** Buffers for a pass's runs of planes, inside the kernel's memory (see U16Sums). */
@@ -188,32 +218,71 @@ export function correctedPlaneSums(
   if (!(n >= 1)) return null;
   const scratch = align16(Math.max(0, scratchBytes));
   const staging = align16(2 * n);
-  const size = table.value.length;
-  const tableBytes = align16(8 * size);
-  const exports = acquire(2 * scratch + staging + 2 * tableBytes);
+  const exports = acquire(2 * scratch + staging + 2 * align16(8 * table.value.length));
   if (!exports) return null;
   const { memory, sumCorrectedU16 } = exports;
   const buffer = memory.buffer;
   const stagingAt = 2 * scratch;
-  const stagingView = new Uint16Array(buffer, stagingAt, n);
-  const valueAt = stagingAt + staging;
-  const varianceAt = valueAt + tableBytes;
-  new Float64Array(buffer, valueAt, size).set(table.value);
-  new Float64Array(buffer, varianceAt, size).set(table.variance);
+  const { valueAt, varianceAt, size } = placeTable(buffer, stagingAt + staging, table);
   const satVariance = satValue * satValue;
   return {
     scratches: runBuffers(buffer, scratch),
     sum(plane, out) {
-      let at = plane.byteOffset;
-      if (plane.buffer !== buffer) {
-        stagingView.set(plane.subarray(0, n));
-        at = stagingAt;
-      }
-      const [counts, variance, saturated] = sumCorrectedU16(at, n, valueAt, varianceAt, size, satValue, satVariance);
+      const [counts, variance, saturated] = sumCorrectedU16(planeAddress(buffer, plane, n, stagingAt), n, valueAt, varianceAt, size, satValue, satVariance);
       out.counts = counts;
       out.variance = variance;
       out.saturated = saturated;
     },
+    release: () => giveBack(exports),
+  };
+}
+
+/**
+ * Dead-time corrected window maps of 16-bit planes, accumulated in the kernel: each window's
+ * values and variances lie in its memory during the pass (with the run buffers, so no copy),
+ * and the JavaScript around them (the stand-in isotope for saturated pixels) works on these
+ * views. Null where there is no kernel: then the JavaScript loop (the same numbers).
+ */
+export interface CorrectedMapSums {
+  scratches: [{ bytes?: Uint8Array }, { bytes?: Uint8Array }];
+  /** Adds the plane's corrected counts to window `index` with weight w; returns its saturated pixels (flags in `saturated`). */
+  add(index: number, plane: Uint16Array, w: number): number;
+  /** 1 where the plane last added was saturated. */
+  saturated: Uint8Array;
+  values(index: number): Float64Array;
+  variance(index: number): Float64Array;
+  release(): void;
+}
+
+export function correctedMapSums(count: number, n: number, scratchBytes: number, table: Table, satValue: number): CorrectedMapSums | null {
+  if (!(count >= 1) || !(n >= 1)) return null;
+  const scratch = align16(Math.max(0, scratchBytes));
+  const staging = align16(2 * n);
+  const flagBytes = align16(n);
+  const tableBytes = 2 * align16(8 * table.value.length);
+  const sumBytes = align16(8 * n);
+  const exports = acquire(2 * scratch + staging + flagBytes + tableBytes + 2 * count * sumBytes);
+  if (!exports) return null;
+  const { memory, addCorrectedU16 } = exports;
+  const buffer = memory.buffer;
+  const stagingAt = 2 * scratch;
+  const flagsAt = stagingAt + staging;
+  const { valueAt, varianceAt, size } = placeTable(buffer, flagsAt + flagBytes, table);
+  const sumsAt = flagsAt + flagBytes + tableBytes;
+  const at = (kind: number, index: number): number => sumsAt + (kind * count + index) * sumBytes;
+  new Float64Array(buffer, sumsAt, (2 * count * sumBytes) / 8).fill(0);
+  return {
+    scratches: runBuffers(buffer, scratch),
+    add(index, plane, w) {
+      // The JavaScript loop's very expressions for the weights and the saturated terms.
+      const w2 = w * w;
+      const satW = w * satValue;
+      const satW2 = w2 * satValue * satValue;
+      return addCorrectedU16(planeAddress(buffer, plane, n, stagingAt), n, at(0, index), at(1, index), flagsAt, valueAt, varianceAt, size, w, w2, satW, satW2);
+    },
+    saturated: new Uint8Array(buffer, flagsAt, n),
+    values: (index) => new Float64Array(buffer, at(0, index), n),
+    variance: (index) => new Float64Array(buffer, at(1, index), n),
     release: () => giveBack(exports),
   };
 }

@@ -3,9 +3,9 @@
  *
  * For each size it makes the generated stack if missing (bench/data, never committed), then
  * runs every workload of bench/workload.ts in its own child process (so each peak RSS is its
- * own and no JIT or page state leaks from one workload to the next), twice in that process
- * (the second run is the one compared; the first, which pays for V8 compiling the code, is
- * reported beside it), takes the median time, and reports each as a ratio against a baseline
+ * own and no JIT or page state leaks from one workload to the next), five times in that process
+ * (the median of runs 2–5, the steady state, is the one compared; the first, which pays for V8
+ * compiling the code, is reported beside it), takes the median over processes, and reports each as a ratio against a baseline
  * measured in the same run:
  *   (a) stack read (every plane) vs reading the same file with `fs` alone;
  *   (b) per-window Li maps (and their sums) vs one plain typed-array pass over the Li channel;
@@ -34,7 +34,7 @@ const repeatsArg = arg('--repeats');
 
 interface Run {
   seconds: number;
-  /** The workload's first run in its process (code not yet compiled); `seconds` is the second. */
+  /** The workload's first run in its process (code not yet compiled); `seconds`: the median of runs 2–5. */
   coldSeconds?: number;
   check: number;
   maxRssBytes: number;
@@ -43,7 +43,7 @@ interface Run {
 }
 
 interface Measured {
-  /** Median seconds over the repeats (second run in each process). */
+  /** Median seconds over the repeats (each the steady state of its process: runs 2–5). */
   seconds: number;
   /** Median seconds of the first run in each process. */
   coldSeconds?: number;
@@ -188,7 +188,7 @@ for (const x of xrd) {
   process.stdout.write(`(f) XRD ${x.state}: analysis ${fmt(x.analyzeSeconds * 1e3, 0)} ms, ×${fmt(x.ratio, 0)} its read + parse (${fmt(x.parseSeconds * 1e3, 1)} ms), ${x.peaks} peaks\n`);
 }
 if (!numpy) process.stdout.write('(c) skipped: python3 with numpy not found\n');
-process.stdout.write('times: each workload run twice in its own process, the second reported (the first, with V8 still compiling, in "1st run")\n');
+process.stdout.write('times: each workload run five times in its own process, the median of runs 2–5 reported (the first, with V8 still compiling, in "1st run")\n');
 process.stdout.write('targets: (a) ≤ 1.5×  (b) ≤ 2× and < numpy  (e) RSS ≤ 0.25 × size + 300 MB\n');
 writeFileSync(join(root, 'bench', 'results.json'), JSON.stringify(results, null, 2) + '\n');
 process.stdout.write('written bench/results.json\n');

@@ -8,6 +8,18 @@ import { profileFromStack, windowMapsFromStack } from '../../core/sims/stack.js'
 import { compiledKernels } from '../../scripts/kernels.js';
 import { omePages } from '../../samples/gen/omeTiff.js';
 
+/** A source that reads into the caller's buffer, as files do: runs land in the kernel's memory. */
+function readIntoSource(name: string, file: Uint8Array) {
+  return {
+    ...bytesSource(name, file),
+    async readInto(offset: number, target: Uint8Array): Promise<number> {
+      const bytes = file.subarray(offset, Math.min(file.length, offset + target.byteLength));
+      target.set(bytes);
+      return bytes.byteLength;
+    },
+  };
+}
+
 /** 7Li and 6Li over 12 scans as an OME-TIFF, 7Li counts up to and beyond N (40) so that some pixels saturate. */
 function lithiumStack(): { file: Uint8Array; shots: number; sources: () => ReturnType<typeof bytesSource>[] } {
   const W = 37;
@@ -19,19 +31,7 @@ function lithiumStack(): { file: Uint8Array; shots: number; sources: () => Retur
   };
   const planeAt = (c: number, z: number) => Float32Array.from({ length: W * H }, (_, i) => (c === 0 ? (i * 13 + z * 7) % (shots + 6) : (i * 5 + z) % 9));
   const file = writeTiff([...omePages(meta, planeAt)], { compression: 'none' });
-  // A plain in-memory source, and one that reads into the caller's buffer as files do (then the
-  // runs land in the kernel's memory).
-  const sources = () => [
-    bytesSource('lithium.tif', file),
-    {
-      ...bytesSource('lithium.tif', file),
-      async readInto(offset: number, target: Uint8Array): Promise<number> {
-        const bytes = file.subarray(offset, Math.min(file.length, offset + target.byteLength));
-        target.set(bytes);
-        return bytes.byteLength;
-      },
-    },
-  ];
+  const sources = () => [bytesSource('lithium.tif', file), readIntoSource('lithium.tif', file)];
   return { file, shots, sources };
 }
 
@@ -101,14 +101,7 @@ describe('SIMD sums of 16-bit planes (WebAssembly)', () => {
     const H = 500;
     const pages = Array.from({ length: 40 }, (_, s) => ({ width: W, height: H, data: Uint16Array.from({ length: W * H }, (_, i) => (i * 31 + s * 977) % 60000) }));
     const file = writeTiff(pages, { compression: 'none' });
-    const intoSource = {
-      ...bytesSource('runs.tif', file),
-      async readInto(offset: number, target: Uint8Array): Promise<number> {
-        const bytes = file.subarray(offset, Math.min(file.length, offset + target.byteLength));
-        target.set(bytes);
-        return bytes.byteLength;
-      },
-    };
+    const intoSource = readIntoSource('runs.tif', file);
     const windows = [{ startS: -1, endS: 9.5 }, { startS: 9.5, endS: 31 }, { startS: 31, endS: 100 }];
     const numbers = (r: Awaited<ReturnType<typeof windowMapsFromStack>>) => r.maps.map((m) => [m.total, m.totalSigma, Array.from(m.values.subarray(0, 2000))]);
     const plain = numbers(await windowMapsFromStack(await openTiffStack(bytesSource('runs.tif', file)), 0, windows, { deadTime: false, simd: false }));
@@ -120,15 +113,7 @@ describe('SIMD sums of 16-bit planes (WebAssembly)', () => {
     const H = 5;
     const pages = Array.from({ length: 11 }, (_, s) => ({ width: W, height: H, data: Uint16Array.from({ length: W * H }, (_, i) => (i * 31 + s * 977) % 60000) }));
     const file = writeTiff(pages, { compression: 'none' });
-    // A source that reads into the caller's buffer, as files do: runs land in the kernel's memory.
-    const intoSource = {
-      ...bytesSource('simd.tif', file),
-      async readInto(offset: number, target: Uint8Array): Promise<number> {
-        const bytes = file.subarray(offset, Math.min(file.length, offset + target.byteLength));
-        target.set(bytes);
-        return bytes.byteLength;
-      },
-    };
+    const intoSource = readIntoSource('simd.tif', file);
     const windows = [{ startS: -1, endS: 3.3 }, { startS: 3.3, endS: 7.5 }, { startS: 7.5, endS: 20 }];
     const numbers = (r: Awaited<ReturnType<typeof windowMapsFromStack>>) => r.maps.map((m) => [Array.from(m.values), Array.from(m.variance), m.total, m.totalSigma]);
     const plain = numbers(await windowMapsFromStack(await openTiffStack(bytesSource('simd.tif', file)), 0, windows, { deadTime: false, simd: false }));

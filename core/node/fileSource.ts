@@ -19,7 +19,7 @@ export interface FileSource extends ByteSource {
   readInto(offset: number, target: Uint8Array): Promise<number>;
 }
 
-/** Reads up to this size may be done synchronously (the read cache's blocks are 1 MiB). */
+/** Reads up to this size may be done synchronously (the read cache's 64 KiB blocks, IFDs, small planes). */
 const SYNC_MAX_BYTES = 1 << 20;
 /** Most time spent in synchronous reads between two turns of the event loop. */
 const SYNC_BUDGET_MS = 4;
@@ -28,6 +28,17 @@ export async function openFileSource(path: string, displayName = path): Promise<
   const handle: FileHandle = await open(path, 'r');
   const { size } = await handle.stat();
   let syncSpentMs = 0;
+  /** Reads into the whole of `target` from `offset` (less at the end of the file) on the I/O thread pool. */
+  const readInto = async (offset: number, target: Uint8Array): Promise<number> => {
+    let done = 0;
+    const n = Math.max(0, Math.min(target.byteLength, size - offset));
+    while (done < n) {
+      const { bytesRead } = await handle.read(target, done, n - done, offset + done);
+      if (bytesRead === 0) break;
+      done += bytesRead;
+    }
+    return done;
+  };
   return withReadCache(
     {
     name: displayName,
@@ -55,23 +66,10 @@ export async function openFileSource(path: string, displayName = path): Promise<
         return done === n ? buf : buf.subarray(0, done);
       }
       syncSpentMs = 0;
-      while (done < n) {
-        const { bytesRead } = await handle.read(buf, done, n - done, offset + done);
-        if (bytesRead === 0) break;
-        done += bytesRead;
-      }
+      done = await readInto(offset, buf);
       return done === n ? buf : buf.subarray(0, done);
     },
-    async readInto(offset: number, target: Uint8Array): Promise<number> {
-      let done = 0;
-      const n = Math.max(0, Math.min(target.byteLength, size - offset));
-      while (done < n) {
-        const { bytesRead } = await handle.read(target, done, n - done, offset + done);
-        if (bytesRead === 0) break;
-        done += bytesRead;
-      }
-      return done;
-    },
+    readInto,
     close: () => handle.close(),
   },
     // Small blocks: with small reads done in place (microseconds each), a block pays only when

@@ -31,6 +31,7 @@ import { writeFileAtomic } from './files.js';
 import { buildStudyFigures, figureFileContent } from './figureFiles.js';
 import { figureFonts } from './fonts.js';
 import { isProjectPath, parseProject, readProject, resolveProjectStudy, studyPathForProject, writeProject } from './project.js';
+import { viewToBase64 } from './base64.js';
 
 /**
  * The main-side services behind the StrataApi, shared by the Electron IPC handlers and the
@@ -376,7 +377,7 @@ export class WorkbenchServices implements StrataApi {
       file: file.path,
       width: w,
       height: h,
-      greyU8: Buffer.from(out.buffer, out.byteOffset, out.byteLength).toString('base64'),
+      greyU8: viewToBase64(out),
       binning: bin,
       pixelSizeNm: img.pixelSizeNm === null ? null : img.pixelSizeNm * bin,
       pixelSizeSource: img.pixelSizeSource,
@@ -516,7 +517,7 @@ async function dataBarStrip(abs: string, img: SemImage, bin: number, w: number):
     }
     const h = Math.floor(img.dataBarRows / bin);
     const out = binGrey(bar, img.width, bin, w, h, lo, hi);
-    return { height: h, greyU8: Buffer.from(out.buffer, out.byteOffset, out.byteLength).toString('base64') };
+    return { height: h, greyU8: viewToBase64(out) };
   } catch {
     // The data bar is a convenience for clicking its scale bar; the image itself is what matters.
     return null;

@@ -6,12 +6,13 @@ import { findIon } from '../model/ions.js';
 import { profileFromStack, windowMapsFromStack } from '../sims/stack.js';
 import { binStackVolume } from '../sims/volume.js';
 import { scanWeights } from '../sims/windows.js';
+import { viewToBase64 } from './base64.js';
 import { openDataset } from './openDataset.js';
 
 /**
  * The workbench's long passes over one 3-D stack (the 2-D maps of an ion, its binned volume),
  * as self-contained tasks: a file, an ion and options in, a payload out. The services run them
- * on worker threads (reductionPool.ts), one state per thread, or here when no worker can be had.
+ * on worker threads (stackPool.ts), one state per thread, or here when no worker can be had.
  */
 export type StackTask = MapsTask | VolumeTask | RoiProfileTask;
 
@@ -111,7 +112,7 @@ async function mapsOf(stack: IonStack, task: MapsTask, control: TaskControl): Pr
       if (v > max) max = v;
     }
     const scans = scanWeights(stack.timeS, w.startS, w.endS).reduce((a, b) => a + b, 0);
-    return { name: w.name, scans, valuesF32: f32ToBase64(f), min: scans ? min : 0, max: scans ? max : 0 };
+    return { name: w.name, scans, valuesF32: viewToBase64(f), min: scans ? min : 0, max: scans ? max : 0 };
   });
   return { ...base, missing: null, deadTime: dt, maps };
 }
@@ -138,7 +139,7 @@ async function volumeOf(stack: IonStack, task: VolumeTask, control: TaskControl)
     ion: stack.ions[ionIndex].label,
     size: [v.nx, v.ny, v.nz],
     binning: v.binning,
-    valuesF32: f32ToBase64(v.data),
+    valuesF32: viewToBase64(v.data),
     min: v.min,
     max: v.max,
     zTimeS: v.zTimeS,
@@ -179,8 +180,4 @@ function scansWithin(stack: IonStack, [startS, endS]: [number, number]): [number
   const end = bisectRight(stack.timeS, endS);
   if (end <= first) throw new StrataError(`${stack.source.fileName}: no scan between ${startS} and ${endS} s`);
   return [first, end];
-}
-
-function f32ToBase64(values: Float32Array): string {
-  return Buffer.from(values.buffer, values.byteOffset, values.byteLength).toString('base64');
 }

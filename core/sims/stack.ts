@@ -119,13 +119,6 @@ type Samples = PlaneRun['data'];
 const RUN_BYTES = 16 * 1024 * 1024;
 
 /**
- * The planes of one ion at the given scans (ascending), in order, each as samples and the
- * index where it starts. Consecutive scans are read as runs where the stack can
- * (`readPlanes`), else plane by plane; the signal is checked before every read. A yielded
- * plane is valid until the loop asks for the next one (runs share two buffers, read into
- * by turns, which the stack's next pass reuses once this one is done).
- */
-/**
  * One plane of a pass: `raw[base …]`. `raw` stays as it is until the consumer asks for the plane
  * after the one with `runEnd` (then its buffer may be read into again).
  */
@@ -136,12 +129,19 @@ export interface PlaneInRun {
   runEnd: boolean;
 }
 
+/**
+ * The planes of one ion at the given scans (ascending), in order, each as samples and the
+ * index where it starts. Consecutive scans are read as runs where the stack can
+ * (`readPlanes`), else plane by plane; the signal is checked before every read. Runs share two
+ * buffers, read into by turns (see PlaneInRun for how long a plane stays valid); once the pass
+ * is done they go back to a pool for the next pass.
+ */
 export async function* ionPlanes(
   stack: IonStack,
   ionIndex: number,
   scans: readonly number[],
   signal?: AbortSignal,
-  /** Run buffers of the caller's (the SIMD kernel's memory); by default the stack's pool. */
+  /** Run buffers of the caller's (the SIMD kernel's memory); by default two from the pool. */
   buffers?: [Scratch, Scratch],
 ): AsyncGenerator<PlaneInRun> {
   const perRun = planesPerRun(stack);

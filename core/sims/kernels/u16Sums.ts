@@ -19,9 +19,12 @@ import { AddU16WasmBase64 } from './addU16.wasm.js';
  * anywhere else are copied in first. Each reduction has its own instance; an idle one is kept
  * for the next (making one and growing its memory is not free).
  */
+/** A pass's two run buffers (stack.ts `Scratch`), here views of the kernel's memory. */
+export type RunBuffers = [{ bytes?: Uint8Array }, { bytes?: Uint8Array }];
+
 export interface U16Sums {
   /** Buffers for a pass's runs of planes (see stack.ts ionPlanes), inside the kernel's memory. */
-  scratches: [{ bytes?: Uint8Array }, { bytes?: Uint8Array }];
+  scratches: RunBuffers;
   /**
    * Adds a plane of n samples to window `index`, with weight w (1: an interior scan). A plane
    * in a run buffer may only be read when `flush` is called: keep it until then.
@@ -114,7 +117,7 @@ function giveBack(exports: KernelExports): void {
 }
 
 /** The two run buffers at the start of an instance's memory. */
-function runBuffers(buffer: ArrayBuffer, scratch: number): [{ bytes?: Uint8Array }, { bytes?: Uint8Array }] {
+function runBuffers(buffer: ArrayBuffer, scratch: number): RunBuffers {
   return [{ bytes: new Uint8Array(buffer, 0, scratch) }, { bytes: new Uint8Array(buffer, scratch, scratch) }];
 }
 
@@ -198,7 +201,7 @@ function planeAddress(buffer: ArrayBuffer, plane: Uint16Array, n: number, stagin
 /** Dead-time corrected sums of whole 16-bit planes (a depth profile's), in the kernel. */
 export interface CorrectedPlaneSums {
   /** Buffers for a pass's runs of planes, inside the kernel's memory (see U16Sums). */
-  scratches: [{ bytes?: Uint8Array }, { bytes?: Uint8Array }];
+  scratches: RunBuffers;
   /** The plane's corrected sum and variance over every pixel, and its saturated pixels. */
   sum(plane: Uint16Array, out: { counts: number; variance: number; saturated: number }): void;
   release(): void;
@@ -244,7 +247,7 @@ export function correctedPlaneSums(
  * views. Null where there is no kernel: then the JavaScript loop (the same numbers).
  */
 export interface CorrectedMapSums {
-  scratches: [{ bytes?: Uint8Array }, { bytes?: Uint8Array }];
+  scratches: RunBuffers;
   /** Adds the plane's corrected counts to window `index` with weight w; returns its saturated pixels (flags in `saturated`). */
   add(index: number, plane: Uint16Array, w: number): number;
   /** 1 where the plane last added was saturated. */

@@ -26,10 +26,13 @@ export const BATTERY_MARKER_IONS: readonly IonChannel[] = [
   { label: 'PO3-', mz: 78.959 },
 ];
 
+/** The table by `ionKey`, built on first use (every stack open looks up each of its channels). */
+let mzByKey: Map<string, number | null> | null = null;
+
 /** Nominal m/z of a label the table knows (any spelling `ionKey` folds together), else null. */
 export function nominalMz(label: string): number | null {
-  const key = ionKey(label);
-  return BATTERY_MARKER_IONS.find((ion) => ionKey(ion.label) === key)?.mz ?? null;
+  mzByKey ??= new Map(BATTERY_MARKER_IONS.map((ion) => [ionKey(ion.label), ion.mz]));
+  return mzByKey.get(ionKey(label)) ?? null;
 }
 
 /**

@@ -1,4 +1,5 @@
 import { mkdir } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { csvFormat } from 'd3-dsv';
 import type { Command } from 'commander';
@@ -10,6 +11,8 @@ import { writeReportFiles } from '../node/reportFiles.js';
 import { StrataError, UsageError } from '../model/errors.js';
 import { runBatch, progressBar } from '../node/batch.js';
 import { findStudies } from '../node/findStudies.js';
+import { StackPool } from '../node/stackPool.js';
+import { statesOnLanes } from '../node/stateLanes.js';
 import { batchSummary } from '../pipeline/batchSummary.js';
 import type { StudyOutcome } from '../pipeline/batchSummary.js';
 import { STRATA_VERSION } from '../version.js';
@@ -58,26 +61,34 @@ export function registerAnalyze(program: Command, io: CliIo): void {
     .argument('<studies...>', 'study folders (with or without study.json), study.json files, or folders holding many studies')
     .option('--json', 'print the report (one study) or the summary (several) as JSON on stdout')
     .option('--out <dir>', 'write report.json and CSV tables (one sub-folder per study when there are several, plus summary.csv/json)')
-    .option('--jobs <n>', 'studies analysed in parallel (worker threads; default: the available cores)')
+    .option('--jobs <n>', 'studies (or, for one study, its states) analysed in parallel on worker threads; default: the available cores')
     .addHelpText(
       'after',
-      `\nOne study: prints a summary (or --json the report); --out DIR also writes report.json and CSV tables.\nSeveral studies (or a folder of studies): analysed in parallel, each into DIR/<study>/, with\nDIR/summary.csv and DIR/summary.json across studies; a failing study is reported, the rest finish,\nand the exit code is 1 if any failed.`,
+      `\nOne study: its states are analysed side by side; prints a summary (or --json the report); --out DIR also writes report.json and CSV tables.\nSeveral studies (or a folder of studies): analysed in parallel, each into DIR/<study>/, with\nDIR/summary.csv and DIR/summary.json across studies; a failing study is reported, the rest finish,\nand the exit code is 1 if any failed.`,
     )
     .action(async (args: string[], options: { json?: boolean; out?: string; jobs?: string }) => {
       const jobs = options.jobs === undefined ? undefined : positiveNumber('--jobs', options.jobs);
       if (jobs !== undefined && !Number.isInteger(jobs)) throw new UsageError(`--jobs wants a whole number, got '${options.jobs}'`);
       const studies = (await Promise.all(args.map((a) => findStudies(a)))).flat();
-      if (studies.length === 1) return analyzeOne(studies[0], options, io);
+      if (studies.length === 1) return analyzeOne(studies[0], { ...options, jobs }, io);
       if (!options.out) throw new UsageError('several studies need --out DIR for their reports');
       await analyzeMany(studies, options.out, { json: options.json, jobs }, io);
     });
 }
 
-async function analyzeOne(studyPath: string, options: { json?: boolean; out?: string }, io: CliIo): Promise<void> {
+async function analyzeOne(studyPath: string, options: { json?: boolean; out?: string; jobs?: number }, io: CliIo): Promise<void> {
   const study = await loadStudy(studyPath);
   for (const note of study.notes) io.stderr(`note: ${note}\n`);
   io.stderr(`analysing ${study.name}: ${study.states.length} states…\n`);
-  const report = await analyzeStudyOnDisk(study);
+  // The states run side by side: this thread and up to (--jobs or the cores) − 1 worker threads.
+  const workers = Math.min(study.states.length, options.jobs ?? availableParallelism()) - 1;
+  const pool = workers > 0 ? new StackPool(workers) : null;
+  let report: Report;
+  try {
+    report = await analyzeStudyOnDisk(study, pool ? { runStates: statesOnLanes({ pool, workers, inThisThread: true }) } : {});
+  } finally {
+    await pool?.close();
+  }
   if (options.out) {
     const files = await writeReportFiles(report, options.out);
     io.stderr(`wrote ${files.length} files to ${options.out}\n`);

@@ -2,7 +2,7 @@ import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { StudyAnalysis } from '../pipeline/analyzeStudy.js';
 import { analyzeStudyDetailedOnDisk } from './analyzeStudyOnDisk.js';
-import type { AnalyzeOverrides } from './analyzeStudyOnDisk.js';
+import type { AnalyzeOverrides, StatesRunner } from './analyzeStudyOnDisk.js';
 import type { LoadedStudy } from './loadStudy.js';
 
 /**
@@ -13,6 +13,9 @@ import type { LoadedStudy } from './loadStudy.js';
  * one. One entry: the workbench looks at one study at a time.
  */
 export class AnalysisCache {
+  /** `runStates`: where the states are analysed (the workbench: on its worker threads). */
+  constructor(private readonly runStates?: StatesRunner) {}
+
   private last: { key: string; stamps: Map<string, string>; result: Promise<StudyAnalysis> } | null = null;
 
   async get(study: LoadedStudy, overrides: AnalyzeOverrides | undefined): Promise<StudyAnalysis> {
@@ -21,7 +24,7 @@ export class AnalysisCache {
     if (last && last.key === key && (await unchanged(last.stamps))) return last.result;
     // Stamped before the analysis reads anything: a file changed meanwhile is noticed next time.
     const stamps = await stampFiles(study.states.flatMap((s) => s.files.map((f) => join(study.root, f.path))));
-    const entry = { key, stamps, result: analyzeStudyDetailedOnDisk(study, { overrides }) };
+    const entry = { key, stamps, result: analyzeStudyDetailedOnDisk(study, { overrides, runStates: this.runStates }) };
     this.last = entry;
     entry.result.then(
       // Files found while analysing (SEM sidecars) are watched too.

@@ -1,8 +1,9 @@
 import { join } from 'node:path';
 import type { InputRecord } from '../model/provenance.js';
 import type { Report } from '../model/report.js';
-import { analyzeStudy } from '../pipeline/analyzeStudy.js';
-import type { ModalitySteps, StateData, StudyAnalysis, StudyAnalysisOptions } from '../pipeline/analyzeStudy.js';
+import { analyzeState, composeStudy } from '../pipeline/analyzeStudy.js';
+import type { ModalitySteps, StateData, StateOutcome, StudyAnalysis, StudyAnalysisOptions } from '../pipeline/analyzeStudy.js';
+import { StrataError } from '../model/errors.js';
 import { measureCrossSection, toSemResult } from '../sem/index.js';
 import { analyzeXrd } from '../xrd/analyze.js';
 import { STRATA_VERSION } from '../version.js';
@@ -23,59 +24,89 @@ export const DEFAULT_STEPS: ModalitySteps = {
   analyzeXrd: (pattern) => analyzeXrd(pattern),
 };
 
+/** A state's outcome, with the files it read (for the report's provenance). */
+export interface StateOnDiskOutcome extends StateOutcome {
+  inputs: InputRecord[];
+}
+
 /**
- * Opens a study's files (read-only), records each input's checksum, and runs the analysis.
- * Files of a state are used in manifest order: the first of each kind is analysed.
+ * Analyses every state of a study somewhere and answers with their outcomes in state order:
+ * one after another here (the default), or side by side on worker threads (stateLanes.ts).
  */
-export async function analyzeStudyDetailedOnDisk(
-  study: LoadedStudy,
-  opts: { overrides?: AnalyzeOverrides; options?: StudyAnalysisOptions; steps?: ModalitySteps } = {},
-): Promise<StudyAnalysis> {
+export type StatesRunner = (study: LoadedStudy, options: StudyAnalysisOptions) => Promise<StateOnDiskOutcome[]>;
+
+/**
+ * Opens one state's files (read-only), records each input's checksum, analyses the state and
+ * closes the files. Files are used in manifest order: the first of each kind is analysed.
+ */
+export async function analyzeStateOnDisk(study: LoadedStudy, stateIndex: number, options: StudyAnalysisOptions, steps: ModalitySteps = DEFAULT_STEPS): Promise<StateOnDiskOutcome> {
+  const s = study.states[stateIndex];
+  if (!s) throw new StrataError(`${study.name}: no state number ${stateIndex}`);
   const opened: OpenedDataset[] = [];
   const inputs: InputRecord[] = [];
   try {
-    const states: StateData[] = [];
-    for (const s of study.states) {
-      const data: StateData = { state: s.state, shotsPerPixel: s.sims?.shotsPerPixel, semTiltDeg: s.semTiltDeg };
-      for (const f of s.files) {
-        if (f.kind === 'unknown') continue;
-        const abs = join(study.root, f.path);
-        const o = await openDataset(abs, { displayName: f.path });
-        opened.push(o);
-        inputs.push(await inputRecord(abs, f.path));
-        const d = o.dataset;
-        if (d.kind === 'depthProfile') data.profile ??= d;
-        else if (d.kind === 'ionStack') data.stack ??= d;
-        else if (d.kind === 'xrdPattern') data.xrd ??= d;
-        else if (d.kind === 'semImage') {
-          data.sem ??= d;
-          const sidecar = await findSemSidecar(abs);
-          if (sidecar) inputs.push(await inputRecord(sidecar, join(f.path, '..', sidecar.split(/[\\/]/).pop()!).replace(/\\/g, '/')));
-        }
+    const data: StateData = { state: s.state, shotsPerPixel: s.sims?.shotsPerPixel, semTiltDeg: s.semTiltDeg };
+    for (const f of s.files) {
+      if (f.kind === 'unknown') continue;
+      const abs = join(study.root, f.path);
+      const o = await openDataset(abs, { displayName: f.path });
+      opened.push(o);
+      inputs.push(await inputRecord(abs, f.path));
+      const d = o.dataset;
+      if (d.kind === 'depthProfile') data.profile ??= d;
+      else if (d.kind === 'ionStack') data.stack ??= d;
+      else if (d.kind === 'xrdPattern') data.xrd ??= d;
+      else if (d.kind === 'semImage') {
+        data.sem ??= d;
+        const sidecar = await findSemSidecar(abs);
+        if (sidecar) inputs.push(await inputRecord(sidecar, join(f.path, '..', sidecar.split(/[\\/]/).pop()!).replace(/\\/g, '/')));
       }
-      states.push(data);
     }
-    const options: StudyAnalysisOptions = {
-      ...opts.options,
-      thicknessesNm: { ...(study.manifest?.thicknessesNm ?? {}), ...(opts.options?.thicknessesNm ?? {}) },
-      interfacesS: { ...opts.options?.interfacesS, ...opts.overrides?.interfacesS },
-      semPixelSizeNm: { ...opts.options?.semPixelSizeNm, ...opts.overrides?.semPixelSizeNm },
-      sims: {
-        ...opts.options?.sims,
-        ...(opts.overrides?.roi ? { roi: { kind: 'rect' as const, ...opts.overrides.roi } } : {}),
-      },
-    };
-    return await analyzeStudy(study, states, opts.steps ?? DEFAULT_STEPS, options, {
-      software: 'strata',
-      version: STRATA_VERSION,
-      createdAt: new Date().toISOString(),
-      inputs,
-    });
+    return { ...(await analyzeState(study.stack, data, steps, options)), inputs };
   } finally {
     await Promise.all(opened.map((o) => o.close()));
   }
 }
 
-export async function analyzeStudyOnDisk(study: LoadedStudy, opts: { overrides?: AnalyzeOverrides; options?: StudyAnalysisOptions } = {}): Promise<Report> {
+/** Every state of the study, one after another in this thread. */
+async function statesHere(study: LoadedStudy, options: StudyAnalysisOptions, steps?: ModalitySteps): Promise<StateOnDiskOutcome[]> {
+  const outcomes: StateOnDiskOutcome[] = [];
+  for (let i = 0; i < study.states.length; i++) outcomes.push(await analyzeStateOnDisk(study, i, options, steps));
+  return outcomes;
+}
+
+/** The analysis options of a study: its manifest's thicknesses, then the caller's options and overrides. */
+function studyOptions(study: LoadedStudy, opts: { overrides?: AnalyzeOverrides; options?: StudyAnalysisOptions }): StudyAnalysisOptions {
+  return {
+    ...opts.options,
+    thicknessesNm: { ...(study.manifest?.thicknessesNm ?? {}), ...(opts.options?.thicknessesNm ?? {}) },
+    interfacesS: { ...opts.options?.interfacesS, ...opts.overrides?.interfacesS },
+    semPixelSizeNm: { ...opts.options?.semPixelSizeNm, ...opts.overrides?.semPixelSizeNm },
+    sims: {
+      ...opts.options?.sims,
+      ...(opts.overrides?.roi ? { roi: { kind: 'rect' as const, ...opts.overrides.roi } } : {}),
+    },
+  };
+}
+
+/**
+ * Analyses a study's files: its states (one after another here, or through `runStates`: they do
+ * not depend on one another), then across states. Custom `steps` (functions) stay in this thread.
+ */
+export async function analyzeStudyDetailedOnDisk(
+  study: LoadedStudy,
+  opts: { overrides?: AnalyzeOverrides; options?: StudyAnalysisOptions; steps?: ModalitySteps; runStates?: StatesRunner } = {},
+): Promise<StudyAnalysis> {
+  const options = studyOptions(study, opts);
+  const outcomes = opts.runStates && !opts.steps ? await opts.runStates(study, options) : await statesHere(study, options, opts.steps);
+  return composeStudy(study, outcomes, options, {
+    software: 'strata',
+    version: STRATA_VERSION,
+    createdAt: new Date().toISOString(),
+    inputs: outcomes.flatMap((o) => o.inputs),
+  });
+}
+
+export async function analyzeStudyOnDisk(study: LoadedStudy, opts: { overrides?: AnalyzeOverrides; options?: StudyAnalysisOptions; runStates?: StatesRunner } = {}): Promise<Report> {
   return (await analyzeStudyDetailedOnDisk(study, opts)).report;
 }

@@ -25,6 +25,7 @@ import { openDataset } from './openDataset.js';
 import type { Dataset, OpenedDataset } from './openDataset.js';
 import { AnalysisCache } from './analysisCache.js';
 import { StackPool, WorkerLost } from './stackPool.js';
+import { statesOnLanes } from './stateLanes.js';
 import { runStackTask } from './stackTasks.js';
 import type { MapsTask, MapsTaskResult, StackTask, StackTaskResult, VolumeTask } from './stackTasks.js';
 import { writeFileAtomic } from './files.js';
@@ -62,8 +63,9 @@ export class WorkbenchServices implements StrataApi {
   private recent: string[] = [];
   private recentLoaded = false;
   private readonly jobs = new Map<string, Job>();
-  private readonly analyses = new AnalysisCache();
   private readonly pool = new StackPool();
+  // States analysed on the worker threads only: the main thread keeps answering the UI meanwhile.
+  private readonly analyses = new AnalysisCache(statesOnLanes({ pool: this.pool, workers: this.pool.size, inThisThread: false }));
 
   constructor(private readonly options: ServiceOptions) {
     if (options.startupStudy) this.allow(options.startupStudy);

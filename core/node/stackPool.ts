@@ -32,8 +32,9 @@ interface Slot {
 }
 
 /**
- * Worker threads for the workbench's passes over 3-D stacks: the states of a study are reduced
- * side by side, one per core, while the main thread stays free to answer the UI. Workers start
+ * Worker threads for the long tasks of stackTasks.ts: the workbench's passes over 3-D stacks and
+ * the analysis of whole states (the workbench's and `strata analyze`'s). The states of a study
+ * are worked on side by side, one per core, while the main thread stays free to answer the UI. Workers start
  * when first needed and stay (starting one loads the code, ~0.2 s); they do not keep the process
  * alive. Tasks beyond the pool's size wait their turn. Cancellation is passed on at the next
  * progress report and stops the task between reads.
@@ -46,7 +47,7 @@ export class StackPool {
   private failedStarts = 0;
 
   constructor(
-    private readonly size = Math.max(1, Math.min(4, availableParallelism())),
+    readonly size = Math.max(1, Math.min(4, availableParallelism())),
     private readonly workerUrl: URL = WORKER_URL,
   ) {}
 

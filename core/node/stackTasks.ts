@@ -8,13 +8,18 @@ import { binStackVolume } from '../sims/volume.js';
 import { scanWeights } from '../sims/windows.js';
 import { viewToBase64 } from './base64.js';
 import { openDataset } from './openDataset.js';
+import { analyzeStateOnDisk } from './analyzeStudyOnDisk.js';
+import type { StateOnDiskOutcome } from './analyzeStudyOnDisk.js';
+import type { LoadedStudy } from './loadStudy.js';
+import type { StudyAnalysisOptions } from '../pipeline/analyzeStudy.js';
 
 /**
- * The workbench's long passes over one 3-D stack (the 2-D maps of an ion, its binned volume),
- * as self-contained tasks: a file, an ion and options in, a payload out. The services run them
- * on worker threads (stackPool.ts), one state per thread, or here when no worker can be had.
+ * The long tasks that run on worker threads (stackPool.ts), one state per thread, or here when
+ * no worker can be had: the workbench's passes over one 3-D stack (the 2-D maps of an ion, its
+ * binned volume, an ROI's profile), as self-contained tasks (a file, an ion and options in, a
+ * payload out), and one state's whole analysis (see StateTask).
  */
-export type StackTask = MapsTask | VolumeTask | RoiProfileTask;
+export type StackTask = MapsTask | VolumeTask | RoiProfileTask | StateTask;
 
 interface TaskBase {
   /** Absolute path of the stack file, and its name as the user knows it (for messages). */
@@ -46,6 +51,18 @@ export interface RoiProfileTask extends Omit<TaskBase, 'ion' | 'deadTime' | 'stu
   roi: { x0: number; y0: number; x1: number; y1: number };
 }
 
+/**
+ * One state of a study analysed from its files (SEM, ToF-SIMS, XRD), as `strata analyze` and the
+ * workbench's report do: the states of a study do not depend on one another until they are
+ * compared, so they run side by side (stateRunner.ts).
+ */
+export interface StateTask {
+  kind: 'state';
+  study: LoadedStudy;
+  stateIndex: number;
+  options: StudyAnalysisOptions;
+}
+
 export interface MapsTaskResult {
   kind: 'maps';
   /** Null when the stack has no such ion (`missing` says so). */
@@ -57,7 +74,11 @@ export interface MapsTaskResult {
   maps: MapPayload[];
 }
 
-export type StackTaskResult = MapsTaskResult | { kind: 'volume'; payload: VolumePayload } | { kind: 'roi-profile'; payload: ProfilePayload };
+export type StackTaskResult =
+  | MapsTaskResult
+  | { kind: 'volume'; payload: VolumePayload }
+  | { kind: 'roi-profile'; payload: ProfilePayload }
+  | { kind: 'state'; outcome: StateOnDiskOutcome };
 
 export interface TaskControl {
   signal?: AbortSignal;
@@ -66,6 +87,7 @@ export interface TaskControl {
 }
 
 export async function runStackTask(task: StackTask, control: TaskControl = {}): Promise<StackTaskResult> {
+  if (task.kind === 'state') return { kind: 'state', outcome: await analyzeStateOnDisk(task.study, task.stateIndex, task.options) };
   const opened = await openDataset(task.file, { displayName: task.displayName });
   try {
     if (opened.dataset.kind !== 'ionStack') throw new StrataError(`${task.displayName}: not an ion stack`);

@@ -44,60 +44,72 @@ export interface StudyAnalysis {
   details: Map<string, SimsStateDetail>;
 }
 
+/** One state's part of a study's analysis. */
+export interface StateOutcome {
+  report: StateReport;
+  /** The SIMS intermediates, when the state has a profile or a stack that could be analysed. */
+  detail?: SimsStateDetail;
+  /** What went wrong in this state, each prefixed with its name (the study's warnings, in order). */
+  warnings: string[];
+}
+
 /**
- * Composes the analysis of a study: per state, SEM thicknesses (when an image is there) feed the
- * ToF-SIMS depth calibration of the same state; XRD is analysed alone; Li fractions are then
- * compared against the reference state. Pure: datasets in, report out.
+ * One state of a study: SEM thicknesses (when an image is there) feed the ToF-SIMS depth
+ * calibration of the same state; XRD is analysed alone. States do not depend on one another,
+ * so they may run side by side (see core/node/stateRunner.ts). A failing modality is a warning.
  */
-export async function analyzeStudy(
+export async function analyzeState(layerStack: LayerStack, s: StateData, steps: ModalitySteps, options: StudyAnalysisOptions): Promise<StateOutcome> {
+  const warnings: string[] = [];
+  const report: StateReport = { state: s.state };
+  let detail: SimsStateDetail | undefined;
+  if (s.sem && steps.measureSem) {
+    try {
+      const manualNm = options.semPixelSizeNm?.[s.state];
+      const image = manualNm !== undefined ? withPixelSize(s.sem, manualNm) : s.sem;
+      report.sem = steps.measureSem(image, layerStack, { tiltDeg: s.semTiltDeg });
+    } catch (err) {
+      warnings.push(`${s.state}: SEM ${s.sem.source.fileName}: ${(err as Error).message}`);
+    }
+  }
+  const semThickness = Object.fromEntries((report.sem?.layers ?? []).filter((l) => Number.isFinite(l.thicknessNm)).map((l) => [l.role, l.thicknessNm]));
+  const thicknessesNm = { ...(options.thicknessesNm ?? {}), ...semThickness };
+  if (s.profile || s.stack) {
+    try {
+      detail = await analyzeSimsStateDetailed({
+        profile: s.profile,
+        stack: s.stack,
+        layerStack,
+        shotsPerPixel: s.shotsPerPixel,
+        thicknessesNm,
+        thicknessSource: Object.keys(semThickness).length > 0 ? 'sem' : 'nominal',
+        options: options.interfacesS?.[s.state] ? { ...options.sims, interfaceTimesS: options.interfacesS[s.state] } : options.sims,
+      });
+      report.sims = detail.result;
+    } catch (err) {
+      warnings.push(`${s.state}: ToF-SIMS: ${(err as Error).message}`);
+    }
+  }
+  if (s.xrd && steps.analyzeXrd) {
+    try {
+      report.xrd = steps.analyzeXrd(s.xrd);
+    } catch (err) {
+      warnings.push(`${s.state}: XRD ${s.xrd.source.fileName}: ${(err as Error).message}`);
+    }
+  }
+  return detail ? { report, detail, warnings } : { report, warnings };
+}
+
+/** The study's report from its states' outcomes (in state order): Li fractions compared against the reference state. */
+export function composeStudy(
   study: { name: string; stack: LayerStack },
-  states: StateData[],
-  steps: ModalitySteps,
+  outcomes: StateOutcome[],
   options: StudyAnalysisOptions,
   provenance: Omit<Provenance, 'parameters'>,
-): Promise<StudyAnalysis> {
-  const warnings: string[] = [];
-  const reports: StateReport[] = [];
+): StudyAnalysis {
+  const reports = outcomes.map((o) => o.report);
+  const warnings = outcomes.flatMap((o) => o.warnings);
   const details = new Map<string, SimsStateDetail>();
-  for (const s of states) {
-    const report: StateReport = { state: s.state };
-    if (s.sem && steps.measureSem) {
-      try {
-        const manualNm = options.semPixelSizeNm?.[s.state];
-        const image = manualNm !== undefined ? withPixelSize(s.sem, manualNm) : s.sem;
-        report.sem = steps.measureSem(image, study.stack, { tiltDeg: s.semTiltDeg });
-      } catch (err) {
-        warnings.push(`${s.state}: SEM ${s.sem.source.fileName}: ${(err as Error).message}`);
-      }
-    }
-    const semThickness = Object.fromEntries((report.sem?.layers ?? []).filter((l) => Number.isFinite(l.thicknessNm)).map((l) => [l.role, l.thicknessNm]));
-    const thicknessesNm = { ...(options.thicknessesNm ?? {}), ...semThickness };
-    if (s.profile || s.stack) {
-      try {
-        const detail = await analyzeSimsStateDetailed({
-          profile: s.profile,
-          stack: s.stack,
-          layerStack: study.stack,
-          shotsPerPixel: s.shotsPerPixel,
-          thicknessesNm,
-          thicknessSource: Object.keys(semThickness).length > 0 ? 'sem' : 'nominal',
-          options: options.interfacesS?.[s.state] ? { ...options.sims, interfaceTimesS: options.interfacesS[s.state] } : options.sims,
-        });
-        report.sims = detail.result;
-        details.set(s.state, detail);
-      } catch (err) {
-        warnings.push(`${s.state}: ToF-SIMS: ${(err as Error).message}`);
-      }
-    }
-    if (s.xrd && steps.analyzeXrd) {
-      try {
-        report.xrd = steps.analyzeXrd(s.xrd);
-      } catch (err) {
-        warnings.push(`${s.state}: XRD ${s.xrd.source.fileName}: ${(err as Error).message}`);
-      }
-    }
-    reports.push(report);
-  }
+  for (const o of outcomes) if (o.detail) details.set(o.report.state, o.detail);
   const referenceState = options.referenceState ?? 'pristine';
   const withLi = reports.filter((r) => r.sims && r.sims.li.length > 0).map((r) => ({ state: r.state, li: r.sims!.li }));
   const hasReference = withLi.some((r) => r.state === referenceState);
@@ -114,4 +126,20 @@ export async function analyzeStudy(
     },
     details,
   };
+}
+
+/**
+ * Composes the analysis of a study, state after state (analyzeState), then across states
+ * (composeStudy). Pure: datasets in, report out.
+ */
+export async function analyzeStudy(
+  study: { name: string; stack: LayerStack },
+  states: StateData[],
+  steps: ModalitySteps,
+  options: StudyAnalysisOptions,
+  provenance: Omit<Provenance, 'parameters'>,
+): Promise<StudyAnalysis> {
+  const outcomes: StateOutcome[] = [];
+  for (const s of states) outcomes.push(await analyzeState(study.stack, s, steps, options));
+  return composeStudy(study, outcomes, options, provenance);
 }

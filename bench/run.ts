@@ -12,7 +12,8 @@
  *   (c) the same reduction in numpy, where `python3 -c "import numpy"` works;
  *   (d) `node bin/strata.js analyze samples/study --json`, end to end;
  *   (e) peak RSS of the streaming workloads vs 0.25 × file size + 300 MB;
- *   (f) the XRD analysis of each sample pattern vs reading and parsing that pattern.
+ *   (f) the XRD analysis of each sample pattern vs reading and parsing that pattern;
+ *   (g) opening a generated 256 × 256-pixel imzML (77 MB of XML) vs reading its two files.
  * Prints a table and writes bench/results.json.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -20,6 +21,7 @@ import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseSize } from '../samples/gen/large.js';
+import { makeImzml } from '../samples/gen/imzml.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const dataDir = join(root, 'bench', 'data');
@@ -179,6 +181,20 @@ const xrd = ['pristine', 'charged', 'discharged'].map((state) => {
 });
 results.xrd = xrd;
 
+// (g) imzML: a generated 256 × 256-pixel processed file (65 536 spectra of four peaks; 77 MB of
+// XML, the size that matters) opened into ion images, against reading its two files with `fs`.
+const imzmlFile = join(dataDir, 'imzml-256.imzML');
+if (!existsSync(imzmlFile)) {
+  mkdirSync(dataDir, { recursive: true });
+  const spectra = [];
+  for (let y = 1; y <= 256; y++) for (let x = 1; x <= 256; x++) spectra.push({ x, y, mz: [6.015, 7.016, 12, 27.977], intensity: [1, x % 7, 3, y % 5] });
+  const { xml, ibd } = makeImzml(spectra, { mode: 'processed' });
+  writeFileSync(imzmlFile, xml);
+  writeFileSync(imzmlFile.replace(/\.imzML$/, '.ibd'), ibd);
+}
+const imzml = { open: measure(1, workload('imzml-open', imzmlFile)), fsRead: measure(1, workload('imzml-fs-read', imzmlFile)) };
+results.imzml = { file: imzmlFile, xmlBytes: statSync(imzmlFile).size, ...imzml, ratio: imzml.open.seconds / imzml.fsRead.seconds };
+
 const head = ['size', 'fs s', 'stack s', '(a) ×fs', 'planes ×fs', 'typed s', 'Li maps s', 'open s', '(b) raw ×', 'corr ×', 'raw-open ×', 'numpy s', '(c) ×np', 'np-open ×', '1st run a/b/c ×', 'volume s', '(e) RSS/limit MiB'];
 const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
 const line = (r: string[]): string => r.map((c, i) => c.padStart(widths[i])).join('  ');
@@ -187,6 +203,9 @@ process.stdout.write(`(d) strata analyze samples/study: ${fmt(analyze.seconds, 2
 for (const x of xrd) {
   process.stdout.write(`(f) XRD ${x.state}: analysis ${fmt(x.analyzeSeconds * 1e3, 0)} ms, ×${fmt(x.ratio, 0)} its read + parse (${fmt(x.parseSeconds * 1e3, 1)} ms), ${x.peaks} peaks\n`);
 }
+process.stdout.write(
+  `(g) imzML 256 × 256 px (${(statSync(imzmlFile).size / MB).toFixed(0)} MiB of XML): open ${fmt(imzml.open.seconds, 2)} s, ×${fmt(imzml.open.seconds / imzml.fsRead.seconds, 0)} reading its files (${fmt(imzml.fsRead.seconds * 1e3, 0)} ms), peak RSS ${(imzml.open.maxRssBytes / MB).toFixed(0)} MiB\n`,
+);
 if (!numpy) process.stdout.write('(c) skipped: python3 with numpy not found\n');
 process.stdout.write('times: each workload run five times in its own process, the median of runs 2–5 reported (the first, with V8 still compiling, in "1st run")\n');
 process.stdout.write('targets: (a) ≤ 1.5×  (b) ≤ 2× and < numpy  (e) RSS ≤ 0.25 × size + 300 MB\n');

@@ -14,6 +14,7 @@ import { readTagNumbers, readTiffStructure, TAG } from '../core/io/tiff/ifd.js';
 import { readFile } from 'node:fs/promises';
 import { readRas } from '../core/io/xrd/ras.js';
 import { analyzeXrd } from '../core/xrd/analyze.js';
+import { openDataset } from '../core/node/openDataset.js';
 
 const [workload, file, shotsArg] = process.argv.slice(2);
 const shotsPerPixel = shotsArg ? Number(shotsArg) : undefined;
@@ -158,6 +159,23 @@ async function xrdAnalyze(): Promise<Result> {
   return { seconds: Number(process.hrtime.bigint() - started) / 1e9, check: r.peaks.length };
 }
 
+/** (g) An imzML opened as the workbench opens it: the XML parsed as it is read, every spectrum summed into ion images. */
+async function imzmlOpen(): Promise<number> {
+  const opened = await openDataset(file);
+  try {
+    if (opened.dataset.kind !== 'ionStack') throw new Error(`${file}: not an ion stack`);
+    return opened.dataset.width * opened.dataset.height * opened.dataset.ions.length;
+  } finally {
+    await opened.close();
+  }
+}
+
+/** (g) baseline: the same two files (XML and .ibd) read whole with `fs`. */
+async function imzmlFsRead(): Promise<number> {
+  const [xml, ibd] = await Promise.all([readFile(file), readFile(file.replace(/\.imzML$/i, '.ibd'))]);
+  return xml.length + ibd.length;
+}
+
 /** One timed run of the workload (later runs in this process find the code compiled). */
 async function once(): Promise<Result> {
   const started = process.hrtime.bigint();
@@ -192,6 +210,12 @@ async function once(): Promise<Result> {
       break;
     case 'xrd-analyze':
       result = await xrdAnalyze();
+      break;
+    case 'imzml-open':
+      result = { check: await imzmlOpen(), seconds: 0 };
+      break;
+    case 'imzml-fs-read':
+      result = { check: await imzmlFsRead(), seconds: 0 };
       break;
     default:
       throw new Error(`unknown workload ${workload}`);

@@ -1,3 +1,4 @@
+import { createReadStream } from 'node:fs';
 import { readFile, access } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { detectFormat, FORMATS } from '../io/detect.js';
@@ -80,7 +81,9 @@ export async function openDataset(path: string, opts: { displayName?: string; im
       if (!(await exists(ibdPath))) throw new FormatError(name, `the binary part ${basename(ibdPath)} is missing beside it`);
       const ibd = await openFileSource(ibdPath, basename(ibdPath));
       try {
-        return { format, dataset: await openImzml(await readFile(path), ibd, name, opts.imzml), close: () => ibd.close() };
+        // The XML is parsed as it is read (it can be hundreds of MB: a few kB per spectrum).
+        const xml = createReadStream(path, { flags: 'r', highWaterMark: 1 << 20 });
+        return { format, dataset: await openImzml(xml, ibd, name, opts.imzml), close: () => ibd.close() };
       } catch (err) {
         await ibd.close();
         throw err;

@@ -31,15 +31,13 @@ describe('atomic project saves', () => {
     const dir = mkdtempSync(join(tmpdir(), 'strata-kill-'));
     const path = join(dir, 'study.strata.json');
     writeFileSync(path, JSON.stringify({ schema: 'strata.project/1', generation: 0 }));
-    let lastGeneration = 0;
     for (let k = 0; k < KILLS; k++) {
-      await killMidSave(path, 40 + k * 37);
+      // Each child has saved once before the timer starts (it says so), then is killed at some
+      // point of the saves after: the file must hold one whole version, that first one or a later one.
+      await killMidSave(path, k * 23);
       const project = JSON.parse(readFileSync(path, 'utf8')) as { schema: string; generation: number };
       expect(project.schema).toBe('strata.project/1');
-      expect(project.generation).toBeGreaterThanOrEqual(k === 0 ? 0 : 1);
-      lastGeneration = project.generation;
+      expect(project.generation).toBeGreaterThanOrEqual(1);
     }
-    // The loop did write new versions between kills (the test would be vacuous otherwise).
-    expect(lastGeneration).toBeGreaterThan(0);
   }, 120_000);
 });

@@ -1,10 +1,11 @@
-import { parseXmlTree } from './xmlTree.js';
 import { assertSaneAllocation, FormatError } from '../../model/errors.js';
 import { ionStackFromArrays } from '../../model/ionStack.js';
 import type { IonStack } from '../../model/ionStack.js';
 import type { ByteSource } from '../byteSource.js';
 import { asFormatError } from './formatErrors.js';
 import { BATTERY_MARKER_IONS } from './nominalIons.js';
+import { readMzmlSpectra } from './mzmlParams.js';
+import type { CvParam, Params, SpectrumElement } from './mzmlParams.js';
 
 /** A mass window that becomes one ion image: either bounds or a centre with a tolerance. */
 export type PeakWindow = { label: string; mzLow: number; mzHigh: number } | { label: string; mz: number; toleranceDa: number };
@@ -82,69 +83,42 @@ export interface ImzmlSpectrum {
  * summed inside each peak window into per-(z, y, x) ion images (z → scans). The stack keeps its
  * index (see `imzmlIndexOf`) so a spectrum view can read single spectra with `readImzmlSpectrum`.
  */
-export async function openImzml(xmlBytes: Uint8Array, ibd: ByteSource, fileName: string, opts: ImzmlOptions = {}): Promise<IonStack> {
+export async function openImzml(xml: Uint8Array | AsyncIterable<Uint8Array>, ibd: ByteSource, fileName: string, opts: ImzmlOptions = {}): Promise<IonStack> {
   try {
-    const index = await openImzmlIndex(xmlBytes, ibd, fileName);
+    const index = await openImzmlIndex(xml, ibd, fileName);
     return await buildStack(index, resolveWindows(opts.peakWindows, fileName));
   } catch (err) {
     throw asFormatError(fileName, err, 'not a readable imzML');
   }
 }
 
-/** Parses the XML and checks it against the .ibd (UUID, array bounds). */
-export async function openImzmlIndex(xmlBytes: Uint8Array, ibd: ByteSource, fileName: string): Promise<ImzmlIndex> {
-  if (xmlBytes.byteLength === 0) throw new FormatError(fileName, 'empty file');
-  const doc = parseXml(xmlBytes, fileName);
-  const mzml = doc.mzML as Node | undefined;
-  if (!mzml || typeof mzml !== 'object') throw new FormatError(fileName, 'no <mzML> root element: not imzML');
-  const groups = new Map<string, Node>();
-  const groupList = mzml.referenceableParamGroupList as Node | undefined;
-  for (const g of arr(groupList?.referenceableParamGroup)) if (typeof g.id === 'string') groups.set(g.id, g);
-  const params = (node: Node | undefined): Map<string, Node> => collectParams(node, groups);
-
-  const fileContent = params((mzml.fileDescription as Node | undefined)?.fileContent as Node | undefined);
-  const uuid = normaliseUuid(str(fileContent.get('IMS:1000080')?.value));
-  const mode = fileContent.has('IMS:1000030') ? 'continuous' : fileContent.has('IMS:1000031') ? 'processed' : 'unknown';
-  await checkUuid(ibd, uuid, fileName);
-
-  const settings = params(arr((mzml.scanSettingsList as Node | undefined)?.scanSettings)[0]);
-  const pixelSizeNm = lengthNm(settings.get('IMS:1000046')) ?? lengthNm(settings.get('IMS:1000047'));
-
-  const run = mzml.run as Node | undefined;
-  const spectrumNodes = arr((run?.spectrumList as Node | undefined)?.spectrum);
-  if (spectrumNodes.length === 0) throw new FormatError(fileName, 'no spectra in <spectrumList>');
+/**
+ * Reads the XML (whole, or as chunks of a file read piece by piece) in one streaming pass and
+ * checks it against the .ibd (UUID, array bounds). Only each spectrum's position and arrays
+ * are kept.
+ */
+export async function openImzmlIndex(xml: Uint8Array | AsyncIterable<Uint8Array>, ibd: ByteSource, fileName: string): Promise<ImzmlIndex> {
   const spectra: ImzmlSpectrumRef[] = [];
   let polarity: ImzmlIndex['polarity'] = 'unknown';
-  spectrumNodes.forEach((node, i) => {
-    const own = params(node);
-    if (i === 0) polarity = own.has('MS:1000129') ? 'negative' : own.has('MS:1000130') ? 'positive' : 'unknown';
-    const scan = arr((node.scanList as Node | undefined)?.scan)[0];
-    const pos = new Map([...own, ...params(scan)]);
-    const coord = (acc: string, name: string, required: boolean): number => {
-      const p = pos.get(acc);
-      if (!p) {
-        if (required) throw new FormatError(fileName, `spectrum ${i}: no ${name} (${acc})`);
-        return 1;
-      }
-      const v = Number(p.value);
-      if (!Number.isInteger(v) || v < 0 || v > MAX_AXIS_PX) throw new FormatError(fileName, `spectrum ${i}: ${name} "${String(p.value)}" is not a pixel coordinate`);
-      return v;
-    };
-    const x = coord('IMS:1000050', 'position x', true);
-    const y = coord('IMS:1000051', 'position y', true);
-    const z = coord('IMS:1000052', 'position z', false);
-    let mz: ArrayRef | null = null;
-    let intensity: ArrayRef | null = null;
-    for (const bda of arr((node.binaryDataArrayList as Node | undefined)?.binaryDataArray)) {
-      const bp = params(bda);
-      const ref = arrayRef(bp, bda, ibd, fileName, i);
-      if (bp.has('MS:1000514')) mz = ref;
-      else if (bp.has('MS:1000515')) intensity = ref;
+  // The first bad spectrum is reported once the whole file is read, after the UUID check (a
+  // wrong .ibd explains bad arrays), and the spectra after it are not looked at.
+  let firstError: unknown = null;
+  const { head, spectra: count } = await readMzmlSpectra(xml, fileName, (element, i) => {
+    if (firstError !== null) return;
+    try {
+      if (i === 0) polarity = element.own.has('MS:1000129') ? 'negative' : element.own.has('MS:1000130') ? 'positive' : 'unknown';
+      spectra.push(spectrumRef(element, i, ibd, fileName));
+    } catch (err) {
+      firstError = err;
     }
-    if (!mz || !intensity) throw new FormatError(fileName, `spectrum ${i}: needs an m/z array and an intensity array`);
-    if (mz.length !== intensity.length) throw new FormatError(fileName, `spectrum ${i}: m/z array has ${mz.length} values, intensity ${intensity.length}`);
-    spectra.push({ x, y, z, mz, intensity });
   });
+  const uuid = normaliseUuid(str(head.fileContent.get('IMS:1000080')?.value));
+  const mode = head.fileContent.has('IMS:1000030') ? 'continuous' : head.fileContent.has('IMS:1000031') ? 'processed' : 'unknown';
+  await checkUuid(ibd, uuid, fileName);
+  const settings = head.scanSettings ?? new Map();
+  const pixelSizeNm = lengthNm(settings.get('IMS:1000046')) ?? lengthNm(settings.get('IMS:1000047'));
+  if (count === 0) throw new FormatError(fileName, 'no spectra in <spectrumList>');
+  if (firstError !== null) throw firstError;
 
   const range = (key: 'x' | 'y' | 'z'): [number, number] => {
     let lo = Infinity;
@@ -158,6 +132,34 @@ export async function openImzmlIndex(xmlBytes: Uint8Array, ibd: ByteSource, file
   const metadata: Record<string, string> = { mode };
   if (uuid === null) metadata.uuidCheck = 'the imzML gives no UUID: the .ibd pairing was not checked';
   return { fileName, ibd, mode, uuid, spectra, x: range('x'), y: range('y'), z: range('z'), pixelSizeNm, polarity, metadata };
+}
+
+/** A spectrum's pixel position (from its own cvParams or its first scan's) and its two arrays. */
+function spectrumRef(element: SpectrumElement, i: number, ibd: ByteSource, fileName: string): ImzmlSpectrumRef {
+  const pos = new Map([...element.own, ...element.scan]);
+  const coord = (acc: string, name: string, required: boolean): number => {
+    const p = pos.get(acc);
+    if (!p) {
+      if (required) throw new FormatError(fileName, `spectrum ${i}: no ${name} (${acc})`);
+      return 1;
+    }
+    const v = Number(p.value);
+    if (!Number.isInteger(v) || v < 0 || v > MAX_AXIS_PX) throw new FormatError(fileName, `spectrum ${i}: ${name} "${String(p.value)}" is not a pixel coordinate`);
+    return v;
+  };
+  const x = coord('IMS:1000050', 'position x', true);
+  const y = coord('IMS:1000051', 'position y', true);
+  const z = coord('IMS:1000052', 'position z', false);
+  let mz: ArrayRef | null = null;
+  let intensity: ArrayRef | null = null;
+  for (const { params, attributes } of element.arrays) {
+    const ref = arrayRef(params, attributes, ibd, fileName, i);
+    if (params.has('MS:1000514')) mz = ref;
+    else if (params.has('MS:1000515')) intensity = ref;
+  }
+  if (!mz || !intensity) throw new FormatError(fileName, `spectrum ${i}: needs an m/z array and an intensity array`);
+  if (mz.length !== intensity.length) throw new FormatError(fileName, `spectrum ${i}: m/z array has ${mz.length} values, intensity ${intensity.length}`);
+  return { x, y, z, mz, intensity };
 }
 
 /** One spectrum (by its position in the file) with its m/z and intensity arrays as Float64. */
@@ -282,49 +284,11 @@ async function readArray(index: ImzmlIndex, ref: ArrayRef): Promise<Float64Array
   return out;
 }
 
-// ---- XML helpers ----
-
-type Node = Record<string, unknown>;
-const ARRAY_TAGS = new Set(['cvParam', 'userParam', 'referenceableParamGroup', 'referenceableParamGroupRef', 'spectrum', 'scan', 'scanSettings', 'binaryDataArray']);
-
-function parseXml(xmlBytes: Uint8Array, fileName: string): Node {
-  const head = new TextDecoder('latin1').decode(xmlBytes.subarray(0, 200));
-  const encoding = /encoding\s*=\s*["']([^"']+)["']/i.exec(head)?.[1]?.toLowerCase() ?? 'utf-8';
-  let text: string;
-  try {
-    text = new TextDecoder(/^(iso-8859-1|latin-?1|windows-1252)$/.test(encoding) ? 'windows-1252' : 'utf-8').decode(xmlBytes);
-  } catch {
-    throw new FormatError(fileName, `XML encoding "${encoding}" cannot be decoded`);
-  }
-  if (!/<mzML[\s>]/.test(text.slice(0, 4096))) throw new FormatError(fileName, 'no <mzML> root element in the first 4 KiB: not imzML', { offset: 0 });
-  try {
-    return parseXmlTree(text, ARRAY_TAGS);
-  } catch (err) {
-    throw new FormatError(fileName, `XML does not parse: ${(err as Error).message}`);
-  }
-}
-
-function arr(value: unknown): Node[] {
-  return Array.isArray(value) ? (value.filter((v) => v && typeof v === 'object') as Node[]) : [];
-}
-
 function str(value: unknown): string | null {
   return typeof value === 'string' ? value : typeof value === 'number' ? String(value) : null;
 }
 
-/** cvParams of a node by accession, including those of the param groups it references (own ones win). */
-function collectParams(node: Node | undefined, groups: Map<string, Node>): Map<string, Node> {
-  const out = new Map<string, Node>();
-  if (!node) return out;
-  for (const ref of arr(node.referenceableParamGroupRef)) {
-    const group = typeof ref.ref === 'string' ? groups.get(ref.ref) : undefined;
-    for (const p of arr(group?.cvParam)) if (typeof p.accession === 'string') out.set(p.accession, p);
-  }
-  for (const p of arr(node.cvParam)) if (typeof p.accession === 'string') out.set(p.accession, p);
-  return out;
-}
-
-function arrayRef(bp: Map<string, Node>, bda: Node, ibd: ByteSource, fileName: string, spectrum: number): ArrayRef {
+function arrayRef(bp: Params, bda: Record<string, string>, ibd: ByteSource, fileName: string, spectrum: number): ArrayRef {
   const int = (acc: string, name: string): number => {
     const raw = bp.get(acc)?.value;
     const v = Number(raw);
@@ -351,7 +315,7 @@ function arrayRef(bp: Map<string, Node>, bda: Node, ibd: ByteSource, fileName: s
   return { offset, length, encodedLength, type };
 }
 
-function lengthNm(p: Node | undefined): number | null {
+function lengthNm(p: CvParam | undefined): number | null {
   if (!p) return null;
   const v = Number(p.value);
   if (!(Number.isFinite(v) && v > 0)) return null;

@@ -1,5 +1,6 @@
 import { SaxesParser } from 'saxes';
 import { FormatError } from '../../model/errors.js';
+import { localAttributes, localName } from '../xmlNames.js';
 
 /**
  * The parts of OME-XML (the first ImageDescription of an OME-TIFF) that an ion stack needs:
@@ -170,17 +171,6 @@ function annotationsOf(elements: OmeElements): Record<string, string> {
   return out;
 }
 
-/** A tag or attribute name without its namespace prefix (`ome:Pixels` → `Pixels`). */
-function localName(name: string): string {
-  const colon = name.indexOf(':');
-  return colon < 0 ? name : name.slice(colon + 1);
-}
-
-function localAttributes(attributes: Record<string, string>): Attributes {
-  const out: Attributes = {};
-  for (const name in attributes) if (name !== 'xmlns' && !name.startsWith('xmlns:')) out[localName(name)] = attributes[name];
-  return out;
-}
 
 /**
  * One pass of a SAX parser over the header, keeping only the elements above. A generic

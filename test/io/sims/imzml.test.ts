@@ -2,9 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { bytesSource } from '../../../core/io/byteSource.js';
 import { findImzmlSpectrum, imzmlIndexOf, openImzml, openImzmlIndex, readImzmlSpectrum } from '../../../core/io/sims/imzml.js';
 import { BATTERY_MARKER_IONS } from '../../../core/io/sims/nominalIons.js';
+import { readMzmlSpectra } from '../../../core/io/sims/mzmlParams.js';
 import { FormatError } from '../../../core/model/errors.js';
 import { describeShared, readSharedData } from '../../helpers/sharedData.js';
-import { makeImzml } from './imzmlTestUtil.js';
+import { makeImzml } from '../../../samples/gen/imzml.js';
 
 async function formatError(p: Promise<unknown>): Promise<FormatError> {
   const err = await p.then(
@@ -85,6 +86,66 @@ describe('openImzml on generated files', () => {
     const { xml, ibd } = makeImzml(spectra);
     const text = new TextDecoder().decode(xml).replace('name="external array length" value="5"', 'name="external array length" value="500000000"');
     expect((await formatError(openImzml(new TextEncoder().encode(text), bytesSource('a.ibd', ibd), 'a.imzML'))).message).toMatch(/encoded length|passes the end/);
+  });
+});
+
+// The XML is parsed as the file is read (a big file's XML is hundreds of MB): cut anywhere, even
+// inside a tag or a multi-byte character, the chunks must give what the whole does.
+describe('openImzmlIndex: the XML read in chunks', () => {
+  const spectra = [
+    { x: 1, y: 1, mz: [6.9, 7.016], intensity: [1, 2] },
+    { x: 2, y: 1, mz: [7.016], intensity: [3] },
+    { x: 1, y: 2, mz: [62.964], intensity: [4] },
+  ];
+  async function* inChunks(bytes: Uint8Array, size: number): AsyncGenerator<Uint8Array> {
+    for (let at = 0; at < bytes.length; at += size) yield bytes.subarray(at, at + size);
+  }
+  // A userParam with non-ASCII text before the spectra: 2-byte characters cut by odd chunk sizes.
+  const withText = (xml: Uint8Array): Uint8Array =>
+    new TextEncoder().encode(new TextDecoder().decode(xml).replace('<run', '<userParam name="operator" value="Müller, µ-probe ±2 µm"/><run'));
+
+  it.each([1, 7, 4096, 1 << 20])('chunks of %i bytes give the index of the whole', async (size) => {
+    const { xml, ibd } = makeImzml(spectra, { pixelSizeUm: 2 });
+    const text = withText(xml);
+    const whole = await openImzmlIndex(text, bytesSource('a.ibd', ibd), 'a.imzML');
+    const chunked = await openImzmlIndex(inChunks(text, size), bytesSource('a.ibd', ibd), 'a.imzML');
+    expect({ ...chunked, ibd: null }).toEqual({ ...whole, ibd: null });
+    expect(whole.spectra.map((s) => [s.x, s.y, s.intensity.length])).toEqual([[1, 1, 2], [2, 1, 1], [1, 2, 1]]);
+    expect(whole.pixelSizeNm).toBe(2000);
+  });
+
+  it('decodes characters cut between chunks (UTF-8 text of cvParams)', async () => {
+    const { xml } = makeImzml(spectra);
+    const text = new TextEncoder().encode(new TextDecoder().decode(xml).replace('<fileContent>', '<fileContent><cvParam cvRef="MS" accession="MS:1000000" name="comment" value="Müller, µ-probe ±2 µm"/>'));
+    for (const size of [1, 3, 7]) {
+      const { head, spectra: count } = await readMzmlSpectra(inChunks(text, size), 'a.imzML', () => undefined);
+      expect(head.fileContent.get('MS:1000000')?.value).toBe('Müller, µ-probe ±2 µm');
+      expect(count).toBe(3);
+    }
+  });
+
+  it('reads an mzML wrapped in indexedmzML, and prefixed names', async () => {
+    const { xml, ibd } = makeImzml(spectra);
+    const text = new TextDecoder().decode(xml);
+    const plain = await openImzmlIndex(xml, bytesSource('a.ibd', ibd), 'a.imzML');
+    const body = text.slice(text.indexOf('<mzML'));
+    const indexed = `<?xml version="1.0" encoding="UTF-8"?>\n<indexedmzML xmlns="http://psi.hupo.org/ms/mzml">${body}<indexList count="0"/></indexedmzML>`;
+    const a = await openImzmlIndex(new TextEncoder().encode(indexed), bytesSource('a.ibd', ibd), 'a.imzML');
+    expect(a.spectra).toEqual(plain.spectra);
+    const prefixed = text.replace(/<(\/?)(?!\?)([A-Za-z])/g, '<$1ms:$2').replace('<ms:mzML', '<ms:mzML xmlns:ms="http://psi.hupo.org/ms/mzml"');
+    const b = await openImzmlIndex(new TextEncoder().encode(prefixed), bytesSource('a.ibd', ibd), 'a.imzML');
+    expect(b.spectra).toEqual(plain.spectra);
+  });
+
+  it('names the file and what is wrong: not mzML, broken XML, empty', async () => {
+    const { xml, ibd } = makeImzml(spectra);
+    const source = bytesSource('a.ibd', ibd);
+    const notMzml = new TextEncoder().encode(`<?xml version="1.0"?><OME>${' '.repeat(5000)}<mzML/></OME>`);
+    expect((await formatError(openImzmlIndex(inChunks(notMzml, 100), source, 'x.imzML'))).message).toMatch(/^x\.imzML @0: no <mzML> root element in the first 4 KiB/);
+    const text = new TextDecoder().decode(xml);
+    const broken = new TextEncoder().encode(text.replace('</spectrumList>', ''));
+    expect((await formatError(openImzmlIndex(inChunks(broken, 333), source, 'b.imzML'))).message).toMatch(/^b\.imzML: XML does not parse/);
+    expect((await formatError(openImzmlIndex(inChunks(new Uint8Array(0), 10), source, 'e.imzML'))).message).toMatch(/e\.imzML: empty file/);
   });
 });
 

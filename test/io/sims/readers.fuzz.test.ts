@@ -12,7 +12,7 @@ import type { DepthProfile } from '../../../core/model/depthProfile.js';
 import type { IonStack } from '../../../core/model/ionStack.js';
 import { hasSharedData, readSharedData } from '../../helpers/sharedData.js';
 import { applyMutation, FUZZ_RUNS, FuzzTally, mutationArb } from './fuzzUtil.js';
-import { makeImzml } from './imzmlTestUtil.js';
+import { makeImzml } from '../../../samples/gen/imzml.js';
 
 // Hostile input (issue 7): each reader gets valid files edited in the ways broken and crafted
 // files are broken, and must return a valid dataset or a FormatError naming the file, quickly.

@@ -1,4 +1,4 @@
-/** Writes small imzML + ibd pairs for tests: any positions, array types and mode. */
+/** imzML + ibd pairs (processed or continuous, any positions and array types): for tests and the benchmark. */
 export type ArrayType = 'f32' | 'f64' | 'i32' | 'i64';
 const ACC: Record<ArrayType, [string, string, number]> = {
   f32: ['MS:1000521', '32-bit float', 4],

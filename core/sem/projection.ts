@@ -30,18 +30,35 @@ export function projectAcross(r: Raster, roi: RoiPx, angleRad: number): Projecti
   const sum = new Float64Array(n);
   const weight = new Float64Array(n);
   const p = r.pixels;
+  const xEnd = roi.x + roi.width;
   for (let y = roi.y; y < roi.y + roi.height; y++) {
     const row = y * r.width;
     const base = y * c - u0;
-    for (let x = roi.x; x < roi.x + roi.width; x++) {
-      const u = base - x * s;
+    // Along a row u changes by s < 1 a pixel, so pixels come in runs that share their pair of
+    // bins (~57 pixels at 1°). A run's shares are summed in locals and added to the bins once:
+    // the same split, pixel by pixel, as adding each pixel to the bins (it was four loads and
+    // stores a pixel, and the orientation search makes ~70 projections of every image).
+    let x = roi.x;
+    while (x < xEnd) {
+      let u = base - x * s;
       const i = Math.floor(u);
-      const f = u - i;
-      const v = p[row + x];
-      sum[i] += v * (1 - f);
-      weight[i] += 1 - f;
-      sum[i + 1] += v * f;
-      weight[i + 1] += f;
+      let values = 0;
+      let valueShare = 0;
+      let share = 0;
+      let pixels = 0;
+      do {
+        const v = p[row + x];
+        const f = u - i;
+        values += v;
+        valueShare += v * f;
+        share += f;
+        pixels++;
+        u = base - ++x * s;
+      } while (x < xEnd && u >= i && u < i + 1);
+      sum[i] += values - valueShare;
+      weight[i] += pixels - share;
+      sum[i + 1] += valueShare;
+      weight[i + 1] += share;
     }
   }
   const mean = new Float64Array(n);

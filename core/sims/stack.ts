@@ -591,7 +591,8 @@ function finishMap(
 }
 
 /** Bytes a run of planes of the stack takes as read (16-bit samples, a few KiB of IFD between planes, OME-XML before the first). */
-function runBufferBytes(stack: IonStack): number {
+/** Bytes of a pass's run buffer (planes per run, the gaps between them, slack): the kernels' memory holds two. */
+export function runBufferBytes(stack: IonStack): number {
   return planesPerRun(stack) * (2 * stack.width * stack.height + 4096) + (1 << 20);
 }
 

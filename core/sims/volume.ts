@@ -11,7 +11,9 @@
  */
 import type { IonStack } from '../model/ionStack.js';
 import { saturatedValue } from './deadTime.js';
-import { correctionTable, ionPlanes } from './stack.js';
+import { correctionTable, ionPlanes, runBufferBytes } from './stack.js';
+import type { PlaneInRun } from './stack.js';
+import { slabBins } from './kernels/u16Sums.js';
 
 export interface BinVolumeOptions {
   /** Most bins along any axis. */
@@ -31,6 +33,8 @@ export interface BinVolumeOptions {
    * then gets the whole voxel budget (finer bins in z, and laterally where the budget allows).
    */
   scanRange?: [number, number];
+  /** False: bin in JavaScript only, not in the WebAssembly kernel (the same numbers). */
+  simd?: boolean;
 }
 
 export interface BinnedVolume {
@@ -85,10 +89,17 @@ export async function binStackVolume(stack: IonStack, ionIndex: number, opts: Bi
   const correct = opts.deadTime !== false && shots !== undefined && shots > 0 && Number.isFinite(shots);
   const satValue = correct ? saturatedValue(shots) : 0;
   const data = new Float32Array(nx * ny * nz);
+  // −N ln(1 − i/N) for every integer count below N: the log is most of the binning's time, and
+  // integer samples (the usual case) take only these values. Only for a sane N.
+  const table = correct ? correctionTable(shots) : null;
+  // 16-bit planes are binned in a WebAssembly kernel (binU16) that runs the loop below, pixel by
+  // pixel in its order, so either way gives the same numbers (~5× its speed); the slab's bins
+  // then lie in the kernel's memory, and planes of other types are added to them here.
+  const kernel = opts.simd === false || (correct && !table) ? null : slabBins({ width, height, bx, by, nx, ny }, runBufferBytes(stack), table, satValue);
   // Sums of one z slab only: each slab is finished (divided into `data`) once its last scan is
   // in, so the working memory is one slab of Float64 sums plus the output, not a Float64 copy
   // of the whole volume. Pixels per bin are known from the geometry, not counted.
-  const slab = new Float64Array(nx * ny);
+  const slab = kernel?.slab ?? new Float64Array(nx * ny);
   const colOf = Int32Array.from({ length: width }, (_, x) => Math.floor(x / bx));
   let saturatedPixels = 0;
   let min = Infinity;
@@ -108,43 +119,20 @@ export async function binStackVolume(stack: IonStack, ionIndex: number, opts: Bi
     }
     slab.fill(0);
   };
-  // −N ln(1 − i/N) for every integer count below N: the log is most of the binning's time, and
-  // integer samples (the usual case) take only these values. Only for a sane N.
-  const table = correct ? (correctionTable(shots)?.value ?? null) : null;
+  const tableValue = table?.value ?? null;
   const rangeScans = Array.from({ length: scans }, (_, s) => first + s);
   let done = 0;
-  for await (const { scan, raw, base } of ionPlanes(stack, ionIndex, rangeScans, opts.signal)) {
-    const s = scan - first;
-    for (let y = 0; y < height; y++) {
-      const row = Math.floor(y / by) * nx;
-      const at = base + y * width;
-      if (table && !(raw instanceof Float32Array)) {
-        // Integer counts: the correction of each possible count, computed once (same value).
-        for (let x = 0; x < width; x++) {
-          const i = raw[at + x] > 0 ? raw[at + x] : 0;
-          if (i >= shots!) saturatedPixels++;
-          slab[row + colOf[x]] += i >= shots! ? satValue : table[i];
-        }
-      } else if (correct) {
-        for (let x = 0; x < width; x++) {
-          // Same arithmetic as correctCount (deadTime.ts), without an object per pixel.
-          const i = raw[at + x] > 0 ? raw[at + x] : 0;
-          let v: number;
-          if (i >= shots) {
-            v = satValue;
-            saturatedPixels++;
-          } else {
-            v = -shots * Math.log1p(-(i / shots));
-          }
-          slab[row + colOf[x]] += v;
-        }
-      } else {
-        for (let x = 0; x < width; x++) slab[row + colOf[x]] += raw[at + x];
-      }
+  try {
+    for await (const { scan, raw, base } of ionPlanes(stack, ionIndex, rangeScans, opts.signal, kernel?.scratches)) {
+      const s = scan - first;
+      if (kernel && raw instanceof Uint16Array) saturatedPixels += kernel.add(raw.subarray(base, base + width * height));
+      else saturatedPixels += binPlaneHere(raw, base, { width, height, by, nx, colOf }, slab, correct ? { shots: shots!, satValue, table: tableValue } : null);
+      done++;
+      if ((s + 1) % bz === 0 || s === scans - 1) finishSlab(Math.floor(s / bz));
+      await opts.onPlane?.(done, scans);
     }
-    done++;
-    if ((s + 1) % bz === 0 || s === scans - 1) finishSlab(Math.floor(s / bz));
-    await opts.onPlane?.(done, scans);
+  } finally {
+    kernel?.release();
   }
   const zTimeS: [number, number][] = [];
   for (let z = 0; z < nz; z++) zTimeS.push([stack.timeS[first + z * bz], stack.timeS[first + Math.min(scans - 1, (z + 1) * bz - 1)]]);
@@ -162,4 +150,51 @@ export async function binStackVolume(stack: IonStack, ionIndex: number, opts: Bi
     deadTimeCorrected: correct,
     saturatedPixels,
   };
+}
+
+/**
+ * The kernel's loop (binU16) in JavaScript, for planes it does not take: every pixel's count
+ * (dead-time corrected when `correction` is given: a table lookup for integer counts, the
+ * formula for fractional ones) added to its bin. Returns the saturated pixels.
+ */
+function binPlaneHere(
+  raw: PlaneInRun['raw'],
+  base: number,
+  grid: { width: number; height: number; by: number; nx: number; colOf: Int32Array },
+  slab: Float64Array,
+  correction: { shots: number; satValue: number; table: Float64Array | null } | null,
+): number {
+  const { width, height, by, nx, colOf } = grid;
+  let saturatedPixels = 0;
+  for (let y = 0; y < height; y++) {
+    const row = Math.floor(y / by) * nx;
+    const at = base + y * width;
+    if (!correction) {
+      for (let x = 0; x < width; x++) slab[row + colOf[x]] += raw[at + x];
+      continue;
+    }
+    const { shots, satValue, table } = correction;
+    if (table && !(raw instanceof Float32Array)) {
+      // Integer counts: the correction of each possible count, computed once (same value).
+      for (let x = 0; x < width; x++) {
+        const i = raw[at + x] > 0 ? raw[at + x] : 0;
+        if (i >= shots) saturatedPixels++;
+        slab[row + colOf[x]] += i >= shots ? satValue : table[i];
+      }
+    } else {
+      for (let x = 0; x < width; x++) {
+        // Same arithmetic as correctCount (deadTime.ts), without an object per pixel.
+        const i = raw[at + x] > 0 ? raw[at + x] : 0;
+        let v: number;
+        if (i >= shots) {
+          v = satValue;
+          saturatedPixels++;
+        } else {
+          v = -shots * Math.log1p(-(i / shots));
+        }
+        slab[row + colOf[x]] += v;
+      }
+    }
+  }
+  return saturatedPixels;
 }

@@ -5,6 +5,7 @@ import { openTiffStack } from '../../core/io/sims/tiffStack.js';
 import { writeTiff } from '../../core/io/tiff/writeTiff.js';
 import { u16Sums } from '../../core/sims/kernels/u16Sums.js';
 import { profileFromStack, windowMapsFromStack } from '../../core/sims/stack.js';
+import { binStackVolume } from '../../core/sims/volume.js';
 import { compiledKernels } from '../../scripts/kernels.js';
 import { omePages } from '../../samples/gen/omeTiff.js';
 
@@ -138,6 +139,21 @@ describe('SIMD sums of 16-bit planes (WebAssembly)', () => {
       const plain = numbers(await windowMapsFromStack(await openTiffStack(bytesSource('lithium.tif', file)), 0, windows, { ...options, simd: false }));
       for (const source of sources()) expect(numbers(await windowMapsFromStack(await openTiffStack(source), 0, windows, options))).toEqual(plain);
       expect(plain[1][4]).toBeGreaterThan(0);
+    }
+  });
+
+  it('binned volumes are the same to the last bit with and without the kernel: raw and corrected, saturated pixels, bins cut by the edges', async () => {
+    const { file, shots, sources } = lithiumStack();
+    const numbers = (v: Awaited<ReturnType<typeof binStackVolume>>) => [Array.from(v.data), v.min, v.max, v.saturatedPixels, v.binning];
+    // 37 × 29 px in bins of 4 × 4 (the last column and row of bins hold fewer pixels), 12 scans
+    // in slabs of 2; and unbinned.
+    for (const size of [10, 64]) {
+      for (const deadTime of [true, false]) {
+        const options = { maxSize: size, maxVoxels: 1 << 20, shotsPerPixel: shots, deadTime };
+        const plain = numbers(await binStackVolume(await openTiffStack(bytesSource('lithium.tif', file)), 0, { ...options, simd: false }));
+        for (const source of sources()) expect(numbers(await binStackVolume(await openTiffStack(source), 0, options))).toEqual(plain);
+        expect((plain[3] as number) > 0).toBe(deadTime);
+      }
     }
   });
 });

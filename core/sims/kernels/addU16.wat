@@ -18,6 +18,11 @@
 ;; variances with weight w (w·value[i], w²·variance[i]; saturated counts: satW = w·satValue and
 ;; satW2 = w²·satValue², as the caller computes them), each pixel's saturation written to
 ;; $saturated (1 or 0); returns the saturated pixels. The scalar loop's operations in its order.
+;; binU16: a 16-bit plane added into the bins of a volume slab: pixel (x, y) into the float64 at
+;; $slab + (y / $by)·$rowBytes + cols[x] (cols: each column's byte offset in a bin row), its count
+;; as it is when $size is 0, else dead-time corrected (table of $size values at $tv; counts at or
+;; above it: $satValue, counted); returns the saturated pixels. The scalar loop's operations in
+;; its order (pixels in row order, one add each), so its very numbers.
 ;; Source of addU16.wasm.ts (`npm run kernels` compiles it; a test checks the two agree).
 (module
   (memory (export "memory") 1)
@@ -246,4 +251,42 @@
         (local.set $src (i32.add (local.get $src) (i32.const 2)))
         (local.set $dst (i32.add (local.get $dst) (i32.const 8)))
         (local.set $dst2 (i32.add (local.get $dst2) (i32.const 8)))
-        (br $rest)))))
+        (br $rest))))
+  (func (export "binU16") (param $plane i32) (param $width i32) (param $height i32) (param $by i32) (param $cols i32)
+      (param $slab i32) (param $rowBytes i32) (param $tv i32) (param $size i32) (param $satValue f64) (result i32)
+    (local $y i32)
+    (local $inRow i32)
+    (local $x i32)
+    (local $i i32)
+    (local $at i32)
+    (local $v f64)
+    (local $count i32)
+    (block $rows_done
+      (loop $rows
+        (br_if $rows_done (i32.ge_u (local.get $y) (local.get $height)))
+        (local.set $x (i32.const 0))
+        (block $pixels_done
+          (loop $pixels
+            (br_if $pixels_done (i32.ge_u (local.get $x) (local.get $width)))
+            (local.set $i (i32.load16_u (local.get $plane)))
+            (if (i32.eqz (local.get $size))
+              (then (local.set $v (f64.convert_i32_u (local.get $i))))
+              (else
+                (if (i32.lt_u (local.get $i) (local.get $size))
+                  (then (local.set $v (f64.load (i32.add (local.get $tv) (i32.shl (local.get $i) (i32.const 3))))))
+                  (else
+                    (local.set $v (local.get $satValue))
+                    (local.set $count (i32.add (local.get $count) (i32.const 1)))))))
+            (local.set $at (i32.add (local.get $slab) (i32.load (i32.add (local.get $cols) (i32.shl (local.get $x) (i32.const 2))))))
+            (f64.store (local.get $at) (f64.add (f64.load (local.get $at)) (local.get $v)))
+            (local.set $plane (i32.add (local.get $plane) (i32.const 2)))
+            (local.set $x (i32.add (local.get $x) (i32.const 1)))
+            (br $pixels)))
+        (local.set $y (i32.add (local.get $y) (i32.const 1)))
+        (local.set $inRow (i32.add (local.get $inRow) (i32.const 1)))
+        (if (i32.eq (local.get $inRow) (local.get $by))
+          (then
+            (local.set $inRow (i32.const 0))
+            (local.set $slab (i32.add (local.get $slab) (local.get $rowBytes)))))
+        (br $rows)))
+    (local.get $count)))

@@ -13,6 +13,7 @@ import { AddU16WasmBase64 } from './addU16.wasm.js';
  * - `correctedMapSums`: dead-time corrected window maps (a table lookup per pixel: not SIMD,
  *   but without JavaScript's bounds checks, about four times its speed).
  * - `correctedPlaneSums`: a depth profile's corrected plane sums.
+ * - `slabBins`: the 3-D view's binned volume, a z slab's bins (raw or corrected counts).
  *
  * Each instance's memory also holds two run buffers (`scratches`): a reader that reads into them
  * (file sources do) puts the planes where the kernel works on them, with no copy. Planes from
@@ -67,6 +68,7 @@ type KernelExports = {
     satW: number,
     satW2: number,
   ) => number;
+  binU16: (plane: number, width: number, height: number, by: number, cols: number, slab: number, rowBytes: number, tv: number, size: number, satValue: number) => number;
 };
 
 let compiled: WebAssembly.Module | null | undefined;
@@ -286,6 +288,54 @@ export function correctedMapSums(count: number, n: number, scratchBytes: number,
     saturated: new Uint8Array(buffer, flagsAt, n),
     values: (index) => new Float64Array(buffer, at(0, index), n),
     variance: (index) => new Float64Array(buffer, at(1, index), n),
+    release: () => giveBack(exports),
+  };
+}
+
+/**
+ * The bins of one z slab of a binned volume (core/sims/volume.ts), summed in the kernel from
+ * 16-bit planes: the slab lies in the kernel's memory, next to the run buffers; the caller reads
+ * and zeroes it when the slab is complete, and adds other planes to the same array itself.
+ */
+export interface SlabBins {
+  scratches: RunBuffers;
+  /** nx × ny float64 bins (row-major), a view of the kernel's memory. */
+  slab: Float64Array;
+  /** Adds every pixel of the plane to its bin: its count, or corrected over the table; returns the saturated pixels. */
+  add(plane: Uint16Array): number;
+  release(): void;
+}
+
+/**
+ * Bins of bx × by pixels over a width × height plane; `table` null: raw counts. Null where there
+ * is no kernel: then the JavaScript loop (the same numbers).
+ */
+export function slabBins(geometry: { width: number; height: number; bx: number; by: number; nx: number; ny: number }, scratchBytes: number, table: Table | null, satValue: number): SlabBins | null {
+  const { width, height, bx, by, nx, ny } = geometry;
+  const n = width * height;
+  if (!(n >= 1) || !(bx >= 1) || !(by >= 1)) return null;
+  const scratch = align16(Math.max(0, scratchBytes));
+  const staging = align16(2 * n);
+  const colBytes = align16(4 * width);
+  const tableBytes = table ? align16(8 * table.value.length) : 0;
+  const exports = acquire(2 * scratch + staging + colBytes + tableBytes + align16(8 * nx * ny));
+  if (!exports) return null;
+  const { memory, binU16 } = exports;
+  const buffer = memory.buffer;
+  const stagingAt = 2 * scratch;
+  const colsAt = stagingAt + staging;
+  const cols = new Int32Array(buffer, colsAt, width);
+  for (let x = 0; x < width; x++) cols[x] = 8 * Math.floor(x / bx);
+  const tableAt = colsAt + colBytes;
+  if (table) new Float64Array(buffer, tableAt, table.value.length).set(table.value);
+  const size = table ? table.value.length : 0;
+  const slabAt = tableAt + tableBytes;
+  const slab = new Float64Array(buffer, slabAt, nx * ny);
+  slab.fill(0);
+  return {
+    scratches: runBuffers(buffer, scratch),
+    slab,
+    add: (plane) => binU16(planeAddress(buffer, plane, n, stagingAt), width, height, by, colsAt, slabAt, 8 * nx, tableAt, size, satValue),
     release: () => giveBack(exports),
   };
 }

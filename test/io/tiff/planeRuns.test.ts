@@ -196,10 +196,14 @@ describe('reductions give the same numbers with and without runs of planes', () 
       const q = await profileFromStack(planeOnly(stack), opts);
       expect([Array.from(p.counts[0]), Array.from(p.sigma[0]), p.saturatedTotal]).toEqual([Array.from(q.counts[0]), Array.from(q.sigma[0]), q.saturatedTotal]);
     }
-    const v = await binStackVolume(stack, 0, { maxSize: 3, maxVoxels: 100, shotsPerPixel: 100 });
-    const w = await binStackVolume(planeOnly(stack), 0, { maxSize: 3, maxVoxels: 100, shotsPerPixel: 100 });
-    expect([Array.from(v.data), v.min, v.max, v.saturatedPixels]).toEqual([Array.from(w.data), w.min, w.max, w.saturatedPixels]);
-    expect(v.saturatedPixels).toBeGreaterThan(0);
+    // Volumes: read in runs and plane by plane, with and without the dead-time correction.
+    for (const deadTime of [true, false]) {
+      const opts = { maxSize: 3, maxVoxels: 100, shotsPerPixel: 100, deadTime };
+      const v = await binStackVolume(stack, 0, opts);
+      const w = await binStackVolume(planeOnly(stack), 0, opts);
+      expect([Array.from(v.data), v.min, v.max, v.saturatedPixels]).toEqual([Array.from(w.data), w.min, w.max, w.saturatedPixels]);
+      expect(v.saturatedPixels > 0).toBe(deadTime);
+    }
   });
 
   it('window maps match a plain per-pixel sum (fractional boundary scans, ROI or none, raw and corrected)', async () => {

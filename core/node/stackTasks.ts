@@ -54,7 +54,7 @@ export interface RoiProfileTask extends Omit<TaskBase, 'ion' | 'deadTime' | 'stu
 /**
  * One state of a study analysed from its files (SEM, ToF-SIMS, XRD), as `strata analyze` and the
  * workbench's report do: the states of a study do not depend on one another until they are
- * compared, so they run side by side (stateRunner.ts).
+ * compared, so they run side by side (stateLanes.ts).
  */
 export interface StateTask {
   kind: 'state';

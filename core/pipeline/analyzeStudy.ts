@@ -56,7 +56,7 @@ export interface StateOutcome {
 /**
  * One state of a study: SEM thicknesses (when an image is there) feed the ToF-SIMS depth
  * calibration of the same state; XRD is analysed alone. States do not depend on one another,
- * so they may run side by side (see core/node/stateRunner.ts). A failing modality is a warning.
+ * so they may run side by side (see core/node/stateLanes.ts). A failing modality is a warning.
  */
 export async function analyzeState(layerStack: LayerStack, s: StateData, steps: ModalitySteps, options: StudyAnalysisOptions): Promise<StateOutcome> {
   const warnings: string[] = [];

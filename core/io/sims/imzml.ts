@@ -112,7 +112,7 @@ export async function openImzmlIndex(xml: Uint8Array | AsyncIterable<Uint8Array>
       firstError = err;
     }
   });
-  const uuid = normaliseUuid(str(head.fileContent.get('IMS:1000080')?.value));
+  const uuid = normaliseUuid(head.fileContent.get('IMS:1000080')?.value ?? null);
   const mode = head.fileContent.has('IMS:1000030') ? 'continuous' : head.fileContent.has('IMS:1000031') ? 'processed' : 'unknown';
   await checkUuid(ibd, uuid, fileName);
   const settings = head.scanSettings ?? new Map();
@@ -284,10 +284,6 @@ async function readArray(index: ImzmlIndex, ref: ArrayRef): Promise<Float64Array
   return out;
 }
 
-function str(value: unknown): string | null {
-  return typeof value === 'string' ? value : typeof value === 'number' ? String(value) : null;
-}
-
 function arrayRef(bp: Params, bda: Record<string, string>, ibd: ByteSource, fileName: string, spectrum: number): ArrayRef {
   const int = (acc: string, name: string): number => {
     const raw = bp.get(acc)?.value;
@@ -295,7 +291,7 @@ function arrayRef(bp: Params, bda: Record<string, string>, ibd: ByteSource, file
     if (raw === undefined || !Number.isSafeInteger(v) || v < 0) throw new FormatError(fileName, `spectrum ${spectrum}: ${name} (${acc}) "${String(raw)}" is missing or invalid`);
     return v;
   };
-  const compressed = [...bp.values()].some((p) => /compression/i.test(String(p.name ?? '')) && !/^no compression$/i.test(String(p.name)));
+  const compressed = [...bp.values()].some((p) => /compression/i.test(p.name ?? '') && !/^no compression$/i.test(p.name ?? ''));
   if (bp.has('MS:1000574') || compressed) {
     throw new FormatError(fileName, `spectrum ${spectrum}: compressed binary arrays are not supported`);
   }
@@ -319,7 +315,7 @@ function lengthNm(p: CvParam | undefined): number | null {
   if (!p) return null;
   const v = Number(p.value);
   if (!(Number.isFinite(v) && v > 0)) return null;
-  const unit = `${String(p.unitAccession ?? '')} ${String(p.unitName ?? '')}`.toLowerCase();
+  const unit = `${p.unitAccession ?? ''} ${p.unitName ?? ''}`.toLowerCase();
   if (unit.includes('uo:0000018') || unit.includes('nanometer')) return v;
   if (unit.includes('uo:0000016') || unit.includes('millimeter')) return v * 1e6;
   // imzML's pixel size is in micrometres unless said otherwise.

@@ -96,6 +96,52 @@ describe('SIMD sums of 16-bit planes (WebAssembly)', () => {
     }
   });
 
+  it('starts every reduction from zero on a reused instance, whichever sums the last one used', () => {
+    const n = 33;
+    const ramp = (p: number) => Uint16Array.from({ length: n }, (_, k) => (k * 101 + p * 7) % 1000);
+    // Leaves numbers in every kind of sum: whole planes, a cut scan, and drained ones.
+    const first = u16Sums(2, n, 64)!;
+    first.add(0, ramp(1), 1);
+    first.add(0, ramp(2), 0.25);
+    first.add(1, ramp(3), 1);
+    first.unit(1);
+    first.finishInto(0, new Float64Array(n), new Float64Array(n));
+    first.release();
+    // Then whole planes only, then a cut scan only, each on the instance handed back.
+    const whole = u16Sums(2, n, 64)!;
+    whole.add(1, ramp(4), 1);
+    const values = new Float64Array(n);
+    const variance = new Float64Array(n);
+    const totals = whole.finishInto(1, values, variance);
+    expect(Array.from(values)).toEqual(Array.from(ramp(4)));
+    expect(Array.from(variance)).toEqual(Array.from(ramp(4)));
+    expect(totals.total).toBe(ramp(4).reduce((a, b) => a + b, 0));
+    whole.release();
+    const cut = u16Sums(2, n, 64)!;
+    cut.add(0, ramp(5), 0.5);
+    cut.finishInto(0, values, variance);
+    expect(Array.from(values)).toEqual(Array.from(ramp(5), (c) => 0.5 * c));
+    expect(Array.from(variance)).toEqual(Array.from(ramp(5), (c) => (0.25 - 0.5) * c + 0.5 * c));
+    cut.release();
+  });
+
+  it('keeps integer sums exact past what 32 bits hold (more than 65 537 saturated planes in a window)', () => {
+    // 70 000 planes of 65 535 sum to 4 587 450 000 > 2^32: the 32-bit sums must be moved into
+    // the float64 ones before they wrap. One plane in the run buffer, batched again and again.
+    for (const n of [17, 32]) {
+      const sums = u16Sums(1, n, 2 * n)!;
+      const { bytes } = sums.scratches[0];
+      const plane = new Uint16Array(bytes!.buffer, bytes!.byteOffset, n).fill(65535);
+      const planes = 70000;
+      for (let p = 0; p < planes; p++) {
+        sums.add(0, plane, 1);
+        if (p % 50 === 49) sums.flush();
+      }
+      expect(Array.from(sums.unit(0)), `n = ${n}`).toEqual(new Array(n).fill(planes * 65535));
+      sums.release();
+    }
+  });
+
   // Small planes (all in one run), and 600 × 500 planes (13 to a run: 40 scans are four runs
   // through the two buffers, so the batches must be flushed before a buffer is read again).
   const rawCases = [

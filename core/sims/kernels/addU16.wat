@@ -1,15 +1,19 @@
-;; 16-bit unsigned counts added into float64 sums with 128-bit SIMD: the inner loops of a
-;; per-layer map over a stack of raw counts. addU16ToF64: dst[k] += src[k] (sums of integers
-;; below 2^53 are exact); addScaledU16ToF64: dst[k] += w·src[k] and dst2[k] += e·src[k], each a
-;; multiply then an add, as the scalar loop does (WebAssembly does not fuse them), so the
+;; 16-bit unsigned counts added into sums with 128-bit SIMD: the inner loops of a per-layer map
+;; over a stack of raw counts. addScaledU16ToF64: dst[k] += w·src[k] and dst2[k] += e·src[k], each
+;; a multiply then an add, as the scalar loop does (WebAssembly does not fuse them), so the
 ;; results are bit for bit the scalar loop's.
-;; addU16PlanesToF64: dst[k] += Σ_p plane_p[k] over a batch of planes whose addresses are listed
-;; at $list: the batch is summed in 32-bit integer lanes (exact below 65537 planes) and the float64
-;; sums, the bulk of the memory traffic, are read and written once per batch instead of once per
-;; plane. Integer sums below 2^53 are exact in any order: the same numbers as plane by plane.
-;; finishSums: a window's sums made into its map, in place: part[k] := unit[k] + part[k] (the
-;; values), extra[k] := extra[k] + values[k] (the variances), and the totals of both summed in
-;; pixel order, one add at a time as the JavaScript loop does (so they are its very numbers).
+;; addU16PlanesToU32: dst[k] += Σ_p plane_p[k] into 32-bit integer sums, over a batch of planes
+;; whose addresses are listed at $list: the sums are read and written once per batch. 32 bits hold
+;; 65 537 planes of 16-bit counts exactly; drainU32ToF64 (dst[k] += src[k], src[k] := 0) moves
+;; them into float64 sums before that. Half the bytes of float64 sums, so a window's sums stay in
+;; cache and a batch can be a few planes (small runs of planes) at little cost. Integer sums
+;; below 2^53 are exact in any order: the same numbers as plane by plane.
+;; finishSums: a window's sums made into its map, written over part and extra: part[k] :=
+;; (unit[k] + int[k]) + part[k] (the values; int: the 32-bit sums), extra[k] := extra[k] + values[k]
+;; (the variances), and the totals of both summed in pixel order, one add at a time as the
+;; JavaScript loop does (so they are its very numbers). Sums never added to are not read (and
+;; need not be zeroed): $has bit 0, unit holds sums; bit 1, part and extra do. Without part, the
+;; variance is the value (extra + value with extra 0, the same number).
 ;; sumCorrectedU16: a 16-bit plane's dead-time corrected sum over a table of corrected values and
 ;; variances (counts at or above the table's size saturated: satValue, satVariance, counted),
 ;; added pixel by pixel in order as the JavaScript loop does (so its very numbers). Not SIMD
@@ -26,42 +30,7 @@
 ;; Source of addU16.wasm.ts (`npm run kernels` compiles it; a test checks the two agree).
 (module
   (memory (export "memory") 1)
-  (func (export "addU16ToF64") (param $src i32) (param $dst i32) (param $n i32)
-    (local $end i32)
-    (local $v v128)
-    (local $lo v128)
-    (local $hi v128)
-    ;; Whole groups of eight first.
-    (local.set $end (i32.add (local.get $src) (i32.shl (i32.and (local.get $n) (i32.const -8)) (i32.const 1))))
-    (block $groups_done
-      (loop $groups
-        (br_if $groups_done (i32.ge_u (local.get $src) (local.get $end)))
-        (local.set $v (v128.load (local.get $src)))
-        (local.set $lo (i32x4.extend_low_i16x8_u (local.get $v)))
-        (local.set $hi (i32x4.extend_high_i16x8_u (local.get $v)))
-        (v128.store offset=0 (local.get $dst)
-          (f64x2.add (v128.load offset=0 (local.get $dst)) (f64x2.convert_low_i32x4_u (local.get $lo))))
-        (v128.store offset=16 (local.get $dst)
-          (f64x2.add (v128.load offset=16 (local.get $dst))
-            (f64x2.convert_low_i32x4_u (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $lo) (local.get $lo)))))
-        (v128.store offset=32 (local.get $dst)
-          (f64x2.add (v128.load offset=32 (local.get $dst)) (f64x2.convert_low_i32x4_u (local.get $hi))))
-        (v128.store offset=48 (local.get $dst)
-          (f64x2.add (v128.load offset=48 (local.get $dst))
-            (f64x2.convert_low_i32x4_u (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $hi) (local.get $hi)))))
-        (local.set $src (i32.add (local.get $src) (i32.const 16)))
-        (local.set $dst (i32.add (local.get $dst) (i32.const 64)))
-        (br $groups)))
-    ;; The rest one by one.
-    (local.set $end (i32.add (local.get $end) (i32.shl (i32.and (local.get $n) (i32.const 7)) (i32.const 1))))
-    (block $rest_done
-      (loop $rest
-        (br_if $rest_done (i32.ge_u (local.get $src) (local.get $end)))
-        (f64.store (local.get $dst) (f64.add (f64.load (local.get $dst)) (f64.convert_i32_u (i32.load16_u (local.get $src)))))
-        (local.set $src (i32.add (local.get $src) (i32.const 2)))
-        (local.set $dst (i32.add (local.get $dst) (i32.const 8)))
-        (br $rest))))
-  (func (export "addU16PlanesToF64") (param $list i32) (param $count i32) (param $dst i32) (param $n i32)
+  (func (export "addU16PlanesToU32") (param $list i32) (param $count i32) (param $dst i32) (param $n i32)
     (local $off i32)
     (local $end i32)
     (local $p i32)
@@ -76,10 +45,10 @@
     (block $groups_done
       (loop $groups
         (br_if $groups_done (i32.ge_u (local.get $off) (local.get $end)))
-        (local.set $a0 (v128.const i32x4 0 0 0 0))
-        (local.set $a1 (v128.const i32x4 0 0 0 0))
-        (local.set $a2 (v128.const i32x4 0 0 0 0))
-        (local.set $a3 (v128.const i32x4 0 0 0 0))
+        (local.set $a0 (v128.load offset=0 (local.get $dst)))
+        (local.set $a1 (v128.load offset=16 (local.get $dst)))
+        (local.set $a2 (v128.load offset=32 (local.get $dst)))
+        (local.set $a3 (v128.load offset=48 (local.get $dst)))
         (local.set $p (local.get $list))
         (block $planes_done
           (loop $planes
@@ -93,35 +62,19 @@
             (local.set $a3 (i32x4.add (local.get $a3) (i32x4.extend_high_i16x8_u (local.get $v))))
             (local.set $p (i32.add (local.get $p) (i32.const 4)))
             (br $planes)))
-        (v128.store offset=0 (local.get $dst)
-          (f64x2.add (v128.load offset=0 (local.get $dst)) (f64x2.convert_low_i32x4_u (local.get $a0))))
-        (v128.store offset=16 (local.get $dst)
-          (f64x2.add (v128.load offset=16 (local.get $dst))
-            (f64x2.convert_low_i32x4_u (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $a0) (local.get $a0)))))
-        (v128.store offset=32 (local.get $dst)
-          (f64x2.add (v128.load offset=32 (local.get $dst)) (f64x2.convert_low_i32x4_u (local.get $a1))))
-        (v128.store offset=48 (local.get $dst)
-          (f64x2.add (v128.load offset=48 (local.get $dst))
-            (f64x2.convert_low_i32x4_u (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $a1) (local.get $a1)))))
-        (v128.store offset=64 (local.get $dst)
-          (f64x2.add (v128.load offset=64 (local.get $dst)) (f64x2.convert_low_i32x4_u (local.get $a2))))
-        (v128.store offset=80 (local.get $dst)
-          (f64x2.add (v128.load offset=80 (local.get $dst))
-            (f64x2.convert_low_i32x4_u (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $a2) (local.get $a2)))))
-        (v128.store offset=96 (local.get $dst)
-          (f64x2.add (v128.load offset=96 (local.get $dst)) (f64x2.convert_low_i32x4_u (local.get $a3))))
-        (v128.store offset=112 (local.get $dst)
-          (f64x2.add (v128.load offset=112 (local.get $dst))
-            (f64x2.convert_low_i32x4_u (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $a3) (local.get $a3)))))
+        (v128.store offset=0 (local.get $dst) (local.get $a0))
+        (v128.store offset=16 (local.get $dst) (local.get $a1))
+        (v128.store offset=32 (local.get $dst) (local.get $a2))
+        (v128.store offset=48 (local.get $dst) (local.get $a3))
         (local.set $off (i32.add (local.get $off) (i32.const 32)))
-        (local.set $dst (i32.add (local.get $dst) (i32.const 128)))
+        (local.set $dst (i32.add (local.get $dst) (i32.const 64)))
         (br $groups)))
     ;; The rest one sample at a time, across the planes.
     (local.set $end (i32.shl (local.get $n) (i32.const 1)))
     (block $rest_done
       (loop $rest
         (br_if $rest_done (i32.ge_u (local.get $off) (local.get $end)))
-        (local.set $s (i32.const 0))
+        (local.set $s (i32.load (local.get $dst)))
         (local.set $p (local.get $list))
         (block $rplanes_done
           (loop $rplanes
@@ -129,26 +82,49 @@
             (local.set $s (i32.add (local.get $s) (i32.load16_u (i32.add (i32.load (local.get $p)) (local.get $off)))))
             (local.set $p (i32.add (local.get $p) (i32.const 4)))
             (br $rplanes)))
-        (f64.store (local.get $dst) (f64.add (f64.load (local.get $dst)) (f64.convert_i32_u (local.get $s))))
+        (i32.store (local.get $dst) (local.get $s))
         (local.set $off (i32.add (local.get $off) (i32.const 2)))
-        (local.set $dst (i32.add (local.get $dst) (i32.const 8)))
+        (local.set $dst (i32.add (local.get $dst) (i32.const 4)))
         (br $rest))))
-  (func (export "finishSums") (param $unit i32) (param $part i32) (param $extra i32) (param $n i32) (result f64 f64)
+  (func (export "drainU32ToF64") (param $src i32) (param $dst i32) (param $n i32)
+    (local $end i32)
+    (local.set $end (i32.add (local.get $src) (i32.shl (local.get $n) (i32.const 2))))
+    (block $done
+      (loop $pixels
+        (br_if $done (i32.ge_u (local.get $src) (local.get $end)))
+        (f64.store (local.get $dst) (f64.add (f64.load (local.get $dst)) (f64.convert_i32_u (i32.load (local.get $src)))))
+        (i32.store (local.get $src) (i32.const 0))
+        (local.set $src (i32.add (local.get $src) (i32.const 4)))
+        (local.set $dst (i32.add (local.get $dst) (i32.const 8)))
+        (br $pixels))))
+  (func (export "finishSums") (param $int i32) (param $unit i32) (param $part i32) (param $extra i32) (param $n i32) (param $has i32) (result f64 f64)
     (local $end i32)
     (local $value f64)
     (local $variance f64)
     (local $total f64)
     (local $varianceTotal f64)
-    (local.set $end (i32.add (local.get $unit) (i32.shl (local.get $n) (i32.const 3))))
+    (local $hasUnit i32)
+    (local $hasPart i32)
+    (local.set $hasUnit (i32.and (local.get $has) (i32.const 1)))
+    (local.set $hasPart (i32.and (local.get $has) (i32.const 2)))
+    (local.set $end (i32.add (local.get $int) (i32.shl (local.get $n) (i32.const 2))))
     (block $done
       (loop $pixels
-        (br_if $done (i32.ge_u (local.get $unit) (local.get $end)))
-        (local.set $value (f64.add (f64.load (local.get $unit)) (f64.load (local.get $part))))
-        (local.set $variance (f64.add (f64.load (local.get $extra)) (local.get $value)))
+        (br_if $done (i32.ge_u (local.get $int) (local.get $end)))
+        ;; Whole-weight sums: exact integers, so their order does not matter.
+        (local.set $value (f64.convert_i32_u (i32.load (local.get $int))))
+        (if (local.get $hasUnit)
+          (then (local.set $value (f64.add (f64.load (local.get $unit)) (local.get $value)))))
+        (local.set $variance (local.get $value))
+        (if (local.get $hasPart)
+          (then
+            (local.set $value (f64.add (local.get $value) (f64.load (local.get $part))))
+            (local.set $variance (f64.add (f64.load (local.get $extra)) (local.get $value)))))
         (f64.store (local.get $part) (local.get $value))
         (f64.store (local.get $extra) (local.get $variance))
         (local.set $total (f64.add (local.get $total) (local.get $value)))
         (local.set $varianceTotal (f64.add (local.get $varianceTotal) (local.get $variance)))
+        (local.set $int (i32.add (local.get $int) (i32.const 4)))
         (local.set $unit (i32.add (local.get $unit) (i32.const 8)))
         (local.set $part (i32.add (local.get $part) (i32.const 8)))
         (local.set $extra (i32.add (local.get $extra) (i32.const 8)))

@@ -115,8 +115,12 @@ function correctPlaneInto(raw: Samples, base: number, mask: Uint8Array, n: numbe
 /** Samples of planes: Float32 planes, or a run's samples in the file's type (same values). */
 type Samples = PlaneRun['data'];
 
-/** Bytes (at 4 a sample, the most a run's samples take) a reduction asks for per read. */
-const RUN_BYTES = 16 * 1024 * 1024;
+/**
+ * Bytes (at 4 a sample, the most a run's samples take) a reduction asks for per read: 4 MB runs
+ * of 16-bit planes. Smaller than the 32 MB cache, so the planes are summed while still in it:
+ * against 8 MB runs, the 512 MB stack's raw Li maps took ~10 % less and reading every plane ~15 %.
+ */
+const RUN_BYTES = 8 * 1024 * 1024;
 
 /**
  * One plane of a pass: `raw[base …]`. `raw` stays as it is until the consumer asks for the plane
@@ -667,7 +671,12 @@ export async function windowMapsFromStack(
   const summedInJs = maps.map(() => false);
   const correctedInKernel = maps.map(() => false);
   const fractionalOf = (i: number) => (): Float64Array => (fractional[i] ??= new Float64Array(n));
-  const activeAt = (s: number): number[] => weights.map((w, i) => (w[s] > 0 ? i : -1)).filter((i) => i >= 0);
+  // The windows each scan counts in, listed once (a plane's own work is a few microseconds).
+  const activeLists: number[][] = Array.from({ length: stack.scans }, () => []);
+  weights.forEach((w, i) => {
+    for (let s = 0; s < stack.scans; s++) if (w[s] > 0) activeLists[s].push(i);
+  });
+  const activeAt = (s: number): number[] => activeLists[s];
   // Planes that no window touches are not read.
   const needed = Array.from({ length: stack.scans }, (_, s) => s).filter((s) => activeAt(s).length > 0);
   let planesDone = 0;

@@ -93,23 +93,60 @@ function correctPlaneInto(raw: Samples, base: number, mask: Uint8Array, n: numbe
   const integers = usesTable(table, plane);
   for (let k = 0; k < n; k++) {
     const r = plane[k];
-    const i = mask[k] && r > 0 ? r : 0;
-    if (i >= shots) {
-      value[k] = satValue;
-      variance[k] = satValue * satValue;
-      saturated[k] = 1;
-      saturatedCount++;
-    } else if (table !== null && (integers || Number.isInteger(i))) {
-      value[k] = table!.value[i];
-      variance[k] = table!.variance[i];
-    } else {
-      // Same formulas as correctCount (deadTime.ts): I_true = −N ln(1 − I/N), σ = √I / (1 − I/N).
-      const frac = i / shots;
-      value[k] = -shots * Math.log1p(-frac);
-      variance[k] = i / ((1 - frac) * (1 - frac));
-    }
+    saturatedCount += correctCountInto(mask[k] && r > 0 ? r : 0, shots, satValue, table, integers, out, k);
   }
   return saturatedCount;
+}
+
+/**
+ * Count i dead-time corrected into out[at] (value, variance; `saturated` set to 1 when it is,
+ * left as it is otherwise); returns 1 when saturated. One pixel of correctPlaneInto.
+ */
+function correctCountInto(i: number, shots: number, satValue: number, table: CorrectionTable | null, integers: boolean, out: CorrectedPlane, at: number): number {
+  if (i >= shots) {
+    out.value[at] = satValue;
+    out.variance[at] = satValue * satValue;
+    out.saturated[at] = 1;
+    return 1;
+  }
+  if (table !== null && (integers || Number.isInteger(i))) {
+    out.value[at] = table.value[i];
+    out.variance[at] = table.variance[i];
+  } else {
+    // Same formulas as correctCount (deadTime.ts): I_true = −N ln(1 − I/N), σ = √I / (1 − I/N).
+    const frac = i / shots;
+    out.value[at] = -shots * Math.log1p(-frac);
+    out.variance[at] = i / ((1 - frac) * (1 - frac));
+  }
+  return 0;
+}
+
+/**
+ * The pixels of a plane flagged saturated, and the minor isotope's corrected counts there:
+ * `at[j]` is the pixel, `minor` its value, variance and saturation at j. Only those pixels are
+ * corrected (a few in a plane as a rule, where correcting the whole plane took most of an
+ * analysis of a stack with saturated scans).
+ */
+interface SaturatedPixels {
+  count: number;
+  at: Int32Array;
+  minor: CorrectedPlane;
+}
+
+function saturatedPixelsOf(flags: Uint8Array, n: number, count: number, minorPlane: Float32Array, shots: number, table: CorrectionTable | null, reuse: SaturatedPixels | null): SaturatedPixels {
+  const fits = reuse !== null && reuse.at.length >= count;
+  const out: SaturatedPixels = fits ? reuse : { count, at: new Int32Array(count), minor: planeBuffers(count) };
+  out.count = count;
+  let j = 0;
+  for (let k = 0; k < n && j < count; k++) if (flags[k]) out.at[j++] = k;
+  out.minor.saturated.fill(0, 0, count);
+  const satValue = saturatedValue(shots);
+  const integers = usesTable(table, minorPlane);
+  for (let j = 0; j < count; j++) {
+    const r = minorPlane[out.at[j]];
+    correctCountInto(r > 0 ? r : 0, shots, satValue, table, integers, out.minor, j);
+  }
+  return out;
 }
 
 /** Samples of planes: Float32 planes, or a run's samples in the file's type (same values). */
@@ -394,26 +431,33 @@ function accumulateCorrected(
   return saturated;
 }
 
-/** Replaces the lower bound of saturated pixels in `out` by the minor isotope's estimate. */
+/**
+ * Replaces the lower bound of the `count` saturated pixels in `out` by the minor isotope's
+ * estimate; returns the pixels and the minor's counts there (buffers for the next plane).
+ */
 async function substituteSaturated(
   stack: IonStack,
   scan: number,
   shots: number,
   substitute: NonNullable<StackProfileOptions['substitute']>,
   out: CorrectedPlane,
-  minor: CorrectedPlane,
+  count: number,
   table: CorrectionTable | null,
-): Promise<void> {
+  reuse: SaturatedPixels | null,
+): Promise<SaturatedPixels> {
   const n = stack.width * stack.height;
   const plane = contiguousPlane(await stack.readPlane(substitute.ionIndex, scan), stack.width, stack.height);
-  correctPlaneInto(plane, 0, out.saturated, n, shots, minor, table);
+  const pixels = saturatedPixelsOf(out.saturated, n, count, plane, shots, table, reuse);
+  const { at, minor } = pixels;
   const f = substitute.factor;
-  for (let k = 0; k < n; k++) {
+  for (let j = 0; j < count; j++) {
     // A saturated minor isotope as well leaves the lower bound in place.
-    if (!out.saturated[k] || minor.saturated[k]) continue;
-    out.value[k] = Math.max(out.value[k], minor.value[k] * f);
-    out.variance[k] = minor.variance[k] * f * f;
+    if (minor.saturated[j]) continue;
+    const k = at[j];
+    out.value[k] = Math.max(out.value[k], minor.value[j] * f);
+    out.variance[k] = minor.variance[j] * f * f;
   }
+  return pixels;
 }
 
 interface PlaneSum {
@@ -486,7 +530,8 @@ export async function profileFromStack(stack: IonStack, options: StackProfileOpt
   let saturatedTotal = 0;
   const n = stack.width * stack.height;
   const buffers = planeBuffers(n);
-  const minor = planeBuffers(n);
+  // The saturated pixels of the last plane that had some, and buffers for the next.
+  let saturatedAt: SaturatedPixels | null = null;
   const table = correctionTable(shots);
   const wholeMask = maskPixelCount(mask) === n;
   const planeSum: PlaneSum = { counts: 0, variance: 0, saturated: 0 };
@@ -516,7 +561,7 @@ export async function profileFromStack(stack: IonStack, options: StackProfileOpt
         }
         const saturatedCount = correctPlaneInto(raw, base, mask, n, shots, buffers, table);
         if (saturatedCount > 0 && options.substitute && shots !== undefined) {
-          await substituteSaturated(stack, s, shots, options.substitute, buffers, minor, table);
+          saturatedAt = await substituteSaturated(stack, s, shots, options.substitute, buffers, saturatedCount, table, saturatedAt);
         }
         let c = 0;
         let v = 0;
@@ -650,8 +695,9 @@ export async function windowMapsFromStack(
     saturatedPixels: 0,
   }));
   const saturatedHere = new Uint8Array(width * height);
-  // The minor isotope's plane, made only when a saturated pixel needs it.
-  let minorBuffers: CorrectedPlane | null = null;
+  // The saturated pixels of the last plane that had some (buffers for the next), and the
+  // minor isotope's counts there.
+  let saturatedAt: SaturatedPixels | null = null;
   const satValue = shots === undefined ? 0 : saturatedValue(shots);
   const n = width * height;
   const table = correctionTable(shots);
@@ -683,7 +729,8 @@ export async function windowMapsFromStack(
   for await (const { scan: s, raw, base, runEnd } of ionPlanes(stack, ionIndex, needed, options.signal, simd?.scratches ?? corrected?.scratches)) {
     const active = activeAt(s);
     const scale = options.scanScale ? options.scanScale[s] : 1;
-    let minor: CorrectedPlane | null = null;
+    /** This scan's saturated pixels (the same plane, so the same pixels, in every window). */
+    let pixels: SaturatedPixels | null = null;
     for (const i of active) {
       const w = weights[i][s] * scale;
       const map = maps[i];
@@ -708,19 +755,19 @@ export async function windowMapsFromStack(
       map.saturatedPixels += saturated;
       if (saturated > 0 && options.substitute) {
         // Replace the lower bound of saturated pixels by the minor isotope's estimate.
-        if (minor === null) {
+        if (pixels === null) {
           const plane = contiguousPlane(await stack.readPlane(options.substitute.ionIndex, s), width, height);
-          minorBuffers ??= planeBuffers(n);
-          correctPlaneInto(plane, 0, saturatedFlags, n, shots, minorBuffers, table);
-          minor = minorBuffers;
+          pixels = saturatedAt = saturatedPixelsOf(saturatedFlags, n, saturated, plane, shots, table, saturatedAt);
         }
+        const { at, minor } = pixels;
         const f = options.substitute.factor;
-        for (let k = 0; k < n; k++) {
+        for (let j = 0; j < pixels.count; j++) {
           // A saturated minor isotope as well leaves the lower bound in place.
-          if (!saturatedFlags[k] || minor.saturated[k]) continue;
-          const replaced = Math.max(satValue, minor.value[k] * f);
+          if (minor.saturated[j]) continue;
+          const k = at[j];
+          const replaced = Math.max(satValue, minor.value[j] * f);
           values[k] += w * (replaced - satValue);
-          variance[k] += w * w * (minor.variance[k] * f * f - satValue * satValue);
+          variance[k] += w * w * (minor.variance[j] * f * f - satValue * satValue);
         }
       }
     }

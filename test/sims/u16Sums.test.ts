@@ -6,6 +6,8 @@ import { writeTiff } from '../../core/io/tiff/writeTiff.js';
 import { u16Sums } from '../../core/sims/kernels/u16Sums.js';
 import { profileFromStack, windowMapsFromStack } from '../../core/sims/stack.js';
 import { binStackVolume } from '../../core/sims/volume.js';
+import { correctCount } from '../../core/sims/deadTime.js';
+import { scanWeights } from '../../core/sims/windows.js';
 import { compiledKernels } from '../../scripts/kernels.js';
 import { omePages } from '../../samples/gen/omeTiff.js';
 
@@ -186,6 +188,69 @@ describe('SIMD sums of 16-bit planes (WebAssembly)', () => {
       for (const source of sources()) expect(numbers(await windowMapsFromStack(await openTiffStack(source), 0, windows, options))).toEqual(plain);
       expect(plain[1][4]).toBeGreaterThan(0);
     }
+  });
+
+  it('a stand-in isotope replaces saturated pixels as defined, pixel by pixel (profiles and maps, kernel or not)', async () => {
+    // Reference from the definition: each pixel corrected alone (correctCount); a saturated 7Li
+    // pixel takes max(lower bound, factor × corrected 6Li) and σ = factor × σ(6Li), unless 6Li
+    // is saturated too (then the lower bound stays). 7Li saturates in ~1 pixel in 8 here, and
+    // 6Li in ~1 in 7 of those.
+    const W = 37;
+    const H = 29;
+    const scans = 12;
+    const shots = 40;
+    const substitute = { ionIndex: 1, factor: 12.3 };
+    const li7 = (z: number, i: number) => (i * 13 + z * 7) % (shots + 6);
+    const li6 = (z: number, i: number) => (i * 5 + z) % (shots + 7);
+    const meta = {
+      name: 'stand-in', width: W, height: H, scans, pixelSizeNm: 100, pixelType: 'uint16' as const, scanPeriodS: 10, shotsPerPixel: shots,
+      channels: [{ label: 'Li-', mz: 7.016 }, { label: '^6Li-', mz: 6.015 }],
+    };
+    const file = writeTiff([...omePages(meta, (c, z) => Float32Array.from({ length: W * H }, (_, i) => (c === 0 ? li7(z, i) : li6(z, i))))], { compression: 'none' });
+    let bothSaturated = 0;
+    const pixel = (z: number, i: number): { value: number; variance: number } => {
+      const major = correctCount(li7(z, i), shots);
+      if (!major.saturated) return { value: major.value, variance: major.sigma ** 2 };
+      const minor = correctCount(li6(z, i), shots);
+      if (minor.saturated) {
+        bothSaturated++;
+        return { value: major.value, variance: major.sigma ** 2 };
+      }
+      return { value: Math.max(major.value, substitute.factor * minor.value), variance: (substitute.factor * minor.sigma) ** 2 };
+    };
+    const windows = [{ startS: -3, endS: 33.3 }, { startS: 33.3, endS: 200 }];
+    for (const simd of [true, false]) {
+      const stack = await openTiffStack(bytesSource('lithium.tif', file));
+      const profile = await profileFromStack(stack, { shotsPerPixel: shots, ions: [0], substitute, simd });
+      const maps = await windowMapsFromStack(stack, 0, windows, { shotsPerPixel: shots, substitute, simd });
+      for (let z = 0; z < scans; z++) {
+        let sum = 0;
+        let variance = 0;
+        for (let i = 0; i < W * H; i++) {
+          const p = pixel(z, i);
+          sum += p.value;
+          variance += p.variance;
+        }
+        expect(profile.counts[0][z], `scan ${z}`).toBeCloseTo(sum, 8);
+        expect(profile.sigma[0][z], `scan ${z}`).toBeCloseTo(Math.sqrt(variance), 8);
+      }
+      windows.forEach((win, j) => {
+        const w = scanWeights(stack.timeS, win.startS, win.endS);
+        for (let i = 0; i < W * H; i += 7) {
+          let value = 0;
+          let variance = 0;
+          for (let z = 0; z < scans; z++) {
+            const p = pixel(z, i);
+            value += w[z] * p.value;
+            variance += w[z] * w[z] * p.variance;
+          }
+          expect(maps.maps[j].values[i], `window ${j} pixel ${i}`).toBeCloseTo(value, 9);
+          expect(maps.maps[j].variance[i], `window ${j} pixel ${i}`).toBeCloseTo(variance, 9);
+        }
+      });
+      expect(profile.saturatedTotal).toBeGreaterThan(100);
+    }
+    expect(bothSaturated).toBeGreaterThan(10);
   });
 
   it('binned volumes are the same to the last bit with and without the kernel: raw and corrected, saturated pixels, bins cut by the edges', async () => {

@@ -1,14 +1,14 @@
-import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { StudyAnalysis } from '../pipeline/analyzeStudy.js';
 import { analyzeStudyDetailedOnDisk } from './analyzeStudyOnDisk.js';
+import { fileStamp } from './files.js';
 import type { AnalyzeOverrides, StatesRunner } from './analyzeStudyOnDisk.js';
 import type { LoadedStudy } from './loadStudy.js';
 
 /**
  * The workbench's last analysis of a study, reused while nothing it depends on has changed:
- * the study as loaded (manifest, states, files), the user's overrides, and the size and mtime of
- * every file it read. Exporting a figure, or asking for the report again, then costs no
+ * the study as loaded (manifest, states, files), the user's overrides, and the stamp (size,
+ * times, inode: see fileStamp) of every file it read. Exporting a figure, or asking for the report again, then costs no
  * re-analysis (it took ~2–10 s a time); any edit of a file or of the overrides starts a fresh
  * one. One entry: the workbench looks at one study at a time.
  */
@@ -48,10 +48,7 @@ async function stampFiles(paths: string[]): Promise<Map<string, string>> {
 }
 
 async function stamp(path: string): Promise<string> {
-  return stat(path).then(
-    (s) => `${s.size}:${s.mtimeMs}`,
-    () => 'missing',
-  );
+  return fileStamp(path).catch(() => 'missing');
 }
 
 async function unchanged(stamps: Map<string, string>): Promise<boolean> {

@@ -1,9 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { sha256File } from '../../core/node/files.js';
+import { inputHashCounts, inputRecord, sha256File } from '../../core/node/files.js';
 
 describe('sha256File', () => {
   const dirs: string[] = [];
@@ -21,5 +21,37 @@ describe('sha256File', () => {
     const path = join(dir, 'data.bin');
     await writeFile(path, bytes);
     expect(await sha256File(path)).toBe(createHash('sha256').update(bytes).digest('hex'));
+  });
+});
+
+describe('inputRecord', () => {
+  const sha = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex');
+
+  it('hashes a file once while it is unchanged, and again once it changes in any way', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'strata-input-'));
+    try {
+      const path = join(dir, 'stack.bin');
+      const first = randomBytes(5000);
+      await writeFile(path, first);
+      const start = inputHashCounts();
+      const a = await inputRecord(path, 'charged/stack.bin');
+      expect(a).toEqual({ path: 'charged/stack.bin', sizeBytes: 5000, sha256: sha(first) });
+      // Unchanged: the checksum is reused (and the display path is the caller's).
+      const b = await inputRecord(path, 'other name');
+      expect(b).toEqual({ path: 'other name', sizeBytes: 5000, sha256: sha(first) });
+      expect(inputHashCounts()).toEqual({ hashed: start.hashed + 1, reused: start.reused + 1 });
+      // The same size, other bytes, written in place: hashed again.
+      const second = Uint8Array.from(first, (x) => x ^ 0xff);
+      await writeFile(path, second);
+      expect((await inputRecord(path, 'p')).sha256).toBe(sha(second));
+      // Replaced by another file of the same size (a new inode): hashed again.
+      const third = randomBytes(5000);
+      await writeFile(join(dir, 'new.bin'), third);
+      await rename(join(dir, 'new.bin'), path);
+      expect((await inputRecord(path, 'p')).sha256).toBe(sha(third));
+      expect(inputHashCounts()).toEqual({ hashed: start.hashed + 3, reused: start.reused + 1 });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -14,7 +14,7 @@ import { AddU16WasmBase64 } from './addU16.wasm.js';
  *   stack: ~3 ms of kernel time, against ~6 ms with batches of 64 planes into float64 sums.
  * - `correctedMapSums`: dead-time corrected window maps (a table lookup per pixel: not SIMD,
  *   but without JavaScript's bounds checks, about four times its speed).
- * - `correctedPlaneSums`: a depth profile's corrected plane sums.
+ * - `correctedPlaneSums`: a depth profile's corrected plane sums (in four lanes: stack.ts laneTotal).
  * - `slabBins`: the 3-D view's binned volume, a z slab's bins (raw or corrected counts).
  *
  * Each instance's memory also holds two run buffers (`scratches`): a reader that reads into them
@@ -55,7 +55,7 @@ type KernelExports = {
   addU16PlanesToU32: (list: number, count: number, dst: number, n: number) => void;
   drainU32ToF64: (src: number, dst: number, n: number) => void;
   finishSums: (int: number, unit: number, part: number, extra: number, n: number, has: number) => [number, number];
-  sumCorrectedU16: (plane: number, n: number, tv: number, tvar: number, size: number, satValue: number, satVariance: number) => [number, number, number];
+  sumCorrectedU16: (plane: number, n: number, table: number, size: number, satValue: number, satVariance: number) => [number, number, number];
   addCorrectedU16: (
     plane: number,
     n: number,
@@ -264,17 +264,24 @@ export function correctedPlaneSums(
   if (!(n >= 1)) return null;
   const scratch = align16(Math.max(0, scratchBytes));
   const staging = align16(2 * n);
-  const exports = acquire(2 * scratch + staging + 2 * align16(8 * table.value.length));
+  const size = table.value.length;
+  const exports = acquire(2 * scratch + staging + 16 * size);
   if (!exports) return null;
   const { memory, sumCorrectedU16 } = exports;
   const buffer = memory.buffer;
   const stagingAt = 2 * scratch;
-  const { valueAt, varianceAt, size } = placeTable(buffer, stagingAt + staging, table);
+  // The table as (value, variance) pairs: a count's two numbers in one 128-bit load.
+  const tableAt = stagingAt + staging;
+  const pairs = new Float64Array(buffer, tableAt, 2 * size);
+  for (let c = 0; c < size; c++) {
+    pairs[2 * c] = table.value[c];
+    pairs[2 * c + 1] = table.variance[c];
+  }
   const satVariance = satValue * satValue;
   return {
     scratches: runBuffers(buffer, scratch),
     sum(plane, out) {
-      const [counts, variance, saturated] = sumCorrectedU16(planeAddress(buffer, plane, n, stagingAt), n, valueAt, varianceAt, size, satValue, satVariance);
+      const [counts, variance, saturated] = sumCorrectedU16(planeAddress(buffer, plane, n, stagingAt), n, tableAt, size, satValue, satVariance);
       out.counts = counts;
       out.variance = variance;
       out.saturated = saturated;

@@ -43,7 +43,7 @@ export async function openFileSource(path: string, displayName = path, options: 
   const budgetMs = options.syncBudgetMs ?? SYNC_BUDGET_MS;
   let syncSpentMs = 0;
   /**
-   * Reads [from, to) of `target` from file offset `offset + from` in place, if the budget allows
+   * Reads the first n bytes of `target` from file offset `offset` in place, if the budget allows
    * (returns the bytes read, fewer at the end of the file), else null. A read from the page
    * cache takes microseconds in place, against ~0.05–0.1 ms for a round trip through the I/O
    * thread pool; a stack's IFD walk makes thousands. A reduction's multi-MB runs gain too: the
@@ -52,20 +52,18 @@ export async function openFileSource(path: string, displayName = path, options: 
    * The budget bounds how long the event loop goes without a turn (a cold disk makes each
    * read slow): once spent, the next read goes async, which yields, and the budget starts again.
    */
-  const readInPlace = (offset: number, target: Uint8Array, from: number, to: number): number | null => {
-    if (syncSpentMs >= budgetMs) {
-      syncSpentMs = 0;
-      return null;
-    }
+  const readInPlace = (offset: number, target: Uint8Array, n: number): number | null => {
+    // Over budget: the caller reads on the thread pool (readPart), which yields.
+    if (syncSpentMs >= budgetMs) return null;
     const started = performance.now();
-    let done = from;
-    while (done < to) {
-      const bytesRead = readSync(handle.fd, target, done, to - done, offset + done);
+    let done = 0;
+    while (done < n) {
+      const bytesRead = readSync(handle.fd, target, done, n - done, offset + done);
       if (bytesRead === 0) break;
       done += bytesRead;
     }
     syncSpentMs += performance.now() - started;
-    return done - from;
+    return done;
   };
   /** Reads [from, to) of `target` from file offset `offset + from` on the I/O thread pool. */
   const readPart = async (offset: number, target: Uint8Array, from: number, to: number): Promise<number> => {
@@ -87,7 +85,7 @@ export async function openFileSource(path: string, displayName = path, options: 
   const readInto = async (offset: number, target: Uint8Array): Promise<number> => {
     const n = Math.max(0, Math.min(target.byteLength, size - offset));
     if (n <= SYNC_INTO_MAX_BYTES) {
-      const done = readInPlace(offset, target, 0, n);
+      const done = readInPlace(offset, target, n);
       if (done !== null) return done;
     }
     if (n < SPLIT_MIN_BYTES) return readPart(offset, target, 0, n);
@@ -107,7 +105,7 @@ export async function openFileSource(path: string, displayName = path, options: 
       // the view starts at offset 0 of its own buffer.
       const buf = new Uint8Array(Buffer.allocUnsafeSlow(n).buffer, 0, n);
       if (n <= SYNC_MAX_BYTES) {
-        const done = readInPlace(offset, buf, 0, n);
+        const done = readInPlace(offset, buf, n);
         if (done !== null) return done === n ? buf : buf.subarray(0, done);
       }
       const done = await readPart(offset, buf, 0, n);

@@ -284,4 +284,35 @@ describe('SIMD sums of 16-bit planes (WebAssembly)', () => {
       }
     }
   });
+
+  it('binned volume voxels are the means of their pixels, dead-time corrected one by one (bins cut by the edges included)', async () => {
+    const { file, shots } = lithiumStack();
+    const W = 37;
+    const H = 29;
+    const li7 = (z: number, i: number) => (i * 13 + z * 7) % (shots + 6);
+    for (const simd of [true, false]) {
+      const v = await binStackVolume(await openTiffStack(bytesSource('lithium.tif', file)), 0, { maxSize: 10, maxVoxels: 1 << 20, shotsPerPixel: shots, simd });
+      const [bx, by, bz] = v.binning;
+      expect([bx, by, bz]).toEqual([4, 4, 2]);
+      for (let z = 0; z < v.nz; z++) {
+        for (let j = 0; j < v.ny; j++) {
+          for (let i = 0; i < v.nx; i++) {
+            let sum = 0;
+            let pixels = 0;
+            for (let s = z * bz; s < Math.min(12, (z + 1) * bz); s++) {
+              for (let y = j * by; y < Math.min(H, (j + 1) * by); y++) {
+                for (let x = i * bx; x < Math.min(W, (i + 1) * bx); x++) {
+                  sum += correctCount(li7(s, y * W + x), shots).value;
+                  pixels++;
+                }
+              }
+            }
+            // The volume is float32 (a GPU texture): equal to its rounding, 2^-24 relative.
+            const mean = sum / pixels;
+            expect(Math.abs(v.data[(z * v.ny + j) * v.nx + i] - mean), `voxel ${i}, ${j}, ${z}`).toBeLessThanOrEqual(mean * 2 ** -24);
+          }
+        }
+      }
+    }
+  });
 });

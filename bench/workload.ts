@@ -95,7 +95,10 @@ async function volume(): Promise<number> {
   const stack = await openTiffStack(source);
   const v = await binStackVolume(stack, findIon(stack.ions, 'Li-'), { maxSize: 256, maxVoxels: 8 << 20 });
   await source.close();
-  return v.data.reduce((a, b) => a + b, 0);
+  // Every 97th voxel and the range: a pass over all ~4 M voxels took ~15 % of the time measured.
+  let sampled = 0;
+  for (let k = 0; k < v.data.length; k += 97) sampled += v.data[k];
+  return sampled + v.min + v.max;
 }
 
 /** Byte offsets of the Li planes and the window of each scan, for the numpy comparison. */

@@ -788,7 +788,9 @@ export async function windowMapsFromStack(
     }
     // The kernel's batched planes are summed before their run buffer is read into again.
     if (runEnd) simd?.flush();
-    await options.onPlane?.(++planesDone, needed.length);
+    planesDone++;
+    // Awaited only when there is a callback: an await per plane is a microtask turn per plane.
+    if (options.onPlane) await options.onPlane(planesDone, needed.length);
   }
   maps.forEach((m, i) => {
     if (corrected && correctedInKernel[i]) {

@@ -129,7 +129,7 @@ export async function binStackVolume(stack: IonStack, ionIndex: number, opts: Bi
       else saturatedPixels += binPlaneHere(raw, base, { width, height, by, nx, colOf }, slab, correct ? { shots: shots!, satValue, table: tableValue } : null);
       done++;
       if ((s + 1) % bz === 0 || s === scans - 1) finishSlab(Math.floor(s / bz));
-      await opts.onPlane?.(done, scans);
+      if (opts.onPlane) await opts.onPlane(done, scans);
     }
   } finally {
     kernel?.release();

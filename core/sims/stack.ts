@@ -171,11 +171,20 @@ export interface PlaneInRun {
 }
 
 /**
+ * A run of planes of a pass: plane k (0 ≤ k < count) is scan `scans[k]`, at `raw[starts[k] …]`.
+ * `raw` stays as it is until the consumer asks for the next run (then its buffer may be read
+ * into again).
+ */
+export interface RunOfPlanes {
+  scans: readonly number[];
+  raw: Samples;
+  starts: ArrayLike<number>;
+  count: number;
+}
+
+/**
  * The planes of one ion at the given scans (ascending), in order, each as samples and the
- * index where it starts. Consecutive scans are read as runs where the stack can
- * (`readPlanes`), else plane by plane; the signal is checked before every read. Runs share two
- * buffers, read into by turns (see PlaneInRun for how long a plane stays valid); once the pass
- * is done they go back to a pool for the next pass.
+ * index where it starts (see ionPlaneRuns; the signal is also checked before every plane).
  */
 export async function* ionPlanes(
   stack: IonStack,
@@ -185,16 +194,40 @@ export async function* ionPlanes(
   /** Run buffers of the caller's (the SIMD kernel's memory); by default two from the pool. */
   buffers?: [Scratch, Scratch],
 ): AsyncGenerator<PlaneInRun> {
+  for await (const run of ionPlaneRuns(stack, ionIndex, scans, signal, buffers)) {
+    for (let k = 0; k < run.count; k++) {
+      if (k > 0) signal?.throwIfAborted();
+      yield { scan: run.scans[k], raw: run.raw, base: run.starts[k], runEnd: k === run.count - 1 };
+    }
+  }
+}
+
+/**
+ * The planes of one ion at the given scans (ascending), in order, run by run: consecutive
+ * scans are read as runs where the stack can (`readPlanes`), else plane by plane (runs of one);
+ * the signal is checked before every read. Runs share two buffers, read into by turns (see
+ * RunOfPlanes for how long a run stays valid); once the pass is done they go back to a pool
+ * for the next pass. A reduction that takes a run at a time makes one generator step a run,
+ * not one a plane.
+ */
+export async function* ionPlaneRuns(
+  stack: IonStack,
+  ionIndex: number,
+  scans: readonly number[],
+  signal?: AbortSignal,
+  /** Run buffers of the caller's (the SIMD kernel's memory); by default two from the pool. */
+  buffers?: [Scratch, Scratch],
+): AsyncGenerator<RunOfPlanes> {
   const perRun = planesPerRun(stack);
   if (buffers) {
     yield* planeRuns(stack, ionIndex, scans, perRun, buffers, signal);
     return;
   }
-  // Two buffers, sized by the reader: one run is used while the next is read into the other
-  // (the copy from the page cache runs on the I/O thread pool beside the reduction). Both are
-  // handed on to the next pass: a reduction over every ion is a pass per ion, and the workbench
-  // opens a stack afresh for each task; a fresh multi-MB buffer each time cost as much as the
-  // reads (page faults on new memory: ~10 ms for the runs of a 64 MB stack, read in ~15 ms).
+  // Two buffers, sized by the reader: one run is used while the next is read into the other.
+  // Both are handed on to the next pass: a reduction over every ion is a pass per ion, and the
+  // workbench opens a stack afresh for each task; a fresh multi-MB buffer each time cost as
+  // much as the reads (page faults on new memory: ~10 ms for the runs of a 64 MB stack, read
+  // in ~15 ms).
   const scratches: [Scratch, Scratch] = [takeScratch(), takeScratch()];
   try {
     yield* planeRuns(stack, ionIndex, scans, perRun, scratches, signal);
@@ -234,12 +267,12 @@ async function* planeRuns(
   perRun: number,
   scratches: [Scratch, Scratch],
   signal: AbortSignal | undefined,
-): AsyncGenerator<PlaneInRun> {
+): AsyncGenerator<RunOfPlanes> {
   const { width, height } = stack;
   if (!hasPlaneRuns(stack)) {
     for (const scan of scans) {
       signal?.throwIfAborted();
-      yield { scan, raw: contiguousPlane(await stack.readPlane(ionIndex, scan), width, height), base: 0, runEnd: true };
+      yield { scans: [scan], raw: contiguousPlane(await stack.readPlane(ionIndex, scan), width, height), starts: [0], count: 1 };
     }
     return;
   }
@@ -264,10 +297,7 @@ async function* planeRuns(
       signal?.throwIfAborted();
       slot ^= 1;
       next = j < scans.length ? startRun(j, scratches[slot]) : null;
-      for (let k = 0; k < j - i; k++) {
-        if (k > 0) signal?.throwIfAborted();
-        yield { scan: scans[i + k], raw: run.data, base: run.starts[k], runEnd: k === j - i - 1 };
-      }
+      yield { scans: scans.slice(i, j), raw: run.data, starts: run.starts, count: j - i };
     }
   } finally {
     // A pass left early (break, cancel, error) still has a read writing into a buffer: it must
@@ -562,34 +592,39 @@ export async function profileFromStack(stack: IonStack, options: StackProfileOpt
   const planesTotal = ionIdx.length * stack.scans;
   try {
     for (let j = 0; j < ionIdx.length; j++) {
-      for await (const { scan: s, raw, base } of ionPlanes(stack, ionIdx[j], allScans, options.signal, kernel?.scratches)) {
-        if (options.onPlane && planesDone > 0) await options.onPlane(planesDone, planesTotal);
-        planesDone++;
-        // The common planes summed in one loop with no per-pixel arrays; a plane with saturated
-        // pixels to replace (or of another kind) takes the full path below.
-        if (sumPlaneFast(raw, base, n, wholeMask, shots, table, planeSum, kernel) && !(planeSum.saturated > 0 && options.substitute)) {
-          counts[j][s] = planeSum.counts;
-          variance[j][s] = planeSum.variance;
-          saturatedPixels[j][s] = planeSum.saturated;
-          saturatedTotal += planeSum.saturated;
-          continue;
+      for await (const { scans: runScans, raw, starts, count } of ionPlaneRuns(stack, ionIdx[j], allScans, options.signal, kernel?.scratches)) {
+        for (let p = 0; p < count; p++) {
+          if (p > 0) options.signal?.throwIfAborted();
+          const s = runScans[p];
+          const base = starts[p];
+          if (options.onPlane && planesDone > 0) await options.onPlane(planesDone, planesTotal);
+          planesDone++;
+          // The common planes summed in one loop with no per-pixel arrays; a plane with saturated
+          // pixels to replace (or of another kind) takes the full path below.
+          if (sumPlaneFast(raw, base, n, wholeMask, shots, table, planeSum, kernel) && !(planeSum.saturated > 0 && options.substitute)) {
+            counts[j][s] = planeSum.counts;
+            variance[j][s] = planeSum.variance;
+            saturatedPixels[j][s] = planeSum.saturated;
+            saturatedTotal += planeSum.saturated;
+            continue;
+          }
+          const saturatedCount = correctPlaneInto(raw, base, mask, n, shots, buffers, table);
+          if (saturatedCount > 0 && options.substitute && shots !== undefined) {
+            saturatedAt = await substituteSaturated(stack, s, shots, options.substitute, buffers, saturatedCount, table, saturatedAt);
+          }
+          const cl = new Float64Array(4);
+          const vl = new Float64Array(4);
+          let sat = 0;
+          for (let k = 0; k < n; k++) {
+            cl[k & 3] += buffers.value[k];
+            vl[k & 3] += buffers.variance[k];
+            sat += buffers.saturated[k];
+          }
+          counts[j][s] = laneTotal(cl);
+          variance[j][s] = laneTotal(vl);
+          saturatedPixels[j][s] = sat;
+          saturatedTotal += sat;
         }
-        const saturatedCount = correctPlaneInto(raw, base, mask, n, shots, buffers, table);
-        if (saturatedCount > 0 && options.substitute && shots !== undefined) {
-          saturatedAt = await substituteSaturated(stack, s, shots, options.substitute, buffers, saturatedCount, table, saturatedAt);
-        }
-        const cl = new Float64Array(4);
-        const vl = new Float64Array(4);
-        let sat = 0;
-        for (let k = 0; k < n; k++) {
-          cl[k & 3] += buffers.value[k];
-          vl[k & 3] += buffers.variance[k];
-          sat += buffers.saturated[k];
-        }
-        counts[j][s] = laneTotal(cl);
-        variance[j][s] = laneTotal(vl);
-        saturatedPixels[j][s] = sat;
-        saturatedTotal += sat;
       }
     }
   } finally {
@@ -741,56 +776,61 @@ export async function windowMapsFromStack(
   // Planes that no window touches are not read.
   const needed = Array.from({ length: stack.scans }, (_, s) => s).filter((s) => activeAt(s).length > 0);
   let planesDone = 0;
-  for await (const { scan: s, raw, base, runEnd } of ionPlanes(stack, ionIndex, needed, options.signal, simd?.scratches ?? corrected?.scratches)) {
-    const active = activeAt(s);
-    const scale = options.scanScale ? options.scanScale[s] : 1;
-    /** This scan's saturated pixels (the same plane, so the same pixels, in every window). */
-    let pixels: SaturatedPixels | null = null;
-    for (const i of active) {
-      const w = weights[i][s] * scale;
-      const map = maps[i];
-      if (shots === undefined) {
-        // Raw counts: variance is values + the extra term kept in `variance` (added below).
-        if (simd && raw instanceof Uint16Array) simd.add(i, raw.subarray(base, base + n), w);
-        else {
-          accumulateRaw(raw, base, n, loopMask, w, map.values, fractionalOf(i), map.variance);
-          summedInJs[i] = true;
+  for await (const { scans: runScans, raw, starts, count } of ionPlaneRuns(stack, ionIndex, needed, options.signal, simd?.scratches ?? corrected?.scratches)) {
+    for (let p = 0; p < count; p++) {
+      if (p > 0) options.signal?.throwIfAborted();
+      const s = runScans[p];
+      const base = starts[p];
+      const active = activeAt(s);
+      const scale = options.scanScale ? options.scanScale[s] : 1;
+      /** This scan's saturated pixels (the same plane, so the same pixels, in every window). */
+      let pixels: SaturatedPixels | null = null;
+      for (const i of active) {
+        const w = weights[i][s] * scale;
+        const map = maps[i];
+        if (shots === undefined) {
+          // Raw counts: variance is values + the extra term kept in `variance` (added below).
+          if (simd && raw instanceof Uint16Array) simd.add(i, raw.subarray(base, base + n), w);
+          else {
+            accumulateRaw(raw, base, n, loopMask, w, map.values, fractionalOf(i), map.variance);
+            summedInJs[i] = true;
+          }
+          continue;
         }
-        continue;
+        const inKernel = corrected !== null && raw instanceof Uint16Array;
+        const values = inKernel ? corrected.values(i) : map.values;
+        const variance = inKernel ? corrected.variance(i) : map.variance;
+        const saturatedFlags = inKernel ? corrected.saturated : saturatedHere;
+        const saturated = inKernel
+          ? corrected.add(i, raw.subarray(base, base + n), w)
+          : accumulateCorrected(raw, base, n, loopMask, shots, w, values, variance, saturatedHere, table);
+        if (inKernel) correctedInKernel[i] = true;
+        else summedInJs[i] = true;
+        map.saturatedPixels += saturated;
+        if (saturated > 0 && options.substitute) {
+          // Replace the lower bound of saturated pixels by the minor isotope's estimate.
+          if (pixels === null) {
+            const plane = contiguousPlane(await stack.readPlane(options.substitute.ionIndex, s), width, height);
+            pixels = saturatedAt = saturatedPixelsOf(saturatedFlags, n, saturated, plane, shots, table, saturatedAt);
+          }
+          const { at, minor } = pixels;
+          const f = options.substitute.factor;
+          for (let j = 0; j < pixels.count; j++) {
+            // A saturated minor isotope as well leaves the lower bound in place.
+            if (minor.saturated[j]) continue;
+            const k = at[j];
+            const replaced = Math.max(satValue, minor.value[j] * f);
+            values[k] += w * (replaced - satValue);
+            variance[k] += w * w * (minor.variance[j] * f * f - satValue * satValue);
+          }
+        }
       }
-      const inKernel = corrected !== null && raw instanceof Uint16Array;
-      const values = inKernel ? corrected.values(i) : map.values;
-      const variance = inKernel ? corrected.variance(i) : map.variance;
-      const saturatedFlags = inKernel ? corrected.saturated : saturatedHere;
-      const saturated = inKernel
-        ? corrected.add(i, raw.subarray(base, base + n), w)
-        : accumulateCorrected(raw, base, n, loopMask, shots, w, values, variance, saturatedHere, table);
-      if (inKernel) correctedInKernel[i] = true;
-      else summedInJs[i] = true;
-      map.saturatedPixels += saturated;
-      if (saturated > 0 && options.substitute) {
-        // Replace the lower bound of saturated pixels by the minor isotope's estimate.
-        if (pixels === null) {
-          const plane = contiguousPlane(await stack.readPlane(options.substitute.ionIndex, s), width, height);
-          pixels = saturatedAt = saturatedPixelsOf(saturatedFlags, n, saturated, plane, shots, table, saturatedAt);
-        }
-        const { at, minor } = pixels;
-        const f = options.substitute.factor;
-        for (let j = 0; j < pixels.count; j++) {
-          // A saturated minor isotope as well leaves the lower bound in place.
-          if (minor.saturated[j]) continue;
-          const k = at[j];
-          const replaced = Math.max(satValue, minor.value[j] * f);
-          values[k] += w * (replaced - satValue);
-          variance[k] += w * w * (minor.variance[j] * f * f - satValue * satValue);
-        }
-      }
+      planesDone++;
+      // Awaited only when there is a callback: an await per plane is a microtask turn per plane.
+      if (options.onPlane) await options.onPlane(planesDone, needed.length);
     }
     // The kernel's batched planes are summed before their run buffer is read into again.
-    if (runEnd) simd?.flush();
-    planesDone++;
-    // Awaited only when there is a callback: an await per plane is a microtask turn per plane.
-    if (options.onPlane) await options.onPlane(planesDone, needed.length);
+    simd?.flush();
   }
   maps.forEach((m, i) => {
     if (corrected && correctedInKernel[i]) {

@@ -1,7 +1,7 @@
 /**
  * One ion of a 3-D stack binned into a smaller volume for 3-D views and figure renderings.
  * Streaming: one pass over the planes (in runs of planes where the reader has them, see
- * stack.ts `ionPlanes`), so a stack backed by a large file is never held whole. Memory is
+ * stack.ts `ionPlaneRuns`), so a stack backed by a large file is never held whole. Memory is
  * bounded by the output (`maxSize` per axis, `maxVoxels` in all, Float32), one z slab of
  * Float64 sums and one run of planes (a few MB), whatever the file size.
  *
@@ -11,7 +11,7 @@
  */
 import type { IonStack } from '../model/ionStack.js';
 import { saturatedValue } from './deadTime.js';
-import { correctionTable, ionPlanes, runBufferBytes } from './stack.js';
+import { correctionTable, ionPlaneRuns, runBufferBytes } from './stack.js';
 import type { PlaneInRun } from './stack.js';
 import { slabBins } from './kernels/u16Sums.js';
 
@@ -123,13 +123,18 @@ export async function binStackVolume(stack: IonStack, ionIndex: number, opts: Bi
   const rangeScans = Array.from({ length: scans }, (_, s) => first + s);
   let done = 0;
   try {
-    for await (const { scan, raw, base } of ionPlanes(stack, ionIndex, rangeScans, opts.signal, kernel?.scratches)) {
-      const s = scan - first;
-      if (kernel && raw instanceof Uint16Array) saturatedPixels += kernel.add(raw.subarray(base, base + width * height));
-      else saturatedPixels += binPlaneHere(raw, base, { width, height, by, nx, colOf }, slab, correct ? { shots: shots!, satValue, table: tableValue } : null);
-      done++;
-      if ((s + 1) % bz === 0 || s === scans - 1) finishSlab(Math.floor(s / bz));
-      if (opts.onPlane) await opts.onPlane(done, scans);
+    for await (const run of ionPlaneRuns(stack, ionIndex, rangeScans, opts.signal, kernel?.scratches)) {
+      const { raw } = run;
+      for (let p = 0; p < run.count; p++) {
+        if (p > 0) opts.signal?.throwIfAborted();
+        const s = run.scans[p] - first;
+        const base = run.starts[p];
+        if (kernel && raw instanceof Uint16Array) saturatedPixels += kernel.add(raw.subarray(base, base + width * height));
+        else saturatedPixels += binPlaneHere(raw, base, { width, height, by, nx, colOf }, slab, correct ? { shots: shots!, satValue, table: tableValue } : null);
+        done++;
+        if ((s + 1) % bz === 0 || s === scans - 1) finishSlab(Math.floor(s / bz));
+        if (opts.onPlane) await opts.onPlane(done, scans);
+      }
     }
   } finally {
     kernel?.release();

@@ -19,11 +19,9 @@ export interface FileSource extends ByteSource {
   readInto(offset: number, target: Uint8Array): Promise<number>;
 }
 
-/** `read`s up to this size may be done synchronously (the read cache's 64 KiB blocks, IFDs, small planes). */
-const SYNC_MAX_BYTES = 1 << 20;
-/** `readInto`s (a reduction's runs of planes) up to this size may be done synchronously. */
-const SYNC_INTO_MAX_BYTES = 16 << 20;
-/** Most time spent in synchronous reads between two turns of the event loop, by default. */
+/** The most one synchronous read takes: a slow disk stalls the event loop for one such read at most. */
+const SYNC_PIECE_BYTES = 1 << 20;
+/** Most time between two turns of the event loop while reading in place, by default. */
 const SYNC_BUDGET_MS = 4;
 /** Asynchronous reads from this size on are split in two halves read at once (see readInto). */
 const SPLIT_MIN_BYTES = 2 << 20;
@@ -31,68 +29,69 @@ const PAGE_BYTES = 4096;
 
 export interface FileSourceOptions {
   /**
-   * Most milliseconds of synchronous reads between two turns of the event loop (default 4):
-   * once spent, the next read goes to the I/O thread pool, which yields. 0: every read async.
+   * Most milliseconds between two turns of the event loop while reading in place (default 4):
+   * past it, the rest goes to the I/O thread pool, which yields. 0: every read async.
    */
   syncBudgetMs?: number;
+  /** The clock, in milliseconds, the budget is measured on (tests pass their own). */
+  now?: () => number;
 }
 
 export async function openFileSource(path: string, displayName = path, options: FileSourceOptions = {}): Promise<FileSource> {
   const handle: FileHandle = await open(path, 'r');
   const { size } = await handle.stat();
   const budgetMs = options.syncBudgetMs ?? SYNC_BUDGET_MS;
-  let syncSpentMs = 0;
+  const now = options.now ?? (() => performance.now());
+  /** When the event loop last turned, as far as this source knows (its last asynchronous step). */
+  let turnedAt = now();
   /**
-   * Reads the first n bytes of `target` from file offset `offset` in place, if the budget allows
-   * (returns the bytes read, fewer at the end of the file), else null. A read from the page
-   * cache takes microseconds in place, against ~0.05–0.1 ms for a round trip through the I/O
-   * thread pool; a stack's IFD walk makes thousands. A reduction's multi-MB runs gain too: the
-   * planes are summed on this core while still in its cache, and the thread pool's wake-ups
-   * cost more than its copies save (512 MB stack's Li maps: 27 ms this way, 32 ms async).
-   * The budget bounds how long the event loop goes without a turn (a cold disk makes each
-   * read slow): once spent, the next read goes async, which yields, and the budget starts again.
+   * Reads [from, to) of `target` from file offset `offset + from` in place, in pieces of at most
+   * SYNC_PIECE_BYTES, while the budget lasts; returns where it stopped and whether the file
+   * ended there. A read from the page cache takes microseconds in place, against ~0.05–0.1 ms
+   * for a round trip through the I/O thread pool; a stack's IFD walk makes thousands. A
+   * reduction's multi-MB runs gain too: the planes are summed on this core while still in its
+   * cache, and the thread pool's wake-ups cost more than its copies save (512 MB stack's Li
+   * maps: 27 ms this way, 32 ms async). The budget bounds how long the event loop goes without
+   * a turn, the caller's work between reads included (a cold disk makes each read slow; a
+   * worker reads its cancel message only then): once spent, the rest is read async, which
+   * yields, and the budget starts again.
    */
-  const readInPlace = (offset: number, target: Uint8Array, n: number): number | null => {
-    // Over budget: the caller reads on the thread pool (readPart), which yields.
-    if (syncSpentMs >= budgetMs) return null;
-    const started = performance.now();
-    let done = 0;
-    while (done < n) {
-      const bytesRead = readSync(handle.fd, target, done, n - done, offset + done);
-      if (bytesRead === 0) break;
-      done += bytesRead;
+  const readInPlace = (offset: number, target: Uint8Array, from: number, to: number): { at: number; ended: boolean } => {
+    let at = from;
+    while (at < to && now() - turnedAt < budgetMs) {
+      const bytesRead = readSync(handle.fd, target, at, Math.min(SYNC_PIECE_BYTES, to - at), offset + at);
+      if (bytesRead === 0) return { at, ended: true };
+      at += bytesRead;
     }
-    syncSpentMs += performance.now() - started;
-    return done;
+    return { at, ended: false };
   };
   /** Reads [from, to) of `target` from file offset `offset + from` on the I/O thread pool. */
   const readPart = async (offset: number, target: Uint8Array, from: number, to: number): Promise<number> => {
-    // The event loop turns while this read runs: the budget starts again.
-    syncSpentMs = 0;
     let done = from;
     while (done < to) {
       const { bytesRead } = await handle.read(target, done, to - done, offset + done);
+      // The event loop turned while the read ran: the budget starts again.
+      turnedAt = now();
       if (bytesRead === 0) break;
       done += bytesRead;
     }
     return done - from;
   };
   /**
-   * Reads into the whole of `target` from `offset` (less at the end of the file). On the I/O
-   * thread pool, a big read goes as two halves at once: one thread copies from the page cache
-   * at ~6 GB/s here, two together at nearly twice that.
+   * Reads into the whole of `target` from `offset` (less at the end of the file): in place
+   * while the budget lasts, the rest on the I/O thread pool. There, a big read goes as two
+   * halves at once: one thread copies from the page cache at ~6 GB/s here, two together at
+   * nearly twice that.
    */
   const readInto = async (offset: number, target: Uint8Array): Promise<number> => {
     const n = Math.max(0, Math.min(target.byteLength, size - offset));
-    if (n <= SYNC_INTO_MAX_BYTES) {
-      const done = readInPlace(offset, target, n);
-      if (done !== null) return done;
-    }
-    if (n < SPLIT_MIN_BYTES) return readPart(offset, target, 0, n);
-    const half = Math.ceil(n / 2 / PAGE_BYTES) * PAGE_BYTES;
-    const [first, second] = await Promise.all([readPart(offset, target, 0, half), readPart(offset, target, half, n)]);
+    const { at, ended } = readInPlace(offset, target, 0, n);
+    if (at === n || ended) return at;
+    if (n - at < SPLIT_MIN_BYTES) return at + (await readPart(offset, target, at, n));
+    const half = at + Math.ceil((n - at) / 2 / PAGE_BYTES) * PAGE_BYTES;
+    const [first, second] = await Promise.all([readPart(offset, target, at, half), readPart(offset, target, half, n)]);
     // A short first half (the file shrank meanwhile) ends the bytes that can be used there.
-    return first < half ? first : half + second;
+    return at + first < half ? at + first : half + second;
   };
   return withReadCache(
     {
@@ -104,11 +103,7 @@ export async function openFileSource(path: string, displayName = path, options: 
       // Not zero-filled (zeroing cost 3× the read): only the bytes read are returned. Unpooled, so
       // the view starts at offset 0 of its own buffer.
       const buf = new Uint8Array(Buffer.allocUnsafeSlow(n).buffer, 0, n);
-      if (n <= SYNC_MAX_BYTES) {
-        const done = readInPlace(offset, buf, n);
-        if (done !== null) return done === n ? buf : buf.subarray(0, done);
-      }
-      const done = await readPart(offset, buf, 0, n);
+      const done = await readInto(offset, buf);
       return done === n ? buf : buf.subarray(0, done);
     },
     readInto,

@@ -34,10 +34,18 @@ describe('file source', () => {
     { offset: bytes.length + 10, length: 64 },
   ];
 
-  for (const syncBudgetMs of [undefined, 0]) {
-    const how = syncBudgetMs === 0 ? 'on the I/O thread pool (no synchronous budget)' : 'with the default synchronous budget';
+  // In place (a clock that stands still: the budget never runs out), on the I/O thread pool (no
+  // budget), and both: a clock that moves 3 ms at each look, so a read's first 1 MiB piece is
+  // read in place and the rest on the thread pool.
+  let tick = 0;
+  const ways = [
+    { how: 'in place', options: { now: () => 0 } },
+    { how: 'on the I/O thread pool', options: { syncBudgetMs: 0 } },
+    { how: 'first in place, the rest on the I/O thread pool', options: { now: () => (tick += 3) } },
+  ];
+  for (const { how, options } of ways) {
     it(`readInto and read give the file's bytes, fewer at its end, ${how}`, async () => {
-      const source = await openFileSource(path, 'patterned.bin', { syncBudgetMs });
+      const source = await openFileSource(path, 'patterned.bin', options);
       try {
         for (const { offset, length } of cases) {
           const expected = bytes.subarray(Math.min(offset, bytes.length), Math.min(bytes.length, offset + length));

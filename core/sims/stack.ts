@@ -575,6 +575,9 @@ export async function profileFromStack(stack: IonStack, options: StackProfileOpt
   let saturatedTotal = 0;
   const n = stack.width * stack.height;
   const buffers = planeBuffers(n);
+  // The lanes of a plane's sums on the full path (see laneTotal).
+  const countLanes = new Float64Array(4);
+  const varianceLanes = new Float64Array(4);
   // The saturated pixels of the last plane that had some, and buffers for the next.
   let saturatedAt: SaturatedPixels | null = null;
   const table = correctionTable(shots);
@@ -612,16 +615,16 @@ export async function profileFromStack(stack: IonStack, options: StackProfileOpt
           if (saturatedCount > 0 && options.substitute && shots !== undefined) {
             saturatedAt = await substituteSaturated(stack, s, shots, options.substitute, buffers, saturatedCount, table, saturatedAt);
           }
-          const cl = new Float64Array(4);
-          const vl = new Float64Array(4);
+          countLanes.fill(0);
+          varianceLanes.fill(0);
           let sat = 0;
           for (let k = 0; k < n; k++) {
-            cl[k & 3] += buffers.value[k];
-            vl[k & 3] += buffers.variance[k];
+            countLanes[k & 3] += buffers.value[k];
+            varianceLanes[k & 3] += buffers.variance[k];
             sat += buffers.saturated[k];
           }
-          counts[j][s] = laneTotal(cl);
-          variance[j][s] = laneTotal(vl);
+          counts[j][s] = laneTotal(countLanes);
+          variance[j][s] = laneTotal(varianceLanes);
           saturatedPixels[j][s] = sat;
           saturatedTotal += sat;
         }
@@ -768,20 +771,19 @@ export async function windowMapsFromStack(
   const correctedInKernel = maps.map(() => false);
   const fractionalOf = (i: number) => (): Float64Array => (fractional[i] ??= new Float64Array(n));
   // The windows each scan counts in, listed once (a plane's own work is a few microseconds).
-  const activeLists: number[][] = Array.from({ length: stack.scans }, () => []);
+  const activeAt: number[][] = Array.from({ length: stack.scans }, () => []);
   weights.forEach((w, i) => {
-    for (let s = 0; s < stack.scans; s++) if (w[s] > 0) activeLists[s].push(i);
+    for (let s = 0; s < stack.scans; s++) if (w[s] > 0) activeAt[s].push(i);
   });
-  const activeAt = (s: number): number[] => activeLists[s];
   // Planes that no window touches are not read.
-  const needed = Array.from({ length: stack.scans }, (_, s) => s).filter((s) => activeAt(s).length > 0);
+  const needed = Array.from({ length: stack.scans }, (_, s) => s).filter((s) => activeAt[s].length > 0);
   let planesDone = 0;
   for await (const { scans: runScans, raw, starts, count } of ionPlaneRuns(stack, ionIndex, needed, options.signal, simd?.scratches ?? corrected?.scratches)) {
     for (let p = 0; p < count; p++) {
       if (p > 0) options.signal?.throwIfAborted();
       const s = runScans[p];
       const base = starts[p];
-      const active = activeAt(s);
+      const active = activeAt[s];
       const scale = options.scanScale ? options.scanScale[s] : 1;
       /** This scan's saturated pixels (the same plane, so the same pixels, in every window). */
       let pixels: SaturatedPixels | null = null;

@@ -26,7 +26,7 @@ import { AddU16WasmBase64 } from './addU16.wasm.js';
 export type RunBuffers = [{ bytes?: Uint8Array }, { bytes?: Uint8Array }];
 
 export interface U16Sums {
-  /** Buffers for a pass's runs of planes (see stack.ts ionPlanes), inside the kernel's memory. */
+  /** Buffers for a pass's runs of planes (see stack.ts ionPlaneRuns), inside the kernel's memory. */
   scratches: RunBuffers;
   /**
    * Adds a plane of n samples to window `index`, with weight w (1: an interior scan). A plane

@@ -8,9 +8,9 @@ import type { LoadedStudy } from './loadStudy.js';
 /**
  * The workbench's last analysis of a study, reused while nothing it depends on has changed:
  * the study as loaded (manifest, states, files), the user's overrides, and the stamp (size,
- * times, inode: see fileStamp) of every file it read. Exporting a figure, or asking for the report again, then costs no
- * re-analysis (it took ~2–10 s a time); any edit of a file or of the overrides starts a fresh
- * one. One entry: the workbench looks at one study at a time.
+ * times, inode: see fileStamp) of every file it read. Exporting a figure, or asking for the
+ * report again, then costs no re-analysis (it took ~2–10 s a time); any edit of a file or of
+ * the overrides starts a fresh one. One entry: the workbench looks at one study at a time.
  */
 export class AnalysisCache {
   /** `runStates`: where the states are analysed (the workbench: on its worker threads). */

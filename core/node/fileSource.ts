@@ -50,8 +50,8 @@ export async function openFileSource(path: string, displayName = path, options: 
    * ended there. A read from the page cache takes microseconds in place, against ~0.05–0.1 ms
    * for a round trip through the I/O thread pool; a stack's IFD walk makes thousands. A
    * reduction's multi-MB runs gain too: the planes are summed on this core while still in its
-   * cache, and the thread pool's wake-ups cost more than its copies save (512 MB stack's Li
-   * maps: 27 ms this way, 32 ms async). The budget bounds how long the event loop goes without
+   * cache, and the thread pool's wake-ups cost more than its copies save (the 512 MB bench
+   * stack's Li maps took about a fifth less time than with every run read async). The budget bounds how long the event loop goes without
    * a turn, the caller's work between reads included (a cold disk makes each read slow; a
    * worker reads its cancel message only then): once spent, the rest is read async, which
    * yields, and the budget starts again.

@@ -39,8 +39,12 @@ export async function sha256File(path: string): Promise<string> {
  * the change time cannot be set back, so a file with the same stamp has the same bytes.
  */
 export async function fileStamp(path: string): Promise<string> {
+  return (await stampAndSize(path)).stamp;
+}
+
+async function stampAndSize(path: string): Promise<{ stamp: string; sizeBytes: number }> {
   const s = await stat(path, { bigint: true });
-  return `${s.dev}:${s.ino}:${s.size}:${s.mtimeNs}:${s.ctimeNs}`;
+  return { stamp: `${s.dev}:${s.ino}:${s.size}:${s.mtimeNs}:${s.ctimeNs}`, sizeBytes: Number(s.size) };
 }
 
 /** Checksums of files already hashed in this thread, by path, with the stamp they were taken at. */
@@ -55,8 +59,7 @@ const hashCounts = { hashed: 0, reused: 0 };
  * afresh at every change of its settings, and hashing a 2 GB stack takes ~1.2 s.
  */
 export async function inputRecord(path: string, displayPath: string): Promise<InputRecord> {
-  const before = await fileStamp(path);
-  const sizeBytes = Number(before.split(':')[2]);
+  const { stamp: before, sizeBytes } = await stampAndSize(path);
   const known = knownHashes.get(path);
   if (known && known.stamp === before) {
     hashCounts.reused++;

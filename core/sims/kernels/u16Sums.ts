@@ -165,7 +165,10 @@ export function u16Sums(count: number, n: number, scratchBytes = 0): U16Sums | n
     hasUnit[index] = true;
   };
   const usePart = (index: number): void => {
-    if (!hasPart[index]) (view(1, index).fill(0), view(2, index).fill(0));
+    if (!hasPart[index]) {
+      view(1, index).fill(0);
+      view(2, index).fill(0);
+    }
     hasPart[index] = true;
   };
   /** Planes in each window's 32-bit sums since they were last moved into `unit`. */

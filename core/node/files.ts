@@ -42,15 +42,21 @@ export async function fileStamp(path: string): Promise<string> {
   return (await stampAndSize(path)).stamp;
 }
 
-async function stampAndSize(path: string): Promise<{ stamp: string; sizeBytes: number }> {
+async function stampAndSize(path: string): Promise<{ stamp: string; sizeBytes: number; changedMs: number }> {
   const s = await stat(path, { bigint: true });
-  return { stamp: `${s.dev}:${s.ino}:${s.size}:${s.mtimeNs}:${s.ctimeNs}`, sizeBytes: Number(s.size) };
+  return { stamp: `${s.dev}:${s.ino}:${s.size}:${s.mtimeNs}:${s.ctimeNs}`, sizeBytes: Number(s.size), changedMs: Number(s.ctimeNs / 1_000_000n) };
 }
 
 /** Checksums of files already hashed in this thread, by path, with the stamp they were taken at. */
 const knownHashes = new Map<string, { stamp: string; sha256: string }>();
 /** Files remembered at most (a few studies' inputs); the oldest is forgotten first. */
 const MAX_KNOWN_HASHES = 512;
+/**
+ * A file changed less than this long before it is hashed is not remembered: file times tick
+ * coarsely (a few ms on common file systems), so a second write of the same size within the
+ * same tick could leave the stamp as it was.
+ */
+const RECENT_CHANGE_MS = 1000;
 const hashCounts = { hashed: 0, reused: 0 };
 
 /**
@@ -58,8 +64,9 @@ const hashCounts = { hashed: 0, reused: 0 };
  * thread last hashed it (the same stamp) is not read again: the workbench analyses a study
  * afresh at every change of its settings, and hashing a 2 GB stack takes ~1.2 s.
  */
-export async function inputRecord(path: string, displayPath: string): Promise<InputRecord> {
-  const { stamp: before, sizeBytes } = await stampAndSize(path);
+export async function inputRecord(path: string, displayPath: string, options: { nowMs?: number } = {}): Promise<InputRecord> {
+  const hashedAtMs = options.nowMs ?? Date.now();
+  const { stamp: before, sizeBytes, changedMs } = await stampAndSize(path);
   const known = knownHashes.get(path);
   if (known && known.stamp === before) {
     hashCounts.reused++;
@@ -67,8 +74,8 @@ export async function inputRecord(path: string, displayPath: string): Promise<In
   }
   const sha256 = await sha256File(path);
   hashCounts.hashed++;
-  // Remembered only when the file did not change while it was read.
-  if ((await fileStamp(path)) === before) {
+  // Remembered only when the file did not change while it was read, nor just before.
+  if (changedMs < hashedAtMs - RECENT_CHANGE_MS && (await fileStamp(path)) === before) {
     knownHashes.delete(path);
     knownHashes.set(path, { stamp: before, sha256 });
     if (knownHashes.size > MAX_KNOWN_HASHES) knownHashes.delete(knownHashes.keys().next().value!);

@@ -29,27 +29,39 @@ describe('inputRecord', () => {
 
   it('hashes a file once while it is unchanged, and again once it changes in any way', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'strata-input-'));
+    // As if hashed a minute after the writes: files changed just before are not remembered.
+    const later = { nowMs: Date.now() + 60_000 };
+    // File times tick coarsely: the writes below are a tick apart, as separate edits are.
+    const tick = () => new Promise((r) => setTimeout(r, 30));
     try {
       const path = join(dir, 'stack.bin');
       const first = randomBytes(5000);
       await writeFile(path, first);
       const start = inputHashCounts();
-      const a = await inputRecord(path, 'charged/stack.bin');
+      const a = await inputRecord(path, 'charged/stack.bin', later);
       expect(a).toEqual({ path: 'charged/stack.bin', sizeBytes: 5000, sha256: sha(first) });
       // Unchanged: the checksum is reused (and the display path is the caller's).
-      const b = await inputRecord(path, 'other name');
+      const b = await inputRecord(path, 'other name', later);
       expect(b).toEqual({ path: 'other name', sizeBytes: 5000, sha256: sha(first) });
       expect(inputHashCounts()).toEqual({ hashed: start.hashed + 1, reused: start.reused + 1 });
       // The same size, other bytes, written in place: hashed again.
+      await tick();
       const second = Uint8Array.from(first, (x) => x ^ 0xff);
       await writeFile(path, second);
-      expect((await inputRecord(path, 'p')).sha256).toBe(sha(second));
+      expect((await inputRecord(path, 'p', later)).sha256).toBe(sha(second));
       // Replaced by another file of the same size (a new inode): hashed again.
+      await tick();
       const third = randomBytes(5000);
       await writeFile(join(dir, 'new.bin'), third);
       await rename(join(dir, 'new.bin'), path);
-      expect((await inputRecord(path, 'p')).sha256).toBe(sha(third));
+      expect((await inputRecord(path, 'p', later)).sha256).toBe(sha(third));
       expect(inputHashCounts()).toEqual({ hashed: start.hashed + 3, reused: start.reused + 1 });
+      // Written just before it is hashed (now): hashed every time, never remembered.
+      const fresh = join(dir, 'fresh.bin');
+      await writeFile(fresh, first);
+      expect((await inputRecord(fresh, 'p')).sha256).toBe(sha(first));
+      expect((await inputRecord(fresh, 'p')).sha256).toBe(sha(first));
+      expect(inputHashCounts()).toEqual({ hashed: start.hashed + 5, reused: start.reused + 1 });
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

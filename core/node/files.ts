@@ -36,7 +36,8 @@ export async function sha256File(path: string): Promise<string> {
 /**
  * What identifies a file's content without reading it: device, inode, size, and the
  * modification and change times to the nanosecond. Writing to a file changes both times, and
- * the change time cannot be set back, so a file with the same stamp has the same bytes.
+ * the change time cannot be set back, so a file with the same stamp has the same bytes, but
+ * for two writes within one tick of the file system's clock (see RECENT_CHANGE_MS).
  */
 export async function fileStamp(path: string): Promise<string> {
   return (await stampAndSize(path)).stamp;

@@ -462,32 +462,42 @@ function accumulateCorrected(
 }
 
 /**
- * Replaces the lower bound of the `count` saturated pixels in `out` by the minor isotope's
- * estimate; returns the pixels and the minor's counts there (buffers for the next plane).
+ * Replaces the lower bound of the plane's `count` saturated pixels (`flags`) by the minor
+ * isotope's estimate in its sums: each pixel's change (the estimate, at least the lower bound,
+ * less the bound; its variance less the bound's square) added in pixel order after the plane's
+ * sum, on every path alike. Returns the pixels and the minor's counts there (buffers for the
+ * next plane).
  */
 async function substituteSaturated(
   stack: IonStack,
   scan: number,
   shots: number,
   substitute: NonNullable<StackProfileOptions['substitute']>,
-  out: CorrectedPlane,
+  flags: Uint8Array,
   count: number,
   table: CorrectionTable | null,
   reuse: SaturatedPixels | null,
+  sums: PlaneSum,
 ): Promise<SaturatedPixels> {
   const n = stack.width * stack.height;
   const plane = contiguousPlane(await stack.readPlane(substitute.ionIndex, scan), stack.width, stack.height);
-  const pixels = saturatedPixelsOf(out.saturated, n, count, plane, shots, table, reuse);
-  const { at, minor } = pixels;
+  const pixels = saturatedPixelsOf(flags, n, count, plane, shots, table, reuse);
+  const { minor } = pixels;
   const f = substitute.factor;
+  const satValue = saturatedValue(shots);
+  const satVariance = satValue * satValue;
   for (let j = 0; j < count; j++) {
     // A saturated minor isotope as well leaves the lower bound in place.
     if (minor.saturated[j]) continue;
-    const k = at[j];
-    out.value[k] = Math.max(out.value[k], minor.value[j] * f);
-    out.variance[k] = minor.variance[j] * f * f;
+    sums.counts += Math.max(satValue, minor.value[j] * f) - satValue;
+    sums.variance += minor.variance[j] * f * f - satVariance;
   }
   return pixels;
+}
+
+/** Flags (1, else 0) the pixels of a plane of integer counts at or above `size`: those saturated. */
+function flagSaturated(raw: Samples, base: number, n: number, size: number, flags: Uint8Array): void {
+  for (let k = 0; k < n; k++) flags[k] = raw[base + k] >= size ? 1 : 0;
 }
 
 /**
@@ -602,29 +612,29 @@ export async function profileFromStack(stack: IonStack, options: StackProfileOpt
           const base = starts[p];
           if (options.onPlane && planesDone > 0) await options.onPlane(planesDone, planesTotal);
           planesDone++;
-          // The common planes summed in one loop with no per-pixel arrays; a plane with saturated
-          // pixels to replace (or of another kind) takes the full path below.
-          if (sumPlaneFast(raw, base, n, wholeMask, shots, table, planeSum, kernel) && !(planeSum.saturated > 0 && options.substitute)) {
-            counts[j][s] = planeSum.counts;
-            variance[j][s] = planeSum.variance;
-            saturatedPixels[j][s] = planeSum.saturated;
-            saturatedTotal += planeSum.saturated;
-            continue;
+          // The common planes summed in one loop with no per-pixel arrays (16-bit counts over the
+          // whole image); other planes take the full path: corrected into arrays, then summed.
+          let sat: number;
+          if (sumPlaneFast(raw, base, n, wholeMask, shots, table, planeSum, kernel)) {
+            sat = planeSum.saturated;
+            // Saturated pixels to replace: flagged by the same test as the sum's (count ≥ the table's size).
+            if (sat > 0 && options.substitute) flagSaturated(raw, base, n, table!.value.length, buffers.saturated);
+          } else {
+            sat = correctPlaneInto(raw, base, mask, n, shots, buffers, table);
+            countLanes.fill(0);
+            varianceLanes.fill(0);
+            for (let k = 0; k < n; k++) {
+              countLanes[k & 3] += buffers.value[k];
+              varianceLanes[k & 3] += buffers.variance[k];
+            }
+            planeSum.counts = laneTotal(countLanes);
+            planeSum.variance = laneTotal(varianceLanes);
           }
-          const saturatedCount = correctPlaneInto(raw, base, mask, n, shots, buffers, table);
-          if (saturatedCount > 0 && options.substitute && shots !== undefined) {
-            saturatedAt = await substituteSaturated(stack, s, shots, options.substitute, buffers, saturatedCount, table, saturatedAt);
+          if (sat > 0 && options.substitute && shots !== undefined) {
+            saturatedAt = await substituteSaturated(stack, s, shots, options.substitute, buffers.saturated, sat, table, saturatedAt, planeSum);
           }
-          countLanes.fill(0);
-          varianceLanes.fill(0);
-          let sat = 0;
-          for (let k = 0; k < n; k++) {
-            countLanes[k & 3] += buffers.value[k];
-            varianceLanes[k & 3] += buffers.variance[k];
-            sat += buffers.saturated[k];
-          }
-          counts[j][s] = laneTotal(countLanes);
-          variance[j][s] = laneTotal(varianceLanes);
+          counts[j][s] = planeSum.counts;
+          variance[j][s] = planeSum.variance;
           saturatedPixels[j][s] = sat;
           saturatedTotal += sat;
         }

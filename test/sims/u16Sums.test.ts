@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { bytesSource } from '../../core/io/byteSource.js';
+import type { IonStack } from '../../core/model/ionStack.js';
 import { openTiffStack } from '../../core/io/sims/tiffStack.js';
 import { writeTiff } from '../../core/io/tiff/writeTiff.js';
 import { u16Sums } from '../../core/sims/kernels/u16Sums.js';
@@ -239,6 +240,9 @@ describe('SIMD sums of 16-bit planes (WebAssembly)', () => {
     for (const simd of [true, false]) {
       const stack = await openTiffStack(bytesSource('lithium.tif', file));
       const profile = await profileFromStack(stack, { shotsPerPixel: shots, ions: [0], substitute, simd });
+      // Planes read one at a time (Float32, summed through per-pixel arrays): the very same sums.
+      const planeByPlane = await profileFromStack({ ...stack, readPlanes: undefined } as IonStack, { shotsPerPixel: shots, ions: [0], substitute, simd });
+      expect([Array.from(planeByPlane.counts[0]), Array.from(planeByPlane.sigma[0])]).toEqual([Array.from(profile.counts[0]), Array.from(profile.sigma[0])]);
       const maps = await windowMapsFromStack(stack, 0, windows, { shotsPerPixel: shots, substitute, simd });
       for (let z = 0; z < scans; z++) {
         let sum = 0;

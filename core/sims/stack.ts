@@ -617,7 +617,8 @@ export async function profileFromStack(stack: IonStack, options: StackProfileOpt
           let sat: number;
           if (sumPlaneFast(raw, base, n, wholeMask, shots, table, planeSum, kernel)) {
             sat = planeSum.saturated;
-            // Saturated pixels to replace: flagged by the same test as the sum's (count ≥ the table's size).
+            // Saturated pixels to replace: flagged by the same test as the sum's (a count at or
+            // above the table's size).
             if (sat > 0 && options.substitute) flagSaturated(raw, base, n, table!.value.length, buffers.saturated);
           } else {
             sat = correctPlaneInto(raw, base, mask, n, shots, buffers, table);

@@ -10,6 +10,21 @@ export interface ByteSource {
   read(offset: number, length: number): Promise<Uint8Array>;
 }
 
+/**
+ * A source that can also read into the caller's buffer (file sources can: see
+ * core/node/fileSource.ts). Readers use it to reuse one buffer for many reads, and to read
+ * past the block cache (a cached source keeps the raw source's `readInto`).
+ */
+export interface ReusableReads {
+  readInto(offset: number, target: Uint8Array): Promise<number>;
+}
+
+/** The source's `readInto`, bound to it, or undefined when it has none. */
+export function readIntoOf(source: ByteSource): ReusableReads['readInto'] | undefined {
+  const readInto = (source as Partial<ReusableReads>).readInto;
+  return readInto ? (offset, target) => readInto.call(source, offset, target) : undefined;
+}
+
 export function bytesSource(name: string, bytes: Uint8Array): ByteSource {
   return {
     name,

@@ -11,18 +11,7 @@ import { correctCount } from '../../core/sims/deadTime.js';
 import { scanWeights } from '../../core/sims/windows.js';
 import { compiledKernels } from '../../scripts/kernels.js';
 import { omePages } from '../../samples/gen/omeTiff.js';
-
-/** A source that reads into the caller's buffer, as files do: runs land in the kernel's memory. */
-function readIntoSource(name: string, file: Uint8Array) {
-  return {
-    ...bytesSource(name, file),
-    async readInto(offset: number, target: Uint8Array): Promise<number> {
-      const bytes = file.subarray(offset, Math.min(file.length, offset + target.byteLength));
-      target.set(bytes);
-      return bytes.byteLength;
-    },
-  };
-}
+import { readIntoSource } from '../io/tiff/tiffTestUtil.js';
 
 /** 7Li and 6Li over 12 scans as an OME-TIFF, 7Li counts up to and beyond N (40) so that some pixels saturate. */
 function lithiumStack(): { file: Uint8Array; shots: number; sources: () => ReturnType<typeof bytesSource>[] } {

@@ -4,6 +4,7 @@ import { assertSaneAllocation, FormatError } from '../../model/errors.js';
 import { assertPlaneIndex } from '../../model/ionStack.js';
 import type { IonPlane, IonStack } from '../../model/ionStack.js';
 import type { IonChannel } from '../../model/ions.js';
+import { readIntoOf } from '../byteSource.js';
 import type { ByteSource } from '../byteSource.js';
 import { fullResolutionPages, isOmeXml, parseImageJDescription } from '../tiff/classify.js';
 import { toGeotiffSource } from '../tiff/geotiffSource.js';
@@ -30,11 +31,6 @@ const MAX_EXPANSION = 4096;
 const SMALL_PLANE_BYTES = 16 * 1024 * 1024;
 /** Most bytes `readPlanes` reads at once; a longer run is read in pieces. */
 const MAX_RUN_BYTES = 64 * 1024 * 1024;
-
-/** A source that can read into the caller's buffer (file sources can: see core/node/fileSource.ts). */
-interface ReusableReads {
-  readInto(offset: number, target: Uint8Array): Promise<number>;
-}
 
 /** How the stack's (ion, scan) planes map onto the file's IFDs, and what the file says about them. */
 interface Layout {
@@ -122,11 +118,11 @@ function assertRunArgs(stack: IonStack, ionIndex: number, scanStart: number, cou
 
 /** Reads [offset, offset + length) into the caller's scratch buffer when the source can, else fresh. */
 async function readSpan(source: ByteSource, offset: number, length: number, scratch?: { bytes?: Uint8Array }): Promise<Uint8Array> {
-  const readInto = (source as Partial<ReusableReads>).readInto;
+  const readInto = readIntoOf(source);
   if (readInto && scratch) {
     // No fresh multi-MB buffer (page faults, GC of external memory) per run.
     if (!scratch.bytes || scratch.bytes.byteLength < length) scratch.bytes = new Uint8Array(length);
-    return scratch.bytes.subarray(0, await readInto.call(source, offset, scratch.bytes.subarray(0, length)));
+    return scratch.bytes.subarray(0, await readInto(offset, scratch.bytes.subarray(0, length)));
   }
   return source.read(offset, length);
 }

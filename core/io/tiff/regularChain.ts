@@ -1,3 +1,4 @@
+import { readIntoOf } from '../byteSource.js';
 import type { ByteSource } from '../byteSource.js';
 import { ifdLayout, readIfdAt, readTiffHeader, readUint } from './ifd.js';
 import type { IfdRead, TiffHeader, TiffIfd, TiffStructure } from './ifd.js';
@@ -93,6 +94,11 @@ export async function readRegularChain(source: ByteSource): Promise<RegularChain
   ifds[last] = lastRead.ifd;
   const offsetOf = (k: number): number => (k === 0 ? reads[0].ifd.offset : o1 + (k - 1) * stride);
   let verified = FIRST_PREDICTED - 1;
+  // IFDs outside the caller's buffer are read alone, into one small buffer per call, past the
+  // block cache where the source can: a pass over a later channel first checks the IFDs of all
+  // channels before it (thousands, one per plane apart), and through the cache each one cost a
+  // 64 KiB block or a fresh buffer.
+  const readInto = readIntoOf(source);
 
   return {
     structure: { name: header.name, size: header.size, littleEndian: header.littleEndian, bigTiff: header.bigTiff, ifds },
@@ -101,12 +107,16 @@ export async function readRegularChain(source: ByteSource): Promise<RegularChain
     offsetOf,
     extentBytes,
     async verifyThrough(k, buffer, bufferAt = 0) {
+      let alone: Uint8Array | null = null;
       for (let j = verified + 1; j <= k; j++) {
         const at = offsetOf(j);
         let bytes = buffer;
         let off = at - bufferAt;
         if (!bytes || off < 0 || off + extentBytes > bytes.byteLength) {
-          bytes = await source.read(at, extentBytes);
+          if (readInto) {
+            alone ??= new Uint8Array(extentBytes);
+            bytes = alone.subarray(0, await readInto(at, alone));
+          } else bytes = await source.read(at, extentBytes);
           off = 0;
           if (bytes.byteLength < extentBytes) throw new ChainMismatch(j);
         }

@@ -8,7 +8,7 @@ import { FormatError } from '../../../core/model/errors.js';
 import type { IonStack } from '../../../core/model/ionStack.js';
 import { ionPlanes } from '../../../core/sims/stack.js';
 import { FUZZ_RUNS } from '../../helpers/fuzz.js';
-import { entryOffset, ifdOffsets, recordingSource } from './tiffTestUtil.js';
+import { entryOffset, ifdOffsets, readIntoSource, recordingSource } from './tiffTestUtil.js';
 
 // An OME-TIFF written page after page is opened from its first and last IFDs; the others are
 // checked as their planes are read, and any page that is not what the first ones predict sends
@@ -85,6 +85,21 @@ describe('regular OME-TIFF: IFDs predicted at open, checked as read', () => {
     expect((await allPlanes(stack, 'plane', [0]))[0]).toEqual(expected(0));
   });
 
+  it('the pages before a run, outside its bytes, are checked by small reads into one buffer where the source can', async () => {
+    const bytes = omeStack();
+    const offsets = ifdOffsets(bytes);
+    const source = readIntoSource('s.ome.tif', bytes);
+    const stack = await openTiffStack(source);
+    const readsAtOpen = source.reads.length;
+    expect((await allPlanes(stack, 'run', [1]))[1]).toEqual(expected(1));
+    // Pages 4 and 5 (ion 0; 0–3 were read at open) lie before ion 1's run: each read alone, its
+    // IFD only, and not through \`read\` (which a file source serves from 64 KiB blocks).
+    const ifdReads = source.readIntos.filter(([from, to]) => to - from < W * H * 2);
+    expect(ifdReads.map(([from]) => from)).toEqual([offsets[4], offsets[5]]);
+    for (const [from, to] of ifdReads) expect(to - from).toBeLessThan(offsets[5] - offsets[4]);
+    expect(source.reads.slice(readsAtOpen)).toEqual([]);
+  });
+
   it('a page that differs from the prediction sends reads to the careful reader, which gives what a full walk gives', async () => {
     // Page 7 (ion 1, scan 1) points its pixels at page 8's: legal, but not the pattern.
     const bytes = omeStack();
@@ -143,9 +158,9 @@ describe('regular OME-TIFF: IFDs predicted at open, checked as read', () => {
 describe('predicted and walked opening agree on damaged files', () => {
   // Any one byte of any page's IFD (past page 0) changed: opening with predicted IFDs and
   // walking the whole chain first must end alike: both fail, or both give the same planes.
-  const outcome = async (bytes: Uint8Array, predictPages: boolean): Promise<string | number[][][]> => {
+  const outcome = async (bytes: Uint8Array, predictPages: boolean, readInto = false): Promise<string | number[][][]> => {
     try {
-      const stack = await openTiffStack(bytesSource('f.ome.tif', bytes), { predictPages });
+      const stack = await openTiffStack(readInto ? readIntoSource('f.ome.tif', bytes) : bytesSource('f.ome.tif', bytes), { predictPages });
       const runs = await allPlanes(stack, 'run');
       const planes = await allPlanes(stack, 'plane');
       expect(planes).toEqual(runs);
@@ -166,6 +181,8 @@ describe('predicted and walked opening agree on damaged files', () => {
         bytes[offsets[page] + at] = value;
         const predicted = await outcome(bytes, true);
         expect(predicted).toEqual(await outcome(bytes, false));
+        // The same with pages checked by reads into a buffer (file sources), runs read into one.
+        expect(await outcome(bytes, true, true)).toEqual(predicted);
         if (typeof predicted === 'string' || JSON.stringify(predicted) !== JSON.stringify([expected(0), expected(1)])) differentFromClean++;
       }),
       { numRuns: FUZZ_RUNS },

@@ -1,4 +1,4 @@
-import type { ByteSource } from '../../../core/io/byteSource.js';
+import type { ByteSource, ReusableReads } from '../../../core/io/byteSource.js';
 import { bytesSource } from '../../../core/io/byteSource.js';
 
 /** A ByteSource that records every range read, to check that a reader reads only what it needs. */
@@ -13,6 +13,25 @@ export function recordingSource(name: string, bytes: Uint8Array): ByteSource & {
       const out = await inner.read(offset, length);
       reads.push([offset, offset + out.byteLength]);
       return out;
+    },
+  };
+}
+
+/**
+ * A ByteSource that also reads into the caller's buffer, as file sources do (readers then reuse
+ * buffers and read small pieces past the block cache), recording the ranges read each way.
+ */
+export function readIntoSource(name: string, bytes: Uint8Array): ByteSource & ReusableReads & { reads: Array<[number, number]>; readIntos: Array<[number, number]> } {
+  const source = recordingSource(name, bytes);
+  const readIntos: Array<[number, number]> = [];
+  return {
+    ...source,
+    readIntos,
+    async readInto(offset, target) {
+      const got = bytes.subarray(Math.min(offset, bytes.length), Math.min(bytes.length, offset + target.byteLength));
+      target.set(got);
+      readIntos.push([offset, offset + got.byteLength]);
+      return got.byteLength;
     },
   };
 }

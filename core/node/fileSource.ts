@@ -23,7 +23,7 @@ export interface FileSource extends ByteSource {
 const SYNC_PIECE_BYTES = 1 << 20;
 /** Most time between two turns of the event loop while reading in place, by default. */
 const SYNC_BUDGET_MS = 4;
-/** Asynchronous reads from this size on are split in two halves read at once (see readInto). */
+/** Reads from this size on are split in two halves read at once (see readInto). */
 const SPLIT_MIN_BYTES = 2 << 20;
 const PAGE_BYTES = 4096;
 
@@ -48,13 +48,12 @@ export async function openFileSource(path: string, displayName = path, options: 
    * Reads [from, to) of `target` from file offset `offset + from` in place, in pieces of at most
    * SYNC_PIECE_BYTES, while the budget lasts; returns where it stopped and whether the file
    * ended there. A read from the page cache takes microseconds in place, against ~0.05–0.1 ms
-   * for a round trip through the I/O thread pool; a stack's IFD walk makes thousands. A
-   * reduction's multi-MB runs gain too: the planes are summed on this core while still in its
-   * cache, and the thread pool's wake-ups cost more than its copies save (the 512 MB bench
-   * stack's Li maps took about a fifth less time than with every run read async). The budget bounds how long the event loop goes without
-   * a turn, the caller's work between reads included (a cold disk makes each read slow; a
-   * worker reads its cancel message only then): once spent, the rest is read async, which
-   * yields, and the budget starts again.
+   * for a round trip through the I/O thread pool; a stack's IFD walk makes thousands, and a
+   * reduction's runs land in this core's cache, where they are summed next (with every run
+   * read on the thread pool, the 512 MB bench stack's Li maps took about a fifth longer). The
+   * budget bounds how long the event loop goes without a turn, the caller's work between reads
+   * included (a cold disk makes each read slow; a worker reads its cancel message only then):
+   * once spent, the rest is read async, which yields, and the budget starts again.
    */
   const readInPlace = (offset: number, target: Uint8Array, from: number, to: number): { at: number; ended: boolean } => {
     let at = from;
@@ -78,20 +77,34 @@ export async function openFileSource(path: string, displayName = path, options: 
     return done - from;
   };
   /**
-   * Reads into the whole of `target` from `offset` (less at the end of the file): in place
-   * while the budget lasts, the rest on the I/O thread pool. There, a big read goes as two
-   * halves at once: one thread copies from the page cache at ~6 GB/s here, two together at
-   * nearly twice that.
+   * Reads into the whole of `target` from `offset` (less at the end of the file). A read of
+   * SPLIT_MIN_BYTES or more goes as two halves at once, one on this thread and one on the I/O
+   * thread pool: a copy from the page cache runs at ~4–6 GB/s on one core here, two at nearly
+   * twice that (every plane of the 512 MB bench stack: ~100 → ~77 ms). The half here is read
+   * in place while the budget lasts; the rest of it, and all of a smaller read once the budget
+   * is spent, goes to the thread pool.
    */
   const readInto = async (offset: number, target: Uint8Array): Promise<number> => {
     const n = Math.max(0, Math.min(target.byteLength, size - offset));
-    const { at, ended } = readInPlace(offset, target, 0, n);
-    if (at === n || ended) return at;
-    if (n - at < SPLIT_MIN_BYTES) return at + (await readPart(offset, target, at, n));
-    const half = at + Math.ceil((n - at) / 2 / PAGE_BYTES) * PAGE_BYTES;
-    const [first, second] = await Promise.all([readPart(offset, target, at, half), readPart(offset, target, half, n)]);
+    if (n < SPLIT_MIN_BYTES) {
+      const { at, ended } = readInPlace(offset, target, 0, n);
+      return at === n || ended ? at : at + (await readPart(offset, target, at, n));
+    }
+    const half = Math.ceil(n / 2 / PAGE_BYTES) * PAGE_BYTES;
+    // Started first, so the pool copies while this thread does.
+    const second = readPart(offset, target, half, n);
+    // Its failure is reported below (await second); meanwhile it must not count as unhandled.
+    second.catch(() => undefined);
+    let first: number;
+    try {
+      const { at, ended } = readInPlace(offset, target, 0, half);
+      first = at === half || ended ? at : at + (await readPart(offset, target, at, half));
+    } finally {
+      // Never left writing into the caller's buffer after this returns or throws.
+      await second.catch(() => undefined);
+    }
     // A short first half (the file shrank meanwhile) ends the bytes that can be used there.
-    return at + first < half ? at + first : half + second;
+    return first < half ? first : half + (await second);
   };
   return withReadCache(
     {

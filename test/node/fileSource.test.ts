@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -21,7 +21,7 @@ const digest = (b: Uint8Array): string => createHash('sha256').update(b).digest(
 
 describe('file source', () => {
   const { path, bytes } = patternedFile();
-  // Around the size from which an asynchronous read is split in two (2 MiB), odd offsets, the end.
+  // Around the size from which a read is split in two halves read at once (2 MiB), odd offsets, the end.
   const cases = [
     { offset: 0, length: 0 },
     { offset: 0, length: 1 },
@@ -34,12 +34,13 @@ describe('file source', () => {
     { offset: bytes.length + 10, length: 64 },
   ];
 
-  // In place (a clock that stands still: the budget never runs out), on the I/O thread pool (no
-  // budget), and both: a clock that moves 3 ms at each look, so a read's first 1 MiB piece is
-  // read in place and the rest on the thread pool.
+  // In place (a clock that stands still: the budget never runs out; from 2 MiB on, one half in
+  // place and the other on the I/O thread pool), on the I/O thread pool (no budget), and both: a
+  // clock that moves 3 ms at each look, so a read's first 1 MiB piece is read in place and the
+  // rest on the thread pool.
   let tick = 0;
   const ways = [
-    { how: 'in place', options: { now: () => 0 } },
+    { how: 'in place (big reads half in place, half on the I/O thread pool)', options: { now: () => 0 } },
     { how: 'on the I/O thread pool', options: { syncBudgetMs: 0 } },
     { how: 'first in place, the rest on the I/O thread pool', options: { now: () => (tick += 3) } },
   ];
@@ -58,6 +59,25 @@ describe('file source', () => {
           const read = await source.read(offset, length);
           expect(digest(read), `read ${offset} + ${length}`).toBe(digest(expected));
         }
+      } finally {
+        await source.close();
+      }
+    });
+  }
+
+  // The size is taken at open: a file cut short afterwards gives fewer bytes, up to where it ends,
+  // whichever half of a split read the cut falls in.
+  for (const cutAt of [1024 * 1024, 2 * 1024 * 1024, 3 * 1024 * 1024 + 5]) {
+    it(`a file cut to ${cutAt} bytes after opening reads up to its end`, async () => {
+      const path2 = join(dir, `cut-${cutAt}.bin`);
+      writeFileSync(path2, bytes);
+      const source = await openFileSource(path2, 'cut.bin', { now: () => 0 });
+      try {
+        truncateSync(path2, cutAt);
+        const target = new Uint8Array(4 * 1024 * 1024);
+        const got = await source.readInto(0, target);
+        expect(got).toBe(cutAt);
+        expect(digest(target.subarray(0, got))).toBe(digest(bytes.subarray(0, cutAt)));
       } finally {
         await source.close();
       }

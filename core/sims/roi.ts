@@ -38,6 +38,14 @@ export function centralRoi(width: number, height: number, fraction: number): Roi
   return { kind: 'rect', x0, y0, x1: x0 + w, y1: y0 + h };
 }
 
+/**
+ * Pixels inside the ROI, whose mask is `mask` (roiMask): no count is made for the whole image
+ * (a loop over a megapixel mask, in every reduction, for a number known beforehand).
+ */
+export function roiPixelCount(roi: Roi | undefined, mask: Uint8Array): number {
+  return !roi || roi.kind === 'all' ? mask.length : maskPixelCount(mask);
+}
+
 export function maskPixelCount(mask: Uint8Array): number {
   let n = 0;
   for (let k = 0; k < mask.length; k++) if (mask[k]) n++;

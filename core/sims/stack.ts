@@ -6,7 +6,7 @@
 import type { IonPlane, IonStack, PlaneRun, PlaneRunReader } from '../model/ionStack.js';
 import type { IonChannel } from '../model/ions.js';
 import { saturatedValue } from './deadTime.js';
-import { maskPixelCount, roiMask, type Roi } from './roi.js';
+import { roiMask, roiPixelCount, type Roi } from './roi.js';
 import { scanWeights } from './windows.js';
 import { correctedMapSums, correctedPlaneSums, u16Sums, type CorrectedPlaneSums } from './kernels/u16Sums.js';
 
@@ -591,7 +591,8 @@ export async function profileFromStack(stack: IonStack, options: StackProfileOpt
   // The saturated pixels of the last plane that had some, and buffers for the next.
   let saturatedAt: SaturatedPixels | null = null;
   const table = correctionTable(shots);
-  const wholeMask = maskPixelCount(mask) === n;
+  const pixelCount = roiPixelCount(options.roi, mask);
+  const wholeMask = pixelCount === n;
   const planeSum: PlaneSum = { counts: 0, variance: 0, saturated: 0 };
   // Corrected sums of whole 16-bit planes in the kernel, whose memory holds the run buffers.
   const kernel =
@@ -652,7 +653,7 @@ export async function profileFromStack(stack: IonStack, options: StackProfileOpt
     sigma: variance.map((v) => v.map(Math.sqrt)),
     saturatedPixels,
     saturatedTotal,
-    pixelCount: maskPixelCount(mask),
+    pixelCount,
     deadTimeCorrected: shots !== undefined,
     shotsPerPixel: shots,
   };
@@ -766,7 +767,7 @@ export async function windowMapsFromStack(
   const n = width * height;
   const table = correctionTable(shots);
   // No ROI: the loops skip the mask.
-  const loopMask = maskPixelCount(mask) === n ? null : mask;
+  const loopMask = roiPixelCount(options.roi, mask) === n ? null : mask;
   // Raw counts: sums of 16-bit planes in the SIMD kernel where there is one, its memory also
   // holding the pass's run buffers (no copy); the parts of cut scans summed in JavaScript in
   // per-window arrays made when first needed (see accumulateRaw).

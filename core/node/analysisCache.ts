@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { StudyAnalysis } from '../pipeline/analyzeStudy.js';
-import { analyzeStudyDetailedOnDisk } from './analyzeStudyOnDisk.js';
+import { analyzeStudyDetailedOnDisk, stateInputs } from './analyzeStudyOnDisk.js';
 import { fileStamp } from './files.js';
 import type { AnalyzeOverrides, StatesRunner } from './analyzeStudyOnDisk.js';
 import type { LoadedStudy } from './loadStudy.js';
@@ -22,21 +22,16 @@ export class AnalysisCache {
     const key = JSON.stringify([study.root, study.name, study.stack, study.states, study.manifest ?? null, overrides ?? null]);
     const last = this.last;
     if (last && last.key === key && (await unchanged(last.stamps))) return last.result;
-    // Stamped before the analysis reads anything: a file changed meanwhile is noticed next time.
-    const stamps = await stampFiles(study.states.flatMap((s) => s.files.map((f) => join(study.root, f.path))));
+    // Every file the analysis reads (sidecars and imzML binaries too), stamped before it reads
+    // anything: a file changed meanwhile is noticed next time.
+    const inputs = await Promise.all(study.states.map((_, i) => stateInputs(study, i)));
+    const stamps = await stampFiles(inputs.flat().map((i) => i.path));
     const entry = { key, stamps, result: analyzeStudyDetailedOnDisk(study, { overrides, runStates: this.runStates }) };
     this.last = entry;
-    entry.result.then(
-      // Files found while analysing (SEM sidecars) are watched too.
-      async (r) => {
-        const more = r.report.provenance.inputs.map((i) => join(study.root, i.path)).filter((p) => !entry.stamps.has(p));
-        for (const [p, s] of await stampFiles(more)) entry.stamps.set(p, s);
-      },
-      () => {
-        // A failed analysis is not kept: the next request tries again.
-        if (this.last === entry) this.last = null;
-      },
-    );
+    entry.result.catch(() => {
+      // A failed analysis is not kept: the next request tries again.
+      if (this.last === entry) this.last = null;
+    });
     return entry.result;
   }
 }

@@ -1,4 +1,4 @@
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import type { InputRecord } from '../model/provenance.js';
 import type { Report } from '../model/report.js';
 import { analyzeState, composeStudy } from '../pipeline/analyzeStudy.js';
@@ -8,7 +8,7 @@ import { measureCrossSection, toSemResult } from '../sem/index.js';
 import { analyzeXrd } from '../xrd/analyze.js';
 import { STRATA_VERSION } from '../version.js';
 import { inputRecord } from './files.js';
-import { findSemSidecar, openDataset } from './openDataset.js';
+import { findSemSidecar, imzmlBinaryPath, openDataset } from './openDataset.js';
 import type { OpenedDataset } from './openDataset.js';
 import type { LoadedStudy } from './loadStudy.js';
 
@@ -35,37 +35,72 @@ export interface StateOnDiskOutcome extends StateOutcome {
  */
 export type StatesRunner = (study: LoadedStudy, options: StudyAnalysisOptions) => Promise<StateOnDiskOutcome[]>;
 
+/** A file a state's analysis reads: its absolute path, and its path as the report names it. */
+export interface StateInput {
+  path: string;
+  displayPath: string;
+}
+
 /**
- * Opens one state's files (read-only), records each input's checksum, analyses the state and
- * closes the files. Files are used in manifest order: the first of each kind is analysed.
+ * Every file a state's analysis reads, in manifest order: each data file, and beside it the
+ * files its reader opens too: an imzML's binary .ibd (where its spectra are) and an SEM
+ * image's metadata sidecar. Provenance hashes them all, and a cached analysis watches them all.
  */
-export async function analyzeStateOnDisk(study: LoadedStudy, stateIndex: number, options: StudyAnalysisOptions, steps: ModalitySteps = DEFAULT_STEPS): Promise<StateOnDiskOutcome> {
+export async function stateInputs(study: LoadedStudy, stateIndex: number): Promise<StateInput[]> {
+  const s = study.states[stateIndex];
+  if (!s) throw new StrataError(`${study.name}: no state number ${stateIndex}`);
+  const inputs: StateInput[] = [];
+  const beside = (displayPath: string, path: string): StateInput => ({ path, displayPath: join(displayPath, '..', basename(path)).replace(/\\/g, '/') });
+  for (const f of s.files) {
+    if (f.kind === 'unknown') continue;
+    const abs = join(study.root, f.path);
+    inputs.push({ path: abs, displayPath: f.path });
+    if (f.format === 'imzml') inputs.push(beside(f.path, imzmlBinaryPath(abs)));
+    if (f.kind === 'sem') {
+      const sidecar = await findSemSidecar(abs);
+      if (sidecar) inputs.push(beside(f.path, sidecar));
+    }
+  }
+  return inputs;
+}
+
+/**
+ * Opens one state's files (read-only), analyses the state and closes the files. Files are used
+ * in manifest order: the first of each kind is analysed. No checksums (see analyzeStateOnDisk).
+ */
+export async function analyzeStateFiles(study: LoadedStudy, stateIndex: number, options: StudyAnalysisOptions, steps: ModalitySteps = DEFAULT_STEPS): Promise<StateOutcome> {
   const s = study.states[stateIndex];
   if (!s) throw new StrataError(`${study.name}: no state number ${stateIndex}`);
   const opened: OpenedDataset[] = [];
-  const inputs: InputRecord[] = [];
   try {
     const data: StateData = { state: s.state, shotsPerPixel: s.sims?.shotsPerPixel, semTiltDeg: s.semTiltDeg };
     for (const f of s.files) {
       if (f.kind === 'unknown') continue;
-      const abs = join(study.root, f.path);
-      const o = await openDataset(abs, { displayName: f.path });
+      const o = await openDataset(join(study.root, f.path), { displayName: f.path });
       opened.push(o);
-      inputs.push(await inputRecord(abs, f.path));
       const d = o.dataset;
       if (d.kind === 'depthProfile') data.profile ??= d;
       else if (d.kind === 'ionStack') data.stack ??= d;
       else if (d.kind === 'xrdPattern') data.xrd ??= d;
-      else if (d.kind === 'semImage') {
-        data.sem ??= d;
-        const sidecar = await findSemSidecar(abs);
-        if (sidecar) inputs.push(await inputRecord(sidecar, join(f.path, '..', sidecar.split(/[\\/]/).pop()!).replace(/\\/g, '/')));
-      }
+      else if (d.kind === 'semImage') data.sem ??= d;
     }
-    return { ...(await analyzeState(study.stack, data, steps, options)), inputs };
+    return await analyzeState(study.stack, data, steps, options);
   } finally {
     await Promise.all(opened.map((o) => o.close()));
   }
+}
+
+/** Checksums and sizes of the files (provenance), one after another. */
+export async function recordInputs(inputs: StateInput[]): Promise<InputRecord[]> {
+  const records: InputRecord[] = [];
+  for (const i of inputs) records.push(await inputRecord(i.path, i.displayPath));
+  return records;
+}
+
+/** A state analysed from its files (analyzeStateFiles), then every file it read checksummed. */
+export async function analyzeStateOnDisk(study: LoadedStudy, stateIndex: number, options: StudyAnalysisOptions, steps: ModalitySteps = DEFAULT_STEPS): Promise<StateOnDiskOutcome> {
+  const outcome = await analyzeStateFiles(study, stateIndex, options, steps);
+  return { ...outcome, inputs: await recordInputs(await stateInputs(study, stateIndex)) };
 }
 
 /** Every state of the study, one after another in this thread. */

@@ -44,6 +44,11 @@ async function exists(path: string): Promise<boolean> {
 }
 
 /** The sidecar text of an SEM image: same base name with `.txt` (JEOL, Hitachi). */
+/** The binary part of an imzML (its spectra), beside it: the same name, `.ibd`. */
+export function imzmlBinaryPath(path: string): string {
+  return path.replace(/\.imzml$/i, '.ibd');
+}
+
 export async function findSemSidecar(path: string): Promise<string | null> {
   const base = path.replace(/\.[^./\\]+$/, '');
   for (const ext of ['.txt', '.TXT']) if (await exists(base + ext)) return base + ext;
@@ -77,7 +82,7 @@ export async function openDataset(path: string, opts: { displayName?: string; im
       return { format, dataset: await readSemImage(await readFile(path), name, sidecar), close: none };
     }
     case 'imzml': {
-      const ibdPath = path.replace(/\.imzml$/i, '.ibd');
+      const ibdPath = imzmlBinaryPath(path);
       if (!(await exists(ibdPath))) throw new FormatError(name, `the binary part ${basename(ibdPath)} is missing beside it`);
       const ibd = await openFileSource(ibdPath, basename(ibdPath));
       try {

@@ -8,10 +8,12 @@ import { binStackVolume } from '../sims/volume.js';
 import { scanWeights } from '../sims/windows.js';
 import { viewToBase64 } from './base64.js';
 import { openDataset } from './openDataset.js';
-import { analyzeStateOnDisk } from './analyzeStudyOnDisk.js';
-import type { StateOnDiskOutcome } from './analyzeStudyOnDisk.js';
+import { analyzeStateFiles } from './analyzeStudyOnDisk.js';
+import type { StateInput } from './analyzeStudyOnDisk.js';
+import { inputRecord } from './files.js';
 import type { LoadedStudy } from './loadStudy.js';
-import type { StudyAnalysisOptions } from '../pipeline/analyzeStudy.js';
+import type { StateOutcome, StudyAnalysisOptions } from '../pipeline/analyzeStudy.js';
+import type { InputRecord } from '../model/provenance.js';
 
 /**
  * The long tasks that run on worker threads (stackPool.ts), one state per thread, or here when
@@ -19,7 +21,7 @@ import type { StudyAnalysisOptions } from '../pipeline/analyzeStudy.js';
  * binned volume, an ROI's profile), as self-contained tasks (a file, an ion and options in, a
  * payload out), and one state's whole analysis (see StateTask).
  */
-export type StackTask = MapsTask | VolumeTask | RoiProfileTask | StateTask;
+export type StackTask = MapsTask | VolumeTask | RoiProfileTask | StateTask | InputTask;
 
 interface TaskBase {
   /** Absolute path of the stack file, and its name as the user knows it (for messages). */
@@ -54,13 +56,20 @@ export interface RoiProfileTask extends Omit<TaskBase, 'ion' | 'deadTime' | 'stu
 /**
  * One state of a study analysed from its files (SEM, ToF-SIMS, XRD), as `strata analyze` and the
  * workbench's report do: the states of a study do not depend on one another until they are
- * compared, so they run side by side (stateLanes.ts).
+ * compared, so they run side by side (stateLanes.ts). Without the checksums of its files: those
+ * are tasks of their own (InputTask).
  */
 export interface StateTask {
   kind: 'state';
   study: LoadedStudy;
   stateIndex: number;
   options: StudyAnalysisOptions;
+}
+
+/** The provenance record (size, SHA-256) of one input file of a study. */
+export interface InputTask {
+  kind: 'input';
+  input: StateInput;
 }
 
 export interface MapsTaskResult {
@@ -78,7 +87,8 @@ export type StackTaskResult =
   | MapsTaskResult
   | { kind: 'volume'; payload: VolumePayload }
   | { kind: 'roi-profile'; payload: ProfilePayload }
-  | { kind: 'state'; outcome: StateOnDiskOutcome };
+  | { kind: 'state'; outcome: StateOutcome }
+  | { kind: 'input'; record: InputRecord };
 
 export interface TaskControl {
   signal?: AbortSignal;
@@ -87,7 +97,8 @@ export interface TaskControl {
 }
 
 export async function runStackTask(task: StackTask, control: TaskControl = {}): Promise<StackTaskResult> {
-  if (task.kind === 'state') return { kind: 'state', outcome: await analyzeStateOnDisk(task.study, task.stateIndex, task.options) };
+  if (task.kind === 'state') return { kind: 'state', outcome: await analyzeStateFiles(task.study, task.stateIndex, task.options) };
+  if (task.kind === 'input') return { kind: 'input', record: await inputRecord(task.input.path, task.input.displayPath) };
   const opened = await openDataset(task.file, { displayName: task.displayName });
   try {
     if (opened.dataset.kind !== 'ionStack') throw new StrataError(`${task.displayName}: not an ion stack`);

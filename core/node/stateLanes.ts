@@ -1,7 +1,9 @@
 import { StrataError } from '../model/errors.js';
-import type { StudyAnalysisOptions } from '../pipeline/analyzeStudy.js';
-import { analyzeStateOnDisk } from './analyzeStudyOnDisk.js';
-import type { StateOnDiskOutcome, StatesRunner } from './analyzeStudyOnDisk.js';
+import type { InputRecord } from '../model/provenance.js';
+import type { StateOutcome, StudyAnalysisOptions } from '../pipeline/analyzeStudy.js';
+import { analyzeStateFiles, stateInputs } from './analyzeStudyOnDisk.js';
+import type { StateInput, StatesRunner } from './analyzeStudyOnDisk.js';
+import { inputRecord } from './files.js';
 import type { LoadedStudy } from './loadStudy.js';
 import { WorkerLost } from './stackPool.js';
 import type { StackPool } from './stackPool.js';
@@ -19,44 +21,69 @@ export interface StateLanes {
   inThisThread: boolean;
 }
 
+/** A piece of a study's analysis a lane takes: a state's analysis, or the checksum of one of its files. */
+type LaneTask = { kind: 'state'; stateIndex: number } | { kind: 'input'; stateIndex: number; slot: number; input: StateInput };
+
 /**
  * Analyses a study's states side by side: each lane (this thread, each worker) takes the next
- * state as soon as it is free; outcomes come back in state order. A state whose worker cannot
- * start, or is lost, is analysed in this thread afterwards (the same numbers, only later), and
- * so are the states left when no lane remains.
+ * task as soon as it is free: first the states' analyses, then the checksums of their files, so
+ * that a lane done with its states hashes while another still analyses (three 512 MB states on
+ * two lanes: 2.6 → 2.1 s; hashing is a third of the work). Outcomes come back in state order,
+ * each with its files' records in order. A task whose worker cannot start, or is lost, runs in
+ * this thread afterwards (the same numbers, only later), and so do the tasks left when no lane
+ * remains.
  */
 export function statesOnLanes(lanes: StateLanes): StatesRunner {
   return async (study, options) => {
     const count = study.states.length;
-    const outcomes: StateOnDiskOutcome[] = new Array(count);
-    const orphans: number[] = [];
+    const analyses: StateOutcome[] = new Array(count);
+    const records: InputRecord[][] = [];
+    const tasks: LaneTask[] = [];
+    for (let i = 0; i < count; i++) tasks.push({ kind: 'state', stateIndex: i });
+    for (let i = 0; i < count; i++) {
+      const inputs = await stateInputs(study, i);
+      records.push(new Array(inputs.length));
+      inputs.forEach((input, slot) => tasks.push({ kind: 'input', stateIndex: i, slot, input }));
+    }
+    const orphans: LaneTask[] = [];
     let next = 0;
-    const take = (): number => (next < count ? next++ : -1);
+    const take = (): LaneTask | null => (next < tasks.length ? tasks[next++] : null);
     const here = async (): Promise<void> => {
-      for (let i = take(); i >= 0; i = take()) outcomes[i] = await analyzeStateOnDisk(study, i, options);
+      for (let t = take(); t; t = take()) await runHere(t);
+    };
+    const runHere = async (t: LaneTask): Promise<void> => {
+      if (t.kind === 'state') analyses[t.stateIndex] = await analyzeStateFiles(study, t.stateIndex, options);
+      else records[t.stateIndex][t.slot] = await inputRecord(t.input.path, t.input.displayPath);
     };
     const worker = async (): Promise<void> => {
-      for (let i = take(); i >= 0; i = take()) {
+      for (let t = take(); t; t = take()) {
         try {
-          outcomes[i] = await onWorker(lanes.pool, study, i, options);
+          if (t.kind === 'state') analyses[t.stateIndex] = await stateOnWorker(lanes.pool, study, t.stateIndex, options);
+          else records[t.stateIndex][t.slot] = await inputOnWorker(lanes.pool, study, t.input);
         } catch (err) {
           if (!(err instanceof WorkerLost)) throw err;
-          orphans.push(i);
+          orphans.push(t);
           return;
         }
       }
     };
     const workers = Math.max(0, Math.min(lanes.workers, count - (lanes.inThisThread ? 1 : 0)));
     await Promise.all([...(lanes.inThisThread || workers === 0 ? [here()] : []), ...Array.from({ length: workers }, worker)]);
-    // Left when workers were lost: their states, and those no lane was left to take.
-    for (const i of orphans) outcomes[i] = await analyzeStateOnDisk(study, i, options);
+    // Left when workers were lost: their tasks, and those no lane was left to take.
+    for (const t of orphans) await runHere(t);
     await here();
-    return outcomes;
+    return analyses.map((outcome, i) => ({ ...outcome, inputs: records[i] }));
   };
 }
 
-async function onWorker(pool: StackPool, study: LoadedStudy, stateIndex: number, options: StudyAnalysisOptions): Promise<StateOnDiskOutcome> {
+async function stateOnWorker(pool: StackPool, study: LoadedStudy, stateIndex: number, options: StudyAnalysisOptions): Promise<StateOutcome> {
   const result = await pool.run({ kind: 'state', study, stateIndex, options });
   if (result.kind !== 'state') throw new StrataError(`${study.name}: a state's analysis came back as '${result.kind}'`);
   return result.outcome;
+}
+
+async function inputOnWorker(pool: StackPool, study: LoadedStudy, input: StateInput): Promise<InputRecord> {
+  const result = await pool.run({ kind: 'input', input });
+  if (result.kind !== 'input') throw new StrataError(`${study.name}: the checksum of ${input.displayPath} came back as '${result.kind}'`);
+  return result.record;
 }

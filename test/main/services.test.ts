@@ -176,7 +176,13 @@ describe.skipIf(!haveSample)('workbench services on the sample study', () => {
     const xrd = join(study, 'pristine', 'xrd.ras');
     const later = new Date(Date.now() + 5000);
     utimesSync(xrd, later, later);
-    expect(await api.analyzeStudy({ path: study })).not.toBe(again);
+    const afterXrd = await api.analyzeStudy({ path: study });
+    expect(afterXrd).not.toBe(again);
+    // A file read beside a data file (the SEM image's metadata sidecar) is watched too.
+    const sidecar = join(study, 'pristine', 'sem.txt');
+    const later2 = new Date(Date.now() + 10000);
+    utimesSync(sidecar, later2, later2);
+    expect(await api.analyzeStudy({ path: study })).not.toBe(afterXrd);
   });
 
   it('the SEM image takes a scale set by hand (source manual) and brings its data bar with the scale bar', async () => {

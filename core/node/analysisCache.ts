@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import type { StudyAnalysis } from '../pipeline/analyzeStudy.js';
 import { analyzeStudyDetailedOnDisk, stateInputs } from './analyzeStudyOnDisk.js';
 import { fileStamp } from './files.js';

@@ -89,9 +89,9 @@ export function renderVolume(vol: Volume, opts: RenderOptions): Rendering {
   // Half a voxel along the ray, in the smallest voxel dimension: no voxel is skipped.
   const step = 0.5 * Math.min(...voxel.map((v, i) => (Math.abs(forward[i]) > 1e-9 ? v / Math.abs(forward[i]) : Infinity)).filter(Number.isFinite), ...voxel);
   const diag = Math.hypot(...ext);
-  // The loops below are the per-pixel ray march with its vectors as plain numbers (no arrays
-  // made per pixel) and one loop per mode: the same expressions, so the same image, in about a
-  // fifth of the time (fig4's three volumes took ~0.7 s).
+  // The per-pixel ray march with its vectors as plain numbers (no arrays made per pixel): the
+  // same expressions as with arrays, so the same image, in two thirds of the time (fig4's
+  // three volumes took ~0.7 s).
   const [rx, ry, rz] = right;
   const [ux, uy, uz] = up;
   const [fx, fy, fz] = forward;
@@ -109,36 +109,26 @@ export function renderVolume(vol: Volume, opts: RenderOptions): Rendering {
       // Slab intersection with the box.
       const [t0, t1] = slabs(slab(ox, fx, hx, -Infinity, Infinity), oy, fy, hy, oz, fz, hz);
       if (!(t1 > t0)) continue;
-      let out: number;
-      if (mip) {
-        let best = -Infinity;
-        for (let t = t0 + step / 2; t < t1; t += step) {
-          const ix = Math.floor((ox + t * fx + hx) / vx);
-          const iy = Math.floor((oy + t * fy + hy) / vy);
-          const iz = Math.floor((oz + t * fz + hz) / vz);
-          if (ix < 0 || iy < 0 || iz < 0 || ix >= nx || iy >= ny || iz >= nz) continue;
-          const value = (data[(iz * ny + iy) * nx + ix] - lo) / span;
+      let best = -Infinity;
+      let transmitted = 1;
+      let emitted = 0;
+      for (let t = t0 + step / 2; t < t1; t += step) {
+        const ix = Math.floor((ox + t * fx + hx) / vx);
+        const iy = Math.floor((oy + t * fy + hy) / vy);
+        const iz = Math.floor((oz + t * fz + hz) / vz);
+        if (ix < 0 || iy < 0 || iz < 0 || ix >= nx || iy >= ny || iz >= nz) continue;
+        const value = (data[(iz * ny + iy) * nx + ix] - lo) / span;
+        if (mip) {
           if (value > best) best = value;
-        }
-        out = Math.min(1, Math.max(0, best));
-      } else {
-        let transmitted = 1;
-        let emitted = 0;
-        for (let t = t0 + step / 2; t < t1; t += step) {
-          const ix = Math.floor((ox + t * fx + hx) / vx);
-          const iy = Math.floor((oy + t * fy + hy) / vy);
-          const iz = Math.floor((oz + t * fz + hz) / vz);
-          if (ix < 0 || iy < 0 || iz < 0 || ix >= nx || iy >= ny || iz >= nz) continue;
-          const value = (data[(iz * ny + iy) * nx + ix] - lo) / span;
+        } else {
           // Emission–absorption: each sample emits its value and absorbs in proportion to it.
           const a = Math.min(1, Math.max(0, value)) * 0.08;
           emitted += transmitted * a * value;
           transmitted *= 1 - a;
           if (transmitted < 0.01) break;
         }
-        out = Math.min(1, emitted / 0.6);
       }
-      image[py * opts.widthPx + px] = out;
+      image[py * opts.widthPx + px] = mip ? Math.min(1, Math.max(0, best)) : Math.min(1, emitted / 0.6);
     }
   }
   return { image, widthPx: opts.widthPx, heightPx: opts.heightPx, corners: corners3.map((c) => toPx(dot(c, right), dot(c, up))) };

@@ -9,7 +9,8 @@
  * measured in the same run:
  *   (a) stack read (every plane) vs reading the same file with `fs` alone;
  *   (b) per-window Li maps (and their sums) vs one plain typed-array pass over the Li channel;
- *   (c) the same reduction in numpy, where `python3 -c "import numpy"` works;
+ *   (c) the same reduction in numpy, where `python3 -c "import numpy"` works (ours also after
+ *       40 runs in its process, "warm": a workbench that has been running a while);
  *   (d) `node bin/strata.js analyze samples/study --json`, end to end;
  *   (e) peak RSS of the streaming workloads vs 0.25 × file size + 300 MB;
  *   (f) the XRD analysis of each sample pattern vs reading and parsing that pattern;
@@ -109,7 +110,7 @@ for (const size of sizes) {
   // Warm the page cache once so every workload (and the baseline) reads from memory alike.
   runJson(process.execPath, ['--import', 'tsx', 'bench/workload.ts', 'fs-read', file]);
   const m: Record<string, Measured> = {};
-  for (const w of ['fs-read', 'stack-read', 'stack-read-planes', 'open', 'typed-pass', 'li-maps-raw', 'li-maps-corrected', 'volume']) {
+  for (const w of ['fs-read', 'stack-read', 'stack-read-planes', 'open', 'typed-pass', 'li-maps-raw', 'li-maps-raw-warm', 'li-maps-corrected', 'volume']) {
     m[w] = measure(repeats, workload(w, file));
     process.stderr.write(`  ${w.padEnd(18)} ${fmt(m[w].seconds)} s  [${m[w].all.map((s) => fmt(s)).join(', ')}]  first run ${fmt(m[w].coldSeconds)} s  rss ${(m[w].maxRssBytes / MB).toFixed(0)} MiB\n`);
   }
@@ -121,7 +122,7 @@ for (const size of sizes) {
     process.stderr.write(`  ${'numpy'.padEnd(18)} ${fmt(m.numpy.seconds)} s  first run ${fmt(m.numpy.coldSeconds)} s\n`);
   }
   const rssLimit = 0.25 * bytes + 300 * MB;
-  const streamingRss = Math.max(m['stack-read'].maxRssBytes, m['stack-read-planes'].maxRssBytes, m['li-maps-raw'].maxRssBytes, m['li-maps-corrected'].maxRssBytes, m.volume.maxRssBytes);
+  const streamingRss = Math.max(m['stack-read'].maxRssBytes, m['stack-read-planes'].maxRssBytes, m['li-maps-raw'].maxRssBytes, m['li-maps-raw-warm'].maxRssBytes, m['li-maps-corrected'].maxRssBytes, m.volume.maxRssBytes);
   const ratios = {
     aStackReadVsFs: m['stack-read'].seconds / m['fs-read'].seconds,
     aStackReadPlanesVsFs: m['stack-read-planes'].seconds / m['fs-read'].seconds,
@@ -136,6 +137,9 @@ for (const size of sizes) {
       cLiMapsRawVsNumpy: m.numpy ? m['li-maps-raw'].coldSeconds! / m.numpy.coldSeconds! : undefined,
     },
     cLiMapsRawAfterOpenVsNumpy: m.numpy ? (m['li-maps-raw'].seconds - (m['li-maps-raw'].openSeconds ?? 0)) / m.numpy.seconds : undefined,
+    // The same reduction in a process that has run it 40 times (a workbench running a while).
+    cLiMapsRawWarmVsNumpy: m.numpy ? m['li-maps-raw-warm'].seconds / m.numpy.seconds : undefined,
+    cLiMapsRawWarmAfterOpenVsNumpy: m.numpy ? (m['li-maps-raw-warm'].seconds - (m['li-maps-raw-warm'].openSeconds ?? 0)) / m.numpy.seconds : undefined,
     ePeakRssBytes: streamingRss,
     eRssLimitBytes: rssLimit,
     eRssVsLimit: streamingRss / rssLimit,
@@ -156,6 +160,7 @@ for (const size of sizes) {
     fmt(m.numpy?.seconds),
     fmt(ratios.cLiMapsRawVsNumpy, 2),
     fmt(ratios.cLiMapsRawAfterOpenVsNumpy, 2),
+    `${fmt(ratios.cLiMapsRawWarmVsNumpy, 2)}/${fmt(ratios.cLiMapsRawWarmAfterOpenVsNumpy, 2)}`,
     `${fmt(ratios.firstRun.aStackReadVsFs, 1)}/${fmt(ratios.firstRun.bLiMapsRawVsTyped, 1)}/${fmt(ratios.firstRun.cLiMapsRawVsNumpy, 1)}`,
     fmt(m.volume.seconds),
     `${(streamingRss / MB).toFixed(0)}/${(rssLimit / MB).toFixed(0)}`,
@@ -195,7 +200,7 @@ if (!existsSync(imzmlFile)) {
 const imzml = { open: measure(1, workload('imzml-open', imzmlFile)), fsRead: measure(1, workload('imzml-fs-read', imzmlFile)) };
 results.imzml = { file: imzmlFile, xmlBytes: statSync(imzmlFile).size, ...imzml, ratio: imzml.open.seconds / imzml.fsRead.seconds };
 
-const head = ['size', 'fs s', 'stack s', '(a) ×fs', 'planes ×fs', 'typed s', 'Li maps s', 'open s', '(b) raw ×', 'corr ×', 'raw-open ×', 'numpy s', '(c) ×np', 'np-open ×', '1st run a/b/c ×', 'volume s', '(e) RSS/limit MiB'];
+const head = ['size', 'fs s', 'stack s', '(a) ×fs', 'planes ×fs', 'typed s', 'Li maps s', 'open s', '(b) raw ×', 'corr ×', 'raw-open ×', 'numpy s', '(c) ×np', 'np-open ×', 'warm ×np incl/after open', '1st run a/b/c ×', 'volume s', '(e) RSS/limit MiB'];
 const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
 const line = (r: string[]): string => r.map((c, i) => c.padStart(widths[i])).join('  ');
 process.stdout.write(`${line(head)}\n${rows.map(line).join('\n')}\n`);
@@ -207,7 +212,7 @@ process.stdout.write(
   `(g) imzML 256 × 256 px (${(statSync(imzmlFile).size / MB).toFixed(0)} MiB of XML): open ${fmt(imzml.open.seconds, 2)} s, ×${fmt(imzml.open.seconds / imzml.fsRead.seconds, 0)} reading its files (${fmt(imzml.fsRead.seconds * 1e3, 0)} ms), peak RSS ${(imzml.open.maxRssBytes / MB).toFixed(0)} MiB\n`,
 );
 if (!numpy) process.stdout.write('(c) skipped: python3 with numpy not found\n');
-process.stdout.write('times: each workload run five times in its own process, the median of runs 2–5 reported (the first, with V8 still compiling, in "1st run")\n');
+process.stdout.write('times: each workload run five times in its own process, the median of runs 2–5 reported (the first, with V8 still compiling, in "1st run"); "warm": Li maps run 41 times, the median of the last 10\n');
 process.stdout.write('targets: (a) ≤ 1.5×  (b) ≤ 2× and < numpy  (e) RSS ≤ 0.25 × size + 300 MB\n');
 writeFileSync(join(root, 'bench', 'results.json'), JSON.stringify(results, null, 2) + '\n');
 process.stdout.write('written bench/results.json\n');

@@ -43,12 +43,12 @@ async function exists(path: string): Promise<boolean> {
   );
 }
 
-/** The sidecar text of an SEM image: same base name with `.txt` (JEOL, Hitachi). */
 /** The binary part of an imzML (its spectra), beside it: the same name, `.ibd`. */
 export function imzmlBinaryPath(path: string): string {
   return path.replace(/\.imzml$/i, '.ibd');
 }
 
+/** The sidecar text of an SEM image: same base name with `.txt` (JEOL, Hitachi). */
 export async function findSemSidecar(path: string): Promise<string | null> {
   const base = path.replace(/\.[^./\\]+$/, '');
   for (const ext of ['.txt', '.TXT']) if (await exists(base + ext)) return base + ext;

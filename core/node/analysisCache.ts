@@ -1,21 +1,37 @@
-import type { StudyAnalysis } from '../pipeline/analyzeStudy.js';
-import { analyzeStudyDetailedOnDisk, stateInputs } from './analyzeStudyOnDisk.js';
+import { stateAnalysisOptions } from '../pipeline/analyzeStudy.js';
+import type { StudyAnalysis, StudyAnalysisOptions } from '../pipeline/analyzeStudy.js';
+import { analyzeStudyDetailedOnDisk, stateInputs, statesOneByOne } from './analyzeStudyOnDisk.js';
 import { fileStamp } from './files.js';
-import type { AnalyzeOverrides, StatesRunner } from './analyzeStudyOnDisk.js';
+import type { AnalyzeOverrides, StateOnDiskOutcome, StatesRunner } from './analyzeStudyOnDisk.js';
 import type { LoadedStudy } from './loadStudy.js';
+
+/** An analysis kept, with the stamps of the files it read (taken before it read them). */
+interface Kept<T> {
+  key: string;
+  stamps: Map<string, string>;
+  result: Promise<T>;
+}
 
 /**
  * The workbench's last analysis of a study, reused while nothing it depends on has changed:
  * the study as loaded (manifest, states, files), the user's overrides, and the stamp (size,
  * times, inode: see fileStamp) of every file it read. Exporting a figure, or asking for the
- * report again, then costs no re-analysis (it took ~2–10 s a time); any edit of a file or of
- * the overrides starts a fresh one. One entry: the workbench looks at one study at a time.
+ * report again, then costs no re-analysis (it took ~2–10 s a time).
+ *
+ * Each state's last outcome is kept too, keyed by what that state's analysis sees (its files,
+ * the layer stack, the study-wide options and its own entries: stateAnalysisOptions). An edit
+ * of one state's settings (its interfaces dragged, its SEM scale set) analyses that state again
+ * and reuses the others: on the sample study, one state's ~0.7 s instead of all three's ~2 s.
+ * One study at a time: the workbench looks at one.
  */
 export class AnalysisCache {
   /** `runStates`: where the states are analysed (the workbench: on its worker threads). */
-  constructor(private readonly runStates?: StatesRunner) {}
+  constructor(private readonly runStates: StatesRunner = statesOneByOne) {}
 
-  private last: { key: string; stamps: Map<string, string>; result: Promise<StudyAnalysis> } | null = null;
+  private last: Kept<StudyAnalysis> | null = null;
+  /** Each state's last outcome, by state name, for the study at `statesRoot`. */
+  private states = new Map<string, Kept<StateOnDiskOutcome>>();
+  private statesRoot: string | null = null;
 
   async get(study: LoadedStudy, overrides: AnalyzeOverrides | undefined): Promise<StudyAnalysis> {
     const key = JSON.stringify([study.root, study.name, study.stack, study.states, study.manifest ?? null, overrides ?? null]);
@@ -25,13 +41,45 @@ export class AnalysisCache {
     // anything: a file changed meanwhile is noticed next time.
     const inputs = await Promise.all(study.states.map((_, i) => stateInputs(study, i)));
     const stamps = await stampFiles(inputs.flat().map((i) => i.path));
-    const entry = { key, stamps, result: analyzeStudyDetailedOnDisk(study, { overrides, runStates: this.runStates }) };
+    const entry = { key, stamps, result: analyzeStudyDetailedOnDisk(study, { overrides, runStates: (s, o) => this.statesOf(s, o) }) };
     this.last = entry;
     entry.result.catch(() => {
       // A failed analysis is not kept: the next request tries again.
       if (this.last === entry) this.last = null;
     });
     return entry.result;
+  }
+
+  /** The states' outcomes: those kept and still valid, the others analysed (together, by `runStates`). */
+  private async statesOf(study: LoadedStudy, options: StudyAnalysisOptions): Promise<StateOnDiskOutcome[]> {
+    if (this.statesRoot !== study.root) {
+      this.states.clear();
+      this.statesRoot = study.root;
+    }
+    const outcomes: Promise<StateOnDiskOutcome>[] = [];
+    const missing: { index: number; key: string; stamps: Map<string, string> }[] = [];
+    for (let i = 0; i < study.states.length; i++) {
+      const state = study.states[i];
+      const key = JSON.stringify([study.stack, state, stateAnalysisOptions(options, state.state)]);
+      const kept = this.states.get(state.state);
+      if (kept && kept.key === key && (await unchanged(kept.stamps))) outcomes[i] = kept.result;
+      else missing.push({ index: i, key, stamps: await stampFiles((await stateInputs(study, i)).map((f) => f.path)) });
+    }
+    if (missing.length > 0) {
+      // States do not depend on one another: the missing ones are analysed as a study of their own.
+      const run = this.runStates({ ...study, states: missing.map((m) => study.states[m.index]) }, options);
+      missing.forEach(({ index, key, stamps }, j) => {
+        const name = study.states[index].state;
+        const entry = { key, stamps, result: run.then((done) => done[j]) };
+        this.states.set(name, entry);
+        entry.result.catch(() => {
+          // A failed analysis is not kept: the next request tries again.
+          if (this.states.get(name) === entry) this.states.delete(name);
+        });
+        outcomes[index] = entry.result;
+      });
+    }
+    return Promise.all(outcomes);
   }
 }
 

@@ -103,6 +103,9 @@ export async function analyzeStateOnDisk(study: LoadedStudy, stateIndex: number,
   return { ...outcome, inputs: await recordInputs(await stateInputs(study, stateIndex)) };
 }
 
+/** Every state of the study, one after another in this thread (the default StatesRunner). */
+export const statesOneByOne: StatesRunner = (study, options) => statesHere(study, options);
+
 /** Every state of the study, one after another in this thread. */
 async function statesHere(study: LoadedStudy, options: StudyAnalysisOptions, steps?: ModalitySteps): Promise<StateOnDiskOutcome[]> {
   const outcomes: StateOnDiskOutcome[] = [];

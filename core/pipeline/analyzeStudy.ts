@@ -32,6 +32,17 @@ export interface StudyAnalysisOptions {
   referenceState?: string;
 }
 
+/**
+ * The options one state's analysis sees: the study-wide ones, and of the per-state entries only
+ * the state's own. analyzeState is given no more, so what a state gives depends on these alone
+ * (a cache of states keys on them: see core/node/analysisCache.ts).
+ */
+export function stateAnalysisOptions(options: StudyAnalysisOptions, state: string): StudyAnalysisOptions {
+  const own = <T>(entries: Record<string, T> | undefined): Record<string, T> | undefined =>
+    entries && Object.hasOwn(entries, state) ? Object.fromEntries([[state, entries[state]]]) : undefined;
+  return { sims: options.sims, thicknessesNm: options.thicknessesNm, semPixelSizeNm: own(options.semPixelSizeNm), interfacesS: own(options.interfacesS) };
+}
+
 /** Steps for the modalities that have their own modules; injected so each stays testable alone. */
 export interface ModalitySteps {
   measureSem?: (image: SemImage, stack: LayerStack, opts: { tiltDeg?: number }) => SemResult;
@@ -58,7 +69,8 @@ export interface StateOutcome {
  * calibration of the same state; XRD is analysed alone. States do not depend on one another,
  * so they may run side by side (see core/node/stateLanes.ts). A failing modality is a warning.
  */
-export async function analyzeState(layerStack: LayerStack, s: StateData, steps: ModalitySteps, options: StudyAnalysisOptions): Promise<StateOutcome> {
+export async function analyzeState(layerStack: LayerStack, s: StateData, steps: ModalitySteps, studyOptions: StudyAnalysisOptions): Promise<StateOutcome> {
+  const options = stateAnalysisOptions(studyOptions, s.state);
   const warnings: string[] = [];
   const report: StateReport = { state: s.state };
   let detail: SimsStateDetail | undefined;

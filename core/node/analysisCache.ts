@@ -21,7 +21,8 @@ interface Kept<T> {
  * Each state's last outcome is kept too, keyed by what that state's analysis sees (its files,
  * the layer stack, the study-wide options and its own entries: stateAnalysisOptions). An edit
  * of one state's settings (its interfaces dragged, its SEM scale set) analyses that state again
- * and reuses the others: on the sample study, one state's ~0.7 s instead of all three's ~2 s.
+ * and reuses the others (and that state reuses what depends on its files alone: stateMemo.ts).
+On the sample study a drag took ~1 s before, ~0.4 s with this, ~80 ms with both.
  * One study at a time: the workbench looks at one.
  */
 export class AnalysisCache {

@@ -8,9 +8,11 @@ import { measureCrossSection, toSemResult } from '../sem/index.js';
 import { analyzeXrd } from '../xrd/analyze.js';
 import { STRATA_VERSION } from '../version.js';
 import { inputRecord } from './files.js';
+import { memoizedSteps } from './stateMemo.js';
 import { findSemSidecar, imzmlBinaryPath, openDataset } from './openDataset.js';
 import type { OpenedDataset } from './openDataset.js';
 import type { LoadedStudy } from './loadStudy.js';
+import type { StudyFile } from '../model/study.js';
 
 export interface AnalyzeOverrides {
   interfacesS?: Record<string, number[]>;
@@ -67,24 +69,52 @@ export async function stateInputs(study: LoadedStudy, stateIndex: number): Promi
 /**
  * Opens one state's files (read-only), analyses the state and closes the files. Files are used
  * in manifest order: the first of each kind is analysed. No checksums (see analyzeStateOnDisk).
+ * With the default steps, results that depend on the files alone are kept between analyses
+ * while the files are unchanged (stateMemo.ts).
  */
 export async function analyzeStateFiles(study: LoadedStudy, stateIndex: number, options: StudyAnalysisOptions, steps: ModalitySteps = DEFAULT_STEPS): Promise<StateOutcome> {
   const s = study.states[stateIndex];
   if (!s) throw new StrataError(`${study.name}: no state number ${stateIndex}`);
+  // The files the steps will read, as the manifest lists them (checked below against those
+  // opened), stamped before anything is read.
+  const first = (kind: string) => s.files.find((f) => f.kind === kind);
+  const [sem, xrd, stack] = [first('sem'), first('xrd'), first('sims-stack')];
+  const abs = (f: { path: string }): string => join(study.root, f.path);
+  const memo =
+    steps === DEFAULT_STEPS
+      ? await memoizedSteps(
+          {
+            sem: sem && { image: abs(sem), sidecar: await findSemSidecar(abs(sem)) },
+            xrd: xrd && abs(xrd),
+            stack: stack && (stack.format === 'imzml' ? [abs(stack), imzmlBinaryPath(abs(stack))] : [abs(stack)]),
+          },
+          steps,
+        )
+      : null;
   const opened: OpenedDataset[] = [];
   try {
     const data: StateData = { state: s.state, shotsPerPixel: s.sims?.shotsPerPixel, semTiltDeg: s.semTiltDeg };
+    /** Whether each dataset analysed came from the file the steps were stamped for. */
+    let asStamped = true;
+    const take = <T>(current: T | undefined, d: T, f: StudyFile, expected: StudyFile | undefined): T => {
+      if (current !== undefined) return current;
+      if (f !== expected) asStamped = false;
+      return d;
+    };
     for (const f of s.files) {
       if (f.kind === 'unknown') continue;
-      const o = await openDataset(join(study.root, f.path), { displayName: f.path });
+      const o = await openDataset(abs(f), { displayName: f.path });
       opened.push(o);
       const d = o.dataset;
       if (d.kind === 'depthProfile') data.profile ??= d;
-      else if (d.kind === 'ionStack') data.stack ??= d;
-      else if (d.kind === 'xrdPattern') data.xrd ??= d;
-      else if (d.kind === 'semImage') data.sem ??= d;
+      else if (d.kind === 'ionStack') data.stack = take(data.stack, d, f, stack);
+      else if (d.kind === 'xrdPattern') data.xrd = take(data.xrd, d, f, xrd);
+      else if (d.kind === 'semImage') data.sem = take(data.sem, d, f, sem);
     }
-    return await analyzeState(study.stack, data, steps, options);
+    const useMemo = memo !== null && asStamped;
+    const outcome = await analyzeState(study.stack, data, useMemo ? memo.steps : steps, options);
+    if (useMemo) await memo.commit();
+    return outcome;
   } finally {
     await Promise.all(opened.map((o) => o.close()));
   }

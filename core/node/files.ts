@@ -61,6 +61,20 @@ const RECENT_CHANGE_MS = 1000;
 const hashCounts = { hashed: 0, reused: 0 };
 
 /**
+ * The file's stamp when what is read from it now may be remembered under that stamp: null when
+ * it changed less than RECENT_CHANGE_MS before `nowMs` (or cannot be stamped). Take it before
+ * reading, and remember only if the stamp is the same after.
+ */
+export async function settledStamp(path: string, nowMs = Date.now()): Promise<string | null> {
+  try {
+    const { stamp, changedMs } = await stampAndSize(path);
+    return changedMs < nowMs - RECENT_CHANGE_MS ? stamp : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
  * The provenance record of an input file: its size and SHA-256. A file unchanged since this
  * thread last hashed it (the same stamp) is not read again: the workbench analyses a study
  * afresh at every change of its settings, and hashing a 2 GB stack takes ~1.2 s.

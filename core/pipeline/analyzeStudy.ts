@@ -7,7 +7,7 @@ import type { SemImage } from '../model/semImage.js';
 import type { XrdPattern } from '../model/xrdPattern.js';
 import { analyzeSimsStateDetailed, compareLiStates } from '../sims/index.js';
 import { withPixelSize } from '../sem/calibration.js';
-import type { SimsAnalysisOptions, SimsStateDetail } from '../sims/index.js';
+import type { SimsAnalysisOptions, SimsStateDetail, StackProfiler } from '../sims/index.js';
 
 /** One state's opened datasets (at most one of each kind is analysed; the first wins). */
 export interface StateData {
@@ -47,6 +47,8 @@ export function stateAnalysisOptions(options: StudyAnalysisOptions, state: strin
 export interface ModalitySteps {
   measureSem?: (image: SemImage, stack: LayerStack, opts: { tiltDeg?: number }) => SemResult;
   analyzeXrd?: (pattern: XrdPattern) => XrdResult;
+  /** The ToF-SIMS stack's depth profiles (default profileFromStack). */
+  stackProfile?: StackProfiler;
 }
 
 export interface StudyAnalysis {
@@ -95,6 +97,7 @@ export async function analyzeState(layerStack: LayerStack, s: StateData, steps: 
         thicknessesNm,
         thicknessSource: Object.keys(semThickness).length > 0 ? 'sem' : 'nominal',
         options: options.interfacesS?.[s.state] ? { ...options.sims, interfaceTimesS: options.interfacesS[s.state] } : options.sims,
+        stackProfile: steps.stackProfile,
       });
       report.sims = detail.result;
     } catch (err) {

@@ -20,7 +20,7 @@ import { normalizeSeries, type NormalizationMode, type Series } from './normaliz
 import type { Roi } from './roi.js';
 import { conditionSignal, segmentProfile } from './segment.js';
 import { withInterfaceTimes } from './overrides.js';
-import { profileFromStack, windowMapsFromStack } from './stack.js';
+import { profileFromStack, windowMapsFromStack, type StackProfile, type StackProfileOptions } from './stack.js';
 
 export interface SimsAnalysisOptions {
   /** Normalisation of the analyte before integration. Default `none` (raw corrected counts). */
@@ -64,7 +64,16 @@ export interface SimsStateInput {
   /** Where `thicknessesNm` came from. Default `sem` when given, else nominal. */
   thicknessSource?: 'sem' | 'nominal';
   options?: SimsAnalysisOptions;
+  /**
+   * Makes the stack's depth profiles: profileFromStack (the default), or one that keeps them
+   * (the workbench re-analyses a state at every edit of its interfaces; the profiles do not
+   * change: see core/node/stateMemo.ts).
+   */
+  stackProfile?: StackProfiler;
 }
+
+/** A maker of a stack's depth profiles, as profileFromStack. */
+export type StackProfiler = (stack: IonStack, options: StackProfileOptions) => Promise<StackProfile>;
 
 export interface SimsStateDetail {
   result: SimsStateResult;
@@ -136,6 +145,7 @@ export async function analyzeSimsStateDetailed(input: SimsStateInput): Promise<S
   const shots = input.shotsPerPixel ?? profile?.shotsPerPixel ?? stack?.shotsPerPixel;
   const pixelCount = input.pixelCount ?? profile?.pixelCount ?? (stack ? stack.width * stack.height : undefined);
   const preferStack = o.preferStack ?? true;
+  const stackProfile = input.stackProfile ?? profileFromStack;
 
   // The stack's time axis: a reader that found no scan times falls back to scan indices; when a
   // profile with the same number of scans is present, its times are the stack's too.
@@ -160,7 +170,7 @@ export async function analyzeSimsStateDetailed(input: SimsStateInput): Promise<S
   } else {
     const st = stack!;
     const ionIdx = st.ions.map((_, i) => i).filter((i) => i !== stackTotal);
-    const sp = await profileFromStack(st, { roi: o.roi, shotsPerPixel: shots, ions: ionIdx, timeS: stackTimeS });
+    const sp = await stackProfile(st, { roi: o.roi, shotsPerPixel: shots, ions: ionIdx, timeS: stackTimeS });
     set = {
       timeS: sp.timeS,
       ions: sp.ions,
@@ -170,7 +180,7 @@ export async function analyzeSimsStateDetailed(input: SimsStateInput): Promise<S
     };
     if (stackTotal >= 0) {
       // The total channel counts every ion; it is not dead-time corrected (it is not one species).
-      const tp = await profileFromStack(st, { roi: o.roi, ions: [stackTotal], deadTime: false, timeS: stackTimeS });
+      const tp = await stackProfile(st, { roi: o.roi, ions: [stackTotal], deadTime: false, timeS: stackTimeS });
       set.total = { values: tp.counts[0], sigma: tp.sigma[0] };
     } else {
       set.total = sumSeries(set.series, set.timeS.length);
@@ -257,7 +267,7 @@ export async function analyzeSimsStateDetailed(input: SimsStateInput): Promise<S
     const isoIdx = iso ? findIon(stack.ions, iso.ion) : -1;
     const substitute = iso && isoIdx >= 0 && isoIdx !== stackLi ? { ionIndex: isoIdx, factor: 1 / iso.abundanceRatio } : undefined;
     isotopeUsed = substitute && iso ? iso : null;
-    const sp = await profileFromStack(stack, { roi: o.roi, ions: [stackLi], shotsPerPixel: shots, timeS: stackTimeS, substitute });
+    const sp = await stackProfile(stack, { roi: o.roi, ions: [stackLi], shotsPerPixel: shots, timeS: stackTimeS, substitute });
     if (!sp.deadTimeCorrected) warnings.push('stack: shots per pixel unknown; Li not dead-time corrected');
     saturatedPoints = sp.saturatedTotal;
     let li: Series = { values: sp.counts[0], sigma: sp.sigma[0] };

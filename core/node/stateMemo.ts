@@ -1,0 +1,116 @@
+import type { IonStack } from '../model/ionStack.js';
+import type { SemResult, XrdResult } from '../model/report.js';
+import type { ModalitySteps } from '../pipeline/analyzeStudy.js';
+import { profileFromStack } from '../sims/stack.js';
+import type { StackProfile, StackProfileOptions } from '../sims/stack.js';
+import { fileStamp, settledStamp } from './files.js';
+
+/**
+ * The steps of a state's analysis whose results depend on its files alone, kept per thread
+ * while the files are unchanged: the SEM measurement, the XRD analysis and the ToF-SIMS stack's
+ * depth profiles. The workbench analyses a state again at every edit of its settings (an
+ * interface dragged, an SEM scale set); these steps then do not run again, only what the edit
+ * changes does (the layers, the depth scale, the maps).
+ *
+ * Keys are the files' stamps (fileStamp), taken before they are read, and the step's other
+ * inputs. A result is kept only once the analysis is done and every file it came from has the
+ * same stamp as before, and did not change just before (settledStamp). Results are copied in
+ * and out (structuredClone): no analysis sees another's objects.
+ */
+const kept = new Map<string, unknown>();
+/** Results kept at most (each a few kB to a few hundred; a study has a few per state). */
+const MAX_KEPT = 64;
+const counts = { computed: 0, reused: 0 };
+
+/** Results computed and reused through memoizedSteps in this thread so far (for tests). */
+export function stepMemoCounts(): { computed: number; reused: number } {
+  return { ...counts };
+}
+
+/** The files a state's steps read: their paths, each with its stamp (null: not to be kept). */
+export interface StepFiles {
+  sem?: { image: string; sidecar: string | null };
+  xrd?: string;
+  /** The stack file, and what its reader reads with it (an imzML's .ibd). */
+  stack?: string[];
+}
+
+export interface MemoizedSteps {
+  steps: ModalitySteps;
+  /** Keeps the results of this analysis whose files are still as they were stamped. */
+  commit(): Promise<void>;
+}
+
+/**
+ * `base`'s steps, each looking for a kept result first. Call before the files are read (their
+ * stamps are taken here), and `commit` after the analysis.
+ */
+export async function memoizedSteps(files: StepFiles, base: ModalitySteps): Promise<MemoizedSteps> {
+  const paths = [files.sem?.image, files.sem?.sidecar, files.xrd, ...(files.stack ?? [])].filter((p): p is string => typeof p === 'string');
+  const stamps = new Map<string, string | null>();
+  for (const p of paths) stamps.set(p, await settledStamp(p));
+  const pending: { key: string; value: unknown; from: string[] }[] = [];
+  /** A key from the files' stamps and the step's other inputs; null when a file is not settled. */
+  const keyOf = (step: string, from: string[], inputs: unknown): string | null => {
+    const s = from.map((p) => stamps.get(p) ?? null);
+    return s.every((x) => x !== null) ? JSON.stringify([step, from, s, inputs]) : null;
+  };
+  /** The kept result for the key (a copy), or undefined. */
+  const lookup = <T>(key: string | null): T | undefined => {
+    if (key === null || !kept.has(key)) return undefined;
+    counts.reused++;
+    const value = kept.get(key);
+    // Most recently used last: the first is dropped when too many are kept.
+    kept.delete(key);
+    kept.set(key, value);
+    return structuredClone(value) as T;
+  };
+  /** A result just computed: a copy of it is kept at commit, when its files allow. */
+  const computed = <T>(key: string | null, from: string[], value: T): T => {
+    counts.computed++;
+    if (key !== null) pending.push({ key, value: structuredClone(value), from });
+    return value;
+  };
+  const steps: ModalitySteps = { ...base };
+  const sem = files.sem;
+  if (base.measureSem && sem) {
+    const measure = base.measureSem;
+    const from = sem.sidecar ? [sem.image, sem.sidecar] : [sem.image];
+    steps.measureSem = (image, stack, opts) => {
+      // Everything of the image but its pixels (those are the file's): a scale set by hand
+      // changes its pixel size and where that came from, which the result reports.
+      const { pixels: _pixels, ...described } = image;
+      const key = keyOf('sem', from, [described, opts.tiltDeg ?? null, stack]);
+      return lookup<SemResult>(key) ?? computed(key, from, measure(image, stack, opts));
+    };
+  }
+  const xrd = files.xrd;
+  if (base.analyzeXrd && xrd) {
+    const analyze = base.analyzeXrd;
+    steps.analyzeXrd = (pattern) => {
+      const key = keyOf('xrd', [xrd], null);
+      return lookup<XrdResult>(key) ?? computed(key, [xrd], analyze(pattern));
+    };
+  }
+  const stackFiles = files.stack;
+  if (stackFiles) {
+    const profile = base.stackProfile ?? profileFromStack;
+    steps.stackProfile = async (stack: IonStack, options: StackProfileOptions): Promise<StackProfile> => {
+      // Progress and cancel are not inputs; the scan times are (a profile file may give them).
+      const { signal: _signal, onPlane: _onPlane, timeS, ...rest } = options;
+      const key = keyOf('stack-profile', stackFiles, { ...rest, timeS: timeS ? Array.from(timeS) : null });
+      return lookup<StackProfile>(key) ?? computed(key, stackFiles, await profile(stack, options));
+    };
+  }
+  return {
+    steps,
+    async commit() {
+      for (const { key, value, from } of pending) {
+        const unchanged = await Promise.all(from.map(async (p) => (await fileStamp(p).catch(() => null)) === stamps.get(p)));
+        if (!unchanged.every(Boolean)) continue;
+        kept.set(key, value);
+        if (kept.size > MAX_KEPT) kept.delete(kept.keys().next().value!);
+      }
+    },
+  };
+}

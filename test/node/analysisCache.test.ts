@@ -8,13 +8,9 @@ import type { AnalyzeOverrides, StatesRunner } from '../../core/node/analyzeStud
 import { loadStudy } from '../../core/node/loadStudy.js';
 import type { LoadedStudy } from '../../core/node/loadStudy.js';
 import type { StudyAnalysis } from '../../core/pipeline/analyzeStudy.js';
+import { comparable } from '../helpers/analysis.js';
 import { PROJECT_ROOT } from '../helpers/sharedData.js';
 
-/** The report and intermediates without the time stamp: what a cached analysis must give as a fresh one does. */
-function comparable(a: StudyAnalysis): unknown {
-  const { createdAt: _, ...provenance } = a.report.provenance;
-  return { report: { ...a.report, provenance }, details: [...a.details] };
-}
 
 // The workbench analyses the study again at every edit of its settings. An edit that concerns one
 // state (its interfaces, its SEM scale) must analyse that state alone, reuse the others, and give

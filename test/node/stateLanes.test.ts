@@ -5,16 +5,11 @@ import { loadStudy } from '../../core/node/loadStudy.js';
 import type { LoadedStudy } from '../../core/node/loadStudy.js';
 import { StackPool } from '../../core/node/stackPool.js';
 import { statesOnLanes } from '../../core/node/stateLanes.js';
-import type { StudyAnalysis } from '../../core/pipeline/analyzeStudy.js';
+import { comparable } from '../helpers/analysis.js';
 import { PROJECT_ROOT } from '../helpers/sharedData.js';
 
 const STUDY = join(PROJECT_ROOT, 'samples/study');
 
-/** The analysis without its time stamp: what must not depend on where the states ran. */
-function comparable(a: StudyAnalysis): unknown {
-  const { createdAt: _, ...provenance } = a.report.provenance;
-  return { report: { ...a.report, provenance }, details: [...a.details] };
-}
 
 // `strata analyze` and the workbench analyse a study's states side by side on worker threads:
 // the report and the per-state intermediates (maps, analyte, calibration) must be those of the

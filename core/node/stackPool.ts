@@ -12,12 +12,16 @@ export type WorkerReply =
 /** The worker bootstrap beside the CLI entry (it loads the TypeScript sources, see loadEntry.js). */
 const WORKER_URL = new URL('../../bin/strata-stack-worker.js', import.meta.url);
 
+/** Affinities remembered at most (a few studies' states and files). */
+const MAX_AFFINITIES = 1024;
+
 /** The worker could not run the task (it failed to start or crashed): the caller may run it itself. */
 export class WorkerLost extends Error {}
 
 interface Pending {
   id: number;
   task: StackTask;
+  affinity?: string;
   onProgress?: (done: number, total: number) => void;
   cancelled?: () => string | null;
   resolve: (r: StackTaskResult) => void;
@@ -45,13 +49,23 @@ export class StackPool {
   private nextId = 1;
   /** Workers lost before finishing any task: after two, no more are started (they cannot load here). */
   private failedStarts = 0;
+  /** The worker that last took a task of each affinity (see `run`). */
+  private readonly lastSlotFor = new Map<string, Slot>();
 
   constructor(
     readonly size = Math.max(1, Math.min(4, availableParallelism())),
     private readonly workerUrl: URL = WORKER_URL,
   ) {}
 
-  run(task: StackTask, opts: { onProgress?: (done: number, total: number) => void; cancelled?: () => string | null } = {}): Promise<StackTaskResult> {
+  /**
+   * Runs the task on a worker. `affinity`: tasks with the same one go to the same worker when it
+   * is free: a worker keeps what it computed from unchanged files (a state's profiles, a file's
+   * checksum: stateMemo.ts, files.ts), and another would compute it again.
+   */
+  run(
+    task: StackTask,
+    opts: { onProgress?: (done: number, total: number) => void; cancelled?: () => string | null; affinity?: string } = {},
+  ): Promise<StackTaskResult> {
     if (this.failedStarts >= 2) return Promise.reject(new WorkerLost('stack workers cannot start here'));
     return new Promise((resolve, reject) => {
       this.queue.push({ id: this.nextId++, task, ...opts, resolve, reject });
@@ -66,7 +80,9 @@ export class StackPool {
 
   private pump(): void {
     while (this.queue.length) {
-      let slot = this.slots.find((s) => s.current === null);
+      const affinity = this.queue[0].affinity;
+      const preferred = affinity === undefined ? undefined : this.lastSlotFor.get(affinity);
+      let slot = preferred && preferred.current === null && this.slots.includes(preferred) ? preferred : this.slots.find((s) => s.current === null);
       if (!slot && this.slots.length < this.size) slot = this.spawn();
       if (!slot) return;
       const job = this.queue.shift()!;
@@ -76,6 +92,12 @@ export class StackPool {
         continue;
       }
       slot.current = job;
+      if (job.affinity !== undefined) {
+        this.lastSlotFor.delete(job.affinity);
+        this.lastSlotFor.set(job.affinity, slot);
+        // Bounded: the oldest affinities are forgotten first.
+        if (this.lastSlotFor.size > MAX_AFFINITIES) this.lastSlotFor.delete(this.lastSlotFor.keys().next().value!);
+      }
       slot.worker.ref();
       slot.worker.postMessage({ id: job.id, task: job.task } satisfies WorkerRequest);
     }

@@ -79,13 +79,14 @@ export function statesOnLanes(lanes: StateLanes): StatesRunner {
 }
 
 async function stateOnWorker(pool: StackPool, study: LoadedStudy, stateIndex: number, options: StudyAnalysisOptions): Promise<StateOutcome> {
-  const result = await pool.run({ kind: 'state', study, stateIndex, options });
+  // The same state to the same worker: it keeps what it computed from the state's files.
+  const result = await pool.run({ kind: 'state', study, stateIndex, options }, { affinity: `state ${study.root} ${study.states[stateIndex].state}` });
   if (result.kind !== 'state') throw new StrataError(`${study.name}: a state's analysis came back as '${result.kind}'`);
   return result.outcome;
 }
 
 async function inputOnWorker(pool: StackPool, study: LoadedStudy, input: StateInput): Promise<InputRecord> {
-  const result = await pool.run({ kind: 'input', input });
+  const result = await pool.run({ kind: 'input', input }, { affinity: `input ${input.path}` });
   if (result.kind !== 'input') throw new StrataError(`${study.name}: the checksum of ${input.displayPath} came back as '${result.kind}'`);
   return result.record;
 }

@@ -70,6 +70,38 @@ describe('StackPool: stack passes on worker threads', () => {
     await broken.close();
   });
 
+  it('tasks of one affinity go to the worker that took the last of them, when it is free', async () => {
+    // A stand-in worker that answers every task with its thread id (as an input record's path).
+    const url = join(dir, 'whoami-worker.mjs');
+    writeFileSync(
+      url,
+      `import { parentPort, threadId } from 'node:worker_threads';
+       parentPort.on('message', (m) => { if (m.task) setTimeout(() => parentPort.postMessage({ id: m.id, result: { kind: 'input', record: { path: String(threadId), sizeBytes: 0, sha256: '' } } }), 20); });`,
+    );
+    const two = new StackPool(2, new URL(`file://${url}`));
+    const task = { kind: 'input' as const, input: { path: '/dev/null', displayPath: 'x' } };
+    const who = async (affinity?: string): Promise<string> => {
+      const r = await two.run(task, affinity === undefined ? {} : { affinity });
+      if (r.kind !== 'input') throw new Error(r.kind);
+      return r.record.path;
+    };
+    try {
+      // Two at once: 'z' starts the first worker, 'a' the second.
+      const [z, a] = await Promise.all([who('z'), who('a')]);
+      expect(a).not.toBe(z);
+      // Both free now: without an affinity the first takes it; 'a' goes back to its worker.
+      expect(await who()).toBe(z);
+      for (let k = 0; k < 3; k++) expect(await who('a')).toBe(a);
+      expect(await who('z')).toBe(z);
+      // Its worker busy: another one takes it, and is the one remembered.
+      const [busy, other] = await Promise.all([who('z'), who('z')]);
+      expect(other).not.toBe(busy);
+      expect(await who('z')).toBe(other);
+    } finally {
+      await two.close();
+    }
+  });
+
   it('an ROI profile is every ion summed over the rectangle, scan by scan', async () => {
     const roi = { x0: 3, y0: 5, x1: 17, y1: 11 };
     const r = await pool.run({ kind: 'roi-profile', file: sample('charged'), displayName: 'charged/stack.ome.tif', state: 'charged', roi });

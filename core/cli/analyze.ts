@@ -1,5 +1,4 @@
 import { mkdir } from 'node:fs/promises';
-import { availableParallelism } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { csvFormat } from 'd3-dsv';
 import type { Command } from 'commander';
@@ -11,8 +10,7 @@ import { writeReportFiles } from '../node/reportFiles.js';
 import { StrataError, UsageError } from '../model/errors.js';
 import { runBatch, progressBar } from '../node/batch.js';
 import { findStudies } from '../node/findStudies.js';
-import { StackPool } from '../node/stackPool.js';
-import { statesOnLanes } from '../node/stateLanes.js';
+import { withStateLanes } from '../node/stateLanes.js';
 import { batchSummary } from '../pipeline/batchSummary.js';
 import type { StudyOutcome } from '../pipeline/batchSummary.js';
 import { STRATA_VERSION } from '../version.js';
@@ -81,14 +79,7 @@ async function analyzeOne(studyPath: string, options: { json?: boolean; out?: st
   for (const note of study.notes) io.stderr(`note: ${note}\n`);
   io.stderr(`analysing ${study.name}: ${study.states.length} states…\n`);
   // The states run side by side: this thread and up to (--jobs or the cores) − 1 worker threads.
-  const workers = Math.min(study.states.length, options.jobs ?? availableParallelism()) - 1;
-  const pool = workers > 0 ? new StackPool(workers) : null;
-  let report: Report;
-  try {
-    report = await analyzeStudyOnDisk(study, pool ? { runStates: statesOnLanes({ pool, workers, inThisThread: true }) } : {});
-  } finally {
-    await pool?.close();
-  }
+  const report = await withStateLanes(study.states.length, options.jobs, (runStates) => analyzeStudyOnDisk(study, { runStates }));
   if (options.out) {
     const files = await writeReportFiles(report, options.out);
     io.stderr(`wrote ${files.length} files to ${options.out}\n`);

@@ -9,6 +9,7 @@ import { sha256File, writeFileAtomic } from '../node/files.js';
 import { FIGURE_NAMES } from '../figures/figureNames.js';
 import type { FigureName } from '../figures/figureNames.js';
 import { loadStudy } from '../node/loadStudy.js';
+import { withStateLanes } from '../node/stateLanes.js';
 import { STRATA_VERSION } from '../version.js';
 import type { CliIo } from './context.js';
 import { positiveNumber } from './context.js';
@@ -79,7 +80,11 @@ export function registerFigure(program: Command, io: CliIo): void {
       const { buildStudyFigures, figureFileContent } = await import('../node/figureFiles.js');
       const { svgSizeMm } = await import('../figures/export.js');
       const { figureFonts } = await import('../node/fonts.js');
-      const { data, built, warnings } = await buildStudyFigures(study, { figures: p.figures, widthMm: p.widthMm ?? undefined, xrdScale: p.xrdScale, progress });
+      // The states analysed side by side, as `strata analyze` does (three 512 MB states: ~4.2 →
+      // ~3.6 s for the whole command; the sample study, the same within the noise).
+      const { data, built, warnings } = await withStateLanes(study.states.length, undefined, (runStates) =>
+        buildStudyFigures(study, { figures: p.figures, widthMm: p.widthMm ?? undefined, xrdScale: p.xrdScale, progress, runStates }),
+      );
       for (const w of warnings) io.stderr(`warning: ${w}\n`);
       if (!built.length) throw new StrataError(`${study.name}: none of the figures ${p.figures.join(', ')} could be made from this study`);
       const outDir = resolve(p.out);

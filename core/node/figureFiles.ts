@@ -32,7 +32,7 @@ import { prepareWaterfall } from '../xrd/waterfall.js';
 import type { LoadedStudy } from './loadStudy.js';
 import { analyzeStudyDetailedOnDisk } from './analyzeStudyOnDisk.js';
 import type { StudyAnalysis } from '../pipeline/analyzeStudy.js';
-import type { AnalyzeOverrides } from './analyzeStudyOnDisk.js';
+import type { AnalyzeOverrides, StatesRunner } from './analyzeStudyOnDisk.js';
 import { openDataset } from './openDataset.js';
 
 export interface StateFigureData {
@@ -70,6 +70,8 @@ export interface CollectOptions {
   overrides?: AnalyzeOverrides;
   /** The study's analysis with these overrides when the caller has it already (the workbench's cache). */
   analysis?: StudyAnalysis;
+  /** Where the states are analysed when there is no `analysis` (default: one after another here). */
+  runStates?: StatesRunner;
 }
 
 /**
@@ -81,7 +83,7 @@ export async function collectFigureData(study: LoadedStudy, opts: CollectOptions
   progress(`analysing ${study.name} (${study.states.length} states)`);
   // The same analysis as `strata analyze` (its default SEM and XRD steps), so figures and
   // report.json agree.
-  const { report, details } = opts.analysis ?? (await analyzeStudyDetailedOnDisk(study, { overrides: opts.overrides }));
+  const { report, details } = opts.analysis ?? (await analyzeStudyDetailedOnDisk(study, { overrides: opts.overrides, runStates: opts.runStates }));
   const analyte = study.stack.analyteIon ?? 'Li-';
   const states: StateFigureData[] = [];
   for (const s of study.states) {
@@ -272,6 +274,7 @@ export interface StudyFiguresOptions {
   overrides?: AnalyzeOverrides;
   /** See CollectOptions. */
   analysis?: StudyAnalysis;
+  runStates?: StatesRunner;
   progress?: (line: string) => void;
 }
 
@@ -286,6 +289,7 @@ export async function buildStudyFigures(study: LoadedStudy, opts: StudyFiguresOp
     progress: opts.progress,
     overrides: opts.overrides,
     analysis: opts.analysis,
+    runStates: opts.runStates,
     needVolumes: f.includes('fig4'),
     // fig4 draws the profiles over the cross-section, so it needs the SEM images too.
     needSem: f.includes('fig4') || f.includes('sem'),

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { StrataError } from '../model/errors.js';
 import type { InputRecord } from '../model/provenance.js';
 import type { StateOutcome, StudyAnalysisOptions } from '../pipeline/analyzeStudy.js';
@@ -5,8 +6,7 @@ import { analyzeStateFiles, stateInputs } from './analyzeStudyOnDisk.js';
 import type { StateInput, StatesRunner } from './analyzeStudyOnDisk.js';
 import { inputRecord } from './files.js';
 import type { LoadedStudy } from './loadStudy.js';
-import { WorkerLost } from './stackPool.js';
-import type { StackPool } from './stackPool.js';
+import { StackPool, WorkerLost } from './stackPool.js';
 
 export interface StateLanes {
   /** Worker threads to use (the pool starts them when first needed). */
@@ -89,4 +89,20 @@ async function inputOnWorker(pool: StackPool, study: LoadedStudy, input: StateIn
   const result = await pool.run({ kind: 'input', input }, { affinity: `input ${input.path}` });
   if (result.kind !== 'input') throw new StrataError(`${study.name}: the checksum of ${input.displayPath} came back as '${result.kind}'`);
   return result.record;
+}
+
+/**
+ * Runs `fn` with a runner that analyses a study's states side by side, in this thread and up to
+ * `jobs` − 1 worker threads (default: the cores), one lane a state at most; no workers for one
+ * state or one job (then `fn` gets undefined: one after another here). The workers are closed after.
+ */
+export async function withStateLanes<T>(states: number, jobs: number | undefined, fn: (runStates: StatesRunner | undefined) => Promise<T>): Promise<T> {
+  const workers = Math.min(states, jobs ?? availableParallelism()) - 1;
+  if (workers <= 0) return fn(undefined);
+  const pool = new StackPool(workers);
+  try {
+    return await fn(statesOnLanes({ pool, workers, inThisThread: true }));
+  } finally {
+    await pool.close();
+  }
 }

@@ -133,20 +133,62 @@ interface SaturatedPixels {
   minor: CorrectedPlane;
 }
 
-function saturatedPixelsOf(flags: Uint8Array, n: number, count: number, minorPlane: Float32Array, shots: number, table: CorrectionTable | null, reuse: SaturatedPixels | null): SaturatedPixels {
-  const fits = reuse !== null && reuse.at.length >= count;
-  const out: SaturatedPixels = fits ? reuse : { count, at: new Int32Array(count), minor: planeBuffers(count) };
+/** Buffers for `count` saturated pixels: `reuse` when it is large enough. */
+function saturatedBuffers(count: number, reuse: SaturatedPixels | null): SaturatedPixels {
+  const out = reuse !== null && reuse.at.length >= count ? reuse : { count, at: new Int32Array(count), minor: planeBuffers(count) };
   out.count = count;
+  return out;
+}
+
+/** The plane's first `out.count` flagged pixels (flags[k] ≠ 0), in pixel order, into `out.at`. */
+function atFlagged(out: SaturatedPixels, flags: Uint8Array, n: number): SaturatedPixels {
   let j = 0;
-  for (let k = 0; k < n && j < count; k++) if (flags[k]) out.at[j++] = k;
-  out.minor.saturated.fill(0, 0, count);
+  for (let k = 0; k < n && j < out.count; k++) if (flags[k]) out.at[j++] = k;
+  return out;
+}
+
+/**
+ * The first `out.count` pixels of a plane of integer counts at or above `size` (saturated, by
+ * the test of the sums', the kernel's included), in pixel order, into `out.at`: no flags are
+ * written for them first.
+ */
+function atOrAbove(out: SaturatedPixels, raw: Samples, base: number, n: number, size: number): SaturatedPixels {
+  let j = 0;
+  for (let k = 0; k < n && j < out.count; k++) if (raw[base + k] >= size) out.at[j++] = k;
+  return out;
+}
+
+/** The minor isotope's corrected counts at the pixels `out.at`, from its plane of the same scan. */
+function minorAt(out: SaturatedPixels, minor: PlaneSamples, shots: number, table: CorrectionTable | null): SaturatedPixels {
+  out.minor.saturated.fill(0, 0, out.count);
   const satValue = saturatedValue(shots);
-  const integers = usesTable(table, minorPlane);
-  for (let j = 0; j < count; j++) {
-    const r = minorPlane[out.at[j]];
+  const integers = usesTable(table, minor.samples);
+  for (let j = 0; j < out.count; j++) {
+    const r = minor.samples[minor.base + out.at[j]];
     correctCountInto(r > 0 ? r : 0, shots, satValue, table, integers, out.minor, j);
   }
   return out;
+}
+
+/** One plane's samples: `samples[base …]`. */
+interface PlaneSamples {
+  samples: Samples;
+  base: number;
+}
+
+/**
+ * The planes of one ion, read one at a time as a pass needs them (the minor isotope's, at the
+ * scans with saturated pixels): into one buffer reused for every plane where the stack reads
+ * runs, in the file's sample type (a fresh Float32 plane each, as readPlane gives, cost more
+ * than the rest of the stand-in); else as readPlane gives them. A plane is valid until the next.
+ */
+function planeByScan(stack: IonStack, ionIndex: number): (scan: number) => Promise<PlaneSamples> {
+  const scratch: Scratch = {};
+  return async (scan) => {
+    if (!hasPlaneRuns(stack)) return { samples: contiguousPlane(await stack.readPlane(ionIndex, scan), stack.width, stack.height), base: 0 };
+    const run = await stack.readPlanes(ionIndex, scan, 1, scratch);
+    return { samples: run.data, base: run.starts[0] };
+  };
 }
 
 /** Samples of planes: Float32 planes, or a run's samples in the file's type (same values). */
@@ -462,42 +504,29 @@ function accumulateCorrected(
 }
 
 /**
- * Replaces the lower bound of the plane's `count` saturated pixels (`flags`) by the minor
- * isotope's estimate in its sums: each pixel's change (the estimate, at least the lower bound,
- * less the bound; its variance less the bound's square) added in pixel order after the plane's
- * sum, on every path alike. Returns the pixels and the minor's counts there (buffers for the
- * next plane).
+ * Replaces the lower bound of the plane's saturated pixels (`pixels.at`) by the minor isotope's
+ * estimate in its sums: each pixel's change (the estimate, at least the lower bound, less the
+ * bound; its variance less the bound's square) added in pixel order after the plane's sum, on
+ * every path alike. Returns the pixels and the minor's counts there (buffers for the next plane).
  */
-async function substituteSaturated(
-  stack: IonStack,
-  scan: number,
+function substituteSaturated(
+  pixels: SaturatedPixels,
+  minorPlane: PlaneSamples,
   shots: number,
-  substitute: NonNullable<StackProfileOptions['substitute']>,
-  flags: Uint8Array,
-  count: number,
+  factor: number,
   table: CorrectionTable | null,
-  reuse: SaturatedPixels | null,
   sums: PlaneSum,
-): Promise<SaturatedPixels> {
-  const n = stack.width * stack.height;
-  const plane = contiguousPlane(await stack.readPlane(substitute.ionIndex, scan), stack.width, stack.height);
-  const pixels = saturatedPixelsOf(flags, n, count, plane, shots, table, reuse);
-  const { minor } = pixels;
-  const f = substitute.factor;
+): SaturatedPixels {
+  const { minor } = minorAt(pixels, minorPlane, shots, table);
   const satValue = saturatedValue(shots);
   const satVariance = satValue * satValue;
-  for (let j = 0; j < count; j++) {
+  for (let j = 0; j < pixels.count; j++) {
     // A saturated minor isotope as well leaves the lower bound in place.
     if (minor.saturated[j]) continue;
-    sums.counts += Math.max(satValue, minor.value[j] * f) - satValue;
-    sums.variance += minor.variance[j] * f * f - satVariance;
+    sums.counts += Math.max(satValue, minor.value[j] * factor) - satValue;
+    sums.variance += minor.variance[j] * factor * factor - satVariance;
   }
   return pixels;
-}
-
-/** Flags (1, else 0) the pixels of a plane of integer counts at or above `size`: those saturated. */
-function flagSaturated(raw: Samples, base: number, n: number, size: number, flags: Uint8Array): void {
-  for (let k = 0; k < n; k++) flags[k] = raw[base + k] >= size ? 1 : 0;
 }
 
 /**
@@ -600,6 +629,7 @@ export async function profileFromStack(stack: IonStack, options: StackProfileOpt
       ? correctedPlaneSums(n, runBufferBytes(stack), table, saturatedValue(shots))
       : null;
   const allScans = Array.from({ length: stack.scans }, (_, s) => s);
+  const minorPlane = options.substitute ? planeByScan(stack, options.substitute.ionIndex) : null;
   // Ion by ion, each through all its scans: a channel's planes are neighbours in the file, so
   // they come in long runs. Every (ion, scan) sum is computed exactly as before.
   let planesDone = 0;
@@ -616,11 +646,9 @@ export async function profileFromStack(stack: IonStack, options: StackProfileOpt
           // The common planes summed in one loop with no per-pixel arrays (16-bit counts over the
           // whole image); other planes take the full path: corrected into arrays, then summed.
           let sat: number;
-          if (sumPlaneFast(raw, base, n, wholeMask, shots, table, planeSum, kernel)) {
+          const fast = sumPlaneFast(raw, base, n, wholeMask, shots, table, planeSum, kernel);
+          if (fast) {
             sat = planeSum.saturated;
-            // Saturated pixels to replace: flagged by the same test as the sum's (a count at or
-            // above the table's size).
-            if (sat > 0 && options.substitute) flagSaturated(raw, base, n, table!.value.length, buffers.saturated);
           } else {
             sat = correctPlaneInto(raw, base, mask, n, shots, buffers, table);
             countLanes.fill(0);
@@ -632,8 +660,13 @@ export async function profileFromStack(stack: IonStack, options: StackProfileOpt
             planeSum.counts = laneTotal(countLanes);
             planeSum.variance = laneTotal(varianceLanes);
           }
-          if (sat > 0 && options.substitute && shots !== undefined) {
-            saturatedAt = await substituteSaturated(stack, s, shots, options.substitute, buffers.saturated, sat, table, saturatedAt, planeSum);
+          if (sat > 0 && minorPlane && options.substitute && shots !== undefined) {
+            // The saturated pixels: on the fast path by the same test as its sum's (a count at or
+            // above the table's size), else as the full path flagged them.
+            const pixels = saturatedBuffers(sat, saturatedAt);
+            if (fast) atOrAbove(pixels, raw, base, n, table!.value.length);
+            else atFlagged(pixels, buffers.saturated, n);
+            saturatedAt = substituteSaturated(pixels, await minorPlane(s), shots, options.substitute.factor, table, planeSum);
           }
           counts[j][s] = planeSum.counts;
           variance[j][s] = planeSum.variance;
@@ -787,6 +820,7 @@ export async function windowMapsFromStack(
   weights.forEach((w, i) => {
     for (let s = 0; s < stack.scans; s++) if (w[s] > 0) activeAt[s].push(i);
   });
+  const minorPlane = options.substitute ? planeByScan(stack, options.substitute.ionIndex) : null;
   // Planes that no window touches are not read.
   const needed = Array.from({ length: stack.scans }, (_, s) => s).filter((s) => activeAt[s].length > 0);
   let planesDone = 0;
@@ -824,8 +858,8 @@ export async function windowMapsFromStack(
         if (saturated > 0 && options.substitute) {
           // Replace the lower bound of saturated pixels by the minor isotope's estimate.
           if (pixels === null) {
-            const plane = contiguousPlane(await stack.readPlane(options.substitute.ionIndex, s), width, height);
-            pixels = saturatedAt = saturatedPixelsOf(saturatedFlags, n, saturated, plane, shots, table, saturatedAt);
+            const flagged = atFlagged(saturatedBuffers(saturated, saturatedAt), saturatedFlags, n);
+            pixels = saturatedAt = minorAt(flagged, await minorPlane!(s), shots, table);
           }
           const { at, minor } = pixels;
           const f = options.substitute.factor;

@@ -17,10 +17,40 @@ import { fileStamp, settledStamp } from './files.js';
  * same stamp as before, and did not change just before (settledStamp). Results are copied in
  * and out (structuredClone): no analysis sees another's objects.
  */
-const kept = new Map<string, unknown>();
-/** Results kept at most (each a few kB to a few hundred; a study has a few per state). */
+const kept = new Map<string, { value: unknown; bytes: number }>();
+/** Results kept at most (a study has five a state at most), and their bytes at most (roughly). */
 const MAX_KEPT = 64;
+const MAX_KEPT_BYTES = 64 * 1024 * 1024;
+let keptBytes = 0;
 const counts = { computed: 0, reused: 0 };
+
+/**
+ * Roughly the bytes a result holds: its arrays' buffers and strings, and a little for each other
+ * value (a stack's profiles are most of it: ions × scans numbers, a few MB for a big stack).
+ */
+function roughBytes(value: unknown, depth = 0): number {
+  if (ArrayBuffer.isView(value)) return value.byteLength;
+  if (typeof value === 'string') return 2 * value.length;
+  if (value === null || typeof value !== 'object' || depth > 8) return 8;
+  let bytes = 32;
+  for (const v of Array.isArray(value) ? value : Object.values(value)) bytes += roughBytes(v, depth + 1);
+  return bytes;
+}
+
+/** Keeps a result, dropping the least recently used ones past the bounds. */
+function keep(key: string, value: unknown): void {
+  const old = kept.get(key);
+  if (old) keptBytes -= old.bytes;
+  kept.delete(key);
+  const bytes = roughBytes(value);
+  kept.set(key, { value, bytes });
+  keptBytes += bytes;
+  while (kept.size > MAX_KEPT || keptBytes > MAX_KEPT_BYTES) {
+    const [first, entry] = kept.entries().next().value!;
+    kept.delete(first);
+    keptBytes -= entry.bytes;
+  }
+}
 
 /** Results computed and reused through memoizedSteps in this thread so far (for tests). */
 export function stepMemoCounts(): { computed: number; reused: number } {
@@ -59,11 +89,11 @@ export async function memoizedSteps(files: StepFiles, base: ModalitySteps): Prom
   const lookup = <T>(key: string | null): T | undefined => {
     if (key === null || !kept.has(key)) return undefined;
     counts.reused++;
-    const value = kept.get(key);
+    const entry = kept.get(key)!;
     // Most recently used last: the first is dropped when too many are kept.
     kept.delete(key);
-    kept.set(key, value);
-    return structuredClone(value) as T;
+    kept.set(key, entry);
+    return structuredClone(entry.value) as T;
   };
   /** A result just computed: a copy of it is kept at commit, when its files allow. */
   const computed = <T>(key: string | null, from: string[], value: T): T => {
@@ -108,8 +138,7 @@ export async function memoizedSteps(files: StepFiles, base: ModalitySteps): Prom
       for (const { key, value, from } of pending) {
         const unchanged = await Promise.all(from.map(async (p) => (await fileStamp(p).catch(() => null)) === stamps.get(p)));
         if (!unchanged.every(Boolean)) continue;
-        kept.set(key, value);
-        if (kept.size > MAX_KEPT) kept.delete(kept.keys().next().value!);
+        keep(key, value);
       }
     },
   };

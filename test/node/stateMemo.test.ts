@@ -1,12 +1,14 @@
-import { cpSync, mkdtempSync, rmSync, utimesSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyzeStateFiles, DEFAULT_STEPS } from '../../core/node/analyzeStudyOnDisk.js';
 import { loadStudy } from '../../core/node/loadStudy.js';
 import type { LoadedStudy } from '../../core/node/loadStudy.js';
-import { stepMemoCounts } from '../../core/node/stateMemo.js';
+import { memoizedSteps, stepMemoCounts } from '../../core/node/stateMemo.js';
 import type { StudyAnalysisOptions } from '../../core/pipeline/analyzeStudy.js';
+import type { XrdResult } from '../../core/model/report.js';
+import type { XrdPattern } from '../../core/model/xrdPattern.js';
 import { PROJECT_ROOT } from '../helpers/sharedData.js';
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -95,4 +97,43 @@ describe('state steps kept between analyses', () => {
     expect(m.report.sem!.pixelSizeSource).toBe('manual');
     expect(m).toEqual(await fresh(study, charged, same));
   }, 60_000);
+});
+
+describe('state steps kept: bounds', () => {
+  // A stand-in XRD step over many small files: each file's result is kept under its own key.
+  const dir = mkdtempSync(join(tmpdir(), 'strata-memo-bounds-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const files = Array.from({ length: 70 }, (_, i) => join(dir, `p${i}.ras`));
+  beforeAll(async () => {
+    for (const f of files) writeFileSync(f, f);
+    await sleep(1100);
+  });
+  /** Runs the step for the file (a result of `bytes`), commits; answers whether it was computed. */
+  const step = async (file: string, bytes = 8): Promise<boolean> => {
+    let ran = false;
+    const result = { numbers: new Float64Array(bytes / 8) } as unknown as XrdResult;
+    const memo = await memoizedSteps({ xrd: file }, { analyzeXrd: () => ((ran = true), result) });
+    memo.steps.analyzeXrd!({} as XrdPattern);
+    await memo.commit();
+    return ran;
+  };
+
+  it('at most 64 results: the least recently used goes first', async () => {
+    for (const f of files.slice(0, 65)) expect(await step(f)).toBe(true);
+    // The 65th pushed out the first; the second, used now, stays while the third goes next.
+    expect(await step(files[1])).toBe(false);
+    expect(await step(files[65])).toBe(true);
+    expect(await step(files[1])).toBe(false);
+    expect(await step(files[2])).toBe(true);
+    expect(await step(files[0])).toBe(true);
+  });
+
+  it('at most 64 MB of results, roughly', async () => {
+    const big = 24 * 1024 * 1024;
+    for (const f of files.slice(66, 69)) expect(await step(f, big)).toBe(true);
+    // Three of 24 MB pass the bound: the first of them (and all older, smaller ones) went.
+    expect(await step(files[68], big)).toBe(false);
+    expect(await step(files[67], big)).toBe(false);
+    expect(await step(files[66], big)).toBe(true);
+  });
 });

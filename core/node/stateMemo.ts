@@ -57,7 +57,7 @@ export function stepMemoCounts(): { computed: number; reused: number } {
   return { ...counts };
 }
 
-/** The files a state's steps read: their paths, each with its stamp (null: not to be kept). */
+/** The files a state's steps read, by path (memoizedSteps stamps them). */
 export interface StepFiles {
   sem?: { image: string; sidecar: string | null };
   xrd?: string;

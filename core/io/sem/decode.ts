@@ -1,6 +1,7 @@
 import { fromArrayBuffer } from 'geotiff';
 import { FormatError, assertSaneAllocation } from '../../model/errors.js';
 import type { RawTiffHeader } from './tiffTags.js';
+import { assertWalkableLayout } from '../tiff/walkableLayout.js';
 
 export interface GreyImage {
   width: number;
@@ -52,6 +53,10 @@ export async function decodeGreyTiff(bytes: Uint8Array, fileName: string, header
   if (!(width > 0 && height > 0)) throw new FormatError(fileName, `TIFF has an empty image (${width} × ${height})`);
   assertSaneAllocation(fileName, 'SEM image', width * height, 4);
   const spp = image.getSamplesPerPixel();
+  // geotiff reads a strip for no sample at all when there are none, and leaves its promise
+  // without a handler: a strip that then fails to decode was an unhandled rejection.
+  if (!(spp >= 1)) throw new FormatError(fileName, `TIFF has SamplesPerPixel ${spp}: no pixel values to read`);
+  assertWalkableLayout(image, header.tags.get(image.isTiled ? 324 : 273)?.count ?? 0, spp, fileName);
   const bits = image.getBitsPerSample(0);
   // geotiff allocates the claimed raster before reading a strip: refuse dimensions the file
   // cannot hold (uncompressed) or could not decompress to (compressed).

@@ -10,6 +10,7 @@ import { fullResolutionPages, isOmeXml, parseImageJDescription } from '../tiff/c
 import { toGeotiffSource } from '../tiff/geotiffSource.js';
 import { planesFromBytes, readUncompressedPlane, toFloat32 } from '../tiff/rawPlane.js';
 import { uniformPages } from '../tiff/uniformPages.js';
+import { assertWalkableLayout } from '../tiff/walkableLayout.js';
 import type { PlaneRun, PlaneRunReader } from '../../model/ionStack.js';
 import { readTagNumber, readTagNumbers, readTagText, readTiffStructure, TAG } from '../tiff/ifd.js';
 import { ChainMismatch, readRegularChain } from '../tiff/regularChain.js';
@@ -331,6 +332,8 @@ async function decodePage(source: ByteSource, tiff: TiffStructure, ifd: TiffIfd,
   if (raw) return ndarray(raw, [info.height, info.width]);
   const directory = await gt.parser.parseFileDirectoryAt(ifd.offset);
   const image = new GeoTIFFImage(directory, tiff.littleEndian, false, gt.source);
+  const offsets = ifd.entries.get(ifd.entries.has(TAG.TileOffsets) ? TAG.TileOffsets : TAG.StripOffsets)?.count ?? 0;
+  assertWalkableLayout(image, offsets, 1, name, { offset: ifd.offset });
   const raster = await image.readRasters({ samples: [0], interleave: true });
   const n = info.width * info.height;
   if (raster.length !== n) throw new FormatError(name, `page decoded to ${raster.length} values, expected ${n}`, { offset: ifd.offset });

@@ -233,6 +233,40 @@ describe('hostile input: SEM reader', () => {
     await expect(readSemImage(tiff, 'fuzz.tif')).rejects.toBeInstanceOf(FormatError);
   });
 
+  it('refuses a RowsPerStrip of type DOUBLE (2e-306 rows a strip: geotiff looped over 1e307 strips until memory ran out)', async () => {
+    const tiff = edited((dv, at, tag) => tag === 278 && dv.setUint16(at + 2, 12, true));
+    const tally = new FuzzTally('sem-found', { maxAllocBytes: semAllocBound });
+    await tally.run(['fuzz.tif'], async () => checkImage(await readSemImage(tiff, 'fuzz.tif'), tiff.length), tiff.length);
+    expect(tally.refused).toBe(1);
+    await expect(readSemImage(tiff, 'fuzz.tif')).rejects.toThrow(/strips of 96 × .* pixels: not a whole number/);
+  });
+
+  it('refuses more strips than the file gives offsets for', async () => {
+    const tiff = edited((dv, at, tag) => tag === 278 && dv.setUint32(at + 8, 1, true));
+    await expect(readSemImage(tiff, 'fuzz.tif')).rejects.toThrow(/needs 72 strips; the file gives the offsets of 1/);
+  });
+
+  it('refuses SamplesPerPixel 0, leaving no strip decoding behind (it failed later, unhandled)', async () => {
+    const tiff = writeTiff([{ width: W, height: H, data: pixels() }], { compression: 'deflate' });
+    const dv = new DataView(tiff.buffer);
+    for (const at of ifdEntries(tiff)) {
+      const tag = dv.getUint16(at, true);
+      if (tag === 277) dv.setUint16(at + 8, 0, true);
+      // The compressed strip made undecodable: geotiff's inflate rejects.
+      if (tag === 273) for (let k = 2; k < 40; k++) tiff[dv.getUint32(at + 8, true) + k] ^= 0x5a;
+    }
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown): void => void unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      await expect(readSemImage(tiff, 'fuzz.tif')).rejects.toThrow(/SamplesPerPixel 0/);
+      await new Promise((r) => setTimeout(r, 50));
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+    expect(unhandled).toEqual([]);
+  });
+
   it('refuses a tiny TIFF that claims a huge image, without allocating it', async () => {
     const tiff = makeGreyTiff(W, H, pixels());
     const dv = new DataView(tiff.buffer);

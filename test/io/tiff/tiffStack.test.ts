@@ -207,6 +207,12 @@ describe('openTiffStack: hostile headers', () => {
     if (stack instanceof FormatError) return;
     await expectFormatError((stack as Awaited<ReturnType<typeof openTiffStack>>).readPlane(0, 0), /stores/);
   });
+  it('refuses a compressed page whose RowsPerStrip is of type DOUBLE (geotiff looped over 1e308 strips until memory ran out)', async () => {
+    const bytes = writeTiff(pages(scansOf(3), (v) => Uint16Array.from(v)), { compression: 'deflate' });
+    const dv = new DataView(bytes.buffer);
+    for (const ifd of ifdOffsets(bytes)) dv.setUint16(entryOffset(bytes, 278, ifd) + 2, 12, true);
+    await expectFormatError(openTiffStack(bytesSource('rows.tif', bytes)).then((s) => s.readPlane(0, 1)), /strips of .* pixels: not a whole number/);
+  });
   it('refuses a truncated file', async () => {
     const bytes = good();
     await expectFormatError(

@@ -43,25 +43,28 @@ export interface StateInput {
   displayPath: string;
 }
 
+/** Files a data file's reader opens besides it: an imzML's binary .ibd, an SEM image's sidecar. */
+async function filesBeside(f: StudyFile, path: string): Promise<string[]> {
+  if (f.format === 'imzml') return [imzmlBinaryPath(path)];
+  if (f.kind !== 'sem') return [];
+  const sidecar = await findSemSidecar(path);
+  return sidecar ? [sidecar] : [];
+}
+
 /**
  * Every file a state's analysis reads, in manifest order: each data file, and beside it the
- * files its reader opens too: an imzML's binary .ibd (where its spectra are) and an SEM
- * image's metadata sidecar. Provenance hashes them all, and a cached analysis watches them all.
+ * files its reader opens too (filesBeside). Provenance hashes them all, and a cached analysis
+ * watches them all.
  */
 export async function stateInputs(study: LoadedStudy, stateIndex: number): Promise<StateInput[]> {
   const s = study.states[stateIndex];
   if (!s) throw new StrataError(`${study.name}: no state number ${stateIndex}`);
   const inputs: StateInput[] = [];
-  const beside = (displayPath: string, path: string): StateInput => ({ path, displayPath: join(displayPath, '..', basename(path)).replace(/\\/g, '/') });
   for (const f of s.files) {
     if (f.kind === 'unknown') continue;
     const abs = join(study.root, f.path);
     inputs.push({ path: abs, displayPath: f.path });
-    if (f.format === 'imzml') inputs.push(beside(f.path, imzmlBinaryPath(abs)));
-    if (f.kind === 'sem') {
-      const sidecar = await findSemSidecar(abs);
-      if (sidecar) inputs.push(beside(f.path, sidecar));
-    }
+    for (const other of await filesBeside(f, abs)) inputs.push({ path: other, displayPath: join(f.path, '..', basename(other)).replace(/\\/g, '/') });
   }
   return inputs;
 }
@@ -84,9 +87,9 @@ export async function analyzeStateFiles(study: LoadedStudy, stateIndex: number, 
     steps === DEFAULT_STEPS
       ? await memoizedSteps(
           {
-            sem: sem && { image: abs(sem), sidecar: await findSemSidecar(abs(sem)) },
+            sem: sem && { image: abs(sem), sidecar: (await filesBeside(sem, abs(sem)))[0] ?? null },
             xrd: xrd && abs(xrd),
-            stack: stack && (stack.format === 'imzml' ? [abs(stack), imzmlBinaryPath(abs(stack))] : [abs(stack)]),
+            stack: stack && [abs(stack), ...(await filesBeside(stack, abs(stack)))],
           },
           steps,
         )

@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { open, rename, unlink, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { InputRecord } from '../model/provenance.js';
+import { BoundedLru } from '../util/boundedLru.js';
 
 /** Bytes per read while hashing; two such buffers are in use at once. */
 const HASH_CHUNK_BYTES = 4 * 1024 * 1024;
@@ -49,9 +50,9 @@ async function stampAndSize(path: string): Promise<{ stamp: string; sizeBytes: n
 }
 
 /** Checksums of files already hashed in this thread, by path, with the stamp they were taken at. */
-const knownHashes = new Map<string, { stamp: string; sha256: string }>();
-/** Files remembered at most (a few studies' inputs); the oldest is forgotten first. */
+/** Files remembered at most (a few studies' inputs); the least recently used is forgotten first. */
 const MAX_KNOWN_HASHES = 512;
+const knownHashes = new BoundedLru<string, { stamp: string; sha256: string }>(MAX_KNOWN_HASHES);
 /**
  * A file changed less than this long before it is hashed is not remembered: file times tick
  * coarsely (a few ms on common file systems), so a second write of the same size within the
@@ -91,9 +92,7 @@ export async function inputRecord(path: string, displayPath: string, options: { 
   hashCounts.hashed++;
   // Remembered only when the file did not change while it was read, nor just before.
   if (changedMs < hashedAtMs - RECENT_CHANGE_MS && (await fileStamp(path)) === before) {
-    knownHashes.delete(path);
     knownHashes.set(path, { stamp: before, sha256 });
-    if (knownHashes.size > MAX_KNOWN_HASHES) knownHashes.delete(knownHashes.keys().next().value!);
   }
   return { path: displayPath, sizeBytes, sha256 };
 }

@@ -3,25 +3,12 @@ import type { SemResult, XrdResult } from '../model/report.js';
 import type { ModalitySteps } from '../pipeline/analyzeStudy.js';
 import { profileFromStack } from '../sims/stack.js';
 import type { StackProfile, StackProfileOptions } from '../sims/stack.js';
+import { BoundedLru } from '../util/boundedLru.js';
 import { fileStamp, settledStamp } from './files.js';
 
-/**
- * The steps of a state's analysis whose results depend on its files alone, kept per thread
- * while the files are unchanged: the SEM measurement, the XRD analysis and the ToF-SIMS stack's
- * depth profiles. The workbench analyses a state again at every edit of its settings (an
- * interface dragged, an SEM scale set); these steps then do not run again, only what the edit
- * changes does (the layers, the depth scale, the maps).
- *
- * Keys are the files' stamps (fileStamp), taken before they are read, and the step's other
- * inputs. A result is kept only once the analysis is done and every file it came from has the
- * same stamp as before, and did not change just before (settledStamp). Results are copied in
- * and out (structuredClone): no analysis sees another's objects.
- */
-const kept = new Map<string, { value: unknown; bytes: number }>();
 /** Results kept at most (a study has five a state at most), and their bytes at most (roughly). */
 const MAX_KEPT = 64;
 const MAX_KEPT_BYTES = 64 * 1024 * 1024;
-let keptBytes = 0;
 const counts = { computed: 0, reused: 0 };
 
 /**
@@ -37,20 +24,19 @@ function roughBytes(value: unknown, depth = 0): number {
   return bytes;
 }
 
-/** Keeps a result, dropping the least recently used ones past the bounds. */
-function keep(key: string, value: unknown): void {
-  const old = kept.get(key);
-  if (old) keptBytes -= old.bytes;
-  kept.delete(key);
-  const bytes = roughBytes(value);
-  kept.set(key, { value, bytes });
-  keptBytes += bytes;
-  while (kept.size > MAX_KEPT || keptBytes > MAX_KEPT_BYTES) {
-    const [first, entry] = kept.entries().next().value!;
-    kept.delete(first);
-    keptBytes -= entry.bytes;
-  }
-}
+/**
+ * The steps of a state's analysis whose results depend on its files alone, kept per thread
+ * while the files are unchanged: the SEM measurement, the XRD analysis and the ToF-SIMS stack's
+ * depth profiles. The workbench analyses a state again at every edit of its settings (an
+ * interface dragged, an SEM scale set); these steps then do not run again, only what the edit
+ * changes does (the layers, the depth scale, the maps).
+ *
+ * Keys are the files' stamps (fileStamp), taken before they are read, and the step's other
+ * inputs. A result is kept only once the analysis is done and every file it came from has the
+ * same stamp as before, and did not change just before (settledStamp). Results are copied in
+ * and out (structuredClone): no analysis sees another's objects.
+ */
+const kept = new BoundedLru<string, unknown>(MAX_KEPT, MAX_KEPT_BYTES, (value) => roughBytes(value));
 
 /** Results computed and reused through memoizedSteps in this thread so far (for tests). */
 export function stepMemoCounts(): { computed: number; reused: number } {
@@ -87,13 +73,10 @@ export async function memoizedSteps(files: StepFiles, base: ModalitySteps): Prom
   };
   /** The kept result for the key (a copy), or undefined. */
   const lookup = <T>(key: string | null): T | undefined => {
-    if (key === null || !kept.has(key)) return undefined;
+    const value = key === null ? undefined : kept.get(key);
+    if (value === undefined) return undefined;
     counts.reused++;
-    const entry = kept.get(key)!;
-    // Most recently used last: the first is dropped when too many are kept.
-    kept.delete(key);
-    kept.set(key, entry);
-    return structuredClone(entry.value) as T;
+    return structuredClone(value) as T;
   };
   /** A result just computed: a copy of it is kept at commit, when its files allow. */
   const computed = <T>(key: string | null, from: string[], value: T): T => {
@@ -138,7 +121,7 @@ export async function memoizedSteps(files: StepFiles, base: ModalitySteps): Prom
       for (const { key, value, from } of pending) {
         const unchanged = await Promise.all(from.map(async (p) => (await fileStamp(p).catch(() => null)) === stamps.get(p)));
         if (!unchanged.every(Boolean)) continue;
-        keep(key, value);
+        kept.set(key, value);
       }
     },
   };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseOmeXml } from '../../../core/io/sims/omeXml.js';
+import { omeParseCounts, parseOmeXml } from '../../../core/io/sims/omeXml.js';
 import { FormatError } from '../../../core/model/errors.js';
 
 /** A two-channel, three-scan header; `prefix` writes every element as `prefix:Name`. */
@@ -75,5 +75,31 @@ describe('parseOmeXml', () => {
     expect(formatError(() => parseOmeXml(header().replace('</Pixels>', ''), 'broken.ome.tif', 6)).message).toMatch(/broken\.ome\.tif.*OME-XML does not parse/);
     expect(formatError(() => parseOmeXml('<OME><Image/></OME>', 'empty.ome.tif', 6)).message).toMatch(/empty\.ome\.tif.*no Image\/Pixels/);
     expect(formatError(() => parseOmeXml('<Other><Image><Pixels SizeX="1"/></Image></Other>', 'other.ome.tif', 6)).message).toMatch(/no Image\/Pixels/);
+  });
+
+  it('parses a header seen before only once, and hands out copies its callers cannot change it through', () => {
+    // A header of its own, so earlier tests' parses do not count.
+    const xml = header({ annotations: '<M K="Run">memo</M>' });
+    const before = omeParseCounts();
+    const first = parseOmeXml(xml, 'memo.ome.tif', 6);
+    first.ifdOfPlane[0] = 99;
+    first.deltaTS[0] = 99;
+    first.channelNames[0] = 'changed';
+    first.annotations.Run = 'changed';
+    const second = parseOmeXml(xml, 'memo.ome.tif', 6);
+    expect(omeParseCounts()).toEqual({ parsed: before.parsed + 1, reused: before.reused + 1 });
+    expect(second).toEqual(parseOmeXml(xml, 'memo.ome.tif', 6));
+    expect(second.ifdOfPlane[0]).toBe(0);
+    expect(second.deltaTS[0]).toBe(0);
+    expect(second.channelNames[0]).toBe('Li-');
+    expect(second.annotations.Run).toBe('memo');
+  });
+
+  it('parses a known header again for another file name or page count (what the checks depend on)', () => {
+    const xml = header().replace('<TiffData IFD="0" PlaneCount="6"/>', '<TiffData IFD="0" PlaneCount="6"><UUID FileName="set.ome.tif">urn:uuid:1</UUID></TiffData>');
+    expect(parseOmeXml(xml, 'set.ome.tif', 6).sizeC).toBe(2);
+    // The same text from another file is a multi-file set; with fewer pages, planes fall outside.
+    expect(formatError(() => parseOmeXml(xml, 'other.ome.tif', 6)).message).toMatch(/multi-file OME-TIFF/);
+    expect(formatError(() => parseOmeXml(xml, 'set.ome.tif', 5)).message).toMatch(/claims 3 × 2 × 1 planes; the file has 5 pages/);
   });
 });

@@ -122,16 +122,7 @@ export function polynomialBackground(twoThetaDeg: ArrayLike<number>, intensity: 
 export function rollingBallBackground(twoThetaDeg: ArrayLike<number>, intensity: ArrayLike<number>, opts: { halfWidthDeg: number }): Float64Array {
   const n = intensity.length;
   const m = Math.max(1, Math.round(opts.halfWidthDeg / medianStepDeg(twoThetaDeg)));
-  const run = (src: ArrayLike<number>, pick: (a: number, b: number) => number): Float64Array => {
-    const out = new Float64Array(n);
-    for (let i = 0; i < n; i++) {
-      let v = src[i];
-      for (let j = Math.max(0, i - m); j <= Math.min(n - 1, i + m); j++) v = pick(v, src[j]);
-      out[i] = v;
-    }
-    return out;
-  };
-  const opened = run(run(intensity, Math.min), Math.max);
+  const opened = windowExtremes(windowExtremes(intensity, m, Math.min), m, Math.max);
   const out = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     let s = 0;
@@ -141,6 +132,38 @@ export function rollingBallBackground(twoThetaDeg: ArrayLike<number>, intensity:
       c++;
     }
     out[i] = Math.min(s / c, intensity[i]);
+  }
+  return out;
+}
+
+/**
+ * pick (Math.min or Math.max) over src[i − m … i + m], clipped to the data, for every i: van
+ * Herk and Gil-Werman's running extreme, three picks a point whatever m, where picking over each
+ * window took 2m + 1 (the rolling ball's windows are ~150 points wide). Math.min and Math.max
+ * give the same value in any order (NaN if any value is NaN; −0 below +0), so this equals the
+ * window-by-window pick exactly.
+ */
+export function windowExtremes(src: ArrayLike<number>, m: number, pick: (a: number, b: number) => number): Float64Array {
+  const n = src.length;
+  const w = 2 * m + 1;
+  // Blocks of w points; fromStart[j]: pick over the block's start … j, toEnd[j]: j … the block's end.
+  const fromStart = new Float64Array(n);
+  const toEnd = new Float64Array(n);
+  for (let start = 0; start < n; start += w) {
+    const end = Math.min(start + w, n) - 1;
+    fromStart[start] = src[start];
+    for (let j = start + 1; j <= end; j++) fromStart[j] = pick(fromStart[j - 1], src[j]);
+    toEnd[end] = src[end];
+    for (let j = end - 1; j >= start; j--) toEnd[j] = pick(toEnd[j + 1], src[j]);
+  }
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const a = Math.max(0, i - m);
+    const b = Math.min(n - 1, i + m);
+    // A window of at most w points lies in one block or two. In one, it starts the block (the
+    // left edge) or ends it (the right edge, or the last block's end).
+    if (Math.floor(a / w) !== Math.floor(b / w)) out[i] = pick(toEnd[a], fromStart[b]);
+    else out[i] = a % w === 0 ? fromStart[b] : toEnd[a];
   }
   return out;
 }

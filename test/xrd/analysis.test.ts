@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CU_K_ALPHA } from '../../core/model/xrdPattern.js';
 import { analyzeXrd, analyzeXrdPattern } from '../../core/xrd/analyze.js';
-import { polynomialBackground, rollingBallBackground, snipBackground } from '../../core/xrd/background.js';
+import { polynomialBackground, rollingBallBackground, snipBackground, windowExtremes } from '../../core/xrd/background.js';
 import { fitPeakGroup } from '../../core/xrd/fit.js';
 import { kAlpha2PositionDeg, stripKAlpha2 } from '../../core/xrd/kalpha2.js';
 import { matchPeaks, PHASES, phaseSticks } from '../../core/xrd/phases.js';
@@ -65,6 +65,35 @@ describe('backgrounds', () => {
       expect(worst).toBeLessThan(tol);
     });
   }
+});
+
+describe('windowExtremes', () => {
+  /** The definition: pick over each window, clipped to the data. */
+  const naive = (src: number[], m: number, pick: (a: number, b: number) => number): number[] =>
+    src.map((v, i) => {
+      for (let j = Math.max(0, i - m); j <= Math.min(src.length - 1, i + m); j++) v = pick(v, src[j]);
+      return v;
+    });
+  it('equals the window-by-window minimum and maximum, for windows shorter or longer than the data, NaN and −0 included', () => {
+    let seed = 7;
+    const random = (): number => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+    for (const n of [1, 2, 5, 17, 100, 301]) {
+      for (const m of [1, 2, 3, 8, 50, 400]) {
+        const src = Array.from({ length: n }, () => Math.round(random() * 20) - 10);
+        if (n > 10) {
+          src[3] = NaN;
+          src[n - 2] = -0;
+          src[n - 1] = 0;
+        }
+        for (const pick of [Math.min, Math.max]) {
+          // Object.is: NaN equals NaN, −0 differs from +0.
+          const got = Array.from(windowExtremes(src, m, pick));
+          const want = naive(src, m, pick);
+          expect(got.every((v, i) => Object.is(v, want[i])), `n ${n}, m ${m}, ${pick.name}`).toBe(true);
+        }
+      }
+    }
+  });
 });
 
 describe('pseudo-Voigt fitting', () => {

@@ -72,41 +72,62 @@ export function polynomialBackground(twoThetaDeg: ArrayLike<number>, intensity: 
   const degree = opts.degree ?? 4;
   const x0 = twoThetaDeg[0];
   const x1 = twoThetaDeg[n - 1];
-  const design = Array.from({ length: n }, (_, i) => {
+  const p = degree + 1;
+  // Row i of the design matrix at design[i·p …]: the powers of t, the abscissa mapped to [−1, 1].
+  const design = new Float64Array(n * p);
+  for (let i = 0; i < n; i++) {
     const t = x1 === x0 ? 0 : (2 * (twoThetaDeg[i] - x0)) / (x1 - x0) - 1;
-    const row = [1];
-    for (let d = 1; d <= degree; d++) row.push(row[d - 1] * t);
-    return row;
-  });
+    design[i * p] = 1;
+    for (let d = 1; d <= degree; d++) design[i * p + d] = design[i * p + d - 1] * t;
+  }
   const work = Float64Array.from(intensity);
   const fit = new Float64Array(n);
   // Convergence relative to the typical level (median), not the strongest peak.
   const sorted = Array.from(intensity, Math.abs).sort((a, b) => a - b);
   const scale = Math.max(sorted[Math.floor(n / 2)], 1e-12);
   // The design never changes between iterations, only the clipped data do: invert AᵀA once and
-  // each iteration costs one pass for Aᵀy and one for the fit (the fit ran hundreds of times).
-  const p = degree + 1;
-  const ata = Array.from({ length: p }, (_, j) => Array.from({ length: p }, (_, k) => design.reduce((sum, row) => sum + row[j] * row[k], 0)));
+  // each iteration costs one pass, which fits, clips and sums Aᵀy of the clipped data for the
+  // next (the same sums in the same order as a pass of their own; the fit runs hundreds of times:
+  // ~20 → ~12 ms for 300 rounds over a sample pattern).
+  const ata: number[][] = [];
+  for (let j = 0; j < p; j++) {
+    const row: number[] = [];
+    for (let k = 0; k < p; k++) {
+      let sum = 0;
+      for (let i = 0; i < n; i++) sum += design[i * p + j] * design[i * p + k];
+      row.push(sum);
+    }
+    ata.push(row);
+  }
   const inverse = invert(ata);
   if (!inverse) return fit;
-  const aty = new Float64Array(p);
-  for (let it = 0; it < (opts.maxIterations ?? 1000); it++) {
-    aty.fill(0);
-    for (let i = 0; i < n; i++) {
-      const row = design[i];
-      for (let k = 0; k < p; k++) aty[k] += row[k] * work[i];
+  const inv = Float64Array.from(inverse.flat());
+  let aty = new Float64Array(p);
+  let nextAty = new Float64Array(p);
+  for (let i = 0; i < n; i++) for (let k = 0; k < p; k++) aty[k] += design[i * p + k] * work[i];
+  const coef = new Float64Array(p);
+  const maxIterations = opts.maxIterations ?? 1000;
+  const tolerance = opts.tolerance ?? 1e-5;
+  for (let it = 0; it < maxIterations; it++) {
+    for (let j = 0; j < p; j++) {
+      let sum = 0;
+      for (let k = 0; k < p; k++) sum += inv[j * p + k] * aty[k];
+      coef[j] = sum;
     }
-    const c = inverse.map((r) => r.reduce((sum, v, k) => sum + v * aty[k], 0));
+    nextAty.fill(0);
     let change = 0;
     for (let i = 0; i < n; i++) {
-      const row = design[i];
+      const row = i * p;
       let f = 0;
-      for (let k = 0; k < p; k++) f += row[k] * c[k];
+      for (let k = 0; k < p; k++) f += design[row + k] * coef[k];
       change = Math.max(change, Math.abs(f - fit[i]) / scale);
       fit[i] = f;
       if (work[i] > f) work[i] = f;
+      const clipped = work[i];
+      for (let k = 0; k < p; k++) nextAty[k] += design[row + k] * clipped;
     }
-    if (it > 0 && change < (opts.tolerance ?? 1e-5)) break;
+    [aty, nextAty] = [nextAty, aty];
+    if (it > 0 && change < tolerance) break;
   }
   return fit;
 }

@@ -49,6 +49,7 @@ export const TAG = {
   YResolution: 283,
   PlanarConfiguration: 284,
   ResolutionUnit: 296,
+  Predictor: 317,
   TileWidth: 322,
   TileLength: 323,
   TileOffsets: 324,

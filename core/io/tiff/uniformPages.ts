@@ -26,24 +26,10 @@ export async function uniformPages(source: ByteSource, tiff: TiffStructure, info
   if (info.compression !== 1 || info.samplesPerPixel !== 1 || info.bitsPerSample % 8 !== 0) return null;
   const planeBytes = info.width * info.height * (info.bitsPerSample / 8);
   const pixelOffsets = new Float64Array(tiff.ifds.length).fill(NaN);
-  const one = (index: number, tag: number, fallback: number): number | null => {
-    const v = tagNumbersInHand(tiff, tiff.ifds[index], tag);
-    return v === null ? null : (v[0] ?? fallback);
-  };
   for (const index of planeIfds) {
     if (!Number.isNaN(pixelOffsets[index])) continue;
     const ifd = tiff.ifds[index];
-    if (ifd === undefined || ifd.entries.has(TAG.TileOffsets) || ifd.entries.has(TAG.TileByteCounts)) return null;
-    if (
-      one(index, TAG.ImageWidth, 0) !== info.width ||
-      one(index, TAG.ImageLength, 0) !== info.height ||
-      one(index, TAG.BitsPerSample, 1) !== info.bitsPerSample ||
-      one(index, TAG.SampleFormat, 1) !== info.sampleFormat ||
-      one(index, TAG.SamplesPerPixel, 1) !== 1 ||
-      one(index, TAG.Compression, 1) !== 1
-    ) {
-      return null;
-    }
+    if (!sameSamplesAsFirst(tiff, index, info) || firstValueInHand(tiff, index, TAG.Compression, 1) !== 1) return null;
     const offsets = tagNumbersInHand(tiff, ifd, TAG.StripOffsets) ?? (await readTagNumbers(source, tiff, ifd, TAG.StripOffsets));
     const counts = tagNumbersInHand(tiff, ifd, TAG.StripByteCounts) ?? (await readTagNumbers(source, tiff, ifd, TAG.StripByteCounts));
     if (offsets.length === 0 || offsets.length !== counts.length) return null;
@@ -56,4 +42,26 @@ export async function uniformPages(source: ByteSource, tiff: TiffStructure, info
     pixelOffsets[index] = offsets[0];
   }
   return { planeBytes, pixelOffsets };
+}
+
+/** The tag's first value when it came with the IFD read (the fallback when the tag is absent); null when it would need a read. */
+export function firstValueInHand(tiff: TiffStructure, index: number, tag: number, fallback: number): number | null {
+  const v = tagNumbersInHand(tiff, tiff.ifds[index], tag);
+  return v === null ? null : (v[0] ?? fallback);
+}
+
+/**
+ * Whether page `index` is a striped page of one sample of the first page's size and sample type,
+ * from the tag values that came with the IFD walk (a value that did not counts as a difference).
+ */
+export function sameSamplesAsFirst(tiff: TiffStructure, index: number, info: TiffPageInfo): boolean {
+  const ifd = tiff.ifds[index];
+  if (ifd === undefined || ifd.entries.has(TAG.TileOffsets) || ifd.entries.has(TAG.TileByteCounts)) return false;
+  return (
+    firstValueInHand(tiff, index, TAG.ImageWidth, 0) === info.width &&
+    firstValueInHand(tiff, index, TAG.ImageLength, 0) === info.height &&
+    firstValueInHand(tiff, index, TAG.BitsPerSample, 1) === info.bitsPerSample &&
+    firstValueInHand(tiff, index, TAG.SampleFormat, 1) === info.sampleFormat &&
+    firstValueInHand(tiff, index, TAG.SamplesPerPixel, 1) === 1
+  );
 }

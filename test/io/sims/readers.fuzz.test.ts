@@ -108,6 +108,11 @@ describe('hostile input', () => {
     const seeds = [
       writeTiff([0, 1, 2].map((k) => page(k, (v) => Uint16Array.from(v)))),
       writeTiff([0, 1, 2, 3].map((k) => ({ ...page(k, (v) => Uint16Array.from(v)), ...(k === 0 ? { description: ome } : {}) })), { compression: 'deflate' }),
+      // Deflated in strips of two rows, with the horizontal predictor (core/io/tiff/deflatePages.ts).
+      writeTiff(
+        [0, 1, 2, 3].map((k) => ({ ...page(k, (v) => Uint16Array.from(v)), extraTags: [{ tag: 317, type: 'short' as const, value: 2 }], ...(k === 0 ? { description: ome } : {}) })),
+        { compression: 'deflate', stripBytes: 48 },
+      ),
       writeTiff([0, 1].map((k) => page(k, (v) => Float32Array.from(v, (x) => x / 3))), { stripBytes: 100 }),
       // Uncompressed, one strip a page, 2 × 4 planes: opened from predicted IFDs (regularChain.ts).
       writeTiff(

@@ -1,0 +1,111 @@
+import { readFileSync } from 'node:fs';
+import { zlibSync } from 'fflate';
+import { fromArrayBuffer } from 'geotiff';
+import { describe, expect, it } from 'vitest';
+import { bytesSource } from '../../../core/io/byteSource.js';
+import { openTiffStack } from '../../../core/io/sims/tiffStack.js';
+import { undoHorizontalDifferencing } from '../../../core/io/tiff/deflatePages.js';
+import { writeTiff } from '../../../core/io/tiff/writeTiff.js';
+import type { TiffPixels } from '../../../core/io/tiff/writeTiff.js';
+import { FormatError } from '../../../core/model/errors.js';
+import { entryOffset, ifdOffsets } from './tiffTestUtil.js';
+
+const W = 24;
+const H = 10;
+
+/** Values that change along rows and between pages, with wrap-arounds for the differences. */
+function values(page: number, max: number): number[] {
+  return Array.from({ length: W * H }, (_, i) => (page * 7919 + i * i * 31 + (i % 5) * 1000) % (max + 1));
+}
+
+/** Each row's samples as differences from the one before (TIFF Predictor 2), modulo 2^bits. */
+function differenced<T extends Uint8Array | Uint16Array>(data: T): T {
+  const out = data.slice() as T;
+  for (let y = 0; y < H; y++) for (let x = W - 1; x >= 1; x--) out[y * W + x] = data[y * W + x] - data[y * W + x - 1];
+  return out;
+}
+
+describe('deflated stacks', () => {
+  it.each([
+    ['8-bit', (v: number[]) => Uint8Array.from(v), 255],
+    ['16-bit', (v: number[]) => Uint16Array.from(v), 65535],
+  ] as const)('%s, predictor 2, several strips: every plane is the written one', async (_name, make, max) => {
+    const planes = [0, 1, 2].map((k) => make(values(k, max)));
+    const bytes = writeTiff(
+      planes.map((p) => ({ width: W, height: H, data: differenced(p) as TiffPixels, extraTags: [{ tag: 317, type: 'short' as const, value: 2 }] })),
+      { compression: 'deflate', stripBytes: 3 * W * planes[0].BYTES_PER_ELEMENT },
+    );
+    const stack = await openTiffStack(bytesSource('Li-.tif', bytes));
+    for (let k = 0; k < 3; k++) expect(Array.from((await stack.readPlane(0, k)).data)).toEqual(Array.from(planes[k]));
+  });
+
+  it('undoes horizontal differencing of big-endian samples as of little-endian ones', () => {
+    const samples = [1, 65535, 3, 0, 40000, 30000];
+    const diffs = samples.map((v, i) => (i % 3 === 0 ? v : (v - samples[i - 1] + 65536) % 65536));
+    for (const littleEndian of [true, false]) {
+      const bytes = new Uint8Array(12);
+      const dv = new DataView(bytes.buffer);
+      diffs.forEach((d, i) => dv.setUint16(2 * i, d, littleEndian));
+      undoHorizontalDifferencing(bytes, 3, 2, 2, littleEndian);
+      expect(samples.map((_, i) => dv.getUint16(2 * i, littleEndian))).toEqual(samples);
+    }
+  });
+
+  /** A two-page 16-bit stack, one strip a page, page 1's strip replaced by `strip`. */
+  function withStrip(strip: Uint8Array): Uint8Array {
+    const good = writeTiff([0, 1].map((k) => ({ width: W, height: H, data: Uint16Array.from(values(k, 65535)) })), { compression: 'deflate' });
+    const out = new Uint8Array(good.length + strip.length);
+    out.set(good);
+    out.set(strip, good.length);
+    const dv = new DataView(out.buffer);
+    const ifd = ifdOffsets(out)[1];
+    dv.setUint32(entryOffset(out, 273, ifd) + 8, good.length, true);
+    dv.setUint32(entryOffset(out, 279, ifd) + 8, strip.length, true);
+    return out;
+  }
+
+  it('refuses a strip that inflates to fewer bytes than its rows take, naming the file', async () => {
+    const stack = await openTiffStack(bytesSource('short.tif', withStrip(zlibSync(new Uint8Array(W * H)))));
+    const err = await stack.readPlane(0, 1).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(FormatError);
+    expect((err as FormatError).message).toMatch(/short\.tif.*inflates to 240 bytes, not the 480/);
+    // The other page is intact.
+    expect(Array.from((await stack.readPlane(0, 0)).data)).toEqual(values(0, 65535));
+  });
+
+  it('stops inflating once the rows are complete (a deflate bomb costs no more than its plane)', async () => {
+    // Twice the plane's samples, its checksum broken: a decoder that read the stream to its end
+    // would fail there; one that stops when the rows are complete, as libtiff does, never sees it.
+    const longer = Uint16Array.from({ length: 2 * W * H }, (_, i) => i);
+    const strip = zlibSync(new Uint8Array(longer.buffer));
+    strip[strip.length - 1] ^= 0xff;
+    const stack = await openTiffStack(bytesSource('bomb.tif', withStrip(strip)));
+    expect(Array.from((await stack.readPlane(0, 1)).data)).toEqual(Array.from(longer.subarray(0, W * H)));
+  });
+
+  it('refuses a strip whose stream is cut or damaged before its rows are complete', async () => {
+    const strip = zlibSync(new Uint8Array(Uint16Array.from(values(1, 65535)).buffer));
+    const stack = await openTiffStack(bytesSource('cut.tif', withStrip(strip.subarray(0, strip.length >> 1))));
+    await expect(stack.readPlane(0, 1)).rejects.toThrow(/cut\.tif.*(inflates to|does not inflate)/);
+  });
+
+  it('refuses a strip that is not zlib data', async () => {
+    const stack = await openTiffStack(bytesSource('junk.tif', withStrip(new Uint8Array([1, 2, 3, 4, 5, 6]))));
+    await expect(stack.readPlane(0, 1)).rejects.toThrow(/junk\.tif/);
+  });
+
+  it('the sample stack (2 250 deflated pages): every plane as geotiff decodes it', async () => {
+    const bytes = readFileSync(new URL('../../../samples/study/charged/stack.ome.tif', import.meta.url));
+    const stack = await openTiffStack(bytesSource('stack.ome.tif', new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength)));
+    const tiff = await fromArrayBuffer(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+    // OME order XYZCT: page k is channel ⌊k / scans⌋, scan k mod scans.
+    for (let c = 0; c < stack.ions.length; c++) {
+      for (let s = 0; s < stack.scans; s++) {
+        const image = await tiff.getImage(c * stack.scans + s);
+        const [expected] = (await image.readRasters()) as unknown as ArrayLike<number>[];
+        const got = (await stack.readPlane(c, s)).data;
+        if (!got.every((v, i) => v === expected[i])) expect.fail(`channel ${c}, scan ${s} differs from geotiff's decode`);
+      }
+    }
+  });
+});

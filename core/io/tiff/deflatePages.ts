@@ -1,6 +1,6 @@
-import { Inflate } from 'pako';
 import { FormatError } from '../../model/errors.js';
 import type { ByteSource } from '../byteSource.js';
+import { inflateInto } from './boundedInflate.js';
 import { readTagNumbers, tagNumbersInHand, TAG } from './ifd.js';
 import type { TiffStructure } from './ifd.js';
 import type { TiffPageInfo } from './page.js';
@@ -13,7 +13,8 @@ import { firstValueInHand, sameSamplesAsFirst } from './uniformPages.js';
  * first page's size and type, in strips of one height, predictor none or horizontal. Then a
  * plane is its strips read and inflated (pako) into one buffer. Through geotiff a page of a small
  * stack cost ~0.2 ms of bookkeeping, ten times its inflating, and the sample study's three stacks
- * of 2 250 pages each were most of analysing it.
+ * of 2 250 pages each were most of analysing it. A strip inflates into its rows and no further
+ * (boundedInflate.ts).
  */
 export interface DeflatePages {
   rowsPerStrip: number;
@@ -75,7 +76,12 @@ export async function readDeflatedPlane(source: ByteSource, pages: DeflatePages,
     const expected = Math.min(pages.rowsPerStrip, info.height - s * pages.rowsPerStrip) * rowBytes;
     const bytes = stored ? stored.subarray(offsets[s] - offsets[0], offsets[s] - offsets[0] + counts[s]) : await source.read(offsets[s], counts[s]);
     if (bytes.byteLength < counts[s]) throw new FormatError(source.name, `strip ${s}: file truncated`, { offset: offsets[s] });
-    const inflated = inflateInto(bytes, plane.subarray(at, at + expected), source.name, offsets[s]);
+    let inflated: number;
+    try {
+      inflated = inflateInto(bytes, plane.subarray(at, at + expected));
+    } catch (err) {
+      throw new FormatError(source.name, `strip ${s} ${(err as Error).message}`, { offset: offsets[s] });
+    }
     if (inflated < expected) {
       throw new FormatError(source.name, `strip ${s} inflates to ${inflated} bytes, not the ${expected} its rows take`, { offset: offsets[s] });
     }
@@ -113,32 +119,4 @@ export function undoHorizontalDifferencing(plane: Uint8Array, width: number, hei
       else dv.setUint32(at, dv.getUint32(at, littleEndian) + dv.getUint32(before, littleEndian), littleEndian);
     }
   }
-}
-
-/** Thrown from pako's output callback to stop inflating: the strip's rows are complete. */
-class RowsComplete extends Error {}
-
-/**
- * Inflates a zlib stream into `out`, stopping once it is full, as libtiff does: a strip that
- * would give more (a deflate bomb gives up to 1 032 bytes a byte) costs no more memory or time
- * than its rows. Returns the bytes written; fewer than `out` holds when the stream ends early.
- */
-function inflateInto(stored: Uint8Array, out: Uint8Array, fileName: string, offset: number): number {
-  // Output in chunks of the strip's size: pako hands one on as soon as it is full, and the
-  // strip is done then (what follows, even the stream's checksum, is not read).
-  const inflater = new Inflate({ chunkSize: Math.max(out.length, 1) });
-  let filled = 0;
-  inflater.onData = (chunk: Uint8Array): void => {
-    out.set(chunk.subarray(0, out.length - filled), filled);
-    filled += chunk.length;
-    if (filled >= out.length) throw new RowsComplete();
-  };
-  try {
-    inflater.push(stored, true);
-  } catch (err) {
-    if (err instanceof RowsComplete) return out.length;
-    throw err;
-  }
-  if (inflater.err) throw new FormatError(fileName, `strip does not inflate: ${inflater.msg || `zlib error ${inflater.err}`}`, { offset });
-  return Math.min(filled, out.length);
 }

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import fc from 'fast-check';
+import { zlibSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { readSemImage } from '../../../core/io/sem/index.js';
 import type { SidecarFile } from '../../../core/io/sem/index.js';
@@ -18,6 +19,7 @@ import {
   FuzzTally,
   mutationArb,
   textEditArb,
+  watchAllocations,
 } from '../../helpers/fuzz.js';
 import { hasSharedData, PROJECT_ROOT, readSharedData } from '../../helpers/sharedData.js';
 import { makeGreyTiff, noiseImage } from './makeTiff.js';
@@ -265,6 +267,35 @@ describe('hostile input: SEM reader', () => {
       process.off('unhandledRejection', onUnhandled);
     }
     expect(unhandled).toEqual([]);
+  });
+
+  it('inflates a deflate bomb strip only as far as the image needs (32 MB of zeros in 32 kB: geotiff allocated all of it)', async () => {
+    const good = writeTiff([{ width: W, height: H, data: pixels() }], { compression: 'deflate' });
+    const bomb = new Uint8Array(32 << 20);
+    bomb.set(pixels());
+    const strip = zlibSync(bomb, { level: 9 });
+    const tiff = new Uint8Array(good.length + strip.length);
+    tiff.set(good);
+    tiff.set(strip, good.length);
+    const dv = new DataView(tiff.buffer);
+    for (const at of ifdEntries(tiff)) {
+      const tag = dv.getUint16(at, true);
+      if (tag === 273) dv.setUint32(at + 8, good.length, true);
+      if (tag === 279) dv.setUint32(at + 8, strip.length, true);
+    }
+    const { result, error, largestBytes } = await watchAllocations(() => readSemImage(tiff, 'bomb.tif'));
+    expect(error).toBeUndefined();
+    expect(Array.from((result as SemImage).pixels)).toEqual(Array.from((await readSemImage(good, 'good.tif')).pixels));
+    // The file and its image are ~40 kB and 7 kB; 32 MB was allocated before.
+    expect(largestBytes).toBeLessThan(1 << 20);
+  });
+
+  it('reads a deflated image in several strips, with the horizontal predictor, as the uncompressed one', async () => {
+    const plain = pixels();
+    const differenced = plain.map((v, i) => (i % W === 0 ? v : v - plain[i - 1]));
+    const tiff = writeTiff([{ width: W, height: H, data: differenced, extraTags: [{ tag: 317, type: 'short', value: 2 }] }], { compression: 'deflate', stripBytes: 5 * W });
+    const expected = (await readSemImage(writeTiff([{ width: W, height: H, data: plain }]), 'plain.tif')).pixels;
+    expect(Array.from((await readSemImage(tiff, 'predicted.tif')).pixels)).toEqual(Array.from(expected));
   });
 
   it('refuses a tiny TIFF that claims a huge image, without allocating it', async () => {

@@ -4,7 +4,7 @@ import { inflateInto } from './boundedInflate.js';
 import { readTagNumbers, tagNumbersInHand, TAG } from './ifd.js';
 import type { TiffStructure } from './ifd.js';
 import type { TiffPageInfo } from './page.js';
-import { toFloat32 } from './rawPlane.js';
+import { HOST_LITTLE_ENDIAN, toFloat32 } from './rawPlane.js';
 import { firstValueInHand, sameSamplesAsFirst } from './uniformPages.js';
 
 /**
@@ -89,8 +89,6 @@ export async function readDeflatedPlane(source: ByteSource, pages: DeflatePages,
   if (pages.predictor === 2) undoHorizontalDifferencing(plane, info.width, info.height, bytesPerSample, littleEndian);
   return toFloat32(plane, info.width * info.height, info, littleEndian);
 }
-
-const HOST_LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 /**
  * TIFF Predictor 2: each sample after a row's first was stored as its difference from the one

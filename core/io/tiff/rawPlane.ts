@@ -4,7 +4,7 @@ import { readTagNumbers, TAG } from './ifd.js';
 import type { TiffIfd, TiffStructure } from './ifd.js';
 import type { TiffPageInfo } from './page.js';
 
-const HOST_LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+export const HOST_LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 /**
  * Uncompressed single-sample strip pages, as instruments export big stacks, read with one

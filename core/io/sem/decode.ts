@@ -1,5 +1,5 @@
 import { fromArrayBuffer } from 'geotiff';
-import { useBoundedDeflate } from '../tiff/boundedInflate.js';
+import { useBoundedDecoders } from '../tiff/boundedDecoders.js';
 import { FormatError, assertSaneAllocation } from '../../model/errors.js';
 import type { RawTiffHeader } from './tiffTags.js';
 import { assertWalkableLayout } from '../tiff/walkableLayout.js';
@@ -44,7 +44,7 @@ export async function decodeGreyTiff(bytes: Uint8Array, fileName: string, header
   let image;
   try {
     const buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
-    useBoundedDeflate();
+    useBoundedDecoders();
     tiff = await fromArrayBuffer(buffer);
     image = await tiff.getImage(0);
   } catch (err) {

@@ -9,7 +9,7 @@ import type { ByteSource } from '../byteSource.js';
 import { fullResolutionPages, isOmeXml, parseImageJDescription } from '../tiff/classify.js';
 import { toGeotiffSource } from '../tiff/geotiffSource.js';
 import { planesFromBytes, readUncompressedPlane, toFloat32 } from '../tiff/rawPlane.js';
-import { useBoundedDeflate } from '../tiff/boundedInflate.js';
+import { useBoundedDecoders } from '../tiff/boundedDecoders.js';
 import { deflatePages, readDeflatedPlane } from '../tiff/deflatePages.js';
 import { uniformPages } from '../tiff/uniformPages.js';
 import { assertWalkableLayout } from '../tiff/walkableLayout.js';
@@ -248,7 +248,7 @@ async function openWalked(source: ByteSource, tiff: TiffStructure): Promise<IonS
   let geotiff: Promise<GeoTIFF> | null = null;
   const gtSource = toGeotiffSource(source);
   const openGeotiff = (): Promise<GeoTIFF> => {
-    useBoundedDeflate();
+    useBoundedDecoders();
     geotiff ??= GeoTIFF.fromSource(gtSource);
     return geotiff;
   };

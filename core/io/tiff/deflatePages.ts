@@ -1,6 +1,6 @@
 import { FormatError } from '../../model/errors.js';
 import type { ByteSource } from '../byteSource.js';
-import { inflateInto } from './boundedInflate.js';
+import { inflateInto } from './boundedDecoders.js';
 import { readTagNumbers, tagNumbersInHand, TAG } from './ifd.js';
 import type { TiffStructure } from './ifd.js';
 import type { TiffPageInfo } from './page.js';

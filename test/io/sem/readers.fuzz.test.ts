@@ -22,6 +22,7 @@ import {
   watchAllocations,
 } from '../../helpers/fuzz.js';
 import { hasSharedData, PROJECT_ROOT, readSharedData } from '../../helpers/sharedData.js';
+import { lzwEncode } from '../tiff/tiffTestUtil.js';
 import { makeGreyTiff, noiseImage } from './makeTiff.js';
 
 // Hostile input (issue 7) for the SEM reader: TIFFs with and without each vendor tag (FEI/Thermo
@@ -287,6 +288,25 @@ describe('hostile input: SEM reader', () => {
     expect(error).toBeUndefined();
     expect(Array.from((result as SemImage).pixels)).toEqual(Array.from((await readSemImage(good, 'good.tif')).pixels));
     // The file and its image are ~40 kB and 7 kB; 32 MB was allocated before.
+    expect(largestBytes).toBeLessThan(1 << 20);
+  });
+
+  it('decodes an LZW bomb strip only as far as the image needs (4 MB of zeros in 3 kB: geotiff built them as an array of numbers)', async () => {
+    const good = writeTiff([{ width: W, height: H, data: pixels() }]);
+    const strip = lzwEncode(new Uint8Array(4 << 20));
+    const tiff = new Uint8Array(good.length + strip.length);
+    tiff.set(good);
+    tiff.set(strip, good.length);
+    const dv = new DataView(tiff.buffer);
+    for (const at of ifdEntries(tiff)) {
+      const tag = dv.getUint16(at, true);
+      if (tag === 259) dv.setUint16(at + 8, 5, true);
+      if (tag === 273) dv.setUint32(at + 8, good.length, true);
+      if (tag === 279) dv.setUint32(at + 8, strip.length, true);
+    }
+    const { result, error, largestBytes } = await watchAllocations(() => readSemImage(tiff, 'bomb.tif'));
+    expect(error).toBeUndefined();
+    expect((result as SemImage).pixels.every((v) => v === 0)).toBe(true);
     expect(largestBytes).toBeLessThan(1 << 20);
   });
 

@@ -70,3 +70,61 @@ export function ifdOffsets(bytes: Uint8Array): number[] {
   }
   return out;
 }
+
+const CLEAR = 256;
+const END = 257;
+
+/**
+ * A TIFF LZW encoder (the reference for the decoder): codes most significant bit first, one bit
+ * wider as soon as the decoder's dictionary would need it, a Clear when it is full at 12 bits.
+ */
+export function lzwEncode(data: Uint8Array): Uint8Array {
+  const bytes: number[] = [];
+  let acc = 0;
+  let bits = 0;
+  let width = 9;
+  const put = (code: number): void => {
+    acc = (acc << width) | code;
+    bits += width;
+    while (bits >= 8) {
+      bytes.push((acc >> (bits - 8)) & 255);
+      bits -= 8;
+    }
+    acc &= (1 << bits) - 1;
+  };
+  let dictionary = new Map<number, number>();
+  let next = 258;
+  /** Codes written since the last Clear: the decoder's dictionary has 258 + written − 1 entries. */
+  let written = 0;
+  const afterWrite = (): void => {
+    written++;
+    if (258 + written - 1 + 1 < 1 << width) return;
+    if (width < 12) width++;
+    else {
+      put(CLEAR);
+      dictionary = new Map();
+      next = 258;
+      written = 0;
+      width = 9;
+    }
+  };
+  put(CLEAR);
+  let w = data[0];
+  for (let i = 1; i < data.length; i++) {
+    const key = w * 256 + data[i];
+    const code = dictionary.get(key);
+    if (code !== undefined) {
+      w = code;
+      continue;
+    }
+    put(w);
+    dictionary.set(key, next++);
+    afterWrite();
+    w = data[i];
+  }
+  put(w);
+  afterWrite();
+  put(END);
+  if (bits > 0) bytes.push((acc << (8 - bits)) & 255);
+  return Uint8Array.from(bytes);
+}

@@ -1,0 +1,194 @@
+import { addDecoder, BaseDecoder } from 'geotiff';
+import type { ImageFileDirectory } from 'geotiff';
+import { Inflate } from 'pako';
+
+/**
+ * Deflate (TIFF Compression 8 and 32946) and LZW (5) decoders for geotiff that decode a strip or
+ * tile into the bytes its rows take and stop there, as libtiff does. geotiff's own decode a
+ * stream to its end, so a few kB of a crafted file could claim gigabytes: deflate gives up to
+ * 1 032 bytes a byte (a 2 MB SEM TIFF could have it allocate 2 GB), LZW up to ~2 700, into a
+ * JavaScript array of numbers (the heap runs out, which ends the process); and its LZW decoder
+ * loops forever on codes 4093 and 4094, which its dictionary has no room for.
+ */
+
+/** Thrown from pako's output callback to stop inflating: the block is complete. */
+class BlockComplete extends Error {}
+
+/**
+ * Inflates the zlib stream `stored` into `out`, stopping once `out` is full (what follows, the
+ * stream's checksum included, is not read). Returns the bytes written: fewer than `out` holds
+ * when the stream ends early. Throws an Error when the stream is not zlib data.
+ */
+export function inflateInto(stored: Uint8Array, out: Uint8Array): number {
+  // Output in chunks of the block's size: pako hands one on as soon as it is full.
+  const inflater = new Inflate({ chunkSize: Math.max(out.length, 1) });
+  let filled = 0;
+  inflater.onData = (chunk: Uint8Array): void => {
+    out.set(chunk.subarray(0, out.length - filled), filled);
+    filled += chunk.length;
+    if (filled >= out.length) throw new BlockComplete();
+  };
+  try {
+    inflater.push(stored, true);
+  } catch (err) {
+    if (err instanceof BlockComplete) return out.length;
+    throw err;
+  }
+  if (inflater.err) throw new Error(`does not inflate: ${inflater.msg || `zlib error ${inflater.err}`}`);
+  return Math.min(filled, out.length);
+}
+
+interface BoundedParameters {
+  tileWidth: number;
+  tileHeight: number;
+  planarConfiguration: number;
+  bitsPerSample: number | number[];
+  predictor: number;
+  /** Bytes one strip or tile inflates to: its rows (the last strip's may be fewer). */
+  blockBytes: number;
+}
+
+/** geotiff's decoder parameters, and the size of a block; a strip is at most the image's height. */
+async function boundedParameters(directory: ImageFileDirectory): Promise<BoundedParameters> {
+  const tiled = !directory.hasTag('StripOffsets');
+  const tileWidth = Number(await directory.loadValue(tiled ? 'TileWidth' : 'ImageWidth'));
+  const imageHeight = Number(await directory.loadValue('ImageLength'));
+  const rowsPerStrip = Number((await directory.loadValue('RowsPerStrip')) || imageHeight);
+  const tileHeight = tiled ? Number(await directory.loadValue('TileLength')) : Math.min(rowsPerStrip, imageHeight);
+  const planarConfiguration = Number((await directory.loadValue('PlanarConfiguration')) ?? 1);
+  const bits = await directory.loadValue('BitsPerSample');
+  const bitsList = typeof bits === 'number' ? [bits] : Array.from(bits as ArrayLike<number>, Number);
+  const bitsPerPixel = planarConfiguration === 2 ? (bitsList[0] ?? 1) : bitsList.reduce((a, b) => a + b, 0);
+  return {
+    tileWidth,
+    tileHeight,
+    planarConfiguration,
+    bitsPerSample: typeof bits === 'number' ? bits : bitsList,
+    predictor: Number((await directory.loadValue('Predictor')) || 1),
+    blockBytes: Math.ceil((tileWidth * bitsPerPixel) / 8) * tileHeight,
+  };
+}
+
+/** A block's bytes, refused past 1 GiB (the readers refuse such sizes before this: walkableLayout.ts). */
+function blockBuffer(parameters: unknown): Uint8Array {
+  const { blockBytes } = parameters as BoundedParameters;
+  if (!(Number.isSafeInteger(blockBytes) && blockBytes >= 0 && blockBytes <= 1 << 30)) throw new Error(`a block of ${blockBytes} bytes`);
+  return new Uint8Array(blockBytes);
+}
+
+class BoundedDeflateDecoder extends BaseDecoder {
+  override decodeBlock(buffer: ArrayBufferLike): ArrayBufferLike {
+    const out = blockBuffer(this.parameters);
+    // A stream that ends early leaves zeros past it (a last strip's missing rows are not read).
+    inflateInto(new Uint8Array(buffer), out);
+    return out.buffer;
+  }
+}
+
+class BoundedLzwDecoder extends BaseDecoder {
+  override decodeBlock(buffer: ArrayBufferLike): ArrayBufferLike {
+    const out = blockBuffer(this.parameters);
+    lzwInto(new Uint8Array(buffer), out);
+    return out.buffer;
+  }
+}
+
+const CLEAR = 256;
+const END = 257;
+const NO_PREFIX = 0xffff;
+
+/**
+ * TIFF LZW (codes of 9 to 12 bits, most significant bit first, wider one code early; Clear 256,
+ * end 257) decoded into `out`, stopping once it is full; returns the bytes written. The same
+ * bytes as geotiff's decoder for any stream it decodes (an input that ends without the end code
+ * ends there; a dictionary full at 12 bits takes no more entries until a Clear), but a code past
+ * the dictionary is refused, where geotiff decoded garbage or looped forever.
+ */
+export function lzwInto(input: Uint8Array, out: Uint8Array): number {
+  // Each entry: the entry it extends (NO_PREFIX for the 256 bytes), its last byte, its length
+  // and its first byte; strings are written backwards from their last byte.
+  const prefix = new Uint16Array(4096).fill(NO_PREFIX);
+  const last = new Uint8Array(4096);
+  const length = new Uint16Array(4096);
+  const first = new Uint8Array(4096);
+  for (let i = 0; i < 256; i++) {
+    last[i] = i;
+    first[i] = i;
+    length[i] = 1;
+  }
+  let size = 258;
+  let width = 9;
+  let bit = 0;
+  let written = 0;
+  let previous = -1;
+  const totalBits = input.length * 8;
+  const nextCode = (): number => {
+    // Past the input's last byte: the end (a code cut short reads zeros for its missing bits).
+    if (bit >= totalBits) return END;
+    let code = 0;
+    for (let k = 0; k < width; k++, bit++) code = (code << 1) | (bit < totalBits ? (input[bit >> 3] >> (7 - (bit & 7))) & 1 : 0);
+    return code;
+  };
+  /** Writes the string of `code`, as far as `out` reaches. */
+  const emit = (code: number): void => {
+    let at = written + length[code] - 1;
+    let i = code;
+    // The tail that does not fit is skipped.
+    for (; at >= out.length && i !== NO_PREFIX; at--) i = prefix[i];
+    for (; i !== NO_PREFIX; at--) {
+      out[at] = last[i];
+      i = prefix[i];
+    }
+    written += length[code];
+  };
+  const add = (from: number, byte: number): void => {
+    if (size >= 4096) return;
+    prefix[size] = from;
+    last[size] = byte;
+    length[size] = length[from] + 1;
+    first[size] = first[from];
+    size++;
+  };
+  let code = nextCode();
+  while (code !== END && written < out.length) {
+    if (code === CLEAR) {
+      size = 258;
+      width = 9;
+      do code = nextCode();
+      while (code === CLEAR);
+      if (code === END) break;
+      if (code > CLEAR) throw new Error(`LZW code ${code} right after a Clear`);
+      emit(code);
+      previous = code;
+    } else if (code < size) {
+      emit(code);
+      if (previous >= 0) add(previous, first[code]);
+      previous = code;
+    } else {
+      // The one code not yet in the dictionary an encoder may send: the previous string and its first byte.
+      if (previous < 0) throw new Error(`LZW code ${code} with no string before it`);
+      if (code !== size) throw new Error(`LZW code ${code} is past the dictionary (${size} entries)`);
+      const byte = first[previous];
+      add(previous, byte);
+      emit(code);
+      previous = code;
+    }
+    if (size + 1 >= 1 << width) {
+      // At 12 bits the dictionary is full: nothing more is added until a Clear.
+      if (width === 12) previous = -1;
+      else width++;
+    }
+    code = nextCode();
+  }
+  return Math.min(written, out.length);
+}
+
+let registered = false;
+
+/** Has geotiff decode Deflate and LZW blocks with the decoders above (once per thread; call before decoding). */
+export function useBoundedDecoders(): void {
+  if (registered) return;
+  addDecoder([8, 32946], async () => BoundedDeflateDecoder, boundedParameters as never, false);
+  addDecoder(5, async () => BoundedLzwDecoder, boundedParameters as never, false);
+  registered = true;
+}

@@ -3,12 +3,13 @@ import type { ImageFileDirectory } from 'geotiff';
 import { Inflate } from 'pako';
 
 /**
- * Deflate (TIFF Compression 8 and 32946) and LZW (5) decoders for geotiff that decode a strip or
- * tile into the bytes its rows take and stop there, as libtiff does. geotiff's own decode a
- * stream to its end, so a few kB of a crafted file could claim gigabytes: deflate gives up to
- * 1 032 bytes a byte (a 2 MB SEM TIFF could have it allocate 2 GB), LZW up to ~2 700, into a
- * JavaScript array of numbers (the heap runs out, which ends the process); and its LZW decoder
- * loops forever on codes 4093 and 4094, which its dictionary has no room for.
+ * Deflate (TIFF Compression 8 and 32946), LZW (5) and PackBits (32773) decoders for geotiff that
+ * decode a strip or tile into the bytes its rows take and stop there, as libtiff does. geotiff's
+ * own decode a stream to its end, so a few kB of a crafted file could claim gigabytes: deflate
+ * gives up to 1 032 bytes a byte (a 2 MB SEM TIFF could have it allocate 2 GB), LZW up to ~2 700
+ * and PackBits 64, those two into a JavaScript array of numbers (past ~170 M elements V8 ends
+ * the process: the SEM fuzz test found it); and its LZW decoder loops forever on codes 4093 and
+ * 4094, which its dictionary has no room for.
  */
 
 /** Thrown from pako's output callback to stop inflating: the block is complete. */
@@ -91,6 +92,42 @@ class BoundedLzwDecoder extends BaseDecoder {
     lzwInto(new Uint8Array(buffer), out);
     return out.buffer;
   }
+}
+
+class BoundedPackBitsDecoder extends BaseDecoder {
+  override decodeBlock(buffer: ArrayBufferLike): ArrayBufferLike {
+    const out = blockBuffer(this.parameters);
+    packBitsInto(new Uint8Array(buffer), out);
+    return out.buffer;
+  }
+}
+
+/**
+ * PackBits (TIFF 6, section 9) decoded into `out`, stopping once it is full; returns the bytes
+ * written. A header byte n of 0 … 127 copies the next n + 1 bytes, −127 … −1 repeats the next
+ * byte 1 − n times, −128 does nothing (geotiff repeated the byte 129 times; no encoder writes it).
+ */
+export function packBitsInto(input: Uint8Array, out: Uint8Array): number {
+  let written = 0;
+  let i = 0;
+  while (i < input.length && written < out.length) {
+    const n = (input[i] << 24) >> 24;
+    i++;
+    if (n >= 0) {
+      const end = Math.min(i + n + 1, input.length);
+      const count = Math.min(end - i, out.length - written);
+      out.set(input.subarray(i, i + count), written);
+      written += count;
+      i = end;
+    } else if (n > -128) {
+      if (i >= input.length) break;
+      const count = Math.min(1 - n, out.length - written);
+      out.fill(input[i], written, written + count);
+      written += count;
+      i++;
+    }
+  }
+  return written;
 }
 
 const CLEAR = 256;
@@ -185,10 +222,11 @@ export function lzwInto(input: Uint8Array, out: Uint8Array): number {
 
 let registered = false;
 
-/** Has geotiff decode Deflate and LZW blocks with the decoders above (once per thread; call before decoding). */
+/** Has geotiff decode Deflate, LZW and PackBits blocks with the decoders above (once per thread; call before decoding). */
 export function useBoundedDecoders(): void {
   if (registered) return;
   addDecoder([8, 32946], async () => BoundedDeflateDecoder, boundedParameters as never, false);
   addDecoder(5, async () => BoundedLzwDecoder, boundedParameters as never, false);
+  addDecoder(32773, async () => BoundedPackBitsDecoder, boundedParameters as never, false);
   registered = true;
 }

@@ -22,7 +22,7 @@ import {
   watchAllocations,
 } from '../../helpers/fuzz.js';
 import { hasSharedData, PROJECT_ROOT, readSharedData } from '../../helpers/sharedData.js';
-import { lzwEncode } from '../tiff/tiffTestUtil.js';
+import { lzwEncode, packBitsEncode } from '../tiff/tiffTestUtil.js';
 import { makeGreyTiff, noiseImage } from './makeTiff.js';
 
 // Hostile input (issue 7) for the SEM reader: TIFFs with and without each vendor tag (FEI/Thermo
@@ -308,6 +308,31 @@ describe('hostile input: SEM reader', () => {
     expect(error).toBeUndefined();
     expect((result as SemImage).pixels.every((v) => v === 0)).toBe(true);
     expect(largestBytes).toBeLessThan(1 << 20);
+  });
+
+  it('reads a PackBits image as the uncompressed one, and a PackBits bomb strip only as far as the image needs (the fuzz test crashed V8 on one)', async () => {
+    /** The image with its one strip replaced by `strip`, compression 32773. */
+    const packed = (strip: Uint8Array): Uint8Array => {
+      const good = writeTiff([{ width: W, height: H, data: pixels() }]);
+      const tiff = new Uint8Array(good.length + strip.length);
+      tiff.set(good);
+      tiff.set(strip, good.length);
+      const dv = new DataView(tiff.buffer);
+      for (const at of ifdEntries(tiff)) {
+        const tag = dv.getUint16(at, true);
+        if (tag === 259) dv.setUint16(at + 8, 32773, true);
+        if (tag === 273) dv.setUint32(at + 8, good.length, true);
+        if (tag === 279) dv.setUint32(at + 8, strip.length, true);
+      }
+      return tiff;
+    };
+    const expected = (await readSemImage(writeTiff([{ width: W, height: H, data: pixels() }]), 'plain.tif')).pixels;
+    expect(Array.from((await readSemImage(packed(packBitsEncode(pixels())), 'packed.tif')).pixels)).toEqual(Array.from(expected));
+    // 2 MB of runs of 128 bytes: 128 MB decoded.
+    const bomb = new Uint8Array(2 << 20).map((_, i) => (i % 2 === 0 ? 0x81 : 0));
+    const { error, largestBytes } = await watchAllocations(() => readSemImage(packed(bomb), 'bomb.tif'));
+    expect(error).toBeUndefined();
+    expect(largestBytes).toBeLessThan(8 << 20);
   });
 
   it('reads a deflated image in several strips, with the horizontal predictor, as the uncompressed one', async () => {

@@ -1,9 +1,9 @@
 import { zlibSync } from 'fflate';
 import { fromArrayBuffer } from 'geotiff';
 import { describe, expect, it } from 'vitest';
-import { inflateInto, lzwInto, useBoundedDecoders } from '../../../core/io/tiff/boundedDecoders.js';
+import { inflateInto, lzwInto, packBitsInto, useBoundedDecoders } from '../../../core/io/tiff/boundedDecoders.js';
 import { describeShared, readSharedData } from '../../helpers/sharedData.js';
-import { lzwEncode } from './tiffTestUtil.js';
+import { lzwEncode, packBitsEncode } from './tiffTestUtil.js';
 
 /** Runs, ramps and noise: strings long and short, and enough of them to fill the dictionary. */
 function sample(n: number, seed = 1): Uint8Array {
@@ -46,6 +46,34 @@ describe('lzwInto', () => {
     expect(lzwInto(lzwEncode(data).subarray(0, 100), new Uint8Array(5000))).toBeLessThan(5000);
     // Clear (256), then code 300: nothing is in the dictionary yet.
     expect(() => lzwInto(Uint8Array.from([0x80, 0x4b, 0x00, 0x00]), new Uint8Array(10))).toThrow(/after a Clear/);
+  });
+});
+
+describe('packBitsInto', () => {
+  const hex = (text: string): Uint8Array => Uint8Array.from(text.split(' '), (h) => parseInt(h, 16));
+  it('decodes the example of the TIFF 6 specification', () => {
+    const packed = hex('FE AA 02 80 00 2A FD AA 03 80 00 2A 22 F7 AA');
+    const unpacked = hex('AA AA AA 80 00 2A AA AA AA AA 80 00 2A 22 AA AA AA AA AA AA AA AA AA AA');
+    const out = new Uint8Array(unpacked.length);
+    expect(packBitsInto(packed, out)).toBe(unpacked.length);
+    expect(Array.from(out)).toEqual(Array.from(unpacked));
+  });
+
+  it('skips −128, decodes what the reference encoder wrote, and stops once its output is full', () => {
+    const skipped = new Uint8Array(3);
+    expect(packBitsInto(hex('80 00 07 80'), skipped)).toBe(1);
+    expect(Array.from(skipped)).toEqual([7, 0, 0]);
+    const data = sample(50_000);
+    const out = new Uint8Array(data.length);
+    expect(packBitsInto(packBitsEncode(data), out)).toBe(data.length);
+    expect(out.every((v, i) => v === data[i])).toBe(true);
+    // 10 000 runs of 128 bytes each from 20 kB: only the 100 bytes asked for are written.
+    const bomb = new Uint8Array(20_000).map((_, i) => (i % 2 === 0 ? 0x81 : 9));
+    const small = new Uint8Array(100);
+    expect(packBitsInto(bomb, small)).toBe(100);
+    expect(small.every((v) => v === 9)).toBe(true);
+    // Cut short: what is there.
+    expect(packBitsInto(hex('05 01 02'), new Uint8Array(6))).toBe(2);
   });
 });
 

@@ -128,3 +128,23 @@ export function lzwEncode(data: Uint8Array): Uint8Array {
   if (bits > 0) bytes.push((acc << (8 - bits)) & 255);
   return Uint8Array.from(bytes);
 }
+
+/** A PackBits encoder (the reference for the decoder): runs of 3 or more as repeats, the rest as literals. */
+export function packBitsEncode(data: Uint8Array): Uint8Array {
+  const out: number[] = [];
+  let i = 0;
+  while (i < data.length) {
+    let run = 1;
+    while (i + run < data.length && run < 128 && data[i + run] === data[i]) run++;
+    if (run >= 3) {
+      out.push(257 - run, data[i]);
+      i += run;
+      continue;
+    }
+    const start = i;
+    while (i < data.length && i - start < 128 && !(i + 2 < data.length && data[i] === data[i + 1] && data[i] === data[i + 2])) i++;
+    out.push(i - start - 1, ...data.subarray(start, i));
+  }
+  return Uint8Array.from(out);
+}
+

@@ -33,7 +33,9 @@ export function parseLengthNm(text: string, defaultUnit?: keyof typeof UNIT_NM):
   if (unit === '' && defaultUnit) unit = defaultUnit;
   if (/^[\ufffd?\u00b5\u03bcu]m$/.test(unit)) unit = 'um';
   const factor = UNIT_NM[unit];
-  return factor !== undefined && Number.isFinite(value) ? value * factor : null;
+  // The product too: `1e308µm` is a finite number of µm but not of nm.
+  const nm = factor === undefined ? NaN : value * factor;
+  return Number.isFinite(nm) ? nm : null;
 }
 
 /**

@@ -21,8 +21,9 @@ class BlockComplete extends Error {}
  * when the stream ends early. Throws an Error when the stream is not zlib data.
  */
 export function inflateInto(stored: Uint8Array, out: Uint8Array): number {
-  // Output in chunks of the block's size: pako hands one on as soon as it is full.
-  const inflater = new Inflate({ chunkSize: Math.max(out.length, 1) });
+  // pako hands on each chunk of output as soon as it is full; one of the block's size for a
+  // small block (one call), of 64 kB at most for a large one (pako allocates it).
+  const inflater = new Inflate({ chunkSize: Math.max(1, Math.min(out.length, 64 << 10)) });
   let filled = 0;
   inflater.onData = (chunk: Uint8Array): void => {
     out.set(chunk.subarray(0, out.length - filled), filled);
@@ -70,35 +71,46 @@ async function boundedParameters(directory: ImageFileDirectory): Promise<Bounded
   };
 }
 
-/** A block's bytes, refused past 1 GiB (the readers refuse such sizes before this: walkableLayout.ts). */
-function blockBuffer(parameters: unknown): Uint8Array {
+/**
+ * A block decoded by `into` (which fills the buffer it is given, no further, and says how much
+ * it filled): exactly the bytes the stream gives, at most the block's size. The buffer starts at
+ * four times the stored bytes (most blocks fit: images compress less than that) and grows four
+ * times over, decoding again, while the stream fills it. A stream that claims rows it does not
+ * hold thus costs what it holds, not the block's size, and a short one stays short, so geotiff
+ * refuses the rows it lacks as it did.
+ */
+function decodeBounded(stored: ArrayBufferLike, parameters: unknown, into: (stored: Uint8Array, out: Uint8Array) => number): ArrayBuffer {
   const { blockBytes } = parameters as BoundedParameters;
+  // Refused by the readers before this (walkableLayout.ts); a guard for any other caller.
   if (!(Number.isSafeInteger(blockBytes) && blockBytes >= 0 && blockBytes <= 1 << 30)) throw new Error(`a block of ${blockBytes} bytes`);
-  return new Uint8Array(blockBytes);
+  const input = new Uint8Array(stored);
+  let size = Math.min(blockBytes, Math.max(64 << 10, 4 * input.length));
+  for (;;) {
+    const out = new Uint8Array(size);
+    const filled = into(input, out);
+    if (filled === size && size < blockBytes) {
+      size = Math.min(blockBytes, 4 * size);
+      continue;
+    }
+    return filled === size ? out.buffer : out.slice(0, filled).buffer;
+  }
 }
 
 class BoundedDeflateDecoder extends BaseDecoder {
   override decodeBlock(buffer: ArrayBufferLike): ArrayBufferLike {
-    const out = blockBuffer(this.parameters);
-    // A stream that ends early leaves zeros past it (a last strip's missing rows are not read).
-    inflateInto(new Uint8Array(buffer), out);
-    return out.buffer;
+    return decodeBounded(buffer, this.parameters, inflateInto);
   }
 }
 
 class BoundedLzwDecoder extends BaseDecoder {
   override decodeBlock(buffer: ArrayBufferLike): ArrayBufferLike {
-    const out = blockBuffer(this.parameters);
-    lzwInto(new Uint8Array(buffer), out);
-    return out.buffer;
+    return decodeBounded(buffer, this.parameters, lzwInto);
   }
 }
 
 class BoundedPackBitsDecoder extends BaseDecoder {
   override decodeBlock(buffer: ArrayBufferLike): ArrayBufferLike {
-    const out = blockBuffer(this.parameters);
-    packBitsInto(new Uint8Array(buffer), out);
-    return out.buffer;
+    return decodeBounded(buffer, this.parameters, packBitsInto);
   }
 }
 

@@ -287,6 +287,16 @@ describe('hostile input: SEM reader', () => {
   }
   const plainPixels = async (): Promise<number[]> => Array.from((await readSemImage(writeTiff([{ width: W, height: H, data: pixels() }]), 'plain.tif')).pixels);
 
+  it('refuses a deflated image that claims rows its strip does not hold, allocating what it holds (ImageWidth 65535: the strip buffer was sized by the claim)', async () => {
+    const tiff = writeTiff([{ width: W, height: H, data: pixels() }], { compression: 'deflate' });
+    const dv = new DataView(tiff.buffer);
+    for (const at of ifdEntries(tiff)) if (dv.getUint16(at, true) === 256) dv.setUint32(at + 8, 65535, true);
+    const { error, largestBytes } = await watchAllocations(() => readSemImage(tiff, 'fuzz.tif'));
+    expect(error).toBeInstanceOf(FormatError);
+    // geotiff's raster of the claimed 65535 × 72 pixels (4.7 MB), and no strip buffer of that size beside it.
+    expect(largestBytes).toBeLessThan(6 << 20);
+  });
+
   it('reads Deflate, LZW and PackBits strips as the uncompressed image', async () => {
     const raw = pixels();
     for (const [compression, strip] of [[8, zlibSync(raw)], [5, lzwEncode(raw)], [32773, packBitsEncode(raw)]] as const) {

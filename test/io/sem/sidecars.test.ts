@@ -38,6 +38,12 @@ describe('JEOL sidecar precedence', () => {
     expect(img.pixelSizeSource).toBe('scalebar');
   });
 
+  it('takes no marker length that is a finite number of µm but not of nm (1e308µm: the scale bar gave an infinite pixel size)', async () => {
+    const img = await readSemImage(tiff, 'img.tif', jeol(['$CM_MAG 1000', '$CM_FULL_SIZE 320 240', '$$SM_MICRON_MARKER 1e308µm']));
+    expect(img.pixelSizeNm === null || Number.isFinite(img.pixelSizeNm)).toBe(true);
+    expect(img.pixelSizeSource).not.toBe('scalebar');
+  });
+
   it('then 0.128 m / (Mag × width), flagged as an estimate', async () => {
     const plain = makeGreyTiff(W, H, noiseImage(W, H));
     const img = await readSemImage(plain, 'img.tif', jeol(['$CM_MAG 1000', '$CM_FULL_SIZE 320 240', '$$SM_MICRON_MARKER 5um']));

@@ -8,8 +8,9 @@ import { Inflate } from 'pako';
  * own decode a stream to its end, so a few kB of a crafted file could claim gigabytes: deflate
  * gives up to 1 032 bytes a byte (a 2 MB SEM TIFF could have it allocate 2 GB), LZW up to ~2 700
  * and PackBits 64, those two into a JavaScript array of numbers (past ~170 M elements V8 ends
- * the process: the SEM fuzz test found it); and its LZW decoder loops forever on codes 4093 and
- * 4094, which its dictionary has no room for.
+ * the process: the SEM fuzz test found it). Its LZW decoder also has no room for dictionary codes
+ * 4093 and 4094, and a stream that uses them (8 MB of zeros, as an encoder that fills the
+ * dictionary writes them) sent it round one entry forever, until the heap ran out.
  */
 
 /** Thrown from pako's output callback to stop inflating: the block is complete. */
@@ -150,8 +151,9 @@ const NO_PREFIX = 0xffff;
  * TIFF LZW (codes of 9 to 12 bits, most significant bit first, wider one code early; Clear 256,
  * end 257) decoded into `out`, stopping once it is full; returns the bytes written. The same
  * bytes as geotiff's decoder for any stream it decodes (an input that ends without the end code
- * ends there; a dictionary full at 12 bits takes no more entries until a Clear), but a code past
- * the dictionary is refused, where geotiff decoded garbage or looped forever.
+ * ends there; a dictionary full at 12 bits takes no more entries until a Clear), and the streams
+ * it cannot (codes 4093 and 4094); a code past the dictionary is refused, where geotiff decoded
+ * garbage.
  */
 export function lzwInto(input: Uint8Array, out: Uint8Array): number {
   // Each entry: the entry it extends (NO_PREFIX for the 256 bytes), its last byte, its length

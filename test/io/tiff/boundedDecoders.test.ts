@@ -33,6 +33,12 @@ describe('lzwInto', () => {
     expect(half.every((v, i) => v === data[i])).toBe(true);
   });
 
+  it('decodes a stream that uses the last dictionary codes, 4093 and 4094 (8 MB of zeros: geotiff\'s decoder ran out of heap on it)', () => {
+    const out = new Uint8Array(8_000_000).fill(1);
+    expect(lzwInto(lzwEncode(new Uint8Array(8_000_000)), out)).toBe(8_000_000);
+    expect(out.every((v) => v === 0)).toBe(true);
+  });
+
   it('decodes an LZW bomb (a million zeros in a few kB) only as far as asked', () => {
     const stream = lzwEncode(new Uint8Array(1_000_000));
     expect(stream.length).toBeLessThan(20_000);

@@ -59,7 +59,8 @@ export async function readSemImage(bytes: Uint8Array, fileName: string, sidecar?
   // Data bar: the vendor's frame height when it gives one, else detected from the pixels.
   let imageRows = vendor?.imageRows;
   let barDetail = imageRows !== undefined ? 'metadata' : 'detected';
-  if (imageRows === undefined || !(imageRows > 0 && imageRows <= height)) {
+  // Whole rows only: a vendor's strip height comes from text (`ImageStripSize=.2` gave 71.8 rows).
+  if (imageRows === undefined || !(Number.isInteger(imageRows) && imageRows > 0 && imageRows <= height)) {
     imageRows = height - detectDataBarRows(grey.pixels, width, height);
     barDetail = 'detected';
   }

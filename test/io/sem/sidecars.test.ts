@@ -111,7 +111,8 @@ describe('vendor TIFF tags', () => {
     expect(img.tiltDeg).toBeCloseTo(52, 9);
   });
 
-  it('Tescan 50431: walks [u32 size][u16 type] blocks to MAIN PixelSizeX and ImageStripSize', async () => {
+  /** A Tescan 50431 tag: [u32 size][u16 type] blocks, MAIN (type 2) holding `main`. */
+  function tescanTag(main: string): Uint8Array {
     const block = (type: number, body: Uint8Array): Uint8Array => {
       const out = new Uint8Array(6 + body.length);
       new DataView(out.buffer).setUint32(0, body.length + 2, true);
@@ -119,14 +120,26 @@ describe('vendor TIFF tags', () => {
       out.set(body, 6);
       return out;
     };
-    const blocks = [block(1, new Uint8Array(37)), block(2, enc('Device=MIRA3\r\nPixelSizeX=7.5e-9\r\nImageStripSize=40\r\n')), block(3, enc('StageTilt=45.0\r\n'))];
+    const blocks = [block(1, new Uint8Array(37)), block(2, enc(main)), block(3, enc('StageTilt=45.0\r\n'))];
     const bytes = new Uint8Array(blocks.reduce((n, b) => n + b.length, 0));
     let at = 0;
     for (const b of blocks) (bytes.set(b, at), (at += b.length));
+    return bytes;
+  }
+
+  it('Tescan 50431: walks [u32 size][u16 type] blocks to MAIN PixelSizeX and ImageStripSize', async () => {
+    const bytes = tescanTag('Device=MIRA3\r\nPixelSizeX=7.5e-9\r\nImageStripSize=40\r\n');
     const img = await readSemImage(makeGreyTiff(W, H, noiseImage(W, H), [{ tag: 50431, type: 7, bytes }]), 't.tif');
     expect(img.pixelSizeNm).toBeCloseTo(7.5, 9);
     expect(img.height).toBe(H - 40);
     expect(img.tiltDeg).toBe(45);
+  });
+
+  it('takes no strip of part of a row (ImageStripSize=.2 gave an image 239.8 rows high): the data bar is detected then', async () => {
+    const bytes = tescanTag('Device=MIRA3\r\nPixelSizeX=7.5e-9\r\nImageStripSize=.2\r\n');
+    const img = await readSemImage(makeGreyTiff(W, H, noiseImage(W, H), [{ tag: 50431, type: 7, bytes }]), 't.tif');
+    expect(Number.isInteger(img.height)).toBe(true);
+    expect(img.metadata['strata.dataBar']).toMatch(/detected/);
   });
 });
 

@@ -10,7 +10,7 @@ import { fullResolutionPages, isOmeXml, parseImageJDescription } from '../tiff/c
 import { toGeotiffSource } from '../tiff/geotiffSource.js';
 import { planesFromBytes, readUncompressedPlane, toFloat32 } from '../tiff/rawPlane.js';
 import { useBoundedDecoders } from '../tiff/boundedDecoders.js';
-import { deflatePages, readDeflatedPlane } from '../tiff/deflatePages.js';
+import { compressedPages, readCompressedPlane } from '../tiff/compressedPages.js';
 import { uniformPages } from '../tiff/uniformPages.js';
 import { assertWalkableLayout } from '../tiff/walkableLayout.js';
 import type { PlaneRun, PlaneRunReader } from '../../model/ionStack.js';
@@ -259,8 +259,8 @@ async function openWalked(source: ByteSource, tiff: TiffStructure): Promise<IonS
     for (let c = 0; c < layout.ions.length; c++) for (let s = 0; s < layout.scans; s++) yield layout.ifdIndex(c, s);
   };
   const uniform = await uniformPages(source, tiff, info, planeIfds());
-  // Deflated pages of one simple layout: inflated here, not through geotiff (see deflatePages.ts).
-  const deflated = uniform ? null : await deflatePages(source, tiff, info, planeIfds());
+  // Compressed pages of one simple layout: decoded here, not through geotiff (see compressedPages.ts).
+  const compressed = uniform ? null : await compressedPages(source, tiff, info, planeIfds());
   const n = info.width * info.height;
 
   const readOne = async (ionIndex: number, scanIndex: number): Promise<IonPlane> => {
@@ -274,7 +274,7 @@ async function openWalked(source: ByteSource, tiff: TiffStructure): Promise<IonS
         if (bytes.byteLength < uniform.planeBytes) throw new FormatError(name, 'page pixels: file truncated', { offset: at });
         return ndarray(toFloat32(bytes, n, info, tiff.littleEndian), [info.height, info.width]);
       }
-      if (deflated) return ndarray(await readDeflatedPlane(source, deflated, ifdIndex, info, tiff.littleEndian), [info.height, info.width]);
+      if (compressed) return ndarray(await readCompressedPlane(source, compressed, ifdIndex, info, tiff.littleEndian), [info.height, info.width]);
       return await decodePage(source, tiff, ifd, info, await openGeotiff());
     } catch (err) {
       throw asFormatError(name, err, `page ${ifdIndex} (ion ${ionIndex}, scan ${scanIndex}) does not decode`, { offset: ifd.offset });

@@ -108,7 +108,7 @@ describe('hostile input', () => {
     const seeds = [
       writeTiff([0, 1, 2].map((k) => page(k, (v) => Uint16Array.from(v)))),
       writeTiff([0, 1, 2, 3].map((k) => ({ ...page(k, (v) => Uint16Array.from(v)), ...(k === 0 ? { description: ome } : {}) })), { compression: 'deflate' }),
-      // Deflated in strips of two rows, with the horizontal predictor (core/io/tiff/deflatePages.ts).
+      // Deflated in strips of two rows, with the horizontal predictor (core/io/tiff/compressedPages.ts).
       writeTiff(
         [0, 1, 2, 3].map((k) => ({ ...page(k, (v) => Uint16Array.from(v)), extraTags: [{ tag: 317, type: 'short' as const, value: 2 }], ...(k === 0 ? { description: ome } : {}) })),
         { compression: 'deflate', stripBytes: 48 },

@@ -1,6 +1,6 @@
 import { FormatError } from '../../model/errors.js';
 import type { ByteSource } from '../byteSource.js';
-import { inflateInto } from './boundedDecoders.js';
+import { inflateInto, lzwInto, packBitsInto } from './boundedDecoders.js';
 import { readTagNumbers, tagNumbersInHand, TAG } from './ifd.js';
 import type { TiffStructure } from './ifd.js';
 import type { TiffPageInfo } from './page.js';
@@ -8,15 +8,17 @@ import { HOST_LITTLE_ENDIAN, toFloat32 } from './rawPlane.js';
 import { firstValueInHand, sameSamplesAsFirst } from './uniformPages.js';
 
 /**
- * Deflate-compressed stacks (Compression 8 or 32946, as tifffile, bfconvert and our sample
- * generator write them), vetted once at open like uniformPages.ts: every page one sample of the
- * first page's size and type, in strips of one height, predictor none or horizontal. Then a
- * plane is its strips read and inflated (pako) into one buffer. Through geotiff a page of a small
- * stack cost ~0.2 ms of bookkeeping, ten times its inflating, and the sample study's three stacks
- * of 2 250 pages each were most of analysing it. A strip inflates into its rows and no further
- * (boundedInflate.ts).
+ * Compressed stacks (Deflate, as tifffile, bfconvert and our sample generator write them, LZW or
+ * PackBits), vetted once at open like uniformPages.ts: every page one sample of the first page's
+ * size and type, in strips of one height, of one compression, predictor none or horizontal. Then
+ * a plane is its strips read and decoded straight into one buffer. Through geotiff a page of a
+ * small stack cost ~0.2 ms of bookkeeping, ten times its inflating, and the sample study's three
+ * stacks of 2 250 pages each were most of analysing it. A strip is decoded into its rows and no
+ * further (boundedDecoders.ts).
  */
-export interface DeflatePages {
+export interface CompressedPages {
+  /** Decodes one strip into the buffer it is given (no further); says how much it filled. */
+  decode: (stored: Uint8Array, out: Uint8Array) => number;
   rowsPerStrip: number;
   /** TIFF Predictor: 1 none, 2 horizontal differencing. */
   predictor: 1 | 2;
@@ -24,10 +26,12 @@ export interface DeflatePages {
   strips: ({ offsets: number[]; counts: number[] } | undefined)[];
 }
 
-const DEFLATE = new Set([8, 32946]);
+/** The decoder of each TIFF Compression this reader decodes itself. */
+const DECODERS: Record<number, CompressedPages['decode']> = { 8: inflateInto, 32946: inflateInto, 5: lzwInto, 32773: packBitsInto };
 
-export async function deflatePages(source: ByteSource, tiff: TiffStructure, info: TiffPageInfo, planeIfds: Iterable<number>): Promise<DeflatePages | null> {
-  if (!DEFLATE.has(info.compression) || info.samplesPerPixel !== 1 || ![8, 16, 32, 64].includes(info.bitsPerSample)) return null;
+export async function compressedPages(source: ByteSource, tiff: TiffStructure, info: TiffPageInfo, planeIfds: Iterable<number>): Promise<CompressedPages | null> {
+  const decode = DECODERS[info.compression];
+  if (!decode || info.samplesPerPixel !== 1 || ![8, 16, 32, 64].includes(info.bitsPerSample)) return null;
   // Single values come with the IFD walk (inline); a page whose do not is left to geotiff.
   const one = (index: number, tag: number, fallback: number): number | null => firstValueInHand(tiff, index, tag, fallback);
   const predictor = one(0, TAG.Predictor, 1);
@@ -40,11 +44,11 @@ export async function deflatePages(source: ByteSource, tiff: TiffStructure, info
   const rowsPerStrip = rowsOf(0);
   if (rowsPerStrip === null || !Number.isInteger(rowsPerStrip) || rowsPerStrip < 1) return null;
   const stripCount = Math.ceil(info.height / rowsPerStrip);
-  const strips: DeflatePages['strips'] = new Array(tiff.ifds.length);
+  const strips: CompressedPages['strips'] = new Array(tiff.ifds.length);
   for (const index of planeIfds) {
     if (strips[index]) continue;
     const compression = one(index, TAG.Compression, 1);
-    if (!sameSamplesAsFirst(tiff, index, info) || compression === null || !DEFLATE.has(compression)) return null;
+    if (!sameSamplesAsFirst(tiff, index, info) || compression !== info.compression) return null;
     if (one(index, TAG.Predictor, 1) !== predictor || rowsOf(index) !== rowsPerStrip) return null;
     // Several strips' offsets and counts may lie outside the IFD: read then.
     const ifd = tiff.ifds[index];
@@ -56,11 +60,11 @@ export async function deflatePages(source: ByteSource, tiff: TiffStructure, info
     }
     strips[index] = { offsets, counts };
   }
-  return { rowsPerStrip, predictor, strips };
+  return { decode, rowsPerStrip, predictor, strips };
 }
 
-/** The plane of the page at IFD `index` (vetted by deflatePages), as Float32. */
-export async function readDeflatedPlane(source: ByteSource, pages: DeflatePages, index: number, info: TiffPageInfo, littleEndian: boolean): Promise<Float32Array> {
+/** The plane of the page at IFD `index` (vetted by compressedPages), as Float32. */
+export async function readCompressedPlane(source: ByteSource, pages: CompressedPages, index: number, info: TiffPageInfo, littleEndian: boolean): Promise<Float32Array> {
   const page = pages.strips[index];
   if (!page) throw new RangeError(`${source.name}: IFD ${index} is not a plane of the stack`);
   const bytesPerSample = info.bitsPerSample / 8;
@@ -76,14 +80,14 @@ export async function readDeflatedPlane(source: ByteSource, pages: DeflatePages,
     const expected = Math.min(pages.rowsPerStrip, info.height - s * pages.rowsPerStrip) * rowBytes;
     const bytes = stored ? stored.subarray(offsets[s] - offsets[0], offsets[s] - offsets[0] + counts[s]) : await source.read(offsets[s], counts[s]);
     if (bytes.byteLength < counts[s]) throw new FormatError(source.name, `strip ${s}: file truncated`, { offset: offsets[s] });
-    let inflated: number;
+    let decoded: number;
     try {
-      inflated = inflateInto(bytes, plane.subarray(at, at + expected));
+      decoded = pages.decode(bytes, plane.subarray(at, at + expected));
     } catch (err) {
       throw new FormatError(source.name, `strip ${s} ${(err as Error).message}`, { offset: offsets[s] });
     }
-    if (inflated < expected) {
-      throw new FormatError(source.name, `strip ${s} inflates to ${inflated} bytes, not the ${expected} its rows take`, { offset: offsets[s] });
+    if (decoded < expected) {
+      throw new FormatError(source.name, `strip ${s} decodes to ${decoded} bytes, not the ${expected} its rows take`, { offset: offsets[s] });
     }
   }
   if (pages.predictor === 2) undoHorizontalDifferencing(plane, info.width, info.height, bytesPerSample, littleEndian);
@@ -93,7 +97,7 @@ export async function readDeflatedPlane(source: ByteSource, pages: DeflatePages,
 /**
  * TIFF Predictor 2: each sample after a row's first was stored as its difference from the one
  * before, modulo 2^bits; summed back along each row (unsigned arithmetic gives the signed
- * samples' bits too). Integer samples of 1, 2 or 4 bytes (deflatePages leaves others to geotiff).
+ * samples' bits too). Integer samples of 1, 2 or 4 bytes (compressedPages leaves others to geotiff).
  */
 export function undoHorizontalDifferencing(plane: Uint8Array, width: number, height: number, bytesPerSample: number, littleEndian: boolean): void {
   if (bytesPerSample === 1 || littleEndian === HOST_LITTLE_ENDIAN) {

@@ -13,6 +13,7 @@ import type { IonStack } from '../../../core/model/ionStack.js';
 import { hasSharedData, readSharedData } from '../../helpers/sharedData.js';
 import { applyMutation, FUZZ_RUNS, FuzzTally, mutationArb } from './fuzzUtil.js';
 import { makeImzml } from '../../../samples/gen/imzml.js';
+import { lzwEncode, packBitsEncode, recompressed } from '../tiff/tiffTestUtil.js';
 
 // Hostile input (issue 7): each reader gets valid files edited in the ways broken and crafted
 // files are broken, and must return a valid dataset or a FormatError naming the file, quickly.
@@ -108,6 +109,9 @@ describe('hostile input', () => {
     const seeds = [
       writeTiff([0, 1, 2].map((k) => page(k, (v) => Uint16Array.from(v)))),
       writeTiff([0, 1, 2, 3].map((k) => ({ ...page(k, (v) => Uint16Array.from(v)), ...(k === 0 ? { description: ome } : {}) })), { compression: 'deflate' }),
+      // LZW and PackBits pages (core/io/tiff/compressedPages.ts).
+      recompressed(writeTiff([0, 1, 2].map((k) => page(k, (v) => Uint16Array.from(v)))), lzwEncode, 5),
+      recompressed(writeTiff([0, 1, 2].map((k) => page(k, (v) => Uint16Array.from(v)))), packBitsEncode, 32773),
       // Deflated in strips of two rows, with the horizontal predictor (core/io/tiff/compressedPages.ts).
       writeTiff(
         [0, 1, 2, 3].map((k) => ({ ...page(k, (v) => Uint16Array.from(v)), extraTags: [{ tag: 317, type: 'short' as const, value: 2 }], ...(k === 0 ? { description: ome } : {}) })),

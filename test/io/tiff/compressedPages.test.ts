@@ -8,7 +8,7 @@ import { undoHorizontalDifferencing } from '../../../core/io/tiff/compressedPage
 import { writeTiff } from '../../../core/io/tiff/writeTiff.js';
 import type { TiffPixels } from '../../../core/io/tiff/writeTiff.js';
 import { FormatError } from '../../../core/model/errors.js';
-import { entryOffset, ifdOffsets, lzwEncode, packBitsEncode } from './tiffTestUtil.js';
+import { entryOffset, ifdOffsets, lzwEncode, packBitsEncode, recompressed } from './tiffTestUtil.js';
 
 const W = 24;
 const H = 10;
@@ -22,30 +22,6 @@ function values(page: number, max: number): number[] {
 function differenced<T extends Uint8Array | Uint16Array>(data: T): T {
   const out = data.slice() as T;
   for (let y = 0; y < H; y++) for (let x = W - 1; x >= 1; x--) out[y * W + x] = data[y * W + x] - data[y * W + x - 1];
-  return out;
-}
-
-/**
- * An uncompressed stack (one strip a page) with every page's strip replaced by its bytes encoded
- * with `encode`, appended at the end, and the page's Compression set.
- */
-function recompressed(bytes: Uint8Array, encode: (raw: Uint8Array) => Uint8Array, compression: number): Uint8Array {
-  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const pages = ifdOffsets(bytes).map((ifd) => {
-    const at = dv.getUint32(entryOffset(bytes, 273, ifd) + 8, true);
-    return { ifd, strip: encode(bytes.subarray(at, at + dv.getUint32(entryOffset(bytes, 279, ifd) + 8, true))) };
-  });
-  const out = new Uint8Array(bytes.length + pages.reduce((n, p) => n + p.strip.length, 0));
-  out.set(bytes);
-  const odv = new DataView(out.buffer);
-  let end = bytes.length;
-  for (const { ifd, strip } of pages) {
-    out.set(strip, end);
-    odv.setUint16(entryOffset(out, 259, ifd) + 8, compression, true);
-    odv.setUint32(entryOffset(out, 273, ifd) + 8, end, true);
-    odv.setUint32(entryOffset(out, 279, ifd) + 8, strip.length, true);
-    end += strip.length;
-  }
   return out;
 }
 

@@ -8,7 +8,7 @@ import { undoHorizontalDifferencing } from '../../../core/io/tiff/compressedPage
 import { writeTiff } from '../../../core/io/tiff/writeTiff.js';
 import type { TiffPixels } from '../../../core/io/tiff/writeTiff.js';
 import { FormatError } from '../../../core/model/errors.js';
-import { entryOffset, ifdOffsets, lzwEncode, packBitsEncode, recompressed } from './tiffTestUtil.js';
+import { entryOffset, ifdOffsets, lzwEncode, packBitsEncode, patchTag, recompressed } from './tiffTestUtil.js';
 
 const W = 24;
 const H = 10;
@@ -50,6 +50,19 @@ describe('deflated stacks', () => {
     );
     const stack = await openTiffStack(bytesSource('Li-.tif', bytes));
     for (let k = 0; k < 3; k++) expect(Array.from((await stack.readPlane(0, k)).data)).toEqual(Array.from(planes[k]));
+  });
+
+  it('32-bit unsigned integers, predictor 2: every plane is the written one', async () => {
+    // Written as Float32 planes of the differenced integers' bytes, then marked unsigned (SampleFormat 1).
+    const planes = [0, 1].map((k) => Uint32Array.from(values(k, 65535), (v, i) => v * 65537 + i * 40_000_000));
+    const diffs = planes.map((p) => p.map((v, i) => (i % W === 0 ? v : v - p[i - 1])));
+    const bytes = writeTiff(
+      diffs.map((d) => ({ width: W, height: H, data: new Float32Array(d.buffer), extraTags: [{ tag: 317, type: 'short' as const, value: 2 }] })),
+      { compression: 'deflate', stripBytes: 4 * W * 4 },
+    );
+    const unsigned = ifdOffsets(bytes).reduce((b, at) => patchTag(b, 339, 1, at), bytes);
+    const stack = await openTiffStack(bytesSource('Li-.tif', unsigned));
+    for (let k = 0; k < 2; k++) expect(Array.from((await stack.readPlane(0, k)).data)).toEqual(Array.from(Float32Array.from(planes[k])));
   });
 
   it('undoes horizontal differencing of big-endian samples as of little-endian ones', () => {

@@ -49,9 +49,9 @@ async function stampAndSize(path: string): Promise<{ stamp: string; sizeBytes: n
   return { stamp: `${s.dev}:${s.ino}:${s.size}:${s.mtimeNs}:${s.ctimeNs}`, sizeBytes: Number(s.size), changedMs: Number(s.ctimeNs / 1_000_000n) };
 }
 
-/** Checksums of files already hashed in this thread, by path, with the stamp they were taken at. */
 /** Files remembered at most (a few studies' inputs); the least recently used is forgotten first. */
 const MAX_KNOWN_HASHES = 512;
+/** Checksums of files already hashed in this thread, by path, with the stamp they were taken at. */
 const knownHashes = new BoundedLru<string, { stamp: string; sha256: string }>(MAX_KNOWN_HASHES);
 /**
  * A file changed less than this long before it is hashed is not remembered: file times tick

@@ -22,7 +22,7 @@ import {
   watchAllocations,
 } from '../../helpers/fuzz.js';
 import { hasSharedData, PROJECT_ROOT, readSharedData } from '../../helpers/sharedData.js';
-import { lzwEncode, packBitsEncode } from '../tiff/tiffTestUtil.js';
+import { ifdOffsets, lzwEncode, packBitsEncode, withStrip } from '../tiff/tiffTestUtil.js';
 import { makeGreyTiff, noiseImage } from './makeTiff.js';
 
 // Hostile input (issue 7) for the SEM reader: TIFFs with and without each vendor tag (FEI/Thermo
@@ -271,19 +271,9 @@ describe('hostile input: SEM reader', () => {
   });
 
   /** The test image (one strip) with its strip replaced by `strip`, of the given compression. */
-  function withStrip(strip: Uint8Array, compression: number): Uint8Array {
+  function withImageStrip(strip: Uint8Array, compression: number): Uint8Array {
     const good = writeTiff([{ width: W, height: H, data: pixels() }]);
-    const tiff = new Uint8Array(good.length + strip.length);
-    tiff.set(good);
-    tiff.set(strip, good.length);
-    const dv = new DataView(tiff.buffer);
-    for (const at of ifdEntries(tiff)) {
-      const tag = dv.getUint16(at, true);
-      if (tag === 259) dv.setUint16(at + 8, compression, true);
-      if (tag === 273) dv.setUint32(at + 8, good.length, true);
-      if (tag === 279) dv.setUint32(at + 8, strip.length, true);
-    }
-    return tiff;
+    return withStrip(good, ifdOffsets(good)[0], strip, compression);
   }
   const plainPixels = async (): Promise<number[]> => Array.from((await readSemImage(writeTiff([{ width: W, height: H, data: pixels() }]), 'plain.tif')).pixels);
 
@@ -300,7 +290,7 @@ describe('hostile input: SEM reader', () => {
   it('reads Deflate, LZW and PackBits strips as the uncompressed image', async () => {
     const raw = pixels();
     for (const [compression, strip] of [[8, zlibSync(raw)], [5, lzwEncode(raw)], [32773, packBitsEncode(raw)]] as const) {
-      expect(Array.from((await readSemImage(withStrip(strip, compression), 'packed.tif')).pixels), `compression ${compression}`).toEqual(await plainPixels());
+      expect(Array.from((await readSemImage(withImageStrip(strip, compression), 'packed.tif')).pixels), `compression ${compression}`).toEqual(await plainPixels());
     }
   });
 
@@ -313,7 +303,7 @@ describe('hostile input: SEM reader', () => {
     ['PackBits: 128 MB in 2 MB', 32773, () => new Uint8Array(2 << 20).map((_, i) => (i % 2 === 0 ? 0x81 : 0))],
   ] as const)('decodes a %s bomb strip only as far as the image needs', async (_name, compression, bomb) => {
     const strip = bomb();
-    const { result, error, largestBytes } = await watchAllocations(() => readSemImage(withStrip(strip, compression), 'bomb.tif'));
+    const { result, error, largestBytes } = await watchAllocations(() => readSemImage(withImageStrip(strip, compression), 'bomb.tif'));
     expect(error).toBeUndefined();
     expect((result as SemImage).pixels.every((v) => v === 0)).toBe(true);
     // The image is 7 kB; the file's bytes are copied a few times (the readers' own copies).

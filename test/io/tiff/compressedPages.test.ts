@@ -8,7 +8,7 @@ import { undoHorizontalDifferencing } from '../../../core/io/tiff/compressedPage
 import { writeTiff } from '../../../core/io/tiff/writeTiff.js';
 import type { TiffPixels } from '../../../core/io/tiff/writeTiff.js';
 import { FormatError } from '../../../core/model/errors.js';
-import { entryOffset, ifdOffsets, lzwEncode, packBitsEncode, patchTag, recompressed } from './tiffTestUtil.js';
+import { ifdOffsets, lzwEncode, packBitsEncode, patchTag, recompressed, withStrip } from './tiffTestUtil.js';
 
 const W = 24;
 const H = 10;
@@ -78,20 +78,13 @@ describe('deflated stacks', () => {
   });
 
   /** A two-page 16-bit stack, one strip a page, page 1's strip replaced by `strip`. */
-  function withStrip(strip: Uint8Array): Uint8Array {
+  function withStripOfPage1(strip: Uint8Array): Uint8Array {
     const good = writeTiff([0, 1].map((k) => ({ width: W, height: H, data: Uint16Array.from(values(k, 65535)) })), { compression: 'deflate' });
-    const out = new Uint8Array(good.length + strip.length);
-    out.set(good);
-    out.set(strip, good.length);
-    const dv = new DataView(out.buffer);
-    const ifd = ifdOffsets(out)[1];
-    dv.setUint32(entryOffset(out, 273, ifd) + 8, good.length, true);
-    dv.setUint32(entryOffset(out, 279, ifd) + 8, strip.length, true);
-    return out;
+    return withStrip(good, ifdOffsets(good)[1], strip);
   }
 
   it('refuses a strip that inflates to fewer bytes than its rows take, naming the file', async () => {
-    const stack = await openTiffStack(bytesSource('short.tif', withStrip(zlibSync(new Uint8Array(W * H)))));
+    const stack = await openTiffStack(bytesSource('short.tif', withStripOfPage1(zlibSync(new Uint8Array(W * H)))));
     const err = await stack.readPlane(0, 1).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(FormatError);
     expect((err as FormatError).message).toMatch(/short\.tif.*decodes to 240 bytes, not the 480/);
@@ -105,18 +98,18 @@ describe('deflated stacks', () => {
     const longer = Uint16Array.from({ length: 2 * W * H }, (_, i) => i);
     const strip = zlibSync(new Uint8Array(longer.buffer));
     strip[strip.length - 1] ^= 0xff;
-    const stack = await openTiffStack(bytesSource('bomb.tif', withStrip(strip)));
+    const stack = await openTiffStack(bytesSource('bomb.tif', withStripOfPage1(strip)));
     expect(Array.from((await stack.readPlane(0, 1)).data)).toEqual(Array.from(longer.subarray(0, W * H)));
   });
 
   it('refuses a strip whose stream is cut or damaged before its rows are complete', async () => {
     const strip = zlibSync(new Uint8Array(Uint16Array.from(values(1, 65535)).buffer));
-    const stack = await openTiffStack(bytesSource('cut.tif', withStrip(strip.subarray(0, strip.length >> 1))));
+    const stack = await openTiffStack(bytesSource('cut.tif', withStripOfPage1(strip.subarray(0, strip.length >> 1))));
     await expect(stack.readPlane(0, 1)).rejects.toThrow(/cut\.tif.*(inflates to|does not inflate)/);
   });
 
   it('refuses a strip that is not zlib data', async () => {
-    const stack = await openTiffStack(bytesSource('junk.tif', withStrip(new Uint8Array([1, 2, 3, 4, 5, 6]))));
+    const stack = await openTiffStack(bytesSource('junk.tif', withStripOfPage1(new Uint8Array([1, 2, 3, 4, 5, 6]))));
     await expect(stack.readPlane(0, 1)).rejects.toThrow(/junk\.tif/);
   });
 

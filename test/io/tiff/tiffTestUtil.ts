@@ -149,25 +149,28 @@ export function packBitsEncode(data: Uint8Array): Uint8Array {
 }
 
 /**
+ * A copy of a one-strip-a-page TIFF (the test writer's layout) whose page at `ifdOffset` has
+ * `strip` for its strip, appended at the end, and `compression` when given.
+ */
+export function withStrip(bytes: Uint8Array, ifdOffset: number, strip: Uint8Array, compression?: number): Uint8Array {
+  const out = new Uint8Array(bytes.length + strip.length);
+  out.set(bytes);
+  out.set(strip, bytes.length);
+  const dv = new DataView(out.buffer);
+  if (compression !== undefined) dv.setUint16(entryOffset(out, 259, ifdOffset) + 8, compression, true);
+  dv.setUint32(entryOffset(out, 273, ifdOffset) + 8, bytes.length, true);
+  dv.setUint32(entryOffset(out, 279, ifdOffset) + 8, strip.length, true);
+  return out;
+}
+
+/**
  * An uncompressed stack (one strip a page) with every page's strip replaced by its bytes encoded
  * with `encode`, appended at the end, and the page's Compression set.
  */
 export function recompressed(bytes: Uint8Array, encode: (raw: Uint8Array) => Uint8Array, compression: number): Uint8Array {
   const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const pages = ifdOffsets(bytes).map((ifd) => {
+  return ifdOffsets(bytes).reduce((out, ifd) => {
     const at = dv.getUint32(entryOffset(bytes, 273, ifd) + 8, true);
-    return { ifd, strip: encode(bytes.subarray(at, at + dv.getUint32(entryOffset(bytes, 279, ifd) + 8, true))) };
-  });
-  const out = new Uint8Array(bytes.length + pages.reduce((n, p) => n + p.strip.length, 0));
-  out.set(bytes);
-  const odv = new DataView(out.buffer);
-  let end = bytes.length;
-  for (const { ifd, strip } of pages) {
-    out.set(strip, end);
-    odv.setUint16(entryOffset(out, 259, ifd) + 8, compression, true);
-    odv.setUint32(entryOffset(out, 273, ifd) + 8, end, true);
-    odv.setUint32(entryOffset(out, 279, ifd) + 8, strip.length, true);
-    end += strip.length;
-  }
-  return out;
+    return withStrip(out, ifd, encode(bytes.subarray(at, at + dv.getUint32(entryOffset(bytes, 279, ifd) + 8, true))), compression);
+  }, bytes);
 }

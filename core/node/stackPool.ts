@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { StrataError } from '../model/errors.js';
 import type { StackTask, StackTaskResult } from './stackTasks.js';
+import { BoundedLru } from '../util/boundedLru.js';
 
 export type WorkerRequest = { id: number; task: StackTask; cancel?: undefined } | { id: number; cancel: string; task?: undefined };
 export type WorkerReply =
@@ -49,8 +50,8 @@ export class StackPool {
   private nextId = 1;
   /** Workers lost before finishing any task: after two, no more are started (they cannot load here). */
   private failedStarts = 0;
-  /** The worker that last took a task of each affinity (see `run`). */
-  private readonly lastSlotFor = new Map<string, Slot>();
+  /** The worker that last took a task of each affinity (see `run`); the oldest forgotten first. */
+  private readonly lastSlotFor = new BoundedLru<string, Slot>(MAX_AFFINITIES);
 
   constructor(
     readonly size = Math.max(1, Math.min(4, availableParallelism())),
@@ -92,12 +93,7 @@ export class StackPool {
         continue;
       }
       slot.current = job;
-      if (job.affinity !== undefined) {
-        this.lastSlotFor.delete(job.affinity);
-        this.lastSlotFor.set(job.affinity, slot);
-        // Bounded: the oldest affinities are forgotten first.
-        if (this.lastSlotFor.size > MAX_AFFINITIES) this.lastSlotFor.delete(this.lastSlotFor.keys().next().value!);
-      }
+      if (job.affinity !== undefined) this.lastSlotFor.set(job.affinity, slot);
       slot.worker.ref();
       slot.worker.postMessage({ id: job.id, task: job.task } satisfies WorkerRequest);
     }

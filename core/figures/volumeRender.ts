@@ -60,12 +60,6 @@ function slab(o: number, f: number, h: number, t0: number, t1: number): [number,
   return [Math.max(t0, Math.min(ta, tb)), Math.min(t1, Math.max(ta, tb))];
 }
 
-/** The ray's [t0, t1] inside the box: the x slab's, narrowed by the y and z slabs. */
-function slabs([t0, t1]: [number, number], oy: number, fy: number, hy: number, oz: number, fz: number, hz: number): [number, number] {
-  const [s0, s1] = slab(oy, fy, hy, t0, t1);
-  return slab(oz, fz, hz, s0, s1);
-}
-
 export function renderVolume(vol: Volume, opts: RenderOptions): Rendering {
   const { nx, ny, nz, data } = vol;
   const ext: Vec3 = [nx * vol.voxelNm.x, ny * vol.voxelNm.y, nz * vol.voxelNm.z * opts.zExaggeration];
@@ -106,8 +100,10 @@ export function renderVolume(vol: Volume, opts: RenderOptions): Rendering {
       const ox = u * rx + v * ux - diag * fx;
       const oy = u * ry + v * uy - diag * fy;
       const oz = u * rz + v * uz - diag * fz;
-      // Slab intersection with the box.
-      const [t0, t1] = slabs(slab(ox, fx, hx, -Infinity, Infinity), oy, fy, hy, oz, fz, hz);
+      // Slab intersection with the box: the x slab's, narrowed by the y and z slabs.
+      const [x0, x1] = slab(ox, fx, hx, -Infinity, Infinity);
+      const [y0, y1] = slab(oy, fy, hy, x0, x1);
+      const [t0, t1] = slab(oz, fz, hz, y0, y1);
       if (!(t1 > t0)) continue;
       let best = -Infinity;
       let transmitted = 1;

@@ -3,7 +3,8 @@ import type { DeadTimeInfo, MapPayload, ProfilePayload, VolumePayload } from '..
 import { StrataError } from '../model/errors.js';
 import type { IonStack } from '../model/ionStack.js';
 import { findIon } from '../model/ions.js';
-import { profileFromStack, windowMapsFromStack } from '../sims/stack.js';
+import { profileFromStack } from '../sims/stackProfile.js';
+import { windowMapsFromStack } from '../sims/windowMaps.js';
 import { binStackVolume } from '../sims/volume.js';
 import { scanWeights } from '../sims/windows.js';
 import { viewToBase64 } from './base64.js';
@@ -119,7 +120,7 @@ function deadTimeFor(stack: IonStack, task: TaskBase): DeadTimeInfo {
 
 /**
  * Sum of one ion over all scans, and over each time window, in one pass over the planes: the
- * analysis's own reduction (core/sims/stack.ts), so the view's maps are the report's numbers
+ * analysis's own reduction (core/sims/windowMaps.ts), so the view's maps are the report's numbers
  * (boundary scans weighted by the part of them inside a window).
  */
 async function mapsOf(stack: IonStack, task: MapsTask, control: TaskControl): Promise<MapsTaskResult> {
@@ -184,7 +185,7 @@ async function volumeOf(stack: IonStack, task: VolumeTask, control: TaskControl)
   };
 }
 
-/** The analysis's stack profile (core/sims/stack.ts) over the rectangle, raw counts. */
+/** The analysis's stack profile (core/sims/stackProfile.ts) over the rectangle, raw counts. */
 async function roiProfileOf(stack: IonStack, task: RoiProfileTask, control: TaskControl): Promise<ProfilePayload> {
   const x0 = Math.min(task.roi.x0, stack.width);
   const x1 = Math.min(task.roi.x1, stack.width);

@@ -1,8 +1,8 @@
 import type { IonStack } from '../model/ionStack.js';
 import type { SemResult, XrdResult } from '../model/report.js';
 import type { ModalitySteps } from '../pipeline/analyzeStudy.js';
-import { profileFromStack } from '../sims/stack.js';
-import type { StackProfile, StackProfileOptions } from '../sims/stack.js';
+import { profileFromStack } from '../sims/stackProfile.js';
+import type { StackProfile, StackProfileOptions } from '../sims/stackProfile.js';
 import { BoundedLru } from '../util/boundedLru.js';
 import { fileStamp, settledStamp } from './files.js';
 

@@ -20,7 +20,8 @@ import { normalizeSeries, type NormalizationMode, type Series } from './normaliz
 import type { Roi } from './roi.js';
 import { conditionSignal, segmentProfile } from './segment.js';
 import { withInterfaceTimes } from './overrides.js';
-import { profileFromStack, windowMapsFromStack, type StackProfile, type StackProfileOptions } from './stack.js';
+import { profileFromStack, type StackProfile, type StackProfileOptions } from './stackProfile.js';
+import { windowMapsFromStack } from './windowMaps.js';
 
 export interface SimsAnalysisOptions {
   /** Normalisation of the analyte before integration. Default `none` (raw corrected counts). */

@@ -11,8 +11,9 @@
  */
 import type { IonStack } from '../model/ionStack.js';
 import { saturatedValue } from './deadTime.js';
-import { correctionTable, ionPlaneRuns, runBufferBytes } from './stack.js';
-import type { PlaneInRun } from './stack.js';
+import { correctionTable } from './planeCorrection.js';
+import { ionPlaneRuns, runBufferBytes } from './planeRuns.js';
+import type { PlaneInRun } from './planeRuns.js';
 import { slabBins } from './kernels/u16Sums.js';
 
 export interface BinVolumeOptions {

@@ -6,7 +6,7 @@ import { AddU16WasmBase64 } from './addU16.wasm.js';
  * tests compare them bit for bit):
  * - `u16Sums`: raw-count window maps, with 128-bit SIMD. For each window: `unit` (planes of
  *   weight 1, exact integer sums), and for the scans the window cuts, `part` (w·i) and `extra`
- *   ((w² − w)·i) (see core/sims/stack.ts accumulateRaw). Whole-weight planes in the run buffers
+ *   ((w² − w)·i) (see core/sims/windowMaps.ts accumulateRaw). Whole-weight planes in the run buffers
  *   are batched per window and summed together into 32-bit integer sums (moved into `unit`'s
  *   float64 sums only before 32 bits could overflow, after 65 537 planes): a window's sums are
  *   read and written once per batch, at half the bytes of float64, so they stay in cache. The
@@ -14,7 +14,7 @@ import { AddU16WasmBase64 } from './addU16.wasm.js';
  *   stack: ~3 ms of kernel time, against ~6 ms with batches of 64 planes into float64 sums.
  * - `correctedMapSums`: dead-time corrected window maps (a table lookup per pixel: not SIMD,
  *   but without JavaScript's bounds checks, about four times its speed).
- * - `correctedPlaneSums`: a depth profile's corrected plane sums (in four lanes: stack.ts laneTotal).
+ * - `correctedPlaneSums`: a depth profile's corrected plane sums (in four lanes: stackProfile.ts laneTotal).
  * - `slabBins`: the 3-D view's binned volume, a z slab's bins (raw or corrected counts).
  *
  * Each instance's memory also holds two run buffers (`scratches`): a reader that reads into them
@@ -22,11 +22,11 @@ import { AddU16WasmBase64 } from './addU16.wasm.js';
  * anywhere else are copied in first. Each reduction has its own instance; an idle one is kept
  * for the next (making one and growing its memory is not free).
  */
-/** A pass's two run buffers (stack.ts `Scratch`), here views of the kernel's memory. */
+/** A pass's two run buffers (planeRuns.ts `Scratch`), here views of the kernel's memory. */
 export type RunBuffers = [{ bytes?: Uint8Array }, { bytes?: Uint8Array }];
 
 export interface U16Sums {
-  /** Buffers for a pass's runs of planes (see stack.ts ionPlaneRuns), inside the kernel's memory. */
+  /** Buffers for a pass's runs of planes (see planeRuns.ts ionPlaneRuns), inside the kernel's memory. */
   scratches: RunBuffers;
   /**
    * Adds a plane of n samples to window `index`, with weight w (1: an interior scan). A plane

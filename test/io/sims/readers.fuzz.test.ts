@@ -4,7 +4,7 @@ import { bytesSource } from '../../../core/io/byteSource.js';
 import { openImzml } from '../../../core/io/sims/imzml.js';
 import { readSurfaceLabProfile } from '../../../core/io/sims/surfacelab.js';
 import { openTiffStack } from '../../../core/io/sims/tiffStack.js';
-import { ionPlanes } from '../../../core/sims/stack.js';
+import { ionPlanes } from '../../../core/sims/planeRuns.js';
 import { writeSurfaceLabProfile } from '../../../core/io/sims/writeSurfaceLab.js';
 import { classifyTiff } from '../../../core/io/tiff/classify.js';
 import { writeTiff } from '../../../core/io/tiff/writeTiff.js';

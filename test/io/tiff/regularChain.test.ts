@@ -6,7 +6,7 @@ import { readRegularChain } from '../../../core/io/tiff/regularChain.js';
 import { writeTiff } from '../../../core/io/tiff/writeTiff.js';
 import { FormatError } from '../../../core/model/errors.js';
 import type { IonStack } from '../../../core/model/ionStack.js';
-import { ionPlanes } from '../../../core/sims/stack.js';
+import { ionPlanes } from '../../../core/sims/planeRuns.js';
 import { FUZZ_RUNS } from '../../helpers/fuzz.js';
 import { entryOffset, ifdOffsets, readIntoSource, recordingSource } from './tiffTestUtil.js';
 

@@ -1,0 +1,240 @@
+/**
+ * Depth profiles from a 3-D ion stack: each ion's counts per scan over an ROI, dead-time
+ * corrected per pixel before the sum, in one streaming pass over its planes (planeRuns.ts).
+ */
+import type { IonStack } from '../model/ionStack.js';
+import type { IonChannel } from '../model/ions.js';
+import { saturatedValue } from './deadTime.js';
+import { correctedPlaneSums, type CorrectedPlaneSums } from './kernels/u16Sums.js';
+import { atFlagged, atOrAbove, correctionTable, correctPlaneInto, minorAt, planeBuffers, saturatedBuffers, type CorrectionTable, type SaturatedPixels } from './planeCorrection.js';
+import { ionPlaneRuns, planeByScan, runBufferBytes, type PlaneSamples, type Samples } from './planeRuns.js';
+import { roiMask, roiPixelCount, type Roi } from './roi.js';
+
+export interface StackProfileOptions {
+  roi?: Roi;
+  /** Ion indices to profile; default all of the stack's ions. */
+  ions?: number[];
+  /** N for the dead-time correction; default the stack's. Without one, counts stay raw. */
+  shotsPerPixel?: number;
+  /** Set false to skip the correction even when N is known. Default true. */
+  deadTime?: boolean;
+  /** Time of each scan, s, overriding the stack's (e.g. the matching profile's when the stack
+   * file carried no times and the reader fell back to scan indices). */
+  timeS?: Float64Array;
+  /**
+   * Minor isotope standing in for saturated pixels of the ion (e.g. 6Li for 7Li): a saturated
+   * pixel gets the corrected minor-isotope count × `factor` (1 / abundance ratio), σ likewise,
+   * instead of the lower bound. Still counted as saturated.
+   */
+  substitute?: { ionIndex: number; factor: number };
+  /** Stops a long reduction (the UI's cancel): checked between reads, rejects with its reason. */
+  signal?: AbortSignal;
+  /** Called after each plane read (progress; throwing cancels), with the planes done and to do. */
+  onPlane?: (done: number, total: number) => void | Promise<void>;
+  /** False: sum in JavaScript only, not in the WebAssembly kernels (the same numbers). */
+  simd?: boolean;
+}
+
+export interface StackProfile {
+  timeS: Float64Array;
+  ions: IonChannel[];
+  /** Per ion (in `ions` order): counts per scan summed over the ROI. */
+  counts: Float64Array[];
+  /** Per ion: Poisson σ per scan (per-pixel σ added in quadrature). */
+  sigma: Float64Array[];
+  /** Per ion: saturated pixels per scan. */
+  saturatedPixels: Int32Array[];
+  saturatedTotal: number;
+  pixelCount: number;
+  deadTimeCorrected: boolean;
+  shotsPerPixel?: number;
+}
+
+/**
+ * Replaces the lower bound of the plane's saturated pixels (`pixels.at`) by the minor isotope's
+ * estimate in its sums: each pixel's change (the estimate, at least the lower bound, less the
+ * bound; its variance less the bound's square) added in pixel order after the plane's sum, on
+ * every path alike. Returns the pixels and the minor's counts there (buffers for the next plane).
+ */
+function substituteSaturated(
+  pixels: SaturatedPixels,
+  minorPlane: PlaneSamples,
+  shots: number,
+  factor: number,
+  table: CorrectionTable | null,
+  sums: PlaneSum,
+): SaturatedPixels {
+  const { minor } = minorAt(pixels, minorPlane, shots, table);
+  const satValue = saturatedValue(shots);
+  const satVariance = satValue * satValue;
+  for (let j = 0; j < pixels.count; j++) {
+    // A saturated minor isotope as well leaves the lower bound in place.
+    if (minor.saturated[j]) continue;
+    sums.counts += Math.max(satValue, minor.value[j] * factor) - satValue;
+    sums.variance += minor.variance[j] * factor * factor - satVariance;
+  }
+  return pixels;
+}
+
+/**
+ * A plane's corrected sum is made in four lanes: pixel k added into lane k mod 4, in pixel
+ * order, and the total is (lane 0 + lane 1) + (lane 2 + lane 3). With one running sum each add
+ * waited for the one before; four let them overlap (the kernel, sumCorrectedU16, takes half the
+ * time). Every path sums a plane this way, so all give the very same numbers.
+ */
+function laneTotal(lanes: Float64Array): number {
+  return lanes[0] + lanes[1] + (lanes[2] + lanes[3]);
+}
+
+interface PlaneSum {
+  counts: number;
+  variance: number;
+  saturated: number;
+}
+
+/**
+ * A plane's corrected sum, variance and saturated pixels in one loop, for 16-bit counts over
+ * the whole image: the same terms added in the same lanes (laneTotal) as correctPlaneInto then
+ * the sum, so the same numbers, without writing three per-pixel arrays (most of a profile's
+ * time). False when the plane is not of this kind (then the caller takes the full path).
+ */
+function sumPlaneFast(
+  raw: Samples,
+  base: number,
+  n: number,
+  wholeMask: boolean,
+  shots: number | undefined,
+  table: CorrectionTable | null,
+  out: PlaneSum,
+  kernel: CorrectedPlaneSums | null,
+): boolean {
+  const plane = raw.subarray(base, base + n);
+  if (!wholeMask || !(plane instanceof Uint16Array)) return false;
+  if (kernel && shots !== undefined) {
+    // The same loop in WebAssembly (the same numbers: see sumCorrectedU16).
+    kernel.sum(plane, out);
+    return true;
+  }
+  let c = 0;
+  let v = 0;
+  let saturated = 0;
+  if (shots === undefined) {
+    for (let k = 0; k < n; k++) c += plane[k];
+    v = c;
+  } else {
+    if (table === null) return false;
+    const { value: tv, variance: tvar } = table;
+    const size = tv.length;
+    const satValue = saturatedValue(shots);
+    const satVariance = satValue * satValue;
+    const cl = new Float64Array(4);
+    const vl = new Float64Array(4);
+    for (let k = 0; k < n; k++) {
+      const i = plane[k];
+      const lane = k & 3;
+      if (i < size) {
+        cl[lane] += tv[i];
+        vl[lane] += tvar[i];
+      } else {
+        cl[lane] += satValue;
+        vl[lane] += satVariance;
+        saturated++;
+      }
+    }
+    c = laneTotal(cl);
+    v = laneTotal(vl);
+  }
+  out.counts = c;
+  out.variance = v;
+  out.saturated = saturated;
+  return true;
+}
+
+/** Depth profile of the chosen ions over an ROI, dead-time corrected per pixel. */
+export async function profileFromStack(stack: IonStack, options: StackProfileOptions = {}): Promise<StackProfile> {
+  const ionIdx = options.ions ?? stack.ions.map((_, i) => i);
+  const shots = options.deadTime === false ? undefined : (options.shotsPerPixel ?? stack.shotsPerPixel);
+  const mask = roiMask(options.roi, stack.width, stack.height);
+  const counts = ionIdx.map(() => new Float64Array(stack.scans));
+  const variance = ionIdx.map(() => new Float64Array(stack.scans));
+  const saturatedPixels = ionIdx.map(() => new Int32Array(stack.scans));
+  let saturatedTotal = 0;
+  const n = stack.width * stack.height;
+  const buffers = planeBuffers(n);
+  // The lanes of a plane's sums on the full path (see laneTotal).
+  const countLanes = new Float64Array(4);
+  const varianceLanes = new Float64Array(4);
+  // The saturated pixels of the last plane that had some, and buffers for the next.
+  let saturatedAt: SaturatedPixels | null = null;
+  const table = correctionTable(shots);
+  const pixelCount = roiPixelCount(options.roi, mask);
+  const wholeMask = pixelCount === n;
+  const planeSum: PlaneSum = { counts: 0, variance: 0, saturated: 0 };
+  // Corrected sums of whole 16-bit planes in the kernel, whose memory holds the run buffers.
+  const kernel =
+    shots !== undefined && table !== null && wholeMask && options.simd !== false
+      ? correctedPlaneSums(n, runBufferBytes(stack), table, saturatedValue(shots))
+      : null;
+  const allScans = Array.from({ length: stack.scans }, (_, s) => s);
+  const minorPlane = options.substitute ? planeByScan(stack, options.substitute.ionIndex) : null;
+  // Ion by ion, each through all its scans: a channel's planes are neighbours in the file, so
+  // they come in long runs. Every (ion, scan) sum is computed exactly as before.
+  let planesDone = 0;
+  const planesTotal = ionIdx.length * stack.scans;
+  try {
+    for (let j = 0; j < ionIdx.length; j++) {
+      for await (const { scans: runScans, raw, starts, count } of ionPlaneRuns(stack, ionIdx[j], allScans, options.signal, kernel?.scratches)) {
+        for (let p = 0; p < count; p++) {
+          if (p > 0) options.signal?.throwIfAborted();
+          const s = runScans[p];
+          const base = starts[p];
+          if (options.onPlane && planesDone > 0) await options.onPlane(planesDone, planesTotal);
+          planesDone++;
+          // The common planes summed in one loop with no per-pixel arrays (16-bit counts over the
+          // whole image); other planes take the full path: corrected into arrays, then summed.
+          let sat: number;
+          const fast = sumPlaneFast(raw, base, n, wholeMask, shots, table, planeSum, kernel);
+          if (fast) {
+            sat = planeSum.saturated;
+          } else {
+            sat = correctPlaneInto(raw, base, mask, n, shots, buffers, table);
+            countLanes.fill(0);
+            varianceLanes.fill(0);
+            for (let k = 0; k < n; k++) {
+              countLanes[k & 3] += buffers.value[k];
+              varianceLanes[k & 3] += buffers.variance[k];
+            }
+            planeSum.counts = laneTotal(countLanes);
+            planeSum.variance = laneTotal(varianceLanes);
+          }
+          if (sat > 0 && minorPlane && options.substitute && shots !== undefined) {
+            // The saturated pixels: on the fast path by the same test as its sum's (a count at or
+            // above the table's size), else as the full path flagged them.
+            const pixels = saturatedBuffers(sat, saturatedAt);
+            if (fast) atOrAbove(pixels, raw, base, n, table!.value.length);
+            else atFlagged(pixels, buffers.saturated, n);
+            saturatedAt = substituteSaturated(pixels, await minorPlane(s), shots, options.substitute.factor, table, planeSum);
+          }
+          counts[j][s] = planeSum.counts;
+          variance[j][s] = planeSum.variance;
+          saturatedPixels[j][s] = sat;
+          saturatedTotal += sat;
+        }
+      }
+    }
+  } finally {
+    kernel?.release();
+  }
+  await options.onPlane?.(planesDone, planesTotal);
+  return {
+    timeS: Float64Array.from(options.timeS ?? stack.timeS),
+    ions: ionIdx.map((i) => stack.ions[i]),
+    counts,
+    sigma: variance.map((v) => v.map(Math.sqrt)),
+    saturatedPixels,
+    saturatedTotal,
+    pixelCount,
+    deadTimeCorrected: shots !== undefined,
+    shotsPerPixel: shots,
+  };
+}

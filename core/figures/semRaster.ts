@@ -3,7 +3,7 @@
  * images use a small part of their range; one hot pixel must not wash the picture out), either
  * as shot or turned so that depth runs left → right under a depth profile.
  */
-import { pooledQuantile } from './stats.js';
+import { binnedGrey, displayLevels } from '../sem/contrast.js';
 
 export interface SemPixels {
   pixels: ArrayLike<number>;
@@ -17,17 +17,6 @@ export interface GreyRaster {
   height: number;
 }
 
-function stretch(sem: SemPixels): (v: number) => number {
-  // A strided sample is enough for percentiles and keeps big images cheap.
-  const stride = Math.max(1, Math.floor((sem.width * sem.height) / 200_000));
-  const sample: number[] = [];
-  for (let i = 0; i < sem.pixels.length; i += stride) sample.push(sem.pixels[i]);
-  const lo = pooledQuantile([sample], 0.005);
-  const hi = pooledQuantile([sample], 0.995);
-  const k = hi > lo ? 255 / (hi - lo) : 0;
-  return (v) => Math.max(0, Math.min(255, Math.round((v - lo) * k)));
-}
-
 function grey(out: Uint8Array, i: number, g: number): void {
   out[i * 4] = out[i * 4 + 1] = out[i * 4 + 2] = g;
   out[i * 4 + 3] = 255;
@@ -38,15 +27,9 @@ export function semImageRaster(sem: SemPixels, maxPx = 1600): GreyRaster & { bin
   const bin = Math.max(1, Math.ceil(Math.max(sem.width, sem.height) / maxPx));
   const w = Math.floor(sem.width / bin);
   const h = Math.floor(sem.height / bin);
-  const g = stretch(sem);
+  const levels = binnedGrey(sem, bin, displayLevels(sem));
   const rgba = new Uint8Array(w * h * 4);
-  for (let y = 0; y < h; y++) {
-    for (let x = 0; x < w; x++) {
-      let sum = 0;
-      for (let dy = 0; dy < bin; dy++) for (let dx = 0; dx < bin; dx++) sum += sem.pixels[(y * bin + dy) * sem.width + x * bin + dx];
-      grey(rgba, y * w + x, g(sum / (bin * bin)));
-    }
-  }
+  for (let i = 0; i < levels.length; i++) grey(rgba, i, levels[i]);
   return { rgba, width: w, height: h, binning: bin };
 }
 
@@ -60,7 +43,7 @@ export function semDepthRaster(
   sem: SemPixels & { surfaceRowPx: number; nmPerRowPx: number },
   opts: { depthMaxNm: number; columns: number; rows: number },
 ): GreyRaster {
-  const g = stretch(sem);
+  const g = displayLevels(sem);
   const { columns, rows } = opts;
   const rgba = new Uint8Array(columns * rows * 4);
   const lateral = Math.min(rows, sem.width);

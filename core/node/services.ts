@@ -11,6 +11,7 @@ import { FORMATS } from '../io/detect.js';
 import type { FormatId } from '../io/detect.js';
 import { StrataError } from '../model/errors.js';
 import { withPixelSize } from '../sem/calibration.js';
+import { binnedGrey, displayLevels, linearLevels } from '../sem/contrast.js';
 import { decodeGreyTiff } from '../io/sem/decode.js';
 import { readRawTags } from '../io/sem/tiffTags.js';
 import { svgSizeMm } from '../figures/export.js';
@@ -369,11 +370,9 @@ export class WorkbenchServices implements StrataApi {
     const bin = Math.max(1, Math.ceil(Math.max(img.width, img.height) / maxSize));
     const w = Math.floor(img.width / bin);
     const h = Math.floor(img.height / bin);
-    // Grey levels stretched between the 0.5 and 99.5 percentiles: 16-bit images use a small
-    // part of their range, and one hot pixel must not wash the picture out.
-    const [lo, hi] = percentiles(img.pixels, 0.005, 0.995);
-    const out = binGrey(img.pixels, img.width, bin, w, h, lo, hi);
-    const dataBar = img.dataBarRows >= bin ? await dataBarStrip(join(study.root, file.path), img, bin, w) : null;
+    // The grey levels as a figure shows them (see displayLevels).
+    const out = binnedGrey(img, bin, displayLevels(img));
+    const dataBar = img.dataBarRows >= bin ? await dataBarStrip(join(study.root, file.path), img, bin) : null;
     return {
       state,
       file: file.path,
@@ -481,29 +480,11 @@ export class WorkbenchServices implements StrataApi {
 const FIGURE_MIME = { svg: 'image/svg+xml', png: 'image/png', pdf: 'application/pdf' } as const;
 
 /**
- * N for a state's dead-time correction (the manifest's value wins over the file's), or a record
- * that none was applied. The info object also counts saturated pixels as planes are read.
- */
-/** Grey levels binned `bin`×`bin` and stretched from lo…hi onto 0…255. */
-function binGrey(pixels: ArrayLike<number>, width: number, bin: number, w: number, h: number, lo: number, hi: number): Uint8Array {
-  const out = new Uint8Array(w * h);
-  const scale = hi > lo ? 255 / (hi - lo) : 0;
-  for (let y = 0; y < h; y++) {
-    for (let x = 0; x < w; x++) {
-      let sum = 0;
-      for (let dy = 0; dy < bin; dy++) for (let dx = 0; dx < bin; dx++) sum += pixels[(y * bin + dy) * width + x * bin + dx];
-      out[y * w + x] = Math.max(0, Math.min(255, Math.round((sum / (bin * bin) - lo) * scale)));
-    }
-  }
-  return out;
-}
-
-/**
  * The data bar the reader cropped off, read again from the file: the burned-in scale bar the
  * user clicks to set the scale lives there. Stretched on its own (it is text and lines, not
  * sample), binned like the image. Null when the file cannot be decoded again.
  */
-async function dataBarStrip(abs: string, img: SemImage, bin: number, w: number): Promise<ApiResponses['getSemImage']['dataBar']> {
+async function dataBarStrip(abs: string, img: SemImage, bin: number): Promise<ApiResponses['getSemImage']['dataBar']> {
   try {
     const bytes = new Uint8Array(await readFile(abs));
     const header = readRawTags(bytes);
@@ -517,21 +498,10 @@ async function dataBarStrip(abs: string, img: SemImage, bin: number, w: number):
       if (bar[k] < lo) lo = bar[k];
       if (bar[k] > hi) hi = bar[k];
     }
-    const h = Math.floor(img.dataBarRows / bin);
-    const out = binGrey(bar, img.width, bin, w, h, lo, hi);
-    return { height: h, greyU8: viewToBase64(out) };
+    const out = binnedGrey({ pixels: bar, width: img.width, height: img.dataBarRows }, bin, linearLevels(lo, hi));
+    return { height: Math.floor(img.dataBarRows / bin), greyU8: viewToBase64(out) };
   } catch {
     // The data bar is a convenience for clicking its scale bar; the image itself is what matters.
     return null;
   }
-}
-
-function percentiles(pixels: ArrayLike<number>, lo: number, hi: number): [number, number] {
-  // A strided sample is plenty for a display stretch and keeps big images cheap.
-  const step = Math.max(1, Math.floor(pixels.length / 200_000));
-  const sample: number[] = [];
-  for (let k = 0; k < pixels.length; k += step) sample.push(pixels[k]);
-  sample.sort((a, b) => a - b);
-  const at = (q: number) => sample[Math.min(sample.length - 1, Math.max(0, Math.round(q * (sample.length - 1))))] ?? 0;
-  return [at(lo), at(hi)];
 }

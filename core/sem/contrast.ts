@@ -1,3 +1,4 @@
+import { quantile } from 'd3-array';
 import type { Raster } from './raster.js';
 
 export interface ContrastStretch {
@@ -28,4 +29,44 @@ export function percentileStretch(r: Raster, saturatedPercent = 0.35): ContrastS
     display[i] = v <= 0 ? 0 : v >= 255 ? 255 : Math.round(v);
   }
   return { low, high, display };
+}
+
+/** Most pixels the display levels are taken from: a strided sample keeps big images cheap. */
+const DISPLAY_SAMPLE = 200_000;
+
+/** Grey level → 0..255, linear from `low` (0) to `high` (255), clipped; all 0 when they meet. */
+export function linearLevels(low: number, high: number): (v: number) => number {
+  const k = high > low ? 255 / (high - low) : 0;
+  return (v) => Math.max(0, Math.min(255, Math.round((v - low) * k)));
+}
+
+/**
+ * Grey level → 0..255 for showing an SEM image, in the workbench and in figures alike: linear
+ * between the 0.5 and 99.5 percentiles (16-bit images use a small part of their range; one hot
+ * pixel must not wash the picture out) of a strided sample of at most DISPLAY_SAMPLE pixels.
+ */
+export function displayLevels(r: Raster): (v: number) => number {
+  const stride = Math.max(1, Math.floor((r.width * r.height) / DISPLAY_SAMPLE));
+  const sample: number[] = [];
+  for (let i = 0; i < r.pixels.length; i += stride) if (Number.isFinite(r.pixels[i])) sample.push(r.pixels[i]);
+  // Linear between the two nearest order statistics; NaN (then all 0) when nothing is finite.
+  return linearLevels(quantile(sample, 0.005) ?? NaN, quantile(sample, 0.995) ?? NaN);
+}
+
+/**
+ * The image binned `bin` × `bin` (box average; a partial last row or column of bins is left
+ * out) and mapped to bytes by `toByte`: floor(width / bin) × floor(height / bin), row-major.
+ */
+export function binnedGrey(r: Raster, bin: number, toByte: (v: number) => number): Uint8Array {
+  const w = Math.floor(r.width / bin);
+  const h = Math.floor(r.height / bin);
+  const out = new Uint8Array(w * h);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      let sum = 0;
+      for (let dy = 0; dy < bin; dy++) for (let dx = 0; dx < bin; dx++) sum += r.pixels[(y * bin + dy) * r.width + x * bin + dx];
+      out[y * w + x] = toByte(sum / (bin * bin));
+    }
+  }
+  return out;
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { boxProfile, lineProfile, percentileStretch, scaleFromPoints, withPixelSize } from '../../core/sem/index.js';
+import { binnedGrey, displayLevels, linearLevels } from '../../core/sem/contrast.js';
 import { normalThicknessNm } from '../../core/sem/tilt.js';
 import { syntheticSection } from './synthetic.js';
 
@@ -26,6 +27,40 @@ describe('percentile contrast stretch', () => {
   it('leaves a flat image mid-grey instead of dividing by zero', () => {
     const s = percentileStretch(ramp(10, 10, () => 7));
     expect(new Set(s.display)).toEqual(new Set([128]));
+  });
+});
+
+describe('display levels (workbench and figures)', () => {
+  it('maps the 0.5 and 99.5 percentiles onto 0 and 255, so one hot pixel does not wash the image out', () => {
+    const r = ramp(100, 100, (x, y) => y * 100 + x); // 0..9999, each value once
+    r.pixels[5000] = 1e9;
+    const toByte = displayLevels(r);
+    // R-7 quantiles of 0..9999 with 5000 replaced by a value above them all: 49.995 and 9950.005.
+    expect(toByte(49.995)).toBe(0);
+    expect(toByte(50.5)).toBe(0);
+    expect(toByte(9950.005)).toBe(255);
+    expect(toByte(9900)).toBe(254); // 9850.005 · 255 / 9900.01 = 253.7
+    expect(Math.abs(toByte(5000) - 127.5)).toBeLessThanOrEqual(0.5);
+    expect(toByte(1e9)).toBe(255);
+    expect(toByte(-5)).toBe(0);
+  });
+
+  it('takes the levels from a strided sample of a big image', () => {
+    // 2000 × 1000 pixels: every 10th is sampled; the ramp's quantiles barely move.
+    const r = ramp(2000, 1000, (x, y) => (y * 2000 + x) / 2000);
+    const toByte = displayLevels(r);
+    expect(toByte(0.005 * 1000)).toBeLessThanOrEqual(1);
+    expect(toByte(0.995 * 1000)).toBeGreaterThanOrEqual(254);
+  });
+
+  it('bins by box averages, leaving out a partial last row and column of bins', () => {
+    const r = ramp(5, 5, (x, y) => 10 * y + x);
+    const means: number[] = [];
+    const out = binnedGrey(r, 2, (v) => (means.push(v), Math.round(v)));
+    // Bins of 2 × 2: (0, 1, 10, 11) → 5.5, … ; row 4 and column 4 are left out.
+    expect(means).toEqual([5.5, 7.5, 25.5, 27.5]);
+    expect(Array.from(out)).toEqual([6, 8, 26, 28]);
+    expect(linearLevels(10, 10)(12)).toBe(0);
   });
 });
 

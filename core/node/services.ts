@@ -30,6 +30,7 @@ import { statesOnLanes } from './stateLanes.js';
 import { runStackTask } from './stackTasks.js';
 import type { MapsTask, MapsTaskResult, StackTask, StackTaskResult, VolumeTask } from './stackTasks.js';
 import { writeFileAtomic } from './files.js';
+import { JobTable, type Job } from './jobs.js';
 import { buildStudyFigures, figureFileContent } from './figureFiles.js';
 import { figureFonts } from './fonts.js';
 import { isProjectPath, parseProject, readProject, resolveProjectStudy, studyPathForProject, writeProject } from './project.js';
@@ -47,14 +48,6 @@ export interface ServiceOptions {
   stateDir?: string;
 }
 
-interface Job {
-  done: number;
-  total: number;
-  label: string;
-  running: boolean;
-  cancelled: boolean;
-}
-
 const MAX_RECENT = 10;
 /** Progress units of one stack task within a job (see runTask). */
 const TASK_UNITS = 1000;
@@ -63,7 +56,7 @@ export class WorkbenchServices implements StrataApi {
   private readonly allowedRoots = new Set<string>();
   private recent: string[] = [];
   private recentLoaded = false;
-  private readonly jobs = new Map<string, Job>();
+  private readonly jobs = new JobTable();
   private readonly pool = new StackPool();
   // States analysed on the worker threads only: the main thread keeps answering the UI meanwhile.
   private readonly analyses = new AnalysisCache(statesOnLanes({ pool: this.pool, workers: this.pool.size, inThisThread: false }));
@@ -135,29 +128,12 @@ export class WorkbenchServices implements StrataApi {
 
   // ---- jobs: progress and cancellation of long backend work ------------------------------
 
-  private startJob(id: string | undefined, label: string, total: number): Job {
-    const job: Job = { done: 0, total, label, running: true, cancelled: false };
-    if (id) {
-      const old = this.jobs.get(id);
-      if (old) old.cancelled = true;
-      this.jobs.set(id, job);
-      // Finished jobs are forgotten after a while so the map cannot grow without bound.
-      if (this.jobs.size > 64) for (const [k, j] of this.jobs) if (!j.running) this.jobs.delete(k);
-    }
-    return job;
-  }
-
   async jobProgress({ jobId }: ApiRequest<'jobProgress'>): Promise<JobProgress> {
-    const job = this.jobs.get(jobId);
-    if (!job) return { jobId, done: 0, total: 0, running: false, label: '' };
-    return { jobId, done: job.done, total: job.total, running: job.running, label: job.label };
+    return this.jobs.progress(jobId);
   }
 
   async cancelJob({ jobId }: ApiRequest<'cancelJob'>): Promise<{ cancelled: boolean }> {
-    const job = this.jobs.get(jobId);
-    if (!job || !job.running) return { cancelled: false };
-    job.cancelled = true;
-    return { cancelled: true };
+    return { cancelled: this.jobs.cancel(jobId) };
   }
 
   // ---- studies ------------------------------------------------------------------------------
@@ -246,7 +222,7 @@ export class WorkbenchServices implements StrataApi {
   private async roiProfile(study: LoadedStudy, state: string, roi: NonNullable<ApiRequest<'getProfile'>['roi']>, jobId?: string): Promise<ApiResponses['getProfile']> {
     const file = WorkbenchServices.fileOf(study, state, 'sims-stack');
     if (!file) throw new StrataError(`${study.name}: state '${state}' has no 3-D ion stack to take an ROI from`);
-    const job = this.startJob(jobId, `ROI profile of ${state}`, 0);
+    const job = this.jobs.start(jobId, `ROI profile of ${state}`, 0);
     try {
       const r = await this.runTask({ kind: 'roi-profile', file: join(study.root, file.path), displayName: file.path, state, roi }, job);
       if (r.kind !== 'roi-profile') throw new StrataError(`${file.path}: not a profile`);
@@ -260,7 +236,7 @@ export class WorkbenchServices implements StrataApi {
     const study = await this.study(path);
     const states: ApiResponses['getIonMaps']['states'] = [];
     const missing: ApiResponses['getIonMaps']['missing'] = [];
-    const job = this.startJob(jobId, `${ion} maps`, 0);
+    const job = this.jobs.start(jobId, `${ion} maps`, 0);
     try {
       // Every state's stack at once, each on its own worker thread.
       const tasks = study.states.map(async (s) => {
@@ -296,7 +272,7 @@ export class WorkbenchServices implements StrataApi {
     const study = await this.study(path);
     const file = WorkbenchServices.fileOf(study, state, 'sims-stack');
     if (!file) throw new StrataError(`${study.name}: state '${state}' has no 3-D ion stack`);
-    const job = this.startJob(jobId, `${ion} volume of ${state}`, 0);
+    const job = this.jobs.start(jobId, `${ion} volume of ${state}`, 0);
     try {
       const studyShots = study.states.find((s) => s.state === state)?.sims?.shotsPerPixel ?? null;
       const task: VolumeTask = { kind: 'volume', file: join(study.root, file.path), displayName: file.path, ion, deadTime, studyShotsPerPixel: studyShots, state, maxSize, maxVoxels, timeRangeS };
@@ -418,7 +394,7 @@ export class WorkbenchServices implements StrataApi {
     const study = await this.study(path);
     if (state !== undefined && !study.states.some((s) => s.state === state)) throw new StrataError(`${study.name}: no state '${state}'`);
     // Steps: the analysis, then per state a volume, an SEM image and an XRD pattern at most.
-    const job = this.startJob(jobId, `Figure ${figure}`, 1 + 3 * study.states.length);
+    const job = this.jobs.start(jobId, `Figure ${figure}`, 1 + 3 * study.states.length);
     try {
       const analysis = await this.analyses.get(study, overrides);
       const { built, warnings } = await buildStudyFigures(study, {

@@ -92,4 +92,30 @@ describe('file source', () => {
     expect(statSync(path).mtimeMs).toBe(before);
     expect(digest(readFileSync(path))).toBe(digest(bytes));
   });
+
+  it('closes once, after the reads in flight have landed, and refuses reads from then on', async () => {
+    // A clock that stands still, no budget: every read goes to the I/O thread pool.
+    const source = await openFileSource(path, 'patterned.bin', { syncBudgetMs: 0 });
+    const target = new Uint8Array(bytes.length);
+    const reading = source.readInto(0, target);
+    const closing = source.close();
+    // The read started before the close: it gives the whole file.
+    expect(await reading).toBe(bytes.length);
+    expect(digest(target)).toBe(digest(bytes));
+    await closing;
+    await expect(source.readInto(0, new Uint8Array(16))).rejects.toThrow(/patterned\.bin|closed/);
+    await expect(source.read(0, 16)).rejects.toThrow(/closed/);
+    // A second close is harmless (a descriptor closed twice could be another file's by then).
+    await source.close();
+  });
+
+  it('refuses reads in place after closing began, too', async () => {
+    const source = await openFileSource(path, 'patterned.bin', { now: () => 0 });
+    await source.close();
+    await expect(source.readInto(0, new Uint8Array(16))).rejects.toThrow(/closed/);
+  });
+
+  it('names the file it cannot open', async () => {
+    await expect(openFileSource(join(dir, 'missing.bin'))).rejects.toThrow(/missing\.bin/);
+  });
 });

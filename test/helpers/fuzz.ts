@@ -169,16 +169,18 @@ function bytesOf(name: string, ctor: AnyCtor, args: unknown[]): number {
 
 /**
  * Runs `fn` with every global ArrayBuffer / typed-array constructor watched, and returns the
- * largest single allocation made through them. Readers (and libraries that look the
+ * largest single allocation made through them, and all of them together (geotiff's JPEG decoder
+ * makes a frame of many 256-byte arrays, not one large one). Readers (and libraries that look the
  * constructors up when they allocate, as geotiff does) are covered; a library that captured a
- * constructor at load time (fflate) is caught instead by the growth of the process's
- * ArrayBuffer memory over the call, which counts too. The caller compares the result with
- * what the input can justify.
+ * constructor at load time (fflate), or copies out of WebAssembly memory with `slice` (zstddec),
+ * is caught instead by the growth of the process's ArrayBuffer memory over the call, which
+ * counts in both. The caller compares the result with what the input can justify.
  */
-export async function watchAllocations<T>(fn: () => Promise<T> | T): Promise<{ largestBytes: number; result?: T; error?: unknown }> {
+export async function watchAllocations<T>(fn: () => Promise<T> | T): Promise<{ largestBytes: number; totalBytes: number; result?: T; error?: unknown }> {
   const g = globalThis as unknown as Record<string, AnyCtor>;
   const saved = new Map<string, AnyCtor>();
   let largestBytes = 0;
+  let totalBytes = 0;
   for (const name of GUARDED) {
     const ctor = g[name];
     if (!ctor) continue;
@@ -187,17 +189,18 @@ export async function watchAllocations<T>(fn: () => Promise<T> | T): Promise<{ l
       construct(target, args, newTarget) {
         const bytes = bytesOf(name, target, args);
         if (bytes > largestBytes) largestBytes = bytes;
+        totalBytes += bytes;
         return Reflect.construct(target, args, newTarget === g[name] ? target : newTarget) as object;
       },
     });
   }
   const before = process.memoryUsage().arrayBuffers;
-  const grown = (): number => Math.max(largestBytes, process.memoryUsage().arrayBuffers - before);
+  const growth = (): number => process.memoryUsage().arrayBuffers - before;
   try {
     const result = await fn();
-    return { largestBytes: grown(), result };
+    return { largestBytes: Math.max(largestBytes, growth()), totalBytes: Math.max(totalBytes, growth()), result };
   } catch (error) {
-    return { largestBytes: grown(), error };
+    return { largestBytes: Math.max(largestBytes, growth()), totalBytes: Math.max(totalBytes, growth()), error };
   } finally {
     for (const [name, ctor] of saved) g[name] = ctor;
   }

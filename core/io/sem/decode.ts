@@ -1,4 +1,5 @@
 import { fromArrayBuffer } from 'geotiff';
+import { compressionLabel, JPEG_COMPRESSION, LOSSLESS_COMPRESSIONS } from '../tiff/compression.js';
 import { useBoundedDecoders } from '../tiff/boundedDecoders.js';
 import { FormatError, assertSaneAllocation } from '../../model/errors.js';
 import type { RawTiffHeader } from './tiffTags.js';
@@ -18,6 +19,9 @@ export interface GreyImage {
  */
 export const MAX_DECODE_RATIO = 2048;
 
+/** SEM images may be lossless or JPEG (pictures, not counts); see ../tiff/compression.ts. */
+const SEM_COMPRESSIONS: ReadonlySet<number> = new Set([...LOSSLESS_COMPRESSIONS, JPEG_COMPRESSION]);
+
 const PHOTOMETRIC_WHITE_IS_ZERO = 0;
 const PHOTOMETRIC_PALETTE = 3;
 
@@ -33,7 +37,7 @@ function u16(header: RawTiffHeader, tag: number): number | null {
 }
 
 /**
- * The first image of a TIFF as grey levels. geotiff does the decompression (none, LZW,
+ * The first image of a TIFF as grey levels. geotiff does the decompression (none, LZW, JPEG,
  * Deflate, PackBits, with predictors); this maps what SEM software writes onto one grey
  * channel: palette indices through the colour map (Zeiss and JEOL save grey images as
  * palette TIFFs), RGB through Rec. 601 luma, WhiteIsZero inverted. 8 and 16-bit stay integer;
@@ -54,6 +58,11 @@ export async function decodeGreyTiff(bytes: Uint8Array, fileName: string, header
   const height = image.getHeight();
   if (!(width > 0 && height > 0)) throw new FormatError(fileName, `TIFF has an empty image (${width} × ${height})`);
   assertSaneAllocation(fileName, 'SEM image', width * height, 4);
+  // The value geotiff picks its decoder by (tag 259 of any type), not only a SHORT one.
+  const compression = Number(image.fileDirectory.getValue('Compression') || 1);
+  if (!SEM_COMPRESSIONS.has(compression)) {
+    throw new FormatError(fileName, `${compressionLabel(compression)} is not supported for SEM images`);
+  }
   const spp = image.getSamplesPerPixel();
   // geotiff reads a strip for no sample at all when there are none, and leaves its promise
   // without a handler: a strip that then fails to decode was an unhandled rejection.
@@ -62,7 +71,6 @@ export async function decodeGreyTiff(bytes: Uint8Array, fileName: string, header
   const bits = image.getBitsPerSample(0);
   // geotiff allocates the claimed raster before reading a strip: refuse dimensions the file
   // cannot hold (uncompressed) or could not decompress to (compressed).
-  const compression = u16(header, 259) ?? 1;
   const packedBytes = Math.ceil((width * Math.max(1, bits)) / 8) * height * (spp > 1 ? spp : 1);
   const limit = compression === 1 ? bytes.length : MAX_DECODE_RATIO * bytes.length;
   if (!(packedBytes <= limit)) {

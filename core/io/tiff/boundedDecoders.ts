@@ -1,6 +1,7 @@
-import { addDecoder, BaseDecoder } from 'geotiff';
+import { addDecoder, BaseDecoder, getDecoder } from 'geotiff';
 import type { ImageFileDirectory } from 'geotiff';
 import { Inflate } from 'pako';
+import { boundedJpegDecoder, type JpegBlockLimits } from './jpegBounds.js';
 
 /**
  * Deflate (TIFF Compression 8 and 32946), LZW (5) and PackBits (32773) decoders for geotiff that
@@ -11,6 +12,8 @@ import { Inflate } from 'pako';
  * the process: the SEM fuzz test found it). Its LZW decoder also has no room for dictionary codes
  * 4093 and 4094, and a stream that uses them (8 MB of zeros, as an encoder that fills the
  * dictionary writes them) sent it round one entry forever, until the heap ran out.
+ *
+ * JPEG (7) blocks are checked before geotiff's decoder reads them (see `assertBoundedJpeg`).
  */
 
 /** Thrown from pako's output callback to stop inflating: the block is complete. */
@@ -234,11 +237,28 @@ export function lzwInto(input: Uint8Array, out: Uint8Array): number {
   return Math.min(written, out.length);
 }
 
+/** geotiff's JPEG decoder parameters, and what a block's frame may claim (see jpegBounds.ts). */
+async function jpegParameters(directory: ImageFileDirectory): Promise<BoundedParameters & JpegBlockLimits> {
+  const parameters = await boundedParameters(directory);
+  const samples = Number((await directory.loadValue('SamplesPerPixel')) ?? 1);
+  return {
+    ...parameters,
+    JPEGTables: await directory.loadValue('JPEGTables'),
+    samplesPerBlock: parameters.planarConfiguration === 2 ? 1 : samples,
+    kind: directory.hasTag('StripOffsets') ? 'strip' : 'tile',
+  };
+}
+
 let registered = false;
 
-/** Has geotiff decode Deflate, LZW and PackBits blocks with the decoders above (once per thread; call before decoding). */
+/** Has geotiff decode Deflate, LZW, PackBits and JPEG blocks with the decoders above (once per thread; call before decoding). */
 export function useBoundedDecoders(): void {
   if (registered) return;
+  // geotiff's own JPEG decoder, to wrap: getDecoder looks it up as it is called, before ours replaces it.
+  const jpeg = getDecoder(7, {} as never).then((decoder) => boundedJpegDecoder(decoder.constructor as typeof BaseDecoder));
+  // Read when a JPEG block is; until then a failure would go unhandled.
+  jpeg.catch(() => undefined);
+  addDecoder(7, () => jpeg, jpegParameters as never, false);
   addDecoder([8, 32946], async () => BoundedDeflateDecoder, boundedParameters as never, false);
   addDecoder(5, async () => BoundedLzwDecoder, boundedParameters as never, false);
   addDecoder(32773, async () => BoundedPackBitsDecoder, boundedParameters as never, false);

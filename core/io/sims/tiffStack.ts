@@ -9,6 +9,7 @@ import type { ByteSource } from '../byteSource.js';
 import { fullResolutionPages, isOmeXml, parseImageJDescription } from '../tiff/classify.js';
 import { toGeotiffSource } from '../tiff/geotiffSource.js';
 import { planesFromBytes, readUncompressedPlane, toFloat32 } from '../tiff/rawPlane.js';
+import { compressionLabel, LOSSLESS_COMPRESSIONS } from '../tiff/compression.js';
 import { useBoundedDecoders } from '../tiff/boundedDecoders.js';
 import { compressedPages, readCompressedPlane } from '../tiff/compressedPages.js';
 import { uniformPages } from '../tiff/uniformPages.js';
@@ -310,6 +311,10 @@ async function openWalked(source: ByteSource, tiff: TiffStructure): Promise<IonS
 
 function assertDecodable(name: string, info: TiffPageInfo, ifd: TiffIfd): void {
   if (info.samplesPerPixel !== 1) throw new FormatError(name, `page at ${ifd.offset} has ${info.samplesPerPixel} samples per pixel; an ion image has one`, { offset: ifd.offset });
+  // Counts must come back as written, and only these decoders are bounded (../tiff/compression.ts).
+  if (!LOSSLESS_COMPRESSIONS.has(info.compression)) {
+    throw new FormatError(name, `page at ${ifd.offset}: ${compressionLabel(info.compression)} is not supported for ion images (none, LZW, Deflate or PackBits: lossless, so the counts are the counts written)`, { offset: ifd.offset });
+  }
   const intOk = (info.sampleFormat === 1 || info.sampleFormat === 2 || info.sampleFormat === 4) && [8, 16, 32].includes(info.bitsPerSample);
   const floatOk = info.sampleFormat === 3 && (info.bitsPerSample === 32 || info.bitsPerSample === 64);
   if (!intOk && !floatOk) {

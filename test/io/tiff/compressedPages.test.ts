@@ -38,6 +38,27 @@ describe('LZW and PackBits stacks', () => {
   });
 });
 
+describe('compressions an ion stack may not have', () => {
+  // Counts must read back as written (JPEG and WebP are lossy, LERC may be), and geotiff's
+  // decoders for these allocate what a few bytes claim (LERC, ZSTD): refused at open, by name.
+  it.each([
+    [7, 'JPEG'],
+    [34887, 'LERC'],
+    [50000, 'ZSTD'],
+    [50001, 'WebP'],
+    [12345, null],
+  ] as const)('compression %i (%s) is refused by name at open', async (compression, name) => {
+    const planes = [0, 1, 2].map((k) => Uint16Array.from(values(k, 65535)));
+    const plain = writeTiff(planes.map((data) => ({ width: W, height: H, data })));
+    const bytes = recompressed(plain, (raw) => raw.subarray(0, 64), compression);
+    const label = `TIFF compression ${compression}${name ? ` (${name})` : ''}`;
+    const opening = openTiffStack(bytesSource('Li-.tif', bytes));
+    await expect(opening).rejects.toBeInstanceOf(FormatError);
+    await expect(opening).rejects.toThrow(`${label} is not supported for ion images`);
+    await expect(opening).rejects.toThrow(/^Li-\.tif @8: page at 8: /);
+  });
+});
+
 describe('deflated stacks', () => {
   it.each([
     ['8-bit', (v: number[]) => Uint8Array.from(v), 255],

@@ -4,141 +4,13 @@ import { readSemImage } from '../../../core/io/sem/index.js';
 import { writeTiff } from '../../../core/io/tiff/writeTiff.js';
 import { FormatError } from '../../../core/model/errors.js';
 import { watchAllocations } from '../../helpers/fuzz.js';
+import { W, H, blocky, SOI, EOI, DQT, dhtAc, DHT, sof, sos, scanData, tiff, greyTiff, bytes, jpegImageTiff, jpegTablesTiff, jpegTiff, type Tag } from './jpegTiff.js';
 
 // Compressions other than the bounded Deflate, LZW and PackBits (../tiff/boundedDecoders.test.ts).
 // JPEG is read, but a strip's frame may claim no more than the strip: geotiff allocated whatever
 // the frame header said (a 140-byte strip claiming 65535 × 65535 pixels ended the process). LERC,
 // ZSTD, WebP and the rest are refused by name before geotiff's decoders see a byte: its LERC and
 // ZSTD decoders allocated what a few hundred bytes claimed.
-
-const W = 96;
-const H = 72;
-
-/** Flat 8 × 8 blocks, so that a JPEG of DC coefficients alone holds them exactly. */
-function blocky(width = W, height = H): Uint8Array {
-  const px = new Uint8Array(width * height);
-  for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) px[y * width + x] = ((x >> 3) * 37 + (y >> 3) * 91 + 13) & 255;
-  return px;
-}
-
-// ---- A baseline JPEG writer for flat blocks: grey, quantization 1, DC codes and an end of block ----
-
-const segment = (marker: number, payload: number[]): number[] => [0xff, marker, (payload.length + 2) >> 8, (payload.length + 2) & 255, ...payload];
-const SOI = [0xff, 0xd8];
-const EOI = [0xff, 0xd9];
-const DQT = segment(0xdb, [0, ...new Array<number>(64).fill(1)]);
-/** The luminance DC table of ITU T.81 annex K. */
-const DC_BITS = [0, 1, 5, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0];
-/** One AC code, '0', for `symbol` (0: end of block). */
-const dhtAc = (symbol = 0): number[] => segment(0xc4, [0x10, 1, ...new Array<number>(15).fill(0), symbol]);
-const DHT = [...segment(0xc4, [0x00, ...DC_BITS, ...Array.from({ length: 12 }, (_, i) => i)]), ...dhtAc()];
-const sof = (width: number, height: number, components: number[][] = [[1, 0x11, 0]], marker = 0xc0): number[] =>
-  segment(marker, [8, height >> 8, height & 255, width >> 8, width & 255, components.length, ...components.flat()]);
-const sos = (first = 0, last = 63): number[] => segment(0xda, [1, 1, 0x00, first, last, 0]);
-
-/** Entropy-coded data of the `width` × `height` block at (x0, y0) of an image of flat 8 × 8 blocks. */
-function scanData(px: Uint8Array, imageWidth: number, x0: number, y0: number, width: number, height: number): number[] {
-  const bytes: number[] = [];
-  let acc = 0;
-  let bits = 0;
-  const put = (value: number, length: number): void => {
-    for (let i = length - 1; i >= 0; i--) {
-      acc = (acc << 1) | ((value >> i) & 1);
-      if (++bits === 8) {
-        bytes.push(acc);
-        if (acc === 0xff) bytes.push(0);
-        acc = 0;
-        bits = 0;
-      }
-    }
-  };
-  const imageHeight = px.length / imageWidth;
-  let pred = 0;
-  for (let by = 0; by < Math.ceil(height / 8); by++) {
-    for (let bx = 0; bx < Math.ceil(width / 8); bx++) {
-      // Blocks past the image's edge repeat its last row and column, as encoders pad.
-      const v = px[Math.min(imageHeight - 1, y0 + by * 8) * imageWidth + Math.min(imageWidth - 1, x0 + bx * 8)];
-      const diff = 8 * (v - 128) - pred;
-      pred += diff;
-      const size = diff === 0 ? 0 : Math.floor(Math.log2(Math.abs(diff))) + 1;
-      // Annex K's DC codes: size 0 is '00', 1 to 5 are '010' to '110', then '1110', '11110', …
-      if (size === 0) put(0, 2);
-      else if (size <= 5) put(size + 1, 3);
-      else put((1 << (size - 2)) - 2, size - 2);
-      if (size > 0) put(diff > 0 ? diff : diff + (1 << size) - 1, size);
-      put(0, 1);
-    }
-  }
-  if (bits > 0) put(0xff, 8 - bits);
-  return bytes;
-}
-
-// ---- A little-endian TIFF of given strips or tiles ----
-
-interface Tag {
-  tag: number;
-  /** 3 SHORT, 4 LONG, 7 UNDEFINED. */
-  type: 3 | 4 | 7;
-  values: ArrayLike<number>;
-}
-
-function tiff(tags: Tag[], blocks: Uint8Array[], tiled = false): Uint8Array {
-  const offsetsTag = tiled ? 324 : 273;
-  const offsets: Tag = { tag: offsetsTag, type: 4, values: blocks.map(() => 0) };
-  const counts: Tag = { tag: tiled ? 325 : 279, type: 4, values: blocks.map((b) => b.length) };
-  const all = [...tags, offsets, counts].sort((a, b) => a.tag - b.tag);
-  const width = (t: Tag): number => (t.type === 3 ? 2 : t.type === 4 ? 4 : 1);
-  // IFD, then the values that do not fit in their entry, then the blocks; each at an even offset.
-  let end = 8 + 2 + 12 * all.length + 4;
-  const place = (length: number): number => {
-    const at = end;
-    end += length + (length & 1);
-    return at;
-  };
-  const valueAt = all.map((t) => (t.values.length * width(t) > 4 ? place(t.values.length * width(t)) : -1));
-  const blockAt = blocks.map((b) => place(b.length));
-  const out = new Uint8Array(end);
-  const dv = new DataView(out.buffer);
-  out.set([0x49, 0x49, 42, 0, 8, 0, 0, 0]);
-  dv.setUint16(8, all.length, true);
-  all.forEach((t, i) => {
-    const e = 10 + 12 * i;
-    dv.setUint16(e, t.tag, true);
-    dv.setUint16(e + 2, t.type, true);
-    dv.setUint32(e + 4, t.values.length, true);
-    if (valueAt[i] >= 0) dv.setUint32(e + 8, valueAt[i], true);
-    let p = valueAt[i] >= 0 ? valueAt[i] : e + 8;
-    for (const v of t.tag === offsetsTag ? blockAt : Array.from(t.values)) {
-      if (t.type === 3) dv.setUint16(p, v, true);
-      else if (t.type === 4) dv.setUint32(p, v, true);
-      else out[p] = v;
-      p += width(t);
-    }
-  });
-  blocks.forEach((b, i) => out.set(b, blockAt[i]));
-  return out;
-}
-
-/** A grey 8-bit `W` × `H` TIFF of `compression`, in strips of `rows`. */
-function greyTiff(compression: number, strips: Uint8Array[], rows = H, extra: Tag[] = []): Uint8Array {
-  return tiff(
-    [
-      { tag: 256, type: 4, values: [W] },
-      { tag: 257, type: 4, values: [H] },
-      { tag: 258, type: 3, values: [8] },
-      { tag: 259, type: 3, values: [compression] },
-      { tag: 262, type: 3, values: [1] },
-      { tag: 277, type: 3, values: [1] },
-      { tag: 278, type: 4, values: [rows] },
-      ...extra,
-    ],
-    strips,
-  );
-}
-
-const bytes = (...parts: number[][]): Uint8Array => Uint8Array.from(parts.flat());
-/** A one-strip JPEG image whose strip is SOI, `middle` and EOI. */
-const jpegTiff = (...middle: number[][]): Uint8Array => greyTiff(7, [bytes(SOI, ...middle, EOI)]);
 
 /** Bytes allocated while `fn` runs, in all (see watchAllocations). */
 async function allocatedWhile(fn: () => Promise<unknown>): Promise<{ bytes: number; error?: unknown }> {
@@ -162,7 +34,7 @@ const plainPixels = async (px: Uint8Array): Promise<number[]> => Array.from((awa
 describe('JPEG (compression 7) SEM images', () => {
   it('reads a baseline JPEG strip as the image it encodes', async () => {
     const px = blocky();
-    const tif = jpegTiff(DQT, sof(W, H), DHT, sos(), scanData(px, W, 0, 0, W, H));
+    const tif = jpegImageTiff(px);
     const { bytes: allocated, error } = await allocatedWhile(() => readSemImage(tif, 'jpeg.tif'));
     expect(error).toBeUndefined();
     expect(Array.from((await readSemImage(tif, 'jpeg.tif')).pixels)).toEqual(await plainPixels(px));
@@ -171,12 +43,7 @@ describe('JPEG (compression 7) SEM images', () => {
 
   it('reads strips of 16 rows sharing JPEGTables (as libtiff writes them), the last strip shorter', async () => {
     const px = blocky();
-    const strips = [];
-    for (let y = 0; y < H; y += 16) {
-      const rows = Math.min(16, H - y);
-      strips.push(bytes(SOI, sof(W, rows), sos(), scanData(px, W, 0, y, W, rows), EOI));
-    }
-    const tif = greyTiff(7, strips, 16, [{ tag: 347, type: 7, values: bytes(SOI, DQT, DHT, EOI) }]);
+    const tif = jpegTablesTiff(px, 16);
     expect(Array.from((await readSemImage(tif, 'strips.tif')).pixels)).toEqual(await plainPixels(px));
   });
 

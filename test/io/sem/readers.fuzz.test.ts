@@ -23,6 +23,7 @@ import {
 } from '../../helpers/fuzz.js';
 import { hasSharedData, PROJECT_ROOT, readSharedData } from '../../helpers/sharedData.js';
 import { ifdOffsets, lzwEncode, packBitsEncode, withStrip } from '../tiff/tiffTestUtil.js';
+import { blocky, jpegImageTiff, jpegTablesTiff } from './jpegTiff.js';
 import { makeGreyTiff, noiseImage } from './makeTiff.js';
 
 // Hostile input (issue 7) for the SEM reader: TIFFs with and without each vendor tag (FEI/Thermo
@@ -35,7 +36,6 @@ const semAllocBound = allocBound(MAX_DECODE_RATIO);
 
 const W = 96;
 const H = 72;
-const enc = (s: string): Uint8Array => new TextEncoder().encode(s);
 const latin1 = (s: string): Uint8Array => Uint8Array.from(s, (c) => c.charCodeAt(0) & 0xff);
 
 /** Noise with a white scale bar in a flat data bar of 12 rows. */
@@ -72,6 +72,12 @@ function tescanTag(): Uint8Array {
 const JEOL = ['$CM_FORMAT JEOL-SEM', '$CM_VERSION 1.0', '$CM_INSTRUMENT JSM-7001F', '$CM_MAG 5000', '$CM_FULL_SIZE 192 120', '$$SM_MICRON_BAR 80', '$$SM_MICRON_MARKER 5\u00b5m', '$CM_FIELD_OF_VIEW 24.0 18.0', '$CM_STAGE_POS 1.0 2.0 10.0 30.0 0.0 0', '$CM_TITLE 標準'].join('\r\n') + '\r\n';
 const HITACHI = ['[SemImageFile]', 'InstructName=S-4800', 'DataSize=192x120', 'PixelSize=9.921875', 'Magnification=10000', 'MicronMarker=5000', 'DataDisplayCombine=1', 'StagePositionT=5.0'].join('\r\n');
 
+/** The test image (one strip) with its strip replaced by `strip`, of the given compression. */
+function withImageStrip(strip: Uint8Array, compression: number): Uint8Array {
+  const good = writeTiff([{ width: W, height: H, data: pixels() }]);
+  return withStrip(good, ifdOffsets(good)[0], strip, compression);
+}
+
 interface Seed {
   name: string;
   tiff: Uint8Array;
@@ -85,6 +91,11 @@ function seeds(): Seed[] {
     { name: 'plain', tiff: plain },
     { name: 'plain-16bit', tiff: makeGreyTiff(W, H, Uint16Array.from(px, (v) => v * 257)) },
     { name: 'deflate', tiff: writeTiff([{ width: W, height: H, data: px }], { compression: 'deflate' }) },
+    { name: 'lzw', tiff: withImageStrip(lzwEncode(px), 5) },
+    { name: 'packbits', tiff: withImageStrip(packBitsEncode(px), 32773) },
+    // JPEG strips are checked before geotiff decodes them (jpegBounds.ts): one strip, and strips sharing tables.
+    { name: 'jpeg', tiff: jpegImageTiff(blocky()) },
+    { name: 'jpeg-tables', tiff: jpegTablesTiff(blocky(), 16) },
     { name: 'fei', tiff: makeGreyTiff(W, H, px, [{ tag: 34682, type: 2, bytes: latin1(FEI) }]) },
     { name: 'zeiss', tiff: makeGreyTiff(W, H, px, [{ tag: 34118, type: 2, bytes: latin1(ZEISS) }]) },
     { name: 'tescan', tiff: makeGreyTiff(W, H, px, [{ tag: 50431, type: 7, bytes: tescanTag() }]) },
@@ -270,11 +281,6 @@ describe('hostile input: SEM reader', () => {
     expect(unhandled).toEqual([]);
   });
 
-  /** The test image (one strip) with its strip replaced by `strip`, of the given compression. */
-  function withImageStrip(strip: Uint8Array, compression: number): Uint8Array {
-    const good = writeTiff([{ width: W, height: H, data: pixels() }]);
-    return withStrip(good, ifdOffsets(good)[0], strip, compression);
-  }
   const plainPixels = async (): Promise<number[]> => Array.from((await readSemImage(writeTiff([{ width: W, height: H, data: pixels() }]), 'plain.tif')).pixels);
 
   it('refuses a deflated image that claims rows its strip does not hold, allocating what it holds (ImageWidth 65535: the strip buffer was sized by the claim)', async () => {

@@ -6,8 +6,10 @@ import { dirname, join } from 'node:path';
  * The figure font, DejaVu Sans, from the `dejavu-fonts-ttf` package: figures render the same
  * on every machine (no system-font lookup) and PDFs embed it.
  */
-const require = createRequire(import.meta.url);
-const FONT_DIR = join(dirname(require.resolve('dejavu-fonts-ttf/package.json')), 'ttf');
+// Not named `require`: the Electron main bundle declares its own at the top, and a second
+// declaration of it made the bundle fail to load (SyntaxError) before any window opened.
+const resolvePackage = createRequire(import.meta.url).resolve;
+const FONT_DIR = join(dirname(resolvePackage('dejavu-fonts-ttf/package.json')), 'ttf');
 
 export const FIGURE_FONT_FAMILY = 'DejaVu Sans';
 

@@ -356,8 +356,11 @@ export function volumeView(store: Store): View {
     ctx.putImageData(img, 0, 0);
     bar.style.width = `${width}px`;
     bar.style.height = '14px';
-    const axis = d3.create('svg').attr('width', width + 40).attr('height', 24);
-    axis.append('g').attr('transform', 'translate(0.5,2)').call(d3.axisBottom(d3.scaleLinear().domain(scaleRange).range([0, width])).ticks(5, '~s'));
+    // The axis starts `pad` px into its SVG, which is shifted back as much: the first tick's label
+    // ("0") is centred on the bar's left end and was cut in half there.
+    const pad = 12;
+    const axis = d3.create('svg').attr('width', width + 40 + pad).attr('height', 24).style('margin-left', `-${pad}px`).style('display', 'block');
+    axis.append('g').attr('transform', `translate(${pad + 0.5},2)`).call(d3.axisBottom(d3.scaleLinear().domain(scaleRange).range([0, width])).ticks(5, '~s'));
     const dt = volumes[0]?.payload.deadTime;
     const sat = d3.sum(volumes, (vol) => vol.payload.deadTime.saturatedPixels);
     const how = dt?.applied ? `, dead-time corrected (N = ${dt.shotsPerPixel})${sat ? `, ${sat} saturated pixel-scans as lower bounds` : ''}` : ', raw';

@@ -120,6 +120,9 @@ for (const size of sizes) {
     writeFileSync(layoutFile, layout.stdout);
     m.numpy = measure(repeats, () => runJson('python3', ['bench/numpy_reduction.py', file, layoutFile]));
     process.stderr.write(`  ${'numpy'.padEnd(18)} ${fmt(m.numpy.seconds)} s  first run ${fmt(m.numpy.coldSeconds)} s\n`);
+    // The same reduction, or the comparison means nothing: the sums of the maps' totals agree.
+    const ours = m['li-maps-raw'].check;
+    if (!(Math.abs(m.numpy.check - ours) <= 1e-9 * Math.abs(ours))) throw new Error(`${size}: numpy's maps total ${m.numpy.check}, ours ${ours}: not the same reduction`);
   }
   const rssLimit = 0.25 * bytes + 300 * MB;
   const streamingRss = Math.max(m['stack-read'].maxRssBytes, m['stack-read-planes'].maxRssBytes, m['li-maps-raw'].maxRssBytes, m['li-maps-raw-warm'].maxRssBytes, m['li-maps-corrected'].maxRssBytes, m.volume.maxRssBytes);

@@ -11,6 +11,7 @@ import { openFileSource } from '../core/node/fileSource.js';
 import { ionPlanes } from '../core/sims/planeRuns.js';
 import { windowMapsFromStack } from '../core/sims/windowMaps.js';
 import { binStackVolume } from '../core/sims/volume.js';
+import { scanWeights } from '../core/sims/windows.js';
 import { readTagNumbers, readTiffStructure, TAG } from '../core/io/tiff/ifd.js';
 import { readFile } from 'node:fs/promises';
 import { readRas } from '../core/io/xrd/ras.js';
@@ -102,23 +103,24 @@ async function volume(): Promise<number> {
   return sampled + v.min + v.max;
 }
 
-/** Byte offsets of the Li planes and the window of each scan, for the numpy comparison. */
+/**
+ * What the numpy comparison needs to make the same reduction: the byte offset of each Li plane
+ * and each window's weight of each scan (fractional at the window's edges, as scanWeights gives).
+ */
 async function liLayout(): Promise<object> {
   const source = await openFileSource(file);
   const tiff = await readTiffStructure(source);
   const stack = await openTiffStack(source);
   const li = findIon(stack.ions, 'Li-');
-  const windows = windowsOf(stack.timeS);
-  const scans: { offset: number; window: number }[] = [];
+  const offsets: number[] = [];
   // Pages are in OME order (scan fastest within a channel): channel li holds pages li·scans … .
   for (let s = 0; s < stack.scans; s++) {
     const ifd = tiff.ifds[li * stack.scans + s];
-    const [offset] = await readTagNumbers(source, tiff, ifd, TAG.StripOffsets);
-    const t = stack.timeS[s];
-    scans.push({ offset, window: windows.findIndex((w) => t >= w.startS && t < w.endS) });
+    offsets.push((await readTagNumbers(source, tiff, ifd, TAG.StripOffsets))[0]);
   }
   await source.close();
-  return { width: stack.width, height: stack.height, windows: windows.length, scans };
+  const weights = windowsOf(stack.timeS).map((w) => Array.from(scanWeights(stack.timeS, w.startS, w.endS)));
+  return { width: stack.width, height: stack.height, offsets, weights };
 }
 
 /**

@@ -74,6 +74,11 @@ export function assertBoundedJpeg(data: Uint8Array, block: JpegBlockLimits | nul
       if (!(width >= 1 && width <= block.tileWidth && height >= 1 && height <= block.tileHeight)) {
         throw new Error(`JPEG frame of ${width} × ${height} pixels in a ${block.kind} of ${block.tileWidth} × ${block.tileHeight}`);
       }
+      // It fills its block's width, and a tile's height (a last strip may be shorter): geotiff
+      // read a narrower one past its end ("Offset is outside the bounds of the DataView").
+      if (width !== block.tileWidth || (block.kind === 'tile' && height !== block.tileHeight)) {
+        throw new Error(`JPEG frame of ${width} × ${height} pixels does not fill its ${block.kind} of ${block.tileWidth} × ${block.tileHeight}`);
+      }
       // Every block costs at least 2 bits in a sequential scan (a DC code and an AC code) and 1 in
       // a progressive DC scan. geotiff allocates the frame before reading any, and decodes past
       // the end of the data as zeros, so a few bytes claiming the whole block cost 15 times its

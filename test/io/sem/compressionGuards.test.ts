@@ -4,7 +4,7 @@ import { readSemImage } from '../../../core/io/sem/index.js';
 import { writeTiff } from '../../../core/io/tiff/writeTiff.js';
 import { FormatError } from '../../../core/model/errors.js';
 import { watchAllocations } from '../../helpers/fuzz.js';
-import { W, H, blocky, SOI, EOI, DQT, dhtAc, DHT, sof, sos, scanData, tiff, greyTiff, bytes, jpegImageTiff, jpegTablesTiff, jpegTiff, type Tag } from './jpegTiff.js';
+import { W, H, blocky, SOI, EOI, DQT, dhtAc, DHT, sof, sos, scanData, tiff, greyTiff, bytes, jpegImageTiff, jpegTablesTiff, jpegTiff, jpegTilesTiff } from './jpegTiff.js';
 
 // Compressions other than the bounded Deflate, LZW and PackBits (../tiff/boundedDecoders.test.ts).
 // JPEG is read, but a strip's frame may claim no more than the strip: geotiff allocated whatever
@@ -51,23 +51,22 @@ describe('JPEG (compression 7) SEM images', () => {
     const px = blocky();
     const tiles = [];
     for (let y = 0; y < H; y += 32) for (let x = 0; x < W; x += 32) tiles.push(bytes(SOI, DQT, sof(32, 32), DHT, sos(), scanData(px, W, x, y, 32, 32), EOI));
-    const tags: Tag[] = [
-      { tag: 256, type: 4, values: [W] },
-      { tag: 257, type: 4, values: [H] },
-      { tag: 258, type: 3, values: [8] },
-      { tag: 259, type: 3, values: [7] },
-      { tag: 262, type: 3, values: [1] },
-      { tag: 277, type: 3, values: [1] },
-      { tag: 322, type: 4, values: [32] },
-      { tag: 323, type: 4, values: [32] },
-    ];
-    expect(Array.from((await readSemImage(tiff(tags, tiles, true), 'tiles.tif')).pixels)).toEqual(await plainPixels(px));
+    expect(Array.from((await readSemImage(jpegTilesTiff(tiles), 'tiles.tif')).pixels)).toEqual(await plainPixels(px));
   });
 
   // The refusals below allocated hundreds of MB without the check; 65535 × 65535 ended the process.
   it('refuses a strip whose frame claims more pixels than the strip, before allocating them', async () => {
     await expectRefusedSmall(jpegTiff(DQT, sof(8192, 8192), DHT, sos(), [0, 0]), /JPEG frame of 8192 × 8192 pixels in a strip of 96 × 72/);
     await expectRefusedSmall(jpegTiff(sof(W, H + 8)), /JPEG frame of 96 × 80 pixels in a strip of 96 × 72/);
+  });
+
+  it('refuses a frame narrower than its strip, or short of its tile, saying so (geotiff read past its end)', async () => {
+    const px = blocky();
+    const narrow = jpegTiff(DQT, sof(W - 16, H), DHT, sos(), scanData(px, W, 0, 0, W - 16, H));
+    await expect(readSemImage(narrow, 'narrow.tif')).rejects.toThrow(/^narrow\.tif: .*JPEG frame of 80 × 72 pixels does not fill its strip of 96 × 72/);
+    const tiles = [];
+    for (let y = 0; y < H; y += 32) for (let x = 0; x < W; x += 32) tiles.push(bytes(SOI, DQT, sof(32, 16), DHT, sos(), scanData(px, W, x, y, 32, 16), EOI));
+    await expect(readSemImage(jpegTilesTiff(tiles), 'short.tif')).rejects.toThrow(/JPEG frame of 32 × 16 pixels does not fill its tile of 32 × 32/);
   });
 
   it('refuses a frame of more blocks than its strip has bytes to code (geotiff decodes past the end as zeros)', async () => {

@@ -144,3 +144,18 @@ export function jpegTablesTiff(px: Uint8Array, rows = 16): Uint8Array {
   }
   return greyTiff(7, strips, rows, [{ tag: 347, type: 7, values: bytes(SOI, DQT, DHT, EOI) }]);
 }
+
+/** A grey 8-bit `W` × `H` JPEG TIFF of 32 × 32 tiles (row by row). */
+export function jpegTilesTiff(tiles: Uint8Array[]): Uint8Array {
+  const tags: Tag[] = [
+    { tag: 256, type: 4, values: [W] },
+    { tag: 257, type: 4, values: [H] },
+    { tag: 258, type: 3, values: [8] },
+    { tag: 259, type: 3, values: [7] },
+    { tag: 262, type: 3, values: [1] },
+    { tag: 277, type: 3, values: [1] },
+    { tag: 322, type: 4, values: [32] },
+    { tag: 323, type: 4, values: [32] },
+  ];
+  return tiff(tags, tiles, true);
+}

@@ -1,14 +1,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { projectSchema } from '../../core/api/contract.js';
 import { API_METHOD_NAMES } from '../../core/api/methods.js';
-import { startWorkbenchServer } from '../../core/node/server.js';
-import type { WorkbenchServer } from '../../core/node/server.js';
-import { WorkbenchServices } from '../../core/node/services.js';
-import { buildRenderer, copyStudy, findChromium, findStudy, openBrowser } from './harness.js';
-import type { BrowserSession } from './harness.js';
+import { e2eSkipReason, useWorkbench } from './harness.js';
 
 /**
  * The renderer's Electron-only paths, which the browser mode never takes: native dialogs for
@@ -17,61 +13,41 @@ import type { BrowserSession } from './harness.js';
  * backend; pickStudy, pickProjectSave and grantDropped answering as main's dialogs and drop
  * grant would), and records what the page asked of them.
  */
-const chromium = findChromium();
-const sampleStudy = findStudy();
-const skipReason = !chromium ? 'no chromium on this machine (apt-get install chromium)' : !sampleStudy ? 'no sample study (npm run samples)' : null;
-if (skipReason) console.warn(`e2e tests skipped: ${skipReason}`);
+const skipReason = e2eSkipReason();
 
 describe.skipIf(skipReason !== null)('workbench with the Electron preload API', { timeout: 300_000 }, () => {
-  let server: WorkbenchServer;
-  let browser: BrowserSession;
-  let page: Page;
-  let study: { dir: string; cleanup(): void };
-  let renderer: { dir: string; cleanup(): void };
-
-  beforeAll(async () => {
-    study = copyStudy(sampleStudy!);
-    renderer = await buildRenderer();
-    server = await startWorkbenchServer({ api: new WorkbenchServices({ mode: 'electron', startupStudy: study.dir }), staticDir: renderer.dir });
-    browser = await openBrowser(chromium!);
-    page = browser.page;
-    page.setDefaultTimeout(120_000);
-    // Before the page's own scripts, as a preload runs: window.strata, and what its dialogs answer.
-    await page.addInitScript(
-      ({ methods, studyDir }) => {
-        const token = new URLSearchParams(window.location.hash.slice(1)).get('token') ?? '';
-        const calls: unknown[][] = [];
-        const answers = { pick: null as string | null, save: null as string | null };
-        const api: Record<string, unknown> = {};
-        for (const method of methods) {
-          api[method] = async (request?: unknown) => {
-            calls.push([method, request ?? {}]);
-            const res = await fetch(`/api/${method}`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-strata-token': token }, body: JSON.stringify(request ?? {}) });
-            const body = (await res.json()) as { result?: unknown; error?: string };
-            if (!res.ok) throw new Error(body.error ?? `${method} failed`);
-            return body.result;
-          };
-        }
-        api.pickStudy = async () => (calls.push(['pickStudy']), answers.pick);
-        api.pickProjectSave = async (defaultPath: string) => (calls.push(['pickProjectSave', defaultPath]), answers.save);
-        // Main grants a dropped folder, study.json or project; here the study's own manifest.
-        api.grantDropped = async (file: File) => (calls.push(['grantDropped', file.name]), file.name === 'study.json' ? `${studyDir}/study.json` : null);
-        Object.assign(window, { strata: api, fakePreload: { calls, answers } });
-      },
-      { methods: [...API_METHOD_NAMES], studyDir: study.dir },
-    );
-    await page.goto(server.url);
-  }, 120_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    renderer?.cleanup();
-    study?.cleanup();
+  // Before the page's own scripts, as a preload runs: window.strata, and what its dialogs answer.
+  const workbench = useWorkbench({
+    mode: 'electron',
+    beforeLoad: (page, dir) =>
+      page.addInitScript(
+        ({ methods, studyDir }) => {
+          const token = new URLSearchParams(window.location.hash.slice(1)).get('token') ?? '';
+          const calls: unknown[][] = [];
+          const answers = { pick: null as string | null, save: null as string | null };
+          const api: Record<string, unknown> = {};
+          for (const method of methods) {
+            api[method] = async (request?: unknown) => {
+              calls.push([method, request ?? {}]);
+              const res = await fetch(`/api/${method}`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-strata-token': token }, body: JSON.stringify(request ?? {}) });
+              const body = (await res.json()) as { result?: unknown; error?: string };
+              if (!res.ok) throw new Error(body.error ?? `${method} failed`);
+              return body.result;
+            };
+          }
+          api.pickStudy = async () => (calls.push(['pickStudy']), answers.pick);
+          api.pickProjectSave = async (defaultPath: string) => (calls.push(['pickProjectSave', defaultPath]), answers.save);
+          // Main grants a dropped folder, study.json or project; here the study's own manifest.
+          api.grantDropped = async (file: File) => (calls.push(['grantDropped', file.name]), file.name === 'study.json' ? `${studyDir}/study.json` : null);
+          Object.assign(window, { strata: api, fakePreload: { calls, answers } });
+        },
+        { methods: [...API_METHOD_NAMES], studyDir: dir },
+      ),
   });
-
-  afterEach(() => {
-    expect(browser.errors, 'console or page errors').toEqual([]);
+  let page: Page;
+  let study: { dir: string };
+  beforeAll(() => {
+    ({ page, study } = workbench);
   });
 
   const calls = (): Promise<unknown[][]> => page.evaluate(() => (window as unknown as { fakePreload: { calls: unknown[][] } }).fakePreload.calls);

@@ -4,6 +4,10 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BrowserContext, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, expect } from 'vitest';
+import { startWorkbenchServer } from '../../core/node/server.js';
+import type { WorkbenchServer } from '../../core/node/server.js';
+import { WorkbenchServices } from '../../core/node/services.js';
 
 export const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 export const SCREENSHOT_DIR = join(ROOT, 'test/e2e/screenshots');
@@ -105,4 +109,52 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   const path = join(SCREENSHOT_DIR, `${name}.png`);
   await page.screenshot({ path, fullPage: true });
   return path;
+}
+
+/** Why the e2e tests skip on this machine (no chromium, no sample study), or null. */
+export function e2eSkipReason(): string | null {
+  const reason = !findChromium() ? 'no chromium on this machine (apt-get install chromium)' : !findStudy() ? 'no sample study (npm run samples)' : null;
+  if (reason) console.warn(`e2e tests skipped: ${reason}`);
+  return reason;
+}
+
+export interface WorkbenchFixture {
+  page: Page;
+  browser: BrowserSession;
+  /** The private copy of the sample study the backend was started on. */
+  study: { dir: string };
+}
+
+/**
+ * The workbench of a describe block: the sample study copied, the renderer built, the backend
+ * started on it (`mode`: what the services tell the page), Chromium opened on the page, after
+ * `beforeLoad` (a preload's stand-in, say) is added to it; all closed after the block, and no
+ * console or page error allowed after any test. Its fields are set once beforeAll has run.
+ */
+export function useWorkbench(options: { mode: 'browser' | 'electron'; beforeLoad?: (page: Page, studyDir: string) => Promise<unknown> }): WorkbenchFixture {
+  const fixture = {} as WorkbenchFixture;
+  let server: WorkbenchServer | undefined;
+  let study: { dir: string; cleanup(): void } | undefined;
+  let renderer: { dir: string; cleanup(): void } | undefined;
+  beforeAll(async () => {
+    study = copyStudy(findStudy()!);
+    fixture.study = study;
+    renderer = await buildRenderer();
+    server = await startWorkbenchServer({ api: new WorkbenchServices({ mode: options.mode, startupStudy: study.dir }), staticDir: renderer.dir });
+    fixture.browser = await openBrowser(findChromium()!);
+    fixture.page = fixture.browser.page;
+    fixture.page.setDefaultTimeout(120_000);
+    await options.beforeLoad?.(fixture.page, study.dir);
+    await fixture.page.goto(server.url);
+  }, 120_000);
+  afterAll(async () => {
+    await fixture.browser?.close();
+    await server?.close();
+    renderer?.cleanup();
+    study?.cleanup();
+  });
+  afterEach(() => {
+    expect(fixture.browser.errors, 'console or page errors').toEqual([]);
+  });
+  return fixture;
 }

@@ -1,51 +1,24 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { startWorkbenchServer } from '../../core/node/server.js';
-import type { WorkbenchServer } from '../../core/node/server.js';
-import { WorkbenchServices } from '../../core/node/services.js';
 import { projectSchema } from '../../core/api/contract.js';
-import { buildRenderer, copyStudy, findChromium, findStudy, openBrowser, screenshot } from './harness.js';
-import type { BrowserSession } from './harness.js';
+import { e2eSkipReason, screenshot, useWorkbench } from './harness.js';
 
 /**
  * The issue's "Done when", driven in Chromium against the browser-mode backend: open the
  * sample study, switch every view, drag an interface and see the report change, draw an ROI,
  * rotate the 3-D view, save and reopen a project; a screenshot of each view; no console error.
  */
-const chromium = findChromium();
-const sampleStudy = findStudy();
-const skipReason = !chromium ? 'no chromium on this machine (apt-get install chromium)' : !sampleStudy ? 'no sample study (npm run samples)' : null;
-if (skipReason) console.warn(`e2e tests skipped: ${skipReason}`);
+const skipReason = e2eSkipReason();
 
 // Each re-analysis reads every stack again: on a busy two-core machine one takes tens of seconds.
 describe.skipIf(skipReason !== null)('workbench in the browser mode', { timeout: 300_000 }, () => {
-  let server: WorkbenchServer;
-  let browser: BrowserSession;
+  const workbench = useWorkbench({ mode: 'browser' });
   let page: Page;
-  let study: { dir: string; cleanup(): void };
-  let renderer: { dir: string; cleanup(): void };
-
-  beforeAll(async () => {
-    study = copyStudy(sampleStudy!);
-    renderer = await buildRenderer();
-    server = await startWorkbenchServer({ api: new WorkbenchServices({ mode: 'browser', startupStudy: study.dir }), staticDir: renderer.dir });
-    browser = await openBrowser(chromium!);
-    page = browser.page;
-    page.setDefaultTimeout(120_000);
-    await page.goto(server.url);
-  }, 120_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    renderer?.cleanup();
-    study?.cleanup();
-  });
-
-  afterEach(() => {
-    expect(browser.errors, 'console or page errors').toEqual([]);
+  let study: { dir: string };
+  beforeAll(() => {
+    ({ page, study } = workbench);
   });
 
   const tab = async (id: string) => {

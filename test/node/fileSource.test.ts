@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -117,5 +117,18 @@ describe('file source', () => {
 
   it('names the file it cannot open', async () => {
     await expect(openFileSource(join(dir, 'missing.bin'))).rejects.toThrow(/missing\.bin/);
+  });
+
+  // Linux lists a process's descriptors in /proc; elsewhere the test has nothing to count.
+  it.skipIf(!existsSync('/proc/self/fd'))('leaves no descriptor open after many opens and closes, reads that failed included', async () => {
+    const open = (): number => readdirSync('/proc/self/fd').length;
+    const before = open();
+    for (let k = 0; k < 500; k++) {
+      const source = await openFileSource(path, 'patterned.bin', { syncBudgetMs: k % 2 ? 0 : 4 });
+      await source.readInto(k * 997, new Uint8Array(64));
+      if (k % 5 === 0) await source.close().then(() => source.readInto(0, new Uint8Array(8))).catch(() => undefined);
+      await source.close();
+    }
+    expect(open()).toBe(before);
   });
 });

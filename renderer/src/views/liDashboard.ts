@@ -74,7 +74,11 @@ export function liDashboard(store: Store): View {
     const changes = s.report.comparison.li;
     const deltaBars: Bar[] = changes.map((c) => ({ group: labelOf(c.role), key: `${c.state} − pristine`, value: c.deltaFraction, sigma: c.sigma, colour: stateColour(c.state) }));
     const groups = roles.map(labelOf);
-    const fmtPp = (v: number) => `${v >= 0 ? '+' : ''}${(v * 100).toFixed(1)} pp`;
+    // Signed to one decimal; a change that rounds to zero reads 0.0, not -0.0 or +0.0.
+    const fmtPp = (v: number) => {
+      const shown = (v * 100).toFixed(1);
+      return Number(shown) === 0 ? '0.0 pp' : `${v > 0 ? '+' : ''}${shown} pp`;
+    };
     const rows = roles.map((role) =>
       h(
         'tr',

@@ -100,22 +100,13 @@ function decodeBounded(stored: ArrayBufferLike, parameters: unknown, into: (stor
   }
 }
 
-class BoundedDeflateDecoder extends BaseDecoder {
-  override decodeBlock(buffer: ArrayBufferLike): ArrayBufferLike {
-    return decodeBounded(buffer, this.parameters, inflateInto);
-  }
-}
-
-class BoundedLzwDecoder extends BaseDecoder {
-  override decodeBlock(buffer: ArrayBufferLike): ArrayBufferLike {
-    return decodeBounded(buffer, this.parameters, lzwInto);
-  }
-}
-
-class BoundedPackBitsDecoder extends BaseDecoder {
-  override decodeBlock(buffer: ArrayBufferLike): ArrayBufferLike {
-    return decodeBounded(buffer, this.parameters, packBitsInto);
-  }
+/** A geotiff decoder whose blocks `into` decodes, bounded by decodeBounded. */
+function boundedDecoder(into: (stored: Uint8Array, out: Uint8Array) => number): typeof BaseDecoder {
+  return class BoundedDecoder extends BaseDecoder {
+    override decodeBlock(buffer: ArrayBufferLike): ArrayBufferLike {
+      return decodeBounded(buffer, this.parameters, into);
+    }
+  };
 }
 
 /**
@@ -259,8 +250,9 @@ export function useBoundedDecoders(): void {
   // Read when a JPEG block is; until then a failure would go unhandled.
   jpeg.catch(() => undefined);
   addDecoder(7, () => jpeg, jpegParameters as never, false);
-  addDecoder([8, 32946], async () => BoundedDeflateDecoder, boundedParameters as never, false);
-  addDecoder(5, async () => BoundedLzwDecoder, boundedParameters as never, false);
-  addDecoder(32773, async () => BoundedPackBitsDecoder, boundedParameters as never, false);
+  const [deflate, lzw, packBits] = [inflateInto, lzwInto, packBitsInto].map(boundedDecoder);
+  addDecoder([8, 32946], async () => deflate, boundedParameters as never, false);
+  addDecoder(5, async () => lzw, boundedParameters as never, false);
+  addDecoder(32773, async () => packBits, boundedParameters as never, false);
   registered = true;
 }

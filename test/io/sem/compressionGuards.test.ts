@@ -4,7 +4,8 @@ import { readSemImage } from '../../../core/io/sem/index.js';
 import { writeTiff } from '../../../core/io/tiff/writeTiff.js';
 import { FormatError } from '../../../core/model/errors.js';
 import { watchAllocations } from '../../helpers/fuzz.js';
-import { W, H, blocky, SOI, EOI, DQT, dhtAc, DHT, sof, sos, scanData, tiff, greyTiff, bytes, jpegImageTiff, jpegTablesTiff, jpegTiff, jpegTilesTiff } from './jpegTiff.js';
+import { tiffOf } from './makeTiff.js';
+import { W, H, blocky, SOI, EOI, DQT, dhtAc, DHT, sof, sos, scanData, greyTiff, bytes, jpegImageTiff, jpegTablesTiff, jpegTiff, jpegTilesTiff } from './jpegTiff.js';
 
 // Compressions other than the bounded Deflate, LZW and PackBits (../tiff/boundedDecoders.test.ts).
 // JPEG is read, but a strip's frame may claim no more than the strip: geotiff allocated whatever
@@ -73,7 +74,7 @@ describe('JPEG (compression 7) SEM images', () => {
     // 4096 × 4096 pixels in 8 kB: within what the file may claim at 2048:1, but 262 144 blocks
     // need 64 kB at 2 bits each. geotiff's own raster of 16 MB is allocated; its frame of 67 MB not.
     const n = 4096;
-    const tif = tiff(
+    const tif = tiffOf(
       [
         { tag: 256, type: 4, values: [n] },
         { tag: 257, type: 4, values: [n] },
@@ -117,7 +118,7 @@ describe('JPEG (compression 7) SEM images', () => {
   it('refuses a progressive strip of more than 100 scans (each had geotiff walk the whole frame)', async () => {
     // Each scan is 13 bytes: an end-of-band run of 32 767 blocks, more than the frame has.
     const scan = [...sos(1, 63), 0x7f, 0xff, 0x00];
-    const tif = tiff(
+    const tif = tiffOf(
       [
         { tag: 256, type: 4, values: [1024] },
         { tag: 257, type: 4, values: [1024] },

@@ -1,8 +1,10 @@
 /**
  * Little TIFFs of JPEG strips and tiles for the SEM reader's tests: a baseline JPEG writer for
  * images of flat 8 × 8 blocks (grey, quantization 1, DC codes and an end of block, so it holds
- * them exactly) and a little-endian TIFF of given strips or tiles.
+ * them exactly), its strips and tiles put in TIFFs by tiffOf (makeTiff.ts).
  */
+import { tiffOf, type Tag } from './makeTiff.js';
+
 export const W = 96;
 export const H = 72;
 
@@ -65,55 +67,9 @@ export function scanData(px: Uint8Array, imageWidth: number, x0: number, y0: num
   return bytes;
 }
 
-// ---- A little-endian TIFF of given strips or tiles ----
-
-export interface Tag {
-  tag: number;
-  /** 3 SHORT, 4 LONG, 7 UNDEFINED. */
-  type: 3 | 4 | 7;
-  values: ArrayLike<number>;
-}
-
-export function tiff(tags: Tag[], blocks: Uint8Array[], tiled = false): Uint8Array {
-  const offsetsTag = tiled ? 324 : 273;
-  const offsets: Tag = { tag: offsetsTag, type: 4, values: blocks.map(() => 0) };
-  const counts: Tag = { tag: tiled ? 325 : 279, type: 4, values: blocks.map((b) => b.length) };
-  const all = [...tags, offsets, counts].sort((a, b) => a.tag - b.tag);
-  const width = (t: Tag): number => (t.type === 3 ? 2 : t.type === 4 ? 4 : 1);
-  // IFD, then the values that do not fit in their entry, then the blocks; each at an even offset.
-  let end = 8 + 2 + 12 * all.length + 4;
-  const place = (length: number): number => {
-    const at = end;
-    end += length + (length & 1);
-    return at;
-  };
-  const valueAt = all.map((t) => (t.values.length * width(t) > 4 ? place(t.values.length * width(t)) : -1));
-  const blockAt = blocks.map((b) => place(b.length));
-  const out = new Uint8Array(end);
-  const dv = new DataView(out.buffer);
-  out.set([0x49, 0x49, 42, 0, 8, 0, 0, 0]);
-  dv.setUint16(8, all.length, true);
-  all.forEach((t, i) => {
-    const e = 10 + 12 * i;
-    dv.setUint16(e, t.tag, true);
-    dv.setUint16(e + 2, t.type, true);
-    dv.setUint32(e + 4, t.values.length, true);
-    if (valueAt[i] >= 0) dv.setUint32(e + 8, valueAt[i], true);
-    let p = valueAt[i] >= 0 ? valueAt[i] : e + 8;
-    for (const v of t.tag === offsetsTag ? blockAt : Array.from(t.values)) {
-      if (t.type === 3) dv.setUint16(p, v, true);
-      else if (t.type === 4) dv.setUint32(p, v, true);
-      else out[p] = v;
-      p += width(t);
-    }
-  });
-  blocks.forEach((b, i) => out.set(b, blockAt[i]));
-  return out;
-}
-
 /** A grey 8-bit `W` × `H` TIFF of `compression`, in strips of `rows`. */
 export function greyTiff(compression: number, strips: Uint8Array[], rows = H, extra: Tag[] = []): Uint8Array {
-  return tiff(
+  return tiffOf(
     [
       { tag: 256, type: 4, values: [W] },
       { tag: 257, type: 4, values: [H] },
@@ -157,5 +113,5 @@ export function jpegTilesTiff(tiles: Uint8Array[]): Uint8Array {
     { tag: 322, type: 4, values: [32] },
     { tag: 323, type: 4, values: [32] },
   ];
-  return tiff(tags, tiles, true);
+  return tiffOf(tags, tiles, true);
 }

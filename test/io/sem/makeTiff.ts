@@ -1,6 +1,7 @@
 /**
- * A minimal uncompressed grey TIFF writer for tests: enough to attach hand-made vendor tags
- * (ASCII, undefined/bytes) to a small image and feed it to the reader.
+ * Small TIFFs for the SEM reader's tests: tiffOf writes one IFD of given tags and strips or
+ * tiles; makeGreyTiff an uncompressed grey image with hand-made vendor tags (ASCII,
+ * undefined/bytes) attached.
  */
 export interface ExtraTag {
   tag: number;
@@ -9,55 +10,67 @@ export interface ExtraTag {
   bytes: Uint8Array;
 }
 
-export function makeGreyTiff(width: number, height: number, pixels: Uint8Array | Uint16Array, extra: ExtraTag[] = []): Uint8Array {
-  const bps = pixels instanceof Uint16Array ? 16 : 8;
-  const pixelBytes = new Uint8Array(pixels.buffer, pixels.byteOffset, pixels.byteLength);
-  const entries: { tag: number; type: number; count: number; value?: number; data?: Uint8Array }[] = [
-    { tag: 256, type: 4, count: 1, value: width },
-    { tag: 257, type: 4, count: 1, value: height },
-    { tag: 258, type: 3, count: 1, value: bps },
-    { tag: 259, type: 3, count: 1, value: 1 },
-    { tag: 262, type: 3, count: 1, value: 1 },
-    { tag: 273, type: 4, count: 1, value: 0 }, // patched below
-    { tag: 277, type: 3, count: 1, value: 1 },
-    { tag: 278, type: 4, count: 1, value: height },
-    { tag: 279, type: 4, count: 1, value: pixelBytes.length },
-    ...extra.map((e) => {
-      const data = e.type === 2 ? concat(e.bytes, new Uint8Array([0])) : e.bytes;
-      return { tag: e.tag, type: e.type, count: data.length, data };
-    }),
-  ].sort((a, b) => a.tag - b.tag);
-  const ifdOffset = 8;
-  const ifdSize = 2 + entries.length * 12 + 4;
-  let dataAt = ifdOffset + ifdSize;
-  const blobs: { at: number; data: Uint8Array }[] = [];
-  for (const e of entries) {
-    if (e.data && e.data.length > 4) {
-      blobs.push({ at: dataAt, data: e.data });
-      e.value = dataAt;
-      dataAt += e.data.length + (e.data.length & 1);
-    }
-  }
-  const stripAt = dataAt;
-  entries.find((e) => e.tag === 273)!.value = stripAt;
-  const out = new Uint8Array(stripAt + pixelBytes.length);
+/** An IFD entry of tiffOf: 1 BYTE, 2 ASCII (bytes as given), 3 SHORT, 4 LONG, 7 UNDEFINED. */
+export interface Tag {
+  tag: number;
+  type: 1 | 2 | 3 | 4 | 7;
+  values: ArrayLike<number>;
+}
+
+/**
+ * A little-endian TIFF of one IFD: `tags` and the strip (or, `tiled`, tile) offsets and byte
+ * counts of `blocks`; after the IFD the values that do not fit in their entry, then the blocks,
+ * each at an even offset.
+ */
+export function tiffOf(tags: Tag[], blocks: Uint8Array[], tiled = false): Uint8Array {
+  const offsetsTag = tiled ? 324 : 273;
+  const offsets: Tag = { tag: offsetsTag, type: 4, values: blocks.map(() => 0) };
+  const counts: Tag = { tag: tiled ? 325 : 279, type: 4, values: blocks.map((b) => b.length) };
+  const all = [...tags, offsets, counts].sort((a, b) => a.tag - b.tag);
+  const width = (t: Tag): number => (t.type === 3 ? 2 : t.type === 4 ? 4 : 1);
+  let end = 8 + 2 + 12 * all.length + 4;
+  const place = (length: number): number => {
+    const at = end;
+    end += length + (length & 1);
+    return at;
+  };
+  const valueAt = all.map((t) => (t.values.length * width(t) > 4 ? place(t.values.length * width(t)) : -1));
+  const blockAt = blocks.map((b) => place(b.length));
+  const out = new Uint8Array(end);
   const dv = new DataView(out.buffer);
-  out.set([0x49, 0x49, 42, 0]);
-  dv.setUint32(4, ifdOffset, true);
-  dv.setUint16(ifdOffset, entries.length, true);
-  entries.forEach((e, i) => {
-    const at = ifdOffset + 2 + 12 * i;
-    dv.setUint16(at, e.tag, true);
-    dv.setUint16(at + 2, e.type, true);
-    dv.setUint32(at + 4, e.count, true);
-    if (e.data && e.data.length <= 4) out.set(e.data, at + 8);
-    else if (e.type === 3 && e.count === 1) dv.setUint16(at + 8, e.value!, true);
-    else dv.setUint32(at + 8, e.value!, true);
+  out.set([0x49, 0x49, 42, 0, 8, 0, 0, 0]);
+  dv.setUint16(8, all.length, true);
+  all.forEach((t, i) => {
+    const e = 10 + 12 * i;
+    dv.setUint16(e, t.tag, true);
+    dv.setUint16(e + 2, t.type, true);
+    dv.setUint32(e + 4, t.values.length, true);
+    if (valueAt[i] >= 0) dv.setUint32(e + 8, valueAt[i], true);
+    let p = valueAt[i] >= 0 ? valueAt[i] : e + 8;
+    for (const v of t.tag === offsetsTag ? blockAt : Array.from(t.values)) {
+      if (t.type === 3) dv.setUint16(p, v, true);
+      else if (t.type === 4) dv.setUint32(p, v, true);
+      else out[p] = v;
+      p += width(t);
+    }
   });
-  dv.setUint32(ifdOffset + 2 + entries.length * 12, 0, true);
-  for (const b of blobs) out.set(b.data, b.at);
-  out.set(pixelBytes, stripAt);
+  blocks.forEach((b, i) => out.set(b, blockAt[i]));
   return out;
+}
+
+/** An uncompressed grey image in one strip, with hand-made vendor tags (ASCII gets its NUL). */
+export function makeGreyTiff(width: number, height: number, pixels: Uint8Array | Uint16Array, extra: ExtraTag[] = []): Uint8Array {
+  const tags: Tag[] = [
+    { tag: 256, type: 4, values: [width] },
+    { tag: 257, type: 4, values: [height] },
+    { tag: 258, type: 3, values: [pixels instanceof Uint16Array ? 16 : 8] },
+    { tag: 259, type: 3, values: [1] },
+    { tag: 262, type: 3, values: [1] },
+    { tag: 277, type: 3, values: [1] },
+    { tag: 278, type: 4, values: [height] },
+    ...extra.map((e) => ({ tag: e.tag, type: e.type, values: e.type === 2 ? concat(e.bytes, new Uint8Array([0])) : e.bytes })),
+  ];
+  return tiffOf(tags, [new Uint8Array(pixels.buffer, pixels.byteOffset, pixels.byteLength)]);
 }
 
 function concat(a: Uint8Array, b: Uint8Array): Uint8Array {

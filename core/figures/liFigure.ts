@@ -12,10 +12,10 @@ import { profilePlot, type LayerSpan, type ProfileSeries } from './profilePlot.j
 import { rgbaToPngDataUri } from './raster.js';
 import { semDepthRaster, type SemPixels } from './semRaster.js';
 import { pooledMax, pooledQuantile, twoSignificant } from './stats.js';
-import { ionLabel } from './style.js';
 import { el, figureRoot, panel, panelLetter, PT_PER_MM, text, TYPE } from './svg.js';
 import { volumePanel } from './volumePanel.js';
 import type { Volume } from './volumeRender.js';
+import { ionNotation } from '../model/ions.js';
 import type { LayerSegment } from '../model/report.js';
 
 /** A layer as the report gives it (time and depth range, role and label). */
@@ -65,7 +65,7 @@ export function displayDepthNm(layers: LiFigureLayer[]): number {
 export function liFigure(input: LiFigureInput): string {
   const W = input.widthMm * PT_PER_MM;
   const cmap = input.colormap ?? 'viridis';
-  const ion = ionLabel(input.ion ?? 'Li-');
+  const ion = ionNotation(input.ion ?? 'Li-');
   const states = input.states;
   const n = states.length;
   const parts: string[] = [];

@@ -114,15 +114,6 @@ export function legend(entries: { label: string; colour: string; state?: string 
   );
 }
 
-/** Superscripted ion label for figure text: `Li-` → `Li⁻`, `7Li-` → `⁷Li⁻`. */
-export function ionLabel(ion: string): string {
-  const sup: Record<string, string> = { '0': '⁰', '1': '¹', '2': '²', '3': '³', '4': '⁴', '5': '⁵', '6': '⁶', '7': '⁷', '8': '⁸', '9': '⁹', '+': '⁺', '-': '⁻' };
-  const m = /^(\d*)([A-Za-z][A-Za-z0-9]*?)([+-]?)$/.exec(ion.trim());
-  if (!m) return ion;
-  const [, mass, body, charge] = m;
-  return [...mass].map((c) => sup[c]).join('') + body + (charge ? sup[charge] : '');
-}
-
 /** Greedy word wrap to a width in pt (estimated widths; see textWidthPt). */
 export function wrapText(s: string, maxWidthPt: number, sizePt: number = TYPE.smallPt): string[] {
   const lines: string[] = [];

@@ -57,3 +57,32 @@ export function findIon(ions: readonly IonChannel[], query: string | number, mzT
   if (exact >= 0 || /[+-]$/.test(wanted)) return exact;
   return ions.findIndex((ion) => ionKey(ion.label).replace(/[+-]$/, '') === wanted);
 }
+
+const SUPERSCRIPT: Record<string, string> = { '0': '⁰', '1': '¹', '2': '²', '3': '³', '4': '⁴', '5': '⁵', '6': '⁶', '7': '⁷', '8': '⁸', '9': '⁹', '+': '⁺', '-': '⁻' };
+const SUBSCRIPT: Record<string, string> = { '0': '₀', '1': '₁', '2': '₂', '3': '₃', '4': '₄', '5': '₅', '6': '₆', '7': '₇', '8': '₈', '9': '₉' };
+/**
+ * An ion written as a formula: a mass number (`^6`, or bare `6`), element symbols each with an
+ * optional count (`_2` or `2`), a charge sign.
+ */
+const FORMULA = /^(?:\^(\d+)|(\d*))((?:[A-Z][a-z]?(?:_?\d+)?)+)([+-]?)$/;
+
+/**
+ * An ion label as chemists write it, for display: mass number and charge superscript, counts
+ * subscript, whichever spelling the file used (`^6Li-` and `6Li-` → ⁶Li⁻, `PO_2-` and `PO2-` →
+ * PO₂⁻, `^13CC_25H_21N_2+` → ¹³CC₂₅H₂₁N₂⁺). Each space-separated word that is a formula is
+ * written so (`Cr+ / total` → `Cr⁺ / total`); anything else is left as the file wrote it. For
+ * display only: matching goes through ionKey, and files and reports keep the label as read.
+ */
+export function ionNotation(label: string): string {
+  return label
+    .split(/(\s+)/)
+    .map((word) => {
+      const m = FORMULA.exec(word);
+      if (!m) return word;
+      const [, caretMass, bareMass, body, charge] = m;
+      const mass = caretMass ?? bareMass;
+      const counts = body.replace(/_?(\d+)/g, (_, digits: string) => [...digits].map((d) => SUBSCRIPT[d]).join(''));
+      return [...mass].map((d) => SUPERSCRIPT[d]).join('') + counts + (charge ? SUPERSCRIPT[charge] : '');
+    })
+    .join('');
+}

@@ -3,7 +3,7 @@ import type { Dataset } from '../model/dataset.js';
 
 /** The key facts of a dataset, as plain JSON (what `strata info --json` prints). */
 export function summarizeDataset(format: string, d: Dataset): Record<string, unknown> {
-  const base = { file: d.source.fileName, format, description: FORMATS[format as keyof typeof FORMATS]?.description };
+  const base = { file: d.source.fileName, format, description: describedAs(format, d) };
   switch (d.kind) {
     case 'depthProfile':
       return {
@@ -57,3 +57,13 @@ export function summarizeDataset(format: string, d: Dataset): Record<string, unk
   }
 }
 
+
+/**
+ * The format's description, once the file is read: a TIFF is described as what its tags made it
+ * (the format's own description says only that they will decide).
+ */
+function describedAs(format: string, d: Dataset): string | undefined {
+  if (format === 'tiff' && d.kind === 'ionStack') return 'TIFF ion-image stack';
+  if (format === 'tiff' && d.kind === 'semImage') return 'SEM image (TIFF)';
+  return FORMATS[format as keyof typeof FORMATS]?.description;
+}

@@ -26,6 +26,9 @@ describe('strata info on the sample study', () => {
     expect(sem.pixelSizeNm).toBeCloseTo(4, 3);
     const stack = infos.find((i) => i.kind === 'sims-stack')!;
     expect(stack.scans).toBe(250);
+    // A TIFF is described as what its tags made it, not as "SEM image or ion-image stack".
+    expect(sem.description).toBe('SEM image (TIFF)');
+    expect(stack.description).toBe('TIFF ion-image stack');
   });
 });
 

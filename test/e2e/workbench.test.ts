@@ -55,6 +55,11 @@ describe.skipIf(skipReason !== null)('workbench in the browser mode', { timeout:
     const traces = await page.$$eval('#profile-chart path.trace', (p) => p.map((x) => `${x.getAttribute('data-ion')}|${x.getAttribute('data-state')}`));
     expect(traces).toEqual(['Li-|pristine', 'Li-|charged', 'Li-|discharged']);
     expect(await page.$$eval('#profile-chart path.sigma-band', (p) => p.length)).toBe(3);
+    // Ions read as chemists write them, whatever spelling the file used (values stay as read).
+    const ionBoxes = await page.$$eval('#profile-view fieldset.ions label', (ls) => ls.map((l) => [l.querySelector('input')!.value, l.textContent!.trim()]));
+    expect(ionBoxes).toContainEqual(['^6Li-', '⁶Li⁻']);
+    expect(ionBoxes).toContainEqual(['SiO_2-', 'SiO₂⁻']);
+    expect(await page.$$eval('#profile-chart text', (t) => t.map((x) => x.textContent))).toContain('Li⁻ · pristine');
     // Layer bands carry the stack's roles.
     const roles = await page.$$eval('#profile-chart rect.band', (r) => r.map((x) => x.getAttribute('data-role')));
     expect(roles).toEqual(['cc_aam', 'sei_se', 'cam', 'cc', 'substrate']);
@@ -65,7 +70,7 @@ describe.skipIf(skipReason !== null)('workbench in the browser mode', { timeout:
     const box = (await page.$('#profile-chart rect.hover-area'))!.boundingBox();
     const b = (await box)!;
     await page.mouse.move(b.x + b.width * 0.3, b.y + b.height / 2);
-    expect(await page.textContent('#profile-readout')).toMatch(/time [\d.]+ s — Li- \(pristine\): [\d.e+-]+ ± /);
+    expect(await page.textContent('#profile-readout')).toMatch(/time [\d.]+ s — Li⁻ \(pristine\): [\d.e+-]+ ± /);
     // Depth axis from the report's calibration (per-layer sputter rates).
     await page.selectOption('#profile-axis', 'depth');
     await page.waitForFunction(() => [...document.querySelectorAll('#profile-chart text')].some((t) => t.textContent === 'Depth (nm)'));
@@ -76,6 +81,8 @@ describe.skipIf(skipReason !== null)('workbench in the browser mode', { timeout:
 
   it('dragging an interface re-runs the analysis and the report changes', async () => {
     const before = await page.$$eval('#interface-table tbody tr', (rows) => rows.map((r) => r.children[2].textContent));
+    // Interfaces named by the layers' labels, as the bands and the layer table name them.
+    expect(await page.$$eval('#interface-table tbody tr', (rows) => rows.map((r) => r.children[0].textContent))).toEqual(['CC/AAM | SEI/SE', 'SEI/SE | CAM', 'CAM | CC', 'CC | SiO2/Si']);
     const handle = (await page.$('#profile-chart g.interface[data-index="1"] rect.iface-handle'))!;
     const hb = (await handle.boundingBox())!;
     await page.mouse.move(hb.x + hb.width / 2, hb.y + hb.height / 2);
@@ -277,7 +284,7 @@ describe.skipIf(skipReason !== null)('workbench in the browser mode', { timeout:
     expect(await page.$$eval('#job-bar .job', (j) => j.length)).toBe(0);
     await page.unroute('**/api/getIonMaps');
     await page.selectOption('#maps-ion', 'Li-');
-    await page.waitForFunction(() => /Li- \(/.test(document.querySelector('#maps-stats caption')?.textContent ?? ''));
+    await page.waitForFunction(() => /Li⁻ \(/.test(document.querySelector('#maps-stats caption')?.textContent ?? ''));
   });
 
   it('Li dashboard: per-layer fractions with error bars and the change against pristine', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findIon, ionKey } from '../../core/model/ions.js';
+import { findIon, ionKey, ionNotation } from '../../core/model/ions.js';
 
 describe('ion identity', () => {
   it('folds IONTOF spellings onto one key', () => {
@@ -31,5 +31,36 @@ describe('ion identity', () => {
     expect(findIon(ions, 62.95)).toBe(2);
     expect(findIon(ions, 7.0)).toBe(1);
     expect(findIon(ions, 7.2)).toBe(-1);
+  });
+});
+
+describe('ion notation for display', () => {
+  it('writes mass numbers and charges as superscripts, counts as subscripts, in every spelling', () => {
+    expect(ionNotation('Li-')).toBe('Li⁻');
+    expect(ionNotation('^6Li-')).toBe('⁶Li⁻');
+    expect(ionNotation('6Li-')).toBe('⁶Li⁻');
+    expect(ionNotation('7Li+')).toBe('⁷Li⁺');
+    expect(ionNotation('PO_2-')).toBe('PO₂⁻');
+    expect(ionNotation('PO2-')).toBe('PO₂⁻');
+    expect(ionNotation('SiO_2-')).toBe('SiO₂⁻');
+    expect(ionNotation('C_2-')).toBe('C₂⁻');
+    expect(ionNotation('OH-')).toBe('OH⁻');
+    expect(ionNotation('^13CC_25H_21N_2+')).toBe('¹³CC₂₅H₂₁N₂⁺');
+    expect(ionNotation('LiF')).toBe('LiF');
+  });
+
+  it('leaves words that are not formulas as the file wrote them', () => {
+    expect(ionNotation('Cr+ / total')).toBe('Cr⁺ / total');
+    expect(ionNotation('total')).toBe('total');
+    expect(ionNotation('counts')).toBe('counts');
+    expect(ionNotation('m/z 23.0')).toBe('m/z 23.0');
+    expect(ionNotation('Li_-')).toBe('Li_-');
+    expect(ionNotation('^Li-')).toBe('^Li-');
+    expect(ionNotation('')).toBe('');
+  });
+
+  it('leaves a label already written so as it is', () => {
+    for (const label of ['^6Li-', 'PO_2-', 'SiO2-', 'C_2-']) expect(ionNotation(ionNotation(label))).toBe(ionNotation(label));
+    expect(ionNotation('^6Li-')).not.toBe(ionNotation('Li-'));
   });
 });

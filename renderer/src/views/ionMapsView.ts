@@ -9,6 +9,8 @@ import { runInWorker } from '../workers/client.js';
 import { noteText, showFailure } from './view.js';
 import type { View } from './view.js';
 import { FIG4_LABEL } from './view.js';
+import { ionNotation } from '../../../core/model/ions.js';
+import { layerLabel } from './layerLabel.js';
 
 const CELL_PX = 280;
 
@@ -45,7 +47,7 @@ export function ionMapsView(store: Store): View {
 
   function buildControls(s: AppState): void {
     const v = s.view.maps;
-    const ion = h('select', { id: 'maps-ion', 'aria-label': 'Ion' }, ...stackIons.map((i) => h('option', { value: i, selected: i === v.ion }, i)));
+    const ion = h('select', { id: 'maps-ion', 'aria-label': 'Ion' }, ...stackIons.map((i) => h('option', { value: i, selected: i === v.ion }, ionNotation(i))));
     ion.addEventListener('change', () => store.setView('maps', { ion: ion.value }));
     const cmap = h('select', { id: 'maps-colormap', 'aria-label': 'Colour map' }, ...Object.keys(COLORMAPS).map((c) => h('option', { value: c, selected: c === v.colormap }, c)));
     cmap.addEventListener('change', () => store.setView('maps', { colormap: cmap.value as ColormapName }));
@@ -54,7 +56,7 @@ export function ionMapsView(store: Store): View {
       'select',
       { id: 'maps-window', 'aria-label': 'Scans summed' },
       h('option', { value: 'all', selected: v.window === 'all' }, 'all scans'),
-      ...layers.map((r) => h('option', { value: r, selected: r === v.window }, `layer ${study.stack.layers.find((l) => l.role === r)?.label ?? r}`)),
+      ...layers.map((r) => h('option', { value: r, selected: r === v.window }, `layer ${layerLabel(study, r)}`)),
     );
     win.addEventListener('change', () => store.setView('maps', { window: win.value }));
     const dead = h('input', { type: 'checkbox', id: 'maps-deadtime', checked: v.deadTime });
@@ -69,7 +71,7 @@ export function ionMapsView(store: Store): View {
     const deadTime = s.view.maps.deadTime;
     const key = `${s.view.maps.ion}|${deadTime}|${JSON.stringify(windows)}`;
     if (key === dataKey && data) return;
-    data = await runBackendJob(store.api, `${s.view.maps.ion} maps`, (jobId) => store.api.getIonMaps({ path: study.path, ion: s.view.maps.ion, windows, deadTime, jobId }));
+    data = await runBackendJob(store.api, `${ionNotation(s.view.maps.ion)} maps`, (jobId) => store.api.getIonMaps({ path: study.path, ion: s.view.maps.ion, windows, deadTime, jobId }));
     dataKey = key;
   }
 
@@ -164,13 +166,14 @@ export function ionMapsView(store: Store): View {
   }
 
   function drawStats(maps: { state: string; values: Float32Array; w: number; h: number }[], s: AppState): void {
-    const fmt = d3.format('.4~g');
+    // Four significant figures in every row (trimmed zeros made 4.29e+6 beside 5.433e+6).
+    const fmt = d3.format('.4g');
     const rows = maps.map((m) => {
       const mean = d3.mean(m.values) ?? 0;
       const sd = d3.deviation(m.values) ?? 0;
       return h('tr', {}, h('td', {}, m.state), h('td', { class: 'num' }, fmt(d3.sum(m.values))), h('td', { class: 'num' }, fmt(mean)), h('td', { class: 'num' }, mean ? d3.format('.1%')(sd / mean) : '—'));
     });
-    stats.replaceChildren(h('table', { class: 'compact', id: 'maps-stats' }, h('caption', {}, `Lateral statistics of ${s.view.maps.ion} (${s.view.maps.window === 'all' ? 'all scans' : `layer ${s.view.maps.window}`})`), h('thead', {}, h('tr', {}, h('th', {}, 'State'), h('th', {}, 'Sum (counts)'), h('th', {}, 'Mean per pixel'), h('th', {}, 'CV'))), h('tbody', {}, ...rows)));
+    stats.replaceChildren(h('table', { class: 'compact', id: 'maps-stats' }, h('caption', {}, `Lateral statistics of ${ionNotation(s.view.maps.ion)} (${s.view.maps.window === 'all' ? 'all scans' : `layer ${layerLabel(study, s.view.maps.window)}`})`), h('thead', {}, h('tr', {}, h('th', {}, 'State'), h('th', {}, 'Sum (counts)'), h('th', {}, 'Mean per pixel'), h('th', {}, 'CV'))), h('tbody', {}, ...rows)));
   }
 
   async function refresh(s: AppState): Promise<void> {

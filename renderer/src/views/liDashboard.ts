@@ -4,6 +4,7 @@ import { OKABE_ITO } from '../colour.js';
 import type { AppState, Store } from '../store.js';
 import { noteText } from './view.js';
 import type { View } from './view.js';
+import { layerLabel } from './layerLabel.js';
 
 interface Bar {
   group: string;
@@ -53,7 +54,7 @@ export function liDashboard(store: Store): View {
   const body = h('div', {});
   el.append(body);
   const study = store.state.study;
-  const labelOf = (role: string) => study.stack.layers.find((l) => l.role === role)?.label ?? role;
+  const labelOf = (role: string) => layerLabel(study, role);
   const stateColour = (state: string) => OKABE_ITO[Math.max(0, study.states.findIndex((s) => s.state === state)) % OKABE_ITO.length];
 
   function draw(s: AppState): void {

@@ -10,6 +10,8 @@ import type { Series } from './profileMath.js';
 import { noteText, showFailure } from './view.js';
 import type { View } from './view.js';
 import { FIG4_LABEL } from './view.js';
+import { ionNotation } from '../../../core/model/ions.js';
+import { layerLabel } from './layerLabel.js';
 
 const DASHES = ['', '6 3', '2 3', '9 3 2 3', '1 2'];
 
@@ -72,7 +74,7 @@ export function profileView(store: Store): View {
     const ionBoxes = ionsAvailable().map((ion) => {
       const box = h('input', { type: 'checkbox', name: 'profile-ion', value: ion, checked: v.ions.includes(ion) });
       box.addEventListener('change', () => store.setView('profile', { ions: box.checked ? [...new Set([...store.state.view.profile.ions, ion])] : store.state.view.profile.ions.filter((x) => x !== ion) }));
-      return h('label', {}, box, ` ${ion}`);
+      return h('label', {}, box, ` ${ionNotation(ion)}`);
     });
     const log = h('input', { type: 'checkbox', id: 'profile-log', checked: v.logY });
     log.addEventListener('change', () => store.setView('profile', { logY: log.checked }));
@@ -157,7 +159,7 @@ export function profileView(store: Store): View {
     (sims?.layers ?? []).forEach((layer: LayerSegment, k) => {
       const x0 = x(layerX(layer.startS));
       const x1 = x(layerX(layer.endS));
-      const label = study.stack.layers.find((l) => l.role === layer.role)?.label ?? layer.label ?? layer.role;
+      const label = study.stack.layers.some((l) => l.role === layer.role) ? layerLabel(study, layer.role) : layer.label || layer.role;
       bandLayer.append('rect').attr('class', 'band').attr('data-role', layer.role).attr('x', Math.min(x0, x1)).attr('width', Math.abs(x1 - x0)).attr('y', margin.top).attr('height', height - margin.top - margin.bottom).attr('fill', BAND_FILLS[k % BAND_FILLS.length]);
       bandLayer.append('text').attr('x', (x0 + x1) / 2).attr('y', margin.top - 8).attr('text-anchor', 'middle').attr('font-size', 11).attr('fill', '#333').text(label);
     });
@@ -187,7 +189,7 @@ export function profileView(store: Store): View {
     series.forEach((ser, k) => {
       const ly = margin.top + 8 + k * 17;
       svg.append('line').attr('x1', width - margin.right + 8).attr('x2', width - margin.right + 30).attr('y1', ly).attr('y2', ly).attr('stroke', colourOf(ser)).attr('stroke-width', 2).attr('stroke-dasharray', dashOf(ser));
-      svg.append('text').attr('x', width - margin.right + 34).attr('y', ly + 4).attr('font-size', 12).text(`${ser.ion} · ${ser.state}`);
+      svg.append('text').attr('x', width - margin.right + 34).attr('y', ly + 4).attr('font-size', 12).text(`${ionNotation(ser.ion)} · ${ser.state}`);
     });
 
     // Interfaces of the chosen state, draggable along the axis.
@@ -207,7 +209,7 @@ export function profileView(store: Store): View {
       const g = ifaceLayer.append('g').attr('class', 'interface').attr('data-index', idx).attr('data-time-s', iface.timeS.toFixed(3)).attr('transform', `translate(${x(layerX(iface.timeS))},0)`).style('cursor', 'ew-resize');
       g.append('line').attr('y1', margin.top).attr('y2', height - margin.bottom).attr('stroke', '#222').attr('stroke-width', 1.5).attr('stroke-dasharray', '5 3');
       g.append('rect').attr('class', 'iface-handle').attr('x', -6).attr('width', 12).attr('y', margin.top).attr('height', height - margin.top - margin.bottom).attr('fill', 'transparent');
-      g.append('title').text(`${iface.upper} | ${iface.lower}: ${iface.timeS.toFixed(1)} s (${iface.markerIon}); drag to move`);
+      g.append('title').text(`${layerLabel(study, iface.upper)} | ${layerLabel(study, iface.lower)}: ${iface.timeS.toFixed(1)} s (${ionNotation(iface.markerIon)}); drag to move`);
       g.call(
         d3
           .drag<SVGGElement, undefined>()
@@ -243,7 +245,7 @@ export function profileView(store: Store): View {
         const fmt = d3.format('.4~g');
         const parts = series.map((ser) => {
           const k = nearestIndex(ser.x, at);
-          return `${ser.ion} (${ser.state}): ${fmt(ser.y[k])} ± ${fmt(ser.sigma[k])}`;
+          return `${ionNotation(ser.ion)} (${ser.state}): ${fmt(ser.y[k])} ± ${fmt(ser.sigma[k])}`;
         });
         readout.textContent = `${useDepth ? 'depth' : 'time'} ${fmt(at)} ${useDepth ? 'nm' : 's'} — ${parts.join('; ')}`;
       })
@@ -268,7 +270,7 @@ export function profileView(store: Store): View {
         { id: 'interface-table', class: 'compact' },
         h('caption', {}, `Interfaces of ${s.view.profile.interfacesOf}${overridden}`),
         h('thead', {}, h('tr', {}, h('th', {}, 'Upper | lower'), h('th', {}, 'Marker'), h('th', {}, 'Time (s)'), h('th', {}, 'Depth (nm)'), h('th', {}, 'Resolution (nm)'))),
-        h('tbody', {}, ...sims.interfaces.map((f) => h('tr', {}, h('td', {}, `${f.upper} | ${f.lower}`), h('td', {}, f.markerIon), h('td', { class: 'num' }, fmt(f.timeS)), h('td', { class: 'num' }, fmt(f.depthNm)), h('td', { class: 'num' }, fmt(f.resolutionNm))))),
+        h('tbody', {}, ...sims.interfaces.map((f) => h('tr', {}, h('td', { 'data-roles': `${f.upper}|${f.lower}` }, `${layerLabel(study, f.upper)} | ${layerLabel(study, f.lower)}`), h('td', {}, ionNotation(f.markerIon)), h('td', { class: 'num' }, fmt(f.timeS)), h('td', { class: 'num' }, fmt(f.depthNm)), h('td', { class: 'num' }, fmt(f.resolutionNm))))),
       ),
       h(
         'table',

@@ -8,6 +8,7 @@ import { lengthToNm, pixelSizeFromPoints } from './semScale.js';
 import type { PointPx } from './semScale.js';
 import { noteText } from './view.js';
 import type { View } from './view.js';
+import { layerLabel } from './layerLabel.js';
 
 const MAX_SIDE_PX = 1024;
 
@@ -194,7 +195,7 @@ export function semView(store: Store): View {
     }
     // Measured boundaries: u = −x·sin α + y·cos α, so y = (u + x·sin α) / cos α (original px).
     const b = img.boundaries;
-    const labelOf = (role: string) => study.stack.layers.find((l) => l.role === role)?.label ?? role;
+    const labelOf = (role: string) => layerLabel(study, role);
     if (b) {
       const a = (b.angleDeg * Math.PI) / 180;
       const yAt = (u: number, x: number) => (u + x * Math.sin(a)) / Math.cos(a);

@@ -2,6 +2,7 @@ import type { StudySummary } from '../../../core/api/contract.js';
 import { h } from '../dom.js';
 import type { Store } from '../store.js';
 import type { View } from './view.js';
+import { ionNotation } from '../../../core/model/ions.js';
 
 const KIND_LABEL: Record<string, string> = { 'sims-profile': 'ToF-SIMS profile', 'sims-stack': 'ToF-SIMS 3-D stack', xrd: 'XRD', sem: 'SEM', sidecar: 'metadata sidecar', manifest: 'manifest', unknown: 'other' };
 /** Which view shows a modality, for the matrix's links. */
@@ -12,7 +13,7 @@ const KINDS = ['sims-profile', 'sims-stack', 'sem', 'xrd'];
 export function describe(summary: Record<string, unknown> | null): string {
   if (!summary) return '';
   const parts: string[] = [];
-  const range = (v: unknown, unit: string) => (Array.isArray(v) && v.length === 2 && typeof v[0] === 'number' ? `${+v[0].toFixed(2)}–${+(v[1] as number).toFixed(2)} ${unit}` : null);
+  const range = (v: unknown, unit: string) => (Array.isArray(v) && v.length === 2 && typeof v[0] === 'number' ? `${+v[0].toFixed(2)}–${+(v[1] as number).toFixed(2)}${unit.startsWith('°') ? '' : ' '}${unit}` : null);
   if (typeof summary.scans === 'number' && summary.kind !== 'xrd') parts.push(`${summary.scans} scans`);
   if (typeof summary.width === 'number') parts.push(`${summary.width}×${summary.height} px`);
   if (Array.isArray(summary.ions)) parts.push(`${summary.ions.length} ions`);
@@ -73,7 +74,7 @@ export function studyBrowser(store: Store): View {
     h('p', { class: 'notes' }, `${study.path} · stack: ${study.stack.name} — ${study.stack.layers.map((l) => l.label).join(' / ')}${study.origin === 'guessed' ? ' · states guessed from file names' : ' · from study.json'}`),
     matrix(study, go),
     h('table', { id: 'study-files' }, h('caption', {}, 'Files'), h('thead', {}, h('tr', {}, h('th', {}, 'State'), h('th', {}, 'Modality'), h('th', {}, 'File'), h('th', {}, 'Format'), h('th', {}, 'Metadata'))), h('tbody', {}, ...rows)),
-    h('table', { id: 'study-stack', class: 'compact' }, h('caption', {}, 'Layer stack (top-down, as the sputter beam meets it)'), h('thead', {}, h('tr', {}, h('th', {}, 'Role'), h('th', {}, 'Label'), h('th', {}, 'Material'), h('th', {}, 'Marker ions'))), h('tbody', {}, ...study.stack.layers.map((l) => h('tr', {}, h('td', {}, h('code', {}, l.role)), h('td', {}, l.label), h('td', {}, l.material), h('td', {}, l.markerIons.join(', ')))))),
+    h('table', { id: 'study-stack', class: 'compact' }, h('caption', {}, 'Layer stack (top-down, as the sputter beam meets it)'), h('thead', {}, h('tr', {}, h('th', {}, 'Role'), h('th', {}, 'Label'), h('th', {}, 'Material'), h('th', {}, 'Marker ions'))), h('tbody', {}, ...study.stack.layers.map((l) => h('tr', {}, h('td', {}, h('code', {}, l.role)), h('td', {}, l.label), h('td', {}, l.material), h('td', {}, l.markerIons.map(ionNotation).join(', ')))))),
     study.notes.length ? h('details', { class: 'notes' }, h('summary', {}, `${study.notes.length} notes on how the study was put together`), h('ul', {}, ...study.notes.map((n) => h('li', {}, n)))) : null,
   );
   // The user's own notes on the study: kept in the project file with everything else.

@@ -11,6 +11,7 @@ import { noteText, showFailure } from './view.js';
 import type { View } from './view.js';
 import { VOLUME_FRAGMENT, VOLUME_VERTEX } from './volumeShader.js';
 import { FIG4_LABEL } from './view.js';
+import { ionNotation } from '../../../core/model/ions.js';
 
 const CELL_W = 340;
 const CELL_H = 340;
@@ -111,7 +112,7 @@ export function volumeView(store: Store): View {
 
   function buildControls(s: AppState): void {
     const v = s.view.volume;
-    const ion = h('select', { id: 'volume-ion', 'aria-label': 'Ion' }, ...stackIons.map((i) => h('option', { value: i, selected: i === v.ion }, i)));
+    const ion = h('select', { id: 'volume-ion', 'aria-label': 'Ion' }, ...stackIons.map((i) => h('option', { value: i, selected: i === v.ion }, ionNotation(i))));
     ion.addEventListener('change', () => store.setView('volume', { ion: ion.value }));
     const dead = h('input', { type: 'checkbox', id: 'volume-deadtime', checked: v.deadTime });
     dead.addEventListener('change', () => store.setView('volume', { deadTime: dead.checked }));
@@ -203,7 +204,7 @@ export function volumeView(store: Store): View {
     // All states at once: the backend bins them side by side on its worker threads.
     const payloads: VolumePayload[] = await Promise.all(
       stackStates.map((state) =>
-        runBackendJob(store.api, `${v.ion} volume: ${state}`, (jobId) => store.api.getVolume({ path: study.path, state, ion: v.ion, maxSize, maxVoxels: MAX_VOXELS, deadTime: v.deadTime, timeRangeS: refinement?.timeRangeS.get(state), jobId })),
+        runBackendJob(store.api, `${ionNotation(v.ion)} volume: ${state}`, (jobId) => store.api.getVolume({ path: study.path, state, ion: v.ion, maxSize, maxVoxels: MAX_VOXELS, deadTime: v.deadTime, timeRangeS: refinement?.timeRangeS.get(state), jobId })),
       ),
     );
     // One scale for all states, so brighter means more in every panel.
@@ -364,7 +365,7 @@ export function volumeView(store: Store): View {
     const dt = volumes[0]?.payload.deadTime;
     const sat = d3.sum(volumes, (vol) => vol.payload.deadTime.saturatedPixels);
     const how = dt?.applied ? `, dead-time corrected (N = ${dt.shotsPerPixel})${sat ? `, ${sat} saturated pixel-scans as lower bounds` : ''}` : ', raw';
-    colourBar.replaceChildren(h('div', { class: 'notes' }, `${volumes[0]?.payload.ion ?? ''} mean counts per voxel${how}${s.view.volume.mode === 'composite' ? ' (composite: opacity grows with the value)' : ' (maximum along each ray)'}`), bar, axis.node()!);
+    colourBar.replaceChildren(h('div', { class: 'notes' }, `${ionNotation(volumes[0]?.payload.ion ?? '')} mean counts per voxel${how}${s.view.volume.mode === 'composite' ? ' (composite: opacity grows with the value)' : ' (maximum along each ray)'}`), bar, axis.node()!);
   }
 
   function scheduleRender(): void {

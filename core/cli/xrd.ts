@@ -16,7 +16,7 @@ export function formatXrdTable(a: XrdAnalysis): string {
   ];
   for (const p of a.peaks) {
     lines.push(
-      `  ${fmt(p.twoThetaDeg, 3).padStart(7)} ± ${fmt(p.fit.sigma.centerDeg, 3).padEnd(7)}  ${fmt(p.fwhmDeg, 3).padStart(6)} ± ${fmt(p.fit.sigma.fwhmDeg, 3).padEnd(7)}  ${fmt(p.area, 1).padStart(8)} ± ${fmt(p.fit.sigma.area, 1).padEnd(6)}  ${(p.phase ?? '—').padEnd(13)}  ${(p.hkl ?? '—').padEnd(7)}  ${fmt(p.crystalliteNm, 1).padStart(8)}`,
+      `  ${fmt(p.twoThetaDeg, 3).padStart(7)} ± ${fmt(p.twoThetaSigmaDeg, 3).padEnd(7)}  ${fmt(p.fwhmDeg, 3).padStart(6)} ± ${fmt(p.fwhmSigmaDeg, 3).padEnd(7)}  ${fmt(p.area, 1).padStart(8)} ± ${fmt(p.areaSigma, 1).padEnd(6)}  ${(p.phase ?? '—').padEnd(13)}  ${(p.hkl ?? '—').padEnd(7)}  ${fmt(p.crystalliteNm, 1).padStart(8)} ± ${fmt(p.crystalliteSigmaNm, 1)}`,
     );
   }
   if (a.peaks.length === 0) lines.push('  (no significant peaks)');

@@ -80,6 +80,14 @@ export interface XrdPeakResult {
   phase: string | null;
   hkl: string | null;
   crystalliteNm: number | null;
+  /**
+   * 1σ of the fitted position, width and area (from the fit's covariance), and of the size;
+   * null where the fit left it undetermined (a position or width held at its bound).
+   */
+  twoThetaSigmaDeg: number | null;
+  fwhmSigmaDeg: number | null;
+  areaSigma: number | null;
+  crystalliteSigmaNm: number | null;
 }
 
 export interface XrdResult {

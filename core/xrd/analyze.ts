@@ -12,7 +12,7 @@ import type { MaskRange } from './mask.js';
 import { matchedFilterPeaks } from './peakSearch.js';
 import { matchPeaks, PHASES } from './phases.js';
 import type { ReferencePhase } from './phases.js';
-import { scherrerSizeNm } from './scherrer.js';
+import { scherrerSizeNm, scherrerSizeSigmaNm } from './scherrer.js';
 import type { ScherrerOptions } from './scherrer.js';
 import { convolve, savitzkyGolayWeights } from './smooth.js';
 import { medianStepDeg } from './background.js';
@@ -136,17 +136,19 @@ export function analyzeXrdPattern(pattern: XrdPattern, opts: AnalyzeXrdOptions =
     const lo = candidates[g[0]].twoThetaDeg - windowDeg;
     const hi = candidates[g[g.length - 1]].twoThetaDeg + windowDeg;
     const members = candidates.map((c, i) => i).filter((i) => candidates[i].twoThetaDeg > lo + 0.5 && candidates[i].twoThetaDeg < hi - 0.5);
-    const weak = members.some((i) => candidates[i].significance < strongSignificance);
-    const f = fitPeakGroup(x, raw, members.map((i) => guessOf(candidates[i])), {
-      variance: fitVariance,
-      masked,
-      background: 'linear',
-      rangeDeg: [lo, hi],
-      hump: { minFwhmDeg: 4 },
-      maxFwhmDeg: maxPeakFwhmDeg,
-      kAlpha2: alpha2,
-      fixEta: weak ? 0.5 : undefined,
-    });
+    // η is fitted only where every peak is strong enough to fix it (else 0.5).
+    const fitGuesses = (guesses: PeakGuess[], of: readonly number[]): PeakGroupFit | null =>
+      fitPeakGroup(x, raw, guesses, {
+        variance: fitVariance,
+        masked,
+        background: 'linear',
+        rangeDeg: [lo, hi],
+        hump: { minFwhmDeg: 4 },
+        maxFwhmDeg: maxPeakFwhmDeg,
+        kAlpha2: alpha2,
+        fixEta: of.some((i) => candidates[i].significance < strongSignificance) ? 0.5 : undefined,
+      });
+    const f = mergeUnresolved(members, fitGuesses(members.map((i) => guessOf(candidates[i])), members), g, candidates, fitGuesses);
     if (!f) continue;
     fits.push(f);
     members.forEach((i, k) => {
@@ -168,12 +170,17 @@ export function analyzeXrdPattern(pattern: XrdPattern, opts: AnalyzeXrdOptions =
   );
   const peaks: XrdPeakDetail[] = kept.map((p, i) => {
     return {
+      // Each value beside its σ (the CSV table's column order).
       twoThetaDeg: p.centerDeg,
+      twoThetaSigmaDeg: known(p.sigma.centerDeg),
       fwhmDeg: p.fwhmDeg,
+      fwhmSigmaDeg: known(p.sigma.fwhmDeg),
       area: p.area,
+      areaSigma: known(p.sigma.area),
       phase: matches[i]?.phaseId ?? null,
       hkl: matches[i]?.hkl ?? null,
       crystalliteNm: scherrerSizeNm(p.centerDeg, p.fwhmDeg, wavelength.alpha1A, scherrer),
+      crystalliteSigmaNm: known(scherrerSizeSigmaNm(p.centerDeg, p.fwhmDeg, wavelength.alpha1A, { fwhmDeg: p.sigma.fwhmDeg, twoThetaDeg: p.sigma.centerDeg }, scherrer)),
       fit: p,
       significance: keptFits[i].candidate.significance,
     };
@@ -186,7 +193,7 @@ export function analyzeXrdPattern(pattern: XrdPattern, opts: AnalyzeXrdOptions =
   const total = amorphousArea + crystallineArea;
   const result: XrdResult = {
     file: pattern.source.fileName,
-    peaks: peaks.map(({ twoThetaDeg, fwhmDeg, area, phase, hkl, crystalliteNm }) => ({ twoThetaDeg, fwhmDeg, area, phase, hkl, crystalliteNm })),
+    peaks: peaks.map(({ fit: _fit, significance: _significance, ...result }) => result),
     amorphousFraction: total > 0 ? amorphousArea / total : null,
   };
   return {
@@ -231,6 +238,9 @@ export function analyzeXrdPattern(pattern: XrdPattern, opts: AnalyzeXrdOptions =
   };
 }
 
+/** A σ for the report: null where the fit could not give one (NaN; JSON has no NaN). */
+const known = (v: number | null): number | null => (v !== null && Number.isFinite(v) ? v : null);
+
 /** `{file, peaks, amorphousFraction}` for the report's xrd section. */
 export function analyzeXrd(pattern: XrdPattern, opts: AnalyzeXrdOptions = {}): XrdResult {
   return analyzeXrdPattern(pattern, opts).result;
@@ -256,4 +266,64 @@ function nearestIndex(x: ArrayLike<number>, value: number): number {
   const hi = Math.min(x.length - 1, Math.max(1, bisectLeft(x as number[], value)));
   const lo = hi - 1;
   return Math.abs(x[lo] - value) <= Math.abs(x[hi] - value) ? lo : hi;
+}
+
+/**
+ * Two fitted peaks of a group closer than the narrower one's FWHM, each the group's own, are
+ * taken for one peak that the search split in two (noise, or the Kα2 shoulder of a broad peak,
+ * seen as a candidate of its own): no dip between them shows two. (A narrow peak on the flank
+ * of a broad one, farther from it than its own width, stays.) Left split, one half is then
+ * dropped as insignificant, leaving half a peak 0.1° off. The pair is refitted as one peak, and
+ * the one-peak fit kept where either candidate is weak (its η fixed: two peaks then fit
+ * better only by standing in for a profile shape the fit cannot take), else unless two peaks
+ * lower the Bayesian information criterion χ² + p·ln n. Pairs are merged one at a time, nearest first; `members` loses the less significant
+ * candidate of each merged pair (the fit's peaks stay in step with it).
+ */
+function mergeUnresolved<C extends { significance: number }>(
+  members: number[],
+  fit: PeakGroupFit | null,
+  group: readonly number[],
+  candidates: readonly C[],
+  refit: (guesses: PeakGuess[], members: readonly number[]) => PeakGroupFit | null,
+): PeakGroupFit | null {
+  const bic = (f: PeakGroupFit): number => f.chi2Reduced * Math.max(1, f.points - f.freeParameters) + f.freeParameters * Math.log(f.points);
+  let current = fit;
+  const tried = new Set<string>();
+  while (current) {
+    const peaks = current.peaks;
+    const order = members.map((_, k) => k).sort((a, b) => peaks[a].centerDeg - peaks[b].centerDeg);
+    let pair: [number, number] | null = null;
+    let nearest = Infinity;
+    for (let j = 1; j < order.length; j++) {
+      const [a, b] = [order[j - 1], order[j]];
+      const gap = peaks[b].centerDeg - peaks[a].centerDeg;
+      const key = `${members[a]}|${members[b]}`;
+      if (!group.includes(members[a]) || !group.includes(members[b]) || tried.has(key)) continue;
+      if (gap < Math.min(peaks[a].fwhmDeg, peaks[b].fwhmDeg) && gap < nearest) {
+        pair = [a, b];
+        nearest = gap;
+      }
+    }
+    if (!pair) return current;
+    const [a, b] = pair;
+    tried.add(`${members[a]}|${members[b]}`);
+    const [pa, pb] = [peaks[a], peaks[b]];
+    const weightA = Math.abs(pa.area) / Math.max(Math.abs(pa.area) + Math.abs(pb.area), 1e-12);
+    const one: PeakGuess = {
+      centerDeg: weightA * pa.centerDeg + (1 - weightA) * pb.centerDeg,
+      fwhmDeg: Math.max(pa.fwhmDeg, pb.fwhmDeg) + (pb.centerDeg - pa.centerDeg) / 2,
+      area: Math.abs(pa.area) + Math.abs(pb.area),
+    };
+    const keep = candidates[members[a]].significance >= candidates[members[b]].significance ? a : b;
+    const drop = keep === a ? b : a;
+    const guesses: PeakGuess[] = peaks.map((p, k) => (k === keep ? one : { centerDeg: p.centerDeg, fwhmDeg: p.fwhmDeg, area: p.area }));
+    guesses.splice(drop, 1);
+    const merged = refit(guesses, members.filter((_, k) => k !== drop));
+    // A weak pair (η fixed) cannot tell two peaks from one peak of another shape: merged.
+    const weakPair = Math.min(candidates[members[a]].significance, candidates[members[b]].significance) < strongSignificance;
+    if (!merged || (!weakPair && bic(merged) > bic(current))) continue;
+    members.splice(drop, 1);
+    current = merged;
+  }
+  return current;
 }

@@ -61,6 +61,8 @@ export interface PeakGroupFit {
   points: number;
   /** Σ((y − model)²/σ²) / (n − p); with unit weights, the residual variance. */
   chi2Reduced: number;
+  /** The free parameters p (peaks, background, hump; a fixed η not counted): for comparing fits. */
+  freeParameters: number;
   iterations: number;
 }
 
@@ -310,7 +312,8 @@ export function fitPeakGroup(twoThetaDeg: ArrayLike<number>, y: ArrayLike<number
   const sd = (i: number): number => {
     if (!free.includes(i)) return 0;
     const j = used.indexOf(i);
-    if (j < 0) return inv ? 0 : Number.NaN;
+    // Held at a bound: the fit went as far as it was let, so its σ is not known (0 claimed it exact).
+    if (j < 0) return Number.NaN;
     return inv ? Math.sqrt(Math.max(inv[j][j], 0) * chi2Reduced) : Number.NaN;
   };
   const peaks: FittedPeak[] = guesses.map((_, k) => ({
@@ -329,6 +332,7 @@ export function fitPeakGroup(twoThetaDeg: ArrayLike<number>, y: ArrayLike<number
     rangeDeg: [lo, hi],
     points: xs.length,
     chi2Reduced,
+    freeParameters: p,
     iterations,
   };
 }

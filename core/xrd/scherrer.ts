@@ -30,3 +30,25 @@ export function scherrerSizeNm(twoThetaDeg: number, fwhmDeg: number, wavelengthA
   const tauA = ((opts.k ?? 0.9) * wavelengthA) / (beta * RAD * Math.cos((twoThetaDeg / 2) * RAD));
   return tauA / 10;
 }
+
+/**
+ * σ of the Scherrer size from the σ of the peak's FWHM and 2θ (deg), by linear propagation:
+ * τ ∝ 1 / (β·cos θ), so στ/τ = √[(σβ/β)² + (tan θ·σθ)²], with σβ = (dβ/dB)·σB (B/β for quadratic
+ * removal of the instrument's width, 1 for linear). Linear propagation holds while σβ ≪ β: it
+ * understates the spread of a peak barely broader than the instrument. Null where the size is.
+ */
+export function scherrerSizeSigmaNm(
+  twoThetaDeg: number,
+  fwhmDeg: number,
+  wavelengthA: number,
+  sigma: { fwhmDeg: number; twoThetaDeg: number },
+  opts: ScherrerOptions = {},
+): number | null {
+  const tauNm = scherrerSizeNm(twoThetaDeg, fwhmDeg, wavelengthA, opts);
+  const beta = sampleBroadeningDeg(fwhmDeg, opts);
+  if (tauNm === null || beta === null) return null;
+  const dBetaDFwhm = (opts.broadening ?? 'quadratic') === 'quadratic' ? fwhmDeg / beta : 1;
+  const relBeta = (dBetaDFwhm * sigma.fwhmDeg) / beta;
+  const relTheta = Math.tan((twoThetaDeg / 2) * RAD) * (sigma.twoThetaDeg / 2) * RAD;
+  return tauNm * Math.hypot(relBeta, relTheta);
+}

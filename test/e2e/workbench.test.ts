@@ -111,7 +111,7 @@ describe.skipIf(skipReason !== null)('workbench in the browser mode', { timeout:
     expect(await page.$$eval('#maps-colour-bar canvas', (c) => c.length)).toBe(1);
     // Per-layer sums: pick a layer window.
     await page.selectOption('#maps-window', 'sei_se');
-    await page.waitForFunction(() => /layer sei_se/.test(document.querySelector('#maps-stats caption')?.textContent ?? ''));
+    await page.waitForFunction(() => /layer SEI\/SE/.test(document.querySelector('#maps-stats caption')?.textContent ?? ''));
     // A layer's scans: those it cuts count in part, shown to a few digits.
     for (const text of await page.$$eval('#maps-grid .readout', (r) => r.map((x) => x.textContent ?? ''))) expect(text).toMatch(/ · \d+(\.\d{1,2})? scans$/);
     const overlay = (await page.$('#maps-grid svg.roi-layer'))!;
@@ -262,6 +262,11 @@ describe.skipIf(skipReason !== null)('workbench in the browser mode', { timeout:
     await tab('xrd');
     await page.waitForSelector('#xrd-chart path.xrd-trace');
     expect(await page.$$eval('#xrd-chart path.xrd-trace', (p) => p.map((x) => x.getAttribute('data-state')))).toEqual(['pristine', 'charged', 'discharged']);
+    // Each state's fitted peaks with their σ, and its amorphous fraction, under the waterfall.
+    const peakTables = await page.$$eval('#xrd-tables table', (ts) => ts.map((t) => ({ state: t.getAttribute('data-state'), caption: t.querySelector('caption')!.textContent, rows: [...t.querySelectorAll('tbody tr')].map((r) => [...r.children].map((c) => c.textContent)) })));
+    expect(peakTables.map((t) => t.state)).toEqual(['pristine', 'charged', 'discharged']);
+    expect(peakTables[0].caption).toMatch(/^Peaks of pristine \(pristine\/xrd\.ras\); amorphous fraction \d+\.\d %$/);
+    expect(peakTables[0].rows).toContainEqual([expect.stringMatching(/^35\.\d{3} ± 0\.\d{3}$/), expect.stringMatching(/ ± /), expect.stringMatching(/ ± /), 'LiFePO4 (311)', expect.stringMatching(/^\d+\.\d ± \d+\.\d$/)]);
     await screenshot(page, '09-xrd');
   });
 

@@ -232,7 +232,7 @@ export function semView(store: Store): View {
             { class: 'compact', id: 'sem-thickness' },
             h('caption', {}, `Layer thickness, ${img.state} (${sem.file}; pixel size from ${sem.pixelSizeSource})`),
             h('thead', {}, h('tr', {}, h('th', {}, 'Layer'), h('th', {}, 'Thickness (nm)'), h('th', {}, '± (nm)'))),
-            h('tbody', {}, ...sem.layers.map((l) => h('tr', { 'data-role': l.role }, h('td', {}, study.stack.layers.find((x) => x.role === l.role)?.label ?? l.role), h('td', { class: 'num' }, fmt(l.thicknessNm)), h('td', { class: 'num' }, fmt(l.sigmaNm))))),
+            h('tbody', {}, ...sem.layers.map((l) => h('tr', { 'data-role': l.role }, h('td', {}, layerLabel(study, l.role)), h('td', { class: 'num' }, fmt(l.thicknessNm)), h('td', { class: 'num' }, fmt(l.sigmaNm))))),
           )
         : h('span'),
     );

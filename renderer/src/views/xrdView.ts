@@ -15,7 +15,8 @@ export function xrdView(store: Store): View {
   const controls = h('div', { class: 'controls' });
   const note = h('p', { class: 'notes', id: 'xrd-note' });
   const chart = h('div', { class: 'chart', id: 'xrd-chart' });
-  el.append(controls, note, chart);
+  const tables = h('div', { class: 'tables', id: 'xrd-tables' });
+  el.append(controls, note, chart, tables);
   let data: XrdPayload | null = null;
 
   function buildControls(s: AppState): void {
@@ -67,6 +68,43 @@ export function xrdView(store: Store): View {
     else if (!phases.length) notes.push('The report indexes no crystalline phases: no reference sticks.');
     note.textContent = notes.join(' ');
     chart.replaceChildren(svg.node()!);
+    drawTables(s);
+  }
+
+  /** Each state's fitted peaks from the report, with their σ, and its amorphous fraction. */
+  function drawTables(s: AppState): void {
+    // σ absent (a report written before it had them) or null (held at a bound): not known.
+    const pm = (v: number | null, sigma: number | null | undefined, digits: number): string => (v === null ? '—' : `${v.toFixed(digits)} ± ${sigma === null || sigma === undefined ? '—' : sigma.toFixed(digits)}`);
+    tables.replaceChildren(
+      ...(s.report?.states ?? []).flatMap((st) => {
+        const xrd = st.xrd;
+        if (!xrd) return [];
+        const amorphous = xrd.amorphousFraction === null ? 'not measured' : `${(100 * xrd.amorphousFraction).toFixed(1)} %`;
+        return [
+          h(
+            'table',
+            { class: 'compact', 'data-state': st.state },
+            h('caption', {}, `Peaks of ${st.state} (${xrd.file}); amorphous fraction ${amorphous}`),
+            h('thead', {}, h('tr', {}, h('th', {}, '2θ (°)'), h('th', {}, 'FWHM (°)'), h('th', {}, 'Area'), h('th', {}, 'Phase (hkl)'), h('th', {}, 'Crystallite (nm)'))),
+            h(
+              'tbody',
+              {},
+              ...xrd.peaks.map((p) =>
+                h(
+                  'tr',
+                  {},
+                  h('td', { class: 'num' }, pm(p.twoThetaDeg, p.twoThetaSigmaDeg, 3)),
+                  h('td', { class: 'num' }, pm(p.fwhmDeg, p.fwhmSigmaDeg, 3)),
+                  h('td', { class: 'num' }, pm(p.area, p.areaSigma, 1)),
+                  h('td', {}, p.phase ? `${p.phase} ${p.hkl ?? ''}`.trim() : '—'),
+                  h('td', { class: 'num' }, pm(p.crystalliteNm, p.crystalliteSigmaNm, 1)),
+                ),
+              ),
+            ),
+          ),
+        ];
+      }),
+    );
   }
 
   async function refresh(s: AppState): Promise<void> {

@@ -99,7 +99,7 @@ export function xrdFigure(input: XrdFigureInput): string {
     );
   });
   parts.push(el('rect', { x: x0, y: y0, width: x1 - x0, height: y1 - y0, fill: 'none', stroke: '#000', 'stroke-width': 0.5 }));
-  parts.push(axisBottom(xs, y1, { label: '2θ (°)', ticks: Math.max(4, Math.round((x1 - x0) / 50)) }));
+  parts.push(axisBottom(xs, y1, { label: `2θ (°, ${data.radiation})`, ticks: Math.max(4, Math.round((x1 - x0) / 50)) }));
   // No intensity ticks: the traces are normalised and offset, numbers would mislead.
   const ty = (y0 + y1) / 2;
   parts.push(el('text', { x: 9, y: ty, transform: `rotate(-90 9 ${num(ty)})`, 'text-anchor': 'middle', 'font-size': TYPE.labelPt, class: 'axis-label' }, INTENSITY_LABELS[input.intensityScale]));

@@ -27,7 +27,7 @@ import { WIDTH_PRESETS_MM } from '../figures/width.js';
 import { svgToPdf, svgToPng } from '../figures/export.js';
 import type { FigureFonts } from '../figures/export.js';
 import { scaleIntensity, xrdFigure, type IntensityScale } from '../figures/xrdFigure.js';
-import { SI_400_MASK } from '../xrd/mask.js';
+import { siSubstrateMasks } from '../xrd/mask.js';
 import { prepareWaterfall } from '../xrd/waterfall.js';
 import type { LoadedStudy } from './loadStudy.js';
 import { analyzeStudyDetailedOnDisk } from './analyzeStudyOnDisk.js';
@@ -241,11 +241,12 @@ export function buildFigures(data: FigureData, opts: { figures: readonly FigureN
       if (!withXrd.length) warnings.push('xrd: no XRD pattern in any state');
       else {
         const scale = opts.xrdScale ?? 'sqrt';
+        const masks = siSubstrateMasks(withXrd[0].xrd!.pattern.wavelength);
         const waterfall = prepareWaterfall(
           withXrd.map((s) => ({ label: s.state, pattern: { ...s.xrd!.pattern, intensity: scaleIntensity(s.xrd!.pattern.intensity, scale) } })),
-          { masks: [SI_400_MASK], stickHeight: 0.32, offset: 1.05 },
+          { masks, stickHeight: 0.32, offset: 1.05 },
         );
-        out.push({ name: 'xrd', figure: f, svg: xrdFigure({ data: waterfall, intensityScale: scale, masks: [SI_400_MASK], widthMm: width(f), phaseLabels: PHASE_SHORT_LABELS }), widthMm: width(f) });
+        out.push({ name: 'xrd', figure: f, svg: xrdFigure({ data: waterfall, intensityScale: scale, masks, widthMm: width(f), phaseLabels: PHASE_SHORT_LABELS }), widthMm: width(f) });
       }
     } else if (f === 'li-bars') {
       const states = data.report.states.filter((s) => s.sims?.li.length).map((s) => ({ state: s.state, li: s.sims!.li }));

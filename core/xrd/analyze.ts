@@ -7,7 +7,7 @@ import { snipBackground } from './background.js';
 import { fitPeakGroup } from './fit.js';
 import type { FittedPeak, PeakGroupFit, PeakGuess } from './fit.js';
 import { kAlpha2PositionDeg, stripKAlpha2 } from './kalpha2.js';
-import { bridgeMasked, maskedPoints, SI_400_MASK } from './mask.js';
+import { bridgeMasked, maskedPoints, siSubstrateMasks } from './mask.js';
 import type { MaskRange } from './mask.js';
 import { matchedFilterPeaks } from './peakSearch.js';
 import { matchPeaks, PHASES } from './phases.js';
@@ -85,7 +85,7 @@ export function analyzeXrdPattern(pattern: XrdPattern, opts: AnalyzeXrdOptions =
   const x = pattern.twoThetaDeg;
   const wavelengthAssumed = pattern.wavelength === null;
   const wavelength: XrdWavelength = pattern.wavelength ?? { ...CU_K_ALPHA };
-  const masks = [...(opts.maskSi === false ? [] : [SI_400_MASK]), ...(opts.masks ?? [])];
+  const masks = [...(opts.maskSi === false ? [] : siSubstrateMasks(wavelength)), ...(opts.masks ?? [])];
   const masked = maskedPoints(x, masks);
   const raw = bridgeMasked(pattern.intensity, masked);
   const canStrip = wavelength.alpha2A !== undefined || Math.abs(wavelength.alpha1A - CU_K_ALPHA.alpha1A) < 1e-3;

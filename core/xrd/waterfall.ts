@@ -2,7 +2,8 @@ import type { XrdPattern } from '../model/xrdPattern.js';
 import { CU_K_ALPHA } from '../model/xrdPattern.js';
 import { snipBackground } from './background.js';
 import { stripKAlpha2 } from './kalpha2.js';
-import { bridgeMasked, maskedPoints, SI_400_MASK } from './mask.js';
+import { bridgeMasked, maskedPoints, siSubstrateMasks } from './mask.js';
+import { radiationLabel } from './radiation.js';
 import type { MaskRange } from './mask.js';
 import { PHASES, phaseSticks } from './phases.js';
 import type { PhaseStick, ReferencePhase } from './phases.js';
@@ -54,6 +55,8 @@ export interface WaterfallData {
   twoThetaRangeDeg: [number, number];
   yRange: [number, number];
   normalise: 'max' | 'area' | 'none';
+  /** The radiation of the 2θ axis (the first pattern's, as the sticks and masks): "Cu Kα". */
+  radiation: string;
 }
 
 /**
@@ -66,7 +69,8 @@ export interface WaterfallData {
 export function prepareWaterfall(states: readonly WaterfallState[], opts: WaterfallOptions = {}): WaterfallData {
   const normalise = opts.normalise ?? 'max';
   const gap = opts.offset ?? 1.1;
-  const masks = opts.masks ?? [SI_400_MASK];
+  // Default: the Si (400) substrate where the first pattern's wavelength puts it (its sticks' too).
+  const masks = opts.masks ?? siSubstrateMasks(states[0]?.pattern.wavelength);
   const lo = opts.twoThetaRangeDeg?.[0] ?? Math.min(...states.map((s) => s.pattern.twoThetaDeg[0]));
   const hi = opts.twoThetaRangeDeg?.[1] ?? Math.max(...states.map((s) => s.pattern.twoThetaDeg[s.pattern.twoThetaDeg.length - 1]));
   const traces: WaterfallTrace[] = states.map((state, k) => {
@@ -106,5 +110,5 @@ export function prepareWaterfall(states: readonly WaterfallState[], opts: Waterf
   });
   const yMax = Math.max(0, ...traces.map((t) => Math.max(...t.y.filter((v) => Number.isFinite(v)))));
   const yMin = sticks.length ? Math.min(...sticks.map((s) => s.baseline)) : 0;
-  return { traces, sticks, twoThetaRangeDeg: [lo, hi], yRange: [yMin, yMax], normalise };
+  return { traces, sticks, twoThetaRangeDeg: [lo, hi], yRange: [yMin, yMax], normalise, radiation: radiationLabel(states[0]?.pattern.wavelength?.alpha1A) };
 }

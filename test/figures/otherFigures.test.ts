@@ -83,8 +83,19 @@ describe('XRD waterfall', () => {
     expect(withAttr(root, 'data-phase').map((n) => n.attrs['data-phase'])).toEqual(PHASES.map((p) => p.id));
     for (const p of withAttr(root, 'data-phase')) expect(Number(p.attrs['data-sticks'])).toBeGreaterThan(0);
     const axes = all(root, (n) => n.attrs.class === 'axis-label').map((n) => n.text);
-    expect(axes).toEqual(['2θ (°)', '√Intensity (a.u., offset)']);
+    // Patterns with no wavelength in the file are read as Cu Kα, and the axis says so.
+    expect(axes).toEqual(['2θ (°, Cu Kα, assumed)', '√Intensity (a.u., offset)']);
     expect(withAttr(root, 'data-mask')).toHaveLength(1);
+  });
+
+  it('names the radiation on the 2θ axis: the first pattern\'s', () => {
+    const label = (wavelength: XrdPattern['wavelength']): string | undefined => {
+      const data = prepareWaterfall(states.map((s) => ({ ...s, pattern: { ...s.pattern, wavelength } })), { masks: [] });
+      return all(parseSvg(xrdFigure({ data, intensityScale: 'linear', widthMm: 85 })), (n) => n.attrs.class === 'axis-label')[0]?.text;
+    };
+    expect(label({ alpha1A: 1.540593, alpha2A: 1.544414 })).toBe('2θ (°, Cu Kα)');
+    expect(label({ alpha1A: 1.78897 })).toBe('2θ (°, Co Kα)');
+    expect(label({ alpha1A: 1.2 })).toBe('2θ (°, λ = 1.2000 Å)');
   });
 
   it('names the intensity scale on the axis', () => {

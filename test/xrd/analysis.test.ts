@@ -9,6 +9,7 @@ import { renderPeaks } from '../../core/xrd/profile.js';
 import { sampleBroadeningDeg, scherrerSizeNm, scherrerSizeSigmaNm } from '../../core/xrd/scherrer.js';
 import { prepareWaterfall } from '../../core/xrd/waterfall.js';
 import { synthesize } from './synthetic.js';
+import { siSubstrateMask } from '../../core/xrd/mask.js';
 
 const integrate = (x: ArrayLike<number>, y: ArrayLike<number>): number => {
   let s = 0;
@@ -222,6 +223,25 @@ describe('amorphous fraction, masks', () => {
     expect(si?.hkl).toBe('(400)');
     const user = analyzeXrd(s.pattern, { masks: [{ fromDeg: 43, toDeg: 44.2, label: 'steel' }] });
     expect(user.peaks.some((p) => Math.abs(p.twoThetaDeg - 43.57) < 0.3)).toBe(false);
+  });
+
+  it('puts the Si (400) mask where the pattern\'s wavelength puts the reflection', () => {
+    expect(siSubstrateMask(CU_K_ALPHA)).toEqual({ fromDeg: 68.43, toDeg: 69.83, label: 'Si (400) substrate' });
+    // Bragg's law with d = 5.4309 / 4 Å: Co Kα1 82.40°, Mo Kα1 30.29°, Cr Kα1 115.0°.
+    const centre = (m: { fromDeg: number } | null) => m!.fromDeg + 0.7;
+    expect(centre(siSubstrateMask({ alpha1A: 1.78897, alpha2A: 1.79285 }))).toBeCloseTo(82.4, 1);
+    expect(centre(siSubstrateMask({ alpha1A: 0.70932, alpha2A: 0.71361 }))).toBeCloseTo(30.29, 1);
+    expect(centre(siSubstrateMask({ alpha1A: 2.2897 }))).toBeCloseTo(115.0, 0);
+    expect(siSubstrateMask({ alpha1A: 3 })).toBeNull();
+  });
+
+  it('with a Co tube, masks the wafer at 82.4° and keeps a film peak at 69.1° (where Cu has Si)', () => {
+    const s = synthesize({ startDeg: 60, stopDeg: 90, kAlpha2: false, peaks: [{ centerDeg: 69.13, fwhmDeg: 0.4, area: 800, eta: 0.3 }, { centerDeg: 82.4, fwhmDeg: 0.08, area: 50000, eta: 0.3 }], baseline, seed: 3 });
+    const cobalt = analyzeXrd({ ...s.pattern, wavelength: { alpha1A: 1.78897 } });
+    expect(cobalt.peaks.some((p) => Math.abs(p.twoThetaDeg - 69.13) < 0.05)).toBe(true);
+    expect(cobalt.peaks.some((p) => Math.abs(p.twoThetaDeg - 82.4) < 0.7)).toBe(false);
+    const copper = analyzeXrd({ ...s.pattern, wavelength: { alpha1A: CU_K_ALPHA.alpha1A } });
+    expect(copper.peaks.some((p) => Math.abs(p.twoThetaDeg - 69.13) < 0.3)).toBe(false);
   });
 });
 

@@ -1,5 +1,6 @@
 import * as d3 from 'd3';
 import type { XrdPayload } from '../../../core/api/contract.js';
+import { radiationLabel } from '../../../core/xrd/radiation.js';
 import { h } from '../dom.js';
 import { OKABE_ITO } from '../colour.js';
 import type { AppState, Store } from '../store.js';
@@ -42,7 +43,7 @@ export function xrdView(store: Store): View {
     const svg = d3.create('svg').attr('viewBox', `0 0 ${width} ${height}`).attr('width', width).attr('height', height).attr('role', 'img').attr('aria-label', 'XRD waterfall');
     svg.append('g').attr('transform', `translate(0,${height - margin.bottom})`).call(d3.axisBottom(x).ticks(12));
     svg.append('g').attr('transform', `translate(${margin.left},0)`).call(d3.axisLeft(y).ticks(6, '~s'));
-    svg.append('text').attr('x', (margin.left + width - margin.right) / 2).attr('y', height - 8).attr('text-anchor', 'middle').text('2θ (°, Cu Kα)');
+    svg.append('text').attr('x', (margin.left + width - margin.right) / 2).attr('y', height - 8).attr('text-anchor', 'middle').text(`2θ (°, ${radiationLabel(d.patterns[0]?.wavelengthA)})`);
     svg.append('text').attr('transform', `translate(16,${height / 2}) rotate(-90)`).attr('text-anchor', 'middle').text(v.logY ? '√ intensity + offset' : `Intensity (${d.patterns[0]?.intensityUnit ?? 'counts'}) + offset`);
     d.patterns.forEach((p, k) => {
       const line = d3

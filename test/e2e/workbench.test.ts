@@ -266,7 +266,7 @@ describe.skipIf(skipReason !== null)('workbench in the browser mode', { timeout:
     const peakTables = await page.$$eval('#xrd-tables table', (ts) => ts.map((t) => ({ state: t.getAttribute('data-state'), caption: t.querySelector('caption')!.textContent, rows: [...t.querySelectorAll('tbody tr')].map((r) => [...r.children].map((c) => c.textContent)) })));
     expect(peakTables.map((t) => t.state)).toEqual(['pristine', 'charged', 'discharged']);
     expect(peakTables[0].caption).toMatch(/^Peaks of pristine \(pristine\/xrd\.ras\); amorphous fraction \d+\.\d %$/);
-    expect(peakTables[0].rows).toContainEqual([expect.stringMatching(/^35\.\d{3} ± 0\.\d{3}$/), expect.stringMatching(/ ± /), expect.stringMatching(/ ± /), 'LiFePO4 (311)', expect.stringMatching(/^\d+\.\d ± \d+\.\d$/)]);
+    expect(peakTables[0].rows).toContainEqual([expect.stringMatching(/^35\.\d{3} ± 0\.\d{3}$/), expect.stringMatching(/ ± /), expect.stringMatching(/ ± /), 'LiFePO4 (311)', expect.stringMatching(/^\d+\.\d+ ± \d+\.\d+$/)]);
     await screenshot(page, '09-xrd');
   });
 
@@ -297,6 +297,16 @@ describe.skipIf(skipReason !== null)('workbench in the browser mode', { timeout:
     await page.waitForSelector('#li-fraction-chart rect.bar');
     expect(await page.$$eval('#li-fraction-chart path.error-bar', (p) => p.length)).toBeGreaterThan(0);
     expect(await page.$$eval('#li-change-chart rect.bar', (p) => p.length)).toBeGreaterThan(0);
+    // Each number with its σ to two significant figures, the value to the same place; a
+    // negative change with a minus sign. No σ reads as zero.
+    const cells = await page.$$eval('#li-table tbody td.num', (c) => c.map((x) => x.textContent ?? ''));
+    for (const cell of cells) {
+      const m = /^([+−]?)(\d+)\.(\d+) ± (\d+)\.(\d+) (%|pp)$/.exec(cell);
+      expect(m, cell).not.toBeNull();
+      expect(m![3].length, cell).toBe(m![5].length);
+      expect(Number(`${m![4]}.${m![5]}`), cell).toBeGreaterThan(0);
+    }
+    expect(cells.some((c) => c.startsWith('−'))).toBe(true);
     await screenshot(page, '10-li-dashboard');
   });
 

@@ -5,6 +5,7 @@ import type { AppState, Store } from '../store.js';
 import { noteText } from './view.js';
 import type { View } from './view.js';
 import { layerLabel } from './layerLabel.js';
+import { formatWithSigma } from '../../../core/util/uncertainty.js';
 
 interface Bar {
   group: string;
@@ -75,10 +76,10 @@ export function liDashboard(store: Store): View {
     const changes = s.report.comparison.li;
     const deltaBars: Bar[] = changes.map((c) => ({ group: labelOf(c.role), key: `${c.state} − pristine`, value: c.deltaFraction, sigma: c.sigma, colour: stateColour(c.state) }));
     const groups = roles.map(labelOf);
-    // Signed to one decimal; a change that rounds to zero reads 0.0, not -0.0 or +0.0.
+    // Signed to one decimal, with a minus sign; a change that rounds to zero reads 0.0, not -0.0 or +0.0.
     const fmtPp = (v: number) => {
       const shown = (v * 100).toFixed(1);
-      return Number(shown) === 0 ? '0.0 pp' : `${v > 0 ? '+' : ''}${shown} pp`;
+      return Number(shown) === 0 ? '0.0 pp' : `${v > 0 ? '+' : ''}${shown.replace('-', '−')} pp`;
     };
     const rows = roles.map((role) =>
       h(
@@ -87,11 +88,11 @@ export function liDashboard(store: Store): View {
         h('td', {}, labelOf(role)),
         ...s.report!.states.map((st) => {
           const l = st.sims?.li.find((x) => x.role === role);
-          return h('td', { class: 'num' }, l ? `${pct(l.fraction)} ± ${d3.format('.2%')(l.fractionSigma)}` : '—');
+          return h('td', { class: 'num' }, l ? `${formatWithSigma(l.fraction, l.fractionSigma, { scale: 100, minDecimals: 1 })} %` : '—');
         }),
         ...[...new Set(changes.map((c) => c.state))].map((state) => {
           const c = changes.find((x) => x.role === role && x.state === state);
-          return h('td', { class: 'num' }, c ? `${fmtPp(c.deltaFraction)} ± ${(c.sigma * 100).toFixed(2)}` : '—');
+          return h('td', { class: 'num' }, c ? `${formatWithSigma(c.deltaFraction, c.sigma, { scale: 100, minDecimals: 1, signed: true })} pp` : '—');
         }),
       ),
     );

@@ -1,6 +1,7 @@
 import * as d3 from 'd3';
 import type { XrdPayload } from '../../../core/api/contract.js';
 import { radiationLabel } from '../../../core/xrd/radiation.js';
+import { formatWithSigma } from '../../../core/util/uncertainty.js';
 import { h } from '../dom.js';
 import { OKABE_ITO } from '../colour.js';
 import type { AppState, Store } from '../store.js';
@@ -64,6 +65,8 @@ export function xrdView(store: Store): View {
     });
     phases.forEach((ph, i) => svg.append('text').attr('x', width - margin.right + 6).attr('y', margin.top + 12 + i * 15).attr('font-size', 11).attr('fill', OKABE_ITO[(i + 3) % OKABE_ITO.length]).text(`┆ ${ph}`));
     const notes = d.missing.map((m) => `${m.state}: ${m.reason}.`);
+    const radiations = [...new Set(d.patterns.map((p) => radiationLabel(p.wavelengthA)))];
+    if (radiations.length > 1) notes.push(`The patterns were measured with different radiation (${radiations.join(', ')}): the same reflection falls at different 2θ; the axis is the first pattern's.`);
     const n = noteText(s, 'reference sticks');
     if (n) notes.push(n);
     else if (!phases.length) notes.push('The report indexes no crystalline phases: no reference sticks.');
@@ -75,7 +78,7 @@ export function xrdView(store: Store): View {
   /** Each state's fitted peaks from the report, with their σ, and its amorphous fraction. */
   function drawTables(s: AppState): void {
     // σ absent (a report written before it had them) or null (held at a bound): not known.
-    const pm = (v: number | null, sigma: number | null | undefined, digits: number): string => (v === null ? '—' : `${v.toFixed(digits)} ± ${sigma === null || sigma === undefined ? '—' : sigma.toFixed(digits)}`);
+    const pm = (v: number | null, sigma: number | null | undefined, digits: number): string => (v === null ? '—' : formatWithSigma(v, sigma, { fallbackDecimals: digits }));
     tables.replaceChildren(
       ...(s.report?.states ?? []).flatMap((st) => {
         const xrd = st.xrd;

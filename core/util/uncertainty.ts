@@ -1,0 +1,31 @@
+/**
+ * A value and its 1σ as a scientist writes them: σ to two significant figures and the value to
+ * the same decimal place ("25.50 ± 0.28", "0.0630 ± 0.0023"). Fixed decimals wrote a small σ as
+ * "± 0.00" (read as exact) or a large one with digits it does not have.
+ */
+export function formatWithSigma(
+  value: number,
+  sigma: number | null | undefined,
+  opts: {
+    /** Multiplies both first (100: fractions as percent or percentage points). */
+    scale?: number;
+    /** Decimals where σ gives none (absent, zero, not finite). */
+    fallbackDecimals?: number;
+    /** Fewest decimals shown (e.g. 1 for percentages). */
+    minDecimals?: number;
+    /** '+' on positive values (changes). */
+    signed?: boolean;
+  } = {},
+): string {
+  const scale = opts.scale ?? 1;
+  const v = value * scale;
+  const s = sigma === null || sigma === undefined ? Number.NaN : Math.abs(sigma * scale);
+  const known = Number.isFinite(s) && s > 0;
+  // Two significant figures of σ: its leading digit's place, one further; at most 8 decimals.
+  const decimals = Math.min(8, Math.max(opts.minDecimals ?? 0, known ? 1 - Math.floor(Math.log10(s)) : (opts.fallbackDecimals ?? 2)));
+  const shown = v.toFixed(decimals);
+  // A value that rounds to zero reads 0.00, not -0.00 or +0.00.
+  const valueText = Number(shown) === 0 ? Math.abs(Number(shown)).toFixed(decimals) : `${opts.signed && v > 0 ? '+' : ''}${shown.replace(/^-/, '−')}`;
+  const sigmaText = known ? s.toFixed(decimals) : Number.isFinite(s) ? (0).toFixed(decimals) : '—';
+  return `${valueText} ± ${sigmaText}`;
+}

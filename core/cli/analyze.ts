@@ -14,10 +14,15 @@ import { withStateLanes } from '../node/stateLanes.js';
 import { batchSummary } from '../pipeline/batchSummary.js';
 import type { StudyOutcome } from '../pipeline/batchSummary.js';
 import { STRATA_VERSION } from '../version.js';
+import { formatWithSigma } from '../util/uncertainty.js';
 import type { CliIo } from './context.js';
 import { positiveNumber, ReportedError } from './context.js';
 
-const pct = (x: number): string => `${(100 * x).toFixed(2)} %`;
+/** A fraction (or a change of one) and its σ in percent (percentage points), lined up on the ±. */
+const pctWithSigma = (x: number, sigma: number, signed = false): string => {
+  const [value, sigmaText] = formatWithSigma(x, sigma, { scale: 100, minDecimals: 1, signed }).split(' ± ');
+  return `${value.padStart(9)} ± ${sigmaText.padEnd(7)}`;
+};
 
 /** A short human summary of a report: layers, Li shares and changes, warnings. */
 export function formatReport(report: Report): string {
@@ -28,14 +33,14 @@ export function formatReport(report: Report): string {
       lines.push(`  layers (depth axis: ${s.sims.depthCalibration}):`);
       for (const l of s.sims.layers) lines.push(`    ${l.label.padEnd(8)} ${l.startS.toFixed(0).padStart(6)}–${l.endS.toFixed(0).padEnd(6)} s  ${Number.isFinite(l.widthNm) ? `${l.widthNm.toFixed(0)} nm` : ''}`);
       lines.push('  Li per layer (fraction ± σ):');
-      for (const li of s.sims.li) lines.push(`    ${li.role.padEnd(10)} ${pct(li.fraction).padStart(7)} ± ${pct(li.fractionSigma)}`);
+      for (const li of s.sims.li) lines.push(`    ${li.role.padEnd(10)} ${pctWithSigma(li.fraction, li.fractionSigma)} %`);
     }
-    if (s.sem) lines.push(`  SEM ${s.sem.file}: ${s.sem.layers.map((l) => `${l.role} ${l.thicknessNm.toFixed(0)}±${l.sigmaNm.toFixed(0)} nm`).join(', ')}`);
+    if (s.sem) lines.push(`  SEM ${s.sem.file}: ${s.sem.layers.map((l) => `${l.role} ${formatWithSigma(l.thicknessNm, l.sigmaNm)} nm`).join(', ')}`);
     if (s.xrd) lines.push(`  XRD ${s.xrd.file}: ${s.xrd.peaks.length} peaks`);
   }
   if (report.comparison.li.length) {
-    lines.push('\nLi fraction change against pristine:');
-    for (const c of report.comparison.li) lines.push(`  ${c.state.padEnd(11)} ${c.role.padEnd(10)} ${(c.deltaFraction >= 0 ? '+' : '') + pct(c.deltaFraction)} ± ${pct(c.sigma)}`);
+    lines.push('\nLi fraction change against pristine (percentage points):');
+    for (const c of report.comparison.li) lines.push(`  ${c.state.padEnd(11)} ${c.role.padEnd(10)} ${pctWithSigma(c.deltaFraction, c.sigma, true)} pp`);
   }
   for (const w of report.warnings) lines.push(`warning: ${w}`);
   return lines.join('\n') + '\n';

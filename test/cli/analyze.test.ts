@@ -51,6 +51,21 @@ describe('strata analyze', () => {
     expect(existsSync(join(out, 'li_per_layer.csv'))).toBe(true);
   });
 
+  it('prints each Li share and change with its σ, a change in percentage points', async () => {
+    const r = await runCli(['analyze', STUDY]);
+    expect(r.code).toBe(0);
+    const shares = r.stdout.split('\n').filter((l) => / %$/.test(l));
+    const changes = r.stdout.split('\n').filter((l) => / pp$/.test(l));
+    expect(shares).toHaveLength(15); // 5 layers × 3 states
+    expect(changes).toHaveLength(10); // 5 layers × 2 states against pristine
+    for (const line of [...shares, ...changes]) {
+      const m = /([+−]?\d+\.(\d+)) ± (\d+\.(\d+))\s+(%|pp)$/.exec(line);
+      expect(m, line).not.toBeNull();
+      expect(m![2].length, line).toBe(m![4].length);
+      expect(Number(m![3]), line).toBeGreaterThan(0);
+    }
+  });
+
   it('fails with exit 1 and a one-line error naming a broken manifest', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'strata-bad-'));
     writeFileSync(join(dir, 'study.json'), '{"schema":"strata.study/1","name":"x","stack":"nope","states":[{"state":"pristine","files":["a.txt"]}]}');

@@ -165,13 +165,29 @@ function alpha2Positions(params: number[], layout: ModelLayout): Array<[number, 
  * parameters only) gives the covariance C = (JᵀJ)⁻¹ · χ²ᵣ, with χ²ᵣ = Σ rᵢ²/σᵢ² / (n − p).
  * Scaling by χ²ᵣ (as fityk and GSAS-II report) makes the errors honest when the model or the
  * weights are imperfect; with correct Poisson weights χ²ᵣ ≈ 1 and the scaling changes little.
- * σ = √diag(C); a fixed parameter has σ = 0.
+ * σ = √diag(C); a fixed parameter has σ = 0, one held at a bound NaN (not known).
  *
  * Convergence: the library only stops on an absolute error (Σ of whitened squared residuals ≤
  * `errorTolerance`), which noisy data never reach. The fit therefore runs in short bursts and
  * stops when a burst lowers χ² by less than `chi2Tolerance` (default 1e-6 relative, + 1e-3: far below the Δχ² = 1 of one standard deviation).
  */
 export function fitPeakGroup(twoThetaDeg: ArrayLike<number>, y: ArrayLike<number>, guesses: readonly PeakGuess[], opts: FitOptions = {}): PeakGroupFit | null {
+  let fit = fitGroupOnce(twoThetaDeg, y, guesses, opts);
+  // A centre held at its bound (the guess ± one FWHM) lies beyond where the search put it:
+  // refit from where it went, the bounds moving with it, at most twice. (On a real pattern a
+  // ramp-shaped artefact left three peaks pinned, their σ unknown.) One still pinned keeps σ NaN.
+  // The refit is kept only where it fits no worse and leaves no more σ unknown (from the same
+  // start a refit can wander into a degenerate optimum where no σ is defined).
+  const known = (f: PeakGroupFit): number => f.peaks.reduce((n, p) => n + (Number.isFinite(p.sigma.centerDeg) ? 1 : 0) + (Number.isFinite(p.sigma.area) ? 1 : 0), 0);
+  for (let round = 0; fit && round < 2 && fit.peaks.some((p) => Number.isNaN(p.sigma.centerDeg)); round++) {
+    const refit = fitGroupOnce(twoThetaDeg, y, fit.peaks.map((p) => ({ centerDeg: p.centerDeg, fwhmDeg: p.fwhmDeg, area: p.area, eta: p.eta })), opts);
+    if (!refit || refit.chi2Reduced > fit.chi2Reduced * (1 + 1e-9) || known(refit) <= known(fit)) break;
+    fit = refit;
+  }
+  return fit;
+}
+
+function fitGroupOnce(twoThetaDeg: ArrayLike<number>, y: ArrayLike<number>, guesses: readonly PeakGuess[], opts: FitOptions = {}): PeakGroupFit | null {
   if (guesses.length === 0) return null;
   const step = medianStepDeg(twoThetaDeg);
   const k = opts.windowFwhm ?? 3;

@@ -109,6 +109,20 @@ describe('pseudo-Voigt fitting', () => {
     expect(f.peaks[0].sigma.centerDeg).toBeLessThan(1e-4);
   });
 
+  it('follows a peak that lies beyond its guess\'s bounds (one FWHM), and says so where it cannot', () => {
+    const x = Float64Array.from({ length: 401 }, (_, i) => 39 + 0.01 * i);
+    const y = renderPeaks(x, [{ centerDeg: 41.03, fwhmDeg: 0.22, area: 500, eta: 0.35 }]).map((v, i) => v + 50 + 3 * (x[i] - 41));
+    const fit = (centerDeg: number) => fitPeakGroup(x, y, [{ centerDeg, fwhmDeg: 0.3, height: 1500 }], { background: 'linear', rangeDeg: [39, 43] })!.peaks[0];
+    // Guessed 0.37° high: the first fit is held at its bound, 41.10°; the refit reaches the peak.
+    const followed = fit(41.4);
+    expect(followed.centerDeg).toBeCloseTo(41.03, 3);
+    expect(Number.isFinite(followed.sigma.centerDeg)).toBe(true);
+    // Guessed 1.2° high: still held at a bound after the refits. Its σ is not known: NaN, not 0.
+    const held = fit(42.2);
+    expect(Math.abs(held.centerDeg - 41.03)).toBeGreaterThan(0.05);
+    expect(Number.isNaN(held.sigma.centerDeg)).toBe(true);
+  });
+
   it('on a noisy pattern (Kα2, hump, sloping background): positions within 0.02°, FWHM within 10 %, truth within 4σ', () => {
     for (const seed of [1, 2, 3]) {
       const s = synthesize({ peaks: TRUE_PEAKS, humps: HUMPS, baseline, seed });

@@ -97,9 +97,12 @@ export const PHASES: readonly ReferencePhase[] = [
     formula: 'Si',
     spaceGroup: 'Fd-3m',
     cell: { system: 'cubic', aA: 5.4307 },
-    source: 'COD 9008565 (a = 5.4307 Å)',
+    source: 'COD 9008565 (a = 5.4307 Å); (200): kinematically forbidden, seen on (100) wafers by multiple diffraction (Zaumseil, J. Appl. Cryst. 48 (2015) 528)',
     reflections: [
       { hkl: [1, 1, 1], relIntensity: 100 },
+      // Forbidden in a powder, but a (100) wafer under a thin film shows it, sharp, at 32.96°
+      // (Cu): without it the matcher named it FePO4 (301), 0.16° away, the charged state's phase.
+      { hkl: [2, 0, 0], relIntensity: 2 },
       { hkl: [2, 2, 0], relIntensity: 55 },
       { hkl: [3, 1, 1], relIntensity: 30 },
       { hkl: [4, 0, 0], relIntensity: 6 },

@@ -278,6 +278,12 @@ describe('phase markers', () => {
     expect(m[2]).toMatchObject({ phaseId: 'FePO4', hkl: '(200)' });
     expect(m[3]).toBeNull();
   });
+
+  it('names the (100) wafer\'s forbidden Si (200) as Si, not FePO4 (301) 0.16° away', () => {
+    const [wafer, heterosite] = matchPeaks([32.975, 33.12]);
+    expect(wafer).toMatchObject({ phaseId: 'Si', hkl: '(200)' });
+    expect(heterosite).toMatchObject({ phaseId: 'FePO4', hkl: '(301)' });
+  });
 });
 
 describe('waterfall data', () => {

@@ -12,8 +12,12 @@
  * hence a documented *lower bound*; their σ is set equal to that value (100 % relative), so
  * that any sum containing them visibly carries a large uncertainty.
  *
- * Uncertainty: the observed count is treated as Poisson (σ_I = √I, DOMAIN.md §2) and propagated
- * through the correction's derivative, σ_true = σ_I · dI_true/dI = σ_I / (1 − I/N).
+ * Uncertainty: the observed count is binomial, N pulses each freeing at least one ion with
+ * probability p = 1 − e^{−λ} (the model above), so Var I = I(1 − I/N), not the Poisson I; through
+ * the correction's derivative dI_true/dI = 1 / (1 − I/N), Var I_true = I / (1 − I/N). (Taking
+ * I as Poisson overstated σ by 1/√(1 − I/N): 1.6× for a pixel at I/N = 0.6, and the workbench's
+ * counting CV of a Li map came out at twice the CV measured over the map.) Far from saturation
+ * both are √I.
  */
 
 export interface DeadTimeResult {
@@ -24,6 +28,14 @@ export interface DeadTimeResult {
   /** 1 where the input was saturated (I ≥ N); those values are lower bounds. */
   saturated: Uint8Array;
   saturatedCount: number;
+}
+
+/**
+ * Variance of the corrected count of an observed count I < N of N shots: I / (1 − I/N) (see the
+ * module comment). Every corrected path (per pixel, tables, kernels) takes its variance from here.
+ */
+export function correctedVariance(observed: number, shots: number): number {
+  return observed / (1 - observed / shots);
 }
 
 /** Corrected value assigned to a saturated point of N shots (see module comment). */
@@ -41,10 +53,8 @@ export function correctCount(observed: number, shots: number): { value: number; 
     const v = saturatedValue(shots);
     return { value: v, sigma: v, saturated: true };
   }
-  const frac = i / shots;
-  const value = -shots * Math.log1p(-frac);
-  const sigma = Math.sqrt(i) / (1 - frac);
-  return { value, sigma, saturated: false };
+  const value = -shots * Math.log1p(-(i / shots));
+  return { value, sigma: Math.sqrt(correctedVariance(i, shots)), saturated: false };
 }
 
 /**
@@ -82,14 +92,14 @@ export function poissonSigma(counts: ArrayLike<number>): Float64Array {
 
 /**
  * σ of values the instrument already corrected, given N: invert the correction to the raw
- * count, then propagate (σ = √I_raw / (1 − I_raw/N) = √I_raw · e^{I_true/N}).
+ * count, then propagate as correctedVariance does (Var = I_raw / (1 − I_raw/N) = I_raw · e^{I_true/N}).
  */
 export function sigmaOfCorrected(corrected: ArrayLike<number>, shots: number): Float64Array {
   const s = new Float64Array(corrected.length);
   for (let k = 0; k < corrected.length; k++) {
     const v = Math.max(0, corrected[k]);
     const raw = -shots * Math.expm1(-v / shots);
-    s[k] = Math.sqrt(raw) * Math.exp(v / shots);
+    s[k] = Math.sqrt(raw * Math.exp(v / shots));
   }
   return s;
 }

@@ -3,7 +3,7 @@
  * pixel per scan), by table for integer counts, and the saturated pixels a minor isotope stands
  * in for: the per-pixel steps the stack reductions share.
  */
-import { saturatedValue } from './deadTime.js';
+import { correctedVariance, saturatedValue } from './deadTime.js';
 import type { PlaneSamples, Samples } from './planeRuns.js';
 
 /** The corrected value −N ln(1 − i/N) and its variance i / (1 − i/N)² for each integer count i below N. */
@@ -24,9 +24,8 @@ export function correctionTable(shots: number | undefined): CorrectionTable | nu
   const value = new Float64Array(size);
   const variance = new Float64Array(size);
   for (let i = 0; i < size; i++) {
-    const frac = i / shots;
-    value[i] = -shots * Math.log1p(-frac);
-    variance[i] = i / ((1 - frac) * (1 - frac));
+    value[i] = -shots * Math.log1p(-(i / shots));
+    variance[i] = correctedVariance(i, shots);
   }
   return { value, variance };
 }
@@ -93,10 +92,9 @@ export function correctCountInto(i: number, shots: number, satValue: number, tab
     out.value[at] = table.value[i];
     out.variance[at] = table.variance[i];
   } else {
-    // Same formulas as correctCount (deadTime.ts): I_true = −N ln(1 − I/N), σ = √I / (1 − I/N).
-    const frac = i / shots;
-    out.value[at] = -shots * Math.log1p(-frac);
-    out.variance[at] = i / ((1 - frac) * (1 - frac));
+    // Same formulas as correctCount (deadTime.ts): I_true = −N ln(1 − I/N), Var = I / (1 − I/N).
+    out.value[at] = -shots * Math.log1p(-(i / shots));
+    out.variance[at] = correctedVariance(i, shots);
   }
   return 0;
 }

@@ -3,7 +3,7 @@
  * corrected per pixel, in one streaming pass over its planes (planeRuns.ts).
  */
 import type { IonStack } from '../model/ionStack.js';
-import { saturatedValue } from './deadTime.js';
+import { correctedVariance, saturatedValue } from './deadTime.js';
 import { correctedMapSums, u16Sums } from './kernels/u16Sums.js';
 import { atFlagged, correctionTable, minorAt, saturatedBuffers, usesTable, type CorrectionTable, type SaturatedPixels } from './planeCorrection.js';
 import { ionPlaneRuns, planeByScan, runBufferBytes, type Samples } from './planeRuns.js';
@@ -118,10 +118,9 @@ function accumulateCorrected(
       values[k] += w * table.value[i];
       variance[k] += w2 * table.variance[i];
     } else {
-      // Same formulas as correctCount (deadTime.ts): I_true = −N ln(1 − I/N), σ = √I / (1 − I/N).
-      const frac = i / shots;
-      values[k] += w * (-shots * Math.log1p(-frac));
-      variance[k] += w2 * (i / ((1 - frac) * (1 - frac)));
+      // Same formulas as correctCount (deadTime.ts): I_true = −N ln(1 − I/N), Var = I / (1 − I/N).
+      values[k] += w * (-shots * Math.log1p(-(i / shots)));
+      variance[k] += w2 * correctedVariance(i, shots);
     }
   }
   return saturated;

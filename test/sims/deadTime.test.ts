@@ -24,12 +24,35 @@ describe('Poisson dead-time correction', () => {
     expect(r.sigma[1]).toBe(r.counts[1]);
   });
 
-  it('propagates σ = √I · dI_true/dI (checked against a numerical derivative)', () => {
+  it('propagates the binomial σ_I = √(I(1 − I/N)) through dI_true/dI (checked against a numerical derivative)', () => {
     const N = 50;
     for (const i of [1, 10, 30, 45]) {
       const h = 1e-4;
       const d = (correctCount(i + h, N).value - correctCount(i - h, N).value) / (2 * h);
-      expect(correctCount(i, N).sigma).toBeCloseTo(Math.sqrt(i) * d, 6);
+      expect(correctCount(i, N).sigma).toBeCloseTo(Math.sqrt(i * (1 - i / N)) * d, 6);
+    }
+  });
+
+  it('gives the σ a saturating detector shows: the spread of corrected counts (Binomial simulation, within 6 %)', () => {
+    // Taking the observed count as Poisson overstated σ by 1/√(1 − I/N): 1.6× at λ = N.
+    const u = rng(11);
+    const N = 40;
+    for (const lambda of [5, 20, 40]) {
+      const p = 1 - Math.exp(-lambda / N);
+      const values: number[] = [];
+      const sigmas: number[] = [];
+      for (let k = 0; k < 6000; k++) {
+        const c = correctCount(binomial(N, p, u), N);
+        if (c.saturated) continue;
+        values.push(c.value);
+        sigmas.push(c.sigma);
+      }
+      const mean = values.reduce((a, b) => a + b, 0) / values.length;
+      const spread = Math.sqrt(values.reduce((a, b) => a + (b - mean) ** 2, 0) / (values.length - 1));
+      // The σ at the expected count (the delta method's own point), against the spread.
+      const atMean = correctCount(N * p, N).sigma;
+      expect(Math.abs(atMean / spread - 1), `λ = ${lambda}`).toBeLessThan(0.06);
+      expect(sigmas.length).toBeGreaterThan(5900);
     }
   });
 

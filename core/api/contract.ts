@@ -163,6 +163,9 @@ export interface MapPayload {
   valuesF32: string;
   min: number;
   max: number;
+  /** Sum over every pixel and its σ from counting statistics (dead-time corrected where the map is). */
+  total: number;
+  totalSigma: number;
 }
 
 /** Whether counts were dead-time corrected, with which N, and how many pixels saturated. */

@@ -22,10 +22,15 @@ export function formatWithSigma(
   const s = sigma === null || sigma === undefined ? Number.NaN : Math.abs(sigma * scale);
   const known = Number.isFinite(s) && s > 0;
   // Two significant figures of σ: its leading digit's place, one further; at most 8 decimals.
-  const decimals = Math.min(8, Math.max(opts.minDecimals ?? 0, known ? 1 - Math.floor(Math.log10(s)) : (opts.fallbackDecimals ?? 2)));
-  const shown = v.toFixed(decimals);
+  // A σ of 100 or more rounds both to its second digit's place (1234567 ± 2071 → 1234600 ± 2100).
+  const place = known ? 1 - Math.floor(Math.log10(s)) : (opts.fallbackDecimals ?? 2);
+  const decimals = Math.min(8, Math.max(opts.minDecimals ?? 0, place, 0));
+  const unit = place < 0 ? 10 ** -place : 1;
+  // Half away from zero, as toFixed rounds (Math.round takes −9876.5 to −9876).
+  const round = (x: number): number => (unit > 1 ? Math.sign(x) * Math.round(Math.abs(x) / unit) * unit : x);
+  const shown = round(v).toFixed(decimals);
   // A value that rounds to zero reads 0.00, not -0.00 or +0.00.
   const valueText = Number(shown) === 0 ? Math.abs(Number(shown)).toFixed(decimals) : `${opts.signed && v > 0 ? '+' : ''}${shown.replace(/^-/, '−')}`;
-  const sigmaText = known ? s.toFixed(decimals) : Number.isFinite(s) ? (0).toFixed(decimals) : '—';
+  const sigmaText = known ? round(s).toFixed(decimals) : Number.isFinite(s) ? (0).toFixed(decimals) : '—';
   return `${valueText} ± ${sigmaText}`;
 }

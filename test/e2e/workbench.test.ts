@@ -112,6 +112,16 @@ describe.skipIf(skipReason !== null)('workbench in the browser mode', { timeout:
     // Per-layer sums: pick a layer window.
     await page.selectOption('#maps-window', 'sei_se');
     await page.waitForFunction(() => /layer SEI\/SE/.test(document.querySelector('#maps-stats caption')?.textContent ?? ''));
+    // Each state's sum with its counting σ, and the sample's lateral CV above the CV counting
+    // alone gives. Charged saturates most: its counting CV holds the lower bounds' σ, and is marked.
+    const statRows = await page.$$eval('#maps-stats tbody tr', (rows) => rows.map((r) => [...r.children].map((c) => c.textContent ?? '')));
+    expect(statRows.map((r) => r[0])).toEqual(['pristine', 'charged', 'discharged']);
+    for (const [state, sumText, , cv, countingCv] of statRows) {
+      expect(sumText).toMatch(/^\d+ ± \d+$/);
+      expect(parseFloat(countingCv)).toBeGreaterThan(0);
+      if (state !== 'charged') expect(parseFloat(cv), state).toBeGreaterThan(parseFloat(countingCv));
+    }
+    expect(statRows[1][4]).toMatch(/ \*$/);
     // A layer's scans: those it cuts count in part, shown to a few digits.
     for (const text of await page.$$eval('#maps-grid .readout', (r) => r.map((x) => x.textContent ?? ''))) expect(text).toMatch(/ · \d+(\.\d{1,2})? scans$/);
     const overlay = (await page.$('#maps-grid svg.roi-layer'))!;

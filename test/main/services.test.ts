@@ -71,6 +71,10 @@ describe.skipIf(!haveSample)('workbench services on the sample study', () => {
     expect(charged.maps[1].scans + charged.maps[2].scans).toBeCloseTo(charged.maps[0].scans, 9);
     expect(charged.maps[0].scans).toBe(profile.timeS.length);
     for (let k = 0; k < all.length; k += 37) expect(top[k] + bottom[k]).toBeCloseTo(all[k], 0);
+    // Each map's total is its values' sum; raw counts are Poisson, so its σ is √total.
+    expect(charged.maps[0].total / sum(all)).toBeCloseTo(1, 6);
+    expect(charged.maps[0].totalSigma).toBeCloseTo(Math.sqrt(charged.maps[0].total), 6);
+    expect(charged.maps[1].total + charged.maps[2].total).toBeCloseTo(charged.maps[0].total, 0);
     expect((await api.getIonMaps({ path: study, ion: 'Xe-' })).missing).toHaveLength(3);
   });
 

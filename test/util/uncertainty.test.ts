@@ -6,6 +6,8 @@ describe('value ± σ', () => {
     expect(formatWithSigma(25.5012, 0.2834)).toBe('25.50 ± 0.28');
     expect(formatWithSigma(0.063012, 0.00231)).toBe('0.0630 ± 0.0023');
     expect(formatWithSigma(1234.5, 56.7)).toBe('1235 ± 57');
+    expect(formatWithSigma(1234567, 2071)).toBe('1234600 ± 2100');
+    expect(formatWithSigma(-98765, 432)).toBe('−98770 ± 430');
     expect(formatWithSigma(20.74833, 0.03403)).toBe('20.748 ± 0.034');
     // σ with a leading 9 that rounds up keeps the place it started at (0.096 → 0.096, not 0.10).
     expect(formatWithSigma(1, 0.0962)).toBe('1.000 ± 0.096');

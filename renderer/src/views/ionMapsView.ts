@@ -11,6 +11,7 @@ import type { View } from './view.js';
 import { FIG4_LABEL } from './view.js';
 import { ionNotation } from '../../../core/model/ions.js';
 import { layerLabel } from './layerLabel.js';
+import { formatWithSigma } from '../../../core/util/uncertainty.js';
 
 const CELL_PX = 280;
 
@@ -105,7 +106,7 @@ export function ionMapsView(store: Store): View {
     }
     grid.replaceChildren(...cells);
     drawColourBar(v.colormap, lo, hi, v.logColour);
-    drawStats(maps.map((m) => ({ state: m.st.state, values: base64ToF32(m.map.valuesF32), w: m.st.width, h: m.st.height })), s);
+    drawStats(maps.map((m) => ({ state: m.st.state, values: base64ToF32(m.map.valuesF32), total: m.map.total, totalSigma: m.map.totalSigma, saturated: m.st.deadTime.applied && m.st.deadTime.saturatedPixels > 0 })), s);
   }
 
   function mapCell(s: AppState, st: IonMapsPayload['states'][number], rgba: Uint8ClampedArray, scans: number, values: Float32Array): HTMLElement {
@@ -165,15 +166,34 @@ export function ionMapsView(store: Store): View {
     colourBar.replaceChildren(h('div', { class: 'bar-title' }, 'counts'), h('div', { class: 'bar-body' }, canvas, axis.node()!));
   }
 
-  function drawStats(maps: { state: string; values: Float32Array; w: number; h: number }[], s: AppState): void {
+  /**
+   * Per state: the map's sum with its counting σ, the mean per pixel, the lateral CV, and the CV
+   * counting alone would give (√(mean variance) / mean): a CV well above it is real lateral
+   * variation, one near it only noise. Saturated pixel-scans carry σ = their value (a lower
+   * bound, deadTime.ts), which is not counting noise: a state with any is marked.
+   */
+  function drawStats(maps: { state: string; values: Float32Array; total: number; totalSigma: number; saturated: boolean }[], s: AppState): void {
     // Four significant figures in every row (trimmed zeros made 4.29e+6 beside 5.433e+6).
     const fmt = d3.format('.4g');
+    const pct = d3.format('.1%');
     const rows = maps.map((m) => {
+      const n = m.values.length;
       const mean = d3.mean(m.values) ?? 0;
       const sd = d3.deviation(m.values) ?? 0;
-      return h('tr', {}, h('td', {}, m.state), h('td', { class: 'num' }, fmt(d3.sum(m.values))), h('td', { class: 'num' }, fmt(mean)), h('td', { class: 'num' }, mean ? d3.format('.1%')(sd / mean) : '—'));
+      const countingCv = mean > 0 && n > 0 ? m.totalSigma / Math.sqrt(n) / mean : Number.NaN;
+      return h(
+        'tr',
+        { 'data-state': m.state },
+        h('td', {}, m.state),
+        h('td', { class: 'num' }, formatWithSigma(m.total, m.totalSigma)),
+        h('td', { class: 'num' }, fmt(mean)),
+        h('td', { class: 'num' }, mean ? pct(sd / mean) : '—'),
+        h('td', { class: 'num', 'data-saturated': String(m.saturated) }, Number.isFinite(countingCv) ? `${pct(countingCv)}${m.saturated ? ' *' : ''}` : '—'),
+      );
     });
-    stats.replaceChildren(h('table', { class: 'compact', id: 'maps-stats' }, h('caption', {}, `Lateral statistics of ${ionNotation(s.view.maps.ion)} (${s.view.maps.window === 'all' ? 'all scans' : `layer ${layerLabel(study, s.view.maps.window)}`})`), h('thead', {}, h('tr', {}, h('th', {}, 'State'), h('th', {}, 'Sum (counts)'), h('th', {}, 'Mean per pixel'), h('th', {}, 'CV'))), h('tbody', {}, ...rows)));
+    const marked = maps.some((m) => m.saturated) ? '; * with saturated pixel-scans, whose σ (their value, a lower bound) is in it' : '';
+    const caption = `Lateral statistics of ${ionNotation(s.view.maps.ion)} (${s.view.maps.window === 'all' ? 'all scans' : `layer ${layerLabel(study, s.view.maps.window)}`}); a CV well above the counting CV is real lateral variation${marked}`;
+    stats.replaceChildren(h('table', { class: 'compact', id: 'maps-stats' }, h('caption', {}, caption), h('thead', {}, h('tr', {}, h('th', {}, 'State'), h('th', {}, 'Sum ± σ (counts)'), h('th', {}, 'Mean per pixel'), h('th', {}, 'CV'), h('th', {}, 'Counting CV'))), h('tbody', {}, ...rows)));
   }
 
   async function refresh(s: AppState): Promise<void> {

@@ -188,6 +188,10 @@ describe.skipIf(skipReason !== null)('workbench in the browser mode', { timeout:
     const clipped = await litFraction();
     expect(clipped.lit).toBeGreaterThan(0.005);
     expect(clipped.lit).toBeLessThan(composite.lit);
+    // The clip planes say their depth: the CAM layer of pristine lies 350–950 nm deep (SEM truth).
+    const clipDepth = async (id: string): Promise<number> => parseFloat(await page.textContent(id) ?? '');
+    expect(Math.abs((await clipDepth('#volume-clip-top-depth')) - 350)).toBeLessThan(30);
+    expect(Math.abs((await clipDepth('#volume-clip-bottom-depth')) - 950)).toBeLessThan(30);
     // Level of detail on demand: the clipped layer loaded alone (its scans only), then back.
     const bins = async (): Promise<number[]> => page.$$eval('.volume-label', (ls) => ls.map((l) => Number(/×(\d+) bins/.exec(l.textContent ?? '')?.[1])));
     const wholeBins = await bins();

@@ -12,6 +12,7 @@ import type { View } from './view.js';
 import { VOLUME_FRAGMENT, VOLUME_VERTEX } from './volumeShader.js';
 import { FIG4_LABEL } from './view.js';
 import { ionNotation } from '../../../core/model/ions.js';
+import { layerLabel } from './layerLabel.js';
 
 const CELL_W = 340;
 const CELL_H = 340;
@@ -147,8 +148,8 @@ export function volumeView(store: Store): View {
       h('label', {}, 'Mode ', mode),
       h('label', {}, 'z-exaggeration ', zx, ' ', zxOut),
       h('label', {}, 'Clip to ', layerSel),
-      h('label', {}, 'top ', top),
-      h('label', {}, 'bottom ', bottom),
+      h('label', {}, 'top ', top, ' ', h('output', { id: 'volume-clip-top-depth' }, clipDepthText(v.clipTop))),
+      h('label', {}, 'bottom ', bottom, ' ', h('output', { id: 'volume-clip-bottom-depth' }, clipDepthText(v.clipBottom))),
       refinement ? whole : refine,
       h('span', { class: 'notes' }, 'Drag to rotate; all states turn together.'),
     );
@@ -169,6 +170,12 @@ export function volumeView(store: Store): View {
     for (const vol of volumes) timeRangeS.set(vol.payload.state, [timeAtDepth(vol, v.clipTop), timeAtDepth(vol, v.clipBottom)]);
     refinement = { top: v.clipTop, bottom: v.clipBottom, timeRangeS };
     store.setView('volume', { clipTop: 0, clipBottom: 1 });
+  }
+
+  /** A clip plane's depth below the first volume's top, in nm (as a percentage before any volume is in). */
+  function clipDepthText(fraction: number): string {
+    const vol = volumes[0];
+    return vol ? `${Math.round(fraction * vol.depthUm * 1000)} nm` : `${Math.round(fraction * 100)} %`;
   }
 
   /** Sputter time at a depth fraction of a volume (its depth → time lookup). */
@@ -192,7 +199,7 @@ export function volumeView(store: Store): View {
     // From the volume's own top (a refined volume starts below the surface).
     const top = toDepth(vol.payload.zTimeS[0][0]);
     return layers
-      .map((l) => ({ role: l.role, label: study.stack.layers.find((x) => x.role === l.role)?.label ?? l.role, top: Math.max(0, (toDepth(l.startS) - top) / total), bottom: Math.min(1, (toDepth(l.endS) - top) / total) }))
+      .map((l) => ({ role: l.role, label: layerLabel(study, l.role), top: Math.max(0, (toDepth(l.startS) - top) / total), bottom: Math.min(1, (toDepth(l.endS) - top) / total) }))
       .filter((l) => l.bottom > l.top);
   }
 
@@ -341,6 +348,8 @@ export function volumeView(store: Store): View {
       ),
     );
     el.querySelector('#volume-zscale + output')?.replaceChildren(`${v.zExaggeration}×`);
+    el.querySelector('#volume-clip-top-depth')?.replaceChildren(clipDepthText(v.clipTop));
+    el.querySelector('#volume-clip-bottom-depth')?.replaceChildren(clipDepthText(v.clipBottom));
     drawColourBar(s);
     canvasHost.dataset.azimuth = v.azimuthDeg.toFixed(1);
     canvasHost.dataset.rendered = String(Number(canvasHost.dataset.rendered ?? 0) + 1);

@@ -11,8 +11,9 @@
  *    (markers of the lower layer that are not markers of the upper one rise; those of the upper
  *    that the lower lacks fall): each one's 50 % point between its two plateaus, nearest the
  *    coarse boundary, interpolated between scans. The boundary is the median of those 50 %
- *    points over markers with a clear step; the marker with the largest step is reported as
- *    the interface's marker, with its 84–16 % width as the depth resolution.
+ *    points over markers with a clear step; of the markers whose step is at least 0.8 of the
+ *    largest, the one whose 50 % point is nearest the boundary is reported as the interface's
+ *    marker, with its 84–16 % width as the depth resolution.
  *
  * Confidence of a boundary: the median relative step height of the markers used (0…1) times
  * an agreement factor 1/(1 + (spread/width)²), spread being the median absolute deviation of
@@ -222,7 +223,14 @@ export function segmentProfile(
     }
     const t50s = transitions.map((t) => t.t50S);
     const timeB = median(t50s);
-    const primary = transitions.reduce((a, c) => (c.contrast > a.contrast ? c : a));
+    // The interface's named marker: of those with a step near the largest, the one whose 50 %
+    // point is nearest the boundary (the median), so the ion named is one whose 50 % point a
+    // scientist finds there. (The largest step alone named Mo+ at a CIGS/Mo boundary 9 s from
+    // its own 50 % point: the median was Se+'s.)
+    const strongest = Math.max(...transitions.map((t) => t.contrast));
+    const primary = transitions
+      .filter((t) => t.contrast >= 0.8 * strongest)
+      .reduce((a, c) => (Math.abs(c.t50S - timeB) < Math.abs(a.t50S - timeB) || (Math.abs(c.t50S - timeB) === Math.abs(a.t50S - timeB) && c.contrast > a.contrast) ? c : a));
     const spread = median(t50s.map((t) => Math.abs(t - timeB)));
     const scanS = (timeS[T - 1] - timeS[0]) / Math.max(1, T - 1);
     const width = Math.max(primary.resolutionS, scanS);

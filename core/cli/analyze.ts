@@ -2,7 +2,8 @@ import { mkdir } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { csvFormat } from 'd3-dsv';
 import type { Command } from 'commander';
-import type { Report } from '../model/report.js';
+import type { Report, SimsStateResult } from '../model/report.js';
+import { ionNotation } from '../model/ions.js';
 import { loadStudy } from '../node/loadStudy.js';
 import { analyzeStudyOnDisk } from '../node/analyzeStudyOnDisk.js';
 import { writeFileAtomic } from '../node/files.js';
@@ -24,17 +25,44 @@ const pctWithSigma = (x: number, sigma: number, signed = false): string => {
   return `${value.padStart(9)} ± ${sigmaText.padEnd(7)}`;
 };
 
+/** Below this a layer's boundaries are doubtful (a boundary with no marker step has 0.1). */
+const DOUBTFUL_CONFIDENCE = 0.5;
+
+/** The SIMS part of one state: layers (with how their depth was had), the analyte's shares, warnings. */
+function formatSims(sims: SimsStateResult): string[] {
+  const lines: string[] = [];
+  const calibration = (sims.parameters?.calibration as { ratesNmPerS?: { role: string; source: string }[] } | undefined)?.ratesNmPerS ?? [];
+  const extrapolated = new Set(calibration.filter((r) => r.source === 'extrapolated').map((r) => r.role));
+  const depthAxis = sims.depthCalibration === 'nominal' ? 'nominal thicknesses, not measured' : sims.depthCalibration;
+  lines.push(`  layers (depth axis: ${depthAxis}; confidence 0–1):`);
+  const labelWidth = Math.max(8, ...sims.layers.map((l) => l.label.length));
+  // Whole seconds, or tenths for a profile shorter than 100 s (an ROI of a few scans).
+  const decimals = (sims.layers[sims.layers.length - 1]?.endS ?? 0) < 100 ? 1 : 0;
+  const timeWidth = Math.max(...sims.layers.map((l) => l.endS.toFixed(decimals).length));
+  let doubtful = false;
+  for (const l of sims.layers) {
+    const width = Number.isFinite(l.widthNm) ? `${l.widthNm.toFixed(0)} nm${extrapolated.has(l.role) ? ' (extrapolated: the profile ends in it)' : ''}` : '';
+    const mark = l.confidence < DOUBTFUL_CONFIDENCE ? ' ?' : '';
+    doubtful ||= mark !== '';
+    lines.push(`    ${l.label.padEnd(labelWidth)} ${l.startS.toFixed(decimals).padStart(timeWidth)}–${l.endS.toFixed(decimals).padEnd(timeWidth)} s  ${l.confidence.toFixed(2)}${mark}  ${width}`.trimEnd());
+  }
+  if (doubtful) lines.push(`    ? confidence below ${DOUBTFUL_CONFIDENCE}: a boundary without a clear marker step (see the warnings)`);
+  const analyte = ionNotation(String(sims.parameters?.analyteIon ?? 'Li-'));
+  if (sims.li.length) {
+    lines.push(`  ${analyte} per layer (fraction ± σ):`);
+    const roleWidth = Math.max(10, ...sims.li.map((li) => li.role.length));
+    for (const li of sims.li) lines.push(`    ${li.role.padEnd(roleWidth)} ${pctWithSigma(li.fraction, li.fractionSigma)} %`);
+  }
+  for (const w of sims.warnings ?? []) lines.push(`  warning: ${w}`);
+  return lines;
+}
+
 /** A short human summary of a report: layers, Li shares and changes, warnings. */
 export function formatReport(report: Report): string {
   const lines: string[] = [`Study ${report.study} (stack ${report.stack})`];
   for (const s of report.states) {
     lines.push(`\n${s.state}`);
-    if (s.sims) {
-      lines.push(`  layers (depth axis: ${s.sims.depthCalibration}):`);
-      for (const l of s.sims.layers) lines.push(`    ${l.label.padEnd(8)} ${l.startS.toFixed(0).padStart(6)}–${l.endS.toFixed(0).padEnd(6)} s  ${Number.isFinite(l.widthNm) ? `${l.widthNm.toFixed(0)} nm` : ''}`);
-      lines.push('  Li per layer (fraction ± σ):');
-      for (const li of s.sims.li) lines.push(`    ${li.role.padEnd(10)} ${pctWithSigma(li.fraction, li.fractionSigma)} %`);
-    }
+    if (s.sims) lines.push(...formatSims(s.sims));
     if (s.sem) lines.push(`  SEM ${s.sem.file}: ${s.sem.layers.map((l) => `${l.role} ${formatWithSigma(l.thicknessNm, l.sigmaNm)} nm`).join(', ')}`);
     if (s.xrd) lines.push(`  XRD ${s.xrd.file}: ${s.xrd.peaks.length} peaks`);
   }

@@ -264,5 +264,12 @@ export function segmentProfile(
       markersFound: layerMarkers[j],
     };
   });
+  // The assignment gives every layer at least one scan, so a profile that starts below the top
+  // layers (an ROI or a re-measurement inside the stack) or ends above the last still "finds"
+  // them: a scan or two at an end of the profile, behind a boundary no marker marks. Said so.
+  const scansIn = (l: SegmentLayer): number => timeS.filter((t) => t >= l.startS && t < l.endS).length + (l === layers[K - 1] ? 1 : 0);
+  const thin = (l: SegmentLayer, b: SegmentBoundary | undefined): boolean => K > 1 && b !== undefined && b.primary === null && scansIn(l) <= 2;
+  if (thin(layers[0], boundaries[0])) warnings.push(`layer ${layers[0].role}: ${scansIn(layers[0])} scan(s) at the start of the profile and no marker step below it: the profile may start below this layer (its depth is then wrong)`);
+  if (thin(layers[K - 1], boundaries[K - 2])) warnings.push(`layer ${layers[K - 1].role}: ${scansIn(layers[K - 1])} scan(s) at the end of the profile and no marker step above it: the profile may end above this layer`);
   return { layers, boundaries, warnings, parameters: { smoothHalfWidth, minContrast } };
 }

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
-import { PROJECT_ROOT } from '../helpers/sharedData.js';
+import { describeShared, PROJECT_ROOT, sharedDataPath } from '../helpers/sharedData.js';
 
 const STUDY = join(PROJECT_ROOT, 'samples/study');
 
@@ -100,5 +100,21 @@ describe('strata analyze', () => {
   it('wants --out for several studies', async () => {
     const r = await runCli(['analyze', STUDY, STUDY]);
     expect(r.code).toBe(2);
+  });
+});
+
+describeShared('strata analyze on a real profile that covers part of its stack', () => {
+  it('prints the state\'s warnings and marks the doubtful layers, with tenths of seconds for a short profile', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'strata-roi-'));
+    cpSync(sharedDataPath('sims', 'uhasselt_psc_pos_roi.txt'), join(dir, 'profile.txt'));
+    writeFileSync(join(dir, 'study.json'), JSON.stringify({ schema: 'strata.study/1', name: 'PSC ROI', stack: 'perovskite-psc-pos', states: [{ state: 'pristine', files: ['profile.txt'] }] }));
+    const r = await runCli(['analyze', dir]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('depth axis: nominal thicknesses, not measured');
+    expect(r.stdout).toMatch(/^ {4}Au +0\.0–0\.7 +s {2}0\.10 \? {2}80 nm$/m);
+    expect(r.stdout).toMatch(/^ {4}Perovskite +3\.2–28\.8 s {2}0\.69 {2}500 nm$/m);
+    expect(r.stdout).toContain('(extrapolated: the profile ends in it)');
+    expect(r.stdout).toMatch(/^ {2}warning: layer electrode: 1 scan\(s\) at the start of the profile/m);
+    expect(r.stdout).toMatch(/^ {2}warning: analyte Li- not in the data/m);
   });
 });

@@ -88,6 +88,28 @@ describeShared('segmentation of the real solar-cell profiles', () => {
     expect(at(t[3] - 80) / siMax).toBeLessThan(0.1);
   });
 
+  it('perovskite ROI profile (starts in the perovskite, ends in the ITO): says the Au and glass it "finds" may not be there', () => {
+    // Pb+ is at its plateau from the second scan, Au+ is 0–2 counts and Si+ 0–3: the profile
+    // starts below the electrode and ends above the glass. The assignment still gives each a
+    // scan; the warnings must say so (the full profile gets none of them).
+    const roi = load('uhasselt_psc_pos_roi.txt');
+    const seg = segmentProfile(roi.timeS, roi.ions, roi.ions.map((i) => i.counts), PEROVSKITE_PSC_POS);
+    expect(seg.warnings.filter((w) => w.startsWith('layer electrode:') && w.includes('may start below this layer'))).toHaveLength(1);
+    expect(seg.warnings.filter((w) => w.startsWith('layer substrate:') && w.includes('may end above this layer'))).toHaveLength(1);
+    const full = load('uhasselt_psc_pos_electrode1.txt');
+    const fullSeg = segmentProfile(full.timeS, full.ions, full.ions.map((i) => i.counts), PEROVSKITE_PSC_POS);
+    expect(fullSeg.warnings.some((w) => w.includes('may start below') || w.includes('may end above'))).toBe(false);
+  });
+
+  it('names at each interface a marker whose own 50 % point is there (within two scans)', () => {
+    for (const [name, preset] of [['grapa_cigs_sample_d.txt', CIGS_POS], ['uhasselt_psc_pos_electrode1.txt', PEROVSKITE_PSC_POS]] as const) {
+      const p = load(name);
+      const seg = segmentProfile(p.timeS, p.ions, p.ions.map((i) => i.counts), preset);
+      const scanS = (p.timeS[p.timeS.length - 1] - p.timeS[0]) / (p.timeS.length - 1);
+      for (const b of seg.boundaries) if (b.primary) expect(Math.abs(b.primary.t50S - b.timeS), `${name} ${b.upper}/${b.lower}: ${b.primary.ion}`).toBeLessThan(2 * scanS);
+    }
+  });
+
   it('analyzeSimsState runs on a real file without an analyte or N and says so', async () => {
     const p = load('grapa_cigs_sample_d.txt');
     const r = await analyzeSimsState({ profile: p, layerStack: CIGS_POS });

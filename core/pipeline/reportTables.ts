@@ -27,6 +27,12 @@ export function reportTables(report: Report): ReportTable[] {
   return [layers, interfaces, li, comparison, maps, sem, xrd].filter((t) => t.rows.length > 0);
 }
 
+/**
+ * The table as CSV. A number that is not finite (a depth without a calibration, a resolution
+ * without a marker) is an empty cell, as report.json has null there: "NaN" is not a number a
+ * spreadsheet reads.
+ */
 export function tableToCsv(table: ReportTable): string {
-  return csvFormat(table.rows) + '\n';
+  const rows = table.rows.map((row) => Object.fromEntries(Object.entries(row).map(([k, v]) => [k, typeof v === 'number' && !Number.isFinite(v) ? null : v])));
+  return csvFormat(rows) + '\n';
 }

@@ -3,7 +3,7 @@ import { openDataset } from '../node/openDataset.js';
 import { DEFAULT_STACK_ID, STACK_PRESETS } from '../model/layerStack.js';
 import { FormatError, UsageError } from '../model/errors.js';
 import type { SemImage } from '../model/semImage.js';
-import { measureCrossSection, toSemResult, withPixelSize } from '../sem/index.js';
+import { measureCrossSection, roundDeg, toSemResult, withPixelSize } from '../sem/index.js';
 import type { CrossSectionResult } from '../sem/index.js';
 import type { CliIo } from './context.js';
 import { positiveNumber } from './context.js';
@@ -49,9 +49,9 @@ export function semJson(image: SemImage, r: CrossSectionResult): Record<string, 
 function table(image: SemImage, r: CrossSectionResult): string {
   const lines = [
     `${r.file}: ${image.width} × ${image.height} px, pixel ${r.pixelSizeNm!.toPrecision(5)} nm (${r.pixelSizeSource}${image.pixelSizeDetail ? `: ${image.pixelSizeDetail}` : ''})`,
-    `  layers at ${r.details.angleDeg.toFixed(2)}°, tilt ${r.details.tiltDeg}°, ${r.details.strips} strips`,
+    `  layers at ${r.details.angleDeg.toFixed(2)}°, tilt ${roundDeg(r.details.tiltDeg)}°, ${r.details.strips} strips`,
     `  ${'role'.padEnd(12)}${'thickness nm'.padStart(14)}${'σ nm'.padStart(10)}`,
-    ...r.layers.map((l) => `  ${l.role.padEnd(12)}${l.thicknessNm.toFixed(1).padStart(14)}${l.sigmaNm.toFixed(1).padStart(10)}`),
+    ...r.layers.map((l) => `  ${l.role.padEnd(12)}${l.thicknessNm.toFixed(1).padStart(14)}${(l.sigmaNm === null ? '—' : l.sigmaNm.toFixed(1)).padStart(10)}`),
     ...r.details.warnings.map((w) => `  warning: ${w}`),
   ];
   return lines.join('\n') + '\n';

@@ -22,7 +22,8 @@ export interface SemFigureInput {
   /** Measured interfaces, top-down: image row at the region's horizontal centre. */
   boundaries: { upper: string; lower: string; yPxAtCentre: number }[];
   /** Measured layers, top-down, with their figure labels. */
-  layers: { role: string; label: string; thicknessNm: number; sigmaNm: number }[];
+  /** σ null: not known (fewer than two strips found the layer); the label then gives none. */
+  layers: { role: string; label: string; thicknessNm: number; sigmaNm: number | null }[];
   tiltDeg: number;
   widthMm: number;
   /** Why nothing was measured, when so (drawn under the image). */
@@ -35,7 +36,7 @@ const fmtNm = (v: number): string => (v >= 100 ? v.toFixed(0) : v.toPrecision(2)
 
 export function semFigure(input: SemFigureInput): string {
   const W = input.widthMm * PT_PER_MM;
-  const labelFor = (l: SemFigureInput['layers'][number]): string => `${l.label} ${fmtNm(l.thicknessNm)} ± ${fmtNm(l.sigmaNm)} nm`;
+  const labelFor = (l: SemFigureInput['layers'][number]): string => `${l.label} ${fmtNm(l.thicknessNm)}${l.sigmaNm === null ? '' : ` ± ${fmtNm(l.sigmaNm)}`} nm`;
   const labelTexts = input.layers.map(labelFor);
   const labelColW = Math.max(60, ...labelTexts.map((t) => textWidthPt(t, TYPE.smallPt))) + 12;
   const imgX = 2;
@@ -92,7 +93,7 @@ export function semFigure(input: SemFigureInput): string {
   if (input.pixelSizeNm) parts.push(scaleBar({ x: imgX + imgW - 3, y: top + imgH - 3, imageWidthPt: imgW, imageWidthNm: width * input.pixelSizeNm }));
   const noteLines = [
     `${input.state}: ${input.file}; pixel size ${input.pixelSizeNm ? `${+input.pixelSizeNm.toPrecision(3)} nm` : 'unknown'} (${input.pixelSizeSource})` +
-      `${input.tiltDeg ? `, tilt ${input.tiltDeg}° corrected` : ''}; ± σ: spread along the layer`,
+      `${input.tiltDeg ? `, tilt ${+input.tiltDeg.toFixed(2)}° corrected` : ''}; ± σ: spread along the layer`,
   ];
   if (input.note) noteLines.push(input.note);
   let y = top + imgH + TYPE.smallPt + 3;

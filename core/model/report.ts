@@ -63,7 +63,8 @@ export interface SimsStateResult {
 export interface SemLayerThickness {
   role: string;
   thicknessNm: number;
-  sigmaNm: number;
+  /** Spread of the thickness along the layer (between strips); null where fewer than two strips found it. */
+  sigmaNm: number | null;
 }
 
 export interface SemResult {

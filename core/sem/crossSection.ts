@@ -104,7 +104,9 @@ function refineEdges(fit: StepFit, g: Float64Array, n: number): Edge[] {
  * stands out of the profile's noise (a step placed in a flat region finds no gradient).
  */
 function distinctEdges(edges: Edge[], gradientNoise: number): boolean {
-  return edges.every((e, i) => e.strength >= MIN_EDGE_SNR * gradientNoise && (i === 0 || e.at - edges[i - 1].at >= MIN_EDGE_GAP_PX));
+  // strength > 0 too: where over half the profile is flat the noise estimate is 0, and a
+  // step placed on a flat stretch (no gradient at all) would otherwise pass.
+  return edges.every((e, i) => e.strength > 0 && e.strength >= MIN_EDGE_SNR * gradientNoise && (i === 0 || e.at - edges[i - 1].at >= MIN_EDGE_GAP_PX));
 }
 
 /** Robust σ of the gradient: the median absolute gradient (edges are few) as a Gaussian σ. */
@@ -112,8 +114,12 @@ function gradientNoise(g: Float64Array): number {
   return 1.4826 * median(Array.from(g, Math.abs));
 }
 
-function sampleStd(xs: number[]): number {
-  if (xs.length < 2) return 0;
+/** An angle for messages: two decimals at most (a tilt read in radians is 0.0003749997…°). */
+export const roundDeg = (deg: number): number => +deg.toFixed(2);
+
+/** Sample standard deviation; null from fewer than two values (no spread is known, not 0). */
+function sampleStd(xs: number[]): number | null {
+  if (xs.length < 2) return null;
   const m = xs.reduce((a, b) => a + b, 0) / xs.length;
   return Math.sqrt(xs.reduce((a, b) => a + (b - m) ** 2, 0) / (xs.length - 1));
 }
@@ -144,6 +150,16 @@ export function measureCrossSection(image: SemImage, stack: LayerStack, options:
   const raster = asRaster(image);
   const roi = clipRoi(raster, options.roi);
   const warnings: string[] = [];
+  // The metadata holds the stage tilt. Taken here as the angle between the beam and the face
+  // normal (a cleaved face square to the beam at 0°); a FIB trench face viewed at stage tilt T,
+  // the usual dual-beam geometry at 52–54°, is seen at 90° − T instead. Which one an image is,
+  // no metadata says: at a tilt where they differ much, say so.
+  if (options.tiltDeg === undefined && Math.abs(tiltDeg) >= 30) {
+    const rad = (Math.abs(tiltDeg) * Math.PI) / 180;
+    warnings.push(
+      `tilt ${roundDeg(tiltDeg)}° is the stage tilt, taken as the angle between the beam and the face normal (a cleaved face: vertical distances × ${(1 / Math.cos(rad)).toFixed(2)}); a FIB trench face viewed at stage tilt T is seen at 90° − T (× ${(1 / Math.sin(rad)).toFixed(2)}): if this is one, give the tilt as ${roundDeg(90 - Math.abs(tiltDeg))}°`,
+    );
+  }
 
   const layers = stack.layers;
   const last = layers[layers.length - 1];
@@ -156,6 +172,9 @@ export function measureCrossSection(image: SemImage, stack: LayerStack, options:
   const pr = projectAcross(raster, roi, angleRad);
   const { start, end } = wellAveraged(pr);
   const profile = Array.from(pr.mean.subarray(start, end));
+  // An image (or region) of one grey level has no interfaces: a fit would still place steps,
+  // on nothing, and report thicknesses with σ 0.
+  if (Math.max(...profile) - Math.min(...profile) <= 0) throw new AnalysisError(`${file}: no contrast across the layers in the ${options.roi ? 'region' : 'image'} (one grey level): no interface to measure`);
   const smoothPx = options.smoothPx ?? 1;
   const g = gradient(gaussianSmooth(profile, smoothPx));
 
@@ -224,6 +243,11 @@ export function measureCrossSection(image: SemImage, stack: LayerStack, options:
     }
     if (perStrip.length < Math.min(2, strips)) warnings.push(`${role}: its interfaces were found in only ${perStrip.length} of ${strips} strips`);
     out.push({ role, thicknessNm, sigmaNm: sampleStd(perStrip) });
+    // A thickness ten times off the stack's nominal one is another image, stack or scale.
+    const nominal = layers.find((l) => l.role === role)?.nominalThicknessNm;
+    if (nominal && (thicknessNm > 10 * nominal || thicknessNm < nominal / 10)) {
+      warnings.push(`${role}: ${+thicknessNm.toPrecision(3)} nm is ${thicknessNm > nominal ? `${+(thicknessNm / nominal).toPrecision(2)}× ` : `1/${+(nominal / thicknessNm).toPrecision(2)} of `}its nominal ${nominal} nm: is this a cross-section of the stack, at the right pixel size?`);
+    }
   }
 
   return {

@@ -6,7 +6,7 @@ export type { Profile } from './profile.js';
 export { scaleFromPoints, withPixelSize } from './calibration.js';
 export { findLayerOrientation } from './orientation.js';
 export type { Orientation } from './orientation.js';
-export { measureCrossSection, toSemResult } from './crossSection.js';
+export { measureCrossSection, roundDeg, toSemResult } from './crossSection.js';
 export type { CrossSectionOptions, CrossSectionResult, CrossSectionDetails, BoundaryDetail } from './crossSection.js';
 export { normalThicknessNm, MAX_TILT_DEG } from './tilt.js';
 export type { Raster, RoiPx, PointPx } from './raster.js';

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
+import { describeShared, sharedDataPath } from '../helpers/sharedData.js';
 import { makeGreyTiff } from '../io/sem/makeTiff.js';
 import { syntheticSection } from './synthetic.js';
 
@@ -67,5 +68,16 @@ describe('strata sem', () => {
     expect((await runCli(['sem', tif, '--pixel-size', '-3'])).code).toBe(2);
     expect((await runCli(['sem', tif, '--tilt', '95'])).code).toBe(2);
     expect((await runCli(['sem', tif, '--roi', '1,2,3'])).code).toBe(2);
+  });
+});
+
+describeShared('strata sem on the real images (none is a battery cross-section)', () => {
+  it('refuses the FEI image, blank above its data bar, naming it; warns on the Tescan one, 5500× off the nominal', async () => {
+    const blank = await runCli(['sem', sharedDataPath('sem', 'fei_helios_ebeam_8bits.tif')]);
+    expect(blank.code).toBe(1);
+    expect(blank.stderr.trim()).toMatch(/fei_helios_ebeam_8bits\.tif: no contrast across the layers in the image/);
+    const other = await runCli(['sem', sharedDataPath('sem', 'tescan_mira3_example.tif')]);
+    expect(other.code).toBe(0);
+    expect(other.stdout).toMatch(/warning: cc_aam: \d+ nm is 5500× its nominal 150 nm/);
   });
 });

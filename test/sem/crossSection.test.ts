@@ -54,10 +54,10 @@ describe('cross-section thickness on synthetic images', () => {
     const smooth = measureCrossSection(section({ thicknessesNm: [150, 200, 600, 150, 200] }), PAPER_ANODE_FREE);
     const rough = measureCrossSection(section({ thicknessesNm: [150, 200, 600, 150, 200], roughnessNm: 12 }), PAPER_ANODE_FREE);
     for (let i = 0; i < 5; i++) {
-      expect(rough.layers[i].sigmaNm).toBeGreaterThan(2 * smooth.layers[i].sigmaNm);
+      expect(rough.layers[i].sigmaNm).toBeGreaterThan(2 * smooth.layers[i].sigmaNm!);
       expect(rough.layers[i].sigmaNm).toBeGreaterThan(5);
     }
-    expect(smooth.layers.every((l) => l.sigmaNm < 4)).toBe(true);
+    expect(smooth.layers.every((l) => l.sigmaNm !== null && l.sigmaNm < 4)).toBe(true);
   });
 
   it('corrects the tilt: ignoring a 40° tilt gives thicknesses × cos 40°', () => {
@@ -96,6 +96,38 @@ describe('cross-section thickness on synthetic images', () => {
     expect(r.layers.map((l) => l.role)).toEqual(['a', 'b']);
     expect(Math.abs(r.layers[0].thicknessNm - 140)).toBeLessThan(4);
     expect(Math.abs(r.layers[1].thicknessNm - 220)).toBeLessThan(4);
+  });
+
+  it('says that a stage tilt of 30° or more was taken as the view angle, and how a FIB trench face differs', () => {
+    const img = section({ thicknessesNm: [150, 200, 600, 150, 200], tiltDeg: 52 });
+    const fromMetadata = measureCrossSection(img, PAPER_ANODE_FREE);
+    const said = fromMetadata.details.warnings.filter((w) => w.startsWith('tilt 52° is the stage tilt'));
+    expect(said).toHaveLength(1);
+    expect(said[0]).toContain('× 1.62'); // 1/cos 52°
+    expect(said[0]).toContain('× 1.27'); // 1/sin 52°
+    expect(said[0]).toContain('give the tilt as 38°');
+    // Given by the user, or small: nothing to say.
+    expect(measureCrossSection(img, PAPER_ANODE_FREE, { tiltDeg: 38 }).details.warnings.some((w) => w.includes('stage tilt'))).toBe(false);
+    expect(measureCrossSection(section({ thicknessesNm: [150, 200, 600, 150, 200], tiltDeg: 10 }), PAPER_ANODE_FREE).details.warnings.some((w) => w.includes('stage tilt'))).toBe(false);
+  });
+
+  it('refuses an image of one grey level (no interface), naming the file', () => {
+    const img = section({ thicknessesNm: [150, 200, 600, 150, 200] });
+    const flat = { ...img, pixels: new Float32Array(img.pixels.length) };
+    expect(() => measureCrossSection(flat, PAPER_ANODE_FREE)).toThrow(/synthetic\.tif: no contrast across the layers/);
+  });
+
+  it('gives no σ (null, not 0) for a layer fewer than two strips found', () => {
+    const r = measureCrossSection(section({ thicknessesNm: [150, 200, 600, 150, 200] }), PAPER_ANODE_FREE, { strips: 1 });
+    expect(r.layers.length).toBe(5);
+    for (const l of r.layers) expect(l.sigmaNm).toBeNull();
+  });
+
+  it('warns where a thickness is ten times off its nominal one (another image, stack or scale)', () => {
+    const img = section({ thicknessesNm: [150, 200, 600, 150, 200] });
+    expect(measureCrossSection(img, PAPER_ANODE_FREE).details.warnings.some((w) => w.includes('nominal'))).toBe(false);
+    const wrongScale = measureCrossSection({ ...img, pixelSizeNm: 400 }, PAPER_ANODE_FREE);
+    expect(wrongScale.details.warnings.filter((w) => /^\w+: [\d.]+ nm is 100× its nominal \d+ nm: is this a cross-section of the stack, at the right pixel size\?$/.test(w))).toHaveLength(5);
   });
 
   it('refuses an uncalibrated image with an AnalysisError naming the file', () => {

@@ -182,7 +182,7 @@ export function semView(store: Store): View {
       const source = img.pixelSizeSource === 'none' ? 'no calibration' : `from the ${img.pixelSizeSource}${img.pixelSizeDetail ? ` (${img.pixelSizeDetail})` : ''}`;
       notes.push(img.pixelSizeNm ? `Pixel size ${px(img.pixelSizeNm / img.binning)} nm ${source}${img.binning > 1 ? `; shown binned ${img.binning}×` : ''}.` : 'The image carries no pixel size: no scale bar and no thicknesses until the scale is set (Set scale…).');
     }
-    if (img.tiltDeg) notes.push(`Tilt ${img.tiltDeg}°: vertical distances are corrected in the thickness table.`);
+    if (img.tiltDeg) notes.push(`Tilt ${+img.tiltDeg.toFixed(2)}°: vertical distances are corrected in the thickness table.`);
     if (img.pixelSizeNm) {
       const barNm = niceLengthNm(img.width * img.pixelSizeNm * 0.2);
       const barPx = barNm / img.pixelSizeNm;
@@ -232,7 +232,7 @@ export function semView(store: Store): View {
             { class: 'compact', id: 'sem-thickness' },
             h('caption', {}, `Layer thickness, ${img.state} (${sem.file}; pixel size from ${sem.pixelSizeSource})`),
             h('thead', {}, h('tr', {}, h('th', {}, 'Layer'), h('th', {}, 'Thickness (nm)'), h('th', {}, '± (nm)'))),
-            h('tbody', {}, ...sem.layers.map((l) => h('tr', { 'data-role': l.role }, h('td', {}, layerLabel(study, l.role)), h('td', { class: 'num' }, fmt(l.thicknessNm)), h('td', { class: 'num' }, fmt(l.sigmaNm))))),
+            h('tbody', {}, ...sem.layers.map((l) => h('tr', { 'data-role': l.role }, h('td', {}, layerLabel(study, l.role)), h('td', { class: 'num' }, fmt(l.thicknessNm)), h('td', { class: 'num' }, l.sigmaNm === null ? '—' : fmt(l.sigmaNm))))),
           )
         : h('span'),
     );

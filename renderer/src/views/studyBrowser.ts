@@ -24,7 +24,7 @@ export function describe(summary: Record<string, unknown> | null): string {
   if (tt) parts.push(tt);
   if (typeof summary.points === 'number') parts.push(`${summary.points} points`);
   if (typeof summary.pixelSizeNm === 'number') parts.push(`${+summary.pixelSizeNm.toPrecision(4)} nm/px${summary.pixelSizeSource ? ` (${summary.pixelSizeSource})` : ''}`);
-  if (typeof summary.tiltDeg === 'number') parts.push(`tilt ${summary.tiltDeg}°`);
+  if (typeof summary.tiltDeg === 'number') parts.push(`tilt ${+summary.tiltDeg.toFixed(2)}°`);
   if (typeof summary.shotsPerPixel === 'number') parts.push(`${summary.shotsPerPixel} shots/px`);
   if (typeof summary.format === 'string') parts.push(String(summary.description ?? summary.format));
   return parts.join(' · ');

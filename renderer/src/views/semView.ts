@@ -183,6 +183,9 @@ export function semView(store: Store): View {
       notes.push(img.pixelSizeNm ? `Pixel size ${px(img.pixelSizeNm / img.binning)} nm ${source}${img.binning > 1 ? `; shown binned ${img.binning}×` : ''}.` : 'The image carries no pixel size: no scale bar and no thicknesses until the scale is set (Set scale…).');
     }
     if (img.tiltDeg) notes.push(`Tilt ${+img.tiltDeg.toFixed(2)}°: vertical distances are corrected in the thickness table.`);
+    // As measureCrossSection warns: the stage tilt is taken as the view angle of a cleaved face.
+    const stageTiltDeg = Math.abs(img.tiltDeg ?? 0);
+    if (stageTiltDeg >= 30) notes.push(`The stage tilt is taken as the angle between the beam and the face normal (a cleaved face); a FIB trench face viewed at stage tilt T is seen at 90° − T = ${+(90 - stageTiltDeg).toFixed(2)}°.`);
     if (img.pixelSizeNm) {
       const barNm = niceLengthNm(img.width * img.pixelSizeNm * 0.2);
       const barPx = barNm / img.pixelSizeNm;

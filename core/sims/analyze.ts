@@ -14,6 +14,7 @@ import { findIon, type IonChannel } from '../model/ions.js';
 import type { LayerStack } from '../model/layerStack.js';
 import type { InterfaceResult, LayerSegment, LiMapStats, SimsStateResult } from '../model/report.js';
 import { calibrateDepth, timeToDepthNm, type DepthCalibration } from './calibrate.js';
+import { isotopeSaturation, isotopeSaturationWarning } from './isotopeCheck.js';
 import { correctDeadTime, poissonSigma, sigmaOfCorrected } from './deadTime.js';
 import { integrateLayers, mapStatistics, peakTime, shares } from './liInventory.js';
 import { normalizeSeries, type NormalizationMode, type Series } from './normalize.js';
@@ -189,6 +190,7 @@ export async function analyzeSimsStateDetailed(input: SimsStateInput): Promise<S
     if (!sp.deadTimeCorrected) warnings.push('stack: shots per pixel unknown; counts not dead-time corrected');
   }
 
+  warnings.push(...isotopeSaturation(set.timeS, set.ions, set.series.map((x) => x.values)).map(isotopeSaturationWarning));
   const found = segmentProfile(
     set.timeS,
     set.ions,

@@ -1,5 +1,5 @@
 import { mkdir } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { parseWidthMm } from '../figures/width.js';
 import type { IntensityScale } from '../figures/xrdFigure.js';
@@ -98,6 +98,8 @@ export function registerFigure(program: Command, io: CliIo): void {
         for (const format of p.formats) {
           const file = `${fig.name}.${format}`;
           const path = join(outDir, file);
+          // Figure names carry state names; whatever they hold, nothing is written outside --out.
+          if (dirname(path) !== outDir) throw new StrataError(`${study.name}: figure name ${JSON.stringify(fig.name)} is not a plain file name`);
           io.stderr(`[${++done}/${total}] ${file}\n`);
           const bytes = await figureFileContent(fig, format, { dpi: p.dpi, fonts });
           await writeFileAtomic(path, bytes);

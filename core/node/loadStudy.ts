@@ -44,8 +44,13 @@ async function classify(root: string, rel: string): Promise<StudyFile> {
   return { path: rel, format, kind: kind === 'sidecar' || kind === 'manifest' ? 'unknown' : (kind as DatasetKind) };
 }
 
+/** A study.json is a few kB; past this it is not one (and reading it whole would cost its size). */
+const MAX_MANIFEST_BYTES = 1 << 20;
+
 async function loadFromManifest(manifestPath: string): Promise<LoadedStudy> {
   const root = resolve(manifestPath, '..');
+  const { size } = await stat(manifestPath);
+  if (size > MAX_MANIFEST_BYTES) throw new ManifestError(manifestPath, `${size} bytes: a study.json is at most ${MAX_MANIFEST_BYTES} bytes`);
   const manifest = parseStudyManifest(await readFile(manifestPath, 'utf8'), manifestPath);
   const states: StudyState[] = [];
   for (const s of manifest.states) {

@@ -4,6 +4,7 @@ import { STACK_PRESETS } from '../model/layerStack.js';
 // Registers the presets beyond the paper's cell (solar-cell stacks of the real test files).
 import '../model/stackPresets.js';
 import type { LayerStack } from '../model/layerStack.js';
+import { MAX_TILT_DEG } from '../sem/tilt.js';
 
 /** Inline layer definition in a manifest (same fields as LayerDef). */
 const layerSchema = z.object({
@@ -30,18 +31,35 @@ const relativePath = z
     message: 'file paths must be relative to the study folder and stay inside it',
   });
 
+/** Most states a study may list (a cycling series has tens; a hostile file could list millions). */
+export const MAX_STATES = 200;
+/** Control characters: in a name they could clear or fake terminal lines. */
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+
+/**
+ * State names become file names (`sem-<state>.png`) and table keys: a name with a path
+ * separator or `..` wrote a figure outside `--out`.
+ */
+const stateName = z
+  .string()
+  .min(1)
+  .max(64, 'a state name has at most 64 characters')
+  .refine((s) => !/[\\/]/.test(s) && !CONTROL.test(s) && s !== '.' && s !== '..' && s.trim() === s, {
+    message: 'a state name becomes a file name: no / or \\, no control characters, not . or .., no spaces at its ends',
+  });
+
 const stateSchema = z.object({
-  state: z.string().min(1),
+  state: stateName,
   files: z.array(relativePath).min(1, 'a state needs at least one file'),
   sims: z.object({ shotsPerPixel: z.number().int().positive().optional() }).optional(),
-  semTiltDeg: z.number().min(-90).max(90).optional(),
+  semTiltDeg: z.number().min(-MAX_TILT_DEG).max(MAX_TILT_DEG).optional(),
 });
 
 export const studyManifestSchema = z.object({
   schema: z.literal('strata.study/1'),
-  name: z.string().min(1),
+  name: z.string().min(1).max(500).refine((s) => !CONTROL.test(s), { message: 'no control characters' }),
   stack: z.union([z.string().min(1), inlineStackSchema]),
-  states: z.array(stateSchema).min(1, 'a study needs at least one state'),
+  states: z.array(stateSchema).min(1, 'a study needs at least one state').max(MAX_STATES, `a study lists at most ${MAX_STATES} states`),
   /** Typed-in layer thicknesses (nm) by role, used for the depth axis when no SEM image gives them. */
   thicknessesNm: z.record(z.string(), z.number().positive()).optional(),
 });
@@ -57,9 +75,11 @@ const quote = (value: string): string => `'${value.length > 80 ? `${value.slice(
 export function parseStudyManifest(text: string, fileName: string): StudyManifest {
   let json: unknown;
   try {
-    json = JSON.parse(text);
+    // A byte-order mark (Notepad writes one) is not JSON, but it is no error of the user's.
+    json = JSON.parse(text.replace(/^\uFEFF/, ''));
   } catch (err) {
-    throw new ManifestError(fileName, `not valid JSON (${(err as Error).message})`);
+    // One line: V8's message quotes the text around the error, line breaks and all.
+    throw new ManifestError(fileName, `not valid JSON (${(err as Error).message.replace(/\s+/g, ' ').slice(0, 200)})`);
   }
   const parsed = studyManifestSchema.safeParse(json);
   if (!parsed.success) {

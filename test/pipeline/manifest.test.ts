@@ -36,6 +36,13 @@ describe('study manifest', () => {
     ['duplicate state', { ...valid, states: [valid.states[0], valid.states[0]] }, /listed twice/],
     ['bad shots', { ...valid, states: [{ state: 'pristine', files: ['a.txt'], sims: { shotsPerPixel: -3 } }] }, /states\.0\.sims\.shotsPerPixel/],
     ['layer without markers', { ...valid, stack: { layers: [{ role: 'a', label: 'A', markerIons: [] }] } }, /marker ion/],
+    // State names become figure file names: these wrote outside --out, or failed half way.
+    ['a state name climbing out of the folder', { ...valid, states: [{ state: '../../../escaped', files: ['a.txt'] }] }, /states\.0\.state: a state name becomes a file name/],
+    ['a state name with a slash', { ...valid, states: [{ state: 'cycled/1', files: ['a.txt'] }] }, /states\.0\.state: a state name becomes a file name/],
+    ['a state name of ..', { ...valid, states: [{ state: '..', files: ['a.txt'] }] }, /states\.0\.state/],
+    ['control characters in the name', { ...valid, name: 'cell \u001b[2J A' }, /name: no control characters/],
+    ['too many states', { ...valid, states: Array.from({ length: 201 }, (_, i) => ({ state: `s${i}`, files: ['a.txt'] })) }, /at most 200 states/],
+    ['a tilt beyond what can be corrected', { ...valid, states: [{ state: 'pristine', files: ['a.txt'], semTiltDeg: 89.9 }] }, /semTiltDeg/],
   ];
   for (const [what, manifest, message] of invalid) {
     it(`rejects ${what} with a message naming the file`, () => {
@@ -45,8 +52,13 @@ describe('study manifest', () => {
     });
   }
 
-  it('rejects text that is not JSON', () => {
+  it('rejects text that is not JSON, in one line', () => {
     expect(() => parseStudyManifest('{"schema": ', 'x/study.json')).toThrow(/x\/study\.json: not valid JSON/);
+    expect(() => parseStudyManifest('{\n  "schema":\n  ,\n}', 'x/study.json')).toThrow(/^[^\n]*$/);
+  });
+
+  it('reads a study.json that starts with a byte-order mark (as Notepad saves it)', () => {
+    expect(parseStudyManifest('\uFEFF' + JSON.stringify(valid), 'study.json').name).toBe('cell A');
   });
 });
 

@@ -92,7 +92,7 @@ export function registerAnalyze(program: Command, io: CliIo): void {
     .argument('<studies...>', 'study folders (with or without study.json), study.json files, or folders holding many studies')
     .option('--json', 'print the report (one study) or the summary (several) as JSON on stdout')
     .option('--out <dir>', 'write report.json and CSV tables (one sub-folder per study when there are several, plus summary.csv/json)')
-    .option('--jobs <n>', 'studies (or, for one study, its states) analysed in parallel on worker threads; default: the available cores')
+    .option('--jobs <n>', 'studies (or, for one study, its states) analysed in parallel on worker threads; default and most: the available cores')
     .addHelpText(
       'after',
       `\nOne study: its states are analysed side by side; prints a summary (or --json the report); --out DIR also writes report.json and CSV tables.\nSeveral studies (or a folder of studies): analysed in parallel, each into DIR/<study>/, with\nDIR/summary.csv and DIR/summary.json across studies; a failing study is reported, the rest finish,\nand the exit code is 1 if any failed.`,

@@ -31,9 +31,20 @@ export function describeFailure(err: unknown): { code: number; line: string } {
 }
 
 /** Parses a positive number option, or throws a UsageError naming the option. */
-export function positiveNumber(option: string, value: string): number {
-  const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0) throw new UsageError(`${option} wants a positive number, got '${value}'`);
+/**
+ * A number as written in decimal (`12`, `0.5`, `4e-3`): Number() also takes '' (as 0), hex
+ * (`0x10` as 16) and 'Infinity', none of which a user means by a pixel size or a dpi.
+ */
+export function decimalNumber(option: string, value: string, wants: string): number {
+  const n = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(value.trim()) ? Number(value) : Number.NaN;
+  if (!Number.isFinite(n)) throw new UsageError(`${option} wants ${wants}, got '${value}'`);
+  return n;
+}
+
+/** A positive decimal number, at most `max` (beyond it the arithmetic that follows overflows). */
+export function positiveNumber(option: string, value: string, max = 1e12): number {
+  const n = decimalNumber(option, value, 'a positive number');
+  if (n <= 0 || n > max) throw new UsageError(`${option} wants a positive number up to ${max}, got '${value}'`);
   return n;
 }
 

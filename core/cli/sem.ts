@@ -3,10 +3,10 @@ import { openDataset } from '../node/openDataset.js';
 import { DEFAULT_STACK_ID, STACK_PRESETS } from '../model/layerStack.js';
 import { FormatError, UsageError } from '../model/errors.js';
 import type { SemImage } from '../model/semImage.js';
-import { measureCrossSection, roundDeg, toSemResult, withPixelSize } from '../sem/index.js';
+import { MAX_TILT_DEG, measureCrossSection, roundDeg, toSemResult, withPixelSize } from '../sem/index.js';
 import type { CrossSectionResult } from '../sem/index.js';
 import type { CliIo } from './context.js';
-import { positiveNumber } from './context.js';
+import { decimalNumber, positiveNumber } from './context.js';
 
 interface SemOptions {
   json?: boolean;
@@ -18,17 +18,19 @@ interface SemOptions {
 }
 
 function parseRoi(value: string): { x: number; y: number; width: number; height: number } {
-  const parts = value.split(',').map(Number);
-  if (parts.length !== 4 || parts.some((p) => !Number.isFinite(p)) || parts[2] <= 0 || parts[3] <= 0) {
-    throw new UsageError(`--roi wants x,y,width,height in pixels, got '${value}'`);
+  // Whole pixels, from the image's top-left corner: a negative origin was clipped silently.
+  const parts = value.split(',').map((p) => (/^\s*\d+\s*$/.test(p) ? Number(p) : Number.NaN));
+  if (parts.length !== 4 || parts.some((p) => !Number.isSafeInteger(p)) || parts[2] <= 0 || parts[3] <= 0) {
+    throw new UsageError(`--roi wants x,y,width,height in whole pixels (x, y ≥ 0), got '${value}'`);
   }
   const [x, y, width, height] = parts;
   return { x, y, width, height };
 }
 
+/** The tilt the correction takes (±84°: beyond it 1/cos θ amplifies every error more than 10×). */
 function parseTilt(value: string): number {
-  const t = Number(value);
-  if (!Number.isFinite(t) || Math.abs(t) >= 90) throw new UsageError(`--tilt wants degrees between -90 and 90, got '${value}'`);
+  const t = decimalNumber('--tilt', value, `degrees between -${MAX_TILT_DEG} and ${MAX_TILT_DEG}`);
+  if (Math.abs(t) > MAX_TILT_DEG) throw new UsageError(`--tilt wants degrees between -${MAX_TILT_DEG} and ${MAX_TILT_DEG}, got '${value}'`);
   return t;
 }
 

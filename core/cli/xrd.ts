@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { openDataset } from '../node/openDataset.js';
-import { UsageError } from '../model/errors.js';
+import { FormatError, UsageError } from '../model/errors.js';
 import { analyzeXrdPattern } from '../xrd/analyze.js';
 import type { XrdAnalysis } from '../xrd/analyze.js';
 import type { CliIo } from './context.js';
@@ -35,14 +35,15 @@ export function registerXrd(program: Command, io: CliIo): void {
     .option('--instrument-fwhm <deg>', 'instrumental FWHM for Scherrer, deg (default 0.05)')
     .action(async (file: string, options: { json?: boolean; maskSi: boolean; mask?: string[]; instrumentFwhm?: string }) => {
       const masks = (options.mask ?? []).map((m) => {
-        const r = /^\s*([\d.]+)\s*-\s*([\d.]+)\s*$/.exec(m);
-        if (!r) throw new UsageError(`--mask wants FROM-TO in degrees, got '${m}'`);
+        // Two decimal angles, the first below the second ('1.2.3-4' made a NaN mask; '44-43' none).
+        const r = /^\s*(\d+(?:\.\d*)?|\.\d+)\s*-\s*(\d+(?:\.\d*)?|\.\d+)\s*$/.exec(m);
+        if (!r || !(Number(r[1]) < Number(r[2]))) throw new UsageError(`--mask wants FROM-TO in degrees, FROM below TO, got '${m}'`);
         return { fromDeg: Number(r[1]), toDeg: Number(r[2]), label: `user mask ${m}` };
       });
       const instrumentFwhmDeg = options.instrumentFwhm !== undefined ? positiveNumber('--instrument-fwhm', options.instrumentFwhm) : undefined;
       const opened = await openDataset(file, { displayName: file });
       try {
-        if (opened.dataset.kind !== 'xrdPattern') throw new UsageError(`${file} is not an XRD pattern (${opened.format})`);
+        if (opened.dataset.kind !== 'xrdPattern') throw new FormatError(file, `not an XRD pattern (${opened.format})`);
         const a = analyzeXrdPattern(opened.dataset, { maskSi: options.maskSi, masks, scherrer: instrumentFwhmDeg !== undefined ? { instrumentFwhmDeg } : undefined });
         if (options.json) {
           const peaks = a.peaks.map((p, i) => ({ ...a.result.peaks[i], sigma: p.fit.sigma, eta: p.fit.eta }));

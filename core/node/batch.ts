@@ -20,7 +20,8 @@ export async function runBatch(
   jobs: Omit<BatchJob, 'index'>[],
   opts: { concurrency?: number; onProgress?: (p: BatchProgress) => void } = {},
 ): Promise<BatchReply[]> {
-  const concurrency = Math.max(1, Math.min(opts.concurrency ?? availableParallelism(), jobs.length));
+  // At most the cores: more workers only share them, each with its own memory.
+  const concurrency = Math.max(1, Math.min(opts.concurrency ?? availableParallelism(), availableParallelism(), jobs.length));
   const replies: BatchReply[] = new Array(jobs.length);
   let next = 0;
   let done = 0;

@@ -97,7 +97,9 @@ async function inputOnWorker(pool: StackPool, study: LoadedStudy, input: StateIn
  * state or one job (then `fn` gets undefined: one after another here). The workers are closed after.
  */
 export async function withStateLanes<T>(states: number, jobs: number | undefined, fn: (runStates: StatesRunner | undefined) => Promise<T>): Promise<T> {
-  const workers = Math.min(states, jobs ?? availableParallelism()) - 1;
+  // More lanes than cores only share them, each holding its own stack buffers (--jobs 100 on 2
+  // cores: 24 s and 2.4 GB, against 1.1 s and 157 MB).
+  const workers = Math.min(states, jobs ?? availableParallelism(), availableParallelism()) - 1;
   if (workers <= 0) return fn(undefined);
   const pool = new StackPool(workers);
   try {

@@ -68,6 +68,13 @@ describe('strata sem', () => {
     expect((await runCli(['sem', tif, '--pixel-size', '-3'])).code).toBe(2);
     expect((await runCli(['sem', tif, '--tilt', '95'])).code).toBe(2);
     expect((await runCli(['sem', tif, '--roi', '1,2,3'])).code).toBe(2);
+    // Number() took these: '' as 0, hex as 16, 1e308 overflowed the thicknesses to Infinity.
+    expect((await runCli(['sem', tif, '--tilt', ''])).code).toBe(2);
+    expect((await runCli(['sem', tif, '--tilt', '85'])).code).toBe(2); // beyond the ±84° the correction takes
+    expect((await runCli(['sem', tif, '--pixel-size', '0x10'])).code).toBe(2);
+    expect((await runCli(['sem', tif, '--pixel-size', '1e308'])).code).toBe(2);
+    expect((await runCli(['sem', tif, '--roi', '-50,-50,100,100'])).code).toBe(2);
+    expect((await runCli(['sem', tif, '--roi', '0,0,100.5,100'])).code).toBe(2);
   });
 });
 

@@ -18,19 +18,33 @@ export const processIo: CliIo = {
 export const EXIT = { ok: 0, badInput: 1, usage: 2 } as const;
 
 /** Maps an error to its exit code and the one line the user sees. */
+/** What a file-system error code means, in words (the rest are shown as their code). */
+const ERRNO_SAYS: Record<string, string> = {
+  ENOENT: 'no such file or folder',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  EISDIR: 'is a folder, not a file',
+  EINVAL: 'not a regular file',
+  ENOTDIR: 'a part of the path is a file, not a folder',
+  EEXIST: 'exists and is not a folder',
+  ELOOP: 'too many symbolic links (a loop?)',
+  EROFS: 'read-only file system',
+  ENOSPC: 'no space left on the device',
+  ENAMETOOLONG: 'name too long',
+};
+
 export function describeFailure(err: unknown): { code: number; line: string } {
   if (err instanceof ReportedError) return { code: describeFailure(err.original).code, line: '' };
   if (err instanceof UsageError) return { code: EXIT.usage, line: `strata: ${err.message}` };
   if (err instanceof StrataError) return { code: EXIT.badInput, line: `strata: ${err.message}` };
   const e = err as NodeJS.ErrnoException;
   if (e && typeof e === 'object' && typeof e.code === 'string' && 'path' in e) {
-    const what = e.code === 'ENOENT' ? 'no such file or folder' : e.code === 'EACCES' ? 'permission denied' : e.code === 'EISDIR' ? 'is a folder' : e.code;
+    const what = ERRNO_SAYS[e.code] ?? e.code;
     return { code: EXIT.badInput, line: `strata: ${e.path}: ${what}` };
   }
   return { code: EXIT.badInput, line: `strata: ${e instanceof Error ? e.message : String(err)}` };
 }
 
-/** Parses a positive number option, or throws a UsageError naming the option. */
 /**
  * A number as written in decimal (`12`, `0.5`, `4e-3`): Number() also takes '' (as 0), hex
  * (`0x10` as 16) and 'Infinity', none of which a user means by a pixel size or a dpi.

@@ -1,4 +1,4 @@
-import { closeSync, fstatSync, openSync, read, readSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, read, readSync, statSync } from 'node:fs';
 import { promisify } from 'node:util';
 import type { ByteSource } from '../io/byteSource.js';
 import { withReadCache } from '../io/readCache.js';
@@ -46,6 +46,10 @@ const readAsync = promisify(read);
  * after the reads in flight have landed (a number closed early could be a new file's by then).
  */
 function guardedDescriptor(path: string): { fd: number; size: number; use: <T>(read: () => Promise<T>) => Promise<T>; assertOpen: () => void; close: () => Promise<void> } {
+  // Only regular files: a folder opens and then fails with EISDIR on the first read (without
+  // its name), and opening a named pipe waits for a writer for ever.
+  const st = statSync(path);
+  if (!st.isFile()) throw Object.assign(new Error(`${path}: ${st.isDirectory() ? 'is a folder, not a file' : 'not a regular file'}`), { code: st.isDirectory() ? 'EISDIR' : 'EINVAL', path });
   const fd = openSync(path, 'r');
   let size: number;
   try {

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -43,6 +43,19 @@ describe('strata CLI', () => {
     const missing = await runCli(['info', join(dir, 'missing.txt')]);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toMatch(/missing\.txt: no such file/);
+    // A folder (its read failed with a bare EISDIR) and a named pipe (opening it waited for ever).
+    mkdirSync(join(dir, 'a folder.tif'));
+    for (const cmd of ['info', 'sem', 'xrd']) {
+      const folder = await runCli([cmd, join(dir, 'a folder.tif')]);
+      expect(folder.code, cmd).toBe(1);
+      expect(folder.stderr.trim(), cmd).toBe(`strata: ${join(dir, 'a folder.tif')}: is a folder, not a file`);
+    }
+    const fifo = join(dir, 'pipe.txt');
+    if (spawnSync('mkfifo', [fifo]).status === 0) {
+      const piped = await runCli(['info', fifo]);
+      expect(piped.code).toBe(1);
+      expect(piped.stderr.trim()).toBe(`strata: ${fifo}: not a regular file`);
+    }
   });
 
   it('runs as a real process through bin/strata.js with the same exit codes', () => {

@@ -58,7 +58,7 @@ export function assertSaneAllocation(
   if (elementCount * bytesPerElement > limitBytes) {
     throw new FormatError(
       fileName,
-      `${what}: header claims ${elementCount} elements (${((elementCount * bytesPerElement) / 1024 ** 3).toFixed(1)} GiB), refused`,
+      `${what}: header claims ${elementCount} elements (${((elementCount * bytesPerElement) / 1024 ** 3).toFixed(1)} GiB), more than the ${+(limitBytes / 1024 ** 3).toFixed(2)} GiB read: refused`,
     );
   }
 }

@@ -19,6 +19,9 @@ export interface GreyImage {
  */
 export const MAX_DECODE_RATIO = 2048;
 
+/** The most pixels an SEM image may have (16384²). */
+export const MAX_SEM_PIXELS = 16384 * 16384;
+
 /** SEM images may be lossless or JPEG (pictures, not counts); see ../tiff/compression.ts. */
 const SEM_COMPRESSIONS: ReadonlySet<number> = new Set([...LOSSLESS_COMPRESSIONS, JPEG_COMPRESSION]);
 
@@ -57,7 +60,9 @@ export async function decodeGreyTiff(bytes: Uint8Array, fileName: string, header
   const width = image.getWidth();
   const height = image.getHeight();
   if (!(width > 0 && height > 0)) throw new FormatError(fileName, `TIFF has an empty image (${width} × ${height})`);
-  assertSaneAllocation(fileName, 'SEM image', width * height, 4);
+  // 16384 × 16384 at most (1 GiB as Float32): past it a 1 MB Deflate strip of 32000 × 32000
+  // took 38 s and 3 GB for \`strata info\`; SEM frames are a few thousand pixels a side.
+  assertSaneAllocation(fileName, 'SEM image', width * height, 4, MAX_SEM_PIXELS * 4);
   // The value geotiff picks its decoder by (tag 259 of any type), not only a SHORT one.
   const compression = Number(image.fileDirectory.getValue('Compression') || 1);
   if (!SEM_COMPRESSIONS.has(compression)) {

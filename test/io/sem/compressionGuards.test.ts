@@ -195,3 +195,21 @@ describe('compressions no SEM software writes', () => {
     expect(Array.from((await readSemImage(greyTiff(8, [zlibSync(px)]), 'deflate.tif')).pixels)).toEqual(await plainPixels(px));
   });
 });
+
+describe('SEM image size', () => {
+  it('refuses more than 16384² pixels before decoding: a 1 MB Deflate strip of 32000² took 38 s and 3 GB', async () => {
+    const side = 32000;
+    // One strip of zeros, deflated: about a thousandth of its decoded size.
+    const strip = zlibSync(new Uint8Array(side * 64));
+    const tags = [
+      { tag: 256, type: 4, values: [side] },
+      { tag: 257, type: 4, values: [side] },
+      { tag: 258, type: 3, values: [8] },
+      { tag: 259, type: 3, values: [8] },
+      { tag: 262, type: 3, values: [1] },
+      { tag: 277, type: 3, values: [1] },
+      { tag: 278, type: 4, values: [side] },
+    ];
+    await expectRefusedSmall(tiffOf(tags, [strip]), /SEM image: header claims 1024000000 elements \(3\.8 GiB\), more than the 1 GiB read: refused/);
+  });
+});

@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import { readFile, access } from 'node:fs/promises';
+import { readFile, access, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { detectFormat, FORMATS } from '../io/detect.js';
 import type { FormatId } from '../io/detect.js';
@@ -55,6 +55,22 @@ export async function findSemSidecar(path: string): Promise<string | null> {
   return null;
 }
 
+/** Most bytes each kind of file is read whole at (the rest are read as streams or by part). */
+const WHOLE_FILE_LIMITS = { profile: 512 << 20, sem: 1 << 30, sidecar: 1 << 20, xrd: 256 << 20 } as const;
+const WHAT_IS_READ: Record<keyof typeof WHOLE_FILE_LIMITS, string> = { profile: 'a depth profile', sem: 'an SEM image', sidecar: 'a metadata sidecar', xrd: 'an XRD pattern' };
+
+/**
+ * A file read whole, refused first when it is larger than such a file can be: a 600 MB .ras
+ * took 714 MB and failed decoding it as Shift-JIS, one over 2 GiB with Node's "File size …
+ * is greater than 2 GiB", neither naming the file.
+ */
+async function readWhole(path: string, name: string, kind: keyof typeof WHOLE_FILE_LIMITS): Promise<Uint8Array> {
+  const limit = WHOLE_FILE_LIMITS[kind];
+  const { size } = await stat(path);
+  if (size > limit) throw new FormatError(name, `${size} bytes: more than the ${limit >> 20} MiB ${WHAT_IS_READ[kind]} is read up to`);
+  return readFile(path);
+}
+
 /**
  * Opens any supported file as its dataset. `displayName` is what errors and provenance call it
  * (the path relative to the study folder, usually). Ion stacks stay backed by the open file.
@@ -65,7 +81,7 @@ export async function openDataset(path: string, opts: { displayName?: string; im
   const none = async (): Promise<void> => undefined;
   switch (format) {
     case 'iontof-ascii':
-      return { format, dataset: readSurfaceLabProfile(await readFile(path), name), close: none };
+      return { format, dataset: readSurfaceLabProfile(await readWhole(path, name, 'profile'), name), close: none };
     case 'tiff': {
       const source: FileSource = await openFileSource(path, name);
       try {
@@ -78,8 +94,8 @@ export async function openDataset(path: string, opts: { displayName?: string; im
       }
       await source.close();
       const sidecarPath = await findSemSidecar(path);
-      const sidecar = sidecarPath ? { name: basename(sidecarPath), bytes: await readFile(sidecarPath) } : undefined;
-      return { format, dataset: await readSemImage(await readFile(path), name, sidecar), close: none };
+      const sidecar = sidecarPath ? { name: basename(sidecarPath), bytes: await readWhole(sidecarPath, basename(sidecarPath), 'sidecar') } : undefined;
+      return { format, dataset: await readSemImage(await readWhole(path, name, 'sem'), name, sidecar), close: none };
     }
     case 'imzml': {
       const ibdPath = imzmlBinaryPath(path);
@@ -95,7 +111,7 @@ export async function openDataset(path: string, opts: { displayName?: string; im
       }
     }
     default:
-      if (FORMATS[format].kind === 'xrd') return { format, dataset: readXrd(await readFile(path), name, format), close: none };
-      throw new FormatError(name, `not a data file Strata reads (${FORMATS[format].description})`);
+      if (FORMATS[format].kind === 'xrd') return { format, dataset: readXrd(await readWhole(path, name, 'xrd'), name, format), close: none };
+      throw new FormatError(name, format === 'unknown' ? 'not a data file Strata reads' : `not a data file Strata reads (${FORMATS[format].description})`);
   }
 }

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -64,5 +64,17 @@ describe('strata CLI', () => {
     expect(ok.stdout.trim()).toBe(STRATA_VERSION);
     const bad = spawnSync(process.execPath, [join(PROJECT_ROOT, 'bin/strata.js'), 'info'], { encoding: 'utf8' });
     expect(bad.status).toBe(2);
+  });
+});
+
+describe('files read whole', () => {
+  it('refuses one larger than its kind can be, naming it and the limit, without reading it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'strata-big-'));
+    const big = join(dir, 'huge.xy');
+    writeFileSync(big, '10 1\n20 2\n');
+    truncateSync(big, 300 << 20); // sparse: no 300 MB written
+    const r = await runCli(['info', big]);
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim()).toBe(`strata: ${big}: ${300 << 20} bytes: more than the 256 MiB an XRD pattern is read up to`);
   });
 });

@@ -202,13 +202,13 @@ describe('SEM image size', () => {
     // One strip of zeros, deflated: about a thousandth of its decoded size.
     const strip = zlibSync(new Uint8Array(side * 64));
     const tags = [
-      { tag: 256, type: 4, values: [side] },
-      { tag: 257, type: 4, values: [side] },
-      { tag: 258, type: 3, values: [8] },
-      { tag: 259, type: 3, values: [8] },
-      { tag: 262, type: 3, values: [1] },
-      { tag: 277, type: 3, values: [1] },
-      { tag: 278, type: 4, values: [side] },
+      { tag: 256, type: 4 as const, values: [side] },
+      { tag: 257, type: 4 as const, values: [side] },
+      { tag: 258, type: 3 as const, values: [8] },
+      { tag: 259, type: 3 as const, values: [8] },
+      { tag: 262, type: 3 as const, values: [1] },
+      { tag: 277, type: 3 as const, values: [1] },
+      { tag: 278, type: 4 as const, values: [side] },
     ];
     await expectRefusedSmall(tiffOf(tags, [strip]), /SEM image: header claims 1024000000 elements \(3\.8 GiB\), more than the 1 GiB read: refused/);
   });

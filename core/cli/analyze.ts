@@ -6,7 +6,7 @@ import type { Report, SimsStateResult } from '../model/report.js';
 import { ionNotation } from '../model/ions.js';
 import { loadStudy } from '../node/loadStudy.js';
 import { analyzeStudyOnDisk } from '../node/analyzeStudyOnDisk.js';
-import { writeFileAtomic } from '../node/files.js';
+import { prepareOutputFolder, writeFileAtomic } from '../node/files.js';
 import { writeReportFiles } from '../node/reportFiles.js';
 import { StrataError, UsageError } from '../model/errors.js';
 import { runBatch, progressBar } from '../node/batch.js';
@@ -101,8 +101,10 @@ export function registerAnalyze(program: Command, io: CliIo): void {
       const jobs = options.jobs === undefined ? undefined : positiveNumber('--jobs', options.jobs);
       if (jobs !== undefined && !Number.isInteger(jobs)) throw new UsageError(`--jobs wants a whole number, got '${options.jobs}'`);
       const studies = (await Promise.all(args.map((a) => findStudies(a)))).flat();
-      if (studies.length === 1) return analyzeOne(studies[0], { ...options, jobs }, io);
-      if (!options.out) throw new UsageError('several studies need --out DIR for their reports');
+      if (studies.length > 1 && !options.out) throw new UsageError('several studies need --out DIR for their reports');
+      // The output folder made and checked first, not found wanting after the analysis.
+      if (options.out) await prepareOutputFolder(options.out);
+      if (studies.length === 1 || !options.out) return analyzeOne(studies[0], { ...options, jobs }, io);
       await analyzeMany(studies, options.out, { json: options.json, jobs }, io);
     });
 }

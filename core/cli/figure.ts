@@ -1,5 +1,4 @@
-import { mkdir } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { Command } from 'commander';
 import { parseWidthMm } from '../figures/width.js';
 import type { IntensityScale } from '../figures/xrdFigure.js';
@@ -9,6 +8,7 @@ import { sha256File, writeFileAtomic } from '../node/files.js';
 import { FIGURE_NAMES } from '../figures/figureNames.js';
 import type { FigureName } from '../figures/figureNames.js';
 import { loadStudy } from '../node/loadStudy.js';
+import { prepareOutputFolder } from '../node/files.js';
 import { withStateLanes } from '../node/stateLanes.js';
 import { STRATA_VERSION } from '../version.js';
 import type { CliIo } from './context.js';
@@ -74,6 +74,8 @@ export function registerFigure(program: Command, io: CliIo): void {
     .action(async (studyPath: string, options: FigureOptions) => {
       const p = parseFigureOptions(options);
       const study = await loadStudy(studyPath);
+      // Checked before the figures are made, not found wanting after.
+      const outDir = await prepareOutputFolder(p.out);
       for (const note of study.notes) io.stderr(`note: ${note}\n`);
       const progress = (line: string): void => io.stderr(`${line}\n`);
       // The renderers (resvg, pdfkit, fonts) load only when figures are made: other commands start faster.
@@ -87,8 +89,6 @@ export function registerFigure(program: Command, io: CliIo): void {
       );
       for (const w of warnings) io.stderr(`warning: ${w}\n`);
       if (!built.length) throw new StrataError(`${study.name}: none of the figures ${p.figures.join(', ')} could be made from this study`);
-      const outDir = resolve(p.out);
-      await mkdir(outDir, { recursive: true });
       const fonts = p.formats.some((f) => f !== 'svg') ? figureFonts() : null;
       const files: Record<string, unknown>[] = [];
       const total = built.length * p.formats.length;

@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { open, rename, unlink, stat } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { constants } from 'node:fs';
+import { access, mkdir, open, rename, unlink, stat } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
 import type { InputRecord } from '../model/provenance.js';
 import { BoundedLru } from '../util/boundedLru.js';
 
@@ -100,6 +101,20 @@ export async function inputRecord(path: string, displayPath: string, options: { 
 /** Files hashed and hashes reused by `inputRecord` in this thread so far (for tests). */
 export function inputHashCounts(): { hashed: number; reused: number } {
   return { ...hashCounts };
+}
+
+/**
+ * The output folder, made (with its parents) and checked writable before any work: a path
+ * that is a file, or a read-only folder, was found only once the whole analysis had run.
+ * Returns its absolute path; throws the file-system error naming it.
+ */
+export async function prepareOutputFolder(path: string): Promise<string> {
+  const abs = resolve(path);
+  await mkdir(abs, { recursive: true });
+  const st = await stat(abs);
+  if (!st.isDirectory()) throw Object.assign(new Error(`${path}: not a folder`), { code: 'ENOTDIR', path });
+  await access(abs, constants.W_OK);
+  return abs;
 }
 
 /**

@@ -66,6 +66,19 @@ describe('strata analyze', () => {
     }
   });
 
+  it('checks --out before analysing: a file there, or under it, is refused at once, naming it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'strata-out-'));
+    const file = join(dir, 'a-file');
+    writeFileSync(file, 'x');
+    for (const [out, says] of [[file, 'exists and is not a folder'], [join(file, 'sub'), 'a part of the path is a file, not a folder']]) {
+      for (const cmd of ['analyze', 'figure']) {
+        const r = await runCli([cmd, STUDY, '--out', out]);
+        expect(r.code, `${cmd} ${out}`).toBe(1);
+        expect(r.stderr.trim(), `${cmd} ${out}`).toBe(`strata: ${out}: ${says}`);
+      }
+    }
+  });
+
   it('fails with exit 1 and a one-line error naming a broken manifest', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'strata-bad-'));
     writeFileSync(join(dir, 'study.json'), '{"schema":"strata.study/1","name":"x","stack":"nope","states":[{"state":"pristine","files":["a.txt"]}]}');

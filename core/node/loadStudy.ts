@@ -53,12 +53,24 @@ async function loadFromManifest(manifestPath: string): Promise<LoadedStudy> {
   if (size > MAX_MANIFEST_BYTES) throw new ManifestError(manifestPath, `${size} bytes: a study.json is at most ${MAX_MANIFEST_BYTES} bytes`);
   const manifest = parseStudyManifest(await readFile(manifestPath, 'utf8'), manifestPath);
   const states: StudyState[] = [];
+  const notes: string[] = [];
   for (const s of manifest.states) {
     const files: StudyFile[] = [];
     for (const rel of s.files) {
-      const exists = await stat(join(root, rel)).then((st) => st.isFile(), () => false);
-      if (!exists) throw new ManifestError(manifestPath, `state '${s.state}': file ${rel} not found`);
+      // Said as it is: a folder, or one not readable, was reported as "not found".
+      const problem = await stat(join(root, rel)).then(
+        (st) => (st.isFile() ? null : st.isDirectory() ? 'is a folder, not a file' : 'is not a regular file'),
+        (err: NodeJS.ErrnoException) => (err.code === 'EACCES' || err.code === 'EPERM' ? 'cannot be read (permission denied)' : 'not found'),
+      );
+      if (problem) throw new ManifestError(manifestPath, `state '${s.state}': file ${rel} ${problem}`);
       files.push(await classify(root, rel));
+    }
+    // A file listed but not read (a sidecar alone, an unknown format), or a second file of a
+    // kind a state has one of, was passed over in silence.
+    for (const f of files) if (f.kind === 'unknown' && f.format !== 'sem-sidecar') notes.push(`state '${s.state}': ${f.path} is not a data file Strata reads; left out`);
+    for (const kind of ['sims-profile', 'sims-stack', 'sem', 'xrd'] as const) {
+      const same = files.filter((f) => f.kind === kind);
+      if (same.length > 1) notes.push(`state '${s.state}': ${same.length} files of one kind (${same.map((f) => f.path).join(', ')}); ${same[0].path} is used`);
     }
     states.push({ state: s.state, files, sims: s.sims, semTiltDeg: s.semTiltDeg });
   }
@@ -68,7 +80,7 @@ async function loadFromManifest(manifestPath: string): Promise<LoadedStudy> {
     stack: resolveStack(manifest.stack, manifestPath),
     states,
     origin: 'manifest',
-    notes: [],
+    notes,
     manifest,
   };
 }

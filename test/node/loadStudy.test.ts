@@ -1,0 +1,42 @@
+import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ManifestError } from '../../core/model/errors.js';
+import { loadStudy } from '../../core/node/loadStudy.js';
+import { PROJECT_ROOT } from '../helpers/sharedData.js';
+
+const SAMPLE = join(PROJECT_ROOT, 'samples/study');
+
+/** A study folder with these files (copied from the sample study, or written) and this study.json. */
+function study(files: Record<string, string | null>, states: { state: string; files: string[] }[]): string {
+  const dir = mkdtempSync(join(tmpdir(), 'strata-load-'));
+  for (const [rel, from] of Object.entries(files)) {
+    mkdirSync(join(dir, rel, '..'), { recursive: true });
+    if (from === null) mkdirSync(join(dir, rel), { recursive: true });
+    else if (from.startsWith('text:')) writeFileSync(join(dir, rel), from.slice(5));
+    else copyFileSync(join(SAMPLE, from), join(dir, rel));
+  }
+  writeFileSync(join(dir, 'study.json'), JSON.stringify({ schema: 'strata.study/1', name: 'test', stack: 'anode-free-ss-lfp', states }));
+  return dir;
+}
+
+describe('loading a study.json', () => {
+  it('says a listed path that is a folder is one (it said "not found")', async () => {
+    const dir = study({ pristine: null }, [{ state: 'pristine', files: ['pristine'] }]);
+    await expect(loadStudy(dir)).rejects.toThrow(ManifestError);
+    await expect(loadStudy(dir)).rejects.toThrow(/state 'pristine': file pristine is a folder, not a file$/);
+  });
+
+  it('notes a listed file it does not read, and a second file of one kind (the first is used)', async () => {
+    const dir = study(
+      { 'a/profile.txt': 'pristine/profile.txt', 'a/again.txt': 'charged/profile.txt', 'a/notes.md': 'text:# lab notes\n', 'a/sem.tif': 'pristine/sem.tif', 'a/sem.txt': 'pristine/sem.txt' },
+      [{ state: 'pristine', files: ['a/profile.txt', 'a/again.txt', 'a/notes.md', 'a/sem.tif', 'a/sem.txt'] }],
+    );
+    const s = await loadStudy(dir);
+    expect(s.notes).toEqual([
+      "state 'pristine': a/notes.md is not a data file Strata reads; left out",
+      "state 'pristine': 2 files of one kind (a/profile.txt, a/again.txt); a/profile.txt is used",
+    ]);
+  });
+});

@@ -218,6 +218,8 @@ export interface SemImagePayload {
   pixelSizeSource: string;
   pixelSizeDetail: string | null;
   tiltDeg: number | null;
+  /** How the state's cross-section face was made (study.json `semSection`); null when not said (taken as cleaved). */
+  section: 'cleaved' | 'fib-trench' | null;
   /**
    * Layer boundaries as the SEM cross-section measurement found them, in the original image's
    * pixels: the line u = −x·sin α + y·cos α = uPx, from x0 to x1. Null when it could not measure.

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { openDataset } from '../node/openDataset.js';
 import { DEFAULT_STACK_ID, STACK_PRESETS } from '../model/layerStack.js';
 import { FormatError, UsageError } from '../model/errors.js';
-import type { SemImage } from '../model/semImage.js';
+import type { SectionGeometry, SemImage } from '../model/semImage.js';
 import { MAX_TILT_DEG, measureCrossSection, roundDeg, toSemResult, withPixelSize } from '../sem/index.js';
 import type { CrossSectionResult } from '../sem/index.js';
 import type { CliIo } from './context.js';
@@ -12,6 +12,7 @@ interface SemOptions {
   json?: boolean;
   stack?: string;
   tilt?: string;
+  section?: string;
   pixelSize?: string;
   roi?: string;
   angle?: string;
@@ -41,6 +42,7 @@ export function semJson(image: SemImage, r: CrossSectionResult): Record<string, 
     pixelSizeDetail: image.pixelSizeDetail ?? null,
     angleDeg: r.details.angleDeg,
     tiltDeg: r.details.tiltDeg,
+    tiltFrom: r.details.tiltFrom,
     roi: r.details.roi,
     substrateMeasured: r.details.substrateMeasured,
     boundaries: r.details.boundaries.map((b) => ({ upper: b.upper, lower: b.lower, uPx: b.uPx, yPxAtCentre: b.yPxAtCentre, contrast: b.contrast })),
@@ -48,10 +50,18 @@ export function semJson(image: SemImage, r: CrossSectionResult): Record<string, 
   };
 }
 
+/** Where the view tilt came from, for the table: given, or the stage tilt through the section geometry. */
+function tiltOrigin(r: CrossSectionResult): string {
+  const from = r.details.tiltFrom;
+  if (from.given) return ' (given)';
+  if (from.section === 'fib-trench') return ` (FIB trench face at stage tilt ${roundDeg(from.stageTiltDeg)}°)`;
+  return from.stageTiltDeg ? ` (stage tilt, ${from.section === 'cleaved' ? 'a cleaved face' : 'taken as a cleaved face'})` : '';
+}
+
 function table(image: SemImage, r: CrossSectionResult): string {
   const lines = [
     `${r.file}: ${image.width} × ${image.height} px, pixel ${r.pixelSizeNm!.toPrecision(5)} nm (${r.pixelSizeSource}${image.pixelSizeDetail ? `: ${image.pixelSizeDetail}` : ''})`,
-    `  layers at ${r.details.angleDeg.toFixed(2)}°, tilt ${roundDeg(r.details.tiltDeg)}°, ${r.details.strips} strips`,
+    `  layers at ${r.details.angleDeg.toFixed(2)}°, view tilt ${roundDeg(r.details.tiltDeg)}°${tiltOrigin(r)}, ${r.details.strips} strips`,
     `  ${'role'.padEnd(12)}${'thickness nm'.padStart(14)}${'σ nm'.padStart(10)}`,
     ...r.layers.map((l) => `  ${l.role.padEnd(12)}${l.thicknessNm.toFixed(1).padStart(14)}${(l.sigmaNm === null ? '—' : l.sigmaNm.toFixed(1)).padStart(10)}`),
     ...r.details.warnings.map((w) => `  warning: ${w}`),
@@ -66,7 +76,8 @@ export function registerSem(program: Command, io: CliIo): void {
     .argument('<file>', 'SEM image (TIFF; a JEOL/Hitachi .txt sidecar beside it is read too)')
     .option('--json', 'machine-readable output on stdout')
     .option('--stack <id>', `layer stack preset (${Object.keys(STACK_PRESETS).join(', ')})`, DEFAULT_STACK_ID)
-    .option('--tilt <deg>', 'tilt between beam and the cross-section face normal, degrees (default: from the metadata, else 0)')
+    .option('--tilt <deg>', `view angle: beam vs the cross-section face normal, degrees within ±${MAX_TILT_DEG} (default: from the metadata's stage tilt, see --section)`)
+    .option('--section <how>', 'how the face was made: cleaved (seen at the stage tilt T) or fib-trench (milled, seen at 90° − T)')
     .option('--pixel-size <nm>', 'pixel size in nm, overriding the metadata')
     .option('--roi <x,y,w,h>', 'analyse only this rectangle, pixels')
     .option('--angle <deg>', 'layer angle in the image, degrees (default: found automatically)')
@@ -76,7 +87,9 @@ export function registerSem(program: Command, io: CliIo): void {
       const tiltDeg = options.tilt !== undefined ? parseTilt(options.tilt) : undefined;
       const pixelSizeNm = options.pixelSize !== undefined ? positiveNumber('--pixel-size', options.pixelSize) : undefined;
       const roi = options.roi !== undefined ? parseRoi(options.roi) : undefined;
-      const angleDeg = options.angle !== undefined ? Number(options.angle) : undefined;
+      const angleDeg = options.angle !== undefined ? decimalNumber('--angle', options.angle, 'degrees within ±45') : undefined;
+      if (options.section !== undefined && options.section !== 'cleaved' && options.section !== 'fib-trench') throw new UsageError(`--section wants cleaved or fib-trench, got '${options.section}'`);
+      const section = options.section as SectionGeometry | undefined;
       if (angleDeg !== undefined && !(Math.abs(angleDeg) <= 45)) throw new UsageError(`--angle wants degrees within ±45, got '${options.angle}'`);
       const opened = await openDataset(file, { displayName: file });
       try {
@@ -85,7 +98,7 @@ export function registerSem(program: Command, io: CliIo): void {
         if (pixelSizeNm !== undefined) image = withPixelSize(image, pixelSizeNm);
         let result: CrossSectionResult;
         try {
-          result = measureCrossSection(image, stack, { tiltDeg, roi, angleDeg });
+          result = measureCrossSection(image, stack, { tiltDeg, section, roi, angleDeg });
         } catch (err) {
           // A ROI outside the image is a usage mistake, reported as such.
           if (err instanceof RangeError) throw new UsageError(`${file}: ${err.message}`);

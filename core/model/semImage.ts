@@ -3,6 +3,14 @@ import type { SourceInfo } from './provenance.js';
 /** Where the pixel size came from; users must always be able to see this. */
 export type PixelSizeSource = 'metadata' | 'sidecar' | 'scalebar' | 'manual' | 'estimate' | 'none';
 
+/**
+ * How a cross-section face was made, which says how the stage tilt T in an image's metadata
+ * becomes the view angle θ (beam vs face normal, core/sem/tilt.ts): a cleaved or polished face
+ * mounted square to the beam at T = 0 is seen at θ = T; a FIB trench face, milled square to the
+ * sample surface and viewed at stage tilt T (52–54° on dual-beam instruments), at θ = 90° − T.
+ */
+export type SectionGeometry = 'cleaved' | 'fib-trench';
+
 /** A grey-level SEM image, vendor data bar already cropped off. */
 export interface SemImage {
   kind: 'semImage';

@@ -1,3 +1,4 @@
+import type { SectionGeometry } from './semImage.js';
 import type { LayerStack } from './layerStack.js';
 
 /** States in the order scientists expect them; unknown states sort after, by name. */
@@ -18,8 +19,15 @@ export interface StudyState {
   files: StudyFile[];
   /** Per-state instrument parameters (e.g. `shotsPerPixel` for dead time). */
   sims?: { shotsPerPixel?: number };
-  /** SEM tilt for this state's cross-section, degrees, if the image metadata lacks it. */
+  /** SEM view angle θ of this state's cross-section (beam vs face normal), degrees, overriding the image's tilt. */
   semTiltDeg?: number;
+  /** How its cross-section face was made: how the image's stage tilt becomes θ (default cleaved). */
+  semSection?: SectionGeometry;
+}
+
+/** The cross-section options a state's settings give (its view angle, its section geometry). */
+export function semViewOf(s: { semTiltDeg?: number; semSection?: SectionGeometry } | undefined): { tiltDeg?: number; section?: SectionGeometry } {
+  return { tiltDeg: s?.semTiltDeg, section: s?.semSection };
 }
 
 export interface Study {

@@ -96,7 +96,7 @@ export async function analyzeStateFiles(study: LoadedStudy, stateIndex: number, 
       : null;
   const opened: OpenedDataset[] = [];
   try {
-    const data: StateData = { state: s.state, shotsPerPixel: s.sims?.shotsPerPixel, semTiltDeg: s.semTiltDeg };
+    const data: StateData = { state: s.state, shotsPerPixel: s.sims?.shotsPerPixel, semTiltDeg: s.semTiltDeg, semSection: s.semSection };
     /** Whether each dataset analysed came from the file the steps were stamped for. */
     let asStamped = true;
     const take = <T>(current: T | undefined, d: T, f: StudyFile, expected: StudyFile | undefined): T => {

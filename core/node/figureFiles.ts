@@ -4,6 +4,7 @@
  * draw (Li maps, binned Li volumes, the cross-section with its measured boundaries), and turns
  * it into the builders' plain inputs. The builders themselves stay pure (core/figures).
  */
+import { semViewOf } from '../model/study.js';
 import { FIGURE_NAMES } from '../figures/figureNames.js';
 import type { FigureName } from '../figures/figureNames.js';
 import { join } from 'node:path';
@@ -114,7 +115,7 @@ export async function collectFigureData(study: LoadedStudy, opts: CollectOptions
       const image = manualNm !== undefined ? withPixelSize(fileImage, manualNm) : fileImage;
       progress(`${s.state}: measuring the cross-section ${semFile}`);
       try {
-        data.sem = { file: semFile, image, section: measureCrossSection(image, study.stack, { tiltDeg: s.semTiltDeg }) };
+        data.sem = { file: semFile, image, section: measureCrossSection(image, study.stack, semViewOf(s)) };
       } catch (err) {
         data.sem = { file: semFile, image, section: null, error: (err as Error).message };
         warnings.push(`${semFile}: ${(err as Error).message}`);

@@ -72,7 +72,7 @@ async function loadFromManifest(manifestPath: string): Promise<LoadedStudy> {
       const same = files.filter((f) => f.kind === kind);
       if (same.length > 1) notes.push(`state '${s.state}': ${same.length} files of one kind (${same.map((f) => f.path).join(', ')}); ${same[0].path} is used`);
     }
-    states.push({ state: s.state, files, sims: s.sims, semTiltDeg: s.semTiltDeg });
+    states.push({ state: s.state, files, sims: s.sims, semTiltDeg: s.semTiltDeg, semSection: s.semSection });
   }
   return {
     name: manifest.name,

@@ -17,6 +17,7 @@ import { readRawTags } from '../io/sem/tiffTags.js';
 import { svgSizeMm } from '../figures/export.js';
 import type { SemImage } from '../model/semImage.js';
 import type { StudyFile } from '../model/study.js';
+import { semViewOf } from '../model/study.js';
 import { STRATA_VERSION } from '../version.js';
 import { summarizeDataset } from '../pipeline/summarizeDataset.js';
 import { measureCrossSection } from '../sem/crossSection.js';
@@ -336,8 +337,7 @@ export class WorkbenchServices implements StrataApi {
     let boundaries: ApiResponses['getSemImage']['boundaries'] = null;
     let boundaryError: string | null = null;
     try {
-      const semTiltDeg = study.states.find((s) => s.state === state)?.semTiltDeg;
-      const measured = measureCrossSection(img, study.stack, { tiltDeg: semTiltDeg });
+      const measured = measureCrossSection(img, study.stack, semViewOf(study.states.find((s) => s.state === state)));
       const { roi, angleDeg } = measured.details;
       boundaries = { angleDeg, x0Px: roi.x, x1Px: roi.x + roi.width, lines: measured.details.boundaries.map((b) => ({ upper: b.upper, lower: b.lower, uPx: b.uPx })) };
     } catch (err) {
@@ -360,6 +360,7 @@ export class WorkbenchServices implements StrataApi {
       pixelSizeSource: img.pixelSizeSource,
       pixelSizeDetail: img.pixelSizeDetail ?? null,
       tiltDeg: img.tiltDeg,
+      section: study.states.find((s) => s.state === state)?.semSection ?? null,
       boundaries,
       boundaryError,
       dataBar,

@@ -1,3 +1,5 @@
+import { semViewOf } from '../model/study.js';
+import type { SectionGeometry } from '../model/semImage.js';
 import type { DepthProfile } from '../model/depthProfile.js';
 import type { IonStack } from '../model/ionStack.js';
 import type { LayerStack } from '../model/layerStack.js';
@@ -18,6 +20,7 @@ export interface StateData {
   xrd?: XrdPattern;
   shotsPerPixel?: number;
   semTiltDeg?: number;
+  semSection?: SectionGeometry;
 }
 
 export interface StudyAnalysisOptions {
@@ -80,7 +83,7 @@ export async function analyzeState(layerStack: LayerStack, s: StateData, steps: 
     try {
       const manualNm = options.semPixelSizeNm?.[s.state];
       const image = manualNm !== undefined ? withPixelSize(s.sem, manualNm) : s.sem;
-      report.sem = steps.measureSem(image, layerStack, { tiltDeg: s.semTiltDeg });
+      report.sem = steps.measureSem(image, layerStack, semViewOf(s));
     } catch (err) {
       warnings.push(`${s.state}: SEM ${s.sem.source.fileName}: ${(err as Error).message}`);
     }

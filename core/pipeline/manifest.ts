@@ -53,6 +53,8 @@ const stateSchema = z.object({
   files: z.array(relativePath).min(1, 'a state needs at least one file'),
   sims: z.object({ shotsPerPixel: z.number().int().positive().optional() }).optional(),
   semTiltDeg: z.number().min(-MAX_TILT_DEG).max(MAX_TILT_DEG).optional(),
+  /** How the SEM cross-section face was made: 'fib-trench' views it at 90° − the stage tilt. */
+  semSection: z.enum(['cleaved', 'fib-trench']).optional(),
 });
 
 export const studyManifestSchema = z.object({

@@ -1,3 +1,4 @@
+import type { SectionGeometry } from '../model/semImage.js';
 import { AnalysisError } from '../model/errors.js';
 import type { LayerDef, LayerStack } from '../model/layerStack.js';
 import type { SemLayerThickness, SemResult } from '../model/report.js';
@@ -11,8 +12,10 @@ import type { StepFit } from './steps.js';
 import { MAX_TILT_DEG, normalThicknessNm } from './tilt.js';
 
 export interface CrossSectionOptions {
-  /** Overrides the image's tilt (see tilt.ts for the convention). */
+  /** The view angle θ itself, overriding the image's tilt and `section` (see tilt.ts). */
   tiltDeg?: number;
+  /** How the image's stage tilt becomes θ (default 'cleaved': θ = T). */
+  section?: SectionGeometry;
   /** Region to analyse, px; the whole image by default. */
   roi?: RoiPx;
   /** Layer angle, degrees, when known; searched over ±`maxAngleDeg` otherwise. */
@@ -40,7 +43,10 @@ export interface BoundaryDetail {
 
 export interface CrossSectionDetails {
   angleDeg: number;
+  /** The view angle θ the thicknesses were corrected for. */
   tiltDeg: number;
+  /** How θ was had: given, or from the stage tilt by the section's geometry (cleaved when not said). */
+  tiltFrom: { given: true } | { given: false; stageTiltDeg: number; section: SectionGeometry | null };
   roi: RoiPx;
   boundaries: BoundaryDetail[];
   /** The averaged profile across the layers (u from `profileU0Px`, 1-px steps). */
@@ -145,8 +151,12 @@ export function measureCrossSection(image: SemImage, stack: LayerStack, options:
   const file = image.source.fileName;
   if (image.pixelSizeNm === null) throw new AnalysisError(`${file}: no pixel size (nothing calibrates this image): set the scale first`);
   const pixelSizeNm = image.pixelSizeNm;
-  const tiltDeg = options.tiltDeg ?? image.tiltDeg ?? 0;
-  if (!(Math.abs(tiltDeg) <= MAX_TILT_DEG)) throw new AnalysisError(`${file}: tilt ${tiltDeg}° is beyond the ±${MAX_TILT_DEG}° that can be corrected`);
+  const stageTiltDeg = image.tiltDeg ?? 0;
+  const tiltDeg = options.tiltDeg ?? (options.section === 'fib-trench' ? 90 - Math.abs(stageTiltDeg) : stageTiltDeg);
+  if (!(Math.abs(tiltDeg) <= MAX_TILT_DEG)) {
+    const why = options.tiltDeg === undefined && options.section === 'fib-trench' ? ` (a FIB trench face at stage tilt ${roundDeg(stageTiltDeg)}° is seen nearly edge-on)` : '';
+    throw new AnalysisError(`${file}: tilt ${roundDeg(tiltDeg)}° is beyond the ±${MAX_TILT_DEG}° that can be corrected${why}`);
+  }
   const raster = asRaster(image);
   const roi = clipRoi(raster, options.roi);
   const warnings: string[] = [];
@@ -154,10 +164,10 @@ export function measureCrossSection(image: SemImage, stack: LayerStack, options:
   // normal (a cleaved face square to the beam at 0°); a FIB trench face viewed at stage tilt T,
   // the usual dual-beam geometry at 52–54°, is seen at 90° − T instead. Which one an image is,
   // no metadata says: at a tilt where they differ much, say so.
-  if (options.tiltDeg === undefined && Math.abs(tiltDeg) >= 30) {
+  if (options.tiltDeg === undefined && options.section === undefined && Math.abs(tiltDeg) >= 30) {
     const rad = (Math.abs(tiltDeg) * Math.PI) / 180;
     warnings.push(
-      `tilt ${roundDeg(tiltDeg)}° is the stage tilt, taken as the angle between the beam and the face normal (a cleaved face: vertical distances × ${(1 / Math.cos(rad)).toFixed(2)}); a FIB trench face viewed at stage tilt T is seen at 90° − T (× ${(1 / Math.sin(rad)).toFixed(2)}): if this is one, give the tilt as ${roundDeg(90 - Math.abs(tiltDeg))}°`,
+      `tilt ${roundDeg(tiltDeg)}° is the stage tilt, taken as the angle between the beam and the face normal (a cleaved face: vertical distances × ${(1 / Math.cos(rad)).toFixed(2)}); a FIB trench face viewed at stage tilt T is seen at 90° − T (× ${(1 / Math.sin(rad)).toFixed(2)}): if this is one, say the section is a FIB trench`,
     );
   }
 
@@ -258,6 +268,7 @@ export function measureCrossSection(image: SemImage, stack: LayerStack, options:
     details: {
       angleDeg,
       tiltDeg,
+      tiltFrom: options.tiltDeg !== undefined ? { given: true } : { given: false, stageTiltDeg, section: options.section ?? null },
       roi,
       boundaries,
       profileU0Px: uOf(0),

@@ -22,6 +22,10 @@ describe('study manifest', () => {
     expect(m.states[0].sims?.shotsPerPixel).toBe(1000);
   });
 
+  it('accepts the section geometry of a state\'s SEM image', () => {
+    expect(parse({ ...valid, states: [{ state: 'pristine', files: ['a.tif'], semSection: 'fib-trench' }] }).states[0].semSection).toBe('fib-trench');
+  });
+
   it('accepts an inline stack', () => {
     const m = parse({ ...valid, stack: { id: 'cigs', name: 'CIGS', layers: [{ role: 'window', label: 'ZnO', material: 'ZnO', markerIons: ['Zn+'] }, { role: 'absorber', label: 'CIGS', markerIons: ['Cu+', 'In+'] }] } });
     expect(typeof m.stack === 'object' && m.stack.layers.length).toBe(2);
@@ -43,6 +47,7 @@ describe('study manifest', () => {
     ['control characters in the name', { ...valid, name: 'cell \u001b[2J A' }, /name: no control characters/],
     ['too many states', { ...valid, states: Array.from({ length: 201 }, (_, i) => ({ state: `s${i}`, files: ['a.txt'] })) }, /at most 200 states/],
     ['a tilt beyond what can be corrected', { ...valid, states: [{ state: 'pristine', files: ['a.txt'], semTiltDeg: 89.9 }] }, /semTiltDeg/],
+    ['an unknown section geometry', { ...valid, states: [{ state: 'pristine', files: ['a.txt'], semSection: 'fib' }] }, /semSection/],
   ];
   for (const [what, manifest, message] of invalid) {
     it(`rejects ${what} with a message naming the file`, () => {

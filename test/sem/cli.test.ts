@@ -75,6 +75,7 @@ describe('strata sem', () => {
     expect((await runCli(['sem', tif, '--pixel-size', '1e308'])).code).toBe(2);
     expect((await runCli(['sem', tif, '--roi', '-50,-50,100,100'])).code).toBe(2);
     expect((await runCli(['sem', tif, '--roi', '0,0,100.5,100'])).code).toBe(2);
+    expect((await runCli(['sem', tif, '--section', 'fib'])).code).toBe(2);
   });
 });
 

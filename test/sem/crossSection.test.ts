@@ -105,10 +105,26 @@ describe('cross-section thickness on synthetic images', () => {
     expect(said).toHaveLength(1);
     expect(said[0]).toContain('× 1.62'); // 1/cos 52°
     expect(said[0]).toContain('× 1.27'); // 1/sin 52°
-    expect(said[0]).toContain('give the tilt as 38°');
+    expect(said[0]).toContain('say the section is a FIB trench');
     // Given by the user, or small: nothing to say.
     expect(measureCrossSection(img, PAPER_ANODE_FREE, { tiltDeg: 38 }).details.warnings.some((w) => w.includes('stage tilt'))).toBe(false);
     expect(measureCrossSection(section({ thicknessesNm: [150, 200, 600, 150, 200], tiltDeg: 10 }), PAPER_ANODE_FREE).details.warnings.some((w) => w.includes('stage tilt'))).toBe(false);
+  });
+
+  it('takes a FIB trench face at stage tilt T as seen at 90° − T', () => {
+    // Rendered as seen at 38° (a trench face at the 52° coincidence tilt), its metadata saying 52°.
+    const truth = [150, 200, 600, 150, 200];
+    const img = { ...section({ thicknessesNm: truth, tiltDeg: 38 }), tiltDeg: 52 };
+    const fib = measureCrossSection(img, PAPER_ANODE_FREE, { section: 'fib-trench' });
+    expectWithin(fib, truth, 4);
+    expect(fib.details.tiltDeg).toBe(38);
+    expect(fib.details.tiltFrom).toEqual({ given: false, stageTiltDeg: 52, section: 'fib-trench' });
+    expect(fib.details.warnings.some((w) => w.includes('stage tilt'))).toBe(false);
+    // Taken as a cleaved face (the default), every thickness is off by cos 38° / cos 52°.
+    const cleaved = measureCrossSection(img, PAPER_ANODE_FREE);
+    cleaved.layers.forEach((l, i) => expect(l.thicknessNm / fib.layers[i].thicknessNm).toBeCloseTo(Math.cos((38 * Math.PI) / 180) / Math.cos((52 * Math.PI) / 180), 6));
+    // A trench face at stage tilt 0 is seen edge-on: refused, saying why.
+    expect(() => measureCrossSection({ ...img, tiltDeg: 0 }, PAPER_ANODE_FREE, { section: 'fib-trench' })).toThrow(/tilt 90° is beyond the ±84° that can be corrected \(a FIB trench face at stage tilt 0° is seen nearly edge-on\)/);
   });
 
   it('refuses an image of one grey level (no interface), naming the file', () => {

@@ -182,10 +182,12 @@ export function semView(store: Store): View {
       const source = img.pixelSizeSource === 'none' ? 'no calibration' : `from the ${img.pixelSizeSource}${img.pixelSizeDetail ? ` (${img.pixelSizeDetail})` : ''}`;
       notes.push(img.pixelSizeNm ? `Pixel size ${px(img.pixelSizeNm / img.binning)} nm ${source}${img.binning > 1 ? `; shown binned ${img.binning}×` : ''}.` : 'The image carries no pixel size: no scale bar and no thicknesses until the scale is set (Set scale…).');
     }
-    if (img.tiltDeg) notes.push(`Tilt ${+img.tiltDeg.toFixed(2)}°: vertical distances are corrected in the thickness table.`);
-    // As measureCrossSection warns: the stage tilt is taken as the view angle of a cleaved face.
     const stageTiltDeg = Math.abs(img.tiltDeg ?? 0);
-    if (stageTiltDeg >= 30) notes.push(`The stage tilt is taken as the angle between the beam and the face normal (a cleaved face); a FIB trench face viewed at stage tilt T is seen at 90° − T = ${+(90 - stageTiltDeg).toFixed(2)}°.`);
+    const deg = (d: number): string => `${+d.toFixed(2)}°`;
+    if (img.section === 'fib-trench') notes.push(`FIB trench face at stage tilt ${deg(stageTiltDeg)}: seen at 90° − T = ${deg(90 - stageTiltDeg)}; vertical distances are corrected in the thickness table.`);
+    else if (img.tiltDeg) notes.push(`Tilt ${deg(img.tiltDeg)}: vertical distances are corrected in the thickness table.`);
+    // As measureCrossSection warns: unless study.json says how the face was made, the stage tilt is the view angle of a cleaved face.
+    if (img.section === null && stageTiltDeg >= 30) notes.push(`The stage tilt is taken as the angle between the beam and the face normal (a cleaved face); a FIB trench face viewed at stage tilt T is seen at 90° − T = ${deg(90 - stageTiltDeg)}: say so in study.json ("semSection": "fib-trench").`);
     if (img.pixelSizeNm) {
       const barNm = niceLengthNm(img.width * img.pixelSizeNm * 0.2);
       const barPx = barNm / img.pixelSizeNm;

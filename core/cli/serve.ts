@@ -21,10 +21,13 @@ export function registerServe(program: Command, io: CliIo): void {
     .argument('[study]', 'study folder or study.json to open')
     .option('--port <n>', 'port to listen on (default: any free port)')
     .action(async (study: string | undefined, options: { port?: string }) => {
-      const port = options.port === undefined ? 0 : Number(options.port);
+      // Decimal digits only: Number() read '' as 0 (any port) and 0x50 as 80.
+      const port = options.port === undefined ? 0 : /^\d{1,5}$/.test(options.port) ? Number(options.port) : Number.NaN;
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port wants a port number, got '${options.port}'`);
-      if (!existsSync(`${RENDERER_DIR}/index.html`)) throw new StrataError(`the workbench is not built (${RENDERER_DIR} missing): run 'npm run build'`);
       if (study && !existsSync(study)) throw new StrataError(`${study}: no such file or folder`);
+      // The study opened first, as the workbench will: a broken one is said here, not in the page.
+      if (study) await (await import('../node/loadStudy.js')).loadStudy(study);
+      if (!existsSync(`${RENDERER_DIR}/index.html`)) throw new StrataError(`the workbench is not built (${RENDERER_DIR} missing): run 'npm run build'`);
       // The backend loads only for this command: the others start faster without it.
       const { WorkbenchServices } = await import('../node/services.js');
       const { startWorkbenchServer } = await import('../node/server.js');

@@ -73,3 +73,15 @@ describe('browser-mode backend', () => {
     expect(r.status).toBe(404);
   });
 });
+
+describe('strata serve', () => {
+  it('says a broken study, or a port not written in decimal, before serving anything', async () => {
+    const { runCli } = await import('../helpers/cli.js');
+    const dir = mkdtempSync(join(tmpdir(), 'strata-badstudy-'));
+    writeFileSync(join(dir, 'study.json'), '{"schema": ');
+    const broken = await runCli(['serve', dir]);
+    expect(broken.code).toBe(1);
+    expect(broken.stderr.trim()).toMatch(/study\.json: not valid JSON/);
+    for (const port of ['0x50', '', '70000']) expect((await runCli(['serve', '--port', port])).code, port).toBe(2);
+  });
+});

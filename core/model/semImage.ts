@@ -11,6 +11,14 @@ export type PixelSizeSource = 'metadata' | 'sidecar' | 'scalebar' | 'manual' | '
  */
 export type SectionGeometry = 'cleaved' | 'fib-trench';
 
+/** The instrument's own tilt correction of an image (the vertical already stretched). */
+export interface InstrumentTiltCorrection {
+  /** The angle it corrected for, degrees, where the metadata says. */
+  angleDeg: number | null;
+  /** Which metadata said so, e.g. `[EBeam] TiltCorrectionIsOn=yes`. */
+  detail: string;
+}
+
 /** A grey-level SEM image, vendor data bar already cropped off. */
 export interface SemImage {
   kind: 'semImage';
@@ -27,6 +35,10 @@ export interface SemImage {
   pixelSizeDetail?: string;
   /** Stage or view tilt, degrees, when known: a tilted cross-section foreshortens the vertical. */
   tiltDeg: number | null;
+  /** Set when the instrument corrected the tilt itself: then it is not corrected again. */
+  instrumentTiltCorrection?: InstrumentTiltCorrection;
+  /** Pixel height / width where the metadata gives both and they differ (pixelSizeNm is the width). */
+  pixelAspect?: number;
   /** Rows removed from the bottom (the instrument's data bar). */
   dataBarRows: number;
   instrument?: string;

@@ -40,6 +40,8 @@ export function summarizeDataset(format: string, d: Dataset): Record<string, unk
         pixelSizeDetail: d.pixelSizeDetail ?? null,
         dataBarRows: d.dataBarRows,
         tiltDeg: d.tiltDeg,
+        instrumentTiltCorrection: d.instrumentTiltCorrection?.detail ?? null,
+        pixelAspect: d.pixelAspect ?? null,
         instrument: d.instrument ?? null,
       };
     case 'xrdPattern': {

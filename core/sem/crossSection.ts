@@ -152,7 +152,10 @@ export function measureCrossSection(image: SemImage, stack: LayerStack, options:
   if (image.pixelSizeNm === null) throw new AnalysisError(`${file}: no pixel size (nothing calibrates this image): set the scale first`);
   const pixelSizeNm = image.pixelSizeNm;
   const stageTiltDeg = image.tiltDeg ?? 0;
-  const tiltDeg = options.tiltDeg ?? (options.section === 'fib-trench' ? 90 - Math.abs(stageTiltDeg) : stageTiltDeg);
+  // An image the instrument already stretched for its tilt is corrected no further (unless the
+  // view angle is given): doing it again counted the tilt twice.
+  const byInstrument = options.tiltDeg === undefined ? image.instrumentTiltCorrection : undefined;
+  const tiltDeg = options.tiltDeg ?? (byInstrument ? 0 : options.section === 'fib-trench' ? 90 - Math.abs(stageTiltDeg) : stageTiltDeg);
   if (!(Math.abs(tiltDeg) <= MAX_TILT_DEG)) {
     const why = options.tiltDeg === undefined && options.section === 'fib-trench' ? ` (a FIB trench face at stage tilt ${roundDeg(stageTiltDeg)}° is seen nearly edge-on)` : '';
     throw new AnalysisError(`${file}: tilt ${roundDeg(tiltDeg)}° is beyond the ±${MAX_TILT_DEG}° that can be corrected${why}`);
@@ -164,7 +167,14 @@ export function measureCrossSection(image: SemImage, stack: LayerStack, options:
   // normal (a cleaved face square to the beam at 0°); a FIB trench face viewed at stage tilt T,
   // the usual dual-beam geometry at 52–54°, is seen at 90° − T instead. Which one an image is,
   // no metadata says: at a tilt where they differ much, say so.
-  if (options.tiltDeg === undefined && options.section === undefined && Math.abs(tiltDeg) >= 30) {
+  if (byInstrument) {
+    warnings.push(`the instrument corrected the tilt itself (${byInstrument.detail}${byInstrument.angleDeg !== null ? `, for ${roundDeg(byInstrument.angleDeg)}°` : ''}): not corrected again`);
+  }
+  // Non-square pixels: the layers lie within ±10° of level, so thicknesses (across them, nearly
+  // vertical) are measured in the pixel height, not the width the pixel size gives.
+  const pixelSizeAcrossNm = pixelSizeNm * (image.pixelAspect ?? 1);
+  if (image.pixelAspect !== undefined) warnings.push(`pixels are not square (height ${+(pixelSizeAcrossNm).toPrecision(4)} nm, width ${+pixelSizeNm.toPrecision(4)} nm): thicknesses use the height`);
+  if (options.tiltDeg === undefined && options.section === undefined && !byInstrument && Math.abs(tiltDeg) >= 30) {
     const rad = (Math.abs(tiltDeg) * Math.PI) / 180;
     warnings.push(
       `tilt ${roundDeg(tiltDeg)}° is the stage tilt, taken as the angle between the beam and the face normal (a cleaved face: vertical distances × ${(1 / Math.cos(rad)).toFixed(2)}); a FIB trench face viewed at stage tilt T is seen at 90° − T (× ${(1 / Math.sin(rad)).toFixed(2)}): if this is one, say the section is a FIB trench`,
@@ -244,12 +254,12 @@ export function measureCrossSection(image: SemImage, stack: LayerStack, options:
   const out: SemLayerThickness[] = [];
   for (let i = 0; i < measured; i++) {
     const role = roles[i + 1];
-    const thicknessNm = normalThicknessNm(edges[i + 1].at - edges[i].at, pixelSizeNm, angleRad, tiltDeg);
+    const thicknessNm = normalThicknessNm(edges[i + 1].at - edges[i].at, pixelSizeAcrossNm, angleRad, tiltDeg);
     const perStrip: number[] = [];
     for (let s = 0; s < strips; s++) {
       const top = stripPositions[i][s];
       const bottom = stripPositions[i + 1][s];
-      if (top !== null && bottom !== null) perStrip.push(normalThicknessNm(bottom - top, pixelSizeNm, angleRad, tiltDeg));
+      if (top !== null && bottom !== null) perStrip.push(normalThicknessNm(bottom - top, pixelSizeAcrossNm, angleRad, tiltDeg));
     }
     if (perStrip.length < Math.min(2, strips)) warnings.push(`${role}: its interfaces were found in only ${perStrip.length} of ${strips} strips`);
     out.push({ role, thicknessNm, sigmaNm: sampleStd(perStrip) });

@@ -1,5 +1,5 @@
 import { num, parseIni } from './text.js';
-import { finiteOrNull, valueCandidate } from './vendor.js';
+import { aspectOf, finiteOrNull, valueCandidate } from './vendor.js';
 import type { VendorInfo } from './vendor.js';
 
 export const FEI_TAG = 34682;
@@ -22,11 +22,17 @@ export function parseFeiMetadata(text: string, tiffWidth: number): VendorInfo {
   const candidates = valueCandidate(pixelWidthM !== null ? pixelWidthM * 1e9 * scale : null, 'metadata', `tag ${FEI_TAG} ${which} PixelWidth${scale !== 1 ? ` × ResolutionX/width ${resolutionX}/${tiffWidth}` : ''}`);
   const stageTRad = num(ini.get('Stage.StageT')) ?? num(ini.get('EBeam.StageTa'));
   const instrument = ini.get('System.SystemType')?.replace(/"/g, '').trim() || undefined;
+  // [EBeam] TiltCorrectionIsOn=yes: xT stretched the image for TiltCorrectionAngle (radians).
+  const correctionOn = /^(yes|on|true|1)$/i.test((ini.get('EBeam.TiltCorrectionIsOn') ?? '').trim());
+  const correctionRad = num(ini.get('EBeam.TiltCorrectionAngle'));
+  const pixelHeightM = num(ini.get('Scan.PixelHeight')) ?? num(ini.get('EScan.PixelHeight')) ?? num(ini.get('IScan.PixelHeight'));
   return {
     vendor: 'FEI/Thermo Fisher',
     instrument,
     candidates,
     tiltDeg: finiteOrNull(stageTRad !== null ? (stageTRad * 180) / Math.PI : null),
+    ...(correctionOn ? { tiltCorrection: { angleDeg: finiteOrNull(correctionRad !== null ? (correctionRad * 180) / Math.PI : null), detail: `tag ${FEI_TAG} [EBeam] TiltCorrectionIsOn=yes` } } : {}),
+    pixelAspect: aspectOf(pixelWidthM, pixelHeightM),
     imageRows: resolutionY !== null && resolutionY > 0 ? Math.round(resolutionY / scale) : undefined,
     metadata,
   };

@@ -100,6 +100,9 @@ export async function readSemImage(bytes: Uint8Array, fileName: string, sidecar?
     pixelSizeSource,
     pixelSizeDetail,
     tiltDeg: vendor?.tiltDeg ?? null,
+    ...(vendor?.tiltCorrection ? { instrumentTiltCorrection: vendor.tiltCorrection } : {}),
+    // Square within 0.1 % is square (the vendors write both to a few digits).
+    ...(vendor?.pixelAspect !== undefined && Math.abs(vendor.pixelAspect - 1) > 1e-3 ? { pixelAspect: vendor.pixelAspect } : {}),
     dataBarRows,
     instrument: vendor?.instrument,
     metadata,

@@ -1,6 +1,6 @@
 import { latin1 } from './tiffTags.js';
 import { num, parseIni } from './text.js';
-import { finiteOrNull, valueCandidate } from './vendor.js';
+import { aspectOf, finiteOrNull, valueCandidate } from './vendor.js';
 import type { VendorInfo } from './vendor.js';
 
 export const TESCAN_TAG = 50431;
@@ -34,11 +34,15 @@ export function parseTescanMetadata(bytes: Uint8Array, tiffHeight: number): Vend
   for (const [k, v] of sem) metadata[`SEM.${k}`] = v;
   const pixelM = num(main.get('PixelSizeX'));
   const strip = num(main.get('ImageStripSize'));
+  // SEM TiltCorrection: the angle the image was stretched for, 0 when off.
+  const correctionDeg = num(sem.get('TiltCorrection'));
   return {
     vendor: 'Tescan',
     instrument: main.get('Device') || undefined,
     candidates: valueCandidate(pixelM !== null ? pixelM * 1e9 : null, 'metadata', `tag ${TESCAN_TAG} MAIN PixelSizeX`),
     tiltDeg: finiteOrNull(num(sem.get('StageTilt'))),
+    ...(correctionDeg !== null && correctionDeg !== 0 ? { tiltCorrection: { angleDeg: correctionDeg, detail: `tag ${TESCAN_TAG} SEM TiltCorrection=${correctionDeg}` } } : {}),
+    pixelAspect: aspectOf(pixelM, num(main.get('PixelSizeY'))),
     imageRows: strip !== null && strip > 0 && strip < tiffHeight ? tiffHeight - strip : undefined,
     metadata,
   };

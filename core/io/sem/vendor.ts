@@ -1,4 +1,11 @@
-import type { PixelSizeSource } from '../../model/semImage.js';
+import type { InstrumentTiltCorrection, PixelSizeSource } from '../../model/semImage.js';
+
+export type { InstrumentTiltCorrection };
+
+/** Height over width of two pixel sizes, when both are usable. */
+export function aspectOf(widthM: number | null, heightM: number | null): number | undefined {
+  return widthM !== null && heightM !== null && widthM > 0 && heightM > 0 ? heightM / widthM : undefined;
+}
 
 /**
  * One way to calibrate an image, as a vendor's metadata offers it. A vendor parser lists them
@@ -15,6 +22,13 @@ export interface VendorInfo {
   instrument?: string;
   candidates: PixelSizeCandidate[];
   tiltDeg: number | null;
+  /**
+   * Present when the instrument stretched the image for the tilt itself (FEI TiltCorrectionIsOn,
+   * Zeiss Tilt Corrn., Tescan TiltCorrection): correcting it again would count the tilt twice.
+   */
+  tiltCorrection?: InstrumentTiltCorrection;
+  /** Pixel height / width where the metadata gives both (1 for square pixels). */
+  pixelAspect?: number;
   /** Rows of the image proper, counted from the top; rows below are the data bar. */
   imageRows?: number;
   metadata: Record<string, string>;

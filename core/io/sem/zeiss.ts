@@ -47,11 +47,14 @@ export function parseZeissMetadata(text: string, tiffWidth: number): VendorInfo 
     ...valueCandidate(widthNm !== null ? widthNm / tiffWidth : null, 'metadata', `tag ${ZEISS_TAG} AP_WIDTH / width ${tiffWidth} px`),
   ];
   const serial = pairs.get('SV_SERIAL_NUMBER');
+  // DP_TILT_CORRECTION 'Tilt Corrn. = On': SmartSEM stretched the image for AP_TILT_ANGLE.
+  const correctionOn = /^on$/i.test((pairs.get('DP_TILT_CORRECTION') ?? '').trim());
   return {
     vendor: 'Zeiss',
     instrument: serial || undefined,
     candidates,
     tiltDeg: finiteOrNull(degrees(pairs.get('AP_STAGE_AT_T'))),
+    ...(correctionOn ? { tiltCorrection: { angleDeg: finiteOrNull(degrees(pairs.get('AP_TILT_ANGLE'))), detail: `tag ${ZEISS_TAG} DP_TILT_CORRECTION = On` } } : {}),
     metadata: Object.fromEntries(pairs),
   };
 }

@@ -19,6 +19,8 @@ export interface SidecarFile {
 
 /** Where the burned-in scale bar is searched when there is no data bar: the bottom fifth. */
 const OVERLAY_SEARCH_FRACTION = 0.2;
+/** Rows above an in-image scale bar taken as annotation too (its length label), as a fraction of the height. */
+const OVERLAY_MARGIN_FRACTION = 0.03;
 
 /**
  * The vendor metadata of a TIFF: a private tag when there is one (FEI/Thermo 34682, Zeiss
@@ -64,7 +66,7 @@ export async function readSemImage(bytes: Uint8Array, fileName: string, sidecar?
     imageRows = height - detectDataBarRows(grey.pixels, width, height);
     barDetail = 'detected';
   }
-  const dataBarRows = height - imageRows;
+  let dataBarRows = height - imageRows;
 
   let pixelSizeNm: number | null = null;
   let pixelSizeSource: PixelSizeSource = 'none';
@@ -80,6 +82,15 @@ export async function readSemImage(bytes: Uint8Array, fileName: string, sidecar?
       pixelSizeNm = candidate.markerNm / bar.lengthPx;
       pixelSizeSource = 'scalebar';
       pixelSizeDetail = `${candidate.detail} = ${bar.lengthPx} px (row ${bar.row}, x ${bar.x0})`;
+      if (dataBarRows === 0) {
+        // A bar burned into the image itself (JEOL writes its scale bar and the kV, magnification
+        // and length under it into the picture): everything from a little above it down is
+        // annotation, not specimen. Measured as layers, the bar and the text were three "layers".
+        const overlayTop = Math.max(0, bar.row - Math.max(4, Math.round(OVERLAY_MARGIN_FRACTION * height)));
+        dataBarRows = height - overlayTop;
+        imageRows = overlayTop;
+        barDetail = `in-image annotation from row ${overlayTop}: the scale bar at row ${bar.row} and what is written under it`;
+      }
       break;
     }
   }

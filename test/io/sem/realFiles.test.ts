@@ -9,7 +9,9 @@ const FILES = [
   { file: 'fei_helios_ebeam_8bits.tif', pixelSizeNm: 3372.4, source: 'metadata', width: 512, rows: 442, bar: 29, detail: /34682/ },
   { file: 'zeiss_crossbeam550_example.tif', pixelSizeNm: 593.3, source: 'metadata', width: 1024, rows: 708, bar: 60, detail: /34118 AP_IMAGE_PIXEL_SIZE/ },
   { file: 'zeiss_ultra55_512pix.tif', pixelSizeNm: 11.65, source: 'metadata', width: 512, rows: 350, bar: 34, detail: /AP_WIDTH/ },
-  { file: 'jeol_4700F_example.tif', pixelSizeNm: 2000, source: 'scalebar', width: 1280, rows: 960, bar: 0, detail: /500um = 250 px/ },
+  // No data bar strip (README: 0 rows), but its scale bar (row 896) and the text under it are
+  // burned into the picture: from 29 rows above the bar down is annotation, cropped as a bar.
+  { file: 'jeol_4700F_example.tif', pixelSizeNm: 2000, source: 'scalebar', width: 1280, rows: 867, bar: 93, detail: /500um = 250 px/ },
   { file: 'tescan_mira3_example.tif', pixelSizeNm: 2501.2, source: 'metadata', width: 1024, rows: 768, bar: 120, detail: /50431 MAIN PixelSizeX/ },
 ] as const;
 

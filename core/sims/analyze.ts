@@ -95,6 +95,15 @@ interface SeriesSet {
   corrected: boolean;
 }
 
+/** The data's ion polarity: the profile's, else the sign most of the stack's ion labels end in. */
+function polarityOf(profile: DepthProfile | undefined, stack: IonStack | undefined): 'positive' | 'negative' | 'unknown' {
+  if (profile && profile.polarity !== 'unknown') return profile.polarity;
+  const labels = (profile?.ions ?? stack?.ions ?? []).map((i) => i.label.trim());
+  const plus = labels.filter((l) => l.endsWith('+')).length;
+  const minus = labels.filter((l) => l.endsWith('-')).length;
+  return plus > minus ? 'positive' : minus > plus ? 'negative' : 'unknown';
+}
+
 /** Dead-time corrected series of a profile's ions (N × pixel count on the sums). */
 function profileSeries(profile: DepthProfile, shots: number | undefined, pixelCount: number | undefined, warnings: string[]): SeriesSet {
   const nEff = shots !== undefined && pixelCount !== undefined ? shots * pixelCount : undefined;
@@ -141,7 +150,9 @@ export async function analyzeSimsStateDetailed(input: SimsStateInput): Promise<S
   const warnings: string[] = [];
   if (!profile && !stack) throw new Error('analyzeSimsState: needs a profile or a stack');
   const normalization = o.normalization ?? 'none';
-  const analyteIon = o.analyteIon ?? layerStack.analyteIon ?? 'Li-';
+  // Li in the data's polarity when nothing names the analyte: "Li-" in a positive-ion profile
+  // was never there ("analyte Li- not in the data").
+  const analyteIon = o.analyteIon ?? layerStack.analyteIon ?? (polarityOf(profile, stack) === 'positive' ? 'Li+' : 'Li-');
   const referenceIon = o.referenceIon ?? layerStack.referenceIon;
   const smoothHalfWidth = o.smoothHalfWidth ?? 2;
   const shots = input.shotsPerPixel ?? profile?.shotsPerPixel ?? stack?.shotsPerPixel;

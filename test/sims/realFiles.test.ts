@@ -118,6 +118,8 @@ describeShared('segmentation of the real solar-cell profiles', () => {
     // Nominal thicknesses give increasing depths ending at the sum of the layers above Mo.
     expect(r.layers[3].startNm).toBeCloseTo(100 + 350 + 2000, 6);
     expect(r.li).toEqual([]);
-    expect(r.warnings!.some((w) => w.includes('Li-'))).toBe(true);
+    // The analyte defaults to Li in the data's polarity: positive ions here.
+    expect(r.warnings).toContain('analyte Li+ not in the data: no Li inventory');
+    expect(r.parameters?.analyteIon).toBe('Li+');
   });
 });

@@ -102,3 +102,25 @@ export function noiseImage(width: number, height: number, seed = 1): Uint8Array 
   }
   return out;
 }
+
+/** Text as Latin-1 bytes (what the vendors' tags hold). */
+export const latin1 = (s: string): Uint8Array => Uint8Array.from(s, (c) => c.charCodeAt(0) & 0xff);
+
+/** A Tescan tag 50431: blocks `[u32 size][u16 type][text]`, little endian (1 thumbnail, 2 MAIN, 3 SEM). */
+export function tescanTagOf(blocks: Array<[type: number, text: string]>): Uint8Array {
+  const parts = blocks.map(([type, text]) => {
+    const body = latin1(text);
+    const out = new Uint8Array(6 + body.length);
+    new DataView(out.buffer).setUint32(0, body.length + 2, true);
+    new DataView(out.buffer).setUint16(4, type, true);
+    out.set(body, 6);
+    return out;
+  });
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}

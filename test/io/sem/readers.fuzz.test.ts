@@ -24,7 +24,7 @@ import {
 import { hasSharedData, PROJECT_ROOT, readSharedData } from '../../helpers/sharedData.js';
 import { ifdOffsets, lzwEncode, packBitsEncode, withStrip } from '../tiff/tiffTestUtil.js';
 import { blocky, jpegImageTiff, jpegTablesTiff } from './jpegTiff.js';
-import { makeGreyTiff, noiseImage } from './makeTiff.js';
+import { latin1, makeGreyTiff, noiseImage, tescanTagOf } from './makeTiff.js';
 
 // Hostile input (issue 7) for the SEM reader: TIFFs with and without each vendor tag (FEI/Thermo
 // 34682, Zeiss 34118, Tescan 50431) and with each sidecar kind (JEOL, Hitachi; UTF-8, UTF-16,
@@ -36,7 +36,6 @@ const semAllocBound = allocBound(MAX_DECODE_RATIO);
 
 const W = 96;
 const H = 72;
-const latin1 = (s: string): Uint8Array => Uint8Array.from(s, (c) => c.charCodeAt(0) & 0xff);
 
 /** Noise with a white scale bar in a flat data bar of 12 rows. */
 function pixels(width = W, height = H): Uint8Array {
@@ -51,22 +50,7 @@ const FEI = ['[System]', 'SystemType="Helios"', '[Scan]', 'PixelWidth=2.5e-09', 
 const ZEISS = ['0', '0', '1', 'AP_IMAGE_PIXEL_SIZE', 'Image Pixel Size = 5.965 \u00b5m', 'AP_WIDTH', 'Width = 572.6 \u00b5m', 'AP_STAGE_AT_T', 'Stage at T = 2.0 \u00b0', 'SV_SERIAL_NUMBER', 'Serial No. = 4711'].join('\r\n');
 
 function tescanTag(): Uint8Array {
-  const block = (type: number, text: string): Uint8Array => {
-    const body = latin1(text);
-    const out = new Uint8Array(6 + body.length);
-    new DataView(out.buffer).setUint32(0, body.length + 2, true);
-    new DataView(out.buffer).setUint16(4, type, true);
-    out.set(body, 6);
-    return out;
-  };
-  const parts = [block(1, 'JP2 thumbnail'), block(2, 'Device=MIRA3\r\nPixelSizeX=2.5e-08\r\nImageStripSize=12\r\n'), block(3, 'StageTilt=30\r\n')];
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+  return tescanTagOf([[1, 'JP2 thumbnail'], [2, 'Device=MIRA3\r\nPixelSizeX=2.5e-08\r\nImageStripSize=12\r\n'], [3, 'StageTilt=30\r\n']]);
 }
 
 const JEOL = ['$CM_FORMAT JEOL-SEM', '$CM_VERSION 1.0', '$CM_INSTRUMENT JSM-7001F', '$CM_MAG 5000', '$CM_FULL_SIZE 192 120', '$$SM_MICRON_BAR 80', '$$SM_MICRON_MARKER 5\u00b5m', '$CM_FIELD_OF_VIEW 24.0 18.0', '$CM_STAGE_POS 1.0 2.0 10.0 30.0 0.0 0', '$CM_TITLE 標準'].join('\r\n') + '\r\n';

@@ -5,26 +5,10 @@ import { parseZeissMetadata } from '../../../core/io/sem/zeiss.js';
 import { PAPER_ANODE_FREE } from '../../../core/model/layerStack.js';
 import { measureCrossSection } from '../../../core/sem/index.js';
 import { syntheticSection } from '../../sem/synthetic.js';
+import { tescanTagOf } from './makeTiff.js';
 
-const latin1 = (s: string): Uint8Array => Uint8Array.from(s, (c) => c.charCodeAt(0) & 0xff);
-
-/** A Tescan tag: MAIN and SEM blocks ([u32 size][u16 type][text]). */
-function tescanTag(main: string, sem: string): Uint8Array {
-  const block = (type: number, text: string): Uint8Array => {
-    const body = latin1(text);
-    const out = new Uint8Array(6 + body.length);
-    new DataView(out.buffer).setUint32(0, body.length + 2, true);
-    new DataView(out.buffer).setUint16(4, type, true);
-    out.set(body, 6);
-    return out;
-  };
-  const a = block(2, main);
-  const b = block(3, sem);
-  const out = new Uint8Array(a.length + b.length);
-  out.set(a);
-  out.set(b, a.length);
-  return out;
-}
+/** A Tescan tag with these MAIN and SEM blocks. */
+const tescanTag = (main: string, sem: string): Uint8Array => tescanTagOf([[2, main], [3, sem]]);
 
 describe('the instruments\' own tilt correction and pixel shape, from their metadata', () => {
   it('FEI/Thermo: [EBeam] TiltCorrectionIsOn with its angle in radians; PixelHeight against PixelWidth', () => {

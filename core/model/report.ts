@@ -121,3 +121,12 @@ export interface Report {
   warnings: string[];
   provenance: Provenance;
 }
+
+/**
+ * Every warning of a report: the study's, then each state's analysis's, prefixed by its state
+ * (the per-state ones, e.g. a saturated marker or a layer the profile may not reach, were kept in
+ * the states and shown nowhere).
+ */
+export function reportWarnings(report: Pick<Report, 'warnings' | 'states'>): string[] {
+  return [...report.warnings, ...report.states.flatMap((s) => (s.sims?.warnings ?? []).map((w) => `${s.state}: ${w}`))];
+}

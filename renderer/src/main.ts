@@ -13,6 +13,7 @@ import { semView } from './views/semView.js';
 import { studyBrowser } from './views/studyBrowser.js';
 import type { View, ViewFactory } from './views/view.js';
 import { xrdView } from './views/xrdView.js';
+import { reportWarnings } from '../../core/model/report.js';
 
 const TABS: { id: string; label: string; make: ViewFactory; lazy?: () => Promise<ViewFactory> }[] = [
   { id: 'study', label: 'Study', make: studyBrowser },
@@ -72,7 +73,8 @@ async function showTab(tab: string): Promise<void> {
 }
 
 function renderStatus(s: AppState): void {
-  status.textContent = s.analyzing ? 'Analysing…' : s.report ? `Report ready (${s.report.states.length} states${s.report.warnings.length ? `, ${s.report.warnings.length} warnings` : ''})` : s.reportError ? 'No analysis' : '';
+  const warnings = s.report ? reportWarnings(s.report).length : 0;
+  status.textContent = s.analyzing ? 'Analysing…' : s.report ? `Report ready (${s.report.states.length} states${warnings ? `, ${warnings} warnings` : ''})` : s.reportError ? 'No analysis' : '';
   status.title = s.reportError ?? '';
 }
 

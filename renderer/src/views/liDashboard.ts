@@ -6,6 +6,7 @@ import { noteText } from './view.js';
 import type { View } from './view.js';
 import { layerLabel } from './layerLabel.js';
 import { formatWithSigma } from '../../../core/util/uncertainty.js';
+import { reportWarnings } from '../../../core/model/report.js';
 
 interface Bar {
   group: string;
@@ -97,6 +98,7 @@ export function liDashboard(store: Store): View {
       ),
     );
     const changeStates = [...new Set(changes.map((c) => c.state))];
+    const warnings = reportWarnings(s.report);
     body.replaceChildren(
       n ? h('p', { class: 'notes' }, n) : h('span'),
       h(
@@ -112,7 +114,7 @@ export function liDashboard(store: Store): View {
         h('thead', {}, h('tr', {}, h('th', {}, 'Layer'), ...s.report.states.map((st) => h('th', {}, st.state)), ...changeStates.map((c) => h('th', {}, `Δ ${c}`)))),
         h('tbody', {}, ...rows),
       ),
-      s.report.warnings.length ? h('details', { class: 'notes' }, h('summary', {}, `${s.report.warnings.length} analysis warnings`), h('ul', {}, ...s.report.warnings.map((w) => h('li', {}, w)))) : h('span'),
+      warnings.length ? h('details', { class: 'notes', id: 'li-warnings' }, h('summary', {}, `${warnings.length} analysis warnings`), h('ul', {}, ...warnings.map((w) => h('li', {}, w)))) : h('span'),
     );
   }
 

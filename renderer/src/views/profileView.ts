@@ -279,6 +279,10 @@ export function profileView(store: Store): View {
         h('thead', {}, h('tr', {}, h('th', {}, 'Layer'), h('th', {}, 'Start (s)'), h('th', {}, 'End (s)'), h('th', {}, 'Width (nm)'), h('th', {}, 'Confidence'))),
         h('tbody', {}, ...sims.layers.map((l) => h('tr', { 'data-role': l.role }, h('td', {}, l.label || l.role), h('td', { class: 'num' }, fmt(l.startS)), h('td', { class: 'num' }, fmt(l.endS)), h('td', { class: 'num' }, fmt(l.widthNm)), h('td', { class: 'num' }, fmt(l.confidence, 2))))),
       ),
+      // What the segmentation and the corrections of this state had to guess or could not do.
+      sims.warnings?.length
+        ? h('details', { class: 'notes', id: 'profile-warnings' }, h('summary', {}, `${sims.warnings.length} warnings of ${s.view.profile.interfacesOf}`), h('ul', {}, ...sims.warnings.map((w) => h('li', {}, w))))
+        : h('span'),
     );
   }
 

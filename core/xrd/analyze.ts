@@ -276,8 +276,9 @@ function nearestIndex(x: ArrayLike<number>, value: number): number {
  * dropped as insignificant, leaving half a peak 0.1° off. The pair is refitted as one peak, and
  * the one-peak fit kept where either candidate is weak (its η fixed: two peaks then fit
  * better only by standing in for a profile shape the fit cannot take), else unless two peaks
- * lower the Bayesian information criterion χ² + p·ln n. Pairs are merged one at a time, nearest first; `members` loses the less significant
- * candidate of each merged pair (the fit's peaks stay in step with it).
+ * lower the Bayesian information criterion χ² + p·ln n. Pairs are merged one at a time,
+ * nearest first; `members` loses the less significant candidate of each merged pair (the
+ * fit's peaks stay in step with it).
  */
 function mergeUnresolved<C extends { significance: number }>(
   members: number[],

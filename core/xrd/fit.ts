@@ -178,10 +178,10 @@ export function fitPeakGroup(twoThetaDeg: ArrayLike<number>, y: ArrayLike<number
   // ramp-shaped artefact left three peaks pinned, their σ unknown.) One still pinned keeps σ NaN.
   // The refit is kept only where it fits no worse and leaves no more σ unknown (from the same
   // start a refit can wander into a degenerate optimum where no σ is defined).
-  const known = (f: PeakGroupFit): number => f.peaks.reduce((n, p) => n + (Number.isFinite(p.sigma.centerDeg) ? 1 : 0) + (Number.isFinite(p.sigma.area) ? 1 : 0), 0);
+  const knownSigmas = (f: PeakGroupFit): number => f.peaks.reduce((n, p) => n + (Number.isFinite(p.sigma.centerDeg) ? 1 : 0) + (Number.isFinite(p.sigma.area) ? 1 : 0), 0);
   for (let round = 0; fit && round < 2 && fit.peaks.some((p) => Number.isNaN(p.sigma.centerDeg)); round++) {
     const refit = fitGroupOnce(twoThetaDeg, y, fit.peaks.map((p) => ({ centerDeg: p.centerDeg, fwhmDeg: p.fwhmDeg, area: p.area, eta: p.eta })), opts);
-    if (!refit || refit.chi2Reduced > fit.chi2Reduced * (1 + 1e-9) || known(refit) <= known(fit)) break;
+    if (!refit || refit.chi2Reduced > fit.chi2Reduced * (1 + 1e-9) || knownSigmas(refit) <= knownSigmas(fit)) break;
     fit = refit;
   }
   return fit;

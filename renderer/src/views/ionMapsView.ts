@@ -98,15 +98,17 @@ export function ionMapsView(store: Store): View {
     const hi = d3.max(maps, (m) => m.map.max) ?? 1;
     const lut = colormapLut(v.colormap);
     const cells: HTMLElement[] = [];
+    const decoded: Float32Array[] = [];
     for (const { st, map } of maps) {
       const values = base64ToF32(map.valuesF32);
+      decoded.push(values);
       const rgba = (await runInWorker(`colouring ${st.state}`, { op: 'colourize', values, lo, hi, log: v.logColour, lut })) as Uint8ClampedArray;
       if (seq !== drawSeq) return;
       cells.push(mapCell(s, st, rgba, map.scans, values));
     }
     grid.replaceChildren(...cells);
     drawColourBar(v.colormap, lo, hi, v.logColour);
-    drawStats(maps.map((m) => ({ state: m.st.state, values: base64ToF32(m.map.valuesF32), total: m.map.total, totalSigma: m.map.totalSigma, saturated: m.st.deadTime.applied && m.st.deadTime.saturatedPixels > 0 })), s);
+    drawStats(maps.map((m, k) => ({ state: m.st.state, values: decoded[k], total: m.map.total, totalSigma: m.map.totalSigma, saturated: m.st.deadTime.applied && m.st.deadTime.saturatedPixels > 0 })), s);
   }
 
   function mapCell(s: AppState, st: IonMapsPayload['states'][number], rgba: Uint8ClampedArray, scans: number, values: Float32Array): HTMLElement {

@@ -14,7 +14,7 @@ import { findIon, type IonChannel } from '../model/ions.js';
 import type { LayerStack } from '../model/layerStack.js';
 import type { InterfaceResult, LayerSegment, LiMapStats, SimsStateResult } from '../model/report.js';
 import { calibrateDepth, timeToDepthNm, type DepthCalibration } from './calibrate.js';
-import { isotopeSaturation, isotopeSaturationWarning } from './isotopeCheck.js';
+import { isotopeSaturation, isotopeSaturationWarning, LI6_PER_LI7 } from './isotopeCheck.js';
 import { correctDeadTime, poissonSigma, sigmaOfCorrected } from './deadTime.js';
 import { integrateLayers, mapStatistics, peakTime, shares } from './liInventory.js';
 import { normalizeSeries, type NormalizationMode, type Series } from './normalize.js';
@@ -277,7 +277,7 @@ export async function analyzeSimsStateDetailed(input: SimsStateInput): Promise<S
   const stackLi = stack ? findIon(stack.ions, analyteIon) : -1;
   const sameAxis = stack && stack.scans === set.timeS.length;
   if (stack && stackLi >= 0 && preferStack && (normalization === 'none' || sameAxis)) {
-    const iso = o.isotopeForSaturated ?? (/^(7)?Li[+-]?$/.test(analyteIon.replace(/[\s_^]/g, '')) ? { ion: `6${analyteIon.replace(/^[\s_^]*7?/, '')}`, abundanceRatio: 0.0811 } : false);
+    const iso = o.isotopeForSaturated ?? (/^(7)?Li[+-]?$/.test(analyteIon.replace(/[\s_^]/g, '')) ? { ion: `6${analyteIon.replace(/^[\s_^]*7?/, '')}`, abundanceRatio: LI6_PER_LI7 } : false);
     const isoIdx = iso ? findIon(stack.ions, iso.ion) : -1;
     const substitute = iso && isoIdx >= 0 && isoIdx !== stackLi ? { ionIndex: isoIdx, factor: 1 / iso.abundanceRatio } : undefined;
     isotopeUsed = substitute && iso ? iso : null;

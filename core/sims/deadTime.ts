@@ -15,9 +15,8 @@
  * Uncertainty: the observed count is binomial, N pulses each freeing at least one ion with
  * probability p = 1 − e^{−λ} (the model above), so Var I = I(1 − I/N), not the Poisson I; through
  * the correction's derivative dI_true/dI = 1 / (1 − I/N), Var I_true = I / (1 − I/N). (Taking
- * I as Poisson overstated σ by 1/√(1 − I/N): 1.6× for a pixel at I/N = 0.6, and the workbench's
- * counting CV of a Li map came out at twice the CV measured over the map.) Far from saturation
- * both are √I.
+ * I as Poisson overstated σ by 1/√(1 − I/N): 1.6× for a pixel at I/N = 0.6; it showed as a
+ * counting CV of a Li map above the CV measured over the map.) Far from saturation both are √I.
  */
 
 export interface DeadTimeResult {

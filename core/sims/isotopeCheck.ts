@@ -11,12 +11,15 @@ import type { IonChannel } from '../model/ions.js';
 import { findIon, ionNotation } from '../model/ions.js';
 import { median } from './interfaces.js';
 
+/** Natural ⁶Li/⁷Li (DOMAIN.md §2): also what a saturated ⁷Li pixel is estimated from (analyze.ts). */
+export const LI6_PER_LI7 = 0.0811;
+
 /**
  * Natural minor/major abundance ratios (IUPAC 2013 representative isotopic compositions), by
  * element: the major isotope's mass is dropped in the files' labels (`In+` is ¹¹⁵In⁺).
  */
 const ISOTOPE_PAIRS: ReadonlyArray<{ element: string; minorMass: number; ratio: number }> = [
-  { element: 'Li', minorMass: 6, ratio: 0.0811 }, // DOMAIN.md §2
+  { element: 'Li', minorMass: 6, ratio: LI6_PER_LI7 },
   { element: 'B', minorMass: 10, ratio: 0.2484 },
   { element: 'Mg', minorMass: 25, ratio: 0.1266 },
   { element: 'Si', minorMass: 29, ratio: 0.0508 },

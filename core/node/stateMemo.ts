@@ -93,7 +93,8 @@ export async function memoizedSteps(files: StepFiles, base: ModalitySteps): Prom
       // Everything of the image but its pixels (those are the file's): a scale set by hand
       // changes its pixel size and where that came from, which the result reports.
       const { pixels: _pixels, ...described } = image;
-      const key = keyOf('sem', from, [described, opts.tiltDeg ?? null, stack]);
+      // The whole view (the tilt, and the section geometry that says how to read a stage tilt).
+      const key = keyOf('sem', from, [described, opts.tiltDeg ?? null, opts.section ?? null, stack]);
       return lookup<SemResult>(key) ?? computed(key, from, measure(image, stack, opts));
     };
   }

@@ -48,7 +48,7 @@ export function stateAnalysisOptions(options: StudyAnalysisOptions, state: strin
 
 /** Steps for the modalities that have their own modules; injected so each stays testable alone. */
 export interface ModalitySteps {
-  measureSem?: (image: SemImage, stack: LayerStack, opts: { tiltDeg?: number }) => SemResult;
+  measureSem?: (image: SemImage, stack: LayerStack, opts: { tiltDeg?: number; section?: SectionGeometry }) => SemResult;
   analyzeXrd?: (pattern: XrdPattern) => XrdResult;
   /** The ToF-SIMS stack's depth profiles (default profileFromStack). */
   stackProfile?: StackProfiler;

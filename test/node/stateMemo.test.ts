@@ -97,6 +97,18 @@ describe('state steps kept between analyses', () => {
     expect(m.report.sem!.pixelSizeSource).toBe('manual');
     expect(m).toEqual(await fresh(study, charged, same));
   }, 60_000);
+
+  it('the SEM measured again when the section geometry changes (it says how to read the stage tilt)', async () => {
+    await analyzeStateFiles(study, charged, {});
+    // A FIB trench face at the image's stage tilt, 0°, would be seen edge-on: refused, so the
+    // state has no SEM result and says why. The measurement kept for the cleaved face must not
+    // stand in for it.
+    const trench: LoadedStudy = { ...study, states: study.states.map((st, i) => (i === charged ? { ...st, semSection: 'fib-trench' as const } : st)) };
+    const t = await analyzeStateFiles(trench, charged, {});
+    expect(t.report.sem).toBeUndefined();
+    expect(t.warnings.some((w) => /seen nearly edge-on/.test(w))).toBe(true);
+    expect(t).toEqual(await fresh(trench, charged, {}));
+  }, 60_000);
 });
 
 describe('state steps kept: bounds', () => {

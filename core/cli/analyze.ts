@@ -63,8 +63,14 @@ export function formatReport(report: Report): string {
   for (const s of report.states) {
     lines.push(`\n${s.state}`);
     if (s.sims) lines.push(...formatSims(s.sims));
-    if (s.sem) lines.push(`  SEM ${s.sem.file}: ${s.sem.layers.map((l) => `${l.role} ${formatWithSigma(l.thicknessNm, l.sigmaNm)} nm`).join(', ')}`);
-    if (s.xrd) lines.push(`  XRD ${s.xrd.file}: ${s.xrd.peaks.length} peaks`);
+    if (s.sem) {
+      lines.push(`  SEM ${s.sem.file}: ${s.sem.layers.map((l) => `${l.role} ${formatWithSigma(l.thicknessNm, l.sigmaNm)} nm`).join(', ')}`);
+      for (const w of s.sem.warnings ?? []) lines.push(`  SEM warning: ${w}`);
+    }
+    if (s.xrd) {
+      lines.push(`  XRD ${s.xrd.file}: ${s.xrd.peaks.length} peaks`);
+      for (const w of s.xrd.warnings ?? []) lines.push(`  XRD warning: ${w}`);
+    }
   }
   if (report.comparison.li.length) {
     lines.push('\nLi fraction change against pristine (percentage points):');

@@ -72,6 +72,8 @@ export interface SemResult {
   pixelSizeNm: number | null;
   pixelSizeSource: PixelSizeSource;
   layers: SemLayerThickness[];
+  /** What the measurement had to assume or doubts (the tilt's reading, a thickness far off its nominal one, …). */
+  warnings?: string[];
 }
 
 export interface XrdPeakResult {
@@ -95,6 +97,8 @@ export interface XrdResult {
   file: string;
   peaks: XrdPeakResult[];
   amorphousFraction: number | null;
+  /** What the analysis had to assume or doubts (e.g. intensities that scatter more than counting noise). */
+  warnings?: string[];
 }
 
 export interface StateReport {
@@ -128,5 +132,14 @@ export interface Report {
  * the states and shown nowhere).
  */
 export function reportWarnings(report: Pick<Report, 'warnings' | 'states'>): string[] {
-  return [...report.warnings, ...report.states.flatMap((s) => (s.sims?.warnings ?? []).map((w) => `${s.state}: ${w}`))];
+  return [...report.warnings, ...report.states.flatMap((s) => stateWarnings(s).map((w) => `${s.state}: ${w}`))];
+}
+
+/** One state's warnings, each prefixed with its modality (ToF-SIMS, SEM, XRD). */
+export function stateWarnings(s: StateReport): string[] {
+  return [
+    ...(s.sims?.warnings ?? []).map((w) => `ToF-SIMS: ${w}`),
+    ...(s.sem?.warnings ?? []).map((w) => `SEM: ${w}`),
+    ...(s.xrd?.warnings ?? []).map((w) => `XRD: ${w}`),
+  ];
 }

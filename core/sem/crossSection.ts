@@ -292,5 +292,6 @@ export function measureCrossSection(image: SemImage, stack: LayerStack, options:
 
 /** The report's `sem` section alone (what the ToF-SIMS depth calibration reads). */
 export function toSemResult(r: CrossSectionResult): SemResult {
-  return { file: r.file, pixelSizeNm: r.pixelSizeNm, pixelSizeSource: r.pixelSizeSource, layers: r.layers.map((l) => ({ ...l })) };
+  // The warnings go with it: they say how far the thicknesses, and so the depth axis, can be trusted.
+  return { file: r.file, pixelSizeNm: r.pixelSizeNm, pixelSizeSource: r.pixelSizeSource, layers: r.layers.map((l) => ({ ...l })), ...(r.details.warnings.length ? { warnings: [...r.details.warnings] } : {}) };
 }

@@ -131,3 +131,22 @@ describeShared('strata analyze on a real profile that covers part of its stack',
     expect(r.stdout).toMatch(/^ {2}warning: analyte Li\+ not in the data/m); // Li in the data's polarity
   });
 });
+
+describeShared('strata analyze says what the SEM measurement doubts', () => {
+  it('prints the SEM warnings of a state and keeps them in report.json', async () => {
+    // A real JEOL image that is no cross-section of the study's stack: every layer is far off
+    // its nominal thickness. The depth axis is made from these, so the doubt must reach the report.
+    const dir = mkdtempSync(join(tmpdir(), 'strata-semwarn-'));
+    mkdirSync(join(dir, 'pristine'));
+    cpSync(join(STUDY, 'pristine/profile.txt'), join(dir, 'pristine/profile.txt'));
+    cpSync(sharedDataPath('sem', 'jeol_4700F_example.tif'), join(dir, 'pristine/sem.tif'));
+    cpSync(sharedDataPath('sem', 'jeol_4700F_example.txt'), join(dir, 'pristine/sem.txt'));
+    const manifest = JSON.parse(readFileSync(join(STUDY, 'study.json'), 'utf8')) as { stack: string };
+    writeFileSync(join(dir, 'study.json'), JSON.stringify({ schema: 'strata.study/1', name: 'SEM doubt', stack: manifest.stack, states: [{ state: 'pristine', files: ['pristine/profile.txt', 'pristine/sem.tif'] }] }));
+    const r = await runCli(['analyze', dir, '--out', join(dir, 'out')]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^ {2}SEM warning: cc_aam: [\d.]+ nm is \d+× its nominal 150 nm/m);
+    const report = JSON.parse(readFileSync(join(dir, 'out', 'report.json'), 'utf8'));
+    expect(report.states[0].sem.warnings.some((w: string) => /its nominal 150 nm/.test(w))).toBe(true);
+  }, 60_000);
+});

@@ -323,7 +323,7 @@ describe.skipIf(skipReason !== null)('workbench in the browser mode', { timeout:
     expect(cells.some((c) => c.startsWith('−'))).toBe(true);
     // The states' own warnings (saturated Li here), each named by its state, not only the study's.
     const warned = await page.$$eval('#li-warnings li', (l) => l.map((x) => x.textContent ?? ''));
-    expect(warned.filter((w) => /^(pristine|charged|discharged): \d+ saturated Li- pixel-scans/.test(w)).length).toBe(3);
+    expect(warned.filter((w) => /^(pristine|charged|discharged): ToF-SIMS: \d+ saturated Li- pixel-scans/.test(w)).length).toBe(3);
     expect(await page.textContent('header')).toMatch(/Report ready \(3 states, \d+ warnings\)/);
     await screenshot(page, '10-li-dashboard');
   });

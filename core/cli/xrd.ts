@@ -21,6 +21,7 @@ export function formatXrdTable(a: XrdAnalysis): string {
   }
   if (a.peaks.length === 0) lines.push('  (no significant peaks)');
   lines.push(`  amorphous fraction (hump area / total): ${fmt(a.result.amorphousFraction, 3)}`);
+  for (const w of a.result.warnings ?? []) lines.push(`  warning: ${w}`);
   return lines.join('\n') + '\n';
 }
 

@@ -16,6 +16,7 @@ import { scherrerSizeNm, scherrerSizeSigmaNm } from './scherrer.js';
 import type { ScherrerOptions } from './scherrer.js';
 import { convolve, savitzkyGolayWeights } from './smooth.js';
 import { medianStepDeg } from './background.js';
+import { countingDispersion, scatterVariance } from './dispersion.js';
 
 export interface AnalyzeXrdOptions {
   /** Mask Si (400) of the wafer (default true). */
@@ -92,13 +93,22 @@ export function analyzeXrdPattern(pattern: XrdPattern, opts: AnalyzeXrdOptions =
   const doStrip = (opts.stripKAlpha2 ?? true) && canStrip;
   const alpha1 = doStrip ? stripKAlpha2(x, raw, wavelength) : raw;
   const ratio = wavelength.ratioAlpha2 ?? CU_K_ALPHA.ratioAlpha2;
-  // Variance of the stripped data: Rachinger adds R²·var of the earlier point, repeatedly.
-  const inflate = doStrip ? 1 / (1 - ratio * ratio) : 1;
+  const warnings: string[] = [];
   const counting = pattern.intensityUnit === 'counts';
-  const variance = counting ? Float64Array.from(raw, (v) => Math.max(v, 1) * inflate) : undefined;
-  const bgHalf = opts.backgroundHalfWidthDeg ?? 1.5;
-  // Smoothing before SNIP keeps the clip from riding the bottom of the noise band.
+  // Whole numbers need not be counts (summed over a detector's channels and rescaled, converted
+  // from cps): where they scatter well beyond counting noise, the search and the fit work on
+  // effective counts, the intensities over that excess, whose counting noise is the data's (a
+  // quasi-Poisson model), and the fitted areas are scaled back. Taken as counts, a pattern of
+  // such noise alone gave a hundred "significant" peaks, each fitted.
+  const dispersion = counting ? countingDispersion(raw, masked) : 1;
+  const noiseScale = dispersion > MAX_COUNTING_DISPERSION ? dispersion : 1;
+  const counts = noiseScale > 1 ? Float64Array.from(raw, (v) => v / noiseScale) : raw;
   const step = medianStepDeg(x);
+  const bgHalf = opts.backgroundHalfWidthDeg ?? 1.5;
+  if (noiseScale > 1) {
+    warnings.push(`the intensities scatter ${+Math.sqrt(dispersion).toPrecision(2)}× more than counting noise allows: not raw counts (summed, rescaled or converted?); their noise is taken from the data`);
+  }
+  // Smoothing before SNIP keeps the clip from riding the bottom of the noise band.
   const smoothHalf = Math.max(1, Math.round((opts.minFwhmDeg ?? 0.1) / step / 2));
   const smoothed = convolve(alpha1, savitzkyGolayWeights(smoothHalf, 2, 0));
   const background = Float64Array.from(snipBackground(x, smoothed, { halfWidthDeg: bgHalf }), (b, i) => Math.min(b, smoothed[i]));
@@ -107,10 +117,10 @@ export function analyzeXrdPattern(pattern: XrdPattern, opts: AnalyzeXrdOptions =
   // quadratic background (humps, air scatter), significance from Poisson statistics.
   // Significance under the null hypothesis (no peak): the variance is the local background's,
   // not the peak's own counts, or strong peaks would favour ever wider kernels.
-  const rawBackground = snipBackground(x, convolve(raw, savitzkyGolayWeights(smoothHalf, 2, 0)), { halfWidthDeg: bgHalf });
-  const searchVariance = counting ? Float64Array.from(rawBackground, (v, i) => Math.max(Math.min(v, raw[i] + 3 * Math.sqrt(Math.max(raw[i], 1))), 1)) : constantVariance(raw, masked);
-  const candidates = matchedFilterPeaks(x, raw, { masked, minSignificance: opts.minSignificance ?? 6, variance: searchVariance });
-  const fitVariance = counting ? Float64Array.from(raw, (v) => Math.max(v, 1)) : undefined;
+  const rawBackground = snipBackground(x, convolve(counts, savitzkyGolayWeights(smoothHalf, 2, 0)), { halfWidthDeg: bgHalf });
+  const searchVariance = counting ? Float64Array.from(rawBackground, (v, i) => Math.max(Math.min(v, counts[i] + 3 * Math.sqrt(Math.max(counts[i], 1))), 1)) : scatterVariance(raw, masked);
+  const candidates = matchedFilterPeaks(x, counts, { masked, minSignificance: opts.minSignificance ?? 6, variance: searchVariance });
+  const fitVariance = counting ? Float64Array.from(counts, (v) => Math.max(v, 1)) : undefined;
   const alpha2 = wavelength.alpha2A !== undefined || canStrip ? { ratio, alpha1A: wavelength.alpha1A, alpha2A: wavelength.alpha2A ?? CU_K_ALPHA.alpha2A } : undefined;
   const guessOf = (c: (typeof candidates)[number]): PeakGuess => {
     // The filter sees Kα1 + Kα2 together: a peak broader than their split sits a third of it high.
@@ -138,7 +148,7 @@ export function analyzeXrdPattern(pattern: XrdPattern, opts: AnalyzeXrdOptions =
     const members = candidates.map((c, i) => i).filter((i) => candidates[i].twoThetaDeg > lo + 0.5 && candidates[i].twoThetaDeg < hi - 0.5);
     // η is fitted only where every peak is strong enough to fix it (else 0.5).
     const fitGuesses = (guesses: PeakGuess[], of: readonly number[]): PeakGroupFit | null =>
-      fitPeakGroup(x, raw, guesses, {
+      fitPeakGroup(x, counts, guesses, {
         variance: fitVariance,
         masked,
         background: 'linear',
@@ -148,8 +158,9 @@ export function analyzeXrdPattern(pattern: XrdPattern, opts: AnalyzeXrdOptions =
         kAlpha2: alpha2,
         fixEta: of.some((i) => candidates[i].significance < strongSignificance) ? 0.5 : undefined,
       });
-    const f = mergeUnresolved(members, fitGuesses(members.map((i) => guessOf(candidates[i])), members), g, candidates, fitGuesses);
-    if (!f) continue;
+    const effective = mergeUnresolved(members, fitGuesses(members.map((i) => guessOf(candidates[i])), members), g, candidates, fitGuesses);
+    if (!effective) continue;
+    const f = scaleFit(effective, noiseScale);
     fits.push(f);
     members.forEach((i, k) => {
       // A width run to its upper bound is background the hump term could not take, not a peak.
@@ -195,6 +206,7 @@ export function analyzeXrdPattern(pattern: XrdPattern, opts: AnalyzeXrdOptions =
     file: pattern.source.fileName,
     peaks: peaks.map(({ fit: _fit, significance: _significance, ...result }) => result),
     amorphousFraction: total > 0 ? amorphousArea / total : null,
+    ...(warnings.length ? { warnings } : {}),
   };
   return {
     result,
@@ -221,6 +233,8 @@ export function analyzeXrdPattern(pattern: XrdPattern, opts: AnalyzeXrdOptions =
         widthsDeg: [0.1, 1.1],
         minSignificance: opts.minSignificance ?? 6,
         variance: 'SNIP background of the raw counts (null hypothesis)',
+        countingDispersion: counting ? dispersion : null,
+        effectiveCountsDivisor: noiseScale,
       },
       fit: {
         profile: 'pseudo-Voigt, Kα2 in the model',
@@ -249,16 +263,24 @@ export function analyzeXrd(pattern: XrdPattern, opts: AnalyzeXrdOptions = {}): X
 /** Below this detection significance a peak's η is fixed (0.5): weak peaks cannot tell Lorentzian wings from background. */
 const strongSignificance = 25;
 
+/**
+ * Most scatter, over counting noise (variance ratio), still taken for counts: raw counts give
+ * 0.86–1.06 (see countingDispersion); past 2 (σ 1.4× Poisson) the numbers are not raw counts.
+ */
+const MAX_COUNTING_DISPERSION = 2;
+
 /** Upper bound of a film peak's FWHM in the fit, deg (the hump term starts at 4°). */
 const maxPeakFwhmDeg = 2;
 
-/** Non-count data: one variance for every point, from the scatter of second differences (MAD). */
-function constantVariance(y: ArrayLike<number>, masked: readonly boolean[]): Float64Array {
-  const d: number[] = [];
-  for (let i = 1; i < y.length - 1; i++) if (!masked[i]) d.push(Math.abs(y[i - 1] - 2 * y[i] + y[i + 1]));
-  d.sort((a, b) => a - b);
-  const s = (1.4826 * (d[Math.floor(d.length / 2)] ?? 0)) / Math.sqrt(6);
-  return new Float64Array(y.length).fill(Math.max(s * s, 1e-12));
+/** A fit to effective counts (intensities / scale) in the intensities' own units: areas, background and hump times the scale. */
+function scaleFit(f: PeakGroupFit, scale: number): PeakGroupFit {
+  if (scale === 1) return f;
+  return {
+    ...f,
+    peaks: f.peaks.map((p) => ({ ...p, area: p.area * scale, sigma: { ...p.sigma, area: p.sigma.area * scale } })),
+    background: f.background.map((c) => c * scale),
+    hump: f.hump && { ...f.hump, area: f.hump.area * scale },
+  };
 }
 
 /** Index of the angle nearest to `value` (x increasing). */

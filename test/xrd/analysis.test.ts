@@ -8,7 +8,11 @@ import { matchPeaks, PHASES, phaseSticks } from '../../core/xrd/phases.js';
 import { renderPeaks } from '../../core/xrd/profile.js';
 import { sampleBroadeningDeg, scherrerSizeNm, scherrerSizeSigmaNm } from '../../core/xrd/scherrer.js';
 import { prepareWaterfall } from '../../core/xrd/waterfall.js';
-import { synthesize } from './synthetic.js';
+import { rng, synthesize } from './synthetic.js';
+import { countingDispersion } from '../../core/xrd/dispersion.js';
+import { openDataset } from '../../core/node/openDataset.js';
+import type { XrdPattern } from '../../core/model/xrdPattern.js';
+import { describeShared, sharedDataPath } from '../helpers/sharedData.js';
 import { siSubstrateMask } from '../../core/xrd/mask.js';
 
 const integrate = (x: ArrayLike<number>, y: ArrayLike<number>): number => {
@@ -303,5 +307,64 @@ describe('waterfall data', () => {
     });
     expect(w.sticks.every((row) => row.baseline < 0 && row.sticks.every((s) => s.top > row.baseline && s.top <= 0))).toBe(true);
     expect(w.yRange[1]).toBeCloseTo(1 + 2.4, 10);
+  });
+});
+
+describe('intensities that are whole numbers but not counts', () => {
+  /** The generated pattern's counts, rescaled ×10: integers that scatter √10× more than counts of their size. */
+  const rescaled = (seed: number) => {
+    const s = synthesize({ peaks: TRUE_PEAKS, humps: HUMPS, baseline, seed });
+    return { ...s.pattern, intensity: Float64Array.from(s.pattern.intensity, (v) => 10 * v) };
+  };
+
+  it('measures their scatter against counting noise: about 1 for counts, 10 for counts ×10', () => {
+    for (const seed of [1, 2, 3]) {
+      const counts = synthesize({ peaks: TRUE_PEAKS, humps: HUMPS, baseline, seed }).pattern;
+      expect(Math.abs(countingDispersion(counts.intensity) - 1)).toBeLessThan(0.15);
+      expect(Math.abs(countingDispersion(rescaled(seed).intensity) / 10 - 1)).toBeLessThan(0.15);
+    }
+  });
+
+  it('finds the same peaks in counts ×10 as in the counts, says why its noise is its own, and no peaks in noise alone', () => {
+    for (const seed of [1, 2, 3]) {
+      const a = analyzeXrdPattern(rescaled(seed), { scherrer: { instrumentFwhmDeg: 0 } });
+      expect(a.result.warnings?.[0], `seed ${seed}`).toMatch(/^the intensities scatter 3\.\d× more than counting noise allows/);
+      for (const t of TRUE_PEAKS) {
+        const found = a.peaks.filter((p) => Math.abs(p.twoThetaDeg - t.centerDeg) < 0.1);
+        expect(found.length, `seed ${seed}: peak at ${t.centerDeg}°`).toBe(1);
+        expect(Math.abs(found[0].twoThetaDeg - t.centerDeg)).toBeLessThan(0.02);
+        expect(Math.abs(found[0].fwhmDeg / t.fwhmDeg - 1)).toBeLessThan(0.1);
+        expect(Math.abs(found[0].area / (10 * t.area) - 1)).toBeLessThan(0.2);
+      }
+      expect(a.peaks.length, `seed ${seed}`).toBe(TRUE_PEAKS.length);
+      // Counts as they are: no warning.
+      expect(analyzeXrd(synthesize({ peaks: TRUE_PEAKS, humps: HUMPS, baseline, seed }).pattern).warnings).toBeUndefined();
+    }
+    // Whole numbers spread evenly over 0–1000: taken as counts, a hundred noise "peaks" were
+    // fitted (21 s); their scatter is now seen for what it is.
+    const random = rng(5);
+    const x = Float64Array.from({ length: 3000 }, (_, i) => 10 + 0.02 * i);
+    const noise = { ...synthesize({ seed: null }).pattern, twoThetaDeg: x, intensity: Float64Array.from(x, () => Math.floor(1001 * random())) };
+    const r = analyzeXrd(noise);
+    expect(r.peaks).toEqual([]);
+    expect(r.warnings?.[0]).toMatch(/scatter 1\d× more than counting noise/);
+  });
+});
+
+describeShared('counting dispersion of the real patterns', () => {
+  it('is near 1 for every real file that holds counts (so none is taken for anything else)', async () => {
+    for (const name of ['gredig_2Theta.asc', 'gredig_MB120718Si3.ras', 'gredig_RM20220915Si01.rasx']) {
+      const opened = await openDataset(sharedDataPath('xrd', name));
+      try {
+        const pattern = opened.dataset as XrdPattern;
+        expect(pattern.intensityUnit, name).toBe('counts');
+        const d = countingDispersion(pattern.intensity);
+        expect(d, name).toBeGreaterThan(0.8);
+        expect(d, name).toBeLessThan(1.2);
+        expect(analyzeXrd(pattern).warnings, name).toBeUndefined();
+      } finally {
+        await opened.close();
+      }
+    }
   });
 });

@@ -88,7 +88,8 @@ export function xrdView(store: Store): View {
           h(
             'table',
             { class: 'compact', 'data-state': st.state },
-            h('caption', {}, `Peaks of ${st.state} (${xrd.file}); amorphous fraction ${amorphous}`),
+            // The analysis's doubts about this pattern (e.g. intensities that are not counts) under its title.
+            h('caption', {}, `Peaks of ${st.state} (${xrd.file}); amorphous fraction ${amorphous}`, ...(xrd.warnings ?? []).map((w) => h('div', { class: 'notes' }, `Warning: ${w}`))),
             h('thead', {}, h('tr', {}, h('th', {}, '2θ (°)'), h('th', {}, 'FWHM (°)'), h('th', {}, 'Area'), h('th', {}, 'Phase (hkl)'), h('th', {}, 'Crystallite (nm)'))),
             h(
               'tbody',

@@ -3,6 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { decode } from 'fast-png';
 import { svgSizeMm, svgToPdf, svgToPng } from '../../core/figures/export.js';
 import { figureFonts } from '../../core/node/fonts.js';
 
@@ -31,6 +32,11 @@ describe('figure export', () => {
       const { width, height } = pngSize(png);
       expect(width).toBe(Math.round((85 / 25.4) * dpi));
       expect(Math.abs(height - (40 / 25.4) * dpi)).toBeLessThanOrEqual(1);
+      // The dpi is in the file (pHYs, pixels per metre), as another PNG reader sees it: without
+      // it every program took the figure for 72 dpi.
+      const decoded = decode(png);
+      expect(decoded.resolution).toEqual({ x: Math.round((dpi * 1000) / 25.4), y: Math.round((dpi * 1000) / 25.4), unit: 1 });
+      expect(decoded.width).toBe(width);
     }
   });
 

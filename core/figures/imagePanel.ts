@@ -5,7 +5,7 @@
  */
 import type { ColormapName } from './colormaps.js';
 import { colorize } from './colormaps.js';
-import { rgbaToPngDataUri } from './raster.js';
+import { blockUpscale, rgbaToPngDataUri } from './raster.js';
 import { scaleBar } from './scaleBar.js';
 import { el } from './svg.js';
 
@@ -16,13 +16,22 @@ export interface MapImage {
   height: number;
 }
 
+/** The densest raster export (dpi), and the largest side of an embedded map image (px). */
+const PRINT_DPI = 600;
+const MAX_EMBEDDED_PX = 4096;
+
 export function mapImage(
   map: MapImage,
   opts: { x: number; y: number; widthPt: number; heightPt: number; min: number; max: number; colormap: ColormapName; scaleId: string; pixelSizeNm: number | null; state?: string },
 ): string {
-  const rgba = colorize(map.values, opts.min, opts.max, opts.colormap);
-  const uri = rgbaToPngDataUri(rgba, map.width, map.height);
   const { x, y, widthPt, heightPt } = opts;
+  // Embedded with each pixel as a block: resvg (the PNG export) ignores `pixelated` and smooths
+  // the image as it scales it, which turned a 32 × 32 map into round blobs the data do not hold.
+  // Blocks of about half the pixel's printed size keep the smoothing to the blocks' edges.
+  const printedPx = ((widthPt / 72) * PRINT_DPI) / map.width;
+  const factor = Math.max(1, Math.min(Math.ceil(printedPx / 2), Math.floor(MAX_EMBEDDED_PX / Math.max(map.width, map.height))));
+  const image = blockUpscale(colorize(map.values, opts.min, opts.max, opts.colormap), map.width, map.height, factor);
+  const uri = rgbaToPngDataUri(image.rgba, image.width, image.height);
   return el(
     'g',
     { class: 'map', 'data-state': opts.state },

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { decode } from 'fast-png';
 import { svgSizeMm, svgToPdf, svgToPng } from '../../core/figures/export.js';
 import { figureFonts } from '../../core/node/fonts.js';
+import { mapImage } from '../../core/figures/imagePanel.js';
 
 const hasPoppler = spawnSync('pdftoppm', ['-v']).status === 0;
 
@@ -55,5 +56,28 @@ describe('figure export', () => {
     const info = execFileSync('pdfinfo', [file], { encoding: 'utf8' });
     const size = /Page size:\s+([\d.]+) x ([\d.]+) pts/.exec(info)!;
     expect(Number(size[1])).toBeCloseTo((85 / 25.4) * 72, 0);
+  });
+});
+
+describe('ion maps in the PNG export', () => {
+  it('keep every map pixel a block of one colour (resvg smoothed them into blobs)', () => {
+    // A 4 × 4 checkerboard over 60 pt: each map pixel is 15 pt, 125 px at 600 dpi.
+    const values = Float64Array.from({ length: 16 }, (_, i) => ((i % 4) + Math.floor(i / 4)) % 2);
+    const map = mapImage({ values, width: 4, height: 4 }, { x: 0, y: 0, widthPt: 60, heightPt: 60, min: 0, max: 1, colormap: 'viridis', scaleId: 't', pixelSizeNm: null });
+    const doc = `<svg xmlns="http://www.w3.org/2000/svg" width="${(60 / 72) * 25.4}mm" height="${(60 / 72) * 25.4}mm" viewBox="0 0 60 60">${map}</svg>`;
+    const png = decode(svgToPng(doc, { dpi: 600, fonts: figureFonts() }));
+    const block = png.width / 4;
+    const at = (x: number, y: number): number[] => {
+      const i = (Math.floor(y) * png.width + Math.floor(x)) * png.channels;
+      return [...png.data.slice(i, i + 3)];
+    };
+    const [low, high] = [at(0.5 * block, 0.5 * block), at(1.5 * block, 0.5 * block)];
+    expect(low).not.toEqual(high);
+    // 15 % of a block in from its edge (19 px) the colour is already the block's own.
+    for (const f of [0.15, 0.5, 0.85]) {
+      expect(at(f * block, 0.5 * block)).toEqual(low);
+      expect(at((1 + f) * block, (1 + f) * block)).toEqual(low);
+      expect(at((1 + f) * block, 0.5 * block)).toEqual(high);
+    }
   });
 });

@@ -38,6 +38,11 @@ export interface LiFigureInput {
   widthMm: number;
   /** Analyte ion, e.g. `Li-` or `7Li-`. */
   ion?: string;
+  /**
+   * What the analysis divided the analyte by before the figure scales every state by the largest
+   * value of any: nothing (counts), the total ion count, or a reference ion. Default: nothing.
+   */
+  profileNormalization?: { mode: 'none' | 'tic' | 'reference'; referenceIon?: string };
   /** Map pixel size, nm, for the scale bars (null: no scale bar, and the caption says so). */
   mapPixelSizeNm: number | null;
   /** What the maps sum over, for the colour-bar title, e.g. `all layers`. */
@@ -156,7 +161,11 @@ export function liFigure(input: LiFigureInput): string {
   const sideBySide = W >= 380 && canOverlay && withProfile.length > 0;
   const plotW = sideBySide ? (W - left - GAP) / 2 : W - left;
   const plotH = sideBySide ? plotW * 0.62 : Math.min(plotW * 0.5, 190);
-  const yLabel = `${ion} (normalised)`;
+  // Says what the curves are: 'normalised' alone was read as divided by the total ion count
+  // when it was only scaled to the largest value.
+  const divisor = input.profileNormalization;
+  const per = divisor?.mode === 'tic' ? ' / total' : divisor?.mode === 'reference' && divisor.referenceIon ? ` / ${ionNotation(divisor.referenceIon)}` : ' counts';
+  const yLabel = `${ion}${per} (rel. to max.)`;
   if (withProfile.length) {
     const tMax = Math.max(...withProfile.map((s) => s.profile!.timeS[s.profile!.timeS.length - 1]));
     const spans: LayerSpan[] = refLayers.map((l) => ({ role: l.role, label: l.label, start: l.startS, end: l.endS }));

@@ -183,7 +183,10 @@ export function liFigureInput(data: FigureData, widthMm: number): LiFigureInput 
     const img = semState.sem.image;
     sem = { pixels: img.pixels, width: img.width, height: img.height, ...m };
   }
-  return { states, widthMm, ion: analyte, mapPixelSizeNm, mapRange: 'all layers', sem };
+  // The analysis's normalisation of the analyte (one for the study: its options are shared).
+  const parameters = data.report.states.find((r) => r.sims?.parameters)?.sims?.parameters as { normalization?: 'none' | 'tic' | 'reference'; referenceIon?: string } | undefined;
+  const profileNormalization = parameters?.normalization ? { mode: parameters.normalization, referenceIon: parameters.referenceIon } : undefined;
+  return { states, widthMm, ion: analyte, profileNormalization, mapPixelSizeNm, mapRange: 'all layers', sem };
 }
 
 /** The SEM figure's input for one state. */

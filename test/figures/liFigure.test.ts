@@ -53,7 +53,7 @@ describe('Fig. 4 (Li across states)', () => {
     const layerLabels = withAttr(root, 'data-layer-label').map((n) => n.text);
     for (const l of LABELS) expect(layerLabels.filter((x) => x === l).length, l).toBe(2);
     const axes = all(root, (n) => n.attrs.class === 'axis-label').map((n) => n.text);
-    expect(axes).toEqual(expect.arrayContaining(['Sputter time (s)', 'Depth (nm)', 'Li⁻ (normalised)']));
+    expect(axes).toEqual(expect.arrayContaining(['Sputter time (s)', 'Depth (nm)', 'Li⁻ counts (rel. to max.)']));
     const bars = all(root, (n) => n.attrs.class === 'colorbar').map((n) => n.attrs['data-label']);
     for (const b of bars) expect(b).toMatch(/\(counts\/(pixel|voxel)/);
     expect(withAttr(root, 'data-state-title').map((n) => n.text)).toEqual([...STATES, ...STATES]);
@@ -97,5 +97,14 @@ describe('Fig. 4 (Li across states)', () => {
     expect(withAttr(r, 'data-panel').map((n) => n.attrs['data-panel'])).toEqual(['map-pristine', 'map-charged', 'map-discharged', 'profiles', 'sem-overlay']);
     expect(withAttr(r, 'data-panel-letter').map((n) => n.attrs['data-panel-letter'])).toEqual([...'abcde']);
     expect(withAttr(r, 'data-sem-backdrop')).toHaveLength(0);
+  });
+});
+
+describe('Fig. 4 profile axis', () => {
+  it('says what the curves were divided by, not a bare "normalised"', () => {
+    expect(liFigure(liInput(180))).toContain('Li⁻ counts (rel. to max.)');
+    expect(liFigure({ ...liInput(180), profileNormalization: { mode: 'tic' } })).toContain('Li⁻ / total (rel. to max.)');
+    expect(liFigure({ ...liInput(180), profileNormalization: { mode: 'reference', referenceIon: 'C2-' } })).toContain('Li⁻ / C₂⁻ (rel. to max.)');
+    expect(liFigure(liInput(180))).not.toContain('normalised');
   });
 });

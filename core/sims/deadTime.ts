@@ -3,13 +3,23 @@
  *
  * A ToF-SIMS detector records at most one ion of a species per primary pulse, so the observed
  * count I out of N pulses is the number of pulses that freed at least one ion. For a Poisson
- * mean λ per pulse, E[I] = N(1 − e^{−λ}), whence the estimate of the true count
- * `I_true = −N·ln(1 − I/N)`.
+ * mean λ per pulse, E[I] = N(1 − e^{−λ}), whence the usual estimate of the true count
+ * `−N·ln(1 − I/N)`. That plug-in estimate is biased upwards (Jensen: the logarithm is convex
+ * and I scatters): by 1.1 % of the true count at λ = 0.2, 1.8 % at λ = 1 and 3.6 % at λ = 2 for
+ * N = 50, the pixel-scans of a stack. Layers whose Li comes near saturation were overstated
+ * against the others: the charged sample study's SEI/SE share by 1.6 percentage points.
  *
- * Saturated points (I ≥ N) have no finite estimate. They are flagged in a mask and counted,
- * never silently clipped to the raw value. The value they receive is the correction of
- * `I = N − ½` (i.e. `N·ln(2N)`): the largest finite estimate compatible with the observation,
- * hence a documented *lower bound*; their σ is set equal to that value (100 % relative), so
+ * Strata uses its unbiased form instead, `I_true = N·(H_N − H_{N−I}) = N·Σ_{j<I} 1/(N − j)`
+ * (H the harmonic numbers): for I ~ Binomial(N, p), E[Σ_{j<I} 1/(N − j)] = Σ_{k≤N} p^k/k, which
+ * is −ln(1 − p) = λ but for the tail Σ_{k>N} p^k/k, negligible until pixels saturate (−0.09 % at
+ * λ = 2, N = 50). Far from saturation the two agree: both are I + I²/2N + … . Non-integer counts
+ * take the same expression through H(x) = ψ(x + 1) + γ. Values an instrument already corrected
+ * were corrected its own way (the logarithm): sigmaOfCorrected inverts that.
+ *
+ * Saturated points (I ≥ N) have no finite estimate under the logarithm. They are flagged in a
+ * mask and counted, never silently clipped to the raw value. The value they receive is the
+ * logarithm's correction of `I = N − ½` (i.e. `N·ln(2N)`, above every corrected I < N): a
+ * documented *lower bound*; their σ is set equal to that value (100 % relative), so
  * that any sum containing them visibly carries a large uncertainty.
  *
  * Uncertainty: the observed count is binomial, N pulses each freeing at least one ion with
@@ -37,6 +47,28 @@ export function correctedVariance(observed: number, shots: number): number {
   return observed / (1 - observed / shots);
 }
 
+const EULER_GAMMA = 0.5772156649015329;
+
+/**
+ * The harmonic number H(x) = Σ_{k=1..x} 1/k, for any real x ≥ 0 (ψ(x + 1) + γ): lifted by
+ * H(x) = H(x + 1) − 1/(x + 1) to x ≥ 16, where the asymptotic series is exact to ~1e−15.
+ */
+export function harmonicNumber(x: number): number {
+  let below = 0;
+  let y = x;
+  while (y < 16) {
+    y += 1;
+    below += 1 / y;
+  }
+  const inv2 = 1 / (y * y);
+  return Math.log(y) + EULER_GAMMA + 1 / (2 * y) - inv2 * (1 / 12 - inv2 * (1 / 120 - inv2 * (1 / 252 - inv2 / 240))) - below;
+}
+
+/** Corrected value of an observed count 0 ≤ I < N of N shots: N·(H_N − H_{N−I}) (see the module comment). */
+export function correctedValue(observed: number, shots: number): number {
+  return observed > 0 ? shots * (harmonicNumber(shots) - harmonicNumber(shots - observed)) : 0;
+}
+
 /** Corrected value assigned to a saturated point of N shots (see module comment). */
 export function saturatedValue(shots: number): number {
   return shots * Math.log(2 * shots);
@@ -52,7 +84,7 @@ export function correctCount(observed: number, shots: number): { value: number; 
     const v = saturatedValue(shots);
     return { value: v, sigma: v, saturated: true };
   }
-  const value = -shots * Math.log1p(-(i / shots));
+  const value = correctedValue(i, shots);
   return { value, sigma: Math.sqrt(correctedVariance(i, shots)), saturated: false };
 }
 

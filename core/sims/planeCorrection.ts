@@ -3,10 +3,10 @@
  * pixel per scan), by table for integer counts, and the saturated pixels a minor isotope stands
  * in for: the per-pixel steps the stack reductions share.
  */
-import { correctedVariance, saturatedValue } from './deadTime.js';
+import { correctedValue, correctedVariance, saturatedValue } from './deadTime.js';
 import type { PlaneSamples, Samples } from './planeRuns.js';
 
-/** The corrected value −N ln(1 − i/N) and its variance i / (1 − i/N)² for each integer count i below N. */
+/** The corrected value N·(H_N − H_{N−i}) and its variance i / (1 − i/N) for each integer count i below N (deadTime.ts). */
 export interface CorrectionTable {
   value: Float64Array;
   variance: Float64Array;
@@ -14,8 +14,8 @@ export interface CorrectionTable {
 
 /**
  * The dead-time correction of every possible integer count (a file's 8/16-bit samples), made
- * once per reduction when N is not absurd: the logarithm and the division were most of a
- * corrected reduction's time. Entries are computed with the very expressions of the per-pixel
+ * once per reduction when N is not absurd: the correction's arithmetic was most of a corrected
+ * reduction's time. Entries are computed with the very expressions of the per-pixel
  * paths, so a looked-up value is bit for bit the computed one.
  */
 export function correctionTable(shots: number | undefined): CorrectionTable | null {
@@ -24,7 +24,7 @@ export function correctionTable(shots: number | undefined): CorrectionTable | nu
   const value = new Float64Array(size);
   const variance = new Float64Array(size);
   for (let i = 0; i < size; i++) {
-    value[i] = -shots * Math.log1p(-(i / shots));
+    value[i] = correctedValue(i, shots);
     variance[i] = correctedVariance(i, shots);
   }
   return { value, variance };
@@ -92,8 +92,8 @@ export function correctCountInto(i: number, shots: number, satValue: number, tab
     out.value[at] = table.value[i];
     out.variance[at] = table.variance[i];
   } else {
-    // Same formulas as correctCount (deadTime.ts): I_true = −N ln(1 − I/N), Var = I / (1 − I/N).
-    out.value[at] = -shots * Math.log1p(-(i / shots));
+    // Same formulas as correctCount (deadTime.ts).
+    out.value[at] = correctedValue(i, shots);
     out.variance[at] = correctedVariance(i, shots);
   }
   return 0;

@@ -10,7 +10,7 @@
  * pixels of a bin differ (Jensen's inequality). Each voxel is the mean of its pixels.
  */
 import type { IonStack } from '../model/ionStack.js';
-import { saturatedValue } from './deadTime.js';
+import { correctedValue, saturatedValue } from './deadTime.js';
 import { correctionTable } from './planeCorrection.js';
 import { ionPlaneRuns, runBufferBytes } from './planeRuns.js';
 import type { PlaneInRun } from './planeRuns.js';
@@ -196,7 +196,7 @@ function binPlaneHere(
           v = satValue;
           saturatedPixels++;
         } else {
-          v = -shots * Math.log1p(-(i / shots));
+          v = correctedValue(i, shots);
         }
         slab[row + colOf[x]] += v;
       }

@@ -3,7 +3,7 @@
  * corrected per pixel, in one streaming pass over its planes (planeRuns.ts).
  */
 import type { IonStack } from '../model/ionStack.js';
-import { correctedVariance, saturatedValue } from './deadTime.js';
+import { correctedValue, correctedVariance, saturatedValue } from './deadTime.js';
 import { correctedMapSums, u16Sums } from './kernels/u16Sums.js';
 import { atFlagged, correctionTable, minorAt, saturatedBuffers, usesTable, type CorrectionTable, type SaturatedPixels } from './planeCorrection.js';
 import { ionPlaneRuns, planeByScan, runBufferBytes, type Samples } from './planeRuns.js';
@@ -118,8 +118,8 @@ function accumulateCorrected(
       values[k] += w * table.value[i];
       variance[k] += w2 * table.variance[i];
     } else {
-      // Same formulas as correctCount (deadTime.ts): I_true = −N ln(1 − I/N), Var = I / (1 − I/N).
-      values[k] += w * (-shots * Math.log1p(-(i / shots)));
+      // Same formulas as correctCount (deadTime.ts).
+      values[k] += w * correctedValue(i, shots);
       variance[k] += w2 * correctedVariance(i, shots);
     }
   }

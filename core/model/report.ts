@@ -25,17 +25,27 @@ export interface InterfaceResult {
   /** Depth resolution: distance between the 84 % and 16 % points. */
   resolutionS: number;
   resolutionNm: number;
+  /** 1σ of `timeS` (the scan it falls in, the markers' disagreement) and of `depthNm` through it. */
+  timeSigmaS?: number;
+  depthSigmaNm?: number;
 }
 
 export interface LiLayerResult {
   role: string;
   /** Integrated Li counts in the layer (after dead-time correction and normalisation). */
   counts: number;
-  /** Poisson σ of `counts`, carried through corrections and normalisation. */
+  /**
+   * 1σ of `counts`: counting statistics (carried through corrections and normalisation) and,
+   * where the analysis gives it, where the layer's boundaries lie (their time σ).
+   */
   sigma: number;
   /** Share of the stack total. */
   fraction: number;
+  /** 1σ of `fraction`, as `sigma`. */
   fractionSigma: number;
+  /** The counting statistics alone (absent in reports made before the boundaries were in σ). */
+  sigmaCounting?: number;
+  fractionSigmaCounting?: number;
 }
 
 export interface LiMapStats {

@@ -37,20 +37,50 @@ export function integrateLayers(
 }
 
 /**
+ * Variance of each layer's counts from where its boundaries lie (window j ends where j + 1
+ * starts). A boundary known to σ_b moves about rate_b·σ_b counts from one of its layers to the
+ * other, rate_b the counts per second within ±σ_b of it; boundaries are taken as independent.
+ * Counts only move between layers, so the total stays as it is.
+ */
+export function boundaryVariances(timeS: Float64Array, values: ArrayLike<number>, windows: LayerWindow[], timeSigmaS: readonly number[]): Float64Array {
+  const out = new Float64Array(windows.length);
+  for (let b = 0; b + 1 < windows.length; b++) {
+    const sigmaS = timeSigmaS[b];
+    if (!(sigmaS > 0)) continue;
+    const t = windows[b].endS;
+    const weights = scanWeights(timeS, t - sigmaS, t + sigmaS);
+    let counts = 0;
+    for (let i = 0; i < weights.length; i++) if (weights[i] > 0) counts += weights[i] * values[i];
+    // rate × σ, the rate being the counts in the 2σ around the boundary over 2σ.
+    const moved = Math.abs(counts) / 2;
+    out[b] += moved * moved;
+    out[b + 1] += moved * moved;
+  }
+  return out;
+}
+
+/**
  * Shares of a sum with σ. With f_j = C_j / S (S = Σ C_k, the C_k independent):
  * Var f_j = [(1 − f_j)² σ_j² + f_j² Σ_{k≠j} σ_k²] / S² (C_j appears in numerator and
- * denominator; treating them as independent would overstate σ).
+ * denominator; treating them as independent would overstate σ). Where the items also carry the
+ * variance from their boundaries (boundaryVariances), which moves counts without changing S,
+ * each share adds its own over S²: `sigma` and `fractionSigma` are then the whole σ, and
+ * `sigmaCounting` / `fractionSigmaCounting` the counting statistics alone.
  */
-export function shares(items: { role: string; counts: number; sigma: number }[]): LiLayerResult[] {
+export function shares(items: { role: string; counts: number; sigma: number; boundaryVariance?: number }[]): LiLayerResult[] {
   const total = items.reduce((s, x) => s + x.counts, 0);
   const totalVar = items.reduce((s, x) => s + x.sigma * x.sigma, 0);
   return items.map((x) => {
-    if (!(total > 0)) return { role: x.role, counts: x.counts, sigma: x.sigma, fraction: NaN, fractionSigma: NaN };
+    const vb = x.boundaryVariance ?? 0;
+    const split = x.boundaryVariance === undefined ? {} : { sigmaCounting: x.sigma };
+    const sigma = Math.sqrt(x.sigma * x.sigma + vb);
+    if (!(total > 0)) return { role: x.role, counts: x.counts, sigma, fraction: NaN, fractionSigma: NaN, ...split };
     const f = x.counts / total;
     const vj = x.sigma * x.sigma;
     const vOthers = totalVar - vj;
-    const varF = ((1 - f) ** 2 * vj + f * f * vOthers) / (total * total);
-    return { role: x.role, counts: x.counts, sigma: x.sigma, fraction: f, fractionSigma: Math.sqrt(Math.max(0, varF)) };
+    const varF = Math.max(0, ((1 - f) ** 2 * vj + f * f * vOthers) / (total * total));
+    if (x.boundaryVariance === undefined) return { role: x.role, counts: x.counts, sigma, fraction: f, fractionSigma: Math.sqrt(varF) };
+    return { role: x.role, counts: x.counts, sigma, fraction: f, fractionSigma: Math.sqrt(varF + vb / (total * total)), ...split, fractionSigmaCounting: Math.sqrt(varF) };
   });
 }
 

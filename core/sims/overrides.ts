@@ -14,7 +14,8 @@ export function withInterfaceTimes(seg: Segmentation, timesS: readonly number[],
     if (!Number.isFinite(t) || t <= rangeS[0] || t >= rangeS[1]) throw new AnalysisError(`interface ${i + 1} at ${t} s lies outside the profile (${rangeS[0]}–${rangeS[1]} s)`);
     if (i > 0 && t <= timesS[i - 1]) throw new AnalysisError(`interface times must increase: ${timesS[i - 1]} s then ${t} s`);
   });
-  const boundaries = seg.boundaries.map((b, i) => ({ ...b, timeS: timesS[i], confidence: 1 }));
+  // Placed by hand: no marker spread to go by, only the scan a time falls in (Δt/√12).
+  const boundaries = seg.boundaries.map((b, i) => ({ ...b, timeS: timesS[i], confidence: 1, timeSigmaS: seg.parameters.scanS / Math.sqrt(12) }));
   const layers = seg.layers.map((l, j) => ({
     ...l,
     startS: j === 0 ? l.startS : timesS[j - 1],

@@ -50,6 +50,12 @@ export interface SegmentBoundary {
   primary: MarkerTransition | null;
   markers: MarkerTransition[];
   confidence: number;
+  /**
+   * 1σ of `timeS`: a 50 % point interpolated between scans lies anywhere in the scan that holds
+   * it (Δt/√12), and the markers' 50 % points disagree (the σ of their median, 1.25·SD/√n).
+   * A boundary no marker marks: one scan.
+   */
+  timeSigmaS: number;
 }
 
 export interface SegmentLayer {
@@ -66,7 +72,16 @@ export interface Segmentation {
   layers: SegmentLayer[];
   boundaries: SegmentBoundary[];
   warnings: string[];
-  parameters: { smoothHalfWidth: number; minContrast: number };
+  parameters: { smoothHalfWidth: number; minContrast: number; scanS: number };
+}
+
+/** σ of the median of a few values: 1.2533·SD/√n (normal values); 0 for fewer than two. */
+function medianSigma(values: readonly number[]): number {
+  const n = values.length;
+  if (n < 2) return 0;
+  const mean = values.reduce((a, b) => a + b, 0) / n;
+  const sd = Math.sqrt(values.reduce((a, b) => a + (b - mean) ** 2, 0) / (n - 1));
+  return (1.2533 * sd) / Math.sqrt(n);
 }
 
 /** A 3-point running median (ends use the first/last three scans): removes one-scan spikes. */
@@ -151,6 +166,8 @@ export function segmentProfile(
   const T = timeS.length;
   const K = stack.layers.length;
   if (K === 0) throw new RangeError(`stack ${stack.id} has no layers`);
+  /** The mean scan period, s. */
+  const scanS = (timeS[T - 1] - timeS[0]) / Math.max(1, T - 1);
 
   const conditioned = new Map<number, Float64Array>();
   const signal = (ionIndex: number): Float64Array => {
@@ -218,7 +235,7 @@ export function segmentProfile(
     falling.forEach((m) => consider(m, 'fall'));
     if (transitions.length === 0) {
       warnings.push(`boundary ${up.role}/${low.role}: no marker with a clear step; coarse boundary used`);
-      boundaries.push({ upper: up.role, lower: low.role, timeS: coarseS, coarseIndex: b, primary: null, markers: [], confidence: 0.1 });
+      boundaries.push({ upper: up.role, lower: low.role, timeS: coarseS, coarseIndex: b, primary: null, markers: [], confidence: 0.1, timeSigmaS: scanS });
       continue;
     }
     const t50s = transitions.map((t) => t.t50S);
@@ -232,10 +249,10 @@ export function segmentProfile(
       .filter((t) => t.contrast >= 0.8 * strongest)
       .reduce((a, c) => (Math.abs(c.t50S - timeB) < Math.abs(a.t50S - timeB) || (Math.abs(c.t50S - timeB) === Math.abs(a.t50S - timeB) && c.contrast > a.contrast) ? c : a));
     const spread = median(t50s.map((t) => Math.abs(t - timeB)));
-    const scanS = (timeS[T - 1] - timeS[0]) / Math.max(1, T - 1);
     const width = Math.max(primary.resolutionS, scanS);
     const confidence = median(transitions.map((t) => t.contrast)) / (1 + (spread / width) ** 2);
-    boundaries.push({ upper: up.role, lower: low.role, timeS: timeB, coarseIndex: b, primary, markers: transitions, confidence });
+    const timeSigmaS = Math.hypot(scanS / Math.sqrt(12), medianSigma(t50s));
+    boundaries.push({ upper: up.role, lower: low.role, timeS: timeB, coarseIndex: b, primary, markers: transitions, confidence, timeSigmaS });
   }
 
   // Boundaries must increase; a refinement that crossed its neighbour falls back to the coarse.
@@ -246,6 +263,7 @@ export function segmentProfile(
       const bi = boundaries[k].coarseIndex;
       boundaries[k].timeS = Math.max(0.5 * (timeS[bi - 1] + timeS[bi]), prev + 1e-6);
       boundaries[k].confidence = Math.min(boundaries[k].confidence, 0.1);
+      boundaries[k].timeSigmaS = scanS;
     }
   }
 
@@ -271,5 +289,5 @@ export function segmentProfile(
   const thin = (l: SegmentLayer, b: SegmentBoundary | undefined): boolean => K > 1 && b !== undefined && b.primary === null && scansIn(l) <= 2;
   if (thin(layers[0], boundaries[0])) warnings.push(`layer ${layers[0].role}: ${scansIn(layers[0])} scan(s) at the start of the profile and no marker step below it: the profile may start below this layer (its depth is then wrong)`);
   if (thin(layers[K - 1], boundaries[K - 2])) warnings.push(`layer ${layers[K - 1].role}: ${scansIn(layers[K - 1])} scan(s) at the end of the profile and no marker step above it: the profile may end above this layer`);
-  return { layers, boundaries, warnings, parameters: { smoothHalfWidth, minContrast } };
+  return { layers, boundaries, warnings, parameters: { smoothHalfWidth, minContrast, scanS } };
 }

@@ -137,7 +137,7 @@ describe('study analysis end to end on the sample study', () => {
     const files = (await writeReportFiles(report, dir)).map((f) => relative(dir, f));
     expect(files).toEqual(expect.arrayContaining(['report.json', 'sims_layers.csv', 'li_per_layer.csv', 'li_change_vs_pristine.csv', 'sem_thickness.csv']));
     const csv = readFileSync(join(dir, 'li_per_layer.csv'), 'utf8').trim().split('\n');
-    expect(csv[0]).toBe('state,role,counts,sigma,fraction,fractionSigma');
+    expect(csv[0]).toBe('state,role,counts,sigma,fraction,fractionSigma,sigmaCounting,fractionSigmaCounting');
     expect(csv).toHaveLength(1 + 3 * 5);
     expect(JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')).schema).toBe('strata.report/1');
   });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { PAPER_ANODE_FREE } from '../../core/model/layerStack.js';
 import { analyzeSimsState, analyzeSimsStateDetailed } from '../../core/sims/analyze.js';
-import { compareStates, mapStatistics, shares } from '../../core/sims/liInventory.js';
+import { boundaryVariances, compareStates, mapStatistics, shares } from '../../core/sims/liInventory.js';
 import { centralRoi } from '../../core/sims/roi.js';
 import { batterySpec, makeSynthetic, poisson, rng } from './synthetic.js';
 
@@ -24,6 +24,24 @@ describe('Li fractions and their σ', () => {
       expect(Math.abs(r.fractionSigma / sd - 1)).toBeLessThan(0.05);
     });
     expect(res.reduce((a, r) => a + r.fraction, 0)).toBeCloseTo(1, 12);
+  });
+
+  it('boundary σ: a boundary known to σ moves rate × σ counts between its two layers', () => {
+    // 10 counts per 1-s scan up to 100 s, none after. Within ±5 s of the boundary at 100 s lie
+    // 50 counts: a rate of 5/s there, so σ = 5 s moves 25 counts.
+    const timeS = Float64Array.from({ length: 200 }, (_, i) => i + 0.5);
+    const values = Float64Array.from(timeS, (t) => (t < 100 ? 10 : 0));
+    const windows = [{ role: 'a', startS: 0, endS: 100 }, { role: 'b', startS: 100, endS: 200 }];
+    const v = boundaryVariances(timeS, values, windows, [5]);
+    expect(Math.sqrt(v[0])).toBeCloseTo(25, 10);
+    expect(v[1]).toBe(v[0]);
+    expect(Array.from(boundaryVariances(timeS, values, windows, [0]))).toEqual([0, 0]);
+    // Into the shares: the total does not change, so each share's variance gains v / S².
+    const [a] = shares([{ role: 'a', counts: 1000, sigma: Math.sqrt(1000), boundaryVariance: v[0] }, { role: 'b', counts: 0, sigma: 0, boundaryVariance: v[1] }]);
+    expect(a.fractionSigmaCounting).toBeCloseTo(0, 12);
+    expect(a.fractionSigma).toBeCloseTo(25 / 1000, 12);
+    expect(a.sigmaCounting).toBeCloseTo(Math.sqrt(1000), 12);
+    expect(a.sigma).toBeCloseTo(Math.sqrt(1000 + 625), 12);
   });
 
   it('compareStates: differences against pristine, σ in quadrature', () => {

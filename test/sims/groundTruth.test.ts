@@ -2,7 +2,8 @@
  * Acceptance (issue 3, "Done when"): on the sample study and on five more studies from the
  * generator (other seeds, thicknesses, noise), read through the project's own readers:
  * - every interface within max(10 nm, 2 scans) of the truth (checked on time and on depth),
- * - every Li fraction within 0.02 (absolute) of the truth,
+ * - every Li fraction within 0.02 (absolute) of the truth, and its σ of the size of its error
+ *   (RMS of error/σ below 2, none beyond 5σ),
  * - the charged-minus-pristine Li shift with the truth's sign wherever the truth's shift
  *   exceeds 3σ (σ as this analysis reports it).
  * Depth calibration uses the truth's SEM thicknesses (what the SEM analysis must report), so
@@ -49,6 +50,7 @@ async function analyseStudy(options: StudyOptions): Promise<Analysed> {
 
 function checkStudy(a: Analysed, label: string): void {
   const { truth } = a;
+  const zs: { where: string; z: number }[] = [];
   const rate = new Map(truth.layers.map((l) => [l.role, l.sputterRateNmPerS]));
   for (const { state, result } of a.results) {
     const ts = truth.states.find((s) => s.state === state)!;
@@ -65,8 +67,17 @@ function checkStudy(a: Analysed, label: string): void {
     for (const t of ts.liFraction) {
       const got = result.li.find((l) => l.role === t.role)!;
       expect(Math.abs(got.fraction - t.fraction), `${label} ${state} ${t.role} Li fraction`).toBeLessThanOrEqual(0.02);
+      // Layers the profile barely reaches hold ~no Li: their σ (~1e-5) says nothing.
+      if (t.fraction > 0.001) zs.push({ where: `${state} ${t.role}`, z: (got.fraction - t.fraction) / got.fractionSigma });
     }
   }
+  // The σ reported is of the size of the errors: with counting statistics alone it was 30–50×
+  // too small (charged SEI/SE: 0.04 pp against 1.9 pp off); with the boundaries' time σ in
+  // it, the RMS of error/σ is 1.0–1.8 over these studies (a systematic low CC/AAM share of
+  // ~2σ in the charged states remains unexplained) and no share is 5σ off.
+  const rms = Math.sqrt(zs.reduce((a, x) => a + x.z * x.z, 0) / zs.length);
+  expect(rms, `${label}: RMS of (share − truth) / σ`).toBeLessThan(2);
+  for (const x of zs) expect(Math.abs(x.z), `${label} ${x.where}: (share − truth) / σ`).toBeLessThan(5);
   const changes = compareStates(a.results.map((r) => ({ state: r.state, li: r.result.li })));
   const truthFraction = (state: string, role: string): number =>
     truth.states.find((s) => s.state === state)!.liFraction.find((f) => f.role === role)!.fraction;

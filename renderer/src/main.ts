@@ -11,6 +11,7 @@ import { liDashboard } from './views/liDashboard.js';
 import { profileView } from './views/profileView.js';
 import { semView } from './views/semView.js';
 import { studyBrowser } from './views/studyBrowser.js';
+import { roiText } from './views/view.js';
 import type { View, ViewFactory } from './views/view.js';
 import { xrdView } from './views/xrdView.js';
 import { reportWarnings } from '../../core/model/report.js';
@@ -74,7 +75,9 @@ async function showTab(tab: string): Promise<void> {
 
 function renderStatus(s: AppState): void {
   const warnings = s.report ? reportWarnings(s.report).length : 0;
-  status.textContent = s.analyzing ? 'Analysing…' : s.report ? `Report ready (${s.report.states.length} states${warnings ? `, ${warnings} warnings` : ''})` : s.reportError ? 'No analysis' : '';
+  const text = s.analyzing ? 'Analysing…' : s.report ? `Report ready (${s.report.states.length} states${warnings ? `, ${warnings} warnings` : ''})` : s.reportError ? 'No analysis' : '';
+  // An ROI changes every number, whichever tab is open: the header says it is in force.
+  status.textContent = text && s.overrides.roi ? `${text} · ${roiText(s.overrides.roi)}` : text;
   status.title = s.reportError ?? '';
 }
 

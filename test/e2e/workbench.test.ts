@@ -79,16 +79,25 @@ describe.skipIf(skipReason !== null)('workbench in the browser mode', { timeout:
     await screenshot(page, '02-depth-profiles');
   });
 
-  it('dragging an interface re-runs the analysis and the report changes', async () => {
-    const before = await page.$$eval('#interface-table tbody tr', (rows) => rows.map((r) => r.children[2].textContent));
-    // Interfaces named by the layers' labels, as the bands and the layer table name them.
-    expect(await page.$$eval('#interface-table tbody tr', (rows) => rows.map((r) => r.children[0].textContent))).toEqual(['CC/AAM | SEI/SE', 'SEI/SE | CAM', 'CAM | CC', 'CC | SiO2/Si']);
-    const handle = (await page.$('#profile-chart g.interface[data-index="1"] rect.iface-handle'))!;
-    const hb = (await handle.boundingBox())!;
+  const interfaceTimes = () => page.$$eval('#interface-table tbody tr', (rows) => rows.map((r) => r.children[2].textContent));
+  /** Drags interface `index` by `dx` px, or to `dx` px past interface `index + 1` with `pastNext`. */
+  const dragInterface = async (index: number, dx: number, pastNext = false) => {
+    const box = async (k: number) => (await (await page.$(`#profile-chart g.interface[data-index="${k}"] rect.iface-handle`))!.boundingBox())!;
+    const hb = await box(index);
+    const toX = (pastNext ? (await box(index + 1)).x : hb.x) + hb.width / 2 + dx;
     await page.mouse.move(hb.x + hb.width / 2, hb.y + hb.height / 2);
     await page.mouse.down();
-    await page.mouse.move(hb.x + hb.width / 2 + 25, hb.y + hb.height / 2, { steps: 5 });
+    await page.mouse.move(toX, hb.y + hb.height / 2, { steps: 5 });
     await page.mouse.up();
+  };
+
+  it('dragging an interface re-runs the analysis and the report changes', async () => {
+    const before = await interfaceTimes();
+    // Interfaces named by the layers' labels, as the bands and the layer table name them.
+    expect(await page.$$eval('#interface-table tbody tr', (rows) => rows.map((r) => r.children[0].textContent))).toEqual(['CC/AAM | SEI/SE', 'SEI/SE | CAM', 'CAM | CC', 'CC | SiO2/Si']);
+    expect(await page.isDisabled('#profile-reset-interfaces')).toBe(true); // nothing set by hand yet
+    // Dragged well past its neighbour, the interface stops short of it: the layers keep their order.
+    await dragInterface(1, 40, true);
     // The drag sends the new times as overrides.interfacesS; the analysis must use them.
     await page.waitForFunction(() => /moved by hand/.test(document.querySelector('#interface-table caption')?.textContent ?? ''));
     await waitForReport();
@@ -99,9 +108,23 @@ describe.skipIf(skipReason !== null)('workbench in the browser mode', { timeout:
       }, before, { timeout: 20_000 })
       .then(() => true, () => false);
     expect(changed, 'the report did not change after the drag: analyzeStudy ignores overrides.interfacesS').toBe(true);
-    const after = await page.$$eval('#interface-table tbody tr', (rows) => rows.map((r) => r.children[2].textContent));
+    const after = await interfaceTimes();
     expect(Number(after[1])).toBeGreaterThan(Number(before[1]));
+    expect(Number(after[1]), 'dragged past its neighbour').toBeLessThan(Number(before[2]));
+    expect(after.slice(2), 'the neighbour moved: the times were re-sorted').toEqual(before.slice(2));
+    expect(await page.$$eval('#profile-chart rect.band', (r) => r.map((x) => x.getAttribute('data-role')))).toEqual(['cc_aam', 'sei_se', 'cam', 'cc', 'substrate']);
     await screenshot(page, '03-interface-dragged');
+    // Reset interfaces: back to the ones found, through the same overrides.
+    await page.click('#profile-reset-interfaces');
+    await page.waitForFunction(() => !/moved by hand/.test(document.querySelector('#interface-table caption')?.textContent ?? ''));
+    await waitForReport();
+    await page.waitForFunction((old) => JSON.stringify([...document.querySelectorAll('#interface-table tbody tr')].map((r) => r.children[2].textContent)) === JSON.stringify(old), before, { timeout: 20_000 });
+    expect(await page.isDisabled('#profile-reset-interfaces')).toBe(true);
+    // Moved again by a little, for the project saved below.
+    await dragInterface(1, 25);
+    await page.waitForFunction(() => /moved by hand/.test(document.querySelector('#interface-table caption')?.textContent ?? ''));
+    await waitForReport();
+    expect(await page.isEnabled('#profile-reset-interfaces')).toBe(true);
   });
 
   it('2-D images: states side by side on one colour scale; drawing an ROI re-runs the profiles', async () => {
@@ -126,12 +149,25 @@ describe.skipIf(skipReason !== null)('workbench in the browser mode', { timeout:
     for (const text of await page.$$eval('#maps-grid .readout', (r) => r.map((x) => x.textContent ?? ''))) expect(text).toMatch(/ · \d+(\.\d{1,2})? scans$/);
     const overlay = (await page.$('#maps-grid svg.roi-layer'))!;
     const ob = (await overlay.boundingBox())!;
+    // Esc during a drag drops the rectangle: no ROI, no new analysis.
+    await page.mouse.move(ob.x + ob.width * 0.3, ob.y + ob.height * 0.3);
+    await page.mouse.down();
+    await page.mouse.move(ob.x + ob.width * 0.6, ob.y + ob.height * 0.6, { steps: 3 });
+    await page.keyboard.press('Escape');
+    await page.mouse.move(ob.x + ob.width * 0.7, ob.y + ob.height * 0.7, { steps: 2 });
+    await page.mouse.up();
+    expect(await page.$$eval('#maps-grid rect.roi', (r) => r.map((x) => x.getAttribute('visibility')))).toEqual(['hidden', 'hidden', 'hidden']);
+    expect(await page.textContent('#status')).toMatch(/^Report ready \([^)]*\)$/);
     await page.mouse.move(ob.x + ob.width * 0.2, ob.y + ob.height * 0.2);
     await page.mouse.down();
     await page.mouse.move(ob.x + ob.width * 0.7, ob.y + ob.height * 0.6, { steps: 6 });
     await page.mouse.up();
     await page.waitForFunction(() => [...document.querySelectorAll('#maps-grid rect.roi')].every((r) => r.getAttribute('visibility') === 'visible'));
     await waitForReport();
+    // The ROI changes every number: the header says so, and it can be cleared here too.
+    expect(await page.textContent('#status')).toMatch(/^Report ready \(.*\) · ROI x \d+–\d+, y \d+–\d+ px$/);
+    expect(await page.textContent('#maps-roi')).toMatch(/^ROI x \d+–\d+, y \d+–\d+ px in force/);
+    expect(await page.isVisible('#maps-view #clear-roi')).toBe(true);
     await screenshot(page, '04-ion-maps-roi');
     await tab('profile');
     await page.waitForFunction(() => /over the ROI x \d+–\d+/.test(document.querySelector('#profile-note')?.textContent ?? ''), null, { timeout: 60_000 });
@@ -192,6 +228,27 @@ describe.skipIf(skipReason !== null)('workbench in the browser mode', { timeout:
     const clipDepth = async (id: string): Promise<number> => parseFloat(await page.textContent(id) ?? '');
     expect(Math.abs((await clipDepth('#volume-clip-top-depth')) - 350)).toBeLessThan(30);
     expect(Math.abs((await clipDepth('#volume-clip-bottom-depth')) - 950)).toBeLessThan(30);
+    // The slider thumbs moved to the layer's planes, so a key press steps from there, not from the top.
+    const sliderAt = (id: string) => page.$eval(id, (e) => Number((e as HTMLInputElement).value));
+    expect(await sliderAt('#volume-clip-top')).toBeGreaterThan(0.1);
+    expect(await sliderAt('#volume-clip-bottom')).toBeLessThan(0.9);
+    const camTop = await clipDepth('#volume-clip-top-depth');
+    await page.focus('#volume-clip-top');
+    await page.keyboard.press('ArrowRight');
+    await page.waitForFunction((d) => parseFloat(document.querySelector('#volume-clip-top-depth')?.textContent ?? '') !== d, camTop);
+    expect(Math.abs((await clipDepth('#volume-clip-top-depth')) - camTop)).toBeLessThan(30);
+    expect(await page.inputValue('#volume-layer')).toBe('custom'); // no layer's range any more
+    // "Clip to" keeps its layer through a change of ion (the volumes load again) and of mode.
+    await page.selectOption('#volume-layer', 'cam');
+    const rendered = Number(await page.getAttribute('.volume-host', 'data-rendered'));
+    await page.selectOption('#volume-ion', 'Fe-');
+    await page.waitForFunction(() => /^Fe⁻ /.test(document.querySelector('#volume-colour-bar .notes')?.textContent ?? ''), null, { timeout: 60_000 });
+    await page.selectOption('#volume-mode', 'mip');
+    await page.selectOption('#volume-mode', 'composite');
+    await page.waitForFunction((n) => Number(document.querySelector('.volume-host')?.getAttribute('data-rendered')) > n, rendered);
+    expect(await page.inputValue('#volume-layer')).toBe('cam');
+    expect(Math.abs((await clipDepth('#volume-clip-top-depth')) - 350)).toBeLessThan(30);
+    expect(await sliderAt('#volume-clip-top')).toBeGreaterThan(0.1);
     // Level of detail on demand: the clipped layer loaded alone (its scans only), then back.
     const bins = async (): Promise<number[]> => page.$$eval('.volume-label', (ls) => ls.map((l) => Number(/×(\d+) bins/.exec(l.textContent ?? '')?.[1])));
     const wholeBins = await bins();
@@ -299,8 +356,12 @@ describe.skipIf(skipReason !== null)('workbench in the browser mode', { timeout:
     await page.click('#job-bar .job button.cancel');
     const req = await cancelSent;
     expect(JSON.parse(req.postData() ?? '{}').jobId).toMatch(/^job-/);
-    await page.waitForFunction(() => document.querySelector('#maps-note')?.textContent === 'Cancelled.');
+    // The maps still show Li⁻: the selector goes back to it, the table and colour bar name it.
+    await page.waitForFunction(() => /^Cancelled; the maps still show Li⁻\./.test(document.querySelector('#maps-note')?.textContent ?? ''));
     expect(await page.$$eval('#job-bar .job', (j) => j.length)).toBe(0);
+    expect(await page.inputValue('#maps-ion')).toBe('Li-');
+    expect(await page.textContent('#maps-stats caption')).toMatch(/ of Li⁻ \(/);
+    expect(await page.textContent('#maps-colour-bar .bar-title')).toBe('Li⁻ counts/pixel');
     await page.unroute('**/api/getIonMaps');
     await page.selectOption('#maps-ion', 'Li-');
     await page.waitForFunction(() => /Li⁻ \(/.test(document.querySelector('#maps-stats caption')?.textContent ?? ''));
@@ -324,7 +385,8 @@ describe.skipIf(skipReason !== null)('workbench in the browser mode', { timeout:
     // The states' own warnings (saturated Li here), each named by its state, not only the study's.
     const warned = await page.$$eval('#li-warnings li', (l) => l.map((x) => x.textContent ?? ''));
     expect(warned.filter((w) => /^(pristine|charged|discharged): ToF-SIMS: \d+ saturated Li- pixel-scans/.test(w)).length).toBe(3);
-    expect(await page.textContent('header')).toMatch(/Report ready \(3 states, \d+ warnings\)/);
+    expect(await page.textContent('header')).toMatch(/Report ready \(3 states, \d+ warnings\) · ROI x \d+–\d+, y \d+–\d+ px/);
+    expect(await page.textContent('#li-roi')).toMatch(/over the ROI x \d+–\d+, y \d+–\d+ px/);
     await screenshot(page, '10-li-dashboard');
   });
 
@@ -346,8 +408,9 @@ describe.skipIf(skipReason !== null)('workbench in the browser mode', { timeout:
     // Change things, then reopen: everything comes back as saved.
     await tab('profile');
     await page.click('#profile-log');
+    await tab('maps'); // Clear ROI is offered where it was drawn, too
     await page.click('#clear-roi');
-    await page.waitForFunction(() => !document.querySelector('#clear-roi'));
+    await page.waitForFunction(() => !document.querySelector('#clear-roi') && !/ROI/.test(document.querySelector('#status')?.textContent ?? ''));
     await page.click('#open-button');
     await page.fill('#open-form input[name="path"]', projectPath);
     await page.click('#open-form button[type="submit"]');

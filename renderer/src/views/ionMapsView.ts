@@ -3,10 +3,10 @@ import type { IonMapsPayload } from '../../../core/api/contract.js';
 import { h } from '../dom.js';
 import { base64ToF32, colormapLut, COLORMAPS } from '../colour.js';
 import type { ColormapName } from '../colour.js';
-import { runBackendJob } from '../jobs.js';
-import type { AppState, Store } from '../store.js';
+import { CancelledError, runBackendJob } from '../jobs.js';
+import type { AppState, Store, ViewSettings } from '../store.js';
 import { runInWorker } from '../workers/client.js';
-import { noteText, showFailure } from './view.js';
+import { clearRoiButton, noteText, roiText, showFailure } from './view.js';
 import type { View } from './view.js';
 import { FIG4_LABEL } from './view.js';
 import { ionNotation } from '../../../core/model/ions.js';
@@ -32,6 +32,10 @@ export function ionMapsView(store: Store): View {
   let data: IonMapsPayload | null = null;
   let dataKey = '';
   let drawSeq = 0;
+  /** The settings the maps on screen were drawn with: a cancelled job puts the controls back to them. */
+  let shown: ViewSettings['maps'] | null = null;
+  /** Set when a job was cancelled: the next draw (the one that puts the controls back) says so. */
+  let cancelled = false;
 
   const stackIons = (() => {
     const set = new Set<string>();
@@ -64,7 +68,9 @@ export function ionMapsView(store: Store): View {
     dead.addEventListener('change', () => store.setView('maps', { deadTime: dead.checked }));
     const log = h('input', { type: 'checkbox', id: 'maps-log', checked: v.logColour });
     log.addEventListener('change', () => store.setView('maps', { logColour: log.checked }));
-    controls.replaceChildren(h('label', {}, 'Ion ', ion), h('label', {}, 'Sum over ', win), h('label', {}, 'Colours ', cmap), h('label', {}, log, ' log colour scale'), h('label', {}, dead, ' dead-time corrected'), h('span', { class: 'notes' }, 'Drag on a map to draw an ROI.'));
+    // The maps show the whole field; the ROI drawn on them is what the profiles and the report use.
+    const roi = s.overrides.roi ? [h('span', { class: 'notes', id: 'maps-roi' }, `${roiText(s.overrides.roi)} in force for the profiles and the report.`), clearRoiButton(store)] : [];
+    controls.replaceChildren(h('label', {}, 'Ion ', ion), h('label', {}, 'Sum over ', win), h('label', {}, 'Colours ', cmap), h('label', {}, log, ' log colour scale'), h('label', {}, dead, ' dead-time corrected'), h('span', { class: 'notes' }, 'Drag on a map to draw an ROI (Esc cancels).'), ...roi);
   }
 
   async function fetchMaps(s: AppState): Promise<void> {
@@ -76,11 +82,12 @@ export function ionMapsView(store: Store): View {
     dataKey = key;
   }
 
-  async function draw(s: AppState): Promise<void> {
-    const seq = ++drawSeq;
+  async function draw(s: AppState, seq: number): Promise<void> {
     const v = s.view.maps;
     const notes: string[] = [];
     const n = noteText(s, 'per-layer sums');
+    if (cancelled) notes.push(`Cancelled; the maps still show ${ionNotation(v.ion)}.`);
+    cancelled = false; // said once, by the draw that puts the controls back
     if (n) notes.push(n);
     await fetchMaps(s);
     if (seq !== drawSeq || !data) return;
@@ -107,7 +114,8 @@ export function ionMapsView(store: Store): View {
       cells.push(mapCell(s, st, rgba, map.scans, values));
     }
     grid.replaceChildren(...cells);
-    drawColourBar(v.colormap, lo, hi, v.logColour);
+    shown = v;
+    drawColourBar(v.colormap, lo, hi, v.logColour, v.ion);
     drawStats(maps.map((m, k) => ({ state: m.st.state, values: decoded[k], total: m.map.total, totalSigma: m.map.totalSigma, saturated: m.st.deadTime.applied && m.st.deadTime.saturatedPixels > 0 })), s);
   }
 
@@ -132,9 +140,18 @@ export function ionMapsView(store: Store): View {
     let start: [number, number] | null = null;
     let current: { x0: number; y0: number; x1: number; y1: number } | undefined;
     const node = overlay.node()!;
+    // Esc drops the rectangle being drawn; the ROI in force stays.
+    const cancelDrag = (e: KeyboardEvent) => {
+      if (e.key !== 'Escape') return;
+      window.removeEventListener('keydown', cancelDrag);
+      start = null;
+      current = undefined;
+      place(roi);
+    };
     node.addEventListener('pointerdown', (e) => {
       start = toPx(e);
       node.setPointerCapture(e.pointerId);
+      window.addEventListener('keydown', cancelDrag);
     });
     node.addEventListener('pointermove', (e) => {
       const [px, py] = toPx(e);
@@ -144,6 +161,7 @@ export function ionMapsView(store: Store): View {
       place(current);
     });
     node.addEventListener('pointerup', () => {
+      window.removeEventListener('keydown', cancelDrag);
       start = null;
       if (current && current.x1 - current.x0 >= 2 && current.y1 - current.y0 >= 2) void store.analyze({ ...store.state.overrides, roi: current });
       current = undefined;
@@ -152,7 +170,7 @@ export function ionMapsView(store: Store): View {
     return h('figure', { class: 'map-cell' }, h('figcaption', {}, st.state), h('div', { class: 'map-stack' }, canvas, node), readout);
   }
 
-  function drawColourBar(name: ColormapName, lo: number, hi: number, log: boolean): void {
+  function drawColourBar(name: ColormapName, lo: number, hi: number, log: boolean, ion: string): void {
     const height = CELL_PX;
     const canvas = h('canvas', { width: 1, height: 256 }) as HTMLCanvasElement;
     const ctx = canvas.getContext('2d')!;
@@ -165,7 +183,7 @@ export function ionMapsView(store: Store): View {
     const scale = log ? d3.scaleSymlog().domain([lo, hi]).range([height, 0]) : d3.scaleLinear().domain([lo, hi]).range([height, 0]);
     const axis = d3.create('svg').attr('width', 70).attr('height', height + 12);
     axis.append('g').attr('transform', 'translate(2,6)').call(d3.axisRight(scale).ticks(6, '~s'));
-    colourBar.replaceChildren(h('div', { class: 'bar-title' }, 'counts'), h('div', { class: 'bar-body' }, canvas, axis.node()!));
+    colourBar.replaceChildren(h('div', { class: 'bar-title' }, `${ionNotation(ion)} counts/pixel`), h('div', { class: 'bar-body' }, canvas, axis.node()!));
   }
 
   /**
@@ -200,10 +218,16 @@ export function ionMapsView(store: Store): View {
 
   async function refresh(s: AppState): Promise<void> {
     buildControls(s);
+    const seq = ++drawSeq;
     try {
-      await draw(s);
+      await draw(s, seq);
     } catch (err) {
       showFailure(note, err);
+      // The maps on screen stay: the controls go back to what they show (unless a newer draw owns them).
+      if (err instanceof CancelledError && shown && seq === drawSeq) {
+        cancelled = true;
+        store.setView('maps', shown);
+      }
     }
   }
 

@@ -2,7 +2,7 @@ import * as d3 from 'd3';
 import { h } from '../dom.js';
 import { OKABE_ITO } from '../colour.js';
 import type { AppState, Store } from '../store.js';
-import { noteText } from './view.js';
+import { noteText, roiText } from './view.js';
 import type { View } from './view.js';
 import { layerLabel } from './layerLabel.js';
 import { formatWithSigma } from '../../../core/util/uncertainty.js';
@@ -101,6 +101,7 @@ export function liDashboard(store: Store): View {
     const warnings = reportWarnings(s.report);
     body.replaceChildren(
       n ? h('p', { class: 'notes' }, n) : h('span'),
+      s.overrides.roi ? h('p', { class: 'notes', id: 'li-roi' }, `Every number here is over the ${roiText(s.overrides.roi)} (drawn on the 2-D images), not the whole field.`) : h('span'),
       h(
         'div',
         { class: 'dashboard' },

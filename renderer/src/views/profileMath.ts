@@ -77,3 +77,14 @@ export function nearestIndex(xs: number[], x: number): number {
   }
   return Math.abs(xs[lo] - x) <= Math.abs(xs[hi] - x) ? lo : hi;
 }
+
+/**
+ * How far interface `idx` of `timesS` (increasing) may be dragged: between its neighbours (the
+ * profile's ends for the outermost), `marginS` short of each, so no drag can reorder the layers.
+ * Pinned where it is when the neighbours leave no room.
+ */
+export function interfaceLimits(timesS: readonly number[], idx: number, rangeS: [number, number], marginS: number): [number, number] {
+  const lo = (idx > 0 ? timesS[idx - 1] : rangeS[0]) + marginS;
+  const hi = (idx < timesS.length - 1 ? timesS[idx + 1] : rangeS[1]) - marginS;
+  return lo <= hi ? [lo, hi] : [timesS[idx], timesS[idx]];
+}

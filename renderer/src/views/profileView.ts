@@ -5,9 +5,9 @@ import { h } from '../dom.js';
 import { BAND_FILLS, OKABE_ITO } from '../colour.js';
 import { runBackendJob } from '../jobs.js';
 import type { AppState, Store } from '../store.js';
-import { nearestIndex, seriesOf, timeToDepth } from './profileMath.js';
+import { interfaceLimits, nearestIndex, seriesOf, timeToDepth } from './profileMath.js';
 import type { Series } from './profileMath.js';
-import { noteText, showFailure } from './view.js';
+import { clearRoiButton, noteText, roiText, showFailure } from './view.js';
 import type { View } from './view.js';
 import { FIG4_LABEL } from './view.js';
 import { ionNotation } from '../../../core/model/ions.js';
@@ -85,11 +85,21 @@ export function profileView(store: Store): View {
     axis.addEventListener('change', () => store.setView('profile', { axis: axis.value as 'time' | 'depth' }));
     const ifaceOf = h('select', { id: 'profile-layers-of', 'aria-label': 'Layers and interfaces of' }, ...[...profiles.keys()].map((st) => h('option', { value: st, selected: st === v.interfacesOf }, st)));
     ifaceOf.addEventListener('change', () => store.setView('profile', { interfacesOf: ifaceOf.value }));
+    const byHand = s.overrides.interfacesS?.[v.interfacesOf] !== undefined;
+    const reset = h('button', { type: 'button', id: 'profile-reset-interfaces', disabled: !byHand, title: byHand ? `Back to the interfaces found in ${v.interfacesOf}'s profile` : 'The interfaces are the ones found: none was moved by hand' }, 'Reset interfaces');
+    reset.addEventListener('click', () => resetInterfaces(v.interfacesOf));
     controls.replaceChildren(
       h('fieldset', {}, h('legend', {}, 'States'), ...stateBoxes),
       h('fieldset', { class: 'ions' }, h('legend', {}, 'Ions'), ...ionBoxes),
-      h('fieldset', {}, h('legend', {}, 'Display'), h('label', {}, log, ' log scale'), h('label', {}, norm, ' normalised to total'), h('label', {}, 'x: ', axis), h('label', {}, 'layers of ', ifaceOf)),
+      h('fieldset', {}, h('legend', {}, 'Display'), h('label', {}, log, ' log scale'), h('label', {}, norm, ' normalised to total'), h('label', {}, 'x: ', axis), h('label', {}, 'layers of ', ifaceOf), reset),
     );
+  }
+
+  /** Drops a state's dragged interfaces from the overrides (as a drag puts them there): the analysis finds them again. */
+  function resetInterfaces(state: string): void {
+    const { interfacesS, ...rest } = store.state.overrides;
+    const { [state]: _, ...others } = interfacesS ?? {};
+    void store.analyze(Object.keys(others).length ? { ...rest, interfacesS: others } : rest);
   }
 
   function simsOf(s: AppState, state: string) {
@@ -109,19 +119,12 @@ export function profileView(store: Store): View {
     const notes: string[] = [];
     const analysisNote = noteText(s, 'layer bands and interfaces');
     if (analysisNote) notes.push(analysisNote);
-    if (s.overrides.roi) notes.push(`Profiles summed from the 3-D stacks over the ROI x ${s.overrides.roi.x0}–${s.overrides.roi.x1}, y ${s.overrides.roi.y0}–${s.overrides.roi.y1} px (raw counts).`);
+    if (s.overrides.roi) notes.push(`Profiles summed from the 3-D stacks over the ${roiText(s.overrides.roi)} (raw counts).`);
     if (v.axis === 'depth' && !useDepth) notes.push('No depth calibration in the report: the axis stays in sputter time.');
     if (v.normalise) notes.push('Normalised: counts divided by the total ion counts of each scan; bands are ±1σ (Poisson, propagated).');
     else notes.push('Raw counts; bands are ±1σ = √counts.');
     note.replaceChildren(...notes.map((n) => h('span', {}, n, ' ')));
-    if (s.overrides.roi) {
-      const clear = h('button', { type: 'button', id: 'clear-roi' }, 'Clear ROI');
-      clear.addEventListener('click', () => {
-        const { roi: _, ...rest } = store.state.overrides;
-        void store.analyze(rest);
-      });
-      note.append(clear);
-    }
+    if (s.overrides.roi) note.append(clearRoiButton(store));
 
     const width = Math.max(720, Math.min(1400, chartHost.clientWidth || el.clientWidth - 40 || 960));
     const height = 420;
@@ -205,7 +208,16 @@ export function profileView(store: Store): View {
       const k = nearestIndex(depths, value);
       return profile.timeS[k];
     };
+    const times = ifaces.map((f) => f.timeS);
+    const layers = sims?.layers ?? [];
+    // One scan: how close a dragged interface may come to its neighbours.
+    const scanS = profile && profile.timeS.length > 1 ? (profile.timeS[profile.timeS.length - 1] - profile.timeS[0]) / (profile.timeS.length - 1) : 1;
     ifaces.forEach((iface, idx) => {
+      // Confined between its neighbours: dragging past one would re-sort the times and relabel every layer.
+      const [loS, hiS] = layers.length ? interfaceLimits(times, idx, [layers[0].startS, layers[layers.length - 1].endS], scanS) : [iface.timeS, iface.timeS];
+      const [pxLo, pxHi] = [x(layerX(loS)), x(layerX(hiS))].sort((a, b) => a - b);
+      const confine = (px: number): number => Math.max(pxLo, Math.min(pxHi, px));
+      let moved = false;
       const g = ifaceLayer.append('g').attr('class', 'interface').attr('data-index', idx).attr('data-time-s', iface.timeS.toFixed(3)).attr('transform', `translate(${x(layerX(iface.timeS))},0)`).style('cursor', 'ew-resize');
       g.append('line').attr('y1', margin.top).attr('y2', height - margin.bottom).attr('stroke', '#222').attr('stroke-width', 1.5).attr('stroke-dasharray', '5 3');
       g.append('rect').attr('class', 'iface-handle').attr('x', -6).attr('width', 12).attr('y', margin.top).attr('height', height - margin.top - margin.bottom).attr('fill', 'transparent');
@@ -213,16 +225,16 @@ export function profileView(store: Store): View {
       g.call(
         d3
           .drag<SVGGElement, undefined>()
+          .on('start', () => (moved = false))
           .on('drag', (event: { x: number }) => {
-            const px = Math.max(margin.left, Math.min(width - margin.right, event.x));
-            g.attr('transform', `translate(${px},0)`);
+            moved = true;
+            g.attr('transform', `translate(${confine(event.x)},0)`);
           })
           .on('end', (event: { x: number }) => {
-            const px = Math.max(margin.left, Math.min(width - margin.right, event.x));
-            const times = ifaces.map((f) => f.timeS);
-            times[idx] = invert(px);
-            times.sort((a, b) => a - b);
-            const interfacesS = { ...(store.state.overrides.interfacesS ?? {}), [dragState]: times };
+            if (!moved) return; // a click is not a move: the interfaces stay as found
+            const next = [...times];
+            next[idx] = Math.max(loS, Math.min(hiS, invert(confine(event.x))));
+            const interfacesS = { ...(store.state.overrides.interfacesS ?? {}), [dragState]: next };
             void store.analyze({ ...store.state.overrides, interfacesS });
           }),
       );

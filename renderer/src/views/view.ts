@@ -1,4 +1,5 @@
 import type { FigureChoice } from '../exportFigure.js';
+import type { AnalyzeOverrides } from '../../../core/api/contract.js';
 import type { AppState, Store } from '../store.js';
 import { h } from '../dom.js';
 import { CancelledError } from '../jobs.js';
@@ -30,4 +31,19 @@ export const FIG4_LABEL = 'Fig. 4: Li maps of the states, 3-D renderings, Li pro
 export function showFailure(note: HTMLElement, err: unknown, cancelledText = 'Cancelled.'): void {
   if (err instanceof CancelledError) note.textContent = cancelledText;
   else note.replaceChildren(h('span', { class: 'error' }, (err as Error).message));
+}
+
+/** The ROI in force, as every view and the header name it (its end pixels exclusive, as the backend's). */
+export function roiText(roi: NonNullable<AnalyzeOverrides['roi']>): string {
+  return `ROI x ${roi.x0}–${roi.x1}, y ${roi.y0}–${roi.y1} px`;
+}
+
+/** "Clear ROI", offered wherever an ROI is in force: the analysis runs again on the whole field. */
+export function clearRoiButton(store: Store): HTMLButtonElement {
+  const button = h('button', { type: 'button', id: 'clear-roi' }, 'Clear ROI');
+  button.addEventListener('click', () => {
+    const { roi: _, ...rest } = store.state.overrides;
+    void store.analyze(rest);
+  });
+  return button;
 }

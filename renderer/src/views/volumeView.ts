@@ -35,6 +35,17 @@ interface StateVolume {
 
 const DEPTH_LUT_SIZE = 512;
 
+/** A layer's depth range as clip fractions of a volume. */
+interface LayerRange {
+  role: string;
+  label: string;
+  top: number;
+  bottom: number;
+}
+
+/** "Clip to" when the clip planes are no layer's (moved by hand). */
+const CUSTOM_CLIP = 'custom';
+
 /** A depth range shown at the whole voxel budget: clip fractions of the whole stack and each state's time range. */
 interface Refinement {
   top: number;
@@ -68,6 +79,8 @@ export function volumeView(store: Store): View {
   let lutName = '';
   let raf = 0;
   let refinement: Refinement | null = null;
+  /** The clip controls of the last buildControls, kept in step with the clip by syncClipControls. */
+  let clipControls: { top: HTMLInputElement; bottom: HTMLInputElement; layerSel: HTMLSelectElement; layers: LayerRange[] } | null = null;
   const refinementKey = (): string => (refinement ? `${refinement.top}-${refinement.bottom}` : 'whole');
 
   function ensureRenderer(): THREE.WebGLRenderer | null {
@@ -129,7 +142,7 @@ export function volumeView(store: Store): View {
     // Layer clip planes: keep only one layer (its depth range in the first state's calibration).
     const ref = volumes[0];
     const layers = ref ? layerFractions(s, ref) : [];
-    const layerSel = h('select', { id: 'volume-layer', 'aria-label': 'Clip to layer' }, h('option', { value: '' }, 'all layers'), ...layers.map((l) => h('option', { value: l.role }, l.label)));
+    const layerSel = h('select', { id: 'volume-layer', 'aria-label': 'Clip to layer' }, h('option', { value: '' }, 'all layers'), ...layers.map((l) => h('option', { value: l.role }, l.label)), h('option', { value: CUSTOM_CLIP, disabled: true }, 'depth range set by hand'));
     layerSel.addEventListener('change', () => {
       const l = layers.find((x) => x.role === layerSel.value);
       store.setView('volume', l ? { clipTop: l.top, clipBottom: l.bottom } : { clipTop: 0, clipBottom: 1 });
@@ -153,6 +166,25 @@ export function volumeView(store: Store): View {
       refinement ? whole : refine,
       h('span', { class: 'notes' }, 'Drag to rotate; all states turn together.'),
     );
+    clipControls = { top, bottom, layerSel, layers };
+    syncClipControls(v);
+  }
+
+  /**
+   * The clip controls show the clip in force, however it was set (a layer, a slider, Refine, a
+   * project): slider thumbs at its planes, and "Clip to" naming the layer it is, if it is one.
+   * Derived from the clip, never stored beside it, so a rebuild (new ion, new report) keeps it.
+   */
+  function syncClipControls(v: AppState['view']['volume']): void {
+    if (!clipControls) return;
+    const { top, bottom, layerSel, layers } = clipControls;
+    top.value = String(v.clipTop);
+    bottom.value = String(v.clipBottom);
+    const near = (a: number, b: number) => Math.abs(a - b) < 0.005; // half a slider step
+    const layer = layers.find((l) => near(l.top, v.clipTop) && near(l.bottom, v.clipBottom));
+    layerSel.value = layer ? layer.role : v.clipTop <= 0 && v.clipBottom >= 1 ? '' : CUSTOM_CLIP;
+    el.querySelector('#volume-clip-top-depth')?.replaceChildren(clipDepthText(v.clipTop));
+    el.querySelector('#volume-clip-bottom-depth')?.replaceChildren(clipDepthText(v.clipBottom));
   }
 
   /**
@@ -191,7 +223,7 @@ export function volumeView(store: Store): View {
   }
 
   /** Top and bottom of each layer as fractions of the volume's depth. */
-  function layerFractions(s: AppState, vol: StateVolume): { role: string; label: string; top: number; bottom: number }[] {
+  function layerFractions(s: AppState, vol: StateVolume): LayerRange[] {
     const layers = s.report?.states.find((r) => r.state === vol.payload.state)?.sims?.layers ?? [];
     const toDepth = timeToDepth(layers);
     if (!toDepth || !vol.depthFromReport) return [];
@@ -348,8 +380,7 @@ export function volumeView(store: Store): View {
       ),
     );
     el.querySelector('#volume-zscale + output')?.replaceChildren(`${v.zExaggeration}×`);
-    el.querySelector('#volume-clip-top-depth')?.replaceChildren(clipDepthText(v.clipTop));
-    el.querySelector('#volume-clip-bottom-depth')?.replaceChildren(clipDepthText(v.clipBottom));
+    syncClipControls(v);
     drawColourBar(s);
     canvasHost.dataset.azimuth = v.azimuthDeg.toFixed(1);
     canvasHost.dataset.rendered = String(Number(canvasHost.dataset.rendered ?? 0) + 1);

@@ -111,7 +111,7 @@ export function liDashboard(store: Store): View {
       h(
         'table',
         { class: 'compact', id: 'li-table' },
-        h('caption', {}, 'Li fraction per layer and state; change against pristine in percentage points'),
+        h('caption', {}, 'Li fraction per layer and state; change against pristine in percentage points; ± 1σ from counting statistics and where the interfaces lie'),
         h('thead', {}, h('tr', {}, h('th', {}, 'Layer'), ...s.report.states.map((st) => h('th', {}, st.state)), ...changeStates.map((c) => h('th', {}, `Δ ${c}`)))),
         h('tbody', {}, ...rows),
       ),

@@ -41,8 +41,8 @@ export interface TruthState {
   boundaries: TruthBoundary[];
   /**
    * Share of the state's Li− counts in each layer: the generator's expected counts (noise-free,
-   * before detector saturation), summed over the analysis area and over the true time window of
-   * the layer, divided by the total over all layers. This is what a dead-time-corrected,
+   * before detector saturation), summed over the analysis area and integrated over the true time
+   * window of the layer (the model sampled 16 times a scan), divided by the total over all layers. This is what a dead-time-corrected,
    * correctly segmented profile should give.
    */
   liFraction: { role: string; fraction: number }[];

@@ -12,9 +12,9 @@
  * Strata uses its unbiased form instead, `I_true = N·(H_N − H_{N−I}) = N·Σ_{j<I} 1/(N − j)`
  * (H the harmonic numbers): for I ~ Binomial(N, p), E[Σ_{j<I} 1/(N − j)] = Σ_{k≤N} p^k/k, which
  * is −ln(1 − p) = λ but for the tail Σ_{k>N} p^k/k, negligible until pixels saturate (−0.09 % at
- * λ = 2, N = 50). Far from saturation the two agree: both are I + I²/2N + … . Non-integer counts
- * take the same expression through H(x) = ψ(x + 1) + γ. Values an instrument already corrected
- * were corrected its own way (the logarithm): sigmaOfCorrected inverts that.
+ * λ = 2, N = 50). Far from saturation the two agree: both are I + I²/2N + … . Values that are
+ * not whole numbers keep the logarithm (see correctedValue). Values an instrument already
+ * corrected were corrected its own way (the logarithm): sigmaOfCorrected inverts that.
  *
  * Saturated points (I ≥ N) have no finite estimate under the logarithm. They are flagged in a
  * mask and counted, never silently clipped to the raw value. The value they receive is the
@@ -64,9 +64,15 @@ export function harmonicNumber(x: number): number {
   return Math.log(y) + EULER_GAMMA + 1 / (2 * y) - inv2 * (1 / 12 - inv2 * (1 / 120 - inv2 * (1 / 252 - inv2 / 240))) - below;
 }
 
-/** Corrected value of an observed count 0 ≤ I < N of N shots: N·(H_N − H_{N−I}) (see the module comment). */
+/**
+ * Corrected value of an observed count 0 ≤ I < N of N shots: N·(H_N − H_{N−I}) for a whole
+ * count (see the module comment). A value that is not a whole number is no binomial count (an
+ * average, an interpolation, a noise-free model): the logarithm, which inverts the mean
+ * N(1 − e^{−λ}) exactly, is taken for it.
+ */
 export function correctedValue(observed: number, shots: number): number {
-  return observed > 0 ? shots * (harmonicNumber(shots) - harmonicNumber(shots - observed)) : 0;
+  if (!(observed > 0)) return 0;
+  return Number.isInteger(observed) ? shots * (harmonicNumber(shots) - harmonicNumber(shots - observed)) : -shots * Math.log1p(-observed / shots);
 }
 
 /** Corrected value assigned to a saturated point of N shots (see module comment). */

@@ -56,8 +56,6 @@ export interface SimsResult {
   stack: Float32Array[];
   profile: { label: string; mz: number; counts: Float64Array }[];
   totalCounts: Float64Array;
-  /** Expected (noise-free, unsaturated) Li− counts per scan, summed over the area. */
-  liExpectedPerScan: Float64Array;
   liSaturatedPixelScans: number;
   liMaxExpectedPerPixel: number;
 }
@@ -239,7 +237,6 @@ export function simulateSims(p: SimsParams): SimsResult {
   const stack = stackLabels.map(() => new Float32Array(scans * pixels));
   const profile = IONS.map((ion) => ({ label: ion.label, mz: ion.mz, counts: new Float64Array(scans) }));
   const totalCounts = new Float64Array(scans);
-  const liExpectedPerScan = new Float64Array(scans);
   let liSaturated = 0;
   let liMax = 0;
   const li7Index = IONS.findIndex((i) => i.lithium === 'li7');
@@ -270,7 +267,6 @@ export function simulateSims(p: SimsParams): SimsResult {
         const counts = detect(lambda[ii] * jitter + DARK_COUNTS);
         if (ii === li7Index) {
           const expected = lambda[ii] + DARK_COUNTS;
-          liExpectedPerScan[s] += expected;
           if (expected > liMax) liMax = expected;
           if (counts >= N) liSaturated++;
         }
@@ -297,7 +293,6 @@ export function simulateSims(p: SimsParams): SimsResult {
     stack,
     profile,
     totalCounts,
-    liExpectedPerScan,
     liSaturatedPixelScans: liSaturated,
     liMaxExpectedPerPixel: liMax,
   };
@@ -320,4 +315,30 @@ export function toDepthProfile(r: SimsResult, fileName: string, shotsPerPixel: n
     pixelCount,
     metadata: {},
   };
+}
+
+/** Instants per scan at which liInWindows samples the model: its error falls as 1/SUBSCANS. */
+const SUBSCANS = 16;
+
+/**
+ * The expected Li⁷ counts (dark counts included, as the detector sees them) over the analysis
+ * area, integrated over each time window, in counts per scan: the inventory a correct analysis
+ * should find. The model is sampled SUBSCANS times a scan, each instant standing for its slice.
+ * (Summing the scans whose instant lies in a window, as the truth once did, gave the whole scan
+ * to the layer its first instant lies in: half a scan misplaced at each boundary, up to 9 % of a
+ * Li-poor steel layer beside a Li-rich one.)
+ */
+export function liInWindows(p: ModelParams, windows: readonly { startS: number; endS: number }[]): number[] {
+  const fine = buildSimsModel({ ...p, scans: p.scans * SUBSCANS, scanPeriodS: p.scanPeriodS / SUBSCANS });
+  const li7 = IONS.findIndex((i) => i.lithium === 'li7');
+  const out = windows.map(() => 0);
+  for (let s = 0; s < fine.timeS.length; s++) {
+    const t = fine.timeS[s];
+    const w = windows.findIndex((x) => t >= x.startS && t < x.endS);
+    if (w < 0) continue;
+    let rate = 0;
+    for (let px = 0; px < fine.pixels; px++) rate += fine.lambdaOf(li7, s, px) + DARK_COUNTS;
+    out[w] += rate / SUBSCANS;
+  }
+  return out;
 }

@@ -12,7 +12,7 @@ import { liComponents, STATES, type StateName } from './lithium.js';
 import { omePages, volumePlanes, type OmeStackMeta } from './omeTiff.js';
 import { DEFAULT_LAYERS, IONS, STACK_IONS, depthAtTime, geometry, timeAtDepth, type GenLayer, type Geometry } from './physics.js';
 import { renderSem } from './sem.js';
-import { simulateSims, toDepthProfile } from './sims.js';
+import { liInWindows, simulateSims, toDepthProfile } from './sims.js';
 import { simulateXrd } from './xrd.js';
 
 export type PerState<T> = T | Partial<Record<StateName, T>>;
@@ -126,19 +126,8 @@ export function generateStudy(options: StudyOptions = {}): GeneratedStudy {
   for (const state of STATES) {
     const names = stateFiles(state);
     const comps = liComponents(seed, state, layers.map((l) => l.role), width, height, Math.min(1, noiseScale) || 0);
-    const sims = simulateSims({
-      seed,
-      state,
-      geometry: geo,
-      liComponents: comps,
-      width,
-      height,
-      scans,
-      scanPeriodS,
-      shotsPerPixel: N,
-      primaryCurrentFactor: PRIMARY_CURRENT[state],
-      noiseScale,
-    });
+    const model = { seed, state, geometry: geo, liComponents: comps, width, height, scans, scanPeriodS, primaryCurrentFactor: PRIMARY_CURRENT[state] };
+    const sims = simulateSims({ ...model, shotsPerPixel: N, noiseScale });
     files.set(names.simsProfile, writeSurfaceLabProfile(toDepthProfile(sims, names.simsProfile, N, width * height)));
     const meta: OmeStackMeta = {
       name: `${state} ToF-SIMS 3-D stack`,
@@ -174,7 +163,7 @@ export function generateStudy(options: StudyOptions = {}): GeneratedStudy {
     files.set(names.sem, writeTiff([{ width: SEM.width, height: SEM.height, data: sem.pixels }], { compression: 'deflate' }));
     files.set(names.semSidecar, new TextEncoder().encode(sem.sidecar));
 
-    truthStates.push(stateTruth(state, names, geo, sims.timeS, sims.liExpectedPerScan, endS, {
+    truthStates.push(stateTruth(state, names, geo, (windows) => liInWindows(model, windows), endS, {
       sem: { pixelSizeNm: SEM.pixelSizeNm, tiltDeg, rotationDeg, dataBarRows: SEM.dataBarRows, scaleBarPx: sem.barPx, scaleBarNm: sem.barNm, magnification: sem.magnification },
       xrd,
       sims: { primaryCurrentFactor: PRIMARY_CURRENT[state], liSaturatedPixelScans: sims.liSaturatedPixelScans, liMaxExpectedPerPixel: round6(sims.liMaxExpectedPerPixel) },
@@ -230,8 +219,8 @@ function stateTruth(
   state: StateName,
   files: TruthState['files'],
   geo: Geometry,
-  timeS: Float64Array,
-  liPerScan: Float64Array,
+  /** Expected Li counts over the analysis area integrated over each window (liInWindows). */
+  liIn: (windows: { startS: number; endS: number }[]) => number[],
   endS: number,
   extra: {
     sem: { pixelSizeNm: number; tiltDeg: number; rotationDeg: number; dataBarRows: number; scaleBarPx: number; scaleBarNm: number; magnification: number };
@@ -248,13 +237,8 @@ function stateTruth(
     startS: geo.timeS[i],
     endS: i === n - 1 ? endS : geo.timeS[i + 1],
   }));
-  const liCounts = windows.map((w) => {
-    let s = 0;
-    timeS.forEach((t, k) => {
-      if (t >= w.startS && t < w.endS) s += liPerScan[k];
-    });
-    return { role: w.role, counts: s };
-  });
+  const inWindows = liIn(windows);
+  const liCounts = windows.map((w, i) => ({ role: w.role, counts: inWindows[i] }));
   const liTotal = liCounts.reduce((a, b) => a + b.counts, 0);
   return {
     state,

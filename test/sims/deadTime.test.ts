@@ -16,10 +16,12 @@ describe('Poisson dead-time correction', () => {
     expect(Math.abs(r.counts[2] / (-100 * Math.log(0.9)) - 1)).toBeLessThan(0.01);
     expect(r.counts[4]).toBeLessThan(100 * Math.log(100));
     expect(r.saturatedCount).toBe(0);
-    // A summed profile's N (shots × pixels) and a non-integer count: the same expression through ψ.
+    // A summed profile's N (shots × pixels): the same sum, through H(x) = ψ(x + 1) + γ.
     expect(correctCount(30000, 51200).value).toBeCloseTo(sum(30000, 51200), 6);
     expect(harmonicNumber(2.5)).toBeCloseTo(harmonicNumber(1.5) + 1 / 2.5, 14);
     expect(harmonicNumber(0.5)).toBeCloseTo(2 - 2 * Math.LN2, 14);
+    // No whole count (a mean, a noise-free model): the logarithm inverts N(1 − e^{−λ}) exactly.
+    expect(correctCount(100 * (1 - Math.exp(-0.5)), 100).value).toBeCloseTo(50, 10);
   });
 
   it('flags saturated points, gives them the documented lower bound, never the raw value', () => {

@@ -47,6 +47,10 @@ function formatSims(sims: SimsStateResult): string[] {
     lines.push(`    ${l.label.padEnd(labelWidth)} ${l.startS.toFixed(decimals).padStart(timeWidth)}–${l.endS.toFixed(decimals).padEnd(timeWidth)} s  ${l.confidence.toFixed(2)}${mark}  ${width}`.trimEnd());
   }
   if (doubtful) lines.push(`    ? confidence below ${DOUBTFUL_CONFIDENCE}: a boundary without a clear marker step (see the warnings)`);
+  // When each interface was reached, with its σ (the scan it falls in, the markers' disagreement).
+  const label = (role: string): string => sims.layers.find((l) => l.role === role)?.label ?? role;
+  const placed = sims.interfaces.map((i) => `${label(i.upper)}|${label(i.lower)} ${formatWithSigma(i.timeS, i.timeSigmaS)} s`);
+  if (placed.length) lines.push(`  interfaces (sputter time ± σ): ${placed.join(', ')}`);
   const analyte = ionNotation(String(sims.parameters?.analyteIon ?? 'Li-'));
   if (sims.li.length) {
     lines.push(`  ${analyte} per layer (fraction ± σ):`);

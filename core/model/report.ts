@@ -25,9 +25,11 @@ export interface InterfaceResult {
   /** Depth resolution: distance between the 84 % and 16 % points. */
   resolutionS: number;
   resolutionNm: number;
-  /** 1σ of `timeS` (the scan it falls in, the markers' disagreement) and of `depthNm` through it. */
+  /**
+   * 1σ of `timeS`: the scan it falls in and the markers' disagreement. (No depth σ from it: an
+   * SEM-calibrated depth axis puts every interface at the sum of the SEM thicknesses above it.)
+   */
   timeSigmaS?: number;
-  depthSigmaNm?: number;
 }
 
 export interface LiLayerResult {

@@ -253,7 +253,6 @@ export async function analyzeSimsStateDetailed(input: SimsStateInput): Promise<S
     resolutionS: b.primary?.resolutionS ?? NaN,
     resolutionNm: b.primary ? Math.abs(depth(b.primary.t84S) - depth(b.primary.t16S)) : NaN,
     timeSigmaS: b.timeSigmaS,
-    depthSigmaNm: Math.abs(depth(b.timeS + b.timeSigmaS) - depth(b.timeS - b.timeSigmaS)) / 2,
   }));
   const windows = layers.map((l) => ({ role: l.role, startS: l.startS, endS: l.endS }));
 

@@ -64,6 +64,10 @@ describe('strata analyze', () => {
       expect(m![2].length, line).toBe(m![4].length);
       expect(Number(m![3]), line).toBeGreaterThan(0);
     }
+    // Each state's four interfaces, when the profile reached them, with the σ of that time.
+    const interfaces = r.stdout.split('\n').filter((l) => l.startsWith('  interfaces (sputter time ± σ): '));
+    expect(interfaces).toHaveLength(3);
+    for (const line of interfaces) expect(line.match(/\|[^,]+ \d+\.\d ± \d+\.\d s/g), line).toHaveLength(4);
   });
 
   it('checks --out before analysing: a file there, or under it, is refused at once, naming it', async () => {

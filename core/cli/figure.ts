@@ -113,6 +113,8 @@ export function registerFigure(program: Command, io: CliIo): void {
             ...(format === 'png' ? { dpi: p.dpi, widthPx: Math.round((size.widthMm / 25.4) * p.dpi) } : {}),
             sizeBytes: typeof bytes === 'string' ? Buffer.byteLength(bytes) : bytes.length,
             sha256: await sha256File(path),
+            // For the caption: what the figure rests on but does not print (files, pixel sizes).
+            ...(fig.notes?.length ? { notes: fig.notes } : {}),
           });
         }
       }

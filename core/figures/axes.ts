@@ -11,8 +11,16 @@ interface AxisOptions {
   tickSizePt?: number;
 }
 
-function tickFormatter(scale: Scale, count: number, format?: string): (v: number) => string {
-  return scale.tickFormat(count, format);
+/**
+ * Tick labels as SI and ACS style write numbers: d3's default groups thousands with commas
+ * (1,000), which journals do not print; four digits stay plain (1000), five or more are grouped
+ * in threes with a thin space (10 000). `format` (a d3 specifier) replaces the default fixed
+ * notation at the tick step's precision.
+ */
+export function tickFormatter(scale: Scale, count: number, format = 'f'): (v: number) => string {
+  const fmt = scale.tickFormat(count, format);
+  // Only the integer part is grouped (a sign may precede it).
+  return (v) => fmt(v).replace(/^(\D*)(\d{5,})/, (_, sign: string, digits: string) => sign + digits.replace(/\B(?=(\d{3})+$)/g, '\u2009'));
 }
 
 /** Horizontal axis at `y` (pt), labels below. */

@@ -1,4 +1,5 @@
 import { scaleLinear } from 'd3-scale';
+import { tickFormatter } from './axes.js';
 import { COLORMAPS } from './colormaps.js';
 import type { ColormapName } from './colormaps.js';
 import { textWidthPt, wrapText } from './style.js';
@@ -17,7 +18,7 @@ export interface ColorbarOptions {
   id: string;
   /** Name of the colour scale; images drawn on it carry the same `data-scale-id`. */
   scaleId?: string;
-  /** d3 format of the tick labels; default d3's choice for the tick step (10,000 · 150 · 0.25). */
+  /** d3 format of the tick labels; default fixed at the tick step's precision (10 000 · 150 · 0.25). */
   format?: string;
 }
 
@@ -25,7 +26,7 @@ function layout(o: Omit<ColorbarOptions, 'x' | 'y' | 'id'>): { ticks: number[]; 
   const scale = scaleLinear().domain([o.min, o.max]);
   const count = o.heightPt < 50 ? 3 : 4;
   const ticks = scale.ticks(count);
-  const fmt = scale.tickFormat(count, o.format);
+  const fmt = tickFormatter(scale, count, o.format);
   const labels = ticks.map(fmt);
   const tickW = Math.max(0, ...labels.map((l) => textWidthPt(l, TYPE.smallPt)));
   const titleLines = wrapText(o.label, o.heightPt, TYPE.smallPt).slice(0, 3);

@@ -75,7 +75,9 @@ export function svgToPdf(svg: string, opts: { fonts: FigureFonts; title?: string
   const { widthMm, heightMm } = svgSizeMm(svg);
   const widthPt = (widthMm / MM_PER_INCH) * PT_PER_INCH;
   const heightPt = (heightMm / MM_PER_INCH) * PT_PER_INCH;
-  const doc = new PDFDocument({ size: [widthPt, heightPt], margin: 0, autoFirstPage: true, info: { Title: opts.title ?? 'Strata figure', Creator: 'Strata' } });
+  // PDF 1.4 at least: the figures use transparency (σ bands, label boxes), which PDF 1.3, pdfkit's
+  // default, does not have; preflight checks flag a 1.3 file that uses it.
+  const doc = new PDFDocument({ size: [widthPt, heightPt], margin: 0, autoFirstPage: true, pdfVersion: '1.4', info: { Title: opts.title ?? 'Strata figure', Creator: 'Strata' } });
   doc.registerFont('fig-regular', Buffer.from(opts.fonts.bytes.regular));
   doc.registerFont('fig-bold', Buffer.from(opts.fonts.bytes.bold));
   doc.registerFont('fig-italic', Buffer.from(opts.fonts.bytes.italic));

@@ -7,7 +7,7 @@ import type { ColormapName } from './colormaps.js';
 import { colorize } from './colormaps.js';
 import { blockUpscale, rgbaToPngDataUri } from './raster.js';
 import { scaleBar } from './scaleBar.js';
-import { el } from './svg.js';
+import { el, PRINT_DPI } from './svg.js';
 
 export interface MapImage {
   /** y × x values, row-major. */
@@ -16,8 +16,7 @@ export interface MapImage {
   height: number;
 }
 
-/** The densest raster export (dpi), and the largest side of an embedded map image (px). */
-const PRINT_DPI = 600;
+/** The largest side of an embedded map image (px). */
 const MAX_EMBEDDED_PX = 4096;
 
 export function mapImage(

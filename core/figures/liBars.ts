@@ -6,6 +6,7 @@
  */
 import { scaleBand, scaleLinear } from 'd3-scale';
 import type { ScaleBand, ScaleLinear } from 'd3-scale';
+import { formulaNotation } from '../model/formula.js';
 import { axisLeft } from './axes.js';
 import { legend, stateColour, textWidthPt } from './style.js';
 import { el, figureRoot, panel, panelLetter, PT_PER_MM, text, TYPE } from './svg.js';
@@ -55,12 +56,14 @@ function barChart(bars: Bar[], groups: { role: string; label: string }[], keys: 
         hasSigma ? el('path', { d: `M${cx},${ys(b.value - b.sigma)}V${ys(b.value + b.sigma)}M${cx - cap},${ys(b.value - b.sigma)}h${2 * cap}M${cx - cap},${ys(b.value + b.sigma)}h${2 * cap}`, stroke: '#000', 'stroke-width': 0.5, fill: 'none', class: 'error-bar' }) : ''),
     );
   }
-  // Labels wider than their group are staggered in two rows so neighbours never collide.
-  const stagger = groups.some((g) => textWidthPt(g.label, TYPE.smallPt) > xg.step() - 2);
+  // Labels (formulae subscripted) wider than their group are staggered in two rows so
+  // neighbours never collide.
+  const shown = groups.map((g) => formulaNotation(g.label));
+  const stagger = shown.some((l) => textWidthPt(l, TYPE.smallPt) > xg.step() - 2);
   const labelRow = (g: { role: string; label: string }, i: number): string => {
     const cx = (xg(g.role) ?? 0) + xg.bandwidth() / 2;
     const row = stagger && i % 2 === 1 ? 1 : 0;
-    return text(cx, y1 + TYPE.smallPt + 3 + row * (TYPE.smallPt + 1), g.label, { 'text-anchor': 'middle', 'font-size': TYPE.smallPt, 'data-layer-label': g.label });
+    return text(cx, y1 + TYPE.smallPt + 3 + row * (TYPE.smallPt + 1), shown[i], { 'text-anchor': 'middle', 'font-size': TYPE.smallPt, 'data-layer-label': g.label });
   };
   return el(
     'g',

@@ -47,8 +47,11 @@ export interface LiFigureInput {
   mapPixelSizeNm: number | null;
   /** What the maps sum over, for the colour-bar title, e.g. `all layers`. */
   mapRange?: string;
-  /** Cross-section behind the normalised profile: surface row and nm per image row. */
-  sem?: SemPixels & { surfaceRowPx: number; nmPerRowPx: number };
+  /**
+   * Cross-section behind the normalised profile: surface row and nm per image row, and the state
+   * it was taken of (one state's image lies behind every state's profile: the panel says whose).
+   */
+  sem?: SemPixels & { surfaceRowPx: number; nmPerRowPx: number; state?: string };
   colormap?: ColormapName;
   /** Depth exaggeration of the 3-D renderings; default: the box is 0.3× as deep as wide. */
   zExaggeration?: number;
@@ -59,6 +62,13 @@ export interface LiFigureInput {
 const LETTERS = 'abcdefghijklmnopqrstuvwxyz';
 const GAP = 6;
 const TITLE_H = TYPE.basePt + 4;
+
+/** The largest finite value of a series (-Infinity when none). */
+function maxFinite(values: ArrayLike<number> | undefined): number {
+  let max = -Infinity;
+  for (let i = 0; i < (values?.length ?? 0); i++) if (values![i] > max) max = values![i];
+  return max;
+}
 
 /** The depth the profile-over-SEM panel and 3-D boxes show: the stack plus a bit of substrate. */
 export function displayDepthNm(layers: LiFigureLayer[]): number {
@@ -154,9 +164,11 @@ export function liFigure(input: LiFigureInput): string {
         y: Array.from(s.profile!.values, (v) => v / norm),
         sigma: Array.from(s.profile!.sigma, (v) => v / norm),
       }));
-  // Depth shown: the stack plus a little substrate, but not beyond the bottom of the SEM image.
+  // Depth shown: the stack plus a little substrate, but not beyond the bottom of the SEM image
+  // nor beyond the deepest profile point (an axis running past the data reads as missing data).
   const semBottomNm = input.sem ? (input.sem.height - input.sem.surfaceRowPx) * input.sem.nmPerRowPx : Infinity;
-  const depthMax = Math.min(displayDepthNm(refLayers), semBottomNm);
+  const dataEndNm = Math.max(...withProfile.map((s) => maxFinite(s.profile!.depthNm)));
+  const depthMax = Math.min(displayDepthNm(refLayers), semBottomNm, dataEndNm > 0 ? dataEndNm : Infinity);
   const canOverlay = withProfile.some((s) => s.profile!.depthNm) && Number.isFinite(depthMax);
   const sideBySide = W >= 380 && canOverlay && withProfile.length > 0;
   const plotW = sideBySide ? (W - left - GAP) / 2 : W - left;
@@ -189,7 +201,10 @@ export function liFigure(input: LiFigureInput): string {
       : undefined;
     parts.push(
       panel(px, py, 'sem-overlay', panelLetter(0, TYPE.panelLetterPt, nextLetter()),
-        profilePlot(series(true), { x: 6, y: 0, widthPt: plotW - 6, heightPt: plotH, xDomain: [0, depthMax], yDomain: [0, 1.05], xLabel: 'Depth (nm)', yLabel, layers: spans, clipId: 'clip-sem-overlay', backdrop })),
+        profilePlot(series(true), {
+          x: 6, y: 0, widthPt: plotW - 6, heightPt: plotH, xDomain: [0, depthMax], yDomain: [0, 1.05], xLabel: 'Depth (nm)', yLabel, layers: spans, clipId: 'clip-sem-overlay',
+          backdrop, backdropLabel: sem ? `SEM: ${sem.state ?? 'cross-section'}` : undefined,
+        })),
     );
     y = (sideBySide ? y : py) + plotH + GAP;
   } else if (withProfile.length) {

@@ -7,7 +7,7 @@ import { scaleLinear } from 'd3-scale';
 import { area, line } from 'd3-shape';
 import { axisBottom, axisLeft } from './axes.js';
 import { el, TYPE } from './svg.js';
-import { layerBands, legend, stateColour } from './style.js';
+import { layerBands, legend, legendWidthPt, stateColour, stateDash, type LegendEntry } from './style.js';
 
 export interface ProfileSeries {
   state: string;
@@ -40,6 +40,8 @@ export interface ProfilePlotOptions {
   clipId: string;
   /** Markup drawn behind the data, given the plot area in pt. */
   backdrop?: (area: { x: number; y: number; width: number; height: number }) => string;
+  /** What the backdrop shows, for the legend (e.g. `SEM: pristine`). */
+  backdropLabel?: string;
   /** Layer bands are filled unless a backdrop shows the layers itself. */
   fillLayers?: boolean;
 }
@@ -63,6 +65,7 @@ export function profilePlot(series: ProfileSeries[], o: ProfilePlotOptions): str
   const lines = series.map((s, i) => {
     const idx = Array.from({ length: s.x.length }, (_, k) => k).filter((k) => Number.isFinite(s.x[k]) && Number.isFinite(s.y[k]));
     const colour = stateColour(s.state, i);
+    const dash = stateDash(s.state, i) || undefined;
     const bandPath = area<number>()
       .x((k) => xs(s.x[k]))
       .y0((k) => ys(s.y[k] - (Number.isFinite(s.sigma[k]) ? s.sigma[k] : 0)))
@@ -76,22 +79,24 @@ export function profilePlot(series: ProfileSeries[], o: ProfilePlotOptions): str
       el('path', { d: bandPath ?? '', fill: colour, 'fill-opacity': 0.3, stroke: 'none', class: 'sigma-band' }),
       // A white halo keeps the line readable over an SEM image or a dark band.
       o.backdrop ? el('path', { d: linePath ?? '', fill: 'none', stroke: '#fff', 'stroke-width': 2, 'stroke-linejoin': 'round' }) : '',
-      el('path', { d: linePath ?? '', fill: 'none', stroke: colour, 'stroke-width': 1, 'stroke-linejoin': 'round' }),
+      el('path', { d: linePath ?? '', fill: 'none', stroke: colour, 'stroke-width': 1, 'stroke-linejoin': 'round', 'stroke-dasharray': dash }),
     );
   });
-  const legendW = 52;
+  const entries: LegendEntry[] = series.map((s, i) => ({ label: s.state, colour: stateColour(s.state, i), dash: stateDash(s.state, i), state: s.state }));
+  if (o.backdrop && o.backdropLabel) entries.push({ label: o.backdropLabel, colour: '#888', swatch: 'box' });
+  const legendW = legendWidthPt(entries) + 4;
   return el(
     'g',
     { class: 'profile-plot' },
     el('defs', {}, el('clipPath', { id: o.clipId }, el('rect', areaBox))),
-    fill ? layerBands(bands, py0, py1) : layerBands(bands, py0, py1, { fills: ['none'] }),
+    layerBands(bands, py0, py1, { fills: fill ? undefined : ['none'], minX: px0, maxX: px1 }),
     o.backdrop ? el('g', { 'clip-path': `url(#${o.clipId})` }, o.backdrop(areaBox)) : '',
     ...boundaries,
     el('g', { 'clip-path': `url(#${o.clipId})` }, ...lines),
     el('rect', { ...areaBox, fill: 'none', stroke: '#000', 'stroke-width': 0.5 }),
     axisBottom(xs, py1, { label: o.xLabel, ticks: Math.max(3, Math.round((px1 - px0) / 45)) }),
     axisLeft(ys, px0, { label: o.yLabel, ticks: 4, titleOffsetPt: 22 }),
-    el('rect', { x: px1 - legendW - 2, y: py0 + 2, width: legendW, height: series.length * (TYPE.smallPt + 2.5) + 3, fill: '#fff', 'fill-opacity': 0.85, stroke: 'none' }),
-    legend(series.map((s, i) => ({ label: s.state, colour: stateColour(s.state, i), state: s.state })), px1 - legendW + 1, py0 + 3 + TYPE.smallPt),
+    el('rect', { x: px1 - legendW - 2, y: py0 + 2, width: legendW, height: entries.length * (TYPE.smallPt + 2.5) + 3, fill: '#fff', 'fill-opacity': 0.85, stroke: 'none' }),
+    legend(entries, px1 - legendW, py0 + 3 + TYPE.smallPt),
   );
 }

@@ -1,14 +1,17 @@
 /**
- * The SEM cross-section with the measured layer boundaries drawn over it, each layer labelled
- * with its thickness ± σ (σ: the spread along the layer), a scale bar, and a line saying where
- * the pixel size came from (users must always be able to see that, DOMAIN.md §5).
+ * The SEM cross-section of one state with the measured layer boundaries marked at its edges,
+ * each layer labelled with its thickness ± σ (σ: the spread along the layer), and a scale bar.
+ * Where the pixel size came from, the file and the tilt correction are the figure's notes
+ * (semFigureNotes: the SVG <desc>, and the notes of figures.json), not text in the picture.
  */
 import { rgbaToPngDataUri } from './raster.js';
 import { scaleBar } from './scaleBar.js';
 import { semImageRaster, type SemPixels } from './semRaster.js';
 import { OKABE_ITO } from './colormaps.js';
 import { spreadLabels, textWidthPt, wrapText } from './style.js';
-import { el, figureRoot, num, panel, PT_PER_MM, text, TYPE } from './svg.js';
+import { el, figureRoot, num, panel, PRINT_DPI, PT_PER_MM, text, TYPE } from './svg.js';
+import { formulaNotation } from '../model/formula.js';
+import { formatWithSigma } from '../util/uncertainty.js';
 
 export interface SemFigureInput {
   state: string;
@@ -34,35 +37,61 @@ export interface SemFigureInput {
 
 const fmtNm = (v: number): string => (v >= 100 ? v.toFixed(0) : v.toPrecision(2));
 
+/** A layer's label: its name (formulae subscripted) and thickness ± σ, both to σ's precision. */
+function layerLabel(l: SemFigureInput['layers'][number]): string {
+  const thickness = l.sigmaNm === null ? fmtNm(l.thicknessNm) : formatWithSigma(l.thicknessNm, l.sigmaNm);
+  return `${formulaNotation(l.label)} ${thickness} nm`;
+}
+
+/**
+ * What a caption or the figure's records say and the figure itself does not: the file, where
+ * the pixel size came from (users must always be able to see that, DOMAIN.md §5), the tilt
+ * correction and what ± σ means. A journal figure shows the image, not processing notes.
+ */
+export function semFigureNotes(input: SemFigureInput): string[] {
+  const pixel = input.pixelSizeNm ? `${+input.pixelSizeNm.toPrecision(3)} nm` : 'unknown';
+  return [
+    `${input.state}: ${input.file}`,
+    `pixel size ${pixel} (${input.pixelSizeSource})`,
+    ...(input.tiltDeg ? [`tilt ${+input.tiltDeg.toFixed(2)}° corrected: layer thicknesses along the layer normal; the scale bar holds horizontally only`] : []),
+    '± σ: spread of the thickness along the layer',
+  ];
+}
+
+const TITLE_H = TYPE.basePt + 4;
+/** Length of the boundary ticks at each image edge, pt (at most 8 % of the image width). */
+const TICK_PT = 8;
+
 export function semFigure(input: SemFigureInput): string {
   const W = input.widthMm * PT_PER_MM;
-  const labelFor = (l: SemFigureInput['layers'][number]): string => `${l.label} ${fmtNm(l.thicknessNm)}${l.sigmaNm === null ? '' : ` ± ${fmtNm(l.sigmaNm)}`} nm`;
-  const labelTexts = input.layers.map(labelFor);
+  const labelTexts = input.layers.map(layerLabel);
   const labelColW = Math.max(60, ...labelTexts.map((t) => textWidthPt(t, TYPE.smallPt))) + 12;
   const imgX = 2;
   const imgW = W - imgX - labelColW - 2;
   const { width, height } = input.image;
   const imgH = imgW * (height / width);
-  const top = 4;
+  const top = TITLE_H;
   const s = imgW / width; // pt per image pixel
-  const raster = semImageRaster(input.image, Math.max(200, Math.round(imgW * 4)));
+  const raster = semImageRaster(input.image, (imgW / 72) * PRINT_DPI);
   const parts: string[] = [
+    // The panel's title is the state alone; file and processing notes go to the records (semFigureNotes).
+    text(imgX + imgW / 2, TYPE.basePt + 1, input.state, { 'text-anchor': 'middle', 'data-state-title': input.state }),
     el('image', { x: imgX, y: top, width: imgW, height: imgH, href: rgbaToPngDataUri(raster.rgba, raster.width, raster.height), preserveAspectRatio: 'none', 'data-sem-image': input.file }),
     el('rect', { x: imgX, y: top, width: imgW, height: imgH, fill: 'none', stroke: '#000', 'stroke-width': 0.4 }),
   ];
   const tan = Math.tan((input.angleDeg * Math.PI) / 180);
   const xc = input.roi ? input.roi.x + (input.roi.width - 1) / 2 : (width - 1) / 2;
   const rowAt = (b: { yPxAtCentre: number }, xPx: number): number => b.yPxAtCentre + (xPx - xc) * tan;
-  // Boundary lines across the whole image: dashed, colour-blind-safe orange with a dark
-  // under-stroke so they read on bright and dark layers alike.
+  // Boundaries as short ticks at the left and right edges, along the layers' angle: lines across
+  // the whole image hid the interfaces they mark. Colour-blind-safe orange over a dark
+  // under-stroke, so they read on bright and dark layers alike.
+  const tickPx = Math.min(TICK_PT, imgW * 0.08) / s;
   for (const b of input.boundaries) {
-    const y0 = top + (rowAt(b, 0) + 0.5) * s;
-    const y1 = top + (rowAt(b, width) + 0.5) * s;
-    parts.push(
-      el('g', { 'data-boundary': `${b.upper}/${b.lower}` },
-        el('line', { x1: imgX, x2: imgX + imgW, y1: y0, y2: y1, stroke: '#000', 'stroke-width': 1.1, 'stroke-opacity': 0.6 }),
-        el('line', { x1: imgX, x2: imgX + imgW, y1: y0, y2: y1, stroke: OKABE_ITO[4], 'stroke-width': 0.6, 'stroke-dasharray': '3 1.5' })),
-    );
+    const tick = (fromPx: number, toPx: number): string[] => {
+      const at = { x1: imgX + fromPx * s, x2: imgX + toPx * s, y1: top + (rowAt(b, fromPx) + 0.5) * s, y2: top + (rowAt(b, toPx) + 0.5) * s };
+      return [el('line', { ...at, stroke: '#000', 'stroke-width': 1.4, 'stroke-opacity': 0.7 }), el('line', { ...at, stroke: OKABE_ITO[4], 'stroke-width': 0.8 })];
+    };
+    parts.push(el('g', { 'data-boundary': `${b.upper}/${b.lower}` }, ...tick(0, tickPx), ...tick(width - tickPx, width)));
   }
   // Labels beside the image at the middle of each measured layer (at the right edge).
   const centres: number[] = [];
@@ -79,7 +108,7 @@ export function semFigure(input: SemFigureInput): string {
   if (last && !input.layers.some((l) => l.role === last.lower) && input.roleLabels?.[last.lower]) {
     const yb = top + (rowAt(last, width) + 0.5) * s;
     centres.push(Math.min(top + imgH - TYPE.smallPt, yb + TYPE.smallPt + 2));
-    texts.push({ text: input.roleLabels[last.lower], role: last.lower, label: input.roleLabels[last.lower] });
+    texts.push({ text: formulaNotation(input.roleLabels[last.lower]), role: last.lower, label: input.roleLabels[last.lower] });
   }
   const placed = spreadLabels(centres, TYPE.smallPt + 1.5, top + TYPE.smallPt, top + imgH);
   const lx = imgX + imgW + 10;
@@ -90,20 +119,20 @@ export function semFigure(input: SemFigureInput): string {
         text(lx, placed[i] + TYPE.smallPt * 0.35, t.text, { 'font-size': TYPE.smallPt, 'data-layer-label': t.label })),
     );
   });
-  if (input.pixelSizeNm) parts.push(scaleBar({ x: imgX + imgW - 3, y: top + imgH - 3, imageWidthPt: imgW, imageWidthNm: width * input.pixelSizeNm }));
-  const noteLines = [
-    `${input.state}: ${input.file}; pixel size ${input.pixelSizeNm ? `${+input.pixelSizeNm.toPrecision(3)} nm` : 'unknown'} (${input.pixelSizeSource})` +
-      `${input.tiltDeg ? `, tilt ${+input.tiltDeg.toFixed(2)}° corrected` : ''}; ± σ: spread along the layer`,
-  ];
-  if (input.note) noteLines.push(input.note);
-  let y = top + imgH + TYPE.smallPt + 3;
-  for (const line of noteLines.flatMap((l) => wrapText(l, W - imgX - 4, TYPE.smallPt))) {
-    parts.push(text(imgX, y, line, { 'font-size': TYPE.smallPt, class: 'note' }));
-    y += TYPE.smallPt + 2;
+  // A tilt-corrected image has one scale across and another down (thicknesses were divided by
+  // cos θ): the bar says which one it gives.
+  if (input.pixelSizeNm) {
+    parts.push(scaleBar({ x: imgX + imgW - 3, y: top + imgH - 3, imageWidthPt: imgW, imageWidthNm: width * input.pixelSizeNm, qualifier: input.tiltDeg ? 'horizontal' : undefined }));
   }
-  const heightMm = (y + 2) / PT_PER_MM;
+  // Why nothing was measured, when so: the figure would otherwise look measured and unlabelled.
+  let y = top + imgH + 2;
+  for (const line of input.note ? wrapText(input.note, W - imgX - 4, TYPE.smallPt) : []) {
+    y += TYPE.smallPt + 2;
+    parts.push(text(imgX, y, line, { 'font-size': TYPE.smallPt, class: 'note' }));
+  }
+  const heightMm = (y + 3) / PT_PER_MM;
   return figureRoot(input.widthMm, heightMm, panel(0, 0, `sem-${input.state}`, ...parts), {
     title: `SEM cross-section, ${input.state}, with measured layers`,
-    description: input.layers.map(labelFor).join('; '),
+    description: [...labelTexts, ...semFigureNotes(input)].join('; '),
   });
 }

@@ -22,9 +22,15 @@ function grey(out: Uint8Array, i: number, g: number): void {
   out[i * 4 + 3] = 255;
 }
 
-/** The image as shot, binned down so neither side exceeds `maxPx` (box average). */
-export function semImageRaster(sem: SemPixels, maxPx = 1600): GreyRaster & { binning: number } {
-  const bin = Math.max(1, Math.ceil(Math.max(sem.width, sem.height) / maxPx));
+/**
+ * The image as shot, for a print that needs `printWidthPx` pixels across it (its drawn width at
+ * the densest export, PRINT_DPI). An image up to twice that is kept as is: binning it (as the
+ * figure once did, 640 px to 320 px, 153 ppi in print) threw away detail the print shows. Larger
+ * images are binned (box average) by the largest factor that still leaves `printWidthPx`, so the
+ * embedded image never drops below PRINT_DPI at print size and stays a sensible size.
+ */
+export function semImageRaster(sem: SemPixels, printWidthPx: number): GreyRaster & { binning: number } {
+  const bin = sem.width <= 2 * printWidthPx ? 1 : Math.max(1, Math.floor(sem.width / printWidthPx));
   const w = Math.floor(sem.width / bin);
   const h = Math.floor(sem.height / bin);
   const levels = binnedGrey(sem, bin, displayLevels(sem));

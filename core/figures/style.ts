@@ -3,6 +3,7 @@
  * estimate for layout (no DOM to measure text in the CLI, so widths are estimated from the
  * font's average advance; DejaVu Sans averages ≈ 0.6 em per character).
  */
+import { formulaNotation } from '../model/formula.js';
 import { OKABE_ITO } from './colormaps.js';
 import { el, text, TYPE } from './svg.js';
 
@@ -15,6 +16,16 @@ const STATE_COLOURS: Record<string, string> = {
 /** A state's line/bar colour: fixed for the three usual states so every figure agrees. */
 export function stateColour(state: string, index: number): string {
   return STATE_COLOURS[state] ?? OKABE_ITO[(3 + index) % OKABE_ITO.length];
+}
+
+// Dash patterns (pt, for 1 pt lines): colour alone is lost in a greyscale print and to some
+// readers, so each state's line has its own pattern too.
+const STATE_DASHES: Record<string, string> = { pristine: '', charged: '3.5 1.5', discharged: '1 1.2' };
+const OTHER_DASHES = ['5 1.5 1 1.5', '6 2.5', '5 1.5 1 1.5 1 1.5', '2 2'];
+
+/** A state's line dash (SVG stroke-dasharray; '' is solid): pristine solid, charged dashed, discharged dotted. */
+export function stateDash(state: string, index: number): string {
+  return STATE_DASHES[state] ?? OTHER_DASHES[index % OTHER_DASHES.length];
 }
 
 /** Approximate width of a text in pt. */
@@ -33,26 +44,43 @@ export interface Band {
   x1: number;
 }
 
+/** Least space between two layer labels on one row, pt: closer, two labels read as one. */
+const LABEL_GAP_PT = 5;
+
 /**
- * Vertical layer bands between y0 and y1 with their labels above the plot. Labels too wide for
- * their band are set in two rows so neighbours never collide.
+ * Vertical layer bands between y0 and y1 with their labels (formulae subscripted) above the plot,
+ * kept within [minX, maxX] (the plot's width). Labels that fit their band sit on the row next to
+ * the plot; the others go there or on a second row above it where they keep LABEL_GAP_PT from
+ * every label of that row, and are left out where neither has room or where they would not
+ * stand over their band: a careful plot skips the label of a sliver of a layer rather than
+ * print two labels that read as one.
  */
-export function layerBands(bands: Band[], y0: number, y1: number, opts: { labelY?: number; fills?: readonly string[] } = {}): string {
+export function layerBands(bands: Band[], y0: number, y1: number, opts: { labelY?: number; fills?: readonly string[]; minX?: number; maxX?: number } = {}): string {
   const fills = opts.fills ?? LAYER_FILLS;
   const labelY = opts.labelY ?? y0 - 3;
-  let lastRight = -Infinity;
-  let row = 0;
+  const lo = opts.minX ?? -Infinity;
+  const hi = opts.maxX ?? Infinity;
+  const labels = bands.map((b) => {
+    const shown = formulaNotation(b.label);
+    const tw = textWidthPt(shown, TYPE.smallPt);
+    const cx = Math.max(lo + tw / 2, Math.min(hi - tw / 2, (b.x0 + b.x1) / 2));
+    // A label kept inside the plot may be pushed off its band (the last, narrow one): then it
+    // reads as its neighbour's (a second line of it), so it is not shown.
+    const over = Math.abs(cx - (b.x0 + b.x1) / 2) <= (b.x1 - b.x0) / 4;
+    return { shown, cx, left: cx - tw / 2, right: cx + tw / 2, fits: tw + LABEL_GAP_PT <= b.x1 - b.x0, over, row: -1 };
+  });
+  const rows: { left: number; right: number }[][] = [[], []];
+  const free = (row: number, l: { left: number; right: number }): boolean => rows[row].every((o) => l.left >= o.right + LABEL_GAP_PT || l.right <= o.left - LABEL_GAP_PT);
+  // Fitting labels first (they cannot crowd each other), then the rest in stack order.
+  for (const l of [...labels.filter((x) => x.fits), ...labels.filter((x) => !x.fits)]) {
+    l.row = l.fits ? 0 : l.over ? ([0, 1].find((row) => free(row, l)) ?? -1) : -1;
+    if (l.row >= 0) rows[l.row].push(l);
+  }
   const parts = bands.map((b, i) => {
-    const w = Math.max(0, b.x1 - b.x0);
-    const cx = (b.x0 + b.x1) / 2;
-    const tw = textWidthPt(b.label, TYPE.smallPt);
-    // Alternate rows only where the label would overlap the previous one.
-    row = cx - tw / 2 < lastRight + 1.5 ? 1 - row : 0;
-    lastRight = cx + tw / 2;
-    const ly = labelY - row * (TYPE.smallPt + 1);
+    const l = labels[i];
     return (
-      el('rect', { x: b.x0, y: y0, width: w, height: y1 - y0, fill: fills[i % fills.length], 'data-layer-band': b.role }) +
-      text(cx, ly, b.label, { 'text-anchor': 'middle', 'font-size': TYPE.smallPt, 'data-layer-label': b.label })
+      el('rect', { x: b.x0, y: y0, width: Math.max(0, b.x1 - b.x0), height: y1 - y0, fill: fills[i % fills.length], 'data-layer-band': b.role }) +
+      (l.row < 0 ? '' : text(l.cx, labelY - l.row * (TYPE.smallPt + 1), l.shown, { 'text-anchor': 'middle', 'font-size': TYPE.smallPt, 'data-layer-label': b.label }))
     );
   });
   return el('g', { class: 'layer-bands' }, ...parts);
@@ -93,8 +121,26 @@ export function spreadLabels(positions: number[], gap: number, lo: number, hi: n
   return result;
 }
 
-/** A legend: one swatch line and name per entry, in rows. */
-export function legend(entries: { label: string; colour: string; state?: string }[], x: number, y: number, opts: { columns?: number; columnWidthPt?: number } = {}): string {
+/** Length of a legend's line swatch, pt: long enough to show a dash pattern. */
+const SWATCH_PT = 12;
+
+export interface LegendEntry {
+  label: string;
+  colour: string;
+  state?: string;
+  /** Line dash of the entry (stroke-dasharray), as the plot draws it. */
+  dash?: string;
+  /** 'box': a filled square (an image or area behind the data) instead of a line. */
+  swatch?: 'line' | 'box';
+}
+
+/** Width a one-column legend of these entries takes, pt. */
+export function legendWidthPt(entries: LegendEntry[]): number {
+  return SWATCH_PT + 3 + Math.max(0, ...entries.map((e) => textWidthPt(e.label, TYPE.smallPt)));
+}
+
+/** A legend: one swatch (line with the entry's dash, or box) and name per entry, in rows. */
+export function legend(entries: LegendEntry[], x: number, y: number, opts: { columns?: number; columnWidthPt?: number } = {}): string {
   const columns = opts.columns ?? 1;
   const colW = opts.columnWidthPt ?? 60;
   const rowH = TYPE.smallPt + 2.5;
@@ -104,12 +150,11 @@ export function legend(entries: { label: string; colour: string; state?: string 
     ...entries.map((e, i) => {
       const ex = x + (i % columns) * colW;
       const ey = y + Math.floor(i / columns) * rowH;
-      return el(
-        'g',
-        { 'data-legend': e.label, 'data-state': e.state },
-        el('line', { x1: ex, x2: ex + 9, y1: ey - 2, y2: ey - 2, stroke: e.colour, 'stroke-width': 1.4 }),
-        text(ex + 12, ey, e.label, { 'font-size': TYPE.smallPt }),
-      );
+      const swatch =
+        e.swatch === 'box'
+          ? el('rect', { x: ex + SWATCH_PT / 2 - 3, y: ey - 5, width: 6, height: 6, fill: e.colour, stroke: '#000', 'stroke-width': 0.3 })
+          : el('line', { x1: ex, x2: ex + SWATCH_PT, y1: ey - 2, y2: ey - 2, stroke: e.colour, 'stroke-width': 1.4, 'stroke-dasharray': e.dash || undefined });
+      return el('g', { 'data-legend': e.label, 'data-state': e.state }, swatch, text(ex + SWATCH_PT + 3, ey, e.label, { 'font-size': TYPE.smallPt }));
     }),
   );
 }

@@ -30,6 +30,9 @@ export function text(x: number, y: number, content: string, attrs: Attrs = {}): 
 /** Points per mm: figures use pt as SVG user units so font sizes read as print sizes. */
 export const PT_PER_MM = 72 / 25.4;
 
+/** The densest raster export (dpi): embedded images are sized so that it loses no detail. */
+export const PRINT_DPI = 600;
+
 /** Typography that stays readable at print size (journals ask ≥ 6–7 pt). */
 export const TYPE = { fontFamily: 'DejaVu Sans', basePt: 7, labelPt: 7.5, panelLetterPt: 9, smallPt: 6.2 } as const;
 

@@ -6,6 +6,7 @@
  */
 import { scaleLinear } from 'd3-scale';
 import { line } from 'd3-shape';
+import { formulaNotation } from '../model/formula.js';
 import type { MaskRange } from '../xrd/mask.js';
 import type { WaterfallData } from '../xrd/waterfall.js';
 import { axisBottom } from './axes.js';
@@ -46,7 +47,7 @@ export function xrdFigure(input: XrdFigureInput): string {
   const W = input.widthMm * PT_PER_MM;
   const { data } = input;
   const traceLabels = data.traces.map((t) => t.label);
-  const phaseLabels = data.sticks.map((s) => input.phaseLabels?.[s.phaseId] ?? s.phaseId);
+  const phaseLabels = data.sticks.map((s) => input.phaseLabels?.[s.phaseId] ?? formulaNotation(s.phaseId));
   const rightW = Math.max(...[...traceLabels, ...phaseLabels].map((l) => textWidthPt(l, TYPE.smallPt)), 20) + 6;
   const m = { left: 18, right: rightW, top: 14, bottom: 26 };
   const plotH = Math.max(150, Math.min(260, W * 0.55));
@@ -63,11 +64,12 @@ export function xrdFigure(input: XrdFigureInput): string {
     const a = Math.max(x0, xs(mask.fromDeg));
     const b = Math.min(x1, xs(mask.toDeg));
     if (b <= a) continue;
-    const name = (mask.label ?? '').replace(/\s*substrate\s*$/i, '') || 'masked';
+    const name = (mask.label ?? '').replace(/\s*substrate\s*$/i, '');
     parts.push(
-      el('g', { 'data-mask': name },
+      el('g', { 'data-mask': name || 'masked' },
         el('rect', { x: a, y: y0, width: b - a, height: y1 - y0, fill: '#dddddd' }),
-        text((a + b) / 2, y0 - 3, `${name} (masked)`, { 'text-anchor': 'middle', 'font-size': TYPE.smallPt })),
+        // "Si (400), masked": a second pair of brackets, "Si (400) (masked)", read as a typo.
+        text((a + b) / 2, y0 - 3, name ? `${name}, masked` : 'masked', { 'text-anchor': 'middle', 'font-size': TYPE.smallPt })),
     );
   }
   // Separator between traces and the reference rows.

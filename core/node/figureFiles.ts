@@ -22,7 +22,7 @@ import type { SimsStateDetail } from '../sims/analyze.js';
 import { binStackVolume } from '../sims/volume.js';
 import { displayDepthNm, liFigure, type LiFigureInput, type LiFigureState } from '../figures/liFigure.js';
 import { liBarsFigure } from '../figures/liBars.js';
-import { semFigure, type SemFigureInput } from '../figures/semFigure.js';
+import { semFigure, semFigureNotes, type SemFigureInput } from '../figures/semFigure.js';
 import { volumeOnDepthAxis } from '../figures/volumeDepth.js';
 import { WIDTH_PRESETS_MM } from '../figures/width.js';
 import { svgToPdf, svgToPng } from '../figures/export.js';
@@ -181,7 +181,7 @@ export function liFigureInput(data: FigureData, widthMm: number): LiFigureInput 
   if (semState?.sem?.section) {
     const m = semDepthMapping(semState.sem.section)!;
     const img = semState.sem.image;
-    sem = { pixels: img.pixels, width: img.width, height: img.height, ...m };
+    sem = { pixels: img.pixels, width: img.width, height: img.height, ...m, state: semState.state };
   }
   // The analysis's normalisation of the analyte (one for the study: its options are shared).
   const parameters = data.report.states.find((r) => r.sims?.parameters)?.sims?.parameters as { normalization?: 'none' | 'tic' | 'reference'; referenceIon?: string } | undefined;
@@ -224,6 +224,12 @@ export interface BuiltFigure {
   figure: FigureName;
   svg: string;
   widthMm: number;
+  /**
+   * Caption notes: what the figure rests on but does not print (the SEM file, where its pixel
+   * size came from, the tilt correction). For figures.json's record of the file; also in the
+   * SVG's <desc>.
+   */
+  notes?: string[];
 }
 
 /** Builds the requested figures' SVGs; what a figure lacks goes to `warnings`, not an error. */
@@ -235,11 +241,18 @@ export function buildFigures(data: FigureData, opts: { figures: readonly FigureN
     if (f === 'fig4') {
       const input = liFigureInput(data, width(f));
       if (!input.states.some((s) => s.map || s.profile)) warnings.push('fig4: no ToF-SIMS Li data in any state');
-      else out.push({ name: 'fig4', figure: f, svg: liFigure(input), widthMm: width(f) });
+      else {
+        const sem = input.sem && data.states.find((s) => s.state === input.sem!.state)?.sem;
+        const notes = sem ? [`profiles over depth drawn over the SEM cross-section of ${input.sem!.state} (${sem.file})`] : undefined;
+        out.push({ name: 'fig4', figure: f, svg: liFigure(input), widthMm: width(f), notes });
+      }
     } else if (f === 'sem') {
       const withSem = data.states.filter((s) => s.sem);
       if (!withSem.length) warnings.push('sem: no SEM image in any state');
-      for (const s of withSem) out.push({ name: `sem-${s.state}`, figure: f, svg: semFigure(semFigureInput(s, data, width(f))), widthMm: width(f) });
+      for (const s of withSem) {
+        const input = semFigureInput(s, data, width(f));
+        out.push({ name: `sem-${s.state}`, figure: f, svg: semFigure(input), widthMm: width(f), notes: semFigureNotes(input) });
+      }
     } else if (f === 'xrd') {
       const withXrd = data.states.filter((s) => s.xrd);
       if (!withXrd.length) warnings.push('xrd: no XRD pattern in any state');

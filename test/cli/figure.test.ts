@@ -59,7 +59,7 @@ describe('strata figure: usage', () => {
 describe.skipIf(!hasSample)('strata figure on the sample study', () => {
   const out = mkdtempSync(join(tmpdir(), 'strata-fig-'));
   let result: { code: number; stdout: string; stderr: string };
-  let manifest: { files: { name: string; format: string; path: string; sha256: string; widthMm: number; widthPx?: number }[]; inputs: { path: string; sha256: string }[]; parameters: Record<string, unknown>; version: string };
+  let manifest: { files: { name: string; format: string; path: string; sha256: string; widthMm: number; widthPx?: number; notes?: string[] }[]; inputs: { path: string; sha256: string }[]; parameters: Record<string, unknown>; version: string };
 
   beforeAll(async () => {
     result = await runCli(['figure', SAMPLE, '--out', out, '--dpi', String(DPI)]);
@@ -83,6 +83,10 @@ describe.skipIf(!hasSample)('strata figure on the sample study', () => {
     expect(stack.sha256).toBe(createHash('sha256').update(readFileSync(join(SAMPLE, 'pristine/stack.ome.tif'))).digest('hex'));
     expect(manifest.parameters).toMatchObject({ dpi: DPI, formats: ['svg', 'png', 'pdf'], widthMm: null });
     for (const f of manifest.files) expect(f.sha256).toBe(createHash('sha256').update(readFileSync(join(out, f.path))).digest('hex'));
+    // What a caption needs and the figure no longer prints: the SEM file and its pixel size's source.
+    const semNotes = manifest.files.find((f) => f.name === 'sem-pristine')!.notes ?? [];
+    expect(semNotes.join(' ')).toMatch(/pristine\/sem\.tif/);
+    expect(semNotes.join(' ')).toMatch(/sidecar/);
   });
 
   it('writes SVGs that parse, with fig4 holding its panels, one map scale and the layer labels', () => {
@@ -93,11 +97,11 @@ describe.skipIf(!hasSample)('strata figure on the sample study', () => {
     expect(all(root, (n) => n.attrs.class === 'colorbar' && n.attrs['data-scale-id'] === 'li-map')).toHaveLength(1);
     expect(withAttr(root, 'data-scale-id', 'li-map').filter((n) => n.tag === 'image').map((n) => n.attrs['data-state'])).toEqual(['pristine', 'charged', 'discharged']);
     const layerLabels = new Set(withAttr(root, 'data-layer-label').map((n) => n.text));
-    for (const l of ['CC/AAM', 'SEI/SE', 'CAM', 'CC', 'SiO2/Si']) expect(layerLabels.has(l), l).toBe(true);
+    for (const l of ['CC/AAM', 'SEI/SE', 'CAM', 'CC', 'SiO₂/Si']) expect(layerLabels.has(l), l).toBe(true);
     expect(withAttr(root, 'data-sem-backdrop')).toHaveLength(1);
     const sem = parseSvg(readFileSync(join(out, 'sem-pristine.svg'), 'utf8'));
     expect(withAttr(sem, 'data-boundary').length).toBeGreaterThanOrEqual(5);
-    expect(withAttr(sem, 'data-layer-label').map((n) => n.text).join(' ')).toMatch(/CAM \d+ ± [\d.]+ nm/);
+    expect(withAttr(sem, 'data-layer-label').map((n) => n.text).join(' ')).toMatch(/CAM \d+(\.\d+)? ± [\d.]+ nm/);
   });
 
   it('writes PNGs whose pixel width is width × dpi', () => {

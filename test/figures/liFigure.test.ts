@@ -2,6 +2,7 @@ import { decode } from 'fast-png';
 import { describe, expect, it } from 'vitest';
 import { liFigure } from '../../core/figures/liFigure.js';
 import { PT_PER_MM } from '../../core/figures/svg.js';
+import { formulaNotation } from '../../core/model/formula.js';
 import { liInput, LABELS, STATES } from './fixtures.js';
 import { all, parseSvg, texts, withAttr } from './svgQuery.js';
 import type { Node } from './svgQuery.js';
@@ -51,7 +52,8 @@ describe('Fig. 4 (Li across states)', () => {
 
   it('labels the layers, the axes with units and the states in order', () => {
     const layerLabels = withAttr(root, 'data-layer-label').map((n) => n.text);
-    for (const l of LABELS) expect(layerLabels.filter((x) => x === l).length, l).toBe(2);
+    // Each layer named in both profile panels, formulae subscripted.
+    for (const l of LABELS.map(formulaNotation)) expect(layerLabels.filter((x) => x === l).length, l).toBe(2);
     const axes = all(root, (n) => n.attrs.class === 'axis-label').map((n) => n.text);
     expect(axes).toEqual(expect.arrayContaining(['Sputter time (s)', 'Depth (nm)', 'Li⁻ counts (rel. to max.)']));
     const bars = all(root, (n) => n.attrs.class === 'colorbar').map((n) => n.attrs['data-label']);

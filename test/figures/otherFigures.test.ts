@@ -7,6 +7,7 @@ import type { XrdPattern } from '../../core/model/xrdPattern.js';
 import { SI_400_MASK } from '../../core/xrd/mask.js';
 import { PHASES } from '../../core/xrd/phases.js';
 import { prepareWaterfall } from '../../core/xrd/waterfall.js';
+import { formulaNotation } from '../../core/model/formula.js';
 import { LABELS, semPixels, STATES } from './fixtures.js';
 import { all, parseSvg, texts, withAttr } from './svgQuery.js';
 
@@ -42,12 +43,15 @@ describe('SEM figure', () => {
     expect(root.attrs.width).toBe('85mm');
     expect(withAttr(root, 'data-boundary')).toHaveLength(6);
     const labels = withAttr(root, 'data-layer-label').map((n) => n.text);
-    expect(labels).toEqual(['CC/AAM 150 ± 3.0 nm', 'SEI/SE 200 ± 3.0 nm', 'CAM 600 ± 3.0 nm', 'CC 150 ± 3.0 nm', 'SiO2/Si 100 ± 3.0 nm']);
+    // Value and σ to σ's precision (formatWithSigma), formulae subscripted.
+    expect(labels).toEqual(['CC/AAM 150.0 ± 3.0 nm', 'SEI/SE 200.0 ± 3.0 nm', 'CAM 600.0 ± 3.0 nm', 'CC 150.0 ± 3.0 nm', 'SiO₂/Si 100.0 ± 3.0 nm']);
     const bar = all(root, (n) => n.attrs.class === 'scale-bar');
     expect(bar).toHaveLength(1);
     // 64 px × 2 nm = 128 nm wide: a fifth of it, rounded down to 1-2-5, is 20 nm.
     expect(bar[0].attrs['data-length-nm']).toBe('20');
-    expect(texts(root).join(' ')).toMatch(/pixel size 2 nm \(sidecar\)/);
+    // Where the pixel size came from is in the figure's notes (its <desc>), not drawn in it.
+    expect(all(root, (n) => n.tag === 'desc')[0].text).toMatch(/pixel size 2 nm \(sidecar\)/);
+    expect(texts(root).join(' ')).not.toMatch(/pixel size/);
   });
 
   it('keeps labels of thin layers apart', () => {
@@ -141,7 +145,7 @@ describe('Li per layer bars', () => {
     expect(Number(withAttr(b, 'data-bar', 'charged/cam')[0].attrs['data-value'])).toBeCloseTo(-34, 6);
     const axes = all(root, (n) => n.attrs.class === 'axis-label').map((n) => n.text);
     expect(axes).toEqual(expect.arrayContaining(['Li share of the stack (%)', 'Δ Li share vs pristine (pp)', 'Layer']));
-    expect(withAttr(a, 'data-layer-label').map((n) => n.text)).toEqual(LABELS);
+    expect(withAttr(a, 'data-layer-label').map((n) => n.text)).toEqual(LABELS.map(formulaNotation));
     expect(withAttr(root, 'data-legend').map((n) => n.attrs['data-legend'])).toEqual([...STATES]);
   });
 

@@ -9,7 +9,7 @@ import { colorbar, colorbarWidthPt } from './colorbar.js';
 import { mapImage } from './imagePanel.js';
 import type { MapImage } from './imagePanel.js';
 import { profilePlot, type LayerSpan, type ProfileSeries } from './profilePlot.js';
-import { rgbaToPngDataUri } from './raster.js';
+import { greyToPngDataUri } from './raster.js';
 import { semDepthRaster, type SemPixels } from './semRaster.js';
 import { pooledMax, pooledQuantile, twoSignificant } from './stats.js';
 import { el, figureRoot, panel, panelLetter, PT_PER_MM, text, TYPE } from './svg.js';
@@ -196,7 +196,7 @@ export function liFigure(input: LiFigureInput): string {
           const columns = Math.max(16, Math.min(1200, Math.round(depthMax / sem.nmPerRowPx)));
           const rows = Math.max(8, Math.round((columns * a.height) / a.width));
           const r = semDepthRaster(sem, { depthMaxNm: depthMax, columns, rows });
-          return el('image', { ...a, href: rgbaToPngDataUri(r.rgba, r.width, r.height), preserveAspectRatio: 'none', 'data-sem-backdrop': 'true' });
+          return el('image', { ...a, href: greyToPngDataUri(r.grey, r.width, r.height), preserveAspectRatio: 'none', 'data-sem-backdrop': 'true' });
         }
       : undefined;
     parts.push(

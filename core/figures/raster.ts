@@ -22,6 +22,12 @@ export function blockUpscale(rgba: Uint8Array, width: number, height: number, fa
   return { rgba: new Uint8Array(out.buffer), width: w, height: height * factor };
 }
 
+/** 8-bit grey pixels → a PNG data URI (one channel). */
+export function greyToPngDataUri(grey: Uint8Array, width: number, height: number): string {
+  const png = encode({ width, height, data: grey, channels: 1, depth: 8 });
+  return `data:image/png;base64,${bytesToBase64(png)}`;
+}
+
 /** RGBA pixels → a PNG data URI to embed in an SVG <image>. */
 export function rgbaToPngDataUri(rgba: Uint8Array, width: number, height: number): string {
   const png = encode({ width, height, data: rgba, channels: 4, depth: 8 });

@@ -4,7 +4,7 @@
  * Where the pixel size came from, the file and the tilt correction are the figure's notes
  * (semFigureNotes: the SVG <desc>, and the notes of figures.json), not text in the picture.
  */
-import { rgbaToPngDataUri } from './raster.js';
+import { greyToPngDataUri } from './raster.js';
 import { scaleBar } from './scaleBar.js';
 import { semImageRaster, type SemPixels } from './semRaster.js';
 import { OKABE_ITO } from './colormaps.js';
@@ -76,7 +76,7 @@ export function semFigure(input: SemFigureInput): string {
   const parts: string[] = [
     // The panel's title is the state alone; file and processing notes go to the records (semFigureNotes).
     text(imgX + imgW / 2, TYPE.basePt + 1, input.state, { 'text-anchor': 'middle', 'data-state-title': input.state }),
-    el('image', { x: imgX, y: top, width: imgW, height: imgH, href: rgbaToPngDataUri(raster.rgba, raster.width, raster.height), preserveAspectRatio: 'none', 'data-sem-image': input.file }),
+    el('image', { x: imgX, y: top, width: imgW, height: imgH, href: greyToPngDataUri(raster.grey, raster.width, raster.height), preserveAspectRatio: 'none', 'data-sem-image': input.file }),
     el('rect', { x: imgX, y: top, width: imgW, height: imgH, fill: 'none', stroke: '#000', 'stroke-width': 0.4 }),
   ];
   const tan = Math.tan((input.angleDeg * Math.PI) / 180);

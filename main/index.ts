@@ -4,7 +4,7 @@ import { statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { validateRequest } from '../core/api/contract.js';
 import { WorkbenchServices } from '../core/node/services.js';
-import { CONTENT_SECURITY_POLICY } from '../core/node/server.js';
+import { apiErrorMessage, CONTENT_SECURITY_POLICY, requestErrorMessage } from '../core/node/server.js';
 import { isAppUrl, isOpenablePath, projectSavePath, secureWebPreferences } from './security.js';
 
 /**
@@ -53,9 +53,19 @@ app.whenReady().then(() => {
 
   ipcMain.handle('strata:call', async (event, method: unknown, body: unknown) => {
     trusted(event);
-    const call = validateRequest(String(method), body);
+    // The same words as the browser mode's backend (server.ts), not errno codes or schema dumps.
+    let call: ReturnType<typeof validateRequest>;
+    try {
+      call = validateRequest(String(method), body);
+    } catch (err) {
+      throw new Error(requestErrorMessage(String(method), body, err));
+    }
     const fn = services[call.method] as (r: unknown) => Promise<unknown>;
-    return fn.call(services, call.request);
+    try {
+      return await fn.call(services, call.request);
+    } catch (err) {
+      throw new Error(apiErrorMessage(err, call.method, call.request));
+    }
   });
   // Paths only ever come from the user's own choice in a dialog.
   ipcMain.handle('strata:pickStudy', async (event) => {

@@ -36,6 +36,17 @@ export class AnalysisError extends StrataError {
   override name = 'AnalysisError';
 }
 
+/**
+ * A path the workbench's backend may not touch: outside the folders this session opened (the
+ * browser mode serves only those). `allowedRoots` says which it may.
+ */
+export class OutsideSessionError extends StrataError {
+  override name = 'OutsideSessionError';
+  constructor(readonly path: string, readonly allowedRoots: readonly string[]) {
+    super(`${path}: not a study you opened in this session`);
+  }
+}
+
 /** Wrong command-line usage; the CLI exits with code 2. */
 export class UsageError extends StrataError {
   override name = 'UsageError';

@@ -2,9 +2,11 @@ import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { extname, join, normalize, resolve, sep } from 'node:path';
+import { dirname, extname, join, normalize, resolve, sep } from 'node:path';
 import { validateRequest } from '../api/contract.js';
 import type { StrataApi } from '../api/contract.js';
+import { describeFailure } from '../cli/context.js';
+import { ManifestError, OutsideSessionError } from '../model/errors.js';
 
 /**
  * The browser-mode backend: the renderer's static files plus the StrataApi as
@@ -71,13 +73,13 @@ export async function startWorkbenchServer(opts: { api: StrataApi; staticDir: st
     try {
       call = validateRequest(method, body);
     } catch (err) {
-      return sendJson(res, 400, { error: (err as Error).message });
+      return sendJson(res, 400, { error: requestErrorMessage(method, body, err) });
     }
     try {
       const fn = opts.api[call.method] as (r: unknown) => Promise<unknown>;
       sendJson(res, 200, { result: await fn.call(opts.api, call.request) });
     } catch (err) {
-      sendJson(res, 422, { error: (err as Error).message });
+      sendJson(res, 422, { error: apiErrorMessage(err, call.method, call.request) });
     }
   }
 
@@ -112,6 +114,69 @@ export async function startWorkbenchServer(opts: { api: StrataApi; staticDir: st
     port,
     close: () => new Promise((r) => server.close(() => r())),
   };
+}
+
+/** What a call that opens or saves a file needs, asked for when its path is empty. */
+const PATH_WANTED: Partial<Record<string, string>> = {
+  openStudy: 'Give the path of a study folder (or of its study.json)',
+  openProject: 'Give the path of a project file (….strata.json)',
+  saveProject: 'Give the path to save the project to (a ….strata.json inside the study’s folder)',
+};
+
+/**
+ * The line the user reads for a request its schema refused: an empty path asked for in words;
+ * anything else (the page sent what it should not: a bug, not the user's doing) names the
+ * method and field as the schema does.
+ */
+export function requestErrorMessage(method: string, body: unknown, err: unknown): string {
+  const path = (body as { path?: unknown } | null)?.path;
+  const wanted = PATH_WANTED[method];
+  if (wanted && (path === undefined || (typeof path === 'string' && path.trim() === ''))) return wanted;
+  return err instanceof Error ? err.message : String(err);
+}
+
+/**
+ * The line the user reads for a call that failed: what is wrong and with which file, in a
+ * scientist's words, not the code's (no errno codes, schema dumps or session internals). The
+ * errors stay typed below this: only the wording that reaches the page is chosen here.
+ */
+export function apiErrorMessage(err: unknown, method: string, request: unknown): string {
+  const e = err as NodeJS.ErrnoException;
+  if (e && typeof e.code === 'string' && typeof e.path === 'string') {
+    if (e.code === 'ENOENT' || e.code === 'ENOTDIR') return `No file or folder at ${e.path}`;
+    return describeFailure(err).line.replace(/^strata: /, ''); // e.g. "<path>: permission denied"
+  }
+  if (err instanceof ManifestError) return manifestMessage(err, method);
+  if (err instanceof OutsideSessionError) {
+    const study = (request as { project?: { study?: unknown } } | null)?.project?.study;
+    if (method === 'saveProject' && typeof study === 'string') {
+      return `Projects are saved inside the study’s folder you opened (${study.endsWith('.json') ? dirname(study) : study}); ${err.path} is not in it`;
+    }
+    const roots = err.allowedRoots.length ? ` (${err.allowedRoots.join(', ')})` : '';
+    return `${err.path} is outside the folder this workbench was started on${roots}: open a study inside it, or start \`strata serve\` on the other folder`;
+  }
+  return e instanceof Error ? e.message : String(err);
+}
+
+/** A manifest or project file that does not read as one, said as what it is not or its first mistake. */
+function manifestMessage(err: ManifestError, method: string): string {
+  // A project being saved was built by the page: what is wrong with it is the page's bug, said as found.
+  if (method === 'saveProject') return err.message;
+  const detail = err.message.slice(err.fileName.length + 2);
+  const project = method === 'openProject';
+  // No schema, or another one: some other JSON file (truth.json, say), not a mistake in a manifest.
+  if (/^(\(top\)|schema|project): /.test(detail)) {
+    return project
+      ? `${err.fileName} is not a Strata project (a project is a ….strata.json file saved by the workbench)`
+      : `${err.fileName} is not a Strata study (a study is a folder whose study.json says "schema": "strata.study/1" and lists the states and their files)`;
+  }
+  // The schema's own words ("Invalid input: …", every problem at once) say little: the first, and how many more.
+  const issues = detail.split('; ');
+  if (!/^[\w.]+: (Invalid|Too|Unrecognized)/.test(issues[0])) return err.message;
+  const unshown = /^… and (\d+) more$/.exec(issues[issues.length - 1]); // the manifest reader lists the first ten
+  const count = unshown ? issues.length - 2 + Number(unshown[1]) : issues.length - 1;
+  const more = count > 0 ? ` (and ${count} more)` : '';
+  return `${err.fileName} is not a valid ${project ? 'project' : 'study.json'}: ${issues[0].replace(/Invalid input: /g, '')}${more}`;
 }
 
 function readBody(req: IncomingMessage): Promise<string> {

@@ -9,7 +9,7 @@ import type {
 } from '../api/contract.js';
 import { FORMATS } from '../io/detect.js';
 import type { FormatId } from '../io/detect.js';
-import { StrataError } from '../model/errors.js';
+import { OutsideSessionError, StrataError } from '../model/errors.js';
 import { withPixelSize } from '../sem/calibration.js';
 import { binnedGrey, displayLevels, linearLevels } from '../sem/contrast.js';
 import { decodeGreyTiff } from '../io/sem/decode.js';
@@ -83,7 +83,7 @@ export class WorkbenchServices implements StrataApi {
   private checkAllowed(path: string): string {
     const abs = resolve(path);
     if (this.isAllowed(abs)) return abs;
-    throw new StrataError(`${path}: not a study you opened in this session`);
+    throw new OutsideSessionError(path, [...this.allowedRoots]);
   }
 
   private async study(path: string): Promise<LoadedStudy> {

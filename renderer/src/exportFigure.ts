@@ -1,7 +1,7 @@
 import type { FigureFormat, FigureKind } from '../../core/api/contract.js';
 import { WIDTH_PRESETS_MM } from '../../core/figures/width.js';
 import { base64ToBytes } from './colour.js';
-import { h } from './dom.js';
+import { ESCAPE_CLOSES, h } from './dom.js';
 import { CancelledError, runBackendJob } from './jobs.js';
 import type { Store } from './store.js';
 
@@ -48,7 +48,7 @@ export function exportBar(store: Store, choice: () => FigureChoice | null, say: 
   const dpi = h('input', { id: 'export-dpi', type: 'number', min: 72, max: 2400, step: 1, value: DEFAULT_DPI, 'aria-label': 'dpi', size: 5 });
   const dpiLabel = h('label', {}, 'PNG dpi ', dpi);
   const go = h('button', { type: 'submit', id: 'export-go' }, 'Export');
-  const cancel = h('button', { type: 'button' }, 'Close');
+  const cancel = h('button', { type: 'button', [ESCAPE_CLOSES]: true }, 'Close');
   form.append(what, h('label', {}, 'Format ', format), h('label', {}, 'Width ', width), dpiLabel, go, cancel);
   const bar = h('div', { class: 'export-bar', id: 'export-bar' }, open, form);
 

@@ -1,6 +1,6 @@
 import type { StrataProject } from '../../core/api/contract.js';
 import { connectApi } from './api.js';
-import { h } from './dom.js';
+import { ESCAPE_CLOSES, h, installEscapeToClose } from './dom.js';
 import { jobBar } from './jobs.js';
 import { exportBar } from './exportFigure.js';
 import { defaultProjectPath, projectFromState } from './project.js';
@@ -140,7 +140,7 @@ recentSelect.addEventListener('change', () => {
 
 function typedPathForm(form: HTMLFormElement, label: string, value: string, submit: (path: string) => Promise<void>): void {
   const input = h('input', { type: 'text', name: 'path', size: 70, value, 'aria-label': label, spellcheck: false });
-  const cancel = h('button', { type: 'button' }, 'Cancel');
+  const cancel = h('button', { type: 'button', [ESCAPE_CLOSES]: true }, 'Cancel');
   cancel.addEventListener('click', () => (form.hidden = true));
   form.replaceChildren(h('label', {}, `${label} `, input), h('button', { type: 'submit' }, 'OK'), cancel, h('span', { class: 'notes' }, ` Browser mode: paths inside ${allowedRoots.join(', ') || 'the folder given to strata serve'} only.`));
   form.onsubmit = (e) => {
@@ -219,6 +219,7 @@ async function start(): Promise<void> {
   app.replaceChildren(header, openForm, saveForm, jobBar(), message, nav, body);
   renderRecent();
   installDrop();
+  installEscapeToClose();
   if (info.studyPath) await openAny(info.studyPath);
   else body.append(h('p', { class: 'notes' }, mode === 'electron' ? 'Open a study folder with Open… or drop it here.' : 'Open a study with Open… (type its path), or start with `strata serve <study folder>`.'));
 }

@@ -62,10 +62,29 @@ describe('browser-mode backend', () => {
     expect(unknown.status).toBe(400);
   });
 
-  it('gives access only to the study it was started with', async () => {
-    const r = await call(server.port, '/api/openStudy', { method: 'POST', body: JSON.stringify({ path: '/etc' }), headers: { 'x-strata-token': server.token } });
-    expect(r.status).toBe(422);
-    expect(JSON.parse(r.body).error).toMatch(/not a study you opened/);
+  const api = async (method: string, request: unknown) => {
+    const r = await call(server.port, `/api/${method}`, { method: 'POST', body: JSON.stringify(request), headers: { 'x-strata-token': server.token } });
+    return { status: r.status, error: JSON.parse(r.body).error as string };
+  };
+
+  it('gives access only to the study it was started with, and says which folder that is', async () => {
+    expect(await api('openStudy', { path: '/etc' })).toEqual({ status: 422, error: `/etc is outside the folder this workbench was started on (${studyDir}): open a study inside it, or start \`strata serve\` on the other folder` });
+  });
+
+  it('says what is wrong with a path in words, not errno codes, schema dumps or session internals', async () => {
+    expect(await api('openStudy', { path: join(studyDir, 'nope') })).toEqual({ status: 422, error: `No file or folder at ${join(studyDir, 'nope')}` });
+    expect(await api('openStudy', { path: '' })).toEqual({ status: 400, error: 'Give the path of a study folder (or of its study.json)' });
+    // Another JSON file (the sample study's truth.json, say) is no study: said so, not its schema's complaints.
+    writeFileSync(join(studyDir, 'truth.json'), JSON.stringify({ states: { pristine: {} } }));
+    expect(await api('openStudy', { path: join(studyDir, 'truth.json') })).toEqual({
+      status: 422,
+      error: `${join(studyDir, 'truth.json')} is not a Strata study (a study is a folder whose study.json says "schema": "strata.study/1" and lists the states and their files)`,
+    });
+    // A manifest with mistakes: the first, without the schema's boilerplate, and how many more.
+    writeFileSync(join(studyDir, 'bad.json'), JSON.stringify({ schema: 'strata.study/1', name: 'x', stack: 'anode-free-ss-lfp', states: [{ state: 'a', files: {} }, { state: 'b', files: 3 }] }));
+    expect((await api('openStudy', { path: join(studyDir, 'bad.json') })).error).toBe(`${join(studyDir, 'bad.json')} is not a valid study.json: states.0.files: expected array, received object (and 1 more)`);
+    const project = { schema: 'strata.project/1', study: studyDir };
+    expect(await api('saveProject', { path: '/tmp/x.strata.json', project })).toEqual({ status: 422, error: `Projects are saved inside the study’s folder you opened (${studyDir}); /tmp/x.strata.json is not in it` });
   });
 
   it('does not serve files outside its folder', async () => {

@@ -51,6 +51,7 @@ describe.skipIf(skipReason !== null)('workbench in the browser mode', { timeout:
 
   it('depth profiles: states overlaid with σ bands, layers labelled, log/normalised, hover read-out', async () => {
     await tab('profile');
+    await waitForReport(); // the layers, and N for the saturation marks, are the report's
     await page.waitForSelector('#profile-chart path.trace');
     const traces = await page.$$eval('#profile-chart path.trace', (p) => p.map((x) => `${x.getAttribute('data-ion')}|${x.getAttribute('data-state')}`));
     expect(traces).toEqual(['Li-|pristine', 'Li-|charged', 'Li-|discharged']);
@@ -71,6 +72,14 @@ describe.skipIf(skipReason !== null)('workbench in the browser mode', { timeout:
     const b = (await box)!;
     await page.mouse.move(b.x + b.width * 0.3, b.y + b.height / 2);
     expect(await page.textContent('#profile-readout')).toMatch(/time [\d.]+ s — Li⁻ \(pristine\): [\d.e+-]+ ± /);
+    // Li counts near the detector's limit (N shots × pixels per scan) in SEI/SE: those scans are
+    // marked, named in the legend and the read-out, and the state's saturation warning is open.
+    expect(await page.$$eval('#profile-chart rect.near-saturation[data-state="pristine"]', (r) => r.length)).toBeGreaterThan(0);
+    expect(await page.textContent('#profile-near-saturation-legend')).toBe('near saturation(> 50 % of N·pixels)');
+    const sei = (await (await page.$('#profile-chart rect.band[data-role="sei_se"]'))!.boundingBox())!;
+    await page.mouse.move(sei.x + sei.width / 2, b.y + b.height / 2);
+    expect(await page.textContent('#profile-readout')).toMatch(/Li⁻ \(pristine\): [\d.e+-]+ ± [\d.e+-]+ \((5\d|[6-9]\d|1\d\d) % of N·pixels: near saturation\)/);
+    expect(await page.$eval('#profile-warnings', (d) => (d as HTMLDetailsElement).open && /saturated Li- pixel-scans/.test(d.textContent ?? ''))).toBe(true);
     // Depth axis from the report's calibration (per-layer sputter rates).
     await page.selectOption('#profile-axis', 'depth');
     await page.waitForFunction(() => [...document.querySelectorAll('#profile-chart text')].some((t) => t.textContent === 'Depth (nm)'));
@@ -79,7 +88,7 @@ describe.skipIf(skipReason !== null)('workbench in the browser mode', { timeout:
     await screenshot(page, '02-depth-profiles');
   });
 
-  const interfaceTimes = () => page.$$eval('#interface-table tbody tr', (rows) => rows.map((r) => r.children[2].textContent));
+  const interfaceTimes = () => page.$$eval('#interface-table tbody tr', (rows) => rows.map((r) => (r.children[2] as HTMLElement).dataset.timeS));
   /** Drags interface `index` by `dx` px, or to `dx` px past interface `index + 1` with `pastNext`. */
   const dragInterface = async (index: number, dx: number, pastNext = false) => {
     const box = async (k: number) => (await (await page.$(`#profile-chart g.interface[data-index="${k}"] rect.iface-handle`))!.boundingBox())!;
@@ -94,7 +103,7 @@ describe.skipIf(skipReason !== null)('workbench in the browser mode', { timeout:
   it('dragging an interface re-runs the analysis and the report changes', async () => {
     const before = await interfaceTimes();
     // Interfaces named by the layers' labels, as the bands and the layer table name them.
-    expect(await page.$$eval('#interface-table tbody tr', (rows) => rows.map((r) => r.children[0].textContent))).toEqual(['CC/AAM | SEI/SE', 'SEI/SE | CAM', 'CAM | CC', 'CC | SiO2/Si']);
+    expect(await page.$$eval('#interface-table tbody tr', (rows) => rows.map((r) => r.children[0].textContent))).toEqual(['CC/AAM | SEI/SE', 'SEI/SE | CAM', 'CAM | CC', 'CC | SiO₂/Si']);
     expect(await page.isDisabled('#profile-reset-interfaces')).toBe(true); // nothing set by hand yet
     // Dragged well past its neighbour, the interface stops short of it: the layers keep their order.
     await dragInterface(1, 40, true);
@@ -103,7 +112,7 @@ describe.skipIf(skipReason !== null)('workbench in the browser mode', { timeout:
     await waitForReport();
     const changed = await page
       .waitForFunction((old) => {
-        const now = [...document.querySelectorAll('#interface-table tbody tr')].map((r) => r.children[2].textContent);
+        const now = [...document.querySelectorAll('#interface-table tbody tr')].map((r) => (r.children[2] as HTMLElement).dataset.timeS);
         return now.length > 0 && JSON.stringify(now) !== JSON.stringify(old);
       }, before, { timeout: 20_000 })
       .then(() => true, () => false);
@@ -118,7 +127,7 @@ describe.skipIf(skipReason !== null)('workbench in the browser mode', { timeout:
     await page.click('#profile-reset-interfaces');
     await page.waitForFunction(() => !/moved by hand/.test(document.querySelector('#interface-table caption')?.textContent ?? ''));
     await waitForReport();
-    await page.waitForFunction((old) => JSON.stringify([...document.querySelectorAll('#interface-table tbody tr')].map((r) => r.children[2].textContent)) === JSON.stringify(old), before, { timeout: 20_000 });
+    await page.waitForFunction((old) => JSON.stringify([...document.querySelectorAll('#interface-table tbody tr')].map((r) => (r.children[2] as HTMLElement).dataset.timeS)) === JSON.stringify(old), before, { timeout: 20_000 });
     expect(await page.isDisabled('#profile-reset-interfaces')).toBe(true);
     // Moved again by a little, for the project saved below.
     await dragInterface(1, 25);
@@ -268,6 +277,25 @@ describe.skipIf(skipReason !== null)('workbench in the browser mode', { timeout:
     await screenshot(page, '07-volume-composite');
   });
 
+  it('3-D: a cancelled change of ion puts the selector back to the ion the volumes show', async () => {
+    await tab('volume');
+    await page.waitForFunction(() => Number((document.querySelector('.volume-host') as HTMLElement | null)?.dataset.rendered ?? 0) > 0, null, { timeout: 60_000 });
+    const shownIon = await page.inputValue('#volume-ion');
+    // Hold the volumes back so the job is still running when Cancel is clicked.
+    await page.route('**/api/getVolume', async (route) => {
+      await new Promise((r) => setTimeout(r, 2500));
+      await route.continue().catch(() => undefined);
+    });
+    await page.selectOption('#volume-ion', shownIon === 'Li-' ? 'Fe-' : 'Li-');
+    await page.click('#job-bar .job button.cancel');
+    await page.waitForFunction(() => /^Cancelled; the volumes still show /.test(document.querySelector('#volume-note')?.textContent ?? ''));
+    expect(await page.inputValue('#volume-ion')).toBe(shownIon);
+    await page.unroute('**/api/getVolume');
+    // The other states' jobs end on their own; their answers change nothing.
+    await page.waitForFunction(() => !document.querySelector('#job-bar .job'), null, { timeout: 60_000 });
+    expect(await page.inputValue('#volume-ion')).toBe(shownIon);
+  });
+
   it('SEM view: image, scale bar and the thickness table', async () => {
     await tab('sem');
     await page.waitForSelector('#sem-canvas');
@@ -331,6 +359,8 @@ describe.skipIf(skipReason !== null)('workbench in the browser mode', { timeout:
 
   it('XRD waterfall: one trace per state', async () => {
     await tab('xrd');
+    await waitForReport(); // the peaks are the report's
+    await page.waitForSelector('#xrd-tables table');
     await page.waitForSelector('#xrd-chart path.xrd-trace');
     expect(await page.$$eval('#xrd-chart path.xrd-trace', (p) => p.map((x) => x.getAttribute('data-state')))).toEqual(['pristine', 'charged', 'discharged']);
     // Each state's fitted peaks with their σ, and its amorphous fraction, under the waterfall.
@@ -338,6 +368,54 @@ describe.skipIf(skipReason !== null)('workbench in the browser mode', { timeout:
     expect(peakTables.map((t) => t.state)).toEqual(['pristine', 'charged', 'discharged']);
     expect(peakTables[0].caption).toMatch(/^Peaks of pristine \(pristine\/xrd\.ras\); amorphous fraction \d+\.\d %$/);
     expect(peakTables[0].rows).toContainEqual([expect.stringMatching(/^35\.\d{3} ± 0\.\d{3}$/), expect.stringMatching(/ ± /), expect.stringMatching(/ ± /), 'LiFePO4 (311)', expect.stringMatching(/^\d+\.\d+ ± \d+\.\d+$/)]);
+    // Each state's fitted peaks ticked on its trace.
+    for (const t of peakTables) expect(await page.$$eval(`#xrd-chart line.peak-tick[data-state="${t.state}"]`, (l) => l.length), t.state!).toBe(t.rows.length);
+    // Linear intensity: the Si (400) wafer reflection is masked as in the exported figure (a gap
+    // in each trace), so it no longer sets the scale and the film's peaks fill the plot.
+    await page.click('#xrd-log');
+    await page.waitForFunction(() => [...document.querySelectorAll('#xrd-chart text')].some((t) => /^Intensity \(/.test(t.textContent ?? '')));
+    expect(await page.getAttribute('#xrd-chart rect.xrd-mask', 'data-mask')).toBe('Si (400)');
+    expect((await page.getAttribute('#xrd-chart path.xrd-trace[data-state="pristine"]', 'd'))!.match(/M/g)!.length).toBeGreaterThanOrEqual(2);
+    /** Moves the pointer to 2θ `deg` in the plot (the brush's overlay spans its 2θ range). */
+    const plotX = async (deg: number) => {
+      const [lo, hi] = (await page.getAttribute('#xrd-chart svg', 'data-two-theta-range'))!.split(',').map(Number);
+      const o = (await (await page.$('#xrd-chart .xrd-brush rect.overlay'))!.boundingBox())!;
+      return { x: o.x + ((deg - lo) / (hi - lo)) * o.width, y: o.y + o.height / 2 };
+    };
+    const hover = async (deg: number) => {
+      const p = await plotX(deg);
+      await page.mouse.move(p.x, p.y);
+      return (await page.textContent('#xrd-readout')) ?? '';
+    };
+    expect(await hover(69.13)).toMatch(/^2θ 69\.1\d° — pristine masked; charged masked; discharged masked$/);
+    const film = Number(/pristine ([\d.]+) counts/.exec(await hover(35.57))?.[1]);
+    expect(film).toBeGreaterThan(0);
+    expect(Number(await page.getAttribute('#xrd-chart svg', 'data-y-top'))).toBeLessThan(20 * film);
+    // Drag across the plot: zoom to 30–40°; double-click and Reset zoom go back to the whole pattern.
+    const range = async () => (await page.getAttribute('#xrd-chart svg', 'data-two-theta-range'))!.split(',').map(Number);
+    const whole = await range();
+    const zoomTo = async (from: number, to: number) => {
+      const [a, z] = [await plotX(from), await plotX(to)];
+      await page.mouse.move(a.x, a.y);
+      await page.mouse.down();
+      await page.mouse.move(z.x, z.y, { steps: 5 });
+      await page.mouse.up();
+      await page.waitForFunction((w) => document.querySelector('#xrd-chart svg')?.getAttribute('data-two-theta-range') !== w.join(','), whole);
+    };
+    await zoomTo(30, 40);
+    const [lo, hi] = await range();
+    expect(Math.abs(lo - 30)).toBeLessThan(0.3);
+    expect(Math.abs(hi - 40)).toBeLessThan(0.3);
+    expect(await page.isEnabled('#xrd-reset-zoom')).toBe(true);
+    await screenshot(page, '09a-xrd-zoomed');
+    const p = await plotX(35);
+    await page.mouse.dblclick(p.x, p.y);
+    await page.waitForFunction((w) => document.querySelector('#xrd-chart svg')?.getAttribute('data-two-theta-range') === w.join(','), whole);
+    await zoomTo(20, 30);
+    await page.click('#xrd-reset-zoom');
+    expect(await range()).toEqual(whole);
+    expect(await page.isDisabled('#xrd-reset-zoom')).toBe(true);
+    await page.click('#xrd-log');
     await screenshot(page, '09-xrd');
   });
 
@@ -485,4 +563,67 @@ describe.skipIf(skipReason !== null)('workbench in the browser mode', { timeout:
     expect(pdf.bytes.subarray(0, 5).toString('latin1')).toBe('%PDF-');
     expect(await page.textContent('#message')).toMatch(/Exported fig4\.pdf \(180 × [\d.]+ mm\)/);
   }, 300_000);
+
+  it('forms close with Escape (Open, Save, Export, Set scale); a wrong path is said in words', async () => {
+    const escapeCloses = async (open: string, form: string) => {
+      await page.click(open);
+      await page.waitForSelector(`${form}:not([hidden])`);
+      await page.keyboard.press('Escape');
+      await page.waitForSelector(`${form}[hidden]`, { state: 'attached' });
+    };
+    await waitForReport(); // a study is open: Save has something to save
+    await escapeCloses('#open-button', '#open-form');
+    await escapeCloses('#save-project', '#save-form');
+    await tab('sem');
+    await page.waitForSelector('#sem-canvas');
+    await escapeCloses('#export-figure', '#export-form');
+    expect(await page.isVisible('#export-figure')).toBe(true);
+    await escapeCloses('#sem-set-scale', '#sem-scale-form');
+    const open = async (path: string) => {
+      await page.click('#open-button');
+      await page.fill('#open-form input[name="path"]', path);
+      await page.click('#open-form button[type="submit"]');
+    };
+    await open(join(study.dir, 'nope'));
+    await page.waitForFunction(() => document.querySelector('#message .error'));
+    expect(await page.textContent('#message')).toBe(`No file or folder at ${join(study.dir, 'nope')}`);
+    await open('');
+    await page.waitForFunction(() => /^Give the path/.test(document.querySelector('#message')?.textContent ?? ''));
+    expect(await page.textContent('#message')).toBe('Give the path of a study folder (or of its study.json)');
+    expect(await page.isVisible('#sem-canvas')).toBe(true); // the study stays open
+    // The browser logs the refused calls' HTTP status; nothing else was logged.
+    expect(workbench.browser.errors.splice(0)).toEqual([422, 400].map((code) => expect.stringMatching(new RegExp(`^console: Failed to load resource: the server responded with a status of ${code} `))));
+  });
+
+  it('layout: no view scrolls sideways at 1440 or 1024 × 700 px; charts are drawn again to fit', async () => {
+    const ready: Record<string, string> = { profile: '#profile-chart svg', xrd: '#xrd-chart svg', volume: '.volume-host[data-rendered]', maps: '#maps-grid canvas.map', sem: '#sem-canvas', li: '#li-fraction-chart rect.bar', study: '#study-matrix' };
+    /** How far the page scrolls sideways, and which drawn chart (or canvas) is wider than its box. */
+    const measure = () => {
+      const sideways = document.documentElement.scrollWidth - document.documentElement.clientWidth;
+      const charts = ['#profile-chart', '#xrd-chart', '.volume-host'].flatMap((sel) => {
+        const host = document.querySelector(sel) as HTMLElement | null;
+        const drawn = host?.firstElementChild;
+        return host && drawn && drawn.getBoundingClientRect().width > host.clientWidth + 0.5 ? [sel] : [];
+      });
+      return { sideways, charts };
+    };
+    const fits = `(() => { const m = (${measure.toString()})(); return m.sideways === 0 && m.charts.length === 0; })()`;
+    await waitForReport(); // no view reloads (after a new report) while it is measured
+    for (const [width, height] of [
+      [1440, 900],
+      [1024, 700],
+    ]) {
+      // Resized with a chart on screen: it is drawn again at its new width (after the resize settles).
+      await tab('profile');
+      await page.setViewportSize({ width, height });
+      for (const t of Object.keys(ready)) {
+        await tab(t);
+        await page.waitForSelector(ready[t], { timeout: 60_000 });
+        await page.waitForFunction(fits, null, { timeout: 5_000 }).catch(() => undefined);
+        expect(await page.evaluate(measure), `${t} at ${width} × ${height}`).toEqual({ sideways: 0, charts: [] });
+        if (width === 1024 && (t === 'profile' || t === 'volume')) await screenshot(page, `14-${t}-1024`);
+      }
+    }
+    await page.setViewportSize({ width: 1400, height: 1000 });
+  });
 });

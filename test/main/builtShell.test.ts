@@ -71,7 +71,7 @@ describe('the Electron shell as built', () => {
     // Refused: another page, an unknown method, a folder the user did not open.
     expect(r.foreignPage.error).toMatch(/not the Strata page/);
     expect(r.unknownMethod.error).toMatch(/unknown API method 'rmrf'/);
-    expect(r.notGranted.error).toMatch(/not a study you opened/);
+    expect(r.notGranted.error).toMatch(/is outside the folder this workbench was started on/);
   }, 90_000);
 
   it('the preload requires nothing but electron and exposes window.strata alone, each method one IPC call', async () => {

@@ -3,10 +3,10 @@ import type { IonMapsPayload } from '../../../core/api/contract.js';
 import { h } from '../dom.js';
 import { base64ToF32, colormapLut, COLORMAPS } from '../colour.js';
 import type { ColormapName } from '../colour.js';
-import { CancelledError, runBackendJob } from '../jobs.js';
-import type { AppState, Store, ViewSettings } from '../store.js';
+import { runBackendJob } from '../jobs.js';
+import type { AppState, Store } from '../store.js';
 import { runInWorker } from '../workers/client.js';
-import { clearRoiButton, noteText, roiText, showFailure } from './view.js';
+import { clearRoiButton, noteText, roiText, shownSettings, showFailure } from './view.js';
 import type { View } from './view.js';
 import { FIG4_LABEL } from './view.js';
 import { ionNotation } from '../../../core/model/ions.js';
@@ -33,9 +33,7 @@ export function ionMapsView(store: Store): View {
   let dataKey = '';
   let drawSeq = 0;
   /** The settings the maps on screen were drawn with: a cancelled job puts the controls back to them. */
-  let shown: ViewSettings['maps'] | null = null;
-  /** Set when a job was cancelled: the next draw (the one that puts the controls back) says so. */
-  let cancelled = false;
+  const shown = shownSettings(store, 'maps');
 
   const stackIons = (() => {
     const set = new Set<string>();
@@ -86,8 +84,7 @@ export function ionMapsView(store: Store): View {
     const v = s.view.maps;
     const notes: string[] = [];
     const n = noteText(s, 'per-layer sums');
-    if (cancelled) notes.push(`Cancelled; the maps still show ${ionNotation(v.ion)}.`);
-    cancelled = false; // said once, by the draw that puts the controls back
+    if (shown.takeCancelled()) notes.push(`Cancelled; the maps still show ${ionNotation(v.ion)}.`); // said once, by the draw that puts the controls back
     if (n) notes.push(n);
     await fetchMaps(s);
     if (seq !== drawSeq || !data) return;
@@ -114,7 +111,7 @@ export function ionMapsView(store: Store): View {
       cells.push(mapCell(s, st, rgba, map.scans, values));
     }
     grid.replaceChildren(...cells);
-    shown = v;
+    shown.drawn(v);
     drawColourBar(v.colormap, lo, hi, v.logColour, v.ion);
     drawStats(maps.map((m, k) => ({ state: m.st.state, values: decoded[k], total: m.map.total, totalSigma: m.map.totalSigma, saturated: m.st.deadTime.applied && m.st.deadTime.saturatedPixels > 0 })), s);
   }
@@ -224,10 +221,7 @@ export function ionMapsView(store: Store): View {
     } catch (err) {
       showFailure(note, err);
       // The maps on screen stay: the controls go back to what they show (unless a newer draw owns them).
-      if (err instanceof CancelledError && shown && seq === drawSeq) {
-        cancelled = true;
-        store.setView('maps', shown);
-      }
+      shown.restore(err, seq === drawSeq);
     }
   }
 

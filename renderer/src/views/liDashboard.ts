@@ -2,7 +2,7 @@ import * as d3 from 'd3';
 import { h } from '../dom.js';
 import { OKABE_ITO } from '../colour.js';
 import type { AppState, Store } from '../store.js';
-import { noteText, roiText } from './view.js';
+import { countOf, noteText, roiText } from './view.js';
 import type { View } from './view.js';
 import { layerLabel } from './layerLabel.js';
 import { formatWithSigma } from '../../../core/util/uncertainty.js';
@@ -115,7 +115,7 @@ export function liDashboard(store: Store): View {
         h('thead', {}, h('tr', {}, h('th', {}, 'Layer'), ...s.report.states.map((st) => h('th', {}, st.state)), ...changeStates.map((c) => h('th', {}, `Δ ${c}`)))),
         h('tbody', {}, ...rows),
       ),
-      warnings.length ? h('details', { class: 'notes', id: 'li-warnings' }, h('summary', {}, `${warnings.length} analysis warnings`), h('ul', {}, ...warnings.map((w) => h('li', {}, w)))) : h('span'),
+      warnings.length ? h('details', { class: 'notes', id: 'li-warnings' }, h('summary', {}, `${countOf(warnings.length, 'analysis warning')}`), h('ul', {}, ...warnings.map((w) => h('li', {}, w)))) : h('span'),
     );
   }
 

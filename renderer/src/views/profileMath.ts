@@ -67,7 +67,7 @@ export function timeToDepth(layers: LayerSegment[] | undefined): ((t: number) =>
 }
 
 /** Index of the sample nearest to x in an increasing array. */
-export function nearestIndex(xs: number[], x: number): number {
+export function nearestIndex(xs: ArrayLike<number>, x: number): number {
   let lo = 0;
   let hi = xs.length - 1;
   while (hi - lo > 1) {
@@ -87,4 +87,36 @@ export function interfaceLimits(timesS: readonly number[], idx: number, rangeS: 
   const lo = (idx > 0 ? timesS[idx - 1] : rangeS[0]) + marginS;
   const hi = (idx < timesS.length - 1 ? timesS[idx + 1] : rangeS[1]) - marginS;
   return lo <= hi ? [lo, hi] : [timesS[idx], timesS[idx]];
+}
+
+/** Share of the detector's limit above which dead time matters: the profile view marks those scans. */
+export const NEAR_SATURATION = 0.5;
+
+/**
+ * What the detector can count in one scan of a profile: N shots per pixel × the pixels summed
+ * (at most one ion per shot). N is the report's; the pixels are the ROI's when the profile was
+ * summed over one, else the analysis area's. Null when either is unknown.
+ */
+export function detectorLimit(profile: ProfilePayload, parameters: Record<string, unknown> | undefined): number | null {
+  const n = parameters?.shotsPerPixel;
+  const roi = profile.roi;
+  const pixels = roi ? (roi.x1 - roi.x0) * (roi.y1 - roi.y0) : parameters?.pixelCount;
+  return typeof n === 'number' && typeof pixels === 'number' && n > 0 && pixels > 0 ? n * pixels : null;
+}
+
+/** Each scan's raw counts of `ion` as a share of `limit` (see detectorLimit); null without one. */
+export function detectorShares(profile: ProfilePayload, ion: string, limit: number | null): number[] | null {
+  const signal = profile.ions.find((i) => i.label === ion);
+  return signal && limit ? signal.counts.map((c) => c / limit) : null;
+}
+
+/** The runs of true in `flags`, as [first, last] indices. */
+export function runs(flags: readonly boolean[]): [number, number][] {
+  const out: [number, number][] = [];
+  flags.forEach((f, i) => {
+    if (!f) return;
+    if (i > 0 && flags[i - 1]) out[out.length - 1][1] = i;
+    else out.push([i, i]);
+  });
+  return out;
 }

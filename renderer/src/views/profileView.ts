@@ -5,13 +5,15 @@ import { h } from '../dom.js';
 import { BAND_FILLS, OKABE_ITO } from '../colour.js';
 import { runBackendJob } from '../jobs.js';
 import type { AppState, Store } from '../store.js';
-import { interfaceLimits, nearestIndex, seriesOf, timeToDepth } from './profileMath.js';
+import { detectorLimit, detectorShares, interfaceLimits, NEAR_SATURATION, nearestIndex, runs, seriesOf, timeToDepth } from './profileMath.js';
 import type { Series } from './profileMath.js';
-import { clearRoiButton, noteText, roiText, showFailure } from './view.js';
+import { clearRoiButton, noteText, onWidthChange, roiText, showFailure } from './view.js';
 import type { View } from './view.js';
 import { FIG4_LABEL } from './view.js';
 import { ionNotation } from '../../../core/model/ions.js';
 import { layerLabel } from './layerLabel.js';
+import { countOf } from './view.js';
+import { formatWithSigma } from '../../../core/util/uncertainty.js';
 
 const DASHES = ['', '6 3', '2 3', '9 3 2 3', '1 2'];
 
@@ -30,6 +32,7 @@ export function profileView(store: Store): View {
   el.append(controls, note, chartHost, readout, tables);
 
   const profiles = new Map<string, ProfilePayload>();
+  onWidthChange(chartHost, () => profiles.size && draw(store.state));
   let loadedKey = '';
   let loading: Promise<void> | null = null;
   const study = store.state.study;
@@ -123,22 +126,32 @@ export function profileView(store: Store): View {
     if (v.axis === 'depth' && !useDepth) notes.push('No depth calibration in the report: the axis stays in sputter time.');
     if (v.normalise) notes.push('Normalised: counts divided by the total ion counts of each scan; bands are ±1σ (Poisson, propagated).');
     else notes.push('Raw counts; bands are ±1σ = √counts.');
-    note.replaceChildren(...notes.map((n) => h('span', {}, n, ' ')));
-    if (s.overrides.roi) note.append(clearRoiButton(store));
 
-    const width = Math.max(720, Math.min(1400, chartHost.clientWidth || el.clientWidth - 40 || 960));
+    const width = Math.max(480, Math.min(1400, chartHost.clientWidth || el.clientWidth - 40 || 960));
     const height = 420;
     const margin = { top: 28, right: 150, bottom: 44, left: 72 };
     const toX = (state: string): ((t: number) => number) => (useDepth ? timeToDepth(simsOf(s, state)?.layers) ?? ((t) => t) : (t) => t);
     const series: Series[] = [];
+    /** Per series, each scan's raw counts as a share of N·pixels (null where N is not known). */
+    const shares: (number[] | null)[] = [];
+    const limits = new Set<string>();
     for (const state of v.states) {
       const p = profiles.get(state);
       if (!p) continue;
+      const limit = detectorLimit(p, simsOf(s, state)?.parameters);
       for (const ion of v.ions) {
         const ser = seriesOf(p, ion, v.normalise, toX(state));
-        if (ser) series.push(ser);
+        if (!ser) continue;
+        series.push(ser);
+        shares.push(detectorShares(p, ion, limit));
+        if (limit) limits.add(d3.format('~s')(limit));
       }
     }
+    const near = (k: number, i: number): boolean => (shares[k]?.[i] ?? 0) > NEAR_SATURATION;
+    const anyNear = series.some((ser, k) => ser.y.some((_, i) => near(k, i)));
+    if (anyNear) notes.push(`Strips along the axis: scans whose counts exceed ${100 * NEAR_SATURATION} % of what the detector can count (N shots per pixel × pixels per scan = ${[...limits].join(', ')}): dead time matters there.`);
+    note.replaceChildren(...notes.map((n) => h('span', {}, n, ' ')));
+    if (s.overrides.roi) note.append(clearRoiButton(store));
     const byState = new Set(series.map((x) => x.state)).size > 1;
     const stateIndex = (st: string) => Math.max(0, study.states.findIndex((x) => x.state === st));
     const colourOf = (ser: Series) => OKABE_ITO[(byState ? stateIndex(ser.state) : v.ions.indexOf(ser.ion)) % OKABE_ITO.length];
@@ -174,7 +187,7 @@ export function profileView(store: Store): View {
 
     const plot = svg.append('g').attr('class', 'series');
     const floor = y.domain()[0];
-    for (const ser of series) {
+    for (const [j, ser] of series.entries()) {
       const colour = colourOf(ser);
       const band = d3
         .area<number>()
@@ -185,15 +198,30 @@ export function profileView(store: Store): View {
       const line = d3
         .line<number>()
         .defined((yv) => !v.logY || yv > 0)
-        .x((_, k) => x(ser.x[k]))
+        .x((_, i) => x(ser.x[i]))
         .y((yv) => y(yv));
       plot.append('path').attr('class', 'trace').attr('data-state', ser.state).attr('data-ion', ser.ion).attr('d', line(ser.y)).attr('fill', 'none').attr('stroke', colour).attr('stroke-width', 1.5).attr('stroke-dasharray', dashOf(ser));
+      // The scans near the detector's limit: a strip of the series' colour along the axis, one row per series.
+      const stripY = height - margin.bottom - 6 * (j + 1);
+      for (const [a, b] of runs(ser.y.map((_, i) => near(j, i)))) {
+        const left = x(a > 0 ? (ser.x[a - 1] + ser.x[a]) / 2 : ser.x[a]);
+        const right = x(b < ser.x.length - 1 ? (ser.x[b] + ser.x[b + 1]) / 2 : ser.x[b]);
+        plot.append('rect').attr('class', 'near-saturation').attr('data-state', ser.state).attr('data-ion', ser.ion).attr('x', Math.min(left, right)).attr('width', Math.max(1, Math.abs(right - left))).attr('y', stripY).attr('height', 4).attr('fill', colour);
+      }
     }
+    const legendX = width - margin.right + 8;
     series.forEach((ser, k) => {
       const ly = margin.top + 8 + k * 17;
-      svg.append('line').attr('x1', width - margin.right + 8).attr('x2', width - margin.right + 30).attr('y1', ly).attr('y2', ly).attr('stroke', colourOf(ser)).attr('stroke-width', 2).attr('stroke-dasharray', dashOf(ser));
-      svg.append('text').attr('x', width - margin.right + 34).attr('y', ly + 4).attr('font-size', 12).text(`${ionNotation(ser.ion)} · ${ser.state}`);
+      svg.append('line').attr('x1', legendX).attr('x2', legendX + 22).attr('y1', ly).attr('y2', ly).attr('stroke', colourOf(ser)).attr('stroke-width', 2).attr('stroke-dasharray', dashOf(ser));
+      svg.append('text').attr('x', legendX + 26).attr('y', ly + 4).attr('font-size', 12).text(`${ionNotation(ser.ion)} · ${ser.state}`);
     });
+    if (anyNear) {
+      const ly = margin.top + 8 + series.length * 17 + 4;
+      svg.append('rect').attr('x', legendX).attr('width', 22).attr('y', ly - 2).attr('height', 4).attr('fill', '#777');
+      const text = svg.append('text').attr('id', 'profile-near-saturation-legend').attr('x', legendX + 26).attr('y', ly + 4).attr('font-size', 11);
+      text.append('tspan').text('near saturation');
+      text.append('tspan').attr('x', legendX + 26).attr('dy', 13).text(`(> ${100 * NEAR_SATURATION} % of N·pixels)`);
+    }
 
     // Interfaces of the chosen state, draggable along the axis.
     const ifaces: InterfaceResult[] = sims?.interfaces ?? [];
@@ -255,9 +283,10 @@ export function profileView(store: Store): View {
         rule.attr('x1', px).attr('x2', px).attr('visibility', 'visible');
         const at = x.invert(px);
         const fmt = d3.format('.4~g');
-        const parts = series.map((ser) => {
+        const parts = series.map((ser, j) => {
           const k = nearestIndex(ser.x, at);
-          return `${ionNotation(ser.ion)} (${ser.state}): ${fmt(ser.y[k])} ± ${fmt(ser.sigma[k])}`;
+          const share = near(j, k) ? ` (${Math.round(100 * shares[j]![k])} % of N·pixels: near saturation)` : '';
+          return `${ionNotation(ser.ion)} (${ser.state}): ${fmt(ser.y[k])} ± ${fmt(ser.sigma[k])}${share}`;
         });
         readout.textContent = `${useDepth ? 'depth' : 'time'} ${fmt(at)} ${useDepth ? 'nm' : 's'} — ${parts.join('; ')}`;
       })
@@ -281,19 +310,20 @@ export function profileView(store: Store): View {
         'table',
         { id: 'interface-table', class: 'compact' },
         h('caption', {}, `Interfaces of ${s.view.profile.interfacesOf}${overridden}`),
-        h('thead', {}, h('tr', {}, h('th', {}, 'Upper | lower'), h('th', {}, 'Marker'), h('th', {}, 'Time (s)'), h('th', {}, 'Depth (nm)'), h('th', {}, 'Resolution (nm)'))),
-        h('tbody', {}, ...sims.interfaces.map((f) => h('tr', {}, h('td', { 'data-roles': `${f.upper}|${f.lower}` }, `${layerLabel(study, f.upper)} | ${layerLabel(study, f.lower)}`), h('td', {}, ionNotation(f.markerIon)), h('td', { class: 'num' }, fmt(f.timeS)), h('td', { class: 'num' }, fmt(f.depthNm)), h('td', { class: 'num' }, fmt(f.resolutionNm))))),
+        h('thead', {}, h('tr', {}, h('th', {}, 'Upper | lower'), h('th', {}, 'Marker'), h('th', {}, 'Time ± σ (s)'), h('th', {}, 'Depth (nm)'), h('th', {}, 'Resolution (nm)'))),
+        h('tbody', {}, ...sims.interfaces.map((f) => h('tr', {}, h('td', { 'data-roles': `${f.upper}|${f.lower}` }, `${layerLabel(study, f.upper)} | ${layerLabel(study, f.lower)}`), h('td', {}, ionNotation(f.markerIon)), h('td', { class: 'num', 'data-time-s': String(f.timeS) }, f.timeSigmaS === undefined ? fmt(f.timeS) : formatWithSigma(f.timeS, f.timeSigmaS)), h('td', { class: 'num' }, fmt(f.depthNm)), h('td', { class: 'num' }, fmt(f.resolutionNm))))),
       ),
       h(
         'table',
         { id: 'layer-table', class: 'compact' },
         h('caption', {}, `Layers of ${s.view.profile.interfacesOf} (depth: ${sims.depthCalibration})`),
         h('thead', {}, h('tr', {}, h('th', {}, 'Layer'), h('th', {}, 'Start (s)'), h('th', {}, 'End (s)'), h('th', {}, 'Width (nm)'), h('th', {}, 'Confidence'))),
-        h('tbody', {}, ...sims.layers.map((l) => h('tr', { 'data-role': l.role }, h('td', {}, l.label || l.role), h('td', { class: 'num' }, fmt(l.startS)), h('td', { class: 'num' }, fmt(l.endS)), h('td', { class: 'num' }, fmt(l.widthNm)), h('td', { class: 'num' }, fmt(l.confidence, 2))))),
+        h('tbody', {}, ...sims.layers.map((l) => h('tr', { 'data-role': l.role }, h('td', {}, layerLabel(study, l.role)), h('td', { class: 'num' }, fmt(l.startS)), h('td', { class: 'num' }, fmt(l.endS)), h('td', { class: 'num' }, fmt(l.widthNm)), h('td', { class: 'num' }, fmt(l.confidence, 2))))),
       ),
       // What the segmentation and the corrections of this state had to guess or could not do.
       sims.warnings?.length
-        ? h('details', { class: 'notes', id: 'profile-warnings' }, h('summary', {}, `${sims.warnings.length} warnings of ${s.view.profile.interfacesOf}`), h('ul', {}, ...sims.warnings.map((w) => h('li', {}, w))))
+        ? // Open when the detector saturated: the counts there are estimates, which the user must see.
+          h('details', { class: 'notes', id: 'profile-warnings', open: sims.warnings.some((w) => /saturat/i.test(w)) }, h('summary', {}, `${countOf(sims.warnings.length, 'warning')} of ${s.view.profile.interfacesOf}`), h('ul', {}, ...sims.warnings.map((w) => h('li', {}, w))))
         : h('span'),
     );
   }

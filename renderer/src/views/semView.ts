@@ -1,6 +1,6 @@
 import * as d3 from 'd3';
 import type { SemImagePayload } from '../../../core/api/contract.js';
-import { h } from '../dom.js';
+import { ESCAPE_CLOSES, h } from '../dom.js';
 import { base64ToBytes, OKABE_ITO } from '../colour.js';
 import type { AppState, Store } from '../store.js';
 import { formatLengthNm, niceLengthNm } from './scaleBar.js';
@@ -85,7 +85,7 @@ export function semView(store: Store): View {
     const applyLength = h('button', { type: 'button', id: 'sem-apply-length' }, 'Apply length');
     const pixel = h('input', { type: 'number', id: 'sem-pixel-size', min: 0, step: 'any', size: 7, 'aria-label': 'Pixel size (nm)' });
     const applyPixel = h('button', { type: 'button', id: 'sem-apply-pixel' }, 'Apply pixel size');
-    const close = h('button', { type: 'button' }, 'Close');
+    const close = h('button', { type: 'button', [ESCAPE_CLOSES]: true }, 'Close');
     const error = h('span', { class: 'error', id: 'sem-scale-error' });
     const fail = (text: string): void => void (error.textContent = text);
     applyLength.addEventListener('click', () => {

@@ -1,3 +1,4 @@
+import { formulaNotation } from '../../../core/model/formula.js';
 import type { StudySummary } from '../../../core/api/contract.js';
 import { h } from '../dom.js';
 import type { Store } from '../store.js';
@@ -71,10 +72,10 @@ export function studyBrowser(store: Store): View {
     'section',
     { class: 'panel view', id: 'study-browser' },
     h('h2', {}, `Study: ${study.name}`),
-    h('p', { class: 'notes' }, `${study.path} · stack: ${study.stack.name} — ${study.stack.layers.map((l) => l.label).join(' / ')}${study.origin === 'guessed' ? ' · states guessed from file names' : ' · from study.json'}`),
+    h('p', { class: 'notes' }, `${study.path} · stack: ${study.stack.name} — ${study.stack.layers.map((l) => formulaNotation(l.label)).join(' / ')}${study.origin === 'guessed' ? ' · states guessed from file names' : ' · from study.json'}`),
     matrix(study, go),
     h('table', { id: 'study-files' }, h('caption', {}, 'Files'), h('thead', {}, h('tr', {}, h('th', {}, 'State'), h('th', {}, 'Modality'), h('th', {}, 'File'), h('th', {}, 'Format'), h('th', {}, 'Metadata'))), h('tbody', {}, ...rows)),
-    h('table', { id: 'study-stack', class: 'compact' }, h('caption', {}, 'Layer stack (top-down, as the sputter beam meets it)'), h('thead', {}, h('tr', {}, h('th', {}, 'Role'), h('th', {}, 'Label'), h('th', {}, 'Material'), h('th', {}, 'Marker ions'))), h('tbody', {}, ...study.stack.layers.map((l) => h('tr', {}, h('td', {}, h('code', {}, l.role)), h('td', {}, l.label), h('td', {}, l.material), h('td', {}, l.markerIons.map(ionNotation).join(', ')))))),
+    h('table', { id: 'study-stack', class: 'compact' }, h('caption', {}, 'Layer stack (top-down, as the sputter beam meets it)'), h('thead', {}, h('tr', {}, h('th', {}, 'Role'), h('th', {}, 'Label'), h('th', {}, 'Material'), h('th', {}, 'Marker ions'))), h('tbody', {}, ...study.stack.layers.map((l) => h('tr', {}, h('td', {}, h('code', {}, l.role)), h('td', {}, formulaNotation(l.label)), h('td', {}, l.material), h('td', {}, l.markerIons.map(ionNotation).join(', ')))))),
     study.notes.length ? h('details', { class: 'notes' }, h('summary', {}, `${study.notes.length} notes on how the study was put together`), h('ul', {}, ...study.notes.map((n) => h('li', {}, n)))) : null,
   );
   // The user's own notes on the study: kept in the project file with everything else.

@@ -1,21 +1,23 @@
+import { formulaNotation } from '../../../core/model/formula.js';
 import * as THREE from 'three';
 import * as d3 from 'd3';
 import type { VolumePayload } from '../../../core/api/contract.js';
 import { h } from '../dom.js';
 import { base64ToF32, colormapLut } from '../colour.js';
-import { runBackendJob } from '../jobs.js';
+import { CancelledError, runBackendJob } from '../jobs.js';
 import type { AppState, Store } from '../store.js';
 import { runInWorker } from '../workers/client.js';
 import { timeToDepth } from './profileMath.js';
-import { noteText, showFailure } from './view.js';
+import { noteText, onWidthChange, shownSettings, showFailure } from './view.js';
 import type { View } from './view.js';
 import { VOLUME_FRAGMENT, VOLUME_VERTEX } from './volumeShader.js';
 import { FIG4_LABEL } from './view.js';
 import { ionNotation } from '../../../core/model/ions.js';
 import { layerLabel } from './layerLabel.js';
 
-const CELL_W = 340;
-const CELL_H = 340;
+/** Side of each state's square viewport, px, at most: narrower when the window is (three must fit). */
+const CELL_MAX = 340;
+const CELL_MIN = 120;
 /** Nominal stack thickness when the report gives no depth calibration (DOMAIN.md §1). */
 const NOMINAL_DEPTH_UM = 1.2;
 /** Voxel budget per state: software WebGL must still draw three of them interactively. */
@@ -66,19 +68,24 @@ export function volumeView(store: Store): View {
   const canvasHost = h('div', { class: 'volume-host' });
   const colourBar = h('div', { class: 'volume-colour-bar', id: 'volume-colour-bar' });
   el.append(controls, note, labels, canvasHost, colourBar);
+  onWidthChange(canvasHost, () => scheduleRender());
   let scaleRange: [number, number] = [0, 1];
   const study = store.state.study;
   const stackStates = study.states.filter((s) => s.files.some((f) => f.kind === 'sims-stack' && !f.error)).map((s) => s.state);
   const stackIons = [...new Set(study.states.flatMap((s) => s.files.filter((f) => f.kind === 'sims-stack').flatMap((f) => (Array.isArray(f.summary?.ions) ? (f.summary!.ions as string[]) : []))))];
 
   let renderer: THREE.WebGLRenderer | null = null;
-  const camera = new THREE.PerspectiveCamera(30, CELL_W / CELL_H, 0.01, 50);
+  const camera = new THREE.PerspectiveCamera(30, 1, 0.01, 50);
   let volumes: StateVolume[] = [];
   let volumesKey = '';
   let lutTexture: THREE.DataTexture | null = null;
   let lutName = '';
   let raf = 0;
   let refinement: Refinement | null = null;
+  /** The refinement the volumes on screen were loaded with (a cancelled load goes back to it). */
+  let shownRefinement: Refinement | null = null;
+  /** Ion and dead time of the volumes on screen: a cancelled load puts the controls back to them. */
+  const shown = shownSettings(store, 'volume', ['ion', 'deadTime']);
   /** The clip controls of the last buildControls, kept in step with the clip by syncClipControls. */
   let clipControls: { top: HTMLInputElement; bottom: HTMLInputElement; layerSel: HTMLSelectElement; layers: LayerRange[] } | null = null;
   const refinementKey = (): string => (refinement ? `${refinement.top}-${refinement.bottom}` : 'whole');
@@ -142,7 +149,7 @@ export function volumeView(store: Store): View {
     // Layer clip planes: keep only one layer (its depth range in the first state's calibration).
     const ref = volumes[0];
     const layers = ref ? layerFractions(s, ref) : [];
-    const layerSel = h('select', { id: 'volume-layer', 'aria-label': 'Clip to layer' }, h('option', { value: '' }, 'all layers'), ...layers.map((l) => h('option', { value: l.role }, l.label)), h('option', { value: CUSTOM_CLIP, disabled: true }, 'depth range set by hand'));
+    const layerSel = h('select', { id: 'volume-layer', 'aria-label': 'Clip to layer' }, h('option', { value: '' }, 'all layers'), ...layers.map((l) => h('option', { value: l.role }, formulaNotation(l.label))), h('option', { value: CUSTOM_CLIP, disabled: true }, 'depth range set by hand'));
     layerSel.addEventListener('change', () => {
       const l = layers.find((x) => x.role === layerSel.value);
       store.setView('volume', l ? { clipTop: l.top, clipBottom: l.bottom } : { clipTop: 0, clipBottom: 1 });
@@ -258,6 +265,8 @@ export function volumeView(store: Store): View {
     disposeVolumes();
     volumes = next;
     volumesKey = key;
+    shown.drawn(v);
+    shownRefinement = refinement;
   }
 
   function makeVolume(s: AppState, p: VolumePayload, u8: Uint8Array): StateVolume {
@@ -339,7 +348,9 @@ export function volumeView(store: Store): View {
       lutName = s.view.maps.colormap;
     }
     const n = volumes.length;
-    renderer.setSize(CELL_W * n, CELL_H, true);
+    // Square viewports side by side, as wide as the panel allows.
+    const cell = Math.max(CELL_MIN, Math.min(CELL_MAX, Math.floor((canvasHost.clientWidth || CELL_MAX * n) / n)));
+    renderer.setSize(cell * n, cell, true);
     const az = (v.azimuthDeg * Math.PI) / 180;
     const elv = (v.elevationDeg * Math.PI) / 180;
     // The box: 1 unit = the stack's width; depth stretched by the exaggeration.
@@ -364,15 +375,15 @@ export function volumeView(store: Store): View {
       u.uMode.value = v.mode === 'mip' ? 0 : 1;
       u.uClip.value.set(v.clipTop, v.clipBottom);
       u.uCamLocal.value.copy(vol.mesh.worldToLocal(camera.position.clone()));
-      renderer!.setViewport(k * CELL_W, 0, CELL_W, CELL_H);
-      renderer!.setScissor(k * CELL_W, 0, CELL_W, CELL_H);
+      renderer!.setViewport(k * cell, 0, cell, cell);
+      renderer!.setScissor(k * cell, 0, cell, cell);
       renderer!.render(vol.scene, camera);
     });
     labels.replaceChildren(
       ...volumes.map((vol) =>
         h(
           'div',
-          { class: 'volume-label', style: `width:${CELL_W}px` },
+          { class: 'volume-label', style: `width:${cell}px` },
           h('strong', {}, vol.payload.state),
           ` ${vol.payload.size.join('×')} bins · ${vol.depthFromReport ? `${vol.depthUm.toFixed(2)} µm deep (report calibration)` : `${vol.depthUm.toFixed(2)} µm nominal depth`}`,
           refinement ? h('span', { class: 'volume-refined' }, ` · refined: scans ${vol.payload.scanRange[0] + 1}–${vol.payload.scanRange[1]} of ${vol.payload.totalScans}`) : '',
@@ -432,24 +443,42 @@ export function volumeView(store: Store): View {
     volumes = [];
   }
 
+  /**
+   * After a cancelled load the volumes on screen stay: the ion, dead time and refinement go back
+   * to theirs, and the clip with a refinement undone ("Refine" had reset it to the whole range,
+   * "Whole stack" to the refined range), so no control names a choice the volumes do not show.
+   */
+  function restoreShown(err: CancelledError): void {
+    const r = refinement;
+    const clip = r === shownRefinement ? {} : r ? { clipTop: r.top, clipBottom: r.bottom } : { clipTop: 0, clipBottom: 1 };
+    refinement = shownRefinement;
+    shown.restore(err, true, clip);
+  }
+
   let lastLoad = '';
+  let loadSeq = 0;
   async function refresh(s: AppState): Promise<void> {
     const r = ensureRenderer();
     if (!r) return;
     const n = noteText(s, 'the depth calibration and layer clip planes');
-    note.textContent = [n, stackStates.length ? 'Mean counts per voxel, one colour scale for all states; the colour map follows the 2-D images.' : 'No state has a 3-D ion stack.'].filter(Boolean).join(' ');
+    const cancelled = shown.takeCancelled() ? `Cancelled; the volumes still show ${ionNotation(s.view.volume.ion)}.` : null;
+    note.textContent = [cancelled, n, stackStates.length ? 'Mean counts per voxel, one colour scale for all states; the colour map follows the 2-D images.' : 'No state has a 3-D ion stack.'].filter(Boolean).join(' ');
     if (!stackStates.length) return;
+    let seq = loadSeq;
     try {
       const key = `${s.view.volume.ion}|${s.view.volume.deadTime}|${s.reportVersion}|${refinementKey()}`;
       if (key !== lastLoad) {
         lastLoad = key;
+        seq = ++loadSeq;
         await loadVolumes(s, r);
         buildControls(store.state);
       }
       scheduleRender();
     } catch (err) {
-      lastLoad = '';
       showFailure(note, err, 'Loading the volumes was cancelled.');
+      if (seq !== loadSeq) return; // a newer load (the user chose again meanwhile) owns the controls
+      lastLoad = '';
+      if (err instanceof CancelledError && volumes.length) restoreShown(err);
     }
   }
 

@@ -1,25 +1,61 @@
 import * as d3 from 'd3';
 import type { XrdPayload } from '../../../core/api/contract.js';
+import type { XrdPattern } from '../../../core/model/xrdPattern.js';
+import { siSubstrateMasks } from '../../../core/xrd/mask.js';
+import type { MaskRange } from '../../../core/xrd/mask.js';
 import { radiationLabel } from '../../../core/xrd/radiation.js';
+import { prepareWaterfall } from '../../../core/xrd/waterfall.js';
+import type { WaterfallTrace } from '../../../core/xrd/waterfall.js';
 import { formatWithSigma } from '../../../core/util/uncertainty.js';
 import { h } from '../dom.js';
 import { OKABE_ITO } from '../colour.js';
 import type { AppState, Store } from '../store.js';
-import { noteText } from './view.js';
+import { nearestIndex } from './profileMath.js';
+import { noteText, onWidthChange } from './view.js';
 import type { View } from './view.js';
 
 /**
+ * The patterns as the exported figure has them: cropped to their common range with the
+ * substrate's masked ranges blanked (NaN), by the figure's own `prepareWaterfall`, left in raw
+ * intensity (the view stacks them itself). Masks where the first pattern's wavelength puts them.
+ */
+function maskedPatterns(d: XrdPayload): { masks: MaskRange[]; traces: WaterfallTrace[] } {
+  const alpha1A = d.patterns[0]?.wavelengthA;
+  const masks = siSubstrateMasks(alpha1A ? { alpha1A } : null);
+  // prepareWaterfall reads only a pattern's axis, intensities and wavelength.
+  const states = d.patterns.map((p) => ({
+    label: p.state,
+    pattern: { twoThetaDeg: Float64Array.from(p.twoThetaDeg), intensity: Float64Array.from(p.intensity), wavelength: p.wavelengthA ? { alpha1A: p.wavelengthA } : null } as XrdPattern,
+  }));
+  return { masks, traces: prepareWaterfall(states, { masks, normalise: 'none', offset: 0, phases: [] }).traces };
+}
+
+/**
  * XRD waterfall: the states' patterns stacked with a vertical offset (pristine at the bottom),
- * and the report's indexed peaks as reference sticks, one colour per phase.
+ * the Si substrate masked as in the exported figure, each state's fitted peaks ticked on its
+ * trace, and the report's indexed peaks as reference sticks, one colour per phase. Drag across
+ * the plot to zoom on 2θ; the read-out gives each state's intensity under the pointer.
  */
 export function xrdView(store: Store): View {
   const el = h('section', { class: 'panel view', id: 'xrd-view' }, h('h2', {}, 'XRD waterfall'));
   const controls = h('div', { class: 'controls' });
   const note = h('p', { class: 'notes', id: 'xrd-note' });
   const chart = h('div', { class: 'chart', id: 'xrd-chart' });
+  const readout = h('div', { class: 'readout', id: 'xrd-readout' });
   const tables = h('div', { class: 'tables', id: 'xrd-tables' });
-  el.append(controls, note, chart, tables);
+  el.append(controls, note, chart, readout, tables);
   let data: XrdPayload | null = null;
+  let prepared: ReturnType<typeof maskedPatterns> | null = null;
+  /** The 2θ range zoomed in on; null: the whole patterns. */
+  let zoom: [number, number] | null = null;
+  const resetZoom = h('button', { type: 'button', id: 'xrd-reset-zoom', disabled: true }, 'Reset zoom');
+  resetZoom.addEventListener('click', () => setZoom(null));
+  onWidthChange(chart, () => data && draw(store.state, data));
+
+  function setZoom(range: [number, number] | null): void {
+    zoom = range;
+    if (data) draw(store.state, data);
+  }
 
   function buildControls(s: AppState): void {
     const v = s.view.xrd;
@@ -27,33 +63,92 @@ export function xrdView(store: Store): View {
     offset.addEventListener('input', () => store.setView('xrd', { offsetFraction: Number(offset.value) }));
     const log = h('input', { type: 'checkbox', id: 'xrd-log', checked: v.logY });
     log.addEventListener('change', () => store.setView('xrd', { logY: log.checked }));
-    controls.replaceChildren(h('label', {}, 'Offset ', offset), h('label', {}, log, ' √ intensity (shows weak humps beside the Si reflection)'));
+    controls.replaceChildren(h('label', {}, 'Offset ', offset), h('label', {}, log, ' √ intensity (shows weak humps)'), resetZoom, h('span', { class: 'notes' }, 'Drag across the plot to zoom in on 2θ; double-click to zoom out.'));
   }
 
   function draw(s: AppState, d: XrdPayload): void {
     const v = s.view.xrd;
-    const width = Math.max(720, Math.min(1300, chart.clientWidth || 960));
+    prepared ??= maskedPatterns(d);
+    const { masks, traces } = prepared;
+    const width = Math.max(480, Math.min(1300, chart.clientWidth || 960));
     const height = 140 + 120 * d.patterns.length;
     const margin = { top: 16, right: 170, bottom: 44, left: 64 };
-    const tf = (y: number) => (v.logY ? Math.sqrt(Math.max(0, y)) : y);
-    const maxes = d.patterns.map((p) => d3.max(p.intensity, tf) ?? 1);
+    const tf = (y: number) => (v.logY ? Math.sqrt(Math.max(0, y)) : y); // NaN (masked) stays NaN
+    const whole: [number, number] = [d3.min(traces, (t) => t.twoThetaDeg[0]) ?? 0, d3.max(traces, (t) => t.twoThetaDeg[t.twoThetaDeg.length - 1]) ?? 90];
+    const [lo, hi] = zoom ?? whole;
+    resetZoom.disabled = !zoom;
+    // Heights from the unmasked points in view: a zoom on weak peaks fills the plot with them.
+    const maxes = traces.map((t) => {
+      let m = 0;
+      t.y.forEach((yv, i) => {
+        if (t.twoThetaDeg[i] >= lo && t.twoThetaDeg[i] <= hi && Number.isFinite(yv)) m = Math.max(m, tf(yv));
+      });
+      return m;
+    });
     const step = (d3.max(maxes) ?? 1) * v.offsetFraction;
-    const x = d3.scaleLinear().domain([d3.min(d.patterns, (p) => p.twoThetaDeg[0]) ?? 0, d3.max(d.patterns, (p) => p.twoThetaDeg[p.twoThetaDeg.length - 1]) ?? 90]).range([margin.left, width - margin.right]);
-    const top = d3.max(d.patterns, (p, k) => (d3.max(p.intensity, tf) ?? 0) + k * step) ?? 1;
+    const top = d3.max(maxes, (m, k) => m + k * step) || 1;
+    const x = d3.scaleLinear().domain([lo, hi]).range([margin.left, width - margin.right]);
     const y = d3.scaleLinear().domain([0, top * 1.05]).range([height - margin.bottom, margin.top]);
-    const svg = d3.create('svg').attr('viewBox', `0 0 ${width} ${height}`).attr('width', width).attr('height', height).attr('role', 'img').attr('aria-label', 'XRD waterfall');
+    const [px0, px1] = x.range();
+    const svg = d3
+      .create('svg')
+      .attr('viewBox', `0 0 ${width} ${height}`)
+      .attr('width', width)
+      .attr('height', height)
+      .attr('role', 'img')
+      .attr('aria-label', 'XRD waterfall')
+      .attr('data-two-theta-range', `${lo},${hi}`)
+      .attr('data-y-top', top);
+    svg.append('defs').append('clipPath').attr('id', 'xrd-clip').append('rect').attr('x', px0).attr('y', 0).attr('width', px1 - px0).attr('height', height);
     svg.append('g').attr('transform', `translate(0,${height - margin.bottom})`).call(d3.axisBottom(x).ticks(12));
     svg.append('g').attr('transform', `translate(${margin.left},0)`).call(d3.axisLeft(y).ticks(6, '~s'));
     svg.append('text').attr('x', (margin.left + width - margin.right) / 2).attr('y', height - 8).attr('text-anchor', 'middle').text(`2θ (°, ${radiationLabel(d.patterns[0]?.wavelengthA)})`);
     svg.append('text').attr('transform', `translate(16,${height / 2}) rotate(-90)`).attr('text-anchor', 'middle').text(v.logY ? '√ intensity + offset' : `Intensity (${d.patterns[0]?.intensityUnit ?? 'counts'}) + offset`);
-    d.patterns.forEach((p, k) => {
+    const plot = svg.append('g').attr('clip-path', 'url(#xrd-clip)');
+    // Masked ranges shaded and named, as in the figure (the wafer's reflection would set the scale).
+    for (const m of masks) {
+      const a = Math.max(px0, x(m.fromDeg));
+      const b = Math.min(px1, x(m.toDeg));
+      if (b <= a) continue;
+      const name = m.label.replace(/\s*substrate\s*$/i, '') || 'masked';
+      plot.append('rect').attr('class', 'xrd-mask').attr('data-mask', name).attr('x', a).attr('width', b - a).attr('y', margin.top).attr('height', height - margin.top - margin.bottom).attr('fill', '#000').attr('fill-opacity', 0.07);
+      plot.append('text').attr('x', (a + b) / 2).attr('y', margin.top + 10).attr('text-anchor', 'middle').attr('font-size', 11).attr('fill', '#555').text(name === 'masked' ? name : `${name}, masked`); // as the figure writes it
+    }
+    const colourOf = (k: number) => OKABE_ITO[k % OKABE_ITO.length];
+    const yOf = (k: number, yv: number) => y(tf(yv) + k * step);
+    traces.forEach((t, k) => {
       const line = d3
         .line<number>()
-        .x((_, i) => x(p.twoThetaDeg[i]))
-        .y((yv) => y(tf(yv) + k * step));
-      const colour = OKABE_ITO[k % OKABE_ITO.length];
-      svg.append('path').attr('class', 'xrd-trace').attr('data-state', p.state).attr('d', line(p.intensity)).attr('fill', 'none').attr('stroke', colour).attr('stroke-width', 1.2);
-      svg.append('text').attr('x', width - margin.right + 6).attr('y', y(k * step + (d3.median(p.intensity, tf) ?? 0))).attr('fill', colour).attr('font-size', 12).text(p.state);
+        .defined((yv) => Number.isFinite(yv))
+        .x((_, i) => x(t.twoThetaDeg[i]))
+        .y((yv) => yOf(k, yv));
+      plot.append('path').attr('class', 'xrd-trace').attr('data-state', t.label).attr('d', line(t.y)).attr('fill', 'none').attr('stroke', colourOf(k)).attr('stroke-width', 1.2);
+      const visible = t.y.filter((yv, i) => Number.isFinite(yv) && t.twoThetaDeg[i] >= lo && t.twoThetaDeg[i] <= hi);
+      svg.append('text').attr('x', width - margin.right + 6).attr('y', y(k * step + (d3.median(visible, tf) ?? 0))).attr('fill', colourOf(k)).attr('font-size', 12).text(t.label);
+    });
+    // Each state's fitted peaks: a short tick above its trace at the fitted 2θ, clear of the
+    // peak's top (the highest point within half its width: noise would hide a tick at the centre).
+    traces.forEach((t, k) => {
+      for (const pk of s.report?.states.find((st) => st.state === t.label)?.xrd?.peaks ?? []) {
+        if (pk.twoThetaDeg < lo || pk.twoThetaDeg > hi) continue;
+        const halfWidth = Math.max(0.1, pk.fwhmDeg / 2);
+        let yv = -Infinity; // masked points (NaN) never win
+        for (let i = nearestIndex(t.twoThetaDeg, pk.twoThetaDeg - halfWidth); i < t.y.length && t.twoThetaDeg[i] <= pk.twoThetaDeg + halfWidth; i++) if (t.y[i] > yv) yv = t.y[i];
+        if (!Number.isFinite(yv)) continue; // in a masked range
+        const py = yOf(k, yv);
+        plot
+          .append('line')
+          .attr('class', 'peak-tick')
+          .attr('data-state', t.label)
+          .attr('x1', x(pk.twoThetaDeg))
+          .attr('x2', x(pk.twoThetaDeg))
+          .attr('y1', py - 5)
+          .attr('y2', py - 15)
+          .attr('stroke', '#222')
+          .attr('stroke-width', 1.5)
+          .append('title')
+          .text(`${t.label}: fitted peak at ${pk.twoThetaDeg.toFixed(2)}°${pk.phase ? `, ${pk.phase} ${pk.hkl ?? ''}`.trimEnd() : ''}`);
+      }
     });
     // Reference sticks from the report's indexed peaks.
     const peaks = (s.report?.states ?? []).flatMap((st) => (st.xrd?.peaks ?? []).filter((pk) => pk.phase).map((pk) => ({ ...pk, state: st.state })));
@@ -61,10 +156,43 @@ export function xrdView(store: Store): View {
     const stickTop = margin.top + 4;
     peaks.forEach((pk) => {
       const colour = OKABE_ITO[(phases.indexOf(pk.phase!) + 3) % OKABE_ITO.length];
-      svg.append('line').attr('class', 'ref-stick').attr('x1', x(pk.twoThetaDeg)).attr('x2', x(pk.twoThetaDeg)).attr('y1', height - margin.bottom).attr('y2', stickTop).attr('stroke', colour).attr('stroke-opacity', 0.5).attr('stroke-dasharray', '3 3').append('title').text(`${pk.phase} ${pk.hkl ?? ''} ${pk.twoThetaDeg.toFixed(2)}° (${pk.state})`);
+      plot.append('line').attr('class', 'ref-stick').attr('x1', x(pk.twoThetaDeg)).attr('x2', x(pk.twoThetaDeg)).attr('y1', height - margin.bottom).attr('y2', stickTop).attr('stroke', colour).attr('stroke-opacity', 0.5).attr('stroke-dasharray', '3 3').append('title').text(`${pk.phase} ${pk.hkl ?? ''} ${pk.twoThetaDeg.toFixed(2)}° (${pk.state})`);
     });
     phases.forEach((ph, i) => svg.append('text').attr('x', width - margin.right + 6).attr('y', margin.top + 12 + i * 15).attr('font-size', 11).attr('fill', OKABE_ITO[(i + 3) % OKABE_ITO.length]).text(`┆ ${ph}`));
+
+    // Drag across the plot: zoom to that 2θ range; double-click: the whole patterns again.
+    const rule = plot.append('line').attr('class', 'hover-rule').attr('y1', margin.top).attr('y2', height - margin.bottom).attr('stroke', '#777').attr('visibility', 'hidden');
+    const brush = d3
+      .brushX<undefined>()
+      .extent([
+        [px0, margin.top],
+        [px1, height - margin.bottom],
+      ])
+      .on('end', (event: d3.D3BrushEvent<undefined>) => {
+        const sel = event.selection as [number, number] | null;
+        if (sel && sel[1] - sel[0] > 3) setZoom([x.invert(sel[0]), x.invert(sel[1])]); // a click is no zoom
+      });
+    svg
+      .append('g')
+      .attr('class', 'xrd-brush')
+      .call(brush)
+      .on('dblclick', () => zoom && setZoom(null))
+      // Hover read-out: each state's intensity at the pattern point nearest the pointer.
+      .on('pointermove', (event: PointerEvent) => {
+        const [px] = d3.pointer(event);
+        const at = x.invert(px);
+        rule.attr('x1', px).attr('x2', px).attr('visibility', 'visible');
+        const fmt = d3.format('.4~g');
+        const parts = traces.map((t, k) => {
+          const i = nearestIndex(t.twoThetaDeg, at);
+          return `${t.label} ${Number.isFinite(t.y[i]) ? `${fmt(t.y[i])} ${d.patterns[k].intensityUnit}` : 'masked'}`;
+        });
+        readout.textContent = `2θ ${at.toFixed(2)}° — ${parts.join('; ')}`;
+      })
+      .on('pointerleave', () => rule.attr('visibility', 'hidden'));
+
     const notes = d.missing.map((m) => `${m.state}: ${m.reason}.`);
+    if (masks.length) notes.push(`${masks.map((m) => `${m.label} masked (${m.fromDeg}–${m.toDeg}°)`).join(', ')}, as in the exported figure. Ticks above the traces: each state's fitted peaks.`);
     const radiations = [...new Set(d.patterns.map((p) => radiationLabel(p.wavelengthA)))];
     if (radiations.length > 1) notes.push(`The patterns were measured with different radiation (${radiations.join(', ')}): the same reflection falls at different 2θ; the axis is the first pattern's.`);
     const n = noteText(s, 'reference sticks');
@@ -72,6 +200,7 @@ export function xrdView(store: Store): View {
     else if (!phases.length) notes.push('The report indexes no crystalline phases: no reference sticks.');
     note.textContent = notes.join(' ');
     chart.replaceChildren(svg.node()!);
+    readout.textContent = 'Hover over the plot for each state’s intensity.';
     drawTables(s);
   }
 

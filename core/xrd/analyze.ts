@@ -117,8 +117,8 @@ export function analyzeXrdPattern(pattern: XrdPattern, opts: AnalyzeXrdOptions =
   // quadratic background (humps, air scatter), significance from Poisson statistics.
   // Significance under the null hypothesis (no peak): the variance is the local background's,
   // not the peak's own counts, or strong peaks would favour ever wider kernels.
-  const rawBackground = snipBackground(x, convolve(counts, savitzkyGolayWeights(smoothHalf, 2, 0)), { halfWidthDeg: bgHalf });
-  const searchVariance = counting ? Float64Array.from(rawBackground, (v, i) => Math.max(Math.min(v, counts[i] + 3 * Math.sqrt(Math.max(counts[i], 1))), 1)) : scatterVariance(raw, masked);
+  const countsBackground = snipBackground(x, convolve(counts, savitzkyGolayWeights(smoothHalf, 2, 0)), { halfWidthDeg: bgHalf });
+  const searchVariance = counting ? Float64Array.from(countsBackground, (v, i) => Math.max(Math.min(v, counts[i] + 3 * Math.sqrt(Math.max(counts[i], 1))), 1)) : scatterVariance(raw, masked);
   const candidates = matchedFilterPeaks(x, counts, { masked, minSignificance: opts.minSignificance ?? 6, variance: searchVariance });
   const fitVariance = counting ? Float64Array.from(counts, (v) => Math.max(v, 1)) : undefined;
   const alpha2 = wavelength.alpha2A !== undefined || canStrip ? { ratio, alpha1A: wavelength.alpha1A, alpha2A: wavelength.alpha2A ?? CU_K_ALPHA.alpha2A } : undefined;

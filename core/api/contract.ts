@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Report } from '../model/report.js';
 import { MAX_WIDTH_MM, MIN_WIDTH_MM } from '../figures/width.js';
 import { API_METHOD_NAMES } from './methods.js';
+import { NORMALIZATIONS } from '../sims/normalize.js';
 
 /**
  * The one API the renderer talks to. In Electron the preload provides it over IPC; in the
@@ -35,6 +36,9 @@ export const analyzeOverridesSchema = z
     roi: roi.optional(),
     /** SEM pixel size set by the user per state, nm (two clicks on the scale bar, or typed). */
     semPixelSizeNm: z.record(z.string(), manualPixelSizeNm).optional(),
+    /** The analyte's normalisation chosen in the workbench (over study.json's), and its reference ion. */
+    normalization: z.enum(NORMALIZATIONS).optional(),
+    referenceIon: z.string().min(1).max(64).optional(),
   })
   .strict();
 

@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 import type { Report, SimsStateResult } from '../model/report.js';
 import { ionNotation } from '../model/ions.js';
 import { loadStudy } from '../node/loadStudy.js';
-import { analyzeStudyOnDisk } from '../node/analyzeStudyOnDisk.js';
+import { analyzeStudyOnDisk, type AnalyzeOverrides } from '../node/analyzeStudyOnDisk.js';
 import { prepareOutputFolder, writeFileAtomic } from '../node/files.js';
 import { writeReportFiles } from '../node/reportFiles.js';
 import { StrataError, UsageError } from '../model/errors.js';
@@ -52,8 +52,10 @@ function formatSims(sims: SimsStateResult): string[] {
   const placed = sims.interfaces.map((i) => `${label(i.upper)}|${label(i.lower)} ${formatWithSigma(i.timeS, i.timeSigmaS)} s`);
   if (placed.length) lines.push(`  interfaces (sputter time ± σ): ${placed.join(', ')}`);
   const analyte = ionNotation(String(sims.parameters?.analyteIon ?? 'Li-'));
+  const normalization = sims.parameters?.normalization;
+  const per = normalization === 'tic' ? ', counts / total ion count' : normalization === 'reference' ? `, counts / ${ionNotation(String(sims.parameters?.referenceIon ?? '?'))}` : '';
   if (sims.li.length) {
-    lines.push(`  ${analyte} per layer (fraction ± σ):`);
+    lines.push(`  ${analyte} per layer (fraction ± σ${per}):`);
     const roleWidth = Math.max(10, ...sims.li.map((li) => li.role.length));
     for (const li of sims.li) lines.push(`    ${li.role.padEnd(roleWidth)} ${pctWithSigma(li.fraction, li.fractionSigma)} %`);
   }
@@ -103,28 +105,38 @@ export function registerAnalyze(program: Command, io: CliIo): void {
     .option('--json', 'print the report (one study) or the summary (several) as JSON on stdout')
     .option('--out <dir>', 'write report.json and CSV tables (one sub-folder per study when there are several, plus summary.csv/json)')
     .option('--jobs <n>', 'studies (or, for one study, its states) analysed in parallel on worker threads; default and most: the available cores')
+    .option('--normalize <how>', "divide the analyte's counts, scan by scan, by: none (counts), tic (the total ion count), or an ion (e.g. C2-); default: study.json's normalization, else none")
     .addHelpText(
       'after',
       `\nOne study: its states are analysed side by side; prints a summary (or --json the report); --out DIR also writes report.json and CSV tables.\nSeveral studies (or a folder of studies): analysed in parallel, each into DIR/<study>/, with\nDIR/summary.csv and DIR/summary.json across studies; a failing study is reported, the rest finish,\nand the exit code is 1 if any failed.`,
     )
-    .action(async (args: string[], options: { json?: boolean; out?: string; jobs?: string }) => {
+    .action(async (args: string[], options: { json?: boolean; out?: string; jobs?: string; normalize?: string }) => {
       const jobs = options.jobs === undefined ? undefined : positiveNumber('--jobs', options.jobs);
+      const overrides = options.normalize === undefined ? {} : normalizationOf(options.normalize);
       if (jobs !== undefined && !Number.isInteger(jobs)) throw new UsageError(`--jobs wants a whole number, got '${options.jobs}'`);
       const studies = (await Promise.all(args.map((a) => findStudies(a)))).flat();
       if (studies.length > 1 && !options.out) throw new UsageError('several studies need --out DIR for their reports');
       // The output folder made and checked first, not found wanting after the analysis.
       if (options.out) await prepareOutputFolder(options.out);
-      if (studies.length === 1 || !options.out) return analyzeOne(studies[0], { ...options, jobs }, io);
-      await analyzeMany(studies, options.out, { json: options.json, jobs }, io);
+      if (studies.length === 1 || !options.out) return analyzeOne(studies[0], { ...options, jobs, overrides }, io);
+      await analyzeMany(studies, options.out, { json: options.json, jobs, overrides }, io);
     });
 }
 
-async function analyzeOne(studyPath: string, options: { json?: boolean; out?: string; jobs?: number }, io: CliIo): Promise<void> {
+/** `--normalize`: none, tic, or the reference ion's label (an ion is named as the data name it). */
+function normalizationOf(how: string): AnalyzeOverrides {
+  const value = how.trim();
+  if (value === 'none' || value === 'tic') return { normalization: value };
+  if (/^[^\s\x00-\x1f]{1,64}$/.test(value) && /[A-Za-z]/.test(value)) return { normalization: 'reference', referenceIon: value };
+  throw new UsageError(`--normalize wants none, tic or an ion label such as C2-, got '${how}'`);
+}
+
+async function analyzeOne(studyPath: string, options: { json?: boolean; out?: string; jobs?: number; overrides: AnalyzeOverrides }, io: CliIo): Promise<void> {
   const study = await loadStudy(studyPath);
   for (const note of study.notes) io.stderr(`note: ${note}\n`);
   io.stderr(`analysing ${study.name}: ${study.states.length} states…\n`);
   // The states run side by side: this thread and up to (--jobs or the cores) − 1 worker threads.
-  const report = await withStateLanes(study.states.length, options.jobs, (runStates) => analyzeStudyOnDisk(study, { runStates }));
+  const report = await withStateLanes(study.states.length, options.jobs, (runStates) => analyzeStudyOnDisk(study, { runStates, overrides: options.overrides }));
   if (options.out) {
     const files = await writeReportFiles(report, options.out);
     io.stderr(`wrote ${files.length} files to ${options.out}\n`);
@@ -132,9 +144,9 @@ async function analyzeOne(studyPath: string, options: { json?: boolean; out?: st
   io.stdout(options.json ? JSON.stringify(report, null, 2) + '\n' : formatReport(report));
 }
 
-async function analyzeMany(studies: string[], outDir: string, options: { json?: boolean; jobs?: number }, io: CliIo): Promise<void> {
+async function analyzeMany(studies: string[], outDir: string, options: { json?: boolean; jobs?: number; overrides: AnalyzeOverrides }, io: CliIo): Promise<void> {
   const names = uniqueNames(studies);
-  const jobs = studies.map((studyPath, i) => ({ studyPath, outDir: join(outDir, names[i]) }));
+  const jobs = studies.map((studyPath, i) => ({ studyPath, outDir: join(outDir, names[i]), overrides: options.overrides }));
   io.stderr(`analysing ${studies.length} studies…\n`);
   const replies = await runBatch(jobs, {
     concurrency: options.jobs,

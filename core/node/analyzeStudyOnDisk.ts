@@ -1,4 +1,5 @@
 import { basename, join } from 'node:path';
+import type { AnalyzeOverrides } from '../api/contract.js';
 import type { InputRecord } from '../model/provenance.js';
 import type { Report } from '../model/report.js';
 import { analyzeState, composeStudy } from '../pipeline/analyzeStudy.js';
@@ -14,11 +15,8 @@ import type { OpenedDataset } from './openDataset.js';
 import type { LoadedStudy } from './loadStudy.js';
 import type { StudyFile } from '../model/study.js';
 
-export interface AnalyzeOverrides {
-  interfacesS?: Record<string, number[]>;
-  roi?: { x0: number; y0: number; x1: number; y1: number };
-  semPixelSizeNm?: Record<string, number>;
-}
+/** The user's edits an analysis takes (dragged interfaces, ROI, scale, normalisation): the API's own type. */
+export type { AnalyzeOverrides } from '../api/contract.js';
 
 /** The modality steps the pipeline runs. The SEM step keeps only the report's fields. */
 export const DEFAULT_STEPS: ModalitySteps = {
@@ -154,7 +152,12 @@ function studyOptions(study: LoadedStudy, opts: { overrides?: AnalyzeOverrides; 
     interfacesS: { ...opts.options?.interfacesS, ...opts.overrides?.interfacesS },
     semPixelSizeNm: { ...opts.options?.semPixelSizeNm, ...opts.overrides?.semPixelSizeNm },
     sims: {
+      // The study's normalisation (study.json), unless the caller or the user chose another.
+      ...(study.manifest?.normalization ? { normalization: study.manifest.normalization } : {}),
+      ...(study.manifest?.referenceIon ? { referenceIon: study.manifest.referenceIon } : {}),
       ...opts.options?.sims,
+      ...(opts.overrides?.normalization ? { normalization: opts.overrides.normalization } : {}),
+      ...(opts.overrides?.referenceIon ? { referenceIon: opts.overrides.referenceIon } : {}),
       ...(opts.overrides?.roi ? { roi: { kind: 'rect' as const, ...opts.overrides.roi } } : {}),
     },
   };

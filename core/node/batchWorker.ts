@@ -1,5 +1,5 @@
 import { parentPort } from 'node:worker_threads';
-import { analyzeStudyOnDisk } from './analyzeStudyOnDisk.js';
+import { analyzeStudyOnDisk, type AnalyzeOverrides } from './analyzeStudyOnDisk.js';
 import { loadStudy } from './loadStudy.js';
 import { writeReportFiles } from './reportFiles.js';
 import type { Report } from '../model/report.js';
@@ -9,6 +9,8 @@ export interface BatchJob {
   index: number;
   studyPath: string;
   outDir: string;
+  /** Choices that override each study's own (e.g. --normalize). */
+  overrides?: AnalyzeOverrides;
 }
 
 export type BatchReply =
@@ -19,7 +21,7 @@ export type BatchReply =
 export async function runBatchJob(job: BatchJob): Promise<BatchReply> {
   try {
     const study = await loadStudy(job.studyPath);
-    const report = await analyzeStudyOnDisk(study);
+    const report = await analyzeStudyOnDisk(study, { overrides: job.overrides });
     const files = await writeReportFiles(report, job.outDir);
     return { index: job.index, ok: true, report, files };
   } catch (err) {

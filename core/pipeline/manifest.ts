@@ -5,6 +5,7 @@ import { STACK_PRESETS } from '../model/layerStack.js';
 import '../model/stackPresets.js';
 import type { LayerStack } from '../model/layerStack.js';
 import { MAX_TILT_DEG } from '../sem/tilt.js';
+import { NORMALIZATIONS } from '../sims/normalize.js';
 
 /** Inline layer definition in a manifest (same fields as LayerDef). */
 const layerSchema = z.object({
@@ -64,6 +65,14 @@ export const studyManifestSchema = z.object({
   states: z.array(stateSchema).min(1, 'a study needs at least one state').max(MAX_STATES, `a study lists at most ${MAX_STATES} states`),
   /** Typed-in layer thicknesses (nm) by role, used for the depth axis when no SEM image gives them. */
   thicknessesNm: z.record(z.string(), z.number().positive()).optional(),
+  /**
+   * What the analyte's counts are divided by, scan by scan, before they are integrated: nothing
+   * (counts, the default), the total ion count (`tic`), or a reference ion (`reference`). The
+   * primary current drifts between measurements, so counts compared across states want one.
+   */
+  normalization: z.enum(NORMALIZATIONS).optional(),
+  /** The ion `reference` divides by (else the stack's referenceIon). */
+  referenceIon: z.string().min(1).max(64).refine((s) => !CONTROL.test(s), { message: 'no control characters' }).optional(),
 });
 
 export type StudyManifest = z.infer<typeof studyManifestSchema>;

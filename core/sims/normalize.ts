@@ -10,7 +10,9 @@
  *   times that ion's mean.
  */
 
-export type NormalizationMode = 'none' | 'tic' | 'reference';
+/** How analyte counts may be normalised per scan: not at all, to the total ion count, to a reference ion. */
+export const NORMALIZATIONS = ['none', 'tic', 'reference'] as const;
+export type NormalizationMode = (typeof NORMALIZATIONS)[number];
 
 export interface Series {
   values: Float64Array;

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
+import { runBatchJob } from '../../core/node/batchWorker.js';
 import { describeShared, PROJECT_ROOT, sharedDataPath } from '../helpers/sharedData.js';
 
 const STUDY = join(PROJECT_ROOT, 'samples/study');
@@ -69,6 +70,29 @@ describe('strata analyze', () => {
     expect(interfaces).toHaveLength(3);
     for (const line of interfaces) expect(line.match(/\|[^,]+ \d+\.\d ± \d+\.\d s/g), line).toHaveLength(4);
   });
+
+  it('normalises the analyte as --normalize says, over study.json, and says so', async () => {
+    const r = await runCli(['analyze', STUDY, '--normalize', 'tic', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const report = JSON.parse(r.stdout);
+    for (const s of report.states) expect(s.sims.parameters.normalization).toBe('tic');
+    const text = await runCli(['analyze', STUDY, '--normalize', 'C2-']);
+    expect(text.stdout).toMatch(/^ {2}Li⁻ per layer \(fraction ± σ, counts \/ C₂⁻\):$/m);
+    // study.json's own choice, when no flag overrides it.
+    const dir = mkdtempSync(join(tmpdir(), 'strata-norm-'));
+    cpSync(STUDY, join(dir, 'study'), { recursive: true });
+    const manifest = JSON.parse(readFileSync(join(dir, 'study', 'study.json'), 'utf8'));
+    writeFileSync(join(dir, 'study', 'study.json'), JSON.stringify({ ...manifest, normalization: 'tic' }));
+    const own = JSON.parse((await runCli(['analyze', join(dir, 'study'), '--json'])).stdout);
+    expect(own.states[0].sims.parameters.normalization).toBe('tic');
+    expect(own.states[0].sims.li).toEqual(report.states[0].sims.li);
+    // A batch's studies get the flag too (each is analysed in a worker from its job).
+    const job = await runBatchJob({ index: 0, studyPath: STUDY, outDir: join(dir, 'batch'), overrides: { normalization: 'tic' } });
+    expect(job.ok && job.report.states[0].sims!.parameters!.normalization).toBe('tic');
+    const bad = await runCli(['analyze', STUDY, '--normalize', ' ']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--normalize wants none, tic or an ion label/);
+  }, 120_000);
 
   it('checks --out before analysing: a file there, or under it, is refused at once, naming it', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'strata-out-'));

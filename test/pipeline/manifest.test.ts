@@ -26,6 +26,11 @@ describe('study manifest', () => {
     expect(parse({ ...valid, states: [{ state: 'pristine', files: ['a.tif'], semSection: 'fib-trench' }] }).states[0].semSection).toBe('fib-trench');
   });
 
+  it('accepts how the analyte is normalised, and its reference ion', () => {
+    expect(parse({ ...valid, normalization: 'tic' }).normalization).toBe('tic');
+    expect(parse({ ...valid, normalization: 'reference', referenceIon: 'C2-' })).toMatchObject({ normalization: 'reference', referenceIon: 'C2-' });
+  });
+
   it('accepts an inline stack', () => {
     const m = parse({ ...valid, stack: { id: 'cigs', name: 'CIGS', layers: [{ role: 'window', label: 'ZnO', material: 'ZnO', markerIons: ['Zn+'] }, { role: 'absorber', label: 'CIGS', markerIons: ['Cu+', 'In+'] }] } });
     expect(typeof m.stack === 'object' && m.stack.layers.length).toBe(2);
@@ -48,6 +53,7 @@ describe('study manifest', () => {
     ['too many states', { ...valid, states: Array.from({ length: 201 }, (_, i) => ({ state: `s${i}`, files: ['a.txt'] })) }, /at most 200 states/],
     ['a tilt beyond what can be corrected', { ...valid, states: [{ state: 'pristine', files: ['a.txt'], semTiltDeg: 89.9 }] }, /semTiltDeg/],
     ['an unknown section geometry', { ...valid, states: [{ state: 'pristine', files: ['a.txt'], semSection: 'fib' }] }, /semSection/],
+    ['an unknown normalisation', { ...valid, normalization: 'total' }, /normalization/],
   ];
   for (const [what, manifest, message] of invalid) {
     it(`rejects ${what} with a message naming the file`, () => {

@@ -7,7 +7,7 @@
 import { scaleLinear } from 'd3-scale';
 import { line } from 'd3-shape';
 import { formulaNotation } from '../model/formula.js';
-import type { MaskRange } from '../xrd/mask.js';
+import { maskLabels, type MaskRange } from '../xrd/mask.js';
 import type { WaterfallData } from '../xrd/waterfall.js';
 import { axisBottom } from './axes.js';
 import { OKABE_ITO } from './colormaps.js';
@@ -65,12 +65,17 @@ export function xrdFigure(input: XrdFigureInput): string {
     const b = Math.min(x1, xs(mask.toDeg));
     if (b <= a) continue;
     const name = (mask.label ?? '').replace(/\s*substrate\s*$/i, '');
-    parts.push(
-      el('g', { 'data-mask': name || 'masked' },
-        el('rect', { x: a, y: y0, width: b - a, height: y1 - y0, fill: '#dddddd' }),
-        // "Si (400), masked": a second pair of brackets, "Si (400) (masked)", read as a typo.
-        text((a + b) / 2, y0 - 3, name ? `${name}, masked` : 'masked', { 'text-anchor': 'middle', 'font-size': TYPE.smallPt })),
-    );
+    parts.push(el('g', { 'data-mask': name || 'masked' }, el('rect', { x: a, y: y0, width: b - a, height: y1 - y0, fill: '#dddddd' })));
+  }
+  // One label per cluster of masks ("Si (400) + Kβ, Ni edge, masked"), kept inside the plot;
+  // "Si (400), masked", not "Si (400) (masked)", whose second pair of brackets read as a typo.
+  for (const label of maskLabels(input.masks ?? [])) {
+    const a = Math.max(x0, xs(label.fromDeg));
+    const b = Math.min(x1, xs(label.toDeg));
+    if (b <= a) continue;
+    const halfWidth = (label.text.length * TYPE.smallPt * 0.55) / 2;
+    const centre = Math.min(x1 - halfWidth, Math.max(x0 + halfWidth, (a + b) / 2));
+    parts.push(text(centre, y0 - 3, label.text, { 'text-anchor': 'middle', 'font-size': TYPE.smallPt, 'data-mask-label': label.text }));
   }
   // Separator between traces and the reference rows.
   if (data.sticks.length) {

@@ -30,10 +30,77 @@ export function siSubstrateMask(wavelength: XrdWavelength): MaskRange | null {
 /** The Si (400) mask for Cu Kα, 68.43–69.83° (Kα1 at 69.13°, Kα2 at 69.33°). */
 export const SI_400_MASK: MaskRange = siSubstrateMask(CU_K_ALPHA)!;
 
-/** The substrate mask for a set of patterns (a waterfall): the first's wavelength, Cu Kα where it gives none. */
+/**
+ * The Kβ line of each usual anode and the K edge of its β filter, Å: Kβ1 (Hölzer et al. 1997;
+ * Mo: Deslattes et al. 2003) and the filter's K absorption edge (12.3984 / E_edge in keV; Ni
+ * 8.333, Fe 7.112, Zr 17.998, V 5.465, Mn 6.539 keV).
+ */
+const BETA_FILTERS: ReadonlyArray<{ alpha1A: number; kBetaA: number; edgeA: number; filter: string }> = [
+  { alpha1A: 1.540593, kBetaA: 1.392218, edgeA: 1.48787, filter: 'Ni' },
+  { alpha1A: 1.78897, kBetaA: 1.62083, edgeA: 1.74331, filter: 'Fe' },
+  { alpha1A: 0.70932, kBetaA: 0.632305, edgeA: 0.68887, filter: 'Zr' },
+  { alpha1A: 2.2897, kBetaA: 2.08492, edgeA: 2.26867, filter: 'V' },
+  { alpha1A: 1.93604, kBetaA: 1.756604, edgeA: 1.89607, filter: 'Mn' },
+];
+
+/**
+ * What a single-crystal wafer's Si (400) leaves besides itself, where the tube is a known anode:
+ * its Kβ line (a β filter weakens Kβ some hundredfold; the wafer's reflection is strong enough
+ * that it still stands out, ±0.5°), and the filter's absorption edge, which cuts the continuum
+ * the wafer diffracts into a sawtooth step starting at the edge's angle (from 0.2° below it to
+ * 0.8° above). On gredig_2Theta.asc the two were fitted as film peaks, at 61.70° (sized 107 nm)
+ * and 66.74°.
+ */
+export function siSubstrateCompanions(wavelength: XrdWavelength): MaskRange[] {
+  const anode = BETA_FILTERS.find((a) => Math.abs(a.alpha1A - wavelength.alpha1A) < 2e-3);
+  const d = SI_A / 4;
+  if (!anode || anode.edgeA >= 2 * d) return [];
+  const twoTheta = (lambdaA: number): number => (2 * Math.asin(lambdaA / (2 * d)) * 180) / Math.PI;
+  const round = (deg: number): number => Math.round(deg * 100) / 100;
+  const beta = twoTheta(anode.kBetaA);
+  const edge = twoTheta(anode.edgeA);
+  return [
+    { fromDeg: round(beta - 0.5), toDeg: round(beta + 0.5), label: 'Si (400) Kβ' },
+    { fromDeg: round(edge - 0.2), toDeg: round(edge + 0.8), label: `Si (400) ${anode.filter} edge` },
+  ];
+}
+
+/** The substrate masks for a set of patterns (a waterfall): the first's wavelength, Cu Kα where it gives none. */
 export function siSubstrateMasks(wavelength: XrdWavelength | null | undefined): MaskRange[] {
-  const mask = siSubstrateMask(wavelength ?? CU_K_ALPHA);
-  return mask ? [mask] : [];
+  const w = wavelength ?? CU_K_ALPHA;
+  const mask = siSubstrateMask(w);
+  return mask ? [...siSubstrateCompanions(w), mask] : [];
+}
+
+/**
+ * One label per cluster of masks (nearer each other than `gapDeg`), so that the wafer's
+ * reflection, its Kβ line and its filter edge, 1–7° apart, are named once and not in three
+ * labels printed over each other: "Si (400) + Kβ, Ni edge, masked". Names that share their
+ * first words say them once; a lone mask reads "Si (400), masked".
+ */
+export function maskLabels(masks: readonly MaskRange[], gapDeg = 8): { fromDeg: number; toDeg: number; text: string }[] {
+  const sorted = [...masks].sort((a, b) => a.fromDeg - b.fromDeg);
+  const groups: MaskRange[][] = [];
+  for (const m of sorted) {
+    const last = groups[groups.length - 1];
+    if (last && m.fromDeg - Math.max(...last.map((x) => x.toDeg)) < gapDeg) last.push(m);
+    else groups.push([m]);
+  }
+  const nameOf = (m: MaskRange): string => m.label.replace(/\s*substrate\s*$/i, '');
+  return groups.map((g) => {
+    const names = g.map(nameOf).filter((n) => n !== '');
+    const fromDeg = Math.min(...g.map((m) => m.fromDeg));
+    const toDeg = Math.max(...g.map((m) => m.toDeg));
+    if (names.length === 0) return { fromDeg, toDeg, text: 'masked' };
+    // The words every name starts with ("Si (400)"), then what each adds ("Kβ", "Ni edge").
+    const words = names.map((n) => n.split(' '));
+    let common = 0;
+    while (words.every((w) => w.length > common && w[common] === words[0][common])) common++;
+    const base = words[0].slice(0, common).join(' ');
+    const extras = words.map((w) => w.slice(common).join(' ')).filter((e) => e !== '');
+    const text = names.length === 1 || !base ? names.join(', ') : extras.length ? `${base} + ${extras.join(', ')}` : base;
+    return { fromDeg, toDeg, text: `${text}, masked` };
+  });
 }
 
 /** true for every point inside any mask. */

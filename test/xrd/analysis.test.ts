@@ -13,7 +13,7 @@ import { countingDispersion } from '../../core/xrd/dispersion.js';
 import { openDataset } from '../../core/node/openDataset.js';
 import type { XrdPattern } from '../../core/model/xrdPattern.js';
 import { describeShared, sharedDataPath } from '../helpers/sharedData.js';
-import { siSubstrateMask } from '../../core/xrd/mask.js';
+import { maskLabels, SI_400_MASK, siSubstrateCompanions, siSubstrateMask, siSubstrateMasks } from '../../core/xrd/mask.js';
 
 const integrate = (x: ArrayLike<number>, y: ArrayLike<number>): number => {
   let s = 0;
@@ -260,6 +260,36 @@ describe('amorphous fraction, masks', () => {
     expect(cobalt.peaks.some((p) => Math.abs(p.twoThetaDeg - 82.4) < 0.7)).toBe(false);
     const copper = analyzeXrd({ ...s.pattern, wavelength: { alpha1A: CU_K_ALPHA.alpha1A } });
     expect(copper.peaks.some((p) => Math.abs(p.twoThetaDeg - 69.13) < 0.3)).toBe(false);
+  });
+
+  it('masks what the wafer leaves besides its reflection: its Kβ line and the β filter edge', () => {
+    // Bragg's law for d = 5.4309/4 Å: Cu Kβ 1.392218 Å → 61.69°, Ni K edge 1.48787 Å → 66.45°.
+    const [beta, edge] = siSubstrateCompanions(CU_K_ALPHA);
+    expect((beta.fromDeg + beta.toDeg) / 2).toBeCloseTo(61.69, 1);
+    expect(beta.label).toBe('Si (400) Kβ');
+    expect(edge.fromDeg).toBeCloseTo(66.45 - 0.2, 1);
+    expect(edge.label).toBe('Si (400) Ni edge');
+    // A Co tube's own: Kβ at 73.3°, its Fe filter's edge at 79.9°; an unknown anode: none.
+    expect((siSubstrateCompanions({ alpha1A: 1.78897 })[0].fromDeg + siSubstrateCompanions({ alpha1A: 1.78897 })[0].toDeg) / 2).toBeCloseTo(73.3, 1);
+    expect(siSubstrateCompanions({ alpha1A: 1.6 })).toEqual([]);
+    // Named once, not in three labels printed over each other.
+    expect(maskLabels(siSubstrateMasks(CU_K_ALPHA)).map((l) => l.text)).toEqual(['Si (400) + Kβ, Ni edge, masked']);
+    expect(maskLabels([SI_400_MASK, { fromDeg: 20, toDeg: 21, label: 'holder' }]).map((l) => l.text)).toEqual(['holder, masked', 'Si (400), masked']);
+  });
+});
+
+describeShared('the wafer\'s Kβ line and filter edge on a real pattern', () => {
+  it('are not reported as film peaks (gredig_2Theta.asc: 61.70°, sized 107 nm, and 66.74° were)', async () => {
+    const opened = await openDataset(sharedDataPath('xrd', 'gredig_2Theta.asc'));
+    try {
+      const r = analyzeXrd(opened.dataset as XrdPattern);
+      expect(r.peaks.filter((p) => (p.twoThetaDeg > 61 && p.twoThetaDeg < 62.4) || (p.twoThetaDeg > 66 && p.twoThetaDeg < 67.5))).toEqual([]);
+      // The film's and the other reflections stay.
+      expect(r.peaks.some((p) => Math.abs(p.twoThetaDeg - 44.38) < 0.05)).toBe(true);
+      expect(r.peaks.some((p) => Math.abs(p.twoThetaDeg - 56.33) < 0.05)).toBe(true);
+    } finally {
+      await opened.close();
+    }
   });
 });
 

@@ -1,7 +1,7 @@
 import * as d3 from 'd3';
 import type { XrdPayload } from '../../../core/api/contract.js';
 import type { XrdPattern } from '../../../core/model/xrdPattern.js';
-import { siSubstrateMasks } from '../../../core/xrd/mask.js';
+import { maskLabels, siSubstrateMasks } from '../../../core/xrd/mask.js';
 import type { MaskRange } from '../../../core/xrd/mask.js';
 import { radiationLabel } from '../../../core/xrd/radiation.js';
 import { prepareWaterfall } from '../../../core/xrd/waterfall.js';
@@ -112,7 +112,13 @@ export function xrdView(store: Store): View {
       if (b <= a) continue;
       const name = m.label.replace(/\s*substrate\s*$/i, '') || 'masked';
       plot.append('rect').attr('class', 'xrd-mask').attr('data-mask', name).attr('x', a).attr('width', b - a).attr('y', margin.top).attr('height', height - margin.top - margin.bottom).attr('fill', '#000').attr('fill-opacity', 0.07);
-      plot.append('text').attr('x', (a + b) / 2).attr('y', margin.top + 10).attr('text-anchor', 'middle').attr('font-size', 11).attr('fill', '#555').text(name === 'masked' ? name : `${name}, masked`); // as the figure writes it
+    }
+    // One label per cluster of masks, as the figure writes them (the wafer's line, Kβ and edge lie close).
+    for (const label of maskLabels(masks)) {
+      const a = Math.max(px0, x(label.fromDeg));
+      const b = Math.min(px1, x(label.toDeg));
+      if (b <= a) continue;
+      plot.append('text').attr('class', 'xrd-mask-label').attr('x', (a + b) / 2).attr('y', margin.top + 10).attr('text-anchor', 'middle').attr('font-size', 11).attr('fill', '#555').text(label.text);
     }
     const colourOf = (k: number) => OKABE_ITO[k % OKABE_ITO.length];
     const yOf = (k: number, yv: number) => y(tf(yv) + k * step);

@@ -31,7 +31,7 @@ export function registerXrd(program: Command, io: CliIo): void {
     .description('XRD peaks: Kα2 stripping, background, peak search, pseudo-Voigt fits, Scherrer size, phase markers')
     .argument('<file>', 'XRD pattern (.ras, .rasx, .asc, .xrdml, .brml, .raw, .xy/.xye/.csv)')
     .option('--json', 'machine-readable output (the report\'s xrd section plus uncertainties)')
-    .option('--no-mask-si', 'do not mask the Si (400) substrate reflection')
+    .option('--no-mask-si', 'do not mask the Si (400) substrate reflection (with its Kβ line and β-filter edge)')
     .option('--mask <from-to>', 'mask a 2θ range in degrees, e.g. 43.2-44.0 (repeatable)', (v: string, prev: string[] = []) => [...prev, v])
     .option('--instrument-fwhm <deg>', 'instrumental FWHM for Scherrer, deg (default 0.05)')
     .action(async (file: string, options: { json?: boolean; maskSi: boolean; mask?: string[]; instrumentFwhm?: string }) => {

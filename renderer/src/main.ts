@@ -39,6 +39,8 @@ const studyLabel = h('span', { class: 'study', id: 'study-path' }, 'no study ope
 const openForm = h('form', { class: 'inline-form', id: 'open-form', hidden: true });
 const saveForm = h('form', { class: 'inline-form', id: 'save-form', hidden: true });
 const message = h('div', { id: 'message', role: 'alert' });
+// Nothing to save until a study is open (openStudy enables it).
+const saveBtn = h('button', { type: 'button', id: 'save-project', disabled: true, title: 'Open a study first' }, 'Save project…');
 const nav = h('nav', { class: 'tabs', role: 'tablist' });
 const body = h('main', {});
 
@@ -84,13 +86,17 @@ function renderStatus(s: AppState): void {
 /** Opens a study (and, from a project, its saved overrides, view and annotations). */
 async function openStudy(path: string, project?: StrataProject): Promise<void> {
   say('');
+  // Reading every file's metadata takes a moment: the header says so, or the page looks stuck.
+  status.textContent = 'Opening study…';
   const summary = await api.openStudy({ path });
   for (const v of views.values()) v.dispose();
   views.clear();
   unsubscribe?.();
   const view = project ? { ...defaultView(summary), ...project.view } : defaultView(summary);
-  store = new Store(api, { study: summary, report: null, reportError: null, analyzing: false, reportVersion: 0, overrides: project?.overrides ?? {}, view, annotations: project?.annotations ?? [] });
+  store = new Store(api, { study: summary, report: null, reportError: null, analyzing: false, reportVersion: 0, overrides: project?.overrides ?? {}, view, annotations: project?.annotations ?? [], focus: null });
   studyLabel.textContent = `${summary.name} — ${summary.path}`;
+  saveBtn.disabled = false;
+  saveBtn.removeAttribute('title');
   document.title = `Strata — ${summary.name}`;
   nav.replaceChildren(
     ...TABS.map((t) => {
@@ -126,6 +132,9 @@ async function openAny(path: string): Promise<void> {
       await openStudy(path);
     }
   } catch (err) {
+    // The study open before (if any) stays: the status goes back to what it says of it.
+    if (store) renderStatus(store.state);
+    else status.textContent = '';
     say((err as Error).message, 'error');
   }
 }
@@ -213,7 +222,6 @@ async function start(): Promise<void> {
   recent = info.recent;
   const openBtn = h('button', { type: 'button', id: 'open-button' }, 'Open…');
   openBtn.addEventListener('click', () => void onOpen());
-  const saveBtn = h('button', { type: 'button', id: 'save-project' }, 'Save project…');
   saveBtn.addEventListener('click', () => void onSave());
   const header = h('header', {}, h('h1', {}, 'Strata'), studyLabel, openBtn, saveBtn, recentSelect, status, h('span', { class: 'notes' }, `v${info.version} · ${mode} mode`));
   app.replaceChildren(header, openForm, saveForm, jobBar(), message, nav, body);

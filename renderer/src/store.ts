@@ -16,6 +16,12 @@ export interface AppState {
   overrides: AnalyzeOverrides;
   view: ViewSettings;
   annotations: Annotation[];
+  /**
+   * The state a study-browser link asked to see in a tab (e.g. "✓ sem.tif" of discharged): a view
+   * that shows one state at a time switches to it. A new object per click, so the view applies
+   * each click once and the user's later pick stands. Not saved with the project.
+   */
+  focus: { tab: string; state: string } | null;
 }
 
 export function defaultView(study: StudySummary): ViewSettings {

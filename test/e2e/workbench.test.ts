@@ -47,6 +47,34 @@ describe.skipIf(skipReason !== null)('workbench in the browser mode', { timeout:
     expect(await page.textContent('#message')).toMatch(/cannot learn where “study\.json” lives/);
     await page.click('#open-form button[type="button"]'); // the typed-path form it offered: cancel
     await screenshot(page, '01-study-browser');
+    // A file link opens its view on the state of its row, not on the one it showed last.
+    const link = (state: string, file: string) => page.click(`#study-matrix tr[data-state="${state}"] button.link:has-text("${file}")`);
+    await link('discharged', 'sem.tif');
+    await page.waitForSelector('#tab-sem[aria-selected="true"]');
+    await page.waitForFunction(() => /^Layer thickness, discharged /.test(document.querySelector('#sem-thickness caption')?.textContent ?? ''));
+    expect(await page.inputValue('#sem-state')).toBe('discharged');
+    // The layers' slope in the image is a rotation, said apart from the stage tilt.
+    expect(await page.textContent('#sem-note')).toMatch(/layers rotated −?\d+(\.\d+)?° in the image plane/);
+    await screenshot(page, '01a-sem-from-study-link');
+    await tab('study');
+    await link('pristine', 'sem.tif');
+    await page.waitForFunction(() => /^Layer thickness, pristine /.test(document.querySelector('#sem-thickness caption')?.textContent ?? ''));
+    await tab('study');
+    await link('charged', 'profile.txt');
+    await page.waitForSelector('#tab-profile[aria-selected="true"]');
+    await page.waitForFunction(() => /^Interfaces of charged/.test(document.querySelector('#interface-table caption')?.textContent ?? ''));
+    await page.selectOption('#profile-layers-of', 'pristine'); // as the tests below expect
+  });
+
+  it('startup: the status says the study is opening; Save waits for a study', async () => {
+    // A second page whose openStudy is held back: what the user sees while a study opens.
+    const second = await workbench.browser.context.newPage();
+    await second.route('**/api/openStudy', () => undefined);
+    await second.goto(page.url());
+    await second.waitForFunction(() => document.querySelector('#status')?.textContent === 'Opening study…');
+    expect(await second.isDisabled('#save-project')).toBe(true);
+    await second.close();
+    expect(await page.isEnabled('#save-project')).toBe(true);
   });
 
   it('depth profiles: states overlaid with σ bands, layers labelled, log/normalised, hover read-out', async () => {
@@ -71,14 +99,15 @@ describe.skipIf(skipReason !== null)('workbench in the browser mode', { timeout:
     const box = (await page.$('#profile-chart rect.hover-area'))!.boundingBox();
     const b = (await box)!;
     await page.mouse.move(b.x + b.width * 0.3, b.y + b.height / 2);
-    expect(await page.textContent('#profile-readout')).toMatch(/time [\d.]+ s — Li⁻ \(pristine\): [\d.e+-]+ ± /);
+    // Value ± σ as formatWithSigma writes them (σ to two figures), not "2.22e+4 ± 149" or "3645 ± 60.37".
+    expect(await page.textContent('#profile-readout')).toMatch(/time [\d.]+ s — Li⁻ \(pristine\): \d+ ± \d+[ ;]/);
     // Li counts near the detector's limit (N shots × pixels per scan) in SEI/SE: those scans are
     // marked, named in the legend and the read-out, and the state's saturation warning is open.
     expect(await page.$$eval('#profile-chart rect.near-saturation[data-state="pristine"]', (r) => r.length)).toBeGreaterThan(0);
     expect(await page.textContent('#profile-near-saturation-legend')).toBe('near saturation(> 50 % of N·pixels)');
     const sei = (await (await page.$('#profile-chart rect.band[data-role="sei_se"]'))!.boundingBox())!;
     await page.mouse.move(sei.x + sei.width / 2, b.y + b.height / 2);
-    expect(await page.textContent('#profile-readout')).toMatch(/Li⁻ \(pristine\): [\d.e+-]+ ± [\d.e+-]+ \((5\d|[6-9]\d|1\d\d) % of N·pixels: near saturation\)/);
+    expect(await page.textContent('#profile-readout')).toMatch(/Li⁻ \(pristine\): \d+ ± \d+ \((5\d|[6-9]\d|1\d\d) % of N·pixels: near saturation\)/);
     expect(await page.$eval('#profile-warnings', (d) => (d as HTMLDetailsElement).open && /saturated Li- pixel-scans/.test(d.textContent ?? ''))).toBe(true);
     // Depth axis from the report's calibration (per-layer sputter rates).
     await page.selectOption('#profile-axis', 'depth');
@@ -86,6 +115,13 @@ describe.skipIf(skipReason !== null)('workbench in the browser mode', { timeout:
     await page.selectOption('#profile-axis', 'time');
     await page.waitForFunction(() => [...document.querySelectorAll('#profile-chart text')].some((t) => t.textContent === 'Sputter time (s)'));
     await screenshot(page, '02-depth-profiles');
+    // No state ticked: a hint instead of empty axes; ticked again in their order.
+    while (await page.$('input[name="profile-state"]:checked')) await page.click('input[name="profile-state"]:checked');
+    expect(await page.textContent('#profile-chart')).toBe('Tick a state to plot its profile.');
+    expect(await page.$('#profile-chart svg')).toBeNull();
+    await screenshot(page, '02a-depth-profiles-no-state');
+    for (const state of ['pristine', 'charged', 'discharged']) await page.click(`input[name="profile-state"][value="${state}"]`);
+    expect(await page.$$eval('#profile-chart path.trace', (p) => p.map((x) => x.getAttribute('data-state')))).toEqual(['pristine', 'charged', 'discharged']);
   });
 
   const interfaceTimes = () => page.$$eval('#interface-table tbody tr', (rows) => rows.map((r) => (r.children[2] as HTMLElement).dataset.timeS));
@@ -374,7 +410,8 @@ describe.skipIf(skipReason !== null)('workbench in the browser mode', { timeout:
     // in each trace), so it no longer sets the scale and the film's peaks fill the plot.
     await page.click('#xrd-log');
     await page.waitForFunction(() => [...document.querySelectorAll('#xrd-chart text')].some((t) => /^Intensity \(/.test(t.textContent ?? '')));
-    expect(await page.getAttribute('#xrd-chart rect.xrd-mask', 'data-mask')).toBe('Si (400)');
+    // (with the wafer's Kβ line and its filter's absorption edge beside it, since 5c82ccd)
+    expect(await page.$$eval('#xrd-chart rect.xrd-mask', (r) => r.map((x) => x.getAttribute('data-mask')))).toContain('Si (400)');
     expect((await page.getAttribute('#xrd-chart path.xrd-trace[data-state="pristine"]', 'd'))!.match(/M/g)!.length).toBeGreaterThanOrEqual(2);
     /** Moves the pointer to 2θ `deg` in the plot (the brush's overlay spans its 2θ range). */
     const plotX = async (deg: number) => {
@@ -428,8 +465,11 @@ describe.skipIf(skipReason !== null)('workbench in the browser mode', { timeout:
       await route.continue().catch(() => undefined);
     });
     const cancelSent = page.waitForRequest('**/api/cancelJob');
+    const tabsAt = async () => (await (await page.$('nav.tabs'))!.boundingBox())!.y;
+    const tabsY = await tabsAt();
     await page.selectOption('#maps-ion', 'Fe-');
     await page.waitForSelector('#job-bar .job progress');
+    expect(await tabsAt(), 'the job bar pushed the tabs down').toBe(tabsY);
     await screenshot(page, '09b-job-progress');
     await page.click('#job-bar .job button.cancel');
     const req = await cancelSent;
@@ -465,6 +505,37 @@ describe.skipIf(skipReason !== null)('workbench in the browser mode', { timeout:
     expect(warned.filter((w) => /^(pristine|charged|discharged): ToF-SIMS: \d+ saturated Li- pixel-scans/.test(w)).length).toBe(3);
     expect(await page.textContent('header')).toMatch(/Report ready \(3 states, \d+ warnings\) · ROI x \d+–\d+, y \d+–\d+ px/);
     expect(await page.textContent('#li-roi')).toMatch(/over the ROI x \d+–\d+, y \d+–\d+ px/);
+    // The axes say what they show; every tooltip's σ to two figures (never "± 0.0%").
+    const texts = (id: string) => page.$$eval(`${id} text`, (t) => t.map((x) => x.textContent));
+    expect(await texts('#li-fraction-chart')).toContain('Li share of the stack (%)');
+    expect(await texts('#li-change-chart')).toContain('Δ Li share (pp)');
+    const tips = await page.$$eval('#li-view rect.bar title', (t) => t.map((x) => x.textContent ?? ''));
+    expect(tips.length).toBeGreaterThan(0);
+    for (const tip of tips) expect(Number(/± (\d+\.\d+) (%|pp)$/.exec(tip)?.[1]), tip).toBeGreaterThan(0);
+    // Li counts per layer: each state's integrated counts ± σ and its ratio to pristine ± σ.
+    const countsTable = () =>
+      page.$eval('#li-counts', (t) => ({
+        caption: t.querySelector('caption')!.textContent ?? '',
+        head: [...t.querySelectorAll('thead th')].map((x) => x.textContent),
+        rows: [...t.querySelectorAll('tbody tr')].map((r) => [...r.querySelectorAll('td.num')].map((c) => c.textContent ?? '')),
+      }));
+    const raw = await countsTable();
+    expect(await page.inputValue('#li-normalization')).toBe('none'); // what the report used
+    expect(raw.caption).toMatch(/raw counts/);
+    expect(raw.head).toEqual(['Layer', 'pristine', 'charged', 'discharged', 'charged / pristine', 'discharged / pristine']);
+    const parse = (text: string) => text.split(' ± ').map(Number);
+    for (const row of raw.rows) for (const cell of row) expect(cell).toMatch(/^\d+(\.\d+)? ± \d+(\.\d+)?$/);
+    const [[a, sa], [c], , [r, sr]] = raw.rows[0].map(parse); // CC/AAM: pristine, charged, …, charged / pristine
+    expect(Math.abs(r - c / a) / r).toBeLessThan(0.02);
+    expect(sr / r).toBeGreaterThan(sa / a); // the ratio's σ holds pristine's too
+    await screenshot(page, '10a-li-dashboard-raw-counts');
+    // Normalised to a reference ion: the analysis runs again with it, the ROI still in force.
+    await page.selectOption('#li-normalization', 'ion:C_2-');
+    await page.waitForFunction(() => /divided scan by scan by C₂⁻/.test(document.querySelector('#li-counts caption')?.textContent ?? ''), null, { timeout: 120_000 });
+    await waitForReport();
+    expect(await page.textContent('#status')).toMatch(/· ROI x \d+–\d+, y \d+–\d+ px$/);
+    expect(await page.inputValue('#li-normalization')).toBe('ion:C_2-');
+    expect((await countsTable()).rows[0][0]).not.toBe(raw.rows[0][0]);
     await screenshot(page, '10-li-dashboard');
   });
 
@@ -483,6 +554,7 @@ describe.skipIf(skipReason !== null)('workbench in the browser mode', { timeout:
     expect(saved.view.tab).toBe('li');
     expect(saved.annotations).toEqual([{ id: 'study-notes', target: 'study', text: 'Crater rim left out with an ROI.' }]);
     expect(saved.overrides.semPixelSizeNm).toEqual({ pristine: 5 }); // the SEM scale set by hand
+    expect(saved.overrides).toMatchObject({ normalization: 'reference', referenceIon: 'C_2-' }); // chosen on the Li dashboard
     // Change things, then reopen: everything comes back as saved.
     await tab('profile');
     await page.click('#profile-log');
@@ -495,6 +567,8 @@ describe.skipIf(skipReason !== null)('workbench in the browser mode', { timeout:
     await page.waitForFunction(() => /Opened project/.test(document.querySelector('#message')?.textContent ?? ''));
     await page.waitForSelector('#tab-li[aria-selected="true"]');
     await waitForReport();
+    expect(await page.inputValue('#li-normalization')).toBe('ion:C_2-');
+    expect(await page.textContent('#li-counts caption')).toMatch(/divided scan by scan by C₂⁻/);
     const again = join(study.dir, 'again.strata.json');
     await page.click('#save-project');
     await page.fill('#save-form input[name="path"]', again);

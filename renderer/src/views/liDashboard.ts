@@ -2,6 +2,9 @@ import * as d3 from 'd3';
 import { h } from '../dom.js';
 import { OKABE_ITO } from '../colour.js';
 import type { AppState, Store } from '../store.js';
+import type { Report } from '../../../core/model/report.js';
+import { ionKey, ionNotation } from '../../../core/model/ions.js';
+import { choiceOf, ratioWithSigma, referenceIons, reportNormalization } from './liMath.js';
 import { countOf, noteText, roiText } from './view.js';
 import type { View } from './view.js';
 import { layerLabel } from './layerLabel.js';
@@ -16,8 +19,11 @@ interface Bar {
   colour: string;
 }
 
-/** Grouped bars with ±σ error bars; the zero line drawn when values go negative. */
-function barChart(bars: Bar[], groups: string[], keys: string[], yLabel: string, id: string, fmt: (n: number) => string): SVGSVGElement {
+/**
+ * Grouped bars with ±σ error bars; the zero line drawn when values go negative. `tick` labels the
+ * axis (its unit is in `yLabel`); `tip` gives a bar's value ± σ for its tooltip.
+ */
+function barChart(bars: Bar[], groups: string[], keys: string[], yLabel: string, id: string, tick: (n: number) => string, tip: (b: Bar) => string): SVGSVGElement {
   const width = 660;
   const height = 300;
   const margin = { top: 16, right: 170, bottom: 40, left: 76 };
@@ -30,12 +36,12 @@ function barChart(bars: Bar[], groups: string[], keys: string[], yLabel: string,
   // Group labels along the bottom; a zero line where the bars start (it differs when Δ < 0).
   svg.append('g').attr('transform', `translate(0,${height - margin.bottom})`).call(d3.axisBottom(x0).tickSizeOuter(0));
   svg.append('line').attr('class', 'zero').attr('x1', margin.left).attr('x2', width - margin.right).attr('y1', y(0)).attr('y2', y(0)).attr('stroke', '#555');
-  svg.append('g').attr('transform', `translate(${margin.left},0)`).call(d3.axisLeft(y).ticks(6).tickFormat((n) => fmt(n as number)));
+  svg.append('g').attr('transform', `translate(${margin.left},0)`).call(d3.axisLeft(y).ticks(6).tickFormat((n) => tick(n as number)));
   svg.append('text').attr('transform', `translate(14,${height / 2}) rotate(-90)`).attr('text-anchor', 'middle').text(yLabel);
   for (const b of bars) {
     const bx = (x0(b.group) ?? 0) + (x1(b.key) ?? 0);
     const w = x1.bandwidth();
-    svg.append('rect').attr('class', 'bar').attr('data-group', b.group).attr('data-key', b.key).attr('data-value', b.value).attr('x', bx).attr('width', w).attr('y', Math.min(y(0), y(b.value))).attr('height', Math.abs(y(b.value) - y(0))).attr('fill', b.colour).append('title').text(`${b.key}, ${b.group}: ${fmt(b.value)} ± ${fmt(b.sigma)}`);
+    svg.append('rect').attr('class', 'bar').attr('data-group', b.group).attr('data-key', b.key).attr('data-value', b.value).attr('x', bx).attr('width', w).attr('y', Math.min(y(0), y(b.value))).attr('height', Math.abs(y(b.value) - y(0))).attr('fill', b.colour).append('title').text(`${b.key}, ${b.group}: ${tip(b)}`);
     const cx = bx + w / 2;
     svg.append('path').attr('class', 'error-bar').attr('d', `M${cx},${y(b.value - b.sigma)}V${y(b.value + b.sigma)}M${cx - 4},${y(b.value - b.sigma)}h8M${cx - 4},${y(b.value + b.sigma)}h8`).attr('stroke', '#222').attr('fill', 'none');
   }
@@ -49,23 +55,96 @@ function barChart(bars: Bar[], groups: string[], keys: string[], yLabel: string,
 
 /**
  * The Li dashboard: each layer's share of the stack's Li per state (±σ), and the change of the
- * charged and discharged cells against pristine (report `comparison.li`), with a table.
+ * charged and discharged cells against pristine (report `comparison.li`), with tables; and what
+ * the counts are divided by (the primary current drifts between measurements), sent to the
+ * analysis as `overrides.normalization` / `referenceIon` and saved with the project.
  */
 export function liDashboard(store: Store): View {
   const el = h('section', { class: 'panel view', id: 'li-view' }, h('h2', {}, 'Li across states'));
+  const controls = h('div', { class: 'controls' });
   const body = h('div', {});
-  el.append(body);
+  el.append(controls, body);
   const study = store.state.study;
   const labelOf = (role: string) => layerLabel(study, role);
   const stateColour = (state: string) => OKABE_ITO[Math.max(0, study.states.findIndex((s) => s.state === state)) % OKABE_ITO.length];
+  const analyte = study.stack.analyteIon ?? 'Li-';
+  const ions = referenceIons(study, analyte);
+
+  /** "Normalise counts to": drawn with or without a report (a failed analysis must be undoable here). */
+  function drawControls(s: AppState): void {
+    // The user's choice once made (it shows while the analysis runs), else what the report used.
+    const chosen = s.overrides.normalization ? { normalization: s.overrides.normalization, referenceIon: s.overrides.referenceIon } : reportNormalization(s.report);
+    // Ions compared by their canonical key: study.json's "C2-" is the data's "C_2-".
+    const keyOf = (v: string) => (v.startsWith('ion:') ? `ion:${ionKey(v.slice(4))}` : v);
+    const value = keyOf(choiceOf(chosen));
+    // A reference the data do not name in every state is still offered, so the select shows it.
+    const refs = chosen.referenceIon && !ions.some((i) => keyOf(`ion:${i}`) === value) ? [...ions, chosen.referenceIon] : ions;
+    const option = (v: string, text: string) => h('option', { value: v, selected: keyOf(v) === value }, text);
+    const select = h(
+      'select',
+      { id: 'li-normalization' },
+      option('none', 'nothing (raw counts)'),
+      option('tic', 'total ion count'),
+      refs.length ? h('optgroup', { label: 'a reference ion' }, ...refs.map((ion) => option(`ion:${ion}`, ionNotation(ion)))) : null,
+    );
+    select.addEventListener('change', () => {
+      // Only these two fields change: the ROI, moved interfaces and SEM scales stay in force.
+      const { normalization: _n, referenceIon: _r, ...rest } = store.state.overrides;
+      const v = select.value;
+      void store.analyze(v.startsWith('ion:') ? { ...rest, normalization: 'reference', referenceIon: v.slice(4) } : { ...rest, normalization: v as 'none' | 'tic' });
+    });
+    controls.replaceChildren(h('label', {}, 'Normalise counts to ', select), h('span', { class: 'notes' }, 'Divided scan by scan, before the sum per layer: the primary current drifts between measurements, so states compare only once normalised.'));
+  }
+
+  /** Each state's integrated Li counts per layer (as normalised), and each state's ratio to pristine. */
+  function countsTable(report: Report, roles: string[]): HTMLElement {
+    const used = reportNormalization(report);
+    const p = report.states.find((st) => st.sims?.parameters)?.sims?.parameters;
+    const ion = ionNotation(String(p?.analyteIon ?? analyte));
+    const divided =
+      used.normalization === 'tic'
+        ? 'divided scan by scan by the total ion count (times its mean, so they stay count-like)'
+        : used.normalization === 'reference'
+          ? `divided scan by scan by ${ionNotation(used.referenceIon ?? '?')} (times its mean, so they stay count-like)`
+          : 'raw counts: not normalised, so the drift of the primary current between measurements is in the ratios';
+    const reference = String(report.provenance.parameters.referenceState ?? 'pristine');
+    const sims = report.states.filter((st) => st.sims);
+    const base = sims.find((st) => st.state === reference);
+    const others = base ? sims.filter((st) => st !== base) : [];
+    const cell = (text: string | null) => h('td', { class: 'num' }, text ?? '—');
+    const rows = roles.map((role) => {
+      const b = base?.sims?.li.find((x) => x.role === role);
+      return h(
+        'tr',
+        { 'data-role': role },
+        h('td', {}, labelOf(role)),
+        ...sims.map((st) => {
+          const l = st.sims!.li.find((x) => x.role === role);
+          return cell(l ? formatWithSigma(l.counts, l.sigma, { fallbackDecimals: 0 }) : null);
+        }),
+        ...others.map((st) => {
+          const l = st.sims!.li.find((x) => x.role === role);
+          const r = l && b ? ratioWithSigma(l.counts, l.sigma, b.counts, b.sigma) : null;
+          return cell(r ? formatWithSigma(r.value, r.sigma) : null);
+        }),
+      );
+    });
+    return h(
+      'table',
+      { class: 'compact', id: 'li-counts' },
+      h('caption', {}, `Li counts per layer: integrated ${ion} counts ± 1σ (${divided})${others.length ? `; ratio of each state to ${reference} ± 1σ` : ''}`),
+      h('thead', {}, h('tr', {}, h('th', {}, 'Layer'), ...sims.map((st) => h('th', {}, st.state)), ...others.map((st) => h('th', {}, `${st.state} / ${reference}`)))),
+      h('tbody', {}, ...rows),
+    );
+  }
 
   function draw(s: AppState): void {
+    drawControls(s);
     const n = noteText(s, 'Li fractions');
     if (!s.report) {
       body.replaceChildren(h('p', { class: 'notes', id: 'li-note' }, n ?? 'No report yet.'));
       return;
     }
-    const pct = d3.format('.1%');
     const fracBars: Bar[] = [];
     const roles: string[] = [];
     for (const st of s.report.states) {
@@ -77,11 +156,12 @@ export function liDashboard(store: Store): View {
     const changes = s.report.comparison.li;
     const deltaBars: Bar[] = changes.map((c) => ({ group: labelOf(c.role), key: `${c.state} − pristine`, value: c.deltaFraction, sigma: c.sigma, colour: stateColour(c.state) }));
     const groups = roles.map(labelOf);
-    // Signed to one decimal, with a minus sign; a change that rounds to zero reads 0.0, not -0.0 or +0.0.
-    const fmtPp = (v: number) => {
-      const shown = (v * 100).toFixed(1);
-      return Number(shown) === 0 ? '0.0 pp' : `${v > 0 ? '+' : ''}${shown.replace('-', '−')} pp`;
-    };
+    // Axis ticks in the unit the axis title names (% or pp); changes signed, with a minus sign.
+    const tickPct = (v: number) => d3.format('~g')(v * 100);
+    const tickPp = (v: number) => (v === 0 ? '0' : d3.format('+~g')(v * 100));
+    // Value ± σ as everywhere else: σ to two significant figures, never "± 0.0".
+    const tipPct = (b: Bar) => `${formatWithSigma(b.value, b.sigma, { scale: 100, minDecimals: 1 })} %`;
+    const tipPp = (b: Bar) => `${formatWithSigma(b.value, b.sigma, { scale: 100, minDecimals: 1, signed: true })} pp`;
     const rows = roles.map((role) =>
       h(
         'tr',
@@ -105,15 +185,20 @@ export function liDashboard(store: Store): View {
       h(
         'div',
         { class: 'dashboard' },
-        h('figure', {}, h('figcaption', {}, 'Li share of the stack per layer (±1σ)'), fracBars.length ? barChart(fracBars, groups, s.report.states.filter((st) => st.sims).map((st) => st.state), 'Li fraction', 'li-fraction-chart', pct) : h('p', { class: 'notes' }, 'No SIMS results in the report.')),
-        h('figure', {}, h('figcaption', {}, 'Change against pristine (±1σ)'), deltaBars.length ? barChart(deltaBars, groups, changeStates.map((c) => `${c} − pristine`), 'Δ Li fraction', 'li-change-chart', fmtPp) : h('p', { class: 'notes' }, 'No comparison in the report (it needs a pristine state).')),
+        h('figure', {}, h('figcaption', {}, 'Li share of the stack per layer (±1σ)'), fracBars.length ? barChart(fracBars, groups, s.report.states.filter((st) => st.sims).map((st) => st.state), 'Li share of the stack (%)', 'li-fraction-chart', tickPct, tipPct) : h('p', { class: 'notes' }, 'No SIMS results in the report.')),
+        h('figure', {}, h('figcaption', {}, 'Change against pristine (±1σ)'), deltaBars.length ? barChart(deltaBars, groups, changeStates.map((c) => `${c} − pristine`), 'Δ Li share (pp)', 'li-change-chart', tickPp, tipPp) : h('p', { class: 'notes' }, 'No comparison in the report (it needs a pristine state).')),
       ),
       h(
-        'table',
-        { class: 'compact', id: 'li-table' },
-        h('caption', {}, 'Li fraction per layer and state; change against pristine in percentage points; ± 1σ from counting statistics and where the interfaces lie'),
-        h('thead', {}, h('tr', {}, h('th', {}, 'Layer'), ...s.report.states.map((st) => h('th', {}, st.state)), ...changeStates.map((c) => h('th', {}, `Δ ${c}`)))),
-        h('tbody', {}, ...rows),
+        'div',
+        { class: 'tables' },
+        h(
+          'table',
+          { class: 'compact', id: 'li-table' },
+          h('caption', {}, 'Li fraction per layer and state; change against pristine in percentage points; ± 1σ from counting statistics and where the interfaces lie'),
+          h('thead', {}, h('tr', {}, h('th', {}, 'Layer'), ...s.report.states.map((st) => h('th', {}, st.state)), ...changeStates.map((c) => h('th', {}, `Δ ${c}`)))),
+          h('tbody', {}, ...rows),
+        ),
+        countsTable(s.report, roles),
       ),
       warnings.length ? h('details', { class: 'notes', id: 'li-warnings' }, h('summary', {}, `${countOf(warnings.length, 'analysis warning')}`), h('ul', {}, ...warnings.map((w) => h('li', {}, w)))) : h('span'),
     );

@@ -152,6 +152,14 @@ export function profileView(store: Store): View {
     if (anyNear) notes.push(`Strips along the axis: scans whose counts exceed ${100 * NEAR_SATURATION} % of what the detector can count (N shots per pixel × pixels per scan = ${[...limits].join(', ')}): dead time matters there.`);
     note.replaceChildren(...notes.map((n) => h('span', {}, n, ' ')));
     if (s.overrides.roi) note.append(clearRoiButton(store));
+    // Nothing to plot: axes without data mean nothing, so say what to tick instead.
+    if (!series.length) {
+      const hint = !v.states.length ? 'Tick a state to plot its profile.' : !v.ions.length ? 'Tick an ion to plot its profile.' : 'None of the ticked states has the ticked ions.';
+      chartHost.replaceChildren(h('p', { class: 'notes', id: 'profile-empty' }, hint));
+      readout.textContent = '';
+      drawTables(s);
+      return;
+    }
     const byState = new Set(series.map((x) => x.state)).size > 1;
     const stateIndex = (st: string) => Math.max(0, study.states.findIndex((x) => x.state === st));
     const colourOf = (ser: Series) => OKABE_ITO[(byState ? stateIndex(ser.state) : v.ions.indexOf(ser.ion)) % OKABE_ITO.length];
@@ -286,7 +294,8 @@ export function profileView(store: Store): View {
         const parts = series.map((ser, j) => {
           const k = nearestIndex(ser.x, at);
           const share = near(j, k) ? ` (${Math.round(100 * shares[j]![k])} % of N·pixels: near saturation)` : '';
-          return `${ionNotation(ser.ion)} (${ser.state}): ${fmt(ser.y[k])} ± ${fmt(ser.sigma[k])}${share}`;
+          // Value ± σ as every table writes it: σ to two figures, the value to the same place.
+          return `${ionNotation(ser.ion)} (${ser.state}): ${formatWithSigma(ser.y[k], ser.sigma[k], { fallbackDecimals: 0 })}${share}`;
         });
         readout.textContent = `${useDepth ? 'depth' : 'time'} ${fmt(at)} ${useDepth ? 'nm' : 's'} — ${parts.join('; ')}`;
       })

@@ -31,6 +31,8 @@ export function semView(store: Store): View {
   const study = store.state.study;
   const semStates = study.states.filter((s) => s.files.some((f) => f.kind === 'sem' && !f.error)).map((s) => s.state);
   let current = semStates[0] ?? '';
+  /** The last study-browser link applied (see AppState.focus): each click switches the state once. */
+  let focusSeen: AppState['focus'] = null;
   const cache = new Map<string, SemImagePayload>();
   /** Clicked points on the shown image, original pixels; two make a length. */
   let points: PointPx[] = [];
@@ -185,7 +187,7 @@ export function semView(store: Store): View {
     const stageTiltDeg = Math.abs(img.tiltDeg ?? 0);
     const deg = (d: number): string => `${+d.toFixed(2)}°`;
     if (img.section === 'fib-trench') notes.push(`FIB trench face at stage tilt ${deg(stageTiltDeg)}: seen at 90° − T = ${deg(90 - stageTiltDeg)}; vertical distances are corrected in the thickness table.`);
-    else if (img.tiltDeg) notes.push(`Tilt ${deg(img.tiltDeg)}: vertical distances are corrected in the thickness table.`);
+    else if (img.tiltDeg) notes.push(`Stage tilt ${deg(img.tiltDeg)}: vertical distances are corrected in the thickness table.`);
     // As measureCrossSection warns: unless study.json says how the face was made, the stage tilt is the view angle of a cleaved face.
     if (img.section === null && stageTiltDeg >= 30) notes.push(`The stage tilt is taken as the angle between the beam and the face normal (a cleaved face); a FIB trench face viewed at stage tilt T is seen at 90° − T = ${deg(90 - stageTiltDeg)}: say so in study.json ("semSection": "fib-trench").`);
     if (img.pixelSizeNm) {
@@ -214,7 +216,9 @@ export function semView(store: Store): View {
     if (analysis) notes.push(analysis);
     else if (!sem) notes.push('The report has no SEM result for this state.');
     if (!b) notes.push(`No boundaries drawn: ${img.boundaryError ?? 'the measurement found none'}.`);
-    else notes.push(`Dashed lines: the ${b.lines.length} boundaries the cross-section measurement found (layers at ${d3.format('.2~f')(b.angleDeg)}°).`);
+    // The layers' slope across the image is a rotation in the image plane, not the stage tilt
+    // named above: said so, or "−1°" beside "tilt 10°" reads as either.
+    else notes.push(`Dashed lines: the ${b.lines.length} boundaries the cross-section measurement found (layers rotated ${d3.format('.2~f')(b.angleDeg).replace('-', '−')}° in the image plane).`);
     note.textContent = notes.join(' ');
     pointsLayer = svg.append('g').attr('class', 'scale-points');
     const node = svg.node()!;
@@ -243,10 +247,23 @@ export function semView(store: Store): View {
     );
   }
 
+  /** A link in the study browser (e.g. discharged's sem.tif) opened this tab: show its state. */
+  function takeFocus(): void {
+    const f = store.state.focus;
+    if (f === focusSeen) return;
+    focusSeen = f;
+    if (f?.tab === 'sem' && semStates.includes(f.state) && f.state !== current) {
+      current = f.state;
+      points = [];
+      scaleForm.hidden = true;
+    }
+  }
+
   return {
     el,
     figure: () => (current ? { figure: 'sem', state: current, label: `SEM cross-section of ${current} with the measured layers` } : null),
     shown() {
+      takeFocus();
       void refresh(store.state);
     },
     update(s, changed) {

@@ -31,7 +31,7 @@ export function describe(summary: Record<string, unknown> | null): string {
   return parts.join(' · ');
 }
 
-function matrix(study: StudySummary, go: (tab: string) => void): HTMLElement {
+function matrix(study: StudySummary, go: (tab: string, state: string) => void): HTMLElement {
   const head = h('tr', {}, h('th', {}, 'State'), ...KINDS.map((k) => h('th', {}, KIND_LABEL[k])));
   const rows = study.states.map((s) =>
     h(
@@ -43,7 +43,7 @@ function matrix(study: StudySummary, go: (tab: string) => void): HTMLElement {
         if (!f) return h('td', { class: 'cell missing' }, '—');
         if (f.error) return h('td', { class: 'cell error', title: f.error }, '✗ unreadable');
         const b = h('button', { type: 'button', class: 'link', title: `open in the ${KIND_TAB[k]} view` }, '✓ ', f.path.split('/').pop() ?? f.path);
-        b.addEventListener('click', () => go(KIND_TAB[k]));
+        b.addEventListener('click', () => go(KIND_TAB[k], s.state));
         return h('td', { class: 'cell ok' }, b);
       }),
     ),
@@ -54,7 +54,16 @@ function matrix(study: StudySummary, go: (tab: string) => void): HTMLElement {
 /** States × modalities at a glance, then every file with its format and key metadata. */
 export function studyBrowser(store: Store): View {
   const study = store.state.study;
-  const go = (tab: string) => store.setView('tab', tab as never);
+  // A link names a file of one state: the view it opens shows that state, not the one it showed
+  // last (the SEM view takes `focus`; the profiles tick the state and shade its layers).
+  const go = (tab: string, state: string) => {
+    const view = { ...store.state.view, tab };
+    if (tab === 'profile') {
+      const ticked = view.profile.states;
+      view.profile = { ...view.profile, states: ticked.includes(state) ? ticked : [...ticked, state], interfacesOf: state };
+    }
+    store.set({ view, focus: { tab, state } });
+  };
   const rows = study.states.flatMap((s) =>
     s.files.map((f, i) =>
       h(

@@ -1,0 +1,37 @@
+import type { AnalyzeOverrides, StudySummary } from '../../../core/api/contract.js';
+import type { Report } from '../../../core/model/report.js';
+import { ionKey } from '../../../core/model/ions.js';
+
+/** The Li dashboard's arithmetic and choices, free of the DOM (tested in test/renderer). */
+
+export type Normalization = Pick<AnalyzeOverrides, 'normalization' | 'referenceIon'>;
+
+/** What the report's counts were divided by (its SIMS states all ran with the same parameters). */
+export function reportNormalization(report: Report | null): Normalization {
+  const p = report?.states.find((st) => st.sims?.parameters)?.sims?.parameters;
+  const mode = p?.normalization === 'tic' || p?.normalization === 'reference' ? p.normalization : 'none';
+  return mode === 'reference' && typeof p?.referenceIon === 'string' ? { normalization: mode, referenceIon: p.referenceIon } : { normalization: mode };
+}
+
+/**
+ * Ions a reference may be: those every state's depth profile has (the analysis divides by the
+ * profile's ion, so a state without it would fail), the analyte itself left out.
+ */
+export function referenceIons(study: StudySummary, analyte: string): string[] {
+  const perState = study.states.flatMap((s) => {
+    const labels = s.files.find((f) => f.kind === 'sims-profile' && !f.error)?.summary?.ionLabels;
+    return Array.isArray(labels) ? [labels.map(String)] : [];
+  });
+  const keys = perState.map((labels) => new Set(labels.map(ionKey)));
+  return (perState[0] ?? []).filter((ion) => ionKey(ion) !== ionKey(analyte) && keys.every((k) => k.has(ionKey(ion))));
+}
+
+/** The select's value for a normalisation: 'none', 'tic' or 'ion:<label as the data name it>'. */
+export const choiceOf = (n: Normalization): string => (n.normalization === 'reference' && n.referenceIon ? `ion:${n.referenceIon}` : n.normalization ?? 'none');
+
+/** A ratio a/b with σ from both (independent): r·√((σa/a)² + (σb/b)²). */
+export function ratioWithSigma(a: number, sa: number, b: number, sb: number): { value: number; sigma: number } | null {
+  if (!(a > 0 && b > 0)) return null;
+  const value = a / b;
+  return { value, sigma: value * Math.hypot(sa / a, sb / b) };
+}

@@ -1,0 +1,22 @@
+import { describe, expect, it } from 'vitest';
+import { ratioWithSigma, referenceIons } from '../../renderer/src/views/liMath.js';
+
+describe('ratioWithSigma: a state against pristine, σ from both', () => {
+  it('adds the relative σ of both in quadrature: r·√((σa/a)² + (σb/b)²)', () => {
+    const r = ratioWithSigma(300, 9, 100, 4)!;
+    expect(r.value).toBe(3);
+    expect(r.sigma).toBeCloseTo(3 * Math.hypot(0.03, 0.04), 12); // 0.15
+  });
+  it('has no ratio where either count is not positive', () => {
+    expect(ratioWithSigma(5, 1, 0, 0)).toBeNull();
+    expect(ratioWithSigma(0, 0, 5, 1)).toBeNull();
+  });
+});
+
+describe('referenceIons: what the counts may be divided by', () => {
+  const profile = (labels: string[]) => ({ path: 'p.txt', kind: 'sims-profile', format: 'iontof-ascii', summary: { ionLabels: labels }, error: null });
+  const study = (...states: string[][]) => ({ path: '/s', name: 's', origin: 'manifest' as const, notes: [], stack: { id: 'x', name: 'x', analyteIon: 'Li-', layers: [] }, states: states.map((labels, i) => ({ state: `s${i}`, files: [profile(labels)] })) });
+  it('offers the ions every state has, as the data name them, not the analyte (in any spelling)', () => {
+    expect(referenceIons(study(['^7Li-', 'C_2-', 'Fe-', 'O-'], ['Li-', 'C2-', 'O-']), 'Li-')).toEqual(['C_2-', 'O-']);
+  });
+});

@@ -17,7 +17,7 @@ import type { StudyOutcome } from '../pipeline/batchSummary.js';
 import { STRATA_VERSION } from '../version.js';
 import { formatWithSigma } from '../util/uncertainty.js';
 import type { CliIo } from './context.js';
-import { positiveNumber, ReportedError } from './context.js';
+import { normalizationOf, positiveNumber, ReportedError } from './context.js';
 
 /** A fraction (or a change of one) and its σ in percent (percentage points), lined up on the ±. */
 const pctWithSigma = (x: number, sigma: number, signed = false): string => {
@@ -121,14 +121,6 @@ export function registerAnalyze(program: Command, io: CliIo): void {
       if (studies.length === 1 || !options.out) return analyzeOne(studies[0], { ...options, jobs, overrides }, io);
       await analyzeMany(studies, options.out, { json: options.json, jobs, overrides }, io);
     });
-}
-
-/** `--normalize`: none, tic, or the reference ion's label (an ion is named as the data name it). */
-function normalizationOf(how: string): AnalyzeOverrides {
-  const value = how.trim();
-  if (value === 'none' || value === 'tic') return { normalization: value };
-  if (/^[^\s\x00-\x1f]{1,64}$/.test(value) && /[A-Za-z]/.test(value)) return { normalization: 'reference', referenceIon: value };
-  throw new UsageError(`--normalize wants none, tic or an ion label such as C2-, got '${how}'`);
 }
 
 async function analyzeOne(studyPath: string, options: { json?: boolean; out?: string; jobs?: number; overrides: AnalyzeOverrides }, io: CliIo): Promise<void> {

@@ -1,4 +1,5 @@
 import { StrataError, UsageError } from '../model/errors.js';
+import type { AnalyzeOverrides } from '../api/contract.js';
 
 /** What a command needs from the outside world; tests pass their own to capture output. */
 export interface CliIo {
@@ -67,4 +68,12 @@ export class ReportedError extends Error {
   constructor(readonly original: unknown) {
     super('already reported');
   }
+}
+
+/** `--normalize`: none, tic, or the reference ion's label (an ion is named as the data name it). */
+export function normalizationOf(how: string): AnalyzeOverrides {
+  const value = how.trim();
+  if (value === 'none' || value === 'tic') return { normalization: value };
+  if (/^[^\s\x00-\x1f]{1,64}$/.test(value) && /[A-Za-z]/.test(value)) return { normalization: 'reference', referenceIon: value };
+  throw new UsageError(`--normalize wants none, tic or an ion label such as C2-, got '${how}'`);
 }

@@ -12,7 +12,7 @@ import { prepareOutputFolder } from '../node/files.js';
 import { withStateLanes } from '../node/stateLanes.js';
 import { STRATA_VERSION } from '../version.js';
 import type { CliIo } from './context.js';
-import { positiveNumber } from './context.js';
+import { normalizationOf, positiveNumber } from './context.js';
 
 const FORMATS = ['svg', 'png', 'pdf'] as const;
 type Format = (typeof FORMATS)[number];
@@ -24,6 +24,7 @@ interface FigureOptions {
   width?: string;
   figures: string;
   xrdScale: string;
+  normalize?: string;
 }
 
 /** A comma list whose items must all be in `allowed`; names the option in the usage error. */
@@ -71,8 +72,10 @@ export function registerFigure(program: Command, io: CliIo): void {
     .option('--width <w>', 'figure width: 85mm|114mm|180mm or single|onehalf|double (default: double for fig4, single for sem/xrd, 1.5 column for li-bars)')
     .option('--figures <list>', `any of ${FIGURE_NAMES.join(',')}`, FIGURE_NAMES.join(','))
     .option('--xrd-scale <scale>', 'XRD intensity scale: linear, sqrt or log', 'sqrt')
+    .option('--normalize <how>', "divide the analyte's counts, scan by scan, by: none, tic or an ion (as strata analyze); default: study.json's normalization, else none")
     .action(async (studyPath: string, options: FigureOptions) => {
       const p = parseFigureOptions(options);
+      const overrides = options.normalize === undefined ? undefined : normalizationOf(options.normalize);
       const study = await loadStudy(studyPath);
       // Checked before the figures are made, not found wanting after.
       const outDir = await prepareOutputFolder(p.out);
@@ -85,7 +88,7 @@ export function registerFigure(program: Command, io: CliIo): void {
       // The states analysed side by side, as `strata analyze` does (three 512 MB states: ~4.2 →
       // ~3.6 s for the whole command; the sample study, the same within the noise).
       const { data, built, warnings } = await withStateLanes(study.states.length, undefined, (runStates) =>
-        buildStudyFigures(study, { figures: p.figures, widthMm: p.widthMm ?? undefined, xrdScale: p.xrdScale, progress, runStates }),
+        buildStudyFigures(study, { figures: p.figures, widthMm: p.widthMm ?? undefined, xrdScale: p.xrdScale, progress, runStates, overrides }),
       );
       for (const w of warnings) io.stderr(`warning: ${w}\n`);
       if (!built.length) throw new StrataError(`${study.name}: none of the figures ${p.figures.join(', ')} could be made from this study`);

@@ -28,6 +28,7 @@ describe('strata figure: usage', () => {
       ['figure', '/nonexistent', '--out', out, '--width', '3cm'],
       ['figure', '/nonexistent', '--out', out, '--figures', 'fig9'],
       ['figure', '/nonexistent', '--out', out, '--xrd-scale', 'cube'],
+      ['figure', '/nonexistent', '--out', out, '--normalize', ''],
     ]) {
       const r = await runCli(args);
       expect(r.code, args.join(' ')).toBe(2);
@@ -136,5 +137,12 @@ describe.skipIf(!hasSample)('strata figure on the sample study', () => {
     expect(readdirSync(dir).sort()).toEqual(['figures.json', 'li-bars.png', 'xrd.png']);
     const { width } = pngSize(new Uint8Array(readFileSync(join(dir, 'xrd.png'))));
     expect(width).toBe(Math.round((85 / 25.4) * 150));
+  }, 60_000);
+
+  it('honours --normalize as strata analyze does: fig. 4 says what the profiles were divided by', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'strata-fig-'));
+    const r = await runCli(['figure', SAMPLE, '--out', dir, '--figures', 'fig4', '--format', 'svg', '--normalize', 'tic']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(readFileSync(join(dir, 'fig4.svg'), 'utf8')).toContain('Li⁻ / total (rel. to max.)');
   }, 60_000);
 });

@@ -1,4 +1,4 @@
-import { StrataError, UsageError } from '../model/errors.js';
+import { fileSystemErrorText, StrataError, UsageError } from '../model/errors.js';
 import type { AnalyzeOverrides } from '../api/contract.js';
 
 /** What a command needs from the outside world; tests pass their own to capture output. */
@@ -19,31 +19,13 @@ export const processIo: CliIo = {
 export const EXIT = { ok: 0, badInput: 1, usage: 2 } as const;
 
 /** Maps an error to its exit code and the one line the user sees. */
-/** What a file-system error code means, in words (the rest are shown as their code). */
-const ERRNO_SAYS: Record<string, string> = {
-  ENOENT: 'no such file or folder',
-  EACCES: 'permission denied',
-  EPERM: 'permission denied',
-  EISDIR: 'is a folder, not a file',
-  EINVAL: 'not a regular file',
-  ENOTDIR: 'a part of the path is a file, not a folder',
-  EEXIST: 'exists and is not a folder',
-  ELOOP: 'too many symbolic links (a loop?)',
-  EROFS: 'read-only file system',
-  ENOSPC: 'no space left on the device',
-  ENAMETOOLONG: 'name too long',
-};
-
 export function describeFailure(err: unknown): { code: number; line: string } {
   if (err instanceof ReportedError) return { code: describeFailure(err.original).code, line: '' };
   if (err instanceof UsageError) return { code: EXIT.usage, line: `strata: ${err.message}` };
   if (err instanceof StrataError) return { code: EXIT.badInput, line: `strata: ${err.message}` };
-  const e = err as NodeJS.ErrnoException;
-  if (e && typeof e === 'object' && typeof e.code === 'string' && 'path' in e) {
-    const what = ERRNO_SAYS[e.code] ?? e.code;
-    return { code: EXIT.badInput, line: `strata: ${e.path}: ${what}` };
-  }
-  return { code: EXIT.badInput, line: `strata: ${e instanceof Error ? e.message : String(err)}` };
+  const said = fileSystemErrorText(err);
+  if (said) return { code: EXIT.badInput, line: `strata: ${said}` };
+  return { code: EXIT.badInput, line: `strata: ${err instanceof Error ? err.message : String(err)}` };
 }
 
 /**

@@ -47,6 +47,28 @@ export class OutsideSessionError extends StrataError {
   }
 }
 
+/** What a file-system error code means, in words (the rest are shown as their code). */
+const ERRNO_SAYS: Record<string, string> = {
+  ENOENT: 'no such file or folder',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  EISDIR: 'is a folder, not a file',
+  EINVAL: 'not a regular file',
+  ENOTDIR: 'a part of the path is a file, not a folder',
+  EEXIST: 'exists and is not a folder',
+  ELOOP: 'too many symbolic links (a loop?)',
+  EROFS: 'read-only file system',
+  ENOSPC: 'no space left on the device',
+  ENAMETOOLONG: 'name too long',
+};
+
+/** "<path>: permission denied" for a file-system error (one with a code and a path), else null. */
+export function fileSystemErrorText(err: unknown): string | null {
+  const e = err as { code?: unknown; path?: unknown } | null;
+  if (!e || typeof e !== 'object' || typeof e.code !== 'string' || !('path' in e)) return null;
+  return `${String(e.path)}: ${ERRNO_SAYS[e.code] ?? e.code}`;
+}
+
 /** Wrong command-line usage; the CLI exits with code 2. */
 export class UsageError extends StrataError {
   override name = 'UsageError';

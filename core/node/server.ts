@@ -5,8 +5,7 @@ import { readFile } from 'node:fs/promises';
 import { dirname, extname, join, normalize, resolve, sep } from 'node:path';
 import { validateRequest } from '../api/contract.js';
 import type { StrataApi } from '../api/contract.js';
-import { describeFailure } from '../cli/context.js';
-import { ManifestError, OutsideSessionError } from '../model/errors.js';
+import { fileSystemErrorText, ManifestError, OutsideSessionError } from '../model/errors.js';
 
 /**
  * The browser-mode backend: the renderer's static files plus the StrataApi as
@@ -144,7 +143,7 @@ export function apiErrorMessage(err: unknown, method: string, request: unknown):
   const e = err as NodeJS.ErrnoException;
   if (e && typeof e.code === 'string' && typeof e.path === 'string') {
     if (e.code === 'ENOENT' || e.code === 'ENOTDIR') return `No file or folder at ${e.path}`;
-    return describeFailure(err).line.replace(/^strata: /, ''); // e.g. "<path>: permission denied"
+    return fileSystemErrorText(err)!; // e.g. "<path>: permission denied"
   }
   if (err instanceof ManifestError) return manifestMessage(err, method);
   if (err instanceof OutsideSessionError) {

@@ -10,7 +10,7 @@
  */
 import type { DepthProfile } from '../model/depthProfile.js';
 import type { IonStack } from '../model/ionStack.js';
-import { findIon, type IonChannel } from '../model/ions.js';
+import { findIon, ionNotation, type IonChannel } from '../model/ions.js';
 import type { LayerStack } from '../model/layerStack.js';
 import type { InterfaceResult, LayerSegment, LiMapStats, SimsStateResult } from '../model/report.js';
 import { calibrateDepth, timeToDepthNm, type DepthCalibration } from './calibrate.js';
@@ -23,6 +23,9 @@ import { conditionSignal, segmentProfile } from './segment.js';
 import { withInterfaceTimes } from './overrides.js';
 import { profileFromStack, type StackProfile, type StackProfileOptions } from './stackProfile.js';
 import { windowMapsFromStack } from './windowMaps.js';
+
+/** A normalisation divisor whose per-layer rate varies more than this between layers is warned of. */
+const DIVISOR_SPREAD_WARN = 10;
 
 export interface SimsAnalysisOptions {
   /** Normalisation of the analyte before integration. Default `none` (raw corrected counts). */
@@ -268,6 +271,18 @@ export async function analyzeSimsStateDetailed(input: SimsStateInput): Promise<S
     void timeLen;
     return undefined;
   };
+  // A divisor that itself changes from layer to layer (a matrix ion such as C₂⁻, which marks
+  // the steel) reshapes the shares by its own distribution as much as by Li's: said, once.
+  const divisor = normalization === 'none' ? undefined : denominator(set.timeS.length);
+  if (divisor) {
+    const perLayer = integrateLayers(set.timeS, divisor.values, divisor.sigma, windows).map((c, j) => c.counts / Math.max(1e-9, windows[j].endS - windows[j].startS));
+    const positive = perLayer.filter((v) => v > 0);
+    const spread = positive.length > 1 ? Math.max(...positive) / Math.min(...positive) : 1;
+    if (spread > DIVISOR_SPREAD_WARN) {
+      const by = normalization === 'tic' ? 'the total ion count' : ionNotation(referenceIon ?? '');
+      warnings.push(`${by}, the normalisation's divisor, changes ${Math.round(spread)}× between layers: the shares follow its distribution as well as the analyte's`);
+    }
+  }
 
   // Analyte: stack (exact per-pixel dead time) or profile.
   let analyte: SimsStateDetail['analyte'] = null;

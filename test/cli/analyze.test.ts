@@ -76,8 +76,12 @@ describe('strata analyze', () => {
     expect(r.code, r.stderr).toBe(0);
     const report = JSON.parse(r.stdout);
     for (const s of report.states) expect(s.sims.parameters.normalization).toBe('tic');
+    // The total ion count changes little from layer to layer here: no warning about it.
+    for (const s of report.states) expect((s.sims.warnings ?? []).filter((w: string) => /divisor/.test(w))).toEqual([]);
     const text = await runCli(['analyze', STUDY, '--normalize', 'C2-']);
     expect(text.stdout).toMatch(/^ {2}Li⁻ per layer \(fraction ± σ, counts \/ C₂⁻\):$/m);
+    // C₂⁻ marks the steel: dividing by it reshapes the shares, and that is said.
+    expect(text.stdout).toMatch(/^ {2}warning: C₂⁻, the normalisation's divisor, changes \d+× between layers/m);
     // study.json's own choice, when no flag overrides it.
     const dir = mkdtempSync(join(tmpdir(), 'strata-norm-'));
     cpSync(STUDY, join(dir, 'study'), { recursive: true });

@@ -4,6 +4,7 @@ import { ESCAPE_CLOSES, h, installEscapeToClose } from './dom.js';
 import { jobBar } from './jobs.js';
 import { exportBar } from './exportFigure.js';
 import { defaultProjectPath, projectFromState } from './project.js';
+import { keepSession, keptSession } from './session.js';
 import { defaultView, Store } from './store.js';
 import type { AppState } from './store.js';
 import { ionMapsView } from './views/ionMapsView.js';
@@ -83,8 +84,11 @@ function renderStatus(s: AppState): void {
   status.title = s.reportError ?? '';
 }
 
-/** Opens a study (and, from a project, its saved overrides, view and annotations). */
-async function openStudy(path: string, project?: StrataProject): Promise<void> {
+/**
+ * Opens a study (and, from a project, its saved overrides, view and annotations; else the ones
+ * this tab kept for the study before a reload).
+ */
+async function openStudy(path: string, fromProject?: StrataProject): Promise<void> {
   say('');
   // Reading every file's metadata takes a moment: the header says so, or the page looks stuck.
   status.textContent = 'Opening study…';
@@ -92,6 +96,7 @@ async function openStudy(path: string, project?: StrataProject): Promise<void> {
   for (const v of views.values()) v.dispose();
   views.clear();
   unsubscribe?.();
+  const project = fromProject ?? keptSession(summary.path);
   const view = project ? { ...defaultView(summary), ...project.view } : defaultView(summary);
   store = new Store(api, { study: summary, report: null, reportError: null, analyzing: false, reportVersion: 0, overrides: project?.overrides ?? {}, view, annotations: project?.annotations ?? [], focus: null });
   studyLabel.textContent = `${summary.name} — ${summary.path}`;
@@ -108,8 +113,10 @@ async function openStudy(path: string, project?: StrataProject): Promise<void> {
       return b;
     }),
   );
+  keepSession(store.state, version); // in place of another study's
   unsubscribe = store.on((s, changed) => {
     renderStatus(s);
+    if (changed.has('overrides') || changed.has('view') || changed.has('annotations')) keepSession(s, version);
     if (s.view.tab !== shownTab) {
       void showTab(s.view.tab);
       return;

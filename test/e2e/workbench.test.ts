@@ -244,6 +244,20 @@ describe.skipIf(skipReason !== null)('workbench in the browser mode', { timeout:
     expect(await page.$$eval('.volume-label strong', (s) => s.map((x) => x.textContent))).toEqual(['pristine', 'charged', 'discharged']);
     const first = await litFraction();
     expect(first.lit).toBeGreaterThan(0.03);
+    // Depth ticks in nm along each box (the report's calibration): from the surface down its edge.
+    await page.waitForFunction(() => [...document.querySelectorAll('.volume-label')].filter((l) => /report calibration/.test(l.textContent ?? '')).length === 3);
+    const axes = await page.$$eval('#volume-depth-axes g.depth-axis', (gs) =>
+      gs.map((g) => ({ state: g.getAttribute('data-state'), ticks: [...g.querySelectorAll('g.depth-tick')].map((t) => ({ nm: Number(t.getAttribute('data-depth-nm')), y: Number(t.getAttribute('data-y')), text: t.textContent ?? '' })) })),
+    );
+    expect(axes.map((a) => a.state)).toEqual(['pristine', 'charged', 'discharged']);
+    const deepUm = await page.$$eval('.volume-label', (ls) => ls.map((l) => Number(/([\d.]+) µm deep \(report calibration\)/.exec(l.textContent ?? '')?.[1])));
+    axes.forEach(({ ticks }, k) => {
+      expect(ticks.length).toBeGreaterThanOrEqual(2);
+      expect(ticks[0].nm).toBe(0);
+      expect(ticks.at(-1)!.nm).toBeLessThanOrEqual(deepUm[k] * 1000);
+      expect(ticks.at(-1)!.text).toMatch(/^\d+ nm$/);
+      for (let i = 1; i < ticks.length; i++) expect(ticks[i].y, 'deeper lies lower').toBeGreaterThan(ticks[i - 1].y);
+    });
     await screenshot(page, '06-volume-mip');
     const canvas = (await page.$('#volume-canvas'))!;
     const cb = (await canvas.boundingBox())!;
@@ -263,6 +277,17 @@ describe.skipIf(skipReason !== null)('workbench in the browser mode', { timeout:
     await page.waitForTimeout(300);
     const composite = await litFraction();
     expect(composite.lit).toBeGreaterThan(0.03);
+    // Every step of the z-exaggeration slider acts, up to its end (it used to stop acting at ~340×).
+    const zTo = async (z: number) => {
+      await page.fill('#volume-zscale', String(z));
+      await page.dispatchEvent('#volume-zscale', 'input');
+      await page.waitForFunction((t) => document.querySelector('#volume-zscale + output')?.textContent === t, `${z}×`);
+      await page.waitForTimeout(300);
+      return (await litFraction()).dataUrl;
+    };
+    const zMax = Number(await page.getAttribute('#volume-zscale', 'max'));
+    expect(await zTo(zMax), `z-exaggeration ${zMax}× draws as ${zMax - 20}×`).not.toEqual(await zTo(zMax - 20));
+    await zTo(250);
     // Layer clip planes: keeping only the CAM layer draws less of the stack.
     await page.selectOption('#volume-layer', 'cam');
     await page.waitForTimeout(300);
@@ -537,6 +562,22 @@ describe.skipIf(skipReason !== null)('workbench in the browser mode', { timeout:
     expect(await page.inputValue('#li-normalization')).toBe('ion:C_2-');
     expect((await countsTable()).rows[0][0]).not.toBe(raw.rows[0][0]);
     await screenshot(page, '10-li-dashboard');
+  });
+
+  it('a reload (F5) keeps the tab, ROI, dragged interfaces, SEM scale, normalisation and views, and analyses as before', async () => {
+    const kept = async () => JSON.parse((await page.evaluate(() => sessionStorage.getItem('strata.session'))) ?? 'null');
+    const before = await kept();
+    expect(before).toMatchObject({ view: { tab: 'li', volume: { mode: 'composite' } }, overrides: { roi: expect.anything(), interfacesS: { pristine: expect.anything() }, semPixelSizeNm: { pristine: 5 }, normalization: 'reference' } });
+    const numbers = () => page.$$eval('#li-counts td.num, #li-table td.num', (c) => c.map((x) => x.textContent));
+    const [status, counts] = [await page.textContent('#status'), await numbers()];
+    await page.reload();
+    await page.waitForSelector('#tab-li[aria-selected="true"]');
+    await waitForReport();
+    await page.waitForFunction(() => /divided scan by scan by C₂⁻/.test(document.querySelector('#li-counts caption')?.textContent ?? ''));
+    // The same numbers: the analysis ran with the same ROI, interfaces, SEM scale and normalisation.
+    expect(await page.textContent('#status')).toBe(status);
+    expect(await numbers()).toEqual(counts);
+    expect({ ...(await kept()), savedAt: '' }).toEqual({ ...before, savedAt: '' });
   });
 
   it('saves a project atomically and reopens it exactly', async () => {

@@ -18,10 +18,22 @@ import { layerLabel } from './layerLabel.js';
 /** Side of each state's square viewport, px, at most: narrower when the window is (three must fit). */
 const CELL_MAX = 340;
 const CELL_MIN = 120;
+/** Room left of each viewport for its depth ticks' labels ("1000 nm"), which a box's outline can reach, px. */
+const AXIS_MARGIN = 56;
 /** Nominal stack thickness when the report gives no depth calibration (DOMAIN.md §1). */
 const NOMINAL_DEPTH_UM = 1.2;
 /** Voxel budget per state: software WebGL must still draw three of them interactively. */
 const MAX_VOXELS = 96 * 96 * 160;
+/**
+ * A box at most this many times as tall as it is wide: a taller one is a needle in its square
+ * viewport. The z-exaggeration slider ends where the deepest state's box reaches it, so every
+ * step of the slider acts, on all states alike (it used to go on to 400× with each box's
+ * height clamped here instead: above ~340× nothing changed, and states of different depths
+ * were drawn equally tall).
+ */
+const MAX_BOX_ASPECT = 4;
+/** The slider's end before any volume is in. */
+const Z_EXAGGERATION_MAX = 400;
 
 interface StateVolume {
   payload: VolumePayload;
@@ -30,6 +42,8 @@ interface StateVolume {
   texture: THREE.Data3DTexture;
   depthLut: THREE.DataTexture;
   depthUm: number;
+  /** Depth of the volume's top below the surface, nm (a refined volume starts below it). */
+  topNm: number;
   depthFromReport: boolean;
   /** Time fraction of the volume's [first, last] scan time at each of DEPTH_LUT_SIZE depth fractions. */
   depthToTimeFraction: Float32Array;
@@ -139,8 +153,8 @@ export function volumeView(store: Store): View {
     dead.addEventListener('change', () => store.setView('volume', { deadTime: dead.checked }));
     const mode = h('select', { id: 'volume-mode', 'aria-label': 'Rendering' }, h('option', { value: 'mip', selected: v.mode === 'mip' }, 'maximum intensity'), h('option', { value: 'composite', selected: v.mode === 'composite' }, 'composite'));
     mode.addEventListener('change', () => store.setView('volume', { mode: mode.value as 'mip' | 'composite' }));
-    const zx = h('input', { type: 'range', id: 'volume-zscale', min: 1, max: 400, step: 1, value: v.zExaggeration });
-    const zxOut = h('output', {}, `${v.zExaggeration}×`);
+    const zx = h('input', { type: 'range', id: 'volume-zscale', min: 1, max: zExaggerationMax(), step: 1, value: zExaggeration(v) });
+    const zxOut = h('output', {}, `${zExaggeration(v)}×`);
     zx.addEventListener('input', () => store.setView('volume', { zExaggeration: Number(zx.value) }));
     const top = h('input', { type: 'range', id: 'volume-clip-top', min: 0, max: 1, step: 0.01, value: v.clipTop });
     const bottom = h('input', { type: 'range', id: 'volume-clip-bottom', min: 0, max: 1, step: 0.01, value: v.clipBottom });
@@ -211,11 +225,23 @@ export function volumeView(store: Store): View {
     store.setView('volume', { clipTop: 0, clipBottom: 1 });
   }
 
-  /** A clip plane's depth below the first volume's top, in nm (as a percentage before any volume is in). */
+  /** A clip plane's depth below the surface in the first volume, nm, as its depth ticks read (a percentage before any volume is in). */
   function clipDepthText(fraction: number): string {
     const vol = volumes[0];
-    return vol ? `${Math.round(fraction * vol.depthUm * 1000)} nm` : `${Math.round(fraction * 100)} %`;
+    return vol ? `${Math.round(vol.topNm + fraction * vol.depthUm * 1000)} nm` : `${Math.round(fraction * 100)} %`;
   }
+
+  /** The width of a volume's field, µm (300 µm, a usual field, when the stack does not say). */
+  const widthUmOf = (vol: StateVolume): number => vol.payload.widthUm ?? 300;
+
+  /** The highest z-exaggeration: where the box of the deepest state (for its width) is MAX_BOX_ASPECT tall. */
+  function zExaggerationMax(): number {
+    const deepest = d3.max(volumes, (vol) => vol.depthUm / widthUmOf(vol));
+    return deepest ? Math.max(1, Math.floor(MAX_BOX_ASPECT / deepest)) : Z_EXAGGERATION_MAX;
+  }
+
+  /** The z-exaggeration drawn: the setting, within the slider's range (a project may hold more). */
+  const zExaggeration = (v: AppState['view']['volume']): number => Math.min(v.zExaggeration, zExaggerationMax());
 
   /** Sputter time at a depth fraction of a volume (its depth → time lookup). */
   function timeAtDepth(vol: StateVolume, f: number): number {
@@ -285,12 +311,14 @@ export function volumeView(store: Store): View {
     const N = DEPTH_LUT_SIZE;
     const lut = new Float32Array(N * 4);
     let depthUm = NOMINAL_DEPTH_UM;
+    let topNm = 0;
     let fromReport = false;
     if (toDepth) {
       const d0 = toDepth(t0);
       const d1 = toDepth(t1);
       if (d1 > d0) {
         depthUm = (d1 - d0) / 1000;
+        topNm = d0;
         fromReport = true;
         // Invert depth(t) by walking t finely: depth is monotone in time.
         const M = 4096;
@@ -306,6 +334,7 @@ export function volumeView(store: Store): View {
       for (let i = 0; i < N; i++) lut[i * 4] = (i + 0.5) / N;
       // Nominal depth in proportion to the scans shown (a refined volume is a part of the stack).
       depthUm = (NOMINAL_DEPTH_UM * (p.scanRange[1] - p.scanRange[0])) / p.totalScans;
+      topNm = (NOMINAL_DEPTH_UM * 1000 * p.scanRange[0]) / p.totalScans;
     }
     const depthLut = new THREE.DataTexture(lut, N, 1, THREE.RGBAFormat, THREE.FloatType);
     depthLut.minFilter = THREE.NearestFilter;
@@ -333,7 +362,7 @@ export function volumeView(store: Store): View {
     const edges = new THREE.LineSegments(new THREE.EdgesGeometry(mesh.geometry), new THREE.LineBasicMaterial({ color: 0x888888 }));
     mesh.add(edges);
     const depthToTimeFraction = Float32Array.from({ length: N }, (_, i) => lut[i * 4]);
-    return { payload: p, scene, mesh, texture, depthLut, depthUm, depthFromReport: fromReport, depthToTimeFraction };
+    return { payload: p, scene, mesh, texture, depthLut, depthUm, topNm, depthFromReport: fromReport, depthToTimeFraction };
   }
 
   function render(s: AppState): void {
@@ -348,16 +377,21 @@ export function volumeView(store: Store): View {
       lutName = s.view.maps.colormap;
     }
     const n = volumes.length;
-    // Square viewports side by side, as wide as the panel allows.
-    const cell = Math.max(CELL_MIN, Math.min(CELL_MAX, Math.floor((canvasHost.clientWidth || CELL_MAX * n) / n)));
-    renderer.setSize(cell * n, cell, true);
+    // Square viewports side by side, as wide as the panel allows, each in a column with its depth labels.
+    const cell = Math.max(CELL_MIN, Math.min(CELL_MAX, Math.floor((canvasHost.clientWidth || (CELL_MAX + AXIS_MARGIN) * n) / n) - AXIS_MARGIN));
+    const column = cell + AXIS_MARGIN;
+    renderer.setSize(column * n, cell, true);
+    // The margins are no viewport's: cleared here, as the scissored renders below clear only their own.
+    renderer.setScissorTest(false);
+    renderer.clear();
     const az = (v.azimuthDeg * Math.PI) / 180;
     const elv = (v.elevationDeg * Math.PI) / 180;
     // The box: 1 unit = the stack's width; depth stretched by the exaggeration.
+    const zx = zExaggeration(v);
     const scales = volumes.map((vol) => {
-      const widthUm = vol.payload.widthUm ?? 300;
+      const widthUm = widthUmOf(vol);
       const heightUm = vol.payload.heightUm ?? widthUm;
-      return new THREE.Vector3(1, Math.min(4, (vol.depthUm / widthUm) * v.zExaggeration), heightUm / widthUm);
+      return new THREE.Vector3(1, (vol.depthUm / widthUm) * zx, heightUm / widthUm);
     });
     // Far enough that the largest box fits the 30° field of view from any angle.
     const radius = 1.95 * Math.max(...scales.map((sc) => sc.length()));
@@ -375,26 +409,59 @@ export function volumeView(store: Store): View {
       u.uMode.value = v.mode === 'mip' ? 0 : 1;
       u.uClip.value.set(v.clipTop, v.clipBottom);
       u.uCamLocal.value.copy(vol.mesh.worldToLocal(camera.position.clone()));
-      renderer!.setViewport(k * cell, 0, cell, cell);
-      renderer!.setScissor(k * cell, 0, cell, cell);
+      renderer!.setViewport(k * column + AXIS_MARGIN, 0, cell, cell);
+      renderer!.setScissor(k * column + AXIS_MARGIN, 0, cell, cell);
       renderer!.render(vol.scene, camera);
     });
+    drawDepthAxes(column, cell);
     labels.replaceChildren(
       ...volumes.map((vol) =>
         h(
           'div',
-          { class: 'volume-label', style: `width:${cell}px` },
+          { class: 'volume-label', style: `width:${column - AXIS_MARGIN}px; padding-left:${AXIS_MARGIN}px` },
           h('strong', {}, vol.payload.state),
           ` ${vol.payload.size.join('×')} bins · ${vol.depthFromReport ? `${vol.depthUm.toFixed(2)} µm deep (report calibration)` : `${vol.depthUm.toFixed(2)} µm nominal depth`}`,
           refinement ? h('span', { class: 'volume-refined' }, ` · refined: scans ${vol.payload.scanRange[0] + 1}–${vol.payload.scanRange[1]} of ${vol.payload.totalScans}`) : '',
         ),
       ),
     );
-    el.querySelector('#volume-zscale + output')?.replaceChildren(`${v.zExaggeration}×`);
+    el.querySelector('#volume-zscale + output')?.replaceChildren(`${zx}×`);
     syncClipControls(v);
     drawColourBar(s);
     canvasHost.dataset.azimuth = v.azimuthDeg.toFixed(1);
     canvasHost.dataset.rendered = String(Number(canvasHost.dataset.rendered ?? 0) + 1);
+  }
+
+  /**
+   * Depth ticks in nm along each box's vertical edge farthest left on screen (on its outline, so
+   * never behind the volume), placed as the camera sees the box: the depth axis turns and
+   * stretches with it. The depths are the report's calibration, as the clip read-outs give them.
+   */
+  function drawDepthAxes(column: number, cell: number): void {
+    const svg = d3.create('svg').attr('id', 'volume-depth-axes').attr('width', column * volumes.length).attr('height', cell);
+    volumes.forEach((vol, k) => {
+      const toScreen = (x: number, y: number, z: number): [number, number] => {
+        const p = new THREE.Vector3(x, y, z).applyMatrix4(vol.mesh.matrixWorld).project(camera);
+        return [k * column + AXIS_MARGIN + ((p.x + 1) / 2) * cell, ((1 - p.y) / 2) * cell];
+      };
+      const corners: [number, number][] = [[-0.5, -0.5], [-0.5, 0.5], [0.5, -0.5], [0.5, 0.5]];
+      const [ex, ez] = d3.least(corners, ([x, z]) => toScreen(x, 0, z)[0])!;
+      // Box y is depth, linear in nm: +0.5 is the volume's top, −0.5 its bottom.
+      const depth = d3.scaleLinear().domain([vol.topNm, vol.topNm + vol.depthUm * 1000]).range([0.5, -0.5]);
+      const [top, bottom] = [toScreen(ex, 0.5, ez), toScreen(ex, -0.5, ez)];
+      // One tick per ~30 px of edge, so the labels never run into each other.
+      const ticks = depth.ticks(Math.max(1, Math.floor(Math.hypot(bottom[0] - top[0], bottom[1] - top[1]) / 30)));
+      const g = svg.append('g').attr('class', 'depth-axis').attr('data-state', vol.payload.state);
+      g.append('title').text(`${vol.payload.state}: depth below the surface, nm (${vol.depthFromReport ? 'report calibration' : 'nominal'})`);
+      ticks.forEach((nm, i) => {
+        const [x, y] = toScreen(ex, depth(nm), ez);
+        const tick = g.append('g').attr('class', 'depth-tick').attr('data-depth-nm', nm).attr('data-y', y.toFixed(1)).attr('transform', `translate(${x},${y})`);
+        tick.append('line').attr('x1', -5).attr('x2', 0);
+        tick.append('text').attr('x', -7).attr('dy', '0.32em').text(i === ticks.length - 1 ? `${nm} nm` : String(nm));
+      });
+    });
+    canvasHost.querySelector('#volume-depth-axes')?.remove();
+    canvasHost.append(svg.node()!);
   }
 
   /** A horizontal colour bar under the volumes: mean counts per voxel, shared by all states. */

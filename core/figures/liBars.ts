@@ -8,7 +8,7 @@ import { scaleBand, scaleLinear } from 'd3-scale';
 import type { ScaleBand, ScaleLinear } from 'd3-scale';
 import { formulaNotation } from '../model/formula.js';
 import { axisLeft } from './axes.js';
-import { legend, stateColour, textWidthPt } from './style.js';
+import { LABEL_GAP_PT, legend, stateColour, textWidthPt } from './style.js';
 import { el, figureRoot, panel, panelLetter, PT_PER_MM, text, TYPE } from './svg.js';
 
 export interface LiBarsInput {
@@ -56,14 +56,17 @@ function barChart(bars: Bar[], groups: { role: string; label: string }[], keys: 
         hasSigma ? el('path', { d: `M${cx},${ys(b.value - b.sigma)}V${ys(b.value + b.sigma)}M${cx - cap},${ys(b.value - b.sigma)}h${2 * cap}M${cx - cap},${ys(b.value + b.sigma)}h${2 * cap}`, stroke: '#000', 'stroke-width': 0.5, fill: 'none', class: 'error-bar' }) : ''),
     );
   }
-  // Labels (formulae subscripted) wider than their group are staggered in two rows so
-  // neighbours never collide.
-  const shown = groups.map((g) => formulaNotation(g.label));
-  const stagger = shown.some((l) => textWidthPt(l, TYPE.smallPt) > xg.step() - 2);
-  const labelRow = (g: { role: string; label: string }, i: number): string => {
+  // Layer names (formulae subscripted) on one row; a name that would come within LABEL_GAP_PT
+  // of the one before it on that row goes on a second row below, so names never collide or
+  // read as one, and are staggered only where they must be.
+  let rowEnd = -Infinity;
+  const labelRow = (g: { role: string; label: string }): string => {
+    const shown = formulaNotation(g.label);
     const cx = (xg(g.role) ?? 0) + xg.bandwidth() / 2;
-    const row = stagger && i % 2 === 1 ? 1 : 0;
-    return text(cx, y1 + TYPE.smallPt + 3 + row * (TYPE.smallPt + 1), shown[i], { 'text-anchor': 'middle', 'font-size': TYPE.smallPt, 'data-layer-label': g.label });
+    const half = textWidthPt(shown, TYPE.smallPt) / 2;
+    const row = cx - half >= rowEnd + LABEL_GAP_PT ? 0 : 1;
+    if (row === 0) rowEnd = cx + half;
+    return text(cx, y1 + TYPE.smallPt + 3 + row * (TYPE.smallPt + 1), shown, { 'text-anchor': 'middle', 'font-size': TYPE.smallPt, 'data-layer-label': g.label });
   };
   return el(
     'g',
@@ -96,7 +99,8 @@ export function liBarsFigure(input: LiBarsInput): string {
   const hi = Math.max(0, ...barsB.map((b) => b.value + (Number.isFinite(b.sigma) ? b.sigma : 0)));
   const pad = 0.08 * (hi - lo || 1);
   const legendH = TYPE.smallPt + 6;
-  const legendEntries = states.map((s, i) => ({ label: s, colour: stateColour(s, i), state: s }));
+  // Filled squares, as the bars are: a line swatch reads as a trace.
+  const legendEntries = states.map((s, i) => ({ label: s, colour: stateColour(s, i), state: s, swatch: 'box' as const }));
   const parts: string[] = [
     legend(legendEntries, 40, TYPE.smallPt + 2, { columns: legendEntries.length, columnWidthPt: Math.max(...states.map((s) => textWidthPt(s, TYPE.smallPt))) + 20 }),
   ];

@@ -45,7 +45,7 @@ export interface Band {
 }
 
 /** Least space between two layer labels on one row, pt: closer, two labels read as one. */
-const LABEL_GAP_PT = 5;
+export const LABEL_GAP_PT = 5;
 
 /**
  * Vertical layer bands between y0 and y1 with their labels (formulae subscripted) above the plot,

@@ -32,7 +32,11 @@ export interface Rendering {
   image: Float32Array;
   widthPx: number;
   heightPx: number;
-  /** The volume's eight corners in output pixel coordinates (for drawing its outline). */
+  /**
+   * The volume's eight corners in output pixel coordinates (for drawing its outline and its
+   * depth ticks). Corner i is at x = bit 2, y = bit 1, z = bit 0 of i (0: low side), so corner
+   * i with bit 0 clear is on the surface and corner i + 1 below it at the volume's full depth.
+   */
   corners: Array<[number, number]>;
 }
 
@@ -60,9 +64,9 @@ function slab(o: number, f: number, h: number, t0: number, t1: number): [number,
   return [Math.max(t0, Math.min(ta, tb)), Math.min(t1, Math.max(ta, tb))];
 }
 
-export function renderVolume(vol: Volume, opts: RenderOptions): Rendering {
-  const { nx, ny, nz, data } = vol;
-  const ext: Vec3 = [nx * vol.voxelNm.x, ny * vol.voxelNm.y, nz * vol.voxelNm.z * opts.zExaggeration];
+/** The camera of a rendering: view basis, the box's half extents, and where it lands in the image. */
+function camera(vol: Volume, opts: RenderOptions) {
+  const ext: Vec3 = [vol.nx * vol.voxelNm.x, vol.ny * vol.voxelNm.y, vol.nz * vol.voxelNm.z * opts.zExaggeration];
   const half: Vec3 = [ext[0] / 2, ext[1] / 2, ext[2] / 2];
   const { right, up, forward } = viewBasis(opts.azimuthDeg, opts.elevationDeg);
   const corners3: Vec3[] = [];
@@ -76,6 +80,17 @@ export function renderVolume(vol: Volume, opts: RenderOptions): Rendering {
   const cu = (Math.max(...us) + Math.min(...us)) / 2;
   const cv = (Math.max(...vs) + Math.min(...vs)) / 2;
   const toPx = (u: number, v: number): [number, number] => [opts.widthPx / 2 + (u - cu) * scale, opts.heightPx / 2 - (v - cv) * scale];
+  return { ext, half, right, up, forward, scale, cu, cv, corners: corners3.map((c) => toPx(dot(c, right), dot(c, up))) };
+}
+
+/** The corners a rendering with these options would have (see Rendering.corners), without rendering it. */
+export function boxCorners(vol: Volume, opts: RenderOptions): Array<[number, number]> {
+  return camera(vol, opts).corners;
+}
+
+export function renderVolume(vol: Volume, opts: RenderOptions): Rendering {
+  const { nx, ny, nz, data } = vol;
+  const { ext, half, right, up, forward, scale, cu, cv, corners } = camera(vol, opts);
 
   const image = new Float32Array(opts.widthPx * opts.heightPx).fill(NaN);
   const span = opts.max > opts.min ? opts.max - opts.min : 1;
@@ -127,5 +142,5 @@ export function renderVolume(vol: Volume, opts: RenderOptions): Rendering {
       image[py * opts.widthPx + px] = mip ? Math.min(1, Math.max(0, best)) : Math.min(1, emitted / 0.6);
     }
   }
-  return { image, widthPx: opts.widthPx, heightPx: opts.heightPx, corners: corners3.map((c) => toPx(dot(c, right), dot(c, up))) };
+  return { image, widthPx: opts.widthPx, heightPx: opts.heightPx, corners };
 }

@@ -40,6 +40,16 @@ export interface XrdFigureInput {
   phaseLabels?: Record<string, string>;
 }
 
+/**
+ * A reference stick's height as a fraction of its phase's strongest (relative intensity 100),
+ * on the traces' scale: on a √ or log plot linear sticks make weak reflections look weaker
+ * than the trace shows them.
+ */
+function stickFraction(relIntensity: number, scale: IntensityScale): number {
+  const [value, strongest] = scaleIntensity([relIntensity, 100], scale);
+  return value / strongest;
+}
+
 // Not the state colours (blue, vermilion, green), so sticks never read as a trace.
 const STICK_COLOURS = [OKABE_ITO[3], OKABE_ITO[4], OKABE_ITO[5], '#000000', '#666666', '#332288'];
 
@@ -97,10 +107,15 @@ export function xrdFigure(input: XrdFigureInput): string {
   });
   data.sticks.forEach((row, r) => {
     const colour = STICK_COLOURS[r % STICK_COLOURS.length];
-    const d = row.sticks.map((s) => `M${num(xs(s.twoThetaDeg))},${num(ys(row.baseline))}V${num(ys(s.top))}`).join('');
+    // prepareWaterfall makes a stick's height linear in its relative intensity; it is redrawn
+    // on the traces' scale, the strongest keeping its height.
+    const top = (s: (typeof row.sticks)[number]): number =>
+      s.relIntensity > 0 ? row.baseline + ((s.top - row.baseline) * stickFraction(s.relIntensity, input.intensityScale)) / (s.relIntensity / 100) : row.baseline;
+    const d = row.sticks.map((s) => `M${num(xs(s.twoThetaDeg))},${num(ys(row.baseline))}V${num(ys(top(s)))}`).join('');
     parts.push(
       el('g', { 'data-phase': row.phaseId, 'data-sticks': row.sticks.length },
-        el('line', { x1: x0, x2: x1, y1: ys(row.baseline), y2: ys(row.baseline), stroke: '#bbb', 'stroke-width': 0.3 }),
+        // Mid grey at 0.5 pt: finer or lighter baselines vanish in print.
+        el('line', { x1: x0, x2: x1, y1: ys(row.baseline), y2: ys(row.baseline), stroke: '#888', 'stroke-width': 0.5 }),
         el('path', { d, stroke: colour, 'stroke-width': 0.9, fill: 'none' }),
         text(x1 + 3, ys(row.baseline) - 0.5, phaseLabels[r], { 'font-size': TYPE.smallPt, fill: colour, 'data-phase-label': row.phaseId })),
     );

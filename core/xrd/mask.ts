@@ -1,4 +1,6 @@
 import { CU_K_ALPHA, type XrdWavelength } from '../model/xrdPattern.js';
+import { braggTwoThetaDeg } from './phases.js';
+import { anodeOf } from './radiation.js';
 
 /** A 2θ range excluded from peak search, fitting and areas (substrate reflections). */
 export interface MaskRange {
@@ -10,6 +12,11 @@ export interface MaskRange {
 /** Si lattice parameter, Å (a = 5.4309 Å at room temperature). */
 const SI_A = 5.4309;
 
+/** 2θ (deg) of the wafer's Si (400), d = a/4, for a wavelength; null beyond reach (λ > 2d). */
+const si400TwoThetaDeg = (lambdaA: number): number | null => braggTwoThetaDeg(SI_A / 4, lambdaA);
+
+const roundCentiDeg = (deg: number): number => Math.round(deg * 100) / 100;
+
 /**
  * Si (400) of a (100) wafer (d = a/4) where this pattern's wavelength puts it: from 0.7° below
  * its Kα1 line to 0.7° above it or 0.5° above its Kα2 companion, whichever is farther, covering
@@ -18,30 +25,14 @@ const SI_A = 5.4309;
  * to be fitted and indexed). Null where the wavelength cannot reach it (λ > 2d).
  */
 export function siSubstrateMask(wavelength: XrdWavelength): MaskRange | null {
-  const d = SI_A / 4;
-  const twoTheta = (lambdaA: number): number => (2 * Math.asin(lambdaA / (2 * d)) * 180) / Math.PI;
-  if (wavelength.alpha1A >= 2 * d) return null;
-  const alpha1 = twoTheta(wavelength.alpha1A);
-  const alpha2 = wavelength.alpha2A !== undefined && wavelength.alpha2A < 2 * d ? twoTheta(wavelength.alpha2A) : alpha1;
-  const round = (deg: number): number => Math.round(deg * 100) / 100;
-  return { fromDeg: round(alpha1 - 0.7), toDeg: round(Math.max(alpha1 + 0.7, alpha2 + 0.5)), label: 'Si (400) substrate' };
+  const alpha1 = si400TwoThetaDeg(wavelength.alpha1A);
+  if (alpha1 === null) return null;
+  const alpha2 = (wavelength.alpha2A !== undefined ? si400TwoThetaDeg(wavelength.alpha2A) : null) ?? alpha1;
+  return { fromDeg: roundCentiDeg(alpha1 - 0.7), toDeg: roundCentiDeg(Math.max(alpha1 + 0.7, alpha2 + 0.5)), label: 'Si (400) substrate' };
 }
 
 /** The Si (400) mask for Cu Kα, 68.43–69.83° (Kα1 at 69.13°, Kα2 at 69.33°). */
 export const SI_400_MASK: MaskRange = siSubstrateMask(CU_K_ALPHA)!;
-
-/**
- * The Kβ line of each usual anode and the K edge of its β filter, Å: Kβ1 (Hölzer et al. 1997;
- * Mo: Deslattes et al. 2003) and the filter's K absorption edge (12.3984 / E_edge in keV; Ni
- * 8.333, Fe 7.112, Zr 17.998, V 5.465, Mn 6.539 keV).
- */
-const BETA_FILTERS: ReadonlyArray<{ alpha1A: number; kBetaA: number; edgeA: number; filter: string }> = [
-  { alpha1A: 1.540593, kBetaA: 1.392218, edgeA: 1.48787, filter: 'Ni' },
-  { alpha1A: 1.78897, kBetaA: 1.62083, edgeA: 1.74331, filter: 'Fe' },
-  { alpha1A: 0.70932, kBetaA: 0.632305, edgeA: 0.68887, filter: 'Zr' },
-  { alpha1A: 2.2897, kBetaA: 2.08492, edgeA: 2.26867, filter: 'V' },
-  { alpha1A: 1.93604, kBetaA: 1.756604, edgeA: 1.89607, filter: 'Mn' },
-];
 
 /**
  * What a single-crystal wafer's Si (400) leaves besides itself, where the tube is a known anode:
@@ -52,16 +43,13 @@ const BETA_FILTERS: ReadonlyArray<{ alpha1A: number; kBetaA: number; edgeA: numb
  * and 66.74°.
  */
 export function siSubstrateCompanions(wavelength: XrdWavelength): MaskRange[] {
-  const anode = BETA_FILTERS.find((a) => Math.abs(a.alpha1A - wavelength.alpha1A) < 2e-3);
-  const d = SI_A / 4;
-  if (!anode || anode.edgeA >= 2 * d) return [];
-  const twoTheta = (lambdaA: number): number => (2 * Math.asin(lambdaA / (2 * d)) * 180) / Math.PI;
-  const round = (deg: number): number => Math.round(deg * 100) / 100;
-  const beta = twoTheta(anode.kBetaA);
-  const edge = twoTheta(anode.edgeA);
+  const beta = anodeOf(wavelength.alpha1A)?.beta;
+  const line = beta ? si400TwoThetaDeg(beta.kBetaA) : null;
+  const edge = beta ? si400TwoThetaDeg(beta.edgeA) : null;
+  if (!beta || line === null || edge === null) return [];
   return [
-    { fromDeg: round(beta - 0.5), toDeg: round(beta + 0.5), label: 'Si (400) Kβ' },
-    { fromDeg: round(edge - 0.2), toDeg: round(edge + 0.8), label: `Si (400) ${anode.filter} edge` },
+    { fromDeg: roundCentiDeg(line - 0.5), toDeg: roundCentiDeg(line + 0.5), label: 'Si (400) Kβ' },
+    { fromDeg: roundCentiDeg(edge - 0.2), toDeg: roundCentiDeg(edge + 0.8), label: `Si (400) ${beta.filter} edge` },
   ];
 }
 

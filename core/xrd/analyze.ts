@@ -4,7 +4,7 @@ import type { XrdPattern, XrdWavelength } from '../model/xrdPattern.js';
 import { CU_K_ALPHA } from '../model/xrdPattern.js';
 import { amorphousCrystalline } from './amorphous.js';
 import { snipBackground } from './background.js';
-import { fitPeakGroup } from './fit.js';
+import { fitPeakGroup, scaleGroupFit } from './fit.js';
 import type { FittedPeak, PeakGroupFit, PeakGuess } from './fit.js';
 import { kAlpha2PositionDeg, stripKAlpha2 } from './kalpha2.js';
 import { bridgeMasked, maskedPoints, siSubstrateMasks } from './mask.js';
@@ -120,7 +120,9 @@ export function analyzeXrdPattern(pattern: XrdPattern, opts: AnalyzeXrdOptions =
   const countsBackground = snipBackground(x, convolve(counts, savitzkyGolayWeights(smoothHalf, 2, 0)), { halfWidthDeg: bgHalf });
   const searchVariance = counting ? Float64Array.from(countsBackground, (v, i) => Math.max(Math.min(v, counts[i] + 3 * Math.sqrt(Math.max(counts[i], 1))), 1)) : scatterVariance(raw, masked);
   const candidates = matchedFilterPeaks(x, counts, { masked, minSignificance: opts.minSignificance ?? 6, variance: searchVariance });
-  const fitVariance = counting ? Float64Array.from(counts, (v) => Math.max(v, 1)) : undefined;
+  // Intensities that are not counts are fitted with their noise's variance (the scatter's), so
+  // that χ² is in units of σ, as the fit's stopping rule and its χ²ᵣ assume.
+  const fitVariance = counting ? Float64Array.from(counts, (v) => Math.max(v, 1)) : searchVariance;
   const alpha2 = wavelength.alpha2A !== undefined || canStrip ? { ratio, alpha1A: wavelength.alpha1A, alpha2A: wavelength.alpha2A ?? CU_K_ALPHA.alpha2A } : undefined;
   const guessOf = (c: (typeof candidates)[number]): PeakGuess => {
     // The filter sees Kα1 + Kα2 together: a peak broader than their split sits a third of it high.
@@ -160,7 +162,7 @@ export function analyzeXrdPattern(pattern: XrdPattern, opts: AnalyzeXrdOptions =
       });
     const effective = mergeUnresolved(members, fitGuesses(members.map((i) => guessOf(candidates[i])), members), g, candidates, fitGuesses);
     if (!effective) continue;
-    const f = scaleFit(effective, noiseScale);
+    const f = scaleGroupFit(effective, noiseScale);
     fits.push(f);
     members.forEach((i, k) => {
       // A width run to its upper bound is background the hump term could not take, not a peak.
@@ -243,6 +245,8 @@ export function analyzeXrdPattern(pattern: XrdPattern, opts: AnalyzeXrdOptions =
         etaFixedBelowSignificance: strongSignificance,
         maxPeakFwhmDeg,
         minAreaSignificance: minAreaSig,
+        weights: counting ? (noiseScale > 1 ? 'Poisson on effective counts (intensities / countingDispersion), at least 1' : 'Poisson: 1 / max(counts, 1)') : 'one variance, from the scatter of second differences (MAD)',
+        optimiser: 'Levenberg–Marquardt, each parameter in units of its whitened Jacobian column at the start (independent of the intensities\' unit)',
         uncertainty: 'sqrt(diag((JᵀWJ)⁻¹)·χ²ᵣ) over the free parameters',
       },
       scherrer,
@@ -271,17 +275,6 @@ const MAX_COUNTING_DISPERSION = 2;
 
 /** Upper bound of a film peak's FWHM in the fit, deg (the hump term starts at 4°). */
 const maxPeakFwhmDeg = 2;
-
-/** A fit to effective counts (intensities / scale) in the intensities' own units: areas, background and hump times the scale. */
-function scaleFit(f: PeakGroupFit, scale: number): PeakGroupFit {
-  if (scale === 1) return f;
-  return {
-    ...f,
-    peaks: f.peaks.map((p) => ({ ...p, area: p.area * scale, sigma: { ...p.sigma, area: p.sigma.area * scale } })),
-    background: f.background.map((c) => c * scale),
-    hump: f.hump && { ...f.hump, area: f.hump.area * scale },
-  };
-}
 
 /** Index of the angle nearest to `value` (x increasing). */
 function nearestIndex(x: ArrayLike<number>, value: number): number {

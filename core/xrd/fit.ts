@@ -22,7 +22,7 @@ export interface FitOptions {
    * takes up what a clipped background leaves under a peak sitting on a curved hump.
    */
   background?: BackgroundTerms;
-  /** Per-point variance of y (counts: the raw counts). Default: unweighted, σ from the residual. */
+  /** Per-point variance of y (counts: the raw counts, at least 1; other intensities: their noise's). Default: unweighted, σ from the residual. */
   variance?: ArrayLike<number>;
   /** Half-width of the fitted window beyond the outermost peaks, in FWHMs (default 3). */
   windowFwhm?: number;
@@ -172,6 +172,25 @@ function alpha2Positions(params: number[], layout: ModelLayout): Array<[number, 
  * stops when a burst lowers χ² by less than `chi2Tolerance` (default 1e-6 relative, + 1e-3: far below the Δχ² = 1 of one standard deviation).
  */
 export function fitPeakGroup(twoThetaDeg: ArrayLike<number>, y: ArrayLike<number>, guesses: readonly PeakGuess[], opts: FitOptions = {}): PeakGroupFit | null {
+  // Fitted on intensities over their largest value (variances over its square), so that the
+  // fit's absolute floors and bound tolerances (1e-9 of an area, of a bound) mean the same in
+  // any unit; the linear parameters are scaled back.
+  const scale = intensityScale(y, opts.masked);
+  const unitless: FitOptions = { ...opts, variance: opts.variance && Float64Array.from(opts.variance, (v) => v / (scale * scale)) };
+  const unitlessGuesses = guesses.map((g) => ({ ...g, height: g.height !== undefined ? g.height / scale : undefined, area: g.area !== undefined ? g.area / scale : undefined }));
+  const fit = refinedFit(twoThetaDeg, Float64Array.from(y, (v) => v / scale), unitlessGuesses, unitless);
+  return fit && scaleGroupFit(fit, scale);
+}
+
+/** Largest |intensity| of the points a fit may use (1 where all are 0). */
+function intensityScale(y: ArrayLike<number>, masked: ArrayLike<boolean> | undefined): number {
+  let max = 0;
+  for (let i = 0; i < y.length; i++) if (!masked?.[i] && Number.isFinite(y[i])) max = Math.max(max, Math.abs(y[i]));
+  return max > 0 ? max : 1;
+}
+
+/** fitGroupOnce, refitted where a centre ended at its bound. */
+function refinedFit(twoThetaDeg: ArrayLike<number>, y: ArrayLike<number>, guesses: readonly PeakGuess[], opts: FitOptions): PeakGroupFit | null {
   let fit = fitGroupOnce(twoThetaDeg, y, guesses, opts);
   // A centre held at its bound (the guess ± one FWHM) lies beyond where the search put it:
   // refit from where it went, the bounds moving with it, at most twice. (On a real pattern a
@@ -185,6 +204,17 @@ export function fitPeakGroup(twoThetaDeg: ArrayLike<number>, y: ArrayLike<number
     fit = refit;
   }
   return fit;
+}
+
+/** A fit made on intensities / scale (effective counts) in the intensities' units: areas, background and hump times the scale. */
+export function scaleGroupFit(f: PeakGroupFit, scale: number): PeakGroupFit {
+  if (scale === 1) return f;
+  return {
+    ...f,
+    peaks: f.peaks.map((p) => ({ ...p, area: p.area * scale, sigma: { ...p.sigma, area: p.sigma.area * scale } })),
+    background: f.background.map((c) => c * scale),
+    hump: f.hump && { ...f.hump, area: f.hump.area * scale },
+  };
 }
 
 function fitGroupOnce(twoThetaDeg: ArrayLike<number>, y: ArrayLike<number>, guesses: readonly PeakGuess[], opts: FitOptions = {}): PeakGroupFit | null {
@@ -201,8 +231,11 @@ function fitGroupOnce(twoThetaDeg: ArrayLike<number>, y: ArrayLike<number>, gues
     if (x < lo || x > hi || opts.masked?.[i]) continue;
     xs.push(x);
     ys.push(y[i]);
-    ws.push(opts.variance ? 1 / Math.sqrt(Math.max(opts.variance[i], 1)) : 1);
+    // A variance of 0 (or none) would weigh one point infinitely: it takes the window's smallest positive one.
+    ws.push(opts.variance ? opts.variance[i] : 1);
   }
+  const floor = Math.min(...ws.filter((v) => v > 0 && Number.isFinite(v)));
+  for (let i = 0; i < ws.length; i++) ws[i] = 1 / Math.sqrt(ws[i] > 0 && Number.isFinite(ws[i]) ? ws[i] : Number.isFinite(floor) ? floor : 1);
   const nBg = BG_TERMS[opts.background ?? 'quadratic'];
   const nPeaks = guesses.length;
   const layout: ModelLayout = { nPeaks, nBg, hump: opts.hump !== undefined, origin: 0.5 * (lo + hi), alpha2: opts.kAlpha2 ?? null };
@@ -263,36 +296,44 @@ function fitGroupOnce(twoThetaDeg: ArrayLike<number>, y: ArrayLike<number>, gues
   const maxIterations = opts.maxIterations ?? 200;
   const burst = 10;
   const relTol = opts.chi2Tolerance ?? 1e-6;
+  // The library damps with λ·I, in whatever units the parameters have: an area in counts·deg
+  // and a centre in degrees were damped alike, so the fit's path (and which optimum it reached)
+  // depended on the intensities' unit. It sees each parameter in units of 1/‖its whitened
+  // Jacobian column‖ at the start (Marquardt's scaling, as MINPACK's), which makes λ relative.
+  const unit = parameterUnits(full, layout, free, xs, ws, gradFull);
+  const toScaled = (v: number[]): number[] => v.map((value, j) => value / unit[j]);
+  const fromScaled = (q: number[]): number[] => q.map((value, j) => value * unit[j]);
   let iterations = 0;
   while (iterations < maxIterations) {
     const result = levenbergMarquardt(
       { x: index, y: white },
       (q) => {
-        const params = expand(q);
+        const params = expand(fromScaled(q));
         const a2 = alpha2Positions(params, layout);
         return (i) => evaluate(params, layout, a2, xs[i]) * ws[i];
       },
       {
-        initialValues: current,
-        minValues: free.map((fi) => min[fi]),
-        maxValues: free.map((fi) => max[fi]),
+        initialValues: toScaled(current),
+        minValues: toScaled(free.map((fi) => min[fi])),
+        maxValues: toScaled(free.map((fi) => max[fi])),
         damping: 1e-2,
         maxIterations: Math.min(burst, maxIterations - iterations),
         errorTolerance: 0,
         jacobianFunction: (q) => {
-          const params = expand(q);
+          const params = expand(fromScaled(q));
           const a2 = alpha2Positions(params, layout);
           return (i) => {
             evaluate(params, layout, a2, xs[i], gradFull);
-            return free.map((fi) => gradFull[fi] * ws[i]);
+            return free.map((fi, j) => gradFull[fi] * ws[i] * unit[j]);
           };
         },
       },
     );
     iterations += result.iterations;
-    const chi2Next = chi2Of(expand(result.parameterValues));
+    const reached = fromScaled(result.parameterValues);
+    const chi2Next = chi2Of(expand(reached));
     const improved = chi2Next < chi2Now;
-    if (improved) current = result.parameterValues.slice();
+    if (improved) current = reached;
     const gain = chi2Now - chi2Next;
     if (improved) chi2Now = chi2Next;
     if (!improved || gain <= relTol * chi2Now + 1e-3) break;
@@ -319,7 +360,11 @@ function fitGroupOnce(twoThetaDeg: ArrayLike<number>, y: ArrayLike<number>, gues
   };
   // Peak areas stay in even at their bound of 0 (a vanished peak still has an uncertainty).
   const isPeakArea = (i: number): boolean => i < PER_PEAK * nPeaks && i % PER_PEAK === 2;
-  let used = free.filter((i) => isPeakArea(i) || !atBound(i));
+  // A peak gone to no area has no centre, width or shape to speak of: those columns are zero,
+  // and left in they made the whole group's matrix singular (every σ unknown, every peak of the
+  // group dropped: a vanished context peak cost a test pattern its strong 20.77° peak).
+  const vanished = (i: number): boolean => i < PER_PEAK * nPeaks && !isPeakArea(i) && atBound(PER_PEAK * Math.floor(i / PER_PEAK) + 2);
+  let used = free.filter((i) => isPeakArea(i) || (!atBound(i) && !vanished(i)));
   let inv = covariance(used);
   if (!inv && layout.hump) {
     used = used.filter((i) => i < hStart);
@@ -351,6 +396,25 @@ function fitGroupOnce(twoThetaDeg: ArrayLike<number>, y: ArrayLike<number>, gues
     freeParameters: p,
     iterations,
   };
+}
+
+/**
+ * Each free parameter's unit for the optimiser: 1/‖∂(model/σ)/∂p‖ over the window at the start,
+ * so that a unit step of every parameter moves the whitened model alike. A column that vanishes
+ * (a peak of no area has no centre to speak of) takes the largest norm's unit.
+ */
+function parameterUnits(full: number[], layout: ModelLayout, free: number[], xs: number[], ws: number[], grad: number[]): number[] {
+  const a2 = alpha2Positions(full, layout);
+  const norms = free.map(() => 0);
+  for (let i = 0; i < xs.length; i++) {
+    evaluate(full, layout, a2, xs[i], grad);
+    free.forEach((fi, j) => (norms[j] += (grad[fi] * ws[i]) ** 2));
+  }
+  const largest = Math.sqrt(Math.max(...norms));
+  return norms.map((n) => {
+    const norm = Math.sqrt(n);
+    return norm > 1e-9 * largest && norm > 0 ? 1 / norm : largest > 0 ? 1 / largest : 1;
+  });
 }
 
 /**

@@ -55,7 +55,10 @@ export class ReportedError extends Error {
 /** `--normalize`: none, tic, or the reference ion's label (an ion is named as the data name it). */
 export function normalizationOf(how: string): AnalyzeOverrides {
   const value = how.trim();
-  if (value === 'none' || value === 'tic') return { normalization: value };
+  const word = value.toLowerCase();
+  if (word === 'none' || word === 'tic') return { normalization: word };
+  // "reference" is the manifest's word for what the ion's label says here: which ion is wanted.
+  if (word === 'reference') throw new UsageError(`--normalize reference: name the ion to divide by instead, e.g. --normalize C2-`);
   if (/^[^\s\x00-\x1f]{1,64}$/.test(value) && /[A-Za-z]/.test(value)) return { normalization: 'reference', referenceIon: value };
   throw new UsageError(`--normalize wants none, tic or an ion label such as C2-, got '${how}'`);
 }

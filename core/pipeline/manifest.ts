@@ -1,3 +1,4 @@
+import { closest, distance } from 'fastest-levenshtein';
 import { z } from 'zod';
 import { ManifestError } from '../model/errors.js';
 import { STACK_PRESETS } from '../model/layerStack.js';
@@ -15,7 +16,7 @@ const layerSchema = z.object({
   markerIons: z.array(z.string().min(1)).min(1, 'a layer needs at least one marker ion'),
   nominalThicknessNm: z.number().positive().optional(),
   isSubstrate: z.boolean().optional(),
-});
+}).strict();
 
 const inlineStackSchema = z.object({
   id: z.string().min(1).default('custom'),
@@ -23,7 +24,7 @@ const inlineStackSchema = z.object({
   layers: z.array(layerSchema).min(1),
   analyteIon: z.string().optional(),
   referenceIon: z.string().optional(),
-});
+}).strict();
 
 const relativePath = z
   .string()
@@ -52,11 +53,11 @@ const stateName = z
 const stateSchema = z.object({
   state: stateName,
   files: z.array(relativePath).min(1, 'a state needs at least one file'),
-  sims: z.object({ shotsPerPixel: z.number().int().positive().optional() }).optional(),
+  sims: z.object({ shotsPerPixel: z.number().int().positive().optional() }).strict().optional(),
   semTiltDeg: z.number().min(-MAX_TILT_DEG).max(MAX_TILT_DEG).optional(),
   /** How the SEM cross-section face was made: 'fib-trench' views it at 90° − the stage tilt. */
   semSection: z.enum(['cleaved', 'fib-trench']).optional(),
-});
+}).strict();
 
 export const studyManifestSchema = z.object({
   schema: z.literal('strata.study/1'),
@@ -73,7 +74,12 @@ export const studyManifestSchema = z.object({
   normalization: z.enum(NORMALIZATIONS).optional(),
   /** The ion `reference` divides by (else the stack's referenceIon). */
   referenceIon: z.string().min(1).max(64).refine((s) => !CONTROL.test(s), { message: 'no control characters' }).optional(),
-});
+  /** Free text for the people who keep the study (ignored by the analysis). */
+  description: z.string().max(100_000).optional(),
+  notes: z.string().max(100_000).optional(),
+  $schema: z.string().optional(),
+  $comment: z.string().optional(),
+}).strict();
 
 export type StudyManifest = z.infer<typeof studyManifestSchema>;
 
@@ -96,14 +102,54 @@ export function parseStudyManifest(text: string, fileName: string): StudyManifes
   if (!parsed.success) {
     // The first few problems are enough to act on; a huge wrong array would otherwise give a
     // message of megabytes.
-    const issues = parsed.error.issues.slice(0, MAX_ISSUES_SHOWN).map((i) => `${i.path.join('.') || '(top)'}: ${i.message}`);
+    const issues = parsed.error.issues.slice(0, MAX_ISSUES_SHOWN).map((i) => `${i.path.join('.') || '(top)'}: ${i.code === 'unrecognized_keys' ? unknownKeys(i.keys, json, i.path) : i.message}`);
     const more = parsed.error.issues.length - MAX_ISSUES_SHOWN;
     throw new ManifestError(fileName, issues.join('; ') + (more > 0 ? `; … and ${more} more` : ''));
   }
   const duplicate = findDuplicate(parsed.data.states.map((s) => s.state));
   if (duplicate) throw new ManifestError(fileName, `state ${quote(duplicate)} is listed twice`);
-  resolveStack(parsed.data.stack, fileName);
+  const stack = resolveStack(parsed.data.stack, fileName);
+  if (parsed.data.normalization === 'reference' && !parsed.data.referenceIon && !stack.referenceIon) {
+    throw new ManifestError(fileName, `normalization 'reference' needs "referenceIon" (e.g. "C2-"): stack ${quote(stack.id)} names none`);
+  }
   return parsed.data;
+}
+
+/**
+ * "unknown key 'normalisation' (did you mean 'normalization'?)": a misspelt key was dropped in
+ * silence, and the analysis ran without the setting the user thought they had made.
+ */
+function unknownKeys(keys: readonly string[], json: unknown, path: readonly PropertyKey[]): string {
+  const at = path.reduce<unknown>((v, k) => (v !== null && typeof v === 'object' ? (v as Record<PropertyKey, unknown>)[k] : undefined), json);
+  const present = at !== null && typeof at === 'object' ? Object.keys(at) : [];
+  const shape = shapeAt(path);
+  const known = Object.keys(shape).filter((k) => !present.includes(k));
+  // A key one level too high ("shotsPerPixel" beside "files") is found inside its object: "sims.shotsPerPixel".
+  const nested = Object.entries(shape).flatMap(([k, v]) => {
+    const inner = v instanceof z.ZodOptional ? v.unwrap() : v;
+    return inner instanceof z.ZodObject ? Object.keys(inner.shape).map((child) => `${k}.${child}`) : [];
+  });
+  const leaf = (k: string): string => k.slice(k.lastIndexOf('.') + 1).toLowerCase();
+  return keys
+    .map((key) => {
+      const candidates = [...known, ...nested];
+      const near = candidates.length ? closest(key.toLowerCase(), candidates.map(leaf)) : undefined;
+      const match = candidates.find((c) => leaf(c) === near);
+      const likely = near !== undefined && match !== undefined && distance(key.toLowerCase(), near) <= Math.max(2, Math.floor(near.length / 4));
+      return `unknown key ${quote(key)}${likely ? ` (did you mean '${match}'?)` : known.length ? ` (known here: ${known.join(', ')})` : ''}`;
+    })
+    .join('; ');
+}
+
+/** The schema's fields at a JSON path (a state, its sims, an inline stack or layer, the top). */
+function shapeAt(path: readonly PropertyKey[]): Record<string, z.ZodType> {
+  const named = path.filter((k) => typeof k === 'string');
+  const last = named[named.length - 1];
+  if (last === 'states') return stateSchema.shape;
+  if (last === 'sims') return stateSchema.shape.sims.unwrap().shape;
+  if (last === 'layers') return layerSchema.shape;
+  if (last === 'stack') return inlineStackSchema.shape;
+  return studyManifestSchema.shape;
 }
 
 /** The LayerStack a manifest names (a preset id) or defines inline. */

@@ -78,3 +78,14 @@ describe('files read whole', () => {
     expect(r.stderr.trim()).toBe(`strata: ${big}: ${300 << 20} bytes: more than the 256 MiB an XRD pattern is read up to`);
   });
 });
+
+describe('--normalize', () => {
+  it('takes none and tic in any case, an ion by its label, and refuses the bare word reference', async () => {
+    const { normalizationOf } = await import('../../core/cli/context.js');
+    expect(normalizationOf('TIC')).toEqual({ normalization: 'tic' });
+    expect(normalizationOf(' None ')).toEqual({ normalization: 'none' });
+    expect(normalizationOf('C2-')).toEqual({ normalization: 'reference', referenceIon: 'C2-' });
+    expect(() => normalizationOf('reference')).toThrow(/name the ion to divide by instead, e\.g\. --normalize C2-/);
+    expect(() => normalizationOf('12')).toThrow(/--normalize wants none, tic or an ion label/);
+  });
+});

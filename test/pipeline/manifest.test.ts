@@ -31,6 +31,10 @@ describe('study manifest', () => {
     expect(parse({ ...valid, normalization: 'reference', referenceIon: 'C2-' })).toMatchObject({ normalization: 'reference', referenceIon: 'C2-' });
   });
 
+  it('accepts notes for the people who keep the study', () => {
+    expect(parse({ ...valid, description: 'cell A, glovebox transfer', notes: 'SEM of charged re-taken', $comment: 'x' }).name).toBe('cell A');
+  });
+
   it('accepts an inline stack', () => {
     const m = parse({ ...valid, stack: { id: 'cigs', name: 'CIGS', layers: [{ role: 'window', label: 'ZnO', material: 'ZnO', markerIons: ['Zn+'] }, { role: 'absorber', label: 'CIGS', markerIons: ['Cu+', 'In+'] }] } });
     expect(typeof m.stack === 'object' && m.stack.layers.length).toBe(2);
@@ -54,6 +58,12 @@ describe('study manifest', () => {
     ['a tilt beyond what can be corrected', { ...valid, states: [{ state: 'pristine', files: ['a.txt'], semTiltDeg: 89.9 }] }, /semTiltDeg/],
     ['an unknown section geometry', { ...valid, states: [{ state: 'pristine', files: ['a.txt'], semSection: 'fib' }] }, /semSection/],
     ['an unknown normalisation', { ...valid, normalization: 'total' }, /normalization/],
+    // Misspelt keys were dropped in silence: the analysis then ran without the setting.
+    ['a misspelt key (British spelling)', { ...valid, normalisation: 'tic' }, /\(top\): unknown key 'normalisation' \(did you mean 'normalization'\?\)/],
+    ['a key in the wrong case', { ...valid, states: [{ state: 'pristine', files: ['a.txt'], sims: { shotsperpixel: 50 } }] }, /states\.0\.sims: unknown key 'shotsperpixel' \(did you mean 'shotsPerPixel'\?\)/],
+    ['a key one level too high', { ...valid, states: [{ state: 'pristine', files: ['a.txt'], shotPerPixel: 50 }] }, /states\.0: unknown key 'shotPerPixel' \(did you mean 'sims\.shotsPerPixel'\?\)/],
+    ['an unknown layer field', { ...valid, stack: { layers: [{ role: 'a', label: 'A', markerIons: ['x'], thickness: 5 }] } }, /stack\.layers\.0: unknown key 'thickness' \(known here: .*nominalThicknessNm/],
+    ['a reference normalisation with no ion to divide by', { ...valid, stack: { layers: [{ role: 'a', label: 'A', markerIons: ['x'] }] }, normalization: 'reference' }, /normalization 'reference' needs "referenceIon"/],
   ];
   for (const [what, manifest, message] of invalid) {
     it(`rejects ${what} with a message naming the file`, () => {

@@ -44,6 +44,27 @@ async function classify(root: string, rel: string): Promise<StudyFile> {
   return { path: rel, format, kind: kind === 'sidecar' || kind === 'manifest' ? 'unknown' : (kind as DatasetKind) };
 }
 
+/** Extensions that name one data format (.txt, .csv and .dat name none: instruments write them for anything). */
+const DATA_EXTENSIONS: Record<string, string> = {
+  '.tif': 'a TIFF',
+  '.tiff': 'a TIFF',
+  '.ras': 'a Rigaku RAS pattern',
+  '.rasx': 'a Rigaku RASX pattern',
+  '.asc': 'a Rigaku ASC pattern',
+  '.xrdml': 'a PANalytical XRDML pattern',
+  '.brml': 'a Bruker BRML pattern',
+  '.raw': 'a Bruker RAW pattern',
+  '.imzml': 'an imzML file',
+  '.xy': 'an XRD .xy pattern',
+  '.xye': 'an XRD .xye pattern',
+};
+
+function promisedFormat(rel: string): string | null {
+  const lower = rel.toLowerCase();
+  const ext = Object.keys(DATA_EXTENSIONS).find((e) => lower.endsWith(e));
+  return ext ? DATA_EXTENSIONS[ext] : null;
+}
+
 /** A study.json is a few kB; past this it is not one (and reading it whole would cost its size). */
 const MAX_MANIFEST_BYTES = 1 << 20;
 
@@ -63,7 +84,13 @@ async function loadFromManifest(manifestPath: string): Promise<LoadedStudy> {
         (err: NodeJS.ErrnoException) => (err.code === 'EACCES' || err.code === 'EPERM' ? 'cannot be read (permission denied)' : 'not found'),
       );
       if (problem) throw new ManifestError(manifestPath, `state '${s.state}': file ${rel} ${problem}`);
-      files.push(await classify(root, rel));
+      const file = await classify(root, rel);
+      // A listed file whose name promises a data format its bytes do not hold (a text renamed
+      // sem.tif, a truncated download) was left out with a note, and the analysis went on
+      // without it (the depth axis fell back to nominal thicknesses): it is an error.
+      const promised = file.format === 'unknown' ? promisedFormat(rel) : null;
+      if (promised) throw new ManifestError(manifestPath, `state '${s.state}': file ${rel} is named as ${promised} but its content is not one Strata reads`);
+      files.push(file);
     }
     // A file listed but not read (a sidecar alone, an unknown format), or a second file of a
     // kind a state has one of, was passed over in silence.

@@ -40,3 +40,11 @@ describe('loading a study.json', () => {
     ]);
   });
 });
+
+describe('a listed file whose name promises a format its content does not hold', () => {
+  it('is an error naming the file and the state (a text renamed sem.tif was left out with a note)', async () => {
+    const dir = study({ 'a/profile.txt': 'pristine/profile.txt', 'a/sem.tif': 'text:not an image at all\n' }, [{ state: 'pristine', files: ['a/profile.txt', 'a/sem.tif'] }]);
+    await expect(loadStudy(dir)).rejects.toThrow(ManifestError);
+    await expect(loadStudy(dir)).rejects.toThrow(/state 'pristine': file a\/sem\.tif is named as a TIFF but its content is not one Strata reads$/);
+  });
+});

@@ -12,7 +12,7 @@ import { StrataError, UsageError } from '../model/errors.js';
 import { runBatch, progressBar } from '../node/batch.js';
 import { findStudies } from '../node/findStudies.js';
 import { withStateLanes } from '../node/stateLanes.js';
-import { batchSummary } from '../pipeline/batchSummary.js';
+import { batchSummary, SUMMARY_COLUMNS } from '../pipeline/batchSummary.js';
 import type { StudyOutcome } from '../pipeline/batchSummary.js';
 import { STRATA_VERSION } from '../version.js';
 import { formatWithSigma } from '../util/uncertainty.js';
@@ -160,7 +160,7 @@ async function analyzeMany(studies: string[], outDir: string, options: { json?: 
     rows,
   };
   await writeFileAtomic(join(outDir, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');
-  await writeFileAtomic(join(outDir, 'summary.csv'), csvFormat(rows) + '\n');
+  await writeFileAtomic(join(outDir, 'summary.csv'), csvFormat(rows, [...SUMMARY_COLUMNS]) + '\n');
   const failed = outcomes.filter((o) => !o.report).length;
   io.stderr(`wrote ${join(outDir, 'summary.csv')}: ${studies.length - failed} studies ok, ${failed} failed\n`);
   if (options.json) io.stdout(JSON.stringify(summary, null, 2) + '\n');

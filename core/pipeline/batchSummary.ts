@@ -1,3 +1,4 @@
+import { stateWarnings } from '../model/report.js';
 import type { Report } from '../model/report.js';
 
 export interface StudyOutcome {
@@ -9,6 +10,12 @@ export interface StudyOutcome {
 
 export type SummaryRow = Record<string, string | number | null>;
 
+/** The summary table's columns, in order (a failed study's row has the same, mostly empty). */
+export const SUMMARY_COLUMNS = ['study', 'path', 'status', 'error', 'state', 'role', 'startS', 'endS', 'widthNm', 'layerConfidence', 'liFraction', 'liFractionSigma', 'liDeltaVsPristine', 'liDeltaSigma', 'semThicknessNm', 'semSigmaNm', 'warnings'] as const;
+
+/** The last part of a path, either separator. */
+const folderName = (path: string): string => path.replace(/[\\/]+$/, '').split(/[\\/]/).pop() || path;
+
 /**
  * One table across studies: a row per study × state × layer with the Li share, its change
  * against pristine, the layer width and the SEM thickness; a failed study gets one row with
@@ -18,11 +25,17 @@ export function batchSummary(outcomes: StudyOutcome[]): SummaryRow[] {
   const rows: SummaryRow[] = [];
   for (const o of outcomes) {
     if (!o.report) {
-      rows.push({ study: o.studyPath, status: 'failed', error: o.error ?? 'unknown error', state: null, role: null });
+      // Named by its folder (no manifest was read), its path in `path` as for every study: two
+      // studies of one name are told apart by it.
+      rows.push(Object.fromEntries(SUMMARY_COLUMNS.map((c) => [c, null])));
+      Object.assign(rows[rows.length - 1], { study: folderName(o.studyPath), path: o.studyPath, status: 'failed', error: o.error ?? 'unknown error' });
       continue;
     }
     const r = o.report;
     for (const s of r.states) {
+      // What the state's own analysis warned of (a saturated marker, a weak interface), beside
+      // its numbers: without it a study with a doubtful segmentation read as fine in the table.
+      const warnings = [...r.warnings.filter((w) => w.startsWith(`${s.state}: `)).map((w) => w.slice(s.state.length + 2)), ...stateWarnings(s)].join(' | ');
       const roles = new Set([...(s.sims?.layers.map((l) => l.role) ?? []), ...(s.sem?.layers.map((l) => l.role) ?? [])]);
       for (const role of roles) {
         const layer = s.sims?.layers.find((l) => l.role === role);
@@ -39,12 +52,14 @@ export function batchSummary(outcomes: StudyOutcome[]): SummaryRow[] {
           startS: layer?.startS ?? null,
           endS: layer?.endS ?? null,
           widthNm: layer && Number.isFinite(layer.widthNm) ? layer.widthNm : null,
+          layerConfidence: layer?.confidence ?? null,
           liFraction: li?.fraction ?? null,
           liFractionSigma: li?.fractionSigma ?? null,
           liDeltaVsPristine: change?.deltaFraction ?? null,
           liDeltaSigma: change?.sigma ?? null,
           semThicknessNm: sem?.thicknessNm ?? null,
           semSigmaNm: sem?.sigmaNm ?? null,
+          warnings: warnings || null,
         });
       }
     }

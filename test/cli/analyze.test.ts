@@ -2,6 +2,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
+import { csvParse } from 'd3';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 import { runBatchJob } from '../../core/node/batchWorker.js';
@@ -139,6 +140,15 @@ describe('strata analyze', () => {
     const csv = readFileSync(join(out, 'summary.csv'), 'utf8').trim().split('\n');
     // Two studies × 3 states × 5 layers, plus one row for the failure, plus the header.
     expect(csv).toHaveLength(1 + 2 * 15 + 1);
+    // One header whatever row comes first; the failed study named by its folder, its path beside.
+    expect(csv[0]).toBe('study,path,status,error,state,role,startS,endS,widthNm,layerConfidence,liFraction,liFractionSigma,liDeltaVsPristine,liDeltaSigma,semThicknessNm,semSigmaNm,warnings');
+    const rows = csvParse(readFileSync(join(out, 'summary.csv'), 'utf8'));
+    expect(rows[rows.length - 1]).toMatchObject({ study: 'cellC', path: join(root, 'cellC'), status: 'failed' });
+    // The states' warnings and layer confidences beside their numbers (the sample's charged Li⁻ saturates).
+    const charged = rows.filter((row) => row.status === 'ok' && row.state === 'charged');
+    expect(charged.length).toBe(10);
+    for (const row of charged) expect(row.warnings).toMatch(/saturated Li- pixel-scans/);
+    for (const row of charged) expect(Number(row.layerConfidence)).toBeGreaterThan(0);
     expect(existsSync(join(out, 'cellA', 'report.json'))).toBe(true);
   }, 200_000);
 

@@ -12,6 +12,7 @@ const fmt = (v: number | null | undefined, digits: number): string => (v === nul
 export function formatXrdTable(a: XrdAnalysis): string {
   const lines = [
     `${a.result.file}: λ(Kα1) = ${a.wavelength.alpha1A} Å${a.wavelengthAssumed ? ' (assumed Cu: the file gives none)' : ''}; masks: ${a.masks.map((m) => `${m.label} ${m.fromDeg}–${m.toDeg}°`).join(', ') || 'none'}`,
+    ...(a.angleColumn ? [`  angle column: ${a.angleColumn} (--angle theta|2theta to say otherwise)`] : []),
     `  2θ (deg)            FWHM (deg)          area             phase          hkl      size (nm)`,
   ];
   for (const p of a.peaks) {
@@ -25,6 +26,8 @@ export function formatXrdTable(a: XrdAnalysis): string {
   return lines.join('\n') + '\n';
 }
 
+const ANGLE_COLUMNS: Record<string, 'theta' | 'twoTheta'> = { theta: 'theta', θ: 'theta', '2theta': 'twoTheta', '2θ': 'twoTheta', twotheta: 'twoTheta' };
+
 export function registerXrd(program: Command, io: CliIo): void {
   program
     .command('xrd')
@@ -34,18 +37,24 @@ export function registerXrd(program: Command, io: CliIo): void {
     .option('--no-mask-si', 'do not mask the Si (400) substrate reflection (with its Kβ line and β-filter edge)')
     .option('--mask <from-to>', 'mask a 2θ range in degrees, e.g. 43.2-44.0 (repeatable)', (v: string, prev: string[] = []) => [...prev, v])
     .option('--instrument-fwhm <deg>', 'instrumental FWHM for Scherrer, deg (default 0.05)')
-    .action(async (file: string, options: { json?: boolean; maskSi: boolean; mask?: string[]; instrumentFwhm?: string }) => {
+    .option('--min-significance <z>', 'least matched-filter significance of a peak candidate, in σ (default 6)')
+    .option('--angle <column>', 'what a plain column file\'s angle column is: theta (doubled) or 2theta; default from its header or file name')
+    .action(async (file: string, options: { json?: boolean; maskSi: boolean; mask?: string[]; instrumentFwhm?: string; minSignificance?: string; angle?: string }) => {
       const masks = (options.mask ?? []).map((m) => {
         // Two decimal angles, the first below the second ('1.2.3-4' made a NaN mask; '44-43' none).
         const r = /^\s*(\d+(?:\.\d*)?|\.\d+)\s*-\s*(\d+(?:\.\d*)?|\.\d+)\s*$/.exec(m);
         if (!r || !(Number(r[1]) < Number(r[2]))) throw new UsageError(`--mask wants FROM-TO in degrees, FROM below TO, got '${m}'`);
-        return { fromDeg: Number(r[1]), toDeg: Number(r[2]), label: `user mask ${m}` };
+        return { fromDeg: Number(r[1]), toDeg: Number(r[2]), label: 'user mask' };
       });
       const instrumentFwhmDeg = options.instrumentFwhm !== undefined ? positiveNumber('--instrument-fwhm', options.instrumentFwhm) : undefined;
-      const opened = await openDataset(file, { displayName: file });
+      const minSignificance = options.minSignificance !== undefined ? positiveNumber('--min-significance', options.minSignificance) : undefined;
+      const angleAxis = options.angle === undefined ? undefined : ANGLE_COLUMNS[options.angle.toLowerCase()];
+      if (options.angle !== undefined && !angleAxis) throw new UsageError(`--angle wants theta or 2theta, got '${options.angle}'`);
+      const opened = await openDataset(file, { displayName: file, xrd: angleAxis ? { angleAxis } : undefined });
       try {
         if (opened.dataset.kind !== 'xrdPattern') throw new FormatError(file, `not an XRD pattern (${opened.format})`);
-        const a = analyzeXrdPattern(opened.dataset, { maskSi: options.maskSi, masks, scherrer: instrumentFwhmDeg !== undefined ? { instrumentFwhmDeg } : undefined });
+        if (angleAxis && opened.format !== 'xy-text') throw new UsageError(`--angle is for plain column files; ${file} is ${opened.format}, whose header says its axis`);
+        const a = analyzeXrdPattern(opened.dataset, { maskSi: options.maskSi, masks, minSignificance, scherrer: instrumentFwhmDeg !== undefined ? { instrumentFwhmDeg } : undefined });
         if (options.json) {
           const peaks = a.peaks.map((p, i) => ({ ...a.result.peaks[i], sigma: p.fit.sigma, eta: p.fit.eta }));
           io.stdout(JSON.stringify({ ...a.result, peaks, wavelength: a.wavelength, wavelengthAssumed: a.wavelengthAssumed, parameters: a.parameters }, null, 2) + '\n');

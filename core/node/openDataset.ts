@@ -10,6 +10,7 @@ import type { ImzmlOptions } from '../io/sims/imzml.js';
 import { classifyTiff } from '../io/tiff/classify.js';
 import { readSemImage } from '../io/sem/index.js';
 import { readXrd } from '../io/xrd/index.js';
+import type { XyTextOptions } from '../io/xrd/index.js';
 import { FormatError } from '../model/errors.js';
 import type { Dataset } from '../model/dataset.js';
 import { openFileSource } from './fileSource.js';
@@ -75,7 +76,7 @@ async function readWhole(path: string, name: string, kind: keyof typeof WHOLE_FI
  * Opens any supported file as its dataset. `displayName` is what errors and provenance call it
  * (the path relative to the study folder, usually). Ion stacks stay backed by the open file.
  */
-export async function openDataset(path: string, opts: { displayName?: string; imzml?: ImzmlOptions } = {}): Promise<OpenedDataset> {
+export async function openDataset(path: string, opts: { displayName?: string; imzml?: ImzmlOptions; xrd?: XyTextOptions } = {}): Promise<OpenedDataset> {
   const name = opts.displayName ?? basename(path);
   const format = await detectFileFormat(path);
   const none = async (): Promise<void> => undefined;
@@ -111,7 +112,7 @@ export async function openDataset(path: string, opts: { displayName?: string; im
       }
     }
     default:
-      if (FORMATS[format].kind === 'xrd') return { format, dataset: readXrd(await readWhole(path, name, 'xrd'), name, format), close: none };
+      if (FORMATS[format].kind === 'xrd') return { format, dataset: readXrd(await readWhole(path, name, 'xrd'), name, format, opts.xrd), close: none };
       throw new FormatError(name, format === 'unknown' ? 'not a data file Strata reads' : `not a data file Strata reads (${FORMATS[format].description})`);
   }
 }

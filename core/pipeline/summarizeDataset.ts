@@ -54,6 +54,8 @@ export function summarizeDataset(format: string, d: Dataset): Record<string, unk
         stepDeg: n > 1 ? (d.twoThetaDeg[n - 1] - d.twoThetaDeg[0]) / (n - 1) : null,
         wavelength: d.wavelength,
         scans: 1 + (d.otherScans?.length ?? 0),
+        // A plain column file's angle column may be θ (doubled to 2θ): which, and why, in view.
+        ...(d.metadata['strata.angleColumn'] ? { angleColumn: d.metadata['strata.angleColumn'] } : {}),
       };
     }
   }

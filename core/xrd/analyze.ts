@@ -59,6 +59,8 @@ export interface XrdAnalysis {
   wavelength: XrdWavelength;
   /** True when the file gave no wavelength and Cu Kα was assumed. */
   wavelengthAssumed: boolean;
+  /** A plain column file's angle column, as its reader took it ("θ (file name … says θ): doubled to 2θ"); null for other formats. */
+  angleColumn: string | null;
   /** Kα1-only intensity (after Rachinger, masks bridged), background and net. */
   alpha1: Float64Array;
   background: Float64Array;
@@ -216,6 +218,7 @@ export function analyzeXrdPattern(pattern: XrdPattern, opts: AnalyzeXrdOptions =
     fits,
     wavelength,
     wavelengthAssumed,
+    angleColumn: pattern.metadata['strata.angleColumn'] ?? null,
     alpha1,
     background,
     net,

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
-import { PROJECT_ROOT } from '../helpers/sharedData.js';
+import { describeShared, PROJECT_ROOT, sharedDataPath } from '../helpers/sharedData.js';
 
 const STUDY = join(PROJECT_ROOT, 'samples/study');
 
@@ -18,5 +18,43 @@ describe('strata xrd', () => {
     expect(wrongKind.code).toBe(1);
     expect(wrongKind.stderr.trim()).toMatch(/sem\.tif: not an XRD pattern \(tiff\)$/);
     for (const mask of ['1.2.3-4', '44-43', '30']) expect((await runCli(['xrd', join(STUDY, 'pristine/xrd.ras'), '--mask', mask])).code, mask).toBe(2);
+  });
+});
+
+describe('strata xrd options', () => {
+  it('--min-significance lets weaker candidates through, and is checked', async () => {
+    const file = join(STUDY, 'charged/xrd.ras');
+    const count = (out: string): number => out.split('\n').filter((l) => /^ +\d+\.\d{3} ± /.test(l)).length;
+    const standard = await runCli(['xrd', file]);
+    const lenient = await runCli(['xrd', file, '--min-significance', '4']);
+    expect(lenient.code).toBe(0);
+    expect(count(lenient.stdout)).toBeGreaterThan(count(standard.stdout));
+    expect((await runCli(['xrd', file, '--min-significance', '-1'])).code).toBe(2);
+  });
+
+  it('a user mask is printed once with its range', async () => {
+    const r = await runCli(['xrd', join(STUDY, 'pristine/xrd.ras'), '--mask', '43.2-44.0']);
+    expect(r.stdout.split('\n')[0]).toMatch(/, user mask 43\.2–44°$/);
+  });
+
+  it('--angle is refused for a format whose header gives its axis, and checked', async () => {
+    const ras = await runCli(['xrd', join(STUDY, 'pristine/xrd.ras'), '--angle', 'theta']);
+    expect(ras.code).toBe(2);
+    expect(ras.stderr).toMatch(/--angle is for plain column files/);
+    expect((await runCli(['xrd', join(STUDY, 'pristine/xrd.ras'), '--angle', 'omega'])).code).toBe(2);
+  });
+});
+
+describeShared('strata xrd on a θ column', () => {
+  it('says the angle column was read as θ from the file name, and --angle 2theta halves every angle', async () => {
+    const file = sharedDataPath('xrd', 'gredig_MnPcTheta.txt');
+    const guessed = await runCli(['xrd', file]);
+    expect(guessed.stdout).toMatch(/angle column: θ \(file name 'gredig_MnPcTheta' says θ, not 2θ\): doubled to 2θ/);
+    const told = await runCli(['xrd', file, '--angle', '2theta', '--json']);
+    const first = JSON.parse(told.stdout).peaks[0].twoThetaDeg;
+    const doubled = JSON.parse((await runCli(['xrd', file, '--json'])).stdout).peaks[0].twoThetaDeg;
+    expect(Math.abs(doubled / first - 2)).toBeLessThan(0.02);
+    const info = await runCli(['info', '--json', file]);
+    expect(JSON.parse(info.stdout).angleColumn).toMatch(/^θ \(file name/);
   });
 });

@@ -19,7 +19,7 @@ const THETA_LABEL = /(^|[^a-z0-9])(theta|θ)([^a-z]|$)/i;
  * doubled to 2θ.
  */
 export function angleAxisOf(fileName: string, headerLabels: string[], option: XyTextOptions['angleAxis'] = 'auto'): { axis: 'theta' | 'twoTheta'; reason: string } {
-  if (option === 'theta' || option === 'twoTheta') return { axis: option, reason: 'set by the caller' };
+  if (option === 'theta' || option === 'twoTheta') return { axis: option, reason: 'as the user said' };
   for (const label of headerLabels) {
     if (TWO_THETA_LABEL.test(label)) return { axis: 'twoTheta', reason: `column label '${label.trim()}'` };
     if (THETA_LABEL.test(label)) return { axis: 'theta', reason: `column label '${label.trim()}'` };

@@ -3,10 +3,17 @@ import { openDataset } from '../node/openDataset.js';
 import { FormatError, UsageError } from '../model/errors.js';
 import { analyzeXrdPattern } from '../xrd/analyze.js';
 import type { XrdAnalysis } from '../xrd/analyze.js';
+import type { XrdPeakResult } from '../model/report.js';
 import type { CliIo } from './context.js';
 import { positiveNumber } from './context.js';
 
 const fmt = (v: number | null | undefined, digits: number): string => (v === null || v === undefined || !Number.isFinite(v) ? '—' : v.toFixed(digits));
+
+/** "12.3 ± 0.4", or "> 180" where the width is not resolved from the instrument's (a lower bound). */
+function sizeText(p: XrdPeakResult): string {
+  if (p.crystalliteNm === null && p.crystalliteMinNm !== undefined) return `${`> ${p.crystalliteMinNm.toFixed(0)}`.padStart(8)}   (width not resolved)`;
+  return `${fmt(p.crystalliteNm, 1).padStart(8)} ± ${fmt(p.crystalliteSigmaNm, 1)}`;
+}
 
 /** The peaks table as text: one row per peak, with fit uncertainties. */
 export function formatXrdTable(a: XrdAnalysis): string {
@@ -17,7 +24,7 @@ export function formatXrdTable(a: XrdAnalysis): string {
   ];
   for (const p of a.peaks) {
     lines.push(
-      `  ${fmt(p.twoThetaDeg, 3).padStart(7)} ± ${fmt(p.twoThetaSigmaDeg, 3).padEnd(7)}  ${fmt(p.fwhmDeg, 3).padStart(6)} ± ${fmt(p.fwhmSigmaDeg, 3).padEnd(7)}  ${fmt(p.area, 1).padStart(8)} ± ${fmt(p.areaSigma, 1).padEnd(6)}  ${(p.phase ?? '—').padEnd(13)}  ${(p.hkl ?? '—').padEnd(7)}  ${fmt(p.crystalliteNm, 1).padStart(8)} ± ${fmt(p.crystalliteSigmaNm, 1)}`,
+      `  ${fmt(p.twoThetaDeg, 3).padStart(7)} ± ${fmt(p.twoThetaSigmaDeg, 3).padEnd(7)}  ${fmt(p.fwhmDeg, 3).padStart(6)} ± ${fmt(p.fwhmSigmaDeg, 3).padEnd(7)}  ${fmt(p.area, 1).padStart(8)} ± ${fmt(p.areaSigma, 1).padEnd(6)}  ${(p.phase ?? '—').padEnd(13)}  ${(p.hkl ?? '—').padEnd(7)}  ${sizeText(p)}`,
     );
   }
   if (a.peaks.length === 0) lines.push('  (no significant peaks)');

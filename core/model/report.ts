@@ -103,6 +103,11 @@ export interface XrdPeakResult {
   fwhmSigmaDeg: number | null;
   areaSigma: number | null;
   crystalliteSigmaNm: number | null;
+  /**
+   * Where the width is not resolved from the instrument's (not broader by 2σ; size and σ null):
+   * the size the crystallites are at least. Absent where the size is resolved.
+   */
+  crystalliteMinNm?: number;
 }
 
 export interface XrdResult {

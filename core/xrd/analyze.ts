@@ -12,7 +12,7 @@ import type { MaskRange } from './mask.js';
 import { matchedFilterPeaks } from './peakSearch.js';
 import { matchPeaks, PHASES } from './phases.js';
 import type { ReferencePhase } from './phases.js';
-import { scherrerSizeNm, scherrerSizeSigmaNm } from './scherrer.js';
+import { scherrerEstimate } from './scherrer.js';
 import type { ScherrerOptions } from './scherrer.js';
 import { convolve, savitzkyGolayWeights } from './smooth.js';
 import { medianStepDeg } from './background.js';
@@ -183,6 +183,7 @@ export function analyzeXrdPattern(pattern: XrdPattern, opts: AnalyzeXrdOptions =
     opts.phases ?? PHASES,
     { toleranceDeg: opts.phaseToleranceDeg, wavelengthA: wavelength.alpha1A },
   );
+  const size = kept.map((p) => scherrerEstimate(p.centerDeg, p.fwhmDeg, wavelength.alpha1A, { fwhmDeg: p.sigma.fwhmDeg, twoThetaDeg: p.sigma.centerDeg }, scherrer));
   const peaks: XrdPeakDetail[] = kept.map((p, i) => {
     return {
       // Each value beside its σ (the CSV table's column order).
@@ -194,8 +195,9 @@ export function analyzeXrdPattern(pattern: XrdPattern, opts: AnalyzeXrdOptions =
       areaSigma: known(p.sigma.area),
       phase: matches[i]?.phaseId ?? null,
       hkl: matches[i]?.hkl ?? null,
-      crystalliteNm: scherrerSizeNm(p.centerDeg, p.fwhmDeg, wavelength.alpha1A, scherrer),
-      crystalliteSigmaNm: known(scherrerSizeSigmaNm(p.centerDeg, p.fwhmDeg, wavelength.alpha1A, { fwhmDeg: p.sigma.fwhmDeg, twoThetaDeg: p.sigma.centerDeg }, scherrer)),
+      crystalliteNm: size[i].sizeNm,
+      crystalliteSigmaNm: size[i].sigmaNm,
+      ...(size[i].minNm !== null ? { crystalliteMinNm: size[i].minNm } : {}),
       fit: p,
       significance: keptFits[i].candidate.significance,
     };

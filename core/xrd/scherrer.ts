@@ -52,3 +52,34 @@ export function scherrerSizeSigmaNm(
   const relTheta = Math.tan((twoThetaDeg / 2) * RAD) * (sigma.twoThetaDeg / 2) * RAD;
   return tauNm * Math.hypot(relBeta, relTheta);
 }
+
+/** A peak's Scherrer size as reported: the size and its σ, or, where the width is not resolved, a lower bound. */
+export interface ScherrerEstimate {
+  sizeNm: number | null;
+  sigmaNm: number | null;
+  /**
+   * Where the peak is not broader than the instrument by 2σ of its width (the size and its σ
+   * are then null): the size of a peak 2σ broader than measured, which the crystallites are at
+   * least. A size of 454 ± 584 nm (the wafer's Si (200)) said nothing, and read as a number.
+   * Null when the size is resolved, or no bound follows (no σ of the width).
+   */
+  minNm: number | null;
+}
+
+/** The size, its σ and the resolution rule in one (see ScherrerEstimate). */
+export function scherrerEstimate(
+  twoThetaDeg: number,
+  fwhmDeg: number,
+  wavelengthA: number,
+  sigma: { fwhmDeg: number; twoThetaDeg: number },
+  opts: ScherrerOptions = {},
+): ScherrerEstimate {
+  const instrumentDeg = opts.instrumentFwhmDeg ?? 0;
+  const sigmaFwhm = Number.isFinite(sigma.fwhmDeg) ? sigma.fwhmDeg : null;
+  const resolved = sigmaFwhm === null ? fwhmDeg > instrumentDeg : fwhmDeg - instrumentDeg >= 2 * sigmaFwhm;
+  if (resolved) {
+    const sigmaNm = scherrerSizeSigmaNm(twoThetaDeg, fwhmDeg, wavelengthA, sigma, opts);
+    return { sizeNm: scherrerSizeNm(twoThetaDeg, fwhmDeg, wavelengthA, opts), sigmaNm: sigmaNm !== null && Number.isFinite(sigmaNm) ? sigmaNm : null, minNm: null };
+  }
+  return { sizeNm: null, sigmaNm: null, minNm: sigmaFwhm === null ? null : scherrerSizeNm(twoThetaDeg, fwhmDeg + 2 * sigmaFwhm, wavelengthA, opts) };
+}

@@ -6,7 +6,7 @@ import { fitPeakGroup } from '../../core/xrd/fit.js';
 import { kAlpha2PositionDeg, stripKAlpha2 } from '../../core/xrd/kalpha2.js';
 import { matchPeaks, PHASES, phaseSticks } from '../../core/xrd/phases.js';
 import { renderPeaks } from '../../core/xrd/profile.js';
-import { sampleBroadeningDeg, scherrerSizeNm, scherrerSizeSigmaNm } from '../../core/xrd/scherrer.js';
+import { sampleBroadeningDeg, scherrerEstimate, scherrerSizeNm, scherrerSizeSigmaNm } from '../../core/xrd/scherrer.js';
 import { prepareWaterfall } from '../../core/xrd/waterfall.js';
 import { rng, synthesize } from './synthetic.js';
 import { countingDispersion } from '../../core/xrd/dispersion.js';
@@ -468,5 +468,27 @@ describeShared('the strongest reflection of a real pattern', () => {
     } finally {
       await opened.close();
     }
+  });
+});
+
+describe('a Scherrer size where the width is not resolved from the instrument\'s', () => {
+  const lambda = CU_K_ALPHA.alpha1A;
+  const opts = { instrumentFwhmDeg: 0.05 };
+  it('is a size with its σ where the peak is broader than the instrument by 2σ of its width', () => {
+    const e = scherrerEstimate(38.18, 0.594, lambda, { fwhmDeg: 0.016, twoThetaDeg: 0.005 }, opts);
+    expect(e.sizeNm).toBeCloseTo(scherrerSizeNm(38.18, 0.594, lambda, opts)!, 9);
+    expect(e.sigmaNm).toBeCloseTo(scherrerSizeSigmaNm(38.18, 0.594, lambda, { fwhmDeg: 0.016, twoThetaDeg: 0.005 }, opts)!, 9);
+    expect(e.minNm).toBeNull();
+  });
+  it('is a lower bound, the size of a peak 2σ broader, where it is not (the wafer\'s Si (200) read 454 ± 584 nm)', () => {
+    const e = scherrerEstimate(32.98, 0.053, lambda, { fwhmDeg: 0.008, twoThetaDeg: 0.004 }, opts);
+    expect(e.sizeNm).toBeNull();
+    expect(e.sigmaNm).toBeNull();
+    expect(e.minNm).toBeCloseTo(scherrerSizeNm(32.98, 0.069, lambda, opts)!, 9);
+    expect(e.minNm!).toBeGreaterThan(100);
+    expect(e.minNm!).toBeLessThan(300);
+  });
+  it('is nothing where the peak is narrower than the instrument and its width has no σ', () => {
+    expect(scherrerEstimate(32.98, 0.04, lambda, { fwhmDeg: Number.NaN, twoThetaDeg: 0.004 }, opts)).toEqual({ sizeNm: null, sigmaNm: null, minNm: null });
   });
 });

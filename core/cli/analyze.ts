@@ -126,7 +126,7 @@ export function registerAnalyze(program: Command, io: CliIo): void {
 async function analyzeOne(studyPath: string, options: { json?: boolean; out?: string; jobs?: number; overrides: AnalyzeOverrides }, io: CliIo): Promise<void> {
   const study = await loadStudy(studyPath);
   for (const note of study.notes) io.stderr(`note: ${note}\n`);
-  io.stderr(`analysing ${study.name}: ${study.states.length} states…\n`);
+  io.stderr(`analysing ${study.name}: ${study.states.length} state${study.states.length === 1 ? '' : 's'}…\n`);
   // The states run side by side: this thread and up to (--jobs or the cores) − 1 worker threads.
   const report = await withStateLanes(study.states.length, options.jobs, (runStates) => analyzeStudyOnDisk(study, { runStates, overrides: options.overrides }));
   if (options.out) {

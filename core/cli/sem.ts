@@ -90,12 +90,18 @@ export function registerSem(program: Command, io: CliIo): void {
       const angleDeg = options.angle !== undefined ? decimalNumber('--angle', options.angle, 'degrees within ±45') : undefined;
       if (options.section !== undefined && options.section !== 'cleaved' && options.section !== 'fib-trench') throw new UsageError(`--section wants cleaved or fib-trench, got '${options.section}'`);
       const section = options.section as SectionGeometry | undefined;
+      // --tilt is the view angle itself; --section only says how a stage tilt becomes one: with
+      // both, --section was dropped in silence.
+      if (tiltDeg !== undefined && section !== undefined) throw new UsageError('--tilt gives the view angle itself and --section how the metadata\'s stage tilt becomes one: give one of them');
       if (angleDeg !== undefined && !(Math.abs(angleDeg) <= 45)) throw new UsageError(`--angle wants degrees within ±45, got '${options.angle}'`);
       const opened = await openDataset(file, { displayName: file });
       try {
         if (opened.dataset.kind !== 'semImage') throw new FormatError(file, `not an SEM image (read as ${opened.dataset.kind})`);
         let image = opened.dataset;
         if (pixelSizeNm !== undefined) image = withPixelSize(image, pixelSizeNm);
+        if (roi && (roi.x + roi.width > image.width || roi.y + roi.height > image.height) && roi.x < image.width && roi.y < image.height) {
+          io.stderr(`strata: --roi ${options.roi} reaches beyond the image (${image.width} × ${image.height} px): only the part inside it is measured\n`);
+        }
         let result: CrossSectionResult;
         try {
           result = measureCrossSection(image, stack, { tiltDeg, section, roi, angleDeg });

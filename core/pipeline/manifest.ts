@@ -106,6 +106,9 @@ export function parseStudyManifest(text: string, fileName: string): StudyManifes
     const more = parsed.error.issues.length - MAX_ISSUES_SHOWN;
     throw new ManifestError(fileName, issues.join('; ') + (more > 0 ? `; … and ${more} more` : ''));
   }
+  const both = parsed.data.states.findIndex((s) => s.semTiltDeg !== undefined && s.semSection !== undefined);
+  // semTiltDeg is the view angle itself; semSection says how an image's stage tilt becomes one.
+  if (both >= 0) throw new ManifestError(fileName, `states.${both}: semTiltDeg gives the view angle itself and semSection how the image's stage tilt becomes one: give one of them`);
   const duplicate = findDuplicate(parsed.data.states.map((s) => s.state));
   if (duplicate) throw new ManifestError(fileName, `state ${quote(duplicate)} is listed twice`);
   const stack = resolveStack(parsed.data.stack, fileName);

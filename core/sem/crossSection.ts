@@ -149,7 +149,7 @@ function sampleStd(xs: number[]): number | null {
  */
 export function measureCrossSection(image: SemImage, stack: LayerStack, options: CrossSectionOptions = {}): CrossSectionResult {
   const file = image.source.fileName;
-  if (image.pixelSizeNm === null) throw new AnalysisError(`${file}: no pixel size (nothing calibrates this image): set the scale first`);
+  if (image.pixelSizeNm === null) throw new AnalysisError(`${file}: no pixel size (nothing in the file or a sidecar calibrates this image): give it (strata sem --pixel-size, or Set scale in the workbench)`);
   const pixelSizeNm = image.pixelSizeNm;
   const stageTiltDeg = image.tiltDeg ?? 0;
   // An image the instrument already stretched for its tilt is corrected no further (unless the

@@ -58,6 +58,7 @@ describe('study manifest', () => {
     ['a tilt beyond what can be corrected', { ...valid, states: [{ state: 'pristine', files: ['a.txt'], semTiltDeg: 89.9 }] }, /semTiltDeg/],
     ['an unknown section geometry', { ...valid, states: [{ state: 'pristine', files: ['a.txt'], semSection: 'fib' }] }, /semSection/],
     ['an unknown normalisation', { ...valid, normalization: 'total' }, /normalization/],
+    ['a view angle and a section geometry at once (the geometry was dropped in silence)', { ...valid, states: [{ state: 'pristine', files: ['a.tif'], semTiltDeg: 10, semSection: 'fib-trench' }] }, /states\.0: semTiltDeg gives the view angle itself and semSection how/],
     // Misspelt keys were dropped in silence: the analysis then ran without the setting.
     ['a misspelt key (British spelling)', { ...valid, normalisation: 'tic' }, /\(top\): unknown key 'normalisation' \(did you mean 'normalization'\?\)/],
     ['a key in the wrong case', { ...valid, states: [{ state: 'pristine', files: ['a.txt'], sims: { shotsperpixel: 50 } }] }, /states\.0\.sims: unknown key 'shotsperpixel' \(did you mean 'shotsPerPixel'\?\)/],

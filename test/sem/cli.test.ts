@@ -61,6 +61,18 @@ describe('strata sem', () => {
     const r = await runCli(['sem', bare]);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/bare\.tif.*pixel size/);
+    // A CLI user is pointed at the flag, not only at the workbench's "Set scale".
+    expect(r.stderr).toMatch(/strata sem --pixel-size/);
+  });
+
+  it('refuses --tilt with --section (the section was dropped in silence), and says when --roi reaches beyond the image', async () => {
+    const both = await runCli(['sem', tif, '--tilt', '10', '--section', 'fib-trench']);
+    expect(both.code).toBe(2);
+    expect(both.stderr).toMatch(/--tilt gives the view angle itself/);
+    const wide = await runCli(['sem', tif, '--roi', '0,0,5000,5000']);
+    expect(wide.code).toBe(0);
+    expect(wide.stderr).toMatch(/--roi 0,0,5000,5000 reaches beyond the image \(400 × 400 px\): only the part inside it is measured/);
+    expect((await runCli(['sem', tif, '--roi', '0,0,100,100'])).stderr).not.toMatch(/reaches beyond/);
   });
 
   it('exits 2 on bad usage', async () => {

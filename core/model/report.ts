@@ -77,6 +77,8 @@ export interface SemLayerThickness {
   thicknessNm: number;
   /** Spread of the thickness along the layer (between strips); null where fewer than two strips found it. */
   sigmaNm: number | null;
+  /** More than ten times off the stack's nominal thickness (another image, stack or scale): not used for the depth axis. */
+  implausible?: true;
 }
 
 export interface SemResult {

@@ -88,7 +88,11 @@ export async function analyzeState(layerStack: LayerStack, s: StateData, steps: 
       warnings.push(`${s.state}: SEM ${s.sem.source.fileName}: ${(err as Error).message}`);
     }
   }
-  const semThickness = Object.fromEntries((report.sem?.layers ?? []).filter((l) => Number.isFinite(l.thicknessNm)).map((l) => [l.role, l.thicknessNm]));
+  // A thickness ten times off its nominal one (another image, stack or scale) calibrated the
+  // depth axis all the same (967 493 nm of MgF₂, "depth axis: sem"): it is left out, and said.
+  const semLayers = (report.sem?.layers ?? []).filter((l) => Number.isFinite(l.thicknessNm));
+  for (const l of semLayers.filter((x) => x.implausible)) warnings.push(`${s.state}: SEM thickness of ${l.role} (${+l.thicknessNm.toPrecision(3)} nm) is far off its nominal one: not used for the depth axis`);
+  const semThickness = Object.fromEntries(semLayers.filter((l) => !l.implausible).map((l) => [l.role, l.thicknessNm]));
   const thicknessesNm = { ...(options.thicknessesNm ?? {}), ...semThickness };
   if (s.profile || s.stack) {
     try {

@@ -20,7 +20,7 @@ export function reportTables(report: Report): ReportTable[] {
     for (const i of s.sims?.interfaces ?? []) interfaces.rows.push({ state: s.state, ...i });
     for (const l of s.sims?.li ?? []) li.rows.push({ state: s.state, ...l });
     for (const m of s.sims?.maps ?? []) maps.rows.push({ state: s.state, ...m });
-    if (s.sem) for (const l of s.sem.layers) sem.rows.push({ state: s.state, file: s.sem.file, pixelSizeNm: s.sem.pixelSizeNm, pixelSizeSource: s.sem.pixelSizeSource, ...l });
+    if (s.sem) for (const l of s.sem.layers) sem.rows.push({ state: s.state, file: s.sem.file, pixelSizeNm: s.sem.pixelSizeNm, pixelSizeSource: s.sem.pixelSizeSource, ...l, implausible: l.implausible ? 'true' : null });
     if (s.xrd) for (const p of s.xrd.peaks) xrd.rows.push({ state: s.state, file: s.xrd.file, ...p });
   }
   const comparison: ReportTable = { name: 'li_change_vs_pristine.csv', rows: report.comparison.li.map((c) => ({ ...c })) };

@@ -262,10 +262,11 @@ export function measureCrossSection(image: SemImage, stack: LayerStack, options:
       if (top !== null && bottom !== null) perStrip.push(normalThicknessNm(bottom - top, pixelSizeAcrossNm, angleRad, tiltDeg));
     }
     if (perStrip.length < Math.min(2, strips)) warnings.push(`${role}: its interfaces were found in only ${perStrip.length} of ${strips} strips`);
-    out.push({ role, thicknessNm, sigmaNm: sampleStd(perStrip) });
     // A thickness ten times off the stack's nominal one is another image, stack or scale.
     const nominal = layers.find((l) => l.role === role)?.nominalThicknessNm;
-    if (nominal && (thicknessNm > 10 * nominal || thicknessNm < nominal / 10)) {
+    const implausible = nominal !== undefined && nominal > 0 && (thicknessNm > 10 * nominal || thicknessNm < nominal / 10);
+    out.push({ role, thicknessNm, sigmaNm: sampleStd(perStrip), ...(implausible ? { implausible: true as const } : {}) });
+    if (implausible) {
       warnings.push(`${role}: ${+thicknessNm.toPrecision(3)} nm is ${thicknessNm > nominal ? `${+(thicknessNm / nominal).toPrecision(2)}× ` : `1/${+(nominal / thicknessNm).toPrecision(2)} of `}its nominal ${nominal} nm: is this a cross-section of the stack, at the right pixel size?`);
     }
   }

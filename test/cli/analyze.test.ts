@@ -190,5 +190,9 @@ describeShared('strata analyze says what the SEM measurement doubts', () => {
     expect(r.stdout).toMatch(/^ {2}SEM warning: cc_aam: [\d.]+ nm is \d+× its nominal 150 nm/m);
     const report = JSON.parse(readFileSync(join(dir, 'out', 'report.json'), 'utf8'));
     expect(report.states[0].sem.warnings.some((w: string) => /its nominal 150 nm/.test(w))).toBe(true);
+    // Such thicknesses are flagged and do not calibrate the depth axis (it said "sem" with them).
+    expect(report.states[0].sem.layers.find((l: { role: string }) => l.role === 'cc_aam').implausible).toBe(true);
+    expect(report.states[0].sims.depthCalibration).toBe('nominal');
+    expect(r.stdout).toMatch(/SEM thickness of cc_aam \([\d.]+ nm\) is far off its nominal one: not used for the depth axis/);
   }, 60_000);
 });

@@ -3,6 +3,8 @@ import type { Report } from '../model/report.js';
 import { MAX_WIDTH_MM, MIN_WIDTH_MM } from '../figures/width.js';
 import { API_METHOD_NAMES } from './methods.js';
 import { NORMALIZATIONS } from '../sims/normalize.js';
+import type { SectionGeometry } from '../model/semImage.js';
+import { MAX_TILT_DEG } from '../sem/tilt.js';
 
 /**
  * The one API the renderer talks to. In Electron the preload provides it over IPC; in the
@@ -23,6 +25,20 @@ const jobId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
 /** SEM pixel size set by the user, nm (two clicks on the scale bar, or typed). */
 const manualPixelSizeNm = z.number().finite().positive().max(1e9);
 
+/**
+ * A state's SEM view set in the workbench, as study.json's `semSection` and `semTiltDeg` say it:
+ * how the cross-section face was made (how the image's stage tilt becomes the view angle θ) and
+ * θ itself (beam vs face normal), within the manifest's bounds. An entry replaces both of the
+ * state's study.json settings: a field left out is the default (cleaved; θ from the stage tilt).
+ */
+export const semGeometrySchema = z
+  .object({
+    section: z.enum(['cleaved', 'fib-trench'] as const satisfies readonly SectionGeometry[]).optional(),
+    tiltDeg: z.number().finite().min(-MAX_TILT_DEG).max(MAX_TILT_DEG).optional(),
+  })
+  .strict();
+export type SemGeometry = z.infer<typeof semGeometrySchema>;
+
 /** The figures the workbench exports (the names `strata figure --figures` takes). */
 export const FIGURE_KINDS = ['fig4', 'sem', 'xrd', 'li-bars'] as const;
 export const FIGURE_FORMATS = ['svg', 'png', 'pdf'] as const;
@@ -36,6 +52,8 @@ export const analyzeOverridesSchema = z
     roi: roi.optional(),
     /** SEM pixel size set by the user per state, nm (two clicks on the scale bar, or typed). */
     semPixelSizeNm: z.record(z.string(), manualPixelSizeNm).optional(),
+    /** SEM geometry set by the user per state (state name → face and view angle), over study.json's. */
+    semGeometry: z.record(z.string(), semGeometrySchema).optional(),
     /** The analyte's normalisation chosen in the workbench (over study.json's), and its reference ion. */
     normalization: z.enum(NORMALIZATIONS).optional(),
     referenceIon: z.string().min(1).max(64).optional(),
@@ -89,9 +107,10 @@ export const apiRequestSchemas = {
   /**
    * A state's SEM cross-section as 8-bit grey levels, binned to at most `maxSize` px a side.
    * `pixelSizeNm`: a scale the user set (overrides.semPixelSizeNm of the state); the payload and
-   * the measured boundaries then use it, source `manual`.
+   * the measured boundaries then use it, source `manual`. `geometry`: the view the user set
+   * (overrides.semGeometry of the state), in place of study.json's.
    */
-  getSemImage: z.object({ path, state, maxSize: z.number().int().min(64).max(4096), pixelSizeNm: manualPixelSizeNm.optional() }).strict(),
+  getSemImage: z.object({ path, state, maxSize: z.number().int().min(64).max(4096), pixelSizeNm: manualPixelSizeNm.optional(), geometry: semGeometrySchema.optional() }).strict(),
   /** Every state's XRD pattern. */
   getXrd: z.object({ path }).strict(),
   /** Progress of a running job (ion maps, volume, ROI profile). */
@@ -221,9 +240,12 @@ export interface SemImagePayload {
   pixelSizeNm: number | null;
   pixelSizeSource: string;
   pixelSizeDetail: string | null;
+  /** The image's stage tilt T from its metadata, degrees. */
   tiltDeg: number | null;
-  /** How the state's cross-section face was made (study.json `semSection`); null when not said (taken as cleaved). */
-  section: 'cleaved' | 'fib-trench' | null;
+  /** How the state's cross-section face was made (the user's choice, else study.json `semSection`); null when not said (taken as cleaved). */
+  section: SectionGeometry | null;
+  /** The view angle θ given for the state (the user's, else study.json `semTiltDeg`), which T and `section` then do not change; null: θ from T. */
+  viewAngleDeg: number | null;
   /**
    * Layer boundaries as the SEM cross-section measurement found them, in the original image's
    * pixels: the line u = −x·sin α + y·cos α = uPx, from x0 to x1. Null when it could not measure.
@@ -314,7 +336,18 @@ export const projectSchema = z
           interfacesOf: z.string().max(200),
         }),
         maps: z.object({ ion: z.string().max(64), colormap: z.enum(['viridis', 'cividis', 'magma']), window: z.string().max(100), logColour: z.boolean(), deadTime: z.boolean().default(true) }),
-        volume: z.object({ ion: z.string().max(64), deadTime: z.boolean().default(true), mode: z.enum(['mip', 'composite']), zExaggeration: z.number().min(1).max(1e6), clipTop: z.number().min(0).max(1), clipBottom: z.number().min(0).max(1), azimuthDeg: z.number(), elevationDeg: z.number() }),
+        volume: z.object({
+          ion: z.string().max(64),
+          deadTime: z.boolean().default(true),
+          mode: z.enum(['mip', 'composite']),
+          zExaggeration: z.number().min(1).max(1e6),
+          clipTop: z.number().min(0).max(1),
+          clipBottom: z.number().min(0).max(1),
+          /** The layer (role) "Clip to" keeps: the clip planes follow it when its interfaces move. Absent in older projects. */
+          clipLayer: z.string().max(64).optional(),
+          azimuthDeg: z.number(),
+          elevationDeg: z.number(),
+        }),
         xrd: z.object({ offsetFraction: z.number().min(0).max(5), logY: z.boolean() }),
       })
       .strict(),

@@ -144,6 +144,26 @@ async function statesHere(study: LoadedStudy, options: StudyAnalysisOptions, ste
   return outcomes;
 }
 
+/**
+ * The study with the user's SEM geometry (overrides.semGeometry) in place of study.json's: a
+ * state's entry replaces both its `semSection` and `semTiltDeg` (what it leaves out is the
+ * default), so a face chosen in the workbench is not outdone by a view angle study.json gives.
+ * The study itself when no entry names a state of it (cache keys see the same study).
+ */
+export function withSemGeometry(study: LoadedStudy, overrides: AnalyzeOverrides | undefined): LoadedStudy {
+  const chosen = overrides?.semGeometry;
+  if (!chosen || !study.states.some((s) => Object.hasOwn(chosen, s.state))) return study;
+  return {
+    ...study,
+    states: study.states.map((s) => {
+      if (!Object.hasOwn(chosen, s.state)) return s;
+      const { semSection: _section, semTiltDeg: _tilt, ...rest } = s;
+      const g = chosen[s.state];
+      return { ...rest, ...(g.section !== undefined ? { semSection: g.section } : {}), ...(g.tiltDeg !== undefined ? { semTiltDeg: g.tiltDeg } : {}) };
+    }),
+  };
+}
+
 /** The analysis options of a study: its manifest's thicknesses, then the caller's options and overrides. */
 function studyOptions(study: LoadedStudy, opts: { overrides?: AnalyzeOverrides; options?: StudyAnalysisOptions }): StudyAnalysisOptions {
   return {
@@ -172,8 +192,13 @@ export async function analyzeStudyDetailedOnDisk(
   opts: { overrides?: AnalyzeOverrides; options?: StudyAnalysisOptions; steps?: ModalitySteps; runStates?: StatesRunner } = {},
 ): Promise<StudyAnalysis> {
   const options = studyOptions(study, opts);
-  const outcomes = opts.runStates && !opts.steps ? await opts.runStates(study, options) : await statesHere(study, options, opts.steps);
-  return composeStudy(study, outcomes, options, {
+  // The states carry their SEM view (a state's cache key holds it: analysisCache.ts, stateMemo.ts).
+  const viewed = withSemGeometry(study, opts.overrides);
+  const outcomes = opts.runStates && !opts.steps ? await opts.runStates(viewed, options) : await statesHere(viewed, options, opts.steps);
+  // The report's parameters record the geometry the user chose, as they record the other edits.
+  const semGeometry = opts.overrides?.semGeometry;
+  const recorded = { ...options, ...(semGeometry ? { semGeometry } : {}) };
+  return composeStudy(viewed, outcomes, recorded, {
     software: 'strata',
     version: STRATA_VERSION,
     createdAt: new Date().toISOString(),

@@ -26,6 +26,7 @@ import type { LoadedStudy } from './loadStudy.js';
 import { openDataset } from './openDataset.js';
 import type { Dataset, OpenedDataset } from './openDataset.js';
 import { AnalysisCache } from './analysisCache.js';
+import { withSemGeometry } from './analyzeStudyOnDisk.js';
 import { StackPool, WorkerLost } from './stackPool.js';
 import { statesOnLanes } from './stateLanes.js';
 import { runStackTask } from './stackTasks.js';
@@ -50,6 +51,8 @@ export interface ServiceOptions {
 }
 
 const MAX_RECENT = 10;
+/** Cancels kept for jobs not started yet, at most (each names one request under way). */
+const MAX_EARLY_CANCELS = 64;
 /** Progress units of one stack task within a job (see runTask). */
 const TASK_UNITS = 1000;
 
@@ -58,6 +61,12 @@ export class WorkbenchServices implements StrataApi {
   private recent: string[] = [];
   private recentLoaded = false;
   private readonly jobs = new JobTable();
+  /**
+   * Jobs cancelled before they started: the user's Cancel can overtake the request that starts
+   * the job (it waits for its study to load, or in a queue), and found nothing to stop; the job
+   * then ran to its end, its answer thrown away. It starts cancelled instead (startJob).
+   */
+  private readonly cancelledEarly = new Set<string>();
   private readonly pool = new StackPool();
   // States analysed on the worker threads only: the main thread keeps answering the UI meanwhile.
   private readonly analyses = new AnalysisCache(statesOnLanes({ pool: this.pool, workers: this.pool.size, inThisThread: false }));
@@ -134,7 +143,20 @@ export class WorkbenchServices implements StrataApi {
   }
 
   async cancelJob({ jobId }: ApiRequest<'cancelJob'>): Promise<{ cancelled: boolean }> {
-    return { cancelled: this.jobs.cancel(jobId) };
+    if (this.jobs.cancel(jobId)) return { cancelled: true };
+    // An id the table does not know (its progress reads as the empty label of no job): kept for when it starts.
+    const p = this.jobs.progress(jobId);
+    if (p.running || p.label !== '') return { cancelled: false }; // it has ended
+    this.cancelledEarly.add(jobId);
+    if (this.cancelledEarly.size > MAX_EARLY_CANCELS) this.cancelledEarly.delete(this.cancelledEarly.values().next().value!);
+    return { cancelled: true };
+  }
+
+  /** A new job under the caller's id; cancelled from the start when its Cancel came first. */
+  private startJob(jobId: string | undefined, label: string, total: number): Job {
+    const job = this.jobs.start(jobId, label, total);
+    if (jobId !== undefined && this.cancelledEarly.delete(jobId)) job.cancelled = true;
+    return job;
   }
 
   // ---- studies ------------------------------------------------------------------------------
@@ -223,7 +245,7 @@ export class WorkbenchServices implements StrataApi {
   private async roiProfile(study: LoadedStudy, state: string, roi: NonNullable<ApiRequest<'getProfile'>['roi']>, jobId?: string): Promise<ApiResponses['getProfile']> {
     const file = WorkbenchServices.fileOf(study, state, 'sims-stack');
     if (!file) throw new StrataError(`${study.name}: state '${state}' has no 3-D ion stack to take an ROI from`);
-    const job = this.jobs.start(jobId, `ROI profile of ${state}`, 0);
+    const job = this.startJob(jobId, `ROI profile of ${state}`, 0);
     try {
       const r = await this.runTask({ kind: 'roi-profile', file: join(study.root, file.path), displayName: file.path, state, roi }, job);
       if (r.kind !== 'roi-profile') throw new StrataError(`${file.path}: not a profile`);
@@ -237,7 +259,7 @@ export class WorkbenchServices implements StrataApi {
     const study = await this.study(path);
     const states: ApiResponses['getIonMaps']['states'] = [];
     const missing: ApiResponses['getIonMaps']['missing'] = [];
-    const job = this.jobs.start(jobId, `${ion} maps`, 0);
+    const job = this.startJob(jobId, `${ion} maps`, 0);
     try {
       // Every state's stack at once, each on its own worker thread.
       const tasks = study.states.map(async (s) => {
@@ -273,7 +295,7 @@ export class WorkbenchServices implements StrataApi {
     const study = await this.study(path);
     const file = WorkbenchServices.fileOf(study, state, 'sims-stack');
     if (!file) throw new StrataError(`${study.name}: state '${state}' has no 3-D ion stack`);
-    const job = this.jobs.start(jobId, `${ion} volume of ${state}`, 0);
+    const job = this.startJob(jobId, `${ion} volume of ${state}`, 0);
     try {
       const studyShots = study.states.find((s) => s.state === state)?.sims?.shotsPerPixel ?? null;
       const task: VolumeTask = { kind: 'volume', file: join(study.root, file.path), displayName: file.path, ion, deadTime, studyShotsPerPixel: studyShots, state, maxSize, maxVoxels, timeRangeS };
@@ -325,9 +347,11 @@ export class WorkbenchServices implements StrataApi {
     await this.pool.close();
   }
 
-  async getSemImage({ path, state, maxSize, pixelSizeNm }: ApiRequest<'getSemImage'>): Promise<ApiResponses['getSemImage']> {
-    const study = await this.study(path);
+  async getSemImage({ path, state, maxSize, pixelSizeNm, geometry }: ApiRequest<'getSemImage'>): Promise<ApiResponses['getSemImage']> {
+    // A view the user set replaces study.json's, exactly as the analysis applies it.
+    const study = withSemGeometry(await this.study(path), geometry && { semGeometry: { [state]: geometry } });
     const file = WorkbenchServices.fileOf(study, state, 'sem');
+    const settings = study.states.find((s) => s.state === state);
     if (!file) throw new StrataError(`${study.name}: state '${state}' has no SEM image`);
     const fileImg = (await WorkbenchServices.open(study, file, 'semImage')).dataset;
     // A scale the user set replaces the file's, exactly as the analysis applies it.
@@ -337,7 +361,7 @@ export class WorkbenchServices implements StrataApi {
     let boundaries: ApiResponses['getSemImage']['boundaries'] = null;
     let boundaryError: string | null = null;
     try {
-      const measured = measureCrossSection(img, study.stack, semViewOf(study.states.find((s) => s.state === state)));
+      const measured = measureCrossSection(img, study.stack, semViewOf(settings));
       const { roi, angleDeg } = measured.details;
       boundaries = { angleDeg, x0Px: roi.x, x1Px: roi.x + roi.width, lines: measured.details.boundaries.map((b) => ({ upper: b.upper, lower: b.lower, uPx: b.uPx })) };
     } catch (err) {
@@ -360,7 +384,8 @@ export class WorkbenchServices implements StrataApi {
       pixelSizeSource: img.pixelSizeSource,
       pixelSizeDetail: img.pixelSizeDetail ?? null,
       tiltDeg: img.tiltDeg,
-      section: study.states.find((s) => s.state === state)?.semSection ?? null,
+      section: settings?.semSection ?? null,
+      viewAngleDeg: settings?.semTiltDeg ?? null,
       boundaries,
       boundaryError,
       dataBar,
@@ -395,10 +420,11 @@ export class WorkbenchServices implements StrataApi {
     const study = await this.study(path);
     if (state !== undefined && !study.states.some((s) => s.state === state)) throw new StrataError(`${study.name}: no state '${state}'`);
     // Steps: the analysis, then per state a volume, an SEM image and an XRD pattern at most.
-    const job = this.jobs.start(jobId, `Figure ${figure}`, 1 + 3 * study.states.length);
+    const job = this.startJob(jobId, `Figure ${figure}`, 1 + 3 * study.states.length);
     try {
       const analysis = await this.analyses.get(study, overrides);
-      const { built, warnings } = await buildStudyFigures(study, {
+      // The SEM figure measures the cross-section again from the states' settings: with the view the user set.
+      const { built, warnings } = await buildStudyFigures(withSemGeometry(study, overrides), {
         figures: [figure],
         widthMm,
         overrides,

@@ -1,14 +1,13 @@
 import { h } from './dom.js';
 import type { RendererApi } from './api.js';
+import { CancelledError, JobGroup } from './jobGroup.js';
 
 /**
  * Long work, shown in the job bar with its progress and a Cancel button. Backend jobs report
  * progress through `jobProgress` (polled) and stop on `cancelJob`; worker jobs report through
  * their own messages. A cancelled job rejects with a `CancelledError`.
  */
-export class CancelledError extends Error {
-  override name = 'CancelledError';
-}
+export { CancelledError };
 
 let seq = 0;
 const bar = h('div', { id: 'job-bar', role: 'status', 'aria-live': 'polite' });
@@ -34,28 +33,33 @@ function addRow(label: string, onCancel: () => void): Row {
 
 /** Runs a backend call that accepts a jobId, with progress and cancellation. */
 export async function runBackendJob<T>(api: RendererApi, label: string, call: (jobId: string) => Promise<T>): Promise<T> {
-  const jobId = `job-${Date.now().toString(36)}-${++seq}`;
+  return (await runBackendJobs(api, label, [call]))[0];
+}
+
+/**
+ * Runs backend calls that make one piece of work (e.g. one volume per state) as one job: one
+ * row with their progress, and one Cancel that stops every call's backend job (JobGroup).
+ */
+export async function runBackendJobs<T>(api: RendererApi, label: string, calls: ((jobId: string) => Promise<T>)[]): Promise<T[]> {
+  const group = new JobGroup<T>(api, calls.map(() => `job-${Date.now().toString(36)}-${++seq}`));
   let cancelled = false;
   let rejectCancel: (err: Error) => void = () => undefined;
   const cancelPromise = new Promise<never>((_, reject) => (rejectCancel = reject));
   const row = addRow(label, () => {
     cancelled = true;
-    void api.cancelJob({ jobId }).catch(() => undefined);
+    void group.cancel();
     rejectCancel(new CancelledError(`${label}: cancelled`));
   });
   const timer = window.setInterval(async () => {
-    try {
-      const p = await api.jobProgress({ jobId });
-      if (p.total > 0) {
-        row.progress.max = p.total;
-        row.progress.value = p.done;
-      }
-    } catch {
-      // Progress is a courtesy: a failed poll must not fail the job.
+    // Progress is a courtesy: a failed poll reads as none and must not fail the job.
+    const p = await group.progress();
+    if (p) {
+      row.progress.max = p.total;
+      row.progress.value = p.done;
     }
   }, 250);
   try {
-    return await Promise.race([call(jobId), cancelPromise]);
+    return await Promise.race([group.run(calls), cancelPromise]);
   } catch (err) {
     if (cancelled) throw new CancelledError(`${label}: cancelled`);
     throw err;

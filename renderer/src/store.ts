@@ -35,6 +35,20 @@ export function defaultView(study: StudySummary): ViewSettings {
   };
 }
 
+/** The overrides kept per state (state name → the state's setting). */
+type PerStateOverride = 'interfacesS' | 'semPixelSizeNm' | 'semGeometry';
+
+/**
+ * The overrides with one state's setting of `key` set, or with undefined dropped (and `key`
+ * with it when no state has one left: a saved project then holds no empty entry).
+ */
+export function withStateOverride<K extends PerStateOverride>(overrides: AnalyzeOverrides, key: K, state: string, value: NonNullable<AnalyzeOverrides[K]>[string] | undefined): AnalyzeOverrides {
+  const { [key]: entries, ...rest } = overrides;
+  const { [state]: _, ...others } = (entries ?? {}) as Record<string, unknown>;
+  const next = value === undefined ? others : { ...others, [state]: value };
+  return Object.keys(next).length ? { ...rest, [key]: next } : rest;
+}
+
 type Listener = (state: AppState, changed: Set<keyof AppState>) => void;
 
 /**

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Page } from 'playwright-core';
+import type { Page, Request, Response } from 'playwright-core';
 import { projectSchema } from '../../core/api/contract.js';
 import { e2eSkipReason, screenshot, useWorkbench } from './harness.js';
 
@@ -338,23 +338,81 @@ describe.skipIf(skipReason !== null)('workbench in the browser mode', { timeout:
     await screenshot(page, '07-volume-composite');
   });
 
-  it('3-D: a cancelled change of ion puts the selector back to the ion the volumes show', async () => {
+  it('3-D: one Cancel stops every state’s volume, and the selector goes back to the ion the volumes show', async () => {
     await tab('volume');
     await page.waitForFunction(() => Number((document.querySelector('.volume-host') as HTMLElement | null)?.dataset.rendered ?? 0) > 0, null, { timeout: 60_000 });
     const shownIon = await page.inputValue('#volume-ion');
-    // Hold the volumes back so the job is still running when Cancel is clicked.
+    // The volumes' backend jobs as asked for and as answered, and those the backend said it stopped.
+    const volumeJobs: string[] = [];
+    const answers: { jobId: string; status: number; error: string }[] = [];
+    const stopped = new Set<string>();
+    const jobOf = (req: Request) => JSON.parse(req.postData() ?? '{}').jobId as string;
+    const onRequest = (req: Request) => void (req.url().endsWith('/api/getVolume') && volumeJobs.push(jobOf(req)));
+    const onResponse = async (res: Response) => {
+      if (res.url().endsWith('/api/getVolume')) answers.push({ jobId: jobOf(res.request()), status: res.status(), error: (await res.json()).error ?? '' });
+      if (res.url().endsWith('/api/cancelJob') && (await res.json()).result?.cancelled === true) stopped.add(jobOf(res.request()));
+    };
+    page.on('request', onRequest);
+    page.on('response', onResponse);
+    // Hold the volumes back so the jobs are still running (or not even started) when Cancel is clicked.
     await page.route('**/api/getVolume', async (route) => {
       await new Promise((r) => setTimeout(r, 2500));
       await route.continue().catch(() => undefined);
     });
     await page.selectOption('#volume-ion', shownIon === 'Li-' ? 'Fe-' : 'Li-');
+    await page.waitForSelector('#job-bar .job');
+    expect(await page.$$eval('#job-bar .job', (j) => j.map((x) => x.textContent))).toEqual([expect.stringMatching(/ volumes: pristine, charged, discharged/)]);
     await page.click('#job-bar .job button.cancel');
     await page.waitForFunction(() => /^Cancelled; the volumes still show /.test(document.querySelector('#volume-note')?.textContent ?? ''));
     expect(await page.inputValue('#volume-ion')).toBe(shownIon);
+    expect(await page.$$eval('#job-bar .job', (j) => j.length)).toBe(0);
     await page.unroute('**/api/getVolume');
-    // The other states' jobs end on their own; their answers change nothing.
-    await page.waitForFunction(() => !document.querySelector('#job-bar .job'), null, { timeout: 60_000 });
+    // Every state's job stopped in the backend, though their requests (held back above) came
+    // after the Cancel: each ends as cancelled (the browser logs their status), none binned its volume.
+    await expect.poll(() => answers.length, { timeout: 20_000 }).toBe(3);
+    expect([...stopped].sort()).toEqual([...volumeJobs].sort());
+    expect(answers.map((a) => a.jobId).sort()).toEqual([...volumeJobs].sort());
+    for (const a of answers) expect(a).toMatchObject({ status: 422, error: expect.stringMatching(/ volume of (pristine|charged|discharged): cancelled$/) });
+    await expect.poll(() => workbench.browser.errors.length).toBe(3);
+    expect(workbench.browser.errors.splice(0)).toEqual(answers.map(() => expect.stringMatching(/^console: Failed to load resource: the server responded with a status of 422 /)));
+    page.off('request', onRequest);
+    page.off('response', onResponse);
     expect(await page.inputValue('#volume-ion')).toBe(shownIon);
+  });
+
+  const sessionKept = async () => JSON.parse((await page.evaluate(() => sessionStorage.getItem('strata.session'))) ?? 'null');
+
+  it('3-D: "Clip to" a layer follows the layer when its interfaces are dragged, and is kept with the view', async () => {
+    await tab('volume');
+    await page.waitForFunction(() => Number((document.querySelector('.volume-host') as HTMLElement | null)?.dataset.rendered ?? 0) > 0 && !document.querySelector('#job-bar .job'), null, { timeout: 60_000 });
+    await page.selectOption('#volume-layer', 'cam');
+    const topDepthNm = async () => parseFloat((await page.textContent('#volume-clip-top-depth')) ?? '');
+    // The read-outs follow on the next frame: the CAM's top lies ~350 nm deep (SEM truth).
+    await page.waitForFunction(() => parseFloat(document.querySelector('#volume-clip-top-depth')?.textContent ?? '') > 300);
+    const topNm = await topDepthNm();
+    const kept = (await sessionKept()).view.volume;
+    expect(kept.clipLayer).toBe('cam');
+    expect(kept.clipTop).toBeGreaterThan(0.1);
+    // Pristine's CC | SiO₂/Si interface dragged earlier in the depth profiles (the 3-D view's
+    // depths are pristine's): the substrate's scans start sooner, so the volume reaches deeper
+    // and the CAM (its depths fixed by the SEM thicknesses) is a smaller part of it.
+    await tab('profile');
+    await page.waitForSelector('#profile-chart g.interface[data-index="3"] rect.iface-handle');
+    const before = await interfaceTimes();
+    await dragInterface(3, -25);
+    await page.waitForFunction((old) => JSON.stringify([...document.querySelectorAll('#interface-table tbody tr')].map((r) => (r.children[2] as HTMLElement).dataset.timeS)) !== JSON.stringify(old), before, { timeout: 60_000 });
+    await waitForReport();
+    expect(Number((await interfaceTimes())[3])).toBeLessThan(Number(before[3]));
+    await tab('volume');
+    // The volumes load again with the new report; the clip planes move with the CAM layer, so
+    // they still cut at its depths (kept where they were, they would cut into the CC).
+    await page.waitForFunction((t) => JSON.parse(sessionStorage.getItem('strata.session') ?? 'null')?.view.volume.clipTop < t - 0.002, kept.clipTop, { timeout: 60_000 });
+    await page.waitForFunction(() => !document.querySelector('#job-bar .job'));
+    expect(await page.inputValue('#volume-layer')).toBe('cam');
+    expect(Math.abs((await topDepthNm()) - topNm)).toBeLessThanOrEqual(1);
+    const now = (await sessionKept()).view.volume;
+    expect(now).toMatchObject({ clipLayer: 'cam' });
+    expect(now.clipBottom).toBeLessThan(kept.clipBottom - 0.002);
   });
 
   it('SEM view: image, scale bar and the thickness table', async () => {
@@ -416,6 +474,58 @@ describe.skipIf(skipReason !== null)('workbench in the browser mode', { timeout:
     expect(await page.$$eval('#sem-figure line.boundary', (l) => l.length)).toBeGreaterThanOrEqual(5);
     expect(await page.isVisible('#sem-clear-scale')).toBe(true);
     await screenshot(page, '08c-sem-manual-scale');
+  }, 300_000);
+
+  it('SEM: the cross-section face and view angle chosen in the view; notes and thicknesses follow', async () => {
+    const note = () => page.textContent('#sem-note');
+    await page.selectOption('#sem-state', 'discharged');
+    await page.waitForFunction(() => /^Layer thickness, discharged /.test(document.querySelector('#sem-thickness caption')?.textContent ?? ''));
+    await waitForReport();
+    // Discharged's image has a stage tilt of 10°, and study.json gives its view angle θ = 10°.
+    expect(await page.inputValue('#sem-section')).toBe(''); // cleaved, assumed: study.json does not say
+    expect(await page.inputValue('#sem-view-angle')).toBe('10');
+    expect(await note()).toMatch(/View angle θ = 10° \(study\.json "semTiltDeg"\); the stage tilt 10° is not used/);
+    expect(await page.$('#sem-clear-geometry')).toBeNull(); // nothing chosen here yet
+    const before = await thicknesses();
+    // A FIB trench face: θ from the stage tilt again, as 90° − T = 80°.
+    await page.selectOption('#sem-section', 'fib-trench');
+    await page.waitForFunction(() => /FIB trench face \(set here\) at stage tilt 10°: seen at 90° − T = 80°/.test(document.querySelector('#sem-note')?.textContent ?? ''));
+    await page.waitForFunction((old) => Number(document.querySelector('#sem-thickness tbody tr[data-role="cam"] td.num')?.textContent) > 3 * old[2], before, { timeout: 120_000 });
+    await waitForReport();
+    const fib = await thicknesses();
+    // × cos 10° / cos 80° ≈ 5.7 for level layers, less as they slope in the image.
+    fib.forEach((t, i) => expect(t / before[i], `layer ${i}`).toBeGreaterThan(3));
+    expect(await page.inputValue('#sem-view-angle')).toBe('');
+    expect(await note()).not.toMatch(/study\.json/);
+    expect(await page.isVisible('#sem-clear-geometry')).toBe(true);
+    await screenshot(page, '08d-sem-geometry');
+    // A view angle typed wins over the face: 12°, a little more than study.json's 10°.
+    await page.fill('#sem-view-angle', '12');
+    await page.press('#sem-view-angle', 'Enter');
+    await page.waitForFunction(() => /View angle θ = 12° \(set here\); the stage tilt 10° is not used/.test(document.querySelector('#sem-note')?.textContent ?? ''));
+    await page.waitForFunction((old) => Number(document.querySelector('#sem-thickness tbody tr[data-role="cam"] td.num')?.textContent) < 2 * old[2], before, { timeout: 120_000 });
+    await waitForReport();
+    const twelve = await thicknesses();
+    twelve.forEach((t, i) => expect(t / before[i], `layer ${i}`).toBeGreaterThanOrEqual(1));
+    twelve.forEach((t, i) => expect(t / before[i], `layer ${i}`).toBeLessThan(1.02));
+    expect(twelve[2]).toBeGreaterThan(before[2]);
+    // An angle the correction cannot take is refused in words, and nothing is analysed.
+    await page.fill('#sem-view-angle', '85');
+    await page.press('#sem-view-angle', 'Enter');
+    expect(await page.textContent('#sem-geometry-error')).toMatch(/within ±84°/);
+    // Back to study.json's geometry: its numbers again.
+    await page.click('#sem-clear-geometry');
+    await page.waitForFunction(() => /View angle θ = 10° \(study\.json "semTiltDeg"\)/.test(document.querySelector('#sem-note')?.textContent ?? ''));
+    await waitForReport();
+    await page.waitForFunction((old) => JSON.stringify([...document.querySelectorAll('#sem-thickness tbody tr')].map((r) => Number(r.children[1].textContent))) === JSON.stringify(old), before, { timeout: 120_000 });
+    expect(await page.$('#sem-clear-geometry')).toBeNull();
+    // θ = 12° set here again, for the reload and the project below.
+    await page.fill('#sem-view-angle', '12');
+    await page.press('#sem-view-angle', 'Enter');
+    await page.waitForFunction(() => /View angle θ = 12° \(set here\)/.test(document.querySelector('#sem-note')?.textContent ?? ''));
+    await waitForReport();
+    await page.selectOption('#sem-state', 'pristine');
+    await page.waitForFunction(() => /^Layer thickness, pristine /.test(document.querySelector('#sem-thickness caption')?.textContent ?? ''));
   }, 300_000);
 
   it('XRD waterfall: one trace per state', async () => {
@@ -490,6 +600,7 @@ describe.skipIf(skipReason !== null)('workbench in the browser mode', { timeout:
       await route.continue().catch(() => undefined);
     });
     const cancelSent = page.waitForRequest('**/api/cancelJob');
+    const feAnswered = page.waitForResponse((r) => r.url().endsWith('/api/getIonMaps') && JSON.parse(r.request().postData() ?? '{}').ion === 'Fe-');
     const tabsAt = async () => (await (await page.$('nav.tabs'))!.boundingBox())!.y;
     const tabsY = await tabsAt();
     await page.selectOption('#maps-ion', 'Fe-');
@@ -506,6 +617,12 @@ describe.skipIf(skipReason !== null)('workbench in the browser mode', { timeout:
     expect(await page.textContent('#maps-stats caption')).toMatch(/ of Li⁻ \(/);
     expect(await page.textContent('#maps-colour-bar .bar-title')).toBe('Li⁻ counts/pixel');
     await page.unroute('**/api/getIonMaps');
+    // The Cancel overtook the held-back request: the job started cancelled, and says so.
+    const fe = await feAnswered;
+    expect(fe.status()).toBe(422);
+    expect((await fe.json()).error).toBe('Fe- maps: cancelled');
+    await expect.poll(() => workbench.browser.errors.length).toBe(1);
+    expect(workbench.browser.errors.splice(0)).toEqual([expect.stringMatching(/^console: Failed to load resource: the server responded with a status of 422 /)]);
     await page.selectOption('#maps-ion', 'Li-');
     await page.waitForFunction(() => /Li⁻ \(/.test(document.querySelector('#maps-stats caption')?.textContent ?? ''));
   });
@@ -567,7 +684,10 @@ describe.skipIf(skipReason !== null)('workbench in the browser mode', { timeout:
   it('a reload (F5) keeps the tab, ROI, dragged interfaces, SEM scale, normalisation and views, and analyses as before', async () => {
     const kept = async () => JSON.parse((await page.evaluate(() => sessionStorage.getItem('strata.session'))) ?? 'null');
     const before = await kept();
-    expect(before).toMatchObject({ view: { tab: 'li', volume: { mode: 'composite' } }, overrides: { roi: expect.anything(), interfacesS: { pristine: expect.anything() }, semPixelSizeNm: { pristine: 5 }, normalization: 'reference' } });
+    expect(before).toMatchObject({
+      view: { tab: 'li', volume: { mode: 'composite', clipLayer: 'cam' } },
+      overrides: { roi: expect.anything(), interfacesS: { pristine: expect.anything() }, semPixelSizeNm: { pristine: 5 }, semGeometry: { discharged: { tiltDeg: 12 } }, normalization: 'reference' },
+    });
     const numbers = () => page.$$eval('#li-counts td.num, #li-table td.num', (c) => c.map((x) => x.textContent));
     const [status, counts] = [await page.textContent('#status'), await numbers()];
     await page.reload();
@@ -595,6 +715,8 @@ describe.skipIf(skipReason !== null)('workbench in the browser mode', { timeout:
     expect(saved.view.tab).toBe('li');
     expect(saved.annotations).toEqual([{ id: 'study-notes', target: 'study', text: 'Crater rim left out with an ROI.' }]);
     expect(saved.overrides.semPixelSizeNm).toEqual({ pristine: 5 }); // the SEM scale set by hand
+    expect(saved.overrides.semGeometry).toEqual({ discharged: { tiltDeg: 12 } }); // and its view angle
+    expect(saved.view.volume.clipLayer).toBe('cam'); // the layer the 3-D view clips to
     expect(saved.overrides).toMatchObject({ normalization: 'reference', referenceIon: 'C_2-' }); // chosen on the Li dashboard
     // Change things, then reopen: everything comes back as saved.
     await tab('profile');
@@ -624,6 +746,14 @@ describe.skipIf(skipReason !== null)('workbench in the browser mode', { timeout:
     await tab('sem');
     await page.waitForFunction(() => /Pixel size 5 nm, manual/.test(document.querySelector('#sem-note')?.textContent ?? ''));
     await page.waitForFunction(() => /pixel size from manual/.test(document.querySelector('#sem-thickness caption')?.textContent ?? ''));
+    // So do discharged's view angle and the 3-D view's layer.
+    await page.selectOption('#sem-state', 'discharged');
+    await page.waitForFunction(() => /View angle θ = 12° \(set here\)/.test(document.querySelector('#sem-note')?.textContent ?? ''));
+    expect(await page.inputValue('#sem-view-angle')).toBe('12');
+    await page.selectOption('#sem-state', 'pristine');
+    await tab('volume');
+    await page.waitForFunction(() => document.querySelectorAll('.volume-label').length === 3, null, { timeout: 60_000 });
+    expect(await page.inputValue('#volume-layer')).toBe('cam');
   });
 
   /** Opens the export form, picks format, width and dpi, and returns the downloaded file. */

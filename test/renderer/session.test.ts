@@ -39,6 +39,19 @@ describe('the working state kept across a reload (sessionStorage)', () => {
     expect(keptSession('/data/b')?.study).toBe('/data/b');
   });
 
+  it('keeps the SEM geometry chosen and the layer the 3-D view clips to', () => {
+    vi.stubGlobal('sessionStorage', fakeStorage());
+    const a = stateOf('/data/a');
+    const s: AppState = { ...a, overrides: { ...a.overrides, semGeometry: { pristine: { section: 'fib-trench' }, charged: { tiltDeg: 12 } } }, view: { ...a.view, volume: { ...a.view.volume, clipTop: 0.3, clipBottom: 0.8, clipLayer: 'cam' } } };
+    keepSession(s, '0.1.0');
+    const kept = keptSession('/data/a')!;
+    expect(kept.overrides.semGeometry).toEqual({ pristine: { section: 'fib-trench' }, charged: { tiltDeg: 12 } });
+    expect(kept.view.volume).toMatchObject({ clipTop: 0.3, clipBottom: 0.8, clipLayer: 'cam' });
+    // Chosen no more: nothing of it kept.
+    keepSession({ ...s, view: { ...s.view, volume: { ...s.view.volume, clipLayer: undefined } } }, '0.1.0');
+    expect(keptSession('/data/a')!.view.volume).not.toHaveProperty('clipLayer');
+  });
+
   it('ignores a damaged entry, and works on without storage', () => {
     const storage = fakeStorage();
     vi.stubGlobal('sessionStorage', storage);

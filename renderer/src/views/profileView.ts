@@ -5,6 +5,7 @@ import { h } from '../dom.js';
 import { BAND_FILLS, OKABE_ITO } from '../colour.js';
 import { runBackendJob } from '../jobs.js';
 import type { AppState, Store } from '../store.js';
+import { withStateOverride } from '../store.js';
 import { detectorLimit, detectorShares, interfaceLimits, NEAR_SATURATION, nearestIndex, runs, seriesOf, timeToDepth } from './profileMath.js';
 import type { Series } from './profileMath.js';
 import { clearRoiButton, noteText, onWidthChange, roiText, showFailure } from './view.js';
@@ -100,9 +101,7 @@ export function profileView(store: Store): View {
 
   /** Drops a state's dragged interfaces from the overrides (as a drag puts them there): the analysis finds them again. */
   function resetInterfaces(state: string): void {
-    const { interfacesS, ...rest } = store.state.overrides;
-    const { [state]: _, ...others } = interfacesS ?? {};
-    void store.analyze(Object.keys(others).length ? { ...rest, interfacesS: others } : rest);
+    void store.analyze(withStateOverride(store.state.overrides, 'interfacesS', state, undefined));
   }
 
   function simsOf(s: AppState, state: string) {
@@ -270,8 +269,7 @@ export function profileView(store: Store): View {
             if (!moved) return; // a click is not a move: the interfaces stay as found
             const next = [...times];
             next[idx] = Math.max(loS, Math.min(hiS, invert(confine(event.x))));
-            const interfacesS = { ...(store.state.overrides.interfacesS ?? {}), [dragState]: next };
-            void store.analyze({ ...store.state.overrides, interfacesS });
+            void store.analyze(withStateOverride(store.state.overrides, 'interfacesS', dragState, next));
           }),
       );
     });

@@ -1,12 +1,16 @@
 import * as d3 from 'd3';
-import type { SemImagePayload } from '../../../core/api/contract.js';
+import type { SemGeometry, SemImagePayload } from '../../../core/api/contract.js';
+import type { SectionGeometry } from '../../../core/model/semImage.js';
+import { MAX_TILT_DEG } from '../../../core/sem/tilt.js';
 import { ESCAPE_CLOSES, h } from '../dom.js';
 import { base64ToBytes, OKABE_ITO } from '../colour.js';
 import type { AppState, Store } from '../store.js';
+import { withStateOverride } from '../store.js';
 import { formatLengthNm, niceLengthNm } from './scaleBar.js';
 import { lengthToNm, pixelSizeFromPoints } from './semScale.js';
 import type { PointPx } from './semScale.js';
 import { noteText } from './view.js';
+import { geometryNotes, parseViewAngle } from './semGeometry.js';
 import type { View } from './view.js';
 import { layerLabel } from './layerLabel.js';
 
@@ -18,16 +22,18 @@ const MAX_SIDE_PX = 1024;
  * boundaries the analysis measured drawn over it, and the thickness table of the report.
  * "Set scale…" (Fiji's Set Scale): two clicks on the ends of the burned-in scale bar plus its
  * length, or a typed pixel size. It becomes `overrides.semPixelSizeNm[state]`: the analysis
- * re-runs with it, and the project saves it.
+ * re-runs with it, and the project saves it. The cross-section face (cleaved or FIB trench) and
+ * the view angle θ are chosen likewise (`overrides.semGeometry[state]`, over study.json's).
  */
 export function semView(store: Store): View {
   const el = h('section', { class: 'panel view', id: 'sem-view' }, h('h2', {}, 'SEM cross-section'));
   const controls = h('div', { class: 'controls' });
+  const geometryRow = h('div', { class: 'controls', id: 'sem-geometry' });
   const note = h('p', { class: 'notes', id: 'sem-note' });
   const scaleForm = h('form', { class: 'scale-form', id: 'sem-scale-form', hidden: true });
   const figure = h('div', { class: 'sem-figure', id: 'sem-figure' });
   const table = h('div', { class: 'tables' });
-  el.append(controls, scaleForm, note, figure, table);
+  el.append(controls, geometryRow, scaleForm, note, figure, table);
   const study = store.state.study;
   const semStates = study.states.filter((s) => s.files.some((f) => f.kind === 'sem' && !f.error)).map((s) => s.state);
   let current = semStates[0] ?? '';
@@ -42,6 +48,7 @@ export function semView(store: Store): View {
   let pointsLayer: d3.Selection<SVGGElement, undefined, null, undefined> | null = null;
 
   const manualOf = (s: AppState, state: string): number | undefined => s.overrides.semPixelSizeNm?.[state];
+  const geometryOf = (s: AppState, state: string): SemGeometry | undefined => s.overrides.semGeometry?.[state];
 
   function buildControls(s: AppState): void {
     const sel = h('select', { id: 'sem-state', 'aria-label': 'State' }, ...semStates.map((x) => h('option', { value: x, selected: x === current }, x)));
@@ -64,18 +71,47 @@ export function semView(store: Store): View {
 
   /** Stores (or, with undefined, removes) the state's scale and re-runs the analysis with it. */
   function setManual(pixelSizeNm: number | undefined, how?: string): void {
-    const all = { ...(store.state.overrides.semPixelSizeNm ?? {}) };
-    if (pixelSizeNm === undefined) {
-      delete all[current];
-      howSet.delete(current);
-    } else {
-      all[current] = pixelSizeNm;
-      if (how) howSet.set(current, how);
-    }
-    const { semPixelSizeNm: _old, ...rest } = store.state.overrides;
+    if (pixelSizeNm === undefined) howSet.delete(current);
+    else if (how) howSet.set(current, how);
     points = [];
     scaleForm.hidden = true;
-    void store.analyze(Object.keys(all).length ? { ...rest, semPixelSizeNm: all } : rest);
+    void store.analyze(withStateOverride(store.state.overrides, 'semPixelSizeNm', current, pixelSizeNm));
+  }
+
+  /**
+   * "Cross-section face" and "View angle θ", showing the geometry in force (the user's, else
+   * study.json's). Choosing a face takes θ from the stage tilt again (a θ given makes the face
+   * moot: crossSection.ts); a θ typed keeps the face shown. Each re-runs the analysis.
+   */
+  function buildGeometry(img: SemImagePayload): void {
+    const state = img.state;
+    const chosen = geometryOf(store.state, state);
+    const set = (g: SemGeometry | undefined): void => void store.analyze(withStateOverride(store.state.overrides, 'semGeometry', state, g));
+    const section = h(
+      'select',
+      { id: 'sem-section', 'aria-label': 'Cross-section face', title: 'How the face was made: it says how the stage tilt T becomes the view angle θ (cleaved θ = T, FIB trench θ = 90° − T)' },
+      // Not said anywhere: taken as cleaved, and "cleaved" stays a choice one can make (and so
+      // settle the stage tilt's reading).
+      img.section === null ? h('option', { value: '', selected: true }, 'cleaved (assumed)') : null,
+      h('option', { value: 'cleaved', selected: img.section === 'cleaved' }, 'cleaved'),
+      h('option', { value: 'fib-trench', selected: img.section === 'fib-trench' }, 'FIB trench'),
+    );
+    const face = (): { section?: SectionGeometry } => (section.value ? { section: section.value as SectionGeometry } : {});
+    const angle = h('input', { type: 'number', id: 'sem-view-angle', min: -MAX_TILT_DEG, max: MAX_TILT_DEG, step: 'any', placeholder: 'from tilt', value: img.viewAngleDeg ?? undefined, 'aria-label': 'View angle θ (degrees)', title: 'Beam vs face normal; empty: from the image’s stage tilt by the face' });
+    const error = h('span', { class: 'error', id: 'sem-geometry-error' });
+    section.addEventListener('change', () => set(face()));
+    angle.addEventListener('change', () => {
+      const theta = parseViewAngle(angle.value);
+      if (theta === null) return void (error.textContent = `The view angle is in degrees, within ±${MAX_TILT_DEG}°; empty: from the stage tilt.`);
+      set({ ...face(), ...(theta !== undefined ? { tiltDeg: theta } : {}) });
+    });
+    const items: Node[] = [h('label', {}, 'Cross-section face ', section), h('label', {}, 'View angle θ ', angle, ' °')];
+    if (chosen) {
+      const reset = h('button', { type: 'button', id: 'sem-clear-geometry', title: 'Back to study.json’s semSection and semTiltDeg (else a cleaved face, θ from the stage tilt)' }, 'Geometry from study.json');
+      reset.addEventListener('click', () => set(undefined));
+      items.push(reset);
+    }
+    geometryRow.replaceChildren(...items, error);
   }
 
   function openScaleForm(): void {
@@ -142,11 +178,15 @@ export function semView(store: Store): View {
       return;
     }
     const manual = manualOf(s, current);
-    const key = `${current}|${manual ?? ''}`;
+    const geometry = geometryOf(s, current);
+    const settingsKey = (x: AppState): string => JSON.stringify([manualOf(x, current) ?? null, geometryOf(x, current) ?? null]);
+    const key = `${current}|${settingsKey(s)}`;
     try {
-      const img = cache.get(key) ?? (await store.api.getSemImage({ path: study.path, state: current, maxSize: MAX_SIDE_PX, ...(manual !== undefined ? { pixelSizeNm: manual } : {}) }));
+      const img =
+        cache.get(key) ??
+        (await store.api.getSemImage({ path: study.path, state: current, maxSize: MAX_SIDE_PX, ...(manual !== undefined ? { pixelSizeNm: manual } : {}), ...(geometry ? { geometry } : {}) }));
       cache.set(key, img);
-      if (img.state !== current || manualOf(store.state, current) !== manual) return; // a newer request follows
+      if (img.state !== current || `${current}|${settingsKey(store.state)}` !== key) return; // a newer request follows
       draw(store.state, img);
       // An image nothing calibrates cannot be measured: offer the scale straight away.
       if (img.pixelSizeNm === null && scaleForm.hidden) openScaleForm();
@@ -184,12 +224,8 @@ export function semView(store: Store): View {
       const source = img.pixelSizeSource === 'none' ? 'no calibration' : `from the ${img.pixelSizeSource}${img.pixelSizeDetail ? ` (${img.pixelSizeDetail})` : ''}`;
       notes.push(img.pixelSizeNm ? `Pixel size ${px(img.pixelSizeNm / img.binning)} nm ${source}${img.binning > 1 ? `; shown binned ${img.binning}×` : ''}.` : 'The image carries no pixel size: no scale bar and no thicknesses until the scale is set (Set scale…).');
     }
-    const stageTiltDeg = Math.abs(img.tiltDeg ?? 0);
-    const deg = (d: number): string => `${+d.toFixed(2)}°`;
-    if (img.section === 'fib-trench') notes.push(`FIB trench face at stage tilt ${deg(stageTiltDeg)}: seen at 90° − T = ${deg(90 - stageTiltDeg)}; vertical distances are corrected in the thickness table.`);
-    else if (img.tiltDeg) notes.push(`Stage tilt ${deg(img.tiltDeg)}: vertical distances are corrected in the thickness table.`);
-    // As measureCrossSection warns: unless study.json says how the face was made, the stage tilt is the view angle of a cleaved face.
-    if (img.section === null && stageTiltDeg >= 30) notes.push(`The stage tilt is taken as the angle between the beam and the face normal (a cleaved face); a FIB trench face viewed at stage tilt T is seen at 90° − T = ${deg(90 - stageTiltDeg)}: say so in study.json ("semSection": "fib-trench").`);
+    notes.push(...geometryNotes(img, geometryOf(s, img.state) !== undefined));
+    buildGeometry(img);
     if (img.pixelSizeNm) {
       const barNm = niceLengthNm(img.width * img.pixelSizeNm * 0.2);
       const barPx = barNm / img.pixelSizeNm;

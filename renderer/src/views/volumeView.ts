@@ -4,7 +4,7 @@ import * as d3 from 'd3';
 import type { VolumePayload } from '../../../core/api/contract.js';
 import { h } from '../dom.js';
 import { base64ToF32, colormapLut } from '../colour.js';
-import { CancelledError, runBackendJob } from '../jobs.js';
+import { CancelledError, runBackendJobs } from '../jobs.js';
 import type { AppState, Store } from '../store.js';
 import { runInWorker } from '../workers/client.js';
 import { timeToDepth } from './profileMath.js';
@@ -14,6 +14,8 @@ import { VOLUME_FRAGMENT, VOLUME_VERTEX } from './volumeShader.js';
 import { FIG4_LABEL } from './view.js';
 import { ionNotation } from '../../../core/model/ions.js';
 import { layerLabel } from './layerLabel.js';
+import { clipChoice, CUSTOM_CLIP, followClipLayer } from './volumeClip.js';
+import type { LayerRange } from './volumeClip.js';
 
 /** Side of each state's square viewport, px, at most: narrower when the window is (three must fit). */
 const CELL_MAX = 340;
@@ -51,21 +53,14 @@ interface StateVolume {
 
 const DEPTH_LUT_SIZE = 512;
 
-/** A layer's depth range as clip fractions of a volume. */
-interface LayerRange {
-  role: string;
-  label: string;
-  top: number;
-  bottom: number;
-}
-
-/** "Clip to" when the clip planes are no layer's (moved by hand). */
-const CUSTOM_CLIP = 'custom';
-
-/** A depth range shown at the whole voxel budget: clip fractions of the whole stack and each state's time range. */
+/**
+ * A depth range shown at the whole voxel budget: clip fractions of the whole stack, the layer
+ * "Clip to" kept (back in force with the whole stack), and each state's time range.
+ */
 interface Refinement {
   top: number;
   bottom: number;
+  layer: string | undefined;
   timeRangeS: Map<string, [number, number]>;
 }
 
@@ -158,15 +153,16 @@ export function volumeView(store: Store): View {
     zx.addEventListener('input', () => store.setView('volume', { zExaggeration: Number(zx.value) }));
     const top = h('input', { type: 'range', id: 'volume-clip-top', min: 0, max: 1, step: 0.01, value: v.clipTop });
     const bottom = h('input', { type: 'range', id: 'volume-clip-bottom', min: 0, max: 1, step: 0.01, value: v.clipBottom });
-    top.addEventListener('input', () => store.setView('volume', { clipTop: Math.min(Number(top.value), store.state.view.volume.clipBottom - 0.01) }));
-    bottom.addEventListener('input', () => store.setView('volume', { clipBottom: Math.max(Number(bottom.value), store.state.view.volume.clipTop + 0.01) }));
+    // A plane moved by hand: no layer kept any more.
+    top.addEventListener('input', () => store.setView('volume', { clipTop: Math.min(Number(top.value), store.state.view.volume.clipBottom - 0.01), clipLayer: undefined }));
+    bottom.addEventListener('input', () => store.setView('volume', { clipBottom: Math.max(Number(bottom.value), store.state.view.volume.clipTop + 0.01), clipLayer: undefined }));
     // Layer clip planes: keep only one layer (its depth range in the first state's calibration).
     const ref = volumes[0];
     const layers = ref ? layerFractions(s, ref) : [];
     const layerSel = h('select', { id: 'volume-layer', 'aria-label': 'Clip to layer' }, h('option', { value: '' }, 'all layers'), ...layers.map((l) => h('option', { value: l.role }, formulaNotation(l.label))), h('option', { value: CUSTOM_CLIP, disabled: true }, 'depth range set by hand'));
     layerSel.addEventListener('change', () => {
       const l = layers.find((x) => x.role === layerSel.value);
-      store.setView('volume', l ? { clipTop: l.top, clipBottom: l.bottom } : { clipTop: 0, clipBottom: 1 });
+      store.setView('volume', l ? { clipTop: l.top, clipBottom: l.bottom, clipLayer: l.role } : { clipTop: 0, clipBottom: 1, clipLayer: undefined });
     });
     const refine = h('button', { type: 'button', id: 'volume-refine', title: 'Load the clipped depth range alone, binned finer with the whole voxel budget' }, 'Refine clipped range');
     refine.addEventListener('click', () => refineToClip());
@@ -174,7 +170,7 @@ export function volumeView(store: Store): View {
     whole.addEventListener('click', () => {
       const r = refinement;
       refinement = null;
-      store.setView('volume', r ? { clipTop: r.top, clipBottom: r.bottom } : { clipTop: 0, clipBottom: 1 });
+      store.setView('volume', r ? { clipTop: r.top, clipBottom: r.bottom, clipLayer: r.layer } : { clipTop: 0, clipBottom: 1, clipLayer: undefined });
     });
     controls.replaceChildren(
       h('label', {}, 'Ion ', ion),
@@ -188,22 +184,23 @@ export function volumeView(store: Store): View {
       h('span', { class: 'notes' }, 'Drag to rotate; all states turn together.'),
     );
     clipControls = { top, bottom, layerSel, layers };
-    syncClipControls(v);
+    // The layer "Clip to" keeps may lie elsewhere now (its interfaces dragged): the planes follow it.
+    const moved = followClipLayer(v, layers);
+    if (moved) store.setView('volume', moved);
+    syncClipControls(store.state.view.volume);
   }
 
   /**
    * The clip controls show the clip in force, however it was set (a layer, a slider, Refine, a
-   * project): slider thumbs at its planes, and "Clip to" naming the layer it is, if it is one.
-   * Derived from the clip, never stored beside it, so a rebuild (new ion, new report) keeps it.
+   * project): slider thumbs at its planes, and "Clip to" naming the layer kept, or the layer
+   * the planes are (clipChoice), so a rebuild (new ion, new report) keeps it.
    */
   function syncClipControls(v: AppState['view']['volume']): void {
     if (!clipControls) return;
     const { top, bottom, layerSel, layers } = clipControls;
     top.value = String(v.clipTop);
     bottom.value = String(v.clipBottom);
-    const near = (a: number, b: number) => Math.abs(a - b) < 0.005; // half a slider step
-    const layer = layers.find((l) => near(l.top, v.clipTop) && near(l.bottom, v.clipBottom));
-    layerSel.value = layer ? layer.role : v.clipTop <= 0 && v.clipBottom >= 1 ? '' : CUSTOM_CLIP;
+    layerSel.value = clipChoice(v, layers);
     el.querySelector('#volume-clip-top-depth')?.replaceChildren(clipDepthText(v.clipTop));
     el.querySelector('#volume-clip-bottom-depth')?.replaceChildren(clipDepthText(v.clipBottom));
   }
@@ -221,8 +218,8 @@ export function volumeView(store: Store): View {
     }
     const timeRangeS = new Map<string, [number, number]>();
     for (const vol of volumes) timeRangeS.set(vol.payload.state, [timeAtDepth(vol, v.clipTop), timeAtDepth(vol, v.clipBottom)]);
-    refinement = { top: v.clipTop, bottom: v.clipBottom, timeRangeS };
-    store.setView('volume', { clipTop: 0, clipBottom: 1 });
+    refinement = { top: v.clipTop, bottom: v.clipBottom, layer: v.clipLayer, timeRangeS };
+    store.setView('volume', { clipTop: 0, clipBottom: 1, clipLayer: undefined });
   }
 
   /** A clip plane's depth below the surface in the first volume, nm, as its depth ticks read (a percentage before any volume is in). */
@@ -273,11 +270,12 @@ export function volumeView(store: Store): View {
     const key = `${v.ion}|${v.deadTime}|${s.reportVersion}|${refinementKey()}`;
     if (key === volumesKey && volumes.length) return;
     const maxSize = maxTextureSize(r);
-    // All states at once: the backend bins them side by side on its worker threads.
-    const payloads: VolumePayload[] = await Promise.all(
-      stackStates.map((state) =>
-        runBackendJob(store.api, `${ionNotation(v.ion)} volume: ${state}`, (jobId) => store.api.getVolume({ path: study.path, state, ion: v.ion, maxSize, maxVoxels: MAX_VOXELS, deadTime: v.deadTime, timeRangeS: refinement?.timeRangeS.get(state), jobId })),
-      ),
+    // All states at once: the backend bins them side by side on its worker threads. One job:
+    // its Cancel stops every state's volume, not one of them.
+    const payloads: VolumePayload[] = await runBackendJobs(
+      store.api,
+      `${ionNotation(v.ion)} volumes: ${stackStates.join(', ')}`,
+      stackStates.map((state) => (jobId: string) => store.api.getVolume({ path: study.path, state, ion: v.ion, maxSize, maxVoxels: MAX_VOXELS, deadTime: v.deadTime, timeRangeS: refinement?.timeRangeS.get(state), jobId })),
     );
     // One scale for all states, so brighter means more in every panel.
     const hi = d3.max(payloads, (p) => p.max) ?? 1;
@@ -517,7 +515,7 @@ export function volumeView(store: Store): View {
    */
   function restoreShown(err: CancelledError): void {
     const r = refinement;
-    const clip = r === shownRefinement ? {} : r ? { clipTop: r.top, clipBottom: r.bottom } : { clipTop: 0, clipBottom: 1 };
+    const clip = r === shownRefinement ? {} : r ? { clipTop: r.top, clipBottom: r.bottom, clipLayer: r.layer } : { clipTop: 0, clipBottom: 1, clipLayer: undefined };
     refinement = shownRefinement;
     shown.restore(err, true, clip);
   }

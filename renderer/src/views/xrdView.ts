@@ -237,7 +237,10 @@ export function xrdView(store: Store): View {
                   h('td', { class: 'num' }, pm(p.fwhmDeg, p.fwhmSigmaDeg, 3)),
                   h('td', { class: 'num' }, pm(p.area, p.areaSigma, 1)),
                   h('td', {}, p.phase ? `${p.phase} ${p.hkl ?? ''}`.trim() : '—'),
-                  h('td', { class: 'num' }, pm(p.crystalliteNm, p.crystalliteSigmaNm, 1)),
+                  // A width not resolved from the instrument's gives a lower bound, not a size.
+                  p.crystalliteNm === null && p.crystalliteMinNm !== undefined
+                    ? h('td', { class: 'num', title: 'The peak is not broader than the instrument by 2σ of its width: the crystallites are at least this large.' }, `> ${p.crystalliteMinNm.toFixed(0)}`)
+                    : h('td', { class: 'num' }, pm(p.crystalliteNm, p.crystalliteSigmaNm, 1)),
                 ),
               ),
             ),

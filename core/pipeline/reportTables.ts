@@ -18,13 +18,25 @@ export function reportTables(report: Report): ReportTable[] {
   for (const s of report.states) {
     for (const l of s.sims?.layers ?? []) layers.rows.push({ state: s.state, ...l });
     for (const i of s.sims?.interfaces ?? []) interfaces.rows.push({ state: s.state, ...i });
-    for (const l of s.sims?.li ?? []) li.rows.push({ state: s.state, ...l });
+    // What the counts are: the analyte's, divided by what (a column of "counts" read as raw counts whatever the normalisation).
+    const parameters = s.sims?.parameters ?? {};
+    const analyteIon = typeof parameters.analyteIon === 'string' ? parameters.analyteIon : null;
+    for (const { role, ...l } of s.sims?.li ?? []) li.rows.push({ state: s.state, role, analyteIon, normalizedBy: normalizedBy(parameters), ...l });
     for (const m of s.sims?.maps ?? []) maps.rows.push({ state: s.state, ...m });
     if (s.sem) for (const l of s.sem.layers) sem.rows.push({ state: s.state, file: s.sem.file, pixelSizeNm: s.sem.pixelSizeNm, pixelSizeSource: s.sem.pixelSizeSource, ...l, implausible: l.implausible ? 'true' : null });
     if (s.xrd) for (const p of s.xrd.peaks) xrd.rows.push({ state: s.state, file: s.xrd.file, ...p });
   }
-  const comparison: ReportTable = { name: 'li_change_vs_pristine.csv', rows: report.comparison.li.map((c) => ({ ...c })) };
+  // State before role, as in every other table.
+  const comparison: ReportTable = { name: 'li_change_vs_pristine.csv', rows: report.comparison.li.map(({ state, role, ...c }) => ({ state, role, ...c })) };
   return [layers, interfaces, li, comparison, maps, sem, xrd].filter((t) => t.rows.length > 0);
+}
+
+/** "none", "total ion count" or the reference ion, from a state's ToF-SIMS parameters. */
+function normalizedBy(parameters: Record<string, unknown>): string | null {
+  const how = parameters.normalization;
+  if (how === 'tic') return 'total ion count';
+  if (how === 'reference') return typeof parameters.referenceIon === 'string' ? parameters.referenceIon : 'reference ion';
+  return typeof how === 'string' ? how : null;
 }
 
 /**

@@ -137,7 +137,10 @@ describe('study analysis end to end on the sample study', () => {
     const files = (await writeReportFiles(report, dir)).map((f) => relative(dir, f));
     expect(files).toEqual(expect.arrayContaining(['report.json', 'sims_layers.csv', 'li_per_layer.csv', 'li_change_vs_pristine.csv', 'sem_thickness.csv']));
     const csv = readFileSync(join(dir, 'li_per_layer.csv'), 'utf8').trim().split('\n');
-    expect(csv[0]).toBe('state,role,counts,sigma,fraction,fractionSigma,sigmaCounting,fractionSigmaCounting');
+    // Which ion's counts, and divided by what (the column said "counts" whatever the normalisation).
+    expect(csv[0]).toBe('state,role,analyteIon,normalizedBy,counts,sigma,fraction,fractionSigma,sigmaCounting,fractionSigmaCounting');
+    expect(csv[1]).toMatch(/^pristine,cc_aam,Li-,none,/);
+    expect(readFileSync(join(dir, 'li_change_vs_pristine.csv'), 'utf8').split('\n')[0]).toMatch(/^state,role,/);
     expect(csv).toHaveLength(1 + 3 * 5);
     expect(JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')).schema).toBe('strata.report/1');
   });

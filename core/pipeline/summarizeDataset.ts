@@ -27,6 +27,7 @@ export function summarizeDataset(format: string, d: Dataset): Record<string, unk
         pixelSizeNm: d.pixelSizeNm,
         timeRangeS: [d.timeS[0] ?? null, d.timeS[d.timeS.length - 1] ?? null],
         shotsPerPixel: d.shotsPerPixel ?? null,
+        ...(d.metadata?.['strata.windowsOutsideSpectra'] ? { warning: d.metadata['strata.windowsOutsideSpectra'] } : {}),
       };
     case 'semImage':
       return {

@@ -207,6 +207,10 @@ async function buildStack(index: ImzmlIndex, windows: Window[]): Promise<IonStac
   const volumes = windows.map(() => new Float32Array(scans * planeSize));
   const filled = new Uint8Array(scans * planeSize);
   let mzCache: { ref: ArrayRef; values: Float64Array; sorted: boolean } | null = null;
+  // The spectra's m/z range, to say which windows lie outside it (the default battery windows
+  // on a MALDI file of m/z 100–800: 17 ion images of nothing, named as if measured).
+  let mzMin = Infinity;
+  let mzMax = -Infinity;
   for (let i = 0; i < index.spectra.length; i++) {
     const s = index.spectra[i];
     const at = (s.z - index.z[0]) * planeSize + (s.y - index.y[0]) * width + (s.x - index.x[0]);
@@ -216,6 +220,10 @@ async function buildStack(index: ImzmlIndex, windows: Window[]): Promise<IonStac
     if (!mzCache || mzCache.ref.offset !== s.mz.offset || mzCache.ref.length !== s.mz.length || mzCache.ref.type !== s.mz.type) {
       const values = await readArray(index, s.mz);
       mzCache = { ref: s.mz, values, sorted: isSorted(values) };
+      for (let j = 0; j < values.length; j++) {
+        if (values[j] < mzMin) mzMin = values[j];
+        if (values[j] > mzMax) mzMax = values[j];
+      }
     }
     const intensity = await readArray(index, s.intensity);
     windows.forEach((w, k) => {
@@ -237,10 +245,20 @@ async function buildStack(index: ImzmlIndex, windows: Window[]): Promise<IonStac
       origin: `x=${index.x[0]} y=${index.y[0]} z=${index.z[0]} (file pixel coordinates of [0,0,0])`,
       peakWindowsDa: windows.map((w) => `${w.label} ${w.mzLow.toFixed(4)}–${w.mzHigh.toFixed(4)}`).join('; '),
       pixelsWithoutSpectrum: String(filled.length - index.spectra.length),
+      ...outsideSpectra(windows, mzMin, mzMax),
     },
   });
   Object.defineProperty(stack, 'imzml', { value: index, enumerable: false });
   return stack;
+}
+
+/** The windows no spectrum reaches, as metadata (`strata.windowsOutsideSpectra`), none when all are reached. */
+function outsideSpectra(windows: Window[], mzMin: number, mzMax: number): Record<string, string> {
+  if (!(mzMin <= mzMax)) return {};
+  const outside = windows.filter((w) => w.mzHigh < mzMin || w.mzLow > mzMax);
+  if (outside.length === 0) return {};
+  const range = `m/z ${+mzMin.toPrecision(4)}–${+mzMax.toPrecision(4)}`;
+  return { 'strata.windowsOutsideSpectra': `${outside.length} of ${windows.length} ion windows lie outside the spectra's ${range} (their images are empty): ${outside.map((w) => w.label).join(', ')}` };
 }
 
 function isSorted(values: Float64Array): boolean {

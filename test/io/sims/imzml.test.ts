@@ -200,6 +200,14 @@ describeShared('openImzml on the real example files', () => {
     index.spectra.forEach((s, i) => expect(plane.get(s.y - 1, s.x - 1)).toBeCloseTo(tic[i], 3));
   });
 
+  it('says which ion windows no spectrum reaches (the default battery ions on this MALDI file of m/z 100–800)', async () => {
+    const { xml, ibd } = load('Continuous');
+    const stack = await openImzml(xml, bytesSource('c.ibd', ibd), 'Example_Continuous.imzML');
+    expect(stack.metadata['strata.windowsOutsideSpectra']).toMatch(new RegExp(`^${BATTERY_MARKER_IONS.length} of ${BATTERY_MARKER_IONS.length} ion windows lie outside the spectra's m/z 100\\.\\d–799\\.\\d`));
+    const inside = await openImzml(xml, bytesSource('c.ibd', ibd), 'Example_Continuous.imzML', { peakWindows: [{ label: 'low', mzLow: 0, mzHigh: 50 }, { label: 'mid', mzLow: 300, mzHigh: 310 }] });
+    expect(inside.metadata['strata.windowsOutsideSpectra']).toMatch(/^1 of 2 ion windows .*: low$/);
+  });
+
   it('refuses the continuous XML paired with the processed .ibd (UUIDs differ)', async () => {
     const c = load('Continuous');
     const p = load('Processed');

@@ -3,6 +3,7 @@ import { basename, join, resolve } from 'node:path';
 import { csvFormat } from 'd3-dsv';
 import type { Command } from 'commander';
 import type { Report, SimsStateResult } from '../model/report.js';
+import { nothingAnalysed } from '../model/report.js';
 import { ionNotation } from '../model/ions.js';
 import { loadStudy } from '../node/loadStudy.js';
 import { analyzeStudyOnDisk, type AnalyzeOverrides } from '../node/analyzeStudyOnDisk.js';
@@ -134,6 +135,9 @@ async function analyzeOne(studyPath: string, options: { json?: boolean; out?: st
     io.stderr(`wrote ${files.length} files to ${options.out}\n`);
   }
   io.stdout(options.json ? JSON.stringify(report, null, 2) + '\n' : formatReport(report));
+  // Printed (and written) first: the warnings say why.
+  const nothing = nothingAnalysed(report);
+  if (nothing) throw new StrataError(`${studyPath}: ${nothing}`);
 }
 
 async function analyzeMany(studies: string[], outDir: string, options: { json?: boolean; jobs?: number; overrides: AnalyzeOverrides }, io: CliIo): Promise<void> {

@@ -154,6 +154,17 @@ export function reportWarnings(report: Pick<Report, 'warnings' | 'states'>): str
   return [...report.warnings, ...report.states.flatMap((s) => stateWarnings(s).map((w) => `${s.state}: ${w}`))];
 }
 
+/**
+ * Why a report holds no result at all (no state gave a ToF-SIMS, SEM or XRD result: every
+ * modality failed, as on an imzML-only study whose ions are not the stack's), or null. Such a
+ * run ended with exit code 0, as if it had worked.
+ */
+export function nothingAnalysed(report: Pick<Report, 'warnings' | 'states'>): string | null {
+  if (report.states.some((s) => s.sims || s.sem || s.xrd)) return null;
+  const first = report.warnings[0];
+  return `no state gave a result${first ? ` (first warning: ${first})` : ''}`;
+}
+
 /** One state's warnings, each prefixed with its modality (ToF-SIMS, SEM, XRD). */
 export function stateWarnings(s: StateReport): string[] {
   return [

@@ -2,6 +2,7 @@ import { parentPort } from 'node:worker_threads';
 import { analyzeStudyOnDisk, type AnalyzeOverrides } from './analyzeStudyOnDisk.js';
 import { loadStudy } from './loadStudy.js';
 import { writeReportFiles } from './reportFiles.js';
+import { nothingAnalysed } from '../model/report.js';
 import type { Report } from '../model/report.js';
 
 /** A job for a batch worker: analyse one study and write its files. */
@@ -22,6 +23,8 @@ export async function runBatchJob(job: BatchJob): Promise<BatchReply> {
   try {
     const study = await loadStudy(job.studyPath);
     const report = await analyzeStudyOnDisk(study, { overrides: job.overrides });
+    const nothing = nothingAnalysed(report);
+    if (nothing) return { index: job.index, ok: false, error: `${job.studyPath}: ${nothing}` };
     const files = await writeReportFiles(report, job.outDir);
     return { index: job.index, ok: true, report, files };
   } catch (err) {

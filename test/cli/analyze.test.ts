@@ -196,3 +196,16 @@ describeShared('strata analyze says what the SEM measurement doubts', () => {
     expect(r.stdout).toMatch(/SEM thickness of cc_aam \([\d.]+ nm\) is far off its nominal one: not used for the depth axis/);
   }, 60_000);
 });
+
+describeShared('strata analyze when nothing could be analysed', () => {
+  it('exits 1 saying so (an imzML-only study whose one scan cannot hold the stack\'s layers ended with 0)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'strata-nothing-'));
+    for (const ext of ['imzML', 'ibd']) cpSync(sharedDataPath('imzml', `Example_Continuous.${ext}`), join(dir, `Example_Continuous.${ext}`));
+    writeFileSync(join(dir, 'study.json'), JSON.stringify({ schema: 'strata.study/1', name: 'imz', stack: 'anode-free-ss-lfp', states: [{ state: 'pristine', files: ['Example_Continuous.imzML'] }] }));
+    const r = await runCli(['analyze', dir]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/no state gave a result \(first warning: pristine: ToF-SIMS: /);
+    // The warnings are printed before, with the report.
+    expect(r.stdout).toMatch(/warning: pristine: ToF-SIMS/);
+  });
+});

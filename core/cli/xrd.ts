@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { openDataset } from '../node/openDataset.js';
 import { FormatError, UsageError } from '../model/errors.js';
 import { analyzeXrdPattern } from '../xrd/analyze.js';
+import { phaseLabel } from '../xrd/phases.js';
 import type { XrdAnalysis } from '../xrd/analyze.js';
 import type { XrdPeakResult } from '../model/report.js';
 import type { CliIo } from './context.js';
@@ -24,7 +25,7 @@ export function formatXrdTable(a: XrdAnalysis): string {
   ];
   for (const p of a.peaks) {
     lines.push(
-      `  ${fmt(p.twoThetaDeg, 3).padStart(7)} ± ${fmt(p.twoThetaSigmaDeg, 3).padEnd(7)}  ${fmt(p.fwhmDeg, 3).padStart(6)} ± ${fmt(p.fwhmSigmaDeg, 3).padEnd(7)}  ${fmt(p.area, 1).padStart(8)} ± ${fmt(p.areaSigma, 1).padEnd(6)}  ${(p.phase ?? '—').padEnd(13)}  ${(p.hkl ?? '—').padEnd(7)}  ${sizeText(p)}`,
+      `  ${fmt(p.twoThetaDeg, 3).padStart(7)} ± ${fmt(p.twoThetaSigmaDeg, 3).padEnd(7)}  ${fmt(p.fwhmDeg, 3).padStart(6)} ± ${fmt(p.fwhmSigmaDeg, 3).padEnd(7)}  ${fmt(p.area, 1).padStart(8)} ± ${fmt(p.areaSigma, 1).padEnd(6)}  ${(phaseLabel(p) ?? '—').padEnd(13)}  ${(p.hkl ?? '—').padEnd(7)}  ${sizeText(p)}`,
     );
   }
   if (a.peaks.length === 0) lines.push('  (no significant peaks)');

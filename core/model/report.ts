@@ -96,6 +96,12 @@ export interface XrdPeakResult {
   area: number;
   phase: string | null;
   hkl: string | null;
+  /**
+   * 'tentative' where the peak only fits a line of `phase`: reflections of that phase predicted
+   * at least twice as strong, in the measured range and unmasked, show no peak (the result's
+   * warnings name them). Absent where the phase is supported, or no phase is named.
+   */
+  phaseConfidence?: 'tentative';
   crystalliteNm: number | null;
   /**
    * 1σ of the fitted position, width and area (from the fit's covariance), and of the size;

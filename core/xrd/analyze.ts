@@ -10,7 +10,7 @@ import { kAlpha2PositionDeg, stripKAlpha2 } from './kalpha2.js';
 import { bridgeMasked, maskedPoints, siSubstrateMasks } from './mask.js';
 import type { MaskRange } from './mask.js';
 import { matchedFilterPeaks } from './peakSearch.js';
-import { matchPeaks, PHASES } from './phases.js';
+import { matchPeaks, PHASES, weighPhaseEvidence } from './phases.js';
 import type { ReferencePhase } from './phases.js';
 import { scherrerEstimate } from './scherrer.js';
 import type { ScherrerOptions } from './scherrer.js';
@@ -178,11 +178,28 @@ export function analyzeXrdPattern(pattern: XrdPattern, opts: AnalyzeXrdOptions =
     .filter(({ peak: p }) => !masked[nearestIndex(x, p.centerDeg)])
     .sort((a, b) => a.peak.centerDeg - b.peak.centerDeg);
   const kept = keptFits.map((k) => k.peak);
+  const phases = opts.phases ?? PHASES;
   const matches = matchPeaks(
     kept.map((p) => p.centerDeg),
-    opts.phases ?? PHASES,
+    phases,
     { toleranceDeg: opts.phaseToleranceDeg, wavelengthA: wavelength.alpha1A },
   );
+  // A match is one line of a phase; the phase is named outright only where its stronger lines
+  // in range are not clearly absent (weighPhaseEvidence), else flagged tentative and the
+  // missing lines named in a warning (a 28.87° bump on an organic film was "γ-Li3PO4 (211)").
+  const evidence = weighPhaseEvidence(
+    kept.map((p) => ({ twoThetaDeg: p.centerDeg, fwhmDeg: p.fwhmDeg, area: p.area, areaSigma: p.sigma.area })),
+    matches,
+    phases,
+    { rangeDeg: [x[0], x[x.length - 1]], masks, toleranceDeg: opts.phaseToleranceDeg, wavelengthA: wavelength.alpha1A },
+  );
+  for (const ev of evidence.values()) {
+    if (!ev.tentative) continue;
+    const name = phases.find((p) => p.id === ev.phaseId)?.name ?? ev.phaseId;
+    const at = kept.flatMap((p, i) => (matches[i]?.phaseId === ev.phaseId ? [`${p.centerDeg.toFixed(2)}° ${matches[i]!.hkl}`] : [])).join(', ');
+    const missing = ev.absent.map((s) => `${s.hkl} ${s.twoThetaDeg.toFixed(2)}°`).join(', ');
+    warnings.push(`${name} is tentative (${at}): its stronger reflections ${missing}, in the measured range and unmasked, show no peak (a strongly textured film could hide them)`);
+  }
   const size = kept.map((p) => scherrerEstimate(p.centerDeg, p.fwhmDeg, wavelength.alpha1A, { fwhmDeg: p.sigma.fwhmDeg, twoThetaDeg: p.sigma.centerDeg }, scherrer));
   const peaks: XrdPeakDetail[] = kept.map((p, i) => {
     return {
@@ -195,6 +212,7 @@ export function analyzeXrdPattern(pattern: XrdPattern, opts: AnalyzeXrdOptions =
       areaSigma: known(p.sigma.area),
       phase: matches[i]?.phaseId ?? null,
       hkl: matches[i]?.hkl ?? null,
+      ...(matches[i] && evidence.get(matches[i]!.phaseId)?.tentative ? { phaseConfidence: 'tentative' as const } : {}),
       crystalliteNm: size[i].sizeNm,
       crystalliteSigmaNm: size[i].sigmaNm,
       ...(size[i].minNm !== null ? { crystalliteMinNm: size[i].minNm } : {}),
@@ -257,6 +275,7 @@ export function analyzeXrdPattern(pattern: XrdPattern, opts: AnalyzeXrdOptions =
       scherrer,
       amorphous: { method: 'rolling-ball hump curve over iterative-polynomial baseline, vs fitted peak areas', ...opts.amorphous },
       phaseToleranceDeg: opts.phaseToleranceDeg ?? 0.3,
+      phaseEvidence: 'tentative where a reflection of the phase ≥ 2× its strongest matched one (reference intensities), in range and unmasked, predicted ≥ 12 σ, has no peak within the tolerance; single-crystal substrates exempt',
     },
   };
 }

@@ -33,6 +33,12 @@ export interface ReferencePhase {
   /** Where the cell comes from (database id and/or publication). */
   source: string;
   reflections: ReferenceReflection[];
+  /**
+   * A single-crystal substrate (the wafer): which of its reflections a θ–2θ scan shows is set by
+   * the wafer's cut, not by powder intensities (a (100) wafer shows (400) and the forbidden
+   * (200), never its powder-strongest (111)), so `weighPhaseEvidence` never calls it tentative.
+   */
+  singleCrystalSubstrate?: boolean;
 }
 
 export const PHASES: readonly ReferencePhase[] = [
@@ -80,6 +86,11 @@ export const PHASES: readonly ReferencePhase[] = [
     spaceGroup: 'Pnma (published as Pmnb: a 6.1113, b 10.4612, c 4.9208 Å)',
     cell: { system: 'orthorhombic', aA: 10.4612, bA: 6.1113, cA: 4.9208 },
     source: 'Wang, Chakoumakos, Sales, Kwak, Bates, J. Solid State Chem. 115 (1995) 313; AMCSD 0013843 (AMCSD entries are mirrored in COD, 9xxxxxx series; COD id not verified here)',
+    // Cross-check of the ranking the phase evidence relies on: a kinematic powder calculation
+    // (|F|², multiplicity, Lorentz-polarisation; Cromer–Mann form factors) from this entry's
+    // atoms (AMCSD 0013843) gives (210) 100, (011) 90, (201) 51 + (111) 16 together at
+    // 24.7–24.8°, (220) 61, (200) 27, (211) 15, (020) 16, (101) 5: the listed values are off by up
+    // to ~1.8× line by line, but (211) is a weak line beside (210)/(011) either way.
     reflections: [
       { hkl: [2, 0, 0], relIntensity: 15 },
       { hkl: [1, 0, 1], relIntensity: 20 },
@@ -98,6 +109,7 @@ export const PHASES: readonly ReferencePhase[] = [
     spaceGroup: 'Fd-3m',
     cell: { system: 'cubic', aA: 5.4307 },
     source: 'COD 9008565 (a = 5.4307 Å); (200): kinematically forbidden, seen on (100) wafers by multiple diffraction (Zaumseil, J. Appl. Cryst. 48 (2015) 528)',
+    singleCrystalSubstrate: true,
     reflections: [
       { hkl: [1, 1, 1], relIntensity: 100 },
       // Forbidden in a powder, but a (100) wafer under a thin film shows it, sharp, at 32.96°
@@ -194,6 +206,8 @@ export interface PhaseMatch {
   hkl: string;
   referenceTwoThetaDeg: number;
   deltaDeg: number;
+  /** The matched reflection's reference intensity (strongest of the phase = 100). */
+  relIntensity: number;
 }
 
 /**
@@ -215,6 +229,101 @@ export function matchPeaks(peakTwoThetaDeg: readonly number[], phases: readonly 
         if (d < bd - 0.05 || (Math.abs(d - bd) <= 0.05 && s.relIntensity > best.relIntensity)) best = s;
       }
     }
-    return best ? { phaseId: best.phaseId, hkl: best.hkl, referenceTwoThetaDeg: best.twoThetaDeg, deltaDeg: x - best.twoThetaDeg } : null;
+    return best ? { phaseId: best.phaseId, hkl: best.hkl, referenceTwoThetaDeg: best.twoThetaDeg, deltaDeg: x - best.twoThetaDeg, relIntensity: best.relIntensity } : null;
   });
+}
+
+/** What `weighPhaseEvidence` needs of a found peak; area and σ(area) scale the predictions. */
+export interface EvidencePeak {
+  twoThetaDeg: number;
+  /** A reflection within half of a found peak's FWHM is unresolved from it, not absent. */
+  fwhmDeg?: number;
+  area?: number;
+  areaSigma?: number | null;
+}
+
+export interface PhaseEvidence {
+  phaseId: string;
+  /** The strongest reference reflection among the peaks assigned to the phase. */
+  anchorHkl: string;
+  /** Reflections that should have been seen and were not (see `weighPhaseEvidence`). */
+  absent: PhaseStick[];
+  /** True where any reflection is clearly absent: the label is then only a candidate. */
+  tentative: boolean;
+}
+
+export interface PhaseEvidenceOptions {
+  /** The measured 2θ range, deg. */
+  rangeDeg: readonly [number, number];
+  /** Masked ranges: a reflection there cannot be seen, so its absence says nothing. */
+  masks?: ReadonlyArray<{ fromDeg: number; toDeg: number }>;
+  toleranceDeg?: number;
+  wavelengthA?: number;
+  /** A missing reflection counts against a phase from this many times its anchor's reference intensity (default 2). */
+  minIntensityRatio?: number;
+  /** …and where its predicted area would be at least this many σ (default 12). */
+  clearSignificance?: number;
+}
+
+/**
+ * Whether the peaks assigned to each phase by `matchPeaks` identify it, or only fit one of its
+ * lines. A phase is judged from its anchor, the strongest of its reflections that a found peak
+ * was assigned to: a reflection of the phase counts against it (is "clearly absent") when
+ *  - its reference intensity is ≥ `minIntensityRatio` (2) × the anchor's: the listed
+ *    intensities are rounded and approximate, off by up to ~1.8× line by line against a
+ *    structure-factor calculation (γ-Li3PO4: see PHASES), so a smaller factor is no ordering;
+ *  - it lies in the measured range and off every mask (by the tolerance), with no found peak,
+ *    of any phase, within the tolerance or half that peak's FWHM (an overlapped line is
+ *    hidden, not absent);
+ *  - scaled from the anchor's area, it would stand ≥ `clearSignificance` σ (12: twice the
+ *    search's 6σ threshold, as area σ and search σ differ by up to 2× on the sample study's
+ *    peaks): intensity ratio × anchor area / σ(area). Without a σ, the ratio alone decides.
+ * Reflections weaker than that bound may be missing without comment: a textured film (most
+ * thin films are) suppresses whole families of planes, and weak lines drown in the noise, so
+ * a phase seen by one reflection is identified when that reflection is its strongest in
+ * range (e.g. austenite (111) alone). A single-crystal substrate is never judged (its cut,
+ * not powder intensities, decides what shows). A tentative phase keeps its label, flagged:
+ * a strongly textured film can still be it, but the pattern does not show it.
+ *
+ * The audit case: a 1°-wide bump at 28.87° on an organic film (gredig_MB120718Si3.ras, 2–30°)
+ * matched γ-Li3PO4 (211), reference 25, while (210) 100 at 22.35° and (011) 90 at 23.19°, in
+ * range, showed nothing: predicted 4× the bump's area, 77 σ.
+ */
+export function weighPhaseEvidence(
+  peaks: readonly EvidencePeak[],
+  matches: ReadonlyArray<PhaseMatch | null>,
+  phases: readonly ReferencePhase[] = PHASES,
+  opts: PhaseEvidenceOptions,
+): Map<string, PhaseEvidence> {
+  const tol = opts.toleranceDeg ?? 0.3;
+  const minRatio = opts.minIntensityRatio ?? 2;
+  const clearSig = opts.clearSignificance ?? 12;
+  const [lo, hi] = opts.rangeDeg;
+  const visible = (t: number): boolean => t >= lo + tol && t <= hi - tol && !(opts.masks ?? []).some((m) => t >= m.fromDeg - tol && t <= m.toDeg + tol);
+  const covered = (t: number): boolean => peaks.some((p) => Math.abs(p.twoThetaDeg - t) <= Math.max(tol, (p.fwhmDeg ?? 0) / 2));
+  const out = new Map<string, PhaseEvidence>();
+  for (const id of new Set(matches.flatMap((m) => (m ? [m.phaseId] : [])))) {
+    const phase = phases.find((p) => p.id === id);
+    if (!phase) continue;
+    const assigned = matches.flatMap((m, i) => (m?.phaseId === id ? [{ m, p: peaks[i] }] : []));
+    const significance = (p: EvidencePeak): number | null => (p.area !== undefined && p.areaSigma && p.areaSigma > 0 && Number.isFinite(p.areaSigma) ? p.area / p.areaSigma : null);
+    // The anchor: strongest reference line, then the most significant peak.
+    const anchor = assigned.reduce((a, b) => (b.m.relIntensity > a.m.relIntensity || (b.m.relIntensity === a.m.relIntensity && (significance(b.p) ?? 0) > (significance(a.p) ?? 0)) ? b : a));
+    const anchorSig = significance(anchor.p);
+    const matchedHkl = new Set(assigned.map((a) => a.m.hkl));
+    const absent = phase.singleCrystalSubstrate
+      ? []
+      : phaseSticks(phase, opts.wavelengthA).filter((s) => {
+          if (matchedHkl.has(s.hkl) || !visible(s.twoThetaDeg) || covered(s.twoThetaDeg)) return false;
+          const ratio = s.relIntensity / anchor.m.relIntensity;
+          return ratio >= minRatio && (anchorSig === null || ratio * anchorSig >= clearSig);
+        });
+    out.set(id, { phaseId: id, anchorHkl: anchor.m.hkl, absent, tentative: absent.length > 0 });
+  }
+  return out;
+}
+
+/** A peak's phase as printed: "gamma-Li3PO4?" where the evidence leaves it tentative; null where unnamed. */
+export function phaseLabel(p: { phase: string | null; phaseConfidence?: 'tentative' }): string | null {
+  return p.phase === null ? null : `${p.phase}${p.phaseConfidence === 'tentative' ? '?' : ''}`;
 }

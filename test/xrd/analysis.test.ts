@@ -391,7 +391,9 @@ describeShared('counting dispersion of the real patterns', () => {
         const d = countingDispersion(pattern.intensity);
         expect(d, name).toBeGreaterThan(0.8);
         expect(d, name).toBeLessThan(1.2);
-        expect(analyzeXrd(pattern).warnings, name).toBeUndefined();
+        // No "scatter more than counting noise" warning (MB120718Si3 does carry another: its
+        // 28.87° bump is only a tentative γ-Li3PO4 line, see phaseEvidence.test.ts).
+        expect((analyzeXrd(pattern).warnings ?? []).filter((w) => /counting noise/.test(w)), name).toEqual([]);
       } finally {
         await opened.close();
       }

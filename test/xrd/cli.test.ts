@@ -58,3 +58,10 @@ describeShared('strata xrd on a θ column', () => {
     expect(JSON.parse(info.stdout).angleColumn).toMatch(/^θ \(file name/);
   });
 });
+
+describeShared('strata xrd on a phase seen by a weak line alone', () => {
+  it('marks the phase tentative with "?" in the table (gredig_MB120718Si3.ras: 28.87° is no γ-Li3PO4 without its strong lines)', async () => {
+    const r = await runCli(['xrd', sharedDataPath('xrd', 'gredig_MB120718Si3.ras')]);
+    expect(r.stdout).toMatch(/^ +28\.8\d\d ± .* gamma-Li3PO4\? +\(211\)/m);
+  });
+});

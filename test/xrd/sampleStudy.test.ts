@@ -69,6 +69,20 @@ describe('XRD on the sample study (broad, weak film peaks on amorphous humps)', 
       }
     });
 
+    it(`${st.state}: every phase label stands as the nearest reference line gives it, none tentative`, () => {
+      // The study's film lines include each phase's strongest in range (LiFePO4 (311), austenite
+      // (111)), so the phase-evidence rule leaves every assignment as matchPeaks makes it.
+      expect(a.result.peaks.length).toBeGreaterThanOrEqual(4);
+      const nearest = matchPeaks(a.result.peaks.map((p) => p.twoThetaDeg));
+      a.result.peaks.forEach((p, i) => {
+        expect(p.phase, `${p.twoThetaDeg.toFixed(2)}°`).toBe(nearest[i]?.phaseId ?? null);
+        expect(p.hkl, `${p.twoThetaDeg.toFixed(2)}°`).toBe(nearest[i]?.hkl ?? null);
+        expect(p.phase, `${p.twoThetaDeg.toFixed(2)}°`).not.toBeNull();
+        expect(p.phaseConfidence, `${p.twoThetaDeg.toFixed(2)}°`).toBeUndefined();
+      });
+      expect((a.result.warnings ?? []).filter((w) => w.includes('tentative'))).toEqual([]);
+    });
+
     it(`${st.state}: amorphous fraction within 0.03 of the truth`, () => {
       expect(Math.abs(a.result.amorphousFraction! - st.xrd.amorphousFraction)).toBeLessThan(0.03);
     });

@@ -2,6 +2,7 @@ import * as d3 from 'd3';
 import type { XrdPayload } from '../../../core/api/contract.js';
 import type { XrdPattern } from '../../../core/model/xrdPattern.js';
 import { maskLabels, siSubstrateMasks } from '../../../core/xrd/mask.js';
+import { phaseLabel } from '../../../core/xrd/phases.js';
 import type { MaskRange } from '../../../core/xrd/mask.js';
 import { radiationLabel } from '../../../core/xrd/radiation.js';
 import { prepareWaterfall } from '../../../core/xrd/waterfall.js';
@@ -153,7 +154,7 @@ export function xrdView(store: Store): View {
           .attr('stroke', '#222')
           .attr('stroke-width', 1.5)
           .append('title')
-          .text(`${t.label}: fitted peak at ${pk.twoThetaDeg.toFixed(2)}°${pk.phase ? `, ${pk.phase} ${pk.hkl ?? ''}`.trimEnd() : ''}`);
+          .text(`${t.label}: fitted peak at ${pk.twoThetaDeg.toFixed(2)}°${pk.phase ? `, ${phaseLabel(pk)} ${pk.hkl ?? ''}`.trimEnd() : ''}`);
       }
     });
     // Reference sticks from the report's indexed peaks.
@@ -162,7 +163,7 @@ export function xrdView(store: Store): View {
     const stickTop = margin.top + 4;
     peaks.forEach((pk) => {
       const colour = OKABE_ITO[(phases.indexOf(pk.phase!) + 3) % OKABE_ITO.length];
-      plot.append('line').attr('class', 'ref-stick').attr('x1', x(pk.twoThetaDeg)).attr('x2', x(pk.twoThetaDeg)).attr('y1', height - margin.bottom).attr('y2', stickTop).attr('stroke', colour).attr('stroke-opacity', 0.5).attr('stroke-dasharray', '3 3').append('title').text(`${pk.phase} ${pk.hkl ?? ''} ${pk.twoThetaDeg.toFixed(2)}° (${pk.state})`);
+      plot.append('line').attr('class', 'ref-stick').attr('x1', x(pk.twoThetaDeg)).attr('x2', x(pk.twoThetaDeg)).attr('y1', height - margin.bottom).attr('y2', stickTop).attr('stroke', colour).attr('stroke-opacity', 0.5).attr('stroke-dasharray', '3 3').append('title').text(`${phaseLabel(pk)} ${pk.hkl ?? ''} ${pk.twoThetaDeg.toFixed(2)}° (${pk.state})`);
     });
     phases.forEach((ph, i) => svg.append('text').attr('x', width - margin.right + 6).attr('y', margin.top + 12 + i * 15).attr('font-size', 11).attr('fill', OKABE_ITO[(i + 3) % OKABE_ITO.length]).text(`┆ ${ph}`));
 
@@ -236,7 +237,7 @@ export function xrdView(store: Store): View {
                   h('td', { class: 'num' }, pm(p.twoThetaDeg, p.twoThetaSigmaDeg, 3)),
                   h('td', { class: 'num' }, pm(p.fwhmDeg, p.fwhmSigmaDeg, 3)),
                   h('td', { class: 'num' }, pm(p.area, p.areaSigma, 1)),
-                  h('td', {}, p.phase ? `${p.phase} ${p.hkl ?? ''}`.trim() : '—'),
+                  h('td', {}, p.phase ? `${phaseLabel(p)} ${p.hkl ?? ''}`.trim() : '—'),
                   // A width not resolved from the instrument's gives a lower bound, not a size.
                   p.crystalliteNm === null && p.crystalliteMinNm !== undefined
                     ? h('td', { class: 'num', title: 'The peak is not broader than the instrument by 2σ of its width: the crystallites are at least this large.' }, `> ${p.crystalliteMinNm.toFixed(0)}`)

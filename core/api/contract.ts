@@ -40,7 +40,7 @@ export const semGeometrySchema = z
 export type SemGeometry = z.infer<typeof semGeometrySchema>;
 
 /** The figures the workbench exports (the names `strata figure --figures` takes). */
-export const FIGURE_KINDS = ['fig4', 'sem', 'xrd', 'li-bars'] as const;
+export const FIGURE_KINDS = ['fig4', 'profiles', 'sem', 'xrd', 'li-bars'] as const;
 export const FIGURE_FORMATS = ['svg', 'png', 'pdf'] as const;
 export type FigureKind = (typeof FIGURE_KINDS)[number];
 export type FigureFormat = (typeof FIGURE_FORMATS)[number];

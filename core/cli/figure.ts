@@ -63,12 +63,12 @@ export function parseFigureOptions(o: FigureOptions): FigureParameters & { out: 
 export function registerFigure(program: Command, io: CliIo): void {
   program
     .command('figure')
-    .description('Journal figures of a study: Li maps/3-D/profiles (fig4), SEM with layers, XRD waterfall, Li per layer')
+    .description('Journal figures of a study: Li maps/3-D/profiles (fig4), depth profiles of the marker ions (profiles), SEM with layers, XRD waterfall, Li per layer')
     .argument('<study>', 'study folder (with or without study.json) or a study.json')
     .option('--out <dir>', 'folder for the figures and figures.json (required)')
     .option('--format <list>', 'any of svg,png,pdf', 'svg,png,pdf')
     .option('--dpi <n>', 'PNG resolution', '600')
-    .option('--width <w>', 'figure width: 85mm|114mm|180mm or single|onehalf|double (default: double for fig4, single for sem/xrd, 1.5 column for li-bars)')
+    .option('--width <w>', 'figure width: 85mm|114mm|180mm or single|onehalf|double (default: double for fig4 and profiles, single for sem/xrd, 1.5 column for li-bars)')
     .option('--figures <list>', `any of ${FIGURE_NAMES.join(',')}`, FIGURE_NAMES.join(','))
     .option('--xrd-scale <scale>', 'XRD intensity scale: linear, sqrt or log', 'sqrt')
     .option('--normalize <how>', "divide the analyte's counts, scan by scan, by: none, tic or an ion (as strata analyze); default: study.json's normalization, else none")

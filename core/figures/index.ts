@@ -9,6 +9,8 @@ export type { SemFigureInput } from './semFigure.js';
 export { xrdFigure, scaleIntensity, INTENSITY_LABELS } from './xrdFigure.js';
 export type { XrdFigureInput, IntensityScale } from './xrdFigure.js';
 export { liBarsFigure } from './liBars.js';
+export { profilesFigure, chooseProfileIons, MAX_PROFILE_IONS } from './depthProfiles.js';
+export type { ProfilesFigureInput, ProfilesPanel, ProfileIon } from './depthProfiles.js';
 export type { LiBarsInput } from './liBars.js';
 export { volumeOnDepthAxis } from './volumeDepth.js';
 export type { TimeBinnedVolume } from './volumeDepth.js';

@@ -18,10 +18,14 @@ export function stateColour(state: string, index: number): string {
   return STATE_COLOURS[state] ?? OKABE_ITO[(3 + index) % OKABE_ITO.length];
 }
 
-// Dash patterns (pt, for 1 pt lines): colour alone is lost in a greyscale print and to some
-// readers, so each state's line has its own pattern too.
-const STATE_DASHES: Record<string, string> = { pristine: '', charged: '3.5 1.5', discharged: '1 1.2' };
-const OTHER_DASHES = ['5 1.5 1 1.5', '6 2.5', '5 1.5 1 1.5 1 1.5', '2 2'];
+/**
+ * Dash patterns (SVG stroke-dasharray in pt, for lines of about 1 pt; '' is solid): colour alone
+ * is lost in a greyscale print and to some readers, so each line of a plot has its own pattern
+ * too. Solid, dashed, dotted, dash-dot, long dash, dash-dot-dot, short dash, long-short.
+ */
+export const LINE_DASHES = ['', '3.5 1.5', '1 1.2', '5 1.5 1 1.5', '6 2.5', '5 1.5 1 1.5 1 1.5', '2 2', '8 1.5 2 1.5'] as const;
+const STATE_DASHES: Record<string, string> = { pristine: LINE_DASHES[0], charged: LINE_DASHES[1], discharged: LINE_DASHES[2] };
+const OTHER_DASHES = LINE_DASHES.slice(3, 7);
 
 /** A state's line dash (SVG stroke-dasharray; '' is solid): pristine solid, charged dashed, discharged dotted. */
 export function stateDash(state: string, index: number): string {

@@ -8,8 +8,10 @@ import { semViewOf } from '../model/study.js';
 import { FIGURE_NAMES } from '../figures/figureNames.js';
 import type { FigureName } from '../figures/figureNames.js';
 import { join } from 'node:path';
+import type { DepthProfile } from '../model/depthProfile.js';
 import type { IonStack } from '../model/ionStack.js';
-import { findIon } from '../model/ions.js';
+import { formulaNotation } from '../model/formula.js';
+import { findIon, ionNotation, type IonChannel } from '../model/ions.js';
 import type { Report } from '../model/report.js';
 import type { SemImage } from '../model/semImage.js';
 import type { XrdPattern } from '../model/xrdPattern.js';
@@ -19,6 +21,9 @@ import type { CrossSectionResult } from '../sem/index.js';
 import { withPixelSize } from '../sem/calibration.js';
 import { depthAxisNm } from '../sims/calibrate.js';
 import type { SimsStateDetail } from '../sims/analyze.js';
+import { correctDeadTime } from '../sims/deadTime.js';
+import { profileFromStack } from '../sims/stackProfile.js';
+import { chooseProfileIons, profilesFigure, type ProfilesFigureInput } from '../figures/depthProfiles.js';
 import { binStackVolume } from '../sims/volume.js';
 import { displayDepthNm, liFigure, type LiFigureInput, type LiFigureState } from '../figures/liFigure.js';
 import { liBarsFigure } from '../figures/liBars.js';
@@ -41,6 +46,22 @@ export interface StateFigureData {
   stack?: { file: string; volume?: Awaited<ReturnType<typeof binStackVolume>>; pixelSizeNm: number | null };
   sem?: { file: string; image: SemImage; section: CrossSectionResult | null; error?: string };
   xrd?: { file: string; pattern: XrdPattern };
+  /** Every ion per scan, for the depth-profile figure: the profile file's, else the stack's. */
+  ions?: StateIonProfiles;
+}
+
+/** A state's ions against sputter time, as the depth-profile figure draws them. */
+export interface StateIonProfiles {
+  file: string;
+  source: 'profile' | 'stack';
+  timeS: ArrayLike<number>;
+  ions: IonChannel[];
+  /** Per ion (in `ions` order): counts per scan, dead-time corrected where N is known. */
+  counts: Float64Array[];
+  /** Total ion count per scan, where the file has it (else the figure sums the ions). */
+  total?: Float64Array;
+  /** How the counts were corrected for the detector's dead time, for the figure's notes. */
+  deadTime: string;
 }
 
 export interface FigureData {
@@ -64,6 +85,8 @@ export interface CollectOptions {
   needVolumes?: boolean;
   needSem?: boolean;
   needXrd?: boolean;
+  /** Every ion's profile per state (the depth-profile figure); default false. */
+  needProfiles?: boolean;
   /**
    * The workbench's edits (dragged interfaces, ROI, SEM scale set by hand): the figures then
    * show the analysis the user is looking at, not the file defaults.
@@ -121,6 +144,10 @@ export async function collectFigureData(study: LoadedStudy, opts: CollectOptions
         warnings.push(`${semFile}: ${(err as Error).message}`);
       }
     }
+    if (opts.needProfiles) {
+      progress(`${s.state}: reading the depth profiles`);
+      data.ions = await stateIonProfiles(study, s, opts.overrides);
+    }
     const xrdFile = fileOf(study, s.state, 'xrd');
     if (xrdFile && opts.needXrd !== false) {
       const opened = await openDataset(join(study.root, xrdFile), { displayName: xrdFile });
@@ -130,6 +157,46 @@ export async function collectFigureData(study: LoadedStudy, opts: CollectOptions
     states.push(data);
   }
   return { study, report, details, states, warnings };
+}
+
+/**
+ * A state's ions per scan: its profile file's (the instrument's sums over the analysis area, as
+ * the segmentation uses them), dead-time corrected on the sums where N and the pixel count are
+ * known (as the analysis corrects them); else its stack's, corrected per pixel, over the ROI the
+ * user drew. Undefined when the state has neither.
+ */
+async function stateIonProfiles(study: LoadedStudy, s: LoadedStudy['states'][number], overrides: AnalyzeOverrides | undefined): Promise<StateIonProfiles | undefined> {
+  const profileFile = fileOf(study, s.state, 'sims-profile');
+  if (profileFile) {
+    const opened = await openDataset(join(study.root, profileFile), { displayName: profileFile });
+    const profile = opened.dataset as DepthProfile;
+    await opened.close();
+    const shots = s.sims?.shotsPerPixel ?? profile.shotsPerPixel;
+    const nEff = shots !== undefined && profile.pixelCount !== undefined ? shots * profile.pixelCount : undefined;
+    const byInstrument = profile.ions.some((i) => i.poissonCorrected);
+    const counts = profile.ions.map((ion) => (ion.poissonCorrected || nEff === undefined ? Float64Array.from(ion.counts) : correctDeadTime(ion.counts, nEff).counts));
+    const deadTime = byInstrument
+      ? 'counts as the instrument corrected them (Poisson dead-time correction)'
+      : nEff !== undefined
+        ? `counts dead-time corrected on the sums (N = ${shots} shots × ${profile.pixelCount} pixels)`
+        : 'raw counts, not dead-time corrected (shots per pixel or pixel count unknown)';
+    return { file: profileFile, source: 'profile', timeS: profile.timeS, ions: profile.ions.map((i) => ({ label: i.label, mz: i.mz })), counts, total: profile.totalCounts, deadTime };
+  }
+  const stackFile = fileOf(study, s.state, 'sims-stack');
+  if (!stackFile) return undefined;
+  const opened = await openDataset(join(study.root, stackFile), { displayName: stackFile });
+  try {
+    const stack = opened.dataset as IonStack;
+    const roi = overrides?.roi ? { kind: 'rect' as const, ...overrides.roi } : undefined;
+    // A 'total' channel counts every ion: it is the total, not an ion (nor dead-time corrected).
+    const totalIdx = stack.ions.findIndex((i) => i.label.trim().toLowerCase() === 'total');
+    const sp = await profileFromStack(stack, { roi, shotsPerPixel: s.sims?.shotsPerPixel, ions: stack.ions.map((_, i) => i).filter((i) => i !== totalIdx) });
+    const total = totalIdx >= 0 ? (await profileFromStack(stack, { roi, ions: [totalIdx], deadTime: false })).counts[0] : undefined;
+    const deadTime = sp.deadTimeCorrected ? `counts dead-time corrected per pixel (N = ${sp.shotsPerPixel} shots)` : 'raw counts, not dead-time corrected (shots per pixel unknown)';
+    return { file: stackFile, source: 'stack', timeS: sp.timeS, ions: sp.ions, counts: sp.counts, total, deadTime: `${deadTime}, summed over ${roi ? 'the ROI' : 'the field'}` };
+  } finally {
+    await opened.close();
+  }
 }
 
 /** Row of the surface and nm per image row, from the measured boundaries (tilt included). */
@@ -183,10 +250,80 @@ export function liFigureInput(data: FigureData, widthMm: number): LiFigureInput 
     const img = semState.sem.image;
     sem = { pixels: img.pixels, width: img.width, height: img.height, ...m, state: semState.state };
   }
-  // The analysis's normalisation of the analyte (one for the study: its options are shared).
-  const parameters = data.report.states.find((r) => r.sims?.parameters)?.sims?.parameters as { normalization?: 'none' | 'tic' | 'reference'; referenceIon?: string } | undefined;
-  const profileNormalization = parameters?.normalization ? { mode: parameters.normalization, referenceIon: parameters.referenceIon } : undefined;
-  return { states, widthMm, ion: analyte, profileNormalization, mapPixelSizeNm, mapRange: 'all layers', sem };
+  return { states, widthMm, ion: analyte, profileNormalization: analyteNormalization(data.report), mapPixelSizeNm, mapRange: 'all layers', sem };
+}
+
+/** The analysis's normalisation of the analyte (one for the study: its options are shared). */
+function analyteNormalization(report: Report): { mode: 'none' | 'tic' | 'reference'; referenceIon?: string } | undefined {
+  const parameters = report.states.find((r) => r.sims?.parameters)?.sims?.parameters as { normalization?: 'none' | 'tic' | 'reference'; referenceIon?: string } | undefined;
+  return parameters?.normalization ? { mode: parameters.normalization, referenceIon: parameters.referenceIon } : undefined;
+}
+
+/**
+ * The depth-profile figure's input and its notes (what the figure rests on and does not print),
+ * or null with the reason in `warnings`. Each ion divided, scan by scan, by the analysis's
+ * divisor (the total ion count or the reference ion); on the depth axis where every state's
+ * depth is calibrated, else on sputter time.
+ */
+export function profilesFigureInput(data: FigureData, widthMm: number, warnings: string[]): { input: ProfilesFigureInput; notes: string[] } | null {
+  const withIons = data.states.filter((s) => s.ions);
+  if (!withIons.length) {
+    warnings.push('profiles: no ToF-SIMS depth profile or ion stack in any state');
+    return null;
+  }
+  for (const s of data.states) if (!s.ions) warnings.push(`profiles: ${s.state} has no ToF-SIMS data: no panel`);
+  const simsOf = (state: string) => data.report.states.find((r) => r.state === state)?.sims;
+  const normalization = analyteNormalization(data.report) ?? { mode: 'none' as const };
+  const reference = normalization.mode === 'reference' ? normalization.referenceIon : undefined;
+  const analyte = (withIons.map((s) => simsOf(s.state)?.parameters?.analyteIon).find((a) => typeof a === 'string') as string | undefined) ?? data.study.stack.analyteIon;
+  const ions = chooseProfileIons(withIons.map((s) => s.ions!.ions), data.study.stack.layers, { analyte, exclude: reference ? [reference] : [] });
+  if (!ions.length) {
+    warnings.push(`profiles: none of the stack's marker ions${analyte ? ` nor ${analyte}` : ''} in the data`);
+    return null;
+  }
+  const depth = withIons.every((s) => data.details.get(s.state)?.calibration);
+  const panels = withIons.map((s) => {
+    const src = s.ions!;
+    const calibration = data.details.get(s.state)?.calibration ?? null;
+    let divisor: ArrayLike<number> | undefined;
+    if (normalization.mode === 'tic') {
+      divisor = src.total;
+      if (!divisor) {
+        const sum = new Float64Array(src.timeS.length);
+        for (const c of src.counts) for (let j = 0; j < sum.length; j++) if (Number.isFinite(c[j])) sum[j] += c[j];
+        divisor = sum;
+      }
+    } else if (reference) {
+      const r = findIon(src.ions, reference);
+      if (r < 0) warnings.push(`profiles: ${s.state}: reference ion ${reference} not in ${src.file}: its curves are left out`);
+      divisor = r >= 0 ? src.counts[r] : new Float64Array(src.timeS.length);
+    }
+    const values = ions.map((ion) => {
+      const k = findIon(src.ions, ion.label);
+      if (k < 0) return null;
+      const c = src.counts[k];
+      return divisor ? Float64Array.from(c, (v, j) => (divisor![j] > 0 ? v / divisor![j] : NaN)) : c;
+    });
+    const layers = (simsOf(s.state)?.layers ?? []).map((l) => ({ role: l.role, label: l.label, start: depth ? l.startNm : l.startS, end: depth ? l.endNm : l.endS }));
+    return { state: s.state, x: depth ? depthAxisNm(calibration, src.timeS) : src.timeS, values, layers };
+  });
+  const calibrations = withIons.map((s) => ({ state: s.state, how: simsOf(s.state)?.depthCalibration ?? 'none' }));
+  const nominal = depth && calibrations.some((c) => c.how === 'nominal');
+  const statesWith = (how: string): string => calibrations.filter((c) => c.how === how).map((c) => c.state).join(', ');
+  const notes = [
+    `ions: ${ions.map((i) => `${ionNotation(i.label)} (${i.kind === 'analyte' ? 'analyte' : `marks ${i.marks.map(formulaNotation).join(', ')}`})`).join('; ')}`,
+    ...withIons.map((s) => `${s.state}: ${s.ions!.file}, ${s.ions!.deadTime}`),
+    depth
+      ? `depth from the report's calibration: ${[['sem', 'SEM thicknesses'], ['nominal', 'nominal thicknesses']].filter(([how]) => statesWith(how)).map(([how, what]) => `${what} (${statesWith(how)})`).join('; ')}`
+      : `sputter time: no depth calibration for ${statesWith('none') || 'every state'}`,
+    normalization.mode === 'tic'
+      ? "each ion's counts divided, scan by scan, by the total ion count"
+      : reference
+        ? `each ion's counts divided, scan by scan, by the ${ionNotation(reference)} counts`
+        : 'counts per scan, not normalised',
+    "layer bands: each state's layers as the analysis found them",
+  ];
+  return { input: { panels, ions, axis: depth ? 'depth' : 'time', nominalDepth: nominal, normalization, widthMm }, notes };
 }
 
 /** The SEM figure's input for one state. */
@@ -216,10 +353,10 @@ export { FIGURE_NAMES };
 export type { FigureName };
 
 /** Widths used when the user gives none: the multi-panel figure spans two columns. */
-export const DEFAULT_WIDTH_MM: Record<FigureName, number> = { fig4: WIDTH_PRESETS_MM.double, sem: WIDTH_PRESETS_MM.single, xrd: WIDTH_PRESETS_MM.single, 'li-bars': WIDTH_PRESETS_MM.onehalf };
+export const DEFAULT_WIDTH_MM: Record<FigureName, number> = { fig4: WIDTH_PRESETS_MM.double, profiles: WIDTH_PRESETS_MM.double, sem: WIDTH_PRESETS_MM.single, xrd: WIDTH_PRESETS_MM.single, 'li-bars': WIDTH_PRESETS_MM.onehalf };
 
 export interface BuiltFigure {
-  /** File stem: fig4, sem-pristine, xrd, li-bars. */
+  /** File stem: fig4, profiles, sem-pristine, xrd, li-bars. */
   name: string;
   figure: FigureName;
   svg: string;
@@ -246,6 +383,9 @@ export function buildFigures(data: FigureData, opts: { figures: readonly FigureN
         const notes = sem ? [`profiles over depth drawn over the SEM cross-section of ${input.sem!.state} (${sem.file})`] : undefined;
         out.push({ name: 'fig4', figure: f, svg: liFigure(input), widthMm: width(f), notes });
       }
+    } else if (f === 'profiles') {
+      const made = profilesFigureInput(data, width(f), warnings);
+      if (made) out.push({ name: 'profiles', figure: f, svg: profilesFigure(made.input), widthMm: width(f), notes: made.notes });
     } else if (f === 'sem') {
       const withSem = data.states.filter((s) => s.sem);
       if (!withSem.length) warnings.push('sem: no SEM image in any state');
@@ -312,6 +452,7 @@ export async function buildStudyFigures(study: LoadedStudy, opts: StudyFiguresOp
     // fig4 draws the profiles over the cross-section, so it needs the SEM images too.
     needSem: f.includes('fig4') || f.includes('sem'),
     needXrd: f.includes('xrd'),
+    needProfiles: f.includes('profiles'),
   });
   const warnings = [...data.report.warnings, ...data.warnings];
   const built = buildFigures(data, { figures: f, widthMm: opts.widthMm, xrdScale: opts.xrdScale }, warnings);

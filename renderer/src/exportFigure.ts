@@ -14,8 +14,22 @@ export interface FigureChoice {
 }
 
 /** Widths used when the user picks none, as `strata figure` has them (figureFiles.ts). */
-const DEFAULT_WIDTH: Record<FigureKind, number> = { fig4: WIDTH_PRESETS_MM.double, sem: WIDTH_PRESETS_MM.single, xrd: WIDTH_PRESETS_MM.single, 'li-bars': WIDTH_PRESETS_MM.onehalf };
+const DEFAULT_WIDTH: Record<FigureKind, number> = { fig4: WIDTH_PRESETS_MM.double, profiles: WIDTH_PRESETS_MM.double, sem: WIDTH_PRESETS_MM.single, xrd: WIDTH_PRESETS_MM.single, 'li-bars': WIDTH_PRESETS_MM.onehalf };
 const DEFAULT_DPI = 600;
+
+/**
+ * Figures offered beside a view's own: the ToF-SIMS views (profiles, maps, 3-D) export Fig. 4,
+ * and the depth profiles of the states too — the one figure a study with depth profiles alone
+ * (no stack, no Li) can make.
+ */
+const ALSO: Partial<Record<FigureKind, FigureChoice[]>> = {
+  fig4: [{ figure: 'profiles', label: "Depth profiles of the states: the analyte and the layers' marker ions, one panel per state" }],
+};
+
+/** The figures the dialog offers for a view's choice: its own first. */
+export function figureChoices(c: FigureChoice): FigureChoice[] {
+  return [c, ...(ALSO[c.figure] ?? []).filter((a) => a.figure !== c.figure)];
+}
 
 /** Hands bytes to the browser as a download; Electron's session turns it into a save dialog. */
 export function downloadBytes(bytes: Uint8Array, fileName: string, mimeType: string): void {
@@ -37,6 +51,11 @@ export function exportBar(store: Store, choice: () => FigureChoice | null, say: 
   const open = h('button', { type: 'button', id: 'export-figure' }, 'Export figure…');
   const form = h('form', { class: 'export-form', id: 'export-form', hidden: true });
   const what = h('span', { class: 'notes', id: 'export-what' });
+  const kind = h('select', { id: 'export-kind', 'aria-label': 'Figure' });
+  const kindLabel = h('label', {}, 'Figure ', kind);
+  let offered: FigureChoice[] = [];
+  /** The figure picked in the dialog (the view's own unless another is chosen). */
+  const picked = (): FigureChoice | null => offered.find((c) => c.figure === kind.value) ?? offered[0] ?? null;
   const format = h('select', { id: 'export-format', 'aria-label': 'Format' }, ...(['svg', 'png', 'pdf'] as const).map((f) => h('option', { value: f }, f.toUpperCase())));
   const width = h(
     'select',
@@ -49,7 +68,7 @@ export function exportBar(store: Store, choice: () => FigureChoice | null, say: 
   const dpiLabel = h('label', {}, 'PNG dpi ', dpi);
   const go = h('button', { type: 'submit', id: 'export-go' }, 'Export');
   const cancel = h('button', { type: 'button', [ESCAPE_CLOSES]: true }, 'Close');
-  form.append(what, h('label', {}, 'Format ', format), h('label', {}, 'Width ', width), dpiLabel, go, cancel);
+  form.append(what, kindLabel, h('label', {}, 'Format ', format), h('label', {}, 'Width ', width), dpiLabel, go, cancel);
   const bar = h('div', { class: 'export-bar', id: 'export-bar' }, open, form);
 
   // dpi means something for PNG only: SVG and PDF are vector.
@@ -58,9 +77,19 @@ export function exportBar(store: Store, choice: () => FigureChoice | null, say: 
     dpiLabel.classList.toggle('muted', dpi.disabled);
   };
   format.addEventListener('change', syncDpi);
+  kind.addEventListener('change', () => {
+    const c = picked();
+    if (!c) return;
+    what.textContent = c.label;
+    width.value = String(DEFAULT_WIDTH[c.figure]);
+  });
   open.addEventListener('click', () => {
     const c = choice();
     if (!c) return;
+    offered = figureChoices(c);
+    kind.replaceChildren(...offered.map((o) => h('option', { value: o.figure }, o.figure)));
+    kind.value = c.figure;
+    kindLabel.hidden = offered.length < 2;
     what.textContent = c.label;
     width.value = String(DEFAULT_WIDTH[c.figure]);
     syncDpi();
@@ -74,8 +103,10 @@ export function exportBar(store: Store, choice: () => FigureChoice | null, say: 
   cancel.addEventListener('click', close);
   form.addEventListener('submit', (e) => {
     e.preventDefault();
-    const c = choice();
-    if (!c) return;
+    // The view's choice as it is now (the SEM view's state may have changed since), and the figure picked.
+    const view = choice();
+    if (!view) return;
+    const c = figureChoices(view).find((o) => o.figure === kind.value) ?? view;
     const dpiValue = Math.round(Number(dpi.value));
     if (format.value === 'png' && !(dpiValue >= 72 && dpiValue <= 2400)) {
       say('PNG dpi must lie between 72 and 2400.', 'error');

@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
-import { PROJECT_ROOT } from '../helpers/sharedData.js';
-import { all, parseSvg, withAttr } from '../figures/svgQuery.js';
+import { describeShared, PROJECT_ROOT, sharedDataPath } from '../helpers/sharedData.js';
+import { all, parseSvg, texts, withAttr } from '../figures/svgQuery.js';
 
 const SAMPLE = join(PROJECT_ROOT, 'samples/study');
 const hasSample = existsSync(join(SAMPLE, 'study.json'));
@@ -71,7 +71,7 @@ describe.skipIf(!hasSample)('strata figure on the sample study', () => {
     expect(result.code, result.stderr).toBe(0);
     expect(result.stderr).toMatch(/\[1\/\d+\] fig4\.svg/);
     const names = [...new Set(manifest.files.map((f) => f.name))];
-    expect(names).toEqual(['fig4', 'sem-pristine', 'sem-charged', 'sem-discharged', 'xrd', 'li-bars']);
+    expect(names).toEqual(['fig4', 'profiles', 'sem-pristine', 'sem-charged', 'sem-discharged', 'xrd', 'li-bars']);
     for (const n of names) for (const ext of ['svg', 'png', 'pdf']) expect(existsSync(join(out, `${n}.${ext}`)), `${n}.${ext}`).toBe(true);
     // Atomic writes leave no temporary files behind.
     expect(readdirSync(out).filter((f) => f.startsWith('.strata-tmp'))).toEqual([]);
@@ -127,7 +127,7 @@ describe.skipIf(!hasSample)('strata figure on the sample study', () => {
         expect(row).toMatch(/\byes\b/);
       }
     }
-    expect(readdirSync(dir).filter((f) => f.endsWith('.png'))).toHaveLength(6);
+    expect(readdirSync(dir).filter((f) => f.endsWith('.png'))).toHaveLength(7);
   });
 
   it('honours --figures, --format and --width', async () => {
@@ -145,4 +145,111 @@ describe.skipIf(!hasSample)('strata figure on the sample study', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(readFileSync(join(dir, 'fig4.svg'), 'utf8')).toContain('Li⁻ / total (rel. to max.)');
   }, 60_000);
+});
+
+/** The legend entries, axis titles and layer labels of a profiles.svg, and its figures.json notes. */
+function readProfiles(dir: string): { legend: string[]; axes: string[]; layers: string[]; panels: string[]; notes: string[]; drawn: string } {
+  const root = parseSvg(readFileSync(join(dir, 'profiles.svg'), 'utf8'));
+  const manifest = JSON.parse(readFileSync(join(dir, 'figures.json'), 'utf8')) as { files: { name: string; notes?: string[] }[] };
+  return {
+    legend: withAttr(root, 'data-legend').map((n) => n.attrs['data-legend']),
+    axes: all(root, (n) => n.attrs.class === 'axis-label').map((n) => n.text),
+    layers: withAttr(root, 'data-layer-label').map((n) => n.text),
+    panels: withAttr(root, 'data-panel').map((n) => n.attrs['data-panel']),
+    notes: manifest.files.find((f) => f.name === 'profiles')?.notes ?? [],
+    drawn: texts(root).join(' '),
+  };
+}
+
+describe.skipIf(!hasSample)('strata figure: depth profiles', () => {
+  it('makes the profiles figure of a study with depth profiles only (no stack, SEM or XRD)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'strata-fig-prof-'));
+    const manifest = JSON.parse(readFileSync(join(SAMPLE, 'study.json'), 'utf8')) as { stack: string; states: { state: string; sims?: unknown }[] };
+    const states = manifest.states.map((s) => {
+      mkdirSync(join(dir, s.state));
+      writeFileSync(join(dir, s.state, 'profile.txt'), readFileSync(join(SAMPLE, s.state, 'profile.txt')));
+      return { state: s.state, files: [`${s.state}/profile.txt`], ...(s.sims ? { sims: s.sims } : {}) };
+    });
+    writeFileSync(join(dir, 'study.json'), JSON.stringify({ schema: 'strata.study/1', name: 'profiles only', stack: manifest.stack, states }));
+    const out = join(dir, 'out');
+    const r = await runCli(['figure', dir, '--out', out, '--format', 'svg']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(readdirSync(out)).toContain('profiles.svg');
+    const p = readProfiles(out);
+    expect(p.panels).toEqual(['profiles-pristine', 'profiles-charged', 'profiles-discharged']);
+    // The analyte and the layers' markers, in ion notation; no more than eight.
+    expect(p.legend[0]).toBe('Li⁻');
+    expect(p.legend).toEqual(expect.arrayContaining(['Cr⁻', 'PO₂⁻', 'FeO⁻', 'Si⁻']));
+    expect(p.legend.length).toBeLessThanOrEqual(8);
+    // Without SEM images the depth rests on the preset's nominal thicknesses, and says so.
+    expect(p.axes).toContain('Depth (nm, nominal thicknesses)');
+    expect(p.axes).toContain('Ion counts');
+    for (const l of ['CC/AAM', 'SEI/SE', 'CAM']) expect(p.layers, l).toContain(l);
+    expect(p.notes.join(' ')).toMatch(/pristine: pristine\/profile\.txt/);
+    expect(p.notes.join(' ')).toMatch(/nominal thicknesses \(pristine, charged, discharged\)/);
+  }, 60_000);
+
+  it("draws a state with an ion stack alone from the stack's ions, dead-time corrected per pixel", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'strata-fig-prof-'));
+    const manifest = JSON.parse(readFileSync(join(SAMPLE, 'study.json'), 'utf8')) as { stack: string; states: { state: string; sims?: unknown }[] };
+    const s = manifest.states[0];
+    mkdirSync(join(dir, s.state));
+    writeFileSync(join(dir, s.state, 'stack.ome.tif'), readFileSync(join(SAMPLE, s.state, 'stack.ome.tif')));
+    writeFileSync(join(dir, 'study.json'), JSON.stringify({ schema: 'strata.study/1', name: 'stack only', stack: manifest.stack, states: [{ state: s.state, files: [`${s.state}/stack.ome.tif`], ...(s.sims ? { sims: s.sims } : {}) }] }));
+    const r = await runCli(['figure', dir, '--out', join(dir, 'out'), '--figures', 'profiles', '--format', 'svg']);
+    expect(r.code, r.stderr).toBe(0);
+    const p = readProfiles(join(dir, 'out'));
+    expect(p.panels).toEqual([`profiles-${s.state}`]);
+    expect(p.legend[0]).toBe('Li⁻');
+    expect(p.legend).toEqual(expect.arrayContaining(['Cr⁻', 'PO₂⁻', 'FeO⁻', 'Si⁻']));
+    expect(p.notes.join(' ')).toMatch(new RegExp(`${s.state}/stack\\.ome\\.tif, counts dead-time corrected per pixel \\(N = \\d+ shots\\)`));
+    expect(p.notes.join(' ')).toMatch(/Si⁻ \(marks SiO₂\/Si\)/);
+  }, 60_000);
+
+  it('divides by the ion --normalize names, says so on the axis, and does not draw the divisor', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'strata-fig-prof-'));
+    const r = await runCli(['figure', SAMPLE, '--out', dir, '--figures', 'profiles', '--format', 'svg', '--normalize', 'Cr-']);
+    expect(r.code, r.stderr).toBe(0);
+    const p = readProfiles(dir);
+    expect(p.axes).toContain('Ion counts / Cr⁻');
+    expect(p.legend).not.toContain('Cr⁻');
+    expect(p.legend).toContain('Ni⁻');
+    // The sample's SEM images calibrate its depth.
+    expect(p.axes).toContain('Depth (nm)');
+    expect(p.notes.join(' ')).toMatch(/divided, scan by scan, by the Cr⁻ counts/);
+  }, 60_000);
+});
+
+describeShared('strata figure: depth profiles of the real solar-cell exports', () => {
+  const study = (file: string, stack: string): string => {
+    const dir = mkdtempSync(join(tmpdir(), 'strata-fig-real-'));
+    writeFileSync(join(dir, 'profile.txt'), readFileSync(sharedDataPath('sims', file)));
+    writeFileSync(join(dir, 'study.json'), JSON.stringify({ schema: 'strata.study/1', name: stack, stack, states: [{ state: 'pristine', files: ['profile.txt'] }] }));
+    return dir;
+  };
+
+  for (const [file, stack, markers, layers] of [
+    ['grapa_cigs_sample_d.txt', 'cigs-pos', ['Mg⁺', 'Al⁺', 'In⁺', 'Mo⁺'], ['MgF₂', 'CIGS', 'Mo']],
+    ['uhasselt_psc_pos_electrode1.txt', 'perovskite-psc-pos', ['Au⁺', 'C⁺', 'Pb⁺', 'In⁺'], ['Au', 'HTL', 'Perovskite', 'ITO']],
+  ] as const) {
+    it(`${file}: the default figures are the depth profiles (it made none before)`, async () => {
+      const dir = study(file, stack);
+      const out = join(dir, 'out');
+      const r = await runCli(['figure', dir, '--out', out, '--format', 'svg']);
+      expect(r.code, r.stderr).toBe(0);
+      expect(readdirSync(out).sort()).toEqual(['figures.json', 'profiles.svg']);
+      // What could not be made is said, not failed on.
+      expect(r.stderr).toMatch(/warning: sem: no SEM image in any state/);
+      const p = readProfiles(out);
+      expect(p.panels).toEqual(['profiles-pristine']);
+      // No Li in a solar cell: the layers' markers alone, in the data's positive polarity.
+      expect(p.legend.slice(0, 4)).toEqual(markers);
+      expect(p.legend.length).toBeLessThanOrEqual(8);
+      expect(p.drawn).not.toMatch(/Li/);
+      for (const l of layers) expect(p.layers, l).toContain(l);
+      expect(p.axes).toEqual(expect.arrayContaining(['Depth (nm, nominal thicknesses)', 'Ion counts']));
+      // These exports are Poisson corrected by the instrument: the notes say so.
+      expect(p.notes.join(' ')).toMatch(/instrument corrected them/);
+    }, 60_000);
+  }
 });

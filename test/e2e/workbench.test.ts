@@ -476,6 +476,25 @@ describe.skipIf(skipReason !== null)('workbench in the browser mode', { timeout:
     await screenshot(page, '08c-sem-manual-scale');
   }, 300_000);
 
+  it("SEM: the report's SEM warnings of the state shown stand under its thickness table", async () => {
+    const warnings = () => page.$$eval('#sem-thickness caption [data-sem-warning]', (w) => w.map((x) => x.textContent ?? ''));
+    expect(await warnings()).toEqual([]);
+    // 60 nm pixels: every layer 15× its nominal thickness, which the measurement doubts.
+    await page.click('#sem-set-scale');
+    await page.fill('#sem-pixel-size', '60');
+    await page.click('#sem-apply-pixel');
+    await page.waitForFunction(() => /Warning: cam: [\d.]+ nm is [\d.]+× its nominal 600 nm/.test(document.querySelector('#sem-thickness caption')?.textContent ?? ''), null, { timeout: 120_000 });
+    expect((await warnings()).length).toBeGreaterThanOrEqual(5);
+    expect(await page.textContent('#sem-thickness caption')).toMatch(/^Layer thickness, pristine /);
+    // Back to 5 nm: the doubts go with the scale that raised them.
+    await page.click('#sem-set-scale');
+    await page.fill('#sem-pixel-size', '5');
+    await page.click('#sem-apply-pixel');
+    await page.waitForFunction(() => !document.querySelector('#sem-thickness caption [data-sem-warning]') && /pixel size from manual/.test(document.querySelector('#sem-thickness caption')?.textContent ?? ''), null, { timeout: 120_000 });
+    await waitForReport();
+    expect(await warnings()).toEqual([]);
+  }, 300_000);
+
   it('SEM: the cross-section face and view angle chosen in the view; notes and thicknesses follow', async () => {
     const note = () => page.textContent('#sem-note');
     await page.selectOption('#sem-state', 'discharged');
@@ -807,6 +826,37 @@ describe.skipIf(skipReason !== null)('workbench in the browser mode', { timeout:
     expect(pdf.name).toBe('fig4.pdf');
     expect(pdf.bytes.subarray(0, 5).toString('latin1')).toBe('%PDF-');
     expect(await page.textContent('#message')).toMatch(/Exported fig4\.pdf \(180 × [\d.]+ mm\)/);
+  }, 300_000);
+
+  it('exports the depth profiles of the states from a ToF-SIMS view, picked in the export form', async () => {
+    await tab('profile');
+    await page.waitForSelector('#profile-chart path.trace');
+    await page.click('#export-figure');
+    await page.waitForSelector('#export-form:not([hidden])');
+    // Fig. 4 is the view's own; the depth profiles are offered beside it, at their own width.
+    expect(await page.$$eval('#export-kind option', (o) => o.map((x) => (x as HTMLOptionElement).value))).toEqual(['fig4', 'profiles']);
+    expect(await page.inputValue('#export-kind')).toBe('fig4');
+    await page.selectOption('#export-kind', 'profiles');
+    expect(await page.textContent('#export-what')).toMatch(/^Depth profiles of the states/);
+    await page.selectOption('#export-format', 'svg');
+    await page.selectOption('#export-width', '85');
+    const [download] = await Promise.all([page.waitForEvent('download', { timeout: 90_000 }), page.click('#export-go')]);
+    expect(download.suggestedFilename()).toBe('profiles.svg');
+    const svg = readFileSync((await download.path())!, 'utf8');
+    const doc = await page.evaluate((text) => {
+      const d = new DOMParser().parseFromString(text, 'image/svg+xml');
+      return { error: d.querySelector('parsererror')?.textContent ?? null, panels: [...d.querySelectorAll('[data-panel]')].map((p) => p.getAttribute('data-panel')), width: d.documentElement.getAttribute('width'), legend: [...d.querySelectorAll('[data-legend]')].map((e) => e.getAttribute('data-legend')) };
+    }, svg);
+    expect(doc.error).toBeNull();
+    expect(doc.width).toBe('85mm');
+    expect(doc.panels).toEqual(['profiles-pristine', 'profiles-charged', 'profiles-discharged']);
+    expect(doc.legend[0]).toBe('Li⁻');
+    // The SEM view offers its own figure alone.
+    await tab('sem');
+    await page.waitForSelector('#sem-thickness');
+    await page.click('#export-figure');
+    expect(await page.isVisible('#export-kind')).toBe(false);
+    await page.click('#export-form button[type="button"]');
   }, 300_000);
 
   it('forms close with Escape (Open, Save, Export, Set scale); a wrong path is said in words', async () => {

@@ -75,3 +75,34 @@ export function liInput(widthMm = 180, opts: { volumes?: boolean; sem?: boolean 
     renderPxPerPt: 1,
   };
 }
+
+/** Marker ions of the fixture's layers (top-down) for the depth-profile figure, and their plateau in each layer. */
+const PROFILE_IONS: { label: string; kind: 'analyte' | 'marker'; marks: string[]; levels: number[] }[] = [
+  { label: 'Li-', kind: 'analyte', marks: [], levels: [3000, 40000, 30000, 2000, 100] },
+  { label: 'Cr-', kind: 'marker', marks: ['CC/AAM', 'CC'], levels: [10000, 50, 60, 10000, 20] },
+  { label: 'PO_2-', kind: 'marker', marks: ['SEI/SE'], levels: [100, 20000, 15000, 100, 10] },
+  { label: 'FeO-', kind: 'marker', marks: ['CAM'], levels: [4000, 40, 8000, 4000, 5] },
+  { label: 'Si-', kind: 'marker', marks: ['SiO2/Si'], levels: [100, 60, 60, 100, 7000] },
+];
+
+/** The depth-profile figure's input: three states on the fixture's depth axis, each ion a plateau per layer (2 … 40 000 counts). */
+export function profilesInput(widthMm = 180): import('../../core/figures/depthProfiles.js').ProfilesFigureInput {
+  return {
+    panels: STATES.map((state) => {
+      const p = profile(state);
+      const layerOf = (t: number): number => {
+        const k = BOUNDS_S.findIndex((b) => t < b);
+        return k <= 0 ? 4 : k - 1;
+      };
+      return {
+        state,
+        x: p.depthNm!,
+        values: PROFILE_IONS.map((ion) => Float64Array.from(p.timeS, (t, k) => Math.max(2, ion.levels[layerOf(t)] * (1 + 0.05 * Math.sin(k))))),
+        layers: layers().map((l) => ({ role: l.role, label: l.label, start: l.startNm, end: l.endNm })),
+      };
+    }),
+    ions: PROFILE_IONS.map(({ label, kind, marks }) => ({ label, kind, marks })),
+    axis: 'depth',
+    widthMm,
+  };
+}

@@ -10,16 +10,17 @@ import { colorbar } from '../../core/figures/colorbar.js';
 import { svgToPdf } from '../../core/figures/export.js';
 import { liBarsFigure } from '../../core/figures/liBars.js';
 import { liFigure } from '../../core/figures/liFigure.js';
+import { profilesFigure } from '../../core/figures/depthProfiles.js';
 import { semFigure, semFigureNotes, type SemFigureInput } from '../../core/figures/semFigure.js';
 import { semImageRaster } from '../../core/figures/semRaster.js';
 import { layerBands, textWidthPt } from '../../core/figures/style.js';
-import { TYPE } from '../../core/figures/svg.js';
+import { PT_PER_MM, TYPE } from '../../core/figures/svg.js';
 import { xrdFigure } from '../../core/figures/xrdFigure.js';
 import { figureFonts } from '../../core/node/fonts.js';
 import { SI_400_MASK } from '../../core/xrd/mask.js';
 import { prepareWaterfall } from '../../core/xrd/waterfall.js';
 import type { XrdPattern } from '../../core/model/xrdPattern.js';
-import { LABELS, liInput, semPixels, STATES } from './fixtures.js';
+import { LABELS, liInput, profilesInput, semPixels, STATES } from './fixtures.js';
 import { all, parseSvg, texts, withAttr, type Node } from './svgQuery.js';
 
 const ROLES = ['cc_aam', 'sei_se', 'cam', 'cc', 'substrate'];
@@ -281,5 +282,85 @@ describe('8. XRD mask label', () => {
     const drawn = texts(parseSvg(xrdFigure({ data, intensityScale: 'linear', masks: [SI_400_MASK], widthMm: 85 })));
     expect(drawn).toContain('Si (400), masked');
     expect(drawn.join(' ')).not.toContain('(masked)');
+  });
+});
+
+describe('9. the depth-profile figure meets the same standards', () => {
+  const WIDTHS = [85, 114, 180];
+  const build = (widthMm: number) => parseSvg(profilesFigure(profilesInput(widthMm)));
+  /** A panel's offset on the page (its translate). */
+  const offset = (p: Node): [number, number] => /translate\(([-\d.]+),([-\d.]+)\)/.exec(p.attrs.transform)!.slice(1, 3).map(Number) as [number, number];
+
+  it('(a) one font (DejaVu Sans), text at 6 pt or more, all of it on the page', () => {
+    for (const widthMm of WIDTHS) {
+      const root = build(widthMm);
+      expect(root.attrs['font-family']).toBe('DejaVu Sans');
+      expect(all(root, (n) => 'font-family' in n.attrs && n.tag !== 'svg')).toEqual([]);
+      const pageW = widthMm * PT_PER_MM;
+      const check = (t: Node, dx: number): void => {
+        const size = Number(t.attrs['font-size'] ?? TYPE.basePt);
+        expect(size, t.text).toBeGreaterThanOrEqual(6);
+        if (t.attrs.transform) return; // the rotated y title: checked by its x below
+        const w = textWidthPt(t.text, size);
+        const x = dx + num(t, 'x');
+        const left = t.attrs['text-anchor'] === 'end' ? x - w : t.attrs['text-anchor'] === 'middle' ? x - w / 2 : x;
+        expect(left, `${widthMm} mm: ${t.text}`).toBeGreaterThanOrEqual(-0.01);
+        expect(left + w, `${widthMm} mm: ${t.text}`).toBeLessThanOrEqual(pageW + 0.01);
+      };
+      for (const p of withAttr(root, 'data-panel')) {
+        const [dx] = offset(p);
+        for (const t of all(p, (n) => n.tag === 'text')) check(t, dx);
+        // The y title's centre, rotated: half its size either side, on the page.
+        for (const t of all(p, (n) => n.tag === 'text' && Boolean(n.attrs.transform))) expect(dx + num(t, 'x') - TYPE.labelPt / 2).toBeGreaterThanOrEqual(0);
+      }
+      for (const t of all(withAttr(root, 'class', 'legend')[0], (n) => n.tag === 'text')) check(t, 0);
+    }
+  });
+
+  it('(b) no line finer than 0.5 pt', () => {
+    for (const widthMm of WIDTHS) {
+      const stroked = all(build(widthMm), (n) => ['line', 'path', 'rect'].includes(n.tag) && n.attrs.stroke !== undefined && n.attrs.stroke !== 'none');
+      expect(stroked.length).toBeGreaterThan(20);
+      for (const n of stroked) expect(num(n, 'stroke-width'), `${widthMm} mm ${n.tag}`).toBeGreaterThanOrEqual(0.5);
+    }
+  });
+
+  it('(c) layer labels apart and inside each plot, formulae subscripted', () => {
+    for (const widthMm of WIDTHS) {
+      const input = profilesInput(widthMm);
+      for (const p of input.panels) p.layers[1].label = 'Li3PO4';
+      const root = parseSvg(profilesFigure(input));
+      for (const p of withAttr(root, 'data-panel')) {
+        const frame = all(p, (n) => n.tag === 'rect' && n.attrs.fill === 'none' && n.attrs.stroke === '#000')[0];
+        checkLabels(withAttr(p, 'data-layer-label'), num(frame, 'x'), num(frame, 'x') + num(frame, 'width'));
+        expect(withAttr(p, 'data-layer-label', 'Li3PO4').map((n) => n.text)).toEqual(['Li₃PO₄']);
+      }
+      expect(texts(root).join(' ')).not.toMatch(/Li3PO4|PO_2/);
+    }
+  });
+
+  it('(d) each ion its own dash (told apart in greyscale) and colour, the legend drawn alike', () => {
+    const root = build(180);
+    const ions = profilesInput(180).ions.map((i) => i.label);
+    const curve = (ion: string): Node => withAttr(withAttr(root, 'data-panel')[0], 'data-ion', ion)[0];
+    const dashes = ions.map((ion) => curve(ion).attrs['stroke-dasharray'] ?? '');
+    expect(new Set(dashes).size).toBe(ions.length);
+    expect(dashes[0]).toBe(''); // the analyte solid
+    expect(new Set(ions.map((ion) => curve(ion).attrs.stroke)).size).toBe(ions.length);
+    const entries = withAttr(root, 'data-legend');
+    expect(entries).toHaveLength(ions.length);
+    entries.forEach((e, i) => {
+      const swatch = all(e, (n) => n.tag === 'line')[0];
+      expect(swatch.attrs['stroke-dasharray'] ?? '').toBe(dashes[i]);
+      expect(swatch.attrs.stroke).toBe(curve(ions[i]).attrs.stroke);
+    });
+  });
+
+  it('(e) no comma-grouped numbers; the decades in superscript', () => {
+    for (const widthMm of WIDTHS) {
+      const root = build(widthMm);
+      expect(texts(root).filter((t) => /\d,\d{3}/.test(t))).toEqual([]);
+      for (const d of withAttr(root, 'data-decade')) expect(d.text).toMatch(/^10⁻?[⁰¹²³⁴⁵⁶⁷⁸⁹]+$/);
+    }
   });
 });

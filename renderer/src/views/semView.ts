@@ -275,7 +275,9 @@ export function semView(store: Store): View {
         ? h(
             'table',
             { class: 'compact', id: 'sem-thickness' },
-            h('caption', {}, `Layer thickness, ${img.state} (${sem.file}; pixel size from ${sem.pixelSizeSource})`),
+            // What the measurement doubts (a thickness far off its nominal one, interfaces found in
+            // few strips) stands with the numbers it doubts, as the XRD view's warnings do.
+            h('caption', {}, `Layer thickness, ${img.state} (${sem.file}; pixel size from ${sem.pixelSizeSource})`, ...(sem.warnings ?? []).map((w) => h('div', { class: 'notes', 'data-sem-warning': '' }, `Warning: ${w}`))),
             h('thead', {}, h('tr', {}, h('th', {}, 'Layer'), h('th', {}, 'Thickness (nm)'), h('th', {}, '± (nm)'))),
             h('tbody', {}, ...sem.layers.map((l) => h('tr', { 'data-role': l.role }, h('td', {}, layerLabel(study, l.role)), h('td', { class: 'num' }, fmt(l.thicknessNm)), h('td', { class: 'num' }, l.sigmaNm === null ? '—' : fmt(l.sigmaNm))))),
           )

@@ -312,7 +312,7 @@ export async function analyzeSimsStateDetailed(input: SimsStateInput): Promise<S
     const wm = await windowMapsFromStack(stack, stackLi, windows.map((w, j) => ({
       startS: j === 0 ? -Infinity : w.startS,
       endS: j === windows.length - 1 ? Infinity : w.endS,
-    })), { roi: o.roi, shotsPerPixel: shots, scanScale, timeS: stackTimeS, substitute });
+    })), { roi: o.roi, shotsPerPixel: shots, scanScale, timeS: stackTimeS, substitute: substitute && { ...substitute, scans: sp.minorIsotopeScans[0] } });
     maps = wm.maps.map((m, j) => {
       const s = mapStatistics(windows[j].role, m.values, m.variance, wm.mask, o.hotSpotSigma ?? 3);
       return { role: s.role, mean: s.mean, cv: s.cv, hotSpotFraction: s.hotSpotFraction };
@@ -340,7 +340,7 @@ export async function analyzeSimsStateDetailed(input: SimsStateInput): Promise<S
 
   // Each layer's σ also holds where its boundaries lie: near a boundary full of Li (plated at
   // the anode), a few seconds move more Li than counting noise does (the charged sample study's
-  // SEI/SE share: 0.04 pp from counts alone, ~0.3 pp from its boundaries).
+  // SEI/SE share: 0.05 pp from counts alone, 0.06 pp from its boundaries, whose σ is ~1 s).
   const li = analyte
     ? (() => {
         const inLayers = integrateLayers(analyte.timeS, analyte.values, analyte.sigma, windows);

@@ -6,8 +6,8 @@ import type { IonStack } from '../model/ionStack.js';
 import type { IonChannel } from '../model/ions.js';
 import { saturatedValue } from './deadTime.js';
 import { correctedPlaneSums, type CorrectedPlaneSums } from './kernels/u16Sums.js';
-import { atFlagged, atOrAbove, correctionTable, correctPlaneInto, minorAt, planeBuffers, saturatedBuffers, type CorrectionTable, type SaturatedPixels } from './planeCorrection.js';
-import { ionPlaneRuns, planeByScan, runBufferBytes, type PlaneSamples, type Samples } from './planeRuns.js';
+import { correctionTable, correctMinorPlaneInto, correctPlaneInto, minorIsotopeScans, planeBuffers, type CorrectionTable } from './planeCorrection.js';
+import { ionPlaneRuns, planeByScan, runBufferBytes, type Samples } from './planeRuns.js';
 import { roiMask, roiPixelCount, type Roi } from './roi.js';
 
 export interface StackProfileOptions {
@@ -22,11 +22,13 @@ export interface StackProfileOptions {
    * file carried no times and the reader fell back to scan indices). */
   timeS?: Float64Array;
   /**
-   * Minor isotope standing in for saturated pixels of the ion (e.g. 6Li for 7Li): a saturated
-   * pixel gets the corrected minor-isotope count × `factor` (1 / abundance ratio), σ likewise,
-   * instead of the lower bound. Still counted as saturated.
+   * Minor isotope standing in for the profiled ion where it saturates (e.g. 6Li for 7Li): every
+   * pixel of a scan that takes it (a scan with saturated pixels and its neighbours, see
+   * minorIsotopeScans) gets the corrected minor-isotope count × `factor` (1 / abundance ratio),
+   * σ likewise. Saturated pixels are still counted as saturated. `scans` (1 = minor, per scan)
+   * gives those scans instead: how window maps use the very scans their profile did.
    */
-  substitute?: { ionIndex: number; factor: number };
+  substitute?: { ionIndex: number; factor: number; scans?: ArrayLike<number> };
   /** Stops a long reduction (the UI's cancel): checked between reads, rejects with its reason. */
   signal?: AbortSignal;
   /** Called after each plane read (progress; throwing cancels), with the planes done and to do. */
@@ -44,36 +46,12 @@ export interface StackProfile {
   sigma: Float64Array[];
   /** Per ion: saturated pixels per scan. */
   saturatedPixels: Int32Array[];
+  /** Per ion: 1 for the scans that took the minor isotope (`substitute`), else 0. */
+  minorIsotopeScans: Uint8Array[];
   saturatedTotal: number;
   pixelCount: number;
   deadTimeCorrected: boolean;
   shotsPerPixel?: number;
-}
-
-/**
- * Replaces the lower bound of the plane's saturated pixels (`pixels.at`) by the minor isotope's
- * estimate in its sums: each pixel's change (the estimate, at least the lower bound, less the
- * bound; its variance less the bound's square) added in pixel order after the plane's sum, on
- * every path alike. Returns the pixels and the minor's counts there (buffers for the next plane).
- */
-function substituteSaturated(
-  pixels: SaturatedPixels,
-  minorPlane: PlaneSamples,
-  shots: number,
-  factor: number,
-  table: CorrectionTable | null,
-  sums: PlaneSum,
-): SaturatedPixels {
-  const { minor } = minorAt(pixels, minorPlane, shots, table);
-  const satValue = saturatedValue(shots);
-  const satVariance = satValue * satValue;
-  for (let j = 0; j < pixels.count; j++) {
-    // A saturated minor isotope as well leaves the lower bound in place.
-    if (minor.saturated[j]) continue;
-    sums.counts += Math.max(satValue, minor.value[j] * factor) - satValue;
-    sums.variance += minor.variance[j] * factor * factor - satVariance;
-  }
-  return pixels;
 }
 
 /**
@@ -164,8 +142,6 @@ export async function profileFromStack(stack: IonStack, options: StackProfileOpt
   // The lanes of a plane's sums on the full path (see laneTotal).
   const countLanes = new Float64Array(4);
   const varianceLanes = new Float64Array(4);
-  // The saturated pixels of the last plane that had some, and buffers for the next.
-  let saturatedAt: SaturatedPixels | null = null;
   const table = correctionTable(shots);
   const pixelCount = roiPixelCount(options.roi, mask);
   const wholeMask = pixelCount === n;
@@ -176,7 +152,7 @@ export async function profileFromStack(stack: IonStack, options: StackProfileOpt
       ? correctedPlaneSums(n, runBufferBytes(stack), table, saturatedValue(shots))
       : null;
   const allScans = Array.from({ length: stack.scans }, (_, s) => s);
-  const minorPlane = options.substitute ? planeByScan(stack, options.substitute.ionIndex) : null;
+  const minorScans = ionIdx.map(() => new Uint8Array(stack.scans));
   // Ion by ion, each through all its scans: a channel's planes are neighbours in the file, so
   // they come in long runs. Every (ion, scan) sum is computed exactly as before.
   let planesDone = 0;
@@ -207,18 +183,31 @@ export async function profileFromStack(stack: IonStack, options: StackProfileOpt
             planeSum.counts = laneTotal(countLanes);
             planeSum.variance = laneTotal(varianceLanes);
           }
-          if (sat > 0 && minorPlane && options.substitute && shots !== undefined) {
-            // The saturated pixels: on the fast path by the same test as its sum's (a count at or
-            // above the table's size), else as the full path flagged them.
-            const pixels = saturatedBuffers(sat, saturatedAt);
-            if (fast) atOrAbove(pixels, raw, base, n, table!.value.length);
-            else atFlagged(pixels, buffers.saturated, n);
-            saturatedAt = substituteSaturated(pixels, await minorPlane(s), shots, options.substitute.factor, table, planeSum);
-          }
           counts[j][s] = planeSum.counts;
           variance[j][s] = planeSum.variance;
           saturatedPixels[j][s] = sat;
           saturatedTotal += sat;
+        }
+      }
+      const sub = options.substitute;
+      if (sub && shots !== undefined && ionIdx[j] !== sub.ionIndex) {
+        // Known only once every scan's saturated pixels are: the scans that take the minor
+        // isotope, summed again from it (the same loop on every path, so the same numbers).
+        minorScans[j].set(sub.scans ?? minorIsotopeScans(saturatedPixels[j]));
+        const majorPlane = planeByScan(stack, ionIdx[j]);
+        const minorPlane = planeByScan(stack, sub.ionIndex);
+        for (let s = 0; s < stack.scans; s++) {
+          if (!minorScans[j][s]) continue;
+          options.signal?.throwIfAborted();
+          correctMinorPlaneInto(await majorPlane(s), await minorPlane(s), wholeMask ? null : mask, n, shots, sub.factor, table, buffers);
+          countLanes.fill(0);
+          varianceLanes.fill(0);
+          for (let k = 0; k < n; k++) {
+            countLanes[k & 3] += buffers.value[k];
+            varianceLanes[k & 3] += buffers.variance[k];
+          }
+          counts[j][s] = laneTotal(countLanes);
+          variance[j][s] = laneTotal(varianceLanes);
         }
       }
     }
@@ -232,6 +221,7 @@ export async function profileFromStack(stack: IonStack, options: StackProfileOpt
     counts,
     sigma: variance.map((v) => v.map(Math.sqrt)),
     saturatedPixels,
+    minorIsotopeScans: minorScans,
     saturatedTotal,
     pixelCount,
     deadTimeCorrected: shots !== undefined,

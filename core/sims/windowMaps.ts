@@ -5,10 +5,10 @@
 import type { IonStack } from '../model/ionStack.js';
 import { correctedValue, correctedVariance, saturatedValue } from './deadTime.js';
 import { correctedMapSums, u16Sums } from './kernels/u16Sums.js';
-import { atFlagged, correctionTable, minorAt, saturatedBuffers, usesTable, type CorrectionTable, type SaturatedPixels } from './planeCorrection.js';
+import { correctionTable, correctMinorPlaneInto, minorIsotopeScans, planeBuffers, usesTable, type CorrectionTable } from './planeCorrection.js';
 import { ionPlaneRuns, planeByScan, runBufferBytes, type Samples } from './planeRuns.js';
 import { roiMask, roiPixelCount } from './roi.js';
-import type { StackProfileOptions } from './stackProfile.js';
+import { profileFromStack, type StackProfileOptions } from './stackProfile.js';
 import { scanWeights } from './windows.js';
 
 /**
@@ -62,9 +62,9 @@ function accumulateRaw(
 
 /**
  * Adds w × the dead-time corrected ROI pixels of a plane to a map, and w² × their variance
- * (w·X has variance w²σ²), marking saturated pixels in `saturatedOut`. Fused into one loop with
- * no intermediate arrays: this is the inner loop of every per-layer map over a whole stack.
- * `mask` null: every pixel. Returns the number of saturated pixels.
+ * (w·X has variance w²σ²). Fused into one loop with no intermediate arrays: this is the inner
+ * loop of every per-layer map over a whole stack. `mask` null: every pixel. Returns the number
+ * of saturated pixels.
  */
 function accumulateCorrected(
   raw: Samples,
@@ -75,12 +75,10 @@ function accumulateCorrected(
   w: number,
   values: Float64Array,
   variance: Float64Array,
-  saturatedOut: Uint8Array,
   table: CorrectionTable | null,
 ): number {
   const w2 = w * w;
   const plane = raw.subarray(base, base + n);
-  saturatedOut.fill(0);
   const satValue = saturatedValue(shots);
   let saturated = 0;
   if (usesTable(table, plane) && mask === null && plane instanceof Uint16Array) {
@@ -96,7 +94,6 @@ function accumulateCorrected(
       } else {
         values[k] += w * satValue;
         variance[k] += w2 * satValue * satValue;
-        saturatedOut[k] = 1;
         saturated++;
       }
     }
@@ -112,7 +109,6 @@ function accumulateCorrected(
     if (i >= shots) {
       values[k] += w * satValue;
       variance[k] += w2 * satValue * satValue;
-      saturatedOut[k] = 1;
       saturated++;
     } else if (table !== null && (integers || Number.isInteger(i))) {
       values[k] += w * table.value[i];
@@ -220,10 +216,6 @@ export async function windowMapsFromStack(
     totalSigma: 0,
     saturatedPixels: 0,
   }));
-  const saturatedHere = new Uint8Array(width * height);
-  // The saturated pixels of the last plane that had some (buffers for the next), and the
-  // minor isotope's counts there.
-  let saturatedAt: SaturatedPixels | null = null;
   const satValue = shots === undefined ? 0 : saturatedValue(shots);
   const n = width * height;
   const table = correctionTable(shots);
@@ -248,7 +240,14 @@ export async function windowMapsFromStack(
   weights.forEach((w, i) => {
     for (let s = 0; s < stack.scans; s++) if (w[s] > 0) activeAt[s].push(i);
   });
-  const minorPlane = options.substitute ? planeByScan(stack, options.substitute.ionIndex) : null;
+  // The scans that take the minor isotope: the caller's (its profile's), else found as the
+  // profile finds them (a pass over the ion's planes first).
+  const sub = options.substitute && shots !== undefined && options.substitute.ionIndex !== ionIndex ? options.substitute : undefined;
+  const minorScans = sub
+    ? (sub.scans ?? minorIsotopeScans((await profileFromStack(stack, { ions: [ionIndex], roi: options.roi, shotsPerPixel: shots, signal: options.signal, simd: options.simd })).saturatedPixels[0]))
+    : null;
+  const minorPlane = sub ? planeByScan(stack, sub.ionIndex) : null;
+  const minorPixels = sub ? planeBuffers(n) : null;
   // Planes that no window touches are not read.
   const needed = Array.from({ length: stack.scans }, (_, s) => s).filter((s) => activeAt[s].length > 0);
   let planesDone = 0;
@@ -259,8 +258,10 @@ export async function windowMapsFromStack(
       const base = starts[p];
       const active = activeAt[s];
       const scale = options.scanScale ? options.scanScale[s] : 1;
-      /** This scan's saturated pixels (the same plane, so the same pixels, in every window). */
-      let pixels: SaturatedPixels | null = null;
+      // A scan that takes the minor isotope: every pixel from it, added below into whichever
+      // arrays the window's other planes go to (the kernel's or these) by the same expressions.
+      const fromMinor = minorScans !== null && minorScans[s] === 1;
+      const minorSaturated = fromMinor ? correctMinorPlaneInto({ samples: raw, base }, await minorPlane!(s), loopMask, n, shots!, sub!.factor, table, minorPixels!) : 0;
       for (const i of active) {
         const w = weights[i][s] * scale;
         const map = maps[i];
@@ -276,30 +277,23 @@ export async function windowMapsFromStack(
         const inKernel = corrected !== null && raw instanceof Uint16Array;
         const values = inKernel ? corrected.values(i) : map.values;
         const variance = inKernel ? corrected.variance(i) : map.variance;
-        const saturatedFlags = inKernel ? corrected.saturated : saturatedHere;
-        const saturated = inKernel
-          ? corrected.add(i, raw.subarray(base, base + n), w)
-          : accumulateCorrected(raw, base, n, loopMask, shots, w, values, variance, saturatedHere, table);
+        let saturated: number;
+        if (fromMinor) {
+          const { value: pv, variance: pvar } = minorPixels!;
+          const w2 = w * w;
+          for (let k = 0; k < n; k++) {
+            values[k] += w * pv[k];
+            variance[k] += w2 * pvar[k];
+          }
+          saturated = minorSaturated;
+        } else {
+          saturated = inKernel
+            ? corrected.add(i, raw.subarray(base, base + n), w)
+            : accumulateCorrected(raw, base, n, loopMask, shots, w, values, variance, table);
+        }
         if (inKernel) correctedInKernel[i] = true;
         else summedInJs[i] = true;
         map.saturatedPixels += saturated;
-        if (saturated > 0 && options.substitute) {
-          // Replace the lower bound of saturated pixels by the minor isotope's estimate.
-          if (pixels === null) {
-            const flagged = atFlagged(saturatedBuffers(saturated, saturatedAt), saturatedFlags, n);
-            pixels = saturatedAt = minorAt(flagged, await minorPlane!(s), shots, table);
-          }
-          const { at, minor } = pixels;
-          const f = options.substitute.factor;
-          for (let j = 0; j < pixels.count; j++) {
-            // A saturated minor isotope as well leaves the lower bound in place.
-            if (minor.saturated[j]) continue;
-            const k = at[j];
-            const replaced = Math.max(satValue, minor.value[j] * f);
-            values[k] += w * (replaced - satValue);
-            variance[k] += w * w * (minor.variance[j] * f * f - satValue * satValue);
-          }
-        }
       }
       planesDone++;
       // Awaited only when there is a callback: an await per plane is a microtask turn per plane.

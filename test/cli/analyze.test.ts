@@ -69,7 +69,7 @@ describe('strata analyze', () => {
     // Each state's four interfaces, when the profile reached them, with the σ of that time.
     const interfaces = r.stdout.split('\n').filter((l) => l.startsWith('  interfaces (sputter time ± σ): '));
     expect(interfaces).toHaveLength(3);
-    for (const line of interfaces) expect(line.match(/\|[^,]+ \d+\.\d ± \d+\.\d s/g), line).toHaveLength(4);
+    for (const line of interfaces) expect(line.match(/\|[^,]+ \d+\.\d+ ± \d+\.\d+ s/g), line).toHaveLength(4);
   });
 
   it('normalises the analyte as --normalize says, over study.json, and says so', async () => {
@@ -167,7 +167,8 @@ describeShared('strata analyze on a real profile that covers part of its stack',
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('depth axis: nominal thicknesses, not measured');
     expect(r.stdout).toMatch(/^ {4}Au +0\.0–0\.7 +s {2}0\.10 \? {2}80 nm$/m);
-    expect(r.stdout).toMatch(/^ {4}Perovskite +3\.2–28\.8 s {2}0\.69 {2}500 nm$/m);
+    // Its upper interface rests on 2–10-count signals (3.2 s, confidence 0.69, before the 50 % points were taken unsmoothed).
+    expect(r.stdout).toMatch(/^ {4}Perovskite +3\.3–28\.8 s {2}0\.57 {2}500 nm$/m);
     expect(r.stdout).toContain('(extrapolated: the profile ends in it)');
     expect(r.stdout).toMatch(/^ {2}warning: layer electrode: 1 scan\(s\) at the start of the profile/m);
     expect(r.stdout).toMatch(/^ {2}warning: analyte Li\+ not in the data/m); // Li in the data's polarity

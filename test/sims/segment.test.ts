@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { PAPER_ANODE_FREE } from '../../core/model/layerStack.js';
+import { PAPER_ANODE_FREE, type LayerStack } from '../../core/model/layerStack.js';
 import { correctDeadTime } from '../../core/sims/deadTime.js';
 import { orderedAssignment, segmentProfile } from '../../core/sims/segment.js';
-import { batterySpec, makeSynthetic } from './synthetic.js';
+import { batterySpec, makeSynthetic, step } from './synthetic.js';
 
 describe('ordered assignment', () => {
   it('assigns repeated marker sets by order (two steel layers)', () => {
@@ -42,5 +42,29 @@ describe('segmentation of a synthetic battery profile', () => {
     const s = segmentProfile(syn.profile.timeS, ions, ions.map((i) => i.counts), PAPER_ANODE_FREE);
     expect(s.layers[1].confidence).toBe(0);
     expect(s.warnings.some((w) => w.includes('sei_se'))).toBe(true);
+  });
+});
+
+describe('segmentation of a transition lopsided in time', () => {
+  it('places the boundary within 1 % of a scan of the truth with the default smoothing (noise-free)', () => {
+    // Steel (0.12 nm/s) over Li3PO4 (0.25 nm/s), σ_z = 4.2 nm, 24 s scans: before crossings were
+    // taken from the unsmoothed signal, the boundary sat 4–5 s (0.17–0.21 scan) early, in the steel.
+    const stack: LayerStack = {
+      id: 'two',
+      name: 'two layers',
+      layers: [
+        { role: 'top', label: 'Top', material: 'steel', markerIons: ['Cr-'] },
+        { role: 'bottom', label: 'Bottom', material: 'Li3PO4', markerIons: ['PO2-'], isSubstrate: true },
+      ],
+    };
+    const timeS = Float64Array.from({ length: 120 }, (_, i) => i * 24);
+    for (const t0 of [1201, 1207, 1213, 1219]) {
+      const f = timeS.map((t) => step(t, t0, t < t0 ? 4.2 / 0.12 : 4.2 / 0.25));
+      const cr = f.map((x) => 20 + 9000 * (1 - x));
+      const po2 = f.map((x) => 50 + 4000 * x);
+      const seg = segmentProfile(timeS, [{ label: 'Cr-', mz: 51.94 }, { label: 'PO2-', mz: 62.96 }], [cr, po2], stack);
+      expect(seg.boundaries).toHaveLength(1);
+      expect(Math.abs(seg.boundaries[0].timeS - t0), `t0 ${t0}`).toBeLessThan(0.01 * 24);
+    }
   });
 });

@@ -198,33 +198,35 @@ describe('SIMD sums of 16-bit planes (WebAssembly)', () => {
     }
   });
 
-  it('a stand-in isotope replaces saturated pixels as defined, pixel by pixel (profiles and maps, kernel or not)', async () => {
-    // Reference from the definition: each pixel corrected alone (correctCount); a saturated 7Li
-    // pixel takes max(lower bound, factor × corrected 6Li) and σ = factor × σ(6Li), unless 6Li
-    // is saturated too (then the lower bound stays). 7Li saturates in ~1 pixel in 8 here, and
-    // 6Li in ~1 in 7 of those.
+  it('a stand-in isotope takes every pixel of the scans beside saturated ones, as defined (profiles and maps, kernel or not)', async () => {
+    // Reference from the definition (minorIsotopeScans): a scan where 7Li saturates in any pixel,
+    // and the scans either side, take factor × corrected 6Li at every pixel, σ = factor × σ(6Li),
+    // unless 6Li is saturated too (then the pixel's 7Li, the lower bound where that saturates).
+    // Other scans are 7Li as corrected. 7Li saturates from scan 4 on, in ~1 pixel in 8; 6Li in
+    // ~1 pixel in 7. (Before, only the saturated pixels took max(lower bound, factor × 6Li).)
     const W = 37;
     const H = 29;
     const scans = 12;
     const shots = 40;
     const substitute = { ionIndex: 1, factor: 12.3 };
-    const li7 = (z: number, i: number) => (i * 13 + z * 7) % (shots + 6);
+    const li7 = (z: number, i: number) => (i * 13 + z * 7) % (z < 4 ? shots : shots + 6);
     const li6 = (z: number, i: number) => (i * 5 + z) % (shots + 7);
     const meta = {
       name: 'stand-in', width: W, height: H, scans, pixelSizeNm: 100, pixelType: 'uint16' as const, scanPeriodS: 10, shotsPerPixel: shots,
       channels: [{ label: 'Li-', mz: 7.016 }, { label: '^6Li-', mz: 6.015 }],
     };
     const file = writeTiff([...omePages(meta, (c, z) => Float32Array.from({ length: W * H }, (_, i) => (c === 0 ? li7(z, i) : li6(z, i))))], { compression: 'none' });
+    const fromMinor = (z: number) => z >= 3;
     let bothSaturated = 0;
     const pixel = (z: number, i: number): { value: number; variance: number } => {
       const major = correctCount(li7(z, i), shots);
-      if (!major.saturated) return { value: major.value, variance: major.sigma ** 2 };
+      if (!fromMinor(z)) return { value: major.value, variance: major.sigma ** 2 };
       const minor = correctCount(li6(z, i), shots);
       if (minor.saturated) {
-        bothSaturated++;
+        if (major.saturated) bothSaturated++;
         return { value: major.value, variance: major.sigma ** 2 };
       }
-      return { value: Math.max(major.value, substitute.factor * minor.value), variance: (substitute.factor * minor.sigma) ** 2 };
+      return { value: substitute.factor * minor.value, variance: (substitute.factor * minor.sigma) ** 2 };
     };
     const windows = [{ startS: -3, endS: 33.3 }, { startS: 33.3, endS: 200 }];
     for (const simd of [true, false]) {
@@ -260,6 +262,8 @@ describe('SIMD sums of 16-bit planes (WebAssembly)', () => {
         }
       });
       expect(profile.saturatedTotal).toBeGreaterThan(100);
+      expect(Array.from(profile.minorIsotopeScans[0])).toEqual(Array.from({ length: scans }, (_, z) => (fromMinor(z) ? 1 : 0)));
+      expect(maps.maps.reduce((a, m) => a + m.saturatedPixels, 0)).toBe(profile.saturatedTotal);
     }
     expect(bothSaturated).toBeGreaterThan(10);
   });

@@ -296,7 +296,7 @@ export function correctedPlaneSums(
 /**
  * Dead-time corrected window maps of 16-bit planes, accumulated in the kernel: each window's
  * values and variances lie in its memory during the pass (with the run buffers, so no copy),
- * and the JavaScript around them (the stand-in isotope for saturated pixels) works on these
+ * and the JavaScript around them (the scans a stand-in isotope takes) works on these
  * views. Null where there is no kernel: then the JavaScript loop (the same numbers).
  */
 export interface CorrectedMapSums {

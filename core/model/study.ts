@@ -18,7 +18,7 @@ export interface StudyState {
   state: string;
   files: StudyFile[];
   /** Per-state instrument parameters (e.g. `shotsPerPixel` for dead time). */
-  sims?: { shotsPerPixel?: number };
+  sims?: { shotsPerPixel?: number; rasterPixels?: number };
   /** SEM view angle θ of this state's cross-section (beam vs face normal), degrees, overriding the image's tilt. */
   semTiltDeg?: number;
   /** How its cross-section face was made: how the image's stage tilt becomes θ (default cleaved). */

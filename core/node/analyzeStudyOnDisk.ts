@@ -94,7 +94,7 @@ export async function analyzeStateFiles(study: LoadedStudy, stateIndex: number, 
       : null;
   const opened: OpenedDataset[] = [];
   try {
-    const data: StateData = { state: s.state, shotsPerPixel: s.sims?.shotsPerPixel, semTiltDeg: s.semTiltDeg, semSection: s.semSection };
+    const data: StateData = { state: s.state, shotsPerPixel: s.sims?.shotsPerPixel, rasterPixels: s.sims?.rasterPixels, semTiltDeg: s.semTiltDeg, semSection: s.semSection };
     /** Whether each dataset analysed came from the file the steps were stamped for. */
     let asStamped = true;
     const take = <T>(current: T | undefined, d: T, f: StudyFile, expected: StudyFile | undefined): T => {

@@ -19,6 +19,8 @@ export interface StateData {
   sem?: SemImage;
   xrd?: XrdPattern;
   shotsPerPixel?: number;
+  /** Pixels of the analysis raster a depth profile sums (study.json sims.rasterPixels). */
+  rasterPixels?: number;
   semTiltDeg?: number;
   semSection?: SectionGeometry;
 }
@@ -101,6 +103,7 @@ export async function analyzeState(layerStack: LayerStack, s: StateData, steps: 
         stack: s.stack,
         layerStack,
         shotsPerPixel: s.shotsPerPixel,
+        pixelCount: s.rasterPixels,
         thicknessesNm,
         thicknessSource: Object.keys(semThickness).length > 0 ? 'sem' : 'nominal',
         options: options.interfacesS?.[s.state] ? { ...options.sims, interfaceTimesS: options.interfacesS[s.state] } : options.sims,

@@ -53,7 +53,14 @@ const stateName = z
 const stateSchema = z.object({
   state: stateName,
   files: z.array(relativePath).min(1, 'a state needs at least one file'),
-  sims: z.object({ shotsPerPixel: z.number().int().positive().optional() }).strict().optional(),
+  sims: z
+    .object({
+      shotsPerPixel: z.number().int().positive().optional(),
+      /** Pixels of the analysis raster (e.g. 16384 for 128 × 128): a depth profile sums them, so its dead time is on N × pixels. */
+      rasterPixels: z.number().int().positive().max(1 << 26).optional(),
+    })
+    .strict()
+    .optional(),
   semTiltDeg: z.number().min(-MAX_TILT_DEG).max(MAX_TILT_DEG).optional(),
   /** How the SEM cross-section face was made: 'fib-trench' views it at 90° − the stage tilt. */
   semSection: z.enum(['cleaved', 'fib-trench']).optional(),

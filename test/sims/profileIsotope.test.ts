@@ -56,6 +56,6 @@ describe('the sample study from its depth profiles alone', () => {
     }
     const charged = report.states.find((s) => s.state === 'charged')!;
     expect(charged.sims!.warnings!.some((w) => /under-counted in \d+ scans .*read from ⁶Li⁻ ÷ 0\.0811/.test(w))).toBe(true);
-    expect(charged.sims!.parameters.saturatedSubstitute).toEqual({ ion: '6Li-', abundanceRatio: RATIO });
+    expect(charged.sims!.parameters?.saturatedSubstitute).toEqual({ ion: '6Li-', abundanceRatio: RATIO });
   }, 60_000);
 });

@@ -262,6 +262,10 @@ export async function analyzeSimsStateDetailed(input: SimsStateInput): Promise<S
     timeSigmaS: b.timeSigmaS,
   }));
   const windows = layers.map((l) => ({ role: l.role, startS: l.startS, endS: l.endS }));
+  // The layers are known over the segmented series' time only. A stack that runs on past its
+  // profile (a profile cut short, exported in part) put every later scan's Li into the last
+  // layer: 19.5 % "substrate" Li where the charged sample's profile was cut at 2856 s.
+  const known = knownTimeRange(set.timeS);
 
   // Normalisation denominators per scan of the segmentation series (same time axis as stack).
   const denominator = (timeLen: number): Series | undefined => {
@@ -313,9 +317,11 @@ export async function analyzeSimsStateDetailed(input: SimsStateInput): Promise<S
       const m = den.values.reduce((s, x) => s + x, 0) / den.values.length;
       scanScale = den.values.map((x) => (x > 0 ? m / x : 0));
     }
+    const beyond = scansOutside(sp.timeS, known);
+    if (beyond > 0) warnings.push(`stack ${stack.source.fileName}: ${beyond} of its scans lie outside the ${profile ? 'profile' : 'segmented'}'s time (${known.startS.toFixed(0)}–${known.endS.toFixed(0)} s), where no layer is known: left out of the Li per layer and the maps`);
     const wm = await windowMapsFromStack(stack, stackLi, windows.map((w, j) => ({
-      startS: j === 0 ? -Infinity : w.startS,
-      endS: j === windows.length - 1 ? Infinity : w.endS,
+      startS: j === 0 ? (beyond > 0 ? known.startS : -Infinity) : w.startS,
+      endS: j === windows.length - 1 ? (beyond > 0 ? known.endS : Infinity) : w.endS,
     })), { roi: o.roi, shotsPerPixel: shots, scanScale, timeS: stackTimeS, substitute: substitute && { ...substitute, scans: sp.minorIsotopeScans[0] } });
     maps = wm.maps.map((m, j) => {
       const s = mapStatistics(windows[j].role, m.values, m.variance, wm.mask, o.hotSpotSigma ?? 3);
@@ -361,7 +367,8 @@ export async function analyzeSimsStateDetailed(input: SimsStateInput): Promise<S
   // SEI/SE share: 0.05 pp from counts alone, 0.06 pp from its boundaries, whose σ is ~1 s).
   const li = analyte
     ? (() => {
-        const inLayers = integrateLayers(analyte.timeS, analyte.values, analyte.sigma, windows);
+        const inside = withinRange(analyte, known);
+        const inLayers = integrateLayers(inside.timeS, inside.values, inside.sigma, windows);
         const moved = boundaryVariances(analyte.timeS, analyte.values, windows, seg.boundaries.map((b) => b.timeSigmaS));
         return shares(inLayers.map((x, j) => ({ ...x, boundaryVariance: moved[j] })));
       })()
@@ -406,4 +413,38 @@ export async function analyzeSimsStateDetailed(input: SimsStateInput): Promise<S
 /** The report's result for one state (see `analyzeSimsStateDetailed` for the intermediates). */
 export async function analyzeSimsState(input: SimsStateInput): Promise<SimsStateResult> {
   return (await analyzeSimsStateDetailed(input)).result;
+}
+
+/** The median time between scans (0 for fewer than two). */
+function scanPeriodS(timeS: Float64Array): number {
+  const steps = Array.from({ length: Math.max(0, timeS.length - 1) }, (_, i) => timeS[i + 1] - timeS[i]).sort((a, b) => a - b);
+  return steps.length ? steps[Math.floor(steps.length / 2)] : 0;
+}
+
+/** The time a series covers, its last scan included (one scan period past its last start). */
+function knownTimeRange(timeS: Float64Array): { startS: number; endS: number } {
+  const n = timeS.length;
+  return { startS: n ? timeS[0] : 0, endS: n ? timeS[n - 1] + scanPeriodS(timeS) : 0 };
+}
+
+/**
+ * Whether a scan starting at t lies inside the range: more than half of it in it (the two time
+ * axes' rounding apart), for scans of `scanS`.
+ */
+const insideRange = (t: number, range: { startS: number; endS: number }, scanS: number): boolean => t >= range.startS - 0.5 * scanS && t <= range.endS - 0.5 * scanS;
+
+/** The scans of a series outside the range. */
+function scansOutside(timeS: Float64Array, range: { startS: number; endS: number }): number {
+  const scanS = scanPeriodS(timeS);
+  let n = 0;
+  for (const t of timeS) if (!insideRange(t, range, scanS)) n++;
+  return n;
+}
+
+/** The series with its points outside the range set to 0 (kept for display; left out of sums). */
+function withinRange<T extends { timeS: Float64Array; values: Float64Array; sigma: Float64Array }>(series: T, range: { startS: number; endS: number }): T {
+  if (scansOutside(series.timeS, range) === 0) return series;
+  const scanS = scanPeriodS(series.timeS);
+  const keep = (i: number): boolean => insideRange(series.timeS[i], range, scanS);
+  return { ...series, values: series.values.map((v, i) => (keep(i) ? v : 0)), sigma: series.sigma.map((v, i) => (keep(i) ? v : 0)) };
 }

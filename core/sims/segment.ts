@@ -17,8 +17,8 @@
  *    largest, the one whose 50 % point is nearest the boundary is reported as the interface's
  *    marker, with its 84–16 % width as the depth resolution.
  *
- * Confidence of a boundary: the median relative step height of the markers used (0…1) times
- * an agreement factor 1/(1 + (spread/width)²), spread being the median absolute deviation of
+ * Confidence of a boundary: the relative step height (0…1) of the clearest marker whose 50 %
+ * point lies within one width of the boundary (else the markers' median step), times an agreement factor 1/(1 + (spread/width)²), spread being the median absolute deviation of
  * the markers' 50 % points and width the interface's 84–16 % width (at least one scan). A
  * boundary without any usable marker falls back to the coarse one with confidence 0.1. A
  * layer's confidence is the lower of its two boundaries' (one for the top layer and the
@@ -266,7 +266,14 @@ export function segmentProfile(
       .reduce((a, c) => (Math.abs(c.t50S - timeB) < Math.abs(a.t50S - timeB) || (Math.abs(c.t50S - timeB) === Math.abs(a.t50S - timeB) && c.contrast > a.contrast) ? c : a));
     const spread = median(t50s.map((t) => Math.abs(t - timeB)));
     const width = Math.max(primary.resolutionS, scanS);
-    const confidence = median(transitions.map((t) => t.contrast)) / (1 + (spread / width) ** 2);
+    // The step of the clearest marker that agrees with the boundary (its 50 % point within one
+    // width of it): weak markers that agree confirm the boundary rather than blur it (the
+    // sample's SEI/SE|CAM, steps 0.995, 0.992, 0.30, 0.32 at one time, scored 0.65 as the median
+    // in two states and 0.99 in the third, with one weak marker fewer). The spread of all the
+    // markers still discounts it.
+    const agreeing = transitions.filter((t) => Math.abs(t.t50S - timeB) <= width);
+    const step = agreeing.length ? Math.max(...agreeing.map((t) => t.contrast)) : median(transitions.map((t) => t.contrast));
+    const confidence = step / (1 + (spread / width) ** 2);
     // The σ of the median two ways: from each marker's counting σ (as if independent: over the
     // generated studies' 387 marker crossings, error/σ has RMS 1.09 and median |z| 0.67), and
     // from the markers' spread, which also holds how their shapes disagree (real profiles:

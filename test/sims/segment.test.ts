@@ -3,6 +3,10 @@ import { PAPER_ANODE_FREE, type LayerStack } from '../../core/model/layerStack.j
 import { correctDeadTime } from '../../core/sims/deadTime.js';
 import { orderedAssignment, segmentProfile } from '../../core/sims/segment.js';
 import { batterySpec, makeSynthetic, step } from './synthetic.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { readSurfaceLabProfile } from '../../core/io/sims/surfacelab.js';
+import { PROJECT_ROOT } from '../helpers/sharedData.js';
 
 describe('ordered assignment', () => {
   it('assigns repeated marker sets by order (two steel layers)', () => {
@@ -66,5 +70,16 @@ describe('segmentation of a transition lopsided in time', () => {
       expect(seg.boundaries).toHaveLength(1);
       expect(Math.abs(seg.boundaries[0].timeS - t0), `t0 ${t0}`).toBeLessThan(0.01 * 24);
     }
+  });
+});
+
+describe('a boundary\'s confidence', () => {
+  it('is not lowered by weak markers that agree with it (the sample\'s SEI/SE|CAM, steps 0.995, 0.992, 0.30, 0.32: 0.65 as their median)', async () => {
+    const profile = readSurfaceLabProfile(readFileSync(join(PROJECT_ROOT, 'samples/study/pristine/profile.txt')), 'profile.txt');
+    const N = 50 * 32 * 32;
+    const seg = segmentProfile(profile.timeS, profile.ions, profile.ions.map((i) => correctDeadTime(i.counts, N).counts), PAPER_ANODE_FREE);
+    const b = seg.boundaries.find((x) => x.upper === 'sei_se')!;
+    expect(b.markers.filter((m) => m.contrast < 0.5).length).toBeGreaterThan(0);
+    expect(b.confidence).toBeGreaterThan(0.95);
   });
 });

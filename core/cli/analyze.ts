@@ -9,7 +9,7 @@ import { loadStudy } from '../node/loadStudy.js';
 import { analyzeStudyOnDisk, type AnalyzeOverrides } from '../node/analyzeStudyOnDisk.js';
 import { prepareOutputFolder, writeFileAtomic } from '../node/files.js';
 import { writeReportFiles } from '../node/reportFiles.js';
-import { StrataError, UsageError } from '../model/errors.js';
+import { NormalizationError, StrataError, UsageError } from '../model/errors.js';
 import { runBatch, progressBar } from '../node/batch.js';
 import { findStudies } from '../node/findStudies.js';
 import { withStateLanes } from '../node/stateLanes.js';
@@ -129,7 +129,11 @@ async function analyzeOne(studyPath: string, options: { json?: boolean; out?: st
   for (const note of study.notes) io.stderr(`note: ${note}\n`);
   io.stderr(`analysing ${study.name}: ${study.states.length} state${study.states.length === 1 ? '' : 's'}…\n`);
   // The states run side by side: this thread and up to (--jobs or the cores) − 1 worker threads.
-  const report = await withStateLanes(study.states.length, options.jobs, (runStates) => analyzeStudyOnDisk(study, { runStates, overrides: options.overrides }));
+  const report = await withStateLanes(study.states.length, options.jobs, (runStates) => analyzeStudyOnDisk(study, { runStates, overrides: options.overrides })).catch((err: unknown) => {
+    // A --normalize the data cannot take is a usage mistake (exit 2), study.json's a bad input (1).
+    if (err instanceof NormalizationError && options.overrides.normalization) throw new UsageError(`--normalize: ${err.message}`);
+    throw err;
+  });
   if (options.out) {
     const files = await writeReportFiles(report, options.out);
     io.stderr(`wrote ${files.length} files to ${options.out}\n`);

@@ -31,6 +31,25 @@ export class ManifestError extends StrataError {
   }
 }
 
+/**
+ * A normalisation the data cannot take (its reference ion is not in a state's data, or is the
+ * analyte itself). It fails the analysis: dropping the state's ToF-SIMS part with a warning let
+ * a run with a mistyped `--normalize` end with exit code 0 and no Li numbers.
+ */
+export class NormalizationError extends StrataError {
+  override name = 'NormalizationError';
+}
+
+/**
+ * An error a worker thread posted (name and message) as its class again where the class takes a
+ * message alone, so a caller can tell a NormalizationError from any other; else a StrataError.
+ */
+export function revivedError(name: string, message: string): StrataError {
+  if (name === 'NormalizationError') return new NormalizationError(message);
+  if (name === 'AnalysisError') return new AnalysisError(message);
+  return new StrataError(message);
+}
+
 /** Parameters that make an analysis impossible (e.g. a marker ion that is not in the data). */
 export class AnalysisError extends StrataError {
   override name = 'AnalysisError';

@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { StrataError } from '../model/errors.js';
+import { revivedError, StrataError } from '../model/errors.js';
 import type { StackTask, StackTaskResult } from './stackTasks.js';
 import { BoundedLru } from '../util/boundedLru.js';
 
@@ -118,7 +118,7 @@ export class StackPool {
       slot.finished++;
       worker.unref();
       if ('result' in reply) job.resolve(reply.result);
-      else job.reject(new StrataError(reply.error.message));
+      else job.reject(revivedError(reply.error.name, reply.error.message));
       this.pump();
     });
     const lost = (why: string): void => {

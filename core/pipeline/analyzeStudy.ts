@@ -1,3 +1,4 @@
+import { NormalizationError } from '../model/errors.js';
 import { semViewOf } from '../model/study.js';
 import type { SectionGeometry } from '../model/semImage.js';
 import type { DepthProfile } from '../model/depthProfile.js';
@@ -111,6 +112,8 @@ export async function analyzeState(layerStack: LayerStack, s: StateData, steps: 
       });
       report.sims = detail.result;
     } catch (err) {
+      // A normalisation asked for that the data cannot take fails the analysis, named.
+      if (err instanceof NormalizationError) throw new NormalizationError(`${s.state}: ${err.message}`);
       warnings.push(`${s.state}: ToF-SIMS: ${(err as Error).message}`);
     }
   }

@@ -11,6 +11,7 @@
 import type { DepthProfile } from '../model/depthProfile.js';
 import type { IonStack } from '../model/ionStack.js';
 import { findIon, ionNotation, type IonChannel } from '../model/ions.js';
+import { NormalizationError } from '../model/errors.js';
 import type { LayerStack } from '../model/layerStack.js';
 import type { InterfaceResult, LayerSegment, LiMapStats, SimsStateResult } from '../model/report.js';
 import { calibrateDepth, timeToDepthNm, type DepthCalibration } from './calibrate.js';
@@ -271,9 +272,10 @@ export async function analyzeSimsStateDetailed(input: SimsStateInput): Promise<S
   const denominator = (timeLen: number): Series | undefined => {
     if (normalization === 'tic') return set.total;
     if (normalization === 'reference') {
-      if (!referenceIon) throw new Error("normalisation 'reference' needs a reference ion");
+      if (!referenceIon) throw new NormalizationError("normalisation 'reference' needs a reference ion");
       const r = findIon(set.ions, referenceIon);
-      if (r < 0) throw new Error(`reference ion ${referenceIon} not in the data`);
+      if (r < 0) throw new NormalizationError(`reference ion ${referenceIon} not in the data of ${profile?.source.fileName ?? stack?.source.fileName} (its ions: ${set.ions.map((i) => i.label).join(', ')})`);
+      if (r === findIon(set.ions, analyteIon)) throw new NormalizationError(`reference ion ${referenceIon} is the analyte itself: every scan would read 1`);
       return set.series[r];
     }
     void timeLen;

@@ -211,3 +211,21 @@ describeShared('strata analyze when nothing could be analysed', () => {
     expect(r.stdout).toMatch(/warning: pristine: ToF-SIMS/);
   });
 });
+
+describe('a normalisation the data cannot take', () => {
+  it('fails the analysis, naming the state and its ions: exit 2 from --normalize, 1 from study.json (the ToF-SIMS part was dropped with exit 0)', async () => {
+    const typo = await runCli(['analyze', STUDY, '--normalize', 'TIX']);
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toMatch(/--normalize: pristine: reference ion TIX not in the data of pristine\/profile\.txt \(its ions: .*C_2-/);
+    const itself = await runCli(['analyze', STUDY, '--normalize', 'Li-', '--jobs', '1']);
+    expect(itself.code).toBe(2);
+    expect(itself.stderr).toMatch(/reference ion Li- is the analyte itself/);
+    const dir = mkdtempSync(join(tmpdir(), 'strata-norm-'));
+    cpSync(STUDY, dir, { recursive: true });
+    const manifest = JSON.parse(readFileSync(join(dir, 'study.json'), 'utf8'));
+    writeFileSync(join(dir, 'study.json'), JSON.stringify({ ...manifest, normalization: 'reference', referenceIon: 'Zr-' }));
+    const manifested = await runCli(['analyze', dir]);
+    expect(manifested.code).toBe(1);
+    expect(manifested.stderr).toMatch(/reference ion Zr- not in the data/);
+  }, 120_000);
+});

@@ -267,8 +267,11 @@ function fitGroupOnce(twoThetaDeg: ArrayLike<number>, y: ArrayLike<number>, gues
     const hMin = opts.hump.minFwhmDeg;
     const hMax = opts.hump.maxFwhmDeg ?? Math.max(4 * hMin, 20);
     full.push(origin, 2 * hMin, 0);
-    min.push(lo - 3 * hMin, hMin, -1e3 * yMax * hMax);
-    max.push(hi + 3 * hMin, hMax, 1e3 * yMax * hMax);
+    // The hump's centre within two of its least widths of the window: beyond, a narrow hump
+    // leaves nothing inside it (e^-11 of its height at 3 widths), and a fit that ran it out there
+    // had dropped the hump for a 1.7°-wide "peak" (the sample's LiFePO₄ at 29.7°, 0.75° wide).
+    min.push(lo - 2 * hMin, hMin, -1e3 * yMax * hMax);
+    max.push(hi + 2 * hMin, hMax, 1e3 * yMax * hMax);
     initialiseLinear(full, layout, xs, ys, ws, hMin, hMax, [lo, hi]);
   } else if (nBg > 0) {
     initialiseLinear(full, layout, xs, ys, ws, 0, 0, [lo, hi]);

@@ -83,6 +83,13 @@ describe('XRD on the sample study (broad, weak film peaks on amorphous humps)', 
       expect((a.result.warnings ?? []).filter((w) => w.includes('tentative'))).toEqual([]);
     });
 
+    it(`${st.state}: every reported film peak's width within 4σ of its truth peak's (the fit ran pristine's 0.75° LiFePO4 at 29.7° out to 1.71 ± 0.21°)`, () => {
+      for (const p of a.peaks) {
+        const t = film.reduce((b, c) => (Math.abs(c.twoThetaDeg - p.twoThetaDeg) < Math.abs(b.twoThetaDeg - p.twoThetaDeg) ? c : b));
+        expect(Math.abs(p.fwhmDeg - t.fwhmDeg), `${p.twoThetaDeg.toFixed(2)}°: ${p.fwhmDeg.toFixed(3)} ± ${p.fit.sigma.fwhmDeg.toFixed(3)} against ${t.fwhmDeg}`).toBeLessThan(4 * p.fit.sigma.fwhmDeg);
+      }
+    });
+
     it(`${st.state}: amorphous fraction within 0.03 of the truth`, () => {
       expect(Math.abs(a.result.amorphousFraction! - st.xrd.amorphousFraction)).toBeLessThan(0.03);
     });

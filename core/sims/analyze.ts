@@ -17,6 +17,10 @@ import type { InterfaceResult, LayerSegment, LiMapStats, SimsStateResult } from 
 import { calibrateDepth, timeToDepthNm, type DepthCalibration } from './calibrate.js';
 import { isotopeSaturation, isotopeSaturationWarning, LI6_PER_LI7 } from './isotopeCheck.js';
 import { fromMinorWhereShort, UNDERCOUNT_Z } from './profileIsotope.js';
+import { scanScatterRatio } from './overdispersion.js';
+
+/** Scatter over counting (variance ratio) past which it is said: its σ is widened from 1 up. */
+const SCATTER_WARN = 2;
 import { correctDeadTime, poissonSigma, sigmaOfCorrected } from './deadTime.js';
 import { boundaryVariances, integrateLayers, mapStatistics, peakTime, shares } from './liInventory.js';
 import { normalizeSeries, type NormalizationMode, type Series } from './normalize.js';
@@ -364,6 +368,14 @@ export async function analyzeSimsStateDetailed(input: SimsStateInput): Promise<S
     );
   }
 
+  // Scan-to-scan scatter beyond counting (the primary current's jitter) widens each layer's
+  // counting σ by its square root: a quasi-Poisson σ, as for XRD intensities that are not counts.
+  const scatter = analyte ? scanScatterRatio(analyte.values, analyte.sigma) : 1;
+  if (analyte && scatter > 1) {
+    analyte = { ...analyte, sigma: analyte.sigma.map((x) => x * Math.sqrt(scatter)) };
+    if (scatter > SCATTER_WARN) warnings.push(`${ionNotation(analyteIon)} scatters ${Math.sqrt(scatter).toPrecision(2)}× more from scan to scan than counting allows (the primary current?): its σ is widened so${normalization === 'none' ? '; a normalisation (tic or a reference ion) would take the current out' : ''}`);
+  }
+
   // Each layer's σ also holds where its boundaries lie: near a boundary full of Li (plated at
   // the anode), a few seconds move more Li than counting noise does (the charged sample study's
   // SEI/SE share: 0.05 pp from counts alone, 0.06 pp from its boundaries, whose σ is ~1 s).
@@ -399,6 +411,7 @@ export async function analyzeSimsStateDetailed(input: SimsStateInput): Promise<S
       deadTime: analyte?.source === 'stack' ? 'per-pixel (stack)' : set.corrected ? 'on sums (N × pixels)' : 'none',
       liSource: analyte?.source ?? null,
       saturatedSubstitute: isotopeUsed,
+      scanScatterRatio: scatter,
       roi: o.roi ?? { kind: 'all' },
       interfacesSetByHand: o.interfaceTimesS ?? null,
       segmentation: { ...seg.parameters, source: profile ? 'profile' : 'stack', boundaryMarkers: seg.boundaries.map((b) => ({ upper: b.upper, lower: b.lower, markers: b.markers.map((m) => ({ ion: m.ion, t50S: m.t50S, contrast: m.contrast })) })) },

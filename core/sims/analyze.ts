@@ -18,6 +18,7 @@ import { calibrateDepth, timeToDepthNm, type DepthCalibration } from './calibrat
 import { isotopeSaturation, isotopeSaturationWarning, LI6_PER_LI7 } from './isotopeCheck.js';
 import { fromMinorWhereShort, UNDERCOUNT_Z } from './profileIsotope.js';
 import { scanScatterRatio } from './overdispersion.js';
+import { medianSpacing } from '../util/spacing.js';
 
 /** Scatter over counting (variance ratio) past which it is said: its σ is widened from 1 up. */
 const SCATTER_WARN = 2;
@@ -431,10 +432,7 @@ export async function analyzeSimsState(input: SimsStateInput): Promise<SimsState
 }
 
 /** The median time between scans (0 for fewer than two). */
-function scanPeriodS(timeS: Float64Array): number {
-  const steps = Array.from({ length: Math.max(0, timeS.length - 1) }, (_, i) => timeS[i + 1] - timeS[i]).sort((a, b) => a - b);
-  return steps.length ? steps[Math.floor(steps.length / 2)] : 0;
-}
+const scanPeriodS = (timeS: Float64Array): number => medianSpacing(timeS);
 
 /** The time a series covers, its last scan included (one scan period past its last start). */
 function knownTimeRange(timeS: Float64Array): { startS: number; endS: number } {

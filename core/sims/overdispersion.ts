@@ -7,8 +7,7 @@
  * share, against counting σ of 2–4e-4).
  */
 
-/** MAD to σ for a normal distribution. */
-const MAD_TO_SIGMA = 1.4826;
+import { robustVarianceOfAbs } from '../util/robust.js';
 
 /**
  * The variance of the second differences d = v₋₁ − 2v + v₊₁ over what the points' σ give them
@@ -23,8 +22,5 @@ export function scanScatterRatio(values: ArrayLike<number>, sigma: ArrayLike<num
     const d = values[i - 1] - 2 * values[i] + values[i + 1];
     if (expected > 0 && Number.isFinite(d)) z.push(Math.abs(d) / Math.sqrt(expected));
   }
-  if (z.length < 8) return 1;
-  z.sort((a, b) => a - b);
-  const s = MAD_TO_SIGMA * z[Math.floor(z.length / 2)];
-  return s * s;
+  return z.length < 8 ? 1 : robustVarianceOfAbs(z);
 }

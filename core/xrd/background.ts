@@ -1,13 +1,9 @@
 import { invert } from './linalg.js';
+import { medianSpacing } from '../util/spacing.js';
 
 /** Grid step (deg) of a roughly even 2θ axis: the median spacing, robust to a few gaps. */
 export function medianStepDeg(twoThetaDeg: ArrayLike<number>): number {
-  const n = twoThetaDeg.length;
-  if (n < 2) return 1;
-  const d: number[] = [];
-  for (let i = 1; i < n; i++) d.push(twoThetaDeg[i] - twoThetaDeg[i - 1]);
-  d.sort((a, b) => a - b);
-  return d[Math.floor(d.length / 2)] || 1;
+  return medianSpacing(twoThetaDeg) || 1;
 }
 
 export interface SnipOptions {

@@ -4,8 +4,7 @@
  * their median absolute value, blind to the minority of points on peaks.
  */
 
-/** MAD to σ for a normal distribution. */
-const MAD_TO_SIGMA = 1.4826;
+import { MAD_TO_SIGMA, robustVarianceOfAbs } from '../util/robust.js';
 
 /**
  * Scatter of counts against Poisson: the variance of d over its Poisson value 6μ (μ the local
@@ -22,9 +21,7 @@ export function countingDispersion(counts: ArrayLike<number>, masked?: ArrayLike
     const mean = Math.max((counts[i - 1] + counts[i] + counts[i + 1]) / 3, 1);
     z.push(Math.abs(d) / Math.sqrt(6 * mean));
   }
-  if (z.length === 0) return 1;
-  const sigma = MAD_TO_SIGMA * median(z);
-  return sigma * sigma;
+  return z.length === 0 ? 1 : robustVarianceOfAbs(z);
 }
 
 /** Non-count data: one variance for every point, from the scatter of second differences (MAD). */

@@ -9,7 +9,7 @@ import { loadStudy } from '../node/loadStudy.js';
 import { analyzeStudyOnDisk, type AnalyzeOverrides } from '../node/analyzeStudyOnDisk.js';
 import { prepareOutputFolder, writeFileAtomic } from '../node/files.js';
 import { writeReportFiles } from '../node/reportFiles.js';
-import { NormalizationError, StrataError, UsageError } from '../model/errors.js';
+import { StrataError, UsageError } from '../model/errors.js';
 import { runBatch, progressBar } from '../node/batch.js';
 import { findStudies } from '../node/findStudies.js';
 import { withStateLanes } from '../node/stateLanes.js';
@@ -18,7 +18,7 @@ import type { StudyOutcome } from '../pipeline/batchSummary.js';
 import { STRATA_VERSION } from '../version.js';
 import { formatWithSigma } from '../util/uncertainty.js';
 import type { CliIo } from './context.js';
-import { normalizationOf, positiveNumber, ReportedError } from './context.js';
+import { asNormalizeFlagError, normalizationOf, positiveNumber, ReportedError } from './context.js';
 
 /** A fraction (or a change of one) and its σ in percent (percentage points), lined up on the ±. */
 const pctWithSigma = (x: number, sigma: number, signed = false): string => {
@@ -131,8 +131,7 @@ async function analyzeOne(studyPath: string, options: { json?: boolean; out?: st
   // The states run side by side: this thread and up to (--jobs or the cores) − 1 worker threads.
   const report = await withStateLanes(study.states.length, options.jobs, (runStates) => analyzeStudyOnDisk(study, { runStates, overrides: options.overrides })).catch((err: unknown) => {
     // A --normalize the data cannot take is a usage mistake (exit 2), study.json's a bad input (1).
-    if (err instanceof NormalizationError && options.overrides.normalization) throw new UsageError(`--normalize: ${err.message}`);
-    throw err;
+    throw asNormalizeFlagError(err, options.overrides.normalization !== undefined);
   });
   if (options.out) {
     const files = await writeReportFiles(report, options.out);

@@ -1,4 +1,4 @@
-import { fileSystemErrorText, StrataError, UsageError } from '../model/errors.js';
+import { fileSystemErrorText, NormalizationError, StrataError, UsageError } from '../model/errors.js';
 import type { AnalyzeOverrides } from '../api/contract.js';
 
 /** What a command needs from the outside world; tests pass their own to capture output. */
@@ -61,4 +61,9 @@ export function normalizationOf(how: string): AnalyzeOverrides {
   if (word === 'reference') throw new UsageError(`--normalize reference: name the ion to divide by instead, e.g. --normalize C2-`);
   if (/^[^\s\x00-\x1f]{1,64}$/.test(value) && /[A-Za-z]/.test(value)) return { normalization: 'reference', referenceIon: value };
   throw new UsageError(`--normalize wants none, tic or an ion label such as C2-, got '${how}'`);
+}
+
+/** A normalisation the data cannot take is a usage mistake (exit 2) where --normalize asked for it; else the error as it is. */
+export function asNormalizeFlagError(err: unknown, fromFlag: boolean): unknown {
+  return fromFlag && err instanceof NormalizationError ? new UsageError(`--normalize: ${err.message}`) : err;
 }

@@ -11,7 +11,7 @@ import { loadStudy } from '../node/loadStudy.js';
 import { withStateLanes } from '../node/stateLanes.js';
 import { STRATA_VERSION } from '../version.js';
 import type { CliIo } from './context.js';
-import { normalizationOf, positiveNumber } from './context.js';
+import { asNormalizeFlagError, normalizationOf, positiveNumber } from './context.js';
 
 const FORMATS = ['svg', 'png', 'pdf'] as const;
 type Format = (typeof FORMATS)[number];
@@ -88,7 +88,9 @@ export function registerFigure(program: Command, io: CliIo): void {
       // ~3.6 s for the whole command; the sample study, the same within the noise).
       const { data, built, warnings } = await withStateLanes(study.states.length, undefined, (runStates) =>
         buildStudyFigures(study, { figures: p.figures, widthMm: p.widthMm ?? undefined, xrdScale: p.xrdScale, progress, runStates, overrides }),
-      );
+      ).catch((err: unknown) => {
+        throw asNormalizeFlagError(err, overrides !== undefined);
+      });
       for (const w of warnings) io.stderr(`warning: ${w}\n`);
       if (!built.length) throw new StrataError(`${study.name}: none of the figures ${p.figures.join(', ')} could be made from this study`);
       const fonts = p.formats.some((f) => f !== 'svg') ? figureFonts() : null;

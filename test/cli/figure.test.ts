@@ -253,3 +253,11 @@ describeShared('strata figure: depth profiles of the real solar-cell exports', (
     }, 60_000);
   }
 });
+
+describe.skipIf(!hasSample)('strata figure --normalize with an ion the data lack', () => {
+  it('is a usage mistake (exit 2), naming the state and its ions, as for strata analyze', async () => {
+    const r = await runCli(['figure', SAMPLE, '--normalize', 'TIX', '--figures', 'li-bars', '--out', mkdtempSync(join(tmpdir(), 'strata-fig-norm-'))]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--normalize: pristine: reference ion TIX not in the data of pristine\/profile\.txt/);
+  }, 120_000);
+});

@@ -19,4 +19,9 @@ describe('referenceIons: what the counts may be divided by', () => {
   it('offers the ions every state has, as the data name them, not the analyte (in any spelling)', () => {
     expect(referenceIons(study(['^7Li-', 'C_2-', 'Fe-', 'O-'], ['Li-', 'C2-', 'O-']), 'Li-')).toEqual(['C_2-', 'O-']);
   });
+  it('takes a state\'s ion stack where it has no profile (a study of stacks alone offered none), not its total', () => {
+    const stack = (labels: string[]) => ({ path: 's.ome.tif', kind: 'sims-stack', format: 'tiff', summary: { ions: labels }, error: null });
+    const stacks = { ...study(), states: [{ state: 'a', files: [stack(['Li-', 'C2-', 'total'])] }, { state: 'b', files: [profile(['Li-', 'C_2-', 'O-'])] }] };
+    expect(referenceIons(stacks, 'Li-')).toEqual(['C2-']);
+  });
 });

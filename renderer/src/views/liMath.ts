@@ -18,9 +18,13 @@ export function reportNormalization(report: Report | null): Normalization {
  * profile's ion, so a state without it would fail), the analyte itself left out.
  */
 export function referenceIons(study: StudySummary, analyte: string): string[] {
+  // A state's ions: its depth profile's, else its ion stack's (the analysis then sums the stack
+  // into a profile; a study of stacks alone offered no ion to normalise by). Not the stack's total.
   const perState = study.states.flatMap((s) => {
-    const labels = s.files.find((f) => f.kind === 'sims-profile' && !f.error)?.summary?.ionLabels;
-    return Array.isArray(labels) ? [labels.map(String)] : [];
+    const profile = s.files.find((f) => f.kind === 'sims-profile' && !f.error)?.summary?.ionLabels;
+    const stack = s.files.find((f) => f.kind === 'sims-stack' && !f.error)?.summary?.ions;
+    const labels = Array.isArray(profile) ? profile : Array.isArray(stack) ? stack.filter((l) => String(l).trim().toLowerCase() !== 'total') : null;
+    return labels ? [labels.map(String)] : [];
   });
   const keys = perState.map((labels) => new Set(labels.map(ionKey)));
   return (perState[0] ?? []).filter((ion) => ionKey(ion) !== ionKey(analyte) && keys.every((k) => k.has(ionKey(ion))));

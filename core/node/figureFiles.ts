@@ -8,10 +8,9 @@ import { semViewOf } from '../model/study.js';
 import { FIGURE_NAMES } from '../figures/figureNames.js';
 import type { FigureName } from '../figures/figureNames.js';
 import { join } from 'node:path';
-import type { DepthProfile } from '../model/depthProfile.js';
 import type { IonStack } from '../model/ionStack.js';
 import { formulaNotation } from '../model/formula.js';
-import { findIon, ionNotation, type IonChannel } from '../model/ions.js';
+import { findIon, ionNotation } from '../model/ions.js';
 import type { Report } from '../model/report.js';
 import type { SemImage } from '../model/semImage.js';
 import type { XrdPattern } from '../model/xrdPattern.js';
@@ -21,8 +20,6 @@ import type { CrossSectionResult } from '../sem/index.js';
 import { withPixelSize } from '../sem/calibration.js';
 import { depthAxisNm } from '../sims/calibrate.js';
 import type { SimsStateDetail } from '../sims/analyze.js';
-import { correctDeadTime } from '../sims/deadTime.js';
-import { profileFromStack } from '../sims/stackProfile.js';
 import { chooseProfileIons, profilesFigure, type ProfilesFigureInput } from '../figures/depthProfiles.js';
 import { binStackVolume } from '../sims/volume.js';
 import { displayDepthNm, liFigure, type LiFigureInput, type LiFigureState } from '../figures/liFigure.js';
@@ -46,22 +43,6 @@ export interface StateFigureData {
   stack?: { file: string; volume?: Awaited<ReturnType<typeof binStackVolume>>; pixelSizeNm: number | null };
   sem?: { file: string; image: SemImage; section: CrossSectionResult | null; error?: string };
   xrd?: { file: string; pattern: XrdPattern };
-  /** Every ion per scan, for the depth-profile figure: the profile file's, else the stack's. */
-  ions?: StateIonProfiles;
-}
-
-/** A state's ions against sputter time, as the depth-profile figure draws them. */
-export interface StateIonProfiles {
-  file: string;
-  source: 'profile' | 'stack';
-  timeS: ArrayLike<number>;
-  ions: IonChannel[];
-  /** Per ion (in `ions` order): counts per scan, dead-time corrected where N is known. */
-  counts: Float64Array[];
-  /** Total ion count per scan, where the file has it (else the figure sums the ions). */
-  total?: Float64Array;
-  /** How the counts were corrected for the detector's dead time, for the figure's notes. */
-  deadTime: string;
 }
 
 export interface FigureData {
@@ -85,8 +66,6 @@ export interface CollectOptions {
   needVolumes?: boolean;
   needSem?: boolean;
   needXrd?: boolean;
-  /** Every ion's profile per state (the depth-profile figure); default false. */
-  needProfiles?: boolean;
   /**
    * The workbench's edits (dragged interfaces, ROI, SEM scale set by hand): the figures then
    * show the analysis the user is looking at, not the file defaults.
@@ -144,10 +123,6 @@ export async function collectFigureData(study: LoadedStudy, opts: CollectOptions
         warnings.push(`${semFile}: ${(err as Error).message}`);
       }
     }
-    if (opts.needProfiles) {
-      progress(`${s.state}: reading the depth profiles`);
-      data.ions = await stateIonProfiles(study, s, opts.overrides);
-    }
     const xrdFile = fileOf(study, s.state, 'xrd');
     if (xrdFile && opts.needXrd !== false) {
       const opened = await openDataset(join(study.root, xrdFile), { displayName: xrdFile });
@@ -157,46 +132,6 @@ export async function collectFigureData(study: LoadedStudy, opts: CollectOptions
     states.push(data);
   }
   return { study, report, details, states, warnings };
-}
-
-/**
- * A state's ions per scan: its profile file's (the instrument's sums over the analysis area, as
- * the segmentation uses them), dead-time corrected on the sums where N and the pixel count are
- * known (as the analysis corrects them); else its stack's, corrected per pixel, over the ROI the
- * user drew. Undefined when the state has neither.
- */
-async function stateIonProfiles(study: LoadedStudy, s: LoadedStudy['states'][number], overrides: AnalyzeOverrides | undefined): Promise<StateIonProfiles | undefined> {
-  const profileFile = fileOf(study, s.state, 'sims-profile');
-  if (profileFile) {
-    const opened = await openDataset(join(study.root, profileFile), { displayName: profileFile });
-    const profile = opened.dataset as DepthProfile;
-    await opened.close();
-    const shots = s.sims?.shotsPerPixel ?? profile.shotsPerPixel;
-    const nEff = shots !== undefined && profile.pixelCount !== undefined ? shots * profile.pixelCount : undefined;
-    const byInstrument = profile.ions.some((i) => i.poissonCorrected);
-    const counts = profile.ions.map((ion) => (ion.poissonCorrected || nEff === undefined ? Float64Array.from(ion.counts) : correctDeadTime(ion.counts, nEff).counts));
-    const deadTime = byInstrument
-      ? 'counts as the instrument corrected them (Poisson dead-time correction)'
-      : nEff !== undefined
-        ? `counts dead-time corrected on the sums (N = ${shots} shots × ${profile.pixelCount} pixels)`
-        : 'raw counts, not dead-time corrected (shots per pixel or pixel count unknown)';
-    return { file: profileFile, source: 'profile', timeS: profile.timeS, ions: profile.ions.map((i) => ({ label: i.label, mz: i.mz })), counts, total: profile.totalCounts, deadTime };
-  }
-  const stackFile = fileOf(study, s.state, 'sims-stack');
-  if (!stackFile) return undefined;
-  const opened = await openDataset(join(study.root, stackFile), { displayName: stackFile });
-  try {
-    const stack = opened.dataset as IonStack;
-    const roi = overrides?.roi ? { kind: 'rect' as const, ...overrides.roi } : undefined;
-    // A 'total' channel counts every ion: it is the total, not an ion (nor dead-time corrected).
-    const totalIdx = stack.ions.findIndex((i) => i.label.trim().toLowerCase() === 'total');
-    const sp = await profileFromStack(stack, { roi, shotsPerPixel: s.sims?.shotsPerPixel, ions: stack.ions.map((_, i) => i).filter((i) => i !== totalIdx) });
-    const total = totalIdx >= 0 ? (await profileFromStack(stack, { roi, ions: [totalIdx], deadTime: false })).counts[0] : undefined;
-    const deadTime = sp.deadTimeCorrected ? `counts dead-time corrected per pixel (N = ${sp.shotsPerPixel} shots)` : 'raw counts, not dead-time corrected (shots per pixel unknown)';
-    return { file: stackFile, source: 'stack', timeS: sp.timeS, ions: sp.ions, counts: sp.counts, total, deadTime: `${deadTime}, summed over ${roi ? 'the ROI' : 'the field'}` };
-  } finally {
-    await opened.close();
-  }
 }
 
 /** Row of the surface and nm per image row, from the measured boundaries (tilt included). */
@@ -266,42 +201,45 @@ function analyteNormalization(report: Report): { mode: 'none' | 'tic' | 'referen
  * depth is calibrated, else on sputter time.
  */
 export function profilesFigureInput(data: FigureData, widthMm: number, warnings: string[]): { input: ProfilesFigureInput; notes: string[] } | null {
-  const withIons = data.states.filter((s) => s.ions);
+  // Each state's ions as its analysis segmented them (corrected as it corrected them): not read
+  // and corrected a second time here.
+  const signalsOf = (state: string) => data.details.get(state)?.signals;
+  const withIons = data.states.filter((s) => signalsOf(s.state));
   if (!withIons.length) {
-    warnings.push('profiles: no ToF-SIMS depth profile or ion stack in any state');
+    warnings.push('profiles: no ToF-SIMS depth profile or ion stack analysed in any state');
     return null;
   }
-  for (const s of data.states) if (!s.ions) warnings.push(`profiles: ${s.state} has no ToF-SIMS data: no panel`);
+  for (const s of data.states) if (!signalsOf(s.state)) warnings.push(`profiles: ${s.state} has no ToF-SIMS analysis: no panel`);
   const simsOf = (state: string) => data.report.states.find((r) => r.state === state)?.sims;
   const normalization = analyteNormalization(data.report) ?? { mode: 'none' as const };
   const reference = normalization.mode === 'reference' ? normalization.referenceIon : undefined;
   const analyte = (withIons.map((s) => simsOf(s.state)?.parameters?.analyteIon).find((a) => typeof a === 'string') as string | undefined) ?? data.study.stack.analyteIon;
-  const ions = chooseProfileIons(withIons.map((s) => s.ions!.ions), data.study.stack.layers, { analyte, exclude: reference ? [reference] : [] });
+  const ions = chooseProfileIons(withIons.map((s) => signalsOf(s.state)!.ions), data.study.stack.layers, { analyte, exclude: reference ? [reference] : [] });
   if (!ions.length) {
     warnings.push(`profiles: none of the stack's marker ions${analyte ? ` nor ${analyte}` : ''} in the data`);
     return null;
   }
   const depth = withIons.every((s) => data.details.get(s.state)?.calibration);
   const panels = withIons.map((s) => {
-    const src = s.ions!;
+    const src = signalsOf(s.state)!;
     const calibration = data.details.get(s.state)?.calibration ?? null;
     let divisor: ArrayLike<number> | undefined;
     if (normalization.mode === 'tic') {
-      divisor = src.total;
+      divisor = src.total ?? undefined;
       if (!divisor) {
         const sum = new Float64Array(src.timeS.length);
-        for (const c of src.counts) for (let j = 0; j < sum.length; j++) if (Number.isFinite(c[j])) sum[j] += c[j];
+        for (const c of src.values) for (let j = 0; j < sum.length; j++) if (Number.isFinite(c[j])) sum[j] += c[j];
         divisor = sum;
       }
     } else if (reference) {
       const r = findIon(src.ions, reference);
       if (r < 0) warnings.push(`profiles: ${s.state}: reference ion ${reference} not in ${src.file}: its curves are left out`);
-      divisor = r >= 0 ? src.counts[r] : new Float64Array(src.timeS.length);
+      divisor = r >= 0 ? src.values[r] : new Float64Array(src.timeS.length);
     }
     const values = ions.map((ion) => {
       const k = findIon(src.ions, ion.label);
       if (k < 0) return null;
-      const c = src.counts[k];
+      const c = src.values[k];
       return divisor ? Float64Array.from(c, (v, j) => (divisor![j] > 0 ? v / divisor![j] : NaN)) : c;
     });
     const layers = (simsOf(s.state)?.layers ?? []).map((l) => ({ role: l.role, label: l.label, start: depth ? l.startNm : l.startS, end: depth ? l.endNm : l.endS }));
@@ -312,7 +250,11 @@ export function profilesFigureInput(data: FigureData, widthMm: number, warnings:
   const statesWith = (how: string): string => calibrations.filter((c) => c.how === how).map((c) => c.state).join(', ');
   const notes = [
     `ions: ${ions.map((i) => `${ionNotation(i.label)} (${i.kind === 'analyte' ? 'analyte' : `marks ${i.marks.map(formulaNotation).join(', ')}`})`).join('; ')}`,
-    ...withIons.map((s) => `${s.state}: ${s.ions!.file}, ${s.ions!.deadTime}`),
+    ...withIons.map((s) => {
+      const src = signalsOf(s.state)!;
+      const roi = (simsOf(s.state)?.parameters?.roi as { kind?: string } | undefined)?.kind;
+      return `${s.state}: ${src.file}, ${src.deadTime}${src.source === 'stack' ? `, summed over ${roi && roi !== 'all' ? 'the ROI' : 'the field'}` : ''}`;
+    }),
     depth
       ? `depth from the report's calibration: ${[['sem', 'SEM thicknesses'], ['nominal', 'nominal thicknesses']].filter(([how]) => statesWith(how)).map(([how, what]) => `${what} (${statesWith(how)})`).join('; ')}`
       : `sputter time: no depth calibration for ${statesWith('none') || 'every state'}`,
@@ -452,7 +394,6 @@ export async function buildStudyFigures(study: LoadedStudy, opts: StudyFiguresOp
     // fig4 draws the profiles over the cross-section, so it needs the SEM images too.
     needSem: f.includes('fig4') || f.includes('sem'),
     needXrd: f.includes('xrd'),
-    needProfiles: f.includes('profiles'),
   });
   const warnings = [...data.report.warnings, ...data.warnings];
   const built = buildFigures(data, { figures: f, widthMm: opts.widthMm, xrdScale: opts.xrdScale }, warnings);

@@ -94,6 +94,24 @@ export interface SimsStateDetail {
   analyte: { timeS: Float64Array; values: Float64Array; sigma: Float64Array; source: 'stack' | 'profile' } | null;
   /** Per-layer Li maps (y × x) when a stack was used. */
   maps?: { role: string; values: Float64Array; width: number; height: number }[];
+  /** Every ion per scan as the segmentation read it (the depth-profile figure draws these). */
+  signals: SegmentationSignals;
+}
+
+/**
+ * The series the layers were found in: the profile's, dead-time corrected on its sums where N
+ * and the pixel count are known; else the stack's, corrected per pixel, over the ROI.
+ */
+export interface SegmentationSignals {
+  source: 'profile' | 'stack';
+  file: string;
+  timeS: Float64Array;
+  ions: IonChannel[];
+  values: Float64Array[];
+  /** Total ion count per scan, where the data have it (a profile always: its own or its ions' sum). */
+  total: Float64Array | null;
+  /** How the counts were corrected for the detector's dead time, in words. */
+  deadTime: string;
 }
 
 interface SeriesSet {
@@ -423,7 +441,23 @@ export async function analyzeSimsStateDetailed(input: SimsStateInput): Promise<S
     },
     warnings,
   };
-  return { result, calibration: cal, analyte, maps: mapArrays };
+  const signals: SegmentationSignals = {
+    source: profile ? 'profile' : 'stack',
+    file: (profile ?? stack)!.source.fileName,
+    timeS: set.timeS,
+    ions: set.ions,
+    values: set.series.map((x) => x.values),
+    total: set.total?.values ?? null,
+    deadTime: signalsDeadTime(profile, set.corrected, shots, pixelCount),
+  };
+  return { result, calibration: cal, analyte, maps: mapArrays, signals };
+}
+
+/** How the segmentation's series were dead-time corrected, in words (for figure notes). */
+function signalsDeadTime(profile: DepthProfile | undefined, corrected: boolean, shots: number | undefined, pixelCount: number | undefined): string {
+  if (!profile) return corrected ? `counts dead-time corrected per pixel (N = ${shots} shots)` : 'raw counts, not dead-time corrected (shots per pixel unknown)';
+  if (profile.ions.some((i) => i.poissonCorrected)) return 'counts as the instrument corrected them (Poisson dead-time correction)';
+  return corrected ? `counts dead-time corrected on the sums (N = ${shots} shots × ${pixelCount} pixels)` : 'raw counts, not dead-time corrected (shots per pixel or raster pixels unknown)';
 }
 
 /** The report's result for one state (see `analyzeSimsStateDetailed` for the intermediates). */

@@ -115,7 +115,7 @@ export function registerAnalyze(program: Command, io: CliIo): void {
       const jobs = options.jobs === undefined ? undefined : positiveNumber('--jobs', options.jobs);
       const overrides = options.normalize === undefined ? {} : normalizationOf(options.normalize);
       if (jobs !== undefined && !Number.isInteger(jobs)) throw new UsageError(`--jobs wants a whole number, got '${options.jobs}'`);
-      const studies = (await Promise.all(args.map((a) => findStudies(a)))).flat();
+      const studies = (await Promise.all(args.map((a) => findStudies(a, (note) => io.stderr(`note: ${note}\n`))))).flat();
       if (studies.length > 1 && !options.out) throw new UsageError('several studies need --out DIR for their reports');
       // The output folder made and checked first, not found wanting after the analysis.
       if (options.out) await prepareOutputFolder(options.out);

@@ -11,7 +11,7 @@ const study = (dir: string): string => {
 };
 
 describe('finding the studies below a folder', () => {
-  it('finds them up to four levels down, follows links to folders (skipped in silence before), and a link back up does not loop', async () => {
+  it('finds them up to four levels down, follows links to folders (skipped in silence before), a link back up does not loop, and a broken link is said', async () => {
     const root = mkdtempSync(join(tmpdir(), 'strata-find-'));
     const campaign = join(root, 'campaign');
     const deep = study(join(campaign, 'a', 'b', 'c', 'cell1'));
@@ -21,7 +21,10 @@ describe('finding the studies below a folder', () => {
     symlinkSync(elsewhere, join(campaign, 'linked'));
     symlinkSync(campaign, join(campaign, 'a', 'loop'));
     symlinkSync(join(root, 'nowhere'), join(campaign, 'broken'));
-    expect(await findStudies(campaign)).toEqual([join(campaign, 'a', 'b', 'c', 'cell1'), shallow, join(campaign, 'linked')]);
+    const skipped: string[] = [];
+    expect(await findStudies(campaign, (note) => skipped.push(note))).toEqual([join(campaign, 'a', 'b', 'c', 'cell1'), shallow, join(campaign, 'linked')]);
+    // The broken link is said (it was skipped in silence), by its path and where it pointed.
+    expect(skipped).toEqual([`${join(campaign, 'broken')}: a link to ${join(root, 'nowhere')}, which does not exist: skipped`]);
     expect(deep).toBe(join(campaign, 'a', 'b', 'c', 'cell1'));
   });
 

@@ -14,7 +14,8 @@
  *   (d) `node bin/strata.js analyze samples/study --json`, end to end;
  *   (e) peak RSS of the streaming workloads vs 0.25 × file size + 300 MB;
  *   (f) the XRD analysis of each sample pattern vs reading and parsing that pattern;
- *   (g) opening a generated 256 × 256-pixel imzML (77 MB of XML) vs reading its two files.
+ *   (g) opening a generated 256 × 256-pixel imzML (77 MB of XML) vs reading its two files;
+ *   (h) measuring the layers of a generated 6144 × 4096-pixel SEM cross-section vs one pass over its pixels.
  * Prints a table and writes bench/results.json.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -203,6 +204,12 @@ if (!existsSync(imzmlFile)) {
 const imzml = { open: measure(1, workload('imzml-open', imzmlFile)), fsRead: measure(1, workload('imzml-fs-read', imzmlFile)) };
 results.imzml = { file: imzmlFile, xmlBytes: statSync(imzmlFile).size, ...imzml, ratio: imzml.open.seconds / imzml.fsRead.seconds };
 
+// (h) SEM: the cross-section of a 6144 × 4096 image (a 25 MP frame, as FIB-SEMs write at their
+// finest), against one plain pass over its pixels.
+const SEM_SIZE = '6144x4096';
+const sem = { measure: measure(1, workload('sem-measure', SEM_SIZE)), pass: measure(1, workload('sem-pass', SEM_SIZE)) };
+results.sem = { size: SEM_SIZE, ...sem, ratio: sem.measure.seconds / sem.pass.seconds };
+
 const head = ['size', 'fs s', 'stack s', '(a) ×fs', 'planes ×fs', 'typed s', 'Li maps s', 'open s', '(b) raw ×', 'corr ×', 'raw-open ×', 'numpy s', '(c) ×np', 'np-open ×', 'warm ×np incl/after open', '1st run a/b/c ×', 'volume s', '(e) RSS/limit MiB'];
 const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
 const line = (r: string[]): string => r.map((c, i) => c.padStart(widths[i])).join('  ');
@@ -213,6 +220,9 @@ for (const x of xrd) {
 }
 process.stdout.write(
   `(g) imzML 256 × 256 px (${(statSync(imzmlFile).size / MB).toFixed(0)} MiB of XML): open ${fmt(imzml.open.seconds, 2)} s, ×${fmt(imzml.open.seconds / imzml.fsRead.seconds, 0)} reading its files (${fmt(imzml.fsRead.seconds * 1e3, 0)} ms), peak RSS ${(imzml.open.maxRssBytes / MB).toFixed(0)} MiB\n`,
+);
+process.stdout.write(
+  `(h) SEM ${SEM_SIZE} px: layers measured in ${fmt(sem.measure.seconds, 2)} s (first run ${fmt(sem.measure.coldSeconds, 2)} s), ×${fmt(sem.measure.seconds / sem.pass.seconds, 0)} one pass over its pixels (${fmt(sem.pass.seconds * 1e3, 0)} ms)\n`,
 );
 if (!numpy) process.stdout.write('(c) skipped: python3 with numpy not found\n');
 process.stdout.write('times: each workload run five times in its own process, the median of runs 2–5 reported (the first, with V8 still compiling, in "1st run"); "warm": Li maps run 41 times, the median of the last 10\n');

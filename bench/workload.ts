@@ -17,6 +17,10 @@ import { readFile } from 'node:fs/promises';
 import { readRas } from '../core/io/xrd/ras.js';
 import { analyzeXrd } from '../core/xrd/analyze.js';
 import { openDataset } from '../core/node/openDataset.js';
+import { measureCrossSection } from '../core/sem/crossSection.js';
+import { PAPER_ANODE_FREE } from '../core/model/layerStack.js';
+import type { SemImage } from '../core/model/semImage.js';
+import { syntheticSection } from '../test/sem/synthetic.js';
 
 const [workload, file, shotsArg] = process.argv.slice(2);
 const shotsPerPixel = shotsArg ? Number(shotsArg) : undefined;
@@ -182,6 +186,41 @@ async function imzmlFsRead(): Promise<number> {
   return xml.length + ibd.length;
 }
 
+/** (h) A W×H cross-section of the paper's stack (the SEM tests' generator), made once per process, outside the timing. */
+let semImage: SemImage | null = null;
+function semSection(): SemImage {
+  const [width, height] = file.split('x').map(Number);
+  semImage ??= syntheticSection({
+    width,
+    height,
+    pixelSizeNm: 0.6,
+    rotationDeg: 1.37,
+    topNm: 150,
+    blurNm: 1.2,
+    thicknessesNm: [150, 200, 600, 150, 200],
+    levels: [16, 182, 70, 120, 182, 56, 98],
+    noise: 12,
+  });
+  return semImage;
+}
+
+/** (h) The thickness of every layer of the section (orientation search, projection, steps, strips). */
+async function semMeasure(): Promise<Result> {
+  const image = semSection();
+  const started = process.hrtime.bigint();
+  const r = measureCrossSection(image, PAPER_ANODE_FREE);
+  return { seconds: Number(process.hrtime.bigint() - started) / 1e9, check: r.layers.reduce((s, l) => s + l.thicknessNm, 0) };
+}
+
+/** (h) baseline: one plain pass over the section's pixels (the memory-bandwidth bound of any analysis of it). */
+async function semPass(): Promise<Result> {
+  const { pixels } = semSection();
+  const started = process.hrtime.bigint();
+  let sum = 0;
+  for (let i = 0; i < pixels.length; i++) sum += pixels[i];
+  return { seconds: Number(process.hrtime.bigint() - started) / 1e9, check: sum };
+}
+
 /**
  * The workloads by name: each answers a number that proves the work was done, or a result of
  * its own (with `seconds` when it times only part of its run, as the typed pass does).
@@ -201,6 +240,8 @@ const WORKLOADS: Record<string, () => Promise<number | Partial<Result> & { check
   'xrd-analyze': xrdAnalyze,
   'imzml-open': imzmlOpen,
   'imzml-fs-read': imzmlFsRead,
+  'sem-measure': semMeasure,
+  'sem-pass': semPass,
 };
 
 /** One timed run of the workload (later runs in this process find the code compiled). */

@@ -26,28 +26,46 @@ function sharpness(r: Raster, roi: RoiPx, angleRad: number): number {
   return n ? sum / n : 0;
 }
 
+/** Pixels of the copy the coarse 0.5° scan runs on: it only has to find the right half-degree. */
+const COARSE_PIXELS = 1 << 20;
+/**
+ * Pixels of the copy the fine 0.05° scan runs on. Binning k × k smears each projected interface
+ * by k pixels on both sides alike, so the sharpest angle stays where it was; 4 MP keeps ≥ 2000
+ * px across a wide image, where 0.05° still moves its ends by ~2 px. Images up to this size
+ * are scanned at full resolution as before.
+ */
+const FINE_PIXELS = 4 << 20;
+
 /**
  * Orientation of the layers by projection search (the angle whose projection is sharpest),
  * over ±`maxDeg`: a coarse 0.5° scan, a 0.05° scan around its best, then a parabola through
- * the best three for the sub-step angle. A projection search, rather than the structure
- * tensor, because the columnar grains of sputtered steel make strong vertical gradients that
- * would pull a tensor's mean orientation, while they average out along the layers.
+ * the best three (at full resolution) for the sub-step angle. A projection search, rather than
+ * the structure tensor, because the columnar grains of sputtered steel make strong vertical
+ * gradients that would pull a tensor's mean orientation, while they average out along the
+ * layers. The scans run on binned copies of a large ROI (≤ 1 MP coarse, ≤ 4 MP fine): a
+ * 6144 × 4096 image took ~38 full-resolution projections, 3.2 s of its 3.6 s.
  */
 export function findLayerOrientation(r: Raster, roi: RoiPx, maxDeg = 10): Orientation {
   const rad = Math.PI / 180;
-  const scan = (from: number, to: number, step: number) => scanOn(r, roi, from, to, step);
-  // The coarse scan only has to find the right half-degree: on a 2 × 2 binned copy it costs a
-  // quarter (it was most of an image's analysis time); the fine scan runs at full resolution.
-  const binned = roi.width >= 128 && roi.height >= 128 ? bin2(r, roi) : null;
-  const coarse = binned ? scanOn(binned.raster, binned.roi, -maxDeg, maxDeg, 0.5) : scan(-maxDeg, maxDeg, 0.5);
+  const pixels = roi.width * roi.height;
+  const canBin = roi.width >= 128 && roi.height >= 128;
+  // The coarse scan on a 2 × 2 binned copy at least (it was most of an image's analysis time).
+  const coarseOn = canBin ? binned(r, roi, Math.max(2, binFactor(pixels, COARSE_PIXELS))) : { raster: r, roi };
+  const coarse = scanOn(coarseOn.raster, coarseOn.roi, -maxDeg, maxDeg, 0.5);
   const fineStep = 0.05;
-  const fine = scan(Math.max(-maxDeg, coarse.angleDeg - 0.6), Math.min(maxDeg, coarse.angleDeg + 0.6), fineStep);
+  const fineFactor = canBin ? binFactor(pixels, FINE_PIXELS) : 1;
+  const fineOn = fineFactor > 1 ? binned(r, roi, fineFactor) : { raster: r, roi };
+  const fine = scanOn(fineOn.raster, fineOn.roi, Math.max(-maxDeg, coarse.angleDeg - 0.6), Math.min(maxDeg, coarse.angleDeg + 0.6), fineStep);
+  const centre = fineFactor > 1 ? sharpness(r, roi, fine.angleDeg * rad) : fine.score;
   const left = sharpness(r, roi, (fine.angleDeg - fineStep) * rad);
   const right = sharpness(r, roi, (fine.angleDeg + fineStep) * rad);
-  const curvature = left - 2 * fine.score + right;
+  const curvature = left - 2 * centre + right;
   const shift = curvature < 0 ? (0.5 * (left - right)) / curvature : 0;
-  return { angleDeg: fine.angleDeg + Math.max(-1, Math.min(1, shift)) * fineStep, score: fine.score };
+  return { angleDeg: fine.angleDeg + Math.max(-1, Math.min(1, shift)) * fineStep, score: centre };
 }
+
+/** The least k for which k × k binning brings `pixels` to at most `target`. */
+const binFactor = (pixels: number, target: number): number => Math.max(1, Math.ceil(Math.sqrt(pixels / target)));
 
 /** The sharpest angle of the projection over [from, to] in steps of `step`, degrees. */
 function scanOn(r: Raster, roi: RoiPx, from: number, to: number, step: number): Orientation {
@@ -60,17 +78,24 @@ function scanOn(r: Raster, roi: RoiPx, from: number, to: number, step: number): 
   return best;
 }
 
-/** The ROI of a raster averaged over 2 × 2 blocks (angles are the same in the binned copy). */
-function bin2(r: Raster, roi: RoiPx): { raster: Raster; roi: RoiPx } {
-  const width = Math.floor(roi.width / 2);
-  const height = Math.floor(roi.height / 2);
+/** The ROI of a raster averaged over k × k blocks (angles are the same in the binned copy). */
+function binned(r: Raster, roi: RoiPx, k: number): { raster: Raster; roi: RoiPx } {
+  const width = Math.floor(roi.width / k);
+  const height = Math.floor(roi.height / k);
   const pixels = new Float32Array(width * height);
+  const rowSums = new Float64Array(width);
   for (let y = 0; y < height; y++) {
-    const a = (roi.y + 2 * y) * r.width + roi.x;
-    const b = a + r.width;
-    for (let x = 0; x < width; x++) {
-      pixels[y * width + x] = (r.pixels[a + 2 * x] + r.pixels[a + 2 * x + 1] + r.pixels[b + 2 * x] + r.pixels[b + 2 * x + 1]) / 4;
+    rowSums.fill(0);
+    for (let dy = 0; dy < k; dy++) {
+      const row = (roi.y + k * y + dy) * r.width + roi.x;
+      for (let x = 0; x < width; x++) {
+        const at = row + k * x;
+        let s = 0;
+        for (let dx = 0; dx < k; dx++) s += r.pixels[at + dx];
+        rowSums[x] += s;
+      }
     }
+    for (let x = 0; x < width; x++) pixels[y * width + x] = rowSums[x] / (k * k);
   }
   return { raster: { width, height, pixels }, roi: { x: 0, y: 0, width, height } };
 }

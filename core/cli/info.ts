@@ -1,8 +1,13 @@
 import type { Command } from 'commander';
 import { existsSync } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { FORMATS } from '../io/detect.js';
-import { detectFileFormat, openDataset } from '../node/openDataset.js';
+import { readSemImageInfo } from '../io/sem/index.js';
+import type { SidecarFile } from '../io/sem/index.js';
+import { classifyTiff } from '../io/tiff/classify.js';
+import { detectFileFormat, findSemSidecar, openDataset, WHOLE_FILE_LIMITS } from '../node/openDataset.js';
+import { openFileSource } from '../node/fileSource.js';
 import { summarizeDataset } from '../pipeline/summarizeDataset.js';
 import type { CliIo } from './context.js';
 import { describeFailure, ReportedError } from './context.js';
@@ -12,6 +17,31 @@ async function describeSidecar(file: string): Promise<Record<string, unknown>> {
   const base = file.replace(/\.[^./\\]+$/, '');
   const image = ['.tif', '.tiff', '.TIF', '.TIFF'].map((e) => base + e).find((p) => existsSync(p)) ?? null;
   return { file, format: 'sem-sidecar', description: FORMATS['sem-sidecar'].description, kind: 'sem-sidecar', image: image ? basename(image) : null };
+}
+
+/**
+ * The summary of an SEM TIFF from its tags and sidecar, without decoding its pixels (an
+ * 8192 × 8192 16-bit image is 128 MiB decoded, for a few facts). Null when it is not an SEM
+ * image, or when what is printed needs the pixels (a data bar the metadata does not size, a
+ * pixel size from a burned-in scale bar), or when openDataset would refuse a file's size:
+ * openDataset reads it whole then, as before.
+ */
+async function semSummary(file: string): Promise<Record<string, unknown> | null> {
+  const source = await openFileSource(file, file);
+  try {
+    if (source.size > WHOLE_FILE_LIMITS.sem || (await classifyTiff(source)) !== 'sem') return null;
+    const sidecarPath = await findSemSidecar(file);
+    let sidecar: SidecarFile | undefined;
+    if (sidecarPath) {
+      if ((await stat(sidecarPath)).size > WHOLE_FILE_LIMITS.sidecar) return null;
+      sidecar = { name: basename(sidecarPath), bytes: await readFile(sidecarPath) };
+    }
+    const info = await readSemImageInfo(source, sidecar);
+    // summarizeDataset reads no pixels: an empty array stands for them.
+    return info ? summarizeDataset('tiff', { ...info, pixels: new Uint8Array(0) }) : null;
+  } finally {
+    await source.close();
+  }
 }
 
 function formatLine(s: Record<string, unknown>): string {
@@ -27,15 +57,21 @@ export function registerInfo(program: Command, io: CliIo): void {
     .command('info')
     .description('Show the format, dimensions and key metadata of data files')
     .argument('<files...>', 'data files (ToF-SIMS profiles and stacks, SEM images, XRD patterns)')
-    .option('--json', 'machine-readable output on stdout')
+    .option('--json', 'machine-readable output on stdout: an array with one object per file read, also for one file')
     .action(async (files: string[], options: { json?: boolean }) => {
       const results: Record<string, unknown>[] = [];
       let failed: unknown = null;
       for (const file of files) {
         try {
+          const format = await detectFileFormat(file);
           // A JEOL/Hitachi metadata text is described as the sidecar of its image, not as an error.
-          if ((await detectFileFormat(file)) === 'sem-sidecar') {
+          if (format === 'sem-sidecar') {
             results.push(await describeSidecar(file));
+            continue;
+          }
+          const sem = format === 'tiff' ? await semSummary(file) : null;
+          if (sem) {
+            results.push(sem);
             continue;
           }
           const opened = await openDataset(file, { displayName: file });
@@ -50,7 +86,9 @@ export function registerInfo(program: Command, io: CliIo): void {
           io.stderr(describeFailure(err).line + '\n');
         }
       }
-      if (options.json) io.stdout(JSON.stringify(files.length === 1 && results.length === 1 ? results[0] : results, null, 2) + '\n');
+      // Always an array, one element per file read (a file that failed has none: its error is on
+      // stderr): a script gets one shape whether it was given one file or many.
+      if (options.json) io.stdout(JSON.stringify(results, null, 2) + '\n');
       else for (const r of results) io.stdout(formatLine(r) + '\n');
       if (failed) throw new ReportedError(failed);
     });

@@ -1,11 +1,12 @@
-import { Resvg } from '@resvg/resvg-js';
 import { crc32 } from 'node:zlib';
-import PDFDocument from 'pdfkit';
-import SVGtoPDF from 'svg-to-pdfkit';
 
 /**
  * Turns a figure's SVG into the files journals take: PNG at a chosen dpi and vector PDF with
  * the font embedded. The SVG is the single source: the app shows it, the CLI writes it.
+ *
+ * resvg, pdfkit and svg-to-pdfkit are imported inside the functions that use them, not at the
+ * top: importing them took ~0.15 s, which every `strata` command paid at start (the CLI is one
+ * bundle, whose package imports all load with it) though only figure export needs them.
  */
 export const MM_PER_INCH = 25.4;
 export const PT_PER_INCH = 72;
@@ -32,7 +33,8 @@ export function svgSizeMm(svg: string): { widthMm: number; heightMm: number } {
 }
 
 /** PNG whose pixel width is widthMm × dpi / 25.4, rounded; the PNG carries the dpi (pHYs). */
-export function svgToPng(svg: string, opts: { dpi: number; fonts: FigureFonts }): Uint8Array {
+export async function svgToPng(svg: string, opts: { dpi: number; fonts: FigureFonts }): Promise<Uint8Array> {
+  const { Resvg } = await import('@resvg/resvg-js'); // lazy: see the top of this file
   const { widthMm } = svgSizeMm(svg);
   const widthPx = Math.round((widthMm / MM_PER_INCH) * opts.dpi);
   const resvg = new Resvg(svg, {
@@ -71,7 +73,9 @@ export function withPixelDensity(png: Uint8Array, dpi: number): Uint8Array {
 }
 
 /** Vector PDF of the page size of the figure, with the figure font embedded (subset). */
-export function svgToPdf(svg: string, opts: { fonts: FigureFonts; title?: string }): Promise<Uint8Array> {
+export async function svgToPdf(svg: string, opts: { fonts: FigureFonts; title?: string }): Promise<Uint8Array> {
+  // Lazy: see the top of this file.
+  const [{ default: PDFDocument }, { default: SVGtoPDF }] = await Promise.all([import('pdfkit'), import('svg-to-pdfkit')]);
   const { widthMm, heightMm } = svgSizeMm(svg);
   const widthPt = (widthMm / MM_PER_INCH) * PT_PER_INCH;
   const heightPt = (heightMm / MM_PER_INCH) * PT_PER_INCH;

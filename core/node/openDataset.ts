@@ -56,8 +56,8 @@ export async function findSemSidecar(path: string): Promise<string | null> {
   return null;
 }
 
-/** Most bytes each kind of file is read whole at (the rest are read as streams or by part). */
-const WHOLE_FILE_LIMITS = { profile: 512 << 20, sem: 1 << 30, sidecar: 1 << 20, xrd: 256 << 20 } as const;
+/** Most bytes each kind of file is read whole at (the rest are read as streams or by part); past it, it is refused. */
+export const WHOLE_FILE_LIMITS = { profile: 512 << 20, sem: 1 << 30, sidecar: 1 << 20, xrd: 256 << 20 } as const;
 const WHAT_IS_READ: Record<keyof typeof WHOLE_FILE_LIMITS, string> = { profile: 'a depth profile', sem: 'an SEM image', sidecar: 'a metadata sidecar', xrd: 'an XRD pattern' };
 
 /**

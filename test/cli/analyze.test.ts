@@ -38,7 +38,33 @@ describe('strata info on a sidecar', () => {
   it('describes a JEOL sidecar as belonging to its image, not as an error', async () => {
     const r = await runCli(['info', '--json', join(STUDY, 'pristine/sem.txt')]);
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.stdout)).toMatchObject({ kind: 'sem-sidecar', image: 'sem.tif' });
+    expect(JSON.parse(r.stdout)).toMatchObject([{ kind: 'sem-sidecar', image: 'sem.tif' }]);
+  });
+});
+
+describe('strata info --json', () => {
+  it('prints an array, one element per file, for one file as for several', async () => {
+    const one = await runCli(['info', '--json', join(STUDY, 'pristine/xrd.ras')]);
+    expect(one.code).toBe(0);
+    const parsed = JSON.parse(one.stdout) as Record<string, unknown>[];
+    expect(Array.isArray(parsed)).toBe(true);
+    expect(parsed).toHaveLength(1);
+    expect(parsed[0]).toMatchObject({ kind: 'xrd' });
+    const two = await runCli(['info', '--json', join(STUDY, 'pristine/xrd.ras'), join(STUDY, 'charged/xrd.ras')]);
+    expect((JSON.parse(two.stdout) as unknown[]).map((i) => (i as { kind: string }).kind)).toEqual(['xrd', 'xrd']);
+  });
+
+  it('leaves a file that cannot be read out of the array, and says why on stderr', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'strata-info-'));
+    const junk = join(dir, 'junk.dat');
+    writeFileSync(junk, 'not a data file');
+    const r = await runCli(['info', '--json', junk, join(STUDY, 'pristine/xrd.ras')]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/junk\.dat/);
+    expect((JSON.parse(r.stdout) as unknown[]).length).toBe(1);
+    const alone = await runCli(['info', '--json', junk]);
+    expect(alone.code).toBe(1);
+    expect(JSON.parse(alone.stdout)).toEqual([]);
   });
 });
 

@@ -25,10 +25,10 @@ describe('figure export', () => {
     expect(() => svgSizeMm('<svg width="100" height="50"></svg>')).toThrow(/width in mm/);
   });
 
-  it('writes a PNG whose width is width × dpi', () => {
+  it('writes a PNG whose width is width × dpi', async () => {
     const fonts = figureFonts();
     for (const dpi of [300, 600]) {
-      const png = svgToPng(svg, { dpi, fonts });
+      const png = await svgToPng(svg, { dpi, fonts });
       expect([...png.slice(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
       const { width, height } = pngSize(png);
       expect(width).toBe(Math.round((85 / 25.4) * dpi));
@@ -60,12 +60,12 @@ describe('figure export', () => {
 });
 
 describe('ion maps in the PNG export', () => {
-  it('keep every map pixel a block of one colour (resvg smoothed them into blobs)', () => {
+  it('keep every map pixel a block of one colour (resvg smoothed them into blobs)', async () => {
     // A 4 × 4 checkerboard over 60 pt: each map pixel is 15 pt, 125 px at 600 dpi.
     const values = Float64Array.from({ length: 16 }, (_, i) => ((i % 4) + Math.floor(i / 4)) % 2);
     const map = mapImage({ values, width: 4, height: 4 }, { x: 0, y: 0, widthPt: 60, heightPt: 60, min: 0, max: 1, colormap: 'viridis', scaleId: 't', pixelSizeNm: null });
     const doc = `<svg xmlns="http://www.w3.org/2000/svg" width="${(60 / 72) * 25.4}mm" height="${(60 / 72) * 25.4}mm" viewBox="0 0 60 60">${map}</svg>`;
-    const png = decode(svgToPng(doc, { dpi: 600, fonts: figureFonts() }));
+    const png = decode(await svgToPng(doc, { dpi: 600, fonts: figureFonts() }));
     const block = png.width / 4;
     const at = (x: number, y: number): number[] => {
       const i = (Math.floor(y) * png.width + Math.floor(x)) * png.channels;

@@ -1,4 +1,7 @@
-import { fromArrayBuffer } from 'geotiff';
+import { fromArrayBuffer, GeoTIFF } from 'geotiff';
+import type { GeoTIFFImage } from 'geotiff';
+import type { ByteSource } from '../byteSource.js';
+import { toGeotiffSource } from '../tiff/geotiffSource.js';
 import { compressionLabel, JPEG_COMPRESSION, LOSSLESS_COMPRESSIONS } from '../tiff/compression.js';
 import { useBoundedDecoders } from '../tiff/boundedDecoders.js';
 import { FormatError, assertSaneAllocation } from '../../model/errors.js';
@@ -39,24 +42,20 @@ function u16(header: RawTiffHeader, tag: number): number | null {
   return u16Array(header, tag)?.[0] ?? null;
 }
 
+/** What an SEM TIFF's tags say of its first image, vetted: what decoding it will give. */
+export interface GreyLayout {
+  width: number;
+  height: number;
+  /** Of the grey image made from it (palette → 8; 8/16-bit integers kept; anything else → 32). */
+  bitsPerSample: 8 | 16 | 32;
+}
+
 /**
- * The first image of a TIFF as grey levels. geotiff does the decompression (none, LZW, JPEG,
- * Deflate, PackBits, with predictors); this maps what SEM software writes onto one grey
- * channel: palette indices through the colour map (Zeiss and JEOL save grey images as
- * palette TIFFs), RGB through Rec. 601 luma, WhiteIsZero inverted. 8 and 16-bit stay integer;
- * anything else becomes Float32.
+ * The first image's layout from its tags, refused where decoding it would be refused or could
+ * not be done in bounded time and memory: everything decodeGreyTiff checks before it reads a
+ * pixel. `fileSize`: bytes in the whole file (what its pixels must fit in).
  */
-export async function decodeGreyTiff(bytes: Uint8Array, fileName: string, header: RawTiffHeader): Promise<GreyImage> {
-  let tiff;
-  let image;
-  try {
-    const buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
-    useBoundedDecoders();
-    tiff = await fromArrayBuffer(buffer);
-    image = await tiff.getImage(0);
-  } catch (err) {
-    throw new FormatError(fileName, `not a readable TIFF (${(err as Error).message})`);
-  }
+function vetLayout(image: GeoTIFFImage, header: RawTiffHeader, fileName: string, fileSize: number): GreyLayout {
   const width = image.getWidth();
   const height = image.getHeight();
   if (!(width > 0 && height > 0)) throw new FormatError(fileName, `TIFF has an empty image (${width} × ${height})`);
@@ -77,10 +76,56 @@ export async function decodeGreyTiff(bytes: Uint8Array, fileName: string, header
   // geotiff allocates the claimed raster before reading a strip: refuse dimensions the file
   // cannot hold (uncompressed) or could not decompress to (compressed).
   const packedBytes = Math.ceil((width * Math.max(1, bits)) / 8) * height * (spp > 1 ? spp : 1);
-  const limit = compression === 1 ? bytes.length : MAX_DECODE_RATIO * bytes.length;
+  const limit = compression === 1 ? fileSize : MAX_DECODE_RATIO * fileSize;
   if (!(packedBytes <= limit)) {
-    throw new FormatError(fileName, `TIFF claims ${width} × ${height} pixels (${packedBytes} bytes decoded), more than a ${bytes.length}-byte file can hold${compression === 1 ? '' : ` at ${MAX_DECODE_RATIO}:1`}`);
+    throw new FormatError(fileName, `TIFF claims ${width} × ${height} pixels (${packedBytes} bytes decoded), more than a ${fileSize}-byte file can hold${compression === 1 ? '' : ` at ${MAX_DECODE_RATIO}:1`}`);
   }
+  if (u16(header, 262) === PHOTOMETRIC_PALETTE) {
+    const map = u16Array(header, 320);
+    if (!map || map.length < 3 * (1 << bits)) throw new FormatError(fileName, 'palette TIFF without a usable ColorMap (tag 320)');
+    return { width, height, bitsPerSample: 8 };
+  }
+  const sampleFormat = image.getSampleFormat(0);
+  const integer = sampleFormat === 1 || sampleFormat === undefined;
+  return { width, height, bitsPerSample: integer && bits <= 8 ? 8 : integer && bits === 16 ? 16 : 32 };
+}
+
+/**
+ * The layout of an SEM TIFF's first image without decoding it (for `strata info`): its tags
+ * are read through `source` (the IFD and tag values, not the strips), and vetted as decoding
+ * vets them. `header`: the same file's tags (readRawTagsFrom).
+ */
+export async function readGreyLayout(source: ByteSource, header: RawTiffHeader): Promise<GreyLayout> {
+  let image;
+  try {
+    image = await (await GeoTIFF.fromSource(toGeotiffSource(source))).getImage(0);
+  } catch (err) {
+    throw new FormatError(source.name, `not a readable TIFF (${(err as Error).message})`);
+  }
+  return vetLayout(image, header, source.name, source.size);
+}
+
+/**
+ * The first image of a TIFF as grey levels. geotiff does the decompression (none, LZW, JPEG,
+ * Deflate, PackBits, with predictors); this maps what SEM software writes onto one grey
+ * channel: palette indices through the colour map (Zeiss and JEOL save grey images as
+ * palette TIFFs), RGB through Rec. 601 luma, WhiteIsZero inverted. 8 and 16-bit stay integer;
+ * anything else becomes Float32.
+ */
+export async function decodeGreyTiff(bytes: Uint8Array, fileName: string, header: RawTiffHeader): Promise<GreyImage> {
+  let tiff;
+  let image;
+  try {
+    const buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+    useBoundedDecoders();
+    tiff = await fromArrayBuffer(buffer);
+    image = await tiff.getImage(0);
+  } catch (err) {
+    throw new FormatError(fileName, `not a readable TIFF (${(err as Error).message})`);
+  }
+  const { width, height } = vetLayout(image, header, fileName, bytes.length);
+  const spp = image.getSamplesPerPixel();
+  const bits = image.getBitsPerSample(0);
   const photometric = u16(header, 262);
   let bands;
   try {
@@ -95,9 +140,8 @@ export async function decodeGreyTiff(bytes: Uint8Array, fileName: string, header
     if (!(bands[k]?.length >= n)) throw new FormatError(fileName, `TIFF pixels could not be decoded (band ${k + 1} of ${spp} missing or short)`);
   }
   if (photometric === PHOTOMETRIC_PALETTE) {
-    const map = u16Array(header, 320);
+    const map = u16Array(header, 320)!; // vetted in vetLayout
     const entries = 1 << bits;
-    if (!map || map.length < 3 * entries) throw new FormatError(fileName, 'palette TIFF without a usable ColorMap (tag 320)');
     const lut = new Float64Array(entries);
     for (let i = 0; i < entries; i++) lut[i] = (0.299 * map[i] + 0.587 * map[entries + i] + 0.114 * map[2 * entries + i]) / 257;
     const out = new Uint8Array(n);

@@ -1,6 +1,8 @@
 import { FormatError } from '../../model/errors.js';
 import type { PixelSizeSource, SemImage } from '../../model/semImage.js';
-import { cropRows, decodeGreyTiff } from './decode.js';
+import type { ByteSource } from '../byteSource.js';
+import { cropRows, decodeGreyTiff, readGreyLayout } from './decode.js';
+import type { GreyImage } from './decode.js';
 import { detectDataBarRows } from './dataBar.js';
 import { FEI_TAG, parseFeiMetadata } from './fei.js';
 import { isHitachiText, parseHitachiMetadata } from './hitachi.js';
@@ -8,7 +10,8 @@ import { parseJeolMetadata } from './jeol.js';
 import { measureScaleBarPx } from './scaleBar.js';
 import { TESCAN_TAG, parseTescanMetadata } from './tescan.js';
 import { decodeSidecarText } from './text.js';
-import { readRawTags, tagLatin1 } from './tiffTags.js';
+import { readRawTags, readRawTagsFrom, tagLatin1 } from './tiffTags.js';
+import type { RawTiffHeader } from './tiffTags.js';
 import type { VendorInfo } from './vendor.js';
 import { ZEISS_TAG, parseZeissMetadata } from './zeiss.js';
 
@@ -27,7 +30,7 @@ const OVERLAY_MARGIN_FRACTION = 0.03;
  * 34118, Tescan 50431), else the JEOL or Hitachi sidecar text. A tag wins over a sidecar:
  * it was written with the pixels.
  */
-function vendorInfo(header: NonNullable<ReturnType<typeof readRawTags>>, width: number, height: number, sidecar?: SidecarFile): VendorInfo | null {
+function vendorInfo(header: RawTiffHeader, width: number, height: number, sidecar?: SidecarFile): VendorInfo | null {
   const fei = tagLatin1(header.tags.get(FEI_TAG));
   if (fei) return parseFeiMetadata(fei, width);
   const zeiss = tagLatin1(header.tags.get(ZEISS_TAG));
@@ -41,29 +44,29 @@ function vendorInfo(header: NonNullable<ReturnType<typeof readRawTags>>, width: 
   return null;
 }
 
-/**
- * SEM TIFF (+ optional JEOL/Hitachi sidecar) → SemImage: grey pixels with the data bar
- * cropped off, the pixel size with where it came from, and the stage tilt when recorded.
- * An image nothing calibrates has `pixelSizeNm: null`, `pixelSizeSource: 'none'`; the user
- * then sets the scale (`core/sem/calibration.ts`).
- */
-export async function readSemImage(bytes: Uint8Array, fileName: string, sidecar?: SidecarFile): Promise<SemImage> {
-  const header = readRawTags(bytes);
-  if (!header) throw new FormatError(fileName, 'not a TIFF file (no II*/MM* header)', { offset: 0 });
-  if (header.impossibleTag) {
-    const { tag, count, bytes: claimed } = header.impossibleTag;
-    throw new FormatError(fileName, `TIFF tag ${tag} claims ${count} values (${claimed} bytes), more than the whole file (${bytes.length} bytes)`);
-  }
-  const grey = await decodeGreyTiff(bytes, fileName, header);
-  const { width, height } = grey;
-  const vendor = vendorInfo(header, width, height, sidecar);
+/** An SEM image's facts without its pixels: what `strata info` prints. */
+export type SemImageInfo = Omit<SemImage, 'pixels'>;
 
+/**
+ * Everything of a SemImage but its pixels: the data bar, the pixel size with where it came
+ * from, the tilt, the metadata. `pixels` (the whole grey image, data bar included) is needed
+ * only where the vendor metadata does not give the data bar's height or calibrates through a
+ * burned-in scale bar (measured off the pixels); without them that case gives null.
+ */
+function describeSem(
+  vendor: VendorInfo | null,
+  grey: { width: number; height: number; bitsPerSample: 8 | 16 | 32; pixels: GreyImage['pixels'] | null },
+  source: SemImage['source'],
+  sidecar?: SidecarFile,
+): SemImageInfo | null {
+  const { width, height, pixels } = grey;
   // Data bar: the vendor's frame height when it gives one, else detected from the pixels.
   let imageRows = vendor?.imageRows;
   let barDetail = imageRows !== undefined ? 'metadata' : 'detected';
   // Whole rows only: a vendor's strip height comes from text (`ImageStripSize=.2` gave 71.8 rows).
   if (imageRows === undefined || !(Number.isInteger(imageRows) && imageRows > 0 && imageRows <= height)) {
-    imageRows = height - detectDataBarRows(grey.pixels, width, height);
+    if (!pixels) return null;
+    imageRows = height - detectDataBarRows(pixels, width, height);
     barDetail = 'detected';
   }
   let dataBarRows = height - imageRows;
@@ -76,8 +79,9 @@ export async function readSemImage(bytes: Uint8Array, fileName: string, sidecar?
       ({ pixelSizeNm, source: pixelSizeSource, detail: pixelSizeDetail } = candidate);
       break;
     }
+    if (!pixels) return null;
     const [rowStart, rowEnd] = dataBarRows > 0 ? [imageRows, height] : [Math.floor(height * (1 - OVERLAY_SEARCH_FRACTION)), height];
-    const bar = measureScaleBarPx(grey.pixels, width, rowStart, rowEnd);
+    const bar = measureScaleBarPx(pixels, width, rowStart, rowEnd);
     if (bar) {
       pixelSizeNm = candidate.markerNm / bar.lengthPx;
       pixelSizeSource = 'scalebar';
@@ -102,10 +106,9 @@ export async function readSemImage(bytes: Uint8Array, fileName: string, sidecar?
 
   return {
     kind: 'semImage',
-    source: { fileName, format: 'tiff', sizeBytes: bytes.byteLength },
+    source,
     width,
     height: imageRows,
-    pixels: dataBarRows > 0 ? cropRows(grey.pixels, width, imageRows) : grey.pixels,
     bitsPerSample: grey.bitsPerSample,
     pixelSizeNm,
     pixelSizeSource,
@@ -118,4 +121,36 @@ export async function readSemImage(bytes: Uint8Array, fileName: string, sidecar?
     instrument: vendor?.instrument,
     metadata,
   };
+}
+
+/**
+ * SEM TIFF (+ optional JEOL/Hitachi sidecar) → SemImage: grey pixels with the data bar
+ * cropped off, the pixel size with where it came from, and the stage tilt when recorded.
+ * An image nothing calibrates has `pixelSizeNm: null`, `pixelSizeSource: 'none'`; the user
+ * then sets the scale (`core/sem/calibration.ts`).
+ */
+export async function readSemImage(bytes: Uint8Array, fileName: string, sidecar?: SidecarFile): Promise<SemImage> {
+  const header = readRawTags(bytes);
+  if (!header) throw new FormatError(fileName, 'not a TIFF file (no II*/MM* header)', { offset: 0 });
+  if (header.impossibleTag) {
+    const { tag, count, bytes: claimed } = header.impossibleTag;
+    throw new FormatError(fileName, `TIFF tag ${tag} claims ${count} values (${claimed} bytes), more than the whole file (${bytes.length} bytes)`);
+  }
+  const grey = await decodeGreyTiff(bytes, fileName, header);
+  const vendor = vendorInfo(header, grey.width, grey.height, sidecar);
+  const info = describeSem(vendor, grey, { fileName, format: 'tiff', sizeBytes: bytes.byteLength }, sidecar)!;
+  return { ...info, pixels: info.dataBarRows > 0 ? cropRows(grey.pixels, grey.width, info.height) : grey.pixels };
+}
+
+/**
+ * The facts of an SEM TIFF as readSemImage gives them, less the pixels, read from its tags
+ * and sidecar without decoding the image (a few kB of a file of hundreds of MB). Null where
+ * one of them needs the pixels (readSemImage then): a data bar whose height the metadata does
+ * not give is found in them, and a pixel size from a burned-in scale bar is measured on them.
+ */
+export async function readSemImageInfo(source: ByteSource, sidecar?: SidecarFile): Promise<SemImageInfo | null> {
+  const header = await readRawTagsFrom(source);
+  const layout = await readGreyLayout(source, header);
+  const vendor = vendorInfo(header, layout.width, layout.height, sidecar);
+  return describeSem(vendor, { ...layout, pixels: null }, { fileName: source.name, format: 'tiff', sizeBytes: source.size }, sidecar);
 }

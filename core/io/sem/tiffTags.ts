@@ -1,3 +1,6 @@
+import type { ByteSource } from '../byteSource.js';
+import { readIfdAt, readTiffHeader } from '../tiff/ifd.js';
+
 /**
  * The raw bytes of the first IFD's tags. geotiff decodes pixels well, but it turns ASCII tags
  * into UTF-8 strings (Zeiss writes Latin-1, so its µ becomes U+FFFD) and gives no easy access
@@ -55,6 +58,22 @@ export function readRawTags(bytes: Uint8Array): RawTiffHeader | null {
     tags.set(tag, { tag, type, count, bytes: bytes.subarray(offset, offset + length) });
   }
   return impossibleTag ? { littleEndian, tags, impossibleTag } : { littleEndian, tags };
+}
+
+/**
+ * The tags of the first image, read through a ByteSource: the header, the first IFD and the
+ * tags' values, never the pixels (what `strata info` needs of an image of hundreds of MB). The
+ * IFD walk refuses, as a FormatError, a tag whose values lie past the end of the file, which
+ * readRawTags flags (`impossibleTag`) or skips.
+ */
+export async function readRawTagsFrom(source: ByteSource): Promise<RawTiffHeader> {
+  const header = await readTiffHeader(source);
+  const { ifd } = await readIfdAt(source, header, header.firstIfdOffset, 0);
+  const tags = new Map<number, RawTag>();
+  for (const { tag, type, count, valueOffset, byteLength, inlineBytes } of ifd.entries.values()) {
+    tags.set(tag, { tag, type, count, bytes: inlineBytes ?? (await source.read(valueOffset, byteLength)) });
+  }
+  return { littleEndian: header.littleEndian, tags };
 }
 
 /** An ASCII/undefined tag as Latin-1 text, cut at the first NUL (vendors pad with them). */

@@ -3,7 +3,8 @@ import { resolve } from 'node:path';
 import fc from 'fast-check';
 import { zlibSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
-import { readSemImage } from '../../../core/io/sem/index.js';
+import { readSemImage, readSemImageInfo } from '../../../core/io/sem/index.js';
+import { bytesSource } from '../../../core/io/byteSource.js';
 import type { SidecarFile } from '../../../core/io/sem/index.js';
 import { writeTiff } from '../../../core/io/tiff/writeTiff.js';
 import { FormatError } from '../../../core/model/errors.js';
@@ -124,6 +125,18 @@ function checkImage(img: SemImage, inputBytes: number): void {
   expect(img.pixels.byteLength).toBeLessThanOrEqual(semAllocBound(inputBytes));
 }
 
+/** What `strata info` reads of an SEM TIFF without its pixels: null, or facts as consistent as checkImage's. */
+function checkInfo(info: Awaited<ReturnType<typeof readSemImageInfo>>): void {
+  if (info === null) return;
+  expect(Number.isInteger(info.width) && info.width > 0).toBe(true);
+  expect(Number.isInteger(info.height) && info.height > 0).toBe(true);
+  expect(info.dataBarRows).toBeGreaterThanOrEqual(0);
+  expect([8, 16, 32]).toContain(info.bitsPerSample);
+  if (info.pixelSizeNm !== null) expect(Number.isFinite(info.pixelSizeNm) && info.pixelSizeNm > 0).toBe(true);
+  else expect(info.pixelSizeSource).toBe('none');
+  for (const v of Object.values(info.metadata)) expect(typeof v).toBe('string');
+}
+
 describe('hostile input: SEM reader', () => {
   const all = seeds();
   // Small seeds most of the time; the larger real files often enough to be exercised.
@@ -160,12 +173,14 @@ describe('hostile input: SEM reader', () => {
           }
           const sidecar = keepSidecar ? seed.sidecar : undefined;
           await tally.run(['fuzz.tif'], async () => checkImage(await readSemImage(tiff, 'fuzz.tif', sidecar), tiff.length), tiff.length);
+          // `strata info`'s reading of the tags alone: a fact sheet, null (the pixels are needed), or a FormatError.
+          await tally.run(['fuzz.tif'], async () => checkInfo(await readSemImageInfo(bytesSource('fuzz.tif', tiff), sidecar)), tiff.length);
         },
       ),
       { numRuns: FUZZ_RUNS },
     );
     tally.report();
-    expect(tally.tried).toBe(FUZZ_RUNS);
+    expect(tally.tried).toBe(2 * FUZZ_RUNS); // each input read whole and by its tags alone
   });
 
   it(`JEOL and Hitachi sidecars: ${FUZZ_RUNS} mutated sidecars in several encodings`, async () => {

@@ -112,9 +112,14 @@ export async function runStackTask(task: StackTask, control: TaskControl = {}): 
   }
 }
 
+/**
+ * The dead-time correction a task asked for, where it can be made. A stack without N (no shots
+ * per pixel in the file or study.json, as an imzML) is read raw, `applied: false` saying so: a
+ * throw here failed the maps of every state (one request holds them all) and left the view
+ * blank on a checkbox that is on by default; the view tells the user which state lacks N.
+ */
 function deadTimeFor(stack: IonStack, task: TaskBase): DeadTimeInfo {
   const shots = task.studyShotsPerPixel ?? stack.shotsPerPixel ?? null;
-  if (task.deadTime && shots === null) throw new StrataError(`${stack.source.fileName}: no shots per pixel (N) in the file or study.json: cannot correct dead time`);
   return { applied: task.deadTime && shots !== null, shotsPerPixel: shots, saturatedPixels: 0 };
 }
 

@@ -35,3 +35,13 @@ export function base64ToF32(b64: string): Float32Array {
   const bytes = base64ToBytes(b64);
   return new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
 }
+
+/**
+ * The range a shared colour scale spans: [lo, hi], or one unit up from lo where every value is
+ * the same (an ion absent from the stack: all zeros). A scale of [0, 0] drew its colour bar with
+ * one tick reading "NaN".
+ */
+export function colourRange(lo: number, hi: number): [number, number] {
+  const from = Number.isFinite(lo) ? lo : 0;
+  return Number.isFinite(hi) && hi > from ? [from, hi] : [from, from + 1];
+}

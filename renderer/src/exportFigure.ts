@@ -4,32 +4,16 @@ import { base64ToBytes } from './colour.js';
 import { ESCAPE_CLOSES, h } from './dom.js';
 import { CancelledError, runBackendJob } from './jobs.js';
 import type { Store } from './store.js';
+import { figureChoices } from './figureChoice.js';
+import type { FigureChoice } from './figureChoice.js';
 
-/** What a view exports: a figure of `strata figure`, and for the SEM figure the shown state. */
-export interface FigureChoice {
-  figure: FigureKind;
-  state?: string;
-  /** Said in the dialog, so the user knows which picture comes out of this view. */
-  label: string;
-}
+export type { FigureChoice };
 
 /** Widths used when the user picks none, as `strata figure` has them (figureFiles.ts). */
 const DEFAULT_WIDTH: Record<FigureKind, number> = { fig4: WIDTH_PRESETS_MM.double, profiles: WIDTH_PRESETS_MM.double, sem: WIDTH_PRESETS_MM.single, xrd: WIDTH_PRESETS_MM.single, 'li-bars': WIDTH_PRESETS_MM.onehalf };
 const DEFAULT_DPI = 600;
 
-/**
- * Figures offered beside a view's own: the ToF-SIMS views (profiles, maps, 3-D) export Fig. 4,
- * and the depth profiles of the states too — the one figure a study with depth profiles alone
- * (no stack, no Li) can make.
- */
-const ALSO: Partial<Record<FigureKind, FigureChoice[]>> = {
-  fig4: [{ figure: 'profiles', label: "Depth profiles of the states: the analyte and the layers' marker ions, one panel per state" }],
-};
-
-/** The figures the dialog offers for a view's choice: its own first. */
-export function figureChoices(c: FigureChoice): FigureChoice[] {
-  return [c, ...(ALSO[c.figure] ?? []).filter((a) => a.figure !== c.figure)];
-}
+export { figureChoices };
 
 /** Hands bytes to the browser as a download; Electron's session turns it into a save dialog. */
 export function downloadBytes(bytes: Uint8Array, fileName: string, mimeType: string): void {
@@ -85,7 +69,8 @@ export function exportBar(store: Store, choice: () => FigureChoice | null, say: 
   });
   open.addEventListener('click', () => {
     const c = choice();
-    if (!c) return;
+    // A button that did nothing: say why there is nothing to export.
+    if (!c) return say('This view has no figure to export now: it shows no data a figure is made of (its notes say why).');
     offered = figureChoices(c);
     kind.replaceChildren(...offered.map((o) => h('option', { value: o.figure }, o.figure)));
     kind.value = c.figure;

@@ -126,18 +126,18 @@ export interface WorkbenchFixture {
 }
 
 /**
- * The workbench of a describe block: the sample study copied, the renderer built, the backend
+ * The workbench of a describe block: the sample study (or `study()`) copied, the renderer built, the backend
  * started on it (`mode`: what the services tell the page), Chromium opened on the page, after
  * `beforeLoad` (a preload's stand-in, say) is added to it; all closed after the block, and no
  * console or page error allowed after any test. Its fields are set once beforeAll has run.
  */
-export function useWorkbench(options: { mode: 'browser' | 'electron'; beforeLoad?: (page: Page, studyDir: string) => Promise<unknown> }): WorkbenchFixture {
+export function useWorkbench(options: { mode: 'browser' | 'electron'; beforeLoad?: (page: Page, studyDir: string) => Promise<unknown>; /** The study folder to copy (default: the sample study). */ study?: () => string }): WorkbenchFixture {
   const fixture = {} as WorkbenchFixture;
   let server: WorkbenchServer | undefined;
   let study: { dir: string; cleanup(): void } | undefined;
   let renderer: { dir: string; cleanup(): void } | undefined;
   beforeAll(async () => {
-    study = copyStudy(findStudy()!);
+    study = copyStudy(options.study?.() ?? findStudy()!);
     fixture.study = study;
     renderer = await buildRenderer();
     server = await startWorkbenchServer({ api: new WorkbenchServices({ mode: options.mode, startupStudy: study.dir }), staticDir: renderer.dir });

@@ -1,14 +1,14 @@
 import * as d3 from 'd3';
 import type { IonMapsPayload } from '../../../core/api/contract.js';
 import { h } from '../dom.js';
-import { base64ToF32, colormapLut, COLORMAPS } from '../colour.js';
+import { base64ToF32, colormapLut, COLORMAPS, colourRange } from '../colour.js';
 import type { ColormapName } from '../colour.js';
 import { runBackendJob } from '../jobs.js';
 import type { AppState, Store } from '../store.js';
 import { runInWorker } from '../workers/client.js';
-import { clearRoiButton, noteText, roiText, shownSettings, showFailure } from './view.js';
+import { clearRoiButton, noShotsText, noteText, roiText, shownSettings, showFailure, uncorrectedStates } from './view.js';
 import type { View } from './view.js';
-import { FIG4_LABEL } from './view.js';
+import { simsFigure } from './view.js';
 import { ionNotation } from '../../../core/model/ions.js';
 import { layerLabel } from './layerLabel.js';
 import { formatWithSigma } from '../../../core/util/uncertainty.js';
@@ -34,6 +34,12 @@ export function ionMapsView(store: Store): View {
   let drawSeq = 0;
   /** The settings the maps on screen were drawn with: a cancelled job puts the controls back to them. */
   const shown = shownSettings(store, 'maps');
+  /**
+   * States whose stack gives no N (shots per pixel): learned from the first maps asked dead-time
+   * corrected. The setting stays as the user left it; the maps are loaded raw while any is listed.
+   */
+  let noShots: string[] = [];
+  const deadTimeOf = (s: AppState): boolean => s.view.maps.deadTime && !noShots.length;
 
   const stackIons = (() => {
     const set = new Set<string>();
@@ -62,7 +68,7 @@ export function ionMapsView(store: Store): View {
       ...layers.map((r) => h('option', { value: r, selected: r === v.window }, `layer ${layerLabel(study, r)}`)),
     );
     win.addEventListener('change', () => store.setView('maps', { window: win.value }));
-    const dead = h('input', { type: 'checkbox', id: 'maps-deadtime', checked: v.deadTime });
+    const dead = h('input', { type: 'checkbox', id: 'maps-deadtime', checked: deadTimeOf(s), disabled: noShots.length > 0, title: noShots.length ? noShotsText(noShots) : 'Poisson dead-time correction per pixel, with N shots per pixel' });
     dead.addEventListener('change', () => store.setView('maps', { deadTime: dead.checked }));
     const log = h('input', { type: 'checkbox', id: 'maps-log', checked: v.logColour });
     log.addEventListener('change', () => store.setView('maps', { logColour: log.checked }));
@@ -73,10 +79,18 @@ export function ionMapsView(store: Store): View {
 
   async function fetchMaps(s: AppState): Promise<void> {
     const windows = windowsOf(s);
-    const deadTime = s.view.maps.deadTime;
+    const deadTime = deadTimeOf(s);
     const key = `${s.view.maps.ion}|${deadTime}|${JSON.stringify(windows)}`;
     if (key === dataKey && data) return;
-    data = await runBackendJob(store.api, `${ionNotation(s.view.maps.ion)} maps`, (jobId) => store.api.getIonMaps({ path: study.path, ion: s.view.maps.ion, windows, deadTime, jobId }));
+    const got = await runBackendJob(store.api, `${ionNotation(s.view.maps.ion)} maps`, (jobId) => store.api.getIonMaps({ path: study.path, ion: s.view.maps.ion, windows, deadTime, jobId }));
+    const lacking = uncorrectedStates(deadTime, got.states);
+    if (lacking.length) {
+      // Some corrected, some raw on one colour scale would compare unlike numbers: all raw.
+      noShots = lacking;
+      buildControls(store.state);
+      return fetchMaps(s);
+    }
+    data = got;
     dataKey = key;
   }
 
@@ -91,15 +105,20 @@ export function ionMapsView(store: Store): View {
     const maps = data.states.map((st) => ({ st, map: st.maps.find((m) => m.name === v.window) ?? st.maps[0] }));
     if (v.window !== 'all' && maps.some((m) => m.map.name !== v.window)) notes.push(`Some states have no layer '${v.window}': they show all scans.`);
     for (const m of data.missing) notes.push(`${m.state}: ${m.reason}.`);
+    // A stack whose ion windows miss its spectra gives empty maps: the reader's warning says why.
+    for (const st of data.states) {
+      const warning = study.states.find((x) => x.state === st.state)?.files.find((f) => f.path === st.file)?.summary?.warning;
+      if (typeof warning === 'string') notes.push(`${st.state}: ${warning}.`);
+    }
     const dts = data.states.map((st) => st.deadTime);
     if (dts.some((d) => d.applied)) {
       const sat = d3.sum(dts, (d) => d.saturatedPixels);
       notes.push(`Counts summed over the scans, Poisson dead-time corrected per pixel (N = ${[...new Set(dts.map((d) => d.shotsPerPixel))].join(', ')} shots)${sat ? `; ${sat} saturated pixel-scans count as lower bounds` : ''}; one colour scale for all states.`);
-    } else notes.push('Raw counts summed over the scans (not dead-time corrected); one colour scale for all states.');
+    } else if (noShots.length) notes.push(`Raw counts summed over the scans. ${noShotsText(noShots)}`);
+    else notes.push('Raw counts summed over the scans (not dead-time corrected); one colour scale for all states.');
     note.textContent = notes.join(' ');
     // One shared scale: the lowest and highest pixel of any state's shown map.
-    const lo = Math.max(v.logColour ? 0 : -Infinity, d3.min(maps, (m) => m.map.min) ?? 0);
-    const hi = d3.max(maps, (m) => m.map.max) ?? 1;
+    const [lo, hi] = colourRange(Math.max(v.logColour ? 0 : -Infinity, d3.min(maps, (m) => m.map.min) ?? 0), d3.max(maps, (m) => m.map.max) ?? 1);
     const lut = colormapLut(v.colormap);
     const cells: HTMLElement[] = [];
     const decoded: Float32Array[] = [];
@@ -227,7 +246,7 @@ export function ionMapsView(store: Store): View {
 
   return {
     el,
-    figure: () => ({ figure: 'fig4', label: FIG4_LABEL }),
+    figure: () => simsFigure(store.state),
     shown() {
       void refresh(store.state);
     },

@@ -179,6 +179,15 @@ export function liDashboard(store: Store): View {
     );
     const changeStates = [...new Set(changes.map((c) => c.state))];
     const warnings = reportWarnings(s.report);
+    const warningList = (open: boolean) => (warnings.length ? h('details', { class: 'notes', id: 'li-warnings', open }, h('summary', {}, `${countOf(warnings.length, 'analysis warning')}`), h('ul', {}, ...warnings.map((w) => h('li', {}, w)))) : h('span'));
+    const reference = String(s.report.provenance.parameters.referenceState ?? 'pristine');
+    if (!fracBars.length) {
+      // Empty charts and tables under "No SIMS results" (there were) and "it needs a pristine
+      // state" (there was one) misled: say what is missing, and open the warnings that say why.
+      body.replaceChildren(n ? h('p', { class: 'notes' }, n) : h('span'), h('p', { class: 'notes', id: 'li-note' }, noLiText(s.report)), warningList(true));
+      return;
+    }
+    const noChange = s.report.states.some((st) => st.state === reference && st.sims?.li.length) ? `No change against ${reference} in the report.` : `No change against ${reference}: the study has no ${reference} state with Li results to compare with.`;
     body.replaceChildren(
       n ? h('p', { class: 'notes' }, n) : h('span'),
       s.overrides.roi ? h('p', { class: 'notes', id: 'li-roi' }, `Every number here is over the ${roiText(s.overrides.roi)} (drawn on the 2-D images), not the whole field.`) : h('span'),
@@ -186,7 +195,7 @@ export function liDashboard(store: Store): View {
         'div',
         { class: 'dashboard' },
         h('figure', {}, h('figcaption', {}, 'Li share of the stack per layer (±1σ)'), fracBars.length ? barChart(fracBars, groups, s.report.states.filter((st) => st.sims).map((st) => st.state), 'Li share of the stack (%)', 'li-fraction-chart', tickPct, tipPct) : h('p', { class: 'notes' }, 'No SIMS results in the report.')),
-        h('figure', {}, h('figcaption', {}, 'Change against pristine (±1σ)'), deltaBars.length ? barChart(deltaBars, groups, changeStates.map((c) => `${c} − pristine`), 'Δ Li share (pp)', 'li-change-chart', tickPp, tipPp) : h('p', { class: 'notes' }, 'No comparison in the report (it needs a pristine state).')),
+        h('figure', {}, h('figcaption', {}, 'Change against pristine (±1σ)'), deltaBars.length ? barChart(deltaBars, groups, changeStates.map((c) => `${c} − pristine`), 'Δ Li share (pp)', 'li-change-chart', tickPp, tipPp) : h('p', { class: 'notes', id: 'li-no-change' }, noChange)),
       ),
       h(
         'div',
@@ -200,13 +209,23 @@ export function liDashboard(store: Store): View {
         ),
         countsTable(s.report, roles),
       ),
-      warnings.length ? h('details', { class: 'notes', id: 'li-warnings' }, h('summary', {}, `${countOf(warnings.length, 'analysis warning')}`), h('ul', {}, ...warnings.map((w) => h('li', {}, w)))) : h('span'),
+      warningList(false),
     );
+  }
+
+  /** Why the report has no Li per layer: no depth profile at all, or none with the analyte. */
+  function noLiText(report: Report): string {
+    const sims = report.states.filter((st) => st.sims);
+    if (!sims.length) return 'No Li per layer: no state has a ToF-SIMS depth profile the analysis could segment.';
+    const p = sims.find((st) => st.sims?.parameters)?.sims?.parameters;
+    const ion = ionNotation(String(p?.analyteIon ?? analyte));
+    return `No Li per layer: the analyte ${ion} is in none of the depth profiles of ${sims.map((st) => st.state).join(', ')}; the layers and interfaces are in the Depth profiles tab.`;
   }
 
   return {
     el,
-    figure: () => ({ figure: 'li-bars', label: 'Li per layer: shares per state and the change against the reference' }),
+    // No Li per layer in the report: no bars to draw (the export said "no li-bars figure").
+    figure: () => (store.state.report && !store.state.report.states.some((st) => st.sims?.li.length) ? null : { figure: 'li-bars', label: 'Li per layer: shares per state and the change against the reference' }),
     shown() {
       draw(store.state);
     },

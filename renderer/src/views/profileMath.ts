@@ -1,4 +1,5 @@
 import type { ProfilePayload } from '../../../core/api/contract.js';
+import { ionKey } from '../../../core/model/ions.js';
 import type { LayerSegment } from '../../../core/model/report.js';
 
 /** One plotted series: values and their Poisson σ on the chosen axis. */
@@ -118,5 +119,26 @@ export function runs(flags: readonly boolean[]): [number, number][] {
     if (i > 0 && flags[i - 1]) out[out.length - 1][1] = i;
     else out.push([i, i]);
   });
+  return out;
+}
+
+/**
+ * The ions a profile view ticks when none of those ticked is in any profile shown (a study of
+ * positive ions, a stack without Li, opened with the default Li⁻): the analyte where the data
+ * have it, and each layer's first marker ion the data have, so that the chart shows the layers
+ * instead of an empty plot. Matched by canonical key (study.json's "C2-" is the data's "C_2-");
+ * the data's own labels are returned. Empty when the data have none of them.
+ */
+export function defaultProfileIons(available: readonly string[], analytes: readonly (string | null | undefined)[], markerIons: readonly (readonly string[])[]): string[] {
+  const byKey = new Map(available.map((label) => [ionKey(label), label]));
+  const out: string[] = [];
+  const add = (ion: string | null | undefined): boolean => {
+    const label = ion ? byKey.get(ionKey(ion)) : undefined;
+    if (!label) return false;
+    if (!out.includes(label)) out.push(label);
+    return true;
+  };
+  for (const a of analytes) if (add(a)) break;
+  for (const markers of markerIons) markers.some(add);
   return out;
 }

@@ -6,11 +6,11 @@ import { BAND_FILLS, OKABE_ITO } from '../colour.js';
 import { runBackendJob } from '../jobs.js';
 import type { AppState, Store } from '../store.js';
 import { withStateOverride } from '../store.js';
-import { detectorLimit, detectorShares, interfaceLimits, NEAR_SATURATION, nearestIndex, runs, seriesOf, timeToDepth } from './profileMath.js';
+import { defaultProfileIons, detectorLimit, detectorShares, interfaceLimits, NEAR_SATURATION, nearestIndex, runs, seriesOf, timeToDepth } from './profileMath.js';
 import type { Series } from './profileMath.js';
 import { clearRoiButton, noteText, onWidthChange, roiText, showFailure } from './view.js';
 import type { View } from './view.js';
-import { FIG4_LABEL } from './view.js';
+import { simsFigure } from './view.js';
 import { ionNotation } from '../../../core/model/ions.js';
 import { layerLabel } from './layerLabel.js';
 import { countOf } from './view.js';
@@ -97,6 +97,25 @@ export function profileView(store: Store): View {
       h('fieldset', { class: 'ions' }, h('legend', {}, 'Ions'), ...ionBoxes),
       h('fieldset', {}, h('legend', {}, 'Display'), h('label', {}, log, ' log scale'), h('label', {}, norm, ' normalised to total'), h('label', {}, 'x: ', axis), h('label', {}, 'layers of ', ifaceOf), reset),
     );
+  }
+
+  /**
+   * Ticked ions none of the profiles has (the default Li⁻ in a study of positive ions, or of a
+   * cell without Li) left an empty chart and the hint "None of the ticked states has the ticked
+   * ions" over a hundred unticked boxes: the analyte and each layer's first marker the data have
+   * are ticked instead. Ions the user unticked all (none ticked) stay so. True when it ticked.
+   */
+  function tickIonsPresent(): boolean {
+    const v = store.state.view.profile;
+    const available = ionsAvailable();
+    if (!v.ions.length || v.ions.some((i) => available.includes(i))) return false;
+    const analyte = store.state.report?.states.find((st) => st.sims?.parameters)?.sims?.parameters?.analyteIon;
+    // The analyte of the other polarity too (Li⁺ of positive ions for the default Li⁻), as the analysis takes it.
+    const flipped = v.ions.map((i) => i.replace(/[+-]$/, (c) => (c === '+' ? '-' : '+')));
+    const ions = defaultProfileIons(available, [typeof analyte === 'string' ? analyte : null, ...v.ions, ...flipped], study.stack.layers.map((l) => l.markerIons));
+    if (!ions.length) return false;
+    store.setView('profile', { ions });
+    return true;
   }
 
   /** Drops a state's dragged interfaces from the overrides (as a drag puts them there): the analysis finds them again. */
@@ -342,6 +361,7 @@ export function profileView(store: Store): View {
         loading = load(s);
         await loading;
         rebuildControls = true;
+        if (tickIonsPresent()) return; // the store's update draws with them
       }
       if (rebuildControls) buildControls(store.state);
       draw(store.state);
@@ -352,7 +372,7 @@ export function profileView(store: Store): View {
 
   return {
     el,
-    figure: () => ({ figure: 'fig4', label: FIG4_LABEL }),
+    figure: () => simsFigure(store.state),
     shown() {
       void refresh(store.state, true);
     },

@@ -13,6 +13,8 @@ import { noteText } from './view.js';
 import { geometryNotes, parseViewAngle } from './semGeometry.js';
 import type { View } from './view.js';
 import { layerLabel } from './layerLabel.js';
+import { spreadLabels } from '../../../core/figures/style.js';
+import { formatWithSigma } from '../../../core/util/uncertainty.js';
 
 const MAX_SIDE_PX = 1024;
 
@@ -242,10 +244,19 @@ export function semView(store: Store): View {
     if (b) {
       const a = (b.angleDeg * Math.PI) / 180;
       const yAt = (u: number, x: number) => (u + x * Math.sin(a)) / Math.cos(a);
+      const fontSize = Math.max(11, img.height * 0.028);
+      // Boundaries a few pixels apart (a thin layer, a doubtful edge) wrote their labels over each
+      // other: spread apart as the figures' labels are, each in its line's colour to say whose it is.
+      const labelY = spreadLabels(
+        b.lines.map((line) => yAt(line.uPx, b.x1Px) / img.binning - 4),
+        fontSize * 1.35, // the text's box with its outline, not the font size alone
+        fontSize,
+        fullH - 2,
+      );
       b.lines.forEach((line, i) => {
         const colour = OKABE_ITO[(i + 4) % 6];
         svg.append('line').attr('class', 'boundary').attr('data-upper', line.upper).attr('data-lower', line.lower).attr('x1', b.x0Px / img.binning).attr('x2', b.x1Px / img.binning).attr('y1', yAt(line.uPx, b.x0Px) / img.binning).attr('y2', yAt(line.uPx, b.x1Px) / img.binning).attr('stroke', colour).attr('stroke-width', 2).attr('vector-effect', 'non-scaling-stroke').attr('stroke-dasharray', '10 5');
-        svg.append('text').attr('x', img.width - 6).attr('y', yAt(line.uPx, b.x1Px) / img.binning - 4).attr('text-anchor', 'end').attr('font-size', Math.max(11, img.height * 0.028)).attr('fill', '#fff').attr('stroke', '#000').attr('stroke-width', 3).attr('paint-order', 'stroke').text(`${labelOf(line.upper)} | ${labelOf(line.lower)}`);
+        svg.append('text').attr('x', img.width - 6).attr('y', labelY[i]).attr('text-anchor', 'end').attr('class', 'boundary-label').attr('font-size', fontSize).attr('fill', colour).attr('stroke', '#000').attr('stroke-width', 3).attr('paint-order', 'stroke').text(`${labelOf(line.upper)} | ${labelOf(line.lower)}`);
       });
     }
     const analysis = noteText(s, 'measured boundaries and thicknesses');
@@ -269,7 +280,13 @@ export function semView(store: Store): View {
     });
     drawPoints();
     figure.replaceChildren(h('div', { class: 'map-stack' }, canvas, node));
-    const fmt = d3.format('.1f');
+    // Thickness and σ to σ's two significant figures, as every other table: 827431.5 ± 15697.2
+    // claimed a precision of 0.1 nm on a layer known to ±16 µm.
+    const thickness = (l: { thicknessNm: number; sigmaNm: number | null }): [string, string] => {
+      if (l.sigmaNm === null) return [l.thicknessNm.toFixed(1), '—'];
+      const [value, sigma] = formatWithSigma(l.thicknessNm, l.sigmaNm).split(' ± ');
+      return [value, sigma];
+    };
     table.replaceChildren(
       sem
         ? h(
@@ -279,7 +296,7 @@ export function semView(store: Store): View {
             // few strips) stands with the numbers it doubts, as the XRD view's warnings do.
             h('caption', {}, `Layer thickness, ${img.state} (${sem.file}; pixel size from ${sem.pixelSizeSource})`, ...(sem.warnings ?? []).map((w) => h('div', { class: 'notes', 'data-sem-warning': '' }, `Warning: ${w}`))),
             h('thead', {}, h('tr', {}, h('th', {}, 'Layer'), h('th', {}, 'Thickness (nm)'), h('th', {}, '± (nm)'))),
-            h('tbody', {}, ...sem.layers.map((l) => h('tr', { 'data-role': l.role }, h('td', {}, layerLabel(study, l.role)), h('td', { class: 'num' }, fmt(l.thicknessNm)), h('td', { class: 'num' }, l.sigmaNm === null ? '—' : fmt(l.sigmaNm))))),
+            h('tbody', {}, ...sem.layers.map((l) => h('tr', { 'data-role': l.role }, h('td', {}, layerLabel(study, l.role)), ...thickness(l).map((t) => h('td', { class: 'num' }, t))))),
           )
         : h('span'),
     );

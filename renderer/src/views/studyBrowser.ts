@@ -73,7 +73,9 @@ export function studyBrowser(store: Store): View {
         h('td', {}, KIND_LABEL[f.kind] ?? f.kind),
         h('td', {}, f.path),
         h('td', {}, f.format),
-        h('td', { class: f.error ? 'meta error' : 'meta' }, f.error ?? describe(f.summary)),
+        // What reading the file found wrong (an imzML whose ion windows miss its spectra, so every
+        // image is empty) was in the summary but shown nowhere.
+        h('td', { class: f.error ? 'meta error' : 'meta' }, f.error ?? describe(f.summary), !f.error && typeof f.summary?.warning === 'string' ? h('div', { class: 'error file-warning' }, `Warning: ${f.summary.warning}`) : null),
       ),
     ),
   );

@@ -1,5 +1,5 @@
-import type { FigureChoice } from '../exportFigure.js';
 import type { AnalyzeOverrides } from '../../../core/api/contract.js';
+import type { FigureChoice } from '../figureChoice.js';
 import type { AppState, Store, ViewSettings } from '../store.js';
 import { h } from '../dom.js';
 import { CancelledError } from '../jobs.js';
@@ -24,13 +24,27 @@ export function noteText(state: AppState, what: string): string | null {
   return null;
 }
 
-/** The profile, map and 3-D views all export the paper's Fig. 4, which is made of them. */
-export const FIG4_LABEL = 'Fig. 4: Li maps of the states, 3-D renderings, Li profiles over the SEM cross-section';
+// The figure the ToF-SIMS views export (kept with the export choices, free of DOM).
+export { FIG4_LABEL, simsFigure } from '../figureChoice.js';
 
 /** Shows why a view's work ended early: the user's cancel as a plain note, anything else as an error. */
 export function showFailure(note: HTMLElement, err: unknown, cancelledText = 'Cancelled.'): void {
   if (err instanceof CancelledError) note.textContent = cancelledText;
   else note.replaceChildren(h('span', { class: 'error' }, (err as Error).message));
+}
+
+/**
+ * The states whose stack came back raw though dead-time correction was asked (`requested`): the
+ * stack gives no N (shots per pixel) and study.json sets none, as with imzML. States on one colour
+ * scale must hold numbers of one kind, so the 2-D and 3-D views then load every state raw.
+ */
+export function uncorrectedStates(requested: boolean, results: readonly { state: string; deadTime: { applied: boolean } }[]): string[] {
+  return requested ? results.filter((r) => !r.deadTime.applied).map((r) => r.state) : [];
+}
+
+/** Why "dead-time corrected" is off and greyed, naming the states without N and where N is set. */
+export function noShotsText(states: readonly string[]): string {
+  return `Not dead-time corrected: the 3-D stack of ${states.join(', ')} gives no shots per pixel (N), and study.json sets none ("sims": { "shotsPerPixel": N } in the state); every state is shown raw, so that one scale compares them.`;
 }
 
 /** "1 warning", "3 warnings": a count with its noun. */

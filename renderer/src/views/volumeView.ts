@@ -3,15 +3,15 @@ import * as THREE from 'three';
 import * as d3 from 'd3';
 import type { VolumePayload } from '../../../core/api/contract.js';
 import { h } from '../dom.js';
-import { base64ToF32, colormapLut } from '../colour.js';
+import { base64ToF32, colormapLut, colourRange } from '../colour.js';
 import { CancelledError, runBackendJobs } from '../jobs.js';
 import type { AppState, Store } from '../store.js';
 import { runInWorker } from '../workers/client.js';
 import { timeToDepth } from './profileMath.js';
-import { noteText, onWidthChange, shownSettings, showFailure } from './view.js';
+import { noShotsText, noteText, onWidthChange, shownSettings, showFailure, uncorrectedStates } from './view.js';
 import type { View } from './view.js';
 import { VOLUME_FRAGMENT, VOLUME_VERTEX } from './volumeShader.js';
-import { FIG4_LABEL } from './view.js';
+import { simsFigure } from './view.js';
 import { ionNotation } from '../../../core/model/ions.js';
 import { layerLabel } from './layerLabel.js';
 import { clipChoice, CUSTOM_CLIP, followClipLayer } from './volumeClip.js';
@@ -95,6 +95,9 @@ export function volumeView(store: Store): View {
   let shownRefinement: Refinement | null = null;
   /** Ion and dead time of the volumes on screen: a cancelled load puts the controls back to them. */
   const shown = shownSettings(store, 'volume', ['ion', 'deadTime']);
+  /** States whose stack gives no N (shots per pixel): the volumes are then loaded raw (see ionMapsView). */
+  let noShots: string[] = [];
+  const deadTimeOf = (s: AppState): boolean => s.view.volume.deadTime && !noShots.length;
   /** The clip controls of the last buildControls, kept in step with the clip by syncClipControls. */
   let clipControls: { top: HTMLInputElement; bottom: HTMLInputElement; layerSel: HTMLSelectElement; layers: LayerRange[] } | null = null;
   const refinementKey = (): string => (refinement ? `${refinement.top}-${refinement.bottom}` : 'whole');
@@ -144,7 +147,7 @@ export function volumeView(store: Store): View {
     const v = s.view.volume;
     const ion = h('select', { id: 'volume-ion', 'aria-label': 'Ion' }, ...stackIons.map((i) => h('option', { value: i, selected: i === v.ion }, ionNotation(i))));
     ion.addEventListener('change', () => store.setView('volume', { ion: ion.value }));
-    const dead = h('input', { type: 'checkbox', id: 'volume-deadtime', checked: v.deadTime });
+    const dead = h('input', { type: 'checkbox', id: 'volume-deadtime', checked: deadTimeOf(s), disabled: noShots.length > 0, title: noShots.length ? noShotsText(noShots) : 'Poisson dead-time correction per pixel, with N shots per pixel' });
     dead.addEventListener('change', () => store.setView('volume', { deadTime: dead.checked }));
     const mode = h('select', { id: 'volume-mode', 'aria-label': 'Rendering' }, h('option', { value: 'mip', selected: v.mode === 'mip' }, 'maximum intensity'), h('option', { value: 'composite', selected: v.mode === 'composite' }, 'composite'));
     mode.addEventListener('change', () => store.setView('volume', { mode: mode.value as 'mip' | 'composite' }));
@@ -267,7 +270,8 @@ export function volumeView(store: Store): View {
 
   async function loadVolumes(s: AppState, r: THREE.WebGLRenderer): Promise<void> {
     const v = s.view.volume;
-    const key = `${v.ion}|${v.deadTime}|${s.reportVersion}|${refinementKey()}`;
+    const deadTime = deadTimeOf(s);
+    const key = `${v.ion}|${deadTime}|${s.reportVersion}|${refinementKey()}`;
     if (key === volumesKey && volumes.length) return;
     const maxSize = maxTextureSize(r);
     // All states at once: the backend bins them side by side on its worker threads. One job:
@@ -275,11 +279,16 @@ export function volumeView(store: Store): View {
     const payloads: VolumePayload[] = await runBackendJobs(
       store.api,
       `${ionNotation(v.ion)} volumes: ${stackStates.join(', ')}`,
-      stackStates.map((state) => (jobId: string) => store.api.getVolume({ path: study.path, state, ion: v.ion, maxSize, maxVoxels: MAX_VOXELS, deadTime: v.deadTime, timeRangeS: refinement?.timeRangeS.get(state), jobId })),
+      stackStates.map((state) => (jobId: string) => store.api.getVolume({ path: study.path, state, ion: v.ion, maxSize, maxVoxels: MAX_VOXELS, deadTime, timeRangeS: refinement?.timeRangeS.get(state), jobId })),
     );
+    const lacking = uncorrectedStates(deadTime, payloads);
+    if (lacking.length) {
+      // Corrected and raw volumes on one colour scale would compare unlike numbers: all raw.
+      noShots = lacking;
+      return loadVolumes(s, r);
+    }
     // One scale for all states, so brighter means more in every panel.
-    const hi = d3.max(payloads, (p) => p.max) ?? 1;
-    const lo = Math.max(0, d3.min(payloads, (p) => p.min) ?? 0);
+    const [lo, hi] = colourRange(Math.max(0, d3.min(payloads, (p) => p.min) ?? 0), d3.max(payloads, (p) => p.max) ?? 1);
     scaleRange = [lo, hi];
     const next: StateVolume[] = [];
     for (const p of payloads) {
@@ -481,7 +490,8 @@ export function volumeView(store: Store): View {
     const dt = volumes[0]?.payload.deadTime;
     const sat = d3.sum(volumes, (vol) => vol.payload.deadTime.saturatedPixels);
     const how = dt?.applied ? `, dead-time corrected (N = ${dt.shotsPerPixel})${sat ? `, ${sat} saturated pixel-scans as lower bounds` : ''}` : ', raw';
-    colourBar.replaceChildren(h('div', { class: 'notes' }, `${ionNotation(volumes[0]?.payload.ion ?? '')} mean counts per voxel${how}${s.view.volume.mode === 'composite' ? ' (composite: opacity grows with the value)' : ' (maximum along each ray)'}`), bar, axis.node()!);
+    const why = noShots.length ? ` ${noShotsText(noShots)}` : '';
+    colourBar.replaceChildren(h('div', { class: 'notes', id: 'volume-colour-note' }, `${ionNotation(volumes[0]?.payload.ion ?? '')} mean counts per voxel${how}${s.view.volume.mode === 'composite' ? ' (composite: opacity grows with the value)' : ' (maximum along each ray)'}.${why}`), bar, axis.node()!);
   }
 
   function scheduleRender(): void {
@@ -531,7 +541,7 @@ export function volumeView(store: Store): View {
     if (!stackStates.length) return;
     let seq = loadSeq;
     try {
-      const key = `${s.view.volume.ion}|${s.view.volume.deadTime}|${s.reportVersion}|${refinementKey()}`;
+      const key = `${s.view.volume.ion}|${deadTimeOf(s)}|${s.reportVersion}|${refinementKey()}`;
       if (key !== lastLoad) {
         lastLoad = key;
         seq = ++loadSeq;
@@ -549,7 +559,7 @@ export function volumeView(store: Store): View {
 
   return {
     el,
-    figure: () => ({ figure: 'fig4', label: FIG4_LABEL }),
+    figure: () => simsFigure(store.state),
     shown() {
       buildControls(store.state);
       void refresh(store.state);

@@ -199,7 +199,11 @@ export function xrdView(store: Store): View {
       .on('pointerleave', () => rule.attr('visibility', 'hidden'));
 
     const notes = d.missing.map((m) => `${m.state}: ${m.reason}.`);
-    if (masks.length) notes.push(`${masks.map((m) => `${m.label} masked (${m.fromDeg}–${m.toDeg}°)`).join(', ')}, as in the exported figure. Ticks above the traces: each state's fitted peaks.`);
+    // Only the masks inside the measured range: "Si (400) masked (68.43–69.83°)" under a pattern
+    // of 2–30° named a cut the data never reached.
+    const inRange = masks.filter((m) => m.toDeg > whole[0] && m.fromDeg < whole[1]);
+    if (inRange.length) notes.push(`${inRange.map((m) => `${m.label} masked (${m.fromDeg}–${m.toDeg}°)`).join(', ')}, as in the exported figure.`);
+    notes.push("Ticks above the traces: each state's fitted peaks.");
     const radiations = [...new Set(d.patterns.map((p) => radiationLabel(p.wavelengthA)))];
     if (radiations.length > 1) notes.push(`The patterns were measured with different radiation (${radiations.join(', ')}): the same reflection falls at different 2θ; the axis is the first pattern's.`);
     const n = noteText(s, 'reference sticks');
@@ -220,16 +224,21 @@ export function xrdView(store: Store): View {
         const xrd = st.xrd;
         if (!xrd) return [];
         const amorphous = xrd.amorphousFraction === null ? 'not measured' : `${(100 * xrd.amorphousFraction).toFixed(1)} %`;
+        // The area is the fitted peak's integral over 2θ: the pattern's intensity unit times degrees.
+        const unit = data?.patterns.find((p) => p.state === st.state)?.intensityUnit;
+        const areaUnit = unit ? `${unit === 'arbitrary' ? 'a.u.' : unit}·°` : null;
         return [
           h(
             'table',
             { class: 'compact', 'data-state': st.state },
             // The analysis's doubts about this pattern (e.g. intensities that are not counts) under its title.
             h('caption', {}, `Peaks of ${st.state} (${xrd.file}); amorphous fraction ${amorphous}`, ...(xrd.warnings ?? []).map((w) => h('div', { class: 'notes' }, `Warning: ${w}`))),
-            h('thead', {}, h('tr', {}, h('th', {}, '2θ (°)'), h('th', {}, 'FWHM (°)'), h('th', {}, 'Area'), h('th', {}, 'Phase (hkl)'), h('th', {}, 'Crystallite (nm)'))),
+            h('thead', {}, h('tr', {}, h('th', {}, '2θ (°)'), h('th', {}, 'FWHM (°)'), h('th', {}, areaUnit ? `Area (${areaUnit})` : 'Area'), h('th', {}, 'Phase (hkl)'), h('th', {}, 'Crystallite (nm)'))),
             h(
               'tbody',
               {},
+              // An empty table under its headers read as a table still loading.
+              ...(xrd.peaks.length ? [] : [h('tr', { class: 'no-peaks' }, h('td', { colspan: 5, class: 'notes' }, 'No peak found above the background (an amorphous pattern, or no crystalline reflection in the range).'))]),
               ...xrd.peaks.map((p) =>
                 h(
                   'tr',

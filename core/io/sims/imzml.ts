@@ -5,14 +5,23 @@ import type { ByteSource } from '../byteSource.js';
 import { asFormatError } from './formatErrors.js';
 import { BATTERY_MARKER_IONS } from './nominalIons.js';
 import { readMzmlSpectra } from './mzmlParams.js';
+import { DERIVED_WINDOW_COUNT, labelWindows, spectrumSummer, strongestPeakWindows } from './imzmlPeaks.js';
+import type { SpectrumSummer } from './imzmlPeaks.js';
 import type { CvParam, Params, SpectrumElement } from './mzmlParams.js';
 
 /** A mass window that becomes one ion image: either bounds or a centre with a tolerance. */
 export type PeakWindow = { label: string; mzLow: number; mzHigh: number } | { label: string; mz: number; toleranceDa: number };
 
 export interface ImzmlOptions {
-  /** Mass windows that turn spectra into ion images; default: the DOMAIN.md marker ions ± DEFAULT_TOLERANCE_DA. */
+  /**
+   * Mass windows that turn spectra into ion images; default: the DOMAIN.md marker ions ±
+   * DEFAULT_TOLERANCE_DA, or, where almost none of those lie within the spectra's m/z range,
+   * windows about the strongest peaks of the summed spectrum (imzmlPeaks.ts; the stack's
+   * metadata `strata.derivedWindows` says how). Windows given here are always used as given.
+   */
   peakWindows?: PeakWindow[];
+  /** Stops the reading of spectra (checked before each): the open rejects with the signal's reason. */
+  signal?: AbortSignal;
 }
 
 /**
@@ -67,6 +76,8 @@ export interface ImzmlIndex {
   z: [number, number];
   pixelSizeNm: number | null;
   polarity: 'positive' | 'negative' | 'unknown';
+  /** Profile or centroid spectra, as the file content (or the first spectrum) says (MS:1000128 / MS:1000127). */
+  representation: 'profile' | 'centroid' | 'unknown';
   metadata: Record<string, string>;
 }
 
@@ -86,8 +97,9 @@ export interface ImzmlSpectrum {
 export async function openImzml(xml: Uint8Array | AsyncIterable<Uint8Array>, ibd: ByteSource, fileName: string, opts: ImzmlOptions = {}): Promise<IonStack> {
   try {
     const index = await openImzmlIndex(xml, ibd, fileName);
-    return await buildStack(index, resolveWindows(opts.peakWindows, fileName));
+    return await buildStack(index, resolveWindows(opts.peakWindows, fileName), { derive: opts.peakWindows === undefined, signal: opts.signal });
   } catch (err) {
+    if (opts.signal?.aborted && err === opts.signal.reason) throw err;
     throw asFormatError(fileName, err, 'not a readable imzML');
   }
 }
@@ -100,13 +112,17 @@ export async function openImzml(xml: Uint8Array | AsyncIterable<Uint8Array>, ibd
 export async function openImzmlIndex(xml: Uint8Array | AsyncIterable<Uint8Array>, ibd: ByteSource, fileName: string): Promise<ImzmlIndex> {
   const spectra: ImzmlSpectrumRef[] = [];
   let polarity: ImzmlIndex['polarity'] = 'unknown';
+  let firstRepresentation: ImzmlIndex['representation'] = 'unknown';
   // The first bad spectrum is reported once the whole file is read, after the UUID check (a
   // wrong .ibd explains bad arrays), and the spectra after it are not looked at.
   let firstError: unknown = null;
   const { head, spectra: count } = await readMzmlSpectra(xml, fileName, (element, i) => {
     if (firstError !== null) return;
     try {
-      if (i === 0) polarity = element.own.has('MS:1000129') ? 'negative' : element.own.has('MS:1000130') ? 'positive' : 'unknown';
+      if (i === 0) {
+        polarity = element.own.has('MS:1000129') ? 'negative' : element.own.has('MS:1000130') ? 'positive' : 'unknown';
+        firstRepresentation = representationOf(element.own);
+      }
       spectra.push(spectrumRef(element, i, ibd, fileName));
     } catch (err) {
       firstError = err;
@@ -114,6 +130,8 @@ export async function openImzmlIndex(xml: Uint8Array | AsyncIterable<Uint8Array>
   });
   const uuid = normaliseUuid(head.fileContent.get('IMS:1000080')?.value ?? null);
   const mode = head.fileContent.has('IMS:1000030') ? 'continuous' : head.fileContent.has('IMS:1000031') ? 'processed' : 'unknown';
+  const fileRepresentation = representationOf(head.fileContent);
+  const representation = fileRepresentation !== 'unknown' ? fileRepresentation : firstRepresentation;
   await checkUuid(ibd, uuid, fileName);
   const settings = head.scanSettings ?? new Map();
   const pixelSizeNm = lengthNm(settings.get('IMS:1000046')) ?? lengthNm(settings.get('IMS:1000047'));
@@ -131,7 +149,11 @@ export async function openImzmlIndex(xml: Uint8Array | AsyncIterable<Uint8Array>
   };
   const metadata: Record<string, string> = { mode };
   if (uuid === null) metadata.uuidCheck = 'the imzML gives no UUID: the .ibd pairing was not checked';
-  return { fileName, ibd, mode, uuid, spectra, x: range('x'), y: range('y'), z: range('z'), pixelSizeNm, polarity, metadata };
+  return { fileName, ibd, mode, uuid, spectra, x: range('x'), y: range('y'), z: range('z'), pixelSizeNm, polarity, representation, metadata };
+}
+
+function representationOf(params: Params): ImzmlIndex['representation'] {
+  return params.has('MS:1000127') ? 'centroid' : params.has('MS:1000128') ? 'profile' : 'unknown';
 }
 
 /** A spectrum's pixel position (from its own cvParams or its first scan's) and its two arrays. */
@@ -197,7 +219,63 @@ function resolveWindows(windows: PeakWindow[] | undefined, fileName: string): Wi
   });
 }
 
-async function buildStack(index: ImzmlIndex, windows: Window[]): Promise<IonStack> {
+/**
+ * Fewer of the default windows than this share within the spectra's m/z range, and the data
+ * give the windows instead: a quarter, i.e. at most 4 of the 17 battery ions. A file measured
+ * over the battery's negative ions holds most of them (m/z 6–79); one that holds a few at the
+ * edge of its range (m/z 70–1000: FeO⁻, NiO⁻, PO₃⁻) was measured for something else, and those
+ * few are kept beside the peaks of its own spectrum.
+ */
+const DERIVE_BELOW_SHARE = 0.25;
+
+interface BuildOptions {
+  /** Whether windows may be taken from the data (not when the caller gave windows). */
+  derive: boolean;
+  signal?: AbortSignal;
+}
+
+/** One spectrum of a pass: its place in the volumes, its m/z (shared arrays read once) and intensities. */
+type SpectrumVisit = (at: number, mz: Float64Array, sorted: boolean, intensity: Float64Array) => void;
+
+/**
+ * Reads every spectrum once, one at a time (two arrays in memory; a continuous file's shared
+ * m/z array read once), checking `signal` before each. `onMz` sees each m/z array read.
+ */
+async function eachSpectrum(index: ImzmlIndex, signal: AbortSignal | undefined, visit: SpectrumVisit, onMz?: (values: Float64Array) => void): Promise<void> {
+  const width = index.x[1] - index.x[0] + 1;
+  const planeSize = width * (index.y[1] - index.y[0] + 1);
+  let mzCache: { ref: ArrayRef; values: Float64Array; sorted: boolean } | null = null;
+  for (let i = 0; i < index.spectra.length; i++) {
+    signal?.throwIfAborted();
+    const s = index.spectra[i];
+    const at = (s.z - index.z[0]) * planeSize + (s.y - index.y[0]) * width + (s.x - index.x[0]);
+    if (!mzCache || mzCache.ref.offset !== s.mz.offset || mzCache.ref.length !== s.mz.length || mzCache.ref.type !== s.mz.type) {
+      const values = await readArray(index, s.mz);
+      mzCache = { ref: s.mz, values, sorted: isSorted(values) };
+      onMz?.(values);
+    }
+    visit(at, mzCache.values, mzCache.sorted, await readArray(index, s.intensity));
+  }
+}
+
+/** Windows lying (at least in part) within [mzMin, mzMax]. */
+function windowsWithin(windows: Window[], mzMin: number, mzMax: number): Window[] {
+  return windows.filter((w) => !(w.mzHigh < mzMin || w.mzLow > mzMax));
+}
+
+function tooFewWithin(windows: Window[], mzMin: number, mzMax: number): boolean {
+  return mzMin <= mzMax && windowsWithin(windows, mzMin, mzMax).length < Math.ceil(windows.length * DERIVE_BELOW_SHARE);
+}
+
+/**
+ * Every spectrum is read once and summed in each window. Where the windows are the defaults and
+ * almost none lies within the spectra's m/z range, the windows come from the data: the summed
+ * spectrum is built in the same pass (begun when the first m/z array read shows the defaults
+ * missing it; where that array holds enough of them, so does the file, whose range holds it),
+ * its strongest peaks become windows (imzmlPeaks.ts), and one more pass sums the spectra in
+ * them. The known windows within the range are kept, first.
+ */
+async function buildStack(index: ImzmlIndex, windows: Window[], opts: BuildOptions): Promise<IonStack> {
   const { fileName } = index;
   const width = index.x[1] - index.x[0] + 1;
   const height = index.y[1] - index.y[0] + 1;
@@ -206,64 +284,163 @@ async function buildStack(index: ImzmlIndex, windows: Window[]): Promise<IonStac
   const planeSize = width * height;
   const volumes = windows.map(() => new Float32Array(scans * planeSize));
   const filled = new Uint8Array(scans * planeSize);
-  let mzCache: { ref: ArrayRef; values: Float64Array; sorted: boolean } | null = null;
   // The spectra's m/z range, to say which windows lie outside it (the default battery windows
   // on a MALDI file of m/z 100–800: 17 ion images of nothing, named as if measured).
   let mzMin = Infinity;
   let mzMax = -Infinity;
-  for (let i = 0; i < index.spectra.length; i++) {
-    const s = index.spectra[i];
-    const at = (s.z - index.z[0]) * planeSize + (s.y - index.y[0]) * width + (s.x - index.x[0]);
-    if (filled[at]) throw new FormatError(fileName, `spectra overlap at pixel x=${s.x} y=${s.y} z=${s.z} (spectrum ${i})`);
-    filled[at] = 1;
-    // Continuous mode shares one m/z array: read it once.
-    if (!mzCache || mzCache.ref.offset !== s.mz.offset || mzCache.ref.length !== s.mz.length || mzCache.ref.type !== s.mz.type) {
-      const values = await readArray(index, s.mz);
-      mzCache = { ref: s.mz, values, sorted: isSorted(values) };
+  // Begun at the first m/z array with values, when the defaults miss it (the file's range holds
+  // that array's: where the defaults do not miss it, they do not miss the file). A holder, as a
+  // closure's assignments are lost on the type checker.
+  const sum: { summer: SpectrumSummer | null; decided: boolean } = { summer: null, decided: false };
+  let spectrum = 0;
+  await eachSpectrum(
+    index,
+    opts.signal,
+    (at, mz, sorted, intensity) => {
+      const s = index.spectra[spectrum];
+      if (filled[at]) throw new FormatError(fileName, `spectra overlap at pixel x=${s.x} y=${s.y} z=${s.z} (spectrum ${spectrum})`);
+      filled[at] = 1;
+      spectrum++;
+      windows.forEach((w, k) => {
+        volumes[k][at] = windowSum(mz, intensity, w, sorted);
+      });
+      sum.summer?.add(mz, intensity);
+    },
+    (values) => {
+      let lo = Infinity;
+      let hi = -Infinity;
       for (let j = 0; j < values.length; j++) {
-        if (values[j] < mzMin) mzMin = values[j];
-        if (values[j] > mzMax) mzMax = values[j];
+        if (values[j] < lo) lo = values[j];
+        if (values[j] > hi) hi = values[j];
       }
+      mzMin = Math.min(mzMin, lo);
+      mzMax = Math.max(mzMax, hi);
+      if (!sum.decided && lo <= hi) {
+        sum.decided = true;
+        if (opts.derive && tooFewWithin(windows, lo, hi)) sum.summer = spectrumSummer(index.representation);
+      }
+    },
+  );
+
+  let final = windows;
+  let finalVolumes = volumes;
+  let derivedNote: Record<string, string> = {};
+  let derivedCount: number | null = null;
+  if (opts.derive && tooFewWithin(windows, mzMin, mzMax)) {
+    const kept = windowsWithin(windows, mzMin, mzMax);
+    const summed = sum.summer?.result() ?? null;
+    const peaks = summed ? strongestPeakWindows(summed, DERIVED_WINDOW_COUNT, kept) : [];
+    derivedCount = peaks.length;
+    if (peaks.length > 0) {
+      assertSaneAllocation(fileName, `${kept.length + peaks.length} ion images of ${scans} × ${height} × ${width}`, (kept.length + peaks.length) * scans * height * width, 4, MAX_IMAGE_BYTES);
+      const derivedVolumes = peaks.map(() => new Float32Array(scans * planeSize));
+      // Each window's centre, finally, is the mean m/z of the counts in it (the summed
+      // spectrum's is that of its points or bins).
+      const counts = new Float64Array(peaks.length);
+      const moments = new Float64Array(peaks.length);
+      const moment: [number, number] = [0, 0];
+      await eachSpectrum(index, opts.signal, (at, mz, sorted, intensity) => {
+        peaks.forEach((w, k) => {
+          windowMoments(mz, intensity, w, sorted, moment);
+          derivedVolumes[k][at] = moment[0];
+          counts[k] += moment[0];
+          moments[k] += moment[1];
+        });
+      });
+      const centred = peaks.map((w, k) => {
+        const mean = moments[k] / counts[k];
+        return { ...w, mz: counts[k] > 0 && mean >= w.mzLow && mean <= w.mzHigh ? mean : w.mz };
+      });
+      const derived = labelWindows(centred);
+      final = [...kept, ...derived];
+      finalVolumes = [...kept.map((w) => volumes[windows.indexOf(w)]), ...derivedVolumes];
+      derivedNote = {
+        'strata.derivedWindows':
+          `${plural(derived.length, 'window')} about the strongest peaks (by prominence, above 5 σ of the noise) of the spectrum ${summed!.how}; ` +
+          `each ±1 FWHM of its peak about the peak's centroid, at least the peak's point and those beside it, split at the lowest point between neighbours; labelled by the mean m/z of the counts in it` +
+          (kept.length > 0 ? `; known ions kept before them: ${kept.map((w) => w.label).join(', ')}` : ''),
+      };
     }
-    const intensity = await readArray(index, s.intensity);
-    windows.forEach((w, k) => {
-      volumes[k][at] = windowSum(mzCache!.values, intensity, w, mzCache!.sorted);
-    });
   }
+
   const stack = ionStackFromArrays({
     source: { fileName, format: 'imzml', sizeBytes: index.ibd.size },
-    ions: windows.map((w) => ({ label: w.label, mz: w.mz })),
+    ions: final.map((w) => ({ label: w.label, mz: w.mz })),
     scans,
     height,
     width,
-    volumes,
+    volumes: finalVolumes,
     pixelSizeNm: index.pixelSizeNm,
     metadata: {
       ...index.metadata,
       polarity: index.polarity,
       spectra: String(index.spectra.length),
       origin: `x=${index.x[0]} y=${index.y[0]} z=${index.z[0]} (file pixel coordinates of [0,0,0])`,
-      peakWindowsDa: windows.map((w) => `${w.label} ${w.mzLow.toFixed(4)}–${w.mzHigh.toFixed(4)}`).join('; '),
+      peakWindowsDa: final.map((w) => `${w.label} ${w.mzLow.toFixed(4)}–${w.mzHigh.toFixed(4)}`).join('; '),
       pixelsWithoutSpectrum: String(filled.length - index.spectra.length),
-      ...outsideSpectra(windows, mzMin, mzMax),
+      ...outsideSpectra(windows, mzMin, mzMax, derivedCount),
+      ...derivedNote,
     },
   });
   Object.defineProperty(stack, 'imzml', { value: index, enumerable: false });
   return stack;
 }
 
-/** The windows no spectrum reaches, as metadata (`strata.windowsOutsideSpectra`), none when all are reached. */
-function outsideSpectra(windows: Window[], mzMin: number, mzMax: number): Record<string, string> {
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+/**
+ * The windows no spectrum reaches, as metadata (`strata.windowsOutsideSpectra`), none when all
+ * are reached; and, when windows were taken from the data instead (`derived`: how many; null
+ * when none was looked for), that they were.
+ */
+function outsideSpectra(windows: Window[], mzMin: number, mzMax: number, derived: number | null): Record<string, string> {
   if (!(mzMin <= mzMax)) return {};
   const outside = windows.filter((w) => w.mzHigh < mzMin || w.mzLow > mzMax);
   if (outside.length === 0) return {};
   const range = `m/z ${+mzMin.toPrecision(4)}–${+mzMax.toPrecision(4)}`;
-  return { 'strata.windowsOutsideSpectra': `${outside.length} of ${windows.length} ion windows lie outside the spectra's ${range} (their images are empty): ${outside.map((w) => w.label).join(', ')}` };
+  const head = `${outside.length} of ${windows.length} ion windows lie outside the spectra's ${range}`;
+  const labels = outside.map((w) => w.label).join(', ');
+  if (derived === null) return { 'strata.windowsOutsideSpectra': `${head} (their images are empty): ${labels}` };
+  const kept = windows.filter((w) => !outside.includes(w));
+  if (derived === 0) return { 'strata.windowsOutsideSpectra': `${head} (their images are empty): ${labels}; the summed spectrum shows no peak ${kept.length > 0 ? 'outside the windows within it ' : ''}to take windows from` };
+  const taken = `${plural(derived, 'window')} taken from the strongest peaks of the summed spectrum, labelled by their m/z`;
+  if (kept.length === 0) return { 'strata.windowsOutsideSpectra': `${head} (no known ion lies within it): ${taken.replace(' taken ', ' taken instead ')}` };
+  return { 'strata.windowsOutsideSpectra': `${head} (${labels}): ${plural(kept.length, 'known ion')} kept (${kept.map((w) => w.label).join(', ')}), and ${taken}` };
 }
 
 function isSorted(values: Float64Array): boolean {
   for (let i = 1; i < values.length; i++) if (!(values[i] >= values[i - 1])) return false;
   return true;
+}
+
+/** Sum of intensities with mzLow ≤ m/z ≤ mzHigh, and of intensity × m/z, into `out`. */
+function windowMoments(mz: Float64Array, intensity: Float64Array, w: { mzLow: number; mzHigh: number }, sorted: boolean, out: [number, number]): void {
+  let sum = 0;
+  let sumMz = 0;
+  let i = sorted ? firstAtLeast(mz, w.mzLow) : 0;
+  for (; i < mz.length; i++) {
+    const m = mz[i];
+    if (sorted && m > w.mzHigh) break;
+    if (m >= w.mzLow && m <= w.mzHigh) {
+      sum += intensity[i];
+      sumMz += intensity[i] * m;
+    }
+  }
+  out[0] = sum;
+  out[1] = sumMz;
+}
+
+function firstAtLeast(mz: Float64Array, value: number): number {
+  let lo = 0;
+  let hi = mz.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (mz[mid] < value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /** Sum of intensities with mzLow ≤ m/z ≤ mzHigh; binary search on sorted m/z arrays. */
@@ -273,14 +450,7 @@ function windowSum(mz: Float64Array, intensity: Float64Array, w: Window, sorted:
     for (let i = 0; i < mz.length; i++) if (mz[i] >= w.mzLow && mz[i] <= w.mzHigh) sum += intensity[i];
     return sum;
   }
-  let lo = 0;
-  let hi = mz.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (mz[mid] < w.mzLow) lo = mid + 1;
-    else hi = mid;
-  }
-  for (let i = lo; i < mz.length && mz[i] <= w.mzHigh; i++) sum += intensity[i];
+  for (let i = firstAtLeast(mz, w.mzLow); i < mz.length && mz[i] <= w.mzHigh; i++) sum += intensity[i];
   return sum;
 }
 

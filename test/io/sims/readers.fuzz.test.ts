@@ -177,4 +177,45 @@ describe('hostile input', () => {
     tally.report();
     expect(tally.tried).toBe(FUZZ_RUNS);
   });
+
+  // Spectra where no battery ion lies (m/z 150–300): the windows come from the summed spectrum,
+  // so the m/z and intensities edited reach the histogram and the peak picking.
+  it(`imzML reader, windows from the data: ${FUZZ_RUNS} mutated imzML/ibd pairs`, async () => {
+    const axis = Array.from({ length: 64 }, (_, i) => 150 + i * 2.3);
+    const bump = (centre: number, height: number) => axis.map((m) => height * Math.exp(-(((m - centre) / 3) ** 2)));
+    const seeds = (['continuous', 'processed'] as const).map((mode) =>
+      makeImzml(
+        [
+          { x: 1, y: 1, mz: axis, intensity: bump(180, 50) },
+          { x: 2, y: 1, mz: mode === 'processed' ? axis.map((m) => m * (1 + 3e-6)) : axis, intensity: bump(250, 80) },
+          { x: 1, y: 2, mz: axis, intensity: bump(200, 30).map((v, i) => v + (i % 7)) },
+        ],
+        { mode, mzType: 'f64', intensityType: 'f32' },
+      ),
+    );
+    const tally = new FuzzTally('imzml-derived');
+    await fc.assert(
+      fc.asyncProperty(
+        fc.nat({ max: 1 }),
+        fc.oneof(fc.record({ target: fc.constant('xml' as const), m: mutationArb(seeds[0].xml.length) }), fc.record({ target: fc.constant('ibd' as const), m: mutationArb(seeds[0].ibd.length) })),
+        async (which, edit) => {
+          const seed = seeds[which];
+          const xml = edit.target === 'xml' ? applyMutation(seed.xml, edit.m) : seed.xml;
+          const ibd = edit.target === 'ibd' ? applyMutation(seed.ibd, edit.m) : seed.ibd;
+          await tally.run(['fuzz.imzML', 'fuzz.ibd'], async () => {
+            const stack = await openImzml(xml, bytesSource('fuzz.ibd', ibd), 'fuzz.imzML');
+            await checkStack(stack);
+            if (stack.metadata['strata.derivedWindows']) {
+              const bounds = stack.metadata.peakWindowsDa.split('; ').map((w) => /([-\d.e+]+)–([-\d.e+]+)$/.exec(w)!.slice(1).map(Number));
+              for (const [lo, hi] of bounds) expect(lo).toBeLessThan(hi);
+              for (const ion of stack.ions) expect(Number.isFinite(ion.mz)).toBe(true);
+            }
+          });
+        },
+      ),
+      { numRuns: FUZZ_RUNS },
+    );
+    tally.report();
+    expect(tally.tried).toBe(FUZZ_RUNS);
+  });
 });

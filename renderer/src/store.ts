@@ -1,5 +1,6 @@
 import type { AnalyzeOverrides, StrataProject, StudySummary } from '../../core/api/contract.js';
 import type { Report } from '../../core/model/report.js';
+import { ionKey } from '../../core/model/ions.js';
 import type { RendererApi } from './api.js';
 
 export type ViewSettings = StrataProject['view'];
@@ -24,13 +25,34 @@ export interface AppState {
   focus: { tab: string; state: string } | null;
 }
 
+/** The ions of a study's 3-D stacks, each once, in the order its files list them. */
+export function studyStackIons(study: StudySummary): string[] {
+  const set = new Set<string>();
+  for (const s of study.states) for (const f of s.files) if (f.kind === 'sims-stack' && Array.isArray(f.summary?.ions)) for (const i of f.summary!.ions as string[]) set.add(i);
+  return [...set];
+}
+
+/**
+ * The ion the 2-D and 3-D views show for `wanted`: the stacks' own label of it (matched by
+ * canonical key, as the backend matches), else the study's analyte where a stack has it, else
+ * the stacks' first ion; `wanted` itself where the study has no stack. An imzML whose windows
+ * come from its own peaks has no Li⁻: the views asked for Li⁻ and drew nothing, under an ion
+ * list showing another ion.
+ */
+export function stackIonFor(study: StudySummary, wanted: string): string {
+  const ions = studyStackIons(study);
+  const find = (ion: string): string | undefined => ions.find((i) => ionKey(i) === ionKey(ion));
+  return find(wanted) ?? find(study.stack.analyteIon ?? 'Li-') ?? ions[0] ?? wanted;
+}
+
 export function defaultView(study: StudySummary): ViewSettings {
   const analyte = study.stack.analyteIon ?? 'Li-';
+  const stackIon = stackIonFor(study, analyte);
   return {
     tab: 'study',
     profile: { states: study.states.map((s) => s.state), ions: [analyte], logY: true, normalise: false, axis: 'time', interfacesOf: study.states[0]?.state ?? '' },
-    maps: { ion: analyte, colormap: 'viridis', window: 'all', logColour: false, deadTime: true },
-    volume: { ion: analyte, deadTime: true, mode: 'mip', zExaggeration: 30, clipTop: 0, clipBottom: 1, azimuthDeg: 35, elevationDeg: 25 },
+    maps: { ion: stackIon, colormap: 'viridis', window: 'all', logColour: false, deadTime: true },
+    volume: { ion: stackIon, deadTime: true, mode: 'mip', zExaggeration: 30, clipTop: 0, clipBottom: 1, azimuthDeg: 35, elevationDeg: 25 },
     xrd: { offsetFraction: 0.6, logY: true },
   };
 }

@@ -479,20 +479,20 @@ describe.skipIf(skipReason !== null)('workbench in the browser mode', { timeout:
   }, 300_000);
 
   it("SEM: the report's SEM warnings of the state shown stand under its thickness table", async () => {
-    const warnings = () => page.$$eval('#sem-thickness caption [data-sem-warning]', (w) => w.map((x) => x.textContent ?? ''));
+    const warnings = () => page.$$eval('#sem-warnings [data-sem-warning]', (w) => w.map((x) => x.textContent ?? ''));
     expect(await warnings()).toEqual([]);
     // 60 nm pixels: every layer 15× its nominal thickness, which the measurement doubts.
     await page.click('#sem-set-scale');
     await page.fill('#sem-pixel-size', '60');
     await page.click('#sem-apply-pixel');
-    await page.waitForFunction(() => /Warning: cam: [\d.]+ nm is [\d.]+× its nominal 600 nm/.test(document.querySelector('#sem-thickness caption')?.textContent ?? ''), null, { timeout: 120_000 });
+    await page.waitForFunction(() => /Warning: cam: [\d.]+ nm is [\d.]+× its nominal 600 nm/.test(document.querySelector('#sem-warnings')?.textContent ?? ''), null, { timeout: 120_000 });
     expect((await warnings()).length).toBeGreaterThanOrEqual(5);
     expect(await page.textContent('#sem-thickness caption')).toMatch(/^Layer thickness, pristine /);
     // Back to 5 nm: the doubts go with the scale that raised them.
     await page.click('#sem-set-scale');
     await page.fill('#sem-pixel-size', '5');
     await page.click('#sem-apply-pixel');
-    await page.waitForFunction(() => !document.querySelector('#sem-thickness caption [data-sem-warning]') && /pixel size from manual/.test(document.querySelector('#sem-thickness caption')?.textContent ?? ''), null, { timeout: 120_000 });
+    await page.waitForFunction(() => !document.querySelector('#sem-warnings [data-sem-warning]') && /pixel size from manual/.test(document.querySelector('#sem-thickness caption')?.textContent ?? ''), null, { timeout: 120_000 });
     await waitForReport();
     expect(await warnings()).toEqual([]);
   }, 300_000);
@@ -992,8 +992,11 @@ describe.skipIf(skipReason !== null || !hasSharedData)('workbench on real instru
     await page.waitForFunction(() => /gives no shots per pixel \(N\)/.test(document.querySelector('#maps-note')?.textContent ?? ''));
     expect(await page.$eval('#maps-deadtime', (b) => [(b as HTMLInputElement).disabled, (b as HTMLInputElement).checked])).toEqual([true, false]);
     expect(await page.$$eval('#maps-view .error', (e) => e.length)).toBe(0);
-    // Its maps are empty, and the note says why.
-    expect(await page.textContent('#maps-note')).toMatch(/roi: .*ion windows lie outside the spectra/);
+    // No known ion lies in its spectra: the reader took windows from its strongest peaks, and the
+    // maps show the first of them (the default Li⁻ is not there), not an empty grid.
+    expect(await page.textContent('#maps-note')).toMatch(/roi: .*ion windows lie outside the spectra.*windows taken instead from the strongest peaks/);
+    expect(await page.$eval('#maps-ion', (s) => (s as HTMLSelectElement).value)).toMatch(/^m\/z \d+\.\d+$/);
+    expect(await page.textContent('#maps-colour-bar')).toMatch(/m\/z/);
     expect(await page.textContent('#maps-colour-bar')).not.toMatch(/NaN/);
     await screenshot(page, '16-real-maps');
     await tab('volume');

@@ -4,6 +4,7 @@ import { h } from '../dom.js';
 import { base64ToF32, colormapLut, COLORMAPS, colourRange } from '../colour.js';
 import type { ColormapName } from '../colour.js';
 import { runBackendJob } from '../jobs.js';
+import { stackIonFor, studyStackIons } from '../store.js';
 import type { AppState, Store } from '../store.js';
 import { runInWorker } from '../workers/client.js';
 import { clearRoiButton, noShotsText, noteText, roiText, shownSettings, showFailure, uncorrectedStates } from './view.js';
@@ -41,11 +42,9 @@ export function ionMapsView(store: Store): View {
   let noShots: string[] = [];
   const deadTimeOf = (s: AppState): boolean => s.view.maps.deadTime && !noShots.length;
 
-  const stackIons = (() => {
-    const set = new Set<string>();
-    for (const s of study.states) for (const f of s.files) if (f.kind === 'sims-stack' && Array.isArray(f.summary?.ions)) for (const i of f.summary!.ions as string[]) set.add(i);
-    return [...set];
-  })();
+  const stackIons = studyStackIons(study);
+  /** The ion shown: the one chosen where the stacks have it, else the analyte or their first (stackIonFor). */
+  const ionOf = (s: AppState): string => stackIonFor(study, s.view.maps.ion);
 
   /** Each state's layer windows from the report: the layer's name with that state's times. */
   function windowsOf(s: AppState) {
@@ -56,7 +55,7 @@ export function ionMapsView(store: Store): View {
 
   function buildControls(s: AppState): void {
     const v = s.view.maps;
-    const ion = h('select', { id: 'maps-ion', 'aria-label': 'Ion' }, ...stackIons.map((i) => h('option', { value: i, selected: i === v.ion }, ionNotation(i))));
+    const ion = h('select', { id: 'maps-ion', 'aria-label': 'Ion' }, ...stackIons.map((i) => h('option', { value: i, selected: i === ionOf(s) }, ionNotation(i))));
     ion.addEventListener('change', () => store.setView('maps', { ion: ion.value }));
     const cmap = h('select', { id: 'maps-colormap', 'aria-label': 'Colour map' }, ...Object.keys(COLORMAPS).map((c) => h('option', { value: c, selected: c === v.colormap }, c)));
     cmap.addEventListener('change', () => store.setView('maps', { colormap: cmap.value as ColormapName }));
@@ -80,9 +79,10 @@ export function ionMapsView(store: Store): View {
   async function fetchMaps(s: AppState): Promise<void> {
     const windows = windowsOf(s);
     const deadTime = deadTimeOf(s);
-    const key = `${s.view.maps.ion}|${deadTime}|${JSON.stringify(windows)}`;
+    const ion = ionOf(s);
+    const key = `${ion}|${deadTime}|${JSON.stringify(windows)}`;
     if (key === dataKey && data) return;
-    const got = await runBackendJob(store.api, `${ionNotation(s.view.maps.ion)} maps`, (jobId) => store.api.getIonMaps({ path: study.path, ion: s.view.maps.ion, windows, deadTime, jobId }));
+    const got = await runBackendJob(store.api, `${ionNotation(ion)} maps`, (jobId) => store.api.getIonMaps({ path: study.path, ion, windows, deadTime, jobId }));
     const lacking = uncorrectedStates(deadTime, got.states);
     if (lacking.length) {
       // Some corrected, some raw on one colour scale would compare unlike numbers: all raw.
@@ -98,7 +98,7 @@ export function ionMapsView(store: Store): View {
     const v = s.view.maps;
     const notes: string[] = [];
     const n = noteText(s, 'per-layer sums');
-    if (shown.takeCancelled()) notes.push(`Cancelled; the maps still show ${ionNotation(v.ion)}.`); // said once, by the draw that puts the controls back
+    if (shown.takeCancelled()) notes.push(`Cancelled; the maps still show ${ionNotation(ionOf(s))}.`); // said once, by the draw that puts the controls back
     if (n) notes.push(n);
     await fetchMaps(s);
     if (seq !== drawSeq || !data) return;
@@ -131,7 +131,7 @@ export function ionMapsView(store: Store): View {
     }
     grid.replaceChildren(...cells);
     shown.drawn(v);
-    drawColourBar(v.colormap, lo, hi, v.logColour, v.ion);
+    drawColourBar(v.colormap, lo, hi, v.logColour, ionOf(s));
     drawStats(maps.map((m, k) => ({ state: m.st.state, values: decoded[k], total: m.map.total, totalSigma: m.map.totalSigma, saturated: m.st.deadTime.applied && m.st.deadTime.saturatedPixels > 0 })), s);
   }
 
@@ -171,7 +171,7 @@ export function ionMapsView(store: Store): View {
     });
     node.addEventListener('pointermove', (e) => {
       const [px, py] = toPx(e);
-      readout.textContent = `${st.state}: x ${px} y ${py} px · ${d3.format('.4~g')(values[Math.min(st.height - 1, py) * st.width + Math.min(st.width - 1, px)] ?? 0)} counts over ${d3.format('.4~g')(scans)} scans`;
+      readout.textContent = `${st.state}: x ${px} y ${py} px · ${d3.format('.4~g')(values[Math.min(st.height - 1, py) * st.width + Math.min(st.width - 1, px)] ?? 0)} counts over ${d3.format('.4~g')(scans)} scan${scans === 1 ? '' : 's'}`;
       if (!start) return;
       current = { x0: Math.min(start[0], px), y0: Math.min(start[1], py), x1: Math.max(start[0], px), y1: Math.max(start[1], py) };
       place(current);
@@ -182,7 +182,7 @@ export function ionMapsView(store: Store): View {
       if (current && current.x1 - current.x0 >= 2 && current.y1 - current.y0 >= 2) void store.analyze({ ...store.state.overrides, roi: current });
       current = undefined;
     });
-    const readout = h('div', { class: 'notes readout' }, `${st.width}×${st.height} px${st.pixelSizeNm ? ` · ${d3.format('.3~g')((st.width * st.pixelSizeNm) / 1000)} µm wide` : ''} · ${d3.format('.4~g')(scans)} scans`);
+    const readout = h('div', { class: 'notes readout' }, `${st.width}×${st.height} px${st.pixelSizeNm ? ` · ${d3.format('.3~g')((st.width * st.pixelSizeNm) / 1000)} µm wide` : ''} · ${d3.format('.4~g')(scans)} scan${scans === 1 ? '' : 's'}`);
     return h('figure', { class: 'map-cell' }, h('figcaption', {}, st.state), h('div', { class: 'map-stack' }, canvas, node), readout);
   }
 
@@ -228,7 +228,7 @@ export function ionMapsView(store: Store): View {
       );
     });
     const marked = maps.some((m) => m.saturated) ? '; * with saturated pixel-scans, whose σ (their value, a lower bound) is in it' : '';
-    const caption = `Lateral statistics of ${ionNotation(s.view.maps.ion)} (${s.view.maps.window === 'all' ? 'all scans' : `layer ${layerLabel(study, s.view.maps.window)}`}); a CV well above the counting CV is real lateral variation${marked}`;
+    const caption = `Lateral statistics of ${ionNotation(ionOf(s))} (${s.view.maps.window === 'all' ? 'all scans' : `layer ${layerLabel(study, s.view.maps.window)}`}); a CV well above the counting CV is real lateral variation${marked}`;
     stats.replaceChildren(h('table', { class: 'compact', id: 'maps-stats' }, h('caption', {}, caption), h('thead', {}, h('tr', {}, h('th', {}, 'State'), h('th', {}, 'Sum ± σ (counts)'), h('th', {}, 'Mean per pixel'), h('th', {}, 'CV'), h('th', {}, 'Counting CV'))), h('tbody', {}, ...rows)));
   }
 

@@ -290,13 +290,19 @@ export function semView(store: Store): View {
     table.replaceChildren(
       sem
         ? h(
-            'table',
-            { class: 'compact', id: 'sem-thickness' },
+            'div',
+            { class: 'sem-result' },
+            h(
+              'table',
+              { class: 'compact', id: 'sem-thickness' },
+              h('caption', {}, `Layer thickness, ${img.state} (${sem.file}; pixel size from ${sem.pixelSizeSource})`),
+              h('thead', {}, h('tr', {}, h('th', {}, 'Layer'), h('th', {}, 'Thickness (nm)'), h('th', {}, '± (nm)'))),
+              h('tbody', {}, ...sem.layers.map((l) => h('tr', { 'data-role': l.role }, h('td', {}, layerLabel(study, l.role)), ...thickness(l).map((t) => h('td', { class: 'num' }, t))))),
+            ),
             // What the measurement doubts (a thickness far off its nominal one, interfaces found in
-            // few strips) stands with the numbers it doubts, as the XRD view's warnings do.
-            h('caption', {}, `Layer thickness, ${img.state} (${sem.file}; pixel size from ${sem.pixelSizeSource})`, ...(sem.warnings ?? []).map((w) => h('div', { class: 'notes', 'data-sem-warning': '' }, `Warning: ${w}`))),
-            h('thead', {}, h('tr', {}, h('th', {}, 'Layer'), h('th', {}, 'Thickness (nm)'), h('th', {}, '± (nm)'))),
-            h('tbody', {}, ...sem.layers.map((l) => h('tr', { 'data-role': l.role }, h('td', {}, layerLabel(study, l.role)), ...thickness(l).map((t) => h('td', { class: 'num' }, t))))),
+            // few strips) stands right under the numbers it doubts, as the XRD view's warnings do; in
+            // the caption it was squeezed to the narrow table's width, a word or two a line.
+            h('div', { id: 'sem-warnings', class: 'notes' }, ...(sem.warnings ?? []).map((w) => h('div', { 'data-sem-warning': '' }, `Warning: ${w}`))),
           )
         : h('span'),
     );

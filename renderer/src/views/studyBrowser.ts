@@ -3,6 +3,7 @@ import type { StudySummary } from '../../../core/api/contract.js';
 import { h } from '../dom.js';
 import type { Store } from '../store.js';
 import type { View } from './view.js';
+import { countOf } from './view.js';
 import { ionNotation } from '../../../core/model/ions.js';
 
 const KIND_LABEL: Record<string, string> = { 'sims-profile': 'ToF-SIMS profile', 'sims-stack': 'ToF-SIMS 3-D stack', xrd: 'XRD', sem: 'SEM', sidecar: 'metadata sidecar', manifest: 'manifest', unknown: 'other' };
@@ -15,7 +16,7 @@ export function describe(summary: Record<string, unknown> | null): string {
   if (!summary) return '';
   const parts: string[] = [];
   const range = (v: unknown, unit: string) => (Array.isArray(v) && v.length === 2 && typeof v[0] === 'number' ? `${+v[0].toFixed(2)}–${+(v[1] as number).toFixed(2)}${unit.startsWith('°') ? '' : ' '}${unit}` : null);
-  if (typeof summary.scans === 'number' && summary.kind !== 'xrd') parts.push(`${summary.scans} scans`);
+  if (typeof summary.scans === 'number' && summary.kind !== 'xrd') parts.push(countOf(summary.scans, 'scan'));
   if (typeof summary.width === 'number') parts.push(`${summary.width}×${summary.height} px`);
   if (Array.isArray(summary.ions)) parts.push(`${summary.ions.length} ions`);
   else if (typeof summary.ions === 'number') parts.push(`${summary.ions} ions`);

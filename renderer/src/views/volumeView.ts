@@ -5,6 +5,7 @@ import type { VolumePayload } from '../../../core/api/contract.js';
 import { h } from '../dom.js';
 import { base64ToF32, colormapLut, colourRange } from '../colour.js';
 import { CancelledError, runBackendJobs } from '../jobs.js';
+import { stackIonFor, studyStackIons } from '../store.js';
 import type { AppState, Store } from '../store.js';
 import { runInWorker } from '../workers/client.js';
 import { timeToDepth } from './profileMath.js';
@@ -81,7 +82,9 @@ export function volumeView(store: Store): View {
   let scaleRange: [number, number] = [0, 1];
   const study = store.state.study;
   const stackStates = study.states.filter((s) => s.files.some((f) => f.kind === 'sims-stack' && !f.error)).map((s) => s.state);
-  const stackIons = [...new Set(study.states.flatMap((s) => s.files.filter((f) => f.kind === 'sims-stack').flatMap((f) => (Array.isArray(f.summary?.ions) ? (f.summary!.ions as string[]) : []))))];
+  const stackIons = studyStackIons(study);
+  /** The ion shown: the one chosen where the stacks have it, else the analyte or their first (stackIonFor). */
+  const ionOf = (s: AppState): string => stackIonFor(study, s.view.volume.ion);
 
   let renderer: THREE.WebGLRenderer | null = null;
   const camera = new THREE.PerspectiveCamera(30, 1, 0.01, 50);
@@ -145,7 +148,7 @@ export function volumeView(store: Store): View {
 
   function buildControls(s: AppState): void {
     const v = s.view.volume;
-    const ion = h('select', { id: 'volume-ion', 'aria-label': 'Ion' }, ...stackIons.map((i) => h('option', { value: i, selected: i === v.ion }, ionNotation(i))));
+    const ion = h('select', { id: 'volume-ion', 'aria-label': 'Ion' }, ...stackIons.map((i) => h('option', { value: i, selected: i === ionOf(s) }, ionNotation(i))));
     ion.addEventListener('change', () => store.setView('volume', { ion: ion.value }));
     const dead = h('input', { type: 'checkbox', id: 'volume-deadtime', checked: deadTimeOf(s), disabled: noShots.length > 0, title: noShots.length ? noShotsText(noShots) : 'Poisson dead-time correction per pixel, with N shots per pixel' });
     dead.addEventListener('change', () => store.setView('volume', { deadTime: dead.checked }));
@@ -271,15 +274,15 @@ export function volumeView(store: Store): View {
   async function loadVolumes(s: AppState, r: THREE.WebGLRenderer): Promise<void> {
     const v = s.view.volume;
     const deadTime = deadTimeOf(s);
-    const key = `${v.ion}|${deadTime}|${s.reportVersion}|${refinementKey()}`;
+    const key = `${ionOf(s)}|${deadTime}|${s.reportVersion}|${refinementKey()}`;
     if (key === volumesKey && volumes.length) return;
     const maxSize = maxTextureSize(r);
     // All states at once: the backend bins them side by side on its worker threads. One job:
     // its Cancel stops every state's volume, not one of them.
     const payloads: VolumePayload[] = await runBackendJobs(
       store.api,
-      `${ionNotation(v.ion)} volumes: ${stackStates.join(', ')}`,
-      stackStates.map((state) => (jobId: string) => store.api.getVolume({ path: study.path, state, ion: v.ion, maxSize, maxVoxels: MAX_VOXELS, deadTime, timeRangeS: refinement?.timeRangeS.get(state), jobId })),
+      `${ionNotation(ionOf(s))} volumes: ${stackStates.join(', ')}`,
+      stackStates.map((state) => (jobId: string) => store.api.getVolume({ path: study.path, state, ion: ionOf(s), maxSize, maxVoxels: MAX_VOXELS, deadTime, timeRangeS: refinement?.timeRangeS.get(state), jobId })),
     );
     const lacking = uncorrectedStates(deadTime, payloads);
     if (lacking.length) {
@@ -536,12 +539,12 @@ export function volumeView(store: Store): View {
     const r = ensureRenderer();
     if (!r) return;
     const n = noteText(s, 'the depth calibration and layer clip planes');
-    const cancelled = shown.takeCancelled() ? `Cancelled; the volumes still show ${ionNotation(s.view.volume.ion)}.` : null;
+    const cancelled = shown.takeCancelled() ? `Cancelled; the volumes still show ${ionNotation(ionOf(s))}.` : null;
     note.textContent = [cancelled, n, stackStates.length ? 'Mean counts per voxel, one colour scale for all states; the colour map follows the 2-D images.' : 'No state has a 3-D ion stack.'].filter(Boolean).join(' ');
     if (!stackStates.length) return;
     let seq = loadSeq;
     try {
-      const key = `${s.view.volume.ion}|${deadTimeOf(s)}|${s.reportVersion}|${refinementKey()}`;
+      const key = `${ionOf(s)}|${deadTimeOf(s)}|${s.reportVersion}|${refinementKey()}`;
       if (key !== lastLoad) {
         lastLoad = key;
         seq = ++loadSeq;

@@ -100,7 +100,8 @@ export interface TaskControl {
 export async function runStackTask(task: StackTask, control: TaskControl = {}): Promise<StackTaskResult> {
   if (task.kind === 'state') return { kind: 'state', outcome: await analyzeStateFiles(task.study, task.stateIndex, task.options) };
   if (task.kind === 'input') return { kind: 'input', record: await inputRecord(task.input.path, task.input.displayPath) };
-  const opened = await openDataset(task.file, { displayName: task.displayName });
+  // An imzML is read whole into ion images as it opens (its XML and every spectrum): a Cancel stops that too.
+  const opened = await openDataset(task.file, { displayName: task.displayName, imzml: { signal: control.signal } });
   try {
     if (opened.dataset.kind !== 'ionStack') throw new StrataError(`${task.displayName}: not an ion stack`);
     const stack = opened.dataset;

@@ -1,6 +1,7 @@
 /**
- * The depth profiles of the states, the most basic ToF-SIMS figure: one panel per state on
- * shared axes (stacked in one column, or side by side where the width allows), each chosen ion's
+ * The depth profiles of the states, the most basic ToF-SIMS figure: one panel per state
+ * (stacked in one column, or side by side where the width allows) on one log axis of counts and
+ * one x axis where the states' depths are alike (each its own where not: shareXAxis), each chosen ion's
  * counts on a log scale against depth (nm, where the report calibrates it) or sputter time, the
  * report's layers as bands named above each panel, one legend for all. The ions are the analyte
  * and the stack's marker ions (chooseProfileIons), at most eight: each has its own colour and
@@ -14,7 +15,7 @@ import { OKABE_ITO } from './colormaps.js';
 import type { LayerSpan } from './profilePlot.js';
 import { pooledMax, pooledQuantile } from './stats.js';
 import { layerBands, legend, legendWidthPt, LINE_DASHES, textWidthPt, type LegendEntry } from './style.js';
-import { el, figureRoot, panel, panelLetter, PT_PER_MM, text, TYPE } from './svg.js';
+import { el, figureRoot, num, panelLetter, PT_PER_MM, text, TYPE } from './svg.js';
 
 /** An ion drawn in every panel: the data's label, and what it stands for. */
 export interface ProfileIon {
@@ -33,13 +34,23 @@ export interface ProfilesPanel {
   values: (ArrayLike<number> | null)[];
   /** The report's layers of the state, on the same axis. */
   layers: LayerSpan[];
+  /**
+   * What this state's depth axis rests on (the report's `depthCalibration`): SEM thicknesses of
+   * the state, or nominal ones. Where given, the panel's x title says it (states of one study may
+   * differ: one with an SEM cross-section, one without).
+   */
+  depthCalibration?: 'sem' | 'nominal' | 'none';
 }
 
 export interface ProfilesFigureInput {
   panels: ProfilesPanel[];
   ions: ProfileIon[];
   axis: 'depth' | 'time';
-  /** The depth comes from nominal thicknesses (not measured ones) in at least one panel: the axis says so. */
+  /**
+   * The depth comes from nominal thicknesses (not measured ones) in at least one panel. Only
+   * read where the panels do not say their own `depthCalibration`: the title then says that the
+   * depth is nominal where no SEM gave it, which holds whether some or all panels are nominal.
+   */
   nominalDepth?: boolean;
   /** What the counts were divided by, scan by scan (the study's normalisation). Default: nothing. */
   normalization?: { mode: 'none' | 'tic' | 'reference'; referenceIon?: string };
@@ -119,9 +130,29 @@ export function profilesYLabel(normalization: ProfilesFigureInput['normalization
 }
 
 /** The x axis's title: depth (nm; from nominal thicknesses when so) or sputter time. */
-export function profilesXLabel(input: Pick<ProfilesFigureInput, 'axis' | 'nominalDepth'>): string {
+export function profilesXLabel(input: Pick<ProfilesFigureInput, 'axis' | 'nominalDepth'>, panel?: Pick<ProfilesPanel, 'depthCalibration'>): string {
   if (input.axis === 'time') return 'Sputter time (s)';
-  return input.nominalDepth ? 'Depth (nm, nominal thicknesses)' : 'Depth (nm)';
+  if (panel?.depthCalibration === 'sem') return 'Depth (nm, SEM thicknesses)';
+  if (panel?.depthCalibration === 'nominal') return 'Depth (nm, nominal thicknesses)';
+  // Without a panel's own word, `nominalDepth` says only that some panel is nominal.
+  return input.nominalDepth ? 'Depth (nm, nominal where no SEM)' : 'Depth (nm)';
+}
+
+/**
+ * Least ratio of the shallowest state's x extent to the deepest one's at which the panels share
+ * one x axis. States of one cell measured alike (pristine, charged, discharged: depths within
+ * ~20 % of each other) are read against each other at the same depth, so they share it; where
+ * one state reaches less than two thirds of another's depth (a profile stopped early, another
+ * cell, a stack calibrated otherwise: 950 nm beside 3100 nm), a shared axis would squeeze that
+ * state's panel into less than two thirds of its width, and each panel gets its own range.
+ */
+export const SHARED_X_MIN_RATIO = 2 / 3;
+
+/** Whether panels whose data reach these x maxima share one x axis (see SHARED_X_MIN_RATIO). */
+export function shareXAxis(maxima: readonly number[]): boolean {
+  const ok = maxima.filter((m) => Number.isFinite(m) && m > 0);
+  if (ok.length < 2) return true;
+  return Math.min(...ok) / Math.max(...ok) >= SHARED_X_MIN_RATIO;
 }
 
 /** Room left of the first column's plot for the decade labels and the rotated title, pt. */
@@ -164,17 +195,28 @@ export function profilesFigure(input: ProfilesFigureInput): string {
   const n = panels.length;
   const cols = Math.max(1, Math.min(n, Math.floor((W - AXIS_W - 2 + COL_GAP) / (MIN_PLOT_W + COL_GAP))));
   const rows = Math.ceil(n / cols);
-  // Shared axes: x from 0 to the deepest point of any state, y over the decades of every curve.
-  const xMax = Math.max(...panels.map((p) => maxFinite(p.x)));
-  const xDomain: [number, number] = [0, xMax > 0 ? xMax : 1];
+  // x: from 0 to the deepest point, shared by the panels where their depths are alike
+  // (shareXAxis), else each panel's own; y over the decades of every curve.
+  const maxima = panels.map((p) => maxFinite(p.x));
+  const shared = shareXAxis(maxima);
+  const domainOf = (m: number): [number, number] => [0, m > 0 ? m : 1];
+  const xDomains: [number, number][] = shared ? panels.map(() => domainOf(Math.max(...maxima))) : maxima.map(domainOf);
+  const xLabels = panels.map((p) => profilesXLabel(input, p));
+  // Each panel carries its own x numbers and title where the ranges or the depth scales differ;
+  // else a column's lowest panel carries them for the column.
+  const ownXAxis = !shared || new Set(xLabels).size > 1;
   const xTicks = (w: number): number => Math.max(3, Math.round(w / 45));
   // Room right of the last column for its last tick's number, where that tick ends the axis.
   let rightPad = 2;
   for (let pass = 0; pass < 2; pass++) {
     const w = (W - AXIS_W - rightPad - (cols - 1) * COL_GAP) / cols;
-    const s = scaleLinear().domain(xDomain).range([0, w]);
-    const last = s.ticks(xTicks(w)).pop() ?? 0;
-    rightPad = Math.max(2, textWidthPt(tickFormatter(s, xTicks(w))(last)) / 2 - (w - s(last)) + 1);
+    let need = 2;
+    for (const d of xDomains) {
+      const s = scaleLinear().domain(d).range([0, w]);
+      const last = s.ticks(xTicks(w)).pop() ?? 0;
+      need = Math.max(need, textWidthPt(tickFormatter(s, xTicks(w))(last)) / 2 - (w - s(last)) + 1);
+    }
+    rightPad = need;
   }
   const plotW = (W - AXIS_W - rightPad - (cols - 1) * COL_GAP) / cols;
   // Stacked panels are flatter: three states in one column stay within a page's height.
@@ -191,19 +233,18 @@ export function profilesFigure(input: ProfilesFigureInput): string {
   const parts: string[] = [legend(entries, AXIS_W, 2 + TYPE.smallPt, { columns: legendCols, columnWidthPt: colW })];
   let y = 2 + legendRows * rowH + 2;
 
-  const xs = scaleLinear().domain(xDomain).range([0, plotW]);
   const ys = scaleLog().domain(logDomain(panels.flatMap((p) => p.values.filter((v): v is ArrayLike<number> => v !== null)))).range([plotH, 0]);
-  const xLabel = profilesXLabel(input);
   const yLabel = profilesYLabel(input.normalization);
 
   for (let r = 0; r < rows; r++) {
     // A column's lowest panel carries the x tick labels and title (the axis is shared).
-    const bottomOf = (c: number): boolean => r === rows - 1 || (r + 1) * cols + c >= n;
+    const bottomOf = (c: number): boolean => ownXAxis || r === rows - 1 || (r + 1) * cols + c >= n;
     const anyBottom = Array.from({ length: cols }, (_, c) => r * cols + c < n && bottomOf(c)).some(Boolean);
     for (let c = 0; c < cols; c++) {
       const i = r * cols + c;
       if (i >= n) continue;
       const p = panels[i];
+      const xs = scaleLinear().domain(xDomains[i]).range([0, plotW]);
       const x0 = AXIS_W + c * (plotW + COL_GAP);
       const top = HEADER_H + LABELS_H;
       const bottom = bottomOf(c);
@@ -223,7 +264,13 @@ export function profilesFigure(input: ProfilesFigureInput): string {
       });
       const titleX = n > 1 ? TYPE.panelLetterPt + 2 : 0;
       parts.push(
-        panel(x0, y, `profiles-${p.state}`,
+        el('g', {
+          transform: `translate(${num(x0)},${num(y)})`,
+          'data-panel': `profiles-${p.state}`,
+          // The panel's x range and what its depth rests on, for readers of the SVG (and tests).
+          'data-x-domain': xDomains[i].map((v) => +v.toPrecision(6)).join(','),
+          'data-depth-scale': input.axis === 'depth' ? (p.depthCalibration ?? (input.nominalDepth ? 'partly-nominal' : 'unspecified')) : undefined,
+        },
           n > 1 ? panelLetter(0, TYPE.panelLetterPt, LETTERS[i % LETTERS.length]) : '',
           text(titleX, TYPE.panelLetterPt, p.state, { 'data-state-title': p.state }),
           el('defs', {}, el('clipPath', { id: clipId }, el('rect', area))),
@@ -231,7 +278,7 @@ export function profilesFigure(input: ProfilesFigureInput): string {
           el('g', { 'clip-path': `url(#${clipId})`, 'data-curves': p.state }, ...curves),
           el('rect', { ...area, fill: 'none', stroke: '#000', 'stroke-width': 0.5 }),
           el('g', { transform: `translate(0,${top})` },
-            axisBottom(xs, plotH, { label: bottom ? xLabel : '', tickLabels: bottom, ticks: xTicks(plotW) }),
+            axisBottom(xs, plotH, { label: bottom ? xLabels[i] : '', tickLabels: bottom, ticks: xTicks(plotW) }),
             axisLeftLog(ys, 0, { label: c === 0 ? yLabel : '', tickLabels: c === 0, titleOffsetPt: 28 })),
         ),
       );
@@ -241,6 +288,6 @@ export function profilesFigure(input: ProfilesFigureInput): string {
   const ions = input.ions.map((i) => ionNotation(i.label)).join(', ');
   return figureRoot(input.widthMm, (y + 2) / PT_PER_MM, el('g', { 'data-figure': 'profiles', 'data-states': panels.map((p) => p.state).join(','), 'data-axis': input.axis }, ...parts), {
     title: input.title ?? 'ToF-SIMS depth profiles of the states',
-    description: `${ions} of ${panels.map((p) => p.state).join(', ')}; ${yLabel} (log) against ${xLabel}`,
+    description: `${ions} of ${panels.map((p) => p.state).join(', ')}; ${yLabel} (log) against ${[...new Set(xLabels)].join(' / ')}${shared ? '' : '; each panel on its own x range (the states\' depths differ)'}`,
   });
 }

@@ -53,38 +53,51 @@ export const LABEL_GAP_PT = 5;
 
 /**
  * Vertical layer bands between y0 and y1 with their labels (formulae subscripted) above the plot,
- * kept within [minX, maxX] (the plot's width). Labels that fit their band sit on the row next to
- * the plot; the others go there or on a second row above it where they keep LABEL_GAP_PT from
- * every label of that row, and are left out where neither has room or where they would not
- * stand over their band: a careful plot skips the label of a sliver of a layer rather than
- * print two labels that read as one.
+ * kept within [minX, maxX] (the plot's width), on one row in stack order. Each label is centred
+ * over its band where there is room; where thin layers crowd their labels, the labels are spread
+ * along the row (spreadLabels) to keep LABEL_GAP_PT between neighbours, and a label pushed off
+ * its band (neither within it nor centred over its middle half) is joined to the band's middle
+ * by a short leader line (the row is then lifted to make room for the leaders). Labels are never stacked over one another: two
+ * labels one above the other read as one two-line name ("HTL" over "Au"). Where the row cannot
+ * hold every label, the labels of the thinnest layers are left out, one at a time.
  */
 export function layerBands(bands: Band[], y0: number, y1: number, opts: { labelY?: number; fills?: readonly string[]; minX?: number; maxX?: number } = {}): string {
   const fills = opts.fills ?? LAYER_FILLS;
   const labelY = opts.labelY ?? y0 - 3;
-  const lo = opts.minX ?? -Infinity;
-  const hi = opts.maxX ?? Infinity;
+  const lo = opts.minX ?? Math.min(...bands.map((b) => b.x0));
+  const hi = opts.maxX ?? Math.max(...bands.map((b) => b.x1));
   const labels = bands.map((b) => {
     const shown = formulaNotation(b.label);
-    const tw = textWidthPt(shown, TYPE.smallPt);
-    const cx = Math.max(lo + tw / 2, Math.min(hi - tw / 2, (b.x0 + b.x1) / 2));
-    // A label kept inside the plot may be pushed off its band (the last, narrow one): then it
-    // reads as its neighbour's (a second line of it), so it is not shown.
-    const over = Math.abs(cx - (b.x0 + b.x1) / 2) <= (b.x1 - b.x0) / 4;
-    return { shown, cx, left: cx - tw / 2, right: cx + tw / 2, fits: tw + LABEL_GAP_PT <= b.x1 - b.x0, over, row: -1 };
+    return { shown, tw: textWidthPt(shown, TYPE.smallPt), mid: (b.x0 + b.x1) / 2, width: b.x1 - b.x0, cx: NaN, shownRow: false, leader: false };
   });
-  const rows: { left: number; right: number }[][] = [[], []];
-  const free = (row: number, l: { left: number; right: number }): boolean => rows[row].every((o) => l.left >= o.right + LABEL_GAP_PT || l.right <= o.left - LABEL_GAP_PT);
-  // Fitting labels first (they cannot crowd each other), then the rest in stack order.
-  for (const l of [...labels.filter((x) => x.fits), ...labels.filter((x) => !x.fits)]) {
-    l.row = l.fits ? 0 : l.over ? ([0, 1].find((row) => free(row, l)) ?? -1) : -1;
-    if (l.row >= 0) rows[l.row].push(l);
+  // The thinnest layers give up their labels first, until the rest fit on the row.
+  const kept = new Set(labels.map((_, i) => i));
+  const need = (): number => [...kept].reduce((s, i) => s + labels[i].tw, 0) + Math.max(0, kept.size - 1) * LABEL_GAP_PT;
+  while (kept.size && need() > hi - lo) {
+    const thinnest = [...kept].reduce((a, b) => (labels[b].width < labels[a].width ? b : a));
+    kept.delete(thinnest);
   }
+  const idx = [...kept];
+  const placed = spreadLabels(idx.map((i) => labels[i].mid), LABEL_GAP_PT, lo, hi, idx.map((i) => labels[i].tw));
+  idx.forEach((i, k) => {
+    const l = labels[i];
+    l.cx = placed[k];
+    l.shownRow = true;
+    // Within its band (edges included), or centred over its middle half: it names the band by
+    // standing over it. Pushed further aside, it points to it.
+    const within = l.cx - l.tw / 2 >= bands[i].x0 - 0.01 && l.cx + l.tw / 2 <= bands[i].x1 + 0.01;
+    l.leader = !within && Math.abs(l.cx - l.mid) > l.width / 4;
+  });
+  const withLeaders = labels.some((l) => l.leader);
+  const rowY = withLeaders ? labelY - (TYPE.smallPt + 1) : labelY;
   const parts = bands.map((b, i) => {
     const l = labels[i];
     return (
       el('rect', { x: b.x0, y: y0, width: Math.max(0, b.x1 - b.x0), height: y1 - y0, fill: fills[i % fills.length], 'data-layer-band': b.role }) +
-      (l.row < 0 ? '' : text(l.cx, labelY - l.row * (TYPE.smallPt + 1), l.shown, { 'text-anchor': 'middle', 'font-size': TYPE.smallPt, 'data-layer-label': b.label }))
+      (!l.shownRow
+        ? ''
+        : text(l.cx, rowY, l.shown, { 'text-anchor': 'middle', 'font-size': TYPE.smallPt, 'data-layer-label': b.label }) +
+          (l.leader ? el('line', { x1: l.cx, y1: rowY + 1.5, x2: l.mid, y2: y0, stroke: '#555', 'stroke-width': 0.5, 'data-layer-leader': b.label }) : ''))
     );
   });
   return el('g', { class: 'layer-bands' }, ...parts);
@@ -92,33 +105,47 @@ export function layerBands(bands: Band[], y0: number, y1: number, opts: { labelY
 
 /**
  * Spreads label positions (sorted or not) so neighbours are at least `gap` apart, staying in
- * [lo, hi] where possible; returns new positions in the input order.
+ * [lo, hi] where possible; returns new positions in the input order. With `widths` (each
+ * label's extent along the axis) the positions are centres and `gap` is the space between the
+ * labels' edges; [lo, hi] then bounds the edges, and the order of the input is kept.
  */
-export function spreadLabels(positions: number[], gap: number, lo: number, hi: number): number[] {
-  const order = positions.map((p, i) => ({ p, i })).sort((a, b) => a.p - b.p);
+export function spreadLabels(positions: number[], gap: number, lo: number, hi: number, widths?: readonly number[]): number[] {
+  const order = positions.map((p, i) => ({ p, i })).sort((a, b) => a.p - b.p || a.i - b.i);
   const out = order.map((o) => o.p);
+  const half = order.map((o) => (widths ? widths[o.i] / 2 : 0));
+  const sep = (k: number): number => gap + half[k - 1] + half[k];
+  const first = lo + (half[0] ?? 0);
+  const last = hi - (half[half.length - 1] ?? 0);
   for (let pass = 0; pass < 50; pass++) {
     let moved = false;
     for (let k = 1; k < out.length; k++) {
       const d = out[k] - out[k - 1];
-      if (d < gap - 1e-9) {
-        const shift = (gap - d) / 2;
+      if (d < sep(k) - 1e-9) {
+        const shift = (sep(k) - d) / 2;
         out[k - 1] -= shift;
         out[k] += shift;
         moved = true;
       }
     }
     if (out.length) {
-      if (out[0] < lo) {
-        const s = lo - out[0];
+      if (out[0] < first) {
+        const s = first - out[0];
         for (let k = 0; k < out.length; k++) out[k] += s;
       }
-      if (out[out.length - 1] > hi) {
-        const s = out[out.length - 1] - hi;
+      if (out[out.length - 1] > last) {
+        const s = out[out.length - 1] - last;
         for (let k = 0; k < out.length; k++) out[k] -= s;
       }
     }
     if (!moved) break;
+  }
+  if (widths && out.length) {
+    // Labels of different widths may leave the pairwise pushes short of converging: one sweep
+    // each way makes the spacing exact (and keeps [lo, hi] where the labels fit in it).
+    out[0] = Math.max(out[0], first);
+    for (let k = 1; k < out.length; k++) out[k] = Math.max(out[k], out[k - 1] + sep(k));
+    out[out.length - 1] = Math.min(out[out.length - 1], last);
+    for (let k = out.length - 2; k >= 0; k--) out[k] = Math.min(out[k], out[k + 1] - sep(k + 1));
   }
   const result = new Array<number>(positions.length);
   order.forEach((o, k) => (result[o.i] = out[k]));

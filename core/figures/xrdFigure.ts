@@ -1,6 +1,7 @@
 /**
  * XRD waterfall of the states (the paper's Fig. 2a): traces lifted by an offset, first state
- * at the bottom, each labelled at its right end; reference sticks of the phases in rows under
+ * at the bottom, each labelled right of the plot at the height where its trace ends (the labels
+ * spread apart where traces end close together); reference sticks of the phases in rows under
  * the traces; masked ranges (the wafer's Si 400) shaded and named. The traces come from
  * `prepareWaterfall` (core/xrd), run on intensities already put on the chosen scale.
  */
@@ -11,7 +12,7 @@ import { maskLabels, type MaskRange } from '../xrd/mask.js';
 import type { WaterfallData } from '../xrd/waterfall.js';
 import { axisBottom } from './axes.js';
 import { OKABE_ITO } from './colormaps.js';
-import { stateColour, textWidthPt } from './style.js';
+import { spreadLabels, stateColour, textWidthPt, wrapText } from './style.js';
 import { el, figureRoot, num, panel, PT_PER_MM, text, TYPE } from './svg.js';
 
 export type IntensityScale = 'linear' | 'sqrt' | 'log';
@@ -36,7 +37,7 @@ export interface XrdFigureInput {
   intensityScale: IntensityScale;
   masks?: readonly MaskRange[];
   widthMm: number;
-  /** Short phase names for the stick rows, by phase id (default the id). */
+  /** Names for the stick rows, by phase id (default each phase's display name, as the peak tables print it). */
   phaseLabels?: Record<string, string>;
 }
 
@@ -53,15 +54,34 @@ function stickFraction(relIntensity: number, scale: IntensityScale): number {
 // Not the state colours (blue, vermilion, green), so sticks never read as a trace.
 const STICK_COLOURS = [OKABE_ITO[3], OKABE_ITO[4], OKABE_ITO[5], '#000000', '#666666', '#332288'];
 
+/** A note as a sentence: capital first letter, full stop. */
+const sentence = (s: string): string => `${s.charAt(0).toUpperCase()}${s.slice(1)}${/[.!?]$/.test(s) ? '' : '.'}`;
+
+/**
+ * The level a trace ends at, right of the plot where its label goes: the mean of its last finite
+ * points (a tenth of them, at least one and at most 50), so a noisy end does not move the label;
+ * the trace's offset where it has none.
+ */
+export function traceEndLevel(y: ArrayLike<number>, offset: number): number {
+  const finite: number[] = [];
+  for (let i = 0; i < y.length; i++) if (Number.isFinite(y[i])) finite.push(y[i]);
+  if (!finite.length) return offset;
+  const n = Math.max(1, Math.min(50, Math.round(finite.length / 10)));
+  return finite.slice(-n).reduce((a, b) => a + b, 0) / n;
+}
+
 export function xrdFigure(input: XrdFigureInput): string {
   const W = input.widthMm * PT_PER_MM;
   const { data } = input;
   const traceLabels = data.traces.map((t) => t.label);
-  const phaseLabels = data.sticks.map((s) => input.phaseLabels?.[s.phaseId] ?? formulaNotation(s.phaseId));
+  const phaseLabels = data.sticks.map((s) => input.phaseLabels?.[s.phaseId] ?? formulaNotation(s.phaseLabel ?? s.phaseId));
   const rightW = Math.max(...[...traceLabels, ...phaseLabels].map((l) => textWidthPt(l, TYPE.smallPt)), 20) + 6;
   const m = { left: 18, right: rightW, top: 14, bottom: 26 };
   const plotH = Math.max(150, Math.min(260, W * 0.55));
-  const H = plotH + m.top + m.bottom;
+  // Under the axis: why no reference rows are drawn (the stack's materials have no reference phases).
+  const noteLines = data.phaseNote ? wrapText(sentence(data.phaseNote), W - m.left - 4) : [];
+  const noteH = noteLines.length ? noteLines.length * (TYPE.smallPt + 1.5) + 2 : 0;
+  const H = plotH + m.top + m.bottom + noteH;
   const x0 = m.left;
   const x1 = W - m.right;
   const y0 = m.top;
@@ -92,6 +112,16 @@ export function xrdFigure(input: XrdFigureInput): string {
     const ySep = ys(-0.04);
     parts.push(el('line', { x1: x0, x2: x1, y1: ySep, y2: ySep, stroke: '#999', 'stroke-width': 0.4 }));
   }
+  // Labels right of the plot: a trace's at the level its trace ends at (the mean of its last
+  // finite points, so noise does not move it), a stick row's at its baseline; then spread so
+  // that no two touch, in one pass over both kinds (a low trace ends near the first row).
+  const labelH = TYPE.smallPt + 1;
+  const anchors = [
+    ...data.traces.map((t) => ys(traceEndLevel(t.y, t.offset))),
+    ...data.sticks.map((row) => ys(row.baseline) - TYPE.smallPt * 0.35),
+  ];
+  const placed = spreadLabels(anchors, labelH, y0 + TYPE.smallPt * 0.35, y1 + m.bottom - labelH);
+  const baselineOf = (k: number): number => placed[k] + TYPE.smallPt * 0.35;
   data.traces.forEach((t, i) => {
     const idx = Array.from({ length: t.twoThetaDeg.length }, (_, k) => k);
     const path = line<number>()
@@ -102,7 +132,7 @@ export function xrdFigure(input: XrdFigureInput): string {
     parts.push(
       el('g', { 'data-trace': t.label, 'data-state': t.label, 'data-offset': t.offset },
         el('path', { d: path ?? '', fill: 'none', stroke: colour, 'stroke-width': 0.7, 'stroke-linejoin': 'round', 'clip-path': 'url(#clip-xrd)' }),
-        text(x1 + 3, ys(t.offset + 0.25), t.label, { 'font-size': TYPE.smallPt, fill: colour, 'data-state-label': t.label })),
+        text(x1 + 3, baselineOf(i), t.label, { 'font-size': TYPE.smallPt, fill: colour, 'data-state-label': t.label })),
     );
   });
   data.sticks.forEach((row, r) => {
@@ -117,16 +147,19 @@ export function xrdFigure(input: XrdFigureInput): string {
         // Mid grey at 0.5 pt: finer or lighter baselines vanish in print.
         el('line', { x1: x0, x2: x1, y1: ys(row.baseline), y2: ys(row.baseline), stroke: '#888', 'stroke-width': 0.5 }),
         el('path', { d, stroke: colour, 'stroke-width': 0.9, fill: 'none' }),
-        text(x1 + 3, ys(row.baseline) - 0.5, phaseLabels[r], { 'font-size': TYPE.smallPt, fill: colour, 'data-phase-label': row.phaseId })),
+        text(x1 + 3, baselineOf(data.traces.length + r), phaseLabels[r], { 'font-size': TYPE.smallPt, fill: colour, 'data-phase-label': row.phaseId })),
     );
   });
   parts.push(el('rect', { x: x0, y: y0, width: x1 - x0, height: y1 - y0, fill: 'none', stroke: '#000', 'stroke-width': 0.5 }));
   parts.push(axisBottom(xs, y1, { label: `2θ (°, ${data.radiation})`, ticks: Math.max(4, Math.round((x1 - x0) / 50)) }));
+  if (noteLines.length) {
+    parts.push(el('g', { 'data-phase-note': data.phaseNote }, ...noteLines.map((l, k) => text(x0, y1 + m.bottom + (k + 1) * (TYPE.smallPt + 1.5), l, { 'font-size': TYPE.smallPt, fill: '#333' }))));
+  }
   // No intensity ticks: the traces are normalised and offset, numbers would mislead.
   const ty = (y0 + y1) / 2;
   parts.push(el('text', { x: 9, y: ty, transform: `rotate(-90 9 ${num(ty)})`, 'text-anchor': 'middle', 'font-size': TYPE.labelPt, class: 'axis-label' }, INTENSITY_LABELS[input.intensityScale]));
   return figureRoot(input.widthMm, H / PT_PER_MM, el('g', { 'data-figure': 'xrd', 'data-intensity-scale': input.intensityScale, 'data-states': traceLabels.join(',') }, panel(0, 0, 'xrd-waterfall', ...parts)), {
     title: 'XRD patterns of the states (waterfall)',
-    description: `${traceLabels.join(', ')}; ${INTENSITY_LABELS[input.intensityScale]}; reference phases ${phaseLabels.join(', ')}`,
+    description: `${traceLabels.join(', ')}; ${INTENSITY_LABELS[input.intensityScale]}; ${phaseLabels.length ? `reference phases ${phaseLabels.join(', ')}` : 'no reference phases'}${data.phaseNote ? ` (${data.phaseNote})` : ''}`,
   });
 }

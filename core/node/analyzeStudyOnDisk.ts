@@ -21,7 +21,7 @@ export type { AnalyzeOverrides } from '../api/contract.js';
 /** The modality steps the pipeline runs. The SEM step keeps only the report's fields. */
 export const DEFAULT_STEPS: ModalitySteps = {
   measureSem: (image, stack, opts) => toSemResult(measureCrossSection(image, stack, opts)),
-  analyzeXrd: (pattern) => analyzeXrd(pattern),
+  analyzeXrd: (pattern, stack) => analyzeXrd(pattern, { stack }),
 };
 
 /** A state's outcome, with the files it read (for the report's provenance). */

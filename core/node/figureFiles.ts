@@ -243,7 +243,7 @@ export function profilesFigureInput(data: FigureData, widthMm: number, warnings:
       return divisor ? Float64Array.from(c, (v, j) => (divisor![j] > 0 ? v / divisor![j] : NaN)) : c;
     });
     const layers = (simsOf(s.state)?.layers ?? []).map((l) => ({ role: l.role, label: l.label, start: depth ? l.startNm : l.startS, end: depth ? l.endNm : l.endS }));
-    return { state: s.state, x: depth ? depthAxisNm(calibration, src.timeS) : src.timeS, values, layers };
+    return { state: s.state, x: depth ? depthAxisNm(calibration, src.timeS) : src.timeS, values, layers, depthCalibration: depth ? simsOf(s.state)?.depthCalibration : undefined };
   });
   const calibrations = withIons.map((s) => ({ state: s.state, how: simsOf(s.state)?.depthCalibration ?? 'none' }));
   const nominal = depth && calibrations.some((c) => c.how === 'nominal');
@@ -343,9 +343,9 @@ export function buildFigures(data: FigureData, opts: { figures: readonly FigureN
         const masks = siSubstrateMasks(withXrd[0].xrd!.pattern.wavelength);
         const waterfall = prepareWaterfall(
           withXrd.map((s) => ({ label: s.state, pattern: { ...s.xrd!.pattern, intensity: scaleIntensity(s.xrd!.pattern.intensity, scale) } })),
-          { masks, stickHeight: 0.32, offset: 1.05 },
+          { masks, stickHeight: 0.32, offset: 1.05, stack: data.study.stack },
         );
-        out.push({ name: 'xrd', figure: f, svg: xrdFigure({ data: waterfall, intensityScale: scale, masks, widthMm: width(f), phaseLabels: PHASE_SHORT_LABELS }), widthMm: width(f) });
+        out.push({ name: 'xrd', figure: f, svg: xrdFigure({ data: waterfall, intensityScale: scale, masks, widthMm: width(f) }), widthMm: width(f) });
       }
     } else if (f === 'li-bars') {
       const states = data.report.states.filter((s) => s.sims?.li.length).map((s) => ({ state: s.state, li: s.sims!.li }));
@@ -363,9 +363,6 @@ export function buildFigures(data: FigureData, opts: { figures: readonly FigureN
   }
   return out;
 }
-
-/** Short names for the stick rows (the library's names are long). */
-const PHASE_SHORT_LABELS: Record<string, string> = { LiFePO4: 'LiFePO₄', FePO4: 'FePO₄', 'gamma-Li3PO4': 'γ-Li₃PO₄', Si: 'Si', austenite: 'SS (fcc)' };
 
 export interface StudyFiguresOptions {
   figures: readonly FigureName[];

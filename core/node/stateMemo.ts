@@ -101,9 +101,10 @@ export async function memoizedSteps(files: StepFiles, base: ModalitySteps): Prom
   const xrd = files.xrd;
   if (base.analyzeXrd && xrd) {
     const analyze = base.analyzeXrd;
-    steps.analyzeXrd = (pattern) => {
-      const key = keyOf('xrd', [xrd], null);
-      return lookup<XrdResult>(key) ?? computed(key, [xrd], analyze(pattern));
+    steps.analyzeXrd = (pattern, stack) => {
+      // The stack's materials choose the candidate phases: a result is the file's and the stack's.
+      const key = keyOf('xrd', [xrd], stack ? stack.layers.map((l) => [l.role, l.material]) : null);
+      return lookup<XrdResult>(key) ?? computed(key, [xrd], analyze(pattern, stack));
     };
   }
   const stackFiles = files.stack;

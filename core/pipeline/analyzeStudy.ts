@@ -52,7 +52,8 @@ export function stateAnalysisOptions(options: StudyAnalysisOptions, state: strin
 /** Steps for the modalities that have their own modules; injected so each stays testable alone. */
 export interface ModalitySteps {
   measureSem?: (image: SemImage, stack: LayerStack, opts: { tiltDeg?: number; section?: SectionGeometry }) => SemResult;
-  analyzeXrd?: (pattern: XrdPattern) => XrdResult;
+  /** The stack says which reference phases are candidates (core/xrd candidatePhases). */
+  analyzeXrd?: (pattern: XrdPattern, stack?: LayerStack) => XrdResult;
   /** The ToF-SIMS stack's depth profiles (default profileFromStack). */
   stackProfile?: StackProfiler;
 }
@@ -119,7 +120,7 @@ export async function analyzeState(layerStack: LayerStack, s: StateData, steps: 
   }
   if (s.xrd && steps.analyzeXrd) {
     try {
-      report.xrd = steps.analyzeXrd(s.xrd);
+      report.xrd = steps.analyzeXrd(s.xrd, layerStack);
     } catch (err) {
       warnings.push(`${s.state}: XRD ${s.xrd.source.fileName}: ${(err as Error).message}`);
     }

@@ -10,8 +10,8 @@ import { kAlpha2PositionDeg, stripKAlpha2 } from './kalpha2.js';
 import { bridgeMasked, maskedPoints, siSubstrateMasks } from './mask.js';
 import type { MaskRange } from './mask.js';
 import { matchedFilterPeaks } from './peakSearch.js';
-import { matchPeaks, PHASES, weighPhaseEvidence } from './phases.js';
-import type { ReferencePhase } from './phases.js';
+import { candidatePhases, matchPeaks, weighPhaseEvidence } from './phases.js';
+import type { PhaseStackLayer, ReferencePhase } from './phases.js';
 import { scherrerEstimate } from './scherrer.js';
 import type { ScherrerOptions } from './scherrer.js';
 import { convolve, savitzkyGolayWeights } from './smooth.js';
@@ -41,7 +41,14 @@ export interface AnalyzeXrdOptions {
   minAreaSignificance?: number;
   /** Scherrer: K (0.9), instrument FWHM (deg, default 0.05°), broadening removal (quadratic). */
   scherrer?: ScherrerOptions;
+  /** The reference phases peaks are matched against; default: the stack's candidates (candidatePhases). */
   phases?: readonly ReferencePhase[];
+  /**
+   * The study's layer stack: where given (and `phases` is not), only the reference phases of its
+   * materials are candidates, and a material without any is named in a warning (its peaks stay
+   * unassigned). Without it, every phase of the library (a pattern analysed on its own).
+   */
+  stack?: { layers: readonly PhaseStackLayer[] };
   phaseToleranceDeg?: number;
   /** Rolling-ball half-width (deg, default 1.5) and baseline polynomial degree (2) for the amorphous fraction. */
   amorphous?: { sharpHalfWidthDeg?: number; baselineDegree?: number };
@@ -178,7 +185,9 @@ export function analyzeXrdPattern(pattern: XrdPattern, opts: AnalyzeXrdOptions =
     .filter(({ peak: p }) => !masked[nearestIndex(x, p.centerDeg)])
     .sort((a, b) => a.peak.centerDeg - b.peak.centerDeg);
   const kept = keptFits.map((k) => k.peak);
-  const phases = opts.phases ?? PHASES;
+  const phaseCandidates = candidatePhases(opts.stack);
+  const phases = opts.phases ?? phaseCandidates.phases;
+  if (!opts.phases && phaseCandidates.note) warnings.push(phaseCandidates.note);
   const matches = matchPeaks(
     kept.map((p) => p.centerDeg),
     phases,
@@ -195,7 +204,8 @@ export function analyzeXrdPattern(pattern: XrdPattern, opts: AnalyzeXrdOptions =
   );
   for (const ev of evidence.values()) {
     if (!ev.tentative) continue;
-    const name = phases.find((p) => p.id === ev.phaseId)?.name ?? ev.phaseId;
+    // The name the peak tables print too (phaseLabel): one name for a phase wherever a user reads it.
+    const name = phases.find((p) => p.id === ev.phaseId)?.label ?? ev.phaseId;
     const at = kept.flatMap((p, i) => (matches[i]?.phaseId === ev.phaseId ? [`${p.centerDeg.toFixed(2)}° ${matches[i]!.hkl}`] : [])).join(', ');
     const missing = ev.absent.map((s) => `${s.hkl} ${s.twoThetaDeg.toFixed(2)}°`).join(', ');
     warnings.push(`${name} is tentative (${at}): its stronger reflections ${missing}, in the measured range and unmasked, show no peak (a strongly textured film could hide them)`);
@@ -275,6 +285,8 @@ export function analyzeXrdPattern(pattern: XrdPattern, opts: AnalyzeXrdOptions =
       scherrer,
       amorphous: { method: 'rolling-ball hump curve over iterative-polynomial baseline, vs fitted peak areas', ...opts.amorphous },
       phaseToleranceDeg: opts.phaseToleranceDeg ?? 0.3,
+      phases: phases.map((p) => p.id),
+      phaseCandidates: opts.phases ? 'given' : opts.stack ? "the stack's materials" : 'every reference phase (no stack)',
       phaseEvidence: 'tentative where a reflection of the phase ≥ 2× its strongest matched one (reference intensities), in range and unmasked, predicted ≥ 12 σ, has no peak within the tolerance; single-crystal substrates exempt',
     },
   };

@@ -25,7 +25,11 @@ export interface ReferenceReflection {
 }
 
 export interface ReferencePhase {
+  /** Stable machine id, as report.json and the CSV tables write a peak's phase: never reworded. */
   id: string;
+  /** Short name a user reads (peak tables, warnings, figure rows): `γ-Li3PO4`, not the id `gamma-Li3PO4`. */
+  label: string;
+  /** Long descriptive name (mineral name, structure). */
   name: string;
   formula: string;
   spaceGroup: string;
@@ -39,11 +43,21 @@ export interface ReferencePhase {
    * (200), never its powder-strongest (111)), so `weighPhaseEvidence` never calls it tentative.
    */
   singleCrystalSubstrate?: boolean;
+  /**
+   * How a layer stack names the materials this phase may form (see candidatePhases): words or
+   * formulae matched, case-insensitively and as whole words, in a layer's `material`. A phase the
+   * cell turns a material into counts too (FePO4: the charged form of a LiFePO4 cathode).
+   */
+  materials: readonly string[];
+  /** Layer roles where the phase may form whatever their material (Li metal plates on an anode-free cell's current collector, role `cc_aam`). */
+  roles?: readonly string[];
 }
 
 export const PHASES: readonly ReferencePhase[] = [
   {
     id: 'LiFePO4',
+    label: 'LiFePO4',
+    materials: ['LiFePO4', 'LFP', 'triphylite', 'olivine'],
     name: 'olivine LiFePO4 (triphylite)',
     formula: 'LiFePO4',
     spaceGroup: 'Pnma',
@@ -63,6 +77,9 @@ export const PHASES: readonly ReferencePhase[] = [
   },
   {
     id: 'FePO4',
+    label: 'FePO4',
+    // Heterosite is what a LiFePO4 cathode becomes on charge.
+    materials: ['FePO4', 'heterosite', 'LiFePO4', 'LFP', 'triphylite', 'olivine'],
     name: 'heterosite FePO4',
     formula: 'FePO4',
     spaceGroup: 'Pnma',
@@ -81,6 +98,8 @@ export const PHASES: readonly ReferencePhase[] = [
   },
   {
     id: 'gamma-Li3PO4',
+    label: 'γ-Li3PO4',
+    materials: ['Li3PO4', 'lithium phosphate'],
     name: 'γ-Li3PO4',
     formula: 'Li3PO4',
     spaceGroup: 'Pnma (published as Pmnb: a 6.1113, b 10.4612, c 4.9208 Å)',
@@ -104,6 +123,9 @@ export const PHASES: readonly ReferencePhase[] = [
   },
   {
     id: 'Si',
+    label: 'Si',
+    // The wafer: "SiO2 (200 nm) on Si", "Si wafer", "silicon" (not SiO2 alone, nor glass).
+    materials: ['Si', 'silicon', 'Si wafer'],
     name: 'silicon',
     formula: 'Si',
     spaceGroup: 'Fd-3m',
@@ -124,6 +146,8 @@ export const PHASES: readonly ReferencePhase[] = [
   },
   {
     id: 'austenite',
+    label: 'austenite',
+    materials: ['stainless steel', 'steel', 'SUS316', 'SUS316L', '316L', 'SS316', 'austenite', 'austenitic'],
     name: 'austenite (316 stainless steel, fcc γ-Fe–Cr–Ni)',
     formula: 'Fe–Cr–Ni',
     spaceGroup: 'Fm-3m',
@@ -138,6 +162,10 @@ export const PHASES: readonly ReferencePhase[] = [
   },
   {
     id: 'Li',
+    label: 'Li',
+    materials: ['Li', 'lithium', 'lithium metal', 'Li metal'],
+    // Anode-free cells plate Li on the anode-side collector (DOMAIN.md §3).
+    roles: ['cc_aam', 'aam', 'anode'],
     name: 'lithium metal (bcc)',
     formula: 'Li',
     spaceGroup: 'Im-3m',
@@ -150,6 +178,64 @@ export const PHASES: readonly ReferencePhase[] = [
     ],
   },
 ];
+
+/** A phase's name as a user reads it (its `label`), from its id; the id itself for an unknown one. */
+export function phaseDisplayName(id: string, phases: readonly ReferencePhase[] = PHASES): string {
+  return phases.find((p) => p.id === id)?.label ?? PHASES.find((p) => p.id === id)?.label ?? id;
+}
+
+/** What candidatePhases reads of a stack's layer. */
+export interface PhaseStackLayer {
+  role: string;
+  material: string;
+  isSubstrate?: boolean;
+}
+
+export interface PhaseCandidates {
+  /** The reference phases a pattern of this stack is matched against and drawn with, in library order. */
+  phases: ReferencePhase[];
+  /** The stack's materials (layer by layer, top-down) that no reference phase stands for. */
+  unmatched: string[];
+  /** Said where a film's material has no reference phase: its peaks stay unassigned. Null where every layer has one. */
+  note: string | null;
+}
+
+/** True where `keyword` stands in `material` as whole words (case-insensitive; `Si` is not in `SiO2`). */
+function namesMaterial(material: string, keyword: string): boolean {
+  const escaped = keyword.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/\s+/g, '\\s+');
+  return new RegExp(`(^|[^\\p{L}\\p{N}])${escaped}($|[^\\p{L}\\p{N}])`, 'iu').test(material);
+}
+
+/** The reference phases one layer may hold: those naming its material, or its role. */
+export function layerPhases(layer: PhaseStackLayer, phases: readonly ReferencePhase[] = PHASES): ReferencePhase[] {
+  return phases.filter((p) => p.materials.some((m) => namesMaterial(layer.material, m)) || (p.roles ?? []).includes(layer.role));
+}
+
+/**
+ * The candidate phases of a study: the stack is data (DOMAIN.md §1), and so are the phases its
+ * XRD peaks may be: only the reference phases of the materials its layers name (the substrate's
+ * included, e.g. Si under "SiO2 on Si"), and the phases those materials become in the cell
+ * (FePO4 of a LiFePO4 cathode, Li metal on an anode-free collector). A stack none of whose
+ * materials has a reference phase (a perovskite or CIGS solar cell) gets none: its peaks stay
+ * unassigned, and `note` says why, rather than a perovskite peak being named after a battery
+ * electrolyte. Without a stack, every phase of the library (the single-file `strata xrd`).
+ */
+export function candidatePhases(stack: { layers: readonly PhaseStackLayer[] } | undefined, phases: readonly ReferencePhase[] = PHASES): PhaseCandidates {
+  if (!stack) return { phases: [...phases], unmatched: [], note: null };
+  const found = new Set<string>();
+  const unmatched: string[] = [];
+  for (const layer of stack.layers) {
+    const own = layerPhases(layer, phases);
+    for (const p of own) found.add(p.id);
+    if (!own.length && !unmatched.includes(layer.material)) unmatched.push(layer.material);
+  }
+  const chosen = phases.filter((p) => found.has(p.id));
+  const note = unmatched.length
+    ? // Materials are joined by semicolons: their names hold commas ("ZnO:Al, i-ZnO and CdS buffer").
+      `no reference XRD phases for ${unmatched.join('; ')}${chosen.length ? ` (matched against ${chosen.map((p) => p.label).join(', ')} only)` : ''}: peaks of ${unmatched.length > 1 ? 'these materials' : 'this material'} are left unassigned`
+    : null;
+  return { phases: chosen, unmatched, note };
+}
 
 /** Interplanar spacing d(hkl), Å, for the crystal systems with orthogonal axes (and hexagonal). */
 export function dSpacingA(cell: PhaseCell, [h, k, l]: readonly [number, number, number]): number {
@@ -323,7 +409,11 @@ export function weighPhaseEvidence(
   return out;
 }
 
-/** A peak's phase as printed: "gamma-Li3PO4?" where the evidence leaves it tentative; null where unnamed. */
+/**
+ * A peak's phase as printed for a user (peak tables of `strata xrd` and the workbench): the
+ * phase's display name, as the warnings write it, "γ-Li3PO4?" where the evidence leaves it
+ * tentative; null where unnamed. The report keeps the id (`gamma-Li3PO4`) in `phase`.
+ */
 export function phaseLabel(p: { phase: string | null; phaseConfidence?: 'tentative' }): string | null {
-  return p.phase === null ? null : `${p.phase}${p.phaseConfidence === 'tentative' ? '?' : ''}`;
+  return p.phase === null ? null : `${phaseDisplayName(p.phase)}${p.phaseConfidence === 'tentative' ? '?' : ''}`;
 }

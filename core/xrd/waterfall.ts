@@ -5,8 +5,8 @@ import { stripKAlpha2 } from './kalpha2.js';
 import { bridgeMasked, maskedPoints, siSubstrateMasks } from './mask.js';
 import { radiationLabel } from './radiation.js';
 import type { MaskRange } from './mask.js';
-import { PHASES, phaseSticks } from './phases.js';
-import type { PhaseStick, ReferencePhase } from './phases.js';
+import { candidatePhases, phaseSticks } from './phases.js';
+import type { PhaseStackLayer, PhaseStick, ReferencePhase } from './phases.js';
 
 export interface WaterfallState {
   /** State label as the figure shows it: pristine, charged, discharged, … */
@@ -26,7 +26,10 @@ export interface WaterfallOptions {
   subtractBackgroundHalfWidthDeg?: number;
   /** Masked ranges are drawn as gaps (NaN), so the Si wafer does not set the scale. Default Si (400). */
   masks?: MaskRange[];
+  /** The phases drawn as stick rows; default the stack's candidates (candidatePhases). */
   phases?: readonly ReferencePhase[];
+  /** The study's layer stack: where given (and `phases` is not), only its materials' reference phases are drawn. */
+  stack?: { layers: readonly PhaseStackLayer[] };
   /** Height of the strongest reference stick, in normalised units (default 0.4). */
   stickHeight?: number;
 }
@@ -43,6 +46,8 @@ export interface WaterfallTrace {
 
 export interface WaterfallSticks {
   phaseId: string;
+  /** The phase's short display name (its `label`: γ-Li3PO4). */
+  phaseLabel: string;
   phaseName: string;
   /** Baseline of this phase's stick row (below the traces: negative). */
   baseline: number;
@@ -57,6 +62,8 @@ export interface WaterfallData {
   normalise: 'max' | 'area' | 'none';
   /** The radiation of the 2θ axis (the first pattern's, as the sticks and masks): "Cu Kα". */
   radiation: string;
+  /** Where the stack names materials without reference phases: says so (the figure prints it). */
+  phaseNote?: string;
 }
 
 /**
@@ -97,10 +104,12 @@ export function prepareWaterfall(states: readonly WaterfallState[], opts: Waterf
   });
   const stickHeight = opts.stickHeight ?? 0.4;
   const wavelengthA = states[0]?.pattern.wavelength?.alpha1A ?? CU_K_ALPHA.alpha1A;
-  const sticks: WaterfallSticks[] = (opts.phases ?? PHASES).map((phase, r) => {
+  const candidates = candidatePhases(opts.stack);
+  const sticks: WaterfallSticks[] = (opts.phases ?? candidates.phases).map((phase, r) => {
     const baseline = -(r + 1) * stickHeight * 1.2;
     return {
       phaseId: phase.id,
+      phaseLabel: phase.label,
       phaseName: phase.name,
       baseline,
       sticks: phaseSticks(phase, wavelengthA)
@@ -110,5 +119,6 @@ export function prepareWaterfall(states: readonly WaterfallState[], opts: Waterf
   });
   const yMax = Math.max(0, ...traces.map((t) => Math.max(...t.y.filter((v) => Number.isFinite(v)))));
   const yMin = sticks.length ? Math.min(...sticks.map((s) => s.baseline)) : 0;
-  return { traces, sticks, twoThetaRangeDeg: [lo, hi], yRange: [yMin, yMax], normalise, radiation: radiationLabel(states[0]?.pattern.wavelength?.alpha1A) };
+  const phaseNote = !opts.phases && candidates.note ? candidates.note : undefined;
+  return { traces, sticks, twoThetaRangeDeg: [lo, hi], yRange: [yMin, yMax], normalise, radiation: radiationLabel(states[0]?.pattern.wavelength?.alpha1A), ...(phaseNote ? { phaseNote } : {}) };
 }

@@ -207,21 +207,72 @@ describe('4c. layer labels of narrow bands', () => {
       )}</svg>`,
     );
 
-  it('moves a label that would crowd its neighbour to the second row', () => {
-    // "CC" and "SiO₂/Si" on one row would stand 3 pt apart.
-    const root = bands([30, 60, 100, 190, 205, 229], 240);
+  /** Each shown label stands within its band, or centred over its middle half, or is joined to the band's middle by a leader line. */
+  const checkTied = (root: Node, x: number[]): void => {
+    for (const n of withAttr(root, 'data-layer-label')) {
+      const i = LABELS.indexOf(n.attrs['data-layer-label']);
+      const w = textWidthPt(n.text, TYPE.smallPt);
+      const within = num(n, 'x') - w / 2 >= x[i] - 0.01 && num(n, 'x') + w / 2 <= x[i + 1] + 0.01;
+      const centred = Math.abs(num(n, 'x') - (x[i] + x[i + 1]) / 2) <= (x[i + 1] - x[i]) / 4 + 0.01;
+      const leader = withAttr(root, 'data-layer-leader', LABELS[i])[0];
+      if (within || centred) expect(leader, n.text).toBeUndefined();
+      else {
+        expect(leader, `${n.text}: off its band, no leader`).toBeDefined();
+        expect(num(leader, 'x1')).toBeCloseTo(num(n, 'x'), 1);
+        expect(num(leader, 'x2')).toBeCloseTo((x[i] + x[i + 1]) / 2, 1);
+        expect(num(leader, 'y2')).toBeCloseTo(20, 5);
+        expect(num(leader, 'y1')).toBeGreaterThan(num(n, 'y'));
+      }
+    }
+  };
+
+  it('spreads crowded labels along one row, never one over another, each tied to its band', () => {
+    // "CC" and "SiO₂/Si" at their bands' middles would stand 3 pt apart; stacked, "SiO₂/Si"
+    // over "CC" read as one two-line name.
+    const x = [30, 60, 100, 190, 205, 229];
+    const root = bands(x, 240);
     const labels = withAttr(root, 'data-layer-label');
     expect(labels.map((n) => n.attrs['data-layer-label'])).toEqual(LABELS);
+    expect(new Set(labels.map((n) => n.attrs.y)).size).toBe(1);
     checkLabels(labels, 30, 240);
-    expect(num(labels[4], 'y')).toBeLessThan(num(labels[3], 'y'));
+    // Stack order kept left to right.
+    const xs = labels.map((n) => num(n, 'x'));
+    expect([...xs].sort((a, b) => a - b)).toEqual(xs);
+    checkTied(root, x);
   });
 
-  it('leaves out the label of a sliver at the plot edge rather than print it over its neighbour', () => {
-    const root = bands([30, 60, 100, 190, 215, 229], 229);
+  it('keeps labels at their bands, on the row next to the plot and without leaders, where they fit', () => {
+    const x = [30, 80, 130, 180, 230, 280];
+    const root = bands(x, 280);
     const labels = withAttr(root, 'data-layer-label');
-    expect(labels.map((n) => n.attrs['data-layer-label'])).toEqual(LABELS.slice(0, 4));
-    expect(withAttr(root, 'data-layer-band')).toHaveLength(5);
-    checkLabels(labels, 30, 229);
+    expect(labels.map((n) => num(n, 'x'))).toEqual([55, 105, 155, 205, 255]);
+    expect(labels.every((n) => num(n, 'y') === 17)).toBe(true);
+    expect(withAttr(root, 'data-layer-leader')).toEqual([]);
+  });
+
+  it('names thin layers side by side with leaders (Au and HTL of a solar cell on a 3 µm axis)', () => {
+    // 80 nm Au and 200 nm HTL on a 3100 nm axis 240 pt wide: 6 pt and 15 pt bands.
+    const x = [30, 36, 51, 90, 110, 240];
+    const root = bands(x, 240);
+    const labels = withAttr(root, 'data-layer-label');
+    expect(labels.map((n) => n.attrs['data-layer-label'])).toEqual(LABELS);
+    expect(new Set(labels.map((n) => n.attrs.y)).size).toBe(1);
+    checkLabels(labels, 30, 240);
+    checkTied(root, x);
+    expect(withAttr(root, 'data-layer-leader').length).toBeGreaterThan(0);
+  });
+
+  it('leaves out the labels of the thinnest layers when one row cannot hold them all', () => {
+    const x = [30, 60, 100, 190, 215, 229];
+    const root = bands(x, 229);
+    expect(withAttr(root, 'data-layer-label').map((n) => n.attrs['data-layer-label'])).toEqual(LABELS);
+    // 95 pt for five labels that need ≈ 109 pt: the 1 pt CC band's label goes first, then the
+    // 9 pt SiO₂/Si band's (≈ 97 pt still), the wider bands keep theirs.
+    const narrow = bands([30, 60, 90, 115, 116, 125], 125);
+    const kept = withAttr(narrow, 'data-layer-label');
+    expect(kept.map((n) => n.attrs['data-layer-label'])).toEqual(['CC/AAM', 'SEI/SE', 'CAM']);
+    expect(withAttr(narrow, 'data-layer-band')).toHaveLength(5);
+    checkLabels(kept, 30, 125);
   });
 });
 

@@ -1,6 +1,6 @@
 /** The depth-profile figure: which ions it draws, its panels, axes and legend. */
 import { describe, expect, it } from 'vitest';
-import { chooseProfileIons, profilesFigure, type ProfilesFigureInput } from '../../core/figures/depthProfiles.js';
+import { chooseProfileIons, profilesFigure, SHARED_X_MIN_RATIO, shareXAxis, type ProfilesFigureInput } from '../../core/figures/depthProfiles.js';
 import type { IonChannel } from '../../core/model/ions.js';
 import { PAPER_ANODE_FREE } from '../../core/model/layerStack.js';
 import { CIGS_POS } from '../../core/model/stackPresets.js';
@@ -81,7 +81,9 @@ describe('profiles figure', () => {
     const labels = (over: Partial<ProfilesFigureInput>): string[] => all(parseSvg(profilesFigure({ ...profilesInput(114), ...over })), (n) => n.attrs.class === 'axis-label').map((n) => n.text);
     expect(labels({ normalization: { mode: 'tic' } })).toContain('Ion counts / total');
     expect(labels({ normalization: { mode: 'reference', referenceIon: 'C2-' } })).toContain('Ion counts / C₂⁻');
-    expect(labels({ nominalDepth: true })).toContain('Depth (nm, nominal thicknesses)');
+    // The study-wide flag says only that some state's depth is nominal: so does the title.
+    expect(labels({ nominalDepth: true })).toContain('Depth (nm, nominal where no SEM)');
+    expect(labels({ nominalDepth: true })).not.toContain('Depth (nm, nominal thicknesses)');
     expect(labels({ axis: 'time' })).toContain('Sputter time (s)');
   });
 
@@ -92,5 +94,95 @@ describe('profiles figure', () => {
     expect(withAttr(root, 'data-legend').map((n) => n.attrs['data-legend'])).toEqual(['Li⁻', 'Cr⁻', 'PO₂⁻', 'FeO⁻', 'Si⁻']);
     expect(withAttr(withAttr(root, 'data-panel')[1], 'data-ion')).toHaveLength(4);
     expect(texts(root).join(' ')).not.toMatch(/PO_2|Li-/);
+  });
+});
+
+/** The fixture with each state's depth axis (and its layers) stretched by a factor. */
+function stretched(widthMm: number, factors: number[]): ProfilesFigureInput {
+  const input = profilesInput(widthMm);
+  input.panels = input.panels.map((p, i) => ({
+    ...p,
+    x: Float64Array.from(p.x, (v) => v * factors[i]),
+    layers: p.layers.map((l) => ({ ...l, start: l.start * factors[i], end: l.end * factors[i] })),
+  }));
+  return input;
+}
+
+const domainOf = (p: ReturnType<typeof parseSvg>): number[] => {
+  return p.attrs['data-x-domain'].split(',').map(Number);
+};
+/** The rightmost x a panel's curves reach, pt, and its plot's width. */
+const reach = (p: ReturnType<typeof parseSvg>): { right: number; width: number } => {
+  const frame = all(p, (n) => n.tag === 'rect' && n.attrs.fill === 'none' && n.attrs.stroke === '#000')[0];
+  const xs = withAttr(p, 'data-ion').flatMap((n) => [...n.attrs.d.matchAll(/[ML]([-\d.]+),/g)].map((m) => Number(m[1])));
+  return { right: Math.max(...xs), width: Number(frame.attrs.width) };
+};
+
+describe('profiles figure: x range per state', () => {
+  it('shares the x axis only where the states reach comparable depths', () => {
+    expect(shareXAxis([1200, 1300, 1150])).toBe(true);
+    expect(shareXAxis([950, 3100])).toBe(false);
+    expect(shareXAxis([3000 * SHARED_X_MIN_RATIO + 1, 3000])).toBe(true);
+    expect(shareXAxis([3000 * SHARED_X_MIN_RATIO - 1, 3000])).toBe(false);
+    expect(shareXAxis([1000])).toBe(true);
+  });
+
+  it('gives each state its own x range where depths differ (950 nm beside 3100 nm), numbers on every panel', () => {
+    for (const widthMm of [85, 180]) {
+      const root = parseSvg(profilesFigure(stretched(widthMm, [950 / 1200, 3100 / 1200, 1])));
+      const panels = withAttr(root, 'data-panel');
+      const maxima = panels.map((p) => domainOf(p)[1]);
+      expect(maxima[0]).toBeCloseTo(950, 0);
+      expect(maxima[1]).toBeCloseTo(3100, 0);
+      expect(maxima[2]).toBeCloseTo(1200, 0);
+      for (const p of panels) {
+        // The state's curves run across its whole plot, not a third of it.
+        const { right, width } = reach(p);
+        expect(right / width, p.attrs['data-panel']).toBeGreaterThan(0.99);
+        // Every panel has its own depth numbers and title.
+        const axis = all(p, (n) => n.attrs.class === 'axis axis-x')[0];
+        expect(all(axis, (n) => n.tag === 'text' && /^\d/.test(n.text)).length, `${widthMm} mm ${p.attrs['data-panel']}`).toBeGreaterThanOrEqual(2);
+        expect(all(p, (n) => n.attrs.class === 'axis-label' && /Depth/.test(n.text))).toHaveLength(1);
+      }
+      // 0–950 nm: its numbers stop below 1000; 0–3100 nm: they pass 3000.
+      const ticks = (p: (typeof panels)[number]): number[] => all(all(p, (n) => n.attrs.class === 'axis axis-x')[0], (n) => n.tag === 'text' && /^\d/.test(n.text)).map((n) => Number(n.text.replace(/\u2009/g, '')));
+      expect(Math.max(...ticks(panels[0]))).toBeLessThan(950);
+      expect(Math.max(...ticks(panels[1]))).toBeGreaterThanOrEqual(3000);
+    }
+  });
+
+  it('keeps one shared x axis for states of comparable depth', () => {
+    const root = parseSvg(profilesFigure(stretched(85, [1, 1.1, 0.95])));
+    const panels = withAttr(root, 'data-panel');
+    const domains = panels.map((p) => domainOf(p).join(','));
+    expect(new Set(domains).size).toBe(1);
+    expect(domainOf(panels[0])[1]).toBeCloseTo(1320, 0);
+    // The shallowest state ends short of the axis's end, as it should on a shared axis.
+    expect(reach(panels[2]).right / reach(panels[2]).width).toBeCloseTo(0.95 / 1.1, 2);
+    // Stacked in one column: numbers and title on the lowest panel only.
+    expect(panels.map((p) => all(p, (n) => n.attrs.class === 'axis-label' && /Depth/.test(n.text)).length)).toEqual([0, 0, 1]);
+  });
+});
+
+describe('profiles figure: the depth scale of each state', () => {
+  const titles = (input: ProfilesFigureInput): string[] =>
+    withAttr(parseSvg(profilesFigure(input)), 'data-panel').map((p) => all(p, (n) => n.attrs.class === 'axis-label' && /Depth/.test(n.text)).map((n) => n.text).join('|'));
+
+  it("says per panel whether its depth rests on the state's SEM thicknesses or on nominal ones", () => {
+    for (const widthMm of [85, 180]) {
+      const input = profilesInput(widthMm);
+      input.nominalDepth = true;
+      const how = ['sem', 'nominal', 'sem'] as const;
+      input.panels.forEach((p, i) => (p.depthCalibration = how[i]));
+      expect(titles(input)).toEqual(['Depth (nm, SEM thicknesses)', 'Depth (nm, nominal thicknesses)', 'Depth (nm, SEM thicknesses)']);
+    }
+  });
+
+  it('says it once, under the lowest panel, where every state rests on the same scale', () => {
+    const input = profilesInput(85);
+    for (const p of input.panels) p.depthCalibration = 'sem';
+    expect(titles(input)).toEqual(['', '', 'Depth (nm, SEM thicknesses)']);
+    for (const p of input.panels) p.depthCalibration = 'nominal';
+    expect(titles(input)).toEqual(['', '', 'Depth (nm, nominal thicknesses)']);
   });
 });

@@ -2,7 +2,7 @@ import * as d3 from 'd3';
 import type { XrdPayload } from '../../../core/api/contract.js';
 import type { XrdPattern } from '../../../core/model/xrdPattern.js';
 import { maskLabels, siSubstrateMasks } from '../../../core/xrd/mask.js';
-import { phaseLabel } from '../../../core/xrd/phases.js';
+import { phaseDisplayName, phaseLabel } from '../../../core/xrd/phases.js';
 import type { MaskRange } from '../../../core/xrd/mask.js';
 import { radiationLabel } from '../../../core/xrd/radiation.js';
 import { prepareWaterfall } from '../../../core/xrd/waterfall.js';
@@ -165,7 +165,7 @@ export function xrdView(store: Store): View {
       const colour = OKABE_ITO[(phases.indexOf(pk.phase!) + 3) % OKABE_ITO.length];
       plot.append('line').attr('class', 'ref-stick').attr('x1', x(pk.twoThetaDeg)).attr('x2', x(pk.twoThetaDeg)).attr('y1', height - margin.bottom).attr('y2', stickTop).attr('stroke', colour).attr('stroke-opacity', 0.5).attr('stroke-dasharray', '3 3').append('title').text(`${phaseLabel(pk)} ${pk.hkl ?? ''} ${pk.twoThetaDeg.toFixed(2)}° (${pk.state})`);
     });
-    phases.forEach((ph, i) => svg.append('text').attr('x', width - margin.right + 6).attr('y', margin.top + 12 + i * 15).attr('font-size', 11).attr('fill', OKABE_ITO[(i + 3) % OKABE_ITO.length]).text(`┆ ${ph}`));
+    phases.forEach((ph, i) => svg.append('text').attr('x', width - margin.right + 6).attr('y', margin.top + 12 + i * 15).attr('font-size', 11).attr('fill', OKABE_ITO[(i + 3) % OKABE_ITO.length]).text(`┆ ${phaseDisplayName(ph)}`));
 
     // Drag across the plot: zoom to that 2θ range; double-click: the whole patterns again.
     const rule = plot.append('line').attr('class', 'hover-rule').attr('y1', margin.top).attr('y2', height - margin.bottom).attr('stroke', '#777').attr('visibility', 'hidden');

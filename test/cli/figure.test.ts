@@ -214,8 +214,8 @@ describe.skipIf(!hasSample)('strata figure: depth profiles', () => {
     expect(p.axes).toContain('Ion counts / Cr⁻');
     expect(p.legend).not.toContain('Cr⁻');
     expect(p.legend).toContain('Ni⁻');
-    // The sample's SEM images calibrate its depth.
-    expect(p.axes).toContain('Depth (nm)');
+    // The sample's SEM images calibrate its depth, and the axis says so.
+    expect(p.axes).toContain('Depth (nm, SEM thicknesses)');
     expect(p.notes.join(' ')).toMatch(/divided, scan by scan, by the Cr⁻ counts/);
   }, 60_000);
 });

@@ -1,5 +1,7 @@
 import { fileSystemErrorText, NormalizationError, StrataError, UsageError } from '../model/errors.js';
 import type { AnalyzeOverrides } from '../api/contract.js';
+import { STACK_PRESETS } from '../model/layerStack.js';
+import type { LayerStack } from '../model/layerStack.js';
 
 /** What a command needs from the outside world; tests pass their own to capture output. */
 export interface CliIo {
@@ -66,4 +68,14 @@ export function normalizationOf(how: string): AnalyzeOverrides {
 /** A normalisation the data cannot take is a usage mistake (exit 2) where --normalize asked for it; else the error as it is. */
 export function asNormalizeFlagError(err: unknown, fromFlag: boolean): unknown {
   return fromFlag && err instanceof NormalizationError ? new UsageError(`--normalize: ${err.message}`) : err;
+}
+
+/** The layer-stack presets `--stack` takes, for a command's help. */
+export const stackPresetList = (): string => Object.keys(STACK_PRESETS).join(', ');
+
+/** The layer-stack preset `--stack` names; a usage error listing the known ones where it names none. */
+export function stackPreset(id: string): LayerStack {
+  const stack = STACK_PRESETS[id];
+  if (!stack) throw new UsageError(`--stack: no preset '${id}' (known: ${stackPresetList()})`);
+  return stack;
 }

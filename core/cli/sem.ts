@@ -1,12 +1,12 @@
 import type { Command } from 'commander';
 import { openDataset } from '../node/openDataset.js';
-import { DEFAULT_STACK_ID, STACK_PRESETS } from '../model/layerStack.js';
+import { DEFAULT_STACK_ID } from '../model/layerStack.js';
 import { FormatError, UsageError } from '../model/errors.js';
 import type { SectionGeometry, SemImage } from '../model/semImage.js';
 import { MAX_TILT_DEG, measureCrossSection, roundDeg, toSemResult, withPixelSize } from '../sem/index.js';
 import type { CrossSectionResult } from '../sem/index.js';
 import type { CliIo } from './context.js';
-import { decimalNumber, positiveNumber } from './context.js';
+import { decimalNumber, positiveNumber, stackPreset, stackPresetList } from './context.js';
 
 interface SemOptions {
   json?: boolean;
@@ -75,15 +75,14 @@ export function registerSem(program: Command, io: CliIo): void {
     .description('Measure the layer thicknesses of one SEM cross-section image')
     .argument('<file>', 'SEM image (TIFF; a JEOL/Hitachi .txt sidecar beside it is read too)')
     .option('--json', 'machine-readable output on stdout')
-    .option('--stack <id>', `layer stack preset (${Object.keys(STACK_PRESETS).join(', ')})`, DEFAULT_STACK_ID)
+    .option('--stack <id>', `layer stack preset (${stackPresetList()})`, DEFAULT_STACK_ID)
     .option('--tilt <deg>', `view angle: beam vs the cross-section face normal, degrees within ±${MAX_TILT_DEG} (default: from the metadata's stage tilt, see --section)`)
     .option('--section <how>', 'how the face was made: cleaved (seen at the stage tilt T) or fib-trench (milled, seen at 90° − T)')
     .option('--pixel-size <nm>', 'pixel size in nm, overriding the metadata')
     .option('--roi <x,y,w,h>', 'analyse only this rectangle, pixels')
     .option('--angle <deg>', 'layer angle in the image, degrees (default: found automatically)')
     .action(async (file: string, options: SemOptions) => {
-      const stack = STACK_PRESETS[options.stack ?? DEFAULT_STACK_ID];
-      if (!stack) throw new UsageError(`--stack: no preset '${options.stack}' (known: ${Object.keys(STACK_PRESETS).join(', ')})`);
+      const stack = stackPreset(options.stack ?? DEFAULT_STACK_ID);
       const tiltDeg = options.tilt !== undefined ? parseTilt(options.tilt) : undefined;
       const pixelSizeNm = options.pixelSize !== undefined ? positiveNumber('--pixel-size', options.pixelSize) : undefined;
       const roi = options.roi !== undefined ? parseRoi(options.roi) : undefined;

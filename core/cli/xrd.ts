@@ -6,7 +6,7 @@ import { phaseLabel } from '../xrd/phases.js';
 import type { XrdAnalysis } from '../xrd/analyze.js';
 import type { XrdPeakResult } from '../model/report.js';
 import type { CliIo } from './context.js';
-import { positiveNumber } from './context.js';
+import { positiveNumber, stackPreset, stackPresetList } from './context.js';
 
 const fmt = (v: number | null | undefined, digits: number): string => (v === null || v === undefined || !Number.isFinite(v) ? '—' : v.toFixed(digits));
 
@@ -47,7 +47,9 @@ export function registerXrd(program: Command, io: CliIo): void {
     .option('--instrument-fwhm <deg>', 'instrumental FWHM for Scherrer, deg (default 0.05)')
     .option('--min-significance <z>', 'least matched-filter significance of a peak candidate, in σ (default 6)')
     .option('--angle <column>', 'what a plain column file\'s angle column is: theta (doubled) or 2theta; default from its header or file name')
-    .action(async (file: string, options: { json?: boolean; maskSi: boolean; mask?: string[]; instrumentFwhm?: string; minSignificance?: string; angle?: string }) => {
+    .option('--stack <id>', `match peaks only against the reference phases of this layer stack's materials, as a study does (${stackPresetList()}); default: every reference phase`)
+    .action(async (file: string, options: { json?: boolean; maskSi: boolean; mask?: string[]; instrumentFwhm?: string; minSignificance?: string; angle?: string; stack?: string }) => {
+      const stack = options.stack === undefined ? undefined : stackPreset(options.stack);
       const masks = (options.mask ?? []).map((m) => {
         // Two decimal angles, the first below the second ('1.2.3-4' made a NaN mask; '44-43' none).
         const r = /^\s*(\d+(?:\.\d*)?|\.\d+)\s*-\s*(\d+(?:\.\d*)?|\.\d+)\s*$/.exec(m);
@@ -62,7 +64,7 @@ export function registerXrd(program: Command, io: CliIo): void {
       try {
         if (opened.dataset.kind !== 'xrdPattern') throw new FormatError(file, `not an XRD pattern (${opened.format})`);
         if (angleAxis && opened.format !== 'xy-text') throw new UsageError(`--angle is for plain column files; ${file} is ${opened.format}, whose header says its axis`);
-        const a = analyzeXrdPattern(opened.dataset, { maskSi: options.maskSi, masks, minSignificance, scherrer: instrumentFwhmDeg !== undefined ? { instrumentFwhmDeg } : undefined });
+        const a = analyzeXrdPattern(opened.dataset, { maskSi: options.maskSi, masks, minSignificance, stack, scherrer: instrumentFwhmDeg !== undefined ? { instrumentFwhmDeg } : undefined });
         if (options.json) {
           const peaks = a.peaks.map((p, i) => ({ ...a.result.peaks[i], sigma: p.fit.sigma, eta: p.fit.eta }));
           io.stdout(JSON.stringify({ ...a.result, peaks, wavelength: a.wavelength, wavelengthAssumed: a.wavelengthAssumed, parameters: a.parameters }, null, 2) + '\n');

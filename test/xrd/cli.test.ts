@@ -64,4 +64,16 @@ describeShared('strata xrd on a phase seen by a weak line alone', () => {
     const r = await runCli(['xrd', sharedDataPath('xrd', 'gredig_MB120718Si3.ras')]);
     expect(r.stdout).toMatch(/^ +28\.8\d\d ± .* γ-Li3PO4\? +\(211\)/m);
   });
+
+  it('--stack matches the peaks against that stack\'s materials only, as a study does, and is checked', async () => {
+    const file = sharedDataPath('xrd', 'gredig_MB120718Si3.ras');
+    const perovskite = await runCli(['xrd', file, '--stack', 'perovskite-psc-pos']);
+    expect(perovskite.code).toBe(0);
+    // No reference phase is of the perovskite cell's materials: the 28.87° peak stays unassigned, and it is said.
+    expect(perovskite.stdout).toMatch(/^ +28\.8\d\d ± \S+ +\S+ ± \S+ +\S+ ± \S+ +— +— /m);
+    expect(perovskite.stdout).toMatch(/warning: no reference XRD phases for gold electrode;/);
+    const unknown = await runCli(['xrd', file, '--stack', 'no-such-stack']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/--stack: no preset 'no-such-stack' \(known: anode-free-ss-lfp, /);
+  });
 });

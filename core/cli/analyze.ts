@@ -80,8 +80,14 @@ export function formatReport(report: Report): string {
     }
   }
   if (report.comparison.li.length) {
-    lines.push('\nLi fraction change against pristine (percentage points):');
-    for (const c of report.comparison.li) lines.push(`  ${c.state.padEnd(11)} ${c.role.padEnd(10)} ${pctWithSigma(c.deltaFraction, c.sigma, true)} pp`);
+    // The analyte the states' analyses took (Na⁺ where an inline stack names it), and the state
+    // the changes are against (study options' referenceState): "Li" and "pristine" were fixed.
+    const analyte = report.states.map((s) => s.sims?.parameters?.analyteIon).find((a): a is string => typeof a === 'string');
+    const reference = report.provenance.parameters?.referenceState;
+    lines.push(`\n${analyte ? ionNotation(analyte) : 'Li'} fraction change against ${typeof reference === 'string' ? reference : 'pristine'} (percentage points):`);
+    const stateWidth = Math.max(11, ...report.comparison.li.map((c) => c.state.length + 1));
+    const roleWidth = Math.max(10, ...report.comparison.li.map((c) => c.role.length));
+    for (const c of report.comparison.li) lines.push(`  ${c.state.padEnd(stateWidth)} ${c.role.padEnd(roleWidth)} ${pctWithSigma(c.deltaFraction, c.sigma, true)} pp`);
   }
   for (const w of report.warnings) lines.push(`warning: ${w}`);
   return lines.join('\n') + '\n';

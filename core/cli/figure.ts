@@ -137,6 +137,6 @@ export function registerFigure(program: Command, io: CliIo): void {
         warnings,
       };
       await writeFileAtomic(join(outDir, 'figures.json'), JSON.stringify(manifest, null, 2) + '\n');
-      io.stderr(`wrote ${files.length} files and figures.json to ${p.out}\n`);
+      io.stderr(`wrote ${files.length} file${files.length === 1 ? '' : 's'} and figures.json to ${p.out}\n`);
     });
 }

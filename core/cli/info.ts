@@ -9,6 +9,7 @@ import { classifyTiff } from '../io/tiff/classify.js';
 import { detectFileFormat, findSemSidecar, openDataset, WHOLE_FILE_LIMITS } from '../node/openDataset.js';
 import { openFileSource } from '../node/fileSource.js';
 import { summarizeDataset } from '../pipeline/summarizeDataset.js';
+import { FormatError } from '../model/errors.js';
 import type { CliIo } from './context.js';
 import { describeFailure, ReportedError } from './context.js';
 
@@ -69,6 +70,9 @@ export function registerInfo(program: Command, io: CliIo): void {
             results.push(await describeSidecar(file));
             continue;
           }
+          // An imzML's binary part is read through its XML ("not a data file Strata reads" left
+          // the user to find that out).
+          if (format === 'unknown' && /\.ibd$/i.test(file)) throw new FormatError(file, `the binary part of an imzML: run strata info on its .imzML, which reads it`);
           const sem = format === 'tiff' ? await semSummary(file) : null;
           if (sem) {
             results.push(sem);

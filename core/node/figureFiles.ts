@@ -83,15 +83,17 @@ export interface CollectOptions {
 export async function collectFigureData(study: LoadedStudy, opts: CollectOptions = {}): Promise<FigureData> {
   const progress = opts.progress ?? (() => undefined);
   const warnings: string[] = [];
-  progress(`analysing ${study.name} (${study.states.length} states)`);
+  progress(`analysing ${study.name} (${study.states.length} state${study.states.length === 1 ? '' : 's'})`);
   // The same analysis as `strata analyze` (its default SEM and XRD steps), so figures and
   // report.json agree.
   const { report, details } = opts.analysis ?? (await analyzeStudyDetailedOnDisk(study, { overrides: opts.overrides, runStates: opts.runStates }));
-  const analyte = study.stack.analyteIon ?? 'Li-';
   const states: StateFigureData[] = [];
   for (const s of study.states) {
     const data: StateFigureData = { state: s.state };
     const stackFile = fileOf(study, s.state, 'sims-stack');
+    // The ion the analysis took as the analyte (Li+ in positive-ion data): the stack's preset
+    // alone said Li- there, and a Li+ stack got "no Li- channel: no 3-D rendering".
+    const analyte = analyteOf(report, s.state) ?? study.stack.analyteIon ?? 'Li-';
     if (stackFile && opts.needVolumes !== false) {
       const opened = await openDataset(join(study.root, stackFile), { displayName: stackFile });
       try {
@@ -134,6 +136,12 @@ export async function collectFigureData(study: LoadedStudy, opts: CollectOptions
   return { study, report, details, states, warnings };
 }
 
+/** The analyte a state's ToF-SIMS analysis took (its parameters), if it ran. */
+function analyteOf(report: Report, state: string): string | undefined {
+  const ion = report.states.find((r) => r.state === state)?.sims?.parameters?.analyteIon;
+  return typeof ion === 'string' ? ion : undefined;
+}
+
 /** Row of the surface and nm per image row, from the measured boundaries (tilt included). */
 export function semDepthMapping(section: CrossSectionResult): { surfaceRowPx: number; nmPerRowPx: number } | null {
   const b = section.details.boundaries;
@@ -148,7 +156,7 @@ export function semDepthMapping(section: CrossSectionResult): { surfaceRowPx: nu
 
 /** Fig. 4's input from the analysis and the collected data. */
 export function liFigureInput(data: FigureData, widthMm: number): LiFigureInput {
-  const analyte = data.study.stack.analyteIon ?? 'Li-';
+  const analyte = data.states.map((s) => analyteOf(data.report, s.state)).find((a) => a !== undefined) ?? data.study.stack.analyteIon ?? 'Li-';
   let mapPixelSizeNm: number | null = null;
   const states: LiFigureState[] = data.states.map((s) => {
     const detail = data.details.get(s.state);

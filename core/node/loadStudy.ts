@@ -9,7 +9,7 @@ import type { DatasetKind, Study, StudyFile, StudyState } from '../model/study.j
 import { parseStudyManifest, resolveStack } from '../pipeline/manifest.js';
 import type { StudyManifest } from '../pipeline/manifest.js';
 import { guessState } from '../pipeline/guessStates.js';
-import { detectFileFormat } from './openDataset.js';
+import { detectFileFormat, imzmlBinaryPath } from './openDataset.js';
 import { withFileSource } from './fileSource.js';
 import { classifyTiff } from '../io/tiff/classify.js';
 
@@ -94,7 +94,15 @@ async function loadFromManifest(manifestPath: string): Promise<LoadedStudy> {
     }
     // A file listed but not read (a sidecar alone, an unknown format), or a second file of a
     // kind a state has one of, was passed over in silence.
-    for (const f of files) if (f.kind === 'unknown' && f.format !== 'sem-sidecar') notes.push(`state '${s.state}': ${f.path} is not a data file Strata reads; left out`);
+    // An imzML's binary part (.ibd) listed beside it is read with it: no note. Listed without
+    // its .imzML it is read by nothing, and the note says what to list ("not a data file Strata
+    // reads" was said of an .ibd whose spectra were being read).
+    const binaries = new Set(files.filter((f) => f.format === 'imzml').map((f) => imzmlBinaryPath(f.path)));
+    for (const f of files) {
+      if (f.kind !== 'unknown' || f.format === 'sem-sidecar' || binaries.has(f.path)) continue;
+      const ibd = /\.ibd$/i.test(f.path);
+      notes.push(`state '${s.state}': ${f.path} ${ibd ? "is an imzML's binary part: list its .imzML (it reads the .ibd beside it); left out" : 'is not a data file Strata reads; left out'}`);
+    }
     for (const kind of ['sims-profile', 'sims-stack', 'sem', 'xrd'] as const) {
       const same = files.filter((f) => f.kind === kind);
       if (same.length > 1) notes.push(`state '${s.state}': ${same.length} files of one kind (${same.map((f) => f.path).join(', ')}); ${same[0].path} is used`);

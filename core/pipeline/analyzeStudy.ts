@@ -95,9 +95,17 @@ export async function analyzeState(layerStack: LayerStack, s: StateData, steps: 
   // A thickness ten times off its nominal one (another image, stack or scale) calibrated the
   // depth axis all the same (967 493 nm of MgF₂, "depth axis: sem"): it is left out, and said.
   const semLayers = (report.sem?.layers ?? []).filter((l) => Number.isFinite(l.thicknessNm));
-  for (const l of semLayers.filter((x) => x.implausible)) warnings.push(`${s.state}: SEM thickness of ${l.role} (${+l.thicknessNm.toPrecision(3)} nm) is far off its nominal one: not used for the depth axis`);
+  // One line for them all: the SEM warnings say each one's ratio to its nominal thickness already
+  // (a line per layer here too printed each fact twice: eight lines for a wrong image).
+  const implausible = semLayers.filter((x) => x.implausible).map((l) => `${l.role} (${+l.thicknessNm.toPrecision(3)} nm)`);
+  if (implausible.length === 1) warnings.push(`${s.state}: SEM thickness of ${implausible[0]} is far off its nominal one: not used for the depth axis`);
+  else if (implausible.length > 1) warnings.push(`${s.state}: SEM thicknesses of ${implausible.join(', ')} are far off their nominal ones: not used for the depth axis`);
   const semThickness = Object.fromEntries(semLayers.filter((l) => !l.implausible).map((l) => [l.role, l.thicknessNm]));
   const thicknessesNm = { ...(options.thicknessesNm ?? {}), ...semThickness };
+  // What the stack's reader had to do (an imzML none of whose spectra hold the stack's ions: its
+  // images are the strongest peaks, labelled by m/z): `strata info` said it, the analysis did not.
+  const readerNote = s.stack?.metadata?.['strata.windowsOutsideSpectra'];
+  if (readerNote) warnings.push(`${s.state}: ToF-SIMS stack ${s.stack!.source.fileName}: ${readerNote}`);
   if (s.profile || s.stack) {
     try {
       detail = await analyzeSimsStateDetailed({

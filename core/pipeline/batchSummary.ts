@@ -11,7 +11,7 @@ export interface StudyOutcome {
 export type SummaryRow = Record<string, string | number | null>;
 
 /** The summary table's columns, in order (a failed study's row has the same, mostly empty). */
-export const SUMMARY_COLUMNS = ['study', 'path', 'status', 'error', 'state', 'role', 'startS', 'endS', 'widthNm', 'layerConfidence', 'liFraction', 'liFractionSigma', 'liDeltaVsPristine', 'liDeltaSigma', 'semThicknessNm', 'semSigmaNm', 'warnings'] as const;
+export const SUMMARY_COLUMNS = ['study', 'path', 'status', 'error', 'state', 'role', 'startS', 'endS', 'widthNm', 'depthCalibration', 'layerConfidence', 'analyteIon', 'liFraction', 'liFractionSigma', 'liDeltaVsPristine', 'liDeltaSigma', 'semThicknessNm', 'semSigmaNm', 'semImplausible', 'warnings'] as const;
 
 /** The last part of a path, either separator. */
 const folderName = (path: string): string => path.replace(/[\\/]+$/, '').split(/[\\/]/).pop() || path;
@@ -52,13 +52,21 @@ export function batchSummary(outcomes: StudyOutcome[]): SummaryRow[] {
           startS: layer?.startS ?? null,
           endS: layer?.endS ?? null,
           widthNm: layer && Number.isFinite(layer.widthNm) ? layer.widthNm : null,
+          // What the width rests on: the SEM, the stack's nominal thicknesses (then it is the
+          // nominal one, not a measurement) or nothing.
+          depthCalibration: layer ? s.sims!.depthCalibration : null,
           layerConfidence: layer?.confidence ?? null,
+          // Which ion the "li" columns count (Li-, Li+, or another an inline stack names): a
+          // summary across studies may mix them. Null where the layer has no inventory.
+          analyteIon: li && typeof s.sims?.parameters?.analyteIon === 'string' ? s.sims.parameters.analyteIon : null,
           liFraction: li?.fraction ?? null,
           liFractionSigma: li?.fractionSigma ?? null,
           liDeltaVsPristine: change?.deltaFraction ?? null,
           liDeltaSigma: change?.sigma ?? null,
           semThicknessNm: sem?.thicknessNm ?? null,
           semSigmaNm: sem?.sigmaNm ?? null,
+          // Ten times off its nominal thickness: not used for the depth axis (sem_thickness.csv's flag).
+          semImplausible: sem?.implausible ? 'true' : null,
           warnings: warnings || null,
         });
       }

@@ -16,8 +16,10 @@ export function reportTables(report: Report): ReportTable[] {
   const sem: ReportTable = { name: 'sem_thickness.csv', rows: [] };
   const xrd: ReportTable = { name: 'xrd_peaks.csv', rows: [] };
   for (const s of report.states) {
-    for (const l of s.sims?.layers ?? []) layers.rows.push({ state: s.state, ...l });
-    for (const i of s.sims?.interfaces ?? []) interfaces.rows.push({ state: s.state, ...i });
+    // The depths' basis beside them: nominal thicknesses give depths and widths that are the
+    // stack's nominal ones, not measurements, and the table did not say so.
+    for (const l of s.sims?.layers ?? []) layers.rows.push({ state: s.state, ...l, depthCalibration: s.sims!.depthCalibration });
+    for (const i of s.sims?.interfaces ?? []) interfaces.rows.push({ state: s.state, ...i, depthCalibration: s.sims!.depthCalibration });
     // What the counts are: the analyte's, divided by what (a column of "counts" read as raw counts whatever the normalisation).
     const parameters = s.sims?.parameters ?? {};
     const analyteIon = typeof parameters.analyteIon === 'string' ? parameters.analyteIon : null;

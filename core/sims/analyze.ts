@@ -427,7 +427,9 @@ export async function analyzeSimsStateDetailed(input: SimsStateInput): Promise<S
       referenceIon: normalization === 'reference' ? referenceIon : undefined,
       shotsPerPixel: shots,
       pixelCount,
-      deadTime: analyte?.source === 'stack' ? 'per-pixel (stack)' : set.corrected ? 'on sums (N × pixels)' : 'none',
+      // A profile the instrument exported Poisson-corrected is left as it is (profileSeries): it
+      // read "on sums (N × pixels)" with N and the pixels unknown, a correction never made.
+      deadTime: analyte?.source === 'stack' ? 'per-pixel (stack)' : profile?.ions.some((i) => i.poissonCorrected) ? 'by the instrument (Poisson-corrected export)' : set.corrected ? 'on sums (N × pixels)' : 'none',
       liSource: analyte?.source ?? null,
       saturatedSubstitute: isotopeUsed,
       scanScatterRatio: scatter,

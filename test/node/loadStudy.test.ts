@@ -48,3 +48,18 @@ describe('a listed file whose name promises a format its content does not hold',
     await expect(loadStudy(dir)).rejects.toThrow(/state 'pristine': file a\/sem\.tif is named as a TIFF but its content is not one Strata reads$/);
   });
 });
+
+describe("an imzML's binary part listed in a study.json", () => {
+  it('is read with its .imzML and noted as left out only when listed without it ("not a data file Strata reads" was said of it)', async () => {
+    const dir = study(
+      { 'a/profile.txt': 'pristine/profile.txt', 'a/ions.imzML': 'text:<?xml version="1.0"?><mzML/>\n', 'a/ions.ibd': 'text:\u0000binary', 'b/profile.txt': 'charged/profile.txt', 'b/alone.ibd': 'text:\u0000binary' },
+      [
+        { state: 'pristine', files: ['a/profile.txt', 'a/ions.imzML', 'a/ions.ibd'] },
+        { state: 'charged', files: ['b/profile.txt', 'b/alone.ibd'] },
+      ],
+    );
+    const s = await loadStudy(dir);
+    expect(s.notes).toEqual(["state 'charged': b/alone.ibd is an imzML's binary part: list its .imzML (it reads the .ibd beside it); left out"]);
+    expect(s.states[0].files.map((f) => f.format)).toEqual(['iontof-ascii', 'imzml', 'unknown']);
+  });
+});

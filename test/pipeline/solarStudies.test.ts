@@ -1,0 +1,92 @@
+import { cpSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, expect, it } from 'vitest';
+import { analyzeStudyOnDisk } from '../../core/node/analyzeStudyOnDisk.js';
+import { loadStudy } from '../../core/node/loadStudy.js';
+import type { Report } from '../../core/model/report.js';
+import { reportTables } from '../../core/pipeline/reportTables.js';
+import { batchSummary } from '../../core/pipeline/batchSummary.js';
+import { describeShared, sharedDataPath } from '../helpers/sharedData.js';
+
+/**
+ * A perovskite cell from the real files, as a surface scientist would put it together: the
+ * electrode profile with an SEM image and an XRD pattern, the ROI export with an imzML (MALDI).
+ */
+function perovskiteStudy(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'strata-psc-'));
+  const files: [string, string, string][] = [
+    ['pristine', 'sims', 'uhasselt_psc_pos_electrode1.txt'],
+    ['pristine', 'sem', 'tescan_mira3_example.tif'],
+    ['roi', 'sims', 'uhasselt_psc_pos_roi.txt'],
+    ['roi', 'imzml', 'Example_Continuous.imzML'],
+    ['roi', 'imzml', 'Example_Continuous.ibd'],
+  ];
+  for (const [state, kind, name] of files) {
+    mkdirSync(join(dir, state), { recursive: true });
+    cpSync(sharedDataPath(kind, name), join(dir, state, name));
+  }
+  const listed = (state: string) => files.filter((f) => f[0] === state).map((f) => `${state}/${f[2]}`);
+  writeFileSync(join(dir, 'study.json'), JSON.stringify({ schema: 'strata.study/1', name: 'PSC', stack: 'perovskite-psc-pos', states: ['pristine', 'roi'].map((state) => ({ state, files: listed(state) })) }));
+  return dir;
+}
+
+describeShared('a perovskite study from real files: what the report says', () => {
+  let dir: string;
+  let report: Report;
+  beforeAll(async () => {
+    dir = perovskiteStudy();
+    report = await analyzeStudyOnDisk(await loadStudy(dir));
+  }, 120_000);
+
+  it('says once which SEM thicknesses are left out of the depth axis (a line each repeated the SEM warnings)', () => {
+    const implausible = report.states[0].sem!.layers.filter((l) => l.implausible).map((l) => l.role);
+    expect(implausible.length).toBeGreaterThan(1);
+    const said = report.warnings.filter((w) => /far off/.test(w));
+    expect(said).toHaveLength(1);
+    expect(said[0]).toMatch(/^pristine: SEM thicknesses of .* are far off their nominal ones: not used for the depth axis$/);
+    for (const role of implausible) expect(said[0]).toContain(`${role} (`);
+    // The SEM's own warnings still give each layer's ratio.
+    for (const role of implausible) expect(report.states[0].sem!.warnings!.some((w) => w.startsWith(`${role}: `))).toBe(true);
+    expect(report.states[0].sims!.depthCalibration).toBe('nominal');
+  });
+
+  it("passes on the imzML reader's warning (its ion images are MALDI peaks, none of the stack's ions)", async () => {
+    const { openDataset } = await import('../../core/node/openDataset.js');
+    const opened = await openDataset(join(dir, 'roi', 'Example_Continuous.imzML'));
+    const note = opened.dataset.kind === 'ionStack' ? opened.dataset.metadata['strata.windowsOutsideSpectra'] : undefined;
+    await opened.close();
+    expect(note).toBeTruthy();
+    expect(report.warnings).toContain(`roi: ToF-SIMS stack roi/Example_Continuous.imzML: ${note}`);
+    // Not said of the state without a stack.
+    expect(report.warnings.filter((w) => w.startsWith('pristine: ToF-SIMS stack'))).toEqual([]);
+  });
+
+  it('records a profile the instrument exported Poisson-corrected as corrected by it (it said "on sums (N × pixels)", N unknown)', () => {
+    for (const s of report.states) {
+      expect(s.sims!.parameters!.shotsPerPixel).toBeUndefined();
+      expect(s.sims!.parameters!.deadTime).toBe('by the instrument (Poisson-corrected export)');
+    }
+  });
+
+  it('puts the depth axis beside the depths in the tables and the summary, and flags the SEM thicknesses left out', () => {
+    const tables = reportTables(report);
+    for (const name of ['sims_layers.csv', 'sims_interfaces.csv']) {
+      const rows = tables.find((t) => t.name === name)!.rows;
+      expect(rows.length).toBeGreaterThan(0);
+      for (const row of rows) expect(row.depthCalibration).toBe(report.states.find((s) => s.state === row.state)!.sims!.depthCalibration);
+    }
+    const rows = batchSummary([{ studyPath: dir, outDir: join(dir, 'out'), report }]);
+    for (const row of rows) {
+      const s = report.states.find((x) => x.state === row.state)!;
+      const layer = s.sims?.layers.find((l) => l.role === row.role);
+      expect(row.depthCalibration).toBe(layer ? s.sims!.depthCalibration : null);
+      const sem = s.sem?.layers.find((l) => l.role === row.role);
+      expect(row.semImplausible).toBe(sem?.implausible ? 'true' : null);
+      // No Li here: nothing counted, so no analyte named beside empty fractions.
+      expect(row.liFraction).toBeNull();
+      expect(row.analyteIon).toBeNull();
+    }
+    expect(rows.some((r) => r.semImplausible === 'true')).toBe(true);
+  });
+});

@@ -356,7 +356,8 @@ export async function analyzeSimsStateDetailed(input: SimsStateInput): Promise<S
   } else {
     const li = findIon(set.ions, analyteIon);
     if (li < 0) {
-      warnings.push(`analyte ${analyteIon} not in the data: no Li inventory`);
+      // Where to name another: a solar cell's sodium, say, is the stack's analyteIon ("Na+").
+      warnings.push(`analyte ${analyteIon} not in the data: no Li inventory (study.json's inline stack names the analyte in "analyteIon", e.g. "Na+")`);
     } else {
       saturatedPoints = set.saturated[li];
       let s = set.series[li];

@@ -76,9 +76,25 @@ function stepContrasts(fit: StepFit): number[] {
   return fit.levels.slice(1).map((l, i) => l - fit.levels[i]);
 }
 
-function balanced(fit: StepFit): boolean {
-  const c = stepContrasts(fit).map(Math.abs);
-  return Math.min(...c) >= WEAKEST_STEP_SHARE * median(c);
+/**
+ * The interfaces in doubt, each with why: a gradient under MIN_EDGE_SNR σ of the noise, one
+ * closer than MIN_EDGE_GAP_PX to the interface above (one edge counted twice), or a step under
+ * WEAKEST_STEP_SHARE of the median step (lost among the others). The same tests as distinctEdges
+ * and the fit's balance, told per interface: "an interface is weak or doubtful" left the user
+ * to guess which of five.
+ */
+function doubtfulEdges(edges: Edge[], fit: StepFit, gradientNoise: number): { index: number; why: string }[] {
+  const steps = stepContrasts(fit).map(Math.abs);
+  const medianStep = median(steps);
+  const out: { index: number; why: string }[] = [];
+  edges.forEach((e, i) => {
+    const why: string[] = [];
+    if (!(e.strength > 0 && e.strength >= MIN_EDGE_SNR * gradientNoise)) why.push(gradientNoise > 0 ? `gradient ${(e.strength / gradientNoise).toFixed(1)}σ of the noise` : 'no gradient');
+    if (i > 0 && e.at - edges[i - 1].at < MIN_EDGE_GAP_PX) why.push(`${(e.at - edges[i - 1].at).toFixed(1)} px below the one above`);
+    if (steps[i] < WEAKEST_STEP_SHARE * medianStep) why.push(`step ${Math.round((100 * steps[i]) / medianStep)} % of the median step`);
+    if (why.length) out.push({ index: i, why: why.join(', ') });
+  });
+  return out;
 }
 
 interface Edge {
@@ -216,9 +232,9 @@ export function measureCrossSection(image: SemImage, stack: LayerStack, options:
       warnings.push(`the lower interface of ${substrate.role} was not resolved: its thickness is not reported`);
     }
   }
-  if (!distinctEdges(edges, noise) || !balanced(fit)) warnings.push('an interface is weak or doubtful: check the layer assignment');
-
   const roles = ['above', ...films.map((l) => l.role), ...(substrate ? [substrate.role] : ['below']), ...(substrateMeasured ? ['bulk'] : [])];
+  const doubtful = doubtfulEdges(edges, fit, noise);
+  if (doubtful.length) warnings.push(`${doubtful.length === 1 ? 'an interface is' : 'interfaces are'} weak or doubtful: ${doubtful.map((d) => `${roles[d.index]} | ${roles[d.index + 1]} (${d.why})`).join('; ')}: check the layer assignment`);
   const contrasts = stepContrasts(fit);
 
   // Strips along the layers: vertical bands of the ROI (the layers are within ±10° of level).

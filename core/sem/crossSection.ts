@@ -136,6 +136,32 @@ function gradientNoise(g: Float64Array): number {
   return 1.4826 * median(Array.from(g, Math.abs));
 }
 
+/** "2.3× " or "1/4 of ": a thickness against its nominal one, for messages. */
+function ratioText(thicknessNm: number, nominalNm: number): string {
+  return thicknessNm > nominalNm ? `${+(thicknessNm / nominalNm).toPrecision(2)}× ` : `1/${+(nominalNm / thicknessNm).toPrecision(2)} of `;
+}
+
+/** Off its nominal thickness by more than this factor, either way, a layer's role is in doubt. */
+const ROLE_DOUBT_FACTOR = 2;
+
+/**
+ * Two neighbouring layers of one grey level show no interface: the fit then gives the stack one
+ * layer too few, the pair is measured as one, and every role below moves up by one, each
+ * thickness then a neighbour's (cc_aam 350 nm, sei_se 600 nm, cam 150 nm for 150/200/600 nm),
+ * every step clear, nothing else to warn of. Two or more layers more than 2× off their nominal
+ * thickness (and not already 10× off: another image or scale, said per layer) say so.
+ */
+function shiftedRolesWarning(measured: readonly SemLayerThickness[], layers: readonly LayerDef[]): string | null {
+  const off = measured.flatMap((m) => {
+    const nominal = layers.find((l) => l.role === m.role)?.nominalThicknessNm;
+    if (m.implausible || nominal === undefined || !(nominal > 0)) return [];
+    const ratio = m.thicknessNm / nominal;
+    return ratio > ROLE_DOUBT_FACTOR || ratio < 1 / ROLE_DOUBT_FACTOR ? [`${m.role} ${ratioText(m.thicknessNm, nominal).trim()}`] : [];
+  });
+  if (off.length < 2) return null;
+  return `the thicknesses do not follow the nominal ones (${off.join(', ').replace(/ of(?=,|$)/g, '')}): two layers of one grey level may have been measured as one, moving the roles below; check the layer assignment (an ROI, or the interfaces by hand)`;
+}
+
 /** An angle for messages: two decimals at most (a tilt read in radians is 0.0003749997…°). */
 export const roundDeg = (deg: number): number => +deg.toFixed(2);
 
@@ -283,9 +309,11 @@ export function measureCrossSection(image: SemImage, stack: LayerStack, options:
     const implausible = nominal !== undefined && nominal > 0 && (thicknessNm > 10 * nominal || thicknessNm < nominal / 10);
     out.push({ role, thicknessNm, sigmaNm: sampleStd(perStrip), ...(implausible ? { implausible: true as const } : {}) });
     if (implausible) {
-      warnings.push(`${role}: ${+thicknessNm.toPrecision(3)} nm is ${thicknessNm > nominal ? `${+(thicknessNm / nominal).toPrecision(2)}× ` : `1/${+(nominal / thicknessNm).toPrecision(2)} of `}its nominal ${nominal} nm: is this a cross-section of the stack, at the right pixel size?`);
+      warnings.push(`${role}: ${+thicknessNm.toPrecision(3)} nm is ${ratioText(thicknessNm, nominal)}its nominal ${nominal} nm: is this a cross-section of the stack, at the right pixel size?`);
     }
   }
+  const shifted = shiftedRolesWarning(out, layers);
+  if (shifted) warnings.push(shifted);
 
   return {
     file,

@@ -4,6 +4,8 @@ import { PAPER_ANODE_FREE } from '../../core/model/layerStack.js';
 import type { LayerStack } from '../../core/model/layerStack.js';
 import { findLayerOrientation, measureCrossSection } from '../../core/sem/index.js';
 import { syntheticSection } from './synthetic.js';
+import { readSemImage } from '../../core/io/sem/index.js';
+import { describeShared, readSharedData } from '../helpers/sharedData.js';
 import type { SyntheticSection } from './synthetic.js';
 
 const ROLES = PAPER_ANODE_FREE.layers.map((l) => l.role);
@@ -40,6 +42,29 @@ describe('layer orientation on a large image (scans on binned copies)', () => {
     const found = findLayerOrientation(img, { x: 0, y: 0, width: img.width, height: img.height });
     expect(Math.abs(found.angleDeg - 1.37)).toBeLessThan(0.03);
     expectWithin(measureCrossSection(img, PAPER_ANODE_FREE), truthNm, img.pixelSizeNm!);
+  });
+});
+
+describe('a layer assignment in doubt', () => {
+  it('says so when two layers of one grey level were measured as one and the roles below moved up', () => {
+    // SEI/SE as bright as the steel above it (182 → 176): no interface between them, the fit
+    // finds one layer too few, and each role below takes its lower neighbour's thickness.
+    const levels = [...LEVELS];
+    levels[2] = 176;
+    const r = measureCrossSection(section({ thicknessesNm: [150, 200, 600, 150, 200], levels }), PAPER_ANODE_FREE);
+    expect(r.details.warnings).toContainEqual(expect.stringMatching(/^the thicknesses do not follow the nominal ones \(cc_aam 2\.3×, sei_se 3×, cam 1\/4\): two layers of one grey level may have been measured as one/));
+    // The paper stack's contrasts: every layer found, no doubt.
+    const clear = measureCrossSection(section({ thicknessesNm: [150, 200, 600, 150, 200] }), PAPER_ANODE_FREE);
+    expect(clear.details.warnings.filter((w) => /nominal ones|doubtful/.test(w))).toEqual([]);
+  });
+});
+
+describeShared('doubtful interfaces on a real image that is no cross-section of the stack', () => {
+  it('names each interface in doubt and why (jeol_4700F_example.tif)', async () => {
+    const image = await readSemImage(readSharedData('sem', 'jeol_4700F_example.tif'), 'jeol_4700F_example.tif', { name: 'jeol_4700F_example.txt', bytes: readSharedData('sem', 'jeol_4700F_example.txt') });
+    const r = measureCrossSection(image, PAPER_ANODE_FREE);
+    const doubt = r.details.warnings.find((w) => /weak or doubtful/.test(w));
+    expect(doubt).toMatch(/^interfaces are weak or doubtful: above \| cc_aam \(gradient \d+\.\dσ of the noise\); cc_aam \| sei_se \(.+\): check the layer assignment$/);
   });
 });
 

@@ -4,6 +4,7 @@ import { MAX_WIDTH_MM, MIN_WIDTH_MM } from '../figures/width.js';
 import { API_METHOD_NAMES } from './methods.js';
 import { NORMALIZATIONS } from '../sims/normalize.js';
 import type { SectionGeometry } from '../model/semImage.js';
+import type { XrdOptics } from '../model/xrdPattern.js';
 import { MAX_TILT_DEG } from '../sem/tilt.js';
 
 /**
@@ -263,7 +264,8 @@ export interface SemImagePayload {
 }
 
 export interface XrdPayload {
-  patterns: { state: string; file: string; twoThetaDeg: number[]; intensity: number[]; intensityUnit: string; wavelengthA: number | null }[];
+  /** `optics`: the beam optics the file records (they decide the substrate's companion masks), null where it records none. */
+  patterns: { state: string; file: string; twoThetaDeg: number[]; intensity: number[]; intensityUnit: string; wavelengthA: number | null; optics: XrdOptics | null }[];
   missing: { state: string; reason: string }[];
 }
 

@@ -8,6 +8,27 @@ export interface XrdWavelength {
   ratioAlpha2?: number;
 }
 
+/**
+ * What the file says of the beam's optics, normalised: whether Kβ was filtered (and by what) and
+ * whether a monochromator crystal was in the beam. They decide what a single-crystal wafer leaves
+ * besides its reflection (core/xrd/mask.ts): a β filter lets a weakened Kβ line through and cuts
+ * the continuum at its absorption edge; a monochromator removes both; with neither, Kβ is strong.
+ */
+export interface XrdOptics {
+  /** The β filter's material ('Ni'), where the file says one was in the beam; null otherwise. */
+  kBetaFilter: string | null;
+  /** A monochromator crystal before the sample ('incident') or after it ('diffracted'); null otherwise. */
+  monochromator: 'incident' | 'diffracted' | null;
+  /**
+   * True where the file settles the question: a monochromator recorded in the beam, or the
+   * filter and both monochromator positions all recorded. False: the file does not say (the
+   * other fields then only record what it did say), and analysis stays conservative.
+   */
+  known: boolean;
+  /** The header entries this was read from, as the file wrote them ("FILTER = Cu_K-beta; C_MONOCHRO = None"). */
+  evidence: string;
+}
+
 /** One XRD scan: intensity against 2θ. */
 export interface XrdPattern {
   kind: 'xrdPattern';
@@ -18,6 +39,8 @@ export interface XrdPattern {
   intensityUnit: 'counts' | 'cps' | 'arbitrary';
   /** Null when the file does not say; analysis then assumes Cu Kα and says so. */
   wavelength: XrdWavelength | null;
+  /** The beam optics the file records; absent where its reader reads none (taken as not recorded). */
+  optics?: XrdOptics;
   /** Header fields as the file wrote them (decoded text, e.g. Shift-JIS → Unicode). */
   metadata: Record<string, string>;
   /** Further scans of a multi-scan file, in file order (the first is this pattern). */

@@ -348,7 +348,7 @@ export function buildFigures(data: FigureData, opts: { figures: readonly FigureN
       if (!withXrd.length) warnings.push('xrd: no XRD pattern in any state');
       else {
         const scale = opts.xrdScale ?? 'sqrt';
-        const masks = siSubstrateMasks(withXrd[0].xrd!.pattern.wavelength);
+        const masks = siSubstrateMasks(withXrd[0].xrd!.pattern.wavelength, withXrd[0].xrd!.pattern.optics);
         const waterfall = prepareWaterfall(
           withXrd.map((s) => ({ label: s.state, pattern: { ...s.xrd!.pattern, intensity: scaleIntensity(s.xrd!.pattern.intensity, scale) } })),
           { masks, stickHeight: 0.32, offset: 1.05, stack: data.study.stack },

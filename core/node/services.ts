@@ -406,7 +406,7 @@ export class WorkbenchServices implements StrataApi {
       }
       try {
         const d = (await WorkbenchServices.open(study, file, 'xrdPattern')).dataset;
-        patterns.push({ state: s.state, file: file.path, twoThetaDeg: Array.from(d.twoThetaDeg), intensity: Array.from(d.intensity), intensityUnit: d.intensityUnit, wavelengthA: d.wavelength?.alpha1A ?? null });
+        patterns.push({ state: s.state, file: file.path, twoThetaDeg: Array.from(d.twoThetaDeg), intensity: Array.from(d.intensity), intensityUnit: d.intensityUnit, wavelengthA: d.wavelength?.alpha1A ?? null, optics: d.optics ?? null });
       } catch (err) {
         missing.push({ state: s.state, reason: (err as Error).message });
       }

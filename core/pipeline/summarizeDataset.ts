@@ -1,5 +1,6 @@
 import { FORMATS } from '../io/detect.js';
 import type { Dataset } from '../model/dataset.js';
+import { describeOptics } from '../io/xrd/optics.js';
 
 /** The key facts of a dataset, as plain JSON (what `strata info --json` prints). */
 export function summarizeDataset(format: string, d: Dataset): Record<string, unknown> {
@@ -54,6 +55,8 @@ export function summarizeDataset(format: string, d: Dataset): Record<string, unk
         twoThetaRangeDeg: [d.twoThetaDeg[0] ?? null, d.twoThetaDeg[n - 1] ?? null],
         stepDeg: n > 1 ? (d.twoThetaDeg[n - 1] - d.twoThetaDeg[0]) / (n - 1) : null,
         wavelength: d.wavelength,
+        // The β filter and monochromators the file records (they decide the wafer's Kβ and edge masks).
+        optics: describeOptics(d.optics),
         scans: 1 + (d.otherScans?.length ?? 0),
         // A plain column file's angle column may be θ (doubled to 2θ): which, and why, in view.
         ...(d.metadata['strata.angleColumn'] ? { angleColumn: d.metadata['strata.angleColumn'] } : {}),

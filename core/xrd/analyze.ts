@@ -7,7 +7,7 @@ import { snipBackground } from './background.js';
 import { fitPeakGroup, scaleGroupFit } from './fit.js';
 import type { FittedPeak, PeakGroupFit, PeakGuess } from './fit.js';
 import { kAlpha2PositionDeg, stripKAlpha2 } from './kalpha2.js';
-import { bridgeMasked, maskedPoints, siSubstrateMasks } from './mask.js';
+import { bridgeMasked, maskedPoints, opticsCase, SI_400_W_L_ALPHA1_DEG, SI_400_W_L_ALPHA_NAME, siSubstrateMask, siSubstrateMasks } from './mask.js';
 import type { MaskRange } from './mask.js';
 import { matchedFilterPeaks } from './peakSearch.js';
 import { candidatePhases, matchPeaks, weighPhaseEvidence } from './phases.js';
@@ -23,6 +23,11 @@ export interface AnalyzeXrdOptions {
   maskSi?: boolean;
   /** Further masks (substrate, holder, known artefacts). */
   masks?: MaskRange[];
+  /**
+   * Look for the wafer's Si (400) in the tube's tungsten W Lα1 light (65.87°) and mask it where
+   * found (default true with `maskSi`): see tungstenLineMask.
+   */
+  maskTungsten?: boolean;
   /** Rachinger Kα2 stripping before peak work (default true when Kα2 is known or Cu is assumed). */
   stripKAlpha2?: boolean;
   /** SNIP half-width for the peak background, deg (default 1.5°: 3–10× typical film FWHM). */
@@ -95,7 +100,7 @@ export function analyzeXrdPattern(pattern: XrdPattern, opts: AnalyzeXrdOptions =
   const x = pattern.twoThetaDeg;
   const wavelengthAssumed = pattern.wavelength === null;
   const wavelength: XrdWavelength = pattern.wavelength ?? { ...CU_K_ALPHA };
-  const masks = [...(opts.maskSi === false ? [] : siSubstrateMasks(wavelength)), ...(opts.masks ?? [])];
+  const masks = [...(opts.maskSi === false ? [] : siSubstrateMasks(wavelength, pattern.optics)), ...(opts.masks ?? [])];
   const masked = maskedPoints(x, masks);
   const raw = bridgeMasked(pattern.intensity, masked);
   const canStrip = wavelength.alpha2A !== undefined || Math.abs(wavelength.alpha1A - CU_K_ALPHA.alpha1A) < 1e-3;
@@ -210,6 +215,15 @@ export function analyzeXrdPattern(pattern: XrdPattern, opts: AnalyzeXrdOptions =
     const missing = ev.absent.map((s) => `${s.hkl} ${s.twoThetaDeg.toFixed(2)}°`).join(', ');
     warnings.push(`${name} is tentative (${at}): its stronger reflections ${missing}, in the measured range and unmasked, show no peak (a strongly textured film could hide them)`);
   }
+  // The wafer's reflection in the tube's tungsten light: where found, masked and the pattern analysed again.
+  if (opts.maskSi !== false && opts.maskTungsten !== false && !masks.some((m) => m.name === SI_400_W_L_ALPHA_NAME)) {
+    const tungsten = tungstenLineMask(pattern, wavelength, raw, kept);
+    if (tungsten) {
+      const again = analyzeXrdPattern(pattern, { ...opts, masks: [...(opts.masks ?? []), tungsten] });
+      again.result.warnings = [...(again.result.warnings ?? []), `a narrow peak at the wafer's Si (400) W Lα1 angle was taken for the tube's tungsten line and masked: ${tungsten.label}`];
+      return again;
+    }
+  }
   const size = kept.map((p) => scherrerEstimate(p.centerDeg, p.fwhmDeg, wavelength.alpha1A, { fwhmDeg: p.sigma.fwhmDeg, twoThetaDeg: p.sigma.centerDeg }, scherrer));
   const peaks: XrdPeakDetail[] = kept.map((p, i) => {
     return {
@@ -289,6 +303,70 @@ export function analyzeXrdPattern(pattern: XrdPattern, opts: AnalyzeXrdOptions =
       phaseCandidates: opts.phases ? 'given' : opts.stack ? "the stack's materials" : 'every reference phase (no stack)',
       phaseEvidence: 'tentative where a reflection of the phase ≥ 2× its strongest matched one (reference intensities), in range and unmasked, predicted ≥ 12 σ, has no peak within the tolerance; single-crystal substrates exempt',
     },
+  };
+}
+
+/**
+ * The wafer's Si (400) diffracts the tube's tungsten W Lα1 line (1.4764 Å, from the cathode,
+ * deposited on an ageing anode) at 65.87° whatever the anode. It is not masked blindly: it is
+ * masked (±0.3°) only where the pattern shows it, a fitted peak whose counts peak
+ * - at 65.87° shifted as the wafer's own Kα1 line is shifted from 69.13° (sample displacement),
+ *   within 0.1°: a single crystal's line, where the position is exact;
+ * - narrow (FWHM ≤ 0.2° in the counts), as the wafer's reflection is, and unlike a film's;
+ * - weak against the wafer's Kα reflection in the same pattern: at most 1 % of its height (a
+ *   contaminated tube gives 10⁻⁴–10⁻³ of Kα; a peak comparable to the wafer's is not the tube's);
+ * and not with a monochromator recorded (set to the anode's Kα, it passes no W Lα). A β filter
+ * does not rule it out (W Lα1, 8.40 keV, lies above the Ni K edge, 8.33 keV, so Ni absorbs it as
+ * it does Kβ, but the wafer is strong). Height and width are read from the counts, not the fit,
+ * whose Kα1 + Kα2 doublet does not describe a line without a Cu Kα2 companion. Null where any of
+ * this fails.
+ */
+function tungstenLineMask(pattern: XrdPattern, wavelength: XrdWavelength, bridged: Float64Array, kept: readonly FittedPeak[]): MaskRange | null {
+  if (opticsCase(pattern.optics) === 'monochromator') return null;
+  const si = siSubstrateMask(wavelength);
+  if (!si) return null;
+  const x = pattern.twoThetaDeg;
+  const y = pattern.intensity;
+  const siAlpha1Deg = si.fromDeg + 0.7;
+  // The wafer's net reflection (above the line bridging its mask): its height and where it peaks.
+  let top = -Infinity;
+  let topDeg = Number.NaN;
+  for (let i = 0; i < x.length; i++) {
+    if (x[i] < si.fromDeg || x[i] > si.toDeg) continue;
+    if (y[i] - bridged[i] > top) {
+      top = y[i] - bridged[i];
+      topDeg = x[i];
+    }
+  }
+  if (!(top > 0) || !(Math.abs(topDeg - siAlpha1Deg) < 0.5)) return null;
+  const expected = SI_400_W_L_ALPHA1_DEG + (topDeg - siAlpha1Deg);
+  if (!kept.some((p) => Math.abs(p.centerDeg - expected) <= 0.15)) return null;
+  // The line in the counts: its highest point near the expected angle, over the median of the
+  // counts 0.4–1° either side.
+  let m = -1;
+  for (let i = 0; i < x.length; i++) if (Math.abs(x[i] - expected) <= 0.15 && (m < 0 || y[i] > y[m])) m = i;
+  if (m < 0 || Math.abs(x[m] - expected) > 0.1) return null;
+  const side = Array.from(x, (t, i) => (Math.abs(t - x[m]) >= 0.4 && Math.abs(t - x[m]) <= 1 ? y[i] : Number.NaN)).filter((v) => !Number.isNaN(v)).sort((a, b) => a - b);
+  if (side.length < 4) return null;
+  const base = side[Math.floor(side.length / 2)];
+  const height = y[m] - base;
+  if (!(height > 0) || height > 0.01 * top) return null;
+  // Full width at half height, each side interpolated between the points that straddle it.
+  const half = base + height / 2;
+  const crossing = (dir: 1 | -1): number | null => {
+    for (let i = m; i + dir >= 0 && i + dir < x.length && Math.abs(x[i + dir] - x[m]) <= 1; i += dir) {
+      if (y[i + dir] <= half) return x[i] + ((x[i + dir] - x[i]) * (y[i] - half)) / (y[i] - y[i + dir]);
+    }
+    return null;
+  };
+  const [lo, hi] = [crossing(-1), crossing(1)];
+  if (lo === null || hi === null || hi - lo > 0.2) return null;
+  const percent = (100 * height) / top;
+  return {
+    fromDeg: Math.round((x[m] - 0.3) * 100) / 100,
+    toDeg: Math.round((x[m] + 0.3) * 100) / 100,
+    label: `${SI_400_W_L_ALPHA_NAME} (tube tungsten: narrow peak at ${x[m].toFixed(2)}°, FWHM ${(hi - lo).toFixed(2)}°, ${percent < 0.1 ? percent.toPrecision(1) : percent.toFixed(1)} % of the wafer's Si (400) height)`,
+    name: SI_400_W_L_ALPHA_NAME,
   };
 }
 

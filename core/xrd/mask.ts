@@ -1,12 +1,15 @@
-import { CU_K_ALPHA, type XrdWavelength } from '../model/xrdPattern.js';
+import { CU_K_ALPHA, type XrdOptics, type XrdWavelength } from '../model/xrdPattern.js';
 import { braggTwoThetaDeg } from './phases.js';
-import { anodeOf } from './radiation.js';
+import { anodeOf, filterEdgeA } from './radiation.js';
 
 /** A 2θ range excluded from peak search, fitting and areas (substrate reflections). */
 export interface MaskRange {
   fromDeg: number;
   toDeg: number;
+  /** What is masked, and where the reason is known, why: "Si (400) Kβ (Ni β filter recorded)". */
   label: string;
+  /** The bare name ("Si (400) Kβ") where the label adds a reason: figures label masks by it. */
+  name?: string;
 }
 
 /** Si lattice parameter, Å (a = 5.4309 Å at room temperature). */
@@ -35,30 +38,79 @@ export function siSubstrateMask(wavelength: XrdWavelength): MaskRange | null {
 export const SI_400_MASK: MaskRange = siSubstrateMask(CU_K_ALPHA)!;
 
 /**
- * What a single-crystal wafer's Si (400) leaves besides itself, where the tube is a known anode:
- * its Kβ line (a β filter weakens Kβ some hundredfold; the wafer's reflection is strong enough
- * that it still stands out, ±0.5°), and the filter's absorption edge, which cuts the continuum
- * the wafer diffracts into a sawtooth step starting at the edge's angle (from 0.2° below it to
- * 0.8° above). On gredig_2Theta.asc the two were fitted as film peaks, at 61.70° (sized 107 nm)
- * and 66.74°.
+ * How the beam's optics shape what the wafer leaves besides its reflection: a β filter
+ * ('filter'), a monochromator crystal ('monochromator'), known to have neither ('neither'), or
+ * not recorded ('unknown', also where a pattern carries no optics).
  */
-export function siSubstrateCompanions(wavelength: XrdWavelength): MaskRange[] {
-  const beta = anodeOf(wavelength.alpha1A)?.beta;
-  const line = beta ? si400TwoThetaDeg(beta.kBetaA) : null;
-  const edge = beta ? si400TwoThetaDeg(beta.edgeA) : null;
-  if (!beta || line === null || edge === null) return [];
-  return [
-    { fromDeg: roundCentiDeg(line - 0.5), toDeg: roundCentiDeg(line + 0.5), label: 'Si (400) Kβ' },
-    { fromDeg: roundCentiDeg(edge - 0.2), toDeg: roundCentiDeg(edge + 0.8), label: `Si (400) ${beta.filter} edge` },
-  ];
+export type OpticsCase = 'filter' | 'monochromator' | 'neither' | 'unknown';
+
+export function opticsCase(optics: XrdOptics | null | undefined): OpticsCase {
+  if (!optics || !optics.known) return 'unknown';
+  if (optics.monochromator) return 'monochromator';
+  return optics.kBetaFilter ? 'filter' : 'neither';
 }
 
-/** The substrate masks for a set of patterns (a waterfall): the first's wavelength, Cu Kα where it gives none. */
-export function siSubstrateMasks(wavelength: XrdWavelength | null | undefined): MaskRange[] {
+/**
+ * What a single-crystal wafer's Si (400) leaves besides itself, where the tube is a known anode,
+ * as the beam's optics decide (`optics` from the file, see core/io/xrd/optics.ts):
+ * - β filter: its Kβ line (the filter weakens Kβ some hundredfold; the wafer's reflection is
+ *   strong enough that it still stands out, ±0.5°), and the filter's absorption edge, which cuts
+ *   the continuum the wafer diffracts into a sawtooth step starting at the edge's angle (from
+ *   0.2° below it to 0.8° above; the recorded filter's edge where it is a usual one). On
+ *   gredig_2Theta.asc (FILTER = Cu_K-beta) the two were fitted as film peaks, at 61.70° (sized
+ *   107 nm) and 66.74°.
+ * - monochromator (before or after the sample): neither: a crystal set to Kα passes no Kβ, and
+ *   no continuum step at an edge it does not have.
+ * - neither (no filter, no monochromator recorded): the Kβ line only, unfiltered (about a fifth of
+ *   Kα), so masked as wide as the Kα1 line's ±0.7°; no edge.
+ * - not recorded: as with a β filter, the usual laboratory optics, and the labels say so.
+ * Each label carries the reason (what `strata xrd` prints); `name` is the bare name for figures.
+ */
+export function siSubstrateCompanions(wavelength: XrdWavelength, optics?: XrdOptics | null): MaskRange[] {
+  const beta = anodeOf(wavelength.alpha1A)?.beta;
+  const line = beta ? si400TwoThetaDeg(beta.kBetaA) : null;
+  if (!beta || line === null) return [];
+  const how = opticsCase(optics);
+  if (how === 'monochromator') return [];
+  if (how === 'neither') {
+    const name = 'Si (400) Kβ';
+    return [{ fromDeg: roundCentiDeg(line - 0.7), toDeg: roundCentiDeg(line + 0.7), label: `${name} (no β filter or monochromator recorded: unfiltered Kβ)`, name }];
+  }
+  const recorded = how === 'filter' ? optics!.kBetaFilter! : null;
+  // The recorded filter's edge where it is one of the usual filters, else the anode's usual one.
+  const filter = recorded !== null && filterEdgeA(recorded) !== undefined ? recorded : beta.filter;
+  const edge = si400TwoThetaDeg(filterEdgeA(filter) ?? beta.edgeA);
+  const why = recorded !== null ? `${recorded} β filter recorded${filter !== recorded ? `: edge taken as ${filter}'s` : ''}` : 'optics not recorded: β filter assumed';
+  const masks: MaskRange[] = [{ fromDeg: roundCentiDeg(line - 0.5), toDeg: roundCentiDeg(line + 0.5), label: `Si (400) Kβ (${why})`, name: 'Si (400) Kβ' }];
+  if (edge !== null) masks.push({ fromDeg: roundCentiDeg(edge - 0.2), toDeg: roundCentiDeg(edge + 0.8), label: `Si (400) ${filter} edge (${why})`, name: `Si (400) ${filter} edge` });
+  return masks;
+}
+
+/**
+ * The substrate masks for a set of patterns (a waterfall): the first's wavelength, Cu Kα where it
+ * gives none, and its optics (not recorded where absent). With a monochromator the wafer's
+ * reflection is masked alone, and its label says why.
+ */
+export function siSubstrateMasks(wavelength: XrdWavelength | null | undefined, optics?: XrdOptics | null): MaskRange[] {
   const w = wavelength ?? CU_K_ALPHA;
   const mask = siSubstrateMask(w);
-  return mask ? [...siSubstrateCompanions(w), mask] : [];
+  if (!mask) return [];
+  const companions = siSubstrateCompanions(w, optics);
+  if (opticsCase(optics) === 'monochromator' && anodeOf(w.alpha1A)?.beta) {
+    const where = optics!.monochromator === 'incident' ? 'incident-beam' : 'diffracted-beam';
+    return [{ ...mask, label: `${mask.label} (${where} monochromator recorded: no Kβ line or filter edge)`, name: mask.label }];
+  }
+  return [...companions, mask];
 }
+
+/** W Lα1, Å: tungsten from the cathode, deposited on an ageing tube's anode, emits it whatever the anode. */
+export const W_L_ALPHA1_A = 1.47642;
+
+/** 2θ (deg) of the wafer's Si (400) in W Lα1 light: 65.87°, for any anode (the line is tungsten's). */
+export const SI_400_W_L_ALPHA1_DEG = si400TwoThetaDeg(W_L_ALPHA1_A)!;
+
+/** The bare name of the tungsten-line mask analysis adds where it finds the line (analyze.ts). */
+export const SI_400_W_L_ALPHA_NAME = 'Si (400) W Lα1';
 
 /**
  * One label per cluster of masks (nearer each other than `gapDeg`), so that the wafer's
@@ -74,7 +126,7 @@ export function maskLabels(masks: readonly MaskRange[], gapDeg = 8): { fromDeg: 
     if (last && m.fromDeg - Math.max(...last.map((x) => x.toDeg)) < gapDeg) last.push(m);
     else groups.push([m]);
   }
-  const nameOf = (m: MaskRange): string => m.label.replace(/\s*substrate\s*$/i, '');
+  const nameOf = (m: MaskRange): string => (m.name ?? m.label).replace(/\s*substrate\s*$/i, '');
   return groups.map((g) => {
     const names = g.map(nameOf).filter((n) => n !== '');
     const fromDeg = Math.min(...g.map((m) => m.fromDeg));

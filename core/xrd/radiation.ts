@@ -18,6 +18,11 @@ const ANODES: readonly Anode[] = [
   { anode: 'Ag', alpha1A: 0.55941 },
 ];
 
+/** A β filter's K absorption edge, Å, by its element ('Ni' → 1.48787), for the usual filters above; undefined for others. */
+export function filterEdgeA(material: string | null | undefined): number | undefined {
+  return ANODES.find((a) => a.beta?.filter === material)?.beta?.edgeA;
+}
+
 /** The anode whose Kα1 this is (within 0.002 Å), if a usual one. */
 export function anodeOf(alpha1A: number): Anode | undefined {
   return ANODES.find((a) => Math.abs(a.alpha1A - alpha1A) < 2e-3);

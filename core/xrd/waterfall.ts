@@ -76,8 +76,9 @@ export interface WaterfallData {
 export function prepareWaterfall(states: readonly WaterfallState[], opts: WaterfallOptions = {}): WaterfallData {
   const normalise = opts.normalise ?? 'max';
   const gap = opts.offset ?? 1.1;
-  // Default: the Si (400) substrate where the first pattern's wavelength puts it (its sticks' too).
-  const masks = opts.masks ?? siSubstrateMasks(states[0]?.pattern.wavelength);
+  // Default: the Si (400) substrate where the first pattern's wavelength puts it (its sticks' too),
+  // with the companions its optics leave.
+  const masks = opts.masks ?? siSubstrateMasks(states[0]?.pattern.wavelength, states[0]?.pattern.optics);
   const lo = opts.twoThetaRangeDeg?.[0] ?? Math.min(...states.map((s) => s.pattern.twoThetaDeg[0]));
   const hi = opts.twoThetaRangeDeg?.[1] ?? Math.max(...states.map((s) => s.pattern.twoThetaDeg[s.pattern.twoThetaDeg.length - 1]));
   const traces: WaterfallTrace[] = states.map((state, k) => {

@@ -266,9 +266,12 @@ describe('amorphous fraction, masks', () => {
     // Bragg's law for d = 5.4309/4 Å: Cu Kβ 1.392218 Å → 61.69°, Ni K edge 1.48787 Å → 66.45°.
     const [beta, edge] = siSubstrateCompanions(CU_K_ALPHA);
     expect((beta.fromDeg + beta.toDeg) / 2).toBeCloseTo(61.69, 1);
-    expect(beta.label).toBe('Si (400) Kβ');
+    // No optics given (not recorded): the β filter's pair, as labelled.
+    expect(beta.name).toBe('Si (400) Kβ');
+    expect(beta.label).toBe('Si (400) Kβ (optics not recorded: β filter assumed)');
     expect(edge.fromDeg).toBeCloseTo(66.45 - 0.2, 1);
-    expect(edge.label).toBe('Si (400) Ni edge');
+    expect(edge.name).toBe('Si (400) Ni edge');
+    expect(edge.label).toBe('Si (400) Ni edge (optics not recorded: β filter assumed)');
     // A Co tube's own: Kβ at 73.3°, its Fe filter's edge at 79.9°; an unknown anode: none.
     expect((siSubstrateCompanions({ alpha1A: 1.78897 })[0].fromDeg + siSubstrateCompanions({ alpha1A: 1.78897 })[0].toDeg) / 2).toBeCloseTo(73.3, 1);
     expect(siSubstrateCompanions({ alpha1A: 1.6 })).toEqual([]);

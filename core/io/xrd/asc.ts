@@ -2,6 +2,7 @@ import { FormatError } from '../../model/errors.js';
 import type { XrdPattern } from '../../model/xrdPattern.js';
 import { assertPointCount, decodeRigakuText, optionalNumber, parseNumberAt, patternFromScans, putMeta, steppedAxis, wavelengthFrom } from './common.js';
 import type { ScanInit } from './common.js';
+import { ascOptics } from './optics.js';
 
 /**
  * Rigaku `.asc` (and the same layout saved as `.dat`/`.txt`): `*KEY = value` lines (tab or
@@ -63,6 +64,7 @@ export function readAsc(bytes: Uint8Array, fileName: string): XrdPattern {
       intensityUnit: yUnit.startsWith('count') ? 'counts' : yUnit === 'cps' ? 'cps' : 'arbitrary',
       wavelength: wavelengthFrom(optionalNumber(g.WAVE_LENGTH1 ?? fileMeta.WAVE_LENGTH1), optionalNumber(g.WAVE_LENGTH2 ?? fileMeta.WAVE_LENGTH2)),
       metadata: { ...fileMeta, ...g },
+      optics: ascOptics({ ...fileMeta, ...g }),
     });
     group = null;
     dataLines = [];

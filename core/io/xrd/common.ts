@@ -1,6 +1,6 @@
 import { assertSaneAllocation, FormatError } from '../../model/errors.js';
 import type { SourceInfo } from '../../model/provenance.js';
-import type { XrdPattern, XrdWavelength } from '../../model/xrdPattern.js';
+import type { XrdOptics, XrdPattern, XrdWavelength } from '../../model/xrdPattern.js';
 
 /**
  * A 1-D diffraction scan never has more than a few 10^5 points; ten million is a generous
@@ -80,6 +80,8 @@ export interface ScanInit {
   intensityUnit: XrdPattern['intensityUnit'];
   wavelength: XrdWavelength | null;
   metadata: Record<string, string>;
+  /** The beam optics, where the reader reads them (core/io/xrd/optics.ts). */
+  optics?: XrdOptics;
 }
 
 /** The first scan carries the others in `otherScans`, as the model wants for multi-scan files. */

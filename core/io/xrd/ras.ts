@@ -2,6 +2,7 @@ import { FormatError } from '../../model/errors.js';
 import type { XrdPattern } from '../../model/xrdPattern.js';
 import { decodeRigakuText, optionalNumber, parseNumberAt, patternFromScans, putMeta, wavelengthFrom } from './common.js';
 import type { ScanInit } from './common.js';
+import { rasAxes, rigakuOptics } from './optics.js';
 
 /**
  * Rigaku RAS (SmartLab, Ultima). Layout: `*RAS_DATA_START`, then per scan a header block
@@ -42,6 +43,7 @@ export function readRas(bytes: Uint8Array, fileName: string): XrdPattern {
       intensityUnit: unitY === 'cps' ? 'cps' : 'counts',
       wavelength: wavelengthFrom(optionalNumber(header.HW_XG_WAVE_LENGTH_ALPHA1), optionalNumber(header.HW_XG_WAVE_LENGTH_ALPHA2)),
       metadata,
+      optics: rigakuOptics(rasAxes(header), header, header.MEAS_COND_OPT_ATTR),
     });
   };
 

@@ -4,6 +4,8 @@ import { decodeText, optionalNumber, parseNumberAt, patternFromScans, wavelength
 import type { ScanInit } from './common.js';
 import { child, childText, children, flattenLeaves, parseXml, text } from './xml.js';
 import { unzipMembers } from './zip.js';
+import { rasxAxes, rigakuOptics } from './optics.js';
+import type { XrdOptics } from '../../model/xrdPattern.js';
 
 /**
  * Rigaku SmartLab Studio II `.rasx`: a zip with `root.xml`, and per scan n
@@ -26,6 +28,7 @@ export function readRasx(bytes: Uint8Array, fileName: string): XrdPattern {
     const metadata: Record<string, string> = { 'strata.member': path, 'strata.intensity': 'counts × attenuation factor (column 3)' };
     let wavelength = null;
     let unit: XrdPattern['intensityUnit'] = 'counts';
+    let optics: XrdOptics | undefined;
     if (condPath) {
       const xml = parseXml(decodeText(members[condPath]), `${fileName}:${condPath}`);
       const root = child(xml, 'MeasurementConditions');
@@ -39,6 +42,17 @@ export function readRasx(bytes: Uint8Array, fileName: string): XrdPattern {
         const key = text(strings[0]);
         if (key) metadata[key.replace(/^\*/, '')] = text(strings[1]) ?? '';
       }
+      const header: Record<string, string> = {};
+      for (const pair of children(child(root, 'RASHeader'), 'Pair')) {
+        const strings = children(pair, 'string');
+        const key = text(strings[0]);
+        if (key) header[key.replace(/^\*/, '')] = text(strings[1]) ?? '';
+      }
+      const opticsNode = child(child(root, 'HWConfigurations'), 'Optics');
+      const axes = rasxAxes(root);
+      for (const a of axes) metadata[a.name.startsWith('Category ') ? `HWConfigurations.Categories.${a.name.slice(9)}` : `Axes.${a.name}`] ??= a.position;
+      if (opticsNode) flattenLeaves(opticsNode, 'Optics', metadata);
+      optics = rigakuOptics(axes, header, childText(opticsNode, 'Attribute'));
       wavelength = wavelengthFrom(optionalNumber(childText(xg, 'WavelengthKalpha1')), optionalNumber(childText(xg, 'WavelengthKalpha2')));
       if ((childText(child(root, 'ScanInformation'), 'IntensityUnit') ?? '').toLowerCase() === 'cps') unit = 'cps';
     } else {
@@ -64,6 +78,7 @@ export function readRasx(bytes: Uint8Array, fileName: string): XrdPattern {
       intensityUnit: unit,
       wavelength,
       metadata,
+      ...(optics ? { optics } : {}),
     };
   });
   return patternFromScans(fileName, scans);

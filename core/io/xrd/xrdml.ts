@@ -4,6 +4,8 @@ import { assertPointCount, decodeText, optionalNumber, patternFromScans, stepped
 import type { ScanInit } from './common.js';
 import { attr, child, childText, children, flattenLeaves, parseXml, text } from './xml.js';
 import type { XmlNode } from './xml.js';
+import { xrdmlOptics } from './optics.js';
+import type { XrdOptics } from '../../model/xrdPattern.js';
 
 /**
  * PANalytical XRDML (schema 1.0–2.x). Every `xrdMeasurement/scan` is one scan. Its
@@ -33,7 +35,9 @@ export function readXrdml(bytes: Uint8Array, fileName: string): XrdPattern {
     for (const k of ['measurementType', 'status', 'sampleMode']) if (attr(meas, k)) measMeta[k] = attr(meas, k)!;
     if (used) flattenLeaves(used, 'usedWavelength', measMeta);
     flattenLeaves(child(meas, 'incidentBeamPath'), 'incidentBeamPath', measMeta);
-    children(meas, 'scan').forEach((scan, index) => scans.push(readScan(fileName, scan, index, wavelength, measMeta)));
+    flattenLeaves(child(meas, 'diffractedBeamPath'), 'diffractedBeamPath', measMeta);
+    const optics = xrdmlOptics(meas);
+    children(meas, 'scan').forEach((scan, index) => scans.push(readScan(fileName, scan, index, wavelength, measMeta, optics)));
   }
   return patternFromScans(fileName, scans);
 }
@@ -51,7 +55,7 @@ function numbersOf(fileName: string, node: XmlNode | undefined, what: string): F
   return out;
 }
 
-function readScan(fileName: string, scan: XmlNode, index: number, wavelength: ScanInit['wavelength'], measMeta: Record<string, string>): ScanInit {
+function readScan(fileName: string, scan: XmlNode, index: number, wavelength: ScanInit['wavelength'], measMeta: Record<string, string>, optics: XrdOptics): ScanInit {
   const points = child(scan, 'dataPoints');
   if (!points) throw new FormatError(fileName, `scan ${index + 1} has no <dataPoints>`);
   const countsNode = child(points, 'counts');
@@ -97,5 +101,6 @@ function readScan(fileName: string, scan: XmlNode, index: number, wavelength: Sc
     intensityUnit: unitAttr === 'counts' ? 'counts' : /counts\s*\/\s*s|cps/.test(unitAttr) ? 'cps' : 'arbitrary',
     wavelength,
     metadata,
+    optics: { ...optics },
   };
 }

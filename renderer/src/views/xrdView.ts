@@ -22,7 +22,9 @@ import type { View } from './view.js';
  */
 function maskedPatterns(d: XrdPayload): { masks: MaskRange[]; traces: WaterfallTrace[] } {
   const alpha1A = d.patterns[0]?.wavelengthA;
-  const masks = siSubstrateMasks(alpha1A ? { alpha1A } : null);
+  // The first pattern's optics, as the analysis and the figure take them: a monochromator leaves
+  // no Kβ line or filter edge to mask.
+  const masks = siSubstrateMasks(alpha1A ? { alpha1A } : null, d.patterns[0]?.optics);
   // prepareWaterfall reads only a pattern's axis, intensities and wavelength.
   const states = d.patterns.map((p) => ({
     label: p.state,

@@ -19,7 +19,8 @@ export interface LayerSegment {
 export interface InterfaceResult {
   upper: string;
   lower: string;
-  markerIon: string;
+  /** The ion whose step marks it; null where no marker steps there (the coarse boundary stands, confidence 0.1). */
+  markerIon: string | null;
   timeS: number;
   depthNm: number;
   /** Depth resolution: distance between the 84 % and 16 % points. */

@@ -278,7 +278,8 @@ export async function analyzeSimsStateDetailed(input: SimsStateInput): Promise<S
   const interfaces: InterfaceResult[] = seg.boundaries.map((b) => ({
     upper: b.upper,
     lower: b.lower,
-    markerIon: b.primary?.ion ?? '',
+    // null, not "": JSON readers and the CSV tell "no marker" from an ion by it.
+    markerIon: b.primary?.ion ?? null,
     timeS: b.timeS,
     depthNm: depth(b.timeS),
     resolutionS: b.primary?.resolutionS ?? NaN,

@@ -69,6 +69,14 @@ describeShared('a perovskite study from real files: what the report says', () =>
     }
   });
 
+  it('gives a boundary no marker steps at a null marker ion, not an empty string', () => {
+    // The ROI export starts inside the absorber: its electrode | htl boundary has no marker step.
+    const roi = report.states.find((s) => s.state === 'roi')!.sims!.interfaces;
+    const unmarked = roi.filter((i) => i.markerIon === null);
+    expect(unmarked.map((i) => `${i.upper}|${i.lower}`)).toContain('electrode|htl');
+    expect(roi.every((i) => i.markerIon === null || i.markerIon.length > 0)).toBe(true);
+  });
+
   it('puts the depth axis beside the depths in the tables and the summary, and flags the SEM thicknesses left out', () => {
     const tables = reportTables(report);
     for (const name of ['sims_layers.csv', 'sims_interfaces.csv']) {

@@ -275,7 +275,7 @@ export function profileView(store: Store): View {
       const g = ifaceLayer.append('g').attr('class', 'interface').attr('data-index', idx).attr('data-time-s', iface.timeS.toFixed(3)).attr('transform', `translate(${x(layerX(iface.timeS))},0)`).style('cursor', 'ew-resize');
       g.append('line').attr('y1', margin.top).attr('y2', height - margin.bottom).attr('stroke', '#222').attr('stroke-width', 1.5).attr('stroke-dasharray', '5 3');
       g.append('rect').attr('class', 'iface-handle').attr('x', -6).attr('width', 12).attr('y', margin.top).attr('height', height - margin.top - margin.bottom).attr('fill', 'transparent');
-      g.append('title').text(`${layerLabel(study, iface.upper)} | ${layerLabel(study, iface.lower)}: ${iface.timeS.toFixed(1)} s (${ionNotation(iface.markerIon)}); drag to move`);
+      g.append('title').text(`${layerLabel(study, iface.upper)} | ${layerLabel(study, iface.lower)}: ${iface.timeS.toFixed(1)} s (${iface.markerIon ? ionNotation(iface.markerIon) : 'no marker step'}); drag to move`);
       g.call(
         d3
           .drag<SVGGElement, undefined>()
@@ -337,7 +337,7 @@ export function profileView(store: Store): View {
         { id: 'interface-table', class: 'compact' },
         h('caption', {}, `Interfaces of ${s.view.profile.interfacesOf}${overridden}`),
         h('thead', {}, h('tr', {}, h('th', {}, 'Upper | lower'), h('th', {}, 'Marker'), h('th', {}, 'Time ± σ (s)'), h('th', {}, 'Depth (nm)'), h('th', {}, 'Resolution (nm)'))),
-        h('tbody', {}, ...sims.interfaces.map((f) => h('tr', {}, h('td', { 'data-roles': `${f.upper}|${f.lower}` }, `${layerLabel(study, f.upper)} | ${layerLabel(study, f.lower)}`), h('td', {}, ionNotation(f.markerIon)), h('td', { class: 'num', 'data-time-s': String(f.timeS) }, f.timeSigmaS === undefined ? fmt(f.timeS) : formatWithSigma(f.timeS, f.timeSigmaS)), h('td', { class: 'num' }, fmt(f.depthNm)), h('td', { class: 'num' }, fmt(f.resolutionNm))))),
+        h('tbody', {}, ...sims.interfaces.map((f) => h('tr', {}, h('td', { 'data-roles': `${f.upper}|${f.lower}` }, `${layerLabel(study, f.upper)} | ${layerLabel(study, f.lower)}`), h('td', {}, f.markerIon ? ionNotation(f.markerIon) : '—'), h('td', { class: 'num', 'data-time-s': String(f.timeS) }, f.timeSigmaS === undefined ? fmt(f.timeS) : formatWithSigma(f.timeS, f.timeSigmaS)), h('td', { class: 'num' }, fmt(f.depthNm)), h('td', { class: 'num' }, fmt(f.resolutionNm))))),
       ),
       h(
         'table',

@@ -143,13 +143,20 @@ export async function readSemImage(bytes: Uint8Array, fileName: string, sidecar?
 }
 
 /**
+ * The tags whose values the facts come from: photometric and colour map (the grey image's
+ * depth), and the vendors' metadata. Strip and tile counts need no values.
+ */
+const INFO_TAGS: ReadonlySet<number> = new Set([262, 320, FEI_TAG, ZEISS_TAG, TESCAN_TAG]);
+
+/**
  * The facts of an SEM TIFF as readSemImage gives them, less the pixels, read from its tags
  * and sidecar without decoding the image (a few kB of a file of hundreds of MB). Null where
  * one of them needs the pixels (readSemImage then): a data bar whose height the metadata does
  * not give is found in them, and a pixel size from a burned-in scale bar is measured on them.
  */
 export async function readSemImageInfo(source: ByteSource, sidecar?: SidecarFile): Promise<SemImageInfo | null> {
-  const header = await readRawTagsFrom(source);
+  const header = await readRawTagsFrom(source, INFO_TAGS);
+  if (header.oversized !== undefined) return null;
   const layout = await readGreyLayout(source, header);
   const vendor = vendorInfo(header, layout.width, layout.height, sidecar);
   return describeSem(vendor, { ...layout, pixels: null }, { fileName: source.name, format: 'tiff', sizeBytes: source.size }, sidecar);

@@ -60,21 +60,35 @@ export function readRawTags(bytes: Uint8Array): RawTiffHeader | null {
   return impossibleTag ? { littleEndian, tags, impossibleTag } : { littleEndian, tags };
 }
 
+/** Most bytes of one tag's values readRawTagsFrom reads: a vendor's metadata is kilobytes, a 16-bit colour map 384 kB. */
+export const MAX_TAG_VALUE_BYTES = 16 << 20;
+
 /**
- * The tags of the first image, read through a ByteSource: the header, the first IFD and the
- * tags' values, never the pixels (what `strata info` needs of an image of hundreds of MB). The
- * IFD walk refuses, as a FormatError, a tag whose values lie past the end of the file, which
- * readRawTags flags (`impossibleTag`) or skips.
+ * The tags of the first image, read through a ByteSource: the header, the first IFD, and the
+ * values of the tags in `valuesOf` (the others keep their type and count, with no bytes), never
+ * the pixels (what `strata info` needs of an image of hundreds of MB). Every value read whole,
+ * 4096 tags each claiming most of a 1 GiB file held 4096 × its size; a wanted tag past
+ * MAX_TAG_VALUE_BYTES is not read either, and `oversized` names it (the caller reads the file
+ * whole then, within its limits). The IFD walk refuses, as a FormatError, a tag whose values lie
+ * past the end of the file, which readRawTags flags (`impossibleTag`) or skips.
  */
-export async function readRawTagsFrom(source: ByteSource): Promise<RawTiffHeader> {
+export async function readRawTagsFrom(source: ByteSource, valuesOf: ReadonlySet<number>): Promise<RawTiffHeader & { oversized?: number }> {
   const header = await readTiffHeader(source);
   const { ifd } = await readIfdAt(source, header, header.firstIfdOffset, 0);
   const tags = new Map<number, RawTag>();
+  let oversized: number | undefined;
   for (const { tag, type, count, valueOffset, byteLength, inlineBytes } of ifd.entries.values()) {
-    tags.set(tag, { tag, type, count, bytes: inlineBytes ?? (await source.read(valueOffset, byteLength)) });
+    let bytes = inlineBytes ?? NO_BYTES;
+    if (!inlineBytes && valuesOf.has(tag)) {
+      if (byteLength <= MAX_TAG_VALUE_BYTES) bytes = await source.read(valueOffset, byteLength);
+      else oversized ??= tag;
+    }
+    tags.set(tag, { tag, type, count, bytes });
   }
-  return { littleEndian: header.littleEndian, tags };
+  return oversized === undefined ? { littleEndian: header.littleEndian, tags } : { littleEndian: header.littleEndian, tags, oversized };
 }
+
+const NO_BYTES = new Uint8Array(0);
 
 /** An ASCII/undefined tag as Latin-1 text, cut at the first NUL (vendors pad with them). */
 export function tagLatin1(tag: RawTag | undefined): string | null {

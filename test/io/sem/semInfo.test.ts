@@ -61,3 +61,19 @@ describeShared('the facts of real instrument files without their pixels', () => 
     expect(needPixels.sort()).toEqual(['jeol_4700F_example.tif', 'zeiss_crossbeam550_example.tif', 'zeiss_ultra55_512pix.tif']);
   });
 });
+
+describe('the tags read for the facts, on a crafted header', () => {
+  it('reads the values of the tags it needs only (a file of many large tags held each of them)', async () => {
+    // Forty 256 kB private tags beside the FEI metadata: the facts need the FEI tag alone.
+    const big = new Uint8Array(256 << 10).fill(65);
+    const extra = [{ tag: 34682, type: 2, bytes: latin1(FEI) }, ...Array.from({ length: 40 }, (_, i) => ({ tag: 40000 + i, type: 7, bytes: big }))];
+    const tiff = makeGreyTiff(W, H, noiseImage(W, H, 3), extra);
+    let bytesRead = 0;
+    const plain = bytesSource('img.tif', tiff);
+    const counted = { ...plain, read: async (offset: number, length: number) => ((bytesRead += length), plain.read(offset, length)) };
+    const info = await readSemImageInfo(counted);
+    expect(info?.pixelSizeNm).toBeCloseTo(2.5, 9);
+    // The header, the IFD and the FEI text (and geotiff's own reads of the IFD), far below one 256 kB tag.
+    expect(bytesRead).toBeLessThan(128 << 10);
+  });
+});

@@ -282,7 +282,9 @@ async function buildStack(index: ImzmlIndex, windows: Window[], opts: BuildOptio
   const scans = index.z[1] - index.z[0] + 1;
   assertSaneAllocation(fileName, `${windows.length} ion images of ${scans} × ${height} × ${width}`, windows.length * scans * height * width, 4, MAX_IMAGE_BYTES);
   const planeSize = width * height;
-  const volumes = windows.map(() => new Float32Array(scans * planeSize));
+  // Let: where windows are taken from the data, the images of the default windows outside the
+  // spectra are let go before the new ones are made (both at once held twice the bound).
+  let volumes = windows.map(() => new Float32Array(scans * planeSize));
   const filled = new Uint8Array(scans * planeSize);
   // The spectra's m/z range, to say which windows lie outside it (the default battery windows
   // on a MALDI file of m/z 100–800: 17 ion images of nothing, named as if measured).
@@ -333,6 +335,9 @@ async function buildStack(index: ImzmlIndex, windows: Window[], opts: BuildOptio
     derivedCount = peaks.length;
     if (peaks.length > 0) {
       assertSaneAllocation(fileName, `${kept.length + peaks.length} ion images of ${scans} × ${height} × ${width}`, (kept.length + peaks.length) * scans * height * width, 4, MAX_IMAGE_BYTES);
+      const keptVolumes = kept.map((w) => volumes[windows.indexOf(w)]);
+      volumes = keptVolumes;
+      finalVolumes = keptVolumes;
       const derivedVolumes = peaks.map(() => new Float32Array(scans * planeSize));
       // Each window's centre, finally, is the mean m/z of the counts in it (the summed
       // spectrum's is that of its points or bins).
@@ -353,7 +358,7 @@ async function buildStack(index: ImzmlIndex, windows: Window[], opts: BuildOptio
       });
       const derived = labelWindows(centred);
       final = [...kept, ...derived];
-      finalVolumes = [...kept.map((w) => volumes[windows.indexOf(w)]), ...derivedVolumes];
+      finalVolumes = [...keptVolumes, ...derivedVolumes];
       derivedNote = {
         'strata.derivedWindows':
           `${plural(derived.length, 'window')} about the strongest peaks (by prominence, above 5 σ of the noise) of the spectrum ${summed!.how}; ` +

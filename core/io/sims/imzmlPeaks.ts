@@ -373,7 +373,9 @@ export function labelWindows(windows: Array<{ mz: number; mzLow: number; mzHigh:
     }
     if (!clash) break;
   }
-  return windows.map((w, i) => ({ label: label(w, decimals[i]), ...w }));
+  // The new label last: a window labelled before (at the summed spectrum's centre) is labelled
+  // again at its final one, which `...w` after it had overwritten.
+  return windows.map((w, i) => ({ ...w, label: label(w, decimals[i]) }));
 }
 
 /**

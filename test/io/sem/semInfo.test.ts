@@ -66,7 +66,7 @@ describe('the tags read for the facts, on a crafted header', () => {
   it('reads the values of the tags it needs only (a file of many large tags held each of them)', async () => {
     // Forty 256 kB private tags beside the FEI metadata: the facts need the FEI tag alone.
     const big = new Uint8Array(256 << 10).fill(65);
-    const extra = [{ tag: 34682, type: 2, bytes: latin1(FEI) }, ...Array.from({ length: 40 }, (_, i) => ({ tag: 40000 + i, type: 7, bytes: big }))];
+    const extra = [{ tag: 34682, type: 2 as const, bytes: latin1(FEI) }, ...Array.from({ length: 40 }, (_, i) => ({ tag: 40000 + i, type: 7 as const, bytes: big }))];
     const tiff = makeGreyTiff(W, H, noiseImage(W, H, 3), extra);
     let bytesRead = 0;
     const plain = bytesSource('img.tif', tiff);

@@ -284,6 +284,12 @@ describeShared('imzML windows from the data: the real example files', () => {
     const index = imzmlIndexOf(stack)!;
     expect(stack.ions.length).toBe(20);
     expect(stack.ions.every((i) => /^m\/z \d+\.\d+$/.test(i.label))).toBe(true);
+    // Each label is its ion's m/z (the mean of the counts in its window) to the label's decimals:
+    // a label kept from the summed spectrum's centre once said another m/z than the ion's.
+    for (const ion of stack.ions) {
+      const decimals = ion.label.split('.')[1].length;
+      expect(ion.label, `m/z ${ion.mz}`).toBe(`m/z ${ion.mz!.toFixed(decimals)}`);
+    }
     const bounds = [...windowBounds(stack).values()];
     // The spectra's m/z range: 100.0833–799.9167.
     for (const [lo, hi] of bounds) {

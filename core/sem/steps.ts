@@ -36,117 +36,62 @@ export interface StepFit {
   sse: number;
 }
 
-/** Profiles up to this long are fitted exactly; longer ones coarse to fine (see fitSteps). */
-const EXACT_MAX_BINS = 2048;
-/** Bins of the coarse profile a long one is averaged down to. */
-const COARSE_BINS = 1024;
-/** Coarse bins either side of a coarse step searched again at full resolution. */
-const REFINE_REACH = 2;
-
 /**
  * Least-squares fit of `segments` constant pieces, each at least `minLength` long, by dynamic
- * programming over prefix sums: exact, O(segments · n²). A profile longer than 2048 bins (a
- * 25 MP cross-section gives ~4300, and the exact fit took ~0.3 s there, 4× that of 2000) is fitted
- * on its means over blocks of ⌈n/1024⌉ bins first; each step is then placed at full resolution
- * among the bins within two blocks of where the coarse fit put it, by the same least squares
- * over those candidates alone (O(segments · window²)). A step moves by less than a block when
- * the blocks are averaged, so the exact optimum lies among the candidates unless two fits are
- * nearly equally good (tested against the exact fit on generated profiles).
+ * programming over prefix sums: exact, O(segments · n²) (~0.3 s for the ~4300 bins of a 25 MP
+ * cross-section). A coarse-to-fine fit (exact on block means, then each step placed among the
+ * bins near the coarse one) was 10× faster there but lost layers a block or two thick, which the
+ * block means average away (a 6-bin layer on a 4188-bin profile, SSE 46σ² worse): thin layers,
+ * an SEI, are what the measurement is for.
  */
 export function fitSteps(v: ArrayLike<number>, segments: number, minLength = 3): StepFit | null {
   const n = v.length;
   if (segments < 1 || n < segments * minLength) return null;
-  const sums = prefixSums(v);
-  if (n <= EXACT_MAX_BINS || segments === 1) return fitOver(sums, n, segments, minLength, null);
-  const block = Math.ceil(n / COARSE_BINS);
-  const coarseBins = Math.floor(n / block);
-  const coarse = new Float64Array(coarseBins);
-  for (let b = 0; b < coarseBins; b++) coarse[b] = (sums.s1[(b + 1) * block] - sums.s1[b * block]) / block;
-  const rough = fitSteps(coarse, segments, Math.max(1, Math.floor(minLength / block)));
-  if (!rough) return fitOver(sums, n, segments, minLength, null);
-  const candidates = rough.starts.map((b) => {
-    const lo = Math.max(minLength, (b - REFINE_REACH) * block);
-    const hi = Math.min(n - minLength, (b + REFINE_REACH) * block);
-    return Array.from({ length: Math.max(0, hi - lo + 1) }, (_, i) => lo + i);
-  });
-  return fitOver(sums, n, segments, minLength, candidates) ?? fitOver(sums, n, segments, minLength, null);
-}
-
-/** The exact fit at any length (what fitSteps approximates past 2048 bins; for tests and checks). */
-export function fitStepsExact(v: ArrayLike<number>, segments: number, minLength = 3): StepFit | null {
-  if (segments < 1 || v.length < segments * minLength) return null;
-  return fitOver(prefixSums(v), v.length, segments, minLength, null);
-}
-
-interface PrefixSums {
-  s1: Float64Array;
-  s2: Float64Array;
-}
-
-function prefixSums(v: ArrayLike<number>): PrefixSums {
-  const n = v.length;
   const s1 = new Float64Array(n + 1);
   const s2 = new Float64Array(n + 1);
   for (let i = 0; i < n; i++) {
     s1[i + 1] = s1[i] + v[i];
     s2[i + 1] = s2[i] + v[i] * v[i];
   }
-  return { s1, s2 };
-}
-
-/**
- * The least-squares steps by dynamic programming: best[k][j], the least SSE of v[0..j) in k + 1
- * segments, and where its last one starts. `candidates` null: every bin may start a segment
- * (exact); else segment k + 1 may only start at candidates[k] (ascending). Null when no
- * placement keeps every segment `minLength` long.
- */
-function fitOver({ s1, s2 }: PrefixSums, n: number, segments: number, minLength: number, candidates: number[][] | null): StepFit | null {
   const cost = (i: number, j: number): number => {
     const m = j - i;
     const s = s1[j] - s1[i];
     return s2[j] - s2[i] - (s * s) / m;
   };
-  const all = (from: number, to: number): number[] => Array.from({ length: Math.max(0, to - from + 1) }, (_, i) => from + i);
-  // Ends of the first k + 1 segments that may be reached: segment k + 1's starts, and n at the last.
-  const endsOf = (k: number): number[] => (k === segments - 1 ? [n] : candidates ? candidates[k] : all((k + 1) * minLength, n - (segments - k - 1) * minLength));
-  let prevEnds = endsOf(0);
-  let prevBest = prevEnds.map((j) => (j >= minLength ? cost(0, j) : Infinity));
+  // best[k][j]: least SSE of v[0..j) in k+1 segments; from[k][j]: where the last one starts.
+  const best: Float64Array[] = [];
   const from: Int32Array[] = [];
+  best.push(Float64Array.from({ length: n + 1 }, (_, j) => (j >= minLength ? cost(0, j) : Infinity)));
+  from.push(new Int32Array(n + 1));
   for (let k = 1; k < segments; k++) {
-    const ends = endsOf(k);
-    const best = new Float64Array(ends.length).fill(Infinity);
-    const f = new Int32Array(ends.length).fill(-1);
-    for (let e = 0; e < ends.length; e++) {
-      const j = ends[e];
+    const b = new Float64Array(n + 1).fill(Infinity);
+    const f = new Int32Array(n + 1);
+    const prev = best[k - 1];
+    for (let j = (k + 1) * minLength; j <= n; j++) {
       let bj = Infinity;
-      let fj = -1;
-      for (let p = 0; p < prevEnds.length; p++) {
-        const i = prevEnds[p];
-        if (i > j - minLength) break;
-        const c = prevBest[p] + cost(i, j);
+      let fj = 0;
+      for (let i = k * minLength; i <= j - minLength; i++) {
+        const c = prev[i] + cost(i, j);
         if (c < bj) {
           bj = c;
-          fj = p;
+          fj = i;
         }
       }
-      best[e] = bj;
-      f[e] = fj;
+      b[j] = bj;
+      f[j] = fj;
     }
+    best.push(b);
     from.push(f);
-    prevEnds = ends;
-    prevBest = Array.from(best);
   }
-  if (!(prevBest[0] < Infinity)) return null;
-  // Back from the end: the start of each segment after the first.
   const starts: number[] = [];
-  let at = 0;
+  let j = n;
   for (let k = segments - 1; k > 0; k--) {
-    at = from[k - 1][at];
-    starts.unshift(endsOf(k - 1)[at]);
+    j = from[k][j];
+    starts.unshift(j);
   }
   const edges = [0, ...starts, n];
   const levels = edges.slice(0, -1).map((a, i) => (s1[edges[i + 1]] - s1[a]) / (edges[i + 1] - a));
-  return { starts, levels, sse: prevBest[0] };
+  return { starts, levels, sse: best[segments - 1][n] };
 }
 
 /** Central-difference gradient (at the bins themselves; zero at the ends). */

@@ -75,7 +75,8 @@ export const stackPresetList = (): string => Object.keys(STACK_PRESETS).join(', 
 
 /** The layer-stack preset `--stack` names; a usage error listing the known ones where it names none. */
 export function stackPreset(id: string): LayerStack {
-  const stack = STACK_PRESETS[id];
+  // Own keys only: 'constructor' found Object's and failed later as a bad input (exit 1).
+  const stack = Object.hasOwn(STACK_PRESETS, id) ? STACK_PRESETS[id] : undefined;
   if (!stack) throw new UsageError(`--stack: no preset '${id}' (known: ${stackPresetList()})`);
   return stack;
 }

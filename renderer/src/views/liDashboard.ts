@@ -154,7 +154,9 @@ export function liDashboard(store: Store): View {
       }
     }
     const changes = s.report.comparison.li;
-    const deltaBars: Bar[] = changes.map((c) => ({ group: labelOf(c.role), key: `${c.state} − pristine`, value: c.deltaFraction, sigma: c.sigma, colour: stateColour(c.state) }));
+    // The state the changes are against (study options' referenceState), in every label of them.
+    const reference = String(s.report.provenance.parameters.referenceState ?? 'pristine');
+    const deltaBars: Bar[] = changes.map((c) => ({ group: labelOf(c.role), key: `${c.state} − ${reference}`, value: c.deltaFraction, sigma: c.sigma, colour: stateColour(c.state) }));
     const groups = roles.map(labelOf);
     // Axis ticks in the unit the axis title names (% or pp); changes signed, with a minus sign.
     const tickPct = (v: number) => d3.format('~g')(v * 100);
@@ -180,7 +182,6 @@ export function liDashboard(store: Store): View {
     const changeStates = [...new Set(changes.map((c) => c.state))];
     const warnings = reportWarnings(s.report);
     const warningList = (open: boolean) => (warnings.length ? h('details', { class: 'notes', id: 'li-warnings', open }, h('summary', {}, `${countOf(warnings.length, 'analysis warning')}`), h('ul', {}, ...warnings.map((w) => h('li', {}, w)))) : h('span'));
-    const reference = String(s.report.provenance.parameters.referenceState ?? 'pristine');
     if (!fracBars.length) {
       // Empty charts and tables under "No SIMS results" (there were) and "it needs a pristine
       // state" (there was one) misled: say what is missing, and open the warnings that say why.
@@ -195,7 +196,7 @@ export function liDashboard(store: Store): View {
         'div',
         { class: 'dashboard' },
         h('figure', {}, h('figcaption', {}, 'Li share of the stack per layer (±1σ)'), fracBars.length ? barChart(fracBars, groups, s.report.states.filter((st) => st.sims).map((st) => st.state), 'Li share of the stack (%)', 'li-fraction-chart', tickPct, tipPct) : h('p', { class: 'notes' }, 'No SIMS results in the report.')),
-        h('figure', {}, h('figcaption', {}, 'Change against pristine (±1σ)'), deltaBars.length ? barChart(deltaBars, groups, changeStates.map((c) => `${c} − pristine`), 'Δ Li share (pp)', 'li-change-chart', tickPp, tipPp) : h('p', { class: 'notes', id: 'li-no-change' }, noChange)),
+        h('figure', {}, h('figcaption', {}, `Change against ${reference} (±1σ)`), deltaBars.length ? barChart(deltaBars, groups, changeStates.map((c) => `${c} − ${reference}`), 'Δ Li share (pp)', 'li-change-chart', tickPp, tipPp) : h('p', { class: 'notes', id: 'li-no-change' }, noChange)),
       ),
       h(
         'div',
@@ -203,7 +204,7 @@ export function liDashboard(store: Store): View {
         h(
           'table',
           { class: 'compact', id: 'li-table' },
-          h('caption', {}, 'Li fraction per layer and state; change against pristine in percentage points; ± 1σ from counting statistics and where the interfaces lie'),
+          h('caption', {}, `Li fraction per layer and state; change against ${reference} in percentage points; ± 1σ from counting statistics and where the interfaces lie`),
           h('thead', {}, h('tr', {}, h('th', {}, 'Layer'), ...s.report.states.map((st) => h('th', {}, st.state)), ...changeStates.map((c) => h('th', {}, `Δ ${c}`)))),
           h('tbody', {}, ...rows),
         ),

@@ -157,7 +157,7 @@ export function shareXAxis(maxima: readonly number[]): boolean {
 
 /** Room left of the first column's plot for the decade labels and the rotated title, pt. */
 const AXIS_W = 34;
-/** Space between columns (no tick labels there: the y axis is shared), pt. */
+/** Least space between columns (the y axis is shared), pt: more where a panel's last depth number reaches past its edge. */
 const COL_GAP = 9;
 /** Narrowest plot that keeps five layer names and the depth ticks legible, pt. */
 const MIN_PLOT_W = 140;
@@ -206,19 +206,23 @@ export function profilesFigure(input: ProfilesFigureInput): string {
   // else a column's lowest panel carries them for the column.
   const ownXAxis = !shared || new Set(xLabels).size > 1;
   const xTicks = (w: number): number => Math.max(3, Math.round(w / 45));
-  // Room right of the last column for its last tick's number, where that tick ends the axis.
+  // Room right of the last column for its last tick's number, where that tick ends the axis; and
+  // between columns, for that number and the next panel's "0" (each panel's own range often ends
+  // on a round depth: "1000" ran into the next panel's "0" and read "10000").
   let rightPad = 2;
+  let colGap = COL_GAP;
   for (let pass = 0; pass < 2; pass++) {
-    const w = (W - AXIS_W - rightPad - (cols - 1) * COL_GAP) / cols;
-    let need = 2;
+    const w = (W - AXIS_W - rightPad - (cols - 1) * colGap) / cols;
+    let overhang = 0;
     for (const d of xDomains) {
       const s = scaleLinear().domain(d).range([0, w]);
       const last = s.ticks(xTicks(w)).pop() ?? 0;
-      need = Math.max(need, textWidthPt(tickFormatter(s, xTicks(w))(last)) / 2 - (w - s(last)) + 1);
+      overhang = Math.max(overhang, textWidthPt(tickFormatter(s, xTicks(w))(last)) / 2 - (w - s(last)));
     }
-    rightPad = need;
+    rightPad = Math.max(2, overhang + 1);
+    colGap = Math.max(COL_GAP, overhang + textWidthPt('0') / 2 + 3);
   }
-  const plotW = (W - AXIS_W - rightPad - (cols - 1) * COL_GAP) / cols;
+  const plotW = (W - AXIS_W - rightPad - (cols - 1) * colGap) / cols;
   // Stacked panels are flatter: three states in one column stay within a page's height.
   const plotH = Math.max(80, Math.min(130, plotW * (cols === 1 && n > 1 ? 0.33 : 0.45)));
   const styles = input.ions.map((ion, i) => profileCurveStyle(i, ion.kind));
@@ -245,7 +249,7 @@ export function profilesFigure(input: ProfilesFigureInput): string {
       if (i >= n) continue;
       const p = panels[i];
       const xs = scaleLinear().domain(xDomains[i]).range([0, plotW]);
-      const x0 = AXIS_W + c * (plotW + COL_GAP);
+      const x0 = AXIS_W + c * (plotW + colGap);
       const top = HEADER_H + LABELS_H;
       const bottom = bottomOf(c);
       const clipId = `clip-profiles-${i}`;

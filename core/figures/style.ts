@@ -108,45 +108,43 @@ export function layerBands(bands: Band[], y0: number, y1: number, opts: { labelY
  * [lo, hi] where possible; returns new positions in the input order. With `widths` (each
  * label's extent along the axis) the positions are centres and `gap` is the space between the
  * labels' edges; [lo, hi] then bounds the edges, and the order of the input is kept.
+ *
+ * Labels that would overlap form a cluster, packed `gap` apart and centred on the mean of its
+ * members' targets (then kept within [lo, hi]); clusters that come to overlap merge, until none
+ * do. A label with room stays on its target: pushing every label when one at an end overflowed
+ * moved a lone "Au" off its band onto the next.
  */
 export function spreadLabels(positions: number[], gap: number, lo: number, hi: number, widths?: readonly number[]): number[] {
   const order = positions.map((p, i) => ({ p, i })).sort((a, b) => a.p - b.p || a.i - b.i);
-  const out = order.map((o) => o.p);
+  const target = order.map((o) => o.p);
   const half = order.map((o) => (widths ? widths[o.i] / 2 : 0));
   const sep = (k: number): number => gap + half[k - 1] + half[k];
-  const first = lo + (half[0] ?? 0);
-  const last = hi - (half[half.length - 1] ?? 0);
-  for (let pass = 0; pass < 50; pass++) {
-    let moved = false;
-    for (let k = 1; k < out.length; k++) {
-      const d = out[k] - out[k - 1];
-      if (d < sep(k) - 1e-9) {
-        const shift = (sep(k) - d) / 2;
-        out[k - 1] -= shift;
-        out[k] += shift;
-        moved = true;
-      }
+  const n = target.length;
+  // Each label's offset from the first of its cluster, packed: offsetIn[k] − offsetIn[from].
+  const packed = new Array<number>(n).fill(0);
+  for (let k = 1; k < n; k++) packed[k] = packed[k - 1] + sep(k);
+  /** The position of a cluster's first label: the best fit to its targets, kept in [lo, hi] (lo first where it cannot fit). */
+  const place = (from: number, to: number): number => {
+    let mean = 0;
+    for (let k = from; k <= to; k++) mean += target[k] - (packed[k] - packed[from]);
+    mean /= to - from + 1;
+    const highest = hi - half[to] - (packed[to] - packed[from]);
+    return Math.max(lo + half[from], Math.min(highest, mean));
+  };
+  const clusters: { from: number; to: number; start: number }[] = [];
+  for (let k = 0; k < n; k++) {
+    clusters.push({ from: k, to: k, start: place(k, k) });
+    // Merge back while the newest cluster overlaps the one before it.
+    while (clusters.length > 1) {
+      const b = clusters[clusters.length - 1];
+      const a = clusters[clusters.length - 2];
+      const aEnd = a.start + (packed[a.to] - packed[a.from]);
+      if (b.start - aEnd >= sep(b.from) - 1e-9) break;
+      clusters.splice(clusters.length - 2, 2, { from: a.from, to: b.to, start: place(a.from, b.to) });
     }
-    if (out.length) {
-      if (out[0] < first) {
-        const s = first - out[0];
-        for (let k = 0; k < out.length; k++) out[k] += s;
-      }
-      if (out[out.length - 1] > last) {
-        const s = out[out.length - 1] - last;
-        for (let k = 0; k < out.length; k++) out[k] -= s;
-      }
-    }
-    if (!moved) break;
   }
-  if (widths && out.length) {
-    // Labels of different widths may leave the pairwise pushes short of converging: one sweep
-    // each way makes the spacing exact (and keeps [lo, hi] where the labels fit in it).
-    out[0] = Math.max(out[0], first);
-    for (let k = 1; k < out.length; k++) out[k] = Math.max(out[k], out[k - 1] + sep(k));
-    out[out.length - 1] = Math.min(out[out.length - 1], last);
-    for (let k = out.length - 2; k >= 0; k--) out[k] = Math.min(out[k], out[k + 1] - sep(k + 1));
-  }
+  const out = new Array<number>(n);
+  for (const c of clusters) for (let k = c.from; k <= c.to; k++) out[k] = c.start + (packed[k] - packed[c.from]);
   const result = new Array<number>(positions.length);
   order.forEach((o, k) => (result[o.i] = out[k]));
   return result;

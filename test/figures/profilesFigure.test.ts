@@ -6,6 +6,7 @@ import { PAPER_ANODE_FREE } from '../../core/model/layerStack.js';
 import { CIGS_POS } from '../../core/model/stackPresets.js';
 import { profilesInput } from './fixtures.js';
 import { all, parseSvg, texts, withAttr } from './svgQuery.js';
+import { textWidthPt } from '../../core/figures/style.js';
 
 const channels = (...labels: string[]): IonChannel[] => labels.map((label) => ({ label, mz: null }));
 const SAMPLE_IONS = channels('^6Li-', 'Li-', 'C-', 'O-', 'OH-', 'LiO-', 'C_2-', 'Si-', 'Cr-', 'Fe-', 'Ni-', 'SiO_2-', 'PO_2-', 'CrO-', 'FeO-', 'NiO-', 'PO_3-');
@@ -149,6 +150,17 @@ describe('profiles figure: x range per state', () => {
       expect(Math.max(...ticks(panels[0]))).toBeLessThan(950);
       expect(Math.max(...ticks(panels[1]))).toBeGreaterThanOrEqual(3000);
     }
+  });
+
+  it("leaves room between panels for a last depth number on the panel's edge and the next panel's 0", () => {
+    // Depths ending on round numbers (1000 nm), each state on its own axis: its "1000" on the
+    // plot's right edge ran into the next panel's "0" and read "10000".
+    const root = parseSvg(profilesFigure(stretched(180, [1000 / 1200, 1000 / 1200, 3100 / 1200])));
+    const panels = withAttr(root, 'data-panel');
+    expect(domainOf(panels[0])[1]).toBeCloseTo(1000, 6);
+    const left = (p: (typeof panels)[number]): number => Number(/translate\(([-\d.]+),/.exec(p.attrs.transform)![1]);
+    const gap = left(panels[1]) - (left(panels[0]) + reach(panels[0]).width);
+    expect(gap).toBeGreaterThanOrEqual(textWidthPt('1000') / 2 + textWidthPt('0') / 2 + 2);
   });
 
   it('keeps one shared x axis for states of comparable depth', () => {

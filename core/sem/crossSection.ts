@@ -149,16 +149,22 @@ const ROLE_DOUBT_FACTOR = 2;
  * layer too few, the pair is measured as one, and every role below moves up by one, each
  * thickness then a neighbour's (cc_aam 350 nm, sei_se 600 nm, cam 150 nm for 150/200/600 nm),
  * every step clear, nothing else to warn of. Two or more layers more than 2× off their nominal
- * thickness (and not already 10× off: another image or scale, said per layer) say so.
+ * thickness (and not already 10× off: another image or scale, said per layer) say so; every
+ * layer off by one factor (within 1.5×) is a wrong scale instead, and that is said.
  */
 function shiftedRolesWarning(measured: readonly SemLayerThickness[], layers: readonly LayerDef[]): string | null {
-  const off = measured.flatMap((m) => {
+  const compared = measured.flatMap((m) => {
     const nominal = layers.find((l) => l.role === m.role)?.nominalThicknessNm;
-    if (m.implausible || nominal === undefined || !(nominal > 0)) return [];
-    const ratio = m.thicknessNm / nominal;
-    return ratio > ROLE_DOUBT_FACTOR || ratio < 1 / ROLE_DOUBT_FACTOR ? [`${m.role} ${ratioText(m.thicknessNm, nominal).trim()}`] : [];
+    return m.implausible || nominal === undefined || !(nominal > 0) ? [] : [{ m, nominal, ratio: m.thicknessNm / nominal }];
   });
+  const off = compared.filter((c) => c.ratio > ROLE_DOUBT_FACTOR || c.ratio < 1 / ROLE_DOUBT_FACTOR).map((c) => `${c.m.role} ${ratioText(c.m.thicknessNm, c.nominal).trim()}`);
   if (off.length < 2) return null;
+  // Every layer off by one factor is a scale, not a shift: the pixel size (or the tilt) then.
+  const ratios = compared.map((c) => c.ratio);
+  if (compared.length === measured.length && Math.max(...ratios) / Math.min(...ratios) <= 1.5) {
+    const mid = ratios.sort((a, b) => a - b)[ratios.length >> 1];
+    return `every thickness is about ${mid > 1 ? `${+mid.toPrecision(2)}×` : `1/${+(1 / mid).toPrecision(2)} of`} its nominal one: is the pixel size (or the view angle) right?`;
+  }
   return `the thicknesses do not follow the nominal ones (${off.join(', ').replace(/ of(?=,|$)/g, '')}): two layers of one grey level may have been measured as one, moving the roles below; check the layer assignment (an ROI, or the interfaces by hand)`;
 }
 

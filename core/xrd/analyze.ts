@@ -103,7 +103,10 @@ export function analyzeXrdPattern(pattern: XrdPattern, opts: AnalyzeXrdOptions =
   const masks = [...(opts.maskSi === false ? [] : siSubstrateMasks(wavelength, pattern.optics)), ...(opts.masks ?? [])];
   const masked = maskedPoints(x, masks);
   const raw = bridgeMasked(pattern.intensity, masked);
-  const canStrip = wavelength.alpha2A !== undefined || Math.abs(wavelength.alpha1A - CU_K_ALPHA.alpha1A) < 1e-3;
+  // An incident-beam monochromator (a Ge(220) crystal) passes Kα1 alone: there is no Kα2 to
+  // strip or fit, and stripping one would cut a phantom doublet out of every peak.
+  const kAlpha1Only = pattern.optics?.known === true && pattern.optics.monochromator === 'incident';
+  const canStrip = !kAlpha1Only && (wavelength.alpha2A !== undefined || Math.abs(wavelength.alpha1A - CU_K_ALPHA.alpha1A) < 1e-3);
   const doStrip = (opts.stripKAlpha2 ?? true) && canStrip;
   const alpha1 = doStrip ? stripKAlpha2(x, raw, wavelength) : raw;
   const ratio = wavelength.ratioAlpha2 ?? CU_K_ALPHA.ratioAlpha2;
@@ -137,7 +140,7 @@ export function analyzeXrdPattern(pattern: XrdPattern, opts: AnalyzeXrdOptions =
   // Intensities that are not counts are fitted with their noise's variance (the scatter's), so
   // that χ² is in units of σ, as the fit's stopping rule and its χ²ᵣ assume.
   const fitVariance = counting ? Float64Array.from(counts, (v) => Math.max(v, 1)) : searchVariance;
-  const alpha2 = wavelength.alpha2A !== undefined || canStrip ? { ratio, alpha1A: wavelength.alpha1A, alpha2A: wavelength.alpha2A ?? CU_K_ALPHA.alpha2A } : undefined;
+  const alpha2 = !kAlpha1Only && (wavelength.alpha2A !== undefined || canStrip) ? { ratio, alpha1A: wavelength.alpha1A, alpha2A: wavelength.alpha2A ?? CU_K_ALPHA.alpha2A } : undefined;
   const guessOf = (c: (typeof candidates)[number]): PeakGuess => {
     // The filter sees Kα1 + Kα2 together: a peak broader than their split sits a third of it high.
     const split = alpha2 ? kAlpha2PositionDeg(c.twoThetaDeg, alpha2.alpha1A, alpha2.alpha2A) - c.twoThetaDeg : 0;
@@ -273,6 +276,8 @@ export function analyzeXrdPattern(pattern: XrdPattern, opts: AnalyzeXrdOptions =
     parameters: {
       masks,
       kAlpha2Stripped: doStrip,
+      // Kα1 alone reaches the sample (an incident-beam monochromator recorded): no Kα2 stripped or fitted.
+      kAlpha1Only,
       kAlpha2Ratio: doStrip ? ratio : null,
       wavelength,
       wavelengthAssumed,

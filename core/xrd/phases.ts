@@ -227,7 +227,10 @@ export function candidatePhases(stack: { layers: readonly PhaseStackLayer[] } | 
   for (const layer of stack.layers) {
     const own = layerPhases(layer, phases);
     for (const p of own) found.add(p.id);
-    if (!own.length && !unmatched.includes(layer.material)) unmatched.push(layer.material);
+    // A material no phase names is unmatched even where its role adds one (Li plated on an
+    // anode): a graphite anode matched against Li alone, in silence, hid its own peaks.
+    const named = own.some((p) => p.materials.some((m) => namesMaterial(layer.material, m)));
+    if (!named && !unmatched.includes(layer.material)) unmatched.push(layer.material);
   }
   const chosen = phases.filter((p) => found.has(p.id));
   const note = unmatched.length

@@ -615,11 +615,9 @@ describe.skipIf(skipReason !== null)('workbench in the browser mode', { timeout:
   it('long work shows progress in the job bar and can be cancelled', async () => {
     await tab('maps');
     await page.waitForSelector('#maps-grid canvas.map');
-    // Hold the maps answer back so the job is still running when Cancel is clicked (6 s: on a
-    // loaded machine the job bar, the screenshot and the click took over 2.5 s, and the request
-    // then went on before the Cancel it is meant to meet).
+    // Hold the maps answer back so the job is still running when Cancel is clicked.
     await page.route('**/api/getIonMaps', async (route) => {
-      await new Promise((r) => setTimeout(r, 6000));
+      await new Promise((r) => setTimeout(r, 2500));
       await route.continue().catch(() => undefined);
     });
     const cancelSent = page.waitForRequest('**/api/cancelJob');

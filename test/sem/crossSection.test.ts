@@ -55,7 +55,14 @@ describe('a layer assignment in doubt', () => {
     expect(r.details.warnings).toContainEqual(expect.stringMatching(/^the thicknesses do not follow the nominal ones \(cc_aam 2\.3×, sei_se 3×, cam 1\/4\): two layers of one grey level may have been measured as one/));
     // The paper stack's contrasts: every layer found, no doubt.
     const clear = measureCrossSection(section({ thicknessesNm: [150, 200, 600, 150, 200] }), PAPER_ANODE_FREE);
-    expect(clear.details.warnings.filter((w) => /nominal ones|doubtful/.test(w))).toEqual([]);
+    expect(clear.details.warnings.filter((w) => /nominal ones?|doubtful/.test(w))).toEqual([]);
+  });
+
+  it('names the scale, not the roles, when every layer is off by one factor', () => {
+    // A pixel size 3× too large: each layer 3× its nominal thickness, none shifted.
+    const img = section({ thicknessesNm: [150, 200, 600, 150, 200] });
+    const r = measureCrossSection({ ...img, pixelSizeNm: 12 }, PAPER_ANODE_FREE);
+    expect(r.details.warnings).toEqual(['every thickness is about 3× its nominal one: is the pixel size (or the view angle) right?']);
   });
 });
 

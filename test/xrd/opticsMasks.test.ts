@@ -171,3 +171,22 @@ describe('the sample study', () => {
     }
   });
 });
+
+describe('an incident-beam monochromator: Kα1 alone', () => {
+  it('strips and fits no Kα2: a single line keeps its area and width', () => {
+    // One Kα1 line at 45° (no Kα2 companion, as behind a Ge(220) monochromator) on a flat background.
+    const base = synthesize({ startDeg: 38, stopDeg: 52, peaks: [], baseline: () => 200, seed: null });
+    const line = renderPeaks(base.x, [{ centerDeg: 45, fwhmDeg: 0.3, area: 3000, eta: 0.3 }]);
+    const random = rng(11);
+    const pattern: XrdPattern = { ...base.pattern, intensity: Float64Array.from(base.pattern.intensity, (v, i) => poisson(v + line[i], random)) };
+    const mono = analyzeXrdPattern({ ...pattern, optics: optics({ monochromator: 'incident' }) });
+    expect(mono.parameters.kAlpha2Stripped).toBe(false);
+    expect(mono.parameters.kAlpha1Only).toBe(true);
+    const peak = mono.result.peaks.find((p) => Math.abs(p.twoThetaDeg - 45) < 0.05)!;
+    expect(Math.abs(peak.area - 3000)).toBeLessThan(4 * peak.areaSigma!);
+    expect(Math.abs(peak.fwhmDeg - 0.3)).toBeLessThan(4 * peak.fwhmSigmaDeg!);
+    // Optics not recorded: a Kα2 is assumed, and the same line is taken for a doublet (its Kα1 part smaller).
+    const assumed = analyzeXrdPattern(pattern).result.peaks.find((p) => Math.abs(p.twoThetaDeg - 45) < 0.1)!;
+    expect(assumed.area).toBeLessThan(peak.area);
+  });
+});

@@ -132,3 +132,12 @@ describe('the sample study keeps its phases', () => {
     expect(withAttr(root, 'data-phase-label').map((n) => n.text)).toEqual(['LiFePO₄', 'FePO₄', 'γ-Li₃PO₄', 'Si', 'austenite', 'Li']);
   });
 });
+
+describe('a material that only its role links to a phase', () => {
+  it('stays unmatched (and is named) though its role adds Li metal', () => {
+    const c = candidatePhases({ layers: [{ role: 'aam', label: 'C', material: 'graphite' }, { role: 'cam', label: 'CAM', material: 'LiFePO4' }] });
+    expect(c.phases.map((p) => p.id)).toContain('Li');
+    expect(c.unmatched).toEqual(['graphite']);
+    expect(c.note).toMatch(/^no reference XRD phases for graphite /);
+  });
+});

@@ -135,7 +135,7 @@ describe('the sample study keeps its phases', () => {
 
 describe('a material that only its role links to a phase', () => {
   it('stays unmatched (and is named) though its role adds Li metal', () => {
-    const c = candidatePhases({ layers: [{ role: 'aam', label: 'C', material: 'graphite' }, { role: 'cam', label: 'CAM', material: 'LiFePO4' }] });
+    const c = candidatePhases({ layers: [{ role: 'aam', material: 'graphite' }, { role: 'cam', material: 'LiFePO4' }] });
     expect(c.phases.map((p) => p.id)).toContain('Li');
     expect(c.unmatched).toEqual(['graphite']);
     expect(c.note).toMatch(/^no reference XRD phases for graphite /);

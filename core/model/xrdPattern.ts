@@ -25,6 +25,12 @@ export interface XrdOptics {
    * other fields then only record what it did say), and analysis stays conservative.
    */
   known: boolean;
+  /**
+   * Whether the file recorded the β filter (a material or none), whatever it says of the
+   * monochromators: where only the filter is recorded, the masks follow it (no edge without one).
+   * Absent: not recorded.
+   */
+  filterRecorded?: boolean;
   /** The header entries this was read from, as the file wrote them ("FILTER = Cu_K-beta; C_MONOCHRO = None"). */
   evidence: string;
 }

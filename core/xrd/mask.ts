@@ -72,15 +72,23 @@ export function siSubstrateCompanions(wavelength: XrdWavelength, optics?: XrdOpt
   if (!beta || line === null) return [];
   const how = opticsCase(optics);
   if (how === 'monochromator') return [];
-  if (how === 'neither') {
+  // The filter recorded as none, the monochromators not: no edge, and Kβ masked as if unfiltered
+  // (a monochromator would remove it; none recorded, it may be there at full strength).
+  const noFilterRecorded = how === 'unknown' && optics?.filterRecorded === true && optics.kBetaFilter === null;
+  if (how === 'neither' || noFilterRecorded) {
     const name = 'Si (400) Kβ';
-    return [{ fromDeg: roundCentiDeg(line - 0.7), toDeg: roundCentiDeg(line + 0.7), label: `${name} (no β filter or monochromator recorded: unfiltered Kβ)`, name }];
+    const why = how === 'neither' ? 'no β filter or monochromator recorded: unfiltered Kβ' : 'no β filter recorded, monochromators not recorded: unfiltered Kβ assumed';
+    return [{ fromDeg: roundCentiDeg(line - 0.7), toDeg: roundCentiDeg(line + 0.7), label: `${name} (${why})`, name }];
   }
-  const recorded = how === 'filter' ? optics!.kBetaFilter! : null;
+  // A filter the file names, with or without the monochromators recorded.
+  const recorded = how === 'filter' || (how === 'unknown' && optics?.filterRecorded === true) ? optics!.kBetaFilter : null;
   // The recorded filter's edge where it is one of the usual filters, else the anode's usual one.
   const filter = recorded !== null && filterEdgeA(recorded) !== undefined ? recorded : beta.filter;
   const edge = si400TwoThetaDeg(filterEdgeA(filter) ?? beta.edgeA);
-  const why = recorded !== null ? `${recorded} β filter recorded${filter !== recorded ? `: edge taken as ${filter}'s` : ''}` : 'optics not recorded: β filter assumed';
+  const why =
+    recorded !== null
+      ? `${recorded} β filter recorded${how === 'unknown' ? ', monochromators not recorded' : ''}${filter !== recorded ? `: edge taken as ${filter}'s` : ''}`
+      : 'optics not recorded: β filter assumed';
   const masks: MaskRange[] = [{ fromDeg: roundCentiDeg(line - 0.5), toDeg: roundCentiDeg(line + 0.5), label: `Si (400) Kβ (${why})`, name: 'Si (400) Kβ' }];
   if (edge !== null) masks.push({ fromDeg: roundCentiDeg(edge - 0.2), toDeg: roundCentiDeg(edge + 0.8), label: `Si (400) ${filter} edge (${why})`, name: `Si (400) ${filter} edge` });
   return masks;

@@ -190,3 +190,17 @@ describe('an incident-beam monochromator: Kα1 alone', () => {
     expect(assumed.area).toBeLessThan(peak.area);
   });
 });
+
+describe('optics recorded in part: the filter alone', () => {
+  it('no filter recorded, the monochromators not: no edge, Kβ masked as unfiltered (±0.7°)', () => {
+    const masks = siSubstrateMasks(CU_K_ALPHA, optics({ known: false, filterRecorded: true, kBetaFilter: null }));
+    expect(masks.map((m) => [m.fromDeg, m.toDeg])).toEqual([[60.99, 62.39], [68.43, 69.83]]);
+    expect(masks[0].label).toBe('Si (400) Kβ (no β filter recorded, monochromators not recorded: unfiltered Kβ assumed)');
+  });
+
+  it('a filter recorded, the monochromators not: its Kβ line and edge, said so', () => {
+    const masks = siSubstrateMasks(CU_K_ALPHA, optics({ known: false, filterRecorded: true, kBetaFilter: 'Ni' }));
+    expect(masks.map((m) => [m.fromDeg, m.toDeg])).toEqual([[61.19, 62.19], [66.25, 67.25], [68.43, 69.83]]);
+    expect(masks[0].label).toBe('Si (400) Kβ (Ni β filter recorded, monochromators not recorded)');
+  });
+});

@@ -51,7 +51,7 @@ type Slot = 'present' | 'none' | 'unknown';
 function settle(filterKnown: boolean, filter: string | null, incident: Slot, diffracted: Slot, evidence: string[]): XrdOptics {
   const monochromator = incident === 'present' ? 'incident' : diffracted === 'present' ? 'diffracted' : null;
   const known = monochromator !== null || (filterKnown && incident === 'none' && diffracted === 'none');
-  return { kBetaFilter: filter, monochromator, known, evidence: evidence.join('; ') };
+  return { kBetaFilter: filter, monochromator, known, filterRecorded: filterKnown, evidence: evidence.join('; ') };
 }
 
 /** A measurement-condition axis of a Rigaku file: its (internal) name and position. */

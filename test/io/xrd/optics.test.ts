@@ -126,6 +126,10 @@ describe('beam optics from .ras headers', () => {
     const p = readRas(ras(axes(['Filter', 'Cu_K-beta'])), 'f.ras');
     expect(bare(p.optics)).toEqual({ kBetaFilter: 'Ni', monochromator: null, known: false });
     expect(describeOptics(p.optics)).toBe('not recorded (the file says only: Filter = Cu_K-beta)');
+    // The filter itself is recorded: the masks follow it.
+    expect(p.optics?.filterRecorded).toBe(true);
+    expect(readAsc(asc('*FILTER = None'), 'a.asc').optics?.filterRecorded).toBe(true);
+    expect(readAsc(asc('*SAMPLE = x'), 'a.asc').optics?.filterRecorded).toBe(false);
   });
 
   it("the sample study's generated .ras records no optics", () => {

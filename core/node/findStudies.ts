@@ -33,10 +33,12 @@ export async function findStudies(path: string, onSkipped: (note: string) => voi
       if (entry.name.startsWith('.') || entry.name === 'node_modules') continue;
       const sub = join(dir, entry.name);
       if (entry.isSymbolicLink()) {
-        const target = await stat(sub).catch(() => null);
-        if (target === null) {
+        const target = await stat(sub).catch((err: NodeJS.ErrnoException) => err);
+        if (target instanceof Error) {
           const to = await readlink(sub).catch(() => '?');
-          onSkipped(`${sub}: a link to ${to}, which does not exist: skipped`);
+          // Missing is the usual case; a loop of links (ELOOP) or a forbidden target is said as such.
+          const why = target.code === 'ENOENT' ? 'which does not exist' : `which cannot be followed (${target.code ?? target.message})`;
+          onSkipped(`${sub}: a link to ${to}, ${why}: skipped`);
           continue;
         }
         if (!target.isDirectory()) continue;

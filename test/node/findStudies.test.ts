@@ -21,10 +21,17 @@ describe('finding the studies below a folder', () => {
     symlinkSync(elsewhere, join(campaign, 'linked'));
     symlinkSync(campaign, join(campaign, 'a', 'loop'));
     symlinkSync(join(root, 'nowhere'), join(campaign, 'broken'));
+    // Two links to each other: a loop no stat can follow.
+    symlinkSync(join(campaign, 'loop-b'), join(campaign, 'loop-a'));
+    symlinkSync(join(campaign, 'loop-a'), join(campaign, 'loop-b'));
     const skipped: string[] = [];
     expect(await findStudies(campaign, (note) => skipped.push(note))).toEqual([join(campaign, 'a', 'b', 'c', 'cell1'), shallow, join(campaign, 'linked')]);
     // The broken link is said (it was skipped in silence), by its path and where it pointed.
-    expect(skipped).toEqual([`${join(campaign, 'broken')}: a link to ${join(root, 'nowhere')}, which does not exist: skipped`]);
+    expect(skipped).toEqual([
+      `${join(campaign, 'broken')}: a link to ${join(root, 'nowhere')}, which does not exist: skipped`,
+      `${join(campaign, 'loop-a')}: a link to ${join(campaign, 'loop-b')}, which cannot be followed (ELOOP): skipped`,
+      `${join(campaign, 'loop-b')}: a link to ${join(campaign, 'loop-a')}, which cannot be followed (ELOOP): skipped`,
+    ]);
     expect(deep).toBe(join(campaign, 'a', 'b', 'c', 'cell1'));
   });
 

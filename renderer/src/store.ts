@@ -34,15 +34,18 @@ export function studyStackIons(study: StudySummary): string[] {
 
 /**
  * The ion the 2-D and 3-D views show for `wanted`: the stacks' own label of it (matched by
- * canonical key, as the backend matches), else the study's analyte where a stack has it, else
+ * canonical key, as the backend matches), else the analyte the report's analysis took, else the
+ * study's analyte where a stack has it, else
  * the stacks' first ion; `wanted` itself where the study has no stack. An imzML whose windows
  * come from its own peaks has no Li⁻: the views asked for Li⁻ and drew nothing, under an ion
  * list showing another ion.
  */
-export function stackIonFor(study: StudySummary, wanted: string): string {
+export function stackIonFor(study: StudySummary, wanted: string, report?: Report | null): string {
   const ions = studyStackIons(study);
-  const find = (ion: string): string | undefined => ions.find((i) => ionKey(i) === ionKey(ion));
-  return find(wanted) ?? find(study.stack.analyteIon ?? 'Li-') ?? ions[0] ?? wanted;
+  const find = (ion: string | undefined): string | undefined => (ion === undefined ? undefined : ions.find((i) => ionKey(i) === ionKey(ion)));
+  // The analyte the analysis took (Li⁺ in positive-ion data, where the preset names Li⁻) first.
+  const analysed = report?.states.map((st) => st.sims?.parameters?.analyteIon).find((a): a is string => typeof a === 'string');
+  return find(wanted) ?? find(analysed) ?? find(study.stack.analyteIon ?? 'Li-') ?? ions[0] ?? wanted;
 }
 
 export function defaultView(study: StudySummary): ViewSettings {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { StudySummary } from '../../core/api/contract.js';
+import type { Report } from '../../core/model/report.js';
 import { stackIonFor, studyStackIons } from '../../renderer/src/store.js';
 
 /** A study of two states, each with a 3-D stack of the given ions (and a profile, which does not count). */
@@ -31,6 +32,14 @@ describe('the ion the 2-D and 3-D views show', () => {
     const peaks = study([['m/z 107.99', 'm/z 255.25']]);
     expect(stackIonFor(peaks, 'Li-')).toBe('m/z 107.99');
     expect(stackIonFor(study([['Cr-', 'Li+']], 'Li+'), 'Ni-')).toBe('Li+');
+  });
+
+  it("takes the analyte the report's analysis took before the preset's (Li⁺ in positive-ion data)", () => {
+    const positive = study([['Cr+', 'Li+']], 'Li-');
+    const report = { states: [{ state: 's0', sims: { parameters: { analyteIon: 'Li+' } } }] } as unknown as Report;
+    expect(stackIonFor(positive, 'Li-', report)).toBe('Li+');
+    // Without the report, the stacks' first ion, as before.
+    expect(stackIonFor(positive, 'Li-')).toBe('Cr+');
   });
 
   it('keeps the chosen ion where the study has no stack', () => {

@@ -44,7 +44,7 @@ export function ionMapsView(store: Store): View {
 
   const stackIons = studyStackIons(study);
   /** The ion shown: the one chosen where the stacks have it, else the analyte or their first (stackIonFor). */
-  const ionOf = (s: AppState): string => stackIonFor(study, s.view.maps.ion);
+  const ionOf = (s: AppState): string => stackIonFor(study, s.view.maps.ion, s.report);
 
   /** Each state's layer windows from the report: the layer's name with that state's times. */
   function windowsOf(s: AppState) {

@@ -84,7 +84,7 @@ export function volumeView(store: Store): View {
   const stackStates = study.states.filter((s) => s.files.some((f) => f.kind === 'sims-stack' && !f.error)).map((s) => s.state);
   const stackIons = studyStackIons(study);
   /** The ion shown: the one chosen where the stacks have it, else the analyte or their first (stackIonFor). */
-  const ionOf = (s: AppState): string => stackIonFor(study, s.view.volume.ion);
+  const ionOf = (s: AppState): string => stackIonFor(study, s.view.volume.ion, s.report);
 
   let renderer: THREE.WebGLRenderer | null = null;
   const camera = new THREE.PerspectiveCamera(30, 1, 0.01, 50);

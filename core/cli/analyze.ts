@@ -3,7 +3,7 @@ import { basename, join, resolve } from 'node:path';
 import { csvFormat } from 'd3-dsv';
 import type { Command } from 'commander';
 import type { Report, SimsStateResult } from '../model/report.js';
-import { nothingAnalysed } from '../model/report.js';
+import { analysedAnalyte, nothingAnalysed } from '../model/report.js';
 import { ionNotation } from '../model/ions.js';
 import { loadStudy } from '../node/loadStudy.js';
 import { analyzeStudyOnDisk, type AnalyzeOverrides } from '../node/analyzeStudyOnDisk.js';
@@ -82,7 +82,7 @@ export function formatReport(report: Report): string {
   if (report.comparison.li.length) {
     // The analyte the states' analyses took (Na⁺ where an inline stack names it), and the state
     // the changes are against (study options' referenceState): "Li" and "pristine" were fixed.
-    const analyte = report.states.map((s) => s.sims?.parameters?.analyteIon).find((a): a is string => typeof a === 'string');
+    const analyte = analysedAnalyte(report);
     const reference = report.provenance.parameters?.referenceState;
     lines.push(`\n${analyte ? ionNotation(analyte) : 'Li'} fraction change against ${typeof reference === 'string' ? reference : 'pristine'} (percentage points):`);
     const stateWidth = Math.max(11, ...report.comparison.li.map((c) => c.state.length + 1));

@@ -162,6 +162,20 @@ export function reportWarnings(report: Pick<Report, 'warnings' | 'states'>): str
 }
 
 /**
+ * The analyte the states' ToF-SIMS analyses took (Li⁺ in positive-ion data, where the stack's
+ * preset names Li⁻): the first state's that names one, among `states` where given; undefined
+ * where no analysis ran. Figures, the CLI and the workbench label and choose by it.
+ */
+export function analysedAnalyte(report: Pick<Report, 'states'>, states?: readonly string[]): string | undefined {
+  for (const s of report.states) {
+    if (states && !states.includes(s.state)) continue;
+    const ion = s.sims?.parameters?.analyteIon;
+    if (typeof ion === 'string') return ion;
+  }
+  return undefined;
+}
+
+/**
  * Why a report holds no result at all (no state gave a ToF-SIMS, SEM or XRD result: every
  * modality failed, as on an imzML-only study whose ions are not the stack's), or null. Such a
  * run ended with exit code 0, as if it had worked.

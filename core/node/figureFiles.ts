@@ -12,6 +12,7 @@ import type { IonStack } from '../model/ionStack.js';
 import { formulaNotation } from '../model/formula.js';
 import { findIon, ionNotation } from '../model/ions.js';
 import type { Report } from '../model/report.js';
+import { analysedAnalyte } from '../model/report.js';
 import type { SemImage } from '../model/semImage.js';
 import type { XrdPattern } from '../model/xrdPattern.js';
 import { StrataError } from '../model/errors.js';
@@ -93,7 +94,7 @@ export async function collectFigureData(study: LoadedStudy, opts: CollectOptions
     const stackFile = fileOf(study, s.state, 'sims-stack');
     // The ion the analysis took as the analyte (Li+ in positive-ion data): the stack's preset
     // alone said Li- there, and a Li+ stack got "no Li- channel: no 3-D rendering".
-    const analyte = analyteOf(report, s.state) ?? study.stack.analyteIon ?? 'Li-';
+    const analyte = analysedAnalyte(report, [s.state]) ?? study.stack.analyteIon ?? 'Li-';
     if (stackFile && opts.needVolumes !== false) {
       const opened = await openDataset(join(study.root, stackFile), { displayName: stackFile });
       try {
@@ -136,12 +137,6 @@ export async function collectFigureData(study: LoadedStudy, opts: CollectOptions
   return { study, report, details, states, warnings };
 }
 
-/** The analyte a state's ToF-SIMS analysis took (its parameters), if it ran. */
-function analyteOf(report: Report, state: string): string | undefined {
-  const ion = report.states.find((r) => r.state === state)?.sims?.parameters?.analyteIon;
-  return typeof ion === 'string' ? ion : undefined;
-}
-
 /** Row of the surface and nm per image row, from the measured boundaries (tilt included). */
 export function semDepthMapping(section: CrossSectionResult): { surfaceRowPx: number; nmPerRowPx: number } | null {
   const b = section.details.boundaries;
@@ -156,7 +151,7 @@ export function semDepthMapping(section: CrossSectionResult): { surfaceRowPx: nu
 
 /** Fig. 4's input from the analysis and the collected data. */
 export function liFigureInput(data: FigureData, widthMm: number): LiFigureInput {
-  const analyte = data.states.map((s) => analyteOf(data.report, s.state)).find((a) => a !== undefined) ?? data.study.stack.analyteIon ?? 'Li-';
+  const analyte = analysedAnalyte(data.report, data.states.map((s) => s.state)) ?? data.study.stack.analyteIon ?? 'Li-';
   let mapPixelSizeNm: number | null = null;
   const states: LiFigureState[] = data.states.map((s) => {
     const detail = data.details.get(s.state);
@@ -221,7 +216,7 @@ export function profilesFigureInput(data: FigureData, widthMm: number, warnings:
   const simsOf = (state: string) => data.report.states.find((r) => r.state === state)?.sims;
   const normalization = analyteNormalization(data.report) ?? { mode: 'none' as const };
   const reference = normalization.mode === 'reference' ? normalization.referenceIon : undefined;
-  const analyte = (withIons.map((s) => simsOf(s.state)?.parameters?.analyteIon).find((a) => typeof a === 'string') as string | undefined) ?? data.study.stack.analyteIon;
+  const analyte = analysedAnalyte(data.report, withIons.map((s) => s.state)) ?? data.study.stack.analyteIon;
   const ions = chooseProfileIons(withIons.map((s) => signalsOf(s.state)!.ions), data.study.stack.layers, { analyte, exclude: reference ? [reference] : [] });
   if (!ions.length) {
     warnings.push(`profiles: none of the stack's marker ions${analyte ? ` nor ${analyte}` : ''} in the data`);

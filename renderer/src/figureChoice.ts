@@ -1,5 +1,6 @@
 import type { FigureKind } from '../../core/api/contract.js';
 import { ionKey } from '../../core/model/ions.js';
+import { analysedAnalyte } from '../../core/model/report.js';
 import type { AppState } from './store.js';
 
 /**
@@ -44,7 +45,7 @@ export function figureChoices(c: FigureChoice): FigureChoice[] {
 export function simsFigure(s: Pick<AppState, 'report' | 'study'>): FigureChoice {
   if (!s.report || s.report.states.some((st) => st.sims?.li.length)) return { figure: 'fig4', label: FIG4_LABEL };
   // The analyte the analysis took (Li⁺ for positive ions), else the stack's.
-  const used = s.report.states.map((st) => st.sims?.parameters?.analyteIon).find((a) => typeof a === 'string');
+  const used = analysedAnalyte(s.report);
   const analyte = ionKey(String(used ?? s.study.stack.analyteIon ?? 'Li-'));
   const stackHasIt = s.study.states.some((st) => st.files.some((f) => f.kind === 'sims-stack' && !f.error && Array.isArray(f.summary?.ions) && (f.summary.ions as unknown[]).some((i) => typeof i === 'string' && ionKey(i) === analyte)));
   return stackHasIt ? { figure: 'fig4', label: FIG4_LABEL } : { figure: 'profiles', label: PROFILES_LABEL };

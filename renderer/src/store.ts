@@ -1,5 +1,6 @@
 import type { AnalyzeOverrides, StrataProject, StudySummary } from '../../core/api/contract.js';
 import type { Report } from '../../core/model/report.js';
+import { analysedAnalyte } from '../../core/model/report.js';
 import { ionKey } from '../../core/model/ions.js';
 import type { RendererApi } from './api.js';
 
@@ -44,7 +45,7 @@ export function stackIonFor(study: StudySummary, wanted: string, report?: Report
   const ions = studyStackIons(study);
   const find = (ion: string | undefined): string | undefined => (ion === undefined ? undefined : ions.find((i) => ionKey(i) === ionKey(ion)));
   // The analyte the analysis took (Li⁺ in positive-ion data, where the preset names Li⁻) first.
-  const analysed = report?.states.map((st) => st.sims?.parameters?.analyteIon).find((a): a is string => typeof a === 'string');
+  const analysed = report ? analysedAnalyte(report) : undefined;
   return find(wanted) ?? find(analysed) ?? find(study.stack.analyteIon ?? 'Li-') ?? ions[0] ?? wanted;
 }
 

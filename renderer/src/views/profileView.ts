@@ -1,6 +1,7 @@
 import * as d3 from 'd3';
 import type { ProfilePayload } from '../../../core/api/contract.js';
 import type { InterfaceResult, LayerSegment } from '../../../core/model/report.js';
+import { analysedAnalyte } from '../../../core/model/report.js';
 import { h } from '../dom.js';
 import { BAND_FILLS, OKABE_ITO } from '../colour.js';
 import { runBackendJob } from '../jobs.js';
@@ -109,7 +110,7 @@ export function profileView(store: Store): View {
     const v = store.state.view.profile;
     const available = ionsAvailable();
     if (!v.ions.length || v.ions.some((i) => available.includes(i))) return false;
-    const analyte = store.state.report?.states.find((st) => st.sims?.parameters)?.sims?.parameters?.analyteIon;
+    const analyte = store.state.report ? analysedAnalyte(store.state.report) : undefined;
     // The analyte of the other polarity too (Li⁺ of positive ions for the default Li⁻), as the analysis takes it.
     const flipped = v.ions.map((i) => i.replace(/[+-]$/, (c) => (c === '+' ? '-' : '+')));
     const ions = defaultProfileIons(available, [typeof analyte === 'string' ? analyte : null, ...v.ions, ...flipped], study.stack.layers.map((l) => l.markerIons));

@@ -123,7 +123,8 @@ export async function decodeGreyTiff(bytes: Uint8Array, fileName: string, header
   } catch (err) {
     throw new FormatError(fileName, `not a readable TIFF (${(err as Error).message})`);
   }
-  const { width, height } = vetLayout(image, header, fileName, bytes.length);
+  // The layout's bit depth is the grey image's: decided once, here and for `strata info` alike.
+  const { width, height, bitsPerSample } = vetLayout(image, header, fileName, bytes.length);
   const spp = image.getSamplesPerPixel();
   const bits = image.getBitsPerSample(0);
   const photometric = u16(header, 262);
@@ -151,8 +152,7 @@ export async function decodeGreyTiff(bytes: Uint8Array, fileName: string, header
   }
   const sampleFormat = image.getSampleFormat(0);
   const integer = sampleFormat === 1 || sampleFormat === undefined;
-  const target: Uint8Array | Uint16Array | Float32Array =
-    integer && bits <= 8 ? new Uint8Array(n) : integer && bits === 16 ? new Uint16Array(n) : new Float32Array(n);
+  const target: Uint8Array | Uint16Array | Float32Array = bitsPerSample === 8 ? new Uint8Array(n) : bitsPerSample === 16 ? new Uint16Array(n) : new Float32Array(n);
   const maxValue = integer ? 2 ** bits - 1 : 1;
   if (spp >= 3 && photometric === 2) {
     const [r, g, b] = bands;
@@ -164,7 +164,6 @@ export async function decodeGreyTiff(bytes: Uint8Array, fileName: string, header
     const invert = photometric === PHOTOMETRIC_WHITE_IS_ZERO && integer;
     for (let i = 0; i < n; i++) target[i] = invert ? maxValue - grey[i] : grey[i];
   }
-  const bitsPerSample = target instanceof Uint8Array ? 8 : target instanceof Uint16Array ? 16 : 32;
   return { width, height, pixels: target, bitsPerSample };
 }
 

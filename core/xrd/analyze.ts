@@ -7,7 +7,7 @@ import { snipBackground } from './background.js';
 import { fitPeakGroup, scaleGroupFit } from './fit.js';
 import type { FittedPeak, PeakGroupFit, PeakGuess } from './fit.js';
 import { kAlpha2PositionDeg, stripKAlpha2 } from './kalpha2.js';
-import { bridgeMasked, maskedPoints, opticsCase, SI_400_W_L_ALPHA1_DEG, SI_400_W_L_ALPHA_NAME, siSubstrateMask, siSubstrateMasks } from './mask.js';
+import { bridgeMasked, maskedPoints, opticsCase, si400TwoThetaDeg, SI_400_W_L_ALPHA1_DEG, SI_400_W_L_ALPHA_NAME, siSubstrateMask, siSubstrateMasks } from './mask.js';
 import type { MaskRange } from './mask.js';
 import { matchedFilterPeaks } from './peakSearch.js';
 import { candidatePhases, matchPeaks, weighPhaseEvidence } from './phases.js';
@@ -332,7 +332,8 @@ function tungstenLineMask(pattern: XrdPattern, wavelength: XrdWavelength, bridge
   if (!si) return null;
   const x = pattern.twoThetaDeg;
   const y = pattern.intensity;
-  const siAlpha1Deg = si.fromDeg + 0.7;
+  // Its Kα1 angle itself, not read back from the mask's rounded edge.
+  const siAlpha1Deg = si400TwoThetaDeg(wavelength.alpha1A)!;
   // The wafer's net reflection (above the line bridging its mask): its height and where it peaks.
   let top = -Infinity;
   let topDeg = Number.NaN;

@@ -16,7 +16,7 @@ export interface MaskRange {
 const SI_A = 5.4309;
 
 /** 2θ (deg) of the wafer's Si (400), d = a/4, for a wavelength; null beyond reach (λ > 2d). */
-const si400TwoThetaDeg = (lambdaA: number): number | null => braggTwoThetaDeg(SI_A / 4, lambdaA);
+export const si400TwoThetaDeg = (lambdaA: number): number | null => braggTwoThetaDeg(SI_A / 4, lambdaA);
 
 const roundCentiDeg = (deg: number): number => Math.round(deg * 100) / 100;
 

@@ -1,12 +1,10 @@
 import type { Command } from 'commander';
 import { existsSync } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { FORMATS } from '../io/detect.js';
 import { readSemImageInfo } from '../io/sem/index.js';
-import type { SidecarFile } from '../io/sem/index.js';
 import { classifyTiff } from '../io/tiff/classify.js';
-import { detectFileFormat, findSemSidecar, openDataset, WHOLE_FILE_LIMITS } from '../node/openDataset.js';
+import { detectFileFormat, openDataset, readSemSidecar, WHOLE_FILE_LIMITS } from '../node/openDataset.js';
 import { openFileSource } from '../node/fileSource.js';
 import { summarizeDataset } from '../pipeline/summarizeDataset.js';
 import { FormatError } from '../model/errors.js';
@@ -24,20 +22,15 @@ async function describeSidecar(file: string): Promise<Record<string, unknown>> {
  * The summary of an SEM TIFF from its tags and sidecar, without decoding its pixels (an
  * 8192 × 8192 16-bit image is 128 MiB decoded, for a few facts). Null when it is not an SEM
  * image, or when what is printed needs the pixels (a data bar the metadata does not size, a
- * pixel size from a burned-in scale bar), or when openDataset would refuse a file's size:
+ * pixel size from a burned-in scale bar), or when the image is past openDataset's size limit:
  * openDataset reads it whole then, as before.
  */
 async function semSummary(file: string): Promise<Record<string, unknown> | null> {
   const source = await openFileSource(file, file);
   try {
     if (source.size > WHOLE_FILE_LIMITS.sem || (await classifyTiff(source)) !== 'sem') return null;
-    const sidecarPath = await findSemSidecar(file);
-    let sidecar: SidecarFile | undefined;
-    if (sidecarPath) {
-      if ((await stat(sidecarPath)).size > WHOLE_FILE_LIMITS.sidecar) return null;
-      sidecar = { name: basename(sidecarPath), bytes: await readFile(sidecarPath) };
-    }
-    const info = await readSemImageInfo(source, sidecar);
+    // Read as openDataset reads it (a sidecar past its limit refused the same way).
+    const info = await readSemImageInfo(source, await readSemSidecar(file));
     // summarizeDataset reads no pixels: an empty array stands for them.
     return info ? summarizeDataset('tiff', { ...info, pixels: new Uint8Array(0) }) : null;
   } finally {

@@ -72,6 +72,12 @@ async function readWhole(path: string, name: string, kind: keyof typeof WHOLE_FI
   return readFile(path);
 }
 
+/** The JEOL/Hitachi metadata text beside an SEM image, read whole within its limit; undefined where there is none. */
+export async function readSemSidecar(imagePath: string): Promise<{ name: string; bytes: Uint8Array } | undefined> {
+  const sidecarPath = await findSemSidecar(imagePath);
+  return sidecarPath ? { name: basename(sidecarPath), bytes: await readWhole(sidecarPath, basename(sidecarPath), 'sidecar') } : undefined;
+}
+
 /**
  * Opens any supported file as its dataset. `displayName` is what errors and provenance call it
  * (the path relative to the study folder, usually). Ion stacks stay backed by the open file.
@@ -94,8 +100,7 @@ export async function openDataset(path: string, opts: { displayName?: string; im
         throw err;
       }
       await source.close();
-      const sidecarPath = await findSemSidecar(path);
-      const sidecar = sidecarPath ? { name: basename(sidecarPath), bytes: await readWhole(sidecarPath, basename(sidecarPath), 'sidecar') } : undefined;
+      const sidecar = await readSemSidecar(path);
       return { format, dataset: await readSemImage(await readWhole(path, name, 'sem'), name, sidecar), close: none };
     }
     case 'imzml': {

@@ -2,6 +2,8 @@
  * The layer stack is data, never code: layers listed top-down (the order the sputter beam
  * meets them), each with the ions that mark it. The paper's cell is only the default preset.
  */
+import { SOLAR_PRESETS } from './stackPresets.js';
+
 export interface LayerDef {
   /** Stable id used in reports, e.g. `cc_aam`, `sei_se`, `cam`. */
   role: string;
@@ -40,13 +42,11 @@ export const PAPER_ANODE_FREE: LayerStack = {
   ],
 };
 
-export const STACK_PRESETS: Record<string, LayerStack> = {
-  [PAPER_ANODE_FREE.id]: PAPER_ANODE_FREE,
-};
+/**
+ * Every preset, by id: the paper's cell and the solar-cell stacks of the real test files. All
+ * listed here, not registered by a module's side effect: a command that loaded that module late
+ * (the CLI loads its work on demand) found only some of them.
+ */
+export const STACK_PRESETS: Record<string, LayerStack> = Object.fromEntries([PAPER_ANODE_FREE, ...SOLAR_PRESETS].map((s) => [s.id, s]));
 
 export const DEFAULT_STACK_ID = PAPER_ANODE_FREE.id;
-
-/** Registers further presets (e.g. the solar-cell stacks of the real test files). */
-export function registerStackPreset(stack: LayerStack): void {
-  STACK_PRESETS[stack.id] = stack;
-}

@@ -3,7 +3,8 @@
  * in positive polarity. Layers top-down as the sputter beam meets them; marker ions chosen from
  * the signals the exports hold and where they plateau.
  */
-import { registerStackPreset, type LayerStack } from './layerStack.js';
+// A type import only: layerStack.ts imports these presets into STACK_PRESETS.
+import type { LayerStack } from './layerStack.js';
 
 /**
  * Perovskite solar cell with its Au electrode (UHasselt export, positive ions): Au back
@@ -39,4 +40,3 @@ export const CIGS_POS: LayerStack = {
 };
 
 export const SOLAR_PRESETS: LayerStack[] = [PEROVSKITE_PSC_POS, CIGS_POS];
-for (const s of SOLAR_PRESETS) registerStackPreset(s);

@@ -3,7 +3,6 @@ import { z } from 'zod';
 import { ManifestError } from '../model/errors.js';
 import { STACK_PRESETS } from '../model/layerStack.js';
 // Registers the presets beyond the paper's cell (solar-cell stacks of the real test files).
-import '../model/stackPresets.js';
 import type { LayerStack } from '../model/layerStack.js';
 import { MAX_TILT_DEG } from '../sem/tilt.js';
 import { NORMALIZATIONS } from '../sims/normalize.js';

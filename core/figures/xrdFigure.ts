@@ -2,14 +2,15 @@
  * XRD waterfall of the states (the paper's Fig. 2a): traces lifted by an offset, first state
  * at the bottom, each labelled right of the plot at the height where its trace ends (the labels
  * spread apart where traces end close together); reference sticks of the phases in rows under
- * the traces; masked ranges (the wafer's Si 400) shaded and named. The traces come from
- * `prepareWaterfall` (core/xrd), run on intensities already put on the chosen scale.
+ * the traces; masked ranges (the wafer's Si 400: each trace's as its analysis masked them)
+ * shaded and named. The traces come from `prepareWaterfall` (core/xrd), run on intensities
+ * already put on the chosen scale.
  */
 import { scaleLinear } from 'd3-scale';
 import { line } from 'd3-shape';
 import { formulaNotation } from '../model/formula.js';
 import { maskLabels, type MaskRange } from '../xrd/mask.js';
-import type { WaterfallData } from '../xrd/waterfall.js';
+import { traceMasks, type WaterfallData } from '../xrd/waterfall.js';
 import { axisBottom } from './axes.js';
 import { OKABE_ITO } from './colormaps.js';
 import { spreadLabels, stateColour, textWidthPt, wrapText } from './style.js';
@@ -35,6 +36,7 @@ export const INTENSITY_LABELS: Record<IntensityScale, string> = {
 export interface XrdFigureInput {
   data: WaterfallData;
   intensityScale: IntensityScale;
+  /** Ranges shaded across the plot besides the traces' own masks (`data.traces[k].masks`). */
   masks?: readonly MaskRange[];
   widthMm: number;
   /** Names for the stick rows, by phase id (default each phase's display name, as the peak tables print it). */
@@ -90,16 +92,24 @@ export function xrdFigure(input: XrdFigureInput): string {
   const [yMin, yMax] = data.yRange;
   const ys = scaleLinear().domain([yMin - 0.05, yMax + 0.08]).range([y1, y0]);
   const parts: string[] = [el('defs', {}, el('clipPath', { id: 'clip-xrd' }, el('rect', { x: x0, y: y0, width: x1 - x0, height: y1 - y0 })))];
-  for (const mask of input.masks ?? []) {
+  const masks = traceMasks(data.traces, input.masks);
+  const shade = (mask: MaskRange, top: number, bottom: number, state?: string): void => {
     const a = Math.max(x0, xs(mask.fromDeg));
     const b = Math.min(x1, xs(mask.toDeg));
-    if (b <= a) continue;
+    if (b <= a) return;
     const name = (mask.label ?? '').replace(/\s*substrate\s*$/i, '');
-    parts.push(el('g', { 'data-mask': name || 'masked' }, el('rect', { x: a, y: y0, width: b - a, height: y1 - y0, fill: '#dddddd' })));
-  }
+    parts.push(el('g', { 'data-mask': name || 'masked', 'data-mask-state': state }, el('rect', { x: a, y: top, width: b - a, height: bottom - top, fill: '#dddddd' })));
+  };
+  for (const mask of masks.shared) shade(mask, y0, y1);
+  // A mask of some traces only, over each of them alone (from its offset up to the next trace's):
+  // across the plot it would mark as masked a trace drawn through it.
+  masks.own.forEach((own, k) => {
+    const top = k + 1 < data.traces.length ? ys(data.traces[k + 1].offset) : y0;
+    for (const mask of own) shade(mask, top, ys(data.traces[k].offset), data.traces[k].label);
+  });
   // One label per cluster of masks ("Si (400) + Kβ, Ni edge, masked"), kept inside the plot;
   // "Si (400), masked", not "Si (400) (masked)", whose second pair of brackets read as a typo.
-  for (const label of maskLabels(input.masks ?? [])) {
+  for (const label of maskLabels(masks.all)) {
     const a = Math.max(x0, xs(label.fromDeg));
     const b = Math.min(x1, xs(label.toDeg));
     if (b <= a) continue;

@@ -1,5 +1,6 @@
 import type { PixelSizeSource } from './semImage.js';
 import type { Provenance } from './provenance.js';
+import type { MaskRange } from './xrdPattern.js';
 
 /** A layer found in a depth profile, on both the time and the depth axis. */
 export interface LayerSegment {
@@ -123,6 +124,13 @@ export interface XrdResult {
   file: string;
   peaks: XrdPeakResult[];
   amorphousFraction: number | null;
+  /**
+   * The 2θ ranges the analysis masked in this pattern (the wafer's Si (400) and the companions
+   * its optics leave, a tungsten line where it found one, the user's), which the figure and the
+   * workbench shade. Absent in a report written before it was recorded: they compute the
+   * substrate masks from the first pattern then, as they did.
+   */
+  masks?: MaskRange[];
   /** What the analysis had to assume or doubts (e.g. intensities that scatter more than counting noise). */
   warnings?: string[];
 }

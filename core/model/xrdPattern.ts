@@ -35,6 +35,19 @@ export interface XrdOptics {
   evidence: string;
 }
 
+/**
+ * A 2θ range excluded from peak search, fitting and areas (substrate reflections): built by
+ * core/xrd/mask.ts, recorded in the report (XrdResult.masks), hence a model type.
+ */
+export interface MaskRange {
+  fromDeg: number;
+  toDeg: number;
+  /** What is masked, and where the reason is known, why: "Si (400) Kβ (Ni β filter recorded)". */
+  label: string;
+  /** The bare name ("Si (400) Kβ") where the label adds a reason: figures label masks by it. */
+  name?: string;
+}
+
 /** One XRD scan: intensity against 2θ. */
 export interface XrdPattern {
   kind: 'xrdPattern';

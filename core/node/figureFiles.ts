@@ -31,7 +31,6 @@ import { WIDTH_PRESETS_MM } from '../figures/width.js';
 import { svgToPdf, svgToPng } from '../figures/export.js';
 import type { FigureFonts } from '../figures/export.js';
 import { scaleIntensity, xrdFigure, type IntensityScale } from '../figures/xrdFigure.js';
-import { siSubstrateMasks } from '../xrd/mask.js';
 import { prepareWaterfall } from '../xrd/waterfall.js';
 import type { LoadedStudy } from './loadStudy.js';
 import { analyzeStudyDetailedOnDisk } from './analyzeStudyOnDisk.js';
@@ -343,12 +342,14 @@ export function buildFigures(data: FigureData, opts: { figures: readonly FigureN
       if (!withXrd.length) warnings.push('xrd: no XRD pattern in any state');
       else {
         const scale = opts.xrdScale ?? 'sqrt';
-        const masks = siSubstrateMasks(withXrd[0].xrd!.pattern.wavelength, withXrd[0].xrd!.pattern.optics);
+        // Each pattern masked as its analysis masked it (a tungsten line only where it found one);
+        // a report from before that was recorded: the first pattern's substrate masks, as then.
+        const analysedMasks = (state: string) => data.report.states.find((r) => r.state === state)?.xrd?.masks;
         const waterfall = prepareWaterfall(
-          withXrd.map((s) => ({ label: s.state, pattern: { ...s.xrd!.pattern, intensity: scaleIntensity(s.xrd!.pattern.intensity, scale) } })),
-          { masks, stickHeight: 0.32, offset: 1.05, stack: data.study.stack },
+          withXrd.map((s) => ({ label: s.state, pattern: { ...s.xrd!.pattern, intensity: scaleIntensity(s.xrd!.pattern.intensity, scale) }, masks: analysedMasks(s.state) })),
+          { stickHeight: 0.32, offset: 1.05, stack: data.study.stack },
         );
-        out.push({ name: 'xrd', figure: f, svg: xrdFigure({ data: waterfall, intensityScale: scale, masks, widthMm: width(f) }), widthMm: width(f) });
+        out.push({ name: 'xrd', figure: f, svg: xrdFigure({ data: waterfall, intensityScale: scale, widthMm: width(f) }), widthMm: width(f) });
       }
     } else if (f === 'li-bars') {
       const states = data.report.states.filter((s) => s.sims?.li.length).map((s) => ({ state: s.state, li: s.sims!.li }));

@@ -257,6 +257,9 @@ export function analyzeXrdPattern(pattern: XrdPattern, opts: AnalyzeXrdOptions =
     file: pattern.source.fileName,
     peaks: peaks.map(({ fit: _fit, significance: _significance, ...result }) => result),
     amorphousFraction: total > 0 ? amorphousArea / total : null,
+    // What this pattern had masked (a tungsten line only where found), for the figure and the
+    // workbench to shade: worked out again from the optics, they missed the tungsten mask.
+    masks,
     ...(warnings.length ? { warnings } : {}),
   };
   return {

@@ -1,16 +1,8 @@
-import { CU_K_ALPHA, type XrdOptics, type XrdWavelength } from '../model/xrdPattern.js';
+import { CU_K_ALPHA, type MaskRange, type XrdOptics, type XrdWavelength } from '../model/xrdPattern.js';
 import { braggTwoThetaDeg } from './phases.js';
 import { anodeOf, filterEdgeA } from './radiation.js';
 
-/** A 2θ range excluded from peak search, fitting and areas (substrate reflections). */
-export interface MaskRange {
-  fromDeg: number;
-  toDeg: number;
-  /** What is masked, and where the reason is known, why: "Si (400) Kβ (Ni β filter recorded)". */
-  label: string;
-  /** The bare name ("Si (400) Kβ") where the label adds a reason: figures label masks by it. */
-  name?: string;
-}
+export type { MaskRange };
 
 /** Si lattice parameter, Å (a = 5.4309 Å at room temperature). */
 const SI_A = 5.4309;

@@ -12,6 +12,11 @@ export interface WaterfallState {
   /** State label as the figure shows it: pristine, charged, discharged, … */
   label: string;
   pattern: XrdPattern;
+  /**
+   * The ranges the analysis masked in this pattern (its XrdResult.masks), blanked in its trace;
+   * default `WaterfallOptions.masks`.
+   */
+  masks?: readonly MaskRange[];
 }
 
 export interface WaterfallOptions {
@@ -24,8 +29,11 @@ export interface WaterfallOptions {
   stripKAlpha2?: boolean;
   /** Subtract a SNIP background (half-width deg) before normalising; default none. */
   subtractBackgroundHalfWidthDeg?: number;
-  /** Masked ranges are drawn as gaps (NaN), so the Si wafer does not set the scale. Default Si (400). */
-  masks?: MaskRange[];
+  /**
+   * Masked ranges are drawn as gaps (NaN), so the Si wafer does not set the scale: those of a
+   * state that gives none of its own. Default the first pattern's Si (400) and its companions.
+   */
+  masks?: readonly MaskRange[];
   /** The phases drawn as stick rows; default the stack's candidates (candidatePhases). */
   phases?: readonly ReferencePhase[];
   /** The study's layer stack: where given (and `phases` is not), only its materials' reference phases are drawn. */
@@ -42,6 +50,8 @@ export interface WaterfallTrace {
   offset: number;
   /** What the raw intensity was divided by. */
   scale: number;
+  /** The ranges blanked in it. */
+  masks: readonly MaskRange[];
 }
 
 export interface WaterfallSticks {
@@ -78,7 +88,7 @@ export function prepareWaterfall(states: readonly WaterfallState[], opts: Waterf
   const gap = opts.offset ?? 1.1;
   // Default: the Si (400) substrate where the first pattern's wavelength puts it (its sticks' too),
   // with the companions its optics leave.
-  const masks = opts.masks ?? siSubstrateMasks(states[0]?.pattern.wavelength, states[0]?.pattern.optics);
+  const defaultMasks = opts.masks ?? siSubstrateMasks(states[0]?.pattern.wavelength, states[0]?.pattern.optics);
   const lo = opts.twoThetaRangeDeg?.[0] ?? Math.min(...states.map((s) => s.pattern.twoThetaDeg[0]));
   const hi = opts.twoThetaRangeDeg?.[1] ?? Math.max(...states.map((s) => s.pattern.twoThetaDeg[s.pattern.twoThetaDeg.length - 1]));
   const traces: WaterfallTrace[] = states.map((state, k) => {
@@ -86,6 +96,7 @@ export function prepareWaterfall(states: readonly WaterfallState[], opts: Waterf
     const keep: number[] = [];
     for (let i = 0; i < p.twoThetaDeg.length; i++) if (p.twoThetaDeg[i] >= lo && p.twoThetaDeg[i] <= hi) keep.push(i);
     const x = Float64Array.from(keep, (i) => p.twoThetaDeg[i]);
+    const masks = state.masks ?? defaultMasks;
     const masked = maskedPoints(x, masks);
     let y = bridgeMasked(Float64Array.from(keep, (i) => p.intensity[i]), masked);
     if (opts.stripKAlpha2) y = stripKAlpha2(x, y, p.wavelength ?? CU_K_ALPHA);
@@ -101,7 +112,7 @@ export function prepareWaterfall(states: readonly WaterfallState[], opts: Waterf
       scale = a > 0 ? a : 1;
     }
     const offset = k * gap;
-    return { label: state.label, twoThetaDeg: x, y: y.map((v, i) => (masked[i] ? Number.NaN : v / scale + offset)), offset, scale };
+    return { label: state.label, twoThetaDeg: x, y: y.map((v, i) => (masked[i] ? Number.NaN : v / scale + offset)), offset, scale, masks };
   });
   const stickHeight = opts.stickHeight ?? 0.4;
   const wavelengthA = states[0]?.pattern.wavelength?.alpha1A ?? CU_K_ALPHA.alpha1A;
@@ -122,4 +133,29 @@ export function prepareWaterfall(states: readonly WaterfallState[], opts: Waterf
   const yMin = sticks.length ? Math.min(...sticks.map((s) => s.baseline)) : 0;
   const phaseNote = !opts.phases && candidates.note ? candidates.note : undefined;
   return { traces, sticks, twoThetaRangeDeg: [lo, hi], yRange: [yMin, yMax], normalise, radiation: radiationLabel(states[0]?.pattern.wavelength?.alpha1A), ...(phaseNote ? { phaseNote } : {}) };
+}
+
+/** The masks of a waterfall's traces, sorted out for shading. */
+export interface TraceMasks {
+  /** Those every trace has (and any given to shade across): shaded across the plot. */
+  shared: MaskRange[];
+  /** Each trace's others (a tungsten line found in one state's pattern alone): shaded over that trace only. */
+  own: MaskRange[][];
+  /** Every mask, once: what the labels name. */
+  all: MaskRange[];
+}
+
+/**
+ * Sorts the traces' masks (each its analysis's) into those shaded across the plot and those of
+ * some traces only, so that a figure does not mark a range masked in a trace drawn through it.
+ * `across`: ranges to shade across the plot besides. Masks are one where range, label and name are.
+ */
+export function traceMasks(traces: readonly Pick<WaterfallTrace, 'masks'>[], across: readonly MaskRange[] = []): TraceMasks {
+  const key = (m: MaskRange): string => JSON.stringify([m.fromDeg, m.toDeg, m.label, m.name ?? null]);
+  const once = (masks: readonly MaskRange[]): MaskRange[] => masks.filter((m, i) => masks.findIndex((n) => key(n) === key(m)) === i);
+  const inEvery = (traces[0]?.masks ?? []).filter((m) => traces.every((t) => t.masks.some((n) => key(n) === key(m))));
+  const shared = once([...across, ...inEvery]);
+  const sharedKeys = new Set(shared.map(key));
+  const own = traces.map((t) => once(t.masks.filter((m) => !sharedKeys.has(key(m)))));
+  return { shared, own, all: once([...shared, ...own.flat()]) };
 }

@@ -9,7 +9,7 @@ import { maskLabels, opticsCase, SI_400_W_L_ALPHA1_DEG, SI_400_W_L_ALPHA_NAME, s
 import { prepareWaterfall } from '../../core/xrd/waterfall.js';
 import { renderPeaks } from '../../core/xrd/profile.js';
 import { PROJECT_ROOT } from '../helpers/sharedData.js';
-import { poisson, rng, synthesize } from './synthetic.js';
+import { poisson, rng, synthesize, withTungsten } from './synthetic.js';
 
 const optics = (o: Partial<XrdOptics>): XrdOptics => ({ kBetaFilter: null, monochromator: null, known: true, evidence: 'test', ...o });
 const NI_FILTER = optics({ kBetaFilter: 'Ni' });
@@ -118,14 +118,6 @@ describe('the wafer\'s Si (400) in the tube\'s tungsten W Lα1 light', () => {
     expect(SI_400_W_L_ALPHA1_DEG).toBeCloseTo(65.873, 2);
   });
 
-  /** Si (400) (with Kα2), a film peak at 45°, and a line at 65.87° + shift without a Kα2 companion (W Lα1's own). */
-  function withTungsten(w: { fwhmDeg: number; area: number }, opts: { shiftDeg?: number; startDeg?: number; stopDeg?: number; optics?: XrdOptics } = {}): XrdPattern {
-    const shift = opts.shiftDeg ?? 0;
-    const s = synthesize({ startDeg: opts.startDeg ?? 40, stopDeg: opts.stopDeg ?? 76, peaks: [{ centerDeg: 69.13 + shift, fwhmDeg: 0.07, area: 60000, eta: 0.3 }, { centerDeg: 45 + shift, fwhmDeg: 0.4, area: 500, eta: 0.5 }], baseline: () => 200, seed: null });
-    const line = renderPeaks(s.x, [{ centerDeg: SI_400_W_L_ALPHA1_DEG + shift, fwhmDeg: w.fwhmDeg, area: w.area, eta: 0.3 }]);
-    const random = rng(5);
-    return { ...s.pattern, intensity: Float64Array.from(s.pattern.intensity, (v, i) => poisson(v + line[i], random)), optics: opts.optics ?? NEITHER };
-  }
   const near = (a: ReturnType<typeof analyzeXrdPattern>, deg: number) => a.peaks.some((p) => Math.abs(p.twoThetaDeg - deg) < 0.15);
   const wMask = (a: ReturnType<typeof analyzeXrdPattern>) => a.masks.find((m) => m.name === SI_400_W_L_ALPHA_NAME);
 

@@ -1,6 +1,7 @@
 import { CU_K_ALPHA } from '../../core/model/xrdPattern.js';
-import type { XrdPattern } from '../../core/model/xrdPattern.js';
+import type { XrdOptics, XrdPattern } from '../../core/model/xrdPattern.js';
 import { kAlpha2PositionDeg } from '../../core/xrd/kalpha2.js';
+import { SI_400_W_L_ALPHA1_DEG } from '../../core/xrd/mask.js';
 import { renderPeaks } from '../../core/xrd/profile.js';
 import type { PeakShape } from '../../core/xrd/profile.js';
 
@@ -97,4 +98,18 @@ export function synthesize(spec: SyntheticSpec): Synthetic {
     humps,
     baseline,
   };
+}
+
+/**
+ * Si (400) (with Kα2), a film peak at 45°, and a line at 65.87° + shift without a Kα2 companion
+ * (W Lα1's own: the wafer in the tube's tungsten light); Poisson noise, seed 5. Optics default:
+ * known to have neither β filter nor monochromator.
+ */
+export function withTungsten(w: { fwhmDeg: number; area: number }, opts: { shiftDeg?: number; startDeg?: number; stopDeg?: number; optics?: XrdOptics } = {}): XrdPattern {
+  const shift = opts.shiftDeg ?? 0;
+  const s = synthesize({ startDeg: opts.startDeg ?? 40, stopDeg: opts.stopDeg ?? 76, peaks: [{ centerDeg: 69.13 + shift, fwhmDeg: 0.07, area: 60000, eta: 0.3 }, { centerDeg: 45 + shift, fwhmDeg: 0.4, area: 500, eta: 0.5 }], baseline: () => 200, seed: null });
+  const line = renderPeaks(s.x, [{ centerDeg: SI_400_W_L_ALPHA1_DEG + shift, fwhmDeg: w.fwhmDeg, area: w.area, eta: 0.3 }]);
+  const random = rng(5);
+  const neither: XrdOptics = { kBetaFilter: null, monochromator: null, known: true, evidence: 'test' };
+  return { ...s.pattern, intensity: Float64Array.from(s.pattern.intensity, (v, i) => poisson(v + line[i], random)), optics: opts.optics ?? neither };
 }

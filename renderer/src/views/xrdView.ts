@@ -1,37 +1,17 @@
 import * as d3 from 'd3';
 import type { XrdPayload } from '../../../core/api/contract.js';
-import type { XrdPattern } from '../../../core/model/xrdPattern.js';
-import { maskLabels, siSubstrateMasks } from '../../../core/xrd/mask.js';
+import { maskLabels } from '../../../core/xrd/mask.js';
 import { phaseDisplayName, phaseLabel } from '../../../core/xrd/phases.js';
 import type { MaskRange } from '../../../core/xrd/mask.js';
 import { radiationLabel } from '../../../core/xrd/radiation.js';
-import { prepareWaterfall } from '../../../core/xrd/waterfall.js';
-import type { WaterfallTrace } from '../../../core/xrd/waterfall.js';
 import { formatWithSigma } from '../../../core/util/uncertainty.js';
 import { h } from '../dom.js';
 import { OKABE_ITO } from '../colour.js';
 import type { AppState, Store } from '../store.js';
 import { nearestIndex } from './profileMath.js';
+import { maskedPatterns } from './xrdMath.js';
 import { noteText, onWidthChange } from './view.js';
 import type { View } from './view.js';
-
-/**
- * The patterns as the exported figure has them: cropped to their common range with the
- * substrate's masked ranges blanked (NaN), by the figure's own `prepareWaterfall`, left in raw
- * intensity (the view stacks them itself). Masks where the first pattern's wavelength puts them.
- */
-function maskedPatterns(d: XrdPayload): { masks: MaskRange[]; traces: WaterfallTrace[] } {
-  const alpha1A = d.patterns[0]?.wavelengthA;
-  // The first pattern's optics, as the analysis and the figure take them: a monochromator leaves
-  // no Kβ line or filter edge to mask.
-  const masks = siSubstrateMasks(alpha1A ? { alpha1A } : null, d.patterns[0]?.optics);
-  // prepareWaterfall reads only a pattern's axis, intensities and wavelength.
-  const states = d.patterns.map((p) => ({
-    label: p.state,
-    pattern: { twoThetaDeg: Float64Array.from(p.twoThetaDeg), intensity: Float64Array.from(p.intensity), wavelength: p.wavelengthA ? { alpha1A: p.wavelengthA } : null } as XrdPattern,
-  }));
-  return { masks, traces: prepareWaterfall(states, { masks, normalise: 'none', offset: 0, phases: [] }).traces };
-}
 
 /**
  * XRD waterfall: the states' patterns stacked with a vertical offset (pristine at the bottom),
@@ -49,6 +29,8 @@ export function xrdView(store: Store): View {
   el.append(controls, note, chart, readout, tables);
   let data: XrdPayload | null = null;
   let prepared: ReturnType<typeof maskedPatterns> | null = null;
+  /** The report `prepared` took its masks from (its reportVersion). */
+  let preparedFor = -1;
   /** The 2θ range zoomed in on; null: the whole patterns. */
   let zoom: [number, number] | null = null;
   const resetZoom = h('button', { type: 'button', id: 'xrd-reset-zoom', disabled: true }, 'Reset zoom');
@@ -71,8 +53,11 @@ export function xrdView(store: Store): View {
 
   function draw(s: AppState, d: XrdPayload): void {
     const v = s.view.xrd;
-    prepared ??= maskedPatterns(d);
-    const { masks, traces } = prepared;
+    if (!prepared || preparedFor !== s.reportVersion) {
+      prepared = maskedPatterns(d, s.report);
+      preparedFor = s.reportVersion;
+    }
+    const { shared, own, all, traces } = prepared;
     const width = Math.max(480, Math.min(1300, chart.clientWidth || 960));
     const height = 140 + 120 * d.patterns.length;
     const margin = { top: 16, right: 170, bottom: 44, left: 64 };
@@ -108,16 +93,23 @@ export function xrdView(store: Store): View {
     svg.append('text').attr('x', (margin.left + width - margin.right) / 2).attr('y', height - 8).attr('text-anchor', 'middle').text(`2θ (°, ${radiationLabel(d.patterns[0]?.wavelengthA)})`);
     svg.append('text').attr('transform', `translate(16,${height / 2}) rotate(-90)`).attr('text-anchor', 'middle').text(v.logY ? '√ intensity + offset' : `Intensity (${d.patterns[0]?.intensityUnit ?? 'counts'}) + offset`);
     const plot = svg.append('g').attr('clip-path', 'url(#xrd-clip)');
-    // Masked ranges shaded and named, as in the figure (the wafer's reflection would set the scale).
-    for (const m of masks) {
+    // Masked ranges shaded and named, as in the figure (the wafer's reflection would set the scale):
+    // those of every pattern across the plot, a pattern's own over its trace alone.
+    const shade = (m: MaskRange, top: number, bottom: number, state?: string): void => {
       const a = Math.max(px0, x(m.fromDeg));
       const b = Math.min(px1, x(m.toDeg));
-      if (b <= a) continue;
+      if (b <= a) return;
       const name = m.label.replace(/\s*substrate\s*$/i, '') || 'masked';
-      plot.append('rect').attr('class', 'xrd-mask').attr('data-mask', name).attr('x', a).attr('width', b - a).attr('y', margin.top).attr('height', height - margin.top - margin.bottom).attr('fill', '#000').attr('fill-opacity', 0.07);
-    }
+      const rect = plot.append('rect').attr('class', 'xrd-mask').attr('data-mask', name).attr('x', a).attr('width', b - a).attr('y', top).attr('height', bottom - top).attr('fill', '#000').attr('fill-opacity', 0.07);
+      if (state !== undefined) rect.attr('data-mask-state', state);
+    };
+    for (const m of shared) shade(m, margin.top, height - margin.bottom);
+    own.forEach((masks, k) => {
+      const top = step > 0 && k + 1 < traces.length ? y((k + 1) * step) : margin.top;
+      for (const m of masks) shade(m, top, y(k * step), traces[k].label);
+    });
     // One label per cluster of masks, as the figure writes them (the wafer's line, Kβ and edge lie close).
-    for (const label of maskLabels(masks)) {
+    for (const label of maskLabels(all)) {
       const a = Math.max(px0, x(label.fromDeg));
       const b = Math.min(px1, x(label.toDeg));
       if (b <= a) continue;
@@ -203,8 +195,12 @@ export function xrdView(store: Store): View {
     const notes = d.missing.map((m) => `${m.state}: ${m.reason}.`);
     // Only the masks inside the measured range: "Si (400) masked (68.43–69.83°)" under a pattern
     // of 2–30° named a cut the data never reached.
-    const inRange = masks.filter((m) => m.toDeg > whole[0] && m.fromDeg < whole[1]);
-    if (inRange.length) notes.push(`${inRange.map((m) => `${m.label} masked (${m.fromDeg}–${m.toDeg}°)`).join(', ')}, as in the exported figure.`);
+    const inRange = (m: MaskRange): boolean => m.toDeg > whole[0] && m.fromDeg < whole[1];
+    const maskNotes = [
+      ...shared.filter(inRange).map((m) => `${m.label} masked (${m.fromDeg}–${m.toDeg}°)`),
+      ...own.flatMap((masks, k) => masks.filter(inRange).map((m) => `${m.label} masked in ${traces[k].label} (${m.fromDeg}–${m.toDeg}°)`)),
+    ];
+    if (maskNotes.length) notes.push(`${maskNotes.join(', ')}, as in the exported figure.`);
     notes.push("Ticks above the traces: each state's fitted peaks.");
     const radiations = [...new Set(d.patterns.map((p) => radiationLabel(p.wavelengthA)))];
     if (radiations.length > 1) notes.push(`The patterns were measured with different radiation (${radiations.join(', ')}): the same reflection falls at different 2θ; the axis is the first pattern's.`);

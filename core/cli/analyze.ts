@@ -1,19 +1,12 @@
 import { mkdir } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
-import { csvFormat } from 'd3-dsv';
 import type { Command } from 'commander';
 import type { Report, SimsStateResult } from '../model/report.js';
 import { analysedAnalyte, nothingAnalysed } from '../model/report.js';
 import { ionNotation } from '../model/ions.js';
-import { loadStudy } from '../node/loadStudy.js';
-import { analyzeStudyOnDisk, type AnalyzeOverrides } from '../node/analyzeStudyOnDisk.js';
+import type { AnalyzeOverrides } from '../node/analyzeStudyOnDisk.js';
 import { prepareOutputFolder, writeFileAtomic } from '../node/files.js';
-import { writeReportFiles } from '../node/reportFiles.js';
 import { StrataError, UsageError } from '../model/errors.js';
-import { runBatch, progressBar } from '../node/batch.js';
-import { findStudies } from '../node/findStudies.js';
-import { withStateLanes } from '../node/stateLanes.js';
-import { batchSummary, SUMMARY_COLUMNS } from '../pipeline/batchSummary.js';
 import type { StudyOutcome } from '../pipeline/batchSummary.js';
 import { STRATA_VERSION } from '../version.js';
 import { formatWithSigma } from '../util/uncertainty.js';
@@ -121,6 +114,10 @@ export function registerAnalyze(program: Command, io: CliIo): void {
       const jobs = options.jobs === undefined ? undefined : positiveNumber('--jobs', options.jobs);
       const overrides = options.normalize === undefined ? {} : normalizationOf(options.normalize);
       if (jobs !== undefined && !Number.isInteger(jobs)) throw new UsageError(`--jobs wants a whole number, got '${options.jobs}'`);
+      // The analysis (readers, workers, tables) loads only when this command runs: the modules a
+      // command imports with import() are chunks of their own (bin/loadEntry.js), so other
+      // commands do not pay for them at start.
+      const { findStudies } = await import('../node/findStudies.js');
       const studies = (await Promise.all(args.map((a) => findStudies(a, (note) => io.stderr(`note: ${note}\n`))))).flat();
       if (studies.length > 1 && !options.out) throw new UsageError('several studies need --out DIR for their reports');
       // The output folder made and checked first, not found wanting after the analysis.
@@ -131,6 +128,12 @@ export function registerAnalyze(program: Command, io: CliIo): void {
 }
 
 async function analyzeOne(studyPath: string, options: { json?: boolean; out?: string; jobs?: number; overrides: AnalyzeOverrides }, io: CliIo): Promise<void> {
+  const [{ loadStudy }, { analyzeStudyOnDisk }, { withStateLanes }, { writeReportFiles }] = await Promise.all([
+    import('../node/loadStudy.js'),
+    import('../node/analyzeStudyOnDisk.js'),
+    import('../node/stateLanes.js'),
+    import('../node/reportFiles.js'),
+  ]);
   const study = await loadStudy(studyPath);
   for (const note of study.notes) io.stderr(`note: ${note}\n`);
   io.stderr(`analysing ${study.name}: ${study.states.length} state${study.states.length === 1 ? '' : 's'}…\n`);
@@ -150,6 +153,11 @@ async function analyzeOne(studyPath: string, options: { json?: boolean; out?: st
 }
 
 async function analyzeMany(studies: string[], outDir: string, options: { json?: boolean; jobs?: number; overrides: AnalyzeOverrides }, io: CliIo): Promise<void> {
+  const [{ runBatch, progressBar }, { batchSummary, SUMMARY_COLUMNS }, { csvFormat }] = await Promise.all([
+    import('../node/batch.js'),
+    import('../pipeline/batchSummary.js'),
+    import('d3-dsv'),
+  ]);
   const names = uniqueNames(studies);
   const jobs = studies.map((studyPath, i) => ({ studyPath, outDir: join(outDir, names[i]), overrides: options.overrides }));
   io.stderr(`analysing ${studies.length} studies…\n`);

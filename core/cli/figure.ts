@@ -7,8 +7,6 @@ import { StrataError } from '../model/errors.js';
 import { prepareOutputFolder, sha256File, writeFileAtomic } from '../node/files.js';
 import { FIGURE_NAMES } from '../figures/figureNames.js';
 import type { FigureName } from '../figures/figureNames.js';
-import { loadStudy } from '../node/loadStudy.js';
-import { withStateLanes } from '../node/stateLanes.js';
 import { STRATA_VERSION } from '../version.js';
 import type { CliIo } from './context.js';
 import { asNormalizeFlagError, normalizationOf, positiveNumber } from './context.js';
@@ -75,6 +73,8 @@ export function registerFigure(program: Command, io: CliIo): void {
     .action(async (studyPath: string, options: FigureOptions) => {
       const p = parseFigureOptions(options);
       const overrides = options.normalize === undefined ? undefined : normalizationOf(options.normalize);
+      // The readers and the analysis load only when this command runs (see analyze.ts).
+      const [{ loadStudy }, { withStateLanes }] = await Promise.all([import('../node/loadStudy.js'), import('../node/stateLanes.js')]);
       const study = await loadStudy(studyPath);
       // Checked before the figures are made, not found wanting after.
       const outDir = await prepareOutputFolder(p.out);

@@ -2,11 +2,7 @@ import type { Command } from 'commander';
 import { existsSync } from 'node:fs';
 import { basename } from 'node:path';
 import { FORMATS } from '../io/detect.js';
-import { readSemImageInfo } from '../io/sem/index.js';
-import { classifyTiff } from '../io/tiff/classify.js';
-import { detectFileFormat, openDataset, readSemSidecar, WHOLE_FILE_LIMITS } from '../node/openDataset.js';
-import { openFileSource } from '../node/fileSource.js';
-import { summarizeDataset } from '../pipeline/summarizeDataset.js';
+import type { TiffKind } from '../io/tiff/classify.js';
 import { FormatError } from '../model/errors.js';
 import type { CliIo } from './context.js';
 import { describeFailure, ReportedError } from './context.js';
@@ -23,16 +19,25 @@ async function describeSidecar(file: string): Promise<Record<string, unknown>> {
  * 8192 × 8192 16-bit image is 128 MiB decoded, for a few facts). Null when it is not an SEM
  * image, or when what is printed needs the pixels (a data bar the metadata does not size, a
  * pixel size from a burned-in scale bar), or when the image is past openDataset's size limit:
- * openDataset reads it whole then, as before.
+ * openDataset reads it whole then, as before (`summary` null; `tiffKind`, the classification
+ * made, none past the limit, for openDataset to take instead of classifying the file again).
  */
-async function semSummary(file: string): Promise<Record<string, unknown> | null> {
+async function semSummary(file: string): Promise<{ summary: Record<string, unknown> | null; tiffKind?: TiffKind }> {
+  const [{ readSemImageInfo }, { classifyTiff }, { readSemSidecar, WHOLE_FILE_LIMITS }, { openFileSource }, { summarizeDataset }] = await Promise.all([
+    import('../io/sem/index.js'),
+    import('../io/tiff/classify.js'),
+    import('../node/openDataset.js'),
+    import('../node/fileSource.js'),
+    import('../pipeline/summarizeDataset.js'),
+  ]);
   const source = await openFileSource(file, file);
   try {
-    if (source.size > WHOLE_FILE_LIMITS.sem || (await classifyTiff(source)) !== 'sem') return null;
+    const tiffKind = source.size > WHOLE_FILE_LIMITS.sem ? undefined : await classifyTiff(source);
+    if (tiffKind !== 'sem') return { summary: null, tiffKind };
     // Read as openDataset reads it (a sidecar past its limit refused the same way).
     const info = await readSemImageInfo(source, await readSemSidecar(file));
     // summarizeDataset reads no pixels: an empty array stands for them.
-    return info ? summarizeDataset('tiff', { ...info, pixels: new Uint8Array(0) }) : null;
+    return { summary: info ? summarizeDataset('tiff', { ...info, pixels: new Uint8Array(0) }) : null, tiffKind };
   } finally {
     await source.close();
   }
@@ -53,6 +58,8 @@ export function registerInfo(program: Command, io: CliIo): void {
     .argument('<files...>', 'data files (ToF-SIMS profiles and stacks, SEM images, XRD patterns)')
     .option('--json', 'machine-readable output on stdout: an array with one object per file read, also for one file')
     .action(async (files: string[], options: { json?: boolean }) => {
+      // The readers load only when this command runs (see analyze.ts).
+      const [{ detectFileFormat, openDataset }, { summarizeDataset }] = await Promise.all([import('../node/openDataset.js'), import('../pipeline/summarizeDataset.js')]);
       const results: Record<string, unknown>[] = [];
       let failed: unknown = null;
       for (const file of files) {
@@ -67,11 +74,11 @@ export function registerInfo(program: Command, io: CliIo): void {
           // the user to find that out).
           if (format === 'unknown' && /\.ibd$/i.test(file)) throw new FormatError(file, `the binary part of an imzML: run strata info on its .imzML, which reads it`);
           const sem = format === 'tiff' ? await semSummary(file) : null;
-          if (sem) {
-            results.push(sem);
+          if (sem?.summary) {
+            results.push(sem.summary);
             continue;
           }
-          const opened = await openDataset(file, { displayName: file });
+          const opened = await openDataset(file, { displayName: file, tiffKind: sem?.tiffKind });
           try {
             results.push(summarizeDataset(opened.format, opened.dataset));
           } finally {

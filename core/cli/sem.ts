@@ -1,9 +1,10 @@
 import type { Command } from 'commander';
-import { openDataset } from '../node/openDataset.js';
 import { DEFAULT_STACK_ID } from '../model/layerStack.js';
 import { FormatError, UsageError } from '../model/errors.js';
 import type { SectionGeometry, SemImage } from '../model/semImage.js';
-import { MAX_TILT_DEG, measureCrossSection, roundDeg, toSemResult, withPixelSize } from '../sem/index.js';
+import type { SemResult } from '../model/report.js';
+// Constants only: the measurement loads when the command runs (see analyze.ts).
+import { MAX_TILT_DEG, roundDeg } from '../sem/tilt.js';
 import type { CrossSectionResult } from '../sem/index.js';
 import type { CliIo } from './context.js';
 import { decimalNumber, positiveNumber, stackPreset, stackPresetList } from './context.js';
@@ -36,9 +37,9 @@ function parseTilt(value: string): number {
 }
 
 /** The JSON printed by `strata sem --json`: the report's `sem` section plus how it was found. */
-export function semJson(image: SemImage, r: CrossSectionResult): Record<string, unknown> {
+function semJson(image: SemImage, r: CrossSectionResult, semResult: SemResult): Record<string, unknown> {
   return {
-    ...toSemResult(r),
+    ...semResult,
     pixelSizeDetail: image.pixelSizeDetail ?? null,
     angleDeg: r.details.angleDeg,
     tiltDeg: r.details.tiltDeg,
@@ -93,6 +94,8 @@ export function registerSem(program: Command, io: CliIo): void {
       // both, --section was dropped in silence.
       if (tiltDeg !== undefined && section !== undefined) throw new UsageError('--tilt gives the view angle itself and --section how the metadata\'s stage tilt becomes one: give one of them');
       if (angleDeg !== undefined && !(Math.abs(angleDeg) <= 45)) throw new UsageError(`--angle wants degrees within ±45, got '${options.angle}'`);
+      // The readers load only when a file is read (see analyze.ts).
+      const [{ openDataset }, { measureCrossSection, toSemResult, withPixelSize }] = await Promise.all([import('../node/openDataset.js'), import('../sem/index.js')]);
       const opened = await openDataset(file, { displayName: file });
       try {
         if (opened.dataset.kind !== 'semImage') throw new FormatError(file, `not an SEM image (read as ${opened.dataset.kind})`);
@@ -109,7 +112,7 @@ export function registerSem(program: Command, io: CliIo): void {
           if (err instanceof RangeError) throw new UsageError(`${file}: ${err.message}`);
           throw err;
         }
-        io.stdout(options.json ? JSON.stringify(semJson(image, result), null, 2) + '\n' : table(image, result));
+        io.stdout(options.json ? JSON.stringify(semJson(image, result, toSemResult(result)), null, 2) + '\n' : table(image, result));
       } finally {
         await opened.close();
       }

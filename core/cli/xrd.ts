@@ -1,7 +1,5 @@
 import type { Command } from 'commander';
-import { openDataset } from '../node/openDataset.js';
 import { FormatError, UsageError } from '../model/errors.js';
-import { analyzeXrdPattern } from '../xrd/analyze.js';
 import { phaseLabel } from '../xrd/phases.js';
 import type { XrdAnalysis } from '../xrd/analyze.js';
 import type { XrdPeakResult } from '../model/report.js';
@@ -60,6 +58,8 @@ export function registerXrd(program: Command, io: CliIo): void {
       const minSignificance = options.minSignificance !== undefined ? positiveNumber('--min-significance', options.minSignificance) : undefined;
       const angleAxis = options.angle === undefined ? undefined : ANGLE_COLUMNS[options.angle.toLowerCase()];
       if (options.angle !== undefined && !angleAxis) throw new UsageError(`--angle wants theta or 2theta, got '${options.angle}'`);
+      // The readers and the fits load only when a file is read (see analyze.ts).
+      const [{ openDataset }, { analyzeXrdPattern }] = await Promise.all([import('../node/openDataset.js'), import('../xrd/analyze.js')]);
       const opened = await openDataset(file, { displayName: file, xrd: angleAxis ? { angleAxis } : undefined });
       try {
         if (opened.dataset.kind !== 'xrdPattern') throw new FormatError(file, `not an XRD pattern (${opened.format})`);

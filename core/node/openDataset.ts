@@ -8,6 +8,7 @@ import { openTiffStack } from '../io/sims/tiffStack.js';
 import { openImzml } from '../io/sims/imzml.js';
 import type { ImzmlOptions } from '../io/sims/imzml.js';
 import { classifyTiff } from '../io/tiff/classify.js';
+import type { TiffKind } from '../io/tiff/classify.js';
 import { readSemImage } from '../io/sem/index.js';
 import { readXrd } from '../io/xrd/index.js';
 import type { XyTextOptions } from '../io/xrd/index.js';
@@ -81,8 +82,11 @@ export async function readSemSidecar(imagePath: string): Promise<{ name: string;
 /**
  * Opens any supported file as its dataset. `displayName` is what errors and provenance call it
  * (the path relative to the study folder, usually). Ion stacks stay backed by the open file.
+ * `tiffKind`: a TIFF's classifyTiff result where the caller already has it (`strata info`
+ * classified it to try its SEM fast path), so that its first page is not read and classified
+ * again; without it the TIFF is classified here.
  */
-export async function openDataset(path: string, opts: { displayName?: string; imzml?: ImzmlOptions; xrd?: XyTextOptions } = {}): Promise<OpenedDataset> {
+export async function openDataset(path: string, opts: { displayName?: string; imzml?: ImzmlOptions; xrd?: XyTextOptions; tiffKind?: TiffKind } = {}): Promise<OpenedDataset> {
   const name = opts.displayName ?? basename(path);
   const format = await detectFileFormat(path);
   const none = async (): Promise<void> => undefined;
@@ -92,7 +96,7 @@ export async function openDataset(path: string, opts: { displayName?: string; im
     case 'tiff': {
       const source: FileSource = await openFileSource(path, name);
       try {
-        if ((await classifyTiff(source)) === 'sims-stack') {
+        if ((opts.tiffKind ?? (await classifyTiff(source))) === 'sims-stack') {
           return { format, dataset: await openTiffStack(source), close: () => source.close() };
         }
       } catch (err) {

@@ -9,7 +9,7 @@ import { asRaster, clipRoi } from './raster.js';
 import type { RoiPx } from './raster.js';
 import { fitSteps, gaussianSmooth, gradient, strongestEdge } from './steps.js';
 import type { StepFit } from './steps.js';
-import { MAX_TILT_DEG, normalThicknessNm } from './tilt.js';
+import { MAX_TILT_DEG, normalThicknessNm, roundDeg } from './tilt.js';
 
 export interface CrossSectionOptions {
   /** The view angle θ itself, overriding the image's tilt and `section` (see tilt.ts). */
@@ -167,9 +167,6 @@ function shiftedRolesWarning(measured: readonly SemLayerThickness[], layers: rea
   }
   return `the thicknesses do not follow the nominal ones (${off.join(', ').replace(/ of(?=,|$)/g, '')}): two layers of one grey level may have been measured as one, moving the roles below; check the layer assignment (an ROI, or the interfaces by hand)`;
 }
-
-/** An angle for messages: two decimals at most (a tilt read in radians is 0.0003749997…°). */
-export const roundDeg = (deg: number): number => +deg.toFixed(2);
 
 /** Sample standard deviation; null from fewer than two values (no spread is known, not 0). */
 function sampleStd(xs: number[]): number | null {

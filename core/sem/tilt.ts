@@ -20,3 +20,6 @@ export function normalThicknessNm(deltaUPx: number, pixelSizeNm: number, angleRa
 
 /** The largest |tilt| the correction accepts: beyond it 1/cos θ amplifies every error > 10×. */
 export const MAX_TILT_DEG = 84;
+
+/** An angle for messages: two decimals at most (a tilt read in radians is 0.0003749997…°). */
+export const roundDeg = (deg: number): number => +deg.toFixed(2);

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -15,12 +15,18 @@ describe('bin/loadEntry.js', () => {
   mkdirSync(join(root, 'src'));
   // As in this package: .ts sources are ES modules.
   writeFileSync(join(root, 'package.json'), '{ "type": "module" }\n');
-  writeFileSync(join(root, 'src', 'main.ts'), "import { value } from './value.js';\nexport const answer: number = value * 2;\n");
+  writeFileSync(
+    join(root, 'src', 'main.ts'),
+    "import { value } from './value.js';\nexport const answer: number = value * 2;\nexport const later = (): Promise<{ heavy: string }> => import('./heavy.js');\n",
+  );
+  writeFileSync(join(root, 'src', 'heavy.ts'), "export const heavy: string = 'loaded-later-' + String(40 + 2);\n");
   const setValue = (v: number): void => writeFileSync(join(root, 'src', 'value.ts'), `export const value: number = ${v};\n`);
+  const manifestPath = join(cacheDir, 'strata-src-main.json');
+  const manifest = (): { bundle: string; outputs: string[]; inputs: Record<string, unknown> } => JSON.parse(readFileSync(manifestPath, 'utf8'));
 
-  const load = (env: Record<string, string> = {}): string => {
+  const load = (env: Record<string, string> = {}, then = 'console.log(mod.answer)'): string => {
     const loader = pathToFileURL(join(PROJECT_ROOT, 'bin', 'loadEntry.js')).href;
-    const script = `import(${JSON.stringify(loader)}).then((m) => m.loadEntry('src/main.ts', { root: ${JSON.stringify(root)}, cacheDir: ${JSON.stringify(cacheDir)} })).then((mod) => console.log(mod.answer))`;
+    const script = `import(${JSON.stringify(loader)}).then((m) => m.loadEntry('src/main.ts', { root: ${JSON.stringify(root)}, cacheDir: ${JSON.stringify(cacheDir)} })).then(async (mod) => { ${then} })`;
     const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', env: { ...process.env, ...env } });
     expect(r.stderr).toBe('');
     return r.stdout.trim();
@@ -29,14 +35,53 @@ describe('bin/loadEntry.js', () => {
   it('bundles the entry once and rebuilds it when an imported source changes', () => {
     setValue(1);
     expect(load()).toBe('2');
-    const bundle = join(cacheDir, 'strata-src-main.mjs');
-    expect(existsSync(bundle)).toBe(true);
-    const manifest = JSON.parse(readFileSync(join(cacheDir, 'strata-src-main.json'), 'utf8'));
-    expect(Object.keys(manifest.inputs).sort()).toEqual(['src/main.ts', 'src/value.ts']);
+    const first = manifest();
+    expect(existsSync(join(cacheDir, first.bundle))).toBe(true);
+    const sources = Object.keys(first.inputs).filter((f) => f.startsWith('src/'));
+    expect(sources.sort()).toEqual(['src/heavy.ts', 'src/main.ts', 'src/value.ts']);
+    // The loader itself is an input: a change to how bundles are made makes them again.
+    expect(Object.keys(first.inputs).some((f) => f.endsWith('loadEntry.js'))).toBe(true);
     // A different size is noticed even if the mtime were the same.
     setValue(21);
     expect(load()).toBe('42');
-    expect(readFileSync(bundle, 'utf8')).toContain('21');
+    const second = manifest();
+    expect(second.bundle).not.toBe(first.bundle);
+    expect(readFileSync(join(cacheDir, second.bundle), 'utf8')).toContain('21');
+    // The earlier build's files stay for a process still running from it.
+    expect(existsSync(join(cacheDir, first.bundle))).toBe(true);
+  });
+
+  it('puts a module loaded with import() in a chunk of its own, loaded only when asked for', () => {
+    setValue(3);
+    expect(load({}, 'console.log(mod.answer, (await mod.later()).heavy)')).toBe('6 loaded-later-42');
+    const { bundle, outputs } = manifest();
+    expect(outputs).toContain(bundle);
+    expect(outputs.length).toBeGreaterThan(1);
+    expect(readFileSync(join(cacheDir, bundle), 'utf8')).not.toContain('loaded-later-');
+    const chunks = outputs.filter((f) => f !== bundle && readFileSync(join(cacheDir, f), 'utf8').includes('loaded-later-'));
+    expect(chunks).toHaveLength(1);
+  });
+
+  it('deletes old files of earlier builds that no manifest names, and keeps those one does', () => {
+    setValue(4);
+    expect(load()).toBe('8');
+    const dayAgo = new Date(Date.now() - 2 * 24 * 3600 * 1000);
+    const stale = join(cacheDir, 'strata-src-main-OLDBUILD.mjs');
+    const leftTmp = join(cacheDir, 'strata-chunk-ABC.mjs.123.tmp');
+    const recent = join(cacheDir, 'strata-src-main-RECENT.mjs');
+    for (const f of [stale, leftTmp, recent]) writeFileSync(f, '// an earlier build\n');
+    utimesSync(stale, dayAgo, dayAgo);
+    utimesSync(leftTmp, dayAgo, dayAgo);
+    const named = manifest().outputs.map((f) => join(cacheDir, f));
+    for (const f of named) utimesSync(f, dayAgo, dayAgo);
+    // A rebuild prunes.
+    setValue(5);
+    expect(load()).toBe('10');
+    expect(existsSync(stale)).toBe(false);
+    expect(existsSync(leftTmp)).toBe(false);
+    // Young files stay (a build running beside this one may be about to name them).
+    expect(existsSync(recent)).toBe(true);
+    for (const f of manifest().outputs) expect(existsSync(join(cacheDir, f))).toBe(true);
   });
 
   it('loads the sources through tsx when bundling is turned off', () => {

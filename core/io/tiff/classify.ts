@@ -5,6 +5,9 @@ import { readPageInfo } from './page.js';
 
 const SEM_VENDOR_TAGS = [TAG.FeiHelios, TAG.ZeissSem, TAG.TescanSem];
 
+/** What a TIFF holds, as classifyTiff decides it. */
+export type TiffKind = 'sims-stack' | 'sem';
+
 /**
  * Decides whether a TIFF is an ion-image stack or an SEM image, from its structure only:
  * - a vendor SEM tag (34682 FEI/Thermo, 34118 Zeiss, 50431 Tescan) on the first page → sem;
@@ -14,7 +17,7 @@ const SEM_VENDOR_TAGS = [TAG.FeiHelios, TAG.ZeissSem, TAG.TescanSem];
  * - anything else (one page, RGB, mixed sizes) → sem.
  * Throws FormatError when the file is not a readable TIFF.
  */
-export async function classifyTiff(source: ByteSource): Promise<'sims-stack' | 'sem'> {
+export async function classifyTiff(source: ByteSource): Promise<TiffKind> {
   // The first page decides most files: walking a 2000-page stack's chain just to find its
   // OME-XML on page 0 cost more than opening the stack.
   const header = await readTiffHeader(source);
@@ -28,7 +31,7 @@ export async function classifyTiff(source: ByteSource): Promise<'sims-stack' | '
 }
 
 /** A TIFF whose first page says nothing: a stack when it has two or more alike full-resolution pages. */
-async function classifyByPages(source: ByteSource, tiff: TiffStructure): Promise<'sims-stack' | 'sem'> {
+async function classifyByPages(source: ByteSource, tiff: TiffStructure): Promise<TiffKind> {
   const pages = await fullResolutionPages(source, tiff);
   if (pages.length < 2) return 'sem';
   const info = await readPageInfo(source, tiff, pages[0]);

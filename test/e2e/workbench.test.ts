@@ -350,15 +350,25 @@ describe.skipIf(skipReason !== null)('workbench in the browser mode', { timeout:
     const stopped = new Set<string>();
     const jobOf = (req: Request) => JSON.parse(req.postData() ?? '{}').jobId as string;
     const onRequest = (req: Request) => void (req.url().endsWith('/api/getVolume') && volumeJobs.push(jobOf(req)));
+    // The three states' Cancels answered by the backend.
+    let cancelsAnswered = 0;
+    let allCancelsAnswered!: () => void;
+    const cancelsDone = new Promise<void>((resolve) => (allCancelsAnswered = resolve));
     const onResponse = async (res: Response) => {
       if (res.url().endsWith('/api/getVolume')) answers.push({ jobId: jobOf(res.request()), status: res.status(), error: (await res.json()).error ?? '' });
-      if (res.url().endsWith('/api/cancelJob') && (await res.json()).result?.cancelled === true) stopped.add(jobOf(res.request()));
+      if (res.url().endsWith('/api/cancelJob')) {
+        if ((await res.json()).result?.cancelled === true) stopped.add(jobOf(res.request()));
+        if (++cancelsAnswered === 3) allCancelsAnswered();
+      }
     };
     page.on('request', onRequest);
     page.on('response', onResponse);
-    // Hold the volumes back so the jobs are still running (or not even started) when Cancel is clicked.
+    // Hold the volumes back until the backend has answered the Cancels, so the jobs are still
+    // running (or not even started) when Cancel is clicked however slow the machine (a fixed
+    // 2.5 s hold let them finish first under load). The cap only keeps a broken Cancel from
+    // hanging the test.
     await page.route('**/api/getVolume', async (route) => {
-      await new Promise((r) => setTimeout(r, 2500));
+      await Promise.race([cancelsDone, new Promise((r) => setTimeout(r, 30_000))]);
       await route.continue().catch(() => undefined);
     });
     await page.selectOption('#volume-ion', shownIon === 'Li-' ? 'Fe-' : 'Li-');
@@ -615,9 +625,12 @@ describe.skipIf(skipReason !== null)('workbench in the browser mode', { timeout:
   it('long work shows progress in the job bar and can be cancelled', async () => {
     await tab('maps');
     await page.waitForSelector('#maps-grid canvas.map');
-    // Hold the maps answer back so the job is still running when Cancel is clicked.
+    // Hold the maps request back until the server has answered the Cancel, so the job is still
+    // running when Cancel is clicked however slow the machine (a fixed 2.5 s hold let it finish
+    // first under load). The cap only keeps a broken Cancel from hanging the test.
+    const cancelAnswered = page.waitForResponse((r) => r.url().endsWith('/api/cancelJob'), { timeout: 60_000 });
     await page.route('**/api/getIonMaps', async (route) => {
-      await new Promise((r) => setTimeout(r, 2500));
+      await Promise.race([cancelAnswered.catch(() => undefined), new Promise((r) => setTimeout(r, 30_000))]);
       await route.continue().catch(() => undefined);
     });
     const cancelSent = page.waitForRequest('**/api/cancelJob');

@@ -17,6 +17,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { threadId } from 'node:worker_threads';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 // Two levels below the root, like core/<dir>/*.ts: the sources' `new URL('../../…',
@@ -24,6 +25,12 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 // its chunks (all in this one folder), and packages resolve through the root's node_modules.
 const CACHE_DIR = join(ROOT, 'node_modules', '.cache');
 const MANIFEST_VERSION = 2;
+/**
+ * Suffix of this thread's temporary files: the batch's worker threads share the process id and
+ * build the same bundle at once after a change (with the id alone, one thread could rename a
+ * file another was still writing).
+ */
+const TMP = `${process.pid}-${threadId}.tmp`;
 /**
  * Output files no manifest names any more are deleted once they are this old: long enough for
  * a process started from an older build to have loaded what it needs.
@@ -56,7 +63,7 @@ function writeOnce(path, contents) {
     utimesSync(path, now, now);
     return;
   }
-  const tmp = `${path}.${process.pid}.tmp`;
+  const tmp = `${path}.${TMP}`;
   writeFileSync(tmp, contents);
   renameSync(tmp, path);
 }
@@ -95,8 +102,8 @@ async function build(root, entry, cacheDir, name, manifestPath) {
   }
   const manifest = { version: MANIFEST_VERSION, entry, bundle: basename(entryFile), outputs: files.map((f) => basename(f.path)), inputs };
   // Renames are atomic: processes starting together (batch workers) each see a whole manifest.
-  writeFileSync(`${manifestPath}.${process.pid}.tmp`, JSON.stringify(manifest));
-  renameSync(`${manifestPath}.${process.pid}.tmp`, manifestPath);
+  writeFileSync(`${manifestPath}.${TMP}`, JSON.stringify(manifest));
+  renameSync(`${manifestPath}.${TMP}`, manifestPath);
   return manifest;
 }
 

@@ -84,6 +84,21 @@ describe('bin/loadEntry.js', () => {
     for (const f of manifest().outputs) expect(existsSync(join(cacheDir, f))).toBe(true);
   });
 
+  it('builds once per thread without clashing when worker threads of one process load a changed entry at once (a batch)', () => {
+    setValue(6);
+    const loader = pathToFileURL(join(PROJECT_ROOT, 'bin', 'loadEntry.js')).href;
+    // Each thread builds (the source just changed) and says whether the bundle was used.
+    const inThread = `import(${JSON.stringify(loader)}).then((m) => m.loadEntry('src/main.ts', { root: ${JSON.stringify(root)}, cacheDir: ${JSON.stringify(cacheDir)} })).then((mod) => require('node:worker_threads').parentPort.postMessage(mod.answer))`;
+    const script = `const { Worker } = require('node:worker_threads');
+      Promise.all(Array.from({ length: 4 }, () => new Promise((ok, fail) => { const w = new Worker(${JSON.stringify(inThread)}, { eval: true }); w.on('message', ok); w.on('error', fail); })))
+        .then((answers) => console.log(answers.join(',')));`;
+    const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', env: { ...process.env, STRATA_DEBUG_BUNDLE: '1' } });
+    // STRATA_DEBUG_BUNDLE says so on stderr where a thread fell back to tsx.
+    expect(r.stderr).toBe('');
+    expect(r.stdout.trim()).toBe('12,12,12,12');
+    expect(readFileSync(join(cacheDir, manifest().bundle), 'utf8')).toContain('6');
+  });
+
   it('loads the sources through tsx when bundling is turned off', () => {
     setValue(5);
     expect(load({ STRATA_NO_BUNDLE: '1' })).toBe('10');

@@ -210,6 +210,23 @@ const SEM_SIZE = '6144x4096';
 const sem = { measure: measure(1, workload('sem-measure', SEM_SIZE)), pass: measure(1, workload('sem-pass', SEM_SIZE)) };
 results.sem = { size: SEM_SIZE, ...sem, ratio: sem.measure.seconds / sem.pass.seconds };
 
+// (i) CLI start: `strata --version` (the program alone) and `strata info` of an XRD pattern (its
+// readers loaded), each a fresh process as a script calling strata per file runs it, against a
+// bare `node -e 0` started the same way. The bundle is made before (its first use builds it).
+const timedProcess = (args: string[]) => (): Run => {
+  const t = process.hrtime.bigint();
+  const r = spawnSync(process.execPath, args, { cwd: root, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`${args.join(' ')} failed (${r.status}): ${r.stderr}`);
+  return { seconds: Number(process.hrtime.bigint() - t) / 1e9, check: r.stdout.length, maxRssBytes: 0 };
+};
+timedProcess(['bin/strata.js', '--version'])();
+const cliStart = {
+  node: measure(7, timedProcess(['-e', '0'])),
+  version: measure(7, timedProcess(['bin/strata.js', '--version'])),
+  info: measure(7, timedProcess(['bin/strata.js', 'info', 'samples/study/pristine/xrd.ras'])),
+};
+results.cliStart = { ...cliStart, versionVsNode: cliStart.version.seconds / cliStart.node.seconds, infoVsNode: cliStart.info.seconds / cliStart.node.seconds };
+
 const head = ['size', 'fs s', 'stack s', '(a) ×fs', 'planes ×fs', 'typed s', 'Li maps s', 'open s', '(b) raw ×', 'corr ×', 'raw-open ×', 'numpy s', '(c) ×np', 'np-open ×', 'warm ×np incl/after open', '1st run a/b/c ×', 'volume s', '(e) RSS/limit MiB'];
 const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
 const line = (r: string[]): string => r.map((c, i) => c.padStart(widths[i])).join('  ');
@@ -223,6 +240,9 @@ process.stdout.write(
 );
 process.stdout.write(
   `(h) SEM ${SEM_SIZE} px: layers measured in ${fmt(sem.measure.seconds, 2)} s (first run ${fmt(sem.measure.coldSeconds, 2)} s), ×${fmt(sem.measure.seconds / sem.pass.seconds, 0)} one pass over its pixels (${fmt(sem.pass.seconds * 1e3, 0)} ms)\n`,
+);
+process.stdout.write(
+  `(i) CLI start: strata --version ${fmt(cliStart.version.seconds * 1e3, 0)} ms, ×${fmt(cliStart.version.seconds / cliStart.node.seconds, 1)} a bare node start (${fmt(cliStart.node.seconds * 1e3, 0)} ms); strata info of an XRD pattern ${fmt(cliStart.info.seconds * 1e3, 0)} ms, ×${fmt(cliStart.info.seconds / cliStart.node.seconds, 1)} (medians of 7)\n`,
 );
 if (!numpy) process.stdout.write('(c) skipped: python3 with numpy not found\n');
 process.stdout.write('times: each workload run five times in its own process, the median of runs 2–5 reported (the first, with V8 still compiling, in "1st run"); "warm": Li maps run 41 times, the median of the last 10\n');

@@ -2,7 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { Report, SimsStateResult } from '../model/report.js';
-import { analysedAnalyte, nothingAnalysed } from '../model/report.js';
+import { analysedAnalyte, nothingAnalysed, referenceStateOf } from '../model/report.js';
 import { ionNotation } from '../model/ions.js';
 import type { AnalyzeOverrides } from '../node/analyzeStudyOnDisk.js';
 import { prepareOutputFolder, writeFileAtomic } from '../node/files.js';
@@ -76,8 +76,7 @@ export function formatReport(report: Report): string {
     // The analyte the states' analyses took (Na⁺ where an inline stack names it), and the state
     // the changes are against (study options' referenceState): "Li" and "pristine" were fixed.
     const analyte = analysedAnalyte(report);
-    const reference = report.provenance.parameters?.referenceState;
-    lines.push(`\n${analyte ? ionNotation(analyte) : 'Li'} fraction change against ${typeof reference === 'string' ? reference : 'pristine'} (percentage points):`);
+    lines.push(`\n${analyte ? ionNotation(analyte) : 'Li'} fraction change against ${referenceStateOf(report)} (percentage points):`);
     const stateWidth = Math.max(11, ...report.comparison.li.map((c) => c.state.length + 1));
     const roleWidth = Math.max(10, ...report.comparison.li.map((c) => c.role.length));
     for (const c of report.comparison.li) lines.push(`  ${c.state.padEnd(stateWidth)} ${c.role.padEnd(roleWidth)} ${pctWithSigma(c.deltaFraction, c.sigma, true)} pp`);

@@ -145,7 +145,7 @@ export interface StateReport {
 export interface LiChange {
   role: string;
   state: string;
-  /** Li fraction in this state minus the pristine one. */
+  /** Li fraction in this state minus the reference state's (referenceStateOf). */
   deltaFraction: number;
   sigma: number;
 }
@@ -181,6 +181,15 @@ export function analysedAnalyte(report: Pick<Report, 'states'>, states?: readonl
     if (typeof ion === 'string') return ion;
   }
   return undefined;
+}
+
+/**
+ * The state a report's changes are measured against (its parameters' referenceState: study.json's,
+ * or pristine, else the first state); 'pristine' for a report written before it was recorded.
+ */
+export function referenceStateOf(report: Pick<Report, 'provenance'>): string {
+  const reference = report.provenance.parameters?.referenceState;
+  return typeof reference === 'string' ? reference : 'pristine';
 }
 
 /**

@@ -166,8 +166,11 @@ export function withSemGeometry(study: LoadedStudy, overrides: AnalyzeOverrides 
 
 /** The analysis options of a study: its manifest's thicknesses, then the caller's options and overrides. */
 function studyOptions(study: LoadedStudy, opts: { overrides?: AnalyzeOverrides; options?: StudyAnalysisOptions }): StudyAnalysisOptions {
+  // The reference state the caller chose, else study.json's (else composeStudy's default).
+  const referenceState = opts.options?.referenceState ?? study.manifest?.referenceState;
   return {
     ...opts.options,
+    ...(referenceState !== undefined ? { referenceState } : {}),
     thicknessesNm: { ...(study.manifest?.thicknessesNm ?? {}), ...(opts.options?.thicknessesNm ?? {}) },
     interfacesS: { ...opts.options?.interfacesS, ...opts.overrides?.interfacesS },
     semPixelSizeNm: { ...opts.options?.semPixelSizeNm, ...opts.overrides?.semPixelSizeNm },

@@ -34,7 +34,7 @@ export interface StudyAnalysisOptions {
   semPixelSizeNm?: Record<string, number>;
   /** Interface times set by hand per state, s, top-down. */
   interfacesS?: Record<string, number[]>;
-  /** The state changes are measured against. */
+  /** The state changes are measured against (default: defaultReferenceState). */
   referenceState?: string;
 }
 
@@ -136,6 +136,14 @@ export async function analyzeState(layerStack: LayerStack, s: StateData, steps: 
   return detail ? { report, detail, warnings } : { report, warnings };
 }
 
+/**
+ * The state a study's changes are measured against when it names none: `pristine` where it has
+ * one, else its first state (a study of "as-deposited", "charged-1C", … got no comparison at all).
+ */
+export function defaultReferenceState(states: readonly string[]): string | undefined {
+  return states.includes('pristine') ? 'pristine' : states[0];
+}
+
 /** The study's report from its states' outcomes (in state order): Li fractions compared against the reference state. */
 export function composeStudy(
   study: { name: string; stack: LayerStack },
@@ -147,7 +155,7 @@ export function composeStudy(
   const warnings = outcomes.flatMap((o) => o.warnings);
   const details = new Map<string, SimsStateDetail>();
   for (const o of outcomes) if (o.detail) details.set(o.report.state, o.detail);
-  const referenceState = options.referenceState ?? 'pristine';
+  const referenceState = options.referenceState ?? defaultReferenceState(reports.map((r) => r.state)) ?? 'pristine';
   const withLi = reports.filter((r) => r.sims && r.sims.li.length > 0).map((r) => ({ state: r.state, li: r.sims!.li }));
   const hasReference = withLi.some((r) => r.state === referenceState);
   if (!hasReference && withLi.length > 1) warnings.push(`no '${referenceState}' state with a Li inventory: no comparison`);

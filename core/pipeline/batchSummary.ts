@@ -1,4 +1,4 @@
-import { stateWarnings } from '../model/report.js';
+import { referenceStateOf, stateWarnings } from '../model/report.js';
 import type { Report } from '../model/report.js';
 
 export interface StudyOutcome {
@@ -11,14 +11,14 @@ export interface StudyOutcome {
 export type SummaryRow = Record<string, string | number | null>;
 
 /** The summary table's columns, in order (a failed study's row has the same, mostly empty). */
-export const SUMMARY_COLUMNS = ['study', 'path', 'status', 'error', 'state', 'role', 'startS', 'endS', 'widthNm', 'depthCalibration', 'layerConfidence', 'analyteIon', 'liFraction', 'liFractionSigma', 'liDeltaVsPristine', 'liDeltaSigma', 'semThicknessNm', 'semSigmaNm', 'semImplausible', 'warnings'] as const;
+export const SUMMARY_COLUMNS = ['study', 'path', 'status', 'error', 'state', 'role', 'startS', 'endS', 'widthNm', 'depthCalibration', 'layerConfidence', 'analyteIon', 'liFraction', 'liFractionSigma', 'referenceState', 'liDeltaVsReference', 'liDeltaSigma', 'semThicknessNm', 'semSigmaNm', 'semImplausible', 'warnings'] as const;
 
 /** The last part of a path, either separator. */
 const folderName = (path: string): string => path.replace(/[\\/]+$/, '').split(/[\\/]/).pop() || path;
 
 /**
  * One table across studies: a row per study × state × layer with the Li share, its change
- * against pristine, the layer width and the SEM thickness; a failed study gets one row with
+ * against the study's reference state (each study has its own: pristine, as-deposited, …), the layer width and the SEM thickness; a failed study gets one row with
  * its error, so nothing disappears from the summary silently.
  */
 export function batchSummary(outcomes: StudyOutcome[]): SummaryRow[] {
@@ -61,7 +61,9 @@ export function batchSummary(outcomes: StudyOutcome[]): SummaryRow[] {
           analyteIon: li && typeof s.sims?.parameters?.analyteIon === 'string' ? s.sims.parameters.analyteIon : null,
           liFraction: li?.fraction ?? null,
           liFractionSigma: li?.fractionSigma ?? null,
-          liDeltaVsPristine: change?.deltaFraction ?? null,
+          // The state the change is against, beside it: studies of one batch may name different ones.
+          referenceState: li && r.comparison.li.length ? referenceStateOf(r) : null,
+          liDeltaVsReference: change?.deltaFraction ?? null,
           liDeltaSigma: change?.sigma ?? null,
           semThicknessNm: sem?.thicknessNm ?? null,
           semSigmaNm: sem?.sigmaNm ?? null,

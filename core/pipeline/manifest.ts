@@ -78,6 +78,12 @@ export const studyManifestSchema = z.object({
    * primary current drifts between measurements, so counts compared across states want one.
    */
   normalization: z.enum(NORMALIZATIONS).optional(),
+  /**
+   * The state the others' Li shares are compared against (default: `pristine` where the study
+   * lists one, else its first state): a study of "as-deposited", "charged-1C", … had no
+   * comparison at all, for want of a state named pristine.
+   */
+  referenceState: stateName.optional(),
   /** The ion `reference` divides by (else the stack's referenceIon). */
   referenceIon: z.string().min(1).max(64).refine((s) => !CONTROL.test(s), { message: 'no control characters' }).optional(),
   /** Free text for the people who keep the study (ignored by the analysis). */
@@ -117,6 +123,10 @@ export function parseStudyManifest(text: string, fileName: string): StudyManifes
   if (both >= 0) throw new ManifestError(fileName, `states.${both}: semTiltDeg gives the view angle itself and semSection how the image's stage tilt becomes one: give one of them`);
   const duplicate = findDuplicate(parsed.data.states.map((s) => s.state));
   if (duplicate) throw new ManifestError(fileName, `state ${quote(duplicate)} is listed twice`);
+  const { referenceState } = parsed.data;
+  if (referenceState !== undefined && !parsed.data.states.some((s) => s.state === referenceState)) {
+    throw new ManifestError(fileName, `referenceState ${quote(referenceState)} is not one of the states (${parsed.data.states.slice(0, MAX_ISSUES_SHOWN).map((s) => s.state).join(', ')}${parsed.data.states.length > MAX_ISSUES_SHOWN ? ', …' : ''})`);
+  }
   const stack = resolveStack(parsed.data.stack, fileName);
   if (parsed.data.normalization === 'reference' && !parsed.data.referenceIon && !stack.referenceIon) {
     throw new ManifestError(fileName, `normalization 'reference' needs "referenceIon" (e.g. "C2-"): stack ${quote(stack.id)} names none`);

@@ -1,4 +1,5 @@
 import { csvFormat } from 'd3-dsv';
+import { referenceStateOf } from '../model/report.js';
 import type { Report } from '../model/report.js';
 
 /** One spreadsheet table of a report: a file name and its rows. */
@@ -28,8 +29,10 @@ export function reportTables(report: Report): ReportTable[] {
     if (s.sem) for (const l of s.sem.layers) sem.rows.push({ state: s.state, file: s.sem.file, pixelSizeNm: s.sem.pixelSizeNm, pixelSizeSource: s.sem.pixelSizeSource, ...l, implausible: l.implausible ? 'true' : null });
     if (s.xrd) for (const p of s.xrd.peaks) xrd.rows.push({ state: s.state, file: s.xrd.file, ...p });
   }
-  // State before role, as in every other table.
-  const comparison: ReportTable = { name: 'li_change_vs_pristine.csv', rows: report.comparison.li.map(({ state, role, ...c }) => ({ state, role, ...c })) };
+  // State before role, as in every other table. Named after the state the changes are against, and
+  // each row says it: "li_change_vs_pristine.csv" held changes against "as-deposited".
+  const referenceState = referenceStateOf(report);
+  const comparison: ReportTable = { name: `li_change_vs_${referenceState}.csv`, rows: report.comparison.li.map(({ state, role, ...c }) => ({ state, role, referenceState, ...c })) };
   return [layers, interfaces, li, comparison, maps, sem, xrd].filter((t) => t.rows.length > 0);
 }
 

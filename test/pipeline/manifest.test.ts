@@ -31,6 +31,10 @@ describe('study manifest', () => {
     expect(parse({ ...valid, normalization: 'reference', referenceIon: 'C2-' })).toMatchObject({ normalization: 'reference', referenceIon: 'C2-' });
   });
 
+  it('accepts the state the changes are measured against, one of its states', () => {
+    expect(parse({ ...valid, referenceState: 'charged' }).referenceState).toBe('charged');
+  });
+
   it('accepts notes for the people who keep the study', () => {
     expect(parse({ ...valid, description: 'cell A, glovebox transfer', notes: 'SEM of charged re-taken', $comment: 'x' }).name).toBe('cell A');
   });
@@ -64,6 +68,8 @@ describe('study manifest', () => {
     ['a key in the wrong case', { ...valid, states: [{ state: 'pristine', files: ['a.txt'], sims: { shotsperpixel: 50 } }] }, /states\.0\.sims: unknown key 'shotsperpixel' \(did you mean 'shotsPerPixel'\?\)/],
     ['a key one level too high', { ...valid, states: [{ state: 'pristine', files: ['a.txt'], shotPerPixel: 50 }] }, /states\.0: unknown key 'shotPerPixel' \(did you mean 'sims\.shotsPerPixel'\?\)/],
     ['an unknown layer field', { ...valid, stack: { layers: [{ role: 'a', label: 'A', markerIons: ['x'], thickness: 5 }] } }, /stack\.layers\.0: unknown key 'thickness' \(known here: .*nominalThicknessNm/],
+    ['a reference state the study does not list', { ...valid, referenceState: 'as-deposited' }, /referenceState 'as-deposited' is not one of the states \(pristine, charged\)/],
+    ['a misspelt reference state key', { ...valid, referenceStat: 'charged' }, /unknown key 'referenceStat' \(did you mean 'referenceState'\?\)/],
     ['a reference normalisation with no ion to divide by', { ...valid, stack: { layers: [{ role: 'a', label: 'A', markerIons: ['x'] }] }, normalization: 'reference' }, /normalization 'reference' needs "referenceIon"/],
   ];
   for (const [what, manifest, message] of invalid) {

@@ -1,6 +1,6 @@
 /**
  * Li per layer as bars: (a) the Li fraction of the stack total per layer, one bar per state,
- * with ±σ error bars; (b) the change of that fraction against the reference state (pristine),
+ * with ±σ error bars; (b) the change of that fraction against the reference state (pristine by default, or study.json's referenceState),
  * in percentage points, with its σ. Fractions, not raw counts: the primary current drifts
  * between measurements, so only normalised quantities compare across states (DOMAIN.md §2).
  */
@@ -8,7 +8,7 @@ import { scaleBand, scaleLinear } from 'd3-scale';
 import type { ScaleBand, ScaleLinear } from 'd3-scale';
 import { formulaNotation } from '../model/formula.js';
 import { axisLeft } from './axes.js';
-import { LABEL_GAP_PT, legend, stateColour, textWidthPt } from './style.js';
+import { LABEL_GAP_PT, legend, stateColour, stateIndexIn, textWidthPt } from './style.js';
 import { el, figureRoot, panel, panelLetter, PT_PER_MM, text, TYPE } from './svg.js';
 
 export interface LiBarsInput {
@@ -18,6 +18,8 @@ export interface LiBarsInput {
   changes: { role: string; state: string; deltaFraction: number; sigma: number }[];
   referenceState: string;
   widthMm: number;
+  /** The study's states in order, for each state's colour (stateIndexIn); default `states`. */
+  stateOrder?: readonly string[];
 }
 
 interface Bar {
@@ -87,20 +89,21 @@ export function liBarsFigure(input: LiBarsInput): string {
   // Tall enough for the rotated y title (≈ 120 pt) beside the plot.
   const panelH = Math.min(190, Math.max(165, panelW * 0.8));
   const states = input.states.map((s) => s.state);
+  const colourOf = (state: string): string => stateColour(state, stateIndexIn(input.stateOrder, state, states.indexOf(state)));
   const layers = input.layers.filter((l) => input.states.some((s) => s.li.some((x) => x.role === l.role)));
   const pct = 100;
-  const barsA: Bar[] = input.states.flatMap((s, i) =>
-    s.li.map((x) => ({ group: x.role, key: s.state, colour: stateColour(s.state, i), value: x.fraction * pct, sigma: x.fractionSigma * pct })),
+  const barsA: Bar[] = input.states.flatMap((s) =>
+    s.li.map((x) => ({ group: x.role, key: s.state, colour: colourOf(s.state), value: x.fraction * pct, sigma: x.fractionSigma * pct })),
   );
   const maxA = Math.max(1, ...barsA.map((b) => b.value + (Number.isFinite(b.sigma) ? b.sigma : 0)));
   const others = states.filter((s) => s !== input.referenceState);
-  const barsB: Bar[] = input.changes.map((c) => ({ group: c.role, key: c.state, colour: stateColour(c.state, states.indexOf(c.state)), value: c.deltaFraction * pct, sigma: c.sigma * pct }));
+  const barsB: Bar[] = input.changes.map((c) => ({ group: c.role, key: c.state, colour: colourOf(c.state), value: c.deltaFraction * pct, sigma: c.sigma * pct }));
   const lo = Math.min(0, ...barsB.map((b) => b.value - (Number.isFinite(b.sigma) ? b.sigma : 0)));
   const hi = Math.max(0, ...barsB.map((b) => b.value + (Number.isFinite(b.sigma) ? b.sigma : 0)));
   const pad = 0.08 * (hi - lo || 1);
   const legendH = TYPE.smallPt + 6;
   // Filled squares, as the bars are: a line swatch reads as a trace.
-  const legendEntries = states.map((s, i) => ({ label: s, colour: stateColour(s, i), state: s, swatch: 'box' as const }));
+  const legendEntries = states.map((s) => ({ label: s, colour: colourOf(s), state: s, swatch: 'box' as const }));
   const parts: string[] = [
     legend(legendEntries, 40, TYPE.smallPt + 2, { columns: legendEntries.length, columnWidthPt: Math.max(...states.map((s) => textWidthPt(s, TYPE.smallPt))) + 20 }),
   ];

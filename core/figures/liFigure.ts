@@ -160,6 +160,8 @@ export function liFigure(input: LiFigureInput): string {
       .filter((s) => !useDepth || s.profile!.depthNm)
       .map((s) => ({
         state: s.state,
+        // Its colour by its place among all the states, as in the other figures (not among those with a profile).
+        stateIndex: states.indexOf(s),
         x: useDepth ? s.profile!.depthNm! : s.profile!.timeS,
         y: Array.from(s.profile!.values, (v) => v / norm),
         sigma: Array.from(s.profile!.sigma, (v) => v / norm),

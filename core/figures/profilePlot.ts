@@ -14,6 +14,8 @@ export interface ProfileSeries {
   x: ArrayLike<number>;
   y: ArrayLike<number>;
   sigma: ArrayLike<number>;
+  /** The state's position in the study, for its colour and dash (default: its place in the series). */
+  stateIndex?: number;
 }
 
 export interface LayerSpan {
@@ -64,8 +66,8 @@ export function profilePlot(series: ProfileSeries[], o: ProfilePlotOptions): str
     : [];
   const lines = series.map((s, i) => {
     const idx = Array.from({ length: s.x.length }, (_, k) => k).filter((k) => Number.isFinite(s.x[k]) && Number.isFinite(s.y[k]));
-    const colour = stateColour(s.state, i);
-    const dash = stateDash(s.state, i) || undefined;
+    const colour = stateColour(s.state, s.stateIndex ?? i);
+    const dash = stateDash(s.state, s.stateIndex ?? i) || undefined;
     const bandPath = area<number>()
       .x((k) => xs(s.x[k]))
       .y0((k) => ys(s.y[k] - (Number.isFinite(s.sigma[k]) ? s.sigma[k] : 0)))
@@ -82,7 +84,7 @@ export function profilePlot(series: ProfileSeries[], o: ProfilePlotOptions): str
       el('path', { d: linePath ?? '', fill: 'none', stroke: colour, 'stroke-width': 1, 'stroke-linejoin': 'round', 'stroke-dasharray': dash }),
     );
   });
-  const entries: LegendEntry[] = series.map((s, i) => ({ label: s.state, colour: stateColour(s.state, i), dash: stateDash(s.state, i), state: s.state }));
+  const entries: LegendEntry[] = series.map((s, i) => ({ label: s.state, colour: stateColour(s.state, s.stateIndex ?? i), dash: stateDash(s.state, s.stateIndex ?? i), state: s.state }));
   if (o.backdrop && o.backdropLabel) entries.push({ label: o.backdropLabel, colour: '#888', swatch: 'box' });
   const legendW = legendWidthPt(entries) + 4;
   return el(

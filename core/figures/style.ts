@@ -13,7 +13,10 @@ const STATE_COLOURS: Record<string, string> = {
   discharged: OKABE_ITO[2],
 };
 
-/** A state's line/bar colour: fixed for the three usual states so every figure agrees. */
+/**
+ * A state's line/bar colour: fixed for the three usual states so every figure agrees; the others
+ * by `index`, the state's position in the study (stateIndexIn), not in the figure's own list.
+ */
 export function stateColour(state: string, index: number): string {
   return STATE_COLOURS[state] ?? OKABE_ITO[(3 + index) % OKABE_ITO.length];
 }
@@ -30,6 +33,17 @@ const OTHER_DASHES = LINE_DASHES.slice(3, 7);
 /** A state's line dash (SVG stroke-dasharray; '' is solid): pristine solid, charged dashed, discharged dotted. */
 export function stateDash(state: string, index: number): string {
   return STATE_DASHES[state] ?? OTHER_DASHES[index % OTHER_DASHES.length];
+}
+
+/**
+ * The position of `state` in the study's `order` of states, for its colour and dash; `fallback`
+ * (its position in the figure's list) where no order is given or it is not in it. A figure draws
+ * only the states it has data of (the XRD waterfall those with a pattern): by its position there,
+ * "charged-1C" was orange in the Li figures and pink in the XRD waterfall of one study.
+ */
+export function stateIndexIn(order: readonly string[] | undefined, state: string, fallback: number): number {
+  const i = order ? order.indexOf(state) : -1;
+  return i >= 0 ? i : fallback;
 }
 
 /** Approximate width of a text in pt. */

@@ -13,7 +13,7 @@ import { maskLabels, type MaskRange } from '../xrd/mask.js';
 import { traceMasks, type WaterfallData } from '../xrd/waterfall.js';
 import { axisBottom } from './axes.js';
 import { OKABE_ITO } from './colormaps.js';
-import { spreadLabels, stateColour, textWidthPt, wrapText } from './style.js';
+import { spreadLabels, stateColour, stateIndexIn, textWidthPt, wrapText } from './style.js';
 import { el, figureRoot, num, panel, PT_PER_MM, text, TYPE } from './svg.js';
 
 export type IntensityScale = 'linear' | 'sqrt' | 'log';
@@ -41,6 +41,8 @@ export interface XrdFigureInput {
   widthMm: number;
   /** Names for the stick rows, by phase id (default each phase's display name, as the peak tables print it). */
   phaseLabels?: Record<string, string>;
+  /** The study's states in order, for each trace's colour (stateIndexIn); default the traces' order. */
+  stateOrder?: readonly string[];
 }
 
 /**
@@ -53,8 +55,20 @@ function stickFraction(relIntensity: number, scale: IntensityScale): number {
   return value / strongest;
 }
 
-// Not the state colours (blue, vermilion, green), so sticks never read as a trace.
+// Not the usual states' colours (blue, vermilion, green), so sticks never read as a trace; the
+// spares (Paul Tol's indigo, wine, teal) stand in for those a state of another name has taken.
 const STICK_COLOURS = [OKABE_ITO[3], OKABE_ITO[4], OKABE_ITO[5], '#000000', '#666666', '#332288'];
+const SPARE_STICK_COLOURS = ['#882255', '#117733', '#44AA99'];
+
+/**
+ * The sticks' colours, none of them a trace's: states not named pristine, charged or discharged
+ * take the palette's next colours (pink, orange, sky blue), and "charged-1C"'s trace and the
+ * LiFePO₄ sticks were one pink.
+ */
+function stickColours(traceColours: ReadonlySet<string>): string[] {
+  const free = [...STICK_COLOURS, ...SPARE_STICK_COLOURS].filter((c) => !traceColours.has(c));
+  return free.length ? free : STICK_COLOURS;
+}
 
 /** A note as a sentence: capital first letter, full stop. */
 const sentence = (s: string): string => `${s.charAt(0).toUpperCase()}${s.slice(1)}${/[.!?]$/.test(s) ? '' : '.'}`;
@@ -132,13 +146,15 @@ export function xrdFigure(input: XrdFigureInput): string {
   ];
   const placed = spreadLabels(anchors, labelH, y0 + TYPE.smallPt * 0.35, y1 + m.bottom - labelH);
   const baselineOf = (k: number): number => placed[k] + TYPE.smallPt * 0.35;
+  const traceColours = data.traces.map((t, i) => stateColour(t.label, stateIndexIn(input.stateOrder, t.label, i)));
+  const sticksPalette = stickColours(new Set(traceColours));
   data.traces.forEach((t, i) => {
     const idx = Array.from({ length: t.twoThetaDeg.length }, (_, k) => k);
     const path = line<number>()
       .defined((k) => Number.isFinite(t.y[k]))
       .x((k) => xs(t.twoThetaDeg[k]))
       .y((k) => ys(t.y[k]))(idx);
-    const colour = stateColour(t.label, i);
+    const colour = traceColours[i];
     parts.push(
       el('g', { 'data-trace': t.label, 'data-state': t.label, 'data-offset': t.offset },
         el('path', { d: path ?? '', fill: 'none', stroke: colour, 'stroke-width': 0.7, 'stroke-linejoin': 'round', 'clip-path': 'url(#clip-xrd)' }),
@@ -146,7 +162,7 @@ export function xrdFigure(input: XrdFigureInput): string {
     );
   });
   data.sticks.forEach((row, r) => {
-    const colour = STICK_COLOURS[r % STICK_COLOURS.length];
+    const colour = sticksPalette[r % sticksPalette.length];
     // prepareWaterfall makes a stick's height linear in its relative intensity; it is redrawn
     // on the traces' scale, the strongest keeping its height.
     const top = (s: (typeof row.sticks)[number]): number =>

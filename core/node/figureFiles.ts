@@ -12,7 +12,7 @@ import type { IonStack } from '../model/ionStack.js';
 import { formulaNotation } from '../model/formula.js';
 import { findIon, ionNotation } from '../model/ions.js';
 import type { Report } from '../model/report.js';
-import { analysedAnalyte } from '../model/report.js';
+import { analysedAnalyte, referenceStateOf } from '../model/report.js';
 import type { SemImage } from '../model/semImage.js';
 import type { XrdPattern } from '../model/xrdPattern.js';
 import { StrataError } from '../model/errors.js';
@@ -318,6 +318,8 @@ export function buildFigures(data: FigureData, opts: { figures: readonly FigureN
   const out: BuiltFigure[] = [];
   const width = (f: FigureName): number => opts.widthMm ?? DEFAULT_WIDTH_MM[f];
   const labels = Object.fromEntries(data.study.stack.layers.map((l) => [l.role, l.label]));
+  // Each state keeps its colour in every figure, whichever states a figure has data of.
+  const stateOrder = data.study.states.map((s) => s.state);
   for (const f of opts.figures) {
     if (f === 'fig4') {
       const input = liFigureInput(data, width(f));
@@ -349,17 +351,17 @@ export function buildFigures(data: FigureData, opts: { figures: readonly FigureN
           withXrd.map((s) => ({ label: s.state, pattern: { ...s.xrd!.pattern, intensity: scaleIntensity(s.xrd!.pattern.intensity, scale) }, masks: analysedMasks(s.state) })),
           { stickHeight: 0.32, offset: 1.05, stack: data.study.stack },
         );
-        out.push({ name: 'xrd', figure: f, svg: xrdFigure({ data: waterfall, intensityScale: scale, widthMm: width(f) }), widthMm: width(f) });
+        out.push({ name: 'xrd', figure: f, svg: xrdFigure({ data: waterfall, intensityScale: scale, widthMm: width(f), stateOrder }), widthMm: width(f) });
       }
     } else if (f === 'li-bars') {
       const states = data.report.states.filter((s) => s.sims?.li.length).map((s) => ({ state: s.state, li: s.sims!.li }));
       if (!states.length) warnings.push('li-bars: no Li inventory in any state');
       else {
-        const referenceState = String(data.report.provenance.parameters.referenceState ?? 'pristine');
+        const referenceState = referenceStateOf(data.report);
         out.push({
           name: 'li-bars',
           figure: f,
-          svg: liBarsFigure({ layers: data.study.stack.layers.map((l) => ({ role: l.role, label: labels[l.role] })), states, changes: data.report.comparison.li, referenceState, widthMm: width(f) }),
+          svg: liBarsFigure({ layers: data.study.stack.layers.map((l) => ({ role: l.role, label: labels[l.role] })), states, changes: data.report.comparison.li, referenceState, widthMm: width(f), stateOrder }),
           widthMm: width(f),
         });
       }

@@ -1,4 +1,5 @@
 import * as d3 from 'd3';
+import { stateColour } from '../../core/figures/style.js';
 
 /** Perceptually uniform, colour-blind-safe colour maps (d3-scale-chromatic). */
 export const COLORMAPS = {
@@ -20,6 +21,15 @@ export function colormapLut(name: ColormapName): Uint8Array {
 
 /** Colour-blind-safe categorical palette (Okabe–Ito). */
 export const OKABE_ITO = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '#56B4E9', '#000000', '#F0E442'];
+
+/**
+ * A state's colour in every view, as the exported figures draw it (core/figures/style.ts): by its
+ * name and its place in the study. The views coloured by their own palette order, and the XRD
+ * view by the place among the states with a pattern: one state had three colours.
+ */
+export function studyStateColour(states: readonly { state: string }[], state: string): string {
+  return stateColour(state, Math.max(0, states.findIndex((s) => s.state === state)));
+}
 
 /** Light fills for layer bands: neutral and pale tints that keep data lines readable. */
 export const BAND_FILLS = ['#e8eef4', '#f6efe4', '#e6f2ec', '#f3e8ef', '#eeeeee', '#eaf3f8'];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ratioWithSigma, referenceIons } from '../../renderer/src/views/liMath.js';
+import { LEGEND_MIN_PX, legendRoomPx, ratioWithSigma, referenceIons } from '../../renderer/src/views/liMath.js';
 
 describe('ratioWithSigma: a state against pristine, σ from both', () => {
   it('adds the relative σ of both in quadrature: r·√((σa/a)² + (σb/b)²)', () => {
@@ -23,5 +23,14 @@ describe('referenceIons: what the counts may be divided by', () => {
     const stack = (labels: string[]) => ({ path: 's.ome.tif', kind: 'sims-stack', format: 'tiff', summary: { ions: labels }, error: null });
     const stacks = { ...study(), states: [{ state: 'a', files: [stack(['Li-', 'C2-', 'total'])] }, { state: 'b', files: [profile(['Li-', 'C_2-', 'O-'])] }] };
     expect(referenceIons(stacks, 'Li-')).toEqual(['C2-']);
+  });
+});
+
+describe('legendRoomPx: room for a bar chart legend', () => {
+  it('keeps the usual room for short names, and grows for long state names (they were cut off)', () => {
+    expect(legendRoomPx(['charged − pristine'])).toBe(LEGEND_MIN_PX);
+    const long = 'charged-1C − as-deposited';
+    // Swatch and gap (28 px) and the text at 12 px, ≈ 7.2 px a character, fit.
+    expect(legendRoomPx([long, 'cycled-50 − as-deposited'])).toBeGreaterThanOrEqual(28 + 7.2 * [...long].length);
   });
 });

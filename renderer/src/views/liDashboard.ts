@@ -1,15 +1,15 @@
 import * as d3 from 'd3';
 import { h } from '../dom.js';
-import { OKABE_ITO } from '../colour.js';
+import { studyStateColour } from '../colour.js';
 import type { AppState, Store } from '../store.js';
 import type { Report } from '../../../core/model/report.js';
 import { ionKey, ionNotation } from '../../../core/model/ions.js';
-import { choiceOf, ratioWithSigma, referenceIons, reportNormalization } from './liMath.js';
+import { choiceOf, legendRoomPx, ratioWithSigma, referenceIons, reportNormalization } from './liMath.js';
 import { countOf, noteText, roiText } from './view.js';
 import type { View } from './view.js';
 import { layerLabel } from './layerLabel.js';
 import { formatWithSigma } from '../../../core/util/uncertainty.js';
-import { reportWarnings } from '../../../core/model/report.js';
+import { referenceStateOf, reportWarnings } from '../../../core/model/report.js';
 
 interface Bar {
   group: string;
@@ -24,9 +24,10 @@ interface Bar {
  * axis (its unit is in `yLabel`); `tip` gives a bar's value ± σ for its tooltip.
  */
 function barChart(bars: Bar[], groups: string[], keys: string[], yLabel: string, id: string, tick: (n: number) => string, tip: (b: Bar) => string): SVGSVGElement {
-  const width = 660;
+  // The legend's room from its longest entry (long state names), the plot's own width kept.
+  const margin = { top: 16, right: legendRoomPx(keys), bottom: 40, left: 76 };
+  const width = 490 + margin.right;
   const height = 300;
-  const margin = { top: 16, right: 170, bottom: 40, left: 76 };
   const x0 = d3.scaleBand().domain(groups).range([margin.left, width - margin.right]).padding(0.2);
   const x1 = d3.scaleBand().domain(keys).range([0, x0.bandwidth()]).padding(0.08);
   const lo = Math.min(0, d3.min(bars, (b) => b.value - b.sigma) ?? 0);
@@ -55,7 +56,7 @@ function barChart(bars: Bar[], groups: string[], keys: string[], yLabel: string,
 
 /**
  * The Li dashboard: each layer's share of the stack's Li per state (±σ), and the change of the
- * charged and discharged cells against pristine (report `comparison.li`), with tables; and what
+ * other states against the reference state (report `comparison.li`; pristine by default), with tables; and what
  * the counts are divided by (the primary current drifts between measurements), sent to the
  * analysis as `overrides.normalization` / `referenceIon` and saved with the project.
  */
@@ -66,7 +67,7 @@ export function liDashboard(store: Store): View {
   el.append(controls, body);
   const study = store.state.study;
   const labelOf = (role: string) => layerLabel(study, role);
-  const stateColour = (state: string) => OKABE_ITO[Math.max(0, study.states.findIndex((s) => s.state === state)) % OKABE_ITO.length];
+  const stateColour = (state: string) => studyStateColour(study.states, state);
   const analyte = study.stack.analyteIon ?? 'Li-';
   const ions = referenceIons(study, analyte);
 
@@ -96,7 +97,7 @@ export function liDashboard(store: Store): View {
     controls.replaceChildren(h('label', {}, 'Normalise counts to ', select), h('span', { class: 'notes' }, 'Divided scan by scan, before the sum per layer: the primary current drifts between measurements, so states compare only once normalised.'));
   }
 
-  /** Each state's integrated Li counts per layer (as normalised), and each state's ratio to pristine. */
+  /** Each state's integrated Li counts per layer (as normalised), and each state's ratio to the reference state's. */
   function countsTable(report: Report, roles: string[]): HTMLElement {
     const used = reportNormalization(report);
     const p = report.states.find((st) => st.sims?.parameters)?.sims?.parameters;
@@ -107,7 +108,7 @@ export function liDashboard(store: Store): View {
         : used.normalization === 'reference'
           ? `divided scan by scan by ${ionNotation(used.referenceIon ?? '?')} (times its mean, so they stay count-like)`
           : 'raw counts: not normalised, so the drift of the primary current between measurements is in the ratios';
-    const reference = String(report.provenance.parameters.referenceState ?? 'pristine');
+    const reference = referenceStateOf(report);
     const sims = report.states.filter((st) => st.sims);
     const base = sims.find((st) => st.state === reference);
     const others = base ? sims.filter((st) => st !== base) : [];
@@ -155,7 +156,7 @@ export function liDashboard(store: Store): View {
     }
     const changes = s.report.comparison.li;
     // The state the changes are against (study options' referenceState), in every label of them.
-    const reference = String(s.report.provenance.parameters.referenceState ?? 'pristine');
+    const reference = referenceStateOf(s.report);
     const deltaBars: Bar[] = changes.map((c) => ({ group: labelOf(c.role), key: `${c.state} − ${reference}`, value: c.deltaFraction, sigma: c.sigma, colour: stateColour(c.state) }));
     const groups = roles.map(labelOf);
     // Axis ticks in the unit the axis title names (% or pp); changes signed, with a minus sign.

@@ -39,3 +39,15 @@ export function ratioWithSigma(a: number, sa: number, b: number, sb: number): { 
   const value = a / b;
   return { value, sigma: value * Math.hypot(sa / a, sb / b) };
 }
+
+/** Least room right of a bar chart for its legend, px. */
+export const LEGEND_MIN_PX = 170;
+
+/**
+ * Room right of a bar chart for a legend of `keys` at `fontPx` (a 12 px swatch, a gap, the text at
+ * ≈ 0.6 em a character): a fixed 170 px cut "charged-1C − as-deposited" to "charged-1C − as-depos".
+ */
+export function legendRoomPx(keys: readonly string[], fontPx = 12): number {
+  const longest = Math.max(0, ...keys.map((k) => [...k].length));
+  return Math.max(LEGEND_MIN_PX, Math.ceil(28 + 0.6 * fontPx * longest + 8));
+}

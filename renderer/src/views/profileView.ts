@@ -3,7 +3,7 @@ import type { ProfilePayload } from '../../../core/api/contract.js';
 import type { InterfaceResult, LayerSegment } from '../../../core/model/report.js';
 import { analysedAnalyte } from '../../../core/model/report.js';
 import { h } from '../dom.js';
-import { BAND_FILLS, OKABE_ITO } from '../colour.js';
+import { BAND_FILLS, OKABE_ITO, studyStateColour } from '../colour.js';
 import { runBackendJob } from '../jobs.js';
 import type { AppState, Store } from '../store.js';
 import { withStateOverride } from '../store.js';
@@ -180,8 +180,7 @@ export function profileView(store: Store): View {
       return;
     }
     const byState = new Set(series.map((x) => x.state)).size > 1;
-    const stateIndex = (st: string) => Math.max(0, study.states.findIndex((x) => x.state === st));
-    const colourOf = (ser: Series) => OKABE_ITO[(byState ? stateIndex(ser.state) : v.ions.indexOf(ser.ion)) % OKABE_ITO.length];
+    const colourOf = (ser: Series) => (byState ? studyStateColour(study.states, ser.state) : OKABE_ITO[v.ions.indexOf(ser.ion) % OKABE_ITO.length]);
     const dashOf = (ser: Series) => (byState ? DASHES[v.ions.indexOf(ser.ion) % DASHES.length] : '');
 
     const svg = d3.create('svg').attr('viewBox', `0 0 ${width} ${height}`).attr('width', width).attr('height', height).attr('role', 'img').attr('aria-label', 'Depth profiles');

@@ -6,7 +6,7 @@ import type { MaskRange } from '../../../core/xrd/mask.js';
 import { radiationLabel } from '../../../core/xrd/radiation.js';
 import { formatWithSigma } from '../../../core/util/uncertainty.js';
 import { h } from '../dom.js';
-import { OKABE_ITO } from '../colour.js';
+import { OKABE_ITO, studyStateColour } from '../colour.js';
 import type { AppState, Store } from '../store.js';
 import { nearestIndex } from './profileMath.js';
 import { maskedPatterns } from './xrdMath.js';
@@ -115,7 +115,7 @@ export function xrdView(store: Store): View {
       if (b <= a) continue;
       plot.append('text').attr('class', 'xrd-mask-label').attr('x', (a + b) / 2).attr('y', margin.top + 10).attr('text-anchor', 'middle').attr('font-size', 11).attr('fill', '#555').text(label.text);
     }
-    const colourOf = (k: number) => OKABE_ITO[k % OKABE_ITO.length];
+    const colourOf = (k: number) => studyStateColour(s.study.states, traces[k].label);
     const yOf = (k: number, yv: number) => y(tf(yv) + k * step);
     traces.forEach((t, k) => {
       const line = d3

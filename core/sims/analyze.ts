@@ -358,7 +358,7 @@ export async function analyzeSimsStateDetailed(input: SimsStateInput): Promise<S
     const li = findIon(set.ions, analyteIon);
     if (li < 0) {
       // Where to name another: a solar cell's sodium, say, is the stack's analyteIon ("Na+").
-      warnings.push(`analyte ${analyteIon} not in the data: no Li inventory (study.json's inline stack names the analyte in "analyteIon", e.g. "Na+")`);
+      warnings.push(`analyte ${ionNotation(analyteIon)} not in the data: no Li inventory (study.json's inline stack names the analyte in "analyteIon", e.g. "Na+")`);
     } else {
       saturatedPoints = set.saturated[li];
       let s = set.series[li];
@@ -370,7 +370,7 @@ export async function analyzeSimsStateDetailed(input: SimsStateInput): Promise<S
           s = fromMinor.series;
           isotopeUsed = iso;
           const taken = fromMinor.scans.reduce((n, x) => n + x, 0);
-          warnings.push(`${ionNotation(analyteIon)} under-counted in ${fromMinor.short} scans (${ionNotation(iso.ion)} above ${iso.abundanceRatio} × ${ionNotation(analyteIon)} by more than ${UNDERCOUNT_Z}σ): read from ${ionNotation(iso.ion)} ÷ ${iso.abundanceRatio} there and beside them (${taken} scans)`);
+          warnings.push(`${ionNotation(analyteIon)} under-counted in ${fromMinor.short} scans (${ionNotation(iso.ion)} above ${iso.abundanceRatio} × ${ionNotation(analyteIon)} by more than ${UNDERCOUNT_Z}σ): for the Li per layer, read from ${ionNotation(iso.ion)} ÷ ${iso.abundanceRatio} there and beside them (${taken} scans)`);
           // Sums cannot be corrected pixel by pixel: what saturating pixels lost is only partly
           // seen (the sample study from its profiles alone: shares ~1 pp off, against σ ~0.1 pp).
           warnings.push(`a profile's sums cannot be dead-time corrected pixel by pixel: where ${ionNotation(analyteIon)} nears saturation the Li per layer stays biased beyond its σ; a 3-D stack of the state gives the per-pixel correction`);
@@ -384,8 +384,8 @@ export async function analyzeSimsStateDetailed(input: SimsStateInput): Promise<S
   if (saturatedPoints > 0) {
     warnings.push(
       isotopeUsed
-        ? `${saturatedPoints} saturated ${analyteIon} pixel-scans: estimated from ${isotopeUsed.ion} / ${isotopeUsed.abundanceRatio} (flagged)`
-        : `${saturatedPoints} saturated ${analyteIon} points (lower bounds, flagged)`,
+        ? `${saturatedPoints} saturated ${ionNotation(analyteIon)} pixel-scans: estimated from ${ionNotation(isotopeUsed.ion)} ÷ ${isotopeUsed.abundanceRatio} (flagged)`
+        : `${saturatedPoints} saturated ${ionNotation(analyteIon)} points (lower bounds, flagged)`,
     );
   }
 

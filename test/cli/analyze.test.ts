@@ -173,7 +173,7 @@ describe('strata analyze', () => {
     // The states' warnings and layer confidences beside their numbers (the sample's charged Li⁻ saturates).
     const charged = rows.filter((row) => row.status === 'ok' && row.state === 'charged');
     expect(charged.length).toBe(10);
-    for (const row of charged) expect(row.warnings).toMatch(/saturated Li- pixel-scans/);
+    for (const row of charged) expect(row.warnings).toMatch(/saturated Li⁻ pixel-scans/);
     for (const row of charged) expect(Number(row.layerConfidence)).toBeGreaterThan(0);
     expect(existsSync(join(out, 'cellA', 'report.json'))).toBe(true);
   }, 200_000);
@@ -198,7 +198,7 @@ describeShared('strata analyze on a real profile that covers part of its stack',
     expect(r.stdout).toMatch(/^ {4}Perovskite +3\.3–28\.8 s {2}0\.73 {2}500 nm$/m);
     expect(r.stdout).toContain('(extrapolated: the profile ends in it)');
     expect(r.stdout).toMatch(/^ {2}warning: layer electrode: 1 scan\(s\) at the start of the profile/m);
-    expect(r.stdout).toMatch(/^ {2}warning: analyte Li\+ not in the data/m); // Li in the data's polarity
+    expect(r.stdout).toMatch(/^ {2}warning: analyte Li⁺ not in the data/m); // Li in the data's polarity
   });
 });
 

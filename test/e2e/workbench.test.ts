@@ -110,7 +110,7 @@ describe.skipIf(skipReason !== null)('workbench in the browser mode', { timeout:
     const sei = (await (await page.$('#profile-chart rect.band[data-role="sei_se"]'))!.boundingBox())!;
     await page.mouse.move(sei.x + sei.width / 2, b.y + b.height / 2);
     expect(await page.textContent('#profile-readout')).toMatch(/Li⁻ \(pristine\): \d+ ± \d+ \((5\d|[6-9]\d|1\d\d) % of N·pixels: near saturation\)/);
-    expect(await page.$eval('#profile-warnings', (d) => (d as HTMLDetailsElement).open && /saturated Li- pixel-scans/.test(d.textContent ?? ''))).toBe(true);
+    expect(await page.$eval('#profile-warnings', (d) => (d as HTMLDetailsElement).open && /saturated Li⁻ pixel-scans/.test(d.textContent ?? ''))).toBe(true);
     // Depth axis from the report's calibration (per-layer sputter rates).
     await page.selectOption('#profile-axis', 'depth');
     await page.waitForFunction(() => [...document.querySelectorAll('#profile-chart text')].some((t) => t.textContent === 'Depth (nm)'));
@@ -678,7 +678,7 @@ describe.skipIf(skipReason !== null)('workbench in the browser mode', { timeout:
     expect(cells.some((c) => c.startsWith('−'))).toBe(true);
     // The states' own warnings (saturated Li here), each named by its state, not only the study's.
     const warned = await page.$$eval('#li-warnings li', (l) => l.map((x) => x.textContent ?? ''));
-    expect(warned.filter((w) => /^(pristine|charged|discharged): ToF-SIMS: \d+ saturated Li- pixel-scans/.test(w)).length).toBe(3);
+    expect(warned.filter((w) => /^(pristine|charged|discharged): ToF-SIMS: \d+ saturated Li⁻ pixel-scans/.test(w)).length).toBe(3);
     expect(await page.textContent('header')).toMatch(/Report ready \(3 states, \d+ warnings\) · ROI x \d+–\d+, y \d+–\d+ px/);
     expect(await page.textContent('#li-roi')).toMatch(/over the ROI x \d+–\d+, y \d+–\d+ px/);
     // The axes say what they show; every tooltip's σ to two figures (never "± 0.0%").

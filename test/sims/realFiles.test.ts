@@ -119,7 +119,7 @@ describeShared('segmentation of the real solar-cell profiles', () => {
     expect(r.layers[3].startNm).toBeCloseTo(100 + 350 + 2000, 6);
     expect(r.li).toEqual([]);
     // The analyte defaults to Li in the data's polarity: positive ions here.
-    expect(r.warnings).toContain('analyte Li+ not in the data: no Li inventory (study.json\'s inline stack names the analyte in "analyteIon", e.g. "Na+")');
+    expect(r.warnings).toContain('analyte Li⁺ not in the data: no Li inventory (study.json\'s inline stack names the analyte in "analyteIon", e.g. "Na+")');
     expect(r.parameters?.analyteIon).toBe('Li+');
   });
 });

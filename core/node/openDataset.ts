@@ -3,14 +3,8 @@ import { readFile, access, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { detectFormat, FORMATS } from '../io/detect.js';
 import type { FormatId } from '../io/detect.js';
-import { readSurfaceLabProfile } from '../io/sims/surfacelab.js';
-import { openTiffStack } from '../io/sims/tiffStack.js';
-import { openImzml } from '../io/sims/imzml.js';
 import type { ImzmlOptions } from '../io/sims/imzml.js';
-import { classifyTiff } from '../io/tiff/classify.js';
 import type { TiffKind } from '../io/tiff/classify.js';
-import { readSemImage } from '../io/sem/index.js';
-import { readXrd } from '../io/xrd/index.js';
 import type { XyTextOptions } from '../io/xrd/index.js';
 import { FormatError } from '../model/errors.js';
 import type { Dataset } from '../model/dataset.js';
@@ -90,10 +84,16 @@ export async function openDataset(path: string, opts: { displayName?: string; im
   const name = opts.displayName ?? basename(path);
   const format = await detectFileFormat(path);
   const none = async (): Promise<void> => undefined;
+  // Each reader is imported when a file of its format is opened: a command that reads an XRD
+  // pattern does not load the TIFF, XML and zip parsers (the CLI's bundle is split, see
+  // bin/loadEntry.js). Imported once, they are cached as any module.
   switch (format) {
-    case 'iontof-ascii':
+    case 'iontof-ascii': {
+      const { readSurfaceLabProfile } = await import('../io/sims/surfacelab.js');
       return { format, dataset: readSurfaceLabProfile(await readWhole(path, name, 'profile'), name), close: none };
+    }
     case 'tiff': {
+      const [{ classifyTiff }, { openTiffStack }, { readSemImage }] = await Promise.all([import('../io/tiff/classify.js'), import('../io/sims/tiffStack.js'), import('../io/sem/index.js')]);
       const source: FileSource = await openFileSource(path, name);
       try {
         if ((opts.tiffKind ?? (await classifyTiff(source))) === 'sims-stack') {
@@ -110,6 +110,7 @@ export async function openDataset(path: string, opts: { displayName?: string; im
     case 'imzml': {
       const ibdPath = imzmlBinaryPath(path);
       if (!(await exists(ibdPath))) throw new FormatError(name, `the binary part ${basename(ibdPath)} is missing beside it`);
+      const { openImzml } = await import('../io/sims/imzml.js');
       const ibd = await openFileSource(ibdPath, basename(ibdPath));
       try {
         // The XML is parsed as it is read (it can be hundreds of MB: a few kB per spectrum).
@@ -121,7 +122,10 @@ export async function openDataset(path: string, opts: { displayName?: string; im
       }
     }
     default:
-      if (FORMATS[format].kind === 'xrd') return { format, dataset: readXrd(await readWhole(path, name, 'xrd'), name, format, opts.xrd), close: none };
+      if (FORMATS[format].kind === 'xrd') {
+        const { readXrd } = await import('../io/xrd/index.js');
+        return { format, dataset: readXrd(await readWhole(path, name, 'xrd'), name, format, opts.xrd), close: none };
+      }
       throw new FormatError(name, format === 'unknown' ? 'not a data file Strata reads' : `not a data file Strata reads (${FORMATS[format].description})`);
   }
 }

@@ -58,6 +58,12 @@ export const analyzeOverridesSchema = z
     /** The analyte's normalisation chosen in the workbench (over study.json's), and its reference ion. */
     normalization: z.enum(NORMALIZATIONS).optional(),
     referenceIon: z.string().min(1).max(64).optional(),
+    /**
+     * The state the others' Li shares are compared against (over study.json's referenceState):
+     * `strata analyze --reference`, the Li dashboard's "Compare against". The analysis refuses one
+     * that is not a state of the study (analyzeStudyOnDisk.ts studyOptions).
+     */
+    referenceState: state.optional(),
   })
   .strict();
 

@@ -11,7 +11,7 @@ import type { StudyOutcome } from '../pipeline/batchSummary.js';
 import { STRATA_VERSION } from '../version.js';
 import { formatWithSigma } from '../util/uncertainty.js';
 import type { CliIo } from './context.js';
-import { asNormalizeFlagError, normalizationOf, positiveNumber, ReportedError } from './context.js';
+import { asNormalizeFlagError, checkReferenceFlag, flagOverrides, positiveNumber, ReportedError } from './context.js';
 
 /** A fraction (or a change of one) and its σ in percent (percentage points), lined up on the ±. */
 const pctWithSigma = (x: number, sigma: number, signed = false): string => {
@@ -105,13 +105,14 @@ export function registerAnalyze(program: Command, io: CliIo): void {
     .option('--out <dir>', 'write report.json and CSV tables (one sub-folder per study when there are several, plus summary.csv/json)')
     .option('--jobs <n>', 'studies (or, for one study, its states) analysed in parallel on worker threads; default and most: the available cores')
     .option('--normalize <how>', "divide the analyte's counts, scan by scan, by: none (counts), tic (the total ion count), or an ion (e.g. C2-); default: study.json's normalization, else none")
+    .option('--reference <state>', "the state the others' Li shares are compared against; default: study.json's referenceState, else pristine, else the first state")
     .addHelpText(
       'after',
       `\nOne study: its states are analysed side by side; prints a summary (or --json the report); --out DIR also writes report.json and CSV tables.\nSeveral studies (or a folder of studies): analysed in parallel, each into DIR/<study>/, with\nDIR/summary.csv and DIR/summary.json across studies; a failing study is reported, the rest finish,\nand the exit code is 1 if any failed.`,
     )
-    .action(async (args: string[], options: { json?: boolean; out?: string; jobs?: string; normalize?: string }) => {
+    .action(async (args: string[], options: { json?: boolean; out?: string; jobs?: string; normalize?: string; reference?: string }) => {
       const jobs = options.jobs === undefined ? undefined : positiveNumber('--jobs', options.jobs);
-      const overrides = options.normalize === undefined ? {} : normalizationOf(options.normalize);
+      const overrides = flagOverrides(options);
       if (jobs !== undefined && !Number.isInteger(jobs)) throw new UsageError(`--jobs wants a whole number, got '${options.jobs}'`);
       // The analysis (readers, workers, tables) loads only when this command runs: the modules a
       // command imports with import() are chunks of their own (bin/loadEntry.js), so other
@@ -134,6 +135,7 @@ async function analyzeOne(studyPath: string, options: { json?: boolean; out?: st
     import('../node/reportFiles.js'),
   ]);
   const study = await loadStudy(studyPath);
+  await checkReferenceFlag(options.overrides, study.states.map((s) => s.state));
   for (const note of study.notes) io.stderr(`note: ${note}\n`);
   io.stderr(`analysing ${study.name}: ${study.states.length} state${study.states.length === 1 ? '' : 's'}…\n`);
   // The states run side by side: this thread and up to (--jobs or the cores) − 1 worker threads.
@@ -151,12 +153,34 @@ async function analyzeOne(studyPath: string, options: { json?: boolean; out?: st
   if (nothing) throw new StrataError(`${studyPath}: ${nothing}`);
 }
 
+/**
+ * `--reference` over a batch. A study that lacks the state fails alone, as a bad input reported
+ * like any other failing study (studyOptions refuses it in its worker), and the rest finish: the
+ * studies of a series need not name their states alike ('charged' in one, 'charged-1C' in
+ * another), and one unlike the others should not cost the scientist the whole run. A state that
+ * no study has is a typo: a usage error (exit 2) naming the states there are, before any analysis.
+ * A study that cannot be loaded is left to its worker to report.
+ */
+async function checkReferenceInSomeStudy(studies: string[], overrides: AnalyzeOverrides): Promise<void> {
+  const reference = overrides.referenceState;
+  if (reference === undefined) return;
+  const { loadStudy } = await import('../node/loadStudy.js');
+  const states = new Set<string>();
+  for (const studyPath of studies) {
+    const study = await loadStudy(studyPath).catch(() => null);
+    for (const s of study?.states ?? []) states.add(s.state);
+    if (states.has(reference)) return;
+  }
+  if (states.size) await checkReferenceFlag(overrides, [...states]);
+}
+
 async function analyzeMany(studies: string[], outDir: string, options: { json?: boolean; jobs?: number; overrides: AnalyzeOverrides }, io: CliIo): Promise<void> {
   const [{ runBatch, progressBar }, { batchSummary, SUMMARY_COLUMNS }, { csvFormat }] = await Promise.all([
     import('../node/batch.js'),
     import('../pipeline/batchSummary.js'),
     import('d3-dsv'),
   ]);
+  await checkReferenceInSomeStudy(studies, options.overrides);
   const names = uniqueNames(studies);
   const jobs = studies.map((studyPath, i) => ({ studyPath, outDir: join(outDir, names[i]), overrides: options.overrides }));
   io.stderr(`analysing ${studies.length} studies…\n`);

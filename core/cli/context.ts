@@ -65,6 +65,25 @@ export function normalizationOf(how: string): AnalyzeOverrides {
   throw new UsageError(`--normalize wants none, tic or an ion label such as C2-, got '${how}'`);
 }
 
+/** The overrides `--normalize` and `--reference` ask for, over study.json's (none where neither is given). */
+export function flagOverrides(flags: { normalize?: string; reference?: string }): AnalyzeOverrides {
+  return {
+    ...(flags.normalize === undefined ? {} : normalizationOf(flags.normalize)),
+    ...(flags.reference === undefined ? {} : { referenceState: flags.reference }),
+  };
+}
+
+/**
+ * `--reference` must name one of `states` (the study's): else a usage error (exit 2) that names
+ * them, said before any analysis (the analysis refuses it too, but as a bad input, exit 1).
+ */
+export async function checkReferenceFlag(overrides: AnalyzeOverrides, states: readonly string[]): Promise<void> {
+  if (overrides.referenceState === undefined) return;
+  const { notAStateOf } = await import('../pipeline/manifest.js');
+  const notAState = notAStateOf(states, overrides.referenceState);
+  if (notAState) throw new UsageError(`--reference ${notAState}`);
+}
+
 /** A normalisation the data cannot take is a usage mistake (exit 2) where --normalize asked for it; else the error as it is. */
 export function asNormalizeFlagError(err: unknown, fromFlag: boolean): unknown {
   return fromFlag && err instanceof NormalizationError ? new UsageError(`--normalize: ${err.message}`) : err;

@@ -9,7 +9,7 @@ import { FIGURE_NAMES } from '../figures/figureNames.js';
 import type { FigureName } from '../figures/figureNames.js';
 import { STRATA_VERSION } from '../version.js';
 import type { CliIo } from './context.js';
-import { asNormalizeFlagError, normalizationOf, positiveNumber } from './context.js';
+import { asNormalizeFlagError, checkReferenceFlag, flagOverrides, positiveNumber } from './context.js';
 
 const FORMATS = ['svg', 'png', 'pdf'] as const;
 type Format = (typeof FORMATS)[number];
@@ -22,6 +22,7 @@ interface FigureOptions {
   figures: string;
   xrdScale: string;
   normalize?: string;
+  reference?: string;
 }
 
 /** A comma list whose items must all be in `allowed`; names the option in the usage error. */
@@ -70,12 +71,14 @@ export function registerFigure(program: Command, io: CliIo): void {
     .option('--figures <list>', `any of ${FIGURE_NAMES.join(',')}`, FIGURE_NAMES.join(','))
     .option('--xrd-scale <scale>', 'XRD intensity scale: linear, sqrt or log', 'sqrt')
     .option('--normalize <how>', "divide the analyte's counts, scan by scan, by: none, tic or an ion (as strata analyze); default: study.json's normalization, else none")
+    .option('--reference <state>', "the state li-bars compares the others against (as strata analyze); default: study.json's referenceState, else pristine, else the first state")
     .action(async (studyPath: string, options: FigureOptions) => {
       const p = parseFigureOptions(options);
-      const overrides = options.normalize === undefined ? undefined : normalizationOf(options.normalize);
+      const overrides = flagOverrides(options);
       // The readers and the analysis load only when this command runs (see analyze.ts).
       const [{ loadStudy }, { withStateLanes }] = await Promise.all([import('../node/loadStudy.js'), import('../node/stateLanes.js')]);
       const study = await loadStudy(studyPath);
+      await checkReferenceFlag(overrides, study.states.map((s) => s.state));
       // Checked before the figures are made, not found wanting after.
       const outDir = await prepareOutputFolder(p.out);
       for (const note of study.notes) io.stderr(`note: ${note}\n`);
@@ -89,7 +92,7 @@ export function registerFigure(program: Command, io: CliIo): void {
       const { data, built, warnings } = await withStateLanes(study.states.length, undefined, (runStates) =>
         buildStudyFigures(study, { figures: p.figures, widthMm: p.widthMm ?? undefined, xrdScale: p.xrdScale, progress, runStates, overrides }),
       ).catch((err: unknown) => {
-        throw asNormalizeFlagError(err, overrides !== undefined);
+        throw asNormalizeFlagError(err, overrides.normalization !== undefined);
       });
       for (const w of warnings) io.stderr(`warning: ${w}\n`);
       if (!built.length) throw new StrataError(`${study.name}: none of the figures ${p.figures.join(', ')} could be made from this study`);

@@ -5,6 +5,7 @@ import type { Report } from '../model/report.js';
 import { analyzeState, composeStudy } from '../pipeline/analyzeStudy.js';
 import type { ModalitySteps, StateData, StateOutcome, StudyAnalysis, StudyAnalysisOptions } from '../pipeline/analyzeStudy.js';
 import { StrataError } from '../model/errors.js';
+import { notAStateOf } from '../pipeline/manifest.js';
 import { measureCrossSection, toSemResult } from '../sem/index.js';
 import { analyzeXrd } from '../xrd/analyze.js';
 import { STRATA_VERSION } from '../version.js';
@@ -164,10 +165,19 @@ export function withSemGeometry(study: LoadedStudy, overrides: AnalyzeOverrides 
   };
 }
 
-/** The analysis options of a study: its manifest's thicknesses, then the caller's options and overrides. */
-function studyOptions(study: LoadedStudy, opts: { overrides?: AnalyzeOverrides; options?: StudyAnalysisOptions }): StudyAnalysisOptions {
-  // The reference state the caller chose, else study.json's (else composeStudy's default).
-  const referenceState = opts.options?.referenceState ?? study.manifest?.referenceState;
+/**
+ * The analysis options of a study: its manifest's thicknesses, then the caller's options and overrides.
+ * The reference state is the user's (overrides: `--reference`, the Li dashboard), else the
+ * caller's, else study.json's, else composeStudy's default. One the user chose that is not a
+ * state of the study is refused here, before any state is analysed: left to composeStudy it
+ * gave a report with no comparison and a warning, which a batch or a saved project passes on
+ * in silence.
+ */
+export function studyOptions(study: LoadedStudy, opts: { overrides?: AnalyzeOverrides; options?: StudyAnalysisOptions }): StudyAnalysisOptions {
+  const chosen = opts.overrides?.referenceState;
+  const notAState = chosen === undefined ? null : notAStateOf(study.states.map((s) => s.state), chosen);
+  if (notAState) throw new StrataError(`${study.name}: reference state ${notAState}`);
+  const referenceState = chosen ?? opts.options?.referenceState ?? study.manifest?.referenceState;
   return {
     ...opts.options,
     ...(referenceState !== undefined ? { referenceState } : {}),

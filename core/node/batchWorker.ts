@@ -10,7 +10,7 @@ export interface BatchJob {
   index: number;
   studyPath: string;
   outDir: string;
-  /** Choices that override each study's own (e.g. --normalize). */
+  /** Choices that override each study's own (--normalize, --reference: a study without that state fails alone). */
   overrides?: AnalyzeOverrides;
 }
 

@@ -100,6 +100,16 @@ const MAX_ISSUES_SHOWN = 10;
 /** A value from the file as quoted in a message: long ones cut, so a message stays one line. */
 const quote = (value: string): string => `'${value.length > 80 ? `${value.slice(0, 80)}…` : value}'`;
 
+/**
+ * Why `state` cannot be a study's reference state — "'as-deposited' is not one of the states
+ * (pristine, charged)", naming the first few — or null where it is one of `states`. study.json's
+ * referenceState, `--reference` and the workbench's choice are refused in the same words.
+ */
+export function notAStateOf(states: readonly string[], state: string): string | null {
+  if (states.includes(state)) return null;
+  return `${quote(state)} is not one of the states (${states.slice(0, MAX_ISSUES_SHOWN).join(', ')}${states.length > MAX_ISSUES_SHOWN ? ', …' : ''})`;
+}
+
 /** Parses and validates a `study.json`; every problem is reported with its JSON path. */
 export function parseStudyManifest(text: string, fileName: string): StudyManifest {
   let json: unknown;
@@ -124,9 +134,8 @@ export function parseStudyManifest(text: string, fileName: string): StudyManifes
   const duplicate = findDuplicate(parsed.data.states.map((s) => s.state));
   if (duplicate) throw new ManifestError(fileName, `state ${quote(duplicate)} is listed twice`);
   const { referenceState } = parsed.data;
-  if (referenceState !== undefined && !parsed.data.states.some((s) => s.state === referenceState)) {
-    throw new ManifestError(fileName, `referenceState ${quote(referenceState)} is not one of the states (${parsed.data.states.slice(0, MAX_ISSUES_SHOWN).map((s) => s.state).join(', ')}${parsed.data.states.length > MAX_ISSUES_SHOWN ? ', …' : ''})`);
-  }
+  const notAState = referenceState === undefined ? null : notAStateOf(parsed.data.states.map((s) => s.state), referenceState);
+  if (notAState) throw new ManifestError(fileName, `referenceState ${notAState}`);
   const stack = resolveStack(parsed.data.stack, fileName);
   if (parsed.data.normalization === 'reference' && !parsed.data.referenceIon && !stack.referenceIon) {
     throw new ManifestError(fileName, `normalization 'reference' needs "referenceIon" (e.g. "C2-"): stack ${quote(stack.id)} names none`);

@@ -258,3 +258,63 @@ describe('a normalisation the data cannot take', () => {
     expect(manifested.stderr).toMatch(/reference ion Zr- not in the data/);
   }, 120_000);
 });
+
+describe('strata analyze --reference', () => {
+  /** A copy of the sample study whose study.json says `extra` (e.g. its own referenceState). */
+  const studyCopy = (extra: Record<string, unknown> = {}): string => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'strata-ref-')), 'study');
+    cpSync(STUDY, dir, { recursive: true });
+    const manifest = JSON.parse(readFileSync(join(dir, 'study.json'), 'utf8'));
+    writeFileSync(join(dir, 'study.json'), JSON.stringify({ ...manifest, ...extra }));
+    return dir;
+  };
+
+  it('refuses a state the study lacks as a usage error naming its states, before any analysis', async () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'strata-ref-')), 'out');
+    const r = await runCli(['analyze', STUDY, '--reference', 'Charged', '--out', out]);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim()).toBe("strata: --reference 'Charged' is not one of the states (pristine, charged, discharged)");
+    expect(readdirSync(out)).toEqual([]); // nothing analysed, nothing written
+  });
+
+  it("compares against the state it names, over study.json's referenceState: the text, the report and li_change_vs_<state>.csv follow", async () => {
+    const dir = studyCopy({ referenceState: 'discharged' });
+    const out = join(dir, '..', 'out');
+    const r = await runCli(['analyze', dir, '--reference', 'charged', '--out', out]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^Li⁻ fraction change against charged \(percentage points\):$/m);
+    // The change lines: the states other than charged, each layer once.
+    const changes = r.stdout.split('fraction change against charged')[1].split('\n').filter((l) => /^ {2}\S+ +\S+ +[+−-]?\d/.test(l));
+    expect([...new Set(changes.map((l) => l.trim().split(/\s+/)[0]))]).toEqual(['pristine', 'discharged']);
+    const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
+    expect(report.provenance.parameters.referenceState).toBe('charged');
+    expect(readdirSync(out).filter((f) => f.startsWith('li_change'))).toEqual(['li_change_vs_charged.csv']);
+    const rows = csvParse(readFileSync(join(out, 'li_change_vs_charged.csv'), 'utf8'));
+    expect(new Set(rows.map((row) => row.referenceState))).toEqual(new Set(['charged']));
+    expect(new Set(rows.map((row) => row.state))).toEqual(new Set(['pristine', 'discharged']));
+    // Pristine against charged: charged's change against pristine with its sign turned.
+    const li = (state: string, role: string): number => report.states.find((s: { state: string }) => s.state === state).sims.li.find((l: { role: string }) => l.role === role).fraction;
+    expect(Number(rows.find((row) => row.state === 'pristine' && row.role === 'cc_aam')!.deltaFraction)).toBeCloseTo(li('pristine', 'cc_aam') - li('charged', 'cc_aam'), 12);
+  }, 120_000);
+
+  it('over a batch: a study without the state fails alone (as a bad input); a state no study has is a usage error', async () => {
+    // A study of pristine alone (its files are the sample's): it cannot be compared against charged.
+    const lone = join(mkdtempSync(join(tmpdir(), 'strata-ref-')), 'lone');
+    cpSync(join(STUDY, 'pristine'), join(lone, 'pristine'), { recursive: true });
+    const manifest = JSON.parse(readFileSync(join(STUDY, 'study.json'), 'utf8'));
+    writeFileSync(join(lone, 'study.json'), JSON.stringify({ ...manifest, states: manifest.states.slice(0, 1) }));
+    const failed = await runBatchJob({ index: 0, studyPath: lone, outDir: join(lone, '..', 'out'), overrides: { referenceState: 'charged' } });
+    expect(failed).toEqual({ index: 0, ok: false, error: expect.stringMatching(/: reference state 'charged' is not one of the states \(pristine\)$/) });
+    expect(existsSync(join(lone, '..', 'out'))).toBe(false);
+    // No study has it: a typo, said at once with the states there are.
+    const out = join(lone, '..', 'batch');
+    const typo = await runCli(['analyze', lone, STUDY, '--out', out, '--reference', 'chraged']);
+    expect(typo.code).toBe(2);
+    expect(typo.stderr.trim()).toBe("strata: --reference 'chraged' is not one of the states (pristine, charged, discharged)");
+    expect(readdirSync(out)).toEqual([]);
+    // A study with it takes it in its worker's job.
+    const ok = await runBatchJob({ index: 1, studyPath: STUDY, outDir: join(out, 'sample'), overrides: { referenceState: 'charged' } });
+    expect(ok.ok && ok.report.provenance.parameters?.referenceState).toBe('charged');
+    expect(readdirSync(join(out, 'sample'))).toContain('li_change_vs_charged.csv');
+  }, 120_000);
+});

@@ -79,6 +79,15 @@ describe('files read whole', () => {
   });
 });
 
+describe('--normalize and --reference', () => {
+  it('become the overrides of the analysis, and nothing where neither is given', async () => {
+    const { flagOverrides } = await import('../../core/cli/context.js');
+    expect(flagOverrides({})).toEqual({});
+    expect(flagOverrides({ normalize: 'tic', reference: 'charged' })).toEqual({ normalization: 'tic', referenceState: 'charged' });
+    expect(flagOverrides({ reference: 'as-deposited' })).toEqual({ referenceState: 'as-deposited' });
+  });
+});
+
 describe('--normalize', () => {
   it('takes none and tic in any case, an ion by its label, and refuses the bare word reference', async () => {
     const { normalizationOf } = await import('../../core/cli/context.js');

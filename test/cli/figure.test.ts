@@ -147,6 +147,23 @@ describe.skipIf(!hasSample)('strata figure on the sample study', () => {
   }, 60_000);
 });
 
+describe.skipIf(!hasSample)('strata figure --reference', () => {
+  it('compares li-bars against the state it names; one the study lacks is a usage error, before any analysis', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'strata-fig-ref-'));
+    const bad = await runCli(['figure', SAMPLE, '--out', join(dir, 'bad'), '--figures', 'li-bars', '--reference', 'cycled-1']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr.trim()).toBe("strata: --reference 'cycled-1' is not one of the states (pristine, charged, discharged)");
+    expect(existsSync(join(dir, 'bad'))).toBe(false);
+    const r = await runCli(['figure', SAMPLE, '--out', dir, '--figures', 'li-bars', '--format', 'svg', '--reference', 'charged']);
+    expect(r.code, r.stderr).toBe(0);
+    const drawn = texts(parseSvg(readFileSync(join(dir, 'li-bars.svg'), 'utf8'))).join(' ');
+    expect(drawn).toContain('Δ Li share vs charged (pp)');
+    expect(drawn).not.toContain('vs pristine');
+    const manifest = JSON.parse(readFileSync(join(dir, 'figures.json'), 'utf8'));
+    expect(manifest.analysis.parameters.referenceState).toBe('charged');
+  }, 120_000);
+});
+
 /** The legend entries, axis titles and layer labels of a profiles.svg, and its figures.json notes. */
 function readProfiles(dir: string): { legend: string[]; axes: string[]; layers: string[]; panels: string[]; notes: string[]; drawn: string } {
   const root = parseSvg(readFileSync(join(dir, 'profiles.svg'), 'utf8'));

@@ -715,12 +715,40 @@ describe.skipIf(skipReason !== null)('workbench in the browser mode', { timeout:
     await screenshot(page, '10-li-dashboard');
   });
 
-  it('a reload (F5) keeps the tab, ROI, dragged interfaces, SEM scale, normalisation and views, and analyses as before', async () => {
+  it('Li dashboard: "Compare against" charged re-runs the analysis; tables and charts measure the changes against charged', async () => {
+    const options = () => page.$$eval('#li-reference option', (o) => o.map((x) => (x as HTMLOptionElement).value));
+    expect(await page.inputValue('#li-reference')).toBe('pristine'); // the report's reference (the default)
+    expect(await options()).toEqual(['pristine', 'charged', 'discharged']);
+    await page.selectOption('#li-reference', 'charged');
+    await page.waitForFunction(() => /change against charged/.test(document.querySelector('#li-table caption')?.textContent ?? ''), null, { timeout: 120_000 });
+    await waitForReport();
+    expect(await page.inputValue('#li-reference')).toBe('charged');
+    // The other settings stay in force: the normalisation and the ROI.
+    expect(await page.inputValue('#li-normalization')).toBe('ion:C_2-');
+    expect(await page.textContent('#status')).toMatch(/· ROI x \d+–\d+, y \d+–\d+ px$/);
+    // No change column of charged against itself: pristine's and discharged's against charged.
+    const head = (id: string) => page.$$eval(`${id} thead th`, (t) => t.map((x) => x.textContent));
+    expect(await head('#li-table')).toEqual(['Layer', 'pristine', 'charged', 'discharged', 'Δ pristine', 'Δ discharged']);
+    expect(await head('#li-counts')).toEqual(['Layer', 'pristine', 'charged', 'discharged', 'pristine / charged', 'discharged / charged']);
+    expect(await page.textContent('#li-counts caption')).toMatch(/ratio of each state to charged ± 1σ/);
+    expect(await page.textContent('#li-view figure:nth-of-type(2) figcaption')).toBe('Change against charged (±1σ)');
+    expect(await page.$$eval('#li-change-chart rect.bar', (b) => [...new Set(b.map((x) => x.getAttribute('data-key')))])).toEqual(['pristine − charged', 'discharged − charged']);
+    // Δ pristine is pristine's share less charged's (each shown to the precision of its σ).
+    const row = await page.$$eval('#li-table tr[data-role="cc_aam"] td.num', (c) => c.map((x) => Number.parseFloat((x.textContent ?? '').replace('−', '-'))));
+    const [pristine, charged, , deltaPristine] = row;
+    expect(Math.abs(deltaPristine - (pristine - charged))).toBeLessThan(0.2);
+    expect(deltaPristine).toBeLessThan(0); // charged holds more Li in the current collector (plated)
+    const kept = JSON.parse((await page.evaluate(() => sessionStorage.getItem('strata.session'))) ?? 'null');
+    expect(kept.overrides).toMatchObject({ referenceState: 'charged', normalization: 'reference' });
+    await screenshot(page, '10b-li-dashboard-vs-charged');
+  });
+
+  it('a reload (F5) keeps the tab, ROI, dragged interfaces, SEM scale, normalisation, reference state and views, and analyses as before', async () => {
     const kept = async () => JSON.parse((await page.evaluate(() => sessionStorage.getItem('strata.session'))) ?? 'null');
     const before = await kept();
     expect(before).toMatchObject({
       view: { tab: 'li', volume: { mode: 'composite', clipLayer: 'cam' } },
-      overrides: { roi: expect.anything(), interfacesS: { pristine: expect.anything() }, semPixelSizeNm: { pristine: 5 }, semGeometry: { discharged: { tiltDeg: 12 } }, normalization: 'reference' },
+      overrides: { roi: expect.anything(), interfacesS: { pristine: expect.anything() }, semPixelSizeNm: { pristine: 5 }, semGeometry: { discharged: { tiltDeg: 12 } }, normalization: 'reference', referenceState: 'charged' },
     });
     const numbers = () => page.$$eval('#li-counts td.num, #li-table td.num', (c) => c.map((x) => x.textContent));
     const [status, counts] = [await page.textContent('#status'), await numbers()];
@@ -728,7 +756,9 @@ describe.skipIf(skipReason !== null)('workbench in the browser mode', { timeout:
     await page.waitForSelector('#tab-li[aria-selected="true"]');
     await waitForReport();
     await page.waitForFunction(() => /divided scan by scan by C₂⁻/.test(document.querySelector('#li-counts caption')?.textContent ?? ''));
-    // The same numbers: the analysis ran with the same ROI, interfaces, SEM scale and normalisation.
+    expect(await page.inputValue('#li-reference')).toBe('charged');
+    expect(await page.textContent('#li-table caption')).toMatch(/change against charged/);
+    // The same numbers: the analysis ran with the same ROI, interfaces, SEM scale, normalisation and reference state.
     expect(await page.textContent('#status')).toBe(status);
     expect(await numbers()).toEqual(counts);
     expect({ ...(await kept()), savedAt: '' }).toEqual({ ...before, savedAt: '' });
@@ -751,7 +781,7 @@ describe.skipIf(skipReason !== null)('workbench in the browser mode', { timeout:
     expect(saved.overrides.semPixelSizeNm).toEqual({ pristine: 5 }); // the SEM scale set by hand
     expect(saved.overrides.semGeometry).toEqual({ discharged: { tiltDeg: 12 } }); // and its view angle
     expect(saved.view.volume.clipLayer).toBe('cam'); // the layer the 3-D view clips to
-    expect(saved.overrides).toMatchObject({ normalization: 'reference', referenceIon: 'C_2-' }); // chosen on the Li dashboard
+    expect(saved.overrides).toMatchObject({ normalization: 'reference', referenceIon: 'C_2-', referenceState: 'charged' }); // chosen on the Li dashboard
     // Change things, then reopen: everything comes back as saved.
     await tab('profile');
     await page.click('#profile-log');
@@ -766,6 +796,8 @@ describe.skipIf(skipReason !== null)('workbench in the browser mode', { timeout:
     await waitForReport();
     expect(await page.inputValue('#li-normalization')).toBe('ion:C_2-');
     expect(await page.textContent('#li-counts caption')).toMatch(/divided scan by scan by C₂⁻/);
+    expect(await page.inputValue('#li-reference')).toBe('charged');
+    expect(await page.textContent('#li-counts caption')).toMatch(/ratio of each state to charged/);
     const again = join(study.dir, 'again.strata.json');
     await page.click('#save-project');
     await page.fill('#save-form input[name="path"]', again);

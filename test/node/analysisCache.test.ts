@@ -71,6 +71,17 @@ describe('AnalysisCache: states kept between analyses', () => {
     expect(since(6).sort()).toEqual(['charged', 'discharged']);
   }, 120_000);
 
+  it('another reference state analyses no state again: only the comparison is new', async () => {
+    const n = analysed.length;
+    const before = await cache.get(study, undefined);
+    const r = await cache.get(study, { referenceState: 'charged' });
+    expect(since(n)).toEqual([]);
+    expect(r.report.states).toEqual(before.report.states);
+    expect(r.report.provenance.parameters).toMatchObject({ referenceState: 'charged' });
+    expect([...new Set(r.report.comparison.li.map((c) => c.state))]).toEqual(['pristine', 'discharged']);
+    await expectFresh(r, { referenceState: 'charged' });
+  }, 120_000);
+
   it('a setting for a state the study does not have analyses nothing again', async () => {
     const n = analysed.length;
     const r = await cache.get(study, { interfacesS: { cycled: [100, 200] } });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { LEGEND_MIN_PX, legendRoomPx, ratioWithSigma, referenceIons } from '../../renderer/src/views/liMath.js';
+import { LEGEND_MIN_PX, legendRoomPx, ratioWithSigma, referenceChoice, referenceIons, referenceStateChoices } from '../../renderer/src/views/liMath.js';
+import type { Report } from '../../core/model/report.js';
 
 describe('ratioWithSigma: a state against pristine, σ from both', () => {
   it('adds the relative σ of both in quadrature: r·√((σa/a)² + (σb/b)²)', () => {
@@ -32,5 +33,27 @@ describe('legendRoomPx: room for a bar chart legend', () => {
     const long = 'charged-1C − as-deposited';
     // Swatch and gap (28 px) and the text at 12 px, ≈ 7.2 px a character, fit.
     expect(legendRoomPx([long, 'cycled-50 − as-deposited'])).toBeGreaterThanOrEqual(28 + 7.2 * [...long].length);
+  });
+});
+
+describe('"Compare against": the state the changes are measured against', () => {
+  const study = { path: '/s', name: 's', origin: 'manifest' as const, notes: [], stack: { id: 'x', name: 'x', analyteIon: 'Li-', layers: [] }, states: ['pristine', 'charged', 'sem-only', 'discharged'].map((state) => ({ state, files: [] })) };
+  const li = [{ role: 'cam', counts: 10, sigma: 1, fraction: 1, fractionSigma: 0 }];
+  const report = (referenceState?: string) =>
+    ({
+      states: [{ state: 'pristine', sims: { li } }, { state: 'charged', sims: { li } }, { state: 'sem-only', sem: {} }, { state: 'discharged', sims: { li: [] } }],
+      provenance: { parameters: referenceState ? { referenceState } : {} },
+    }) as unknown as Report;
+
+  it("shows the user's choice once made, else the report's, else nothing (before the first report)", () => {
+    expect(referenceChoice({ referenceState: 'charged' }, report('pristine'))).toBe('charged');
+    expect(referenceChoice({}, report('discharged'))).toBe('discharged');
+    expect(referenceChoice({ normalization: 'tic' }, null)).toBeUndefined();
+  });
+
+  it('offers the states with Li per layer; without a report every state; the one in force always', () => {
+    expect(referenceStateChoices(study, report(), 'pristine')).toEqual(['pristine', 'charged']);
+    expect(referenceStateChoices(study, report(), 'sem-only')).toEqual(['pristine', 'charged', 'sem-only']);
+    expect(referenceStateChoices(study, null, undefined)).toEqual(['pristine', 'charged', 'sem-only', 'discharged']);
   });
 });

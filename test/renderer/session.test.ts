@@ -52,6 +52,13 @@ describe('the working state kept across a reload (sessionStorage)', () => {
     expect(keptSession('/data/a')!.view.volume).not.toHaveProperty('clipLayer');
   });
 
+  it('keeps the state the Li dashboard compares against', () => {
+    vi.stubGlobal('sessionStorage', fakeStorage());
+    const a = stateOf('/data/a');
+    keepSession({ ...a, overrides: { ...a.overrides, referenceState: 'charged' } }, '0.1.0');
+    expect(keptSession('/data/a')!.overrides).toEqual({ ...a.overrides, referenceState: 'charged' });
+  });
+
   it('ignores a damaged entry, and works on without storage', () => {
     const storage = fakeStorage();
     vi.stubGlobal('sessionStorage', storage);

@@ -4,7 +4,7 @@ import { studyStateColour } from '../colour.js';
 import type { AppState, Store } from '../store.js';
 import type { Report } from '../../../core/model/report.js';
 import { ionKey, ionNotation } from '../../../core/model/ions.js';
-import { choiceOf, legendRoomPx, ratioWithSigma, referenceIons, reportNormalization } from './liMath.js';
+import { choiceOf, legendRoomPx, ratioWithSigma, referenceChoice, referenceIons, referenceStateChoices, reportNormalization } from './liMath.js';
 import { countOf, noteText, roiText } from './view.js';
 import type { View } from './view.js';
 import { layerLabel } from './layerLabel.js';
@@ -58,7 +58,8 @@ function barChart(bars: Bar[], groups: string[], keys: string[], yLabel: string,
  * The Li dashboard: each layer's share of the stack's Li per state (±σ), and the change of the
  * other states against the reference state (report `comparison.li`; pristine by default), with tables; and what
  * the counts are divided by (the primary current drifts between measurements), sent to the
- * analysis as `overrides.normalization` / `referenceIon` and saved with the project.
+ * analysis as `overrides.normalization` / `referenceIon`, and the state compared against, as
+ * `overrides.referenceState`: both saved with the project.
  */
 export function liDashboard(store: Store): View {
   const el = h('section', { class: 'panel view', id: 'li-view' }, h('h2', {}, 'Li across states'));
@@ -71,7 +72,7 @@ export function liDashboard(store: Store): View {
   const analyte = study.stack.analyteIon ?? 'Li-';
   const ions = referenceIons(study, analyte);
 
-  /** "Normalise counts to": drawn with or without a report (a failed analysis must be undoable here). */
+  /** "Normalise counts to" and "Compare against": drawn with or without a report (a failed analysis must be undoable here). */
   function drawControls(s: AppState): void {
     // The user's choice once made (it shows while the analysis runs), else what the report used.
     const chosen = s.overrides.normalization ? { normalization: s.overrides.normalization, referenceIon: s.overrides.referenceIon } : reportNormalization(s.report);
@@ -94,7 +95,24 @@ export function liDashboard(store: Store): View {
       const v = select.value;
       void store.analyze(v.startsWith('ion:') ? { ...rest, normalization: 'reference', referenceIon: v.slice(4) } : { ...rest, normalization: v as 'none' | 'tic' });
     });
-    controls.replaceChildren(h('label', {}, 'Normalise counts to ', select), h('span', { class: 'notes' }, 'Divided scan by scan, before the sum per layer: the primary current drifts between measurements, so states compare only once normalised.'));
+    controls.replaceChildren(h('label', {}, 'Normalise counts to ', select), referenceSelect(s), h('span', { class: 'notes' }, 'Divided scan by scan, before the sum per layer: the primary current drifts between measurements, so states compare only once normalised.'));
+  }
+
+  /** "Compare against": the state the changes and ratios are against; a new choice analyses again (the states' own results are kept: only the comparison is new). */
+  function referenceSelect(s: AppState): HTMLElement {
+    const current = referenceChoice(s.overrides, s.report);
+    const select = h(
+      'select',
+      { id: 'li-reference' },
+      // Before the first report, nothing to show as chosen (the first state would read as one).
+      current === undefined ? h('option', { value: '', selected: true, disabled: true }, '—') : null,
+      ...referenceStateChoices(study, s.report, current).map((state) => h('option', { value: state, selected: state === current }, state)),
+    );
+    select.addEventListener('change', () => {
+      // Only this field changes: the normalisation, ROI, moved interfaces and SEM scales stay in force.
+      void store.analyze({ ...store.state.overrides, referenceState: select.value });
+    });
+    return h('label', {}, 'Compare against ', select);
   }
 
   /** Each state's integrated Li counts per layer (as normalised), and each state's ratio to the reference state's. */

@@ -1,5 +1,6 @@
 import type { AnalyzeOverrides, StudySummary } from '../../../core/api/contract.js';
 import type { Report } from '../../../core/model/report.js';
+import { referenceStateOf } from '../../../core/model/report.js';
 import { ionKey } from '../../../core/model/ions.js';
 
 /** The Li dashboard's arithmetic and choices, free of the DOM (tested in test/renderer). */
@@ -32,6 +33,26 @@ export function referenceIons(study: StudySummary, analyte: string): string[] {
 
 /** The select's value for a normalisation: 'none', 'tic' or 'ion:<label as the data name it>'. */
 export const choiceOf = (n: Normalization): string => (n.normalization === 'reference' && n.referenceIon ? `ion:${n.referenceIon}` : n.normalization ?? 'none');
+
+/**
+ * The state the changes are measured against, as "Compare against" shows it: the user's choice
+ * once made (it shows while the analysis runs), else the report's (study.json's or the default);
+ * undefined before there is either.
+ */
+export function referenceChoice(overrides: AnalyzeOverrides, report: Report | null): string | undefined {
+  return overrides.referenceState ?? (report ? referenceStateOf(report) : undefined);
+}
+
+/**
+ * The states "Compare against" offers: those with Li per layer in the report (a state without
+ * has nothing to compare with), in the report's order; without a report (a failed analysis, to
+ * be undone here), every state of the study. The one in force is offered too where it is
+ * neither, so the select shows it.
+ */
+export function referenceStateChoices(study: StudySummary, report: Report | null, current: string | undefined): string[] {
+  const states = report ? report.states.filter((st) => st.sims?.li.length).map((st) => st.state) : study.states.map((st) => st.state);
+  return current !== undefined && !states.includes(current) ? [...states, current] : states;
+}
 
 /** A ratio a/b with σ from both (independent): r·√((σa/a)² + (σb/b)²). */
 export function ratioWithSigma(a: number, sa: number, b: number, sb: number): { value: number; sigma: number } | null {

@@ -666,6 +666,11 @@ describe.skipIf(skipReason !== null)('workbench in the browser mode', { timeout:
     await page.waitForSelector('#li-fraction-chart rect.bar');
     expect(await page.$$eval('#li-fraction-chart path.error-bar', (p) => p.length)).toBeGreaterThan(0);
     expect(await page.$$eval('#li-change-chart rect.bar', (p) => p.length)).toBeGreaterThan(0);
+    // Side by side in the 1400 px window, legends whole ("discharged − pristine" made the pair
+    // too wide once, and the change chart went under the shares).
+    const top = async (id: string) => (await (await page.$(id))!.boundingBox())!.y;
+    expect(page.viewportSize()!.width).toBe(1400);
+    expect(await top('#li-change-chart')).toBe(await top('#li-fraction-chart'));
     // Each number with its σ to two significant figures, the value to the same place; a
     // negative change with a minus sign. No σ reads as zero.
     const cells = await page.$$eval('#li-table tbody td.num', (c) => c.map((x) => x.textContent ?? ''));

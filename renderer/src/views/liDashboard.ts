@@ -24,9 +24,11 @@ interface Bar {
  * axis (its unit is in `yLabel`); `tip` gives a bar's value ± σ for its tooltip.
  */
 function barChart(bars: Bar[], groups: string[], keys: string[], yLabel: string, id: string, tick: (n: number) => string, tip: (b: Bar) => string): SVGSVGElement {
-  // The legend's room from its longest entry (long state names), the plot's own width kept.
+  // The legend's room from its longest entry (long state names), the plot's own width kept: 460 px,
+  // so that the two charts stand side by side in a 1400 px window with "discharged − pristine"
+  // in the legend (at 490 px they wrapped, one under the other).
   const margin = { top: 16, right: legendRoomPx(keys), bottom: 40, left: 76 };
-  const width = 490 + margin.right;
+  const width = 460 + margin.right;
   const height = 300;
   const x0 = d3.scaleBand().domain(groups).range([margin.left, width - margin.right]).padding(0.2);
   const x1 = d3.scaleBand().domain(keys).range([0, x0.bandwidth()]).padding(0.08);

@@ -23,7 +23,7 @@ const pctWithSigma = (x: number, sigma: number, signed = false): string => {
 const DOUBTFUL_CONFIDENCE = 0.5;
 
 /** The SIMS part of one state: layers (with how their depth was had), the analyte's shares, warnings. */
-function formatSims(sims: SimsStateResult): string[] {
+function formatSims(sims: SimsStateResult, layerLabel: (role: string) => string): string[] {
   const lines: string[] = [];
   const calibration = (sims.parameters?.calibration as { ratesNmPerS?: { role: string; source: string }[] } | undefined)?.ratesNmPerS ?? [];
   const extrapolated = new Set(calibration.filter((r) => r.source === 'extrapolated').map((r) => r.role));
@@ -42,29 +42,34 @@ function formatSims(sims: SimsStateResult): string[] {
   }
   if (doubtful) lines.push(`    ? confidence below ${DOUBTFUL_CONFIDENCE}: a boundary without a clear marker step (see the warnings)`);
   // When each interface was reached, with its σ (the scan it falls in, the markers' disagreement).
-  const label = (role: string): string => sims.layers.find((l) => l.role === role)?.label ?? role;
-  const placed = sims.interfaces.map((i) => `${label(i.upper)}|${label(i.lower)} ${formatWithSigma(i.timeS, i.timeSigmaS)} s`);
+  const placed = sims.interfaces.map((i) => `${layerLabel(i.upper)}|${layerLabel(i.lower)} ${formatWithSigma(i.timeS, i.timeSigmaS)} s`);
   if (placed.length) lines.push(`  interfaces (sputter time ± σ): ${placed.join(', ')}`);
   const analyte = ionNotation(String(sims.parameters?.analyteIon ?? 'Li-'));
   const normalization = sims.parameters?.normalization;
   const per = normalization === 'tic' ? ', counts / total ion count' : normalization === 'reference' ? `, counts / ${ionNotation(String(sims.parameters?.referenceIon ?? '?'))}` : '';
   if (sims.li.length) {
     lines.push(`  ${analyte} per layer (fraction ± σ${per}):`);
-    const roleWidth = Math.max(10, ...sims.li.map((li) => li.role.length));
-    for (const li of sims.li) lines.push(`    ${li.role.padEnd(roleWidth)} ${pctWithSigma(li.fraction, li.fractionSigma)} %`);
+    const labelWidth = Math.max(10, ...sims.li.map((li) => layerLabel(li.role).length));
+    for (const li of sims.li) lines.push(`    ${layerLabel(li.role).padEnd(labelWidth)} ${pctWithSigma(li.fraction, li.fractionSigma)} %`);
   }
   for (const w of sims.warnings ?? []) lines.push(`  warning: ${w}`);
   return lines;
 }
 
-/** A short human summary of a report: layers, Li shares and changes, warnings. */
-export function formatReport(report: Report): string {
+/**
+ * A short human summary of a report: layers, Li shares and changes, warnings. Layers are named by
+ * their labels throughout (`labels`: the stack's, by role; the report's layers give them where a
+ * role is missing), as the figures and the workbench name them; the JSON and CSVs keep role ids.
+ */
+export function formatReport(report: Report, labels: Record<string, string> = {}): string {
+  const fromReport = Object.fromEntries(report.states.flatMap((s) => s.sims?.layers ?? []).map((l) => [l.role, l.label]));
+  const layerLabel = (role: string): string => labels[role] ?? fromReport[role] ?? role;
   const lines: string[] = [`Study ${report.study} (stack ${report.stack})`];
   for (const s of report.states) {
     lines.push(`\n${s.state}`);
-    if (s.sims) lines.push(...formatSims(s.sims));
+    if (s.sims) lines.push(...formatSims(s.sims, layerLabel));
     if (s.sem) {
-      lines.push(`  SEM ${s.sem.file}: ${s.sem.layers.map((l) => `${l.role} ${formatWithSigma(l.thicknessNm, l.sigmaNm)} nm`).join(', ')}`);
+      lines.push(`  SEM ${s.sem.file}: ${s.sem.layers.map((l) => `${layerLabel(l.role)} ${formatWithSigma(l.thicknessNm, l.sigmaNm)} nm`).join(', ')}`);
       for (const w of s.sem.warnings ?? []) lines.push(`  SEM warning: ${w}`);
     }
     if (s.xrd) {
@@ -78,8 +83,8 @@ export function formatReport(report: Report): string {
     const analyte = analysedAnalyte(report);
     lines.push(`\n${analyte ? ionNotation(analyte) : 'Li'} fraction change against ${referenceStateOf(report)} (percentage points):`);
     const stateWidth = Math.max(11, ...report.comparison.li.map((c) => c.state.length + 1));
-    const roleWidth = Math.max(10, ...report.comparison.li.map((c) => c.role.length));
-    for (const c of report.comparison.li) lines.push(`  ${c.state.padEnd(stateWidth)} ${c.role.padEnd(roleWidth)} ${pctWithSigma(c.deltaFraction, c.sigma, true)} pp`);
+    const labelWidth = Math.max(10, ...report.comparison.li.map((c) => layerLabel(c.role).length));
+    for (const c of report.comparison.li) lines.push(`  ${c.state.padEnd(stateWidth)} ${layerLabel(c.role).padEnd(labelWidth)} ${pctWithSigma(c.deltaFraction, c.sigma, true)} pp`);
   }
   for (const w of report.warnings) lines.push(`warning: ${w}`);
   return lines.join('\n') + '\n';
@@ -147,7 +152,7 @@ async function analyzeOne(studyPath: string, options: { json?: boolean; out?: st
     const files = await writeReportFiles(report, options.out);
     io.stderr(`wrote ${files.length} files to ${options.out}\n`);
   }
-  io.stdout(options.json ? JSON.stringify(report, null, 2) + '\n' : formatReport(report));
+  io.stdout(options.json ? JSON.stringify(report, null, 2) + '\n' : formatReport(report, Object.fromEntries(study.stack.layers.map((l) => [l.role, l.label]))));
   // Printed (and written) first: the warnings say why.
   const nothing = nothingAnalysed(report);
   if (nothing) throw new StrataError(`${studyPath}: ${nothing}`);

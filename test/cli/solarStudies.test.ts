@@ -28,8 +28,10 @@ describeShared('strata analyze with an analyte other than Li', () => {
     expect(r.stdout).toContain('\nNa⁺ fraction change against pristine (percentage points):\n');
     expect(r.stdout).not.toMatch(/Li fraction change/);
     const rows = r.stdout.split('\n').filter((l) => /^ {2}annealed +\S+ +.* pp$/.test(l));
-    expect(rows.map((l) => l.split(/\s+/)[2])).toEqual(CIGS_POS.layers.map((l) => l.role));
-    // The values line up on their ± whatever the role's length (back_contact is 12 characters).
+    // Layers by their labels, as the layer table above and the figures name them (role ids were
+    // in these rows while the layer table had labels).
+    expect(rows.map((l) => l.split(/\s+/)[2])).toEqual(CIGS_POS.layers.map((l) => l.label));
+    // The values line up on their ± whatever the label's length (ZnO:Al/CdS is 10 characters).
     const columns = new Set(rows.map((l) => l.indexOf(' ± ')));
     expect(columns.size).toBe(1);
   });

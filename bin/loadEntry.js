@@ -32,10 +32,13 @@ const MANIFEST_VERSION = 2;
  */
 const TMP = `${process.pid}-${threadId}.tmp`;
 /**
- * Output files no manifest names any more are deleted once they are this old: long enough for
- * a process started from an older build to have loaded what it needs.
+ * A build's files are kept this long after a newer build replaced it (its manifest is kept as
+ * `…retired-<ms>.json` meanwhile): a process started from it (a `strata serve` running on) loads
+ * its chunks when it first needs them. Counted from the replacement, not from when the files
+ * were written: an install used unchanged for a week lost them at its first rebuild.
  */
 const PRUNE_AGE_MS = 24 * 3600 * 1000;
+const RETIRED = /\.retired-(\d+)\.json$/;
 
 /** The manifest, if every source it records still has the same size and mtime and its outputs exist. */
 function freshManifest(root, cacheDir, manifestPath) {
@@ -43,7 +46,8 @@ function freshManifest(root, cacheDir, manifestPath) {
     const manifest = JSON.parse(readFileSync(manifestPath, 'utf8'));
     if (manifest.version !== MANIFEST_VERSION) return null;
     for (const [file, { size, mtimeMs }] of Object.entries(manifest.inputs)) {
-      const st = statSync(join(root, file));
+      // resolve, as build recorded it: the loader's own path is relative to root, or absolute on another drive.
+      const st = statSync(resolve(root, file));
       if (st.size !== size || st.mtimeMs !== mtimeMs) return null;
     }
     for (const file of manifest.outputs) if (!existsSync(join(cacheDir, file))) return null;
@@ -88,8 +92,8 @@ async function build(root, entry, cacheDir, name, manifestPath) {
     metafile: true,
     logLevel: 'silent',
   });
-  // Chunks first, the entry last: a file is never there before what it imports.
-  const files = [...result.outputFiles].sort((a, b) => Number(basename(a.path).startsWith(`strata-${name}-`)) - Number(basename(b.path).startsWith(`strata-${name}-`)));
+  // Any order: no file is loaded before the manifest that names it is in place (renamed last).
+  const files = result.outputFiles;
   for (const file of files) writeOnce(file.path, file.contents);
   // The entry's output (the modules loaded with import() are entry points of their own chunks).
   const entryFile = Object.entries(result.metafile.outputs).find(([, output]) => output.entryPoint !== undefined && resolve(root, output.entryPoint) === resolve(root, entry))[0];
@@ -103,19 +107,36 @@ async function build(root, entry, cacheDir, name, manifestPath) {
   const manifest = { version: MANIFEST_VERSION, entry, bundle: basename(entryFile), outputs: files.map((f) => basename(f.path)), inputs };
   // Renames are atomic: processes starting together (batch workers) each see a whole manifest.
   writeFileSync(`${manifestPath}.${TMP}`, JSON.stringify(manifest));
+  // The build this one replaces is retired, not forgotten: its files stay a while (see PRUNE_AGE_MS).
+  try {
+    renameSync(manifestPath, manifestPath.replace(/\.json$/, `.retired-${Date.now()}.json`));
+  } catch {
+    // None yet, or another build retired it a moment ago.
+  }
   renameSync(`${manifestPath}.${TMP}`, manifestPath);
   return manifest;
 }
 
 /**
- * Deletes old files of earlier builds (and temporary files a killed build left) that no
- * manifest in the folder names. Best effort: another process may be pruning too.
+ * Deletes the files of builds retired more than PRUNE_AGE_MS ago, with their manifests, and
+ * other files no manifest names once they are that old (temporary files a killed build left, a
+ * build whose manifest another build replaced at the same moment, the unsplit bundles of
+ * before). Best effort: another process may be pruning too.
  */
 function prune(cacheDir, now = Date.now()) {
   const names = readdirSync(cacheDir);
   const kept = new Set();
   for (const name of names) {
     if (!/^strata-.*\.json$/.test(name)) continue;
+    const retired = RETIRED.exec(name);
+    if (retired && now - Number(retired[1]) > PRUNE_AGE_MS) {
+      try {
+        unlinkSync(join(cacheDir, name));
+      } catch {
+        // Gone already.
+      }
+      continue;
+    }
     kept.add(name);
     try {
       for (const file of JSON.parse(readFileSync(join(cacheDir, name), 'utf8')).outputs ?? []) kept.add(file);

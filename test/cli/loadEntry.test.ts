@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -72,8 +72,9 @@ describe('bin/loadEntry.js', () => {
     for (const f of [stale, leftTmp, recent]) writeFileSync(f, '// an earlier build\n');
     utimesSync(stale, dayAgo, dayAgo);
     utimesSync(leftTmp, dayAgo, dayAgo);
-    const named = manifest().outputs.map((f) => join(cacheDir, f));
-    for (const f of named) utimesSync(f, dayAgo, dayAgo);
+    // This build's files written two days ago (an install used unchanged since).
+    const replaced = manifest();
+    for (const f of replaced.outputs) utimesSync(join(cacheDir, f), dayAgo, dayAgo);
     // A rebuild prunes.
     setValue(5);
     expect(load()).toBe('10');
@@ -81,6 +82,18 @@ describe('bin/loadEntry.js', () => {
     expect(existsSync(leftTmp)).toBe(false);
     // Young files stay (a build running beside this one may be about to name them).
     expect(existsSync(recent)).toBe(true);
+    for (const f of manifest().outputs) expect(existsSync(join(cacheDir, f))).toBe(true);
+    // The build just replaced keeps its files, old as they are: a process started from it (a
+    // `strata serve`) may still load a chunk of it. Its manifest is kept as retired.
+    for (const f of replaced.outputs) expect(existsSync(join(cacheDir, f)), f).toBe(true);
+    const retired = readdirSync(cacheDir).filter((f) => /^strata-src-main\.retired-\d+\.json$/.test(f));
+    expect(retired.length).toBeGreaterThan(0);
+    // Retired more than a day ago: at the next rebuild its files and its manifest go.
+    for (const f of retired) renameSync(join(cacheDir, f), join(cacheDir, f.replace(/\d+(?=\.json$)/, String(dayAgo.getTime()))));
+    setValue(7);
+    expect(load()).toBe('14');
+    expect(existsSync(join(cacheDir, replaced.bundle))).toBe(false);
+    expect(readdirSync(cacheDir).filter((f) => f.includes(`.retired-${dayAgo.getTime()}`))).toEqual([]);
     for (const f of manifest().outputs) expect(existsSync(join(cacheDir, f))).toBe(true);
   });
 

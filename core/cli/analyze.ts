@@ -110,7 +110,7 @@ export function registerAnalyze(program: Command, io: CliIo): void {
     .option('--out <dir>', 'write report.json and CSV tables (one sub-folder per study when there are several, plus summary.csv/json)')
     .option('--jobs <n>', 'studies (or, for one study, its states) analysed in parallel on worker threads; default and most: the available cores')
     .option('--normalize <how>', "divide the analyte's counts, scan by scan, by: none (counts), tic (the total ion count), or an ion (e.g. C2-); default: study.json's normalization, else none")
-    .option('--reference <state>', "the state the others' Li shares are compared against; default: study.json's referenceState, else pristine, else the first state")
+    .option('--reference <state>', "the state the others' Li shares are compared against; default: study.json's referenceState, else pristine, else the first state with Li results")
     .addHelpText(
       'after',
       `\nOne study: its states are analysed side by side; prints a summary (or --json the report); --out DIR also writes report.json and CSV tables.\nSeveral studies (or a folder of studies): analysed in parallel, each into DIR/<study>/, with\nDIR/summary.csv and DIR/summary.json across studies; a failing study is reported, the rest finish,\nand the exit code is 1 if any failed.`,

@@ -71,7 +71,7 @@ export function registerFigure(program: Command, io: CliIo): void {
     .option('--figures <list>', `any of ${FIGURE_NAMES.join(',')}`, FIGURE_NAMES.join(','))
     .option('--xrd-scale <scale>', 'XRD intensity scale: linear, sqrt or log', 'sqrt')
     .option('--normalize <how>', "divide the analyte's counts, scan by scan, by: none, tic or an ion (as strata analyze); default: study.json's normalization, else none")
-    .option('--reference <state>', "the state li-bars compares the others against (as strata analyze); default: study.json's referenceState, else pristine, else the first state")
+    .option('--reference <state>', "the state li-bars compares the others against (as strata analyze); default: study.json's referenceState, else pristine, else the first state with Li results")
     .action(async (studyPath: string, options: FigureOptions) => {
       const p = parseFigureOptions(options);
       const overrides = flagOverrides(options);

@@ -137,8 +137,10 @@ export async function analyzeState(layerStack: LayerStack, s: StateData, steps: 
 }
 
 /**
- * The state a study's changes are measured against when it names none: `pristine` where it has
- * one, else its first state (a study of "as-deposited", "charged-1C", … got no comparison at all).
+ * The state a study's changes are measured against when it names none, among `states` (those
+ * with Li results): `pristine` where it is one, else the first (a study of "as-deposited",
+ * "charged-1C", … got no comparison at all, and one whose pristine state had only SEM or XRD
+ * none either).
  */
 export function defaultReferenceState(states: readonly string[]): string | undefined {
   return states.includes('pristine') ? 'pristine' : states[0];
@@ -155,8 +157,9 @@ export function composeStudy(
   const warnings = outcomes.flatMap((o) => o.warnings);
   const details = new Map<string, SimsStateDetail>();
   for (const o of outcomes) if (o.detail) details.set(o.report.state, o.detail);
-  const referenceState = options.referenceState ?? defaultReferenceState(reports.map((r) => r.state)) ?? 'pristine';
   const withLi = reports.filter((r) => r.sims && r.sims.li.length > 0).map((r) => ({ state: r.state, li: r.sims!.li }));
+  // No state with Li: nothing is compared, and the name only labels the (empty) comparison.
+  const referenceState = options.referenceState ?? defaultReferenceState(withLi.map((r) => r.state)) ?? 'pristine';
   const hasReference = withLi.some((r) => r.state === referenceState);
   if (!hasReference && withLi.length > 1) warnings.push(`no '${referenceState}' state with a Li inventory: no comparison`);
   return {

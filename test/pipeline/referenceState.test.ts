@@ -39,6 +39,15 @@ describe('the state a study compares against', () => {
     expect(report.comparison.li.find((c) => c.state === 'charged-1C' && c.role === 'cc_aam')!.deltaFraction).toBeCloseTo(0.3, 12);
   });
 
+  it('takes the first state with Li results where pristine has none (SEM and XRD only): it gave no comparison', () => {
+    const semOnly: StateOutcome = { report: { state: 'pristine' }, warnings: [] };
+    const report = compose([semOnly, outcome('charged', 0.4), outcome('discharged', 0.2)]);
+    expect(referenceStateOf(report)).toBe('charged');
+    expect(report.warnings).toEqual([]);
+    expect(report.comparison.li.map((c) => c.state)).toEqual(['discharged', 'discharged']);
+    expect(report.comparison.li.find((c) => c.role === 'cc_aam')!.deltaFraction).toBeCloseTo(-0.2, 12);
+  });
+
   it('compares against the state study.json names, and every output names it', () => {
     const report = compose([outcome('as-deposited', 0.1), outcome('charged-1C', 0.4), outcome('discharged', 0.2), outcome('cycled-50', 0.3)], 'discharged');
     expect(report.comparison.li.map((c) => c.state)).not.toContain('discharged');
@@ -62,9 +71,9 @@ describe('the state a study compares against', () => {
     expect(rows.find((r) => r.state === 'discharged' && r.role === 'cc_aam')).toMatchObject({ referenceState: 'discharged', liDeltaVsReference: null });
   });
 
-  it('still says so where the reference state has no Li inventory', () => {
+  it('still says so where the reference state chosen has no Li inventory', () => {
     const noSims: StateOutcome = { report: { state: 'pristine' }, warnings: [] };
-    const report = compose([noSims, outcome('charged', 0.4), outcome('discharged', 0.2)]);
+    const report = compose([noSims, outcome('charged', 0.4), outcome('discharged', 0.2)], 'pristine');
     expect(report.comparison.li).toEqual([]);
     expect(report.warnings).toEqual(["no 'pristine' state with a Li inventory: no comparison"]);
   });

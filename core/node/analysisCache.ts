@@ -2,6 +2,7 @@ import { stateAnalysisOptions } from '../pipeline/analyzeStudy.js';
 import type { StudyAnalysis, StudyAnalysisOptions } from '../pipeline/analyzeStudy.js';
 import { analyzeStudyDetailedOnDisk, stateInputs, statesOneByOne } from './analyzeStudyOnDisk.js';
 import { fileStamp } from './files.js';
+import { referenceStateOf } from '../model/report.js';
 import type { AnalyzeOverrides, StateOnDiskOutcome, StatesRunner } from './analyzeStudyOnDisk.js';
 import type { LoadedStudy } from './loadStudy.js';
 
@@ -35,15 +36,20 @@ export class AnalysisCache {
   private states = new Map<string, Kept<StateOnDiskOutcome>>();
   private statesRoot: string | null = null;
 
-  async get(study: LoadedStudy, overrides: AnalyzeOverrides | undefined): Promise<StudyAnalysis> {
-    const key = JSON.stringify([study.root, study.name, study.stack, study.states, study.manifest ?? null, overrides ?? null]);
+  async get(study: LoadedStudy, chosen: AnalyzeOverrides | undefined): Promise<StudyAnalysis> {
+    // A reference state kept in a project or a session that the study no longer has (renamed in
+    // study.json) is left out, as the other settings of states it lacks are, and said: refused,
+    // as the CLI refuses it, it cost the workbench its whole report (profiles, SEM, XRD).
+    const { overrides, dropped } = withoutUnknownReference(study, chosen);
+    const key = JSON.stringify([study.root, study.name, study.stack, study.states, study.manifest ?? null, overrides ?? null, dropped ?? null]);
     const last = this.last;
     if (last && last.key === key && (await unchanged(last.stamps))) return last.result;
     // Every file the analysis reads (sidecars and imzML binaries too), stamped before it reads
     // anything: a file changed meanwhile is noticed next time.
     const inputs = await Promise.all(study.states.map((_, i) => stateInputs(study, i)));
     const stamps = await stampFiles(inputs.flat().map((i) => i.path));
-    const entry = { key, stamps, result: analyzeStudyDetailedOnDisk(study, { overrides, runStates: (s, o) => this.statesOf(s, o) }) };
+    const analysed = analyzeStudyDetailedOnDisk(study, { overrides, runStates: (s, o) => this.statesOf(s, o) });
+    const entry = { key, stamps, result: dropped === undefined ? analysed : analysed.then((a) => withWarning(a, `the reference state '${dropped}' chosen before is not a state of this study: compared against ${referenceStateOf(a.report)}`)) };
     this.last = entry;
     entry.result.catch(() => {
       // A failed analysis is not kept: the next request tries again.
@@ -83,6 +89,18 @@ export class AnalysisCache {
     }
     return Promise.all(outcomes);
   }
+}
+
+/** The overrides without a referenceState the study has no state of, and that state (undefined where none was left out). */
+function withoutUnknownReference(study: LoadedStudy, overrides: AnalyzeOverrides | undefined): { overrides: AnalyzeOverrides | undefined; dropped?: string } {
+  const chosen = overrides?.referenceState;
+  if (chosen === undefined || study.states.some((s) => s.state === chosen)) return { overrides };
+  const { referenceState: _dropped, ...rest } = overrides!;
+  return { overrides: rest, dropped: chosen };
+}
+
+function withWarning(a: StudyAnalysis, warning: string): StudyAnalysis {
+  return { ...a, report: { ...a.report, warnings: [...a.report.warnings, warning] } };
 }
 
 async function stampFiles(paths: string[]): Promise<Map<string, string>> {

@@ -82,6 +82,17 @@ describe('AnalysisCache: states kept between analyses', () => {
     await expectFresh(r, { referenceState: 'charged' });
   }, 120_000);
 
+  it('a reference state the study no longer has (a project kept it) is left out and said, not the whole report lost', async () => {
+    const n = analysed.length;
+    const r = await cache.get(study, { referenceState: 'cycled-50' });
+    expect(since(n)).toEqual([]);
+    expect(r.report.states.map((s) => s.state)).toEqual(['pristine', 'charged', 'discharged']);
+    expect(r.report.provenance.parameters).toMatchObject({ referenceState: 'pristine' });
+    expect(r.report.warnings).toContain("the reference state 'cycled-50' chosen before is not a state of this study: compared against pristine");
+    // The CLI's and the API's own path still refuses it (see referenceStateOnDisk.test.ts).
+    await expect(analyzeStudyDetailedOnDisk(study, { overrides: { referenceState: 'cycled-50' } })).rejects.toThrow(/reference state/);
+  }, 120_000);
+
   it('a setting for a state the study does not have analyses nothing again', async () => {
     const n = analysed.length;
     const r = await cache.get(study, { interfacesS: { cycled: [100, 200] } });

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -143,5 +143,12 @@ describe('study analysis end to end on the sample study', () => {
     expect(readFileSync(join(dir, 'li_change_vs_pristine.csv'), 'utf8').split('\n')[0]).toMatch(/^state,role,/);
     expect(csv).toHaveLength(1 + 3 * 5);
     expect(JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')).schema).toBe('strata.report/1');
+    // Written again against another reference state: the earlier change table goes, else a
+    // script reading li_change_vs_*.csv would take either. Other files there are left alone.
+    writeFileSync(join(dir, 'notes.txt'), 'mine\n');
+    const againstCharged = { ...report, provenance: { ...report.provenance, parameters: { ...report.provenance.parameters, referenceState: 'charged' } } };
+    await writeReportFiles(againstCharged, dir);
+    expect(readdirSync(dir).filter((f) => f.startsWith('li_change'))).toEqual(['li_change_vs_charged.csv']);
+    expect(readFileSync(join(dir, 'notes.txt'), 'utf8')).toBe('mine\n');
   });
 });

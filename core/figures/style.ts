@@ -13,12 +13,32 @@ const STATE_COLOURS: Record<string, string> = {
   discharged: OKABE_ITO[2],
 };
 
+/** The palette's colours the three usual states do not have: the others' (dashes tell them apart beyond five). */
+const OTHER_STATE_COLOURS = OKABE_ITO.slice(3);
+
 /**
  * A state's line/bar colour: fixed for the three usual states so every figure agrees; the others
- * by `index`, the state's position in the study (stateIndexIn), not in the figure's own list.
+ * by `index`, the state's position in the study (stateIndexIn), not in the figure's own list,
+ * over the palette's other colours (over the whole palette, a sixth state took pristine's blue).
  */
 export function stateColour(state: string, index: number): string {
-  return STATE_COLOURS[state] ?? OKABE_ITO[(3 + index) % OKABE_ITO.length];
+  return STATE_COLOURS[state] ?? OTHER_STATE_COLOURS[index % OTHER_STATE_COLOURS.length];
+}
+
+// Not the usual states' colours (blue, vermilion, green), so sticks never read as a trace; the
+// spares (Paul Tol's indigo, wine, teal) stand in for those a state of another name has taken.
+const STICK_COLOURS = [OKABE_ITO[3], OKABE_ITO[4], OKABE_ITO[5], '#000000', '#666666', '#332288'];
+const SPARE_STICK_COLOURS = ['#882255', '#117733', '#44AA99'];
+
+/**
+ * The colours of XRD reference sticks, by phase, none of them a trace's (`traceColours`): states
+ * not named pristine, charged or discharged take the palette's next colours (pink, orange, sky
+ * blue), and "charged-1C"'s trace and the LiFePO₄ sticks were one pink. The figure and the
+ * workbench's XRD view both draw by it.
+ */
+export function stickColours(traceColours: ReadonlySet<string>): string[] {
+  const free = [...STICK_COLOURS, ...SPARE_STICK_COLOURS].filter((c) => !traceColours.has(c));
+  return free.length ? free : STICK_COLOURS;
 }
 
 /**

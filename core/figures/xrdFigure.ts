@@ -12,8 +12,7 @@ import { formulaNotation } from '../model/formula.js';
 import { maskLabels, type MaskRange } from '../xrd/mask.js';
 import { traceMasks, type WaterfallData } from '../xrd/waterfall.js';
 import { axisBottom } from './axes.js';
-import { OKABE_ITO } from './colormaps.js';
-import { spreadLabels, stateColour, stateIndexIn, textWidthPt, wrapText } from './style.js';
+import { spreadLabels, stateColour, stateIndexIn, stickColours, textWidthPt, wrapText } from './style.js';
 import { el, figureRoot, num, panel, PT_PER_MM, text, TYPE } from './svg.js';
 
 export type IntensityScale = 'linear' | 'sqrt' | 'log';
@@ -53,21 +52,6 @@ export interface XrdFigureInput {
 function stickFraction(relIntensity: number, scale: IntensityScale): number {
   const [value, strongest] = scaleIntensity([relIntensity, 100], scale);
   return value / strongest;
-}
-
-// Not the usual states' colours (blue, vermilion, green), so sticks never read as a trace; the
-// spares (Paul Tol's indigo, wine, teal) stand in for those a state of another name has taken.
-const STICK_COLOURS = [OKABE_ITO[3], OKABE_ITO[4], OKABE_ITO[5], '#000000', '#666666', '#332288'];
-const SPARE_STICK_COLOURS = ['#882255', '#117733', '#44AA99'];
-
-/**
- * The sticks' colours, none of them a trace's: states not named pristine, charged or discharged
- * take the palette's next colours (pink, orange, sky blue), and "charged-1C"'s trace and the
- * LiFePO₄ sticks were one pink.
- */
-function stickColours(traceColours: ReadonlySet<string>): string[] {
-  const free = [...STICK_COLOURS, ...SPARE_STICK_COLOURS].filter((c) => !traceColours.has(c));
-  return free.length ? free : STICK_COLOURS;
 }
 
 /** A note as a sentence: capital first letter, full stop. */

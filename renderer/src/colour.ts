@@ -19,8 +19,8 @@ export function colormapLut(name: ColormapName): Uint8Array {
   return lut;
 }
 
-/** Colour-blind-safe categorical palette (Okabe–Ito). */
-export const OKABE_ITO = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '#56B4E9', '#000000', '#F0E442'];
+/** Colour-blind-safe categorical palette (Okabe–Ito): the figures' own, so views and exports agree. */
+export { OKABE_ITO } from '../../core/figures/colormaps.js';
 
 /**
  * A state's colour in every view, as the exported figures draw it (core/figures/style.ts): by its

@@ -60,6 +60,17 @@ describe('a state keeps one colour in every figure and in the workbench', () => 
     for (const s of ORDER) expect(studyStateColour(ORDER.map((state) => ({ state })), s)).toBe(expected[s]);
   });
 
+  it('never gives a state of another name a usual state\'s colour, however many states (a sixth took pristine\'s blue)', () => {
+    const usual = new Set(['pristine', 'charged', 'discharged'].map((st, i) => stateColour(st, i)));
+    expect(usual.size).toBe(3);
+    const series = ['pristine', 'charged', 'discharged', ...Array.from({ length: 12 }, (_, k) => `cycled-${(k + 1) * 10}`)];
+    series.forEach((st, i) => {
+      if (i >= 3) expect(usual.has(stateColour(st, i)), st).toBe(false);
+    });
+    // Five others in five colours before any repeats.
+    expect(new Set(series.slice(3, 8).map((st, i) => stateColour(st, i + 3))).size).toBe(5);
+  });
+
   it('gives the XRD reference sticks no colour of a trace (a state of another name took the LiFePO₄ sticks\' pink)', () => {
     const root = parseSvg(xrd);
     const traces = new Set(withAttr(root, 'data-trace').map((t) => t.children.find((n) => n.tag === 'path')!.attrs.stroke));

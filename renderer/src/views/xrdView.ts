@@ -6,7 +6,8 @@ import type { MaskRange } from '../../../core/xrd/mask.js';
 import { radiationLabel } from '../../../core/xrd/radiation.js';
 import { formatWithSigma } from '../../../core/util/uncertainty.js';
 import { h } from '../dom.js';
-import { OKABE_ITO, studyStateColour } from '../colour.js';
+import { studyStateColour } from '../colour.js';
+import { stickColours } from '../../../core/figures/style.js';
 import type { AppState, Store } from '../store.js';
 import { nearestIndex } from './profileMath.js';
 import { maskedPatterns } from './xrdMath.js';
@@ -155,11 +156,14 @@ export function xrdView(store: Store): View {
     const peaks = (s.report?.states ?? []).flatMap((st) => (st.xrd?.peaks ?? []).filter((pk) => pk.phase).map((pk) => ({ ...pk, state: st.state })));
     const phases = [...new Set(peaks.map((p) => p.phase!))];
     const stickTop = margin.top + 4;
+    // The figure's stick colours: none of them a trace's.
+    const sticksPalette = stickColours(new Set(traces.map((_, k) => colourOf(k))));
+    const stickColour = (i: number): string => sticksPalette[i % sticksPalette.length];
     peaks.forEach((pk) => {
-      const colour = OKABE_ITO[(phases.indexOf(pk.phase!) + 3) % OKABE_ITO.length];
+      const colour = stickColour(phases.indexOf(pk.phase!));
       plot.append('line').attr('class', 'ref-stick').attr('x1', x(pk.twoThetaDeg)).attr('x2', x(pk.twoThetaDeg)).attr('y1', height - margin.bottom).attr('y2', stickTop).attr('stroke', colour).attr('stroke-opacity', 0.5).attr('stroke-dasharray', '3 3').append('title').text(`${phaseLabel(pk)} ${pk.hkl ?? ''} ${pk.twoThetaDeg.toFixed(2)}° (${pk.state})`);
     });
-    phases.forEach((ph, i) => svg.append('text').attr('x', width - margin.right + 6).attr('y', margin.top + 12 + i * 15).attr('font-size', 11).attr('fill', OKABE_ITO[(i + 3) % OKABE_ITO.length]).text(`┆ ${phaseDisplayName(ph)}`));
+    phases.forEach((ph, i) => svg.append('text').attr('x', width - margin.right + 6).attr('y', margin.top + 12 + i * 15).attr('font-size', 11).attr('fill', stickColour(i)).text(`┆ ${phaseDisplayName(ph)}`));
 
     // Drag across the plot: zoom to that 2θ range; double-click: the whole patterns again.
     const rule = plot.append('line').attr('class', 'hover-rule').attr('y1', margin.top).attr('y2', height - margin.bottom).attr('stroke', '#777').attr('visibility', 'hidden');

@@ -93,10 +93,11 @@ export async function openDataset(path: string, opts: { displayName?: string; im
       return { format, dataset: readSurfaceLabProfile(await readWhole(path, name, 'profile'), name), close: none };
     }
     case 'tiff': {
-      const [{ classifyTiff }, { openTiffStack }, { readSemImage }] = await Promise.all([import('../io/tiff/classify.js'), import('../io/sims/tiffStack.js'), import('../io/sem/index.js')]);
       const source: FileSource = await openFileSource(path, name);
       try {
-        if ((opts.tiffKind ?? (await classifyTiff(source))) === 'sims-stack') {
+        const kind = opts.tiffKind ?? (await (await import('../io/tiff/classify.js')).classifyTiff(source));
+        if (kind === 'sims-stack') {
+          const { openTiffStack } = await import('../io/sims/tiffStack.js');
           return { format, dataset: await openTiffStack(source), close: () => source.close() };
         }
       } catch (err) {
@@ -105,6 +106,7 @@ export async function openDataset(path: string, opts: { displayName?: string; im
       }
       await source.close();
       const sidecar = await readSemSidecar(path);
+      const { readSemImage } = await import('../io/sem/index.js');
       return { format, dataset: await readSemImage(await readWhole(path, name, 'sem'), name, sidecar), close: none };
     }
     case 'imzml': {

@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import type { Report, SimsStateResult } from '../model/report.js';
 import { analysedAnalyte, nothingAnalysed, referenceStateOf } from '../model/report.js';
 import { ionNotation } from '../model/ions.js';
+import { formulaNotation } from '../model/formula.js';
 import type { AnalyzeOverrides } from '../node/analyzeStudyOnDisk.js';
 import { prepareOutputFolder, writeFileAtomic } from '../node/files.js';
 import { StrataError, UsageError } from '../model/errors.js';
@@ -29,7 +30,7 @@ function formatSims(sims: SimsStateResult, layerLabel: (role: string) => string)
   const extrapolated = new Set(calibration.filter((r) => r.source === 'extrapolated').map((r) => r.role));
   const depthAxis = sims.depthCalibration === 'nominal' ? 'nominal thicknesses, not measured' : sims.depthCalibration;
   lines.push(`  layers (depth axis: ${depthAxis}; confidence 0–1):`);
-  const labelWidth = Math.max(8, ...sims.layers.map((l) => l.label.length));
+  const labelWidth = Math.max(8, ...sims.layers.map((l) => layerLabel(l.role).length));
   // Whole seconds, or tenths for a profile shorter than 100 s (an ROI of a few scans).
   const decimals = (sims.layers[sims.layers.length - 1]?.endS ?? 0) < 100 ? 1 : 0;
   const timeWidth = Math.max(...sims.layers.map((l) => l.endS.toFixed(decimals).length));
@@ -38,7 +39,7 @@ function formatSims(sims: SimsStateResult, layerLabel: (role: string) => string)
     const width = Number.isFinite(l.widthNm) ? `${l.widthNm.toFixed(0)} nm${extrapolated.has(l.role) ? ' (extrapolated: the profile ends in it)' : ''}` : '';
     const mark = l.confidence < DOUBTFUL_CONFIDENCE ? ' ?' : '';
     doubtful ||= mark !== '';
-    lines.push(`    ${l.label.padEnd(labelWidth)} ${l.startS.toFixed(decimals).padStart(timeWidth)}–${l.endS.toFixed(decimals).padEnd(timeWidth)} s  ${l.confidence.toFixed(2)}${mark}  ${width}`.trimEnd());
+    lines.push(`    ${layerLabel(l.role).padEnd(labelWidth)} ${l.startS.toFixed(decimals).padStart(timeWidth)}–${l.endS.toFixed(decimals).padEnd(timeWidth)} s  ${l.confidence.toFixed(2)}${mark}  ${width}`.trimEnd());
   }
   if (doubtful) lines.push(`    ? confidence below ${DOUBTFUL_CONFIDENCE}: a boundary without a clear marker step (see the warnings)`);
   // When each interface was reached, with its σ (the scan it falls in, the markers' disagreement).
@@ -63,7 +64,8 @@ function formatSims(sims: SimsStateResult, layerLabel: (role: string) => string)
  */
 export function formatReport(report: Report, labels: Record<string, string> = {}): string {
   const fromReport = Object.fromEntries(report.states.flatMap((s) => s.sims?.layers ?? []).map((l) => [l.role, l.label]));
-  const layerLabel = (role: string): string => labels[role] ?? fromReport[role] ?? role;
+  // In formula notation (SiO₂/Si), as the figures and the workbench write them.
+  const layerLabel = (role: string): string => formulaNotation(labels[role] ?? fromReport[role] ?? role);
   const lines: string[] = [`Study ${report.study} (stack ${report.stack})`];
   for (const s of report.states) {
     lines.push(`\n${s.state}`);

@@ -6,6 +6,7 @@ import { expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 import { describeShared, sharedDataPath } from '../helpers/sharedData.js';
 import { CIGS_POS } from '../../core/model/stackPresets.js';
+import { formulaNotation } from '../../core/model/formula.js';
 
 /** The grapa CIGS profile in two states, with an inline stack whose analyte is Na⁺ (diffused from the glass). */
 function sodiumStudy(root: string, name: string): string {
@@ -30,7 +31,7 @@ describeShared('strata analyze with an analyte other than Li', () => {
     const rows = r.stdout.split('\n').filter((l) => /^ {2}annealed +\S+ +.* pp$/.test(l));
     // Layers by their labels, as the layer table above and the figures name them (role ids were
     // in these rows while the layer table had labels).
-    expect(rows.map((l) => l.split(/\s+/)[2])).toEqual(CIGS_POS.layers.map((l) => l.label));
+    expect(rows.map((l) => l.split(/\s+/)[2])).toEqual(CIGS_POS.layers.map((l) => formulaNotation(l.label)));
     // The values line up on their ± whatever the label's length (ZnO:Al/CdS is 10 characters).
     const columns = new Set(rows.map((l) => l.indexOf(' ± ')));
     expect(columns.size).toBe(1);

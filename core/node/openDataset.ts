@@ -4,6 +4,8 @@ import { basename } from 'node:path';
 import { detectFormat, FORMATS } from '../io/detect.js';
 import type { FormatId } from '../io/detect.js';
 import type { ImzmlOptions } from '../io/sims/imzml.js';
+// Static: it reads a TIFF's first page only, and loadStudy imports it anyway.
+import { classifyTiff } from '../io/tiff/classify.js';
 import type { TiffKind } from '../io/tiff/classify.js';
 import type { XyTextOptions } from '../io/xrd/index.js';
 import { FormatError } from '../model/errors.js';
@@ -95,7 +97,7 @@ export async function openDataset(path: string, opts: { displayName?: string; im
     case 'tiff': {
       const source: FileSource = await openFileSource(path, name);
       try {
-        const kind = opts.tiffKind ?? (await (await import('../io/tiff/classify.js')).classifyTiff(source));
+        const kind = opts.tiffKind ?? (await classifyTiff(source));
         if (kind === 'sims-stack') {
           const { openTiffStack } = await import('../io/sims/tiffStack.js');
           return { format, dataset: await openTiffStack(source), close: () => source.close() };

@@ -5,6 +5,7 @@ import type { Report, SimsStateResult } from '../model/report.js';
 import { analysedAnalyte, nothingAnalysed, referenceStateOf } from '../model/report.js';
 import { ionNotation } from '../model/ions.js';
 import { formulaNotation } from '../model/formula.js';
+import { layerLabels } from '../model/layerStack.js';
 import type { AnalyzeOverrides } from '../node/analyzeStudyOnDisk.js';
 import { prepareOutputFolder, writeFileAtomic } from '../node/files.js';
 import { StrataError, UsageError } from '../model/errors.js';
@@ -154,7 +155,7 @@ async function analyzeOne(studyPath: string, options: { json?: boolean; out?: st
     const files = await writeReportFiles(report, options.out);
     io.stderr(`wrote ${files.length} files to ${options.out}\n`);
   }
-  io.stdout(options.json ? JSON.stringify(report, null, 2) + '\n' : formatReport(report, Object.fromEntries(study.stack.layers.map((l) => [l.role, l.label]))));
+  io.stdout(options.json ? JSON.stringify(report, null, 2) + '\n' : formatReport(report, layerLabels(study.stack)));
   // Printed (and written) first: the warnings say why.
   const nothing = nothingAnalysed(report);
   if (nothing) throw new StrataError(`${studyPath}: ${nothing}`);

@@ -50,3 +50,8 @@ export const PAPER_ANODE_FREE: LayerStack = {
 export const STACK_PRESETS: Record<string, LayerStack> = Object.fromEntries([PAPER_ANODE_FREE, ...SOLAR_PRESETS].map((s) => [s.id, s]));
 
 export const DEFAULT_STACK_ID = PAPER_ANODE_FREE.id;
+
+/** Each layer's label by its role: what figures, tables and the CLI's text name the layers by. */
+export function layerLabels(stack: Pick<LayerStack, 'layers'>): Record<string, string> {
+  return Object.fromEntries(stack.layers.map((l) => [l.role, l.label]));
+}

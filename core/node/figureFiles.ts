@@ -13,6 +13,7 @@ import { formulaNotation } from '../model/formula.js';
 import { findIon, ionNotation } from '../model/ions.js';
 import type { Report } from '../model/report.js';
 import { analysedAnalyte, referenceStateOf } from '../model/report.js';
+import { layerLabels } from '../model/layerStack.js';
 import type { SemImage } from '../model/semImage.js';
 import type { XrdPattern } from '../model/xrdPattern.js';
 import { StrataError } from '../model/errors.js';
@@ -273,7 +274,7 @@ export function profilesFigureInput(data: FigureData, widthMm: number, warnings:
 /** The SEM figure's input for one state. */
 export function semFigureInput(s: StateFigureData, data: FigureData, widthMm: number): SemFigureInput {
   if (!s.sem) throw new StrataError(`${s.state}: no SEM image`);
-  const labels = Object.fromEntries(data.study.stack.layers.map((l) => [l.role, l.label]));
+  const labels = layerLabels(data.study.stack);
   const img = s.sem.image;
   const section = s.sem.section;
   return {
@@ -317,7 +318,7 @@ export interface BuiltFigure {
 export function buildFigures(data: FigureData, opts: { figures: readonly FigureName[]; widthMm?: number; xrdScale?: IntensityScale }, warnings: string[]): BuiltFigure[] {
   const out: BuiltFigure[] = [];
   const width = (f: FigureName): number => opts.widthMm ?? DEFAULT_WIDTH_MM[f];
-  const labels = Object.fromEntries(data.study.stack.layers.map((l) => [l.role, l.label]));
+  const labels = layerLabels(data.study.stack);
   // Each state keeps its colour in every figure, whichever states a figure has data of.
   const stateOrder = data.study.states.map((s) => s.state);
   for (const f of opts.figures) {

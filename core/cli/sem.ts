@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { DEFAULT_STACK_ID } from '../model/layerStack.js';
+import { DEFAULT_STACK_ID, layerName, type LayerStack } from '../model/layerStack.js';
 import { FormatError, UsageError } from '../model/errors.js';
 import type { SectionGeometry, SemImage } from '../model/semImage.js';
 import type { SemResult } from '../model/report.js';
@@ -59,12 +59,15 @@ function tiltOrigin(r: CrossSectionResult): string {
   return from.stageTiltDeg ? ` (stage tilt, ${from.section === 'cleaved' ? 'a cleaved face' : 'taken as a cleaved face'})` : '';
 }
 
-function table(image: SemImage, r: CrossSectionResult): string {
+/** The text output: layers named by label, as `strata analyze` and the figures name them (--json keeps role ids). */
+function table(image: SemImage, r: CrossSectionResult, stack: LayerStack): string {
+  const names = r.layers.map((l) => layerName(stack, l.role));
+  const nameWidth = Math.max(12, ...names.map((n) => n.length + 2));
   const lines = [
     `${r.file}: ${image.width} × ${image.height} px, pixel ${r.pixelSizeNm!.toPrecision(5)} nm (${r.pixelSizeSource}${image.pixelSizeDetail ? `: ${image.pixelSizeDetail}` : ''})`,
     `  layers at ${r.details.angleDeg.toFixed(2)}°, view tilt ${roundDeg(r.details.tiltDeg)}°${tiltOrigin(r)}, ${r.details.strips} strips`,
-    `  ${'role'.padEnd(12)}${'thickness nm'.padStart(14)}${'σ nm'.padStart(10)}`,
-    ...r.layers.map((l) => `  ${l.role.padEnd(12)}${l.thicknessNm.toFixed(1).padStart(14)}${(l.sigmaNm === null ? '—' : l.sigmaNm.toFixed(1)).padStart(10)}`),
+    `  ${'layer'.padEnd(nameWidth)}${'thickness nm'.padStart(14)}${'σ nm'.padStart(10)}`,
+    ...r.layers.map((l, i) => `  ${names[i].padEnd(nameWidth)}${l.thicknessNm.toFixed(1).padStart(14)}${(l.sigmaNm === null ? '—' : l.sigmaNm.toFixed(1)).padStart(10)}`),
     ...r.details.warnings.map((w) => `  warning: ${w}`),
   ];
   return lines.join('\n') + '\n';
@@ -112,7 +115,7 @@ export function registerSem(program: Command, io: CliIo): void {
           if (err instanceof RangeError) throw new UsageError(`${file}: ${err.message}`);
           throw err;
         }
-        io.stdout(options.json ? JSON.stringify(semJson(image, result, toSemResult(result)), null, 2) + '\n' : table(image, result));
+        io.stdout(options.json ? JSON.stringify(semJson(image, result, toSemResult(result)), null, 2) + '\n' : table(image, result, stack));
       } finally {
         await opened.close();
       }

@@ -2,6 +2,7 @@
  * The layer stack is data, never code: layers listed top-down (the order the sputter beam
  * meets them), each with the ions that mark it. The paper's cell is only the default preset.
  */
+import { formulaNotation } from './formula.js';
 import { SOLAR_PRESETS } from './stackPresets.js';
 
 export interface LayerDef {
@@ -54,4 +55,14 @@ export const DEFAULT_STACK_ID = PAPER_ANODE_FREE.id;
 /** Each layer's label by its role: what figures, tables and the CLI's text name the layers by. */
 export function layerLabels(stack: Pick<LayerStack, 'layers'>): Record<string, string> {
   return Object.fromEntries(stack.layers.map((l) => [l.role, l.label]));
+}
+
+/**
+ * A layer as text written for people names it (warnings, the CLI's tables): its label in
+ * formula notation (SiO₂/Si), as figures and the workbench draw it; the role id where the
+ * stack has no such layer. JSON fields and CSV columns keep role ids.
+ */
+export function layerName(stack: { readonly layers: readonly LayerDef[] }, role: string): string {
+  const label = stack.layers.find((l) => l.role === role)?.label;
+  return label === undefined ? role : formulaNotation(label);
 }

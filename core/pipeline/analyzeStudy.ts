@@ -3,7 +3,7 @@ import { semViewOf } from '../model/study.js';
 import type { SectionGeometry } from '../model/semImage.js';
 import type { DepthProfile } from '../model/depthProfile.js';
 import type { IonStack } from '../model/ionStack.js';
-import type { LayerStack } from '../model/layerStack.js';
+import { layerName, type LayerStack } from '../model/layerStack.js';
 import type { Provenance } from '../model/provenance.js';
 import type { Report, SemResult, StateReport, XrdResult } from '../model/report.js';
 import type { SemImage } from '../model/semImage.js';
@@ -97,7 +97,7 @@ export async function analyzeState(layerStack: LayerStack, s: StateData, steps: 
   const semLayers = (report.sem?.layers ?? []).filter((l) => Number.isFinite(l.thicknessNm));
   // One line for them all: the SEM warnings say each one's ratio to its nominal thickness already
   // (a line per layer here too printed each fact twice: eight lines for a wrong image).
-  const implausible = semLayers.filter((x) => x.implausible).map((l) => `${l.role} (${+l.thicknessNm.toPrecision(3)} nm)`);
+  const implausible = semLayers.filter((x) => x.implausible).map((l) => `${layerName(layerStack, l.role)} (${+l.thicknessNm.toPrecision(3)} nm)`);
   if (implausible.length === 1) warnings.push(`${s.state}: SEM thickness of ${implausible[0]} is far off its nominal one: not used for the depth axis`);
   else if (implausible.length > 1) warnings.push(`${s.state}: SEM thicknesses of ${implausible.join(', ')} are far off their nominal ones: not used for the depth axis`);
   const semThickness = Object.fromEntries(semLayers.filter((l) => !l.implausible).map((l) => [l.role, l.thicknessNm]));

@@ -1,6 +1,6 @@
 import type { SectionGeometry } from '../model/semImage.js';
 import { AnalysisError } from '../model/errors.js';
-import type { LayerDef, LayerStack } from '../model/layerStack.js';
+import { layerName, type LayerDef, type LayerStack } from '../model/layerStack.js';
 import type { SemLayerThickness, SemResult } from '../model/report.js';
 import type { SemImage } from '../model/semImage.js';
 import { findLayerOrientation } from './orientation.js';
@@ -157,7 +157,7 @@ function shiftedRolesWarning(measured: readonly SemLayerThickness[], layers: rea
     const nominal = layers.find((l) => l.role === m.role)?.nominalThicknessNm;
     return m.implausible || nominal === undefined || !(nominal > 0) ? [] : [{ m, nominal, ratio: m.thicknessNm / nominal }];
   });
-  const off = compared.filter((c) => c.ratio > ROLE_DOUBT_FACTOR || c.ratio < 1 / ROLE_DOUBT_FACTOR).map((c) => `${c.m.role} ${ratioText(c.m.thicknessNm, c.nominal).trim()}`);
+  const off = compared.filter((c) => c.ratio > ROLE_DOUBT_FACTOR || c.ratio < 1 / ROLE_DOUBT_FACTOR).map((c) => `${layerName({ layers }, c.m.role)} ${ratioText(c.m.thicknessNm, c.nominal).trim()}`);
   if (off.length < 2) return null;
   // Every layer off by one factor is a scale, not a shift: the pixel size (or the tilt) then.
   const ratios = compared.map((c) => c.ratio);
@@ -227,6 +227,8 @@ export function measureCrossSection(image: SemImage, stack: LayerStack, options:
   }
 
   const layers = stack.layers;
+  // Layers as warnings name them: by label (above, below and bulk are not layers of the stack).
+  const nameOf = (role: string): string => layerName(stack, role);
   const last = layers[layers.length - 1];
   const substrate: LayerDef | undefined = last?.isSubstrate ? last : undefined;
   const films = substrate ? layers.slice(0, -1) : layers;
@@ -258,12 +260,12 @@ export function measureCrossSection(image: SemImage, stack: LayerStack, options:
       edges = overlayerEdges;
       substrateMeasured = true;
     } else {
-      warnings.push(`the lower interface of ${substrate.role} was not resolved: its thickness is not reported`);
+      warnings.push(`the lower interface of ${nameOf(substrate.role)} was not resolved: its thickness is not reported`);
     }
   }
   const roles = ['above', ...films.map((l) => l.role), ...(substrate ? [substrate.role] : ['below']), ...(substrateMeasured ? ['bulk'] : [])];
   const doubtful = doubtfulEdges(edges, fit, noise);
-  if (doubtful.length) warnings.push(`${doubtful.length === 1 ? 'an interface is' : 'interfaces are'} weak or doubtful: ${doubtful.map((d) => `${roles[d.index]} | ${roles[d.index + 1]} (${d.why})`).join('; ')}: check the layer assignment`);
+  if (doubtful.length) warnings.push(`${doubtful.length === 1 ? 'an interface is' : 'interfaces are'} weak or doubtful: ${doubtful.map((d) => `${nameOf(roles[d.index])} | ${nameOf(roles[d.index + 1])} (${d.why})`).join('; ')}: check the layer assignment`);
   const contrasts = stepContrasts(fit);
 
   // Strips along the layers: vertical bands of the ROI (the layers are within ±10° of level).
@@ -306,13 +308,13 @@ export function measureCrossSection(image: SemImage, stack: LayerStack, options:
       const bottom = stripPositions[i + 1][s];
       if (top !== null && bottom !== null) perStrip.push(normalThicknessNm(bottom - top, pixelSizeAcrossNm, angleRad, tiltDeg));
     }
-    if (perStrip.length < Math.min(2, strips)) warnings.push(`${role}: its interfaces were found in only ${perStrip.length} of ${strips} strips`);
+    if (perStrip.length < Math.min(2, strips)) warnings.push(`${nameOf(role)}: its interfaces were found in only ${perStrip.length} of ${strips} strips`);
     // A thickness ten times off the stack's nominal one is another image, stack or scale.
     const nominal = layers.find((l) => l.role === role)?.nominalThicknessNm;
     const implausible = nominal !== undefined && nominal > 0 && (thicknessNm > 10 * nominal || thicknessNm < nominal / 10);
     out.push({ role, thicknessNm, sigmaNm: sampleStd(perStrip), ...(implausible ? { implausible: true as const } : {}) });
     if (implausible) {
-      warnings.push(`${role}: ${+thicknessNm.toPrecision(3)} nm is ${ratioText(thicknessNm, nominal)}its nominal ${nominal} nm: is this a cross-section of the stack, at the right pixel size?`);
+      warnings.push(`${nameOf(role)}: ${+thicknessNm.toPrecision(3)} nm is ${ratioText(thicknessNm, nominal)}its nominal ${nominal} nm: is this a cross-section of the stack, at the right pixel size?`);
     }
   }
   const shifted = shiftedRolesWarning(out, layers);

@@ -26,7 +26,7 @@
  */
 import type { IonChannel } from '../model/ions.js';
 import { findIon } from '../model/ions.js';
-import type { LayerStack } from '../model/layerStack.js';
+import { layerName, type LayerStack } from '../model/layerStack.js';
 import { findTransition, median, type Transition } from './interfaces.js';
 import { smoothSavitzkyGolay } from './smooth.js';
 
@@ -203,7 +203,7 @@ export function segmentProfile(
         found.push(m);
       }
     }
-    if (found.length === 0) warnings.push(`layer ${layer.role}: none of its markers (${layer.markerIons.join(', ')}) is in the profile`);
+    if (found.length === 0) warnings.push(`layer ${layerName(stack, layer.role)}: none of its markers (${layer.markerIons.join(', ')}) is in the profile`);
     return found;
   });
 
@@ -250,7 +250,7 @@ export function segmentProfile(
     rising.forEach((m) => consider(m, 'rise'));
     falling.forEach((m) => consider(m, 'fall'));
     if (transitions.length === 0) {
-      warnings.push(`boundary ${up.role}/${low.role}: no marker with a clear step; coarse boundary used`);
+      warnings.push(`boundary ${layerName(stack, up.role)} | ${layerName(stack, low.role)}: no marker with a clear step; coarse boundary used`);
       boundaries.push({ upper: up.role, lower: low.role, timeS: coarseS, coarseIndex: b, primary: null, markers: [], confidence: 0.1, timeSigmaS: scanS });
       continue;
     }
@@ -288,7 +288,7 @@ export function segmentProfile(
   for (let k = 0; k < boundaries.length; k++) {
     const prev = k > 0 ? boundaries[k - 1].timeS : -Infinity;
     if (!(boundaries[k].timeS > prev)) {
-      warnings.push(`boundary ${boundaries[k].upper}/${boundaries[k].lower}: refined time out of order; coarse boundary used`);
+      warnings.push(`boundary ${layerName(stack, boundaries[k].upper)} | ${layerName(stack, boundaries[k].lower)}: refined time out of order; coarse boundary used`);
       const bi = boundaries[k].coarseIndex;
       boundaries[k].timeS = Math.max(0.5 * (timeS[bi - 1] + timeS[bi]), prev + 1e-6);
       boundaries[k].confidence = Math.min(boundaries[k].confidence, 0.1);
@@ -316,7 +316,7 @@ export function segmentProfile(
   // them: a scan or two at an end of the profile, behind a boundary no marker marks. Said so.
   const scansIn = (l: SegmentLayer): number => timeS.filter((t) => t >= l.startS && t < l.endS).length + (l === layers[K - 1] ? 1 : 0);
   const thin = (l: SegmentLayer, b: SegmentBoundary | undefined): boolean => K > 1 && b !== undefined && b.primary === null && scansIn(l) <= 2;
-  if (thin(layers[0], boundaries[0])) warnings.push(`layer ${layers[0].role}: ${scansIn(layers[0])} scan(s) at the start of the profile and no marker step below it: the profile may start below this layer (its depth is then wrong)`);
-  if (thin(layers[K - 1], boundaries[K - 2])) warnings.push(`layer ${layers[K - 1].role}: ${scansIn(layers[K - 1])} scan(s) at the end of the profile and no marker step above it: the profile may end above this layer`);
+  if (thin(layers[0], boundaries[0])) warnings.push(`layer ${layerName(stack, layers[0].role)}: ${scansIn(layers[0])} scan(s) at the start of the profile and no marker step below it: the profile may start below this layer (its depth is then wrong)`);
+  if (thin(layers[K - 1], boundaries[K - 2])) warnings.push(`layer ${layerName(stack, layers[K - 1].role)}: ${scansIn(layers[K - 1])} scan(s) at the end of the profile and no marker step above it: the profile may end above this layer`);
   return { layers, boundaries, warnings, parameters: { smoothHalfWidth, minContrast, scanS } };
 }

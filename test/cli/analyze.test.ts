@@ -197,7 +197,7 @@ describeShared('strata analyze on a real profile that covers part of its stack',
     // unsmoothed); its confidence is its clearest agreeing marker's step (0.57 as the median).
     expect(r.stdout).toMatch(/^ {4}Perovskite +3\.3–28\.8 s {2}0\.73 {2}500 nm$/m);
     expect(r.stdout).toContain('(extrapolated: the profile ends in it)');
-    expect(r.stdout).toMatch(/^ {2}warning: layer electrode: 1 scan\(s\) at the start of the profile/m);
+    expect(r.stdout).toMatch(/^ {2}warning: layer Au: 1 scan\(s\) at the start of the profile/m);
     expect(r.stdout).toMatch(/^ {2}warning: analyte Li⁺ not in the data/m); // Li in the data's polarity
   });
 });
@@ -215,14 +215,14 @@ describeShared('strata analyze says what the SEM measurement doubts', () => {
     writeFileSync(join(dir, 'study.json'), JSON.stringify({ schema: 'strata.study/1', name: 'SEM doubt', stack: manifest.stack, states: [{ state: 'pristine', files: ['pristine/profile.txt', 'pristine/sem.tif'] }] }));
     const r = await runCli(['analyze', dir, '--out', join(dir, 'out')]);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^ {2}SEM warning: cc_aam: [\d.]+ nm is \d+× its nominal 150 nm/m);
+    expect(r.stdout).toMatch(/^ {2}SEM warning: CC\/AAM: [\d.]+ nm is \d+× its nominal 150 nm/m);
     const report = JSON.parse(readFileSync(join(dir, 'out', 'report.json'), 'utf8'));
     expect(report.states[0].sem.warnings.some((w: string) => /its nominal 150 nm/.test(w))).toBe(true);
     // Such thicknesses are flagged and do not calibrate the depth axis (it said "sem" with them).
     expect(report.states[0].sem.layers.find((l: { role: string }) => l.role === 'cc_aam').implausible).toBe(true);
     expect(report.states[0].sims.depthCalibration).toBe('nominal');
     // Said once for all the layers left out (a line each repeated the SEM warnings above).
-    expect(r.stdout).toMatch(/^warning: pristine: SEM thickness(es)? of (.*, )?cc_aam \([\d.]+ nm\).* (is|are) far off (its|their) nominal ones?: not used for the depth axis$/m);
+    expect(r.stdout).toMatch(/^warning: pristine: SEM thickness(es)? of (.*, )?CC\/AAM \([\d.]+ nm\).* (is|are) far off (its|their) nominal ones?: not used for the depth axis$/m);
     expect(r.stdout.match(/far off (its|their) nominal ones?: not used/g)).toHaveLength(1);
   }, 60_000);
 });

@@ -495,7 +495,7 @@ describe.skipIf(skipReason !== null)('workbench in the browser mode', { timeout:
     await page.click('#sem-set-scale');
     await page.fill('#sem-pixel-size', '60');
     await page.click('#sem-apply-pixel');
-    await page.waitForFunction(() => /Warning: cam: [\d.]+ nm is [\d.]+× its nominal 600 nm/.test(document.querySelector('#sem-warnings')?.textContent ?? ''), null, { timeout: 120_000 });
+    await page.waitForFunction(() => /Warning: CAM: [\d.]+ nm is [\d.]+× its nominal 600 nm/.test(document.querySelector('#sem-warnings')?.textContent ?? ''), null, { timeout: 120_000 });
     expect((await warnings()).length).toBeGreaterThanOrEqual(5);
     expect(await page.textContent('#sem-thickness caption')).toMatch(/^Layer thickness, pristine /);
     // Back to 5 nm: the doubts go with the scale that raised them.

@@ -7,6 +7,7 @@ import { loadStudy } from '../../core/node/loadStudy.js';
 import type { Report } from '../../core/model/report.js';
 import { reportTables } from '../../core/pipeline/reportTables.js';
 import { batchSummary } from '../../core/pipeline/batchSummary.js';
+import { layerName, STACK_PRESETS } from '../../core/model/layerStack.js';
 import { describeShared, sharedDataPath } from '../helpers/sharedData.js';
 
 /**
@@ -40,14 +41,15 @@ describeShared('a perovskite study from real files: what the report says', () =>
   }, 120_000);
 
   it('says once which SEM thicknesses are left out of the depth axis (a line each repeated the SEM warnings)', () => {
-    const implausible = report.states[0].sem!.layers.filter((l) => l.implausible).map((l) => l.role);
+    // Named by label, as every warning names layers ("Perovskite", not "absorber").
+    const implausible = report.states[0].sem!.layers.filter((l) => l.implausible).map((l) => layerName(STACK_PRESETS['perovskite-psc-pos'], l.role));
     expect(implausible.length).toBeGreaterThan(1);
     const said = report.warnings.filter((w) => /far off/.test(w));
     expect(said).toHaveLength(1);
     expect(said[0]).toMatch(/^pristine: SEM thicknesses of .* are far off their nominal ones: not used for the depth axis$/);
-    for (const role of implausible) expect(said[0]).toContain(`${role} (`);
+    for (const name of implausible) expect(said[0]).toContain(`${name} (`);
     // The SEM's own warnings still give each layer's ratio.
-    for (const role of implausible) expect(report.states[0].sem!.warnings!.some((w) => w.startsWith(`${role}: `))).toBe(true);
+    for (const name of implausible) expect(report.states[0].sem!.warnings!.some((w) => w.startsWith(`${name}: `))).toBe(true);
     expect(report.states[0].sims!.depthCalibration).toBe('nominal');
   });
 

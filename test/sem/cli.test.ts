@@ -41,7 +41,9 @@ describe('strata sem', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/manual/);
     // Twice the pixel size, and 1/cos 60° = 2 for level layers (here 2° off level): ≈ 4 × 600.
-    const cam = /\n\s+cam\s+([\d.]+)/.exec(r.stdout);
+    // Layers by label in formula notation, as `strata analyze` and the figures name them.
+    expect(r.stdout.split('\n').filter((l) => /^ {2}\S.*\d+\.\d\s+[\d.—]+$/.test(l)).map((l) => l.trim().split(/\s{2,}/)[0])).toEqual(['CC/AAM', 'SEI/SE', 'CAM', 'CC', 'SiO₂/Si']);
+    const cam = /\n\s+CAM\s+([\d.]+)/.exec(r.stdout);
     expect(Number(cam?.[1])).toBeGreaterThan(4 * 600 * 0.97);
     expect(Number(cam?.[1])).toBeLessThan(4 * 600 * 1.03);
   });
@@ -98,6 +100,6 @@ describeShared('strata sem on the real images (none is a battery cross-section)'
     expect(blank.stderr.trim()).toMatch(/fei_helios_ebeam_8bits\.tif: no contrast across the layers in the image/);
     const other = await runCli(['sem', sharedDataPath('sem', 'tescan_mira3_example.tif')]);
     expect(other.code).toBe(0);
-    expect(other.stdout).toMatch(/warning: cc_aam: \d+ nm is 5500× its nominal 150 nm/);
+    expect(other.stdout).toMatch(/warning: CC\/AAM: \d+ nm is 5500× its nominal 150 nm/);
   });
 });

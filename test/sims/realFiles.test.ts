@@ -94,8 +94,8 @@ describeShared('segmentation of the real solar-cell profiles', () => {
     // scan; the warnings must say so (the full profile gets none of them).
     const roi = load('uhasselt_psc_pos_roi.txt');
     const seg = segmentProfile(roi.timeS, roi.ions, roi.ions.map((i) => i.counts), PEROVSKITE_PSC_POS);
-    expect(seg.warnings.filter((w) => w.startsWith('layer electrode:') && w.includes('may start below this layer'))).toHaveLength(1);
-    expect(seg.warnings.filter((w) => w.startsWith('layer substrate:') && w.includes('may end above this layer'))).toHaveLength(1);
+    expect(seg.warnings.filter((w) => w.startsWith('layer Au:') && w.includes('may start below this layer'))).toHaveLength(1);
+    expect(seg.warnings.filter((w) => w.startsWith('layer Glass:') && w.includes('may end above this layer'))).toHaveLength(1);
     const full = load('uhasselt_psc_pos_electrode1.txt');
     const fullSeg = segmentProfile(full.timeS, full.ions, full.ions.map((i) => i.counts), PEROVSKITE_PSC_POS);
     expect(fullSeg.warnings.some((w) => w.includes('may start below') || w.includes('may end above'))).toBe(false);

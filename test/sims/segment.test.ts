@@ -45,7 +45,7 @@ describe('segmentation of a synthetic battery profile', () => {
     const ions = syn.profile.ions.filter((i) => !i.label.startsWith('PO'));
     const s = segmentProfile(syn.profile.timeS, ions, ions.map((i) => i.counts), PAPER_ANODE_FREE);
     expect(s.layers[1].confidence).toBe(0);
-    expect(s.warnings.some((w) => w.includes('sei_se'))).toBe(true);
+    expect(s.warnings.some((w) => w.startsWith('layer SEI/SE: none of its markers'))).toBe(true);
   });
 });
 

@@ -20,6 +20,23 @@ export interface ColorbarOptions {
   scaleId?: string;
   /** d3 format of the tick labels; default fixed at the tick step's precision (10 000 · 150 · 0.25). */
   format?: string;
+  /**
+   * Data lie above `max` and are drawn in its colour (a quantile scale clips the hottest
+   * pixels): the bar then ends in a triangle of the top colour, as matplotlib's and GMT's
+   * "extend" bars do, so the top colour reads as "this or more".
+   */
+  clippedHigh?: boolean;
+}
+
+/** Height of the clipped-end triangle, pt: as tall as the bar is wide, at most 6 pt (legible at print size). */
+export function colorbarExtensionPt(widthPt: number): number {
+  return Math.min(6, widthPt);
+}
+
+/** Whether any finite value of the arrays lies above `max` (the scale clips it). */
+export function exceeds(arrays: readonly ArrayLike<number>[], max: number): boolean {
+  for (const a of arrays) for (let i = 0; i < a.length; i++) if (a[i] > max) return true;
+  return false;
 }
 
 function layout(o: Omit<ColorbarOptions, 'x' | 'y' | 'id'>): { ticks: number[]; labels: string[]; tickW: number; titleLines: string[] } {
@@ -59,11 +76,17 @@ export function colorbar(opts: ColorbarOptions): string {
     const tx = x + widthPt + 4 + l.tickW + 3 + (i + 1) * (TYPE.smallPt + 1.5) - 1.5;
     return el('text', { x: tx, y: ty, transform: `rotate(-90 ${num(tx)} ${num(ty)})`, 'text-anchor': 'middle', 'font-size': TYPE.smallPt, class: 'colorbar-label' }, esc(line));
   });
+  // The triangle sits above the bar, outside its height: the ticks keep their places.
+  const tip = colorbarExtensionPt(widthPt);
+  const extension = opts.clippedHigh
+    ? el('path', { d: `M${num(x)},${num(y)}L${num(x + widthPt / 2)},${num(y - tip)}L${num(x + widthPt)},${num(y)}Z`, fill: COLORMAPS[map](1), stroke: '#000', 'stroke-width': 0.4, 'stroke-linejoin': 'round', 'data-clipped': 'high' })
+    : '';
   return el(
     'g',
-    { class: 'colorbar', 'data-colorbar': map, 'data-scale-id': opts.scaleId ?? id, 'data-min': min, 'data-max': max, 'data-label': label },
+    { class: 'colorbar', 'data-colorbar': map, 'data-scale-id': opts.scaleId ?? id, 'data-min': min, 'data-max': max, 'data-label': label, 'data-clipped-high': opts.clippedHigh ? 'true' : undefined },
     el('defs', {}, el('linearGradient', { id, x1: 0, y1: 1, x2: 0, y2: 0 }, ...stops)),
     el('rect', { x, y, width: widthPt, height: heightPt, fill: `url(#${id})`, stroke: '#000', 'stroke-width': 0.4 }),
+    extension,
     ...ticks,
     ...titles,
   );

@@ -126,7 +126,8 @@ export function chooseProfileIons(
 export function profilesYLabel(normalization: ProfilesFigureInput['normalization']): string {
   if (normalization?.mode === 'tic') return 'Ion counts / total';
   if (normalization?.mode === 'reference' && normalization.referenceIon) return `Ion counts / ${ionNotation(normalization.referenceIon)}`;
-  return 'Ion counts';
+  // Per scan, as the curves are drawn: "Ion counts" alone read as the total of the profile.
+  return 'Ion counts per scan';
 }
 
 /** The x axis's title: depth (nm; from nominal thicknesses when so) or sputter time. */

@@ -7,7 +7,7 @@ import type { ColormapName } from './colormaps.js';
 import { colorize } from './colormaps.js';
 import { blockUpscale, rgbaToPngDataUri } from './raster.js';
 import { scaleBar } from './scaleBar.js';
-import { el, PRINT_DPI } from './svg.js';
+import { el, imageHref, PRINT_DPI } from './svg.js';
 
 export interface MapImage {
   /** y × x values, row-major. */
@@ -35,7 +35,7 @@ export function mapImage(
     'g',
     { class: 'map', 'data-state': opts.state },
     // Pixelated: every ion-map pixel is a measurement, smoothing would invent detail.
-    el('image', { x, y, width: widthPt, height: heightPt, href: uri, preserveAspectRatio: 'none', 'image-rendering': 'pixelated', style: 'image-rendering:pixelated', 'data-scale-id': opts.scaleId, 'data-state': opts.state }),
+    el('image', { x, y, width: widthPt, height: heightPt, ...imageHref(uri), preserveAspectRatio: 'none', 'image-rendering': 'pixelated', style: 'image-rendering:pixelated', 'data-scale-id': opts.scaleId, 'data-state': opts.state }),
     el('rect', { x, y, width: widthPt, height: heightPt, fill: 'none', stroke: '#000', 'stroke-width': 0.4 }),
     opts.pixelSizeNm ? scaleBar({ x: x + widthPt - 2, y: y + heightPt - 2, imageWidthPt: widthPt, imageWidthNm: map.width * opts.pixelSizeNm }) : '',
   );

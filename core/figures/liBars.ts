@@ -31,6 +31,13 @@ interface Bar {
 }
 
 const M = { left: 34, right: 4, top: 14, bottom: 30 };
+/** Stroke width of the error bars and their caps, pt. */
+const ERROR_BAR_STROKE_PT = 0.5;
+
+/** The value axis of a bar chart `heightPt` tall over `domain` (niced), as barChart draws it. */
+function valueScale(domain: [number, number], heightPt: number): ScaleLinear<number, number> {
+  return scaleLinear().domain(domain).range([heightPt - M.bottom, M.top]).nice();
+}
 
 function barChart(bars: Bar[], groups: { role: string; label: string }[], keys: string[], o: { widthPt: number; heightPt: number; yLabel: string; domain: [number, number] }): string {
   const x0 = M.left;
@@ -39,7 +46,7 @@ function barChart(bars: Bar[], groups: { role: string; label: string }[], keys: 
   const y1 = o.heightPt - M.bottom;
   const xg: ScaleBand<string> = scaleBand<string>().domain(groups.map((g) => g.role)).range([x0, x1]).paddingInner(0.25).paddingOuter(0.12);
   const xk: ScaleBand<string> = scaleBand<string>().domain(keys).range([0, xg.bandwidth()]).padding(0.08);
-  const ys: ScaleLinear<number, number> = scaleLinear().domain(o.domain).range([y1, y0]).nice();
+  const ys = valueScale(o.domain, o.heightPt);
   const zero = ys(0);
   const parts: string[] = [];
   for (const b of bars) {
@@ -55,7 +62,7 @@ function barChart(bars: Bar[], groups: { role: string; label: string }[], keys: 
     parts.push(
       el('g', { 'data-bar': `${b.key}/${b.group}`, 'data-state': b.key, 'data-layer': b.group, 'data-value': b.value, 'data-sigma': b.sigma },
         el('rect', { x, y: Math.min(yv, zero), width: w, height: Math.abs(zero - yv), fill: b.colour }),
-        hasSigma ? el('path', { d: `M${cx},${ys(b.value - b.sigma)}V${ys(b.value + b.sigma)}M${cx - cap},${ys(b.value - b.sigma)}h${2 * cap}M${cx - cap},${ys(b.value + b.sigma)}h${2 * cap}`, stroke: '#000', 'stroke-width': 0.5, fill: 'none', class: 'error-bar' }) : ''),
+        hasSigma ? el('path', { d: `M${cx},${ys(b.value - b.sigma)}V${ys(b.value + b.sigma)}M${cx - cap},${ys(b.value - b.sigma)}h${2 * cap}M${cx - cap},${ys(b.value + b.sigma)}h${2 * cap}`, stroke: '#000', 'stroke-width': ERROR_BAR_STROKE_PT, fill: 'none', class: 'error-bar' }) : ''),
     );
   }
   // Layer names (formulae subscripted) on one row; a name that would come within LABEL_GAP_PT
@@ -82,7 +89,8 @@ function barChart(bars: Bar[], groups: { role: string; label: string }[], keys: 
   );
 }
 
-export function liBarsFigure(input: LiBarsInput): string {
+/** The figure's panels: their size, bars (in % and pp) and value domains. */
+function layout(input: LiBarsInput) {
   const W = input.widthMm * PT_PER_MM;
   const sideBySide = W >= 300;
   const panelW = sideBySide ? (W - 8) / 2 : W - 4;
@@ -90,17 +98,47 @@ export function liBarsFigure(input: LiBarsInput): string {
   const panelH = Math.min(190, Math.max(165, panelW * 0.8));
   const states = input.states.map((s) => s.state);
   const colourOf = (state: string): string => stateColour(state, stateIndexIn(input.stateOrder, state, states.indexOf(state)));
-  const layers = input.layers.filter((l) => input.states.some((s) => s.li.some((x) => x.role === l.role)));
   const pct = 100;
   const barsA: Bar[] = input.states.flatMap((s) =>
     s.li.map((x) => ({ group: x.role, key: s.state, colour: colourOf(s.state), value: x.fraction * pct, sigma: x.fractionSigma * pct })),
   );
   const maxA = Math.max(1, ...barsA.map((b) => b.value + (Number.isFinite(b.sigma) ? b.sigma : 0)));
-  const others = states.filter((s) => s !== input.referenceState);
   const barsB: Bar[] = input.changes.map((c) => ({ group: c.role, key: c.state, colour: colourOf(c.state), value: c.deltaFraction * pct, sigma: c.sigma * pct }));
   const lo = Math.min(0, ...barsB.map((b) => b.value - (Number.isFinite(b.sigma) ? b.sigma : 0)));
   const hi = Math.max(0, ...barsB.map((b) => b.value + (Number.isFinite(b.sigma) ? b.sigma : 0)));
   const pad = 0.08 * (hi - lo || 1);
+  const domainA: [number, number] = [0, maxA * 1.08];
+  const domainB: [number, number] = [lo - pad, hi + pad];
+  return { W, sideBySide, panelW, panelH, states, colourOf, barsA, barsB, domainA, domainB };
+}
+
+/**
+ * What figures.json says of the error bars: what they are, and which are drawn shorter than
+ * the line they are drawn with (their two caps then merge into one tick): σ of a few hundredths
+ * of a percentage point is real, and too small to see at the scale of the bars, not missing.
+ */
+export function liBarsNotes(input: LiBarsInput): string[] {
+  const l = layout(input);
+  const layerLabel = (role: string): string => formulaNotation(input.layers.find((x) => x.role === role)?.label ?? role);
+  const hidden = (bars: Bar[], domain: [number, number], letter: string): string[] => {
+    const ys = valueScale(domain, l.panelH);
+    const ptPerUnit = Math.abs(ys(1) - ys(0));
+    const under = bars.filter((b) => Number.isFinite(b.sigma) && b.sigma > 0 && 2 * b.sigma * ptPerUnit < ERROR_BAR_STROKE_PT);
+    if (!under.length) return [];
+    const limit = ERROR_BAR_STROKE_PT / 2 / ptPerUnit;
+    return [`${letter}: error bars with σ under ${+limit.toPrecision(2)} pp are shorter than the ${ERROR_BAR_STROKE_PT} pt line they are drawn with and show as a single tick (${under.map((b) => `${b.key} ${layerLabel(b.group)} ±${+b.sigma.toPrecision(2)} pp`).join(', ')})`];
+  };
+  return [
+    "error bars: ±1σ, the counting statistics (widened where the counts scatter from scan to scan beyond them) and the uncertainty of the layers' interfaces, propagated to the shares (a) and their changes (b)",
+    ...hidden(l.barsA, l.domainA, 'a'),
+    ...hidden(l.barsB, l.domainB, 'b'),
+  ];
+}
+
+export function liBarsFigure(input: LiBarsInput): string {
+  const { W, sideBySide, panelW, panelH, states, colourOf, barsA, barsB, domainA, domainB } = layout(input);
+  const layers = input.layers.filter((l) => input.states.some((s) => s.li.some((x) => x.role === l.role)));
+  const others = states.filter((s) => s !== input.referenceState);
   const legendH = TYPE.smallPt + 6;
   // Filled squares, as the bars are: a line swatch reads as a trace.
   const legendEntries = states.map((s) => ({ label: s, colour: colourOf(s), state: s, swatch: 'box' as const }));
@@ -108,14 +146,14 @@ export function liBarsFigure(input: LiBarsInput): string {
     legend(legendEntries, 40, TYPE.smallPt + 2, { columns: legendEntries.length, columnWidthPt: Math.max(...states.map((s) => textWidthPt(s, TYPE.smallPt))) + 20 }),
   ];
   const top = legendH + 2;
-  parts.push(panel(2, top, 'li-fraction', panelLetter(0, TYPE.panelLetterPt, 'a'), barChart(barsA, layers, states, { widthPt: panelW, heightPt: panelH, yLabel: 'Li share of the stack (%)', domain: [0, maxA * 1.08] })));
+  parts.push(panel(2, top, 'li-fraction', panelLetter(0, TYPE.panelLetterPt, 'a'), barChart(barsA, layers, states, { widthPt: panelW, heightPt: panelH, yLabel: 'Li share of the stack (%)', domain: domainA })));
   const bx = sideBySide ? 2 + panelW + 4 : 2;
   const by = sideBySide ? top : top + panelH + 6;
   const haveChanges = barsB.length > 0;
   parts.push(
     panel(bx, by, 'li-change', panelLetter(0, TYPE.panelLetterPt, 'b'),
       haveChanges
-        ? barChart(barsB, layers, others, { widthPt: panelW, heightPt: panelH, yLabel: `Δ Li share vs ${input.referenceState} (pp)`, domain: [lo - pad, hi + pad] })
+        ? barChart(barsB, layers, others, { widthPt: panelW, heightPt: panelH, yLabel: `Δ Li share vs ${input.referenceState} (pp)`, domain: domainB })
         : text(panelW / 2, panelH / 2, `no ${input.referenceState} state to compare against`, { 'text-anchor': 'middle', 'font-size': TYPE.smallPt })),
   );
   const H = (sideBySide ? top + panelH : by + panelH) + 4;

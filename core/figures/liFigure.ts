@@ -5,14 +5,15 @@
  * whose data are missing are left out and the letters follow the panels that are there.
  */
 import type { ColormapName } from './colormaps.js';
-import { colorbar, colorbarWidthPt } from './colorbar.js';
+import { colorbar, colorbarWidthPt, exceeds } from './colorbar.js';
 import { mapImage } from './imagePanel.js';
 import type { MapImage } from './imagePanel.js';
 import { profilePlot, type LayerSpan, type ProfileSeries } from './profilePlot.js';
+import { volumeRenderPxPerPt } from './renderResolution.js';
 import { greyToPngDataUri } from './raster.js';
 import { semDepthRaster, type SemPixels } from './semRaster.js';
 import { pooledMax, pooledQuantile, twoSignificant } from './stats.js';
-import { el, figureRoot, panel, panelLetter, PT_PER_MM, text, TYPE } from './svg.js';
+import { el, figureRoot, imageHref, panel, panelLetter, PT_PER_MM, text, TYPE } from './svg.js';
 import { volumePanel } from './volumePanel.js';
 import type { Volume } from './volumeRender.js';
 import { ionNotation } from '../model/ions.js';
@@ -55,6 +56,7 @@ export interface LiFigureInput {
   colormap?: ColormapName;
   /** Depth exaggeration of the 3-D renderings; default: the box is 0.3× as deep as wide. */
   zExaggeration?: number;
+  /** Pixels per pt of the 3-D renderings; default: vector output's (volumeRenderPxPerPt(null), 300 ppi). */
   renderPxPerPt?: number;
   title?: string;
 }
@@ -77,6 +79,13 @@ export function displayDepthNm(layers: LiFigureLayer[]): number {
   return Number.isFinite(bottom) && bottom > 0 ? bottom * 1.2 : NaN;
 }
 
+/** What the analyte was divided by, as the labels write it (' / total', ' / C₂⁻'), or '' for counts. */
+function divisorText(divisor: LiFigureInput['profileNormalization']): string {
+  if (divisor?.mode === 'tic') return ' / total';
+  if (divisor?.mode === 'reference' && divisor.referenceIon) return ` / ${ionNotation(divisor.referenceIon)}`;
+  return '';
+}
+
 export function liFigure(input: LiFigureInput): string {
   const W = input.widthMm * PT_PER_MM;
   const cmap = input.colormap ?? 'viridis';
@@ -95,7 +104,15 @@ export function liFigure(input: LiFigureInput): string {
   // the scale; a zero minimum keeps ratios between states honest).
   const mapMax = withMaps.length ? pooledQuantile(withMaps.map((s) => s.map!.values), 0.995) || 1 : 1;
   const volMax = withVol.length ? pooledQuantile(withVol.map((s) => s.volume!.data), 0.998) || 1 : 1;
-  const mapLabel = `${ion} (counts/pixel${input.mapRange ? `, ${input.mapRange}` : ''})`;
+  // Data above a scale's top are drawn in its top colour: the bar says so (clippedHigh).
+  const mapClipped = exceeds(withMaps.map((s) => s.map!.values), mapMax);
+  const volClipped = exceeds(withVol.map((s) => s.volume!.data), volMax);
+  const divisor = input.profileNormalization;
+  const per = divisorText(divisor);
+  // A normalised map is each scan's counts × (mean divisor ÷ that scan's divisor): counts on the
+  // scale of the mean divisor, named as the profiles figure names normalised counts ("/ total").
+  const mapUnit = divisor?.mode === 'tic' ? 'counts/pixel at the mean total' : per ? `counts/pixel at the mean${per.slice(2)} count` : 'counts/pixel';
+  const mapLabel = `${ion}${per} (${mapUnit}${input.mapRange ? `, ${input.mapRange}` : ''})`;
   const volLabel = `${ion} (counts/voxel)`;
   const ref = withMaps[0]?.map;
   const geometry = (cbSpace: number): { cellW: number; mapH: number; volH: number } => {
@@ -125,7 +142,7 @@ export function liFigure(input: LiFigureInput): string {
           mapImage(s.map, { x: 0, y: TITLE_H, widthPt: cellW, heightPt: mapH, min: 0, max: mapMax, colormap: cmap, scaleId: 'li-map', pixelSizeNm: input.mapPixelSizeNm, state: s.state })),
       );
     });
-    parts.push(colorbar({ x: cbX, y: y + TITLE_H, widthPt: cbW, heightPt: mapH, min: 0, max: mapMax, map: cmap, label: mapLabel, id: 'cb-li-map', scaleId: 'li-map' }));
+    parts.push(colorbar({ x: cbX, y: y + TITLE_H, widthPt: cbW, heightPt: mapH, min: 0, max: mapMax, map: cmap, label: mapLabel, id: 'cb-li-map', scaleId: 'li-map', clippedHigh: mapClipped }));
     y += TITLE_H + mapH + GAP + 2;
   }
 
@@ -140,11 +157,11 @@ export function liFigure(input: LiFigureInput): string {
       if (!s.volume) return;
       const x = left + i * (cellW + GAP);
       const l = nextLetter();
-      const vp = volumePanel(s.volume, { x: 0, y: TITLE_H, widthPt: cellW, heightPt: volH, min: 0, max: volMax, colormap: cmap, scaleId: 'li-volume', zExaggeration: zEx, pxPerPt: input.renderPxPerPt ?? 3, state: s.state, lateralKnown: input.mapPixelSizeNm !== null });
+      const vp = volumePanel(s.volume, { x: 0, y: TITLE_H, widthPt: cellW, heightPt: volH, min: 0, max: volMax, colormap: cmap, scaleId: 'li-volume', zExaggeration: zEx, pxPerPt: input.renderPxPerPt ?? volumeRenderPxPerPt(null), state: s.state, lateralKnown: input.mapPixelSizeNm !== null });
       captionH = vp.captionHeightPt;
       parts.push(panel(x, y, `volume-${s.state}`, panelLetter(0, TYPE.panelLetterPt, l), text(cellW / 2, TYPE.basePt + 1, s.state, { 'text-anchor': 'middle', 'data-state-title': s.state }), vp.svg));
     });
-    parts.push(colorbar({ x: cbX, y: y + TITLE_H, widthPt: cbW, heightPt: volH - captionH, min: 0, max: volMax, map: cmap, label: volLabel, id: 'cb-li-volume', scaleId: 'li-volume' }));
+    parts.push(colorbar({ x: cbX, y: y + TITLE_H, widthPt: cbW, heightPt: volH - captionH, min: 0, max: volMax, map: cmap, label: volLabel, id: 'cb-li-volume', scaleId: 'li-volume', clippedHigh: volClipped }));
     y += TITLE_H + volH + GAP + 2;
   }
 
@@ -177,9 +194,7 @@ export function liFigure(input: LiFigureInput): string {
   const plotH = sideBySide ? plotW * 0.62 : Math.min(plotW * 0.5, 190);
   // Says what the curves are: 'normalised' alone was read as divided by the total ion count
   // when it was only scaled to the largest value.
-  const divisor = input.profileNormalization;
-  const per = divisor?.mode === 'tic' ? ' / total' : divisor?.mode === 'reference' && divisor.referenceIon ? ` / ${ionNotation(divisor.referenceIon)}` : ' counts';
-  const yLabel = `${ion}${per} (rel. to max.)`;
+  const yLabel = `${ion}${per || ' counts'} (rel. to max.)`;
   if (withProfile.length) {
     const tMax = Math.max(...withProfile.map((s) => s.profile!.timeS[s.profile!.timeS.length - 1]));
     const spans: LayerSpan[] = refLayers.map((l) => ({ role: l.role, label: l.label, start: l.startS, end: l.endS }));
@@ -198,7 +213,7 @@ export function liFigure(input: LiFigureInput): string {
           const columns = Math.max(16, Math.min(1200, Math.round(depthMax / sem.nmPerRowPx)));
           const rows = Math.max(8, Math.round((columns * a.height) / a.width));
           const r = semDepthRaster(sem, { depthMaxNm: depthMax, columns, rows });
-          return el('image', { ...a, href: greyToPngDataUri(r.grey, r.width, r.height), preserveAspectRatio: 'none', 'data-sem-backdrop': 'true' });
+          return el('image', { ...a, ...imageHref(greyToPngDataUri(r.grey, r.width, r.height)), preserveAspectRatio: 'none', 'data-sem-backdrop': 'true' });
         }
       : undefined;
     parts.push(

@@ -11,10 +11,16 @@ export function niceLengthNm(maxNm: number): number {
   return 10 ** exp;
 }
 
+/** The unit a length is written in: nm below 1 µm, µm below 1 mm, mm above; with nm per unit. */
+export function lengthUnit(nm: number): { unit: 'nm' | 'µm' | 'mm'; nmPerUnit: number } {
+  if (Math.abs(nm) >= 1e6) return { unit: 'mm', nmPerUnit: 1e6 };
+  if (Math.abs(nm) >= 1e3) return { unit: 'µm', nmPerUnit: 1e3 };
+  return { unit: 'nm', nmPerUnit: 1 };
+}
+
 export function formatLengthNm(nm: number): string {
-  if (nm >= 1e6) return `${+(nm / 1e6).toPrecision(3)} mm`;
-  if (nm >= 1e3) return `${+(nm / 1e3).toPrecision(3)} µm`;
-  return `${+nm.toPrecision(3)} nm`;
+  const { unit, nmPerUnit } = lengthUnit(nm);
+  return `${+(nm / nmPerUnit).toPrecision(3)} ${unit}`;
 }
 
 /**

@@ -5,11 +5,11 @@
  * (semFigureNotes: the SVG <desc>, and the notes of figures.json), not text in the picture.
  */
 import { greyToPngDataUri } from './raster.js';
-import { scaleBar } from './scaleBar.js';
+import { lengthUnit, scaleBar } from './scaleBar.js';
 import { semImageRaster, type SemPixels } from './semRaster.js';
 import { OKABE_ITO } from './colormaps.js';
 import { spreadLabels, textWidthPt, wrapText } from './style.js';
-import { el, figureRoot, num, panel, PRINT_DPI, PT_PER_MM, text, TYPE } from './svg.js';
+import { el, figureRoot, imageHref, num, panel, PRINT_DPI, PT_PER_MM, text, TYPE } from './svg.js';
 import { formulaNotation } from '../model/formula.js';
 import { formatWithSigma } from '../util/uncertainty.js';
 
@@ -26,7 +26,8 @@ export interface SemFigureInput {
   boundaries: { upper: string; lower: string; yPxAtCentre: number }[];
   /** Measured layers, top-down, with their figure labels. */
   /** σ null: not known (fewer than two strips found the layer); the label then gives none. */
-  layers: { role: string; label: string; thicknessNm: number; sigmaNm: number | null }[];
+  /** implausible: the analysis rejected the thickness (10× off nominal): labelled with a "?". */
+  layers: { role: string; label: string; thicknessNm: number; sigmaNm: number | null; implausible?: true }[];
   tiltDeg: number;
   widthMm: number;
   /** Why nothing was measured, when so (drawn under the image). */
@@ -37,10 +38,16 @@ export interface SemFigureInput {
 
 const fmtNm = (v: number): string => (v >= 100 ? v.toFixed(0) : v.toPrecision(2));
 
-/** A layer's label: its name (formulae subscripted) and thickness ± σ, both to σ's precision. */
+/**
+ * A layer's label: its name (formulae subscripted) and thickness ± σ, both to σ's precision, in
+ * nm, µm or mm as the scale bar writes lengths ("Au 827000 ± 16000 nm" read as a typo), and a
+ * "?" after a thickness the analysis rejected as implausible.
+ */
 function layerLabel(l: SemFigureInput['layers'][number]): string {
-  const thickness = l.sigmaNm === null ? fmtNm(l.thicknessNm) : formatWithSigma(l.thicknessNm, l.sigmaNm);
-  return `${formulaNotation(l.label)} ${thickness} nm`;
+  const { unit, nmPerUnit } = lengthUnit(l.thicknessNm);
+  const value = l.thicknessNm / nmPerUnit;
+  const thickness = l.sigmaNm === null ? (unit === 'nm' ? fmtNm(value) : String(+value.toPrecision(3))) : formatWithSigma(value, l.sigmaNm / nmPerUnit);
+  return `${formulaNotation(l.label)} ${thickness} ${unit}${l.implausible ? '?' : ''}`;
 }
 
 /**
@@ -55,6 +62,9 @@ export function semFigureNotes(input: SemFigureInput): string[] {
     `pixel size ${pixel} (${input.pixelSizeSource})`,
     ...(input.tiltDeg ? [`tilt ${+input.tiltDeg.toFixed(2)}° corrected: layer thicknesses along the layer normal; the scale bar holds horizontally only`] : []),
     '± σ: spread of the thickness along the layer',
+    ...(input.layers.some((l) => l.implausible)
+      ? [`thicknesses marked "?" (${input.layers.filter((l) => l.implausible).map((l) => formulaNotation(l.label)).join(', ')}) are more than 10× off the stack's nominal ones: rejected by the analysis as implausible and not used for the depth axis`]
+      : []),
   ];
 }
 
@@ -76,7 +86,7 @@ export function semFigure(input: SemFigureInput): string {
   const parts: string[] = [
     // The panel's title is the state alone; file and processing notes go to the records (semFigureNotes).
     text(imgX + imgW / 2, TYPE.basePt + 1, input.state, { 'text-anchor': 'middle', 'data-state-title': input.state }),
-    el('image', { x: imgX, y: top, width: imgW, height: imgH, href: greyToPngDataUri(raster.grey, raster.width, raster.height), preserveAspectRatio: 'none', 'data-sem-image': input.file }),
+    el('image', { x: imgX, y: top, width: imgW, height: imgH, ...imageHref(greyToPngDataUri(raster.grey, raster.width, raster.height)), preserveAspectRatio: 'none', 'data-sem-image': input.file }),
     el('rect', { x: imgX, y: top, width: imgW, height: imgH, fill: 'none', stroke: '#000', 'stroke-width': 0.4 }),
   ];
   const tan = Math.tan((input.angleDeg * Math.PI) / 180);
@@ -95,13 +105,13 @@ export function semFigure(input: SemFigureInput): string {
   }
   // Labels beside the image at the middle of each measured layer (at the right edge).
   const centres: number[] = [];
-  const texts: { text: string; role: string; label: string }[] = [];
+  const texts: { text: string; role: string; label: string; implausible?: true }[] = [];
   input.layers.forEach((l, i) => {
     const upper = input.boundaries.find((b) => b.lower === l.role) ?? input.boundaries[i];
     const lower = input.boundaries.find((b) => b.upper === l.role) ?? input.boundaries[i + 1];
     if (!upper || !lower) return;
     centres.push(top + ((rowAt(upper, width) + rowAt(lower, width)) / 2 + 0.5) * s);
-    texts.push({ text: labelTexts[i], role: l.role, label: l.label });
+    texts.push({ text: labelTexts[i], role: l.role, label: l.label, implausible: l.implausible });
   });
   // Bounded but unmeasured layers (the substrate whose bottom is not resolved): name only.
   const last = input.boundaries[input.boundaries.length - 1];
@@ -116,7 +126,7 @@ export function semFigure(input: SemFigureInput): string {
     parts.push(
       el('g', { 'data-layer': t.role },
         el('path', { d: `M${num(imgX + imgW)},${num(centres[i])}L${num(lx - 2)},${num(placed[i])}`, stroke: '#444', 'stroke-width': 0.4, fill: 'none' }),
-        text(lx, placed[i] + TYPE.smallPt * 0.35, t.text, { 'font-size': TYPE.smallPt, 'data-layer-label': t.label })),
+        text(lx, placed[i] + TYPE.smallPt * 0.35, t.text, { 'font-size': TYPE.smallPt, 'data-layer-label': t.label, 'data-implausible': t.implausible ? 'true' : undefined })),
     );
   });
   // A tilt-corrected image has one scale across and another down (thicknesses were divided by

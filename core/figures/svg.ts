@@ -36,13 +36,34 @@ export const PRINT_DPI = 600;
 /** Typography that stays readable at print size (journals ask ≥ 6–7 pt). */
 export const TYPE = { fontFamily: 'DejaVu Sans', basePt: 7, labelPt: 7.5, panelLetterPt: 9, smallPt: 6.2 } as const;
 
+/**
+ * The font-family the SVGs give: the figure font first, then fonts of the same widths that
+ * editors and viewers without DejaVu have, then the generic family. The name alone left
+ * Illustrator and browsers without it on a serif default.
+ */
+export const FONT_FAMILY_LIST = `${TYPE.fontFamily}, Arial, Helvetica, sans-serif`;
+
+/**
+ * The link attribute of an embedded image: SVG 1.1's `xlink:href`, which every reader takes
+ * (browsers, resvg and svg-to-pdfkit also read SVG 2's plain `href`; Illustrator and Inkscape
+ * 0.92 read only this one and showed an empty frame). One attribute, not both: the data URI is
+ * most of a figure's bytes, and written twice it doubled fig4.svg.
+ */
+export function imageHref(uri: string): { 'xmlns:xlink': string; 'xlink:href': string } {
+  // Declared on the element too: a panel drawn into another SVG (the app, a test) whose root
+  // does not declare it would not parse (resvg: "unknown namespace prefix 'xlink'").
+  return { 'xmlns:xlink': XLINK_NS, 'xlink:href': uri };
+}
+
+const XLINK_NS = 'http://www.w3.org/1999/xlink';
+
 /** Root element of a figure: width/height in mm, user units in pt. */
 export function figureRoot(widthMm: number, heightMm: number, body: string, meta: { title: string; description?: string }): string {
   const w = widthMm * PT_PER_MM;
   const h = heightMm * PT_PER_MM;
   return (
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${num(widthMm)}mm" height="${num(heightMm)}mm" viewBox="0 0 ${num(w)} ${num(h)}" ` +
-    `font-family="${TYPE.fontFamily}" font-size="${TYPE.basePt}" data-strata-figure="${esc(meta.title)}">` +
+    `<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="${XLINK_NS}" width="${num(widthMm)}mm" height="${num(heightMm)}mm" viewBox="0 0 ${num(w)} ${num(h)}" ` +
+    `font-family="${esc(FONT_FAMILY_LIST)}" font-size="${TYPE.basePt}" data-strata-figure="${esc(meta.title)}">` +
     el('title', {}, esc(meta.title)) +
     (meta.description ? el('desc', {}, esc(meta.description)) : '') +
     el('rect', { x: 0, y: 0, width: w, height: h, fill: 'white' }) +

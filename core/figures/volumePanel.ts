@@ -11,7 +11,7 @@ import type { ColormapName } from './colormaps.js';
 import { colorize } from './colormaps.js';
 import { rgbaToPngDataUri } from './raster.js';
 import { formatLengthNm } from './scaleBar.js';
-import { el, num, text, TYPE } from './svg.js';
+import { el, imageHref, num, text, TYPE } from './svg.js';
 import { textWidthPt, wrapText } from './style.js';
 import { boxCorners, renderVolume } from './volumeRender.js';
 import type { Volume } from './volumeRender.js';
@@ -118,7 +118,7 @@ export function volumePanel(vol: Volume, o: VolumePanelOptions): { svg: string; 
   const svg = el(
     'g',
     { class: 'volume', 'data-state': o.state, 'data-z-exaggeration': o.zExaggeration },
-    el('image', { x: imgX, y: o.y, width: imgW, height: imgH, href: uri, preserveAspectRatio: 'none', 'data-scale-id': o.scaleId, 'data-state': o.state }),
+    el('image', { x: imgX, y: o.y, width: imgW, height: imgH, ...imageHref(uri), preserveAspectRatio: 'none', 'data-scale-id': o.scaleId, 'data-state': o.state }),
     el('path', { d: edges.join(''), fill: 'none', stroke: '#555', 'stroke-width': 0.4 }),
     l.axis,
     ...caption.map((line, i) => text(o.x + o.widthPt / 2, o.y + imgH + (i + 1) * lineH - 0.5, line, { 'text-anchor': 'middle', 'font-size': TYPE.smallPt, class: 'volume-caption' })),

@@ -95,8 +95,10 @@ export function renderVolume(vol: Volume, opts: RenderOptions): Rendering {
   const image = new Float32Array(opts.widthPx * opts.heightPx).fill(NaN);
   const span = opts.max > opts.min ? opts.max - opts.min : 1;
   const voxel: Vec3 = [vol.voxelNm.x, vol.voxelNm.y, vol.voxelNm.z * opts.zExaggeration];
-  // Half a voxel along the ray, in the smallest voxel dimension: no voxel is skipped.
-  const step = 0.5 * Math.min(...voxel.map((v, i) => (Math.abs(forward[i]) > 1e-9 ? v / Math.abs(forward[i]) : Infinity)).filter(Number.isFinite), ...voxel);
+  // A step that moves at most half a voxel along every axis: no voxel is skipped. (Half the
+  // smallest voxel dimension, as it was, took twice the samples where depth is exaggerated:
+  // the ray crosses the thin, stretched z voxels obliquely.)
+  const step = 0.5 * Math.min(...voxel.map((v, i) => (Math.abs(forward[i]) > 1e-9 ? v / Math.abs(forward[i]) : Infinity)));
   const diag = Math.hypot(...ext);
   // The per-pixel ray march with its vectors as plain numbers (no arrays made per pixel): the
   // same expressions as with arrays, so the same image, in two thirds of the time (fig4's
@@ -108,6 +110,9 @@ export function renderVolume(vol: Volume, opts: RenderOptions): Rendering {
   const [vx, vy, vz] = voxel;
   const lo = opts.min;
   const mip = opts.mode === 'mip';
+  const dgx = (step * fx) / vx;
+  const dgy = (step * fy) / vy;
+  const dgz = (step * fz) / vz;
   for (let py = 0; py < opts.heightPx; py++) {
     for (let px = 0; px < opts.widthPx; px++) {
       const u = cu + (px + 0.5 - opts.widthPx / 2) / scale;
@@ -123,14 +128,25 @@ export function renderVolume(vol: Volume, opts: RenderOptions): Rendering {
       let best = -Infinity;
       let transmitted = 1;
       let emitted = 0;
-      for (let t = t0 + step / 2; t < t1; t += step) {
-        const ix = Math.floor((ox + t * fx + hx) / vx);
-        const iy = Math.floor((oy + t * fy + hy) / vy);
-        const iz = Math.floor((oz + t * fz + hz) / vz);
+      // The sample's position in voxels, stepped by a constant increment (no multiply and
+      // divide per axis and sample: 600 dpi renders took ~1.3 s a panel).
+      const tStart = t0 + step / 2;
+      let gx = (ox + tStart * fx + hx) / vx;
+      let gy = (oy + tStart * fy + hy) / vy;
+      let gz = (oz + tStart * fz + hz) / vz;
+      const samples = Math.max(0, Math.ceil((t1 - tStart) / step));
+      for (let k = 0; k < samples; k++, gx += dgx, gy += dgy, gz += dgz) {
+        const ix = Math.floor(gx);
+        const iy = Math.floor(gy);
+        const iz = Math.floor(gz);
         if (ix < 0 || iy < 0 || iz < 0 || ix >= nx || iy >= ny || iz >= nz) continue;
         const value = (data[(iz * ny + iy) * nx + ix] - lo) / span;
         if (mip) {
-          if (value > best) best = value;
+          if (value > best) {
+            best = value;
+            // The pixel shows min(1, best): once at the top of the scale, no voxel behind changes it.
+            if (best >= 1) break;
+          }
         } else {
           // Emission–absorption: each sample emits its value and absorbs in proportion to it.
           const a = Math.min(1, Math.max(0, value)) * 0.08;

@@ -79,7 +79,9 @@ export function xrdFigure(input: XrdFigureInput): string {
   const m = { left: 18, right: rightW, top: 14, bottom: 26 };
   const plotH = Math.max(150, Math.min(260, W * 0.55));
   // Under the axis: why no reference rows are drawn (the stack's materials have no reference phases).
-  const noteLines = data.phaseNote ? wrapText(sentence(data.phaseNote), W - m.left - 4) : [];
+  // Its materials' formulae subscripted, as every label and note of the figures writes them ("SnO2" read as a typo).
+  const phaseNote = data.phaseNote ? formulaNotation(data.phaseNote) : undefined;
+  const noteLines = phaseNote ? wrapText(sentence(phaseNote), W - m.left - 4) : [];
   const noteH = noteLines.length ? noteLines.length * (TYPE.smallPt + 1.5) + 2 : 0;
   const H = plotH + m.top + m.bottom + noteH;
   const x0 = m.left;
@@ -170,6 +172,6 @@ export function xrdFigure(input: XrdFigureInput): string {
   parts.push(el('text', { x: 9, y: ty, transform: `rotate(-90 9 ${num(ty)})`, 'text-anchor': 'middle', 'font-size': TYPE.labelPt, class: 'axis-label' }, INTENSITY_LABELS[input.intensityScale]));
   return figureRoot(input.widthMm, H / PT_PER_MM, el('g', { 'data-figure': 'xrd', 'data-intensity-scale': input.intensityScale, 'data-states': traceLabels.join(',') }, panel(0, 0, 'xrd-waterfall', ...parts)), {
     title: 'XRD patterns of the states (waterfall)',
-    description: `${traceLabels.join(', ')}; ${INTENSITY_LABELS[input.intensityScale]}; ${phaseLabels.length ? `reference phases ${phaseLabels.join(', ')}` : 'no reference phases'}${data.phaseNote ? ` (${data.phaseNote})` : ''}`,
+    description: `${traceLabels.join(', ')}; ${INTENSITY_LABELS[input.intensityScale]}; ${phaseLabels.length ? `reference phases ${phaseLabels.join(', ')}` : 'no reference phases'}${phaseNote ? ` (${phaseNote})` : ''}`,
   });
 }

@@ -25,7 +25,8 @@ import type { SimsStateDetail } from '../sims/analyze.js';
 import { chooseProfileIons, profilesFigure, type ProfilesFigureInput } from '../figures/depthProfiles.js';
 import { binStackVolume } from '../sims/volume.js';
 import { displayDepthNm, liFigure, type LiFigureInput, type LiFigureState } from '../figures/liFigure.js';
-import { liBarsFigure } from '../figures/liBars.js';
+import { liBarsFigure, liBarsNotes } from '../figures/liBars.js';
+import { volumeRenderPxPerPt } from '../figures/renderResolution.js';
 import { semFigure, semFigureNotes, type SemFigureInput } from '../figures/semFigure.js';
 import { volumeOnDepthAxis } from '../figures/volumeDepth.js';
 import { WIDTH_PRESETS_MM } from '../figures/width.js';
@@ -180,8 +181,10 @@ export function liFigureInput(data: FigureData, widthMm: number): LiFigureInput 
     } else if (s.stack) mapPixelSizeNm ??= s.stack.pixelSizeNm;
     return out;
   });
-  // The cross-section behind the profiles: the first state (pristine) with a measured one.
-  const semState = data.states.find((s) => s.sem?.section && semDepthMapping(s.sem.section));
+  // The cross-section behind the profiles: the first state (pristine) with a measured one whose
+  // thicknesses the analysis took. Its nm per row comes from them: with one rejected as
+  // implausible (10× off nominal) the image would be drawn on another scale than the depth axis.
+  const semState = data.states.find((s) => s.sem?.section && !semRejected(s.sem.section) && semDepthMapping(s.sem.section));
   let sem: LiFigureInput['sem'];
   if (semState?.sem?.section) {
     const m = semDepthMapping(semState.sem.section)!;
@@ -189,6 +192,36 @@ export function liFigureInput(data: FigureData, widthMm: number): LiFigureInput 
     sem = { pixels: img.pixels, width: img.width, height: img.height, ...m, state: semState.state };
   }
   return { states, widthMm, ion: analyte, profileNormalization: analyteNormalization(data.report), mapPixelSizeNm, mapRange: 'all layers', sem };
+}
+
+/** Whether the analysis rejected any of the section's thicknesses as implausible (not used for the depth axis). */
+function semRejected(section: CrossSectionResult): boolean {
+  return section.layers.some((l) => l.implausible);
+}
+
+/**
+ * fig4's notes for figures.json: the cross-section behind the profiles (or why there is none),
+ * what a normalised map's values are, and the analysis's warnings about each state's Li data
+ * (saturated pixels read from the minor isotope, σ widened for scatter): the figure rests on
+ * them but does not print them.
+ */
+function liFigureNotes(data: FigureData, input: LiFigureInput): string[] {
+  const notes: string[] = [];
+  const sem = input.sem && data.states.find((s) => s.state === input.sem!.state)?.sem;
+  if (sem) notes.push(`profiles over depth drawn over the SEM cross-section of ${input.sem!.state} (${sem.file})`);
+  const rejected = data.states.filter((s) => s.sem?.section && semRejected(s.sem.section)).map((s) => `${s.state} (${s.sem!.file})`);
+  if (rejected.length) notes.push(`no SEM backdrop from ${rejected.join(', ')}: thicknesses there were rejected as implausible and not used for the depth axis`);
+  const n = input.profileNormalization;
+  if (input.states.some((s) => s.map) && n && n.mode !== 'none') {
+    const by = n.mode === 'tic' ? 'the total ion count' : `the ${ionNotation(n.referenceIon ?? '')} counts`;
+    notes.push(`maps: each scan's counts divided by ${by} of the scan and multiplied by its mean over the scans (counts at the mean ${n.mode === 'tic' ? 'total' : ionNotation(n.referenceIon ?? '')}); the 3-D renderings are counts`);
+  }
+  return [...notes, ...simsWarningNotes(data)];
+}
+
+/** Each state's SIMS warnings from the report, prefixed by the state: the caveats of the Li data a figure draws. */
+function simsWarningNotes(data: FigureData): string[] {
+  return data.report.states.flatMap((r) => (r.sims?.warnings ?? []).map((w) => `${r.state}: ${w}`));
 }
 
 /** The analysis's normalisation of the analyte (one for the study: its options are shared). */
@@ -286,7 +319,7 @@ export function semFigureInput(s: StateFigureData, data: FigureData, widthMm: nu
     angleDeg: section?.details.angleDeg ?? 0,
     roi: section?.details.roi,
     boundaries: (section?.details.boundaries ?? []).map((b) => ({ upper: b.upper, lower: b.lower, yPxAtCentre: b.yPxAtCentre })),
-    layers: (section?.layers ?? []).map((l) => ({ role: l.role, label: labels[l.role] ?? l.role, thicknessNm: l.thicknessNm, sigmaNm: l.sigmaNm })),
+    layers: (section?.layers ?? []).map((l) => ({ role: l.role, label: labels[l.role] ?? l.role, thicknessNm: l.thicknessNm, sigmaNm: l.sigmaNm, ...(l.implausible ? { implausible: true as const } : {}) })),
     tiltDeg: section?.details.tiltDeg ?? img.tiltDeg ?? 0,
     widthMm,
     note: s.sem.error,
@@ -312,6 +345,16 @@ export interface BuiltFigure {
    * SVG's <desc>.
    */
   notes?: string[];
+  /**
+   * The figure drawn for a PNG of `dpi`, where it holds rasters computed at export time (fig4's
+   * 3-D renderings): `svg` has them at vector output's resolution. See figureSvg.
+   */
+  svgForDpi?: (dpi: number) => string;
+}
+
+/** The SVG a file of this format is made from: for a PNG, with its renderings at the PNG's dpi. */
+export function figureSvg(fig: BuiltFigure, format: FigureFormat, dpi: number): string {
+  return format === 'png' && fig.svgForDpi ? fig.svgForDpi(dpi) : fig.svg;
 }
 
 /** Builds the requested figures' SVGs; what a figure lacks goes to `warnings`, not an error. */
@@ -326,9 +369,15 @@ export function buildFigures(data: FigureData, opts: { figures: readonly FigureN
       const input = liFigureInput(data, width(f));
       if (!input.states.some((s) => s.map || s.profile)) warnings.push('fig4: no ToF-SIMS Li data in any state');
       else {
-        const sem = input.sem && data.states.find((s) => s.state === input.sem!.state)?.sem;
-        const notes = sem ? [`profiles over depth drawn over the SEM cross-section of ${input.sem!.state} (${sem.file})`] : undefined;
-        out.push({ name: 'fig4', figure: f, svg: liFigure(input), widthMm: width(f), notes });
+        const notes = liFigureNotes(data, input);
+        // One drawing per render resolution: the SVG and PDF share the vector one, and a PNG at
+        // 300 dpi (or several PNGs at one dpi) reuses it.
+        const drawn = new Map<number, string>();
+        const at = (pxPerPt: number): string => {
+          if (!drawn.has(pxPerPt)) drawn.set(pxPerPt, liFigure({ ...input, renderPxPerPt: pxPerPt }));
+          return drawn.get(pxPerPt)!;
+        };
+        out.push({ name: 'fig4', figure: f, svg: at(volumeRenderPxPerPt(null)), widthMm: width(f), svgForDpi: (dpi) => at(volumeRenderPxPerPt(dpi)), ...(notes.length ? { notes } : {}) });
       }
     } else if (f === 'profiles') {
       const made = profilesFigureInput(data, width(f), warnings);
@@ -359,12 +408,8 @@ export function buildFigures(data: FigureData, opts: { figures: readonly FigureN
       if (!states.length) warnings.push('li-bars: no Li inventory in any state');
       else {
         const referenceState = referenceStateOf(data.report);
-        out.push({
-          name: 'li-bars',
-          figure: f,
-          svg: liBarsFigure({ layers: data.study.stack.layers.map((l) => ({ role: l.role, label: labels[l.role] })), states, changes: data.report.comparison.li, referenceState, widthMm: width(f), stateOrder }),
-          widthMm: width(f),
-        });
+        const input = { layers: data.study.stack.layers.map((l) => ({ role: l.role, label: labels[l.role] })), states, changes: data.report.comparison.li, referenceState, widthMm: width(f), stateOrder };
+        out.push({ name: 'li-bars', figure: f, svg: liBarsFigure(input), widthMm: width(f), notes: [...liBarsNotes(input), ...simsWarningNotes(data)] });
       }
     }
   }
@@ -410,5 +455,6 @@ export type FigureFormat = 'svg' | 'png' | 'pdf';
 export async function figureFileContent(fig: BuiltFigure, format: FigureFormat, opts: { dpi: number; fonts: FigureFonts | null }): Promise<string | Uint8Array> {
   if (format === 'svg') return fig.svg;
   if (!opts.fonts) throw new StrataError(`${fig.name}.${format}: no figure fonts given`);
-  return format === 'png' ? svgToPng(fig.svg, { dpi: opts.dpi, fonts: opts.fonts }) : svgToPdf(fig.svg, { fonts: opts.fonts, title: fig.name });
+  const svg = figureSvg(fig, format, opts.dpi);
+  return format === 'png' ? svgToPng(svg, { dpi: opts.dpi, fonts: opts.fonts }) : svgToPdf(svg, { fonts: opts.fonts, title: fig.name });
 }

@@ -200,7 +200,7 @@ describe.skipIf(!hasSample)('strata figure: depth profiles', () => {
     expect(p.legend.length).toBeLessThanOrEqual(8);
     // Without SEM images the depth rests on the preset's nominal thicknesses, and says so.
     expect(p.axes).toContain('Depth (nm, nominal thicknesses)');
-    expect(p.axes).toContain('Ion counts');
+    expect(p.axes).toContain('Ion counts per scan');
     for (const l of ['CC/AAM', 'SEI/SE', 'CAM']) expect(p.layers, l).toContain(l);
     expect(p.notes.join(' ')).toMatch(/pristine: pristine\/profile\.txt/);
     expect(p.notes.join(' ')).toMatch(/nominal thicknesses \(pristine, charged, discharged\)/);
@@ -264,7 +264,7 @@ describeShared('strata figure: depth profiles of the real solar-cell exports', (
       expect(p.legend.length).toBeLessThanOrEqual(8);
       expect(p.drawn).not.toMatch(/Li/);
       for (const l of layers) expect(p.layers, l).toContain(l);
-      expect(p.axes).toEqual(expect.arrayContaining(['Depth (nm, nominal thicknesses)', 'Ion counts']));
+      expect(p.axes).toEqual(expect.arrayContaining(['Depth (nm, nominal thicknesses)', 'Ion counts per scan']));
       // These exports are Poisson corrected by the instrument: the notes say so.
       expect(p.notes.join(' ')).toMatch(/instrument corrected them/);
     }, 60_000);

@@ -10,7 +10,7 @@ import type { Node } from './svgQuery.js';
 /** RGBA of pixel (x, y) of an <image> whose href is a PNG data URI. */
 /** The colour of map pixel (x, y) of an 8 × 8 fixture map (embedded with each pixel a block). */
 function pixel(image: Node, x: number, y: number): number[] {
-  const png = decode(Buffer.from(image.attrs.href.split(',')[1], 'base64'));
+  const png = decode(Buffer.from(image.attrs['xlink:href'].split(',')[1], 'base64'));
   const block = png.width / 8;
   const o = (Math.floor((y + 0.5) * block) * png.width + Math.floor((x + 0.5) * block)) * png.channels;
   return Array.from(png.data.slice(o, o + 3));

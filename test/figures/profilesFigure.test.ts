@@ -49,7 +49,7 @@ describe('profiles figure', () => {
     expect(panels.map((p) => withAttr(p, 'data-decade').length)).toEqual([expect.any(Number), 0, 0]);
     expect(withAttr(panels[0], 'data-decade').length).toBeGreaterThanOrEqual(3);
     const axisLabels = all(root, (n) => n.attrs.class === 'axis-label').map((n) => n.text);
-    expect(axisLabels.filter((l) => l === 'Ion counts')).toHaveLength(1);
+    expect(axisLabels.filter((l) => l === 'Ion counts per scan')).toHaveLength(1);
     expect(axisLabels.filter((l) => l === 'Depth (nm)')).toHaveLength(3);
     // Layers named over each panel, formulae subscripted.
     expect(withAttr(panels[0], 'data-layer-label').map((n) => n.text)).toEqual(expect.arrayContaining(['CC/AAM', 'CAM']));

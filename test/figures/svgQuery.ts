@@ -38,3 +38,13 @@ export const withAttr = (root: Node, name: string, value?: string): Node[] => al
 
 /** All text content of <text> elements, in document order. */
 export const texts = (root: Node): string[] => all(root, (n) => n.tag === 'text').map((n) => n.text);
+
+/** Pixel width of an embedded PNG data URI (its IHDR). */
+function dataUriPngWidth(uri: string): number {
+  const bytes = Buffer.from(uri.slice(uri.indexOf(',') + 1), 'base64');
+  return bytes.readUInt32BE(16);
+}
+
+/** Rendered pixels per pt of each of fig4's 3-D panel images. */
+export const volumePxPerPt = (root: Node): number[] =>
+  all(root, (n) => n.tag === 'image' && n.attrs['data-scale-id'] === 'li-volume').map((n) => dataUriPngWidth(n.attrs['xlink:href']) / Number(n.attrs.width));

@@ -145,6 +145,8 @@ describe.skipIf(!existsSync(join(sample, 'study.json')))('overrides.semGeometry 
     const label = withAttr(parseSvg(Buffer.from(sem.base64, 'base64').toString('utf8')), 'data-layer-label')
       .map((n) => n.text)
       .find((t) => /^CAM /.test(t ?? ''))!;
-    expect(Number(/CAM (\d+)/.exec(label)![1])).toBeCloseTo(cam, -1);
+    // In µm from 1 µm up, as the scale bar writes lengths.
+    const [, value, unit] = /CAM ([\d.]+) ± [\d.]+ (nm|µm)/.exec(label)!;
+    expect(Number(value) * (unit === 'µm' ? 1000 : 1)).toBeCloseTo(cam, -1);
   }, 120_000);
 });

@@ -1,0 +1,20 @@
+/**
+ * How finely fig4's 3-D panels are ray-cast: they are the one raster a figure computes at
+ * export time (maps and SEM images embed their own pixels), so their resolution must follow the
+ * output's. Rendered at a fixed 3 px/pt they sat at ~216 ppi in a 600 dpi PNG, upsampled.
+ */
+import { PRINT_DPI } from './svg.js';
+
+/** Resolution of the renderings in vector output (SVG, PDF), ppi: journals' least for halftones. */
+export const VECTOR_RENDER_PPI = 300;
+
+/**
+ * Rendered pixels per pt for an output of `dpi` (a PNG), or for vector output (null). Capped at
+ * PRINT_DPI: the volume is binned to at most 96 voxels a side (FIGURE_VOLUME), whose thinnest
+ * (a depth slice, ~0.3 pt in a double-column fig4) is ~2.5 px at 600 ppi, so a finer render
+ * resolves nothing more, while its time grows with the square of the resolution (2400 dpi:
+ * 16× the ~0.5 s a panel takes at 600).
+ */
+export function volumeRenderPxPerPt(dpi: number | null): number {
+  return (dpi === null ? VECTOR_RENDER_PPI : Math.min(dpi, PRINT_DPI)) / 72;
+}

@@ -1,4 +1,3 @@
-import { mkdir } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { Report, SimsStateResult } from '../model/report.js';
@@ -7,7 +6,7 @@ import { ionNotation } from '../model/ions.js';
 import { formulaNotation } from '../model/formula.js';
 import { layerLabels } from '../model/layerStack.js';
 import type { AnalyzeOverrides } from '../node/analyzeStudyOnDisk.js';
-import { prepareOutputFolder, writeFileAtomic } from '../node/files.js';
+import { makeFolder, prepareOutputFolder, writeFileAtomic } from '../node/files.js';
 import { StrataError, UsageError } from '../model/errors.js';
 import type { StudyOutcome } from '../pipeline/batchSummary.js';
 import { STRATA_VERSION } from '../version.js';
@@ -203,7 +202,7 @@ async function analyzeMany(studies: string[], outDir: string, options: { json?: 
   if (io.stderrIsTty) io.stderr('\n');
   const outcomes: StudyOutcome[] = replies.map((r, i) => ({ studyPath: studies[i], outDir: jobs[i].outDir, report: r.ok ? r.report : undefined, error: r.ok ? undefined : r.error }));
   const rows = batchSummary(outcomes);
-  await mkdir(outDir, { recursive: true });
+  await makeFolder(outDir);
   const summary = {
     schema: 'strata.batch/1',
     version: STRATA_VERSION,

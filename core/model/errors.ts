@@ -81,11 +81,16 @@ const ERRNO_SAYS: Record<string, string> = {
   ENAMETOOLONG: 'name too long',
 };
 
+/** A file-system error code in words ("permission denied"); the code itself where it has none. */
+export function errnoText(code: string): string {
+  return ERRNO_SAYS[code] ?? code;
+}
+
 /** "<path>: permission denied" for a file-system error (one with a code and a path), else null. */
 export function fileSystemErrorText(err: unknown): string | null {
   const e = err as { code?: unknown; path?: unknown } | null;
   if (!e || typeof e !== 'object' || typeof e.code !== 'string' || !('path' in e)) return null;
-  return `${String(e.path)}: ${ERRNO_SAYS[e.code] ?? e.code}`;
+  return `${String(e.path)}: ${errnoText(e.code)}`;
 }
 
 /** Wrong command-line usage; the CLI exits with code 2. */

@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
 import { access, mkdir, open, rename, unlink, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
+import { errnoText, StrataError } from '../model/errors.js';
 import type { InputRecord } from '../model/provenance.js';
 import { BoundedLru } from '../util/boundedLru.js';
 
@@ -104,13 +105,45 @@ export function inputHashCounts(): { hashed: number; reused: number } {
 }
 
 /**
+ * Makes a folder and its missing parents, one level at a time. Node's `mkdir(…, { recursive })`
+ * retries for ever where the system answers "no such file" for a folder whose parent exists
+ * (anything under /proc): `strata analyze --out /proc/x` spun at full CPU until killed. Here
+ * each missing level is made once, and the first failure is thrown, naming its path.
+ */
+export async function makeFolder(path: string): Promise<void> {
+  const missing: string[] = [];
+  for (let at = resolve(path); ; ) {
+    const st = await stat(at).catch((err: NodeJS.ErrnoException) => {
+      if (err.code === 'ENOENT') return null;
+      throw err;
+    });
+    if (st) {
+      if (!st.isDirectory()) throw Object.assign(new Error(`${at}: exists and is not a folder`), { code: 'EEXIST', path: at });
+      break;
+    }
+    missing.push(at);
+    const up = dirname(at);
+    if (up === at) break;
+    at = up;
+  }
+  for (const dir of missing.reverse()) {
+    await mkdir(dir).catch(async (err: NodeJS.ErrnoException) => {
+      // Made meanwhile by another process (two batch workers writing side by side): fine.
+      if (err.code === 'EEXIST' && (await stat(dir)).isDirectory()) return;
+      // "no such file or folder" alone read as a typo where the parent is there but takes no folders.
+      throw new StrataError(`${dir}: cannot make this folder (${errnoText(err.code ?? 'error')})`);
+    });
+  }
+}
+
+/**
  * The output folder, made (with its parents) and checked writable before any work: a path
  * that is a file, or a read-only folder, was found only once the whole analysis had run.
  * Returns its absolute path; throws the file-system error naming it.
  */
 export async function prepareOutputFolder(path: string): Promise<string> {
   const abs = resolve(path);
-  await mkdir(abs, { recursive: true });
+  await makeFolder(abs);
   const st = await stat(abs);
   if (!st.isDirectory()) throw Object.assign(new Error(`${path}: not a folder`), { code: 'ENOTDIR', path });
   await access(abs, constants.W_OK);

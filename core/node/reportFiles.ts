@@ -1,8 +1,8 @@
-import { mkdir, readdir, unlink } from 'node:fs/promises';
+import { readdir, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Report } from '../model/report.js';
 import { reportTables, tableToCsv } from '../pipeline/reportTables.js';
-import { writeFileAtomic } from './files.js';
+import { makeFolder, writeFileAtomic } from './files.js';
 
 /** The change table's name for any reference state (reportTables names it after the state). */
 const CHANGE_TABLE = /^li_change_vs_.+\.csv$/;
@@ -13,7 +13,7 @@ const CHANGE_TABLE = /^li_change_vs_.+\.csv$/;
  * reading `li_change_vs_*.csv` would take either.
  */
 export async function writeReportFiles(report: Report, dir: string): Promise<string[]> {
-  await mkdir(dir, { recursive: true });
+  await makeFolder(dir);
   const written = [join(dir, 'report.json')];
   await writeFileAtomic(written[0], JSON.stringify(report, null, 2) + '\n');
   const tables = reportTables(report);

@@ -1,4 +1,4 @@
-import { mkdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
 import type {
   ApiRequest,
@@ -31,7 +31,7 @@ import { StackPool, WorkerLost } from './stackPool.js';
 import { statesOnLanes } from './stateLanes.js';
 import { runStackTask } from './stackTasks.js';
 import type { MapsTask, MapsTaskResult, StackTask, StackTaskResult, VolumeTask } from './stackTasks.js';
-import { writeFileAtomic } from './files.js';
+import { makeFolder, writeFileAtomic } from './files.js';
 import { JobTable, type Job } from './jobs.js';
 import { buildStudyFigures, figureFileContent } from './figureFiles.js';
 import { figureFonts } from './fonts.js';
@@ -123,7 +123,7 @@ export class WorkbenchServices implements StrataApi {
     this.recent = [abs, ...this.recent.filter((p) => p !== abs)].slice(0, MAX_RECENT);
     const file = this.recentFile();
     if (file) {
-      await mkdir(dirname(file), { recursive: true });
+      await makeFolder(dirname(file));
       await writeFileAtomic(file, JSON.stringify(this.recent, null, 2));
     }
   }

@@ -4,7 +4,7 @@ import type { Report, SimsStateResult } from '../model/report.js';
 import { analysedAnalyte, nothingAnalysed, referenceStateOf } from '../model/report.js';
 import { ionNotation } from '../model/ions.js';
 import { formulaNotation } from '../model/formula.js';
-import { layerLabels } from '../model/layerStack.js';
+import { DEFAULT_STACK_ID, layerLabels, type LayerStack } from '../model/layerStack.js';
 import type { AnalyzeOverrides } from '../node/analyzeStudyOnDisk.js';
 import { makeFolder, prepareOutputFolder, writeFileAtomic } from '../node/files.js';
 import { StrataError, UsageError } from '../model/errors.js';
@@ -12,7 +12,7 @@ import type { StudyOutcome } from '../pipeline/batchSummary.js';
 import { STRATA_VERSION } from '../version.js';
 import { formatWithSigma } from '../util/uncertainty.js';
 import type { CliIo } from './context.js';
-import { asNormalizeFlagError, checkReferenceFlag, flagOverrides, positiveNumber, ReportedError } from './context.js';
+import { asNormalizeFlagError, checkReferenceFlag, flagOverrides, positiveNumber, ReportedError, stackPreset, stackPresetList } from './context.js';
 
 /** A fraction (or a change of one) and its σ in percent (percentage points), lined up on the ±. */
 const pctWithSigma = (x: number, sigma: number, signed = false): string => {
@@ -108,17 +108,19 @@ export function registerAnalyze(program: Command, io: CliIo): void {
     .command('analyze')
     .description('Analyse studies: layers, depth calibration, Li per layer per state, SEM thickness, XRD peaks')
     .argument('<studies...>', 'study folders (with or without study.json), study.json files, or folders holding many studies')
-    .option('--json', 'print the report (one study) or the summary (several) as JSON on stdout')
+    .option('--json', 'print the report as JSON on stdout (several studies: the summary, with --out DIR, which they need)')
     .option('--out <dir>', 'write report.json and CSV tables (one sub-folder per study when there are several, plus summary.csv/json)')
     .option('--jobs <n>', 'studies (or, for one study, its states) analysed in parallel on worker threads; default and most: the available cores')
     .option('--normalize <how>', "divide the analyte's counts, scan by scan, by: none (counts), tic (the total ion count), or an ion (e.g. C2-); default: study.json's normalization, else none")
     .option('--reference <state>', "the state the others' Li shares are compared against; default: study.json's referenceState, else pristine, else the first state with Li results")
+    .option('--stack <id>', `layer stack preset (${stackPresetList()}); default: study.json's stack, else ${DEFAULT_STACK_ID}`)
     .addHelpText(
       'after',
       `\nOne study: its states are analysed side by side; prints a summary (or --json the report); --out DIR also writes report.json and CSV tables.\nSeveral studies (or a folder of studies): analysed in parallel, each into DIR/<study>/, with\nDIR/summary.csv and DIR/summary.json across studies; a failing study is reported, the rest finish,\nand the exit code is 1 if any failed.`,
     )
-    .action(async (args: string[], options: { json?: boolean; out?: string; jobs?: string; normalize?: string; reference?: string }) => {
+    .action(async (args: string[], options: { json?: boolean; out?: string; jobs?: string; normalize?: string; reference?: string; stack?: string }) => {
       const jobs = options.jobs === undefined ? undefined : positiveNumber('--jobs', options.jobs);
+      const stack = options.stack === undefined ? undefined : stackPreset(options.stack);
       const overrides = flagOverrides(options);
       if (jobs !== undefined && !Number.isInteger(jobs)) throw new UsageError(`--jobs wants a whole number, got '${options.jobs}'`);
       // The analysis (readers, workers, tables) loads only when this command runs: the modules a
@@ -129,19 +131,19 @@ export function registerAnalyze(program: Command, io: CliIo): void {
       if (studies.length > 1 && !options.out) throw new UsageError('several studies need --out DIR for their reports');
       // The output folder made and checked first, not found wanting after the analysis.
       if (options.out) await prepareOutputFolder(options.out);
-      if (studies.length === 1 || !options.out) return analyzeOne(studies[0], { ...options, jobs, overrides }, io);
-      await analyzeMany(studies, options.out, { json: options.json, jobs, overrides }, io);
+      if (studies.length === 1 || !options.out) return analyzeOne(studies[0], { ...options, jobs, overrides, stack }, io);
+      await analyzeMany(studies, options.out, { json: options.json, jobs, overrides, stack }, io);
     });
 }
 
-async function analyzeOne(studyPath: string, options: { json?: boolean; out?: string; jobs?: number; overrides: AnalyzeOverrides }, io: CliIo): Promise<void> {
-  const [{ loadStudy }, { analyzeStudyOnDisk }, { withStateLanes }, { writeReportFiles }] = await Promise.all([
+async function analyzeOne(studyPath: string, options: { json?: boolean; out?: string; jobs?: number; overrides: AnalyzeOverrides; stack?: LayerStack }, io: CliIo): Promise<void> {
+  const [{ loadStudy, withStack }, { analyzeStudyOnDisk }, { withStateLanes }, { writeReportFiles }] = await Promise.all([
     import('../node/loadStudy.js'),
     import('../node/analyzeStudyOnDisk.js'),
     import('../node/stateLanes.js'),
     import('../node/reportFiles.js'),
   ]);
-  const study = await loadStudy(studyPath);
+  const study = withStack(await loadStudy(studyPath), options.stack);
   await checkReferenceFlag(options.overrides, study.states.map((s) => s.state));
   for (const note of study.notes) io.stderr(`note: ${note}\n`);
   io.stderr(`analysing ${study.name}: ${study.states.length} state${study.states.length === 1 ? '' : 's'}…\n`);
@@ -181,7 +183,7 @@ async function checkReferenceInSomeStudy(studies: string[], overrides: AnalyzeOv
   if (states.size) await checkReferenceFlag(overrides, [...states]);
 }
 
-async function analyzeMany(studies: string[], outDir: string, options: { json?: boolean; jobs?: number; overrides: AnalyzeOverrides }, io: CliIo): Promise<void> {
+async function analyzeMany(studies: string[], outDir: string, options: { json?: boolean; jobs?: number; overrides: AnalyzeOverrides; stack?: LayerStack }, io: CliIo): Promise<void> {
   const [{ runBatch, progressBar }, { batchSummary, SUMMARY_COLUMNS }, { csvFormat }] = await Promise.all([
     import('../node/batch.js'),
     import('../pipeline/batchSummary.js'),
@@ -189,7 +191,7 @@ async function analyzeMany(studies: string[], outDir: string, options: { json?: 
   ]);
   await checkReferenceInSomeStudy(studies, options.overrides);
   const names = uniqueNames(studies);
-  const jobs = studies.map((studyPath, i) => ({ studyPath, outDir: join(outDir, names[i]), overrides: options.overrides }));
+  const jobs = studies.map((studyPath, i) => ({ studyPath, outDir: join(outDir, names[i]), overrides: options.overrides, stackId: options.stack?.id }));
   io.stderr(`analysing ${studies.length} studies…\n`);
   const replies = await runBatch(jobs, {
     concurrency: options.jobs,

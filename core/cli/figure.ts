@@ -9,7 +9,8 @@ import { FIGURE_NAMES } from '../figures/figureNames.js';
 import type { FigureName } from '../figures/figureNames.js';
 import { STRATA_VERSION } from '../version.js';
 import type { CliIo } from './context.js';
-import { asNormalizeFlagError, checkReferenceFlag, flagOverrides, positiveNumber } from './context.js';
+import { asNormalizeFlagError, checkReferenceFlag, flagOverrides, positiveNumber, stackPreset, stackPresetList } from './context.js';
+import { DEFAULT_STACK_ID } from '../model/layerStack.js';
 
 const FORMATS = ['svg', 'png', 'pdf'] as const;
 type Format = (typeof FORMATS)[number];
@@ -23,6 +24,7 @@ interface FigureOptions {
   xrdScale: string;
   normalize?: string;
   reference?: string;
+  stack?: string;
 }
 
 /** A comma list whose items must all be in `allowed`; names the option in the usage error. */
@@ -72,12 +74,14 @@ export function registerFigure(program: Command, io: CliIo): void {
     .option('--xrd-scale <scale>', 'XRD intensity scale: linear, sqrt or log', 'sqrt')
     .option('--normalize <how>', "divide the analyte's counts, scan by scan, by: none, tic or an ion (as strata analyze); default: study.json's normalization, else none")
     .option('--reference <state>', "the state li-bars compares the others against (as strata analyze); default: study.json's referenceState, else pristine, else the first state with Li results")
+    .option('--stack <id>', `layer stack preset (${stackPresetList()}), as strata analyze; default: study.json's stack, else ${DEFAULT_STACK_ID}`)
     .action(async (studyPath: string, options: FigureOptions) => {
       const p = parseFigureOptions(options);
       const overrides = flagOverrides(options);
+      const stack = options.stack === undefined ? undefined : stackPreset(options.stack);
       // The readers and the analysis load only when this command runs (see analyze.ts).
-      const [{ loadStudy }, { withStateLanes }] = await Promise.all([import('../node/loadStudy.js'), import('../node/stateLanes.js')]);
-      const study = await loadStudy(studyPath);
+      const [{ loadStudy, withStack }, { withStateLanes }] = await Promise.all([import('../node/loadStudy.js'), import('../node/stateLanes.js')]);
+      const study = withStack(await loadStudy(studyPath), stack);
       await checkReferenceFlag(overrides, study.states.map((s) => s.state));
       // Checked before the figures are made, not found wanting after.
       const outDir = await prepareOutputFolder(p.out);

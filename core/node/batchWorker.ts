@@ -1,6 +1,7 @@
 import { parentPort } from 'node:worker_threads';
 import { analyzeStudyOnDisk, type AnalyzeOverrides } from './analyzeStudyOnDisk.js';
-import { loadStudy } from './loadStudy.js';
+import { loadStudy, withStack } from './loadStudy.js';
+import { STACK_PRESETS } from '../model/layerStack.js';
 import { writeReportFiles } from './reportFiles.js';
 import { nothingAnalysed } from '../model/report.js';
 import type { Report } from '../model/report.js';
@@ -12,6 +13,8 @@ export interface BatchJob {
   outDir: string;
   /** Choices that override each study's own (--normalize, --reference: a study without that state fails alone). */
   overrides?: AnalyzeOverrides;
+  /** A stack preset's id that replaces each study's own (--stack; checked by the CLI). */
+  stackId?: string;
 }
 
 export type BatchReply =
@@ -21,7 +24,7 @@ export type BatchReply =
 /** Runs one job; never throws (a failure is a reply, so the pool carries on). */
 export async function runBatchJob(job: BatchJob): Promise<BatchReply> {
   try {
-    const study = await loadStudy(job.studyPath);
+    const study = withStack(await loadStudy(job.studyPath), job.stackId === undefined ? undefined : STACK_PRESETS[job.stackId]);
     const report = await analyzeStudyOnDisk(study, { overrides: job.overrides });
     const nothing = nothingAnalysed(report);
     if (nothing) return { index: job.index, ok: false, error: `${job.studyPath}: ${nothing}` };

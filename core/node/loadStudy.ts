@@ -3,7 +3,7 @@ import { basename, join, relative, resolve, sep } from 'node:path';
 import { FORMATS } from '../io/detect.js';
 import type { FormatId } from '../io/detect.js';
 import { ManifestError, StrataError } from '../model/errors.js';
-import { DEFAULT_STACK_ID, STACK_PRESETS } from '../model/layerStack.js';
+import { DEFAULT_STACK_ID, STACK_PRESETS, type LayerStack } from '../model/layerStack.js';
 import { compareStates } from '../model/study.js';
 import type { DatasetKind, Study, StudyFile, StudyState } from '../model/study.js';
 import { parseStudyManifest, resolveStack } from '../pipeline/manifest.js';
@@ -34,6 +34,18 @@ export async function loadStudy(path: string): Promise<LoadedStudy> {
   const manifestPath = join(abs, MANIFEST_NAME);
   const hasManifest = await stat(manifestPath).then((s) => s.isFile(), () => false);
   return hasManifest ? loadFromManifest(manifestPath) : guessStudy(abs);
+}
+
+/**
+ * The study analysed with another layer stack (`strata analyze|figure --stack`): a folder without
+ * study.json is read with the paper's stack, which fits no other kind of cell. Said in its notes.
+ */
+export function withStack(study: LoadedStudy, stack: LayerStack | undefined): LoadedStudy {
+  if (!stack || stack.id === study.stack.id) return study;
+  // A guessed study's stack was only the default: its note gives way to this one.
+  const guessed = study.origin === 'guessed';
+  const notes = guessed ? study.notes.filter((n) => !n.startsWith('stack: ')) : study.notes;
+  return { ...study, stack, notes: [...notes, `stack: ${stack.id}, given for this run${guessed ? '' : ` (study.json's: ${study.stack.id})`}`] };
 }
 
 async function classify(root: string, rel: string): Promise<StudyFile> {
@@ -157,6 +169,7 @@ async function guessStudy(root: string): Promise<LoadedStudy> {
     stack: STACK_PRESETS[DEFAULT_STACK_ID],
     states,
     origin: 'guessed',
-    notes,
+    // The stack decides every layer found: a guess of it is said as the states' guesses are.
+    notes: [...notes, `stack: ${DEFAULT_STACK_ID}, the default (no study.json to name the study's)`],
   };
 }

@@ -11,7 +11,7 @@
 import type { DepthProfile } from '../model/depthProfile.js';
 import type { IonStack } from '../model/ionStack.js';
 import { findIon, ionNotation, type IonChannel } from '../model/ions.js';
-import { NormalizationError } from '../model/errors.js';
+import { AnalysisError, NormalizationError } from '../model/errors.js';
 import type { LayerStack } from '../model/layerStack.js';
 import type { InterfaceResult, LayerSegment, LiMapStats, SimsStateResult } from '../model/report.js';
 import { calibrateDepth, timeToDepthNm, type DepthCalibration } from './calibrate.js';
@@ -132,6 +132,25 @@ function polarityOf(profile: DepthProfile | undefined, stack: IonStack | undefin
   return plus > minus ? 'positive' : minus > plus ? 'negative' : 'unknown';
 }
 
+/**
+ * Refuses data in which no layer of the stack has a single marker ion: the segmentation would
+ * rest on nothing. A folder without study.json is read with the paper's stack, and a CIGS
+ * profile (positive ions) came out as its five layers, "SiO₂/Si 114 223 nm", under fifteen
+ * warnings. The error says which stack, what the data hold, and where the stack is chosen.
+ */
+function assertSomeMarker(layerStack: LayerStack, ions: readonly IonChannel[], data: DepthProfile | IonStack, dataPolarity: 'positive' | 'negative' | 'unknown'): void {
+  const markers = [...new Set(layerStack.layers.flatMap((l) => l.markerIons))];
+  if (markers.some((m) => findIon(ions, m) >= 0)) return;
+  const fileName = data.source.fileName;
+  const shown = ions.slice(0, 8).map((i) => ionNotation(i.label)).join(', ') + (ions.length > 8 ? `, … (${ions.length} ions)` : '');
+  const plus = markers.filter((m) => m.trim().endsWith('+')).length;
+  const stackPolarity = plus * 2 > markers.length ? 'positive' : plus === 0 ? 'negative' : 'unknown';
+  const polarity = dataPolarity !== 'unknown' && stackPolarity !== 'unknown' && dataPolarity !== stackPolarity ? `: the data are ${dataPolarity} ions, the stack's markers ${stackPolarity}` : '';
+  throw new AnalysisError(
+    `${fileName}: none of the marker ions of stack '${layerStack.id}' (${markers.map(ionNotation).join(', ')}) is in the data (${shown})${polarity}; is this another kind of cell? Choose its stack (study.json's "stack")`,
+  );
+}
+
 /** Dead-time corrected series of a profile's ions (N × pixel count on the sums). */
 function profileSeries(profile: DepthProfile, shots: number | undefined, pixelCount: number | undefined, warnings: string[]): SeriesSet {
   const nEff = shots !== undefined && pixelCount !== undefined ? shots * pixelCount : undefined;
@@ -232,6 +251,7 @@ export async function analyzeSimsStateDetailed(input: SimsStateInput): Promise<S
     if (!sp.deadTimeCorrected) warnings.push('stack: shots per pixel unknown; counts not dead-time corrected');
   }
 
+  assertSomeMarker(layerStack, set.ions, profile ?? stack!, polarityOf(profile, stack));
   warnings.push(...isotopeSaturation(set.timeS, set.ions, set.series.map((x) => x.values)).map(isotopeSaturationWarning));
   const found = segmentProfile(
     set.timeS,

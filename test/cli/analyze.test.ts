@@ -241,6 +241,47 @@ describeShared('strata analyze when nothing could be analysed', () => {
   });
 });
 
+describeShared('a study of another kind of cell, without study.json (read with the paper\'s stack)', () => {
+  // The CIGS profile is positive ions; the default stack's markers are negative: not one of them
+  // is in the data. It came out as the paper's five layers ("SiO₂/Si 114 223 nm") under fifteen warnings.
+  const guessed = (): string => {
+    const dir = mkdtempSync(join(tmpdir(), 'strata-cigs-'));
+    cpSync(sharedDataPath('sims', 'grapa_cigs_sample_d.txt'), join(dir, 'pristine_profile.txt'));
+    return dir;
+  };
+
+  it('is refused, naming the stack, the polarity and where the stack is chosen', async () => {
+    const r = await runCli(['analyze', guessed()]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('note: stack: anode-free-ss-lfp, the default (no study.json to name the study\'s)');
+    expect(r.stderr).toMatch(/pristine_profile\.txt: none of the marker ions of stack 'anode-free-ss-lfp' \(Cr⁻, .*\) is in the data \(.*Mg⁺.*\): the data are positive ions, the stack's markers negative; is this another kind of cell\? Choose its stack/);
+    expect(r.stdout).not.toMatch(/SiO₂\/Si +\d/);
+  });
+
+  it('--stack analyses it with the stack given, said in a note', async () => {
+    const r = await runCli(['analyze', guessed(), '--stack', 'cigs-pos', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain('note: stack: cigs-pos, given for this run\n');
+    expect(r.stderr).not.toContain('the default');
+    const report = JSON.parse(r.stdout);
+    expect(report.stack).toBe('cigs-pos');
+    expect(report.states[0].sims.layers.map((l: { role: string }) => l.role)).toEqual(['arc', 'window', 'absorber', 'back_contact']);
+  });
+
+  it('--stack in a batch applies to every study; a preset that does not exist is a usage error', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'strata-cigs-out-'));
+    const r = await runCli(['analyze', guessed(), guessed(), '--stack', 'cigs-pos', '--out', out]);
+    expect(r.code, r.stderr).toBe(0);
+    const rows = csvParse(readFileSync(join(out, 'summary.csv'), 'utf8'));
+    expect(new Set(rows.map((row) => row.role))).toEqual(new Set(['arc', 'window', 'absorber', 'back_contact']));
+    for (const cmd of ['analyze', 'figure']) {
+      const bad = await runCli([cmd, guessed(), '--stack', 'nope', ...(cmd === 'figure' ? ['--out', out] : [])]);
+      expect(bad.code).toBe(2);
+      expect(bad.stderr.trim()).toBe("strata: --stack: no preset 'nope' (known: anode-free-ss-lfp, perovskite-psc-pos, cigs-pos)");
+    }
+  }, 60_000);
+});
+
 describe('a normalisation the data cannot take', () => {
   it('fails the analysis, naming the state and its ions: exit 2 from --normalize, 1 from study.json (the ToF-SIMS part was dropped with exit 0)', async () => {
     const typo = await runCli(['analyze', STUDY, '--normalize', 'TIX']);

@@ -12,7 +12,7 @@ import type { StudyOutcome } from '../pipeline/batchSummary.js';
 import { STRATA_VERSION } from '../version.js';
 import { formatWithSigma } from '../util/uncertainty.js';
 import type { CliIo } from './context.js';
-import { asNormalizeFlagError, checkReferenceFlag, flagOverrides, positiveNumber, ReportedError, stackPreset, stackPresetList } from './context.js';
+import { asNormalizeFlagError, checkReferenceFlag, countNumber, flagOverrides, ReportedError, stackPreset, stackPresetList } from './context.js';
 
 /** A fraction (or a change of one) and its σ in percent (percentage points), lined up on the ±. */
 const pctWithSigma = (x: number, sigma: number, signed = false): string => {
@@ -26,8 +26,17 @@ const DOUBTFUL_CONFIDENCE = 0.5;
 /** The SIMS part of one state: layers (with how their depth was had), the analyte's shares, warnings. */
 function formatSims(sims: SimsStateResult, layerLabel: (role: string) => string): string[] {
   const lines: string[] = [];
-  const calibration = (sims.parameters?.calibration as { ratesNmPerS?: { role: string; source: string }[] } | undefined)?.ratesNmPerS ?? [];
-  const extrapolated = new Set(calibration.filter((r) => r.source === 'extrapolated').map((r) => r.role));
+  const calibration = (sims.parameters?.calibration as { ratesNmPerS?: { role: string; source: string; rateNmPerS: number }[] } | undefined)?.ratesNmPerS ?? [];
+  // The layer the profile ends in has no bottom boundary: its width is its time at the rate of
+  // the layer above (calibrate.ts), said with that layer's name: "extrapolated" alone hid that the
+  // substrate was given the steel's rate.
+  const extrapolated = new Map(
+    calibration.flatMap((r, i) => {
+      if (r.source !== 'extrapolated') return [];
+      const above = calibration[i - 1];
+      return [[r.role, above && above.rateNmPerS === r.rateNmPerS ? ` at ${layerLabel(above.role)}'s sputter rate` : ''] as const];
+    }),
+  );
   const depthAxis = sims.depthCalibration === 'nominal' ? 'nominal thicknesses, not measured' : sims.depthCalibration;
   lines.push(`  layers (depth axis: ${depthAxis}; confidence 0–1):`);
   const labelWidth = Math.max(8, ...sims.layers.map((l) => layerLabel(l.role).length));
@@ -36,7 +45,7 @@ function formatSims(sims: SimsStateResult, layerLabel: (role: string) => string)
   const timeWidth = Math.max(...sims.layers.map((l) => l.endS.toFixed(decimals).length));
   let doubtful = false;
   for (const l of sims.layers) {
-    const width = Number.isFinite(l.widthNm) ? `${l.widthNm.toFixed(0)} nm${extrapolated.has(l.role) ? ' (extrapolated: the profile ends in it)' : ''}` : '';
+    const width = Number.isFinite(l.widthNm) ? `${l.widthNm.toFixed(0)} nm${extrapolated.has(l.role) ? ` (extrapolated${extrapolated.get(l.role)}: the profile ends in it)` : ''}` : '';
     const mark = l.confidence < DOUBTFUL_CONFIDENCE ? ' ?' : '';
     doubtful ||= mark !== '';
     lines.push(`    ${layerLabel(l.role).padEnd(labelWidth)} ${l.startS.toFixed(decimals).padStart(timeWidth)}–${l.endS.toFixed(decimals).padEnd(timeWidth)} s  ${l.confidence.toFixed(2)}${mark}  ${width}`.trimEnd());
@@ -119,10 +128,9 @@ export function registerAnalyze(program: Command, io: CliIo): void {
       `\nOne study: its states are analysed side by side; prints a summary (or --json the report); --out DIR also writes report.json and CSV tables.\nSeveral studies (or a folder of studies): analysed in parallel, each into DIR/<study>/, with\nDIR/summary.csv and DIR/summary.json across studies; a failing study is reported, the rest finish,\nand the exit code is 1 if any failed.`,
     )
     .action(async (args: string[], options: { json?: boolean; out?: string; jobs?: string; normalize?: string; reference?: string; stack?: string }) => {
-      const jobs = options.jobs === undefined ? undefined : positiveNumber('--jobs', options.jobs);
+      const jobs = options.jobs === undefined ? undefined : countNumber('--jobs', options.jobs);
       const stack = options.stack === undefined ? undefined : stackPreset(options.stack);
       const overrides = flagOverrides(options);
-      if (jobs !== undefined && !Number.isInteger(jobs)) throw new UsageError(`--jobs wants a whole number, got '${options.jobs}'`);
       // The analysis (readers, workers, tables) loads only when this command runs: the modules a
       // command imports with import() are chunks of their own (bin/loadEntry.js), so other
       // commands do not pay for them at start.

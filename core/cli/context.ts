@@ -43,7 +43,16 @@ export function decimalNumber(option: string, value: string, wants: string): num
 /** A positive decimal number, at most `max` (beyond it the arithmetic that follows overflows). */
 export function positiveNumber(option: string, value: string, max = 1e12): number {
   const n = decimalNumber(option, value, 'a positive number');
-  if (n <= 0 || n > max) throw new UsageError(`${option} wants a positive number up to ${max}, got '${value}'`);
+  // The bound is said only where it is the reason: "up to 1000000000000" beside --dpi 0 read as a range.
+  if (n <= 0) throw new UsageError(`${option} wants a positive number, got '${value}'`);
+  if (n > max) throw new UsageError(`${option} wants a positive number up to ${max}, got '${value}'`);
+  return n;
+}
+
+/** A count (--jobs): a whole number, at least 1. */
+export function countNumber(option: string, value: string): number {
+  const n = decimalNumber(option, value, 'a whole number, at least 1');
+  if (!Number.isInteger(n) || n < 1 || n > 1e6) throw new UsageError(`${option} wants a whole number, at least 1, got '${value}'`);
   return n;
 }
 

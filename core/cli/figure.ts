@@ -9,7 +9,7 @@ import { FIGURE_NAMES } from '../figures/figureNames.js';
 import type { FigureName } from '../figures/figureNames.js';
 import { STRATA_VERSION } from '../version.js';
 import type { CliIo } from './context.js';
-import { asNormalizeFlagError, checkReferenceFlag, flagOverrides, positiveNumber, stackPreset, stackPresetList } from './context.js';
+import { asNormalizeFlagError, checkReferenceFlag, decimalNumber, flagOverrides, stackPreset, stackPresetList } from './context.js';
 import { DEFAULT_STACK_ID } from '../model/layerStack.js';
 
 const FORMATS = ['svg', 'png', 'pdf'] as const;
@@ -46,8 +46,8 @@ export interface FigureParameters {
 /** Parses and checks the options before any file is read: usage errors exit 2. */
 export function parseFigureOptions(o: FigureOptions): FigureParameters & { out: string } {
   if (!o.out) throw new UsageError('figure: --out <dir> is required');
-  const dpi = positiveNumber('--dpi', o.dpi);
-  if (dpi < 72 || dpi > 2400) throw new UsageError(`--dpi wants 72…2400, got '${o.dpi}'`);
+  const dpi = decimalNumber('--dpi', o.dpi, 'a resolution from 72 to 2400');
+  if (!(dpi >= 72 && dpi <= 2400)) throw new UsageError(`--dpi wants a resolution from 72 to 2400, got '${o.dpi}'`);
   let widthMm: number | null = null;
   if (o.width !== undefined) {
     try {
@@ -68,7 +68,7 @@ export function registerFigure(program: Command, io: CliIo): void {
     .argument('<study>', 'study folder (with or without study.json) or a study.json')
     .option('--out <dir>', 'folder for the figures and figures.json (required)')
     .option('--format <list>', 'any of svg,png,pdf', 'svg,png,pdf')
-    .option('--dpi <n>', 'PNG resolution', '600')
+    .option('--dpi <n>', 'PNG resolution, 72–2400 dpi', '600')
     .option('--width <w>', 'figure width: 85mm|114mm|180mm or single|onehalf|double (default: double for fig4 and profiles, single for sem/xrd, 1.5 column for li-bars)')
     .option('--figures <list>', `any of ${FIGURE_NAMES.join(',')}`, FIGURE_NAMES.join(','))
     .option('--xrd-scale <scale>', 'XRD intensity scale: linear, sqrt or log', 'sqrt')

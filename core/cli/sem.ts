@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { DEFAULT_STACK_ID, layerName, type LayerStack } from '../model/layerStack.js';
+import { DATASET_KIND_NAMES } from '../model/dataset.js';
 import { FormatError, UsageError } from '../model/errors.js';
 import type { SectionGeometry, SemImage } from '../model/semImage.js';
 import type { SemResult } from '../model/report.js';
@@ -101,7 +102,7 @@ export function registerSem(program: Command, io: CliIo): void {
       const [{ openDataset }, { measureCrossSection, toSemResult, withPixelSize }] = await Promise.all([import('../node/openDataset.js'), import('../sem/index.js')]);
       const opened = await openDataset(file, { displayName: file });
       try {
-        if (opened.dataset.kind !== 'semImage') throw new FormatError(file, `not an SEM image (read as ${opened.dataset.kind})`);
+        if (opened.dataset.kind !== 'semImage') throw new FormatError(file, `not an SEM image: it is ${DATASET_KIND_NAMES[opened.dataset.kind]}`);
         let image = opened.dataset;
         if (pixelSizeNm !== undefined) image = withPixelSize(image, pixelSizeNm);
         if (roi && (roi.x + roi.width > image.width || roi.y + roi.height > image.height) && roi.x < image.width && roi.y < image.height) {

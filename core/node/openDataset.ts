@@ -130,6 +130,8 @@ export async function openDataset(path: string, opts: { displayName?: string; im
         const { readXrd } = await import('../io/xrd/index.js');
         return { format, dataset: readXrd(await readWhole(path, name, 'xrd'), name, format, opts.xrd), close: none };
       }
+      // An empty file is said to be one: "not a data file Strata reads" sent the user looking at its format.
+      if (format === 'unknown' && (await stat(path)).size === 0) throw new FormatError(name, 'empty file (0 bytes)');
       throw new FormatError(name, format === 'unknown' ? 'not a data file Strata reads' : `not a data file Strata reads (${FORMATS[format].description})`);
   }
 }

@@ -96,6 +96,8 @@ describe('strata analyze', () => {
     const interfaces = r.stdout.split('\n').filter((l) => l.startsWith('  interfaces (sputter time ± σ): '));
     expect(interfaces).toHaveLength(3);
     for (const line of interfaces) expect(line.match(/\|[^,]+ \d+\.\d+ ± \d+\.\d+ s/g), line).toHaveLength(4);
+    // The substrate's width rests on the steel's rate above it (no boundary below): said, per state.
+    expect(r.stdout.match(/^ {4}SiO₂\/Si +.* nm \(extrapolated at CC's sputter rate: the profile ends in it\)$/gm)).toHaveLength(3);
   });
 
   it('normalises the analyte as --normalize says, over study.json, and says so', async () => {
@@ -196,7 +198,8 @@ describeShared('strata analyze on a real profile that covers part of its stack',
     // Its upper interface rests on 2–10-count signals (3.2 s before the 50 % points were taken
     // unsmoothed); its confidence is its clearest agreeing marker's step (0.57 as the median).
     expect(r.stdout).toMatch(/^ {4}Perovskite +3\.3–28\.8 s {2}0\.73 {2}500 nm$/m);
-    expect(r.stdout).toContain('(extrapolated: the profile ends in it)');
+    // The rate it is extrapolated at is the layer above's, and said so (the ROI profile ends in the ITO).
+    expect(r.stdout).toMatch(/\(extrapolated at \S+'s sputter rate: the profile ends in it\)$/m);
     expect(r.stdout).toMatch(/^ {2}warning: layer Au: 1 scan\(s\) at the start of the profile/m);
     expect(r.stdout).toMatch(/^ {2}warning: analyte Li⁺ not in the data/m); // Li in the data's polarity
   });

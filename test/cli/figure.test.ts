@@ -36,6 +36,21 @@ describe('strata figure: usage', () => {
     }
   });
 
+  it('says the range an option takes where the value is outside it (not "up to 1000000000000" for --dpi 0)', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'strata-fig-'));
+    for (const [args, says] of [
+      [['figure', '/nonexistent', '--out', out, '--dpi', '0'], "--dpi wants a resolution from 72 to 2400, got '0'"],
+      [['figure', '/nonexistent', '--out', out, '--dpi', '5000'], "--dpi wants a resolution from 72 to 2400, got '5000'"],
+      [['analyze', '/nonexistent', '--jobs', '0'], "--jobs wants a whole number, at least 1, got '0'"],
+      [['analyze', '/nonexistent', '--jobs', '1.5'], "--jobs wants a whole number, at least 1, got '1.5'"],
+      [['sem', '/nonexistent', '--pixel-size', '0'], "--pixel-size wants a positive number, got '0'"],
+    ] as const) {
+      const r = await runCli([...args]);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr.trim()).toBe(`strata: ${says}`);
+    }
+  });
+
   it('exits 1 with a one-line error naming the file on bad input', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'strata-fig-'));
     const manifest = (files: string[]): string => JSON.stringify({ schema: 'strata.study/1', name: 'x', stack: 'anode-free-ss-lfp', states: [{ state: 'pristine', files }] });

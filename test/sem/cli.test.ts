@@ -103,3 +103,23 @@ describeShared('strata sem on the real images (none is a battery cross-section)'
     expect(other.stdout).toMatch(/warning: CC\/AAM: \d+ nm is 5500× its nominal 150 nm/);
   });
 });
+
+describe('strata sem on a file that is no SEM image', () => {
+  it('says what the file is, in words (it said "read as xrdPattern")', async () => {
+    const r = await runCli(['sem', 'samples/study/pristine/xrd.ras']);
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim()).toBe('strata: samples/study/pristine/xrd.ras: not an SEM image: it is an XRD pattern');
+    const stack = await runCli(['sem', 'samples/study/pristine/stack.ome.tif']);
+    expect(stack.stderr.trim()).toBe('strata: samples/study/pristine/stack.ome.tif: not an SEM image: it is a ToF-SIMS ion-image stack');
+  });
+
+  it('says an empty file is empty', async () => {
+    const empty = join(mkdtempSync(join(tmpdir(), 'strata-empty-')), 'empty.tif');
+    writeFileSync(empty, '');
+    for (const cmd of ['sem', 'info']) {
+      const r = await runCli([cmd, empty]);
+      expect(r.code, cmd).toBe(1);
+      expect(r.stderr.trim(), cmd).toBe(`strata: ${empty}: empty file (0 bytes)`);
+    }
+  });
+});

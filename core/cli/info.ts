@@ -43,11 +43,24 @@ async function semSummary(file: string): Promise<{ summary: Record<string, unkno
   }
 }
 
+/**
+ * A value as the text line shows it: numbers to 7 significant digits (a wavelength's 1.540593 Å
+ * kept whole), angles (…Deg) to 0.0001° (a stage tilt of 0.0003749997309975336° is 0.0004° to
+ * any microscope), ranges as a..b, objects as key:value lists (the wavelength's lines), not
+ * JSON. --json keeps every digit.
+ */
+function formatValue(v: unknown, key = ''): string {
+  if (typeof v === 'number') return Number.isInteger(v) ? String(v) : key.endsWith('Deg') ? String(+v.toFixed(4)) : String(+v.toPrecision(7));
+  if (Array.isArray(v)) return v.map((x) => formatValue(x, key)).join(typeof v[0] === 'number' ? '..' : ',');
+  if (v !== null && typeof v === 'object') return Object.entries(v).map(([k, x]) => `${k}:${formatValue(x, k)}`).join(',');
+  return String(v);
+}
+
 function formatLine(s: Record<string, unknown>): string {
   const skip = new Set(['file', 'description', 'ionLabels']);
   const parts = Object.entries(s)
     .filter(([k, v]) => !skip.has(k) && v !== null && v !== undefined)
-    .map(([k, v]) => `${k}=${Array.isArray(v) ? v.join(Array.isArray(v) && typeof v[0] === 'number' ? '..' : ',') : typeof v === 'object' ? JSON.stringify(v) : v}`);
+    .map(([k, v]) => `${k}=${formatValue(v, k)}`);
   return `${s.file}: ${s.description}\n  ${parts.join('  ')}`;
 }
 

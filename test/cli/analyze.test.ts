@@ -34,6 +34,24 @@ describe('strata info on the sample study', () => {
   });
 });
 
+describe('strata info as text', () => {
+  it('writes numbers as a person reads them: objects as key:value, not JSON', async () => {
+    const r = await runCli(['info', join(STUDY, 'pristine/xrd.ras')]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('wavelength=alpha1A:1.540593,alpha2A:1.544414');
+    expect(r.stdout).not.toContain('{');
+  });
+
+  describeShared('on a real SEM image', () => {
+    it('rounds a stage tilt to 0.0001° (0.0003749997309975336 in the file)', async () => {
+      const r = await runCli(['info', sharedDataPath('sem', 'fei_helios_ebeam_8bits.tif')]);
+      expect(r.stdout).toMatch(/ tiltDeg=0\.0004 /);
+      const json = await runCli(['info', '--json', sharedDataPath('sem', 'fei_helios_ebeam_8bits.tif')]);
+      expect(JSON.parse(json.stdout)[0].tiltDeg).toBeCloseTo(0.000375, 9);
+    });
+  });
+});
+
 describe('strata info on a sidecar', () => {
   it('describes a JEOL sidecar as belonging to its image, not as an error', async () => {
     const r = await runCli(['info', '--json', join(STUDY, 'pristine/sem.txt')]);

@@ -454,7 +454,10 @@ export async function analyzeSimsStateDetailed(input: SimsStateInput): Promise<S
       deadTime: analyte?.source === 'stack' ? 'per-pixel (stack)' : profile?.ions.some((i) => i.poissonCorrected) ? 'by the instrument (Poisson-corrected export)' : set.corrected ? 'on sums (N × pixels)' : 'none',
       liSource: analyte?.source ?? null,
       saturatedSubstitute: isotopeUsed,
-      scanScatterRatio: scatter,
+      // The variance ratio the σ is widened by, and the factor on σ that the warning states (the
+      // one name "scanScatterRatio" read as the warning's 2.3× beside a value of 5.15).
+      scanScatterVarianceRatio: scatter,
+      sigmaWidening: Math.sqrt(Math.max(1, scatter)),
       roi: o.roi ?? { kind: 'all' },
       interfacesSetByHand: o.interfaceTimesS ?? null,
       segmentation: { ...seg.parameters, source: profile ? 'profile' : 'stack', boundaryMarkers: seg.boundaries.map((b) => ({ upper: b.upper, lower: b.lower, markers: b.markers.map((m) => ({ ion: m.ion, t50S: m.t50S, contrast: m.contrast })) })) },

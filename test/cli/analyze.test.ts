@@ -95,6 +95,12 @@ describe('strata analyze', () => {
     expect(report.schema).toBe('strata.report/1');
     expect(existsSync(join(out, 'report.json'))).toBe(true);
     expect(existsSync(join(out, 'li_per_layer.csv'))).toBe(true);
+    // The σ widening for scan-to-scan scatter: the factor the warning states is the one recorded.
+    for (const s of report.states) {
+      const { sigmaWidening, scanScatterVarianceRatio } = s.sims.parameters;
+      expect(sigmaWidening).toBeCloseTo(Math.sqrt(scanScatterVarianceRatio), 12);
+      expect(s.sims.warnings).toContain(`Li⁻ scatters ${sigmaWidening.toPrecision(2)}× more from scan to scan than counting allows (the primary current?): its σ is widened so; a normalisation (tic or a reference ion) would take the current out`);
+    }
   });
 
   it('prints each Li share and change with its σ, a change in percentage points', async () => {

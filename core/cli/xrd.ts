@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { DATASET_KIND_NAMES } from '../model/dataset.js';
 import { FormatError, UsageError } from '../model/errors.js';
 import { phaseLabel } from '../xrd/phases.js';
 import type { XrdAnalysis } from '../xrd/analyze.js';
@@ -8,9 +9,14 @@ import { positiveNumber, stackPreset, stackPresetList } from './context.js';
 
 const fmt = (v: number | null | undefined, digits: number): string => (v === null || v === undefined || !Number.isFinite(v) ? '—' : v.toFixed(digits));
 
-/** "12.3 ± 0.4", or "> 180" where the width is not resolved from the instrument's (a lower bound). */
+/**
+ * "12.3 ± 0.4", or "> 180" where the width is not resolved from the instrument's (a lower
+ * bound); where even the width 2σ broader is not above the instrument's, no bound follows, and
+ * it is said so rather than "— ± —".
+ */
 function sizeText(p: XrdPeakResult): string {
   if (p.crystalliteNm === null && p.crystalliteMinNm !== undefined) return `${`> ${p.crystalliteMinNm.toFixed(0)}`.padStart(8)}   (width not resolved)`;
+  if (p.crystalliteNm === null && p.fwhmDeg !== null) return `${'—'.padStart(8)}   (width not resolved: not broader than the instrument's)`;
   return `${fmt(p.crystalliteNm, 1).padStart(8)} ± ${fmt(p.crystalliteSigmaNm, 1)}`;
 }
 
@@ -62,12 +68,13 @@ export function registerXrd(program: Command, io: CliIo): void {
       const [{ openDataset }, { analyzeXrdPattern }] = await Promise.all([import('../node/openDataset.js'), import('../xrd/analyze.js')]);
       const opened = await openDataset(file, { displayName: file, xrd: angleAxis ? { angleAxis } : undefined });
       try {
-        if (opened.dataset.kind !== 'xrdPattern') throw new FormatError(file, `not an XRD pattern (${opened.format})`);
+        if (opened.dataset.kind !== 'xrdPattern') throw new FormatError(file, `not an XRD pattern: it is ${DATASET_KIND_NAMES[opened.dataset.kind]}`);
         if (angleAxis && opened.format !== 'xy-text') throw new UsageError(`--angle is for plain column files; ${file} is ${opened.format}, whose header says its axis`);
         const a = analyzeXrdPattern(opened.dataset, { maskSi: options.maskSi, masks, minSignificance, stack, scherrer: instrumentFwhmDeg !== undefined ? { instrumentFwhmDeg } : undefined });
         if (options.json) {
           const peaks = a.peaks.map((p, i) => ({ ...a.result.peaks[i], sigma: p.fit.sigma, eta: p.fit.eta }));
-          io.stdout(JSON.stringify({ ...a.result, peaks, wavelength: a.wavelength, wavelengthAssumed: a.wavelengthAssumed, parameters: a.parameters }, null, 2) + '\n');
+          // The angle column's reading (θ doubled to 2θ) beside the wavelength: the text says it, and a script reading the JSON alone must see it too.
+          io.stdout(JSON.stringify({ ...a.result, peaks, wavelength: a.wavelength, wavelengthAssumed: a.wavelengthAssumed, angleColumn: a.angleColumn ?? null, parameters: a.parameters }, null, 2) + '\n');
         } else io.stdout(formatXrdTable(a));
       } finally {
         await opened.close();

@@ -254,9 +254,12 @@ function fitGroupOnce(twoThetaDeg: ArrayLike<number>, y: ArrayLike<number>, gues
     const eta = fixedEta ?? g.eta ?? 0.5;
     const area = g.area ?? Math.max(g.height ?? 0, 1e-9) / pseudoVoigtPeakValue(g.fwhmDeg, eta);
     full.push(g.centerDeg, g.fwhmDeg, area, eta);
-    const maxW = opts.maxFwhmDeg ?? Math.min(hi - lo, g.fwhmDeg * 6);
-    min.push(g.centerDeg - Math.max(g.fwhmDeg, 2 * step), Math.max(step / 2, g.fwhmDeg / 10), 0, 0);
-    max.push(g.centerDeg + Math.max(g.fwhmDeg, 2 * step), Math.max(maxW, g.fwhmDeg), 10 * yMax * (hi - lo) + 10 * area, 1);
+    // An explicit cap holds whatever the guess (a merged pair's guess is wider than either
+    // half: let past the cap, a peak came out wider than the analysis takes a peak to be, and
+    // was dropped for it).
+    const maxW = opts.maxFwhmDeg ?? Math.max(Math.min(hi - lo, g.fwhmDeg * 6), g.fwhmDeg);
+    min.push(g.centerDeg - Math.max(g.fwhmDeg, 2 * step), Math.min(Math.max(step / 2, g.fwhmDeg / 10), maxW / 2), 0, 0);
+    max.push(g.centerDeg + Math.max(g.fwhmDeg, 2 * step), maxW, 10 * yMax * (hi - lo) + 10 * area, 1);
   }
   for (let j = 0; j < nBg; j++) {
     full.push(0);

@@ -16,7 +16,8 @@ describe('strata xrd', () => {
     const sem = join(STUDY, 'pristine/sem.tif');
     const wrongKind = await runCli(['xrd', sem]);
     expect(wrongKind.code).toBe(1);
-    expect(wrongKind.stderr.trim()).toMatch(/sem\.tif: not an XRD pattern \(tiff\)$/);
+    // Said in words (it said "(tiff)").
+    expect(wrongKind.stderr.trim()).toMatch(/sem\.tif: not an XRD pattern: it is an SEM image$/);
     for (const mask of ['1.2.3-4', '44-43', '30']) expect((await runCli(['xrd', join(STUDY, 'pristine/xrd.ras'), '--mask', mask])).code, mask).toBe(2);
   });
 });
@@ -52,8 +53,12 @@ describeShared('strata xrd on a θ column', () => {
     expect(guessed.stdout).toMatch(/angle column: θ \(file name 'gredig_MnPcTheta' says θ, not 2θ\): doubled to 2θ/);
     const told = await runCli(['xrd', file, '--angle', '2theta', '--json']);
     const first = JSON.parse(told.stdout).peaks[0].twoThetaDeg;
-    const doubled = JSON.parse((await runCli(['xrd', file, '--json'])).stdout).peaks[0].twoThetaDeg;
+    const guessedJson = JSON.parse((await runCli(['xrd', file, '--json'])).stdout);
+    const doubled = guessedJson.peaks[0].twoThetaDeg;
     expect(Math.abs(doubled / first - 2)).toBeLessThan(0.02);
+    // The JSON says so too (it said nothing of the axis it had transformed), and what the user said.
+    expect(guessedJson.angleColumn).toMatch(/^θ \(file name 'gredig_MnPcTheta' says θ, not 2θ\): doubled to 2θ$/);
+    expect(JSON.parse(told.stdout).angleColumn).toBe('2θ (as the user said)');
     const info = await runCli(['info', '--json', file]);
     expect(JSON.parse(info.stdout)[0].angleColumn).toMatch(/^θ \(file name/);
   });
@@ -75,5 +80,15 @@ describeShared('strata xrd on a phase seen by a weak line alone', () => {
     const unknown = await runCli(['xrd', file, '--stack', 'no-such-stack']);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(/--stack: no preset 'no-such-stack' \(known: anode-free-ss-lfp, /);
+  });
+});
+
+describe('strata xrd on peaks it cannot size', () => {
+  it('says a peak not broader than the instrument is not resolved (it printed "— ± —")', async () => {
+    const r = await runCli(['xrd', 'samples/study/pristine/xrd.ras', '--instrument-fwhm', '5']);
+    expect(r.code).toBe(0);
+    const rows = r.stdout.split('\n').filter((l) => /^\s+\d+\.\d{3} ±/.test(l));
+    expect(rows.length).toBeGreaterThan(0);
+    for (const row of rows) expect(row, row).toMatch(/—   \(width not resolved: not broader than the instrument's\)$/);
   });
 });

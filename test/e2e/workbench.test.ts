@@ -498,11 +498,15 @@ describe.skipIf(skipReason !== null)('workbench in the browser mode', { timeout:
     await page.waitForFunction(() => /Warning: CAM: [\d.]+ nm is [\d.]+× its nominal 600 nm/.test(document.querySelector('#sem-warnings')?.textContent ?? ''), null, { timeout: 120_000 });
     expect((await warnings()).length).toBeGreaterThanOrEqual(5);
     expect(await page.textContent('#sem-thickness caption')).toMatch(/^Layer thickness, pristine /);
+    // Thicknesses ten times off their nominal ones are marked in the table, and why.
+    expect(await page.$$eval('#sem-thickness tr[data-implausible] td:nth-child(2)', (c) => c.map((x) => x.textContent))).toEqual(expect.arrayContaining([expect.stringMatching(/^[\d.]+ \?$/)]));
+    expect(await page.textContent('#sem-implausible')).toBe('? ten times or more off its nominal thickness: not used for the depth axis');
     // Back to 5 nm: the doubts go with the scale that raised them.
     await page.click('#sem-set-scale');
     await page.fill('#sem-pixel-size', '5');
     await page.click('#sem-apply-pixel');
     await page.waitForFunction(() => !document.querySelector('#sem-warnings [data-sem-warning]') && /pixel size from manual/.test(document.querySelector('#sem-thickness caption')?.textContent ?? ''), null, { timeout: 120_000 });
+    expect(await page.$('#sem-implausible')).toBeNull();
     await waitForReport();
     expect(await warnings()).toEqual([]);
   }, 300_000);

@@ -297,8 +297,17 @@ export function semView(store: Store): View {
               { class: 'compact', id: 'sem-thickness' },
               h('caption', {}, `Layer thickness, ${img.state} (${sem.file}; pixel size from ${sem.pixelSizeSource})`),
               h('thead', {}, h('tr', {}, h('th', {}, 'Layer'), h('th', {}, 'Thickness (nm)'), h('th', {}, '± (nm)'))),
-              h('tbody', {}, ...sem.layers.map((l) => h('tr', { 'data-role': l.role }, h('td', {}, layerLabel(study, l.role)), ...thickness(l).map((t) => h('td', { class: 'num' }, t))))),
+              h(
+                'tbody',
+                {},
+                // A thickness the analysis rejected (ten times off its nominal one) is marked, as the
+                // SEM figure marks it: the table showed "827000" like any other number.
+                ...sem.layers.map((l) =>
+                  h('tr', { 'data-role': l.role, ...(l.implausible ? { class: 'implausible', 'data-implausible': '' } : {}) }, h('td', {}, layerLabel(study, l.role)), ...thickness(l).map((t, i) => h('td', { class: 'num' }, i === 0 && l.implausible ? `${t} ?` : t))),
+                ),
+              ),
             ),
+            sem.layers.some((l) => l.implausible) ? h('div', { class: 'notes', id: 'sem-implausible' }, '? ten times or more off its nominal thickness: not used for the depth axis') : null,
             // What the measurement doubts (a thickness far off its nominal one, interfaces found in
             // few strips) stands right under the numbers it doubts, as the XRD view's warnings do; in
             // the caption it was squeezed to the narrow table's width, a word or two a line.

@@ -6,6 +6,8 @@ import { NORMALIZATIONS } from '../sims/normalize.js';
 import type { SectionGeometry } from '../model/semImage.js';
 import type { XrdOptics } from '../model/xrdPattern.js';
 import { MAX_TILT_DEG } from '../sem/tilt.js';
+import { STACK_PRESETS } from '../model/layerStack.js';
+import type { LayerStack } from '../model/layerStack.js';
 
 /**
  * The one API the renderer talks to. In Electron the preload provides it over IPC; in the
@@ -22,6 +24,12 @@ const roi = z
   .refine((r) => r.x1 > r.x0 && r.y1 > r.y0, { message: 'empty rectangle' });
 /** Lets the renderer follow and cancel long backend work (`jobProgress`, `cancelJob`). */
 const jobId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
+
+/**
+ * A layer stack chosen in the workbench over the study's own: a preset's id (STACK_PRESETS). A
+ * folder without study.json is read with the paper's cell, which fits no other kind of cell.
+ */
+const stackPresetId = z.enum(Object.keys(STACK_PRESETS) as [string, ...string[]]);
 
 /** SEM pixel size set by the user, nm (two clicks on the scale bar, or typed). */
 const manualPixelSizeNm = z.number().finite().positive().max(1e9);
@@ -64,6 +72,11 @@ export const analyzeOverridesSchema = z
      * that is not a state of the study (analyzeStudyOnDisk.ts studyOptions).
      */
     referenceState: state.optional(),
+    /**
+     * The layer stack the study is analysed with (over study.json's, or the default of a folder
+     * without one): `strata analyze --stack`, the Study tab's "Layer stack". Absent: the study's own.
+     */
+    stack: stackPresetId.optional(),
   })
   .strict();
 
@@ -117,7 +130,17 @@ export const apiRequestSchemas = {
    * the measured boundaries then use it, source `manual`. `geometry`: the view the user set
    * (overrides.semGeometry of the state), in place of study.json's.
    */
-  getSemImage: z.object({ path, state, maxSize: z.number().int().min(64).max(4096), pixelSizeNm: manualPixelSizeNm.optional(), geometry: semGeometrySchema.optional() }).strict(),
+  getSemImage: z
+    .object({
+      path,
+      state,
+      maxSize: z.number().int().min(64).max(4096),
+      pixelSizeNm: manualPixelSizeNm.optional(),
+      geometry: semGeometrySchema.optional(),
+      /** The layer stack the user chose (overrides.stack): the boundaries are measured between its layers. */
+      stack: stackPresetId.optional(),
+    })
+    .strict(),
   /** Every state's XRD pattern. */
   getXrd: z.object({ path }).strict(),
   /** Progress of a running job (ion maps, volume, ROI profile). */
@@ -164,12 +187,30 @@ export interface StudyFileSummary {
   error: string | null;
 }
 
+/** A layer stack as the renderer shows it (layer labels, the analyte, marker ions). */
+export interface StackSummary {
+  id: string;
+  name: string;
+  analyteIon: string | null;
+  layers: { role: string; label: string; material: string; markerIons: string[] }[];
+}
+
+/** The fields of a layer stack the renderer shows: what openStudy sends, and what the renderer puts in place of it when another preset is chosen. */
+export function stackSummary(stack: LayerStack): StackSummary {
+  return {
+    id: stack.id,
+    name: stack.name,
+    analyteIon: stack.analyteIon ?? null,
+    layers: stack.layers.map(({ role, label, material, markerIons }) => ({ role, label, material, markerIons })),
+  };
+}
+
 export interface StudySummary {
   path: string;
   name: string;
   origin: 'manifest' | 'guessed';
   notes: string[];
-  stack: { id: string; name: string; analyteIon: string | null; layers: { role: string; label: string; material: string; markerIons: string[] }[] };
+  stack: StackSummary;
   states: { state: string; files: StudyFileSummary[] }[];
 }
 

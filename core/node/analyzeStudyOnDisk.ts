@@ -13,7 +13,9 @@ import { inputRecord } from './files.js';
 import { memoizedSteps } from './stateMemo.js';
 import { findSemSidecar, imzmlBinaryPath, openDataset } from './openDataset.js';
 import type { OpenedDataset } from './openDataset.js';
+import { withStack } from './loadStudy.js';
 import type { LoadedStudy } from './loadStudy.js';
+import { STACK_PRESETS } from '../model/layerStack.js';
 import type { StudyFile } from '../model/study.js';
 
 /** The user's edits an analysis takes (dragged interfaces, ROI, scale, normalisation): the API's own type. */
@@ -166,6 +168,16 @@ export function withSemGeometry(study: LoadedStudy, overrides: AnalyzeOverrides 
 }
 
 /**
+ * The study with the layer stack the user chose (overrides.stack: the workbench's "Layer stack")
+ * in place of its own, as `strata analyze --stack` takes one (withStack, which says so in the
+ * notes). The study itself when none is chosen. Every use of the stack (the analysis, its cache
+ * keys, the figures, the SEM boundaries) goes through this, so that they agree.
+ */
+export function withChosenStack(study: LoadedStudy, overrides: AnalyzeOverrides | undefined): LoadedStudy {
+  return overrides?.stack === undefined ? study : withStack(study, STACK_PRESETS[overrides.stack]);
+}
+
+/**
  * The analysis options of a study: its manifest's thicknesses, then the caller's options and overrides.
  * The reference state is the user's (overrides: `--reference`, the Li dashboard), else the
  * caller's, else study.json's, else composeStudy's default. One the user chose that is not a
@@ -205,8 +217,8 @@ export async function analyzeStudyDetailedOnDisk(
   opts: { overrides?: AnalyzeOverrides; options?: StudyAnalysisOptions; steps?: ModalitySteps; runStates?: StatesRunner } = {},
 ): Promise<StudyAnalysis> {
   const options = studyOptions(study, opts);
-  // The states carry their SEM view (a state's cache key holds it: analysisCache.ts, stateMemo.ts).
-  const viewed = withSemGeometry(study, opts.overrides);
+  // The states carry their SEM view and the stack chosen (a state's cache key holds both: analysisCache.ts, stateMemo.ts).
+  const viewed = withSemGeometry(withChosenStack(study, opts.overrides), opts.overrides);
   const outcomes = opts.runStates && !opts.steps ? await opts.runStates(viewed, options) : await statesHere(viewed, options, opts.steps);
   // The report's parameters record the geometry the user chose, as they record the other edits.
   const semGeometry = opts.overrides?.semGeometry;

@@ -41,7 +41,8 @@ export async function loadStudy(path: string): Promise<LoadedStudy> {
  * study.json is read with the paper's stack, which fits no other kind of cell. Said in its notes.
  */
 export function withStack(study: LoadedStudy, stack: LayerStack | undefined): LoadedStudy {
-  if (!stack || stack.id === study.stack.id) return study;
+  // The same stack, not the same id: an inline stack may carry a preset's id with layers of its own.
+  if (!stack || stack === study.stack) return study;
   // A guessed study's stack was only the default: its note gives way to this one.
   const guessed = study.origin === 'guessed';
   const notes = guessed ? study.notes.filter((n) => !n.startsWith('stack: ')) : study.notes;

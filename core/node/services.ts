@@ -7,6 +7,7 @@ import type {
   StrataApi,
   StudySummary,
 } from '../api/contract.js';
+import { stackSummary } from '../api/contract.js';
 import { FORMATS } from '../io/detect.js';
 import type { FormatId } from '../io/detect.js';
 import { OutsideSessionError, StrataError } from '../model/errors.js';
@@ -26,7 +27,7 @@ import type { LoadedStudy } from './loadStudy.js';
 import { openDataset } from './openDataset.js';
 import type { Dataset, OpenedDataset } from './openDataset.js';
 import { AnalysisCache } from './analysisCache.js';
-import { withSemGeometry } from './analyzeStudyOnDisk.js';
+import { withChosenStack, withSemGeometry } from './analyzeStudyOnDisk.js';
 import { StackPool, WorkerLost } from './stackPool.js';
 import { statesOnLanes } from './stateLanes.js';
 import { runStackTask } from './stackTasks.js';
@@ -193,12 +194,7 @@ export class WorkbenchServices implements StrataApi {
       name: study.name,
       origin: study.origin,
       notes: study.notes,
-      stack: {
-        id: study.stack.id,
-        name: study.stack.name,
-        analyteIon: study.stack.analyteIon ?? null,
-        layers: study.stack.layers.map(({ role, label, material, markerIons }) => ({ role, label, material, markerIons })),
-      },
+      stack: stackSummary(study.stack),
       states,
     };
   }
@@ -347,9 +343,9 @@ export class WorkbenchServices implements StrataApi {
     await this.pool.close();
   }
 
-  async getSemImage({ path, state, maxSize, pixelSizeNm, geometry }: ApiRequest<'getSemImage'>): Promise<ApiResponses['getSemImage']> {
-    // A view the user set replaces study.json's, exactly as the analysis applies it.
-    const study = withSemGeometry(await this.study(path), geometry && { semGeometry: { [state]: geometry } });
+  async getSemImage({ path, state, maxSize, pixelSizeNm, geometry, stack }: ApiRequest<'getSemImage'>): Promise<ApiResponses['getSemImage']> {
+    // A view and a layer stack the user set replace study.json's, exactly as the analysis applies them.
+    const study = withSemGeometry(withChosenStack(await this.study(path), { stack }), geometry && { semGeometry: { [state]: geometry } });
     const file = WorkbenchServices.fileOf(study, state, 'sem');
     const settings = study.states.find((s) => s.state === state);
     if (!file) throw new StrataError(`${study.name}: state '${state}' has no SEM image`);
@@ -423,8 +419,9 @@ export class WorkbenchServices implements StrataApi {
     const job = this.startJob(jobId, `Figure ${figure}`, 1 + 3 * study.states.length);
     try {
       const analysis = await this.analyses.get(study, overrides);
-      // The SEM figure measures the cross-section again from the states' settings: with the view the user set.
-      const { built, warnings } = await buildStudyFigures(withSemGeometry(study, overrides), {
+      // The figures name the layers of the stack the user chose, and the SEM figure measures the
+      // cross-section again from the states' settings: with the view the user set.
+      const { built, warnings } = await buildStudyFigures(withSemGeometry(withChosenStack(study, overrides), overrides), {
         figures: [figure],
         widthMm,
         overrides,

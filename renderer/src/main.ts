@@ -12,7 +12,7 @@ import { liDashboard } from './views/liDashboard.js';
 import { profileView } from './views/profileView.js';
 import { semView } from './views/semView.js';
 import { studyBrowser } from './views/studyBrowser.js';
-import { roiText } from './views/view.js';
+import { countOf, roiText } from './views/view.js';
 import type { View, ViewFactory } from './views/view.js';
 import { xrdView } from './views/xrdView.js';
 import { reportWarnings } from '../../core/model/report.js';
@@ -78,7 +78,7 @@ async function showTab(tab: string): Promise<void> {
 
 function renderStatus(s: AppState): void {
   const warnings = s.report ? reportWarnings(s.report).length : 0;
-  const text = s.analyzing ? 'Analysing…' : s.report ? `Report ready (${s.report.states.length} states${warnings ? `, ${warnings} warnings` : ''})` : s.reportError ? 'No analysis' : '';
+  const text = s.analyzing ? 'Analysing…' : s.report ? `Report ready (${countOf(s.report.states.length, 'state')}${warnings ? `, ${countOf(warnings, 'warning')}` : ''})` : s.reportError ? 'No analysis' : '';
   // An ROI changes every number, whichever tab is open: the header says it is in force.
   status.textContent = text && s.overrides.roi ? `${text} · ${roiText(s.overrides.roi)}` : text;
   status.title = s.reportError ?? '';
@@ -117,6 +117,12 @@ async function openStudy(path: string, fromProject?: StrataProject): Promise<voi
   unsubscribe = store.on((s, changed) => {
     renderStatus(s);
     if (changed.has('overrides') || changed.has('view') || changed.has('annotations')) keepSession(s, version);
+    if (changed.has('study')) {
+      // Another layer stack chosen: each view was built for the old one's layers, so all are made anew.
+      for (const v of views.values()) v.dispose();
+      views.clear();
+      shownTab = '';
+    }
     if (s.view.tab !== shownTab) {
       void showTab(s.view.tab);
       return;

@@ -1,13 +1,15 @@
-import type { AnalyzeOverrides, StrataProject, StudySummary } from '../../core/api/contract.js';
+import type { AnalyzeOverrides, StackSummary, StrataProject, StudySummary } from '../../core/api/contract.js';
 import type { Report } from '../../core/model/report.js';
 import { analysedAnalyte } from '../../core/model/report.js';
 import { ionKey } from '../../core/model/ions.js';
 import type { RendererApi } from './api.js';
+import { overridesWithStack, studyWithStack } from './stackChoice.js';
 
 export type ViewSettings = StrataProject['view'];
 export type Annotation = StrataProject['annotations'][number];
 
 export interface AppState {
+  /** The open study, with the layer stack the analysis uses (overrides.stack's where chosen: Store.chooseStack). */
   study: StudySummary;
   report: Report | null;
   /** Why there is no report (analysis failed or not available); shown as a note, never hidden. */
@@ -85,11 +87,17 @@ type Listener = (state: AppState, changed: Set<keyof AppState>) => void;
 export class Store {
   private listeners = new Set<Listener>();
   private analysisSeq = 0;
+  /** The study's own layer stack (study.json's, or the default of a folder without one): analysed while no other is chosen. */
+  readonly ownStack: StackSummary;
 
+  /** `state.study` is the summary as opened; the store shows it with the stack its overrides choose (a project's, a reload's). */
   constructor(
     readonly api: RendererApi,
     public state: AppState,
-  ) {}
+  ) {
+    this.ownStack = state.study.stack;
+    this.state = { ...state, study: studyWithStack(state.study, this.ownStack, state.overrides.stack) };
+  }
 
   on(fn: Listener): () => void {
     this.listeners.add(fn);
@@ -108,9 +116,20 @@ export class Store {
     this.set({ view: { ...this.state.view, [key]: next } });
   }
 
-  async analyze(overrides: AnalyzeOverrides = this.state.overrides): Promise<void> {
+  /**
+   * Analyses the study with another layer stack (undefined: its own). The views are built for one
+   * study's layers: they are made anew for the new summary (main.ts), the old report goes.
+   */
+  async chooseStack(stackId: string | undefined): Promise<void> {
+    const overrides = overridesWithStack(this.state.overrides, stackId);
+    if (overrides === this.state.overrides) return;
+    await this.analyze(overrides, { study: studyWithStack(this.state.study, this.ownStack, stackId), report: null, reportError: null });
+  }
+
+  /** Analyses the study with `overrides`; `alongside`: what changes with them (set in the same step, so views see one change). */
+  async analyze(overrides: AnalyzeOverrides = this.state.overrides, alongside: Partial<AppState> = {}): Promise<void> {
     const seq = ++this.analysisSeq;
-    this.set({ overrides, analyzing: true });
+    this.set({ ...alongside, overrides, analyzing: true });
     try {
       const hasOverrides = Object.keys(overrides).length > 0;
       const report = await this.api.analyzeStudy({ path: this.state.study.path, ...(hasOverrides ? { overrides } : {}) });

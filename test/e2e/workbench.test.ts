@@ -37,6 +37,9 @@ describe.skipIf(skipReason !== null)('workbench in the browser mode', { timeout:
     // Every state has all four modalities, each readable.
     expect(await page.$$eval('#study-matrix td.cell.ok', (c) => c.length)).toBe(12);
     expect(await page.$$eval('#study-files td.meta.error', (c) => c.length)).toBe(0);
+    // The study's own stack (study.json's) is the one selected.
+    expect(await page.inputValue('#stack-choice')).toBe('anode-free-ss-lfp');
+    expect(await page.textContent('#stack-choice option:checked')).toMatch(/\(study\.json's\)$/);
     await waitForReport();
     await page.fill('#study-annotation', 'Crater rim left out with an ROI.');
     await page.dispatchEvent('#study-annotation', 'change');
@@ -1096,5 +1099,91 @@ describe.skipIf(skipReason !== null || !hasSharedData)('workbench on real instru
     await page.waitForSelector('table[data-state="roi"] tr.no-peaks');
     expect(await page.$$eval('table[data-state="pristine"] thead th', (t) => t.map((x) => x.textContent))).toContain('Area (counts·°)');
     await screenshot(page, '18-real-xrd');
+  });
+});
+
+/**
+ * A folder without study.json holding a CIGS solar cell's depth profile: read with the default
+ * stack (the paper's battery), whose marker ions the data lack, so the state had no layers and
+ * the workbench offered no way to say what the cell is. The Study tab's "Layer stack" does.
+ */
+describe.skipIf(skipReason !== null || !hasSharedData)('workbench on a folder without study.json: the layer stack chosen', { timeout: 300_000 }, () => {
+  let folder: string;
+  const workbench = useWorkbench({
+    mode: 'browser',
+    study: () => {
+      folder = mkdtempSync(join(tmpdir(), 'strata-cigs-'));
+      copyFileSync(sharedDataPath('sims', 'grapa_cigs_sample_d.txt'), join(folder, 'pristine_profile.txt'));
+      return folder;
+    },
+  });
+  let page: Page;
+  beforeAll(() => {
+    ({ page } = workbench);
+  });
+  afterAll(() => {
+    if (folder) rmSync(folder, { recursive: true, force: true });
+  });
+  const tab = async (id: string) => {
+    await page.click(`#tab-${id}`);
+    await page.waitForSelector(`#tab-${id}[aria-selected="true"]`);
+  };
+  const waitForReport = () => page.waitForFunction(() => /Report ready/.test(document.querySelector('#status')?.textContent ?? ''), null, { timeout: 120_000 });
+  /** The overrides the next analysis is asked with (undefined: none sent), once `act` has run. */
+  const analysedWith = async (act: () => Promise<unknown>): Promise<unknown> => {
+    const request = page.waitForRequest('**/api/analyzeStudy');
+    await act();
+    return JSON.parse((await request).postData() ?? '{}').overrides;
+  };
+  const CIGS_LABELS = ['MgF₂', 'ZnO:Al/CdS', 'CIGS', 'Mo'];
+
+  it('says no layers were found with the default stack; cigs-pos chosen, the layers are the CIGS cell’s everywhere', async () => {
+    await waitForReport();
+    expect(await page.inputValue('#stack-choice')).toBe('anode-free-ss-lfp');
+    const options = await page.$$eval('#stack-choice option', (o) => o.map((x) => [(x as HTMLOptionElement).value, x.textContent]));
+    expect(options.map(([v]) => v)).toEqual(['anode-free-ss-lfp', 'perovskite-psc-pos', 'cigs-pos']);
+    expect(options[0][1]).toMatch(/^anode-free-ss-lfp — Anode-free .*\(the default: no study\.json\)$/);
+    expect(options[2][1]).toMatch(/^cigs-pos — CIGS solar cell/);
+    await page.waitForFunction(() => /No layers found with stack anode-free-ss-lfp:.*none of the marker ions of stack 'anode-free-ss-lfp'/.test(document.querySelector('#stack-note')?.textContent ?? ''));
+    expect(await page.$$eval('#stack-note .error', (e) => e.length)).toBe(1);
+    // One state, one warning: said in the singular ("1 states, 1 warnings" read as a slip).
+    expect(await page.textContent('#status')).toBe('Report ready (1 state, 1 warning)');
+    await screenshot(page, '19a-stack-default-refused');
+
+    expect(await analysedWith(() => page.selectOption('#stack-choice', 'cigs-pos'))).toEqual({ stack: 'cigs-pos' });
+    await waitForReport();
+    await page.waitForFunction(() => /use this stack/.test(document.querySelector('#stack-note')?.textContent ?? ''));
+    expect(await page.inputValue('#stack-choice')).toBe('cigs-pos');
+    expect(await page.$$eval('#study-stack tbody tr td:nth-child(2)', (t) => t.map((x) => x.textContent))).toEqual(CIGS_LABELS);
+    expect(await page.textContent('#study-browser p.notes')).toMatch(/stack: CIGS solar cell/);
+    const kept = JSON.parse((await page.evaluate(() => sessionStorage.getItem('strata.session'))) ?? 'null');
+    expect(kept.overrides).toEqual({ stack: 'cigs-pos' });
+
+    await tab('profile');
+    await page.waitForSelector('#profile-chart rect.band');
+    expect(await page.$$eval('#profile-chart rect.band', (r) => r.map((x) => x.getAttribute('data-role')))).toEqual(['arc', 'window', 'absorber', 'back_contact']);
+    expect(await page.$$eval('#profile-chart g.bands text', (t) => t.map((x) => x.textContent))).toEqual(CIGS_LABELS);
+    // Labelled from the study's stack (the summary the views read), not the report's: the chosen one's.
+    expect(await page.$$eval('#layer-table tbody tr td:first-child', (t) => t.map((x) => x.textContent))).toEqual(CIGS_LABELS);
+    expect(await page.textContent('#interface-table tbody')).toMatch(/^MgF₂ \| ZnO:Al\/CdS/);
+    // The layers' marker ions drawn (the default Li⁻ is not in the data).
+    expect(await page.$$eval('#profile-chart path.trace', (p) => p.length)).toBeGreaterThan(1);
+    await screenshot(page, '19-stack-chosen');
+  });
+
+  it('a reload keeps the stack chosen; the study’s own chosen again sends no override', async () => {
+    await page.reload();
+    await page.waitForSelector('#tab-profile[aria-selected="true"]');
+    await waitForReport();
+    await page.waitForSelector('#layer-table tbody tr');
+    expect(await page.$$eval('#layer-table tbody tr td:first-child', (t) => t.map((x) => x.textContent))).toEqual(CIGS_LABELS);
+    await tab('study');
+    expect(await page.inputValue('#stack-choice')).toBe('cigs-pos');
+    expect(await analysedWith(() => page.selectOption('#stack-choice', 'anode-free-ss-lfp'))).toBeUndefined();
+    await waitForReport();
+    await page.waitForFunction(() => /No layers found with stack anode-free-ss-lfp/.test(document.querySelector('#stack-note')?.textContent ?? ''));
+    expect(await page.$$eval('#study-stack tbody tr td:nth-child(2)', (t) => t.map((x) => x.textContent))).toEqual(['CC/AAM', 'SEI/SE', 'CAM', 'CC', 'SiO₂/Si']);
+    const kept = JSON.parse((await page.evaluate(() => sessionStorage.getItem('strata.session'))) ?? 'null');
+    expect(kept.overrides).toEqual({});
   });
 });

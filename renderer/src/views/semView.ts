@@ -186,7 +186,7 @@ export function semView(store: Store): View {
     try {
       const img =
         cache.get(key) ??
-        (await store.api.getSemImage({ path: study.path, state: current, maxSize: MAX_SIDE_PX, ...(manual !== undefined ? { pixelSizeNm: manual } : {}), ...(geometry ? { geometry } : {}) }));
+        (await store.api.getSemImage({ path: study.path, state: current, maxSize: MAX_SIDE_PX, ...(manual !== undefined ? { pixelSizeNm: manual } : {}), ...(geometry ? { geometry } : {}), ...(s.overrides.stack ? { stack: s.overrides.stack } : {}) }));
       cache.set(key, img);
       if (img.state !== current || `${current}|${settingsKey(store.state)}` !== key) return; // a newer request follows
       draw(store.state, img);

@@ -5,6 +5,7 @@ import type { Store } from '../store.js';
 import type { View } from './view.js';
 import { countOf } from './view.js';
 import { ionNotation } from '../../../core/model/ions.js';
+import { stackSelect } from './stackSelect.js';
 
 const KIND_LABEL: Record<string, string> = { 'sims-profile': 'ToF-SIMS profile', 'sims-stack': 'ToF-SIMS 3-D stack', xrd: 'XRD', sem: 'SEM', sidecar: 'metadata sidecar', manifest: 'manifest', unknown: 'other' };
 /** Which view shows a modality, for the matrix's links. */
@@ -80,12 +81,14 @@ export function studyBrowser(store: Store): View {
       ),
     ),
   );
+  const stackChoice = stackSelect(store);
   const el = h(
     'section',
     { class: 'panel view', id: 'study-browser' },
     h('h2', {}, `Study: ${study.name}`),
     h('p', { class: 'notes' }, `${study.path} · stack: ${study.stack.name} — ${study.stack.layers.map((l) => formulaNotation(l.label)).join(' / ')}${study.origin === 'guessed' ? ' · states guessed from file names' : ' · from study.json'}`),
     matrix(study, go),
+    stackChoice.el,
     h('table', { id: 'study-files' }, h('caption', {}, 'Files'), h('thead', {}, h('tr', {}, h('th', {}, 'State'), h('th', {}, 'Modality'), h('th', {}, 'File'), h('th', {}, 'Format'), h('th', {}, 'Metadata'))), h('tbody', {}, ...rows)),
     h('table', { id: 'study-stack', class: 'compact' }, h('caption', {}, 'Layer stack (top-down, as the sputter beam meets it)'), h('thead', {}, h('tr', {}, h('th', {}, 'Role'), h('th', {}, 'Label'), h('th', {}, 'Material'), h('th', {}, 'Marker ions'))), h('tbody', {}, ...study.stack.layers.map((l) => h('tr', {}, h('td', {}, h('code', {}, l.role)), h('td', {}, formulaNotation(l.label)), h('td', {}, l.material), h('td', {}, l.markerIons.map(ionNotation).join(', ')))))),
     study.notes.length ? h('details', { class: 'notes' }, h('summary', {}, `${study.notes.length} notes on how the study was put together`), h('ul', {}, ...study.notes.map((n) => h('li', {}, n)))) : null,
@@ -99,5 +102,12 @@ export function studyBrowser(store: Store): View {
     store.set({ annotations: notes.value.trim() ? [...others, { id: 'study-notes', target: 'study', text: notes.value }] : others });
   });
   el.append(h('label', { class: 'annotation' }, h('div', { class: 'notes' }, 'Notes'), notes));
-  return { el, update: (_s, changed) => void (changed.has('annotations') && document.activeElement !== notes && sync()), dispose: () => el.remove() };
+  return {
+    el,
+    update: (s, changed) => {
+      if (changed.has('annotations') && document.activeElement !== notes) sync();
+      if (changed.has('report') || changed.has('reportError') || changed.has('analyzing')) stackChoice.update(s);
+    },
+    dispose: () => el.remove(),
+  };
 }

@@ -3,7 +3,8 @@
  * at the bottom, each labelled right of the plot at the height where its trace ends (the labels
  * spread apart where traces end close together); reference sticks of the phases in rows under
  * the traces; masked ranges (the wafer's Si 400: each trace's as its analysis masked them)
- * shaded and named. The traces come from `prepareWaterfall` (core/xrd), run on intensities
+ * shaded and named; where given, a marker above each fitted peak in its phase's stick colour
+ * and symbol (the stick rows' names, each with its symbol, are the legend). The traces come from `prepareWaterfall` (core/xrd), run on intensities
  * already put on the chosen scale.
  */
 import { scaleLinear } from 'd3-scale';
@@ -42,6 +43,72 @@ export interface XrdFigureInput {
   phaseLabels?: Record<string, string>;
   /** The study's states in order, for each trace's colour (stateIndexIn); default the traces' order. */
   stateOrder?: readonly string[];
+  /**
+   * The peaks the analysis fitted, by trace label (its state): each marked above its trace, in
+   * its phase's stick colour and symbol. Absent (or a trace absent): no markers, the figure as before.
+   */
+  peaks?: Record<string, readonly XrdFigurePeak[]>;
+}
+
+/** What the figure reads of a fitted peak (report.json's `states[].xrd.peaks[]`). */
+export interface XrdFigurePeak {
+  twoThetaDeg: number;
+  fwhmDeg?: number;
+  phase: string | null;
+  hkl?: string | null;
+  phaseConfidence?: 'tentative';
+}
+
+/** Size of a peak marker, pt: legible at 85 mm, light beside the traces. */
+const MARKER_PT = 3.5;
+/** Gap between a marker and the trace under it, pt. */
+const MARKER_GAP_PT = 1.5;
+const UNASSIGNED_COLOUR = '#999999';
+/**
+ * One symbol per phase (its stick row's index), cycled: path data centred on 0,0 for a marker of
+ * `MARKER_PT`, and the character the notes name it by. Shapes, not glyphs, so the PNG and PDF do
+ * not depend on their fonts having ▼ or ●.
+ */
+const MARKER_SYMBOLS: { d: string; char: string }[] = (() => {
+  const r = MARKER_PT / 2;
+  const poly = (pts: [number, number][]): string => `M${pts.map(([x, y]) => `${num(x)},${num(y)}`).join('L')}Z`;
+  const k = (n: number, start: number): [number, number][] => Array.from({ length: n }, (_, i) => [r * Math.cos(start + (2 * Math.PI * i) / n), r * Math.sin(start + (2 * Math.PI * i) / n)]);
+  return [
+    { d: poly([[-r, -r * 0.8], [r, -r * 0.8], [0, r]]), char: '▼' },
+    { d: `M${num(-r)},0A${num(r)},${num(r)} 0 1 0 ${num(r)},0A${num(r)},${num(r)} 0 1 0 ${num(-r)},0Z`, char: '●' },
+    { d: poly([[-r * 0.85, -r * 0.85], [r * 0.85, -r * 0.85], [r * 0.85, r * 0.85], [-r * 0.85, r * 0.85]]), char: '■' },
+    { d: poly(k(4, -Math.PI / 2)), char: '◆' },
+    { d: poly([[-r, r * 0.8], [r, r * 0.8], [0, -r]]), char: '▲' },
+    { d: poly(k(6, 0)), char: '⬢' },
+  ];
+})();
+
+/** The symbol of the phase of stick row `row`. */
+export const markerSymbol = (row: number): string => MARKER_SYMBOLS[row % MARKER_SYMBOLS.length].char;
+
+/** The given peaks of the figure's traces (those of a state without a trace are not drawn). */
+const tracePeaks = (input: XrdFigureInput): XrdFigurePeak[] => input.data.traces.flatMap((t) => input.peaks?.[t.label] ?? []);
+
+/**
+ * figures.json's note on the peak markers (none where no peaks were given): which symbol is
+ * which phase, and what open and grey ones mean.
+ */
+export function xrdFigureNotes(input: XrdFigureInput): string[] {
+  const peaks = tracePeaks(input);
+  if (!peaks.length) return [];
+  const rows = input.data.sticks;
+  const shown = rows.flatMap((row, r) => (peaks.some((p) => p.phase === row.phaseId) ? [`${markerSymbol(r)} ${input.phaseLabels?.[row.phaseId] ?? formulaNotation(row.phaseLabel ?? row.phaseId)}`] : []));
+  // Only what the figure shows: no "open where tentative" on a figure without a tentative peak.
+  const hasRow = (p: XrdFigurePeak): boolean => rows.some((row) => row.phaseId === p.phase);
+  const grey = peaks.some((p) => !hasRow(p));
+  return [
+    [
+      'markers above the traces: the peaks the analysis fitted',
+      shown.length ? `, each in the colour and symbol of its assigned phase's reference sticks (${shown.join(', ')})` : '',
+      peaks.some((p) => hasRow(p) && p.phaseConfidence === 'tentative') ? '; open where the assignment is tentative' : '',
+      grey ? '; a grey tick where the peak is unassigned or its phase has no reference row' : '',
+    ].join(''),
+  ];
 }
 
 /**
@@ -75,7 +142,13 @@ export function xrdFigure(input: XrdFigureInput): string {
   const { data } = input;
   const traceLabels = data.traces.map((t) => t.label);
   const phaseLabels = data.sticks.map((s) => input.phaseLabels?.[s.phaseId] ?? formulaNotation(s.phaseLabel ?? s.phaseId));
-  const rightW = Math.max(...[...traceLabels, ...phaseLabels].map((l) => textWidthPt(l, TYPE.smallPt)), 20) + 6;
+  // A stick row whose phase has markers shows its symbol before its name: the rows are the
+  // legend. Before, not after: after the name it sat by the name's estimated width, off by a
+  // few pt (touching "FePO₄", far from "austenite"). Where there are markers the rows' names
+  // all move right by the symbol's column, so they stay aligned.
+  const markedPhases = new Set(tracePeaks(input).map((p) => p.phase));
+  const keyW = markedPhases.size ? MARKER_PT + 2 : 0;
+  const rightW = Math.max(...[...traceLabels.map((l) => textWidthPt(l, TYPE.smallPt)), ...phaseLabels.map((l) => keyW + textWidthPt(l, TYPE.smallPt))], 20) + 6;
   const m = { left: 18, right: rightW, top: 14, bottom: 26 };
   const plotH = Math.max(150, Math.min(260, W * 0.55));
   // Under the axis: why no reference rows are drawn (the stack's materials have no reference phases).
@@ -90,7 +163,9 @@ export function xrdFigure(input: XrdFigureInput): string {
   const y1 = m.top + plotH;
   const xs = scaleLinear().domain(data.twoThetaRangeDeg).range([x0, x1]);
   const [yMin, yMax] = data.yRange;
-  const ys = scaleLinear().domain([yMin - 0.05, yMax + 0.08]).range([y1, y0]);
+  // Room above the top trace for its peaks' markers, only where there are markers.
+  const hasMarkers = tracePeaks(input).length > 0;
+  const ys = scaleLinear().domain([yMin - 0.05, yMax + 0.08]).range([y1, hasMarkers ? y0 + MARKER_PT + MARKER_GAP_PT : y0]);
   const parts: string[] = [el('defs', {}, el('clipPath', { id: 'clip-xrd' }, el('rect', { x: x0, y: y0, width: x1 - x0, height: y1 - y0 })))];
   const masks = traceMasks(data.traces, input.masks);
   const shade = (mask: MaskRange, top: number, bottom: number, state?: string): void => {
@@ -147,6 +222,40 @@ export function xrdFigure(input: XrdFigureInput): string {
         text(x1 + 3, baselineOf(i), t.label, { 'font-size': TYPE.smallPt, fill: colour, 'data-state-label': t.label })),
     );
   });
+  data.traces.forEach((t, i) => {
+    const peaks = input.peaks?.[t.label];
+    if (peaks?.length) parts.push(peakMarkers(t, peaks, i));
+  });
+  /** Markers over one trace's fitted peaks, in the group `data-peak-markers`. */
+  function peakMarkers(t: WaterfallData['traces'][number], peaks: readonly XrdFigurePeak[], i: number): string {
+    const rowOf = new Map(data.sticks.map((row, r) => [row.phaseId, r]));
+    const placed: { x: number; y: number }[] = [];
+    const marks = [...peaks]
+      .filter((p) => p.twoThetaDeg >= data.twoThetaRangeDeg[0] && p.twoThetaDeg <= data.twoThetaRangeDeg[1])
+      .sort((a, b) => a.twoThetaDeg - b.twoThetaDeg)
+      .map((p) => {
+        // The trace's top near the peak (its noise included), over half the peak's width each
+        // side: on the fitted apex alone a marker would sit in the noise.
+        const half = Math.min(1, Math.max(0.1, (p.fwhmDeg ?? 0.2) / 2));
+        let top = -Infinity;
+        for (let k = 0; k < t.twoThetaDeg.length; k++) if (Math.abs(t.twoThetaDeg[k] - p.twoThetaDeg) <= half && Number.isFinite(t.y[k])) top = Math.max(top, t.y[k]);
+        if (top === -Infinity) return ''; // masked there: nothing to mark on
+        const x = xs(p.twoThetaDeg);
+        let y = ys(top) - MARKER_GAP_PT - MARKER_PT / 2;
+        // Peaks closer than a marker: the later one stacked above the other, each on its own 2θ.
+        for (const q of placed) if (Math.abs(q.x - x) < MARKER_PT + 0.5 && Math.abs(q.y - y) < MARKER_PT + 0.5) y = Math.min(y, q.y - MARKER_PT - 0.5);
+        placed.push({ x, y });
+        const r = p.phase === null ? undefined : rowOf.get(p.phase);
+        const attrs = { transform: `translate(${num(x)},${num(y)})`, 'data-peak-deg': p.twoThetaDeg, 'data-peak-phase': p.phase ?? 'unassigned', 'data-hkl': p.hkl ?? undefined, 'data-tentative': p.phaseConfidence === 'tentative' ? 'true' : undefined };
+        // Unassigned (or a phase without a row to name it): a neutral grey tick.
+        if (r === undefined) return el('path', { ...attrs, d: `M0,${num(-MARKER_PT / 2)}V${num(MARKER_PT / 2)}`, stroke: UNASSIGNED_COLOUR, 'stroke-width': 0.6, fill: 'none' });
+        const colour = sticksPalette[r % sticksPalette.length];
+        const tentative = p.phaseConfidence === 'tentative';
+        // Tentative: open (white inside, so the trace does not show through as if filled).
+        return el('path', { ...attrs, d: MARKER_SYMBOLS[r % MARKER_SYMBOLS.length].d, fill: tentative ? '#ffffff' : colour, stroke: colour, 'stroke-width': tentative ? 0.6 : 0.3 });
+      });
+    return el('g', { 'data-peak-markers': t.label, 'data-trace-index': i }, ...marks);
+  }
   data.sticks.forEach((row, r) => {
     const colour = sticksPalette[r % sticksPalette.length];
     // prepareWaterfall makes a stick's height linear in its relative intensity; it is redrawn
@@ -159,7 +268,15 @@ export function xrdFigure(input: XrdFigureInput): string {
         // Mid grey at 0.5 pt: finer or lighter baselines vanish in print.
         el('line', { x1: x0, x2: x1, y1: ys(row.baseline), y2: ys(row.baseline), stroke: '#888', 'stroke-width': 0.5 }),
         el('path', { d, stroke: colour, 'stroke-width': 0.9, fill: 'none' }),
-        text(x1 + 3, baselineOf(data.traces.length + r), phaseLabels[r], { 'font-size': TYPE.smallPt, fill: colour, 'data-phase-label': row.phaseId })),
+        text(x1 + 3 + keyW, baselineOf(data.traces.length + r), phaseLabels[r], { 'font-size': TYPE.smallPt, fill: colour, 'data-phase-label': row.phaseId }),
+        markedPhases.has(row.phaseId)
+          ? el('path', {
+              transform: `translate(${num(x1 + 3 + MARKER_PT / 2)},${num(baselineOf(data.traces.length + r) - TYPE.smallPt * 0.35)})`,
+              d: MARKER_SYMBOLS[r % MARKER_SYMBOLS.length].d,
+              fill: colour,
+              'data-phase-key': row.phaseId,
+            })
+          : ''),
     );
   });
   parts.push(el('rect', { x: x0, y: y0, width: x1 - x0, height: y1 - y0, fill: 'none', stroke: '#000', 'stroke-width': 0.5 }));

@@ -32,7 +32,7 @@ import { volumeOnDepthAxis } from '../figures/volumeDepth.js';
 import { WIDTH_PRESETS_MM } from '../figures/width.js';
 import { svgToPdf, svgToPng } from '../figures/export.js';
 import type { FigureFonts } from '../figures/export.js';
-import { scaleIntensity, xrdFigure, type IntensityScale } from '../figures/xrdFigure.js';
+import { scaleIntensity, xrdFigure, xrdFigureNotes, type IntensityScale, type XrdFigureInput } from '../figures/xrdFigure.js';
 import { prepareWaterfall } from '../xrd/waterfall.js';
 import type { LoadedStudy } from './loadStudy.js';
 import { analyzeStudyDetailedOnDisk } from './analyzeStudyOnDisk.js';
@@ -401,7 +401,16 @@ export function buildFigures(data: FigureData, opts: { figures: readonly FigureN
           withXrd.map((s) => ({ label: s.state, pattern: { ...s.xrd!.pattern, intensity: scaleIntensity(s.xrd!.pattern.intensity, scale) }, masks: analysedMasks(s.state) })),
           { stickHeight: 0.32, offset: 1.05, stack: data.study.stack },
         );
-        out.push({ name: 'xrd', figure: f, svg: xrdFigure({ data: waterfall, intensityScale: scale, widthMm: width(f), stateOrder }), widthMm: width(f) });
+        // Each state's fitted peaks, marked over its trace (traces are labelled by state); none
+        // where the report has no XRD result for it.
+        const peaks: NonNullable<XrdFigureInput['peaks']> = {};
+        for (const s of withXrd) {
+          const found = data.report.states.find((r) => r.state === s.state)?.xrd?.peaks;
+          if (found?.length) peaks[s.state] = found;
+        }
+        const input: XrdFigureInput = { data: waterfall, intensityScale: scale, widthMm: width(f), stateOrder, ...(Object.keys(peaks).length ? { peaks } : {}) };
+        const notes = xrdFigureNotes(input);
+        out.push({ name: 'xrd', figure: f, svg: xrdFigure(input), widthMm: width(f), ...(notes.length ? { notes } : {}) });
       }
     } else if (f === 'li-bars') {
       const states = data.report.states.filter((s) => s.sims?.li.length).map((s) => ({ state: s.state, li: s.sims!.li }));

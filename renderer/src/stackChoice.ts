@@ -49,8 +49,16 @@ export function overridesWithStack(overrides: AnalyzeOverrides, stackId: string 
   return stackId === undefined ? rest : { ...rest, stack: stackId };
 }
 
-/** The study as the views show it: with the chosen preset's layers (labels, markers, analyte) in place of its own. */
-export function studyWithStack(study: StudySummary, own: StackSummary, stackId: string | undefined): StudySummary {
+/**
+ * The study as the views show it: the summary as opened, with the chosen preset's layers
+ * (labels, markers, analyte) in place of its own, and its notes saying so, as `strata analyze
+ * --stack` says it (loadStudy.ts withStack): a guessed study's "the default" note gave way, or
+ * stood under another stack in use.
+ */
+export function studyWithStack(opened: StudySummary, stackId: string | undefined): StudySummary {
   const preset = stackId === undefined ? undefined : STACK_PRESETS[stackId];
-  return { ...study, stack: preset ? stackSummary(preset) : own };
+  if (!preset) return opened;
+  const guessed = opened.origin === 'guessed';
+  const notes = guessed ? opened.notes.filter((n) => !n.startsWith('stack: ')) : opened.notes;
+  return { ...opened, stack: stackSummary(preset), notes: [...notes, `stack: ${preset.id}, chosen in the workbench${guessed ? '' : ` (study.json's: ${opened.stack.id})`}`] };
 }

@@ -87,16 +87,20 @@ type Listener = (state: AppState, changed: Set<keyof AppState>) => void;
 export class Store {
   private listeners = new Set<Listener>();
   private analysisSeq = 0;
-  /** The study's own layer stack (study.json's, or the default of a folder without one): analysed while no other is chosen. */
-  readonly ownStack: StackSummary;
+  /** The study as opened, with its own layer stack (study.json's, or the default of a folder without one): analysed while no other is chosen. */
+  readonly openedStudy: StudySummary;
+  /** The study's own layer stack (openedStudy's). */
+  get ownStack(): StackSummary {
+    return this.openedStudy.stack;
+  }
 
   /** `state.study` is the summary as opened; the store shows it with the stack its overrides choose (a project's, a reload's). */
   constructor(
     readonly api: RendererApi,
     public state: AppState,
   ) {
-    this.ownStack = state.study.stack;
-    this.state = { ...state, study: studyWithStack(state.study, this.ownStack, state.overrides.stack) };
+    this.openedStudy = state.study;
+    this.state = { ...state, study: studyWithStack(this.openedStudy, state.overrides.stack) };
   }
 
   on(fn: Listener): () => void {
@@ -123,7 +127,7 @@ export class Store {
   async chooseStack(stackId: string | undefined): Promise<void> {
     const overrides = overridesWithStack(this.state.overrides, stackId);
     if (overrides === this.state.overrides) return;
-    await this.analyze(overrides, { study: studyWithStack(this.state.study, this.ownStack, stackId), report: null, reportError: null });
+    await this.analyze(overrides, { study: studyWithStack(this.openedStudy, stackId), report: null, reportError: null });
   }
 
   /** Analyses the study with `overrides`; `alongside`: what changes with them (set in the same step, so views see one change). */

@@ -40,7 +40,15 @@ describe('the Study tab\'s "Layer stack"', () => {
 
   it("gives the views the chosen preset's layers, and the study's own back", () => {
     const study: StudySummary = { path: '/s', name: 's', origin: 'guessed', notes: [], stack: own, states: [] };
-    expect(studyWithStack(study, own, 'cigs-pos').stack.layers.map((l) => l.label)).toEqual(['MgF2', 'ZnO:Al/CdS', 'CIGS', 'Mo']);
-    expect(studyWithStack(study, own, undefined).stack).toBe(own);
+    expect(studyWithStack(study, 'cigs-pos').stack.layers.map((l) => l.label)).toEqual(['MgF2', 'ZnO:Al/CdS', 'CIGS', 'Mo']);
+    expect(studyWithStack(study, undefined)).toBe(study);
+  });
+
+  it('says in the study\'s notes which stack is in use (a guessed study\'s "the default" note gives way)', () => {
+    const guessed: StudySummary = { path: '/s', name: 's', origin: 'guessed', notes: ["a.txt: state 'pristine' guessed from 'pristine'", 'stack: anode-free-ss-lfp, the default (no study.json to name the study\'s)'], stack: own, states: [] };
+    expect(studyWithStack(guessed, 'cigs-pos').notes).toEqual(["a.txt: state 'pristine' guessed from 'pristine'", 'stack: cigs-pos, chosen in the workbench']);
+    expect(studyWithStack(guessed, undefined).notes).toEqual(guessed.notes);
+    const manifest: StudySummary = { ...guessed, origin: 'manifest', notes: [] };
+    expect(studyWithStack(manifest, 'cigs-pos').notes).toEqual(["stack: cigs-pos, chosen in the workbench (study.json's: anode-free-ss-lfp)"]);
   });
 });

@@ -126,9 +126,13 @@ interface SeriesSet {
 /** The data's ion polarity: the profile's, else the sign most of the stack's ion labels end in. */
 function polarityOf(profile: DepthProfile | undefined, stack: IonStack | undefined): 'positive' | 'negative' | 'unknown' {
   if (profile && profile.polarity !== 'unknown') return profile.polarity;
-  const labels = (profile?.ions ?? stack?.ions ?? []).map((i) => i.label.trim());
-  const plus = labels.filter((l) => l.endsWith('+')).length;
-  const minus = labels.filter((l) => l.endsWith('-')).length;
+  return labelsPolarity((profile?.ions ?? stack?.ions ?? []).map((i) => i.label));
+}
+
+/** The charge most of these ion labels carry (the data's channels, a stack's marker ions). */
+function labelsPolarity(labels: readonly string[]): 'positive' | 'negative' | 'unknown' {
+  const plus = labels.filter((l) => l.trim().endsWith('+')).length;
+  const minus = labels.filter((l) => l.trim().endsWith('-')).length;
   return plus > minus ? 'positive' : minus > plus ? 'negative' : 'unknown';
 }
 
@@ -143,8 +147,7 @@ function assertSomeMarker(layerStack: LayerStack, ions: readonly IonChannel[], d
   if (markers.some((m) => findIon(ions, m) >= 0)) return;
   const fileName = data.source.fileName;
   const shown = ions.slice(0, 8).map((i) => ionNotation(i.label)).join(', ') + (ions.length > 8 ? `, … (${ions.length} ions)` : '');
-  const plus = markers.filter((m) => m.trim().endsWith('+')).length;
-  const stackPolarity = plus * 2 > markers.length ? 'positive' : plus === 0 ? 'negative' : 'unknown';
+  const stackPolarity = labelsPolarity(markers);
   const polarity = dataPolarity !== 'unknown' && stackPolarity !== 'unknown' && dataPolarity !== stackPolarity ? `: the data are ${dataPolarity} ions, the stack's markers ${stackPolarity}` : '';
   throw new AnalysisError(
     `${fileName}: none of the marker ions of stack '${layerStack.id}' (${markers.map(ionNotation).join(', ')}) is in the data (${shown})${polarity}; is this another kind of cell? Choose its stack (study.json's "stack")`,

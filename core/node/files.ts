@@ -143,9 +143,8 @@ export async function makeFolder(path: string): Promise<void> {
  */
 export async function prepareOutputFolder(path: string): Promise<string> {
   const abs = resolve(path);
+  // makeFolder refuses a file in the way ("exists and is not a folder").
   await makeFolder(abs);
-  const st = await stat(abs);
-  if (!st.isDirectory()) throw Object.assign(new Error(`${path}: not a folder`), { code: 'ENOTDIR', path });
   await access(abs, constants.W_OK);
   return abs;
 }

@@ -52,10 +52,14 @@ export interface LiLayerResult {
   fractionSigmaCounting?: number;
 }
 
+/** Lateral statistics of a layer's analyte map over the ROI (see mapStatistics). */
 export interface LiMapStats {
   role: string;
-  mean: number;
+  /** Mean of the map per ROI pixel: counts (divided as the state's normalisation says, as `counts` of LiLayerResult). */
+  meanCountsPerPixel: number;
+  /** Coefficient of variation of the pixels (SD / mean; counting noise included). */
   cv: number;
+  /** Share of ROI pixels above the mean by more than 3 σ of counting noise. */
   hotSpotFraction: number;
 }
 

@@ -25,7 +25,8 @@ export function reportTables(report: Report): ReportTable[] {
     const parameters = s.sims?.parameters ?? {};
     const analyteIon = typeof parameters.analyteIon === 'string' ? parameters.analyteIon : null;
     for (const { role, ...l } of s.sims?.li ?? []) li.rows.push({ state: s.state, role, analyteIon, normalizedBy: normalizedBy(parameters), ...l });
-    for (const m of s.sims?.maps ?? []) maps.rows.push({ state: s.state, ...m });
+    // The maps' means are counts divided as the Li per layer's are: the same two columns say so.
+    for (const { role, ...m } of s.sims?.maps ?? []) maps.rows.push({ state: s.state, role, analyteIon, normalizedBy: normalizedBy(parameters), ...m });
     if (s.sem) for (const l of s.sem.layers) sem.rows.push({ state: s.state, file: s.sem.file, pixelSizeNm: s.sem.pixelSizeNm, pixelSizeSource: s.sem.pixelSizeSource, ...l, implausible: l.implausible ? 'true' : null });
     if (s.xrd) for (const p of s.xrd.peaks) xrd.rows.push({ state: s.state, file: s.xrd.file, ...p });
   }

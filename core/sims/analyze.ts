@@ -374,7 +374,7 @@ export async function analyzeSimsStateDetailed(input: SimsStateInput): Promise<S
     })), { roi: o.roi, shotsPerPixel: shots, scanScale, timeS: stackTimeS, substitute: substitute && { ...substitute, scans: sp.minorIsotopeScans[0] } });
     maps = wm.maps.map((m, j) => {
       const s = mapStatistics(windows[j].role, m.values, m.variance, wm.mask, o.hotSpotSigma ?? 3);
-      return { role: s.role, mean: s.mean, cv: s.cv, hotSpotFraction: s.hotSpotFraction };
+      return { role: s.role, meanCountsPerPixel: s.meanCountsPerPixel, cv: s.cv, hotSpotFraction: s.hotSpotFraction };
     });
     mapArrays = wm.maps.map((m, j) => ({ role: windows[j].role, values: m.values, width: wm.width, height: wm.height }));
   } else {

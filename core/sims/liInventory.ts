@@ -140,7 +140,7 @@ export function mapStatistics(
   const threshold = mean + hotSpotSigma * Math.sqrt(n ? vs / n : 0);
   let hot = 0;
   for (let k = 0; k < values.length; k++) if (mask[k] && values[k] > threshold) hot++;
-  return { role, mean, cv: mean > 0 ? sd / mean : NaN, hotSpotFraction: n ? hot / n : NaN, sd, pixelCount: n, hotSpotThreshold: threshold };
+  return { role, meanCountsPerPixel: mean, cv: mean > 0 ? sd / mean : NaN, hotSpotFraction: n ? hot / n : NaN, sd, pixelCount: n, hotSpotThreshold: threshold };
 }
 
 /**

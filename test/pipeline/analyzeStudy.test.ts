@@ -142,6 +142,20 @@ describe('study analysis end to end on the sample study', () => {
     expect(csv[1]).toMatch(/^pristine,cc_aam,Li-,none,/);
     expect(readFileSync(join(dir, 'li_change_vs_pristine.csv'), 'utf8').split('\n')[0]).toMatch(/^state,role,/);
     expect(csv).toHaveLength(1 + 3 * 5);
+    // The maps' table says what its mean is (units in the name) and, as the Li table, which
+    // ion divided by what. Its mean is per pixel: a layer's counts over it is the ROI's pixel
+    // count, the same whole number for every layer.
+    const maps = readFileSync(join(dir, 'li_maps.csv'), 'utf8').trim().split('\n').map((line) => line.split(','));
+    expect(maps[0]).toEqual(['state', 'role', 'analyteIon', 'normalizedBy', 'meanCountsPerPixel', 'cv', 'hotSpotFraction']);
+    const pixelsPerLayer = maps.slice(1).map(([state, role, , , mean]) => {
+      const counts = report.states.find((s) => s.state === state)!.sims!.li.find((l) => l.role === role)!.counts;
+      return counts / Number(mean);
+    });
+    expect(pixelsPerLayer).toHaveLength(3 * 5);
+    for (const p of pixelsPerLayer) {
+      expect(Math.abs(p - Math.round(p))).toBeLessThan(1e-6 * p);
+      expect(Math.round(p)).toBe(Math.round(pixelsPerLayer[0]));
+    }
     expect(JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')).schema).toBe('strata.report/1');
     // Written again against another reference state: the earlier change table goes, else a
     // script reading li_change_vs_*.csv would take either. Other files there are left alone.

@@ -62,7 +62,7 @@ export function layerLabels(stack: Pick<LayerStack, 'layers'>): Record<string, s
  * formula notation (SiO₂/Si), as figures and the workbench draw it; the role id where the
  * stack has no such layer. JSON fields and CSV columns keep role ids.
  */
-export function layerName(stack: { readonly layers: readonly LayerDef[] }, role: string): string {
+export function layerName(stack: { readonly layers: readonly Pick<LayerDef, 'role' | 'label'>[] }, role: string): string {
   const label = stack.layers.find((l) => l.role === role)?.label;
   return label === undefined ? role : formulaNotation(label);
 }

@@ -116,6 +116,16 @@ describe('study analysis end to end on the sample study', () => {
     const share = (sims: typeof charged, role: string) => sims.li.find((l) => l.role === role)!.fraction;
     expect(share(editedCharged, 'cc_aam')).toBeGreaterThan(share(charged, 'cc_aam') + 0.01);
     expect(share(editedCharged, 'sei_se')).toBeLessThan(share(charged, 'sei_se') - 0.01);
+    // The interfaces left where the analysis found them (the workbench sends them all) keep their
+    // markers' σ; only the moved one has the σ of a time placed by hand (its scan's Δt/√12).
+    const scanS = (charged.parameters?.segmentation as { scanS: number }).scanS;
+    charged.interfaces.forEach((before, i) => {
+      const after = editedCharged.interfaces[i];
+      if (i === 0) expect(after.timeSigmaS).toBeCloseTo(scanS / Math.sqrt(12), 9);
+      else expect(after.timeSigmaS, `interface ${i}`).toBe(before.timeSigmaS);
+    });
+    expect(charged.interfaces.slice(1).some((i) => Math.abs(i.timeSigmaS! - scanS / Math.sqrt(12)) > 0.01)).toBe(true); // else the check above proves nothing
+    expect(editedCharged.warnings!.filter((w) => /by hand/.test(w))).toEqual(['interface CC/AAM | SEI/SE set by hand']);
     // Other states are untouched.
     expect(edited.states.find((s) => s.state === 'pristine')!.sims!.interfaces.map((i) => i.timeS)).toEqual(report.states[0].sims!.interfaces.map((i) => i.timeS));
     await expect(analyzeStudyOnDisk(await loadStudy(STUDY), { overrides: { interfacesS: { charged: [3000, 2000, 4000, 5000] } } }).then((r) => r.warnings.join(' '))).resolves.toMatch(/interface times must increase/);

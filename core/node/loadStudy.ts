@@ -1,4 +1,4 @@
-import { readFile, readdir, stat } from 'node:fs/promises';
+import { readFile, readdir, realpath, stat } from 'node:fs/promises';
 import { basename, join, relative, resolve, sep } from 'node:path';
 import { FORMATS } from '../io/detect.js';
 import type { FormatId } from '../io/detect.js';
@@ -135,21 +135,51 @@ async function loadFromManifest(manifestPath: string): Promise<LoadedStudy> {
 
 const MAX_FILES = 2000;
 
-async function walk(root: string, dir = root, out: string[] = []): Promise<string[]> {
-  for (const entry of await readdir(dir, { withFileTypes: true })) {
-    if (entry.name.startsWith('.') || entry.name === 'node_modules') continue;
-    const full = join(dir, entry.name);
-    if (entry.isDirectory()) await walk(root, full, out);
-    else if (entry.isFile()) out.push(relative(root, full).split(sep).join('/'));
-    if (out.length > MAX_FILES) throw new StrataError(`${root}: more than ${MAX_FILES} files; write a study.json listing the data files`);
-  }
-  return out;
+/** The files under a study folder (paths relative to it, with /), and the links that lead nowhere. */
+interface WalkedFiles {
+  files: string[];
+  brokenLinks: string[];
+}
+
+/**
+ * Every file under `root`, following symbolic links: a study of gigabyte stacks is often a folder
+ * of links to where the data live, and its stacks went unseen (a link is neither a file nor a
+ * folder as readdir reports it). A folder reached twice (a link back up the tree) is walked once.
+ */
+async function walk(root: string): Promise<WalkedFiles> {
+  const found: WalkedFiles = { files: [], brokenLinks: [] };
+  const walked = new Set<string>();
+  const rel = (full: string): string => relative(root, full).split(sep).join('/');
+  const visit = async (dir: string): Promise<void> => {
+    const real = await realpath(dir);
+    if (walked.has(real)) return;
+    walked.add(real);
+    for (const entry of await readdir(dir, { withFileTypes: true })) {
+      if (entry.name.startsWith('.') || entry.name === 'node_modules') continue;
+      const full = join(dir, entry.name);
+      let isDirectory = entry.isDirectory();
+      let isFile = entry.isFile();
+      if (entry.isSymbolicLink()) {
+        const target = await stat(full).catch(() => null);
+        if (!target) found.brokenLinks.push(rel(full));
+        isDirectory = target?.isDirectory() ?? false;
+        isFile = target?.isFile() ?? false;
+      }
+      if (isDirectory) await visit(full);
+      else if (isFile) found.files.push(rel(full));
+      if (found.files.length > MAX_FILES) throw new StrataError(`${root}: more than ${MAX_FILES} files; write a study.json listing the data files`);
+    }
+  };
+  await visit(root);
+  return found;
 }
 
 async function guessStudy(root: string): Promise<LoadedStudy> {
   const notes: string[] = [];
   const byState = new Map<string, StudyFile[]>();
-  for (const rel of (await walk(root)).sort()) {
+  const { files, brokenLinks } = await walk(root);
+  for (const link of brokenLinks) notes.push(`${link}: a link to nothing; left out`);
+  for (const rel of files.sort()) {
     const file = await classify(root, rel);
     if (file.kind === 'unknown') continue;
     const guess = guessState(rel);

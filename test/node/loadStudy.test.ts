@@ -1,4 +1,4 @@
-import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -61,5 +61,25 @@ describe("an imzML's binary part listed in a study.json", () => {
     const s = await loadStudy(dir);
     expect(s.notes).toEqual(["state 'charged': b/alone.ibd is an imzML's binary part: list its .imzML (it reads the .ibd beside it); left out"]);
     expect(s.states[0].files.map((f) => f.format)).toEqual(['iontof-ascii', 'imzml', 'unknown']);
+  });
+});
+
+describe('a folder without study.json whose data are symbolic links', () => {
+  it('reads linked files and linked state folders, walks a link back up the tree once, and notes a link to nothing', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'strata-links-'));
+    // pristine: a folder of links to the sample's files; charged: a link to the sample's folder.
+    mkdirSync(join(dir, 'pristine'));
+    for (const f of ['profile.txt', 'stack.ome.tif']) symlinkSync(join(SAMPLE, 'pristine', f), join(dir, 'pristine', f));
+    symlinkSync(join(SAMPLE, 'charged'), join(dir, 'charged'));
+    symlinkSync(dir, join(dir, 'pristine', 'loop')); // back to the study's own folder
+    symlinkSync(join(dir, 'nowhere.txt'), join(dir, 'pristine', 'gone.txt'));
+    const loaded = await loadStudy(dir);
+    expect(loaded.origin).toBe('guessed');
+    const files = (state: string) => loaded.states.find((s) => s.state === state)?.files.map((f) => f.path.split('/').pop()).sort();
+    expect(files('pristine')).toEqual(expect.arrayContaining(['profile.txt', 'stack.ome.tif']));
+    expect(files('charged')).toEqual(expect.arrayContaining(['profile.txt', 'stack.ome.tif', 'sem.tif', 'xrd.ras']));
+    // The loop's files were not taken a second time under pristine/loop/….
+    expect(loaded.states.flatMap((s) => s.files).filter((f) => f.path.includes('loop'))).toEqual([]);
+    expect(loaded.notes).toContain('pristine/gone.txt: a link to nothing; left out');
   });
 });

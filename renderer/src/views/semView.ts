@@ -13,8 +13,15 @@ import { noteText } from './view.js';
 import { geometryNotes, parseViewAngle } from './semGeometry.js';
 import type { View } from './view.js';
 import { layerLabel } from './layerLabel.js';
-import { spreadLabels } from '../../../core/figures/style.js';
+import { spreadLabels, textWidthPt } from '../../../core/figures/style.js';
 import { formatWithSigma } from '../../../core/util/uncertainty.js';
+
+/**
+ * The measured boundaries' colours, neighbours far apart: Okabe–Ito's bright six (orange, sky
+ * blue, yellow, vermilion, bluish green, reddish purple), without its dark blue and black, which
+ * vanish on the dark layers of a micrograph.
+ */
+const BOUNDARY_COLOURS = [OKABE_ITO[4], OKABE_ITO[5], OKABE_ITO[6], OKABE_ITO[1], OKABE_ITO[2], OKABE_ITO[3]] as const;
 
 const MAX_SIDE_PX = 1024;
 
@@ -254,9 +261,14 @@ export function semView(store: Store): View {
         fullH - 2,
       );
       b.lines.forEach((line, i) => {
-        const colour = OKABE_ITO[(i + 4) % 6];
+        const colour = BOUNDARY_COLOURS[i % BOUNDARY_COLOURS.length];
         svg.append('line').attr('class', 'boundary').attr('data-upper', line.upper).attr('data-lower', line.lower).attr('x1', b.x0Px / img.binning).attr('x2', b.x1Px / img.binning).attr('y1', yAt(line.uPx, b.x0Px) / img.binning).attr('y2', yAt(line.uPx, b.x1Px) / img.binning).attr('stroke', colour).attr('stroke-width', 2).attr('vector-effect', 'non-scaling-stroke').attr('stroke-dasharray', '10 5');
-        svg.append('text').attr('x', img.width - 6).attr('y', labelY[i]).attr('text-anchor', 'end').attr('class', 'boundary-label').attr('font-size', fontSize).attr('fill', colour).attr('stroke', '#000').attr('stroke-width', 3).attr('paint-order', 'stroke').text(`${labelOf(line.upper)} | ${labelOf(line.lower)}`);
+        // On a dark box, as the scale bar is: a coloured label with a black outline sank into
+        // the dark layers (the pink of "SiO₂/Si | bulk", the blues).
+        const label = `${labelOf(line.upper)} | ${labelOf(line.lower)}`;
+        const boxW = textWidthPt(label, fontSize) + 8;
+        svg.append('rect').attr('class', 'boundary-label-box').attr('x', img.width - 2 - boxW).attr('y', labelY[i] - fontSize * 0.95).attr('width', boxW).attr('height', fontSize * 1.25).attr('rx', 2).attr('fill', 'rgba(0,0,0,0.8)');
+        svg.append('text').attr('x', img.width - 6).attr('y', labelY[i]).attr('text-anchor', 'end').attr('class', 'boundary-label').attr('font-size', fontSize).attr('fill', colour).text(label);
       });
     }
     const analysis = noteText(s, 'measured boundaries and thicknesses');

@@ -49,7 +49,7 @@ export function registerXrd(program: Command, io: CliIo): void {
     .option('--no-mask-si', 'do not mask the Si (400) substrate reflection (with its Kβ line and β-filter edge)')
     .option('--mask <from-to>', 'mask a 2θ range in degrees, e.g. 43.2-44.0 (repeatable)', (v: string, prev: string[] = []) => [...prev, v])
     .option('--instrument-fwhm <deg>', 'instrumental FWHM for Scherrer, deg (default 0.05)')
-    .option('--min-significance <z>', 'least matched-filter significance of a peak candidate, in σ (default 6)')
+    .option('--min-significance <z>', 'least matched-filter significance of a peak candidate, in σ (default 6; below it, weaker peaks are added and every peak found at 6 stays)')
     .option('--angle <column>', 'what a plain column file\'s angle column is: theta (doubled) or 2theta; default from its header or file name')
     .option('--stack <id>', `match peaks only against the reference phases of this layer stack's materials, as a study does (${stackPresetList()}); default: every reference phase`)
     .action(async (file: string, options: { json?: boolean; maskSi: boolean; mask?: string[]; instrumentFwhm?: string; minSignificance?: string; angle?: string; stack?: string }) => {

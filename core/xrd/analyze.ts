@@ -34,7 +34,11 @@ export interface AnalyzeXrdOptions {
   backgroundHalfWidthDeg?: number;
   /** Narrowest expected FWHM, deg (smoothing before SNIP), default 0.1°. */
   minFwhmDeg?: number;
-  /** Peak-search significance threshold, σ of the matched-filter response, default 6. */
+  /**
+   * Peak-search significance threshold, σ of the matched-filter response, default 6. Below the
+   * default, the weaker candidates it lets through only add peaks to the default's, which all
+   * stay (see admitWeakCandidates).
+   */
   minSignificance?: number;
   /**
    * Half-width of the fit window beyond a group's outer peaks, deg (default 5: the window must be
@@ -90,7 +94,8 @@ export const DEFAULT_INSTRUMENT_FWHM_DEG = 0.05;
 
 /**
  * The whole XRD chain on one pattern: masks → peak search by curvature-blind matched filters on
- * the raw counts → pseudo-Voigt fits on the raw counts (Kα2 in the model; each group of
+ * the raw counts (below the default threshold, the weaker candidates only add peaks: see
+ * admitWeakCandidates) → pseudo-Voigt fits on the raw counts (Kα2 in the model; each group of
  * overlapping peaks on ±5° with its neighbours, a linear background and one broad Gaussian hump
  * of FWHM ≥ 4°; η fixed at 0.5 for weak peaks) → Scherrer size → phase markers; and the
  * amorphous fraction from the hump area (Kα1, after Rachinger stripping) against the fitted
@@ -136,7 +141,20 @@ export function analyzeXrdPattern(pattern: XrdPattern, opts: AnalyzeXrdOptions =
   // not the peak's own counts, or strong peaks would favour ever wider kernels.
   const countsBackground = snipBackground(x, convolve(counts, savitzkyGolayWeights(smoothHalf, 2, 0)), { halfWidthDeg: bgHalf });
   const searchVariance = counting ? Float64Array.from(countsBackground, (v, i) => Math.max(Math.min(v, counts[i] + 3 * Math.sqrt(Math.max(counts[i], 1))), 1)) : scatterVariance(raw, masked);
-  const candidates = matchedFilterPeaks(x, counts, { masked, minSignificance: opts.minSignificance ?? 6, variance: searchVariance });
+  // Two tiers of candidates (hysteresis thresholding, as in Canny's edge detector): the
+  // detections at the default threshold, at which noise alone gives none, and, where the user
+  // lowers it, the weaker candidates the search then adds. A weak candidate closer to a detection
+  // than half the wider one's FWHM is that detection seen by another kernel (the search's own rule
+  // across widths), not a peak of its own; the others only add to what the detections give
+  // (admitWeakCandidates). Searched and fitted on an equal footing, noise bumps on a broad peak's
+  // top took its place (gredig_2Theta.asc lost its 9.6° and 31.5° peaks at 2–4 σ).
+  const minSignificance = opts.minSignificance ?? DEFAULT_MIN_SIGNIFICANCE;
+  const detectionSignificance = Math.max(minSignificance, DEFAULT_MIN_SIGNIFICANCE);
+  const search = (min: number) => matchedFilterPeaks(x, counts, { masked, minSignificance: min, variance: searchVariance });
+  const detections = search(detectionSignificance);
+  const weakFound = minSignificance < detectionSignificance ? search(minSignificance) : [];
+  const candidates = [...detections, ...weakFound.filter((c) => !detections.some((d) => sameFeature(c, d)))].sort((a, b) => a.twoThetaDeg - b.twoThetaDeg);
+  const isDetection = candidates.map((c) => detections.includes(c));
   // Intensities that are not counts are fitted with their noise's variance (the scatter's), so
   // that χ² is in units of σ, as the fit's stopping rule and its χ²ᵣ assume.
   const fitVariance = counting ? Float64Array.from(counts, (v) => Math.max(v, 1)) : searchVariance;
@@ -153,26 +171,14 @@ export function analyzeXrdPattern(pattern: XrdPattern, opts: AnalyzeXrdOptions =
   // a ≤ 2° peak), on the raw counts with Kα2 in the model.
   const windowDeg = opts.fitWindowDeg ?? 5;
   const minAreaSig = opts.minAreaSignificance ?? 3;
-  const groups: number[][] = [];
-  candidates.forEach((c, i) => {
-    const last = groups[groups.length - 1];
-    const prev = last ? candidates[last[last.length - 1]] : undefined;
-    if (prev && c.twoThetaDeg - prev.twoThetaDeg < 2 * (c.fwhmDeg + prev.fwhmDeg)) last.push(i);
-    else groups.push([i]);
-  });
-  const fits: PeakGroupFit[] = [];
-  const fitted: Array<{ peak: FittedPeak; candidate: (typeof candidates)[number] }> = [];
-  for (const g of groups) {
-    const lo = candidates[g[0]].twoThetaDeg - windowDeg;
-    const hi = candidates[g[g.length - 1]].twoThetaDeg + windowDeg;
-    const members = candidates.map((c, i) => i).filter((i) => candidates[i].twoThetaDeg > lo + 0.5 && candidates[i].twoThetaDeg < hi - 0.5);
+  const fitGroup = (g: readonly number[], window: [number, number], members: number[]): GroupOutcome | null => {
     // η is fitted only where every peak is strong enough to fix it (else 0.5).
     const fitGuesses = (guesses: PeakGuess[], of: readonly number[]): PeakGroupFit | null =>
       fitPeakGroup(x, counts, guesses, {
         variance: fitVariance,
         masked,
         background: 'linear',
-        rangeDeg: [lo, hi],
+        rangeDeg: window,
         hump: { minFwhmDeg: 4 },
         maxFwhmDeg: maxPeakFwhmDeg,
         kAlpha2: alpha2,
@@ -181,18 +187,22 @@ export function analyzeXrdPattern(pattern: XrdPattern, opts: AnalyzeXrdOptions =
     const fitMembers = (of: readonly number[]): PeakGroupFit | null => fitGuesses(of.map((i) => guessOf(candidates[i])), of);
     const pruned = pruneUnsupported(members, fitMembers(members), candidates, minAreaSig, fitMembers);
     const effective = mergeUnresolved(members, pruned, g, candidates, fitGuesses);
-    if (!effective) continue;
+    if (!effective) return null;
     const f = scaleGroupFit(effective, noiseScale);
-    fits.push(f);
-    members.forEach((i, k) => {
-      // A width run to its upper bound is background the hump term could not take, not a peak.
-      if (g.includes(i) && f.peaks[k].fwhmDeg < maxPeakFwhmDeg * 0.999) fitted.push({ peak: f.peaks[k], candidate: candidates[i] });
-    });
-  }
+    // A width run to its upper bound is background the hump term could not take, not a peak.
+    const own = members.flatMap((i, k) => (g.includes(i) && f.peaks[k].fwhmDeg < maxPeakFwhmDeg * 0.999 ? [{ peak: f.peaks[k], candidate: i }] : []));
+    return { fit: f, own };
+  };
+  const isKept = (p: FittedPeak): boolean => p.area > 0 && Number.isFinite(p.sigma.area) && p.area >= minAreaSig * p.sigma.area && !masked[nearestIndex(x, p.centerDeg)];
+  const groupCache = new Map<string, GroupOutcome | null>();
+  const fitSet = (active: readonly number[]): CandidateSetFit => fitCandidateSet(candidates, active, windowDeg, fitGroup, groupCache);
+  const detectionIndices = candidates.flatMap((_, i) => (isDetection[i] ? [i] : []));
+  const weakIndices = candidates.flatMap((_, i) => (isDetection[i] ? [] : [i]));
+  const { fits, fitted } = admitWeakCandidates(detectionIndices, weakIndices, candidates, fitSet, isKept);
   const scherrer: ScherrerOptions = { k: 0.9, instrumentFwhmDeg: DEFAULT_INSTRUMENT_FWHM_DEG, broadening: 'quadratic', ...opts.scherrer };
   const keptFits = fitted
-    .filter(({ peak: p }) => p.area > 0 && Number.isFinite(p.sigma.area) && p.area >= minAreaSig * p.sigma.area)
-    .filter(({ peak: p }) => !masked[nearestIndex(x, p.centerDeg)])
+    .filter(({ peak: p }) => isKept(p))
+    .map(({ peak, candidate }) => ({ peak, candidate: candidates[candidate] }))
     .sort((a, b) => a.peak.centerDeg - b.peak.centerDeg);
   const kept = keptFits.map((k) => k.peak);
   const phaseCandidates = candidatePhases(opts.stack);
@@ -295,7 +305,9 @@ export function analyzeXrdPattern(pattern: XrdPattern, opts: AnalyzeXrdOptions =
       peakSearch: {
         method: 'matched filters (Gaussian orthogonal to 1, x, x² over ±3 FWHM) on raw counts, gated by the mean-subtracted kernel',
         widthsDeg: [0.1, 1.1],
-        minSignificance: opts.minSignificance ?? 6,
+        minSignificance,
+        detectionSignificance,
+        lowerThreshold: 'candidates below the detection significance (the default) are added one at a time, strongest first, each only where its own peak is kept and every peak kept before stays kept, within half its FWHM of where it was',
         variance: 'SNIP background of the raw counts (null hypothesis)',
         countingDispersion: counting ? dispersion : null,
         effectiveCountsDivisor: noiseScale,
@@ -411,6 +423,120 @@ function nearestIndex(x: ArrayLike<number>, value: number): number {
   const hi = Math.min(x.length - 1, Math.max(1, bisectLeft(x as number[], value)));
   const lo = hi - 1;
   return Math.abs(x[lo] - value) <= Math.abs(x[hi] - value) ? lo : hi;
+}
+
+/** The search's threshold where the user gives none, σ: noise alone gives no candidate above it (the sample study's humps + Poisson noise, 10 seeds). */
+const DEFAULT_MIN_SIGNIFICANCE = 6;
+
+/** The search's own rule across kernel widths: centres closer than half the wider FWHM are one feature. */
+const sameFeature = (a: { twoThetaDeg: number; fwhmDeg: number }, b: { twoThetaDeg: number; fwhmDeg: number }): boolean => Math.abs(a.twoThetaDeg - b.twoThetaDeg) < 0.5 * Math.max(a.fwhmDeg, b.fwhmDeg);
+
+/** One group's fit (in the intensities' units) and its own peaks below the width cap, by candidate index. */
+interface GroupOutcome {
+  fit: PeakGroupFit;
+  own: Array<{ peak: FittedPeak; candidate: number }>;
+}
+
+/** Every group's fit of one set of candidates, and the peaks the groups call their own. */
+interface CandidateSetFit {
+  fits: PeakGroupFit[];
+  fitted: Array<{ peak: FittedPeak; candidate: number }>;
+}
+
+/** Consecutive candidates (by angle) closer than 2·(w₁ + w₂): each run is one group, fitted together. */
+function groupCandidates(candidates: readonly { twoThetaDeg: number; fwhmDeg: number }[], active: readonly number[]): number[][] {
+  const groups: number[][] = [];
+  for (const i of active) {
+    const last = groups[groups.length - 1];
+    const prev = last ? candidates[last[last.length - 1]] : undefined;
+    if (prev && candidates[i].twoThetaDeg - prev.twoThetaDeg < 2 * (candidates[i].fwhmDeg + prev.fwhmDeg)) last.push(i);
+    else groups.push([i]);
+  }
+  return groups;
+}
+
+/**
+ * Fits the candidates `active` (indices into `candidates`, in order of angle): each group on
+ * ±`windowDeg` around it, with every active candidate inside that window as a (context) peak.
+ * A group's fit depends only on its own candidates and the window's, so it is cached by them:
+ * trying one more candidate refits only the groups whose window it falls in.
+ */
+function fitCandidateSet(
+  candidates: readonly { twoThetaDeg: number; fwhmDeg: number }[],
+  active: readonly number[],
+  windowDeg: number,
+  fitGroup: (group: readonly number[], window: [number, number], members: number[]) => GroupOutcome | null,
+  cache: Map<string, GroupOutcome | null>,
+): CandidateSetFit {
+  const fits: PeakGroupFit[] = [];
+  const fitted: CandidateSetFit['fitted'] = [];
+  for (const g of groupCandidates(candidates, active)) {
+    const window: [number, number] = [candidates[g[0]].twoThetaDeg - windowDeg, candidates[g[g.length - 1]].twoThetaDeg + windowDeg];
+    const members = active.filter((i) => candidates[i].twoThetaDeg > window[0] + 0.5 && candidates[i].twoThetaDeg < window[1] - 0.5);
+    const key = `${g.join(',')}|${members.join(',')}`;
+    if (!cache.has(key)) cache.set(key, fitGroup(g, window, members));
+    const outcome = cache.get(key);
+    if (!outcome) continue;
+    fits.push(outcome.fit);
+    fitted.push(...outcome.own);
+  }
+  return { fits, fitted };
+}
+
+/**
+ * Hysteresis on the search threshold: the detections (candidates at the default threshold) are
+ * fitted as they always are, and the weaker candidates a lowered threshold adds are then tried,
+ * the most significant first. They are tried in runs, the weak candidates close enough to be
+ * fitted as one group (two overlapping weak peaks can be significant only together: the charged
+ * sample's 29.6° and 30.9°); a run is admitted where, fitted with everything admitted before,
+ * at least one of its own peaks is kept and every peak kept before is still kept, within half
+ * its FWHM of where it was (a member whose peak is not kept stays in the model, as any candidate
+ * did before). A run that fails is tried one candidate at a time, on the same terms.
+ *
+ * Why: a weak candidate is weak evidence, and fitted on an equal footing it can take the data
+ * of a strong peak. On gredig_2Theta.asc at 2–4 σ, 3–5 σ bumps on the 2°-wide 9.6° peak (a 20 σ
+ * feature for the widest kernel) displaced the default's candidates there (the search takes
+ * narrower kernels first) and stretched the group's fit window to the start of the scan, where
+ * the background rises steeply: the peak ran to the width cap and was dropped. At 3 σ, bumps at
+ * 30.6° and 31.8° widened in the fit and shared the 31.5° peak's area until none of them was
+ * significant. Fitted first, a strong peak keeps the data it explains; weak ones must explain
+ * what is left. So every peak found at the default threshold is found at any lower one, where
+ * it was (what a user lowering the threshold expects), the default's result is unchanged, and
+ * a weak run is admitted only after every stronger one was tried.
+ */
+function admitWeakCandidates(
+  detections: readonly number[],
+  weak: readonly number[],
+  candidates: readonly { twoThetaDeg: number; fwhmDeg: number; significance: number }[],
+  fitSet: (active: readonly number[]) => CandidateSetFit,
+  isKept: (peak: FittedPeak) => boolean,
+): CandidateSetFit {
+  const keptOf = (f: CandidateSetFit): Map<number, FittedPeak> => new Map(f.fitted.filter((e) => isKept(e.peak)).map((e) => [e.candidate, e.peak]));
+  const strongest = (run: readonly number[]): number => Math.max(...run.map((i) => candidates[i].significance));
+  let active = [...detections].sort((a, b) => a - b);
+  let current = fitSet(active);
+  let kept = keptOf(current);
+  // Admits `added` where one of them is kept and nothing kept before is lost or moved.
+  const tryAdding = (added: readonly number[]): boolean => {
+    const withAdded = [...active, ...added].sort((a, b) => a - b);
+    const trial = fitSet(withAdded);
+    const trialKept = keptOf(trial);
+    const keepsEarlier = [...kept].every(([i, p]) => {
+      const q = trialKept.get(i);
+      return q !== undefined && Math.abs(q.centerDeg - p.centerDeg) < p.fwhmDeg / 2;
+    });
+    if (!keepsEarlier || !added.some((i) => trialKept.has(i))) return false;
+    active = withAdded;
+    current = trial;
+    kept = trialKept;
+    return true;
+  };
+  const runs = groupCandidates(candidates, [...weak].sort((a, b) => a - b)).sort((a, b) => strongest(b) - strongest(a) || a[0] - b[0]);
+  for (const run of runs) {
+    if (tryAdding(run) || run.length === 1) continue;
+    for (const c of [...run].sort((a, b) => candidates[b].significance - candidates[a].significance || a - b)) tryAdding([c]);
+  }
+  return current;
 }
 
 /** Bayesian information criterion of a group fit, χ² + p·ln n: lower is the better model. */

@@ -12,6 +12,7 @@ import { line } from 'd3-shape';
 import { formulaNotation } from '../model/formula.js';
 import { maskLabels, type MaskRange } from '../xrd/mask.js';
 import { traceMasks, type WaterfallData } from '../xrd/waterfall.js';
+import { markerSymbol, markerSymbolPath, UNASSIGNED_MARKER_COLOUR, unassignedTickPath } from './peakMarkerSymbols.js';
 import { axisBottom } from './axes.js';
 import { spreadLabels, stateColour, stateIndexIn, stickColours, textWidthPt, wrapText } from './style.js';
 import { el, figureRoot, num, panel, PT_PER_MM, text, TYPE } from './svg.js';
@@ -63,28 +64,9 @@ export interface XrdFigurePeak {
 const MARKER_PT = 3.5;
 /** Gap between a marker and the trace under it, pt. */
 const MARKER_GAP_PT = 1.5;
-const UNASSIGNED_COLOUR = '#999999';
-/**
- * One symbol per phase (its stick row's index), cycled: path data centred on 0,0 for a marker of
- * `MARKER_PT`, and the character the notes name it by. Shapes, not glyphs, so the PNG and PDF do
- * not depend on their fonts having ▼ or ●.
- */
-const MARKER_SYMBOLS: { d: string; char: string }[] = (() => {
-  const r = MARKER_PT / 2;
-  const poly = (pts: [number, number][]): string => `M${pts.map(([x, y]) => `${num(x)},${num(y)}`).join('L')}Z`;
-  const k = (n: number, start: number): [number, number][] => Array.from({ length: n }, (_, i) => [r * Math.cos(start + (2 * Math.PI * i) / n), r * Math.sin(start + (2 * Math.PI * i) / n)]);
-  return [
-    { d: poly([[-r, -r * 0.8], [r, -r * 0.8], [0, r]]), char: '▼' },
-    { d: `M${num(-r)},0A${num(r)},${num(r)} 0 1 0 ${num(r)},0A${num(r)},${num(r)} 0 1 0 ${num(-r)},0Z`, char: '●' },
-    { d: poly([[-r * 0.85, -r * 0.85], [r * 0.85, -r * 0.85], [r * 0.85, r * 0.85], [-r * 0.85, r * 0.85]]), char: '■' },
-    { d: poly(k(4, -Math.PI / 2)), char: '◆' },
-    { d: poly([[-r, r * 0.8], [r, r * 0.8], [0, -r]]), char: '▲' },
-    { d: poly(k(6, 0)), char: '⬢' },
-  ];
-})();
-
-/** The symbol of the phase of stick row `row`. */
-export const markerSymbol = (row: number): string => MARKER_SYMBOLS[row % MARKER_SYMBOLS.length].char;
+// The symbols live in peakMarkerSymbols.ts, shared with the workbench's XRD view; the glyph
+// stays importable from here, beside the notes that name phases by it.
+export { markerSymbol };
 
 /** The given peaks of the figure's traces (those of a state without a trace are not drawn). */
 const tracePeaks = (input: XrdFigureInput): XrdFigurePeak[] => input.data.traces.flatMap((t) => input.peaks?.[t.label] ?? []);
@@ -248,11 +230,11 @@ export function xrdFigure(input: XrdFigureInput): string {
         const r = p.phase === null ? undefined : rowOf.get(p.phase);
         const attrs = { transform: `translate(${num(x)},${num(y)})`, 'data-peak-deg': p.twoThetaDeg, 'data-peak-phase': p.phase ?? 'unassigned', 'data-hkl': p.hkl ?? undefined, 'data-tentative': p.phaseConfidence === 'tentative' ? 'true' : undefined };
         // Unassigned (or a phase without a row to name it): a neutral grey tick.
-        if (r === undefined) return el('path', { ...attrs, d: `M0,${num(-MARKER_PT / 2)}V${num(MARKER_PT / 2)}`, stroke: UNASSIGNED_COLOUR, 'stroke-width': 0.6, fill: 'none' });
+        if (r === undefined) return el('path', { ...attrs, d: unassignedTickPath(MARKER_PT / 2), stroke: UNASSIGNED_MARKER_COLOUR, 'stroke-width': 0.6, fill: 'none' });
         const colour = sticksPalette[r % sticksPalette.length];
         const tentative = p.phaseConfidence === 'tentative';
         // Tentative: open (white inside, so the trace does not show through as if filled).
-        return el('path', { ...attrs, d: MARKER_SYMBOLS[r % MARKER_SYMBOLS.length].d, fill: tentative ? '#ffffff' : colour, stroke: colour, 'stroke-width': tentative ? 0.6 : 0.3 });
+        return el('path', { ...attrs, d: markerSymbolPath(r, MARKER_PT / 2), fill: tentative ? '#ffffff' : colour, stroke: colour, 'stroke-width': tentative ? 0.6 : 0.3 });
       });
     return el('g', { 'data-peak-markers': t.label, 'data-trace-index': i }, ...marks);
   }
@@ -272,7 +254,7 @@ export function xrdFigure(input: XrdFigureInput): string {
         markedPhases.has(row.phaseId)
           ? el('path', {
               transform: `translate(${num(x1 + 3 + MARKER_PT / 2)},${num(baselineOf(data.traces.length + r) - TYPE.smallPt * 0.35)})`,
-              d: MARKER_SYMBOLS[r % MARKER_SYMBOLS.length].d,
+              d: markerSymbolPath(r, MARKER_PT / 2),
               fill: colour,
               'data-phase-key': row.phaseId,
             })

@@ -576,9 +576,28 @@ describe.skipIf(skipReason !== null)('workbench in the browser mode', { timeout:
     const peakTables = await page.$$eval('#xrd-tables table', (ts) => ts.map((t) => ({ state: t.getAttribute('data-state'), caption: t.querySelector('caption')!.textContent, rows: [...t.querySelectorAll('tbody tr')].map((r) => [...r.children].map((c) => c.textContent)) })));
     expect(peakTables.map((t) => t.state)).toEqual(['pristine', 'charged', 'discharged']);
     expect(peakTables[0].caption).toMatch(/^Peaks of pristine \(pristine\/xrd\.ras\); amorphous fraction \d+\.\d %$/);
-    expect(peakTables[0].rows).toContainEqual([expect.stringMatching(/^35\.\d{3} ± 0\.\d{3}$/), expect.stringMatching(/ ± /), expect.stringMatching(/ ± /), 'LiFePO4 (311)', expect.stringMatching(/^\d+\.\d+ ± \d+\.\d+$/)]);
-    // Each state's fitted peaks ticked on its trace.
-    for (const t of peakTables) expect(await page.$$eval(`#xrd-chart line.peak-tick[data-state="${t.state}"]`, (l) => l.length), t.state!).toBe(t.rows.length);
+    // Phase names in formula notation, as the exported figures write them.
+    expect(peakTables[0].rows).toContainEqual([expect.stringMatching(/^35\.\d{3} ± 0\.\d{3}$/), expect.stringMatching(/ ± /), expect.stringMatching(/ ± /), 'LiFePO₄ (311)', expect.stringMatching(/^\d+\.\d+ ± \d+\.\d+$/)]);
+    // Each state's fitted peaks marked on its trace as the figure marks them: one mark per table
+    // row, open where the row's phase is tentative ("?"), a grey tick where it has none ("—"),
+    // else filled in the colour of its phase's legend entry, which shows the same symbol.
+    const legend = Object.fromEntries(await page.$$eval('#xrd-chart g.xrd-legend-entry', (g) => g.map((x) => [x.getAttribute('data-phase')!, { colour: x.getAttribute('fill'), symbol: x.querySelector('path.legend-marker')!.getAttribute('d'), name: x.textContent }])));
+    expect(Object.values(legend).map((e) => e.name)).toEqual(['┆ LiFePO₄', '┆ austenite']);
+    const marksOf = (state: string) => page.$$eval(`#xrd-chart path.peak-marker[data-state="${state}"]`, (m) => m.map((x) => ({ kind: x.getAttribute('class')!.replace(/.*peak-marker-/, ''), phase: x.getAttribute('data-peak-phase')!, fill: x.getAttribute('fill'), d: x.getAttribute('d') })));
+    for (const t of peakTables) {
+      const marks = await marksOf(t.state!);
+      expect(marks, t.state!).toHaveLength(t.rows.length);
+      const phaseColumn = t.rows.map((r) => r[3]!);
+      expect(marks.filter((m) => m.kind === 'open').length, t.state!).toBe(phaseColumn.filter((c) => /\? /.test(c)).length);
+      expect(marks.filter((m) => m.kind === 'tick').length, t.state!).toBe(phaseColumn.filter((c) => c === '—').length);
+      for (const m of marks.filter((m) => m.kind === 'filled')) {
+        expect(m.fill, `${t.state} ${m.phase}`).toBe(legend[m.phase].colour);
+        expect(m.d, `${t.state} ${m.phase}`).toBe(legend[m.phase].symbol);
+      }
+    }
+    // Two phases, two symbols.
+    expect(new Set(Object.values(legend).map((e) => e.symbol)).size).toBe(2);
+    expect(await page.textContent('#xrd-note')).toMatch(/Marks above the traces: each state's fitted peaks, in the colour and symbol of the phase they are assigned to \(▼ LiFePO₄, ▲ austenite\)\./);
     // Linear intensity: the Si (400) wafer reflection is masked as in the exported figure (a gap
     // in each trace), so it no longer sets the scale and the film's peaks fill the plot.
     await page.click('#xrd-log');
@@ -617,6 +636,11 @@ describe.skipIf(skipReason !== null)('workbench in the browser mode', { timeout:
     expect(Math.abs(lo - 30)).toBeLessThan(0.3);
     expect(Math.abs(hi - 40)).toBeLessThan(0.3);
     expect(await page.isEnabled('#xrd-reset-zoom')).toBe(true);
+    // The marks follow the zoom: only the peaks in 30–40° are marked, each at its 2θ on the new axis.
+    const inView = peakTables.flatMap((t) => t.rows.map((r) => parseFloat(r[0]!)).filter((deg) => deg >= lo && deg <= hi));
+    const zoomedMarks = await page.$$eval('#xrd-chart path.peak-marker', (m) => m.map((x) => ({ deg: Number(x.getAttribute('data-peak-deg')), box: x.getBoundingClientRect() })));
+    expect(zoomedMarks).toHaveLength(inView.length);
+    for (const m of zoomedMarks) expect(Math.abs(m.box.x + m.box.width / 2 - (await plotX(m.deg)).x), `${m.deg}°`).toBeLessThan(1.5);
     await screenshot(page, '09a-xrd-zoomed');
     const p = await plotX(35);
     await page.mouse.dblclick(p.x, p.y);

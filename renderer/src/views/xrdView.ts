@@ -1,24 +1,32 @@
 import * as d3 from 'd3';
 import type { XrdPayload } from '../../../core/api/contract.js';
+import { formulaNotation } from '../../../core/model/formula.js';
 import { maskLabels } from '../../../core/xrd/mask.js';
-import { phaseDisplayName, phaseLabel } from '../../../core/xrd/phases.js';
 import type { MaskRange } from '../../../core/xrd/mask.js';
 import { radiationLabel } from '../../../core/xrd/radiation.js';
 import { formatWithSigma } from '../../../core/util/uncertainty.js';
 import { h } from '../dom.js';
 import { studyStateColour } from '../colour.js';
 import { stickColours } from '../../../core/figures/style.js';
+import { markerSymbolPath, UNASSIGNED_MARKER_COLOUR, unassignedTickPath } from '../../../core/figures/peakMarkerSymbols.js';
 import type { AppState, Store } from '../store.js';
 import { nearestIndex } from './profileMath.js';
-import { maskedPatterns } from './xrdMath.js';
+import { maskedPatterns, peakMarkerKind, peakMarkerNote, peakPhaseName, peakTop, phaseName, phaseSymbolRows, stackMarkers } from './xrdMath.js';
 import { noteText, onWidthChange } from './view.js';
 import type { View } from './view.js';
 
+/** Half the size of a peak marker, px: readable at a glance, small beside the traces' peaks. */
+const MARKER_RADIUS_PX = 5;
+/** Gap between a peak marker and the top of the trace under it, px. */
+const MARKER_GAP_PX = 4;
+
 /**
  * XRD waterfall: the states' patterns stacked with a vertical offset (pristine at the bottom),
- * the Si substrate masked as in the exported figure, each state's fitted peaks ticked on its
- * trace, and the report's indexed peaks as reference sticks, one colour per phase. Drag across
- * the plot to zoom on 2θ; the read-out gives each state's intensity under the pointer.
+ * the Si substrate masked as in the exported figure, each state's fitted peaks marked on its
+ * trace as the figure marks them (its phase's symbol in the phase's colour, open where tentative,
+ * a grey tick where unassigned), and the report's indexed peaks as reference sticks, one colour
+ * per phase. Drag across the plot to zoom on 2θ; the read-out gives each state's intensity under
+ * the pointer.
  */
 export function xrdView(store: Store): View {
   const el = h('section', { class: 'panel view', id: 'xrd-view' }, h('h2', {}, 'XRD waterfall'));
@@ -128,30 +136,6 @@ export function xrdView(store: Store): View {
       const visible = t.y.filter((yv, i) => Number.isFinite(yv) && t.twoThetaDeg[i] >= lo && t.twoThetaDeg[i] <= hi);
       svg.append('text').attr('x', width - margin.right + 6).attr('y', y(k * step + (d3.median(visible, tf) ?? 0))).attr('fill', colourOf(k)).attr('font-size', 12).text(t.label);
     });
-    // Each state's fitted peaks: a short tick above its trace at the fitted 2θ, clear of the
-    // peak's top (the highest point within half its width: noise would hide a tick at the centre).
-    traces.forEach((t, k) => {
-      for (const pk of s.report?.states.find((st) => st.state === t.label)?.xrd?.peaks ?? []) {
-        if (pk.twoThetaDeg < lo || pk.twoThetaDeg > hi) continue;
-        const halfWidth = Math.max(0.1, pk.fwhmDeg / 2);
-        let yv = -Infinity; // masked points (NaN) never win
-        for (let i = nearestIndex(t.twoThetaDeg, pk.twoThetaDeg - halfWidth); i < t.y.length && t.twoThetaDeg[i] <= pk.twoThetaDeg + halfWidth; i++) if (t.y[i] > yv) yv = t.y[i];
-        if (!Number.isFinite(yv)) continue; // in a masked range
-        const py = yOf(k, yv);
-        plot
-          .append('line')
-          .attr('class', 'peak-tick')
-          .attr('data-state', t.label)
-          .attr('x1', x(pk.twoThetaDeg))
-          .attr('x2', x(pk.twoThetaDeg))
-          .attr('y1', py - 5)
-          .attr('y2', py - 15)
-          .attr('stroke', '#222')
-          .attr('stroke-width', 1.5)
-          .append('title')
-          .text(`${t.label}: fitted peak at ${pk.twoThetaDeg.toFixed(2)}°${pk.phase ? `, ${phaseLabel(pk)} ${pk.hkl ?? ''}`.trimEnd() : ''}`);
-      }
-    });
     // Reference sticks from the report's indexed peaks.
     const peaks = (s.report?.states ?? []).flatMap((st) => (st.xrd?.peaks ?? []).filter((pk) => pk.phase).map((pk) => ({ ...pk, state: st.state })));
     const phases = [...new Set(peaks.map((p) => p.phase!))];
@@ -159,11 +143,50 @@ export function xrdView(store: Store): View {
     // The figure's stick colours: none of them a trace's.
     const sticksPalette = stickColours(new Set(traces.map((_, k) => colourOf(k))));
     const stickColour = (i: number): string => sticksPalette[i % sticksPalette.length];
+    // Each phase's symbol and colour as the exported figure numbers them (its stick row there),
+    // so a phase has one mark, in one colour, in both.
+    const symbolRows = phaseSymbolRows(s.study.stack, phases);
+    const phaseColour = (phase: string): string => stickColour(symbolRows.get(phase)!);
     peaks.forEach((pk) => {
-      const colour = stickColour(phases.indexOf(pk.phase!));
-      plot.append('line').attr('class', 'ref-stick').attr('x1', x(pk.twoThetaDeg)).attr('x2', x(pk.twoThetaDeg)).attr('y1', height - margin.bottom).attr('y2', stickTop).attr('stroke', colour).attr('stroke-opacity', 0.5).attr('stroke-dasharray', '3 3').append('title').text(`${phaseLabel(pk)} ${pk.hkl ?? ''} ${pk.twoThetaDeg.toFixed(2)}° (${pk.state})`);
+      plot.append('line').attr('class', 'ref-stick').attr('x1', x(pk.twoThetaDeg)).attr('x2', x(pk.twoThetaDeg)).attr('y1', height - margin.bottom).attr('y2', stickTop).attr('stroke', phaseColour(pk.phase!)).attr('stroke-opacity', 0.5).attr('stroke-dasharray', '3 3').append('title').text(`${peakPhaseName(pk)} ${pk.hkl ?? ''} ${pk.twoThetaDeg.toFixed(2)}° (${pk.state})`);
     });
-    phases.forEach((ph, i) => svg.append('text').attr('x', width - margin.right + 6).attr('y', margin.top + 12 + i * 15).attr('font-size', 11).attr('fill', stickColour(i)).text(`┆ ${phaseDisplayName(ph)}`));
+    // Each state's fitted peaks: a mark above its trace at the fitted 2θ, clear of the peak's
+    // top, in its phase's colour and symbol (drawn after the dashed lines, so on top of them).
+    const tracePeaks = (label: string) => s.report?.states.find((st) => st.state === label)?.xrd?.peaks ?? [];
+    traces.forEach((t, k) => {
+      const marks = [...tracePeaks(t.label)]
+        .filter((pk) => pk.twoThetaDeg >= lo && pk.twoThetaDeg <= hi)
+        .sort((a, b) => a.twoThetaDeg - b.twoThetaDeg)
+        .flatMap((pk) => {
+          const top = peakTop(t.twoThetaDeg, t.y, pk);
+          return top === null ? [] : [{ pk, x: x(pk.twoThetaDeg), y: yOf(k, top) - MARKER_GAP_PX - MARKER_RADIUS_PX }]; // null: in a masked range
+        });
+      const ys = stackMarkers(marks, 2 * MARKER_RADIUS_PX, 1);
+      marks.forEach(({ pk, x: px }, j) => {
+        const kind = peakMarkerKind(pk);
+        const colour = pk.phase === null ? UNASSIGNED_MARKER_COLOUR : phaseColour(pk.phase);
+        const mark = plot
+          .append('path')
+          .attr('class', `peak-marker peak-marker-${kind}`)
+          .attr('data-state', t.label)
+          .attr('data-peak-deg', pk.twoThetaDeg)
+          .attr('data-peak-phase', pk.phase ?? 'unassigned')
+          .attr('transform', `translate(${px},${ys[j]})`)
+          .attr('stroke', colour);
+        if (kind === 'tick') mark.attr('d', unassignedTickPath(MARKER_RADIUS_PX)).attr('fill', 'none').attr('stroke-width', 1.5);
+        // Open: white inside, so the trace does not show through as if it were filled.
+        else mark.attr('d', markerSymbolPath(symbolRows.get(pk.phase!)!, MARKER_RADIUS_PX)).attr('fill', kind === 'open' ? '#ffffff' : colour).attr('stroke-width', kind === 'open' ? 1.5 : 0.75);
+        const phase = peakPhaseName(pk);
+        mark.append('title').text(`${t.label}: fitted peak at ${pk.twoThetaDeg.toFixed(2)}°${phase ? `, ${phase} ${pk.hkl ?? ''}`.trimEnd() : ', unassigned'}${kind === 'open' ? ' (tentative)' : ''}`);
+      });
+    });
+    // The legend: each phase's symbol, then the dashed lines' ┆ and its name.
+    phases.forEach((ph, i) => {
+      const baseline = margin.top + 12 + i * 15;
+      const entry = svg.append('g').attr('class', 'xrd-legend-entry').attr('data-phase', ph).attr('fill', phaseColour(ph));
+      entry.append('path').attr('class', 'legend-marker').attr('transform', `translate(${width - margin.right + 6 + MARKER_RADIUS_PX},${baseline - 4})`).attr('d', markerSymbolPath(symbolRows.get(ph)!, MARKER_RADIUS_PX));
+      entry.append('text').attr('x', width - margin.right + 10 + 2 * MARKER_RADIUS_PX).attr('y', baseline).attr('font-size', 11).text(`┆ ${phaseName(ph)}`);
+    });
 
     // Drag across the plot: zoom to that 2θ range; double-click: the whole patterns again.
     const rule = plot.append('line').attr('class', 'hover-rule').attr('y1', margin.top).attr('y2', height - margin.bottom).attr('stroke', '#777').attr('visibility', 'hidden');
@@ -205,7 +228,9 @@ export function xrdView(store: Store): View {
       ...own.flatMap((masks, k) => masks.filter(inRange).map((m) => `${m.label} masked in ${traces[k].label} (${m.fromDeg}–${m.toDeg}°)`)),
     ];
     if (maskNotes.length) notes.push(`${maskNotes.join(', ')}, as in the exported figure.`);
-    notes.push("Ticks above the traces: each state's fitted peaks.");
+    // Said of the peaks of the states drawn, whatever the zoom shows of them.
+    const markerNote = peakMarkerNote(traces.flatMap((t) => tracePeaks(t.label)), symbolRows);
+    if (markerNote) notes.push(markerNote);
     const radiations = [...new Set(d.patterns.map((p) => radiationLabel(p.wavelengthA)))];
     if (radiations.length > 1) notes.push(`The patterns were measured with different radiation (${radiations.join(', ')}): the same reflection falls at different 2θ; the axis is the first pattern's.`);
     const n = noteText(s, 'reference sticks');
@@ -233,8 +258,9 @@ export function xrdView(store: Store): View {
           h(
             'table',
             { class: 'compact', 'data-state': st.state },
-            // The analysis's doubts about this pattern (e.g. intensities that are not counts) under its title.
-            h('caption', {}, `Peaks of ${st.state} (${xrd.file}); amorphous fraction ${amorphous}`, ...(xrd.warnings ?? []).map((w) => h('div', { class: 'notes' }, `Warning: ${w}`))),
+            // The analysis's doubts about this pattern (e.g. intensities that are not counts) under its
+            // title; the phases and materials they name ("LiFePO4 is tentative") in formula notation, as the table's.
+            h('caption', {}, `Peaks of ${st.state} (${xrd.file}); amorphous fraction ${amorphous}`, ...(xrd.warnings ?? []).map((w) => h('div', { class: 'notes' }, `Warning: ${formulaNotation(w)}`))),
             h('thead', {}, h('tr', {}, h('th', {}, '2θ (°)'), h('th', {}, 'FWHM (°)'), h('th', {}, areaUnit ? `Area (${areaUnit})` : 'Area'), h('th', {}, 'Phase (hkl)'), h('th', {}, 'Crystallite (nm)'))),
             h(
               'tbody',
@@ -248,7 +274,7 @@ export function xrdView(store: Store): View {
                   h('td', { class: 'num' }, pm(p.twoThetaDeg, p.twoThetaSigmaDeg, 3)),
                   h('td', { class: 'num' }, pm(p.fwhmDeg, p.fwhmSigmaDeg, 3)),
                   h('td', { class: 'num' }, pm(p.area, p.areaSigma, 1)),
-                  h('td', {}, p.phase ? `${phaseLabel(p)} ${p.hkl ?? ''}`.trim() : '—'),
+                  h('td', {}, p.phase ? `${peakPhaseName(p)} ${p.hkl ?? ''}`.trim() : '—'),
                   // A width not resolved from the instrument's gives a lower bound, not a size.
                   p.crystalliteNm === null && p.crystalliteMinNm !== undefined
                     ? h('td', { class: 'num', title: 'The peak is not broader than the instrument by 2σ of its width: the crystallites are at least this large.' }, `> ${p.crystalliteMinNm.toFixed(0)}`)

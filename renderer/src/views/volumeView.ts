@@ -17,6 +17,11 @@ import { ionNotation } from '../../../core/model/ions.js';
 import { layerLabel } from './layerLabel.js';
 import { clipChoice, CUSTOM_CLIP, followClipLayer } from './volumeClip.js';
 import type { LayerRange } from './volumeClip.js';
+import { refineTimeRangeS, scanPeriodS, volumeDepth } from './volumeDepth.js';
+import type { TimeSpan } from './volumeDepth.js';
+import { sameVoxels, stackFingerprint, voxelSource, withKnownStacks } from './volumeRequest.js';
+import type { VoxelSource } from './volumeRequest.js';
+import type { Report } from '../../../core/model/report.js';
 
 /** Side of each state's square viewport, px, at most: narrower when the window is (three must fit). */
 const CELL_MAX = 340;
@@ -38,18 +43,23 @@ const MAX_BOX_ASPECT = 4;
 /** The slider's end before any volume is in. */
 const Z_EXAGGERATION_MAX = 400;
 
+/**
+ * One state's volume: its voxels as binned (they depend on the stack, the ion, the dead time and
+ * the range, not on the report), and its depth axis (the report's calibration, redone for each
+ * report without binning again: calibrateVolumes).
+ */
 interface StateVolume {
   payload: VolumePayload;
   scene: THREE.Scene;
   mesh: THREE.Mesh<THREE.BoxGeometry, THREE.ShaderMaterial>;
   texture: THREE.Data3DTexture;
+  /** The shader's depth → scan lookup, and its texels (RGBA, the time fraction in R). */
   depthLut: THREE.DataTexture;
+  depthLutData: Float32Array;
   depthUm: number;
   /** Depth of the volume's top below the surface, nm (a refined volume starts below it). */
   topNm: number;
   depthFromReport: boolean;
-  /** Time fraction of the volume's [first, last] scan time at each of DEPTH_LUT_SIZE depth fractions. */
-  depthToTimeFraction: Float32Array;
 }
 
 const DEPTH_LUT_SIZE = 512;
@@ -89,7 +99,10 @@ export function volumeView(store: Store): View {
   let renderer: THREE.WebGLRenderer | null = null;
   const camera = new THREE.PerspectiveCamera(30, 1, 0.01, 50);
   let volumes: StateVolume[] = [];
-  let volumesKey = '';
+  /** What the volumes on screen were binned from (null: none yet). */
+  let volumesSource: VoxelSource | null = null;
+  /** The report version whose calibration the volumes' depth axes are (calibrateVolumes). */
+  let calibratedFor = -1;
   let lutTexture: THREE.DataTexture | null = null;
   let lutName = '';
   let raf = 0;
@@ -103,7 +116,17 @@ export function volumeView(store: Store): View {
   const deadTimeOf = (s: AppState): boolean => s.view.volume.deadTime && !noShots.length;
   /** The clip controls of the last buildControls, kept in step with the clip by syncClipControls. */
   let clipControls: { top: HTMLInputElement; bottom: HTMLInputElement; layerSel: HTMLSelectElement; layers: LayerRange[] } | null = null;
-  const refinementKey = (): string => (refinement ? `${refinement.top}-${refinement.bottom}` : 'whole');
+  /** Each state's stack file as the study lists it (the backend bins its first 3-D stack). */
+  const stackPathOf = new Map(study.states.map((st) => [st.state, st.files.find((f) => f.kind === 'sims-stack')?.path]));
+
+  /**
+   * What the volumes for `s` are binned from (volumeRequest.ts): the ion, the dead time, the
+   * texture limits, the refined time ranges and each state's stack file; not the report.
+   */
+  function voxelsFor(s: AppState, r: THREE.WebGLRenderer): VoxelSource {
+    const request = { ion: ionOf(s), deadTime: deadTimeOf(s), maxSize: maxTextureSize(r), maxVoxels: MAX_VOXELS, timeRangeS: refinement?.timeRangeS };
+    return voxelSource(request, Object.fromEntries(stackStates.map((state) => [state, stackFingerprint(s.report, state, stackPathOf.get(state))])));
+  }
 
   function ensureRenderer(): THREE.WebGLRenderer | null {
     if (renderer) return renderer;
@@ -163,6 +186,7 @@ export function volumeView(store: Store): View {
     top.addEventListener('input', () => store.setView('volume', { clipTop: Math.min(Number(top.value), store.state.view.volume.clipBottom - 0.01), clipLayer: undefined }));
     bottom.addEventListener('input', () => store.setView('volume', { clipBottom: Math.max(Number(bottom.value), store.state.view.volume.clipTop + 0.01), clipLayer: undefined }));
     // Layer clip planes: keep only one layer (its depth range in the first state's calibration).
+    calibrateVolumes(s);
     const ref = volumes[0];
     const layers = ref ? layerFractions(s, ref) : [];
     const layerSel = h('select', { id: 'volume-layer', 'aria-label': 'Clip to layer' }, h('option', { value: '' }, 'all layers'), ...layers.map((l) => h('option', { value: l.role }, formulaNotation(l.label))), h('option', { value: CUSTOM_CLIP, disabled: true }, 'depth range set by hand'));
@@ -222,8 +246,15 @@ export function volumeView(store: Store): View {
       note.textContent = 'Clip to a depth range (a layer, or the top and bottom sliders) first, then refine it.';
       return;
     }
+    const report = store.state.report;
     const timeRangeS = new Map<string, [number, number]>();
-    for (const vol of volumes) timeRangeS.set(vol.payload.state, [timeAtDepth(vol, v.clipTop), timeAtDepth(vol, v.clipBottom)]);
+    for (const vol of volumes) {
+      const p = vol.payload;
+      // Without the report's depths "Clip to" offers no layer (layerFractions): the planes are what there is.
+      const layers = vol.depthFromReport ? layersOf(report, p.state) : [];
+      const span = timeSpanOf(p);
+      timeRangeS.set(p.state, refineTimeRangeS(v, layers, span, scanPeriodS(span, p.scanRange[1] - p.scanRange[0]), timeToDepth(layers)));
+    }
     refinement = { top: v.clipTop, bottom: v.clipBottom, layer: v.clipLayer, timeRangeS };
     store.setView('volume', { clipTop: 0, clipBottom: 1, clipLayer: undefined });
   }
@@ -246,21 +277,15 @@ export function volumeView(store: Store): View {
   /** The z-exaggeration drawn: the setting, within the slider's range (a project may hold more). */
   const zExaggeration = (v: AppState['view']['volume']): number => Math.min(v.zExaggeration, zExaggerationMax());
 
-  /** Sputter time at a depth fraction of a volume (its depth → time lookup). */
-  function timeAtDepth(vol: StateVolume, f: number): number {
-    const z = vol.payload.zTimeS;
-    const t0 = z[0][0];
-    const t1 = z[z.length - 1][1];
-    const lut = vol.depthToTimeFraction;
-    const x = Math.max(0, Math.min(1, f)) * (lut.length - 1);
-    const i = Math.floor(x);
-    const g = i + 1 < lut.length ? lut[i] + (x - i) * (lut[i + 1] - lut[i]) : lut[i];
-    return t0 + g * (t1 - t0);
-  }
+  /** A state's layers in `report` (none without one). */
+  const layersOf = (report: Report | null, state: string) => report?.states.find((r) => r.state === state)?.sims?.layers ?? [];
+
+  /** The sputter times of a volume's first and last scan. */
+  const timeSpanOf = (p: VolumePayload): TimeSpan => [p.zTimeS[0][0], p.zTimeS[p.zTimeS.length - 1][1]];
 
   /** Top and bottom of each layer as fractions of the volume's depth. */
   function layerFractions(s: AppState, vol: StateVolume): LayerRange[] {
-    const layers = s.report?.states.find((r) => r.state === vol.payload.state)?.sims?.layers ?? [];
+    const layers = layersOf(s.report, vol.payload.state);
     const toDepth = timeToDepth(layers);
     if (!toDepth || !vol.depthFromReport) return [];
     const total = vol.depthUm * 1000;
@@ -274,8 +299,8 @@ export function volumeView(store: Store): View {
   async function loadVolumes(s: AppState, r: THREE.WebGLRenderer): Promise<void> {
     const v = s.view.volume;
     const deadTime = deadTimeOf(s);
-    const key = `${ionOf(s)}|${deadTime}|${s.reportVersion}|${refinementKey()}`;
-    if (key === volumesKey && volumes.length) return;
+    const source = voxelsFor(s, r);
+    if (volumesSource && volumes.length && sameVoxels(volumesSource, source)) return;
     const maxSize = maxTextureSize(r);
     // All states at once: the backend bins them side by side on its worker threads. One job:
     // its Cancel stops every state's volume, not one of them.
@@ -296,16 +321,19 @@ export function volumeView(store: Store): View {
     const next: StateVolume[] = [];
     for (const p of payloads) {
       const u8 = (await runInWorker(`scaling ${p.state} volume`, { op: 'volumeToU8', values: base64ToF32(p.valuesF32), lo, hi })) as Uint8Array;
-      next.push(makeVolume(s, p, u8));
+      next.push(makeVolume(p, u8));
     }
     disposeVolumes();
     volumes = next;
-    volumesKey = key;
+    volumesSource = source;
+    // Depth axes from the report in force now (a newer one may have come in while they loaded).
+    calibratedFor = -1;
+    calibrateVolumes(store.state);
     shown.drawn(v);
     shownRefinement = refinement;
   }
 
-  function makeVolume(s: AppState, p: VolumePayload, u8: Uint8Array): StateVolume {
+  function makeVolume(p: VolumePayload, u8: Uint8Array): StateVolume {
     const texture = new THREE.Data3DTexture(u8, p.size[0], p.size[1], p.size[2]);
     texture.format = THREE.RedFormat;
     texture.type = THREE.UnsignedByteType;
@@ -313,43 +341,11 @@ export function volumeView(store: Store): View {
     texture.magFilter = THREE.LinearFilter;
     texture.unpackAlignment = 1;
     texture.needsUpdate = true;
-    // Depth → scan lookup from the report's calibration; linear in time without one.
-    const layers = s.report?.states.find((r) => r.state === p.state)?.sims?.layers;
-    const toDepth = timeToDepth(layers);
-    const t0 = p.zTimeS[0][0];
-    const t1 = p.zTimeS[p.zTimeS.length - 1][1];
-    const N = DEPTH_LUT_SIZE;
-    const lut = new Float32Array(N * 4);
-    let depthUm = NOMINAL_DEPTH_UM;
-    let topNm = 0;
-    let fromReport = false;
-    if (toDepth) {
-      const d0 = toDepth(t0);
-      const d1 = toDepth(t1);
-      if (d1 > d0) {
-        depthUm = (d1 - d0) / 1000;
-        topNm = d0;
-        fromReport = true;
-        // Invert depth(t) by walking t finely: depth is monotone in time.
-        const M = 4096;
-        let j = 0;
-        for (let i = 0; i < N; i++) {
-          const target = d0 + ((i + 0.5) / N) * (d1 - d0);
-          while (j < M && toDepth(t0 + ((j + 1) / M) * (t1 - t0)) < target) j++;
-          lut[i * 4] = j / M;
-        }
-      }
-    }
-    if (!fromReport) {
-      for (let i = 0; i < N; i++) lut[i * 4] = (i + 0.5) / N;
-      // Nominal depth in proportion to the scans shown (a refined volume is a part of the stack).
-      depthUm = (NOMINAL_DEPTH_UM * (p.scanRange[1] - p.scanRange[0])) / p.totalScans;
-      topNm = (NOMINAL_DEPTH_UM * 1000 * p.scanRange[0]) / p.totalScans;
-    }
-    const depthLut = new THREE.DataTexture(lut, N, 1, THREE.RGBAFormat, THREE.FloatType);
+    // The depth → scan lookup: filled by calibrateVolumes, from the report in force.
+    const depthLutData = new Float32Array(DEPTH_LUT_SIZE * 4);
+    const depthLut = new THREE.DataTexture(depthLutData, DEPTH_LUT_SIZE, 1, THREE.RGBAFormat, THREE.FloatType);
     depthLut.minFilter = THREE.NearestFilter;
     depthLut.magFilter = THREE.NearestFilter;
-    depthLut.needsUpdate = true;
     const material = new THREE.ShaderMaterial({
       glslVersion: THREE.GLSL3,
       vertexShader: VOLUME_VERTEX,
@@ -371,8 +367,26 @@ export function volumeView(store: Store): View {
     scene.add(mesh);
     const edges = new THREE.LineSegments(new THREE.EdgesGeometry(mesh.geometry), new THREE.LineBasicMaterial({ color: 0x888888 }));
     mesh.add(edges);
-    const depthToTimeFraction = Float32Array.from({ length: N }, (_, i) => lut[i * 4]);
-    return { payload: p, scene, mesh, texture, depthLut, depthUm, topNm, depthFromReport: fromReport, depthToTimeFraction };
+    return { payload: p, scene, mesh, texture, depthLut, depthLutData, depthUm: NOMINAL_DEPTH_UM, topNm: 0, depthFromReport: false };
+  }
+
+  /**
+   * The volumes' depth axes from the report of `s` (its calibration, or nominal without one):
+   * depth, top, and the shader's depth → scan lookup. Redone once per report, on the voxels
+   * already binned: a dragged interface moves the depths, not the voxels.
+   */
+  function calibrateVolumes(s: AppState): void {
+    if (!volumes.length || calibratedFor === s.reportVersion) return;
+    calibratedFor = s.reportVersion;
+    for (const vol of volumes) {
+      const p = vol.payload;
+      const depth = volumeDepth(timeToDepth(layersOf(s.report, p.state)), timeSpanOf(p), p, DEPTH_LUT_SIZE, NOMINAL_DEPTH_UM);
+      vol.depthUm = depth.depthUm;
+      vol.topNm = depth.topNm;
+      vol.depthFromReport = depth.fromReport;
+      depth.timeFractions.forEach((g, i) => (vol.depthLutData[i * 4] = g));
+      vol.depthLut.needsUpdate = true;
+    }
   }
 
   function render(s: AppState): void {
@@ -533,7 +547,8 @@ export function volumeView(store: Store): View {
     shown.restore(err, true, clip);
   }
 
-  let lastLoad = '';
+  /** What the last load asked for (null: nothing, or it failed): a repeat of it does not load again. */
+  let lastLoad: VoxelSource | null = null;
   let loadSeq = 0;
   async function refresh(s: AppState): Promise<void> {
     const r = ensureRenderer();
@@ -544,18 +559,23 @@ export function volumeView(store: Store): View {
     if (!stackStates.length) return;
     let seq = loadSeq;
     try {
-      const key = `${ionOf(s)}|${deadTimeOf(s)}|${s.reportVersion}|${refinementKey()}`;
-      if (key !== lastLoad) {
-        lastLoad = key;
+      const wanted = voxelsFor(s, r);
+      if (!lastLoad || !sameVoxels(lastLoad, wanted)) {
+        lastLoad = wanted;
         seq = ++loadSeq;
         await loadVolumes(s, r);
         buildControls(store.state);
+      } else {
+        // The same voxels: a new report only moves the depth axes and the layers' clip planes.
+        lastLoad = withKnownStacks(lastLoad, wanted);
+        if (volumesSource && sameVoxels(volumesSource, wanted)) volumesSource = withKnownStacks(volumesSource, wanted);
+        if (volumes.length && calibratedFor !== s.reportVersion) buildControls(s);
       }
       scheduleRender();
     } catch (err) {
       showFailure(note, err, 'Loading the volumes was cancelled.');
       if (seq !== loadSeq) return; // a newer load (the user chose again meanwhile) owns the controls
-      lastLoad = '';
+      lastLoad = null;
       if (err instanceof CancelledError && volumes.length) restoreShown(err);
     }
   }
@@ -567,9 +587,9 @@ export function volumeView(store: Store): View {
       buildControls(store.state);
       void refresh(store.state);
     },
-    update(s, changed) {
+    update(s) {
       if (!el.isConnected) return;
-      if (changed.has('report') && volumes.length) buildControls(s);
+      // A new report re-calibrates the volumes' depths and rebuilds the layer controls (refresh).
       void refresh(s);
     },
     dispose() {

@@ -51,3 +51,27 @@ export function maskPixelCount(mask: Uint8Array): number {
   for (let k = 0; k < mask.length; k++) if (mask[k]) n++;
   return n;
 }
+
+/**
+ * The mask's stretches of inside pixels in row-major order, as (first pixel index, length) pairs,
+ * ascending: a rectangle's rows (one stretch when it spans whole rows), a drawn mask's pieces
+ * of rows. A sum over the ROI then visits its pixels only, in the plane's order, rather than
+ * every pixel of the plane with the outside ones as 0.
+ */
+export function maskRuns(mask: Uint8Array): Int32Array {
+  let count = 0;
+  for (let k = 0; k < mask.length; k++) if (mask[k] && (k === 0 || !mask[k - 1])) count++;
+  const runs = new Int32Array(2 * count);
+  let r = 0;
+  for (let k = 0; k < mask.length; ) {
+    if (!mask[k]) {
+      k++;
+      continue;
+    }
+    const start = k;
+    while (k < mask.length && mask[k]) k++;
+    runs[r++] = start;
+    runs[r++] = k - start;
+  }
+  return runs;
+}

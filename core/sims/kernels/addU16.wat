@@ -20,6 +20,8 @@
 ;; pixel order, the total (lane 0 + lane 1) + (lane 2 + lane 3), as the JavaScript loops do
 ;; (stack.ts laneTotal), so their very numbers: one running sum made each add wait for the one
 ;; before, and took twice as long. A pair is one 128-bit add.
+;; sumCorrectedU16Runs: the same sums over an ROI's runs of pixels only (each pixel still into
+;; lane k mod 4 of the whole plane), so an ROI profile reads only its pixels, at the same numbers.
 ;; addCorrectedU16: a 16-bit plane's dead-time corrected counts added into a window's values and
 ;; variances with weight w (w·value[i], w²·variance[i]; saturated counts: satW = w·satValue and
 ;; satW2 = w²·satValue², as the caller computes them), each pixel's saturation written to
@@ -200,6 +202,93 @@
           (else
             (local.set $lane2 (f64x2.add (local.get $lane2) (local.get $sat)))
             (local.set $saturated (i32.add (local.get $saturated) (i32.const 1)))))))
+    (local.set $total (f64x2.add (f64x2.add (local.get $lane0) (local.get $lane1)) (f64x2.add (local.get $lane2) (local.get $lane3))))
+    (f64x2.extract_lane 0 (local.get $total))
+    (f64x2.extract_lane 1 (local.get $total))
+    (local.get $saturated))
+  ;; A depth profile's corrected plane sum over an ROI: only the pixels of the runs (pairs of
+  ;; i32: first pixel index, length; ascending), each still into lane (pixel index) mod 4 of the
+  ;; whole plane, in pixel order, so the sums are those of the whole-plane path over a plane
+  ;; whose outside pixels count 0 (adding +0 leaves a lane as it is). A run's pixels go one at a
+  ;; time until the index is a multiple of 4, then four at a time (lanes 0 to 3), then the rest.
+  (func (export "sumCorrectedU16Runs") (param $plane i32) (param $runs i32) (param $runCount i32) (param $table i32) (param $size i32)
+      (param $satValue f64) (param $satVariance f64) (result f64 f64 i32)
+    (local $runsEnd i32)
+    (local $k i32)
+    (local $end i32)
+    (local $at i32)
+    (local $i i32)
+    (local $pair v128)
+    (local $sat v128)
+    (local $lane0 v128) (local $lane1 v128) (local $lane2 v128) (local $lane3 v128)
+    (local $saturated i32)
+    (local $total v128)
+    (local.set $sat (f64x2.replace_lane 1 (f64x2.splat (local.get $satValue)) (local.get $satVariance)))
+    (local.set $runsEnd (i32.add (local.get $runs) (i32.shl (local.get $runCount) (i32.const 3))))
+    (block $runsDone
+      (loop $eachRun
+        (br_if $runsDone (i32.ge_u (local.get $runs) (local.get $runsEnd)))
+        (local.set $k (i32.load offset=0 (local.get $runs)))
+        (local.set $end (i32.add (local.get $k) (i32.load offset=4 (local.get $runs))))
+        (local.set $at (i32.add (local.get $plane) (i32.shl (local.get $k) (i32.const 1))))
+        (block $runDone
+          (loop $pixels
+            (br_if $runDone (i32.ge_u (local.get $k) (local.get $end)))
+            (if (i32.and (i32.eqz (i32.and (local.get $k) (i32.const 3))) (i32.le_u (i32.add (local.get $k) (i32.const 4)) (local.get $end)))
+              (then
+                ;; Four pixels from a multiple of 4: lanes 0, 1, 2, 3.
+                (local.set $i (i32.load16_u offset=0 (local.get $at)))
+                (if (i32.lt_u (local.get $i) (local.get $size))
+                  (then (local.set $lane0 (f64x2.add (local.get $lane0) (v128.load (i32.add (local.get $table) (i32.shl (local.get $i) (i32.const 4)))))))
+                  (else
+                    (local.set $lane0 (f64x2.add (local.get $lane0) (local.get $sat)))
+                    (local.set $saturated (i32.add (local.get $saturated) (i32.const 1)))))
+                (local.set $i (i32.load16_u offset=2 (local.get $at)))
+                (if (i32.lt_u (local.get $i) (local.get $size))
+                  (then (local.set $lane1 (f64x2.add (local.get $lane1) (v128.load (i32.add (local.get $table) (i32.shl (local.get $i) (i32.const 4)))))))
+                  (else
+                    (local.set $lane1 (f64x2.add (local.get $lane1) (local.get $sat)))
+                    (local.set $saturated (i32.add (local.get $saturated) (i32.const 1)))))
+                (local.set $i (i32.load16_u offset=4 (local.get $at)))
+                (if (i32.lt_u (local.get $i) (local.get $size))
+                  (then (local.set $lane2 (f64x2.add (local.get $lane2) (v128.load (i32.add (local.get $table) (i32.shl (local.get $i) (i32.const 4)))))))
+                  (else
+                    (local.set $lane2 (f64x2.add (local.get $lane2) (local.get $sat)))
+                    (local.set $saturated (i32.add (local.get $saturated) (i32.const 1)))))
+                (local.set $i (i32.load16_u offset=6 (local.get $at)))
+                (if (i32.lt_u (local.get $i) (local.get $size))
+                  (then (local.set $lane3 (f64x2.add (local.get $lane3) (v128.load (i32.add (local.get $table) (i32.shl (local.get $i) (i32.const 4)))))))
+                  (else
+                    (local.set $lane3 (f64x2.add (local.get $lane3) (local.get $sat)))
+                    (local.set $saturated (i32.add (local.get $saturated) (i32.const 1)))))
+                (local.set $k (i32.add (local.get $k) (i32.const 4)))
+                (local.set $at (i32.add (local.get $at) (i32.const 8))))
+              (else
+                ;; One pixel into lane k mod 4 (a run's first pixels before a multiple of 4, or its last).
+                (local.set $i (i32.load16_u (local.get $at)))
+                (if (i32.lt_u (local.get $i) (local.get $size))
+                  (then (local.set $pair (v128.load (i32.add (local.get $table) (i32.shl (local.get $i) (i32.const 4))))))
+                  (else
+                    (local.set $pair (local.get $sat))
+                    (local.set $saturated (i32.add (local.get $saturated) (i32.const 1)))))
+                (block $added
+                  (block $into3
+                    (block $into2
+                      (block $into1
+                        (block $into0
+                          (br_table $into0 $into1 $into2 $into3 (i32.and (local.get $k) (i32.const 3))))
+                        (local.set $lane0 (f64x2.add (local.get $lane0) (local.get $pair)))
+                        (br $added))
+                      (local.set $lane1 (f64x2.add (local.get $lane1) (local.get $pair)))
+                      (br $added))
+                    (local.set $lane2 (f64x2.add (local.get $lane2) (local.get $pair)))
+                    (br $added))
+                  (local.set $lane3 (f64x2.add (local.get $lane3) (local.get $pair))))
+                (local.set $k (i32.add (local.get $k) (i32.const 1)))
+                (local.set $at (i32.add (local.get $at) (i32.const 2)))))
+            (br $pixels)))
+        (local.set $runs (i32.add (local.get $runs) (i32.const 8)))
+        (br $eachRun)))
     (local.set $total (f64x2.add (f64x2.add (local.get $lane0) (local.get $lane1)) (f64x2.add (local.get $lane2) (local.get $lane3))))
     (f64x2.extract_lane 0 (local.get $total))
     (f64x2.extract_lane 1 (local.get $total))

@@ -14,7 +14,9 @@ import { AddU16WasmBase64 } from './addU16.wasm.js';
  *   stack: ~3 ms of kernel time, against ~6 ms with batches of 64 planes into float64 sums.
  * - `correctedMapSums`: dead-time corrected window maps (a table lookup per pixel: not SIMD,
  *   but without JavaScript's bounds checks, about four times its speed).
- * - `correctedPlaneSums`: a depth profile's corrected plane sums (in four lanes: stackProfile.ts laneTotal).
+ * - `correctedPlaneSums`: a depth profile's corrected plane sums (in four lanes: stackProfile.ts laneTotal),
+ *   over the whole plane or over an ROI's runs of pixels only (the same numbers as the whole plane
+ *   with 0 outside: each pixel still goes into the lane of its index in the plane).
  * - `slabBins`: the 3-D view's binned volume, a z slab's bins (raw or corrected counts).
  *
  * Each instance's memory also holds two run buffers (`scratches`): a reader that reads into them
@@ -56,6 +58,7 @@ type KernelExports = {
   drainU32ToF64: (src: number, dst: number, n: number) => void;
   finishSums: (int: number, unit: number, part: number, extra: number, n: number, has: number) => [number, number];
   sumCorrectedU16: (plane: number, n: number, table: number, size: number, satValue: number, satVariance: number) => [number, number, number];
+  sumCorrectedU16Runs: (plane: number, runs: number, runCount: number, table: number, size: number, satValue: number, satVariance: number) => [number, number, number];
   addCorrectedU16: (
     plane: number,
     n: number,
@@ -250,27 +253,32 @@ export interface CorrectedPlaneSums {
   scratches: RunBuffers;
   /** The plane's corrected sum and variance over every pixel, and its saturated pixels. */
   sum(plane: Uint16Array, out: { counts: number; variance: number; saturated: number }): void;
+  /** The same over the ROI's pixels only: the runs given when it was made (every pixel when none were). */
+  sumRuns(plane: Uint16Array, out: { counts: number; variance: number; saturated: number }): void;
   release(): void;
 }
 
 /**
  * Corrected plane sums of `n` pixels over `table` (values and variances of the counts below its
  * size; counts above: `satValue`, variance its square), with run buffers of `scratchBytes` each;
- * null where there is no kernel: then sum in JavaScript (the same numbers).
+ * null where there is no kernel: then sum in JavaScript (the same numbers). `runs`: the ROI as
+ * (first pixel, length) pairs in pixel order (roi.ts maskRuns), for `sumRuns`.
  */
 export function correctedPlaneSums(
   n: number,
   scratchBytes: number,
   table: { value: Float64Array; variance: Float64Array },
   satValue: number,
+  runs: Int32Array = Int32Array.of(0, n),
 ): CorrectedPlaneSums | null {
   if (!(n >= 1)) return null;
   const scratch = align16(Math.max(0, scratchBytes));
   const staging = align16(2 * n);
   const size = table.value.length;
-  const exports = acquire(2 * scratch + staging + 16 * size);
+  const runBytes = align16(4 * runs.length);
+  const exports = acquire(2 * scratch + staging + 16 * size + runBytes);
   if (!exports) return null;
-  const { memory, sumCorrectedU16 } = exports;
+  const { memory, sumCorrectedU16, sumCorrectedU16Runs } = exports;
   const buffer = memory.buffer;
   const stagingAt = 2 * scratch;
   // The table as (value, variance) pairs: a count's two numbers in one 128-bit load.
@@ -280,11 +288,20 @@ export function correctedPlaneSums(
     pairs[2 * c] = table.value[c];
     pairs[2 * c + 1] = table.variance[c];
   }
+  const runsAt = tableAt + 16 * size;
+  new Int32Array(buffer, runsAt, runs.length).set(runs);
+  const runCount = runs.length >> 1;
   const satVariance = satValue * satValue;
   return {
     scratches: runBuffers(buffer, scratch),
     sum(plane, out) {
       const [counts, variance, saturated] = sumCorrectedU16(planeAddress(buffer, plane, n, stagingAt), n, tableAt, size, satValue, satVariance);
+      out.counts = counts;
+      out.variance = variance;
+      out.saturated = saturated;
+    },
+    sumRuns(plane, out) {
+      const [counts, variance, saturated] = sumCorrectedU16Runs(planeAddress(buffer, plane, n, stagingAt), runsAt, runCount, tableAt, size, satValue, satVariance);
       out.counts = counts;
       out.variance = variance;
       out.saturated = saturated;

@@ -4,6 +4,7 @@ import { h } from '../dom.js';
 import { base64ToF32, colormapLut, COLORMAPS, colourRange } from '../colour.js';
 import type { ColormapName } from '../colour.js';
 import { runBackendJob } from '../jobs.js';
+import { InFlight } from '../inFlight.js';
 import { stackIonFor, studyStackIons } from '../store.js';
 import type { AppState, Store } from '../store.js';
 import { runInWorker } from '../workers/client.js';
@@ -13,6 +14,7 @@ import { simsFigure } from './view.js';
 import { ionNotation } from '../../../core/model/ions.js';
 import { layerLabel } from './layerLabel.js';
 import { formatWithSigma } from '../../../core/util/uncertainty.js';
+import { clipRoi, lateralStats } from './mapStats.js';
 
 const CELL_PX = 280;
 
@@ -30,8 +32,11 @@ export function ionMapsView(store: Store): View {
   const stats = h('div', { class: 'tables' });
   el.append(controls, note, h('div', { class: 'maps-row' }, grid, colourBar), stats);
   const study = store.state.study;
+  /** The last maps loaded, and the key of what they were asked with (fetchMaps). */
   let data: IonMapsPayload | null = null;
   let dataKey = '';
+  /** Maps being loaded, by the same key: asked again meanwhile, the pass under way answers. */
+  const loading = new InFlight<IonMapsPayload>();
   let drawSeq = 0;
   /** The settings the maps on screen were drawn with: a cancelled job puts the controls back to them. */
   const shown = shownSettings(store, 'maps');
@@ -71,27 +76,36 @@ export function ionMapsView(store: Store): View {
     dead.addEventListener('change', () => store.setView('maps', { deadTime: dead.checked }));
     const log = h('input', { type: 'checkbox', id: 'maps-log', checked: v.logColour });
     log.addEventListener('change', () => store.setView('maps', { logColour: log.checked }));
-    // The maps show the whole field; the ROI drawn on them is what the profiles and the report use.
-    const roi = s.overrides.roi ? [h('span', { class: 'notes', id: 'maps-roi' }, `${roiText(s.overrides.roi)} in force for the profiles and the report.`), clearRoiButton(store)] : [];
+    // The maps show the whole field; the ROI drawn on them is what the statistics, the profiles and the report use.
+    const roi = s.overrides.roi ? [h('span', { class: 'notes', id: 'maps-roi' }, `${roiText(s.overrides.roi)} in force for the statistics below, the profiles and the report.`), clearRoiButton(store)] : [];
     controls.replaceChildren(h('label', {}, 'Ion ', ion), h('label', {}, 'Sum over ', win), h('label', {}, 'Colours ', cmap), h('label', {}, log, ' log colour scale'), h('label', {}, dead, ' dead-time corrected'), h('span', { class: 'notes' }, 'Drag on a map to draw an ROI (Esc cancels).'), ...roi);
   }
 
-  async function fetchMaps(s: AppState): Promise<void> {
+  /**
+   * The maps `s` asks for: the last ones loaded when they are those, else the request for them
+   * already under way (the tab shown again while they load, a redraw: a second request would be
+   * a second full pass over every stack), else a new one. Each draw uses the maps it asked for:
+   * an older request that ends last must not stand in for a newer one's.
+   */
+  function fetchMaps(s: AppState): Promise<IonMapsPayload> {
     const windows = windowsOf(s);
     const deadTime = deadTimeOf(s);
     const ion = ionOf(s);
     const key = `${ion}|${deadTime}|${JSON.stringify(windows)}`;
-    if (key === dataKey && data) return;
-    const got = await runBackendJob(store.api, `${ionNotation(ion)} maps`, (jobId) => store.api.getIonMaps({ path: study.path, ion, windows, deadTime, jobId }));
-    const lacking = uncorrectedStates(deadTime, got.states);
-    if (lacking.length) {
-      // Some corrected, some raw on one colour scale would compare unlike numbers: all raw.
-      noShots = lacking;
-      buildControls(store.state);
-      return fetchMaps(s);
-    }
-    data = got;
-    dataKey = key;
+    if (key === dataKey && data) return Promise.resolve(data);
+    return loading.run(key, async () => {
+      const got = await runBackendJob(store.api, `${ionNotation(ion)} maps`, (jobId) => store.api.getIonMaps({ path: study.path, ion, windows, deadTime, jobId }));
+      const lacking = uncorrectedStates(deadTime, got.states);
+      if (lacking.length) {
+        // Some corrected, some raw on one colour scale would compare unlike numbers: all raw.
+        noShots = lacking;
+        buildControls(store.state);
+        return fetchMaps(s);
+      }
+      data = got;
+      dataKey = key;
+      return got;
+    });
   }
 
   async function draw(s: AppState, seq: number): Promise<void> {
@@ -100,8 +114,8 @@ export function ionMapsView(store: Store): View {
     const n = noteText(s, 'per-layer sums');
     if (shown.takeCancelled()) notes.push(`Cancelled; the maps still show ${ionNotation(ionOf(s))}.`); // said once, by the draw that puts the controls back
     if (n) notes.push(n);
-    await fetchMaps(s);
-    if (seq !== drawSeq || !data) return;
+    const data = await fetchMaps(s);
+    if (seq !== drawSeq) return;
     const maps = data.states.map((st) => ({ st, map: st.maps.find((m) => m.name === v.window) ?? st.maps[0] }));
     if (v.window !== 'all' && maps.some((m) => m.map.name !== v.window)) notes.push(`Some states have no layer '${v.window}': they show all scans.`);
     for (const m of data.missing) notes.push(`${m.state}: ${m.reason}.`);
@@ -132,7 +146,7 @@ export function ionMapsView(store: Store): View {
     grid.replaceChildren(...cells);
     shown.drawn(v);
     drawColourBar(v.colormap, lo, hi, v.logColour, ionOf(s));
-    drawStats(maps.map((m, k) => ({ state: m.st.state, values: decoded[k], total: m.map.total, totalSigma: m.map.totalSigma, saturated: m.st.deadTime.applied && m.st.deadTime.saturatedPixels > 0 })), s);
+    drawStats(maps.map((m, k) => ({ state: m.st.state, width: m.st.width, height: m.st.height, values: decoded[k], total: m.map.total, totalSigma: m.map.totalSigma, saturated: m.st.deadTime.applied && m.st.deadTime.saturatedPixels > 0 })), s, dts.some((d) => d.applied));
   }
 
   function mapCell(s: AppState, st: IonMapsPayload['states'][number], rgba: Uint8ClampedArray, scans: number, values: Float32Array): HTMLElement {
@@ -205,30 +219,36 @@ export function ionMapsView(store: Store): View {
   /**
    * Per state: the map's sum with its counting σ, the mean per pixel, the lateral CV, and the CV
    * counting alone would give (√(mean variance) / mean): a CV well above it is real lateral
-   * variation, one near it only noise. Saturated pixel-scans carry σ = their value (a lower
-   * bound, deadTime.ts), which is not counting noise: a state with any is marked.
+   * variation, one near it only noise. Over the ROI's pixels when one is in force (the Li
+   * dashboard's numbers are, and a crater rim inflates the CV), else over the whole field; the
+   * caption says which. Saturated pixel-scans carry σ = their value (a lower bound, deadTime.ts),
+   * which is not counting noise: a state with any in its field is marked.
    */
-  function drawStats(maps: { state: string; values: Float32Array; total: number; totalSigma: number; saturated: boolean }[], s: AppState): void {
+  function drawStats(maps: { state: string; width: number; height: number; values: Float32Array; total: number; totalSigma: number; saturated: boolean }[], s: AppState, corrected: boolean): void {
     // Four significant figures in every row (trimmed zeros made 4.29e+6 beside 5.433e+6).
     const fmt = d3.format('.4g');
     const pct = d3.format('.1%');
+    const roi = s.overrides.roi;
     const rows = maps.map((m) => {
-      const n = m.values.length;
-      const mean = d3.mean(m.values) ?? 0;
-      const sd = d3.deviation(m.values) ?? 0;
-      const countingCv = mean > 0 && n > 0 ? m.totalSigma / Math.sqrt(n) / mean : Number.NaN;
+      const region = roi ? clipRoi(roi, m.width, m.height) : null;
+      // An ROI drawn on a larger map may miss a smaller one altogether: nothing to say of it.
+      if (roi && !region) return h('tr', { 'data-state': m.state }, h('td', {}, m.state), h('td', { colspan: 4, class: 'notes' }, `the ROI lies outside its ${m.width}×${m.height} px map`));
+      const st = lateralStats(m.values, m.width, region, m);
       return h(
         'tr',
-        { 'data-state': m.state },
+        { 'data-state': m.state, 'data-pixels': String(st.pixels) },
         h('td', {}, m.state),
-        h('td', { class: 'num' }, formatWithSigma(m.total, m.totalSigma)),
-        h('td', { class: 'num' }, fmt(mean)),
-        h('td', { class: 'num' }, mean ? pct(sd / mean) : '—'),
-        h('td', { class: 'num', 'data-saturated': String(m.saturated) }, Number.isFinite(countingCv) ? `${pct(countingCv)}${m.saturated ? ' *' : ''}` : '—'),
+        h('td', { class: 'num' }, formatWithSigma(st.sum, st.sumSigma)),
+        h('td', { class: 'num' }, fmt(st.mean)),
+        h('td', { class: 'num' }, Number.isFinite(st.cv) ? pct(st.cv) : '—'),
+        h('td', { class: 'num', 'data-saturated': String(m.saturated) }, Number.isFinite(st.countingCv) ? `${pct(st.countingCv)}${m.saturated ? ' *' : ''}` : '—'),
       );
     });
-    const marked = maps.some((m) => m.saturated) ? '; * with saturated pixel-scans, whose σ (their value, a lower bound) is in it' : '';
-    const caption = `Lateral statistics of ${ionNotation(ionOf(s))} (${s.view.maps.window === 'all' ? 'all scans' : `layer ${layerLabel(study, s.view.maps.window)}`}); a CV well above the counting CV is real lateral variation${marked}`;
+    const over = roi ? `over the ${roiText(roi)}` : 'over the whole field';
+    // Corrected counts' variance is not in proportion to them: the ROI's σ is then an estimate (lateralStats).
+    const roiSigma = roi && corrected ? '; dead-time corrected, the ROI\'s counting σ is estimated (the field\'s, shared out by counts)' : '';
+    const marked = maps.some((m) => m.saturated) ? `; * with saturated pixel-scans${roi ? ' in the field' : ''}, whose σ (their value, a lower bound) is in it` : '';
+    const caption = `Lateral statistics of ${ionNotation(ionOf(s))} (${s.view.maps.window === 'all' ? 'all scans' : `layer ${layerLabel(study, s.view.maps.window)}`}) ${over}; a CV well above the counting CV is real lateral variation${roiSigma}${marked}`;
     stats.replaceChildren(h('table', { class: 'compact', id: 'maps-stats' }, h('caption', {}, caption), h('thead', {}, h('tr', {}, h('th', {}, 'State'), h('th', {}, 'Sum ± σ (counts)'), h('th', {}, 'Mean per pixel'), h('th', {}, 'CV'), h('th', {}, 'Counting CV'))), h('tbody', {}, ...rows)));
   }
 

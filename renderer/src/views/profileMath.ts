@@ -1,4 +1,4 @@
-import type { ProfilePayload } from '../../../core/api/contract.js';
+import type { ProfilePayload, RoiRect, StudySummary } from '../../../core/api/contract.js';
 import { ionKey } from '../../../core/model/ions.js';
 import type { LayerSegment } from '../../../core/model/report.js';
 
@@ -141,4 +141,52 @@ export function defaultProfileIons(available: readonly string[], analytes: reado
   for (const a of analytes) if (add(a)) break;
   for (const markers of markerIons) markers.some(add);
   return out;
+}
+
+/**
+ * Where the profile view takes a state's depth profile from: its profile file, or its 3-D ion
+ * stack summed scan by scan over `roi` (getProfile with an ROI; `wholeField`: over every pixel).
+ */
+export type ProfileSource = { state: string; from: 'profile' } | { state: string; from: 'stack'; roi: RoiRect; wholeField: boolean };
+
+/** A stack's width × height as its file summary gives them (`strata info`), or null. */
+function stackField(summary: Record<string, unknown> | null): RoiRect | null {
+  const width = summary?.width;
+  const height = summary?.height;
+  return typeof width === 'number' && typeof height === 'number' && width >= 1 && height >= 1 ? { x0: 0, y0: 0, x1: width, y1: height } : null;
+}
+
+/**
+ * Each state's depth profile as the analysis reads the state, in the study's order. With an ROI
+ * drawn: its stack summed over the ROI (a state without a stack has none to show). Without one:
+ * its profile file; and a state with only a stack, the stack summed over its whole field: the
+ * series the analysis found that state's layers in (analyze.ts: no profile, so profileFromStack
+ * over the ROI, none drawn being the whole field), so the layers and interfaces shown fit the
+ * curves. Unreadable files count as absent, as the analysis leaves them out; a state with
+ * neither is left out.
+ */
+export function profileSources(states: StudySummary['states'], roi: RoiRect | undefined): ProfileSource[] {
+  const out: ProfileSource[] = [];
+  for (const { state, files } of states) {
+    const stack = files.find((f) => f.kind === 'sims-stack' && !f.error);
+    if (roi) {
+      if (stack) out.push({ state, from: 'stack', roi, wholeField: false });
+    } else if (files.some((f) => f.kind === 'sims-profile' && !f.error)) {
+      out.push({ state, from: 'profile' });
+    } else {
+      const field = stack ? stackField(stack.summary) : null;
+      if (field) out.push({ state, from: 'stack', roi: field, wholeField: true });
+    }
+  }
+  return out;
+}
+
+/** The job-bar label of the stack passes behind `sources` (one job: one Cancel stops them all), or null when none reads a stack. */
+export function stackProfilesLabel(sources: readonly ProfileSource[]): string | null {
+  const stacks = sources.filter((x) => x.from === 'stack');
+  if (!stacks.length) return null;
+  const one = stacks.length === 1;
+  const wholeField = stacks.every((x) => x.from === 'stack' && x.wholeField);
+  const what = wholeField ? (one ? 'Whole-field profile from the 3-D stack' : 'Whole-field profiles from the 3-D stacks') : one ? 'ROI profile' : 'ROI profiles';
+  return `${what}: ${stacks.map((x) => x.state).join(', ')}`;
 }

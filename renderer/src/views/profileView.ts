@@ -4,11 +4,12 @@ import type { InterfaceResult, LayerSegment } from '../../../core/model/report.j
 import { analysedAnalyte } from '../../../core/model/report.js';
 import { h } from '../dom.js';
 import { BAND_FILLS, OKABE_ITO, studyStateColour } from '../colour.js';
-import { runBackendJob } from '../jobs.js';
+import { runBackendJobs } from '../jobs.js';
+import { InFlight } from '../inFlight.js';
 import type { AppState, Store } from '../store.js';
 import { withStateOverride } from '../store.js';
-import { defaultProfileIons, detectorLimit, detectorShares, interfaceLimits, NEAR_SATURATION, nearestIndex, runs, seriesOf, timeToDepth } from './profileMath.js';
-import type { Series } from './profileMath.js';
+import { defaultProfileIons, detectorLimit, detectorShares, interfaceLimits, NEAR_SATURATION, nearestIndex, profileSources, runs, seriesOf, stackProfilesLabel, timeToDepth } from './profileMath.js';
+import type { ProfileSource, Series } from './profileMath.js';
 import { clearRoiButton, noteText, onWidthChange, roiText, showFailure } from './view.js';
 import type { View } from './view.js';
 import { simsFigure } from './view.js';
@@ -18,6 +19,12 @@ import { countOf } from './view.js';
 import { formatWithSigma } from '../../../core/util/uncertainty.js';
 
 const DASHES = ['', '6 3', '2 3', '9 3 2 3', '1 2'];
+
+/** The profiles of one ROI (or of none), with where each came from. */
+interface LoadedProfiles {
+  profiles: Map<string, ProfilePayload>;
+  sources: Map<string, ProfileSource>;
+}
 
 /**
  * Depth profiles: any ions of any states, linear/log, raw/normalised, time or depth axis, the
@@ -34,33 +41,47 @@ export function profileView(store: Store): View {
   el.append(controls, note, chartHost, readout, tables);
 
   const profiles = new Map<string, ProfilePayload>();
+  /** Where each profile shown came from: a state with only a stack shows its whole field, labelled so. */
+  let sourceOf = new Map<string, ProfileSource>();
   onWidthChange(chartHost, () => profiles.size && draw(store.state));
   let loadedKey = '';
-  let loading: Promise<void> | null = null;
+  /** Loads under way by ROI key: asked again meanwhile (a redraw, the tab shown again), the load under way answers. */
+  const loading = new InFlight<LoadedProfiles>();
   const study = store.state.study;
-  const profileStates = study.states.filter((s) => s.files.some((f) => f.kind === 'sims-profile' && !f.error)).map((s) => s.state);
-  const stackStates = study.states.filter((s) => s.files.some((f) => f.kind === 'sims-stack' && !f.error)).map((s) => s.state);
 
   function roiKey(s: AppState): string {
     const r = s.overrides.roi;
     return r ? `${r.x0},${r.y0},${r.x1},${r.y1}` : '';
   }
 
-  async function load(s: AppState): Promise<void> {
-    const key = roiKey(s);
-    if (key === loadedKey && profiles.size) return;
+  /** A state's profile is its stack's whole field (it has no profile file). */
+  const fromWholeStack = (state: string): boolean => {
+    const src = sourceOf.get(state);
+    return src?.from === 'stack' && src.wholeField;
+  };
+
+  /**
+   * Every state's profile for the ROI of `s` (profileSources), side by side: the profile files
+   * read at once, the stack passes as one job the backend runs on its worker threads, one row in
+   * the job bar whose Cancel stops every pass (runBackendJobs). One load per ROI at a time.
+   */
+  function load(s: AppState): Promise<LoadedProfiles> {
     const roi = s.overrides.roi;
-    const states = roi ? stackStates : profileStates;
-    const next = new Map<string, ProfilePayload>();
-    for (const state of states) {
-      const p = roi
-        ? await runBackendJob(store.api, `ROI profile: ${state}`, (jobId) => store.api.getProfile({ path: study.path, state, roi, jobId }))
-        : await store.api.getProfile({ path: study.path, state });
-      next.set(state, p);
-    }
-    profiles.clear();
-    for (const [k, v] of next) profiles.set(k, v);
-    loadedKey = key;
+    return loading.run(roiKey(s), async () => {
+      const sources = profileSources(study.states, roi);
+      const files = sources.filter((x) => x.from === 'profile');
+      const stacks = sources.filter((x): x is Extract<ProfileSource, { from: 'stack' }> => x.from === 'stack');
+      const label = stackProfilesLabel(sources);
+      const [fromFiles, fromStacks] = await Promise.all([
+        Promise.all(files.map((x) => store.api.getProfile({ path: study.path, state: x.state }))),
+        label ? runBackendJobs(store.api, label, stacks.map((x) => (jobId: string) => store.api.getProfile({ path: study.path, state: x.state, roi: x.roi, jobId }))) : Promise.resolve([]),
+      ]);
+      const byState = new Map<string, ProfilePayload>();
+      files.forEach((x, k) => byState.set(x.state, fromFiles[k]));
+      stacks.forEach((x, k) => byState.set(x.state, fromStacks[k]));
+      // In the study's order, whichever answered first.
+      return { profiles: new Map(sources.map((x) => [x.state, byState.get(x.state)!])), sources: new Map(sources.map((x) => [x.state, x])) };
+    });
   }
 
   function ionsAvailable(): string[] {
@@ -74,7 +95,9 @@ export function profileView(store: Store): View {
     const stateBoxes = [...profiles.keys()].map((state) => {
       const box = h('input', { type: 'checkbox', name: 'profile-state', value: state, checked: v.states.includes(state) });
       box.addEventListener('change', () => store.setView('profile', { states: box.checked ? [...new Set([...store.state.view.profile.states, state])] : store.state.view.profile.states.filter((x) => x !== state) }));
-      return h('label', {}, box, ` ${state}`);
+      // A state without a profile file plots its stack's whole field: said where it is ticked.
+      const stackNote = fromWholeStack(state) ? h('span', { class: 'notes', title: 'No depth-profile file: the profile is summed from the 3-D ion stack over its whole field, the series the analysis found the layers in' }, ' (3-D stack, whole field)') : null;
+      return h('label', { 'data-source': sourceOf.get(state)?.from ?? '' }, box, ` ${state}`, stackNote);
     });
     const ionBoxes = ionsAvailable().map((ion) => {
       const box = h('input', { type: 'checkbox', name: 'profile-ion', value: ion, checked: v.ions.includes(ion) });
@@ -142,6 +165,8 @@ export function profileView(store: Store): View {
     const analysisNote = noteText(s, 'layer bands and interfaces');
     if (analysisNote) notes.push(analysisNote);
     if (s.overrides.roi) notes.push(`Profiles summed from the 3-D stacks over the ${roiText(s.overrides.roi)} (raw counts).`);
+    const wholeStack = v.states.filter((st) => profiles.has(st) && fromWholeStack(st));
+    if (wholeStack.length) notes.push(`${wholeStack.join(', ')}: no depth-profile file; the profile is summed from the 3-D stack over the whole field (raw counts), the series the analysis found the layers in.`);
     if (v.axis === 'depth' && !useDepth) notes.push('No depth calibration in the report: the axis stays in sputter time.');
     if (v.normalise) notes.push('Normalised: counts divided by the total ion counts of each scan; bands are ±1σ (Poisson, propagated).');
     else notes.push('Raw counts; bands are ±1σ = √counts.');
@@ -179,6 +204,9 @@ export function profileView(store: Store): View {
       drawTables(s);
       return;
     }
+    // The legend's labels, and room for the longest beside the plot (" (stack)" made one overrun it).
+    const legendText = (ser: Series): string => `${ionNotation(ser.ion)} · ${ser.state}${fromWholeStack(ser.state) ? ' (stack)' : ''}`;
+    margin.right = Math.max(margin.right, 36 + Math.ceil(7 * (d3.max(series, (ser) => legendText(ser).length) ?? 0)));
     const byState = new Set(series.map((x) => x.state)).size > 1;
     const colourOf = (ser: Series) => (byState ? studyStateColour(study.states, ser.state) : OKABE_ITO[v.ions.indexOf(ser.ion) % OKABE_ITO.length]);
     const dashOf = (ser: Series) => (byState ? DASHES[v.ions.indexOf(ser.ion) % DASHES.length] : '');
@@ -239,7 +267,7 @@ export function profileView(store: Store): View {
     series.forEach((ser, k) => {
       const ly = margin.top + 8 + k * 17;
       svg.append('line').attr('x1', legendX).attr('x2', legendX + 22).attr('y1', ly).attr('y2', ly).attr('stroke', colourOf(ser)).attr('stroke-width', 2).attr('stroke-dasharray', dashOf(ser));
-      svg.append('text').attr('x', legendX + 26).attr('y', ly + 4).attr('font-size', 12).text(`${ionNotation(ser.ion)} · ${ser.state}`);
+      svg.append('text').attr('x', legendX + 26).attr('y', ly + 4).attr('font-size', 12).text(legendText(ser));
     });
     if (anyNear) {
       const ly = margin.top + 8 + series.length * 17 + 4;
@@ -355,18 +383,24 @@ export function profileView(store: Store): View {
   }
 
   async function refresh(s: AppState, rebuildControls: boolean): Promise<void> {
+    const key = roiKey(s);
     try {
-      const key = roiKey(s);
       if (key !== loadedKey || !profiles.size) {
-        loading = load(s);
-        await loading;
+        const loaded = await load(s);
+        // An ROI drawn or cleared while these loaded: the refresh that followed shows its own.
+        if (key !== roiKey(store.state)) return;
+        profiles.clear();
+        for (const [k, p] of loaded.profiles) profiles.set(k, p);
+        sourceOf = loaded.sources;
+        loadedKey = key;
         rebuildControls = true;
         if (tickIonsPresent()) return; // the store's update draws with them
       }
       if (rebuildControls) buildControls(store.state);
       draw(store.state);
     } catch (err) {
-      showFailure(note, err, 'ROI profile cancelled; showing the previous profiles.');
+      const what = key ? 'ROI profiles' : 'Profiles from the 3-D stacks';
+      showFailure(note, err, `${what} cancelled${profiles.size ? '; showing the previous profiles' : ''}.`);
     }
   }
 

@@ -77,6 +77,12 @@ export const analyzeOverridesSchema = z
      * without one): `strata analyze --stack`, the Study tab's "Layer stack". Absent: the study's own.
      */
     stack: stackPresetId.optional(),
+    /**
+     * The analyte the study is analysed for (over its stack's analyteIon), as the data name it:
+     * `strata analyze --analyte`, the Study tab's "Analyte". Absent: the stack's. The analysis
+     * refuses one that none of the study's ToF-SIMS data hold (analyzeStudyOnDisk.ts).
+     */
+    analyteIon: ion.regex(/^[^\x00-\x1f]*[A-Za-z][^\x00-\x1f]*$/, 'an ion label such as Na+').optional(),
   })
   .strict();
 

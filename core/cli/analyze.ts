@@ -123,11 +123,12 @@ export function registerAnalyze(program: Command, io: CliIo): void {
     .option('--normalize <how>', "divide the analyte's counts, scan by scan, by: none (counts), tic (the total ion count), or an ion (e.g. C2-); default: study.json's normalization, else none")
     .option('--reference <state>', "the state the others' Li shares are compared against; default: study.json's referenceState, else pristine, else the first state with Li results")
     .option('--stack <id>', `layer stack preset (${stackPresetList()}); default: study.json's stack, else ${DEFAULT_STACK_ID}`)
+    .option('--analyte <ion>', "the ion counted per layer, as the data name it (e.g. Na+, Li-, ^6Li-); default: the stack's analyteIon, else Li in the data's polarity")
     .addHelpText(
       'after',
       `\nOne study: its states are analysed side by side; prints a summary (or --json the report); --out DIR also writes report.json and CSV tables.\nSeveral studies (or a folder of studies): analysed in parallel, each into DIR/<study>/, with\nDIR/summary.csv and DIR/summary.json across studies; a failing study is reported, the rest finish,\nand the exit code is 1 if any failed.`,
     )
-    .action(async (args: string[], options: { json?: boolean; out?: string; jobs?: string; normalize?: string; reference?: string; stack?: string }) => {
+    .action(async (args: string[], options: { json?: boolean; out?: string; jobs?: string; normalize?: string; reference?: string; stack?: string; analyte?: string }) => {
       const jobs = options.jobs === undefined ? undefined : countNumber('--jobs', options.jobs);
       const stack = options.stack === undefined ? undefined : stackPreset(options.stack);
       const overrides = flagOverrides(options);
@@ -145,13 +146,14 @@ export function registerAnalyze(program: Command, io: CliIo): void {
 }
 
 async function analyzeOne(studyPath: string, options: { json?: boolean; out?: string; jobs?: number; overrides: AnalyzeOverrides; stack?: LayerStack }, io: CliIo): Promise<void> {
-  const [{ loadStudy, withStack }, { analyzeStudyOnDisk }, { withStateLanes }, { writeReportFiles }] = await Promise.all([
+  const [{ loadStudy, withStack }, { analyzeStudyOnDisk, withChosenAnalyte }, { withStateLanes }, { writeReportFiles }] = await Promise.all([
     import('../node/loadStudy.js'),
     import('../node/analyzeStudyOnDisk.js'),
     import('../node/stateLanes.js'),
     import('../node/reportFiles.js'),
   ]);
-  const study = withStack(await loadStudy(studyPath), options.stack);
+  // The analyte chosen here too (the analysis takes it from the overrides), for the notes to say it.
+  const study = withChosenAnalyte(withStack(await loadStudy(studyPath), options.stack), options.overrides);
   await checkReferenceFlag(options.overrides, study.states.map((s) => s.state));
   for (const note of study.notes) io.stderr(`note: ${note}\n`);
   io.stderr(`analysing ${study.name}: ${study.states.length} state${study.states.length === 1 ? '' : 's'}…\n`);

@@ -63,6 +63,9 @@ export class ReportedError extends Error {
   }
 }
 
+/** Whether a flag's value can be an ion's label as data name it (`Na+`, `^6Li-`, `C_2-`): a word with a letter, no spaces or control characters. */
+const isIonLabel = (value: string): boolean => /^[^\s\x00-\x1f]{1,64}$/.test(value) && /[A-Za-z]/.test(value);
+
 /** `--normalize`: none, tic, or the reference ion's label (an ion is named as the data name it). */
 export function normalizationOf(how: string): AnalyzeOverrides {
   const value = how.trim();
@@ -70,15 +73,26 @@ export function normalizationOf(how: string): AnalyzeOverrides {
   if (word === 'none' || word === 'tic') return { normalization: word };
   // "reference" is the manifest's word for what the ion's label says here: which ion is wanted.
   if (word === 'reference') throw new UsageError(`--normalize reference: name the ion to divide by instead, e.g. --normalize C2-`);
-  if (/^[^\s\x00-\x1f]{1,64}$/.test(value) && /[A-Za-z]/.test(value)) return { normalization: 'reference', referenceIon: value };
+  if (isIonLabel(value)) return { normalization: 'reference', referenceIon: value };
   throw new UsageError(`--normalize wants none, tic or an ion label such as C2-, got '${how}'`);
 }
 
-/** The overrides `--normalize` and `--reference` ask for, over study.json's (none where neither is given). */
-export function flagOverrides(flags: { normalize?: string; reference?: string }): AnalyzeOverrides {
+/**
+ * `--analyte`: the ion's label as the data name it (`Na+`, `^6Li-`); whether the data hold it is
+ * the analysis's to say (withChosenAnalyte: a bad input, exit 1, naming the ions they hold).
+ */
+export function analyteOf(ion: string): AnalyzeOverrides {
+  const value = ion.trim();
+  if (!isIonLabel(value)) throw new UsageError(`--analyte wants an ion label as the data name it, such as Na+ or ^6Li-, got '${ion}'`);
+  return { analyteIon: value };
+}
+
+/** The overrides `--normalize`, `--reference` and `--analyte` ask for, over study.json's (none where none is given). */
+export function flagOverrides(flags: { normalize?: string; reference?: string; analyte?: string }): AnalyzeOverrides {
   return {
     ...(flags.normalize === undefined ? {} : normalizationOf(flags.normalize)),
     ...(flags.reference === undefined ? {} : { referenceState: flags.reference }),
+    ...(flags.analyte === undefined ? {} : analyteOf(flags.analyte)),
   };
 }
 

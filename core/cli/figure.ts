@@ -25,6 +25,7 @@ interface FigureOptions {
   normalize?: string;
   reference?: string;
   stack?: string;
+  analyte?: string;
 }
 
 /** A comma list whose items must all be in `allowed`; names the option in the usage error. */
@@ -75,13 +76,15 @@ export function registerFigure(program: Command, io: CliIo): void {
     .option('--normalize <how>', "divide the analyte's counts, scan by scan, by: none, tic or an ion (as strata analyze); default: study.json's normalization, else none")
     .option('--reference <state>', "the state li-bars compares the others against (as strata analyze); default: study.json's referenceState, else pristine, else the first state with Li results")
     .option('--stack <id>', `layer stack preset (${stackPresetList()}), as strata analyze; default: study.json's stack, else ${DEFAULT_STACK_ID}`)
+    .option('--analyte <ion>', "the ion the figures are of, as the data name it (e.g. Na+, ^6Li-), as strata analyze; default: the stack's analyteIon, else Li")
     .action(async (studyPath: string, options: FigureOptions) => {
       const p = parseFigureOptions(options);
       const overrides = flagOverrides(options);
       const stack = options.stack === undefined ? undefined : stackPreset(options.stack);
       // The readers and the analysis load only when this command runs (see analyze.ts).
-      const [{ loadStudy, withStack }, { withStateLanes }] = await Promise.all([import('../node/loadStudy.js'), import('../node/stateLanes.js')]);
-      const study = withStack(await loadStudy(studyPath), stack);
+      const [{ loadStudy, withStack }, { withStateLanes }, { withChosenAnalyte }] = await Promise.all([import('../node/loadStudy.js'), import('../node/stateLanes.js'), import('../node/analyzeStudyOnDisk.js')]);
+      // The analyte chosen here too (the analysis takes it from the overrides), for the notes and the figures to say it.
+      const study = withChosenAnalyte(withStack(await loadStudy(studyPath), stack), overrides);
       await checkReferenceFlag(overrides, study.states.map((s) => s.state));
       // Checked before the figures are made, not found wanting after.
       const outDir = await prepareOutputFolder(p.out);

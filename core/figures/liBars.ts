@@ -1,12 +1,13 @@
 /**
- * Li per layer as bars: (a) the Li fraction of the stack total per layer, one bar per state,
- * with ±σ error bars; (b) the change of that fraction against the reference state (pristine by default, or study.json's referenceState),
+ * The analyte (Li, or another the stack names) per layer as bars: (a) its fraction of the
+ * stack total per layer, one bar per state, with ±σ error bars; (b) the change of that fraction against the reference state (pristine by default, or study.json's referenceState),
  * in percentage points, with its σ. Fractions, not raw counts: the primary current drifts
  * between measurements, so only normalised quantities compare across states (DOMAIN.md §2).
  */
 import { scaleBand, scaleLinear } from 'd3-scale';
 import type { ScaleBand, ScaleLinear } from 'd3-scale';
 import { formulaNotation } from '../model/formula.js';
+import { speciesName } from '../model/ions.js';
 import { axisLeft } from './axes.js';
 import { LABEL_GAP_PT, legend, stateColour, stateIndexIn, textWidthPt } from './style.js';
 import { el, figureRoot, panel, panelLetter, PT_PER_MM, text, TYPE } from './svg.js';
@@ -18,6 +19,8 @@ export interface LiBarsInput {
   changes: { role: string; state: string; deltaFraction: number; sigma: number }[];
   referenceState: string;
   widthMm: number;
+  /** The ion whose shares the bars are (the analysis's analyte, e.g. `Na+`): the titles name it. Default `Li-`. */
+  analyte?: string;
   /** The study's states in order, for each state's colour (stateIndexIn); default `states`. */
   stateOrder?: readonly string[];
 }
@@ -146,19 +149,21 @@ export function liBarsFigure(input: LiBarsInput): string {
     legend(legendEntries, 40, TYPE.smallPt + 2, { columns: legendEntries.length, columnWidthPt: Math.max(...states.map((s) => textWidthPt(s, TYPE.smallPt))) + 20 }),
   ];
   const top = legendH + 2;
-  parts.push(panel(2, top, 'li-fraction', panelLetter(0, TYPE.panelLetterPt, 'a'), barChart(barsA, layers, states, { widthPt: panelW, heightPt: panelH, yLabel: 'Li share of the stack (%)', domain: domainA })));
+  // "Li" for the default analyte, as before; "Na" where the analysis counted Na⁺.
+  const species = speciesName(input.analyte ?? 'Li-');
+  parts.push(panel(2, top, 'li-fraction', panelLetter(0, TYPE.panelLetterPt, 'a'), barChart(barsA, layers, states, { widthPt: panelW, heightPt: panelH, yLabel: `${species} share of the stack (%)`, domain: domainA })));
   const bx = sideBySide ? 2 + panelW + 4 : 2;
   const by = sideBySide ? top : top + panelH + 6;
   const haveChanges = barsB.length > 0;
   parts.push(
     panel(bx, by, 'li-change', panelLetter(0, TYPE.panelLetterPt, 'b'),
       haveChanges
-        ? barChart(barsB, layers, others, { widthPt: panelW, heightPt: panelH, yLabel: `Δ Li share vs ${input.referenceState} (pp)`, domain: domainB })
+        ? barChart(barsB, layers, others, { widthPt: panelW, heightPt: panelH, yLabel: `Δ ${species} share vs ${input.referenceState} (pp)`, domain: domainB })
         : text(panelW / 2, panelH / 2, `no ${input.referenceState} state to compare against`, { 'text-anchor': 'middle', 'font-size': TYPE.smallPt })),
   );
   const H = (sideBySide ? top + panelH : by + panelH) + 4;
   return figureRoot(input.widthMm, H / PT_PER_MM, el('g', { 'data-figure': 'li-bars', 'data-states': states.join(',') }, ...parts), {
-    title: 'Li per layer across states',
-    description: `Li fraction per layer (${states.join(', ')}) and change against ${input.referenceState}; pp = percentage points`,
+    title: `${species} per layer across states`,
+    description: `${species} fraction per layer (${states.join(', ')}) and change against ${input.referenceState}; pp = percentage points`,
   });
 }

@@ -1,7 +1,7 @@
 /**
- * The paper's Fig. 4 as one figure: Li 2-D maps of the states on one colour scale, 3-D Li
- * renderings on one scale, the Li depth profiles of the states with their layers, and the
- * normalised Li profile over the SEM cross-section. Pure: results in, SVG string out; panels
+ * The paper's Fig. 4 as one figure, of the analyte (Li, or another the stack names): its 2-D
+ * maps of the states on one colour scale, 3-D renderings on one scale, the depth profiles of
+ * the states with their layers, and the normalised profile over the SEM cross-section. Pure: results in, SVG string out; panels
  * whose data are missing are left out and the letters follow the panels that are there.
  */
 import type { ColormapName } from './colormaps.js';
@@ -16,7 +16,7 @@ import { pooledMax, pooledQuantile, twoSignificant } from './stats.js';
 import { el, figureRoot, imageHref, panel, panelLetter, PT_PER_MM, text, TYPE } from './svg.js';
 import { volumePanel } from './volumePanel.js';
 import type { Volume } from './volumeRender.js';
-import { ionNotation } from '../model/ions.js';
+import { ionNotation, speciesName } from '../model/ions.js';
 import type { LayerSegment } from '../model/report.js';
 
 /** A layer as the report gives it (time and depth range, role and label). */
@@ -37,7 +37,7 @@ export interface LiFigureInput {
   /** States in display order (pristine, charged, discharged …). */
   states: LiFigureState[];
   widthMm: number;
-  /** Analyte ion, e.g. `Li-` or `7Li-`. */
+  /** Analyte ion, e.g. `Li-`, `7Li-` or `Na+`: the labels and the default title name it. Default `Li-`. */
   ion?: string;
   /**
    * What the analysis divided the analyte by before the figure scales every state by the largest
@@ -229,7 +229,7 @@ export function liFigure(input: LiFigureInput): string {
   }
   const heightMm = y / PT_PER_MM;
   return figureRoot(input.widthMm, heightMm, el('g', { 'data-figure': 'li', 'data-states': states.map((s) => s.state).join(',') }, ...parts), {
-    title: input.title ?? 'Li distribution across cell states',
+    title: input.title ?? `${speciesName(input.ion ?? 'Li-')} distribution across cell states`,
     description: `${ion} maps, 3-D renderings and depth profiles of ${states.map((s) => s.state).join(', ')}`,
   });
 }

@@ -67,6 +67,33 @@ const SUBSCRIPT: Record<string, string> = { '0': '₀', '1': '₁', '2': '₂', 
 const FORMULA = /^(?:\^(\d+)|(\d*))((?:[A-Z][a-z]?(?:_?\d+)?)+)([+-]?)$/;
 
 /**
+ * What an ion counts, as prose names it beside "per layer", "share", "across states": its
+ * species without the charge, written as ionNotation writes it (`Li-`, `7Li-` and `Li+` → Li,
+ * `Na+` → Na, `^6Li-` → ⁶Li, `PO_2-` → PO₂). The major isotope's mass number goes as ionKey drops
+ * it, so the default analyte reads "Li", as every text said before the analyte could be another.
+ * A label that is no formula (an m/z) is kept as written.
+ */
+export function speciesName(label: string): string {
+  const key = ionKey(label);
+  return FORMULA.test(key) ? ionNotation(key.replace(/[+-]$/, '')) : label.trim();
+}
+
+/** The charge most of these ion labels carry (the data's channels, a stack's marker ions). */
+export function labelsPolarity(labels: readonly string[]): 'positive' | 'negative' | 'unknown' {
+  const plus = labels.filter((l) => l.trim().endsWith('+')).length;
+  const minus = labels.filter((l) => l.trim().endsWith('-')).length;
+  return plus > minus ? 'positive' : minus > plus ? 'negative' : 'unknown';
+}
+
+/**
+ * The analyte where nothing else chose one: the stack's `analyteIon`, else Li in the data's
+ * polarity ("Li-" in a positive-ion profile was never there: "analyte Li- not in the data").
+ */
+export function defaultAnalyteIon(stack: { analyteIon?: string | null }, polarity: 'positive' | 'negative' | 'unknown'): string {
+  return stack.analyteIon ?? (polarity === 'positive' ? 'Li+' : 'Li-');
+}
+
+/**
  * An ion label as chemists write it, for display: mass number and charge superscript, counts
  * subscript, whichever spelling the file used (`^6Li-` and `6Li-` → ⁶Li⁻, `PO_2-` and `PO2-` →
  * PO₂⁻, `^13CC_25H_21N_2+` → ¹³CC₂₅H₂₁N₂⁺). Each space-separated word that is a formula is

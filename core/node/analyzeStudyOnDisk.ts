@@ -2,7 +2,7 @@ import { basename, join } from 'node:path';
 import type { AnalyzeOverrides } from '../api/contract.js';
 import type { InputRecord } from '../model/provenance.js';
 import type { Report } from '../model/report.js';
-import { analyzeState, composeStudy } from '../pipeline/analyzeStudy.js';
+import { analyzeState, chosenAnalyteMissing, composeStudy } from '../pipeline/analyzeStudy.js';
 import type { ModalitySteps, StateData, StateOutcome, StudyAnalysis, StudyAnalysisOptions } from '../pipeline/analyzeStudy.js';
 import { StrataError } from '../model/errors.js';
 import { notAStateOf } from '../pipeline/manifest.js';
@@ -13,7 +13,7 @@ import { inputRecord } from './files.js';
 import { memoizedSteps } from './stateMemo.js';
 import { findSemSidecar, imzmlBinaryPath, openDataset } from './openDataset.js';
 import type { OpenedDataset } from './openDataset.js';
-import { withStack } from './loadStudy.js';
+import { withAnalyte, withStack } from './loadStudy.js';
 import type { LoadedStudy } from './loadStudy.js';
 import { STACK_PRESETS } from '../model/layerStack.js';
 import type { StudyFile } from '../model/study.js';
@@ -178,6 +178,15 @@ export function withChosenStack(study: LoadedStudy, overrides: AnalyzeOverrides 
 }
 
 /**
+ * The study analysed for the analyte the user chose (overrides.analyteIon: `--analyte`, the
+ * workbench's "Analyte") in place of its stack's (withAnalyte); the study itself when none is
+ * chosen. Applied after withChosenStack: a stack chosen keeps the analyte chosen.
+ */
+export function withChosenAnalyte(study: LoadedStudy, overrides: AnalyzeOverrides | undefined): LoadedStudy {
+  return withAnalyte(study, overrides?.analyteIon);
+}
+
+/**
  * The analysis options of a study: its manifest's thicknesses, then the caller's options and overrides.
  * The reference state is the user's (overrides: `--reference`, the Li dashboard), else the
  * caller's, else study.json's, else composeStudy's default. One the user chose that is not a
@@ -217,9 +226,13 @@ export async function analyzeStudyDetailedOnDisk(
   opts: { overrides?: AnalyzeOverrides; options?: StudyAnalysisOptions; steps?: ModalitySteps; runStates?: StatesRunner } = {},
 ): Promise<StudyAnalysis> {
   const options = studyOptions(study, opts);
-  // The states carry their SEM view and the stack chosen (a state's cache key holds both: analysisCache.ts, stateMemo.ts).
-  const viewed = withSemGeometry(withChosenStack(study, opts.overrides), opts.overrides);
+  // The states carry their SEM view, the stack and the analyte chosen (a state's cache key holds
+  // them: analysisCache.ts, stateMemo.ts).
+  const viewed = withSemGeometry(withChosenAnalyte(withChosenStack(study, opts.overrides), opts.overrides), opts.overrides);
   const outcomes = opts.runStates && !opts.steps ? await opts.runStates(viewed, options) : await statesHere(viewed, options, opts.steps);
+  const chosenAnalyte = opts.overrides?.analyteIon;
+  const missing = chosenAnalyte === undefined ? null : chosenAnalyteMissing(study.name, chosenAnalyte, outcomes);
+  if (missing) throw new StrataError(missing);
   // The report's parameters record the geometry the user chose, as they record the other edits.
   const semGeometry = opts.overrides?.semGeometry;
   const recorded = { ...options, ...(semGeometry ? { semGeometry } : {}) };

@@ -10,7 +10,7 @@ import type { FigureName } from '../figures/figureNames.js';
 import { join } from 'node:path';
 import type { IonStack } from '../model/ionStack.js';
 import { formulaNotation } from '../model/formula.js';
-import { findIon, ionNotation } from '../model/ions.js';
+import { findIon, ionNotation, speciesName } from '../model/ions.js';
 import type { Report } from '../model/report.js';
 import { analysedAnalyte, referenceStateOf } from '../model/report.js';
 import { layerLabels } from '../model/layerStack.js';
@@ -55,6 +55,14 @@ export interface FigureData {
   warnings: string[];
 }
 
+/**
+ * The analyte the figures of `states` draw and name: the one their analysis took (Li⁺ in
+ * positive-ion data, Na⁺ where the stack or --analyte names it), else the study's stack's, else Li⁻.
+ */
+function figureAnalyte(report: Report, study: LoadedStudy, states: readonly string[]): string {
+  return analysedAnalyte(report, states) ?? study.stack.analyteIon ?? 'Li-';
+}
+
 /** Volume size for figure renderings: enough for a print panel, small enough to render fast. */
 export const FIGURE_VOLUME = { maxSize: 96, maxVoxels: 96 * 96 * 160 } as const;
 
@@ -95,7 +103,7 @@ export async function collectFigureData(study: LoadedStudy, opts: CollectOptions
     const stackFile = fileOf(study, s.state, 'sims-stack');
     // The ion the analysis took as the analyte (Li+ in positive-ion data): the stack's preset
     // alone said Li- there, and a Li+ stack got "no Li- channel: no 3-D rendering".
-    const analyte = analysedAnalyte(report, [s.state]) ?? study.stack.analyteIon ?? 'Li-';
+    const analyte = figureAnalyte(report, study, [s.state]);
     if (stackFile && opts.needVolumes !== false) {
       const opened = await openDataset(join(study.root, stackFile), { displayName: stackFile });
       try {
@@ -152,7 +160,7 @@ export function semDepthMapping(section: CrossSectionResult): { surfaceRowPx: nu
 
 /** Fig. 4's input from the analysis and the collected data. */
 export function liFigureInput(data: FigureData, widthMm: number): LiFigureInput {
-  const analyte = analysedAnalyte(data.report, data.states.map((s) => s.state)) ?? data.study.stack.analyteIon ?? 'Li-';
+  const analyte = figureAnalyte(data.report, data.study, data.states.map((s) => s.state));
   let mapPixelSizeNm: number | null = null;
   const states: LiFigureState[] = data.states.map((s) => {
     const detail = data.details.get(s.state);
@@ -367,7 +375,7 @@ export function buildFigures(data: FigureData, opts: { figures: readonly FigureN
   for (const f of opts.figures) {
     if (f === 'fig4') {
       const input = liFigureInput(data, width(f));
-      if (!input.states.some((s) => s.map || s.profile)) warnings.push('fig4: no ToF-SIMS Li data in any state');
+      if (!input.states.some((s) => s.map || s.profile)) warnings.push(`fig4: no ToF-SIMS ${speciesName(input.ion ?? 'Li-')} data in any state`);
       else {
         const notes = liFigureNotes(data, input);
         // One drawing per render resolution: the SVG and PDF share the vector one, and a PNG at
@@ -414,10 +422,11 @@ export function buildFigures(data: FigureData, opts: { figures: readonly FigureN
       }
     } else if (f === 'li-bars') {
       const states = data.report.states.filter((s) => s.sims?.li.length).map((s) => ({ state: s.state, li: s.sims!.li }));
-      if (!states.length) warnings.push('li-bars: no Li inventory in any state');
+      const analyte = figureAnalyte(data.report, data.study, states.map((s) => s.state));
+      if (!states.length) warnings.push(`li-bars: no ${speciesName(analyte)} inventory in any state`);
       else {
         const referenceState = referenceStateOf(data.report);
-        const input = { layers: data.study.stack.layers.map((l) => ({ role: l.role, label: labels[l.role] })), states, changes: data.report.comparison.li, referenceState, widthMm: width(f), stateOrder };
+        const input = { layers: data.study.stack.layers.map((l) => ({ role: l.role, label: labels[l.role] })), states, changes: data.report.comparison.li, referenceState, widthMm: width(f), stateOrder, analyte };
         out.push({ name: 'li-bars', figure: f, svg: liBarsFigure(input), widthMm: width(f), notes: [...liBarsNotes(input), ...simsWarningNotes(data)] });
       }
     }

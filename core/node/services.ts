@@ -27,7 +27,7 @@ import type { LoadedStudy } from './loadStudy.js';
 import { openDataset } from './openDataset.js';
 import type { Dataset, OpenedDataset } from './openDataset.js';
 import { AnalysisCache } from './analysisCache.js';
-import { withChosenStack, withSemGeometry } from './analyzeStudyOnDisk.js';
+import { withChosenAnalyte, withChosenStack, withSemGeometry } from './analyzeStudyOnDisk.js';
 import { StackPool, WorkerLost } from './stackPool.js';
 import { statesOnLanes } from './stateLanes.js';
 import { runStackTask } from './stackTasks.js';
@@ -419,9 +419,9 @@ export class WorkbenchServices implements StrataApi {
     const job = this.startJob(jobId, `Figure ${figure}`, 1 + 3 * study.states.length);
     try {
       const analysis = await this.analyses.get(study, overrides);
-      // The figures name the layers of the stack the user chose, and the SEM figure measures the
+      // The figures name the layers of the stack and the analyte the user chose, and the SEM figure measures the
       // cross-section again from the states' settings: with the view the user set.
-      const { built, warnings } = await buildStudyFigures(withSemGeometry(withChosenStack(study, overrides), overrides), {
+      const { built, warnings } = await buildStudyFigures(withSemGeometry(withChosenAnalyte(withChosenStack(study, overrides), overrides), overrides), {
         figures: [figure],
         widthMm,
         overrides,

@@ -6,6 +6,8 @@ import type { IonStack } from '../model/ionStack.js';
 import { layerName, type LayerStack } from '../model/layerStack.js';
 import type { Provenance } from '../model/provenance.js';
 import type { Report, SemResult, StateReport, XrdResult } from '../model/report.js';
+import { analysedAnalyte } from '../model/report.js';
+import { ionKey, speciesName } from '../model/ions.js';
 import type { SemImage } from '../model/semImage.js';
 import type { XrdPattern } from '../model/xrdPattern.js';
 import { analyzeSimsStateDetailed, compareLiStates } from '../sims/index.js';
@@ -137,6 +139,21 @@ export async function analyzeState(layerStack: LayerStack, s: StateData, steps: 
 }
 
 /**
+ * Why the analyte chosen for a study (`--analyte`, the workbench's "Analyte") was analysed in
+ * no state: none of the states' ToF-SIMS data hold it (a typo, the other polarity's ion). Each
+ * state only warned, and the run gave a report without any analyte per layer, exit code 0. Says
+ * the ions the data do hold, as the data name them (what to choose instead). Null where a state
+ * holds it, or where no state's data were read (their own failures say why).
+ */
+export function chosenAnalyteMissing(studyName: string, analyte: string, outcomes: readonly Pick<StateOutcome, 'detail'>[]): string | null {
+  const read = outcomes.flatMap((o) => (o.detail ? [o.detail] : []));
+  if (!read.length || read.some((d) => d.analyte !== null)) return null;
+  const held = new Map<string, string>();
+  for (const d of read) for (const ion of d.signals.ions) if (ion.label.trim().toLowerCase() !== 'total' && !held.has(ionKey(ion.label))) held.set(ionKey(ion.label), ion.label);
+  return `${studyName}: analyte ${analyte} is in none of its ToF-SIMS data (they hold ${[...held.values()].join(', ')})`;
+}
+
+/**
  * The state a study's changes are measured against when it names none, among `states` (those
  * with Li results): `pristine` where it is one, else the first (a study of "as-deposited",
  * "charged-1C", … got no comparison at all, and one whose pristine state had only SEM or XRD
@@ -161,7 +178,9 @@ export function composeStudy(
   // No state with Li: nothing is compared, and the name only labels the (empty) comparison.
   const referenceState = options.referenceState ?? defaultReferenceState(withLi.map((r) => r.state)) ?? 'pristine';
   const hasReference = withLi.some((r) => r.state === referenceState);
-  if (!hasReference && withLi.length > 1) warnings.push(`no '${referenceState}' state with a Li inventory: no comparison`);
+  // Named by the analyte the states' analyses took (Na where the stack or --analyte names Na⁺).
+  const species = speciesName(analysedAnalyte({ states: reports }) ?? 'Li-');
+  if (!hasReference && withLi.length > 1) warnings.push(`no '${referenceState}' state with a ${species} inventory: no comparison`);
   return {
     report: {
       schema: 'strata.report/1',

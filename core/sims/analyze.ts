@@ -10,12 +10,12 @@
  */
 import type { DepthProfile } from '../model/depthProfile.js';
 import type { IonStack } from '../model/ionStack.js';
-import { findIon, ionNotation, type IonChannel } from '../model/ions.js';
+import { defaultAnalyteIon, findIon, ionNotation, labelsPolarity, speciesName, type IonChannel } from '../model/ions.js';
 import { AnalysisError, NormalizationError } from '../model/errors.js';
 import type { LayerStack } from '../model/layerStack.js';
 import type { InterfaceResult, LayerSegment, LiMapStats, SimsStateResult } from '../model/report.js';
 import { calibrateDepth, timeToDepthNm, type DepthCalibration } from './calibrate.js';
-import { isotopeSaturation, isotopeSaturationWarning, LI6_PER_LI7 } from './isotopeCheck.js';
+import { isotopeSaturation, isotopeSaturationWarning, minorIsotopeStandIn } from './isotopeCheck.js';
 import { fromMinorWhereShort, UNDERCOUNT_Z } from './profileIsotope.js';
 import { scanScatterRatio } from './overdispersion.js';
 import { medianSpacing } from '../util/spacing.js';
@@ -39,7 +39,7 @@ export interface SimsAnalysisOptions {
   normalization?: NormalizationMode;
   /** Reference ion for `reference` normalisation; default the stack's `referenceIon`. */
   referenceIon?: string;
-  /** Ion whose inventory is computed; default the stack's `analyteIon`, else `Li-`. */
+  /** Ion whose inventory is computed; default the stack's `analyteIon`, else Li in the data's polarity (defaultAnalyteIon). */
   analyteIon?: string;
   /** Savitzky–Golay half-width (scans) used for segmentation and the peak. Default 2. */
   smoothHalfWidth?: number;
@@ -57,8 +57,8 @@ export interface SimsAnalysisOptions {
   preferStack?: boolean;
   /**
    * Minor isotope for saturated analyte pixels: `{ ion, abundanceRatio }` (minor/major), or
-   * false. Default for a Li analyte: `6Li` with the natural 6Li/7Li = 0.0811 (DOMAIN.md §2),
-   * when the stack holds it.
+   * false. Default for a ⁷Li analyte: `6Li` with the natural 6Li/7Li = 0.0811 (DOMAIN.md §2),
+   * when the stack holds it; none for any other (minorIsotopeStandIn).
    */
   isotopeForSaturated?: { ion: string; abundanceRatio: number } | false;
 }
@@ -129,13 +129,6 @@ function polarityOf(profile: DepthProfile | undefined, stack: IonStack | undefin
   return labelsPolarity((profile?.ions ?? stack?.ions ?? []).map((i) => i.label));
 }
 
-/** The charge most of these ion labels carry (the data's channels, a stack's marker ions). */
-function labelsPolarity(labels: readonly string[]): 'positive' | 'negative' | 'unknown' {
-  const plus = labels.filter((l) => l.trim().endsWith('+')).length;
-  const minus = labels.filter((l) => l.trim().endsWith('-')).length;
-  return plus > minus ? 'positive' : minus > plus ? 'negative' : 'unknown';
-}
-
 /**
  * Refuses data in which no layer of the stack has a single marker ion: the segmentation would
  * rest on nothing. A folder without study.json is read with the paper's stack, and a CIGS
@@ -203,9 +196,9 @@ export async function analyzeSimsStateDetailed(input: SimsStateInput): Promise<S
   const warnings: string[] = [];
   if (!profile && !stack) throw new Error('analyzeSimsState: needs a profile or a stack');
   const normalization = o.normalization ?? 'none';
-  // Li in the data's polarity when nothing names the analyte: "Li-" in a positive-ion profile
-  // was never there ("analyte Li- not in the data").
-  const analyteIon = o.analyteIon ?? layerStack.analyteIon ?? (polarityOf(profile, stack) === 'positive' ? 'Li+' : 'Li-');
+  const analyteIon = o.analyteIon ?? defaultAnalyteIon(layerStack, polarityOf(profile, stack));
+  // What the warnings call the analyte's inventory ("Li per layer", "Na per layer").
+  const species = speciesName(analyteIon);
   const referenceIon = o.referenceIon ?? layerStack.referenceIon;
   const smoothHalfWidth = o.smoothHalfWidth ?? 2;
   const shots = input.shotsPerPixel ?? profile?.shotsPerPixel ?? stack?.shotsPerPixel;
@@ -349,13 +342,13 @@ export async function analyzeSimsStateDetailed(input: SimsStateInput): Promise<S
   let isotopeUsed: { ion: string; abundanceRatio: number } | null = null;
   const stackLi = stack ? findIon(stack.ions, analyteIon) : -1;
   const sameAxis = stack && stack.scans === set.timeS.length;
-  const iso = o.isotopeForSaturated ?? (/^(7)?Li[+-]?$/.test(analyteIon.replace(/[\s_^]/g, '')) ? { ion: `6${analyteIon.replace(/^[\s_^]*7?/, '')}`, abundanceRatio: LI6_PER_LI7 } : false);
+  const iso = o.isotopeForSaturated ?? minorIsotopeStandIn(analyteIon);
   if (stack && stackLi >= 0 && preferStack && (normalization === 'none' || sameAxis)) {
     const isoIdx = iso ? findIon(stack.ions, iso.ion) : -1;
     const substitute = iso && isoIdx >= 0 && isoIdx !== stackLi ? { ionIndex: isoIdx, factor: 1 / iso.abundanceRatio } : undefined;
     isotopeUsed = substitute && iso ? iso : null;
     const sp = await stackProfile(stack, { roi: o.roi, ions: [stackLi], shotsPerPixel: shots, timeS: stackTimeS, substitute });
-    if (!sp.deadTimeCorrected) warnings.push('stack: shots per pixel unknown; Li not dead-time corrected');
+    if (!sp.deadTimeCorrected) warnings.push(`stack: shots per pixel unknown; ${species} not dead-time corrected`);
     saturatedPoints = sp.saturatedTotal;
     let li: Series = { values: sp.counts[0], sigma: sp.sigma[0] };
     const den = denominator(stack.scans);
@@ -367,7 +360,7 @@ export async function analyzeSimsStateDetailed(input: SimsStateInput): Promise<S
       scanScale = den.values.map((x) => (x > 0 ? m / x : 0));
     }
     const beyond = scansOutside(sp.timeS, known);
-    if (beyond > 0) warnings.push(`stack ${stack.source.fileName}: ${beyond} of its scans lie outside the ${profile ? 'profile' : 'segmented'}'s time (${known.startS.toFixed(0)}–${known.endS.toFixed(0)} s), where no layer is known: left out of the Li per layer and the maps`);
+    if (beyond > 0) warnings.push(`stack ${stack.source.fileName}: ${beyond} of its scans lie outside the ${profile ? 'profile' : 'segmented'}'s time (${known.startS.toFixed(0)}–${known.endS.toFixed(0)} s), where no layer is known: left out of the ${species} per layer and the maps`);
     const wm = await windowMapsFromStack(stack, stackLi, windows.map((w, j) => ({
       startS: j === 0 ? (beyond > 0 ? known.startS : -Infinity) : w.startS,
       endS: j === windows.length - 1 ? (beyond > 0 ? known.endS : Infinity) : w.endS,
@@ -381,7 +374,7 @@ export async function analyzeSimsStateDetailed(input: SimsStateInput): Promise<S
     const li = findIon(set.ions, analyteIon);
     if (li < 0) {
       // Where to name another: a solar cell's sodium, say, is the stack's analyteIon ("Na+").
-      warnings.push(`analyte ${ionNotation(analyteIon)} not in the data: no Li inventory (study.json's inline stack names the analyte in "analyteIon", e.g. "Na+")`);
+      warnings.push(`analyte ${ionNotation(analyteIon)} not in the data: no ${species} inventory (study.json's inline stack names the analyte in "analyteIon", e.g. "Na+")`);
     } else {
       saturatedPoints = set.saturated[li];
       let s = set.series[li];
@@ -393,10 +386,10 @@ export async function analyzeSimsStateDetailed(input: SimsStateInput): Promise<S
           s = fromMinor.series;
           isotopeUsed = iso;
           const taken = fromMinor.scans.reduce((n, x) => n + x, 0);
-          warnings.push(`${ionNotation(analyteIon)} under-counted in ${fromMinor.short} scans (${ionNotation(iso.ion)} above ${iso.abundanceRatio} × ${ionNotation(analyteIon)} by more than ${UNDERCOUNT_Z}σ): for the Li per layer, read from ${ionNotation(iso.ion)} ÷ ${iso.abundanceRatio} there and beside them (${taken} scans)`);
+          warnings.push(`${ionNotation(analyteIon)} under-counted in ${fromMinor.short} scans (${ionNotation(iso.ion)} above ${iso.abundanceRatio} × ${ionNotation(analyteIon)} by more than ${UNDERCOUNT_Z}σ): for the ${species} per layer, read from ${ionNotation(iso.ion)} ÷ ${iso.abundanceRatio} there and beside them (${taken} scans)`);
           // Sums cannot be corrected pixel by pixel: what saturating pixels lost is only partly
           // seen (the sample study from its profiles alone: shares ~1 pp off, against σ ~0.1 pp).
-          warnings.push(`a profile's sums cannot be dead-time corrected pixel by pixel: where ${ionNotation(analyteIon)} nears saturation the Li per layer stays biased beyond its σ; a 3-D stack of the state gives the per-pixel correction`);
+          warnings.push(`a profile's sums cannot be dead-time corrected pixel by pixel: where ${ionNotation(analyteIon)} nears saturation the ${species} per layer stays biased beyond its σ; a 3-D stack of the state gives the per-pixel correction`);
         }
       }
       const den = denominator(set.timeS.length);

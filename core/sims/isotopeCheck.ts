@@ -8,11 +8,21 @@
  * the profile; it changes no number, it warns.
  */
 import type { IonChannel } from '../model/ions.js';
-import { findIon, ionNotation } from '../model/ions.js';
+import { findIon, ionKey, ionNotation } from '../model/ions.js';
 import { median } from './interfaces.js';
 
 /** Natural ⁶Li/⁷Li (DOMAIN.md §2): also what a saturated ⁷Li pixel is estimated from (analyze.ts). */
 export const LI6_PER_LI7 = 0.0811;
+
+/**
+ * The minor isotope that stands in for a saturated analyte (analyze.ts), or false: ⁶Li ÷ 0.0811
+ * for ⁷Li alone (`Li-`, `^7Li-`, `7Li+`: ionKey drops the major isotope's mass), in its charge.
+ * ⁶Li itself, Na⁺ or any other analyte has no stand-in: its counts are taken as they are.
+ */
+export function minorIsotopeStandIn(analyteIon: string): { ion: string; abundanceRatio: number } | false {
+  const key = ionKey(analyteIon);
+  return /^Li[+-]?$/.test(key) ? { ion: `6${key}`, abundanceRatio: LI6_PER_LI7 } : false;
+}
 
 /**
  * Natural minor/major abundance ratios (IUPAC 2013 representative isotopic compositions), by

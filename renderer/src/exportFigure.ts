@@ -5,6 +5,7 @@ import { ESCAPE_CLOSES, h } from './dom.js';
 import { CancelledError, runBackendJob } from './jobs.js';
 import type { Store } from './store.js';
 import { figureChoices } from './figureChoice.js';
+import { analyteInUse } from './analyteChoice.js';
 import type { FigureChoice } from './figureChoice.js';
 
 export type { FigureChoice };
@@ -71,7 +72,7 @@ export function exportBar(store: Store, choice: () => FigureChoice | null, say: 
     const c = choice();
     // A button that did nothing: say why there is nothing to export.
     if (!c) return say('This view has no figure to export now: it shows no data a figure is made of (its notes say why).');
-    offered = figureChoices(c);
+    offered = figureChoices(c, analyteInUse(store.state.study, store.state.report));
     kind.replaceChildren(...offered.map((o) => h('option', { value: o.figure }, o.figure)));
     kind.value = c.figure;
     kindLabel.hidden = offered.length < 2;
@@ -91,7 +92,7 @@ export function exportBar(store: Store, choice: () => FigureChoice | null, say: 
     // The view's choice as it is now (the SEM view's state may have changed since), and the figure picked.
     const view = choice();
     if (!view) return;
-    const c = figureChoices(view).find((o) => o.figure === kind.value) ?? view;
+    const c = figureChoices(view, analyteInUse(store.state.study, store.state.report)).find((o) => o.figure === kind.value) ?? view;
     const dpiValue = Math.round(Number(dpi.value));
     if (format.value === 'png' && !(dpiValue >= 72 && dpiValue <= 2400)) {
       say('PNG dpi must lie between 72 and 2400.', 'error');

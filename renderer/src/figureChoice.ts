@@ -1,6 +1,6 @@
 import type { FigureKind } from '../../core/api/contract.js';
-import { ionKey } from '../../core/model/ions.js';
-import { analysedAnalyte } from '../../core/model/report.js';
+import { ionKey, speciesName } from '../../core/model/ions.js';
+import { analyteInUse } from './analyteChoice.js';
 import type { AppState } from './store.js';
 
 /**
@@ -16,24 +16,28 @@ export interface FigureChoice {
   label: string;
 }
 
-/** The profile, map and 3-D views all export the paper's Fig. 4, which is made of them. */
-export const FIG4_LABEL = 'Fig. 4: Li maps of the states, 3-D renderings, Li profiles over the SEM cross-section';
+/** The profile, map and 3-D views all export the paper's Fig. 4, which is made of them: of the analyte (Li⁻ by default: "Li maps"). */
+export function fig4Label(analyte = 'Li-'): string {
+  const species = speciesName(analyte);
+  return `Fig. 4: ${species} maps of the states, 3-D renderings, ${species} profiles over the SEM cross-section`;
+}
 export const PROFILES_LABEL = "Depth profiles of the states: the analyte and the layers' marker ions, one panel per state";
 
 /**
  * Figures offered beside a view's own: the ToF-SIMS views (profiles, maps, 3-D) export Fig. 4,
  * and the depth profiles of the states too — the one figure a study with depth profiles alone
  * (no stack, no Li) can make; a study without Li offers its profiles first (simsFigure), Fig. 4
- * still beside them.
+ * still beside them. Fig. 4 named by `analyte`.
  */
-const ALSO: Partial<Record<FigureKind, FigureChoice[]>> = {
-  fig4: [{ figure: 'profiles', label: PROFILES_LABEL }],
-  profiles: [{ figure: 'fig4', label: FIG4_LABEL }],
-};
+function alsoOffered(figure: FigureKind, analyte: string): FigureChoice[] {
+  if (figure === 'fig4') return [{ figure: 'profiles', label: PROFILES_LABEL }];
+  if (figure === 'profiles') return [{ figure: 'fig4', label: fig4Label(analyte) }];
+  return [];
+}
 
-/** The figures the dialog offers for a view's choice: its own first. */
-export function figureChoices(c: FigureChoice): FigureChoice[] {
-  return [c, ...(ALSO[c.figure] ?? []).filter((a) => a.figure !== c.figure)];
+/** The figures the dialog offers for a view's choice: its own first; `analyte` (the one in use: analyteInUse) names Fig. 4. */
+export function figureChoices(c: FigureChoice, analyte = 'Li-'): FigureChoice[] {
+  return [c, ...alsoOffered(c.figure, analyte).filter((a) => a.figure !== c.figure)];
 }
 
 /**
@@ -43,10 +47,11 @@ export function figureChoices(c: FigureChoice): FigureChoice[] {
  * profiles of the states then, the one figure a study of depth profiles alone makes.
  */
 export function simsFigure(s: Pick<AppState, 'report' | 'study'>): FigureChoice {
-  if (!s.report || s.report.states.some((st) => st.sims?.li.length)) return { figure: 'fig4', label: FIG4_LABEL };
   // The analyte the analysis took (Li⁺ for positive ions), else the stack's.
-  const used = analysedAnalyte(s.report);
-  const analyte = ionKey(String(used ?? s.study.stack.analyteIon ?? 'Li-'));
-  const stackHasIt = s.study.states.some((st) => st.files.some((f) => f.kind === 'sims-stack' && !f.error && Array.isArray(f.summary?.ions) && (f.summary.ions as unknown[]).some((i) => typeof i === 'string' && ionKey(i) === analyte)));
-  return stackHasIt ? { figure: 'fig4', label: FIG4_LABEL } : { figure: 'profiles', label: PROFILES_LABEL };
+  const analyte = analyteInUse(s.study, s.report);
+  const fig4: FigureChoice = { figure: 'fig4', label: fig4Label(analyte) };
+  if (!s.report || s.report.states.some((st) => st.sims?.li.length)) return fig4;
+  const key = ionKey(analyte);
+  const stackHasIt = s.study.states.some((st) => st.files.some((f) => f.kind === 'sims-stack' && !f.error && Array.isArray(f.summary?.ions) && (f.summary.ions as unknown[]).some((i) => typeof i === 'string' && ionKey(i) === key)));
+  return stackHasIt ? fig4 : { figure: 'profiles', label: PROFILES_LABEL };
 }

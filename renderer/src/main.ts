@@ -1,4 +1,6 @@
-import type { StrataProject } from '../../core/api/contract.js';
+import type { StrataProject, StudySummary } from '../../core/api/contract.js';
+import { speciesName } from '../../core/model/ions.js';
+import { analyteInUse } from './analyteChoice.js';
 import { connectApi } from './api.js';
 import { ESCAPE_CLOSES, h, installEscapeToClose } from './dom.js';
 import { jobBar } from './jobs.js';
@@ -17,7 +19,8 @@ import type { View, ViewFactory } from './views/view.js';
 import { xrdView } from './views/xrdView.js';
 import { reportWarnings } from '../../core/model/report.js';
 
-const TABS: { id: string; label: string; make: ViewFactory; lazy?: () => Promise<ViewFactory> }[] = [
+/** A tab: its label is the study's to say where it names the analyte ("Na dashboard" for a Na⁺ analyte). */
+const TABS: { id: string; label: string | ((study: StudySummary) => string); make: ViewFactory; lazy?: () => Promise<ViewFactory> }[] = [
   { id: 'study', label: 'Study', make: studyBrowser },
   { id: 'profile', label: 'Depth profiles', make: profileView },
   { id: 'maps', label: '2-D images', make: ionMapsView },
@@ -25,8 +28,11 @@ const TABS: { id: string; label: string; make: ViewFactory; lazy?: () => Promise
   { id: 'volume', label: '3-D', make: () => { throw new Error('lazy'); }, lazy: async () => (await import('./views/volumeView.js')).volumeView },
   { id: 'sem', label: 'SEM', make: semView },
   { id: 'xrd', label: 'XRD', make: xrdView },
-  { id: 'li', label: 'Li dashboard', make: liDashboard },
+  { id: 'li', label: (study) => `${speciesName(analyteInUse(study, null))} dashboard`, make: liDashboard },
 ];
+
+/** A tab's label for the study shown. */
+const tabLabel = (t: (typeof TABS)[number], study: StudySummary): string => (typeof t.label === 'string' ? t.label : t.label(study));
 
 const api = connectApi();
 const app = document.getElementById('app')!;
@@ -105,7 +111,7 @@ async function openStudy(path: string, fromProject?: StrataProject): Promise<voi
   document.title = `Strata — ${summary.name}`;
   nav.replaceChildren(
     ...TABS.map((t) => {
-      const b = h('button', { type: 'button', role: 'tab', 'data-tab': t.id, id: `tab-${t.id}` }, t.label);
+      const b = h('button', { type: 'button', role: 'tab', 'data-tab': t.id, id: `tab-${t.id}` }, tabLabel(t, store!.state.study));
       b.addEventListener('click', () => {
         say(''); // a message belongs to what was just done, not to the next view
         store!.setView('tab', t.id as never);
@@ -118,10 +124,15 @@ async function openStudy(path: string, fromProject?: StrataProject): Promise<voi
     renderStatus(s);
     if (changed.has('overrides') || changed.has('view') || changed.has('annotations')) keepSession(s, version);
     if (changed.has('study')) {
-      // Another layer stack chosen: each view was built for the old one's layers, so all are made anew.
+      // Another layer stack or analyte chosen: each view was built for the old one's layers and
+      // analyte, so all are made anew, and the tabs named for the analyte say the new one.
       for (const v of views.values()) v.dispose();
       views.clear();
       shownTab = '';
+      for (const t of TABS) {
+        const b = nav.querySelector(`#tab-${t.id}`);
+        if (b) b.textContent = tabLabel(t, s.study);
+      }
     }
     if (s.view.tab !== shownTab) {
       void showTab(s.view.tab);

@@ -3,13 +3,14 @@ import type { Report } from '../../core/model/report.js';
 import { analysedAnalyte } from '../../core/model/report.js';
 import { ionKey } from '../../core/model/ions.js';
 import type { RendererApi } from './api.js';
-import { overridesWithStack, studyWithStack } from './stackChoice.js';
+import { overridesWithStack } from './stackChoice.js';
+import { overridesWithAnalyte, studyAsChosen } from './analyteChoice.js';
 
 export type ViewSettings = StrataProject['view'];
 export type Annotation = StrataProject['annotations'][number];
 
 export interface AppState {
-  /** The open study, with the layer stack the analysis uses (overrides.stack's where chosen: Store.chooseStack). */
+  /** The open study, with the layer stack and analyte the analysis uses (overrides.stack's and analyteIon's where chosen: Store.chooseStack, chooseAnalyte). */
   study: StudySummary;
   report: Report | null;
   /** Why there is no report (analysis failed or not available); shown as a note, never hidden. */
@@ -94,13 +95,13 @@ export class Store {
     return this.openedStudy.stack;
   }
 
-  /** `state.study` is the summary as opened; the store shows it with the stack its overrides choose (a project's, a reload's). */
+  /** `state.study` is the summary as opened; the store shows it with the stack and analyte its overrides choose (a project's, a reload's). */
   constructor(
     readonly api: RendererApi,
     public state: AppState,
   ) {
     this.openedStudy = state.study;
-    this.state = { ...state, study: studyWithStack(this.openedStudy, state.overrides.stack) };
+    this.state = { ...state, study: studyAsChosen(this.openedStudy, state.overrides) };
   }
 
   on(fn: Listener): () => void {
@@ -127,7 +128,17 @@ export class Store {
   async chooseStack(stackId: string | undefined): Promise<void> {
     const overrides = overridesWithStack(this.state.overrides, stackId);
     if (overrides === this.state.overrides) return;
-    await this.analyze(overrides, { study: studyWithStack(this.openedStudy, stackId), report: null, reportError: null });
+    await this.analyze(overrides, { study: studyAsChosen(this.openedStudy, overrides), report: null, reportError: null });
+  }
+
+  /**
+   * Analyses the study for another analyte (undefined: the stack's). Every view names and draws
+   * the analyte, so they are made anew for the new summary (main.ts), as for another stack.
+   */
+  async chooseAnalyte(ion: string | undefined): Promise<void> {
+    const overrides = overridesWithAnalyte(this.state.overrides, ion);
+    if (overrides === this.state.overrides) return;
+    await this.analyze(overrides, { study: studyAsChosen(this.openedStudy, overrides), report: null, reportError: null });
   }
 
   /** Analyses the study with `overrides`; `alongside`: what changes with them (set in the same step, so views see one change). */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findIon, ionKey, ionNotation } from '../../core/model/ions.js';
+import { defaultAnalyteIon, findIon, ionKey, ionNotation, labelsPolarity, speciesName } from '../../core/model/ions.js';
 
 describe('ion identity', () => {
   it('folds IONTOF spellings onto one key', () => {
@@ -62,5 +62,27 @@ describe('ion notation for display', () => {
   it('leaves a label already written so as it is', () => {
     for (const label of ['^6Li-', 'PO_2-', 'SiO2-', 'C_2-']) expect(ionNotation(ionNotation(label))).toBe(ionNotation(label));
     expect(ionNotation('^6Li-')).not.toBe(ionNotation('Li-'));
+  });
+});
+
+describe('the analyte named in prose', () => {
+  it('is its species without the charge: Li for every spelling of ⁷Li, Na for Na⁺, ⁶Li kept apart', () => {
+    for (const li of ['Li-', 'Li+', '7Li-', '^7Li-', 'Li']) expect(speciesName(li)).toBe('Li');
+    expect(speciesName('Na+')).toBe('Na');
+    expect(speciesName('^6Li-')).toBe('⁶Li');
+    expect(speciesName('6Li+')).toBe('⁶Li');
+    expect(speciesName('PO_2-')).toBe('PO₂');
+    expect(speciesName('^25Mg+')).toBe('²⁵Mg');
+    // Not a formula (an imzML peak named by its m/z): as written.
+    expect(speciesName(' m/z 23.0 ')).toBe('m/z 23.0');
+  });
+
+  it('defaults to the stack\'s analyte, else Li in the polarity most of the labels carry', () => {
+    expect(labelsPolarity(['Na+', 'Mg+', 'total'])).toBe('positive');
+    expect(labelsPolarity(['Li-', 'C_2-', 'Na+'])).toBe('negative');
+    expect(labelsPolarity(['total'])).toBe('unknown');
+    expect(defaultAnalyteIon({ analyteIon: 'Na+' }, 'negative')).toBe('Na+');
+    expect(defaultAnalyteIon({}, 'positive')).toBe('Li+');
+    expect(defaultAnalyteIon({ analyteIon: null }, 'unknown')).toBe('Li-');
   });
 });

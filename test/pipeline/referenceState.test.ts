@@ -77,4 +77,11 @@ describe('the state a study compares against', () => {
     expect(report.comparison.li).toEqual([]);
     expect(report.warnings).toEqual(["no 'pristine' state with a Li inventory: no comparison"]);
   });
+
+  it('names the analyte the states counted in that warning (Na for Na⁺), not Li', () => {
+    const withNa = (o: StateOutcome): StateOutcome => ({ ...o, report: { ...o.report, sims: { ...o.report.sims!, parameters: { analyteIon: 'Na+' } } } });
+    const noSims: StateOutcome = { report: { state: 'pristine' }, warnings: [] };
+    const report = compose([noSims, withNa(outcome('charged', 0.4)), withNa(outcome('discharged', 0.2))], 'pristine');
+    expect(report.warnings).toEqual(["no 'pristine' state with a Na inventory: no comparison"]);
+  });
 });

@@ -8,6 +8,9 @@ import type { Report } from '../../core/model/report.js';
 import { reportTables } from '../../core/pipeline/reportTables.js';
 import { batchSummary } from '../../core/pipeline/batchSummary.js';
 import { layerName, STACK_PRESETS } from '../../core/model/layerStack.js';
+import { CIGS_POS } from '../../core/model/stackPresets.js';
+import { buildStudyFigures } from '../../core/node/figureFiles.js';
+import { FIGURE_NAMES } from '../../core/figures/figureNames.js';
 import { describeShared, sharedDataPath } from '../helpers/sharedData.js';
 
 /**
@@ -99,4 +102,36 @@ describeShared('a perovskite study from real files: what the report says', () =>
     }
     expect(rows.some((r) => r.semImplausible === 'true')).toBe(true);
   });
+});
+
+/** The grapa CIGS profile in two states, with an inline stack whose analyte is Na⁺ (diffused from the glass into the absorber). */
+function sodiumStudy(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'strata-na-'));
+  cpSync(sharedDataPath('sims', 'grapa_cigs_sample_d.txt'), join(dir, 'profile.txt'));
+  const { id: _id, name: _name, ...stack } = CIGS_POS;
+  writeFileSync(
+    join(dir, 'study.json'),
+    JSON.stringify({ schema: 'strata.study/1', name: 'CIGS Na', stack: { ...stack, id: 'cigs-na', name: 'CIGS, Na+ analyte', analyteIon: 'Na+' }, states: ['pristine', 'annealed'].map((state) => ({ state, files: ['profile.txt'] })) }),
+  );
+  return dir;
+}
+
+describeShared('a study whose inline stack names Na⁺ as its analyte: its figures', () => {
+  it('say Na, never Li: titles, axes, colour bars, notes and warnings', async () => {
+    const study = await loadStudy(sodiumStudy());
+    const { data, built, warnings } = await buildStudyFigures(study, { figures: FIGURE_NAMES });
+    expect(data.report.states.map((s) => s.sims?.parameters?.analyteIon)).toEqual(['Na+', 'Na+']);
+    expect(built.map((b) => b.name)).toEqual(['fig4', 'profiles', 'li-bars']);
+    const titleOf = (name: string) => /<title>([^<]*)<\/title>/.exec(built.find((b) => b.name === name)!.svg)![1];
+    expect(titleOf('fig4')).toBe('Na distribution across cell states');
+    expect(titleOf('li-bars')).toBe('Na per layer across states');
+    expect(built.find((b) => b.name === 'li-bars')!.svg).toContain('Na share of the stack (%)');
+    expect(built.find((b) => b.name === 'fig4')!.svg).toContain('Na⁺ counts (rel. to max.)');
+    // What a reader sees: the drawn text (tags stripped; ids and file names such as li-bars are
+    // machine keys, lower case), the notes figures.json carries, the warnings printed.
+    const drawn = built.map((b) => b.svg.replace(/<[^>]*>/g, ' '));
+    for (const text of [...drawn, ...built.flatMap((b) => b.notes ?? []), ...warnings]) expect(text).not.toMatch(/\bLi\b|Li⁺|Li⁻/);
+    // The SEM and XRD figures have no data here: said, by name, without Li.
+    expect(warnings).toEqual(expect.arrayContaining(['sem: no SEM image in any state', 'xrd: no XRD pattern in any state']));
+  }, 120_000);
 });

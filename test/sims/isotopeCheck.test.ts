@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { readSurfaceLabProfile } from '../../core/io/sims/surfacelab.js';
-import { isotopeSaturation, isotopeSaturationWarning } from '../../core/sims/isotopeCheck.js';
+import { isotopeSaturation, isotopeSaturationWarning, LI6_PER_LI7, minorIsotopeStandIn } from '../../core/sims/isotopeCheck.js';
 import { describeShared, readSharedData } from '../helpers/sharedData.js';
 import { binomial, rng } from './synthetic.js';
 
@@ -10,6 +10,18 @@ function detected(lambdas: number[], ratio: number, N: number, seed: number): { 
   const count = (l: number): number => binomial(N, 1 - Math.exp(-l / N), u);
   return { major: lambdas.map(count), minor: lambdas.map((l) => count(ratio * l)) };
 }
+
+describe('the stand-in for a saturated analyte (6Li ÷ 0.0811)', () => {
+  it('is ⁶Li in the same charge for ⁷Li, however it is spelt', () => {
+    expect(minorIsotopeStandIn('Li-')).toEqual({ ion: '6Li-', abundanceRatio: LI6_PER_LI7 });
+    expect(minorIsotopeStandIn('^7Li-')).toEqual({ ion: '6Li-', abundanceRatio: LI6_PER_LI7 });
+    expect(minorIsotopeStandIn('7Li+')).toEqual({ ion: '6Li+', abundanceRatio: LI6_PER_LI7 });
+  });
+
+  it('is none for any other analyte: ⁶Li itself, Na⁺, a Li-bearing molecule', () => {
+    for (const analyte of ['^6Li-', '6Li+', 'Na+', 'LiO-', 'Li2-', 'K+']) expect(minorIsotopeStandIn(analyte), analyte).toBe(false);
+  });
+});
 
 describe('saturation seen through isotope ratios', () => {
   const timeS = Float64Array.from({ length: 60 }, (_, i) => i);

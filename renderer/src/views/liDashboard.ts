@@ -3,7 +3,8 @@ import { h } from '../dom.js';
 import { studyStateColour } from '../colour.js';
 import type { AppState, Store } from '../store.js';
 import type { Report } from '../../../core/model/report.js';
-import { ionKey, ionNotation } from '../../../core/model/ions.js';
+import { ionKey, ionNotation, speciesName } from '../../../core/model/ions.js';
+import { analyteInUse } from '../analyteChoice.js';
 import { choiceOf, legendRoomPx, ratioWithSigma, referenceChoice, referenceIons, referenceStateChoices, reportNormalization } from './liMath.js';
 import { countOf, noteText, roiText } from './view.js';
 import type { View } from './view.js';
@@ -57,21 +58,25 @@ function barChart(bars: Bar[], groups: string[], keys: string[], yLabel: string,
 }
 
 /**
- * The Li dashboard: each layer's share of the stack's Li per state (±σ), and the change of the
+ * The Li dashboard, of the analyte in use (Li, or Na where the stack or the Study tab names Na⁺;
+ * every text names it): each layer's share of the stack's analyte per state (±σ), and the change of the
  * other states against the reference state (report `comparison.li`; pristine by default), with tables; and what
  * the counts are divided by (the primary current drifts between measurements), sent to the
  * analysis as `overrides.normalization` / `referenceIon`, and the state compared against, as
  * `overrides.referenceState`: both saved with the project.
  */
 export function liDashboard(store: Store): View {
-  const el = h('section', { class: 'panel view', id: 'li-view' }, h('h2', {}, 'Li across states'));
+  const study = store.state.study;
+  const analyte = study.stack.analyteIon ?? 'Li-';
+  /** What the texts call the analyte: "Li" for Li⁻ or Li⁺, "Na" for Na⁺ (the report's, once it is in). */
+  const speciesOf = (report: Report | null): string => speciesName(analyteInUse(study, report));
+  const heading = h('h2', {}, `${speciesOf(store.state.report)} across states`);
+  const el = h('section', { class: 'panel view', id: 'li-view' }, heading);
   const controls = h('div', { class: 'controls' });
   const body = h('div', {});
   el.append(controls, body);
-  const study = store.state.study;
   const labelOf = (role: string) => layerLabel(study, role);
   const stateColour = (state: string) => studyStateColour(study.states, state);
-  const analyte = study.stack.analyteIon ?? 'Li-';
   const ions = referenceIons(study, analyte);
 
   /** "Normalise counts to" and "Compare against": drawn with or without a report (a failed analysis must be undoable here). */
@@ -117,11 +122,10 @@ export function liDashboard(store: Store): View {
     return h('label', {}, 'Compare against ', select);
   }
 
-  /** Each state's integrated Li counts per layer (as normalised), and each state's ratio to the reference state's. */
+  /** Each state's integrated analyte counts per layer (as normalised), and each state's ratio to the reference state's. */
   function countsTable(report: Report, roles: string[]): HTMLElement {
     const used = reportNormalization(report);
-    const p = report.states.find((st) => st.sims?.parameters)?.sims?.parameters;
-    const ion = ionNotation(String(p?.analyteIon ?? analyte));
+    const ion = ionNotation(analyteInUse(study, report));
     const divided =
       used.normalization === 'tic'
         ? 'divided scan by scan by the total ion count (times its mean, so they stay count-like)'
@@ -153,7 +157,7 @@ export function liDashboard(store: Store): View {
     return h(
       'table',
       { class: 'compact', id: 'li-counts' },
-      h('caption', {}, `Li counts per layer: integrated ${ion} counts ± 1σ (${divided})${others.length ? `; ratio of each state to ${reference} ± 1σ` : ''}`),
+      h('caption', {}, `${speciesOf(report)} counts per layer: integrated ${ion} counts ± 1σ (${divided})${others.length ? `; ratio of each state to ${reference} ± 1σ` : ''}`),
       h('thead', {}, h('tr', {}, h('th', {}, 'Layer'), ...sims.map((st) => h('th', {}, st.state)), ...others.map((st) => h('th', {}, `${st.state} / ${reference}`)))),
       h('tbody', {}, ...rows),
     );
@@ -161,7 +165,9 @@ export function liDashboard(store: Store): View {
 
   function draw(s: AppState): void {
     drawControls(s);
-    const n = noteText(s, 'Li fractions');
+    const species = speciesOf(s.report);
+    heading.textContent = `${species} across states`;
+    const n = noteText(s, `${species} fractions`);
     if (!s.report) {
       body.replaceChildren(h('p', { class: 'notes', id: 'li-note' }, n ?? 'No report yet.'));
       return;
@@ -209,15 +215,15 @@ export function liDashboard(store: Store): View {
       body.replaceChildren(n ? h('p', { class: 'notes' }, n) : h('span'), h('p', { class: 'notes', id: 'li-note' }, noLiText(s.report)), warningList(true));
       return;
     }
-    const noChange = s.report.states.some((st) => st.state === reference && st.sims?.li.length) ? `No change against ${reference} in the report.` : `No change against ${reference}: the study has no ${reference} state with Li results to compare with.`;
+    const noChange = s.report.states.some((st) => st.state === reference && st.sims?.li.length) ? `No change against ${reference} in the report.` : `No change against ${reference}: the study has no ${reference} state with ${species} results to compare with.`;
     body.replaceChildren(
       n ? h('p', { class: 'notes' }, n) : h('span'),
       s.overrides.roi ? h('p', { class: 'notes', id: 'li-roi' }, `Every number here is over the ${roiText(s.overrides.roi)} (drawn on the 2-D images), not the whole field.`) : h('span'),
       h(
         'div',
         { class: 'dashboard' },
-        h('figure', {}, h('figcaption', {}, 'Li share of the stack per layer (±1σ)'), fracBars.length ? barChart(fracBars, groups, s.report.states.filter((st) => st.sims).map((st) => st.state), 'Li share of the stack (%)', 'li-fraction-chart', tickPct, tipPct) : h('p', { class: 'notes' }, 'No SIMS results in the report.')),
-        h('figure', {}, h('figcaption', {}, `Change against ${reference} (±1σ)`), deltaBars.length ? barChart(deltaBars, groups, changeStates.map((c) => `${c} − ${reference}`), 'Δ Li share (pp)', 'li-change-chart', tickPp, tipPp) : h('p', { class: 'notes', id: 'li-no-change' }, noChange)),
+        h('figure', {}, h('figcaption', {}, `${species} share of the stack per layer (±1σ)`), fracBars.length ? barChart(fracBars, groups, s.report.states.filter((st) => st.sims).map((st) => st.state), `${species} share of the stack (%)`, 'li-fraction-chart', tickPct, tipPct) : h('p', { class: 'notes' }, 'No SIMS results in the report.')),
+        h('figure', {}, h('figcaption', {}, `Change against ${reference} (±1σ)`), deltaBars.length ? barChart(deltaBars, groups, changeStates.map((c) => `${c} − ${reference}`), `Δ ${species} share (pp)`, 'li-change-chart', tickPp, tipPp) : h('p', { class: 'notes', id: 'li-no-change' }, noChange)),
       ),
       h(
         'div',
@@ -225,7 +231,7 @@ export function liDashboard(store: Store): View {
         h(
           'table',
           { class: 'compact', id: 'li-table' },
-          h('caption', {}, `Li fraction per layer and state; change against ${reference} in percentage points; ± 1σ from counting statistics and where the interfaces lie`),
+          h('caption', {}, `${species} fraction per layer and state; change against ${reference} in percentage points; ± 1σ from counting statistics and where the interfaces lie`),
           h('thead', {}, h('tr', {}, h('th', {}, 'Layer'), ...s.report.states.map((st) => h('th', {}, st.state)), ...changeStates.map((c) => h('th', {}, `Δ ${c}`)))),
           h('tbody', {}, ...rows),
         ),
@@ -235,19 +241,19 @@ export function liDashboard(store: Store): View {
     );
   }
 
-  /** Why the report has no Li per layer: no depth profile at all, or none with the analyte. */
+  /** Why the report has no analyte per layer: no depth profile at all, or none with the analyte. */
   function noLiText(report: Report): string {
+    const species = speciesOf(report);
     const sims = report.states.filter((st) => st.sims);
-    if (!sims.length) return 'No Li per layer: no state has a ToF-SIMS depth profile the analysis could segment.';
-    const p = sims.find((st) => st.sims?.parameters)?.sims?.parameters;
-    const ion = ionNotation(String(p?.analyteIon ?? analyte));
-    return `No Li per layer: the analyte ${ion} is in none of the depth profiles of ${sims.map((st) => st.state).join(', ')}; the layers and interfaces are in the Depth profiles tab.`;
+    if (!sims.length) return `No ${species} per layer: no state has a ToF-SIMS depth profile the analysis could segment.`;
+    const ion = ionNotation(analyteInUse(study, report));
+    return `No ${species} per layer: the analyte ${ion} is in none of the depth profiles of ${sims.map((st) => st.state).join(', ')}; the layers and interfaces are in the Depth profiles tab.`;
   }
 
   return {
     el,
-    // No Li per layer in the report: no bars to draw (the export said "no li-bars figure").
-    figure: () => (store.state.report && !store.state.report.states.some((st) => st.sims?.li.length) ? null : { figure: 'li-bars', label: 'Li per layer: shares per state and the change against the reference' }),
+    // No analyte per layer in the report: no bars to draw (the export said "no li-bars figure").
+    figure: () => (store.state.report && !store.state.report.states.some((st) => st.sims?.li.length) ? null : { figure: 'li-bars', label: `${speciesOf(store.state.report)} per layer: shares per state and the change against the reference` }),
     shown() {
       draw(store.state);
     },

@@ -2,6 +2,7 @@ import type { AnalyzeOverrides, StudySummary } from '../../../core/api/contract.
 import type { Report } from '../../../core/model/report.js';
 import { referenceStateOf } from '../../../core/model/report.js';
 import { ionKey } from '../../../core/model/ions.js';
+import { stateIonLabels } from '../analyteChoice.js';
 
 /** The Li dashboard's arithmetic and choices, free of the DOM (tested in test/renderer). */
 
@@ -19,14 +20,9 @@ export function reportNormalization(report: Report | null): Normalization {
  * profile's ion, so a state without it would fail), the analyte itself left out.
  */
 export function referenceIons(study: StudySummary, analyte: string): string[] {
-  // A state's ions: its depth profile's, else its ion stack's (the analysis then sums the stack
-  // into a profile; a study of stacks alone offered no ion to normalise by). Not the stack's total.
-  const perState = study.states.flatMap((s) => {
-    const profile = s.files.find((f) => f.kind === 'sims-profile' && !f.error)?.summary?.ionLabels;
-    const stack = s.files.find((f) => f.kind === 'sims-stack' && !f.error)?.summary?.ions;
-    const labels = Array.isArray(profile) ? profile : Array.isArray(stack) ? stack.filter((l) => String(l).trim().toLowerCase() !== 'total') : null;
-    return labels ? [labels.map(String)] : [];
-  });
+  // A state's ions: its depth profile's, else its ion stack's (a study of stacks alone offered no
+  // ion to normalise by).
+  const perState = stateIonLabels(study);
   const keys = perState.map((labels) => new Set(labels.map(ionKey)));
   return (perState[0] ?? []).filter((ion) => ionKey(ion) !== ionKey(analyte) && keys.every((k) => k.has(ionKey(ion))));
 }

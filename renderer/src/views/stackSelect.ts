@@ -2,10 +2,12 @@ import type { Report } from '../../../core/model/report.js';
 import { h } from '../dom.js';
 import { chosenStackOf, selectedStackOption, stackOptions } from '../stackChoice.js';
 import type { AppState, Store } from '../store.js';
+import { analyteSelect } from './analyteSelect.js';
 
 /**
  * The Study tab's "Layer stack": the presets (and study.json's inline stack), the study's own
- * selected until another is chosen; choosing one analyses the study with it. Under it, the states
+ * selected until another is chosen; choosing one analyses the study with it. Beside it, the
+ * "Analyte" (analyteSelect.ts), which the stack names by default. Under them, the states
  * whose ToF-SIMS analysis failed, with why: a stack whose marker ions the data lack refuses them,
  * and this is where the user can answer it.
  */
@@ -30,7 +32,7 @@ export function stackSelect(store: Store): { el: HTMLElement; update(s: AppState
     );
   };
   update(store.state);
-  const el = h('div', { class: 'stack-choice' }, h('div', { class: 'controls' }, h('label', {}, 'Layer stack ', select)), note);
+  const el = h('div', { class: 'stack-choice' }, h('div', { class: 'controls' }, h('label', {}, 'Layer stack ', select), analyteSelect(store)), note);
   return { el, update };
 }
 

@@ -25,7 +25,7 @@ export function noteText(state: AppState, what: string): string | null {
 }
 
 // The figure the ToF-SIMS views export (kept with the export choices, free of DOM).
-export { FIG4_LABEL, simsFigure } from '../figureChoice.js';
+export { simsFigure } from '../figureChoice.js';
 
 /** Shows why a view's work ended early: the user's cancel as a plain note, anything else as an error. */
 export function showFailure(note: HTMLElement, err: unknown, cancelledText = 'Cancelled.'): void {

@@ -34,3 +34,16 @@ export function formatWithSigma(
   const sigmaText = known ? round(s).toFixed(decimals) : Number.isFinite(s) ? (0).toFixed(decimals) : '—';
   return `${valueText} ± ${sigmaText}`;
 }
+
+/**
+ * The power of ten, a multiple of three, that a column of values is best written in: 0 where
+ * its largest magnitude is under ten million (7 digits read as they are), else the one that
+ * leaves that largest between 1 and 1000. With it (`formatWithSigma(v, σ, { scale: 10^−k })`
+ * under a heading "× 10ᵏ"), "344400000 ± 1900000" reads "344.4 ± 1.9". One power for the
+ * whole column, so its rows compare digit for digit.
+ */
+export function columnPowerOfTen(values: readonly number[]): number {
+  const largest = Math.max(0, ...values.filter(Number.isFinite).map(Math.abs));
+  if (largest < 1e7) return 0;
+  return 3 * Math.floor(Math.log10(largest) / 3);
+}

@@ -733,7 +733,7 @@ describe.skipIf(skipReason !== null)('workbench in the browser mode', { timeout:
       }));
     const raw = await countsTable();
     expect(await page.inputValue('#li-normalization')).toBe('none'); // what the report used
-    expect(raw.caption).toMatch(/raw counts/);
+    expect(raw.caption).toMatch(/counts, not normalised/);
     expect(raw.head).toEqual(['Layer', 'pristine', 'charged', 'discharged', 'charged / pristine', 'discharged / pristine']);
     const parse = (text: string) => text.split(' ± ').map(Number);
     for (const row of raw.rows) for (const cell of row) expect(cell).toMatch(/^\d+(\.\d+)? ± \d+(\.\d+)?$/);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatWithSigma } from '../../core/util/uncertainty.js';
+import { columnPowerOfTen, formatWithSigma } from '../../core/util/uncertainty.js';
 
 describe('value ± σ', () => {
   it('gives σ two significant figures and the value the same decimal place', () => {
@@ -25,5 +25,18 @@ describe('value ± σ', () => {
     expect(formatWithSigma(15.594, null, { fallbackDecimals: 3 })).toBe('15.594 ± —');
     expect(formatWithSigma(15.594, Number.NaN, { fallbackDecimals: 3 })).toBe('15.594 ± —');
     expect(formatWithSigma(3, 0)).toBe('3.00 ± 0.00');
+  });
+});
+
+describe('columnPowerOfTen', () => {
+  it('leaves columns under ten million as they are, else takes the power of a thousand that brings the largest under 1000', () => {
+    expect(columnPowerOfTen([852000, 9_999_999])).toBe(0);
+    expect(columnPowerOfTen([344_400_000, 852_000, Number.NaN])).toBe(6);
+    expect(columnPowerOfTen([-1.2e10, 5])).toBe(9);
+    expect(columnPowerOfTen([])).toBe(0);
+    // As the Li dashboard writes a column in it.
+    const k = columnPowerOfTen([344_400_000, 852_000]);
+    expect(formatWithSigma(344_400_000, 1_900_000, { scale: 10 ** -k })).toBe('344.4 ± 1.9');
+    expect(formatWithSigma(852_000, 17_000, { scale: 10 ** -k })).toBe('0.852 ± 0.017');
   });
 });

@@ -9,7 +9,8 @@ import { choiceOf, legendRoomPx, ratioWithSigma, referenceChoice, referenceIons,
 import { countOf, noteText, roiText } from './view.js';
 import type { View } from './view.js';
 import { layerLabel } from './layerLabel.js';
-import { formatWithSigma } from '../../../core/util/uncertainty.js';
+import { columnPowerOfTen, formatWithSigma } from '../../../core/util/uncertainty.js';
+import { decadeLabel } from '../../../core/figures/axes.js';
 import { referenceStateOf, reportWarnings } from '../../../core/model/report.js';
 
 interface Bar {
@@ -92,7 +93,8 @@ export function liDashboard(store: Store): View {
     const select = h(
       'select',
       { id: 'li-normalization' },
-      option('none', 'nothing (raw counts)'),
+      // "Raw" is the 2-D and 3-D views' word for counts not dead-time corrected: these are corrected.
+      option('none', 'nothing (counts)'),
       option('tic', 'total ion count'),
       refs.length ? h('optgroup', { label: 'a reference ion' }, ...refs.map((ion) => option(`ion:${ion}`, ionNotation(ion)))) : null,
     );
@@ -131,12 +133,16 @@ export function liDashboard(store: Store): View {
         ? 'divided scan by scan by the total ion count (times its mean, so they stay count-like)'
         : used.normalization === 'reference'
           ? `divided scan by scan by ${ionNotation(used.referenceIon ?? '?')} (times its mean, so they stay count-like)`
-          : 'raw counts: not normalised, so the drift of the primary current between measurements is in the ratios';
+          : 'counts, not normalised: the drift of the primary current between measurements is in the ratios';
     const reference = referenceStateOf(report);
     const sims = report.states.filter((st) => st.sims);
     const base = sims.find((st) => st.state === reference);
     const others = base ? sims.filter((st) => st !== base) : [];
     const cell = (text: string | null) => h('td', { class: 'num' }, text ?? '—');
+    // One power of ten for every state's counts, in the headings: "344.4 ± 1.9" under "(× 10⁶)"
+    // reads where "344400000 ± 1900000" did not, and the states still compare digit for digit.
+    const power = columnPowerOfTen(sims.flatMap((st) => st.sims!.li.map((l) => l.counts)));
+    const inPower = power === 0 ? '' : ` (× ${decadeLabel(power)})`;
     const rows = roles.map((role) => {
       const b = base?.sims?.li.find((x) => x.role === role);
       return h(
@@ -145,7 +151,7 @@ export function liDashboard(store: Store): View {
         h('td', {}, labelOf(role)),
         ...sims.map((st) => {
           const l = st.sims!.li.find((x) => x.role === role);
-          return cell(l ? formatWithSigma(l.counts, l.sigma, { fallbackDecimals: 0 }) : null);
+          return cell(l ? formatWithSigma(l.counts, l.sigma, { fallbackDecimals: 0, scale: 10 ** -power }) : null);
         }),
         ...others.map((st) => {
           const l = st.sims!.li.find((x) => x.role === role);
@@ -158,7 +164,7 @@ export function liDashboard(store: Store): View {
       'table',
       { class: 'compact', id: 'li-counts' },
       h('caption', {}, `${speciesOf(report)} counts per layer: integrated ${ion} counts ± 1σ (${divided})${others.length ? `; ratio of each state to ${reference} ± 1σ` : ''}`),
-      h('thead', {}, h('tr', {}, h('th', {}, 'Layer'), ...sims.map((st) => h('th', {}, st.state)), ...others.map((st) => h('th', {}, `${st.state} / ${reference}`)))),
+      h('thead', {}, h('tr', {}, h('th', {}, 'Layer'), ...sims.map((st) => h('th', {}, `${st.state}${inPower}`)), ...others.map((st) => h('th', {}, `${st.state} / ${reference}`)))),
       h('tbody', {}, ...rows),
     );
   }

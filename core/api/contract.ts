@@ -22,6 +22,16 @@ const roi = z
   .object({ x0: z.number().int().min(0), y0: z.number().int().min(0), x1: z.number().int().min(1), y1: z.number().int().min(1) })
   .strict()
   .refine((r) => r.x1 > r.x0 && r.y1 > r.y0, { message: 'empty rectangle' });
+/**
+ * A call whose job was cancelled (`cancelJob`, or a newer job under its id): the user's doing,
+ * not a failure. The browser backend answers it with 200 and `{ cancelled: message }` (as a 422,
+ * the page logged a resource error for every Cancel); the page's client throws it again as its
+ * CancelledError (renderer/src/api.ts).
+ */
+export class CallCancelled extends Error {
+  override name = 'CallCancelled';
+}
+
 /** Lets the renderer follow and cancel long backend work (`jobProgress`, `cancelJob`). */
 const jobId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
 
@@ -92,7 +102,7 @@ export const apiRequestSchemas = {
   /** Opens a study folder or manifest; returns its summary. */
   openStudy: z.object({ path }).strict(),
   /** Runs the full analysis; `overrides` carries user edits (dragged interfaces, ROI). */
-  analyzeStudy: z.object({ path, overrides: analyzeOverridesSchema.optional() }).strict(),
+  analyzeStudy: z.object({ path, overrides: analyzeOverridesSchema.optional(), jobId: jobId.optional() }).strict(),
   /**
    * A state's depth profile as plain arrays for plotting. With `roi`, the profile is summed
    * again from the state's 3-D ion stack over that rectangle only.

@@ -3,7 +3,7 @@ import type { StudyAnalysis, StudyAnalysisOptions } from '../pipeline/analyzeStu
 import { analyzeStudyDetailedOnDisk, stateInputs, statesOneByOne } from './analyzeStudyOnDisk.js';
 import { fileStamp } from './files.js';
 import { referenceStateOf } from '../model/report.js';
-import type { AnalyzeOverrides, StateOnDiskOutcome, StatesRunner } from './analyzeStudyOnDisk.js';
+import type { AnalyzeOverrides, StateOnDiskOutcome, StatesControl, StatesRunner } from './analyzeStudyOnDisk.js';
 import type { LoadedStudy } from './loadStudy.js';
 
 /** An analysis kept, with the stamps of the files it read (taken before it read them). */
@@ -11,6 +11,8 @@ interface Kept<T> {
   key: string;
   stamps: Map<string, string>;
   result: Promise<T>;
+  /** The control of the request that started it (its Cancel stops it). */
+  owner?: StatesControl;
 }
 
 /**
@@ -37,20 +39,21 @@ export class AnalysisCache {
   private states = new Map<string, Kept<StateOnDiskOutcome>>();
   private statesRoot: string | null = null;
 
-  async get(study: LoadedStudy, chosen: AnalyzeOverrides | undefined): Promise<StudyAnalysis> {
+  /** `control`: this request's Cancel and progress (the workbench's analysis job); others reusing its work are not stopped by it (sharedBy). */
+  async get(study: LoadedStudy, chosen: AnalyzeOverrides | undefined, control?: StatesControl): Promise<StudyAnalysis> {
     // A reference state kept in a project or a session that the study no longer has (renamed in
     // study.json) is left out, as the other settings of states it lacks are, and said: refused,
     // as the CLI refuses it, it cost the workbench its whole report (profiles, SEM, XRD).
     const { overrides, dropped } = withoutUnknownReference(study, chosen);
     const key = JSON.stringify([study.root, study.name, study.stack, study.states, study.manifest ?? null, overrides ?? null, dropped ?? null]);
     const last = this.last;
-    if (last && last.key === key && (await unchanged(last.stamps))) return last.result;
+    if (last && last.key === key && (await unchanged(last.stamps))) return sharedBy(last, control, () => this.get(study, chosen, control));
     // Every file the analysis reads (sidecars and imzML binaries too), stamped before it reads
     // anything: a file changed meanwhile is noticed next time.
     const inputs = await Promise.all(study.states.map((_, i) => stateInputs(study, i)));
     const stamps = await stampFiles(inputs.flat().map((i) => i.path));
-    const analysed = analyzeStudyDetailedOnDisk(study, { overrides, runStates: (s, o) => this.statesOf(s, o) });
-    const entry = { key, stamps, result: dropped === undefined ? analysed : analysed.then((a) => withWarning(a, `the reference state '${dropped}' chosen before is not a state of this study: compared against ${referenceStateOf(a.report)}`)) };
+    const analysed = analyzeStudyDetailedOnDisk(study, { overrides, runStates: (s, o) => this.statesOf(s, o, control) });
+    const entry = { key, stamps, owner: control, result: dropped === undefined ? analysed : analysed.then((a) => withWarning(a, `the reference state '${dropped}' chosen before is not a state of this study: compared against ${referenceStateOf(a.report)}`)) };
     this.last = entry;
     entry.result.catch(() => {
       // A failed analysis is not kept: the next request tries again.
@@ -60,7 +63,7 @@ export class AnalysisCache {
   }
 
   /** The states' outcomes: those kept and still valid, the others analysed (together, by `runStates`). */
-  private async statesOf(study: LoadedStudy, options: StudyAnalysisOptions): Promise<StateOnDiskOutcome[]> {
+  private async statesOf(study: LoadedStudy, options: StudyAnalysisOptions, control: StatesControl | undefined): Promise<StateOnDiskOutcome[]> {
     if (this.statesRoot !== study.root) {
       this.states.clear();
       this.statesRoot = study.root;
@@ -71,15 +74,18 @@ export class AnalysisCache {
       const state = study.states[i];
       const key = JSON.stringify([study.stack, state, stateAnalysisOptions(options, state.state)]);
       const kept = this.states.get(state.state);
-      if (kept && kept.key === key && (await unchanged(kept.stamps))) outcomes[i] = kept.result;
+      if (kept && kept.key === key && (await unchanged(kept.stamps))) {
+        // Analysed again, alone, where the request that started it was cancelled and this one was not.
+        outcomes[i] = sharedBy(kept, control, async () => (await this.statesOf({ ...study, states: [state] }, options, control))[0]);
+      }
       else missing.push({ index: i, key, stamps: await stampFiles((await stateInputs(study, i)).map((f) => f.path)) });
     }
     if (missing.length > 0) {
       // States do not depend on one another: the missing ones are analysed as a study of their own.
-      const run = this.runStates({ ...study, states: missing.map((m) => study.states[m.index]) }, options);
+      const run = this.runStates({ ...study, states: missing.map((m) => study.states[m.index]) }, options, control);
       missing.forEach(({ index, key, stamps }, j) => {
         const name = study.states[index].state;
-        const entry = { key, stamps, result: run.then((done) => done[j]) };
+        const entry = { key, stamps, owner: control, result: run.then((done) => done[j]) };
         this.states.set(name, entry);
         entry.result.catch(() => {
           // A failed analysis is not kept: the next request tries again.
@@ -90,6 +96,24 @@ export class AnalysisCache {
     }
     return Promise.all(outcomes);
   }
+}
+
+/**
+ * The result of work kept from another request, for a request with `control`. Where that request
+ * was cancelled (its work failed for it) and this one was not, the work is done again (`again`):
+ * a Cancel stops the canceller's own work, not that of a later analysis reusing it (the user
+ * dragged again: the older analysis is cancelled, the newer one reuses its states under way).
+ */
+function sharedBy<T>(kept: Kept<T>, control: StatesControl | undefined, again: () => Promise<T>): Promise<T> {
+  if (kept.owner === control) return kept.result;
+  return kept.result.catch((err: unknown) => {
+    if (isCancelled(kept.owner) && !isCancelled(control)) return again();
+    throw err;
+  });
+}
+
+function isCancelled(control: StatesControl | undefined): boolean {
+  return (control?.cancelled?.() ?? null) !== null;
 }
 
 /** The overrides without a referenceState the study has no state of, and that state (undefined where none was left out). */

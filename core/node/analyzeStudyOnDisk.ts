@@ -8,6 +8,7 @@ import { StrataError } from '../model/errors.js';
 import { notAStateOf } from '../pipeline/manifest.js';
 import { measureCrossSection, toSemResult } from '../sem/index.js';
 import { analyzeXrd } from '../xrd/analyze.js';
+import { profileFromStack } from '../sims/stackProfile.js';
 import { STRATA_VERSION } from '../version.js';
 import { inputRecord } from './files.js';
 import { memoizedSteps } from './stateMemo.js';
@@ -36,7 +37,23 @@ export interface StateOnDiskOutcome extends StateOutcome {
  * Analyses every state of a study somewhere and answers with their outcomes in state order:
  * one after another here (the default), or side by side on worker threads (stateLanes.ts).
  */
-export type StatesRunner = (study: LoadedStudy, options: StudyAnalysisOptions) => Promise<StateOnDiskOutcome[]>;
+export type StatesRunner = (study: LoadedStudy, options: StudyAnalysisOptions, control?: StatesControl) => Promise<StateOnDiskOutcome[]>;
+
+/**
+ * How a caller follows and stops a StatesRunner (the workbench's analysis job): `cancelled`
+ * answers why to stop (null: go on), asked between tasks and as planes are read; `onProgress`
+ * gets the states done (fractions included) of the states it runs.
+ */
+export interface StatesControl {
+  cancelled?: () => string | null;
+  onProgress?: (done: number, total: number) => void;
+}
+
+/** Stops and follows one state's analysis: checked and called as its stack passes read planes. */
+export interface StateControl {
+  signal?: AbortSignal;
+  onPlane?: (done: number, total: number) => void | Promise<void>;
+}
 
 /** A file a state's analysis reads: its absolute path, and its path as the report names it. */
 export interface StateInput {
@@ -76,7 +93,7 @@ export async function stateInputs(study: LoadedStudy, stateIndex: number): Promi
  * With the default steps, results that depend on the files alone are kept between analyses
  * while the files are unchanged (stateMemo.ts).
  */
-export async function analyzeStateFiles(study: LoadedStudy, stateIndex: number, options: StudyAnalysisOptions, steps: ModalitySteps = DEFAULT_STEPS): Promise<StateOutcome> {
+export async function analyzeStateFiles(study: LoadedStudy, stateIndex: number, options: StudyAnalysisOptions, steps: ModalitySteps = DEFAULT_STEPS, control: StateControl = {}): Promise<StateOutcome> {
   const s = study.states[stateIndex];
   if (!s) throw new StrataError(`${study.name}: no state number ${stateIndex}`);
   // The files the steps will read, as the manifest lists them (checked below against those
@@ -115,13 +132,28 @@ export async function analyzeStateFiles(study: LoadedStudy, stateIndex: number, 
       else if (d.kind === 'xrdPattern') data.xrd = take(data.xrd, d, f, xrd);
       else if (d.kind === 'semImage') data.sem = take(data.sem, d, f, sem);
     }
+    control.signal?.throwIfAborted();
     const useMemo = memo !== null && asStamped;
-    const outcome = await analyzeState(study.stack, data, useMemo ? memo.steps : steps, options);
+    const outcome = await analyzeState(study.stack, data, withControl(useMemo ? memo.steps : steps, control), options);
+    // analyzeState keeps a failing modality as a warning, a cancelled pass too: the outcome of a
+    // cancelled state is thrown away here, never kept (memo, caches) as if it were the state's.
+    control.signal?.throwIfAborted();
     if (useMemo) await memo.commit();
     return outcome;
   } finally {
     await Promise.all(opened.map((o) => o.close()));
   }
+}
+
+/**
+ * The steps with the stack profile's passes stopped by `control.signal` and reporting their planes
+ * to `control.onPlane` (they are the long part of a state: reading every plane of its stack).
+ * The steps themselves when there is nothing to pass on.
+ */
+function withControl(steps: ModalitySteps, control: StateControl): ModalitySteps {
+  if (!control.signal && !control.onPlane) return steps;
+  const profile = steps.stackProfile ?? profileFromStack;
+  return { ...steps, stackProfile: (stack, opts) => profile(stack, { ...opts, signal: control.signal, onPlane: control.onPlane }) };
 }
 
 /** Checksums and sizes of the files (provenance), one after another. */

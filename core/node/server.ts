@@ -3,7 +3,7 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { dirname, extname, join, normalize, resolve, sep } from 'node:path';
-import { validateRequest } from '../api/contract.js';
+import { CallCancelled, validateRequest } from '../api/contract.js';
 import type { StrataApi } from '../api/contract.js';
 import { fileSystemErrorText, ManifestError, OutsideSessionError } from '../model/errors.js';
 
@@ -78,6 +78,8 @@ export async function startWorkbenchServer(opts: { api: StrataApi; staticDir: st
       const fn = opts.api[call.method] as (r: unknown) => Promise<unknown>;
       sendJson(res, 200, { result: await fn.call(opts.api, call.request) });
     } catch (err) {
+      // A cancelled job is answered, not failed: see CallCancelled.
+      if (err instanceof CallCancelled) return sendJson(res, 200, { cancelled: err.message });
       sendJson(res, 422, { error: apiErrorMessage(err, call.method, call.request) });
     }
   }

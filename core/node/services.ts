@@ -7,7 +7,7 @@ import type {
   StrataApi,
   StudySummary,
 } from '../api/contract.js';
-import { stackSummary } from '../api/contract.js';
+import { CallCancelled, stackSummary } from '../api/contract.js';
 import { FORMATS } from '../io/detect.js';
 import type { FormatId } from '../io/detect.js';
 import { OutsideSessionError, StrataError } from '../model/errors.js';
@@ -26,6 +26,7 @@ import { loadStudy } from './loadStudy.js';
 import type { LoadedStudy } from './loadStudy.js';
 import { openDataset } from './openDataset.js';
 import type { Dataset, OpenedDataset } from './openDataset.js';
+import type { StatesControl } from './analyzeStudyOnDisk.js';
 import { AnalysisCache } from './analysisCache.js';
 import { withChosenAnalyte, withChosenStack, withSemGeometry } from './analyzeStudyOnDisk.js';
 import { StackPool, WorkerLost } from './stackPool.js';
@@ -160,6 +161,19 @@ export class WorkbenchServices implements StrataApi {
     return job;
   }
 
+  /**
+   * What a job's call fails with: a cancelled job's failure, whatever its work threw on the way
+   * out (a worker's abort, a step's "cancelled"), is its cancellation (answered as such: CallCancelled).
+   */
+  private static failureOf(job: Job, err: unknown): unknown {
+    return job.cancelled && !(err instanceof CallCancelled) ? new CallCancelled(`${job.label}: cancelled`) : err;
+  }
+
+  /** Stops a job's call that was cancelled while its last results came in: still cancelled, as the user was told. */
+  private static stopIfCancelled(job: Job): void {
+    if (job.cancelled) throw new CallCancelled(`${job.label}: cancelled`);
+  }
+
   // ---- studies ------------------------------------------------------------------------------
 
   async openStudy({ path }: ApiRequest<'openStudy'>): Promise<StudySummary> {
@@ -199,9 +213,29 @@ export class WorkbenchServices implements StrataApi {
     };
   }
 
-  async analyzeStudy({ path, overrides }: ApiRequest<'analyzeStudy'>): Promise<ApiResponses['analyzeStudy']> {
+  /**
+   * The study's report. Under a `jobId`: its progress is the states analysed, and its Cancel stops
+   * the states' analyses on the workers (an analysis reusing them goes on: AnalysisCache).
+   */
+  async analyzeStudy({ path, overrides, jobId }: ApiRequest<'analyzeStudy'>): Promise<ApiResponses['analyzeStudy']> {
     const study = await this.study(path);
-    return (await this.analyses.get(study, overrides)).report;
+    const job = this.startJob(jobId, `Analysis of ${study.name}`, 0);
+    const control: StatesControl = {
+      cancelled: () => (job.cancelled ? `${job.label}: cancelled` : null),
+      onProgress: (done, total) => {
+        job.done = done;
+        job.total = total;
+      },
+    };
+    try {
+      const { report } = await this.analyses.get(study, overrides, control);
+      WorkbenchServices.stopIfCancelled(job);
+      return report;
+    } catch (err) {
+      throw WorkbenchServices.failureOf(job, err);
+    } finally {
+      job.running = false;
+    }
   }
 
   private static fileOf(study: LoadedStudy, state: string, kind: StudyFile['kind']): StudyFile | null {
@@ -246,6 +280,8 @@ export class WorkbenchServices implements StrataApi {
       const r = await this.runTask({ kind: 'roi-profile', file: join(study.root, file.path), displayName: file.path, state, roi }, job);
       if (r.kind !== 'roi-profile') throw new StrataError(`${file.path}: not a profile`);
       return r.payload;
+    } catch (err) {
+      throw WorkbenchServices.failureOf(job, err);
     } finally {
       job.running = false;
     }
@@ -274,13 +310,14 @@ export class WorkbenchServices implements StrataApi {
         return { state: s.state, file: file.path, result: r };
       });
       const done = await Promise.all(tasks);
-      // Cancelled while the last results came in: still cancelled, as the user was told.
-      if (job.cancelled) throw new StrataError(`${job.label}: cancelled`);
+      WorkbenchServices.stopIfCancelled(job);
       for (const t of done) {
         if ('missing' in t) missing.push({ state: t.state, reason: t.missing as string });
         else if (t.result.missing !== null) missing.push({ state: t.state, reason: t.result.missing });
         else states.push({ state: t.state, file: t.file, width: t.result.width, height: t.result.height, pixelSizeNm: t.result.pixelSizeNm, deadTime: t.result.deadTime, maps: t.result.maps });
       }
+    } catch (err) {
+      throw WorkbenchServices.failureOf(job, err);
     } finally {
       job.running = false;
     }
@@ -298,6 +335,8 @@ export class WorkbenchServices implements StrataApi {
       const r = await this.runTask(task, job);
       if (r.kind !== 'volume') throw new StrataError(`${file.path}: not a volume`);
       return r.payload;
+    } catch (err) {
+      throw WorkbenchServices.failureOf(job, err);
     } finally {
       job.running = false;
     }
@@ -418,7 +457,8 @@ export class WorkbenchServices implements StrataApi {
     // Steps: the analysis, then per state a volume, an SEM image and an XRD pattern at most.
     const job = this.startJob(jobId, `Figure ${figure}`, 1 + 3 * study.states.length);
     try {
-      const analysis = await this.analyses.get(study, overrides);
+      // The figure's Cancel stops the analysis it waits for too (where it is this figure's own).
+      const analysis = await this.analyses.get(study, overrides, { cancelled: () => (job.cancelled ? `${job.label}: cancelled` : null) });
       // The figures name the layers of the stack and the analyte the user chose, and the SEM figure measures the
       // cross-section again from the states' settings: with the view the user set.
       const { built, warnings } = await buildStudyFigures(withSemGeometry(withChosenAnalyte(withChosenStack(study, overrides), overrides), overrides), {
@@ -448,6 +488,8 @@ export class WorkbenchServices implements StrataApi {
         widthPx: format === 'png' ? Math.round((size.widthMm / 25.4) * dpi) : null,
         warnings,
       };
+    } catch (err) {
+      throw WorkbenchServices.failureOf(job, err);
     } finally {
       job.running = false;
     }

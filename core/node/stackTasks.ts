@@ -9,7 +9,7 @@ import { binStackVolume } from '../sims/volume.js';
 import { scanWeights } from '../sims/windows.js';
 import { viewToBase64 } from './base64.js';
 import { openDataset } from './openDataset.js';
-import { analyzeStateFiles } from './analyzeStudyOnDisk.js';
+import { analyzeStateFiles, DEFAULT_STEPS } from './analyzeStudyOnDisk.js';
 import type { StateInput } from './analyzeStudyOnDisk.js';
 import { inputRecord } from './files.js';
 import type { LoadedStudy } from './loadStudy.js';
@@ -98,7 +98,7 @@ export interface TaskControl {
 }
 
 export async function runStackTask(task: StackTask, control: TaskControl = {}): Promise<StackTaskResult> {
-  if (task.kind === 'state') return { kind: 'state', outcome: await analyzeStateFiles(task.study, task.stateIndex, task.options) };
+  if (task.kind === 'state') return { kind: 'state', outcome: await analyzeStateFiles(task.study, task.stateIndex, task.options, DEFAULT_STEPS, control) };
   if (task.kind === 'input') return { kind: 'input', record: await inputRecord(task.input.path, task.input.displayPath) };
   // An imzML is read whole into ion images as it opens (its XML and every spectrum): a Cancel stops that too.
   const opened = await openDataset(task.file, { displayName: task.displayName, imzml: { signal: control.signal } });

@@ -3,7 +3,7 @@ import { StrataError } from '../model/errors.js';
 import type { InputRecord } from '../model/provenance.js';
 import type { StateOutcome, StudyAnalysisOptions } from '../pipeline/analyzeStudy.js';
 import { analyzeStateFiles, stateInputs } from './analyzeStudyOnDisk.js';
-import type { StateInput, StatesRunner } from './analyzeStudyOnDisk.js';
+import type { StateControl, StateInput, StatesControl, StatesRunner } from './analyzeStudyOnDisk.js';
 import { inputRecord } from './files.js';
 import type { LoadedStudy } from './loadStudy.js';
 import { StackPool, WorkerLost } from './stackPool.js';
@@ -36,7 +36,7 @@ type LaneTask = { kind: 'state'; stateIndex: number } | { kind: 'input'; stateIn
  * so do the tasks left when no lane remains.
  */
 export function statesOnLanes(lanes: StateLanes): StatesRunner {
-  return async (study, options) => {
+  return async (study, options, control = {}) => {
     const count = study.states.length;
     const analyses: StateOutcome[] = new Array(count);
     const records: InputRecord[][] = [];
@@ -48,11 +48,16 @@ export function statesOnLanes(lanes: StateLanes): StatesRunner {
       inputs.forEach((input, slot) => tasks.push({ kind: 'input', stateIndex: i, slot, input }));
     }
     const orphans: LaneTask[] = [];
+    const progress = new StatesProgress(count, control.onProgress);
+    const cancelled = (): string | null => control.cancelled?.() ?? null;
     let next = 0;
-    const take = (): LaneTask | null => (next < tasks.length ? tasks[next++] : null);
+    // Cancelled: no lane takes another task (a worker's running one stops at its next plane).
+    const take = (): LaneTask | null => (next < tasks.length && !cancelled() ? tasks[next++] : null);
     const runHere = async (t: LaneTask): Promise<void> => {
-      if (t.kind === 'state') analyses[t.stateIndex] = await analyzeStateFiles(study, t.stateIndex, options);
-      else records[t.stateIndex][t.slot] = await inputRecord(t.input.path, t.input.displayPath);
+      if (t.kind === 'state') {
+        analyses[t.stateIndex] = await analyzeStateFiles(study, t.stateIndex, options, undefined, controlHere(cancelled, (done, total) => progress.pass(t.stateIndex, done, total)));
+        progress.finished(t.stateIndex);
+      } else records[t.stateIndex][t.slot] = await inputRecord(t.input.path, t.input.displayPath);
     };
     const here = async (): Promise<void> => {
       for (let t = take(); t; t = take()) await runHere(t);
@@ -60,8 +65,11 @@ export function statesOnLanes(lanes: StateLanes): StatesRunner {
     const worker = async (): Promise<void> => {
       for (let t = take(); t; t = take()) {
         try {
-          if (t.kind === 'state') analyses[t.stateIndex] = await stateOnWorker(lanes.pool, study, t.stateIndex, options);
-          else records[t.stateIndex][t.slot] = await inputOnWorker(lanes.pool, study, t.input);
+          if (t.kind === 'state') {
+            const onProgress = (done: number, total: number): void => progress.pass(t.stateIndex, done, total);
+            analyses[t.stateIndex] = await stateOnWorker(lanes.pool, study, t.stateIndex, options, { cancelled, onProgress });
+            progress.finished(t.stateIndex);
+          } else records[t.stateIndex][t.slot] = await inputOnWorker(lanes.pool, study, t.input, cancelled);
         } catch (err) {
           if (!(err instanceof WorkerLost)) throw err;
           orphans.push(t);
@@ -71,22 +79,92 @@ export function statesOnLanes(lanes: StateLanes): StatesRunner {
     };
     const workers = Math.max(0, Math.min(lanes.workers, count - (lanes.inThisThread ? 1 : 0)));
     await Promise.all([...(lanes.inThisThread || workers === 0 ? [here()] : []), ...Array.from({ length: workers }, worker)]);
+    stopIfCancelled(cancelled);
     // Left when workers were lost: their tasks, and those no lane was left to take.
     for (const t of orphans) await runHere(t);
     await here();
+    // Cancelled while the last tasks ran: tasks were left untaken, so there is no whole answer.
+    stopIfCancelled(cancelled);
     return analyses.map((outcome, i) => ({ ...outcome, inputs: records[i] }));
   };
 }
 
-async function stateOnWorker(pool: StackPool, study: LoadedStudy, stateIndex: number, options: StudyAnalysisOptions): Promise<StateOutcome> {
+function stopIfCancelled(cancelled: () => string | null): void {
+  const why = cancelled();
+  if (why) throw new StrataError(why);
+}
+
+/**
+ * A state's control in this thread: its passes stop at the next plane once `cancelled` says why
+ * (an abort, as a worker's cancel message does: stackWorker.ts), and report their planes.
+ */
+function controlHere(cancelled: () => string | null, onPlane: (done: number, total: number) => void): StateControl {
+  const abort = new AbortController();
+  return {
+    signal: abort.signal,
+    onPlane: async (done, total) => {
+      const why = cancelled();
+      if (why) abort.abort(new StrataError(why));
+      onPlane(done, total);
+      // A turn for the event loop now and then, so that progress and Cancel are answered.
+      if (done % 8 === 0) await new Promise<void>((r) => setImmediate(r));
+    },
+  };
+}
+
+/** A state's share of its stack passes at most, until it is done: what follows them (maps, XRD) is the rest. */
+export const PASSES_SHARE = 0.9;
+
+/**
+ * Progress of a study's states, as states done: each an equal share, moved on by the planes its
+ * stack passes read. A state reads its stack in one to three passes, each counting from 0 again
+ * and with totals of its own, so the share follows the furthest pass (never stepping back) and
+ * stays below PASSES_SHARE until the state is done.
+ */
+export class StatesProgress {
+  private readonly shares: number[];
+
+  constructor(
+    count: number,
+    private readonly report: ((done: number, total: number) => void) | undefined,
+  ) {
+    this.shares = new Array<number>(count).fill(0);
+  }
+
+  /** A pass of state `i` has read `done` of its `total` planes. */
+  pass(i: number, done: number, total: number): void {
+    if (total <= 0) return;
+    const share = Math.min(PASSES_SHARE, (PASSES_SHARE * done) / total);
+    if (share <= this.shares[i]) return;
+    this.shares[i] = share;
+    this.tell();
+  }
+
+  finished(i: number): void {
+    this.shares[i] = 1;
+    this.tell();
+  }
+
+  /** States done, fractions included. */
+  get done(): number {
+    return this.shares.reduce((sum, x) => sum + x, 0);
+  }
+
+  private tell(): void {
+    this.report?.(this.done, this.shares.length);
+  }
+}
+
+async function stateOnWorker(pool: StackPool, study: LoadedStudy, stateIndex: number, options: StudyAnalysisOptions, control: StatesControl): Promise<StateOutcome> {
   // The same state to the same worker: it keeps what it computed from the state's files.
-  const result = await pool.run({ kind: 'state', study, stateIndex, options }, { affinity: `state ${study.root} ${study.states[stateIndex].state}` });
+  const result = await pool.run({ kind: 'state', study, stateIndex, options }, { affinity: `state ${study.root} ${study.states[stateIndex].state}`, ...control });
   if (result.kind !== 'state') throw new StrataError(`${study.name}: a state's analysis came back as '${result.kind}'`);
   return result.outcome;
 }
 
-async function inputOnWorker(pool: StackPool, study: LoadedStudy, input: StateInput): Promise<InputRecord> {
-  const result = await pool.run({ kind: 'input', input }, { affinity: `input ${input.path}` });
+async function inputOnWorker(pool: StackPool, study: LoadedStudy, input: StateInput, cancelled: () => string | null): Promise<InputRecord> {
+  // A checksum under way runs to its end (it takes no signal); one still queued is dropped when cancelled.
+  const result = await pool.run({ kind: 'input', input }, { affinity: `input ${input.path}`, cancelled });
   if (result.kind !== 'input') throw new StrataError(`${study.name}: the checksum of ${input.displayPath} came back as '${result.kind}'`);
   return result.record;
 }

@@ -1,5 +1,6 @@
 import { API_METHOD_NAMES } from '../../core/api/methods.js';
 import type { StrataApi } from '../../core/api/contract.js';
+import { CancelledError } from './jobGroup.js';
 
 /**
  * Electron's preload adds native dialogs and dropped-file paths; the browser mode has none of
@@ -33,8 +34,10 @@ export function connectApi(): RendererApi {
         headers: { 'content-type': 'application/json', 'x-strata-token': token },
         body: JSON.stringify(request ?? {}),
       });
-      const body = (await res.json()) as { result?: unknown; error?: string };
+      const body = (await res.json()) as { result?: unknown; error?: string; cancelled?: string };
       if (!res.ok) throw new Error(body.error ?? `${method} failed (${res.status})`);
+      // A cancelled job's call comes back as a success that says so (server.ts: no console error for a Cancel).
+      if (body.cancelled !== undefined) throw new CancelledError(body.cancelled);
       return body.result;
     };
   }

@@ -31,25 +31,30 @@ function addRow(label: string, onCancel: () => void): Row {
   return { el, progress };
 }
 
-/** Runs a backend call that accepts a jobId, with progress and cancellation. */
-export async function runBackendJob<T>(api: RendererApi, label: string, call: (jobId: string) => Promise<T>): Promise<T> {
-  return (await runBackendJobs(api, label, [call]))[0];
+/** Runs a backend call that accepts a jobId, with progress and cancellation (the row's Cancel, or `signal`). */
+export async function runBackendJob<T>(api: RendererApi, label: string, call: (jobId: string) => Promise<T>, signal?: AbortSignal): Promise<T> {
+  return (await runBackendJobs(api, label, [call], signal))[0];
 }
 
 /**
  * Runs backend calls that make one piece of work (e.g. one volume per state) as one job: one
  * row with their progress, and one Cancel that stops every call's backend job (JobGroup).
  */
-export async function runBackendJobs<T>(api: RendererApi, label: string, calls: ((jobId: string) => Promise<T>)[]): Promise<T[]> {
+export async function runBackendJobs<T>(api: RendererApi, label: string, calls: ((jobId: string) => Promise<T>)[], signal?: AbortSignal): Promise<T[]> {
   const group = new JobGroup<T>(api, calls.map(() => `job-${Date.now().toString(36)}-${++seq}`));
   let cancelled = false;
   let rejectCancel: (err: Error) => void = () => undefined;
   const cancelPromise = new Promise<never>((_, reject) => (rejectCancel = reject));
-  const row = addRow(label, () => {
+  const cancel = (): void => {
+    if (cancelled) return;
     cancelled = true;
     void group.cancel();
     rejectCancel(new CancelledError(`${label}: cancelled`));
-  });
+  };
+  const row = addRow(label, cancel);
+  // `signal`: the caller's Cancel (newer work replacing this), as if the row's were pressed.
+  if (signal?.aborted) cancel();
+  signal?.addEventListener('abort', cancel, { once: true });
   const timer = window.setInterval(async () => {
     // Progress is a courtesy: a failed poll reads as none and must not fail the job.
     const p = await group.progress();
@@ -64,6 +69,7 @@ export async function runBackendJobs<T>(api: RendererApi, label: string, calls: 
     if (cancelled) throw new CancelledError(`${label}: cancelled`);
     throw err;
   } finally {
+    signal?.removeEventListener('abort', cancel);
     window.clearInterval(timer);
     row.el.remove();
   }

@@ -3,11 +3,11 @@ import { speciesName } from '../../core/model/ions.js';
 import { analyteInUse } from './analyteChoice.js';
 import { connectApi } from './api.js';
 import { ESCAPE_CLOSES, h, installEscapeToClose } from './dom.js';
-import { jobBar } from './jobs.js';
+import { jobBar, runBackendJob } from './jobs.js';
 import { exportBar } from './exportFigure.js';
 import { defaultProjectPath, projectFromState } from './project.js';
 import { keepSession, keptSession } from './session.js';
-import { defaultView, Store } from './store.js';
+import { cancelledAnalysisText, defaultView, Store } from './store.js';
 import type { AppState } from './store.js';
 import { ionMapsView } from './views/ionMapsView.js';
 import { liDashboard } from './views/liDashboard.js';
@@ -18,6 +18,7 @@ import { countOf, roiText } from './views/view.js';
 import type { View, ViewFactory } from './views/view.js';
 import { xrdView } from './views/xrdView.js';
 import { reportWarnings } from '../../core/model/report.js';
+import type { Report } from '../../core/model/report.js';
 
 /** A tab: its label is the study's to say where it names the analyte ("Na dashboard" for a Na⁺ analyte). */
 const TABS: { id: string; label: string | ((study: StudySummary) => string); make: ViewFactory; lazy?: () => Promise<ViewFactory> }[] = [
@@ -43,6 +44,9 @@ let recent: string[] = [];
 
 const status = h('span', { class: 'status', id: 'status', role: 'status' });
 const studyLabel = h('span', { class: 'study', id: 'study-path' }, 'no study open');
+// Shown once an analysis was cancelled: runs it again with the same settings.
+const reanalyseBtn = h('button', { type: 'button', id: 'reanalyse', hidden: true }, 'Re-analyse');
+reanalyseBtn.addEventListener('click', () => void store?.analyze());
 const openForm = h('form', { class: 'inline-form', id: 'open-form', hidden: true });
 const saveForm = h('form', { class: 'inline-form', id: 'save-form', hidden: true });
 const message = h('div', { id: 'message', role: 'alert' });
@@ -84,6 +88,12 @@ async function showTab(tab: string): Promise<void> {
 
 function renderStatus(s: AppState): void {
   const warnings = s.report ? reportWarnings(s.report).length : 0;
+  reanalyseBtn.hidden = !s.analysisCancelled;
+  if (s.analysisCancelled) {
+    status.textContent = cancelledAnalysisText(s.report !== null);
+    status.title = '';
+    return;
+  }
   const text = s.analyzing ? 'Analysing…' : s.report ? `Report ready (${countOf(s.report.states.length, 'state')}${warnings ? `, ${countOf(warnings, 'warning')}` : ''})` : s.reportError ? 'No analysis' : '';
   // An ROI changes every number, whichever tab is open: the header says it is in force.
   status.textContent = text && s.overrides.roi ? `${text} · ${roiText(s.overrides.roi)}` : text;
@@ -104,7 +114,13 @@ async function openStudy(path: string, fromProject?: StrataProject): Promise<voi
   unsubscribe?.();
   const project = fromProject ?? keptSession(summary.path);
   const view = project ? { ...defaultView(summary), ...project.view } : defaultView(summary);
-  store = new Store(api, { study: summary, report: null, reportError: null, analyzing: false, reportVersion: 0, overrides: project?.overrides ?? {}, view, annotations: project?.annotations ?? [], focus: null });
+  // The analysis shows in the job bar, with its progress and Cancel.
+  const analysisJob = (label: string, call: (jobId: string) => Promise<Report>, signal: AbortSignal): Promise<Report> => runBackendJob(api, label, call, signal);
+  store = new Store(
+    api,
+    { study: summary, report: null, reportError: null, analyzing: false, analysisCancelled: false, reportVersion: 0, overrides: project?.overrides ?? {}, view, annotations: project?.annotations ?? [], focus: null },
+    analysisJob,
+  );
   studyLabel.textContent = `${summary.name} — ${summary.path}`;
   saveBtn.disabled = false;
   saveBtn.removeAttribute('title');
@@ -247,7 +263,7 @@ async function start(): Promise<void> {
   const openBtn = h('button', { type: 'button', id: 'open-button' }, 'Open…');
   openBtn.addEventListener('click', () => void onOpen());
   saveBtn.addEventListener('click', () => void onSave());
-  const header = h('header', {}, h('h1', {}, 'Strata'), studyLabel, openBtn, saveBtn, recentSelect, status, h('span', { class: 'notes' }, `v${info.version} · ${mode} mode`));
+  const header = h('header', {}, h('h1', {}, 'Strata'), studyLabel, openBtn, saveBtn, recentSelect, status, reanalyseBtn, h('span', { class: 'notes' }, `v${info.version} · ${mode} mode`));
   app.replaceChildren(header, openForm, saveForm, jobBar(), message, nav, body);
   renderRecent();
   installDrop();

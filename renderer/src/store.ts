@@ -3,6 +3,7 @@ import type { Report } from '../../core/model/report.js';
 import { analysedAnalyte } from '../../core/model/report.js';
 import { ionKey } from '../../core/model/ions.js';
 import type { RendererApi } from './api.js';
+import { CancelledError } from './jobGroup.js';
 import { overridesWithStack } from './stackChoice.js';
 import { overridesWithAnalyte, studyAsChosen } from './analyteChoice.js';
 
@@ -16,6 +17,8 @@ export interface AppState {
   /** Why there is no report (analysis failed or not available); shown as a note, never hidden. */
   reportError: string | null;
   analyzing: boolean;
+  /** The last analysis was cancelled (the job bar's Cancel): the report shown, if any, is the one before it. */
+  analysisCancelled: boolean;
   /** Bumped on every new report so views can tell a fresh one from a repeat. */
   reportVersion: number;
   overrides: AnalyzeOverrides;
@@ -78,6 +81,33 @@ export function withStateOverride<K extends PerStateOverride>(overrides: Analyze
   return Object.keys(next).length ? { ...rest, [key]: next } : rest;
 }
 
+/** States named in an analysis job's label at most; more are counted (the job bar's row stays one line). */
+const LABEL_STATES = 4;
+
+/** The job bar's label of a study's analysis: "Analysis: pristine, charged, discharged". */
+export function analysisJobLabel(states: readonly string[]): string {
+  if (states.length === 0) return 'Analysis';
+  const named = states.slice(0, LABEL_STATES).join(', ');
+  return states.length > LABEL_STATES ? `Analysis: ${named} and ${states.length - LABEL_STATES} more` : `Analysis: ${named}`;
+}
+
+/** The header's line after the analysis was cancelled: what is on screen, and how to analyse again. */
+export function cancelledAnalysisText(hasReport: boolean): string {
+  return hasReport
+    ? 'Analysis cancelled: the report shown is the one before it; the next edit (or Re-analyse) analyses again'
+    : 'Analysis cancelled: no report; the next edit (or Re-analyse) analyses again';
+}
+
+/**
+ * Runs the analysis call as a job the user sees and may cancel (main.ts: a job bar row); the call
+ * gets the job's id (none: not followed). Rejects with a CancelledError once cancelled, by the
+ * user or by `signal` (a newer analysis replaces it).
+ */
+export type AnalysisJobRunner = (label: string, call: (jobId: string | undefined) => Promise<Report>, signal: AbortSignal) => Promise<Report>;
+
+/** No job bar (tests): the call alone, not cancellable. */
+const runUnfollowed: AnalysisJobRunner = (_label, call) => call(undefined);
+
 type Listener = (state: AppState, changed: Set<keyof AppState>) => void;
 
 /**
@@ -88,6 +118,8 @@ type Listener = (state: AppState, changed: Set<keyof AppState>) => void;
 export class Store {
   private listeners = new Set<Listener>();
   private analysisSeq = 0;
+  /** Stops the analysis under way, if any (a newer one replaces it). */
+  private analysisAbort: AbortController | null = null;
   /** The study as opened, with its own layer stack (study.json's, or the default of a folder without one): analysed while no other is chosen. */
   readonly openedStudy: StudySummary;
   /** The study's own layer stack (openedStudy's). */
@@ -99,6 +131,7 @@ export class Store {
   constructor(
     readonly api: RendererApi,
     public state: AppState,
+    private readonly runAnalysisJob: AnalysisJobRunner = runUnfollowed,
   ) {
     this.openedStudy = state.study;
     this.state = { ...state, study: studyAsChosen(this.openedStudy, state.overrides) };
@@ -142,17 +175,31 @@ export class Store {
   }
 
   /** Analyses the study with `overrides`; `alongside`: what changes with them (set in the same step, so views see one change). */
+  /**
+   * Analyses the study with `overrides`; `alongside`: what changes with them (set in the same step,
+   * so views see one change). An analysis still under way is cancelled: only the newest one's
+   * answer is shown, and two would share the workers. A cancelled analysis leaves the report
+   * before it (or none) and says so (analysisCancelled).
+   */
   async analyze(overrides: AnalyzeOverrides = this.state.overrides, alongside: Partial<AppState> = {}): Promise<void> {
     const seq = ++this.analysisSeq;
-    this.set({ ...alongside, overrides, analyzing: true });
+    this.analysisAbort?.abort();
+    const abort = new AbortController();
+    this.analysisAbort = abort;
+    this.set({ ...alongside, overrides, analyzing: true, analysisCancelled: false });
     try {
       const hasOverrides = Object.keys(overrides).length > 0;
-      const report = await this.api.analyzeStudy({ path: this.state.study.path, ...(hasOverrides ? { overrides } : {}) });
+      const request = { path: this.state.study.path, ...(hasOverrides ? { overrides } : {}) };
+      const label = analysisJobLabel(this.state.study.states.map((s) => s.state));
+      const report = await this.runAnalysisJob(label, (jobId) => this.api.analyzeStudy(jobId === undefined ? request : { ...request, jobId }), abort.signal);
       if (seq !== this.analysisSeq) return;
       this.set({ report, reportError: null, analyzing: false, reportVersion: this.state.reportVersion + 1 });
     } catch (err) {
       if (seq !== this.analysisSeq) return;
-      this.set({ report: null, reportError: (err as Error).message, analyzing: false, reportVersion: this.state.reportVersion + 1 });
+      if (err instanceof CancelledError) this.set({ analyzing: false, analysisCancelled: true });
+      else this.set({ report: null, reportError: (err as Error).message, analyzing: false, reportVersion: this.state.reportVersion + 1 });
+    } finally {
+      if (this.analysisAbort === abort) this.analysisAbort = null;
     }
   }
 }

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StrataProject } from '../../core/api/contract.js';
-import { validateRequest } from '../../core/api/contract.js';
+import { CallCancelled, validateRequest } from '../../core/api/contract.js';
 import { writeTiff } from '../../core/io/tiff/writeTiff.js';
 import { WorkbenchServices } from '../../core/node/services.js';
 import { volumeBinning } from '../../core/sims/volume.js';
@@ -233,6 +233,66 @@ describe.skipIf(!haveSample)('workbench services on the sample study', () => {
     expect(() => validateRequest('exportFigure', { path: study, figure: 'fig9', format: 'svg', widthMm: 85, dpi: 300 })).toThrow(/figure/);
     expect(() => validateRequest('exportFigure', { path: study, figure: 'fig4', format: 'png', widthMm: 250, dpi: 2400 })).toThrow(/20000 px/);
   }, 240_000);
+
+  it('a running analysis reports its states’ progress and stops when cancelled; one sharing its work goes on', async () => {
+    // One state of a big stack (500 planes of 256 × 256, no profile: read in passes on a worker).
+    const bigDir = mkdtempSync(join(tmpdir(), 'strata-big-analysis-'));
+    try {
+      const pages = Array.from({ length: 500 }, (_, s) => ({ width: 256, height: 256, data: new Uint16Array(256 * 256).fill(s % 40) }));
+      mkdirSync(join(bigDir, 'pristine'));
+      writeFileSync(join(bigDir, 'pristine', 'stack_Li-.tif'), writeTiff(pages, { compression: 'none' }));
+      writeFileSync(join(bigDir, 'study.json'), JSON.stringify({ schema: 'strata.study/1', name: 'big', stack: 'anode-free-ss-lfp', states: [{ state: 'pristine', files: ['pristine/stack_Li-.tif'], sims: { shotsPerPixel: 100 } }] }));
+      const big = new WorkbenchServices({ mode: 'browser', startupStudy: bigDir });
+      const untilRunning = async (jobId: string, settled: () => boolean) => {
+        let progress = await big.jobProgress({ jobId });
+        while (!settled() && !(progress.running && progress.done > 0)) {
+          await new Promise((r) => setTimeout(r, 5));
+          progress = await big.jobProgress({ jobId });
+        }
+        return progress;
+      };
+      try {
+        let settled = false;
+        const outcome = big.analyzeStudy({ path: bigDir, jobId: 'analysis-1' }).then(
+          () => 'finished',
+          (e: Error) => e,
+        ).finally(() => (settled = true));
+        const progress = await untilRunning('analysis-1', () => settled);
+        // One state, under way: a part of it done.
+        expect(progress).toMatchObject({ running: true, total: 1, label: 'Analysis of big' });
+        expect(progress.done).toBeGreaterThan(0);
+        expect(progress.done).toBeLessThan(1);
+        expect(await big.cancelJob({ jobId: 'analysis-1' })).toEqual({ cancelled: true });
+        const err = await outcome;
+        // Cancelled, as such (the API answers it as a cancellation, not as an error: server.ts).
+        expect(err).toBeInstanceOf(CallCancelled);
+        expect((err as Error).message).toBe('Analysis of big: cancelled');
+        expect((await big.jobProgress({ jobId: 'analysis-1' })).running).toBe(false);
+
+        // The same analysis asked for twice: the second shares the first's work under way. The
+        // first one's Cancel stops it for the first only; the second gets its report all the same.
+        const first = big.analyzeStudy({ path: bigDir, jobId: 'analysis-2' }).then(
+          () => 'finished',
+          (e: Error) => e.message,
+        );
+        let secondSettled = false;
+        const second = big.analyzeStudy({ path: bigDir, jobId: 'analysis-3' }).finally(() => (secondSettled = true));
+        await untilRunning('analysis-2', () => secondSettled);
+        expect(await big.cancelJob({ jobId: 'analysis-2' })).toEqual({ cancelled: true });
+        expect(await first).toBe('Analysis of big: cancelled');
+        const report = await second;
+        expect(report.states.map((s) => s.state)).toEqual(['pristine']);
+        // Its stack read whole (a Li⁻ stack alone has no marker to find the layers by), not a
+        // cancelled pass kept as the state's warning.
+        expect(report.warnings).toEqual([expect.stringMatching(/^pristine: ToF-SIMS: .*none of the marker ions/)]);
+        expect(await big.jobProgress({ jobId: 'analysis-3' })).toMatchObject({ running: false, done: 1, total: 1 });
+      } finally {
+        await big.close();
+      }
+    } finally {
+      rmSync(bigDir, { recursive: true, force: true });
+    }
+  }, 120_000);
 
   it('a running job reports progress and stops when cancelled', async () => {
     // A stack big enough (500 planes of 256 × 256, dead time corrected) to be caught running.

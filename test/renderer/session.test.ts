@@ -22,7 +22,7 @@ function fakeStorage(): Storage {
 function stateOf(path: string): AppState {
   const study: StudySummary = { path, name: 'cell A', origin: 'manifest', notes: [], stack: { id: 'x', name: 'x', analyteIon: 'Li-', layers: [] }, states: [{ state: 'pristine', files: [] }] };
   const view = { ...defaultView(study), tab: 'maps' };
-  return { study, report: null, reportError: null, analyzing: false, reportVersion: 0, overrides: { roi: { x0: 1, y0: 2, x1: 30, y1: 40 }, interfacesS: { pristine: [10, 20] }, semPixelSizeNm: { pristine: 5 }, normalization: 'tic' }, view, annotations: [], focus: null };
+  return { study, report: null, reportError: null, analyzing: false, analysisCancelled: false, reportVersion: 0, overrides: { roi: { x0: 1, y0: 2, x1: 30, y1: 40 }, interfacesS: { pristine: [10, 20] }, semPixelSizeNm: { pristine: 5 }, normalization: 'tic' }, view, annotations: [], focus: null };
 }
 
 describe('the working state kept across a reload (sessionStorage)', () => {

@@ -9,6 +9,7 @@ import { notAStateOf } from '../pipeline/manifest.js';
 import { measureCrossSection, toSemResult } from '../sem/index.js';
 import { analyzeXrd } from '../xrd/analyze.js';
 import { profileFromStack } from '../sims/stackProfile.js';
+import { windowMapsFromStack } from '../sims/windowMaps.js';
 import { STRATA_VERSION } from '../version.js';
 import { inputRecord } from './files.js';
 import { memoizedSteps } from './stateMemo.js';
@@ -153,7 +154,14 @@ export async function analyzeStateFiles(study: LoadedStudy, stateIndex: number, 
 function withControl(steps: ModalitySteps, control: StateControl): ModalitySteps {
   if (!control.signal && !control.onPlane) return steps;
   const profile = steps.stackProfile ?? profileFromStack;
-  return { ...steps, stackProfile: (stack, opts) => profile(stack, { ...opts, signal: control.signal, onPlane: control.onPlane }) };
+  const maps = steps.windowMaps ?? windowMapsFromStack;
+  return {
+    ...steps,
+    stackProfile: (stack, opts) => profile(stack, { ...opts, signal: control.signal, onPlane: control.onPlane }),
+    // The maps' pass (a second read of the analyte's planes) stops too; its planes are not
+    // counted in the progress, which the profiles' pass measures.
+    windowMaps: (stack, ion, windows, opts) => maps(stack, ion, windows, { ...opts, signal: control.signal }),
+  };
 }
 
 /** Checksums and sizes of the files (provenance), one after another. */

@@ -12,7 +12,7 @@ import type { SemImage } from '../model/semImage.js';
 import type { XrdPattern } from '../model/xrdPattern.js';
 import { analyzeSimsStateDetailed, compareLiStates } from '../sims/index.js';
 import { withPixelSize } from '../sem/calibration.js';
-import type { SimsAnalysisOptions, SimsStateDetail, StackProfiler } from '../sims/index.js';
+import type { SimsAnalysisOptions, SimsStateDetail, StackProfiler, WindowMapper } from '../sims/index.js';
 
 /** One state's opened datasets (at most one of each kind is analysed; the first wins). */
 export interface StateData {
@@ -58,6 +58,8 @@ export interface ModalitySteps {
   analyzeXrd?: (pattern: XrdPattern, stack?: LayerStack) => XrdResult;
   /** The ToF-SIMS stack's depth profiles (default profileFromStack). */
   stackProfile?: StackProfiler;
+  /** The analyte's per-layer maps from the stack (default windowMapsFromStack). */
+  windowMaps?: WindowMapper;
 }
 
 export interface StudyAnalysis {
@@ -120,6 +122,7 @@ export async function analyzeState(layerStack: LayerStack, s: StateData, steps: 
         thicknessSource: Object.keys(semThickness).length > 0 ? 'sem' : 'nominal',
         options: options.interfacesS?.[s.state] ? { ...options.sims, interfaceTimesS: options.interfacesS[s.state] } : options.sims,
         stackProfile: steps.stackProfile,
+        windowMaps: steps.windowMaps,
       });
       report.sims = detail.result;
     } catch (err) {

@@ -82,10 +82,15 @@ export interface SimsStateInput {
    * change: see core/node/stateMemo.ts).
    */
   stackProfile?: StackProfiler;
+  /** Makes the analyte's per-layer maps: windowMapsFromStack (the default), or one a caller stops (the workbench's Cancel). */
+  windowMaps?: WindowMapper;
 }
 
 /** A maker of a stack's depth profiles, as profileFromStack. */
 export type StackProfiler = (stack: IonStack, options: StackProfileOptions) => Promise<StackProfile>;
+
+/** A maker of a stack's per-window maps, as windowMapsFromStack. */
+export type WindowMapper = typeof windowMapsFromStack;
 
 export interface SimsStateDetail {
   result: SimsStateResult;
@@ -205,6 +210,7 @@ export async function analyzeSimsStateDetailed(input: SimsStateInput): Promise<S
   const pixelCount = input.pixelCount ?? profile?.pixelCount ?? (stack ? stack.width * stack.height : undefined);
   const preferStack = o.preferStack ?? true;
   const stackProfile = input.stackProfile ?? profileFromStack;
+  const windowMaps = input.windowMaps ?? windowMapsFromStack;
 
   // The stack's time axis: a reader that found no scan times falls back to scan indices; when a
   // profile with the same number of scans is present, its times are the stack's too.
@@ -361,7 +367,7 @@ export async function analyzeSimsStateDetailed(input: SimsStateInput): Promise<S
     }
     const beyond = scansOutside(sp.timeS, known);
     if (beyond > 0) warnings.push(`stack ${stack.source.fileName}: ${beyond} of its scans lie outside the ${profile ? 'profile' : 'segmented'}'s time (${known.startS.toFixed(0)}–${known.endS.toFixed(0)} s), where no layer is known: left out of the ${species} per layer and the maps`);
-    const wm = await windowMapsFromStack(stack, stackLi, windows.map((w, j) => ({
+    const wm = await windowMaps(stack, stackLi, windows.map((w, j) => ({
       startS: j === 0 ? (beyond > 0 ? known.startS : -Infinity) : w.startS,
       endS: j === windows.length - 1 ? (beyond > 0 ? known.endS : Infinity) : w.endS,
     })), { roi: o.roi, shotsPerPixel: shots, scanScale, timeS: stackTimeS, substitute: substitute && { ...substitute, scans: sp.minorIsotopeScans[0] } });

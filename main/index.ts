@@ -78,7 +78,8 @@ app.whenReady().then(() => {
   ipcMain.handle('strata:pickProjectSave', async (event, defaultPath: unknown) => {
     trusted(event);
     const suggested = typeof defaultPath === 'string' && defaultPath.length <= 4096 ? defaultPath : undefined;
-    const result = await dialog.showSaveDialog({ defaultPath: suggested, filters: [{ name: 'Strata project', extensions: ['strata.json'] }] });
+    // The dialog asks before replacing a file (Linux's only where told to): the page then saves with `replace`.
+    const result = await dialog.showSaveDialog({ defaultPath: suggested, filters: [{ name: 'Strata project', extensions: ['strata.json'] }], properties: ['showOverwriteConfirmation'] });
     if (result.canceled || !result.filePath) return null;
     const path = projectSavePath(result.filePath);
     services.allow(path);

@@ -164,7 +164,8 @@ export const apiRequestSchemas = {
   /** Asks a running job to stop; it ends with an error saying it was cancelled. */
   cancelJob: z.object({ jobId }).strict(),
   /** Writes a project file (`*.strata.json`) atomically; the path must lie in an opened study. */
-  saveProject: z.object({ path, project: z.unknown() }).strict(),
+  /** Writes a project; a file already at `path` is replaced only with `replace` (else the answer says it exists). */
+  saveProject: z.object({ path, project: z.unknown(), replace: z.boolean().optional() }).strict(),
   /** Reads and validates a project file; grants its study. */
   openProject: z.object({ path }).strict(),
   /**
@@ -372,7 +373,8 @@ export interface ApiResponses {
   getXrd: XrdPayload;
   jobProgress: JobProgress;
   cancelJob: { cancelled: boolean };
-  saveProject: { path: string; bytes: number };
+  /** `exists`: nothing written, a file is at `path` (ask, then save again with `replace`). */
+  saveProject: { path: string; bytes: number; exists?: true };
   openProject: ProjectOpened;
   exportFigure: ExportedFigure;
 }

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
 import type {
   ApiRequest,
@@ -497,12 +497,15 @@ export class WorkbenchServices implements StrataApi {
 
   // ---- projects -----------------------------------------------------------------------------
 
-  async saveProject({ path, project }: ApiRequest<'saveProject'>): Promise<ApiResponses['saveProject']> {
+  async saveProject({ path, project, replace }: ApiRequest<'saveProject'>): Promise<ApiResponses['saveProject']> {
     const abs = this.checkAllowed(path);
     if (!isProjectPath(abs)) throw new StrataError(`${path}: project files end in .strata.json`);
     const given = parseProject(JSON.stringify(project ?? null), path);
     // The study it names must be one the user opened: a project cannot smuggle in a path.
     const studyAbs = this.checkAllowed(resolve(dirname(abs), given.study));
+    // A typed path that names an existing project replaced it without a word (a native save
+    // dialog asks; the browser mode's form did not): the page asks first, then says `replace`.
+    if (!replace && (await stat(abs).then(() => true, () => false))) return { path: abs, bytes: 0, exists: true };
     const bytes = await writeProject(abs, { ...given, study: studyPathForProject(abs, studyAbs) });
     return { path: abs, bytes };
   }

@@ -210,10 +210,15 @@ async function onOpen(): Promise<void> {
   typedPathForm(openForm, 'Study folder, study.json or project (.strata.json):', store?.state.study.path ?? allowedRoots[0] ?? '', openAny);
 }
 
-async function saveProjectTo(path: string): Promise<void> {
+/** Saves the project to `path`; where a file is there, asks first (unless `replace`: a native dialog asked already). */
+async function saveProjectTo(path: string, replace = false): Promise<void> {
   if (!store) return;
   try {
-    const saved = await api.saveProject({ path, project: projectFromState(store.state, version) });
+    const saved = await api.saveProject({ path, project: projectFromState(store.state, version), replace });
+    if (saved.exists) {
+      confirmReplace(saved.path);
+      return;
+    }
     say(`Saved project ${saved.path} (${saved.bytes} bytes).`);
     recent = [saved.path, ...recent.filter((r) => r !== saved.path)].slice(0, 10);
     renderRecent();
@@ -222,12 +227,28 @@ async function saveProjectTo(path: string): Promise<void> {
   }
 }
 
+/** The save form asks whether to replace the project already at `path`. */
+function confirmReplace(path: string): void {
+  const replace = h('button', { type: 'submit' }, 'Replace');
+  const cancel = h('button', { type: 'button', [ESCAPE_CLOSES]: true }, 'Cancel');
+  cancel.addEventListener('click', () => (saveForm.hidden = true));
+  saveForm.replaceChildren(h('span', { class: 'confirm-replace' }, `${path} exists. Replace it? `), replace, cancel);
+  saveForm.onsubmit = (e) => {
+    e.preventDefault();
+    saveForm.hidden = true;
+    void saveProjectTo(path, true);
+  };
+  saveForm.hidden = false;
+  replace.focus();
+}
+
 async function onSave(): Promise<void> {
   if (!store) return;
   const suggested = defaultProjectPath(store.state.study);
   if (api.pickProjectSave) {
+    // The native dialog asked before a file was replaced.
     const path = await api.pickProjectSave(suggested);
-    if (path) await saveProjectTo(path);
+    if (path) await saveProjectTo(path, true);
     return;
   }
   typedPathForm(saveForm, 'Save project as:', suggested, saveProjectTo);

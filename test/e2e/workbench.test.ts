@@ -810,6 +810,24 @@ describe.skipIf(skipReason !== null)('workbench in the browser mode', { timeout:
     expect(existsSync(projectPath)).toBe(true);
     const saved = projectSchema.parse(JSON.parse(readFileSync(projectPath, 'utf8')));
     expect(saved.study).toBe('.'); // stored relative to the project: the folder moves as one
+    // Saved again to the same path: asked first; Cancel leaves the file, Replace writes it.
+    const firstBytes = readFileSync(projectPath, 'utf8');
+    const saveTo = async (path: string) => {
+      await page.click('#save-project');
+      await page.fill('#save-form input[name="path"]', path);
+      await page.click('#save-form button[type="submit"]');
+      await page.waitForSelector('#save-form .confirm-replace');
+    };
+    await saveTo(projectPath);
+    expect(await page.textContent('#save-form .confirm-replace')).toBe(`${projectPath} exists. Replace it? `);
+    await page.click('#save-form button[type="button"]'); // Cancel
+    expect(await page.isVisible('#save-form')).toBe(false);
+    expect(readFileSync(projectPath, 'utf8')).toBe(firstBytes);
+    await page.evaluate(() => (document.querySelector('#message')!.textContent = ''));
+    await saveTo(projectPath);
+    await page.click('#save-form button[type="submit"]'); // Replace
+    await page.waitForFunction(() => /Saved project/.test(document.querySelector('#message')?.textContent ?? ''));
+    expect(projectSchema.parse(JSON.parse(readFileSync(projectPath, 'utf8'))).study).toBe('.');
     expect(saved.overrides.roi).toBeDefined();
     expect(Object.keys(saved.overrides.interfacesS ?? {})).toEqual(['pristine']);
     expect(saved.view.volume.mode).toBe('composite');

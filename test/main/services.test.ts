@@ -364,8 +364,11 @@ describe.skipIf(!haveSample)('workbench services on the sample study', () => {
     const opened = await api.openProject({ path });
     expect(opened.studyPath).toBe(study);
     expect(opened.project).toEqual({ ...project(), study: '.' });
-    // Saving over it replaces it whole.
-    await api.saveProject({ path, project: project({ annotations: [] }) });
+    // Saving over it: nothing written unless asked to replace (the page asks the user first); then replaced whole.
+    const before = readFileSync(path, 'utf8');
+    expect(await api.saveProject({ path, project: project({ annotations: [] }) })).toEqual({ path, bytes: 0, exists: true });
+    expect(readFileSync(path, 'utf8')).toBe(before);
+    await api.saveProject({ path, project: project({ annotations: [] }), replace: true });
     expect((await api.openProject({ path })).project.annotations).toEqual([]);
   });
 

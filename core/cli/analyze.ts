@@ -115,13 +115,13 @@ function uniqueNames(paths: string[]): string[] {
 export function registerAnalyze(program: Command, io: CliIo): void {
   program
     .command('analyze')
-    .description('Analyse studies: layers, depth calibration, Li per layer per state, SEM thickness, XRD peaks')
+    .description('Analyse studies: layers, depth calibration, the analyte (Li unless --analyte or the stack names another) per layer per state, SEM thickness, XRD peaks')
     .argument('<studies...>', 'study folders (with or without study.json), study.json files, or folders holding many studies')
     .option('--json', 'print the report as JSON on stdout (several studies: the summary, with --out DIR, which they need)')
     .option('--out <dir>', 'write report.json and CSV tables (one sub-folder per study when there are several, plus summary.csv/json)')
     .option('--jobs <n>', 'studies (or, for one study, its states) analysed in parallel on worker threads; default and most: the available cores')
     .option('--normalize <how>', "divide the analyte's counts, scan by scan, by: none (counts), tic (the total ion count), or an ion (e.g. C2-); default: study.json's normalization, else none")
-    .option('--reference <state>', "the state the others' Li shares are compared against; default: study.json's referenceState, else pristine, else the first state with Li results")
+    .option('--reference <state>', "the state the others' analyte shares are compared against; default: study.json's referenceState, else pristine, else the first state with analyte results")
     .option('--stack <id>', `layer stack preset (${stackPresetList()}); default: study.json's stack, else ${DEFAULT_STACK_ID}`)
     .option('--analyte <ion>', "the ion counted per layer, as the data name it (e.g. Na+, Li-, ^6Li-); default: the stack's analyteIon, else Li in the data's polarity")
     .addHelpText(

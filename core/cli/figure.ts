@@ -65,7 +65,7 @@ export function parseFigureOptions(o: FigureOptions): FigureParameters & { out: 
 export function registerFigure(program: Command, io: CliIo): void {
   program
     .command('figure')
-    .description('Journal figures of a study: Li maps/3-D/profiles (fig4), depth profiles of the marker ions (profiles), SEM with layers, XRD waterfall, Li per layer')
+    .description('Journal figures of a study: analyte (Li) maps/3-D/profiles (fig4), depth profiles of the marker ions (profiles), SEM with layers, XRD waterfall, analyte per layer (li-bars)')
     .argument('<study>', 'study folder (with or without study.json) or a study.json')
     .option('--out <dir>', 'folder for the figures and figures.json (required)')
     .option('--format <list>', 'any of svg,png,pdf', 'svg,png,pdf')
@@ -74,7 +74,7 @@ export function registerFigure(program: Command, io: CliIo): void {
     .option('--figures <list>', `any of ${FIGURE_NAMES.join(',')}`, FIGURE_NAMES.join(','))
     .option('--xrd-scale <scale>', 'XRD intensity scale: linear, sqrt or log', 'sqrt')
     .option('--normalize <how>', "divide the analyte's counts, scan by scan, by: none, tic or an ion (as strata analyze); default: study.json's normalization, else none")
-    .option('--reference <state>', "the state li-bars compares the others against (as strata analyze); default: study.json's referenceState, else pristine, else the first state with Li results")
+    .option('--reference <state>', "the state li-bars compares the others against (as strata analyze); default: study.json's referenceState, else pristine, else the first state with analyte results")
     .option('--stack <id>', `layer stack preset (${stackPresetList()}), as strata analyze; default: study.json's stack, else ${DEFAULT_STACK_ID}`)
     .option('--analyte <ion>', "the ion the figures are of, as the data name it (e.g. Na+, ^6Li-), as strata analyze; default: the stack's analyteIon, else Li")
     .action(async (studyPath: string, options: FigureOptions) => {

@@ -13,7 +13,8 @@ import type { View } from './view.js';
 import { simsFigure } from './view.js';
 import { ionNotation } from '../../../core/model/ions.js';
 import { layerLabel } from './layerLabel.js';
-import { formatWithSigma } from '../../../core/util/uncertainty.js';
+import { columnPowerOfTen, formatWithSigma } from '../../../core/util/uncertainty.js';
+import { decadeLabel } from '../../../core/figures/axes.js';
 import { clipRoi, lateralStats } from './mapStats.js';
 
 const CELL_PX = 280;
@@ -30,7 +31,7 @@ export function ionMapsView(store: Store): View {
   const grid = h('div', { class: 'small-multiples', id: 'maps-grid' });
   const colourBar = h('div', { class: 'colour-bar', id: 'maps-colour-bar' });
   const stats = h('div', { class: 'tables' });
-  el.append(controls, note, h('div', { class: 'maps-row' }, grid, colourBar), stats);
+  el.append(controls, note, grid, stats);
   const study = store.state.study;
   /** The last maps loaded, and the key of what they were asked with (fetchMaps). */
   let data: IonMapsPayload | null = null;
@@ -143,7 +144,9 @@ export function ionMapsView(store: Store): View {
       if (seq !== drawSeq) return;
       cells.push(mapCell(s, st, rgba, map.scans, values));
     }
-    grid.replaceChildren(...cells);
+    // The colour bar follows the last map, as one more of the small multiples: beside the maps
+    // however they wrap (beside the row, it floated far right of a wrapped second row).
+    grid.replaceChildren(...cells, colourBar);
     shown.drawn(v);
     drawColourBar(v.colormap, lo, hi, v.logColour, ionOf(s));
     drawStats(maps.map((m, k) => ({ state: m.st.state, width: m.st.width, height: m.st.height, values: decoded[k], total: m.map.total, totalSigma: m.map.totalSigma, saturated: m.st.deadTime.applied && m.st.deadTime.saturatedPixels > 0 })), s, dts.some((d) => d.applied));
@@ -225,20 +228,24 @@ export function ionMapsView(store: Store): View {
    * which is not counting noise: a state with any in its field is marked.
    */
   function drawStats(maps: { state: string; width: number; height: number; values: Float32Array; total: number; totalSigma: number; saturated: boolean }[], s: AppState, corrected: boolean): void {
-    // Four significant figures in every row (trimmed zeros made 4.29e+6 beside 5.433e+6).
-    const fmt = d3.format('.4g');
+    // Four significant figures in every row (trimmed zeros made 4.29e+6 beside 5.433e+6), in
+    // plain digits ("10080", not "1.008e+4").
+    const fmt = d3.format('.4r');
     const pct = d3.format('.1%');
     const roi = s.overrides.roi;
-    const rows = maps.map((m) => {
-      const region = roi ? clipRoi(roi, m.width, m.height) : null;
-      // An ROI drawn on a larger map may miss a smaller one altogether: nothing to say of it.
-      if (roi && !region) return h('tr', { 'data-state': m.state }, h('td', {}, m.state), h('td', { colspan: 4, class: 'notes' }, `the ROI lies outside its ${m.width}×${m.height} px map`));
-      const st = lateralStats(m.values, m.width, region, m);
+    const regions = maps.map((m) => (roi ? clipRoi(roi, m.width, m.height) : null));
+    // An ROI drawn on a larger map may miss a smaller one altogether: nothing to say of it.
+    const measured = maps.map((m, k) => (roi && !regions[k] ? null : lateralStats(m.values, m.width, regions[k], m)));
+    // The sums in one power of ten for the column (as the Li dashboard's counts), said in its heading.
+    const power = columnPowerOfTen(measured.flatMap((st) => (st ? [st.sum] : [])));
+    const rows = maps.map((m, k) => {
+      const st = measured[k];
+      if (!st) return h('tr', { 'data-state': m.state }, h('td', {}, m.state), h('td', { colspan: 4, class: 'notes' }, `the ROI lies outside its ${m.width}×${m.height} px map`));
       return h(
         'tr',
         { 'data-state': m.state, 'data-pixels': String(st.pixels) },
         h('td', {}, m.state),
-        h('td', { class: 'num' }, formatWithSigma(st.sum, st.sumSigma)),
+        h('td', { class: 'num' }, formatWithSigma(st.sum, st.sumSigma, { scale: 10 ** -power })),
         h('td', { class: 'num' }, fmt(st.mean)),
         h('td', { class: 'num' }, Number.isFinite(st.cv) ? pct(st.cv) : '—'),
         h('td', { class: 'num', 'data-saturated': String(m.saturated) }, Number.isFinite(st.countingCv) ? `${pct(st.countingCv)}${m.saturated ? ' *' : ''}` : '—'),
@@ -249,7 +256,7 @@ export function ionMapsView(store: Store): View {
     const roiSigma = roi && corrected ? '; dead-time corrected, the ROI\'s counting σ is estimated (the field\'s, shared out by counts)' : '';
     const marked = maps.some((m) => m.saturated) ? `; * with saturated pixel-scans${roi ? ' in the field' : ''}, whose σ (their value, a lower bound) is in it` : '';
     const caption = `Lateral statistics of ${ionNotation(ionOf(s))} (${s.view.maps.window === 'all' ? 'all scans' : `layer ${layerLabel(study, s.view.maps.window)}`}) ${over}; a CV well above the counting CV is real lateral variation${roiSigma}${marked}`;
-    stats.replaceChildren(h('table', { class: 'compact', id: 'maps-stats' }, h('caption', {}, caption), h('thead', {}, h('tr', {}, h('th', {}, 'State'), h('th', {}, 'Sum ± σ (counts)'), h('th', {}, 'Mean per pixel'), h('th', {}, 'CV'), h('th', {}, 'Counting CV'))), h('tbody', {}, ...rows)));
+    stats.replaceChildren(h('table', { class: 'compact', id: 'maps-stats' }, h('caption', {}, caption), h('thead', {}, h('tr', {}, h('th', {}, 'State'), h('th', {}, power === 0 ? 'Sum ± σ (counts)' : `Sum ± σ (× ${decadeLabel(power)} counts)`), h('th', {}, 'Mean per pixel'), h('th', {}, 'CV'), h('th', {}, 'Counting CV'))), h('tbody', {}, ...rows)));
   }
 
   async function refresh(s: AppState): Promise<void> {

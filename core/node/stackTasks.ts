@@ -4,6 +4,7 @@ import { StrataError } from '../model/errors.js';
 import type { IonStack } from '../model/ionStack.js';
 import { findIon } from '../model/ions.js';
 import { profileFromStack } from '../sims/stackProfile.js';
+import { clipRect } from '../sims/roi.js';
 import { windowMapsFromStack } from '../sims/windowMaps.js';
 import { binStackVolume } from '../sims/volume.js';
 import { scanWeights } from '../sims/windows.js';
@@ -193,11 +194,9 @@ async function volumeOf(stack: IonStack, task: VolumeTask, control: TaskControl)
 
 /** The analysis's stack profile (core/sims/stackProfile.ts) over the rectangle, raw counts. */
 async function roiProfileOf(stack: IonStack, task: RoiProfileTask, control: TaskControl): Promise<ProfilePayload> {
-  const x0 = Math.min(task.roi.x0, stack.width);
-  const x1 = Math.min(task.roi.x1, stack.width);
-  const y0 = Math.min(task.roi.y0, stack.height);
-  const y1 = Math.min(task.roi.y1, stack.height);
-  if (x1 <= x0 || y1 <= y0) throw new StrataError(`${task.displayName}: the ROI lies outside the ${stack.width}×${stack.height} image`);
+  const clipped = clipRect(task.roi, stack.width, stack.height);
+  if (!clipped) throw new StrataError(`${task.displayName}: the ROI lies outside the ${stack.width}×${stack.height} image`);
+  const { x0, y0, x1, y1 } = clipped;
   const p = await profileFromStack(stack, { roi: { kind: 'rect', x0, y0, x1, y1 }, deadTime: false, signal: control.signal, onPlane: control.onPlane });
   // A stack may carry the total ion image as a channel: it is the total, not one more ion.
   const totalChannel = stack.ions.findIndex((ion) => /^total\b/i.test(ion.label.trim()));

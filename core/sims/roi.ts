@@ -28,6 +28,27 @@ export function roiMask(roi: Roi | undefined, width: number, height: number): Ui
   return mask;
 }
 
+/** A rectangle of pixels: x0, y0 inclusive, x1, y1 exclusive. */
+export interface PixelRect {
+  x0: number;
+  y0: number;
+  x1: number;
+  y1: number;
+}
+
+/**
+ * The part of a rectangle that lies on a width × height image; null where none does. An ROI is
+ * drawn on one state's map and the states' stacks need not share a size: the ROI profiles
+ * (core/node/stackTasks.ts) and the 2-D view's statistics clip it alike.
+ */
+export function clipRect(rect: PixelRect, width: number, height: number): PixelRect | null {
+  const x0 = Math.max(0, Math.min(rect.x0, width));
+  const x1 = Math.max(0, Math.min(rect.x1, width));
+  const y0 = Math.max(0, Math.min(rect.y0, height));
+  const y1 = Math.max(0, Math.min(rect.y1, height));
+  return x1 > x0 && y1 > y0 ? { x0, y0, x1, y1 } : null;
+}
+
 /** A centred rectangle covering `fraction` of each side: the usual "exclude the rim" ROI. */
 export function centralRoi(width: number, height: number, fraction: number): Roi {
   const f = Math.min(1, Math.max(0, fraction));

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { clipRoi, lateralStats } from '../../renderer/src/views/mapStats.js';
+import { clipRect } from '../../core/sims/roi.js';
+import { lateralStats } from '../../renderer/src/views/mapStats.js';
 
 /** A 4 × 3 map (row-major y × x) whose left half is bright: a crater rim, say. */
 const W = 4;
@@ -10,11 +11,11 @@ const values = Float32Array.from([
 ]);
 const total = 660;
 
-describe('clipRoi: an ROI drawn on one map, on a map of another size', () => {
+describe('clipRect: an ROI drawn on one map, on a map of another size', () => {
   it('keeps the part on the map, and nothing when none is', () => {
-    expect(clipRoi({ x0: 1, y0: 1, x1: 3, y1: 3 }, 4, 3)).toEqual({ x0: 1, y0: 1, x1: 3, y1: 3 });
-    expect(clipRoi({ x0: 2, y0: 1, x1: 40, y1: 30 }, 4, 3)).toEqual({ x0: 2, y0: 1, x1: 4, y1: 3 });
-    expect(clipRoi({ x0: 8, y0: 0, x1: 12, y1: 2 }, 4, 3)).toBeNull();
+    expect(clipRect({ x0: 1, y0: 1, x1: 3, y1: 3 }, 4, 3)).toEqual({ x0: 1, y0: 1, x1: 3, y1: 3 });
+    expect(clipRect({ x0: 2, y0: 1, x1: 40, y1: 30 }, 4, 3)).toEqual({ x0: 2, y0: 1, x1: 4, y1: 3 });
+    expect(clipRect({ x0: 8, y0: 0, x1: 12, y1: 2 }, 4, 3)).toBeNull();
   });
 });
 

@@ -15,7 +15,8 @@ import { ionNotation } from '../../../core/model/ions.js';
 import { layerLabel } from './layerLabel.js';
 import { columnPowerOfTen, formatWithSigma } from '../../../core/util/uncertainty.js';
 import { decadeLabel } from '../../../core/figures/axes.js';
-import { clipRoi, lateralStats } from './mapStats.js';
+import { lateralStats } from './mapStats.js';
+import { clipRect } from '../../../core/sims/roi.js';
 
 const CELL_PX = 280;
 
@@ -233,7 +234,7 @@ export function ionMapsView(store: Store): View {
     const fmt = d3.format('.4r');
     const pct = d3.format('.1%');
     const roi = s.overrides.roi;
-    const regions = maps.map((m) => (roi ? clipRoi(roi, m.width, m.height) : null));
+    const regions = maps.map((m) => (roi ? clipRect(roi, m.width, m.height) : null));
     // An ROI drawn on a larger map may miss a smaller one altogether: nothing to say of it.
     const measured = maps.map((m, k) => (roi && !regions[k] ? null : lateralStats(m.values, m.width, regions[k], m)));
     // The sums in one power of ten for the column (as the Li dashboard's counts), said in its heading.

@@ -14,19 +14,6 @@ export interface LateralStats {
 }
 
 /**
- * The part of an ROI (inclusive start, exclusive end, as drawn on one map) that lies on a map of
- * width × height, as the backend clips it for the ROI profiles (stackTasks.ts); null when none
- * does. The states' stacks need not share a size.
- */
-export function clipRoi(roi: RoiRect, width: number, height: number): RoiRect | null {
-  const x0 = Math.max(0, Math.min(roi.x0, width));
-  const x1 = Math.max(0, Math.min(roi.x1, width));
-  const y0 = Math.max(0, Math.min(roi.y0, height));
-  const y1 = Math.max(0, Math.min(roi.y1, height));
-  return x1 > x0 && y1 > y0 ? { x0, y0, x1, y1 } : null;
-}
-
-/**
  * Lateral statistics of a map (row-major y × x, `width` wide) over `region` (an ROI already
  * clipped to the map), or over every pixel when it is null. The whole field's sum and its σ are
  * the backend's (`field`: made in float64 from the counts, not from the Float32 pixels sent).

@@ -668,10 +668,12 @@ describe.skipIf(skipReason !== null)('workbench in the browser mode', { timeout:
     const tabsAt = async () => (await (await page.$('nav.tabs'))!.boundingBox())!.y;
     const tabsY = await tabsAt();
     await page.selectOption('#maps-ion', 'Fe-');
-    await page.waitForSelector('#job-bar .job progress');
+    // The maps' own row (an analysis still running has one too).
+    const feRow = page.locator('#job-bar .job', { hasText: 'Fe⁻ maps' });
+    await feRow.locator('progress').waitFor();
     expect(await tabsAt(), 'the job bar pushed the tabs down').toBe(tabsY);
     await screenshot(page, '09b-job-progress');
-    await page.click('#job-bar .job button.cancel');
+    await feRow.locator('button.cancel').click();
     const req = await cancelSent;
     expect(JSON.parse(req.postData() ?? '{}').jobId).toMatch(/^job-/);
     // The maps still show Li⁻: the selector goes back to it, the table and colour bar name it.

@@ -5,6 +5,7 @@ import { base64ToF32, colormapLut, COLORMAPS, colourRange } from '../colour.js';
 import type { ColormapName } from '../colour.js';
 import { runBackendJob } from '../jobs.js';
 import { InFlight } from '../inFlight.js';
+import { CancelledError } from '../jobGroup.js';
 import { stackIonFor, studyStackIons } from '../store.js';
 import type { AppState, Store } from '../store.js';
 import { runInWorker } from '../workers/client.js';
@@ -39,6 +40,16 @@ export function ionMapsView(store: Store): View {
   let dataKey = '';
   /** Maps being loaded, by the same key: asked again meanwhile, the pass under way answers. */
   const loading = new InFlight<IonMapsPayload>();
+  /**
+   * The maps whose job was cancelled, until the user changes a control: a redraw for them in
+   * the meantime (any store change redraws) is answered as cancelled rather than starting the
+   * pass the user just stopped (under load, one such redraw restarted it and the controls were
+   * never put back).
+   */
+  let cancelledKey: string | null = null;
+  const userChanged = (): void => {
+    cancelledKey = null;
+  };
   let drawSeq = 0;
   /** The settings the maps on screen were drawn with: a cancelled job puts the controls back to them. */
   const shown = shownSettings(store, 'maps');
@@ -63,7 +74,10 @@ export function ionMapsView(store: Store): View {
   function buildControls(s: AppState): void {
     const v = s.view.maps;
     const ion = h('select', { id: 'maps-ion', 'aria-label': 'Ion' }, ...stackIons.map((i) => h('option', { value: i, selected: i === ionOf(s) }, ionNotation(i))));
-    ion.addEventListener('change', () => store.setView('maps', { ion: ion.value }));
+    ion.addEventListener('change', () => {
+      userChanged();
+      store.setView('maps', { ion: ion.value });
+    });
     const cmap = h('select', { id: 'maps-colormap', 'aria-label': 'Colour map' }, ...Object.keys(COLORMAPS).map((c) => h('option', { value: c, selected: c === v.colormap }, c)));
     cmap.addEventListener('change', () => store.setView('maps', { colormap: cmap.value as ColormapName }));
     const layers = [...new Set(windowsOf(s).map((w) => w.name))];
@@ -73,9 +87,15 @@ export function ionMapsView(store: Store): View {
       h('option', { value: 'all', selected: v.window === 'all' }, 'all scans'),
       ...layers.map((r) => h('option', { value: r, selected: r === v.window }, `layer ${layerLabel(study, r)}`)),
     );
-    win.addEventListener('change', () => store.setView('maps', { window: win.value }));
+    win.addEventListener('change', () => {
+      userChanged();
+      store.setView('maps', { window: win.value });
+    });
     const dead = h('input', { type: 'checkbox', id: 'maps-deadtime', checked: deadTimeOf(s), disabled: noShots.length > 0, title: noShots.length ? noShotsText(noShots) : 'Poisson dead-time correction per pixel, with N shots per pixel' });
-    dead.addEventListener('change', () => store.setView('maps', { deadTime: dead.checked }));
+    dead.addEventListener('change', () => {
+      userChanged();
+      store.setView('maps', { deadTime: dead.checked });
+    });
     const log = h('input', { type: 'checkbox', id: 'maps-log', checked: v.logColour });
     log.addEventListener('change', () => store.setView('maps', { logColour: log.checked }));
     // The maps show the whole field; the ROI drawn on them is what the statistics, the profiles and the report use.
@@ -95,8 +115,13 @@ export function ionMapsView(store: Store): View {
     const ion = ionOf(s);
     const key = `${ion}|${deadTime}|${JSON.stringify(windows)}`;
     if (key === dataKey && data) return Promise.resolve(data);
+    if (key === cancelledKey) return Promise.reject(new CancelledError(`${ionNotation(ion)} maps: cancelled`));
     return loading.run(key, async () => {
-      const got = await runBackendJob(store.api, `${ionNotation(ion)} maps`, (jobId) => store.api.getIonMaps({ path: study.path, ion, windows, deadTime, jobId }));
+      const got = await runBackendJob(store.api, `${ionNotation(ion)} maps`, (jobId) => store.api.getIonMaps({ path: study.path, ion, windows, deadTime, jobId })).catch((err: unknown) => {
+        // Marked before the request is forgotten (InFlight), so no redraw can start it again.
+        if (err instanceof CancelledError) cancelledKey = key;
+        throw err;
+      });
       const lacking = uncorrectedStates(deadTime, got.states);
       if (lacking.length) {
         // Some corrected, some raw on one colour scale would compare unlike numbers: all raw.

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { projectSchema } from '../../core/api/contract.js';
 import { hasSharedData, sharedDataPath } from '../helpers/sharedData.js';
-import { e2eSkipReason, screenshot, useWorkbench } from './harness.js';
+import { e2eSkipReason, screenshot, useWorkbench, showTab, waitForReport as waitForReportOf, analysedWith as analysedWithOf } from './harness.js';
 
 /**
  * A CIGS solar cell whose sodium is the question: its stack (cigs-pos) names no analyte, so the
@@ -38,17 +38,9 @@ describe.skipIf(skipReason !== null || !hasSharedData)('workbench: the analyte c
   afterAll(() => {
     if (folder) rmSync(folder, { recursive: true, force: true });
   });
-  const tab = async (id: string) => {
-    await page.click(`#tab-${id}`);
-    await page.waitForSelector(`#tab-${id}[aria-selected="true"]`);
-  };
-  const waitForReport = () => page.waitForFunction(() => /Report ready/.test(document.querySelector('#status')?.textContent ?? ''), null, { timeout: 120_000 });
-  /** The overrides the next analysis is asked with (undefined: none sent), once `act` has run. */
-  const analysedWith = async (act: () => Promise<unknown>): Promise<unknown> => {
-    const request = page.waitForRequest('**/api/analyzeStudy');
-    await act();
-    return JSON.parse((await request).postData() ?? '{}').overrides;
-  };
+  const tab = (id: string) => showTab(page, id);
+  const waitForReport = () => waitForReportOf(page);
+  const analysedWith = (act: () => Promise<unknown>) => analysedWithOf(page, act);
   const kept = async () => JSON.parse((await page.evaluate(() => sessionStorage.getItem('strata.session'))) ?? 'null');
   /** Any Li named where a person reads: Li, Li⁺, Li⁻ (not li-bars, an id). */
   const SAYS_LI = /\bLi\b|Li⁺|Li⁻/;

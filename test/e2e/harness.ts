@@ -111,6 +111,24 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   return path;
 }
 
+/** Shows a tab of the workbench (`#tab-<id>`) and waits until it is the selected one. */
+export async function showTab(page: Page, id: string): Promise<void> {
+  await page.click(`#tab-${id}`);
+  await page.waitForSelector(`#tab-${id}[aria-selected="true"]`);
+}
+
+/** Waits for the status line to say the report is ready (analyses take up to minutes under load). */
+export function waitForReport(page: Page): Promise<unknown> {
+  return page.waitForFunction(() => /Report ready/.test(document.querySelector('#status')?.textContent ?? ''), null, { timeout: 120_000 });
+}
+
+/** The overrides the next analysis is asked with (undefined: none sent), once `act` has run. */
+export async function analysedWith(page: Page, act: () => Promise<unknown>): Promise<unknown> {
+  const request = page.waitForRequest('**/api/analyzeStudy');
+  await act();
+  return JSON.parse((await request).postData() ?? '{}').overrides;
+}
+
 /** Why the e2e tests skip on this machine (no chromium, no sample study), or null. */
 export function e2eSkipReason(): string | null {
   const reason = !findChromium() ? 'no chromium on this machine (apt-get install chromium)' : !findStudy() ? 'no sample study (npm run samples)' : null;

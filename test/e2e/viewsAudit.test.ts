@@ -6,7 +6,7 @@ import type { Page, Request, Route } from 'playwright-core';
 import { openDataset } from '../../core/node/openDataset.js';
 import type { IonStack } from '../../core/model/ionStack.js';
 import { profileFromStack } from '../../core/sims/stackProfile.js';
-import { e2eSkipReason, findStudy, screenshot, useWorkbench } from './harness.js';
+import { e2eSkipReason, findStudy, screenshot, useWorkbench, showTab, waitForReport as waitForReportOf } from './harness.js';
 
 /**
  * The views audit, driven in Chromium: a state with only a 3-D stack shows its whole-field depth
@@ -79,11 +79,8 @@ describe.skipIf(skipReason !== null)('views audit: stack-only profiles, joined m
   afterAll(() => {
     if (folder) rmSync(folder, { recursive: true, force: true });
   });
-  const tab = async (id: string) => {
-    await page.click(`#tab-${id}`);
-    await page.waitForSelector(`#tab-${id}[aria-selected="true"]`);
-  };
-  const waitForReport = () => page.waitForFunction(() => /Report ready/.test(document.querySelector('#status')?.textContent ?? ''), null, { timeout: 120_000 });
+  const tab = (id: string) => showTab(page, id);
+  const waitForReport = () => waitForReportOf(page);
   /** Runs `act`, which starts an analysis, and waits for its report. */
   const analysedAfter = async (act: () => Promise<unknown>): Promise<Request> => {
     const answered = page.waitForResponse('**/api/analyzeStudy', { timeout: 120_000 });

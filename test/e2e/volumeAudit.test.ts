@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Page, Request } from 'playwright-core';
-import { e2eSkipReason, screenshot, useWorkbench } from './harness.js';
+import { e2eSkipReason, screenshot, useWorkbench, showTab, waitForReport as waitForReportOf } from './harness.js';
 
 /**
  * The 3-D view's audit, in Chromium against the browser-mode backend on the sample study (three
@@ -22,11 +22,8 @@ describe.skipIf(skipReason !== null)('workbench: the 3-D view refines whole laye
     });
   });
 
-  const tab = async (id: string) => {
-    await page.click(`#tab-${id}`);
-    await page.waitForSelector(`#tab-${id}[aria-selected="true"]`);
-  };
-  const waitForReport = () => page.waitForFunction(() => /Report ready/.test(document.querySelector('#status')?.textContent ?? ''), null, { timeout: 120_000 });
+  const tab = (id: string) => showTab(page, id);
+  const waitForReport = () => waitForReportOf(page);
   /** The 3-D view drawn, and no backend job left running. */
   const volumesDrawn = () => page.waitForFunction(() => Number((document.querySelector('.volume-host') as HTMLElement | null)?.dataset.rendered ?? 0) > 0 && !document.querySelector('#job-bar .job'), null, { timeout: 120_000 });
   const labels = () => page.$$eval('.volume-label', (ls) => ls.map((l) => l.textContent ?? ''));

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page, Request, Response } from 'playwright-core';
 import { projectSchema } from '../../core/api/contract.js';
 import { hasSharedData, sharedDataPath } from '../helpers/sharedData.js';
-import { e2eSkipReason, screenshot, useWorkbench } from './harness.js';
+import { e2eSkipReason, screenshot, useWorkbench, showTab, waitForReport as waitForReportOf, analysedWith as analysedWithOf } from './harness.js';
 
 /**
  * The issue's "Done when", driven in Chromium against the browser-mode backend: open the
@@ -23,11 +23,8 @@ describe.skipIf(skipReason !== null)('workbench in the browser mode', { timeout:
     ({ page, study } = workbench);
   });
 
-  const tab = async (id: string) => {
-    await page.click(`#tab-${id}`);
-    await page.waitForSelector(`#tab-${id}[aria-selected="true"]`);
-  };
-  const waitForReport = () => page.waitForFunction(() => /Report ready/.test(document.querySelector('#status')?.textContent ?? ''), null, { timeout: 120_000 });
+  const tab = (id: string) => showTab(page, id);
+  const waitForReport = () => waitForReportOf(page);
 
   it('opens the sample study and shows states × modalities', async () => {
     await page.waitForSelector('#study-matrix');
@@ -1065,10 +1062,7 @@ describe.skipIf(skipReason !== null || !hasSharedData)('workbench on real instru
   afterAll(() => {
     if (realStudy) rmSync(realStudy, { recursive: true, force: true });
   });
-  const tab = async (id: string) => {
-    await page.click(`#tab-${id}`);
-    await page.waitForSelector(`#tab-${id}[aria-selected="true"]`);
-  };
+  const tab = (id: string) => showTab(page, id);
 
   it('depth profiles: with no Li⁻ in the data, the layers’ marker ions are ticked and drawn', async () => {
     await page.waitForFunction(() => /Report ready/.test(document.querySelector('#status')?.textContent ?? ''), null, { timeout: 120_000 });
@@ -1169,17 +1163,9 @@ describe.skipIf(skipReason !== null || !hasSharedData)('workbench on a folder wi
   afterAll(() => {
     if (folder) rmSync(folder, { recursive: true, force: true });
   });
-  const tab = async (id: string) => {
-    await page.click(`#tab-${id}`);
-    await page.waitForSelector(`#tab-${id}[aria-selected="true"]`);
-  };
-  const waitForReport = () => page.waitForFunction(() => /Report ready/.test(document.querySelector('#status')?.textContent ?? ''), null, { timeout: 120_000 });
-  /** The overrides the next analysis is asked with (undefined: none sent), once `act` has run. */
-  const analysedWith = async (act: () => Promise<unknown>): Promise<unknown> => {
-    const request = page.waitForRequest('**/api/analyzeStudy');
-    await act();
-    return JSON.parse((await request).postData() ?? '{}').overrides;
-  };
+  const tab = (id: string) => showTab(page, id);
+  const waitForReport = () => waitForReportOf(page);
+  const analysedWith = (act: () => Promise<unknown>) => analysedWithOf(page, act);
   const CIGS_LABELS = ['MgF₂', 'ZnO:Al/CdS', 'CIGS', 'Mo'];
 
   it('says no layers were found with the default stack; cigs-pos chosen, the layers are the CIGS cell’s everywhere', async () => {

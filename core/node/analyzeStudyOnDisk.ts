@@ -158,9 +158,10 @@ function withControl(steps: ModalitySteps, control: StateControl): ModalitySteps
   return {
     ...steps,
     stackProfile: (stack, opts) => profile(stack, { ...opts, signal: control.signal, onPlane: control.onPlane }),
-    // The maps' pass (a second read of the analyte's planes) stops too; its planes are not
-    // counted in the progress, which the profiles' pass measures.
-    windowMaps: (stack, ion, windows, opts) => maps(stack, ion, windows, { ...opts, signal: control.signal }),
+    // The maps' pass (a second read of the analyte's planes) stops too, and reports its planes as
+    // a pass of its own (StatesProgress follows the furthest pass). In this thread the signal is
+    // aborted from onPlane (stateLanes.ts controlHere): without it a Cancel waited for the pass.
+    windowMaps: (stack, ion, windows, opts) => maps(stack, ion, windows, { ...opts, signal: control.signal, onPlane: control.onPlane }),
   };
 }
 

@@ -22,6 +22,16 @@ describe("a state's analysis stopped by its signal", () => {
     };
     await expect(analyzeStateFiles(study, pristine, {}, { ...DEFAULT_STEPS, windowMaps }, { signal: controller.signal })).rejects.toThrow(/abort/i);
     expect(signalSeen).toBe(controller.signal);
+    // A lane in this thread aborts the signal from onPlane (stateLanes.ts): the maps' pass reports its planes too.
+    let planesSeen = 0;
+    const counted: WindowMapper = (stack, ion, windows, opts) => windowMapsFromStack(stack, ion, windows, { ...opts, onPlane: async (done, total) => {
+      planesSeen = Math.max(planesSeen, done);
+      await opts?.onPlane?.(done, total);
+    } });
+    let reported = 0;
+    await analyzeStateFiles(study, pristine, {}, { ...DEFAULT_STEPS, windowMaps: (s, i, w, o) => (o?.onPlane ? counted(s, i, w, o) : Promise.reject(new Error('no onPlane given to the maps pass'))) }, { onPlane: () => void reported++ });
+    expect(planesSeen).toBeGreaterThan(0);
+    expect(reported).toBeGreaterThanOrEqual(planesSeen);
     // Without a signal the same steps analyse the state to the end.
     const whole = await analyzeStateFiles(study, pristine, {}, { ...DEFAULT_STEPS, windowMaps: (s, i, w, o) => windowMapsFromStack(s, i, w, o) });
     expect(whole.report.sims?.maps?.length).toBe(5);

@@ -174,7 +174,6 @@ export class Store {
     await this.analyze(overrides, { study: studyAsChosen(this.openedStudy, overrides), report: null, reportError: null });
   }
 
-  /** Analyses the study with `overrides`; `alongside`: what changes with them (set in the same step, so views see one change). */
   /**
    * Analyses the study with `overrides`; `alongside`: what changes with them (set in the same step,
    * so views see one change). An analysis still under way is cancelled: only the newest one's

@@ -200,10 +200,22 @@ export interface PhaseCandidates {
   note: string | null;
 }
 
+/**
+ * Each keyword's whole-word pattern, compiled once: a Unicode-property RegExp costs about a millisecond to
+ * compile, and a study's XRD patterns each test every layer against every phase's keywords
+ * (~0.1 s a pattern, compiled afresh each time).
+ */
+const keywordPatterns = new Map<string, RegExp>();
+
 /** True where `keyword` stands in `material` as whole words (case-insensitive; `Si` is not in `SiO2`). */
 function namesMaterial(material: string, keyword: string): boolean {
-  const escaped = keyword.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/\s+/g, '\\s+');
-  return new RegExp(`(^|[^\\p{L}\\p{N}])${escaped}($|[^\\p{L}\\p{N}])`, 'iu').test(material);
+  let pattern = keywordPatterns.get(keyword);
+  if (!pattern) {
+    const escaped = keyword.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/\s+/g, '\\s+');
+    pattern = new RegExp(`(^|[^\\p{L}\\p{N}])${escaped}($|[^\\p{L}\\p{N}])`, 'iu');
+    keywordPatterns.set(keyword, pattern);
+  }
+  return pattern.test(material);
 }
 
 /** The reference phases one layer may hold: those naming its material, or its role. */

@@ -2,6 +2,8 @@ import { closeSync, fstatSync, openSync, read, readSync, statSync } from 'node:f
 import { promisify } from 'node:util';
 import type { ByteSource } from '../io/byteSource.js';
 import { withReadCache } from '../io/readCache.js';
+// Deflate-compressed TIFFs inflate with zlib in every thread that reads files (nativeInflate.ts).
+import './nativeInflate.js';
 
 /**
  * A read-only ByteSource over a file on disk, behind a small block cache (see readCache.ts). Files are opened with flag 'r' only: raw data

@@ -20,11 +20,40 @@ import { boundedJpegDecoder, type JpegBlockLimits } from './jpegBounds.js';
 class BlockComplete extends Error {}
 
 /**
+ * A faster inflater of the platform's, where there is one (Node's zlib, see
+ * core/node/nativeInflate.ts): the zlib stream `stored` inflated whole, if it inflates to at
+ * most `maxBytes`; null where it does not (longer, damaged, cut short, not zlib data), and the
+ * stream is then inflated here as before. It only makes good streams faster.
+ */
+export type WholeStreamInflater = (stored: Uint8Array, maxBytes: number) => Uint8Array | null;
+
+let wholeStreamInflater: WholeStreamInflater | null = null;
+
+/**
+ * Has inflateInto try `inflater` first (once per thread; null: pako alone). pako inflates at
+ * ~80 MB/s on one core here, zlib at ~250 MB/s, and a Deflate-compressed stack is read no faster
+ * than it inflates.
+ */
+export function useWholeStreamInflater(inflater: WholeStreamInflater | null): void {
+  wholeStreamInflater = inflater;
+}
+
+/**
  * Inflates the zlib stream `stored` into `out`, stopping once `out` is full (what follows, the
  * stream's checksum included, is not read). Returns the bytes written: fewer than `out` holds
  * when the stream ends early. Throws an Error when the stream is not zlib data.
  */
 export function inflateInto(stored: Uint8Array, out: Uint8Array): number {
+  const whole = wholeStreamInflater?.(stored, out.length);
+  if (whole && whole.length <= out.length) {
+    out.set(whole);
+    return whole.length;
+  }
+  return pakoInflateInto(stored, out);
+}
+
+/** inflateInto with pako: a stream inflated only as far as `out` reaches, whatever it claims. */
+function pakoInflateInto(stored: Uint8Array, out: Uint8Array): number {
   // pako hands on each chunk of output as soon as it is full; one of the block's size for a
   // small block (one call), of 64 kB at most for a large one (pako allocates it).
   const inflater = new Inflate({ chunkSize: Math.max(1, Math.min(out.length, 64 << 10)) });

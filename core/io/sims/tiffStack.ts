@@ -11,7 +11,7 @@ import { toGeotiffSource } from '../tiff/geotiffSource.js';
 import { planesFromBytes, readUncompressedPlane, toFloat32 } from '../tiff/rawPlane.js';
 import { compressionLabel, LOSSLESS_COMPRESSIONS } from '../tiff/compression.js';
 import { useBoundedDecoders } from '../tiff/boundedDecoders.js';
-import { compressedPages, readCompressedPlane } from '../tiff/compressedPages.js';
+import { compressedPages, decodeCompressedPlaneInto, readCompressedPlane } from '../tiff/compressedPages.js';
 import { uniformPages } from '../tiff/uniformPages.js';
 import { assertWalkableLayout } from '../tiff/walkableLayout.js';
 import type { PlaneRun, PlaneRunReader } from '../../model/ionStack.js';
@@ -301,6 +301,24 @@ async function openWalked(source: ByteSource, tiff: TiffStructure): Promise<IonS
         if (bytes.byteLength < span) throw new FormatError(name, `planes of ion ${ionIndex} from scan ${scanStart}: file truncated`, { offset: at[0] });
         return planesFromBytes(bytes, at.map((a) => a - at[0]), n, info, tiff.littleEndian);
       }
+    }
+    if (compressed) {
+      // Decoded into the caller's buffer in the file's sample type: the reductions then take
+      // 16-bit counts (their SIMD kernels) with no fresh Float32 plane each (a 64 MB Deflate
+      // stack's Li maps spent more on those than on inflating).
+      const planeBytes = n * (info.bitsPerSample / 8);
+      const length = count * planeBytes;
+      if (scratch && !(scratch.bytes && scratch.bytes.byteLength >= length)) scratch.bytes = new Uint8Array(length);
+      const bytes = scratch ? scratch.bytes!.subarray(0, length) : new Uint8Array(length);
+      for (let k = 0; k < count; k++) {
+        const ifdIndex = layout.ifdIndex(ionIndex, scanStart + k);
+        try {
+          await decodeCompressedPlaneInto(source, compressed, ifdIndex, info, tiff.littleEndian, bytes.subarray(k * planeBytes, (k + 1) * planeBytes));
+        } catch (err) {
+          throw asFormatError(name, err, `page ${ifdIndex} (ion ${ionIndex}, scan ${scanStart + k}) does not decode`, { offset: tiff.ifds[ifdIndex].offset });
+        }
+      }
+      return planesFromBytes(bytes, Array.from({ length: count }, (_, k) => k * planeBytes), n, info, tiff.littleEndian);
     }
     return planeByPlane(stack, ionIndex, scanStart, count);
   };

@@ -65,11 +65,22 @@ export async function compressedPages(source: ByteSource, tiff: TiffStructure, i
 
 /** The plane of the page at IFD `index` (vetted by compressedPages), as Float32. */
 export async function readCompressedPlane(source: ByteSource, pages: CompressedPages, index: number, info: TiffPageInfo, littleEndian: boolean): Promise<Float32Array> {
+  const plane = new Uint8Array(info.width * info.height * (info.bitsPerSample / 8));
+  await decodeCompressedPlaneInto(source, pages, index, info, littleEndian, plane);
+  return toFloat32(plane, info.width * info.height, info, littleEndian);
+}
+
+/**
+ * The samples of the page at IFD `index` (vetted by compressedPages) decoded into `plane` (its
+ * width × height samples' bytes), in the file's sample type and byte order: a run of planes
+ * decoded into one buffer is summed as the file's 16-bit counts, as an uncompressed run is.
+ */
+export async function decodeCompressedPlaneInto(source: ByteSource, pages: CompressedPages, index: number, info: TiffPageInfo, littleEndian: boolean, plane: Uint8Array): Promise<void> {
   const page = pages.strips[index];
   if (!page) throw new RangeError(`${source.name}: IFD ${index} is not a plane of the stack`);
   const bytesPerSample = info.bitsPerSample / 8;
   const rowBytes = info.width * bytesPerSample;
-  const plane = new Uint8Array(rowBytes * info.height);
+  if (plane.byteLength !== rowBytes * info.height) throw new RangeError(`${source.name}: a plane of ${plane.byteLength} bytes, not ${rowBytes * info.height}`);
   const { offsets, counts } = page;
   // Strips back to back (as writers put them) are one read.
   let together = true;
@@ -91,7 +102,6 @@ export async function readCompressedPlane(source: ByteSource, pages: CompressedP
     }
   }
   if (pages.predictor === 2) undoHorizontalDifferencing(plane, info.width, info.height, bytesPerSample, littleEndian);
-  return toFloat32(plane, info.width * info.height, info, littleEndian);
 }
 
 /**

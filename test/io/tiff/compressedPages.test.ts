@@ -8,6 +8,7 @@ import { undoHorizontalDifferencing } from '../../../core/io/tiff/compressedPage
 import { writeTiff } from '../../../core/io/tiff/writeTiff.js';
 import type { TiffPixels } from '../../../core/io/tiff/writeTiff.js';
 import { FormatError } from '../../../core/model/errors.js';
+import type { PlaneRunReader } from '../../../core/model/ionStack.js';
 import { ifdOffsets, lzwEncode, packBitsEncode, patchTag, recompressed, withStrip } from './tiffTestUtil.js';
 
 const W = 24;
@@ -71,6 +72,35 @@ describe('deflated stacks', () => {
     );
     const stack = await openTiffStack(bytesSource('Li-.tif', bytes));
     for (let k = 0; k < 3; k++) expect(Array.from((await stack.readPlane(0, k)).data)).toEqual(Array.from(planes[k]));
+  });
+
+  it('a run of planes (what the streaming reductions read) is the planes, in the file\'s 16-bit samples, in the buffer given', async () => {
+    const planes = [0, 1, 2, 3].map((k) => Uint16Array.from(values(k, 65535)));
+    const bytes = writeTiff(
+      planes.map((p) => ({ width: W, height: H, data: differenced(p), extraTags: [{ tag: 317, type: 'short' as const, value: 2 }] })),
+      { compression: 'deflate', stripBytes: 3 * W * 2 },
+    );
+    const stack = (await openTiffStack(bytesSource('Li-.tif', bytes))) as Awaited<ReturnType<typeof openTiffStack>> & PlaneRunReader;
+    const scratch: { bytes?: Uint8Array } = {};
+    const run = await stack.readPlanes(0, 1, 3, scratch);
+    // Summed as counts by the kernels (no Float32 copy), read into the caller's buffer.
+    expect(run.data).toBeInstanceOf(Uint16Array);
+    expect(run.data.buffer).toBe(scratch.bytes!.buffer);
+    for (let k = 0; k < 3; k++) expect(Array.from(run.data.subarray(run.starts[k], run.starts[k] + W * H))).toEqual(Array.from(planes[k + 1]));
+    // The buffer is used again for the next run.
+    const again = await stack.readPlanes(0, 0, 2, scratch);
+    expect(again.data.buffer).toBe(scratch.bytes!.buffer);
+    expect(Array.from(again.data.subarray(again.starts[1], again.starts[1] + W * H))).toEqual(Array.from(planes[1]));
+  });
+
+  it('a run with a damaged page fails as reading that page does (file, offset, what is wrong)', async () => {
+    const good = writeTiff([0, 1, 2].map((k) => ({ width: W, height: H, data: Uint16Array.from(values(k, 65535)) })), { compression: 'deflate' });
+    const bad = withStrip(good, ifdOffsets(good)[2], new Uint8Array([1, 2, 3, 4, 5, 6]));
+    const stack = (await openTiffStack(bytesSource('run.tif', bad))) as Awaited<ReturnType<typeof openTiffStack>> & PlaneRunReader;
+    const err = await stack.readPlanes(0, 0, 3, {}).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(FormatError);
+    expect((err as Error).message).toMatch(/^run\.tif @\d+: strip 0 does not inflate/);
+    expect((err as Error).message).toBe(((await stack.readPlane(0, 2).catch((e: unknown) => e)) as Error).message);
   });
 
   it('32-bit unsigned integers, predictor 2: every plane is the written one', async () => {

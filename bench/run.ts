@@ -15,7 +15,8 @@
  *   (e) peak RSS of the streaming workloads vs 0.25 × file size + 300 MB;
  *   (f) the XRD analysis of each sample pattern vs reading and parsing that pattern;
  *   (g) opening a generated 256 × 256-pixel imzML (77 MB of XML) vs reading its two files;
- *   (h) measuring the layers of a generated 6144 × 4096-pixel SEM cross-section vs one pass over its pixels.
+ *   (h) measuring the layers of a generated 6144 × 4096-pixel SEM cross-section vs one pass over its pixels;
+ *   (j) the Li maps of a Deflate-compressed 64 MB stack vs reading and inflating its Li strips with zlib alone.
  * Prints a table and writes bench/results.json.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -84,12 +85,13 @@ function measure(repeats: number, once: () => Run): Measured {
 
 const workload = (name: string, file: string) => (): Run => runJson(process.execPath, ['--import', 'tsx', 'bench/workload.ts', name, file]);
 
-function ensureStack(size: string): string {
-  const file = join(dataDir, `large-${size.toLowerCase()}.ome.tif`);
+function ensureStack(size: string, deflate = false): string {
+  const file = join(dataDir, `large-${size.toLowerCase()}${deflate ? '-deflate' : ''}.ome.tif`);
   if (existsSync(file)) return file;
   mkdirSync(dataDir, { recursive: true });
   process.stderr.write(`making ${file} (2 GB takes minutes)…\n`);
-  execFileSync(process.execPath, ['--import', 'tsx', 'samples/generate.ts', '--large', size, '--out', dataDir], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+  const args = ['--import', 'tsx', 'samples/generate.ts', '--large', size, '--out', dataDir, ...(deflate ? ['--deflate'] : [])];
+  execFileSync(process.execPath, args, { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
   return file;
 }
 
@@ -180,6 +182,17 @@ const analyze = measure(3, () => {
 });
 results.analyze = { seconds: analyze.seconds, all: analyze.all, target: 3 };
 
+// (j) A Deflate-compressed stack (64 MB of pixels, ~15 MB stored): the Li maps and every plane
+// read, against the bound of any reader, the Li strips read and inflated by zlib alone.
+const deflateFile = ensureStack('64MB', true);
+runJson(process.execPath, ['--import', 'tsx', 'bench/workload.ts', 'fs-read', deflateFile]);
+const deflated = {
+  inflateBound: measure(3, workload('inflate-bound', deflateFile)),
+  liMapsRaw: measure(3, workload('li-maps-raw', deflateFile)),
+  stackRead: measure(3, workload('stack-read', deflateFile)),
+};
+results.deflate64MB = { file: deflateFile, bytes: statSync(deflateFile).size, ...deflated, liMapsVsInflateBound: deflated.liMapsRaw.seconds / deflated.inflateBound.seconds };
+
 // (f) XRD: the analysis of each of the sample study's patterns (a few hundred ms is what keeps
 // the XRD view interactive when a parameter changes), against reading and parsing that pattern.
 const xrd = ['pristine', 'charged', 'discharged'].map((state) => {
@@ -232,6 +245,9 @@ const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].len
 const line = (r: string[]): string => r.map((c, i) => c.padStart(widths[i])).join('  ');
 process.stdout.write(`${line(head)}\n${rows.map(line).join('\n')}\n`);
 process.stdout.write(`(d) strata analyze samples/study: ${fmt(analyze.seconds, 2)} s (median of 3: ${analyze.all.map((s) => fmt(s, 2)).join(', ')}; target < 3 s)\n`);
+process.stdout.write(
+  `(j) Deflate 64 MB stack (${(statSync(deflateFile).size / MB).toFixed(0)} MiB stored): Li maps ${fmt(deflated.liMapsRaw.seconds, 3)} s (open ${fmt(deflated.liMapsRaw.openSeconds, 3)} s), ×${fmt(deflated.liMapsRaw.seconds / deflated.inflateBound.seconds, 2)} reading and inflating its Li strips with zlib alone (${fmt(deflated.inflateBound.seconds, 3)} s); every plane of every ion ${fmt(deflated.stackRead.seconds, 3)} s\n`,
+);
 for (const x of xrd) {
   process.stdout.write(`(f) XRD ${x.state}: analysis ${fmt(x.analyzeSeconds * 1e3, 0)} ms, ×${fmt(x.ratio, 0)} its read + parse (${fmt(x.parseSeconds * 1e3, 1)} ms), ${x.peaks} peaks\n`);
 }

@@ -21,14 +21,15 @@ const program = new Command()
   .option('--seed <n>', 'random seed', int, DEFAULT_SEED)
   .option('--noise <scale>', 'noise scale (0 = expected values)', parseFloat, 1)
   .option('--large <size>', 'instead write one large OME-TIFF stack of about SIZE (e.g. 64MB, 512MB, 2GB) into --out')
-  .action(async (opts: { out: string; seed: number; noise: number; large?: string }) => {
+  .option('--deflate', 'with --large: Deflate-compressed strips (SIZE is then the pixels\' raw size; the file name ends -deflate.ome.tif)')
+  .action(async (opts: { out: string; seed: number; noise: number; large?: string; deflate?: boolean }) => {
     const out = resolve(opts.out);
     if (opts.large) {
       const bytes = parseSize(opts.large);
-      const file = join(out, `large-${opts.large.toLowerCase()}.ome.tif`);
+      const file = join(out, `large-${opts.large.toLowerCase()}${opts.deflate ? '-deflate' : ''}.ome.tif`);
       mkdirSync(out, { recursive: true });
       const started = Date.now();
-      const info = await writeLargeStack(file, { targetBytes: bytes, seed: opts.seed }, (done, total) => {
+      const info = await writeLargeStack(file, { targetBytes: bytes, seed: opts.seed, compression: opts.deflate ? 'deflate' : 'none' }, (done, total) => {
         process.stderr.write(`\rplanes ${done}/${total}`);
       });
       process.stderr.write(`\n${file}: ${info.width}×${info.height} px, ${info.channels} channels × ${info.scans} scans, ${(info.bytes / 2 ** 20).toFixed(0)} MiB in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);

@@ -1,7 +1,7 @@
 /**
  * Large OME-TIFF ion stacks for benchmarks (`npm run samples -- --large 2GB --out DIR`): the same
  * physical model as the sample study at a bigger size, written uncompressed (as instruments
- * export) and streamed to disk one plane at a time, so memory stays at a few planes whatever
+ * export; Deflate-compressed on request, as tifffile and bfconvert can write them) and streamed to disk one plane at a time, so memory stays at a few planes whatever
  * the file size. Counting noise uses the normal approximation of the binomial detector model
  * (exact binomial draws for a billion pixels would take minutes): these files are for timing
  * readers and views, not for checking numbers against truth.
@@ -42,7 +42,13 @@ export function planLargeStack(targetBytes: number): LargeStackPlan {
 
 export async function writeLargeStack(
   file: string,
-  opts: { targetBytes: number; seed: number; state?: 'pristine' | 'charged' | 'discharged' },
+  opts: {
+    targetBytes: number;
+    seed: number;
+    state?: 'pristine' | 'charged' | 'discharged';
+    /** 'deflate': strips Deflate-compressed, as tifffile and bfconvert can write them (targetBytes is then the raw size). */
+    compression?: 'none' | 'deflate';
+  },
   progress?: (done: number, total: number) => void,
 ): Promise<LargeStackPlan> {
   const plan = planLargeStack(opts.targetBytes);
@@ -104,7 +110,7 @@ export async function writeLargeStack(
   const fd = openSync(file, 'w');
   try {
     let done = 0;
-    const stream = createTiffStream({ compression: 'none', stripBytes: 256 * 1024 });
+    const stream = createTiffStream({ compression: opts.compression ?? 'none', stripBytes: 256 * 1024 });
     streamPages(stream, omePages(meta, planeAt), total, (chunk) => {
       writeSync(fd, chunk);
       if (chunk.length > 8) {

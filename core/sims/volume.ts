@@ -15,6 +15,7 @@ import { correctionTable } from './planeCorrection.js';
 import { ionPlaneRuns, runBufferBytes } from './planeRuns.js';
 import type { PlaneInRun } from './planeRuns.js';
 import { slabBins } from './kernels/u16Sums.js';
+import { clipRect, type PixelRect } from './roi.js';
 
 export interface BinVolumeOptions {
   /** Most bins along any axis. */
@@ -34,6 +35,12 @@ export interface BinVolumeOptions {
    * then gets the whole voxel budget (finer bins in z, and laterally where the budget allows).
    */
   scanRange?: [number, number];
+  /**
+   * Pixels to bin, default the whole field: the 3-D view's refinement of a region of interest,
+   * which then gets the whole voxel budget (finer lateral bins). Clipped to the field; one that
+   * misses it is refused.
+   */
+  region?: PixelRect;
   /** False: bin in JavaScript only, not in the WebAssembly kernel (the same numbers). */
   simd?: boolean;
 }
@@ -52,6 +59,8 @@ export interface BinnedVolume {
   zTimeS: [number, number][];
   /** The scans binned, [first, end). */
   scanRange: [number, number];
+  /** The pixels binned (x0, y0 inclusive, x1, y1 exclusive): the whole field unless a region was asked for. */
+  region: PixelRect;
   /** Lateral bin size, nm (null when the stack has no pixel size). */
   binSizeNm: number | null;
   deadTimeCorrected: boolean;
@@ -76,11 +85,19 @@ export function volumeBinning(width: number, height: number, scans: number, maxS
 }
 
 export async function binStackVolume(stack: IonStack, ionIndex: number, opts: BinVolumeOptions): Promise<BinnedVolume> {
-  const { width, height } = stack;
   const [first, end] = opts.scanRange ?? [0, stack.scans];
   if (!(Number.isInteger(first) && Number.isInteger(end) && first >= 0 && end <= stack.scans && end > first)) {
     throw new RangeError(`${stack.source.fileName}: scans ${first}–${end} are not a range of the stack's ${stack.scans}`);
   }
+  const whole: PixelRect = { x0: 0, y0: 0, x1: stack.width, y1: stack.height };
+  const region = opts.region ? clipRect(integerRect(opts.region), stack.width, stack.height) : whole;
+  if (!region) throw new RangeError(`${stack.source.fileName}: the region x ${opts.region!.x0}–${opts.region!.x1}, y ${opts.region!.y0}–${opts.region!.y1} lies outside the ${stack.width}×${stack.height} field`);
+  // The region's pixels are binned as a field of their own: each plane's rows of it copied out
+  // (a small copy beside the read), then the same loops as for the whole field.
+  const cropped = region.x0 > 0 || region.y0 > 0 || region.x1 < stack.width || region.y1 < stack.height;
+  const width = region.x1 - region.x0;
+  const height = region.y1 - region.y0;
+  const crop = cropper(stack.width, region);
   const scans = end - first;
   const [bx, by, bz] = volumeBinning(width, height, scans, opts.maxSize, opts.maxVoxels);
   const nx = Math.ceil(width / bx);
@@ -129,9 +146,10 @@ export async function binStackVolume(stack: IonStack, ionIndex: number, opts: Bi
       for (let p = 0; p < run.count; p++) {
         if (p > 0) opts.signal?.throwIfAborted();
         const s = run.scans[p] - first;
-        const base = run.starts[p];
-        if (kernel && raw instanceof Uint16Array) saturatedPixels += kernel.add(raw.subarray(base, base + width * height));
-        else saturatedPixels += binPlaneHere(raw, base, { width, height, by, nx, colOf }, slab, correct ? { shots: shots!, satValue, table: tableValue } : null);
+        const plane = cropped ? crop(run.raw, run.starts[p]) : raw;
+        const base = cropped ? 0 : run.starts[p];
+        if (kernel && plane instanceof Uint16Array) saturatedPixels += kernel.add(plane.subarray(base, base + width * height));
+        else saturatedPixels += binPlaneHere(plane, base, { width, height, by, nx, colOf }, slab, correct ? { shots: shots!, satValue, table: tableValue } : null);
         done++;
         if ((s + 1) % bz === 0 || s === scans - 1) finishSlab(Math.floor(s / bz));
         if (opts.onPlane) await opts.onPlane(done, scans);
@@ -152,9 +170,33 @@ export async function binStackVolume(stack: IonStack, ionIndex: number, opts: Bi
     max,
     zTimeS,
     scanRange: [first, end],
+    region,
     binSizeNm: stack.pixelSizeNm ? stack.pixelSizeNm * bx : null,
     deadTimeCorrected: correct,
     saturatedPixels,
+  };
+}
+
+/** A rectangle's edges as whole pixels (a region drawn on a map may come in fractions). */
+function integerRect(r: PixelRect): PixelRect {
+  return { x0: Math.floor(r.x0), y0: Math.floor(r.y0), x1: Math.ceil(r.x1), y1: Math.ceil(r.y1) };
+}
+
+/**
+ * The region's pixels of a plane (`raw[base …]`, rows of `fieldWidth`), row after row, in one
+ * array of the plane's sample type reused for every plane of that type (valid until the next).
+ */
+function cropper(fieldWidth: number, region: PixelRect): (raw: PlaneInRun['raw'], base: number) => PlaneInRun['raw'] {
+  const width = region.x1 - region.x0;
+  const height = region.y1 - region.y0;
+  let out: PlaneInRun['raw'] | null = null;
+  return (raw, base) => {
+    if (!out || out.constructor !== raw.constructor) out = new (raw.constructor as new (n: number) => PlaneInRun['raw'])(width * height);
+    for (let y = 0; y < height; y++) {
+      const from = base + (region.y0 + y) * fieldWidth + region.x0;
+      out.set(raw.subarray(from, from + width), y * width);
+    }
+    return out;
   };
 }
 

@@ -283,6 +283,35 @@ describe('SIMD sums of 16-bit planes (WebAssembly)', () => {
     }
   });
 
+  it('a region of the field is binned as that region written as a stack of its own would be (kernel and JavaScript, raw and corrected)', async () => {
+    const { file, shots } = lithiumStack();
+    const W = 37;
+    const H = 29;
+    const region = { x0: 5, y0: 3, x1: 28, y1: 20 };
+    const w = region.x1 - region.x0;
+    const h = region.y1 - region.y0;
+    const meta = {
+      name: 'kernel', width: w, height: h, scans: 12, pixelSizeNm: 100, pixelType: 'uint16' as const, scanPeriodS: 10, shotsPerPixel: shots,
+      channels: [{ label: 'Li-', mz: 7.016 }, { label: '^6Li-', mz: 6.015 }],
+    };
+    const whole = (c: number, z: number, i: number) => (c === 0 ? (i * 13 + z * 7) % (shots + 6) : (i * 5 + z) % 9);
+    const cropAt = (c: number, z: number) => Float32Array.from({ length: w * h }, (_, k) => whole(c, z, (region.y0 + Math.floor(k / w)) * W + region.x0 + (k % w)));
+    const croppedFile = writeTiff([...omePages(meta, cropAt)], { compression: 'none' });
+    const numbers = (v: Awaited<ReturnType<typeof binStackVolume>>) => [Array.from(v.data), v.nx, v.ny, v.nz, v.min, v.max, v.saturatedPixels, v.binning];
+    for (const [size, deadTime, simd] of [[8, true, true], [8, false, true], [64, true, false], [8, true, false]] as const) {
+      const options = { maxSize: size, maxVoxels: 1 << 20, shotsPerPixel: shots, deadTime, simd };
+      const alone = await binStackVolume(await openTiffStack(bytesSource('crop.tif', croppedFile)), 0, options);
+      const inField = await binStackVolume(await openTiffStack(bytesSource('lithium.tif', file)), 0, { ...options, region });
+      expect(numbers(inField)).toEqual(numbers(alone));
+      expect(inField.region).toEqual(region);
+    }
+    // Clipped to the field, whole pixels; refused where it misses the field.
+    const clipped = await binStackVolume(await openTiffStack(bytesSource('lithium.tif', file)), 0, { maxSize: 64, maxVoxels: 1 << 20, region: { x0: 30.5, y0: -4, x1: 60, y1: 2.2 } });
+    expect(clipped.region).toEqual({ x0: 30, y0: 0, x1: W, y1: 3 });
+    expect([clipped.nx, clipped.ny]).toEqual([7, 3]);
+    await expect(binStackVolume(await openTiffStack(bytesSource('lithium.tif', file)), 0, { maxSize: 64, maxVoxels: 1 << 20, region: { x0: 40, y0: 0, x1: 50, y1: H } })).rejects.toThrow(/lithium\.tif: the region .* outside the 37×29 field/);
+  });
+
   it('binned volume voxels are the means of their pixels, dead-time corrected one by one (bins cut by the edges included)', async () => {
     const { file, shots } = lithiumStack();
     const W = 37;

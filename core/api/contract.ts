@@ -137,6 +137,8 @@ export const apiRequestSchemas = {
         .tuple([z.number().finite(), z.number().finite()])
         .refine(([a, b]) => b >= a, { message: 'time range ends before it starts' })
         .optional(),
+      /** Only these pixels (the ROI): a region refined with the whole voxel budget, finer laterally. */
+      region: roi.optional(),
       jobId: jobId.optional(),
     })
     .strict(),
@@ -287,6 +289,10 @@ export interface VolumePayload {
   /** Scans binned, [first, end), and how many the stack has (a refined volume holds a part). */
   scanRange: [number, number];
   totalScans: number;
+  /** Pixels binned (x0, y0 inclusive, x1, y1 exclusive), and the stack's field: a refined volume may hold a region of it. */
+  region: RoiRect;
+  fieldPx: [number, number];
+  /** Width and height of the pixels binned (the region's), µm; null when the stack has no pixel size. */
   widthUm: number | null;
   heightUm: number | null;
   deadTime: DeadTimeInfo;

@@ -324,14 +324,14 @@ export class WorkbenchServices implements StrataApi {
     return { ion, states, missing };
   }
 
-  async getVolume({ path, state, ion, maxSize, maxVoxels, deadTime = false, timeRangeS, jobId }: ApiRequest<'getVolume'>): Promise<ApiResponses['getVolume']> {
+  async getVolume({ path, state, ion, maxSize, maxVoxels, deadTime = false, timeRangeS, region, jobId }: ApiRequest<'getVolume'>): Promise<ApiResponses['getVolume']> {
     const study = await this.study(path);
     const file = WorkbenchServices.fileOf(study, state, 'sims-stack');
     if (!file) throw new StrataError(`${study.name}: state '${state}' has no 3-D ion stack`);
     const job = this.startJob(jobId, `${ion} volume of ${state}`, 0);
     try {
       const studyShots = study.states.find((s) => s.state === state)?.sims?.shotsPerPixel ?? null;
-      const task: VolumeTask = { kind: 'volume', file: join(study.root, file.path), displayName: file.path, ion, deadTime, studyShotsPerPixel: studyShots, state, maxSize, maxVoxels, timeRangeS };
+      const task: VolumeTask = { kind: 'volume', file: join(study.root, file.path), displayName: file.path, ion, deadTime, studyShotsPerPixel: studyShots, state, maxSize, maxVoxels, timeRangeS, region };
       const r = await this.runTask(task, job);
       if (r.kind !== 'volume') throw new StrataError(`${file.path}: not a volume`);
       return r.payload;

@@ -46,6 +46,8 @@ export interface VolumeTask extends TaskBase {
   maxSize: number;
   maxVoxels: number;
   timeRangeS?: [number, number];
+  /** Pixels to bin (the ROI), default the whole field. */
+  region?: { x0: number; y0: number; x1: number; y1: number };
 }
 
 /** Every ion of the stack summed over a rectangle, scan by scan (raw counts, as the file's profile). */
@@ -169,6 +171,7 @@ async function volumeOf(stack: IonStack, task: VolumeTask, control: TaskControl)
     maxSize: task.maxSize,
     maxVoxels: task.maxVoxels,
     scanRange,
+    region: task.region,
     deadTime: dt.applied,
     shotsPerPixel: dt.shotsPerPixel ?? undefined,
     signal: control.signal,
@@ -186,8 +189,10 @@ async function volumeOf(stack: IonStack, task: VolumeTask, control: TaskControl)
     zTimeS: v.zTimeS,
     scanRange: v.scanRange,
     totalScans: stack.scans,
-    widthUm: um(stack.width),
-    heightUm: um(stack.height),
+    region: v.region,
+    fieldPx: [stack.width, stack.height],
+    widthUm: um(v.region.x1 - v.region.x0),
+    heightUm: um(v.region.y1 - v.region.y0),
     deadTime: { applied: v.deadTimeCorrected, shotsPerPixel: dt.shotsPerPixel, saturatedPixels: v.saturatedPixels },
   };
 }

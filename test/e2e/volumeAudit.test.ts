@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Page, Request } from 'playwright-core';
-import { e2eSkipReason, screenshot, useWorkbench, showTab, waitForReport as waitForReportOf } from './harness.js';
+import { analysedWith, e2eSkipReason, screenshot, useWorkbench, showTab, waitForReport as waitForReportOf } from './harness.js';
 
 /**
  * The 3-D view's audit, in Chromium against the browser-mode backend on the sample study (three
@@ -10,11 +10,11 @@ import { e2eSkipReason, screenshot, useWorkbench, showTab, waitForReport as wait
  */
 const skipReason = e2eSkipReason();
 
-describe.skipIf(skipReason !== null)('workbench: the 3-D view refines whole layers and bins nothing again for a new report', { timeout: 300_000 }, () => {
+describe.skipIf(skipReason !== null)('workbench: the 3-D view refines whole layers and the ROI, and bins nothing again for a new report', { timeout: 300_000 }, () => {
   const workbench = useWorkbench({ mode: 'browser' });
   let page: Page;
   /** The getVolume requests the page has sent, each one's body. */
-  const volumeRequests: { state: string; timeRangeS?: [number, number] }[] = [];
+  const volumeRequests: { state: string; timeRangeS?: [number, number]; region?: { x0: number; y0: number; x1: number; y1: number } }[] = [];
   beforeAll(() => {
     ({ page } = workbench);
     page.on('request', (req: Request) => {
@@ -119,5 +119,55 @@ describe.skipIf(skipReason !== null)('workbench: the 3-D view refines whole laye
     expect(volumeRequests.length - asked).toBe(3);
     await page.click('#volume-deadtime');
     await page.waitForFunction(() => /dead-time corrected/.test(document.querySelector('#volume-colour-note')?.textContent ?? '') && !document.querySelector('#job-bar .job'), null, { timeout: 120_000 });
+  });
+
+  it('"Refine to ROI" loads the ROI drawn on the 2-D maps alone, with the clipped depth range where one is set; "Whole stack" goes back', async () => {
+    // No ROI, no button; no depth clip (the test before left one).
+    await tab('volume');
+    await volumesDrawn();
+    expect(await page.$('#volume-refine-roi')).toBeNull();
+    await page.selectOption('#volume-layer', '');
+
+    await tab('maps');
+    await page.waitForSelector('#maps-grid svg.roi-layer');
+    const ob = (await (await page.$('#maps-grid svg.roi-layer'))!.boundingBox())!;
+    const overrides = (await analysedWith(page, async () => {
+      await page.mouse.move(ob.x + ob.width * 0.25, ob.y + ob.height * 0.2);
+      await page.mouse.down();
+      await page.mouse.move(ob.x + ob.width * 0.7, ob.y + ob.height * 0.55, { steps: 6 });
+      await page.mouse.up();
+    })) as { roi: { x0: number; y0: number; x1: number; y1: number } };
+    const roi = overrides.roi;
+    await waitForReport();
+
+    await tab('volume');
+    await volumesDrawn();
+    const boxesBefore = await page.$$eval('.volume-label', (ls) => ls.map((l) => /(\d+)×(\d+)×(\d+) bins/.exec(l.textContent ?? '')!.slice(1).map(Number)));
+    // The sample's stacks (32 × 32 px, 250 scans) fit the budget whole: one bin a pixel and a scan.
+    expect(boxesBefore).toEqual([[32, 32, 250], [32, 32, 250], [32, 32, 250]]);
+    const asked = volumeRequests.length;
+    await page.click('#volume-refine-roi');
+    await page.waitForFunction(() => document.querySelectorAll('.volume-refined').length === 3 && !document.querySelector('#job-bar .job'), null, { timeout: 120_000 });
+    // Each state asked for the ROI's pixels and every scan; its volume is the ROI's size.
+    expect(volumeRequests.slice(asked).map((r) => [r.state, r.region, r.timeRangeS])).toEqual(['pristine', 'charged', 'discharged'].map((st) => [st, roi, undefined]));
+    const refined = await labels();
+    for (const l of refined) {
+      expect(l).toContain(`${roi.x1 - roi.x0}×${roi.y1 - roi.y0}×250 bins`);
+      expect(l).toContain(`refined: x ${roi.x0}–${roi.x1}, y ${roi.y0}–${roi.y1} px of 32 × 32`);
+    }
+    await screenshot(page, '22-volume-roi-refined');
+    await wholeStack();
+    expect(await page.$$eval('.volume-label', (ls) => ls.map((l) => /(\d+)×(\d+)×(\d+) bins/.exec(l.textContent ?? '')!.slice(1).map(Number)))).toEqual(boxesBefore);
+
+    // With a layer clipped too: the ROI and that layer's scans.
+    const asked2 = volumeRequests.length;
+    await page.selectOption('#volume-layer', 'cc_aam');
+    await page.click('#volume-refine-roi');
+    await page.waitForFunction(() => document.querySelectorAll('.volume-refined').length === 3 && !document.querySelector('#job-bar .job'), null, { timeout: 120_000 });
+    expect(volumeRequests.slice(asked2).map((r) => [r.region, r.timeRangeS?.[0]])).toEqual([[roi, 0], [roi, 0], [roi, 0]]);
+    for (const l of await labels()) expect(l).toMatch(new RegExp(`refined: scans 1–53 of 250 · x ${roi.x0}–${roi.x1}, y ${roi.y0}–${roi.y1} px of 32 × 32`));
+    await wholeStack();
+    // The layer clip is back in force with the whole stack.
+    expect(await page.inputValue('#volume-layer')).toBe('cc_aam');
   });
 });

@@ -167,6 +167,21 @@ describe.skipIf(!haveSample)('workbench services on the sample study', () => {
     await expect(api.getVolume({ ...req, timeRangeS: [1e9, 2e9] })).rejects.toThrow(/no scan between/);
   });
 
+  it('a region refined on demand: only its pixels, binned finer laterally for the same voxel budget, its extent in µm', async () => {
+    const req = { path: study, state: 'charged', ion: 'Li-', maxSize: 16, maxVoxels: 1 << 16 };
+    const whole = await api.getVolume(req);
+    expect(whole.region).toEqual({ x0: 0, y0: 0, x1: whole.fieldPx[0], y1: whole.fieldPx[1] });
+    const region = { x0: 4, y0: 6, x1: 20, y1: 14 };
+    const part = await api.getVolume({ ...req, region });
+    expect(part.region).toEqual(region);
+    expect(part.binning[0]).toBeLessThan(whole.binning[0]);
+    expect(part.widthUm! / whole.widthUm!).toBeCloseTo(16 / whole.fieldPx[0], 10);
+    expect(part.heightUm! / whole.heightUm!).toBeCloseTo(8 / whole.fieldPx[1], 10);
+    // Clipped to the field; one that misses it is refused, naming the file.
+    expect((await api.getVolume({ ...req, region: { x0: 20, y0: 0, x1: 900, y1: 4 } })).region).toEqual({ x0: 20, y0: 0, x1: whole.fieldPx[0], y1: 4 });
+    await expect(api.getVolume({ ...req, region: { x0: 500, y0: 0, x1: 900, y1: 4 } })).rejects.toThrow(/stack\.ome\.tif: the region .* outside the 32×32 field/);
+  });
+
   it('the analysis is reused until a file it read or the overrides change', async () => {
     const first = await api.analyzeStudy({ path: study });
     expect(await api.analyzeStudy({ path: study })).toBe(first);

@@ -11,7 +11,7 @@ const report = (o: { sha?: string; shots?: number; interfaceS?: number; normaliz
 
 const STACK = 'pristine/stack.ome.tif';
 const request = { ion: 'Li-', deadTime: true, maxSize: 2048, maxVoxels: 96 * 96 * 160 };
-const source = (r: Report | null, over: Partial<typeof request> & { timeRangeS?: Map<string, [number, number]> } = {}) =>
+const source = (r: Report | null, over: Partial<typeof request> & { timeRangeS?: Map<string, [number, number]>; region?: { x0: number; y0: number; x1: number; y1: number } | null } = {}) =>
   voxelSource({ ...request, ...over }, { pristine: stackFingerprint(r, 'pristine', STACK) });
 
 describe('3-D view: what the voxels are binned from', () => {
@@ -35,6 +35,15 @@ describe('3-D view: what the voxels are binned from', () => {
     // The states' ranges in any order are one request.
     const two = (order: [string, [number, number]][]) => source(report(), { timeRangeS: new Map(order) });
     expect(sameVoxels(two([['pristine', [0, 9]], ['charged', [1, 9]]]), two([['charged', [1, 9]], ['pristine', [0, 9]]]))).toBe(true);
+  });
+
+  it('a refined region bins again, and another region too; none is the whole field', () => {
+    const roi = { x0: 8, y0: 6, x1: 22, y1: 18 };
+    const refined = source(report(), { region: roi });
+    expect(sameVoxels(shown, refined)).toBe(false);
+    expect(sameVoxels(refined, source(report(), { region: { ...roi } }))).toBe(true);
+    expect(sameVoxels(refined, source(report(), { region: { ...roi, x1: 23 } }))).toBe(false);
+    expect(sameVoxels(shown, source(report(), { region: null }))).toBe(true);
   });
 
   it('a stack file changed on disk, or another N in study.json, bins again once a report says so', () => {

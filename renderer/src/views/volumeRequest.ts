@@ -5,7 +5,7 @@ import type { Report } from '../../../core/model/report.js';
  * when, that changes. The backend (core/node/services.ts getVolume → stackTasks.ts volumeOf →
  * core/sims/volume.ts binStackVolume) bins a state's stack file for one ion, dead-time corrected
  * or not (with N from study.json, else the file's), to a texture size and voxel budget, over a
- * time range when refined. It reads neither the layers nor the interfaces, the ROI or the
+ * time range and region when refined. It reads neither the layers nor the interfaces, the ROI (but for a region refined) or the
  * normalisation: a new report (an interface dragged) moves only the depth axis, which the page
  * computes (volumeDepth.ts). The voxels used to be binned anew for every report: ~1 s per drag
  * on three 512 MB stacks. Pure: tested alone (test/renderer/volumeRequest.test.ts).
@@ -28,11 +28,14 @@ export interface VoxelRequest {
   maxVoxels: number;
   /** Each state's refined time range, s; none: the whole stack. */
   timeRangeS?: ReadonlyMap<string, readonly [number, number]>;
+  /** The refined region of interest, px; null or none: the whole field. */
+  region?: { x0: number; y0: number; x1: number; y1: number } | null;
 }
 
 export function voxelSource(request: VoxelRequest, stacks: Record<string, string | null>): VoxelSource {
   const ranges = request.timeRangeS ? [...request.timeRangeS].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)) : 'whole';
-  return { request: JSON.stringify([request.ion, request.deadTime, request.maxSize, request.maxVoxels, ranges]), stacks };
+  const region = request.region ? [request.region.x0, request.region.y0, request.region.x1, request.region.y1] : 'field';
+  return { request: JSON.stringify([request.ion, request.deadTime, request.maxSize, request.maxVoxels, ranges, region]), stacks };
 }
 
 /**

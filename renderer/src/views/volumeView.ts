@@ -1,7 +1,7 @@
 import { formulaNotation } from '../../../core/model/formula.js';
 import * as THREE from 'three';
 import * as d3 from 'd3';
-import type { VolumePayload } from '../../../core/api/contract.js';
+import type { RoiRect, VolumePayload } from '../../../core/api/contract.js';
 import { h } from '../dom.js';
 import { base64ToF32, colormapLut, colourRange } from '../colour.js';
 import { CancelledError, runBackendJobs } from '../jobs.js';
@@ -9,7 +9,7 @@ import { stackIonFor, studyStackIons } from '../store.js';
 import type { AppState, Store } from '../store.js';
 import { runInWorker } from '../workers/client.js';
 import { timeToDepth } from './profileMath.js';
-import { noShotsText, noteText, onWidthChange, shownSettings, showFailure, uncorrectedStates } from './view.js';
+import { noShotsText, noteText, onWidthChange, roiText, shownSettings, showFailure, uncorrectedStates } from './view.js';
 import type { View } from './view.js';
 import { VOLUME_FRAGMENT, VOLUME_VERTEX } from './volumeShader.js';
 import { simsFigure } from './view.js';
@@ -65,14 +65,16 @@ interface StateVolume {
 const DEPTH_LUT_SIZE = 512;
 
 /**
- * A depth range shown at the whole voxel budget: clip fractions of the whole stack, the layer
- * "Clip to" kept (back in force with the whole stack), and each state's time range.
+ * A part of the stacks shown at the whole voxel budget: a depth range (clip fractions of the
+ * whole stack, the layer "Clip to" kept, back in force with the whole stack, and each state's
+ * time range; none: every scan) and a region of interest (null: the whole field).
  */
 interface Refinement {
   top: number;
   bottom: number;
   layer: string | undefined;
   timeRangeS: Map<string, [number, number]>;
+  region: RoiRect | null;
 }
 
 /**
@@ -124,7 +126,7 @@ export function volumeView(store: Store): View {
    * texture limits, the refined time ranges and each state's stack file; not the report.
    */
   function voxelsFor(s: AppState, r: THREE.WebGLRenderer): VoxelSource {
-    const request = { ion: ionOf(s), deadTime: deadTimeOf(s), maxSize: maxTextureSize(r), maxVoxels: MAX_VOXELS, timeRangeS: refinement?.timeRangeS };
+    const request = { ion: ionOf(s), deadTime: deadTimeOf(s), maxSize: maxTextureSize(r), maxVoxels: MAX_VOXELS, timeRangeS: refinement?.timeRangeS, region: refinement?.region ?? null };
     return voxelSource(request, Object.fromEntries(stackStates.map((state) => [state, stackFingerprint(s.report, state, stackPathOf.get(state))])));
   }
 
@@ -195,7 +197,13 @@ export function volumeView(store: Store): View {
       store.setView('volume', l ? { clipTop: l.top, clipBottom: l.bottom, clipLayer: l.role } : { clipTop: 0, clipBottom: 1, clipLayer: undefined });
     });
     const refine = h('button', { type: 'button', id: 'volume-refine', title: 'Load the clipped depth range alone, binned finer with the whole voxel budget' }, 'Refine clipped range');
-    refine.addEventListener('click', () => refineToClip());
+    refine.addEventListener('click', () => refineTo(null));
+    // The ROI drawn on the 2-D maps: its pixels alone, finer laterally (and the clipped depth range, where one is set).
+    const roi = s.overrides.roi;
+    const refineRoi = roi
+      ? h('button', { type: 'button', id: 'volume-refine-roi', title: `Load the ${roiText(roi)} alone (and the clipped depth range, where one is set), binned finer with the whole voxel budget` }, 'Refine to ROI')
+      : null;
+    refineRoi?.addEventListener('click', () => refineTo(roi!));
     const whole = h('button', { type: 'button', id: 'volume-whole', title: 'Back to the whole stack' }, 'Whole stack');
     whole.addEventListener('click', () => {
       const r = refinement;
@@ -210,7 +218,7 @@ export function volumeView(store: Store): View {
       h('label', {}, 'Clip to ', layerSel),
       h('label', {}, 'top ', top, ' ', h('output', { id: 'volume-clip-top-depth' }, clipDepthText(v.clipTop))),
       h('label', {}, 'bottom ', bottom, ' ', h('output', { id: 'volume-clip-bottom-depth' }, clipDepthText(v.clipBottom))),
-      refinement ? whole : refine,
+      ...(refinement ? [whole] : refineRoi ? [refine, refineRoi] : [refine]),
       h('span', { class: 'notes' }, 'Drag to rotate; all states turn together.'),
     );
     clipControls = { top, bottom, layerSel, layers };
@@ -236,26 +244,28 @@ export function volumeView(store: Store): View {
   }
 
   /**
-   * Level of detail on demand: the clipped depth range of every state loaded alone, so the
-   * texture budget (and the maximum 3-D texture size) is spent on it; clip planes reset to it.
+   * Level of detail on demand: the clipped depth range of every state, and the region of
+   * interest where one is given, loaded alone, so the texture budget (and the maximum 3-D texture
+   * size) is spent on them: finer in depth, and laterally for a region; clip planes reset to it.
    */
-  function refineToClip(): void {
+  function refineTo(region: RoiRect | null): void {
     const v = store.state.view.volume;
     if (refinement || !volumes.length) return;
-    if (v.clipTop <= 0 && v.clipBottom >= 1) {
+    const clipped = v.clipTop > 0 || v.clipBottom < 1;
+    if (!clipped && !region) {
       note.textContent = 'Clip to a depth range (a layer, or the top and bottom sliders) first, then refine it.';
       return;
     }
     const report = store.state.report;
     const timeRangeS = new Map<string, [number, number]>();
-    for (const vol of volumes) {
+    for (const vol of clipped ? volumes : []) {
       const p = vol.payload;
       // Without the report's depths "Clip to" offers no layer (layerFractions): the planes are what there is.
       const layers = vol.depthFromReport ? layersOf(report, p.state) : [];
       const span = timeSpanOf(p);
       timeRangeS.set(p.state, refineTimeRangeS(v, layers, span, scanPeriodS(span, p.scanRange[1] - p.scanRange[0]), timeToDepth(layers)));
     }
-    refinement = { top: v.clipTop, bottom: v.clipBottom, layer: v.clipLayer, timeRangeS };
+    refinement = { top: v.clipTop, bottom: v.clipBottom, layer: v.clipLayer, timeRangeS, region };
     store.setView('volume', { clipTop: 0, clipBottom: 1, clipLayer: undefined });
   }
 
@@ -307,7 +317,7 @@ export function volumeView(store: Store): View {
     const payloads: VolumePayload[] = await runBackendJobs(
       store.api,
       `${ionNotation(ionOf(s))} volumes: ${stackStates.join(', ')}`,
-      stackStates.map((state) => (jobId: string) => store.api.getVolume({ path: study.path, state, ion: ionOf(s), maxSize, maxVoxels: MAX_VOXELS, deadTime, timeRangeS: refinement?.timeRangeS.get(state), jobId })),
+      stackStates.map((state) => (jobId: string) => store.api.getVolume({ path: study.path, state, ion: ionOf(s), maxSize, maxVoxels: MAX_VOXELS, deadTime, timeRangeS: refinement?.timeRangeS.get(state), region: refinement?.region ?? undefined, jobId })),
     );
     const lacking = uncorrectedStates(deadTime, payloads);
     if (lacking.length) {
@@ -445,7 +455,7 @@ export function volumeView(store: Store): View {
           { class: 'volume-label', style: `width:${column - AXIS_MARGIN}px; padding-left:${AXIS_MARGIN}px` },
           h('strong', {}, vol.payload.state),
           ` ${vol.payload.size.join('×')} bins · ${vol.depthFromReport ? `${vol.depthUm.toFixed(2)} µm deep (report calibration)` : `${vol.depthUm.toFixed(2)} µm nominal depth`}`,
-          refinement ? h('span', { class: 'volume-refined' }, ` · refined: scans ${vol.payload.scanRange[0] + 1}–${vol.payload.scanRange[1]} of ${vol.payload.totalScans}`) : '',
+          refinement ? h('span', { class: 'volume-refined' }, ` · refined: ${refinedText(vol.payload)}`) : '',
         ),
       ),
     );
@@ -545,6 +555,14 @@ export function volumeView(store: Store): View {
     const clip = r === shownRefinement ? {} : r ? { clipTop: r.top, clipBottom: r.bottom, clipLayer: r.layer } : { clipTop: 0, clipBottom: 1, clipLayer: undefined };
     refinement = shownRefinement;
     shown.restore(err, true, clip);
+  }
+
+  /** What part of its stack a refined volume holds: its scans, and its pixels where they are a region. */
+  function refinedText(p: VolumePayload): string {
+    const scans = p.scanRange[1] - p.scanRange[0] < p.totalScans ? `scans ${p.scanRange[0] + 1}–${p.scanRange[1]} of ${p.totalScans}` : null;
+    const { x0, y0, x1, y1 } = p.region;
+    const region = x1 - x0 < p.fieldPx[0] || y1 - y0 < p.fieldPx[1] ? `x ${x0}–${x1}, y ${y0}–${y1} px of ${p.fieldPx[0]} × ${p.fieldPx[1]}` : null;
+    return [scans, region].filter(Boolean).join(' · ') || 'the whole stack';
   }
 
   /** What the last load asked for (null: nothing, or it failed): a repeat of it does not load again. */

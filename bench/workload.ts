@@ -158,9 +158,10 @@ async function typedPass(): Promise<{ seconds: number; check: number }> {
 type Result = { seconds: number; check: number; openSeconds?: number };
 
 /**
- * The bound of any reader of a Deflate-compressed stack's Li channel: each Li plane's stored
- * strips read with `fs` and inflated by Node's zlib, nothing else (where the strips lie is
- * found before the timing). A sum over each plane proves the work.
+ * The bound of any reader of a Deflate-compressed stack's Li channel: the stretch of the file
+ * that holds its strips read with `fs` in one read, and each strip inflated by Node's zlib,
+ * nothing else (where the strips lie is found before the timing). A sample of each plane proves
+ * the work.
  */
 async function inflateBound(): Promise<Result> {
   const source = await openFileSource(file);
@@ -173,18 +174,18 @@ async function inflateBound(): Promise<Result> {
     strips.push({ offsets: await readTagNumbers(source, tiff, ifd, TAG.StripOffsets), counts: await readTagNumbers(source, tiff, ifd, TAG.StripByteCounts) });
   }
   await source.close();
+  // The channel's strips lie in one stretch of the file (with the pages' IFDs between them): one read, then each inflated.
+  const from = Math.min(...strips.map((s) => Math.min(...s.offsets)));
+  const to = Math.max(...strips.map((s) => Math.max(...s.offsets.map((o, k) => o + s.counts[k]))));
   const started = process.hrtime.bigint();
   const handle = await open(file, 'r');
+  const span = Buffer.allocUnsafe(to - from);
+  await handle.read(span, 0, to - from, from);
+  await handle.close();
   let check = 0;
   for (const { offsets, counts } of strips) {
-    for (let k = 0; k < offsets.length; k++) {
-      const stored = Buffer.allocUnsafe(counts[k]);
-      await handle.read(stored, 0, counts[k], offsets[k]);
-      const samples = inflateSync(stored);
-      check += samples[0];
-    }
+    for (let k = 0; k < offsets.length; k++) check += inflateSync(span.subarray(offsets[k] - from, offsets[k] - from + counts[k]))[0];
   }
-  await handle.close();
   return { seconds: Number(process.hrtime.bigint() - started) / 1e9, check };
 }
 

@@ -12,6 +12,7 @@ import { generateStudy, type GeneratedStudy } from '../../samples/gen/study.js';
 import { kAlpha2Position } from '../../samples/gen/xrd.js';
 import type { Truth } from '../../samples/truth.js';
 import { PROJECT_ROOT } from '../helpers/sharedData.js';
+import { firstDifference } from '../helpers/bytes.js';
 
 const STUDY_DIR = join(PROJECT_ROOT, 'samples/study');
 const small = { stackWidth: 8, stackHeight: 8 } as const;
@@ -38,7 +39,7 @@ describe('generateStudy', () => {
     const b = generateStudy({ ...small, seed: 7 });
     const c = generateStudy({ ...small, seed: 8 });
     expect([...a.files.keys()]).toEqual([...b.files.keys()]);
-    for (const [name, bytes] of a.files) expect(b.files.get(name), name).toEqual(bytes);
+    for (const [name, bytes] of a.files) expect(firstDifference(b.files.get(name)!, bytes), name).toBe(-1);
     expect(c.files.get('pristine/profile.txt')).not.toEqual(a.files.get('pristine/profile.txt'));
     expect(c.files.get('charged/sem.tif')).not.toEqual(a.files.get('charged/sem.tif'));
   }, 60_000);
@@ -234,7 +235,7 @@ describe('committed sample study', () => {
     walk(STUDY_DIR);
     expect(onDisk.sort()).toEqual([...regenerated.files.keys()].sort());
     for (const [name, bytes] of regenerated.files) {
-      expect(new Uint8Array(readFileSync(join(STUDY_DIR, name))), name).toEqual(bytes);
+      expect(firstDifference(new Uint8Array(readFileSync(join(STUDY_DIR, name))), bytes), `${name}: first byte that differs`).toBe(-1);
     }
   }, 120_000);
 });

@@ -1,4 +1,4 @@
-import type { AnalyzeOverrides, StudySummary } from '../../core/api/contract.js';
+import type { AnalyzeOverrides, StrataProject, StudySummary } from '../../core/api/contract.js';
 import { defaultAnalyteIon, ionKey, ionNotation, labelsPolarity } from '../../core/model/ions.js';
 import type { Report } from '../../core/model/report.js';
 import { analysedAnalyte } from '../../core/model/report.js';
@@ -101,4 +101,21 @@ export function studyWithAnalyte(study: StudySummary, ion: string | undefined): 
 /** The study as the views show it: as opened, with the layer stack chosen (studyWithStack), then the analyte chosen. */
 export function studyAsChosen(opened: StudySummary, overrides: AnalyzeOverrides): StudySummary {
   return studyWithAnalyte(studyWithStack(opened, overrides.stack), overrides.analyteIon);
+}
+
+/**
+ * The views' ion settings after the analyte changed from `previous` to `next`: the 2-D maps, the
+ * 3-D view and the depth profiles that showed the analyte show the new one (a user who chose Na⁺
+ * saw the Li⁻ maps still); an ion picked there that is not the analyte stays, as the user's.
+ */
+export function viewFollowingAnalyte(view: StrataProject['view'], previous: string, next: string): StrataProject['view'] {
+  if (ionKey(previous) === ionKey(next)) return view;
+  const follow = (ion: string): string => (ionKey(ion) === ionKey(previous) ? next : ion);
+  const profileIons = view.profile.ions.map(follow).filter((ion, i, all) => all.findIndex((o) => ionKey(o) === ionKey(ion)) === i);
+  return {
+    ...view,
+    profile: { ...view.profile, ions: profileIons },
+    maps: { ...view.maps, ion: follow(view.maps.ion) },
+    volume: { ...view.volume, ion: follow(view.volume.ion) },
+  };
 }

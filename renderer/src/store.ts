@@ -5,7 +5,7 @@ import { ionKey } from '../../core/model/ions.js';
 import type { RendererApi } from './api.js';
 import { CancelledError } from './jobGroup.js';
 import { overridesWithStack } from './stackChoice.js';
-import { overridesWithAnalyte, studyAsChosen } from './analyteChoice.js';
+import { analyteInUse, overridesWithAnalyte, stackAnalyte, studyAsChosen, viewFollowingAnalyte } from './analyteChoice.js';
 
 export type ViewSettings = StrataProject['view'];
 export type Annotation = StrataProject['annotations'][number];
@@ -56,7 +56,8 @@ export function stackIonFor(study: StudySummary, wanted: string, report?: Report
 }
 
 export function defaultView(study: StudySummary): ViewSettings {
-  const analyte = study.stack.analyteIon ?? 'Li-';
+  // The analyte the analysis takes (Li⁺ in positive-ion data where the stack names none).
+  const analyte = stackAnalyte(study);
   const stackIon = stackIonFor(study, analyte);
   return {
     tab: 'study',
@@ -171,7 +172,11 @@ export class Store {
   async chooseAnalyte(ion: string | undefined): Promise<void> {
     const overrides = overridesWithAnalyte(this.state.overrides, ion);
     if (overrides === this.state.overrides) return;
-    await this.analyze(overrides, { study: studyAsChosen(this.openedStudy, overrides), report: null, reportError: null });
+    const study = studyAsChosen(this.openedStudy, overrides);
+    // The views that showed the analyte show the new one (an ion picked there stays).
+    const previous = this.state.report ? analyteInUse(this.state.study, this.state.report) : stackAnalyte(this.state.study);
+    const view = viewFollowingAnalyte(this.state.view, previous, stackAnalyte(study));
+    await this.analyze(overrides, { study, view, report: null, reportError: null });
   }
 
   /**

@@ -63,6 +63,8 @@ describe.skipIf(skipReason !== null || !hasSharedData)('workbench: the analyte c
     expect(await page.$$eval('#study-browser details.notes li', (l) => l.map((x) => x.textContent))).toContain('analyte: Na⁺, chosen in the workbench');
     expect(await page.textContent('#tab-li')).toBe('Na dashboard');
     expect((await kept()).overrides).toEqual({ analyteIon: 'Na+' });
+    // The depth profiles showed the analyte (Li⁺, the stack's): they show Na⁺ now.
+    expect((await kept()).view.profile.ions).toEqual(['Na+']);
     await page.click('#study-browser details.notes summary');
     await screenshot(page, '20-analyte-na-chosen');
 
@@ -108,6 +110,7 @@ describe.skipIf(skipReason !== null || !hasSharedData)('workbench: the analyte c
     expect(await page.inputValue('#analyte-choice')).toBe('Li+');
     expect(await page.textContent('#tab-li')).toBe('Li dashboard');
     expect((await kept()).overrides).toEqual({});
+    expect((await kept()).view.profile.ions).toEqual(['Li+']);
     await tab('li');
     await page.waitForFunction(() => /^No Li per layer: the analyte Li⁺ is in none of the depth profiles/.test(document.querySelector('#li-note')?.textContent ?? ''));
     await screenshot(page, '20-analyte-stack-own-again');

@@ -14,7 +14,9 @@ import {
   studyAsChosen,
   studyIons,
   studyWithAnalyte,
+  viewFollowingAnalyte,
 } from '../../renderer/src/analyteChoice.js';
+import { defaultView } from '../../renderer/src/store.js';
 import { fig4Label, figureChoices, simsFigure } from '../../renderer/src/figureChoice.js';
 
 /** A study whose states hold these files: a depth profile's ion labels, or a 3-D stack's ions. */
@@ -115,5 +117,34 @@ describe('the analyte the views name', () => {
     const na = studyWithAnalyte(study(stackSummary(CIGS_POS), { pristine: { profile: ['Na+'] } }), 'Na+');
     expect(simsFigure({ study: na, report: null }).label).toBe(fig4Label('Na+'));
     expect(figureChoices({ figure: 'profiles', label: '' }, 'Na+')[1].label).toBe(fig4Label('Na+'));
+  });
+});
+
+describe('the views follow the analyte', () => {
+  const s = study(stackSummary(PAPER_ANODE_FREE), { pristine: { profile: ['Li-', 'Na-', 'Fe-', 'Co-'], stackIons: ['Li-', 'Na-', 'Fe-'] } });
+
+  it('the maps, the 3-D view and the profiles that showed the analyte show the new one', () => {
+    const view = defaultView(s);
+    expect([view.maps.ion, view.volume.ion, view.profile.ions]).toEqual(['Li-', 'Li-', ['Li-']]);
+    const next = viewFollowingAnalyte(view, 'Li-', 'Na-');
+    expect([next.maps.ion, next.volume.ion, next.profile.ions]).toEqual(['Na-', 'Na-', ['Na-']]);
+    // Everything else as it was.
+    expect({ ...next, maps: view.maps, volume: view.volume, profile: view.profile }).toEqual(view);
+  });
+
+  it("an ion picked in a view that is not the analyte stays; the analyte's place in the profiles' list is kept, not doubled", () => {
+    const view = defaultView(s);
+    const picked = { ...view, maps: { ...view.maps, ion: 'Fe-' }, profile: { ...view.profile, ions: ['Co-', 'Li-', 'Na-'] } };
+    const next = viewFollowingAnalyte(picked, 'Li-', 'Na-');
+    expect(next.maps.ion).toBe('Fe-');
+    expect(next.volume.ion).toBe('Na-');
+    expect(next.profile.ions).toEqual(['Co-', 'Na-']);
+    // The same analyte again: nothing changes.
+    expect(viewFollowingAnalyte(picked, 'Li-', 'Li-')).toBe(picked);
+  });
+
+  it('positive-ion data: the default views show Li⁺, the analyte the analysis takes', () => {
+    const positive = study(stackSummary(CIGS_POS), { pristine: { profile: ['Li+', 'Na+', 'Cu+'] } });
+    expect(defaultView(positive).profile.ions).toEqual(['Li+']);
   });
 });

@@ -122,6 +122,7 @@ async function openStudy(path: string, fromProject?: StrataProject): Promise<voi
     analysisJob,
   );
   studyLabel.textContent = `${summary.name} — ${summary.path}`;
+  studyLabel.title = studyLabel.textContent;
   saveBtn.disabled = false;
   saveBtn.removeAttribute('title');
   document.title = `Strata — ${summary.name}`;

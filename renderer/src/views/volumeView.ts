@@ -21,6 +21,7 @@ import { refineTimeRangeS, scanPeriodS, volumeDepth } from './volumeDepth.js';
 import type { TimeSpan } from './volumeDepth.js';
 import { sameVoxels, stackFingerprint, voxelSource, withKnownStacks } from './volumeRequest.js';
 import type { VoxelSource } from './volumeRequest.js';
+import { rendererName, voxelBudget } from './voxelBudget.js';
 import type { Report } from '../../../core/model/report.js';
 
 /** Side of each state's square viewport, px, at most: narrower when the window is (three must fit). */
@@ -30,8 +31,6 @@ const CELL_MIN = 120;
 const AXIS_MARGIN = 56;
 /** Nominal stack thickness when the report gives no depth calibration (DOMAIN.md §1). */
 const NOMINAL_DEPTH_UM = 1.2;
-/** Voxel budget per state: software WebGL must still draw three of them interactively. */
-const MAX_VOXELS = 96 * 96 * 160;
 /**
  * A box at most this many times as tall as it is wide: a taller one is a needle in its square
  * viewport. The z-exaggeration slider ends where the deepest state's box reaches it, so every
@@ -126,7 +125,7 @@ export function volumeView(store: Store): View {
    * texture limits, the refined time ranges and each state's stack file; not the report.
    */
   function voxelsFor(s: AppState, r: THREE.WebGLRenderer): VoxelSource {
-    const request = { ion: ionOf(s), deadTime: deadTimeOf(s), maxSize: maxTextureSize(r), maxVoxels: MAX_VOXELS, timeRangeS: refinement?.timeRangeS, region: refinement?.region ?? null };
+    const request = { ion: ionOf(s), deadTime: deadTimeOf(s), maxSize: maxTextureSize(r), maxVoxels: maxVoxels(r), timeRangeS: refinement?.timeRangeS, region: refinement?.region ?? null };
     return voxelSource(request, Object.fromEntries(stackStates.map((state) => [state, stackFingerprint(s.report, state, stackPathOf.get(state))])));
   }
 
@@ -145,6 +144,11 @@ export function volumeView(store: Store): View {
     attachOrbit(renderer.domElement);
     canvasHost.replaceChildren(renderer.domElement);
     return renderer;
+  }
+
+  /** Voxels per state: more where a GPU draws them than in software WebGL (voxelBudget.ts). */
+  function maxVoxels(r: THREE.WebGLRenderer): number {
+    return voxelBudget(rendererName(r.getContext()));
   }
 
   function maxTextureSize(r: THREE.WebGLRenderer): number {
@@ -317,7 +321,7 @@ export function volumeView(store: Store): View {
     const payloads: VolumePayload[] = await runBackendJobs(
       store.api,
       `${ionNotation(ionOf(s))} volumes: ${stackStates.join(', ')}`,
-      stackStates.map((state) => (jobId: string) => store.api.getVolume({ path: study.path, state, ion: ionOf(s), maxSize, maxVoxels: MAX_VOXELS, deadTime, timeRangeS: refinement?.timeRangeS.get(state), region: refinement?.region ?? undefined, jobId })),
+      stackStates.map((state) => (jobId: string) => store.api.getVolume({ path: study.path, state, ion: ionOf(s), maxSize, maxVoxels: maxVoxels(r), deadTime, timeRangeS: refinement?.timeRangeS.get(state), region: refinement?.region ?? undefined, jobId })),
     );
     const lacking = uncorrectedStates(deadTime, payloads);
     if (lacking.length) {

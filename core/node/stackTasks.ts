@@ -102,7 +102,14 @@ export interface TaskControl {
 
 export async function runStackTask(task: StackTask, control: TaskControl = {}): Promise<StackTaskResult> {
   if (task.kind === 'state') return { kind: 'state', outcome: await analyzeStateFiles(task.study, task.stateIndex, task.options, DEFAULT_STEPS, control) };
-  if (task.kind === 'input') return { kind: 'input', record: await inputRecord(task.input.path, task.input.displayPath) };
+  if (task.kind === 'input') {
+    // Progress by the chunk is what lets the pool send a Cancel (it answers progress with it); the signal then stops the checksum.
+    const onChunk = async (done: number, total: number): Promise<void> => {
+      control.signal?.throwIfAborted();
+      await control.onPlane?.(done, total);
+    };
+    return { kind: 'input', record: await inputRecord(task.input.path, task.input.displayPath, { onChunk }) };
+  }
   // An imzML is read whole into ion images as it opens (its XML and every spectrum): a Cancel stops that too.
   const opened = await openDataset(task.file, { displayName: task.displayName, imzml: { signal: control.signal } });
   try {

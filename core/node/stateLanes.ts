@@ -57,7 +57,7 @@ export function statesOnLanes(lanes: StateLanes): StatesRunner {
       if (t.kind === 'state') {
         analyses[t.stateIndex] = await analyzeStateFiles(study, t.stateIndex, options, undefined, controlHere(cancelled, (done, total) => progress.pass(t.stateIndex, done, total)));
         progress.finished(t.stateIndex);
-      } else records[t.stateIndex][t.slot] = await inputRecord(t.input.path, t.input.displayPath);
+      } else records[t.stateIndex][t.slot] = await inputRecord(t.input.path, t.input.displayPath, { onChunk: () => stopIfCancelled(cancelled) });
     };
     const here = async (): Promise<void> => {
       for (let t = take(); t; t = take()) await runHere(t);
@@ -163,7 +163,7 @@ async function stateOnWorker(pool: StackPool, study: LoadedStudy, stateIndex: nu
 }
 
 async function inputOnWorker(pool: StackPool, study: LoadedStudy, input: StateInput, cancelled: () => string | null): Promise<InputRecord> {
-  // A checksum under way runs to its end (it takes no signal); one still queued is dropped when cancelled.
+  // A checksum under way stops at its next chunk when cancelled; one still queued is dropped.
   const result = await pool.run({ kind: 'input', input }, { affinity: `input ${input.path}`, cancelled });
   if (result.kind !== 'input') throw new StrataError(`${study.name}: the checksum of ${input.displayPath} came back as '${result.kind}'`);
   return result.record;

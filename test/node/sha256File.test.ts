@@ -22,6 +22,28 @@ describe('sha256File', () => {
     await writeFile(path, bytes);
     expect(await sha256File(path)).toBe(createHash('sha256').update(bytes).digest('hex'));
   });
+
+  it('reports each chunk hashed and stops when the report throws (a Cancel), the rest of the file unread', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'strata-sha-'));
+    dirs.push(dir);
+    const path = join(dir, 'data.bin');
+    const bytes = randomBytes(9 * 1024 * 1024 + 123);
+    await writeFile(path, bytes);
+    const reports: [number, number][] = [];
+    const going = await sha256File(path, { onChunk: (done, total) => void reports.push([done, total]) });
+    expect(going).toBe(createHash('sha256').update(bytes).digest('hex'));
+    // Once a chunk: 4 + 4 + 1 MiB.
+    const MiB = 1024 * 1024;
+    expect(reports).toEqual([[4 * MiB, bytes.length], [8 * MiB, bytes.length], [bytes.length, bytes.length]]);
+    let askedThenStopped = 0;
+    const stopping = sha256File(path, {
+      onChunk: () => {
+        if (++askedThenStopped === 2) throw new Error('Analysis of big: cancelled');
+      },
+    });
+    await expect(stopping).rejects.toThrow('Analysis of big: cancelled');
+    expect(askedThenStopped).toBe(2);
+  });
 });
 
 describe('inputRecord', () => {

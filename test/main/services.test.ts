@@ -23,6 +23,14 @@ const sum = (a: ArrayLike<number>): number => {
   return s;
 };
 
+
+/** A study "big" of one state whose stack is 500 planes of 256 × 256 (no profile): long enough to be caught running. */
+function writeBigStudy(dir: string): void {
+  const pages = Array.from({ length: 500 }, (_, s) => ({ width: 256, height: 256, data: new Uint16Array(256 * 256).fill(s % 40) }));
+  mkdirSync(join(dir, 'pristine'));
+  writeFileSync(join(dir, 'pristine', 'stack_Li-.tif'), writeTiff(pages, { compression: 'none' }));
+  writeFileSync(join(dir, 'study.json'), JSON.stringify({ schema: 'strata.study/1', name: 'big', stack: 'anode-free-ss-lfp', states: [{ state: 'pristine', files: ['pristine/stack_Li-.tif'], sims: { shotsPerPixel: 100 } }] }));
+}
 describe('volumeBinning', () => {
   it('fits each side into the texture limit and the total into the voxel budget', () => {
     for (const [w, h, s, max, vox] of [
@@ -253,10 +261,7 @@ describe.skipIf(!haveSample)('workbench services on the sample study', () => {
     // One state of a big stack (500 planes of 256 × 256, no profile: read in passes on a worker).
     const bigDir = mkdtempSync(join(tmpdir(), 'strata-big-analysis-'));
     try {
-      const pages = Array.from({ length: 500 }, (_, s) => ({ width: 256, height: 256, data: new Uint16Array(256 * 256).fill(s % 40) }));
-      mkdirSync(join(bigDir, 'pristine'));
-      writeFileSync(join(bigDir, 'pristine', 'stack_Li-.tif'), writeTiff(pages, { compression: 'none' }));
-      writeFileSync(join(bigDir, 'study.json'), JSON.stringify({ schema: 'strata.study/1', name: 'big', stack: 'anode-free-ss-lfp', states: [{ state: 'pristine', files: ['pristine/stack_Li-.tif'], sims: { shotsPerPixel: 100 } }] }));
+      writeBigStudy(bigDir);
       const big = new WorkbenchServices({ mode: 'browser', startupStudy: bigDir });
       /** The job's progress once it is running (and, with `partDone`, part of it done), or once the call settled. */
       const untilRunning = async (jobId: string, settled: () => boolean, partDone = true) => {
@@ -316,10 +321,7 @@ describe.skipIf(!haveSample)('workbench services on the sample study', () => {
     // A stack big enough (500 planes of 256 × 256, dead time corrected) to be caught running.
     const bigDir = mkdtempSync(join(tmpdir(), 'strata-big-'));
     try {
-      const pages = Array.from({ length: 500 }, (_, s) => ({ width: 256, height: 256, data: new Uint16Array(256 * 256).fill(s % 40) }));
-      mkdirSync(join(bigDir, 'pristine'));
-      writeFileSync(join(bigDir, 'pristine', 'stack_Li-.tif'), writeTiff(pages, { compression: 'none' }));
-      writeFileSync(join(bigDir, 'study.json'), JSON.stringify({ schema: 'strata.study/1', name: 'big', stack: 'anode-free-ss-lfp', states: [{ state: 'pristine', files: ['pristine/stack_Li-.tif'], sims: { shotsPerPixel: 100 } }] }));
+      writeBigStudy(bigDir);
       const big = new WorkbenchServices({ mode: 'browser', startupStudy: bigDir });
       try {
         const jobId = 'cancel-me';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Report } from '../../core/model/report.js';
-import { sameVoxels, stackFingerprint, voxelSource, withKnownStacks } from '../../renderer/src/views/volumeRequest.js';
+import { sameVoxels, stackFingerprint, statesOutsideRegion, voxelSource, withKnownStacks } from '../../renderer/src/views/volumeRequest.js';
 
 /** A report as far as the 3-D view's voxels read it: the stacks' checksums, each state's N, and layers they do not read. */
 const report = (o: { sha?: string; shots?: number; interfaceS?: number; normalization?: string } = {}): Report =>
@@ -69,5 +69,19 @@ describe('3-D view: what the voxels are binned from', () => {
     expect(stackFingerprint(report(), 'pristine', 'pristine/other.tif')).toBeNull();
     expect(stackFingerprint(report(), 'pristine', undefined)).toBeNull();
     expect(stackFingerprint(null, 'pristine', STACK)).toBeNull();
+  });
+});
+
+describe('3-D view: an ROI to refine to', () => {
+  const fields = [
+    { state: 'pristine', fieldPx: [256, 256] as const },
+    { state: 'charged', fieldPx: [128, 128] as const },
+  ];
+  it('names the states whose field it misses altogether; one it overlaps in part is refined to that part', () => {
+    expect(statesOutsideRegion(fields, { x0: 10, y0: 10, x1: 60, y1: 60 })).toEqual([]);
+    expect(statesOutsideRegion(fields, { x0: 100, y0: 100, x1: 160, y1: 160 })).toEqual([]);
+    expect(statesOutsideRegion(fields, { x0: 150, y0: 10, x1: 200, y1: 60 })).toEqual(['charged']);
+    expect(statesOutsideRegion(fields, { x0: 10, y0: 128, x1: 60, y1: 140 })).toEqual(['charged']);
+    expect(statesOutsideRegion(fields, { x0: 300, y0: 0, x1: 310, y1: 5 })).toEqual(['pristine', 'charged']);
   });
 });

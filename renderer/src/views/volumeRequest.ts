@@ -72,3 +72,12 @@ export function withKnownStacks(shown: VoxelSource, wanted: VoxelSource): VoxelS
   for (const [state, stack] of Object.entries(wanted.stacks)) if (stacks[state] == null) stacks[state] = stack;
   return { request: shown.request, stacks };
 }
+
+/**
+ * The states whose field `region` misses altogether (a state's stack may be smaller than the
+ * one the ROI was drawn on): refining to it would bin nothing there, so the view refuses it and
+ * names them. `fields`: each state's field, px (the volumes' payloads say it).
+ */
+export function statesOutsideRegion(fields: readonly { state: string; fieldPx: readonly [number, number] }[], region: { x0: number; y0: number; x1: number; y1: number }): string[] {
+  return fields.filter(({ fieldPx: [w, h] }) => !(Math.min(region.x1, w) > Math.max(region.x0, 0) && Math.min(region.y1, h) > Math.max(region.y0, 0))).map((f) => f.state);
+}

@@ -19,7 +19,7 @@ import { clipChoice, CUSTOM_CLIP, followClipLayer } from './volumeClip.js';
 import type { LayerRange } from './volumeClip.js';
 import { refineTimeRangeS, scanPeriodS, volumeDepth } from './volumeDepth.js';
 import type { TimeSpan } from './volumeDepth.js';
-import { sameVoxels, stackFingerprint, voxelSource, withKnownStacks } from './volumeRequest.js';
+import { sameVoxels, stackFingerprint, statesOutsideRegion, voxelSource, withKnownStacks } from './volumeRequest.js';
 import type { VoxelSource } from './volumeRequest.js';
 import { rendererName, voxelBudget } from './voxelBudget.js';
 import type { Report } from '../../../core/model/report.js';
@@ -258,6 +258,11 @@ export function volumeView(store: Store): View {
     const clipped = v.clipTop > 0 || v.clipBottom < 1;
     if (!clipped && !region) {
       note.textContent = 'Clip to a depth range (a layer, or the top and bottom sliders) first, then refine it.';
+      return;
+    }
+    const outside = region ? statesOutsideRegion(volumes.map((vol) => vol.payload), region) : [];
+    if (outside.length) {
+      note.textContent = `The ${roiText(region!)} lies outside the field of ${outside.join(', ')} (a smaller stack): draw an ROI all states have to refine to it.`;
       return;
     }
     const report = store.state.report;

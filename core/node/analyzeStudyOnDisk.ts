@@ -218,6 +218,11 @@ export function withChosenStack(study: LoadedStudy, overrides: AnalyzeOverrides 
   return overrides?.stack === undefined ? study : withStack(study, STACK_PRESETS[overrides.stack]);
 }
 
+/** The study as the user chose to see it: their layer stack, then their analyte, then their SEM geometry (the analysis's and the figures' study). */
+export function studyAsChosen(study: LoadedStudy, overrides: AnalyzeOverrides | undefined): LoadedStudy {
+  return withSemGeometry(withChosenAnalyte(withChosenStack(study, overrides), overrides), overrides);
+}
+
 /**
  * The study analysed for the analyte the user chose (overrides.analyteIon: `--analyte`, the
  * workbench's "Analyte") in place of its stack's (withAnalyte); the study itself when none is
@@ -269,7 +274,7 @@ export async function analyzeStudyDetailedOnDisk(
   const options = studyOptions(study, opts);
   // The states carry their SEM view, the stack and the analyte chosen (a state's cache key holds
   // them: analysisCache.ts, stateMemo.ts).
-  const viewed = withSemGeometry(withChosenAnalyte(withChosenStack(study, opts.overrides), opts.overrides), opts.overrides);
+  const viewed = studyAsChosen(study, opts.overrides);
   const outcomes = opts.runStates && !opts.steps ? await opts.runStates(viewed, options) : await statesHere(viewed, options, opts.steps);
   const chosenAnalyte = opts.overrides?.analyteIon;
   const missing = chosenAnalyte === undefined ? null : chosenAnalyteMissing(study.name, chosenAnalyte, outcomes);

@@ -28,7 +28,7 @@ import { openDataset } from './openDataset.js';
 import type { Dataset, OpenedDataset } from './openDataset.js';
 import type { StatesControl } from './analyzeStudyOnDisk.js';
 import { AnalysisCache } from './analysisCache.js';
-import { withChosenAnalyte, withChosenStack, withSemGeometry } from './analyzeStudyOnDisk.js';
+import { studyAsChosen, withChosenStack, withSemGeometry } from './analyzeStudyOnDisk.js';
 import { StackPool, WorkerLost } from './stackPool.js';
 import { statesOnLanes } from './stateLanes.js';
 import { runStackTask } from './stackTasks.js';
@@ -166,12 +166,19 @@ export class WorkbenchServices implements StrataApi {
    * out (a worker's abort, a step's "cancelled"), is its cancellation (answered as such: CallCancelled).
    */
   private static failureOf(job: Job, err: unknown): unknown {
-    return job.cancelled && !(err instanceof CallCancelled) ? new CallCancelled(`${job.label}: cancelled`) : err;
+    const why = WorkbenchServices.whyCancelled(job);
+    return why !== null && !(err instanceof CallCancelled) ? new CallCancelled(why) : err;
   }
 
   /** Stops a job's call that was cancelled while its last results came in: still cancelled, as the user was told. */
   private static stopIfCancelled(job: Job): void {
-    if (job.cancelled) throw new CallCancelled(`${job.label}: cancelled`);
+    const why = WorkbenchServices.whyCancelled(job);
+    if (why !== null) throw new CallCancelled(why);
+  }
+
+  /** Why a job's work is to stop ("<its label>: cancelled"), or null while it goes on: the `cancelled` its work polls. */
+  private static whyCancelled(job: Job): string | null {
+    return job.cancelled ? `${job.label}: cancelled` : null;
   }
 
   // ---- studies ------------------------------------------------------------------------------
@@ -221,7 +228,7 @@ export class WorkbenchServices implements StrataApi {
     const study = await this.study(path);
     const job = this.startJob(jobId, `Analysis of ${study.name}`, 0);
     const control: StatesControl = {
-      cancelled: () => (job.cancelled ? `${job.label}: cancelled` : null),
+      cancelled: () => WorkbenchServices.whyCancelled(job),
       onProgress: (done, total) => {
         job.done = done;
         job.total = total;
@@ -357,7 +364,7 @@ export class WorkbenchServices implements StrataApi {
       job.done += now - counted;
       counted = now;
     };
-    const cancelled = (): string | null => (job.cancelled ? `${job.label}: cancelled` : null);
+    const cancelled = (): string | null => WorkbenchServices.whyCancelled(job);
     try {
       const result = await this.pool.run(task, { onProgress: progress, cancelled });
       const why = cancelled();
@@ -458,10 +465,10 @@ export class WorkbenchServices implements StrataApi {
     const job = this.startJob(jobId, `Figure ${figure}`, 1 + 3 * study.states.length);
     try {
       // The figure's Cancel stops the analysis it waits for too (where it is this figure's own).
-      const analysis = await this.analyses.get(study, overrides, { cancelled: () => (job.cancelled ? `${job.label}: cancelled` : null) });
+      const analysis = await this.analyses.get(study, overrides, { cancelled: () => WorkbenchServices.whyCancelled(job) });
       // The figures name the layers of the stack and the analyte the user chose, and the SEM figure measures the
       // cross-section again from the states' settings: with the view the user set.
-      const { built, warnings } = await buildStudyFigures(withSemGeometry(withChosenAnalyte(withChosenStack(study, overrides), overrides), overrides), {
+      const { built, warnings } = await buildStudyFigures(studyAsChosen(study, overrides), {
         figures: [figure],
         widthMm,
         overrides,

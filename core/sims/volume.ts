@@ -146,7 +146,7 @@ export async function binStackVolume(stack: IonStack, ionIndex: number, opts: Bi
       for (let p = 0; p < run.count; p++) {
         if (p > 0) opts.signal?.throwIfAborted();
         const s = run.scans[p] - first;
-        const plane = cropped ? crop(run.raw, run.starts[p]) : raw;
+        const plane = cropped ? crop(raw, run.starts[p]) : raw;
         const base = cropped ? 0 : run.starts[p];
         if (kernel && plane instanceof Uint16Array) saturatedPixels += kernel.add(plane.subarray(base, base + width * height));
         else saturatedPixels += binPlaneHere(plane, base, { width, height, by, nx, colOf }, slab, correct ? { shots: shots!, satValue, table: tableValue } : null);

@@ -9,7 +9,7 @@ import type { FittedPeak, PeakGroupFit, PeakGuess } from './fit.js';
 import { kAlpha2PositionDeg, stripKAlpha2 } from './kalpha2.js';
 import { bridgeMasked, maskedPoints, opticsCase, si400TwoThetaDeg, SI_400_W_L_ALPHA1_DEG, SI_400_W_L_ALPHA_NAME, siSubstrateMask, siSubstrateMasks } from './mask.js';
 import type { MaskRange } from './mask.js';
-import { matchedFilterPeaks } from './peakSearch.js';
+import { matchedFilterPeaks, sameFeature } from './peakSearch.js';
 import { candidatePhases, matchPeaks, weighPhaseEvidence } from './phases.js';
 import type { PhaseStackLayer, ReferencePhase } from './phases.js';
 import { scherrerEstimate } from './scherrer.js';
@@ -427,9 +427,6 @@ function nearestIndex(x: ArrayLike<number>, value: number): number {
 
 /** The search's threshold where the user gives none, σ: noise alone gives no candidate above it (the sample study's humps + Poisson noise, 10 seeds). */
 const DEFAULT_MIN_SIGNIFICANCE = 6;
-
-/** The search's own rule across kernel widths: centres closer than half the wider FWHM are one feature. */
-const sameFeature = (a: { twoThetaDeg: number; fwhmDeg: number }, b: { twoThetaDeg: number; fwhmDeg: number }): boolean => Math.abs(a.twoThetaDeg - b.twoThetaDeg) < 0.5 * Math.max(a.fwhmDeg, b.fwhmDeg);
 
 /** One group's fit (in the intensities' units) and its own peaks below the width cap, by candidate index. */
 interface GroupOutcome {

@@ -150,6 +150,10 @@ export interface MatchedFilterCandidate extends PeakCandidate {
 
 const DEFAULT_WIDTHS = [0.1, 0.14, 0.2, 0.28, 0.4, 0.56, 0.8, 1.1];
 
+/** The search's rule across kernel widths: candidates whose centres lie closer than half the wider one's FWHM are one feature. */
+export const sameFeature = (a: { twoThetaDeg: number; fwhmDeg: number }, b: { twoThetaDeg: number; fwhmDeg: number }): boolean =>
+  Math.abs(a.twoThetaDeg - b.twoThetaDeg) < 0.5 * Math.max(a.fwhmDeg, b.fwhmDeg);
+
 /**
  * Peak search on the raw counts by a bank of matched filters: the kernel is a Gaussian of FWHM
  * w over ±3w made orthogonal (least squares, on the support) to 1, x and x², so any background
@@ -256,7 +260,7 @@ export function matchedFilterPeaks(twoThetaDeg: ArrayLike<number>, counts: Array
   // Across widths: narrower first; a wider candidate on top of an accepted one is the same feature.
   sameWidth.sort((a, b) => a.fwhmDeg - b.fwhmDeg || b.significance - a.significance);
   const out: MatchedFilterCandidate[] = [];
-  for (const c of sameWidth) if (!out.some((a) => Math.abs(a.twoThetaDeg - c.twoThetaDeg) < 0.5 * Math.max(a.fwhmDeg, c.fwhmDeg))) out.push(c);
+  for (const c of sameWidth) if (!out.some((a) => sameFeature(a, c))) out.push(c);
   return out.sort((a, b) => a.twoThetaDeg - b.twoThetaDeg).map(({ index, twoThetaDeg: t, height, fwhmDeg, significance, areaEstimate }) => ({ index, twoThetaDeg: t, height, fwhmDeg, significance, areaEstimate }));
 }
 

@@ -124,11 +124,19 @@ function assertRunArgs(stack: IonStack, ionIndex: number, scanStart: number, cou
 async function readSpan(source: ByteSource, offset: number, length: number, scratch?: { bytes?: Uint8Array }): Promise<Uint8Array> {
   const readInto = readIntoOf(source);
   if (readInto && scratch) {
-    // No fresh multi-MB buffer (page faults, GC of external memory) per run.
-    if (!scratch.bytes || scratch.bytes.byteLength < length) scratch.bytes = new Uint8Array(length);
-    return scratch.bytes.subarray(0, await readInto(offset, scratch.bytes.subarray(0, length)));
+    const target = scratchBytes(scratch, length);
+    return target.subarray(0, await readInto(offset, target));
   }
   return source.read(offset, length);
+}
+
+/**
+ * The first `length` bytes of the caller's scratch buffer, grown first where it is shorter: no
+ * fresh multi-MB buffer (page faults, GC of external memory) per run of planes.
+ */
+function scratchBytes(scratch: { bytes?: Uint8Array }, length: number): Uint8Array {
+  if (!scratch.bytes || scratch.bytes.byteLength < length) scratch.bytes = new Uint8Array(length);
+  return scratch.bytes.subarray(0, length);
 }
 
 /** Bytes between a page's IFD and its pixels still read as one piece with them. */
@@ -308,8 +316,7 @@ async function openWalked(source: ByteSource, tiff: TiffStructure): Promise<IonS
       // stack's Li maps spent more on those than on inflating).
       const planeBytes = n * (info.bitsPerSample / 8);
       const length = count * planeBytes;
-      if (scratch && !(scratch.bytes && scratch.bytes.byteLength >= length)) scratch.bytes = new Uint8Array(length);
-      const bytes = scratch ? scratch.bytes!.subarray(0, length) : new Uint8Array(length);
+      const bytes = scratch ? scratchBytes(scratch, length) : new Uint8Array(length);
       for (let k = 0; k < count; k++) {
         const ifdIndex = layout.ifdIndex(ionIndex, scanStart + k);
         try {

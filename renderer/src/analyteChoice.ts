@@ -10,9 +10,12 @@ import { studyWithStack } from './stackChoice.js';
  * with no way to say otherwise short of editing study.json. Free of the DOM (tested in test/renderer).
  */
 
-/** The analyte the views name and draw: the one the report's analysis took, else the study's stack's (the chosen one's), else Li⁻. */
-export function analyteInUse(study: Pick<StudySummary, 'stack'>, report: Report | null | undefined): string {
-  return (report ? analysedAnalyte(report) : undefined) ?? study.stack.analyteIon ?? 'Li-';
+/**
+ * The analyte the views name and draw: the one the report's analysis took, else the one it will
+ * take (stackAnalyte: the stack's, the chosen one's, else Li in the data's polarity).
+ */
+export function analyteInUse(study: Pick<StudySummary, 'stack' | 'states'>, report: Report | null | undefined): string {
+  return (report ? analysedAnalyte(report) : undefined) ?? stackAnalyte(study);
 }
 
 /**

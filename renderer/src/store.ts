@@ -174,8 +174,7 @@ export class Store {
     if (overrides === this.state.overrides) return;
     const study = studyAsChosen(this.openedStudy, overrides);
     // The views that showed the analyte show the new one (an ion picked there stays).
-    const previous = this.state.report ? analyteInUse(this.state.study, this.state.report) : stackAnalyte(this.state.study);
-    const view = viewFollowingAnalyte(this.state.view, previous, stackAnalyte(study));
+    const view = viewFollowingAnalyte(this.state.view, analyteInUse(this.state.study, this.state.report), stackAnalyte(study));
     await this.analyze(overrides, { study, view, report: null, reportError: null });
   }
 

@@ -105,10 +105,11 @@ describe('the analyte chosen', () => {
 });
 
 describe('the analyte the views name', () => {
-  it("is the report's analyte, else the shown study's, else Li⁻", () => {
+  it("is the report's analyte, else the shown study's, else Li in the data's polarity (Li⁻ without data)", () => {
     expect(analyteInUse(study(stackSummary(CIGS_POS)), report('Li+'))).toBe('Li+');
     expect(analyteInUse(studyWithAnalyte(study(), 'Na+'), null)).toBe('Na+');
     expect(analyteInUse(study(stackSummary(CIGS_POS)), null)).toBe('Li-');
+    expect(analyteInUse(study(stackSummary(CIGS_POS), { pristine: { profile: ['Li+', 'Na+', 'Cu+'] } }), null)).toBe('Li+');
   });
 
   it('names Fig. 4 in the export dialog: "Na maps" for Na⁺, the Li label unchanged', () => {

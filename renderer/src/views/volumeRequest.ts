@@ -1,4 +1,5 @@
 import type { Report } from '../../../core/model/report.js';
+import { clipRect } from '../../../core/sims/roi.js';
 
 /**
  * What the 3-D view's binned voxels are made from, so that they are binned again when, and only
@@ -79,5 +80,5 @@ export function withKnownStacks(shown: VoxelSource, wanted: VoxelSource): VoxelS
  * names them. `fields`: each state's field, px (the volumes' payloads say it).
  */
 export function statesOutsideRegion(fields: readonly { state: string; fieldPx: readonly [number, number] }[], region: { x0: number; y0: number; x1: number; y1: number }): string[] {
-  return fields.filter(({ fieldPx: [w, h] }) => !(Math.min(region.x1, w) > Math.max(region.x0, 0) && Math.min(region.y1, h) > Math.max(region.y0, 0))).map((f) => f.state);
+  return fields.filter(({ fieldPx: [w, h] }) => clipRect(region, w, h) === null).map((f) => f.state);
 }

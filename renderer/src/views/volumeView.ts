@@ -321,12 +321,13 @@ export function volumeView(store: Store): View {
     const source = voxelsFor(s, r);
     if (volumesSource && volumes.length && sameVoxels(volumesSource, source)) return;
     const maxSize = maxTextureSize(r);
+    const budget = maxVoxels(r);
     // All states at once: the backend bins them side by side on its worker threads. One job:
     // its Cancel stops every state's volume, not one of them.
     const payloads: VolumePayload[] = await runBackendJobs(
       store.api,
       `${ionNotation(ionOf(s))} volumes: ${stackStates.join(', ')}`,
-      stackStates.map((state) => (jobId: string) => store.api.getVolume({ path: study.path, state, ion: ionOf(s), maxSize, maxVoxels: maxVoxels(r), deadTime, timeRangeS: refinement?.timeRangeS.get(state), region: refinement?.region ?? undefined, jobId })),
+      stackStates.map((state) => (jobId: string) => store.api.getVolume({ path: study.path, state, ion: ionOf(s), maxSize, maxVoxels: budget, deadTime, timeRangeS: refinement?.timeRangeS.get(state), region: refinement?.region ?? undefined, jobId })),
     );
     const lacking = uncorrectedStates(deadTime, payloads);
     if (lacking.length) {

@@ -108,22 +108,29 @@ async function volume(): Promise<number> {
   return sampled + v.min + v.max;
 }
 
+/** The stack, and where each Li page's strips lie in the file (its offsets and stored bytes), scan by scan. */
+async function liStrips(): Promise<{ stack: Awaited<ReturnType<typeof openTiffStack>>; strips: { offsets: number[]; counts: number[] }[] }> {
+  const source = await openFileSource(file);
+  const tiff = await readTiffStructure(source);
+  const stack = await openTiffStack(source);
+  const li = findIon(stack.ions, 'Li-');
+  const strips: { offsets: number[]; counts: number[] }[] = [];
+  // Pages are in OME order (scan fastest within a channel): channel li holds pages li·scans … .
+  for (let s = 0; s < stack.scans; s++) {
+    const ifd = tiff.ifds[li * stack.scans + s];
+    strips.push({ offsets: await readTagNumbers(source, tiff, ifd, TAG.StripOffsets), counts: await readTagNumbers(source, tiff, ifd, TAG.StripByteCounts) });
+  }
+  await source.close();
+  return { stack, strips };
+}
+
 /**
  * What the numpy comparison needs to make the same reduction: the byte offset of each Li plane
  * and each window's weight of each scan (fractional at the window's edges, as scanWeights gives).
  */
 async function liLayout(): Promise<object> {
-  const source = await openFileSource(file);
-  const tiff = await readTiffStructure(source);
-  const stack = await openTiffStack(source);
-  const li = findIon(stack.ions, 'Li-');
-  const offsets: number[] = [];
-  // Pages are in OME order (scan fastest within a channel): channel li holds pages li·scans … .
-  for (let s = 0; s < stack.scans; s++) {
-    const ifd = tiff.ifds[li * stack.scans + s];
-    offsets.push((await readTagNumbers(source, tiff, ifd, TAG.StripOffsets))[0]);
-  }
-  await source.close();
+  const { stack, strips } = await liStrips();
+  const offsets = strips.map((s) => s.offsets[0]);
   const weights = windowsOf(stack.timeS).map((w) => Array.from(scanWeights(stack.timeS, w.startS, w.endS)));
   return { width: stack.width, height: stack.height, offsets, weights };
 }
@@ -164,16 +171,7 @@ type Result = { seconds: number; check: number; openSeconds?: number };
  * the work.
  */
 async function inflateBound(): Promise<Result> {
-  const source = await openFileSource(file);
-  const tiff = await readTiffStructure(source);
-  const stack = await openTiffStack(source);
-  const li = findIon(stack.ions, 'Li-');
-  const strips: { offsets: number[]; counts: number[] }[] = [];
-  for (let s = 0; s < stack.scans; s++) {
-    const ifd = tiff.ifds[li * stack.scans + s];
-    strips.push({ offsets: await readTagNumbers(source, tiff, ifd, TAG.StripOffsets), counts: await readTagNumbers(source, tiff, ifd, TAG.StripByteCounts) });
-  }
-  await source.close();
+  const { strips } = await liStrips();
   // The channel's strips lie in one stretch of the file (with the pages' IFDs between them): one read, then each inflated.
   const from = Math.min(...strips.map((s) => Math.min(...s.offsets)));
   const to = Math.max(...strips.map((s) => Math.max(...s.offsets.map((o, k) => o + s.counts[k]))));

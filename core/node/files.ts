@@ -85,6 +85,16 @@ export async function settledStamp(path: string, nowMs = Date.now()): Promise<st
 }
 
 /**
+ * A file's checksum with the stamp it may be remembered under (see inputRecord): what a worker
+ * thread hands back so that the thread that asked remembers it too.
+ */
+export interface KnownHash {
+  path: string;
+  stamp: string;
+  sha256: string;
+}
+
+/**
  * The provenance record of an input file: its size and SHA-256. A file unchanged since this
  * thread last hashed it (the same stamp) is not read again: the workbench analyses a study
  * afresh at every change of its settings, and hashing a 2 GB stack takes ~1.2 s.
@@ -94,20 +104,55 @@ export async function inputRecord(
   displayPath: string,
   options: { nowMs?: number; onChunk?: (doneBytes: number, totalBytes: number) => void | Promise<void> } = {},
 ): Promise<InputRecord> {
+  return (await hashedInput(path, displayPath, options)).record;
+}
+
+/** inputRecord, and the checksum as this thread remembered it (null where it may not be: the file changed just before or meanwhile). */
+export async function hashedInput(
+  path: string,
+  displayPath: string,
+  options: { nowMs?: number; onChunk?: (doneBytes: number, totalBytes: number) => void | Promise<void> } = {},
+): Promise<{ record: InputRecord; known: KnownHash | null }> {
   const hashedAtMs = options.nowMs ?? Date.now();
   const { stamp: before, sizeBytes, changedMs } = await stampAndSize(path);
   const known = knownHashes.get(path);
   if (known && known.stamp === before) {
     hashCounts.reused++;
-    return { path: displayPath, sizeBytes, sha256: known.sha256 };
+    return { record: { path: displayPath, sizeBytes, sha256: known.sha256 }, known: { path, ...known } };
   }
   const sha256 = await sha256File(path, { onChunk: options.onChunk });
   hashCounts.hashed++;
+  const record = { path: displayPath, sizeBytes, sha256 };
   // Remembered only when the file did not change while it was read, nor just before.
   if (changedMs < hashedAtMs - RECENT_CHANGE_MS && (await fileStamp(path)) === before) {
     knownHashes.set(path, { stamp: before, sha256 });
+    return { record, known: { path, stamp: before, sha256 } };
   }
-  return { path: displayPath, sizeBytes, sha256 };
+  return { record, known: null };
+}
+
+/** Remembers in this thread a checksum another thread took (hashedInput's `known`). */
+export function rememberHash(known: KnownHash): void {
+  knownHashes.set(known.path, { stamp: known.stamp, sha256: known.sha256 });
+}
+
+/**
+ * The record of an input this thread remembers a checksum of, taken while the file had the
+ * stamp it has now; null otherwise (then hash it). The workbench hands checksums to whichever
+ * worker is free, and a worker other than the one that hashed a 2 GB stack before hashed it
+ * again (~2 s of a new ROI's analysis): the thread that hands them out asks here first.
+ */
+export async function knownInputRecord(path: string, displayPath: string): Promise<InputRecord | null> {
+  const known = knownHashes.get(path);
+  if (!known) return null;
+  try {
+    const { stamp, sizeBytes } = await stampAndSize(path);
+    if (stamp !== known.stamp) return null;
+    hashCounts.reused++;
+    return { path: displayPath, sizeBytes, sha256: known.sha256 };
+  } catch {
+    return null;
+  }
 }
 
 /** Files hashed and hashes reused by `inputRecord` in this thread so far (for tests). */

@@ -12,7 +12,7 @@ import { viewToBase64 } from './base64.js';
 import { openDataset } from './openDataset.js';
 import { analyzeStateFiles, DEFAULT_STEPS } from './analyzeStudyOnDisk.js';
 import type { StateInput } from './analyzeStudyOnDisk.js';
-import { inputRecord } from './files.js';
+import { hashedInput, type KnownHash } from './files.js';
 import type { LoadedStudy } from './loadStudy.js';
 import type { StateOutcome, StudyAnalysisOptions } from '../pipeline/analyzeStudy.js';
 import type { InputRecord } from '../model/provenance.js';
@@ -92,7 +92,7 @@ export type StackTaskResult =
   | { kind: 'volume'; payload: VolumePayload }
   | { kind: 'roi-profile'; payload: ProfilePayload }
   | { kind: 'state'; outcome: StateOutcome }
-  | { kind: 'input'; record: InputRecord };
+  | { kind: 'input'; record: InputRecord; known: KnownHash | null };
 
 export interface TaskControl {
   signal?: AbortSignal;
@@ -108,7 +108,7 @@ export async function runStackTask(task: StackTask, control: TaskControl = {}): 
       control.signal?.throwIfAborted();
       await control.onPlane?.(done, total);
     };
-    return { kind: 'input', record: await inputRecord(task.input.path, task.input.displayPath, { onChunk }) };
+    return { kind: 'input', ...(await hashedInput(task.input.path, task.input.displayPath, { onChunk })) };
   }
   // An imzML is read whole into ion images as it opens (its XML and every spectrum): a Cancel stops that too.
   const opened = await openDataset(task.file, { displayName: task.displayName, imzml: { signal: control.signal } });

@@ -4,7 +4,7 @@ import type { InputRecord } from '../model/provenance.js';
 import type { StateOutcome, StudyAnalysisOptions } from '../pipeline/analyzeStudy.js';
 import { analyzeStateFiles, stateInputs } from './analyzeStudyOnDisk.js';
 import type { StateControl, StateInput, StatesControl, StatesRunner } from './analyzeStudyOnDisk.js';
-import { inputRecord } from './files.js';
+import { inputRecord, knownInputRecord, rememberHash } from './files.js';
 import type { LoadedStudy } from './loadStudy.js';
 import { StackPool, WorkerLost } from './stackPool.js';
 
@@ -44,8 +44,14 @@ export function statesOnLanes(lanes: StateLanes): StatesRunner {
     for (let i = 0; i < count; i++) tasks.push({ kind: 'state', stateIndex: i });
     for (let i = 0; i < count; i++) {
       const inputs = await stateInputs(study, i);
-      records.push(new Array(inputs.length));
-      inputs.forEach((input, slot) => tasks.push({ kind: 'input', stateIndex: i, slot, input }));
+      const stateRecords: InputRecord[] = new Array(inputs.length);
+      records.push(stateRecords);
+      // Checksums this thread knows (taken here, or on any worker) are not taken again.
+      for (const [slot, input] of inputs.entries()) {
+        const known = await knownInputRecord(input.path, input.displayPath);
+        if (known) stateRecords[slot] = known;
+        else tasks.push({ kind: 'input', stateIndex: i, slot, input });
+      }
     }
     const orphans: LaneTask[] = [];
     const progress = new StatesProgress(count, control.onProgress);
@@ -166,6 +172,7 @@ async function inputOnWorker(pool: StackPool, study: LoadedStudy, input: StateIn
   // A checksum under way stops at its next chunk when cancelled; one still queued is dropped.
   const result = await pool.run({ kind: 'input', input }, { affinity: `input ${input.path}`, cancelled });
   if (result.kind !== 'input') throw new StrataError(`${study.name}: the checksum of ${input.displayPath} came back as '${result.kind}'`);
+  if (result.known) rememberHash(result.known);
   return result.record;
 }
 

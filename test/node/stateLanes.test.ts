@@ -1,3 +1,6 @@
+import { createHash } from 'node:crypto';
+import { appendFileSync, cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyzeStudyDetailedOnDisk, stateInputs } from '../../core/node/analyzeStudyOnDisk.js';
@@ -29,15 +32,54 @@ describe('statesOnLanes: the states of a study side by side', () => {
     expect(comparable(await analyzeStudyDetailedOnDisk(study, { runStates: lanes }))).toEqual(here);
   }, 120_000);
 
+  /** A pool that notes the kinds of the tasks it is given, in order. */
+  const counting = (onWorkers: string[]): StackPool => ({ run: (...args: Parameters<StackPool['run']>) => (onWorkers.push(args[0].kind), pool.run(...args)) }) as unknown as StackPool;
+
   it('workers alone (the workbench) give it too: the analyses, then the checksums, came back from the workers', async () => {
-    const onWorkers: string[] = [];
-    const counting = { run: (...args: Parameters<StackPool['run']>) => (onWorkers.push(args[0].kind), pool.run(...args)) } as unknown as StackPool;
-    const lanes = statesOnLanes({ pool: counting, workers: 2, inThisThread: false });
-    expect(comparable(await analyzeStudyDetailedOnDisk(study, { runStates: lanes }))).toEqual(here);
-    const inputs = (await Promise.all(study.states.map((_, i) => stateInputs(study, i)))).flat();
-    expect(inputs.length).toBeGreaterThan(study.states.length);
-    // States first (the long tasks), so that a lane done with them hashes while another analyses.
-    expect(onWorkers).toEqual([...study.states.map(() => 'state'), ...inputs.map(() => 'input')]);
+    // A copy of the study: this thread has taken no checksum of its files yet.
+    const dir = mkdtempSync(join(tmpdir(), 'strata-lanes-'));
+    try {
+      cpSync(STUDY, dir, { recursive: true });
+      const copy = await loadStudy(dir);
+      const onWorkers: string[] = [];
+      const lanes = statesOnLanes({ pool: counting(onWorkers), workers: 2, inThisThread: false });
+      const report = comparable(await analyzeStudyDetailedOnDisk(copy, { runStates: lanes }));
+      expect(report).toEqual(comparable(await analyzeStudyDetailedOnDisk(copy)));
+      const inputs = (await Promise.all(copy.states.map((_, i) => stateInputs(copy, i)))).flat();
+      expect(inputs.length).toBeGreaterThan(copy.states.length);
+      // States first (the long tasks), so that a lane done with them hashes while another analyses.
+      expect(onWorkers).toEqual([...copy.states.map(() => 'state'), ...inputs.map(() => 'input')]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
+
+  it('a checksum taken on any worker is not taken again while its file is unchanged, whichever worker is free next', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'strata-lanes-'));
+    try {
+      cpSync(STUDY, dir, { recursive: true });
+      // A file changed within the last second is hashed afresh every time (files.ts): let the copies settle.
+      await new Promise((r) => setTimeout(r, 1100));
+      const copy = await loadStudy(dir);
+      const first: string[] = [];
+      const report = comparable(await analyzeStudyDetailedOnDisk(copy, { runStates: statesOnLanes({ pool: counting(first), workers: 2, inThisThread: false }) }));
+      expect(first.filter((k) => k === 'input').length).toBeGreaterThan(copy.states.length);
+      // Again: the states' analyses only (the workbench analyses afresh at every edit; a 2 GB
+      // stack's checksum handed to the other worker took ~2 s again).
+      const again: string[] = [];
+      expect(comparable(await analyzeStudyDetailedOnDisk(copy, { runStates: statesOnLanes({ pool: counting(again), workers: 2, inThisThread: false }) }))).toEqual(report);
+      expect(again).toEqual(copy.states.map(() => 'state'));
+      // A file that changes is hashed again (its record then says its new checksum).
+      const xrd = join(dir, copy.states[0].files.find((f) => f.kind === 'xrd')!.path);
+      appendFileSync(xrd, ' ');
+      const changed: string[] = [];
+      const after = await analyzeStudyDetailedOnDisk(copy, { runStates: statesOnLanes({ pool: counting(changed), workers: 2, inThisThread: false }) });
+      expect(changed.filter((k) => k === 'input')).toEqual(['input']);
+      const record = after.report.provenance.inputs.find((i) => xrd.endsWith(i.path))!;
+      expect(record.sha256).toBe(createHash('sha256').update(readFileSync(xrd)).digest('hex'));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   }, 120_000);
 
   it('states whose worker cannot start are analysed in this thread, with the same result', async () => {

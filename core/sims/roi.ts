@@ -96,3 +96,23 @@ export function maskRuns(mask: Uint8Array): Int32Array {
   }
   return runs;
 }
+
+/**
+ * How a reduction visits an ROI's pixels: `mask` (null when the ROI is the whole plane), its
+ * `runs` (maskRuns; the whole plane: one run) and whether they are few (`fewRuns`: at most one
+ * a row, as a rectangle's). Few runs are visited run by run, only their pixels; a scattered
+ * mask's many runs cost more as calls than the pixels do, so the whole plane is visited with
+ * the mask instead.
+ */
+export interface RoiPixels {
+  mask: Uint8Array | null;
+  runs: Int32Array;
+  fewRuns: boolean;
+}
+
+/** The ROI whose mask is `mask` (roiMask) as the pixels a reduction visits; `pixelCount` from roiPixelCount. */
+export function roiPixels(mask: Uint8Array, pixelCount: number, height: number): RoiPixels {
+  const whole = pixelCount === mask.length;
+  const runs = whole ? Int32Array.of(0, mask.length) : maskRuns(mask);
+  return { mask: whole ? null : mask, runs, fewRuns: runs.length / 2 <= height };
+}

@@ -6,9 +6,9 @@ import type { IonStack } from '../model/ionStack.js';
 import type { IonChannel } from '../model/ions.js';
 import { saturatedValue } from './deadTime.js';
 import { correctedPlaneSums, type CorrectedPlaneSums } from './kernels/u16Sums.js';
-import { correctionTable, correctMinorPlaneInto, correctPlaneInto, minorIsotopeScans, planeBuffers, type CorrectedPlane, type CorrectionTable } from './planeCorrection.js';
+import { correctionTable, correctMinorOverRoi, correctPlaneInto, minorIsotopeScans, planeBuffers, type CorrectedPlane, type CorrectionTable } from './planeCorrection.js';
 import { ionPlaneRuns, planeByScan, runBufferBytes, type PlaneSamples, type Samples } from './planeRuns.js';
-import { maskRuns, roiMask, roiPixelCount, type Roi } from './roi.js';
+import { roiMask, roiPixelCount, roiPixels, type Roi } from './roi.js';
 
 export interface StackProfileOptions {
   roi?: Roi;
@@ -216,43 +216,6 @@ function sumValuesOverRuns(values: CorrectedPlane, runs: Int32Array, lanes: { co
   out.variance = laneTotal(lanes.variance);
 }
 
-/** Views of `buffers` from pixel `start` on: a run's pixels corrected where the whole plane's would be. */
-function buffersFrom(buffers: CorrectedPlane, start: number, length: number): CorrectedPlane {
-  const end = start + length;
-  return { value: buffers.value.subarray(start, end), variance: buffers.variance.subarray(start, end), saturated: buffers.saturated.subarray(start, end) };
-}
-
-/**
- * A scan that takes the minor isotope, corrected pixel by pixel (correctMinorPlaneInto) into
- * `buffers` over the ROI. An ROI of a few runs (a rectangle: one per row, at most) has each run
- * corrected on its own, so only its pixels are; one of many runs (a scattered mask), the whole
- * plane with the mask, as a call per run would cost more than the pixels. Either way each pixel
- * gets the very same value: the plane's sums are then sumValuesOverRuns.
- */
-function correctMinorOverRoi(
-  major: PlaneSamples,
-  minor: PlaneSamples,
-  roi: { mask: Uint8Array | null; runs: Int32Array; fewRuns: boolean },
-  n: number,
-  shots: number,
-  factor: number,
-  table: CorrectionTable | null,
-  buffers: CorrectedPlane,
-): void {
-  if (!roi.fewRuns) {
-    correctMinorPlaneInto(major, minor, roi.mask, n, shots, factor, table, buffers);
-    return;
-  }
-  const { runs } = roi;
-  for (let r = 0; r < runs.length; r += 2) {
-    const start = runs[r];
-    const length = runs[r + 1];
-    const majorRun = { samples: major.samples, base: major.base + start };
-    const minorRun = { samples: minor.samples, base: minor.base + start };
-    correctMinorPlaneInto(majorRun, minorRun, null, length, shots, factor, table, buffersFrom(buffers, start, length));
-  }
-}
-
 /** Depth profile of the chosen ions over an ROI, dead-time corrected per pixel. */
 export async function profileFromStack(stack: IonStack, options: StackProfileOptions = {}): Promise<StackProfile> {
   const ionIdx = options.ions ?? stack.ions.map((_, i) => i);
@@ -270,8 +233,8 @@ export async function profileFromStack(stack: IonStack, options: StackProfileOpt
   const pixelCount = roiPixelCount(options.roi, mask);
   const wholeMask = pixelCount === n;
   // The ROI's pixels as runs along the rows: the sums visit only those (the whole plane: one run).
-  const runs = wholeMask ? Int32Array.of(0, n) : maskRuns(mask);
-  const roi = { mask: wholeMask ? null : mask, runs, fewRuns: runs.length / 2 <= stack.height };
+  const roi = roiPixels(mask, pixelCount, stack.height);
+  const { runs } = roi;
   const planeSum: PlaneSum = { counts: 0, variance: 0, saturated: 0 };
   // Corrected sums of 16-bit planes (the whole plane, or the ROI's runs) in the kernel, whose
   // memory holds the run buffers.

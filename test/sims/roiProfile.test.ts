@@ -12,9 +12,9 @@ import { writeTiff } from '../../core/io/tiff/writeTiff.js';
 import { ionStackFromArrays, type IonStack, type PlaneRun, type PlaneRunReader } from '../../core/model/ionStack.js';
 import { saturatedValue } from '../../core/sims/deadTime.js';
 import { correctedPlaneSums } from '../../core/sims/kernels/u16Sums.js';
-import { correctionTable, correctMinorPlaneInto, correctPlaneInto, minorIsotopeScans, planeBuffers } from '../../core/sims/planeCorrection.js';
+import { correctionTable, correctMinorOverRoi, correctMinorPlaneInto, correctPlaneInto, minorIsotopeScans, planeBuffers } from '../../core/sims/planeCorrection.js';
 import { planeByScan } from '../../core/sims/planeRuns.js';
-import { maskRuns, roiMask, type Roi } from '../../core/sims/roi.js';
+import { maskPixelCount, maskRuns, roiMask, roiPixels, type Roi } from '../../core/sims/roi.js';
 import { profileFromStack, type StackProfile, type StackProfileOptions } from '../../core/sims/stackProfile.js';
 import { omePages } from '../../samples/gen/omeTiff.js';
 import { readIntoSource } from '../io/tiff/tiffTestUtil.js';
@@ -193,6 +193,52 @@ describe('ROI runs', () => {
     }
     expect(Array.from(maskRuns(roiMask({ kind: 'rect', x0: 0, y0: 7, x1: W, y1: 19 }, W, H)))).toEqual([7 * W, 12 * W]);
     expect(Array.from(maskRuns(new Uint8Array(5)))).toEqual([]);
+  });
+});
+
+describe('a scan from the minor isotope, pixel by pixel', () => {
+  it('is the same to the last bit on the 16-bit path (no mask, by table) as on the general one, at a base that is not 0', () => {
+    const shots = 40;
+    const n = 1000;
+    const table = correctionTable(shots);
+    // Major counts below, at and above N (saturated), minor counts below and above N (the major's value then).
+    const majorCounts = Array.from({ length: n }, (_, k) => (k * 13) % (shots + 9));
+    const minorCounts = Array.from({ length: n }, (_, k) => (k % 97 === 0 ? shots + 2 : (k * 7) % 23));
+    const at = (counts: number[], base: number, Type: Uint16ArrayConstructor | Float32ArrayConstructor) => {
+      const samples = new Type(base + n + 3);
+      samples.set(counts, base);
+      return { samples, base };
+    };
+    const fields = (out: ReturnType<typeof planeBuffers>) => [Array.from(out.value), Array.from(out.variance), Array.from(out.saturated)];
+    const fast = planeBuffers(n);
+    fast.saturated.fill(7);
+    const fastSaturated = correctMinorPlaneInto(at(majorCounts, 517, Uint16Array), at(minorCounts, 3, Uint16Array), null, n, shots, 12.3, table, fast);
+    // The general loop: with a mask of every pixel (the table), and Float32 samples (the formulas).
+    for (const [name, major, minor, mask] of [
+      ['mask', at(majorCounts, 517, Uint16Array), at(minorCounts, 3, Uint16Array), new Uint8Array(n).fill(1)],
+      ['Float32', at(majorCounts, 517, Float32Array), at(minorCounts, 3, Float32Array), null],
+    ] as const) {
+      const general = planeBuffers(n);
+      expect(correctMinorPlaneInto(major, minor, mask, n, shots, 12.3, table, general), name).toBe(fastSaturated);
+      expect(fields(fast), name).toEqual(fields(general));
+    }
+    expect(fastSaturated).toBe(majorCounts.filter((c) => c >= shots).length);
+    // Over a rectangle's runs (40 × 25 px): its pixels as on the whole plane, the others untouched.
+    const rect = roiMask({ kind: 'rect', x0: 3, y0: 2, x1: 31, y1: 20 }, 40, 25);
+    const roi = roiPixels(rect, maskPixelCount(rect), 25);
+    expect(roi.fewRuns).toBe(true);
+    const overRuns = planeBuffers(n);
+    overRuns.value.fill(Number.NaN);
+    const runsSaturated = correctMinorOverRoi(at(majorCounts, 517, Uint16Array), at(minorCounts, 3, Uint16Array), roi, n, shots, 12.3, table, overRuns);
+    expect(runsSaturated).toBe(majorCounts.filter((c, k) => rect[k] && c >= shots).length);
+    expect(Array.from(overRuns.value, (v, k) => (rect[k] ? v : 'outside'))).toEqual(Array.from(fast.value, (v, k) => (rect[k] ? v : 'outside')));
+    expect(Array.from(overRuns.variance).filter((_, k) => rect[k])).toEqual(Array.from(fast.variance).filter((_, k) => rect[k]));
+    expect(overRuns.value.filter((_, k) => !rect[k]).every(Number.isNaN)).toBe(true);
+    // Where the minor saturates too: the major's value, the lower bound where that saturates as well.
+    const both = majorCounts.findIndex((c, k) => c >= shots && minorCounts[k] >= shots);
+    const minorOnly = minorCounts.findIndex((c, k) => c >= shots && majorCounts[k] < shots);
+    expect(fast.value[both]).toBe(saturatedValue(shots));
+    expect(fast.value[minorOnly]).toBe(table!.value[majorCounts[minorOnly]]);
   });
 });
 

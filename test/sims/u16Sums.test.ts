@@ -198,6 +198,40 @@ describe('SIMD sums of 16-bit planes (WebAssembly)', () => {
     }
   });
 
+  it('window maps over an ROI are the same to the last bit with and without the kernel, and the whole maps inside it, 0 outside (raw and corrected, a stand-in isotope included)', async () => {
+    const { file, shots, sources } = lithiumStack();
+    const [W, H] = [37, 29];
+    const windows = [{ startS: -3, endS: 33.3 }, { startS: 33.3, endS: 87.5 }, { startS: 87.5, endS: 200 }];
+    // A rectangle (a run per row: the kernel takes its runs) and a scattered mask (many runs: JavaScript's masked loop).
+    const scattered = Uint8Array.from({ length: W * H }, (_, k) => ((k * 7) % 5 === 0 ? 1 : 0));
+    const rois = [
+      { kind: 'rect' as const, x0: 5, y0: 3, x1: 30, y1: 21 },
+      { kind: 'mask' as const, mask: scattered, width: W, height: H },
+    ];
+    const numbers = (r: Awaited<ReturnType<typeof windowMapsFromStack>>) => r.maps.map((m) => [Array.from(m.values), Array.from(m.variance), m.total, m.totalSigma, m.saturatedPixels]);
+    for (const roi of rois) {
+      for (const deadTime of [false, true]) {
+        for (const substitute of deadTime ? [undefined, { ionIndex: 1, factor: 12.3 }] : [undefined]) {
+          const label = `${roi.kind}, ${deadTime ? 'corrected' : 'raw'}${substitute ? ', stand-in isotope' : ''}`;
+          const options = { shotsPerPixel: shots, deadTime, substitute, roi };
+          const plain = numbers(await windowMapsFromStack(await openTiffStack(bytesSource('lithium.tif', file)), 0, windows, { ...options, simd: false }));
+          for (const source of sources()) expect(numbers(await windowMapsFromStack(await openTiffStack(source), 0, windows, options)), label).toEqual(plain);
+          // The whole maps, pixel for pixel inside the ROI; 0 outside; the totals those of the ROI's pixels.
+          const whole = await windowMapsFromStack(await openTiffStack(bytesSource('lithium.tif', file)), 0, windows, { ...options, roi: undefined });
+          const mask = roi.kind === 'rect' ? Uint8Array.from({ length: W * H }, (_, k) => (k % W >= roi.x0 && k % W < roi.x1 && Math.floor(k / W) >= roi.y0 && Math.floor(k / W) < roi.y1 ? 1 : 0)) : scattered;
+          plain.forEach(([values, variance, total], i) => {
+            const inside = (a: ArrayLike<number>) => Array.from(a, (v, k) => (mask[k] ? v : 0));
+            expect(values, `${label}, window ${i}`).toEqual(inside(whole.maps[i].values));
+            expect(variance, `${label}, window ${i}`).toEqual(inside(whole.maps[i].variance));
+            expect(total as number, `${label}, window ${i}`).toBeCloseTo(inside(whole.maps[i].values).reduce((a, b) => a + b, 0), 6);
+          });
+          expect(plain[1][2], label).toBeGreaterThan(0);
+          if (deadTime) expect(plain[1][4], label).toBeGreaterThan(0);
+        }
+      }
+    }
+  });
+
   it('a stand-in isotope takes every pixel of the scans beside saturated ones, as defined (profiles and maps, kernel or not)', async () => {
     // Reference from the definition (minorIsotopeScans): a scan where 7Li saturates in any pixel,
     // and the scans either side, take factor × corrected 6Li at every pixel, σ = factor × σ(6Li),

@@ -318,8 +318,12 @@ export function correctedPlaneSums(
  */
 export interface CorrectedMapSums {
   scratches: RunBuffers;
-  /** Adds the plane's corrected counts to window `index` with weight w; returns its saturated pixels (flags in `saturated`). */
-  add(index: number, plane: Uint16Array, w: number): number;
+  /**
+   * Adds the plane's corrected counts to window `index` with weight w; returns its saturated
+   * pixels (flags in `saturated`). With `runs` (an ROI as roi.ts maskRuns gives it) only their
+   * pixels: the others are left as they are (0 for a map of the ROI).
+   */
+  add(index: number, plane: Uint16Array, w: number, runs?: Int32Array): number;
   /** 1 where the plane last added was saturated. */
   saturated: Uint8Array;
   values(index: number): Float64Array;
@@ -346,12 +350,20 @@ export function correctedMapSums(count: number, n: number, scratchBytes: number,
   new Float64Array(buffer, sumsAt, (2 * count * sumBytes) / 8).fill(0);
   return {
     scratches: runBuffers(buffer, scratch),
-    add(index, plane, w) {
+    add(index, plane, w, runs) {
       // The JavaScript loop's very expressions for the weights and the saturated terms.
       const w2 = w * w;
       const satW = w * satValue;
       const satW2 = w2 * satValue * satValue;
-      return addCorrectedU16(planeAddress(buffer, plane, n, stagingAt), n, at(0, index), at(1, index), flagsAt, valueAt, varianceAt, size, w, w2, satW, satW2);
+      const planeAt = planeAddress(buffer, plane, n, stagingAt);
+      if (!runs) return addCorrectedU16(planeAt, n, at(0, index), at(1, index), flagsAt, valueAt, varianceAt, size, w, w2, satW, satW2);
+      // Run by run: each pixel's terms are the same, wherever its run starts.
+      let saturated = 0;
+      for (let r = 0; r < runs.length; r += 2) {
+        const start = runs[r];
+        saturated += addCorrectedU16(planeAt + 2 * start, runs[r + 1], at(0, index) + 8 * start, at(1, index) + 8 * start, flagsAt + start, valueAt, varianceAt, size, w, w2, satW, satW2);
+      }
+      return saturated;
     },
     saturated: new Uint8Array(buffer, flagsAt, n),
     values: (index) => new Float64Array(buffer, at(0, index), n),

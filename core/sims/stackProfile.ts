@@ -284,8 +284,15 @@ export async function profileFromStack(stack: IonStack, options: StackProfileOpt
         for (let s = 0; s < stack.scans; s++) {
           if (!minorScans[j][s]) continue;
           options.signal?.throwIfAborted();
-          correctMinorOverRoi(await majorPlane(s), await minorPlane(s), roi, n, shots, sub.factor, table, buffers);
-          sumValuesOverRuns(buffers, runs, lanes, planeSum);
+          const major = await majorPlane(s);
+          const minor = await minorPlane(s);
+          // 16-bit planes in the kernel (corrected and summed in one loop), else here: the same numbers.
+          if (kernel && major.samples instanceof Uint16Array && minor.samples instanceof Uint16Array) {
+            kernel.sumMinorRuns(major.samples.subarray(major.base, major.base + n), minor.samples.subarray(minor.base, minor.base + n), sub.factor, planeSum);
+          } else {
+            correctMinorOverRoi(major, minor, roi, n, shots, sub.factor, table, buffers);
+            sumValuesOverRuns(buffers, runs, lanes, planeSum);
+          }
           counts[j][s] = planeSum.counts;
           variance[j][s] = planeSum.variance;
         }

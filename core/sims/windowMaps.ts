@@ -268,7 +268,7 @@ export async function windowMapsFromStack(
   const kernelRuns = loopMask === null ? undefined : roi.runs;
   const corrected =
     shots !== undefined && table !== null && (loopMask === null || roi.fewRuns) && options.simd !== false
-      ? correctedMapSums(maps.length, n, runBufferBytes(stack), table, satValue)
+      ? correctedMapSums(maps.length, n, runBufferBytes(stack), table, satValue, roi.runs)
       : null;
   const fractional: (Float64Array | null)[] = maps.map(() => null);
   /** Windows with planes summed in JavaScript (not 16-bit), and with planes corrected in the kernel. */
@@ -301,7 +301,10 @@ export async function windowMapsFromStack(
       // A scan that takes the minor isotope: every pixel from it, added below into whichever
       // arrays the window's other planes go to (the kernel's or these) by the same expressions.
       const fromMinor = minorScans !== null && minorScans[s] === 1;
-      const minorSaturated = fromMinor ? correctMinorOverRoi({ samples: raw, base }, await minorPlane!(s), roi, n, shots!, sub!.factor, table, minorPixels!) : 0;
+      const minor = fromMinor ? await minorPlane!(s) : null;
+      // 16-bit planes into the kernel's maps: corrected and added in one loop per window there.
+      const minorInKernel = corrected !== null && raw instanceof Uint16Array && minor !== null && minor.samples instanceof Uint16Array;
+      const minorSaturated = minor && !minorInKernel ? correctMinorOverRoi({ samples: raw, base }, minor, roi, n, shots!, sub!.factor, table, minorPixels!) : 0;
       for (const i of active) {
         const w = weights[i][s] * scale;
         const map = maps[i];
@@ -318,7 +321,9 @@ export async function windowMapsFromStack(
         const values = inKernel ? corrected.values(i) : map.values;
         const variance = inKernel ? corrected.variance(i) : map.variance;
         let saturated: number;
-        if (fromMinor) {
+        if (minorInKernel) {
+          saturated = corrected.addMinor(i, raw.subarray(base, base + n), minor.samples.subarray(minor.base, minor.base + n) as Uint16Array, sub!.factor, w);
+        } else if (fromMinor) {
           addCorrectedPlane(minorPixels!, roi, w, values, variance);
           saturated = minorSaturated;
         } else {

@@ -31,6 +31,14 @@
 ;; as it is when $size is 0, else dead-time corrected (table of $size values at $tv; counts at or
 ;; above it: $satValue, counted); returns the saturated pixels. The scalar loop's operations in
 ;; its order (pixels in row order, one add each), so its very numbers.
+;; sumMinorU16Runs / addMinorU16Runs: a scan that takes the minor isotope (planeCorrection.ts
+;; correctMinorByTable), over an ROI's runs of pixels: each pixel's (value, variance) is the
+;; minor's table pair × ($factor, $f2) where the minor is below $size, else the saturated pair
+;; where the major saturates too (at or above $size), else the major's table pair; pixels where
+;; the major saturates are counted. sumMinorU16Runs sums the pairs as sumCorrectedU16Runs does
+;; (lane k mod 4, one pixel at a time, the lanes' total as laneTotal); addMinorU16Runs adds w·value
+;; and w²·variance into a window's values and variances (windowMaps.ts addCorrectedPlane). The
+;; JavaScript loops' operations in their order: the per-pixel arrays between them are not made.
 ;; Source of addU16.wasm.ts (`npm run kernels` compiles it; a test checks the two agree).
 (module
   (memory (export "memory") 1)
@@ -403,4 +411,104 @@
             (local.set $inRow (i32.const 0))
             (local.set $slab (i32.add (local.get $slab) (local.get $rowBytes)))))
         (br $rows)))
-    (local.get $count)))
+    (local.get $count))
+
+  (func (export "sumMinorU16Runs") (param $major i32) (param $minor i32) (param $runs i32) (param $runCount i32) (param $table i32) (param $size i32)
+      (param $factor f64) (param $f2 f64) (param $satValue f64) (param $satVariance f64) (result f64 f64 i32)
+    (local $runsEnd i32)
+    (local $k i32)
+    (local $end i32)
+    (local $iMajor i32)
+    (local $iMinor i32)
+    (local $pair v128)
+    (local $scale v128)
+    (local $sat v128)
+    (local $lane0 v128) (local $lane1 v128) (local $lane2 v128) (local $lane3 v128)
+    (local $saturated i32)
+    (local $total v128)
+    (local.set $sat (f64x2.replace_lane 1 (f64x2.splat (local.get $satValue)) (local.get $satVariance)))
+    (local.set $scale (f64x2.replace_lane 1 (f64x2.splat (local.get $factor)) (local.get $f2)))
+    (local.set $runsEnd (i32.add (local.get $runs) (i32.shl (local.get $runCount) (i32.const 3))))
+    (block $runsDone
+      (loop $eachRun
+        (br_if $runsDone (i32.ge_u (local.get $runs) (local.get $runsEnd)))
+        (local.set $k (i32.load offset=0 (local.get $runs)))
+        (local.set $end (i32.add (local.get $k) (i32.load offset=4 (local.get $runs))))
+        (block $runDone
+          (loop $pixels
+            (br_if $runDone (i32.ge_u (local.get $k) (local.get $end)))
+            (local.set $iMajor (i32.load16_u (i32.add (local.get $major) (i32.shl (local.get $k) (i32.const 1)))))
+            (local.set $iMinor (i32.load16_u (i32.add (local.get $minor) (i32.shl (local.get $k) (i32.const 1)))))
+            (if (i32.ge_u (local.get $iMajor) (local.get $size))
+              (then (local.set $saturated (i32.add (local.get $saturated) (i32.const 1)))))
+            (if (i32.lt_u (local.get $iMinor) (local.get $size))
+              (then (local.set $pair (f64x2.mul (v128.load (i32.add (local.get $table) (i32.shl (local.get $iMinor) (i32.const 4)))) (local.get $scale))))
+              (else
+                (if (i32.ge_u (local.get $iMajor) (local.get $size))
+                  (then (local.set $pair (local.get $sat)))
+                  (else (local.set $pair (v128.load (i32.add (local.get $table) (i32.shl (local.get $iMajor) (i32.const 4)))))))))
+            (block $added
+              (block $into3
+                (block $into2
+                  (block $into1
+                    (block $into0
+                      (br_table $into0 $into1 $into2 $into3 (i32.and (local.get $k) (i32.const 3))))
+                    (local.set $lane0 (f64x2.add (local.get $lane0) (local.get $pair)))
+                    (br $added))
+                  (local.set $lane1 (f64x2.add (local.get $lane1) (local.get $pair)))
+                  (br $added))
+                (local.set $lane2 (f64x2.add (local.get $lane2) (local.get $pair)))
+                (br $added))
+              (local.set $lane3 (f64x2.add (local.get $lane3) (local.get $pair))))
+            (local.set $k (i32.add (local.get $k) (i32.const 1)))
+            (br $pixels)))
+        (local.set $runs (i32.add (local.get $runs) (i32.const 8)))
+        (br $eachRun)))
+    (local.set $total (f64x2.add (f64x2.add (local.get $lane0) (local.get $lane1)) (f64x2.add (local.get $lane2) (local.get $lane3))))
+    (f64x2.extract_lane 0 (local.get $total))
+    (f64x2.extract_lane 1 (local.get $total))
+    (local.get $saturated))
+  (func (export "addMinorU16Runs") (param $major i32) (param $minor i32) (param $runs i32) (param $runCount i32) (param $table i32) (param $size i32)
+      (param $factor f64) (param $f2 f64) (param $satValue f64) (param $satVariance f64)
+      (param $values i32) (param $variance i32) (param $w f64) (param $w2 f64) (result i32)
+    (local $runsEnd i32)
+    (local $k i32)
+    (local $end i32)
+    (local $iMajor i32)
+    (local $iMinor i32)
+    (local $pair v128)
+    (local $scale v128)
+    (local $sat v128)
+    (local $at i32)
+    (local $saturated i32)
+    (local.set $sat (f64x2.replace_lane 1 (f64x2.splat (local.get $satValue)) (local.get $satVariance)))
+    (local.set $scale (f64x2.replace_lane 1 (f64x2.splat (local.get $factor)) (local.get $f2)))
+    (local.set $runsEnd (i32.add (local.get $runs) (i32.shl (local.get $runCount) (i32.const 3))))
+    (block $runsDone
+      (loop $eachRun
+        (br_if $runsDone (i32.ge_u (local.get $runs) (local.get $runsEnd)))
+        (local.set $k (i32.load offset=0 (local.get $runs)))
+        (local.set $end (i32.add (local.get $k) (i32.load offset=4 (local.get $runs))))
+        (block $runDone
+          (loop $pixels
+            (br_if $runDone (i32.ge_u (local.get $k) (local.get $end)))
+            (local.set $iMajor (i32.load16_u (i32.add (local.get $major) (i32.shl (local.get $k) (i32.const 1)))))
+            (local.set $iMinor (i32.load16_u (i32.add (local.get $minor) (i32.shl (local.get $k) (i32.const 1)))))
+            (if (i32.ge_u (local.get $iMajor) (local.get $size))
+              (then (local.set $saturated (i32.add (local.get $saturated) (i32.const 1)))))
+            (if (i32.lt_u (local.get $iMinor) (local.get $size))
+              (then (local.set $pair (f64x2.mul (v128.load (i32.add (local.get $table) (i32.shl (local.get $iMinor) (i32.const 4)))) (local.get $scale))))
+              (else
+                (if (i32.ge_u (local.get $iMajor) (local.get $size))
+                  (then (local.set $pair (local.get $sat)))
+                  (else (local.set $pair (v128.load (i32.add (local.get $table) (i32.shl (local.get $iMajor) (i32.const 4)))))))))
+            (local.set $at (i32.shl (local.get $k) (i32.const 3)))
+            (f64.store (i32.add (local.get $values) (local.get $at))
+              (f64.add (f64.load (i32.add (local.get $values) (local.get $at))) (f64.mul (local.get $w) (f64x2.extract_lane 0 (local.get $pair)))))
+            (f64.store (i32.add (local.get $variance) (local.get $at))
+              (f64.add (f64.load (i32.add (local.get $variance) (local.get $at))) (f64.mul (local.get $w2) (f64x2.extract_lane 1 (local.get $pair)))))
+            (local.set $k (i32.add (local.get $k) (i32.const 1)))
+            (br $pixels)))
+        (local.set $runs (i32.add (local.get $runs) (i32.const 8)))
+        (br $eachRun)))
+    (local.get $saturated)))

@@ -59,6 +59,23 @@ type KernelExports = {
   finishSums: (int: number, unit: number, part: number, extra: number, n: number, has: number) => [number, number];
   sumCorrectedU16: (plane: number, n: number, table: number, size: number, satValue: number, satVariance: number) => [number, number, number];
   sumCorrectedU16Runs: (plane: number, runs: number, runCount: number, table: number, size: number, satValue: number, satVariance: number) => [number, number, number];
+  sumMinorU16Runs: (major: number, minor: number, runs: number, runCount: number, table: number, size: number, factor: number, f2: number, satValue: number, satVariance: number) => [number, number, number];
+  addMinorU16Runs: (
+    major: number,
+    minor: number,
+    runs: number,
+    runCount: number,
+    table: number,
+    size: number,
+    factor: number,
+    f2: number,
+    satValue: number,
+    satVariance: number,
+    values: number,
+    variance: number,
+    w: number,
+    w2: number,
+  ) => number;
   addCorrectedU16: (
     plane: number,
     n: number,
@@ -240,6 +257,16 @@ function placeTable(buffer: ArrayBuffer, at: number, table: Table): { valueAt: n
   return { valueAt: at, varianceAt, size };
 }
 
+/** Copies the correction table to `at` as (value, variance) pairs, 16 bytes a count: a count's two numbers in one 128-bit load. */
+function placePairs(buffer: ArrayBuffer, at: number, table: Table): void {
+  const size = table.value.length;
+  const pairs = new Float64Array(buffer, at, 2 * size);
+  for (let c = 0; c < size; c++) {
+    pairs[2 * c] = table.value[c];
+    pairs[2 * c + 1] = table.variance[c];
+  }
+}
+
 /** Where a plane's samples are in the kernel's memory: in place, or copied to the staging area. */
 function planeAddress(buffer: ArrayBuffer, plane: Uint16Array, n: number, stagingAt: number): number {
   if (plane.buffer === buffer) return plane.byteOffset;
@@ -255,6 +282,12 @@ export interface CorrectedPlaneSums {
   sum(plane: Uint16Array, out: { counts: number; variance: number; saturated: number }): void;
   /** The same over the ROI's pixels only: the runs given when it was made (every pixel when none were). */
   sumRuns(plane: Uint16Array, out: { counts: number; variance: number; saturated: number }): void;
+  /**
+   * A scan that takes the minor isotope (× `factor`), summed over the runs as sumRuns sums: the
+   * numbers of correctMinorOverRoi then sumValuesOverRuns (stackProfile.ts); `saturated`: the
+   * runs' pixels where the major saturates.
+   */
+  sumMinorRuns(major: Uint16Array, minor: Uint16Array, factor: number, out: { counts: number; variance: number; saturated: number }): void;
   release(): void;
 }
 
@@ -276,18 +309,15 @@ export function correctedPlaneSums(
   const staging = align16(2 * n);
   const size = table.value.length;
   const runBytes = align16(4 * runs.length);
-  const exports = acquire(2 * scratch + staging + 16 * size + runBytes);
+  // Two staging areas: a plane from elsewhere, or a minor-isotope scan's two planes.
+  const exports = acquire(2 * scratch + 2 * staging + 16 * size + runBytes);
   if (!exports) return null;
-  const { memory, sumCorrectedU16, sumCorrectedU16Runs } = exports;
+  const { memory, sumCorrectedU16, sumCorrectedU16Runs, sumMinorU16Runs } = exports;
   const buffer = memory.buffer;
   const stagingAt = 2 * scratch;
-  // The table as (value, variance) pairs: a count's two numbers in one 128-bit load.
-  const tableAt = stagingAt + staging;
-  const pairs = new Float64Array(buffer, tableAt, 2 * size);
-  for (let c = 0; c < size; c++) {
-    pairs[2 * c] = table.value[c];
-    pairs[2 * c + 1] = table.variance[c];
-  }
+  const minorStagingAt = stagingAt + staging;
+  const tableAt = minorStagingAt + staging;
+  placePairs(buffer, tableAt, table);
   const runsAt = tableAt + 16 * size;
   new Int32Array(buffer, runsAt, runs.length).set(runs);
   const runCount = runs.length >> 1;
@@ -302,6 +332,14 @@ export function correctedPlaneSums(
     },
     sumRuns(plane, out) {
       const [counts, variance, saturated] = sumCorrectedU16Runs(planeAddress(buffer, plane, n, stagingAt), runsAt, runCount, tableAt, size, satValue, satVariance);
+      out.counts = counts;
+      out.variance = variance;
+      out.saturated = saturated;
+    },
+    sumMinorRuns(major, minor, factor, out) {
+      const majorAt = planeAddress(buffer, major, n, stagingAt);
+      const minorAt = planeAddress(buffer, minor, n, minorStagingAt);
+      const [counts, variance, saturated] = sumMinorU16Runs(majorAt, minorAt, runsAt, runCount, tableAt, size, factor, factor * factor, satValue, satVariance);
       out.counts = counts;
       out.variance = variance;
       out.saturated = saturated;
@@ -324,6 +362,12 @@ export interface CorrectedMapSums {
    * pixels: the others are left as they are (0 for a map of the ROI).
    */
   add(index: number, plane: Uint16Array, w: number, runs?: Int32Array): number;
+  /**
+   * Adds a scan that takes the minor isotope (× `factor`) to window `index` with weight w, over
+   * the runs given when it was made: the numbers of correctMinorOverRoi then addCorrectedPlane
+   * (windowMaps.ts). Returns the runs' pixels where the major saturates.
+   */
+  addMinor(index: number, major: Uint16Array, minor: Uint16Array, factor: number, w: number): number;
   /** 1 where the plane last added was saturated. */
   saturated: Uint8Array;
   values(index: number): Float64Array;
@@ -331,21 +375,31 @@ export interface CorrectedMapSums {
   release(): void;
 }
 
-export function correctedMapSums(count: number, n: number, scratchBytes: number, table: Table, satValue: number): CorrectedMapSums | null {
+export function correctedMapSums(count: number, n: number, scratchBytes: number, table: Table, satValue: number, runs: Int32Array = Int32Array.of(0, n)): CorrectedMapSums | null {
   if (!(count >= 1) || !(n >= 1)) return null;
   const scratch = align16(Math.max(0, scratchBytes));
   const staging = align16(2 * n);
   const flagBytes = align16(n);
   const tableBytes = 2 * align16(8 * table.value.length);
+  const pairBytes = 16 * table.value.length;
+  const runBytes = align16(4 * runs.length);
   const sumBytes = align16(8 * n);
-  const exports = acquire(2 * scratch + staging + flagBytes + tableBytes + 2 * count * sumBytes);
+  // Two staging areas (a plane from elsewhere; a minor-isotope scan's two planes), the table as
+  // values and variances (addCorrectedU16) and as pairs (addMinorU16Runs), the runs, the sums.
+  const exports = acquire(2 * scratch + 2 * staging + flagBytes + tableBytes + pairBytes + runBytes + 2 * count * sumBytes);
   if (!exports) return null;
-  const { memory, addCorrectedU16 } = exports;
+  const { memory, addCorrectedU16, addMinorU16Runs } = exports;
   const buffer = memory.buffer;
   const stagingAt = 2 * scratch;
-  const flagsAt = stagingAt + staging;
+  const minorStagingAt = stagingAt + staging;
+  const flagsAt = minorStagingAt + staging;
   const { valueAt, varianceAt, size } = placeTable(buffer, flagsAt + flagBytes, table);
-  const sumsAt = flagsAt + flagBytes + tableBytes;
+  const pairsAt = flagsAt + flagBytes + tableBytes;
+  placePairs(buffer, pairsAt, table);
+  const runsAt = pairsAt + pairBytes;
+  new Int32Array(buffer, runsAt, runs.length).set(runs);
+  const runCount = runs.length >> 1;
+  const sumsAt = runsAt + runBytes;
   const at = (kind: number, index: number): number => sumsAt + (kind * count + index) * sumBytes;
   new Float64Array(buffer, sumsAt, (2 * count * sumBytes) / 8).fill(0);
   return {
@@ -364,6 +418,11 @@ export function correctedMapSums(count: number, n: number, scratchBytes: number,
         saturated += addCorrectedU16(planeAt + 2 * start, runs[r + 1], at(0, index) + 8 * start, at(1, index) + 8 * start, flagsAt + start, valueAt, varianceAt, size, w, w2, satW, satW2);
       }
       return saturated;
+    },
+    addMinor(index, major, minor, factor, w) {
+      const majorAt = planeAddress(buffer, major, n, stagingAt);
+      const minorAt = planeAddress(buffer, minor, n, minorStagingAt);
+      return addMinorU16Runs(majorAt, minorAt, runsAt, runCount, pairsAt, size, factor, factor * factor, satValue, satValue * satValue, at(0, index), at(1, index), w, w * w);
     },
     saturated: new Uint8Array(buffer, flagsAt, n),
     values: (index) => new Float64Array(buffer, at(0, index), n),

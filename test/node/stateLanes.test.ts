@@ -35,11 +35,19 @@ describe('statesOnLanes: the states of a study side by side', () => {
   /** A pool that notes the kinds of the tasks it is given, in order. */
   const counting = (onWorkers: string[]): StackPool => ({ run: (...args: Parameters<StackPool['run']>) => (onWorkers.push(args[0].kind), pool.run(...args)) }) as unknown as StackPool;
 
-  it('workers alone (the workbench) give it too: the analyses, then the checksums, came back from the workers', async () => {
-    // A copy of the study: this thread has taken no checksum of its files yet.
+  /** Runs `fn` on a copy of the sample study (its folder), removed after: this thread has taken no checksum of its files yet. */
+  const onACopy = async (fn: (dir: string) => Promise<void>): Promise<void> => {
     const dir = mkdtempSync(join(tmpdir(), 'strata-lanes-'));
     try {
       cpSync(STUDY, dir, { recursive: true });
+      await fn(dir);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  };
+
+  it('workers alone (the workbench) give it too: the analyses, then the checksums, came back from the workers', async () => {
+    await onACopy(async (dir) => {
       const copy = await loadStudy(dir);
       const onWorkers: string[] = [];
       const lanes = statesOnLanes({ pool: counting(onWorkers), workers: 2, inThisThread: false });
@@ -49,15 +57,11 @@ describe('statesOnLanes: the states of a study side by side', () => {
       expect(inputs.length).toBeGreaterThan(copy.states.length);
       // States first (the long tasks), so that a lane done with them hashes while another analyses.
       expect(onWorkers).toEqual([...copy.states.map(() => 'state'), ...inputs.map(() => 'input')]);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   }, 120_000);
 
   it('a checksum taken on any worker is not taken again while its file is unchanged, whichever worker is free next', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'strata-lanes-'));
-    try {
-      cpSync(STUDY, dir, { recursive: true });
+    await onACopy(async (dir) => {
       // A file changed within the last second is hashed afresh every time (files.ts): let the copies settle.
       await new Promise((r) => setTimeout(r, 1100));
       const copy = await loadStudy(dir);
@@ -77,9 +81,7 @@ describe('statesOnLanes: the states of a study side by side', () => {
       expect(changed.filter((k) => k === 'input')).toEqual(['input']);
       const record = after.report.provenance.inputs.find((i) => xrd.endsWith(i.path))!;
       expect(record.sha256).toBe(createHash('sha256').update(readFileSync(xrd)).digest('hex'));
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   }, 120_000);
 
   it('states whose worker cannot start are analysed in this thread, with the same result', async () => {

@@ -16,7 +16,8 @@
  *   (f) the XRD analysis of each sample pattern vs reading and parsing that pattern;
  *   (g) opening a generated 256 × 256-pixel imzML (77 MB of XML) vs reading its two files;
  *   (h) measuring the layers of a generated 6144 × 4096-pixel SEM cross-section vs one pass over its pixels;
- *   (j) the Li maps of a Deflate-compressed 64 MB stack vs reading and inflating its Li strips with zlib alone.
+ *   (j) the Li maps of a Deflate-compressed 64 MB stack vs reading and inflating its Li strips with zlib alone;
+ *   (k) the workbench's analysis of a new ROI on three states of the 512 MB stack vs reading the three files with `fs`.
  * Prints a table and writes bench/results.json.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -193,6 +194,14 @@ const deflated = {
 };
 results.deflate64MB = { file: deflateFile, bytes: statSync(deflateFile).size, ...deflated, liMapsVsInflateBound: deflated.liMapsRaw.seconds / deflated.inflateBound.seconds };
 
+// (k) The workbench: a new ROI's analysis of a study of three states (links to the 512 MB stack,
+// or to the first size's), after its first analysis, against reading the three files once with
+// `fs` (the ROI's depth profiles read every plane of every ion of each state).
+const roiSize = sizes.find((s) => s.toUpperCase() === '512MB') ?? sizes[0] ?? '64MB';
+const roiFile = ensureStack(roiSize);
+const workbench = { roi: measure(1, workload('workbench-roi', roiFile)), fsRead: measure(1, workload('fs-read', roiFile)) };
+results.workbenchRoi = { file: roiFile, states: 3, ...workbench, ratio: workbench.roi.seconds / (3 * workbench.fsRead.seconds) };
+
 // (f) XRD: the analysis of each of the sample study's patterns (a few hundred ms is what keeps
 // the XRD view interactive when a parameter changes), against reading and parsing that pattern.
 const xrd = ['pristine', 'charged', 'discharged'].map((state) => {
@@ -247,6 +256,9 @@ process.stdout.write(`${line(head)}\n${rows.map(line).join('\n')}\n`);
 process.stdout.write(`(d) strata analyze samples/study: ${fmt(analyze.seconds, 2)} s (median of 3: ${analyze.all.map((s) => fmt(s, 2)).join(', ')}; target < 3 s)\n`);
 process.stdout.write(
   `(j) Deflate 64 MB stack (${(statSync(deflateFile).size / MB).toFixed(0)} MiB stored): Li maps ${fmt(deflated.liMapsRaw.seconds, 3)} s (open ${fmt(deflated.liMapsRaw.openSeconds, 3)} s), ×${fmt(deflated.liMapsRaw.seconds / deflated.inflateBound.seconds, 2)} reading and inflating its Li strips with zlib alone (${fmt(deflated.inflateBound.seconds, 3)} s); every plane of every ion ${fmt(deflated.stackRead.seconds, 3)} s\n`,
+);
+process.stdout.write(
+  `(k) workbench, a new ROI (the central 80 %) on three ${roiSize} states: ${fmt(workbench.roi.seconds, 2)} s (first run ${fmt(workbench.roi.coldSeconds, 2)} s), ×${fmt(workbench.roi.seconds / (3 * workbench.fsRead.seconds), 1)} reading the three files with fs (${fmt(3 * workbench.fsRead.seconds, 2)} s); peak RSS ${(workbench.roi.maxRssBytes / MB).toFixed(0)} MiB\n`,
 );
 for (const x of xrd) {
   process.stdout.write(`(f) XRD ${x.state}: analysis ${fmt(x.analyzeSeconds * 1e3, 0)} ms, ×${fmt(x.ratio, 0)} its read + parse (${fmt(x.parseSeconds * 1e3, 1)} ms), ${x.peaks} peaks\n`);

@@ -265,7 +265,6 @@ export async function windowMapsFromStack(
   // an ROI's pixels only, run by run (a rectangle's rows). A small ROI of a big stack took every
   // pixel of every plane through JavaScript's masked loop: most of the time of a new ROI's
   // analysis in the workbench (~4 s of 4.8 s on three 2 GB states).
-  const kernelRuns = loopMask === null ? undefined : roi.runs;
   const corrected =
     shots !== undefined && table !== null && (loopMask === null || roi.fewRuns) && options.simd !== false
       ? correctedMapSums(maps.length, n, runBufferBytes(stack), table, satValue, roi.runs)
@@ -328,7 +327,7 @@ export async function windowMapsFromStack(
           saturated = minorSaturated;
         } else {
           saturated = inKernel
-            ? corrected.add(i, raw.subarray(base, base + n), w, kernelRuns)
+            ? corrected.add(i, raw.subarray(base, base + n), w)
             : accumulateCorrected(raw, base, n, loopMask, shots, w, values, variance, table);
         }
         if (inKernel) correctedInKernel[i] = true;

@@ -357,11 +357,11 @@ export function correctedPlaneSums(
 export interface CorrectedMapSums {
   scratches: RunBuffers;
   /**
-   * Adds the plane's corrected counts to window `index` with weight w; returns its saturated
-   * pixels (flags in `saturated`). With `runs` (an ROI as roi.ts maskRuns gives it) only their
-   * pixels: the others are left as they are (0 for a map of the ROI).
+   * Adds the plane's corrected counts to window `index` with weight w, over the runs given when
+   * it was made (the others are left as they are: 0 for a map of an ROI); returns their
+   * saturated pixels (flags in `saturated`).
    */
-  add(index: number, plane: Uint16Array, w: number, runs?: Int32Array): number;
+  add(index: number, plane: Uint16Array, w: number): number;
   /**
    * Adds a scan that takes the minor isotope (× `factor`) to window `index` with weight w, over
    * the runs given when it was made: the numbers of correctMinorOverRoi then addCorrectedPlane
@@ -404,14 +404,13 @@ export function correctedMapSums(count: number, n: number, scratchBytes: number,
   new Float64Array(buffer, sumsAt, (2 * count * sumBytes) / 8).fill(0);
   return {
     scratches: runBuffers(buffer, scratch),
-    add(index, plane, w, runs) {
+    add(index, plane, w) {
       // The JavaScript loop's very expressions for the weights and the saturated terms.
       const w2 = w * w;
       const satW = w * satValue;
       const satW2 = w2 * satValue * satValue;
       const planeAt = planeAddress(buffer, plane, n, stagingAt);
-      if (!runs) return addCorrectedU16(planeAt, n, at(0, index), at(1, index), flagsAt, valueAt, varianceAt, size, w, w2, satW, satW2);
-      // Run by run: each pixel's terms are the same, wherever its run starts.
+      // Run by run (the whole plane: one run): each pixel's terms are the same, wherever its run starts.
       let saturated = 0;
       for (let r = 0; r < runs.length; r += 2) {
         const start = runs[r];

@@ -158,7 +158,7 @@ async function analyzeOne(studyPath: string, options: { json?: boolean; out?: st
   for (const note of study.notes) io.stderr(`note: ${note}\n`);
   io.stderr(`analysing ${study.name}: ${study.states.length} state${study.states.length === 1 ? '' : 's'}…\n`);
   // The states run side by side: this thread and up to (--jobs or the cores) − 1 worker threads.
-  const report = await withStateLanes(study.states.length, options.jobs, (runStates) => analyzeStudyOnDisk(study, { runStates, overrides: options.overrides })).catch((err: unknown) => {
+  const report = await withStateLanes(study, options.jobs, (runStates) => analyzeStudyOnDisk(study, { runStates, overrides: options.overrides })).catch((err: unknown) => {
     // A --normalize the data cannot take is a usage mistake (exit 2), study.json's a bad input (1).
     throw asNormalizeFlagError(err, options.overrides.normalization !== undefined);
   });

@@ -96,7 +96,7 @@ export function registerFigure(program: Command, io: CliIo): void {
       const { figureFonts } = await import('../node/fonts.js');
       // The states analysed side by side, as `strata analyze` does (three 512 MB states: ~4.2 →
       // ~3.6 s for the whole command; the sample study, the same within the noise).
-      const { data, built, warnings } = await withStateLanes(study.states.length, undefined, (runStates) =>
+      const { data, built, warnings } = await withStateLanes(study, undefined, (runStates) =>
         buildStudyFigures(study, { figures: p.figures, widthMm: p.widthMm ?? undefined, xrdScale: p.xrdScale, progress, runStates, overrides }),
       ).catch((err: unknown) => {
         throw asNormalizeFlagError(err, overrides.normalization !== undefined);

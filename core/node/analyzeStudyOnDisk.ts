@@ -89,17 +89,65 @@ export async function stateInputs(study: LoadedStudy, stateIndex: number): Promi
 }
 
 /**
+ * What of a state's analysis to run: all of it, or one of its two independent parts, its XRD
+ * pattern's analysis alone or everything else (SEM and ToF-SIMS, which depend on each other: the
+ * SEM thicknesses calibrate the depth axis). The parts run side by side on different lanes
+ * (stateLanes.ts), and mergeStateParts puts their outcomes together.
+ */
+export type StatePart = 'whole' | 'xrd' | 'sem-sims';
+
+/** Whether a file of the state is read by `part` of its analysis. */
+const readBy = (part: StatePart, f: StudyFile): boolean => part === 'whole' || (f.kind === 'xrd') === (part === 'xrd');
+
+/** The steps `part` of a state's analysis runs. */
+function stepsOfPart(steps: ModalitySteps, part: StatePart): ModalitySteps {
+  if (part === 'whole') return steps;
+  if (part === 'xrd') return { analyzeXrd: steps.analyzeXrd };
+  const { analyzeXrd: _xrd, ...rest } = steps;
+  return rest;
+}
+
+/**
+ * Whether a state's analysis is worth running in two parts (stateLanes.ts): it has an XRD
+ * pattern and something else to analyse.
+ */
+export function splitsInParts(s: { files: readonly StudyFile[] }): boolean {
+  return s.files.some((f) => f.kind === 'xrd') && s.files.some((f) => f.kind !== 'xrd' && f.kind !== 'unknown');
+}
+
+/**
+ * One state's outcome from the outcomes of its parts (each of which analysed what the other
+ * did not): the report's sections and the warnings in the order the whole analysis gives them
+ * (analyzeState: SEM, ToF-SIMS, then XRD).
+ */
+export function mergeStateParts(semSims: StateOutcome, xrd: StateOutcome): StateOutcome {
+  const report = { ...semSims.report, ...(xrd.report.xrd ? { xrd: xrd.report.xrd } : {}) };
+  const warnings = [...semSims.warnings, ...xrd.warnings];
+  return semSims.detail ? { report, detail: semSims.detail, warnings } : { report, warnings };
+}
+
+/**
  * Opens one state's files (read-only), analyses the state and closes the files. Files are used
  * in manifest order: the first of each kind is analysed. No checksums (see analyzeStateOnDisk).
  * With the default steps, results that depend on the files alone are kept between analyses
- * while the files are unchanged (stateMemo.ts).
+ * while the files are unchanged (stateMemo.ts). `part`: all of the state, or one part of it
+ * (StatePart), which opens only the files that part reads.
  */
-export async function analyzeStateFiles(study: LoadedStudy, stateIndex: number, options: StudyAnalysisOptions, steps: ModalitySteps = DEFAULT_STEPS, control: StateControl = {}): Promise<StateOutcome> {
+export async function analyzeStateFiles(
+  study: LoadedStudy,
+  stateIndex: number,
+  options: StudyAnalysisOptions,
+  steps: ModalitySteps = DEFAULT_STEPS,
+  control: StateControl = {},
+  part: StatePart = 'whole',
+): Promise<StateOutcome> {
   const s = study.states[stateIndex];
   if (!s) throw new StrataError(`${study.name}: no state number ${stateIndex}`);
+  const files = s.files.filter((f) => f.kind !== 'unknown' && readBy(part, f));
+  const partSteps = stepsOfPart(steps, part);
   // The files the steps will read, as the manifest lists them (checked below against those
   // opened), stamped before anything is read.
-  const first = (kind: string) => s.files.find((f) => f.kind === kind);
+  const first = (kind: string) => files.find((f) => f.kind === kind);
   const [sem, xrd, stack] = [first('sem'), first('xrd'), first('sims-stack')];
   const abs = (f: { path: string }): string => join(study.root, f.path);
   const memo =
@@ -110,7 +158,7 @@ export async function analyzeStateFiles(study: LoadedStudy, stateIndex: number, 
             xrd: xrd && abs(xrd),
             stack: stack && [abs(stack), ...(await filesBeside(stack, abs(stack)))],
           },
-          steps,
+          partSteps,
         )
       : null;
   const opened: OpenedDataset[] = [];
@@ -123,8 +171,7 @@ export async function analyzeStateFiles(study: LoadedStudy, stateIndex: number, 
       if (f !== expected) asStamped = false;
       return d;
     };
-    for (const f of s.files) {
-      if (f.kind === 'unknown') continue;
+    for (const f of files) {
       const o = await openDataset(abs(f), { displayName: f.path });
       opened.push(o);
       const d = o.dataset;
@@ -135,7 +182,7 @@ export async function analyzeStateFiles(study: LoadedStudy, stateIndex: number, 
     }
     control.signal?.throwIfAborted();
     const useMemo = memo !== null && asStamped;
-    const outcome = await analyzeState(study.stack, data, withControl(useMemo ? memo.steps : steps, control), options);
+    const outcome = await analyzeState(study.stack, data, withControl(useMemo ? memo.steps : partSteps, control), options);
     // analyzeState keeps a failing modality as a warning, a cancelled pass too: the outcome of a
     // cancelled state is thrown away here, never kept (memo, caches) as if it were the state's.
     control.signal?.throwIfAborted();

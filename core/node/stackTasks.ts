@@ -11,7 +11,7 @@ import { scanWeights } from '../sims/windows.js';
 import { viewToBase64 } from './base64.js';
 import { openDataset } from './openDataset.js';
 import { analyzeStateFiles, DEFAULT_STEPS } from './analyzeStudyOnDisk.js';
-import type { StateInput } from './analyzeStudyOnDisk.js';
+import type { StateInput, StatePart } from './analyzeStudyOnDisk.js';
 import { hashedInput, type KnownHash } from './files.js';
 import type { LoadedStudy } from './loadStudy.js';
 import type { StateOutcome, StudyAnalysisOptions } from '../pipeline/analyzeStudy.js';
@@ -58,16 +58,19 @@ export interface RoiProfileTask extends Omit<TaskBase, 'ion' | 'deadTime' | 'stu
 }
 
 /**
- * One state of a study analysed from its files (SEM, ToF-SIMS, XRD), as `strata analyze` and the
- * workbench's report do: the states of a study do not depend on one another until they are
- * compared, so they run side by side (stateLanes.ts). Without the checksums of its files: those
- * are tasks of their own (InputTask).
+ * One state of a study analysed from its files (SEM, ToF-SIMS, XRD), or one part of it (its XRD,
+ * or its SEM and ToF-SIMS), as `strata analyze` and the workbench's report do: the states of a
+ * study do not depend on one another until they are compared, nor a state's XRD on the rest, so
+ * they run side by side (stateLanes.ts). Without the checksums of its files: those are tasks of
+ * their own (InputTask).
  */
 export interface StateTask {
   kind: 'state';
   study: LoadedStudy;
   stateIndex: number;
   options: StudyAnalysisOptions;
+  /** All of the state, or one part of it (StatePart). */
+  part: StatePart;
 }
 
 /** The provenance record (size, SHA-256) of one input file of a study. */
@@ -101,7 +104,7 @@ export interface TaskControl {
 }
 
 export async function runStackTask(task: StackTask, control: TaskControl = {}): Promise<StackTaskResult> {
-  if (task.kind === 'state') return { kind: 'state', outcome: await analyzeStateFiles(task.study, task.stateIndex, task.options, DEFAULT_STEPS, control) };
+  if (task.kind === 'state') return { kind: 'state', outcome: await analyzeStateFiles(task.study, task.stateIndex, task.options, DEFAULT_STEPS, control, task.part) };
   if (task.kind === 'input') {
     // Progress by the chunk is what lets the pool send a Cancel (it answers progress with it); the signal then stops the checksum.
     const onChunk = async (done: number, total: number): Promise<void> => {

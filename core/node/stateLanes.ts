@@ -2,8 +2,8 @@ import { availableParallelism } from 'node:os';
 import { StrataError } from '../model/errors.js';
 import type { InputRecord } from '../model/provenance.js';
 import type { StateOutcome, StudyAnalysisOptions } from '../pipeline/analyzeStudy.js';
-import { analyzeStateFiles, stateInputs } from './analyzeStudyOnDisk.js';
-import type { StateControl, StateInput, StatesControl, StatesRunner } from './analyzeStudyOnDisk.js';
+import { analyzeStateFiles, mergeStateParts, splitsInParts, stateInputs } from './analyzeStudyOnDisk.js';
+import type { StateControl, StateInput, StatePart, StatesControl, StatesRunner } from './analyzeStudyOnDisk.js';
 import { inputRecord, knownInputRecord, rememberHash } from './files.js';
 import type { LoadedStudy } from './loadStudy.js';
 import { StackPool, WorkerLost } from './stackPool.js';
@@ -21,27 +21,74 @@ export interface StateLanes {
   inThisThread: boolean;
 }
 
-/** A piece of a study's analysis a lane takes: a state's analysis, or the checksum of one of its files. */
-type LaneTask = { kind: 'state'; stateIndex: number } | { kind: 'input'; stateIndex: number; slot: number; input: StateInput };
+/**
+ * A piece of a study's analysis a lane takes: a part of a state's analysis (StatePart), or the
+ * checksum of one of its files.
+ */
+export type LaneTask = { kind: 'state'; stateIndex: number; part: StatePart } | { kind: 'input'; stateIndex: number; slot: number; input: StateInput };
+
+/** The code a task runs: a lane that ran it before runs it compiled (see nextTask). */
+type TaskCode = 'xrd' | 'sem-sims' | 'input';
+const codeOf = (t: LaneTask): TaskCode => (t.kind === 'input' ? 'input' : t.part === 'xrd' ? 'xrd' : 'sem-sims');
+
+/**
+ * Which of the tasks left a lane takes next (its index, or -1): the first whose code the lane
+ * ran last (`warm`), else the first analysis task, else the first left. A fresh thread runs new
+ * code unoptimised for a while: the sample study's first XRD pattern took ~0.9 s, its third
+ * ~0.3 s. With every state on one lane each lane paid that for XRD and for SEM and ToF-SIMS
+ * alike; with the parts split by code, on two cores this thread fits every pattern and a worker
+ * does the rest (`strata analyze samples/study`: 3.5–4.0 → ~2.5 s on this project's 2-core
+ * machine). A lane left without its own kind of work takes any (no lane idles while work waits).
+ * Only tasks of the states before `beforeState` are taken (see statesOnLanes: after a failure).
+ */
+export function nextTask(tasks: readonly (LaneTask | null)[], warm: TaskCode, beforeState = Infinity): number {
+  let analysis = -1;
+  let any = -1;
+  for (let i = 0; i < tasks.length; i++) {
+    const t = tasks[i];
+    if (!t || t.stateIndex >= beforeState) continue;
+    if (codeOf(t) === warm) return i;
+    if (analysis < 0 && t.kind === 'state') analysis = i;
+    if (any < 0) any = i;
+  }
+  return analysis >= 0 ? analysis : any;
+}
+
+/** The analysis tasks of a state: its two parts where it has both (splitsInParts), else the whole. */
+const stateTasks = (study: LoadedStudy, stateIndex: number): LaneTask[] =>
+  splitsInParts(study.states[stateIndex])
+    ? [
+        { kind: 'state', stateIndex, part: 'sem-sims' },
+        { kind: 'state', stateIndex, part: 'xrd' },
+      ]
+    : [{ kind: 'state', stateIndex, part: 'whole' }];
+
+/** The analysis tasks of a study's states (their parts: stateTasks), which is the most lanes it can use. */
+export function analysisTaskCount(study: LoadedStudy): number {
+  return study.states.reduce((n, _, i) => n + stateTasks(study, i).length, 0);
+}
 
 /**
  * Analyses a study's states side by side: each lane (this thread, each worker) takes the next
- * task as soon as it is free: first the states' analyses, then the checksums of their files, so
- * that a lane done with its states hashes while another still analyses. Hashing is about a
- * third of the work on big stacks; with as many lanes as states, a state no longer waits for
- * its own files' hashes. On 2 cores, three 512 MB states gained only ~4 % (2.7 → 2.6 s): the
- * two lanes share the memory bandwidth, and each state took ~0.9 s, against ~0.57 s alone.
- * Outcomes come back in state order, each with its files' records in order. A task whose worker
- * cannot start, or is lost, runs in this thread afterwards (the same numbers, only later), and
- * so do the tasks left when no lane remains.
+ * task as soon as it is free (nextTask: the states' parts, by the code the lane ran last, then
+ * the checksums of their files), so that a lane done with its parts hashes while another still
+ * analyses. Hashing is about a third of the work on big stacks; with as many lanes as states, a
+ * state no longer waits for its own files' hashes. On 2 cores, three 512 MB states gained only
+ * ~4 % (2.7 → 2.6 s): the two lanes share the memory bandwidth, and each state took ~0.9 s,
+ * against ~0.57 s alone. Outcomes come back in state order (the parts merged: mergeStateParts),
+ * each with its files' records in order. A task whose worker cannot start, or is lost, runs in
+ * this thread afterwards (the same numbers, only later), and so do the tasks left when no lane
+ * remains.
  */
 export function statesOnLanes(lanes: StateLanes): StatesRunner {
   return async (study, options, control = {}) => {
     const count = study.states.length;
-    const analyses: StateOutcome[] = new Array(count);
+    /** Each state's parts' outcomes, by part. */
+    const parts: Array<Partial<Record<StatePart, StateOutcome>>> = Array.from({ length: count }, () => ({}));
     const records: InputRecord[][] = [];
-    const tasks: LaneTask[] = [];
-    for (let i = 0; i < count; i++) tasks.push({ kind: 'state', stateIndex: i });
+    const tasks: Array<LaneTask | null> = [];
+    for (let i = 0; i < count; i++) tasks.push(...stateTasks(study, i));
+    const partsLeft = tasks.map((t) => t!.stateIndex).reduce((left, i) => (left[i]++, left), new Array<number>(count).fill(0));
     for (let i = 0; i < count; i++) {
       const inputs = await stateInputs(study, i);
       const stateRecords: InputRecord[] = new Array(inputs.length);
@@ -56,42 +103,80 @@ export function statesOnLanes(lanes: StateLanes): StatesRunner {
     const orphans: LaneTask[] = [];
     const progress = new StatesProgress(count, control.onProgress);
     const cancelled = (): string | null => control.cancelled?.() ?? null;
-    let next = 0;
+    /**
+     * The first state (in state order) whose task failed, and why. Once one fails, lanes take
+     * only the tasks of the states before it (one of them may fail too): the error reported is
+     * the first state's in order that fails, whichever lane met which first.
+     */
+    const failure: { first: { stateIndex: number; error: unknown } | null } = { first: null };
+    const fail = (t: LaneTask, error: unknown): void => {
+      if (!failure.first || t.stateIndex < failure.first.stateIndex) failure.first = { stateIndex: t.stateIndex, error };
+    };
+    const failedFrom = (): number => failure.first?.stateIndex ?? Infinity;
     // Cancelled: no lane takes another task (a worker's running one stops at its next plane).
-    const take = (): LaneTask | null => (next < tasks.length && !cancelled() ? tasks[next++] : null);
+    const take = (warm: TaskCode): LaneTask | null => {
+      const i = cancelled() ? -1 : nextTask(tasks, warm, failedFrom());
+      if (i < 0) return null;
+      const t = tasks[i];
+      tasks[i] = null;
+      return t;
+    };
+    const partDone = (t: Extract<LaneTask, { kind: 'state' }>, outcome: StateOutcome): void => {
+      parts[t.stateIndex][t.part] = outcome;
+      if (--partsLeft[t.stateIndex] === 0) progress.finished(t.stateIndex);
+    };
     const runHere = async (t: LaneTask): Promise<void> => {
-      if (t.kind === 'state') {
-        analyses[t.stateIndex] = await analyzeStateFiles(study, t.stateIndex, options, undefined, controlHere(cancelled, (done, total) => progress.pass(t.stateIndex, done, total)));
-        progress.finished(t.stateIndex);
-      } else records[t.stateIndex][t.slot] = await inputRecord(t.input.path, t.input.displayPath, { onChunk: () => stopIfCancelled(cancelled) });
+      try {
+        if (t.kind === 'state') {
+          const onPlane = (done: number, total: number): void => progress.pass(t.stateIndex, done, total);
+          partDone(t, await analyzeStateFiles(study, t.stateIndex, options, undefined, controlHere(cancelled, onPlane), t.part));
+        } else records[t.stateIndex][t.slot] = await inputRecord(t.input.path, t.input.displayPath, { onChunk: () => stopIfCancelled(cancelled) });
+      } catch (err) {
+        fail(t, err);
+      }
     };
-    const here = async (): Promise<void> => {
-      for (let t = take(); t; t = take()) await runHere(t);
+    // A lane begins warm for the code it is to run first: this thread (ready at once, while a
+    // worker still loads) the XRD patterns, the workers the rest.
+    const here = async (warm: TaskCode = 'xrd'): Promise<void> => {
+      for (let t = take(warm); t; t = take(warm)) {
+        warm = codeOf(t);
+        await runHere(t);
+      }
     };
-    const worker = async (): Promise<void> => {
-      for (let t = take(); t; t = take()) {
+    const worker = async (warm: TaskCode): Promise<void> => {
+      for (let t = take(warm); t; t = take(warm)) {
+        warm = codeOf(t);
         try {
           if (t.kind === 'state') {
             const onProgress = (done: number, total: number): void => progress.pass(t.stateIndex, done, total);
-            analyses[t.stateIndex] = await stateOnWorker(lanes.pool, study, t.stateIndex, options, { cancelled, onProgress });
-            progress.finished(t.stateIndex);
+            partDone(t, await stateOnWorker(lanes.pool, study, t, options, { cancelled, onProgress }));
           } else records[t.stateIndex][t.slot] = await inputOnWorker(lanes.pool, study, t.input, cancelled);
         } catch (err) {
-          if (!(err instanceof WorkerLost)) throw err;
+          if (!(err instanceof WorkerLost)) {
+            fail(t, err);
+            continue;
+          }
           orphans.push(t);
           return;
         }
       }
     };
-    const workers = Math.max(0, Math.min(lanes.workers, count - (lanes.inThisThread ? 1 : 0)));
-    await Promise.all([...(lanes.inThisThread || workers === 0 ? [here()] : []), ...Array.from({ length: workers }, worker)]);
+    const analysisTasks = tasks.filter((t) => t?.kind === 'state').length;
+    const workers = Math.max(0, Math.min(lanes.workers, analysisTasks - (lanes.inThisThread ? 1 : 0)));
+    // Without this thread, the first worker takes the patterns.
+    const workerLanes = Array.from({ length: workers }, (_, k) => worker(k === 0 && !lanes.inThisThread ? 'xrd' : 'sem-sims'));
+    await Promise.all([...(lanes.inThisThread || workers === 0 ? [here()] : []), ...workerLanes]);
     stopIfCancelled(cancelled);
     // Left when workers were lost: their tasks, and those no lane was left to take.
-    for (const t of orphans) await runHere(t);
+    for (const t of orphans) if (t.stateIndex < failedFrom()) await runHere(t);
     await here();
     // Cancelled while the last tasks ran: tasks were left untaken, so there is no whole answer.
     stopIfCancelled(cancelled);
-    return analyses.map((outcome, i) => ({ ...outcome, inputs: records[i] }));
+    if (failure.first) throw failure.first.error;
+    return parts.map((p, i) => {
+      const outcome = p.whole ?? mergeStateParts(p['sem-sims']!, p.xrd!);
+      return { ...outcome, inputs: records[i] };
+    });
   };
 }
 
@@ -161,9 +246,10 @@ export class StatesProgress {
   }
 }
 
-async function stateOnWorker(pool: StackPool, study: LoadedStudy, stateIndex: number, options: StudyAnalysisOptions, control: StatesControl): Promise<StateOutcome> {
-  // The same state to the same worker: it keeps what it computed from the state's files.
-  const result = await pool.run({ kind: 'state', study, stateIndex, options }, { affinity: `state ${study.root} ${study.states[stateIndex].state}`, ...control });
+async function stateOnWorker(pool: StackPool, study: LoadedStudy, task: { stateIndex: number; part: StatePart }, options: StudyAnalysisOptions, control: StatesControl): Promise<StateOutcome> {
+  const { stateIndex, part } = task;
+  // The same state's part to the same worker: it keeps what it computed from the state's files.
+  const result = await pool.run({ kind: 'state', study, stateIndex, options, part }, { affinity: `state ${study.root} ${study.states[stateIndex].state} ${part}`, ...control });
   if (result.kind !== 'state') throw new StrataError(`${study.name}: a state's analysis came back as '${result.kind}'`);
   return result.outcome;
 }
@@ -178,13 +264,14 @@ async function inputOnWorker(pool: StackPool, study: LoadedStudy, input: StateIn
 
 /**
  * Runs `fn` with a runner that analyses a study's states side by side, in this thread and up to
- * `jobs` − 1 worker threads (default: the cores), one lane a state at most; no workers for one
- * state or one job (then `fn` gets undefined: one after another here). The workers are closed after.
+ * `jobs` − 1 worker threads (default: the cores), one lane an analysis task at most (a state, or
+ * each of its parts: analysisTaskCount); no workers for one task or one job (then `fn` gets
+ * undefined: one after another here). The workers are closed after.
  */
-export async function withStateLanes<T>(states: number, jobs: number | undefined, fn: (runStates: StatesRunner | undefined) => Promise<T>): Promise<T> {
+export async function withStateLanes<T>(study: LoadedStudy, jobs: number | undefined, fn: (runStates: StatesRunner | undefined) => Promise<T>): Promise<T> {
   // More lanes than cores only share them, each holding its own stack buffers (--jobs 100 on 2
   // cores: 24 s and 2.4 GB, against 1.1 s and 157 MB).
-  const workers = Math.min(states, jobs ?? availableParallelism(), availableParallelism()) - 1;
+  const workers = Math.min(analysisTaskCount(study), jobs ?? availableParallelism(), availableParallelism()) - 1;
   if (workers <= 0) return fn(undefined);
   const pool = new StackPool(workers);
   try {

@@ -3,11 +3,12 @@ import { appendFileSync, cpSync, mkdtempSync, readFileSync, rmSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { analyzeStudyDetailedOnDisk, stateInputs } from '../../core/node/analyzeStudyOnDisk.js';
+import { analyzeStudyDetailedOnDisk, mergeStateParts, splitsInParts, stateInputs } from '../../core/node/analyzeStudyOnDisk.js';
 import { loadStudy } from '../../core/node/loadStudy.js';
 import type { LoadedStudy } from '../../core/node/loadStudy.js';
 import { StackPool } from '../../core/node/stackPool.js';
-import { statesOnLanes } from '../../core/node/stateLanes.js';
+import { analysisTaskCount, nextTask, statesOnLanes } from '../../core/node/stateLanes.js';
+import type { LaneTask } from '../../core/node/stateLanes.js';
 import { comparable } from '../helpers/analysis.js';
 import { PROJECT_ROOT } from '../helpers/sharedData.js';
 
@@ -34,6 +35,8 @@ describe('statesOnLanes: the states of a study side by side', () => {
 
   /** A pool that notes the kinds of the tasks it is given, in order. */
   const counting = (onWorkers: string[]): StackPool => ({ run: (...args: Parameters<StackPool['run']>) => (onWorkers.push(args[0].kind), pool.run(...args)) }) as unknown as StackPool;
+  /** Analysis tasks a study's states make: two parts (XRD, and SEM with ToF-SIMS) a sample state. */
+  const analysisTasks = (s: LoadedStudy): string[] => s.states.flatMap(() => ['state', 'state']);
 
   /** Runs `fn` on a copy of the sample study (its folder), removed after: this thread has taken no checksum of its files yet. */
   const onACopy = async (fn: (dir: string) => Promise<void>): Promise<void> => {
@@ -46,6 +49,19 @@ describe('statesOnLanes: the states of a study side by side', () => {
     }
   };
 
+  it('this thread fits the XRD patterns while a worker analyses the SEM images and ToF-SIMS data, and the merged parts are the analysis', async () => {
+    const sent: string[] = [];
+    const parts = { run: (...args: Parameters<StackPool['run']>) => (sent.push(args[0].kind === 'state' ? args[0].part : args[0].kind), pool.run(...args)) } as unknown as StackPool;
+    const lanes = statesOnLanes({ pool: parts, workers: 1, inThisThread: true });
+    expect(comparable(await analyzeStudyDetailedOnDisk(study, { runStates: lanes }))).toEqual(here);
+    // Each lane begins with the code it is warm for; which lane takes what after depends on timing.
+    expect(sent[0]).toBe('sem-sims');
+    expect(analysisTaskCount(study)).toBe(2 * study.states.length);
+    // A state without an XRD pattern is one task.
+    const noXrd = { ...study, states: study.states.map((s) => ({ ...s, files: s.files.filter((f) => f.kind !== 'xrd') })) };
+    expect(analysisTaskCount(noXrd)).toBe(study.states.length);
+  }, 120_000);
+
   it('workers alone (the workbench) give it too: the analyses, then the checksums, came back from the workers', async () => {
     await onACopy(async (dir) => {
       const copy = await loadStudy(dir);
@@ -55,8 +71,8 @@ describe('statesOnLanes: the states of a study side by side', () => {
       expect(report).toEqual(comparable(await analyzeStudyDetailedOnDisk(copy)));
       const inputs = (await Promise.all(copy.states.map((_, i) => stateInputs(copy, i)))).flat();
       expect(inputs.length).toBeGreaterThan(copy.states.length);
-      // States first (the long tasks), so that a lane done with them hashes while another analyses.
-      expect(onWorkers).toEqual([...copy.states.map(() => 'state'), ...inputs.map(() => 'input')]);
+      // States' parts first (the long tasks), so that a lane done with them hashes while another analyses.
+      expect(onWorkers).toEqual([...analysisTasks(copy), ...inputs.map(() => 'input')]);
     });
   }, 120_000);
 
@@ -72,7 +88,7 @@ describe('statesOnLanes: the states of a study side by side', () => {
       // stack's checksum handed to the other worker took ~2 s again).
       const again: string[] = [];
       expect(comparable(await analyzeStudyDetailedOnDisk(copy, { runStates: statesOnLanes({ pool: counting(again), workers: 2, inThisThread: false }) }))).toEqual(report);
-      expect(again).toEqual(copy.states.map(() => 'state'));
+      expect(again).toEqual(analysisTasks(copy));
       // A file that changes is hashed again (its record then says its new checksum).
       const xrd = join(dir, copy.states[0].files.find((f) => f.kind === 'xrd')!.path);
       appendFileSync(xrd, ' ');
@@ -103,4 +119,58 @@ describe('statesOnLanes: the states of a study side by side', () => {
     await expect(analyzeStudyDetailedOnDisk(missing, { runStates: onWorkers })).rejects.toThrow(/missing\.ome\.tif/);
     await expect(analyzeStudyDetailedOnDisk(missing)).rejects.toThrow(/missing\.ome\.tif/);
   }, 120_000);
+
+  it('where several states fail, the first of them in order is named, whichever lane met which first', async () => {
+    // The last state's file is missing at once (no XRD fit before it); the first's only after its XRD part.
+    const missing: LoadedStudy = {
+      ...study,
+      states: study.states.map((s, i) => (i === 0 ? { ...s, files: [...s.files, { ...s.files[0], path: `${s.state}/missing-first.ome.tif` }] } : i === study.states.length - 1 ? { ...s, files: [{ ...s.files[0], path: `${s.state}/missing-last.ome.tif` }, ...s.files] } : s)),
+    };
+    for (const lanes of [statesOnLanes({ pool, workers: 2, inThisThread: false }), statesOnLanes({ pool, workers: 1, inThisThread: true })]) {
+      await expect(analyzeStudyDetailedOnDisk(missing, { runStates: lanes })).rejects.toThrow(/missing-first\.ome\.tif/);
+    }
+  }, 120_000);
+});
+
+describe('nextTask: which task a lane takes next', () => {
+  const input = { path: '/a', displayPath: 'a' };
+  const tasks: Array<LaneTask | null> = [
+    { kind: 'state', stateIndex: 0, part: 'sem-sims' },
+    { kind: 'state', stateIndex: 0, part: 'xrd' },
+    { kind: 'state', stateIndex: 1, part: 'whole' },
+    { kind: 'input', stateIndex: 0, slot: 0, input },
+  ];
+  it('the first task of the code the lane ran last', () => {
+    expect(nextTask(tasks, 'xrd')).toBe(1);
+    expect(nextTask(tasks, 'sem-sims')).toBe(0);
+    expect(nextTask(tasks, 'input')).toBe(3);
+    // A whole state runs the SEM and ToF-SIMS code too (and the XRD code after).
+    expect(nextTask([null, tasks[1], tasks[2]], 'sem-sims')).toBe(2);
+  });
+  it('else the first analysis left, then the first checksum, then none', () => {
+    expect(nextTask([tasks[0], null, tasks[2], tasks[3]], 'xrd')).toBe(0);
+    expect(nextTask([null, null, null, tasks[3]], 'xrd')).toBe(3);
+    expect(nextTask([null, null], 'xrd')).toBe(-1);
+    expect(nextTask([], 'sem-sims')).toBe(-1);
+  });
+  it('only tasks of the states before the one given (after a failure)', () => {
+    expect(nextTask(tasks, 'xrd', 1)).toBe(1);
+    expect(nextTask(tasks, 'xrd', 0)).toBe(-1);
+    expect(nextTask([null, null, tasks[2], tasks[3]], 'sem-sims', 1)).toBe(3);
+  });
+});
+
+describe("a state's analysis in two parts", () => {
+  it('splits where there is an XRD pattern and something else to analyse', () => {
+    const file = (kind: 'xrd' | 'sem' | 'sims-stack' | 'unknown') => ({ path: kind, kind, format: kind });
+    expect(splitsInParts({ files: [file('sem'), file('xrd')] })).toBe(true);
+    expect(splitsInParts({ files: [file('xrd'), file('unknown')] })).toBe(false);
+    expect(splitsInParts({ files: [file('sims-stack'), file('sem')] })).toBe(false);
+  });
+  it('merges into the outcome of the whole: its sections, the SEM and ToF-SIMS warnings before the XRD ones', () => {
+    const xrd = { file: 'x.ras', peaks: [], amorphousFraction: null };
+    const merged = mergeStateParts({ report: { state: 'charged' }, warnings: ['charged: SEM a.tif: no scale bar'] }, { report: { state: 'charged', xrd }, warnings: ['charged: XRD x.ras: no peaks'] });
+    expect(merged).toEqual({ report: { state: 'charged', xrd }, warnings: ['charged: SEM a.tif: no scale bar', 'charged: XRD x.ras: no peaks'] });
+    expect(Object.keys(merged.report)).toEqual(['state', 'xrd']);
+  });
 });

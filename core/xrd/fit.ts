@@ -1,7 +1,7 @@
 import { levenbergMarquardt } from 'ml-levenberg-marquardt';
 import { medianStepDeg } from './background.js';
 import { kAlpha2PositionDeg } from './kalpha2.js';
-import { invert, leastSquares } from './linalg.js';
+import { addNormalSums, invert, solveNormalSums } from './linalg.js';
 import { gaussian, lorentzian, pseudoVoigt, pseudoVoigtPeakValue } from './profile.js';
 import type { PeakShape } from './profile.js';
 
@@ -309,15 +309,34 @@ function fitGroupOnce(twoThetaDeg: ArrayLike<number>, y: ArrayLike<number>, gues
   const unit = parameterUnits(full, layout, free, xs, ws, gradFull);
   const toScaled = (v: number[]): number[] => v.map((value, j) => value / unit[j]);
   const fromScaled = (q: number[]): number[] => q.map((value, j) => value * unit[j]);
+  // The whitened model at the parameters the library last asked for, point by point. It asks
+  // twice at the same parameters each iteration (for the error of the step just taken, then at
+  // the start of the next step): the second time the values are those already computed.
+  const modelValues = new Float64Array(xs.length);
+  const modelComputed = new Uint8Array(xs.length);
+  let modelAt: number[] | null = null;
+  const whitenedModel = (q: number[]): ((i: number) => number) => {
+    if (!modelAt || q.some((v, j) => !Object.is(v, modelAt![j]))) {
+      modelAt = q.slice();
+      modelComputed.fill(0);
+    }
+    const params = expand(fromScaled(q));
+    const a2 = alpha2Positions(params, layout);
+    return (i) => {
+      if (!modelComputed[i]) {
+        modelValues[i] = evaluate(params, layout, a2, xs[i]) * ws[i];
+        modelComputed[i] = 1;
+      }
+      return modelValues[i];
+    };
+  };
+  // One row of the Jacobian at a time: the library copies each into its matrix before asking for the next.
+  const jacobianRow = new Array<number>(p).fill(0);
   let iterations = 0;
   while (iterations < maxIterations) {
     const result = levenbergMarquardt(
       { x: index, y: white },
-      (q) => {
-        const params = expand(fromScaled(q));
-        const a2 = alpha2Positions(params, layout);
-        return (i) => evaluate(params, layout, a2, xs[i]) * ws[i];
-      },
+      whitenedModel,
       {
         initialValues: toScaled(current),
         minValues: toScaled(free.map((fi) => min[fi])),
@@ -330,7 +349,8 @@ function fitGroupOnce(twoThetaDeg: ArrayLike<number>, y: ArrayLike<number>, gues
           const a2 = alpha2Positions(params, layout);
           return (i) => {
             evaluate(params, layout, a2, xs[i], gradFull);
-            return free.map((fi, j) => gradFull[fi] * ws[i] * unit[j]);
+            for (let j = 0; j < p; j++) jacobianRow[j] = gradFull[free[j]] * ws[i] * unit[j];
+            return jacobianRow;
           };
         },
       },
@@ -445,19 +465,31 @@ function initialiseLinear(full: number[], layout: ModelLayout, xs: number[], ys:
   if (layout.hump) {
     for (let hw = hMin * 1.25; hw <= hMax; hw *= 1.6) for (let hc = lo - 2 * hMin; hc <= hi + 2 * hMin + 1e-9; hc += hMin) humpGrid.push([hc, hw]);
   } else humpGrid.push(null);
+  // The design's rows: the peaks' and the background's columns, the same at every point of the
+  // hump grid, and the hump's column last (rewritten for each). Their normal sums are summed
+  // once; each grid point adds only the hump column's (~22 points a fit).
+  const fixedColumns = nPeaks + nBg;
+  const design = xs.map((x, i) => {
+    const row = [...peakCols[i]];
+    let tp = 1;
+    for (let j = 0; j < nBg; j++) {
+      row.push(tp);
+      tp *= x - origin;
+    }
+    if (layout.hump) row.push(0);
+    return row;
+  });
+  const columns = fixedColumns + (layout.hump ? 1 : 0);
+  const fixedAta = Array.from({ length: fixedColumns }, () => new Array<number>(fixedColumns).fill(0));
+  const fixedAty = new Array<number>(fixedColumns).fill(0);
+  addNormalSums(design, ys, weights, fixedAta, fixedAty);
   let bestChi2 = Infinity;
   for (const hg of humpGrid) {
-    const design = xs.map((x, i) => {
-      const row = [...peakCols[i]];
-      let tp = 1;
-      for (let j = 0; j < nBg; j++) {
-        row.push(tp);
-        tp *= x - origin;
-      }
-      if (hg) row.push(gaussian(x, hg[0], hg[1]));
-      return row;
-    });
-    const coef = leastSquares(design, ys, weights);
+    if (hg) for (let i = 0; i < xs.length; i++) design[i][fixedColumns] = gaussian(xs[i], hg[0], hg[1]);
+    const ata = Array.from({ length: columns }, (_, j) => (j < fixedColumns ? [...fixedAta[j], ...new Array<number>(columns - fixedColumns).fill(0)] : new Array<number>(columns).fill(0)));
+    const aty = [...fixedAty, ...new Array<number>(columns - fixedColumns).fill(0)];
+    if (hg) addNormalSums(design, ys, weights, ata, aty, fixedColumns);
+    const coef = solveNormalSums(ata, aty);
     if (!coef) continue;
     let chi2 = 0;
     for (let i = 0; i < xs.length; i++) chi2 += weights[i] * (ys[i] - design[i].reduce((s, v, j) => s + v * coef[j], 0)) ** 2;

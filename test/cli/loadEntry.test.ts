@@ -112,6 +112,36 @@ describe('bin/loadEntry.js', () => {
     expect(readFileSync(join(cacheDir, manifest().bundle), 'utf8')).toContain('6');
   });
 
+  it('bundles packages (a CommonJS one that requires a Node module too) as sources, but leaves those that read files of their own as imports', () => {
+    const pkg = (name: string, files: Record<string, string>): void => {
+      mkdirSync(join(root, 'node_modules', name), { recursive: true });
+      for (const [file, text] of Object.entries(files)) writeFileSync(join(root, 'node_modules', name, file), text);
+    };
+    const joiner = (sep: string): void => pkg('cjs-joiner', { 'package.json': '{ "name": "cjs-joiner", "main": "index.js" }\n', 'index.js': `const path = require('node:path');\nexports.joined = ['a', 'b'].join(${JSON.stringify(sep)}) + path.sep.length;\n` });
+    joiner('+');
+    // pdfkit reads its font metrics from beside its code: a stand-in that says where it was loaded from.
+    pkg('pdfkit', { 'package.json': '{ "name": "pdfkit", "type": "module", "exports": "./index.js" }\n', 'index.js': 'export const from = import.meta.url.includes("/node_modules/pdfkit/") ? "its folder" : "elsewhere";\n' });
+    writeFileSync(join(root, 'src', 'packages.ts'), "import { joined } from 'cjs-joiner';\nimport { from } from 'pdfkit';\nexport const said: string = `${joined} ${from}`;\n");
+    const loadPackages = (): string => {
+      const loader = pathToFileURL(join(PROJECT_ROOT, 'bin', 'loadEntry.js')).href;
+      const script = `import(${JSON.stringify(loader)}).then((m) => m.loadEntry('src/packages.ts', { root: ${JSON.stringify(root)}, cacheDir: ${JSON.stringify(cacheDir)} })).then((mod) => console.log(mod.said))`;
+      // As an ES module: a script given to -e has a global `require`, which would hide a bundle that needs one.
+      const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', env: { ...process.env, STRATA_DEBUG_BUNDLE: '1' } });
+      expect(r.stderr).toBe('');
+      return r.stdout.trim();
+    };
+    expect(loadPackages()).toBe('a+b1 its folder');
+    const built = JSON.parse(readFileSync(join(cacheDir, 'strata-src-packages.json'), 'utf8')) as { bundle: string; inputs: Record<string, unknown> };
+    expect(Object.keys(built.inputs)).toContain('node_modules/cjs-joiner/index.js');
+    expect(Object.keys(built.inputs).some((f) => f.includes('pdfkit'))).toBe(false);
+    const bundle = readFileSync(join(cacheDir, built.bundle), 'utf8');
+    expect(bundle).not.toMatch(/from ["']cjs-joiner["']/);
+    expect(bundle).toMatch(/from ["']pdfkit["']/);
+    // A package's file is a source like ours: changed (an npm ci), the bundle is made again.
+    joiner('-');
+    expect(loadPackages()).toBe('a-b1 its folder');
+  });
+
   it('loads the sources through tsx when bundling is turned off', () => {
     setValue(5);
     expect(load({ STRATA_NO_BUNDLE: '1' })).toBe('10');

@@ -146,8 +146,9 @@ export function registerAnalyze(program: Command, io: CliIo): void {
 }
 
 async function analyzeOne(studyPath: string, options: { json?: boolean; out?: string; jobs?: number; overrides: AnalyzeOverrides; stack?: LayerStack }, io: CliIo): Promise<void> {
-  const [{ loadStudy, withStack }, { analyzeStudyOnDisk, withChosenAnalyte }, { withStateLanes }, { writeReportFiles }] = await Promise.all([
+  const [{ loadStudy }, { withStack }, { analyzeStudyOnDisk, withChosenAnalyte }, { withStateLanes }, { writeReportFiles }] = await Promise.all([
     import('../node/loadStudy.js'),
+    import('../pipeline/studyChoices.js'),
     import('../node/analyzeStudyOnDisk.js'),
     import('../node/stateLanes.js'),
     import('../node/reportFiles.js'),

@@ -102,7 +102,7 @@ export function flagOverrides(flags: { normalize?: string; reference?: string; a
  */
 export async function checkReferenceFlag(overrides: AnalyzeOverrides, states: readonly string[]): Promise<void> {
   if (overrides.referenceState === undefined) return;
-  const { notAStateOf } = await import('../pipeline/manifest.js');
+  const { notAStateOf } = await import('../model/study.js');
   const notAState = notAStateOf(states, overrides.referenceState);
   if (notAState) throw new UsageError(`--reference ${notAState}`);
 }

@@ -82,7 +82,12 @@ export function registerFigure(program: Command, io: CliIo): void {
       const overrides = flagOverrides(options);
       const stack = options.stack === undefined ? undefined : stackPreset(options.stack);
       // The readers and the analysis load only when this command runs (see analyze.ts).
-      const [{ loadStudy, withStack }, { withStateLanes }, { withChosenAnalyte }] = await Promise.all([import('../node/loadStudy.js'), import('../node/stateLanes.js'), import('../node/analyzeStudyOnDisk.js')]);
+      const [{ loadStudy }, { withStack }, { withStateLanes }, { withChosenAnalyte }] = await Promise.all([
+        import('../node/loadStudy.js'),
+        import('../pipeline/studyChoices.js'),
+        import('../node/stateLanes.js'),
+        import('../node/analyzeStudyOnDisk.js'),
+      ]);
       // The analyte chosen here too (the analysis takes it from the overrides), for the notes and the figures to say it.
       const study = withChosenAnalyte(withStack(await loadStudy(studyPath), stack), overrides);
       await checkReferenceFlag(overrides, study.states.map((s) => s.state));

@@ -42,6 +42,22 @@ export interface Study {
   notes: string[];
 }
 
+/** A value from a file or the user as quoted in a message: long ones cut, so a message stays one line. */
+export const quoted = (value: string): string => `'${value.length > 80 ? `${value.slice(0, 80)}…` : value}'`;
+
+/** States a message names at most. */
+const MAX_STATES_SHOWN = 10;
+
+/**
+ * Why `state` cannot be a study's reference state — "'as-deposited' is not one of the states
+ * (pristine, charged)", naming the first few — or null where it is one of `states`. study.json's
+ * referenceState, `--reference` and the workbench's choice are refused in the same words.
+ */
+export function notAStateOf(states: readonly string[], state: string): string | null {
+  if (states.includes(state)) return null;
+  return `${quoted(state)} is not one of the states (${states.slice(0, MAX_STATES_SHOWN).join(', ')}${states.length > MAX_STATES_SHOWN ? ', …' : ''})`;
+}
+
 /** Sort key that puts pristine, charged, discharged first, then cycled-N by N, then the rest. */
 export function compareStates(a: string, b: string): number {
   const rank = (s: string): number => {

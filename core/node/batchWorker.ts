@@ -1,6 +1,7 @@
 import { parentPort } from 'node:worker_threads';
 import { analyzeStudyOnDisk, type AnalyzeOverrides } from './analyzeStudyOnDisk.js';
-import { loadStudy, withStack } from './loadStudy.js';
+import { loadStudy } from './loadStudy.js';
+import { withStack } from '../pipeline/studyChoices.js';
 import { STACK_PRESETS } from '../model/layerStack.js';
 import { writeReportFiles } from './reportFiles.js';
 import { nothingAnalysed } from '../model/report.js';

@@ -3,9 +3,8 @@ import { basename, join, relative, resolve, sep } from 'node:path';
 import { FORMATS } from '../io/detect.js';
 import type { FormatId } from '../io/detect.js';
 import { ManifestError, StrataError } from '../model/errors.js';
-import { DEFAULT_STACK_ID, STACK_PRESETS, type LayerStack } from '../model/layerStack.js';
+import { DEFAULT_STACK_ID, STACK_PRESETS } from '../model/layerStack.js';
 import { compareStates } from '../model/study.js';
-import { ionKey, ionNotation } from '../model/ions.js';
 import type { DatasetKind, Study, StudyFile, StudyState } from '../model/study.js';
 import { parseStudyManifest, resolveStack } from '../pipeline/manifest.js';
 import type { StudyManifest } from '../pipeline/manifest.js';
@@ -35,32 +34,6 @@ export async function loadStudy(path: string): Promise<LoadedStudy> {
   const manifestPath = join(abs, MANIFEST_NAME);
   const hasManifest = await stat(manifestPath).then((s) => s.isFile(), () => false);
   return hasManifest ? loadFromManifest(manifestPath) : guessStudy(abs);
-}
-
-/**
- * The study analysed with another layer stack (`strata analyze|figure --stack`): a folder without
- * study.json is read with the paper's stack, which fits no other kind of cell. Said in its notes.
- */
-export function withStack(study: LoadedStudy, stack: LayerStack | undefined): LoadedStudy {
-  // The same stack, not the same id: an inline stack may carry a preset's id with layers of its own.
-  if (!stack || stack === study.stack) return study;
-  // A guessed study's stack was only the default: its note gives way to this one.
-  const guessed = study.origin === 'guessed';
-  const notes = guessed ? study.notes.filter((n) => !n.startsWith('stack: ')) : study.notes;
-  return { ...study, stack, notes: [...notes, `stack: ${stack.id}, given for this run${guessed ? '' : ` (study.json's: ${study.stack.id})`}`] };
-}
-
-/**
- * The study analysed for another analyte (`strata analyze|figure --analyte`, the workbench's
- * "Analyte"): its stack's analyteIon replaced, which the analysis, its figures and its texts take.
- * Said in its notes, as another stack is. The study itself where none is given or the stack
- * names that ion already.
- */
-export function withAnalyte(study: LoadedStudy, ion: string | undefined): LoadedStudy {
-  const own = study.stack.analyteIon;
-  if (ion === undefined || (own !== undefined && ionKey(own) === ionKey(ion))) return study;
-  const note = `analyte: ${ionNotation(ion)}, chosen for this run${own !== undefined ? ` (the stack's: ${ionNotation(own)})` : ''}`;
-  return { ...study, stack: { ...study.stack, analyteIon: ion }, notes: [...study.notes, note] };
 }
 
 async function classify(root: string, rel: string): Promise<StudyFile> {

@@ -1,6 +1,7 @@
 import { closest, distance } from 'fastest-levenshtein';
 import { z } from 'zod';
 import { ManifestError } from '../model/errors.js';
+import { notAStateOf, quoted } from '../model/study.js';
 import { STACK_PRESETS } from '../model/layerStack.js';
 // Registers the presets beyond the paper's cell (solar-cell stacks of the real test files).
 import type { LayerStack } from '../model/layerStack.js';
@@ -97,19 +98,6 @@ export type StudyManifest = z.infer<typeof studyManifestSchema>;
 
 const MAX_ISSUES_SHOWN = 10;
 
-/** A value from the file as quoted in a message: long ones cut, so a message stays one line. */
-const quote = (value: string): string => `'${value.length > 80 ? `${value.slice(0, 80)}…` : value}'`;
-
-/**
- * Why `state` cannot be a study's reference state — "'as-deposited' is not one of the states
- * (pristine, charged)", naming the first few — or null where it is one of `states`. study.json's
- * referenceState, `--reference` and the workbench's choice are refused in the same words.
- */
-export function notAStateOf(states: readonly string[], state: string): string | null {
-  if (states.includes(state)) return null;
-  return `${quote(state)} is not one of the states (${states.slice(0, MAX_ISSUES_SHOWN).join(', ')}${states.length > MAX_ISSUES_SHOWN ? ', …' : ''})`;
-}
-
 /** Parses and validates a `study.json`; every problem is reported with its JSON path. */
 export function parseStudyManifest(text: string, fileName: string): StudyManifest {
   let json: unknown;
@@ -132,13 +120,13 @@ export function parseStudyManifest(text: string, fileName: string): StudyManifes
   // semTiltDeg is the view angle itself; semSection says how an image's stage tilt becomes one.
   if (both >= 0) throw new ManifestError(fileName, `states.${both}: semTiltDeg gives the view angle itself and semSection how the image's stage tilt becomes one: give one of them`);
   const duplicate = findDuplicate(parsed.data.states.map((s) => s.state));
-  if (duplicate) throw new ManifestError(fileName, `state ${quote(duplicate)} is listed twice`);
+  if (duplicate) throw new ManifestError(fileName, `state ${quoted(duplicate)} is listed twice`);
   const { referenceState } = parsed.data;
   const notAState = referenceState === undefined ? null : notAStateOf(parsed.data.states.map((s) => s.state), referenceState);
   if (notAState) throw new ManifestError(fileName, `referenceState ${notAState}`);
   const stack = resolveStack(parsed.data.stack, fileName);
   if (parsed.data.normalization === 'reference' && !parsed.data.referenceIon && !stack.referenceIon) {
-    throw new ManifestError(fileName, `normalization 'reference' needs "referenceIon" (e.g. "C2-"): stack ${quote(stack.id)} names none`);
+    throw new ManifestError(fileName, `normalization 'reference' needs "referenceIon" (e.g. "C2-"): stack ${quoted(stack.id)} names none`);
   }
   return parsed.data;
 }
@@ -164,7 +152,7 @@ function unknownKeys(keys: readonly string[], json: unknown, path: readonly Prop
       const near = candidates.length ? closest(key.toLowerCase(), candidates.map(leaf)) : undefined;
       const match = candidates.find((c) => leaf(c) === near);
       const likely = near !== undefined && match !== undefined && distance(key.toLowerCase(), near) <= Math.max(2, Math.floor(near.length / 4));
-      return `unknown key ${quote(key)}${likely ? ` (did you mean '${match}'?)` : known.length ? ` (known here: ${known.join(', ')})` : ''}`;
+      return `unknown key ${quoted(key)}${likely ? ` (did you mean '${match}'?)` : known.length ? ` (known here: ${known.join(', ')})` : ''}`;
     })
     .join('; ');
 }
@@ -184,11 +172,11 @@ function shapeAt(path: readonly PropertyKey[]): Record<string, z.ZodType> {
 export function resolveStack(stack: StudyManifest['stack'], fileName: string): LayerStack {
   if (typeof stack === 'string') {
     const preset = STACK_PRESETS[stack];
-    if (!preset) throw new ManifestError(fileName, `unknown stack preset ${quote(stack)} (known: ${Object.keys(STACK_PRESETS).join(', ')})`);
+    if (!preset) throw new ManifestError(fileName, `unknown stack preset ${quoted(stack)} (known: ${Object.keys(STACK_PRESETS).join(', ')})`);
     return preset;
   }
   const duplicate = findDuplicate(stack.layers.map((l) => l.role));
-  if (duplicate) throw new ManifestError(fileName, `stack: role ${quote(duplicate)} is listed twice`);
+  if (duplicate) throw new ManifestError(fileName, `stack: role ${quoted(duplicate)} is listed twice`);
   return stack;
 }
 

@@ -1,4 +1,3 @@
-import { availableParallelism } from 'node:os';
 import { StrataError } from '../model/errors.js';
 import type { InputRecord } from '../model/provenance.js';
 import type { StateOutcome, StudyAnalysisOptions } from '../pipeline/analyzeStudy.js';
@@ -6,7 +5,7 @@ import { analyzeStateFiles, mergeStateParts, splitsInParts, stateInputs } from '
 import type { StateControl, StateInput, StatePart, StatesControl, StatesRunner } from './analyzeStudyOnDisk.js';
 import { inputRecord, knownInputRecord, rememberHash } from './files.js';
 import type { LoadedStudy } from './loadStudy.js';
-import { StackPool, WorkerLost } from './stackPool.js';
+import { laneWorkerCount, StackPool, WorkerLost } from './stackPool.js';
 
 export interface StateLanes {
   /** Worker threads to use (the pool starts them when first needed). */
@@ -266,17 +265,17 @@ async function inputOnWorker(pool: StackPool, study: LoadedStudy, input: StateIn
  * Runs `fn` with a runner that analyses a study's states side by side, in this thread and up to
  * `jobs` − 1 worker threads (default: the cores), one lane an analysis task at most (a state, or
  * each of its parts: analysisTaskCount); no workers for one task or one job (then `fn` gets
- * undefined: one after another here). The workers are closed after.
+ * undefined: one after another here). `started`: a pool whose workers were started early
+ * (StackPool.start, for laneWorkerCount(jobs)), used instead of a new one. The workers are
+ * closed after.
  */
-export async function withStateLanes<T>(study: LoadedStudy, jobs: number | undefined, fn: (runStates: StatesRunner | undefined) => Promise<T>): Promise<T> {
-  // More lanes than cores only share them, each holding its own stack buffers (--jobs 100 on 2
-  // cores: 24 s and 2.4 GB, against 1.1 s and 157 MB).
-  const workers = Math.min(analysisTaskCount(study), jobs ?? availableParallelism(), availableParallelism()) - 1;
-  if (workers <= 0) return fn(undefined);
-  const pool = new StackPool(workers);
+export async function withStateLanes<T>(study: LoadedStudy, jobs: number | undefined, fn: (runStates: StatesRunner | undefined) => Promise<T>, started?: StackPool): Promise<T> {
+  const workers = laneWorkerCount(jobs, analysisTaskCount(study));
+  const pool = workers > 0 ? (started ?? new StackPool(workers)) : null;
+  if (started && started !== pool) await started.close();
   try {
-    return await fn(statesOnLanes({ pool, workers, inThisThread: true }));
+    return await fn(pool ? statesOnLanes({ pool, workers, inThisThread: true }) : undefined);
   } finally {
-    await pool.close();
+    await pool?.close();
   }
 }

@@ -5,7 +5,10 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { openTiffStack } from '../../core/io/sims/tiffStack.js';
 import { writeTiff } from '../../core/io/tiff/writeTiff.js';
 import { openFileSource } from '../../core/node/fileSource.js';
-import { StackPool, WorkerLost } from '../../core/node/stackPool.js';
+import { availableParallelism } from 'node:os';
+import { laneWorkerCount, StackPool, WorkerLost } from '../../core/node/stackPool.js';
+import { loadStudy } from '../../core/node/loadStudy.js';
+import { withStateLanes } from '../../core/node/stateLanes.js';
 import { runStackTask } from '../../core/node/stackTasks.js';
 import type { MapsTask, VolumeTask } from '../../core/node/stackTasks.js';
 import { PROJECT_ROOT } from '../helpers/sharedData.js';
@@ -121,5 +124,39 @@ describe('StackPool: stack passes on worker threads', () => {
     } finally {
       await source.close();
     }
+  });
+});
+
+describe('workers started early (strata analyze: they load their code while the study loads)', () => {
+  it('start() starts the pool\'s workers at once, no more than its size, and they take tasks', async () => {
+    const pool = new StackPool(2).start().start();
+    try {
+      expect(pool.started).toBe(2);
+      const task = { kind: 'input' as const, input: { path: join(PROJECT_ROOT, 'samples', 'study', 'study.json'), displayPath: 'study.json' } };
+      const [a, b] = await Promise.all([pool.run(task), pool.run(task)]);
+      expect(a).toEqual(b);
+      expect(pool.started).toBe(2);
+    } finally {
+      await pool.close();
+    }
+    expect(pool.started).toBe(0);
+  });
+
+  it('as many as the jobs and the tasks allow beside this thread, never more than the cores', () => {
+    const cores = availableParallelism();
+    expect(laneWorkerCount(1)).toBe(0);
+    expect(laneWorkerCount(undefined, 1)).toBe(0);
+    expect(laneWorkerCount(undefined)).toBe(cores - 1);
+    expect(laneWorkerCount(100, 100)).toBe(cores - 1);
+    expect(laneWorkerCount(2, 6)).toBe(Math.min(2, cores) - 1);
+  });
+
+  it('a study with one analysis task runs in this thread alone, and the workers started for it are closed', async () => {
+    const study = await loadStudy(join(PROJECT_ROOT, 'samples', 'study'));
+    const one = { ...study, states: [{ ...study.states[0], files: study.states[0].files.filter((f) => f.kind !== 'xrd') }] };
+    const pool = new StackPool(1).start();
+    const given = await withStateLanes(one, undefined, async (runStates) => runStates, pool);
+    expect(given).toBeUndefined();
+    expect(pool.started).toBe(0);
   });
 });

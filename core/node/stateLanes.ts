@@ -36,8 +36,11 @@ const codeOf = (t: LaneTask): TaskCode => (t.kind === 'input' ? 'input' : t.part
  * code unoptimised for a while: the sample study's first XRD pattern took ~0.9 s, its third
  * ~0.3 s. With every state on one lane each lane paid that for XRD and for SEM and ToF-SIMS
  * alike; with the parts split by code, on two cores this thread fits every pattern and a worker
- * does the rest (`strata analyze samples/study`: 3.5–4.0 → ~2.5 s on this project's 2-core
- * machine). A lane left without its own kind of work takes any (no lane idles while work waits).
+ * does the rest (`strata analyze samples/study` on this project's 2-core machine: 3.2 → 2.8 s,
+ * medians of 8 runs each, interleaved). This thread begins with the patterns because it is ready
+ * at once, while a worker still loads; begun the other way round, or with this thread only handing
+ * out tasks to two workers, it was slower. A lane left without its own kind of work takes any (no
+ * lane idles while work waits).
  * Only tasks of the states before `beforeState` are taken (see statesOnLanes: after a failure).
  */
 export function nextTask(tasks: readonly (LaneTask | null)[], warm: TaskCode, beforeState = Infinity): number {

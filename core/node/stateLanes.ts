@@ -90,7 +90,8 @@ export function statesOnLanes(lanes: StateLanes): StatesRunner {
     const records: InputRecord[][] = [];
     const tasks: Array<LaneTask | null> = [];
     for (let i = 0; i < count; i++) tasks.push(...stateTasks(study, i));
-    const partsLeft = tasks.map((t) => t!.stateIndex).reduce((left, i) => (left[i]++, left), new Array<number>(count).fill(0));
+    const partsLeft = new Array<number>(count).fill(0);
+    for (const t of tasks) if (t) partsLeft[t.stateIndex]++;
     for (let i = 0; i < count; i++) {
       const inputs = await stateInputs(study, i);
       const stateRecords: InputRecord[] = new Array(inputs.length);

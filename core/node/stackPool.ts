@@ -25,6 +25,9 @@ export function laneWorkerCount(jobs: number | undefined, tasks = Infinity): num
   return Math.max(0, Math.min(tasks, jobs ?? availableParallelism(), availableParallelism()) - 1);
 }
 
+/** Tasks a lane's worker holds at most: the one it runs and the lane's next (see StackPool.run). */
+const LANE_DEPTH = 2;
+
 /** The worker could not run the task (it failed to start or crashed): the caller may run it itself. */
 export class WorkerLost extends Error {}
 
@@ -32,6 +35,7 @@ interface Pending {
   id: number;
   task: StackTask;
   affinity?: string;
+  lane?: string;
   onProgress?: (done: number, total: number) => void;
   cancelled?: () => string | null;
   resolve: (r: StackTaskResult) => void;
@@ -40,7 +44,8 @@ interface Pending {
 
 interface Slot {
   worker: Worker;
-  current: Pending | null;
+  /** Its tasks, in the order sent: the first runs, the others wait in the worker (a lane's next). */
+  jobs: Pending[];
   /** Tasks it has answered. */
   finished: number;
 }
@@ -61,6 +66,8 @@ export class StackPool {
   private failedStarts = 0;
   /** The worker that last took a task of each affinity (see `run`); the oldest forgotten first. */
   private readonly lastSlotFor = new BoundedLru<string, Slot>(MAX_AFFINITIES);
+  /** The worker of each lane (see `run`). */
+  private readonly laneSlots = new BoundedLru<string, Slot>(MAX_AFFINITIES);
 
   constructor(
     readonly size = Math.max(1, Math.min(4, availableParallelism())),
@@ -70,11 +77,15 @@ export class StackPool {
   /**
    * Runs the task on a worker. `affinity`: tasks with the same one go to the same worker when it
    * is free: a worker keeps what it computed from unchanged files (a state's profiles, a file's
-   * checksum: stateMemo.ts, files.ts), and another would compute it again.
+   * checksum: stateMemo.ts, files.ts), and another would compute it again. `lane`: the tasks of a
+   * lane all go to one worker (the first free one its first task finds), which takes the next
+   * while it still runs one (LANE_DEPTH) and starts it as soon as it is done, without waiting
+   * for this thread to hand it over (stateLanes.ts: this thread fits XRD patterns meanwhile, and
+   * cannot answer a worker until a fit is done).
    */
   run(
     task: StackTask,
-    opts: { onProgress?: (done: number, total: number) => void; cancelled?: () => string | null; affinity?: string } = {},
+    opts: { onProgress?: (done: number, total: number) => void; cancelled?: () => string | null; affinity?: string; lane?: string } = {},
   ): Promise<StackTaskResult> {
     if (this.failedStarts >= 2) return Promise.reject(new WorkerLost('stack workers cannot start here'));
     return new Promise((resolve, reject) => {
@@ -104,9 +115,15 @@ export class StackPool {
 
   private pump(): void {
     while (this.queue.length) {
-      const affinity = this.queue[0].affinity;
+      const { affinity, lane } = this.queue[0];
       const preferred = affinity === undefined ? undefined : this.lastSlotFor.get(affinity);
-      let slot = preferred && preferred.current === null && this.slots.includes(preferred) ? preferred : this.slots.find((s) => s.current === null);
+      const laneSlot = lane === undefined ? undefined : this.laneSlots.get(lane);
+      let slot: Slot | undefined;
+      if (laneSlot && this.slots.includes(laneSlot) && laneSlot.jobs.every((j) => j.lane === lane)) {
+        // A lane keeps to its worker, there or waiting, unless the worker took other tasks meanwhile (the workbench's maps).
+        if (laneSlot.jobs.length >= LANE_DEPTH) return;
+        slot = laneSlot;
+      } else slot = preferred && preferred.jobs.length === 0 && this.slots.includes(preferred) ? preferred : this.slots.find((s) => s.jobs.length === 0);
       if (!slot && this.slots.length < this.size) slot = this.spawn();
       if (!slot) return;
       const job = this.queue.shift()!;
@@ -115,8 +132,9 @@ export class StackPool {
         job.reject(new StrataError(why));
         continue;
       }
-      slot.current = job;
+      slot.jobs.push(job);
       if (job.affinity !== undefined) this.lastSlotFor.set(job.affinity, slot);
+      if (job.lane !== undefined) this.laneSlots.set(job.lane, slot);
       slot.worker.ref();
       slot.worker.postMessage({ id: job.id, task: job.task } satisfies WorkerRequest);
     }
@@ -126,20 +144,26 @@ export class StackPool {
     // An (empty) workerData object: geotiff's `web-worker` dependency reads it inside a worker.
     const worker = new Worker(this.workerUrl, { workerData: {} });
     worker.unref();
-    const slot: Slot = { worker, current: null, finished: 0 };
+    const slot: Slot = { worker, jobs: [], finished: 0 };
     this.slots.push(slot);
     worker.on('message', (reply: WorkerReply) => {
-      const job = slot.current;
-      if (!job || job.id !== reply.id) return;
+      const at = slot.jobs.findIndex((j) => j.id === reply.id);
+      if (at < 0) return;
+      const job = slot.jobs[at];
       if ('progress' in reply) {
         job.onProgress?.(reply.progress.done, reply.progress.total);
         const why = job.cancelled?.();
         if (why) worker.postMessage({ id: job.id, cancel: why } satisfies WorkerRequest);
         return;
       }
-      slot.current = null;
+      slot.jobs.splice(at, 1);
       slot.finished++;
-      worker.unref();
+      // A task waiting behind it, cancelled meanwhile, is dropped before it starts.
+      for (const waiting of slot.jobs) {
+        const why = waiting.cancelled?.();
+        if (why) worker.postMessage({ id: waiting.id, cancel: why } satisfies WorkerRequest);
+      }
+      if (slot.jobs.length === 0) worker.unref();
       if ('result' in reply) job.resolve(reply.result);
       else job.reject(revivedError(reply.error.name, reply.error.message));
       this.pump();
@@ -149,9 +173,7 @@ export class StackPool {
       if (i < 0) return;
       this.slots.splice(i, 1);
       if (slot.finished === 0) this.failedStarts++;
-      const job = slot.current;
-      slot.current = null;
-      job?.reject(new WorkerLost(`stack worker ${why}`));
+      for (const job of slot.jobs.splice(0)) job.reject(new WorkerLost(`stack worker ${why}`));
       if (this.failedStarts >= 2) for (const queued of this.queue.splice(0)) queued.reject(new WorkerLost('stack workers cannot start here'));
       else this.pump();
     };

@@ -5,24 +5,39 @@ import type { StackTask } from './stackTasks.js';
 import type { WorkerReply, WorkerRequest } from './stackPool.js';
 
 /**
- * A worker thread of the stack pool (stackPool.ts): runs one task at a time and answers with
- * progress now and then, and the result or the error's message. A cancel message aborts the
- * task between reads.
+ * A worker thread of the stack pool (stackPool.ts): runs one task at a time, in the order they
+ * came (the pool may send a lane's next task while this one runs: StackPool.run's `lane`), and
+ * answers with progress now and then, and the result or the error's message. A cancel message
+ * aborts the task between reads, or drops it before it starts.
  */
 const port = parentPort;
 if (!port) throw new Error('stackWorker.ts runs as a worker thread');
-const running = new Map<number, AbortController>();
+const controllers = new Map<number, AbortController>();
+const waiting: Array<{ id: number; task: StackTask }> = [];
+let running = false;
 
 port.on('message', (message: WorkerRequest) => {
-  if (message.task === undefined) running.get(message.id)?.abort(new StrataError(message.cancel));
-  else void run(message.id, message.task);
+  if (message.task === undefined) {
+    controllers.get(message.id)?.abort(new StrataError(message.cancel));
+    return;
+  }
+  controllers.set(message.id, new AbortController());
+  waiting.push({ id: message.id, task: message.task });
+  if (!running) void runWaiting();
 });
 
+async function runWaiting(): Promise<void> {
+  running = true;
+  for (let next = waiting.shift(); next; next = waiting.shift()) await run(next.id, next.task);
+  running = false;
+}
+
 async function run(id: number, task: StackTask): Promise<void> {
-  const controller = new AbortController();
-  running.set(id, controller);
+  const controller = controllers.get(id)!;
   let last = 0;
   try {
+    // Cancelled while it waited: it does not start.
+    controller.signal.throwIfAborted();
     const result = await runStackTask(task, {
       signal: controller.signal,
       onPlane: (done, total) => {
@@ -38,6 +53,6 @@ async function run(id: number, task: StackTask): Promise<void> {
   } catch (err) {
     port!.postMessage({ id, error: { name: (err as Error).name, message: (err as Error).message } } satisfies WorkerReply);
   } finally {
-    running.delete(id);
+    controllers.delete(id);
   }
 }

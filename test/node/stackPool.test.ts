@@ -127,6 +127,40 @@ describe('StackPool: stack passes on worker threads', () => {
   });
 });
 
+describe("a lane's tasks (strata analyze: a worker's next part sent while it runs one)", () => {
+  const sample = (state: string): string => join(PROJECT_ROOT, 'samples', 'study', state, 'stack.ome.tif');
+  const maps = (state: string): MapsTask => ({ kind: 'maps', file: sample(state), displayName: `${state}/stack.ome.tif`, ion: 'Li-', deadTime: false, studyShotsPerPixel: null, windows: [] });
+
+  it('go to one worker, the next sent while the first runs, and run one after the other', async () => {
+    const pool = new StackPool(2);
+    try {
+      const seen: string[] = [];
+      const first = pool.run(maps('pristine'), { lane: 'L', onProgress: () => seen.push('first') });
+      const second = pool.run(maps('charged'), { lane: 'L', onProgress: () => seen.push('second') });
+      // Both went to the lane's worker: the pool's second worker was not needed.
+      expect(pool.started).toBe(1);
+      expect(await Promise.all([first, second])).toEqual(await Promise.all([runStackTask(maps('pristine')), runStackTask(maps('charged'))]));
+      expect(seen.indexOf('second')).toBeGreaterThan(seen.lastIndexOf('first'));
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('a task waiting behind another, cancelled meanwhile, is stopped; the one before it is not', async () => {
+    const pool = new StackPool(1);
+    try {
+      let stop = false;
+      const first = pool.run(maps('pristine'), { lane: 'L' });
+      const second = pool.run(maps('charged'), { lane: 'L', cancelled: () => (stop ? 'stopped by the test' : null) });
+      stop = true;
+      expect((await first).kind).toBe('maps');
+      await expect(second).rejects.toThrow('stopped by the test');
+    } finally {
+      await pool.close();
+    }
+  });
+});
+
 describe('workers started early (strata analyze: they load their code while the study loads)', () => {
   it('start() starts the pool\'s workers at once, no more than its size, and they take tasks', async () => {
     const pool = new StackPool(2).start().start();

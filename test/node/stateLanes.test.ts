@@ -147,16 +147,24 @@ describe('nextTask: which task a lane takes next', () => {
     // A whole state runs the SEM and ToF-SIMS code too (and the XRD code after).
     expect(nextTask([null, tasks[1], tasks[2]], 'sem-sims')).toBe(2);
   });
-  it('else the first analysis left, then the first checksum, then none', () => {
+  it('else the first analysis of another code where more than one of it is left, then the first checksum, then none', () => {
     expect(nextTask([tasks[0], null, tasks[2], tasks[3]], 'xrd')).toBe(0);
+    // The last pattern is left to the lane that fits patterns: this one hashes meanwhile, or is done.
+    expect(nextTask([null, tasks[1], null, tasks[3]], 'sem-sims')).toBe(3);
+    expect(nextTask([null, tasks[1], null, null], 'sem-sims')).toBe(-1);
+    expect(nextTask([tasks[0], null, null, tasks[3]], 'xrd')).toBe(3);
     expect(nextTask([null, null, null, tasks[3]], 'xrd')).toBe(3);
     expect(nextTask([null, null], 'xrd')).toBe(-1);
     expect(nextTask([], 'sem-sims')).toBe(-1);
   });
+  it('every task left when sweeping up after the lanes', () => {
+    expect(nextTask([null, tasks[1], null, null], 'sem-sims', { sweep: true })).toBe(1);
+    expect(nextTask([null, null, null, tasks[3]], 'xrd', { sweep: true })).toBe(3);
+  });
   it('only tasks of the states before the one given (after a failure)', () => {
-    expect(nextTask(tasks, 'xrd', 1)).toBe(1);
-    expect(nextTask(tasks, 'xrd', 0)).toBe(-1);
-    expect(nextTask([null, null, tasks[2], tasks[3]], 'sem-sims', 1)).toBe(3);
+    expect(nextTask(tasks, 'xrd', { beforeState: 1 })).toBe(1);
+    expect(nextTask(tasks, 'xrd', { beforeState: 0 })).toBe(-1);
+    expect(nextTask([null, null, tasks[2], tasks[3]], 'sem-sims', { beforeState: 1 })).toBe(3);
   });
 });
 

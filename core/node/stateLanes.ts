@@ -32,28 +32,28 @@ const codeOf = (t: LaneTask): TaskCode => (t.kind === 'input' ? 'input' : t.part
 
 /**
  * Which of the tasks left a lane takes next (its index, or -1): the first whose code the lane
- * ran last (`warm`); else the first analysis task of another code where more than one of that
- * code is left; else the first checksum. A fresh thread runs new code unoptimised for a while:
- * the sample study's first XRD pattern took ~0.9 s, its third ~0.3 s. With every state on one
- * lane each lane paid that for XRD and for SEM and ToF-SIMS alike; with the parts split by code,
- * on two cores this thread fits every pattern and a worker does the rest (`strata analyze
+ * ran last (`warm`); else the first analysis task of another code, but not the last XRD pattern
+ * left; else the first checksum. A fresh thread runs new code unoptimised for a while: the sample
+ * study's first XRD pattern took ~0.9 s, its third ~0.3 s. With every state on one lane each
+ * lane paid that for XRD and for SEM and ToF-SIMS alike; with the parts split by code, on two
+ * cores this thread fits every pattern and a worker does the rest (`strata analyze
  * samples/study` on this project's 2-core machine: 3.2 → 2.8 s, medians of 8 runs each,
  * interleaved). This thread begins with the patterns because it is ready at once, while a worker
  * still loads; begun the other way round, or with this thread only handing out tasks to two
- * workers, it was slower. A lane out of its own kind of work helps with another's while there is
- * more than one such task, but leaves the last to a lane that runs that code warm: a worker that
- * took the last pattern fitted it in 0.8 s, where this thread, done 0.03 s later with the one
- * before, fitted it in 0.35 s. `sweep`: any task (what is left when the lanes are done).
- * Only tasks of the states before `beforeState` are taken (see statesOnLanes: after a failure).
+ * workers, it was slower. The last pattern is left to the lane that fits them warm: a worker
+ * that took it fitted it in 0.8 s, where this thread, done 0.03 s later with the one before,
+ * fitted it in 0.35 s (a pattern is small: its time is the code's). The other parts read
+ * stacks that may be gigabytes, and a lane that is free takes them. `sweep`: any task (what
+ * is left when the lanes are done). Only tasks of the states before `beforeState` are taken
+ * (see statesOnLanes: after a failure).
  */
 export function nextTask(tasks: readonly (LaneTask | null)[], warm: TaskCode, opts: { beforeState?: number; sweep?: boolean } = {}): number {
   const beforeState = opts.beforeState ?? Infinity;
   const usable = (t: LaneTask | null): t is LaneTask => t !== null && t.stateIndex < beforeState;
-  const left = new Map<TaskCode, number>();
-  for (const t of tasks) if (usable(t)) left.set(codeOf(t), (left.get(codeOf(t)) ?? 0) + 1);
+  const patternsLeft = tasks.filter((t) => usable(t) && codeOf(t) === 'xrd').length;
   const own = tasks.findIndex((t) => usable(t) && codeOf(t) === warm);
   if (own >= 0) return own;
-  const other = tasks.findIndex((t) => usable(t) && t.kind === 'state' && (opts.sweep || left.get(codeOf(t))! > 1));
+  const other = tasks.findIndex((t) => usable(t) && t.kind === 'state' && (opts.sweep || codeOf(t) !== 'xrd' || patternsLeft > 1));
   if (other >= 0) return other;
   return tasks.findIndex((t) => usable(t) && (opts.sweep || t.kind === 'input'));
 }
@@ -158,10 +158,14 @@ export function statesOnLanes(lanes: StateLanes): StatesRunner {
       answered.catch(() => undefined);
       return { t, answered };
     };
-    // A worker lane sends its next task of the same code while the current one runs: its worker
-    // starts it at once when done (StackPool.run's `lane`), not when this thread, busy with a fit,
-    // hands it over. Another code's task is taken only once the lane is idle: sent ahead, it took
-    // a pattern this thread would have fitted warm sooner.
+    // Where this thread runs tasks too, a worker lane sends its next task of the same code while
+    // the current one runs: its worker starts it at once when done (StackPool.run's `lane`), not
+    // when this thread, busy with a fit, hands it over. Only while as many of that code are left
+    // as there are worker lanes (sent ahead, the second would wait behind the first while another
+    // lane idled), and never another code's: sent ahead, it took a pattern this thread would have
+    // fitted warm sooner.
+    const untaken = (code: TaskCode): number => tasks.reduce((n, t) => n + (t && codeOf(t) === code ? 1 : 0), 0);
+    const sendsAhead = (code: TaskCode): boolean => lanes.inThisThread && untaken(code) >= workers;
     const worker = async (warm: TaskCode, lane: string): Promise<void> => {
       const next = (onlyWarm: boolean): { t: LaneTask; answered: Promise<void> } | null => {
         const t = take(warm, onlyWarm);
@@ -170,7 +174,7 @@ export function statesOnLanes(lanes: StateLanes): StatesRunner {
         return sent(t, lane);
       };
       for (let current = next(false); current; ) {
-        const following = next(true);
+        const following = sendsAhead(warm) ? next(true) : null;
         try {
           await current.answered;
         } catch (err) {

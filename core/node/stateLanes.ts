@@ -149,7 +149,7 @@ export function statesOnLanes(lanes: StateLanes): StatesRunner {
       }
     };
     /** A task sent to the lane's worker, and what it will do with the answer. */
-    const sent = (t: LaneTask, lane: string): { t: LaneTask; answered: Promise<void> } => {
+    const sent = (t: LaneTask, lane: string | undefined): { t: LaneTask; answered: Promise<void> } => {
       const answered =
         t.kind === 'state'
           ? stateOnWorker(lanes.pool, study, t, options, { cancelled, onProgress: (done, total) => progress.pass(t.stateIndex, done, total) }, lane).then((outcome) => partDone(t, outcome))
@@ -166,7 +166,10 @@ export function statesOnLanes(lanes: StateLanes): StatesRunner {
     // fitted warm sooner.
     const untaken = (code: TaskCode): number => tasks.reduce((n, t) => n + (t && codeOf(t) === code ? 1 : 0), 0);
     const sendsAhead = (code: TaskCode): boolean => lanes.inThisThread && untaken(code) >= workers;
-    const worker = async (warm: TaskCode, lane: string): Promise<void> => {
+    // A lane keeps to one worker only where it sends tasks ahead: otherwise (the workbench) a
+    // state's part goes back to the worker that keeps what it computed from the state's files.
+    const worker = async (warm: TaskCode, laneKey: string): Promise<void> => {
+      const lane = lanes.inThisThread ? laneKey : undefined;
       const next = (onlyWarm: boolean): { t: LaneTask; answered: Promise<void> } | null => {
         const t = take(warm, onlyWarm);
         if (!t) return null;
@@ -274,15 +277,15 @@ export class StatesProgress {
   }
 }
 
-async function stateOnWorker(pool: StackPool, study: LoadedStudy, task: { stateIndex: number; part: StatePart }, options: StudyAnalysisOptions, control: StatesControl, lane: string): Promise<StateOutcome> {
+async function stateOnWorker(pool: StackPool, study: LoadedStudy, task: { stateIndex: number; part: StatePart }, options: StudyAnalysisOptions, control: StatesControl, lane: string | undefined): Promise<StateOutcome> {
   const { stateIndex, part } = task;
-  // The same state's part to the same worker (a lane's first task: then the lane's): it keeps what it computed from the state's files.
+  // The same state's part to the same worker where it is free: it keeps what it computed from the state's files (a lane that sends tasks ahead keeps to its own worker).
   const result = await pool.run({ kind: 'state', study, stateIndex, options, part }, { affinity: `state ${study.root} ${study.states[stateIndex].state} ${part}`, lane, ...control });
   if (result.kind !== 'state') throw new StrataError(`${study.name}: a state's analysis came back as '${result.kind}'`);
   return result.outcome;
 }
 
-async function inputOnWorker(pool: StackPool, study: LoadedStudy, input: StateInput, cancelled: () => string | null, lane: string): Promise<InputRecord> {
+async function inputOnWorker(pool: StackPool, study: LoadedStudy, input: StateInput, cancelled: () => string | null, lane: string | undefined): Promise<InputRecord> {
   // A checksum under way stops at its next chunk when cancelled; one still queued is dropped.
   const result = await pool.run({ kind: 'input', input }, { affinity: `input ${input.path}`, lane, cancelled });
   if (result.kind !== 'input') throw new StrataError(`${study.name}: the checksum of ${input.displayPath} came back as '${result.kind}'`);

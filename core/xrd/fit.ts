@@ -480,14 +480,15 @@ function initialiseLinear(full: number[], layout: ModelLayout, xs: number[], ys:
     return row;
   });
   const columns = fixedColumns + (layout.hump ? 1 : 0);
-  const fixedAta = Array.from({ length: fixedColumns }, () => new Array<number>(fixedColumns).fill(0));
-  const fixedAty = new Array<number>(fixedColumns).fill(0);
-  addNormalSums(design, ys, weights, fixedAta, fixedAty);
+  // The fixed columns' block of the sums (its first rows, summed over the first columns), zeros for the hump's.
+  const fixedAta = Array.from({ length: columns }, () => new Array<number>(columns).fill(0));
+  const fixedAty = new Array<number>(columns).fill(0);
+  addNormalSums(design, ys, weights, fixedAta.slice(0, fixedColumns), fixedAty);
   let bestChi2 = Infinity;
   for (const hg of humpGrid) {
     if (hg) for (let i = 0; i < xs.length; i++) design[i][fixedColumns] = gaussian(xs[i], hg[0], hg[1]);
-    const ata = Array.from({ length: columns }, (_, j) => (j < fixedColumns ? [...fixedAta[j], ...new Array<number>(columns - fixedColumns).fill(0)] : new Array<number>(columns).fill(0)));
-    const aty = [...fixedAty, ...new Array<number>(columns - fixedColumns).fill(0)];
+    const ata = fixedAta.map((row) => row.slice());
+    const aty = fixedAty.slice();
     if (hg) addNormalSums(design, ys, weights, ata, aty, fixedColumns);
     const coef = solveNormalSums(ata, aty);
     if (!coef) continue;

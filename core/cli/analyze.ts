@@ -151,19 +151,12 @@ type OneStudyOptions = { json?: boolean; out?: string; jobs?: number; overrides:
 
 async function analyzeOne(studyPath: string, options: OneStudyOptions, io: CliIo): Promise<void> {
   // The workers start first: each loads its code (~0.3 s) while this thread loads its own and the study.
-  const pool = await startedLaneWorkers(options.jobs);
+  const pool = (await import('../node/stackPool.js')).startLaneWorkers(options.jobs);
   try {
     await analyzeOneOn(studyPath, options, io, pool);
   } finally {
     await pool?.close();
   }
-}
-
-/** A pool of the worker threads `jobs` allows beside this thread, started now; none for one job or one core. */
-async function startedLaneWorkers(jobs: number | undefined): Promise<StackPool | undefined> {
-  const { StackPool, laneWorkerCount } = await import('../node/stackPool.js');
-  const workers = laneWorkerCount(jobs);
-  return workers > 0 ? new StackPool(workers).start() : undefined;
 }
 
 async function analyzeOneOn(studyPath: string, options: OneStudyOptions, io: CliIo, pool: StackPool | undefined): Promise<void> {

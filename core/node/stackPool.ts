@@ -25,6 +25,16 @@ export function laneWorkerCount(jobs: number | undefined, tasks = Infinity): num
   return Math.max(0, Math.min(tasks, jobs ?? availableParallelism(), availableParallelism()) - 1);
 }
 
+/**
+ * A pool of the worker threads `jobs` allows beside this thread (laneWorkerCount), started now:
+ * each loads its code (~0.3 s) while the caller loads its own and the study (`strata analyze`,
+ * `strata figure`: withStateLanes takes it). None for one job or one core.
+ */
+export function startLaneWorkers(jobs: number | undefined): StackPool | undefined {
+  const workers = laneWorkerCount(jobs);
+  return workers > 0 ? new StackPool(workers).start() : undefined;
+}
+
 /** Tasks a lane's worker holds at most: the one it runs and the lane's next (see StackPool.run). */
 const LANE_DEPTH = 2;
 

@@ -8,7 +8,7 @@ import type { LoadedStudy } from './loadStudy.js';
 import { laneWorkerCount, StackPool, WorkerLost } from './stackPool.js';
 
 export interface StateLanes {
-  /** Worker threads to use (the pool starts them when first needed). */
+  /** Worker threads to use (the pool starts them when first needed, or at once: StackPool.start). */
   pool: StackPool;
   workers: number;
   /**
@@ -94,6 +94,8 @@ export function statesOnLanes(lanes: StateLanes): StatesRunner {
     for (let i = 0; i < count; i++) tasks.push(...stateTasks(study, i));
     const partsLeft = new Array<number>(count).fill(0);
     for (const t of tasks) if (t) partsLeft[t.stateIndex]++;
+    // Worker lanes: one an analysis task at most (the tasks so far; checksums are added below), less this thread's.
+    const workers = Math.max(0, Math.min(lanes.workers, tasks.length - (lanes.inThisThread ? 1 : 0)));
     for (let i = 0; i < count; i++) {
       const inputs = await stateInputs(study, i);
       const stateRecords: InputRecord[] = new Array(inputs.length);
@@ -192,8 +194,6 @@ export function statesOnLanes(lanes: StateLanes): StatesRunner {
         current = following ?? next(false);
       }
     };
-    const analysisTasks = tasks.filter((t) => t?.kind === 'state').length;
-    const workers = Math.max(0, Math.min(lanes.workers, analysisTasks - (lanes.inThisThread ? 1 : 0)));
     // Without this thread, the first worker takes the patterns.
     const workerLanes = Array.from({ length: workers }, (_, k) => worker(k === 0 && !lanes.inThisThread ? 'xrd' : 'sem-sims', `lane ${k}`));
     await Promise.all([...(lanes.inThisThread || workers === 0 ? [here()] : []), ...workerLanes]);

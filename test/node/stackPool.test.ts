@@ -6,7 +6,7 @@ import { openTiffStack } from '../../core/io/sims/tiffStack.js';
 import { writeTiff } from '../../core/io/tiff/writeTiff.js';
 import { openFileSource } from '../../core/node/fileSource.js';
 import { availableParallelism } from 'node:os';
-import { laneWorkerCount, StackPool, WorkerLost } from '../../core/node/stackPool.js';
+import { laneWorkerCount, StackPool, startLaneWorkers, WorkerLost } from '../../core/node/stackPool.js';
 import { loadStudy } from '../../core/node/loadStudy.js';
 import { withStateLanes } from '../../core/node/stateLanes.js';
 import { runStackTask } from '../../core/node/stackTasks.js';
@@ -183,6 +183,16 @@ describe('workers started early (strata analyze: they load their code while the 
     expect(laneWorkerCount(undefined)).toBe(cores - 1);
     expect(laneWorkerCount(100, 100)).toBe(cores - 1);
     expect(laneWorkerCount(2, 6)).toBe(Math.min(2, cores) - 1);
+  });
+
+  it('startLaneWorkers: a started pool of that many, none for one job', async () => {
+    expect(startLaneWorkers(1)).toBeUndefined();
+    const pool = startLaneWorkers(undefined);
+    try {
+      expect(pool?.started ?? 0).toBe(laneWorkerCount(undefined));
+    } finally {
+      await pool?.close();
+    }
   });
 
   it('a study with one analysis task runs in this thread alone, and the workers started for it are closed', async () => {

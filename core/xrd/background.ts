@@ -110,22 +110,70 @@ export function polynomialBackground(twoThetaDeg: ArrayLike<number>, intensity: 
       for (let k = 0; k < p; k++) sum += inv[j * p + k] * aty[k];
       coef[j] = sum;
     }
-    nextAty.fill(0);
-    let change = 0;
-    for (let i = 0; i < n; i++) {
-      const row = i * p;
-      let f = 0;
-      for (let k = 0; k < p; k++) f += design[row + k] * coef[k];
-      change = Math.max(change, Math.abs(f - fit[i]) / scale);
-      fit[i] = f;
-      if (work[i] > f) work[i] = f;
-      const clipped = work[i];
-      for (let k = 0; k < p; k++) nextAty[k] += design[row + k] * clipped;
-    }
+    const change = p === 3 ? clipPassQuadratic(design, coef, fit, work, scale, nextAty) : clipPass(design, p, coef, fit, work, scale, nextAty);
     [aty, nextAty] = [nextAty, aty];
     if (it > 0 && change < tolerance) break;
   }
   return fit;
+}
+
+/**
+ * One round of polynomialBackground over every point: the fit at the coefficients, the data
+ * clipped to it, and Aᵀy of the clipped data summed into `nextAty` (overwritten). Returns the
+ * largest change of the fit, relative to `scale`.
+ */
+export function clipPass(design: Float64Array, p: number, coef: Float64Array, fit: Float64Array, work: Float64Array, scale: number, nextAty: Float64Array): number {
+  const n = fit.length;
+  nextAty.fill(0);
+  let change = 0;
+  for (let i = 0; i < n; i++) {
+    const row = i * p;
+    let f = 0;
+    for (let k = 0; k < p; k++) f += design[row + k] * coef[k];
+    change = Math.max(change, Math.abs(f - fit[i]) / scale);
+    fit[i] = f;
+    if (work[i] > f) work[i] = f;
+    const clipped = work[i];
+    for (let k = 0; k < p; k++) nextAty[k] += design[row + k] * clipped;
+  }
+  return change;
+}
+
+/**
+ * clipPass for a quadratic (three terms), its loops over the terms written out and the sums
+ * kept in locals: the same operations in the same order, so the same numbers to the bit, at
+ * about a third of the time (the amorphous baseline runs 300 rounds a pattern; V8 left the
+ * three-term loops rolled, with a load and store of each sum per point).
+ */
+export function clipPassQuadratic(design: Float64Array, coef: Float64Array, fit: Float64Array, work: Float64Array, scale: number, nextAty: Float64Array): number {
+  const n = fit.length;
+  const c0 = coef[0];
+  const c1 = coef[1];
+  const c2 = coef[2];
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let change = 0;
+  for (let i = 0, row = 0; i < n; i++, row += 3) {
+    const d0 = design[row];
+    const d1 = design[row + 1];
+    const d2 = design[row + 2];
+    let f = 0;
+    f += d0 * c0;
+    f += d1 * c1;
+    f += d2 * c2;
+    change = Math.max(change, Math.abs(f - fit[i]) / scale);
+    fit[i] = f;
+    const clipped = work[i] > f ? f : work[i];
+    work[i] = clipped;
+    s0 += d0 * clipped;
+    s1 += d1 * clipped;
+    s2 += d2 * clipped;
+  }
+  nextAty[0] = s0;
+  nextAty[1] = s1;
+  nextAty[2] = s2;
+  return change;
 }
 
 /**

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CU_K_ALPHA } from '../../core/model/xrdPattern.js';
 import { analyzeXrd, analyzeXrdPattern } from '../../core/xrd/analyze.js';
-import { polynomialBackground, rollingBallBackground, snipBackground, windowExtremes } from '../../core/xrd/background.js';
+import { clipPass, clipPassQuadratic, polynomialBackground, rollingBallBackground, snipBackground, windowExtremes } from '../../core/xrd/background.js';
 import { fitPeakGroup } from '../../core/xrd/fit.js';
 import { kAlpha2PositionDeg, stripKAlpha2 } from '../../core/xrd/kalpha2.js';
 import { matchPeaks, PHASES, phaseSticks } from '../../core/xrd/phases.js';
@@ -70,6 +70,28 @@ describe('backgrounds', () => {
       expect(worst).toBeLessThan(tol);
     });
   }
+
+  it("iterative polynomial: the quadratic's own round gives the general round's numbers to the bit", () => {
+    let seed = 11;
+    const random = (): number => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+    const n = 400;
+    const design = new Float64Array(3 * n);
+    for (let i = 0; i < n; i++) {
+      const t = (2 * i) / (n - 1) - 1;
+      design.set([1, t, t * t], 3 * i);
+    }
+    const data = Float64Array.from({ length: n }, (_, i) => (i === 7 ? NaN : 100 + 50 * random() + (i % 97 === 0 ? 900 : 0)));
+    const general = { fit: new Float64Array(n), work: data.slice(), aty: new Float64Array(3) };
+    const quadratic = { fit: new Float64Array(n), work: data.slice(), aty: new Float64Array(3) };
+    // Rounds from a few coefficient vectors, as the iteration feeds them (−0 and 0 included).
+    for (const coef of [[0, 0, 0], [-0, 0, -0], [120, -3.5, 7.25], [90.5, 1e-3, -40], [1e9, -1e9, 3]]) {
+      const c = Float64Array.from(coef);
+      const a = clipPass(design, 3, c, general.fit, general.work, 101, general.aty);
+      const b = clipPassQuadratic(design, c, quadratic.fit, quadratic.work, 101, quadratic.aty);
+      expect(Object.is(a, b)).toBe(true);
+      for (const key of ['fit', 'work', 'aty'] as const) expect(Array.from(quadratic[key]).every((v, i) => Object.is(v, general[key][i])), `${key} at ${coef}`).toBe(true);
+    }
+  });
 });
 
 describe('windowExtremes', () => {

@@ -63,6 +63,28 @@ describe('candidate phases from the stack', () => {
     expect(ids({ layers: [layer('silicon wafer (100)')] })).toEqual(['Si']);
   });
 
+  it('reads ASCII and non-ASCII names by the same rules (case, white space, word edges)', () => {
+    // ASCII names take an ASCII pattern, others the Unicode one: the same answers either way.
+    const cases: [string, string[]][] = [
+      ['STAINLESS \t STEEL', ['austenite']],
+      ['stainless_steel', ['austenite']],
+      ['steel2', []],
+      ['LiFePO4-carbon', ['LiFePO4', 'FePO4']],
+      ['Si-wafer', ['Si']],
+      ['Si: n-type', ['Si']],
+      ['SiC', []],
+    ];
+    for (const [ascii, expected] of cases) {
+      expect(ids({ layers: [layer(ascii)] }), ascii).toEqual(expected);
+      // The same name after a non-ASCII word (the Unicode pattern): the same phases.
+      expect(ids({ layers: [layer(`Schicht · ${ascii}`)] }), `Schicht · ${ascii}`).toEqual(expected);
+    }
+    // Letters beyond ASCII are letters: no word edge inside "Siä"; Unicode case folding: ſ is s.
+    expect(ids({ layers: [layer('Siä')] })).toEqual([]);
+    expect(ids({ layers: [layer('ſteel')] })).toEqual(['austenite']);
+    expect(ids({ layers: [layer('Li₃PO₄ on SI')] })).toEqual(['Si']);
+  });
+
   it('uses every phase where no stack is given (a pattern analysed on its own)', () => {
     expect(candidatePhases(undefined).phases).toEqual([...PHASES]);
     expect(candidatePhases(undefined).note).toBeNull();

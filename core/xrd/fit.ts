@@ -2,7 +2,7 @@ import { levenbergMarquardt } from 'ml-levenberg-marquardt';
 import { medianStepDeg } from './background.js';
 import { kAlpha2PositionDeg } from './kalpha2.js';
 import { addNormalSums, invert, solveNormalSums } from './linalg.js';
-import { gaussian, lorentzian, pseudoVoigt, pseudoVoigtPeakValue } from './profile.js';
+import { gaussian, GAUSS_NORM, LN2, pseudoVoigt, pseudoVoigtPeakValue } from './profile.js';
 import type { PeakShape } from './profile.js';
 
 export type BackgroundTerms = 'none' | 'constant' | 'linear' | 'quadratic';
@@ -81,12 +81,14 @@ interface ModelLayout {
 
 /** Adds the value (and gradient) of one pseudo-Voigt of area a at centre c to y/grad. */
 function pvTerm(x: number, c: number, w: number, a: number, eta: number, scale: number, dcdc: number, grad: number[] | undefined, at: number): number {
-  const g = gaussian(x, c, w);
-  const l = lorentzian(x, c, w);
+  // gaussian() and lorentzian() (profile.ts) written out on one u, by their very expressions:
+  // the same numbers, with u and 4u² computed once (the fit evaluates this ~10⁵ times a pattern).
+  const u = (x - c) / w;
+  const q = 1 + 4 * u * u;
+  const g = (GAUSS_NORM / w) * Math.exp(-4 * LN2 * u * u);
+  const l = 2 / (Math.PI * w) / q;
   const pv = eta * l + (1 - eta) * g;
   if (grad) {
-    const u = (x - c) / w;
-    const q = 1 + 4 * u * u;
     const dgdc = g * ((8 * Math.LN2 * u) / w);
     const dldc = l * ((8 * u) / w / q);
     const dgdw = (g / w) * (8 * Math.LN2 * u * u - 1);

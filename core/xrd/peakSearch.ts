@@ -188,6 +188,8 @@ export function matchedFilterPeaks(twoThetaDeg: ArrayLike<number>, counts: Array
   const noise: Float64Array[] = [];
   const kernels: Float64Array[] = [];
   const gateKernels: Float64Array[] = [];
+  // Each kernel's squares, k·k as the sums below multiply them first: the same numbers, one multiply a tap fewer.
+  const gateSquares: Float64Array[] = [];
   // Gate: the mean-subtracted kernel of the same width must see a bump there too (see above).
   const gatePasses = (wi: number, i: number): boolean => {
     const k0 = gateKernels[wi];
@@ -196,14 +198,17 @@ export function matchedFilterPeaks(twoThetaDeg: ArrayLike<number>, counts: Array
     let v0 = 0;
     for (let j = -m; j <= m; j++) {
       r0 += k0[j + m] * counts[i + j];
-      v0 += k0[j + m] * k0[j + m] * variance[i + j];
+      v0 += gateSquares[wi][j + m] * variance[i + j];
     }
     return r0 >= gate * Math.sqrt(Math.max(v0, 1e-12));
   };
   for (const w of widths) {
     const m = Math.max(2, Math.round(((opts.supportFwhm ?? 3) * w) / step));
     const kernel = orthogonalKernel(m, step, w, opts.degree ?? 2);
-    gateKernels.push(orthogonalKernel(m, step, w, 0));
+    const squares = kernel.map((k) => k * k);
+    const gateKernel = orthogonalKernel(m, step, w, 0);
+    gateKernels.push(gateKernel);
+    gateSquares.push(gateKernel.map((k) => k * k));
     const kk = kernel.reduce((a, v) => a + v * v, 0);
     kernels.push(kernel);
     const si = new Float64Array(n).fill(Number.NaN);
@@ -214,9 +219,8 @@ export function matchedFilterPeaks(twoThetaDeg: ArrayLike<number>, counts: Array
       let r = 0;
       let v = 0;
       for (let j = -m; j <= m; j++) {
-        const k = kernel[j + m];
-        r += k * counts[i + j];
-        v += k * k * variance[i + j];
+        r += kernel[j + m] * counts[i + j];
+        v += squares[j + m] * variance[i + j];
       }
       ni[i] = Math.sqrt(Math.max(v, 1e-12));
       si[i] = r / ni[i];

@@ -3,8 +3,9 @@
  * Scherrer needs. The pseudo-Voigt is η·Lorentzian + (1−η)·Gaussian with a shared FWHM
  * (the Thompson–Cox–Hastings simplification that HighScore and fityk also use).
  */
-const LN2 = Math.log(2);
-const GAUSS_NORM = 2 * Math.sqrt(LN2 / Math.PI);
+export const LN2 = Math.log(2);
+/** Height × FWHM of a unit-area Gaussian. */
+export const GAUSS_NORM = 2 * Math.sqrt(LN2 / Math.PI);
 
 export function gaussian(x: number, centerDeg: number, fwhmDeg: number): number {
   const u = (x - centerDeg) / fwhmDeg;

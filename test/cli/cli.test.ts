@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { buildProgram } from '../../core/cli.js';
 import { STRATA_VERSION } from '../../core/version.js';
@@ -64,6 +64,22 @@ describe('strata CLI', () => {
     expect(ok.stdout.trim()).toBe(STRATA_VERSION);
     const bad = spawnSync(process.execPath, [join(PROJECT_ROOT, 'bin/strata.js'), 'info'], { encoding: 'utf8' });
     expect(bad.status).toBe(2);
+  });
+
+  it('as a real process, prints all it has before it ends, and ends quietly with its own code when the reader stops early', async () => {
+    const bin = join(PROJECT_ROOT, 'bin/strata.js');
+    const file = join(PROJECT_ROOT, 'samples/study/pristine/xrd.ras');
+    const whole = spawnSync(process.execPath, [bin, 'xrd', file, '--json'], { encoding: 'utf8' });
+    expect(whole.status).toBe(0);
+    expect(JSON.parse(whole.stdout)).toEqual(JSON.parse((await runCli(['xrd', file, '--json'])).stdout));
+    // `strata info … | head -c 0`: the pipe is closed before anything is printed.
+    const child = spawn(process.execPath, [bin, 'info', file], { stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.destroy();
+    let stderr = '';
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    const code = await new Promise((resolve) => child.on('close', resolve));
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
   });
 });
 

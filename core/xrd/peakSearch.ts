@@ -188,7 +188,7 @@ export function matchedFilterPeaks(twoThetaDeg: ArrayLike<number>, counts: Array
   const noise: Float64Array[] = [];
   const kernels: Float64Array[] = [];
   const gateKernels: Float64Array[] = [];
-  // Each kernel's squares, k·k as the sums below multiply them first: the same numbers, one multiply a tap fewer.
+  // The gate kernels' squared taps (as `squares` below).
   const gateSquares: Float64Array[] = [];
   // Gate: the mean-subtracted kernel of the same width must see a bump there too (see above).
   const gatePasses = (wi: number, i: number): boolean => {
@@ -205,6 +205,8 @@ export function matchedFilterPeaks(twoThetaDeg: ArrayLike<number>, counts: Array
   for (const w of widths) {
     const m = Math.max(2, Math.round(((opts.supportFwhm ?? 3) * w) / step));
     const kernel = orthogonalKernel(m, step, w, opts.degree ?? 2);
+    // Each tap squared once: the variance sums took k·k·var, which is (k·k)·var, so the same
+    // numbers with one multiply a tap fewer (the filters are most of the peak search's time).
     const squares = kernel.map((k) => k * k);
     const gateKernel = orthogonalKernel(m, step, w, 0);
     gateKernels.push(gateKernel);

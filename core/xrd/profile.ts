@@ -3,18 +3,29 @@
  * Scherrer needs. The pseudo-Voigt is η·Lorentzian + (1−η)·Gaussian with a shared FWHM
  * (the Thompson–Cox–Hastings simplification that HighScore and fityk also use).
  */
-export const LN2 = Math.log(2);
-/** Height × FWHM of a unit-area Gaussian. */
-export const GAUSS_NORM = 2 * Math.sqrt(LN2 / Math.PI);
+const LN2 = Math.log(2);
+const GAUSS_NORM = 2 * Math.sqrt(LN2 / Math.PI);
+
+/**
+ * The unit-area Gaussian and Lorentzian at u = (x − centre) / FWHM: the fit's model computes u
+ * once for both (fit.ts pvTerm), with the same numbers as gaussian() and lorentzian().
+ */
+export function gaussianAtU(u: number, fwhmDeg: number): number {
+  return (GAUSS_NORM / fwhmDeg) * Math.exp(-4 * LN2 * u * u);
+}
+
+/** See gaussianAtU; `q` is 1 + 4u². */
+export function lorentzianAtQ(q: number, fwhmDeg: number): number {
+  return 2 / (Math.PI * fwhmDeg) / q;
+}
 
 export function gaussian(x: number, centerDeg: number, fwhmDeg: number): number {
-  const u = (x - centerDeg) / fwhmDeg;
-  return (GAUSS_NORM / fwhmDeg) * Math.exp(-4 * LN2 * u * u);
+  return gaussianAtU((x - centerDeg) / fwhmDeg, fwhmDeg);
 }
 
 export function lorentzian(x: number, centerDeg: number, fwhmDeg: number): number {
   const u = (x - centerDeg) / fwhmDeg;
-  return 2 / (Math.PI * fwhmDeg) / (1 + 4 * u * u);
+  return lorentzianAtQ(1 + 4 * u * u, fwhmDeg);
 }
 
 export function pseudoVoigt(x: number, centerDeg: number, fwhmDeg: number, eta: number): number {

@@ -19,6 +19,18 @@ function pngSize(png: Uint8Array): { width: number; height: number } {
   return { width: view.getUint32(16), height: view.getUint32(20) };
 }
 
+/** The PNG's chunks in file order: type and data. */
+function pngChunks(png: Uint8Array): { type: string; data: Uint8Array }[] {
+  const view = new DataView(png.buffer, png.byteOffset, png.byteLength);
+  const chunks: { type: string; data: Uint8Array }[] = [];
+  for (let at = 8; at < png.length; ) {
+    const length = view.getUint32(at);
+    chunks.push({ type: String.fromCharCode(...png.subarray(at + 4, at + 8)), data: png.subarray(at + 8, at + 8 + length) });
+    at += 12 + length;
+  }
+  return chunks;
+}
+
 describe('figure export', () => {
   it('reads the figure size in mm from the SVG', () => {
     expect(svgSizeMm(svg)).toEqual({ widthMm: 85, heightMm: 40 });
@@ -35,9 +47,21 @@ describe('figure export', () => {
       expect(Math.abs(height - (40 / 25.4) * dpi)).toBeLessThanOrEqual(1);
       // The dpi is in the file (pHYs, pixels per metre), as another PNG reader sees it: without
       // it every program took the figure for 72 dpi.
-      const decoded = decode(png);
+      // Every chunk's CRC checked by the reader's own CRC-32.
+      const decoded = decode(png, { checkCrc: true });
       expect(decoded.resolution).toEqual({ x: Math.round((dpi * 1000) / 25.4), y: Math.round((dpi * 1000) / 25.4), unit: 1 });
       expect(decoded.width).toBe(width);
+      // The colours are said to be sRGB (perceptual intent), with sRGB's gamma and chromaticities
+      // for readers that do not know the chunk, all before the image data as PNG requires.
+      const chunks = pngChunks(png);
+      const types = chunks.map((c) => c.type);
+      expect(types.slice(0, 5)).toEqual(['IHDR', 'pHYs', 'sRGB', 'gAMA', 'cHRM']);
+      expect(types.indexOf('IDAT')).toBeGreaterThan(4);
+      expect(types.at(-1)).toBe('IEND');
+      const word = (data: Uint8Array, i: number): number => new DataView(data.buffer, data.byteOffset).getUint32(4 * i);
+      expect([...chunks[2].data]).toEqual([0]);
+      expect(word(chunks[3].data, 0)).toBe(45455);
+      expect(Array.from({ length: 8 }, (_, i) => word(chunks[4].data, i))).toEqual([31270, 32900, 64000, 33000, 30000, 60000, 15000, 6000]);
     }
   });
 

@@ -56,6 +56,8 @@ describe('figure export', () => {
       const chunks = pngChunks(png);
       const types = chunks.map((c) => c.type);
       expect(types.slice(0, 5)).toEqual(['IHDR', 'pHYs', 'sRGB', 'gAMA', 'cHRM']);
+      // Once each (a renderer that came to write one itself would make the file invalid).
+      for (const t of ['pHYs', 'sRGB', 'gAMA', 'cHRM', 'iCCP']) expect(types.filter((x) => x === t).length, t).toBe(t === 'iCCP' ? 0 : 1);
       expect(types.indexOf('IDAT')).toBeGreaterThan(4);
       expect(types.at(-1)).toBe('IEND');
       const word = (data: Uint8Array, i: number): number => new DataView(data.buffer, data.byteOffset).getUint32(4 * i);

@@ -151,12 +151,8 @@ type OneStudyOptions = { json?: boolean; out?: string; jobs?: number; overrides:
 
 async function analyzeOne(studyPath: string, options: OneStudyOptions, io: CliIo): Promise<void> {
   // The workers start first: each loads its code (~0.3 s) while this thread loads its own and the study.
-  const pool = (await import('../node/stackPool.js')).startLaneWorkers(options.jobs);
-  try {
-    await analyzeOneOn(studyPath, options, io, pool);
-  } finally {
-    await pool?.close();
-  }
+  const { withLaneWorkers } = await import('../node/stackPool.js');
+  await withLaneWorkers(options.jobs, (pool) => analyzeOneOn(studyPath, options, io, pool));
 }
 
 async function analyzeOneOn(studyPath: string, options: OneStudyOptions, io: CliIo, pool: StackPool | undefined): Promise<void> {

@@ -10,7 +10,9 @@ import type { FigureName } from '../figures/figureNames.js';
 import { STRATA_VERSION } from '../version.js';
 import type { CliIo } from './context.js';
 import { asNormalizeFlagError, checkReferenceFlag, decimalNumber, flagOverrides, stackPreset, stackPresetList } from './context.js';
-import { DEFAULT_STACK_ID } from '../model/layerStack.js';
+import { DEFAULT_STACK_ID, type LayerStack } from '../model/layerStack.js';
+import type { AnalyzeOverrides } from '../node/analyzeStudyOnDisk.js';
+import type { StackPool } from '../node/stackPool.js';
 
 const FORMATS = ['svg', 'png', 'pdf'] as const;
 type Format = (typeof FORMATS)[number];
@@ -81,86 +83,88 @@ export function registerFigure(program: Command, io: CliIo): void {
       const p = parseFigureOptions(options);
       const overrides = flagOverrides(options);
       const stack = options.stack === undefined ? undefined : stackPreset(options.stack);
-      // The workers start first, as for strata analyze (startLaneWorkers): they load their code while this thread loads its own and the study.
-      const pool = (await import('../node/stackPool.js')).startLaneWorkers(undefined);
-      try {
-        // The readers and the analysis load only when this command runs (see analyze.ts).
-        const [{ loadStudy }, { withStack }, { withStateLanes }, { withChosenAnalyte }] = await Promise.all([
-          import('../node/loadStudy.js'),
-          import('../pipeline/studyChoices.js'),
-          import('../node/stateLanes.js'),
-          import('../node/analyzeStudyOnDisk.js'),
-        ]);
-        // The analyte chosen here too (the analysis takes it from the overrides), for the notes and the figures to say it.
-        const study = withChosenAnalyte(withStack(await loadStudy(studyPath), stack), overrides);
-        await checkReferenceFlag(overrides, study.states.map((s) => s.state));
-        // Checked before the figures are made, not found wanting after.
-        const outDir = await prepareOutputFolder(p.out);
-        for (const note of study.notes) io.stderr(`note: ${note}\n`);
-        const progress = (line: string): void => io.stderr(`${line}\n`);
-        // The renderers (resvg, pdfkit, fonts) load only when figures are made: other commands start faster.
-        const { buildStudyFigures, figureFileContent } = await import('../node/figureFiles.js');
-        const { svgSizeMm } = await import('../figures/export.js');
-        const { figureFonts } = await import('../node/fonts.js');
-        // The states analysed side by side, as `strata analyze` does (three 512 MB states: ~4.2 →
-        // ~3.6 s for the whole command; the sample study, the same within the noise).
-        const { data, built, warnings } = await withStateLanes(
-          study,
-          undefined,
-          (runStates) => buildStudyFigures(study, { figures: p.figures, widthMm: p.widthMm ?? undefined, xrdScale: p.xrdScale, progress, runStates, overrides }),
-          pool,
-        ).catch((err: unknown) => {
-          throw asNormalizeFlagError(err, overrides.normalization !== undefined);
-        });
-        for (const w of warnings) io.stderr(`warning: ${w}\n`);
-        if (!built.length) throw new StrataError(`${study.name}: none of the figures ${p.figures.join(', ')} could be made from this study`);
-        const fonts = p.formats.some((f) => f !== 'svg') ? figureFonts() : null;
-        const files: Record<string, unknown>[] = [];
-        const total = built.length * p.formats.length;
-        let done = 0;
-        for (const fig of built) {
-          const size = svgSizeMm(fig.svg);
-          for (const format of p.formats) {
-            const file = `${fig.name}.${format}`;
-            const path = join(outDir, file);
-            // Figure names carry state names; whatever they hold, nothing is written outside --out.
-            if (dirname(path) !== outDir) throw new StrataError(`${study.name}: figure name ${JSON.stringify(fig.name)} is not a plain file name`);
-            io.stderr(`[${++done}/${total}] ${file}\n`);
-            const bytes = await figureFileContent(fig, format, { dpi: p.dpi, fonts });
-            await writeFileAtomic(path, bytes);
-            files.push({
-              figure: fig.figure,
-              name: fig.name,
-              format,
-              path: file,
-              widthMm: size.widthMm,
-              heightMm: +size.heightMm.toFixed(2),
-              ...(format === 'png' ? { dpi: p.dpi, widthPx: Math.round((size.widthMm / 25.4) * p.dpi) } : {}),
-              sizeBytes: typeof bytes === 'string' ? Buffer.byteLength(bytes) : bytes.length,
-              sha256: await sha256File(path),
-              // For the caption: what the figure rests on but does not print (files, pixel sizes).
-              ...(fig.notes?.length ? { notes: fig.notes } : {}),
-            });
-          }
-        }
-        const manifest = {
-          schema: 'strata.figures/1',
-          study: data.report.study,
-          stack: data.report.stack,
-          createdAt: new Date().toISOString(),
-          software: 'strata',
-          version: STRATA_VERSION,
-          // The figures rest on this analysis: its inputs (with checksums) and parameters.
-          inputs: data.report.provenance.inputs,
-          analysis: { version: data.report.provenance.version, createdAt: data.report.provenance.createdAt, parameters: data.report.provenance.parameters },
-          parameters: { formats: p.formats, dpi: p.dpi, widthMm: p.widthMm, figures: p.figures, xrdScale: p.xrdScale },
-          files,
-          warnings,
-        };
-        await writeFileAtomic(join(outDir, 'figures.json'), JSON.stringify(manifest, null, 2) + '\n');
-        io.stderr(`wrote ${files.length} file${files.length === 1 ? '' : 's'} and figures.json to ${p.out}\n`);
-      } finally {
-        await pool?.close();
-      }
+      // The workers start first, as for strata analyze: they load their code while this thread loads its own and the study.
+      const { withLaneWorkers } = await import('../node/stackPool.js');
+      await withLaneWorkers(undefined, (pool) => makeFigures(studyPath, p, overrides, stack, io, pool));
     });
 }
+
+/** `strata figure` of one study, its states analysed on this thread and `pool`'s workers. */
+async function makeFigures(studyPath: string, p: FigureParameters & { out: string }, overrides: AnalyzeOverrides, stack: LayerStack | undefined, io: CliIo, pool: StackPool | undefined): Promise<void> {
+  // The readers and the analysis load only when this command runs (see analyze.ts).
+  const [{ loadStudy }, { withStack }, { withStateLanes }, { withChosenAnalyte }] = await Promise.all([
+    import('../node/loadStudy.js'),
+    import('../pipeline/studyChoices.js'),
+    import('../node/stateLanes.js'),
+    import('../node/analyzeStudyOnDisk.js'),
+  ]);
+  // The analyte chosen here too (the analysis takes it from the overrides), for the notes and the figures to say it.
+  const study = withChosenAnalyte(withStack(await loadStudy(studyPath), stack), overrides);
+  await checkReferenceFlag(overrides, study.states.map((s) => s.state));
+  // Checked before the figures are made, not found wanting after.
+  const outDir = await prepareOutputFolder(p.out);
+  for (const note of study.notes) io.stderr(`note: ${note}\n`);
+  const progress = (line: string): void => io.stderr(`${line}\n`);
+  // The renderers (resvg, pdfkit, fonts) load only when figures are made: other commands start faster.
+  const { buildStudyFigures, figureFileContent } = await import('../node/figureFiles.js');
+  const { svgSizeMm } = await import('../figures/export.js');
+  const { figureFonts } = await import('../node/fonts.js');
+  // The states analysed side by side, as `strata analyze` does (three 512 MB states: ~4.2 →
+  // ~3.6 s for the whole command; the sample study, the same within the noise).
+  const { data, built, warnings } = await withStateLanes(
+    study,
+    undefined,
+    (runStates) => buildStudyFigures(study, { figures: p.figures, widthMm: p.widthMm ?? undefined, xrdScale: p.xrdScale, progress, runStates, overrides }),
+    pool,
+  ).catch((err: unknown) => {
+    throw asNormalizeFlagError(err, overrides.normalization !== undefined);
+  });
+  for (const w of warnings) io.stderr(`warning: ${w}\n`);
+  if (!built.length) throw new StrataError(`${study.name}: none of the figures ${p.figures.join(', ')} could be made from this study`);
+  const fonts = p.formats.some((f) => f !== 'svg') ? figureFonts() : null;
+  const files: Record<string, unknown>[] = [];
+  const total = built.length * p.formats.length;
+  let done = 0;
+  for (const fig of built) {
+    const size = svgSizeMm(fig.svg);
+    for (const format of p.formats) {
+      const file = `${fig.name}.${format}`;
+      const path = join(outDir, file);
+      // Figure names carry state names; whatever they hold, nothing is written outside --out.
+      if (dirname(path) !== outDir) throw new StrataError(`${study.name}: figure name ${JSON.stringify(fig.name)} is not a plain file name`);
+      io.stderr(`[${++done}/${total}] ${file}\n`);
+      const bytes = await figureFileContent(fig, format, { dpi: p.dpi, fonts });
+      await writeFileAtomic(path, bytes);
+      files.push({
+        figure: fig.figure,
+        name: fig.name,
+        format,
+        path: file,
+        widthMm: size.widthMm,
+        heightMm: +size.heightMm.toFixed(2),
+        ...(format === 'png' ? { dpi: p.dpi, widthPx: Math.round((size.widthMm / 25.4) * p.dpi) } : {}),
+        sizeBytes: typeof bytes === 'string' ? Buffer.byteLength(bytes) : bytes.length,
+        sha256: await sha256File(path),
+        // For the caption: what the figure rests on but does not print (files, pixel sizes).
+        ...(fig.notes?.length ? { notes: fig.notes } : {}),
+      });
+    }
+  }
+  const manifest = {
+    schema: 'strata.figures/1',
+    study: data.report.study,
+    stack: data.report.stack,
+    createdAt: new Date().toISOString(),
+    software: 'strata',
+    version: STRATA_VERSION,
+    // The figures rest on this analysis: its inputs (with checksums) and parameters.
+    inputs: data.report.provenance.inputs,
+    analysis: { version: data.report.provenance.version, createdAt: data.report.provenance.createdAt, parameters: data.report.provenance.parameters },
+    parameters: { formats: p.formats, dpi: p.dpi, widthMm: p.widthMm, figures: p.figures, xrdScale: p.xrdScale },
+    files,
+    warnings,
+  };
+  await writeFileAtomic(join(outDir, 'figures.json'), JSON.stringify(manifest, null, 2) + '\n');
+  io.stderr(`wrote ${files.length} file${files.length === 1 ? '' : 's'} and figures.json to ${p.out}\n`);
+}
+

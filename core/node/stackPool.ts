@@ -35,6 +35,16 @@ export function startLaneWorkers(jobs: number | undefined): StackPool | undefine
   return workers > 0 ? new StackPool(workers).start() : undefined;
 }
 
+/** Runs `fn` with the lane workers `jobs` allows, started now (startLaneWorkers), and closes them after. */
+export async function withLaneWorkers<T>(jobs: number | undefined, fn: (pool: StackPool | undefined) => Promise<T>): Promise<T> {
+  const pool = startLaneWorkers(jobs);
+  try {
+    return await fn(pool);
+  } finally {
+    await pool?.close();
+  }
+}
+
 /** Tasks a lane's worker holds at most: the one it runs and the lane's next (see StackPool.run). */
 const LANE_DEPTH = 2;
 

@@ -6,7 +6,7 @@ import { openTiffStack } from '../../core/io/sims/tiffStack.js';
 import { writeTiff } from '../../core/io/tiff/writeTiff.js';
 import { openFileSource } from '../../core/node/fileSource.js';
 import { availableParallelism } from 'node:os';
-import { laneWorkerCount, StackPool, startLaneWorkers, WorkerLost } from '../../core/node/stackPool.js';
+import { laneWorkerCount, StackPool, startLaneWorkers, withLaneWorkers, WorkerLost } from '../../core/node/stackPool.js';
 import { loadStudy } from '../../core/node/loadStudy.js';
 import { withStateLanes } from '../../core/node/stateLanes.js';
 import { runStackTask } from '../../core/node/stackTasks.js';
@@ -193,6 +193,19 @@ describe('workers started early (strata analyze: they load their code while the 
     } finally {
       await pool?.close();
     }
+  });
+
+  it('withLaneWorkers: the started pool while fn runs, closed after it, also when it throws', async () => {
+    let seen: StackPool | undefined;
+    await expect(
+      withLaneWorkers(undefined, async (pool) => {
+        seen = pool;
+        expect(pool?.started ?? 0).toBe(laneWorkerCount(undefined));
+        throw new Error('fn failed');
+      }),
+    ).rejects.toThrow('fn failed');
+    expect(seen?.started ?? 0).toBe(0);
+    expect(await withLaneWorkers(1, async (pool) => pool)).toBeUndefined();
   });
 
   it('a study with one analysis task runs in this thread alone, and the workers started for it are closed', async () => {

@@ -1,7 +1,7 @@
 import { app, BrowserWindow, dialog, ipcMain, session, shell } from 'electron';
 import type { IpcMainInvokeEvent } from 'electron';
-import { statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync, statSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
 import { validateRequest } from '../core/api/contract.js';
 import { WorkbenchServices } from '../core/node/services.js';
 import { apiErrorMessage, CONTENT_SECURITY_POLICY, requestErrorMessage } from '../core/node/server.js';
@@ -82,6 +82,19 @@ app.whenReady().then(() => {
     const result = await dialog.showSaveDialog({ defaultPath: suggested, filters: [{ name: 'Strata project', extensions: ['strata.json'] }], properties: ['showOverwriteConfirmation'] });
     if (result.canceled || !result.filePath) return null;
     const path = projectSavePath(result.filePath);
+    // The dialog asked about the name as typed; where the extension was added here, a project
+    // of the full name would be replaced with no question asked: ask it now.
+    if (path !== result.filePath && existsSync(path)) {
+      const { response } = await dialog.showMessageBox({
+        type: 'question',
+        buttons: ['Replace', 'Cancel'],
+        defaultId: 1,
+        cancelId: 1,
+        message: `${basename(path)} already exists. Replace it?`,
+        detail: `A Strata project is saved with the extension .strata.json: ${path}`,
+      });
+      if (response !== 0) return null;
+    }
     services.allow(path);
     return path;
   });

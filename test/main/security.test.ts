@@ -15,6 +15,10 @@ const fake = vi.hoisted(() => ({
   onPermission: null as null | ((wc: unknown, permission: string, cb: (granted: boolean) => void) => void),
   openExternal: [] as string[],
   userData: '',
+  /** What the save dialog answers, and the message boxes main shows (with the button to press). */
+  savePath: null as string | null,
+  messageBoxes: [] as string[],
+  messageBoxResponse: 1,
 }));
 
 vi.mock('electron', () => {
@@ -39,7 +43,11 @@ vi.mock('electron', () => {
   const electron = {
     app: { isPackaged: false, whenReady: () => Promise.resolve(), on: () => undefined, quit: () => undefined, getPath: () => fake.userData },
     BrowserWindow,
-    dialog: { showOpenDialog: async () => ({ canceled: true, filePaths: [] }), showSaveDialog: async () => ({ canceled: true }) },
+    dialog: {
+      showOpenDialog: async () => ({ canceled: true, filePaths: [] }),
+      showSaveDialog: async () => (fake.savePath === null ? { canceled: true } : { canceled: false, filePath: fake.savePath }),
+      showMessageBox: async (o: { message: string }) => (fake.messageBoxes.push(o.message), { response: fake.messageBoxResponse }),
+    },
     ipcMain: { handle: (channel: string, fn: (...a: unknown[]) => Promise<unknown>) => fake.handlers.set(channel, fn) },
     session: { defaultSession: { webRequest: { onHeadersReceived: (fn: typeof fake.onHeaders) => (fake.onHeaders = fn) }, setPermissionRequestHandler: (fn: typeof fake.onPermission) => (fake.onPermission = fn) } },
     shell: { openExternal: async (url: string) => void fake.openExternal.push(url) },
@@ -116,6 +124,29 @@ describe('Electron main process security', () => {
     expect(await grant(appFrame, 42)).toBeNull();
     await expect(grant(foreignFrame, fake.userData)).rejects.toThrow(/not the Strata page/);
     expect(await grant(appFrame, fake.userData)).toBe(fake.userData);
+  });
+
+  it("asks before replacing a project whose name the save dialog did not confirm (the extension added after it)", async () => {
+    const pick = fake.handlers.get('strata:pickProjectSave')!;
+    const dir = mkdtempSync(join(fake.userData, 'save-'));
+    const existing = join(dir, 'cell.strata.json');
+    writeFileSync(existing, '{}');
+    const ask = async (typed: string, response: number): Promise<{ path: unknown; asked: string[] }> => {
+      fake.savePath = typed;
+      fake.messageBoxes = [];
+      fake.messageBoxResponse = response;
+      const path = await pick(appFrame, join(dir, 'suggested.strata.json'));
+      return { path, asked: fake.messageBoxes };
+    };
+    // Typed without the extension: the dialog asked about "cell", which does not exist.
+    expect(await ask(join(dir, 'cell'), 1)).toEqual({ path: null, asked: ['cell.strata.json already exists. Replace it?'] });
+    expect(await ask(join(dir, 'cell'), 0)).toEqual({ path: existing, asked: ['cell.strata.json already exists. Replace it?'] });
+    expect(await ask(join(dir, 'cell.json'), 1)).toEqual({ path: null, asked: ['cell.strata.json already exists. Replace it?'] });
+    // The full name typed: the dialog's own confirmation covered it; a new name needs none.
+    expect(await ask(existing, 1)).toEqual({ path: existing, asked: [] });
+    expect(await ask(join(dir, 'other'), 1)).toEqual({ path: join(dir, 'other.strata.json'), asked: [] });
+    expect(readFileSync(existing, 'utf8')).toBe('{}');
+    fake.savePath = null;
   });
 
   it('the sandboxed preload exposes only window.strata, never ipcRenderer', () => {

@@ -20,9 +20,13 @@ export function unzipMembers(bytes: Uint8Array, fileName: string, want: (path: s
           tooBig = `${f.name} claims ${f.originalSize} bytes`;
           return false;
         }
-        // fflate allocates the stated size before inflating: it must be one deflate can reach.
-        if (f.compression === 8 && f.originalSize > MAX_DEFLATE_RATIO * f.size + 1024) {
-          tooBig = `${f.name} claims ${f.originalSize} bytes from ${f.size} compressed (deflate gives at most ${MAX_DEFLATE_RATIO}:1)`;
+        // fflate allocates the stated size before inflating: it must be one deflate can reach
+        // from the compressed bytes there are. Those lie inside the archive, whatever size the
+        // directory states (a corrupt 470 MB let an 862-byte file claim, and get, 5 MB).
+        const compressedBytes = Math.min(f.size, bytes.length);
+        if (f.compression === 8 && f.originalSize > MAX_DEFLATE_RATIO * compressedBytes + 1024) {
+          const archive = f.size > bytes.length ? `, in a ${bytes.length}-byte archive` : '';
+          tooBig = `${f.name} claims ${f.originalSize} bytes from ${f.size} compressed${archive} (deflate gives at most ${MAX_DEFLATE_RATIO}:1)`;
           return false;
         }
         return true;

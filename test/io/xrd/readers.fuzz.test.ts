@@ -146,13 +146,19 @@ const FORMATS: Format[] = [
 ];
 
 /** A zip whose every member claims `size` bytes once inflated (local and central headers). */
-function claimSize(zip: Uint8Array, size: number): Uint8Array {
+function claimSize(zip: Uint8Array, size: number, compressedSize?: number): Uint8Array {
   const out = zip.slice();
   const dv = new DataView(out.buffer);
   for (let i = 0; i + 46 <= out.length; i++) {
     const sig = dv.getUint32(i, true);
-    if (sig === 0x04034b50 && dv.getUint16(i + 8, true) === 8) dv.setUint32(i + 22, size, true);
-    if (sig === 0x02014b50 && dv.getUint16(i + 10, true) === 8) dv.setUint32(i + 24, size, true);
+    if (sig === 0x04034b50 && dv.getUint16(i + 8, true) === 8) {
+      dv.setUint32(i + 22, size, true);
+      if (compressedSize !== undefined) dv.setUint32(i + 18, compressedSize, true);
+    }
+    if (sig === 0x02014b50 && dv.getUint16(i + 10, true) === 8) {
+      dv.setUint32(i + 24, size, true);
+      if (compressedSize !== undefined) dv.setUint32(i + 20, compressedSize, true);
+    }
   }
   return out;
 }
@@ -165,6 +171,10 @@ describe('hostile input: XRD readers', () => {
       await tally.run([name], async () => void readXrd(bomb, name, id), bomb.length);
       expect(tally.refused).toBe(1);
       expect(() => readXrd(bomb, name, id)).toThrow(/claims 209715200 bytes/);
+      // A compressed size beyond the archive (a corrupt directory, found by the fuzzer) does not
+      // license a larger original: deflate makes at most 1032 bytes of each byte there is.
+      const overstated = claimSize(zip, 1032 * zip.length + 4096, 0x7fffffff);
+      expect(() => readXrd(overstated, name, id)).toThrow(new RegExp(`claims ${1032 * zip.length + 4096} bytes from 2147483647 compressed, in a ${zip.length}-byte archive`));
     }
   });
 

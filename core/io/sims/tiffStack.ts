@@ -358,11 +358,15 @@ async function decodePage(source: ByteSource, tiff: TiffStructure, ifd: TiffIfd,
   const counts = ifd.entries.has(TAG.TileByteCounts)
     ? await readTagNumbers(source, tiff, ifd, TAG.TileByteCounts)
     : await readTagNumbers(source, tiff, ifd, TAG.StripByteCounts);
-  const stored = counts.reduce((a, b) => a + b, 0);
+  // What the strips can hold is what lies in the file, whatever their counts say: counts past its
+  // end let a 1 kB file claim a 128 MiB plane, allocated before the decoder found them wrong.
+  const claimed = counts.reduce((a, b) => a + b, 0);
+  const stored = Math.min(claimed, source.size);
   const planeBytes = info.width * info.height * (info.bitsPerSample / 8);
   const limit = info.compression === 1 ? stored : Math.max(stored * MAX_EXPANSION, SMALL_PLANE_BYTES);
   if (planeBytes > limit) {
-    throw new FormatError(name, `page claims ${planeBytes} bytes of pixels but stores ${stored}`, { offset: ifd.offset });
+    const storing = claimed > source.size ? `its strips claim ${claimed}, more than the whole ${source.size}-byte file` : `stores ${stored}`;
+    throw new FormatError(name, `page claims ${planeBytes} bytes of pixels but ${storing}`, { offset: ifd.offset });
   }
   const raw = await readUncompressedPlane(source, tiff, ifd, info);
   if (raw) return ndarray(raw, [info.height, info.width]);

@@ -9,6 +9,7 @@ import { writeTiff } from '../../../core/io/tiff/writeTiff.js';
 import type { TiffPixels } from '../../../core/io/tiff/writeTiff.js';
 import { FormatError } from '../../../core/model/errors.js';
 import type { PlaneRunReader } from '../../../core/model/ionStack.js';
+import { watchAllocations } from '../../helpers/fuzz.js';
 import { ifdOffsets, lzwEncode, packBitsEncode, patchTag, recompressed, withStrip } from './tiffTestUtil.js';
 
 const W = 24;
@@ -177,5 +178,20 @@ describe('deflated stacks', () => {
         if (!got.every((v, i) => v === expected[i])) expect.fail(`channel ${c}, scan ${s} differs from geotiff's decode`);
       }
     }
+  });
+});
+
+describe('hostile strip counts', () => {
+  it('a page whose strip counts pass the end of the file cannot claim a plane larger than the file could hold', async () => {
+    // A 1 kB Deflate stack edited to say 8192 × 8192 px in one strip of 2 GB: its plane (128 MiB)
+    // was allocated before the decoder found the strip missing.
+    const data = Uint16Array.from(values(0, 65535));
+    let bytes = writeTiff([0, 1].map(() => ({ width: W, height: H, data })), { compression: 'deflate' });
+    for (const [tag, value] of [[256, 8192], [257, 8192], [278, 8192], [279, 0x7fffffff]]) bytes = patchTag(bytes, tag, value);
+    const stack = await openTiffStack(bytesSource('claims.tif', bytes));
+    const { error, largestBytes } = await watchAllocations(() => stack.readPlane(0, 0));
+    expect(error).toBeInstanceOf(FormatError);
+    expect((error as Error).message).toMatch(new RegExp(`claims\\.tif.*page claims 134217728 bytes of pixels but its strips claim 2147483647, more than the whole ${bytes.length}-byte file`));
+    expect(largestBytes).toBeLessThan(1024 ** 2);
   });
 });

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
+import { appendFile, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -21,6 +21,25 @@ describe('sha256File', () => {
     const path = join(dir, 'data.bin');
     await writeFile(path, bytes);
     expect(await sha256File(path)).toBe(createHash('sha256').update(bytes).digest('hex'));
+  });
+
+  it('reads a file that grows while it is hashed to its new end', async () => {
+    // The buffers are sized to the file as it was when opened; what is appended still comes in.
+    const dir = await mkdtemp(join(tmpdir(), 'strata-sha-'));
+    dirs.push(dir);
+    const path = join(dir, 'growing.bin');
+    const first = randomBytes(1000);
+    const more = randomBytes(5000);
+    await writeFile(path, first);
+    let appended = false;
+    const digest = await sha256File(path, {
+      onChunk: async () => {
+        if (appended) return;
+        appended = true;
+        await appendFile(path, more);
+      },
+    });
+    expect(digest).toBe(createHash('sha256').update(Buffer.concat([first, more])).digest('hex'));
   });
 
   it('reports each chunk hashed and stops when the report throws (a Cancel), the rest of the file unread', async () => {

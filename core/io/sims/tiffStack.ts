@@ -31,8 +31,9 @@ const MAX_PLANE_BYTES = 1024 ** 3;
  * Compressed strips cannot expand beyond this ratio for the codecs TIFF stacks use (deflate
  * ≈ 1032:1, LZW ≈ 2730:1): a page whose strips could not hold its claimed size is refused.
  */
-const MAX_EXPANSION = 4096;
-const SMALL_PLANE_BYTES = 16 * 1024 * 1024;
+export const MAX_EXPANSION = 4096;
+/** A compressed page may always claim a plane this large, whatever its strips hold (a small file's 2048² 32-bit plane). */
+export const SMALL_PLANE_BYTES = 16 * 1024 * 1024;
 /** Most bytes `readPlanes` reads at once; a longer run is read in pieces. */
 const MAX_RUN_BYTES = 64 * 1024 * 1024;
 

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { bytesSource } from '../../../core/io/byteSource.js';
 import { openImzml } from '../../../core/io/sims/imzml.js';
 import { readSurfaceLabProfile } from '../../../core/io/sims/surfacelab.js';
-import { openTiffStack } from '../../../core/io/sims/tiffStack.js';
+import { MAX_EXPANSION, openTiffStack, SMALL_PLANE_BYTES } from '../../../core/io/sims/tiffStack.js';
 import { ionPlanes } from '../../../core/sims/planeRuns.js';
 import { writeSurfaceLabProfile } from '../../../core/io/sims/writeSurfaceLab.js';
 import { classifyTiff } from '../../../core/io/tiff/classify.js';
@@ -125,7 +125,11 @@ describe('hostile input', () => {
       ),
       writeTiff([0, 1].map((k) => ({ ...page(k, (v) => Uint8Array.from(v, (x) => x % 256)), ...(k === 0 ? { description: 'ImageJ=1.54\nimages=2\nchannels=1\nslices=2\n' } : {}) }))),
     ];
-    const tally = new FuzzTally('tiff-stack');
+    // What a page may claim (tiffStack.ts: its strips' bytes in the file × MAX_EXPANSION, or a
+    // small plane), as Float32 from 8-bit samples at most (×4), beside 4 MiB of headroom: a
+    // header claiming more than its file could hold must be refused before anything is allocated.
+    const stackAllocBound = (inputBytes: number): number => 4 * 1024 ** 2 + 4 * Math.max(MAX_EXPANSION * inputBytes, SMALL_PLANE_BYTES);
+    const tally = new FuzzTally('tiff-stack', { maxAllocBytes: stackAllocBound });
     await fc.assert(
       fc.asyncProperty(fc.nat({ max: seeds.length - 1 }), mutationArb(1200), async (seedIndex, m) => {
         const bytes = applyMutation(seeds[seedIndex], m);
@@ -133,7 +137,7 @@ describe('hostile input', () => {
           const source = bytesSource('fuzz_Li-.tif', bytes);
           await classifyTiff(source);
           await checkStack(await openTiffStack(source));
-        });
+        }, bytes.length);
       }),
       { numRuns: FUZZ_RUNS },
     );

@@ -34,6 +34,14 @@ const MAX_WINDOWS = 4096;
 const MAX_IMAGE_BYTES = 1024 ** 3;
 /** Pixels on one axis; a header claiming more is not an image. */
 const MAX_AXIS_PX = 1 << 16;
+/**
+ * A raster may hold this many pixels for each spectrum (an acquisition shaped to the sample, or
+ * two regions apart, leaves pixels without one), or SPARSE_MIN_PX whatever its spectra. Fewer
+ * spectra than that are a header's claim, not an image: two spectra at the corners of a 3500²
+ * raster had 17 ion images of 49 MB each allocated for a 3.5 kB file.
+ */
+const PIXELS_PER_SPECTRUM = 1024;
+const SPARSE_MIN_PX = 1 << 16;
 
 /** Where one binary array of a spectrum sits in the .ibd. */
 interface ArrayRef {
@@ -280,6 +288,10 @@ async function buildStack(index: ImzmlIndex, windows: Window[], opts: BuildOptio
   const width = index.x[1] - index.x[0] + 1;
   const height = index.y[1] - index.y[0] + 1;
   const scans = index.z[1] - index.z[0] + 1;
+  const spectra = index.spectra.length;
+  if (scans * height * width > Math.max(SPARSE_MIN_PX, PIXELS_PER_SPECTRUM * spectra)) {
+    throw new FormatError(fileName, `${spectra} spectra spread over a raster of ${width} × ${height} × ${scans} pixels (x ${index.x[0]}–${index.x[1]}, y ${index.y[0]}–${index.y[1]}, z ${index.z[0]}–${index.z[1]}): fewer than one in ${PIXELS_PER_SPECTRUM} pixels has a spectrum, not an image; refused`);
+  }
   assertSaneAllocation(fileName, `${windows.length} ion images of ${scans} × ${height} × ${width}`, windows.length * scans * height * width, 4, MAX_IMAGE_BYTES);
   const planeSize = width * height;
   // Let: where windows are taken from the data, the images of the default windows outside the

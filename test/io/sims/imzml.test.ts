@@ -4,6 +4,7 @@ import { findImzmlSpectrum, imzmlIndexOf, openImzml, openImzmlIndex, readImzmlSp
 import { BATTERY_MARKER_IONS } from '../../../core/io/sims/nominalIons.js';
 import { readMzmlSpectra } from '../../../core/io/sims/mzmlParams.js';
 import { FormatError } from '../../../core/model/errors.js';
+import { watchAllocations } from '../../helpers/fuzz.js';
 import { describeShared, readSharedData } from '../../helpers/sharedData.js';
 import { makeImzml } from '../../../samples/gen/imzml.js';
 
@@ -86,6 +87,25 @@ describe('openImzml on generated files', () => {
     const { xml, ibd } = makeImzml(spectra);
     const text = new TextDecoder().decode(xml).replace('name="external array length" value="5"', 'name="external array length" value="500000000"');
     expect((await formatError(openImzml(new TextEncoder().encode(text), bytesSource('a.ibd', ibd), 'a.imzML'))).message).toMatch(/encoded length|passes the end/);
+  });
+
+  it('refuses a raster its spectra cannot be the image of, before it is allocated; a sparse acquisition still reads', async () => {
+    const at = (x: number, y: number) => ({ x, y, mz: [7.016, 55.93], intensity: [10, 20] });
+    // Two spectra at the corners of 3500 × 3500 px: 17 ion images of 49 MB each, under the 1 GiB cap.
+    const corners = makeImzml([at(1, 1), at(3500, 3500)]);
+    const { error, largestBytes } = await watchAllocations(() => openImzml(corners.xml, bytesSource('c.ibd', corners.ibd), 'c.imzML'));
+    expect(error).toBeInstanceOf(FormatError);
+    expect((error as Error).message).toBe('c.imzML: 2 spectra spread over a raster of 3500 × 3500 × 1 pixels (x 1–3500, y 1–3500, z 1–1): fewer than one in 1024 pixels has a spectrum, not an image; refused');
+    expect(largestBytes).toBeLessThan(1024 ** 2);
+    // Two 10 × 10 px regions 400 px apart (one spectrum in ~40 pixels of the raster): read.
+    const regions = [0, 400].flatMap((x0) => Array.from({ length: 100 }, (_, i) => at(x0 + 1 + (i % 10), 1 + Math.floor(i / 10))));
+    const sparse = makeImzml(regions);
+    const stack = await openImzml(sparse.xml, bytesSource('s.ibd', sparse.ibd), 's.imzML');
+    expect([stack.width, stack.height]).toEqual([410, 10]);
+    const li = (await stack.readPlane(stack.ions.findIndex((i) => i.label === 'Li-'), 0)).data;
+    expect(li[0]).toBe(10);
+    expect(li[200]).toBe(0);
+    expect(li[409 + 9 * 410]).toBe(10);
   });
 });
 

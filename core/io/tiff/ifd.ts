@@ -64,6 +64,26 @@ export const TAG = {
 /** Bytes per value of each TIFF field type (TIFF 6 + BigTIFF); unknown types are refused. */
 const TYPE_SIZE: Record<number, number> = { 1: 1, 2: 1, 3: 2, 4: 4, 5: 8, 6: 1, 7: 1, 8: 2, 9: 4, 10: 8, 11: 4, 12: 8, 13: 4, 16: 8, 17: 8, 18: 8 };
 
+/**
+ * Tags that size or locate pixels: whole numbers by the TIFF spec (BYTE, SHORT, LONG or LONG8).
+ * Of another type (a RATIONAL strip offset) their values are fractions, and the readers of one
+ * page, by plane and by run of planes, rounded them differently and read different pixels.
+ */
+const WHOLE_NUMBER_TAGS: ReadonlySet<number> = new Set([
+  TAG.ImageWidth,
+  TAG.ImageLength,
+  TAG.BitsPerSample,
+  TAG.StripOffsets,
+  TAG.SamplesPerPixel,
+  TAG.RowsPerStrip,
+  TAG.StripByteCounts,
+  TAG.TileWidth,
+  TAG.TileLength,
+  TAG.TileOffsets,
+  TAG.TileByteCounts,
+]);
+const WHOLE_NUMBER_TYPES: ReadonlySet<number> = new Set([1, 3, 4, 16]);
+
 /** More entries than this in one IFD is not a real image (real files have tens). */
 const MAX_ENTRIES = 4096;
 /** Bytes read at each IFD: the entries of a typical page (~20) plus its nearby tag values. */
@@ -163,6 +183,9 @@ export async function readIfdAt(source: ByteSource, header: TiffHeader, at: numb
     const size = TYPE_SIZE[type];
     const entryAt = at + e;
     if (size === undefined) throw new FormatError(name, `tag ${tag} has unknown field type ${type}`, { offset: entryAt });
+    if (WHOLE_NUMBER_TAGS.has(tag) && !WHOLE_NUMBER_TYPES.has(type)) {
+      throw new FormatError(name, `tag ${tag} is of field type ${type}: a pixel size, offset or byte count is a whole number (BYTE, SHORT, LONG or LONG8)`, { offset: entryAt });
+    }
     const byteLength = count * size;
     const inline = byteLength <= offsetBytes;
     const valueOffset = inline ? entryAt + (bigTiff ? 12 : 8) : readUint(dv, e + (bigTiff ? 12 : 8), offsetBytes, le);

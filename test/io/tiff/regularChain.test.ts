@@ -171,6 +171,22 @@ describe('predicted and walked opening agree on damaged files', () => {
     }
   };
 
+  it('a strip offset of a fractional field type (RATIONAL) is refused, by plane and by run, predicted and walked', async () => {
+    // Found by the property below in a CI run: page 6's StripOffsets typed RATIONAL read as a
+    // fraction, and runs of planes (from its offset) and single planes rounded it differently.
+    for (const page of [1, 6, 11]) {
+      const bytes = omeStack();
+      const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+      const at = entryOffset(bytes, 273, ifdOffsets(bytes)[page]);
+      dv.setUint16(at + 2, 5, true);
+      for (const [predictPages, readInto] of [[true, false], [false, false], [true, true]]) {
+        expect(await outcome(bytes, predictPages, readInto)).toBe('FormatError');
+      }
+      const error = await openTiffStack(bytesSource('f.ome.tif', bytes), { predictPages: false }).catch((e: unknown) => e);
+      expect((error as Error).message).toMatch(/tag 273 is of field type 5: a pixel size, offset or byte count is a whole number/);
+    }
+  });
+
   it(`${FUZZ_RUNS} one-byte changes in the IFDs of pages 1–11`, async () => {
     const clean = omeStack();
     const offsets = ifdOffsets(clean);

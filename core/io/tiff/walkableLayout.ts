@@ -6,8 +6,10 @@ import { FormatError } from '../../model/errors.js';
  * geotiff makes a promise for every block the layout implies before it reads one: a strip
  * height or tile size that is not whole pixels (a RowsPerStrip whose type was changed to DOUBLE
  * reads as 2e-306: 1e307 strips), or more blocks than the page gives offsets for, had it loop
- * until memory ran out. `samplesRead`: how many samples are read (each has its own blocks when
- * they are stored planar); `offsetCount`: the values of the page's StripOffsets (TileOffsets).
+ * until memory ran out. (Such field types are now refused where the IFD is read, ifd.ts
+ * WHOLE_NUMBER_TAGS; this check stays on geotiff's own reading of the page, which is what it
+ * walks.) `samplesRead`: how many samples are read (each has its own blocks when they are stored
+ * planar); `offsetCount`: the values of the page's StripOffsets (TileOffsets).
  */
 export function assertWalkableLayout(image: GeoTIFFImage, offsetCount: number, samplesRead: number, fileName: string, where?: { offset: number }): void {
   const width = image.getWidth();

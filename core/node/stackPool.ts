@@ -21,18 +21,28 @@ const MAX_AFFINITIES = 1024;
  * and no more than `tasks`, minus this thread's. More lanes than cores only share them, each
  * holding its own stack buffers (--jobs 100 on 2 cores: 24 s and 2.4 GB, against 1.1 s and 157 MB).
  */
-export function laneWorkerCount(jobs: number | undefined, tasks = Infinity): number {
-  return Math.max(0, Math.min(tasks, jobs ?? availableParallelism(), availableParallelism()) - 1);
+export function laneWorkerCount(jobs: number | undefined, tasks = Infinity, cores = availableParallelism()): number {
+  return Math.max(0, Math.min(tasks, jobs ?? cores, cores) - 1);
 }
 
 /**
- * A pool of the worker threads `jobs` allows beside this thread (laneWorkerCount), started now:
- * each loads its code (~0.3 s) while the caller loads its own and the study (`strata analyze`,
- * `strata figure`: withStateLanes takes it). None for one job or one core.
+ * Lane workers started before the study is known (startLaneWorkers): a study of three states
+ * with SEM, ToF-SIMS and XRD is six tasks, this thread's and five workers'. More are started
+ * when a bigger study needs them; a smaller one closes those it does not (StackPool.limitTo).
+ * Each costs ~17 MB and ~0.1–0.3 s of CPU to load: all the cores' worth at once (15 on a 16-core
+ * machine) cost ~250 MB and seconds of CPU for a study that used five.
  */
-export function startLaneWorkers(jobs: number | undefined): StackPool | undefined {
-  const workers = laneWorkerCount(jobs);
-  return workers > 0 ? new StackPool(workers).start() : undefined;
+export const EARLY_LANE_WORKERS = 5;
+
+/**
+ * A pool of the worker threads `jobs` allows beside this thread (laneWorkerCount), of which up to
+ * EARLY_LANE_WORKERS are started now: each loads its code (~0.3 s) while the caller loads its own
+ * and the study (`strata analyze`, `strata figure`: withStateLanes takes it and sizes it to the
+ * study). None for one job or one core.
+ */
+export function startLaneWorkers(jobs: number | undefined, cores = availableParallelism()): StackPool | undefined {
+  const workers = laneWorkerCount(jobs, Infinity, cores);
+  return workers > 0 ? new StackPool(workers).start(EARLY_LANE_WORKERS) : undefined;
 }
 
 /** Runs `fn` with the lane workers `jobs` allows, started now (startLaneWorkers), and closes them after. */
@@ -90,9 +100,25 @@ export class StackPool {
   private readonly laneSlots = new BoundedLru<string, Slot>(MAX_AFFINITIES);
 
   constructor(
-    readonly size = Math.max(1, Math.min(4, availableParallelism())),
+    private maxWorkers = Math.max(1, Math.min(4, availableParallelism())),
     private readonly workerUrl: URL = WORKER_URL,
   ) {}
+
+  /** The most worker threads it runs at once (they start as tasks need them, or with start). */
+  get size(): number {
+    return this.maxWorkers;
+  }
+
+  /**
+   * Lowers the pool's size to `size` (never raises it): idle workers beyond it are closed now, busy
+   * ones once they are done. For a pool started before its work was known (startLaneWorkers).
+   */
+  async limitTo(size: number): Promise<void> {
+    this.maxWorkers = Math.max(0, Math.min(this.maxWorkers, size));
+    const surplus = this.slots.filter((s) => s.jobs.length === 0).slice(0, Math.max(0, this.slots.length - this.maxWorkers));
+    for (const s of surplus) this.slots.splice(this.slots.indexOf(s), 1);
+    await Promise.all(surplus.map((s) => s.worker.terminate()));
+  }
 
   /**
    * Runs the task on a worker. `affinity`: tasks with the same one go to the same worker when it
@@ -115,11 +141,12 @@ export class StackPool {
   }
 
   /**
-   * Starts the pool's workers now, idle, instead of at the first task: each loads its code
-   * (~0.3 s) while the caller gets its work ready (the CLI: its own code and the study).
+   * Starts the pool's workers now (up to `count` of them), idle, instead of at the first task:
+   * each loads its code (~0.3 s) while the caller gets its work ready (the CLI: its own code and
+   * the study).
    */
-  start(): this {
-    while (this.slots.length < this.size) this.spawn();
+  start(count = this.maxWorkers): this {
+    while (this.slots.length < Math.min(count, this.maxWorkers)) this.spawn();
     return this;
   }
 
@@ -144,7 +171,7 @@ export class StackPool {
         if (laneSlot.jobs.length >= LANE_DEPTH) return;
         slot = laneSlot;
       } else slot = preferred && preferred.jobs.length === 0 && this.slots.includes(preferred) ? preferred : this.slots.find((s) => s.jobs.length === 0);
-      if (!slot && this.slots.length < this.size) slot = this.spawn();
+      if (!slot && this.slots.length < this.maxWorkers) slot = this.spawn();
       if (!slot) return;
       const job = this.queue.shift()!;
       const why = job.cancelled?.();
@@ -184,6 +211,11 @@ export class StackPool {
         if (why) worker.postMessage({ id: waiting.id, cancel: why } satisfies WorkerRequest);
       }
       if (slot.jobs.length === 0) worker.unref();
+      // Beyond a size lowered while it was busy (limitTo): closed now that it is idle.
+      if (slot.jobs.length === 0 && this.slots.length > this.maxWorkers) {
+        this.slots.splice(this.slots.indexOf(slot), 1);
+        void worker.terminate();
+      }
       if ('result' in reply) job.resolve(reply.result);
       else job.reject(revivedError(reply.error.name, reply.error.message));
       this.pump();

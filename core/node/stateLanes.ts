@@ -298,13 +298,15 @@ async function inputOnWorker(pool: StackPool, study: LoadedStudy, input: StateIn
  * `jobs` − 1 worker threads (default: the cores), one lane an analysis task at most (a state, or
  * each of its parts: analysisTaskCount); no workers for one task or one job (then `fn` gets
  * undefined: one after another here). `started`: a pool whose workers were started early
- * (StackPool.start, for laneWorkerCount(jobs)), used instead of a new one. The workers are
- * closed after.
+ * (startLaneWorkers, for laneWorkerCount(jobs)), used instead of a new one and limited to what
+ * the study's tasks can use. The workers are closed after.
  */
 export async function withStateLanes<T>(study: LoadedStudy, jobs: number | undefined, fn: (runStates: StatesRunner | undefined) => Promise<T>, started?: StackPool): Promise<T> {
   const workers = laneWorkerCount(jobs, analysisTaskCount(study));
   const pool = workers > 0 ? (started ?? new StackPool(workers)) : null;
   if (started && started !== pool) await started.close();
+  // Started before the study was known: no more workers than its tasks can use.
+  else if (started) await started.limitTo(workers);
   try {
     return await fn(pool ? statesOnLanes({ pool, workers, inThisThread: true }) : undefined);
   } finally {

@@ -6,7 +6,7 @@ import { openTiffStack } from '../../core/io/sims/tiffStack.js';
 import { writeTiff } from '../../core/io/tiff/writeTiff.js';
 import { openFileSource } from '../../core/node/fileSource.js';
 import { availableParallelism } from 'node:os';
-import { laneWorkerCount, StackPool, startLaneWorkers, withLaneWorkers, WorkerLost } from '../../core/node/stackPool.js';
+import { EARLY_LANE_WORKERS, laneWorkerCount, StackPool, startLaneWorkers, withLaneWorkers, WorkerLost } from '../../core/node/stackPool.js';
 import { loadStudy } from '../../core/node/loadStudy.js';
 import { withStateLanes } from '../../core/node/stateLanes.js';
 import { runStackTask } from '../../core/node/stackTasks.js';
@@ -185,13 +185,60 @@ describe('workers started early (strata analyze: they load their code while the 
     expect(laneWorkerCount(2, 6)).toBe(Math.min(2, cores) - 1);
   });
 
-  it('startLaneWorkers: a started pool of that many, none for one job', async () => {
+  it('startLaneWorkers: a pool of that many, at most EARLY_LANE_WORKERS of them started at once, none for one job', async () => {
     expect(startLaneWorkers(1)).toBeUndefined();
     const pool = startLaneWorkers(undefined);
     try {
-      expect(pool?.started ?? 0).toBe(laneWorkerCount(undefined));
+      expect(pool?.size ?? 0).toBe(laneWorkerCount(undefined));
+      expect(pool?.started ?? 0).toBe(Math.min(laneWorkerCount(undefined), EARLY_LANE_WORKERS));
     } finally {
       await pool?.close();
+    }
+    // A 16-core machine: 15 lanes allowed, not all started before the study is known.
+    const big = startLaneWorkers(undefined, 16)!;
+    try {
+      expect(big.size).toBe(15);
+      expect(big.started).toBe(EARLY_LANE_WORKERS);
+    } finally {
+      await big.close();
+    }
+  });
+
+  it('a pool started early is limited to what the study can use: idle workers closed before it runs', async () => {
+    const study = await loadStudy(join(PROJECT_ROOT, 'samples', 'study'));
+    const big = startLaneWorkers(undefined, 16)!;
+    const lanes = laneWorkerCount(undefined, 6);
+    try {
+      // Six tasks (three states, each SEM + ToF-SIMS and XRD); this machine's cores bound the lanes too.
+      const during = await withStateLanes(study, undefined, async () => ({ size: big.size, started: big.started }), big);
+      expect(during).toEqual({ size: lanes, started: Math.min(lanes, EARLY_LANE_WORKERS) });
+      expect(big.started).toBe(0);
+    } finally {
+      await big.close();
+    }
+  });
+
+  it('limitTo: busy workers beyond the new size finish their tasks, then close; the pool never grows past it', async () => {
+    const pool = new StackPool(3).start();
+    const task = { kind: 'input' as const, input: { path: join(PROJECT_ROOT, 'samples', 'study', 'pristine', 'stack.ome.tif'), displayPath: 'pristine/stack.ome.tif' } };
+    try {
+      const runs = [pool.run(task), pool.run(task)];
+      // Two busy, one idle: the idle one goes at once (before the call returns), a busy one when done.
+      const limiting = pool.limitTo(1);
+      expect(pool.size).toBe(1);
+      expect(pool.started).toBe(2);
+      await limiting;
+      const [a, b] = await Promise.all(runs);
+      expect(a).toEqual(b);
+      expect(pool.started).toBe(1);
+      // Tasks queue for the one worker left; never raised by a later, larger limit.
+      await pool.limitTo(4);
+      expect(pool.size).toBe(1);
+      const more = await Promise.all([pool.run(task), pool.run(task), pool.run(task)]);
+      expect(more.every((r) => JSON.stringify(r) === JSON.stringify(a))).toBe(true);
+      expect(pool.started).toBe(1);
+    } finally {
+      await pool.close();
     }
   });
 
@@ -200,7 +247,7 @@ describe('workers started early (strata analyze: they load their code while the 
     await expect(
       withLaneWorkers(undefined, async (pool) => {
         seen = pool;
-        expect(pool?.started ?? 0).toBe(laneWorkerCount(undefined));
+        expect(pool?.started ?? 0).toBe(Math.min(laneWorkerCount(undefined), EARLY_LANE_WORKERS));
         throw new Error('fn failed');
       }),
     ).rejects.toThrow('fn failed');

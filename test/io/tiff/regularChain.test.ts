@@ -187,6 +187,34 @@ describe('predicted and walked opening agree on damaged files', () => {
     }
   });
 
+  it('every byte of an IFD\'s entries and next offset is checked, wherever the IFD lies against 4-byte words', async () => {
+    const clean = omeStack();
+    const offsets = ifdOffsets(clean);
+    const page = 6;
+    const dv = new DataView(clean.buffer, clean.byteOffset, clean.byteLength);
+    const ifdBytes = 2 + dv.getUint16(offsets[page], true) * 12 + 4;
+    // The file's bytes handed over from 0–3 bytes into a buffer: the words compared fall on every alignment.
+    const verify = async (bytes: Uint8Array, shift: number): Promise<string> => {
+      const chain = (await readRegularChain(bytesSource('s.ome.tif', bytes)))!;
+      const shifted = new Uint8Array(bytes.length + shift);
+      shifted.set(bytes, shift);
+      return chain.verifyThrough(page, shifted.subarray(shift), 0).then(
+        () => 'as predicted',
+        (err: Error) => err.constructor.name,
+      );
+    };
+    for (let shift = 0; shift < 4; shift++) {
+      expect(await verify(clean, shift)).toBe('as predicted');
+      const seen = new Set<string>();
+      for (let at = 0; at < ifdBytes; at++) {
+        const bytes = clean.slice();
+        bytes[offsets[page] + at] ^= 0x5a;
+        seen.add(await verify(bytes, shift));
+      }
+      expect([...seen]).toEqual(['ChainMismatch']);
+    }
+  });
+
   it(`${FUZZ_RUNS} one-byte changes in the IFDs of pages 1–11`, async () => {
     const clean = omeStack();
     const offsets = ifdOffsets(clean);

@@ -40,8 +40,8 @@ const MAX_AXIS_PX = 1 << 16;
  * spectra than that are a header's claim, not an image: two spectra at the corners of a 3500²
  * raster had 17 ion images of 49 MB each allocated for a 3.5 kB file.
  */
-const PIXELS_PER_SPECTRUM = 1024;
-const SPARSE_MIN_PX = 1 << 16;
+export const PIXELS_PER_SPECTRUM = 1024;
+export const SPARSE_MIN_PX = 1 << 16;
 
 /** Where one binary array of a spectrum sits in the .ibd. */
 interface ArrayRef {

@@ -13,7 +13,7 @@
  */
 export const DERIVED_WINDOW_COUNT = 20;
 /** Bins of the summed spectrum of processed data, at most (2 Mi × 8 bytes = 16 MiB); coarser bins past it. */
-const MAX_SUM_BINS = 1 << 21;
+export const MAX_SUM_BINS = 1 << 21;
 /** Points of spectra seen before the bin width is known, held until it is (spectra of < 2 points). */
 const MAX_PENDING = 1 << 16;
 /** A profile's relative spacing of m/z samples below which it is taken as a profile, when the file does not say. */

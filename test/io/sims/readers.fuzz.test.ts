@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { bytesSource } from '../../../core/io/byteSource.js';
-import { openImzml } from '../../../core/io/sims/imzml.js';
+import { openImzml, PIXELS_PER_SPECTRUM, SPARSE_MIN_PX } from '../../../core/io/sims/imzml.js';
+import { MAX_SUM_BINS } from '../../../core/io/sims/imzmlPeaks.js';
 import { readSurfaceLabProfile } from '../../../core/io/sims/surfacelab.js';
 import { MAX_EXPANSION, openTiffStack, SMALL_PLANE_BYTES } from '../../../core/io/sims/tiffStack.js';
 import { ionPlanes } from '../../../core/sims/planeRuns.js';
@@ -49,6 +50,21 @@ async function checkStack(s: IonStack): Promise<void> {
     expect(planesRead).toBe(s.scans);
   }
 }
+
+/**
+ * What an imzML pair may have allocated at once: an ion image (Float32) of the raster its spectra
+ * may claim (imzml.ts: PIXELS_PER_SPECTRUM a spectrum, or SPARSE_MIN_PX), there being fewer
+ * spectra than bytes, beside 4 MiB of headroom. Two spectra that claimed a 3500² raster (17
+ * images of 49 MB from 3.5 kB) are far over it.
+ */
+const imagesBound = (inputBytes: number): number => 4 * 1024 ** 2 + 4 * Math.max(SPARSE_MIN_PX, PIXELS_PER_SPECTRUM * inputBytes);
+/**
+ * Or the summed spectrum's bins (imzmlPeaks.ts), made whatever the windows: at most MAX_SUM_BINS
+ * float64s (an m/z edited to 1e-170 spreads the spectrum that far), the old bins beside the new
+ * while they grow and the bins of earlier growth not yet collected (the watch counts the growth
+ * of the process's array buffers too): three times that.
+ */
+const imzmlAllocBound = (inputBytes: number): number => Math.max(imagesBound(inputBytes), 3 * 8 * MAX_SUM_BINS);
 
 describe('hostile input', () => {
   it(`SurfaceLab reader: ${FUZZ_RUNS} mutated exports`, async () => {
@@ -158,7 +174,7 @@ describe('hostile input', () => {
     );
     const xmlText = new TextDecoder().decode(pair.xml);
     const numberEdits = fc.constantFrom('-1', '0', '1e9', '4294967296', '9007199254740993', 'NaN', '', '2.5', '65536');
-    const tally = new FuzzTally('imzml');
+    const tally = new FuzzTally('imzml', { maxAllocBytes: imzmlAllocBound });
     await fc.assert(
       fc.asyncProperty(
         fc.oneof(
@@ -175,7 +191,7 @@ describe('hostile input', () => {
             xml = new TextEncoder().encode(xmlText.replace(/value="[^"]*"/g, (all) => (k++ === edit.which % 40 ? `value="${edit.value}"` : all)));
           } else if (edit.target === 'xml') xml = applyMutation(pair.xml, edit.m);
           else ibd = applyMutation(pair.ibd, edit.m);
-          await tally.run(['fuzz.imzML', 'fuzz.ibd'], async () => checkStack(await openImzml(xml, bytesSource('fuzz.ibd', ibd), 'fuzz.imzML')));
+          await tally.run(['fuzz.imzML', 'fuzz.ibd'], async () => checkStack(await openImzml(xml, bytesSource('fuzz.ibd', ibd), 'fuzz.imzML')), xml.length + ibd.length);
         },
       ),
       { numRuns: FUZZ_RUNS },
@@ -199,7 +215,7 @@ describe('hostile input', () => {
         { mode, mzType: 'f64', intensityType: 'f32' },
       ),
     );
-    const tally = new FuzzTally('imzml-derived');
+    const tally = new FuzzTally('imzml-derived', { maxAllocBytes: imzmlAllocBound });
     await fc.assert(
       fc.asyncProperty(
         fc.nat({ max: 1 }),
@@ -216,7 +232,7 @@ describe('hostile input', () => {
               for (const [lo, hi] of bounds) expect(lo).toBeLessThan(hi);
               for (const ion of stack.ions) expect(Number.isFinite(ion.mz)).toBe(true);
             }
-          });
+          }, xml.length + ibd.length);
         },
       ),
       { numRuns: FUZZ_RUNS },

@@ -71,8 +71,12 @@ describe('statesOnLanes: the states of a study side by side', () => {
       expect(report).toEqual(comparable(await analyzeStudyDetailedOnDisk(copy)));
       const inputs = (await Promise.all(copy.states.map((_, i) => stateInputs(copy, i)))).flat();
       expect(inputs.length).toBeGreaterThan(copy.states.length);
-      // States' parts first (the long tasks), so that a lane done with them hashes while another analyses.
-      expect(onWorkers).toEqual([...analysisTasks(copy), ...inputs.map(() => 'input')]);
+      // States' parts first (the long tasks), so that a lane done with them hashes while another
+      // analyses; but for the last XRD pattern, which waits for the lane warm for patterns
+      // (nextTask) and is sent after checksums when the other lane gets there first.
+      expect([...onWorkers].sort()).toEqual([...analysisTasks(copy), ...inputs.map(() => 'input')].sort());
+      const firstInput = onWorkers.indexOf('input');
+      expect(onWorkers.slice(firstInput).filter((k) => k === 'state').length).toBeLessThanOrEqual(1);
     });
   }, 120_000);
 

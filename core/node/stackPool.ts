@@ -110,11 +110,12 @@ export class StackPool {
   }
 
   /**
-   * Lowers the pool's size to `size` (never raises it): idle workers beyond it are closed now, busy
-   * ones once they are done. For a pool started before its work was known (startLaneWorkers).
+   * Lowers the pool's size to `size` (never raises it, nor below one: its tasks would wait for
+   * ever): idle workers beyond it are closed now, busy ones once they are done. For a pool started
+   * before its work was known (startLaneWorkers).
    */
   async limitTo(size: number): Promise<void> {
-    this.maxWorkers = Math.max(0, Math.min(this.maxWorkers, size));
+    this.maxWorkers = Math.max(1, Math.min(this.maxWorkers, size));
     const surplus = this.slots.filter((s) => s.jobs.length === 0).slice(0, Math.max(0, this.slots.length - this.maxWorkers));
     for (const s of surplus) this.slots.splice(this.slots.indexOf(s), 1);
     await Promise.all(surplus.map((s) => s.worker.terminate()));

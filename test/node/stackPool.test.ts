@@ -231,8 +231,10 @@ describe('workers started early (strata analyze: they load their code while the 
       const [a, b] = await Promise.all(runs);
       expect(a).toEqual(b);
       expect(pool.started).toBe(1);
-      // Tasks queue for the one worker left; never raised by a later, larger limit.
+      // Tasks queue for the one worker left; never raised by a later, larger limit, nor lowered to none.
       await pool.limitTo(4);
+      expect(pool.size).toBe(1);
+      await pool.limitTo(0);
       expect(pool.size).toBe(1);
       const more = await Promise.all([pool.run(task), pool.run(task), pool.run(task)]);
       expect(more.every((r) => JSON.stringify(r) === JSON.stringify(a))).toBe(true);

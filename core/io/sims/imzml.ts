@@ -5,7 +5,7 @@ import type { ByteSource } from '../byteSource.js';
 import { asFormatError } from './formatErrors.js';
 import { BATTERY_MARKER_IONS } from './nominalIons.js';
 import { readMzmlSpectra } from './mzmlParams.js';
-import { DERIVED_WINDOW_COUNT, labelWindows, spectrumSummer, strongestPeakWindows } from './imzmlPeaks.js';
+import { DERIVED_WINDOW_COUNT, isPhysicalMz, labelWindows, spectrumSummer, strongestPeakWindows } from './imzmlPeaks.js';
 import type { SpectrumSummer } from './imzmlPeaks.js';
 import type { CvParam, Params, SpectrumElement } from './mzmlParams.js';
 
@@ -324,8 +324,10 @@ async function buildStack(index: ImzmlIndex, windows: Window[], opts: BuildOptio
       let lo = Infinity;
       let hi = -Infinity;
       for (let j = 0; j < values.length; j++) {
-        if (values[j] < lo) lo = values[j];
-        if (values[j] > hi) hi = values[j];
+        const v = values[j];
+        if (!isPhysicalMz(v)) continue;
+        if (v < lo) lo = v;
+        if (v > hi) hi = v;
       }
       mzMin = Math.min(mzMin, lo);
       mzMax = Math.max(mzMax, hi);

@@ -16,6 +16,20 @@ export const DERIVED_WINDOW_COUNT = 20;
 export const MAX_SUM_BINS = 1 << 21;
 /** Points of spectra seen before the bin width is known, held until it is (spectra of < 2 points). */
 const MAX_PENDING = 1 << 16;
+/**
+ * The m/z a mass spectrometer's ion can have: from H⁺/H⁻ (1.008) to the heaviest singly charged
+ * proteins MALDI sees (a few 10⁵), with room either side. Points outside are a file's nonsense
+ * (an m/z of 1e-95 from a corrupted array); binned, one of them would stretch the histogram over
+ * hundreds of e-folds and coarsen every real peak away, so they are left out of the sum (and
+ * counted in its description), and from the spectra's m/z range (imzml.ts). They fall in no ion
+ * window either.
+ */
+export const MZ_PHYSICAL_MIN = 0.5;
+export const MZ_PHYSICAL_MAX = 1e6;
+export const isPhysicalMz = (m: number): boolean => m >= MZ_PHYSICAL_MIN && m <= MZ_PHYSICAL_MAX;
+/** "N points outside m/z 0.5–1,000,000 left out", or nothing: `before` + that + `after` where there are some. */
+const leftOut = (n: number, before: string, after = ''): string =>
+  n > 0 ? `${before}${n} point${n === 1 ? '' : 's'} outside m/z ${MZ_PHYSICAL_MIN}–${MZ_PHYSICAL_MAX.toLocaleString('en-US')} left out${after}` : '';
 /** A profile's relative spacing of m/z samples below which it is taken as a profile, when the file does not say. */
 const PROFILE_SPACING = 1e-3;
 
@@ -89,7 +103,11 @@ function sharedAxisSummer(axis: Float64Array): SpectrumSummer & { axis: Float64A
     },
     result() {
       const order: number[] = [];
-      for (let i = 0; i < axis.length; i++) if (Number.isFinite(axis[i]) && axis[i] > 0) order.push(i);
+      let outside = 0;
+      for (let i = 0; i < axis.length; i++) {
+        if (isPhysicalMz(axis[i])) order.push(i);
+        else outside += spectra;
+      }
       order.sort((a, b) => axis[a] - axis[b]);
       // Equal m/z (an axis that repeats a value) are one point.
       const mz: number[] = [];
@@ -102,7 +120,7 @@ function sharedAxisSummer(axis: Float64Array): SpectrumSummer & { axis: Float64A
         }
       }
       if (mz.length < 3) return null;
-      return { mz: Float64Array.from(mz), y: Float64Array.from(y), how: `summed over ${spectra} spectra on their shared m/z axis (${mz.length} samples)` };
+      return { mz: Float64Array.from(mz), y: Float64Array.from(y), how: `summed over ${spectra} spectra on their shared m/z axis (${mz.length} samples${leftOut(outside, '; ')})` };
     },
   };
 }
@@ -123,10 +141,11 @@ function histogramSummer(representation: 'profile' | 'centroid' | 'unknown'): Sp
   let bins = new Float64Array(0);
   let lo = 0; // bin index of bins[0]: bin k is centred at exp(k · step)
   let spectra = 0;
+  let outside = 0; // points at an m/z no ion has (MZ_PHYSICAL_MIN..MAX), left out
   let pending: Array<[number, number]> | null = [];
 
   const chooseStep = (mz: Float64Array): boolean => {
-    const m = Array.from(mz).filter((v) => Number.isFinite(v) && v > 0).sort((a, b) => a - b);
+    const m = Array.from(mz).filter(isPhysicalMz).sort((a, b) => a - b);
     const rel: number[] = [];
     for (let i = 1; i < m.length; i++) if (m[i] > m[i - 1]) rel.push((m[i] - m[i - 1]) / m[i - 1]);
     if (rel.length === 0) return false;
@@ -182,13 +201,15 @@ function histogramSummer(representation: 'profile' | 'centroid' | 'unknown'): Sp
 
   // ln(m/z) of each point of the spectrum being added (NaN: not binned), reused.
   let logs = new Float64Array(0);
-  const deposit = (mz: ArrayLike<number>, intensity: ArrayLike<number>, n: number): void => {
+  /** `spectra`: how many spectra the points stand for (a shared axis's sum handed over), for the count left out. */
+  const deposit = (mz: ArrayLike<number>, intensity: ArrayLike<number>, n: number, spectra = 1): void => {
     if (logs.length < n) logs = new Float64Array(n);
     let uMin = Infinity;
     let uMax = -Infinity;
     for (let i = 0; i < n; i++) {
       const m = mz[i];
-      if (!(m > 0 && Number.isFinite(m) && Number.isFinite(intensity[i]))) {
+      if (!(isPhysicalMz(m) && Number.isFinite(intensity[i]))) {
+        if (!isPhysicalMz(m)) outside += spectra;
         logs[i] = NaN;
         continue;
       }
@@ -236,7 +257,7 @@ function histogramSummer(representation: 'profile' | 'centroid' | 'unknown'): Sp
         }
         flushPending();
       }
-      deposit(mz, intensity, n);
+      deposit(mz, intensity, n, count);
     },
     result() {
       if (step === 0) {
@@ -254,7 +275,7 @@ function histogramSummer(representation: 'profile' | 'centroid' | 'unknown'): Sp
       last = Math.min(bins.length - 1, last + 1);
       const y = bins.slice(first, last + 1);
       const mz = Float64Array.from(y, (_, i) => Math.exp((lo + first + i) * step));
-      return { mz, y, how: `summed over ${spectra} spectra (${kind}) into bins of ${+(step * 1e6).toPrecision(3)} ppm` };
+      return { mz, y, how: `summed over ${spectra} spectra (${kind}) into bins of ${+(step * 1e6).toPrecision(3)} ppm${leftOut(outside, ' (', ')')}` };
     },
   };
 }

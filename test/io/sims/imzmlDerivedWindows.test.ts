@@ -193,6 +193,28 @@ describe('imzML windows from the data, where no known ion lies within the spectr
     expect(top3).toEqual(planted.map((p) => nearest(stack, p.mz).index));
   });
 
+  it('points at an m/z no ion has (a corrupted array: 1e-95, 1e30, -3) are left out of the sum and the range, and counted: the same windows as without them', async () => {
+    const random = rng(5);
+    const planted = [150.1234, 233.3333, 345.6789];
+    const clean: TestSpectrum[] = pixels.map((px, p) => {
+      const points: Array<[number, number]> = planted.map((mz, k) => [mz * (1 + (random() - 0.5) * 6e-6), 50 + 10 * k + p]);
+      for (let j = 0; j < 30; j++) points.push([100 + 300 * random(), 1 + Math.floor(3 * random())]);
+      points.sort((a, b) => a[0] - b[0]);
+      return { x: px.x, y: px.y, mz: points.map((q) => q[0]), intensity: points.map((q) => q[1]) };
+    });
+    // Pixel 5's array corrupted at both ends (kept in order, as a writer's would be).
+    const dirty = clean.map((s, p) => (p === 5 ? { ...s, mz: [-3, 1e-95, ...s.mz, 1e30], intensity: [2, 7, ...s.intensity, 9] } : s));
+    const c = await open(clean, { mode: 'processed' });
+    const d = await open(dirty, { mode: 'processed' });
+    expect(d.ions).toEqual(c.ions);
+    expect(d.metadata.peakWindowsDa).toBe(c.metadata.peakWindowsDa);
+    expect(d.metadata['strata.windowsOutsideSpectra']).toBe(c.metadata['strata.windowsOutsideSpectra']);
+    expect(d.metadata['strata.windowsOutsideSpectra']).toMatch(/the spectra's m\/z 10\d\.?\d*–39\d\.?\d* /);
+    expect(c.metadata['strata.derivedWindows']).not.toMatch(/left out/);
+    expect(d.metadata['strata.derivedWindows']).toBe(c.metadata['strata.derivedWindows'].replace(/( \(centroid\) into bins of [\d.]+ ppm)/, '$1 (3 points outside m/z 0.5–1,000,000 left out)'));
+    for (const i of d.ions.keys()) expect(await image(d, i)).toEqual(await image(c, i));
+  });
+
   it('processed spectra that all share one axis are summed on it, as continuous ones: the same windows', async () => {
     const { spectra } = continuous(peaks, { from: 100, to: 400, step: 0.01, sigma: 0.02, noise: 1 });
     const c = await open(spectra, { mode: 'continuous' });

@@ -8,6 +8,7 @@ import type { XrdOptics } from '../model/xrdPattern.js';
 import { MAX_TILT_DEG } from '../sem/tilt.js';
 import { STACK_PRESETS } from '../model/layerStack.js';
 import type { LayerStack } from '../model/layerStack.js';
+import { FIGURE_NAMES } from '../figures/figureNames.js';
 
 /**
  * The one API the renderer talks to. In Electron the preload provides it over IPC; in the
@@ -59,8 +60,33 @@ export const semGeometrySchema = z
 export type SemGeometry = z.infer<typeof semGeometrySchema>;
 
 /** The figures the workbench exports (the names `strata figure --figures` takes). */
-export const FIGURE_KINDS = ['fig4', 'profiles', 'sem', 'xrd', 'li-bars'] as const;
+export const FIGURE_KINDS = FIGURE_NAMES;
 export const FIGURE_FORMATS = ['svg', 'png', 'pdf'] as const;
+/**
+ * The 3-D view as the user sees it, for its figure (`volume`): the ion, the correction, the
+ * rendering and the camera, and the part of each stack shown (each state's sputter-time range and
+ * the region, where the view is clipped or refined). Absent: the analyte's whole stacks, dead-time
+ * corrected, maximum intensity, the view's default camera.
+ */
+export const volumeFigureSchema = z
+  .object({
+    ion,
+    deadTime: z.boolean(),
+    mode: z.enum(['mip', 'composite']),
+    azimuthDeg: z.number().finite().min(-360).max(720),
+    elevationDeg: z.number().finite().min(-89).max(89),
+    zExaggeration: z.number().finite().min(1).max(100_000),
+    /** State → [start, end] s: the scans shown (those whose time lies within, ends included). */
+    timeRangeS: z
+      .record(
+        state,
+        z.tuple([z.number().finite(), z.number().finite()]).refine(([a, b]) => b >= a, { message: 'time range ends before it starts' }),
+      )
+      .optional(),
+    region: roi.optional(),
+  })
+  .strict();
+export type VolumeFigureTerms = z.infer<typeof volumeFigureSchema>;
 export type FigureKind = (typeof FIGURE_KINDS)[number];
 export type FigureFormat = (typeof FIGURE_FORMATS)[number];
 
@@ -185,6 +211,8 @@ export const apiRequestSchemas = {
       /** PNG only; the figure's pixel width is widthMm × dpi / 25.4. */
       dpi: z.number().int().min(72).max(2400),
       overrides: analyzeOverridesSchema.optional(),
+      /** The 3-D view's terms, for the `volume` figure (ignored by the others). */
+      volume: volumeFigureSchema.optional(),
       jobId: jobId.optional(),
     })
     .strict()

@@ -5,7 +5,7 @@ import type { IntensityScale } from '../figures/xrdFigure.js';
 import { UsageError } from '../model/errors.js';
 import { StrataError } from '../model/errors.js';
 import { prepareOutputFolder, sha256File, writeFileAtomic } from '../node/files.js';
-import { FIGURE_NAMES } from '../figures/figureNames.js';
+import { DEFAULT_FIGURE_NAMES, FIGURE_NAMES } from '../figures/figureNames.js';
 import type { FigureName } from '../figures/figureNames.js';
 import { STRATA_VERSION } from '../version.js';
 import type { CliIo } from './context.js';
@@ -67,13 +67,13 @@ export function parseFigureOptions(o: FigureOptions): FigureParameters & { out: 
 export function registerFigure(program: Command, io: CliIo): void {
   program
     .command('figure')
-    .description('Journal figures of a study: analyte (Li) maps/3-D/profiles (fig4), depth profiles of the marker ions (profiles), SEM with layers, XRD waterfall, analyte per layer (li-bars)')
+    .description('Journal figures of a study: analyte (Li) maps/3-D/profiles (fig4), depth profiles of the marker ions (profiles), SEM with layers, XRD waterfall, analyte per layer (li-bars), and on request the 3-D view of the analyte alone (volume)')
     .argument('<study>', 'study folder (with or without study.json) or a study.json')
     .option('--out <dir>', 'folder for the figures and figures.json (required)')
     .option('--format <list>', 'any of svg,png,pdf', 'svg,png,pdf')
     .option('--dpi <n>', 'PNG resolution, 72–2400 dpi', '600')
-    .option('--width <w>', 'figure width: 85mm|114mm|180mm or single|onehalf|double (default: double for fig4 and profiles, single for sem/xrd, 1.5 column for li-bars)')
-    .option('--figures <list>', `any of ${FIGURE_NAMES.join(',')}`, FIGURE_NAMES.join(','))
+    .option('--width <w>', 'figure width: 85mm|114mm|180mm or single|onehalf|double (default: double for fig4, profiles and volume, single for sem/xrd, 1.5 column for li-bars)')
+    .option('--figures <list>', `any of ${FIGURE_NAMES.join(',')}`, DEFAULT_FIGURE_NAMES.join(','))
     .option('--xrd-scale <scale>', 'XRD intensity scale: linear, sqrt or log', 'sqrt')
     .option('--normalize <how>', "divide the analyte's counts, scan by scan, by: none, tic or an ion (as strata analyze); default: study.json's normalization, else none")
     .option('--reference <state>', "the state li-bars compares the others against (as strata analyze); default: study.json's referenceState, else pristine, else the first state with analyte results")

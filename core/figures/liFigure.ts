@@ -12,9 +12,9 @@ import { profilePlot, type LayerSpan, type ProfileSeries } from './profilePlot.j
 import { volumeRenderPxPerPt } from './renderResolution.js';
 import { greyToPngDataUri } from './raster.js';
 import { semDepthRaster, type SemPixels } from './semRaster.js';
-import { pooledMax, pooledQuantile, twoSignificant } from './stats.js';
+import { pooledMax, pooledQuantile } from './stats.js';
 import { el, figureRoot, imageHref, panel, panelLetter, PT_PER_MM, text, TYPE } from './svg.js';
-import { volumePanel } from './volumePanel.js';
+import { autoZExaggeration, volumeRow } from './volumeRow.js';
 import type { Volume } from './volumeRender.js';
 import { ionNotation, speciesName } from '../model/ions.js';
 import type { LayerSegment } from '../model/report.js';
@@ -148,20 +148,13 @@ export function liFigure(input: LiFigureInput): string {
 
   // Row 2: 3-D renderings on one shared scale.
   if (withVol.length) {
-    const v0 = withVol[0].volume!;
-    const lateralNm = v0.nx * v0.voxelNm.x;
-    const depthNm = v0.nz * v0.voxelNm.z;
-    const zEx = input.zExaggeration ?? Math.max(1, twoSignificant((0.3 * lateralNm) / depthNm));
-    let captionH = 0;
-    states.forEach((s, i) => {
-      if (!s.volume) return;
-      const x = left + i * (cellW + GAP);
-      const l = nextLetter();
-      const vp = volumePanel(s.volume, { x: 0, y: TITLE_H, widthPt: cellW, heightPt: volH, min: 0, max: volMax, colormap: cmap, scaleId: 'li-volume', zExaggeration: zEx, pxPerPt: input.renderPxPerPt ?? volumeRenderPxPerPt(null), state: s.state, lateralKnown: input.mapPixelSizeNm !== null });
-      captionH = vp.captionHeightPt;
-      parts.push(panel(x, y, `volume-${s.state}`, panelLetter(0, TYPE.panelLetterPt, l), text(cellW / 2, TYPE.basePt + 1, s.state, { 'text-anchor': 'middle', 'data-state-title': s.state }), vp.svg));
-    });
-    parts.push(colorbar({ x: cbX, y: y + TITLE_H, widthPt: cbW, heightPt: volH - captionH, min: 0, max: volMax, map: cmap, label: volLabel, id: 'cb-li-volume', scaleId: 'li-volume', clippedHigh: volClipped }));
+    parts.push(
+      ...volumeRow(states, {
+        x: left, y, cellWidthPt: cellW, gapPt: GAP, heightPt: volH, colorbarX: cbX, colorbarWidthPt: cbW, colormap: cmap, max: volMax, clippedHigh: volClipped,
+        label: volLabel, scaleId: 'li-volume', zExaggeration: input.zExaggeration ?? autoZExaggeration(withVol[0].volume!),
+        pxPerPt: input.renderPxPerPt ?? volumeRenderPxPerPt(null), lateralKnown: input.mapPixelSizeNm !== null, letter: nextLetter,
+      }),
+    );
     y += TITLE_H + volH + GAP + 2;
   }
 

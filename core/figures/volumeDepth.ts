@@ -18,14 +18,19 @@ export interface TimeBinnedVolume {
   binSizeNm: number | null;
 }
 
-export function volumeOnDepthAxis(vol: TimeBinnedVolume, cal: DepthCalibration, opts: { depthMaxNm: number; slices?: number }): Volume {
+/**
+ * `depthMinNm` … `depthMaxNm` below the surface (default from 0: the whole stack; a part of it
+ * starts lower), in `slices` slices; z = 0 of the result is depthMinNm.
+ */
+export function volumeOnDepthAxis(vol: TimeBinnedVolume, cal: DepthCalibration, opts: { depthMaxNm: number; depthMinNm?: number; slices?: number }): Volume {
   const nzOut = Math.max(2, Math.round(opts.slices ?? vol.nz));
-  const dz = opts.depthMaxNm / nzOut;
+  const top = opts.depthMinNm ?? 0;
+  const dz = (opts.depthMaxNm - top) / nzOut;
   const plane = vol.nx * vol.ny;
   const data = new Float32Array(plane * nzOut);
   const mids = vol.zTimeS.map(([a, b]) => (a + b) / 2);
   for (let k = 0; k < nzOut; k++) {
-    const t = depthToTimeS(cal, (k + 0.5) * dz);
+    const t = depthToTimeS(cal, top + (k + 0.5) * dz);
     // Nearest bin by its mid time (bins are in time order).
     let best = 0;
     for (let z = 1; z < mids.length; z++) if (Math.abs(mids[z] - t) < Math.abs(mids[best] - t)) best = z;

@@ -33,6 +33,8 @@ export interface VolumePanelOptions {
   mode?: 'mip' | 'composite';
   state?: string;
   lateralKnown: boolean;
+  /** Depth of the volume's top below the surface, nm (a part of a stack: the 3-D view clipped); default 0. */
+  depthTopNm?: number;
 }
 
 /** Depth tick length and least distance between depth labels (closer, they touch), pt. */
@@ -40,12 +42,12 @@ const DEPTH_TICK_PT = 2.5;
 const DEPTH_LABEL_STEP_PT = TYPE.smallPt + 1.5;
 
 /**
- * Depth ticks along the vertical edge from `top` (the surface) to `bottom` (depthNm below it),
- * labels to its left, the unit on the deepest. Ticks are d3's, as on the other axes: as many
- * as the edge holds with labels apart; none on a box too flat to hold two.
+ * Depth ticks along the vertical edge from `top` (the volume's top, `topNm` below the surface) to
+ * `bottom` (`bottomNm`), labels to its left, the unit on the deepest. Ticks are d3's, as on the
+ * other axes: as many as the edge holds with labels apart; none on a box too flat to hold two.
  */
-function depthAxis(top: readonly [number, number], bottom: readonly [number, number], depthNm: number): string {
-  const depth = scaleLinear().domain([0, depthNm]).range([top[1], bottom[1]]);
+function depthAxis(top: readonly [number, number], bottom: readonly [number, number], [topNm, bottomNm]: readonly [number, number]): string {
+  const depth = scaleLinear().domain([topNm, bottomNm]).range([top[1], bottom[1]]);
   const apart = (ticks: number[]): boolean => ticks.length < 2 || depth(ticks[1]) - depth(ticks[0]) >= DEPTH_LABEL_STEP_PT;
   // d3 may give more ticks than asked for: ask for fewer until the labels are apart.
   let count = Math.max(1, Math.floor((bottom[1] - top[1]) / DEPTH_LABEL_STEP_PT));
@@ -56,7 +58,7 @@ function depthAxis(top: readonly [number, number], bottom: readonly [number, num
   const x = top[0];
   return el(
     'g',
-    { class: 'depth-axis', 'data-depth-nm': depthNm },
+    { class: 'depth-axis', 'data-depth-nm': bottomNm - topNm, 'data-top-nm': topNm },
     ...ticks.map((t, i) =>
       el('g', { 'data-depth-tick': t },
         el('line', { x1: x - DEPTH_TICK_PT, x2: x, y1: depth(t), y2: depth(t), stroke: '#000', 'stroke-width': 0.5 }),
@@ -73,10 +75,13 @@ export function volumePanel(vol: Volume, o: VolumePanelOptions): { svg: string; 
   const captionH = caption.length * lineH + 1;
   const imgH = o.heightPt - captionH;
   const heightPx = Math.max(8, Math.round(imgH * o.pxPerPt));
-  // z = 0 is the surface (Volume), so the box spans 0 … depthNm. Room for the depth labels left
-  // of the box, enough for the widest (none has more digits than the depth itself).
+  // z = 0 is the volume's top (Volume), depthTopNm below the surface, so the box spans that …
+  // that + depthNm. Room for the depth labels left of the box, enough for the widest (none has
+  // more digits than the deepest).
+  const topNm = o.depthTopNm ?? 0;
   const depthNm = vol.nz * vol.voxelNm.z;
-  const axisW = DEPTH_TICK_PT + 1.5 + textWidthPt(`${tickFormatter(scaleLinear().domain([0, depthNm]), 1)(depthNm)} nm`, TYPE.smallPt);
+  const span = [topNm, topNm + depthNm] as const;
+  const axisW = DEPTH_TICK_PT + 1.5 + textWidthPt(`${tickFormatter(scaleLinear().domain(span), 1)(span[1])} nm`, TYPE.smallPt);
   /** The box drawn in the panel less `inset` pt on the left: render options, corners (pt) and depth axis. */
   const layout = (inset: number) => {
     const imgW = o.widthPt - inset;
@@ -95,7 +100,7 @@ export function volumePanel(vol: Volume, o: VolumePanelOptions): { svg: string; 
     // The leftmost vertical edge is on the outline, never behind the volume; its surface corner
     // is the even one (see Rendering.corners).
     const edge = [0, 2, 4, 6].reduce((a, b) => (pts[b][0] < pts[a][0] ? b : a));
-    return { imgX: o.x + inset, imgW, opts, pts, axis: depthAxis(pts[edge], pts[edge + 1], depthNm), room: pts[edge][0] - o.x };
+    return { imgX: o.x + inset, imgW, opts, pts, axis: depthAxis(pts[edge], pts[edge + 1], span), room: pts[edge][0] - o.x };
   };
   // The labels fit in the image's margin, or room is taken from its left; a box that then turns
   // too flat for two ticks (narrow figures) keeps its size and goes without.

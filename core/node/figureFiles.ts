@@ -5,7 +5,7 @@
  * it into the builders' plain inputs. The builders themselves stay pure (core/figures).
  */
 import { semViewOf } from '../model/study.js';
-import { FIGURE_NAMES } from '../figures/figureNames.js';
+import { DEFAULT_WIDTH_MM, FIGURE_NAMES } from '../figures/figureNames.js';
 import type { FigureName } from '../figures/figureNames.js';
 import { join } from 'node:path';
 import type { IonStack } from '../model/ionStack.js';
@@ -20,16 +20,19 @@ import { StrataError } from '../model/errors.js';
 import { measureCrossSection } from '../sem/index.js';
 import type { CrossSectionResult } from '../sem/index.js';
 import { withPixelSize } from '../sem/calibration.js';
-import { depthAxisNm } from '../sims/calibrate.js';
+import { depthAxisNm, timeToDepthNm } from '../sims/calibrate.js';
 import type { SimsStateDetail } from '../sims/analyze.js';
 import { chooseProfileIons, profilesFigure, type ProfilesFigureInput } from '../figures/depthProfiles.js';
-import { binStackVolume } from '../sims/volume.js';
+import { binStackVolume, scansWithin } from '../sims/volume.js';
+import type { BinnedVolume } from '../sims/volume.js';
 import { displayDepthNm, liFigure, type LiFigureInput, type LiFigureState } from '../figures/liFigure.js';
 import { liBarsFigure, liBarsNotes } from '../figures/liBars.js';
 import { volumeRenderPxPerPt } from '../figures/renderResolution.js';
 import { semFigure, semFigureNotes, type SemFigureInput } from '../figures/semFigure.js';
 import { volumeOnDepthAxis } from '../figures/volumeDepth.js';
-import { WIDTH_PRESETS_MM } from '../figures/width.js';
+import { volumeFigure, type VolumeFigureInput } from '../figures/volumeFigure.js';
+import type { VolumeRowState } from '../figures/volumeRow.js';
+import type { VolumeFigureTerms } from '../api/contract.js';
 import { svgToPdf, svgToPng } from '../figures/export.js';
 import type { FigureFonts } from '../figures/export.js';
 import { scaleIntensity, xrdFigure, xrdFigureNotes, type IntensityScale, type XrdFigureInput } from '../figures/xrdFigure.js';
@@ -42,7 +45,9 @@ import { openDataset } from './openDataset.js';
 
 export interface StateFigureData {
   state: string;
-  stack?: { file: string; volume?: Awaited<ReturnType<typeof binStackVolume>>; pixelSizeNm: number | null };
+  stack?: { file: string; volume?: BinnedVolume; pixelSizeNm: number | null };
+  /** The 3-D view's volume (its ion, correction and part of the stack), for the `volume` figure. */
+  viewVolume?: { file: string; ion: string; volume: BinnedVolume; totalScans: number; fieldPx: [number, number]; pixelSizeNm: number | null };
   sem?: { file: string; image: SemImage; section: CrossSectionResult | null; error?: string };
   xrd?: { file: string; pattern: XrdPattern };
 }
@@ -66,6 +71,10 @@ function figureAnalyte(report: Report, study: LoadedStudy, states: readonly stri
 /** Volume size for figure renderings: enough for a print panel, small enough to render fast. */
 export const FIGURE_VOLUME = { maxSize: 96, maxVoxels: 96 * 96 * 160 } as const;
 
+/** The 3-D view's terms (contract.ts volumeFigureSchema), each with a default: the analyte's whole stacks, corrected, maximum intensity, the view's first camera. */
+export type ViewVolumeTerms = Partial<VolumeFigureTerms>;
+const VIEW_DEFAULTS = { deadTime: true, mode: 'mip', azimuthDeg: 35, elevationDeg: 25 } as const;
+
 function fileOf(study: LoadedStudy, state: string, kind: string): string | undefined {
   return study.states.find((s) => s.state === state)?.files.find((f) => f.kind === kind)?.path;
 }
@@ -74,6 +83,8 @@ export interface CollectOptions {
   /** Gets one line per step; may throw to stop (the workbench's Cancel). */
   progress?: (line: string) => void;
   needVolumes?: boolean;
+  /** The 3-D view's terms: each state's stack binned as the view shows it (the `volume` figure); none: not binned. */
+  viewVolume?: ViewVolumeTerms;
   needSem?: boolean;
   needXrd?: boolean;
   /**
@@ -104,17 +115,20 @@ export async function collectFigureData(study: LoadedStudy, opts: CollectOptions
     // The ion the analysis took as the analyte (Li+ in positive-ion data): the stack's preset
     // alone said Li- there, and a Li+ stack got "no Li- channel: no 3-D rendering".
     const analyte = figureAnalyte(report, study, [s.state]);
-    if (stackFile && opts.needVolumes !== false) {
+    if (stackFile && (opts.needVolumes !== false || opts.viewVolume)) {
       const opened = await openDataset(join(study.root, stackFile), { displayName: stackFile });
       try {
         const stack = opened.dataset as IonStack;
         const ion = findIon(stack.ions, analyte);
-        if (ion < 0) warnings.push(`${stackFile}: no ${analyte} channel: no 3-D rendering`);
+        if (opts.needVolumes === false) {
+          // Only the view's volume wanted.
+        } else if (ion < 0) warnings.push(`${stackFile}: no ${analyte} channel: no 3-D rendering`);
         else {
           progress(`${s.state}: binning the ${analyte} volume of ${stackFile}`);
           const volume = await binStackVolume(stack, ion, { ...FIGURE_VOLUME, shotsPerPixel: s.sims?.shotsPerPixel });
           data.stack = { file: stackFile, volume, pixelSizeNm: stack.pixelSizeNm };
         }
+        if (opts.viewVolume) await collectViewVolume(data, stack, stackFile, opts.viewVolume, analyte, s.sims?.shotsPerPixel, warnings, progress);
       } finally {
         await opened.close();
       }
@@ -144,6 +158,88 @@ export async function collectFigureData(study: LoadedStudy, opts: CollectOptions
     states.push(data);
   }
   return { study, report, details, states, warnings };
+}
+
+/**
+ * One state's stack binned as the 3-D view shows it: its ion (the analyte unless the view chose
+ * another), corrected or not, the scans of the view's time range and the pixels of its region.
+ * What cannot be binned (no such ion, a range with no scan, a region off the field) is a
+ * warning, and the state's panel is left empty.
+ */
+async function collectViewVolume(data: StateFigureData, stack: IonStack, stackFile: string, terms: ViewVolumeTerms, analyte: string, shotsPerPixel: number | undefined, warnings: string[], progress: (line: string) => void): Promise<void> {
+  const wanted = terms.ion ?? analyte;
+  const ion = findIon(stack.ions, wanted);
+  if (ion < 0) {
+    warnings.push(`volume: ${stackFile}: no ${wanted} channel: no panel for ${data.state}`);
+    return;
+  }
+  const range = terms.timeRangeS?.[data.state];
+  progress(`${data.state}: binning the ${stack.ions[ion].label} volume of ${stackFile}${range || terms.region ? ' (the part the view shows)' : ''}`);
+  try {
+    const volume = await binStackVolume(stack, ion, {
+      ...FIGURE_VOLUME,
+      deadTime: terms.deadTime ?? VIEW_DEFAULTS.deadTime,
+      shotsPerPixel,
+      scanRange: range ? scansWithin(stack, range) : undefined,
+      region: terms.region,
+    });
+    data.viewVolume = { file: stackFile, ion: stack.ions[ion].label, volume, totalScans: stack.scans, fieldPx: [stack.width, stack.height], pixelSizeNm: stack.pixelSizeNm };
+  } catch (err) {
+    if (!(err instanceof StrataError || err instanceof RangeError)) throw err;
+    warnings.push(`volume: ${data.state}: ${(err as Error).message}`);
+  }
+}
+
+/**
+ * The `volume` figure's input and notes from the view's volumes: each on the depth axis of its
+ * state's calibration (the view's depths), from its first scan's depth to its last's; a state
+ * without a calibration or a volume keeps its place empty, and the warnings say why.
+ */
+export function volumeFigureInput(data: FigureData, terms: ViewVolumeTerms, widthMm: number, warnings: string[]): { input: VolumeFigureInput; notes: string[] } | null {
+  const notes: string[] = [];
+  const states: VolumeRowState[] = data.states.map((s) => {
+    const v = s.viewVolume;
+    const cal = data.details.get(s.state)?.calibration;
+    if (!v) return { state: s.state };
+    if (!cal) {
+      warnings.push(`volume: ${s.state} has no depth calibration: no panel`);
+      return { state: s.state };
+    }
+    const vol = v.volume;
+    const [t0, t1] = [vol.zTimeS[0][0], vol.zTimeS[vol.nz - 1][1]];
+    const [d0, d1] = [timeToDepthNm(cal, t0), timeToDepthNm(cal, t1)];
+    if (!(d1 > d0)) {
+      warnings.push(`volume: ${s.state}: its scans span no depth: no panel`);
+      return { state: s.state };
+    }
+    const [first, end] = vol.scanRange;
+    const { x0, y0, x1, y1 } = vol.region;
+    const part = [
+      first > 0 || end < v.totalScans ? `scans ${first + 1}–${end} of ${v.totalScans}` : 'every scan',
+      x1 - x0 < v.fieldPx[0] || y1 - y0 < v.fieldPx[1] ? `x ${x0}–${x1}, y ${y0}–${y1} px of ${v.fieldPx[0]} × ${v.fieldPx[1]}` : 'the whole field',
+    ];
+    notes.push(`${s.state}: ${v.file}, ${v.ion}, ${part.join(', ')}: ${Math.round(d0)}–${Math.round(d1)} nm deep (the report's depth calibration)${vol.saturatedPixels ? `; ${vol.saturatedPixels} saturated pixel-scans are lower bounds` : ''}`);
+    return { state: s.state, volume: volumeOnDepthAxis(vol, cal, { depthMinNm: d0, depthMaxNm: d1, slices: 96 }), depthTopNm: d0 };
+  });
+  const shown = data.states.find((s, i) => s.viewVolume && states[i].volume)?.viewVolume;
+  if (!shown) {
+    warnings.push('volume: no state has a 3-D stack to show');
+    return null;
+  }
+  const corrected = data.states.every((s) => !s.viewVolume || s.viewVolume.volume.deadTimeCorrected);
+  if ((terms.deadTime ?? VIEW_DEFAULTS.deadTime) && !corrected) notes.push('dead time: not corrected where the shots per pixel are unknown');
+  const input: VolumeFigureInput = {
+    states,
+    widthMm,
+    ion: shown.ion,
+    deadTimeCorrected: corrected && data.states.some((s) => s.viewVolume?.volume.deadTimeCorrected),
+    mode: terms.mode ?? VIEW_DEFAULTS.mode,
+    azimuthDeg: terms.azimuthDeg ?? VIEW_DEFAULTS.azimuthDeg,
+    elevationDeg: terms.elevationDeg ?? VIEW_DEFAULTS.elevationDeg,
+    zExaggeration: terms.zExaggeration,
+    lateralKnown: shown.pixelSizeNm !== null,
+  };
+  return { input, notes };
 }
 
 /** Row of the surface and nm per image row, from the measured boundaries (tilt included). */
@@ -338,8 +434,7 @@ export function semFigureInput(s: StateFigureData, data: FigureData, widthMm: nu
 export { FIGURE_NAMES };
 export type { FigureName };
 
-/** Widths used when the user gives none: the multi-panel figure spans two columns. */
-export const DEFAULT_WIDTH_MM: Record<FigureName, number> = { fig4: WIDTH_PRESETS_MM.double, profiles: WIDTH_PRESETS_MM.double, sem: WIDTH_PRESETS_MM.single, xrd: WIDTH_PRESETS_MM.single, 'li-bars': WIDTH_PRESETS_MM.onehalf };
+export { DEFAULT_WIDTH_MM };
 
 export interface BuiltFigure {
   /** File stem: fig4, profiles, sem-pristine, xrd, li-bars. */
@@ -365,8 +460,22 @@ export function figureSvg(fig: BuiltFigure, format: FigureFormat, dpi: number): 
   return format === 'png' && fig.svgForDpi ? fig.svgForDpi(dpi) : fig.svg;
 }
 
+/**
+ * A figure with 3-D renderings drawn at the resolution of its output: one drawing per render
+ * resolution, so the SVG and PDF share the vector one, and a PNG at 300 dpi (or several PNGs at
+ * one dpi) reuses it.
+ */
+function withRenderings(draw: (pxPerPt: number) => string): Pick<BuiltFigure, 'svg' | 'svgForDpi'> {
+  const drawn = new Map<number, string>();
+  const at = (pxPerPt: number): string => {
+    if (!drawn.has(pxPerPt)) drawn.set(pxPerPt, draw(pxPerPt));
+    return drawn.get(pxPerPt)!;
+  };
+  return { svg: at(volumeRenderPxPerPt(null)), svgForDpi: (dpi) => at(volumeRenderPxPerPt(dpi)) };
+}
+
 /** Builds the requested figures' SVGs; what a figure lacks goes to `warnings`, not an error. */
-export function buildFigures(data: FigureData, opts: { figures: readonly FigureName[]; widthMm?: number; xrdScale?: IntensityScale }, warnings: string[]): BuiltFigure[] {
+export function buildFigures(data: FigureData, opts: { figures: readonly FigureName[]; widthMm?: number; xrdScale?: IntensityScale; volume?: ViewVolumeTerms }, warnings: string[]): BuiltFigure[] {
   const out: BuiltFigure[] = [];
   const width = (f: FigureName): number => opts.widthMm ?? DEFAULT_WIDTH_MM[f];
   const labels = layerLabels(data.study.stack);
@@ -378,14 +487,7 @@ export function buildFigures(data: FigureData, opts: { figures: readonly FigureN
       if (!input.states.some((s) => s.map || s.profile)) warnings.push(`fig4: no ToF-SIMS ${speciesName(input.ion ?? 'Li-')} data in any state`);
       else {
         const notes = liFigureNotes(data, input);
-        // One drawing per render resolution: the SVG and PDF share the vector one, and a PNG at
-        // 300 dpi (or several PNGs at one dpi) reuses it.
-        const drawn = new Map<number, string>();
-        const at = (pxPerPt: number): string => {
-          if (!drawn.has(pxPerPt)) drawn.set(pxPerPt, liFigure({ ...input, renderPxPerPt: pxPerPt }));
-          return drawn.get(pxPerPt)!;
-        };
-        out.push({ name: 'fig4', figure: f, svg: at(volumeRenderPxPerPt(null)), widthMm: width(f), svgForDpi: (dpi) => at(volumeRenderPxPerPt(dpi)), ...(notes.length ? { notes } : {}) });
+        out.push({ name: 'fig4', figure: f, ...withRenderings((pxPerPt) => liFigure({ ...input, renderPxPerPt: pxPerPt })), widthMm: width(f), ...(notes.length ? { notes } : {}) });
       }
     } else if (f === 'profiles') {
       const made = profilesFigureInput(data, width(f), warnings);
@@ -420,6 +522,9 @@ export function buildFigures(data: FigureData, opts: { figures: readonly FigureN
         const notes = xrdFigureNotes(input);
         out.push({ name: 'xrd', figure: f, svg: xrdFigure(input), widthMm: width(f), ...(notes.length ? { notes } : {}) });
       }
+    } else if (f === 'volume') {
+      const made = volumeFigureInput(data, opts.volume ?? {}, width(f), warnings);
+      if (made) out.push({ name: 'volume', figure: f, ...withRenderings((pxPerPt) => volumeFigure({ ...made.input, renderPxPerPt: pxPerPt })), widthMm: width(f), notes: made.notes });
     } else if (f === 'li-bars') {
       const states = data.report.states.filter((s) => s.sims?.li.length).map((s) => ({ state: s.state, li: s.sims!.li }));
       const analyte = figureAnalyte(data.report, data.study, states.map((s) => s.state));
@@ -438,6 +543,8 @@ export interface StudyFiguresOptions {
   figures: readonly FigureName[];
   widthMm?: number;
   xrdScale?: IntensityScale;
+  /** The 3-D view's terms for the `volume` figure (default: the analyte's whole stacks). */
+  volume?: ViewVolumeTerms;
   overrides?: AnalyzeOverrides;
   /** See CollectOptions. */
   analysis?: StudyAnalysis;
@@ -458,12 +565,13 @@ export async function buildStudyFigures(study: LoadedStudy, opts: StudyFiguresOp
     analysis: opts.analysis,
     runStates: opts.runStates,
     needVolumes: f.includes('fig4'),
+    viewVolume: f.includes('volume') ? (opts.volume ?? {}) : undefined,
     // fig4 draws the profiles over the cross-section, so it needs the SEM images too.
     needSem: f.includes('fig4') || f.includes('sem'),
     needXrd: f.includes('xrd'),
   });
   const warnings = [...data.report.warnings, ...data.warnings];
-  const built = buildFigures(data, { figures: f, widthMm: opts.widthMm, xrdScale: opts.xrdScale }, warnings);
+  const built = buildFigures(data, { figures: f, widthMm: opts.widthMm, xrdScale: opts.xrdScale, volume: opts.volume }, warnings);
   return { data, built, warnings };
 }
 

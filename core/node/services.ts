@@ -458,7 +458,7 @@ export class WorkbenchServices implements StrataApi {
 
   // ---- figures ------------------------------------------------------------------------------
 
-  async exportFigure({ path, figure, state, format, widthMm, dpi, overrides, jobId }: ApiRequest<'exportFigure'>): Promise<ApiResponses['exportFigure']> {
+  async exportFigure({ path, figure, state, format, widthMm, dpi, overrides, volume, jobId }: ApiRequest<'exportFigure'>): Promise<ApiResponses['exportFigure']> {
     const study = await this.study(path);
     if (state !== undefined && !study.states.some((s) => s.state === state)) throw new StrataError(`${study.name}: no state '${state}'`);
     // Steps: the analysis, then per state a volume, an SEM image and an XRD pattern at most.
@@ -473,6 +473,7 @@ export class WorkbenchServices implements StrataApi {
         widthMm,
         overrides,
         analysis,
+        volume,
         progress: (line) => {
           if (job.cancelled) throw new StrataError(`${job.label}: cancelled`);
           job.done++;

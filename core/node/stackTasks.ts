@@ -1,4 +1,3 @@
-import { bisectLeft, bisectRight } from 'd3-array';
 import type { DeadTimeInfo, MapPayload, ProfilePayload, VolumePayload } from '../api/contract.js';
 import { StrataError } from '../model/errors.js';
 import type { IonStack } from '../model/ionStack.js';
@@ -6,7 +5,7 @@ import { findIon } from '../model/ions.js';
 import { profileFromStack } from '../sims/stackProfile.js';
 import { clipRect } from '../sims/roi.js';
 import { windowMapsFromStack } from '../sims/windowMaps.js';
-import { binStackVolume } from '../sims/volume.js';
+import { binStackVolume, scansWithin } from '../sims/volume.js';
 import { scanWeights } from '../sims/windows.js';
 import { viewToBase64 } from './base64.js';
 import { openDataset } from './openDataset.js';
@@ -227,11 +226,3 @@ async function roiProfileOf(stack: IonStack, task: RoiProfileTask, control: Task
   };
 }
 
-/** The scans [first, end) whose time lies in [startS, endS]; refused when there are none. */
-function scansWithin(stack: IonStack, [startS, endS]: [number, number]): [number, number] {
-  // Scan times increase (the readers make sure of it).
-  const first = bisectLeft(stack.timeS, startS);
-  const end = bisectRight(stack.timeS, endS);
-  if (end <= first) throw new StrataError(`${stack.source.fileName}: no scan between ${startS} and ${endS} s`);
-  return [first, end];
-}

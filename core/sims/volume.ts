@@ -16,6 +16,8 @@ import { ionPlaneRuns, runBufferBytes } from './planeRuns.js';
 import type { PlaneInRun } from './planeRuns.js';
 import { slabBins } from './kernels/u16Sums.js';
 import { clipRect, type PixelRect } from './roi.js';
+import { bisectLeft, bisectRight } from 'd3-array';
+import { StrataError } from '../model/errors.js';
 
 export interface BinVolumeOptions {
   /** Most bins along any axis. */
@@ -245,4 +247,13 @@ function binPlaneHere(
     }
   }
   return saturatedPixels;
+}
+
+/** The scans [first, end) whose time lies in [startS, endS]; refused when there are none. */
+export function scansWithin(stack: IonStack, [startS, endS]: readonly [number, number]): [number, number] {
+  // Scan times increase (the readers make sure of it).
+  const first = bisectLeft(stack.timeS, startS);
+  const end = bisectRight(stack.timeS, endS);
+  if (end <= first) throw new StrataError(`${stack.source.fileName}: no scan between ${startS} and ${endS} s`);
+  return [first, end];
 }

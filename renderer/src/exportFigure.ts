@@ -1,5 +1,6 @@
-import type { FigureFormat, FigureKind } from '../../core/api/contract.js';
+import type { FigureFormat } from '../../core/api/contract.js';
 import { WIDTH_PRESETS_MM } from '../../core/figures/width.js';
+import { DEFAULT_WIDTH_MM } from '../../core/figures/figureNames.js';
 import { base64ToBytes } from './colour.js';
 import { ESCAPE_CLOSES, h } from './dom.js';
 import { CancelledError, runBackendJob } from './jobs.js';
@@ -10,8 +11,6 @@ import type { FigureChoice } from './figureChoice.js';
 
 export type { FigureChoice };
 
-/** Widths used when the user picks none, as `strata figure` has them (figureFiles.ts). */
-const DEFAULT_WIDTH: Record<FigureKind, number> = { fig4: WIDTH_PRESETS_MM.double, profiles: WIDTH_PRESETS_MM.double, sem: WIDTH_PRESETS_MM.single, xrd: WIDTH_PRESETS_MM.single, 'li-bars': WIDTH_PRESETS_MM.onehalf };
 const DEFAULT_DPI = 600;
 
 export { figureChoices };
@@ -66,7 +65,7 @@ export function exportBar(store: Store, choice: () => FigureChoice | null, say: 
     const c = picked();
     if (!c) return;
     what.textContent = c.label;
-    width.value = String(DEFAULT_WIDTH[c.figure]);
+    width.value = String(DEFAULT_WIDTH_MM[c.figure]);
   });
   open.addEventListener('click', () => {
     const c = choice();
@@ -77,7 +76,7 @@ export function exportBar(store: Store, choice: () => FigureChoice | null, say: 
     kind.value = c.figure;
     kindLabel.hidden = offered.length < 2;
     what.textContent = c.label;
-    width.value = String(DEFAULT_WIDTH[c.figure]);
+    width.value = String(DEFAULT_WIDTH_MM[c.figure]);
     syncDpi();
     form.hidden = false;
     open.hidden = true;
@@ -107,7 +106,7 @@ export function exportBar(store: Store, choice: () => FigureChoice | null, say: 
     const hasOverrides = Object.keys(s.overrides).length > 0;
     try {
       const out = await runBackendJob(store.api, `Exporting ${c.label}`, (jobId) =>
-        store.api.exportFigure({ path: s.study.path, figure: c.figure, ...(c.state ? { state: c.state } : {}), format: fmt, widthMm, dpi: dpiValue, ...(hasOverrides ? { overrides: s.overrides } : {}), jobId }),
+        store.api.exportFigure({ path: s.study.path, figure: c.figure, ...(c.state ? { state: c.state } : {}), format: fmt, widthMm, dpi: dpiValue, ...(hasOverrides ? { overrides: s.overrides } : {}), ...(c.volume ? { volume: c.volume } : {}), jobId }),
       );
       downloadBytes(base64ToBytes(out.base64), out.fileName, out.mimeType);
       const size = `${out.widthMm} × ${out.heightMm} mm${out.widthPx ? `, ${out.widthPx} px wide at ${dpiValue} dpi` : ''}`;

@@ -1,4 +1,4 @@
-import type { FigureKind } from '../../core/api/contract.js';
+import type { FigureKind, VolumeFigureTerms } from '../../core/api/contract.js';
 import { ionKey, speciesName } from '../../core/model/ions.js';
 import { analyteInUse } from './analyteChoice.js';
 import type { AppState } from './store.js';
@@ -14,6 +14,8 @@ export interface FigureChoice {
   state?: string;
   /** Said in the dialog, so the user knows which picture comes out of this view. */
   label: string;
+  /** The 3-D view's terms, for its figure (`volume`): what it shows and how. */
+  volume?: VolumeFigureTerms;
 }
 
 /** The profile, map and 3-D views all export the paper's Fig. 4, which is made of them: of the analyte (Li⁻ by default: "Li maps"). */
@@ -24,12 +26,14 @@ export function fig4Label(analyte = 'Li-'): string {
 export const PROFILES_LABEL = "Depth profiles of the states: the analyte and the layers' marker ions, one panel per state";
 
 /**
- * Figures offered beside a view's own: the ToF-SIMS views (profiles, maps, 3-D) export Fig. 4,
+ * Figures offered beside a view's own: the 3-D view exports itself (`volume`) and Fig. 4 beside
+ * it; the ToF-SIMS views (profiles, maps, 3-D) export Fig. 4,
  * and the depth profiles of the states too — the one figure a study with depth profiles alone
  * (no stack, no Li) can make; a study without Li offers its profiles first (simsFigure), Fig. 4
  * still beside them. Fig. 4 named by `analyte`.
  */
 function alsoOffered(figure: FigureKind, analyte: string): FigureChoice[] {
+  if (figure === 'volume') return [{ figure: 'fig4', label: fig4Label(analyte) }, { figure: 'profiles', label: PROFILES_LABEL }];
   if (figure === 'fig4') return [{ figure: 'profiles', label: PROFILES_LABEL }];
   if (figure === 'profiles') return [{ figure: 'fig4', label: fig4Label(analyte) }];
   return [];

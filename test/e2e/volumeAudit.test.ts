@@ -1,6 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Page, Request } from 'playwright-core';
-import { analysedWith, e2eSkipReason, screenshot, useWorkbench, showTab, waitForReport as waitForReportOf } from './harness.js';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { analysedWith, e2eSkipReason, screenshot, SCREENSHOT_DIR, useWorkbench, showTab, waitForReport as waitForReportOf } from './harness.js';
 
 /**
  * The 3-D view's audit, in Chromium against the browser-mode backend on the sample study (three
@@ -15,10 +17,13 @@ describe.skipIf(skipReason !== null)('workbench: the 3-D view refines whole laye
   let page: Page;
   /** The getVolume requests the page has sent, each one's body. */
   const volumeRequests: { state: string; timeRangeS?: [number, number]; region?: { x0: number; y0: number; x1: number; y1: number } }[] = [];
+  /** The exportFigure requests' bodies. */
+  const exportRequests: { figure: string; volume?: { ion: string; mode: string; azimuthDeg: number; timeRangeS?: Record<string, [number, number]>; region?: unknown } }[] = [];
   beforeAll(() => {
     ({ page } = workbench);
     page.on('request', (req: Request) => {
       if (req.url().endsWith('/api/getVolume')) volumeRequests.push(JSON.parse(req.postData() ?? '{}'));
+      if (req.url().endsWith('/api/exportFigure')) exportRequests.push(JSON.parse(req.postData() ?? '{}'));
     });
   });
 
@@ -169,5 +174,58 @@ describe.skipIf(skipReason !== null)('workbench: the 3-D view refines whole laye
     await wholeStack();
     // The layer clip is back in force with the whole stack.
     expect(await page.inputValue('#volume-layer')).toBe('cc_aam');
+  });
+
+  it('exports itself as a figure: the view as shown (its ion, camera and rendering, the clipped layer of each state on its depths), Fig. 4 beside it', async () => {
+    await tab('volume');
+    await volumesDrawn();
+    await page.selectOption('#volume-mode', 'composite');
+    await page.selectOption('#volume-layer', 'cam');
+    await volumesDrawn();
+    await page.click('#export-figure');
+    await page.waitForSelector('#export-form:not([hidden])');
+    expect(await page.$$eval('#export-kind option', (o) => o.map((x) => (x as HTMLOptionElement).value))).toEqual(['volume', 'fig4', 'profiles']);
+    expect(await page.textContent('#export-what')).toBe('The 3-D view as shown: Li⁻ of pristine, charged, discharged, the clipped depths');
+    await page.selectOption('#export-format', 'svg');
+    await page.selectOption('#export-width', '180');
+    const asked = exportRequests.length;
+    const [download] = await Promise.all([page.waitForEvent('download', { timeout: 90_000 }), page.click('#export-go')]);
+    expect(download.suggestedFilename()).toBe('volume.svg');
+    const terms = exportRequests[asked].volume!;
+    expect(terms).toMatchObject({ ion: 'Li-', mode: 'composite', azimuthDeg: Number(await page.getAttribute('.volume-host', 'data-azimuth')) });
+    const svg = readFileSync((await download.path())!, 'utf8');
+    const doc = await page.evaluate((text) => {
+      const d = new DOMParser().parseFromString(text, 'image/svg+xml');
+      return {
+        error: d.querySelector('parsererror')?.textContent ?? null,
+        panels: [...d.querySelectorAll('[data-panel]')].map((p) => p.getAttribute('data-panel')),
+        tops: [...d.querySelectorAll('.depth-axis')].map((a) => Number(a.getAttribute('data-top-nm'))),
+        ticks: [...d.querySelectorAll('.depth-axis')].map((a) => [...a.querySelectorAll('[data-depth-tick]')].map((t) => Number(t.getAttribute('data-depth-tick')))),
+      };
+    }, svg);
+    expect(doc.error).toBeNull();
+    expect(doc.panels).toEqual(['volume-pristine', 'volume-charged', 'volume-discharged']);
+    // The cathode lies below the surface in every state: each panel's depths start there.
+    for (const [k, top] of doc.tops.entries()) {
+      expect(top).toBeGreaterThan(100);
+      expect(Math.min(...doc.ticks[k])).toBeGreaterThanOrEqual(top);
+    }
+    // Its time ranges are the ones "Refine clipped range" loads for the same clip.
+    const refined = await refineLayer('cam');
+    expect(refined.asked.map((r) => r.timeRangeS)).toEqual(['pristine', 'charged', 'discharged'].map((st) => terms.timeRangeS![st]));
+    // Refined, the view exports the same part.
+    const before = exportRequests.length;
+    await page.click('#export-figure');
+    await page.waitForSelector('#export-form:not([hidden])');
+    expect(await page.textContent('#export-what')).toBe('The 3-D view as shown: Li⁻ of pristine, charged, discharged, the refined depths');
+    await page.selectOption('#export-format', 'png');
+    await page.fill('#export-dpi', '150');
+    const [png] = await Promise.all([page.waitForEvent('download', { timeout: 90_000 }), page.click('#export-go')]);
+    expect(png.suggestedFilename()).toBe('volume.png');
+    expect(exportRequests[before].volume!.timeRangeS).toEqual(terms.timeRangeS);
+    writeFileSync(join(SCREENSHOT_DIR, '24-volume-figure-exported.png'), readFileSync((await png.path())!));
+    await screenshot(page, '24-volume-figure-view');
+    await wholeStack();
+    await page.selectOption('#volume-mode', 'mip');
   });
 });

@@ -32,6 +32,14 @@ describe('simsFigure: what the ToF-SIMS views export first', () => {
     // Fig. 4 is still offered beside it.
     expect(figureChoices(choice).map((c) => c.figure)).toEqual(['profiles', 'fig4']);
   });
+  it("the 3-D view's own figure first, its terms kept; Fig. 4 (of the analyte) and the profiles beside it", () => {
+    const volume = { ion: 'Fe-', deadTime: true, mode: 'mip' as const, azimuthDeg: 35, elevationDeg: 25, zExaggeration: 30 };
+    const offered = figureChoices({ figure: 'volume', label: 'The 3-D view as shown', volume }, 'Na+');
+    expect(offered.map((c) => c.figure)).toEqual(['volume', 'fig4', 'profiles']);
+    expect(offered[0].volume).toBe(volume);
+    expect(offered[1].label).toMatch(/^Fig\. 4: Na maps/);
+    expect(offered[1].volume).toBeUndefined();
+  });
   it('Fig. 4 where a 3-D stack holds the analyte (its Li map makes the figure without Li in any profile)', () => {
     const s = study({ pristine: ['sims-profile', 'sims-stack'] });
     (s.states[0].files[1] as { summary: unknown }).summary = { ions: ['C_2-', '7Li-'] };

@@ -1,7 +1,8 @@
 import { formulaNotation } from '../../../core/model/formula.js';
 import * as THREE from 'three';
 import * as d3 from 'd3';
-import type { RoiRect, VolumePayload } from '../../../core/api/contract.js';
+import type { RoiRect, VolumeFigureTerms, VolumePayload } from '../../../core/api/contract.js';
+import type { FigureChoice } from '../figureChoice.js';
 import { h } from '../dom.js';
 import { base64ToF32, colormapLut, colourRange } from '../colour.js';
 import { CancelledError, runBackendJobs } from '../jobs.js';
@@ -265,17 +266,48 @@ export function volumeView(store: Store): View {
       note.textContent = `The ${roiText(region!)} lies outside the field of ${outside.join(', ')} (a smaller stack): draw an ROI all states have to refine to it.`;
       return;
     }
+    const timeRangeS = clipped ? clippedTimeRanges(v) : new Map<string, [number, number]>();
+    refinement = { top: v.clipTop, bottom: v.clipBottom, layer: v.clipLayer, timeRangeS, region };
+    store.setView('volume', { clipTop: 0, clipBottom: 1, clipLayer: undefined });
+  }
+
+  /** Each state's sputter-time range within its clip planes (or its layer "Clip to" names), s: what "Refine" loads, and what the figure shows. */
+  function clippedTimeRanges(v: AppState['view']['volume']): Map<string, [number, number]> {
     const report = store.state.report;
-    const timeRangeS = new Map<string, [number, number]>();
-    for (const vol of clipped ? volumes : []) {
+    const ranges = new Map<string, [number, number]>();
+    for (const vol of volumes) {
       const p = vol.payload;
       // Without the report's depths "Clip to" offers no layer (layerFractions): the planes are what there is.
       const layers = vol.depthFromReport ? layersOf(report, p.state) : [];
       const span = timeSpanOf(p);
-      timeRangeS.set(p.state, refineTimeRangeS(v, layers, span, scanPeriodS(span, p.scanRange[1] - p.scanRange[0]), timeToDepth(layers)));
+      ranges.set(p.state, refineTimeRangeS(v, layers, span, scanPeriodS(span, p.scanRange[1] - p.scanRange[0]), timeToDepth(layers)));
     }
-    refinement = { top: v.clipTop, bottom: v.clipBottom, layer: v.clipLayer, timeRangeS, region };
-    store.setView('volume', { clipTop: 0, clipBottom: 1, clipLayer: undefined });
+    return ranges;
+  }
+
+  /**
+   * The view as a figure (`volume`): its ion, correction, rendering and camera, and the part of
+   * each stack on screen, clipped (the clip planes' time ranges, as "Refine" would load) or
+   * refined; before any volume is in, the views' Fig. 4.
+   */
+  function viewFigure(s: AppState): FigureChoice {
+    if (!volumes.length) return simsFigure(s);
+    const v = s.view.volume;
+    const clipped = v.clipTop > 0 || v.clipBottom < 1;
+    const ranges = clipped ? clippedTimeRanges(v) : (refinement?.timeRangeS ?? new Map<string, [number, number]>());
+    const region = refinement?.region ?? null;
+    const terms: VolumeFigureTerms = {
+      ion: volumes[0].payload.ion,
+      deadTime: volumes.some((vol) => vol.payload.deadTime.applied),
+      mode: v.mode,
+      azimuthDeg: v.azimuthDeg,
+      elevationDeg: v.elevationDeg,
+      zExaggeration: zExaggeration(v),
+      ...(ranges.size ? { timeRangeS: Object.fromEntries(ranges) } : {}),
+      ...(region ? { region } : {}),
+    };
+    const part = [ranges.size ? (clipped ? 'the clipped depths' : 'the refined depths') : null, region ? roiText(region) : null].filter(Boolean).join(' and ');
+    return { figure: 'volume', label: `The 3-D view as shown: ${ionNotation(terms.ion)} of ${volumes.map((vol) => vol.payload.state).join(', ')}${part ? `, ${part}` : ', whole stacks'}`, volume: terms };
   }
 
   /** A clip plane's depth below the surface in the first volume, nm, as its depth ticks read (a percentage before any volume is in). */
@@ -610,7 +642,7 @@ export function volumeView(store: Store): View {
 
   return {
     el,
-    figure: () => simsFigure(store.state),
+    figure: () => viewFigure(store.state),
     shown() {
       buildControls(store.state);
       void refresh(store.state);

@@ -279,6 +279,12 @@ export interface MapPayload {
   /** Scans summed into it. */
   scans: number;
   valuesF32: string;
+  /**
+   * Each pixel's counting variance (Float32, as valuesF32): a region's σ is √(its pixels' sum),
+   * exact for corrected counts (whose variance grows near saturation) and for a layer's cut
+   * scans (weighted w², their counts w).
+   */
+  varianceF32: string;
   min: number;
   max: number;
   /** Sum over every pixel and its σ from counting statistics (dead-time corrected where the map is). */

@@ -164,7 +164,8 @@ async function mapsOf(stack: IonStack, task: MapsTask, control: TaskControl): Pr
       if (v > max) max = v;
     }
     const scans = scanWeights(stack.timeS, w.startS, w.endS).reduce((a, b) => a + b, 0);
-    return { name: w.name, scans, valuesF32: viewToBase64(f), min: scans ? min : 0, max: scans ? max : 0, total: result.maps[k].total, totalSigma: result.maps[k].totalSigma };
+    const variance = viewToBase64(Float32Array.from(result.maps[k].variance));
+    return { name: w.name, scans, valuesF32: viewToBase64(f), varianceF32: variance, min: scans ? min : 0, max: scans ? max : 0, total: result.maps[k].total, totalSigma: result.maps[k].totalSigma };
   });
   return { ...base, missing: null, deadTime: dt, maps };
 }

@@ -19,13 +19,14 @@ import { e2eSkipReason, findStudy, screenshot, useWorkbench, showTab, waitForRep
 const skipReason = e2eSkipReason();
 
 /** Each scan's raw counts of `ion` summed over `rect` (the whole field when absent), read here from the file. */
-async function stackCounts(file: string, ion: string, rect?: { x0: number; y0: number; x1: number; y1: number }): Promise<{ timeS: Float64Array; counts: Float64Array }> {
+/** An ion's counts per scan over `rect` (raw, or dead-time corrected with the stack's N), and their σ. */
+async function stackCounts(file: string, ion: string, rect?: { x0: number; y0: number; x1: number; y1: number }, deadTime = false): Promise<{ timeS: Float64Array; counts: Float64Array; sigma: Float64Array }> {
   const opened = await openDataset(file);
   try {
     const stack = opened.dataset as IonStack;
     const index = stack.ions.findIndex((i) => i.label === ion);
-    const p = await profileFromStack(stack, { ions: [index], deadTime: false, roi: rect && { kind: 'rect', ...rect } });
-    return { timeS: p.timeS, counts: p.counts[0] };
+    const p = await profileFromStack(stack, { ions: [index], deadTime, roi: rect && { kind: 'rect', ...rect } });
+    return { timeS: p.timeS, counts: p.counts[0], sigma: p.sigma[0] };
   } finally {
     await opened.close();
   }
@@ -260,8 +261,21 @@ describe.skipIf(skipReason !== null)('views audit: stack-only profiles, joined m
       expect(row.cells, 'the same numbers as over the whole field').not.toEqual(whole.find((w) => w.state === row.state)!.cells);
     }
     await screenshot(page, '21c-maps-stats-roi');
-    await page.click('#maps-deadtime'); // dead-time corrected again: the caption says its σ is estimated
-    await page.waitForFunction(() => /dead-time corrected, the ROI's counting σ is estimated/.test(document.querySelector('#maps-stats caption')?.textContent ?? ''));
+    // Dead-time corrected again: the ROI's σ is its pixels' own (the map's variance sent with it),
+    // as the stack's corrected profile over the ROI gives it scan by scan (σ in quadrature), not
+    // the field's shared out by counts.
+    await page.click('#maps-deadtime');
+    await page.waitForFunction(() => /Poisson dead-time corrected per pixel/.test(document.querySelector('#maps-note')?.textContent ?? '') && !document.querySelector('#job-bar .job'));
+    expect(await page.textContent('#maps-stats caption')).not.toMatch(/estimated/);
+    for (const row of await rowsOf()) {
+      const corrected = await stackCounts(join(study.dir, `${row.state}/stack.ome.tif`), 'Li-', roi, true);
+      const sum = corrected.counts.reduce((a, b) => a + b, 0);
+      const sigma = Math.sqrt(corrected.sigma.reduce((a, b) => a + b * b, 0));
+      const [, value, shown] = /^(\d+) ± (\d+)$/.exec(row.cells[0])!.map(Number);
+      expect(near(value, sum, 1e-3), `${row.state}: ${row.cells[0]} vs ${sum}`).toBe(true);
+      // σ is shown to two significant figures.
+      expect(Math.abs(shown - sigma), `${row.state}: σ ${shown} vs ${sigma}`).toBeLessThanOrEqual(0.5 * 10 ** (Math.floor(Math.log10(sigma)) - 1) + 1e-9);
+    }
   });
 
   it('ROI profiles: the states fetched side by side as one job; its Cancel stops both', async () => {

@@ -50,7 +50,22 @@ describe('lateralStats: the 2-D view’s statistics over the ROI or the whole fi
     expect(st.cv).toBeCloseTo(Math.sqrt(2 * 45 ** 2) / 55, 9);
   });
 
-  it('dead-time corrected: the field’s variance shared out by counts (variance above the counts’)', () => {
+  it("with the map's variance: a region's σ is √(its pixels' variance), not the field's shared out by counts", () => {
+    // Corrected counts near saturation: the bright half's pixels carry 5× their counts' variance, the dim half's 1×.
+    const variance = Float32Array.from(values, (v) => (v === 100 ? 500 : 10));
+    const fieldVariance = 6 * 500 + 6 * 10;
+    const bright = lateralStats(values, W, { x0: 0, y0: 0, x1: 2, y1: 3 }, { total, totalSigma: Math.sqrt(fieldVariance) }, variance);
+    expect(bright.sumSigma).toBeCloseTo(Math.sqrt(6 * 500), 9);
+    const dim = lateralStats(values, W, { x0: 2, y0: 0, x1: 4, y1: 3 }, { total, totalSigma: Math.sqrt(fieldVariance) }, variance);
+    expect(dim.sumSigma).toBeCloseTo(Math.sqrt(6 * 10), 9);
+    expect(dim.countingCv).toBeCloseTo(Math.sqrt(60) / Math.sqrt(6) / 10, 9);
+    // Shared out by counts the dim half would have taken 60/660 of the field's: √(3060·60/660) ≈ 16.7, not √60 ≈ 7.7.
+    expect(lateralStats(values, W, { x0: 2, y0: 0, x1: 4, y1: 3 }, { total, totalSigma: Math.sqrt(fieldVariance) }).sumSigma).toBeCloseTo(Math.sqrt((fieldVariance * 60) / 660), 9);
+    // The whole field: the backend's σ (made in float64 from the counts).
+    expect(lateralStats(values, W, null, { total, totalSigma: 55.3 }, variance).sumSigma).toBe(55.3);
+  });
+
+  it('without a variance map: the field’s variance shared out by counts (variance above the counts’)', () => {
     // Corrected counts carry more variance than Poisson: here twice the counts over the field.
     const st = lateralStats(values, W, { x0: 0, y0: 0, x1: 2, y1: 3 }, { total, totalSigma: Math.sqrt(2 * total) });
     expect(st.sum).toBe(600);

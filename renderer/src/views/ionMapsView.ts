@@ -163,9 +163,11 @@ export function ionMapsView(store: Store): View {
     const lut = colormapLut(v.colormap);
     const cells: HTMLElement[] = [];
     const decoded: Float32Array[] = [];
+    const variances: Float32Array[] = [];
     for (const { st, map } of maps) {
       const values = base64ToF32(map.valuesF32);
       decoded.push(values);
+      variances.push(base64ToF32(map.varianceF32));
       const rgba = (await runInWorker(`colouring ${st.state}`, { op: 'colourize', values, lo, hi, log: v.logColour, lut })) as Uint8ClampedArray;
       if (seq !== drawSeq) return;
       cells.push(mapCell(s, st, rgba, map.scans, values));
@@ -175,7 +177,7 @@ export function ionMapsView(store: Store): View {
     grid.replaceChildren(...cells, colourBar);
     shown.drawn(v);
     drawColourBar(v.colormap, lo, hi, v.logColour, ionOf(s));
-    drawStats(maps.map((m, k) => ({ state: m.st.state, width: m.st.width, height: m.st.height, values: decoded[k], total: m.map.total, totalSigma: m.map.totalSigma, saturated: m.st.deadTime.applied && m.st.deadTime.saturatedPixels > 0 })), s, dts.some((d) => d.applied));
+    drawStats(maps.map((m, k) => ({ state: m.st.state, width: m.st.width, height: m.st.height, values: decoded[k], variance: variances[k], total: m.map.total, totalSigma: m.map.totalSigma, saturated: m.st.deadTime.applied && m.st.deadTime.saturatedPixels > 0 })), s);
   }
 
   function mapCell(s: AppState, st: IonMapsPayload['states'][number], rgba: Uint8ClampedArray, scans: number, values: Float32Array): HTMLElement {
@@ -253,7 +255,7 @@ export function ionMapsView(store: Store): View {
    * caption says which. Saturated pixel-scans carry σ = their value (a lower bound, deadTime.ts),
    * which is not counting noise: a state with any in its field is marked.
    */
-  function drawStats(maps: { state: string; width: number; height: number; values: Float32Array; total: number; totalSigma: number; saturated: boolean }[], s: AppState, corrected: boolean): void {
+  function drawStats(maps: { state: string; width: number; height: number; values: Float32Array; variance: Float32Array; total: number; totalSigma: number; saturated: boolean }[], s: AppState): void {
     // Four significant figures in every row (trimmed zeros made 4.29e+6 beside 5.433e+6), in
     // plain digits ("10080", not "1.008e+4").
     const fmt = d3.format('.4r');
@@ -261,7 +263,7 @@ export function ionMapsView(store: Store): View {
     const roi = s.overrides.roi;
     const regions = maps.map((m) => (roi ? clipRect(roi, m.width, m.height) : null));
     // An ROI drawn on a larger map may miss a smaller one altogether: nothing to say of it.
-    const measured = maps.map((m, k) => (roi && !regions[k] ? null : lateralStats(m.values, m.width, regions[k], m)));
+    const measured = maps.map((m, k) => (roi && !regions[k] ? null : lateralStats(m.values, m.width, regions[k], m, m.variance)));
     // The sums in one power of ten for the column (as the Li dashboard's counts), said in its heading.
     const power = columnPowerOfTen(measured.flatMap((st) => (st ? [st.sum] : [])));
     const rows = maps.map((m, k) => {
@@ -278,10 +280,8 @@ export function ionMapsView(store: Store): View {
       );
     });
     const over = roi ? `over the ${roiText(roi)}` : 'over the whole field';
-    // Corrected counts' variance is not in proportion to them: the ROI's σ is then an estimate (lateralStats).
-    const roiSigma = roi && corrected ? '; dead-time corrected, the ROI\'s counting σ is estimated (the field\'s, shared out by counts)' : '';
     const marked = maps.some((m) => m.saturated) ? `; * with saturated pixel-scans${roi ? ' in the field' : ''}, whose σ (their value, a lower bound) is in it` : '';
-    const caption = `Lateral statistics of ${ionNotation(ionOf(s))} (${s.view.maps.window === 'all' ? 'all scans' : `layer ${layerLabel(study, s.view.maps.window)}`}) ${over}; a CV well above the counting CV is real lateral variation${roiSigma}${marked}`;
+    const caption = `Lateral statistics of ${ionNotation(ionOf(s))} (${s.view.maps.window === 'all' ? 'all scans' : `layer ${layerLabel(study, s.view.maps.window)}`}) ${over}; a CV well above the counting CV is real lateral variation${marked}`;
     stats.replaceChildren(h('table', { class: 'compact', id: 'maps-stats' }, h('caption', {}, caption), h('thead', {}, h('tr', {}, h('th', {}, 'State'), h('th', {}, power === 0 ? 'Sum ± σ (counts)' : `Sum ± σ (× ${decadeLabel(power)} counts)`), h('th', {}, 'Mean per pixel'), h('th', {}, 'CV'), h('th', {}, 'Counting CV'))), h('tbody', {}, ...rows)));
   }
 

@@ -18,16 +18,16 @@ export interface LateralStats {
  * clipped to the map), or over every pixel when it is null. The whole field's sum and its σ are
  * the backend's (`field`: made in float64 from the counts, not from the Float32 pixels sent).
  *
- * The map carries no per-pixel variance, so a region's counting variance is the field's shared
- * out in proportion to counts: exact for raw counts over whole scans (Poisson: variance =
- * counts, so the region's is its own sum), close for a layer's cut scans; for dead-time
- * corrected maps an estimate (a count's variance grows near saturation, so a region holding
- * more saturated pixels than the field's average has more than its share).
+ * A region's counting σ is √(the sum of its pixels' `variance`), the map's own: exact for raw
+ * counts, for a layer's cut scans (weighted w², their counts w) and for dead-time corrected counts
+ * (whose variance grows near saturation, so a region holding more saturated pixels than the
+ * field's average has more than its share). Without it, the field's variance is shared out in
+ * proportion to counts: exact for raw counts over whole scans only.
  *
  * The CV is the sample's (n − 1), as d3.deviation; the counting CV is √(mean pixel variance) /
  * mean = σ(sum) / √n / mean: a CV well above it is real lateral variation. NaN where undefined.
  */
-export function lateralStats(values: ArrayLike<number>, width: number, region: RoiRect | null, field: { total: number; totalSigma: number }): LateralStats {
+export function lateralStats(values: ArrayLike<number>, width: number, region: RoiRect | null, field: { total: number; totalSigma: number }, variance?: ArrayLike<number>): LateralStats {
   const height = width > 0 ? Math.floor(values.length / width) : 0;
   const r = region ?? { x0: 0, y0: 0, x1: width, y1: height };
   const n = (r.x1 - r.x0) * (r.y1 - r.y0);
@@ -42,8 +42,13 @@ export function lateralStats(values: ArrayLike<number>, width: number, region: R
       squares += d * d;
     }
   const sd = n > 1 ? Math.sqrt(squares / (n - 1)) : Number.NaN;
-  const share = !region ? 1 : field.total > 0 ? Math.max(0, pixelSum) / field.total : 0;
-  const sumSigma = field.totalSigma * Math.sqrt(share);
+  let sumSigma: number;
+  if (!region) sumSigma = field.totalSigma;
+  else if (variance) {
+    let v = 0;
+    for (let y = r.y0; y < r.y1; y++) for (let k = y * width + r.x0, end = y * width + r.x1; k < end; k++) v += variance[k];
+    sumSigma = Math.sqrt(Math.max(0, v));
+  } else sumSigma = field.totalSigma * Math.sqrt(field.total > 0 ? Math.max(0, pixelSum) / field.total : 0);
   return {
     pixels: n,
     sum: region ? pixelSum : field.total,

@@ -119,14 +119,14 @@ export async function collectFigureData(study: LoadedStudy, opts: CollectOptions
       const opened = await openDataset(join(study.root, stackFile), { displayName: stackFile });
       try {
         const stack = opened.dataset as IonStack;
-        const ion = findIon(stack.ions, analyte);
-        if (opts.needVolumes === false) {
-          // Only the view's volume wanted.
-        } else if (ion < 0) warnings.push(`${stackFile}: no ${analyte} channel: no 3-D rendering`);
-        else {
-          progress(`${s.state}: binning the ${analyte} volume of ${stackFile}`);
-          const volume = await binStackVolume(stack, ion, { ...FIGURE_VOLUME, shotsPerPixel: s.sims?.shotsPerPixel });
-          data.stack = { file: stackFile, volume, pixelSizeNm: stack.pixelSizeNm };
+        if (opts.needVolumes !== false) {
+          const ion = findIon(stack.ions, analyte);
+          if (ion < 0) warnings.push(`${stackFile}: no ${analyte} channel: no 3-D rendering`);
+          else {
+            progress(`${s.state}: binning the ${analyte} volume of ${stackFile}`);
+            const volume = await binStackVolume(stack, ion, { ...FIGURE_VOLUME, shotsPerPixel: s.sims?.shotsPerPixel });
+            data.stack = { file: stackFile, volume, pixelSizeNm: stack.pixelSizeNm };
+          }
         }
         if (opts.viewVolume) await collectViewVolume(data, stack, stackFile, opts.viewVolume, analyte, s.sims?.shotsPerPixel, warnings, progress);
       } finally {
@@ -226,13 +226,20 @@ export function volumeFigureInput(data: FigureData, terms: ViewVolumeTerms, widt
     warnings.push('volume: no state has a 3-D stack to show');
     return null;
   }
-  const corrected = data.states.every((s) => !s.viewVolume || s.viewVolume.volume.deadTimeCorrected);
-  if ((terms.deadTime ?? VIEW_DEFAULTS.deadTime) && !corrected) notes.push('dead time: not corrected where the shots per pixel are unknown');
+  const binned = data.states.filter((s) => s.viewVolume);
+  const raw = binned.filter((s) => !s.viewVolume!.volume.deadTimeCorrected).map((s) => s.state);
+  const corrected = raw.length === 0;
+  if (raw.length && raw.length < binned.length) {
+    // The workbench asks for raw counts then (its view loads every state raw); `strata figure` may not.
+    const mixed = `volume: dead time corrected in ${binned.filter((s) => !raw.includes(s.state)).map((s) => s.state).join(', ')} but not in ${raw.join(', ')} (no shots per pixel): their colours do not compare`;
+    warnings.push(mixed);
+    notes.push(mixed.slice('volume: '.length));
+  }
   const input: VolumeFigureInput = {
     states,
     widthMm,
     ion: shown.ion,
-    deadTimeCorrected: corrected && data.states.some((s) => s.viewVolume?.volume.deadTimeCorrected),
+    deadTimeCorrected: corrected,
     mode: terms.mode ?? VIEW_DEFAULTS.mode,
     azimuthDeg: terms.azimuthDeg ?? VIEW_DEFAULTS.azimuthDeg,
     elevationDeg: terms.elevationDeg ?? VIEW_DEFAULTS.elevationDeg,

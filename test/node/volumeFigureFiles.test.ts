@@ -76,6 +76,20 @@ describe.skipIf(!hasSample)('the volume figure of the sample study', () => {
     expect(warnings).toEqual([]);
   });
 
+  it('corrected volumes beside raw ones (a stack without shots per pixel) are said not to compare, and the scale is not called corrected', () => {
+    const mixed: FigureData = {
+      ...data,
+      states: data.states.map((s) => (s.viewVolume ? { ...s, viewVolume: { ...s.viewVolume, volume: { ...s.viewVolume.volume, deadTimeCorrected: s.state !== 'charged' } } } : s)),
+    };
+    const warnings: string[] = [];
+    const [fig] = buildFigures(mixed, { figures: ['volume'] }, warnings);
+    expect(warnings).toEqual(['volume: dead time corrected in pristine, discharged but not in charged (no shots per pixel): their colours do not compare']);
+    expect(fig.notes).toContain('dead time corrected in pristine, discharged but not in charged (no shots per pixel): their colours do not compare');
+    expect(fig.svg).not.toMatch(/dead-time corrected/);
+    const allCorrected = buildFigures({ ...data, states: data.states.map((s) => (s.viewVolume ? { ...s, viewVolume: { ...s.viewVolume, volume: { ...s.viewVolume.volume, deadTimeCorrected: true } } } : s)) }, { figures: ['volume'] }, []);
+    expect(allCorrected[0].svg).toMatch(/dead-time corrected/);
+  });
+
   it('says what it cannot bin and leaves that panel empty: a range with no scan, an ion the stacks lack', async () => {
     const far = await buildStudyFigures(study, { figures: ['volume'], volume: { ...terms, timeRangeS: { discharged: [1e6, 2e6] } } });
     expect(far.warnings).toContainEqual(expect.stringMatching(/^volume: discharged: .*no scan between 1000000 and 2000000 s$/));

@@ -2,7 +2,7 @@ import { app, BrowserWindow, dialog, ipcMain, session, shell } from 'electron';
 import type { IpcMainInvokeEvent } from 'electron';
 import { existsSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import { validateRequest } from '../core/api/contract.js';
+import { CallCancelled, cancelledReply, validateRequest } from '../core/api/contract.js';
 import { WorkbenchServices } from '../core/node/services.js';
 import { apiErrorMessage, CONTENT_SECURITY_POLICY, requestErrorMessage } from '../core/node/server.js';
 import { isAppUrl, isOpenablePath, projectSavePath, secureWebPreferences } from './security.js';
@@ -64,6 +64,8 @@ app.whenReady().then(() => {
     try {
       return await fn.call(services, call.request);
     } catch (err) {
+      // A cancelled job is answered, not failed (see CallCancelled).
+      if (err instanceof CallCancelled) return cancelledReply(err);
       throw new Error(apiErrorMessage(err, call.method, call.request));
     }
   });

@@ -26,11 +26,26 @@ const roi = z
 /**
  * A call whose job was cancelled (`cancelJob`, or a newer job under its id): the user's doing,
  * not a failure. The browser backend answers it with 200 and `{ cancelled: message }` (as a 422,
- * the page logged a resource error for every Cancel); the page's client throws it again as its
- * CancelledError (renderer/src/api.ts).
+ * the page logged a resource error for every Cancel); Electron's main process answers it with
+ * a CancelledReply (thrown, it was an error in main's log and reached the page as "Error
+ * invoking remote method"). The page's client throws either again as its CancelledError
+ * (renderer/src/api.ts).
  */
 export class CallCancelled extends Error {
   override name = 'CallCancelled';
+}
+
+/** The answer Electron's main process gives a cancelled call (no API result has this key). */
+export interface CancelledReply {
+  strataCancelled: string;
+}
+
+export function cancelledReply(err: CallCancelled): CancelledReply {
+  return { strataCancelled: err.message };
+}
+
+export function isCancelledReply(value: unknown): value is CancelledReply {
+  return typeof value === 'object' && value !== null && typeof (value as Partial<CancelledReply>).strataCancelled === 'string';
 }
 
 /** Lets the renderer follow and cancel long backend work (`jobProgress`, `cancelJob`). */

@@ -1,4 +1,5 @@
 import { API_METHOD_NAMES } from '../../core/api/methods.js';
+import { isCancelledReply } from '../../core/api/contract.js';
 import type { StrataApi } from '../../core/api/contract.js';
 import { CancelledError } from './jobGroup.js';
 
@@ -24,7 +25,7 @@ declare global {
  * browser-mode backend, with the session token taken from the address's fragment.
  */
 export function connectApi(): RendererApi {
-  if (window.strata) return window.strata;
+  if (window.strata) return electronApi(window.strata);
   const token = new URLSearchParams(window.location.hash.slice(1)).get('token') ?? '';
   const api: Record<string, (request?: unknown) => Promise<unknown>> = {};
   for (const method of API_METHOD_NAMES) {
@@ -42,4 +43,21 @@ export function connectApi(): RendererApi {
     };
   }
   return api as unknown as RendererApi;
+}
+
+/**
+ * The preload's API with a cancelled call's answer (main's CancelledReply) thrown as the
+ * CancelledError the browser client throws; the native extras (dialogs, drops) as they are.
+ */
+export function electronApi(preload: RendererApi): RendererApi {
+  const api: Record<string, unknown> = { ...preload };
+  const calls = preload as unknown as Record<string, (request?: unknown) => Promise<unknown>>;
+  for (const method of API_METHOD_NAMES) {
+    api[method] = async (request?: unknown) => {
+      const answer = await calls[method](request);
+      if (isCancelledReply(answer)) throw new CancelledError(answer.strataCancelled);
+      return answer;
+    };
+  }
+  return api as RendererApi;
 }

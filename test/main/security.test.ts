@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { isCancelledReply } from '../../core/api/contract.js';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 
 /**
@@ -113,6 +114,18 @@ describe('Electron main process security', () => {
     await expect(call(appFrame, 'openStudy', { path: '/etc' })).rejects.toThrow(/^\/etc is outside the folder this workbench was started on/);
     const ok = (await call(appFrame, 'startup', {})) as { mode: string };
     expect(ok.mode).toBe('electron');
+  });
+
+  it("answers a cancelled job's call with a CancelledReply, not an error (thrown, it was logged in main and reached the page as one)", async () => {
+    const call = fake.handlers.get('strata:call')!;
+    const study = resolve(__dirname, '../../samples/study');
+    expect(await fake.handlers.get('strata:grantDropped')!(appFrame, study)).toBe(study);
+    expect(await call(appFrame, 'cancelJob', { jobId: 'early-ipc' })).toEqual({ cancelled: true });
+    const answer = await call(appFrame, 'getVolume', { path: study, state: 'charged', ion: 'Li-', maxSize: 64, maxVoxels: 64 * 64 * 64, jobId: 'early-ipc' });
+    expect(answer).toEqual({ strataCancelled: 'Li- volume of charged: cancelled' });
+    expect(isCancelledReply(answer)).toBe(true);
+    // Errors are errors still.
+    await expect(call(appFrame, 'getVolume', { path: study, state: 'nowhere', ion: 'Li-', maxSize: 64, maxVoxels: 4096 })).rejects.toThrow(/nowhere/);
   });
 
   it('grants a dropped path only when it exists and is a folder, a study.json or a project', async () => {

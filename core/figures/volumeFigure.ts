@@ -32,6 +32,8 @@ export interface VolumeFigureInput {
   colormap?: ColormapName;
   /** Pixels per pt of the renderings; default: vector output's. */
   renderPxPerPt?: number;
+  /** What each panel shows (file, scans, pixels, depths): kept in the SVG's description, as the figure does not print it. */
+  notes?: readonly string[];
 }
 
 const LETTERS = 'abcdefghijklmnopqrstuvwxyz';
@@ -75,6 +77,6 @@ export function volumeFigure(input: VolumeFigureInput): string {
   const states = input.states.map((s) => s.state);
   return figureRoot(input.widthMm, heightMm, el('g', { 'data-figure': 'volume', 'data-states': states.join(','), 'data-ion': input.ion }, ...parts), {
     title: `3-D distribution of ${ionNotation(input.ion)} across cell states`,
-    description: `${ionNotation(input.ion)} volumes of ${states.join(', ')}`,
+    description: [`${ionNotation(input.ion)} volumes of ${states.join(', ')}`, ...(input.notes ?? [])].join('; '),
   });
 }

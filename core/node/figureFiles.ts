@@ -245,6 +245,7 @@ export function volumeFigureInput(data: FigureData, terms: ViewVolumeTerms, widt
     elevationDeg: terms.elevationDeg ?? VIEW_DEFAULTS.elevationDeg,
     zExaggeration: terms.zExaggeration,
     lateralKnown: shown.pixelSizeNm !== null,
+    notes,
   };
   return { input, notes };
 }

@@ -73,6 +73,8 @@ describe.skipIf(!hasSample)('the volume figure of the sample study', () => {
     expect(Math.min(...ticks('pristine'))).toBe(0);
     expect(fig.notes!.find((n) => n.startsWith('charged:'))).toMatch(new RegExp(`^charged: charged/stack\\.ome\\.tif, Fe-, scans ${vol.scanRange[0] + 1}–${vol.scanRange[1]} of ${charged.scans}, x 4–20, y 6–18 px of ${charged.width} × ${charged.height}: ${Math.round(top)}–${Math.round(bottom)} nm deep`));
     expect(all(root, (n) => n.tag === 'g' && n.attrs['data-z-exaggeration'] === '40')).toHaveLength(3);
+    // The workbench's export has no figures.json: the notes travel in the SVG's description.
+    expect(all(root, (n) => n.tag === 'desc')[0].text.replace(/&#39;/g, "'")).toContain(fig.notes!.find((n) => n.startsWith('charged:'))!);
     expect(warnings).toEqual([]);
   });
 

@@ -9,7 +9,7 @@ import { DEFAULT_FIGURE_NAMES, FIGURE_NAMES } from '../figures/figureNames.js';
 import type { FigureName } from '../figures/figureNames.js';
 import { STRATA_VERSION } from '../version.js';
 import type { CliIo } from './context.js';
-import { asNormalizeFlagError, checkReferenceFlag, decimalNumber, flagOverrides, stackPreset, stackPresetList } from './context.js';
+import { asNormalizeFlagError, checkReferenceFlag, decimalNumber, flagOverrides, positiveNumber, stackPreset, stackPresetList } from './context.js';
 import { DEFAULT_STACK_ID, type LayerStack } from '../model/layerStack.js';
 import type { AnalyzeOverrides } from '../node/analyzeStudyOnDisk.js';
 import type { StackPool } from '../node/stackPool.js';
@@ -28,6 +28,9 @@ interface FigureOptions {
   reference?: string;
   stack?: string;
   analyte?: string;
+  volumeMode: string;
+  volumeView: string;
+  volumeZExaggeration?: string;
 }
 
 /** A comma list whose items must all be in `allowed`; names the option in the usage error. */
@@ -44,6 +47,18 @@ export interface FigureParameters {
   widthMm: number | null;
   figures: FigureName[];
   xrdScale: IntensityScale;
+  /** The volume figure's rendering and camera (its ion is the analyte, its stacks whole). */
+  volume: { mode: 'mip' | 'composite'; azimuthDeg: number; elevationDeg: number; zExaggeration?: number };
+}
+
+/** `--volume-view 35,25`: the camera's azimuth and elevation, degrees (elevation within ±89°, as the workbench's). */
+function volumeView(value: string): { azimuthDeg: number; elevationDeg: number } {
+  const parts = value.split(',');
+  if (parts.length !== 2) throw new UsageError(`--volume-view wants azimuth,elevation in degrees (e.g. 35,25), got '${value}'`);
+  const [azimuthDeg, elevationDeg] = parts.map((p) => decimalNumber('--volume-view', p, 'azimuth,elevation in degrees (e.g. 35,25)'));
+  if (!(azimuthDeg >= -360 && azimuthDeg <= 720)) throw new UsageError(`--volume-view: azimuth ${azimuthDeg}° is not between -360 and 720`);
+  if (!(elevationDeg >= -89 && elevationDeg <= 89)) throw new UsageError(`--volume-view: elevation ${elevationDeg}° is not between -89 and 89`);
+  return { azimuthDeg, elevationDeg };
 }
 
 /** Parses and checks the options before any file is read: usage errors exit 2. */
@@ -61,7 +76,12 @@ export function parseFigureOptions(o: FigureOptions): FigureParameters & { out: 
   }
   const xrdScale = list('--xrd-scale', o.xrdScale, ['linear', 'sqrt', 'log'] as const);
   if (xrdScale.length !== 1) throw new UsageError('--xrd-scale takes one of linear, sqrt, log');
-  return { out: o.out, formats: list('--format', o.format, FORMATS), dpi, widthMm, figures: list('--figures', o.figures, FIGURE_NAMES), xrdScale: xrdScale[0] };
+  const mode = list('--volume-mode', o.volumeMode, ['mip', 'composite'] as const);
+  if (mode.length !== 1) throw new UsageError('--volume-mode takes one of mip, composite');
+  const zExaggeration = o.volumeZExaggeration === undefined ? undefined : positiveNumber('--volume-z-exaggeration', o.volumeZExaggeration, 100_000);
+  if (zExaggeration !== undefined && zExaggeration < 1) throw new UsageError(`--volume-z-exaggeration wants a factor of 1 or more, got '${o.volumeZExaggeration}'`);
+  const volume = { mode: mode[0], ...volumeView(o.volumeView), ...(zExaggeration === undefined ? {} : { zExaggeration }) };
+  return { out: o.out, formats: list('--format', o.format, FORMATS), dpi, widthMm, figures: list('--figures', o.figures, FIGURE_NAMES), xrdScale: xrdScale[0], volume };
 }
 
 export function registerFigure(program: Command, io: CliIo): void {
@@ -79,6 +99,9 @@ export function registerFigure(program: Command, io: CliIo): void {
     .option('--reference <state>', "the state li-bars compares the others against (as strata analyze); default: study.json's referenceState, else pristine, else the first state with analyte results")
     .option('--stack <id>', `layer stack preset (${stackPresetList()}), as strata analyze; default: study.json's stack, else ${DEFAULT_STACK_ID}`)
     .option('--analyte <ion>', "the ion the figures are of, as the data name it (e.g. Na+, ^6Li-), as strata analyze; default: the stack's analyteIon, else Li")
+    .option('--volume-mode <mode>', 'the volume figure\'s rendering: mip (maximum along each ray) or composite', 'mip')
+    .option('--volume-view <az,el>', 'the volume figure\'s camera: azimuth,elevation in degrees', '35,25')
+    .option('--volume-z-exaggeration <n>', 'the volume figure\'s depth exaggeration (default: the box 0.3× as deep as wide)')
     .action(async (studyPath: string, options: FigureOptions) => {
       const p = parseFigureOptions(options);
       const overrides = flagOverrides(options);
@@ -114,7 +137,7 @@ async function makeFigures(studyPath: string, p: FigureParameters & { out: strin
   const { data, built, warnings } = await withStateLanes(
     study,
     undefined,
-    (runStates) => buildStudyFigures(study, { figures: p.figures, widthMm: p.widthMm ?? undefined, xrdScale: p.xrdScale, progress, runStates, overrides }),
+    (runStates) => buildStudyFigures(study, { figures: p.figures, widthMm: p.widthMm ?? undefined, xrdScale: p.xrdScale, volume: p.volume, progress, runStates, overrides }),
     pool,
   ).catch((err: unknown) => {
     throw asNormalizeFlagError(err, overrides.normalization !== undefined);

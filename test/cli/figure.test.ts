@@ -28,6 +28,10 @@ describe('strata figure: usage', () => {
       ['figure', '/nonexistent', '--out', out, '--width', '3cm'],
       ['figure', '/nonexistent', '--out', out, '--figures', 'fig9'],
       ['figure', '/nonexistent', '--out', out, '--xrd-scale', 'cube'],
+      ['figure', '/nonexistent', '--out', out, '--volume-mode', 'xray'],
+      ['figure', '/nonexistent', '--out', out, '--volume-view', '35'],
+      ['figure', '/nonexistent', '--out', out, '--volume-view', '35,95'],
+      ['figure', '/nonexistent', '--out', out, '--volume-z-exaggeration', '0.5'],
       ['figure', '/nonexistent', '--out', out, '--normalize', ''],
     ]) {
       const r = await runCli(args);
@@ -153,6 +157,22 @@ describe.skipIf(!hasSample)('strata figure on the sample study', () => {
     const { width } = pngSize(new Uint8Array(readFileSync(join(dir, 'xrd.png'))));
     expect(width).toBe(Math.round((85 / 25.4) * 150));
   }, 60_000);
+
+  it('makes the volume figure on request (not by default), with the rendering and camera asked for', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'strata-fig-'));
+    const r = await runCli(['figure', SAMPLE, '--out', dir, '--figures', 'volume', '--format', 'svg', '--volume-mode', 'composite', '--volume-view', '120,40', '--volume-z-exaggeration', '60']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(readdirSync(dir).sort()).toEqual(['figures.json', 'volume.svg']);
+    const root = parseSvg(readFileSync(join(dir, 'volume.svg'), 'utf8'));
+    expect(withAttr(root, 'data-panel').map((n) => n.attrs['data-panel'])).toEqual(['volume-pristine', 'volume-charged', 'volume-discharged']);
+    expect(withAttr(root, 'data-z-exaggeration', '60')).toHaveLength(3);
+    expect(texts(root).join(' ')).toMatch(/composite\)/);
+    // Another camera draws another picture.
+    const other = mkdtempSync(join(tmpdir(), 'strata-fig-'));
+    expect((await runCli(['figure', SAMPLE, '--out', other, '--figures', 'volume', '--format', 'svg', '--volume-mode', 'composite', '--volume-z-exaggeration', '60'])).code).toBe(0);
+    const image = (file: string) => all(parseSvg(readFileSync(file, 'utf8')), (n) => n.tag === 'image')[0].attrs['xlink:href'];
+    expect(image(join(dir, 'volume.svg'))).not.toBe(image(join(other, 'volume.svg')));
+  }, 120_000);
 
   it('honours --normalize as strata analyze does: fig. 4 says what the profiles were divided by', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'strata-fig-'));

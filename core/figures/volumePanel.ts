@@ -69,7 +69,12 @@ function depthAxis(top: readonly [number, number], bottom: readonly [number, num
 
 export function volumePanel(vol: Volume, o: VolumePanelOptions): { svg: string; captionHeightPt: number } {
   const lateralNm = vol.nx * vol.voxelNm.x;
-  const sizeText = o.lateralKnown ? `${formatLengthNm(lateralNm)} wide, depth ×${o.zExaggeration}` : `depth ×${o.zExaggeration}`;
+  // A part of the stack says where it lies: its box is often too flat for depth ticks (a 0.6 µm
+  // layer under a 100 µm field, ×30), and the caption is all that says it then.
+  const topNm = o.depthTopNm ?? 0;
+  const depthNm = vol.nz * vol.voxelNm.z;
+  const part = topNm > 0 ? `${Math.round(topNm)}–${Math.round(topNm + depthNm)} nm deep, ` : '';
+  const sizeText = `${o.lateralKnown ? `${formatLengthNm(lateralNm)} wide, ` : ''}${part}depth ×${o.zExaggeration}`;
   const lineH = TYPE.smallPt + 1.5;
   const caption = wrapText(sizeText, o.widthPt, TYPE.smallPt);
   const captionH = caption.length * lineH + 1;
@@ -78,8 +83,6 @@ export function volumePanel(vol: Volume, o: VolumePanelOptions): { svg: string; 
   // z = 0 is the volume's top (Volume), depthTopNm below the surface, so the box spans that …
   // that + depthNm. Room for the depth labels left of the box, enough for the widest (none has
   // more digits than the deepest).
-  const topNm = o.depthTopNm ?? 0;
-  const depthNm = vol.nz * vol.voxelNm.z;
   const span = [topNm, topNm + depthNm] as const;
   const axisW = DEPTH_TICK_PT + 1.5 + textWidthPt(`${tickFormatter(scaleLinear().domain(span), 1)(span[1])} nm`, TYPE.smallPt);
   /** The box drawn in the panel less `inset` pt on the left: render options, corners (pt) and depth axis. */

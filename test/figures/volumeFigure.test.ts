@@ -63,6 +63,10 @@ describe('volumeFigure', () => {
     expect(part.length).toBeGreaterThanOrEqual(2);
     expect(Math.min(...part)).toBeGreaterThanOrEqual(400);
     expect(Math.max(...part)).toBeLessThanOrEqual(600);
+    // The caption says where the part lies (a flat box may have no room for ticks); a whole stack's does not.
+    const captions = (svg: string) => all(parseSvg(svg), (n) => n.attrs.class === 'volume-caption').map((n) => n.text).join(' ');
+    expect(captions(volumeFigure(base))).toContain('400–600 nm deep, depth ×100');
+    expect(captions(volumeFigure({ ...base, states: base.states.map((s) => ({ ...s, depthTopNm: undefined })) }))).not.toMatch(/nm deep/);
     const whole = ticks(volumeFigure({ ...base, states: base.states.map((s) => ({ ...s, depthTopNm: undefined })) }), 'charged');
     expect(Math.min(...whole)).toBe(0);
     expect(Math.max(...whole)).toBeLessThanOrEqual(200);

@@ -78,6 +78,18 @@ export type SemGeometry = z.infer<typeof semGeometrySchema>;
 export const FIGURE_KINDS = FIGURE_NAMES;
 export const FIGURE_FORMATS = ['svg', 'png', 'pdf'] as const;
 /**
+ * The 3-D camera the view starts with and the volume figure defaults to, and the bounds the view,
+ * the export request and `strata figure --volume-view` all keep: the elevation stops short of the
+ * pole (past it the camera flips over), the depth exaggeration is a factor of 1 or more.
+ */
+export const VOLUME_CAMERA = {
+  azimuthDeg: 35,
+  elevationDeg: 25,
+  azimuthRangeDeg: [-360, 720],
+  maxElevationDeg: 89,
+  zExaggerationRange: [1, 100_000],
+} as const;
+/**
  * The 3-D view as the user sees it, for its figure (`volume`): the ion, the correction, the
  * rendering and the camera, and the part of each stack shown (each state's sputter-time range and
  * the region, where the view is clipped or refined). Absent: the analyte's whole stacks, dead-time
@@ -88,9 +100,9 @@ export const volumeFigureSchema = z
     ion,
     deadTime: z.boolean(),
     mode: z.enum(['mip', 'composite']),
-    azimuthDeg: z.number().finite().min(-360).max(720),
-    elevationDeg: z.number().finite().min(-89).max(89),
-    zExaggeration: z.number().finite().min(1).max(100_000),
+    azimuthDeg: z.number().finite().min(VOLUME_CAMERA.azimuthRangeDeg[0]).max(VOLUME_CAMERA.azimuthRangeDeg[1]),
+    elevationDeg: z.number().finite().min(-VOLUME_CAMERA.maxElevationDeg).max(VOLUME_CAMERA.maxElevationDeg),
+    zExaggeration: z.number().finite().min(VOLUME_CAMERA.zExaggerationRange[0]).max(VOLUME_CAMERA.zExaggerationRange[1]),
     /** State → [start, end] s: the scans shown (those whose time lies within, ends included). */
     timeRangeS: z
       .record(

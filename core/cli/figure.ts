@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { parseWidthMm } from '../figures/width.js';
 import type { IntensityScale } from '../figures/xrdFigure.js';
 import { UsageError } from '../model/errors.js';
+import { VOLUME_CAMERA } from '../api/contract.js';
 import { StrataError } from '../model/errors.js';
 import { prepareOutputFolder, sha256File, writeFileAtomic } from '../node/files.js';
 import { DEFAULT_FIGURE_NAMES, FIGURE_NAMES } from '../figures/figureNames.js';
@@ -51,15 +52,18 @@ export interface FigureParameters {
   volume: { mode: 'mip' | 'composite'; azimuthDeg: number; elevationDeg: number; zExaggeration?: number };
 }
 
-/** `--volume-view 35,25`: the camera's azimuth and elevation, degrees (elevation within ±89°, as the workbench's). */
+/** `--volume-view 35,25`: the camera's azimuth and elevation, degrees, within the workbench's bounds (VOLUME_CAMERA). */
 function volumeView(value: string): { azimuthDeg: number; elevationDeg: number } {
   const parts = value.split(',');
-  if (parts.length !== 2) throw new UsageError(`--volume-view wants azimuth,elevation in degrees (e.g. 35,25), got '${value}'`);
-  const [azimuthDeg, elevationDeg] = parts.map((p) => decimalNumber('--volume-view', p, 'azimuth,elevation in degrees (e.g. 35,25)'));
-  if (!(azimuthDeg >= -360 && azimuthDeg <= 720)) throw new UsageError(`--volume-view: azimuth ${azimuthDeg}° is not between -360 and 720`);
-  if (!(elevationDeg >= -89 && elevationDeg <= 89)) throw new UsageError(`--volume-view: elevation ${elevationDeg}° is not between -89 and 89`);
+  if (parts.length !== 2) throw new UsageError(`--volume-view wants azimuth,elevation in degrees (e.g. ${DEFAULT_VOLUME_VIEW}), got '${value}'`);
+  const [azimuthDeg, elevationDeg] = parts.map((p) => decimalNumber('--volume-view', p, `azimuth,elevation in degrees (e.g. ${DEFAULT_VOLUME_VIEW})`));
+  const [azMin, azMax] = VOLUME_CAMERA.azimuthRangeDeg;
+  const elMax = VOLUME_CAMERA.maxElevationDeg;
+  if (!(azimuthDeg >= azMin && azimuthDeg <= azMax)) throw new UsageError(`--volume-view: azimuth ${azimuthDeg}° is not between ${azMin} and ${azMax}`);
+  if (!(elevationDeg >= -elMax && elevationDeg <= elMax)) throw new UsageError(`--volume-view: elevation ${elevationDeg}° is not between -${elMax} and ${elMax}`);
   return { azimuthDeg, elevationDeg };
 }
+const DEFAULT_VOLUME_VIEW = `${VOLUME_CAMERA.azimuthDeg},${VOLUME_CAMERA.elevationDeg}`;
 
 /** Parses and checks the options before any file is read: usage errors exit 2. */
 export function parseFigureOptions(o: FigureOptions): FigureParameters & { out: string } {
@@ -78,8 +82,9 @@ export function parseFigureOptions(o: FigureOptions): FigureParameters & { out: 
   if (xrdScale.length !== 1) throw new UsageError('--xrd-scale takes one of linear, sqrt, log');
   const mode = list('--volume-mode', o.volumeMode, ['mip', 'composite'] as const);
   if (mode.length !== 1) throw new UsageError('--volume-mode takes one of mip, composite');
-  const zExaggeration = o.volumeZExaggeration === undefined ? undefined : positiveNumber('--volume-z-exaggeration', o.volumeZExaggeration, 100_000);
-  if (zExaggeration !== undefined && zExaggeration < 1) throw new UsageError(`--volume-z-exaggeration wants a factor of 1 or more, got '${o.volumeZExaggeration}'`);
+  const [zMin, zMax] = VOLUME_CAMERA.zExaggerationRange;
+  const zExaggeration = o.volumeZExaggeration === undefined ? undefined : positiveNumber('--volume-z-exaggeration', o.volumeZExaggeration, zMax);
+  if (zExaggeration !== undefined && zExaggeration < zMin) throw new UsageError(`--volume-z-exaggeration wants a factor of 1 or more, got '${o.volumeZExaggeration}'`);
   const volume = { mode: mode[0], ...volumeView(o.volumeView), ...(zExaggeration === undefined ? {} : { zExaggeration }) };
   return { out: o.out, formats: list('--format', o.format, FORMATS), dpi, widthMm, figures: list('--figures', o.figures, FIGURE_NAMES), xrdScale: xrdScale[0], volume };
 }
@@ -100,7 +105,7 @@ export function registerFigure(program: Command, io: CliIo): void {
     .option('--stack <id>', `layer stack preset (${stackPresetList()}), as strata analyze; default: study.json's stack, else ${DEFAULT_STACK_ID}`)
     .option('--analyte <ion>', "the ion the figures are of, as the data name it (e.g. Na+, ^6Li-), as strata analyze; default: the stack's analyteIon, else Li")
     .option('--volume-mode <mode>', 'the volume figure\'s rendering: mip (maximum along each ray) or composite', 'mip')
-    .option('--volume-view <az,el>', 'the volume figure\'s camera: azimuth,elevation in degrees', '35,25')
+    .option('--volume-view <az,el>', 'the volume figure\'s camera: azimuth,elevation in degrees', DEFAULT_VOLUME_VIEW)
     .option('--volume-z-exaggeration <n>', 'the volume figure\'s depth exaggeration (default: the box 0.3× as deep as wide)')
     .action(async (studyPath: string, options: FigureOptions) => {
       const p = parseFigureOptions(options);

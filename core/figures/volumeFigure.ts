@@ -56,16 +56,11 @@ export function volumeFigure(input: VolumeFigureInput): string {
   const max = pooledQuantile(withVol.map((s) => s.volume!.data), 0.998) || 1;
   const label = volumeScaleLabel(input.ion, input.deadTimeCorrected, input.mode);
   // The bar's width depends on its height (its title wraps), which depends on the cells': two passes settle it.
+  const cellWidth = (cbSpace: number): number => (W - LEFT - cbSpace - GAP * (n - 1)) / Math.max(1, n);
   let cbSpace = GAP + 40;
-  let cellW = 0;
-  let cellH = 0;
-  for (let pass = 0; pass < 2; pass++) {
-    cellW = (W - LEFT - cbSpace - GAP * (n - 1)) / Math.max(1, n);
-    cellH = cellW * 0.8;
-    cbSpace = GAP + colorbarWidthPt({ widthPt: COLORBAR_W, heightPt: cellH * 0.75, min: 0, max, map: cmap, label }) + 1;
-  }
-  cellW = (W - LEFT - cbSpace - GAP * (n - 1)) / Math.max(1, n);
-  cellH = cellW * 0.8;
+  for (let pass = 0; pass < 2; pass++) cbSpace = GAP + colorbarWidthPt({ widthPt: COLORBAR_W, heightPt: cellWidth(cbSpace) * 0.8 * 0.75, min: 0, max, map: cmap, label }) + 1;
+  const cellW = cellWidth(cbSpace);
+  const cellH = cellW * 0.8;
   let letter = 0;
   const parts = volumeRow(input.states, {
     x: LEFT, y: 4, cellWidthPt: cellW, gapPt: GAP, heightPt: cellH, colorbarX: W - cbSpace + GAP, colorbarWidthPt: COLORBAR_W, colormap: cmap, max,

@@ -32,7 +32,7 @@ import { semFigure, semFigureNotes, type SemFigureInput } from '../figures/semFi
 import { volumeOnDepthAxis } from '../figures/volumeDepth.js';
 import { volumeFigure, type VolumeFigureInput } from '../figures/volumeFigure.js';
 import type { VolumeRowState } from '../figures/volumeRow.js';
-import type { VolumeFigureTerms } from '../api/contract.js';
+import { VOLUME_CAMERA, type VolumeFigureTerms } from '../api/contract.js';
 import { svgToPdf, svgToPng } from '../figures/export.js';
 import type { FigureFonts } from '../figures/export.js';
 import { scaleIntensity, xrdFigure, xrdFigureNotes, type IntensityScale, type XrdFigureInput } from '../figures/xrdFigure.js';
@@ -73,7 +73,7 @@ export const FIGURE_VOLUME = { maxSize: 96, maxVoxels: 96 * 96 * 160 } as const;
 
 /** The 3-D view's terms (contract.ts volumeFigureSchema), each with a default: the analyte's whole stacks, corrected, maximum intensity, the view's first camera. */
 export type ViewVolumeTerms = Partial<VolumeFigureTerms>;
-const VIEW_DEFAULTS = { deadTime: true, mode: 'mip', azimuthDeg: 35, elevationDeg: 25 } as const;
+const VIEW_DEFAULTS = { deadTime: true, mode: 'mip', azimuthDeg: VOLUME_CAMERA.azimuthDeg, elevationDeg: VOLUME_CAMERA.elevationDeg } as const;
 
 function fileOf(study: LoadedStudy, state: string, kind: string): string | undefined {
   return study.states.find((s) => s.state === state)?.files.find((f) => f.kind === kind)?.path;

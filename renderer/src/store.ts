@@ -1,4 +1,5 @@
 import type { AnalyzeOverrides, StackSummary, StrataProject, StudySummary } from '../../core/api/contract.js';
+import { VOLUME_CAMERA } from '../../core/api/contract.js';
 import type { Report } from '../../core/model/report.js';
 import { analysedAnalyte } from '../../core/model/report.js';
 import { ionKey } from '../../core/model/ions.js';
@@ -63,7 +64,7 @@ export function defaultView(study: StudySummary): ViewSettings {
     tab: 'study',
     profile: { states: study.states.map((s) => s.state), ions: [analyte], logY: true, normalise: false, axis: 'time', interfacesOf: study.states[0]?.state ?? '' },
     maps: { ion: stackIon, colormap: 'viridis', window: 'all', logColour: false, deadTime: true },
-    volume: { ion: stackIon, deadTime: true, mode: 'mip', zExaggeration: 30, clipTop: 0, clipBottom: 1, azimuthDeg: 35, elevationDeg: 25 },
+    volume: { ion: stackIon, deadTime: true, mode: 'mip', zExaggeration: 30, clipTop: 0, clipBottom: 1, azimuthDeg: VOLUME_CAMERA.azimuthDeg, elevationDeg: VOLUME_CAMERA.elevationDeg },
     xrd: { offsetFraction: 0.6, logY: true },
   };
 }

@@ -2,6 +2,7 @@ import { formulaNotation } from '../../../core/model/formula.js';
 import * as THREE from 'three';
 import * as d3 from 'd3';
 import type { RoiRect, VolumeFigureTerms, VolumePayload } from '../../../core/api/contract.js';
+import { VOLUME_CAMERA } from '../../../core/api/contract.js';
 import type { FigureChoice } from '../figureChoice.js';
 import { h } from '../dom.js';
 import { base64ToF32, colormapLut, colourRange } from '../colour.js';
@@ -167,7 +168,7 @@ export function volumeView(store: Store): View {
       if (!last) return;
       const v = store.state.view.volume;
       const az = v.azimuthDeg - (e.clientX - last[0]) * 0.5;
-      const el2 = Math.max(-89, Math.min(89, v.elevationDeg + (e.clientY - last[1]) * 0.5));
+      const el2 = Math.max(-VOLUME_CAMERA.maxElevationDeg, Math.min(VOLUME_CAMERA.maxElevationDeg, v.elevationDeg + (e.clientY - last[1]) * 0.5));
       last = [e.clientX, e.clientY];
       store.setView('volume', { azimuthDeg: ((az % 360) + 360) % 360, elevationDeg: el2 });
     });

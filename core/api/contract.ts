@@ -103,6 +103,11 @@ export const volumeFigureSchema = z
     azimuthDeg: z.number().finite().min(VOLUME_CAMERA.azimuthRangeDeg[0]).max(VOLUME_CAMERA.azimuthRangeDeg[1]),
     elevationDeg: z.number().finite().min(-VOLUME_CAMERA.maxElevationDeg).max(VOLUME_CAMERA.maxElevationDeg),
     zExaggeration: z.number().finite().min(VOLUME_CAMERA.zExaggerationRange[0]).max(VOLUME_CAMERA.zExaggerationRange[1]),
+    /**
+     * The colour scale's top, mean counts per voxel (its bottom is 0): the view's, so the figure
+     * shows the colours the view did. Absent: the 99.8 % quantile of the figure's own voxels.
+     */
+    colourMax: z.number().finite().positive().optional(),
     /** State → [start, end] s: the scans shown (those whose time lies within, ends included). */
     timeRangeS: z
       .record(

@@ -32,6 +32,7 @@ interface FigureOptions {
   volumeMode: string;
   volumeView: string;
   volumeZExaggeration?: string;
+  volumeColourMax?: string;
 }
 
 /** A comma list whose items must all be in `allowed`; names the option in the usage error. */
@@ -49,7 +50,7 @@ export interface FigureParameters {
   figures: FigureName[];
   xrdScale: IntensityScale;
   /** The volume figure's rendering and camera (its ion is the analyte, its stacks whole). */
-  volume: { mode: 'mip' | 'composite'; azimuthDeg: number; elevationDeg: number; zExaggeration?: number };
+  volume: { mode: 'mip' | 'composite'; azimuthDeg: number; elevationDeg: number; zExaggeration?: number; colourMax?: number };
 }
 
 /** `--volume-view 35,25`: the camera's azimuth and elevation, degrees, within the workbench's bounds (VOLUME_CAMERA). */
@@ -85,7 +86,8 @@ export function parseFigureOptions(o: FigureOptions): FigureParameters & { out: 
   const [zMin, zMax] = VOLUME_CAMERA.zExaggerationRange;
   const zExaggeration = o.volumeZExaggeration === undefined ? undefined : positiveNumber('--volume-z-exaggeration', o.volumeZExaggeration, zMax);
   if (zExaggeration !== undefined && zExaggeration < zMin) throw new UsageError(`--volume-z-exaggeration wants a factor of 1 or more, got '${o.volumeZExaggeration}'`);
-  const volume = { mode: mode[0], ...volumeView(o.volumeView), ...(zExaggeration === undefined ? {} : { zExaggeration }) };
+  const colourMax = o.volumeColourMax === undefined ? undefined : positiveNumber('--volume-colour-max', o.volumeColourMax);
+  const volume = { mode: mode[0], ...volumeView(o.volumeView), ...(zExaggeration === undefined ? {} : { zExaggeration }), ...(colourMax === undefined ? {} : { colourMax }) };
   return { out: o.out, formats: list('--format', o.format, FORMATS), dpi, widthMm, figures: list('--figures', o.figures, FIGURE_NAMES), xrdScale: xrdScale[0], volume };
 }
 
@@ -107,6 +109,7 @@ export function registerFigure(program: Command, io: CliIo): void {
     .option('--volume-mode <mode>', 'the volume figure\'s rendering: mip (maximum along each ray) or composite', 'mip')
     .option('--volume-view <az,el>', 'the volume figure\'s camera: azimuth,elevation in degrees', DEFAULT_VOLUME_VIEW)
     .option('--volume-z-exaggeration <n>', 'the volume figure\'s depth exaggeration (default: the box 0.3× as deep as wide)')
+    .option('--volume-colour-max <counts>', 'the top of the volume figure\'s colour scale, mean counts per voxel (its bottom is 0), e.g. another figure\'s or the workbench view\'s (default: the 99.8 % quantile of the voxels shown)')
     .action(async (studyPath: string, options: FigureOptions) => {
       const p = parseFigureOptions(options);
       const overrides = flagOverrides(options);

@@ -27,6 +27,8 @@ export interface VolumeFigureInput {
   elevationDeg: number;
   /** Default: the box 0.3× as deep as wide (autoZExaggeration). */
   zExaggeration?: number;
+  /** The colour scale's top (its bottom is 0), e.g. the 3-D view's; default: the 99.8 % quantile of the voxels shown. */
+  colourMax?: number;
   /** Whether the volumes' lateral size is known (the caption then gives it). */
   lateralKnown: boolean;
   colormap?: ColormapName;
@@ -52,8 +54,9 @@ export function volumeFigure(input: VolumeFigureInput): string {
   const withVol = input.states.filter((s) => s.volume);
   if (!withVol.length) throw new RangeError('volume figure: no state has a volume');
   const n = input.states.length;
-  // One scale for every state, from 0 (ratios between states stay honest) to a high quantile (one hot voxel must not set it).
-  const max = pooledQuantile(withVol.map((s) => s.volume!.data), 0.998) || 1;
+  // One scale for every state, from 0 (ratios between states stay honest) to the caller's top
+  // or a high quantile (one hot voxel must not set it); voxels above it are marked on the bar.
+  const max = input.colourMax ?? (pooledQuantile(withVol.map((s) => s.volume!.data), 0.998) || 1);
   const label = volumeScaleLabel(input.ion, input.deadTimeCorrected, input.mode);
   // The bar's width depends on its height (its title wraps), which depends on the cells': two passes settle it.
   const cellWidth = (cbSpace: number): number => (W - LEFT - cbSpace - GAP * (n - 1)) / Math.max(1, n);

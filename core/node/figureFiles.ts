@@ -235,6 +235,11 @@ export function volumeFigureInput(data: FigureData, terms: ViewVolumeTerms, widt
     warnings.push(mixed);
     notes.push(mixed.slice('volume: '.length));
   }
+  notes.push(
+    terms.colourMax !== undefined
+      ? `colour scale: 0–${+terms.colourMax.toPrecision(4)} mean counts per voxel, as asked (the workbench's 3-D view's own, or --volume-colour-max)`
+      : 'colour scale: 0 to the 99.8 % quantile of the voxels shown (the bar marks those above)',
+  );
   const input: VolumeFigureInput = {
     states,
     widthMm,
@@ -244,6 +249,7 @@ export function volumeFigureInput(data: FigureData, terms: ViewVolumeTerms, widt
     azimuthDeg: terms.azimuthDeg ?? VIEW_DEFAULTS.azimuthDeg,
     elevationDeg: terms.elevationDeg ?? VIEW_DEFAULTS.elevationDeg,
     zExaggeration: terms.zExaggeration,
+    colourMax: terms.colourMax,
     lateralKnown: shown.pixelSizeNm !== null,
     notes,
   };

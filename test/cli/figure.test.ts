@@ -32,6 +32,8 @@ describe('strata figure: usage', () => {
       ['figure', '/nonexistent', '--out', out, '--volume-view', '35'],
       ['figure', '/nonexistent', '--out', out, '--volume-view', '35,95'],
       ['figure', '/nonexistent', '--out', out, '--volume-z-exaggeration', '0.5'],
+      ['figure', '/nonexistent', '--out', out, '--volume-colour-max', '0'],
+      ['figure', '/nonexistent', '--out', out, '--volume-colour-max', 'high'],
       ['figure', '/nonexistent', '--out', out, '--normalize', ''],
     ]) {
       const r = await runCli(args);
@@ -160,10 +162,14 @@ describe.skipIf(!hasSample)('strata figure on the sample study', () => {
 
   it('makes the volume figure on request (not by default), with the rendering and camera asked for', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'strata-fig-'));
-    const r = await runCli(['figure', SAMPLE, '--out', dir, '--figures', 'volume', '--format', 'svg', '--volume-mode', 'composite', '--volume-view', '120,40', '--volume-z-exaggeration', '60']);
+    const r = await runCli(['figure', SAMPLE, '--out', dir, '--figures', 'volume', '--format', 'svg', '--volume-mode', 'composite', '--volume-view', '120,40', '--volume-z-exaggeration', '60', '--volume-colour-max', '180']);
     expect(r.code, r.stderr).toBe(0);
     expect(readdirSync(dir).sort()).toEqual(['figures.json', 'volume.svg']);
     const root = parseSvg(readFileSync(join(dir, 'volume.svg'), 'utf8'));
+    // The colour scale asked for (another figure's or the workbench view's), and the notes say so.
+    const bar = withAttr(root, 'data-colorbar')[0].attrs;
+    expect([Number(bar['data-min']), Number(bar['data-max'])]).toEqual([0, 180]);
+    expect(readFileSync(join(dir, 'figures.json'), 'utf8')).toContain("colour scale: 0–180 mean counts per voxel");
     expect(withAttr(root, 'data-panel').map((n) => n.attrs['data-panel'])).toEqual(['volume-pristine', 'volume-charged', 'volume-discharged']);
     expect(withAttr(root, 'data-z-exaggeration', '60')).toHaveLength(3);
     expect(texts(root).join(' ')).toMatch(/composite\)/);

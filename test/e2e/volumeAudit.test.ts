@@ -18,7 +18,7 @@ describe.skipIf(skipReason !== null)('workbench: the 3-D view refines whole laye
   /** The getVolume requests the page has sent, each one's body. */
   const volumeRequests: { state: string; timeRangeS?: [number, number]; region?: { x0: number; y0: number; x1: number; y1: number } }[] = [];
   /** The exportFigure requests' bodies. */
-  const exportRequests: { figure: string; volume?: { ion: string; mode: string; azimuthDeg: number; timeRangeS?: Record<string, [number, number]>; region?: unknown } }[] = [];
+  const exportRequests: { figure: string; volume?: { ion: string; mode: string; azimuthDeg: number; colourMax?: number; timeRangeS?: Record<string, [number, number]>; region?: unknown } }[] = [];
   beforeAll(() => {
     ({ page } = workbench);
     page.on('request', (req: Request) => {
@@ -201,9 +201,17 @@ describe.skipIf(skipReason !== null)('workbench: the 3-D view refines whole laye
         panels: [...d.querySelectorAll('[data-panel]')].map((p) => p.getAttribute('data-panel')),
         captions: [...d.querySelectorAll('[data-panel]')].map((p) => [...p.querySelectorAll('.volume-caption')].map((c) => c.textContent).join(' ')),
         ticks: [...d.querySelectorAll('[data-panel]')].map((p) => [...p.querySelectorAll('[data-depth-tick]')].map((t) => Number(t.getAttribute('data-depth-tick')))),
+        scale: [Number(d.querySelector('[data-colorbar]')?.getAttribute('data-min')), Number(d.querySelector('[data-colorbar]')?.getAttribute('data-max'))],
       };
     }, svg);
     expect(doc.error).toBeNull();
+    // The view's colour scale is the figure's: the same colours for the same counts.
+    const viewScale = [Number(await page.getAttribute('#volume-colour-bar', 'data-min')), Number(await page.getAttribute('#volume-colour-bar', 'data-max'))];
+    expect(viewScale[0]).toBe(0);
+    expect(viewScale[1]).toBeGreaterThan(0);
+    expect(terms.colourMax).toBe(viewScale[1]);
+    expect(doc.scale[0]).toBe(0);
+    expect(doc.scale[1]).toBeCloseTo(viewScale[1], 2);
     expect(doc.panels).toEqual(['volume-pristine', 'volume-charged', 'volume-discharged']);
     // The cathode lies below the surface in every state: each panel says its depths (its box,
     // ×30 under a 100 µm field, may be too flat for ticks), and any ticks lie within them.

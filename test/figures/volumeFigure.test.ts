@@ -80,6 +80,17 @@ describe('volumeFigure', () => {
     expect(image(volumeFigure({ ...base }))).toBe(shown);
   });
 
+  it("a colour scale's top given (the view's) is the bar's, from 0; the voxels above it are marked; by default the 99.8 % quantile", () => {
+    const bar = (svg: string) => withAttr(parseSvg(svg), 'data-colorbar')[0].attrs;
+    // Default: charged's bright layer (320 of the 3840 voxels) is at 100, the highest value: the 99.8 % quantile is 100.
+    expect(Number(bar(volumeFigure(base))['data-max'])).toBe(100);
+    expect(bar(volumeFigure(base))['data-clipped-high']).toBeUndefined();
+    const given = bar(volumeFigure({ ...base, colourMax: 80 }));
+    expect([Number(given['data-min']), Number(given['data-max'])]).toEqual([0, 80]);
+    expect(given['data-clipped-high']).toBe('true');
+    expect(bar(volumeFigure({ ...base, colourMax: 250 }))['data-clipped-high']).toBeUndefined();
+  });
+
   it('a state without a volume keeps its place empty; none at all is refused', () => {
     const root = parseSvg(volumeFigure({ ...base, states: [base.states[0], { state: 'charged' }, base.states[2]] }));
     expect(withAttr(root, 'data-panel').map((n) => n.attrs['data-panel'])).toEqual(['volume-pristine', 'volume-discharged']);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { renderVolume } from '../../core/figures/volumeRender.js';
+import { compositeOpacity, renderVolume } from '../../core/figures/volumeRender.js';
 
 function volumeWith(nx: number, ny: number, nz: number, bright: Array<[number, number, number]>): Float32Array {
   const data = new Float32Array(nx * ny * nz);
@@ -43,5 +43,49 @@ describe('CPU volume renderer', () => {
     const width = (r: typeof flat) => Math.max(...r.corners.map((c) => c[0])) - Math.min(...r.corners.map((c) => c[0]));
     expect(height(flat) / width(flat)).toBeCloseTo(10 / 2000, 2);
     expect(height(tall) / width(tall)).toBeCloseTo(1000 / 2000, 2);
+  });
+
+  describe('composite (the 3-D view draws it by the same rule)', () => {
+    const uniform = (depth: number, value: number, zNm = 1) => ({ data: new Float32Array(nx * ny * depth).fill(value), nx, ny, nz: depth, voxelNm: { x: 1, y: 1, z: zNm } });
+    const centre = (r: ReturnType<typeof renderVolume>): number => r.image[50 * 100 + 50];
+    const top = { ...base, mode: 'composite' as const, azimuthDeg: 0, elevationDeg: 90 };
+
+    it('a value at the top of the scale absorbs 8 % of the light over a 256th of the box width, less in proportion to the value', () => {
+      expect(compositeOpacity(1, 1 / 256)).toBeCloseTo(0.08, 12);
+      expect(compositeOpacity(0.5, 1 / 256)).toBeCloseTo(0.04, 12);
+      expect(compositeOpacity(1, 3 / 256)).toBeCloseTo(1 - 0.92 ** 3, 12);
+      expect(compositeOpacity(7, 1 / 256)).toBe(compositeOpacity(1, 1 / 256));
+      expect(compositeOpacity(-2, 1 / 256)).toBe(0);
+    });
+
+    it('samples half a voxel apart, each emitting its value in proportion to its opacity', () => {
+      // Two voxels deep seen from the top: four samples, each half a voxel (1/40 of the 20-voxel width) of value 1.
+      const a = compositeOpacity(1, 0.5 / 20);
+      const expected = [0, 1, 2, 3].reduce((sum, k) => sum + a * (1 - a) ** k, 0);
+      // To the image's Float32 precision.
+      expect(centre(renderVolume(uniform(2, 1), top))).toBeCloseTo(expected, 6);
+    });
+
+    it('looks the same whatever the voxels: the same box with twice the slices, half as thick, draws the same pixel', () => {
+      // The view's volumes and the figure's are binned differently (the GPU's limits; the figure's depth axis).
+      // (Values whose rays keep over 1 % of the light: where it stops, the cut-off falls between samples.)
+      for (const value of [0.1, 0.25]) {
+        const coarse = centre(renderVolume(uniform(6, value, 2), top));
+        const fine = centre(renderVolume(uniform(12, value, 1), top));
+        expect(fine).toBeGreaterThan(0.05 * value);
+        expect(Math.abs(fine - coarse)).toBeLessThan(1e-6);
+      }
+    });
+
+    it('a deep uniform region shows its own value on the colour scale, never more', () => {
+      // It was scaled by 1/0.6: 0.5 of the scale read as 0.83, and every value from 0.6 up as the top colour.
+      for (const value of [0.3, 0.5, 0.9]) {
+        const shown = centre(renderVolume(uniform(400, value), top));
+        expect(shown).toBeLessThanOrEqual(value);
+        expect(shown).toBeGreaterThan(0.98 * value);
+      }
+      // Above the scale's top a voxel counts as the top (1), as the colour bar's clipped end says.
+      expect(centre(renderVolume(uniform(400, 5), top))).toBeLessThanOrEqual(1);
+    });
   });
 });

@@ -111,5 +111,20 @@ describe.skipIf(!hasSample)('the volume figure of the sample study', () => {
     expect(volumeFigureSchema.safeParse({ ...terms, elevationDeg: 95 }).success).toBe(false);
     expect(volumeFigureSchema.safeParse({ ...terms, timeRangeS: { charged: [5, 1] } }).success).toBe(false);
     expect(volumeFigureSchema.safeParse({ ...terms, extra: 1 }).success).toBe(false);
+    expect(volumeFigureSchema.safeParse({ ...terms, colourMax: 120 }).success).toBe(true);
+    for (const colourMax of [0, -5, Number.POSITIVE_INFINITY]) expect(volumeFigureSchema.safeParse({ ...terms, colourMax }).success).toBe(false);
+  });
+
+  it("the view's colour scale is the figure's (from 0 to its top), and the notes say whose scale it is", () => {
+    const scale = (volume: object) => {
+      const [fig] = buildFigures(data, { figures: ['volume'], volume: { ...terms, ...volume } }, []);
+      const bar = withAttr(parseSvg(fig.svg), 'data-colorbar')[0].attrs;
+      return { range: [Number(bar['data-min']), Number(bar['data-max'])], note: fig.notes!.find((n) => n.startsWith('colour scale')) };
+    };
+    expect(scale({ colourMax: 37.5 })).toEqual({ range: [0, 37.5], note: "colour scale: 0–37.5 mean counts per voxel, as asked (the workbench's 3-D view's own, or --volume-colour-max)" });
+    const own = scale({});
+    expect(own.range[0]).toBe(0);
+    expect(own.range[1]).not.toBe(37.5);
+    expect(own.note).toBe('colour scale: 0 to the 99.8 % quantile of the voxels shown (the bar marks those above)');
   });
 });

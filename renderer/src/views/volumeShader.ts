@@ -11,6 +11,18 @@ void main() {
   gl_Position = projectionMatrix * modelViewMatrix * vec4(position, 1.0);
 }`;
 
+/**
+ * Sampling and compositing follow the figures' CPU renderer (core/figures/volumeRender.ts,
+ * COMPOSITE_ABSORPTION), so an exported view looks as the view did: samples half a voxel apart
+ * along the ray (along the axis it crosses fastest; the box's local axes are the texture's,
+ * stretched by uBoxScale, in box widths), and for the composite a sample of value v standing for
+ * a path of p box widths has the opacity 1 − (1 − uAbsorption·v)^(p / uPathPerWidth) and emits v
+ * in proportion, the pixel the emitted sum on the colour scale. (It took 160 samples whatever
+ * the box, and blended the colour map's colours with an opacity of 0.35·v² over a grey
+ * background: an exported view looked nothing like it.) At most MAX_STEPS samples a ray: a
+ * volume over 512 voxels along the ray's fastest axis is sampled more coarsely (the opacity per
+ * length stays).
+ */
 export const VOLUME_FRAGMENT = /* glsl */ `
 precision highp float;
 precision highp sampler3D;
@@ -20,10 +32,15 @@ uniform sampler2D uDepthToScan;
 uniform vec3 uCamLocal;
 uniform int uMode;        // 0: maximum intensity, 1: composite (front to back)
 uniform vec2 uClip;       // depth fractions kept, 0 = surface, 1 = bottom
-uniform int uSteps;
-uniform float uOpacity;
+uniform vec3 uSize;       // voxels along the box's x, y (depth) and z
+uniform vec3 uBoxScale;   // the box's x, y (depth, exaggerated) and z extents, in box widths
+uniform float uAbsorption;
+uniform float uPathPerWidth;
+uniform float uMinTransmission;
 in vec3 vLocal;
 out vec4 outColor;
+
+const int MAX_STEPS = 1024;
 
 vec2 hitBox(vec3 o, vec3 d) {
   vec3 inv = 1.0 / d;
@@ -39,12 +56,18 @@ void main() {
   vec2 t = hitBox(uCamLocal, dir);
   t.x = max(t.x, 0.0);
   if (t.x >= t.y) discard;
-  float dt = (t.y - t.x) / float(uSteps);
+  vec3 perVoxel = 1.0 / (uSize * max(abs(dir), vec3(1e-6)));
+  float dt = max(0.5 * min(min(perVoxel.x, perVoxel.y), perVoxel.z), (t.y - t.x) / float(MAX_STEPS));
+  // A sample's path in box widths, over the path the opacity is given for.
+  float exponent = dt * length(uBoxScale * dir) / uPathPerWidth;
+  // The first sample half a step in, as the CPU renderer's.
+  int steps = int(ceil((t.y - t.x - 0.5 * dt) / dt));
   float maxV = 0.0;
-  vec4 acc = vec4(0.0);
+  float emitted = 0.0;
+  float transmitted = 1.0;
   bool any = false;
-  for (int i = 0; i < 1024; i++) {
-    if (i >= uSteps) break;
+  for (int i = 0; i < MAX_STEPS; i++) {
+    if (i >= steps) break;
     vec3 p = uCamLocal + dir * (t.x + (float(i) + 0.5) * dt);
     float depth = clamp(0.5 - p.y, 0.0, 1.0);
     if (depth < uClip.x || depth > uClip.y) continue;
@@ -53,15 +76,14 @@ void main() {
     float v = texture(uVolume, vec3(p.x + 0.5, p.z + 0.5, scanW)).r;
     if (uMode == 0) {
       maxV = max(maxV, v);
+      if (maxV >= 1.0) break;
     } else {
-      vec3 c = texture(uLut, vec2(v, 0.5)).rgb;
-      float a = clamp(v * v * uOpacity, 0.0, 1.0);
-      acc.rgb += (1.0 - acc.a) * a * c;
-      acc.a += (1.0 - acc.a) * a;
-      if (acc.a > 0.97) break;
+      float a = 1.0 - pow(1.0 - v * uAbsorption, exponent);
+      emitted += transmitted * a * v;
+      transmitted *= 1.0 - a;
+      if (transmitted < uMinTransmission) break;
     }
   }
   if (!any) discard;
-  if (uMode == 0) outColor = vec4(texture(uLut, vec2(maxV, 0.5)).rgb, 1.0);
-  else outColor = vec4(acc.rgb + (1.0 - acc.a) * vec3(0.07), 1.0);
+  outColor = vec4(texture(uLut, vec2(uMode == 0 ? maxV : emitted, 0.5)).rgb, 1.0);
 }`;

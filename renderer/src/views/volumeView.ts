@@ -14,6 +14,7 @@ import { timeToDepth } from './profileMath.js';
 import { noShotsText, noteText, onWidthChange, roiText, shownSettings, showFailure, uncorrectedStates } from './view.js';
 import type { View } from './view.js';
 import { VOLUME_FRAGMENT, VOLUME_VERTEX } from './volumeShader.js';
+import { COMPOSITE_ABSORPTION, COMPOSITE_MIN_TRANSMISSION, COMPOSITE_PATH_PER_WIDTH } from '../../../core/figures/volumeRender.js';
 import { simsFigure } from './view.js';
 import { ionNotation } from '../../../core/model/ions.js';
 import { layerLabel } from './layerLabel.js';
@@ -304,6 +305,7 @@ export function volumeView(store: Store): View {
       azimuthDeg: v.azimuthDeg,
       elevationDeg: v.elevationDeg,
       zExaggeration: zExaggeration(v),
+      colourMax: scaleRange[1],
       ...(ranges.size ? { timeRangeS: Object.fromEntries(ranges) } : {}),
       ...(region ? { region } : {}),
     };
@@ -368,8 +370,9 @@ export function volumeView(store: Store): View {
       noShots = lacking;
       return loadVolumes(s, r);
     }
-    // One scale for all states, so brighter means more in every panel.
-    const [lo, hi] = colourRange(Math.max(0, d3.min(payloads, (p) => p.min) ?? 0), d3.max(payloads, (p) => p.max) ?? 1);
+    // One scale for all states, so brighter means more in every panel; from 0, as the figures'
+    // (ratios of colours stay ratios of counts), and an exported view keeps it (viewFigure).
+    const [lo, hi] = colourRange(0, d3.max(payloads, (p) => p.max) ?? 1);
     scaleRange = [lo, hi];
     const next: StateVolume[] = [];
     for (const p of payloads) {
@@ -411,8 +414,13 @@ export function volumeView(store: Store): View {
         uCamLocal: { value: new THREE.Vector3() },
         uMode: { value: 0 },
         uClip: { value: new THREE.Vector2(0, 1) },
-        uSteps: { value: 160 },
-        uOpacity: { value: 0.35 },
+        // Texture x, y, z are the box's x, z and depth (y).
+        uSize: { value: new THREE.Vector3(p.size[0], p.size[2], p.size[1]) },
+        // The box's extents in widths: the mesh's scale, set with it (render).
+        uBoxScale: { value: new THREE.Vector3(1, 1, 1) },
+        uAbsorption: { value: COMPOSITE_ABSORPTION },
+        uPathPerWidth: { value: COMPOSITE_PATH_PER_WIDTH },
+        uMinTransmission: { value: COMPOSITE_MIN_TRANSMISSION },
       },
     });
     const mesh = new THREE.Mesh(new THREE.BoxGeometry(1, 1, 1), material);
@@ -486,6 +494,7 @@ export function volumeView(store: Store): View {
       u.uMode.value = v.mode === 'mip' ? 0 : 1;
       u.uClip.value.set(v.clipTop, v.clipBottom);
       u.uCamLocal.value.copy(vol.mesh.worldToLocal(camera.position.clone()));
+      u.uBoxScale.value.copy(scales[k]);
       renderer!.setViewport(k * column + AXIS_MARGIN, 0, cell, cell);
       renderer!.setScissor(k * column + AXIS_MARGIN, 0, cell, cell);
       renderer!.render(vol.scene, camera);
@@ -557,11 +566,14 @@ export function volumeView(store: Store): View {
     const pad = 12;
     const axis = d3.create('svg').attr('width', width + 40 + pad).attr('height', 24).style('margin-left', `-${pad}px`).style('display', 'block');
     axis.append('g').attr('transform', `translate(${pad + 0.5},2)`).call(d3.axisBottom(d3.scaleLinear().domain(scaleRange).range([0, width])).ticks(5, '~s'));
+    // The scale, for a reader of the page (an exported view keeps it: viewFigure).
+    colourBar.dataset.min = String(scaleRange[0]);
+    colourBar.dataset.max = String(scaleRange[1]);
     const dt = volumes[0]?.payload.deadTime;
     const sat = d3.sum(volumes, (vol) => vol.payload.deadTime.saturatedPixels);
     const how = dt?.applied ? `, dead-time corrected (N = ${dt.shotsPerPixel})${sat ? `, ${sat} saturated pixel-scans as lower bounds` : ''}` : ', raw';
     const why = noShots.length ? ` ${noShotsText(noShots)}` : '';
-    colourBar.replaceChildren(h('div', { class: 'notes', id: 'volume-colour-note' }, `${ionNotation(volumes[0]?.payload.ion ?? '')} mean counts per voxel${how}${s.view.volume.mode === 'composite' ? ' (composite: opacity grows with the value)' : ' (maximum along each ray)'}.${why}`), bar, axis.node()!);
+    colourBar.replaceChildren(h('div', { class: 'notes', id: 'volume-colour-note' }, `${ionNotation(volumes[0]?.payload.ion ?? '')} mean counts per voxel${how}${s.view.volume.mode === 'composite' ? ' (composite: opacity grows with the value; a pixel is the values along its ray weighted by their opacity, so never above them, and darker where the volume is thin)' : ' (maximum along each ray)'}.${why}`), bar, axis.node()!);
   }
 
   function scheduleRender(): void {

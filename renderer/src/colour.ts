@@ -1,21 +1,15 @@
-import * as d3 from 'd3';
 import { stateColour } from '../../core/figures/style.js';
+import { colormapLut as figureLut, type ColormapName } from '../../core/figures/colormaps.js';
 
-/** Perceptually uniform, colour-blind-safe colour maps (d3-scale-chromatic). */
-export const COLORMAPS = {
-  viridis: d3.interpolateViridis,
-  cividis: d3.interpolateCividis,
-  magma: d3.interpolateMagma,
-} as const;
-export type ColormapName = keyof typeof COLORMAPS;
+/** The figures' colour maps (perceptually uniform, colour-blind-safe): the views draw with the same. */
+export { COLORMAPS } from '../../core/figures/colormaps.js';
+export type { ColormapName } from '../../core/figures/colormaps.js';
 
-/** A 256-entry RGBA lookup table, for workers and textures (they cannot call d3). */
+/** The figures' 256-entry lookup table with an opaque alpha (RGBA), for workers and textures (they cannot call d3). */
 export function colormapLut(name: ColormapName): Uint8Array {
+  const rgb = figureLut(name);
   const lut = new Uint8Array(256 * 4);
-  for (let i = 0; i < 256; i++) {
-    const c = d3.rgb(COLORMAPS[name](i / 255));
-    lut.set([c.r, c.g, c.b, 255], i * 4);
-  }
+  for (let i = 0; i < 256; i++) lut.set([rgb[i * 3], rgb[i * 3 + 1], rgb[i * 3 + 2], 255], i * 4);
   return lut;
 }
 

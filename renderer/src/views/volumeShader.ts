@@ -62,6 +62,14 @@ void main() {
   float exponent = dt * length(uBoxScale * dir) / uPathPerWidth;
   // The first sample half a step in, as the CPU renderer's.
   int steps = int(ceil((t.y - t.x - 0.5 * dt) / dt));
+  // The clip planes keep whole scans, as an exported figure does (the scans whose centres lie
+  // within them): samples near a plane read no further than the last scan kept, where the
+  // interpolation would bring in the scan beyond (a neighbouring layer's, in a maximum along
+  // the ray).
+  float scans = uSize.y;
+  float keptTop = (ceil(texture(uDepthToScan, vec2(uClip.x, 0.5)).r * scans - 0.5) + 0.5) / scans;
+  // (A clip thinner than a scan keeps the scan its top lies in.)
+  float keptBottom = max(keptTop, (floor(texture(uDepthToScan, vec2(uClip.y, 0.5)).r * scans - 0.5) + 0.5) / scans);
   float maxV = 0.0;
   float emitted = 0.0;
   float transmitted = 1.0;
@@ -72,7 +80,7 @@ void main() {
     float depth = clamp(0.5 - p.y, 0.0, 1.0);
     if (depth < uClip.x || depth > uClip.y) continue;
     any = true;
-    float scanW = texture(uDepthToScan, vec2(depth, 0.5)).r;
+    float scanW = clamp(texture(uDepthToScan, vec2(depth, 0.5)).r, keptTop, keptBottom);
     float v = texture(uVolume, vec3(p.x + 0.5, p.z + 0.5, scanW)).r;
     if (uMode == 0) {
       maxV = max(maxV, v);

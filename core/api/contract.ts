@@ -350,6 +350,8 @@ export interface VolumePayload {
   valuesF32: string;
   min: number;
   max: number;
+  /** The 99.8 % quantile of the bins: the top of a colour scale that one hot voxel does not set (the figures' rule). */
+  highQuantile: number;
   /** Sputter time at the start and end of each z bin, s. */
   zTimeS: [number, number][];
   /** Scans binned, [first, end), and how many the stack has (a refined volume holds a part). */

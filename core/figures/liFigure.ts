@@ -12,7 +12,7 @@ import { profilePlot, type LayerSpan, type ProfileSeries } from './profilePlot.j
 import { volumeRenderPxPerPt } from './renderResolution.js';
 import { greyToPngDataUri } from './raster.js';
 import { semDepthRaster, type SemPixels } from './semRaster.js';
-import { pooledMax, pooledQuantile } from './stats.js';
+import { pooledMax, pooledQuantile, VOLUME_SCALE_QUANTILE } from './stats.js';
 import { el, figureRoot, imageHref, panel, panelLetter, PT_PER_MM, text, TYPE } from './svg.js';
 import { autoZExaggeration, volumeRow } from './volumeRow.js';
 import type { Volume } from './volumeRender.js';
@@ -103,7 +103,7 @@ export function liFigure(input: LiFigureInput): string {
   // Shared scales: 0 … a high quantile of all states pooled (a single hot pixel must not set
   // the scale; a zero minimum keeps ratios between states honest).
   const mapMax = withMaps.length ? pooledQuantile(withMaps.map((s) => s.map!.values), 0.995) || 1 : 1;
-  const volMax = withVol.length ? pooledQuantile(withVol.map((s) => s.volume!.data), 0.998) || 1 : 1;
+  const volMax = withVol.length ? pooledQuantile(withVol.map((s) => s.volume!.data), VOLUME_SCALE_QUANTILE) || 1 : 1;
   // Data above a scale's top are drawn in its top colour: the bar says so (clippedHigh).
   const mapClipped = exceeds(withMaps.map((s) => s.map!.values), mapMax);
   const volClipped = exceeds(withVol.map((s) => s.volume!.data), volMax);

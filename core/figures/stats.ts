@@ -2,6 +2,9 @@
 
 import { quickselect } from 'd3-array';
 
+/** The quantile a 3-D rendering's colour scale tops at (the figures', the 3-D view's): a hot voxel in 500 does not set it. */
+export const VOLUME_SCALE_QUANTILE = 0.998;
+
 /**
  * The q-quantile (0..1) of the finite values of several arrays pooled (linear between the two
  * nearest order statistics); NaN when none. The two are selected, not sorted for: a figure's

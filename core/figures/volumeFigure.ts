@@ -8,7 +8,7 @@
 import { exceeds, colorbarWidthPt } from './colorbar.js';
 import type { ColormapName } from './colormaps.js';
 import { volumeRenderPxPerPt } from './renderResolution.js';
-import { pooledQuantile } from './stats.js';
+import { pooledQuantile, VOLUME_SCALE_QUANTILE } from './stats.js';
 import { el, figureRoot, PT_PER_MM } from './svg.js';
 import { autoZExaggeration, VOLUME_TITLE_PT, volumeRow } from './volumeRow.js';
 import type { VolumeRowState } from './volumeRow.js';
@@ -56,7 +56,7 @@ export function volumeFigure(input: VolumeFigureInput): string {
   const n = input.states.length;
   // One scale for every state, from 0 (ratios between states stay honest) to the caller's top
   // or a high quantile (one hot voxel must not set it); voxels above it are marked on the bar.
-  const max = input.colourMax ?? (pooledQuantile(withVol.map((s) => s.volume!.data), 0.998) || 1);
+  const max = input.colourMax ?? (pooledQuantile(withVol.map((s) => s.volume!.data), VOLUME_SCALE_QUANTILE) || 1);
   const label = volumeScaleLabel(input.ion, input.deadTimeCorrected, input.mode);
   // The bar's width depends on its height (its title wraps), which depends on the cells': two passes settle it.
   const cellWidth = (cbSpace: number): number => (W - LEFT - cbSpace - GAP * (n - 1)) / Math.max(1, n);

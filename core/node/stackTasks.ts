@@ -8,6 +8,7 @@ import { windowMapsFromStack } from '../sims/windowMaps.js';
 import { binStackVolume, scansWithin } from '../sims/volume.js';
 import { scanWeights } from '../sims/windows.js';
 import { viewToBase64 } from './base64.js';
+import { pooledQuantile, VOLUME_SCALE_QUANTILE } from '../figures/stats.js';
 import { openDataset } from './openDataset.js';
 import { analyzeStateFiles, DEFAULT_STEPS } from './analyzeStudyOnDisk.js';
 import type { StateInput, StatePart } from './analyzeStudyOnDisk.js';
@@ -196,6 +197,7 @@ async function volumeOf(stack: IonStack, task: VolumeTask, control: TaskControl)
     valuesF32: viewToBase64(v.data),
     min: v.min,
     max: v.max,
+    highQuantile: pooledQuantile([v.data], VOLUME_SCALE_QUANTILE),
     zTimeS: v.zTimeS,
     scanRange: v.scanRange,
     totalScans: stack.scans,

@@ -133,6 +133,12 @@ describe.skipIf(!haveSample)('workbench services on the sample study', () => {
       for (let k = 0; k < vol.size[0] * vol.size[1]; k++) weighted += values[z * vol.size[0] * vol.size[1] + k] * bx * by * depth;
     }
     expect(weighted / sum(f32(st.maps[0].valuesF32))).toBeCloseTo(1, 4);
+    // The top of its colour scale: the 99.8 % quantile of its bins (sorted here, independently), below the brightest.
+    const sorted = Array.from(values).sort((a, b) => a - b);
+    const at = 0.998 * (sorted.length - 1);
+    const lo = Math.floor(at);
+    expect(vol.highQuantile).toBeCloseTo(sorted[lo] + (sorted[lo + 1] - sorted[lo]) * (at - lo), 9);
+    expect(vol.highQuantile).toBeLessThanOrEqual(vol.max);
     expect(vol.zTimeS[0][0]).toBeLessThan(vol.zTimeS[vol.zTimeS.length - 1][1]);
   });
 

@@ -94,6 +94,8 @@ export function volumeView(store: Store): View {
   el.append(controls, note, labels, canvasHost, colourBar);
   onWidthChange(canvasHost, () => scheduleRender());
   let scaleRange: [number, number] = [0, 1];
+  /** The loaded volumes' largest value: above the scale's top, drawn in the top colour. */
+  let brightest = 1;
   const study = store.state.study;
   const stackStates = study.states.filter((s) => s.files.some((f) => f.kind === 'sims-stack' && !f.error)).map((s) => s.state);
   const stackIons = studyStackIons(study);
@@ -371,8 +373,11 @@ export function volumeView(store: Store): View {
       return loadVolumes(s, r);
     }
     // One scale for all states, so brighter means more in every panel; from 0, as the figures'
-    // (ratios of colours stay ratios of counts), and an exported view keeps it (viewFigure).
-    const [lo, hi] = colourRange(0, d3.max(payloads, (p) => p.max) ?? 1);
+    // (ratios of colours stay ratios of counts), up to the highest state's 99.8 % quantile (the
+    // figures' rule: with the maximum, one hot voxel darkened every panel); an exported view
+    // keeps it (viewFigure).
+    const [lo, hi] = colourRange(0, d3.max(payloads, (p) => p.highQuantile) ?? 1);
+    brightest = d3.max(payloads, (p) => p.max) ?? hi;
     scaleRange = [lo, hi];
     const next: StateVolume[] = [];
     for (const p of payloads) {
@@ -573,7 +578,8 @@ export function volumeView(store: Store): View {
     const sat = d3.sum(volumes, (vol) => vol.payload.deadTime.saturatedPixels);
     const how = dt?.applied ? `, dead-time corrected (N = ${dt.shotsPerPixel})${sat ? `, ${sat} saturated pixel-scans as lower bounds` : ''}` : ', raw';
     const why = noShots.length ? ` ${noShotsText(noShots)}` : '';
-    colourBar.replaceChildren(h('div', { class: 'notes', id: 'volume-colour-note' }, `${ionNotation(volumes[0]?.payload.ion ?? '')} mean counts per voxel${how}${s.view.volume.mode === 'composite' ? ' (composite: opacity grows with the value; a pixel is the values along its ray weighted by their opacity, so never above them, and darker where the volume is thin)' : ' (maximum along each ray)'}.${why}`), bar, axis.node()!);
+    const above = brightest > scaleRange[1] ? ` The scale tops at the states' highest 99.8 % quantile; brighter voxels (up to ${d3.format('.3~s')(brightest)}) are drawn in the top colour.` : '';
+    colourBar.replaceChildren(h('div', { class: 'notes', id: 'volume-colour-note' }, `${ionNotation(volumes[0]?.payload.ion ?? '')} mean counts per voxel${how}${s.view.volume.mode === 'composite' ? ' (composite: opacity grows with the value; a pixel is the values along its ray weighted by their opacity, so never above them, and darker where the volume is thin)' : ' (maximum along each ray)'}.${above}${why}`), bar, axis.node()!);
   }
 
   function scheduleRender(): void {

@@ -5,7 +5,7 @@ import type { RoiRect, VolumeFigureTerms, VolumePayload } from '../../../core/ap
 import { VOLUME_CAMERA } from '../../../core/api/contract.js';
 import type { FigureChoice } from '../figureChoice.js';
 import { h } from '../dom.js';
-import { base64ToF32, colormapLut, colourRange } from '../colour.js';
+import { base64ToF32, colormapLut } from '../colour.js';
 import { CancelledError, runBackendJobs } from '../jobs.js';
 import { stackIonFor, studyStackIons } from '../store.js';
 import type { AppState, Store } from '../store.js';
@@ -21,6 +21,7 @@ import { layerLabel } from './layerLabel.js';
 import { clipChoice, CUSTOM_CLIP, followClipLayer } from './volumeClip.js';
 import type { LayerRange } from './volumeClip.js';
 import { refineTimeRangeS, scanPeriodS, volumeDepth } from './volumeDepth.js';
+import { volumeColourScale } from './volumeScale.js';
 import type { TimeSpan } from './volumeDepth.js';
 import { sameVoxels, stackFingerprint, statesOutsideRegion, voxelSource, withKnownStacks } from './volumeRequest.js';
 import type { VoxelSource } from './volumeRequest.js';
@@ -372,12 +373,10 @@ export function volumeView(store: Store): View {
       noShots = lacking;
       return loadVolumes(s, r);
     }
-    // One scale for all states, so brighter means more in every panel; from 0, as the figures'
-    // (ratios of colours stay ratios of counts), up to the highest state's 99.8 % quantile (the
-    // figures' rule: with the maximum, one hot voxel darkened every panel); an exported view
-    // keeps it (viewFigure).
-    const [lo, hi] = colourRange(0, d3.max(payloads, (p) => p.highQuantile) ?? 1);
-    brightest = d3.max(payloads, (p) => p.max) ?? hi;
+    // One scale for all states (volumeColourScale); an exported view keeps it (viewFigure).
+    const scale = volumeColourScale(payloads);
+    const [lo, hi] = scale.range;
+    brightest = scale.brightest;
     scaleRange = [lo, hi];
     const next: StateVolume[] = [];
     for (const p of payloads) {

@@ -135,7 +135,7 @@ export function renderVolume(vol: Volume, opts: RenderOptions): Rendering {
   // the ray crosses the thin, stretched z voxels obliquely.)
   const step = 0.5 * Math.min(...voxel.map((v, i) => (Math.abs(forward[i]) > 1e-9 ? v / Math.abs(forward[i]) : Infinity)));
   const diag = Math.hypot(...ext);
-  // A composite sample's path, in box widths (its opacity: compositeOpacity).
+  // The composite's opacity of each value for this render's samples (each a path of step / width: compositeOpacity).
   const opacity = opts.mode === 'composite' ? opacityTable(step / ext[0]) : null;
   // The per-pixel ray march with its vectors as plain numbers (no arrays made per pixel): the
   // same expressions as with arrays, so the same image, in two thirds of the time (fig4's

@@ -25,7 +25,7 @@ export function formatXrdTable(a: XrdAnalysis): string {
   const lines = [
     `${a.result.file}: λ(Kα1) = ${a.wavelength.alpha1A} Å${a.wavelengthAssumed ? ' (assumed Cu: the file gives none)' : ''}; masks: ${a.masks.map((m) => `${m.label} ${m.fromDeg}–${m.toDeg}°`).join(', ') || 'none'}`,
     ...(a.angleColumn ? [`  angle column: ${a.angleColumn} (--angle theta|2theta to say otherwise)`] : []),
-    `  2θ (deg)            FWHM (deg)          area             phase          hkl      size (nm)`,
+    `  2θ (deg)            FWHM (deg)          ${(a.result.areaUnit ? `area (${a.result.areaUnit})` : 'area').padEnd(17)}phase          hkl      size (nm)`,
   ];
   for (const p of a.peaks) {
     lines.push(

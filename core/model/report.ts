@@ -127,6 +127,12 @@ export interface XrdPeakResult {
 export interface XrdResult {
   file: string;
   peaks: XrdPeakResult[];
+  /**
+   * The unit of the peaks' areas (their integrals over 2θ): the pattern's intensity unit times
+   * degrees, `counts·°`, `cps·°` or `a.u.·°` (xrdAreaUnit). Absent in a report written before it
+   * was recorded.
+   */
+  areaUnit?: string;
   amorphousFraction: number | null;
   /**
    * The 2θ ranges the analysis masked in this pattern (the wafer's Si (400) and the companions

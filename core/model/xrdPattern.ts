@@ -68,3 +68,8 @@ export interface XrdPattern {
 
 /** Cu Kα1 / Kα2 (Å) and the usual Kα2/Kα1 ratio. */
 export const CU_K_ALPHA: Required<XrdWavelength> = { alpha1A: 1.540593, alpha2A: 1.544414, ratioAlpha2: 0.5 };
+
+/** The unit of a peak's area, its integral over 2θ: the intensity's unit times degrees (`counts·°`, `cps·°`, `a.u.·°`). */
+export function xrdAreaUnit(intensityUnit: string): string {
+  return `${intensityUnit === 'arbitrary' ? 'a.u.' : intensityUnit}·°`;
+}

@@ -28,13 +28,22 @@ export function reportTables(report: Report): ReportTable[] {
     // The maps' means are counts divided as the Li per layer's are: the same two columns say so.
     for (const { role, ...m } of s.sims?.maps ?? []) maps.rows.push({ state: s.state, role, analyteIon, normalizedBy: normalizedBy(parameters), ...m });
     if (s.sem) for (const l of s.sem.layers) sem.rows.push({ state: s.state, file: s.sem.file, pixelSizeNm: s.sem.pixelSizeNm, pixelSizeSource: s.sem.pixelSizeSource, ...l, implausible: l.implausible ? 'true' : null });
-    if (s.xrd) for (const p of s.xrd.peaks) xrd.rows.push({ state: s.state, file: s.xrd.file, ...p });
+    // The areas' unit beside them (counts·°, cps·° or a.u.·°: "area" alone said nothing of it).
+    if (s.xrd) for (const p of s.xrd.peaks) xrd.rows.push({ state: s.state, file: s.xrd.file, ...withAfter(p, 'areaSigma', 'areaUnit', s.xrd.areaUnit ?? null) });
   }
   // State before role, as in every other table. Named after the state the changes are against, and
   // each row says it: "li_change_vs_pristine.csv" held changes against "as-deposited".
   const referenceState = referenceStateOf(report);
   const comparison: ReportTable = { name: `li_change_vs_${referenceState}.csv`, rows: report.comparison.li.map(({ state, role, ...c }) => ({ state, role, referenceState, ...c })) };
   return [layers, interfaces, li, comparison, maps, sem, xrd].filter((t) => t.rows.length > 0);
+}
+
+/** The row with `key: value` put right after `after` (at its end where `after` is absent): a column beside the one it qualifies. */
+function withAfter<T extends object>(row: T, after: string, key: string, value: string | number | null): Record<string, string | number | null> {
+  const entries = Object.entries(row) as [string, string | number | null][];
+  const at = entries.findIndex(([k]) => k === after);
+  entries.splice(at < 0 ? entries.length : at + 1, 0, [key, value]);
+  return Object.fromEntries(entries);
 }
 
 /** "none", "total ion count" or the reference ion, from a state's ToF-SIMS parameters. */

@@ -1,7 +1,7 @@
 import type { XrdPeakResult, XrdResult } from '../model/report.js';
 import { bisectLeft } from 'd3-array';
 import type { XrdPattern, XrdWavelength } from '../model/xrdPattern.js';
-import { CU_K_ALPHA } from '../model/xrdPattern.js';
+import { CU_K_ALPHA, xrdAreaUnit } from '../model/xrdPattern.js';
 import { amorphousCrystalline } from './amorphous.js';
 import { snipBackground } from './background.js';
 import { fitPeakGroup, scaleGroupFit } from './fit.js';
@@ -273,6 +273,7 @@ export function analyzeXrdPattern(pattern: XrdPattern, opts: AnalyzeXrdOptions =
   const result: XrdResult = {
     file: pattern.source.fileName,
     peaks: peaks.map(({ fit: _fit, significance: _significance, ...result }) => result),
+    areaUnit: xrdAreaUnit(pattern.intensityUnit),
     amorphousFraction: total > 0 ? amorphousArea / total : null,
     // What this pattern had masked (a tungsten line only where found), for the figure and the
     // workbench to shade: worked out again from the optics, they missed the tungsten mask.

@@ -473,6 +473,9 @@ describe('the fit does not depend on the intensities\' unit', () => {
     for (const seed of [1, 2]) {
       const a = analyzeXrd(pattern(seed, 'arbitrary', 1));
       expect(a.peaks.length, `seed ${seed}`).toBe(TRUE_PEAKS.length);
+      // Their areas are intensity × degrees, in the intensities' unit.
+      expect(a.areaUnit).toBe('a.u.·°');
+      expect(analyzeXrd(pattern(seed, 'counts', 1)).areaUnit).toBe('counts·°');
       for (const factor of [1e-4, 300]) same(a, analyzeXrd(pattern(seed, 'arbitrary', factor)), factor, `seed ${seed} ×${factor}`);
     }
   });

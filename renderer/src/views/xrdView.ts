@@ -5,6 +5,7 @@ import { maskLabels } from '../../../core/xrd/mask.js';
 import type { MaskRange } from '../../../core/xrd/mask.js';
 import { radiationLabel } from '../../../core/xrd/radiation.js';
 import { formatWithSigma } from '../../../core/util/uncertainty.js';
+import { xrdAreaUnit } from '../../../core/model/xrdPattern.js';
 import { h } from '../dom.js';
 import { studyStateColour } from '../colour.js';
 import { stickColours } from '../../../core/figures/style.js';
@@ -251,9 +252,10 @@ export function xrdView(store: Store): View {
         const xrd = st.xrd;
         if (!xrd) return [];
         const amorphous = xrd.amorphousFraction === null ? 'not measured' : `${(100 * xrd.amorphousFraction).toFixed(1)} %`;
-        // The area is the fitted peak's integral over 2θ: the pattern's intensity unit times degrees.
+        // The area is the fitted peak's integral over 2θ: the pattern's intensity unit times degrees
+        // (the report's, else from the pattern: a report written before it was recorded).
         const unit = data?.patterns.find((p) => p.state === st.state)?.intensityUnit;
-        const areaUnit = unit ? `${unit === 'arbitrary' ? 'a.u.' : unit}·°` : null;
+        const areaUnit = xrd.areaUnit ?? (unit ? xrdAreaUnit(unit) : null);
         return [
           h(
             'table',

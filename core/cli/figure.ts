@@ -14,6 +14,7 @@ import { asNormalizeFlagError, checkReferenceFlag, decimalNumber, flagOverrides,
 import { DEFAULT_STACK_ID, type LayerStack } from '../model/layerStack.js';
 import type { AnalyzeOverrides } from '../node/analyzeStudyOnDisk.js';
 import type { StackPool } from '../node/stackPool.js';
+import { VOLUME_SCALE_QUANTILE_TEXT } from '../figures/stats.js';
 
 const FORMATS = ['svg', 'png', 'pdf'] as const;
 type Format = (typeof FORMATS)[number];
@@ -109,7 +110,7 @@ export function registerFigure(program: Command, io: CliIo): void {
     .option('--volume-mode <mode>', 'the volume figure\'s rendering: mip (maximum along each ray) or composite', 'mip')
     .option('--volume-view <az,el>', 'the volume figure\'s camera: azimuth,elevation in degrees', DEFAULT_VOLUME_VIEW)
     .option('--volume-z-exaggeration <n>', 'the volume figure\'s depth exaggeration (default: the box 0.3× as deep as wide)')
-    .option('--volume-colour-max <counts>', 'the top of the volume figure\'s colour scale, mean counts per voxel (its bottom is 0), e.g. another figure\'s or the workbench view\'s (default: the 99.8 % quantile of the voxels shown)')
+    .option('--volume-colour-max <counts>', `the top of the volume figure's colour scale, mean counts per voxel (its bottom is 0), e.g. another figure's or the workbench view's (default: the ${VOLUME_SCALE_QUANTILE_TEXT} quantile of the voxels shown)`)
     .action(async (studyPath: string, options: FigureOptions) => {
       const p = parseFigureOptions(options);
       const overrides = flagOverrides(options);

@@ -4,6 +4,8 @@ import { quickselect } from 'd3-array';
 
 /** The quantile a 3-D rendering's colour scale tops at (the figures', the 3-D view's): a hot voxel in 500 does not set it. */
 export const VOLUME_SCALE_QUANTILE = 0.998;
+/** VOLUME_SCALE_QUANTILE as the notes and help say it ("99.8 %"). */
+export const VOLUME_SCALE_QUANTILE_TEXT = `${+(VOLUME_SCALE_QUANTILE * 100).toFixed(1)} %`;
 
 /**
  * The q-quantile (0..1) of the finite values of several arrays pooled (linear between the two
@@ -14,7 +16,9 @@ export function pooledQuantile(arrays: ArrayLike<number>[], q: number): number {
   let n = 0;
   for (const a of arrays) for (let i = 0; i < a.length; i++) if (Number.isFinite(a[i])) n++;
   if (n === 0) return NaN;
-  const all = new Float64Array(n);
+  // Float32 values are selected among their own copy: the same order statistics in half the
+  // memory (a 3-D view's volume is millions of them, its quantile taken in a worker per state).
+  const all = arrays.every((a) => a instanceof Float32Array) ? new Float32Array(n) : new Float64Array(n);
   let k = 0;
   for (const a of arrays) for (let i = 0; i < a.length; i++) if (Number.isFinite(a[i])) all[k++] = a[i];
   const pos = Math.min(n - 1, Math.max(0, q * (n - 1)));

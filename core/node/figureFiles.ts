@@ -28,6 +28,7 @@ import type { BinnedVolume } from '../sims/volume.js';
 import { displayDepthNm, liFigure, type LiFigureInput, type LiFigureState } from '../figures/liFigure.js';
 import { liBarsFigure, liBarsNotes } from '../figures/liBars.js';
 import { volumeRenderPxPerPt } from '../figures/renderResolution.js';
+import { VOLUME_SCALE_QUANTILE_TEXT } from '../figures/stats.js';
 import { semFigure, semFigureNotes, type SemFigureInput } from '../figures/semFigure.js';
 import { volumeOnDepthAxis } from '../figures/volumeDepth.js';
 import { volumeFigure, type VolumeFigureInput } from '../figures/volumeFigure.js';
@@ -238,7 +239,7 @@ export function volumeFigureInput(data: FigureData, terms: ViewVolumeTerms, widt
   notes.push(
     terms.colourMax !== undefined
       ? `colour scale: 0–${+terms.colourMax.toPrecision(4)} mean counts per voxel, as asked (the workbench's 3-D view's own, or --volume-colour-max)`
-      : 'colour scale: 0 to the 99.8 % quantile of the voxels shown (the bar marks those above)',
+      : `colour scale: 0 to the ${VOLUME_SCALE_QUANTILE_TEXT} quantile of the voxels shown (the bar marks those above)`,
   );
   const input: VolumeFigureInput = {
     states,

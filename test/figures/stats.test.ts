@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { pooledQuantile } from '../../core/figures/stats.js';
+import { pooledQuantile, VOLUME_SCALE_QUANTILE_TEXT } from '../../core/figures/stats.js';
 
 /** The definition: the finite values pooled and sorted, linear between the two nearest. */
 function sortedQuantile(arrays: ArrayLike<number>[], q: number): number {
@@ -31,5 +31,20 @@ describe('pooledQuantile', () => {
     const a = Float64Array.from([5, 1, 4, 2, 3]);
     expect(pooledQuantile([a], 0.5)).toBe(3);
     expect(Array.from(a)).toEqual([5, 1, 4, 2, 3]);
+  });
+});
+
+describe('pooledQuantile of Float32 volumes', () => {
+  it('selects among a Float32 copy with the same answer as among doubles (the same values), mixed inputs too', () => {
+    const a = Float32Array.from({ length: 5001 }, (_, i) => Math.fround(Math.sin(i) * 1000 + i / 7));
+    const b = Float32Array.from({ length: 2999 }, (_, i) => Math.fround(Math.cos(i * 3) * 250));
+    for (const q of [0, 0.5, 0.998, 1]) {
+      const asDoubles = pooledQuantile([Float64Array.from(a), Float64Array.from(b)], q);
+      expect(pooledQuantile([a, b], q)).toBe(asDoubles);
+      expect(pooledQuantile([a, Float64Array.from(b)], q)).toBe(asDoubles);
+    }
+    // And the definition's (sorted): the 99.8 % one lies between two order statistics.
+    expect(pooledQuantile([a, b], 0.998)).toBe(sortedQuantile([a, b], 0.998));
+    expect(VOLUME_SCALE_QUANTILE_TEXT).toBe('99.8 %');
   });
 });

@@ -22,6 +22,7 @@ import { clipChoice, CUSTOM_CLIP, followClipLayer } from './volumeClip.js';
 import type { LayerRange } from './volumeClip.js';
 import { refineTimeRangeS, scanPeriodS, volumeDepth } from './volumeDepth.js';
 import { volumeColourScale } from './volumeScale.js';
+import { VOLUME_SCALE_QUANTILE_TEXT } from '../../../core/figures/stats.js';
 import type { TimeSpan } from './volumeDepth.js';
 import { sameVoxels, stackFingerprint, statesOutsideRegion, voxelSource, withKnownStacks } from './volumeRequest.js';
 import type { VoxelSource } from './volumeRequest.js';
@@ -94,9 +95,8 @@ export function volumeView(store: Store): View {
   const colourBar = h('div', { class: 'volume-colour-bar', id: 'volume-colour-bar' });
   el.append(controls, note, labels, canvasHost, colourBar);
   onWidthChange(canvasHost, () => scheduleRender());
-  let scaleRange: [number, number] = [0, 1];
-  /** The loaded volumes' largest value: above the scale's top, drawn in the top colour. */
-  let brightest = 1;
+  /** The loaded volumes' one colour scale, and their largest value (above its top: the top colour). */
+  let colourScale = volumeColourScale([]);
   const study = store.state.study;
   const stackStates = study.states.filter((s) => s.files.some((f) => f.kind === 'sims-stack' && !f.error)).map((s) => s.state);
   const stackIons = studyStackIons(study);
@@ -308,7 +308,7 @@ export function volumeView(store: Store): View {
       azimuthDeg: v.azimuthDeg,
       elevationDeg: v.elevationDeg,
       zExaggeration: zExaggeration(v),
-      colourMax: scaleRange[1],
+      colourMax: colourScale.range[1],
       ...(ranges.size ? { timeRangeS: Object.fromEntries(ranges) } : {}),
       ...(region ? { region } : {}),
     };
@@ -374,10 +374,8 @@ export function volumeView(store: Store): View {
       return loadVolumes(s, r);
     }
     // One scale for all states (volumeColourScale); an exported view keeps it (viewFigure).
-    const scale = volumeColourScale(payloads);
-    const [lo, hi] = scale.range;
-    brightest = scale.brightest;
-    scaleRange = [lo, hi];
+    colourScale = volumeColourScale(payloads);
+    const [lo, hi] = colourScale.range;
     const next: StateVolume[] = [];
     for (const p of payloads) {
       const u8 = (await runInWorker(`scaling ${p.state} volume`, { op: 'volumeToU8', values: base64ToF32(p.valuesF32), lo, hi })) as Uint8Array;
@@ -569,15 +567,16 @@ export function volumeView(store: Store): View {
     // ("0") is centred on the bar's left end and was cut in half there.
     const pad = 12;
     const axis = d3.create('svg').attr('width', width + 40 + pad).attr('height', 24).style('margin-left', `-${pad}px`).style('display', 'block');
-    axis.append('g').attr('transform', `translate(${pad + 0.5},2)`).call(d3.axisBottom(d3.scaleLinear().domain(scaleRange).range([0, width])).ticks(5, '~s'));
+    axis.append('g').attr('transform', `translate(${pad + 0.5},2)`).call(d3.axisBottom(d3.scaleLinear().domain(colourScale.range).range([0, width])).ticks(5, '~s'));
     // The scale, for a reader of the page (an exported view keeps it: viewFigure).
-    colourBar.dataset.min = String(scaleRange[0]);
-    colourBar.dataset.max = String(scaleRange[1]);
+    colourBar.dataset.min = String(colourScale.range[0]);
+    colourBar.dataset.max = String(colourScale.range[1]);
     const dt = volumes[0]?.payload.deadTime;
     const sat = d3.sum(volumes, (vol) => vol.payload.deadTime.saturatedPixels);
     const how = dt?.applied ? `, dead-time corrected (N = ${dt.shotsPerPixel})${sat ? `, ${sat} saturated pixel-scans as lower bounds` : ''}` : ', raw';
     const why = noShots.length ? ` ${noShotsText(noShots)}` : '';
-    const above = brightest > scaleRange[1] ? ` The scale tops at the states' highest 99.8 % quantile; brighter voxels (up to ${d3.format('.3~s')(brightest)}) are drawn in the top colour.` : '';
+    const { range, brightest } = colourScale;
+    const above = brightest > range[1] ? ` The scale tops at the states' highest ${VOLUME_SCALE_QUANTILE_TEXT} quantile; brighter voxels (up to ${d3.format('.3~s')(brightest)}) are drawn in the top colour.` : '';
     colourBar.replaceChildren(h('div', { class: 'notes', id: 'volume-colour-note' }, `${ionNotation(volumes[0]?.payload.ion ?? '')} mean counts per voxel${how}${s.view.volume.mode === 'composite' ? ' (composite: opacity grows with the value; a pixel is the values along its ray weighted by their opacity, so never above them, and darker where the volume is thin)' : ' (maximum along each ray)'}.${above}${why}`), bar, axis.node()!);
   }
 

@@ -10,10 +10,10 @@ export const VECTOR_RENDER_PPI = 300;
 
 /**
  * Rendered pixels per pt for an output of `dpi` (a PNG), or for vector output (null). Capped at
- * PRINT_DPI: the volume is binned to at most 96 voxels a side (FIGURE_VOLUME), whose thinnest
- * (a depth slice, ~0.3 pt in a double-column fig4) is ~2.5 px at 600 ppi, so a finer render
- * resolves nothing more, while its time grows with the square of the resolution (2400 dpi:
- * 16× the ~0.5 s a panel takes at 600).
+ * PRINT_DPI: the volume is binned to at most 96 voxels a side (FIGURE_VOLUME), several px each
+ * at 600 ppi in a double-column fig4; its depth bins are thinner (the sample study's 250 scans
+ * are ~0.75 px each there: its depth ticks say where they lie), but a finer render's time grows
+ * with the square of the resolution (2400 dpi: 16× the ~1 s a panel takes at 600).
  */
 export function volumeRenderPxPerPt(dpi: number | null): number {
   return (dpi === null ? VECTOR_RENDER_PPI : Math.min(dpi, PRINT_DPI)) / 72;

@@ -3,14 +3,23 @@
  * compositing), so the CLI and figure export need no GPU. The app's 3-D view renders the same
  * volume with three.js; this one makes the still images for papers.
  */
+import { binEdgesAtDepth } from './volumeDepth.js';
+
 export interface Volume {
   /** nz × ny × nx values, x fastest; z is the scan (depth) axis, 0 at the surface. */
   data: Float32Array;
   nx: number;
   ny: number;
   nz: number;
-  /** Physical voxel size, nm: lateral pixel size and depth per scan. */
+  /** Physical voxel size, nm: lateral pixel size and depth per scan (the box is nz · z deep). */
   voxelNm: { x: number; y: number; z: number };
+  /**
+   * Where the z bins are not uniform in depth (scans binned in sputter time, layers sputtered at
+   * their own rates): the bin coordinate (0 … nz) at depth fractions i / (length − 1) of the box,
+   * top to bottom, read linearly between (volumeDepth.ts binCoordinateTable); z is then the
+   * mean depth of a bin. Without it, bin k is the k-th nz-th of the depth.
+   */
+  zBinAtDepth?: Float32Array;
 }
 
 export interface RenderOptions {
@@ -48,8 +57,9 @@ export interface Rendering {
  * (in the box as drawn, depth exaggerated), and emits v in proportion; the ray stops once less
  * than COMPOSITE_MIN_TRANSMISSION is left. The pixel is the emitted sum: the opacity-weighted
  * values along the ray, so never above the largest of them. Opacity per length of the box, not
- * per sample: the view's volumes (binned to the GPU's limits, refined on demand) and the
- * figure's (resampled onto its depth axis) have other voxels, and look alike all the same. (The
+ * per sample or voxel: the view's volumes (binned to the GPU's limits, refined on demand) and
+ * the figure's have other voxels, the view samples its rays and this renderer takes each voxel's
+ * exact path, and they look alike all the same. (The
  * sum was scaled by 1/0.6, so every ray through values above 60 % of the scale showed the top
  * colour, and the view's shader blended colours by another rule: an exported view looked
  * nothing like the view.)
@@ -58,22 +68,21 @@ export const COMPOSITE_ABSORPTION = 0.08;
 export const COMPOSITE_PATH_PER_WIDTH = 1 / 256;
 export const COMPOSITE_MIN_TRANSMISSION = 0.01;
 
-/** Opacity of one composite sample of value `value01` (clamped to 0–1) standing for `pathOverWidth` of the box's width (see COMPOSITE_ABSORPTION). */
+/** Opacity of value `value01` (clamped to 0–1) over a path of `pathOverWidth` of the box's width (see COMPOSITE_ABSORPTION). */
 export function compositeOpacity(value01: number, pathOverWidth: number): number {
   const v = Math.min(1, Math.max(0, value01));
   return 1 - (1 - COMPOSITE_ABSORPTION * v) ** (pathOverWidth / COMPOSITE_PATH_PER_WIDTH);
 }
 
-/** Steps of the composite's opacity table over 0–1 (its interpolation is off by < 1e-8). */
-const OPACITY_STEPS = 4096;
+/** Steps of the composite's transmission table over 0–1 (read linearly between: off by < 1e-8). */
+const TRANSMISSION_STEPS = 4096;
 
 /**
- * compositeOpacity at OPACITY_STEPS + 1 values 0…1 for one path: a render's samples share their
- * path, and a power per sample took a composite figure twice as long as the maximum intensity.
+ * ln(1 − COMPOSITE_ABSORPTION·v) at TRANSMISSION_STEPS + 1 values v = 0…1: the light a value
+ * lets through a path p (in COMPOSITE_PATH_PER_WIDTH of the width) is exp(p · this), one exp a
+ * voxel (a power per voxel took a composite figure twice as long as the maximum intensity).
  */
-function opacityTable(pathOverWidth: number): Float64Array {
-  return Float64Array.from({ length: OPACITY_STEPS + 1 }, (_, i) => compositeOpacity(i / OPACITY_STEPS, pathOverWidth));
-}
+const LOG_TRANSMISSION = Float64Array.from({ length: TRANSMISSION_STEPS + 1 }, (_, i) => Math.log1p((-COMPOSITE_ABSORPTION * i) / TRANSMISSION_STEPS));
 
 type Vec3 = [number, number, number];
 
@@ -123,33 +132,47 @@ export function boxCorners(vol: Volume, opts: RenderOptions): Array<[number, num
   return camera(vol, opts).corners;
 }
 
+/**
+ * The depth of each z-bin edge in the box as drawn (exaggerated), from its top face (−hz): the
+ * planes where a ray passes from one bin into the next.
+ */
+function zPlanes(vol: Volume, binDepth: number, hz: number): Float64Array {
+  const { nz } = vol;
+  const fractions = vol.zBinAtDepth ? binEdgesAtDepth(vol.zBinAtDepth, nz) : Float64Array.from({ length: nz + 1 }, (_, b) => b / nz);
+  return fractions.map((f) => f * nz * binDepth - hz);
+}
+
+/**
+ * Each pixel's ray through the box, voxel by voxel (Amanatides & Woo's traversal): every voxel it
+ * crosses is seen, however thin (a slowly sputtered layer's bins, a corner), and a composite
+ * takes the exact path through each. (A march half a voxel a step had to step by the thinnest bin
+ * to miss none: with the bins at their depths, three times the samples.)
+ */
 export function renderVolume(vol: Volume, opts: RenderOptions): Rendering {
   const { nx, ny, nz, data } = vol;
   const { ext, half, right, up, forward, scale, cu, cv, corners } = camera(vol, opts);
 
   const image = new Float32Array(opts.widthPx * opts.heightPx).fill(NaN);
   const span = opts.max > opts.min ? opts.max - opts.min : 1;
-  const voxel: Vec3 = [vol.voxelNm.x, vol.voxelNm.y, vol.voxelNm.z * opts.zExaggeration];
-  // A step that moves at most half a voxel along every axis: no voxel is skipped. (Half the
-  // smallest voxel dimension, as it was, took twice the samples where depth is exaggerated:
-  // the ray crosses the thin, stretched z voxels obliquely.)
-  const step = 0.5 * Math.min(...voxel.map((v, i) => (Math.abs(forward[i]) > 1e-9 ? v / Math.abs(forward[i]) : Infinity)));
   const diag = Math.hypot(...ext);
-  // The composite's opacity of each value for this render's samples (each a path of step / width: compositeOpacity).
-  const opacity = opts.mode === 'composite' ? opacityTable(step / ext[0]) : null;
-  // The per-pixel ray march with its vectors as plain numbers (no arrays made per pixel): the
-  // same expressions as with arrays, so the same image, in two thirds of the time (fig4's
-  // three volumes took ~0.7 s).
   const [rx, ry, rz] = right;
   const [ux, uy, uz] = up;
   const [fx, fy, fz] = forward;
   const [hx, hy, hz] = half;
-  const [vx, vy, vz] = voxel;
+  const vx = vol.voxelNm.x;
+  const vy = vol.voxelNm.y;
+  const zPlane = zPlanes(vol, vol.voxelNm.z * opts.zExaggeration, hz);
   const lo = opts.min;
   const mip = opts.mode === 'mip';
-  const dgx = (step * fx) / vx;
-  const dgy = (step * fy) / vy;
-  const dgz = (step * fz) / vz;
+  // The composite's exponent per nm of path: a path of COMPOSITE_PATH_PER_WIDTH of the width is 1.
+  const perNm = 1 / (COMPOSITE_PATH_PER_WIDTH * ext[0]);
+  // Steps between voxel planes along x and y, in ray length (z's planes are not evenly spaced).
+  const dtx = Math.abs(fx) > 1e-12 ? vx / Math.abs(fx) : Infinity;
+  const dty = Math.abs(fy) > 1e-12 ? vy / Math.abs(fy) : Infinity;
+  const sx = fx > 0 ? 1 : -1;
+  const sy = fy > 0 ? 1 : -1;
+  const sz = fz > 0 ? 1 : -1;
+  const zMoves = Math.abs(fz) > 1e-12;
   for (let py = 0; py < opts.heightPx; py++) {
     for (let px = 0; px < opts.widthPx; px++) {
       const u = cu + (px + 0.5 - opts.widthPx / 2) / scale;
@@ -162,37 +185,63 @@ export function renderVolume(vol: Volume, opts: RenderOptions): Rendering {
       const [y0, y1] = slab(oy, fy, hy, x0, x1);
       const [t0, t1] = slab(oz, fz, hz, y0, y1);
       if (!(t1 > t0)) continue;
+      // The voxel the ray enters: the one holding the middle of its first stretch inside.
+      const tIn = t0 + Math.min(1e-6 * diag, (t1 - t0) / 2);
+      let ix = Math.min(nx - 1, Math.max(0, Math.floor((ox + tIn * fx + hx) / vx)));
+      let iy = Math.min(ny - 1, Math.max(0, Math.floor((oy + tIn * fy + hy) / vy)));
+      const zIn = oz + tIn * fz;
+      // The last bin whose top plane is at or above it (bisection: the planes are in depth order).
+      let iz = 0;
+      for (let top = nz - 1; iz < top; ) {
+        const mid = (iz + top + 1) >> 1;
+        if (zPlane[mid] <= zIn) iz = mid;
+        else top = mid - 1;
+      }
+      // Where the ray leaves the voxel along each axis.
+      let tx = Math.abs(fx) > 1e-12 ? ((ix + (sx > 0 ? 1 : 0)) * vx - hx - ox) / fx : Infinity;
+      let ty = Math.abs(fy) > 1e-12 ? ((iy + (sy > 0 ? 1 : 0)) * vy - hy - oy) / fy : Infinity;
+      let tz = zMoves ? (zPlane[iz + (sz > 0 ? 1 : 0)] - oz) / fz : Infinity;
+      let t = t0;
       let best = -Infinity;
       let transmitted = 1;
       let emitted = 0;
-      // The sample's position in voxels, stepped by a constant increment (no multiply and
-      // divide per axis and sample: 600 dpi renders took ~1.3 s a panel).
-      const tStart = t0 + step / 2;
-      let gx = (ox + tStart * fx + hx) / vx;
-      let gy = (oy + tStart * fy + hy) / vy;
-      let gz = (oz + tStart * fz + hz) / vz;
-      const samples = Math.max(0, Math.ceil((t1 - tStart) / step));
-      for (let k = 0; k < samples; k++, gx += dgx, gy += dgy, gz += dgz) {
-        const ix = Math.floor(gx);
-        const iy = Math.floor(gy);
-        const iz = Math.floor(gz);
-        if (ix < 0 || iy < 0 || iz < 0 || ix >= nx || iy >= ny || iz >= nz) continue;
-        const value = (data[(iz * ny + iy) * nx + ix] - lo) / span;
-        if (mip) {
-          if (value > best) {
-            best = value;
-            // The pixel shows min(1, best): once at the top of the scale, no voxel behind changes it.
-            if (best >= 1) break;
+      for (;;) {
+        const tNext = Math.min(tx, ty, tz, t1);
+        if (tNext > t) {
+          const value = (data[(iz * ny + iy) * nx + ix] - lo) / span;
+          if (mip) {
+            if (value > best) {
+              best = value;
+              // The pixel shows min(1, best): once at the top of the scale, no voxel behind changes it.
+              if (best >= 1) break;
+            }
+          } else {
+            // Emission–absorption (see COMPOSITE_ABSORPTION) over the path through this voxel.
+            const clamped = Math.min(1, Math.max(0, value));
+            const at = clamped * TRANSMISSION_STEPS;
+            const i = Math.min(TRANSMISSION_STEPS - 1, Math.floor(at));
+            const logT = LOG_TRANSMISSION[i] + (LOG_TRANSMISSION[i + 1] - LOG_TRANSMISSION[i]) * (at - i);
+            const a = 1 - Math.exp(logT * (tNext - t) * perNm);
+            emitted += transmitted * a * clamped;
+            transmitted *= 1 - a;
+            if (transmitted < COMPOSITE_MIN_TRANSMISSION) break;
           }
+        }
+        if (tNext >= t1) break;
+        t = tNext;
+        // Into the next voxel along the axis whose plane comes first (out of the box: done).
+        if (tx <= ty && tx <= tz) {
+          ix += sx;
+          if (ix < 0 || ix >= nx) break;
+          tx += dtx;
+        } else if (ty <= tz) {
+          iy += sy;
+          if (iy < 0 || iy >= ny) break;
+          ty += dty;
         } else {
-          // Emission–absorption (see COMPOSITE_ABSORPTION): each sample emits its value and absorbs in proportion to it.
-          const clamped = Math.min(1, Math.max(0, value));
-          const at = clamped * OPACITY_STEPS;
-          const i = Math.min(OPACITY_STEPS - 1, Math.floor(at));
-          const a = opacity![i] + (opacity![i + 1] - opacity![i]) * (at - i);
-          emitted += transmitted * a * clamped;
-          transmitted *= 1 - a;
-          if (transmitted < COMPOSITE_MIN_TRANSMISSION) break;
+          iz += sz;
+          if (iz < 0 || iz >= nz) break;
+          tz = (zPlane[iz + (sz > 0 ? 1 : 0)] - oz) / fz;
         }
       }
       image[py * opts.widthPx + px] = mip ? Math.min(1, Math.max(0, best)) : emitted;

@@ -220,7 +220,7 @@ export function volumeFigureInput(data: FigureData, terms: ViewVolumeTerms, widt
       x1 - x0 < v.fieldPx[0] || y1 - y0 < v.fieldPx[1] ? `x ${x0}–${x1}, y ${y0}–${y1} px of ${v.fieldPx[0]} × ${v.fieldPx[1]}` : 'the whole field',
     ];
     notes.push(`${s.state}: ${v.file}, ${v.ion}, ${part.join(', ')}: ${Math.round(d0)}–${Math.round(d1)} nm deep (the report's depth calibration)${vol.saturatedPixels ? `; ${vol.saturatedPixels} saturated pixel-scans are lower bounds` : ''}`);
-    return { state: s.state, volume: volumeOnDepthAxis(vol, cal, { depthMinNm: d0, depthMaxNm: d1, slices: 96 }), depthTopNm: d0 };
+    return { state: s.state, volume: volumeOnDepthAxis(vol, cal, { depthMinNm: d0, depthMaxNm: d1 }), depthTopNm: d0 };
   });
   const shown = data.states.find((s, i) => s.viewVolume && states[i].volume)?.viewVolume;
   if (!shown) {
@@ -296,7 +296,7 @@ export function liFigureInput(data: FigureData, widthMm: number): LiFigureInput 
     if (s.stack?.volume && detail?.calibration) {
       mapPixelSizeNm ??= s.stack.pixelSizeNm;
       const depthMax = displayDepthNm(layers);
-      if (Number.isFinite(depthMax)) out.volume = volumeOnDepthAxis(s.stack.volume, detail.calibration, { depthMaxNm: depthMax, slices: 96 });
+      if (Number.isFinite(depthMax)) out.volume = volumeOnDepthAxis(s.stack.volume, detail.calibration, { depthMaxNm: depthMax });
     } else if (s.stack) mapPixelSizeNm ??= s.stack.pixelSizeNm;
     return out;
   });

@@ -2,8 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { ionStackFromArrays } from '../../core/model/ionStack.js';
 import { correctCount } from '../../core/sims/deadTime.js';
 import { binStackVolume, volumeBinning } from '../../core/sims/volume.js';
-import { volumeOnDepthAxis } from '../../core/figures/volumeDepth.js';
-import { calibrateDepth } from '../../core/sims/calibrate.js';
+import { binAtDepthFraction, binCoordinateAtTimeS, volumeOnDepthAxis } from '../../core/figures/volumeDepth.js';
+import { renderVolume } from '../../core/figures/volumeRender.js';
+import { calibrateDepth, timeToDepthNm } from '../../core/sims/calibrate.js';
 
 /** 4 × 4 px, 6 scans: value = 10·scan + (x < 2 ? 0 : 40 on even rows). */
 function stack(shotsPerPixel?: number) {
@@ -77,16 +78,81 @@ describe('binStackVolume', () => {
   });
 });
 
-describe('volumeOnDepthAxis', () => {
-  it('resamples time bins onto uniform depth through the calibration', () => {
-    // Two layers: 0–100 s is 100 nm (1 nm/s), 100–200 s is 400 nm (4 nm/s).
+describe('the depth → bin lookup', () => {
+  it('places a time among bins: each from half-way to the bin before to half-way to the bin after', () => {
+    // Bins of three scans, 10 s apart: scans 0–20 s and 30–50 s; bin 0 spans −5 … 25 s, bin 1 25 … 55 s.
+    const bins: [number, number][] = [[0, 20], [30, 50]];
+    expect(binCoordinateAtTimeS(bins, 10)).toBeCloseTo(0.5, 12); // the first bin's middle scan at its centre
+    expect(binCoordinateAtTimeS(bins, 0)).toBeCloseTo(5 / 30, 12);
+    expect(binCoordinateAtTimeS(bins, 25)).toBeCloseTo(1, 12);
+    expect(binCoordinateAtTimeS(bins, 50)).toBeCloseTo(1 + 25 / 30, 12);
+    expect(binCoordinateAtTimeS(bins, -10)).toBe(0);
+    expect(binCoordinateAtTimeS(bins, 99)).toBe(2);
+    // One scan a bin: scan k at k + 0.5.
+    const scans: [number, number][] = [[0, 0], [24, 24], [48, 48]];
+    expect([0, 24, 48, 36].map((t) => binCoordinateAtTimeS(scans, t))).toEqual([0.5, 1.5, 2.5, 2]);
+    expect(binCoordinateAtTimeS([[5, 5]], 5)).toBe(0.5);
+  });
+
+  it('draws the bins the box reaches at their depths through the calibration, none resampled away', () => {
+    // Two layers: 0–100 s is 100 nm (1 nm/s), 100–200 s is 400 nm (4 nm/s); bins of 75 scans a second apart.
     const cal = calibrateDepth([{ role: 'a', startS: 0, endS: 100 }, { role: 'b', startS: 100, endS: 200 }, { role: 's', startS: 200, endS: 300, isSubstrate: true }], (r) => ({ a: 100, b: 400 })[r])!;
-    const nz = 4;
-    const data = Float32Array.from([1, 2, 3, 4]); // 1 × 1 px, one value per 75 s bin
+    const data = Float32Array.from([1, 2, 3, 4]); // 1 × 1 px, one value per bin
     const zTimeS: [number, number][] = [[0, 74], [75, 149], [150, 224], [225, 299]];
-    const v = volumeOnDepthAxis({ data, nx: 1, ny: 1, nz, zTimeS, binSizeNm: 100 }, cal, { depthMaxNm: 500, slices: 5 });
-    // Slices at 50, 150, 250, 350, 450 nm → 50 s, 112.5 s, 137.5 s, 162.5 s, 187.5 s.
-    expect(Array.from(v.data)).toEqual([1, 2, 2, 3, 3]);
-    expect(v.voxelNm).toEqual({ x: 100, y: 100, z: 100 });
+    const v = volumeOnDepthAxis({ data, nx: 1, ny: 1, nz: 4, zTimeS, binSizeNm: 100 }, cal, { depthMaxNm: 500 });
+    // 500 nm is 200 s, in bin 2 (149.5 … 224.5 s): bin 3 lies below the box and is left out.
+    expect(Array.from(v.data)).toEqual([1, 2, 3]);
+    expect(v.voxelNm).toEqual({ x: 100, y: 100, z: 500 / 3 });
+    const at = (nm: number) => binAtDepthFraction(v.zBinAtDepth!, nm / 500);
+    expect(at(0)).toBeCloseTo(0.5 / 75, 4);
+    expect(at(50)).toBeCloseTo(50.5 / 75, 4); // 50 s
+    // 100 s, the interface: the lookup is linear between its values, so within the one cell
+    // where the calibration bends it is off by up to a cell's worth of bins (here 0.0008).
+    expect(at(100)).toBeCloseTo(1 + 25.5 / 75, 2);
+    expect(at(300)).toBeCloseTo(2 + 0.5 / 75, 4); // 150 s
+    expect(at(500)).toBeCloseTo(2 + 50.5 / 75, 4);
+    // A part of the stack: 300–500 nm holds bins 2 only (150–200 s), the lookup from its own first bin.
+    const part = volumeOnDepthAxis({ data, nx: 1, ny: 1, nz: 4, zTimeS, binSizeNm: null }, cal, { depthMinNm: 300, depthMaxNm: 500 });
+    expect(Array.from(part.data)).toEqual([3]);
+    expect(part.voxelNm).toEqual({ x: 1, y: 1, z: 200 });
+    expect(part.zBinAtDepth![0]).toBeCloseTo(0.5 / 75, 4);
+  });
+
+  describe('every scan of a stack reaches a maximum-intensity rendering, at its depth', () => {
+    // 250 scans one every 24 s, a layer sputtered 2.5× slower over the first 1250 s (the sample
+    // study's CC/AAM); one scan at a time bright. The figures took the nearest of 96 depth slices:
+    // most scans were never drawn.
+    const cal = calibrateDepth([{ role: 'a', startS: 0, endS: 1250 }, { role: 'b', startS: 1250, endS: 6000 }, { role: 's', startS: 6000, endS: 7000, isSubstrate: true }], (r) => ({ a: 150, b: 1425 })[r])!;
+    const scans = 250;
+    const zTimeS = Array.from({ length: scans }, (_, i): [number, number] => [24 * i, 24 * i]);
+    const depthMaxNm = timeToDepthNm(cal, 24 * (scans - 1));
+    const withBright = (scan: number) => {
+      const data = new Float32Array(2 * 2 * scans);
+      data.fill(1, scan * 4, scan * 4 + 4);
+      return volumeOnDepthAxis({ data, nx: 2, ny: 2, nz: scans, zTimeS, binSizeNm: 500 }, cal, { depthMaxNm });
+    };
+    const opts = { azimuthDeg: 0, zExaggeration: 20, mode: 'mip' as const, min: 0, max: 1 };
+
+    it('seen from the top, every scan of the slow layer (2.9 nm each, against 6.3 nm on average) is crossed by a sample', () => {
+      for (let scan = 0; scan < 53; scan++) {
+        const r = renderVolume(withBright(scan), { ...opts, widthPx: 8, heightPx: 8, elevationDeg: 90 });
+        expect(r.image[4 * 8 + 4], `scan ${scan + 1}`).toBe(1);
+      }
+    });
+
+    it('seen from the side, each scan is drawn from half-way to the scan above to half-way to the scan below', () => {
+      for (const scan of [0, 3, 10, 51, 52, 120, 249]) {
+        // From the side (elevation 0) rows are depth: ×20 and 2000 px, a slow scan is ~2 px.
+        const r = renderVolume(withBright(scan), { ...opts, widthPx: 40, heightPx: 2000, elevationDeg: 0 });
+        const rows: number[] = [];
+        for (let y = 0; y < 2000; y++) if (r.image[y * 40 + 20] === 1) rows.push(y);
+        expect(rows.length, `scan ${scan + 1}`).toBeGreaterThan(0);
+        const top = Math.min(...r.corners.map((c) => c[1]));
+        const bottom = Math.max(...r.corners.map((c) => c[1]));
+        const rowAt = (t: number) => top + (timeToDepthNm(cal, Math.min(24 * (scans - 1), Math.max(0, t))) / depthMaxNm) * (bottom - top);
+        expect(Math.min(...rows)).toBeGreaterThanOrEqual(Math.floor(rowAt(24 * scan - 12)) - 1);
+        expect(Math.max(...rows)).toBeLessThanOrEqual(Math.ceil(rowAt(24 * scan + 12)) + 1);
+      }
+    });
   });
 });

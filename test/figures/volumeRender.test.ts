@@ -58,10 +58,10 @@ describe('CPU volume renderer', () => {
       expect(compositeOpacity(-2, 1 / 256)).toBe(0);
     });
 
-    it('samples half a voxel apart, each emitting its value in proportion to its opacity', () => {
-      // Two voxels deep seen from the top: four samples, each half a voxel (1/40 of the 20-voxel width) of value 1.
-      const a = compositeOpacity(1, 0.5 / 20);
-      const expected = [0, 1, 2, 3].reduce((sum, k) => sum + a * (1 - a) ** k, 0);
+    it('each voxel the ray crosses emits its value in proportion to its opacity over the path through it', () => {
+      // Two voxels deep seen from the top: two voxels, each 1/20 of the 20-voxel width, of value 1.
+      const a = compositeOpacity(1, 1 / 20);
+      const expected = a + (1 - a) * a;
       // To the image's Float32 precision.
       expect(centre(renderVolume(uniform(2, 1), top))).toBeCloseTo(expected, 6);
     });
@@ -75,6 +75,17 @@ describe('CPU volume renderer', () => {
         expect(fine).toBeGreaterThan(0.05 * value);
         expect(Math.abs(fine - coarse)).toBeLessThan(1e-6);
       }
+    });
+
+    it('a ray crossing voxels obliquely takes each one over its own path: one bright voxel of three, seen at 45°', () => {
+      // 3 × 1 × 3 voxels, 1 nm each, the middle one (x 1, z 1) at 0.5, the rest 0; seen along the
+      // x–z diagonal (azimuth 90°, elevation 45°) the centre ray runs corner to corner through
+      // the middle voxel: √2 nm of its 3-nm-wide box.
+      const data = new Float32Array(9);
+      data[1 * 3 + 1] = 0.5;
+      const r = renderVolume({ data, nx: 3, ny: 1, nz: 3, voxelNm: { x: 1, y: 1, z: 1 } }, { ...top, widthPx: 101, heightPx: 101, azimuthDeg: 90, elevationDeg: 45 });
+      const a = compositeOpacity(0.5, Math.SQRT2 / 3);
+      expect(r.image[50 * 101 + 50]).toBeCloseTo(a * 0.5, 5);
     });
 
     it('a deep uniform region shows its own value on the colour scale, never more', () => {

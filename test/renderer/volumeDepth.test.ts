@@ -2,6 +2,7 @@ import { bisectLeft, bisectRight } from 'd3-array';
 import { describe, expect, it } from 'vitest';
 import { timeToDepth } from '../../renderer/src/views/profileMath.js';
 import { refineTimeRangeS, scanPeriodS, timeAtDepthFraction, volumeDepth } from '../../renderer/src/views/volumeDepth.js';
+import { binAtDepthFraction, DEPTH_TABLE_CELLS } from '../../core/figures/volumeDepth.js';
 
 // The sample study's pristine and charged layers (strata analyze samples/study): times in s,
 // depths from the SEM thicknesses; the stacks hold 250 scans, one every 24 s from 0 to 5976 s.
@@ -23,6 +24,8 @@ const charged = [
 const SCANS = 250;
 const scanTimes = (t0: number) => Float64Array.from({ length: SCANS }, (_, i) => t0 + 24 * i);
 const times = scanTimes(0);
+/** The whole stack's z bins: one scan each. */
+const zTimeS = Array.from(times, (t): [number, number] => [t, t]);
 const span = [times[0], times[SCANS - 1]] as const;
 const period = scanPeriodS(span, SCANS);
 
@@ -47,31 +50,47 @@ describe('3-D view: the depth axis', () => {
     expect(timeAtDepthFraction(toDepth, span, 1.3)).toBe(5976);
     const [d0, d1] = [toDepth(span[0]), toDepth(span[1])];
     for (const f of [0.001, 0.127, 0.5, 0.8, 0.999]) expect(toDepth(timeAtDepthFraction(toDepth, span, f))).toBeCloseTo(d0 + f * (d1 - d0), 6);
-    // The shader's lookup is read at cell centres: its first cell lies below the first scan (the
-    // value the refinement used to start from, which lost scan 1).
-    const depth = volumeDepth(toDepth, span, { scanRange: [0, SCANS], totalScans: SCANS }, 512, 1.2);
-    expect(depth.timeFractions[0] * (span[1] - span[0])).toBeGreaterThan(5);
+  });
+
+  it("the shader's lookup puts each scan at its depth: the top at scan 1's centre, the bottom at scan 250's, none left out", () => {
+    const depth = volumeDepth(toDepth, zTimeS, { scanRange: [0, SCANS], totalScans: SCANS }, 1.2);
+    const c = depth.binAtDepth;
+    expect(c.length).toBe(DEPTH_TABLE_CELLS + 1);
+    // One scan a bin: bin k spans k … k + 1, its scan at k + 0.5.
+    expect(c[0]).toBeCloseTo(0.5, 6);
+    expect(c[c.length - 1]).toBeCloseTo(SCANS - 0.5, 4);
+    // Read linearly between its values (as the shader and the figures' renderer read it), the
+    // lookup gives the scan at a depth: the CAM | CC interface (4048.111 s, 950.091 nm) lies
+    // 0.67 of the way from scan 169's time (4032 s) to scan 170's (4056 s).
+    const f = (950.091 - 0) / 1182.148;
+    expect(binAtDepthFraction(c, f)).toBeCloseTo(168.5 + 16.111 / 24, 2);
+    // Sampled half a bin apart where bins are thinnest (the CC/AAM: 52 scans over 150 nm of 1182), every scan is read.
+    expect(depth.finestBinsPerDepth).toBeCloseTo(1249.187 / 24 / (150.232 / 1182.148), -1);
+    const step = 0.5 / depth.finestBinsPerDepth;
+    const read = new Set<number>();
+    for (let x = step / 2; x < 1; x += step) read.add(Math.min(SCANS - 1, Math.floor(binAtDepthFraction(c, x))));
+    expect(read.size).toBe(SCANS);
   });
 
   it("a volume's depth is the calibration's between its first and last scan; nominal in proportion to its scans without one", () => {
-    const whole = volumeDepth(toDepth, span, { scanRange: [0, SCANS], totalScans: SCANS }, 512, 1.2);
+    const whole = volumeDepth(toDepth, zTimeS, { scanRange: [0, SCANS], totalScans: SCANS }, 1.2);
     expect(whole.fromReport).toBe(true);
     expect(whole.topNm).toBeCloseTo(0, 9);
     expect(whole.depthUm).toBeCloseTo(1.182148, 6);
-    // The lookup rises through [0, 1], and in the slow CC/AAM (0.12 nm/s) time runs faster per nm
-    // than in the CAM (0.30 nm/s).
-    const g = whole.timeFractions;
+    // The lookup rises through the bins, and in the slow CC/AAM (0.12 nm/s) scans run faster per
+    // nm than in the CAM (0.30 nm/s).
+    const g = whole.binAtDepth;
     for (let i = 1; i < g.length; i++) expect(g[i]).toBeGreaterThan(g[i - 1]);
-    expect(g[0]).toBeGreaterThan(0);
-    expect(g[g.length - 1]).toBeLessThan(1);
-    expect(g[10] - g[9]).toBeGreaterThan(2 * (g[300] - g[299]));
-    // A refined part of the stack starts below the surface.
-    const part = volumeDepth(toDepth, [1272, 2040], { scanRange: [53, 86], totalScans: SCANS }, 64, 1.2);
+    expect(g[11] - g[10]).toBeGreaterThan(2 * (g[601] - g[600]));
+    // A refined part of the stack starts below the surface: scans 54–86, one every 24 s.
+    const partBins = Array.from({ length: 33 }, (_, i): [number, number] => [1272 + 24 * i, 1272 + 24 * i]);
+    const part = volumeDepth(toDepth, partBins, { scanRange: [53, 86], totalScans: SCANS }, 1.2);
     expect(part.topNm).toBeCloseTo(toDepth(1272), 9);
     expect(part.depthUm * 1000).toBeCloseTo(toDepth(2040) - toDepth(1272), 9);
-    const nominal = volumeDepth(null, [1272, 2040], { scanRange: [53, 86], totalScans: SCANS }, 4, 1.2);
+    const nominal = volumeDepth(null, partBins, { scanRange: [53, 86], totalScans: SCANS }, 1.2);
     expect(nominal).toMatchObject({ fromReport: false, depthUm: (1.2 * 33) / 250, topNm: (1200 * 53) / 250 });
-    expect([...nominal.timeFractions]).toEqual([0.125, 0.375, 0.625, 0.875]);
+    // Linear in time without a calibration: scan 54's centre at the top, scan 86's at the bottom.
+    for (const i of [0, 256, 1024]) expect(nominal.binAtDepth[i]).toBeCloseTo(0.5 + (32 * i) / 1024, 4);
   });
 });
 

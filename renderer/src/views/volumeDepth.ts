@@ -1,3 +1,4 @@
+import { binCoordinateTable, finestBinsPerDepth } from '../../../core/figures/volumeDepth.js';
 import type { ViewSettings } from '../store.js';
 
 /**
@@ -46,28 +47,35 @@ export interface VolumeDepth {
   /** True when the depths are the report's calibration, false when nominal. */
   fromReport: boolean;
   /**
-   * Time fraction of the volume's span at the centre of each of `cells` equal depth cells: the
-   * shader's depth → scan lookup, a texture read with nearest filtering, so at cell centres.
+   * The shader's depth → scan lookup: the bin coordinate (0 … bins) at depth fractions
+   * i / DEPTH_TABLE_CELLS of the box, read linearly between, as the figures' CPU renderer reads
+   * it (core/figures/volumeDepth.ts binCoordinateTable). (It held the time fraction of the span
+   * at cell centres, read at the nearest: a volume deeper than its 512 cells lost scans, and
+   * the first and last scans sat half a scan off.)
    */
-  timeFractions: Float32Array;
+  binAtDepth: Float32Array;
+  /** Bins per box depth where they are thinnest (finestBinsPerDepth): the shader's sampling along depth. */
+  finestBinsPerDepth: number;
 }
 
 /**
  * A volume's depth axis. With the report's calibration its depths are the calibration's at its
  * first and last scan; without one, `nominalUm` for the whole stack, in proportion to the scans
  * the volume holds (`scanRange` of `totalScans`: a refined volume is a part of the stack).
+ * `zTimeS`: the first and last scan time of each of its z bins.
  */
-export function volumeDepth(toDepth: TimeToDepth, span: TimeSpan, scans: { scanRange: readonly [number, number]; totalScans: number }, cells: number, nominalUm: number): VolumeDepth {
+export function volumeDepth(toDepth: TimeToDepth, zTimeS: readonly (readonly [number, number])[], scans: { scanRange: readonly [number, number]; totalScans: number }, nominalUm: number): VolumeDepth {
+  const span: TimeSpan = [zTimeS[0][0], zTimeS[zTimeS.length - 1][1]];
   const [t0, t1] = span;
   const d0 = toDepth?.(t0) ?? NaN;
   const d1 = toDepth?.(t1) ?? NaN;
   const fromReport = d1 > d0;
   const calibration = fromReport ? toDepth : null;
-  const timeFractions = new Float32Array(cells);
-  for (let i = 0; i < cells; i++) timeFractions[i] = t1 > t0 ? (timeAtDepthFraction(calibration, span, (i + 0.5) / cells) - t0) / (t1 - t0) : (i + 0.5) / cells;
-  if (fromReport) return { depthUm: (d1 - d0) / 1000, topNm: d0, fromReport, timeFractions };
+  const binAtDepth = binCoordinateTable(zTimeS, (f) => timeAtDepthFraction(calibration, span, f));
+  const finest = finestBinsPerDepth(binAtDepth, zTimeS.length);
+  if (fromReport) return { depthUm: (d1 - d0) / 1000, topNm: d0, fromReport, binAtDepth, finestBinsPerDepth: finest };
   const [first, end] = scans.scanRange;
-  return { depthUm: (nominalUm * (end - first)) / scans.totalScans, topNm: (nominalUm * 1000 * first) / scans.totalScans, fromReport, timeFractions };
+  return { depthUm: (nominalUm * (end - first)) / scans.totalScans, topNm: (nominalUm * 1000 * first) / scans.totalScans, fromReport, binAtDepth, finestBinsPerDepth: finest };
 }
 
 /** A layer of one state's report, in sputter time. */

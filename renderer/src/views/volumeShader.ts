@@ -2,7 +2,7 @@
  * Ray marching through a 3-D texture in the box's own coordinates (a unit cube centred on the
  * origin; the mesh's scale stretches it to the stack's shape and z-exaggeration). Box y is
  * depth (y = +0.5 is the surface); texture z is scan (sputter time), reached through a
- * depth → time lookup so layers with different sputter rates sit at their true depths.
+ * depth → scan lookup so layers with different sputter rates sit at their true depths.
  */
 export const VOLUME_VERTEX = /* glsl */ `
 out vec3 vLocal;
@@ -28,11 +28,12 @@ precision highp float;
 precision highp sampler3D;
 uniform sampler3D uVolume;
 uniform sampler2D uLut;
-uniform sampler2D uDepthToScan;
+uniform sampler2D uDepthToScan; // bin coordinates at the edges of equal depth cells (core/figures/volumeDepth.ts)
+uniform float uBins;              // the texture's z size: scan bins
 uniform vec3 uCamLocal;
 uniform int uMode;        // 0: maximum intensity, 1: composite (front to back)
 uniform vec2 uClip;       // depth fractions kept, 0 = surface, 1 = bottom
-uniform vec3 uSize;       // voxels along the box's x, y (depth) and z
+uniform vec3 uSize;       // voxels along the box's x, y (depth, where thinnest: finestBinsPerDepth) and z
 uniform vec3 uBoxScale;   // the box's x, y (depth, exaggerated) and z extents, in box widths
 uniform float uAbsorption;
 uniform float uPathPerWidth;
@@ -41,6 +42,17 @@ in vec3 vLocal;
 out vec4 outColor;
 
 const int MAX_STEPS = 1024;
+
+// The bin coordinate at a depth fraction, read linearly between the lookup's values (as
+// binAtDepthFraction on the CPU: the lookup is exact between interfaces).
+float binAt(float depth) {
+  int cells = textureSize(uDepthToScan, 0).x - 1;
+  float at = clamp(depth, 0.0, 1.0) * float(cells);
+  int i = min(cells - 1, int(floor(at)));
+  float a = texelFetch(uDepthToScan, ivec2(i, 0), 0).r;
+  float b = texelFetch(uDepthToScan, ivec2(i + 1, 0), 0).r;
+  return mix(a, b, at - float(i));
+}
 
 vec2 hitBox(vec3 o, vec3 d) {
   vec3 inv = 1.0 / d;
@@ -66,10 +78,9 @@ void main() {
   // within them): samples near a plane read no further than the last scan kept, where the
   // interpolation would bring in the scan beyond (a neighbouring layer's, in a maximum along
   // the ray).
-  float scans = uSize.y;
-  float keptTop = (ceil(texture(uDepthToScan, vec2(uClip.x, 0.5)).r * scans - 0.5) + 0.5) / scans;
+  float keptTop = ceil(binAt(uClip.x) - 0.5) + 0.5;
   // (A clip thinner than a scan keeps the scan its top lies in.)
-  float keptBottom = max(keptTop, (floor(texture(uDepthToScan, vec2(uClip.y, 0.5)).r * scans - 0.5) + 0.5) / scans);
+  float keptBottom = max(keptTop, floor(binAt(uClip.y) - 0.5) + 0.5);
   float maxV = 0.0;
   float emitted = 0.0;
   float transmitted = 1.0;
@@ -80,7 +91,7 @@ void main() {
     float depth = clamp(0.5 - p.y, 0.0, 1.0);
     if (depth < uClip.x || depth > uClip.y) continue;
     any = true;
-    float scanW = clamp(texture(uDepthToScan, vec2(depth, 0.5)).r, keptTop, keptBottom);
+    float scanW = clamp(binAt(depth), keptTop, keptBottom) / uBins;
     float v = texture(uVolume, vec3(p.x + 0.5, p.z + 0.5, scanW)).r;
     if (uMode == 0) {
       maxV = max(maxV, v);

@@ -15,6 +15,7 @@ import { noShotsText, noteText, onWidthChange, roiText, shownSettings, showFailu
 import type { View } from './view.js';
 import { VOLUME_FRAGMENT, VOLUME_VERTEX } from './volumeShader.js';
 import { COMPOSITE_ABSORPTION, COMPOSITE_MIN_TRANSMISSION, COMPOSITE_PATH_PER_WIDTH } from '../../../core/figures/volumeRender.js';
+import { DEPTH_TABLE_CELLS } from '../../../core/figures/volumeDepth.js';
 import { simsFigure } from './view.js';
 import { ionNotation } from '../../../core/model/ions.js';
 import { layerLabel } from './layerLabel.js';
@@ -57,7 +58,7 @@ interface StateVolume {
   scene: THREE.Scene;
   mesh: THREE.Mesh<THREE.BoxGeometry, THREE.ShaderMaterial>;
   texture: THREE.Data3DTexture;
-  /** The shader's depth → scan lookup, and its texels (RGBA, the time fraction in R). */
+  /** The shader's depth → scan lookup, and its texels (RGBA, the bin coordinate in R: volumeDepth's binAtDepth). */
   depthLut: THREE.DataTexture;
   depthLutData: Float32Array;
   depthUm: number;
@@ -66,7 +67,8 @@ interface StateVolume {
   depthFromReport: boolean;
 }
 
-const DEPTH_LUT_SIZE = 512;
+/** The lookup's texels: a value at each edge of its cells. */
+const DEPTH_LUT_SIZE = DEPTH_TABLE_CELLS + 1;
 
 /**
  * A part of the stacks shown at the whole voxel budget: a depth range (clip fractions of the
@@ -395,8 +397,11 @@ export function volumeView(store: Store): View {
     const texture = new THREE.Data3DTexture(u8, p.size[0], p.size[1], p.size[2]);
     texture.format = THREE.RedFormat;
     texture.type = THREE.UnsignedByteType;
-    texture.minFilter = THREE.LinearFilter;
-    texture.magFilter = THREE.LinearFilter;
+    // Each voxel drawn at its own value, as in an exported figure (the CPU renderer's): a colour
+    // on screen is a value on the colour bar, never a blend of a bright voxel with its dark
+    // neighbours (linear filtering drew a lone bright voxel at a fraction of its value).
+    texture.minFilter = THREE.NearestFilter;
+    texture.magFilter = THREE.NearestFilter;
     texture.unpackAlignment = 1;
     texture.needsUpdate = true;
     // The depth → scan lookup: filled by calibrateVolumes, from the report in force.
@@ -416,8 +421,10 @@ export function volumeView(store: Store): View {
         uCamLocal: { value: new THREE.Vector3() },
         uMode: { value: 0 },
         uClip: { value: new THREE.Vector2(0, 1) },
-        // Texture x, y, z are the box's x, z and depth (y).
-        uSize: { value: new THREE.Vector3(p.size[0], p.size[2], p.size[1]) },
+        // Texture x, y, z are the box's x, z and depth (y). Along depth: the bins where they are
+        // thinnest (set with the depth axis, calibrateVolumes), so samples are close enough for them.
+        uSize: { value: new THREE.Vector3(p.size[0], p.size[2], p.size[2]) },
+        uBins: { value: p.size[2] },
         // The box's extents in widths: the mesh's scale, set with it (render).
         uBoxScale: { value: new THREE.Vector3(1, 1, 1) },
         uAbsorption: { value: COMPOSITE_ABSORPTION },
@@ -443,13 +450,26 @@ export function volumeView(store: Store): View {
     calibratedFor = s.reportVersion;
     for (const vol of volumes) {
       const p = vol.payload;
-      const depth = volumeDepth(timeToDepth(layersOf(s.report, p.state)), timeSpanOf(p), p, DEPTH_LUT_SIZE, NOMINAL_DEPTH_UM);
+      const depth = volumeDepth(timeToDepth(layersOf(s.report, p.state)), p.zTimeS, p, NOMINAL_DEPTH_UM);
       vol.depthUm = depth.depthUm;
       vol.topNm = depth.topNm;
       vol.depthFromReport = depth.fromReport;
-      depth.timeFractions.forEach((g, i) => (vol.depthLutData[i * 4] = g));
+      depth.binAtDepth.forEach((c, i) => (vol.depthLutData[i * 4] = c));
+      vol.mesh.material.uniforms.uSize.value.y = depth.finestBinsPerDepth;
       vol.depthLut.needsUpdate = true;
     }
+  }
+
+  /**
+   * The depth fractions a state's box keeps: "Clip to" a layer keeps that state's own layer, as
+   * an exported figure and "Refine clipped range" do (the planes, fractions of the first state's
+   * depths, cut another state's layer where its interfaces lie deeper or shallower: a maximum
+   * along the ray then took the next layer's brighter scans); planes set by hand are every state's.
+   */
+  function clipOf(s: AppState, vol: StateVolume): [number, number] {
+    const v = s.view.volume;
+    const own = v.clipLayer === undefined ? undefined : layerFractions(s, vol).find((l) => l.role === v.clipLayer);
+    return own ? [own.top, own.bottom] : [v.clipTop, v.clipBottom];
   }
 
   function render(s: AppState): void {
@@ -494,7 +514,7 @@ export function volumeView(store: Store): View {
       const u = vol.mesh.material.uniforms;
       u.uLut.value = lutTexture;
       u.uMode.value = v.mode === 'mip' ? 0 : 1;
-      u.uClip.value.set(v.clipTop, v.clipBottom);
+      u.uClip.value.set(...clipOf(s, vol));
       u.uCamLocal.value.copy(vol.mesh.worldToLocal(camera.position.clone()));
       u.uBoxScale.value.copy(scales[k]);
       renderer!.setViewport(k * column + AXIS_MARGIN, 0, cell, cell);

@@ -90,6 +90,11 @@ export const VOLUME_CAMERA = {
   zExaggerationRange: [1, 100_000],
 } as const;
 /**
+ * The most voxels a `volume` figure bins a state's stack to: the 3-D view's largest budget (a
+ * GPU's: renderer/src/views/voxelBudget.ts GPU_VOXELS), 26 MB of Float32 a state.
+ */
+export const VOLUME_FIGURE_MAX_VOXELS = 160 * 160 * 256;
+/**
  * The 3-D view as the user sees it, for its figure (`volume`): the ion, the correction, the
  * rendering and the camera, and the part of each stack shown (each state's sputter-time range and
  * the region, where the view is clipped or refined). Absent: the analyte's whole stacks, dead-time
@@ -108,6 +113,15 @@ export const volumeFigureSchema = z
      * shows the colours the view did. Absent: the 99.8 % quantile of the figure's own voxels.
      */
     colourMax: z.number().finite().positive().optional(),
+    /**
+     * The view's binning limits (voxels a side, voxels in all), so the figure bins each stack as
+     * the view did and draws its voxels, not coarser ones. Absent: figureFiles.ts FIGURE_VOLUME.
+     * At most VOLUME_FIGURE_MAX_VOXELS: a figure's memory and render time grow with them.
+     */
+    voxels: z
+      .object({ maxSize: z.number().int().min(8).max(4096), maxVoxels: z.number().int().min(512).max(VOLUME_FIGURE_MAX_VOXELS) })
+      .strict()
+      .optional(),
     /** State → [start, end] s: the scans shown (those whose time lies within, ends included). */
     timeRangeS: z
       .record(

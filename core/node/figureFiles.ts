@@ -178,7 +178,7 @@ async function collectViewVolume(data: StateFigureData, stack: IonStack, stackFi
   progress(`${data.state}: binning the ${stack.ions[ion].label} volume of ${stackFile}${range || terms.region ? ' (the part the view shows)' : ''}`);
   try {
     const volume = await binStackVolume(stack, ion, {
-      ...FIGURE_VOLUME,
+      ...(terms.voxels ?? FIGURE_VOLUME),
       deadTime: terms.deadTime ?? VIEW_DEFAULTS.deadTime,
       shotsPerPixel,
       scanRange: range ? scansWithin(stack, range) : undefined,
@@ -219,7 +219,7 @@ export function volumeFigureInput(data: FigureData, terms: ViewVolumeTerms, widt
       first > 0 || end < v.totalScans ? `scans ${first + 1}–${end} of ${v.totalScans}` : 'every scan',
       x1 - x0 < v.fieldPx[0] || y1 - y0 < v.fieldPx[1] ? `x ${x0}–${x1}, y ${y0}–${y1} px of ${v.fieldPx[0]} × ${v.fieldPx[1]}` : 'the whole field',
     ];
-    notes.push(`${s.state}: ${v.file}, ${v.ion}, ${part.join(', ')}: ${Math.round(d0)}–${Math.round(d1)} nm deep (the report's depth calibration)${vol.saturatedPixels ? `; ${vol.saturatedPixels} saturated pixel-scans are lower bounds` : ''}`);
+    notes.push(`${s.state}: ${v.file}, ${v.ion}, ${part.join(', ')}: ${Math.round(d0)}–${Math.round(d1)} nm deep (the report's depth calibration), ${vol.nx} × ${vol.ny} × ${vol.nz} voxels${vol.saturatedPixels ? `; ${vol.saturatedPixels} saturated pixel-scans are lower bounds` : ''}`);
     return { state: s.state, volume: volumeOnDepthAxis(vol, cal, { depthMinNm: d0, depthMaxNm: d1 }), depthTopNm: d0 };
   });
   const shown = data.states.find((s, i) => s.viewVolume && states[i].volume)?.viewVolume;

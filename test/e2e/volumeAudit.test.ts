@@ -18,9 +18,9 @@ describe.skipIf(skipReason !== null)('workbench: the 3-D view refines whole laye
   const workbench = useWorkbench({ mode: 'browser' });
   let page: Page;
   /** The getVolume requests the page has sent, each one's body. */
-  const volumeRequests: { state: string; timeRangeS?: [number, number]; region?: { x0: number; y0: number; x1: number; y1: number } }[] = [];
+  const volumeRequests: { state: string; maxSize: number; maxVoxels: number; timeRangeS?: [number, number]; region?: { x0: number; y0: number; x1: number; y1: number } }[] = [];
   /** The exportFigure requests' bodies. */
-  const exportRequests: { figure: string; volume?: { ion: string; mode: string; azimuthDeg: number; colourMax?: number; timeRangeS?: Record<string, [number, number]>; region?: unknown } }[] = [];
+  const exportRequests: { figure: string; volume?: { ion: string; mode: string; azimuthDeg: number; colourMax?: number; voxels?: { maxSize: number; maxVoxels: number }; timeRangeS?: Record<string, [number, number]>; region?: unknown } }[] = [];
   beforeAll(() => {
     ({ page } = workbench);
     page.on('request', (req: Request) => {
@@ -195,6 +195,9 @@ describe.skipIf(skipReason !== null)('workbench: the 3-D view refines whole laye
     expect(download.suggestedFilename()).toBe('volume.svg');
     const terms = exportRequests[asked].volume!;
     expect(terms).toMatchObject({ ion: 'Li-', mode: 'composite', azimuthDeg: Number(await page.getAttribute('.volume-host', 'data-azimuth')) });
+    // Binned with the view's limits (its texture size and voxel budget): the view's voxels.
+    const lastVolume = volumeRequests[volumeRequests.length - 1];
+    expect(terms.voxels).toEqual({ maxSize: Math.min(4096, lastVolume.maxSize), maxVoxels: lastVolume.maxVoxels });
     const svg = readFileSync((await download.path())!, 'utf8');
     const doc = await page.evaluate((text) => {
       const d = new DOMParser().parseFromString(text, 'image/svg+xml');

@@ -13,7 +13,7 @@ import { openDataset } from '../../core/node/openDataset.js';
 import type { IonStack } from '../../core/model/ionStack.js';
 import { binStackVolume, scansWithin } from '../../core/sims/volume.js';
 import { timeToDepthNm } from '../../core/sims/calibrate.js';
-import { volumeFigureSchema } from '../../core/api/contract.js';
+import { VOLUME_FIGURE_MAX_VOXELS, volumeFigureSchema } from '../../core/api/contract.js';
 import { PROJECT_ROOT } from '../helpers/sharedData.js';
 import { all, parseSvg, withAttr } from '../figures/svgQuery.js';
 
@@ -113,7 +113,28 @@ describe.skipIf(!hasSample)('the volume figure of the sample study', () => {
     expect(volumeFigureSchema.safeParse({ ...terms, extra: 1 }).success).toBe(false);
     expect(volumeFigureSchema.safeParse({ ...terms, colourMax: 120 }).success).toBe(true);
     for (const colourMax of [0, -5, Number.POSITIVE_INFINITY]) expect(volumeFigureSchema.safeParse({ ...terms, colourMax }).success).toBe(false);
+    // The view's binning limits, up to a GPU view's budget.
+    expect(volumeFigureSchema.safeParse({ ...terms, voxels: { maxSize: 2048, maxVoxels: VOLUME_FIGURE_MAX_VOXELS } }).success).toBe(true);
+    for (const voxels of [{ maxSize: 2048, maxVoxels: VOLUME_FIGURE_MAX_VOXELS + 1 }, { maxSize: 4, maxVoxels: 4096 }, { maxSize: 64.5, maxVoxels: 4096 }, { maxSize: 64 }]) {
+      expect(volumeFigureSchema.safeParse({ ...terms, voxels }).success, JSON.stringify(voxels)).toBe(false);
+    }
   });
+
+  it("bins as the view did where it says how (its texture limit and voxel budget), and the notes give the voxels", async () => {
+    const voxels = { maxSize: 8, maxVoxels: 8 * 8 * 40 };
+    const asked = await collectFigureData(study, { needVolumes: false, needSem: false, needXrd: false, viewVolume: { ...terms, voxels } });
+    const v = asked.states.find((s) => s.state === 'charged')!.viewVolume!.volume;
+    const direct = await binStackVolume(charged, charged.ions.findIndex((i) => i.label === 'Fe-'), { ...voxels, deadTime: false });
+    expect([v.nx, v.ny, v.nz]).toEqual([direct.nx, direct.ny, direct.nz]);
+    expect(v.nx).toBeLessThanOrEqual(8);
+    expect(v.nx * v.ny * v.nz).toBeLessThanOrEqual(voxels.maxVoxels);
+    expect(Array.from(v.data)).toEqual(Array.from(direct.data));
+    // Without them, the figures' own limits: finer here.
+    const own = data.states.find((s) => s.state === 'pristine')!.viewVolume!.volume;
+    expect(own.nx).toBeGreaterThan(v.nx);
+    const [fig] = buildFigures(asked, { figures: ['volume'], volume: { ...terms, voxels } }, []);
+    expect(fig.notes!.find((n) => n.startsWith('charged:'))).toContain(`nm deep (the report's depth calibration), ${v.nx} × ${v.ny} × ${v.nz} voxels`);
+  }, 120_000);
 
   it("the view's colour scale is the figure's (from 0 to its top), and the notes say whose scale it is", () => {
     const scale = (volume: object) => {

@@ -311,6 +311,8 @@ export function volumeView(store: Store): View {
       elevationDeg: v.elevationDeg,
       zExaggeration: zExaggeration(v),
       colourMax: colourScale.range[1],
+      // Binned as the view's volumes are (its texture limit and voxel budget): its voxels, not coarser ones.
+      ...(renderer ? { voxels: { maxSize: Math.min(4096, maxTextureSize(renderer)), maxVoxels: maxVoxels(renderer) } } : {}),
       ...(ranges.size ? { timeRangeS: Object.fromEntries(ranges) } : {}),
       ...(region ? { region } : {}),
     };

@@ -8,8 +8,11 @@
  * taken as software. Pure: tested alone (test/renderer/voxelBudget.test.ts).
  */
 
+import { VOLUME_FIGURE_MAX_VOXELS } from '../../../core/api/contract.js';
+
 export const SOFTWARE_VOXELS = 96 * 96 * 160;
-export const GPU_VOXELS = 160 * 160 * 256;
+/** A GPU's budget: the most a `volume` figure bins to as well, so the view's export draws its voxels. */
+export const GPU_VOXELS = VOLUME_FIGURE_MAX_VOXELS;
 
 /** WebGL renderers that draw on the CPU, by the names they give (WEBGL_debug_renderer_info). */
 const SOFTWARE = /swiftshader|llvmpipe|softpipe|software|basic render|mesa offscreen/i;

@@ -15,7 +15,6 @@ import { withPixelSize } from '../sem/calibration.js';
 import { binnedGrey, displayLevels, linearLevels } from '../sem/contrast.js';
 import { decodeGreyTiff } from '../io/sem/decode.js';
 import { readRawTags } from '../io/sem/tiffTags.js';
-import { svgSizeMm } from '../figures/export.js';
 import type { SemImage } from '../model/semImage.js';
 import type { StudyFile } from '../model/study.js';
 import { semViewOf } from '../model/study.js';
@@ -35,8 +34,8 @@ import { runStackTask } from './stackTasks.js';
 import type { MapsTask, MapsTaskResult, StackTask, StackTaskResult, VolumeTask } from './stackTasks.js';
 import { makeFolder, writeFileAtomic } from './files.js';
 import { JobTable, type Job } from './jobs.js';
-import { buildStudyFigures, figureFileContent } from './figureFiles.js';
-import { figureFonts } from './fonts.js';
+import { figureSteps, figureTaskFile } from './figureTask.js';
+import type { FigureTask, FigureTaskResult } from './figureTask.js';
 import { isProjectPath, parseProject, readProject, resolveProjectStudy, studyPathForProject, writeProject } from './project.js';
 import { viewToBase64 } from './base64.js';
 
@@ -462,39 +461,46 @@ export class WorkbenchServices implements StrataApi {
     const study = await this.study(path);
     if (state !== undefined && !study.states.some((s) => s.state === state)) throw new StrataError(`${study.name}: no state '${state}'`);
     // Steps: the analysis, then per state a volume, an SEM image and an XRD pattern at most.
-    const job = this.startJob(jobId, `Figure ${figure}`, 1 + 3 * study.states.length);
+    const job = this.startJob(jobId, `Figure ${figure}`, 1);
+    const cancelled = (): string | null => WorkbenchServices.whyCancelled(job);
     try {
       // The figure's Cancel stops the analysis it waits for too (where it is this figure's own).
-      const analysis = await this.analyses.get(study, overrides, { cancelled: () => WorkbenchServices.whyCancelled(job) });
+      const analysis = await this.analyses.get(study, overrides, { cancelled });
+      job.done = 1;
       // The figures name the layers of the stack and the analyte the user chose, and the SEM figure measures the
       // cross-section again from the states' settings: with the view the user set.
-      const { built, warnings } = await buildStudyFigures(studyAsChosen(study, overrides), {
-        figures: [figure],
-        widthMm,
-        overrides,
-        analysis,
-        volume,
-        progress: (line) => {
-          if (job.cancelled) throw new StrataError(`${job.label}: cancelled`);
-          job.done++;
-          job.label = `Figure ${figure}: ${line}`;
-        },
-      });
-      // The SEM figure exists once per state: the one asked for, else the first.
-      const fig = figure === 'sem' && state !== undefined ? built.find((b) => b.name === `sem-${state}`) : built[0];
-      if (!fig) throw new StrataError(`${study.name}: no ${figure} figure${state ? ` for ${state}` : ''}: ${warnings.filter((w) => w.startsWith(figure)).join('; ') || 'nothing to draw'}`);
-      if (job.cancelled) throw new StrataError(`${job.label}: cancelled`);
-      const content = await figureFileContent(fig, format, { dpi, fonts: format === 'svg' ? null : figureFonts() });
-      const bytes = typeof content === 'string' ? Buffer.from(content, 'utf8') : Buffer.from(content.buffer, content.byteOffset, content.byteLength);
-      const size = svgSizeMm(fig.svg);
+      const task: FigureTask = { kind: 'figure', study: studyAsChosen(study, overrides), analysis, figure, state, format, widthMm, dpi, overrides, volume };
+      job.total = 1 + figureSteps(task);
+      const step = (line: string, done: number): void => {
+        job.done = 1 + done;
+        job.label = `Figure ${figure}: ${line}`;
+      };
+      // On a worker thread: rendering and rasterising take seconds this thread must not be held for (figureTask.ts).
+      let made: FigureTaskResult;
+      try {
+        const r = await this.pool.run(task, { cancelled, onProgress: (done, _total, line) => line !== undefined && step(line, done) });
+        if (r.kind !== 'figure') throw new StrataError(`${figure}: not a figure`);
+        made = r;
+      } catch (err) {
+        if (!(err instanceof WorkerLost)) throw err;
+        let done = 0;
+        made = await figureTaskFile(task, (line) => {
+          const why = cancelled();
+          if (why) throw new StrataError(why);
+          step(line, ++done);
+        });
+      }
+      const why = cancelled();
+      if (why) throw new StrataError(why);
+      const bytes = typeof made.content === 'string' ? Buffer.from(made.content, 'utf8') : Buffer.from(made.content.buffer, made.content.byteOffset, made.content.byteLength);
       return {
-        fileName: `${fig.name}.${format}`,
+        fileName: `${made.name}.${format}`,
         mimeType: FIGURE_MIME[format],
         base64: bytes.toString('base64'),
-        widthMm: size.widthMm,
-        heightMm: +size.heightMm.toFixed(2),
-        widthPx: format === 'png' ? Math.round((size.widthMm / 25.4) * dpi) : null,
-        warnings,
+        widthMm: made.widthMm,
+        heightMm: +made.heightMm.toFixed(2),
+        widthPx: format === 'png' ? Math.round((made.widthMm / 25.4) * dpi) : null,
+        warnings: made.warnings,
       };
     } catch (err) {
       throw WorkbenchServices.failureOf(job, err);

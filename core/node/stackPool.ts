@@ -6,7 +6,7 @@ import { BoundedLru } from '../util/boundedLru.js';
 
 export type WorkerRequest = { id: number; task: StackTask; cancel?: undefined } | { id: number; cancel: string; task?: undefined };
 export type WorkerReply =
-  | { id: number; progress: { done: number; total: number } }
+  | { id: number; progress: { done: number; total: number; step?: string } }
   | { id: number; result: StackTaskResult }
   | { id: number; error: { name: string; message: string } };
 
@@ -66,7 +66,7 @@ interface Pending {
   task: StackTask;
   affinity?: string;
   lane?: string;
-  onProgress?: (done: number, total: number) => void;
+  onProgress?: (done: number, total: number, step?: string) => void;
   cancelled?: () => string | null;
   resolve: (r: StackTaskResult) => void;
   reject: (e: Error) => void;
@@ -132,7 +132,7 @@ export class StackPool {
    */
   run(
     task: StackTask,
-    opts: { onProgress?: (done: number, total: number) => void; cancelled?: () => string | null; affinity?: string; lane?: string } = {},
+    opts: { onProgress?: (done: number, total: number, step?: string) => void; cancelled?: () => string | null; affinity?: string; lane?: string } = {},
   ): Promise<StackTaskResult> {
     if (this.failedStarts >= 2) return Promise.reject(new WorkerLost('stack workers cannot start here'));
     return new Promise((resolve, reject) => {
@@ -199,7 +199,7 @@ export class StackPool {
       if (at < 0) return;
       const job = slot.jobs[at];
       if ('progress' in reply) {
-        job.onProgress?.(reply.progress.done, reply.progress.total);
+        job.onProgress?.(reply.progress.done, reply.progress.total, reply.progress.step);
         const why = job.cancelled?.();
         if (why) worker.postMessage({ id: job.id, cancel: why } satisfies WorkerRequest);
         return;

@@ -16,6 +16,8 @@ import { hashedInput, type KnownHash } from './files.js';
 import type { LoadedStudy } from './loadStudy.js';
 import type { StateOutcome, StudyAnalysisOptions } from '../pipeline/analyzeStudy.js';
 import type { InputRecord } from '../model/provenance.js';
+import { figureSteps, figureTaskFile } from './figureTask.js';
+import type { FigureTask, FigureTaskResult } from './figureTask.js';
 
 /**
  * The long tasks that run on worker threads (stackPool.ts), one state per thread, or here when
@@ -23,7 +25,7 @@ import type { InputRecord } from '../model/provenance.js';
  * binned volume, an ROI's profile), as self-contained tasks (a file, an ion and options in, a
  * payload out), and one state's whole analysis (see StateTask).
  */
-export type StackTask = MapsTask | VolumeTask | RoiProfileTask | StateTask | InputTask;
+export type StackTask = MapsTask | VolumeTask | RoiProfileTask | StateTask | InputTask | FigureTask;
 
 interface TaskBase {
   /** Absolute path of the stack file, and its name as the user knows it (for messages). */
@@ -95,15 +97,26 @@ export type StackTaskResult =
   | { kind: 'volume'; payload: VolumePayload }
   | { kind: 'roi-profile'; payload: ProfilePayload }
   | { kind: 'state'; outcome: StateOutcome }
-  | { kind: 'input'; record: InputRecord; known: KnownHash | null };
+  | { kind: 'input'; record: InputRecord; known: KnownHash | null }
+  | FigureTaskResult;
 
 export interface TaskControl {
   signal?: AbortSignal;
   /** Planes done and to do, after each plane. */
   onPlane?: (done: number, total: number) => void | Promise<void>;
+  /** A figure's steps (figureTask.ts): what it reads or bins now, and its steps done and at most. May throw to stop it. */
+  onStep?: (line: string, done: number, total: number) => void;
 }
 
 export async function runStackTask(task: StackTask, control: TaskControl = {}): Promise<StackTaskResult> {
+  if (task.kind === 'figure') {
+    const total = figureSteps(task);
+    let done = 0;
+    return figureTaskFile(task, (line) => {
+      control.signal?.throwIfAborted();
+      control.onStep?.(line, Math.min(++done, total), total);
+    });
+  }
   if (task.kind === 'state') return { kind: 'state', outcome: await analyzeStateFiles(task.study, task.stateIndex, task.options, DEFAULT_STEPS, control, task.part) };
   if (task.kind === 'input') {
     // Progress by the chunk is what lets the pool send a Cancel (it answers progress with it); the signal then stops the checksum.

@@ -40,6 +40,8 @@ async function run(id: number, task: StackTask): Promise<void> {
     controller.signal.throwIfAborted();
     const result = await runStackTask(task, {
       signal: controller.signal,
+      // Each step of a figure at once: few, and each names what it does.
+      onStep: (step, done, total) => port!.postMessage({ id, progress: { done, total, step } } satisfies WorkerReply),
       onPlane: (done, total) => {
         // Progress a few times a second at most: each message is a trip to the main thread.
         const now = performance.now();

@@ -1,4 +1,4 @@
-import { quantile } from 'd3-array';
+import { pooledQuantile } from '../figures/stats.js';
 import type { Raster } from './raster.js';
 
 export interface ContrastStretch {
@@ -47,10 +47,12 @@ export function linearLevels(low: number, high: number): (v: number) => number {
  */
 export function displayLevels(r: Raster): (v: number) => number {
   const stride = Math.max(1, Math.floor((r.width * r.height) / DISPLAY_SAMPLE));
-  const sample: number[] = [];
-  for (let i = 0; i < r.pixels.length; i += stride) if (Number.isFinite(r.pixels[i])) sample.push(r.pixels[i]);
-  // Linear between the two nearest order statistics; NaN (then all 0) when nothing is finite.
-  return linearLevels(quantile(sample, 0.005) ?? NaN, quantile(sample, 0.995) ?? NaN);
+  const sample = new Float64Array(Math.ceil(r.pixels.length / stride));
+  for (let i = 0, k = 0; i < r.pixels.length; i += stride) sample[k++] = r.pixels[i];
+  // Linear between the two nearest order statistics of the finite ones; NaN (then all 0) when
+  // none is. (d3's quantile of a number[], a copy through a generator each time, took ~150 ms
+  // of the SEM view's ~300 ms on a 640 × 448 image.)
+  return linearLevels(pooledQuantile([sample], 0.005), pooledQuantile([sample], 0.995));
 }
 
 /**

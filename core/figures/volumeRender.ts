@@ -185,7 +185,7 @@ export function renderVolume(vol: Volume, opts: RenderOptions): Rendering {
       const [y0, y1] = slab(oy, fy, hy, x0, x1);
       const [t0, t1] = slab(oz, fz, hz, y0, y1);
       if (!(t1 > t0)) continue;
-      // The voxel the ray enters: the one holding the middle of its first stretch inside.
+      // The voxel the ray enters: the one holding a point just inside the box.
       const tIn = t0 + Math.min(1e-6 * diag, (t1 - t0) / 2);
       let ix = Math.min(nx - 1, Math.max(0, Math.floor((ox + tIn * fx + hx) / vx)));
       let iy = Math.min(ny - 1, Math.max(0, Math.floor((oy + tIn * fy + hy) / vy)));
@@ -216,8 +216,9 @@ export function renderVolume(vol: Volume, opts: RenderOptions): Rendering {
               if (best >= 1) break;
             }
           } else {
-            // Emission–absorption (see COMPOSITE_ABSORPTION) over the path through this voxel.
-            const clamped = Math.min(1, Math.max(0, value));
+            // Emission–absorption (see COMPOSITE_ABSORPTION) over the path through this voxel; a
+            // voxel with no value (NaN) lets the light through, as it adds nothing to a maximum.
+            const clamped = value > 0 ? (value < 1 ? value : 1) : 0;
             const at = clamped * TRANSMISSION_STEPS;
             const i = Math.min(TRANSMISSION_STEPS - 1, Math.floor(at));
             const logT = LOG_TRANSMISSION[i] + (LOG_TRANSMISSION[i + 1] - LOG_TRANSMISSION[i]) * (at - i);

@@ -88,6 +88,15 @@ describe('CPU volume renderer', () => {
       expect(r.image[50 * 101 + 50]).toBeCloseTo(a * 0.5, 5);
     });
 
+    it('a voxel with no value (NaN) lets the light through: the pixel is what lies behind it', () => {
+      const data = new Float32Array(nx * ny * 4).fill(0.5);
+      data.fill(NaN, 0, nx * ny); // the top slice
+      const behind = centre(renderVolume({ data: new Float32Array(nx * ny * 3).fill(0.5), nx, ny, nz: 3, voxelNm: { x: 1, y: 1, z: 1 } }, top));
+      const shown = centre(renderVolume({ data, nx, ny, nz: 4, voxelNm: { x: 1, y: 1, z: 1 } }, top));
+      expect(Number.isNaN(shown)).toBe(false);
+      expect(shown).toBeCloseTo(behind, 6);
+    });
+
     it('a deep uniform region shows its own value on the colour scale, never more', () => {
       // It was scaled by 1/0.6: 0.5 of the scale read as 0.83, and every value from 0.6 up as the top colour.
       for (const value of [0.3, 0.5, 0.9]) {

@@ -425,7 +425,7 @@ export function volumeView(store: Store): View {
         uClip: { value: new THREE.Vector2(0, 1) },
         // Texture x, y, z are the box's x, z and depth (y). Along depth: the bins where they are
         // thinnest (set with the depth axis, calibrateVolumes), so samples are close enough for them.
-        uSize: { value: new THREE.Vector3(p.size[0], p.size[2], p.size[2]) },
+        uSize: { value: new THREE.Vector3(p.size[0], p.size[2], p.size[1]) },
         uBins: { value: p.size[2] },
         // The box's extents in widths: the mesh's scale, set with it (render).
         uBoxScale: { value: new THREE.Vector3(1, 1, 1) },

@@ -75,9 +75,8 @@ void main() {
   // The first sample half a step in, as the CPU renderer's.
   int steps = int(ceil((t.y - t.x - 0.5 * dt) / dt));
   // The clip planes keep whole scans, as an exported figure does (the scans whose centres lie
-  // within them): samples near a plane read no further than the last scan kept, where the
-  // interpolation would bring in the scan beyond (a neighbouring layer's, in a maximum along
-  // the ray).
+  // within them): samples between a plane and the first scan kept read that scan, not the one
+  // the plane cuts (a neighbouring layer's, in a maximum along the ray).
   float keptTop = ceil(binAt(uClip.x) - 0.5) + 0.5;
   // (A clip thinner than a scan keeps the scan its top lies in.)
   float keptBottom = max(keptTop, floor(binAt(uClip.y) - 0.5) + 0.5);

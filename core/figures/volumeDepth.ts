@@ -23,8 +23,9 @@ export interface TimeBinnedVolume {
 
 /**
  * Cells of a depth → bin lookup (binCoordinateTable): it holds one more value, at their edges.
- * 1025 values fit the narrowest texture WebGL 2 allows (2048), and read linearly between them
- * the lookup is exact except within a cell of an interface (where the calibration bends).
+ * The 3-D view's texture of it (a texel a cell) fits the narrowest WebGL 2 allows (2048), and
+ * read linearly between its values the lookup is exact except within a cell of an interface
+ * (where the calibration bends).
  */
 export const DEPTH_TABLE_CELLS = 1024;
 
@@ -94,9 +95,10 @@ export function binEdgesAtDepth(table: Float32Array, nz: number): Float64Array {
 }
 
 /**
- * Bins per box depth where they are thinnest (the lookup's steepest cell): a renderer that samples
- * half of such a bin apart crosses none unseen, in a slowly sputtered layer too. At most
- * `4 × nz`: a nearly flat calibration would otherwise ask for samples without end.
+ * Bins per box depth where they are thinnest (the lookup's steepest cell): a renderer that
+ * samples along depth at most one such bin apart leaves none out, in a slowly sputtered layer
+ * too (the 3-D view's shader). At most `4 × nz`: a nearly flat calibration would otherwise ask
+ * for samples without end.
  */
 export function finestBinsPerDepth(table: Float32Array, nz: number): number {
   const cells = table.length - 1;

@@ -1,3 +1,5 @@
+import { DEPTH_TABLE_CELLS } from '../../../core/figures/volumeDepth.js';
+
 /**
  * Ray marching through a 3-D texture in the box's own coordinates (a unit cube centred on the
  * origin; the mesh's scale stretches it to the stack's shape and z-exaggeration). Box y is
@@ -28,12 +30,12 @@ precision highp float;
 precision highp sampler3D;
 uniform sampler3D uVolume;
 uniform sampler2D uLut;
-uniform sampler2D uDepthToScan; // bin coordinates at the edges of equal depth cells (core/figures/volumeDepth.ts)
+uniform sampler2D uDepthToScan; // bin coordinates at the ends of equal depth cells (core/figures/volumeDepth.ts)
 uniform float uBins;              // the texture's z size: scan bins
 uniform vec3 uCamLocal;
 uniform int uMode;        // 0: maximum intensity, 1: composite (front to back)
 uniform vec2 uClip;       // depth fractions kept, 0 = surface, 1 = bottom
-uniform vec3 uSize;       // voxels along the box's x, y (depth, where thinnest: finestBinsPerDepth) and z
+uniform vec3 uSize;       // voxels along the box's x, y (depth: see calibrateVolumes) and z
 uniform vec3 uBoxScale;   // the box's x, y (depth, exaggerated) and z extents, in box widths
 uniform float uAbsorption;
 uniform float uPathPerWidth;
@@ -43,15 +45,16 @@ out vec4 outColor;
 
 const int MAX_STEPS = 1024;
 
+const int LOOKUP_CELLS = ${DEPTH_TABLE_CELLS};
+
 // The bin coordinate at a depth fraction, read linearly between the lookup's values (as
-// binAtDepthFraction on the CPU: the lookup is exact between interfaces).
+// binAtDepthFraction on the CPU: the lookup is exact between interfaces). Texel i holds the
+// values at both ends of cell i (R, G): one read a sample.
 float binAt(float depth) {
-  int cells = textureSize(uDepthToScan, 0).x - 1;
-  float at = clamp(depth, 0.0, 1.0) * float(cells);
-  int i = min(cells - 1, int(floor(at)));
-  float a = texelFetch(uDepthToScan, ivec2(i, 0), 0).r;
-  float b = texelFetch(uDepthToScan, ivec2(i + 1, 0), 0).r;
-  return mix(a, b, at - float(i));
+  float at = clamp(depth, 0.0, 1.0) * float(LOOKUP_CELLS);
+  int i = min(LOOKUP_CELLS - 1, int(floor(at)));
+  vec2 ends = texelFetch(uDepthToScan, ivec2(i, 0), 0).rg;
+  return mix(ends.x, ends.y, at - float(i));
 }
 
 vec2 hitBox(vec3 o, vec3 d) {

@@ -1,7 +1,7 @@
 import { bisectLeft, bisectRight } from 'd3-array';
 import { describe, expect, it } from 'vitest';
 import { timeToDepth } from '../../renderer/src/views/profileMath.js';
-import { refineTimeRangeS, scanPeriodS, timeAtDepthFraction, volumeDepth } from '../../renderer/src/views/volumeDepth.js';
+import { depthSamplingVoxels, refineTimeRangeS, scanPeriodS, timeAtDepthFraction, volumeDepth } from '../../renderer/src/views/volumeDepth.js';
 import { binAtDepthFraction, DEPTH_TABLE_CELLS } from '../../core/figures/volumeDepth.js';
 
 // The sample study's pristine and charged layers (strata analyze samples/study): times in s,
@@ -64,12 +64,27 @@ describe('3-D view: the depth axis', () => {
     // 0.67 of the way from scan 169's time (4032 s) to scan 170's (4056 s).
     const f = (950.091 - 0) / 1182.148;
     expect(binAtDepthFraction(c, f)).toBeCloseTo(168.5 + 16.111 / 24, 2);
-    // Sampled half a bin apart where bins are thinnest (the CC/AAM: 52 scans over 150 nm of 1182), every scan is read.
+    // Where bins are thinnest (the CC/AAM: 52 scans over 150 nm of 1182)
     expect(depth.finestBinsPerDepth).toBeCloseTo(1249.187 / 24 / (150.232 / 1182.148), -1);
-    const step = 0.5 / depth.finestBinsPerDepth;
+    // the shader samples every scan all the same: half a mean bin apart reads each of these.
+    expect(depthSamplingVoxels(depth, SCANS)).toBe(SCANS);
+    const step = 0.5 / depthSamplingVoxels(depth, SCANS);
     const read = new Set<number>();
     for (let x = step / 2; x < 1; x += step) read.add(Math.min(SCANS - 1, Math.floor(binAtDepthFraction(c, x))));
     expect(read.size).toBe(SCANS);
+    // A layer sputtered 3.3× slower than the mean (1.2 nm a scan, the mean 4): sampled 0.9 of its
+    // bins apart, none left out.
+    const slow = [layer('a', 0, 3000, 0, 150), layer('b', 3000, 5976, 150, 1000)];
+    const slowDepth = volumeDepth(timeToDepth(slow)!, zTimeS, { scanRange: [0, SCANS], totalScans: SCANS }, 1.2);
+    const samplingVoxels = depthSamplingVoxels(slowDepth, SCANS);
+    expect(samplingVoxels).toBeGreaterThan(SCANS);
+    const slowRead = new Set<number>();
+    for (let x = 0.25 / samplingVoxels; x < 1; x += 0.5 / samplingVoxels) slowRead.add(Math.min(SCANS - 1, Math.floor(binAtDepthFraction(slowDepth.binAtDepth, x))));
+    expect(slowRead.size).toBe(SCANS);
+    // (At half a mean bin apart some of the slow layer's scans fall between two samples.)
+    const meanRead = new Set<number>();
+    for (let x = 0.25 / SCANS; x < 1; x += 0.5 / SCANS) meanRead.add(Math.min(SCANS - 1, Math.floor(binAtDepthFraction(slowDepth.binAtDepth, x))));
+    expect(meanRead.size).toBeLessThan(SCANS);
   });
 
   it("a volume's depth is the calibration's between its first and last scan; nominal in proportion to its scans without one", () => {

@@ -78,6 +78,17 @@ export function volumeDepth(toDepth: TimeToDepth, zTimeS: readonly (readonly [nu
   return { depthUm: (nominalUm * (end - first)) / scans.totalScans, topNm: (nominalUm * 1000 * first) / scans.totalScans, fromReport, binAtDepth, finestBinsPerDepth: finest };
 }
 
+/**
+ * Voxels per box depth the shader samples by (half of one apart along depth, as along the other
+ * axes): half a mean bin apart, or 0.9 of a thinnest bin apart where that is closer (a layer
+ * sputtered more slowly than twice the mean's time a nm), so no bin falls between two samples
+ * (up to finestBinsPerDepth's cap). (Half a thinnest bin apart took software WebGL's composite
+ * frames from ~0.9 to ~1.4 s on the sample study.)
+ */
+export function depthSamplingVoxels(depth: Pick<VolumeDepth, 'finestBinsPerDepth'>, bins: number): number {
+  return Math.max(bins, depth.finestBinsPerDepth / (2 * 0.9));
+}
+
 /** A layer of one state's report, in sputter time. */
 export interface LayerTimes {
   role: string;

@@ -21,7 +21,7 @@ import { ionNotation } from '../../../core/model/ions.js';
 import { layerLabel } from './layerLabel.js';
 import { clipChoice, CUSTOM_CLIP, followClipLayer } from './volumeClip.js';
 import type { LayerRange } from './volumeClip.js';
-import { refineTimeRangeS, scanPeriodS, volumeDepth } from './volumeDepth.js';
+import { depthSamplingVoxels, refineTimeRangeS, scanPeriodS, volumeDepth } from './volumeDepth.js';
 import { volumeColourScale } from './volumeScale.js';
 import { VOLUME_SCALE_QUANTILE_TEXT } from '../../../core/figures/stats.js';
 import type { TimeSpan } from './volumeDepth.js';
@@ -460,11 +460,7 @@ export function volumeView(store: Store): View {
         vol.depthLutData[i * 4] = depth.binAtDepth[i];
         vol.depthLutData[i * 4 + 1] = depth.binAtDepth[i + 1];
       }
-      // Samples along depth half a mean bin apart, or a thinnest bin apart where that is closer
-      // (a layer sputtered over twice as slowly as the mean): no bin falls between two. (Half a
-      // thinnest bin apart, as the figures' exactness would have it, took software WebGL's
-      // composite frames from ~0.9 to ~1.4 s on the sample study.)
-      vol.mesh.material.uniforms.uSize.value.y = Math.max(p.size[2], depth.finestBinsPerDepth / 2);
+      vol.mesh.material.uniforms.uSize.value.y = depthSamplingVoxels(depth, p.size[2]);
       vol.depthLut.needsUpdate = true;
     }
   }

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { parseWidthMm } from '../figures/width.js';
 import type { IntensityScale } from '../figures/xrdFigure.js';
 import { UsageError } from '../model/errors.js';
-import { VOLUME_CAMERA } from '../api/contract.js';
+import { VOLUME_CAMERA, VOLUME_FIGURE_MAX_VOXELS } from '../api/contract.js';
 import { StrataError } from '../model/errors.js';
 import { prepareOutputFolder, sha256File, writeFileAtomic } from '../node/files.js';
 import { DEFAULT_FIGURE_NAMES, FIGURE_NAMES } from '../figures/figureNames.js';
@@ -15,6 +15,7 @@ import { DEFAULT_STACK_ID, type LayerStack } from '../model/layerStack.js';
 import type { AnalyzeOverrides } from '../node/analyzeStudyOnDisk.js';
 import type { StackPool } from '../node/stackPool.js';
 import { VOLUME_SCALE_QUANTILE_TEXT } from '../figures/stats.js';
+import { FIGURE_VOLUME } from '../figures/renderResolution.js';
 
 const FORMATS = ['svg', 'png', 'pdf'] as const;
 type Format = (typeof FORMATS)[number];
@@ -34,6 +35,7 @@ interface FigureOptions {
   volumeView: string;
   volumeZExaggeration?: string;
   volumeColourMax?: string;
+  volumeVoxels?: string;
 }
 
 /** A comma list whose items must all be in `allowed`; names the option in the usage error. */
@@ -51,7 +53,7 @@ export interface FigureParameters {
   figures: FigureName[];
   xrdScale: IntensityScale;
   /** The volume figure's rendering and camera (its ion is the analyte, its stacks whole). */
-  volume: { mode: 'mip' | 'composite'; azimuthDeg: number; elevationDeg: number; zExaggeration?: number; colourMax?: number };
+  volume: { mode: 'mip' | 'composite'; azimuthDeg: number; elevationDeg: number; zExaggeration?: number; colourMax?: number; voxels?: { maxSize: number; maxVoxels: number } };
 }
 
 /** `--volume-view 35,25`: the camera's azimuth and elevation, degrees, within the workbench's bounds (VOLUME_CAMERA). */
@@ -66,6 +68,16 @@ function volumeView(value: string): { azimuthDeg: number; elevationDeg: number }
   return { azimuthDeg, elevationDeg };
 }
 const DEFAULT_VOLUME_VIEW = `${VOLUME_CAMERA.azimuthDeg},${VOLUME_CAMERA.elevationDeg}`;
+
+/**
+ * `--volume-voxels N`: the most voxels a 3-D panel's stack is binned to (lateral detail goes
+ * first, as in the workbench), up to a GPU view's budget; any number of them a side.
+ */
+function volumeVoxels(value: string): { maxSize: number; maxVoxels: number } {
+  const n = decimalNumber('--volume-voxels', value, 'a whole number of voxels');
+  if (!Number.isInteger(n) || n < 512 || n > VOLUME_FIGURE_MAX_VOXELS) throw new UsageError(`--volume-voxels wants a whole number from 512 to ${VOLUME_FIGURE_MAX_VOXELS} (160 × 160 × 256), got '${value}'`);
+  return { maxSize: 4096, maxVoxels: n };
+}
 
 /** Parses and checks the options before any file is read: usage errors exit 2. */
 export function parseFigureOptions(o: FigureOptions): FigureParameters & { out: string } {
@@ -88,7 +100,8 @@ export function parseFigureOptions(o: FigureOptions): FigureParameters & { out: 
   const zExaggeration = o.volumeZExaggeration === undefined ? undefined : positiveNumber('--volume-z-exaggeration', o.volumeZExaggeration, zMax);
   if (zExaggeration !== undefined && zExaggeration < zMin) throw new UsageError(`--volume-z-exaggeration wants a factor of 1 or more, got '${o.volumeZExaggeration}'`);
   const colourMax = o.volumeColourMax === undefined ? undefined : positiveNumber('--volume-colour-max', o.volumeColourMax);
-  const volume = { mode: mode[0], ...volumeView(o.volumeView), ...(zExaggeration === undefined ? {} : { zExaggeration }), ...(colourMax === undefined ? {} : { colourMax }) };
+  const voxels = o.volumeVoxels === undefined ? undefined : volumeVoxels(o.volumeVoxels);
+  const volume = { mode: mode[0], ...volumeView(o.volumeView), ...(zExaggeration === undefined ? {} : { zExaggeration }), ...(colourMax === undefined ? {} : { colourMax }), ...(voxels === undefined ? {} : { voxels }) };
   return { out: o.out, formats: list('--format', o.format, FORMATS), dpi, widthMm, figures: list('--figures', o.figures, FIGURE_NAMES), xrdScale: xrdScale[0], volume };
 }
 
@@ -111,6 +124,7 @@ export function registerFigure(program: Command, io: CliIo): void {
     .option('--volume-view <az,el>', 'the volume figure\'s camera: azimuth,elevation in degrees', DEFAULT_VOLUME_VIEW)
     .option('--volume-z-exaggeration <n>', 'the volume figure\'s depth exaggeration (default: the box 0.3× as deep as wide)')
     .option('--volume-colour-max <counts>', `the top of the volume figure's colour scale, mean counts per voxel (its bottom is 0), e.g. another figure's or the workbench view's (default: the ${VOLUME_SCALE_QUANTILE_TEXT} quantile of the voxels shown)`)
+    .option('--volume-voxels <n>', `the most voxels each 3-D panel's stack is binned to, fig4's and the volume figure's: more keeps finer detail (depth first) and takes longer (default: at most ${FIGURE_VOLUME.maxSize} a side and ${FIGURE_VOLUME.maxVoxels}, 96 × 96 × 160, in all; at most ${VOLUME_FIGURE_MAX_VOXELS}, 160 × 160 × 256, the workbench's on a GPU)`)
     .action(async (studyPath: string, options: FigureOptions) => {
       const p = parseFigureOptions(options);
       const overrides = flagOverrides(options);

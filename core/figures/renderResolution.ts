@@ -5,6 +5,12 @@
  */
 import { PRINT_DPI } from './svg.js';
 
+/**
+ * How finely a figure's 3-D panels bin each stack unless told (`strata figure --volume-voxels`,
+ * the workbench's view): enough for a print panel, small enough to render fast.
+ */
+export const FIGURE_VOLUME = { maxSize: 96, maxVoxels: 96 * 96 * 160 } as const;
+
 /** Resolution of the renderings in vector output (SVG, PDF), ppi: journals' least for halftones. */
 export const VECTOR_RENDER_PPI = 300;
 

@@ -3,8 +3,9 @@
  * differ per layer. A 3-D rendering whose box is the real shape reads its bins through a depth →
  * bin lookup (the calibration's, DOMAIN.md §2), as the workbench's 3-D view does: every bin is
  * drawn at its depth and none is left out. (The figures resampled the bins onto 96 depth slices,
- * the nearest bin for each: of the sample study's 250 scans, 154 never reached a figure, so a
- * thin bright layer could vanish from a maximum-intensity panel.)
+ * the nearest bin for each: where a layer sputtered slowly its bins are thinner than a slice, and
+ * of the sample study's 84 bins of 3 scans 17–18 never reached Fig. 4, so a thin bright layer
+ * could vanish from a maximum-intensity panel.)
  */
 import type { DepthCalibration } from '../sims/calibrate.js';
 import { depthToTimeS } from '../sims/calibrate.js';

@@ -27,7 +27,7 @@ import { binStackVolume, scansWithin } from '../sims/volume.js';
 import type { BinnedVolume } from '../sims/volume.js';
 import { displayDepthNm, liFigure, type LiFigureInput, type LiFigureState } from '../figures/liFigure.js';
 import { liBarsFigure, liBarsNotes } from '../figures/liBars.js';
-import { volumeRenderPxPerPt } from '../figures/renderResolution.js';
+import { FIGURE_VOLUME, volumeRenderPxPerPt } from '../figures/renderResolution.js';
 import { VOLUME_SCALE_QUANTILE_TEXT } from '../figures/stats.js';
 import { semFigure, semFigureNotes, type SemFigureInput } from '../figures/semFigure.js';
 import { volumeOnDepthAxis } from '../figures/volumeDepth.js';
@@ -69,8 +69,9 @@ function figureAnalyte(report: Report, study: LoadedStudy, states: readonly stri
   return analysedAnalyte(report, states) ?? study.stack.analyteIon ?? 'Li-';
 }
 
-/** Volume size for figure renderings: enough for a print panel, small enough to render fast. */
-export const FIGURE_VOLUME = { maxSize: 96, maxVoxels: 96 * 96 * 160 } as const;
+export { FIGURE_VOLUME };
+/** A binning's limits: voxels a side, voxels in all. */
+export type VolumeVoxels = NonNullable<VolumeFigureTerms['voxels']>;
 
 /** The 3-D view's terms (contract.ts volumeFigureSchema), each with a default: the analyte's whole stacks, corrected, maximum intensity, the view's first camera. */
 export type ViewVolumeTerms = Partial<VolumeFigureTerms>;
@@ -84,6 +85,8 @@ export interface CollectOptions {
   /** Gets one line per step; may throw to stop (the workbench's Cancel). */
   progress?: (line: string) => void;
   needVolumes?: boolean;
+  /** How finely fig4's 3-D panels bin each stack (`strata figure --volume-voxels`): default FIGURE_VOLUME. */
+  volumeVoxels?: VolumeVoxels;
   /** The 3-D view's terms: each state's stack binned as the view shows it (the `volume` figure); none: not binned. */
   viewVolume?: ViewVolumeTerms;
   needSem?: boolean;
@@ -125,7 +128,7 @@ export async function collectFigureData(study: LoadedStudy, opts: CollectOptions
           if (ion < 0) warnings.push(`${stackFile}: no ${analyte} channel: no 3-D rendering`);
           else {
             progress(`${s.state}: binning the ${analyte} volume of ${stackFile}`);
-            const volume = await binStackVolume(stack, ion, { ...FIGURE_VOLUME, shotsPerPixel: s.sims?.shotsPerPixel });
+            const volume = await binStackVolume(stack, ion, { ...(opts.volumeVoxels ?? FIGURE_VOLUME), shotsPerPixel: s.sims?.shotsPerPixel });
             data.stack = { file: stackFile, volume, pixelSizeNm: stack.pixelSizeNm };
           }
         }
@@ -330,6 +333,8 @@ function liFigureNotes(data: FigureData, input: LiFigureInput): string[] {
   if (sem) notes.push(`profiles over depth drawn over the SEM cross-section of ${input.sem!.state} (${sem.file})`);
   const rejected = data.states.filter((s) => s.sem?.section && semRejected(s.sem.section)).map((s) => `${s.state} (${s.sem!.file})`);
   if (rejected.length) notes.push(`no SEM backdrop from ${rejected.join(', ')}: thicknesses there were rejected as implausible and not used for the depth axis`);
+  const binned = data.states.flatMap((s) => (s.stack?.volume ? [`${s.state} ${s.stack.volume.nx} × ${s.stack.volume.ny} × ${s.stack.volume.nz}`] : []));
+  if (binned.length) notes.push(`3-D renderings: each stack binned to ${binned.join(', ')} voxels (x × y × depth)`);
   const n = input.profileNormalization;
   if (input.states.some((s) => s.map) && n && n.mode !== 'none') {
     const by = n.mode === 'tic' ? 'the total ion count' : `the ${ionNotation(n.referenceIon ?? '')} counts`;
@@ -580,6 +585,7 @@ export async function buildStudyFigures(study: LoadedStudy, opts: StudyFiguresOp
     analysis: opts.analysis,
     runStates: opts.runStates,
     needVolumes: f.includes('fig4'),
+    volumeVoxels: opts.volume?.voxels,
     viewVolume: f.includes('volume') ? (opts.volume ?? {}) : undefined,
     // fig4 draws the profiles over the cross-section, so it needs the SEM images too.
     needSem: f.includes('fig4') || f.includes('sem'),

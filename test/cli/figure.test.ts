@@ -34,6 +34,9 @@ describe('strata figure: usage', () => {
       ['figure', '/nonexistent', '--out', out, '--volume-z-exaggeration', '0.5'],
       ['figure', '/nonexistent', '--out', out, '--volume-colour-max', '0'],
       ['figure', '/nonexistent', '--out', out, '--volume-colour-max', 'high'],
+      ['figure', '/nonexistent', '--out', out, '--volume-voxels', '100'],
+      ['figure', '/nonexistent', '--out', out, '--volume-voxels', '7000000'],
+      ['figure', '/nonexistent', '--out', out, '--volume-voxels', '4096.5'],
       ['figure', '/nonexistent', '--out', out, '--normalize', ''],
     ]) {
       const r = await runCli(args);
@@ -178,6 +181,25 @@ describe.skipIf(!hasSample)('strata figure on the sample study', () => {
     expect((await runCli(['figure', SAMPLE, '--out', other, '--figures', 'volume', '--format', 'svg', '--volume-mode', 'composite', '--volume-z-exaggeration', '60'])).code).toBe(0);
     const image = (file: string) => all(parseSvg(readFileSync(file, 'utf8')), (n) => n.tag === 'image')[0].attrs['xlink:href'];
     expect(image(join(dir, 'volume.svg'))).not.toBe(image(join(other, 'volume.svg')));
+  }, 120_000);
+
+  it('bins the 3-D panels as --volume-voxels asks, fig4\'s and the volume figure\'s, and the notes give the voxels', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'strata-fig-'));
+    // 16 × 16 × 64: the sample's 32 × 32 × 250 binned 2 × 2 × 4 (lateral first).
+    const r = await runCli(['figure', SAMPLE, '--out', dir, '--figures', 'fig4,volume', '--format', 'svg', '--volume-voxels', String(16 * 16 * 64)]);
+    expect(r.code, r.stderr).toBe(0);
+    const manifest = JSON.parse(readFileSync(join(dir, 'figures.json'), 'utf8')) as { files: { name: string; notes?: string[] }[] };
+    const of = (name: string) => manifest.files.find((f) => f.name === name)!.notes!.join(' | ');
+    expect(of('fig4')).toContain('3-D renderings: each stack binned to pristine 16 × 16 × 63, charged 16 × 16 × 63, discharged 16 × 16 × 63 voxels (x × y × depth)');
+    expect(of('volume')).toMatch(/pristine: .*, 16 × 16 × 63 voxels/);
+    // By default the figures' own: at most 96 a side (the 250 scans in bins of 3), 96 × 96 × 160 in all.
+    const own = mkdtempSync(join(tmpdir(), 'strata-fig-'));
+    expect((await runCli(['figure', SAMPLE, '--out', own, '--figures', 'fig4', '--format', 'svg'])).code).toBe(0);
+    expect(readFileSync(join(own, 'figures.json'), 'utf8')).toContain('pristine 32 × 32 × 84');
+    // Asked for as many as the workbench's GPU view bins to: every scan its own bin.
+    const fine = mkdtempSync(join(tmpdir(), 'strata-fig-'));
+    expect((await runCli(['figure', SAMPLE, '--out', fine, '--figures', 'fig4', '--format', 'svg', '--volume-voxels', String(160 * 160 * 256)])).code).toBe(0);
+    expect(readFileSync(join(fine, 'figures.json'), 'utf8')).toContain('pristine 32 × 32 × 250');
   }, 120_000);
 
   it('honours --normalize as strata analyze does: fig. 4 says what the profiles were divided by', async () => {

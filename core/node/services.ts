@@ -34,8 +34,8 @@ import { runStackTask } from './stackTasks.js';
 import type { MapsTask, MapsTaskResult, StackTask, StackTaskResult, VolumeTask } from './stackTasks.js';
 import { makeFolder, writeFileAtomic } from './files.js';
 import { JobTable, type Job } from './jobs.js';
-import { figureSteps, figureTaskFile } from './figureTask.js';
-import type { FigureTask, FigureTaskResult } from './figureTask.js';
+import { figureSteps } from './figureTask.js';
+import type { FigureTask } from './figureTask.js';
 import { isProjectPath, parseProject, readProject, resolveProjectStudy, studyPathForProject, writeProject } from './project.js';
 import { viewToBase64 } from './base64.js';
 
@@ -476,20 +476,20 @@ export class WorkbenchServices implements StrataApi {
         job.label = `Figure ${figure}: ${line}`;
       };
       // On a worker thread: rendering and rasterising take seconds this thread must not be held for (figureTask.ts).
-      let made: FigureTaskResult;
+      let made: StackTaskResult;
       try {
-        const r = await this.pool.run(task, { cancelled, onProgress: (done, _total, line) => line !== undefined && step(line, done) });
-        if (r.kind !== 'figure') throw new StrataError(`${figure}: not a figure`);
-        made = r;
+        made = await this.pool.run(task, { cancelled, onProgress: (done, _total, line) => line !== undefined && step(line, done) });
       } catch (err) {
         if (!(err instanceof WorkerLost)) throw err;
-        let done = 0;
-        made = await figureTaskFile(task, (line) => {
-          const why = cancelled();
-          if (why) throw new StrataError(why);
-          step(line, ++done);
+        made = await runStackTask(task, {
+          onStep: (line, done) => {
+            const why = cancelled();
+            if (why) throw new StrataError(why);
+            step(line, done);
+          },
         });
       }
+      if (made.kind !== 'figure') throw new StrataError(`${figure}: not a figure`);
       const why = cancelled();
       if (why) throw new StrataError(why);
       const bytes = typeof made.content === 'string' ? Buffer.from(made.content, 'utf8') : Buffer.from(made.content.buffer, made.content.byteOffset, made.content.byteLength);

@@ -133,6 +133,8 @@ export const volumeFigureSchema = z
   })
   .strict();
 export type VolumeFigureTerms = z.infer<typeof volumeFigureSchema>;
+/** A binning's limits: voxels a side, voxels in all (the `volume` figure's `voxels`, `strata figure --volume-voxels`). */
+export type VolumeVoxels = NonNullable<VolumeFigureTerms['voxels']>;
 export type FigureKind = (typeof FIGURE_KINDS)[number];
 export type FigureFormat = (typeof FIGURE_FORMATS)[number];
 

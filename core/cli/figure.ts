@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { parseWidthMm } from '../figures/width.js';
 import type { IntensityScale } from '../figures/xrdFigure.js';
 import { UsageError } from '../model/errors.js';
-import { VOLUME_CAMERA, VOLUME_FIGURE_MAX_VOXELS } from '../api/contract.js';
+import { VOLUME_CAMERA, VOLUME_FIGURE_MAX_VOXELS, type VolumeVoxels } from '../api/contract.js';
 import { StrataError } from '../model/errors.js';
 import { prepareOutputFolder, sha256File, writeFileAtomic } from '../node/files.js';
 import { DEFAULT_FIGURE_NAMES, FIGURE_NAMES } from '../figures/figureNames.js';
@@ -53,7 +53,7 @@ export interface FigureParameters {
   figures: FigureName[];
   xrdScale: IntensityScale;
   /** The volume figure's rendering and camera (its ion is the analyte, its stacks whole). */
-  volume: { mode: 'mip' | 'composite'; azimuthDeg: number; elevationDeg: number; zExaggeration?: number; colourMax?: number; voxels?: { maxSize: number; maxVoxels: number } };
+  volume: { mode: 'mip' | 'composite'; azimuthDeg: number; elevationDeg: number; zExaggeration?: number; colourMax?: number; voxels?: VolumeVoxels };
 }
 
 /** `--volume-view 35,25`: the camera's azimuth and elevation, degrees, within the workbench's bounds (VOLUME_CAMERA). */
@@ -73,7 +73,7 @@ const DEFAULT_VOLUME_VIEW = `${VOLUME_CAMERA.azimuthDeg},${VOLUME_CAMERA.elevati
  * `--volume-voxels N`: the most voxels a 3-D panel's stack is binned to (lateral detail goes
  * first, as in the workbench), up to a GPU view's budget; any number of them a side.
  */
-function volumeVoxels(value: string): { maxSize: number; maxVoxels: number } {
+function volumeVoxels(value: string): VolumeVoxels {
   const n = decimalNumber('--volume-voxels', value, 'a whole number of voxels');
   if (!Number.isInteger(n) || n < 512 || n > VOLUME_FIGURE_MAX_VOXELS) throw new UsageError(`--volume-voxels wants a whole number from 512 to ${VOLUME_FIGURE_MAX_VOXELS} (160 × 160 × 256), got '${value}'`);
   return { maxSize: 4096, maxVoxels: n };

@@ -33,7 +33,7 @@ import { semFigure, semFigureNotes, type SemFigureInput } from '../figures/semFi
 import { volumeOnDepthAxis } from '../figures/volumeDepth.js';
 import { volumeFigure, type VolumeFigureInput } from '../figures/volumeFigure.js';
 import type { VolumeRowState } from '../figures/volumeRow.js';
-import { VOLUME_CAMERA, type VolumeFigureTerms } from '../api/contract.js';
+import { VOLUME_CAMERA, type VolumeFigureTerms, type VolumeVoxels } from '../api/contract.js';
 import { svgToPdf, svgToPng } from '../figures/export.js';
 import type { FigureFonts } from '../figures/export.js';
 import { scaleIntensity, xrdFigure, xrdFigureNotes, type IntensityScale, type XrdFigureInput } from '../figures/xrdFigure.js';
@@ -70,8 +70,6 @@ function figureAnalyte(report: Report, study: LoadedStudy, states: readonly stri
 }
 
 export { FIGURE_VOLUME };
-/** A binning's limits: voxels a side, voxels in all. */
-export type VolumeVoxels = NonNullable<VolumeFigureTerms['voxels']>;
 
 /** The 3-D view's terms (contract.ts volumeFigureSchema), each with a default: the analyte's whole stacks, corrected, maximum intensity, the view's first camera. */
 export type ViewVolumeTerms = Partial<VolumeFigureTerms>;

@@ -39,6 +39,11 @@ export function timeAtDepthFraction(toDepth: TimeToDepth, [t0, t1]: TimeSpan, f:
   return 0.5 * (lo + hi);
 }
 
+/** The sputter times of a volume's first and last scan, from its z bins' (first, last) scan times. */
+export function binsTimeSpan(zTimeS: readonly (readonly [number, number])[]): TimeSpan {
+  return [zTimeS[0][0], zTimeS[zTimeS.length - 1][1]];
+}
+
 export interface VolumeDepth {
   /** The volume's depth, µm (nominal without a calibration). */
   depthUm: number;
@@ -65,7 +70,7 @@ export interface VolumeDepth {
  * `zTimeS`: the first and last scan time of each of its z bins.
  */
 export function volumeDepth(toDepth: TimeToDepth, zTimeS: readonly (readonly [number, number])[], scans: { scanRange: readonly [number, number]; totalScans: number }, nominalUm: number): VolumeDepth {
-  const span: TimeSpan = [zTimeS[0][0], zTimeS[zTimeS.length - 1][1]];
+  const span = binsTimeSpan(zTimeS);
   const [t0, t1] = span;
   const d0 = toDepth?.(t0) ?? NaN;
   const d1 = toDepth?.(t1) ?? NaN;

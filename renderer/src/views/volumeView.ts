@@ -21,7 +21,7 @@ import { ionNotation } from '../../../core/model/ions.js';
 import { layerLabel } from './layerLabel.js';
 import { clipChoice, CUSTOM_CLIP, followClipLayer } from './volumeClip.js';
 import type { LayerRange } from './volumeClip.js';
-import { depthSamplingVoxels, refineTimeRangeS, scanPeriodS, volumeDepth } from './volumeDepth.js';
+import { binsTimeSpan, depthSamplingVoxels, refineTimeRangeS, scanPeriodS, volumeDepth } from './volumeDepth.js';
 import { volumeColourScale } from './volumeScale.js';
 import { VOLUME_SCALE_QUANTILE_TEXT } from '../../../core/figures/stats.js';
 import type { TimeSpan } from './volumeDepth.js';
@@ -342,7 +342,7 @@ export function volumeView(store: Store): View {
   const layersOf = (report: Report | null, state: string) => report?.states.find((r) => r.state === state)?.sims?.layers ?? [];
 
   /** The sputter times of a volume's first and last scan. */
-  const timeSpanOf = (p: VolumePayload): TimeSpan => [p.zTimeS[0][0], p.zTimeS[p.zTimeS.length - 1][1]];
+  const timeSpanOf = (p: VolumePayload): TimeSpan => binsTimeSpan(p.zTimeS);
 
   /** Top and bottom of each layer as fractions of the volume's depth. */
   function layerFractions(s: AppState, vol: StateVolume): LayerRange[] {

@@ -300,6 +300,8 @@ describe.skipIf(skipReason !== null)('workbench in the browser mode', { timeout:
     const clipDepth = async (id: string): Promise<number> => parseFloat(await page.textContent(id) ?? '');
     expect(Math.abs((await clipDepth('#volume-clip-top-depth')) - 350)).toBeLessThan(30);
     expect(Math.abs((await clipDepth('#volume-clip-bottom-depth')) - 950)).toBeLessThan(30);
+    // Each state is cut at its own layer's depth: the read-out's title gives every state's.
+    expect(await page.getAttribute('#volume-clip-top-depth', 'title')).toMatch(/^pristine: \d+ nm, charged: \d+ nm, discharged: \d+ nm$/);
     // The slider thumbs moved to the layer's planes, so a key press steps from there, not from the top.
     const sliderAt = (id: string) => page.$eval(id, (e) => Number((e as HTMLInputElement).value));
     expect(await sliderAt('#volume-clip-top')).toBeGreaterThan(0.1);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clipChoice, CUSTOM_CLIP, followClipLayer } from '../../renderer/src/views/volumeClip.js';
+import { clipChoice, clipDepthReadout, CUSTOM_CLIP, followClipLayer } from '../../renderer/src/views/volumeClip.js';
 
 // The pristine stack's layers as clip fractions, before and after the CAM's top interface was dragged deeper.
 const layers = [
@@ -30,5 +30,27 @@ describe('3-D view: "Clip to" a layer', () => {
     expect(clipChoice({ clipTop: 0.302, clipBottom: 0.798 }, layers)).toBe('cam');
     expect(clipChoice({ clipTop: 0.302, clipBottom: 0.798 }, dragged)).toBe(CUSTOM_CLIP); // and does not follow it
     expect(clipChoice({ clipTop: 0, clipBottom: 1 }, layers)).toBe('');
+  });
+});
+
+describe('3-D view: a clip plane\'s depth read-out', () => {
+  it('one number where every state is cut at the same depth (to the nm)', () => {
+    const r = clipDepthReadout([
+      { state: 'pristine', nm: 350.4 },
+      { state: 'charged', nm: 349.6 },
+    ]);
+    expect(r.text).toBe('350 nm');
+    expect(r.title).toBe('pristine: 350 nm, charged: 350 nm');
+  });
+
+  it('the range where the states\' layers lie at other depths (a thicker plated anode), each state in the title', () => {
+    // Charged's CAM starts 60 nm deeper: the first state's 350 nm alone would be wrong for it.
+    const r = clipDepthReadout([
+      { state: 'pristine', nm: 350 },
+      { state: 'charged', nm: 410.2 },
+      { state: 'discharged', nm: 362 },
+    ]);
+    expect(r.text).toBe('350–410 nm');
+    expect(r.title).toBe('pristine: 350 nm, charged: 410 nm, discharged: 362 nm');
   });
 });

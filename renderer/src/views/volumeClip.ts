@@ -36,3 +36,23 @@ export function clipChoice(v: Clip, layers: LayerRange[]): string {
   const layer = layers.find((l) => near(l.top, v.clipTop) && near(l.bottom, v.clipBottom));
   return layer ? layer.role : v.clipTop <= 0 && v.clipBottom >= 1 ? '' : CUSTOM_CLIP;
 }
+
+/** Where a clip plane cuts one state's volume, nm below the surface (panels' order). */
+export interface StateClipDepth {
+  state: string;
+  nm: number;
+}
+
+/**
+ * A clip plane's depth read-out. Each state's volume is cut at its own depth (its own layer's
+ * plane under "Clip to", else the same fraction of its own depth), so one state's number would
+ * be wrong for the others where their layers lie elsewhere: one number where every state's
+ * rounds to it, else their range; the title gives each state's.
+ */
+export function clipDepthReadout(depths: StateClipDepth[]): { text: string; title: string } {
+  const nm = depths.map((d) => Math.round(d.nm));
+  const title = depths.map((d, k) => `${d.state}: ${nm[k]} nm`).join(', ');
+  const lo = Math.min(...nm);
+  const hi = Math.max(...nm);
+  return { text: lo === hi ? `${lo} nm` : `${lo}–${hi} nm`, title };
+}

@@ -19,7 +19,7 @@ import { DEPTH_TABLE_CELLS } from '../../../core/figures/volumeDepth.js';
 import { simsFigure } from './view.js';
 import { ionNotation } from '../../../core/model/ions.js';
 import { layerLabel } from './layerLabel.js';
-import { clipChoice, CUSTOM_CLIP, followClipLayer } from './volumeClip.js';
+import { clipChoice, clipDepthReadout, CUSTOM_CLIP, followClipLayer } from './volumeClip.js';
 import type { LayerRange } from './volumeClip.js';
 import { binsTimeSpan, depthSamplingVoxels, refineTimeRangeS, scanPeriodS, volumeDepth } from './volumeDepth.js';
 import { volumeColourScale } from './volumeScale.js';
@@ -228,8 +228,8 @@ export function volumeView(store: Store): View {
       h('label', {}, 'Mode ', mode),
       h('label', {}, 'z-exaggeration ', zx, ' ', zxOut),
       h('label', {}, 'Clip to ', layerSel),
-      h('label', {}, 'top ', top, ' ', h('output', { id: 'volume-clip-top-depth' }, clipDepthText(v.clipTop))),
-      h('label', {}, 'bottom ', bottom, ' ', h('output', { id: 'volume-clip-bottom-depth' }, clipDepthText(v.clipBottom))),
+      h('label', {}, 'top ', top, ' ', h('output', { id: 'volume-clip-top-depth' })),
+      h('label', {}, 'bottom ', bottom, ' ', h('output', { id: 'volume-clip-bottom-depth' })),
       ...(refinement ? [whole] : refineRoi ? [refine, refineRoi] : [refine]),
       h('span', { class: 'notes' }, 'Drag to rotate; all states turn together.'),
     );
@@ -251,8 +251,23 @@ export function volumeView(store: Store): View {
     top.value = String(v.clipTop);
     bottom.value = String(v.clipBottom);
     layerSel.value = clipChoice(v, layers);
-    el.querySelector('#volume-clip-top-depth')?.replaceChildren(clipDepthText(v.clipTop));
-    el.querySelector('#volume-clip-bottom-depth')?.replaceChildren(clipDepthText(v.clipBottom));
+    showClipDepth('#volume-clip-top-depth', 0);
+    showClipDepth('#volume-clip-bottom-depth', 1);
+  }
+
+  /** A clip plane's depth in every state's volume (`end` 0: the top plane, 1: the bottom); before any volume, the fraction. */
+  function showClipDepth(selector: string, end: 0 | 1): void {
+    const out = el.querySelector<HTMLElement>(selector);
+    if (!out) return;
+    if (!volumes.length) {
+      const v = store.state.view.volume;
+      out.replaceChildren(`${Math.round((end === 0 ? v.clipTop : v.clipBottom) * 100)} %`);
+      out.title = '';
+      return;
+    }
+    const { text, title } = clipDepthReadout(volumes.map((vol) => ({ state: vol.payload.state, nm: vol.topNm + clipOf(store.state, vol)[end] * vol.depthUm * 1000 })));
+    out.replaceChildren(text);
+    out.title = title;
   }
 
   /**
@@ -321,11 +336,6 @@ export function volumeView(store: Store): View {
   }
 
   /** A clip plane's depth below the surface in the first volume, nm, as its depth ticks read (a percentage before any volume is in). */
-  function clipDepthText(fraction: number): string {
-    const vol = volumes[0];
-    return vol ? `${Math.round(vol.topNm + fraction * vol.depthUm * 1000)} nm` : `${Math.round(fraction * 100)} %`;
-  }
-
   /** The width of a volume's field, µm (300 µm, a usual field, when the stack does not say). */
   const widthUmOf = (vol: StateVolume): number => vol.payload.widthUm ?? 300;
 

@@ -406,8 +406,8 @@ describe.skipIf(skipReason !== null)('workbench in the browser mode', { timeout:
     const kept = (await sessionKept()).view.volume;
     expect(kept.clipLayer).toBe('cam');
     expect(kept.clipTop).toBeGreaterThan(0.1);
-    // Pristine's CC | SiO₂/Si interface dragged earlier in the depth profiles (the 3-D view's
-    // depths are pristine's): the substrate's scans start sooner, so the volume reaches deeper
+    // Pristine's CC | SiO₂/Si interface dragged earlier in the depth profiles (the clip sliders
+    // stand at fractions of pristine's depth): the substrate's scans start sooner, so the volume reaches deeper
     // and the CAM (its depths fixed by the SEM thicknesses) is a smaller part of it.
     await tab('profile');
     await page.waitForSelector('#profile-chart g.interface[data-index="3"] rect.iface-handle');

@@ -9,8 +9,9 @@ import { CancelledError } from '../jobGroup.js';
 import { stackIonFor, studyStackIons } from '../store.js';
 import type { AppState, Store } from '../store.js';
 import { runInWorker } from '../workers/client.js';
-import { clearRoiButton, noShotsText, noteText, roiText, shownSettings, showFailure, uncorrectedStates } from './view.js';
+import { clearRoiButton, noteText, roiText, shownSettings, showFailure } from './view.js';
 import type { View } from './view.js';
+import { noShotsText, shotsPerPixelText, uncorrectedStates } from './deadTimeText.js';
 import { simsFigure } from './view.js';
 import { ionNotation } from '../../../core/model/ions.js';
 import { layerLabel } from './layerLabel.js';
@@ -154,7 +155,7 @@ export function ionMapsView(store: Store): View {
     const dts = data.states.map((st) => st.deadTime);
     if (dts.some((d) => d.applied)) {
       const sat = d3.sum(dts, (d) => d.saturatedPixels);
-      notes.push(`Counts summed over the scans, Poisson dead-time corrected per pixel (N = ${[...new Set(dts.map((d) => d.shotsPerPixel))].join(', ')} shots)${sat ? `; ${sat} saturated pixel-scans count as lower bounds` : ''}; one colour scale for all states.`);
+      notes.push(`Counts summed over the scans, Poisson dead-time corrected per pixel (N = ${shotsPerPixelText(data.states)} shots)${sat ? `; ${sat} saturated pixel-scans count as lower bounds` : ''}; one colour scale for all states.`);
     } else if (noShots.length) notes.push(`Raw counts summed over the scans. ${noShotsText(noShots)}`);
     else notes.push('Raw counts summed over the scans (not dead-time corrected); one colour scale for all states.');
     note.textContent = notes.join(' ');

@@ -33,20 +33,6 @@ export function showFailure(note: HTMLElement, err: unknown, cancelledText = 'Ca
   else note.replaceChildren(h('span', { class: 'error' }, (err as Error).message));
 }
 
-/**
- * The states whose stack came back raw though dead-time correction was asked (`requested`): the
- * stack gives no N (shots per pixel) and study.json sets none, as with imzML. States on one colour
- * scale must hold numbers of one kind, so the 2-D and 3-D views then load every state raw.
- */
-export function uncorrectedStates(requested: boolean, results: readonly { state: string; deadTime: { applied: boolean } }[]): string[] {
-  return requested ? results.filter((r) => !r.deadTime.applied).map((r) => r.state) : [];
-}
-
-/** Why "dead-time corrected" is off and greyed, naming the states without N and where N is set. */
-export function noShotsText(states: readonly string[]): string {
-  return `Not dead-time corrected: the 3-D stack of ${states.join(', ')} gives no shots per pixel (N), and study.json sets none ("sims": { "shotsPerPixel": N } in the state); every state is shown raw, so that one scale compares them.`;
-}
-
 /** "1 warning", "3 warnings": a count with its noun. */
 export function countOf(n: number, noun: string): string {
   return `${n} ${noun}${n === 1 ? '' : 's'}`;

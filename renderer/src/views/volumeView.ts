@@ -336,7 +336,6 @@ export function volumeView(store: Store): View {
     return { figure: 'volume', label: `The 3-D view as shown: ${ionNotation(terms.ion)} of ${volumes.map((vol) => vol.payload.state).join(', ')}${part ? `, ${part}` : ', whole stacks'}`, volume: terms };
   }
 
-  /** A clip plane's depth below the surface in the first volume, nm, as its depth ticks read (a percentage before any volume is in). */
   /** The width of a volume's field, µm (300 µm, a usual field, when the stack does not say). */
   const widthUmOf = (vol: StateVolume): number => vol.payload.widthUm ?? 300;
 

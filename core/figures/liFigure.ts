@@ -79,6 +79,42 @@ export function displayDepthNm(layers: LiFigureLayer[]): number {
   return Number.isFinite(bottom) && bottom > 0 ? bottom * 1.2 : NaN;
 }
 
+/**
+ * The state whose layers band the profile panels (one set of bands under every state's curve):
+ * the first with a profile, else the first.
+ */
+export function bandLayersState(states: readonly LiFigureState[]): LiFigureState | undefined {
+  return states.find((s) => s.profile) ?? states[0];
+}
+
+/**
+ * How far the other states' interfaces lie from the band state's, at most: in sputter time (s)
+ * and in depth (nm), over the interfaces (a layer's top) of the roles both have. Null when no
+ * other state with a profile shares one. For the notes: bands drawn from one state stand for the
+ * others only as far as their interfaces agree.
+ */
+export function interfaceOffsetsFromBands(states: readonly LiFigureState[]): { others: string[]; maxS: number; maxNm: number } | null {
+  const ref = bandLayersState(states);
+  if (!ref) return null;
+  const refTop = new Map(ref.layers.slice(1).map((l) => [l.role, l]));
+  let maxS = 0;
+  let maxNm = 0;
+  const others: string[] = [];
+  for (const s of states) {
+    if (s === ref || !s.profile) continue;
+    let shared = false;
+    for (const l of s.layers.slice(1)) {
+      const r = refTop.get(l.role);
+      if (!r) continue;
+      shared = true;
+      maxS = Math.max(maxS, Math.abs(l.startS - r.startS));
+      if (Number.isFinite(l.startNm) && Number.isFinite(r.startNm)) maxNm = Math.max(maxNm, Math.abs(l.startNm - r.startNm));
+    }
+    if (shared) others.push(s.state);
+  }
+  return others.length ? { others, maxS, maxNm } : null;
+}
+
 /** What the analyte was divided by, as the labels write it (' / total', ' / C₂⁻'), or '' for counts. */
 function divisorText(divisor: LiFigureInput['profileNormalization']): string {
   if (divisor?.mode === 'tic') return ' / total';
@@ -160,8 +196,7 @@ export function liFigure(input: LiFigureInput): string {
 
   // Row 3: profiles (time) and profiles over the SEM cross-section (depth).
   const withProfile = states.filter((s) => s.profile);
-  const layersOf = (s: LiFigureState | undefined): LiFigureLayer[] => s?.layers ?? [];
-  const refLayers = layersOf(withProfile[0] ?? states[0]);
+  const refLayers = bandLayersState(states)?.layers ?? [];
   // One normalisation for all states (the largest value of any): relative levels between
   // states are what the figure is about, so each state is not scaled to its own maximum.
   const norm = pooledMax(withProfile.map((s) => s.profile!.values)) || 1;

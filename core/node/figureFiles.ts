@@ -25,7 +25,7 @@ import type { SimsStateDetail } from '../sims/analyze.js';
 import { chooseProfileIons, profilesFigure, type ProfilesFigureInput } from '../figures/depthProfiles.js';
 import { binStackVolume, scansWithin } from '../sims/volume.js';
 import type { BinnedVolume } from '../sims/volume.js';
-import { displayDepthNm, liFigure, type LiFigureInput, type LiFigureState } from '../figures/liFigure.js';
+import { bandLayersState, displayDepthNm, interfaceOffsetsFromBands, liFigure, type LiFigureInput, type LiFigureState } from '../figures/liFigure.js';
 import { liBarsFigure, liBarsNotes } from '../figures/liBars.js';
 import { FIGURE_VOLUME, volumeRenderPxPerPt } from '../figures/renderResolution.js';
 import { VOLUME_SCALE_QUANTILE_TEXT } from '../figures/stats.js';
@@ -331,6 +331,12 @@ function liFigureNotes(data: FigureData, input: LiFigureInput): string[] {
   if (sem) notes.push(`profiles over depth drawn over the SEM cross-section of ${input.sem!.state} (${sem.file})`);
   const rejected = data.states.filter((s) => s.sem?.section && semRejected(s.sem.section)).map((s) => `${s.state} (${s.sem!.file})`);
   if (rejected.length) notes.push(`no SEM backdrop from ${rejected.join(', ')}: thicknesses there were rejected as implausible and not used for the depth axis`);
+  const bands = input.states.some((s) => s.profile) ? bandLayersState(input.states) : undefined;
+  if (bands?.layers.length) {
+    const off = interfaceOffsetsFromBands(input.states);
+    const agree = off ? `; ${off.others.join(', ')}: interfaces within ${off.maxS.toFixed(1)} s and ${off.maxNm.toFixed(1)} nm of them` : '';
+    notes.push(`layer bands of the profile panels: ${bands.state}'s layers, as the analysis found them${agree}`);
+  }
   const binned = data.states.flatMap((s) => (s.stack?.volume ? [`${s.state} ${s.stack.volume.nx} × ${s.stack.volume.ny} × ${s.stack.volume.nz}`] : []));
   if (binned.length) notes.push(`3-D renderings: each stack binned to ${binned.join(', ')} voxels (x × y × depth)`);
   const n = input.profileNormalization;

@@ -1,9 +1,9 @@
 import { decode } from 'fast-png';
 import { describe, expect, it } from 'vitest';
-import { liFigure } from '../../core/figures/liFigure.js';
+import { bandLayersState, interfaceOffsetsFromBands, liFigure, type LiFigureLayer } from '../../core/figures/liFigure.js';
 import { PT_PER_MM } from '../../core/figures/svg.js';
 import { formulaNotation } from '../../core/model/formula.js';
-import { liInput, LABELS, STATES } from './fixtures.js';
+import { layers, liInput, LABELS, STATES } from './fixtures.js';
 import { all, parseSvg, texts, withAttr } from './svgQuery.js';
 import type { Node } from './svgQuery.js';
 
@@ -108,5 +108,36 @@ describe('Fig. 4 profile axis', () => {
     expect(liFigure({ ...liInput(180), profileNormalization: { mode: 'tic' } })).toContain('Li⁻ / total (rel. to max.)');
     expect(liFigure({ ...liInput(180), profileNormalization: { mode: 'reference', referenceIon: 'C2-' } })).toContain('Li⁻ / C₂⁻ (rel. to max.)');
     expect(liFigure(liInput(180))).not.toContain('normalised');
+  });
+});
+
+describe("Fig. 4's profile panels: whose layers band them", () => {
+  // Pristine's layers, and a charged state whose SEI/SE | CAM interface lies 30 s and 12 nm deeper.
+  const shifted = (): LiFigureLayer[] => {
+    const l = layers().map((x) => ({ ...x }));
+    l[2].startS += 30;
+    l[2].startNm += 12;
+    l[1].endS += 30;
+    l[1].endNm += 12;
+    return l;
+  };
+  const input = liInput(180);
+  const states = input.states.map((s) => (s.state === 'charged' ? { ...s, layers: shifted() } : s));
+
+  it("the first state with a profile's, and how far the others' interfaces lie from them", () => {
+    expect(bandLayersState(states)?.state).toBe('pristine');
+    expect(interfaceOffsetsFromBands(states)).toEqual({ others: ['charged', 'discharged'], maxS: 30, maxNm: 12 });
+    // Without a profile a state is not drawn over the bands, so its interfaces do not count.
+    const noChargedProfile = states.map((s) => (s.state === 'charged' ? { ...s, profile: undefined } : s));
+    expect(interfaceOffsetsFromBands(noChargedProfile)).toEqual({ others: ['discharged'], maxS: 0, maxNm: 0 });
+    // Pristine without a profile: charged's layers band the panels, and pristine is not compared.
+    const noPristineProfile = states.map((s) => (s.state === 'pristine' ? { ...s, profile: undefined } : s));
+    expect(bandLayersState(noPristineProfile)?.state).toBe('charged');
+    expect(interfaceOffsetsFromBands(noPristineProfile)).toEqual({ others: ['discharged'], maxS: 30, maxNm: 12 });
+  });
+
+  it('no other state to compare: null', () => {
+    expect(interfaceOffsetsFromBands(states.slice(0, 1))).toBeNull();
+    expect(interfaceOffsetsFromBands(states.map((s, k) => (k === 0 ? s : { ...s, layers: [] })))).toBeNull();
   });
 });

@@ -43,6 +43,20 @@ describe.skipIf(!hasSample)('figures of the sample study', () => {
     expect(fig('fig4').svg).not.toContain('saturated');
   });
 
+  it("say in fig4's notes whose layers band its profile panels, and how far the other states' interfaces lie from them", () => {
+    const note = fig('fig4').notes!.find((n) => n.startsWith('layer bands of the profile panels'));
+    const m = /^layer bands of the profile panels: pristine's layers, as the analysis found them; charged, discharged: interfaces within ([\d.]+) s and ([\d.]+) nm of them$/.exec(note ?? '');
+    expect(m, note).not.toBeNull();
+    // The sample's truth: each state's interfaces, and the scan period. Each interface found lies
+    // within a scan of its truth (the analysis's tolerance, test/sims/analyze.test.ts), so two
+    // states' lie within their truths' spread plus two scans; the depths are the SEM's, within 10 nm.
+    const truth = JSON.parse(readFileSync(join(SAMPLE, 'truth.json'), 'utf8')) as { scanPeriodS: number; states: { state: string; boundaries: { timeS: number; depthNm: number }[] }[] };
+    const ref = truth.states.find((t) => t.state === 'pristine')!.boundaries;
+    const spread = (key: 'timeS' | 'depthNm') => Math.max(...truth.states.flatMap((t) => t.boundaries.map((b, k) => Math.abs(b[key] - ref[k][key]))));
+    expect(Number(m![1])).toBeLessThanOrEqual(spread('timeS') + 2 * truth.scanPeriodS);
+    expect(Number(m![2])).toBeLessThanOrEqual(spread('depthNm') + 10);
+  });
+
   it("say in li-bars' notes what the error bars are", () => {
     expect(fig('li-bars').notes![0]).toMatch(/^error bars: ±1σ, the counting statistics/);
   });

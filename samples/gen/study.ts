@@ -23,6 +23,11 @@ export interface StudyOptions {
   name?: string;
   /** Per-layer thickness overrides, nm, by role (`substrate` = its SiO2 over-layer). */
   thicknessNm?: Partial<Record<string, number>>;
+  /**
+   * Per-state thickness overrides, nm, by state and role, over `thicknessNm`: a state whose
+   * layers differ from the others' (its SEM section and its profiles' interfaces move with them).
+   */
+  stateThicknessNm?: Partial<Record<StateName, Partial<Record<string, number>>>>;
   /** Per-layer sputter-rate overrides, nm/s, by role. */
   sputterRateNmPerS?: Partial<Record<string, number>>;
   /**
@@ -108,16 +113,17 @@ export function generateStudy(options: StudyOptions = {}): GeneratedStudy {
   const pixelSizeNm = (options.fieldOfViewNm ?? 100_000) / width;
   const scanPeriodS = options.scanPeriodS ?? 24;
   const layers = studyLayers(options);
-  for (const l of layers) {
+  // Each state's layers: the study's, with its own thickness overrides.
+  const stateLayers = Object.fromEntries(STATES.map((state) => [state, studyLayers({ ...options, thicknessNm: { ...options.thicknessNm, ...options.stateThicknessNm?.[state] } })])) as Record<StateName, GenLayer[]>;
+  for (const l of Object.values(stateLayers).flat()) {
     if (!(l.thicknessNm > 0) || !(l.sputterRateNmPerS > 0)) throw new RangeError(`layer ${l.role}: thickness and rate must be > 0`);
   }
-  const geo = geometry(layers);
-  const substrateTopS = geo.timeS[layers.length - 1];
+  // Every state is measured as long: into the substrate of the deepest.
+  const substrateTopS = Math.max(...STATES.map((state) => geometry(stateLayers[state]).timeS[layers.length - 1]));
   const scans = options.scans ?? Math.ceil((substrateTopS + OVERSHOOT_S) / scanPeriodS);
   const endS = scans * scanPeriodS;
   const name = options.name ?? 'Anode-free SS/Li3PO4/LiFePO4/SS micro-battery: pristine, charged, discharged (generated)';
   const defaults = Object.fromEntries(DEFAULT_LAYERS.map((l) => [l.role, l.thicknessNm]));
-  const scale = (role: string): number => layers.find((l) => l.role === role)!.thicknessNm / defaults[role];
 
   const files = new Map<string, Uint8Array>();
   const truthStates: TruthState[] = [];
@@ -125,6 +131,8 @@ export function generateStudy(options: StudyOptions = {}): GeneratedStudy {
 
   for (const state of STATES) {
     const names = stateFiles(state);
+    const geo = geometry(stateLayers[state]);
+    const scale = (role: string): number => stateLayers[state].find((l) => l.role === role)!.thicknessNm / defaults[role];
     const comps = liComponents(seed, state, layers.map((l) => l.role), width, height, Math.min(1, noiseScale) || 0);
     const model = { seed, state, geometry: geo, liComponents: comps, width, height, scans, scanPeriodS, primaryCurrentFactor: PRIMARY_CURRENT[state] };
     const sims = simulateSims({ ...model, shotsPerPixel: N, noiseScale });

@@ -217,6 +217,21 @@ describe('generateStudy', () => {
     expect(li.some((v) => !Number.isInteger(v))).toBe(true);
     expect(() => generateStudy({ ...small, semRotationDeg: 9 })).toThrow(/±5/);
   }, 60_000);
+
+  it("gives one state its own thicknesses: its truth, its SEM's layers and its interfaces move, the others' do not", () => {
+    const g = generateStudy({ ...small, noiseScale: 0, stateThicknessNm: { charged: { cc_aam: 230, sei_se: 260 } } });
+    const byState = (state: string) => g.truth.states.find((s) => s.state === state)!;
+    const thick = (state: string, role: string) => roleValue(byState(state).sem.layers, role).thicknessNm;
+    expect([thick('pristine', 'cc_aam'), thick('charged', 'cc_aam'), thick('discharged', 'cc_aam')]).toEqual([150, 230, 150]);
+    expect([thick('pristine', 'sei_se'), thick('charged', 'sei_se')]).toEqual([200, 260]);
+    // Charged's SEI/SE | CAM interface lies 140 nm deeper, and 80 / 0.12 + 60 / 0.25 s later.
+    const itf = (state: string) => byState(state).boundaries.find((b) => b.upper === 'sei_se')!;
+    expect(itf('charged').depthNm - itf('pristine').depthNm).toBeCloseTo(140, 6);
+    expect(itf('charged').timeS - itf('pristine').timeS).toBeCloseTo(80 / 0.12 + 60 / 0.25, 6);
+    expect(itf('discharged')).toEqual(itf('pristine'));
+    // Every state is measured into the substrate of the deepest (charged).
+    expect(g.truth.scans * g.truth.scanPeriodS).toBeGreaterThan(roleValue(byState('charged').layers, 'substrate').startS);
+  }, 60_000);
 });
 
 describe('committed sample study', () => {

@@ -56,6 +56,10 @@ describe.skipIf(!existsSync(GENERATOR))('SEM on generated variants (generateStud
       name: 'thinner layers, rotated −5°, double noise, high contrast',
       options: { thicknessNm: { cc_aam: 80, sei_se: 120, cam: 350, cc: 100 }, semRotationDeg: { pristine: -5, charged: -2.5, discharged: 3.5 }, noiseScale: 2, semContrast: 1.4, stackWidth: 8, stackHeight: 8 },
     },
+    {
+      name: "charged's CC/AAM and SEI/SE thicker than the other states'",
+      options: { stateThicknessNm: { charged: { cc_aam: 230, sei_se: 260 } }, stackWidth: 8, stackHeight: 8 },
+    },
   ];
   for (const v of variants) {
     it(`${v.name}: every thickness within max(3 %, 2 px)`, async () => {

@@ -1,6 +1,6 @@
 /**
- * Acceptance (issue 3, "Done when"): on the sample study and on five more studies from the
- * generator (other seeds, thicknesses, noise), read through the project's own readers:
+ * Acceptance (issue 3, "Done when"): on the sample study and on six more studies from the
+ * generator (other seeds, thicknesses, one state's own thicknesses, noise), read through the project's own readers:
  * - every interface within max(10 nm, 2 scans) of the truth (checked on time and on depth),
  * - every Li fraction within 0.02 (absolute) of the truth, and its σ of the size of its error
  *   (RMS of error/σ within 0.3–1.5, none beyond 4σ), and each interface time's σ of the size of
@@ -116,13 +116,15 @@ describe('ground truth: the sample study', () => {
   it('interfaces, Li fractions and Li shifts agree with truth.json', () => checkStudy(a, 'sample'));
 });
 
-describe('ground truth: five more generated studies', () => {
+describe('ground truth: six more generated studies', () => {
   const variants: { label: string; options: StudyOptions }[] = [
     { label: 'seed 11', options: { seed: 11, stackWidth: 12, stackHeight: 12 } },
     { label: 'thin CAM, thick SE', options: { seed: 12, stackWidth: 12, stackHeight: 12, thicknessNm: { cam: 400, sei_se: 300 } } },
     { label: 'thick steel', options: { seed: 13, stackWidth: 12, stackHeight: 12, thicknessNm: { cc_aam: 220, cc: 120, cam: 700 } } },
     { label: 'noisy', options: { seed: 14, stackWidth: 12, stackHeight: 12, noiseScale: 2 } },
     { label: 'fewer shots, faster scans', options: { seed: 15, stackWidth: 12, stackHeight: 12, shotsPerPixel: 40, scanPeriodS: 16 } },
+    // One state's layers thicker than the others': each state's interfaces are its own.
+    { label: 'charged with thicker CC/AAM and SEI/SE', options: { seed: 16, stackWidth: 12, stackHeight: 12, stateThicknessNm: { charged: { cc_aam: 230, sei_se: 260 } } } },
   ];
   for (const v of variants) {
     it(`${v.label}: interfaces, Li fractions and Li shifts agree with the truth`, async () => {

@@ -196,7 +196,11 @@ export function liFigure(input: LiFigureInput): string {
 
   // Row 3: profiles (time) and profiles over the SEM cross-section (depth).
   const withProfile = states.filter((s) => s.profile);
-  const refLayers = bandLayersState(states)?.layers ?? [];
+  const bandState = bandLayersState(states);
+  const refLayers = bandState?.layers ?? [];
+  // The other states' interfaces, ticked where they lie apart from the bands (profilePlot).
+  const otherInterfaces = (useDepth: boolean) =>
+    withProfile.filter((s) => s !== bandState).map((s) => ({ state: s.state, stateIndex: states.indexOf(s), at: s.layers.slice(1).map((l) => (useDepth ? l.startNm : l.startS)) }));
   // One normalisation for all states (the largest value of any): relative levels between
   // states are what the figure is about, so each state is not scaled to its own maximum.
   const norm = pooledMax(withProfile.map((s) => s.profile!.values)) || 1;
@@ -228,7 +232,7 @@ export function liFigure(input: LiFigureInput): string {
     const spans: LayerSpan[] = refLayers.map((l) => ({ role: l.role, label: l.label, start: l.startS, end: l.endS }));
     parts.push(
       panel(left, y, 'profiles', panelLetter(0, TYPE.panelLetterPt, nextLetter()),
-        profilePlot(series(false), { x: 6, y: 0, widthPt: plotW - 6, heightPt: plotH, xDomain: [0, tMax], yDomain: [0, 1.05], xLabel: 'Sputter time (s)', yLabel, layers: spans, clipId: 'clip-profiles' })),
+        profilePlot(series(false), { x: 6, y: 0, widthPt: plotW - 6, heightPt: plotH, xDomain: [0, tMax], yDomain: [0, 1.05], xLabel: 'Sputter time (s)', yLabel, layers: spans, clipId: 'clip-profiles', otherInterfaces: otherInterfaces(false) })),
     );
   }
   if (canOverlay) {
@@ -247,7 +251,7 @@ export function liFigure(input: LiFigureInput): string {
     parts.push(
       panel(px, py, 'sem-overlay', panelLetter(0, TYPE.panelLetterPt, nextLetter()),
         profilePlot(series(true), {
-          x: 6, y: 0, widthPt: plotW - 6, heightPt: plotH, xDomain: [0, depthMax], yDomain: [0, 1.05], xLabel: 'Depth (nm)', yLabel, layers: spans, clipId: 'clip-sem-overlay',
+          x: 6, y: 0, widthPt: plotW - 6, heightPt: plotH, xDomain: [0, depthMax], yDomain: [0, 1.05], xLabel: 'Depth (nm)', yLabel, layers: spans, clipId: 'clip-sem-overlay', otherInterfaces: otherInterfaces(true),
           backdrop, backdropLabel: sem ? `SEM: ${sem.state ?? 'cross-section'}` : undefined,
         })),
     );

@@ -46,7 +46,17 @@ export interface ProfilePlotOptions {
   backdropLabel?: string;
   /** Layer bands are filled unless a backdrop shows the layers itself. */
   fillLayers?: boolean;
+  /**
+   * The interfaces of states whose layers are not the bands' (x positions): ticked inside the
+   * plot's top edge in the state's colour where they lie apart from the bands' boundaries, so a
+   * state whose layers sit elsewhere shows where (one set of bands stands for all states).
+   */
+  otherInterfaces?: { state: string; stateIndex: number; at: number[] }[];
 }
+
+/** Length of an interface tick, pt; ticks closer than MIN_TICK_APART_PT to a band boundary are left out (they would sit on it). */
+const INTERFACE_TICK_PT = 4;
+const MIN_TICK_APART_PT = 1;
 
 export function profilePlot(series: ProfileSeries[], o: ProfilePlotOptions): string {
   const px0 = o.x + PLOT_MARGIN.left;
@@ -64,6 +74,13 @@ export function profilePlot(series: ProfileSeries[], o: ProfilePlotOptions): str
   const boundaries = o.backdrop
     ? bands.slice(1).map((b) => el('line', { x1: b.x0, x2: b.x0, y1: py0, y2: py1, stroke: '#fff', 'stroke-width': 0.6, 'stroke-dasharray': '2 1.5', 'data-layer-boundary': b.role }))
     : [];
+  const boundaryXs = bands.slice(1).map((b) => b.x0);
+  const ticks = (o.otherInterfaces ?? []).flatMap((other) =>
+    other.at
+      .map((at) => xs(at))
+      .filter((x) => x > px0 && x < px1 && boundaryXs.every((b) => Math.abs(b - x) >= MIN_TICK_APART_PT))
+      .map((x) => el('line', { x1: x, x2: x, y1: py0, y2: py0 + INTERFACE_TICK_PT, stroke: stateColour(other.state, other.stateIndex), 'stroke-width': 1, 'data-interface-of': other.state })),
+  );
   const lines = series.map((s, i) => {
     const idx = Array.from({ length: s.x.length }, (_, k) => k).filter((k) => Number.isFinite(s.x[k]) && Number.isFinite(s.y[k]));
     const colour = stateColour(s.state, s.stateIndex ?? i);
@@ -95,6 +112,7 @@ export function profilePlot(series: ProfileSeries[], o: ProfilePlotOptions): str
     o.backdrop ? el('g', { 'clip-path': `url(#${o.clipId})` }, o.backdrop(areaBox)) : '',
     ...boundaries,
     el('g', { 'clip-path': `url(#${o.clipId})` }, ...lines),
+    ...ticks,
     el('rect', { ...areaBox, fill: 'none', stroke: '#000', 'stroke-width': 0.5 }),
     axisBottom(xs, py1, { label: o.xLabel, ticks: Math.max(3, Math.round((px1 - px0) / 45)) }),
     axisLeft(ys, px0, { label: o.yLabel, ticks: 4, titleOffsetPt: 22 }),

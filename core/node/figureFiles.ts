@@ -334,7 +334,7 @@ function liFigureNotes(data: FigureData, input: LiFigureInput): string[] {
   const bands = input.states.some((s) => s.profile) ? bandLayersState(input.states) : undefined;
   if (bands?.layers.length) {
     const off = interfaceOffsetsFromBands(input.states);
-    const agree = off ? `; ${off.others.join(', ')}: interfaces within ${off.maxS.toFixed(1)} s and ${off.maxNm.toFixed(1)} nm of them` : '';
+    const agree = off ? `; ${off.others.join(', ')}: interfaces within ${off.maxS.toFixed(1)} s and ${off.maxNm.toFixed(1)} nm of them (ticked in their colours inside the panels' top edge where a point or more apart)` : '';
     notes.push(`layer bands of the profile panels: ${bands.state}'s layers, as the analysis found them${agree}`);
   }
   const binned = data.states.flatMap((s) => (s.stack?.volume ? [`${s.state} ${s.stack.volume.nx} × ${s.stack.volume.ny} × ${s.stack.volume.nz}`] : []));

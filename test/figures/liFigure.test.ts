@@ -136,6 +136,29 @@ describe("Fig. 4's profile panels: whose layers band them", () => {
     expect(interfaceOffsetsFromBands(noPristineProfile)).toEqual({ others: ['discharged'], maxS: 30, maxNm: 12 });
   });
 
+  it("ticks the other states' interfaces inside the profile panels' top edge where they lie apart from the bands", () => {
+    // Charged's SEI/SE | CAM interface 300 s and 50 nm deeper than pristine's: one tick in each panel.
+    const moved = (): LiFigureLayer[] => {
+      const l = layers().map((x) => ({ ...x }));
+      l[2].startS = l[1].endS = l[2].startS + 300;
+      l[2].startNm = l[1].endNm = l[2].startNm + 50;
+      return l;
+    };
+    const root = parseSvg(liFigure({ ...input, states: input.states.map((s) => (s.state === 'charged' ? { ...s, layers: moved() } : s)) }));
+    const ticks = withAttr(root, 'data-interface-of');
+    expect(ticks.map((t) => t.attrs['data-interface-of'])).toEqual(['charged', 'charged']);
+    // Each at charged's interface on its panel's axis: right of the band boundary it is apart from.
+    const panels = ['profiles', 'sem-overlay'].map((p) => withAttr(root, 'data-panel', p)[0]);
+    panels.forEach((panel) => {
+      const [tick] = withAttr(panel, 'data-interface-of', 'charged');
+      const camBand = withAttr(panel, 'data-layer-band', 'cam')[0];
+      expect(tick, panel.attrs['data-panel']).toBeDefined();
+      expect(Number(tick.attrs.x1)).toBeGreaterThan(Number(camBand.attrs.x) + 1);
+    });
+    // The same layers for every state: nothing to tick.
+    expect(withAttr(parseSvg(liFigure(input)), 'data-interface-of')).toEqual([]);
+  });
+
   it('no other state to compare: null', () => {
     expect(interfaceOffsetsFromBands(states.slice(0, 1))).toBeNull();
     expect(interfaceOffsetsFromBands(states.map((s, k) => (k === 0 ? s : { ...s, layers: [] })))).toBeNull();

@@ -63,7 +63,7 @@ describe.skipIf(!hasSample)('figures of the sample study', () => {
  */
 function checkBandOffsets(f: BuiltFigure, truth: Truth): void {
   const note = f.notes!.find((n) => n.startsWith('layer bands of the profile panels'));
-  const m = /^layer bands of the profile panels: pristine's layers, as the analysis found them; charged, discharged: interfaces within ([\d.]+) s and ([\d.]+) nm of them$/.exec(note ?? '');
+  const m = /^layer bands of the profile panels: pristine's layers, as the analysis found them; charged, discharged: interfaces within ([\d.]+) s and ([\d.]+) nm of them \(ticked in their colours inside the panels' top edge where a point or more apart\)$/.exec(note ?? '');
   expect(m, note).not.toBeNull();
   const rate = new Map(truth.layers.map((l) => [l.role, l.sputterRateNmPerS]));
   const ref = truth.states.find((t) => t.state === 'pristine')!.boundaries;

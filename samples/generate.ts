@@ -2,11 +2,12 @@
  * `npm run samples`: writes the sample study (default `samples/study`), or with `--large` one
  * big OME-TIFF ion stack for benchmarks, streamed to disk plane by plane (never committed).
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { DEFAULT_SEED, generateStudy } from './gen/study.js';
 import { parseSize, writeLargeStack } from './gen/large.js';
+import { writeStudyFiles } from './gen/writeFiles.js';
 
 const int = (v: string): number => {
   const n = Number(v);
@@ -37,13 +38,7 @@ const program = new Command()
     }
     const started = Date.now();
     const study = generateStudy({ seed: opts.seed, noiseScale: opts.noise });
-    let total = 0;
-    for (const [rel, bytes] of study.files) {
-      const path = join(out, rel);
-      mkdirSync(dirname(path), { recursive: true });
-      writeFileSync(path, bytes);
-      total += bytes.length;
-    }
+    const total = writeStudyFiles(study.files, out);
     process.stderr.write(`${out}: ${study.files.size} files, ${(total / 2 ** 20).toFixed(2)} MiB in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
   });
 

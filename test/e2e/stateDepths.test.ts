@@ -1,9 +1,6 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { generateStudy } from '../../samples/gen/study.js';
+import { THICKER_CHARGED, writeGeneratedStudy } from '../helpers/generatedStudies.js';
 import type { Truth } from '../../samples/truth.js';
 import { e2eSkipReason, screenshot, showTab, useWorkbench, waitForReport } from './harness.js';
 
@@ -20,14 +17,9 @@ describe.skipIf(skipReason !== null)('workbench: states whose layers lie at othe
   const workbench = useWorkbench({
     mode: 'browser',
     study: () => {
-      const study = generateStudy({ seed: 17, stackWidth: 12, stackHeight: 12, stateThicknessNm: { charged: { cc_aam: 230, sei_se: 260 } } });
-      truth = study.truth;
-      const dir = mkdtempSync(join(tmpdir(), 'strata-e2e-thicker-'));
-      for (const [rel, bytes] of study.files) {
-        mkdirSync(dirname(join(dir, rel)), { recursive: true });
-        writeFileSync(join(dir, rel), bytes);
-      }
-      return dir;
+      const written = writeGeneratedStudy(THICKER_CHARGED, 'strata-e2e-thicker-');
+      truth = written.truth;
+      return written.dir;
     },
   });
   let page: Page;

@@ -5,11 +5,11 @@
  */
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildFigures, collectFigureData, figureSvg, type BuiltFigure, type FigureData } from '../../core/node/figureFiles.js';
 import { loadStudy } from '../../core/node/loadStudy.js';
-import { generateStudy } from '../../samples/gen/study.js';
+import { THICKER_CHARGED, writeGeneratedStudy } from '../helpers/generatedStudies.js';
 import type { Truth } from '../../samples/truth.js';
 import { describeShared, PROJECT_ROOT, sharedDataPath } from '../helpers/sharedData.js';
 import { parseSvg, volumePxPerPt, withAttr } from '../figures/svgQuery.js';
@@ -81,13 +81,9 @@ describe("figures of a study whose charged state's layers are thicker (generated
   let built: BuiltFigure[];
   let truth: Truth;
   beforeAll(async () => {
-    const study = generateStudy({ seed: 17, stackWidth: 12, stackHeight: 12, stateThicknessNm: { charged: { cc_aam: 230, sei_se: 260 } } });
-    truth = study.truth;
-    const dir = mkdtempSync(join(tmpdir(), 'strata-thicker-'));
-    for (const [rel, bytes] of study.files) {
-      mkdirSync(dirname(join(dir, rel)), { recursive: true });
-      writeFileSync(join(dir, rel), bytes);
-    }
+    const written = writeGeneratedStudy(THICKER_CHARGED, 'strata-thicker-');
+    truth = written.truth;
+    const dir = written.dir;
     built = buildFigures(await collectFigureData(await loadStudy(dir), { needSem: false, needXrd: false }), { figures: ['fig4'] }, []);
   }, 120_000);
 

@@ -105,6 +105,7 @@ export interface Truth {
   profileIons: { label: string; mz: number }[];
   /** Channels of stack.ome.tif in order (C index). */
   stackChannels: string[];
+  /** The study's layers (materials, sputter rates, thicknesses); a state given its own thicknesses has them in its `layers` and `sem.layers`. */
   layers: TruthLayer[];
   states: TruthState[];
 }

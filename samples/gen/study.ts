@@ -118,8 +118,9 @@ export function generateStudy(options: StudyOptions = {}): GeneratedStudy {
   for (const l of Object.values(stateLayers).flat()) {
     if (!(l.thicknessNm > 0) || !(l.sputterRateNmPerS > 0)) throw new RangeError(`layer ${l.role}: thickness and rate must be > 0`);
   }
+  const stateGeometry = Object.fromEntries(STATES.map((state) => [state, geometry(stateLayers[state])])) as Record<StateName, Geometry>;
   // Every state is measured as long: into the substrate of the deepest.
-  const substrateTopS = Math.max(...STATES.map((state) => geometry(stateLayers[state]).timeS[layers.length - 1]));
+  const substrateTopS = Math.max(...STATES.map((state) => stateGeometry[state].timeS[layers.length - 1]));
   const scans = options.scans ?? Math.ceil((substrateTopS + OVERSHOOT_S) / scanPeriodS);
   const endS = scans * scanPeriodS;
   const name = options.name ?? 'Anode-free SS/Li3PO4/LiFePO4/SS micro-battery: pristine, charged, discharged (generated)';
@@ -131,7 +132,7 @@ export function generateStudy(options: StudyOptions = {}): GeneratedStudy {
 
   for (const state of STATES) {
     const names = stateFiles(state);
-    const geo = geometry(stateLayers[state]);
+    const geo = stateGeometry[state];
     const scale = (role: string): number => stateLayers[state].find((l) => l.role === role)!.thicknessNm / defaults[role];
     const comps = liComponents(seed, state, layers.map((l) => l.role), width, height, Math.min(1, noiseScale) || 0);
     const model = { seed, state, geometry: geo, liComponents: comps, width, height, scans, scanPeriodS, primaryCurrentFactor: PRIMARY_CURRENT[state] };

@@ -47,4 +47,27 @@ describe.skipIf(skipReason !== null)('workbench: states whose layers lie at othe
     await screenshot(page, '25-volume-states-at-other-depths');
     expect(workbench.browser.errors.splice(0)).toEqual([]);
   });
+
+  it("depth profiles: the bands and interfaces are pristine's; charged's interfaces, elsewhere, are ticked along the top", async () => {
+    await showTab(page, 'profile');
+    await page.selectOption('#profile-layers-of', 'pristine');
+    for (const axis of ['time', 'depth']) {
+      await page.selectOption('#profile-axis', axis);
+      await page.waitForFunction((a) => document.querySelector('#profile-axis') !== null && (document.querySelector('#profile-axis') as HTMLSelectElement).value === a && document.querySelectorAll('#profile-chart line.other-interface').length > 0, axis);
+      // Charged's four interfaces lie 670–910 s (80–140 nm) from pristine's; discharged's on them (within a few s: not ticked).
+      const ticked = await page.$$eval('#profile-chart line.other-interface', (ls) => ls.map((l) => l.getAttribute('data-state')));
+      expect(ticked, axis).toEqual(['charged', 'charged', 'charged', 'charged']);
+      const said = await page.$$eval('#profile-chart line.other-interface title', (ts) => ts.map((t) => t.textContent ?? ''));
+      const unit = axis === 'time' ? 's' : 'nm';
+      const truthCharged = truth.states.find((t) => t.state === 'charged')!.boundaries.map((b) => (axis === 'time' ? b.timeS : b.depthNm));
+      said.forEach((text, k) => {
+        const m = new RegExp(`^charged: .+ at (\\d+) ${unit}$`).exec(text);
+        expect(m, text).not.toBeNull();
+        // Within the analysis's interface tolerance of the truth (test/sims/groundTruth.test.ts: at most 10 nm, 83 s at steel's rate).
+        expect(Math.abs(Number(m![1]) - truthCharged[k]), text).toBeLessThanOrEqual(axis === 'time' ? 84 : 16);
+      });
+      await screenshot(page, `25-profiles-states-at-other-depths-${axis}`);
+    }
+    expect(workbench.browser.errors.splice(0)).toEqual([]);
+  });
 });

@@ -19,6 +19,8 @@ import { countOf } from './view.js';
 import { formatWithSigma } from '../../../core/util/uncertainty.js';
 
 const DASHES = ['', '6 3', '2 3', '9 3 2 3', '1 2'];
+/** Another state's interface closer than this to one of the chosen state's is not ticked (it would sit on its line), px. */
+const OTHER_INTERFACE_APART_PX = 2;
 
 /** The profiles of one ROI (or of none), with where each came from. */
 interface LoadedProfiles {
@@ -233,6 +235,31 @@ export function profileView(store: Store): View {
       bandLayer.append('rect').attr('class', 'band').attr('data-role', layer.role).attr('x', Math.min(x0, x1)).attr('width', Math.abs(x1 - x0)).attr('y', margin.top).attr('height', height - margin.top - margin.bottom).attr('fill', BAND_FILLS[k % BAND_FILLS.length]);
       bandLayer.append('text').attr('x', (x0 + x1) / 2).attr('y', margin.top - 8).attr('text-anchor', 'middle').attr('font-size', 11).attr('fill', '#333').text(label);
     });
+
+    // The other plotted states' interfaces, ticked along the top in their colours where they lie
+    // apart from the chosen state's: the bands are one state's, and another's layers may sit elsewhere.
+    const chosenXs = (sims?.interfaces ?? []).map((f) => x(layerX(f.timeS)));
+    for (const state of new Set(series.map((ser) => ser.state))) {
+      if (state === v.interfacesOf) continue;
+      const toStateX = toX(state);
+      for (const f of simsOf(s, state)?.interfaces ?? []) {
+        const at = toStateX(f.timeS);
+        const px = x(at);
+        if (px < margin.left || px > width - margin.right || chosenXs.some((c) => Math.abs(c - px) < OTHER_INTERFACE_APART_PX)) continue;
+        bandLayer
+          .append('line')
+          .attr('class', 'other-interface')
+          .attr('data-state', state)
+          .attr('x1', px)
+          .attr('x2', px)
+          .attr('y1', margin.top)
+          .attr('y2', margin.top + 8)
+          .attr('stroke', studyStateColour(study.states, state))
+          .attr('stroke-width', 2)
+          .append('title')
+          .text(`${state}: ${layerLabel(study, f.upper)} | ${layerLabel(study, f.lower)} at ${useDepth ? `${at.toFixed(0)} nm` : `${at.toFixed(0)} s`}`);
+      }
+    }
 
     svg.append('g').attr('transform', `translate(0,${height - margin.bottom})`).call(d3.axisBottom(x).ticks(10));
     svg.append('g').attr('transform', `translate(${margin.left},0)`).call(v.logY ? d3.axisLeft(y).ticks(6, '~g') : d3.axisLeft(y).ticks(6, '~g'));

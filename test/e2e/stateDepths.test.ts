@@ -53,7 +53,7 @@ describe.skipIf(skipReason !== null)('workbench: states whose layers lie at othe
     await page.selectOption('#profile-layers-of', 'pristine');
     for (const axis of ['time', 'depth']) {
       await page.selectOption('#profile-axis', axis);
-      await page.waitForFunction((a) => document.querySelector('#profile-axis') !== null && (document.querySelector('#profile-axis') as HTMLSelectElement).value === a && document.querySelectorAll('#profile-chart line.other-interface').length > 0, axis);
+      await page.waitForFunction((a) => (document.querySelector('#profile-axis') as HTMLSelectElement | null)?.value === a && document.querySelectorAll('#profile-chart line.other-interface').length > 0, axis);
       // Charged's four interfaces lie 670–910 s (80–140 nm) from pristine's; discharged's on them (within a few s: not ticked).
       const ticked = await page.$$eval('#profile-chart line.other-interface', (ls) => ls.map((l) => l.getAttribute('data-state')));
       expect(ticked, axis).toEqual(['charged', 'charged', 'charged', 'charged']);
@@ -63,7 +63,9 @@ describe.skipIf(skipReason !== null)('workbench: states whose layers lie at othe
       said.forEach((text, k) => {
         const m = new RegExp(`^charged: .+ at (\\d+) ${unit}$`).exec(text);
         expect(m, text).not.toBeNull();
-        // Within the analysis's interface tolerance of the truth (test/sims/groundTruth.test.ts: at most 10 nm, 83 s at steel's rate).
+        // In time, the analysis's interface tolerance (test/sims/groundTruth.test.ts: max(10 nm, 2 scans)
+        // at the slower material's rate, at most 83 s at steel's); in depth, the same 16 nm as the 3-D
+        // read-outs above (the depths rest on the measured SEM thicknesses).
         expect(Math.abs(Number(m![1]) - truthCharged[k]), text).toBeLessThanOrEqual(axis === 'time' ? 84 : 16);
       });
       await screenshot(page, `25-profiles-states-at-other-depths-${axis}`);

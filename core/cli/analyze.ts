@@ -12,6 +12,7 @@ import { StrataError, UsageError } from '../model/errors.js';
 import type { StudyOutcome } from '../pipeline/batchSummary.js';
 import { STRATA_VERSION } from '../version.js';
 import { formatWithSigma } from '../util/uncertainty.js';
+import { endLayerRateText, endLayerWidth } from '../sims/endLayer.js';
 import type { CliIo } from './context.js';
 import { asNormalizeFlagError, checkReferenceFlag, countNumber, flagOverrides, ReportedError, stackPreset, stackPresetList } from './context.js';
 
@@ -27,17 +28,10 @@ const DOUBTFUL_CONFIDENCE = 0.5;
 /** The SIMS part of one state: layers (with how their depth was had), the analyte's shares, warnings. */
 function formatSims(sims: SimsStateResult, layerLabel: (role: string) => string): string[] {
   const lines: string[] = [];
-  const calibration = (sims.parameters?.calibration as { ratesNmPerS?: { role: string; source: string; rateNmPerS: number }[] } | undefined)?.ratesNmPerS ?? [];
-  // The layer the profile ends in has no bottom boundary: its width is its time at the rate of
-  // the layer above (calibrate.ts), said with that layer's name: "extrapolated" alone hid that the
-  // substrate was given the steel's rate.
-  const extrapolated = new Map(
-    calibration.flatMap((r, i) => {
-      if (r.source !== 'extrapolated') return [];
-      const above = calibration[i - 1];
-      return [[r.role, above && above.rateNmPerS === r.rateNmPerS ? ` at ${layerLabel(above.role)}'s sputter rate` : ''] as const];
-    }),
-  );
+  // The layer the profile ends in: its width is the depth sputtered into it, at a rate it did not
+  // set (endLayer.ts), said with that rate's source: "extrapolated" alone hid that the substrate
+  // was given the steel's rate.
+  const end = endLayerWidth(sims);
   const depthAxis = sims.depthCalibration === 'nominal' ? 'nominal thicknesses, not measured' : sims.depthCalibration;
   lines.push(`  layers (depth axis: ${depthAxis}; confidence 0–1):`);
   const labelWidth = Math.max(8, ...sims.layers.map((l) => layerLabel(l.role).length));
@@ -46,7 +40,7 @@ function formatSims(sims: SimsStateResult, layerLabel: (role: string) => string)
   const timeWidth = Math.max(...sims.layers.map((l) => l.endS.toFixed(decimals).length));
   let doubtful = false;
   for (const l of sims.layers) {
-    const width = Number.isFinite(l.widthNm) ? `${l.widthNm.toFixed(0)} nm${extrapolated.has(l.role) ? ` (extrapolated${extrapolated.get(l.role)}: the profile ends in it)` : ''}` : '';
+    const width = Number.isFinite(l.widthNm) ? `${l.widthNm.toFixed(0)} nm${end?.role === l.role ? ` (${endLayerRateText(end, layerLabel)}: the profile ends in it)` : ''}` : '';
     const mark = l.confidence < DOUBTFUL_CONFIDENCE ? ' ?' : '';
     doubtful ||= mark !== '';
     lines.push(`    ${layerLabel(l.role).padEnd(labelWidth)} ${l.startS.toFixed(decimals).padStart(timeWidth)}–${l.endS.toFixed(decimals).padEnd(timeWidth)} s  ${l.confidence.toFixed(2)}${mark}  ${width}`.trimEnd());

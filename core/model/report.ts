@@ -12,6 +12,12 @@ export interface LayerSegment {
   startNm: number;
   endNm: number;
   widthNm: number;
+  /**
+   * True for the layer the profile ends in (the substrate, or wherever the measurement stopped):
+   * its end is where the sputtering stopped, not an interface, so `widthNm` is the depth sputtered
+   * into it, not its thickness (see endLayerWidth for the rate it rests on).
+   */
+  profileEndsInIt: boolean;
   /** 0..1: how clearly the markers separate this layer from its neighbours. */
   confidence: number;
 }

@@ -11,7 +11,7 @@ export interface StudyOutcome {
 export type SummaryRow = Record<string, string | number | null>;
 
 /** The summary table's columns, in order (a failed study's row has the same, mostly empty). */
-export const SUMMARY_COLUMNS = ['study', 'path', 'status', 'error', 'state', 'role', 'startS', 'endS', 'widthNm', 'depthCalibration', 'layerConfidence', 'analyteIon', 'liFraction', 'liFractionSigma', 'referenceState', 'liDeltaVsReference', 'liDeltaSigma', 'semThicknessNm', 'semSigmaNm', 'semImplausible', 'warnings'] as const;
+export const SUMMARY_COLUMNS = ['study', 'path', 'status', 'error', 'state', 'role', 'startS', 'endS', 'widthNm', 'profileEndsInIt', 'depthCalibration', 'layerConfidence', 'analyteIon', 'liFraction', 'liFractionSigma', 'referenceState', 'liDeltaVsReference', 'liDeltaSigma', 'semThicknessNm', 'semSigmaNm', 'semImplausible', 'warnings'] as const;
 
 /** The last part of a path, either separator. */
 const folderName = (path: string): string => path.replace(/[\\/]+$/, '').split(/[\\/]/).pop() || path;
@@ -52,6 +52,8 @@ export function batchSummary(outcomes: StudyOutcome[]): SummaryRow[] {
           startS: layer?.startS ?? null,
           endS: layer?.endS ?? null,
           widthNm: layer && Number.isFinite(layer.widthNm) ? layer.widthNm : null,
+          // The layer the profile ends in: its width is the depth sputtered into it, not its thickness.
+          profileEndsInIt: layer?.profileEndsInIt ? 'true' : null,
           // What the width rests on: the SEM, the stack's nominal thicknesses (then it is the
           // nominal one, not a measurement) or nothing.
           depthCalibration: layer ? s.sims!.depthCalibration : null,

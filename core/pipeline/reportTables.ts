@@ -19,7 +19,8 @@ export function reportTables(report: Report): ReportTable[] {
   for (const s of report.states) {
     // The depths' basis beside them: nominal thicknesses give depths and widths that are the
     // stack's nominal ones, not measurements, and the table did not say so.
-    for (const l of s.sims?.layers ?? []) layers.rows.push({ state: s.state, ...l, depthCalibration: s.sims!.depthCalibration });
+    // The layer the profile ends in says so: its width is the depth sputtered into it, not its thickness.
+    for (const l of s.sims?.layers ?? []) layers.rows.push({ state: s.state, ...l, profileEndsInIt: l.profileEndsInIt ? 'true' : null, depthCalibration: s.sims!.depthCalibration });
     for (const i of s.sims?.interfaces ?? []) interfaces.rows.push({ state: s.state, ...i, depthCalibration: s.sims!.depthCalibration });
     // What the counts are: the analyte's, divided by what (a column of "counts" read as raw counts whatever the normalisation).
     const parameters = s.sims?.parameters ?? {};

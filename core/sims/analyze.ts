@@ -287,7 +287,7 @@ export async function analyzeSimsStateDetailed(input: SimsStateInput): Promise<S
       : 'sem';
   const depth = (t: number): number => (cal ? timeToDepthNm(cal, t) : NaN);
 
-  const layers: LayerSegment[] = seg.layers.map((l) => ({
+  const layers: LayerSegment[] = seg.layers.map((l, j) => ({
     role: l.role,
     label: l.label,
     startS: l.startS,
@@ -295,6 +295,8 @@ export async function analyzeSimsStateDetailed(input: SimsStateInput): Promise<S
     startNm: depth(l.startS),
     endNm: depth(l.endS),
     widthNm: depth(l.endS) - depth(l.startS),
+    // The segmentation's layers run to the profile's end: the last has no lower interface.
+    profileEndsInIt: j === seg.layers.length - 1,
     confidence: l.confidence,
   }));
   const interfaces: InterfaceResult[] = seg.boundaries.map((b) => ({

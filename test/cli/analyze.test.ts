@@ -193,7 +193,7 @@ describe('strata analyze', () => {
     // Two studies × 3 states × 5 layers, plus one row for the failure, plus the header.
     expect(csv).toHaveLength(1 + 2 * 15 + 1);
     // One header whatever row comes first; the failed study named by its folder, its path beside.
-    expect(csv[0]).toBe('study,path,status,error,state,role,startS,endS,widthNm,depthCalibration,layerConfidence,analyteIon,liFraction,liFractionSigma,referenceState,liDeltaVsReference,liDeltaSigma,semThicknessNm,semSigmaNm,semImplausible,warnings');
+    expect(csv[0]).toBe('study,path,status,error,state,role,startS,endS,widthNm,profileEndsInIt,depthCalibration,layerConfidence,analyteIon,liFraction,liFractionSigma,referenceState,liDeltaVsReference,liDeltaSigma,semThicknessNm,semSigmaNm,semImplausible,warnings');
     const rows = csvParse(readFileSync(join(out, 'summary.csv'), 'utf8'));
     expect(rows[rows.length - 1]).toMatchObject({ study: 'cellC', path: join(root, 'cellC'), status: 'failed' });
     // The states' warnings and layer confidences beside their numbers (the sample's charged Li⁻ saturates).

@@ -116,6 +116,11 @@ describe.skipIf(skipReason !== null)('workbench in the browser mode', { timeout:
     await page.waitForFunction(() => [...document.querySelectorAll('#profile-chart text')].some((t) => t.textContent === 'Depth (nm)'));
     await page.selectOption('#profile-axis', 'time');
     await page.waitForFunction(() => [...document.querySelectorAll('#profile-chart text')].some((t) => t.textContent === 'Sputter time (s)'));
+    // The profile ends in the substrate: its width is marked a lower bound and the note under the table says why.
+    const widths = await page.$$eval('#layer-table tbody tr', (rows) => rows.map((r) => r.children[3].textContent));
+    expect(widths.slice(0, 4).every((w) => /^\d+\.\d$/.test(w ?? ''))).toBe(true);
+    expect(widths[4]).toMatch(/^≥ \d+\.\d$/);
+    expect(await page.textContent('#end-layer-note')).toBe("≥: the profile ends in SiO₂/Si, so its width is the depth sputtered into it (extrapolated at CC's sputter rate), not its thickness.");
     await screenshot(page, '02-depth-profiles');
     // No state ticked: a hint instead of empty axes; ticked again in their order.
     while (await page.$('input[name="profile-state"]:checked')) await page.click('input[name="profile-state"]:checked');

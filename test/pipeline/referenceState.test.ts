@@ -14,7 +14,7 @@ function outcome(state: string, top: number): StateOutcome {
     { role: 'cc_aam', counts: top * 1000, sigma: 10, fraction: top, fractionSigma: 0.01 },
     { role: 'sei_se', counts: (1 - top) * 1000, sigma: 10, fraction: 1 - top, fractionSigma: 0.01 },
   ];
-  const layer = (role: string, label: string, startS: number, endS: number) => ({ role, label, startS, endS, startNm: Number.NaN, endNm: Number.NaN, widthNm: Number.NaN, confidence: 1 });
+  const layer = (role: string, label: string, startS: number, endS: number) => ({ role, label, startS, endS, startNm: Number.NaN, endNm: Number.NaN, widthNm: Number.NaN, profileEndsInIt: false, confidence: 1 });
   const layers = [layer('cc_aam', 'CC/AAM', 0, 100), layer('sei_se', 'SEI/SE', 100, 200)];
   return { report: { state, sims: { layers, interfaces: [], li, depthCalibration: 'none', saturatedPoints: 0 } }, warnings: [] };
 }

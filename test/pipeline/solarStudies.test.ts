@@ -102,6 +102,22 @@ describeShared('a perovskite study from real files: what the report says', () =>
     }
     expect(rows.some((r) => r.semImplausible === 'true')).toBe(true);
   });
+
+  it('marks the layer each profile ends in (its width only the depth sputtered into it), in the tables and the summary', () => {
+    const layerRows = reportTables(report).find((t) => t.name === 'sims_layers.csv')!.rows;
+    const summary = batchSummary([{ studyPath: dir, outDir: join(dir, 'out'), report }]);
+    const ends = new Map<string, string>();
+    for (const s of report.states) {
+      const layers = s.sims!.layers;
+      expect(layers.filter((l) => l.profileEndsInIt).map((l) => l.role), s.state).toEqual([layers[layers.length - 1].role]);
+      ends.set(s.state, layers[layers.length - 1].role);
+    }
+    for (const rows of [layerRows, summary]) {
+      const marked = rows.filter((r) => r.profileEndsInIt === 'true').map((r) => `${r.state}:${r.role}`);
+      expect(marked.sort()).toEqual([...ends].map(([state, role]) => `${state}:${role}`).sort());
+      expect(rows.every((r) => r.profileEndsInIt === 'true' || r.profileEndsInIt === null)).toBe(true);
+    }
+  });
 });
 
 /** The grapa CIGS profile in two states, with an inline stack whose analyte is Na⁺ (diffused from the glass into the absorber). */

@@ -6,7 +6,7 @@ import { binAtDepthFraction, DEPTH_TABLE_CELLS } from '../../core/figures/volume
 
 // The sample study's pristine and charged layers (strata analyze samples/study): times in s,
 // depths from the SEM thicknesses; the stacks hold 250 scans, one every 24 s from 0 to 5976 s.
-const layer = (role: string, startS: number, endS: number, startNm: number, endNm: number) => ({ role, label: role, startS, endS, startNm, endNm, widthNm: endNm - startNm, confidence: 1 });
+const layer = (role: string, startS: number, endS: number, startNm: number, endNm: number) => ({ role, label: role, startS, endS, startNm, endNm, widthNm: endNm - startNm, profileEndsInIt: false, confidence: 1 });
 const pristine = [
   layer('cc_aam', 0, 1249.187, 0, 150.232),
   layer('sei_se', 1249.187, 2049.238, 150.232, 350.729),

@@ -17,6 +17,7 @@ import { ionNotation } from '../../../core/model/ions.js';
 import { layerLabel } from './layerLabel.js';
 import { countOf } from './view.js';
 import { formatWithSigma } from '../../../core/util/uncertainty.js';
+import { endLayerRateText, endLayerWidth } from '../../../core/sims/endLayer.js';
 
 const DASHES = ['', '6 3', '2 3', '9 3 2 3', '1 2'];
 /** Another state's interface closer than this to one of the chosen state's is not ticked (it would sit on its line), px. */
@@ -386,6 +387,12 @@ export function profileView(store: Store): View {
     }
     const fmt = (n: number, d = 1) => (Number.isFinite(n) ? n.toFixed(d) : '—');
     const overridden = s.overrides.interfacesS?.[s.view.profile.interfacesOf] ? ' (moved by hand)' : '';
+    // The layer the profile ends in has no lower interface: its width is how far the sputtering
+    // went into it ("≥"), at a rate it did not set; read bare, the substrate's 81 nm looked like its thickness.
+    const end = endLayerWidth(sims);
+    const endNote = end ? `≥: the profile ends in ${layerLabel(study, end.role)}, so its width is the depth sputtered into it (${endLayerRateText(end, (role) => layerLabel(study, role))}), not its thickness.` : null;
+    const widthCell = (l: LayerSegment): HTMLElement =>
+      end?.role === l.role ? h('td', { class: 'num', title: endNote! }, `≥ ${fmt(l.widthNm)}`) : h('td', { class: 'num' }, fmt(l.widthNm));
     tables.replaceChildren(
       h(
         'table',
@@ -395,11 +402,16 @@ export function profileView(store: Store): View {
         h('tbody', {}, ...sims.interfaces.map((f) => h('tr', {}, h('td', { 'data-roles': `${f.upper}|${f.lower}` }, `${layerLabel(study, f.upper)} | ${layerLabel(study, f.lower)}`), h('td', {}, f.markerIon ? ionNotation(f.markerIon) : '—'), h('td', { class: 'num', 'data-time-s': String(f.timeS) }, f.timeSigmaS === undefined ? fmt(f.timeS) : formatWithSigma(f.timeS, f.timeSigmaS)), h('td', { class: 'num' }, fmt(f.depthNm)), h('td', { class: 'num' }, fmt(f.resolutionNm))))),
       ),
       h(
-        'table',
-        { id: 'layer-table', class: 'compact' },
-        h('caption', {}, `Layers of ${s.view.profile.interfacesOf} (depth: ${sims.depthCalibration})`),
-        h('thead', {}, h('tr', {}, h('th', {}, 'Layer'), h('th', {}, 'Start (s)'), h('th', {}, 'End (s)'), h('th', {}, 'Width (nm)'), h('th', {}, 'Confidence'))),
-        h('tbody', {}, ...sims.layers.map((l) => h('tr', { 'data-role': l.role }, h('td', {}, layerLabel(study, l.role)), h('td', { class: 'num' }, fmt(l.startS)), h('td', { class: 'num' }, fmt(l.endS)), h('td', { class: 'num' }, fmt(l.widthNm)), h('td', { class: 'num' }, fmt(l.confidence, 2))))),
+        'div',
+        { class: 'layer-table' },
+        h(
+          'table',
+          { id: 'layer-table', class: 'compact' },
+          h('caption', {}, `Layers of ${s.view.profile.interfacesOf} (depth: ${sims.depthCalibration})`),
+          h('thead', {}, h('tr', {}, h('th', {}, 'Layer'), h('th', {}, 'Start (s)'), h('th', {}, 'End (s)'), h('th', {}, 'Width (nm)'), h('th', {}, 'Confidence'))),
+          h('tbody', {}, ...sims.layers.map((l) => h('tr', { 'data-role': l.role }, h('td', {}, layerLabel(study, l.role)), h('td', { class: 'num' }, fmt(l.startS)), h('td', { class: 'num' }, fmt(l.endS)), widthCell(l), h('td', { class: 'num' }, fmt(l.confidence, 2))))),
+        ),
+        endNote ? h('p', { class: 'notes', id: 'end-layer-note' }, endNote) : null,
       ),
       // What the segmentation and the corrections of this state had to guess or could not do.
       sims.warnings?.length

@@ -11,16 +11,9 @@ import { CallCancelled, stackSummary } from '../api/contract.js';
 import { FORMATS } from '../io/detect.js';
 import type { FormatId } from '../io/detect.js';
 import { OutsideSessionError, StrataError } from '../model/errors.js';
-import { withPixelSize } from '../sem/calibration.js';
-import { binnedGrey, displayLevels, linearLevels } from '../sem/contrast.js';
-import { decodeGreyTiff } from '../io/sem/decode.js';
-import { readRawTags } from '../io/sem/tiffTags.js';
-import type { SemImage } from '../model/semImage.js';
 import type { StudyFile } from '../model/study.js';
-import { semViewOf } from '../model/study.js';
 import { STRATA_VERSION } from '../version.js';
 import { summarizeDataset } from '../pipeline/summarizeDataset.js';
-import { measureCrossSection } from '../sem/crossSection.js';
 import { loadStudy } from './loadStudy.js';
 import type { LoadedStudy } from './loadStudy.js';
 import { openDataset } from './openDataset.js';
@@ -36,8 +29,8 @@ import { makeFolder, writeFileAtomic } from './files.js';
 import { JobTable, type Job } from './jobs.js';
 import { figureSteps } from './figureTask.js';
 import type { FigureTask } from './figureTask.js';
+import type { SemImageTask } from './semImageTask.js';
 import { isProjectPath, parseProject, readProject, resolveProjectStudy, studyPathForProject, writeProject } from './project.js';
-import { viewToBase64 } from './base64.js';
 
 /**
  * The main-side services behind the StrataApi, shared by the Electron IPC handlers and the
@@ -391,48 +384,18 @@ export class WorkbenchServices implements StrataApi {
   async getSemImage({ path, state, maxSize, pixelSizeNm, geometry, stack }: ApiRequest<'getSemImage'>): Promise<ApiResponses['getSemImage']> {
     // A view and a layer stack the user set replace study.json's, exactly as the analysis applies them.
     const study = withSemGeometry(withChosenStack(await this.study(path), { stack }), geometry && { semGeometry: { [state]: geometry } });
-    const file = WorkbenchServices.fileOf(study, state, 'sem');
-    const settings = study.states.find((s) => s.state === state);
-    if (!file) throw new StrataError(`${study.name}: state '${state}' has no SEM image`);
-    const fileImg = (await WorkbenchServices.open(study, file, 'semImage')).dataset;
-    // A scale the user set replaces the file's, exactly as the analysis applies it.
-    const img = pixelSizeNm !== undefined ? withPixelSize(fileImg, pixelSizeNm) : fileImg;
-    // The boundaries come from the same measurement the analysis makes (its report keeps only
-    // the thicknesses), so what is drawn is what was measured.
-    let boundaries: ApiResponses['getSemImage']['boundaries'] = null;
-    let boundaryError: string | null = null;
+    if (!WorkbenchServices.fileOf(study, state, 'sem')) throw new StrataError(`${study.name}: state '${state}' has no SEM image`);
+    // On a worker thread: decoding and measuring a large image takes seconds this thread must not be held for (semImageTask.ts).
+    const task: SemImageTask = { kind: 'sem-image', study, state, maxSize, ...(pixelSizeNm !== undefined ? { pixelSizeNm } : {}) };
+    let made: StackTaskResult;
     try {
-      const measured = measureCrossSection(img, study.stack, semViewOf(settings));
-      const { roi, angleDeg } = measured.details;
-      boundaries = { angleDeg, x0Px: roi.x, x1Px: roi.x + roi.width, lines: measured.details.boundaries.map((b) => ({ upper: b.upper, lower: b.lower, uPx: b.uPx })) };
+      made = await this.pool.run(task);
     } catch (err) {
-      boundaryError = (err as Error).message;
+      if (!(err instanceof WorkerLost)) throw err;
+      made = await runStackTask(task);
     }
-    const bin = Math.max(1, Math.ceil(Math.max(img.width, img.height) / maxSize));
-    const w = Math.floor(img.width / bin);
-    const h = Math.floor(img.height / bin);
-    // The grey levels as a figure shows them (see displayLevels).
-    const out = binnedGrey(img, bin, displayLevels(img));
-    const dataBar = img.dataBarRows >= bin ? await dataBarStrip(join(study.root, file.path), img, bin) : null;
-    return {
-      state,
-      file: file.path,
-      width: w,
-      height: h,
-      greyU8: viewToBase64(out),
-      binning: bin,
-      pixelSizeNm: img.pixelSizeNm === null ? null : img.pixelSizeNm * bin,
-      pixelSizeSource: img.pixelSizeSource,
-      pixelSizeDetail: img.pixelSizeDetail ?? null,
-      tiltDeg: img.tiltDeg,
-      section: settings?.semSection ?? null,
-      viewAngleDeg: settings?.semTiltDeg ?? null,
-      boundaries,
-      boundaryError,
-      dataBar,
-      filePixelSizeNm: fileImg.pixelSizeNm,
-      filePixelSizeSource: fileImg.pixelSizeSource,
-    };
+    if (made.kind !== 'sem-image') throw new StrataError(`${state}: not an SEM image`);
+    return made.payload;
   }
 
   async getXrd({ path }: ApiRequest<'getXrd'>): Promise<ApiResponses['getXrd']> {
@@ -538,29 +501,3 @@ export class WorkbenchServices implements StrataApi {
 
 const FIGURE_MIME = { svg: 'image/svg+xml', png: 'image/png', pdf: 'application/pdf' } as const;
 
-/**
- * The data bar the reader cropped off, read again from the file: the burned-in scale bar the
- * user clicks to set the scale lives there. Stretched on its own (it is text and lines, not
- * sample), binned like the image. Null when the file cannot be decoded again.
- */
-async function dataBarStrip(abs: string, img: SemImage, bin: number): Promise<ApiResponses['getSemImage']['dataBar']> {
-  try {
-    const bytes = new Uint8Array(await readFile(abs));
-    const header = readRawTags(bytes);
-    if (!header) return null;
-    const full = await decodeGreyTiff(bytes, img.source.fileName, header);
-    if (full.width !== img.width || full.height !== img.height + img.dataBarRows) return null;
-    const bar = full.pixels.subarray(img.height * img.width);
-    let lo = Infinity;
-    let hi = -Infinity;
-    for (let k = 0; k < bar.length; k++) {
-      if (bar[k] < lo) lo = bar[k];
-      if (bar[k] > hi) hi = bar[k];
-    }
-    const out = binnedGrey({ pixels: bar, width: img.width, height: img.dataBarRows }, bin, linearLevels(lo, hi));
-    return { height: Math.floor(img.dataBarRows / bin), greyU8: viewToBase64(out) };
-  } catch {
-    // The data bar is a convenience for clicking its scale bar; the image itself is what matters.
-    return null;
-  }
-}

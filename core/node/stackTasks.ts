@@ -18,14 +18,17 @@ import type { StateOutcome, StudyAnalysisOptions } from '../pipeline/analyzeStud
 import type { InputRecord } from '../model/provenance.js';
 import { figureSteps, figureTaskFile } from './figureTask.js';
 import type { FigureTask, FigureTaskResult } from './figureTask.js';
+import { semImagePayload } from './semImageTask.js';
+import type { SemImageTask, SemImageTaskResult } from './semImageTask.js';
 
 /**
  * The long tasks that run on worker threads (stackPool.ts), one state per thread, or here when
  * no worker can be had: the workbench's passes over one 3-D stack (the 2-D maps of an ion, its
  * binned volume, an ROI's profile), as self-contained tasks (a file, an ion and options in, a
- * payload out), and one state's whole analysis (see StateTask).
+ * payload out), one state's whole analysis (see StateTask), a figure (figureTask.ts) and the SEM
+ * view's image (semImageTask.ts).
  */
-export type StackTask = MapsTask | VolumeTask | RoiProfileTask | StateTask | InputTask | FigureTask;
+export type StackTask = MapsTask | VolumeTask | RoiProfileTask | StateTask | InputTask | FigureTask | SemImageTask;
 
 interface TaskBase {
   /** Absolute path of the stack file, and its name as the user knows it (for messages). */
@@ -98,7 +101,8 @@ export type StackTaskResult =
   | { kind: 'roi-profile'; payload: ProfilePayload }
   | { kind: 'state'; outcome: StateOutcome }
   | { kind: 'input'; record: InputRecord; known: KnownHash | null }
-  | FigureTaskResult;
+  | FigureTaskResult
+  | SemImageTaskResult;
 
 export interface TaskControl {
   signal?: AbortSignal;
@@ -117,6 +121,7 @@ export async function runStackTask(task: StackTask, control: TaskControl = {}): 
       control.onStep?.(line, Math.min(++done, total), total);
     });
   }
+  if (task.kind === 'sem-image') return { kind: 'sem-image', payload: await semImagePayload(task) };
   if (task.kind === 'state') return { kind: 'state', outcome: await analyzeStateFiles(task.study, task.stateIndex, task.options, DEFAULT_STEPS, control, task.part) };
   if (task.kind === 'input') {
     // Progress by the chunk is what lets the pool send a Cancel (it answers progress with it); the signal then stops the checksum.

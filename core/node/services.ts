@@ -13,7 +13,6 @@ import type { FormatId } from '../io/detect.js';
 import { OutsideSessionError, StrataError } from '../model/errors.js';
 import type { StudyFile } from '../model/study.js';
 import { STRATA_VERSION } from '../version.js';
-import { summarizeDataset } from '../pipeline/summarizeDataset.js';
 import { loadStudy } from './loadStudy.js';
 import type { LoadedStudy } from './loadStudy.js';
 import { openDataset } from './openDataset.js';
@@ -24,7 +23,7 @@ import { studyAsChosen, withChosenStack, withSemGeometry } from './analyzeStudyO
 import { StackPool, WorkerLost } from './stackPool.js';
 import { statesOnLanes } from './stateLanes.js';
 import { runStackTask } from './stackTasks.js';
-import type { MapsTask, MapsTaskResult, StackTask, StackTaskResult, VolumeTask } from './stackTasks.js';
+import type { MapsTask, MapsTaskResult, StackTask, StackTaskResult, SummaryTask, VolumeTask } from './stackTasks.js';
 import { makeFolder, writeFileAtomic } from './files.js';
 import { JobTable, type Job } from './jobs.js';
 import { figureSteps } from './figureTask.js';
@@ -178,29 +177,10 @@ export class WorkbenchServices implements StrataApi {
   async openStudy({ path }: ApiRequest<'openStudy'>): Promise<StudySummary> {
     const study = await this.study(path);
     const abs = resolve(path);
-    const states = [];
-    for (const s of study.states) {
-      const files = [];
-      for (const f of s.files) {
-        const formatKind = FORMATS[f.format as FormatId]?.kind;
-        if (formatKind === 'sidecar' || formatKind === 'manifest') {
-          // A sidecar is read with its image (SEM metadata text), not as data of its own.
-          files.push({ ...f, kind: formatKind, summary: { format: f.format, description: FORMATS[f.format as FormatId].description }, error: null });
-          continue;
-        }
-        try {
-          const opened = await openDataset(join(study.root, f.path), { displayName: f.path });
-          try {
-            files.push({ ...f, summary: summarizeDataset(opened.format, opened.dataset), error: null });
-          } finally {
-            await opened.close();
-          }
-        } catch (err) {
-          files.push({ ...f, summary: null, error: (err as Error).message });
-        }
-      }
-      states.push({ state: s.state, files });
-    }
+    // Every file opened and summarised on the worker threads, side by side: opening decodes an
+    // SEM image whole and reads an imzML's every spectrum (seconds for large ones), which held
+    // this thread (in the desktop app, Electron's main process) file after file.
+    const states = await Promise.all(study.states.map(async (s) => ({ state: s.state, files: await Promise.all(s.files.map((f) => this.fileSummary(study, f))) })));
     await this.remember(abs);
     return {
       path: abs,
@@ -211,6 +191,30 @@ export class WorkbenchServices implements StrataApi {
       states,
     };
   }
+
+  /** A file of a study with its summary (the Study view's metadata line), or why it could not be read. */
+  private async fileSummary(study: LoadedStudy, f: StudyFile): Promise<StudySummary['states'][number]['files'][number]> {
+    const formatKind = FORMATS[f.format as FormatId]?.kind;
+    if (formatKind === 'sidecar' || formatKind === 'manifest') {
+      // A sidecar is read with its image (SEM metadata text), not as data of its own.
+      return { ...f, kind: formatKind, summary: { format: f.format, description: FORMATS[f.format as FormatId].description }, error: null };
+    }
+    const task: SummaryTask = { kind: 'summary', file: join(study.root, f.path), displayName: f.path };
+    try {
+      let made: StackTaskResult;
+      try {
+        made = await this.pool.run(task);
+      } catch (err) {
+        if (!(err instanceof WorkerLost)) throw err;
+        made = await runStackTask(task);
+      }
+      if (made.kind !== 'summary') throw new StrataError(`${f.path}: no summary`);
+      return { ...f, summary: made.summary, error: null };
+    } catch (err) {
+      return { ...f, summary: null, error: (err as Error).message };
+    }
+  }
+
 
   /**
    * The study's report. Under a `jobId`: its progress is the states analysed, and its Cancel stops

@@ -45,7 +45,6 @@ function valueScale(domain: [number, number], heightPt: number): ScaleLinear<num
 function barChart(bars: Bar[], groups: { role: string; label: string }[], keys: string[], o: { widthPt: number; heightPt: number; yLabel: string; domain: [number, number] }): string {
   const x0 = M.left;
   const x1 = o.widthPt - M.right;
-  const y0 = M.top;
   const y1 = o.heightPt - M.bottom;
   const xg: ScaleBand<string> = scaleBand<string>().domain(groups.map((g) => g.role)).range([x0, x1]).paddingInner(0.25).paddingOuter(0.12);
   const xk: ScaleBand<string> = scaleBand<string>().domain(keys).range([0, xg.bandwidth()]).padding(0.08);
@@ -139,7 +138,7 @@ export function liBarsNotes(input: LiBarsInput): string[] {
 }
 
 export function liBarsFigure(input: LiBarsInput): string {
-  const { W, sideBySide, panelW, panelH, states, colourOf, barsA, barsB, domainA, domainB } = layout(input);
+  const { sideBySide, panelW, panelH, states, colourOf, barsA, barsB, domainA, domainB } = layout(input);
   const layers = input.layers.filter((l) => input.states.some((s) => s.li.some((x) => x.role === l.role)));
   const others = states.filter((s) => s !== input.referenceState);
   const legendH = TYPE.smallPt + 6;

@@ -7,7 +7,7 @@ import type { IonChannel } from '../model/ions.js';
 import { saturatedValue } from './deadTime.js';
 import { correctedPlaneSums, type CorrectedPlaneSums } from './kernels/u16Sums.js';
 import { correctionTable, correctMinorOverRoi, correctPlaneInto, minorIsotopeScans, planeBuffers, type CorrectedPlane, type CorrectionTable } from './planeCorrection.js';
-import { ionPlaneRuns, planeByScan, runBufferBytes, type PlaneSamples, type Samples } from './planeRuns.js';
+import { ionPlaneRuns, planeByScan, runBufferBytes, type Samples } from './planeRuns.js';
 import { roiMask, roiPixelCount, roiPixels, type Roi } from './roi.js';
 
 export interface StackProfileOptions {

@@ -7,6 +7,7 @@ import { useBoundedDecoders } from '../tiff/boundedDecoders.js';
 import { FormatError, assertSaneAllocation } from '../../model/errors.js';
 import type { RawTiffHeader } from './tiffTags.js';
 import { assertWalkableLayout } from '../tiff/walkableLayout.js';
+import { uncompressedSamples } from './rawGrey.js';
 
 export interface GreyImage {
   width: number;
@@ -128,9 +129,11 @@ export async function decodeGreyTiff(bytes: Uint8Array, fileName: string, header
   const spp = image.getSamplesPerPixel();
   const bits = image.getBitsPerSample(0);
   const photometric = u16(header, 262);
-  let bands;
+  // Uncompressed one-sample strips, as most SEM software saves: copied, not decoded a value at a time.
+  const copied = uncompressedSamples(bytes, header, width, height);
+  let bands: ArrayLike<number>[];
   try {
-    bands = (await image.readRasters({ interleave: false })) as unknown as ArrayLike<number>[];
+    bands = copied ? [copied] : ((await image.readRasters({ interleave: false })) as unknown as ArrayLike<number>[]);
   } catch (err) {
     throw new FormatError(fileName, `TIFF pixels could not be decoded (${(err as Error).message})`);
   }
@@ -152,6 +155,8 @@ export async function decodeGreyTiff(bytes: Uint8Array, fileName: string, header
   }
   const sampleFormat = image.getSampleFormat(0);
   const integer = sampleFormat === 1 || sampleFormat === undefined;
+  // Copied samples that are already the grey image (not inverted, of its bit depth): no second copy.
+  if (copied && photometric !== PHOTOMETRIC_WHITE_IS_ZERO && copied.BYTES_PER_ELEMENT * 8 === bitsPerSample) return { width, height, pixels: copied, bitsPerSample };
   const target: Uint8Array | Uint16Array | Float32Array = bitsPerSample === 8 ? new Uint8Array(n) : bitsPerSample === 16 ? new Uint16Array(n) : new Float32Array(n);
   const maxValue = integer ? 2 ** bits - 1 : 1;
   if (spp >= 3 && photometric === 2) {

@@ -7,7 +7,7 @@ import { useBoundedDecoders } from '../tiff/boundedDecoders.js';
 import { FormatError, assertSaneAllocation } from '../../model/errors.js';
 import type { RawTiffHeader } from './tiffTags.js';
 import { assertWalkableLayout } from '../tiff/walkableLayout.js';
-import { uncompressedSamples } from './rawGrey.js';
+import { stripSamples } from './stripSamples.js';
 
 export interface GreyImage {
   width: number;
@@ -129,10 +129,11 @@ export async function decodeGreyTiff(bytes: Uint8Array, fileName: string, header
   const spp = image.getSamplesPerPixel();
   const bits = image.getBitsPerSample(0);
   const photometric = u16(header, 262);
-  // Uncompressed one-sample strips, as most SEM software saves: copied, not decoded a value at a time.
-  const copied = uncompressedSamples(bytes, header, width, height);
+  let copied: Uint8Array | Uint16Array | null;
   let bands: ArrayLike<number>[];
   try {
+    // One-sample strips, as SEM software saves: decoded straight into the image, not a value at a time.
+    copied = stripSamples(bytes, header, width, height);
     bands = copied ? [copied] : ((await image.readRasters({ interleave: false })) as unknown as ArrayLike<number>[]);
   } catch (err) {
     throw new FormatError(fileName, `TIFF pixels could not be decoded (${(err as Error).message})`);

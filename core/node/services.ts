@@ -23,12 +23,11 @@ import { studyAsChosen, withChosenStack, withSemGeometry } from './analyzeStudyO
 import { StackPool, WorkerLost } from './stackPool.js';
 import { statesOnLanes } from './stateLanes.js';
 import { runStackTask } from './stackTasks.js';
-import type { MapsTask, MapsTaskResult, StackTask, StackTaskResult, SummaryTask, VolumeTask } from './stackTasks.js';
+import type { MapsTask, MapsTaskResult, StackTask, StackTaskResult, VolumeTask } from './stackTasks.js';
 import { makeFolder, writeFileAtomic } from './files.js';
 import { JobTable, type Job } from './jobs.js';
 import { figureSteps } from './figureTask.js';
 import type { FigureTask } from './figureTask.js';
-import type { SemImageTask } from './semImageTask.js';
 import { isProjectPath, parseProject, readProject, resolveProjectStudy, studyPathForProject, writeProject } from './project.js';
 
 /**
@@ -199,15 +198,8 @@ export class WorkbenchServices implements StrataApi {
       // A sidecar is read with its image (SEM metadata text), not as data of its own.
       return { ...f, kind: formatKind, summary: { format: f.format, description: FORMATS[f.format as FormatId].description }, error: null };
     }
-    const task: SummaryTask = { kind: 'summary', file: join(study.root, f.path), displayName: f.path };
     try {
-      let made: StackTaskResult;
-      try {
-        made = await this.pool.run(task);
-      } catch (err) {
-        if (!(err instanceof WorkerLost)) throw err;
-        made = await runStackTask(task);
-      }
+      const made = await this.onWorker({ kind: 'summary', file: join(study.root, f.path), displayName: f.path });
       if (made.kind !== 'summary') throw new StrataError(`${f.path}: no summary`);
       return { ...f, summary: made.summary, error: null };
     } catch (err) {
@@ -345,6 +337,16 @@ export class WorkbenchServices implements StrataApi {
     }
   }
 
+  /** A task on the worker pool without a job (no progress, no Cancel), or here when no worker can be had (the result is the same). */
+  private async onWorker(task: StackTask): Promise<StackTaskResult> {
+    try {
+      return await this.pool.run(task);
+    } catch (err) {
+      if (!(err instanceof WorkerLost)) throw err;
+      return runStackTask(task);
+    }
+  }
+
   /**
    * A pass over a stack on the worker pool, its progress added to the job's; run here instead
    * when no worker can be had (the result is the same, only not beside the other states).
@@ -390,14 +392,7 @@ export class WorkbenchServices implements StrataApi {
     const study = withSemGeometry(withChosenStack(await this.study(path), { stack }), geometry && { semGeometry: { [state]: geometry } });
     if (!WorkbenchServices.fileOf(study, state, 'sem')) throw new StrataError(`${study.name}: state '${state}' has no SEM image`);
     // On a worker thread: decoding and measuring a large image takes seconds this thread must not be held for (semImageTask.ts).
-    const task: SemImageTask = { kind: 'sem-image', study, state, maxSize, ...(pixelSizeNm !== undefined ? { pixelSizeNm } : {}) };
-    let made: StackTaskResult;
-    try {
-      made = await this.pool.run(task);
-    } catch (err) {
-      if (!(err instanceof WorkerLost)) throw err;
-      made = await runStackTask(task);
-    }
+    const made = await this.onWorker({ kind: 'sem-image', study, state, maxSize, ...(pixelSizeNm !== undefined ? { pixelSizeNm } : {}) });
     if (made.kind !== 'sem-image') throw new StrataError(`${state}: not an SEM image`);
     return made.payload;
   }

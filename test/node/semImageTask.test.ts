@@ -10,6 +10,7 @@ import { openDataset } from '../../core/node/openDataset.js';
 import { summarizeDataset } from '../../core/pipeline/summarizeDataset.js';
 import { semImagePayload } from '../../core/node/semImageTask.js';
 import { WorkbenchServices } from '../../core/node/services.js';
+import { longestGap } from '../helpers/eventLoop.js';
 
 const sample = resolve('samples/study');
 const haveSample = existsSync(join(sample, 'study.json'));
@@ -32,24 +33,6 @@ async function upscaledSem(dir: string, state: string, k: number): Promise<void>
     .replace(/^\$CM_FULL_SIZE .*$/m, `$CM_FULL_SIZE ${width} ${height}`)
     .replace(/^\$\$SM_MICRON_BAR (\d+)$/m, (_, px: string) => `$$SM_MICRON_BAR ${Number(px) * k}`);
   writeFileSync(join(dir, state, 'sem.txt'), sidecar);
-}
-
-/** The longest time, ms, this thread went without running a 10 ms timer while `work` ran, and how long `work` took. */
-async function longestGap<T>(work: () => Promise<T>): Promise<{ result: T; longestGapMs: number; tookMs: number }> {
-  let longestGapMs = 0;
-  let last = performance.now();
-  const ticker = setInterval(() => {
-    const now = performance.now();
-    longestGapMs = Math.max(longestGapMs, now - last);
-    last = now;
-  }, 10);
-  const started = performance.now();
-  try {
-    const result = await work();
-    return { result, longestGapMs, tookMs: performance.now() - started };
-  } finally {
-    clearInterval(ticker);
-  }
 }
 
 describe.skipIf(!haveSample)('large SEM images are read on worker threads: the backend answers meanwhile', () => {

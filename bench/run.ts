@@ -26,6 +26,8 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseSize } from '../samples/gen/large.js';
 import { makeImzml } from '../samples/gen/imzml.js';
+import { writeTiff } from '../core/io/tiff/writeTiff.js';
+import { syntheticSection } from '../test/sem/synthetic.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const dataDir = join(root, 'bench', 'data');
@@ -232,6 +234,20 @@ const SEM_SIZE = '6144x4096';
 const sem = { measure: measure(1, workload('sem-measure', SEM_SIZE)), pass: measure(1, workload('sem-pass', SEM_SIZE)) };
 results.sem = { size: SEM_SIZE, ...sem, ratio: sem.measure.seconds / sem.pass.seconds };
 
+// (l) SEM TIFF reads: the same section written as a file, uncompressed (as FEI/Thermo and Tescan
+// save) and Deflate-compressed, opened as the readers open it, against reading the file with `fs`.
+const semFiles = (['none', 'deflate'] as const).map((compression) => {
+  const path = join(dataDir, `sem-${SEM_SIZE}-${compression}.tif`);
+  if (!existsSync(path)) {
+    mkdirSync(dataDir, { recursive: true });
+    const [width, height] = SEM_SIZE.split('x').map(Number);
+    const image = syntheticSection({ width, height, pixelSizeNm: 0.6, rotationDeg: 1.37, topNm: 150, blurNm: 1.2, thicknessesNm: [150, 200, 600, 150, 200], levels: [16, 182, 70, 120, 182, 56, 98], noise: 12 });
+    writeFileSync(path, writeTiff([{ width, height, data: Uint8Array.from(image.pixels, Math.round) }], { compression }));
+  }
+  return { compression, path, bytes: statSync(path).size, read: measure(1, workload('sem-read', path)), fsRead: measure(1, workload('fs-read', path)) };
+});
+results.semRead = semFiles.map(({ compression, bytes, read, fsRead }) => ({ compression, bytes, read, fsRead, ratio: read.seconds / fsRead.seconds }));
+
 // (i) CLI start: `strata --version` (the program alone) and `strata info` of an XRD pattern (its
 // readers loaded), each a fresh process as a script calling strata per file runs it, against a
 // bare `node -e 0` started the same way. The bundle is made before (its first use builds it).
@@ -269,6 +285,9 @@ process.stdout.write(
 process.stdout.write(
   `(h) SEM ${SEM_SIZE} px: layers measured in ${fmt(sem.measure.seconds, 2)} s (first run ${fmt(sem.measure.coldSeconds, 2)} s), ×${fmt(sem.measure.seconds / sem.pass.seconds, 0)} one pass over its pixels (${fmt(sem.pass.seconds * 1e3, 0)} ms)\n`,
 );
+for (const f of semFiles) {
+  process.stdout.write(`(l) SEM TIFF ${SEM_SIZE} px, ${f.compression === 'none' ? 'uncompressed' : 'Deflate'} (${(f.bytes / MB).toFixed(0)} MiB): opened in ${fmt(f.read.seconds * 1e3, 0)} ms, ×${fmt(f.read.seconds / f.fsRead.seconds, 1)} reading it with fs (${fmt(f.fsRead.seconds * 1e3, 0)} ms)\n`);
+}
 process.stdout.write(
   `(i) CLI start: strata --version ${fmt(cliStart.version.seconds * 1e3, 0)} ms, ×${fmt(cliStart.version.seconds / cliStart.node.seconds, 1)} a bare node start (${fmt(cliStart.node.seconds * 1e3, 0)} ms); strata info of an XRD pattern ${fmt(cliStart.info.seconds * 1e3, 0)} ms, ×${fmt(cliStart.info.seconds / cliStart.node.seconds, 1)} (medians of 7)\n`,
 );

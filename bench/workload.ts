@@ -289,6 +289,14 @@ async function semMeasure(): Promise<Result> {
   return { seconds: Number(process.hrtime.bigint() - started) / 1e9, check: r.layers.reduce((s, l) => s + l.thicknessNm, 0) };
 }
 
+/** (l) An SEM TIFF opened as the readers open it: its tags, sidecar metadata and pixels (decoded), its data bar found. */
+async function semRead(): Promise<number> {
+  const opened = await openDataset(file);
+  await opened.close();
+  if (opened.dataset.kind !== 'semImage') throw new Error(`${file}: not an SEM image`);
+  return opened.dataset.width * opened.dataset.height + opened.dataset.pixels[0];
+}
+
 /** (h) baseline: one plain pass over the section's pixels (the memory-bandwidth bound of any analysis of it). */
 async function semPass(): Promise<Result> {
   const { pixels } = semSection();
@@ -320,6 +328,7 @@ const WORKLOADS: Record<string, () => Promise<number | Partial<Result> & { check
   'imzml-fs-read': imzmlFsRead,
   'sem-measure': semMeasure,
   'sem-pass': semPass,
+  'sem-read': semRead,
   'workbench-roi': workbenchRoi,
 };
 

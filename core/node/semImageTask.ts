@@ -2,9 +2,10 @@
  * The SEM view's image of one state: the image binned to the view's size in the grey levels a
  * figure shows, the layer boundaries the cross-section measurement finds, and the data bar, as
  * a task of the stack pool's worker threads (stackTasks.ts). Decoding and measuring a
- * 5120 × 3840 px image (a usual field-emission SEM frame) takes ~3 s; on the backend's thread
- * (in the desktop app, Electron's main process) every window froze for that long, each time the
- * view was opened or its state, scale or geometry changed.
+ * 5120 × 3840 px image (a usual field-emission SEM frame) took ~3 s (~2 s since its strips are
+ * copied, not decoded by geotiff: the measurement is most of it); on the backend's thread (in the
+ * desktop app, Electron's main process) every window froze for that long, each time the view was
+ * opened or its state, scale or geometry changed.
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';

@@ -43,6 +43,7 @@ export function stripSamples(bytes: Uint8Array, header: RawTiffHeader, width: nu
   const counts = tag(279);
   const rowsPerStrip = Math.min(height, one(278, height) ?? 0);
   if (!offsets || !counts || !(rowsPerStrip >= 1) || offsets.length !== Math.ceil(height / rowsPerStrip) || counts.length !== offsets.length) return null;
+  if (offsets.some((at, s) => at + counts[s] > bytes.length)) return null;
   const bytesPerSample = bits / 8;
   const rowBytes = width * bytesPerSample;
   const raw = new Uint8Array(width * height * bytesPerSample);
@@ -50,7 +51,6 @@ export function stripSamples(bytes: Uint8Array, header: RawTiffHeader, width: nu
     const rows = Math.min(rowsPerStrip, height - s * rowsPerStrip);
     const start = s * rowsPerStrip * rowBytes;
     const out = raw.subarray(start, start + rows * rowBytes);
-    if (offsets[s] + counts[s] > bytes.length) return null;
     // Refused here, not handed to geotiff, which refuses them too: its raster beside this image
     // would double what a hostile header makes us hold.
     let written: number;

@@ -27,7 +27,9 @@ export function endLayerWidth(sims: SimsStateResult): EndLayerWidth | null {
   if (!layer || !Number.isFinite(layer.widthNm)) return null;
   const rates = (sims.parameters?.calibration as { ratesNmPerS?: CalibrationRate[] } | null | undefined)?.ratesNmPerS ?? [];
   const at = rates.findIndex((r) => r.role === layer.role);
-  if (at < 0 || rates[at].source !== 'extrapolated') return { role: layer.role, rate: 'given' };
+  // Without a record of its rate (a report made elsewhere), the rule the analysis applies unless told otherwise.
+  if (at < 0) return { role: layer.role, rate: 'extrapolated' };
+  if (rates[at].source !== 'extrapolated') return { role: layer.role, rate: 'given' };
   const above = rates[at - 1];
   return { role: layer.role, rate: 'extrapolated', rateOfRole: above && above.rateNmPerS === rates[at].rateNmPerS ? above.role : undefined };
 }

@@ -28,6 +28,10 @@ describe('the layer the profile ends in', () => {
     const trueWidthNm = (profileEndS - spec.boundariesS[3]) * (150 / (spec.boundariesS[3] - spec.boundariesS[2]));
     expect(Math.abs(substrate.widthNm - trueWidthNm)).toBeLessThan(2 * spec.scanPeriodS * ccRateNmPerS);
     expect(endLayerRateText(end, label)).toBe("extrapolated at CC's sputter rate");
+    // A report without the record of its rates: the analysis's own rule, said without a layer's name.
+    const unrecorded = endLayerWidth({ ...r, parameters: { ...r.parameters, calibration: null } })!;
+    expect(unrecorded).toEqual({ role: 'substrate', rate: 'extrapolated' });
+    expect(endLayerRateText(unrecorded, label)).toBe('extrapolated');
   });
 
   it('a substrate rate given is said as given', async () => {

@@ -27,7 +27,7 @@ import { fileURLToPath } from 'node:url';
 import { parseSize } from '../samples/gen/large.js';
 import { makeImzml } from '../samples/gen/imzml.js';
 import { writeTiff } from '../core/io/tiff/writeTiff.js';
-import { syntheticSection } from '../test/sem/synthetic.js';
+import { benchSemSection } from './semSection.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const dataDir = join(root, 'bench', 'data');
@@ -240,9 +240,8 @@ const semFiles = (['none', 'deflate'] as const).map((compression) => {
   const path = join(dataDir, `sem-${SEM_SIZE}-${compression}.tif`);
   if (!existsSync(path)) {
     mkdirSync(dataDir, { recursive: true });
-    const [width, height] = SEM_SIZE.split('x').map(Number);
-    const image = syntheticSection({ width, height, pixelSizeNm: 0.6, rotationDeg: 1.37, topNm: 150, blurNm: 1.2, thicknessesNm: [150, 200, 600, 150, 200], levels: [16, 182, 70, 120, 182, 56, 98], noise: 12 });
-    writeFileSync(path, writeTiff([{ width, height, data: Uint8Array.from(image.pixels, Math.round) }], { compression }));
+    const image = benchSemSection(SEM_SIZE);
+    writeFileSync(path, writeTiff([{ width: image.width, height: image.height, data: Uint8Array.from(image.pixels, Math.round) }], { compression }));
   }
   return { compression, path, bytes: statSync(path).size, read: measure(1, workload('sem-read', path)), fsRead: measure(1, workload('fs-read', path)) };
 });

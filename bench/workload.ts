@@ -25,7 +25,7 @@ import { WorkbenchServices } from '../core/node/services.js';
 import { measureCrossSection } from '../core/sem/crossSection.js';
 import { PAPER_ANODE_FREE } from '../core/model/layerStack.js';
 import type { SemImage } from '../core/model/semImage.js';
-import { syntheticSection } from '../test/sem/synthetic.js';
+import { benchSemSection } from './semSection.js';
 
 const [workload, file, shotsArg] = process.argv.slice(2);
 const shotsPerPixel = shotsArg ? Number(shotsArg) : undefined;
@@ -263,21 +263,10 @@ async function imzmlFsRead(): Promise<number> {
   return xml.length + ibd.length;
 }
 
-/** (h) A W×H cross-section of the paper's stack (the SEM tests' generator), made once per process, outside the timing. */
+/** (h) The section, made once per process, outside the timing. */
 let semImage: SemImage | null = null;
 function semSection(): SemImage {
-  const [width, height] = file.split('x').map(Number);
-  semImage ??= syntheticSection({
-    width,
-    height,
-    pixelSizeNm: 0.6,
-    rotationDeg: 1.37,
-    topNm: 150,
-    blurNm: 1.2,
-    thicknessesNm: [150, 200, 600, 150, 200],
-    levels: [16, 182, 70, 120, 182, 56, 98],
-    noise: 12,
-  });
+  semImage ??= benchSemSection(file);
   return semImage;
 }
 

@@ -1,6 +1,7 @@
-import { levenbergMarquardt } from 'ml-levenberg-marquardt';
 import { medianStepDeg } from './background.js';
 import { kAlpha2PositionDeg } from './kalpha2.js';
+import { levenbergMarquardt } from './levenbergMarquardt.js';
+import type { WhitenedProblem } from './levenbergMarquardt.js';
 import { addNormalSums, invert, solveNormalSums } from './linalg.js';
 import { gaussian, gaussianAtU, lorentzianAtQ, pseudoVoigt, pseudoVoigtPeakValue } from './profile.js';
 import type { PeakShape } from './profile.js';
@@ -157,7 +158,7 @@ function alpha2Positions(params: number[], layout: ModelLayout): Array<[number, 
 
 /**
  * Fits one group of (possibly overlapping) pseudo-Voigt peaks plus a polynomial background
- * on the window around them, with ml-levenberg-marquardt and an analytic Jacobian.
+ * on the window around them, by Levenberg–Marquardt (levenbergMarquardt.ts) with an analytic Jacobian.
  * Optionally: a broad Gaussian hump term (width bounded from below, so it can take up an
  * amorphous hump under a weak peak but not the peak itself), the Kα2 companion of every peak
  * in the model (fit raw, unstripped data), and η fixed (weak peaks cannot tell a Lorentzian
@@ -169,8 +170,8 @@ function alpha2Positions(params: number[], layout: ModelLayout): Array<[number, 
  * weights are imperfect; with correct Poisson weights χ²ᵣ ≈ 1 and the scaling changes little.
  * σ = √diag(C); a fixed parameter has σ = 0, one held at a bound NaN (not known).
  *
- * Convergence: the library only stops on an absolute error (Σ of whitened squared residuals ≤
- * `errorTolerance`), which noisy data never reach. The fit therefore runs in short bursts and
+ * Convergence: the optimiser runs a given number of steps (it keeps the library's rules, which
+ * stopped only at χ² = 0, and noisy data never get there). The fit therefore runs in short bursts and
  * stops when a burst lowers χ² by less than `chi2Tolerance` (default 1e-6 relative, + 1e-3: far below the Δχ² = 1 of one standard deviation).
  */
 export function fitPeakGroup(twoThetaDeg: ArrayLike<number>, y: ArrayLike<number>, guesses: readonly PeakGuess[], opts: FitOptions = {}): PeakGroupFit | null {
@@ -287,11 +288,8 @@ function fitGroupOnce(twoThetaDeg: ArrayLike<number>, y: ArrayLike<number>, gues
     free.forEach((fi, j) => (v[fi] = q[j]));
     return v;
   };
-  // Weighted least squares by whitening: the library sees point indices, data yᵢ/σᵢ and model
-  // mᵢ/σᵢ with unit weights. (Its own `weights` option is applied inconsistently between the
-  // step and the error in v5, so it is not used.)
-  const index = xs.map((_, i) => i);
-  const white = ys.map((v, i) => v * ws[i]);
+  // Weighted least squares by whitening: the optimiser sees data yᵢ/σᵢ and model mᵢ/σᵢ.
+  const white = Float64Array.from(ys, (v, i) => v * ws[i]);
   const gradFull = new Array<number>(pFull).fill(0);
   const chi2Of = (params: number[]): number => {
     const a2 = alpha2Positions(params, layout);
@@ -304,61 +302,42 @@ function fitGroupOnce(twoThetaDeg: ArrayLike<number>, y: ArrayLike<number>, gues
   const maxIterations = opts.maxIterations ?? 200;
   const burst = 10;
   const relTol = opts.chi2Tolerance ?? 1e-6;
-  // The library damps with λ·I, in whatever units the parameters have: an area in counts·deg
+  // The optimiser damps with λ·I, in whatever units the parameters have: an area in counts·deg
   // and a centre in degrees were damped alike, so the fit's path (and which optimum it reached)
   // depended on the intensities' unit. It sees each parameter in units of 1/‖its whitened
   // Jacobian column‖ at the start (Marquardt's scaling, as MINPACK's), which makes λ relative.
   const unit = parameterUnits(full, layout, free, xs, ws, gradFull);
   const toScaled = (v: number[]): number[] => v.map((value, j) => value / unit[j]);
-  const fromScaled = (q: number[]): number[] => q.map((value, j) => value * unit[j]);
-  // The whitened model at the parameters the library last asked for, point by point. It asks
-  // twice at the same parameters each iteration (for the error of the step just taken, then at
-  // the start of the next step): the second time the values are those already computed.
-  const modelValues = new Float64Array(xs.length);
-  const modelComputed = new Uint8Array(xs.length);
-  let modelAt: number[] | null = null;
-  const whitenedModel = (q: number[]): ((i: number) => number) => {
-    if (!modelAt || q.some((v, j) => !Object.is(v, modelAt![j]))) {
-      modelAt = q.slice();
-      modelComputed.fill(0);
-    }
-    const params = expand(fromScaled(q));
-    const a2 = alpha2Positions(params, layout);
-    return (i) => {
-      if (!modelComputed[i]) {
-        modelValues[i] = evaluate(params, layout, a2, xs[i]) * ws[i];
-        modelComputed[i] = 1;
-      }
-      return modelValues[i];
-    };
+  const fromScaled = (q: ArrayLike<number>): number[] => Array.from(q, (value, j) => value * unit[j]);
+  const problem: WhitenedProblem = {
+    data: white,
+    model: (q, out) => {
+      const params = expand(fromScaled(q));
+      const a2 = alpha2Positions(params, layout);
+      for (let i = 0; i < xs.length; i++) out[i] = evaluate(params, layout, a2, xs[i]) * ws[i];
+    },
+    jacobian: (q) => {
+      const params = expand(fromScaled(q));
+      const a2 = alpha2Positions(params, layout);
+      return (i, row) => {
+        evaluate(params, layout, a2, xs[i], gradFull);
+        for (let j = 0; j < p; j++) row[j] = gradFull[free[j]] * ws[i] * unit[j];
+      };
+    },
   };
-  // One row of the Jacobian at a time: the library copies each into its matrix before asking for the next.
-  const jacobianRow = new Array<number>(p).fill(0);
+  const scaledMin = toScaled(free.map((fi) => min[fi]));
+  const scaledMax = toScaled(free.map((fi) => max[fi]));
   let iterations = 0;
   while (iterations < maxIterations) {
-    const result = levenbergMarquardt(
-      { x: index, y: white },
-      whitenedModel,
-      {
-        initialValues: toScaled(current),
-        minValues: toScaled(free.map((fi) => min[fi])),
-        maxValues: toScaled(free.map((fi) => max[fi])),
-        damping: 1e-2,
-        maxIterations: Math.min(burst, maxIterations - iterations),
-        errorTolerance: 0,
-        jacobianFunction: (q) => {
-          const params = expand(fromScaled(q));
-          const a2 = alpha2Positions(params, layout);
-          return (i) => {
-            evaluate(params, layout, a2, xs[i], gradFull);
-            for (let j = 0; j < p; j++) jacobianRow[j] = gradFull[free[j]] * ws[i] * unit[j];
-            return jacobianRow;
-          };
-        },
-      },
-    );
+    const result = levenbergMarquardt(problem, {
+      initial: toScaled(current),
+      min: scaledMin,
+      max: scaledMax,
+      damping: 1e-2,
+      maxIterations: Math.min(burst, maxIterations - iterations),
+    });
     iterations += result.iterations;
-    const reached = fromScaled(result.parameterValues);
+    const reached = fromScaled(result.parameters);
     const chi2Next = chi2Of(expand(reached));
     const improved = chi2Next < chi2Now;
     if (improved) current = reached;

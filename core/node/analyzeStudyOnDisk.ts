@@ -6,11 +6,12 @@ import { analyzeState, chosenAnalyteMissing, composeStudy } from '../pipeline/an
 import type { ModalitySteps, StateData, StateOutcome, StudyAnalysis, StudyAnalysisOptions } from '../pipeline/analyzeStudy.js';
 import { StrataError } from '../model/errors.js';
 import { notAStateOf } from '../model/study.js';
-import { measureCrossSection, toSemResult } from '../sem/index.js';
+import { toSemResult } from '../sem/index.js';
 import { analyzeXrd } from '../xrd/analyze.js';
 import { profileFromStack } from '../sims/stackProfile.js';
 import { windowMapsFromStack } from '../sims/windowMaps.js';
 import { STRATA_VERSION } from '../version.js';
+import { measureCrossSectionKept } from './crossSectionMemo.js';
 import { inputRecord } from './files.js';
 import { memoizedSteps } from './stateMemo.js';
 import { findSemSidecar, imzmlBinaryPath, openDataset } from './openDataset.js';
@@ -23,9 +24,12 @@ import type { StudyFile } from '../model/study.js';
 /** The user's edits an analysis takes (dragged interfaces, ROI, scale, normalisation): the API's own type. */
 export type { AnalyzeOverrides } from '../api/contract.js';
 
-/** The modality steps the pipeline runs. The SEM step keeps only the report's fields. */
+/**
+ * The modality steps the pipeline runs. The SEM step keeps only the report's fields; the whole
+ * measurement stays in this thread for the SEM view to draw (crossSectionMemo.ts).
+ */
 export const DEFAULT_STEPS: ModalitySteps = {
-  measureSem: (image, stack, opts) => toSemResult(measureCrossSection(image, stack, opts)),
+  measureSem: (image, stack, opts) => toSemResult(measureCrossSectionKept(image, stack, opts)),
   analyzeXrd: (pattern, stack) => analyzeXrd(pattern, { stack }),
 };
 

@@ -19,8 +19,8 @@ import type { StudyState } from '../model/study.js';
 import type { LayerStack } from '../model/layerStack.js';
 import { withPixelSize } from '../sem/calibration.js';
 import { binnedGrey, displayLevels, linearLevels } from '../sem/contrast.js';
-import { measureCrossSection } from '../sem/crossSection.js';
 import { viewToBase64 } from './base64.js';
+import { measureCrossSectionKept } from './crossSectionMemo.js';
 import type { LoadedStudy } from './loadStudy.js';
 import { openDataset } from './openDataset.js';
 
@@ -58,11 +58,12 @@ export async function semImagePayload({ study, state, maxSize, pixelSizeNm }: Se
 async function payloadOf(root: string, path: string, stack: LayerStack, settings: StudyState, fileImg: SemImage, maxSize: number, pixelSizeNm: number | undefined): Promise<SemImagePayload> {
   const img = pixelSizeNm !== undefined ? withPixelSize(fileImg, pixelSizeNm) : fileImg;
   // The boundaries come from the same measurement the analysis makes (its report keeps only
-  // the thicknesses), so what is drawn is what was measured.
+  // the thicknesses), so what is drawn is what was measured: on the worker that analysed the
+  // state, the measurement it made (crossSectionMemo.ts).
   let boundaries: SemImagePayload['boundaries'] = null;
   let boundaryError: string | null = null;
   try {
-    const measured = measureCrossSection(img, stack, semViewOf(settings));
+    const measured = measureCrossSectionKept(img, stack, semViewOf(settings));
     const { roi, angleDeg } = measured.details;
     boundaries = { angleDeg, x0Px: roi.x, x1Px: roi.x + roi.width, lines: measured.details.boundaries.map((b) => ({ upper: b.upper, lower: b.lower, uPx: b.uPx })) };
   } catch (err) {

@@ -21,7 +21,7 @@ import type { StatesControl } from './analyzeStudyOnDisk.js';
 import { AnalysisCache } from './analysisCache.js';
 import { studyAsChosen, withChosenStack, withSemGeometry } from './analyzeStudyOnDisk.js';
 import { StackPool, WorkerLost } from './stackPool.js';
-import { statesOnLanes } from './stateLanes.js';
+import { semAffinity, statesOnLanes } from './stateLanes.js';
 import { runStackTask } from './stackTasks.js';
 import type { MapsTask, MapsTaskResult, StackTask, StackTaskResult, VolumeTask } from './stackTasks.js';
 import { makeFolder, writeFileAtomic } from './files.js';
@@ -343,9 +343,10 @@ export class WorkbenchServices implements StrataApi {
   }
 
   /** A task on the worker pool without a job (no progress, no Cancel), or here when no worker can be had (the result is the same). */
-  private async onWorker(task: StackTask): Promise<StackTaskResult> {
+  /** `affinity`: see StackPool.run. */
+  private async onWorker(task: StackTask, affinity?: string): Promise<StackTaskResult> {
     try {
-      return await this.pool.run(task);
+      return await this.pool.run(task, affinity === undefined ? {} : { affinity });
     } catch (err) {
       if (!(err instanceof WorkerLost)) throw err;
       return runStackTask(task);
@@ -396,8 +397,11 @@ export class WorkbenchServices implements StrataApi {
     // A view and a layer stack the user set replace study.json's, exactly as the analysis applies them.
     const study = withSemGeometry(withChosenStack(await this.study(path), { stack }), geometry && { semGeometry: { [state]: geometry } });
     if (!WorkbenchServices.fileOf(study, state, 'sem')) throw new StrataError(`${study.name}: state '${state}' has no SEM image`);
-    // On a worker thread: decoding and measuring a large image takes seconds this thread must not be held for (semImageTask.ts).
-    const made = await this.onWorker({ kind: 'sem-image', study, state, maxSize, ...(pixelSizeNm !== undefined ? { pixelSizeNm } : {}) });
+    // On a worker thread: decoding and measuring a large image takes seconds this thread must not
+    // be held for (semImageTask.ts). On the worker that analysed the state where it is free: it
+    // keeps the measurement the view draws (crossSectionMemo.ts).
+    const stateIndex = study.states.findIndex((s) => s.state === state);
+    const made = await this.onWorker({ kind: 'sem-image', study, state, maxSize, ...(pixelSizeNm !== undefined ? { pixelSizeNm } : {}) }, semAffinity(study, stateIndex));
     if (made.kind !== 'sem-image') throw new StrataError(`${state}: not an SEM image`);
     return made.payload;
   }

@@ -277,10 +277,23 @@ export class StatesProgress {
   }
 }
 
+/**
+ * The pool's affinity of a state's part (StackPool.run): the same state's part goes to the same
+ * worker where it is free, which keeps what it computed from the state's files.
+ */
+export function stateAffinity(study: LoadedStudy, stateIndex: number, part: StatePart): string {
+  return `state ${study.root} ${study.states[stateIndex].state} ${part}`;
+}
+
+/** The affinity of the part of a state that measures its SEM image (the SEM view's task goes there: crossSectionMemo.ts). */
+export function semAffinity(study: LoadedStudy, stateIndex: number): string {
+  return stateAffinity(study, stateIndex, splitsInParts(study.states[stateIndex]) ? 'sem-sims' : 'whole');
+}
+
 async function stateOnWorker(pool: StackPool, study: LoadedStudy, task: { stateIndex: number; part: StatePart }, options: StudyAnalysisOptions, control: StatesControl, lane: string | undefined): Promise<StateOutcome> {
   const { stateIndex, part } = task;
-  // The same state's part to the same worker where it is free: it keeps what it computed from the state's files (a lane that sends tasks ahead keeps to its own worker).
-  const result = await pool.run({ kind: 'state', study, stateIndex, options, part }, { affinity: `state ${study.root} ${study.states[stateIndex].state} ${part}`, lane, ...control });
+  // A lane that sends tasks ahead keeps to its own worker instead.
+  const result = await pool.run({ kind: 'state', study, stateIndex, options, part }, { affinity: stateAffinity(study, stateIndex, part), lane, ...control });
   if (result.kind !== 'state') throw new StrataError(`${study.name}: a state's analysis came back as '${result.kind}'`);
   return result.outcome;
 }

@@ -7,7 +7,7 @@ import { findLayerOrientation } from './orientation.js';
 import { projectAcross, wellAveraged } from './projection.js';
 import { asRaster, clipRoi } from './raster.js';
 import type { RoiPx } from './raster.js';
-import { fitSteps, gaussianSmooth, gradient, strongestEdge } from './steps.js';
+import { fitStepCounts, gaussianSmooth, gradient, strongestEdge } from './steps.js';
 import type { StepFit } from './steps.js';
 import { MAX_TILT_DEG, normalThicknessNm, roundDeg } from './tilt.js';
 
@@ -246,14 +246,14 @@ export function measureCrossSection(image: SemImage, stack: LayerStack, options:
   const g = gradient(gaussianSmooth(profile, smoothPx));
 
   // Regions: above + films + substrate(+ bulk when its over-layer is resolved).
-  const base = fitSteps(profile, films.length + 2);
+  const tryOverlayer = substrate !== undefined && (substrate.nominalThicknessNm ?? 0) > 0;
+  const [base, withOverlayer] = fitStepCounts(profile, tryOverlayer ? [films.length + 2, films.length + 3] : [films.length + 2]);
   if (!base) throw new AnalysisError(`${file}: the region is too small for ${films.length} layers`);
   const noise = gradientNoise(g);
   let fit = base;
   let edges = refineEdges(base, g, profile.length);
   let substrateMeasured = false;
-  if (substrate && (substrate.nominalThicknessNm ?? 0) > 0) {
-    const withOverlayer = fitSteps(profile, films.length + 3);
+  if (substrate && tryOverlayer) {
     const overlayerEdges = withOverlayer ? refineEdges(withOverlayer, g, profile.length) : [];
     if (withOverlayer && distinctEdges(overlayerEdges, noise)) {
       fit = withOverlayer;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fitSteps } from '../../core/sem/steps.js';
+import { fitStepCounts, fitSteps } from '../../core/sem/steps.js';
 import { gaussianRandom } from './synthetic.js';
 
 /** Every placement of the steps tried (small profiles only): the least squares by brute force. */
@@ -64,6 +64,23 @@ describe('least-squares steps', () => {
         expect(fit.sse).toBeCloseTo(truth.sse, 9);
       }
     }
+  });
+
+  it('fits several counts of segments from one programme, each the least squares of its own count', () => {
+    for (let seed = 1; seed <= 6; seed++) {
+      const v = stepped(24, 4, () => 3, seed);
+      // In any order, with a count the profile is too short for (9 × 3 > 24 bins): null for it alone.
+      const counts = [4, 2, 9, 3];
+      const fits = fitStepCounts(v, counts, 3);
+      expect(fits[2]).toBeNull();
+      for (const [k, segments] of counts.entries()) {
+        if (segments === 9) continue;
+        const truth = bruteForce(v, segments, 3);
+        expect(fits[k]!.starts, `${segments} segments, seed ${seed}`).toEqual(truth.starts);
+        expect(fits[k]!.sse).toBeCloseTo(truth.sse, 9);
+      }
+    }
+    expect(fitStepCounts([1, 2, 3], [2, 5], 2)).toEqual([null, null]);
   });
 
   it('says when the segments cannot fit', () => {

@@ -342,8 +342,10 @@ export class WorkbenchServices implements StrataApi {
     }
   }
 
-  /** A task on the worker pool without a job (no progress, no Cancel), or here when no worker can be had (the result is the same). */
-  /** `affinity`: see StackPool.run. */
+  /**
+   * A task on the worker pool without a job (no progress, no Cancel), or here when no worker can
+   * be had (the result is the same). `affinity`: see StackPool.run.
+   */
   private async onWorker(task: StackTask, affinity?: string): Promise<StackTaskResult> {
     try {
       return await this.pool.run(task, affinity === undefined ? {} : { affinity });

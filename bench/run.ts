@@ -17,7 +17,8 @@
  *   (g) opening a generated 256 × 256-pixel imzML (77 MB of XML) vs reading its two files;
  *   (h) measuring the layers of a generated 6144 × 4096-pixel SEM cross-section vs one pass over its pixels;
  *   (j) the Li maps of a Deflate-compressed 64 MB stack vs reading and inflating its Li strips with zlib alone;
- *   (k) the workbench's analysis of a new ROI on three states of the 512 MB stack vs reading the three files with `fs`.
+ *   (k) the workbench's analysis of a new ROI on three states of the 512 MB stack vs reading the three files with `fs`;
+ *   (m) the workbench's SEM view of a 6144 × 4096-pixel state after its analysis vs the same view measuring the image itself.
  * Prints a table and writes bench/results.json.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -247,6 +248,13 @@ const semFiles = (['none', 'deflate'] as const).map((compression) => {
 });
 results.semRead = semFiles.map(({ compression, bytes, read, fsRead }) => ({ compression, bytes, read, fsRead, ratio: read.seconds / fsRead.seconds }));
 
+// (m) The workbench's SEM view of the uncompressed section's state after the study's analysis,
+// which measured it on the worker the view goes to, against the same view at a scale the
+// analysis did not use (the view measures the image itself).
+const semViewFile = semFiles[0].path;
+const semView = { view: measure(1, workload('sem-view', semViewFile)), unmeasured: measure(1, workload('sem-view-unmeasured', semViewFile)) };
+results.semView = { file: semViewFile, ...semView, ratio: semView.view.seconds / semView.unmeasured.seconds };
+
 // (i) CLI start: `strata --version` (the program alone) and `strata info` of an XRD pattern (its
 // readers loaded), each a fresh process as a script calling strata per file runs it, against a
 // bare `node -e 0` started the same way. The bundle is made before (its first use builds it).
@@ -287,6 +295,9 @@ process.stdout.write(
 for (const f of semFiles) {
   process.stdout.write(`(l) SEM TIFF ${SEM_SIZE} px, ${f.compression === 'none' ? 'uncompressed' : 'Deflate'} (${(f.bytes / MB).toFixed(0)} MiB): opened in ${fmt(f.read.seconds * 1e3, 0)} ms, ×${fmt(f.read.seconds / f.fsRead.seconds, 1)} reading it with fs (${fmt(f.fsRead.seconds * 1e3, 0)} ms)\n`);
 }
+process.stdout.write(
+  `(m) SEM view of a ${SEM_SIZE} px state after its analysis: ${fmt(semView.view.seconds * 1e3, 0)} ms, ×${fmt(semView.view.seconds / semView.unmeasured.seconds, 2)} the view measuring the image itself (${fmt(semView.unmeasured.seconds * 1e3, 0)} ms)\n`,
+);
 process.stdout.write(
   `(i) CLI start: strata --version ${fmt(cliStart.version.seconds * 1e3, 0)} ms, ×${fmt(cliStart.version.seconds / cliStart.node.seconds, 1)} a bare node start (${fmt(cliStart.node.seconds * 1e3, 0)} ms); strata info of an XRD pattern ${fmt(cliStart.info.seconds * 1e3, 0)} ms, ×${fmt(cliStart.info.seconds / cliStart.node.seconds, 1)} (medians of 7)\n`,
 );

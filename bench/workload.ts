@@ -215,6 +215,44 @@ async function workbenchRoi(): Promise<Result> {
   }
 }
 
+/** The SEM section's pixel size, nm (benchSemSection): its TIFF has none, so the view and the analysis are given it, as a scale set by hand. */
+const SEM_SECTION_PIXEL_NM = 0.6;
+
+/**
+ * (m) The workbench's SEM view of a state after the study's analysis (not timed): the image the
+ * view shows, binned, with the boundaries the analysis measured on the same worker
+ * (crossSectionMemo.ts). `measured: false`, the baseline: the same view at a scale the analysis
+ * did not use (0.1 % off), so the view measures the image itself, as it did before. Each run a
+ * fresh workbench; the study is one state holding a link to the (l) section's TIFF.
+ */
+async function semView(measured: boolean): Promise<Result> {
+  const study = semStudy(file);
+  const services = new WorkbenchServices({ mode: 'browser', startupStudy: study, stateDir: mkdtempSync(join(tmpdir(), 'strata-bench-')) });
+  try {
+    await services.analyzeStudy({ path: study, overrides: { semPixelSizeNm: { pristine: SEM_SECTION_PIXEL_NM } } });
+    const pixelSizeNm = measured ? SEM_SECTION_PIXEL_NM : SEM_SECTION_PIXEL_NM * 1.001;
+    const started = process.hrtime.bigint();
+    const view = await services.getSemImage({ path: study, state: 'pristine', maxSize: 1400, pixelSizeNm });
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    if (!view.boundaries) throw new Error(`${file}: the view found no boundaries (${view.boundaryError})`);
+    return { seconds, check: view.boundaries.lines.length };
+  } finally {
+    await services.close();
+  }
+}
+
+/** A study of one state beside the SEM TIFF (bench/data/<stem>-study/), its image a hard link to it, made once. */
+function semStudy(semFile: string): string {
+  const dir = join(dirname(semFile), `${basename(semFile, '.tif')}-study`);
+  if (!existsSync(join(dir, 'study.json'))) {
+    mkdirSync(join(dir, 'pristine'), { recursive: true });
+    if (!existsSync(join(dir, 'pristine', 'sem.tif'))) linkSync(semFile, join(dir, 'pristine', 'sem.tif'));
+    const manifest = { schema: 'strata.study/1', name: `bench ${basename(semFile)}`, stack: 'anode-free-ss-lfp', states: [{ state: 'pristine', files: ['pristine/sem.tif'] }] };
+    writeFileSync(join(dir, 'study.json'), JSON.stringify(manifest, null, 2));
+  }
+  return dir;
+}
+
 /**
  * A study of `states` states beside the stack (bench/data/<stem>-study/), each a hard link to it
  * (the same bytes, no copy), made once.
@@ -319,6 +357,8 @@ const WORKLOADS: Record<string, () => Promise<number | Partial<Result> & { check
   'sem-pass': semPass,
   'sem-read': semRead,
   'workbench-roi': workbenchRoi,
+  'sem-view': () => semView(true),
+  'sem-view-unmeasured': () => semView(false),
 };
 
 /** One timed run of the workload (later runs in this process find the code compiled). */

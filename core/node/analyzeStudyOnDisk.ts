@@ -6,7 +6,6 @@ import { analyzeState, chosenAnalyteMissing, composeStudy } from '../pipeline/an
 import type { ModalitySteps, StateData, StateOutcome, StudyAnalysis, StudyAnalysisOptions } from '../pipeline/analyzeStudy.js';
 import { StrataError } from '../model/errors.js';
 import { notAStateOf } from '../model/study.js';
-import { toSemResult } from '../sem/index.js';
 import { analyzeXrd } from '../xrd/analyze.js';
 import { profileFromStack } from '../sims/stackProfile.js';
 import { windowMapsFromStack } from '../sims/windowMaps.js';
@@ -25,11 +24,11 @@ import type { StudyFile } from '../model/study.js';
 export type { AnalyzeOverrides } from '../api/contract.js';
 
 /**
- * The modality steps the pipeline runs. The SEM step keeps only the report's fields; the whole
- * measurement stays in this thread for the SEM view to draw (crossSectionMemo.ts).
+ * The modality steps the pipeline runs. The SEM measurement is kept in this thread too, for the
+ * SEM view to draw (crossSectionMemo.ts).
  */
 export const DEFAULT_STEPS: ModalitySteps = {
-  measureSem: (image, stack, opts) => toSemResult(measureCrossSectionKept(image, stack, opts)),
+  measureSem: (image, stack, opts) => measureCrossSectionKept(image, stack, opts),
   analyzeXrd: (pattern, stack) => analyzeXrd(pattern, { stack }),
 };
 
@@ -127,7 +126,7 @@ export function splitsInParts(s: { files: readonly StudyFile[] }): boolean {
 export function mergeStateParts(semSims: StateOutcome, xrd: StateOutcome): StateOutcome {
   const report = { ...semSims.report, ...(xrd.report.xrd ? { xrd: xrd.report.xrd } : {}) };
   const warnings = [...semSims.warnings, ...xrd.warnings];
-  return semSims.detail ? { report, detail: semSims.detail, warnings } : { report, warnings };
+  return { report, ...(semSims.detail ? { detail: semSims.detail } : {}), ...(semSims.semSection ? { semSection: semSims.semSection } : {}), warnings };
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { IonStack } from '../model/ionStack.js';
-import type { SemResult, XrdResult } from '../model/report.js';
+import type { XrdResult } from '../model/report.js';
+import type { CrossSectionResult } from '../sem/crossSection.js';
 import type { ModalitySteps } from '../pipeline/analyzeStudy.js';
 import { profileFromStack } from '../sims/stackProfile.js';
 import type { StackProfile, StackProfileOptions } from '../sims/stackProfile.js';
@@ -95,7 +96,7 @@ export async function memoizedSteps(files: StepFiles, base: ModalitySteps): Prom
       const { pixels: _pixels, ...described } = image;
       // The whole view (the tilt, and the section geometry that says how to read a stage tilt).
       const key = keyOf('sem', from, [described, opts.tiltDeg ?? null, opts.section ?? null, stack]);
-      return lookup<SemResult>(key) ?? computed(key, from, measure(image, stack, opts));
+      return lookup<CrossSectionResult>(key) ?? computed(key, from, measure(image, stack, opts));
     };
   }
   const xrd = files.xrd;

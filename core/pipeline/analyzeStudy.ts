@@ -5,13 +5,15 @@ import type { DepthProfile } from '../model/depthProfile.js';
 import type { IonStack } from '../model/ionStack.js';
 import { layerName, type LayerStack } from '../model/layerStack.js';
 import type { Provenance } from '../model/provenance.js';
-import type { Report, SemResult, StateReport, XrdResult } from '../model/report.js';
+import type { Report, StateReport, XrdResult } from '../model/report.js';
 import { analysedAnalyte } from '../model/report.js';
 import { ionKey, speciesName } from '../model/ions.js';
 import type { SemImage } from '../model/semImage.js';
 import type { XrdPattern } from '../model/xrdPattern.js';
 import { analyzeSimsStateDetailed, compareLiStates } from '../sims/index.js';
 import { withPixelSize } from '../sem/calibration.js';
+import { toSemResult } from '../sem/crossSection.js';
+import type { CrossSectionResult } from '../sem/crossSection.js';
 import type { SimsAnalysisOptions, SimsStateDetail, StackProfiler, WindowMapper } from '../sims/index.js';
 
 /** One state's opened datasets (at most one of each kind is analysed; the first wins). */
@@ -53,7 +55,8 @@ export function stateAnalysisOptions(options: StudyAnalysisOptions, state: strin
 
 /** Steps for the modalities that have their own modules; injected so each stays testable alone. */
 export interface ModalitySteps {
-  measureSem?: (image: SemImage, stack: LayerStack, opts: { tiltDeg?: number; section?: SectionGeometry }) => SemResult;
+  /** The whole measurement (the report keeps its thicknesses: toSemResult; figures draw its boundaries). */
+  measureSem?: (image: SemImage, stack: LayerStack, opts: { tiltDeg?: number; section?: SectionGeometry }) => CrossSectionResult;
   /** The stack says which reference phases are candidates (core/xrd candidatePhases). */
   analyzeXrd?: (pattern: XrdPattern, stack?: LayerStack) => XrdResult;
   /** The ToF-SIMS stack's depth profiles (default profileFromStack). */
@@ -66,6 +69,8 @@ export interface StudyAnalysis {
   report: Report;
   /** Per state, the SIMS intermediates (analyte per scan, calibration, maps) for views and figures. */
   details: Map<string, SimsStateDetail>;
+  /** Per state, its SEM cross-section measured whole (boundaries, profile), for figures: not measured again. */
+  semSections: Map<string, CrossSectionResult>;
 }
 
 /** One state's part of a study's analysis. */
@@ -73,6 +78,8 @@ export interface StateOutcome {
   report: StateReport;
   /** The SIMS intermediates, when the state has a profile or a stack that could be analysed. */
   detail?: SimsStateDetail;
+  /** The SEM measurement whole, when the state's image was measured (its report.sem is this, less the details). */
+  semSection?: CrossSectionResult;
   /** What went wrong in this state, each prefixed with its name (the study's warnings, in order). */
   warnings: string[];
 }
@@ -87,11 +94,13 @@ export async function analyzeState(layerStack: LayerStack, s: StateData, steps: 
   const warnings: string[] = [];
   const report: StateReport = { state: s.state };
   let detail: SimsStateDetail | undefined;
+  let semSection: CrossSectionResult | undefined;
   if (s.sem && steps.measureSem) {
     try {
       const manualNm = options.semPixelSizeNm?.[s.state];
       const image = manualNm !== undefined ? withPixelSize(s.sem, manualNm) : s.sem;
-      report.sem = steps.measureSem(image, layerStack, semViewOf(s));
+      semSection = steps.measureSem(image, layerStack, semViewOf(s));
+      report.sem = toSemResult(semSection);
     } catch (err) {
       warnings.push(`${s.state}: SEM ${s.sem.source.fileName}: ${(err as Error).message}`);
     }
@@ -138,7 +147,7 @@ export async function analyzeState(layerStack: LayerStack, s: StateData, steps: 
       warnings.push(`${s.state}: XRD ${s.xrd.source.fileName}: ${(err as Error).message}`);
     }
   }
-  return detail ? { report, detail, warnings } : { report, warnings };
+  return { report, ...(detail ? { detail } : {}), ...(semSection ? { semSection } : {}), warnings };
 }
 
 /**
@@ -177,6 +186,8 @@ export function composeStudy(
   const warnings = outcomes.flatMap((o) => o.warnings);
   const details = new Map<string, SimsStateDetail>();
   for (const o of outcomes) if (o.detail) details.set(o.report.state, o.detail);
+  const semSections = new Map<string, CrossSectionResult>();
+  for (const o of outcomes) if (o.semSection) semSections.set(o.report.state, o.semSection);
   const withLi = reports.filter((r) => r.sims && r.sims.li.length > 0).map((r) => ({ state: r.state, li: r.sims!.li }));
   // No state with Li: nothing is compared, and the name only labels the (empty) comparison.
   const referenceState = options.referenceState ?? defaultReferenceState(withLi.map((r) => r.state)) ?? 'pristine';
@@ -195,6 +206,7 @@ export function composeStudy(
       provenance: { ...provenance, parameters: { ...options, referenceState } },
     },
     details,
+    semSections,
   };
 }
 

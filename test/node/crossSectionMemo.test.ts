@@ -2,7 +2,8 @@ import { existsSync, mkdtempSync, rmSync, cpSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { analyzeStateFiles } from '../../core/node/analyzeStudyOnDisk.js';
+import { analyzeStateFiles, analyzeStudyDetailedOnDisk } from '../../core/node/analyzeStudyOnDisk.js';
+import { collectFigureData } from '../../core/node/figureFiles.js';
 import { crossSectionMemoCounts, measureCrossSectionKept } from '../../core/node/crossSectionMemo.js';
 import { loadStudy } from '../../core/node/loadStudy.js';
 import type { LoadedStudy } from '../../core/node/loadStudy.js';
@@ -13,7 +14,8 @@ import { StackPool } from '../../core/node/stackPool.js';
 import { semAffinity, stateAffinity } from '../../core/node/stateLanes.js';
 import { PAPER_ANODE_FREE } from '../../core/model/layerStack.js';
 import type { SemImage } from '../../core/model/semImage.js';
-import { measureCrossSection } from '../../core/sem/crossSection.js';
+import { measureCrossSection, toSemResult } from '../../core/sem/crossSection.js';
+import { semViewOf } from '../../core/model/study.js';
 
 const sample = resolve('samples/study');
 const haveSample = existsSync(join(sample, 'study.json'));
@@ -124,6 +126,24 @@ describe.skipIf(!haveSample)('the SEM measurement kept for the SEM view (crossSe
       } finally {
         run.mockRestore();
       }
+    }, 60_000);
+  });
+
+  describe('figures draw the analysis’s measurement, not one of their own', () => {
+    it('each state’s section is the one the analysis measured (the report’s thicknesses are its own), and equals a measurement made afresh', async () => {
+      const study = await loadStudy(sample);
+      const analysis = await analyzeStudyDetailedOnDisk(study);
+      expect([...analysis.semSections.keys()].sort()).toEqual(['charged', 'discharged', 'pristine']);
+      for (const st of analysis.report.states) {
+        const section = analysis.semSections.get(st.state)!;
+        expect(st.sem).toEqual(toSemResult(section));
+        const settings = study.states.find((s) => s.state === st.state)!;
+        expect(section).toEqual(measureCrossSection(await semOf(st.state), study.stack, semViewOf(settings)));
+      }
+      const progress: string[] = [];
+      const data = await collectFigureData(study, { analysis, needVolumes: false, needXrd: false, progress: (line) => progress.push(line) });
+      for (const st of data.states) expect(st.sem?.section, st.state).toBe(analysis.semSections.get(st.state));
+      expect(progress.filter((line) => line.includes('measuring the cross-section'))).toEqual([]);
     }, 60_000);
   });
 });

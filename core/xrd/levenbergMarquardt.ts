@@ -84,8 +84,9 @@ export function levenbergMarquardt(problem: WhitenedProblem, opts: LevenbergMarq
     for (let i = 0; i < n; i++) {
       rowAt(i, row);
       const residual = y[i] - model[i];
-      // The library's Jacobian is that of the residuals, −∂model/∂q: the products of two of its
-      // entries are ∂model's (exactly), and its Jᵀr the negative of this one's.
+      // The library's Jacobian is that of the residuals, −∂model/∂q: JᵀJ is the same from ∂model
+      // (the products of two entries are exact either way), and its Jᵀr, kept here as it was,
+      // is −∂modelᵀr (so the step is subtracted from q).
       for (let a = 0; a < p; a++) {
         const ra = row[a];
         gradient[a] += -ra * residual;

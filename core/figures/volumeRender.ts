@@ -100,14 +100,6 @@ function viewBasis(azimuthDeg: number, elevationDeg: number): { right: Vec3; up:
 
 const dot = (p: Vec3, q: Vec3): number => p[0] * q[0] + p[1] * q[1] + p[2] * q[2];
 
-/** Where a ray (origin o, direction f along one axis) is inside [−h, h] on that axis, narrowing [t0, t1]. */
-function slab(o: number, f: number, h: number, t0: number, t1: number): [number, number] {
-  if (Math.abs(f) < 1e-12) return Math.abs(o) > h ? [Infinity, t1] : [t0, t1];
-  const ta = (-h - o) / f;
-  const tb = (h - o) / f;
-  return [Math.max(t0, Math.min(ta, tb)), Math.min(t1, Math.max(ta, tb))];
-}
-
 /** The camera of a rendering: view basis, the box's half extents, and where it lands in the image. */
 function camera(vol: Volume, opts: RenderOptions) {
   const ext: Vec3 = [vol.nx * vol.voxelNm.x, vol.ny * vol.voxelNm.y, vol.nz * vol.voxelNm.z * opts.zExaggeration];
@@ -173,17 +165,56 @@ export function renderVolume(vol: Volume, opts: RenderOptions): Rendering {
   const sy = fy > 0 ? 1 : -1;
   const sz = fz > 0 ? 1 : -1;
   const zMoves = Math.abs(fz) > 1e-12;
+  // Rays start a box diagonal behind the view plane.
+  const backX = diag * fx;
+  const backY = diag * fy;
+  const backZ = diag * fz;
+  // Voxel index steps along each axis (the traversal moves one voxel at a time).
+  const stepX = sx;
+  const stepY = sy * nx;
+  const stepZ = sz * nx * ny;
+  // The maximum is tracked on the raw values and scaled once a ray: (x − lo) / span rises with x
+  // (rounding too), so the scaled maximum is the same number.
   for (let py = 0; py < opts.heightPx; py++) {
+    const v = cv - (py + 0.5 - opts.heightPx / 2) / scale;
+    // The row's part of each ray's origin (added in the same order as a whole sum: the same numbers).
+    const vx0 = v * ux;
+    const vy0 = v * uy;
+    const vz0 = v * uz;
     for (let px = 0; px < opts.widthPx; px++) {
       const u = cu + (px + 0.5 - opts.widthPx / 2) / scale;
-      const v = cv - (py + 0.5 - opts.heightPx / 2) / scale;
-      const ox = u * rx + v * ux - diag * fx;
-      const oy = u * ry + v * uy - diag * fy;
-      const oz = u * rz + v * uz - diag * fz;
-      // Slab intersection with the box: the x slab's, narrowed by the y and z slabs.
-      const [x0, x1] = slab(ox, fx, hx, -Infinity, Infinity);
-      const [y0, y1] = slab(oy, fy, hy, x0, x1);
-      const [t0, t1] = slab(oz, fz, hz, y0, y1);
+      const ox = u * rx + vx0 - backX;
+      const oy = u * ry + vy0 - backY;
+      const oz = u * rz + vz0 - backZ;
+      // Slab intersection with the box: where the ray is within [−h, h] along x, narrowed along y
+      // and z (a ray parallel to an axis's planes and outside them misses). Written out: a function
+      // returning each slab's [t0, t1] made three small arrays a pixel.
+      let t0 = -Infinity;
+      let t1 = Infinity;
+      if (Math.abs(fx) < 1e-12) {
+        if (Math.abs(ox) > hx) continue;
+      } else {
+        const ta = (-hx - ox) / fx;
+        const tb = (hx - ox) / fx;
+        t0 = Math.max(t0, Math.min(ta, tb));
+        t1 = Math.min(t1, Math.max(ta, tb));
+      }
+      if (Math.abs(fy) < 1e-12) {
+        if (Math.abs(oy) > hy) continue;
+      } else {
+        const ta = (-hy - oy) / fy;
+        const tb = (hy - oy) / fy;
+        t0 = Math.max(t0, Math.min(ta, tb));
+        t1 = Math.min(t1, Math.max(ta, tb));
+      }
+      if (Math.abs(fz) < 1e-12) {
+        if (Math.abs(oz) > hz) continue;
+      } else {
+        const ta = (-hz - oz) / fz;
+        const tb = (hz - oz) / fz;
+        t0 = Math.max(t0, Math.min(ta, tb));
+        t1 = Math.min(t1, Math.max(ta, tb));
+      }
       if (!(t1 > t0)) continue;
       // The voxel the ray enters: the one holding a point just inside the box.
       const tIn = t0 + Math.min(1e-6 * diag, (t1 - t0) / 2);
@@ -192,15 +223,16 @@ export function renderVolume(vol: Volume, opts: RenderOptions): Rendering {
       const zIn = oz + tIn * fz;
       // The last bin whose top plane is at or above it (bisection: the planes are in depth order).
       let iz = 0;
-      for (let top = nz - 1; iz < top; ) {
-        const mid = (iz + top + 1) >> 1;
+      for (let topBin = nz - 1; iz < topBin; ) {
+        const mid = (iz + topBin + 1) >> 1;
         if (zPlane[mid] <= zIn) iz = mid;
-        else top = mid - 1;
+        else topBin = mid - 1;
       }
       // Where the ray leaves the voxel along each axis.
       let tx = Math.abs(fx) > 1e-12 ? ((ix + (sx > 0 ? 1 : 0)) * vx - hx - ox) / fx : Infinity;
       let ty = Math.abs(fy) > 1e-12 ? ((iy + (sy > 0 ? 1 : 0)) * vy - hy - oy) / fy : Infinity;
       let tz = zMoves ? (zPlane[iz + (sz > 0 ? 1 : 0)] - oz) / fz : Infinity;
+      let index = (iz * ny + iy) * nx + ix;
       let t = t0;
       let best = -Infinity;
       let transmitted = 1;
@@ -208,14 +240,16 @@ export function renderVolume(vol: Volume, opts: RenderOptions): Rendering {
       for (;;) {
         const tNext = Math.min(tx, ty, tz, t1);
         if (tNext > t) {
-          const value = (data[(iz * ny + iy) * nx + ix] - lo) / span;
+          const raw = data[index];
           if (mip) {
-            if (value > best) {
-              best = value;
-              // The pixel shows min(1, best): once at the top of the scale, no voxel behind changes it.
-              if (best >= 1) break;
+            if (raw > best) {
+              best = raw;
+              // The pixel shows min(1, best scaled): once at the top of the scale, no voxel behind
+              // changes it (scaled here as below, so the test is the same number's).
+              if ((best - lo) / span >= 1) break;
             }
           } else {
+            const value = (raw - lo) / span;
             // Emission–absorption (see COMPOSITE_ABSORPTION) over the path through this voxel; a
             // voxel with no value (NaN) lets the light through, as it adds nothing to a maximum.
             const clamped = value > 0 ? (value < 1 ? value : 1) : 0;
@@ -234,18 +268,21 @@ export function renderVolume(vol: Volume, opts: RenderOptions): Rendering {
         if (tx <= ty && tx <= tz) {
           ix += sx;
           if (ix < 0 || ix >= nx) break;
+          index += stepX;
           tx += dtx;
         } else if (ty <= tz) {
           iy += sy;
           if (iy < 0 || iy >= ny) break;
+          index += stepY;
           ty += dty;
         } else {
           iz += sz;
           if (iz < 0 || iz >= nz) break;
+          index += stepZ;
           tz = (zPlane[iz + (sz > 0 ? 1 : 0)] - oz) / fz;
         }
       }
-      image[py * opts.widthPx + px] = mip ? Math.min(1, Math.max(0, best)) : emitted;
+      image[py * opts.widthPx + px] = mip ? Math.min(1, Math.max(0, (best - lo) / span)) : emitted;
     }
   }
   return { image, widthPx: opts.widthPx, heightPx: opts.heightPx, corners };

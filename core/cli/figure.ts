@@ -9,15 +9,22 @@ import { prepareOutputFolder, sha256File, writeFileAtomic } from '../node/files.
 import { DEFAULT_FIGURE_NAMES, FIGURE_NAMES } from '../figures/figureNames.js';
 import type { FigureName } from '../figures/figureNames.js';
 import { STRATA_VERSION } from '../version.js';
+import { mapConcurrently } from '../util/concurrently.js';
 import type { CliIo } from './context.js';
 import { asNormalizeFlagError, checkReferenceFlag, decimalNumber, flagOverrides, positiveNumber, stackPreset, stackPresetList } from './context.js';
 import { DEFAULT_STACK_ID, type LayerStack } from '../model/layerStack.js';
 import type { AnalyzeOverrides } from '../node/analyzeStudyOnDisk.js';
 import type { StackPool } from '../node/stackPool.js';
+import type { BuiltFigure } from '../node/figureFiles.js';
 import { VOLUME_SCALE_QUANTILE_TEXT } from '../figures/stats.js';
 import { FIGURE_VOLUME } from '../figures/renderResolution.js';
 
 const FORMATS = ['svg', 'png', 'pdf'] as const;
+/**
+ * Figure files made at once: with more, PNGs (each up to ~50 MB of pixels at 600 dpi) would only
+ * queue on the I/O thread pool, which file writes share.
+ */
+const FILES_AT_ONCE = 3;
 type Format = (typeof FORMATS)[number];
 
 interface FigureOptions {
@@ -152,7 +159,8 @@ async function makeFigures(studyPath: string, p: FigureParameters & { out: strin
   for (const note of study.notes) io.stderr(`note: ${note}\n`);
   const progress = (line: string): void => io.stderr(`${line}\n`);
   // The renderers (resvg, pdfkit, fonts) load only when figures are made: other commands start faster.
-  const { buildStudyFigures, figureFileContent } = await import('../node/figureFiles.js');
+  const { buildStudyFigures, figureFileContent, figureSvg } = await import('../node/figureFiles.js');
+  const { WorkerLost } = await import('../node/stackPool.js');
   const { svgSizeMm } = await import('../figures/export.js');
   const { figureFonts } = await import('../node/fonts.js');
   // The states analysed side by side, as `strata analyze` does (three 512 MB states: ~4.2 →
@@ -168,34 +176,58 @@ async function makeFigures(studyPath: string, p: FigureParameters & { out: strin
   for (const w of warnings) io.stderr(`warning: ${w}\n`);
   if (!built.length) throw new StrataError(`${study.name}: none of the figures ${p.figures.join(', ')} could be made from this study`);
   const fonts = p.formats.some((f) => f !== 'svg') ? figureFonts() : null;
-  const files: Record<string, unknown>[] = [];
   const total = built.length * p.formats.length;
-  let done = 0;
-  for (const fig of built) {
+  // Each figure's files in the formats' order in figures.json; started SVG, then PDF, then PNG,
+  // so a PDF is on its way to a worker before this thread draws the PNG's 3-D panels.
+  const startOrder = (f: Format): number => ['svg', 'pdf', 'png'].indexOf(f);
+  const jobs = built.flatMap((fig, figIndex) => {
     const size = svgSizeMm(fig.svg);
-    for (const format of p.formats) {
-      const file = `${fig.name}.${format}`;
-      const path = join(outDir, file);
-      // Figure names carry state names; whatever they hold, nothing is written outside --out.
-      if (dirname(path) !== outDir) throw new StrataError(`${study.name}: figure name ${JSON.stringify(fig.name)} is not a plain file name`);
-      io.stderr(`[${++done}/${total}] ${file}\n`);
-      const bytes = await figureFileContent(fig, format, { dpi: p.dpi, fonts });
-      await writeFileAtomic(path, bytes);
-      files.push({
-        figure: fig.figure,
-        name: fig.name,
-        format,
-        path: file,
-        widthMm: size.widthMm,
-        heightMm: +size.heightMm.toFixed(2),
-        ...(format === 'png' ? { dpi: p.dpi, widthPx: Math.round((size.widthMm / 25.4) * p.dpi) } : {}),
-        sizeBytes: typeof bytes === 'string' ? Buffer.byteLength(bytes) : bytes.length,
-        sha256: await sha256File(path),
-        // For the caption: what the figure rests on but does not print (files, pixel sizes).
-        ...(fig.notes?.length ? { notes: fig.notes } : {}),
-      });
+    return p.formats.map((format, formatIndex) => ({ fig, size, format, at: figIndex * p.formats.length + formatIndex }));
+  });
+  const byStart = [...jobs].sort((a, b) => (a.fig === b.fig ? startOrder(a.format) - startOrder(b.format) : a.at - b.at));
+  /**
+   * A file's content: a PDF on a lane worker, idle once the states are analysed (here where there
+   * is none, or it is lost); an SVG and a PNG here (the PNG renders on the I/O thread pool).
+   */
+  const content = async (fig: BuiltFigure, format: Format): Promise<string | Uint8Array> => {
+    if (format === 'pdf' && pool) {
+      try {
+        const r = await pool.run({ kind: 'figure-file', name: fig.name, svg: figureSvg(fig, format, p.dpi), format, dpi: p.dpi });
+        if (r.kind !== 'figure-file') throw new Error(`${fig.name}.pdf: the worker answered a ${r.kind} task`);
+        return r.content;
+      } catch (err) {
+        if (!(err instanceof WorkerLost)) throw err;
+      }
     }
-  }
+    return figureFileContent(fig, format, { dpi: p.dpi, fonts });
+  };
+  let started = 0;
+  // A few files at once: a PDF on a worker and a PNG on the I/O thread pool while this thread
+  // makes the next file (the sample's default figures: ~5.6 s, against ~6.5 s a file at a time).
+  const made = await mapConcurrently(byStart, FILES_AT_ONCE, async ({ fig, size, format }) => {
+    const file = `${fig.name}.${format}`;
+    const path = join(outDir, file);
+    // Figure names carry state names; whatever they hold, nothing is written outside --out.
+    if (dirname(path) !== outDir) throw new StrataError(`${study.name}: figure name ${JSON.stringify(fig.name)} is not a plain file name`);
+    io.stderr(`[${++started}/${total}] ${file}\n`);
+    const bytes = await content(fig, format);
+    await writeFileAtomic(path, bytes);
+    return {
+      figure: fig.figure,
+      name: fig.name,
+      format,
+      path: file,
+      widthMm: size.widthMm,
+      heightMm: +size.heightMm.toFixed(2),
+      ...(format === 'png' ? { dpi: p.dpi, widthPx: Math.round((size.widthMm / 25.4) * p.dpi) } : {}),
+      sizeBytes: typeof bytes === 'string' ? Buffer.byteLength(bytes) : bytes.length,
+      sha256: await sha256File(path),
+      // For the caption: what the figure rests on but does not print (files, pixel sizes).
+      ...(fig.notes?.length ? { notes: fig.notes } : {}),
+    };
+  });
+  const files: Record<string, unknown>[] = [];
+  byStart.forEach((job, k) => (files[job.at] = made[k]));
   const manifest = {
     schema: 'strata.figures/1',
     study: data.report.study,

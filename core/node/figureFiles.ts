@@ -608,6 +608,10 @@ export type FigureFormat = 'svg' | 'png' | 'pdf';
 export async function figureFileContent(fig: BuiltFigure, format: FigureFormat, opts: { dpi: number; fonts: FigureFonts | null }): Promise<string | Uint8Array> {
   if (format === 'svg') return fig.svg;
   if (!opts.fonts) throw new StrataError(`${fig.name}.${format}: no figure fonts given`);
-  const svg = figureSvg(fig, format, opts.dpi);
-  return format === 'png' ? svgToPng(svg, { dpi: opts.dpi, fonts: opts.fonts }) : svgToPdf(svg, { fonts: opts.fonts, title: fig.name });
+  return encodeFigureSvg(fig.name, figureSvg(fig, format, opts.dpi), format, { dpi: opts.dpi, fonts: opts.fonts });
+}
+
+/** A figure's SVG (figureSvg's, for this format) made into a PNG or PDF file's content. */
+export function encodeFigureSvg(name: string, svg: string, format: 'png' | 'pdf', opts: { dpi: number; fonts: FigureFonts }): Promise<Uint8Array> {
+  return format === 'png' ? svgToPng(svg, { dpi: opts.dpi, fonts: opts.fonts }) : svgToPdf(svg, { fonts: opts.fonts, title: name });
 }

@@ -20,16 +20,19 @@ import type { InputRecord } from '../model/provenance.js';
 import { figureSteps, figureTaskFile } from './figureTask.js';
 import type { FigureTask, FigureTaskResult } from './figureTask.js';
 import { semImagePayload } from './semImageTask.js';
+import { figureFileTaskContent } from './figureFileTask.js';
+import type { FigureFileTask, FigureFileTaskResult } from './figureFileTask.js';
 import type { SemImageTask, SemImageTaskResult } from './semImageTask.js';
 
 /**
  * The long tasks that run on worker threads (stackPool.ts), one state per thread, or here when
  * no worker can be had: the workbench's passes over one 3-D stack (the 2-D maps of an ion, its
  * binned volume, an ROI's profile), as self-contained tasks (a file, an ion and options in, a
- * payload out), one state's whole analysis (see StateTask), a figure (figureTask.ts), the SEM
- * view's image (semImageTask.ts) and a file's summary (SummaryTask).
+ * payload out), one state's whole analysis (see StateTask), a figure (figureTask.ts), a figure's
+ * SVG made into a file (figureFileTask.ts), the SEM view's image (semImageTask.ts) and a file's
+ * summary (SummaryTask).
  */
-export type StackTask = MapsTask | VolumeTask | RoiProfileTask | StateTask | InputTask | FigureTask | SemImageTask | SummaryTask;
+export type StackTask = MapsTask | VolumeTask | RoiProfileTask | StateTask | InputTask | FigureTask | FigureFileTask | SemImageTask | SummaryTask;
 
 interface TaskBase {
   /** Absolute path of the stack file, and its name as the user knows it (for messages). */
@@ -115,6 +118,7 @@ export type StackTaskResult =
   | { kind: 'state'; outcome: StateOutcome }
   | { kind: 'input'; record: InputRecord; known: KnownHash | null }
   | FigureTaskResult
+  | FigureFileTaskResult
   | SemImageTaskResult
   | { kind: 'summary'; summary: Record<string, unknown> };
 
@@ -135,6 +139,7 @@ export async function runStackTask(task: StackTask, control: TaskControl = {}): 
       control.onStep?.(line, Math.min(++done, total), total);
     });
   }
+  if (task.kind === 'figure-file') return figureFileTaskContent(task);
   if (task.kind === 'summary') {
     const opened = await openDataset(task.file, { displayName: task.displayName, imzml: { signal: control.signal } });
     try {

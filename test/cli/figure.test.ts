@@ -97,6 +97,8 @@ describe.skipIf(!hasSample)('strata figure on the sample study', () => {
     const names = [...new Set(manifest.files.map((f) => f.name))];
     expect(names).toEqual(['fig4', 'profiles', 'sem-pristine', 'sem-charged', 'sem-discharged', 'xrd', 'li-bars']);
     for (const n of names) for (const ext of ['svg', 'png', 'pdf']) expect(existsSync(join(out, `${n}.${ext}`)), `${n}.${ext}`).toBe(true);
+    // Files are made a few at once; the manifest still lists them figure by figure, each in the formats' order.
+    expect(manifest.files.map((f) => f.path)).toEqual(names.flatMap((n) => ['svg', 'png', 'pdf'].map((ext) => `${n}.${ext}`)));
     // Atomic writes leave no temporary files behind.
     expect(readdirSync(out).filter((f) => f.startsWith('.strata-tmp'))).toEqual([]);
   });

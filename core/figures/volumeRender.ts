@@ -250,16 +250,19 @@ export function renderVolume(vol: Volume, opts: RenderOptions): Rendering {
             }
           } else {
             const value = (raw - lo) / span;
-            // Emission–absorption (see COMPOSITE_ABSORPTION) over the path through this voxel; a
-            // voxel with no value (NaN) lets the light through, as it adds nothing to a maximum.
-            const clamped = value > 0 ? (value < 1 ? value : 1) : 0;
-            const at = clamped * TRANSMISSION_STEPS;
-            const i = Math.min(TRANSMISSION_STEPS - 1, Math.floor(at));
-            const logT = LOG_TRANSMISSION[i] + (LOG_TRANSMISSION[i + 1] - LOG_TRANSMISSION[i]) * (at - i);
-            const a = 1 - Math.exp(logT * (tNext - t) * perNm);
-            emitted += transmitted * a * clamped;
-            transmitted *= 1 - a;
-            if (transmitted < COMPOSITE_MIN_TRANSMISSION) break;
+            // Emission–absorption (see COMPOSITE_ABSORPTION) over the path through this voxel. A
+            // value at or below the scale's bottom, or none (NaN), absorbs and emits nothing (its
+            // opacity, 1 − exp(0), is 0): the light goes through, unchanged, with no exp taken.
+            if (value > 0) {
+              const clamped = value < 1 ? value : 1;
+              const at = clamped * TRANSMISSION_STEPS;
+              const i = Math.min(TRANSMISSION_STEPS - 1, Math.floor(at));
+              const logT = LOG_TRANSMISSION[i] + (LOG_TRANSMISSION[i + 1] - LOG_TRANSMISSION[i]) * (at - i);
+              const a = 1 - Math.exp(logT * (tNext - t) * perNm);
+              emitted += transmitted * a * clamped;
+              transmitted *= 1 - a;
+              if (transmitted < COMPOSITE_MIN_TRANSMISSION) break;
+            }
           }
         }
         if (tNext >= t1) break;

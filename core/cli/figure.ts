@@ -9,7 +9,7 @@ import { prepareOutputFolder, sha256File, writeFileAtomic } from '../node/files.
 import { DEFAULT_FIGURE_NAMES, FIGURE_NAMES } from '../figures/figureNames.js';
 import type { FigureName } from '../figures/figureNames.js';
 import { STRATA_VERSION } from '../version.js';
-import { mapConcurrently } from '../util/concurrently.js';
+import { mapConcurrently, weightBudget } from '../util/concurrently.js';
 import type { CliIo } from './context.js';
 import { asNormalizeFlagError, checkReferenceFlag, decimalNumber, flagOverrides, positiveNumber, stackPreset, stackPresetList } from './context.js';
 import { DEFAULT_STACK_ID, type LayerStack } from '../model/layerStack.js';
@@ -25,6 +25,11 @@ const FORMATS = ['svg', 'png', 'pdf'] as const;
  * queue on the I/O thread pool, which file writes share.
  */
 const FILES_AT_ONCE = 3;
+/**
+ * Pixels of the PNGs rendered at once (each 4 bytes in resvg's canvas, more while encoded): the
+ * sample's at 600 dpi (Fig. 4 ~13 MP) go side by side; one much larger (2400 dpi) goes alone.
+ */
+const PNG_PIXELS_AT_ONCE = 32e6;
 type Format = (typeof FORMATS)[number];
 
 interface FigureOptions {
@@ -189,7 +194,7 @@ async function makeFigures(studyPath: string, p: FigureParameters & { out: strin
    * A file's content: a PDF on a lane worker, idle once the states are analysed (here where there
    * is none, or it is lost); an SVG and a PNG here (the PNG renders on the I/O thread pool).
    */
-  const content = async (fig: BuiltFigure, format: Format): Promise<string | Uint8Array> => {
+  const content = async (fig: BuiltFigure, size: { widthMm: number; heightMm: number }, format: Format): Promise<string | Uint8Array> => {
     if (format === 'pdf' && pool) {
       try {
         const r = await pool.run({ kind: 'figure-file', name: fig.name, svg: figureSvg(fig, format, p.dpi), format, dpi: p.dpi });
@@ -199,8 +204,12 @@ async function makeFigures(studyPath: string, p: FigureParameters & { out: strin
         if (!(err instanceof WorkerLost)) throw err;
       }
     }
-    return figureFileContent(fig, format, { dpi: p.dpi, fonts });
+    const make = (): Promise<string | Uint8Array> => figureFileContent(fig, format, { dpi: p.dpi, fonts });
+    if (format !== 'png') return make();
+    return pngPixels(((size.widthMm / 25.4) * p.dpi) * ((size.heightMm / 25.4) * p.dpi), make);
   };
+  // PNGs rendered at once hold their pixels together: at 2400 dpi Fig. 4 alone is ~200 MP (800 MB).
+  const pngPixels = weightBudget(PNG_PIXELS_AT_ONCE);
   let started = 0;
   // A few files at once: a PDF on a worker and a PNG on the I/O thread pool while this thread
   // makes the next file (the sample's default figures: ~5.6 s, against ~6.5 s a file at a time).
@@ -210,7 +219,7 @@ async function makeFigures(studyPath: string, p: FigureParameters & { out: strin
     // Figure names carry state names; whatever they hold, nothing is written outside --out.
     if (dirname(path) !== outDir) throw new StrataError(`${study.name}: figure name ${JSON.stringify(fig.name)} is not a plain file name`);
     io.stderr(`[${++started}/${total}] ${file}\n`);
-    const bytes = await content(fig, format);
+    const bytes = await content(fig, size, format);
     await writeFileAtomic(path, bytes);
     return {
       figure: fig.figure,

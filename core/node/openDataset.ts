@@ -3,6 +3,7 @@ import { readFile, access, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { detectFormat, FORMATS } from '../io/detect.js';
 import type { FormatId } from '../io/detect.js';
+import type { GreyImage } from '../io/sem/decode.js';
 import type { ImzmlOptions } from '../io/sims/imzml.js';
 // Static: it reads a TIFF's first page only, and loadStudy imports it anyway.
 import { classifyTiff } from '../io/tiff/classify.js';
@@ -18,6 +19,8 @@ export type { Dataset };
 export interface OpenedDataset<D extends Dataset = Dataset> {
   format: FormatId;
   dataset: D;
+  /** An SEM image's rows the reader cropped off (its data bar), where `semDataBar` asked for them. */
+  semDataBar?: GreyImage['pixels'] | null;
   /** Releases file handles a streaming dataset keeps open (ion stacks). */
   close(): Promise<void>;
 }
@@ -82,7 +85,10 @@ export async function readSemSidecar(imagePath: string): Promise<{ name: string;
  * classified it to try its SEM fast path), so that its first page is not read and classified
  * again; without it the TIFF is classified here.
  */
-export async function openDataset(path: string, opts: { displayName?: string; imzml?: ImzmlOptions; xrd?: XyTextOptions; tiffKind?: TiffKind } = {}): Promise<OpenedDataset> {
+export async function openDataset(
+  path: string,
+  opts: { displayName?: string; imzml?: ImzmlOptions; xrd?: XyTextOptions; tiffKind?: TiffKind; semDataBar?: boolean } = {},
+): Promise<OpenedDataset> {
   const name = opts.displayName ?? basename(path);
   const format = await detectFileFormat(path);
   const none = async (): Promise<void> => undefined;
@@ -108,8 +114,9 @@ export async function openDataset(path: string, opts: { displayName?: string; im
       }
       await source.close();
       const sidecar = await readSemSidecar(path);
-      const { readSemImage } = await import('../io/sem/index.js');
-      return { format, dataset: await readSemImage(await readWhole(path, name, 'sem'), name, sidecar), close: none };
+      const { readSemImageWithDataBar } = await import('../io/sem/index.js');
+      const { image, dataBar } = await readSemImageWithDataBar(await readWhole(path, name, 'sem'), name, sidecar);
+      return { format, dataset: image, ...(opts.semDataBar ? { semDataBar: dataBar } : {}), close: none };
     }
     case 'imzml': {
       const ibdPath = imzmlBinaryPath(path);

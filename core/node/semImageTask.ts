@@ -7,11 +7,9 @@
  * desktop app, Electron's main process) every window froze for that long, each time the view was
  * opened or its state, scale or geometry changed.
  */
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { SemImagePayload } from '../api/contract.js';
-import { decodeGreyTiff } from '../io/sem/decode.js';
-import { readRawTags } from '../io/sem/tiffTags.js';
+import type { GreyImage } from '../io/sem/decode.js';
 import { StrataError } from '../model/errors.js';
 import type { SemImage } from '../model/semImage.js';
 import { semViewOf } from '../model/study.js';
@@ -46,16 +44,16 @@ export async function semImagePayload({ study, state, maxSize, pixelSizeNm }: Se
   if (!settings) throw new StrataError(`${study.name}: no state '${state}'`);
   const file = settings.files.find((f) => f.kind === 'sem');
   if (!file) throw new StrataError(`${study.name}: state '${state}' has no SEM image`);
-  const opened = await openDataset(join(study.root, file.path), { displayName: file.path });
+  const opened = await openDataset(join(study.root, file.path), { displayName: file.path, semDataBar: true });
   try {
     if (opened.dataset.kind !== 'semImage') throw new StrataError(`${file.path}: not a semImage`);
-    return await payloadOf(study.root, file.path, study.stack, settings, opened.dataset, maxSize, pixelSizeNm);
+    return payloadOf(file.path, study.stack, settings, opened.dataset, opened.semDataBar ?? null, maxSize, pixelSizeNm);
   } finally {
     await opened.close();
   }
 }
 
-async function payloadOf(root: string, path: string, stack: LayerStack, settings: StudyState, fileImg: SemImage, maxSize: number, pixelSizeNm: number | undefined): Promise<SemImagePayload> {
+function payloadOf(path: string, stack: LayerStack, settings: StudyState, fileImg: SemImage, dataBarPixels: GreyImage['pixels'] | null, maxSize: number, pixelSizeNm: number | undefined): SemImagePayload {
   const img = pixelSizeNm !== undefined ? withPixelSize(fileImg, pixelSizeNm) : fileImg;
   // The boundaries come from the same measurement the analysis makes (its report keeps only
   // the thicknesses), so what is drawn is what was measured: on the worker that analysed the
@@ -72,7 +70,7 @@ async function payloadOf(root: string, path: string, stack: LayerStack, settings
   const bin = Math.max(1, Math.ceil(Math.max(img.width, img.height) / maxSize));
   // The grey levels as a figure shows them (see displayLevels).
   const out = binnedGrey(img, bin, displayLevels(img));
-  const dataBar = img.dataBarRows >= bin ? await dataBarStrip(join(root, path), img, bin) : null;
+  const dataBar = dataBarPixels && img.dataBarRows >= bin ? dataBarStrip(dataBarPixels, img, bin) : null;
   return {
     state: settings.state,
     file: path,
@@ -95,28 +93,17 @@ async function payloadOf(root: string, path: string, stack: LayerStack, settings
 }
 
 /**
- * The data bar the reader cropped off, read again from the file: the burned-in scale bar the
- * user clicks to set the scale lives there. Stretched on its own (it is text and lines, not
- * sample), binned like the image. Null when the file cannot be decoded again.
+ * The data bar the reader cropped off (readSemImageWithDataBar): the burned-in scale bar the user
+ * clicks to set the scale lives there. Stretched on its own (it is text and lines, not sample),
+ * binned like the image.
  */
-async function dataBarStrip(abs: string, img: SemImage, bin: number): Promise<SemImagePayload['dataBar']> {
-  try {
-    const bytes = new Uint8Array(await readFile(abs));
-    const header = readRawTags(bytes);
-    if (!header) return null;
-    const full = await decodeGreyTiff(bytes, img.source.fileName, header);
-    if (full.width !== img.width || full.height !== img.height + img.dataBarRows) return null;
-    const bar = full.pixels.subarray(img.height * img.width);
-    let lo = Infinity;
-    let hi = -Infinity;
-    for (let k = 0; k < bar.length; k++) {
-      if (bar[k] < lo) lo = bar[k];
-      if (bar[k] > hi) hi = bar[k];
-    }
-    const out = binnedGrey({ pixels: bar, width: img.width, height: img.dataBarRows }, bin, linearLevels(lo, hi));
-    return { height: Math.floor(img.dataBarRows / bin), greyU8: viewToBase64(out) };
-  } catch {
-    // The data bar is a convenience for clicking its scale bar; the image itself is what matters.
-    return null;
+function dataBarStrip(bar: GreyImage['pixels'], img: SemImage, bin: number): SemImagePayload['dataBar'] {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (let k = 0; k < bar.length; k++) {
+    if (bar[k] < lo) lo = bar[k];
+    if (bar[k] > hi) hi = bar[k];
   }
+  const out = binnedGrey({ pixels: bar, width: img.width, height: img.dataBarRows }, bin, linearLevels(lo, hi));
+  return { height: Math.floor(img.dataBarRows / bin), greyU8: viewToBase64(out) };
 }

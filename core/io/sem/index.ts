@@ -130,6 +130,15 @@ function describeSem(
  * then sets the scale (`core/sem/calibration.ts`).
  */
 export async function readSemImage(bytes: Uint8Array, fileName: string, sidecar?: SidecarFile): Promise<SemImage> {
+  return (await readSemImageWithDataBar(bytes, fileName, sidecar)).image;
+}
+
+/**
+ * readSemImage's image, and the rows it cropped off (the data bar, or an annotation burned into
+ * the image; null where there are none), as the file holds them: the SEM view shows the data bar
+ * for its scale bar to be clicked, which it had decoded the whole file again to get.
+ */
+export async function readSemImageWithDataBar(bytes: Uint8Array, fileName: string, sidecar?: SidecarFile): Promise<{ image: SemImage; dataBar: GreyImage['pixels'] | null }> {
   const header = readRawTags(bytes);
   if (!header) throw new FormatError(fileName, 'not a TIFF file (no II*/MM* header)', { offset: 0 });
   if (header.impossibleTag) {
@@ -139,7 +148,11 @@ export async function readSemImage(bytes: Uint8Array, fileName: string, sidecar?
   const grey = await decodeGreyTiff(bytes, fileName, header);
   const vendor = vendorInfo(header, grey.width, grey.height, sidecar);
   const info = describeSem(vendor, grey, { fileName, format: 'tiff', sizeBytes: bytes.byteLength }, sidecar)!;
-  return { ...info, pixels: info.dataBarRows > 0 ? cropRows(grey.pixels, grey.width, info.height) : grey.pixels };
+  const cropped = info.dataBarRows > 0;
+  return {
+    image: { ...info, pixels: cropped ? cropRows(grey.pixels, grey.width, info.height) : grey.pixels },
+    dataBar: cropped ? grey.pixels.subarray(info.height * grey.width) : null,
+  };
 }
 
 /**

@@ -1,6 +1,8 @@
 import { existsSync } from 'node:fs';
 import { expect, it } from 'vitest';
-import { readSemImage } from '../../../core/io/sem/index.js';
+import { readSemImage, readSemImageWithDataBar } from '../../../core/io/sem/index.js';
+import { decodeGreyTiff } from '../../../core/io/sem/decode.js';
+import { readRawTags } from '../../../core/io/sem/tiffTags.js';
 import { describeShared, readSharedData, sharedDataPath } from '../../helpers/sharedData.js';
 
 /** Reference pixel sizes and data-bar rows from ../shared/data/README.md. */
@@ -15,11 +17,16 @@ const FILES = [
   { file: 'tescan_mira3_example.tif', pixelSizeNm: 2501.2, source: 'metadata', width: 1024, rows: 768, bar: 120, detail: /50431 MAIN PixelSizeX/ },
 ] as const;
 
+/** The JEOL/Hitachi text beside a file, where the shared data has one. */
+function sidecarOf(file: string): { name: string; bytes: Uint8Array } | undefined {
+  const name = file.replace(/\.tif$/, '.txt');
+  return existsSync(sharedDataPath('sem', name)) ? { name, bytes: readSharedData('sem', name) } : undefined;
+}
+
 describeShared('SEM reader on real instrument files', () => {
   for (const ref of FILES) {
     it(`${ref.file}: ${ref.pixelSizeNm} nm from ${ref.source}, ${ref.bar} data-bar rows cropped`, async () => {
-      const sidecarName = ref.file.replace(/\.tif$/, '.txt');
-      const sidecar = existsSync(sharedDataPath('sem', sidecarName)) ? { name: sidecarName, bytes: readSharedData('sem', sidecarName) } : undefined;
+      const sidecar = sidecarOf(ref.file);
       const img = await readSemImage(readSharedData('sem', ref.file), ref.file, sidecar);
       // 0.1 % is the acceptance tolerance of the issue.
       expect(Math.abs(img.pixelSizeNm! / ref.pixelSizeNm - 1)).toBeLessThan(1e-3);
@@ -31,6 +38,19 @@ describeShared('SEM reader on real instrument files', () => {
       expect(img.pixels.length).toBe(ref.width * ref.rows);
     });
   }
+
+  it('hands over the rows it cropped off: the file’s rows below the image, as decoded whole', async () => {
+    for (const ref of FILES) {
+      const bytes = readSharedData('sem', ref.file);
+      const sidecar = sidecarOf(ref.file);
+      const { image, dataBar } = await readSemImageWithDataBar(bytes, ref.file, sidecar);
+      const full = await decodeGreyTiff(bytes, ref.file, readRawTags(bytes)!);
+      expect(full.height, ref.file).toBe(image.height + image.dataBarRows);
+      expect(dataBar, ref.file).not.toBeNull();
+      expect(Array.from(dataBar!), ref.file).toEqual(Array.from(full.pixels.subarray(image.height * image.width)));
+      expect(Array.from(image.pixels), ref.file).toEqual(Array.from((await readSemImage(bytes, ref.file, sidecar)).pixels));
+    }
+  });
 
   it('reads the 16-bit Tescan image as 16-bit and the palette JEOL image as grey', async () => {
     const tescan = await readSemImage(readSharedData('sem', 'tescan_mira3_example.tif'), 'tescan_mira3_example.tif');

@@ -190,6 +190,8 @@ async function makeFigures(studyPath: string, p: FigureParameters & { out: strin
     return p.formats.map((format, formatIndex) => ({ fig, size, format, at: figIndex * p.formats.length + formatIndex }));
   });
   const byStart = [...jobs].sort((a, b) => (a.fig === b.fig ? startOrder(a.format) - startOrder(b.format) : a.at - b.at));
+  // PNGs rendered at once hold their pixels together: at 2400 dpi Fig. 4 alone is ~200 MP (800 MB).
+  const pngPixels = weightBudget(PNG_PIXELS_AT_ONCE);
   /**
    * A file's content: a PDF on a lane worker, idle once the states are analysed (here where there
    * is none, or it is lost); an SVG and a PNG here (the PNG renders on the I/O thread pool).
@@ -208,8 +210,6 @@ async function makeFigures(studyPath: string, p: FigureParameters & { out: strin
     if (format !== 'png') return make();
     return pngPixels(((size.widthMm / 25.4) * p.dpi) * ((size.heightMm / 25.4) * p.dpi), make);
   };
-  // PNGs rendered at once hold their pixels together: at 2400 dpi Fig. 4 alone is ~200 MP (800 MB).
-  const pngPixels = weightBudget(PNG_PIXELS_AT_ONCE);
   let started = 0;
   // A few files at once: a PDF on a worker and a PNG on the I/O thread pool while this thread
   // makes the next file (the sample's default figures: ~5.6 s, against ~6.5 s a file at a time).

@@ -8,7 +8,7 @@
 import type { FigureKind, VolumeFigureTerms } from '../api/contract.js';
 import { svgSizeMm } from '../figures/export.js';
 import type { FigureFormat } from './figureFiles.js';
-import { buildStudyFigures, figureFileContent } from './figureFiles.js';
+import { buildStudyFigures, figureFileContent, figureSvg } from './figureFiles.js';
 import { figureFonts } from './fonts.js';
 import { StrataError } from '../model/errors.js';
 import type { StudyAnalysis } from '../pipeline/analyzeStudy.js';
@@ -60,6 +60,7 @@ export async function figureTaskFile(task: FigureTask, step: (line: string) => v
   const fig = task.figure === 'sem' && task.state !== undefined ? built.find((b) => b.name === `sem-${task.state}`) : built[0];
   if (!fig) throw new StrataError(`${task.study.name}: no ${task.figure} figure${task.state ? ` for ${task.state}` : ''}: ${warnings.filter((w) => w.startsWith(task.figure)).join('; ') || 'nothing to draw'}`);
   const content = await figureFileContent(fig, task.format, { dpi: task.dpi, fonts: task.format === 'svg' ? null : figureFonts() });
-  const size = svgSizeMm(fig.svg);
+  // The size of the SVG the file was made from (the same in every drawing): a PNG's alone is drawn.
+  const size = svgSizeMm(figureSvg(fig, task.format, task.dpi));
   return { kind: 'figure', name: fig.name, content, widthMm: size.widthMm, heightMm: size.heightMm, warnings };
 }

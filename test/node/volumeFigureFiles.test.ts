@@ -6,7 +6,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildFigures, buildStudyFigures, collectFigureData, FIGURE_VOLUME, type FigureData } from '../../core/node/figureFiles.js';
+import { buildFigures, buildStudyFigures, collectFigureData, FIGURE_VOLUME, figureSvg, type FigureData } from '../../core/node/figureFiles.js';
+import { svgSizeMm } from '../../core/figures/export.js';
 import { loadStudy } from '../../core/node/loadStudy.js';
 import type { LoadedStudy } from '../../core/node/loadStudy.js';
 import { openDataset } from '../../core/node/openDataset.js';
@@ -135,6 +136,19 @@ describe.skipIf(!hasSample)('the volume figure of the sample study', () => {
     const [fig] = buildFigures(asked, { figures: ['volume'], volume: { ...terms, voxels } }, []);
     expect(fig.notes!.find((n) => n.startsWith('charged:'))).toContain(`nm deep (the report's depth calibration), ${v.nx} × ${v.ny} × ${v.nz} voxels`);
   }, 120_000);
+
+  it('is drawn at each resolution when asked for, at one size: a PNG’s drawing alone, the vector one later, the same', () => {
+    const volume = { ...terms, timeRangeS: { charged: range }, region };
+    const [fig] = buildFigures(data, { figures: ['volume'], volume }, []);
+    // The PNG's drawing first (the workbench's PNG export asks for no other), then the vector one.
+    const forPng = figureSvg(fig, 'png', 600);
+    expect(svgSizeMm(forPng)).toEqual(svgSizeMm(fig.svg));
+    expect(forPng).not.toBe(fig.svg);
+    // Each drawing is the one a figure built afresh makes, whichever was asked for first.
+    const [again] = buildFigures(data, { figures: ['volume'], volume }, []);
+    expect(again.svg).toBe(fig.svg);
+    expect(figureSvg(again, 'png', 600)).toBe(forPng);
+  });
 
   it("the view's colour scale is the figure's (from 0 to its top), and the notes say whose scale it is", () => {
     const scale = (volume: object) => {

@@ -186,7 +186,8 @@ async function makeFigures(studyPath: string, p: FigureParameters & { out: strin
   // so a PDF is on its way to a worker before this thread draws the PNG's 3-D panels.
   const startOrder = (f: Format): number => ['svg', 'pdf', 'png'].indexOf(f);
   const jobs = built.flatMap((fig, figIndex) => {
-    const size = svgSizeMm(fig.svg);
+    // Read off a drawing a file asks for (the same size in each): `--format png` alone draws no vector Fig. 4.
+    const size = svgSizeMm(figureSvg(fig, p.formats[0], p.dpi));
     return p.formats.map((format, formatIndex) => ({ fig, size, format, at: figIndex * p.formats.length + formatIndex }));
   });
   const byStart = [...jobs].sort((a, b) => (a.fig === b.fig ? startOrder(a.format) - startOrder(b.format) : a.at - b.at));

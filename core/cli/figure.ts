@@ -166,7 +166,7 @@ async function makeFigures(studyPath: string, p: FigureParameters & { out: strin
   // The renderers (resvg, pdfkit, fonts) load only when figures are made: other commands start faster.
   const { buildStudyFigures, figureFileContent, figureSvg } = await import('../node/figureFiles.js');
   const { WorkerLost } = await import('../node/stackPool.js');
-  const { svgSizeMm } = await import('../figures/export.js');
+  const { MM_PER_INCH, svgSizeMm } = await import('../figures/export.js');
   const { figureFonts } = await import('../node/fonts.js');
   // The states analysed side by side, as `strata analyze` does (three 512 MB states: ~4.2 →
   // ~3.6 s for the whole command; the sample study, the same within the noise).
@@ -209,7 +209,7 @@ async function makeFigures(studyPath: string, p: FigureParameters & { out: strin
     }
     const make = (): Promise<string | Uint8Array> => figureFileContent(fig, format, { dpi: p.dpi, fonts });
     if (format !== 'png') return make();
-    return pngPixels(((size.widthMm / 25.4) * p.dpi) * ((size.heightMm / 25.4) * p.dpi), make);
+    return pngPixels(((size.widthMm / MM_PER_INCH) * p.dpi) * ((size.heightMm / MM_PER_INCH) * p.dpi), make);
   };
   let started = 0;
   // A few files at once: a PDF on a worker and a PNG on the I/O thread pool while this thread
@@ -229,7 +229,7 @@ async function makeFigures(studyPath: string, p: FigureParameters & { out: strin
       path: file,
       widthMm: size.widthMm,
       heightMm: +size.heightMm.toFixed(2),
-      ...(format === 'png' ? { dpi: p.dpi, widthPx: Math.round((size.widthMm / 25.4) * p.dpi) } : {}),
+      ...(format === 'png' ? { dpi: p.dpi, widthPx: Math.round((size.widthMm / MM_PER_INCH) * p.dpi) } : {}),
       sizeBytes: typeof bytes === 'string' ? Buffer.byteLength(bytes) : bytes.length,
       sha256: await sha256File(path),
       // For the caption: what the figure rests on but does not print (files, pixel sizes).

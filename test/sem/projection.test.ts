@@ -68,4 +68,20 @@ describe('projectAcross', () => {
     // Every pixel is counted once: the weights add up to the ROI's pixel count.
     expect(got.weight.reduce((a, b) => a + b, 0)).toBeCloseTo(roi.width * roi.height, 8);
   });
+
+  // A row's shares are summed from the run's first pixel: far along a wide image (x in the
+  // thousands) they must still be each pixel's own, and each pixel in the bin its u falls in.
+  const wide = noiseImage(6151, 9, 3);
+  it.each([0.013, 1.37, -1.37, -4.9, 9.99])('splits every pixel of a 6151-px-wide image as one by one does (%f°)', (angleDeg) => {
+    const roi = { x: 0, y: 0, width: 6151, height: 9 };
+    const rad = (angleDeg * Math.PI) / 180;
+    const got = projectAcross(wide, roi, rad);
+    const want = projectPixelByPixel(wide, roi, rad);
+    expect(got.weight.length).toBe(want.weight.length);
+    for (let i = 0; i < want.weight.length; i++) {
+      expect(Math.abs(got.weight[i] - want.weight[i])).toBeLessThanOrEqual(1e-12 * Math.max(1, want.weight[i]));
+      if (Number.isNaN(want.mean[i])) expect(got.mean[i]).toBeNaN();
+      else expect(Math.abs(got.mean[i] - want.mean[i])).toBeLessThanOrEqual(1e-12 * Math.max(1, Math.abs(want.mean[i])));
+    }
+  });
 });

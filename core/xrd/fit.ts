@@ -71,7 +71,7 @@ const BG_TERMS: Record<BackgroundTerms, number> = { none: 0, constant: 1, linear
 const PER_PEAK = 4;
 const HUMP_TERMS = 3;
 
-interface ModelLayout {
+export interface ModelLayout {
   nPeaks: number;
   nBg: number;
   hump: boolean;
@@ -80,69 +80,148 @@ interface ModelLayout {
   alpha2: { ratio: number; alpha1A: number; alpha2A: number } | null;
 }
 
-/** Adds the value (and gradient) of one pseudo-Voigt of area a at centre c to y/grad. */
-function pvTerm(x: number, c: number, w: number, a: number, eta: number, scale: number, dcdc: number, grad: number[] | undefined, at: number): number {
+/**
+ * The model is computed in two steps: its value at x, which leaves the shapes of every term
+ * there (u, 1 + 4u², the Gaussian and the Lorentzian: an exp and four divisions a term) in an
+ * array, and its gradient from those shapes. levenbergMarquardt.ts asks for the Jacobian at
+ * exactly the parameters whose model it has just computed, so the fit keeps every point's shapes
+ * from the model's pass and makes the Jacobian's rows from them (ShapeCache): ~10 % of a
+ * pattern's analysis, the same numbers (the same expressions, in the same order).
+ */
+const TERM_SHAPES = 4;
+
+/** Values kept a point: each term's shapes (each peak, then its Kα2 companion), then the hump's g and u. */
+export function shapesPerPoint(layout: ModelLayout): number {
+  return TERM_SHAPES * layout.nPeaks * (layout.alpha2 ? 2 : 1) + 2;
+}
+
+/** One pseudo-Voigt of area a at centre c, × scale; its u, q, g and l written to `shapes` at `o`. */
+function pvTerm(x: number, c: number, w: number, a: number, eta: number, scale: number, shapes: Float64Array, o: number): number {
   // u and 1 + 4u² computed once for both shapes and the gradient (the fit evaluates this ~10⁵
   // times a pattern): the same numbers as gaussian() and lorentzian().
   const u = (x - c) / w;
   const q = 1 + 4 * u * u;
   const g = gaussianAtU(u, w);
   const l = lorentzianAtQ(q, w);
+  shapes[o] = u;
+  shapes[o + 1] = q;
+  shapes[o + 2] = g;
+  shapes[o + 3] = l;
   const pv = eta * l + (1 - eta) * g;
-  if (grad) {
-    const dgdc = g * ((8 * Math.LN2 * u) / w);
-    const dldc = l * ((8 * u) / w / q);
-    const dgdw = (g / w) * (8 * Math.LN2 * u * u - 1);
-    const dldw = (l / w) * ((4 * u * u - 1) / q);
-    grad[at] += scale * a * (eta * dldc + (1 - eta) * dgdc) * dcdc;
-    grad[at + 1] += scale * a * (eta * dldw + (1 - eta) * dgdw);
-    grad[at + 2] += scale * pv;
-    grad[at + 3] += scale * a * (l - g);
-  }
   return scale * a * pv;
 }
 
+/** Adds the gradient of a pvTerm (its shapes at `o`) to grad[at …]; `dcdc`: ∂(its centre)/∂(the peak's). */
+function pvTermGradient(w: number, a: number, eta: number, scale: number, dcdc: number, shapes: Float64Array, o: number, grad: number[], at: number): void {
+  const u = shapes[o];
+  const q = shapes[o + 1];
+  const g = shapes[o + 2];
+  const l = shapes[o + 3];
+  const pv = eta * l + (1 - eta) * g;
+  const dgdc = g * ((8 * Math.LN2 * u) / w);
+  const dldc = l * ((8 * u) / w / q);
+  const dgdw = (g / w) * (8 * Math.LN2 * u * u - 1);
+  const dldw = (l / w) * ((4 * u * u - 1) / q);
+  grad[at] += scale * a * (eta * dldc + (1 - eta) * dgdc) * dcdc;
+  grad[at + 1] += scale * a * (eta * dldw + (1 - eta) * dgdw);
+  grad[at + 2] += scale * pv;
+  grad[at + 3] += scale * a * (l - g);
+}
+
 /**
- * Model value and analytic gradient for the full parameter vector: [c, w, A, η]×peaks, the
- * background polynomial, and (optionally) a Gaussian hump [centre, FWHM, area].
- * `a2` holds, per peak, the Kα2 position and its derivative with respect to the Kα1 centre.
+ * Model value for the full parameter vector: [c, w, A, η]×peaks, the background polynomial,
+ * and (optionally) a Gaussian hump [centre, FWHM, area]; the shapes of its terms written to
+ * `shapes` from `o` (see modelGradient). `a2` holds, per peak, the Kα2 position and its
+ * derivative with respect to the Kα1 centre.
  */
-function evaluate(params: number[], layout: ModelLayout, a2: Array<[number, number]> | null, x: number, grad?: number[]): number {
+export function modelValue(params: number[], layout: ModelLayout, a2: Array<[number, number]> | null, x: number, shapes: Float64Array, o: number): number {
   const { nPeaks, nBg, origin } = layout;
-  if (grad) grad.fill(0);
   let y = 0;
+  let term = o;
   for (let k = 0; k < nPeaks; k++) {
     const at = PER_PEAK * k;
-    const c = params[at];
     const w = params[at + 1];
     const a = params[at + 2];
     const eta = params[at + 3];
-    y += pvTerm(x, c, w, a, eta, 1, 1, grad, at);
-    if (a2 && layout.alpha2) y += pvTerm(x, a2[k][0], w, a, eta, layout.alpha2.ratio, a2[k][1], grad, at);
+    y += pvTerm(x, params[at], w, a, eta, 1, shapes, term);
+    term += TERM_SHAPES;
+    if (a2 && layout.alpha2) {
+      y += pvTerm(x, a2[k][0], w, a, eta, layout.alpha2.ratio, shapes, term);
+      term += TERM_SHAPES;
+    }
   }
   const t = x - origin;
   let tp = 1;
   for (let j = 0; j < nBg; j++) {
-    const i = PER_PEAK * nPeaks + j;
-    y += params[i] * tp;
-    if (grad) grad[i] = tp;
+    y += params[PER_PEAK * nPeaks + j] * tp;
     tp *= t;
   }
   if (layout.hump) {
     const i = PER_PEAK * nPeaks + nBg;
-    const c = params[i];
-    const w = params[i + 1];
-    const a = params[i + 2];
-    const g = gaussian(x, c, w);
-    y += a * g;
-    if (grad) {
-      const u = (x - c) / w;
-      grad[i] = a * g * ((8 * Math.LN2 * u) / w);
-      grad[i + 1] = ((a * g) / w) * (8 * Math.LN2 * u * u - 1);
-      grad[i + 2] = g;
-    }
+    const u = (x - params[i]) / params[i + 1];
+    const g = gaussianAtU(u, params[i + 1]);
+    shapes[term] = g;
+    shapes[term + 1] = u;
+    y += params[i + 2] * g;
   }
   return y;
+}
+
+/** The model's analytic gradient at x, from the shapes modelValue left at `o`, into `grad`. */
+export function modelGradient(params: number[], layout: ModelLayout, a2: Array<[number, number]> | null, x: number, shapes: Float64Array, o: number, grad: number[]): void {
+  const { nPeaks, nBg, origin } = layout;
+  grad.fill(0);
+  let term = o;
+  for (let k = 0; k < nPeaks; k++) {
+    const at = PER_PEAK * k;
+    const w = params[at + 1];
+    const a = params[at + 2];
+    const eta = params[at + 3];
+    pvTermGradient(w, a, eta, 1, 1, shapes, term, grad, at);
+    term += TERM_SHAPES;
+    if (a2 && layout.alpha2) {
+      pvTermGradient(w, a, eta, layout.alpha2.ratio, a2[k][1], shapes, term, grad, at);
+      term += TERM_SHAPES;
+    }
+  }
+  const t = x - origin;
+  let tp = 1;
+  for (let j = 0; j < nBg; j++) {
+    grad[PER_PEAK * nPeaks + j] = tp;
+    tp *= t;
+  }
+  if (layout.hump) {
+    const i = PER_PEAK * nPeaks + nBg;
+    const w = params[i + 1];
+    const a = params[i + 2];
+    const g = shapes[term];
+    const u = shapes[term + 1];
+    grad[i] = a * g * ((8 * Math.LN2 * u) / w);
+    grad[i + 1] = ((a * g) / w) * (8 * Math.LN2 * u * u - 1);
+    grad[i + 2] = g;
+  }
+}
+
+/** Shapes of one point, for evaluate (grown as needed; the fits run one at a time in a thread). */
+let pointShapes = new Float64Array(64);
+
+/** The model's value at x, and its gradient into `grad` when given. */
+function evaluate(params: number[], layout: ModelLayout, a2: Array<[number, number]> | null, x: number, grad?: number[]): number {
+  const size = shapesPerPoint(layout);
+  if (pointShapes.length < size) pointShapes = new Float64Array(size);
+  const y = modelValue(params, layout, a2, x, pointShapes, 0);
+  if (grad) modelGradient(params, layout, a2, x, pointShapes, 0, grad);
+  return y;
+}
+
+/**
+ * Every point's shapes of the model last computed in a fit, and the (scaled) parameters it was
+ * computed at: the Jacobian at those same parameters is made from them (see TERM_SHAPES).
+ */
+interface ShapeCache {
+  at: Float64Array | null;
+  shapes: Float64Array;
+  stride: number;
 }
 
 function alpha2Positions(params: number[], layout: ModelLayout): Array<[number, number]> | null {
@@ -309,18 +388,26 @@ function fitGroupOnce(twoThetaDeg: ArrayLike<number>, y: ArrayLike<number>, gues
   const unit = parameterUnits(full, layout, free, xs, ws, gradFull);
   const toScaled = (v: number[]): number[] => v.map((value, j) => value / unit[j]);
   const fromScaled = (q: ArrayLike<number>): number[] => Array.from(q, (value, j) => value * unit[j]);
+  const stride = shapesPerPoint(layout);
+  const kept: ShapeCache = { at: null, shapes: new Float64Array(xs.length * stride), stride };
   const problem: WhitenedProblem = {
     data: white,
     model: (q, out) => {
       const params = expand(fromScaled(q));
       const a2 = alpha2Positions(params, layout);
-      for (let i = 0; i < xs.length; i++) out[i] = evaluate(params, layout, a2, xs[i]) * ws[i];
+      for (let i = 0; i < xs.length; i++) out[i] = modelValue(params, layout, a2, xs[i], kept.shapes, i * stride) * ws[i];
+      kept.at = Float64Array.from(q);
     },
     jacobian: (q) => {
       const params = expand(fromScaled(q));
       const a2 = alpha2Positions(params, layout);
+      // Made from the kept shapes where they are of these parameters (always, as the optimiser
+      // asks), else computed afresh.
+      const at = kept.at;
+      const same = at !== null && at.length === q.length && at.every((v, j) => Object.is(v, q[j]));
       return (i, row) => {
-        evaluate(params, layout, a2, xs[i], gradFull);
+        if (same) modelGradient(params, layout, a2, xs[i], kept.shapes, i * stride, gradFull);
+        else evaluate(params, layout, a2, xs[i], gradFull);
         for (let j = 0; j < p; j++) row[j] = gradFull[free[j]] * ws[i] * unit[j];
       };
     },

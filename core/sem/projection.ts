@@ -75,9 +75,15 @@ export function projectAcross(r: Raster, roi: RoiPx, angleRad: number): Projecti
 function runEnd(base: number, s: number, i: number, x0: number, xEnd: number): number {
   let end = s > 0 ? Math.floor((base - i) / s) + 1 : s < 0 ? Math.ceil((i + 1 - base) / -s) : xEnd;
   end = Math.min(xEnd, Math.max(x0 + 1, end));
-  for (let u = base - end * s; end < xEnd && u >= i && u < i + 1; u = base - end * s) end++;
-  for (let u = base - (end - 1) * s; end > x0 + 1 && !(u >= i && u < i + 1); u = base - (end - 1) * s) end--;
+  while (end < xEnd && inBin(base, s, i, end)) end++;
+  while (end > x0 + 1 && !inBin(base, s, i, end - 1)) end--;
   return end;
+}
+
+/** Whether pixel x's u = base − x·s, as projectAcross works it out, lies in [i, i + 1). */
+function inBin(base: number, s: number, i: number, x: number): boolean {
+  const u = base - x * s;
+  return u >= i && u < i + 1;
 }
 
 /**

@@ -166,9 +166,9 @@ function representationOf(params: Params): ImzmlIndex['representation'] {
 
 /** A spectrum's pixel position (from its own cvParams or its first scan's) and its two arrays. */
 function spectrumRef(element: SpectrumElement, i: number, ibd: ByteSource, fileName: string): ImzmlSpectrumRef {
-  const pos = new Map([...element.own, ...element.scan]);
   const coord = (acc: string, name: string, required: boolean): number => {
-    const p = pos.get(acc);
+    // The scan's param where both have one (as a map of the spectrum's, then the scan's, would).
+    const p = element.scan.get(acc) ?? element.own.get(acc);
     if (!p) {
       if (required) throw new FormatError(fileName, `spectrum ${i}: no ${name} (${acc})`);
       return 1;

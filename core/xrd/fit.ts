@@ -85,7 +85,7 @@ export interface ModelLayout {
  * there (u, 1 + 4u², the Gaussian and the Lorentzian: an exp and four divisions a term) in an
  * array, and its gradient from those shapes. levenbergMarquardt.ts asks for the Jacobian at
  * exactly the parameters whose model it has just computed, so the fit keeps every point's shapes
- * from the model's pass and makes the Jacobian's rows from them (ShapeCache): ~10 % of a
+ * from the model's pass and makes the Jacobian's rows from them (fitGroupOnce): ~10 % of a
  * pattern's analysis, the same numbers (the same expressions, in the same order).
  */
 const TERM_SHAPES = 4;
@@ -212,16 +212,6 @@ function evaluate(params: number[], layout: ModelLayout, a2: Array<[number, numb
   const y = modelValue(params, layout, a2, x, pointShapes, 0);
   if (grad) modelGradient(params, layout, a2, x, pointShapes, 0, grad);
   return y;
-}
-
-/**
- * Every point's shapes of the model last computed in a fit, and the (scaled) parameters it was
- * computed at: the Jacobian at those same parameters is made from them (see TERM_SHAPES).
- */
-interface ShapeCache {
-  at: Float64Array | null;
-  shapes: Float64Array;
-  stride: number;
 }
 
 function alpha2Positions(params: number[], layout: ModelLayout): Array<[number, number]> | null {
@@ -388,25 +378,28 @@ function fitGroupOnce(twoThetaDeg: ArrayLike<number>, y: ArrayLike<number>, gues
   const unit = parameterUnits(full, layout, free, xs, ws, gradFull);
   const toScaled = (v: number[]): number[] => v.map((value, j) => value / unit[j]);
   const fromScaled = (q: ArrayLike<number>): number[] => Array.from(q, (value, j) => value * unit[j]);
+  // Every point's shapes of the model last computed, and the (scaled) parameters it was computed
+  // at: the Jacobian at those same parameters is made from them (see TERM_SHAPES).
   const stride = shapesPerPoint(layout);
-  const kept: ShapeCache = { at: null, shapes: new Float64Array(xs.length * stride), stride };
+  const shapes = new Float64Array(xs.length * stride);
+  let shapesAt: Float64Array | null = null;
   const problem: WhitenedProblem = {
     data: white,
     model: (q, out) => {
       const params = expand(fromScaled(q));
       const a2 = alpha2Positions(params, layout);
-      for (let i = 0; i < xs.length; i++) out[i] = modelValue(params, layout, a2, xs[i], kept.shapes, i * stride) * ws[i];
-      kept.at = Float64Array.from(q);
+      for (let i = 0; i < xs.length; i++) out[i] = modelValue(params, layout, a2, xs[i], shapes, i * stride) * ws[i];
+      shapesAt = Float64Array.from(q);
     },
     jacobian: (q) => {
       const params = expand(fromScaled(q));
       const a2 = alpha2Positions(params, layout);
       // Made from the kept shapes where they are of these parameters (always, as the optimiser
       // asks), else computed afresh.
-      const at = kept.at;
+      const at = shapesAt;
       const same = at !== null && at.length === q.length && at.every((v, j) => Object.is(v, q[j]));
       return (i, row) => {
-        if (same) modelGradient(params, layout, a2, xs[i], kept.shapes, i * stride, gradFull);
+        if (same) modelGradient(params, layout, a2, xs[i], shapes, i * stride, gradFull);
         else evaluate(params, layout, a2, xs[i], gradFull);
         for (let j = 0; j < p; j++) row[j] = gradFull[free[j]] * ws[i] * unit[j];
       };

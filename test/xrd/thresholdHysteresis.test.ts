@@ -21,13 +21,20 @@ function missingFrom(lenient: readonly XrdPeakResult[], standard: readonly XrdPe
 }
 
 describeShared('a lowered search threshold keeps the peaks of the default (gredig_2Theta.asc)', () => {
-  // Its 2°-wide peak at 9.6° (a 20 σ feature for the widest kernel) and its 31.5° peak were lost
-  // at 2–4 σ: weak bumps on their tops, found and fitted on an equal footing, took their data.
-  const STRONG_DEG = [9.58, 31.53];
-  /** Where the default puts a peak, it stays within this at a lower threshold, deg (the 9.6° peak's position σ is 0.022°). */
+  // Its 2°-wide feature at 9.6° (a 20 σ feature for the widest kernel) and its 31.5° peak were
+  // lost at 2–4 σ: weak bumps on their tops, found and fitted on an equal footing, took their
+  // data. The feature is fitted as two peaks (9.19°, 0.89° wide; 9.91°, 0.61°) since the fits'
+  // background is quadratic; with a linear one it was one peak 1.94° wide, against the 2° cap.
+  const STRONG_DEG = [9.19, 9.91, 31.53];
+  /** Where the default puts a peak, it stays within this at a lower threshold, deg. */
   const POSITION_TOLERANCE_DEG = 0.05;
-  /** Peaks whose fit windows weak candidates crowd at a lower threshold (kept at 2–4 σ, as every default peak: below). */
-  const CROWDED_DEG = [64.57, 31.5];
+  /**
+   * Peaks whose fit windows weak candidates crowd at a lower threshold (kept at 2–4 σ, as every
+   * default peak: below). The Au (220) near 64.6° has the wafer's Si (400) wing in its window,
+   * a step from ~390 to ~1000 counts at 66.4° that no background follows: its fit puts it at
+   * 64.57° (linear background), 64.70° (quadratic) or 64.60° (the wing masked).
+   */
+  const CROWDED_DEG = [64.6, 31.5];
   let pattern: XrdPattern;
   let standard: XrdPeakResult[];
   let standardWarnings: string[];
@@ -42,9 +49,9 @@ describeShared('a lowered search threshold keeps the peaks of the default (gredi
   });
   afterAll(async () => close?.());
 
-  it('the default finds both, and the peaks whose windows weak candidates crowd (64.57°, 31.5°)', () => {
+  it('the default finds them, and the peaks whose windows weak candidates crowd (64.6°, 31.5°)', () => {
     for (const near of STRONG_DEG) expect(Math.abs(nearest(standard, near)!.twoThetaDeg - near), `${near}°`).toBeLessThan(0.05);
-    for (const near of CROWDED_DEG) expect(standard.find((p) => Math.abs(p.twoThetaDeg - near) < 0.1), `default run: ${near}°`).toBeDefined();
+    for (const near of CROWDED_DEG) expect(standard.find((p) => Math.abs(p.twoThetaDeg - near) < 0.15), `default run: ${near}°`).toBeDefined();
   });
 
   it('the default names each peak whose position has no σ in a warning (it has one at least)', () => {
@@ -57,7 +64,7 @@ describeShared('a lowered search threshold keeps the peaks of the default (gredi
   });
 
   for (const minSignificance of LOWER_THRESHOLDS) {
-    it(`at ${minSignificance} σ: 9.6° and 31.5° within ${POSITION_TOLERANCE_DEG}° of the default's, and every other peak of the default still there`, () => {
+    it(`at ${minSignificance} σ: 9.2°, 9.9° and 31.5° within ${POSITION_TOLERANCE_DEG}° of the default's, and every other peak of the default still there`, () => {
       const lenient = analyzeXrdPattern(pattern, { minSignificance }).result.peaks;
       for (const near of STRONG_DEG) {
         const reference = nearest(standard, near)!;

@@ -47,10 +47,13 @@ export function opticsCase(optics: XrdOptics | null | undefined): OpticsCase {
  * as the beam's optics decide (`optics` from the file, see core/io/xrd/optics.ts):
  * - β filter: its Kβ line (the filter weakens Kβ some hundredfold; the wafer's reflection is
  *   strong enough that it still stands out, ±0.5°), and the filter's absorption edge, which cuts
- *   the continuum the wafer diffracts into a sawtooth step starting at the edge's angle (from
- *   0.2° below it to 0.8° above; the recorded filter's edge where it is a usual one). On
- *   gredig_2Theta.asc (FILTER = Cu_K-beta) the two were fitted as film peaks, at 61.70° (sized
- *   107 nm) and 66.74°.
+ *   the continuum the wafer diffracts into a step at the edge's angle (the recorded filter's edge
+ *   where it is a usual one). From 0.2° below the edge to the reflection's own mask: the wafer
+ *   diffracts the continuum the filter passes at every angle from its edge to the Kα line, and the
+ *   line's wings rise on it. On gredig_2Theta.asc (FILTER = Cu_K-beta) the two were fitted as
+ *   film peaks, at 61.70° (sized 107 nm) and 66.74°; the counts stand at 2.6× the background from
+ *   the edge (66.4°) to the reflection, and masked only to 0.8° past the edge, that plateau was
+ *   in the fit window of the Au (220) at 64.6°, which it widened from ~0.43° to 1.37°.
  * - monochromator (before or after the sample): neither: a crystal set to Kα passes no Kβ, and
  *   no continuum step at an edge it does not have.
  * - neither (no filter, no monochromator recorded): the Kβ line only, unfiltered (about a fifth of
@@ -82,7 +85,12 @@ export function siSubstrateCompanions(wavelength: XrdWavelength, optics?: XrdOpt
       ? `${recorded} β filter recorded${how === 'unknown' ? ', monochromators not recorded' : ''}${filter !== recorded ? `: edge taken as ${filter}'s` : ''}`
       : 'optics not recorded: β filter assumed';
   const masks: MaskRange[] = [{ fromDeg: roundCentiDeg(line - 0.5), toDeg: roundCentiDeg(line + 0.5), label: `Si (400) Kβ (${why})`, name: 'Si (400) Kβ' }];
-  if (edge !== null) masks.push({ fromDeg: roundCentiDeg(edge - 0.2), toDeg: roundCentiDeg(edge + 0.8), label: `Si (400) ${filter} edge (${why})`, name: `Si (400) ${filter} edge` });
+  if (edge !== null) {
+    // Up to the reflection's mask (the edge is on its low-angle side: a β filter's edge lies
+    // between the anode's Kβ and Kα), and at least 0.8° past the edge.
+    const toDeg = Math.max(edge + 0.8, siSubstrateMask(wavelength)?.fromDeg ?? -Infinity);
+    masks.push({ fromDeg: roundCentiDeg(edge - 0.2), toDeg: roundCentiDeg(toDeg), label: `Si (400) ${filter} edge (${why})`, name: `Si (400) ${filter} edge` });
+  }
   return masks;
 }
 

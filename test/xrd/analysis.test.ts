@@ -316,6 +316,30 @@ describeShared('the wafer\'s Kβ line and filter edge on a real pattern', () => 
       await opened.close();
     }
   });
+
+  it('the continuum the wafer diffracts from the edge to its reflection is masked with the edge: the Au (220) beside it keeps its width', async () => {
+    const opened = await openDataset(sharedDataPath('xrd', 'gredig_2Theta.asc'));
+    try {
+      const pattern = opened.dataset as XrdPattern;
+      // The plateau is in the data: counts from the edge (66.4°) to the reflection's mask stand
+      // well above those just below the edge.
+      const meanOver = (from: number, to: number): number => {
+        const values = Array.from(pattern.twoThetaDeg).flatMap((x, i) => (x >= from && x < to ? [pattern.intensity[i]] : []));
+        return values.reduce((sum, v) => sum + v, 0) / values.length;
+      };
+      expect(meanOver(66.6, 68.4) / meanOver(65.2, 66.2)).toBeGreaterThan(2);
+      const a = analyzeXrdPattern(pattern);
+      const edge = a.masks.find((m) => m.name === 'Si (400) Ni edge')!;
+      expect(edge.toDeg).toBe(SI_400_MASK.fromDeg);
+      // Au (220), as wide as the (111) at 38.18° (0.59°) or less; 1.37° wide where the plateau
+      // was in its fit window.
+      const au220 = a.result.peaks.find((p) => Math.abs(p.twoThetaDeg - 64.6) < 0.1)!;
+      expect(au220.fwhmDeg).toBeGreaterThan(0.3);
+      expect(au220.fwhmDeg).toBeLessThan(0.6);
+    } finally {
+      await opened.close();
+    }
+  });
 });
 
 describe('phase markers', () => {

@@ -28,13 +28,13 @@ describe('the wafer\'s companion masks follow the optics', () => {
 
   it('β filter: the Kβ line ±0.5° and the filter\'s edge, as before, with the reason in the labels', () => {
     const masks = siSubstrateMasks(CU_K_ALPHA, NI_FILTER);
-    expect(masks.map((m) => [m.fromDeg, m.toDeg])).toEqual([[61.19, 62.19], [66.25, 67.25], [68.43, 69.83]]);
+    expect(masks.map((m) => [m.fromDeg, m.toDeg])).toEqual([[61.19, 62.19], [66.25, 68.43], [68.43, 69.83]]);
     expect(masks.map((m) => m.label)).toEqual(['Si (400) Kβ (Ni β filter recorded)', 'Si (400) Ni edge (Ni β filter recorded)', 'Si (400) substrate']);
     expect(maskLabels(masks).map((l) => l.text)).toEqual(['Si (400) + Kβ, Ni edge, masked']);
   });
 
   it('not recorded: the same ranges as before optics were read, labelled as assumed', () => {
-    for (const o of [undefined, null, UNKNOWN]) expect(ranges(o)).toEqual([[61.19, 62.19], [66.25, 67.25], [68.43, 69.83]]);
+    for (const o of [undefined, null, UNKNOWN]) expect(ranges(o)).toEqual([[61.19, 62.19], [66.25, 68.43], [68.43, 69.83]]);
     const masks = siSubstrateMasks(CU_K_ALPHA);
     expect(masks[0].label).toBe('Si (400) Kβ (optics not recorded: β filter assumed)');
     expect(masks[1].label).toBe('Si (400) Ni edge (optics not recorded: β filter assumed)');
@@ -154,11 +154,11 @@ describe('the wafer\'s Si (400) in the tube\'s tungsten W Lα1 light', () => {
 });
 
 describe('the sample study', () => {
-  it('its generated .ras records no optics: the masks are those it always had', () => {
+  it('its generated .ras records no optics: the masks of a β filter assumed (Kβ, the Ni edge up to the reflection, the reflection)', () => {
     for (const state of ['pristine', 'charged', 'discharged']) {
       const p = readRas(new Uint8Array(readFileSync(resolve(PROJECT_ROOT, `samples/study/${state}/xrd.ras`))), 'xrd.ras');
       const a = analyzeXrdPattern(p);
-      expect(a.masks.map((m) => [m.fromDeg, m.toDeg])).toEqual([[61.19, 62.19], [66.25, 67.25], [68.43, 69.83]]);
+      expect(a.masks.map((m) => [m.fromDeg, m.toDeg])).toEqual([[61.19, 62.19], [66.25, 68.43], [68.43, 69.83]]);
       expect(a.masks.every((m) => m.name !== SI_400_W_L_ALPHA_NAME)).toBe(true);
     }
   });
@@ -192,7 +192,7 @@ describe('optics recorded in part: the filter alone', () => {
 
   it('a filter recorded, the monochromators not: its Kβ line and edge, said so', () => {
     const masks = siSubstrateMasks(CU_K_ALPHA, optics({ known: false, filterRecorded: true, kBetaFilter: 'Ni' }));
-    expect(masks.map((m) => [m.fromDeg, m.toDeg])).toEqual([[61.19, 62.19], [66.25, 67.25], [68.43, 69.83]]);
+    expect(masks.map((m) => [m.fromDeg, m.toDeg])).toEqual([[61.19, 62.19], [66.25, 68.43], [68.43, 69.83]]);
     expect(masks[0].label).toBe('Si (400) Kβ (Ni β filter recorded, monochromators not recorded)');
   });
 });

@@ -30,9 +30,9 @@ describeShared('a lowered search threshold keeps the peaks of the default (gredi
   const POSITION_TOLERANCE_DEG = 0.05;
   /**
    * Peaks whose fit windows weak candidates crowd at a lower threshold (kept at 2–4 σ, as every
-   * default peak: below). The Au (220) near 64.6° has the wafer's Si (400) wing in its window,
-   * a step from ~390 to ~1000 counts at 66.4° that no background follows: its fit puts it at
-   * 64.57° (linear background), 64.70° (quadratic) or 64.60° (the wing masked).
+   * default peak: below). The Au (220) near 64.6° has beside it the continuum the wafer diffracts
+   * from the Ni edge (66.4°, a step from ~390 to ~1000 counts) to its reflection, masked with the
+   * edge: with it in the window, the fit put the peak at 64.70° (64.57° with a linear background).
    */
   const CROWDED_DEG = [64.6, 31.5];
   let pattern: XrdPattern;

@@ -421,12 +421,13 @@ const MAX_COUNTING_DISPERSION = 2;
  * one, a ±5° window holds curvature the line cannot follow (the air scatter's fall, the tails of
  * the neighbouring humps): the hump went to the window's edge, often with a negative area, to
  * bend the line, and the peak sitting on the hump took the hump's top. Over 48 generated patterns
- * of the sample study's three states (16 noise seeds; test/xrd/humpBias.test.ts), the 0.7°
+ * of the sample study's three states (16 noise seeds; test/xrd/humpBias.test.ts checks 6), the 0.7°
  * LiFePO₄ (101) on the SiO₂ hump came out 49–95 % too wide with a linear background, 4–8 % with
  * the quadratic; the widths of all film peaks 22 → 14 % off on average, their positions 0.044 →
  * 0.037° rms, and the reported σ nearer the scatter (width errors 1.7 → 1.3 σ rms, areas 1.9 →
  * 1.2 σ). A hump wider than 12° is the quadratic again over a ±5° window: the two traded and the
- * fits crawled (one in 15 ran its 200 iterations with the earlier 20° bound).
+ * fits crawled (with the quadratic and a 20° bound, as beside the linear one, one fit in 15 ran
+ * its 200 iterations; with 12°, one in 300, and the same peaks).
  */
 const FIT_BACKGROUND: BackgroundTerms = 'quadratic';
 const FIT_HUMP = { minFwhmDeg: 4, maxFwhmDeg: 12 };

@@ -147,8 +147,24 @@ export interface XrdResult {
    * substrate masks from the first pattern then, as they did.
    */
   masks?: MaskRange[];
+  /**
+   * The fitted model around the reported peaks, to judge the fits by: for each fitted group with
+   * a reported peak, over its peaks (2 FWHM either side, to beyond their Kα2), at the pattern's
+   * own unmasked angles (a masked range splits it). Absent in a report written before it was
+   * recorded.
+   */
+  fits?: XrdFitCurve[];
   /** What the analysis had to assume or doubts (e.g. intensities that scatter more than counting noise). */
   warnings?: string[];
+}
+
+/** A fitted group's model at some of the pattern's angles, in the pattern's intensity unit. */
+export interface XrdFitCurve {
+  twoThetaDeg: number[];
+  /** The whole model: the peaks (with their Kα2 where it was fitted), background and hump. */
+  model: number[];
+  /** The background alone: the polynomial and the broad hump, what the peaks sit on. */
+  background: number[];
 }
 
 export interface StateReport {

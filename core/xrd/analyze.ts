@@ -1,11 +1,11 @@
-import type { XrdPeakResult, XrdResult } from '../model/report.js';
+import type { XrdFitCurve, XrdPeakResult, XrdResult } from '../model/report.js';
 import { bisectLeft } from 'd3-array';
 import type { XrdPattern, XrdWavelength } from '../model/xrdPattern.js';
 import { CU_K_ALPHA, xrdAreaUnit } from '../model/xrdPattern.js';
 import { amorphousCrystalline } from './amorphous.js';
 import { snipBackground } from './background.js';
-import { fitPeakGroup, scaleGroupFit } from './fit.js';
-import type { BackgroundTerms, FittedPeak, PeakGroupFit, PeakGuess } from './fit.js';
+import { fitPeakGroup, groupCurve, scaleGroupFit } from './fit.js';
+import type { BackgroundTerms, FitOptions, FittedPeak, PeakGroupFit, PeakGuess } from './fit.js';
 import { kAlpha2PositionDeg, stripKAlpha2 } from './kalpha2.js';
 import { bridgeMasked, maskedPoints, opticsCase, si400TwoThetaDeg, SI_400_W_L_ALPHA1_DEG, SI_400_W_L_ALPHA_NAME, siSubstrateMask, siSubstrateMasks } from './mask.js';
 import type { MaskRange } from './mask.js';
@@ -239,6 +239,7 @@ export function analyzeXrdPattern(pattern: XrdPattern, opts: AnalyzeXrdOptions =
       return again;
     }
   }
+  const fitCurves = reportedFitCurves(x, masked, fits, kept, alpha2);
   const size = kept.map((p) => scherrerEstimate(p.centerDeg, p.fwhmDeg, wavelength.alpha1A, { fwhmDeg: p.sigma.fwhmDeg, twoThetaDeg: p.sigma.centerDeg }, scherrer));
   const peaks: XrdPeakDetail[] = kept.map((p, i) => {
     return {
@@ -278,6 +279,7 @@ export function analyzeXrdPattern(pattern: XrdPattern, opts: AnalyzeXrdOptions =
     // What this pattern had masked (a tungsten line only where found), for the figure and the
     // workbench to shade: worked out again from the optics, they missed the tungsten mask.
     masks,
+    fits: fitCurves,
     ...(warnings.length ? { warnings } : {}),
   };
   return {
@@ -431,6 +433,45 @@ const MAX_COUNTING_DISPERSION = 2;
  */
 const FIT_BACKGROUND: BackgroundTerms = 'quadratic';
 const FIT_HUMP = { minFwhmDeg: 4, maxFwhmDeg: 12 };
+
+/** Half-width of a reported fit curve beyond each of its peaks (and its Kα2), in the peak's FWHMs. */
+const FIT_CURVE_HALF_WIDTH_FWHM = 2;
+
+/**
+ * The model of every group fit with a reported peak, over those peaks (XrdResult.fits): at the
+ * pattern's unmasked angles within 2 FWHM of a peak or its Kα2 and inside the fit's window, one
+ * curve a run of consecutive such angles. Values to 5 significant digits (a report holds ~10³).
+ */
+function reportedFitCurves(x: ArrayLike<number>, masked: ArrayLike<boolean>, fits: readonly PeakGroupFit[], kept: readonly FittedPeak[], kAlpha2: FitOptions['kAlpha2']): XrdFitCurve[] {
+  const curves: XrdFitCurve[] = [];
+  const round = (v: number): number => Number(v.toPrecision(5));
+  for (const fit of fits) {
+    const spans = fit.peaks
+      .filter((p) => kept.includes(p))
+      .map((p) => {
+        const reach = FIT_CURVE_HALF_WIDTH_FWHM * p.fwhmDeg;
+        const upper = kAlpha2 ? kAlpha2PositionDeg(p.centerDeg, kAlpha2.alpha1A, kAlpha2.alpha2A) : p.centerDeg;
+        return [Math.max(p.centerDeg - reach, fit.rangeDeg[0]), Math.min(upper + reach, fit.rangeDeg[1])];
+      });
+    if (spans.length === 0) continue;
+    const runs: number[][] = [];
+    let run: number[] = [];
+    for (let i = 0; i < x.length; i++) {
+      const inside = !masked[i] && spans.some(([a, b]) => x[i] >= a && x[i] <= b);
+      if (inside) run.push(x[i]);
+      else if (run.length) {
+        runs.push(run);
+        run = [];
+      }
+    }
+    if (run.length) runs.push(run);
+    for (const angles of runs.filter((r) => r.length >= 2)) {
+      const { model, background } = groupCurve(fit, kAlpha2, angles);
+      curves.push({ twoThetaDeg: angles, model: model.map(round), background: background.map(round) });
+    }
+  }
+  return curves;
+}
 
 /** Upper bound of a film peak's FWHM in the fit, deg (the hump term starts at 4°). */
 const maxPeakFwhmDeg = 2;

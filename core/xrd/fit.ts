@@ -226,6 +226,25 @@ function alpha2Positions(params: number[], layout: ModelLayout): Array<[number, 
 }
 
 /**
+ * A fitted group's model at the angles `twoThetaDeg`: the whole of it (peaks, their Kα2 where
+ * fitted, background, hump) and its background alone (polynomial and hump), in the fit's units.
+ * `kAlpha2`: as the fit was given it.
+ */
+export function groupCurve(fit: PeakGroupFit, kAlpha2: FitOptions['kAlpha2'] | undefined, twoThetaDeg: readonly number[]): { model: number[]; background: number[] } {
+  const layout: ModelLayout = { nPeaks: fit.peaks.length, nBg: fit.background.length, hump: fit.hump !== undefined, origin: fit.originDeg, alpha2: kAlpha2 ?? null };
+  const hump = fit.hump ? [fit.hump.centerDeg, fit.hump.fwhmDeg, fit.hump.area] : [];
+  const params = [...fit.peaks.flatMap((p) => [p.centerDeg, p.fwhmDeg, p.area, p.eta]), ...fit.background, ...hump];
+  // The background is the model with every peak's area at 0.
+  const withoutPeaks = params.map((v, i) => (i < PER_PEAK * layout.nPeaks && i % PER_PEAK === 2 ? 0 : v));
+  const a2 = alpha2Positions(params, layout);
+  const shapes = new Float64Array(shapesPerPoint(layout));
+  return {
+    model: twoThetaDeg.map((x) => modelValue(params, layout, a2, x, shapes, 0)),
+    background: twoThetaDeg.map((x) => modelValue(withoutPeaks, layout, a2, x, shapes, 0)),
+  };
+}
+
+/**
  * Fits one group of (possibly overlapping) pseudo-Voigt peaks plus a polynomial background
  * on the window around them, by Levenberg–Marquardt (levenbergMarquardt.ts) with an analytic Jacobian.
  * Optionally: a broad Gaussian hump term (width bounded from below, so it can take up an

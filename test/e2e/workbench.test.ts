@@ -601,6 +601,13 @@ describe.skipIf(skipReason !== null)('workbench in the browser mode', { timeout:
     // Two phases, two symbols.
     expect(new Set(Object.values(legend).map((e) => e.symbol)).size).toBe(2);
     expect(await page.textContent('#xrd-note')).toMatch(/Marks above the traces: each state's fitted peaks, in the colour and symbol of the phase they are assigned to \(▼ LiFePO₄, ▲ austenite\)\./);
+    // The fitted model over each state's peaks, with its background dashed under it, and said so.
+    for (const t of peakTables) {
+      const fits = await page.$$eval(`#xrd-chart path.xrd-fit[data-state="${t.state}"]`, (p) => p.length);
+      expect(fits, t.state!).toBeGreaterThanOrEqual(3);
+      expect(await page.$$eval(`#xrd-chart path.xrd-fit-background[data-state="${t.state}"]`, (p) => p.length), t.state!).toBe(fits);
+    }
+    expect(await page.textContent('#xrd-note')).toMatch(/Thin dark lines over the peaks: the fitted model/);
     // Linear intensity: the Si (400) wafer reflection is masked as in the exported figure (a gap
     // in each trace), so it no longer sets the scale and the film's peaks fill the plot.
     await page.click('#xrd-log');

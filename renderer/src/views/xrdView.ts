@@ -20,6 +20,8 @@ import type { View } from './view.js';
 const MARKER_RADIUS_PX = 5;
 /** Gap between a peak marker and the top of the trace under it, px. */
 const MARKER_GAP_PX = 4;
+/** The fitted model's lines: dark, none of the states' colours. */
+const FIT_COLOUR = '#222222';
 
 /**
  * XRD waterfall: the states' patterns stacked with a vertical offset (pristine at the bottom),
@@ -137,6 +139,16 @@ export function xrdView(store: Store): View {
       const visible = t.y.filter((yv, i) => Number.isFinite(yv) && t.twoThetaDeg[i] >= lo && t.twoThetaDeg[i] <= hi);
       svg.append('text').attr('x', width - margin.right + 6).attr('y', y(k * step + (d3.median(visible, tf) ?? 0))).attr('fill', colourOf(k)).attr('font-size', 12).text(t.label);
     });
+    // Each state's fitted model over its peaks (the report's fits), thin and dark over its trace,
+    // and the background under it dashed: what a peak's width and area were measured against.
+    const fitsOf = (label: string) => s.report?.states.find((st) => st.state === label)?.xrd?.fits ?? [];
+    traces.forEach((t, k) => {
+      for (const c of fitsOf(t.label)) {
+        const curve = (values: number[]) => d3.line<number>().x((_, i) => x(c.twoThetaDeg[i])).y((yv) => yOf(k, yv))(values);
+        plot.append('path').attr('class', 'xrd-fit-background').attr('data-state', t.label).attr('d', curve(c.background)).attr('fill', 'none').attr('stroke', FIT_COLOUR).attr('stroke-width', 0.9).attr('stroke-dasharray', '4 3');
+        plot.append('path').attr('class', 'xrd-fit').attr('data-state', t.label).attr('d', curve(c.model)).attr('fill', 'none').attr('stroke', FIT_COLOUR).attr('stroke-width', 1);
+      }
+    });
     // Reference sticks from the report's indexed peaks.
     const peaks = (s.report?.states ?? []).flatMap((st) => (st.xrd?.peaks ?? []).filter((pk) => pk.phase).map((pk) => ({ ...pk, state: st.state })));
     const phases = [...new Set(peaks.map((p) => p.phase!))];
@@ -232,6 +244,7 @@ export function xrdView(store: Store): View {
     // Said of the peaks of the states drawn, whatever the zoom shows of them.
     const markerNote = peakMarkerNote(traces.flatMap((t) => tracePeaks(t.label)), symbolRows);
     if (markerNote) notes.push(markerNote);
+    if (traces.some((t) => fitsOf(t.label).length > 0)) notes.push('Thin dark lines over the peaks: the fitted model (peaks, background and broad hump); dashed: its background, what each peak is measured above.');
     const radiations = [...new Set(d.patterns.map((p) => radiationLabel(p.wavelengthA)))];
     if (radiations.length > 1) notes.push(`The patterns were measured with different radiation (${radiations.join(', ')}): the same reflection falls at different 2θ; the axis is the first pattern's.`);
     const n = noteText(s, 'reference sticks');

@@ -4,7 +4,7 @@ import { readRas } from '../../core/io/xrd/ras.js';
 import type { XrdResult } from '../../core/model/report.js';
 import type { XrdPattern } from '../../core/model/xrdPattern.js';
 import { openDataset } from '../../core/node/openDataset.js';
-import { analyzeXrd } from '../../core/xrd/analyze.js';
+import { analyzeXrd, POOR_FIT_CHI2_REDUCED } from '../../core/xrd/analyze.js';
 import { describeShared, sharedDataPath } from '../helpers/sharedData.js';
 
 /** Σ (y − curve)² / max(y, 1) over the curve's angles, per angle: χ²ᵣ for counts. */
@@ -58,6 +58,25 @@ describeShared('the fitted model on a real pattern with masked ranges (gredig_2T
       expect(r.masks!.length).toBeGreaterThanOrEqual(3);
       for (const c of r.fits!) for (const x of c.twoThetaDeg) expect(r.masks!.some((m) => x >= m.fromDeg && x <= m.toDeg), `${x}°`).toBe(false);
       for (const p of r.peaks) expect(inCurve(r, p.twoThetaDeg), `${p.twoThetaDeg.toFixed(2)}°`).toBe(true);
+    } finally {
+      await opened.close();
+    }
+  });
+});
+
+describeShared('a fit that misses the data is said so (gredig_MB120718Si3.ras)', () => {
+  it('its strong low-angle peaks (10⁵ counts, a little asymmetric) leave χ²ᵣ well above 2 and are named in a warning; the 13.7° peak is not', async () => {
+    const opened = await openDataset(sharedDataPath('xrd', 'gredig_MB120718Si3.ras'));
+    try {
+      const r = analyzeXrd(opened.dataset as XrdPattern);
+      const near = (deg: number) => r.peaks.find((p) => Math.abs(p.twoThetaDeg - deg) < 0.05)!;
+      const poor = (r.warnings ?? []).filter((w) => w.includes('χ²ᵣ'));
+      for (const deg of [2.92, 6.88]) {
+        expect(near(deg).fitChi2Reduced!).toBeGreaterThan(10);
+        expect(poor.some((w) => w.includes(`${near(deg).twoThetaDeg.toFixed(2)}°`)), `${deg}°`).toBe(true);
+      }
+      expect(near(13.73).fitChi2Reduced!).toBeLessThan(POOR_FIT_CHI2_REDUCED);
+      expect(poor.some((w) => w.includes('13.73°'))).toBe(false);
     } finally {
       await opened.close();
     }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CU_K_ALPHA } from '../../core/model/xrdPattern.js';
 import type { XrdPattern } from '../../core/model/xrdPattern.js';
-import { analyzeXrdPattern } from '../../core/xrd/analyze.js';
+import { analyzeXrdPattern, POOR_FIT_CHI2_REDUCED } from '../../core/xrd/analyze.js';
 import { SI_400_MASK } from '../../core/xrd/mask.js';
 import { simulateXrd } from '../../samples/gen/xrd.js';
 import type { XrdLine } from '../../samples/gen/xrd.js';
@@ -29,9 +29,11 @@ interface Outcome {
   areaSigma: number;
 }
 
-function analyseRealisations(): { found: Outcome[]; falsePeaks: string[] } {
+function analyseRealisations(): { found: Outcome[]; falsePeaks: string[]; fitChi2: number[]; poorFitWarnings: string[] } {
   const found: Outcome[] = [];
   const falsePeaks: string[] = [];
+  const fitChi2: number[] = [];
+  const poorFitWarnings: string[] = [];
   for (const seed of SEEDS) {
     for (const state of STATES) {
       const sim = simulateXrd(seed, state, 1, { cam: 1, steel: 1, se: 1 });
@@ -45,7 +47,9 @@ function analyseRealisations(): { found: Outcome[]; falsePeaks: string[] } {
         metadata: {},
       };
       const film = sim.peaks.filter((p) => p.twoThetaDeg < SI_400_MASK.fromDeg || p.twoThetaDeg > SI_400_MASK.toDeg);
-      const { peaks } = analyzeXrdPattern(pattern);
+      const { peaks, result } = analyzeXrdPattern(pattern);
+      fitChi2.push(...peaks.map((p) => p.fitChi2Reduced!));
+      poorFitWarnings.push(...(result.warnings ?? []).filter((w) => w.includes('χ²ᵣ')));
       for (const p of peaks) {
         if (!film.some((t) => Math.abs(t.twoThetaDeg - p.twoThetaDeg) < 0.3)) falsePeaks.push(`${state} seed ${seed}: ${p.twoThetaDeg.toFixed(2)}°`);
       }
@@ -57,14 +61,14 @@ function analyseRealisations(): { found: Outcome[]; falsePeaks: string[] } {
       }
     }
   }
-  return { found, falsePeaks };
+  return { found, falsePeaks, fitChi2, poorFitWarnings };
 }
 
 const mean = (v: number[]): number => v.reduce((s, x) => s + x, 0) / v.length;
 const rms = (v: number[]): number => Math.sqrt(mean(v.map((x) => x * x)));
 
 describe('XRD fits of peaks on amorphous humps, over noise realisations of the sample study', () => {
-  const { found, falsePeaks } = analyseRealisations();
+  const { found, falsePeaks, fitChi2, poorFitWarnings } = analyseRealisations();
   const onHump = found.filter((o) => o.onHump);
 
   it('finds no peak where the truth has none', () => {
@@ -79,6 +83,15 @@ describe('XRD fits of peaks on amorphous humps, over noise realisations of the s
     const area = mean(onHump.map((o) => o.area / o.truth.area - 1));
     expect(Math.abs(width), `mean width error ${(100 * width).toFixed(1)} %`).toBeLessThan(0.15);
     expect(Math.abs(area), `mean area error ${(100 * area).toFixed(1)} %`).toBeLessThan(0.15);
+  });
+
+  it(`every reported peak's fit leaves χ²ᵣ near 1 (0.7 to ${POOR_FIT_CHI2_REDUCED}), and none is warned of as missing the data`, () => {
+    expect(fitChi2.length).toBeGreaterThanOrEqual(90);
+    for (const chi2 of fitChi2) {
+      expect(chi2).toBeGreaterThan(0.7);
+      expect(chi2).toBeLessThan(POOR_FIT_CHI2_REDUCED);
+    }
+    expect(poorFitWarnings).toEqual([]);
   });
 
   it('every film peak: errors of width and area in line with the σ reported (rms of error / σ below 1.6)', () => {

@@ -84,6 +84,32 @@ export interface ScanInit {
   optics?: XrdOptics;
 }
 
+/**
+ * The scan with its angles ascending, as every analysis reads them: one written from high to low
+ * angle is turned round (its metadata says so; read as it was, its peaks were searched for
+ * backwards and none was found, without a word). One whose angles go back and forth is refused:
+ * no order of its points is the scan.
+ */
+function inAscendingOrder(fileName: string, s: ScanInit): ScanInit {
+  const x = s.twoThetaDeg;
+  let rises = 0;
+  let firstFall = -1;
+  for (let i = 1; i < x.length; i++) {
+    if (x[i] > x[i - 1]) rises++;
+    else if (x[i] < x[i - 1] && firstFall < 0) firstFall = i;
+  }
+  if (firstFall < 0) return s;
+  if (rises > 0) {
+    throw new FormatError(fileName, `the angles go up and down (point ${firstFall + 1}: ${x[firstFall]}° after ${x[firstFall - 1]}°), not in one direction`);
+  }
+  return {
+    ...s,
+    twoThetaDeg: x.slice().reverse(),
+    intensity: s.intensity.slice().reverse(),
+    metadata: { ...s.metadata, 'strata.angleOrder': 'high to low in the file: read from low to high' },
+  };
+}
+
 /** The first scan carries the others in `otherScans`, as the model wants for multi-scan files. */
 export function patternFromScans(fileName: string, scans: ScanInit[]): XrdPattern {
   if (scans.length === 0) throw new FormatError(fileName, 'no scan with data found');
@@ -98,7 +124,7 @@ export function patternFromScans(fileName: string, scans: ScanInit[]): XrdPatter
       const i = values.findIndex((v) => !Number.isFinite(v));
       if (i >= 0) throw new FormatError(fileName, `${what} of point ${i + 1} is ${values[i]}, not a finite number`);
     }
-    return { kind: 'xrdPattern', ...s };
+    return { kind: 'xrdPattern', ...inAscendingOrder(fileName, s) };
   });
   const [first, ...rest] = patterns;
   if (rest.length > 0) first.otherScans = rest;

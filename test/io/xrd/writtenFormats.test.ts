@@ -195,6 +195,16 @@ describe('plain text and RAS written here', () => {
     expect(c.metadata['strata.angleColumn']).toMatch(/^2θ \(column label '2Theta;Intensity'\)/);
   });
 
+  it('a scan written from high to low angle is read from low to high, and said so; one going back and forth is refused', () => {
+    const down = readXrd(enc(X.map((x, i) => `${x.toFixed(2)} ${Y[i]}`).reverse().join('\n')), 'down.xy', 'xy-text');
+    expectSameScan(down.twoThetaDeg, down.intensity, 1e-9);
+    expect(down.metadata['strata.angleOrder']).toBe('high to low in the file: read from low to high');
+    expect(readXrd(enc(X.map((x, i) => `${x.toFixed(2)} ${Y[i]}`).join('\n')), 'up.xy', 'xy-text').metadata['strata.angleOrder']).toBeUndefined();
+    const zigzag = enc('20.00 5\n20.02 6\n20.01 7\n20.04 8\n');
+    expect(() => readXrd(zigzag, 'zig.xy', 'xy-text')).toThrow(FormatError);
+    expect(() => readXrd(zigzag, 'zig.xy', 'xy-text')).toThrow(/zig\.xy.*the angles go up and down \(point 3: 20\.01° after 20\.02°\)/);
+  });
+
   it.skipIf(!hasXyconv)(`.xy agrees with xyconv's text reader${xyconvNote}`, () => {
     const bytes = enc(X.map((x, i) => `${x.toFixed(2)} ${Y[i]}`).join('\n'));
     const theirs = xyconvPoints(bytes, 'text', 'xy');

@@ -269,7 +269,10 @@ export function analyzeXrdPattern(pattern: XrdPattern, opts: AnalyzeXrdOptions =
     if (p.twoThetaSigmaDeg === null) warnings.push(`peak at ${p.twoThetaDeg.toFixed(2)}°: its position has no σ (the fit held it at the edge of the range it may move in: a neighbour or the background competes for it), nor has its size; read it with care`);
   }
   // A fit that misses the data by well more than the noise: said once per fit, with its peaks.
-  for (const fit of new Set(groupOf)) {
+  // Only where the noise is counting noise (counts, or effective counts): other intensities are
+  // weighted by one variance for the whole pattern, and their χ²ᵣ also measures how far the noise
+  // varies along it (the sample's counts as a.u. left 3.4–3.7 under peaks whose counts leave ~1).
+  for (const fit of counting ? new Set(groupOf) : []) {
     if (!fit || !(fit.chi2Reduced > POOR_FIT_CHI2_REDUCED)) continue;
     const at = peaks.filter((_, i) => groupOf[i] === fit).map((p) => `${p.twoThetaDeg.toFixed(2)}°`);
     const them = at.length > 1 ? 'their' : 'its';

@@ -130,10 +130,9 @@ export interface XrdPeakResult {
   crystalliteMinNm?: number;
   /**
    * χ²ᵣ of the fit the peak came from (its group's, over the group's window: Σ((y − model)/σ)² /
-   * (n − p)), σ the counting noise: about 1 where the model describes the data; well above, the
-   * profile or the background misses it (for counts a warning says so past
-   * POOR_FIT_CHI2_REDUCED). Intensities that are not counts are weighted by one noise level for
-   * the whole pattern (from their scatter), so theirs also grows where the noise does. The σ
+   * (n − p)), σ the counting noise, or for intensities that are not counts the noise their scatter
+   * shows around each point: about 1 where the model describes the data; well above, the profile
+   * or the background misses it (for counts a warning says so past POOR_FIT_CHI2_REDUCED). The σ
    * above are already widened by √χ²ᵣ. Absent in a report written before it was recorded.
    */
   fitChi2Reduced?: number;

@@ -269,9 +269,9 @@ export function analyzeXrdPattern(pattern: XrdPattern, opts: AnalyzeXrdOptions =
     if (p.twoThetaSigmaDeg === null) warnings.push(`peak at ${p.twoThetaDeg.toFixed(2)}°: its position has no σ (the fit held it at the edge of the range it may move in: a neighbour or the background competes for it), nor has its size; read it with care`);
   }
   // A fit that misses the data by well more than the noise: said once per fit, with its peaks.
-  // Only where the noise is counting noise (counts, or effective counts): other intensities are
-  // weighted by one variance for the whole pattern, and their χ²ᵣ also measures how far the noise
-  // varies along it (the sample's counts as a.u. left 3.4–3.7 under peaks whose counts leave ~1).
+  // Only where the noise is counting noise (counts, or effective counts): other intensities'
+  // noise is estimated from their scatter (scatterVariance), which the smoothing or rounding of
+  // the software that wrote them can make small, and a good fit then leave a large χ²ᵣ.
   for (const fit of counting ? new Set(groupOf) : []) {
     if (!fit || !(fit.chi2Reduced > POOR_FIT_CHI2_REDUCED)) continue;
     const at = peaks.filter((_, i) => groupOf[i] === fit).map((p) => `${p.twoThetaDeg.toFixed(2)}°`);
@@ -324,7 +324,7 @@ export function analyzeXrdPattern(pattern: XrdPattern, opts: AnalyzeXrdOptions =
         minSignificance,
         detectionSignificance,
         lowerThreshold: 'candidates below the detection significance (the default) are added one at a time, strongest first, each only where its own peak is kept and every peak kept before stays kept, within half its FWHM of where it was',
-        variance: 'SNIP background of the raw counts (null hypothesis)',
+        variance: counting ? 'SNIP background of the raw counts (null hypothesis)' : "each point's, from the scatter of the second differences around it (MAD over ±100 of them)",
         countingDispersion: counting ? dispersion : null,
         effectiveCountsDivisor: noiseScale,
       },
@@ -335,7 +335,7 @@ export function analyzeXrdPattern(pattern: XrdPattern, opts: AnalyzeXrdOptions =
         etaFixedBelowSignificance: strongSignificance,
         maxPeakFwhmDeg,
         minAreaSignificance: minAreaSig,
-        weights: counting ? (noiseScale > 1 ? 'Poisson on effective counts (intensities / countingDispersion), at least 1' : 'Poisson: 1 / max(counts, 1)') : 'one variance, from the scatter of second differences (MAD)',
+        weights: counting ? (noiseScale > 1 ? 'Poisson on effective counts (intensities / countingDispersion), at least 1' : 'Poisson: 1 / max(counts, 1)') : "each point's variance from the scatter of the second differences around it (MAD over ±100 of them)",
         optimiser: 'Levenberg–Marquardt, each parameter in units of its whitened Jacobian column at the start (independent of the intensities\' unit)',
         uncertainty: 'sqrt(diag((JᵀWJ)⁻¹)·χ²ᵣ) over the free parameters',
       },

@@ -84,16 +84,15 @@ describeShared('a fit that misses the data is said so (gredig_MB120718Si3.ras)',
 });
 
 describe('χ²ᵣ of intensities that are not counts', () => {
-  it('is reported but not warned of: one noise level for the whole pattern also leaves χ²ᵣ where the noise varies (the sample as cps)', () => {
+  it('near 1 where they are counts rescaled: each point weighted by the scatter around it (the sample as cps)', () => {
     const counts = readRas(readFileSync(new URL('../../samples/study/pristine/xrd.ras', import.meta.url)), 'xrd.ras');
     const cps: XrdPattern = { ...counts, intensity: counts.intensity.map((v) => v / 0.6), intensityUnit: 'cps' };
     const asCounts = analyzeXrd(counts);
     const asCps = analyzeXrd(cps);
     expect(asCps.peaks.map((p) => p.twoThetaDeg.toFixed(1))).toEqual(asCounts.peaks.map((p) => p.twoThetaDeg.toFixed(1)));
-    // The counts' fits describe them; the same data weighted by one variance leave more under the
-    // strong-background peaks (20.8° and 25.5°, on the SiO₂ hump), past the counts' warning level.
-    expect(Math.max(...asCounts.peaks.map((p) => p.fitChi2Reduced!))).toBeLessThan(POOR_FIT_CHI2_REDUCED);
-    expect(Math.max(...asCps.peaks.map((p) => p.fitChi2Reduced!))).toBeGreaterThan(POOR_FIT_CHI2_REDUCED);
-    expect((asCps.warnings ?? []).filter((w) => w.includes('χ²ᵣ'))).toEqual([]);
+    // Weighted by one variance for the whole pattern, the fits under the peaks on the SiO₂ hump
+    // (20.8°, 25.5°), where the counts and their noise are highest, left χ²ᵣ 3.4–3.7.
+    asCps.peaks.forEach((p, i) => expect(Math.abs(p.fitChi2Reduced! - asCounts.peaks[i].fitChi2Reduced!), `${p.twoThetaDeg.toFixed(2)}°`).toBeLessThan(0.25));
+    expect(Math.max(...asCps.peaks.map((p) => p.fitChi2Reduced!))).toBeLessThan(POOR_FIT_CHI2_REDUCED);
   });
 });

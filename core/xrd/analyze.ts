@@ -271,7 +271,7 @@ export function analyzeXrdPattern(pattern: XrdPattern, opts: AnalyzeXrdOptions =
   // A fit that misses the data by well more than the noise: said once per fit, with its peaks.
   // Only where the noise is counting noise (counts, or effective counts): other intensities'
   // noise is estimated from their scatter (scatterVariance), which the smoothing or rounding of
-  // the software that wrote them can make small, and a good fit then leave a large χ²ᵣ.
+  // the software that wrote them can make small, and a good fit then leaves a large χ²ᵣ.
   for (const fit of counting ? new Set(groupOf) : []) {
     if (!fit || !(fit.chi2Reduced > POOR_FIT_CHI2_REDUCED)) continue;
     const at = peaks.filter((_, i) => groupOf[i] === fit).map((p) => `${p.twoThetaDeg.toFixed(2)}°`);

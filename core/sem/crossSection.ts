@@ -192,6 +192,12 @@ function sampleStd(xs: number[]): number | null {
  * distinct edge),
  * otherwise reported without thickness (left out) and the rest of the image is substrate.
  */
+/**
+ * columnToRowContrast above which the layers are taken to run top to bottom: cross-sections
+ * turned 90° give ~1000, SEM images of other things up to ~2 (orientation.ts).
+ */
+const LAYERS_RUN_VERTICALLY = 10;
+
 export function measureCrossSection(image: SemImage, stack: LayerStack, options: CrossSectionOptions = {}): CrossSectionResult {
   const file = image.source.fileName;
   if (image.pixelSizeNm === null) throw new AnalysisError(`${file}: no pixel size (nothing in the file or a sidecar calibrates this image): give it (strata sem --pixel-size, or Set scale in the workbench)`);
@@ -234,7 +240,13 @@ export function measureCrossSection(image: SemImage, stack: LayerStack, options:
   const films = substrate ? layers.slice(0, -1) : layers;
   if (!films.length) throw new AnalysisError(`${file}: stack ${stack.id} has no layers to measure`);
 
-  const angleDeg = options.angleDeg ?? findLayerOrientation(raster, roi, options.maxAngleDeg ?? 10).angleDeg;
+  const found = options.angleDeg === undefined ? findLayerOrientation(raster, roi, options.maxAngleDeg ?? 10) : null;
+  // The angle is searched near horizontal and some angle is always found: an image whose layers
+  // run top to bottom was measured along them, its "thicknesses" made up, without a word.
+  if (found && found.columnToRowContrast > LAYERS_RUN_VERTICALLY) {
+    throw new AnalysisError(`${file}: the layers seem to run top to bottom (the ${options.roi ? 'region' : 'image'} differs ${Math.round(found.columnToRowContrast)}× more from column to column than from row to row): the measurement wants them running left to right, surface up; rotate the image 90°`);
+  }
+  const angleDeg = options.angleDeg ?? found!.angleDeg;
   const angleRad = (angleDeg * Math.PI) / 180;
   const pr = projectAcross(raster, roi, angleRad);
   const { start, end } = wellAveraged(pr);

@@ -34,6 +34,22 @@ describe('layer orientation', () => {
   }
 });
 
+describe('layers running top to bottom', () => {
+  it('are refused with one line naming the file, not measured along (the same section upright is measured)', () => {
+    const upright = section({ thicknessesNm: [150, 200, 600, 150, 200] });
+    expectWithin(measureCrossSection(upright, PAPER_ANODE_FREE), [150, 200, 600, 150, 200], 4);
+    // Turned 90° clockwise: the surface on the right.
+    const { width: w, height: h, pixels } = upright;
+    const turned = new Float32Array(w * h);
+    for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) turned[x * h + (h - 1 - y)] = pixels[y * w + x];
+    const image = { ...upright, width: h, height: w, pixels: turned };
+    expect(findLayerOrientation(image, { x: 0, y: 0, width: h, height: w }).columnToRowContrast).toBeGreaterThan(100);
+    expect(findLayerOrientation(upright, { x: 0, y: 0, width: w, height: h }).columnToRowContrast).toBeLessThan(0.1);
+    expect(() => measureCrossSection(image, PAPER_ANODE_FREE)).toThrow(AnalysisError);
+    expect(() => measureCrossSection(image, PAPER_ANODE_FREE)).toThrow(new RegExp(`^${image.source.fileName}: the layers seem to run top to bottom .*rotate the image 90°$`));
+  });
+});
+
 describe('layer orientation on a large image (scans on binned copies)', () => {
   it('finds the angle of a 2600 × 1800 px section to 0.03° and its thicknesses within max(3 %, 2 px)', () => {
     // 4.7 MP: past the fine scan's 4 MP, so both scans run on binned copies; the parabola at full resolution.

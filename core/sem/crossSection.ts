@@ -168,6 +168,29 @@ function shiftedRolesWarning(measured: readonly SemLayerThickness[], layers: rea
   return `the thicknesses do not follow the nominal ones (${off.join(', ').replace(/ of(?=,|$)/g, '')}): two layers of one grey level may have been measured as one, moving the roles below; check the layer assignment (an ROI, or the interfaces by hand)`;
 }
 
+/** How much better the thicknesses must follow the nominal ones read bottom-up than top-down to say so. */
+const UPSIDE_DOWN_FACTOR = 4;
+/** …and read bottom-up each within this factor of its nominal one. */
+const UPSIDE_DOWN_EACH = 1.3;
+
+/**
+ * The layers are assigned from the top: an image with the substrate on top (turned 180°, or a
+ * lift-out mounted the other way) had its layers measured right and named in reverse, the
+ * sample's section upside down giving CC/AAM 200.7 nm and SiO₂/Si 150.2 nm, within 2× of every
+ * nominal thickness, so nothing was said. Where the measured thicknesses read bottom-up follow
+ * the nominal ones (each within 1.3×) and UPSIDE_DOWN_FACTOR times better than top-down (in the
+ * squared log ratios), it is said. Three measured layers at least: two say little.
+ */
+function upsideDownWarning(measured: readonly SemLayerThickness[], layers: readonly LayerDef[]): string | null {
+  const nominal = measured.map((m) => layers.find((l) => l.role === m.role)?.nominalThicknessNm);
+  if (measured.length < 3 || nominal.some((n) => n === undefined || !(n > 0))) return null;
+  const misfit = (order: readonly SemLayerThickness[]): number => order.reduce((sum, m, i) => sum + Math.log(m.thicknessNm / nominal[i]!) ** 2, 0);
+  const reversed = [...measured].reverse();
+  const eachClose = reversed.every((m, i) => Math.abs(Math.log(m.thicknessNm / nominal[i]!)) <= Math.log(UPSIDE_DOWN_EACH));
+  if (!eachClose || !(misfit(reversed) * UPSIDE_DOWN_FACTOR < misfit(measured))) return null;
+  return `the thicknesses follow the nominal ones read from the bottom up (${reversed.map((m) => `${+m.thicknessNm.toPrecision(3)}`).join(', ')} nm against ${nominal.join(', ')}): is the image upside down, the substrate on top? The layers are named from the top; turn the image so the surface is up`;
+}
+
 /** Sample standard deviation; null from fewer than two values (no spread is known, not 0). */
 function sampleStd(xs: number[]): number | null {
   if (xs.length < 2) return null;
@@ -331,6 +354,8 @@ export function measureCrossSection(image: SemImage, stack: LayerStack, options:
   }
   const shifted = shiftedRolesWarning(out, layers);
   if (shifted) warnings.push(shifted);
+  const upsideDown = upsideDownWarning(out.filter((m) => !m.implausible), layers);
+  if (upsideDown) warnings.push(upsideDown);
 
   return {
     file,

@@ -50,6 +50,21 @@ describe('layers running top to bottom', () => {
   });
 });
 
+describe('a section upside down (the substrate on top)', () => {
+  it('is measured, and said to follow the nominal thicknesses read bottom-up; upright, nothing is said', () => {
+    const upright = section({ thicknessesNm: [150, 200, 600, 150, 200] });
+    const { width: w, height: h, pixels } = upright;
+    const flipped = new Float32Array(w * h);
+    for (let y = 0; y < h; y++) flipped.set(pixels.subarray(y * w, (y + 1) * w), (h - 1 - y) * w);
+    const upsideDown = (r: ReturnType<typeof measureCrossSection>) => (r.details.warnings ?? []).filter((w) => /upside down/.test(w));
+    expect(upsideDown(measureCrossSection(upright, PAPER_ANODE_FREE))).toEqual([]);
+    const r = measureCrossSection({ ...upright, pixels: flipped }, PAPER_ANODE_FREE);
+    // Named from the top: the SiO₂'s 200 nm under CC/AAM's name, and so on.
+    expect(r.layers[0].thicknessNm).toBeGreaterThan(180);
+    expect(upsideDown(r)).toEqual([expect.stringMatching(/^the thicknesses follow the nominal ones read from the bottom up \(.* nm against 150, 200, 600, 150, 200\): is the image upside down/)]);
+  });
+});
+
 describe('layer orientation on a large image (scans on binned copies)', () => {
   it('finds the angle of a 2600 × 1800 px section to 0.03° and its thicknesses within max(3 %, 2 px)', () => {
     // 4.7 MP: past the fine scan's 4 MP, so both scans run on binned copies; the parabola at full resolution.

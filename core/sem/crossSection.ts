@@ -217,9 +217,11 @@ function sampleStd(xs: number[]): number | null {
  */
 /**
  * columnToRowContrast above which the layers are taken to run top to bottom: cross-sections
- * turned 90° give ~1000, SEM images of other things up to ~2 (orientation.ts).
+ * turned 90° give ~1000, SEM images of other things up to ~2 (orientation.ts). Well above those,
+ * so that a section whose layers show little contrast under a strong left-to-right shading is not
+ * refused.
  */
-const LAYERS_RUN_VERTICALLY = 10;
+const LAYERS_RUN_VERTICALLY = 30;
 
 export function measureCrossSection(image: SemImage, stack: LayerStack, options: CrossSectionOptions = {}): CrossSectionResult {
   const file = image.source.fileName;
@@ -267,7 +269,7 @@ export function measureCrossSection(image: SemImage, stack: LayerStack, options:
   // The angle is searched near horizontal and some angle is always found: an image whose layers
   // run top to bottom was measured along them, its "thicknesses" made up, without a word.
   if (found && found.columnToRowContrast > LAYERS_RUN_VERTICALLY) {
-    throw new AnalysisError(`${file}: the layers seem to run top to bottom (the ${options.roi ? 'region' : 'image'} differs ${Math.round(found.columnToRowContrast)}× more from column to column than from row to row): the measurement wants them running left to right, surface up; rotate the image 90°`);
+    throw new AnalysisError(`${file}: the layers seem to run top to bottom (the ${options.roi ? 'region' : 'image'} differs ${Math.round(found.columnToRowContrast)}× more from column to column than from row to row): the measurement wants them running left to right, surface up; rotate the image 90° (if they do run left to right, give their angle: strata sem --angle)`);
   }
   const angleDeg = options.angleDeg ?? found!.angleDeg;
   const angleRad = (angleDeg * Math.PI) / 180;

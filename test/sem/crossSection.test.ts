@@ -46,7 +46,9 @@ describe('layers running top to bottom', () => {
     expect(findLayerOrientation(image, { x: 0, y: 0, width: h, height: w }).columnToRowContrast).toBeGreaterThan(100);
     expect(findLayerOrientation(upright, { x: 0, y: 0, width: w, height: h }).columnToRowContrast).toBeLessThan(0.1);
     expect(() => measureCrossSection(image, PAPER_ANODE_FREE)).toThrow(AnalysisError);
-    expect(() => measureCrossSection(image, PAPER_ANODE_FREE)).toThrow(new RegExp(`^${image.source.fileName}: the layers seem to run top to bottom .*rotate the image 90°$`));
+    expect(() => measureCrossSection(image, PAPER_ANODE_FREE)).toThrow(new RegExp(`^${image.source.fileName}: the layers seem to run top to bottom .*rotate the image 90° \\(if they do run left to right, give their angle: strata sem --angle\\)$`));
+    // Their angle given, they are measured as asked (along the rows).
+    expect(() => measureCrossSection(image, PAPER_ANODE_FREE, { angleDeg: 0 })).not.toThrow(/top to bottom/);
   });
 });
 

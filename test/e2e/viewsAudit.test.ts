@@ -264,8 +264,15 @@ describe.skipIf(skipReason !== null)('views audit: stack-only profiles, joined m
     // Dead-time corrected again: the ROI's σ is its pixels' own (the map's variance sent with it),
     // as the stack's corrected profile over the ROI gives it scan by scan (σ in quadrature), not
     // the field's shared out by counts.
+    const rawSums = inRoi.map((r) => r.cells[0]);
     await page.click('#maps-deadtime');
     await page.waitForFunction(() => /Poisson dead-time corrected per pixel/.test(document.querySelector('#maps-note')?.textContent ?? '') && !document.querySelector('#job-bar .job'));
+    // The note follows the checkbox at once; the corrected maps (and the table made from them)
+    // come after their job, which may not have shown in the job bar yet: wait for the table.
+    await page.waitForFunction((raw) => {
+      const sums = [...document.querySelectorAll('#maps-stats tbody tr')].map((r) => r.children[1]?.textContent ?? '');
+      return sums.length === raw.length && sums.every((v, i) => v !== raw[i]);
+    }, rawSums);
     expect(await page.textContent('#maps-stats caption')).not.toMatch(/estimated/);
     for (const row of await rowsOf()) {
       const corrected = await stackCounts(join(study.dir, `${row.state}/stack.ome.tif`), 'Li-', roi, true);

@@ -199,6 +199,14 @@ function sampleStd(xs: number[]): number | null {
 }
 
 /**
+ * columnToRowContrast above which the layers are taken to run top to bottom: cross-sections
+ * turned 90° give ~1000, SEM images of other things up to ~2 (orientation.ts). Well above those,
+ * so that a section whose layers show little contrast under a strong left-to-right shading is not
+ * refused.
+ */
+const LAYERS_RUN_VERTICALLY = 30;
+
+/**
  * Automatic layer analysis of a cross-section (DOMAIN.md §5):
  * 1. orientation of the layers by projection search (±10°);
  * 2. the image averaged along the layers into one profile across them;
@@ -215,14 +223,6 @@ function sampleStd(xs: number[]): number | null {
  * distinct edge),
  * otherwise reported without thickness (left out) and the rest of the image is substrate.
  */
-/**
- * columnToRowContrast above which the layers are taken to run top to bottom: cross-sections
- * turned 90° give ~1000, SEM images of other things up to ~2 (orientation.ts). Well above those,
- * so that a section whose layers show little contrast under a strong left-to-right shading is not
- * refused.
- */
-const LAYERS_RUN_VERTICALLY = 30;
-
 export function measureCrossSection(image: SemImage, stack: LayerStack, options: CrossSectionOptions = {}): CrossSectionResult {
   const file = image.source.fileName;
   if (image.pixelSizeNm === null) throw new AnalysisError(`${file}: no pixel size (nothing in the file or a sidecar calibrates this image): give it (strata sem --pixel-size, or Set scale in the workbench)`);

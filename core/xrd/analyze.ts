@@ -239,9 +239,9 @@ export function analyzeXrdPattern(pattern: XrdPattern, opts: AnalyzeXrdOptions =
       return again;
     }
   }
-  const fitCurves = reportedFitCurves(x, masked, fits, kept, alpha2);
   // The fit each kept peak came from: the group fit it is one of the peaks of.
   const groupOf = kept.map((p) => fits.find((f) => f.peaks.includes(p)));
+  const fitCurves = reportedFitCurves(x, masked, kept, groupOf, alpha2);
   const size = kept.map((p) => scherrerEstimate(p.centerDeg, p.fwhmDeg, wavelength.alpha1A, { fwhmDeg: p.sigma.fwhmDeg, twoThetaDeg: p.sigma.centerDeg }, scherrer));
   const peaks: XrdPeakDetail[] = kept.map((p, i) => {
     return {
@@ -463,19 +463,20 @@ const FIT_CURVE_HALF_WIDTH_FWHM = 2;
  * The model of every group fit with a reported peak, over those peaks (XrdResult.fits): at the
  * pattern's unmasked angles within 2 FWHM of a peak or its Kα2 and inside the fit's window, one
  * curve a run of consecutive such angles. Values to 5 significant digits (a report holds ~10³).
+ * `groupOf[i]`: the fit `kept[i]` came from.
  */
-function reportedFitCurves(x: ArrayLike<number>, masked: ArrayLike<boolean>, fits: readonly PeakGroupFit[], kept: readonly FittedPeak[], kAlpha2: FitOptions['kAlpha2']): XrdFitCurve[] {
+function reportedFitCurves(x: ArrayLike<number>, masked: ArrayLike<boolean>, kept: readonly FittedPeak[], groupOf: readonly (PeakGroupFit | undefined)[], kAlpha2: FitOptions['kAlpha2']): XrdFitCurve[] {
   const curves: XrdFitCurve[] = [];
   const round = (v: number): number => Number(v.toPrecision(5));
-  for (const fit of fits) {
-    const spans = fit.peaks
-      .filter((p) => kept.includes(p))
+  for (const fit of new Set(groupOf)) {
+    if (!fit) continue;
+    const spans = kept
+      .filter((_, i) => groupOf[i] === fit)
       .map((p) => {
         const reach = FIT_CURVE_HALF_WIDTH_FWHM * p.fwhmDeg;
         const upper = kAlpha2 ? kAlpha2PositionDeg(p.centerDeg, kAlpha2.alpha1A, kAlpha2.alpha2A) : p.centerDeg;
         return [Math.max(p.centerDeg - reach, fit.rangeDeg[0]), Math.min(upper + reach, fit.rangeDeg[1])];
       });
-    if (spans.length === 0) continue;
     const runs: number[][] = [];
     let run: number[] = [];
     for (let i = 0; i < x.length; i++) {
